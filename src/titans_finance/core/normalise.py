@@ -187,8 +187,9 @@ STATUS_ALIASES: dict[str, str] = {
 def snake_token(values: pd.Series) -> pd.Series:
     """Lowercase snake_case token (``Credit Card`` → ``credit_card``); missing stays missing."""
     text = clean_strings(values)
-    return (text.str.lower().str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
-            .replace("", np.nan))
+    token = text.str.lower().str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
+    # Pure punctuation ("???") is a value, not a missing one: keep it so it is reported.
+    return token.mask(token == "", text.str.lower())
 
 
 def correct_enum(

@@ -106,12 +106,15 @@ UNCERTAIN_CATEGORY = "uncertain"
 
 # --------------------------------------------------------------------------- declared schema
 
-def clean_transactions_schema(min_date: str = "1970-01-01", max_date: str | None = None):
+def clean_transactions_schema(
+    min_date: str = "1970-01-01", max_date: str | None = None, unique_ids: bool = True
+):
     """The pandera schema every row of the clean table satisfies.
 
     Built by a function so the plausible date range comes from configuration;
     pandera is imported here, not at module import, to keep the contract module
-    light for the serving process.
+    light for the serving process. ``unique_ids=False`` checks rows before
+    de-duplication, where repeated export lines legitimately share an id.
     """
     import pandera.pandas as pa
 
@@ -122,7 +125,7 @@ def clean_transactions_schema(min_date: str = "1970-01-01", max_date: str | None
     snake = r"^[a-z0-9]+(_[a-z0-9]+)*$"
     return pa.DataFrameSchema(
         {
-            "transaction_id": pa.Column(str, unique=True, nullable=False),
+            "transaction_id": pa.Column(str, unique=unique_ids, nullable=False),
             "source_row": pa.Column("int64", pa.Check.ge(1), unique=True, nullable=False),
             "date": pa.Column("datetime64[ns]", date_checks, nullable=False),
             "type": pa.Column(str, pa.Check.isin(TRANSACTION_TYPES), nullable=False),

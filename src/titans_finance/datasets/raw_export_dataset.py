@@ -54,10 +54,12 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _parse_ragged(text: str, delimiter: str) -> pd.DataFrame:
-    """Slow but total parser for files with lines of the wrong field count.
+    """Slow but total parser, used when some line has more fields than the header.
 
-    Short lines are padded with "" and long lines keep their first fields; both
-    are marked in PARSE_ERROR_COLUMN so the ingestion step quarantines them.
+    Such lines keep their first fields and are marked in PARSE_ERROR_COLUMN so
+    the ingestion step quarantines them. Short lines are padded with "" without
+    a mark, exactly as the fast parser does (exports often drop trailing empty
+    fields).
     """
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader)
@@ -66,11 +68,11 @@ def _parse_ragged(text: str, delimiter: str) -> pd.DataFrame:
     for fields in reader:
         if not fields or (len(fields) == 1 and fields[0].strip() == ""):
             continue  # blank line: not a data row, as with the fast parser
-        if len(fields) == width:
+        if len(fields) <= width:
             errors.append("")
         else:
             errors.append(f"malformed_line: {len(fields)} fields, header has {width}")
-            fields = (fields + [""] * width)[:width]
+        fields = (fields + [""] * width)[:width]
         rows.append(fields)
     frame = pd.DataFrame(rows, columns=header, dtype="str")
     frame[PARSE_ERROR_COLUMN] = errors

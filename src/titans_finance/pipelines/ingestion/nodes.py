@@ -47,7 +47,8 @@ def _add_reason(reasons: pd.Series, mask: pd.Series, reason: str) -> pd.Series:
     mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return reasons
-    return reasons.where(~mask, reasons + np.where(reasons[mask] == "", "", "; ") + reason)
+    separator = reasons.where(reasons == "", "; ").where(reasons != "", "")
+    return reasons.where(~mask, reasons + separator + reason)
 
 
 def _category_vocabulary(tokens: pd.Series, min_count: int) -> list[str]:
@@ -154,7 +155,7 @@ def normalise_transactions(
 
     # The declared schema is the last word: anything it rejects is quarantined with
     # the failing check as reason (normalisation above should leave nothing for it).
-    schema = clean_transactions_schema(str(min_date.date()), str(max_date.date()))
+    schema = clean_transactions_schema(str(min_date.date()), str(max_date.date()), unique_ids=False)
     try:
         schema.validate(candidates, lazy=True)
     except pandera.errors.SchemaErrors as errors:
@@ -266,4 +267,5 @@ def publish_ingestion_outputs(
     """
     report = summarise_data_quality(raw_transactions, deduplicated_transactions, quarantine,
                                     duplicates, fixes)
+    clean_transactions_schema().validate(deduplicated_transactions)
     return deduplicated_transactions, quarantine, duplicates, report

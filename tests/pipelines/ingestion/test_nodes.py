@@ -1,0 +1,144 @@
+import io
+
+import pandas as pd
+import pytest
+
+from titans_finance.core.schema import CLEAN_COLUMNS, RAW_COLUMNS, clean_transactions_schema
+from titans_finance.datasets.raw_export_dataset import parse_export_text
+from titans_finance.pipelines.ingestion.nodes import (
+    ConservationError,
+    deduplicate_transactions,
+    normalise_transactions,
+    publish_ingestion_outputs,
+    summarise_data_quality,
+)
+
+PARAMS = {"reference_date": "2025-06-30", "max_future_days": 31}
+
+CORRUPTED = """Date,Type,Description,Amount,Category,Payment Method,Status,Reference,Receipt URL
+2024-03-01,Expense,Office Rent,-1200.00,rent,bank_transfer,paid,Property Management,
+2024-03-02,Expence,  Fuel   for  Vehicle ,89.45,fuel,credit_car,paid,Shell,https://r/1.png
+03/04/2024,Income,Client Payment,"$2,850.00",,,received,TechCorp,
+2024-03-05,Expense,Coffee,(4.50),meals_entertainment,Credit Card,paid,Starbucks,
+2024-13-45,Expense,Broken date,-10.00,other,cash,paid,X,
+2024-03-06,Expense,Broken amount,abc,other,cash,paid,X,
+,Expense,No date,-10.00,other,cash,paid,X,
+2024-03-07,Expense,,-10.00,other,cash,paid,,
+2024-03-08,Expense,No amount,,other,cash,paid,X,
+2024-03-01,Expense,Office Rent,-1200.00,rent,bank_transfer,paid,Property Management,
+2024-03-09,Refund?,Weird type,-3.00,other,cash,paid,X,
+2099-01-01,Expense,Far future,-3.00,other,cash,paid,X,
+2024-03-10,,Missing type is inferred,-7.25,office_supplies,paypall,paid,Staples,
+2024-03-11,Expense,Unknown method kept,-7.25,office_supplies,barter,paid,Staples,
+"""
+
+
+def _raw(text: str) -> pd.DataFrame:
+    frame, info = parse_export_text(text, "test.csv")
+    frame.attrs["source"] = info
+    return frame
+
+
+def _ingest(text: str, params=PARAMS):
+    raw = _raw(text)
+    candidates, quarantine, fixes = normalise_transactions(raw, params)
+    clean, duplicates = deduplicate_transactions(candidates)
+    return raw, clean, quarantine, duplicates, fixes
+
+
+def test_corrupted_export_loses_nothing_and_explains_every_rejection():
+    raw, clean, quarantine, duplicates, fixes = _ingest(CORRUPTED)
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["rows_read"] == 14
+    assert report["rows_clean"] + report["rows_quarantined"] + report["rows_duplicate"] == 14
+    reasons = dict(zip(quarantine["source_row"], quarantine["reasons"]))
+    assert reasons == {
+        5: "invalid_date",
+        6: "invalid_amount",
+        7: "missing_date",
+        8: "missing_description",
+        9: "missing_amount",
+        11: "invalid_type",
+        12: "implausible_date",
+    }
+    assert report["quarantine_reasons"]["invalid_date"] == 1
+    # quarantined rows are the raw rows exactly as read
+    assert quarantine.loc[quarantine["source_row"] == 6, "Amount"].item() == "abc"
+    assert list(quarantine.columns) == ["source_row", *RAW_COLUMNS, "reasons"]
+    assert duplicates["source_row"].tolist() == [10]
+    assert duplicates["duplicate_of_source_row"].tolist() == [1]
+
+
+def test_normalisation_repairs_recoverable_rows():
+    _, clean, _, _, fixes = _ingest(CORRUPTED)
+    by_row = clean.set_index("source_row")
+    fuel = by_row.loc[2]
+    assert fuel["type"] == "expense" and fuel["amount"] == pytest.approx(-89.45)  # sign flipped
+    assert fuel["payment_method"] == "credit_card"  # credit_car typo
+    assert fuel["description"] == "Fuel for Vehicle"  # whitespace collapsed
+    client = by_row.loc[3]
+    assert client["date"] == pd.Timestamp("2024-03-04") and client["amount"] == 2850.0
+    assert pd.isna(client["category"])
+    assert by_row.loc[4, "amount"] == -4.5 and by_row.loc[4, "payment_method"] == "credit_card"
+    assert by_row.loc[13, "type"] == "expense" and by_row.loc[13, "payment_method"] == "paypal"
+    assert by_row.loc[14, "payment_method"] == "other"
+    assert fixes["sign_flipped"] == 1
+    assert fixes["type_inferred_from_amount"] == 1
+    assert fixes["payment_method_unknown_to_other"] == 1
+
+
+def test_clean_table_satisfies_declared_schema_and_is_sorted():
+    _, clean, *_ = _ingest(CORRUPTED)
+    assert tuple(clean.columns) == CLEAN_COLUMNS
+    clean_transactions_schema().validate(clean)
+    assert clean["date"].is_monotonic_increasing
+    assert clean["transaction_id"].is_unique
+
+
+def test_transaction_ids_are_stable_across_runs_and_row_order():
+    _, first, *_ = _ingest(CORRUPTED)
+    lines = CORRUPTED.strip().split("\n")
+    reordered = "\n".join([lines[0], *reversed(lines[1:])]) + "\n"
+    _, second, *_ = _ingest(reordered)
+    assert set(first["transaction_id"]) == set(second["transaction_id"])
+
+
+def test_conservation_violation_is_an_error():
+    raw, clean, quarantine, duplicates, fixes = _ingest(CORRUPTED)
+    with pytest.raises(ConservationError, match="rows_read=14"):
+        publish_ingestion_outputs(raw, clean.iloc[1:], quarantine, duplicates, fixes)
+
+
+def test_every_row_quarantined_still_conserves():
+    text = "Date,Description,Amount\nnope,x,1\n2024-01-01,,\n"
+    raw, clean, quarantine, duplicates, fixes = _ingest(text)
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["rows_clean"] == 0 and report["rows_quarantined"] == 2
+
+
+def test_overlong_lines_are_quarantined_with_their_fields():
+    text = CORRUPTED + "2024-03-12,Expense,Too many,-1,other,cash,paid,X,,extra\n"
+    raw, clean, quarantine, duplicates, fixes = _ingest(text)
+    last = quarantine.iloc[-1]
+    assert last["source_row"] == 15
+    assert last["reasons"].startswith("malformed_line")
+    assert last["Description"] == "Too many"
+
+
+def test_short_lines_are_padded_like_trailing_empty_fields():
+    text = CORRUPTED + "2024-03-12,Expense,Short line,-5\n"
+    _, clean, *_ = _ingest(text)
+    row = clean.set_index("source_row").loc[15]
+    assert row["amount"] == -5 and pd.isna(row["category"])
+
+
+def test_header_only_export_gives_empty_tables():
+    raw, clean, quarantine, duplicates, fixes = _ingest(",".join(RAW_COLUMNS) + "\n")
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["rows_read"] == 0 and clean.empty and report["clean_date_range"] is None
+
+
+def test_day_first_parameter_overrides_inference():
+    text = "Date,Description,Amount\n03/04/2024,x,-1\n"
+    _, clean, *_ = _ingest(text, {**PARAMS, "day_first": True})
+    assert clean.loc[0, "date"] == pd.Timestamp("2024-04-03")
