@@ -1,0 +1,40 @@
+"""Helpers shared by the model pipelines for experiment tracking (kedro-mlflow)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+
+def flatten_numeric(metrics: Mapping[str, Any], prefix: str = "", sep: str = ".") -> dict[str, float]:
+    """Flatten nested metric dicts to ``{"a.b": 1.0}``, keeping finite numbers only.
+
+    Booleans count as numbers (0/1); strings, lists and None are left out, since
+    MLflow metrics are scalars.
+    """
+    flat: dict[str, float] = {}
+    for key, value in metrics.items():
+        name = f"{prefix}{sep}{key}" if prefix else str(key)
+        if isinstance(value, Mapping):
+            flat.update(flatten_numeric(value, name, sep))
+        elif isinstance(value, bool | int | float) and math.isfinite(float(value)):
+            flat[name] = float(value)
+        elif hasattr(value, "item") and getattr(value, "ndim", 1) == 0:  # numpy scalar
+            number = float(value.item())
+            if math.isfinite(number):
+                flat[name] = number
+    return flat
+
+
+def mlflow_metrics(metrics: Mapping[str, Any], prefix: str = "") -> dict[str, dict[str, float]]:
+    """Metrics in the format of kedro-mlflow's ``MlflowMetricsHistoryDataset``.
+
+    MLflow metric names allow letters, digits and ``_ - . / space``; other
+    characters (e.g. a category name with ``&``) are replaced by ``_``.
+    """
+    out = {}
+    for name, value in flatten_numeric(metrics, prefix).items():
+        safe = "".join(c if c.isalnum() or c in "_-./ " else "_" for c in name)
+        out[safe] = {"value": value, "step": 0}
+    return out
