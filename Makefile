@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR := false
 
-.PHONY: setup run test data serve viz lock benchmark clean browser
+.PHONY: setup run test data serve viz lock benchmark clean browser repro
 
 setup: $(STAMP)
 
@@ -47,6 +47,10 @@ test: setup browser
 
 serve: setup
 	$(BIN)/bentoml serve
+
+# DVC stages (dvc.yaml) wrap the same pipelines and only rebuild what changed.
+repro: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
 viz: setup
 	$(BIN)/kedro viz run

@@ -1,0 +1,148 @@
+"""Shared fixtures: a throw-away copy of the Kedro project running on generated data.
+
+`kedro_project` copies ``conf/`` and ``pyproject.toml`` into a temporary folder,
+writes a small generated export into its ``data/01_raw`` and points MLflow at a
+SQLite store inside it. ``kedro_project.run("ingestion", "features")`` runs
+pipelines through a real `KedroSession` (hooks included, so kedro-mlflow logs
+runs); each pipeline runs at most once per test session, later calls reuse its
+outputs. Tests that need their own data make their own project with
+`make_project`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SEED_CSV = PROJECT_ROOT.parent / "shared" / "data" / "seed_transactions.csv"
+# Small enough for seconds-long training, large enough for every model to see
+# each category, recurring series and a few dozen anomalies.
+TEST_ROWS = 3000
+TEST_SEED = 7
+
+
+@contextlib.contextmanager
+def _environment(**variables: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class KedroTestProject:
+    """A temporary copy of the project; runs pipelines in a real Kedro session."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.tracking_uri = f"sqlite:///{root / 'mlflow.db'}"
+        self._ran: set[str] = set()
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def run(self, *pipeline_names: str, params: dict | None = None, force: bool = False) -> None:
+        from kedro.framework.session import KedroSession
+        from kedro.framework.startup import bootstrap_project
+
+        todo = [p for p in pipeline_names if force or p not in self._ran]
+        if not todo:
+            return
+        cwd = os.getcwd()
+        with _environment(MLFLOW_TRACKING_URI=self.tracking_uri,
+                          TITANS_MLFLOW_ARTIFACTS=(self.root / "mlartifacts").as_uri()):
+            try:
+                os.chdir(self.root)
+                bootstrap_project(self.root)
+                for name in todo:
+                    with KedroSession.create(project_path=self.root,
+                                             runtime_params=params or {}) as session:
+                        session.run(pipeline_names=[name])
+                    self._ran.add(name)
+            finally:
+                os.chdir(cwd)
+
+    def catalog(self, params: dict | None = None):
+        """The project's catalog (load outputs with ``.load(name)``)."""
+        from kedro.framework.session import KedroSession
+        from kedro.framework.startup import bootstrap_project
+
+        bootstrap_project(self.root)
+        with KedroSession.create(project_path=self.root, runtime_params=params or {}) as session:
+            context = session.load_context()
+            catalog = context.catalog
+        return _ChdirCatalog(catalog, self.root)
+
+    def mlflow_client(self):
+        import mlflow
+
+        return mlflow.MlflowClient(tracking_uri=self.tracking_uri)
+
+
+class _ChdirCatalog:
+    """Catalog wrapper that resolves the relative data paths against the project root."""
+
+    def __init__(self, catalog, root: Path):
+        self._catalog, self._root = catalog, root
+
+    def load(self, name: str):
+        cwd = os.getcwd()
+        try:
+            os.chdir(self._root)
+            return self._catalog.load(name)
+        finally:
+            os.chdir(cwd)
+
+
+def make_project(root: Path, export: pd.DataFrame | Path | None = None,
+                 truth: pd.DataFrame | None = None) -> KedroTestProject:
+    """Copy conf/ and pyproject.toml into ``root`` and place the raw export (if any)."""
+    shutil.copytree(PROJECT_ROOT / "conf", root / "conf",
+                    ignore=shutil.ignore_patterns("credentials*"))
+    shutil.copy(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
+    raw_dir = root / "data" / "01_raw"
+    raw_dir.mkdir(parents=True)
+    if isinstance(export, Path):
+        shutil.copy(export, raw_dir / "transactions.csv")
+    elif export is not None:
+        from titans_finance.generator import write_export
+
+        write_export(export, truth, raw_dir / "transactions.csv")
+    return KedroTestProject(root)
+
+
+@pytest.fixture(scope="session")
+def generated_data() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(export, truth) from the project's generator, fixed seed."""
+    from titans_finance.generator import generate_transactions
+
+    return generate_transactions(rows=TEST_ROWS, seed=TEST_SEED)
+
+
+@pytest.fixture(scope="session")
+def kedro_project(tmp_path_factory, generated_data) -> KedroTestProject:
+    export, truth = generated_data
+    return make_project(tmp_path_factory.mktemp("project"), export, truth)
+
+
+@pytest.fixture
+def seed_csv() -> Path:
+    if not SEED_CSV.is_file():
+        pytest.skip(f"reference export not found at {SEED_CSV}")
+    return SEED_CSV
