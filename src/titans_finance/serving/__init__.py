@@ -1,0 +1,1 @@
+"""BentoML service: the trained models behind authenticated, validated REST endpoints."""
