@@ -75,6 +75,7 @@ def temp_project() -> Path:
     root = Path(tempfile.mkdtemp(prefix="titans-bench-"))
     shutil.copytree(ROOT / "conf", root / "conf", ignore=shutil.ignore_patterns("credentials*"))
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    (root / "src").mkdir()  # Kedro wants it; the package comes from the installed project
     (root / "data" / "01_raw").mkdir(parents=True)
     return root
 

@@ -116,6 +116,8 @@ def make_project(root: Path, export: pd.DataFrame | Path | None = None,
     shutil.copytree(PROJECT_ROOT / "conf", root / "conf",
                     ignore=shutil.ignore_patterns("credentials*"))
     shutil.copy(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
+    # Kedro's bootstrap wants a source dir; the package itself comes from the installed project
+    (root / "src").mkdir()
     raw_dir = root / "data" / "01_raw"
     raw_dir.mkdir(parents=True)
     if isinstance(export, Path):

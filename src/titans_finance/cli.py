@@ -1,0 +1,68 @@
+"""`titans-finance` command line: project utilities outside the Kedro run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from titans_finance import generator
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 0.5:
+        raise argparse.ArgumentTypeError(f"{value} is outside [0, 0.5]")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="titans-finance", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    gen = commands.add_parser(
+        "generate",
+        help="write a realistic synthetic transaction export (and its anomaly ground truth)",
+        description=generator.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    gen.add_argument("--rows", type=_positive_int, required=True, help="number of export lines")
+    gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    gen.add_argument("--output", required=True, help="CSV path of the export")
+    gen.add_argument("--truth", default=None,
+                     help="CSV path of the injected anomalies (default: <output stem>_anomalies.csv)")
+    gen.add_argument("--start", default=generator.DEFAULT_START, help="first date (YYYY-MM-DD)")
+    gen.add_argument("--end", default=generator.DEFAULT_END, help="last date (YYYY-MM-DD)")
+    gen.add_argument("--anomaly-rate", type=_rate, default=0.01, help="share of injected anomalies")
+    gen.add_argument("--dirty-rate", type=_rate, default=0.02, help="share of dirty lines")
+    gen.add_argument("--order", choices=("oldest-first", "newest-first"), default="oldest-first")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        try:
+            export, truth = generator.generate_transactions(
+                rows=args.rows, seed=args.seed, start=args.start, end=args.end,
+                anomaly_rate=args.anomaly_rate, dirty_rate=args.dirty_rate, order=args.order)
+        except ValueError as exc:
+            parser.error(str(exc))
+        output, truth_path = generator.write_export(export, truth, args.output, args.truth)
+        print(f"wrote {len(export)} transactions to {output} and {len(truth)} anomalies to "
+              f"{truth_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

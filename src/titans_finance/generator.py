@@ -1,0 +1,457 @@
+"""Seeded generator of realistic transaction exports (the project's embedded default data).
+
+Imitates the export of a small consulting business over several years, in the
+format `Date,Type,Description,Amount,Category,Payment Method,Status,Reference,Receipt URL`:
+
+- recurring items on fixed days: rent, software subscriptions, phone/internet,
+  insurance (with occasional price increases), a monthly client retainer;
+- irregular client payments and variable expenses from several merchants per
+  category, each with its own log-normal amount distribution, weekday and
+  yearly seasonality;
+- bank-style noisy descriptors for part of the rows (``SQ *BLUE BOTTLE 0412``);
+- dirty rows at ``dirty_rate``: typos in enum values, other date/amount formats,
+  stray whitespace, missing fields, garbage values, exact duplicate lines;
+- injected anomalies at ``anomaly_rate`` (amount spikes, duplicate charges,
+  unseen merchants, category-atypical amounts), listed in a separate truth table.
+
+Everything is vectorised with numpy/pandas; loops run over merchants and
+categories (tens), never over rows. Same arguments, same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.core.schema import RAW_COLUMNS
+
+DEFAULT_START = "2022-01-01"
+DEFAULT_END = "2025-12-31"
+ANOMALY_TYPES = ("amount_spike", "duplicate_charge", "unseen_merchant", "category_atypical")
+
+
+@dataclass(frozen=True)
+class Merchant:
+    name: str
+    category: str
+    median: float  # typical |amount|
+    sigma: float  # log-normal spread
+    weight: float  # share of variable expenses
+    descriptions: tuple[str, ...]
+    descriptor: str  # bank-style line; {n} is replaced by digits
+    payment: str = "credit_card"
+
+
+# Weekday (Mon..Sun) and month (Jan..Dec) profiles per category group.
+_WEEKDAY = {
+    "business": np.array([1.2, 1.2, 1.2, 1.2, 1.1, 0.35, 0.25]),
+    "meals": np.array([0.8, 1.0, 1.0, 1.1, 1.5, 0.9, 0.5]),
+    "any": np.array([1.0, 1.0, 1.0, 1.0, 1.1, 1.0, 0.8]),
+}
+_MONTH = {
+    "flat": np.ones(12),
+    "travel": np.array([0.7, 0.7, 0.9, 1.0, 1.1, 1.5, 1.7, 1.6, 1.1, 0.9, 0.8, 0.9]),
+    "year_end": np.array([0.8, 0.8, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 1.0, 1.1, 1.5, 1.8]),
+    "fuel": np.array([0.9, 0.9, 1.0, 1.0, 1.1, 1.2, 1.3, 1.2, 1.0, 1.0, 0.9, 1.0]),
+}
+_CATEGORY_PROFILE = {
+    "meals_entertainment": ("meals", "flat"), "food": ("any", "flat"),
+    "entertainment": ("meals", "year_end"), "travel": ("business", "travel"),
+    "fuel": ("any", "fuel"), "computer_equipment": ("business", "year_end"),
+    "hardware": ("business", "year_end"), "furniture": ("business", "year_end"),
+}
+
+MERCHANTS: tuple[Merchant, ...] = (
+    Merchant("Shell", "fuel", 62, 0.30, 3.0, ("Fuel for Vehicle", "Fuel Stop", "Fuel for Client Visit"),
+             "SHELL OIL {n} HOUSTON TX"),
+    Merchant("BP", "fuel", 58, 0.30, 2.0, ("Fuel for Travel", "Fuel Station"), "BP#{n} GAS"),
+    Merchant("Chevron", "fuel", 66, 0.30, 2.0, ("Fuel Station", "Vehicle Fuel"), "CHEVRON {n}"),
+    Merchant("Exxon", "fuel", 60, 0.30, 1.5, ("Fuel for Client Visits",), "EXXONMOBIL {n}"),
+    Merchant("Starbucks", "meals_entertainment", 14, 0.35, 4.0, ("Coffee Shop Meeting",
+             "Client Meeting Coffee"), "SQ *STARBUCKS {n}"),
+    Merchant("Blue Bottle", "meals_entertainment", 12, 0.30, 2.0, ("Coffee with Client",),
+             "SQ *BLUE BOTTLE {n}"),
+    Merchant("Panera Bread", "meals_entertainment", 48, 0.35, 2.0, ("Client Meeting Lunch",
+             "Business Lunch"), "PANERA BREAD #{n}"),
+    Merchant("Cheesecake Factory", "meals_entertainment", 85, 0.35, 1.2, ("Lunch Meeting with Client",
+             "Client Dinner"), "TST* CHEESECAKE FACTORY {n}"),
+    Merchant("Whole Foods", "food", 85, 0.40, 2.0, ("Grocery Store", "Grocery Shopping"),
+             "WHOLEFDS MKT {n}"),
+    Merchant("Kroger", "food", 95, 0.40, 1.5, ("Grocery Shopping",), "KROGER #{n}"),
+    Merchant("Theater District", "entertainment", 120, 0.35, 0.5, ("Client Entertainment",),
+             "THEATER DISTRICT {n}"),
+    Merchant("TechMeetup", "entertainment", 60, 0.40, 0.5, ("Networking Event",), "TECHMEETUP*{n}"),
+    Merchant("Staples", "office_supplies", 55, 0.45, 2.0, ("Printer Paper & Supplies",
+             "Office Supplies"), "STAPLES {n}"),
+    Merchant("Office Depot", "office_supplies", 65, 0.45, 1.5, ("Office Supplies Restock",),
+             "OFFICE DEPOT #{n}"),
+    Merchant("Amazon", "office_supplies", 40, 0.60, 2.5, ("Home Office Supplies", "Office Supplies"),
+             "AMZN Mktp US*{a}"),
+    Merchant("VistaPrint", "supplies", 120, 0.40, 0.6, ("Marketing Materials", "Business Cards Printing"),
+             "VISTAPRINT.COM {n}"),
+    Merchant("Costco", "supplies", 90, 0.45, 0.8, ("Office Cleaning Supplies",), "COSTCO WHSE #{n}"),
+    Merchant("United Airlines", "travel", 320, 0.45, 0.8, ("Business Travel", "Flight to Client"),
+             "UNITED {n} AIRLINE TKT"),
+    Merchant("Marriott", "travel", 190, 0.35, 0.7, ("Business Travel Hotel",), "MARRIOTT {n}"),
+    Merchant("City Parking", "travel", 20, 0.30, 1.5, ("Parking Fees", "Parking Downtown"),
+             "CITY PARKING {n}"),
+    Merchant("Uber", "travel", 28, 0.50, 2.0, ("Ride to Client Office", "Taxi to Airport"),
+             "UBER *TRIP {a}"),
+    Merchant("Dell", "computer_equipment", 420, 0.50, 0.3, ("Computer Monitor", "Laptop Dock"),
+             "DELL SALES {n}"),
+    Merchant("Logitech", "computer_equipment", 95, 0.40, 0.4, ("Computer Mouse & Keyboard",
+             "Webcam"), "LOGITECH {n}"),
+    Merchant("Best Buy", "hardware", 150, 0.50, 0.4, ("Hardware Components", "Printer Cartridges"),
+             "BEST BUY {n}"),
+    Merchant("IKEA", "furniture", 300, 0.50, 0.2, ("Home Office Desk", "Office Chair"), "IKEA {n}"),
+    Merchant("Udemy", "training", 60, 0.60, 0.5, ("Training Course", "Online Course"),
+             "UDEMY ONLINE COURSE {n}"),
+    Merchant("Coursera", "training", 80, 0.40, 0.3, ("Professional Development",), "COURSERA*{n}"),
+    Merchant("Johnson Law", "professional_fees", 380, 0.30, 0.3, ("Legal Consultation",),
+             "JOHNSON LAW LLC {n}", "bank_transfer"),
+    Merchant("CPA Services", "professional_fees", 450, 0.25, 0.3, ("Accountant Fees",),
+             "CPA SERVICES {n}", "bank_transfer"),
+    Merchant("AutoShop Pro", "vehicle_expenses", 220, 0.45, 0.4, ("Vehicle Maintenance",
+             "Vehicle Oil Change"), "AUTOSHOP PRO {n}"),
+    Merchant("Jiffy Lube", "vehicle_expenses", 60, 0.30, 0.4, ("Vehicle Oil Change",),
+             "JIFFY LUBE #{n}"),
+    Merchant("Tech Repair Co", "repairs", 150, 0.40, 0.3, ("Equipment Repair",), "TECH REPAIR {n}"),
+    Merchant("CleanPro", "maintenance", 150, 0.20, 0.4, ("Office Cleaning Service",), "CLEANPRO {n}"),
+    Merchant("Home Depot", "home_office", 75, 0.50, 0.5, ("Home Office Lighting", "Office Desk Organizer"),
+             "THE HOME DEPOT #{n}"),
+)
+
+# (merchant, category, day of month, amount, description, payment method)
+RECURRING: tuple[tuple[str, str, int, float, str, str], ...] = (
+    ("Property Management", "rent", 1, 1200.00, "Office Rent", "bank_transfer"),
+    ("Comcast", "telephone", 2, 79.99, "Internet Service", "credit_card"),
+    ("Adobe", "software", 4, 52.99, "Adobe Creative Suite", "credit_card"),
+    ("Microsoft", "software", 5, 15.99, "Office365 Subscription", "credit_card"),
+    ("Geico", "vehicle", 8, 156.78, "Vehicle Insurance", "bank_transfer"),
+    ("Zoom", "software", 9, 14.99, "Video Conferencing Software", "credit_card"),
+    ("Slack", "software", 13, 29.99, "Project Collaboration Tool", "credit_card"),
+    ("State Farm", "other", 14, 245.00, "Business Insurance", "bank_transfer"),
+    ("Dropbox", "software", 15, 9.99, "Cloud Storage Service", "credit_card"),
+    ("Verizon", "telephone", 20, 65.00, "Mobile Phone Bill", "credit_card"),
+    ("Chase Bank", "other", 28, 25.00, "Business Banking Fees", "bank_transfer"),
+)
+RETAINER = ("MainClient", 1, 2000.00, "Monthly Retainer")
+CLIENTS = ("TechCorp", "Creative Studio", "DataFlow Ltd", "RetailCorp", "StartupXYZ",
+           "Enterprise Ltd", "EduTech Solutions", "AppCorp", "Legacy Corp", "FinTech Startup")
+CLIENT_WORK = ("Web Development", "Mobile App", "API Development", "Database Design",
+               "Consulting Services", "UI/UX Design Project", "Cloud Migration Project",
+               "Security Audit Services")
+UNSEEN_MERCHANTS = ("ZX TRADING LTD", "QUICKCASH ATM", "LUXE WATCHES INTL", "CRYPTO XCHG",
+                    "NIGHT OWL CASINO", "OFFSHORE GIFT CARDS", "GOLDLINE PAWN")
+
+
+def _day_weights(days: pd.DatetimeIndex, weekday: np.ndarray, month: np.ndarray,
+                 growth: float = 0.15) -> np.ndarray:
+    """Probability of each day: weekday × month profile × slow business growth."""
+    trend = 1.0 + growth * np.linspace(0.0, 1.0, len(days))
+    w = weekday[days.dayofweek.to_numpy()] * month[days.month.to_numpy() - 1] * trend
+    return w / w.sum()
+
+
+def _digits(rng: np.random.Generator, n: int, width: int) -> pd.Series:
+    return pd.Series(rng.integers(0, 10**width, n)).astype(str).str.zfill(width)
+
+
+def _alnum(rng: np.random.Generator, n: int, width: int = 5) -> pd.Series:
+    alphabet = np.array(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"))
+    chars = alphabet[rng.integers(0, len(alphabet), (n, width))]
+    return pd.Series(chars.view(f"<U{width}").ravel() if chars.dtype.itemsize == 4 else
+                     ["".join(row) for row in chars])
+
+
+def _descriptor(template: str, rng: np.random.Generator, n: int) -> pd.Series:
+    if "{a}" in template:
+        head, tail = template.split("{a}")
+        return head + _alnum(rng, n) + tail
+    head, tail = template.split("{n}")
+    return head + _digits(rng, n, 4) + tail
+
+
+def _receipts(rng: np.random.Generator, n: int) -> pd.Series:
+    ids = pd.Series(rng.integers(0, 2**62, n, dtype=np.int64)).map("{:016x}".format)
+    return "https://receipts.titans-finance.example/r/" + ids + ".png"
+
+
+def _month_starts(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    return pd.date_range(start.to_period("M").to_timestamp(), end, freq="MS")
+
+
+def _recurring_rows(rng, start, end) -> pd.DataFrame:
+    months = _month_starts(start, end)
+    frames = []
+    for merchant, category, day, amount, description, payment in RECURRING:
+        dates = months + pd.to_timedelta(day - 1, unit="D")
+        # A price increase of ~5-15 % in some Januaries (subscriptions, rent, insurance).
+        years = dates.year.to_numpy() - dates.year.min()
+        bumps = 1.0 + rng.uniform(0.05, 0.15, years.max() + 1) * (rng.random(years.max() + 1) < 0.6)
+        bumps[0] = 1.0
+        price = amount * np.cumprod(bumps)[years]
+        frames.append(pd.DataFrame({"date": dates, "type": "Expense", "description": description,
+                                    "amount": -np.round(price, 2), "category": category,
+                                    "payment": payment, "merchant": merchant}))
+    merchant, day, amount, description = RETAINER
+    frames.append(pd.DataFrame({"date": months + pd.to_timedelta(day - 1, unit="D"),
+                                "type": "Income", "description": description, "amount": amount,
+                                "category": None, "payment": None, "merchant": merchant}))
+    rows = pd.concat(frames, ignore_index=True)
+    return rows[(rows["date"] >= start) & (rows["date"] <= end)]
+
+
+def _client_payments(rng, days: pd.DatetimeIndex, n: int) -> pd.DataFrame:
+    day_p = _day_weights(days, _WEEKDAY["business"], _MONTH["flat"])
+    dates = days[rng.choice(len(days), n, p=day_p)]
+    client = rng.integers(0, len(CLIENTS), n)
+    work = rng.integers(0, len(CLIENT_WORK), n)
+    amounts = np.round(np.exp(rng.normal(np.log(2400), 0.35, n)) / 25) * 25
+    return pd.DataFrame({"date": dates, "type": "Income",
+                         "description": np.array(CLIENT_WORK)[work], "amount": amounts,
+                         "category": None, "payment": None, "merchant": np.array(CLIENTS)[client]})
+
+
+def _variable_expenses(rng, days: pd.DatetimeIndex, n: int, noisy_share: float) -> pd.DataFrame:
+    weights = np.array([m.weight for m in MERCHANTS])
+    which = rng.choice(len(MERCHANTS), n, p=weights / weights.sum())
+    frames = []
+    for index, merchant in enumerate(MERCHANTS):
+        count = int((which == index).sum())
+        if count == 0:
+            continue
+        weekday, month = _CATEGORY_PROFILE.get(merchant.category, ("business", "flat"))
+        dates = days[rng.choice(len(days), count, p=_day_weights(days, _WEEKDAY[weekday],
+                                                                   _MONTH[month]))]
+        amounts = np.round(merchant.median * np.exp(rng.normal(0.0, merchant.sigma, count)), 2)
+        if merchant.category == "travel" and merchant.median < 30:  # parking: round prices
+            amounts = np.maximum(5.0, np.round(amounts / 5) * 5)
+        clean_text = pd.Series(np.array(merchant.descriptions)[
+            rng.integers(0, len(merchant.descriptions), count)])
+        noisy = rng.random(count) < noisy_share
+        text = clean_text.where(~noisy, _descriptor(merchant.descriptor, rng, count))
+        frames.append(pd.DataFrame({"date": dates, "type": "Expense", "description": text.to_numpy(),
+                                    "amount": -amounts, "category": merchant.category,
+                                    "payment": merchant.payment, "merchant": merchant.name}))
+    rows = pd.concat(frames, ignore_index=True)
+    card = rows["payment"] == "credit_card"
+    switch = rng.random(len(rows))
+    rows.loc[card & (switch < 0.12), "payment"] = "debit_card"
+    rows.loc[card & (switch > 0.95), "payment"] = "paypal"
+    return rows
+
+
+def _inject_anomalies(rng, base: pd.DataFrame, n: int, end: pd.Timestamp) -> pd.DataFrame:
+    if n == 0:
+        return base.iloc[0:0].assign(anomaly_type=pd.Series(dtype="str"))
+    kinds = np.array(ANOMALY_TYPES)[np.arange(n) % len(ANOMALY_TYPES)]
+    rng.shuffle(kinds)
+    variable = base[(base["type"] == "Expense") & base["merchant"].isin([m.name for m in MERCHANTS])]
+    source = variable.iloc[rng.integers(0, len(variable), n)].reset_index(drop=True)
+    out = source.copy()
+    out["anomaly_type"] = kinds
+    spike = kinds == "amount_spike"
+    out.loc[spike, "amount"] = np.round(source.loc[spike, "amount"] * rng.uniform(5, 20, spike.sum()), 2)
+    out.loc[spike, "date"] = source.loc[spike, "date"] + pd.to_timedelta(
+        rng.integers(1, 20, spike.sum()), unit="D")
+    dup = kinds == "duplicate_charge"
+    out.loc[dup, "date"] = source.loc[dup, "date"] + pd.to_timedelta(
+        rng.integers(0, 3, dup.sum()), unit="D")
+    unseen = kinds == "unseen_merchant"
+    k = int(unseen.sum())
+    names = np.array(UNSEEN_MERCHANTS)[rng.integers(0, len(UNSEEN_MERCHANTS), k)]
+    out.loc[unseen, "merchant"] = names
+    out.loc[unseen, "description"] = (pd.Series(names) + " " + _digits(rng, k, 6)).to_numpy()
+    out.loc[unseen, "amount"] = -np.round(np.exp(rng.normal(np.log(900), 0.6, k)), 2)
+    out.loc[unseen, "category"] = np.array(["other", "supplies", "entertainment"])[
+        rng.integers(0, 3, k)]
+    # at odd times: moved to the next Saturday or Sunday
+    shift = (5 - out.loc[unseen, "date"].dt.dayofweek) % 7 + rng.integers(0, 2, k)
+    out.loc[unseen, "date"] = out.loc[unseen, "date"] + pd.to_timedelta(shift, unit="D")
+    atypical = kinds == "category_atypical"
+    k = int(atypical.sum())
+    cheap = variable[variable["category"].isin(["meals_entertainment", "fuel", "food"])]
+    pick = cheap.iloc[rng.integers(0, len(cheap), k)].reset_index(drop=True)
+    for column in ("merchant", "category", "description", "payment"):
+        out.loc[atypical, column] = pick[column].to_numpy()
+    out.loc[atypical, "amount"] = -np.round(rng.uniform(1500, 4000, k), 2)
+    out["date"] = out["date"].clip(upper=end)
+    return out
+
+
+def _format(rows: pd.DataFrame, rng) -> pd.DataFrame:
+    """Render typed rows as export strings (clean formatting)."""
+    n = len(rows)
+    expense = rows["type"].to_numpy() == "Expense"
+    receipt = _receipts(rng, n)
+    has_receipt = expense & (rows["payment"].to_numpy() != "bank_transfer")
+    export = pd.DataFrame({
+        "Date": rows["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "Type": rows["type"].to_numpy(),
+        "Description": rows["description"].to_numpy(),
+        "Amount": np.char.mod("%.2f", rows["amount"].to_numpy(dtype="float64")),
+        "Category": rows["category"].fillna("").to_numpy(),
+        "Payment Method": rows["payment"].fillna("").to_numpy(),
+        "Status": np.where(expense, "paid", "received"),
+        "Reference": rows["merchant"].to_numpy(),
+        "Receipt URL": np.where(has_receipt, receipt.to_numpy(), ""),
+    })
+    no_reference = rng.random(n) < 0.03
+    export.loc[no_reference & expense, "Reference"] = ""
+    return export.astype("str")
+
+
+# Dirty kinds and their share of dirty rows. "recoverable" ones are repaired by
+# ingestion; "garbage" ones must end in quarantine.
+DIRTY_KINDS = {
+    "payment_typo": 0.16, "type_typo": 0.10, "amount_format": 0.14, "date_format": 0.14,
+    "whitespace": 0.10, "missing_category": 0.06, "missing_payment": 0.05, "garbage": 0.10,
+    "exact_duplicate": 0.15,
+}
+
+
+def _dirty(export: pd.DataFrame, rng, n_dirty: int) -> pd.DataFrame:
+    kinds = np.array(list(DIRTY_KINDS))
+    shares = np.array(list(DIRTY_KINDS.values()))
+    counts = np.floor(shares / shares.sum() * n_dirty).astype(int)
+    counts[0] += n_dirty - counts.sum()
+    candidates = rng.permutation(np.flatnonzero(export["_anomaly"].to_numpy() == ""))
+    position = 0
+    picks = {}
+    for kind, count in zip(kinds, counts, strict=True):
+        picks[kind] = candidates[position:position + count]
+        position += count
+    e = export
+    rows = picks["payment_typo"]
+    typos = np.array(["credit_car", "Credit Card", "paypall", "bank transfer", "CREDIT_CARD", "debit"])
+    e.loc[e.index[rows], "Payment Method"] = typos[rng.integers(0, len(typos), len(rows))]
+    rows = picks["type_typo"]
+    e.loc[e.index[rows], "Type"] = np.where(e.loc[e.index[rows], "Type"] == "Expense",
+                                            np.array(["Expence", "expense", "EXPENSE"])[
+                                                rng.integers(0, 3, len(rows))], "INCOME")
+    rows = picks["amount_format"]
+    values = pd.to_numeric(e.loc[e.index[rows], "Amount"])
+    style = rng.integers(0, 3, len(rows))
+    plain = values.abs().map("{:.2f}".format).astype("str")
+    dollars = "$" + values.abs().map("{:,.2f}".format).astype("str")
+    negative = (values < 0).to_numpy()
+    formatted = np.where(style == 0, np.where(negative, "-", "") + dollars,
+                         np.where(style == 1, np.where(negative, "(" + plain + ")", plain),
+                                  plain))  # style 2: sign dropped, an expense written positive
+    e.loc[e.index[rows], "Amount"] = formatted
+    rows = picks["date_format"]
+    dates = pd.to_datetime(e.loc[e.index[rows], "Date"])
+    style = rng.integers(0, 3, len(rows))
+    e.loc[e.index[rows], "Date"] = np.where(style == 0, dates.dt.strftime("%m/%d/%Y"), np.where(
+        style == 1, dates.dt.strftime("%Y/%m/%d"), dates.dt.strftime("%d %b %Y")))
+    rows = picks["whitespace"]
+    e.loc[e.index[rows], "Description"] = "  " + e.loc[e.index[rows], "Description"] + "   "
+    e.loc[e.index[rows], "Reference"] = " " + e.loc[e.index[rows], "Reference"]
+    rows = picks["missing_category"]
+    e.loc[e.index[rows], "Category"] = ""
+    rows = picks["missing_payment"]
+    e.loc[e.index[rows], "Payment Method"] = ""
+    rows = picks["garbage"]
+    style = rng.integers(0, 4, len(rows))
+    for value, column, kind in (("abc", "Amount", 0), ("2024-13-45", "Date", 1), ("", "Amount", 2),
+                                ("", "Date", 3)):
+        sel = e.index[rows[style == kind]]
+        e.loc[sel, column] = value
+    e["_dirty"] = ""
+    for kind, rows in picks.items():
+        e.loc[e.index[rows], "_dirty"] = kind
+    return e
+
+
+def generate_transactions(
+    rows: int,
+    seed: int,
+    start: str = DEFAULT_START,
+    end: str = DEFAULT_END,
+    anomaly_rate: float = 0.01,
+    dirty_rate: float = 0.02,
+    order: str = "oldest-first",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generate ``rows`` export lines; returns ``(export, truth)``.
+
+    ``export`` has exactly the raw columns, as strings, in file order. ``truth``
+    lists the injected anomalies: ``row_number`` (1-based data row of the
+    export), ``Date``, ``Description``, ``Amount``, ``Reference``, ``anomaly_type``.
+    """
+    if rows < 1:
+        raise ValueError(f"rows must be at least 1, got {rows}")
+    for name, rate in (("anomaly_rate", anomaly_rate), ("dirty_rate", dirty_rate)):
+        if not 0.0 <= rate <= 0.5:
+            raise ValueError(f"{name} must be between 0 and 0.5, got {rate}")
+    if order not in ("oldest-first", "newest-first"):
+        raise ValueError(f"order must be oldest-first or newest-first, got {order!r}")
+    start_ts, end_ts = pd.Timestamp(start), pd.Timestamp(end)
+    if start_ts >= end_ts:
+        raise ValueError(f"start ({start}) must be before end ({end})")
+    rng = np.random.default_rng(seed)
+
+    n_duplicates = int(round(rows * dirty_rate * DIRTY_KINDS["exact_duplicate"]))
+    n_anomalies = int(round(rows * anomaly_rate))
+    n_base = rows - n_duplicates - n_anomalies
+    # Few rows: shorten the period (ending at `end`) so recurring items stay ~30 % of the rows.
+    per_month = len(RECURRING) + 1
+    months_wanted = max(1, int(0.3 * n_base / per_month))
+    months_available = len(_month_starts(start_ts, end_ts))
+    if months_wanted < months_available:
+        start_ts = max(start_ts, (end_ts.to_period("M") - months_wanted + 1).to_timestamp())
+    days = pd.date_range(start_ts, end_ts, freq="D")
+    recurring = _recurring_rows(rng, start_ts, end_ts)
+    recurring = recurring.iloc[:max(0, min(len(recurring), n_base - 1))]
+    remaining = n_base - len(recurring)
+    n_clients = int(round(remaining * 0.06)) if remaining > 1 else 0
+    base = pd.concat([recurring, _client_payments(rng, days, n_clients),
+                      _variable_expenses(rng, days, remaining - n_clients, noisy_share=0.35)],
+                     ignore_index=True)
+    anomalies = _inject_anomalies(rng, base, n_anomalies, end_ts)
+    base["anomaly_type"] = ""
+    typed = pd.concat([base, anomalies], ignore_index=True)
+    typed = typed.sort_values("date", kind="stable", ascending=(order == "oldest-first"))
+    typed = typed.reset_index(drop=True)
+
+    export = _format(typed, rng)
+    export["_anomaly"] = typed["anomaly_type"].to_numpy()
+    n_dirty = int(round(rows * dirty_rate)) - n_duplicates
+    export = _dirty(export, rng, min(max(n_dirty, 0), int((export["_anomaly"] == "").sum())))
+
+    # Exact duplicate lines: an export repeated a line right after the original.
+    if n_duplicates:
+        originals = np.sort(rng.choice(np.flatnonzero(export["_dirty"] == ""), n_duplicates,
+                                       replace=False))
+        repeated = np.repeat(np.arange(len(export)), np.where(
+            np.isin(np.arange(len(export)), originals), 2, 1))
+        export = export.iloc[repeated].reset_index(drop=True)
+
+    truth_rows = np.flatnonzero(export["_anomaly"].to_numpy() != "")
+    truth = export.iloc[truth_rows][["Date", "Description", "Amount", "Reference", "_anomaly"]]
+    truth = truth.rename(columns={"_anomaly": "anomaly_type"})
+    truth.insert(0, "row_number", truth_rows + 1)
+    export = export[list(RAW_COLUMNS)].reset_index(drop=True)
+    return export, truth.reset_index(drop=True)
+
+
+def default_truth_path(output_path: str | Path) -> Path:
+    output_path = Path(output_path)
+    return output_path.with_name(f"{output_path.stem}_anomalies.csv")
+
+
+def write_export(export: pd.DataFrame, truth: pd.DataFrame | None, output_path: str | Path,
+                 truth_path: str | Path | None = None) -> tuple[Path, Path | None]:
+    """Write the export CSV (and the truth CSV beside it unless ``truth`` is None)."""
+    output_path = Path(output_path)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    export.to_csv(output_path, index=False, lineterminator="\n")
+    if truth is None:
+        return output_path, None
+    truth_path = Path(truth_path) if truth_path else default_truth_path(output_path)
+    truth_path.parent.mkdir(parents=True, exist_ok=True)
+    truth.to_csv(truth_path, index=False, lineterminator="\n")
+    return output_path, truth_path
