@@ -4,7 +4,7 @@ import sys
 import pandas as pd
 import pytest
 
-from titans_finance.cli import main
+from titans_finance.command_line import main
 
 
 def test_generate_writes_export_and_truth(tmp_path, capsys):
@@ -23,7 +23,7 @@ def test_generate_writes_export_and_truth(tmp_path, capsys):
     (["--rows", "10", "--start", "2025-01-01", "--end", "2024-01-01"], "must be before"),
 ])
 def test_bad_arguments_exit_2_with_a_message(tmp_path, args, message):
-    result = subprocess.run([sys.executable, "-m", "titans_finance.cli", "generate", *args,
+    result = subprocess.run([sys.executable, "-m", "titans_finance.command_line", "generate", *args,
                              "--output", str(tmp_path / "x.csv")], capture_output=True, text=True)
     assert result.returncode == 2
     assert message in result.stderr

@@ -1,0 +1,41 @@
+"""Thin nodes over `titans_finance.core.features` (the code serving uses too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.core.features import (
+    FeatureParams,
+    HistoryState,
+    build_features,
+    feature_groups,
+)
+
+
+def build_feature_table(clean_transactions: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
+    """Features of every clean transaction, history features from earlier rows only."""
+    return build_features(clean_transactions, state=None, params=params)
+
+
+def build_history_state(clean_transactions: pd.DataFrame, params: dict[str, Any]) -> HistoryState:
+    """The history after the last clean transaction: what serving needs for new ones."""
+    return HistoryState.from_frame(clean_transactions, params)
+
+
+def summarise_features(feature_table: pd.DataFrame, params: dict[str, Any]) -> dict[str, Any]:
+    """Groups, columns and basic health of the feature table, for the report and reviewers."""
+    groups = feature_groups(FeatureParams.from_any(params))
+    numeric = [c for cols in groups.values() for c in cols if c in feature_table
+               and pd.api.types.is_numeric_dtype(feature_table[c])]
+    values = feature_table[numeric].to_numpy(dtype="float64") if numeric else np.empty((0, 0))
+    return {
+        "n_rows": int(len(feature_table)),
+        "n_features": int(sum(len(c) for c in groups.values())),
+        "n_numeric_features": len(numeric),
+        "groups": {name: list(columns) for name, columns in groups.items()},
+        "non_finite_values": int((~np.isfinite(values)).sum()) if values.size else 0,
+        "share_recurring": float(feature_table["is_recurring"].mean()) if len(feature_table) else 0.0,
+    }
