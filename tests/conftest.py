@@ -71,9 +71,17 @@ class KedroTestProject:
                 os.chdir(self.root)
                 bootstrap_project(self.root)
                 for name in todo:
-                    with KedroSession.create(project_path=self.root,
-                                             runtime_params=params or {}) as session:
-                        session.run(pipeline_names=[name])
+                    try:
+                        with KedroSession.create(project_path=self.root,
+                                                 runtime_params=params or {}) as session:
+                            session.run(pipeline_names=[name])
+                    finally:
+                        # kedro-mlflow leaves its run open in-process (a CLI run is closed
+                        # by MLflow at exit); close it so each pipeline gets its own run.
+                        import mlflow
+
+                        while mlflow.active_run():
+                            mlflow.end_run()
                     self._ran.add(name)
             finally:
                 os.chdir(cwd)

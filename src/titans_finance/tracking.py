@@ -38,3 +38,14 @@ def mlflow_metrics(metrics: Mapping[str, Any], prefix: str = "") -> dict[str, di
         safe = "".join(c if c.isalnum() or c in "_-./ " else "_" for c in name)
         out[safe] = {"value": value, "step": 0}
     return out
+
+
+def model_for_mlflow(model: Any) -> Any:
+    """Hand the trained model to a kedro-mlflow artifact dataset.
+
+    The versioned local copy (what serving loads) is a plain Kedro versioned
+    dataset: wrapping a versioned dataset in ``MlflowArtifactDataset`` clashes
+    with Kedro's single save version per run, so the MLflow copy is a second,
+    unversioned dataset fed by this node.
+    """
+    return model

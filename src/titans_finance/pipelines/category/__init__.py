@@ -1,0 +1,5 @@
+"""Category pipeline: rules + calibrated classifier for expense categories."""
+
+from .pipeline import create_pipeline
+
+__all__ = ["create_pipeline"]

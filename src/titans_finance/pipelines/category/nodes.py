@@ -1,0 +1,145 @@
+"""Category model: candidate selection, honest evaluation against a baseline, final fit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+from sklearn.model_selection import cross_val_score
+
+from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.core.splits import time_split_mask
+from titans_finance.models.category import (
+    CategoryModel,
+    design_frame,
+    kfold_for,
+    make_estimator,
+    parse_rules,
+)
+from titans_finance.tracking import mlflow_metrics
+
+logger = logging.getLogger(__name__)
+
+
+def select_labelled_expenses(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
+                             params: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Expenses with a category (the most recent ``max_train_rows``), and their features."""
+    if len(clean_transactions) != len(feature_table) or not (
+            clean_transactions["transaction_id"].to_numpy()
+            == feature_table["transaction_id"].to_numpy()).all():
+        raise ValueError("feature_table does not match clean_transactions row for row: "
+                         "re-run the features pipeline")
+    labelled = ((clean_transactions["type"] == "expense")
+                & clean_transactions["category"].notna()).to_numpy()
+    transactions = clean_transactions[labelled].reset_index(drop=True)
+    features = feature_table[labelled].reset_index(drop=True)
+    limit = params.get("max_train_rows")
+    if limit and len(transactions) > int(limit):
+        transactions, features = transactions.iloc[-int(limit):], features.iloc[-int(limit):]
+    if transactions["category"].nunique() < 2 or len(transactions) < 10:
+        raise ValueError(f"not enough labelled expenses to train the category model "
+                         f"({len(transactions)} rows, {transactions['category'].nunique()} categories)")
+    return transactions.reset_index(drop=True), features.reset_index(drop=True)
+
+
+def _merchant_majority_baseline(train_tx, train_f, test_f) -> np.ndarray:
+    majority = (pd.DataFrame({"merchant": train_f["merchant_key"].to_numpy(),
+                              "category": train_tx["category"].to_numpy()})
+                .groupby("merchant")["category"].agg(lambda s: s.value_counts().index[0]))
+    overall = train_tx["category"].value_counts().index[0]
+    return test_f["merchant_key"].map(majority).fillna(overall).to_numpy()
+
+
+def evaluate_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
+                            category_rules: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """Time-aware hold-out, candidate selection on an inner time split, 5-fold shuffled CV."""
+    rules = parse_rules(category_rules)
+    seed = int(params.get("seed", 42))
+    test = time_split_mask(transactions["date"], float(params["test_fraction"])).to_numpy()
+    train_tx, train_f = transactions[~test], features[~test]
+    test_tx, test_f = transactions[test], features[test]
+
+    # candidates compared on the last part of the training period (never on the hold-out)
+    inner = time_split_mask(train_tx["date"], float(params["validation_fraction"])).to_numpy()
+    candidates = {}
+    for name in params["candidates"]:
+        estimator = make_estimator(name, params).fit(design_frame(train_tx[~inner], train_f[~inner]),
+                                                     train_tx["category"][~inner].astype("str"))
+        predicted = estimator.predict(design_frame(train_tx[inner], train_f[inner]))
+        candidates[name] = {"validation_accuracy": float(accuracy_score(
+            train_tx["category"][inner].astype("str"), predicted))}
+    selected = max(candidates, key=lambda n: candidates[n]["validation_accuracy"])
+    logger.info("category candidates %s → %s", candidates, selected)
+
+    model = CategoryModel(selected, params, rules).fit(train_tx, train_f)
+    predicted = model.predict(test_tx, test_f, threshold=0.0)
+    truth = test_tx["category"].astype("str").to_numpy()
+    at_threshold = model.predict(test_tx, test_f)
+    confident = (at_threshold["category"] != UNCERTAIN_CATEGORY).to_numpy()
+    baseline = _merchant_majority_baseline(train_tx, train_f, test_f)
+
+    # Comparable with the original system's random split: shuffled folds on all labelled rows.
+    cv_rows = int(params.get("cv_max_rows", 50_000))
+    cv_tx, cv_f = transactions.iloc[-cv_rows:], features.iloc[-cv_rows:]
+    y = cv_tx["category"].astype("str")
+    cv_scores = cross_val_score(make_estimator(selected, params), design_frame(cv_tx, cv_f), y,
+                                cv=kfold_for(y, int(params.get("cv_folds", 5)), seed))
+
+    labels = sorted(set(truth) | set(predicted["category"]))
+    metrics = {
+        "holdout_accuracy": float(accuracy_score(truth, predicted["category"])),
+        "holdout_macro_f1": float(f1_score(truth, predicted["category"], average="macro",
+                                           zero_division=0)),
+        "cv_accuracy": float(np.mean(cv_scores)),
+        "cv_accuracy_std": float(np.std(cv_scores)),
+        "baseline_accuracy": float(accuracy_score(truth, baseline)),
+        "confidence_threshold": model.threshold,
+        "coverage_at_threshold": float(confident.mean()) if len(confident) else 0.0,
+        "accuracy_at_threshold": float(accuracy_score(truth[confident], at_threshold["category"][
+            confident])) if confident.any() else 0.0,
+        "selected_model": selected,
+        "candidates": candidates,
+        "temperature": model.temperature,
+        "n_train": int(len(train_tx)), "n_test": int(len(test_tx)),
+        "n_classes": int(transactions["category"].nunique()),
+        "n_rules": len(rules),
+        "test_period": [str(test_tx["date"].min().date()), str(test_tx["date"].max().date())],
+        "confusion_matrix": {"labels": labels,
+                             "matrix": confusion_matrix(truth, predicted["category"],
+                                                        labels=labels).tolist()},
+    }
+    return metrics
+
+
+def fit_category_model(transactions: pd.DataFrame, features: pd.DataFrame, category_rules: Any,
+                       metrics: dict[str, Any], params: dict[str, Any]) -> CategoryModel:
+    """The selected candidate refitted on every labelled expense, for serving."""
+    model = CategoryModel(metrics["selected_model"], params, parse_rules(category_rules))
+    model.fit(transactions, features)
+    model.metadata["metrics"] = {k: v for k, v in metrics.items()
+                                 if isinstance(v, int | float | str)}
+    return model
+
+
+def predict_categories(model: CategoryModel, clean_transactions: pd.DataFrame,
+                       feature_table: pd.DataFrame) -> pd.DataFrame:
+    """Predictions for every expense (labelled ones were seen in training: see `in_training`)."""
+    expenses = (clean_transactions["type"] == "expense").to_numpy()
+    tx = clean_transactions[expenses].reset_index(drop=True)
+    predictions = model.predict(tx, feature_table[expenses].reset_index(drop=True))
+    return pd.DataFrame({
+        "transaction_id": tx["transaction_id"], "date": tx["date"],
+        "description": tx["description"], "amount": tx["amount"],
+        "category": tx["category"], "predicted_category": predictions["category"],
+        "confidence": predictions["confidence"], "source": predictions["source"],
+        "top_k": predictions["top_k"].map(lambda items: "; ".join(
+            f"{i['category']} {i['probability']:.2f}" for i in items)),
+        "in_training": tx["category"].notna(),
+    })
+
+
+def category_metrics_for_mlflow(metrics: dict[str, Any]) -> dict[str, dict[str, float]]:
+    return mlflow_metrics({k: v for k, v in metrics.items() if k != "confusion_matrix"})

@@ -1,0 +1,34 @@
+from kedro.pipeline import Node, Pipeline
+
+from titans_finance.tracking import model_for_mlflow
+
+from .nodes import (
+    category_metrics_for_mlflow,
+    evaluate_category_model,
+    fit_category_model,
+    predict_categories,
+    select_labelled_expenses,
+)
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    return Pipeline(
+        [
+            Node(select_labelled_expenses, ["clean_transactions", "feature_table", "params:category"],
+                 ["category_training_transactions", "category_training_features"],
+                 name="select_labelled_expenses"),
+            Node(evaluate_category_model,
+                 ["category_training_transactions", "category_training_features", "category_rules",
+                  "params:category"], "metrics_category", name="evaluate_category_model"),
+            Node(fit_category_model,
+                 ["category_training_transactions", "category_training_features", "category_rules",
+                  "metrics_category", "params:category"], "category_model",
+                 name="fit_category_model"),
+            Node(predict_categories, ["category_model", "clean_transactions", "feature_table"],
+                 "category_predictions", name="predict_categories"),
+            Node(category_metrics_for_mlflow, "metrics_category", "category_mlflow_metrics",
+                 name="log_category_metrics"),
+            Node(model_for_mlflow, "category_model", "category_model_mlflow",
+                 name="log_category_model"),
+        ]
+    )
