@@ -206,7 +206,8 @@ CATEGORICAL = ["type_code", "payment_method_code", "reference_missing", "receipt
                "description_tokens", "description_has_digits", "is_bank_descriptor"]
 TEXT = list(KEYWORDS)
 TEXT_RAW = ["merchant_key", "description_clean"]
-HISTORY = ["merchant_prior_count", "merchant_prior_mean_abs", "merchant_prior_std_log",
+HISTORY = ["merchant_prior_count", "merchant_prior_mean_abs", "merchant_prior_mean_log",
+           "merchant_prior_std_log",
            "days_since_merchant", "days_since_same_amount", "merchant_gap_mean", "merchant_gap_std",
            "merchant_gap_deviation", "is_recurring", "global_prior_count", "global_count_7d"]
 CATEGORY_HISTORY = ["category_prior_count", "category_prior_mean_log", "category_prior_std_log",
@@ -255,6 +256,9 @@ def _base_columns(transactions: pd.DataFrame) -> pd.DataFrame:
     amount = pd.to_numeric(transactions["amount"], errors="coerce").fillna(0.0).astype("float64")
     reference = transactions["reference"] if "reference" in transactions else pd.Series([None] * n)
     category = transactions["category"] if "category" in transactions else pd.Series([None] * n)
+    category = category.reset_index(drop=True)
+    tx_type = (transactions["type"] if "type" in transactions else pd.Series([None] * n)
+               ).reset_index(drop=True)
     source_row = (transactions["source_row"].to_numpy() if "source_row" in transactions
                   else np.arange(1, n + 1))
     abs_amount = amount.abs()
@@ -263,8 +267,10 @@ def _base_columns(transactions: pd.DataFrame) -> pd.DataFrame:
         "source_row": source_row,
         "merchant_key": normalise_merchant(transactions["description"].reset_index(drop=True),
                                            reference.reset_index(drop=True)).to_numpy(),
-        "category_key": category.astype("str").fillna(MISSING_KEY).replace("", MISSING_KEY)
-        .to_numpy(),
+        # uncategorised rows are grouped by type: "__income__" history is the income's
+        "category_key": category.astype("str").fillna("").where(
+            category.notna() & (category.astype("str") != ""),
+            "__" + tx_type.fillna("none").astype("str") + "__").to_numpy(),
         "abs_amount": abs_amount.to_numpy(),
         "log_abs_amount": np.log1p(abs_amount.to_numpy()),
     })
@@ -414,6 +420,7 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
 
     out.update({
         "merchant_prior_count": m_count, "merchant_prior_mean_abs": m_mean_abs,
+        "merchant_prior_mean_log": m_mean_log,
         "merchant_prior_std_log": m_std_log, "days_since_merchant": days_since_m,
         "days_since_same_amount": since_pair, "merchant_gap_mean": gap_mean,
         "merchant_gap_std": gap_std,
@@ -449,7 +456,7 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         "payment_method_code": method.map(method_codes).fillna(-1).to_numpy(),
         "reference_missing": reference.isna().to_numpy(),
         "receipt_missing": receipt.isna().to_numpy(),
-        "category_missing": (category == MISSING_KEY).to_numpy(),
+        "category_missing": category.str.startswith("__").to_numpy(),
         "merchant_frequency": m_count,
         "description_length": description.str.len().to_numpy(),
         "description_tokens": description.str.count(r"\S+").to_numpy(),

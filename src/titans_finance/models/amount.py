@@ -1,0 +1,160 @@
+"""Amount regressor with split-conformal prediction intervals.
+
+The model predicts ``log1p(|amount|)`` (money is multiplicative: a 10 % error on
+rent and on coffee should weigh the same) as a correction of the history prior
+(`history_prior`: the merchant's earlier mean log-amount, else the category's),
+and the sign comes from the type
+(expenses negative). Inputs exclude everything computed from the row's own
+amount (the ``amount`` feature group, the same-amount duplicate hint, the
+category z-score): only text, merchant, category, type, payment method, time and
+*earlier* transactions' amounts.
+
+Intervals: the absolute log-residuals of a model fitted on the earlier part of
+the training period, measured on its later part (calibration slice), give the
+``coverage`` quantile ``q``; the interval is ``expm1(pred ± q)``, which always
+contains the point prediction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from titans_finance.core.features import FEATURE_GROUPS
+from titans_finance.core.splits import time_split_mask
+
+# Features that are functions of the row's own amount: never inputs of this model.
+OWN_AMOUNT = set(FEATURE_GROUPS["amount"]) | {"days_since_same_amount", "category_amount_z"}
+NUMERIC_INPUTS = [c for group in ("time", "categorical", "text", "history", "category_history")
+                  for c in FEATURE_GROUPS[group] if c not in OWN_AMOUNT]
+
+
+def design_frame(transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
+    frame = features[NUMERIC_INPUTS].reset_index(drop=True).astype("float64")
+    frame["text"] = (transactions["description"].fillna("").astype("str").str.lower().to_numpy()
+                     + " | " + features["merchant_key"].astype("str").to_numpy())
+    category = transactions["category"].fillna("").astype("str").to_numpy()
+    frame["category"] = np.where(category == "", "__" + transactions["type"].astype("str")
+                                 .to_numpy() + "__", category)
+    return frame
+
+
+def make_estimator(name: str, params: dict[str, Any]):
+    seed = int(params.get("seed", 42))
+    if name == "ridge":
+        design = ColumnTransformer(
+            [("text", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
+                                      max_features=params.get("max_text_features")), "text"),
+             ("category", OneHotEncoder(handle_unknown="ignore"), ["category"]),
+             ("numeric", StandardScaler(), NUMERIC_INPUTS)], sparse_threshold=1.0)
+        return Pipeline([("design", design),
+                         ("regressor", Ridge(alpha=float(params.get("ridge", {}).get("alpha", 1.0)),
+                                             random_state=seed))])
+    if name == "lightgbm":
+        from lightgbm import LGBMRegressor
+
+        lgbm = params.get("lightgbm", {})
+        return _LightGBMAmount(LGBMRegressor(
+            objective=lgbm.get("objective", "l1"),  # the median in log space: what MAE rewards
+            n_estimators=int(lgbm.get("n_estimators", 300)),
+            learning_rate=float(lgbm.get("learning_rate", 0.05)),
+            num_leaves=int(lgbm.get("num_leaves", 31)),
+            min_child_samples=int(lgbm.get("min_child_samples", 20)),
+            subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
+            n_jobs=int(params.get("n_jobs", 2)), random_state=seed, verbose=-1))
+    raise ValueError(f"unknown amount candidate {name!r}; use ridge or lightgbm")
+
+
+class _LightGBMAmount:
+    """LightGBM on the numeric inputs plus the category as a native categorical feature."""
+
+    def __init__(self, regressor):
+        self.regressor = regressor
+        self.categories_: list[str] = []
+
+    def _matrix(self, X: pd.DataFrame) -> pd.DataFrame:
+        matrix = X[NUMERIC_INPUTS].copy()
+        matrix["category"] = pd.Categorical(X["category"], categories=self.categories_)
+        return matrix
+
+    def fit(self, X: pd.DataFrame, y) -> _LightGBMAmount:
+        self.categories_ = sorted(set(X["category"]))
+        self.regressor.fit(self._matrix(X), y, categorical_feature=["category"])
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return self.regressor.predict(self._matrix(X))
+
+
+def signed(transactions: pd.DataFrame, magnitude: np.ndarray) -> np.ndarray:
+    sign = np.where(transactions["type"].to_numpy() == "income", 1.0, -1.0)
+    return sign * magnitude
+
+
+def history_prior(features: pd.DataFrame, fallback: float) -> np.ndarray:
+    """Expected log-amount from earlier transactions: the merchant's mean, else the category's.
+
+    Both come from the history features (strictly earlier rows), so the prior
+    leaks nothing; the regressors learn the correction on top of it, which on
+    small data shrinks towards this well-founded default.
+    """
+    merchant = features["merchant_prior_mean_log"].to_numpy(dtype="float64")
+    category = features["category_prior_mean_log"].to_numpy(dtype="float64")
+    return np.where(features["merchant_prior_count"].to_numpy() > 0, merchant,
+                    np.where(features["category_prior_count"].to_numpy() > 0, category, fallback))
+
+
+class AmountModel:
+    """Point prediction and ``coverage`` interval of the signed amount."""
+
+    def __init__(self, estimator_name: str, params: dict[str, Any]):
+        self.estimator_name = estimator_name
+        self.params = dict(params)
+        self.coverage = float(params.get("interval_coverage", 0.8))
+        self.q_log = 0.0
+        self.fallback_log = 0.0
+        self.estimator = None
+        self.metadata: dict[str, Any] = {}
+
+    def fit(self, transactions: pd.DataFrame, features: pd.DataFrame) -> AmountModel:
+        X = design_frame(transactions, features)
+        y_log = np.log1p(transactions["amount"].abs().to_numpy())
+        self.fallback_log = float(np.median(y_log))
+        y = y_log - history_prior(features, self.fallback_log)
+        calibration = time_split_mask(transactions["date"], float(self.params.get(
+            "calibration_fraction", 0.2))).to_numpy()
+        if calibration.sum() < 5 or (~calibration).sum() < 5:
+            raise ValueError(f"too few rows ({len(y)}) to fit the amount model with intervals")
+        split_model = make_estimator(self.estimator_name, self.params).fit(X[~calibration],
+                                                                           y[~calibration])
+        residuals = np.abs(y[calibration] - split_model.predict(X[calibration]))
+        n = len(residuals)
+        level = min(1.0, np.ceil((n + 1) * self.coverage) / n)
+        self.q_log = float(np.quantile(residuals, level, method="higher"))
+        # the interval width comes from the split; the served point model uses every row
+        self.estimator = make_estimator(self.estimator_name, self.params).fit(X, y)
+        dates = pd.to_datetime(transactions["date"])
+        self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                         "n_train": int(len(y)), "estimator": self.estimator_name,
+                         "interval_log_half_width": self.q_log,
+                         "data_start": str(dates.min().date()), "data_end": str(dates.max().date())}
+        return self
+
+    def predict(self, transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
+        if self.estimator is None:
+            raise RuntimeError("AmountModel is not fitted")
+        residual = self.estimator.predict(design_frame(transactions, features))
+        log_pred = np.clip(history_prior(features, self.fallback_log) + residual, 0, 25)
+        point = signed(transactions, np.expm1(log_pred))
+        low = signed(transactions, np.expm1(np.clip(log_pred - self.q_log, 0, None)))
+        high = signed(transactions, np.expm1(log_pred + self.q_log))
+        return pd.DataFrame({"predicted_amount": point, "lower": np.minimum(low, high),
+                             "upper": np.maximum(low, high)}, index=transactions.index)

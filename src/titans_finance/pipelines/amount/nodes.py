@@ -1,0 +1,97 @@
+"""Amount model: candidate selection, hold-out evaluation against a median baseline, final fit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import mean_absolute_error, median_absolute_error, r2_score
+
+from titans_finance.core.splits import time_split_mask
+from titans_finance.models.amount import AmountModel
+from titans_finance.tracking import mlflow_metrics
+
+logger = logging.getLogger(__name__)
+
+
+def _check_aligned(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame) -> None:
+    if len(clean_transactions) != len(feature_table) or not (
+            clean_transactions["transaction_id"].to_numpy()
+            == feature_table["transaction_id"].to_numpy()).all():
+        raise ValueError("feature_table does not match clean_transactions row for row: "
+                         "re-run the features pipeline")
+
+
+def median_baseline(train: pd.DataFrame, train_merchant: pd.Series, test: pd.DataFrame,
+                    test_merchant: pd.Series) -> np.ndarray:
+    """Median signed amount of the merchant, else of the category (or type), else overall."""
+    group = train["category"].fillna("__" + train["type"] + "__")
+    by_merchant = train["amount"].groupby(train_merchant.to_numpy()).median()
+    by_group = train["amount"].groupby(group.to_numpy()).median()
+    test_group = test["category"].fillna("__" + test["type"] + "__")
+    prediction = test_merchant.map(by_merchant).to_numpy()
+    prediction = np.where(np.isnan(prediction), test_group.map(by_group).to_numpy(), prediction)
+    return np.where(np.isnan(prediction), train["amount"].median(), prediction)
+
+
+def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
+                          params: dict[str, Any]) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Time-aware hold-out; candidates compared on the last part of the training period."""
+    _check_aligned(clean_transactions, feature_table)
+    limit = int(params.get("max_train_rows", 200_000))
+    tx = clean_transactions.iloc[-limit:].reset_index(drop=True)
+    features = feature_table.iloc[-limit:].reset_index(drop=True)
+    test = time_split_mask(tx["date"], float(params["test_fraction"])).to_numpy()
+    train_tx, train_f, test_tx, test_f = tx[~test], features[~test], tx[test], features[test]
+
+    inner = time_split_mask(train_tx["date"], float(params["validation_fraction"])).to_numpy()
+    candidates = {}
+    for name in params["candidates"]:
+        candidate = AmountModel(name, params).fit(train_tx[~inner], train_f[~inner])
+        predicted = candidate.predict(train_tx[inner], train_f[inner])["predicted_amount"]
+        candidates[name] = {"validation_mae": float(mean_absolute_error(
+            train_tx["amount"][inner], predicted))}
+    selected = min(candidates, key=lambda n: candidates[n]["validation_mae"])
+    logger.info("amount candidates %s → %s", candidates, selected)
+
+    model = AmountModel(selected, params).fit(train_tx, train_f)
+    predicted = model.predict(test_tx, test_f)
+    actual = test_tx["amount"].to_numpy()
+    baseline = median_baseline(train_tx, train_f["merchant_key"], test_tx, test_f["merchant_key"])
+    inside = (actual >= predicted["lower"].to_numpy()) & (actual <= predicted["upper"].to_numpy())
+    metrics = {
+        "holdout_mae": float(mean_absolute_error(actual, predicted["predicted_amount"])),
+        "holdout_median_ae": float(median_absolute_error(actual, predicted["predicted_amount"])),
+        "holdout_r2": float(r2_score(actual, predicted["predicted_amount"])),
+        "baseline_mae": float(mean_absolute_error(actual, baseline)),
+        "baseline_r2": float(r2_score(actual, baseline)),
+        "interval_coverage": float(inside.mean()),
+        "interval_target_coverage": model.coverage,
+        "mean_interval_width": float((predicted["upper"] - predicted["lower"]).abs().mean()),
+        "selected_model": selected,
+        "candidates": candidates,
+        "n_train": int(len(train_tx)), "n_test": int(len(test_tx)),
+        "test_period": [str(test_tx["date"].min().date()), str(test_tx["date"].max().date())],
+    }
+    holdout = pd.DataFrame({"transaction_id": test_tx["transaction_id"].to_numpy(),
+                            "date": test_tx["date"].to_numpy(), "actual": actual,
+                            "predicted": predicted["predicted_amount"].to_numpy(),
+                            "lower": predicted["lower"].to_numpy(),
+                            "upper": predicted["upper"].to_numpy(), "baseline": baseline})
+    return metrics, holdout
+
+
+def fit_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
+                     metrics: dict[str, Any], params: dict[str, Any]) -> AmountModel:
+    limit = int(params.get("max_train_rows", 200_000))
+    model = AmountModel(metrics["selected_model"], params).fit(
+        clean_transactions.iloc[-limit:].reset_index(drop=True),
+        feature_table.iloc[-limit:].reset_index(drop=True))
+    model.metadata["metrics"] = {k: v for k, v in metrics.items() if isinstance(v, int | float | str)}
+    return model
+
+
+def amount_metrics_for_mlflow(metrics: dict[str, Any]) -> dict[str, dict[str, float]]:
+    return mlflow_metrics(metrics)
