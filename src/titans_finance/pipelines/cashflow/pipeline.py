@@ -1,0 +1,24 @@
+from kedro.pipeline import Node, Pipeline
+
+from titans_finance.tracking import model_for_mlflow
+
+from .nodes import backtest_cashflow, cashflow_metrics_for_mlflow, fit_cashflow_model, forecast_cashflow
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    return Pipeline(
+        [
+            Node(backtest_cashflow, ["clean_transactions", "params:cashflow"],
+                 ["cashflow_backtest_metrics", "cashflow_backtest"], name="backtest_cashflow"),
+            Node(fit_cashflow_model, ["clean_transactions", "cashflow_backtest",
+                                      "cashflow_backtest_metrics", "params:cashflow"],
+                 "cashflow_model", name="fit_cashflow_model"),
+            Node(forecast_cashflow, ["cashflow_model", "cashflow_backtest_metrics",
+                                     "params:cashflow"], ["cashflow_forecast", "metrics_cashflow"],
+                 name="forecast_cashflow"),
+            Node(cashflow_metrics_for_mlflow, "metrics_cashflow", "cashflow_mlflow_metrics",
+                 name="log_cashflow_metrics"),
+            Node(model_for_mlflow, "cashflow_model", "cashflow_model_mlflow",
+                 name="log_cashflow_model"),
+        ]
+    )
