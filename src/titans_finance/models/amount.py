@@ -82,7 +82,8 @@ class _LightGBMAmount:
 
     def _matrix(self, X: pd.DataFrame) -> pd.DataFrame:
         matrix = X[NUMERIC_INPUTS].copy()
-        matrix["category"] = pd.Categorical(X["category"], categories=self.categories_)
+        known = X["category"].where(X["category"].isin(self.categories_))  # unseen → missing
+        matrix["category"] = pd.Categorical(known, categories=self.categories_)
         return matrix
 
     def fit(self, X: pd.DataFrame, y) -> _LightGBMAmount:
