@@ -1,0 +1,50 @@
+"""Save the current models into the BentoML model store with their metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pandas as pd
+
+from titans_finance.serving.store import STORE_NAMES, save
+
+
+def _metadata(value: Any) -> Any:
+    """JSON-compatible copy without nulls (BentoML metadata accepts no None)."""
+    value = json.loads(json.dumps(value, default=str))
+
+    def strip(item):
+        if isinstance(item, dict):
+            return {k: strip(v) for k, v in item.items() if v is not None}
+        if isinstance(item, list):
+            return [strip(v) for v in item if v is not None]
+        return item
+
+    return strip(value)
+
+
+def package_models(category_model, amount_model, anomaly_model, cashflow_model, history_state,
+                   clean_transactions: pd.DataFrame, metrics_category: dict, metrics_amount: dict,
+                   metrics_anomaly: dict, metrics_cashflow: dict) -> dict[str, Any]:
+    """One store entry per model (``<name>:latest`` is what the service loads)."""
+    data_hash = f"{int(pd.util.hash_pandas_object(clean_transactions, index=False).sum()) & (2**64 - 1):016x}"
+    packaged_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    common = {"data_hash": data_hash, "packaged_at": packaged_at,
+              "n_transactions": int(len(clean_transactions))}
+    metrics = {"category": metrics_category, "amount": metrics_amount, "anomaly": metrics_anomaly,
+               "cashflow": metrics_cashflow}
+    models = {"category": category_model, "amount": amount_model, "anomaly": anomaly_model,
+              "cashflow": cashflow_model}
+    tags = {}
+    for key, model in models.items():
+        scalar_metrics = {k: v for k, v in metrics[key].items()
+                          if isinstance(v, int | float | str | bool) or v is None}
+        metadata = _metadata({**common, **getattr(model, "metadata", {}),
+                               "metrics": scalar_metrics})
+        tags[key] = save(STORE_NAMES[key], model, metadata, {"project": "titans-finance"})
+    tags["history"] = save(STORE_NAMES["history"], history_state,
+                           _metadata({**common, "global_count": history_state.global_count}),
+                           {"project": "titans-finance"})
+    return {"packaged_at": packaged_at, "data_hash": data_hash, "tags": tags}
