@@ -45,7 +45,7 @@ class Transaction(BaseModel):
     """One transaction as the service receives it."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
-                              json_schema_extra={"examples": [_EXAMPLE]})
+                              json_schema_extra={"example": _EXAMPLE})
 
     description: Annotated[str, Field(min_length=1, max_length=500,
                                       description="Text of the bank line or the user's note")]
@@ -135,7 +135,7 @@ class BatchRequest(BaseModel):
 
 
 class ForecastRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"horizon_days": 30}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"horizon_days": 30}})
     horizon_days: Annotated[int, Field(ge=1, le=90, description="Days to forecast, 1-90")] = 30
     opening_balance: Annotated[float | None, Field(default=None, allow_inf_nan=False,
                                                    description="Balance today; default: the "

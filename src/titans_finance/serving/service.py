@@ -30,7 +30,7 @@ from titans_finance.serving.schemas import (
 from titans_finance.serving.security import ApiSecurityMiddleware
 from titans_finance.serving.store import STORE_NAMES, load
 
-_EXAMPLE = Transaction.model_config["json_schema_extra"]["examples"][0]
+_EXAMPLE = Transaction.model_config["json_schema_extra"]["example"]
 
 
 class PayloadTooLarge(BentoMLException):
@@ -42,14 +42,15 @@ class TransactionInput(Transaction):
 
 
 class BatchInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
+        "transactions": [_EXAMPLE]}})
     transactions: Annotated[list[Transaction], Field(
         min_length=1, description=f"1 to {MAX_BATCH} transactions; more gives 413")]
 
 
 class ValidateInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"transactions": [_EXAMPLE, {"description": "", "amount": "abc", "date": "2024-13-45"}]}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
+        "transactions": [_EXAMPLE, {"description": "", "amount": "abc", "date": "2024-13-45"}]}})
     transactions: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_BATCH)]
 
 

@@ -1,0 +1,150 @@
+"""Every endpoint over HTTP against a real `bentoml serve`."""
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+
+from tests.serving.conftest import FUZZ_KEY, RATE_LIMITED_KEY
+
+pytestmark = pytest.mark.slow
+
+TX = {"description": "SHELL OIL 57444 HOUSTON TX", "amount": -64.2, "date": "2025-03-14",
+      "merchant": "Shell", "payment_method": "credit_card"}
+MORE = [TX, {"description": "Office Rent", "amount": -1200.0, "date": "2025-03-01",
+             "merchant": "Property Management", "payment_method": "bank_transfer",
+             "category": "rent"},
+        {"description": "SQ *STARBUCKS 1234", "amount": -950.0, "date": "2025-03-15",
+         "merchant": "Starbucks"},
+        {"description": "Monthly Retainer", "amount": 2000.0, "date": "2025-03-01",
+         "merchant": "MainClient", "type": "income"}]
+
+
+def test_health_readiness_and_metrics_need_no_key(service_url):
+    for path in ("/livez", "/readyz", "/metrics"):
+        assert httpx.get(service_url + path).status_code == 200
+    assert "bentoml" in httpx.get(service_url + "/metrics").text
+
+
+def test_predictions_need_a_valid_key(service_url):
+    assert httpx.post(f"{service_url}/predict/category", json=TX).status_code == 401
+    wrong = httpx.post(f"{service_url}/predict/category", json=TX,
+                       headers={"Authorization": "Bearer not-a-valid-key"})
+    assert wrong.status_code == 403
+
+
+def test_category(client):
+    body = client.post("/predict/category", json=TX).json()
+    assert body["category"] == "fuel" and 0 <= body["confidence"] <= 1
+    assert body["top_k"][0]["category"] == "fuel" and body["model_version"].startswith(
+        "titans_category:")
+
+
+def test_amount_interval_contains_the_point(client):
+    body = client.post("/predict/amount", json=TX).json()
+    low, high = body["interval"]
+    assert low <= body["predicted_amount"] <= high < 0
+
+
+def test_anomaly_explains_a_spike(client):
+    spike = client.post("/predict/anomaly", json=MORE[2]).json()
+    assert spike["is_anomaly"] and any("median" in r for r in spike["reasons"])
+    normal = client.post("/predict/anomaly", json=TX).json()
+    assert 0 <= normal["score"] < spike["score"]
+
+
+def test_cashflow_forecast(client):
+    body = client.post("/forecast/cashflow", json={"horizon_days": 45}).json()
+    assert len(body["days"]) == 45
+    assert all(d["lower"] <= d["point"] <= d["upper"] for d in body["days"])
+    assert set(body["summary"]) >= {"total_inflow", "total_outflow", "net", "first_low_balance_day"}
+    assert client.post("/forecast/cashflow", json={"horizon_days": 91}).status_code == 400
+
+
+def test_batch_is_scored_as_a_sequence_after_the_history(client):
+    # A batch is a sequence of new transactions: each sees the training history plus the
+    # earlier transactions of the batch. The earliest one sees only the history, like a
+    # single request; a repeated charge inside the batch is a possible duplicate.
+    batch = client.post("/predict/batch", json={"transactions": MORE}).json()["results"]
+    first = min(range(len(MORE)), key=lambda i: (MORE[i]["date"], i))
+    single_category = client.post("/predict/category", json=MORE[first]).json()
+    single_amount = client.post("/predict/amount", json=MORE[first]).json()
+    single_anomaly = client.post("/predict/anomaly", json=MORE[first]).json()
+    assert batch[first]["category"]["category"] == single_category["category"]
+    assert batch[first]["category"]["confidence"] == pytest.approx(single_category["confidence"])
+    assert batch[first]["amount"]["predicted_amount"] == pytest.approx(
+        single_amount["predicted_amount"])
+    assert batch[first]["anomaly"]["score"] == pytest.approx(single_anomaly["score"])
+    repeated = client.post("/predict/batch", json={"transactions": [TX, {**TX, "date": "2025-03-15"}]})
+    reasons = repeated.json()["results"][1]["anomaly"]["reasons"]
+    assert any("possible duplicate of the 2025-03-14 charge" in r for r in reasons)
+
+
+def test_oversized_batch_is_413(client):
+    response = client.post("/predict/batch", json={"transactions": [TX] * 10_001})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("body, field", [
+    ({**TX, "description": ""}, "description"),
+    ({**TX, "amount": "abc"}, "amount"),
+    ({**TX, "date": "1900-01-01"}, "date"),
+    ({key: value for key, value in TX.items() if key != "amount"}, "amount"),
+    ({**TX, "type": "refund?"}, "type"),
+    ({**TX, "unexpected": 1}, "unexpected"),
+])
+def test_invalid_input_is_400_naming_the_field(client, body, field):
+    response = client.post("/predict/category", json=body)
+    assert response.status_code == 400
+    assert any(field in detail["loc"] for detail in response.json()["detail"])
+
+
+def test_nan_and_malformed_json_are_400(client):
+    for content in ('{"description": "x", "amount": NaN, "date": "2025-01-01"}', "{not json"):
+        response = client.post("/predict/category", content=content,
+                               headers={"Content-Type": "application/json"})
+        assert response.status_code == 400
+
+
+def test_validate_reports_per_item_errors(client):
+    body = client.post("/validate", json={"transactions": [TX, {"description": "", "amount": "x",
+                                                                "date": "2024-13-45"}]}).json()
+    assert body["valid"] is False and body["items"][0]["valid"] is True
+    fields = {e["field"] for e in body["items"][1]["errors"]}
+    assert fields == {"description", "amount", "date"}
+
+
+def test_models_lists_versions_and_metrics(client):
+    models = {m["name"]: m for m in client.post("/models").json()["models"]}
+    assert set(models) == {"category", "amount", "anomaly", "cashflow"}
+    assert "holdout_accuracy" in models["category"]["metrics"]
+    assert all(m["trained_at"] for m in models.values())
+
+
+def test_rate_limit_429_with_retry_after(service_url):
+    headers = {"Authorization": f"Bearer {RATE_LIMITED_KEY}"}
+    with httpx.Client(base_url=service_url, headers=headers) as http:
+        statuses = [http.post("/validate", json={"transactions": [TX]}) for _ in range(80)]
+    limited = [r for r in statuses if r.status_code == 429]
+    assert limited and int(limited[0].headers["retry-after"]) >= 1
+
+
+def test_no_input_produces_a_server_error(service_url):
+    """Fuzz every operation of the OpenAPI spec (bounded examples): never a 5xx."""
+    schema = schemathesis.openapi.from_url(f"{service_url}/docs.json")
+    headers = {"Authorization": f"Bearer {FUZZ_KEY}"}
+    checked = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=25, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def never_a_server_error(case):
+            response = case.call(base_url=service_url, headers=headers)
+            assert response.status_code < 500, (
+                f"{case.method} {case.path} -> {response.status_code}: {response.text[:300]}")
+
+        never_a_server_error()
+        checked.append(operation.label)
+    assert len(checked) >= 8  # every endpoint of the service, plus the probes
