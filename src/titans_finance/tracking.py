@@ -49,3 +49,18 @@ def model_for_mlflow(model: Any) -> Any:
     unversioned dataset fed by this node.
     """
     return model
+
+
+def mlflow_logging_nodes(name: str) -> list:
+    """The two nodes every model pipeline ends with: its metrics and its model to MLflow.
+
+    Reads ``metrics_<name>`` and ``<name>_model``; writes ``<name>_mlflow_metrics``
+    and ``<name>_model_mlflow`` (kedro-mlflow datasets declared in catalog_<name>.yml).
+    """
+    from kedro.pipeline import Node
+
+    return [
+        Node(mlflow_metrics, f"metrics_{name}", f"{name}_mlflow_metrics",
+             name=f"log_{name}_metrics"),
+        Node(model_for_mlflow, f"{name}_model", f"{name}_model_mlflow", name=f"log_{name}_model"),
+    ]

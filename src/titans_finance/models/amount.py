@@ -1,8 +1,9 @@
 """Amount regressor with split-conformal prediction intervals.
 
 The model predicts ``log1p(|amount|)`` (money is multiplicative: a 10 % error on
-rent and on coffee should weigh the same) as a correction of the history prior
-(`history_prior`: the merchant's earlier mean log-amount, else the category's),
+rent and on coffee should weigh the same) as a correction of a prior: the median log-amount of the merchant, else of the
+category (`MedianPrior`, fitted on training rows, out-of-fold for the rows the
+correction is learnt on),
 and the sign comes from the type
 (expenses negative). Inputs exclude everything computed from the row's own
 amount (the ``amount`` feature group, the same-amount duplicate hint, the
@@ -25,6 +26,7 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import Ridge
+from sklearn.model_selection import KFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -100,17 +102,45 @@ def signed(transactions: pd.DataFrame, magnitude: np.ndarray) -> np.ndarray:
     return sign * magnitude
 
 
-def history_prior(features: pd.DataFrame, fallback: float) -> np.ndarray:
-    """Expected log-amount from earlier transactions: the merchant's mean, else the category's.
+class MedianPrior:
+    """Median log-amount of the merchant (if seen ``min_count`` times), else the category, else all.
 
-    Both come from the history features (strictly earlier rows), so the prior
-    leaks nothing; the regressors learn the correction on top of it, which on
-    small data shrinks towards this well-founded default.
+    Fitted on training rows only. For the rows a regressor trains on, `out_of_fold`
+    gives each row the prior computed without its own fold, so the correction
+    model never learns from a prior that already contains the row's amount.
     """
-    merchant = features["merchant_prior_mean_log"].to_numpy(dtype="float64")
-    category = features["category_prior_mean_log"].to_numpy(dtype="float64")
-    return np.where(features["merchant_prior_count"].to_numpy() > 0, merchant,
-                    np.where(features["category_prior_count"].to_numpy() > 0, category, fallback))
+
+    def __init__(self, min_count: int = 3):
+        self.min_count = min_count
+        self.merchant = pd.Series(dtype="float64")
+        self.group = pd.Series(dtype="float64")
+        self.overall = 0.0
+
+    def fit(self, merchant: np.ndarray, group: np.ndarray, y_log: np.ndarray) -> MedianPrior:
+        frame = pd.DataFrame({"merchant": merchant, "group": group, "y": y_log})
+        by_merchant = frame.groupby("merchant")["y"].agg(["median", "size"])
+        self.merchant = by_merchant.loc[by_merchant["size"] >= self.min_count, "median"]
+        self.group = frame.groupby("group")["y"].median()
+        self.overall = float(np.median(y_log)) if len(y_log) else 0.0
+        return self
+
+    def predict(self, merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
+        prior = pd.Series(merchant).map(self.merchant).to_numpy(dtype="float64")
+        prior = np.where(np.isnan(prior), pd.Series(group).map(self.group).to_numpy(
+            dtype="float64"), prior)
+        return np.where(np.isnan(prior), self.overall, prior)
+
+    def out_of_fold(self, merchant, group, y_log, n_splits: int, seed: int) -> np.ndarray:
+        prior = np.empty(len(y_log))
+        folds = KFold(min(n_splits, len(y_log)), shuffle=True, random_state=seed)
+        for train, test in folds.split(y_log):
+            part = MedianPrior(self.min_count).fit(merchant[train], group[train], y_log[train])
+            prior[test] = part.predict(merchant[test], group[test])
+        return prior
+
+
+def _keys(X: pd.DataFrame, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    return features["merchant_key"].astype("str").to_numpy(), X["category"].to_numpy()
 
 
 class AmountModel:
@@ -121,30 +151,41 @@ class AmountModel:
         self.params = dict(params)
         self.coverage = float(params.get("interval_coverage", 0.8))
         self.q_log = 0.0
-        self.fallback_log = 0.0
+        self.prior: MedianPrior | None = None
         self.estimator = None
         self.metadata: dict[str, Any] = {}
+
+    def _fit_once(self, X, features, y_log):
+        """Prior (median tables) and correction regressor fitted on these rows only."""
+        merchant, group = _keys(X, features)
+        seed = int(self.params.get("seed", 42))
+        prior = MedianPrior(int(self.params.get("prior_min_count", 3)))
+        oof = prior.out_of_fold(merchant, group, y_log, int(self.params.get("prior_folds", 5)), seed)
+        prior.fit(merchant, group, y_log)
+        regressor = make_estimator(self.estimator_name, self.params).fit(X, y_log - oof)
+        return prior, regressor
 
     def fit(self, transactions: pd.DataFrame, features: pd.DataFrame) -> AmountModel:
         X = design_frame(transactions, features)
         y_log = np.log1p(transactions["amount"].abs().to_numpy())
-        self.fallback_log = float(np.median(y_log))
-        y = y_log - history_prior(features, self.fallback_log)
         calibration = time_split_mask(transactions["date"], float(self.params.get(
             "calibration_fraction", 0.2))).to_numpy()
         if calibration.sum() < 5 or (~calibration).sum() < 5:
-            raise ValueError(f"too few rows ({len(y)}) to fit the amount model with intervals")
-        split_model = make_estimator(self.estimator_name, self.params).fit(X[~calibration],
-                                                                           y[~calibration])
-        residuals = np.abs(y[calibration] - split_model.predict(X[calibration]))
+            raise ValueError(f"too few rows ({len(y_log)}) to fit the amount model with intervals")
+        # interval width: residuals on the calibration slice of a model fitted before it
+        prior, regressor = self._fit_once(X[~calibration], features[~calibration],
+                                          y_log[~calibration])
+        merchant, group = _keys(X[calibration], features[calibration])
+        predicted = prior.predict(merchant, group) + regressor.predict(X[calibration])
+        residuals = np.abs(y_log[calibration] - predicted)
         n = len(residuals)
         level = min(1.0, np.ceil((n + 1) * self.coverage) / n)
         self.q_log = float(np.quantile(residuals, level, method="higher"))
-        # the interval width comes from the split; the served point model uses every row
-        self.estimator = make_estimator(self.estimator_name, self.params).fit(X, y)
+        # the served model uses every row
+        self.prior, self.estimator = self._fit_once(X, features, y_log)
         dates = pd.to_datetime(transactions["date"])
         self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                         "n_train": int(len(y)), "estimator": self.estimator_name,
+                         "n_train": int(len(y_log)), "estimator": self.estimator_name,
                          "interval_log_half_width": self.q_log,
                          "data_start": str(dates.min().date()), "data_end": str(dates.max().date())}
         return self
@@ -152,8 +193,9 @@ class AmountModel:
     def predict(self, transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
         if self.estimator is None:
             raise RuntimeError("AmountModel is not fitted")
-        residual = self.estimator.predict(design_frame(transactions, features))
-        log_pred = np.clip(history_prior(features, self.fallback_log) + residual, 0, 25)
+        X = design_frame(transactions, features)
+        merchant, group = _keys(X, features)
+        log_pred = np.clip(self.prior.predict(merchant, group) + self.estimator.predict(X), 0, 25)
         point = signed(transactions, np.expm1(log_pred))
         low = signed(transactions, np.expm1(np.clip(log_pred - self.q_log, 0, None)))
         high = signed(transactions, np.expm1(log_pred + self.q_log))

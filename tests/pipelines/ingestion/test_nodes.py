@@ -1,4 +1,3 @@
-import io
 
 import pandas as pd
 import pytest

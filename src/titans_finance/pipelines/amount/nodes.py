@@ -11,7 +11,6 @@ from sklearn.metrics import mean_absolute_error, median_absolute_error, r2_score
 
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.amount import AmountModel
-from titans_finance.tracking import mlflow_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +90,3 @@ def fit_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFra
         feature_table.iloc[-limit:].reset_index(drop=True))
     model.metadata["metrics"] = {k: v for k, v in metrics.items() if isinstance(v, int | float | str)}
     return model
-
-
-def amount_metrics_for_mlflow(metrics: dict[str, Any]) -> dict[str, dict[str, float]]:
-    return mlflow_metrics(metrics)

@@ -11,7 +11,6 @@ from sklearn.metrics import average_precision_score
 
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.anomaly import AnomalyModel, raw_feature_baseline_matrix
-from titans_finance.tracking import mlflow_metrics
 
 
 def _ranking_metrics(truth: np.ndarray, score: np.ndarray, k: int) -> dict[str, float]:
@@ -69,7 +68,3 @@ def score_transactions(model: AnomalyModel, clean_transactions: pd.DataFrame,
                                           "category"]].reset_index(drop=True),
                       feature_table[["merchant_key"]].reset_index(drop=True),
                       scored.reset_index(drop=True)], axis=1)
-
-
-def anomaly_metrics_for_mlflow(metrics: dict[str, Any]) -> dict[str, dict[str, float]]:
-    return mlflow_metrics(metrics)

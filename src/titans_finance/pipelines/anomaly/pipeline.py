@@ -1,9 +1,8 @@
 from kedro.pipeline import Node, Pipeline
 
-from titans_finance.tracking import model_for_mlflow
+from titans_finance.tracking import mlflow_logging_nodes
 
 from .nodes import (
-    anomaly_metrics_for_mlflow,
     evaluate_anomaly_model,
     fit_anomaly_model,
     score_transactions,
@@ -20,9 +19,6 @@ def create_pipeline(**kwargs) -> Pipeline:
                                      "params:anomaly"], "anomaly_model", name="fit_anomaly_model"),
             Node(score_transactions, ["anomaly_model", "clean_transactions", "feature_table"],
                  "anomaly_scores", name="score_transactions"),
-            Node(anomaly_metrics_for_mlflow, "metrics_anomaly", "anomaly_mlflow_metrics",
-                 name="log_anomaly_metrics"),
-            Node(model_for_mlflow, "anomaly_model", "anomaly_model_mlflow",
-                 name="log_anomaly_model"),
+            *mlflow_logging_nodes("anomaly"),
         ]
     )

@@ -16,7 +16,6 @@ from titans_finance.models.cashflow import (
     mase_scale,
     point_forecast,
 )
-from titans_finance.tracking import mlflow_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +119,3 @@ def forecast_cashflow(model: CashflowModel, backtest_metrics: dict[str, Any],
                "recurring_series": [f"{s.merchant} ({s.kind}, {s.amount:+.2f})"
                                     for s in model.recurring]}
     return table, metrics
-
-
-def cashflow_metrics_for_mlflow(metrics: dict[str, Any]) -> dict[str, dict[str, float]]:
-    return mlflow_metrics(metrics)

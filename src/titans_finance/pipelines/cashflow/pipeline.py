@@ -1,8 +1,8 @@
 from kedro.pipeline import Node, Pipeline
 
-from titans_finance.tracking import model_for_mlflow
+from titans_finance.tracking import mlflow_logging_nodes
 
-from .nodes import backtest_cashflow, cashflow_metrics_for_mlflow, fit_cashflow_model, forecast_cashflow
+from .nodes import backtest_cashflow, fit_cashflow_model, forecast_cashflow
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -16,9 +16,6 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(forecast_cashflow, ["cashflow_model", "cashflow_backtest_metrics",
                                      "params:cashflow"], ["cashflow_forecast", "metrics_cashflow"],
                  name="forecast_cashflow"),
-            Node(cashflow_metrics_for_mlflow, "metrics_cashflow", "cashflow_mlflow_metrics",
-                 name="log_cashflow_metrics"),
-            Node(model_for_mlflow, "cashflow_model", "cashflow_model_mlflow",
-                 name="log_cashflow_model"),
+            *mlflow_logging_nodes("cashflow"),
         ]
     )

@@ -19,7 +19,6 @@ from titans_finance.models.category import (
     make_estimator,
     parse_rules,
 )
-from titans_finance.tracking import mlflow_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +138,3 @@ def predict_categories(model: CategoryModel, clean_transactions: pd.DataFrame,
             f"{i['category']} {i['probability']:.2f}" for i in items)),
         "in_training": tx["category"].notna(),
     })
-
-
-def category_metrics_for_mlflow(metrics: dict[str, Any]) -> dict[str, dict[str, float]]:
-    return mlflow_metrics({k: v for k, v in metrics.items() if k != "confusion_matrix"})

@@ -1,9 +1,8 @@
 from kedro.pipeline import Node, Pipeline
 
-from titans_finance.tracking import model_for_mlflow
+from titans_finance.tracking import mlflow_logging_nodes
 
 from .nodes import (
-    category_metrics_for_mlflow,
     evaluate_category_model,
     fit_category_model,
     predict_categories,
@@ -26,9 +25,6 @@ def create_pipeline(**kwargs) -> Pipeline:
                  name="fit_category_model"),
             Node(predict_categories, ["category_model", "clean_transactions", "feature_table"],
                  "category_predictions", name="predict_categories"),
-            Node(category_metrics_for_mlflow, "metrics_category", "category_mlflow_metrics",
-                 name="log_category_metrics"),
-            Node(model_for_mlflow, "category_model", "category_model_mlflow",
-                 name="log_category_model"),
+            *mlflow_logging_nodes("category"),
         ]
     )
