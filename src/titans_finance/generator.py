@@ -43,6 +43,10 @@ class Merchant:
     descriptions: tuple[str, ...]
     descriptor: str  # bank-style line; {n} is replaced by digits
     payment: str = "credit_card"
+    # Other categories this merchant sells: (category, share of its rows, descriptions,
+    # price level relative to `median`). Real exports file one merchant under several
+    # categories (Amazon, Costco...), each with its own price range.
+    other_categories: tuple[tuple[str, float, tuple[str, ...], float], ...] = ()
 
 
 # Weekday (Mon..Sun) and month (Jan..Dec) profiles per category group.
@@ -89,23 +93,31 @@ MERCHANTS: tuple[Merchant, ...] = (
     Merchant("Office Depot", "office_supplies", 65, 0.45, 1.5, ("Office Supplies Restock",),
              "OFFICE DEPOT #{n}"),
     Merchant("Amazon", "office_supplies", 40, 0.60, 2.5, ("Home Office Supplies", "Office Supplies"),
-             "AMZN Mktp US*{a}"),
+             "AMZN Mktp US*{a}", other_categories=(
+                 ("computer_equipment", 0.25, ("USB-C Hub", "Wireless Mouse", "Backup Drive"), 2.5),
+                 ("home_office", 0.2, ("Desk Lamp", "Office Desk Organizer"), 1.5),
+                 ("training", 0.1, ("Professional Development Book",), 0.8))),
     Merchant("VistaPrint", "supplies", 120, 0.40, 0.6, ("Marketing Materials", "Business Cards Printing"),
              "VISTAPRINT.COM {n}"),
-    Merchant("Costco", "supplies", 90, 0.45, 0.8, ("Office Cleaning Supplies",), "COSTCO WHSE #{n}"),
+    Merchant("Costco", "supplies", 90, 0.45, 0.8, ("Office Cleaning Supplies",), "COSTCO WHSE #{n}",
+             other_categories=(("food", 0.4, ("Grocery Shopping", "Bulk Snacks for Office"), 1.6),
+                               ("office_supplies", 0.2, ("Office Supplies Restock",), 0.7))),
     Merchant("United Airlines", "travel", 320, 0.45, 0.8, ("Business Travel", "Flight to Client"),
              "UNITED {n} AIRLINE TKT"),
     Merchant("Marriott", "travel", 190, 0.35, 0.7, ("Business Travel Hotel",), "MARRIOTT {n}"),
     Merchant("City Parking", "travel", 20, 0.30, 1.5, ("Parking Fees", "Parking Downtown"),
              "CITY PARKING {n}"),
     Merchant("Uber", "travel", 28, 0.50, 2.0, ("Ride to Client Office", "Taxi to Airport"),
-             "UBER *TRIP {a}"),
+             "UBER *TRIP {a}", other_categories=(
+                 ("meals_entertainment", 0.3, ("Uber Eats Team Lunch", "Food Delivery for Meeting"), 2.0),)),
     Merchant("Dell", "computer_equipment", 420, 0.50, 0.3, ("Computer Monitor", "Laptop Dock"),
              "DELL SALES {n}"),
     Merchant("Logitech", "computer_equipment", 95, 0.40, 0.4, ("Computer Mouse & Keyboard",
              "Webcam"), "LOGITECH {n}"),
-    Merchant("Best Buy", "hardware", 150, 0.50, 0.4, ("Hardware Components", "Printer Cartridges"),
-             "BEST BUY {n}"),
+    Merchant("Best Buy", "hardware", 150, 0.50, 0.4, ("Hardware Components", "Hardware Testing Tools"),
+             "BEST BUY {n}", other_categories=(
+                 ("computer_equipment", 0.4, ("Computer Monitor", "External SSD"), 2.5),
+                 ("office_supplies", 0.2, ("Printer Cartridges",), 0.4))),
     Merchant("IKEA", "furniture", 300, 0.50, 0.2, ("Home Office Desk", "Office Chair"), "IKEA {n}"),
     Merchant("Udemy", "training", 60, 0.60, 0.5, ("Training Course", "Online Course"),
              "UDEMY ONLINE COURSE {n}"),
@@ -121,7 +133,9 @@ MERCHANTS: tuple[Merchant, ...] = (
     Merchant("Tech Repair Co", "repairs", 150, 0.40, 0.3, ("Equipment Repair",), "TECH REPAIR {n}"),
     Merchant("CleanPro", "maintenance", 150, 0.20, 0.4, ("Office Cleaning Service",), "CLEANPRO {n}"),
     Merchant("Home Depot", "home_office", 75, 0.50, 0.5, ("Home Office Lighting", "Office Desk Organizer"),
-             "THE HOME DEPOT #{n}"),
+             "THE HOME DEPOT #{n}", other_categories=(
+                 ("maintenance", 0.3, ("Office Maintenance Supplies",), 0.6),
+                 ("furniture", 0.15, ("Shelving Unit",), 2.0))),
 )
 
 # (merchant, category, day of month, amount, description, payment method)
@@ -230,12 +244,20 @@ def _variable_expenses(rng, days: pd.DatetimeIndex, n: int, noisy_share: float) 
         amounts = np.round(merchant.median * np.exp(rng.normal(0.0, merchant.sigma, count)), 2)
         if merchant.category == "travel" and merchant.median < 30:  # parking: round prices
             amounts = np.maximum(5.0, np.round(amounts / 5) * 5)
-        clean_text = pd.Series(np.array(merchant.descriptions)[
-            rng.integers(0, len(merchant.descriptions), count)])
+        options = ((merchant.category, 1.0 - sum(o[1] for o in merchant.other_categories),
+                    merchant.descriptions, 1.0), *merchant.other_categories)
+        choice = rng.choice(len(options), count, p=[o[1] for o in options])
+        category = np.array([o[0] for o in options], dtype=object)[choice]
+        amounts = np.round(amounts * np.array([o[3] for o in options])[choice], 2)
+        clean_text = np.empty(count, dtype=object)
+        for index_option, (_, _, descriptions, _) in enumerate(options):
+            rows_option = choice == index_option
+            clean_text[rows_option] = np.array(descriptions)[
+                rng.integers(0, len(descriptions), int(rows_option.sum()))]
         noisy = rng.random(count) < noisy_share
-        text = clean_text.where(~noisy, _descriptor(merchant.descriptor, rng, count))
+        text = pd.Series(clean_text).where(~noisy, _descriptor(merchant.descriptor, rng, count))
         frames.append(pd.DataFrame({"date": dates, "type": "Expense", "description": text.to_numpy(),
-                                    "amount": -amounts, "category": merchant.category,
+                                    "amount": -amounts, "category": category,
                                     "payment": merchant.payment, "merchant": merchant.name}))
     rows = pd.concat(frames, ignore_index=True)
     card = rows["payment"] == "credit_card"

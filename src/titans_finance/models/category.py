@@ -222,10 +222,14 @@ class CategoryModel:
         n_splits = int(self.params.get("calibration_folds", 3))
         if calibrate and len(y) >= 2 * n_splits:
             seed = int(self.params.get("seed", 42))
-            oof, seen = out_of_fold_proba(self.estimator_name, self.params, X, y, self.classes_,
-                                          n_splits, seed)
+            # one temperature needs no huge sample: the most recent rows suffice
+            recent = slice(-int(self.params.get("calibration_max_rows", 20_000)), None)
+            X_cal, y_cal = X.iloc[recent].reset_index(drop=True), y.iloc[recent].reset_index(
+                drop=True)
+            oof, seen = out_of_fold_proba(self.estimator_name, self.params, X_cal, y_cal,
+                                          self.classes_, n_splits, seed)
             if seen.sum() >= 2 * len(self.classes_) or seen.sum() >= 20:
-                index = np.searchsorted(self.classes_, y.to_numpy()[seen])
+                index = np.searchsorted(self.classes_, y_cal.to_numpy()[seen])
                 self.temperature = fit_temperature(oof[seen], index)
         dates = pd.to_datetime(transactions["date"])
         self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

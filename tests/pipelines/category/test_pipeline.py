@@ -23,6 +23,8 @@ def test_category_pipeline_on_generated_data(kedro_project):
     predictions = pd.read_parquet(kedro_project.path(
         "data/07_model_output/category_predictions.parquet"))
     assert predictions["predicted_category"].notna().all()
+    assert set(predictions["split"]) == {"holdout", "unlabelled"}
+    assert (predictions["split"] == "holdout").sum() == metrics["n_test"]
     assert list(kedro_project.path("data/06_models/category_model.pkl").glob("*/category_model.pkl"))
     client = kedro_project.mlflow_client()
     runs = client.search_runs([e.experiment_id for e in client.search_experiments()],

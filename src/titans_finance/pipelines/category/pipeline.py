@@ -18,13 +18,15 @@ def create_pipeline(**kwargs) -> Pipeline:
                  name="select_labelled_expenses"),
             Node(evaluate_category_model,
                  ["category_training_transactions", "category_training_features", "category_rules",
-                  "params:category"], "metrics_category", name="evaluate_category_model"),
+                  "params:category"], ["metrics_category", "category_holdout_predictions"],
+                 name="evaluate_category_model"),
             Node(fit_category_model,
                  ["category_training_transactions", "category_training_features", "category_rules",
                   "metrics_category", "params:category"], "category_model",
                  name="fit_category_model"),
-            Node(predict_categories, ["category_model", "clean_transactions", "feature_table"],
-                 "category_predictions", name="predict_categories"),
+            Node(predict_categories, ["category_model", "clean_transactions", "feature_table",
+                                      "category_holdout_predictions"], "category_predictions",
+                 name="predict_categories"),
             *mlflow_logging_nodes("category"),
         ]
     )
