@@ -9,7 +9,8 @@ import yaml
 from tests.conftest import PROJECT_ROOT
 
 DVC = Path(sys.executable).parent / "dvc"
-STAGES = {"generate", "ingestion", "features", "category", "amount", "anomaly", "cashflow"}
+STAGES = {"generate", "ingestion", "features", "category", "amount", "anomaly", "cashflow",
+          "reporting"}
 
 
 def test_dvc_parses_every_stage():

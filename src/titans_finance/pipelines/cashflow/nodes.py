@@ -117,5 +117,8 @@ def forecast_cashflow(model: CashflowModel, backtest_metrics: dict[str, Any],
     metrics = {**backtest_metrics, **summary,
                "n_recurring_series": len(model.recurring),
                "recurring_series": [f"{s.merchant} ({s.kind}, {s.amount:+.2f})"
-                                    for s in model.recurring]}
+                                    for s in model.recurring],
+               "recurring_details": [{"merchant": s.merchant, "kind": s.kind, "day": s.day,
+                                      "amount": s.amount, "last_date": str(s.last_date.date()),
+                                      "occurrences": s.occurrences} for s in model.recurring]}
     return table, metrics

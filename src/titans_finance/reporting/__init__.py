@@ -1,0 +1,1 @@
+"""Report building blocks (plain functions; the Kedro reporting pipeline wires them)."""
