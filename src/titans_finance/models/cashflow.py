@@ -174,9 +174,9 @@ def _historical_recurring(transactions, series, index, params) -> pd.DataFrame:
         return flow
     merchants = normalise_merchant(transactions["description"].reset_index(drop=True),
                                    transactions["reference"].reset_index(drop=True)).to_numpy()
-    keys = {(s.merchant, "income" if s.amount > 0 else "expense") for s in series}
-    mask = np.array([(m, t) in keys for m, t in zip(merchants, transactions["type"], strict=True)])
-    recurring = transactions[mask]
+    keys = {f"{s.merchant}|{'income' if s.amount > 0 else 'expense'}" for s in series}
+    row_keys = pd.Series(merchants) + "|" + transactions["type"].astype("str").to_numpy()
+    recurring = transactions[row_keys.isin(keys).to_numpy()]
     daily = daily_flows(recurring, end=index[-1]).reindex(index, fill_value=0.0) if len(
         recurring) else flow
     return daily[["inflow", "outflow"]]

@@ -14,7 +14,6 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 import bentoml
-import numpy as np
 import pandas as pd
 from bentoml.exceptions import BentoMLException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -180,4 +179,3 @@ class TitansFinance:
 
 _STARTED = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 TitansFinance.add_asgi_middleware(ApiSecurityMiddleware)
-np.seterr(all="ignore")  # numpy warnings on degenerate inputs must not become 500s
