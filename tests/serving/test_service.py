@@ -148,3 +148,23 @@ def test_no_input_produces_a_server_error(service_url):
         never_a_server_error()
         checked.append(operation.label)
     assert len(checked) >= 8  # every endpoint of the service, plus the probes
+
+
+def test_bentoml_build_packages_models_code_and_system_libraries(bentoml_home):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import PROJECT_ROOT
+
+    env = {**os.environ, "BENTOML_HOME": str(bentoml_home), "BENTOML_DO_NOT_TRACK": "true"}
+    subprocess.run([str(Path(sys.executable).parent / "bentoml"), "build"], cwd=PROJECT_ROOT,
+                   env=env, check=True, capture_output=True)
+    (bento,) = (Path(bentoml_home) / "bentos" / "titans_finance").glob("*/bento.yaml")
+    manifest = bento.read_text()
+    for name in ("titans_category", "titans_amount", "titans_anomaly", "titans_cashflow",
+                 "titans_history_state"):
+        assert f"tag: {name}:" in manifest
+    assert "libgomp1" in (bento.parent / "env" / "docker" / "Dockerfile").read_text()
+    assert (bento.parent / "src" / "src" / "titans_finance" / "serving" / "service.py").is_file()
