@@ -385,7 +385,9 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         gap_mean = np.where(n_gaps > 0, m["sum_gap"] / np.maximum(n_gaps, 1), 0.0)
         gap_var = np.where(n_gaps > 1, m["sum_gap_sq"] / np.maximum(n_gaps, 1) - gap_mean ** 2, 0.0)
         gap_std = np.sqrt(np.clip(gap_var, 0.0, None))
-    days_since_m = np.where(np.isnan(previous_m), NO_HISTORY_DAYS, day.to_numpy() - previous_m)
+    # a transaction dated before the history's end (serving) is treated as the latest: >= 0
+    days_since_m = np.where(np.isnan(previous_m), NO_HISTORY_DAYS,
+                            np.maximum(day.to_numpy() - previous_m, 0))
     # z-score of this amount against the merchant's history; a floor on the spread
     # keeps one-price subscriptions from producing huge z for a cent of change.
     spread = np.maximum(m_std_log, 0.05)
@@ -414,7 +416,7 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
                      * 100).astype("int64")
     pair = pd.Series(all_group).astype(str) + "|" + pd.Series(cents).astype(str)
     previous_pair = pd.Series(all_day.astype("float64")).groupby(pair.to_numpy(), sort=False).shift(1)
-    since_pair = (all_day - previous_pair.to_numpy())[is_new]
+    since_pair = np.maximum(all_day - previous_pair.to_numpy(), 0)[is_new]
     since_pair = np.where(np.isnan(since_pair) | (since_pair > params.max_window_days),
                           params.max_window_days + 1, since_pair)
 
@@ -487,7 +489,7 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         "category_amount_z": np.where(c_count >= 2, (log_amount - c_mean) / np.maximum(c_std, 0.05),
                                       0.0),
         "days_since_category": np.where(np.isnan(previous_c), NO_HISTORY_DAYS,
-                                        day.to_numpy() - previous_c),
+                                        np.maximum(day.to_numpy() - previous_c, 0)),
     })
     for window, (count, _) in category_windows.items():
         out[f"category_count_{window}d"] = count

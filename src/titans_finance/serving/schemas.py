@@ -8,6 +8,7 @@ ingestion would quarantine, with a message naming the field.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Annotated, Any
 
@@ -31,14 +32,23 @@ _EXAMPLE = {
 }
 
 
-def _normalise_enum(value: str | None, corrector, field: str) -> str | None:
+@functools.lru_cache(maxsize=4096)
+def _corrected(value: str, field: str) -> tuple[str | None, bool]:
+    """(canonical value, unknown?) for one raw enum value; requests repeat a handful of values,
+    so the pandas-based normaliser runs once per distinct value, not once per item."""
+    corrector = correct_types if field == "type" else correct_payment_methods
+    corrected, unknown = corrector(pd.Series([value]))
+    result = corrected.iloc[0]
+    return (None if pd.isna(result) else str(result)), bool(unknown.iloc[0])
+
+
+def _normalise_enum(value: str | None, field: str) -> str | None:
     if value is None:
         return None
-    corrected, unknown = corrector(pd.Series([value]))
-    if bool(unknown.iloc[0]):
+    result, unknown = _corrected(value, field)
+    if unknown:
         raise ValueError(f"unknown {field} {value!r}")
-    result = corrected.iloc[0]
-    return None if pd.isna(result) else str(result)
+    return result
 
 
 class Transaction(BaseModel):
@@ -79,16 +89,16 @@ class Transaction(BaseModel):
     @field_validator("type")
     @classmethod
     def _known_type(cls, value: str | None) -> str | None:
-        return _normalise_enum(value, correct_types, "type")
+        return _normalise_enum(value, "type")
 
     @field_validator("payment_method")
     @classmethod
     def _known_payment_method(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        corrected, unknown = correct_payment_methods(pd.Series([value]))
+        result, unknown = _corrected(value, "payment_method")
         # As in ingestion, an unrecognised method is "other", not an error.
-        return "other" if bool(unknown.iloc[0]) else str(corrected.iloc[0])
+        return "other" if unknown else result
 
     @field_validator("category")
     @classmethod

@@ -1,0 +1,149 @@
+"""Load benchmark of the REST service (issue 4), results into docs/benchmarks.md.
+
+    .venv/bin/python benchmarks/serving_load.py --bentoml-home ~/bentoml [--duration 15]
+
+Needs trained models in the BentoML store (`make run`) and `wrk` (Debian package).
+Starts, one after the other on loopback: the no-op service (ceiling) and the real
+service (one worker each, the same settings), then measures with wrk at 64
+connections: the no-op endpoint, `/predict/category` with one transaction, and
+`/predict/batch` with 1,000 transactions per request; finally the serving
+process's RSS after the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from run_benchmarks import RESULTS, machine, write_section  # noqa: E402
+
+KEY = "benchmark-key-000000"
+TX = {"description": "SHELL OIL 57444 HOUSTON TX", "amount": -64.2, "date": "2025-03-14",
+      "merchant": "Shell", "payment_method": "credit_card"}
+LUA = """wrk.method = "POST"
+wrk.body = [[{body}]]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer {key}"
+"""
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(target: str, cwd: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    port = _port()
+    process = subprocess.Popen([str(BIN / "bentoml"), "serve", target, "--host", "127.0.0.1",
+                                "--port", str(port)], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(180):
+        try:
+            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGKILL)
+    raise SystemExit(f"{target} did not become ready")
+
+
+def _rss_mib(pid: int) -> float:
+    """Total RSS of the server process tree (BentoML runs workers as children)."""
+    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)],
+                         capture_output=True, text=True).stdout.split()
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    total = sum(int(x) for x in out)
+    for child in children.split():
+        grand = subprocess.run(["ps", "-o", "rss=", "--ppid", child], capture_output=True,
+                               text=True).stdout.split()
+        total += sum(int(x) for x in grand)
+    return round(total / 1024, 1)
+
+
+def _wrk(url: str, body: dict, duration: int, connections: int = 64) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA.format(body=json.dumps(body), key=KEY))
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency",
+                          "--timeout", "60s",
+                          "-s", script.name, url], capture_output=True, text=True, check=True).stdout
+
+    def latency(label: str) -> float:
+        match = re.search(rf"\s{label}\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(match.group(1)), match.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": latency("50%"), "p99_ms": latency("99%"),
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bentoml-home", default=os.environ.get("BENTOML_HOME",
+                                                                 str(Path.home() / "bentoml")))
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    args = parser.parse_args()
+    env = {**os.environ, "BENTOML_HOME": args.bentoml_home, "BENTOML_DO_NOT_TRACK": "true",
+           "TITANS_API_KEYS": KEY, "TITANS_RATE_LIMIT_PER_SEC": "1000000",
+           "TITANS_RATE_LIMIT_BURST": "1000000"}
+    results = {}
+    noop, url = _serve("noop_service:Noop", ROOT / "benchmarks", env)
+    try:
+        results["noop"] = _wrk(url + "/noop", TX, args.duration)
+    finally:
+        os.killpg(noop.pid, signal.SIGTERM)
+    service, url = _serve("titans_finance.serving.service:TitansFinance", ROOT, env)
+    try:
+        results["category_single"] = _wrk(url + "/predict/category", TX, args.duration)
+        batch = {"transactions": [{**TX, "date": f"2025-03-{1 + i % 28:02d}"}
+                                  for i in range(args.batch_size)]}
+        results["batch"] = _wrk(url + "/predict/batch", batch, args.duration, connections=4)
+        results["batch"]["transactions_per_s"] = round(results["batch"]["requests_per_s"]
+                                                       * args.batch_size, 1)
+        results["service_rss_mib_after_load"] = _rss_mib(service.pid)
+    finally:
+        os.killpg(service.pid, signal.SIGTERM)
+    results["category_vs_noop"] = round(results["category_single"]["requests_per_s"]
+                                        / results["noop"]["requests_per_s"], 3)
+    results["targets"] = {"category_vs_noop": 0.8, "batch_transactions_per_s": 50000,
+                          "rss_mib": 500}
+    results["machine"] = machine()
+    command = f"python benchmarks/serving_load.py --duration {args.duration}"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "serving.json").write_text(json.dumps(results, indent=2) + "\n")
+    m = results["machine"]
+    rows = [f"| {name} | {r['requests_per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['non_2xx']} |"
+            for name, r in results.items() if isinstance(r, dict) and "requests_per_s" in r]
+    body = "\n".join([
+        f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), one worker per service, wrk "
+        f"with 64 connections (4 for the batch of {args.batch_size}); command: `{command}`.", "",
+        "| endpoint | requests/s | p50 (ms) | p99 (ms) | non-2xx |", "|---|---:|---:|---:|---:|",
+        *rows, "",
+        f"category / no-op throughput: {results['category_vs_noop']} (target ≥ 0.8); batch: "
+        f"{results['batch']['transactions_per_s']} transactions/s (target ≥ 50,000); service RSS "
+        f"after load: {results['service_rss_mib_after_load']} MiB (target ≤ 500)."])
+    write_section("serving", body)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
