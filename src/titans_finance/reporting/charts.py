@@ -34,9 +34,9 @@ def spending_by_category(clean: pd.DataFrame, top: int = 10) -> go.Figure:
 
 
 def income_vs_expenses(clean: pd.DataFrame) -> go.Figure:
-    monthly = clean.assign(month=_month(clean["date"])).groupby("month")["amount"]
-    income = monthly.apply(lambda s: s[s > 0].sum())
-    expenses = monthly.apply(lambda s: -s[s < 0].sum())
+    month = _month(clean["date"]).to_numpy()
+    income = clean["amount"].clip(lower=0).groupby(month).sum()
+    expenses = (-clean["amount"].clip(upper=0)).groupby(month).sum()
     figure = go.Figure([
         go.Bar(x=income.index, y=income, name="income", marker_color="#2a9d8f"),
         go.Bar(x=expenses.index, y=expenses, name="expenses", marker_color="#e76f51"),
