@@ -1,0 +1,34 @@
+"""The notebooks run top to bottom (through the Kedro IPython extension) on generated data."""
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tests.conftest import PROJECT_ROOT
+
+NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_notebooks_for_exploration_and_evaluation():
+    names = {path.name for path in NOTEBOOKS}
+    assert {"01_explore_transactions.ipynb", "02_model_evaluation.ipynb"} <= names
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_without_error(kedro_project, path: Path, monkeypatch):
+    kedro_project.run("ingestion", "features", "category", "amount", "anomaly", "cashflow")
+    notebook = nbformat.read(path, as_version=4)
+    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), (
+        f"{path.name} is committed with outputs")
+    monkeypatch.setenv("TITANS_PROJECT_PATH", str(kedro_project.root))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", kedro_project.tracking_uri)
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(kedro_project.root)}})
+    client.execute()  # raises CellExecutionError on the first failing cell
+    errors = [o for cell in notebook.cells for o in cell.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors
