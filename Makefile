@@ -53,7 +53,7 @@ repro: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
 viz: setup
-	$(BIN)/kedro viz run
+	$(BIN)/kedro viz run --include-previews
 
 benchmark: setup
 	$(BIN)/python benchmarks/run_benchmarks.py

@@ -21,8 +21,12 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 @pytest.fixture(scope="module")
 def viz_site(kedro_project):
+    # the charts must exist for kedro-viz to preview them
+    kedro_project.run("ingestion", "features", "category", "amount", "anomaly", "cashflow",
+                      "reporting")
     env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true"}
-    subprocess.run([str(Path(sys.executable).parent / "kedro"), "viz", "build"],
+    subprocess.run([str(Path(sys.executable).parent / "kedro"), "viz", "build",
+                    "--include-previews"],
                    cwd=kedro_project.root, env=env, check=True, capture_output=True, timeout=300)
     build = kedro_project.root / "build"
     assert (build / "index.html").is_file() and (build / "api" / "main").is_file()
@@ -35,6 +39,16 @@ def viz_site(kedro_project):
     thread.start()
     yield f"http://127.0.0.1:{port}/"
     server.shutdown()
+
+
+def test_report_charts_are_previewed(viz_site, kedro_project):
+    import json
+
+    nodes = [json.loads(p.read_text()) for p in (kedro_project.root / "build" / "api" / "nodes")
+             .iterdir()]
+    charts = [n for n in nodes if str(n.get("filepath", "")).endswith("income_vs_expenses.json")]
+    assert charts and charts[0]["preview_type"] == "PlotlyPreview"
+    assert charts[0]["preview"]["data"][0]["name"] == "income"
 
 
 @pytest.mark.slow
