@@ -24,8 +24,11 @@ def test_anomaly_pipeline_beats_the_plain_isolation_forest(kedro_project):
     assert runs and runs[0].data.metrics["anomaly.pr_auc"] == pytest.approx(metrics["pr_auc"])
 
 
-def test_own_export_without_ground_truth_is_still_scored(tmp_path, seed_csv):
-    project = make_project(tmp_path)
+def test_own_export_without_ground_truth_is_still_scored(tmp_path, seed_csv, generated_data):
+    # the generator's truth file is on disk (as after `make run`): it must not be applied
+    # to another export's rows
+    export, truth = generated_data
+    project = make_project(tmp_path, export, truth)
     project.run("ingestion", "features", "anomaly", params={"raw_path": str(seed_csv)})
     metrics = json.loads(project.path("data/08_reporting/metrics_anomaly.json").read_text())
     assert metrics["ground_truth"] is False and "pr_auc" not in metrics

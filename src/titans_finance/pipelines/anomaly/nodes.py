@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,8 @@ from sklearn.metrics import average_precision_score
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.anomaly import AnomalyModel, raw_feature_baseline_matrix
 
+logger = logging.getLogger(__name__)
+
 
 def _ranking_metrics(truth: np.ndarray, score: np.ndarray, k: int) -> dict[str, float]:
     if truth.sum() == 0 or k == 0:
@@ -20,6 +23,24 @@ def _ranking_metrics(truth: np.ndarray, score: np.ndarray, k: int) -> dict[str, 
     hits = truth[top].sum()
     return {"pr_auc": float(average_precision_score(truth, score)),
             "precision_at_k": float(hits / k), "recall_at_k": float(hits / truth.sum())}
+
+
+def truth_matches_export(anomaly_truth: pd.DataFrame, clean_transactions: pd.DataFrame,
+                         min_share: float = 0.9) -> bool:
+    """Whether the ground truth describes *this* export.
+
+    The truth file lists row numbers with their description; after `make run`, the
+    generator's file is still on disk when a user ingests their own export, and
+    row numbers alone would silently match unrelated rows.
+    """
+    if anomaly_truth.empty or "Description" not in anomaly_truth:
+        return not anomaly_truth.empty
+    by_row = clean_transactions.set_index("source_row")["description"]
+    found = anomaly_truth["row_number"].map(by_row)
+    same = found.notna() & (found.astype("str").str.strip().str.split().str.join(" ")
+                            == anomaly_truth["Description"].astype("str").str.strip()
+                            .str.split().str.join(" "))
+    return bool(same.mean() >= min_share)
 
 
 def evaluate_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
@@ -34,8 +55,11 @@ def evaluate_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.D
         "threshold": model.threshold, "n_scored": int(len(test_tx)),
         "flagged_rate": float(scored["is_anomaly"].mean()),
         "test_period": [str(test_tx["date"].min().date()), str(test_tx["date"].max().date())],
-        "ground_truth": bool(len(anomaly_truth) > 0),
+        "ground_truth": truth_matches_export(anomaly_truth, clean_transactions),
     }
+    if len(anomaly_truth) and not metrics["ground_truth"]:
+        logger.warning("the anomaly ground truth does not describe this export (its rows don't "
+                       "match): no supervised metrics")
     if metrics["ground_truth"]:
         truth = test_tx["source_row"].isin(anomaly_truth["row_number"]).to_numpy().astype(int)
         k = int(params.get("k") or truth.sum())
