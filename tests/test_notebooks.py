@@ -1,6 +1,5 @@
 """The notebooks run top to bottom (through the Kedro IPython extension) on generated data."""
 
-import os
 from pathlib import Path
 
 import nbformat
