@@ -173,3 +173,46 @@ def data_quality(report: dict[str, Any]) -> go.Figure:
     figure.update_layout(title=f"Data quality: {report['rows_read']:,} rows read", yaxis={
         "title": "rows", "type": "log"}, **_LAYOUT)
     return figure
+
+
+VERDICT_COLOURS = {"ok": "#2a9d8f", "warn": "#f4a261", "drift": "#e76f51"}
+
+
+def drift_summary(report: dict[str, Any]) -> go.Figure:
+    """PSI per feature of the latest drift check, coloured by verdict (or how to run one)."""
+    figure = go.Figure()
+    if not report:
+        figure.add_annotation(text="No drift check yet. Compare a new export with the training "
+                                   "data:<br><b>kedro run --pipelines monitoring --params "
+                                   "raw_path=/path/to/new_export.csv</b>",
+                              showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        figure.update_layout(title="Drift of the latest batch: not checked yet",
+                             xaxis={"visible": False}, yaxis={"visible": False},
+                             **{**_LAYOUT, "height": 220})
+        return figure
+    rows = sorted(report.get("features", []), key=lambda f: -(f.get("psi") or 0.0))
+    extra = [("category mix", report.get("category_mix", {}))]
+    if report.get("category_confidence"):
+        extra.append(("category confidence", report["category_confidence"]))
+    for label, item in extra:
+        rows.append({"feature": label, "psi": item.get("psi"), "verdict": item.get("verdict", "ok"),
+                     "ks": item.get("ks")})
+    figure.add_bar(x=[r.get("psi") or 0.0 for r in rows], y=[r["feature"] for r in rows],
+                   orientation="h", marker_color=[VERDICT_COLOURS[r["verdict"]] for r in rows],
+                   customdata=[[r["verdict"], r.get("ks")] for r in rows],
+                   hovertemplate="%{y}<br>PSI %{x:.3f}<br>KS %{customdata[1]}<br>"
+                                 "%{customdata[0]}<extra></extra>")
+    thresholds = report.get("thresholds", {})
+    for key, dash in (("psi_warn", "dot"), ("psi_drift", "dash")):
+        if key in thresholds:
+            figure.add_vline(x=thresholds[key], line_dash=dash, line_color="#6c757d",
+                             annotation_text=key.replace("psi_", ""))
+    anomaly = report.get("anomaly_rate", {})
+    period = report.get("batch_period") or ["?", "?"]
+    figure.update_layout(
+        title=(f"Drift verdict: {report.get('verdict', '?').upper()} — {report.get('n_batch', 0):,} "
+               f"transactions {period[0]} to {period[1]}; anomaly rate "
+               f"{anomaly.get('batch', 0):.1%} vs {anomaly.get('reference', 0):.1%} in training"),
+        xaxis={"title": "population stability index (PSI)"},
+        yaxis={"autorange": "reversed"}, **{**_LAYOUT, "height": 200 + 18 * len(rows)})
+    return figure

@@ -14,6 +14,7 @@ STORE_NAMES = {
     "anomaly": "titans_anomaly",
     "cashflow": "titans_cashflow",
     "history": "titans_history_state",
+    "drift_reference": "titans_drift_reference",
 }
 FILENAME = "model.pkl"
 

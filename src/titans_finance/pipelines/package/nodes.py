@@ -26,8 +26,9 @@ def _metadata(value: Any) -> Any:
 
 
 def package_models(category_model, amount_model, anomaly_model, cashflow_model, history_state,
-                   clean_transactions: pd.DataFrame, metrics_category: dict, metrics_amount: dict,
-                   metrics_anomaly: dict, metrics_cashflow: dict) -> dict[str, Any]:
+                   drift_reference, clean_transactions: pd.DataFrame, metrics_category: dict,
+                   metrics_amount: dict, metrics_anomaly: dict, metrics_cashflow: dict
+                   ) -> dict[str, Any]:
     """One store entry per model (``<name>:latest`` is what the service loads)."""
     data_hash = f"{int(pd.util.hash_pandas_object(clean_transactions, index=False).sum()) & (2**64 - 1):016x}"
     packaged_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -47,4 +48,7 @@ def package_models(category_model, amount_model, anomaly_model, cashflow_model, 
     tags["history"] = save(STORE_NAMES["history"], history_state,
                            _metadata({**common, "global_count": history_state.global_count}),
                            {"project": "titans-finance"})
+    tags["drift_reference"] = save(STORE_NAMES["drift_reference"], drift_reference,
+                                   _metadata({**common, "features": list(drift_reference.features)}),
+                                   {"project": "titans-finance"})
     return {"packaged_at": packaged_at, "data_hash": data_hash, "tags": tags}

@@ -34,12 +34,16 @@ SECTIONS = [
      "to a simple baseline on the same data."),
     ("report_confusion_matrix", "Category model errors",
      "Rows: the true category; columns: the predicted one. Off-diagonal cells are mistakes."),
+    ("report_drift", "Is new data still like the training data?",
+     "The latest drift check (kedro run --pipelines monitoring): how far each feature of the "
+     "new batch moved from the training data (PSI; dotted: warn, dashed: drift), the category "
+     "mix and the category model's confidence. Details in data/08_reporting/drift.json."),
 ]
 
 
 def build_charts(clean_transactions, feature_table, data_quality, anomaly_scores,
                  cashflow_forecast, metrics_category, metrics_amount, metrics_anomaly,
-                 metrics_cashflow) -> tuple[go.Figure, ...]:
+                 metrics_cashflow, drift_report) -> tuple[go.Figure, ...]:
     metrics = {"category": metrics_category, "amount": metrics_amount, "anomaly": metrics_anomaly,
                "cashflow": metrics_cashflow}
     return (
@@ -52,6 +56,7 @@ def build_charts(clean_transactions, feature_table, data_quality, anomaly_scores
         charts.anomalies_table(anomaly_scores),
         charts.model_scorecard(metrics),
         charts.confusion_matrix(metrics_category),
+        charts.drift_summary(drift_report),
     )
 
 

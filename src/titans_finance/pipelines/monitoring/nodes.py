@@ -1,0 +1,78 @@
+"""Drift of a new batch of transactions against the training reference."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.core.drift import DriftReference
+from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.schema import UNCERTAIN_CATEGORY
+
+logger = logging.getLogger(__name__)
+
+
+def build_drift_reference(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
+                          anomaly_scores: pd.DataFrame, category_predictions: pd.DataFrame,
+                          params: dict[str, Any]) -> DriftReference:
+    """Reference distributions of the training data (shipped with the models).
+
+    The category model's confidence reference is its hold-out confidence — the
+    model trained on the earlier period scoring later, unseen expenses — which is
+    what a healthy new batch should look like; on its own training rows a model
+    is over-confident.
+    """
+    if len(anomaly_scores) != len(clean_transactions):
+        raise ValueError("anomaly_scores does not match clean_transactions: re-run the anomaly "
+                         "pipeline")
+    holdout = category_predictions[category_predictions["split"] == "holdout"]
+    decided = holdout[holdout["source"] == "model"]
+    return DriftReference.fit(clean_transactions, feature_table,
+                              anomaly_scores["is_anomaly"].to_numpy(dtype="bool"),
+                              decided["confidence"].to_numpy(dtype="float64"),
+                              (decided["predicted_category"] == UNCERTAIN_CATEGORY).to_numpy(),
+                              params)
+
+
+def score_batch(batch: pd.DataFrame, history_state: HistoryState, category_model,
+                anomaly_model) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Features of the batch from the training history (as in serving) and the models' outputs."""
+    features = build_features(batch, history_state)
+    return features, category_model.predict(batch, features), anomaly_model.score(batch, features)
+
+
+def detect_drift(drift_reference: DriftReference, batch: pd.DataFrame, features: pd.DataFrame,
+                 category_predictions: pd.DataFrame, anomaly_scores: pd.DataFrame,
+                 quarantine: pd.DataFrame, duplicates: pd.DataFrame,
+                 params: dict[str, Any]) -> dict[str, Any]:
+    """The drift report, with what happened to every row of the batch's export."""
+    if batch.empty:
+        raise ValueError("the batch has no clean transaction to compare: see its quarantine "
+                         f"reasons ({len(quarantine)} rows quarantined)")
+    report = drift_reference.compare(batch, features, category_predictions, anomaly_scores, params)
+    reasons = (quarantine["reasons"].str.split("; ").explode().str.split(":").str[0]
+               .value_counts().to_dict() if len(quarantine) else {})
+    report["batch_rows"] = {"clean": int(len(batch)), "quarantined": int(len(quarantine)),
+                            "duplicates": int(len(duplicates)),
+                            "quarantine_reasons": {str(k): int(v) for k, v in reasons.items()}}
+    drifted = [f["feature"] for f in report["features"] if f["verdict"] == "drift"]
+    log = logger.warning if report["verdict"] != "ok" else logger.info
+    log("drift verdict %s on %d transactions (%s); drifted features: %s", report["verdict"],
+        len(batch), report["counts"], drifted or "none")
+    return _json_ready(report)
+
+
+def _json_ready(value: Any) -> Any:
+    """Plain JSON types; non-finite numbers become null (strict JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
