@@ -82,6 +82,28 @@ def parse_rules(raw: Any) -> list[CategoryRule]:
     return rules
 
 
+def rules_from_corrections(merchant: pd.Series, category: pd.Series, corrected: pd.Series,
+                           min_count: int) -> list[CategoryRule]:
+    """A rule per merchant corrected at least ``min_count`` times, always to the same category.
+
+    This is what users of rule-based tools expect: after correcting a merchant a
+    few times, its transactions get that category without waiting for the model
+    to learn it. A merchant corrected to different categories gets no rule.
+    """
+    if min_count < 1:
+        raise RuleError(f"corrections.rule_min_count must be at least 1, got {min_count}")
+    frame = pd.DataFrame({"merchant": merchant.astype("str").to_numpy(),
+                          "category": category.astype("str").to_numpy(),
+                          "corrected": corrected.to_numpy(dtype="bool")})
+    frame = frame[frame["corrected"]]
+    if frame.empty:
+        return []
+    grouped = frame.groupby("merchant")["category"].agg(["nunique", "size", "first"])
+    chosen = grouped[(grouped["nunique"] == 1) & (grouped["size"] >= min_count)]
+    return [CategoryRule(f"^{re.escape(name)}$", str(row["first"]), "merchant")
+            for name, row in chosen.sort_index().iterrows()]
+
+
 def apply_rules(rules: list[CategoryRule], description: pd.Series,
                 merchant: pd.Series) -> pd.Series:
     """Category from the first matching rule per row (missing where none matches)."""

@@ -52,3 +52,37 @@ def test_reference_export_beats_the_original_system(tmp_path, seed_csv):
     assert metrics["cv_accuracy"] >= 0.65  # the original system published 0.15
     assert metrics["holdout_accuracy"] > metrics["baseline_accuracy"]
     assert metrics["n_classes"] == 22
+
+
+def test_corrections_override_labels_and_a_consistently_corrected_merchant_becomes_a_rule(
+        tmp_path, generated_data):
+    from titans_finance.core.corrections import append_correction
+    from titans_finance.core.features import build_features
+
+    export, truth = generated_data
+    project = make_project(tmp_path, export, truth)
+    project.run("ingestion", "features", "category")
+    catalog = project.catalog()
+    clean, history = catalog.load("clean_transactions"), catalog.load("history_state")
+    merchant = catalog.load("feature_table")["merchant_key"]
+    starbucks = clean[(merchant == "starbucks").to_numpy()
+                      & (clean["category"] == "meals_entertainment").to_numpy()]
+    assert len(starbucks) >= 3
+    new = starbucks.tail(1).assign(date=pd.Timestamp("2026-01-05"), category=None)
+    before = catalog.load("category_model").predict(new, build_features(new, history))
+    assert before["category"].iloc[0] == "meals_entertainment"
+
+    path = project.path("data/01_raw/category_corrections.csv")
+    for row in starbucks.tail(3).itertuples():  # named by content: date + description + amount
+        append_correction(path, {"date": row.date.date().isoformat(),
+                                 "description": row.description, "amount": row.amount,
+                                 "category": "coffee", "predicted_category": "meals_entertainment"})
+    append_correction(path, {"reference": "", "category": "Not Snake"})  # reported, ignored
+    project.run("category", force=True)
+
+    catalog = project.catalog()
+    after = catalog.load("category_model").predict(new, build_features(new, history))
+    assert after["category"].iloc[0] == "coffee" and after["source"].iloc[0] == "rule"
+    report = json.loads(project.path("data/08_reporting/corrections_category.json").read_text())
+    assert report["matched_lines"] == 3 and report["labels_changed"] == 3
+    assert report["invalid"][0]["line"] == 5  # the header is line 1

@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import cross_val_score
 
+from titans_finance.core.corrections import apply_corrections
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.category import (
@@ -18,19 +19,35 @@ from titans_finance.models.category import (
     kfold_for,
     make_estimator,
     parse_rules,
+    rules_from_corrections,
 )
 
 logger = logging.getLogger(__name__)
 
 
 def select_labelled_expenses(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
-                             params: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Expenses with a category (the most recent ``max_train_rows``), and their features."""
+                             category_corrections: pd.DataFrame, params: dict[str, Any]
+                             ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Expenses with a category after users' corrections (the most recent ``max_train_rows``),
+    their features, and what the corrections did.
+
+    Corrections override the export's labels (and label expenses the export left
+    uncategorised); the ``corrected`` column marks the rows they touched.
+    """
     if len(clean_transactions) != len(feature_table) or not (
             clean_transactions["transaction_id"].to_numpy()
             == feature_table["transaction_id"].to_numpy()).all():
         raise ValueError("feature_table does not match clean_transactions row for row: "
                          "re-run the features pipeline")
+    clean_transactions, corrections_report = apply_corrections(clean_transactions,
+                                                               category_corrections)
+    if corrections_report["invalid"]:
+        logger.warning("category corrections: %d unusable line(s) ignored, e.g. %s",
+                       len(corrections_report["invalid"]), corrections_report["invalid"][:3])
+    if corrections_report["lines"]:
+        logger.info("category corrections: %d of %d line(s) matched, %d label(s) changed",
+                    corrections_report["matched_lines"], corrections_report["lines"],
+                    corrections_report["labels_changed"])
     labelled = ((clean_transactions["type"] == "expense")
                 & clean_transactions["category"].notna()).to_numpy()
     transactions = clean_transactions[labelled].reset_index(drop=True)
@@ -41,7 +58,18 @@ def select_labelled_expenses(clean_transactions: pd.DataFrame, feature_table: pd
     if transactions["category"].nunique() < 2 or len(transactions) < 10:
         raise ValueError(f"not enough labelled expenses to train the category model "
                          f"({len(transactions)} rows, {transactions['category'].nunique()} categories)")
-    return transactions.reset_index(drop=True), features.reset_index(drop=True)
+    return (transactions.reset_index(drop=True), features.reset_index(drop=True),
+            corrections_report)
+
+
+def category_rules_for(category_rules: Any, transactions: pd.DataFrame, features: pd.DataFrame,
+                       params: dict[str, Any]) -> list:
+    """The user's rules first, then the rules learnt from consistent corrections of these rows."""
+    min_count = int(params.get("corrections", {}).get("rule_min_count", 3))
+    corrected = (transactions["corrected"] if "corrected" in transactions
+                 else pd.Series(False, index=transactions.index))
+    return parse_rules(category_rules) + rules_from_corrections(
+        features["merchant_key"], transactions["category"], corrected, min_count)
 
 
 def _merchant_majority_baseline(train_tx, train_f, test_f) -> np.ndarray:
@@ -74,10 +102,11 @@ def evaluate_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
     Returns the metrics and the hold-out predictions of the model trained on the
     earlier period only (honest predictions for the report).
     """
-    rules = parse_rules(category_rules)
     seed = int(params.get("seed", 42))
     test = time_split_mask(transactions["date"], float(params["test_fraction"])).to_numpy()
     train_tx, train_f = transactions[~test], features[~test]
+    # rules learnt from corrections of training-period rows only: no hold-out peeking
+    rules = category_rules_for(category_rules, train_tx, train_f, params)
     test_tx, test_f = transactions[test], features[test]
 
     # candidates compared on the last part of the training period (never on the hold-out);
@@ -138,7 +167,8 @@ def evaluate_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
 def fit_category_model(transactions: pd.DataFrame, features: pd.DataFrame, category_rules: Any,
                        metrics: dict[str, Any], params: dict[str, Any]) -> CategoryModel:
     """The selected candidate refitted on every labelled expense, for serving."""
-    model = CategoryModel(metrics["selected_model"], params, parse_rules(category_rules))
+    model = CategoryModel(metrics["selected_model"], params,
+                          category_rules_for(category_rules, transactions, features, params))
     model.fit(transactions, features)
     model.metadata["metrics"] = {k: v for k, v in metrics.items()
                                  if isinstance(v, int | float | str)}

@@ -13,9 +13,10 @@ from .nodes import (
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
-            Node(select_labelled_expenses, ["clean_transactions", "feature_table", "params:category"],
-                 ["category_training_transactions", "category_training_features"],
-                 name="select_labelled_expenses"),
+            Node(select_labelled_expenses, ["clean_transactions", "feature_table",
+                                            "category_corrections", "params:category"],
+                 ["category_training_transactions", "category_training_features",
+                  "category_corrections_report"], name="select_labelled_expenses"),
             Node(evaluate_category_model,
                  ["category_training_transactions", "category_training_features", "category_rules",
                   "params:category"], ["metrics_category", "category_holdout_predictions"],
