@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,10 @@ import pytest
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
+# Anything a test saves to the BentoML store in-process (the retrain pipeline publishing a
+# champion) goes to a throw-away store, never the developer's ~/bentoml. Set before
+# BentoML is first imported: it reads BENTOML_HOME once.
+os.environ["BENTOML_HOME"] = tempfile.mkdtemp(prefix="titans-test-bentoml-")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEED_CSV = PROJECT_ROOT.parent / "shared" / "data" / "seed_transactions.csv"

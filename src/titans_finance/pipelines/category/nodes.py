@@ -94,6 +94,28 @@ def _predictions_table(tx: pd.DataFrame, predictions: pd.DataFrame, split: str) 
     })
 
 
+def select_candidate(train_tx: pd.DataFrame, train_f: pd.DataFrame, params: dict[str, Any]
+                     ) -> tuple[str, dict[str, dict[str, float]]]:
+    """The candidate with the best accuracy on the last part of the training period.
+
+    Never on the hold-out; on big exports the comparison uses the most recent
+    ``selection_max_rows`` before the validation part.
+    """
+    inner = time_split_mask(train_tx["date"], float(params["validation_fraction"])).to_numpy()
+    selection_rows = int(params.get("selection_max_rows", 30_000))
+    fit_tx, fit_f = train_tx[~inner].iloc[-selection_rows:], train_f[~inner].iloc[-selection_rows:]
+    candidates = {}
+    for name in params["candidates"]:
+        estimator = make_estimator(name, params).fit(design_frame(fit_tx, fit_f),
+                                                     fit_tx["category"].astype("str"))
+        predicted = estimator.predict(design_frame(train_tx[inner], train_f[inner]))
+        candidates[name] = {"validation_accuracy": float(accuracy_score(
+            train_tx["category"][inner].astype("str"), predicted))}
+    selected = max(candidates, key=lambda n: candidates[n]["validation_accuracy"])
+    logger.info("category candidates %s → %s", candidates, selected)
+    return selected, candidates
+
+
 def evaluate_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
                             category_rules: Any, params: dict[str, Any]
                             ) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -109,20 +131,7 @@ def evaluate_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
     rules = category_rules_for(category_rules, train_tx, train_f, params)
     test_tx, test_f = transactions[test], features[test]
 
-    # candidates compared on the last part of the training period (never on the hold-out);
-    # on big exports the comparison uses the most recent `selection_max_rows` before it
-    inner = time_split_mask(train_tx["date"], float(params["validation_fraction"])).to_numpy()
-    selection_rows = int(params.get("selection_max_rows", 30_000))
-    fit_tx, fit_f = train_tx[~inner].iloc[-selection_rows:], train_f[~inner].iloc[-selection_rows:]
-    candidates = {}
-    for name in params["candidates"]:
-        estimator = make_estimator(name, params).fit(design_frame(fit_tx, fit_f),
-                                                     fit_tx["category"].astype("str"))
-        predicted = estimator.predict(design_frame(train_tx[inner], train_f[inner]))
-        candidates[name] = {"validation_accuracy": float(accuracy_score(
-            train_tx["category"][inner].astype("str"), predicted))}
-    selected = max(candidates, key=lambda n: candidates[n]["validation_accuracy"])
-    logger.info("category candidates %s → %s", candidates, selected)
+    selected, candidates = select_candidate(train_tx, train_f, params)
 
     model = CategoryModel(selected, params, rules).fit(train_tx, train_f)
     predicted = model.predict(test_tx, test_f, threshold=0.0)

@@ -11,7 +11,7 @@ import pandas as pd
 from titans_finance.serving.store import STORE_NAMES, save
 
 
-def _metadata(value: Any) -> Any:
+def store_metadata(value: Any) -> Any:
     """JSON-compatible copy without nulls (BentoML metadata accepts no None)."""
     value = json.loads(json.dumps(value, default=str))
 
@@ -25,14 +25,19 @@ def _metadata(value: Any) -> Any:
     return strip(value)
 
 
+def data_hash(clean_transactions: pd.DataFrame) -> str:
+    """Content hash of the training table (which data a model was trained on)."""
+    return f"{int(pd.util.hash_pandas_object(clean_transactions, index=False).sum()) & (2**64 - 1):016x}"
+
+
 def package_models(category_model, amount_model, anomaly_model, cashflow_model, history_state,
                    drift_reference, clean_transactions: pd.DataFrame, metrics_category: dict,
                    metrics_amount: dict, metrics_anomaly: dict, metrics_cashflow: dict
                    ) -> dict[str, Any]:
     """One store entry per model (``<name>:latest`` is what the service loads)."""
-    data_hash = f"{int(pd.util.hash_pandas_object(clean_transactions, index=False).sum()) & (2**64 - 1):016x}"
+    content_hash = data_hash(clean_transactions)
     packaged_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    common = {"data_hash": data_hash, "packaged_at": packaged_at,
+    common = {"data_hash": content_hash, "packaged_at": packaged_at,
               "n_transactions": int(len(clean_transactions))}
     metrics = {"category": metrics_category, "amount": metrics_amount, "anomaly": metrics_anomaly,
                "cashflow": metrics_cashflow}
@@ -42,13 +47,13 @@ def package_models(category_model, amount_model, anomaly_model, cashflow_model, 
     for key, model in models.items():
         scalar_metrics = {k: v for k, v in metrics[key].items()
                           if isinstance(v, int | float | str | bool) or v is None}
-        metadata = _metadata({**common, **getattr(model, "metadata", {}),
+        metadata = store_metadata({**common, **getattr(model, "metadata", {}),
                                "metrics": scalar_metrics})
         tags[key] = save(STORE_NAMES[key], model, metadata, {"project": "titans-finance"})
     tags["history"] = save(STORE_NAMES["history"], history_state,
-                           _metadata({**common, "global_count": history_state.global_count}),
+                           store_metadata({**common, "global_count": history_state.global_count}),
                            {"project": "titans-finance"})
     tags["drift_reference"] = save(STORE_NAMES["drift_reference"], drift_reference,
-                                   _metadata({**common, "features": list(drift_reference.features)}),
+                                   store_metadata({**common, "features": list(drift_reference.features)}),
                                    {"project": "titans-finance"})
-    return {"packaged_at": packaged_at, "data_hash": data_hash, "tags": tags}
+    return {"packaged_at": packaged_at, "data_hash": content_hash, "tags": tags}

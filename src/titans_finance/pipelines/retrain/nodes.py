@@ -1,0 +1,246 @@
+"""Champion / challenger: train challengers, compare them with the champion on the same
+recent hold-out, promote only when no tracked metric is worse than the configured margin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error
+
+from titans_finance.core.corrections import apply_corrections
+from titans_finance.core.splits import time_split_mask
+from titans_finance.models.category import CategoryModel
+from titans_finance.pipelines.amount.nodes import evaluate_amount_model, fit_amount_model
+from titans_finance.pipelines.category.nodes import category_rules_for, select_candidate
+
+logger = logging.getLogger(__name__)
+
+DIRECTIONS = ("higher", "lower")
+
+
+class PromotionConfigError(ValueError):
+    """A promotion rule in parameters_retrain.yml is unusable."""
+
+
+def promotion_rules(params: dict[str, Any], model: str, known: set[str]
+                    ) -> dict[str, dict[str, float | str]]:
+    """The validated promotion rules of one model: metric → direction and margins."""
+    rules = (params.get("promotion") or {}).get(model)
+    where = f"retrain.promotion.{model}"
+    if not isinstance(rules, dict) or not rules:
+        raise PromotionConfigError(f"{where}: list at least one metric with its direction")
+    checked = {}
+    for metric, rule in rules.items():
+        if metric not in known:
+            raise PromotionConfigError(f"{where}.{metric}: unknown metric; use one of "
+                                       f"{sorted(known)}")
+        if not isinstance(rule, dict) or rule.get("direction") not in DIRECTIONS:
+            raise PromotionConfigError(f"{where}.{metric}.direction: must be one of {DIRECTIONS}")
+        margins = {}
+        for key in ("margin", "relative_margin"):
+            value = rule.get(key, 0.0)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
+                    value) or value < 0:
+                raise PromotionConfigError(f"{where}.{metric}.{key}: expected a non-negative "
+                                           f"number, got {value!r}")
+            margins[key] = float(value)
+        unknown = set(rule) - {"direction", "margin", "relative_margin"}
+        if unknown:
+            raise PromotionConfigError(f"{where}.{metric}: unknown key(s) {sorted(unknown)}")
+        checked[metric] = {"direction": rule["direction"], **margins}
+    return checked
+
+
+def decide_promotion(champion: dict[str, float] | None, challenger: dict[str, float],
+                     rules: dict[str, dict[str, Any]]) -> tuple[bool, list[str]]:
+    """Promote when, on every tracked metric, the challenger is not worse than the champion
+    by more than the allowed margin (the larger of ``margin`` and ``relative_margin`` × |champion|)."""
+    if champion is None:
+        return True, ["no champion yet: the first challenger becomes champion"]
+    promote, reasons = True, []
+    for metric, rule in rules.items():
+        new, old = float(challenger[metric]), float(champion[metric])
+        allowed = max(rule["margin"], rule["relative_margin"] * abs(old))
+        worse_by = (old - new) if rule["direction"] == "higher" else (new - old)
+        ok = worse_by <= allowed + 1e-12
+        promote &= ok
+        verdict = "ok" if ok else "worse"
+        reasons.append(f"{metric}: challenger {new:.4f} vs champion {old:.4f} "
+                       f"({rule['direction']} is better; worse by {max(worse_by, 0):.4f}, "
+                       f"allowed {allowed:.4f}) → {verdict}")
+    return promote, reasons
+
+
+def _category_scores(model: CategoryModel, transactions: pd.DataFrame, features: pd.DataFrame
+                     ) -> dict[str, float]:
+    predicted = model.predict(transactions, features, threshold=0.0)["category"].astype("str")
+    truth = transactions["category"].astype("str")
+    return {"holdout_accuracy": float(accuracy_score(truth, predicted)),
+            "holdout_macro_f1": float(f1_score(truth, predicted, average="macro",
+                                               zero_division=0))}
+
+
+def _decision(name: str, champion_source: str, champion_version: str | None,
+              champion_metrics: dict[str, float], challenger_metrics: dict[str, float],
+              promote: bool, reasons: list[str], holdout: pd.Series, extra: dict[str, Any]
+              ) -> dict[str, Any]:
+    dates = pd.to_datetime(holdout)
+    return {"model": name, "promoted": bool(promote), "reasons": reasons,
+            "champion": {"source": champion_source, "version": champion_version},
+            "champion_metrics": champion_metrics, "challenger_metrics": challenger_metrics,
+            "holdout": {"rows": int(len(dates)), "period": [str(dates.min().date()),
+                                                            str(dates.max().date())]},
+            "decided_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **extra}
+
+
+def _holdout(dates: pd.Series, champion: Any, retrain: dict[str, Any]) -> tuple[np.ndarray, str]:
+    """Rows the champion has never seen: those after its training data, when it says where
+    its data ended; else the most recent ``holdout_fraction`` (then the champion may have
+    trained on them, which only favours the champion)."""
+    days = pd.to_datetime(dates).dt.normalize()
+    data_end = (getattr(champion, "metadata", None) or {}).get("data_end")
+    if data_end:
+        return (days > pd.Timestamp(data_end)).to_numpy(), f"transactions after {data_end}, " \
+            "the end of the champion's training data"
+    fraction = float(retrain["holdout_fraction"])
+    return time_split_mask(dates, fraction).to_numpy(), f"the most recent {fraction:.0%} of rows"
+
+
+def _too_little_new_data(name: str, test: np.ndarray, basis: str, retrain: dict[str, Any],
+                         champion_source: str, champion_version: str | None,
+                         incumbent: Any) -> tuple[dict, dict, Any] | None:
+    minimum = int(retrain.get("min_holdout_rows", 30))
+    if test.sum() >= minimum and (~test).sum() >= minimum:
+        return None
+    reason = (f"only {int(test.sum())} transactions in the hold-out ({basis}) and "
+              f"{int((~test).sum())} before it; need at least {minimum} of each to judge a "
+              "challenger: champion kept")
+    logger.warning("%s: %s", name, reason)
+    decision = {"model": name, "promoted": False, "reasons": [reason],
+                "champion": {"source": champion_source, "version": champion_version},
+                "champion_metrics": {}, "challenger_metrics": {},
+                "holdout": {"rows": int(test.sum()), "basis": basis},
+                "decided_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    # nothing new is served: the "challenger model" output is the model served so far
+    return ({"challenger": None, "promote": False, "decision": decision, "incumbent": incumbent},
+            decision, incumbent)
+
+
+def _current_champion(champion: dict[str, Any], incumbent: Any) -> tuple[Any, str, str | None]:
+    if champion.get("model") is not None:
+        return champion["model"], "registry", champion.get("version")
+    return incumbent, "served model (no registry champion yet)", None
+
+
+def challenge_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
+                             category_rules: Any, champion: dict[str, Any], incumbent: Any,
+                             params: dict[str, Any], retrain: dict[str, Any]
+                             ) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """Challenger trained before the hold-out, both scored on it, then the decision.
+
+    ``transactions`` are the labelled expenses after corrections: the hold-out is
+    judged against the corrected labels. Returns the registry entry, the decision
+    and the model to serve if promoted (the challenger's recipe refitted on every row).
+    """
+    rules = promotion_rules(retrain, "category", {"holdout_accuracy", "holdout_macro_f1"})
+    current, source, version = _current_champion(champion, incumbent)
+    test, basis = _holdout(transactions["date"], current, retrain)
+    skipped = _too_little_new_data("category", test, basis, retrain, source, version, incumbent)
+    if skipped:
+        return skipped
+    train_tx, train_f = transactions[~test], features[~test]
+    test_tx, test_f = transactions[test], features[test]
+    selected, candidates = select_candidate(train_tx, train_f, params)
+    challenger = CategoryModel(selected, params, category_rules_for(
+        category_rules, train_tx, train_f, params)).fit(train_tx, train_f)
+    champion_metrics = _category_scores(current, test_tx, test_f) if current is not None else None
+    challenger_metrics = _category_scores(challenger, test_tx, test_f)
+    promote, reasons = decide_promotion(champion_metrics, challenger_metrics, rules)
+    final = CategoryModel(selected, params, category_rules_for(
+        category_rules, transactions, features, params)).fit(transactions, features)
+    final.metadata["metrics"] = challenger_metrics
+    decision = _decision("category", source, version, champion_metrics or {}, challenger_metrics,
+                         promote, reasons, test_tx["date"],
+                         {"holdout_basis": basis, "selected_model": selected,
+                          "candidates": candidates,
+                          "corrected_rows": int(transactions.get("corrected", pd.Series(
+                              dtype=bool)).sum())})
+    logger.info("category challenger %s: %s", "PROMOTED" if promote else "rejected", reasons)
+    return ({"challenger": final, "promote": promote, "decision": decision,
+             "incumbent": incumbent}, decision, final)
+
+
+def challenge_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
+                           category_corrections: pd.DataFrame, champion: dict[str, Any],
+                           incumbent: Any, params: dict[str, Any], retrain: dict[str, Any]
+                           ) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """The amount model's challenge (categories are inputs: corrections apply here too)."""
+    rules = promotion_rules(retrain, "amount", {"holdout_mae", "interval_coverage_error"})
+    corrected, _ = apply_corrections(clean_transactions, category_corrections)
+    # the rows the amount pipeline trains on (its most recent max_train_rows)
+    limit = int(params.get("max_train_rows", 200_000))
+    corrected = corrected.drop(columns="corrected").iloc[-limit:].reset_index(drop=True)
+    feature_table = feature_table.iloc[-limit:].reset_index(drop=True)
+    current, source, version = _current_champion(champion, incumbent)
+    test, basis = _holdout(corrected["date"], current, retrain)
+    skipped = _too_little_new_data("amount", test, basis, retrain, source, version, incumbent)
+    if skipped:
+        return skipped
+    # the amount pipeline's own evaluation, with its hold-out set to exactly these rows
+    # (the split keeps whole days; half a row below the count lands on the first test day)
+    holdout_params = {**params, "test_fraction": (test.sum() - 0.5) / len(test)}
+    metrics, holdout = evaluate_amount_model(corrected, feature_table, holdout_params)
+    target = float(params.get("interval_coverage", 0.8))
+    challenger_metrics = {"holdout_mae": metrics["holdout_mae"],
+                          "interval_coverage_error": abs(metrics["interval_coverage"] - target)}
+    test = corrected["transaction_id"].isin(holdout["transaction_id"]).to_numpy()
+    champion_metrics = None
+    if current is not None:
+        predicted = current.predict(corrected[test].reset_index(drop=True),
+                                    feature_table[test].reset_index(drop=True))
+        actual = corrected["amount"].to_numpy()[test]
+        inside = (actual >= predicted["lower"].to_numpy()) & (actual <= predicted["upper"].to_numpy())
+        champion_metrics = {"holdout_mae": float(mean_absolute_error(
+            actual, predicted["predicted_amount"])),
+            "interval_coverage_error": abs(float(np.mean(inside)) - target)}
+    promote, reasons = decide_promotion(champion_metrics, challenger_metrics, rules)
+    final = fit_amount_model(corrected, feature_table, metrics, params)
+    decision = _decision("amount", source, version, champion_metrics or {}, challenger_metrics,
+                         promote, reasons, corrected["date"][test],
+                         {"holdout_basis": basis, "selected_model": metrics["selected_model"]})
+    logger.info("amount challenger %s: %s", "PROMOTED" if promote else "rejected", reasons)
+    return ({"challenger": final, "promote": promote, "decision": decision,
+             "incumbent": incumbent}, decision, final)
+
+
+def publish_champions(category_decision: dict[str, Any], amount_decision: dict[str, Any],
+                      category_challenger: Any, amount_challenger: Any, history_state: Any,
+                      clean_transactions: pd.DataFrame) -> dict[str, Any]:
+    """Promoted models into the BentoML store (``:latest`` is what ``POST /models/reload``
+    serves), with the history state of the data they were trained on."""
+    from titans_finance.pipelines.package.nodes import data_hash, store_metadata
+    from titans_finance.serving.store import STORE_NAMES, save
+
+    promoted = {name: model for name, decision, model in (
+        ("category", category_decision, category_challenger),
+        ("amount", amount_decision, amount_challenger)) if decision["promoted"]}
+    common = {"data_hash": data_hash(clean_transactions),
+              "packaged_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+              "n_transactions": int(len(clean_transactions)), "promoted_by": "retrain"}
+    tags = {}
+    for name, model in promoted.items():
+        decision = category_decision if name == "category" else amount_decision
+        tags[name] = save(STORE_NAMES[name], model, store_metadata(
+            {**common, **getattr(model, "metadata", {}),
+             "metrics": decision["challenger_metrics"]}), {"project": "titans-finance",
+                                                           "stage": "champion"})
+    if promoted:
+        tags["history"] = save(STORE_NAMES["history"], history_state, store_metadata(
+            {**common, "global_count": history_state.global_count}), {"project": "titans-finance"})
+    return {"promoted": sorted(promoted), "bentoml_tags": tags,
+            "decisions": {"category": category_decision, "amount": amount_decision}}
