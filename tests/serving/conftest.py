@@ -39,10 +39,17 @@ def bentoml_home(kedro_project, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def service_url(bentoml_home, tmp_path_factory) -> str:
+def corrections_path(tmp_path_factory) -> Path:
+    """Where the test server's POST /feedback appends (never the repository's data/)."""
+    return tmp_path_factory.mktemp("feedback") / "category_corrections.csv"
+
+
+@pytest.fixture(scope="session")
+def service_url(bentoml_home, corrections_path, tmp_path_factory) -> str:
     port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "bentoml.log"
     env = {**os.environ, "BENTOML_HOME": str(bentoml_home), "BENTOML_DO_NOT_TRACK": "true",
+           "TITANS_CORRECTIONS_PATH": str(corrections_path),
            "TITANS_API_KEYS": ",".join([API_KEY, RATE_LIMITED_KEY, FUZZ_KEY]),
            "TITANS_RATE_LIMIT_PER_SEC": "100", "TITANS_RATE_LIMIT_BURST": "30"}
     with open(log, "wb") as handle:

@@ -164,7 +164,7 @@ def test_bentoml_build_packages_models_code_and_system_libraries(bentoml_home):
     (bento,) = (Path(bentoml_home) / "bentos" / "titans_finance").glob("*/bento.yaml")
     manifest = bento.read_text()
     for name in ("titans_category", "titans_amount", "titans_anomaly", "titans_cashflow",
-                 "titans_history_state"):
+                 "titans_history_state", "titans_drift_reference"):
         assert f"tag: {name}:" in manifest
     assert "libgomp1" in (bento.parent / "env" / "docker" / "Dockerfile").read_text()
     assert (bento.parent / "src" / "src" / "titans_finance" / "serving" / "service.py").is_file()

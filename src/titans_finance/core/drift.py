@@ -150,6 +150,8 @@ class DriftReference:
     abstention_rate: float | None
     n_reference: int
     period: list[str] = field(default_factory=list)
+    # the monitoring parameters it was built with: thresholds for callers that bring none
+    params: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def fit(cls, transactions: pd.DataFrame, features: pd.DataFrame, anomaly_flags: np.ndarray,
@@ -186,17 +188,18 @@ class DriftReference:
                    confidence=confidence,
                    abstention_rate=float(np.mean(holdout_abstained)) if len(holdout_abstained)
                    else None, n_reference=int(len(transactions)),
-                   period=[str(dates.min().date()), str(dates.max().date())] if len(dates) else [])
+                   period=[str(dates.min().date()), str(dates.max().date())] if len(dates) else [],
+                   params=dict(params))
 
     def compare(self, transactions: pd.DataFrame, features: pd.DataFrame,
                 category_predictions: pd.DataFrame, anomaly_scores: pd.DataFrame,
-                params: dict[str, Any]) -> dict[str, Any]:
+                params: dict[str, Any] | None = None) -> dict[str, Any]:
         """The drift report of a batch (JSON-ready).
 
         ``category_predictions`` (category, confidence, source) and ``anomaly_scores``
         (is_anomaly) are the served models' outputs on the batch, row for row.
         """
-        thresholds = DriftThresholds.from_params(params)
+        thresholds = DriftThresholds.from_params(self.params if params is None else params)
         n = int(len(transactions))
         signals = batch_signals(transactions, category_predictions, anomaly_scores)
         anomaly_flags = signals["anomaly_flags"]
@@ -231,7 +234,7 @@ class DriftReference:
             [confidence["verdict"]] if confidence else [])
         counts = {v: verdicts.count(v) for v in VERDICTS}
         dates = pd.to_datetime(transactions["date"])
-        return {
+        return json_ready({
             "verdict": _worse("ok", *verdicts),
             "counts": counts,
             "n_batch": n,
@@ -250,7 +253,7 @@ class DriftReference:
                              "batch": mix},
             "anomaly_rate": anomaly,
             "category_confidence": confidence,
-        }
+        })
 
 
 def _rate_shift(name: str, reference: float, batch: float, n: int,
@@ -308,3 +311,16 @@ def drift_features(params: dict[str, Any], features: pd.DataFrame) -> list[str]:
     if bad:
         raise DriftConfigError(f"monitoring.features: not numeric feature columns: {bad}")
     return columns
+
+
+def json_ready(value: Any) -> Any:
+    """Plain JSON types; non-finite numbers become null (strict JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

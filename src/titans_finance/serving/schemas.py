@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from typing import Annotated, Any
 
 import pandas as pd
@@ -160,3 +161,45 @@ def finite_or_none(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+class Feedback(BaseModel):
+    """A user's correction of a transaction's category (appended to the corrections file)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={
+        "example": {"reference": "INV-2025-0042", "category": "software",
+                    "predicted_category": "office_supplies"}})
+
+    category: Annotated[str, Field(min_length=1, max_length=100,
+                                   description="The correct category (snake_case after "
+                                   "normalisation: 'Office Supplies' → office_supplies)")]
+    reference: Annotated[str | None, Field(default=None, max_length=200,
+                                           description="The export's Reference of the "
+                                           "transaction; else give date, description, amount")] = None
+    date: dt.date | None = None
+    description: Annotated[str | None, Field(default=None, max_length=500)] = None
+    amount: Annotated[float | None, Field(default=None, allow_inf_nan=False,
+                                          ge=-MAX_ABS_AMOUNT, le=MAX_ABS_AMOUNT)] = None
+    predicted_category: Annotated[str | None, Field(default=None, max_length=100)] = None
+
+    @field_validator("category", "predicted_category")
+    @classmethod
+    def _snake(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        snake = "_".join(value.lower().replace("-", " ").split())
+        if not re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", snake):
+            raise ValueError("must be letters, digits and spaces/underscores, e.g. office_supplies")
+        return snake
+
+    @model_validator(mode="after")
+    def _names_a_transaction(self) -> Feedback:
+        if not self.reference and not (self.date and self.description and self.amount is not None):
+            raise ValueError("name the transaction: reference, or date + description + amount")
+        return self
+
+    def record(self) -> dict[str, Any]:
+        return {"reference": self.reference or "", "date": self.date.isoformat() if self.date
+                else "", "description": self.description or "",
+                "amount": "" if self.amount is None else self.amount,
+                "category": self.category, "predicted_category": self.predicted_category or ""}

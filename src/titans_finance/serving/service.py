@@ -2,14 +2,23 @@
 
 Run from the project root after training (`make run`): ``bentoml serve`` (reads
 bentofile.yaml) with ``TITANS_API_KEYS`` set. Models are the ``:latest``
-versions in the BentoML model store, saved by the Kedro ``package`` pipeline.
-Features of incoming transactions are computed by `titans_finance.core.features`
-— the training code — from the history state shipped with the models.
+versions in the BentoML model store, saved by the Kedro ``package`` pipeline (or
+by ``retrain`` when it promotes a champion); ``POST /models/reload`` picks up new
+versions without a restart. Features of incoming transactions are computed by
+`titans_finance.core.features` — the training code — from the history state
+shipped with the models.
+
+``TITANS_CORRECTIONS_PATH`` (default ``data/01_raw/category_corrections.csv``,
+the catalog's ``category_corrections``) is where ``POST /feedback`` appends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+from collections import deque
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -18,9 +27,12 @@ import pandas as pd
 from bentoml.exceptions import BentoMLException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from titans_finance.core.corrections import CorrectionsFileError, append_correction
 from titans_finance.core.features import build_features
+from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.serving.schemas import (
     MAX_BATCH,
+    Feedback,
     ForecastRequest,
     Transaction,
     finite_or_none,
@@ -32,8 +44,99 @@ from titans_finance.serving.store import STORE_NAMES, load
 _EXAMPLE = Transaction.model_config["json_schema_extra"]["example"]
 
 
+DEFAULT_CORRECTIONS_PATH = "data/01_raw/category_corrections.csv"
+MODEL_NAMES = ("category", "amount", "anomaly", "cashflow")
+METRICS_WINDOW = 1000  # predictions behind the rolling abstention-rate / anomaly-score gauges
+
+
 class PayloadTooLarge(BentoMLException):
     error_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+
+
+class CorrectionsUnavailable(BentoMLException):
+    error_code = HTTPStatus.CONFLICT
+
+
+class ReloadFailed(BentoMLException):
+    error_code = HTTPStatus.SERVICE_UNAVAILABLE
+
+
+@dataclass(frozen=True)
+class ServedModels:
+    """Everything one prediction needs, swapped as a whole on reload (requests in flight
+    keep the set they started with)."""
+
+    models: dict[str, Any]
+    history: Any
+    drift_reference: Any
+    versions: dict[str, str]
+    info: dict[str, dict[str, Any]]
+
+    @classmethod
+    def from_store_entries(cls, entries: dict[str, Any]) -> ServedModels:
+        """``entries``: store name key (``category``..., ``history``, ``drift_reference``) →
+        a BentoML model (``.path``, ``.tag``, ``.info.metadata``)."""
+        return cls(
+            models={name: load(entries[name].path) for name in MODEL_NAMES},
+            history=load(entries["history"].path),
+            drift_reference=load(entries["drift_reference"].path),
+            versions={name: str(entry.tag) for name, entry in entries.items()},
+            info={name: {"name": name, "version": str(entries[name].tag),
+                         "trained_at": entries[name].info.metadata.get("trained_at"),
+                         "metrics": entries[name].info.metadata.get("metrics", {}),
+                         "data_hash": entries[name].info.metadata.get("data_hash")}
+                  for name in MODEL_NAMES})
+
+
+class PredictionMetrics:
+    """Prometheus series of what the models answer (served on BentoML's ``/metrics``).
+
+    Created in the worker (prometheus_client must be imported after BentoML set up its
+    multiprocess directory), once per process.
+    """
+
+    _instance: PredictionMetrics | None = None
+
+    def __init__(self) -> None:
+        from prometheus_client import Counter, Gauge
+
+        self.categories = Counter("titans_category_predictions",
+                                  "Category predictions served, by category and source",
+                                  ["category", "source"])
+        self.abstention_rate = Gauge(
+            "titans_category_abstention_rate", f"Share of the last {METRICS_WINDOW} model "
+            "category predictions that abstained (uncertain)", multiprocess_mode="livemostrecent")
+        self.anomaly_mean = Gauge(
+            "titans_anomaly_mean_score", f"Mean anomaly score of the last {METRICS_WINDOW} "
+            "scored transactions", multiprocess_mode="livemostrecent")
+        self.anomaly_flags = Counter("titans_anomaly_flags", "Transactions flagged as anomalous")
+        self._abstained: deque[bool] = deque(maxlen=METRICS_WINDOW)
+        self._scores: deque[float] = deque(maxlen=METRICS_WINDOW)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def get(cls) -> PredictionMetrics:
+        if cls._instance is None:
+            cls._instance = cls()
+        return cls._instance
+
+    def observe_categories(self, predictions: pd.DataFrame) -> None:
+        counts = predictions.groupby(["category", "source"]).size()
+        for (category, source), count in counts.items():
+            self.categories.labels(category=category, source=source).inc(int(count))
+        by_model = predictions["source"] == "model"
+        with self._lock:
+            self._abstained.extend((predictions["category"][by_model] == UNCERTAIN_CATEGORY)
+                                   .tolist())
+            if self._abstained:
+                self.abstention_rate.set(sum(self._abstained) / len(self._abstained))
+
+    def observe_anomalies(self, scores: pd.DataFrame) -> None:
+        self.anomaly_flags.inc(int(scores["is_anomaly"].sum()))
+        with self._lock:
+            self._scores.extend(scores["score"].astype(float).tolist())
+            if self._scores:
+                self.anomaly_mean.set(sum(self._scores) / len(self._scores))
 
 
 class TransactionInput(Transaction):
@@ -57,6 +160,11 @@ def _model(name: str) -> bentoml.models.BentoModel:
     return bentoml.models.BentoModel(f"{STORE_NAMES[name]}:latest")
 
 
+def _latest_store_entries() -> dict[str, Any]:
+    return {name: bentoml.models.get(f"{store_name}:latest")
+            for name, store_name in STORE_NAMES.items()}
+
+
 @bentoml.service(name="titans_finance", traffic={"timeout": 60}, workers=1)
 class TitansFinance:
     category_ref = _model("category")
@@ -64,52 +172,51 @@ class TitansFinance:
     anomaly_ref = _model("anomaly")
     cashflow_ref = _model("cashflow")
     history_ref = _model("history")
+    drift_reference_ref = _model("drift_reference")
 
     def __init__(self) -> None:
-        self.models = {name: load(ref.path) for name, ref in (
-            ("category", self.category_ref), ("amount", self.amount_ref),
-            ("anomaly", self.anomaly_ref), ("cashflow", self.cashflow_ref))}
-        self.history = load(self.history_ref.path)
-        self.versions = {name: str(ref.tag) for name, ref in (
-            ("category", self.category_ref), ("amount", self.amount_ref),
-            ("anomaly", self.anomaly_ref), ("cashflow", self.cashflow_ref),
-            ("history", self.history_ref))}
-        self.model_info = {name: {"name": name, "version": self.versions[name],
-                                  "trained_at": ref.info.metadata.get("trained_at"),
-                                  "metrics": ref.info.metadata.get("metrics", {}),
-                                  "data_hash": ref.info.metadata.get("data_hash")}
-                           for name, ref in (("category", self.category_ref),
-                                             ("amount", self.amount_ref),
-                                             ("anomaly", self.anomaly_ref),
-                                             ("cashflow", self.cashflow_ref))}
+        self.served = ServedModels.from_store_entries({
+            "category": self.category_ref, "amount": self.amount_ref,
+            "anomaly": self.anomaly_ref, "cashflow": self.cashflow_ref,
+            "history": self.history_ref, "drift_reference": self.drift_reference_ref})
+        self.metrics = PredictionMetrics.get()
+        self.corrections_path = os.environ.get("TITANS_CORRECTIONS_PATH",
+                                               DEFAULT_CORRECTIONS_PATH)
+        self._reload_lock = threading.Lock()
 
     # ------------------------------------------------------------------ helpers
-    def _predict_all(self, transactions: list[Transaction], which: tuple[str, ...]) -> dict:
+    def _predict_all(self, transactions: list[Transaction], which: tuple[str, ...],
+                     served: ServedModels | None = None, observe: bool = True) -> dict:
+        served = served or self.served
         frame = transactions_frame(transactions)
-        features = build_features(frame, self.history)
-        out: dict[str, pd.DataFrame] = {}
+        features = build_features(frame, served.history)
+        out: dict[str, Any] = {"frame": frame, "features": features}
         if "category" in which:
-            out["category"] = self.models["category"].predict(frame, features)
+            out["category"] = served.models["category"].predict(frame, features)
+            if observe:
+                self.metrics.observe_categories(out["category"])
         if "amount" in which:
-            out["amount"] = self.models["amount"].predict(frame, features)
+            out["amount"] = served.models["amount"].predict(frame, features)
         if "anomaly" in which:
-            out["anomaly"] = self.models["anomaly"].score(frame, features)
+            out["anomaly"] = served.models["anomaly"].score(frame, features)
+            if observe:
+                self.metrics.observe_anomalies(out["anomaly"])
         return out
 
     def _category_item(self, row) -> dict[str, Any]:
         return {"category": row["category"], "confidence": float(row["confidence"]),
                 "top_k": row["top_k"], "source": row["source"],
-                "model_version": self.versions["category"]}
+                "model_version": self.served.versions["category"]}
 
     def _amount_item(self, row) -> dict[str, Any]:
         return {"predicted_amount": round(float(row["predicted_amount"]), 2),
                 "interval": [round(float(row["lower"]), 2), round(float(row["upper"]), 2)],
-                "model_version": self.versions["amount"]}
+                "model_version": self.served.versions["amount"]}
 
     def _anomaly_item(self, row) -> dict[str, Any]:
         reasons = [r for r in str(row["reasons"]).split("; ") if r]
         return {"score": float(row["score"]), "is_anomaly": bool(row["is_anomaly"]),
-                "reasons": reasons, "model_version": self.versions["anomaly"]}
+                "reasons": reasons, "model_version": self.served.versions["anomaly"]}
 
     # ------------------------------------------------------------------ endpoints
     @bentoml.api(route="/predict/category", input_spec=TransactionInput)
@@ -134,14 +241,15 @@ class TitansFinance:
     def forecast_cashflow(self, horizon_days: int = 30, opening_balance: float | None = None,
                           low_balance_threshold: float | None = None) -> dict[str, Any]:
         """Daily net cash-flow forecast (point and 80 % interval) and projected balance."""
-        table, summary = self.models["cashflow"].predict(horizon_days, opening_balance,
-                                                         low_balance_threshold)
+        served = self.served
+        table, summary = served.models["cashflow"].predict(horizon_days, opening_balance,
+                                                           low_balance_threshold)
         days = [{"date": str(r.date.date()), "point": round(r.point, 2), "lower": round(r.lower, 2),
                  "upper": round(r.upper, 2), "balance": round(r.balance, 2)}
                 for r in table.itertuples()]
         return {"days": days, "summary": {k: finite_or_none(v) if isinstance(v, float) else v
                                           for k, v in summary.items()},
-                "model_version": self.versions["cashflow"]}
+                "model_version": served.versions["cashflow"]}
 
     @bentoml.api(route="/predict/batch", input_spec=BatchInput)
     def predict_batch(self, transactions: list[Transaction]) -> dict[str, Any]:
@@ -172,9 +280,48 @@ class TitansFinance:
     @bentoml.api(route="/models")
     def models_info(self) -> dict[str, Any]:
         """Name, version, training time and metrics of each loaded model."""
-        return {"models": list(self.model_info.values()),
-                "history_version": self.versions["history"],
+        served = self.served
+        return {"models": list(served.info.values()),
+                "history_version": served.versions["history"],
+                "drift_reference_version": served.versions["drift_reference"],
                 "served_since": _STARTED}
+
+    @bentoml.api(route="/monitor/drift", input_spec=BatchInput)
+    def monitor_drift(self, transactions: list[Transaction]) -> dict[str, Any]:
+        """Drift of a batch against the training data: PSI / KS per feature with a verdict
+        (ok / warn / drift), category mix, anomaly rate and the category model's confidence."""
+        if len(transactions) > MAX_BATCH:
+            raise PayloadTooLarge(f"transactions: {len(transactions)} items, at most {MAX_BATCH}")
+        served = self.served
+        result = self._predict_all(transactions, ("category", "anomaly"), served, observe=False)
+        return served.drift_reference.compare(result["frame"], result["features"],
+                                              result["category"], result["anomaly"])
+
+    @bentoml.api(route="/feedback", input_spec=Feedback)
+    def feedback(self, **fields: Any) -> dict[str, Any]:
+        """Correct a transaction's category; the next training uses it (and a merchant
+        corrected consistently becomes a rule)."""
+        record = Feedback(**fields).record()
+        try:
+            append_correction(self.corrections_path, record)
+        except CorrectionsFileError as exc:
+            raise CorrectionsUnavailable(str(exc)) from None
+        return {"accepted": True, "correction": record}
+
+    @bentoml.api(route="/models/reload")
+    def reload_models(self) -> dict[str, Any]:
+        """Load the latest models of the store (e.g. a champion the retrain pipeline just
+        promoted) without a restart; on failure the current models keep serving."""
+        with self._reload_lock:
+            previous = self.served.versions
+            try:
+                fresh = ServedModels.from_store_entries(_latest_store_entries())
+            except Exception as exc:  # noqa: BLE001 - any store/unpickling problem: keep serving
+                raise ReloadFailed(f"reload failed, still serving {previous}: {exc}") from None
+            self.served = fresh
+        changed = sorted(k for k in fresh.versions if fresh.versions[k] != previous.get(k))
+        return {"reloaded": True, "changed": changed, "versions": fresh.versions,
+                "previous": previous}
 
 
 _STARTED = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

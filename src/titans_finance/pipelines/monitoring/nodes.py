@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from titans_finance.core.drift import DriftReference
@@ -62,17 +61,4 @@ def detect_drift(drift_reference: DriftReference, batch: pd.DataFrame, features:
     log = logger.warning if report["verdict"] != "ok" else logger.info
     log("drift verdict %s on %d transactions (%s); drifted features: %s", report["verdict"],
         len(batch), report["counts"], drifted or "none")
-    return _json_ready(report)
-
-
-def _json_ready(value: Any) -> Any:
-    """Plain JSON types; non-finite numbers become null (strict JSON has no NaN)."""
-    if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_ready(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
+    return report
