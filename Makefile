@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR := false
 
-.PHONY: setup run test data serve viz lock benchmark clean repro browser
+.PHONY: setup run test data serve viz lock benchmark clean repro browser monitor retrain
 
 setup: $(STAMP)
 
@@ -47,6 +47,15 @@ test: setup browser
 
 serve: setup
 	$(BIN)/bentoml serve
+
+# On demand (docs/operations.md): drift of a new export; champion/challenger retraining.
+monitor: setup
+	@test -n "$(RAW)" || { echo "usage: make monitor RAW=/path/to/new_export.csv"; exit 2; }
+	$(BIN)/kedro run --pipelines monitoring --params raw_path=$(RAW)
+
+retrain: setup
+	@test -n "$(RAW)" || { echo "usage: make retrain RAW=/path/to/latest_export.csv"; exit 2; }
+	$(BIN)/kedro run --pipelines ingestion,features,retrain --params raw_path=$(RAW)
 
 # DVC stages (dvc.yaml) wrap the same pipelines and only rebuild what changed.
 repro: setup
