@@ -91,6 +91,24 @@ def test_serving_one_row_with_state_equals_training_features(clean, features, se
         assert one.iloc[0]["merchant_key"] == features.iloc[i]["merchant_key"]
 
 
+def test_independent_batch_rows_equal_single_rows(clean):
+    """A batch scored with ``independent=True`` gives each row its single-request features,
+    whatever else is in the batch (same merchant twice, same day, out of order, earlier
+    than the history's end)."""
+    state = HistoryState.from_frame(clean.iloc[:1000])
+    batch = pd.concat([clean.iloc[1000:1200], clean.iloc[1000:1010], clean.iloc[990:995]])
+    batch = batch.sample(frac=1.0, random_state=5).reset_index(drop=True)
+    together = build_features(batch, state, independent=True)
+    for i in range(len(batch)):
+        alone = build_features(batch.iloc[[i]], state)
+        np.testing.assert_allclose(together.iloc[i][NUMERIC].to_numpy(dtype="float64"),
+                                   alone.iloc[0][NUMERIC].to_numpy(dtype="float64"),
+                                   rtol=1e-9, atol=1e-9, err_msg=f"batch row {i}")
+    sequential = build_features(batch, state)
+    assert not np.allclose(sequential[NUMERIC].to_numpy(dtype="float64"),
+                           together[NUMERIC].to_numpy(dtype="float64"))
+
+
 def test_state_update_equals_state_of_the_whole(clean):
     whole = HistoryState.from_frame(clean)
     stepwise = HistoryState.from_frame(clean.iloc[:700]).update(clean.iloc[700:])

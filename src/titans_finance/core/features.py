@@ -10,7 +10,10 @@ per category, plus the last ``max_window_days`` of transactions for rolling
 windows), both give identical features — a test checks it row by row.
 
 "Earlier" means earlier in ``(date, source_row)`` order; a row never sees
-itself or a later row (no leakage). Rolling windows are computed with group-
+itself or a later row (no leakage). With ``independent=True`` no input row sees
+another input row either: each gets exactly the features it would get alone
+after the state (the service scores a batch this way, so a batch answers what
+single requests answer). Rolling windows are computed with group-
 offset integer keys, `np.searchsorted` and cumulative sums: O(n log n), no
 Python loop over rows or groups.
 """
@@ -315,27 +318,38 @@ def _time_features(dates: pd.Series) -> dict[str, np.ndarray]:
     }
 
 
-def _expanding(keys: pd.Series, values: pd.DataFrame, prior: pd.DataFrame) -> pd.DataFrame:
-    """Sums over strictly earlier rows of the same key: prior state + earlier rows of the input."""
-    earlier = values.groupby(keys.to_numpy(), sort=False).cumsum() - values
+def _expanding(keys: pd.Series, values: pd.DataFrame, prior: pd.DataFrame,
+               independent: bool = False) -> pd.DataFrame:
+    """Sums over strictly earlier rows of the same key: prior state + earlier rows of the input
+    (only the prior state when ``independent``)."""
     prior_rows = prior.reindex(keys.to_numpy())[values.columns].fillna(0.0)
+    if independent:
+        return pd.DataFrame(prior_rows.to_numpy(), columns=values.columns, index=values.index)
+    earlier = values.groupby(keys.to_numpy(), sort=False).cumsum() - values
     return earlier + prior_rows.to_numpy()
 
 
-def _previous_day(keys: pd.Series, day: pd.Series, prior: pd.DataFrame) -> np.ndarray:
+def _previous_day(keys: pd.Series, day: pd.Series, prior: pd.DataFrame,
+                  independent: bool = False) -> np.ndarray:
+    from_state = prior["last_day"].reindex(keys.to_numpy()).to_numpy(dtype="float64")
+    if independent:
+        return from_state
     previous = day.groupby(keys.to_numpy(), sort=False).shift(1)
-    return previous.fillna(pd.Series(prior["last_day"].reindex(keys.to_numpy()).to_numpy(),
-                                     index=day.index)).to_numpy()
+    return previous.fillna(pd.Series(from_state, index=day.index)).to_numpy()
 
 
 def _rolling(group: np.ndarray, day: np.ndarray, value: np.ndarray, is_new: np.ndarray,
-             windows: tuple[int, ...]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+             windows: tuple[int, ...], independent: bool = False
+             ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Count and sum of ``value`` over earlier rows of the same group within each window.
 
     Rows are given in chronological order (history tail first). Within a group,
     a running maximum of the day keeps keys sorted even if a new row is dated
     before the history's end (it is then treated as the latest transaction).
+    ``independent``: a new row sees the history tail only, never another new row.
     """
+    if independent:
+        return _rolling_after_tail(group, day, value, is_new, windows)
     codes, _ = pd.factorize(group)
     order = np.lexsort((np.arange(len(codes)), codes))
     g, d, v = codes[order], day[order], value[order]
@@ -355,9 +369,43 @@ def _rolling(group: np.ndarray, day: np.ndarray, value: np.ndarray, is_new: np.n
     return out
 
 
+def _rolling_after_tail(group: np.ndarray, day: np.ndarray, value: np.ndarray,
+                        is_new: np.ndarray, windows: tuple[int, ...]
+                        ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """`_rolling` for new rows that each see only the tail: every new row is placed right
+    after its group's tail rows, exactly where it would be if it were the only new row."""
+    codes, _ = pd.factorize(group)
+    old = ~is_new
+    order = np.lexsort((np.arange(int(old.sum())), codes[old]))
+    g, d, v = codes[old][order], day[old][order], value[old][order]
+    d = pd.Series(d, dtype="int64").groupby(g).cummax().to_numpy()
+    new_g, new_d = codes[is_new], day[is_new]
+    end = np.searchsorted(g, new_g, side="right")  # one past the group's last tail row
+    has_tail = (end > 0) & (g[np.maximum(end - 1, 0)] == new_g) if len(g) else np.zeros(
+        len(new_g), dtype=bool)
+    last_tail_day = d[np.maximum(end - 1, 0)] if len(g) else np.zeros(len(new_g), dtype="int64")
+    new_d = np.where(has_tail, np.maximum(new_d, last_tail_day), new_d)
+    low_day = min(d.min() if len(d) else new_d.min(), new_d.min()) if len(new_d) else 0
+    span = int(max(d.max() if len(d) else 0, new_d.max() if len(new_d) else 0) - low_day) + max(
+        windows) + 2
+    keys = g.astype("int64") * span + (d - low_day)
+    new_keys = new_g.astype("int64") * span + (new_d - low_day)
+    cumulative = np.concatenate([[0.0], np.cumsum(v)])
+    out = {}
+    for window in windows:
+        low = np.searchsorted(keys, new_keys - window, side="left")
+        low = np.minimum(low, end)
+        out[window] = ((end - low).astype("int64"), cumulative[end] - cumulative[low])
+    return out
+
+
 def build_features(transactions: pd.DataFrame, state: HistoryState | None = None,
-                   params: FeatureParams | dict | None = None) -> pd.DataFrame:
-    """Features of each input row, in input order (see the module docstring)."""
+                   params: FeatureParams | dict | None = None,
+                   independent: bool = False) -> pd.DataFrame:
+    """Features of each input row, in input order (see the module docstring).
+
+    ``independent``: every row as if it were the only input row (history = ``state``).
+    """
     params = FeatureParams.from_any(params)
     state = state if state is not None else HistoryState.empty(params)
     n = len(transactions)
@@ -376,13 +424,13 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     out.update(_time_features(dates))
 
     # history per merchant (expanding, from the state plus earlier input rows)
-    previous_m = _previous_day(merchant, day, state.merchant)
+    previous_m = _previous_day(merchant, day, state.merchant, independent)
     gap = day.to_numpy() - previous_m
     m_values = pd.DataFrame({"count": 1.0, "sum_abs": abs_amount, "sum_abs_sq": abs_amount ** 2,
                              "sum_log": log_amount, "sum_log_sq": log_amount ** 2,
                              "n_gaps": (~np.isnan(gap)).astype("float64"),
                              "sum_gap": np.nan_to_num(gap), "sum_gap_sq": np.nan_to_num(gap) ** 2})
-    m = _expanding(merchant, m_values, state.merchant)
+    m = _expanding(merchant, m_values, state.merchant, independent)
     m_count = m["count"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         m_mean_abs = np.where(m_count > 0, m["sum_abs"] / m_count, 0.0)
@@ -418,15 +466,24 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     all_day = np.concatenate([tail["day"].to_numpy(dtype="int64"), day.to_numpy(dtype="int64")])
     all_value = np.concatenate([tail["abs_amount"].to_numpy(dtype="float64"), abs_amount])
     is_new = np.concatenate([np.zeros(len(tail), dtype=bool), np.ones(n, dtype=bool)])
-    merchant_windows = _rolling(all_group, all_day, all_value, is_new, params.windows)
-    category_windows = _rolling(all_category, all_day, all_value, is_new, params.windows)
-    global_7d = _rolling(np.zeros(len(all_day), dtype="int64"), all_day, all_value, is_new, (7,))
+    merchant_windows = _rolling(all_group, all_day, all_value, is_new, params.windows, independent)
+    category_windows = _rolling(all_category, all_day, all_value, is_new, params.windows,
+                                independent)
+    global_7d = _rolling(np.zeros(len(all_day), dtype="int64"), all_day, all_value, is_new, (7,),
+                         independent)
     # same merchant and same amount (to the cent) within the longest window: duplicate hint
     cents = np.round(np.concatenate([tail["abs_amount"].to_numpy(dtype="float64"), abs_amount])
                      * 100).astype("int64")
     pair = pd.Series(all_group).astype(str) + "|" + pd.Series(cents).astype(str)
-    previous_pair = pd.Series(all_day.astype("float64")).groupby(pair.to_numpy(), sort=False).shift(1)
-    since_pair = np.maximum(all_day - previous_pair.to_numpy(), 0)[is_new]
+    if independent:  # the pair's last occurrence in the tail (the tail is chronological)
+        last_in_tail = pd.Series(all_day[~is_new].astype("float64")).groupby(
+            pair.to_numpy()[~is_new], sort=False).last()
+        previous_pair = pair[is_new].map(last_in_tail).to_numpy(dtype="float64")
+        since_pair = np.maximum(all_day[is_new] - previous_pair, 0)
+    else:
+        previous_pair = pd.Series(all_day.astype("float64")).groupby(pair.to_numpy(),
+                                                                     sort=False).shift(1)
+        since_pair = np.maximum(all_day - previous_pair.to_numpy(), 0)[is_new]
     since_pair = np.where(np.isnan(since_pair) | (since_pair > params.max_window_days),
                           params.max_window_days + 1, since_pair)
 
@@ -437,7 +494,8 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         "days_since_same_amount": since_pair, "merchant_gap_mean": gap_mean,
         "merchant_gap_std": gap_std,
         "merchant_gap_deviation": np.where(n_gaps > 0, days_since_m - gap_mean, 0.0),
-        "is_recurring": recurring, "global_prior_count": state.global_count + np.arange(n),
+        "is_recurring": recurring, "global_prior_count": state.global_count + (
+            np.zeros(n, dtype="int64") if independent else np.arange(n)),
         "global_count_7d": global_7d[7][0],
     })
     for window, (count, total) in merchant_windows.items():
@@ -485,9 +543,9 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     out["description_clean"] = description_clean.to_numpy()
 
     # history per category (uses the row's own category: not for the category model)
-    previous_c = _previous_day(category, day, state.category)
+    previous_c = _previous_day(category, day, state.category, independent)
     c_values = pd.DataFrame({"count": 1.0, "sum_log": log_amount, "sum_log_sq": log_amount ** 2})
-    c = _expanding(category, c_values, state.category)
+    c = _expanding(category, c_values, state.category, independent)
     c_count = c["count"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         c_mean = np.where(c_count > 0, c["sum_log"] / c_count, 0.0)
