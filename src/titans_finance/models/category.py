@@ -242,7 +242,10 @@ class CategoryModel:
         self.estimator = make_estimator(self.estimator_name, self.params).fit(X, y)
         self.classes_ = self.estimator.classes_
         n_splits = int(self.params.get("calibration_folds", 3))
-        if calibrate and len(y) >= 2 * n_splits:
+        if n_splits != 0 and n_splits < 2:
+            raise ValueError(f"category.calibration_folds must be 0 (no calibration) or at least "
+                             f"2, got {n_splits}")
+        if calibrate and n_splits and len(y) >= 2 * n_splits:
             seed = int(self.params.get("seed", 42))
             # one temperature needs no huge sample: the most recent rows suffice
             recent = slice(-int(self.params.get("calibration_max_rows", 20_000)), None)

@@ -61,7 +61,8 @@ def test_corrections_override_labels_and_a_consistently_corrected_merchant_becom
 
     export, truth = generated_data
     project = make_project(tmp_path, export, truth)
-    project.run("ingestion", "features", "category")
+    fast = {"category": {"candidates": ["logistic_regression"], "cv_folds": 2}}
+    project.run("ingestion", "features", "category", params=fast)
     catalog = project.catalog()
     clean, history = catalog.load("clean_transactions"), catalog.load("history_state")
     merchant = catalog.load("feature_table")["merchant_key"]
@@ -78,7 +79,7 @@ def test_corrections_override_labels_and_a_consistently_corrected_merchant_becom
                                  "description": row.description, "amount": row.amount,
                                  "category": "coffee", "predicted_category": "meals_entertainment"})
     append_correction(path, {"reference": "", "category": "Not Snake"})  # reported, ignored
-    project.run("category", force=True)
+    project.run("category", params=fast, force=True)
 
     catalog = project.catalog()
     after = catalog.load("category_model").predict(new, build_features(new, history))

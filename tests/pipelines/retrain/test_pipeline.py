@@ -14,8 +14,11 @@ from titans_finance.pipelines.retrain.nodes import (
 
 RULES = {"holdout_accuracy": {"direction": "higher", "margin": 0.01, "relative_margin": 0.0},
          "holdout_mae": {"direction": "lower", "margin": 0.0, "relative_margin": 0.05}}
+# the test is about the promotion logic, not model quality: one candidate each, few folds
+FAST = {"category": {"candidates": ["logistic_regression"], "cv_folds": 2, "calibration_folds": 0},
+        "amount": {"candidates": ["ridge"]}}
 # a deliberately weak recipe: linear models regularised into near-constants
-WEAK = {"category": {"candidates": ["logistic_regression"], "logistic_regression": {"C": 1e-4}},
+WEAK = {"category": {**FAST["category"], "logistic_regression": {"C": 1e-4}},
         "amount": {"candidates": ["ridge"], "ridge": {"alpha": 1e7}}}
 
 
@@ -43,22 +46,24 @@ def _export_until(export: pd.DataFrame, end: str) -> pd.DataFrame:
     return export[~(dates >= pd.Timestamp(end))]  # unparseable dates stay (they are quarantined)
 
 
-def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path, generated_data):
+def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path):
     import bentoml
 
-    export, truth = generated_data
-    project = make_project(tmp_path, _export_until(export, "2024-01-01"))
+    from titans_finance.generator import generate_transactions
+
+    export, _ = generate_transactions(1500, 7)  # March 2023 to December 2025
+    project = make_project(tmp_path, _export_until(export, "2024-07-01"))
     raw = project.path("data/01_raw/transactions.csv")
-    # 1. the model served today was trained on data until 2023 with the weak recipe
+    # 1. the model served today was trained on data until mid-2024 with the weak recipe
     project.run("ingestion", "features", "category", "amount", params=WEAK)
 
-    # 2. a year later: a normal challenger trained on the same period beats it on 2024
-    _export_until(export, "2025-01-01").to_csv(raw, index=False)
-    project.run("ingestion", "features", "retrain", force=True)
+    # 2. months later: a normal challenger trained on the same period beats it on the new rows
+    _export_until(export, "2025-04-01").to_csv(raw, index=False)
+    project.run("ingestion", "features", "retrain", params=FAST, force=True)
     report = json.loads(project.path("data/08_reporting/retrain.json").read_text())
     category = report["decisions"]["category"]
     assert category["promoted"], category["reasons"]
-    assert category["holdout"]["period"][0] >= "2024-01-01"
+    assert category["holdout"]["period"][0] >= "2024-07-01"
     assert (category["challenger_metrics"]["holdout_accuracy"]
             > category["champion_metrics"]["holdout_accuracy"])
     assert "category" in report["promoted"]
@@ -69,7 +74,7 @@ def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path, generate
     assert served.info.labels["stage"] == "champion"
     assert str(served.tag) == report["bentoml_tags"]["category"]
 
-    # 3. another year: a weak challenger is registered but not promoted
+    # 3. more months: a weak challenger is registered but not promoted
     export.to_csv(raw, index=False)
     project.run("ingestion", "features", "retrain", params=WEAK, force=True)
     report = json.loads(project.path("data/08_reporting/retrain.json").read_text())

@@ -175,10 +175,16 @@ def evaluate_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
 
 def fit_category_model(transactions: pd.DataFrame, features: pd.DataFrame, category_rules: Any,
                        metrics: dict[str, Any], params: dict[str, Any]) -> CategoryModel:
-    """The selected candidate refitted on every labelled expense, for serving."""
+    """The selected candidate refitted on every labelled expense, for serving.
+
+    The calibration temperature is the one fitted (out of fold) for the evaluated model:
+    the same recipe on a little more data, and it saves the out-of-fold refits.
+    """
     model = CategoryModel(metrics["selected_model"], params,
                           category_rules_for(category_rules, transactions, features, params))
-    model.fit(transactions, features)
+    model.fit(transactions, features, calibrate=False)
+    model.temperature = float(metrics.get("temperature", 1.0))
+    model.metadata["temperature"] = model.temperature
     model.metadata["metrics"] = {k: v for k, v in metrics.items()
                                  if isinstance(v, int | float | str)}
     return model

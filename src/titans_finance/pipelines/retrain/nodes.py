@@ -161,8 +161,12 @@ def challenge_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
     champion_metrics = _category_scores(current, test_tx, test_f) if current is not None else None
     challenger_metrics = _category_scores(challenger, test_tx, test_f)
     promote, reasons = decide_promotion(champion_metrics, challenger_metrics, rules)
+    # the challenger's recipe on every row, with the temperature calibrated for it above
     final = CategoryModel(selected, params, category_rules_for(
-        category_rules, transactions, features, params)).fit(transactions, features)
+        category_rules, transactions, features, params)).fit(transactions, features,
+                                                             calibrate=False)
+    final.temperature = challenger.temperature
+    final.metadata["temperature"] = final.temperature
     final.metadata["metrics"] = challenger_metrics
     decision = _decision("category", source, version, champion_metrics or {}, challenger_metrics,
                          promote, reasons, test_tx["date"],
