@@ -15,6 +15,7 @@ the catalog's ``category_corrections``) is where ``POST /feedback`` appends.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import threading
 from collections import deque
@@ -30,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from titans_finance.core.corrections import CorrectionsFileError, append_correction
 from titans_finance.core.features import build_features
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.serving.batching import MicroBatcher
 from titans_finance.serving.schemas import (
     MAX_BATCH,
     Feedback,
@@ -183,13 +185,22 @@ class TitansFinance:
         self.corrections_path = os.environ.get("TITANS_CORRECTIONS_PATH",
                                                DEFAULT_CORRECTIONS_PATH)
         self._reload_lock = threading.Lock()
+        # concurrent single requests are scored together (see serving/batching.py)
+        self.batchers = {which: MicroBatcher(functools.partial(self._score, which))
+                         for which in ("category", "amount", "anomaly")}
 
     # ------------------------------------------------------------------ helpers
     def _predict_all(self, transactions: list[Transaction], which: tuple[str, ...],
-                     served: ServedModels | None = None, observe: bool = True) -> dict:
+                     served: ServedModels | None = None, observe: bool = True,
+                     independent: bool = True) -> dict:
+        """The models' outputs for ``transactions``, computed together (vectorised).
+
+        ``independent``: every transaction is scored as if it came alone (the history is
+        the training history only), so a batch answers exactly what single requests do.
+        """
         served = served or self.served
         frame = transactions_frame(transactions)
-        features = build_features(frame, served.history)
+        features = build_features(frame, served.history, independent=independent)
         out: dict[str, Any] = {"frame": frame, "features": features}
         if "category" in which:
             out["category"] = served.models["category"].predict(frame, features)
@@ -203,39 +214,52 @@ class TitansFinance:
                 self.metrics.observe_anomalies(out["anomaly"])
         return out
 
-    def _category_item(self, row) -> dict[str, Any]:
-        return {"category": row["category"], "confidence": float(row["confidence"]),
-                "top_k": row["top_k"], "source": row["source"],
-                "model_version": self.served.versions["category"]}
+    @staticmethod
+    def _category_items(frame: pd.DataFrame, version: str) -> list[dict[str, Any]]:
+        return [{"category": category, "confidence": confidence, "top_k": top_k, "source": source,
+                 "model_version": version}
+                for category, confidence, top_k, source in zip(
+                    frame["category"].tolist(), frame["confidence"].astype(float).tolist(),
+                    frame["top_k"].tolist(), frame["source"].tolist(), strict=True)]
 
-    def _amount_item(self, row) -> dict[str, Any]:
-        return {"predicted_amount": round(float(row["predicted_amount"]), 2),
-                "interval": [round(float(row["lower"]), 2), round(float(row["upper"]), 2)],
-                "model_version": self.served.versions["amount"]}
+    @staticmethod
+    def _amount_items(frame: pd.DataFrame, version: str) -> list[dict[str, Any]]:
+        point, lower, upper = (frame[c].astype(float).round(2).tolist()
+                               for c in ("predicted_amount", "lower", "upper"))
+        return [{"predicted_amount": p, "interval": [lo, hi], "model_version": version}
+                for p, lo, hi in zip(point, lower, upper, strict=True)]
 
-    def _anomaly_item(self, row) -> dict[str, Any]:
-        reasons = [r for r in str(row["reasons"]).split("; ") if r]
-        return {"score": float(row["score"]), "is_anomaly": bool(row["is_anomaly"]),
-                "reasons": reasons, "model_version": self.served.versions["anomaly"]}
+    @staticmethod
+    def _anomaly_items(frame: pd.DataFrame, version: str) -> list[dict[str, Any]]:
+        return [{"score": score, "is_anomaly": flag,
+                 "reasons": [r for r in str(reasons).split("; ") if r], "model_version": version}
+                for score, flag, reasons in zip(
+                    frame["score"].astype(float).tolist(), frame["is_anomaly"].astype(bool).tolist(),
+                    frame["reasons"].tolist(), strict=True)]
+
+    def _score(self, which: str, transactions: list[Transaction]) -> list[dict[str, Any]]:
+        """One vectorised call for a micro-batch of single requests."""
+        served = self.served
+        result = self._predict_all(transactions, (which,), served)
+        items = {"category": self._category_items, "amount": self._amount_items,
+                 "anomaly": self._anomaly_items}[which]
+        return items(result[which], served.versions[which])
 
     # ------------------------------------------------------------------ endpoints
     @bentoml.api(route="/predict/category", input_spec=TransactionInput)
-    def predict_category(self, **fields: Any) -> dict[str, Any]:
+    async def predict_category(self, **fields: Any) -> dict[str, Any]:
         """Category of one transaction (or `uncertain`), confidence and top-k alternatives."""
-        result = self._predict_all([Transaction(**fields)], ("category",))["category"]
-        return self._category_item(result.iloc[0])
+        return await self.batchers["category"].submit(Transaction(**fields))
 
     @bentoml.api(route="/predict/amount", input_spec=TransactionInput)
-    def predict_amount(self, **fields: Any) -> dict[str, Any]:
+    async def predict_amount(self, **fields: Any) -> dict[str, Any]:
         """Expected signed amount of a transaction like this one, with an 80 % interval."""
-        result = self._predict_all([Transaction(**fields)], ("amount",))["amount"]
-        return self._amount_item(result.iloc[0])
+        return await self.batchers["amount"].submit(Transaction(**fields))
 
     @bentoml.api(route="/predict/anomaly", input_spec=TransactionInput)
-    def predict_anomaly(self, **fields: Any) -> dict[str, Any]:
+    async def predict_anomaly(self, **fields: Any) -> dict[str, Any]:
         """Anomaly score in [0, 1], flag and human-readable reasons."""
-        result = self._predict_all([Transaction(**fields)], ("anomaly",))["anomaly"]
-        return self._anomaly_item(result.iloc[0])
+        return await self.batchers["anomaly"].submit(Transaction(**fields))
 
     @bentoml.api(route="/forecast/cashflow", input_spec=ForecastRequest)
     def forecast_cashflow(self, horizon_days: int = 30, opening_balance: float | None = None,
@@ -256,12 +280,14 @@ class TitansFinance:
         """Category, amount and anomaly for up to 10,000 transactions, computed together."""
         if len(transactions) > MAX_BATCH:
             raise PayloadTooLarge(f"transactions: {len(transactions)} items, at most {MAX_BATCH}")
-        result = self._predict_all(transactions, ("category", "amount", "anomaly"))
-        category, amount, anomaly = result["category"], result["amount"], result["anomaly"]
+        served = self.served
+        result = self._predict_all(transactions, ("category", "amount", "anomaly"), served)
         return {"results": [
-            {"category": self._category_item(category.iloc[i]),
-             "amount": self._amount_item(amount.iloc[i]),
-             "anomaly": self._anomaly_item(anomaly.iloc[i])} for i in range(len(transactions))]}
+            {"category": category, "amount": amount, "anomaly": anomaly}
+            for category, amount, anomaly in zip(
+                self._category_items(result["category"], served.versions["category"]),
+                self._amount_items(result["amount"], served.versions["amount"]),
+                self._anomaly_items(result["anomaly"], served.versions["anomaly"]), strict=True)]}
 
     @bentoml.api(route="/validate", input_spec=ValidateInput)
     def validate(self, transactions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -293,7 +319,10 @@ class TitansFinance:
         if len(transactions) > MAX_BATCH:
             raise PayloadTooLarge(f"transactions: {len(transactions)} items, at most {MAX_BATCH}")
         served = self.served
-        result = self._predict_all(transactions, ("category", "anomaly"), served, observe=False)
+        # a batch of new transactions over time: later ones see the earlier ones' history,
+        # as in the monitoring pipeline
+        result = self._predict_all(transactions, ("category", "anomaly"), served, observe=False,
+                                   independent=False)
         return served.drift_reference.compare(result["frame"], result["features"],
                                               result["category"], result["anomaly"])
 
