@@ -11,12 +11,12 @@ import datetime as dt
 import functools
 import math
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from titans_finance.core.normalise import correct_payment_methods, correct_types
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_BATCH = 10_000
 MIN_DATE = dt.date(1970, 1, 1)
@@ -37,6 +37,10 @@ _EXAMPLE = {
 def _corrected(value: str, field: str) -> tuple[str | None, bool]:
     """(canonical value, unknown?) for one raw enum value; requests repeat a handful of values,
     so the pandas-based normaliser runs once per distinct value, not once per item."""
+    import pandas as pd  # here, not at import: the serving supervisor process stays light
+
+    from titans_finance.core.normalise import correct_payment_methods, correct_types
+
     corrector = correct_types if field == "type" else correct_payment_methods
     corrected, unknown = corrector(pd.Series([value]))
     result = corrected.iloc[0]
@@ -117,6 +121,8 @@ class Transaction(BaseModel):
 
 def transactions_frame(transactions: list[Transaction]) -> pd.DataFrame:
     """Validated transactions → a frame with the clean-table columns the models expect."""
+    import pandas as pd
+
     frame = pd.DataFrame(
         {
             "transaction_id": [f"req_{i}" for i in range(len(transactions))],

@@ -23,14 +23,12 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Annotated, Any
 
+from typing import TYPE_CHECKING
+
 import bentoml
-import pandas as pd
 from bentoml.exceptions import BentoMLException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from titans_finance.core.corrections import CorrectionsFileError, append_correction
-from titans_finance.core.features import build_features
-from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.serving.batching import MicroBatcher
 from titans_finance.serving.schemas import (
     MAX_BATCH,
@@ -42,6 +40,13 @@ from titans_finance.serving.schemas import (
 )
 from titans_finance.serving.security import ApiSecurityMiddleware
 from titans_finance.serving.store import STORE_NAMES, load
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The models' libraries (pandas, scikit-learn...) are imported in the worker only, when
+# the models load: `bentoml serve`'s supervisor process imports this module too, and
+# importing them there would cost ~100 MB of RSS for nothing.
 
 _EXAMPLE = Transaction.model_config["json_schema_extra"]["example"]
 
@@ -123,6 +128,8 @@ class PredictionMetrics:
         return cls._instance
 
     def observe_categories(self, predictions: pd.DataFrame) -> None:
+        from titans_finance.core.schema import UNCERTAIN_CATEGORY
+
         counts = predictions.groupby(["category", "source"]).size()
         for (category, source), count in counts.items():
             self.categories.labels(category=category, source=source).inc(int(count))
@@ -200,6 +207,8 @@ class TitansFinance:
         """
         served = served or self.served
         frame = transactions_frame(transactions)
+        from titans_finance.core.features import build_features
+
         features = build_features(frame, served.history, independent=independent)
         out: dict[str, Any] = {"frame": frame, "features": features}
         if "category" in which:
@@ -330,6 +339,8 @@ class TitansFinance:
     def feedback(self, **fields: Any) -> dict[str, Any]:
         """Correct a transaction's category; the next training uses it (and a merchant
         corrected consistently becomes a rule)."""
+        from titans_finance.core.corrections import CorrectionsFileError, append_correction
+
         record = Feedback(**fields).record()
         try:
             append_correction(self.corrections_path, record)
