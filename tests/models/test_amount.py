@@ -53,3 +53,28 @@ def test_too_little_data_is_a_clear_error():
     tx, features = _data(n=6)
     with pytest.raises(ValueError, match="too few rows"):
         AmountModel("ridge", {}).fit(tx, features)
+
+
+def test_prior_uses_the_merchant_price_level_of_each_category():
+    import numpy as np
+
+    from titans_finance.models.amount import MedianPrior
+
+    merchant = np.array(["costco"] * 6 + ["shell"] * 2)
+    group = np.array(["food"] * 3 + ["office_supplies"] * 3 + ["fuel"] * 2)
+    y = np.log1p([100.0, 110, 120, 20, 25, 30, 60, 62])
+    prior = MedianPrior(min_count=2).fit(merchant, group, y)
+    predicted = np.expm1(prior.predict(np.array(["costco", "costco", "shell", "new"]),
+                                       np.array(["food", "office_supplies", "food", "fuel"])))
+    # merchant+category, then merchant (shell never sold food), then category
+    np.testing.assert_allclose(predicted, [110.0, 25.0, 61.0, 61.0], rtol=1e-3)
+
+
+def test_a_correction_model_must_clearly_beat_the_simpler_candidate():
+    from titans_finance.pipelines.amount.nodes import select_candidate
+
+    candidates = {"prior": {"validation_mae": 10.0}, "ridge": {"validation_mae": 9.9},
+                  "lightgbm": {"validation_mae": 9.5}}
+    assert select_candidate(candidates, 0.02) == "lightgbm"
+    assert select_candidate(candidates, 0.06) == "prior"
+    assert select_candidate(candidates, 0.0) == "lightgbm"

@@ -1,9 +1,11 @@
 """Amount regressor with split-conformal prediction intervals.
 
 The model predicts ``log1p(|amount|)`` (money is multiplicative: a 10 % error on
-rent and on coffee should weigh the same) as a correction of a prior: the median log-amount of the merchant, else of the
-category (`MedianPrior`, fitted on training rows, out-of-fold for the rows the
-correction is learnt on),
+rent and on coffee should weigh the same) as a prior — the median log-amount of the
+merchant in this category, else of the merchant, else of the category (`MedianPrior`,
+fitted on training rows, out-of-fold for the rows a correction is learnt on) — plus,
+for the ridge and LightGBM candidates, a learnt correction (candidate ``prior`` has
+none; the pipeline keeps a correction only when it clearly wins on validation),
 and the sign comes from the type
 (expenses negative). Inputs exclude everything computed from the row's own
 amount (the ``amount`` feature group, the same-amount duplicate hint, the
@@ -72,7 +74,21 @@ def make_estimator(name: str, params: dict[str, Any]):
             min_child_samples=int(lgbm.get("min_child_samples", 20)),
             subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
             n_jobs=int(params.get("n_jobs", 2)), random_state=seed, verbose=-1))
-    raise ValueError(f"unknown amount candidate {name!r}; use ridge or lightgbm")
+    if name == "prior":
+        return _NoCorrection()
+    raise ValueError(f"unknown amount candidate {name!r}; use prior, ridge or lightgbm")
+
+
+class _NoCorrection:
+    """The candidate "prior": the hierarchical median alone, no learnt correction. On small
+    or noisy exports a correction model adds variance the medians do not have; the
+    candidate comparison then keeps the medians."""
+
+    def fit(self, X: pd.DataFrame, y) -> _NoCorrection:
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return np.zeros(len(X))
 
 
 class _LightGBMAmount:
@@ -103,7 +119,9 @@ def signed(transactions: pd.DataFrame, magnitude: np.ndarray) -> np.ndarray:
 
 
 class MedianPrior:
-    """Median log-amount of the merchant (if seen ``min_count`` times), else the category, else all.
+    """Median log-amount of the most specific group seen ``min_count`` times: merchant and
+    category together (a merchant selling in several categories has one price level per
+    category), else the merchant, else the category (or type), else all rows.
 
     Fitted on training rows only. For the rows a regressor trains on, `out_of_fold`
     gives each row the prior computed without its own fold, so the correction
@@ -112,22 +130,30 @@ class MedianPrior:
 
     def __init__(self, min_count: int = 3):
         self.min_count = min_count
+        self.pair = pd.Series(dtype="float64")
         self.merchant = pd.Series(dtype="float64")
         self.group = pd.Series(dtype="float64")
         self.overall = 0.0
 
+    @staticmethod
+    def _pair(merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
+        return (pd.Series(merchant, dtype="str") + "|" + pd.Series(group, dtype="str")).to_numpy()
+
     def fit(self, merchant: np.ndarray, group: np.ndarray, y_log: np.ndarray) -> MedianPrior:
-        frame = pd.DataFrame({"merchant": merchant, "group": group, "y": y_log})
-        by_merchant = frame.groupby("merchant")["y"].agg(["median", "size"])
-        self.merchant = by_merchant.loc[by_merchant["size"] >= self.min_count, "median"]
+        frame = pd.DataFrame({"pair": self._pair(merchant, group), "merchant": merchant,
+                              "group": group, "y": y_log})
+        for level in ("pair", "merchant"):
+            stats = frame.groupby(level)["y"].agg(["median", "size"])
+            setattr(self, level, stats.loc[stats["size"] >= self.min_count, "median"])
         self.group = frame.groupby("group")["y"].median()
         self.overall = float(np.median(y_log)) if len(y_log) else 0.0
         return self
 
     def predict(self, merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
-        prior = pd.Series(merchant).map(self.merchant).to_numpy(dtype="float64")
-        prior = np.where(np.isnan(prior), pd.Series(group).map(self.group).to_numpy(
-            dtype="float64"), prior)
+        prior = pd.Series(self._pair(merchant, group)).map(self.pair).to_numpy(dtype="float64")
+        for table, keys in ((self.merchant, merchant), (self.group, group)):
+            prior = np.where(np.isnan(prior), pd.Series(keys).map(table).to_numpy(
+                dtype="float64"), prior)
         return np.where(np.isnan(prior), self.overall, prior)
 
     def out_of_fold(self, merchant, group, y_log, n_splits: int, seed: int) -> np.ndarray:
@@ -159,7 +185,7 @@ class AmountModel:
         """Prior (median tables) and correction regressor fitted on these rows only."""
         merchant, group = _keys(X, features)
         seed = int(self.params.get("seed", 42))
-        prior = MedianPrior(int(self.params.get("prior_min_count", 3)))
+        prior = MedianPrior(int(self.params.get("prior_min_count", 2)))
         oof = prior.out_of_fold(merchant, group, y_log, int(self.params.get("prior_folds", 5)), seed)
         prior.fit(merchant, group, y_log)
         regressor = make_estimator(self.estimator_name, self.params).fit(X, y_log - oof)

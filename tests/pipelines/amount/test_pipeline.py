@@ -31,9 +31,6 @@ def test_amount_pipeline_on_generated_data(kedro_project):
         metrics["holdout_mae"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap (issue 3): on generated data with multi-category merchants the model's MAE "
-    "is above the per-merchant median baseline (74.96 vs 72.16 at 3k rows)"))
 def test_amount_beats_the_median_baseline_on_generated_data(kedro_project):
     kedro_project.run("ingestion", "features", "amount")
     metrics = _metrics(kedro_project)

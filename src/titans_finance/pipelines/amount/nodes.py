@@ -35,6 +35,17 @@ def median_baseline(train: pd.DataFrame, train_merchant: pd.Series, test: pd.Dat
     return np.where(np.isnan(prediction), train["amount"].median(), prediction)
 
 
+def select_candidate(candidates: dict[str, dict[str, float]], tolerance: float) -> str:
+    """The first candidate (the list goes from simplest to most complex) whose validation MAE
+    is within ``tolerance`` (relative) of the best: a learnt correction has to earn its
+    variance, else the validation split's noise picks it as often as not."""
+    if not 0.0 <= tolerance < 1.0:
+        raise ValueError(f"amount.selection_tolerance must be in [0, 1), got {tolerance}")
+    best = min(c["validation_mae"] for c in candidates.values())
+    return next(name for name, c in candidates.items()
+                if c["validation_mae"] <= best * (1.0 + tolerance))
+
+
 def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
                           params: dict[str, Any]) -> tuple[dict[str, Any], pd.DataFrame]:
     """Time-aware hold-out; candidates compared on the last part of the training period."""
@@ -52,7 +63,7 @@ def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.Da
         predicted = candidate.predict(train_tx[inner], train_f[inner])["predicted_amount"]
         candidates[name] = {"validation_mae": float(mean_absolute_error(
             train_tx["amount"][inner], predicted))}
-    selected = min(candidates, key=lambda n: candidates[n]["validation_mae"])
+    selected = select_candidate(candidates, float(params.get("selection_tolerance", 0.0)))
     logger.info("amount candidates %s → %s", candidates, selected)
 
     model = AmountModel(selected, params).fit(train_tx, train_f)
