@@ -52,7 +52,7 @@ def test_unusable_lines_are_reported_with_their_line_number_and_the_rest_applies
         {"date": "2024-03-04", "description": "AWS", "amount": "lots", "category": "software"},
         {"reference": "REF-3", "category": "office"},
     ])
-    usable, errors = validate_corrections(corrections)
+    _, errors = validate_corrections(corrections)
     assert [e["line"] for e in errors] == [2, 3, 4, 5]
     assert "category" in errors[0]["error"] and "date" in errors[2]["error"]
     assert "amount" in errors[3]["error"]

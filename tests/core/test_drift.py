@@ -85,7 +85,7 @@ def test_reference_report_has_a_verdict_per_signal():
 
 
 def test_unknown_drift_feature_is_a_clear_error():
-    tx, features, predictions, scores = _frames(100)
+    tx, features, _, scores = _frames(100)
     with pytest.raises(DriftConfigError, match="not numeric feature columns: \\['nope'\\]"):
         DriftReference.fit(tx, features, scores["is_anomaly"].to_numpy(), np.array([]),
                            np.array([]), {"features": ["nope"]})

@@ -21,9 +21,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Annotated, Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any
 
 import bentoml
 from bentoml.exceptions import BentoMLException

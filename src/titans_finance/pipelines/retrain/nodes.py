@@ -105,8 +105,8 @@ def _holdout(dates: pd.Series, champion: Any, retrain: dict[str, Any]) -> tuple[
     days = pd.to_datetime(dates).dt.normalize()
     data_end = (getattr(champion, "metadata", None) or {}).get("data_end")
     if data_end:
-        return (days > pd.Timestamp(data_end)).to_numpy(), f"transactions after {data_end}, " \
-            "the end of the champion's training data"
+        basis = f"transactions after {data_end}, the end of the champion's training data"
+        return (days > pd.Timestamp(data_end)).to_numpy(), basis
     fraction = float(retrain["holdout_fraction"])
     return time_split_mask(dates, fraction).to_numpy(), f"the most recent {fraction:.0%} of rows"
 
