@@ -42,6 +42,11 @@ from titans_finance.serving.store import STORE_NAMES, load
 if TYPE_CHECKING:
     import pandas as pd
 
+# pandas' strings live in Arrow buffers; Arrow's own allocator keeps freed memory for
+# reuse, so the worker's RSS would stay at its busiest moment. The system allocator
+# hands it back (with `_return_freed_memory`). Set before pandas/pyarrow are imported.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
 # The models' libraries (pandas, scikit-learn...) are imported in the worker only, when
 # the models load: `bentoml serve`'s supervisor process imports this module too, and
 # importing them there would cost ~100 MB of RSS for nothing.
@@ -161,6 +166,24 @@ class ValidateInput(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
         "transactions": [_EXAMPLE, {"description": "", "amount": "abc", "date": "2024-13-45"}]}})
     transactions: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+def _return_freed_memory() -> None:
+    """Give memory freed by a large batch back to the OS (glibc keeps freed heap pages
+    otherwise, and the worker's RSS would stay at its largest batch). No-op off glibc."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+# around a batch at least this large, `_return_freed_memory`
+TRIM_AFTER_ROWS = 500
+# Large batches are scored one at a time: the work holds the GIL (no throughput lost) and
+# the worker's memory peaks at one batch, not at one batch per concurrent request.
+_LARGE_BATCH_LOCK = threading.Lock()
 
 
 def _model(name: str) -> bentoml.models.BentoModel:
@@ -288,13 +311,21 @@ class TitansFinance:
         if len(transactions) > MAX_BATCH:
             raise PayloadTooLarge(f"transactions: {len(transactions)} items, at most {MAX_BATCH}")
         served = self.served
-        result = self._predict_all(transactions, ("category", "amount", "anomaly"), served)
-        return {"results": [
+        large = len(transactions) >= TRIM_AFTER_ROWS
+        with _LARGE_BATCH_LOCK:
+            if large:  # what the previous large response left behind (serialised after return)
+                _return_freed_memory()
+            result = self._predict_all(transactions, ("category", "amount", "anomaly"), served)
+        response = {"results": [
             {"category": category, "amount": amount, "anomaly": anomaly}
             for category, amount, anomaly in zip(
                 self._category_items(result["category"], served.versions["category"]),
                 self._amount_items(result["amount"], served.versions["amount"]),
                 self._anomaly_items(result["anomaly"], served.versions["anomaly"]), strict=True)]}
+        del result
+        if large:
+            _return_freed_memory()
+        return response
 
     @bentoml.api(route="/validate", input_spec=ValidateInput)
     def validate(self, transactions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -328,10 +359,11 @@ class TitansFinance:
         served = self.served
         # a batch of new transactions over time: later ones see the earlier ones' history,
         # as in the monitoring pipeline
-        result = self._predict_all(transactions, ("category", "anomaly"), served, observe=False,
-                                   independent=False)
-        return served.drift_reference.compare(result["frame"], result["features"],
-                                              result["category"], result["anomaly"])
+        with _LARGE_BATCH_LOCK:
+            result = self._predict_all(transactions, ("category", "anomaly"), served,
+                                       observe=False, independent=False)
+            return served.drift_reference.compare(result["frame"], result["features"],
+                                                  result["category"], result["anomaly"])
 
     @bentoml.api(route="/feedback", input_spec=Feedback)
     def feedback(self, **fields: Any) -> dict[str, Any]:
