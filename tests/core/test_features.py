@@ -163,6 +163,28 @@ def test_time_features():
     assert features["days_to_month_end"].tolist() == [27.0, 0.0]
 
 
+def test_calendar_features_follow_pandas_conventions_on_every_day():
+    """The calendar is computed on day numbers (numpy); pandas' own accessors are the reference:
+    ISO weeks across year ends, leap years, days before 1970, month lengths."""
+    days = pd.date_range("1968-12-25", "2032-01-10", freq="D")
+    rows = [(str(d.date()), "x", -1.0, "A", None, "expense", None) for d in days]
+    features = build_features(_tx(rows))
+    dt = pd.Series(days).dt
+    expected = {"year": dt.year, "month": dt.month, "day_of_month": dt.day,
+                "day_of_week": dt.dayofweek, "day_of_year": dt.dayofyear,
+                "week_of_year": dt.isocalendar().week, "quarter": dt.quarter,
+                "days_to_month_end": dt.days_in_month - dt.day}
+    for name, values in expected.items():
+        assert features[name].to_numpy().tolist() == values.astype("float64").tolist(), name
+
+
+def test_unicode_whitespace_and_digits_count_as_such():
+    rows = [("2024-01-02", "PAYPAL\u00a0*SPOTIFY ٣٤٥", -9.99, None, None, "expense", None)]
+    features = build_features(_tx(rows))
+    assert features["description_tokens"].iloc[0] == 3
+    assert features["description_has_digits"].iloc[0] == 1
+
+
 def test_unknown_payment_method_and_missing_fields():
     rows = [("2024-01-02", "SQ *BLUE BOTTLE 0412", -4.0, None, None, None, "barter")]
     features = build_features(_tx(rows))

@@ -21,6 +21,7 @@ Python loop over rows or groups.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,12 +84,72 @@ KEYWORDS: dict[str, str] = {
 }
 
 
+_NON_LETTERS = re.compile(r"[^a-z]+")
+_SINGLE_LETTER = re.compile(r"\b[a-z]\b")
+_SPACES = re.compile(r"\s+")
+_REFERENCE_NOISE = re.compile(r"[^a-z0-9&]+")
+_MERCHANT_STEPS = (
+    (re.compile(_DESCRIPTOR_PREFIX), ""),
+    (re.compile(r"\*\S*"), " "),  # AMZN Mktp US*2K4TR: order id after '*'
+    (re.compile(r"#\s*\d+"), " "),
+    (re.compile(r"\S*\d\S*"), " "),  # tokens with digits: ids, store numbers
+    (re.compile(r"[^a-z&]+"), " "),
+    (re.compile(r"\s[a-z]{2}$"), ""),  # trailing state code
+)
+_FIRST_THREE_WORDS = re.compile(r"^(\S+(?:\s+\S+){0,2})")
+_TOKEN = re.compile(r"\S+")
+_DIGIT = re.compile(r"\d")
+_BANK_DESCRIPTOR = re.compile(r"\*|#\d|\d{4,}")
+_KEYWORD_PATTERNS = {name: re.compile(pattern) for name, pattern in KEYWORDS.items()}
+
+
+def _clean_one(description: str) -> str:
+    text = _NON_LETTERS.sub(" ", description.lower())
+    return _SPACES.sub(" ", _SINGLE_LETTER.sub(" ", text)).strip()
+
+
+def _merchant_from_description(description: str) -> str:
+    text = description.lower()
+    for pattern, replacement in _MERCHANT_STEPS:
+        text = pattern.sub(replacement, text)
+    match = _FIRST_THREE_WORDS.match(text.strip())
+    return _SPACES.sub(" ", match.group(1)) if match else ""
+
+
+def _merchant_from_reference(reference: str) -> str:
+    return _REFERENCE_NOISE.sub(" ", reference.lower()).strip()
+
+
+def _strings(values: Any) -> np.ndarray:
+    """Object array of str; missing values (None, NaN, NA) become ''."""
+    array = np.asarray(values, dtype=object)
+    out = array.copy()
+    missing = pd.isna(array)
+    out[missing] = ""
+    if not all(type(v) is str for v in out):  # noqa: E721 - exact type check on purpose
+        out = np.array([v if type(v) is str else str(v) for v in out], dtype=object)  # noqa: E721
+    return out
+
+
+def _per_unique(values: np.ndarray, function) -> np.ndarray:
+    """``function`` applied once per distinct value (exports repeat descriptions a lot)."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) == len(values):
+        return np.array([function(v) for v in values], dtype=object)
+    return np.array([function(v) for v in uniques], dtype=object)[codes]
+
+
+def _merchant_keys(description: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    ref = _per_unique(reference, _merchant_from_reference)
+    from_description = _per_unique(description, _merchant_from_description)
+    key = np.where(ref != "", ref, from_description)
+    return np.where(key == "", MISSING_KEY, key)
+
+
 def clean_text(description: pd.Series) -> pd.Series:
     """Lowercase letters-only tokens: ``SQ *BLUE BOTTLE 0412`` → ``sq blue bottle``."""
-    text = description.fillna("").astype("str").str.lower()
-    text = text.str.replace(r"[^a-z]+", " ", regex=True)
-    text = text.str.replace(r"\b[a-z]\b", " ", regex=True)
-    return text.str.replace(r"\s+", " ", regex=True).str.strip()
+    return pd.Series(_per_unique(_strings(description.to_numpy()), _clean_one),
+                     index=description.index, dtype="str")
 
 
 def normalise_merchant(description: pd.Series, reference: pd.Series) -> pd.Series:
@@ -97,19 +158,28 @@ def normalise_merchant(description: pd.Series, reference: pd.Series) -> pd.Serie
     ``AMZN Mktp US*2K4TR`` → ``amzn mktp us``; ``SHELL OIL 57444 HOUSTON TX`` →
     ``shell oil houston``; ``SQ *BLUE BOTTLE 0412`` → ``blue bottle``.
     """
-    ref = reference.fillna("").astype("str").str.lower()
-    ref = ref.str.replace(r"[^a-z0-9&]+", " ", regex=True).str.strip()
-    text = description.fillna("").astype("str").str.lower()
-    text = text.str.replace(_DESCRIPTOR_PREFIX, "", regex=True)
-    text = text.str.replace(r"\*\S*", " ", regex=True)  # AMZN Mktp US*2K4TR: order id after '*'
-    text = text.str.replace(r"#\s*\d+", " ", regex=True)
-    text = text.str.replace(r"\S*\d\S*", " ", regex=True)  # tokens with digits: ids, store numbers
-    text = text.str.replace(r"[^a-z&]+", " ", regex=True)
-    text = text.str.replace(r"\s[a-z]{2}$", "", regex=True)  # trailing state code
-    from_description = text.str.strip().str.extract(r"^(\S+(?:\s+\S+){0,2})", expand=False)
-    from_description = from_description.fillna("").str.replace(r"\s+", " ", regex=True)
-    key = ref.where(ref != "", from_description)
-    return key.fillna("").replace("", MISSING_KEY)
+    return pd.Series(_merchant_keys(_strings(description.to_numpy()),
+                                    _strings(reference.to_numpy())), index=description.index,
+                     dtype="str")
+
+
+def _description_features(description: np.ndarray) -> np.ndarray:
+    """length, tokens, has digits, bank descriptor (one row per description)."""
+    def one(text: str) -> tuple:
+        return (len(text), len(_TOKEN.findall(text)), _DIGIT.search(text) is not None,
+                _BANK_DESCRIPTOR.search(text) is not None)
+
+    codes, uniques = pd.factorize(description)
+    table = np.array([one(v) for v in uniques], dtype="float64").reshape(len(uniques), 4)
+    return table[codes]
+
+
+def _keyword_flags(searchable: np.ndarray) -> np.ndarray:
+    codes, uniques = pd.factorize(searchable)
+    patterns = list(_KEYWORD_PATTERNS.values())
+    table = np.array([[p.search(v) is not None for p in patterns] for v in uniques],
+                     dtype="float64").reshape(len(uniques), len(patterns))
+    return table[codes]
 
 
 # --------------------------------------------------------------------------- state
@@ -147,12 +217,23 @@ class HistoryState:
         """The state after every row of ``transactions`` (clean columns)."""
         return cls.empty(params).update(transactions)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # the lookup tables are derived data: rebuilt after unpickling, never stored
+        return {k: v for k, v in self.__dict__.items() if k != "_lookup"}
+
+    def lookup(self) -> _StateLookup:
+        """This state as arrays for scoring rows against it alone (built once per state)."""
+        if self.__dict__.get("_lookup") is None:
+            self.__dict__["_lookup"] = _StateLookup.build(self)
+        return self.__dict__["_lookup"]
+
     def update(self, transactions: pd.DataFrame) -> HistoryState:
         """A new state: this one followed by ``transactions``."""
         if len(transactions) == 0:
             return self
         base = _base_columns(transactions)
-        base = base.iloc[_chronological_order(base)]
+        base = base.iloc[_chronological_order(base["day"].to_numpy(),
+                                              base["source_row"].to_numpy())]
         day = base["day"].to_numpy()
         merchant = _aggregate(base, "merchant_key", self.merchant, with_gaps=True)
         category = _aggregate(base, "category_key", self.category, with_gaps=False)
@@ -252,64 +333,109 @@ def feature_columns(group: str | list[str] | None = None,
 
 
 # --------------------------------------------------------------------------- computation
+#
+# Plain numpy arrays throughout: the service calls `build_features` on one to a few
+# dozen rows, where each pandas operation's fixed cost (~50-100 µs) used to outweigh the
+# arithmetic; training calls it once on the whole table, where both are vectorised.
 
-def _base_columns(transactions: pd.DataFrame) -> pd.DataFrame:
-    """The per-row inputs every group uses (merchant/category keys, day number, amounts)."""
+_DAY_OFFSET = 2 ** 31  # keeps the day part of a (group, day) key non-negative
+_GROUP_STRIDE = 2 ** 32  # (group code, day) → one sortable int64: code * stride + day + offset
+
+
+def _column(transactions: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    if name in transactions:
+        return transactions[name].to_numpy(dtype=object)
+    return np.full(n, None, dtype=object)
+
+
+def _base_arrays(transactions: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The per-row inputs every group uses (keys, day number, amounts), in input order."""
     n = len(transactions)
     dates = pd.to_datetime(transactions["date"]).dt.normalize()
-    amount = pd.to_numeric(transactions["amount"], errors="coerce").fillna(0.0).astype("float64")
-    reference = transactions["reference"] if "reference" in transactions else pd.Series([None] * n)
-    category = transactions["category"] if "category" in transactions else pd.Series([None] * n)
-    category = category.reset_index(drop=True)
-    tx_type = (transactions["type"] if "type" in transactions else pd.Series([None] * n)
-               ).reset_index(drop=True)
-    source_row = (transactions["source_row"].to_numpy() if "source_row" in transactions
-                  else np.arange(1, n + 1))
-    abs_amount = amount.abs()
-    base = pd.DataFrame({
-        "day": ((dates.to_numpy().astype("datetime64[D]") - EPOCH).astype("int64")),
-        "source_row": source_row,
-        "merchant_key": normalise_merchant(transactions["description"].reset_index(drop=True),
-                                           reference.reset_index(drop=True)).to_numpy(),
+    amount = transactions["amount"]
+    if amount.dtype.kind != "f":
+        amount = pd.to_numeric(amount, errors="coerce")
+    amount = amount.to_numpy(dtype="float64")
+    amount = np.where(np.isnan(amount), 0.0, amount)
+    tx_type = _column(transactions, "type", n)
+    type_text = np.where(pd.isna(tx_type), "none", _strings(tx_type))
+    category = _strings(_column(transactions, "category", n))
+    description = _strings(transactions["description"].to_numpy(dtype=object))
+    abs_amount = np.abs(amount)
+    return {
+        "date": dates.to_numpy(),
+        "day": dates.to_numpy().astype("datetime64[D]").astype("int64"),
+        "source_row": (transactions["source_row"].to_numpy() if "source_row" in transactions
+                       else np.arange(1, n + 1)),
+        "merchant_key": _merchant_keys(description,
+                                       _strings(_column(transactions, "reference", n))),
         # uncategorised rows are grouped by type: "__income__" history is the income's
-        "category_key": category.astype("str").fillna("").where(
-            category.notna() & (category.astype("str") != ""),
-            "__" + tx_type.fillna("none").astype("str") + "__").to_numpy(),
-        "abs_amount": abs_amount.to_numpy(),
-        "log_abs_amount": np.log1p(abs_amount.to_numpy()),
-    })
-    return base
+        "category_key": np.where(category != "", category, "__" + type_text + "__").astype(object),
+        "abs_amount": abs_amount,
+        "log_abs_amount": np.log1p(abs_amount),
+        "amount": amount,
+        "description": description,
+    }
 
 
-def _chronological_order(base: pd.DataFrame) -> np.ndarray:
-    return np.lexsort((np.arange(len(base)), base["source_row"].to_numpy(), base["day"].to_numpy()))
+_BASE_COLUMNS = ("day", "source_row", "merchant_key", "category_key", "abs_amount",
+                 "log_abs_amount")
+
+
+def _base_columns(transactions: pd.DataFrame) -> pd.DataFrame:
+    base = _base_arrays(transactions)
+    return pd.DataFrame({name: base[name] for name in _BASE_COLUMNS})
+
+
+def _chronological_order(day: np.ndarray, source_row: np.ndarray) -> np.ndarray:
+    return np.lexsort((np.arange(len(day)), source_row, day))
+
+
+_HOLIDAY_RANGE = ("1970-01-01", "2100-12-31")
 
 
 @functools.lru_cache(maxsize=1)
-def _holiday_table() -> pd.DatetimeIndex:
+def _holiday_table() -> np.ndarray:
     # built once per process (~30 ms): rebuilding the calendar per call cost ~6 ms per request
-    return USFederalHolidayCalendar().holidays("1970-01-01", "2100-12-31")
+    return _holiday_days(*_HOLIDAY_RANGE)
 
 
-def _us_holidays(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
-    if start < pd.Timestamp("1970-01-01") or end > pd.Timestamp("2100-12-31"):
-        return USFederalHolidayCalendar().holidays(start, end)
+def _holiday_days(start: Any, end: Any) -> np.ndarray:
+    holidays = USFederalHolidayCalendar().holidays(start, end)
+    return holidays.to_numpy().astype("datetime64[D]").astype("int64")
+
+
+def _us_holidays(first_day: int, last_day: int) -> np.ndarray:
+    """US federal holidays as day numbers, covering ``first_day``..``last_day``."""
+    low, high = (int(np.datetime64(d, "D").astype("int64")) for d in _HOLIDAY_RANGE)
+    if first_day < low or last_day > high:
+        return _holiday_days(np.datetime64(first_day, "D"), np.datetime64(last_day, "D"))
     return _holiday_table()
 
 
-def _time_features(dates: pd.Series) -> dict[str, np.ndarray]:
-    dt = dates.dt
-    dom = dt.day.to_numpy()
-    dim = dt.days_in_month.to_numpy()
-    dow = dt.dayofweek.to_numpy()
-    month = dt.month.to_numpy()
-    is_holiday = dates.isin(_us_holidays(dates.min(), dates.max())).to_numpy() if len(dates) else (
-        np.zeros(0, dtype=bool))
+def _time_features(day: np.ndarray) -> dict[str, np.ndarray]:
+    """Calendar features of day numbers (days since 1970-01-01), pandas' conventions
+    (Monday = 0, ISO week)."""
+    date = day.astype("datetime64[D]")
+    month_start = date.astype("datetime64[M]")
+    year_start = date.astype("datetime64[Y]")
+    month = month_start.astype("int64") % 12 + 1
+    dom = (date - month_start.astype("datetime64[D]")).astype("int64") + 1
+    dim = ((month_start + 1).astype("datetime64[D]")
+           - month_start.astype("datetime64[D]")).astype("int64")
+    dow = (day + 3) % 7  # 1970-01-01 was a Thursday
+    # ISO week: the week of the year that holds this week's Thursday
+    thursday = (day - dow + 3).astype("datetime64[D]")
+    week = (thursday - thursday.astype("datetime64[Y]").astype("datetime64[D]")).astype(
+        "int64") // 7 + 1
+    is_holiday = (np.isin(day, _us_holidays(int(day.min()), int(day.max()))) if len(day)
+                  else np.zeros(0, dtype=bool))
     return {
-        "year": dt.year.to_numpy(), "month": month, "day_of_month": dom, "day_of_week": dow,
-        "day_of_year": dt.dayofyear.to_numpy(), "week_of_year": dt.isocalendar().week.to_numpy(),
-        "quarter": dt.quarter.to_numpy(), "is_weekend": dow >= 5, "is_month_start": dom == 1,
-        "is_month_end": dom == dim, "days_to_month_end": dim - dom,
+        "year": year_start.astype("int64") + 1970, "month": month, "day_of_month": dom,
+        "day_of_week": dow,
+        "day_of_year": (date - year_start.astype("datetime64[D]")).astype("int64") + 1,
+        "week_of_year": week, "quarter": (month - 1) // 3 + 1, "is_weekend": dow >= 5,
+        "is_month_start": dom == 1, "is_month_end": dom == dim, "days_to_month_end": dim - dom,
         "is_business_day": (dow < 5) & ~is_holiday, "is_holiday": is_holiday,
         "dow_sin": np.sin(2 * np.pi * dow / 7), "dow_cos": np.cos(2 * np.pi * dow / 7),
         "dom_sin": np.sin(2 * np.pi * (dom - 1) / dim), "dom_cos": np.cos(2 * np.pi * (dom - 1) / dim),
@@ -318,44 +444,34 @@ def _time_features(dates: pd.Series) -> dict[str, np.ndarray]:
     }
 
 
-def _expanding(keys: pd.Series, values: pd.DataFrame, prior: pd.DataFrame,
-               independent: bool = False) -> pd.DataFrame:
-    """Sums over strictly earlier rows of the same key: prior state + earlier rows of the input
-    (only the prior state when ``independent``)."""
-    prior_rows = prior.reindex(keys.to_numpy())[values.columns].fillna(0.0)
-    if independent:
-        return pd.DataFrame(prior_rows.to_numpy(), columns=values.columns, index=values.index)
-    earlier = values.groupby(keys.to_numpy(), sort=False).cumsum() - values
-    return earlier + prior_rows.to_numpy()
+def _expanding(keys: np.ndarray, values: dict[str, np.ndarray], prior: pd.DataFrame
+               ) -> dict[str, np.ndarray]:
+    """Sums over strictly earlier rows of the same key: prior state + earlier input rows."""
+    frame = pd.DataFrame(values)
+    prior_rows = prior.reindex(keys)[list(values)].fillna(0.0).to_numpy()
+    earlier = (frame.groupby(keys, sort=False).cumsum() - frame).to_numpy() + prior_rows
+    return {name: earlier[:, j] for j, name in enumerate(values)}
 
 
-def _previous_day(keys: pd.Series, day: pd.Series, prior: pd.DataFrame,
-                  independent: bool = False) -> np.ndarray:
-    from_state = prior["last_day"].reindex(keys.to_numpy()).to_numpy(dtype="float64")
-    if independent:
-        return from_state
-    previous = day.groupby(keys.to_numpy(), sort=False).shift(1)
-    return previous.fillna(pd.Series(from_state, index=day.index)).to_numpy()
+def _previous_day(keys: np.ndarray, day: np.ndarray, prior: pd.DataFrame) -> np.ndarray:
+    from_state = prior["last_day"].reindex(keys).to_numpy(dtype="float64")
+    previous = pd.Series(day, dtype="float64").groupby(keys, sort=False).shift(1).to_numpy()
+    return np.where(np.isnan(previous), from_state, previous)
 
 
 def _rolling(group: np.ndarray, day: np.ndarray, value: np.ndarray, is_new: np.ndarray,
-             windows: tuple[int, ...], independent: bool = False
-             ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+             windows: tuple[int, ...]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Count and sum of ``value`` over earlier rows of the same group within each window.
 
     Rows are given in chronological order (history tail first). Within a group,
     a running maximum of the day keeps keys sorted even if a new row is dated
     before the history's end (it is then treated as the latest transaction).
-    ``independent``: a new row sees the history tail only, never another new row.
     """
-    if independent:
-        return _rolling_after_tail(group, day, value, is_new, windows)
     codes, _ = pd.factorize(group)
     order = np.lexsort((np.arange(len(codes)), codes))
     g, d, v = codes[order], day[order], value[order]
     d = pd.Series(d).groupby(g).cummax().to_numpy()
-    span = int(d.max() - d.min()) + max(windows) + 2 if len(d) else 1
-    keys = g.astype("int64") * span + (d - (d.min() if len(d) else 0))
+    keys = g.astype("int64") * _GROUP_STRIDE + d + _DAY_OFFSET
     cumulative = np.concatenate([[0.0], np.cumsum(v)])
     position = np.arange(len(keys))
     out = {}
@@ -369,34 +485,143 @@ def _rolling(group: np.ndarray, day: np.ndarray, value: np.ndarray, is_new: np.n
     return out
 
 
-def _rolling_after_tail(group: np.ndarray, day: np.ndarray, value: np.ndarray,
-                        is_new: np.ndarray, windows: tuple[int, ...]
-                        ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """`_rolling` for new rows that each see only the tail: every new row is placed right
-    after its group's tail rows, exactly where it would be if it were the only new row."""
-    codes, _ = pd.factorize(group)
-    old = ~is_new
-    order = np.lexsort((np.arange(int(old.sum())), codes[old]))
-    g, d, v = codes[old][order], day[old][order], value[old][order]
-    d = pd.Series(d, dtype="int64").groupby(g).cummax().to_numpy()
-    new_g, new_d = codes[is_new], day[is_new]
-    end = np.searchsorted(g, new_g, side="right")  # one past the group's last tail row
-    has_tail = (end > 0) & (g[np.maximum(end - 1, 0)] == new_g) if len(g) else np.zeros(
-        len(new_g), dtype=bool)
-    last_tail_day = d[np.maximum(end - 1, 0)] if len(g) else np.zeros(len(new_g), dtype="int64")
-    new_d = np.where(has_tail, np.maximum(new_d, last_tail_day), new_d)
-    low_day = min(d.min() if len(d) else new_d.min(), new_d.min()) if len(new_d) else 0
-    span = int(max(d.max() if len(d) else 0, new_d.max() if len(new_d) else 0) - low_day) + max(
-        windows) + 2
-    keys = g.astype("int64") * span + (d - low_day)
-    new_keys = new_g.astype("int64") * span + (new_d - low_day)
-    cumulative = np.concatenate([[0.0], np.cumsum(v)])
-    out = {}
-    for window in windows:
-        low = np.searchsorted(keys, new_keys - window, side="left")
-        low = np.minimum(low, end)
-        out[window] = ((end - low).astype("int64"), cumulative[end] - cumulative[low])
-    return out
+def _positions(index: pd.Index, table: dict, keys: np.ndarray) -> np.ndarray:
+    """Position of each key in ``index`` (unique; ``table``: key → position), -1 if absent."""
+    if len(keys) <= 64:  # a hash lookup per key beats get_indexer's fixed cost on few rows
+        return np.fromiter((table.get(k, -1) for k in keys), dtype="int64", count=len(keys))
+    return index.get_indexer(keys)
+
+
+def _table(index: pd.Index) -> dict:
+    return {key: position for position, key in enumerate(index.tolist())}
+
+
+@dataclass(frozen=True)
+class _TailWindows:
+    """The history tail of one grouping sorted by (group, day), for window sums of new rows
+    that each see the tail only."""
+
+    index: pd.Index  # group key → code
+    table: dict  # the same as a dict
+    keys: np.ndarray  # code * stride + day + offset, ascending
+    end: np.ndarray  # per code: one past the group's last row
+    last_day: np.ndarray  # per code: the group's latest day
+    cumulative: np.ndarray  # running sum of the values, with a leading 0
+
+    @classmethod
+    def build(cls, group: np.ndarray, day: np.ndarray, value: np.ndarray) -> _TailWindows:
+        codes, uniques = pd.factorize(group)
+        order = np.lexsort((np.arange(len(codes)), codes))  # by group, chronological inside
+        g, d, v = codes[order], day[order].astype("int64"), value[order]
+        d = pd.Series(d, dtype="int64").groupby(g).cummax().to_numpy()
+        end = np.searchsorted(g, np.arange(len(uniques)), side="right")
+        index = pd.Index(uniques, dtype=object)
+        return cls(index=index, table=_table(index),
+                   keys=g.astype("int64") * _GROUP_STRIDE + d + _DAY_OFFSET, end=end,
+                   last_day=d[end - 1] if len(end) else np.zeros(0, dtype="int64"),
+                   cumulative=np.concatenate([[0.0], np.cumsum(v)]))
+
+    def windows(self, group: np.ndarray, day: np.ndarray, windows: tuple[int, ...]
+                ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Count and sum over the group's tail rows within each window before ``day``; a
+        new row dated before its group's last tail row counts as the latest."""
+        n = len(group)
+        if len(self.index) == 0:
+            return {w: (np.zeros(n, dtype="int64"), np.zeros(n)) for w in windows}
+        code = _positions(self.index, self.table, group)
+        known = code >= 0
+        safe = np.where(known, code, 0)
+        end = np.where(known, self.end[safe], 0)
+        day = np.where(known, np.maximum(day, self.last_day[safe]), day)
+        out = {}
+        for window in windows:
+            low = np.searchsorted(self.keys, safe * _GROUP_STRIDE + day - window + _DAY_OFFSET,
+                                  side="left")
+            low = np.minimum(low, end)
+            out[window] = ((end - low).astype("int64"),
+                           self.cumulative[end] - self.cumulative[low])
+        return out
+
+
+def _pair_keys(merchant: np.ndarray, abs_amount: np.ndarray) -> np.ndarray:
+    """``merchant|cents``: the same merchant charging the same amount."""
+    cents = np.round(abs_amount * 100).astype("int64")
+    return np.array([f"{m}|{c}" for m, c in zip(merchant, cents.tolist(), strict=True)],
+                    dtype=object)
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """Per-key running sums of a state as arrays (``last_day`` NaN for an unseen key)."""
+
+    index: pd.Index
+    table: dict
+    sums: np.ndarray
+    columns: tuple[str, ...]
+    last_day: np.ndarray
+
+    @classmethod
+    def build(cls, stats: pd.DataFrame, columns: tuple[str, ...]) -> _Sums:
+        index = pd.Index(stats.index.to_numpy(dtype=object), dtype=object)
+        return cls(index=index, table=_table(index),
+                   sums=stats[list(columns)].fillna(0.0).to_numpy(dtype="float64"),
+                   columns=columns, last_day=stats["last_day"].to_numpy(dtype="float64"))
+
+    def lookup(self, keys: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        n = len(keys)
+        if len(self.index) == 0:
+            return {c: np.zeros(n) for c in self.columns}, np.full(n, np.nan)
+        position = _positions(self.index, self.table, keys)
+        known = position >= 0
+        safe = np.where(known, position, 0)
+        rows = np.where(known[:, None], self.sums[safe], 0.0)
+        return ({c: rows[:, j] for j, c in enumerate(self.columns)},
+                np.where(known, self.last_day[safe], np.nan))
+
+
+@dataclass(frozen=True)
+class _StateLookup:
+    """A `HistoryState` as arrays for rows scored against the state alone (serving)."""
+
+    merchant: _Sums
+    category: _Sums
+    merchant_windows: _TailWindows
+    category_windows: _TailWindows
+    global_windows: _TailWindows
+    pair_index: pd.Index  # merchant|cents → its last day in the tail
+    pair_table: dict
+    pair_last_day: np.ndarray
+
+    @classmethod
+    def build(cls, state: HistoryState) -> _StateLookup:
+        tail = state.tail
+        day = tail["day"].to_numpy(dtype="int64")
+        value = tail["abs_amount"].to_numpy(dtype="float64")
+        merchant = tail["merchant_key"].to_numpy(dtype=object)
+        last = pd.Series(day.astype("float64")).groupby(_pair_keys(merchant, value),
+                                                        sort=False).last()
+        pair_index = pd.Index(last.index.to_numpy(dtype=object), dtype=object)
+        return cls(merchant=_Sums.build(state.merchant, _MERCHANT_SUMS),
+                   category=_Sums.build(state.category, _CATEGORY_SUMS),
+                   merchant_windows=_TailWindows.build(merchant, day, value),
+                   category_windows=_TailWindows.build(
+                       tail["category_key"].to_numpy(dtype=object), day, value),
+                   global_windows=_TailWindows.build(np.zeros(len(day), dtype=object), day,
+                                                     value),
+                   pair_index=pair_index, pair_table=_table(pair_index),
+                   pair_last_day=last.to_numpy(dtype="float64"))
+
+    def pair_last(self, pairs: np.ndarray) -> np.ndarray:
+        if len(self.pair_index) == 0:
+            return np.full(len(pairs), np.nan)
+        position = _positions(self.pair_index, self.pair_table, pairs)
+        return np.where(position >= 0, self.pair_last_day[np.maximum(position, 0)], np.nan)
+
+
+def _flags_per_unique(values: np.ndarray, function) -> np.ndarray:
+    codes, uniques = pd.factorize(values)
+    return np.array([function(v) for v in uniques], dtype=bool)[codes] if len(uniques) else (
+        np.zeros(len(values), dtype=bool))
 
 
 def build_features(transactions: pd.DataFrame, state: HistoryState | None = None,
@@ -409,29 +634,28 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     params = FeatureParams.from_any(params)
     state = state if state is not None else HistoryState.empty(params)
     n = len(transactions)
-    base = _base_columns(transactions)
-    order = _chronological_order(base)
-    sorted_base = base.iloc[order].reset_index(drop=True)
-    rows = transactions.iloc[order].reset_index(drop=True)
-    dates = pd.to_datetime(rows["date"]).dt.normalize()
-    day = sorted_base["day"]
-    merchant, category = sorted_base["merchant_key"], sorted_base["category_key"]
-    abs_amount = sorted_base["abs_amount"].to_numpy()
-    log_amount = sorted_base["log_abs_amount"].to_numpy()
-    signed = pd.to_numeric(rows["amount"], errors="coerce").fillna(0.0).to_numpy()
-    out: dict[str, Any] = {}
-
-    out.update(_time_features(dates))
+    base = _base_arrays(transactions)
+    order = _chronological_order(base["day"], base["source_row"])
+    # from here on, rows are in chronological order
+    day = base["day"][order]
+    merchant, category = base["merchant_key"][order], base["category_key"][order]
+    abs_amount, log_amount = base["abs_amount"][order], base["log_abs_amount"][order]
+    signed, description = base["amount"][order], base["description"][order]
+    out: dict[str, Any] = _time_features(day)
+    lookup = state.lookup() if independent else None
 
     # history per merchant (expanding, from the state plus earlier input rows)
-    previous_m = _previous_day(merchant, day, state.merchant, independent)
-    gap = day.to_numpy() - previous_m
-    m_values = pd.DataFrame({"count": 1.0, "sum_abs": abs_amount, "sum_abs_sq": abs_amount ** 2,
-                             "sum_log": log_amount, "sum_log_sq": log_amount ** 2,
-                             "n_gaps": (~np.isnan(gap)).astype("float64"),
-                             "sum_gap": np.nan_to_num(gap), "sum_gap_sq": np.nan_to_num(gap) ** 2})
-    m = _expanding(merchant, m_values, state.merchant, independent)
-    m_count = m["count"].to_numpy()
+    if independent:
+        m, previous_m = lookup.merchant.lookup(merchant)
+    else:
+        previous_m = _previous_day(merchant, day, state.merchant)
+        gap = day - previous_m
+        m = _expanding(merchant, {
+            "count": np.ones(n), "sum_abs": abs_amount, "sum_abs_sq": abs_amount ** 2,
+            "sum_log": log_amount, "sum_log_sq": log_amount ** 2,
+            "n_gaps": (~np.isnan(gap)).astype("float64"), "sum_gap": np.nan_to_num(gap),
+            "sum_gap_sq": np.nan_to_num(gap) ** 2}, state.merchant)
+    m_count = m["count"]
     with np.errstate(invalid="ignore", divide="ignore"):
         m_mean_abs = np.where(m_count > 0, m["sum_abs"] / m_count, 0.0)
         m_mean_log = np.where(m_count > 0, m["sum_log"] / m_count, 0.0)
@@ -439,13 +663,13 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         m_std_log = np.sqrt(np.clip(m_var_log, 0.0, None))
         m_var_abs = np.where(m_count > 1, m["sum_abs_sq"] / m_count - m_mean_abs ** 2, 0.0)
         m_cv = np.where(m_mean_abs > 0, np.sqrt(np.clip(m_var_abs, 0, None)) / m_mean_abs, 0.0)
-        n_gaps = m["n_gaps"].to_numpy()
+        n_gaps = m["n_gaps"]
         gap_mean = np.where(n_gaps > 0, m["sum_gap"] / np.maximum(n_gaps, 1), 0.0)
         gap_var = np.where(n_gaps > 1, m["sum_gap_sq"] / np.maximum(n_gaps, 1) - gap_mean ** 2, 0.0)
         gap_std = np.sqrt(np.clip(gap_var, 0.0, None))
     # a transaction dated before the history's end (serving) is treated as the latest: >= 0
     days_since_m = np.where(np.isnan(previous_m), NO_HISTORY_DAYS,
-                            np.maximum(day.to_numpy() - previous_m, 0))
+                            np.maximum(day - previous_m, 0))
     # z-score of this amount against the merchant's history; a floor on the spread
     # keeps one-price subscriptions from producing huge z for a cent of change.
     spread = np.maximum(m_std_log, 0.05)
@@ -457,32 +681,30 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
                  & (gap_std <= params.recurring_gap_std_max)
                  & (m_cv <= params.recurring_amount_cv_max))
 
-    # rolling windows over the history tail + earlier input rows
-    tail = state.tail
-    all_group = np.concatenate([tail["merchant_key"].to_numpy(dtype=object),
-                                merchant.to_numpy(dtype=object)])
-    all_category = np.concatenate([tail["category_key"].to_numpy(dtype=object),
-                                   category.to_numpy(dtype=object)])
-    all_day = np.concatenate([tail["day"].to_numpy(dtype="int64"), day.to_numpy(dtype="int64")])
-    all_value = np.concatenate([tail["abs_amount"].to_numpy(dtype="float64"), abs_amount])
-    is_new = np.concatenate([np.zeros(len(tail), dtype=bool), np.ones(n, dtype=bool)])
-    merchant_windows = _rolling(all_group, all_day, all_value, is_new, params.windows, independent)
-    category_windows = _rolling(all_category, all_day, all_value, is_new, params.windows,
-                                independent)
-    global_7d = _rolling(np.zeros(len(all_day), dtype="int64"), all_day, all_value, is_new, (7,),
-                         independent)
-    # same merchant and same amount (to the cent) within the longest window: duplicate hint
-    cents = np.round(np.concatenate([tail["abs_amount"].to_numpy(dtype="float64"), abs_amount])
-                     * 100).astype("int64")
-    pair = pd.Series(all_group).astype(str) + "|" + pd.Series(cents).astype(str)
-    if independent:  # the pair's last occurrence in the tail (the tail is chronological)
-        last_in_tail = pd.Series(all_day[~is_new].astype("float64")).groupby(
-            pair.to_numpy()[~is_new], sort=False).last()
-        previous_pair = pair[is_new].map(last_in_tail).to_numpy(dtype="float64")
-        since_pair = np.maximum(all_day[is_new] - previous_pair, 0)
+    # rolling windows over the history tail (+ earlier input rows unless independent), and
+    # the same merchant charging the same amount (to the cent) before: a duplicate hint
+    pairs = _pair_keys(merchant, abs_amount)
+    if independent:
+        merchant_windows = lookup.merchant_windows.windows(merchant, day, params.windows)
+        category_windows = lookup.category_windows.windows(category, day, params.windows)
+        global_7d = lookup.global_windows.windows(np.zeros(n, dtype=object), day, (7,))
+        since_pair = np.maximum(day - lookup.pair_last(pairs), 0)
     else:
-        previous_pair = pd.Series(all_day.astype("float64")).groupby(pair.to_numpy(),
-                                                                     sort=False).shift(1)
+        tail = state.tail
+        tail_merchant = tail["merchant_key"].to_numpy(dtype=object)
+        tail_amount = tail["abs_amount"].to_numpy(dtype="float64")
+        all_day = np.concatenate([tail["day"].to_numpy(dtype="int64"), day])
+        all_value = np.concatenate([tail_amount, abs_amount])
+        is_new = np.concatenate([np.zeros(len(tail), dtype=bool), np.ones(n, dtype=bool)])
+        merchant_windows = _rolling(np.concatenate([tail_merchant, merchant]), all_day, all_value,
+                                    is_new, params.windows)
+        category_windows = _rolling(np.concatenate([tail["category_key"].to_numpy(dtype=object),
+                                                    category]), all_day, all_value, is_new,
+                                    params.windows)
+        global_7d = _rolling(np.zeros(len(all_day), dtype="int64"), all_day, all_value, is_new,
+                             (7,))
+        all_pairs = np.concatenate([_pair_keys(tail_merchant, tail_amount), pairs])
+        previous_pair = pd.Series(all_day.astype("float64")).groupby(all_pairs, sort=False).shift(1)
         since_pair = np.maximum(all_day - previous_pair.to_numpy(), 0)[is_new]
     since_pair = np.where(np.isnan(since_pair) | (since_pair > params.max_window_days),
                           params.max_window_days + 1, since_pair)
@@ -513,40 +735,38 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         "amount_magnitude": np.floor(np.log10(np.maximum(abs_amount, 1.0))),
     })
 
-    # categorical
-    description = rows["description"].fillna("").astype("str")
-    type_codes = {t: i for i, t in enumerate(TRANSACTION_TYPES)}
-    method_codes = {m: i for i, m in enumerate(PAYMENT_METHODS)}
-    tx_type = rows["type"] if "type" in rows else pd.Series([None] * n)
-    method = rows["payment_method"] if "payment_method" in rows else pd.Series([None] * n)
-    receipt = rows["receipt_url"] if "receipt_url" in rows else pd.Series([None] * n)
-    reference = rows["reference"] if "reference" in rows else pd.Series([None] * n)
+    # categorical (codes: position in the schema's list, -1 when missing or unknown)
+    described = _description_features(description)
     out.update({
-        "type_code": tx_type.map(type_codes).fillna(-1).to_numpy(),
-        "payment_method_code": method.map(method_codes).fillna(-1).to_numpy(),
-        "reference_missing": reference.isna().to_numpy(),
-        "receipt_missing": receipt.isna().to_numpy(),
-        "category_missing": category.str.startswith("__").to_numpy(),
+        "type_code": pd.Index(list(TRANSACTION_TYPES), dtype=object).get_indexer(
+            _column(transactions, "type", n)[order]),
+        "payment_method_code": pd.Index(list(PAYMENT_METHODS), dtype=object).get_indexer(
+            _column(transactions, "payment_method", n)[order]),
+        "reference_missing": pd.isna(_column(transactions, "reference", n)[order]),
+        "receipt_missing": pd.isna(_column(transactions, "receipt_url", n)[order]),
+        "category_missing": _flags_per_unique(category, lambda c: c.startswith("__")),
         "merchant_frequency": m_count,
-        "description_length": description.str.len().to_numpy(),
-        "description_tokens": description.str.count(r"\S+").to_numpy(),
-        "description_has_digits": description.str.contains(r"\d").to_numpy(),
-        "is_bank_descriptor": description.str.contains(r"\*|#\d|\d{4,}").to_numpy(),
+        "description_length": described[:, 0], "description_tokens": described[:, 1],
+        "description_has_digits": described[:, 2], "is_bank_descriptor": described[:, 3],
     })
 
     # text
-    description_clean = clean_text(description)
-    searchable = description_clean + " " + merchant.str.replace(MISSING_KEY, "", regex=False)
-    for name, pattern in KEYWORDS.items():
-        out[name] = searchable.str.contains(pattern, regex=True).to_numpy()
-    out["merchant_key"] = merchant.to_numpy()
-    out["description_clean"] = description_clean.to_numpy()
+    description_clean = _per_unique(description, _clean_one)
+    searchable = description_clean + " " + np.where(merchant == MISSING_KEY, "", merchant)
+    flags = _keyword_flags(searchable)
+    for j, name in enumerate(KEYWORDS):
+        out[name] = flags[:, j]
+    out["merchant_key"] = merchant
+    out["description_clean"] = description_clean
 
     # history per category (uses the row's own category: not for the category model)
-    previous_c = _previous_day(category, day, state.category, independent)
-    c_values = pd.DataFrame({"count": 1.0, "sum_log": log_amount, "sum_log_sq": log_amount ** 2})
-    c = _expanding(category, c_values, state.category, independent)
-    c_count = c["count"].to_numpy()
+    if independent:
+        c, previous_c = lookup.category.lookup(category)
+    else:
+        previous_c = _previous_day(category, day, state.category)
+        c = _expanding(category, {"count": np.ones(n), "sum_log": log_amount,
+                                  "sum_log_sq": log_amount ** 2}, state.category)
+    c_count = c["count"]
     with np.errstate(invalid="ignore", divide="ignore"):
         c_mean = np.where(c_count > 0, c["sum_log"] / c_count, 0.0)
         c_std = np.sqrt(np.clip(np.where(c_count > 1, c["sum_log_sq"] / c_count - c_mean ** 2, 0.0),
@@ -557,23 +777,24 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         "category_amount_z": np.where(c_count >= 2, (log_amount - c_mean) / np.maximum(c_std, 0.05),
                                       0.0),
         "days_since_category": np.where(np.isnan(previous_c), NO_HISTORY_DAYS,
-                                        np.maximum(day.to_numpy() - previous_c, 0)),
+                                        np.maximum(day - previous_c, 0)),
     })
     for window, (count, _) in category_windows.items():
         out[f"category_count_{window}d"] = count
 
-    columns = feature_columns(params=params)
     # back to input order; the numeric block is built as one float matrix (one pandas block:
     # column-by-column assembly costs more than the features themselves on small inputs)
+    columns = feature_columns(params=params)
     inverse = np.empty(n, dtype="int64")
     inverse[order] = np.arange(n)
     numeric = [c for c in columns if c not in TEXT_RAW]
     matrix = np.empty((n, len(numeric)), dtype="float64")
     for j, name in enumerate(numeric):
-        matrix[:, j] = np.asarray(out[name], dtype="float64")[inverse]
-    ids = rows["transaction_id"].to_numpy() if "transaction_id" in rows else order.astype(str)
-    head = pd.DataFrame({"transaction_id": ids[inverse], "date": dates.to_numpy()[inverse],
-                         **{name: np.asarray(out[name], dtype=object)[inverse]
-                            for name in TEXT_RAW}}, index=transactions.index)
-    block = pd.DataFrame(matrix, columns=numeric, index=transactions.index)
+        matrix[:, j] = out[name]
+    ids = (transactions["transaction_id"].to_numpy() if "transaction_id" in transactions
+           else np.arange(n).astype(str))
+    head = pd.DataFrame({"transaction_id": ids, "date": base["date"],
+                         **{name: out[name][inverse] for name in TEXT_RAW}},
+                        index=transactions.index)
+    block = pd.DataFrame(matrix[inverse], columns=numeric, index=transactions.index)
     return pd.concat([head, block], axis=1)[["transaction_id", "date", *columns]]
