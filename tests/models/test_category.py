@@ -99,3 +99,19 @@ def test_malformed_rules_name_the_rule(raw, message):
 def test_empty_rule_files_mean_no_rules():
     assert parse_rules(None) == [] and parse_rules({"rules": []}) == [] and parse_rules({}) == []
     assert apply_rules([], pd.Series(["x"]), pd.Series(["y"])).isna().all()
+
+
+def test_design_matrix_equals_the_fitted_column_transformer():
+    """Predictions skip the ColumnTransformer's frame (fixed cost per call): same matrix."""
+    from titans_finance.models.category import design_frame, design_matrix
+
+    tx, features = _data()
+    odd = tx.iloc[:4].copy()
+    odd["payment_method"] = [None, "barter", "cash", "credit_card"]
+    odd["description"] = ["Fuel for vehicle", "ÇAFÉ Ñandú #12", None, "fuel for vehicle"]
+    odd_features = build_features(odd)
+    model = CategoryModel("logistic_regression", PARAMS).fit(tx, features)
+    design = model.estimator.named_steps["design"]
+    for frame, feats in ((tx, features), (odd, odd_features)):
+        expected = design.transform(design_frame(frame, feats)).toarray()
+        np.testing.assert_array_equal(design_matrix(design, frame, feats).toarray(), expected)

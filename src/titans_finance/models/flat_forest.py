@@ -1,0 +1,103 @@
+"""An IsolationForest's trees as flat arrays, scored for all trees at once.
+
+scikit-learn scores a forest tree by tree (a Python-level call per tree, ~65 µs each:
+~13 ms for 200 trees even for one transaction). Here every node of every tree lives in
+one set of arrays and a chunk of rows descends all trees together, one vectorised step
+per level: one transaction costs ~0.15 ms, 1,000 about half of scikit-learn's time.
+The arithmetic is scikit-learn's (`IsolationForest.score_samples`): inputs compared as
+float32, leaf depth plus the average path length of the leaf's training samples,
+``-2 ** (-depth / c(max_samples))``; only the order of the sum over trees differs
+(values agree to ~1e-15, tested).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.ensemble import IsolationForest
+from sklearn.ensemble._iforest import _average_path_length
+
+# rows descending together: their (rows x trees) node arrays stay in the CPU cache
+CHUNK_ROWS = 256
+
+
+@dataclass(frozen=True)
+class FlatForest:
+    n_features: int
+    roots: np.ndarray  # node index of each tree's root
+    feature: np.ndarray  # column of X compared at each node (0 at leaves)
+    threshold: np.ndarray  # float32: go right when x > threshold (+inf at leaves)
+    children: np.ndarray  # [2 * node] left child, [2 * node + 1] right; a leaf points to itself
+    missing_left: np.ndarray  # where a NaN goes
+    leaf_depth: np.ndarray  # depth + average path length of the leaf's samples - 1
+    depth: int  # levels to descend (the deepest tree's)
+    denominator: float
+
+    @classmethod
+    def from_forest(cls, forest: IsolationForest) -> FlatForest:
+        n_features = int(forest.n_features_in_)
+        subsampled = forest._max_features != n_features
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in (
+            "feature", "threshold", "children", "missing_left", "leaf_depth")}
+        roots, offset, depth = [], 0, 0
+        for index, (estimator, columns) in enumerate(zip(forest.estimators_,
+                                                         forest.estimators_features_, strict=True)):
+            tree = estimator.tree_
+            nodes = np.arange(tree.node_count)
+            leaf = tree.children_left == -1
+            columns = np.asarray(columns) if subsampled else np.arange(n_features)
+            parts["feature"].append(np.where(leaf, 0, columns[np.maximum(tree.feature, 0)]))
+            parts["threshold"].append(_float32_floor(np.where(leaf, np.inf, tree.threshold)))
+            parts["children"].append(np.column_stack([
+                np.where(leaf, nodes, tree.children_left),
+                np.where(leaf, nodes, tree.children_right)]).ravel() + offset)
+            missing = getattr(tree, "missing_go_to_left", np.zeros(tree.node_count, dtype=bool))
+            parts["missing_left"].append(np.asarray(missing, dtype=bool))
+            parts["leaf_depth"].append(forest._decision_path_lengths[index]
+                                       + forest._average_path_length_per_tree[index] - 1.0)
+            roots.append(offset)
+            offset += tree.node_count
+            depth = max(depth, int(tree.max_depth))
+        arrays = {k: np.concatenate(v) for k, v in parts.items()}
+        return cls(n_features=n_features, roots=np.asarray(roots, dtype="int32"),
+                   feature=arrays["feature"].astype("int32"),
+                   threshold=arrays["threshold"], children=arrays["children"].astype("int32"),
+                   missing_left=arrays["missing_left"],
+                   leaf_depth=arrays["leaf_depth"].astype("float64"), depth=depth,
+                   denominator=float(len(forest.estimators_) * _average_path_length(
+                       [forest._max_samples])[0]))
+
+    def score_samples(self, X: np.ndarray) -> np.ndarray:
+        """`IsolationForest.score_samples`: the lower, the more abnormal."""
+        X = np.asarray(X, dtype=np.float32)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise ValueError(f"expected {self.n_features} features, got shape {X.shape}")
+        if self.denominator == 0:  # one training sample: scikit-learn's convention
+            return -np.ones(len(X))
+        depths = np.concatenate([self._depths(X[start:start + CHUNK_ROWS])
+                                 for start in range(0, len(X), CHUNK_ROWS)] or [np.zeros(0)])
+        return -(2 ** (-depths / self.denominator))
+
+    def _depths(self, X: np.ndarray) -> np.ndarray:
+        n = len(X)
+        flat = np.ascontiguousarray(X).ravel()
+        base = (np.arange(n, dtype="int32") * self.n_features)[:, None]
+        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        has_nan = bool(np.isnan(flat).any())
+        for _ in range(self.depth):  # np.take: ~2x faster than fancy indexing for 1-D gathers
+            value = np.take(flat, base + np.take(self.feature, node))
+            go_right = value > np.take(self.threshold, node)
+            if has_nan:  # NaN compares false: where it goes is the tree's choice
+                go_right = np.where(np.isnan(value), ~np.take(self.missing_left, node), go_right)
+            node = np.take(self.children, 2 * node + go_right)
+        return np.take(self.leaf_depth, node).sum(axis=1)
+
+
+def _float32_floor(threshold: np.ndarray) -> np.ndarray:
+    """The largest float32 not above each threshold: for a float32 x, ``x <= t`` compared
+    in float64 (scikit-learn) ⇔ ``x <= floor32(t)`` compared in float32."""
+    rounded = threshold.astype(np.float32)
+    above = rounded.astype("float64") > threshold
+    rounded[above] = np.nextafter(rounded[above], np.float32(-np.inf))
+    return rounded
