@@ -85,8 +85,9 @@ class ServedModels:
     @classmethod
     def from_store_entries(cls, entries: dict[str, Any]) -> ServedModels:
         """``entries``: store name key (``category``..., ``history``, ``drift_reference``) →
-        a BentoML model (``.path``, ``.tag``, ``.info.metadata``)."""
-        return cls(
+        a BentoML model (``.path``, ``.tag``, ``.info.metadata``). Every model answers one
+        example transaction before the set is used (`check`)."""
+        served = cls(
             models={name: load(entries[name].path) for name in MODEL_NAMES},
             history=load(entries["history"].path),
             drift_reference=load(entries["drift_reference"].path),
@@ -96,6 +97,36 @@ class ServedModels:
                          "metrics": entries[name].info.metadata.get("metrics", {}),
                          "data_hash": entries[name].info.metadata.get("data_hash")}
                   for name in MODEL_NAMES})
+        served.check()
+        return served
+
+    def check(self) -> None:
+        """Score one example transaction with every model; raise `IncompatibleModels`
+        naming the model if one cannot (e.g. pickled by an older version of the code):
+        better refused at start or reload than a 500 on every request."""
+        from titans_finance.core.features import build_features
+
+        frame = transactions_frame([Transaction(**_EXAMPLE)])
+        try:
+            features = build_features(frame, self.history, independent=True)
+        except Exception as exc:  # noqa: BLE001 - reported with the version at fault
+            raise IncompatibleModels("history", self.versions.get("history"), exc) from exc
+        checks = {"category": lambda m: m.predict(frame, features),
+                  "amount": lambda m: m.predict(frame, features),
+                  "anomaly": lambda m: m.score(frame, features),
+                  "cashflow": lambda m: m.predict(1, None, None)}
+        for name, call in checks.items():
+            try:
+                call(self.models[name])
+            except Exception as exc:  # noqa: BLE001 - reported with the version at fault
+                raise IncompatibleModels(name, self.versions.get(name), exc) from exc
+
+
+class IncompatibleModels(RuntimeError):
+    def __init__(self, name: str, version: str | None, cause: Exception) -> None:
+        super().__init__(f"model {name!r} ({version}) cannot score an example transaction "
+                         f"({type(cause).__name__}: {cause}); it was probably saved by another "
+                         f"version of titans-finance: retrain (`make run`) or package again")
 
 
 class PredictionMetrics:
