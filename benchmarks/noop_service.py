@@ -7,6 +7,6 @@ import bentoml
 class Noop:
     @bentoml.api(route="/noop")
     def noop(self, description: str = "", amount: float = 0.0, date: str = "",
-             type: str | None = None, payment_method: str | None = None,  # noqa: A002
+             type: str | None = None, payment_method: str | None = None,
              merchant: str | None = None) -> dict:
         return {"ok": True}

@@ -30,7 +30,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from run_benchmarks import RESULTS, machine, write_section  # noqa: E402
+from run_benchmarks import RESULTS, machine, write_section
 
 KEY = "benchmark-key-000000"
 CLEAN = ROOT / "data" / "03_primary" / "clean_transactions.parquet"
@@ -87,12 +87,12 @@ def _serve(target: str, cwd: Path, env: dict) -> tuple[subprocess.Popen, str]:
 def _rss_mib(pid: int) -> float:
     """Total RSS of the server process tree (BentoML runs workers as children)."""
     out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)],
-                         capture_output=True, text=True).stdout.split()
-    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+                         capture_output=True, text=True, check=False).stdout.split()
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False).stdout
     total = sum(int(x) for x in out)
     for child in children.split():
         grand = subprocess.run(["ps", "-o", "rss=", "--ppid", child], capture_output=True,
-                               text=True).stdout.split()
+                               text=True, check=False).stdout.split()
         total += sum(int(x) for x in grand)
     return round(total / 1024, 1)
 
@@ -161,15 +161,15 @@ def main() -> None:
     rows = [f"| {name} | {r['requests_per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['non_2xx']} |"
             for name, r in results.items() if isinstance(r, dict) and "requests_per_s" in r]
     body = "\n".join([
-        f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), one worker per service, wrk "
-        f"with 64 connections (4 for the batch of {args.batch_size}), requests cycling through "
-        f"500 distinct transactions of the default data (4 distinct batches); command: "
-        f"`{command}`.", "",
+        (f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), one worker per service, wrk "
+         f"with 64 connections (4 for the batch of {args.batch_size}), requests cycling through "
+         f"500 distinct transactions of the default data (4 distinct batches); command: "
+         f"`{command}`."), "",
         "| endpoint | requests/s | p50 (ms) | p99 (ms) | non-2xx |", "|---|---:|---:|---:|---:|",
         *rows, "",
-        f"category / no-op throughput: {results['category_vs_noop']} (target ≥ 0.8); batch: "
-        f"{results['batch']['transactions_per_s']} transactions/s (target ≥ 50,000); service RSS "
-        f"after load: {results['service_rss_mib_after_load']} MiB (target ≤ 500)."])
+        (f"category / no-op throughput: {results['category_vs_noop']} (target ≥ 0.8); batch: "
+         f"{results['batch']['transactions_per_s']} transactions/s (target ≥ 50,000); service "
+         f"RSS after load: {results['service_rss_mib_after_load']} MiB (target ≤ 500).")])
     write_section("serving", body)
     print(json.dumps(results, indent=2))
 

@@ -126,8 +126,8 @@ def _strings(values: Any) -> np.ndarray:
     out = array.copy()
     missing = pd.isna(array)
     out[missing] = ""
-    if not all(type(v) is str for v in out):  # noqa: E721 - exact type check on purpose
-        out = np.array([v if type(v) is str else str(v) for v in out], dtype=object)  # noqa: E721
+    if not all(type(v) is str for v in out):
+        out = np.array([v if type(v) is str else str(v) for v in out], dtype=object)
     return out
 
 

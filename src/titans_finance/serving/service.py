@@ -109,7 +109,7 @@ class ServedModels:
         frame = transactions_frame([Transaction(**_EXAMPLE)])
         try:
             features = build_features(frame, self.history, independent=True)
-        except Exception as exc:  # noqa: BLE001 - reported with the version at fault
+        except Exception as exc:
             raise IncompatibleModels("history", self.versions.get("history"), exc) from exc
         checks = {"category": lambda m: m.predict(frame, features),
                   "amount": lambda m: m.predict(frame, features),
@@ -118,7 +118,7 @@ class ServedModels:
         for name, call in checks.items():
             try:
                 call(self.models[name])
-            except Exception as exc:  # noqa: BLE001 - reported with the version at fault
+            except Exception as exc:
                 raise IncompatibleModels(name, self.versions.get(name), exc) from exc
 
 
@@ -417,7 +417,7 @@ class TitansFinance:
             previous = self.served.versions
             try:
                 fresh = ServedModels.from_store_entries(_latest_store_entries())
-            except Exception as exc:  # noqa: BLE001 - any store/unpickling problem: keep serving
+            except Exception as exc:
                 raise ReloadFailed(f"reload failed, still serving {previous}: {exc}") from None
             self.served = fresh
         changed = sorted(k for k in fresh.versions if fresh.versions[k] != previous.get(k))
