@@ -163,23 +163,24 @@ def normalise_merchant(description: pd.Series, reference: pd.Series) -> pd.Serie
                      dtype="str")
 
 
+def _rows_per_unique(values: np.ndarray, function, width: int) -> np.ndarray:
+    """``function`` (→ ``width`` numbers) once per distinct value, as an (n, width) array."""
+    codes, uniques = pd.factorize(values)
+    table = np.array([function(v) for v in uniques], dtype="float64").reshape(len(uniques), width)
+    return table[codes]
+
+
 def _description_features(description: np.ndarray) -> np.ndarray:
     """length, tokens, has digits, bank descriptor (one row per description)."""
-    def one(text: str) -> tuple:
-        return (len(text), len(_TOKEN.findall(text)), _DIGIT.search(text) is not None,
-                _BANK_DESCRIPTOR.search(text) is not None)
-
-    codes, uniques = pd.factorize(description)
-    table = np.array([one(v) for v in uniques], dtype="float64").reshape(len(uniques), 4)
-    return table[codes]
+    return _rows_per_unique(description, lambda text: (
+        len(text), len(_TOKEN.findall(text)), _DIGIT.search(text) is not None,
+        _BANK_DESCRIPTOR.search(text) is not None), 4)
 
 
 def _keyword_flags(searchable: np.ndarray) -> np.ndarray:
-    codes, uniques = pd.factorize(searchable)
     patterns = list(_KEYWORD_PATTERNS.values())
-    table = np.array([[p.search(v) is not None for p in patterns] for v in uniques],
-                     dtype="float64").reshape(len(uniques), len(patterns))
-    return table[codes]
+    return _rows_per_unique(searchable, lambda text: [p.search(text) is not None
+                                                      for p in patterns], len(patterns))
 
 
 # --------------------------------------------------------------------------- state
@@ -618,12 +619,6 @@ class _StateLookup:
         return np.where(position >= 0, self.pair_last_day[np.maximum(position, 0)], np.nan)
 
 
-def _flags_per_unique(values: np.ndarray, function) -> np.ndarray:
-    codes, uniques = pd.factorize(values)
-    return np.array([function(v) for v in uniques], dtype=bool)[codes] if len(uniques) else (
-        np.zeros(len(values), dtype=bool))
-
-
 def build_features(transactions: pd.DataFrame, state: HistoryState | None = None,
                    params: FeatureParams | dict | None = None,
                    independent: bool = False) -> pd.DataFrame:
@@ -744,7 +739,7 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
             _column(transactions, "payment_method", n)[order]),
         "reference_missing": pd.isna(_column(transactions, "reference", n)[order]),
         "receipt_missing": pd.isna(_column(transactions, "receipt_url", n)[order]),
-        "category_missing": _flags_per_unique(category, lambda c: c.startswith("__")),
+        "category_missing": _rows_per_unique(category, lambda c: c.startswith("__"), 1)[:, 0],
         "merchant_frequency": m_count,
         "description_length": described[:, 0], "description_tokens": described[:, 1],
         "description_has_digits": described[:, 2], "is_bank_descriptor": described[:, 3],
