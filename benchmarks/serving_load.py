@@ -88,7 +88,8 @@ def _rss_mib(pid: int) -> float:
     """Total RSS of the server process tree (BentoML runs workers as children)."""
     out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)],
                          capture_output=True, text=True, check=False).stdout.split()
-    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False).stdout
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True,
+                              check=False).stdout
     total = sum(int(x) for x in out)
     for child in children.split():
         grand = subprocess.run(["ps", "-o", "rss=", "--ppid", child], capture_output=True,

@@ -131,12 +131,14 @@ def _strings(values: Any) -> np.ndarray:
     return out
 
 
-def _per_unique(values: np.ndarray, function) -> np.ndarray:
-    """``function`` applied once per distinct value (exports repeat descriptions a lot)."""
+def _per_unique(values: np.ndarray, function, width: int | None = None) -> np.ndarray:
+    """``function`` once per distinct value (exports repeat descriptions a lot), spread back
+    to every row: an object array, or with ``width`` numbers per value an (n, width) array."""
     codes, uniques = pd.factorize(values)
-    if len(uniques) == len(values):
-        return np.array([function(v) for v in values], dtype=object)
-    return np.array([function(v) for v in uniques], dtype=object)[codes]
+    results = [function(v) for v in uniques]
+    if width is None:
+        return np.array(results, dtype=object)[codes]
+    return np.array(results, dtype="float64").reshape(len(uniques), width)[codes]
 
 
 def _merchant_keys(description: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -163,23 +165,16 @@ def normalise_merchant(description: pd.Series, reference: pd.Series) -> pd.Serie
                      dtype="str")
 
 
-def _rows_per_unique(values: np.ndarray, function, width: int) -> np.ndarray:
-    """``function`` (→ ``width`` numbers) once per distinct value, as an (n, width) array."""
-    codes, uniques = pd.factorize(values)
-    table = np.array([function(v) for v in uniques], dtype="float64").reshape(len(uniques), width)
-    return table[codes]
-
-
 def _description_features(description: np.ndarray) -> np.ndarray:
     """length, tokens, has digits, bank descriptor (one row per description)."""
-    return _rows_per_unique(description, lambda text: (
+    return _per_unique(description, lambda text: (
         len(text), len(_TOKEN.findall(text)), _DIGIT.search(text) is not None,
         _BANK_DESCRIPTOR.search(text) is not None), 4)
 
 
 def _keyword_flags(searchable: np.ndarray) -> np.ndarray:
     patterns = list(_KEYWORD_PATTERNS.values())
-    return _rows_per_unique(searchable, lambda text: [p.search(text) is not None
+    return _per_unique(searchable, lambda text: [p.search(text) is not None
                                                       for p in patterns], len(patterns))
 
 
@@ -739,7 +734,7 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
             _column(transactions, "payment_method", n)[order]),
         "reference_missing": pd.isna(_column(transactions, "reference", n)[order]),
         "receipt_missing": pd.isna(_column(transactions, "receipt_url", n)[order]),
-        "category_missing": _rows_per_unique(category, lambda c: c.startswith("__"), 1)[:, 0],
+        "category_missing": _per_unique(category, lambda c: c.startswith("__"), 1)[:, 0],
         "merchant_frequency": m_count,
         "description_length": described[:, 0], "description_tokens": described[:, 1],
         "description_has_digits": described[:, 2], "is_bank_descriptor": described[:, 3],

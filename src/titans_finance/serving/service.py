@@ -111,15 +111,23 @@ class ServedModels:
             features = build_features(frame, self.history, independent=True)
         except Exception as exc:
             raise IncompatibleModels("history", self.versions.get("history"), exc) from exc
-        checks = {"category": lambda m: m.predict(frame, features),
-                  "amount": lambda m: m.predict(frame, features),
-                  "anomaly": lambda m: m.score(frame, features),
-                  "cashflow": lambda m: m.predict(1, None, None)}
+        checks = {**{name: functools.partial(score, self.models[name], frame, features)
+                     for name, score in TRANSACTION_SCORERS.items()},
+                  "cashflow": functools.partial(self.models["cashflow"].predict, 1, None, None)}
         for name, call in checks.items():
             try:
-                call(self.models[name])
+                call()
             except Exception as exc:
                 raise IncompatibleModels(name, self.versions.get(name), exc) from exc
+
+
+# How each per-transaction model scores (transactions frame, features) → its output frame:
+# one table for the endpoints and for the load-time check.
+TRANSACTION_SCORERS = {
+    "category": lambda model, frame, features: model.predict(frame, features),
+    "amount": lambda model, frame, features: model.predict(frame, features),
+    "anomaly": lambda model, frame, features: model.score(frame, features),
+}
 
 
 class IncompatibleModels(RuntimeError):
@@ -263,16 +271,12 @@ class TitansFinance:
 
         features = build_features(frame, served.history, independent=independent)
         out: dict[str, Any] = {"frame": frame, "features": features}
-        if "category" in which:
-            out["category"] = served.models["category"].predict(frame, features)
-            if observe:
-                self.metrics.observe_categories(out["category"])
-        if "amount" in which:
-            out["amount"] = served.models["amount"].predict(frame, features)
-        if "anomaly" in which:
-            out["anomaly"] = served.models["anomaly"].score(frame, features)
-            if observe:
-                self.metrics.observe_anomalies(out["anomaly"])
+        for name in which:
+            out[name] = TRANSACTION_SCORERS[name](served.models[name], frame, features)
+        if observe and "category" in which:
+            self.metrics.observe_categories(out["category"])
+        if observe and "anomaly" in which:
+            self.metrics.observe_anomalies(out["anomaly"])
         return out
 
     @staticmethod
@@ -417,7 +421,7 @@ class TitansFinance:
             previous = self.served.versions
             try:
                 fresh = ServedModels.from_store_entries(_latest_store_entries())
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any load or check failure: keep serving
                 raise ReloadFailed(f"reload failed, still serving {previous}: {exc}") from None
             self.served = fresh
         changed = sorted(k for k in fresh.versions if fresh.versions[k] != previous.get(k))
