@@ -24,6 +24,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupShuffleSplit
+from threadpoolctl import threadpool_limits
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models.category import _known_share, _top_k, apply_temperature, fit_temperature
@@ -84,7 +85,8 @@ class DefaultCategoryModel:
         classifier = SGDClassifier(loss="log_loss", alpha=float(self.params.get("alpha", 1e-5)),
                                    max_iter=int(self.params.get("max_iter", 30)), tol=None,
                                    random_state=int(self.params.get("seed", 42)))
-        classifier.fit(self._matrix((chars, words), text, sign), y)
+        with threadpool_limits(limits=1, user_api="blas"):  # see PersonalClassifier.fit
+            classifier.fit(self._matrix((chars, words), text, sign), y)
         return chars, words, classifier
 
     @staticmethod

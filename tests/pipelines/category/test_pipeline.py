@@ -28,9 +28,9 @@ def test_category_pipeline_on_generated_data(kedro_project):
     assert margin > 2 * metrics["accuracy_minus_baseline_se"] > 0, metrics
     assert metrics["scorecard"]["beats_best_baseline"]
     assert metrics["scorecard"]["best_baseline"] == "merchant_majority"
-    # generated data is easy: nearly every row is answered, and answered rows are the surest
+    # generated data is easy: nearly every row is answered, and the answers stay right
     assert metrics["coverage_at_threshold"] >= 0.9
-    assert metrics["accuracy_at_threshold"] >= metrics["holdout_accuracy"] - 1e-9
+    assert metrics["accuracy_at_threshold"] >= 0.95
     assert metrics["expected_calibration_error"] < 0.05
     predictions = pd.read_parquet(kedro_project.path(
         "data/07_model_output/category_predictions.parquet"))
