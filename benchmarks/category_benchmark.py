@@ -93,6 +93,7 @@ def evaluate_export(tx: pd.DataFrame, default_model, params: dict) -> dict:
     text = tx["description"].astype(str).to_numpy()
     predictions = {k: np.empty(len(y), dtype=object) for k in
                    ("personal", "personal_at_threshold", "smart_importer_svm", "char_tfidf_lr")}
+    answered_by_personal = np.zeros(len(y), dtype=bool)
     confidence = np.zeros(len(y))
     for train, test in _folds(y):
         train_tx, train_f = tx.iloc[train], features.iloc[train]
@@ -103,8 +104,11 @@ def evaluate_export(tx: pd.DataFrame, default_model, params: dict) -> dict:
             always = model.predict(tx.iloc[test], features.iloc[test], threshold=0.0)
             predictions["personal"][test] = always["category"].to_numpy()
             confidence[test] = always["confidence"].to_numpy()
-            predictions["personal_at_threshold"][test] = model.predict(
-                tx.iloc[test], features.iloc[test])["category"].to_numpy()
+            at_threshold = model.predict(tx.iloc[test], features.iloc[test])
+            predictions["personal_at_threshold"][test] = at_threshold["category"].to_numpy()
+            answered_by_personal[test] = ((at_threshold["source"] == "model")
+                                          & (at_threshold["category"] != UNCERTAIN_CATEGORY)
+                                          ).to_numpy()
             for peer in ("smart_importer_svm", "char_tfidf_lr"):
                 fitted = _peer(peer).fit(text[train], y[train])
                 predictions[peer][test] = fitted.predict(text[test])
@@ -115,6 +119,12 @@ def evaluate_export(tx: pd.DataFrame, default_model, params: dict) -> dict:
                            "coverage_at_threshold": float(answered.mean()),
                            "accuracy_at_threshold": float(np.mean(
                                predictions["personal_at_threshold"][answered] == y[answered])),
+                           # the personal model alone (its abstentions left unanswered)
+                           "personal_only_coverage": float(answered_by_personal.mean()),
+                           "personal_only_accuracy": float(np.mean(
+                               predictions["personal_at_threshold"][answered_by_personal]
+                               == y[answered_by_personal])) if answered_by_personal.any()
+                           else 0.0,
                            "ece": expected_calibration_error(confidence, correct)},
               "smart_importer_svm": _score(y, predictions["smart_importer_svm"]),
               "char_tfidf_lr": _score(y, predictions["char_tfidf_lr"])}
