@@ -137,6 +137,9 @@ def evaluate_export(tx: pd.DataFrame, default_model, params: dict) -> dict:
     answers = default["answers"].to_numpy()
     spend = tx["amount"].to_numpy()[mapped] < 0
     weight = np.abs(tx["amount"].to_numpy()[mapped])
+    group = default_model.taxonomy.categories["group"]
+    right_group = (pd.Series(default["category"].to_numpy()).map(group).to_numpy()
+                   == pd.Series(truth).map(group).to_numpy())
     result["default_no_labels"] = {
         "rows_mapped": int(mapped.sum()), "accuracy": float(right.mean()),
         "coverage_at_threshold": float(answers.mean()),
@@ -144,6 +147,9 @@ def evaluate_export(tx: pd.DataFrame, default_model, params: dict) -> dict:
         "ece": expected_calibration_error(default["confidence"].to_numpy(), right),
         "spending_share_right": float((weight * right)[spend].sum() / weight[spend].sum())
         if spend.any() else float("nan"),
+        "group_accuracy": float(right_group.mean()),
+        "spending_share_right_group": float((weight * right_group)[spend].sum()
+                                            / weight[spend].sum()) if spend.any() else float("nan"),
         "wrong_above_0_9": int(((default["confidence"].to_numpy() > 0.9) & ~right).sum())}
     return result
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CSV = ROOT.parent / "shared" / "data" / "seed_transactions.csv"
@@ -44,8 +45,9 @@ ZA_TO_TAXONOMY = {
     "Cellular Data Purchase": "telecom", "Fuel": "fuel", "Coffee": "restaurants",
     "Bank Transfer": "transfer", "Transport": "taxi_rideshare", "Entertainment": "entertainment",
     "Home and Garden": "home_improvement", "Savings Transfer": "savings_investments",
-    "Parking": "parking_tolls", "Debit Order": "other", "ATM and Cash Withdrawal": "cash_withdrawal",
-    "Gambling": "gambling", "Fast Food & Takeouts": "restaurants", "Investments": "savings_investments",
+    "Parking": "parking_tolls", "Debit Order": "other",
+    "ATM and Cash Withdrawal": "cash_withdrawal", "Gambling": "gambling",
+    "Fast Food & Takeouts": "restaurants", "Investments": "savings_investments",
     "Clothing": "clothing", "Tobacco & Smoking": "alcohol_tobacco", "Health and Medical": "health",
     "Life Insurance": "insurance", "Interest Received": "interest_dividends",
     "Interest Repayment": "interest_charges", "Personal Care": "personal_care",
@@ -67,16 +69,9 @@ MINT_TO_TAXONOMY = {
     "Television": "subscriptions", "Electronics & Software": "electronics",
     "Entertainment": "entertainment", "Food & Dining": "restaurants",
 }
-SEED_TO_TAXONOMY = {  # the generator's mapping (category_taxonomy.yml, generator:)
-    "bad_debts": "other", "computer_equipment": "electronics", "entertainment": "entertainment",
-    "food": "groceries", "fuel": "fuel", "furniture": "furniture_household",
-    "hardware": "electronics", "home_office": "furniture_household", "maintenance": "home_improvement",
-    "meals_entertainment": "restaurants", "office_supplies": "office_supplies", "other": "other",
-    "professional_fees": "professional_fees", "rent": "rent", "repairs": "home_improvement",
-    "software": "software", "supplies": "office_supplies", "telephone": "telecom",
-    "training": "education", "travel": "travel", "vehicle": "insurance",
-    "vehicle_expenses": "vehicle",
-}
+# the seed's categories are the embedded default data's: the taxonomy file maps them
+SEED_TO_TAXONOMY = yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text())[
+    "generator"]
 
 
 def _clean(date, description, amount, category, reference=None, mapping=None) -> pd.DataFrame:

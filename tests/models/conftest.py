@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -16,3 +18,16 @@ def default_category_model():
         yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
         {**params["default_model"], "generated_rows": 1000, "seed": 42})
+
+
+def clean_frame(export: pd.DataFrame) -> pd.DataFrame:
+    """A generator export (clean formatting) as the clean table the features expect."""
+    amount = export["Amount"].astype(float)
+    return pd.DataFrame({
+        "transaction_id": [f"g{i}" for i in range(len(export))],
+        "source_row": np.arange(1, len(export) + 1), "date": pd.to_datetime(export["Date"]),
+        "type": np.where(amount > 0, "income", "expense"), "description": export["Description"],
+        "amount": amount, "category": export["Category"].replace("", None),
+        "payment_method": export["Payment Method"].replace("", None), "status": None,
+        "reference": export["Reference"].replace("", None),
+        "receipt_url": export["Receipt URL"].replace("", None)})

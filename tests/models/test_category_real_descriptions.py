@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.models.conftest import clean_frame
 from titans_finance.core.features import HistoryState, build_features
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.generator import generate_transactions
@@ -45,15 +46,7 @@ REQUESTS = [
 def served(default_category_model):
     """A model trained like the pipeline's on generated labelled data, and its history."""
     export, _ = generate_transactions(1500, seed=11, anomaly_rate=0.0, dirty_rate=0.0)
-    amount = export["Amount"].astype(float)
-    tx = pd.DataFrame({
-        "transaction_id": [f"g{i}" for i in range(len(export))],
-        "source_row": np.arange(1, len(export) + 1), "date": pd.to_datetime(export["Date"]),
-        "type": np.where(amount > 0, "income", "expense"), "description": export["Description"],
-        "amount": amount, "category": export["Category"].replace("", None),
-        "payment_method": export["Payment Method"].replace("", None), "status": None,
-        "reference": export["Reference"].replace("", None),
-        "receipt_url": export["Receipt URL"].replace("", None)})
+    tx = clean_frame(export)
     features = build_features(tx)
     labelled = tx["category"].notna().to_numpy()
     params = {"confidence_threshold": 0.5, "calibration_folds": 3, "seed": 0,

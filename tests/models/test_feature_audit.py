@@ -21,6 +21,7 @@ import pytest
 from sklearn.metrics import mutual_info_score
 
 from tests.conftest import PROJECT_ROOT
+from tests.models.conftest import clean_frame
 from titans_finance.core.features import build_features
 from titans_finance.generator import generate_transactions
 from titans_finance.models import amount, anomaly, category
@@ -46,25 +47,13 @@ def tie_to_category(feature: pd.Series, labels: pd.Series) -> float:
     return float(mutual_info_score(values, labels) / mutual_info_score(values, values))
 
 
-def _clean(export: pd.DataFrame) -> pd.DataFrame:
-    amount_ = export["Amount"].astype(float)
-    return pd.DataFrame({
-        "transaction_id": [f"g{i}" for i in range(len(export))],
-        "source_row": np.arange(1, len(export) + 1), "date": pd.to_datetime(export["Date"]),
-        "type": np.where(amount_ > 0, "income", "expense"), "description": export["Description"],
-        "amount": amount_, "category": export["Category"].replace("", None),
-        "payment_method": export["Payment Method"].replace("", None), "status": None,
-        "reference": export["Reference"].replace("", None),
-        "receipt_url": export["Receipt URL"].replace("", None)})
-
-
 @pytest.fixture(scope="module")
 def ties():
     real = available_exports()
     if not real:
         pytest.skip("no real labelled export on this machine (../shared and benchmarks/data)")
     export, _ = generate_transactions(3000, seed=7, anomaly_rate=0.0, dirty_rate=0.0)
-    generated = _clean(export)
+    generated = clean_frame(export)
     generated = generated[generated["category"].notna()].reset_index(drop=True)
     frames = {"generated": (generated, build_features(generated))}
     frames.update({name: (tx, build_features(tx)) for name, tx in real.items()})
@@ -114,7 +103,7 @@ def test_category_inputs_need_nothing_the_service_cannot_send():
     from titans_finance.models.category import model_inputs
 
     export, _ = generate_transactions(400, seed=3, anomaly_rate=0.0, dirty_rate=0.0)
-    full = _clean(export)
+    full = clean_frame(export)
     bare = full.assign(receipt_url=None, payment_method=None, status=None)
     for a, b in zip(model_inputs(full, build_features(full)),
                     model_inputs(bare, build_features(bare)), strict=True):

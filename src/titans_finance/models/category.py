@@ -180,7 +180,8 @@ def candidate_names(params: dict[str, Any]) -> list[str]:
     """The candidates of ``params.candidates``, a logistic regression once per ``C_grid`` value."""
     names = []
     for family in params.get("candidates", ["logistic_regression"]):
-        grid = (params.get(family, {}) or {}).get("C_grid") if family == "logistic_regression" else None
+        settings = params.get(family, {}) or {}
+        grid = settings.get("C_grid") if family == "logistic_regression" else None
         names += [f"{family}@C={c:g}" for c in grid] if grid else [family]
     return names
 
@@ -417,7 +418,8 @@ class CategoryModel:
     def predict_proba(self, transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
         """The personal model's calibrated probabilities over `classes_`."""
         if self.personal is None:
-            raise RuntimeError("CategoryModel has no personal model (not fitted, or too few labels)")
+            raise RuntimeError("CategoryModel has no personal model (not fitted, or too few "
+                               "labels)")
         return apply_temperature(self.personal.predict_proba(*model_inputs(transactions, features)),
                                  self.temperature)
 

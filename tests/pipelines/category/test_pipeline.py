@@ -41,7 +41,8 @@ def test_category_pipeline_on_generated_data(kedro_project):
     assert len(income) and income["predicted_category"].isin(
         ["business_income", "salary", "other_income", "interest_dividends", "refund",
          "transfer", "uncertain"]).all()
-    assert list(kedro_project.path("data/06_models/category_model.pkl").glob("*/category_model.pkl"))
+    models = kedro_project.path("data/06_models/category_model.pkl")
+    assert list(models.glob("*/category_model.pkl"))
     client = kedro_project.mlflow_client()
     runs = client.search_runs([e.experiment_id for e in client.search_experiments()],
                               filter_string="tags.`mlflow.runName` = 'category'")
