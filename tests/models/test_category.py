@@ -13,7 +13,7 @@ from titans_finance.models.category import (
     parse_rules,
     rules_from_corrections,
 )
-from titans_finance.models.category_evaluation import expected_calibration_error, review_queue
+from titans_finance.models.category_evaluation import expected_calibration_error
 from titans_finance.models.category_taxonomy import Taxonomy, TaxonomyError
 
 PARAMS = {"logistic_regression": {"C": 10.0}, "confidence_threshold": 0.5, "top_k": 3,
@@ -184,22 +184,6 @@ def test_expected_calibration_error():
     # bin 0.9: accuracy 0.9 (gap 0); bin 0.6: accuracy 0.3 (gap 0.3); half the rows each
     assert expected_calibration_error(confidence, correct) == pytest.approx(0.15)
     assert expected_calibration_error(np.ones(4), np.ones(4, dtype=bool)) == 0.0
-
-
-def test_review_queue_ranks_frequent_doubtful_merchants_first():
-    tx = pd.DataFrame({"transaction_id": list("abcdefg"),
-                       "date": pd.date_range("2024-01-01", periods=7),
-                       "description": ["A1", "A2", "A3", "B1", "C1", "C2", "D1"],
-                       "amount": -10.0})
-    merchant = pd.Series(["a", "a", "a", "b", "c", "c", "d"])
-    predictions = pd.DataFrame({"category": ["x", "x", "uncertain", "uncertain", "y", "y", "z"],
-                                "confidence": [0.6, 0.6, 0.4, 0.1, 0.95, 0.95, 0.5],
-                                "source": ["model"] * 6 + ["rule"]})
-    queue = review_queue(tx, merchant, predictions, size=2)
-    assert list(queue["merchant_key"]) == ["a", "b"]  # 3 × doubt beats 1 very doubtful
-    assert queue["transaction_id"].iloc[0] == "c"  # the merchant's latest transaction
-    assert queue["transactions_of_merchant"].iloc[0] == 3
-    assert "d" not in set(review_queue(tx, merchant, predictions, size=10)["merchant_key"])
 
 
 @pytest.mark.parametrize("raw, message", [
