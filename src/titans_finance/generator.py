@@ -133,14 +133,14 @@ MERCHANTS: tuple[Merchant, ...] = (
     Merchant("Tech Repair Co", "repairs", 150, 0.40, 0.3, ("Equipment Repair",), "TECH REPAIR {n}"),
     Merchant("CleanPro", "maintenance", 150, 0.20, 0.4, ("Office Cleaning Service",), "CLEANPRO {n}"),
     # household spending at merchants that sell several kinds of things
-    Merchant("Target", "food", 55, 0.50, 1.2, ("Household Groceries", "Weekly Shopping"),
+    Merchant("Target", "food", 55, 0.35, 0.6, ("Household Groceries", "Weekly Shopping"),
              "TARGET {n} {city}", other_categories=(
                  ("office_supplies", 0.25, ("Printer Ink", "Notebooks and Pens"), 0.6),
                  ("home_office", 0.15, ("Desk Chair Cushion",), 1.2))),
-    Merchant("Walmart", "food", 70, 0.50, 1.2, ("Grocery Run", "Household Supplies"),
+    Merchant("Walmart", "food", 70, 0.35, 0.6, ("Grocery Run", "Household Supplies"),
              "WAL-MART #{n} {city}", other_categories=(
                  ("supplies", 0.3, ("Cleaning Supplies", "Paper Towels"), 0.5),)),
-    Merchant("CVS Pharmacy", "other", 25, 0.60, 0.8, ("Pharmacy", "Prescription Pickup"),
+    Merchant("CVS Pharmacy", "other", 25, 0.40, 0.4, ("Pharmacy", "Prescription Pickup"),
              "CVS/PHARMACY #{n} {city}"),
     Merchant("Netflix", "entertainment", 15.49, 0.05, 0.4, ("Streaming Subscription",),
              "NETFLIX.COM {n}"),

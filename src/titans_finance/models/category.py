@@ -177,13 +177,8 @@ def make_classifier(name: str, params: dict[str, Any]):
 
 
 def candidate_names(params: dict[str, Any]) -> list[str]:
-    """The candidates of ``params.candidates``, a logistic regression once per ``C_grid`` value."""
-    names = []
-    for family in params.get("candidates", ["logistic_regression"]):
-        settings = params.get(family, {}) or {}
-        grid = settings.get("C_grid") if family == "logistic_regression" else None
-        names += [f"{family}@C={c:g}" for c in grid] if grid else [family]
-    return names
+    """The candidates of ``params.candidates`` (``family`` or ``family@C=<value>``)."""
+    return list(params.get("candidates", ["logistic_regression"]))
 
 
 class CategoryDesign:
