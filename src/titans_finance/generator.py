@@ -132,6 +132,18 @@ MERCHANTS: tuple[Merchant, ...] = (
              "JIFFY LUBE #{n}"),
     Merchant("Tech Repair Co", "repairs", 150, 0.40, 0.3, ("Equipment Repair",), "TECH REPAIR {n}"),
     Merchant("CleanPro", "maintenance", 150, 0.20, 0.4, ("Office Cleaning Service",), "CLEANPRO {n}"),
+    # household spending at merchants that sell several kinds of things
+    Merchant("Target", "food", 55, 0.35, 0.6, ("Household Groceries", "Weekly Shopping"),
+             "TARGET {n} {city}", other_categories=(
+                 ("office_supplies", 0.25, ("Printer Ink", "Notebooks and Pens"), 0.6),
+                 ("home_office", 0.15, ("Desk Chair Cushion",), 1.2))),
+    Merchant("Walmart", "food", 70, 0.35, 0.6, ("Grocery Run", "Household Supplies"),
+             "WAL-MART #{n} {city}", other_categories=(
+                 ("supplies", 0.3, ("Cleaning Supplies", "Paper Towels"), 0.5),)),
+    Merchant("CVS Pharmacy", "other", 25, 0.40, 0.4, ("Pharmacy", "Prescription Pickup"),
+             "CVS/PHARMACY #{n} {city}"),
+    Merchant("Netflix", "entertainment", 15.49, 0.05, 0.4, ("Streaming Subscription",),
+             "NETFLIX.COM {n}"),
     Merchant("Home Depot", "home_office", 75, 0.50, 0.5, ("Home Office Lighting", "Office Desk Organizer"),
              "THE HOME DEPOT #{n}", other_categories=(
                  ("maintenance", 0.3, ("Office Maintenance Supplies",), 0.6),
@@ -181,12 +193,41 @@ def _alnum(rng: np.random.Generator, n: int, width: int = 5) -> pd.Series:
                      ["".join(row) for row in chars])
 
 
+_CITIES = ("HOUSTON TX", "AUSTIN TX", "SEATTLE WA", "DENVER CO", "CHICAGO IL", "ATLANTA GA",
+           "PHOENIX AZ", "TACOMA WA")
+
+
 def _descriptor(template: str, rng: np.random.Generator, n: int) -> pd.Series:
+    if "{city}" in template:
+        head, tail = template.split("{city}")
+        cities = pd.Series(np.array(_CITIES)[rng.integers(0, len(_CITIES), n)])
+        return _descriptor(head, rng, n) + cities + tail
     if "{a}" in template:
         head, tail = template.split("{a}")
         return head + _alnum(rng, n) + tail
     head, tail = template.split("{n}")
     return head + _digits(rng, n, 4) + tail
+
+
+# How card lines reach an export: the bare descriptor, or wrapped by the bank's wording
+# (channel prefix, authorisation date, card suffix). Chosen at random for every merchant
+# and category alike: the wording says how the money moved, not what it bought.
+_LINE_WRAPPERS = (("", ""), ("", ""), ("POS PURCHASE ", ""), ("DEBIT CARD PURCHASE ", ""),
+                  ("CHECKCARD {d} ", ""), ("PURCHASE AUTHORIZED ON {d} ", " CARD {c}"),
+                  ("", " CARD {c}"), ("RECURRING PAYMENT ", ""))
+
+
+def _bank_line(descriptor: pd.Series, rng: np.random.Generator) -> pd.Series:
+    n = len(descriptor)
+    which = rng.integers(0, len(_LINE_WRAPPERS), n)
+    days = pd.Series(rng.integers(1, 13, n)).map("{:02d}".format) + "/" + pd.Series(
+        rng.integers(1, 29, n)).map("{:02d}".format)
+    cards = _digits(rng, n, 4)
+    heads = pd.Series([_LINE_WRAPPERS[w][0] for w in which])
+    tails = pd.Series([_LINE_WRAPPERS[w][1] for w in which])
+    heads = pd.Series([h.replace("{d}", d) for h, d in zip(heads, days, strict=True)])
+    tails = pd.Series([t.replace("{c}", c) for t, c in zip(tails, cards, strict=True)])
+    return heads + descriptor.reset_index(drop=True) + tails
 
 
 def _receipts(rng: np.random.Generator, n: int) -> pd.Series:
@@ -255,11 +296,16 @@ def _variable_expenses(rng, days: pd.DatetimeIndex, n: int, noisy_share: float) 
             clean_text[rows_option] = np.array(descriptions)[
                 rng.integers(0, len(descriptions), int(rows_option.sum()))]
         noisy = rng.random(count) < noisy_share
-        text = pd.Series(clean_text).where(~noisy, _descriptor(merchant.descriptor, rng, count))
+        text = pd.Series(clean_text).where(~noisy, _bank_line(_descriptor(
+            merchant.descriptor, rng, count), rng))
         frames.append(pd.DataFrame({"date": dates, "type": "Expense", "description": text.to_numpy(),
                                     "amount": -amounts, "category": category,
                                     "payment": merchant.payment, "merchant": merchant.name}))
     rows = pd.concat(frames, ignore_index=True)
+    # bank transfers are not only professional fees: any merchant may be paid either way
+    switch = rng.random(len(rows))
+    rows.loc[(rows["payment"] == "bank_transfer") & (switch < 0.3), "payment"] = "credit_card"
+    rows.loc[(rows["payment"] != "bank_transfer") & (switch > 0.92), "payment"] = "bank_transfer"
     card = rows["payment"] == "credit_card"
     switch = rng.random(len(rows))
     rows.loc[card & (switch < 0.12), "payment"] = "debit_card"
@@ -310,7 +356,10 @@ def _format(rows: pd.DataFrame, rng) -> pd.DataFrame:
     n = len(rows)
     expense = rows["type"].to_numpy() == "Expense"
     receipt = _receipts(rng, n)
-    has_receipt = expense & (rows["payment"].to_numpy() != "bank_transfer")
+    # A receipt is attached to about half of the expenses, whatever they are: real users
+    # attach receipts haphazardly, and the category models must never learn "no receipt
+    # means professional fees" (the service never receives receipts; issue #13).
+    has_receipt = expense & (rng.random(n) < 0.5)
     export = pd.DataFrame({
         "Date": rows["date"].dt.strftime("%Y-%m-%d").to_numpy(),
         "Type": rows["type"].to_numpy(),

@@ -220,7 +220,9 @@ def correct_enum(
             close = difflib.get_close_matches(token, vocabulary, n=1, cutoff=cutoff)
             if close:
                 lookup[token] = close[0]
-    corrected = tokens.map(lookup)
+    # keep the string dtype: mapping a column with no value at all (an export without
+    # categories) would otherwise give float64 and fail the clean table's schema
+    corrected = tokens.map(lookup).astype(tokens.dtype)
     unknown = tokens.notna() & corrected.isna()
     return corrected.where(~unknown, tokens), unknown
 
