@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from titans_finance.core.schema import RAW_COLUMNS
+from titans_finance.core.schema import RAW_COLUMNS, READ_COLUMNS
 from titans_finance.datasets.raw_export_dataset import (
     PARSE_ERROR_COLUMN,
     ExportReadError,
@@ -20,10 +20,11 @@ def _load(tmp_path, content: bytes, name="export.csv") -> pd.DataFrame:
 def test_loads_every_field_as_written(tmp_path):
     frame = _load(tmp_path, (HEADER + "\n2024-01-02,Expense, Fuel ,-1.50,fuel,credit_card,paid,"
                              "Shell,\n").encode())
-    assert list(frame.columns) == [*RAW_COLUMNS, PARSE_ERROR_COLUMN]
+    assert list(frame.columns) == [*READ_COLUMNS, PARSE_ERROR_COLUMN]
     assert frame.loc[0, "Description"] == " Fuel "  # unchanged: normalisation is not our job
     assert frame.loc[0, "Amount"] == "-1.50"
-    assert frame.attrs["source"]["encoding"] == "utf-8-sig"
+    assert frame.attrs["source"]["encoding"] == "utf-8"
+    assert frame.loc[0, "Source File"] == "export.csv"
 
 
 def test_bom_latin1_semicolons_and_header_variants(tmp_path):
@@ -42,7 +43,7 @@ def test_missing_optional_columns_are_added_empty(tmp_path):
     frame = _load(tmp_path, b"Date,Description,Amount,Notes\n2024-01-02,Coffee,-3\n")
     assert frame.loc[0, "Category"] == ""
     assert frame.attrs["source"]["unrecognised_columns"] == ["Notes"]
-    assert "Category" in frame.attrs["source"]["absent_columns"]
+    assert "Category" not in frame.attrs["source"]["columns"]
 
 
 def test_ragged_lines_are_kept_and_marked(tmp_path):
@@ -61,7 +62,7 @@ def test_ragged_lines_are_kept_and_marked(tmp_path):
         (b"", "the file is empty"),
         (b"   \n\n", "the file is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        (b"foo,bar,baz\n1,2,3\n", "no recognisable transaction columns"),
+        (b"foo,bar,baz\n1,2,3\n", "no transaction header found"),
     ],
 )
 def test_unreadable_files_fail_with_one_clear_message(tmp_path, content, message):
@@ -69,7 +70,8 @@ def test_unreadable_files_fail_with_one_clear_message(tmp_path, content, message
     path.write_bytes(content)
     with pytest.raises(ExportReadError) as excinfo:
         RawExportDataset(str(path)).load()
-    assert str(path) in str(excinfo.value)
+    assert path.name in str(excinfo.value)
+    assert str(tmp_path) not in str(excinfo.value)  # no machine path in what users read
     assert message in str(excinfo.value)
 
 

@@ -41,7 +41,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "buchungsdatum", "belegdatum", "umsatzdatum", "fecha", "fechaoperacion",
         "fechacontable", "fechadeoperacion", "transactiedatum", "boekdatum", "boekingsdatum",
         "dateoperation", "datedoperation", "datecomptable", "datedelaoperation", "data",
-        "dataoperazione", "datacontabile", "startdate", "starteddate",
+        "dataoperazione", "datacontabile", "startdate", "starteddate", "created", "createdutc",
+        "createddate",
     ),
     "Value Date": (
         "valuedate", "wertstellung", "wertstellungsdatum", "valutadatum", "datedevaleur",
@@ -270,6 +271,8 @@ def read_amounts(values: pd.Series, decimal: str | None = None,
     well_formed = s.str.fullmatch(rf"(?:\d{{1,3}}(?:{g}\d{{3}})+|\d+)(?:{d}\d*)?|{d}\d+")
     plain = s.where(well_formed).str.replace(group, "", regex=False).str.replace(
         decimal, ".", regex=False)
+    # Zero padding ("00000000000115.8331", OFX) costs pandas' fast parser digits of precision.
+    plain = plain.str.replace(r"^0+(?=\d)", "", regex=True)
     number = pd.to_numeric(plain, errors="coerce").astype("float64")
     number = number.where(~negative, -number)
     invalid = ~missing & (number.isna() | ~np.isfinite(number.fillna(0.0)) | contradictory)

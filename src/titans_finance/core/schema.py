@@ -140,6 +140,9 @@ KNOWN_CATEGORIES: tuple[str, ...] = (
 )
 
 UNCERTAIN_CATEGORY = "uncertain"
+# Description of a line the export wrote without any text (payee, memo, description):
+# the transaction is kept (the money moved), marked rather than given invented words.
+NO_DESCRIPTION = "(no description)"
 
 
 # --------------------------------------------------------------------------- declared schema

@@ -2,7 +2,12 @@
 import pandas as pd
 import pytest
 
-from titans_finance.core.schema import CLEAN_COLUMNS, RAW_COLUMNS, clean_transactions_schema
+from titans_finance.core.schema import (
+    CLEAN_COLUMNS,
+    RAW_COLUMNS,
+    READ_COLUMNS,
+    clean_transactions_schema,
+)
 from titans_finance.datasets.raw_export_dataset import parse_export_text
 from titans_finance.pipelines.ingestion.nodes import (
     ConservationError,
@@ -41,7 +46,7 @@ def _raw(text: str) -> pd.DataFrame:
 def _ingest(text: str, params=PARAMS):
     raw = _raw(text)
     candidates, quarantine, fixes = normalise_transactions(raw, params)
-    clean, duplicates = deduplicate_transactions(candidates)
+    clean, duplicates = deduplicate_transactions(candidates, params)
     return raw, clean, quarantine, duplicates, fixes
 
 
@@ -55,15 +60,26 @@ def test_corrupted_export_loses_nothing_and_explains_every_rejection():
         5: "invalid_date",
         6: "invalid_amount",
         7: "missing_date",
-        8: "missing_description",
         9: "missing_amount",
-        11: "invalid_type",
         12: "implausible_date",
     }
+    # a line with no text at all is still money that moved: kept, marked, counted
+    assert clean.set_index("source_row").loc[8, "description"] == "(no description)"
+    assert fixes["description_missing"] == 1
+    # "Refund?" reads as money in, but -3.00 is written: the written sign wins, counted
+    assert clean.set_index("source_row").loc[11, "amount"] == -3.0
+    assert fixes["type_disagrees_with_sign"] == 2  # this one and row 2 ("Expence", +89.45)
     assert report["quarantine_reasons"]["invalid_date"] == 1
     # quarantined rows are the raw rows exactly as read
     assert quarantine.loc[quarantine["source_row"] == 6, "Amount"].item() == "abc"
-    assert list(quarantine.columns) == ["source_row", *RAW_COLUMNS, "reasons"]
+    assert list(quarantine.columns) == ["source_row", *READ_COLUMNS, "reasons"]
+    # two identical lines in one statement are two transactions (two rents? two coffees)
+    assert duplicates.empty and {1, 10} <= set(clean["source_row"])
+
+
+def test_identical_lines_can_be_declared_exporter_repeats():
+    raw, clean, quarantine, duplicates, fixes = _ingest(
+        CORRUPTED, {**PARAMS, "identical_lines_in_one_file": "duplicate"})
     assert duplicates["source_row"].tolist() == [10]
     assert duplicates["duplicate_of_source_row"].tolist() == [1]
 
@@ -72,7 +88,8 @@ def test_normalisation_repairs_recoverable_rows():
     _, clean, _, _, fixes = _ingest(CORRUPTED)
     by_row = clean.set_index("source_row")
     fuel = by_row.loc[2]
-    assert fuel["type"] == "expense" and fuel["amount"] == pytest.approx(-89.45)  # sign flipped
+    # "Expence" with +89.45 in a signed column: the written sign wins, the clash is counted
+    assert fuel["type"] == "income" and fuel["amount"] == pytest.approx(89.45)
     assert fuel["payment_method"] == "credit_card"  # credit_car typo
     assert fuel["description"] == "Fuel for Vehicle"  # whitespace collapsed
     client = by_row.loc[3]
@@ -81,8 +98,6 @@ def test_normalisation_repairs_recoverable_rows():
     assert by_row.loc[4, "amount"] == -4.5 and by_row.loc[4, "payment_method"] == "credit_card"
     assert by_row.loc[13, "type"] == "expense" and by_row.loc[13, "payment_method"] == "paypal"
     assert by_row.loc[14, "payment_method"] == "other"
-    assert fixes["sign_flipped"] == 1
-    assert fixes["type_inferred_from_amount"] == 1
     assert fixes["payment_method_unknown_to_other"] == 1
 
 

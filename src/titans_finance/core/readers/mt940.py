@@ -37,12 +37,18 @@ def read_mt940_export(text: str, name: str) -> RawExport:
         for transaction in statement:
             data = transaction.data
             amount = data.get("amount")
-            details = re.sub(r"\s+", " ", str(data.get("transaction_details") or "")).strip()
+            # :86: as written, else the parts mt-940 split out of a structured :86:
+            # (German ?20.. subfields: booking text, purpose, counterparty).
+            details = re.sub(r"\s+", " ", str(data.get("transaction_details") or "")).strip() or (
+                " ".join(str(data[k]) for k in ("posting_text", "purpose") if data.get(k)))
+            party = next((str(data[k]) for k in ("deviate_applicant", "applicant_name",
+                                                  "recipient_name") if data.get(k)), "")
             # ``date`` is the value date of :61:, always written (the entry date is optional).
             rows["Date"].append(str(data.get("date") or ""))
             rows["Value Date"].append(str(data.get("entry_date") or ""))
             rows["Description"].append(details or str(data.get("extra_details") or ""))
-            rows["Reference"].append(str(data.get("customer_reference") or "").replace("NONREF", ""))
+            rows["Reference"].append(party or str(data.get("customer_reference") or "").replace(
+                "NONREF", ""))
             rows["Amount"].append(format(amount.amount, "f") if amount is not None else "")
             rows["Account"].append(account)
             rows["Currency"].append(str(data.get("currency") or ""))

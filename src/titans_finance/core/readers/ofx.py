@@ -49,8 +49,12 @@ class Element:
             yield from child.iter(tag)
 
 
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+
+
 def parse_tags(text: str) -> Element:
     """Build the element tree of an OFX body; SGML leaves (``<TRNAMT>-12.50``) close themselves."""
+    text = _CDATA.sub(lambda m: html.escape(m.group(1), quote=False), text)
     root = Element("ROOT")
     stack = [root]
     for closing, tag, content in _TAG.findall(text):

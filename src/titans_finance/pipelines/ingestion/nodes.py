@@ -44,6 +44,7 @@ from titans_finance.core.readers.base import normaliser_hints
 from titans_finance.core.schema import (
     CLEAN_COLUMNS,
     KNOWN_CATEGORIES,
+    NO_DESCRIPTION,
     READ_COLUMNS,
     TEXT_COLUMNS,
     clean_transactions_schema,
@@ -195,17 +196,20 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
     out["type"] = pd.Series(np.where(amount < 0, "expense", "income"), index=index, dtype="str")
     zero = amount == 0
     out["type"] = out["type"].where(~(zero & tx_type.isin(["income", "expense"])), tx_type)
-    disagrees_type = ~needs_direction & type_sign.notna() & (sign != 0) & (sign != type_sign)
-    disagrees_indicator = ~needs_direction & indicator.notna() & (sign != 0) & (sign != indicator)
+    signed = amount.notna() & (sign != 0) & ~needs_direction
+    disagrees_type = signed & type_sign.notna() & (sign != type_sign)
+    disagrees_indicator = signed & indicator.notna() & (sign != indicator)
 
     # -- text fields
     description = clean_strings(raw["Description"])
     reference = clean_strings(raw["Reference"])
     from_reference = description.isna() & reference.notna()
-    out["description"] = description.fillna(reference)
     original = raw["Description"].where(~from_reference, raw["Reference"])
-    out["original_description"] = original.where(out["description"].notna())
-    reasons = _add_reason(reasons, out["description"].isna(), "missing_description")
+    out["original_description"] = original.where(description.fillna(reference).notna())
+    # A line with a date and an amount but no text at all is still money that moved:
+    # kept under an explicit marker (counted), not dropped from balances and cash flow.
+    textless = description.isna() & reference.isna()
+    out["description"] = description.fillna(reference).fillna(NO_DESCRIPTION)
 
     category_tokens = snake_token(raw["Category"])
     vocabulary = _category_vocabulary(category_tokens,
@@ -255,6 +259,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
         "category_corrected": _count_changed(category_tokens, out["category"]),
         "status_corrected": _count_changed(snake_token(raw["Status"]), out["status"]),
         "description_from_reference": int(from_reference.sum()),
+        "description_missing": int(textless.sum()),
         "date_from_value_date": int(((raw["Date"].str.strip() == "")
                                      & (raw["Value Date"].str.strip() != "")).sum()),
         "balance_unreadable": int(bad_balance.sum()),
