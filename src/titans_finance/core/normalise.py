@@ -313,7 +313,7 @@ class ParsedDates:
     # True when the file does not tell day-first from month-first: no value has a part
     # above 12 (or values contradict each other) while some could be read both ways.
     ambiguous: bool
-    evidence: dict[str, int]
+    evidence: dict[str, int | str]
 
 
 def _date_order_evidence(parts: pd.DataFrame) -> dict[str, int]:
@@ -351,6 +351,8 @@ def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     frame = pd.DataFrame({"year": pd.to_numeric(year, errors="coerce"),
                           "month": pd.to_numeric(month, errors="coerce"),
                           "day": pd.to_numeric(day, errors="coerce")})
+    # Years a datetime64[ns] cannot hold are no transaction date: invalid, not a crash.
+    frame["year"] = frame["year"].where(frame["year"].between(1678, 2261))
     return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
 
 
@@ -389,9 +391,23 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
         or min(evidence["day_first_values"], evidence["month_first_values"]) > 0)
     if is_numeric.any():
         year = _two_digit_year(numeric["year"].fillna(""))
-        d, m = (numeric["first"], numeric["second"]) if day_first else (
-            numeric["second"], numeric["first"])
-        parsed[is_numeric] = _assemble(year, m, d)[is_numeric]
+
+        def reading(first_is_day: bool) -> pd.Series:
+            d, m = (numeric["first"], numeric["second"]) if first_is_day else (
+                numeric["second"], numeric["first"])
+            return _assemble(year, m, d)[is_numeric]
+
+        evidence["decided_by"] = "declared" if declared else "values"
+        if ambiguous and evidence["day_first_values"] == evidence["month_first_values"]:
+            # No value tells: a statement's consecutive lines are days apart, not months,
+            # so the reading whose lines lie closer together wins; else the file's hint.
+            gaps = {order: reading(order).diff().abs().dt.days.median() for order in (True, False)}
+            if gaps[True] != gaps[False] and not pd.isna(gaps[True]) and not pd.isna(gaps[False]):
+                day_first = bool(gaps[True] < gaps[False])
+                evidence["decided_by"] = "row_spacing"
+            else:
+                evidence["decided_by"] = "hint"
+        parsed[is_numeric] = reading(day_first)
 
     todo = ~missing & ~is_iso & ~is_numeric
     for fmt in _TEXT_DATE_FORMATS:

@@ -37,9 +37,9 @@ __all__ = [
 ]
 
 
-def detect_format(data: bytes) -> str:
+def detect_format(data: bytes, name: str = "export") -> str:
     """``ofx``, ``camt053``, ``mt940``, ``qif`` or ``csv``, from the first bytes of the file."""
-    head, _ = decode_bytes(data[:4096], "head") if data.strip(b" \t\r\n\x00") else ("", "")
+    head, _ = decode_bytes(data[:4096], name) if data.strip(b" \t\r\n\x00") else ("", "")
     if looks_like_ofx(head):
         return "ofx"
     if looks_like_camt(head):
@@ -61,7 +61,7 @@ def read_export(data: bytes, name: str, mapping: DeclaredMapping | None = None) 
     declared_encoding = mapping.encoding if mapping else None
     if not data.strip(b" \t\r\n\x00"):
         raise ExportReadError(f"{label}: the file is empty")
-    fmt = (mapping.format if mapping and mapping.format else None) or detect_format(data)
+    fmt = (mapping.format if mapping and mapping.format else None) or detect_format(data, label)
     if fmt == "camt053":
         export = read_camt_export(data, label)
         encoding = xml_declared_encoding(data) or "utf-8"

@@ -106,24 +106,49 @@ def _preamble_info(lines: list[str], delimiter: str) -> dict[str, str]:
     return found
 
 
+def _unique(names: list[str]) -> list[str]:
+    """Header names made unique the way pandas does ("Name", "Name.1"), never merged."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        count = seen.get(name, 0)
+        unique.append(name if count == 0 else f"{name}.{count}")
+        seen[name] = count + 1
+    return unique
+
+
 def _parse_body(text: str, delimiter: str, names: list[str] | None) -> pd.DataFrame:
-    """All lines after the header as strings; lines longer than the header are marked."""
+    """All lines after the header as strings; lines longer than the header are marked.
+
+    The fast parser reads one spare column: a line with more fields than the header
+    fills it (pandas would otherwise silently shift such a first line into an index),
+    and then the careful parser marks those lines for quarantine.
+    """
+    if names is None:
+        first_line = next(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter), [])
+        header, skip = _unique([str(n) for n in first_line]), 1
+    else:
+        header, skip = _unique([str(n) for n in names]), 0
+    width = len(header)
+    spare = "\x00spare"
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype="str", keep_default_na=False,
-                            na_filter=False, skip_blank_lines=True, engine="c",
-                            header=None if names else 0, names=names)
-        frame[PARSE_ERROR_COLUMN] = ""
-        return frame
+                            na_filter=False, skip_blank_lines=True, engine="c", header=None,
+                            names=[*header, spare], skiprows=skip, index_col=False)
+        if not (frame[spare] != "").any():
+            frame = frame.drop(columns=spare)
+            frame[PARSE_ERROR_COLUMN] = ""
+            return frame
     except pd.errors.EmptyDataError:
-        return pd.DataFrame({n: pd.Series(dtype="str") for n in (names or [])})
+        return pd.DataFrame({n: pd.Series(dtype="str") for n in header})
     except pd.errors.ParserError:
         pass
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = names or next(reader, [])
-    width = len(header)
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    for _ in range(skip):
+        next(reader, None)
     rows, errors = [], []
     for fields in reader:
-        if not fields or all(not f.strip() for f in fields):
+        if not fields:
             continue  # blank line: counted by the caller
         errors.append("" if len(fields) <= width else
                       f"malformed_line: {len(fields)} fields, header has {width}")
