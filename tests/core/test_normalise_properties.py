@@ -19,8 +19,9 @@ NEGATIVES = ["-{}", "{}-", "({})", "{} DR", "\u2212{}"]
 
 
 def _written(value: Decimal, decimal: str, grouping: str, negative: str, currency: str,
-             currency_first: bool) -> str:
-    """``value`` as an export writes it (two decimals)."""
+             currency_first: bool, sign_inside: bool = False) -> str:
+    """``value`` as an export writes it (two decimals); ``sign_inside`` writes the sign
+    between the currency and the number (``$-12``, ``USD -5``)."""
     whole, _, cents = f"{abs(value):.2f}".partition(".")
     groups = []
     while len(whole) > 3:
@@ -28,6 +29,8 @@ def _written(value: Decimal, decimal: str, grouping: str, negative: str, currenc
         whole = whole[:-3]
     groups.insert(0, whole)
     number = grouping.join(groups) + decimal + cents
+    if value < 0 and sign_inside and currency:
+        number, value = negative.format(number), -value  # signed here, not again below
     if currency:
         number = f"{currency}{number}" if currency_first and len(currency) < 3 else (
             f"{currency} {number}" if currency_first else f"{number} {currency}")
@@ -45,9 +48,9 @@ def test_any_amount_in_any_supported_format_round_trips(values, decimal, data):
     grouping = data.draw(st.sampled_from(GROUPING[decimal]))
     negative = data.draw(st.sampled_from(NEGATIVES))
     currency = data.draw(st.sampled_from(CURRENCIES))
-    currency_first = data.draw(st.booleans())
-    column = pd.Series([_written(v, decimal, grouping, negative, currency, currency_first)
-                        for v in values])
+    currency_first, sign_inside = data.draw(st.booleans()), data.draw(st.booleans())
+    column = pd.Series([_written(v, decimal, grouping, negative, currency, currency_first,
+                                 sign_inside) for v in values])
     parsed = read_amounts(column)
     assert not parsed.invalid.any(), column.tolist()
     assert parsed.values.tolist() == pytest.approx([float(v) for v in values]), column.tolist()

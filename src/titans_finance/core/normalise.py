@@ -246,11 +246,12 @@ def read_amounts(values: pd.Series, decimal: str | None = None,
     text = clean_strings(values)
     missing = text.isna()
     s = text.fillna("").str.replace(_MINUS_SIGNS, "-", regex=True)
+    s = s.str.replace(_CURRENCY, "", regex=True).str.strip()
     suffix = s.str.extract(_SUFFIX)
     debit_word = suffix["debit"].notna()
     credit_word = suffix["credit"].notna()
     s = suffix["number"].where(debit_word | credit_word, s)
-    s = s.str.replace(_CURRENCY, "", regex=True).str.replace(_GROUPING, "", regex=True)
+    s = s.str.replace(_GROUPING, "", regex=True)
 
     parenthesised = s.str.fullmatch(r"\(.*\)")
     s = s.str.replace(r"^\((.*)\)$", r"\1", regex=True)
