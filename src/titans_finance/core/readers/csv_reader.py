@@ -97,7 +97,8 @@ def _preamble_info(lines: list[str], delimiter: str) -> dict[str, str]:
         if len(fields) >= 2:
             role, _ = header_role(fields[0].rstrip(":"))
             if role == "Account" and "account" not in found:
-                found["account"] = fields[1]
+                iban = _IBAN.fullmatch(fields[1])
+                found["account"] = iban.group(1).replace(" ", "") if iban else fields[1]
             elif role == "Currency" and _ISO_CODE.match(fields[1].upper()):
                 found.setdefault("currency", fields[1].upper())
         iban = _IBAN.search(line)
