@@ -197,3 +197,17 @@ def test_a_folder_a_glob_and_a_list_of_files(tmp_path):
         files = frame.attrs["source"]["files"]
         assert [f["format"] for f in files] == ["csv", "qif"]
         assert all(str(tmp_path) not in f["path"] for f in files)
+
+
+def test_a_headerless_file_with_declared_column_names(tmp_path):
+    mapping = """
+mappings:
+  - match: "noheader-*.csv"
+    header: false
+    column_names: [when, text, value]
+    columns: {date: when, description: text, amount: value}
+"""
+    frame = _read(tmp_path, b"2024-01-02,COFFEE,-3.20\n2024-01-03,RENT,-900\n",
+                  "noheader-jan.csv", mapping)
+    assert frame["Description"].tolist() == ["COFFEE", "RENT"]
+    assert frame["Amount"].tolist() == ["-3.20", "-900"]
