@@ -167,6 +167,10 @@ def map_headers(columns: Iterable[str]) -> tuple[dict[str, str], list[str]]:
 
 def clean_strings(values: pd.Series) -> pd.Series:
     """Strip, collapse inner whitespace, and turn empty strings into missing values."""
+    if len(values) > 1000 and pd.api.types.is_string_dtype(values) and not (
+            values.str.len() > 0).any():
+        # An absent optional column of a big export: nothing to clean (a pass, not ten).
+        return pd.Series(np.nan, index=values.index, dtype="str")
     text = values.astype("str").str.replace(r"\s+", " ", regex=True).str.strip()
     return text.mask(values.isna() | (text == "") | (text.str.lower().isin(["nan", "none", "null"])))
 
@@ -232,8 +236,34 @@ def decide_decimal_mark(numbers: pd.Series, hint: str = ".") -> tuple[str, str]:
     return ("," if comma > dot else "."), "values"
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes, distinct values): a column is parsed once per distinct value, then spread
+    back with `_spread` (a million-row export has a few thousand distinct dates)."""
+    codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype="object")
+
+
+def _spread(values: pd.Series, codes: np.ndarray, missing, index: pd.Index) -> pd.Series:
+    array = values.to_numpy()
+    if array.dtype.kind == "M":
+        missing = np.datetime64("NaT", "ns")
+    array = np.append(array, np.array([missing], dtype=array.dtype))
+    return pd.Series(array[codes], index=index)  # code -1 (missing) takes the last element
+
+
 def read_amounts(values: pd.Series, decimal: str | None = None,
                  decimal_hint: str = ".") -> ParsedAmounts:
+    """Parse a whole amount column (see `_read_distinct_amounts`), once per distinct value."""
+    codes, uniques = _distinct(values)
+    parsed = _read_distinct_amounts(uniques, decimal, decimal_hint)
+    return ParsedAmounts(_spread(parsed.values, codes, np.nan, values.index).astype("float64"),
+                         _spread(parsed.invalid, codes, False, values.index).astype(bool),
+                         _spread(parsed.explicit_sign, codes, False, values.index).astype(bool),
+                         parsed.decimal_mark, parsed.decimal_mark_decided_by)
+
+
+def _read_distinct_amounts(values: pd.Series, decimal: str | None = None,
+                           decimal_hint: str = ".") -> ParsedAmounts:
     """Parse a whole amount column: ``$1,234.56``, ``1.234,56``, ``-1.200``, ``11'373.94``,
     ``1 234,56``, ``(12.00)``, ``12.00-``, ``−12`` (Unicode minus), ``1200.00 DR``, ``$-12``,
     ``USD -5``.
@@ -358,6 +388,38 @@ def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
 
 
+def _date_readings(text: pd.Series, date_format: str | None) -> dict:
+    """Every reading of distinct date strings: ISO, numeric day-first and month-first,
+    month names; and the evidence for the day/month order."""
+    missing = text.isna()
+    if date_format:
+        fixed = pd.to_datetime(text, format=date_format, errors="coerce").astype("datetime64[ns]")
+        return {"missing": missing, "fixed": fixed}
+    day = text.str.replace(_TIME_OF_DAY, "", regex=True)
+    other = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    iso = day.str.extract(_ISO_DATE)
+    is_iso = iso["year"].notna()
+    if is_iso.any():
+        other[is_iso] = _assemble(iso["year"], iso["month"], iso["day"])[is_iso]
+    numeric = day.str.extract(_NUMERIC_DATE)
+    is_numeric = numeric["first"].notna() & ~is_iso
+    readings = {}
+    year = _two_digit_year(numeric["year"].fillna(""))
+    for first_is_day in (True, False):
+        d, m = (numeric["first"], numeric["second"]) if first_is_day else (
+            numeric["second"], numeric["first"])
+        readings[first_is_day] = _assemble(year, m, d).where(is_numeric)
+    todo = ~missing & ~is_iso & ~is_numeric
+    for fmt in _TEXT_DATE_FORMATS:
+        if not todo.any():
+            break
+        attempt = pd.to_datetime(day[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
+        other[attempt.index] = other[attempt.index].fillna(attempt)
+        todo = todo & other.isna()
+    return {"missing": missing, "other": other, "is_numeric": is_numeric,
+            "readings": readings, "evidence": _date_order_evidence(numeric[is_numeric])}
+
+
 def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint: bool = False,
                date_format: str | None = None) -> ParsedDates:
     """Parse a whole date column: ISO (``2024-03-12``, ``20240312``, with a time or not),
@@ -366,58 +428,41 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
 
     Day-first vs month-first is one decision for the column (`infer_day_first`) unless
     ``day_first`` declares it; ``date_format`` (strftime codes) declares the format
-    outright. Missing values are NaT but not invalid.
+    outright. Each distinct value is parsed once. Missing values are NaT but not invalid.
     """
-    text = clean_strings(values)
-    missing = text.isna()
+    codes, uniques = _distinct(values)
+    found = _date_readings(clean_strings(uniques), date_format)
+    missing = _spread(found["missing"], codes, True, values.index).astype(bool)
     if date_format:
-        parsed = pd.to_datetime(text, format=date_format, errors="coerce").astype("datetime64[ns]")
-        invalid = ~missing & parsed.isna()
-        return ParsedDates(parsed.dt.normalize(), invalid, bool(day_first), False, {})
-    day = text.str.replace(_TIME_OF_DAY, "", regex=True)
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-
-    iso = day.str.extract(_ISO_DATE)
-    is_iso = iso["year"].notna()
-    if is_iso.any():
-        parsed[is_iso] = _assemble(iso["year"], iso["month"], iso["day"])[is_iso]
-
-    numeric = day.str.extract(_NUMERIC_DATE)
-    is_numeric = numeric["first"].notna() & ~is_iso
-    evidence = _date_order_evidence(numeric[is_numeric])
+        parsed = _spread(found["fixed"], codes, pd.NaT, values.index).astype("datetime64[ns]")
+        return ParsedDates(parsed.dt.normalize(), ~missing & parsed.isna(), bool(day_first),
+                           False, {})
+    evidence: dict[str, int | str] = dict(found["evidence"])
     declared = day_first is not None
     if not declared:
-        day_first = infer_day_first(day[is_numeric], hint=day_first_hint)
+        day_first = day_first_hint if evidence["day_first_values"] == evidence[
+            "month_first_values"] else evidence["day_first_values"] > evidence["month_first_values"]
     ambiguous = not declared and evidence["either_way_values"] > 0 and (
         evidence["day_first_values"] == evidence["month_first_values"]
         or min(evidence["day_first_values"], evidence["month_first_values"]) > 0)
-    if is_numeric.any():
-        year = _two_digit_year(numeric["year"].fillna(""))
 
-        def reading(first_is_day: bool) -> pd.Series:
-            d, m = (numeric["first"], numeric["second"]) if first_is_day else (
-                numeric["second"], numeric["first"])
-            return _assemble(year, m, d)[is_numeric]
+    def reading(first_is_day: bool) -> pd.Series:
+        distinct = found["readings"][first_is_day].fillna(found["other"])
+        return _spread(distinct, codes, pd.NaT, values.index).astype("datetime64[ns]")
 
-        evidence["decided_by"] = "declared" if declared else "values"
-        if ambiguous and evidence["day_first_values"] == evidence["month_first_values"]:
-            # No value tells: a statement's consecutive lines are days apart, not months,
-            # so the reading whose lines lie closer together wins; else the file's hint.
-            gaps = {order: reading(order).diff().abs().dt.days.median() for order in (True, False)}
-            if gaps[True] != gaps[False] and not pd.isna(gaps[True]) and not pd.isna(gaps[False]):
-                day_first = bool(gaps[True] < gaps[False])
-                evidence["decided_by"] = "row_spacing"
-            else:
-                evidence["decided_by"] = "hint"
-        parsed[is_numeric] = reading(day_first)
-
-    todo = ~missing & ~is_iso & ~is_numeric
-    for fmt in _TEXT_DATE_FORMATS:
-        if not todo.any():
-            break
-        attempt = pd.to_datetime(day[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
-        parsed[attempt.index] = parsed[attempt.index].fillna(attempt)
-        todo = todo & parsed.isna()
+    evidence["decided_by"] = "declared" if declared else "values"
+    if ambiguous and evidence["day_first_values"] == evidence["month_first_values"]:
+        # No value tells: a statement's consecutive lines are days apart, not months,
+        # so the reading whose lines lie closer together wins; else the file's hint.
+        numeric = _spread(found["is_numeric"], codes, False, values.index).astype(bool)
+        gaps = {order: reading(order)[numeric].diff().abs().dt.days.median()
+                for order in (True, False)}
+        if gaps[True] != gaps[False] and not pd.isna(gaps[True]) and not pd.isna(gaps[False]):
+            day_first = bool(gaps[True] < gaps[False])
+            evidence["decided_by"] = "row_spacing"
+        else:
+            evidence["decided_by"] = "hint"
+    parsed = reading(bool(day_first))
     invalid = ~missing & parsed.isna()
     return ParsedDates(parsed.dt.normalize(), invalid, bool(day_first), bool(ambiguous), evidence)
 

@@ -254,10 +254,14 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             f"(found {', '.join(repr(c) for c in columns) or 'none'}). Declare a mapping in "
             "conf/local/export_mappings.yml, for example:\n" + suggested_mapping(name, columns))
 
-    # Lines that only separate blocks (all fields empty) are not rows.
-    values = frame[columns]
-    blank = (values.apply(lambda c: c.str.strip()) == "").all(axis=1) if columns else (
-        pd.Series(False, index=frame.index))
+    # Lines that only separate blocks (all fields empty) are not rows. Only lines
+    # without a date can be such lines: the rest is not looked at (speed on big files).
+    date_column = roles["Date"][0]
+    maybe_blank = frame[date_column].str.strip() == ""
+    blank = pd.Series(False, index=frame.index)
+    if maybe_blank.any():
+        blank[maybe_blank] = (frame.loc[maybe_blank, columns].apply(lambda c: c.str.strip())
+                              == "").all(axis=1)
     frame = frame[~blank].reset_index(drop=True)
 
     out: dict[str, Any] = {role: _joined(frame, cols) for role, cols in roles.items()}
@@ -266,15 +270,22 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     errors = errors.reset_index(drop=True)
     # A header line repeated inside the body (exports that page their output).
     if n and columns:
-        same = sum((frame[c].str.strip().str.lower() == str(c).strip().lower()).astype(int)
-                   for c in columns)
-        repeated = same >= max(2, (len(columns) + 1) // 2)
-        errors = errors.mask(repeated & (errors == ""), "repeated_header")
-        # A total / balance line: no date-like value and a summary word.
-        dateless = ~out["Date"].str.contains(r"\d", regex=True)
-        text_cols = [c for c in columns if c not in roles.get("Date", [])]
-        wording = frame[text_cols].apply(lambda c: c.str.contains(_SUMMARY_WORDS)).any(axis=1)
-        errors = errors.mask(dateless & wording & (errors == ""), "summary_line")
+        # Neither a repeated header nor a total line has a digit in its date field: only
+        # such lines are examined further.
+        dateless = ~frame[date_column].str.contains(r"\d", regex=True)
+        if dateless.any():
+            suspects = frame[dateless]
+            same = sum((suspects[c].str.strip().str.lower() == str(c).strip().lower()).astype(int)
+                       for c in columns)
+            repeated = (same >= max(2, (len(columns) + 1) // 2)).reindex(frame.index,
+                                                                         fill_value=False)
+            errors = errors.mask(repeated & (errors == ""), "repeated_header")
+            # A total / balance line: no date and a summary word.
+            text_cols = [c for c in columns if c != date_column]
+            wording = suspects[text_cols].apply(
+                lambda c: c.str.contains(_SUMMARY_WORDS)).any(axis=1).reindex(
+                frame.index, fill_value=False)
+            errors = errors.mask(wording & (errors == ""), "summary_line")
     out[PARSE_ERROR_COLUMN] = errors
 
     found_in_preamble = _preamble_info(preamble, delimiter)

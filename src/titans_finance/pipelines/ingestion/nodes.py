@@ -100,10 +100,14 @@ def _currency_codes(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     written = clean_strings(raw["Currency"]).str.upper()
     symbols = {k: v for k, v in _CURRENCY_SYMBOLS.items() if v}
     code = written.where(written.str.fullmatch(r"[A-Z]{3}", na=False), written.map(symbols))
-    from_amount = raw["Amount"].str.upper().str.extract(
-        r"(?<![A-Z])([A-Z]{3})(?![A-Z])|(US\$|C\$|A\$|[€£¥₹₽₩₺₪])", expand=True)
-    guessed = from_amount[0].fillna(from_amount[1].map(symbols))
-    guessed = guessed.where(guessed.str.fullmatch(r"[A-Z]{3}", na=False))
+    # Only amounts that carry letters or symbols can name a currency (speed on big files).
+    marked = code.isna() & raw["Amount"].str.contains(r"[^\d.,\s()+\-']", regex=True)
+    guessed = pd.Series(np.nan, index=raw.index, dtype="object")
+    if marked.any():
+        from_amount = raw.loc[marked, "Amount"].str.upper().str.extract(
+            r"(?<![A-Z])([A-Z]{3})(?![A-Z])|(US\$|C\$|A\$|[€£¥₹₽₩₺₪])", expand=True)
+        found = from_amount[0].fillna(from_amount[1].map(symbols))
+        guessed[marked] = found.where(found.str.fullmatch(r"[A-Z]{3}", na=False))
     unrecognised = written.notna() & code.isna()
     return code.fillna(guessed).astype("str"), unrecognised
 
@@ -233,7 +237,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
 
     written_account = clean_strings(raw["Account"])
     source_file = clean_strings(raw["Source File"])
-    stem = source_file.map(lambda name: PurePath(name).stem if isinstance(name, str) else None)
+    stems = {name: PurePath(name).stem for name in source_file.dropna().unique()}
+    stem = source_file.map(stems)
     out["account"] = written_account.fillna(stem).fillna("default")
     balance, bad_balance, _ = amounts["Balance"]
     out["balance"] = balance.astype("float64")
@@ -314,14 +319,18 @@ def normalise_transactions(
     raw = raw.fillna("")
     n = len(raw)
     parts, reason_parts, fixes, decided = [], [], {}, {}
-    for name, rows, hints in _files_of(raw):
-        out, reasons, file_fixes, file_decided = _normalise_file(raw.loc[rows], hints, params)
+    files = _files_of(raw)
+    for name, rows, hints in files:
+        part = raw if len(files) == 1 else raw.loc[rows]  # one file: no copy of a big table
+        out, reasons, file_fixes, file_decided = _normalise_file(part, hints, params)
         parts.append(out)
         reason_parts.append(reasons)
         for key, count in file_fixes.items():
             fixes[key] = fixes.get(key, 0) + count
         decided[name or "export"] = file_decided
-    if parts:
+    if len(parts) == 1:
+        out, reasons = parts[0], reason_parts[0]
+    elif parts:
         out = pd.concat(parts).sort_index()
         reasons = pd.concat(reason_parts).sort_index()
     else:
@@ -361,7 +370,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     (pandas makes an all-missing column float64, which the schema rightly refuses)."""
     frame = frame.copy()
     for column in TEXT_COLUMNS:
-        frame[column] = frame[column].astype("object").where(frame[column].notna()).astype("str")
+        if not pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
+            frame[column] = frame[column].astype("object").where(frame[column].notna()).astype(
+                "str")
     frame["date"] = frame["date"].astype("datetime64[ns]")
     frame["amount"] = frame["amount"].astype("float64")
     frame["balance"] = frame["balance"].astype("float64")
