@@ -488,7 +488,7 @@ PAYMENT_METHOD_ALIASES: dict[str, str] = {
     "direct_debit": "bank_transfer", "cheque": "check", "pay_pal": "paypal",
     # OFX TRNTYPE and common bank booking kinds
     "pos": "debit_card", "atm": "cash", "xfer": "bank_transfer", "directdebit": "bank_transfer",
-    "directdep": "bank_transfer", "dep": "bank_transfer", "ach": "bank_transfer",
+    "directdep": "bank_transfer", "dep": "bank_transfer",
     "standing_order": "bank_transfer", "repeatpmt": "bank_transfer", "cash_withdrawal": "cash",
     "card_payment": "debit_card", "lastschrift": "bank_transfer", "ueberweisung": "bank_transfer",
     "uberweisung": "bank_transfer", "dauerauftrag": "bank_transfer", "virement": "bank_transfer",
