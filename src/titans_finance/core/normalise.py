@@ -505,7 +505,7 @@ TYPE_ALIASES: dict[str, str] = {
     "abono": "income", "cargo": "expense", "gutschrift": "income", "belastung": "expense",
     "lastschrift": "expense", "expenses": "expense", "incomes": "income", "-": "expense",
     "+": "income", "debito": "expense", "credito": "income", "ingreso": "income",
-    "gasto": "expense", "refund": "income",
+    "gasto": "expense",
 }
 STATUS_ALIASES: dict[str, str] = {
     "complete": "paid", "completed": "paid", "cleared": "paid", "posted": "paid",

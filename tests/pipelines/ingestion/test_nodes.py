@@ -66,9 +66,10 @@ def test_corrupted_export_loses_nothing_and_explains_every_rejection():
     # a line with no text at all is still money that moved: kept, marked, counted
     assert clean.set_index("source_row").loc[8, "description"] == "(no description)"
     assert fixes["description_missing"] == 1
-    # "Refund?" reads as money in, but -3.00 is written: the written sign wins, counted
+    # "Refund?" is no direction; -3.00 is written: the written sign decides, "Refund?" counted
     assert clean.set_index("source_row").loc[11, "amount"] == -3.0
-    assert fixes["type_disagrees_with_sign"] == 2  # this one and row 2 ("Expence", +89.45)
+    assert fixes["type_not_a_direction"] == 1
+    assert fixes["type_disagrees_with_sign"] == 1  # row 2: "Expence" written +89.45
     assert report["quarantine_reasons"]["invalid_date"] == 1
     # quarantined rows are the raw rows exactly as read
     assert quarantine.loc[quarantine["source_row"] == 6, "Amount"].item() == "abc"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from pathlib import PurePath
 from typing import Any
 
@@ -133,9 +134,14 @@ def _parse_body(text: str, delimiter: str, names: list[str] | None) -> pd.DataFr
     width = len(header)
     spare = "\x00spare"
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype="str", keep_default_na=False,
-                            na_filter=False, skip_blank_lines=True, engine="c", header=None,
-                            names=[*header, spare], skiprows=skip, index_col=False)
+        with warnings.catch_warnings():
+            # A line longer than header + spare column: pandas warns and cuts it; the spare
+            # column is then filled and the careful parser below reads the file instead.
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype="str",
+                                keep_default_na=False, na_filter=False, skip_blank_lines=True,
+                                engine="c", header=None, names=[*header, spare], skiprows=skip,
+                                index_col=False)
         if not (frame[spare] != "").any():
             frame = frame.drop(columns=spare)
             frame[PARSE_ERROR_COLUMN] = ""
