@@ -103,3 +103,28 @@ def test_a_newer_latest_in_the_store_is_not_what_is_served(client, manifest_path
     assert newer != manifest["tags"]["category"]
     served = {m["name"]: m["version"] for m in client.get("/models").json()["models"]}
     assert served["category"] == manifest["tags"]["category"]
+
+
+def test_a_model_that_cannot_score_stops_the_start_with_its_name(serve_env, manifest_path,
+                                                                 bentoml_home, tmp_path):
+    """A worker failing to start was restarted over and over, a traceback each time."""
+    import os
+
+    code = f"""
+import json, sys
+from pathlib import Path
+import bentoml
+from titans_finance.serving.store import artefact_digest, load, save
+manifest = json.loads(Path({str(manifest_path)!r}).read_text())
+amount = load(bentoml.models.get(manifest["tags"]["amount"]).path, manifest["sha256"]["amount"])
+del amount.__dict__["prior"]  # as if pickled by a version without this attribute
+tag = save("titans_amount", amount, {{"note": "stale"}})
+manifest["tags"]["amount"], manifest["sha256"]["amount"] = tag, artefact_digest(tag)
+Path(sys.argv[1]).write_text(json.dumps(manifest))
+"""
+    stale = tmp_path / "stale.json"
+    subprocess.run([str(BIN / "python"), "-c", code, str(stale)], check=True,
+                   env={**os.environ, "BENTOML_HOME": str(bentoml_home)})
+    result = _serve({**serve_env, "TITANS_PACKAGED_MODELS": str(stale)})
+    assert result.returncode == 2
+    assert "model 'amount'" in _reason(result) and "cannot score" in _reason(result)

@@ -371,13 +371,39 @@ def _rate_limited(exc: RateLimited) -> JSONResponse:
     return _error(429, str(exc), [retry_after_header(exc.retry_after)])
 
 
+def preflight() -> int:
+    """Load and check the manifest's models as the worker will (run in a child process of
+    `check_start_up`, so that the supervisor never holds the models): 0, or 2 with the
+    reason on stderr."""
+    try:
+        ServedModels.from_manifest(Manifest.read(manifest_path()))
+    except (ManifestError, UntrustedArtefact, IncompatibleModels) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _preflight_in_a_child() -> None:
+    import subprocess
+
+    code = "import sys; from titans_finance.serving.service import preflight; sys.exit(preflight())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=os.environ, check=False)
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        raise ManifestError(lines[-1] if lines else f"model check exited {result.returncode}")
+
+
 def check_start_up() -> None:
     """Exit with status 2 and one line on stderr if the service cannot work: bad key
-    settings, no usable manifest. Run by `bentoml serve` once, before the workers start."""
+    settings, no usable manifest, an artefact changed since packaging, a model that cannot
+    score. Run by `bentoml serve` once, before the workers start (a worker that fails to
+    start is restarted over and over by BentoML's supervisor: refuse here instead)."""
     try:
         settings = SecuritySettings.from_env()
         manifest = Manifest.read(manifest_path())
         verify_stored(manifest.tags, manifest.sha256)
+        _preflight_in_a_child()
     except (ConfigurationError, ManifestError, UntrustedArtefact) as exc:
         print(f"titans-finance service cannot start: {exc}", file=sys.stderr, flush=True)
         sys.exit(2)
