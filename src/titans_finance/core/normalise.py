@@ -243,24 +243,9 @@ def raw_columns_present(columns: Iterable[str]) -> list[str]:
     return [c for c in RAW_COLUMNS if c in present]
 
 
-# --------------------------------------------------------------------------- one value
-# (added for the REST service, which validates one request field at a time: the same
-# parsers as an export's columns, so a request accepts exactly the spellings a file may use)
+# --------------------------------------------------------------------------- limits
 
 # Latest plausible transaction date, in days after today: ingestion quarantines later
-# rows (`max_future_days` in parameters_ingestion.yml must equal it) and the service
-# refuses them.
+# rows (`max_future_days` in parameters_ingestion.yml must equal it; a test checks) and
+# the REST service refuses them.
 MAX_FUTURE_DAYS = 31
-
-
-def parse_amount(value: str) -> float | None:
-    """`parse_amounts` of one value: the signed number, or ``None`` when it is not one."""
-    number, invalid = parse_amounts(pd.Series([value], dtype="object"))
-    return None if invalid.iloc[0] or pd.isna(number.iloc[0]) else float(number.iloc[0])
-
-
-def parse_date(value: str, day_first: bool | None = None) -> pd.Timestamp | None:
-    """`parse_dates` of one value (day-first only when the value says so, as for a file
-    with no other evidence): the day, or ``None`` when it is not a date."""
-    parsed, invalid = parse_dates(pd.Series([value], dtype="object"), day_first)
-    return None if invalid.iloc[0] or pd.isna(parsed.iloc[0]) else parsed.iloc[0]

@@ -15,6 +15,8 @@ import datetime as dt
 import functools
 import math
 import re
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
@@ -65,33 +67,67 @@ class _Unreadable:
         self.text = text
 
 
-# Parsed once per distinct spelling: requests repeat dates and amounts. Bounded: at most
-# 4,096 entries of at most MAX_VALUE_CHARS characters each.
-@functools.lru_cache(maxsize=4096)
-def _amount_of(text: str) -> float | None:
-    from titans_finance.core.normalise import parse_amount
+class _SpellingCache:
+    """Parsed values by spelling, shared by single requests and batches: requests repeat
+    dates and amounts, and the parsers cost ~1 ms per call whatever its size. Bounded:
+    at most ``size`` spellings of at most MAX_VALUE_CHARS characters (oldest dropped)."""
 
-    return parse_amount(text)
+    def __init__(self, parse_many, size: int = 4096):
+        self._parse_many, self._size = parse_many, size
+        self._values: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, spellings: set[str]) -> dict[str, Any]:
+        """Parsed value (or `_Unreadable`) of each spelling; the unseen ones in one call."""
+        with self._lock:
+            found = {s: self._values[s] for s in spellings if s in self._values}
+        missing = sorted(spellings - found.keys())
+        if missing:
+            parsed = dict(zip(missing, self._parse_many(missing), strict=True))
+            with self._lock:
+                self._values.update(parsed)
+                while len(self._values) > self._size:
+                    self._values.popitem(last=False)
+            found.update(parsed)
+        return found
+
+    def get(self, spelling: str) -> Any:
+        return self.get_many({spelling})[spelling]
 
 
-@functools.lru_cache(maxsize=4096)
-def _date_of(text: str) -> dt.date | None:
-    from titans_finance.core.normalise import parse_date
+def _parse_amount_spellings(spellings: list[str]) -> list[Any]:
+    import pandas as pd
 
-    parsed = parse_date(text, day_first=False)
-    return None if parsed is None else parsed.date()
+    from titans_finance.core.normalise import parse_amounts
+
+    number, invalid = parse_amounts(pd.Series(spellings, dtype="object"))
+    return [_Unreadable(k) if bad or pd.isna(n) else float(n)
+            for k, n, bad in zip(spellings, number.tolist(), invalid.tolist(), strict=True)]
+
+
+def _parse_date_spellings(spellings: list[str]) -> list[Any]:
+    """Each spelling as a single value would be read: day-first only where the value
+    says so (``day_first=False`` still reads 14/03/2025 day-first), never from the others."""
+    import pandas as pd
+
+    from titans_finance.core.normalise import parse_dates
+
+    parsed, invalid = parse_dates(pd.Series(spellings, dtype="object"), day_first=False)
+    return [_Unreadable(k) if bad or pd.isna(d) else d.date()
+            for k, d, bad in zip(spellings, parsed.tolist(), invalid.tolist(), strict=True)]
+
+
+_AMOUNTS = _SpellingCache(_parse_amount_spellings)
+_DATES = _SpellingCache(_parse_date_spellings)
 
 
 def preparse_items(items: Any) -> Any:
-    """Read the string amounts and dates of many raw items in one vectorised call of each
-    parser (a batch of 10,000 would take minutes value by value); values are replaced by
-    their parsed form, unreadable ones by a marker the item validator reports."""
+    """Read the string amounts and dates of many raw items with one call of each parser
+    for the spellings not seen before (a batch of 10,000 would take minutes value by
+    value); values are replaced by their parsed form, unreadable ones by a marker the
+    item validator reports."""
     if not isinstance(items, list) or not items or len(items) > MAX_BATCH:
         return items
-    import pandas as pd
-
-    from titans_finance.core.normalise import parse_amounts, parse_dates
-
     amounts = {v for i in items if isinstance(i, dict) and isinstance(v := i.get("amount"), str)
                and len(v) <= MAX_VALUE_CHARS}
     dates = {_date_text(v) for i in items if isinstance(i, dict)
@@ -99,18 +135,8 @@ def preparse_items(items: Any) -> Any:
              and len(_date_text(v)) <= MAX_VALUE_CHARS}
     if not amounts and not dates:
         return items
-    amount_of: dict[str, Any] = {}
-    if amounts:
-        keys = sorted(amounts)
-        number, invalid = parse_amounts(pd.Series(keys, dtype="object"))
-        amount_of = {k: _Unreadable(k) if bad or pd.isna(n) else float(n)
-                     for k, n, bad in zip(keys, number.tolist(), invalid.tolist(), strict=True)}
-    date_of: dict[str, Any] = {}
-    if dates:
-        keys = sorted(dates)
-        parsed, invalid = parse_dates(pd.Series(keys, dtype="object"), day_first=False)
-        date_of = {k: _Unreadable(k) if bad or pd.isna(d) else d.date()
-                   for k, d, bad in zip(keys, parsed.tolist(), invalid.tolist(), strict=True)}
+    amount_of = _AMOUNTS.get_many(amounts) if amounts else {}
+    date_of = _DATES.get_many(dates) if dates else {}
     out = []
     for item in items:
         if isinstance(item, dict):
@@ -158,8 +184,8 @@ def read_amount(value: Any) -> Any:
     if isinstance(value, _Unreadable):
         raise ValueError(f"not an amount: {quote(value.text)}")
     if isinstance(value, str):
-        number = _amount_of(value) if len(value) <= MAX_VALUE_CHARS else None
-        if number is None:
+        number = _AMOUNTS.get(value) if len(value) <= MAX_VALUE_CHARS else None
+        if number is None or isinstance(number, _Unreadable):
             raise ValueError(f"not an amount: {quote(value)}")
         return number
     return value
@@ -178,8 +204,8 @@ def read_date(value: Any) -> Any:
         return value
     if isinstance(value, str | int) and not isinstance(value, bool):
         text = _date_text(value)
-        parsed = _date_of(text) if len(text) <= MAX_VALUE_CHARS else None
-        if parsed is None:
+        parsed = _DATES.get(text) if len(text) <= MAX_VALUE_CHARS else None
+        if parsed is None or isinstance(parsed, _Unreadable):
             raise ValueError(f"not a date: {quote(text)} (write e.g. 2025-03-14)")
         return parsed
     raise ValueError("date must be a string such as \"2025-03-14\"")
