@@ -688,12 +688,22 @@ def _validate_items(transactions: list[dict[str, Any]]) -> dict[str, Any]:
 for _name, _ref in _declared_models().items():
     setattr(TitansFinanceService, _name, _ref)
 
+def _backstop_timeout() -> float:
+    """BentoML's own request timeout, outside our middleware: it answers in BentoML's shape,
+    so it must never fire before ours (body time + answer time); and it keeps a timer of
+    every request, answered or not, for that long (~5 KB each, measured): not longer."""
+    try:
+        settings = SecuritySettings.from_env()
+    except ConfigurationError:  # refused at start-up with the reason (check_start_up)
+        return 95.0
+    return settings.body_timeout + settings.request_timeout + 5.0
+
+
 # BentoML's own HTTP metrics label requests with their raw path before authentication
-# (unbounded series from random paths): off, replaced by serving/http_metrics.py. Its
-# request timeout answers in its own shape outside our middleware: the middleware has
-# its own (TITANS_REQUEST_TIMEOUT_SEC), BentoML's is only a backstop. Loopback by default.
+# (unbounded series from random paths): off, replaced by serving/http_metrics.py.
+# Loopback by default.
 TitansFinance = bentoml.service(
-    name="titans_finance", workers=1, traffic={"timeout": 3600},
+    name="titans_finance", workers=1, traffic={"timeout": _backstop_timeout()},
     metrics={"enabled": False}, http={"host": "127.0.0.1"})(TitansFinanceService)
 
 _STARTED = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
