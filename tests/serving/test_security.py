@@ -395,3 +395,13 @@ def test_batch_work_beyond_the_pending_limit_is_refused_before_its_body_is_read(
     assert first == 200 and second == 503 and int(headers_[b"retry-after"]) >= 1
     assert received == [b"[]"]  # the refused request's body was never read
     assert middleware.guard.pending_batches == 0
+
+
+def test_bentoml_backstop_timeout_is_just_above_ours():
+    """BentoML's timeout middleware keeps a timer of every request (answered or not) until
+    it expires; an hour-long backstop grew the worker ~5 KB per refused request."""
+    from titans_finance.serving.service import TitansFinance
+
+    settings = SecuritySettings.from_env({"TITANS_API_KEYS": KEY_1})
+    expected = settings.body_timeout + settings.request_timeout + 5.0
+    assert TitansFinance.config["traffic"]["timeout"] == expected <= 120
