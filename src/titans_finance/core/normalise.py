@@ -587,3 +587,11 @@ def raw_columns_present(columns: Iterable[str]) -> list[str]:
     """Canonical raw columns present in ``columns``, in export order."""
     present = set(columns)
     return [c for c in RAW_COLUMNS if c in present]
+
+
+# --------------------------------------------------------------------------- limits
+
+# Latest plausible transaction date, in days after today: ingestion quarantines later
+# rows (`max_future_days` in parameters_ingestion.yml must equal it; a test checks) and
+# the REST service refuses them.
+MAX_FUTURE_DAYS = 31

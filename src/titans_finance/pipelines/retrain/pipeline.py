@@ -27,6 +27,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(publish_champions,
                  ["category_retrain_decision", "amount_retrain_decision",
                   "category_challenger_model", "amount_challenger_model", "history_state",
-                  "clean_transactions"], "retrain_report", name="publish_champions"),
+                  "clean_transactions", "packaged_models_before_retrain"],
+                 ["retrain_report", "packaged_models"], name="publish_champions"),
         ]
     )
