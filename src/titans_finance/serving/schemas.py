@@ -106,15 +106,21 @@ def _parse_amount_spellings(spellings: list[str]) -> list[Any]:
 
 
 def _parse_date_spellings(spellings: list[str]) -> list[Any]:
-    """Each spelling as a single value would be read: day-first only where the value
-    says so (``day_first=False`` still reads 14/03/2025 day-first), never from the others."""
+    """Each spelling as a single value would be read, never decided by the others: the
+    month-first reading, else the day-first one (14/03/2025 can only be day-first; 03/04/2025
+    is month-first, as the parser decides a column without evidence)."""
     import pandas as pd
 
     from titans_finance.core.normalise import parse_dates
 
-    parsed, invalid = parse_dates(pd.Series(spellings, dtype="object"), day_first=False)
-    return [_Unreadable(k) if bad or pd.isna(d) else d.date()
-            for k, d, bad in zip(spellings, parsed.tolist(), invalid.tolist(), strict=True)]
+    series = pd.Series(spellings, dtype="object")
+    month_first, month_invalid = parse_dates(series, day_first=False)
+    day_first, day_invalid = parse_dates(series, day_first=True)
+    return [d.date() if not bad and not pd.isna(d) else
+            (e.date() if not other_bad and not pd.isna(e) else _Unreadable(k))
+            for k, d, bad, e, other_bad in zip(spellings, month_first.tolist(),
+                                               month_invalid.tolist(), day_first.tolist(),
+                                               day_invalid.tolist(), strict=True)]
 
 
 _AMOUNTS = _SpellingCache(_parse_amount_spellings)
