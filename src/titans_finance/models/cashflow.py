@@ -129,8 +129,9 @@ def baseline_forecasts(history: pd.Series, steps: int) -> dict[str, np.ndarray]:
     n = len(values)
     lag7 = values[-7:] if n >= 7 else np.resize(values, 7)
     reference = same_day_last_month_reference(future, cutoff, first)
-    position = np.where(pd.isna(reference), -1, ((reference - np.datetime64(first))
-                                                 // np.timedelta64(1, "D")).astype("int64"))
+    known = ~pd.isna(reference)
+    position = np.full(steps, -1, dtype="int64")
+    position[known] = (reference[known] - np.datetime64(first)) // np.timedelta64(1, "D")
     monthly = np.where(position >= 0, values[np.clip(position, 0, n - 1)], 0.0)
     return {
         "naive": np.full(steps, values[-1]),
@@ -279,6 +280,19 @@ def _streams_of_frame(frame: pd.DataFrame, params: dict[str, Any], as_of: pd.Tim
                 if found is None:
                     break
                 anchor, position, used, distance = found
+                # a frequent counterparty lands near any anchor by chance: the stream must
+                # stand out from the key's other transactions (expected chance matches in
+                # the anchor's window per period below max_chance_matches)
+                others = len(remaining) - len(used)
+                span = max((dates[remaining].max() - dates[remaining].min()).days + 1,
+                           _PERIOD_DAYS[period])
+                width = 2 * tolerance + 1 if period != "W" else 1
+                if others / span * width > float(params.get("max_chance_matches", 0.3)):
+                    break
+                # an annual stream is seen only a few times: only a counterparty that is
+                # otherwise rare counts (not a shop visited twice near the same date)
+                if period == "Y" and others > len(used) // 2:
+                    break
                 stream = _stream(key, period, anchor, position, used, distance, dates, amount,
                                  labels[period], share, window, tolerance, as_of)
                 if stream is None:
@@ -368,6 +382,7 @@ def _rest_forecast(rest: pd.Series, name: str, steps: int) -> np.ndarray:
     else:
         raise ValueError(f"unknown rest forecaster {name!r}; use one of {REST_FORECASTERS}")
     series = pd.Series(rest.to_numpy(dtype="float64"), index=pd.PeriodIndex(rest.index, freq="D"))
+    forecaster.set_config(remember_data=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         forecaster.fit(series)
