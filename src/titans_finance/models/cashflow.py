@@ -49,6 +49,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
+from sktime.forecasting.naive import NaiveForecaster
+
 from titans_finance.core.features import normalise_merchant
 
 MAX_HORIZON = 90
@@ -62,7 +65,7 @@ BASELINE_MEANING = {
     "zero": "no flow at all",
 }
 # How the non-stream flows are forecast; "zero" needs no model.
-REST_FORECASTERS = ("zero", "mean_28", "weekday_mean_8w")
+REST_FORECASTERS = ("zero", "mean_28", "weekday_mean_8w", "weekday_median_8w")
 # Which streams are projected: only those that landed on their exact date in at least
 # half of their periods ("exact": the absolute-error-optimal choice for a daily forecast),
 # or every stream ("all": better for the balance when dates wobble by a day or two).
@@ -365,15 +368,44 @@ def _posts_on_weekends(transactions: pd.DataFrame) -> bool:
     return bool(len(weekday) == 0 or (weekday >= 5).mean() >= 0.02)
 
 
+class SeasonalMedianForecaster(BaseForecaster):
+    """Median of the same season (weekday) over the last ``window_length`` days.
+
+    The absolute-error-optimal cousin of ``NaiveForecaster(strategy="mean", sp=7)``: on an
+    account with daily spending, the median day of each weekday; on a mostly-zero series,
+    zero — never "a little flow every day"."""
+
+    _tags = {"y_inner_mtype": "pd.Series", "scitype:y": "univariate",
+             "requires-fh-in-fit": False, "capability:exogenous": False,
+             "capability:missing_values": False, "authors": ["titans-finance"]}
+
+    def __init__(self, sp: int = 7, window_length: int = 56):
+        self.sp = sp
+        self.window_length = window_length
+        super().__init__()
+
+    def _fit(self, y, X=None, fh=None):
+        values = y.to_numpy(dtype="float64")[-self.window_length:]
+        n = len(values)
+        season = (np.arange(n) - (n - 1)) % self.sp  # counted back from the last day
+        self.medians_ = np.array([np.median(values[season == k]) if (season == k).any()
+                                  else 0.0 for k in range(self.sp)])
+        return self
+
+    def _predict(self, fh, X=None):
+        steps = np.asarray(fh.to_relative(self.cutoff), dtype="int64")
+        return pd.Series(self.medians_[steps % self.sp], index=fh.to_absolute_index(self.cutoff))
+
+
 def _rest_forecast(rest: pd.Series, name: str, steps: int) -> np.ndarray:
     """The non-stream daily net flow forecast by an sktime forecaster (or zero)."""
     if name == "zero" or len(rest) == 0:
         return np.zeros(steps)
-    from sktime.forecasting.base import ForecastingHorizon
-    from sktime.forecasting.naive import NaiveForecaster
-
     if name == "mean_28":
         forecaster = NaiveForecaster(strategy="mean", window_length=min(28, len(rest)))
+    elif name == "weekday_median_8w":
+        forecaster = SeasonalMedianForecaster(sp=7, window_length=min(56, max(7, len(rest)
+                                                                               // 7 * 7)))
     elif name == "weekday_mean_8w":
         if len(rest) < 14:
             return np.full(steps, float(rest.mean()))
@@ -579,17 +611,19 @@ def backtest_parts(transactions: pd.DataFrame, params: dict[str, Any],
 
 
 def choose_candidate(table: pd.DataFrame, folds: list[int], names: list[str],
-                     default: str) -> str:
-    """The candidate with the lowest mean MASE on ``folds`` (the simplest on a tie or
-    when there is no fold to choose on)."""
+                     default: str, tolerance: float = 0.0) -> str:
+    """The first candidate (simplest first) whose mean MASE on ``folds`` is within
+    ``tolerance`` (relative) of the best: a more complex candidate must beat the simpler
+    ones by more than the folds' noise. ``default`` when there is no fold to choose on."""
     part = table[table["fold"].isin(folds) & table["method"].isin(names)]
     if part.empty:
         return default
     per_fold = (part.assign(abs_error=part["error"].abs())
                 .groupby(["method", "fold"]).agg(mae=("abs_error", "mean"), scale=("scale", "first")))
     mase = (per_fold["mae"] / per_fold["scale"]).groupby(level="method").mean()
-    order = {name: i for i, name in enumerate(names)}
-    return min(mase.index, key=lambda n: (round(float(mase[n]), 9), order[n]))
+    best = float(mase.min())
+    return next(name for name in names if name in mase.index
+                and mase[name] <= best * (1.0 + tolerance) + 1e-12)
 
 
 def interval_quantiles(errors: pd.DataFrame, coverage: float) -> dict[str, float]:
@@ -623,7 +657,8 @@ def nested_backtest(table: pd.DataFrame, cutoffs: list, params: dict[str, Any]) 
     pieces = []
     for fold in outer:
         inner = list(range(max(0, fold - n_inner), fold))
-        chosen = choose_candidate(table, inner, names, default)
+        chosen = choose_candidate(table, inner, names, default,
+                                  float(params.get("selection_tolerance", 0.0)))
         # intervals from every earlier fold (more errors than the choice needs; still nested)
         q = interval_quantiles(table[(table["fold"] < fold) & (table["method"] == chosen)],
                                coverage)

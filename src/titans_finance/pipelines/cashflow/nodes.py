@@ -93,7 +93,8 @@ def fit_cashflow_model(clean_transactions: pd.DataFrame, backtest: pd.DataFrame,
     folds = sorted(candidates["fold"].unique())
     recent = folds[-int(params.get("inner_folds", 2)):]
     chosen = choose_candidate(candidates, recent, names,
-                              str(params.get("default_candidate", names[0])))
+                              str(params.get("default_candidate", names[0])),
+                              float(params.get("selection_tolerance", 0.0)))
     quantiles = interval_quantiles(candidates[candidates["method"] == chosen],
                                    float(params.get("interval_coverage", 0.8)))
     model = CashflowModel(chosen, params).fit(clean_transactions, quantiles)
