@@ -45,6 +45,7 @@ from titans_finance.core.features import HistoryState, build_features
 from titans_finance.models.anomaly import (
     AnomalyModel,
     raw_feature_baseline_matrix,
+    robust_payee_z,
     score_with_rolling_history,
 )
 from titans_finance.models.anomaly_injection import KINDS, inject_anomalies
@@ -52,24 +53,6 @@ from titans_finance.models.anomaly_injection import KINDS, inject_anomalies
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DAYS = 90
 Z_THRESHOLD = 3.5  # the usual cut of the robust (modified) z-score, Iglewicz & Hoaglin
-
-
-def robust_payee_z(train: pd.DataFrame, train_keys, test: pd.DataFrame, test_keys) -> np.ndarray:
-    """|log-amount − payee median| / (1.4826·MAD), the account's overall median/MAD for a
-    payee with fewer than 3 earlier payments."""
-    log_train = np.log1p(train["amount"].abs().to_numpy())
-    log_test = np.log1p(test["amount"].abs().to_numpy())
-    frame = pd.DataFrame({"key": np.asarray(train_keys), "y": log_train})
-    median = frame.groupby("key")["y"].median()
-    mad = (frame["y"] - frame["key"].map(median)).abs().groupby(frame["key"]).median()
-    count = frame.groupby("key").size()
-    keys = pd.Series(np.asarray(test_keys))
-    known = keys.map(count).fillna(0).to_numpy() >= 3
-    overall_median = np.median(log_train)
-    overall_mad = np.median(np.abs(log_train - overall_median))
-    center = np.where(known, keys.map(median).to_numpy(dtype="float64"), overall_median)
-    spread = np.where(known, keys.map(mad).to_numpy(dtype="float64"), overall_mad)
-    return np.abs(log_test - center) / np.maximum(1.4826 * np.nan_to_num(spread), 0.05)
 
 
 def evaluate_account(export: pd.DataFrame, params: dict, rng, check_rolling: bool = False

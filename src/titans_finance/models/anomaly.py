@@ -5,10 +5,13 @@ weighted noisy-OR, with a threshold whose flag rate is measured on scores it was
   MAD of at least ``min_group_count`` earlier payments), else above the category's when
   the transaction has a category. Only "more than usual" counts.
 - ``new_payee``: a first payment to a payee never seen before *and* large for this
-  account (above the 90th percentile of its own payments of the same sign). A new payee
+  account (above the 90th percentile of its own payments of the same sign) or far
+  below its usual smallest payments (under the 10th percentile: how stolen card
+  details are tested). A new payee
   alone, or a weekend, is not an anomaly.
 - ``duplicate``: the same payee charged the same amount within a few days — unless the
-  payee is a habitual one charged every few days (fares, coffee) where repeats are normal.
+  payee is a habitual one charged the same price every few days (a fare), where repeats
+  are normal.
 - ``burst``: several charges within a week at a payee first seen that week (the shape of
   card testing).
 - ``isolation``: an IsolationForest's far tail, a weak supporting signal.
@@ -125,7 +128,7 @@ class AnomalyModel:
         median = grouped.median()
         mad = (frame["log_amount"] - frame[key].map(median)).abs().groupby(frame[key]).median()
         return pd.DataFrame({"median": median, "mad": mad, "count": grouped.size(),
-                             "p90": grouped.quantile(0.9)})
+                             "p10": grouped.quantile(0.1), "p90": grouped.quantile(0.9)})
 
     # ------------------------------------------------------------------ score
     def flat_forest(self) -> FlatForest:
@@ -183,26 +186,43 @@ class AnomalyModel:
         z_start, z_full = float(p.get("amount_z_start", 3.0)), float(p.get("amount_z_full", 6.0))
         amount = np.clip((z - z_start) / (z_full - z_start), 0, 1)
 
-        unseen = (prior_count == 0) & (count_m == 0)
+        is_expense = np.asarray(transactions["amount"].to_numpy(dtype="float64") < 0)
+        # new: never paid before training, and at most this week's charges since (a burst of
+        # charges at a new shop is new all week long, not just at its first charge)
+        week = features["merchant_count_7d"].to_numpy()
+        unseen = (prior_count == week) & (count_m == 0)
         # large for this account: above its usual largest payments (90th percentile of the
         # same sign), full evidence at new_payee_ratio_full times that
-        p90 = getattr(self, "sign_stats", pd.DataFrame(columns=["p90"])).reindex(
-            _sign_key(transactions))["p90"].to_numpy(dtype="float64")
+        # or far below its usual smallest ones (10th percentile): a tiny first charge is
+        # how stolen card details are tested
+        sign_stats = getattr(self, "sign_stats", pd.DataFrame(columns=["p10", "p90"])).reindex(
+            _sign_key(transactions))
+        p90 = sign_stats["p90"].to_numpy(dtype="float64")
+        p10 = sign_stats.get("p10", sign_stats["p90"] * np.nan).to_numpy(dtype="float64")
         above = np.where(np.isnan(p90), 0.0, log_amount - np.nan_to_num(p90))
-        new_payee = unseen * np.clip(above / np.log(float(p.get("new_payee_ratio_full", 3.0))),
-                                     0, 1)
+        below = np.where(np.isnan(p10), 0.0, np.nan_to_num(p10) - log_amount)
+        full = np.log(float(p.get("new_payee_ratio_full", 3.0)))
+        large, tiny = np.clip(above / full, 0, 1), np.clip(below / full, 0, 1) * is_expense
+        new_payee = unseen * np.maximum(large, tiny)
         ratio_s = np.where(np.isnan(p90), 1.0, np.expm1(log_amount) / np.maximum(
             np.expm1(np.nan_to_num(p90)), 0.01))
 
         days_same = features["days_since_same_amount"].to_numpy()
         window = float(p.get("duplicate_window_days", 3))
         usual_gap = features["merchant_gap_mean"].to_numpy()
-        habitual = (prior_count >= min_count) & (usual_gap <= 2 * window)
-        is_expense = np.asarray(transactions["amount"].to_numpy(dtype="float64") < 0)
+        # a payee charged every few days the same price (a fare, a subscription top-up):
+        # the same amount again is its normal; a payee with varying prices charged the
+        # same amount to the cent within days is not
+        # (the training MAD: robust to one odd payment; the rolling std for a newer payee)
+        spread_limit = float(p.get("fixed_price_log_spread", 0.02))
+        training_mad = self.merchant_stats["mad"].reindex(merchants).to_numpy(dtype="float64")
+        fixed_price = np.where(count_m >= min_count, np.nan_to_num(training_mad, nan=1.0)
+                               < spread_limit / 2,
+                               features["merchant_prior_std_log"].to_numpy() < spread_limit)
+        habitual = (prior_count >= min_count) & (usual_gap <= 2 * window) & fixed_price
         duplicate = np.where((days_same <= window) & ~habitual & is_expense,
                              1.0 - days_same / (window + 1), 0.0)
 
-        week = features["merchant_count_7d"].to_numpy()
         first_seen_this_week = (prior_count > 0) & (prior_count == week) & (count_m == 0)
         burst_start = float(p.get("burst_min_earlier", 2))
         burst = first_seen_this_week * is_expense * np.clip((week - burst_start + 1) / 3, 0, 1)
@@ -213,7 +233,8 @@ class AnomalyModel:
         for name, values in components.items():
             keep *= 1.0 - np.clip(self.weights[name] * values, 0, 1)
         score = 1.0 - keep
-        flagged = score >= self.threshold
+        # a score of 0 is no evidence at all: never flagged, whatever the threshold
+        flagged = (score >= self.threshold) & (score > 0)
 
         dates = pd.to_datetime(transactions["date"]).to_numpy()
         earlier = pd.Series(dates - pd.to_timedelta(np.where(days_same <= window, days_same, 0),
@@ -226,9 +247,11 @@ class AnomalyModel:
         reason_parts = [
             np.where(amount > 0, [f"amount {r:.1f}× {ref}" for r, ref in
                                   zip(ratio, reference, strict=True)], ""),
-            np.where(new_payee > 0, [f"first payment to this payee, {r:.1f}× this account's "
-                                     f"usual largest {w}" for r, w in zip(ratio_s, sign_word,
-                                                                      strict=True)], ""),
+            np.where(new_payee > 0, [
+                f"first payment to this payee, {r:.1f}× this account's usual largest {w}"
+                if big >= small else f"first payment to this payee, far below this account's "
+                f"usual smallest {w}" for r, w, big, small in zip(ratio_s, sign_word, large, tiny,
+                                                                  strict=True)], ""),
             np.where(duplicate > 0, [f"same amount to the same payee on {d}" for d in earlier], ""),
             np.where(burst > 0, [f"{int(w) + 1} charges within 7 days at a payee first seen this "
                                  "week" for w in week], ""),
@@ -273,3 +296,22 @@ def raw_feature_baseline_matrix(transactions: pd.DataFrame) -> np.ndarray:
     dates = pd.to_datetime(transactions["date"])
     return np.column_stack([transactions["amount"].to_numpy(dtype="float64"),
                             dates.dt.dayofweek, dates.dt.day, dates.dt.month]).astype("float64")
+
+
+def robust_payee_z(train: pd.DataFrame, train_keys, test: pd.DataFrame, test_keys) -> np.ndarray:
+    """The per-payee baseline: |log-amount − payee median| / (1.4826·MAD) of the training
+    payments to that payee (payees with fewer than 3: the account's overall median/MAD)."""
+    log_train = np.log1p(train["amount"].abs().to_numpy(dtype="float64"))
+    log_test = np.log1p(test["amount"].abs().to_numpy(dtype="float64"))
+    frame = pd.DataFrame({"key": np.asarray(train_keys), "y": log_train})
+    median = frame.groupby("key")["y"].median()
+    mad = (frame["y"] - frame["key"].map(median)).abs().groupby(frame["key"]).median()
+    count = frame.groupby("key").size()
+    keys = pd.Series(np.asarray(test_keys))
+    known = keys.map(count).fillna(0).to_numpy() >= 3
+    overall_median = float(np.median(log_train))
+    overall_mad = float(np.median(np.abs(log_train - overall_median)))
+    center = np.where(known, keys.map(median).to_numpy(dtype="float64"), overall_median)
+    spread = np.where(known, keys.map(mad).to_numpy(dtype="float64"), overall_mad)
+    return np.abs(log_test - center) / np.maximum(_MAD_SCALE * np.nan_to_num(spread), 0.05)
+
