@@ -124,3 +124,19 @@ def test_a_new_payee_is_priced_from_similar_payees_with_a_wide_honest_interval()
     assert fare_new["lower"] <= fare_new["predicted_amount"] <= fare_new["upper"]
     # a name like nothing seen: the interval spans the account's usual expenses
     assert nothing_like["upper"] >= -3.0 and nothing_like["lower"] <= -500
+
+
+def test_a_correction_within_the_validation_noise_is_not_chosen():
+    from titans_finance.pipelines.amount.nodes import select_candidate
+
+    rng = np.random.default_rng(0)
+    prior_errors = rng.exponential(100, 30)
+    # 8 better on average, but ±60 row to row: the gain is far inside the noise
+    noisy = prior_errors - 8 + np.resize([60.0, -60.0], 30)
+    candidates = {"prior": {"validation_mae": prior_errors.mean(), "errors": prior_errors},
+                  "lightgbm": {"validation_mae": noisy.mean(), "errors": noisy}}
+    assert candidates["lightgbm"]["validation_mae"] < 0.95 * candidates["prior"]["validation_mae"]
+    assert select_candidate(candidates, 0.02) == "prior"
+    clear = prior_errors * 0.5  # half the error on every row: far beyond the noise
+    assert select_candidate({**candidates, "lightgbm": {"validation_mae": clear.mean(),
+                                                        "errors": clear}}, 0.02) == "lightgbm"
