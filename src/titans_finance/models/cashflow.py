@@ -32,7 +32,11 @@ The forecaster follows that shape:
    grows with the horizon: quantiles of the cumulative error scaled by √h).
 5. **Balance and "as of"**: the forecast starts the day after the export's last day
    (``as_of``); the opening balance is the export's own running balance when it has
-   one (`closing_balance_from_export`), else a declared one, else 0 (said so).
+   one (`closing_balance_from_export`), else a declared one, else 0 (said so). The
+   daily *point* is the most likely day (zero on a quiet day: what absolute error
+   rewards); the *balance* follows the *expected* net — the streams plus the other
+   flows' mean daily net over the last 90 days — because withdrawals that surely come on *some* day of the
+   month must lower the projected balance even if no single day is likely to see one.
 
 Every baseline the forecaster is compared with (`baseline_forecasts`) is computed
 on the same folds: naive (last value), seasonal naive (7 days), same day last month
@@ -447,6 +451,13 @@ def rolling_total_quantiles(residual: np.ndarray, steps: int, coverage: float,
     return np.minimum(low, 0.0), np.maximum(high, 0.0)
 
 
+def _rest_level(rest: np.ndarray, days: int) -> float:
+    """The non-stream flows' mean daily net over the last ``days`` days (lumpy outflows — a
+    withdrawal every other month — are part of the month's typical drift: a median month
+    has none, the balance still pays for them)."""
+    return float(np.mean(rest[-days:])) if len(rest) else 0.0
+
+
 @dataclass
 class ForecastParts:
     """What one fit at one cutoff knows: the future days and each component's forecast."""
@@ -456,12 +467,23 @@ class ForecastParts:
     streams: list[RecurringStream]
     stream_flow: dict[str, tuple[np.ndarray, np.ndarray]]  # stream set → (inflow, outflow)
     rest: dict[str, np.ndarray]  # rest forecaster → daily net
-    balance_bands: dict[str, tuple[np.ndarray, np.ndarray]]  # rest forecaster → (low, high)
+    rest_level: float  # the non-stream flows' mean daily net (the balance drifts by it)
+    balance_bands: tuple[np.ndarray, np.ndarray]  # (low, high) around the expected balance
 
     def net(self, candidate: str) -> np.ndarray:
         streams, rest = candidate.split("+")
         inflow, outflow = self.stream_flow[streams]
         return inflow - outflow + self.rest[rest]
+
+    def expected(self, candidate: str) -> np.ndarray:
+        """The expected daily net (streams + the rest's typical daily net): what the balance
+        follows.
+        The point forecast is the most likely day (zero on a quiet day), which on a
+        mostly-zero series leaves out the rest's flows that surely come on *some* day."""
+        # every stream, also those whose day wobbles: they come within the month all the
+        # same (and they are not in the rest's level)
+        inflow, outflow = self.stream_flow["all"]
+        return inflow - outflow + self.rest_level
 
     def flows(self, candidate: str) -> tuple[np.ndarray, np.ndarray]:
         streams, rest = candidate.split("+")
@@ -510,12 +532,12 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
     forecasts = {name: _rest_forecast(rest, name, steps) for name in rest_names}
     coverage = float(params.get("interval_coverage", 0.8))
     history = rest.to_numpy()[-int(params.get("band_history_days", 365)):]
-    # the balance band: what the unforecast (non-stream) flows did over every window of the
-    # same length in the history, net of what the rest forecaster would have said
-    bands = {name: rolling_total_quantiles(history - float(np.mean(forecasts[name][:7])),
-                                           steps, coverage) for name in rest_names}
+    level = _rest_level(rest.to_numpy(), int(params.get("rest_level_days", 90)))
+    # the balance band: how far the non-stream flows strayed from their typical level over
+    # every window of the same length in the history
+    bands = rolling_total_quantiles(history - level, steps, coverage)
     return ForecastParts(as_of=as_of, future=future, streams=streams, stream_flow=stream_flow,
-                         rest=forecasts, balance_bands=bands)
+                         rest=forecasts, rest_level=level, balance_bands=bands)
 
 
 # --------------------------------------------------------------------------- opening balance
@@ -583,18 +605,19 @@ def backtest_parts(transactions: pd.DataFrame, params: dict[str, Any],
         steps = len(actual)
         parts = forecast_parts(transactions, params, cutoff, steps, rest_names,
                                start=daily.index[0])
-        predictions = {name: parts.net(name) for name in names}
-        predictions.update({f"baseline_{k}": v for k, v in baseline_forecasts(train, steps).items()})
+        predictions = {name: (parts.net(name), parts.expected(name)) for name in names}
+        predictions.update({f"baseline_{k}": (v, v) for k, v in baseline_forecasts(
+            train, steps).items()})  # a baseline's balance follows its own forecast
         scale = mase_scale(train.to_numpy())
         nan = np.full(steps, np.nan)
-        for method, predicted in predictions.items():
-            low, high = (parts.balance_bands[method.split("+")[1]] if "+" in method
-                         else (nan, nan))
-            rows.append((fold, cutoff, method, parts.future, actual, predicted, scale, low, high))
+        for method, (predicted, expected) in predictions.items():
+            low, high = parts.balance_bands if "+" in method else (nan, nan)
+            rows.append((fold, cutoff, method, parts.future, actual, predicted, scale, low, high,
+                         expected))
     if not rows:
         return pd.DataFrame(columns=["fold", "cutoff", "method", "date", "step", "actual",
-                                     "predicted", "scale", "band_low", "band_high", "error"]
-                            ), cutoffs
+                                     "predicted", "scale", "band_low", "band_high", "expected",
+                                     "error", "expected_error"]), cutoffs
     table = pd.DataFrame({
         "fold": np.concatenate([np.full(len(r[4]), r[0]) for r in rows]),
         "cutoff": np.concatenate([np.full(len(r[4]), np.datetime64(r[1])) for r in rows]),
@@ -605,8 +628,10 @@ def backtest_parts(transactions: pd.DataFrame, params: dict[str, Any],
         "predicted": np.concatenate([r[5] for r in rows]),
         "scale": np.concatenate([np.full(len(r[4]), r[6]) for r in rows]),
         "band_low": np.concatenate([r[7] for r in rows]),
-        "band_high": np.concatenate([r[8] for r in rows])})
+        "band_high": np.concatenate([r[8] for r in rows]),
+        "expected": np.concatenate([r[9] for r in rows])})
     table["error"] = table["actual"] - table["predicted"]
+    table["expected_error"] = table["actual"] - table["expected"]
     return table, cutoffs
 
 
@@ -628,14 +653,15 @@ def choose_candidate(table: pd.DataFrame, folds: list[int], names: list[str],
 
 def interval_quantiles(errors: pd.DataFrame, coverage: float) -> dict[str, float]:
     """Daily and cumulative (per √step) error quantiles of the chosen candidate's inner
-    folds: the interval is point + [low, high] (daily) and cumulative point +
-    √h·[low, high] (balance)."""
+    folds: the interval is point + [low, high] (daily) and the expected balance +
+    √h·[low, high] (balance; errors of the expected net)."""
     alpha = (1 - coverage) / 2
     if errors.empty:
         return {"daily_low": 0.0, "daily_high": 0.0, "cumulative_low": 0.0,
                 "cumulative_high": 0.0, "n_errors": 0}
     daily = errors["error"].to_numpy()
-    cumulative = errors.groupby("fold")["error"].cumsum().to_numpy() / np.sqrt(
+    column = "expected_error" if "expected_error" in errors else "error"
+    cumulative = errors.groupby("fold")[column].cumsum().to_numpy() / np.sqrt(
         errors["step"].to_numpy())
     return {"daily_low": float(np.quantile(daily, alpha)),
             "daily_high": float(np.quantile(daily, 1 - alpha)),
@@ -664,7 +690,7 @@ def nested_backtest(table: pd.DataFrame, cutoffs: list, params: dict[str, Any]) 
                                coverage)
         model = table[(table["fold"] == fold) & (table["method"] == chosen)].copy()
         model["method"], model["chosen"] = "model", chosen
-        cumulative = model["predicted"].cumsum().to_numpy()
+        cumulative = model["expected"].cumsum().to_numpy()
         model["lower"] = model["predicted"] + q["daily_low"]
         model["upper"] = model["predicted"] + q["daily_high"]
         model["cumulative_actual"] = model["actual"].cumsum().to_numpy()
@@ -685,12 +711,13 @@ def nested_backtest(table: pd.DataFrame, cutoffs: list, params: dict[str, Any]) 
 
 def summarise_backtest(outer: pd.DataFrame) -> dict[str, dict[str, float]]:
     """Per method: MASE (mean over folds of fold MAE / fold scale), MAE, absolute error of
-    the horizon's total net flow; for the model also the interval coverage."""
+    the horizon's total net flow (the balance at the horizon's end: the model's expected
+    net, a baseline's own forecast); for the model also the interval coverage."""
     if outer.empty:
         return {}
     frame = outer.assign(abs_error=outer["error"].abs())
     per_fold = frame.groupby(["method", "fold"]).agg(
-        mae=("abs_error", "mean"), scale=("scale", "first"), total=("error", "sum"))
+        mae=("abs_error", "mean"), scale=("scale", "first"), total=("expected_error", "sum"))
     per_fold["mase"] = per_fold["mae"] / per_fold["scale"]
     per_fold["total_abs"] = per_fold["total"].abs()
     out = {method: {"mase": float(g["mase"].mean()), "mae": float(g["mae"].mean()),
@@ -729,6 +756,7 @@ class CashflowModel:
         self.as_of: pd.Timestamp | None = None
         self.closing_balance = 0.0
         self.balance_source = "assumed_zero"
+        self.balance_band = (np.zeros(MAX_HORIZON), np.zeros(MAX_HORIZON))
         self.metadata: dict[str, Any] = {}
 
     def fit(self, transactions: pd.DataFrame, quantiles: dict[str, float] | None = None,
@@ -743,7 +771,11 @@ class CashflowModel:
                                (self.candidate.split("+")[1],))
         inflow, outflow = parts.flows(self.candidate)
         self.forecast = pd.DataFrame({"inflow": inflow, "outflow": outflow,
-                                      "net": inflow - outflow}, index=parts.future)
+                                      "net": inflow - outflow,
+                                      "expected": parts.expected(self.candidate)},
+                                     index=parts.future)
+        low, high = parts.balance_bands
+        self.balance_band = (low, high)
         self.forecast.index.name = "date"
         self.recurring = parts.streams
         self.quantiles = dict(quantiles) if quantiles else interval_quantiles(pd.DataFrame(), 0.8)
@@ -783,9 +815,15 @@ class CashflowModel:
         table["lower"] = table["net"] + min(q["daily_low"], 0.0)
         table["upper"] = table["net"] + max(q["daily_high"], 0.0)
         start = self.closing_balance if opening_balance is None else float(opening_balance)
-        table["balance"] = start + table["point"].cumsum()
-        table["balance_lower"] = table["balance"] + np.sqrt(step) * min(q["cumulative_low"], 0.0)
-        table["balance_upper"] = table["balance"] + np.sqrt(step) * max(q["cumulative_high"], 0.0)
+        # the balance follows the expected net (streams + the other flows' daily mean); its
+        # band is the wider of the history's windows and the backtest's cumulative errors
+        table["expected_net"] = table["expected"]
+        table["balance"] = start + table["expected_net"].cumsum()
+        band_low, band_high = (b[:len(table)] for b in self.balance_band)
+        table["balance_lower"] = table["balance"] + np.minimum(
+            band_low, np.sqrt(step) * min(q["cumulative_low"], 0.0))
+        table["balance_upper"] = table["balance"] + np.maximum(
+            band_high, np.sqrt(step) * max(q["cumulative_high"], 0.0))
         threshold = float(self.params.get("low_balance_threshold", 0.0)
                           if low_balance_threshold is None else low_balance_threshold)
         below = table.index[table["balance"] < threshold]
@@ -799,7 +837,7 @@ class CashflowModel:
                      "for: the forecast starts the day after the export's last day, and the "
                      "days in between are forecast, not known" if stale else ""),
             "total_inflow": float(table["inflow"].sum()), "total_outflow": float(table["outflow"].sum()),
-            "net": float(table["point"].sum()), "opening_balance": start,
+            "net": float(table["expected_net"].sum()), "opening_balance": start,
             "balance_source": ("request" if opening_balance is not None
                                else getattr(self, "balance_source", "assumed_zero")),
             "closing_balance": float(table["balance"].iloc[-1]),
@@ -807,5 +845,5 @@ class CashflowModel:
             "first_low_balance_day": str(below[0].date()) if len(below) else None,
             "first_day_balance_may_be_low": str(at_risk[0].date()) if len(at_risk) else None,
         }
-        return table[["date", "point", "lower", "upper", "inflow", "outflow", "balance",
-                      "balance_lower", "balance_upper"]], summary
+        return table[["date", "point", "lower", "upper", "inflow", "outflow", "expected_net",
+                      "balance", "balance_lower", "balance_upper"]], summary

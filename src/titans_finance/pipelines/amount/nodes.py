@@ -94,9 +94,22 @@ def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.Da
         "mean_interval_width": float((predicted["upper"] - predicted["lower"]).abs().mean()),
         "selected_model": selected,
         "candidates": candidates,
+        "n_test_known_payee": int(predicted["known_payee"].sum()),
+        "n_test_new_payee": int((~predicted["known_payee"]).sum()),
         "n_train": int(len(train_tx)), "n_test": int(len(test_tx)),
         "test_period": [str(test_tx["date"].min().date()), str(test_tx["date"].max().date())],
     }
+    mae, baseline_mae = metrics["holdout_mae"], metrics["baseline_mae"]
+    metrics["scorecard"] = {
+        "metric": "mae", "lower_is_better": True, "model": mae,
+        "baselines": {"payee_median": baseline_mae}, "best_baseline": "payee_median",
+        "beats_best_baseline": bool(mae < baseline_mae),
+        "meaning": "mean absolute error of the predicted amount of each held-out transaction "
+                   "(what the next payment to this payee will be); the baseline is the median "
+                   "of the payee's earlier amounts, else of its category or type"}
+    if mae >= baseline_mae:
+        logger.warning("the amount model (MAE %.2f) does not beat the per-payee median "
+                       "(%.2f) on this export", mae, baseline_mae)
     holdout = pd.DataFrame({"transaction_id": test_tx["transaction_id"].to_numpy(),
                             "date": test_tx["date"].to_numpy(), "actual": actual,
                             "predicted": predicted["predicted_amount"].to_numpy(),
