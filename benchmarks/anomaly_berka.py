@@ -162,7 +162,8 @@ def main() -> None:
     for method, values in result["methods"].items():
         print(f"{method:17s} PR-AUC {values['pr_auc_pooled']:.3f} (acct median "
               f"{values['pr_auc_per_account_median']:.3f})  false alarms/1000 "
-              f"{values['false_alarms_per_1000_real']:.1f}  recall {values['recall_at_threshold']:.2f}"
+              f"{values['false_alarms_per_1000_real']:.1f}  "
+              f"recall {values['recall_at_threshold']:.2f}"
               f"  {({k: round(v, 2) for k, v in values['recall_by_kind'].items()})}")
     print({k: result[k] for k in ("n_accounts_evaluated", "n_real_test_transactions", "seconds")})
 

@@ -29,7 +29,8 @@ def _life(days=240, seed=0, start="2024-01-01"):
         if day.dayofweek < 5 and rng.random() < 0.9:
             rows.append((day, "METRO FARE", "metro", -2.80))
         if rng.random() < 0.5:
-            rows.append((day, "Blue Bottle", "blue bottle", -round(float(rng.uniform(3.5, 6.0)), 2)))
+            price = -round(float(rng.uniform(3.5, 6.0)), 2)
+            rows.append((day, "Blue Bottle", "blue bottle", price))
         if day.dayofweek == 5:
             rows.append((day, "Grocer", "grocer", -round(float(rng.lognormal(np.log(80), 0.3)), 2)))
         if day.day == 1:

@@ -94,8 +94,8 @@ class AnomalyModel:
         minimum = int(self.params.get("min_calibration_rows", 200))
         later = time_split_mask(transactions["date"], fraction).to_numpy()
         if later.sum() < minimum or (~later).sum() < 10:
-            return float(self.params.get("score_threshold", 0.5)), "score_threshold (too few rows " \
-                "to calibrate the contamination)"
+            return (float(self.params.get("score_threshold", 0.5)),
+                    "score_threshold (too few rows to calibrate the contamination)")
         early = AnomalyModel({**self.params, "contamination": None})
         early._fit_components(transactions[~later], features[~later])
         scores = early.score(transactions[later], features[later])["score"].to_numpy()

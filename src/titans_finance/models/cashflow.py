@@ -27,16 +27,18 @@ The forecaster follows that shape:
 3. **Model choice is nested**: the candidates (which streams are projected × how
    the rest is forecast) are compared on backtest folds *before* the folds that
    are reported (see `nested_backtest`).
-4. **Intervals** come from the chosen candidate's errors on those inner folds:
-   daily (the net flow of each day) and cumulative (the balance path, whose error
-   grows with the horizon: quantiles of the cumulative error scaled by √h).
+4. **Intervals**: daily (the net flow of each day) from the chosen candidate's errors
+   on the folds before; for the balance path, the wider of (how far the non-stream
+   flows strayed from their mean over every window of the same length in the history)
+   and (the earlier folds' cumulative errors, scaled by √h).
 5. **Balance and "as of"**: the forecast starts the day after the export's last day
    (``as_of``); the opening balance is the export's own running balance when it has
    one (`closing_balance_from_export`), else a declared one, else 0 (said so). The
    daily *point* is the most likely day (zero on a quiet day: what absolute error
    rewards); the *balance* follows the *expected* net — the streams plus the other
-   flows' mean daily net over the last 90 days — because withdrawals that surely come on *some* day of the
-   month must lower the projected balance even if no single day is likely to see one.
+   flows' mean daily net over the last 90 days — because withdrawals that surely come
+   on *some* day of the month must lower the projected balance even if no single day
+   is likely to see one.
 
 Every baseline the forecaster is compared with (`baseline_forecasts`) is computed
 on the same folds: naive (last value), seasonal naive (7 days), same day last month
@@ -115,8 +117,8 @@ def same_day_last_month_reference(future: pd.DatetimeIndex, cutoff: pd.Timestamp
     for back in range(1, 5):  # 30-90 day horizons reach back at most 4 months
         month = (future.to_period("M") - back).to_timestamp()
         dim = month.days_in_month.to_numpy()
-        reference = np.where(is_end, _month_end(month),
-                             (month + pd.to_timedelta(np.minimum(day, dim) - 1, unit="D")).to_numpy())
+        same_day = (month + pd.to_timedelta(np.minimum(day, dim) - 1, unit="D")).to_numpy()
+        reference = np.where(is_end, _month_end(month), same_day)
         exists = is_end | (day < dim)
         usable = todo & (reference <= np.datetime64(cutoff))
         out[usable & exists] = reference[usable & exists]
@@ -643,8 +645,8 @@ def choose_candidate(table: pd.DataFrame, folds: list[int], names: list[str],
     part = table[table["fold"].isin(folds) & table["method"].isin(names)]
     if part.empty:
         return default
-    per_fold = (part.assign(abs_error=part["error"].abs())
-                .groupby(["method", "fold"]).agg(mae=("abs_error", "mean"), scale=("scale", "first")))
+    per_fold = (part.assign(abs_error=part["error"].abs()).groupby(["method", "fold"])
+                .agg(mae=("abs_error", "mean"), scale=("scale", "first")))
     mase = (per_fold["mae"] / per_fold["scale"]).groupby(level="method").mean()
     best = float(mase.min())
     return next(name for name in names if name in mase.index
