@@ -1,6 +1,6 @@
 """Markdown tables of the numeric models' Berka results, for docs/evaluation.md.
 
-    .venv/bin/python benchmarks/numeric_tables.py
+    .venv/bin/python benchmarks/numeric_tables.py [--amount amount_berka_first100]
 
 Reads ``benchmarks/results/{cashflow,anomaly,amount}_berka.json`` (written by
 ``cashflow_berka.py``, ``anomaly_berka.py`` and ``amount_berka.py``) and prints the tables
@@ -22,7 +22,7 @@ def _load(name: str) -> dict:
 def cashflow() -> None:
     result = _load("cashflow_berka")
     for metric, label in (("mase", "MASE"), ("mae", "MAE (CZK/day)"),
-                          ("cumulative_net_error", "|30-day total error| (CZK)")):
+                          ("cumulative_net_error", "30-day total error, absolute (CZK)")):
         d = result[metric]
         print(f"\n{label} over {result['n_accounts_evaluated']} accounts "
               f"(best baseline: {d['best_baseline']})\n")
@@ -43,7 +43,7 @@ def cashflow() -> None:
         print(f"| {name} | {c['n_accounts']} | {c['q1']:.3f} | {c['median']:.3f} | "
               f"{c['q3']:.3f} | {c['mean']:.3f} | {c['share_within_5_points']:.1%} |")
     print("\nDefault generated data (20,000 rows, seed 42)\n")
-    print("| forecast | MASE | MAE | |30-day total error| |")
+    print("| forecast | MASE | MAE | 30-day total error (abs) |")
     print("|---|---:|---:|---:|")
     for name, v in sorted(result["default_data"].items(), key=lambda kv: kv[1]["mase"]):
         print(f"| {name} | {v['mase']:.3f} | {v['mae']:,.1f} | {v['cumulative_net_error']:,.0f} |")
@@ -65,8 +65,9 @@ def anomaly() -> None:
               f"{kinds['spike_known_payee']:.2f} | {kinds['large_transfer_new_payee']:.2f} |")
 
 
-def amount() -> None:
-    result = _load("amount_berka")
+def amount(name: str = "amount_berka") -> None:
+    result = _load(name)
+    print(f"\nCommand: `{result['command']}`")
     p = result["per_account"]
     print(f"\n{result['n_accounts_evaluated']} accounts evaluated "
           f"({result['n_accounts_too_short']} too short), {result['n_test_transactions']:,} "
@@ -85,8 +86,14 @@ def amount() -> None:
 
 
 if __name__ == "__main__":
-    for section in (cashflow, anomaly, amount):
-        print(f"\n## {section.__name__}")
+    import argparse
+    import functools
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--amount", default="amount_berka", help="amount results file stem")
+    args = parser.parse_args()
+    for section in (cashflow, anomaly, functools.partial(amount, args.amount)):
+        print(f"\n## {getattr(section, '__name__', 'amount')}")
         try:
             section()
         except FileNotFoundError as missing:
