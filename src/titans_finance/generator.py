@@ -11,8 +11,9 @@ format `Date,Type,Description,Amount,Category,Payment Method,Status,Reference,Re
 - bank-style noisy descriptors for part of the rows (``SQ *BLUE BOTTLE 0412``);
 - dirty rows at ``dirty_rate``: typos in enum values, other date/amount formats,
   stray whitespace, missing fields, garbage values, exact duplicate lines;
-- injected anomalies at ``anomaly_rate`` (amount spikes, duplicate charges,
-  unseen merchants, category-atypical amounts), listed in a separate truth table.
+- injected anomalies at ``anomaly_rate`` shaped like real fraud and errors (duplicated
+  charges, card-testing bursts, billing-error spikes at known payees, large transfers to
+  new payees), listed in a separate truth table.
 
 Everything is vectorised with numpy/pandas; loops run over merchants and
 categories (tens), never over rows. Same arguments, same bytes.
@@ -30,7 +31,7 @@ from titans_finance.core.schema import RAW_COLUMNS
 
 DEFAULT_START = "2022-01-01"
 DEFAULT_END = "2025-12-31"
-ANOMALY_TYPES = ("amount_spike", "duplicate_charge", "unseen_merchant", "category_atypical")
+ANOMALY_TYPES = ("duplicate_charge", "card_testing", "spike_known_payee", "large_transfer_new_payee")
 
 
 @dataclass(frozen=True)
@@ -170,8 +171,6 @@ CLIENTS = ("TechCorp", "Creative Studio", "DataFlow Ltd", "RetailCorp", "Startup
 CLIENT_WORK = ("Web Development", "Mobile App", "API Development", "Database Design",
                "Consulting Services", "UI/UX Design Project", "Cloud Migration Project",
                "Security Audit Services")
-UNSEEN_MERCHANTS = ("ZX TRADING LTD", "QUICKCASH ATM", "LUXE WATCHES INTL", "CRYPTO XCHG",
-                    "NIGHT OWL CASINO", "OFFSHORE GIFT CARDS", "GOLDLINE PAWN")
 
 
 def _day_weights(days: pd.DatetimeIndex, weekday: np.ndarray, month: np.ndarray,
@@ -314,39 +313,51 @@ def _variable_expenses(rng, days: pd.DatetimeIndex, n: int, noisy_share: float) 
 
 
 def _inject_anomalies(rng, base: pd.DataFrame, n: int, end: pd.Timestamp) -> pd.DataFrame:
+    """``n`` anomalous rows shaped like real fraud and errors, not like the detector's rules
+    (the patterns and their sources: `titans_finance.models.anomaly_injection`): a
+    duplicated charge (same payee and amount, same or next day), a burst of 3-6 small
+    card-testing charges at one unfamiliar web shop on one day, a known payee charged
+    3-10x its amount (billing error), and a large transfer to a never-seen payee
+    (authorised push-payment fraud), on any day of the week."""
     if n == 0:
         return base.iloc[0:0].assign(anomaly_type=pd.Series(dtype="str"))
     kinds = np.array(ANOMALY_TYPES)[np.arange(n) % len(ANOMALY_TYPES)]
     rng.shuffle(kinds)
-    variable = base[(base["type"] == "Expense") & base["merchant"].isin([m.name for m in MERCHANTS])]
-    source = variable.iloc[rng.integers(0, len(variable), n)].reset_index(drop=True)
+    expenses = base[base["type"] == "Expense"]
+    source = expenses.iloc[rng.integers(0, len(expenses), n)].reset_index(drop=True)
     out = source.copy()
     out["anomaly_type"] = kinds
-    spike = kinds == "amount_spike"
-    out.loc[spike, "amount"] = np.round(source.loc[spike, "amount"] * rng.uniform(5, 20, spike.sum()), 2)
-    out.loc[spike, "date"] = source.loc[spike, "date"] + pd.to_timedelta(
-        rng.integers(1, 20, spike.sum()), unit="D")
     dup = kinds == "duplicate_charge"
     out.loc[dup, "date"] = source.loc[dup, "date"] + pd.to_timedelta(
-        rng.integers(0, 3, dup.sum()), unit="D")
-    unseen = kinds == "unseen_merchant"
-    k = int(unseen.sum())
-    names = np.array(UNSEEN_MERCHANTS)[rng.integers(0, len(UNSEEN_MERCHANTS), k)]
-    out.loc[unseen, "merchant"] = names
-    out.loc[unseen, "description"] = (pd.Series(names) + " " + _digits(rng, k, 6)).to_numpy()
-    out.loc[unseen, "amount"] = -np.round(np.exp(rng.normal(np.log(900), 0.6, k)), 2)
-    out.loc[unseen, "category"] = np.array(["other", "supplies", "entertainment"])[
-        rng.integers(0, 3, k)]
-    # at odd times: moved to the next Saturday or Sunday
-    shift = (5 - out.loc[unseen, "date"].dt.dayofweek) % 7 + rng.integers(0, 2, k)
-    out.loc[unseen, "date"] = out.loc[unseen, "date"] + pd.to_timedelta(shift, unit="D")
-    atypical = kinds == "category_atypical"
-    k = int(atypical.sum())
-    cheap = variable[variable["category"].isin(["meals_entertainment", "fuel", "food"])]
-    pick = cheap.iloc[rng.integers(0, len(cheap), k)].reset_index(drop=True)
-    for column in ("merchant", "category", "description", "payment"):
-        out.loc[atypical, column] = pick[column].to_numpy()
-    out.loc[atypical, "amount"] = -np.round(rng.uniform(1500, 4000, k), 2)
+        rng.integers(0, 2, dup.sum()), unit="D")
+    spike = kinds == "spike_known_payee"
+    out.loc[spike, "amount"] = np.round(source.loc[spike, "amount"] * rng.uniform(3, 10,
+                                                                                  spike.sum()), 2)
+    out.loc[spike, "date"] = source.loc[spike, "date"] + pd.to_timedelta(
+        rng.integers(1, 30, spike.sum()), unit="D")
+    transfer = kinds == "large_transfer_new_payee"
+    k = int(transfer.sum())
+    largest = float(expenses["amount"].abs().quantile(0.99))
+    payees = ("Transfer to account " + pd.Series(_digits(rng, k, 8))).to_numpy()
+    out.loc[transfer, "description"] = payees
+    out.loc[transfer, "merchant"] = payees
+    out.loc[transfer, "amount"] = -np.round(largest * rng.uniform(2, 6, k), 2)
+    out.loc[transfer, "category"] = "other"
+    out.loc[transfer, "payment"] = "bank_transfer"
+    testing = np.flatnonzero(kinds == "card_testing")
+    # card-testing rows come in bursts (one shop, one day) of 3-6 rows
+    start = 0
+    while start < len(testing):
+        size = int(rng.integers(3, 7))
+        rows = testing[start:start + size]
+        shop = f"WEBSHOP {_digits(rng, 1, 5).iloc[0]}"
+        out.loc[rows, "merchant"] = shop
+        out.loc[rows, "description"] = shop
+        out.loc[rows, "date"] = out.loc[rows[0], "date"]
+        out.loc[rows, "amount"] = -np.round(rng.uniform(0.5, 5.0, len(rows)), 2)
+        out.loc[rows, "category"] = "other"
+        out.loc[rows, "payment"] = "credit_card"
+        start += size
     out["date"] = out["date"].clip(upper=end)
     return out
 
