@@ -423,7 +423,10 @@ def _dirty(export: pd.DataFrame, rng, n_dirty: int) -> pd.DataFrame:
     negative = (values < 0).to_numpy()
     formatted = np.where(style == 0, np.where(negative, "-", "") + dollars,
                          np.where(style == 1, np.where(negative, "(" + plain + ")", plain),
-                                  plain))  # style 2: sign dropped, an expense written positive
+                                  # style 2: trailing minus, as some accounting exports write it.
+                                  # (A dropped sign is no formatting dirt: the sign written in a
+                                  # file wins in ingestion, so it would be money in.)
+                                  plain + np.where(negative, "-", "")))
     e.loc[e.index[rows], "Amount"] = formatted
     rows = picks["date_format"]
     dates = pd.to_datetime(e.loc[e.index[rows], "Date"])
