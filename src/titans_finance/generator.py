@@ -382,7 +382,8 @@ def _format(rows: pd.DataFrame, rng) -> pd.DataFrame:
         "Reference": rows["merchant"].to_numpy(),
         "Receipt URL": np.where(has_receipt, receipt.to_numpy(), ""),
     })
-    no_reference = rng.random(n) < 0.03
+    # an injected anomaly keeps its payee: a transfer to a new account always names it
+    no_reference = (rng.random(n) < 0.03) & (rows["anomaly_type"].to_numpy() == "")
     export.loc[no_reference & expense, "Reference"] = ""
     return export.astype("str")
 
@@ -509,8 +510,9 @@ def generate_transactions(
 
     # Exact duplicate lines: an export repeated a line right after the original.
     if n_duplicates:
-        originals = np.sort(rng.choice(np.flatnonzero(export["_dirty"] == ""), n_duplicates,
-                                       replace=False))
+        # (never an anomaly: the repeat would be a second, unlabelled copy of it)
+        plain = (export["_dirty"] == "") & (export["_anomaly"] == "")
+        originals = np.sort(rng.choice(np.flatnonzero(plain), n_duplicates, replace=False))
         repeated = np.repeat(np.arange(len(export)), np.where(
             np.isin(np.arange(len(export)), originals), 2, 1))
         export = export.iloc[repeated].reset_index(drop=True)
