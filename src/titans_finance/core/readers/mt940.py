@@ -22,6 +22,27 @@ def looks_like_mt940(head: str) -> bool:
     return bool(re.search(r"(?m)^:20:", head) and re.search(r"(?m)^:(25|60F|60M|61):", head))
 
 
+# value date, [entry date], [R]D/C mark, [funds code], amount with its decimal comma,
+# transaction type (S/N/F + 3): the start of every well-formed :61: line
+_STATEMENT_LINE = re.compile(r"\d{6}(?:\d{4})?R?[DC][A-Z]?\d[\d,]*,\d*[SNF][A-Z0-9]{3}")
+
+
+def _check_every_statement_line_read(text: str, name: str, read: int) -> None:
+    """mt-940 passes over a ``:61:`` line it cannot parse (and may hang its ``:86:`` on a
+    neighbour): a transaction would vanish without a trace, so the file is refused instead,
+    naming the line."""
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
+             if line.startswith(":61:")]
+    if read == len(lines):
+        return
+    bad = [(number, line) for number, line in lines if not _STATEMENT_LINE.match(line[4:])]
+    where = (f"first at line {bad[0][0]}: {bad[0][1][:60]!r}" if bad else
+             "the lines could not be told apart")
+    raise ExportReadError(f"{name}: {len(lines) - read} of {len(lines)} MT940 statement lines "
+                          f"(:61:) cannot be read ({where}); correct them or export the "
+                          "statement again")
+
+
 def read_mt940_export(text: str, name: str) -> RawExport:
     import mt940  # imported here: only MT940 files need it
 
@@ -32,6 +53,7 @@ def read_mt940_export(text: str, name: str) -> RawExport:
         statements = list(mt940.parse_statements(text))
     except Exception as exc:  # the library raises many kinds for a malformed file
         raise ExportReadError(f"{name}: not a readable MT940 statement ({exc})") from exc
+    _check_every_statement_line_read(text, name, sum(len(s.transactions) for s in statements))
     for statement in statements:
         account = str(statement.data.get("account_identification") or "")
         for transaction in statement:
