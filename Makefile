@@ -61,8 +61,10 @@ retrain: setup
 repro: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
+# `kedro viz run` previews datasets (the report charts) by default; --include-previews is
+# an option of `kedro viz build` only.
 viz: setup
-	$(BIN)/kedro viz run --include-previews
+	$(BIN)/kedro viz run
 
 benchmark: setup
 	$(BIN)/python benchmarks/run_benchmarks.py
