@@ -104,10 +104,14 @@ def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
         lines.append(f"Over the {horizon} days after {balance.as_of} the forecast expects a net "
                      f"change of {'+' if net >= 0 else ''}{money.format(net)}. "
                      f"{balance.note(money)}")
-    models = [f"{model} ({values.get('selected_model')})" for model, values in metrics.items()
-              if values.get("selected_model")]
-    if models:
-        lines.append("Models trained on this data: " + ", ".join(models) + ".")
+    cards = {model: charts.scorecard_of(model, values) for model, values in metrics.items()}
+    judged = [m for m, card in cards.items() if card and card.get("beats_best_baseline") is not None]
+    if judged:
+        beating = [m for m in judged if cards[m]["beats_best_baseline"]]
+        trained = ", ".join(charts.MODEL_NAMES.get(m, m) for m in metrics)
+        lines.append(f"Models trained on this data: {trained}; "
+                     f"{len(beating)} of {len(judged)} measured beat their strongest simple "
+                     f"baseline ('How good are the models?' below).")
     return lines
 
 
