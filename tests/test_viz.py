@@ -5,6 +5,7 @@ import functools
 import http.server
 import json
 import os
+import random
 import re
 import shlex
 import shutil
@@ -28,9 +29,15 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port below 49152 (kedro viz refuses the ephemeral range above it)."""
+    for port in random.sample(range(20_000, 49_152), 200):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 49151")
 
 
 def make_recipe(target: str) -> list[list[str]]:

@@ -21,14 +21,16 @@ def test_report_is_a_self_contained_page_with_every_chart(kedro_project):
     # the generated export states no currency: no dollar sign is invented
     text = re.sub(r"<script.*?</script>", "", page, flags=re.S)
     assert "states no currency" in text and "$" not in text
-    assert '"$,.0f"' not in page and "($)" not in page  # nor in the charts' axes
+    for chart in kedro_project.path("data/08_reporting/charts").glob("*.json"):
+        assert "$" not in chart.read_text(), chart.name  # nor in the charts' axes
     # the generated export has no balance column: the report does not pretend to know it
     assert "The account balance is not known" in page
     assert "stays above the alert threshold" not in page
     for name, _, _ in SECTIONS:
         path = kedro_project.path(f"data/08_reporting/charts/{name.replace('report_', '')}.json")
         figure = pio.from_json(path.read_text())
-        assert figure.layout.title.text and len(figure.data) >= 1
+        # a chart, or (drift before any check) a message saying how to make one
+        assert figure.layout.title.text and (len(figure.data) >= 1 or figure.layout.annotations)
 
 
 def test_recurring_table_lists_what_the_forecast_projects(kedro_project):
@@ -38,8 +40,9 @@ def test_recurring_table_lists_what_the_forecast_projects(kedro_project):
     figure = pio.from_json(kedro_project.path(
         "data/08_reporting/charts/recurring_payments.json").read_text())
     merchants = set(figure.data[0].cells.values[0])
-    assert merchants == {r["merchant"] for r in metrics["recurring_details"]}
-    assert "property management" in merchants
+    # named as the export writes them: the same merchants, in the export's case
+    assert {m.casefold() for m in merchants} == {r["merchant"] for r in metrics["recurring_details"]}
+    assert "Property Management" in merchants
 
 
 def test_categorised_transactions_csv_carries_the_models_predictions(kedro_project):
