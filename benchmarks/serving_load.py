@@ -130,7 +130,8 @@ def main() -> None:
     args = parser.parse_args()
     env = {**os.environ, "BENTOML_HOME": args.bentoml_home, "BENTOML_DO_NOT_TRACK": "true",
            "TITANS_API_KEYS": KEY, "TITANS_RATE_LIMIT_PER_SEC": "1000000",
-           "TITANS_RATE_LIMIT_BURST": "1000000"}
+           "TITANS_RATE_LIMIT_BURST": "1000000", "TITANS_ROW_LIMIT_PER_SEC": "100000000",
+           "TITANS_ROW_LIMIT_BURST": "100000000", "TITANS_MAX_PENDING_BATCHES": "8"}
     results = {}
     singles = _transactions(500, seed=1)
     batch = _transactions(4 * args.batch_size, seed=2)

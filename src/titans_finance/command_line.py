@@ -45,7 +45,51 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--anomaly-rate", type=_rate, default=0.01, help="share of injected anomalies")
     gen.add_argument("--dirty-rate", type=_rate, default=0.02, help="share of dirty lines")
     gen.add_argument("--order", choices=("oldest-first", "newest-first"), default="oldest-first")
+    fixes = commands.add_parser(
+        "corrections", help="review or revert the category corrections sent to POST /feedback",
+        description="list: corrections per key id (or one key's lines with --key-id); revert: "
+                    "remove every correction of --key-id (the previous file is kept as .bak).")
+    fixes.add_argument("action", choices=("list", "revert"))
+    fixes.add_argument("--path", default=DEFAULT_CORRECTIONS_PATH,
+                       help=f"corrections file (default {DEFAULT_CORRECTIONS_PATH})")
+    fixes.add_argument("--key-id", default=None, help="a key id such as key-0123456789ab")
+    commands.add_parser("key-id", help="print the id recorded with the corrections of the API "
+                                       "key given on standard input (the key is never printed)")
     return parser
+
+
+DEFAULT_CORRECTIONS_PATH = "data/01_raw/category_corrections.csv"
+
+
+def _corrections_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from titans_finance.core.corrections import (
+        CORRECTION_COLUMNS,
+        CorrectionsFileError,
+        corrections_by_key,
+        remove_corrections_by,
+    )
+
+    if not Path(args.path).is_file():
+        parser.error(f"{args.path}: no such corrections file")
+    if args.action == "revert":
+        if not args.key_id:
+            parser.error("revert needs --key-id (see `titans-finance corrections list`)")
+        try:
+            removed = remove_corrections_by(args.path, args.key_id)
+        except CorrectionsFileError as exc:
+            parser.error(str(exc))
+        print(f"removed {removed} corrections of {args.key_id} from {args.path}"
+              + (f" (previous file: {args.path}.bak)" if removed else ""))
+    elif args.key_id:
+        lines = pd.read_csv(args.path, dtype="str", keep_default_na=False, encoding="utf-8-sig")
+        lines = lines.reindex(columns=CORRECTION_COLUMNS).fillna("")
+        print(lines[lines["submitted_by"] == args.key_id].to_string(index=False))
+    else:
+        print(corrections_by_key(args.path).to_string(index=False))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +105,15 @@ def main(argv: list[str] | None = None) -> int:
         output, truth_path = generator.write_export(export, truth, args.output, args.truth)
         print(f"wrote {len(export)} transactions to {output} and {len(truth)} anomalies to "
               f"{truth_path}")
+    elif args.command == "corrections":
+        _corrections_command(parser, args)
+    elif args.command == "key-id":
+        from titans_finance.serving.security import key_id
+
+        key = sys.stdin.readline().strip()
+        if not key:
+            parser.error("give the API key on standard input")
+        print(key_id(key))
     return 0
 
 

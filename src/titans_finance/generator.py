@@ -11,8 +11,9 @@ format `Date,Type,Description,Amount,Category,Payment Method,Status,Reference,Re
 - bank-style noisy descriptors for part of the rows (``SQ *BLUE BOTTLE 0412``);
 - dirty rows at ``dirty_rate``: typos in enum values, other date/amount formats,
   stray whitespace, missing fields, garbage values, exact duplicate lines;
-- injected anomalies at ``anomaly_rate`` (amount spikes, duplicate charges,
-  unseen merchants, category-atypical amounts), listed in a separate truth table.
+- injected anomalies at ``anomaly_rate`` shaped like real fraud and errors (duplicated
+  charges, card-testing bursts, billing-error spikes at known payees, large transfers to
+  new payees), listed in a separate truth table.
 
 Everything is vectorised with numpy/pandas; loops run over merchants and
 categories (tens), never over rows. Same arguments, same bytes.
@@ -30,7 +31,7 @@ from titans_finance.core.schema import RAW_COLUMNS
 
 DEFAULT_START = "2022-01-01"
 DEFAULT_END = "2025-12-31"
-ANOMALY_TYPES = ("amount_spike", "duplicate_charge", "unseen_merchant", "category_atypical")
+ANOMALY_TYPES = ("duplicate_charge", "card_testing", "spike_known_payee", "large_transfer_new_payee")
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,18 @@ MERCHANTS: tuple[Merchant, ...] = (
              "JIFFY LUBE #{n}"),
     Merchant("Tech Repair Co", "repairs", 150, 0.40, 0.3, ("Equipment Repair",), "TECH REPAIR {n}"),
     Merchant("CleanPro", "maintenance", 150, 0.20, 0.4, ("Office Cleaning Service",), "CLEANPRO {n}"),
+    # household spending at merchants that sell several kinds of things
+    Merchant("Target", "food", 55, 0.35, 0.6, ("Household Groceries", "Weekly Shopping"),
+             "TARGET {n} {city}", other_categories=(
+                 ("office_supplies", 0.25, ("Printer Ink", "Notebooks and Pens"), 0.6),
+                 ("home_office", 0.15, ("Desk Chair Cushion",), 1.2))),
+    Merchant("Walmart", "food", 70, 0.35, 0.6, ("Grocery Run", "Household Supplies"),
+             "WAL-MART #{n} {city}", other_categories=(
+                 ("supplies", 0.3, ("Cleaning Supplies", "Paper Towels"), 0.5),)),
+    Merchant("CVS Pharmacy", "other", 25, 0.40, 0.4, ("Pharmacy", "Prescription Pickup"),
+             "CVS/PHARMACY #{n} {city}"),
+    Merchant("Netflix", "entertainment", 15.49, 0.05, 0.4, ("Streaming Subscription",),
+             "NETFLIX.COM {n}"),
     Merchant("Home Depot", "home_office", 75, 0.50, 0.5, ("Home Office Lighting", "Office Desk Organizer"),
              "THE HOME DEPOT #{n}", other_categories=(
                  ("maintenance", 0.3, ("Office Maintenance Supplies",), 0.6),
@@ -158,8 +171,6 @@ CLIENTS = ("TechCorp", "Creative Studio", "DataFlow Ltd", "RetailCorp", "Startup
 CLIENT_WORK = ("Web Development", "Mobile App", "API Development", "Database Design",
                "Consulting Services", "UI/UX Design Project", "Cloud Migration Project",
                "Security Audit Services")
-UNSEEN_MERCHANTS = ("ZX TRADING LTD", "QUICKCASH ATM", "LUXE WATCHES INTL", "CRYPTO XCHG",
-                    "NIGHT OWL CASINO", "OFFSHORE GIFT CARDS", "GOLDLINE PAWN")
 
 
 def _day_weights(days: pd.DatetimeIndex, weekday: np.ndarray, month: np.ndarray,
@@ -181,12 +192,41 @@ def _alnum(rng: np.random.Generator, n: int, width: int = 5) -> pd.Series:
                      ["".join(row) for row in chars])
 
 
+_CITIES = ("HOUSTON TX", "AUSTIN TX", "SEATTLE WA", "DENVER CO", "CHICAGO IL", "ATLANTA GA",
+           "PHOENIX AZ", "TACOMA WA")
+
+
 def _descriptor(template: str, rng: np.random.Generator, n: int) -> pd.Series:
+    if "{city}" in template:
+        head, tail = template.split("{city}")
+        cities = pd.Series(np.array(_CITIES)[rng.integers(0, len(_CITIES), n)])
+        return _descriptor(head, rng, n) + cities + tail
     if "{a}" in template:
         head, tail = template.split("{a}")
         return head + _alnum(rng, n) + tail
     head, tail = template.split("{n}")
     return head + _digits(rng, n, 4) + tail
+
+
+# How card lines reach an export: the bare descriptor, or wrapped by the bank's wording
+# (channel prefix, authorisation date, card suffix). Chosen at random for every merchant
+# and category alike: the wording says how the money moved, not what it bought.
+_LINE_WRAPPERS = (("", ""), ("", ""), ("POS PURCHASE ", ""), ("DEBIT CARD PURCHASE ", ""),
+                  ("CHECKCARD {d} ", ""), ("PURCHASE AUTHORIZED ON {d} ", " CARD {c}"),
+                  ("", " CARD {c}"), ("RECURRING PAYMENT ", ""))
+
+
+def _bank_line(descriptor: pd.Series, rng: np.random.Generator) -> pd.Series:
+    n = len(descriptor)
+    which = rng.integers(0, len(_LINE_WRAPPERS), n)
+    days = pd.Series(rng.integers(1, 13, n)).map("{:02d}".format) + "/" + pd.Series(
+        rng.integers(1, 29, n)).map("{:02d}".format)
+    cards = _digits(rng, n, 4)
+    heads = pd.Series([_LINE_WRAPPERS[w][0] for w in which])
+    tails = pd.Series([_LINE_WRAPPERS[w][1] for w in which])
+    heads = pd.Series([h.replace("{d}", d) for h, d in zip(heads, days, strict=True)])
+    tails = pd.Series([t.replace("{c}", c) for t, c in zip(tails, cards, strict=True)])
+    return heads + descriptor.reset_index(drop=True) + tails
 
 
 def _receipts(rng: np.random.Generator, n: int) -> pd.Series:
@@ -255,11 +295,16 @@ def _variable_expenses(rng, days: pd.DatetimeIndex, n: int, noisy_share: float) 
             clean_text[rows_option] = np.array(descriptions)[
                 rng.integers(0, len(descriptions), int(rows_option.sum()))]
         noisy = rng.random(count) < noisy_share
-        text = pd.Series(clean_text).where(~noisy, _descriptor(merchant.descriptor, rng, count))
+        text = pd.Series(clean_text).where(~noisy, _bank_line(_descriptor(
+            merchant.descriptor, rng, count), rng))
         frames.append(pd.DataFrame({"date": dates, "type": "Expense", "description": text.to_numpy(),
                                     "amount": -amounts, "category": category,
                                     "payment": merchant.payment, "merchant": merchant.name}))
     rows = pd.concat(frames, ignore_index=True)
+    # bank transfers are not only professional fees: any merchant may be paid either way
+    switch = rng.random(len(rows))
+    rows.loc[(rows["payment"] == "bank_transfer") & (switch < 0.3), "payment"] = "credit_card"
+    rows.loc[(rows["payment"] != "bank_transfer") & (switch > 0.92), "payment"] = "bank_transfer"
     card = rows["payment"] == "credit_card"
     switch = rng.random(len(rows))
     rows.loc[card & (switch < 0.12), "payment"] = "debit_card"
@@ -268,39 +313,51 @@ def _variable_expenses(rng, days: pd.DatetimeIndex, n: int, noisy_share: float) 
 
 
 def _inject_anomalies(rng, base: pd.DataFrame, n: int, end: pd.Timestamp) -> pd.DataFrame:
+    """``n`` anomalous rows shaped like real fraud and errors, not like the detector's rules
+    (the patterns and their sources: `titans_finance.models.anomaly_injection`): a
+    duplicated charge (same payee and amount, same or next day), a burst of 3-6 small
+    card-testing charges at one unfamiliar web shop on one day, a known payee charged
+    3-10x its amount (billing error), and a large transfer to a never-seen payee
+    (authorised push-payment fraud), on any day of the week."""
     if n == 0:
         return base.iloc[0:0].assign(anomaly_type=pd.Series(dtype="str"))
     kinds = np.array(ANOMALY_TYPES)[np.arange(n) % len(ANOMALY_TYPES)]
     rng.shuffle(kinds)
-    variable = base[(base["type"] == "Expense") & base["merchant"].isin([m.name for m in MERCHANTS])]
-    source = variable.iloc[rng.integers(0, len(variable), n)].reset_index(drop=True)
+    expenses = base[base["type"] == "Expense"]
+    source = expenses.iloc[rng.integers(0, len(expenses), n)].reset_index(drop=True)
     out = source.copy()
     out["anomaly_type"] = kinds
-    spike = kinds == "amount_spike"
-    out.loc[spike, "amount"] = np.round(source.loc[spike, "amount"] * rng.uniform(5, 20, spike.sum()), 2)
-    out.loc[spike, "date"] = source.loc[spike, "date"] + pd.to_timedelta(
-        rng.integers(1, 20, spike.sum()), unit="D")
     dup = kinds == "duplicate_charge"
     out.loc[dup, "date"] = source.loc[dup, "date"] + pd.to_timedelta(
-        rng.integers(0, 3, dup.sum()), unit="D")
-    unseen = kinds == "unseen_merchant"
-    k = int(unseen.sum())
-    names = np.array(UNSEEN_MERCHANTS)[rng.integers(0, len(UNSEEN_MERCHANTS), k)]
-    out.loc[unseen, "merchant"] = names
-    out.loc[unseen, "description"] = (pd.Series(names) + " " + _digits(rng, k, 6)).to_numpy()
-    out.loc[unseen, "amount"] = -np.round(np.exp(rng.normal(np.log(900), 0.6, k)), 2)
-    out.loc[unseen, "category"] = np.array(["other", "supplies", "entertainment"])[
-        rng.integers(0, 3, k)]
-    # at odd times: moved to the next Saturday or Sunday
-    shift = (5 - out.loc[unseen, "date"].dt.dayofweek) % 7 + rng.integers(0, 2, k)
-    out.loc[unseen, "date"] = out.loc[unseen, "date"] + pd.to_timedelta(shift, unit="D")
-    atypical = kinds == "category_atypical"
-    k = int(atypical.sum())
-    cheap = variable[variable["category"].isin(["meals_entertainment", "fuel", "food"])]
-    pick = cheap.iloc[rng.integers(0, len(cheap), k)].reset_index(drop=True)
-    for column in ("merchant", "category", "description", "payment"):
-        out.loc[atypical, column] = pick[column].to_numpy()
-    out.loc[atypical, "amount"] = -np.round(rng.uniform(1500, 4000, k), 2)
+        rng.integers(0, 2, dup.sum()), unit="D")
+    spike = kinds == "spike_known_payee"
+    out.loc[spike, "amount"] = np.round(source.loc[spike, "amount"] * rng.uniform(3, 10,
+                                                                                  spike.sum()), 2)
+    out.loc[spike, "date"] = source.loc[spike, "date"] + pd.to_timedelta(
+        rng.integers(1, 30, spike.sum()), unit="D")
+    transfer = kinds == "large_transfer_new_payee"
+    k = int(transfer.sum())
+    largest = float(expenses["amount"].abs().quantile(0.99))
+    payees = ("Transfer to account " + pd.Series(_digits(rng, k, 8))).to_numpy()
+    out.loc[transfer, "description"] = payees
+    out.loc[transfer, "merchant"] = payees
+    out.loc[transfer, "amount"] = -np.round(largest * rng.uniform(2, 6, k), 2)
+    out.loc[transfer, "category"] = "other"
+    out.loc[transfer, "payment"] = "bank_transfer"
+    testing = np.flatnonzero(kinds == "card_testing")
+    # card-testing rows come in bursts (one shop, one day) of 3-6 rows
+    start = 0
+    while start < len(testing):
+        size = int(rng.integers(3, 7))
+        rows = testing[start:start + size]
+        shop = f"WEBSHOP {_digits(rng, 1, 5).iloc[0]}"
+        out.loc[rows, "merchant"] = shop
+        out.loc[rows, "description"] = shop
+        out.loc[rows, "date"] = out.loc[rows[0], "date"]
+        out.loc[rows, "amount"] = -np.round(rng.uniform(0.5, 5.0, len(rows)), 2)
+        out.loc[rows, "category"] = "other"
+        out.loc[rows, "payment"] = "credit_card"
+        start += size
     out["date"] = out["date"].clip(upper=end)
     return out
 
@@ -310,7 +367,10 @@ def _format(rows: pd.DataFrame, rng) -> pd.DataFrame:
     n = len(rows)
     expense = rows["type"].to_numpy() == "Expense"
     receipt = _receipts(rng, n)
-    has_receipt = expense & (rows["payment"].to_numpy() != "bank_transfer")
+    # A receipt is attached to about half of the expenses, whatever they are: real users
+    # attach receipts haphazardly, and the category models must never learn "no receipt
+    # means professional fees" (the service never receives receipts; issue #13).
+    has_receipt = expense & (rng.random(n) < 0.5)
     export = pd.DataFrame({
         "Date": rows["date"].dt.strftime("%Y-%m-%d").to_numpy(),
         "Type": rows["type"].to_numpy(),
@@ -322,7 +382,8 @@ def _format(rows: pd.DataFrame, rng) -> pd.DataFrame:
         "Reference": rows["merchant"].to_numpy(),
         "Receipt URL": np.where(has_receipt, receipt.to_numpy(), ""),
     })
-    no_reference = rng.random(n) < 0.03
+    # an injected anomaly keeps its payee: a transfer to a new account always names it
+    no_reference = (rng.random(n) < 0.03) & (rows["anomaly_type"].to_numpy() == "")
     export.loc[no_reference & expense, "Reference"] = ""
     return export.astype("str")
 
@@ -363,7 +424,10 @@ def _dirty(export: pd.DataFrame, rng, n_dirty: int) -> pd.DataFrame:
     negative = (values < 0).to_numpy()
     formatted = np.where(style == 0, np.where(negative, "-", "") + dollars,
                          np.where(style == 1, np.where(negative, "(" + plain + ")", plain),
-                                  plain))  # style 2: sign dropped, an expense written positive
+                                  # style 2: trailing minus, as some accounting exports write it.
+                                  # (A dropped sign is no formatting dirt: the sign written in a
+                                  # file wins in ingestion, so it would be money in.)
+                                  plain + np.where(negative, "-", "")))
     e.loc[e.index[rows], "Amount"] = formatted
     rows = picks["date_format"]
     dates = pd.to_datetime(e.loc[e.index[rows], "Date"])
@@ -446,8 +510,9 @@ def generate_transactions(
 
     # Exact duplicate lines: an export repeated a line right after the original.
     if n_duplicates:
-        originals = np.sort(rng.choice(np.flatnonzero(export["_dirty"] == ""), n_duplicates,
-                                       replace=False))
+        # (never an anomaly: the repeat would be a second, unlabelled copy of it)
+        plain = (export["_dirty"] == "") & (export["_anomaly"] == "")
+        originals = np.sort(rng.choice(np.flatnonzero(plain), n_duplicates, replace=False))
         repeated = np.repeat(np.arange(len(export)), np.where(
             np.isin(np.arange(len(export)), originals), 2, 1))
         export = export.iloc[repeated].reset_index(drop=True)

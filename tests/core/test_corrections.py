@@ -98,3 +98,82 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     assert list(frame.columns) == CORRECTION_COLUMNS
     assert len(frame) == 800 and frame["reference"].nunique() == 800
     assert (frame["description"] == "x" * 300).all()
+
+
+# ----------------------------------------------------------------- spreadsheet safety, keys
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from titans_finance.core.corrections import (  # noqa: E402
+    CorrectionsCapReached,
+    corrections_by_key,
+    neutralise_formula,
+    remove_corrections_by,
+    restore_formula,
+)
+
+
+@given(st.text(alphabet=st.sampled_from("=+-@'\t\rab1 "), max_size=8) | st.text(max_size=20))
+def test_formula_neutralising_round_trips_exactly(text):
+    written = neutralise_formula(text)
+    assert restore_formula(written) == text
+    assert not written.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_formula_cells_are_written_inert_and_read_back_unchanged(tmp_path):
+    path = tmp_path / "corrections.csv"
+    text = '=HYPERLINK("http://evil.example","x")'
+    append_correction(path, {"date": "2024-03-04", "description": text, "amount": -99,
+                             "category": "software", "reference": "@SUM(1)"})
+    cells = list(csv.DictReader(path.open()))[0]
+    assert cells["description"] == "'" + text and cells["reference"] == "'@SUM(1)"
+    usable, errors = validate_corrections(pd.read_csv(path, dtype=str, keep_default_na=False))
+    assert errors == [] and usable["description"].tolist() == [text]
+    assert usable["reference"].tolist() == ["@SUM(1)"]
+
+
+def test_a_nul_byte_is_refused_on_write_and_reported_on_read(tmp_path):
+    with pytest.raises(ValueError, match="NUL"):
+        append_correction(tmp_path / "c.csv", {"reference": "A\x00B", "category": "fuel"})
+    frame = _corrections([{"reference": "A\x00B", "category": "fuel"}])
+    _, errors = validate_corrections(frame)
+    assert "NUL" in errors[0]["error"]
+
+
+def test_a_spreadsheet_byte_order_mark_does_not_block_appends_or_reading(tmp_path):
+    path = tmp_path / "corrections.csv"
+    path.write_bytes(("\ufeff" + ",".join(CORRECTION_COLUMNS) + "\nREF-1,,,,travel,,,\n")
+                     .encode("utf-8"))
+    append_correction(path, {"reference": "REF-3", "category": "office"})
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)  # as the catalog reads it
+    usable, errors = validate_corrections(frame)
+    assert errors == [] and usable["reference"].tolist() == ["REF-1", "REF-3"]
+
+
+def test_a_file_from_before_submitted_by_is_upgraded_with_a_backup(tmp_path):
+    path = tmp_path / "corrections.csv"
+    legacy = ",".join(CORRECTION_COLUMNS[:-1]) + "\nREF-1,,,,travel,,2024-01-01T00:00:00+00:00"
+    path.write_text(legacy)
+    append_correction(path, {"reference": "REF-2", "category": "fuel", "submitted_by": "key-1"})
+    rows = list(csv.DictReader(path.open()))
+    assert [r["reference"] for r in rows] == ["REF-1", "REF-2"]
+    assert rows[0]["submitted_by"] in ("", None) and rows[1]["submitted_by"] == "key-1"
+    assert (tmp_path / "corrections.csv.bak").read_text() == legacy
+
+
+def test_a_key_is_capped_and_its_corrections_can_be_listed_and_reverted(tmp_path):
+    path = tmp_path / "corrections.csv"
+    for i in range(3):
+        append_correction(path, {"reference": f"P-{i}", "category": "owner_draw",
+                                 "submitted_by": "key-bad"}, max_per_key=3)
+    append_correction(path, {"reference": "OK-1", "category": "fuel", "submitted_by": "key-good"},
+                      max_per_key=3)
+    with pytest.raises(CorrectionsCapReached, match="3 corrections"):
+        append_correction(path, {"reference": "P-4", "category": "owner_draw",
+                                 "submitted_by": "key-bad"}, max_per_key=3)
+    summary = corrections_by_key(path).set_index("submitted_by")["corrections"].to_dict()
+    assert summary == {"key-bad": 3, "key-good": 1}
+    assert remove_corrections_by(path, "key-bad") == 3
+    assert [r["reference"] for r in csv.DictReader(path.open())] == ["OK-1"]
+    assert remove_corrections_by(path, "key-bad") == 0

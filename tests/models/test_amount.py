@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from titans_finance.core.features import build_features
+from titans_finance.core.features import HistoryState, build_features
 from titans_finance.models.amount import NUMERIC_INPUTS, OWN_AMOUNT, AmountModel
 
 
@@ -78,3 +78,65 @@ def test_a_correction_model_must_clearly_beat_the_simpler_candidate():
     assert select_candidate(candidates, 0.02) == "lightgbm"
     assert select_candidate(candidates, 0.06) == "prior"
     assert select_candidate(candidates, 0.0) == "lightgbm"
+
+
+def _household(n_days=300, seed=0):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for day in pd.date_range("2024-01-01", periods=n_days, freq="D"):
+        if day.dayofweek < 5:
+            rows.append((day, "METRO FARE 1182", "", 2.80, "expense"))
+        if rng.random() < 0.3:
+            rows.append((day, "BLUE BOTTLE COFFEE", "", float(np.round(rng.uniform(3.5, 6), 2)),
+                         "expense"))
+        if day.day == 1:
+            rows.append((day, "RENT OAK STREET APARTMENTS", "", 1800.0, "expense"))
+        if day.day == 25:
+            rows.append((day, "ACME PAYROLL", "", 3200.0, "income"))
+    frame = pd.DataFrame(rows, columns=["date", "description", "reference", "magnitude", "type"])
+    frame["amount"] = np.where(frame["type"] == "income", frame["magnitude"], -frame["magnitude"])
+    frame["category"] = None
+    frame["payment_method"] = "debit_card"
+    frame["source_row"] = np.arange(1, len(frame) + 1)
+    frame["transaction_id"] = [f"t{i}" for i in range(len(frame))]
+    frame["receipt_url"] = None
+    return frame.drop(columns="magnitude")
+
+
+def test_a_new_payee_is_priced_from_similar_payees_with_a_wide_honest_interval():
+    history = _household()
+    model = AmountModel("prior", {"interval_coverage": 0.8}).fit(history, build_features(history))
+    new = pd.DataFrame({"date": pd.Timestamp("2024-11-01"), "type": "expense",
+                        "description": ["CITY METRO FARE", "RENT ELM STREET APARTMENTS",
+                                        "METRO FARE 4471", "ZQX"], "reference": None,
+                        "amount": 0.0, "category": None, "payment_method": "debit_card"})
+    predicted = model.predict(new, build_features(new, HistoryState.from_frame(history),
+                                                  independent=True))
+    fare_new, rent_new, fare_known, nothing_like = predicted.to_dict("records")
+    # not one constant for every unknown payee: a new fare is priced like fares, a new
+    # landlord like rent (another store number of a known payee is that payee)
+    assert -4.0 < fare_new["predicted_amount"] < -2.0
+    assert -2500 < rent_new["predicted_amount"] < -1200
+    assert not fare_new["known_payee"] and fare_known["known_payee"]
+    # a payee seen every weekday is certain; a new one is not, and says so
+    known_width = fare_known["upper"] - fare_known["lower"]
+    assert fare_new["upper"] - fare_new["lower"] > 3 * known_width
+    assert fare_new["lower"] <= fare_new["predicted_amount"] <= fare_new["upper"]
+    # a name like nothing seen: the interval spans the account's usual expenses
+    assert nothing_like["upper"] >= -3.0 and nothing_like["lower"] <= -500
+
+
+def test_a_correction_within_the_validation_noise_is_not_chosen():
+    from titans_finance.pipelines.amount.nodes import select_candidate
+
+    rng = np.random.default_rng(0)
+    prior_errors = rng.exponential(100, 30)
+    # 8 better on average, but ±60 row to row: the gain is far inside the noise
+    noisy = prior_errors - 8 + np.resize([60.0, -60.0], 30)
+    candidates = {"prior": {"validation_mae": prior_errors.mean(), "errors": prior_errors},
+                  "lightgbm": {"validation_mae": noisy.mean(), "errors": noisy}}
+    assert candidates["lightgbm"]["validation_mae"] < 0.95 * candidates["prior"]["validation_mae"]
+    assert select_candidate(candidates, 0.02) == "prior"
+    clear = prior_errors * 0.5  # half the error on every row: far beyond the noise
+    assert select_candidate({**candidates, "lightgbm": {"validation_mae": clear.mean(),
+                                                        "errors": clear}}, 0.02) == "lightgbm"

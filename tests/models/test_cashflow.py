@@ -4,67 +4,183 @@ import pytest
 
 from titans_finance.models.cashflow import (
     CashflowModel,
+    baseline_forecasts,
+    closing_balance_from_export,
     daily_flows,
-    detect_recurring,
-    recurring_flow,
+    detect_streams,
+    evaluate_cashflow,
+    same_day_last_month_reference,
+    summarise_backtest,
 )
 
-PARAMS = {"min_occurrences": 3, "max_gap_mad_days": 3, "max_amount_cv": 0.15,
-          "seasonal_mean_weeks": 4, "interval_coverage": 0.8, "low_balance_threshold": 0.0}
+PARAMS = {"horizon_days": 30, "backtest_folds": 3, "inner_folds": 2, "min_history_days": 30,
+          "interval_coverage": 0.8, "low_balance_threshold": 0.0, "min_occurrences": 3,
+          "min_period_share": 0.7, "max_day_jitter": 3, "amount_window": 6}
 
 
-def _transactions(months=8, seed=0):
+def _account(months=14, seed=0, start="2023-01-01"):
+    """A household account: salary on the 11th (bonus in June and December), rent on the 2nd,
+    month-end interest and fee, an annual insurance premium, and intermittent cash
+    withdrawals on no fixed date."""
     rng = np.random.default_rng(seed)
     rows = []
+    first = pd.Timestamp(start)
     for m in range(months):
-        first = pd.Timestamp("2024-01-01") + pd.DateOffset(months=m)
-        rows.append((first, "Office Rent", "Property Management", -1200.0, "expense"))
-        rows.append((first + pd.Timedelta(days=14), "Retainer", "MainClient", 2000.0, "income"))
-    for day in pd.date_range("2024-01-01", periods=months * 30, freq="D"):
-        if rng.random() < 0.6:
-            rows.append((day, "Coffee", f"Cafe {rng.integers(0, 50)}", -float(rng.uniform(3, 30)),
-                         "expense"))
-    frame = pd.DataFrame(rows, columns=["date", "description", "reference", "amount", "type"])
+        month = first + pd.DateOffset(months=m)
+        end = month + pd.offsets.MonthEnd(0)
+        salary = 22349.0 if month.month not in (6, 12) else 33524.0
+        rows += [(month + pd.Timedelta(days=10), "Salary", "ACME PAYROLL", salary),
+                 (month + pd.Timedelta(days=1), "Rent", "LANDLORD", -8228.0),
+                 (end, "Interest credited", "interest", float(np.round(rng.uniform(150, 260), 1))),
+                 (end, "Statement fee", "statement fee", -14.6)]
+        if month.month == 3:
+            rows.append((month + pd.Timedelta(days=19), "Insurance", "INSURER", -5600.0))
+    for day in pd.date_range(first, periods=months * 30, freq="D"):
+        if rng.random() < 0.08:
+            rows.append((day, "Cash withdrawal", "cash withdrawal",
+                         -float(np.round(rng.uniform(500, 6000), -2))))
+    frame = pd.DataFrame(rows, columns=["date", "description", "reference", "amount"])
+    frame["type"] = np.where(frame["amount"] > 0, "income", "expense")
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
 
 
 def test_daily_flows_fill_every_calendar_day():
-    daily = daily_flows(_transactions(2))
-    assert daily.index.is_monotonic_increasing
+    daily = daily_flows(_account(2))
     assert len(daily) == (daily.index[-1] - daily.index[0]).days + 1
     np.testing.assert_allclose(daily["net"], daily["inflow"] - daily["outflow"])
 
 
-def test_monthly_rent_and_retainer_are_detected_and_projected():
-    series = detect_recurring(_transactions(), PARAMS)
-    found = {(s.merchant, s.kind, s.day) for s in series}
-    assert ("property management", "monthly", 1) in found
-    assert ("mainclient", "monthly", 15) in found
-    assert not any(s.merchant.startswith("cafe") for s in series)
-    future = pd.date_range("2024-09-01", "2024-10-31", freq="D")
-    flow = recurring_flow(series, future, after=pd.Timestamp("2024-08-31"))
-    assert flow.loc["2024-09-01", "outflow"] == 1200 and flow.loc["2024-10-15", "inflow"] == 2000
+def test_streams_tolerate_bonus_months_month_ends_and_annual_payments():
+    streams = {(s.merchant, s.period, s.anchor): s for s in detect_streams(_account(16), PARAMS)}
+    salary = streams[("acme payroll", "M", "day")]
+    # two bonus months a year (amount CV ~0.2) are still one monthly stream, and the
+    # forecast amount is the usual salary, not a bonus-inflated mean
+    assert salary.position == 11 and salary.amount == 22349.0
+    assert streams[("landlord", "M", "day")].position == 2
+    # interest on the 31st, 30th and 28th is one stream anchored at the month's end
+    interest = streams[("interest", "M", "end")]
+    assert interest.position == 0 and 150 <= interest.amount <= 260
+    annual = streams[("insurer", "Y", "day")]
+    assert annual.dates_between(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31"))[0] == \
+        pd.Timestamp("2025-03-20")
+    # cash withdrawals on no fixed date are not a stream
+    assert not any(s.merchant == "cash withdrawal" for s in streams.values())
 
 
-def test_forecast_covers_the_horizon_with_ordered_intervals():
-    tx = _transactions()
-    model = CashflowModel("seasonal_mean", PARAMS).fit(tx, residuals=np.linspace(-300, 300, 61))
+def test_same_day_last_month_is_calendar_aware():
+    future = pd.DatetimeIndex(["2024-03-15", "2024-03-30", "2024-03-31", "2024-04-15",
+                               "2024-04-30"])
+    reference = same_day_last_month_reference(future, pd.Timestamp("2024-02-29"),
+                                              pd.Timestamp("2023-01-01"))
+    expected = ["2024-02-15", "NaT", "2024-02-29", "2024-02-15", "2024-02-29"]
+    assert [str(pd.Timestamp(r).date()) if not pd.isna(r) else "NaT" for r in reference] == \
+        expected
+
+
+def test_baselines_match_sktime_naive_forecasters():
+    from sktime.forecasting.naive import NaiveForecaster
+
+    rng = np.random.default_rng(3)
+    index = pd.date_range("2024-01-01", periods=120, freq="D")
+    history = pd.Series(rng.normal(0, 100, 120) * (rng.random(120) < 0.3), index=index)
+    ours = baseline_forecasts(history, 30)
+    series = pd.Series(history.to_numpy(), index=pd.PeriodIndex(index, freq="D"))
+    for name, forecaster in {"naive": NaiveForecaster("last"),
+                             "seasonal_naive_7": NaiveForecaster("last", sp=7),
+                             "mean_28": NaiveForecaster("mean", window_length=28),
+                             "mean_90": NaiveForecaster("mean", window_length=90)}.items():
+        expected = forecaster.fit(series).predict(np.arange(1, 31)).to_numpy()
+        np.testing.assert_allclose(ours[name], expected, err_msg=name)
+    assert (ours["zero"] == 0).all()
+
+
+def test_model_beats_its_strongest_baseline_on_folds_it_did_not_see():
+    # six accounts, different seeds: the nested model must beat the best baseline on each
+    # and by a margin far beyond the spread between accounts
+    ratios = []
+    for seed in range(6):
+        _, outer, _ = evaluate_cashflow(_account(seed=seed), PARAMS)
+        summary = summarise_backtest(outer)
+        assert (outer.loc[outer["method"] == "model", "date"]
+                > outer.loc[outer["method"] == "model", "cutoff"]).all()
+        best = min(v["mase"] for k, v in summary.items() if k.startswith("baseline_"))
+        ratios.append(summary["model"]["mase"] / best)
+    ratios = np.array(ratios)
+    assert (ratios < 1).all()
+    assert 1 - ratios.mean() > 3 * ratios.std()
+
+
+def _with_balance(frame, opening):
+    frame = frame.copy()
+    frame["balance"] = opening + frame["amount"].cumsum()
+    return frame
+
+
+def test_balance_arithmetic_from_the_export_balance_column():
+    tx = _with_balance(_account(6), opening=1000.0)
+    expected_close = 1000.0 + tx["amount"].sum()
+    # rows of one day in any order: the day's closing balance is still found
+    shuffled = tx.sample(frac=1.0, random_state=1)
+    assert closing_balance_from_export(shuffled) == pytest.approx(expected_close, abs=1e-9)
+    model = CashflowModel("exact+zero", PARAMS).fit(shuffled)
     table, summary = model.predict(30)
-    assert len(table) == 30
-    assert table["date"].iloc[0] == pd.Timestamp(tx["date"].max()) + pd.Timedelta(days=1)
-    assert (table["lower"] <= table["point"]).all() and (table["point"] <= table["upper"]).all()
-    assert summary["total_inflow"] >= 2000  # the retainer falls in the next 30 days
-    with pytest.raises(ValueError, match="between 1 and 90"):
-        model.predict(91)
+    as_of = tx["date"].max()
+    assert summary["as_of"] == str(as_of.date()) and table["date"].iloc[0] == as_of + pd.Timedelta(
+        days=1)
+    assert summary["opening_balance"] == pytest.approx(expected_close)
+    assert summary["balance_source"] == "export_balance_column"
+    np.testing.assert_allclose(table["balance"],
+                               expected_close + np.cumsum(table["expected_net"]), rtol=0, atol=1e-6)
+    assert summary["closing_balance"] == pytest.approx(expected_close + table["expected_net"].sum())
+    # the balance drifts by the cash withdrawals' daily mean, which the point forecast (the
+    # most likely day: none) leaves out; the streams are in both
+    quiet = (table["inflow"] == 0) & (table["outflow"] == 0)
+    assert quiet.any() and (table.loc[quiet, "point"] == 0).all()
+    assert (table.loc[quiet, "expected_net"] < 0).all()
+    np.testing.assert_allclose(table["expected_net"] - table["point"],
+                               table.loc[quiet, "expected_net"].iloc[0], atol=1e-9)
+    assert (table["balance_lower"] <= table["balance"]).all()
+    assert (table["balance"] <= table["balance_upper"]).all()
 
 
-def test_first_low_balance_day():
-    tx = _transactions()
-    model = CashflowModel("seasonal_mean", PARAMS).fit(tx, residuals=np.zeros(10))
-    _, summary = model.predict(30, opening_balance=100.0, low_balance_threshold=0.0)
-    table, _ = model.predict(30, opening_balance=100.0)
+def test_declared_opening_balance_and_a_missing_one():
+    tx = _account(6)
+    declared = CashflowModel("exact+zero", {**PARAMS, "opening_balance": 500.0}).fit(tx)
+    _, summary = declared.predict(10)
+    assert summary["opening_balance"] == pytest.approx(500.0 + tx["amount"].sum())
+    assert summary["balance_source"] == "declared_opening_balance"
+    _, unknown = CashflowModel("exact+zero", PARAMS).fit(tx).predict(10)
+    assert unknown["balance_source"] == "assumed_zero"
+    _, given = declared.predict(10, opening_balance=42.0)
+    assert given["opening_balance"] == 42.0 and given["balance_source"] == "request"
+
+
+def test_a_forecast_asked_for_after_the_export_ends_says_so():
+    tx = _account(6)
+    model = CashflowModel("exact+zero", PARAMS).fit(tx)
+    as_of = tx["date"].max()
+    _, same_day = model.predict(30, today=as_of)
+    assert same_day["days_after_as_of"] == 0 and same_day["note"] == ""
+    table, later = model.predict(30, today=as_of + pd.Timedelta(days=12))
+    assert later["days_after_as_of"] == 12 and str(as_of.date()) in later["note"]
+    assert table["date"].iloc[0] == as_of + pd.Timedelta(days=1)
+    # an export whose last day had no transaction: the forecast starts after the declared day
+    later_as_of = CashflowModel("exact+zero", PARAMS).fit(tx, as_of=as_of + pd.Timedelta(days=3))
+    assert later_as_of.predict(5)[0]["date"].iloc[0] == as_of + pd.Timedelta(days=4)
+    with pytest.raises(ValueError, match="before the export's last transaction"):
+        CashflowModel("exact+zero", PARAMS).fit(tx, as_of=as_of - pd.Timedelta(days=1))
+
+
+def test_projected_streams_and_first_low_balance_day():
+    tx = _account(6)
+    model = CashflowModel("exact+zero", PARAMS).fit(tx)
+    table, summary = model.predict(60, opening_balance=100.0, low_balance_threshold=0.0)
+    salary_days = table.loc[table["inflow"] >= 22349.0, "date"]
+    assert (salary_days.dt.day == 11).all() and len(salary_days) == 2
     expected = table.loc[table["balance"] < 0, "date"]
     assert summary["first_low_balance_day"] == (str(expected.iloc[0].date()) if len(expected)
                                                 else None)
-    _, rich = model.predict(30, opening_balance=1e7)
-    assert rich["first_low_balance_day"] is None
+    with pytest.raises(ValueError, match="between 1 and 90"):
+        model.predict(91)
+    with pytest.raises(ValueError, match="unknown cash-flow candidate"):
+        CashflowModel("exact+lightgbm", PARAMS)

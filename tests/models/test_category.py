@@ -4,26 +4,42 @@ import pytest
 
 from titans_finance.core.features import build_features
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
-from titans_finance.models.category import CategoryModel, RuleError, apply_rules, parse_rules
+from titans_finance.models.category import (
+    CategoryModel,
+    RuleError,
+    apply_rules,
+    apply_temperature,
+    model_inputs,
+    parse_rules,
+    rules_from_corrections,
+)
+from titans_finance.models.category_evaluation import expected_calibration_error
+from titans_finance.models.category_taxonomy import Taxonomy, TaxonomyError
 
-PARAMS = {"logistic_regression": {"C": 30.0}, "confidence_threshold": 0.5, "top_k": 3,
-          "calibration_folds": 3, "seed": 0}
-MERCHANTS = {"fuel": ["Shell", "BP", "Chevron"], "software": ["Adobe", "Slack", "Zoom"],
-             "meals_entertainment": ["Starbucks", "Panera Bread", "Chipotle"]}
-TEXT = {"fuel": "Fuel for vehicle", "software": "Software subscription",
-        "meals_entertainment": "Client lunch"}
+PARAMS = {"logistic_regression": {"C": 10.0}, "confidence_threshold": 0.5, "top_k": 3,
+          "calibration_folds": 3, "seed": 0, "personal_min_labels": 10,
+          "min_known_word_share": 0.6}
+MERCHANTS = {"fuel": ["Shell", "BP", "Chevron", "Exxon"],
+             "software": ["Adobe", "Slack", "Zoom", "Dropbox"],
+             "meals_entertainment": ["Starbucks", "Panera Bread", "Chipotle", "Subway"]}
+TEXT = {"fuel": ["Fuel for vehicle", "Gas station fill up"],
+        "software": ["Software subscription", "Cloud plan renewal"],
+        "meals_entertainment": ["Client lunch", "Coffee meeting"]}
+AMOUNT = {"fuel": 60.0, "software": 20.0, "meals_entertainment": 25.0}
 
 
-def _data(n=90, seed=0, extra=()):
+def _data(n=120, seed=0, start="2024-01-01"):
+    """Labelled expenses; every third merchant of a category is only in later rows."""
     rng = np.random.default_rng(seed)
     rows = []
     for i in range(n):
         category = list(MERCHANTS)[i % 3]
-        rows.append({"date": pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(i)),
-                     "description": TEXT[category], "reference": MERCHANTS[category][i % 3 // 1 % 3],
-                     "amount": -float(rng.uniform(10, 80)), "category": category, "type": "expense",
-                     "payment_method": "credit_card"})
-    rows.extend(extra)
+        merchant = MERCHANTS[category][(i // 3) % 4]
+        rows.append({"date": pd.Timestamp(start) + pd.Timedelta(days=int(i)),
+                     "description": f"{TEXT[category][i % 2]} {merchant}".upper(),
+                     "reference": None,
+                     "amount": -round(AMOUNT[category] * float(rng.lognormal(0, 0.3)), 2),
+                     "category": category, "type": "expense", "payment_method": None})
     tx = pd.DataFrame(rows)
     tx["source_row"] = np.arange(1, len(tx) + 1)
     tx["transaction_id"] = [f"t{i}" for i in range(len(tx))]
@@ -31,57 +47,143 @@ def _data(n=90, seed=0, extra=()):
     return tx, build_features(tx)
 
 
-def test_predicts_text_categories_with_sorted_top_k():
-    tx, features = _data()
-    model = CategoryModel("logistic_regression", PARAMS).fit(tx, features)
-    predictions = model.predict(tx.iloc[:6], features.iloc[:6])
-    assert (predictions["category"] == tx["category"].iloc[:6].to_numpy()).all()
+def _split(tx, features, n_train=90):
+    return (tx.iloc[:n_train], features.iloc[:n_train], tx.iloc[n_train:].reset_index(drop=True),
+            features.iloc[n_train:].reset_index(drop=True))
+
+
+def test_predicts_rows_it_did_not_train_on_with_sorted_top_k():
+    train_tx, train_f, test_tx, test_f = _split(*_data())
+    model = CategoryModel("logistic_regression", PARAMS).fit(train_tx, train_f)
+    predictions = model.predict(test_tx, test_f)
+    assert (predictions["category"] == test_tx["category"].to_numpy()).mean() >= 0.95
     for items in predictions["top_k"]:
         probabilities = [item["probability"] for item in items]
-        assert len(items) == 3 and probabilities == sorted(probabilities, reverse=True)
+        assert probabilities == sorted(probabilities, reverse=True)
         assert sum(probabilities) <= 1.0 + 1e-9
     assert (predictions["source"] == "model").all()
 
 
-def test_abstains_below_threshold():
-    tx, features = _data()
-    model = CategoryModel("logistic_regression", PARAMS).fit(tx, features)
-    assert (model.predict(tx, features, threshold=1.01)["category"] == UNCERTAIN_CATEGORY).all()
-    assert (model.predict(tx, features, threshold=0.0)["category"] != UNCERTAIN_CATEGORY).all()
+def test_predict_proba_applies_the_calibration_temperature():
+    train_tx, train_f, test_tx, test_f = _split(*_data())
+    model = CategoryModel("logistic_regression", PARAMS).fit(train_tx, train_f, calibrate=False)
+    raw = model.personal.predict_proba(*model_inputs(test_tx, test_f))
+    for temperature in (0.5, 3.0):
+        model.temperature = temperature
+        proba = model.predict_proba(test_tx, test_f)
+        np.testing.assert_allclose(proba, apply_temperature(raw, temperature))
+        assert np.abs(proba.max(axis=1) - raw.max(axis=1)).max() > 0.01
+    # the calibrated confidence is what predict reports
+    model.temperature = 3.0
+    np.testing.assert_allclose(model.predict(test_tx, test_f, threshold=0.0)["confidence"],
+                               model.predict_proba(test_tx, test_f).max(axis=1))
 
 
-def test_rules_win_over_the_model():
+def test_the_confidence_threshold_parameter_decides_abstention():
+    train_tx, train_f, test_tx, test_f = _split(*_data())
+    strict = CategoryModel("logistic_regression", {**PARAMS, "confidence_threshold": 0.95})
+    lenient = CategoryModel("logistic_regression", {**PARAMS, "confidence_threshold": 0.4})
+    assert strict.threshold == 0.95 and lenient.threshold == 0.4
+    for model in (strict, lenient):
+        model.fit(train_tx, train_f, calibrate=False)
+        model.temperature = 2.0  # spread the confidences over realistic values
+    confidence = lenient.predict(test_tx, test_f, threshold=0.0)["confidence"].to_numpy()
+    assert ((confidence > 0.4) & (confidence < 0.95)).any()
+    for model, threshold in ((strict, 0.95), (lenient, 0.4)):
+        answered = model.predict(test_tx, test_f)["category"] != UNCERTAIN_CATEGORY
+        np.testing.assert_array_equal(answered.to_numpy(), confidence >= threshold)
+
+
+def test_an_unfamiliar_description_is_uncertain_not_a_confident_guess():
+    train_tx, train_f, _, _ = _split(*_data())
+    model = CategoryModel("logistic_regression", PARAMS).fit(train_tx, train_f)
+    odd = train_tx.iloc[:3].assign(description=["ZX TRADING LTD 884422", "QUICKCASH KIOSK 77",
+                                                "FUEL FOR VEHICLE SHELL"], reference=None)
+    predictions = model.predict(odd, build_features(odd))
+    assert list(predictions["category"][:2]) == [UNCERTAIN_CATEGORY] * 2
+    assert predictions["category"].iloc[2] == "fuel"
+
+
+def test_calibrated_confidence_abstains_at_a_realistic_threshold():
+    """Two categories sharing the same wording: the model must not be sure of either."""
     tx, features = _data()
-    rules = parse_rules({"rules": [{"pattern": "^shell$", "field": "merchant", "category": "travel"},
-                                   {"pattern": "fuel", "category": "vehicle"}]})
+    tx = tx.copy()
+    mixed = (tx["category"] != "fuel").to_numpy() & (np.arange(len(tx)) % 2 == 0)
+    tx.loc[mixed, "description"] = "ONLINE PAYMENT ACME"
+    tx.loc[mixed, "amount"] = -22.0  # nothing tells these software and meal rows apart
+    features = build_features(tx)
+    train_tx, train_f, test_tx, test_f = _split(tx, features)
+    model = CategoryModel("logistic_regression", PARAMS).fit(train_tx, train_f)
+    predictions = model.predict(test_tx, test_f)
+    ambiguous = (test_tx["description"] == "ONLINE PAYMENT ACME").to_numpy()
+    assert (predictions["confidence"][ambiguous] < 0.8).all()
+    clear = ~ambiguous & (test_tx["category"] == "fuel").to_numpy()
+    assert (predictions["category"][clear] == "fuel").all()
+
+
+def test_income_never_gets_an_expense_only_category():
+    train_tx, train_f, _, _ = _split(*_data())
+    model = CategoryModel("logistic_regression", PARAMS).fit(train_tx, train_f)
+    income = train_tx.iloc[:3].assign(amount=[250.0, 80.0, 12.0], type="income")
+    predictions = model.predict(income, build_features(income), threshold=0.0)
+    assert (predictions["category"] == UNCERTAIN_CATEGORY).all()  # no income class learnt
+
+
+def test_rules_win_and_a_single_correction_fixes_every_transaction_of_the_merchant():
+    tx, features = _data()
+    corrected = pd.Series(False, index=tx.index)
+    corrected.iloc[0] = True  # one correction of a Shell line
+    labels = tx["category"].copy()
+    labels.iloc[0] = "vehicle"
+    rules = parse_rules({"rules": [{"pattern": "cloud", "field": "description",
+                                    "category": "hosting"}]})
+    rules += rules_from_corrections(features["merchant_key"], labels, corrected, 1)
     model = CategoryModel("logistic_regression", PARAMS, rules).fit(tx, features)
-    predictions = model.predict(tx.iloc[:6], features.iloc[:6])
-    shell = (features["merchant_key"].iloc[:6] == "shell").to_numpy()
-    assert (predictions["category"][shell] == "travel").all()  # first matching rule wins
-    fuel_not_shell = (tx["category"].iloc[:6] == "fuel").to_numpy() & ~shell
-    assert (predictions["category"][fuel_not_shell] == "vehicle").all()
-    assert (predictions["source"][shell | fuel_not_shell] == "rule").all()
-    assert (predictions["confidence"][shell] == 1.0).all()
+    new = tx.iloc[90:].reset_index(drop=True)
+    new_f = build_features(new)
+    predictions = model.predict(new, new_f)
+    shell = (new_f["merchant_key"] == features["merchant_key"].iloc[0]).to_numpy()
+    assert shell.sum() >= 3
+    assert (predictions["category"][shell] == "vehicle").all()
+    assert (predictions["source"][shell] == "rule").all()
+    cloud = new["description"].str.contains("CLOUD").to_numpy()
+    assert (predictions["category"][cloud] == "hosting").all()
+    assert (predictions["confidence"][shell | cloud] == 1.0).all()
 
 
-def test_a_category_with_one_example_does_not_crash():
-    lone = {"date": pd.Timestamp("2024-05-01"), "description": "Bad debt write-off",
-            "reference": "Old Client", "amount": -500.0, "category": "bad_debts", "type": "expense",
-            "payment_method": "other"}
-    tx, features = _data(extra=[lone])
-    model = CategoryModel("logistic_regression", PARAMS).fit(tx, features)
-    assert "bad_debts" in model.classes_
-    assert model.temperature < 5  # the lone example must not flatten every probability
-    proba = model.predict_proba(tx, features)
-    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-
-
-def test_lightgbm_candidate_fits_and_predicts():
+def test_transfers_marked_by_ingestion_are_transfers():
     tx, features = _data()
-    model = CategoryModel("lightgbm", {**PARAMS, "lightgbm": {"n_estimators": 20,
-                                                             "min_child_samples": 2}})
-    model.fit(tx, features, calibrate=False)
-    assert (model.predict(tx, features, threshold=0)["category"] == tx["category"]).mean() > 0.9
+    model = CategoryModel("logistic_regression", PARAMS).fit(tx, features)
+    new = tx.iloc[:4].assign(is_transfer=[True, False, None, True])
+    predictions = model.predict(new, build_features(new))
+    assert list(predictions["category"][[0, 3]]) == ["transfer", "transfer"]
+    assert (predictions["source"][[0, 3]] == "transfer").all()
+    assert predictions["category"].iloc[1] == new["category"].iloc[1]
+
+
+def test_too_few_labels_leave_no_personal_model():
+    tx, features = _data(n=6)
+    model = CategoryModel("logistic_regression", PARAMS).fit(tx, features)
+    assert model.personal is None and "default model" in model.metadata["reason"]
+    predictions = model.predict(tx, features)
+    assert (predictions["category"] == UNCERTAIN_CATEGORY).all()  # no default model given
+
+
+def test_lightgbm_candidate_fits_and_predicts_unseen_rows():
+    train_tx, train_f, test_tx, test_f = _split(*_data())
+    model = CategoryModel("lightgbm", {**PARAMS, "lightgbm": {"n_estimators": 30,
+                                                              "min_child_samples": 2}})
+    model.fit(train_tx, train_f, calibrate=False)
+    assert (model.predict(test_tx, test_f, threshold=0)["category"]
+            == test_tx["category"]).mean() > 0.9
+
+
+def test_expected_calibration_error():
+    confidence = np.array([0.9] * 10 + [0.6] * 10)
+    correct = np.array([True] * 9 + [False] + [True] * 3 + [False] * 7)
+    # bin 0.9: accuracy 0.9 (gap 0); bin 0.6: accuracy 0.3 (gap 0.3); half the rows each
+    assert expected_calibration_error(confidence, correct) == pytest.approx(0.15)
+    assert expected_calibration_error(np.ones(4), np.ones(4, dtype=bool)) == 0.0
 
 
 @pytest.mark.parametrize("raw, message", [
@@ -101,17 +203,14 @@ def test_empty_rule_files_mean_no_rules():
     assert apply_rules([], pd.Series(["x"]), pd.Series(["y"])).isna().all()
 
 
-def test_design_matrix_equals_the_fitted_column_transformer():
-    """Predictions skip the ColumnTransformer's frame (fixed cost per call): same matrix."""
-    from titans_finance.models.category import design_frame, design_matrix
-
-    tx, features = _data()
-    odd = tx.iloc[:4].copy()
-    odd["payment_method"] = [None, "barter", "cash", "credit_card"]
-    odd["description"] = ["Fuel for vehicle", "ÇAFÉ Ñandú #12", None, "fuel for vehicle"]
-    odd_features = build_features(odd)
-    model = CategoryModel("logistic_regression", PARAMS).fit(tx, features)
-    design = model.estimator.named_steps["design"]
-    for frame, feats in ((tx, features), (odd, odd_features)):
-        expected = design.transform(design_frame(frame, feats)).toarray()
-        np.testing.assert_array_equal(design_matrix(design, frame, feats).toarray(), expected)
+@pytest.mark.parametrize("change, message", [
+    ({"kind": "spending"}, "'kind' must be one of"),
+    ({"id": "Not Snake"}, "snake_case"),
+    ({"group": "nowhere"}, "unknown group"),
+])
+def test_a_malformed_taxonomy_says_which_category(change, message):
+    raw = {"groups": {"food": "Food"},
+           "categories": [{"id": "groceries", "group": "food", "kind": "expense"}]}
+    raw["categories"][0].update(change)
+    with pytest.raises(TaxonomyError, match=message):
+        Taxonomy.from_dict(raw)

@@ -1,4 +1,10 @@
-"""A real `bentoml serve` on a loopback port, with models trained on generated data."""
+"""A real `bentoml serve` on a loopback port, with models trained on generated data.
+
+One server for the whole test session (`service_url`), started the way a user starts it
+(no ``--host``: the service binds to the loopback interface by default), with a
+throw-away ``BENTOML_HOME``, the manifest of a small generated run, and its own
+corrections file. Its log is `service_log`; `worker_processes` gives its processes.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +23,22 @@ from tests.conftest import PROJECT_ROOT
 API_KEY = "test-key-aaaaaaaa"
 RATE_LIMITED_KEY = "test-key-bbbbbbbb"
 FUZZ_KEY = "test-key-cccccccc"
+FEEDBACK_KEY = "test-key-feedback-dddddddd"
+ROWS_KEY = "test-key-rows-eeeeeeee"
+BULK_KEYS = tuple(f"test-key-bulk-{i}-ffffffff" for i in range(5))
+ADMIN_KEY = "test-admin-key-aaaaaaaa"
+METRICS_KEY = "test-metrics-key-aaaaaaaa"
+DOCS_KEY = "choose-a-long-random-key"  # the keys docs/serving.md's examples use
+DOCS_ADMIN_KEY = "choose-another-long-admin-key"
+PREDICTION_KEYS = (API_KEY, RATE_LIMITED_KEY, FUZZ_KEY, FEEDBACK_KEY, ROWS_KEY, *BULK_KEYS,
+                   DOCS_KEY)
+AUTH_FAILURES_PER_SEC, AUTH_FAILURES_BURST = 20, 50
+RATE_PER_SEC, RATE_BURST = 20, 150
+FEEDBACK_CAP = 150
 BIN = Path(sys.executable).parent
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -39,47 +57,122 @@ def bentoml_home(kedro_project, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def manifest_path(bentoml_home, kedro_project) -> Path:
+    """The manifest the test server serves (written by the package pipeline)."""
+    return kedro_project.path("data/08_reporting/packaged_models.json")
+
+
+@pytest.fixture(scope="session")
 def corrections_path(tmp_path_factory) -> Path:
     """Where the test server's POST /feedback appends (never the repository's data/)."""
     return tmp_path_factory.mktemp("feedback") / "category_corrections.csv"
 
 
 @pytest.fixture(scope="session")
-def service_url(bentoml_home, corrections_path, tmp_path_factory) -> str:
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve") / "bentoml.log"
-    env = {**os.environ, "BENTOML_HOME": str(bentoml_home), "BENTOML_DO_NOT_TRACK": "true",
-           "TITANS_CORRECTIONS_PATH": str(corrections_path),
-           "TITANS_API_KEYS": ",".join([API_KEY, RATE_LIMITED_KEY, FUZZ_KEY]),
-           "TITANS_RATE_LIMIT_PER_SEC": "100", "TITANS_RATE_LIMIT_BURST": "30"}
+def serve_env(bentoml_home, manifest_path, corrections_path) -> dict[str, str]:
+    """Environment of the test server (tests that start their own take it as a base)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TITANS_")}
+    return {**env, "BENTOML_HOME": str(bentoml_home), "BENTOML_DO_NOT_TRACK": "true",
+            "TITANS_PACKAGED_MODELS": str(manifest_path),
+            "TITANS_CORRECTIONS_PATH": str(corrections_path),
+            "TITANS_API_KEYS": ",".join(PREDICTION_KEYS),
+            "TITANS_ADMIN_API_KEYS": f"{ADMIN_KEY},{DOCS_ADMIN_KEY}",
+            "TITANS_METRICS_API_KEYS": METRICS_KEY,
+            "TITANS_RATE_LIMIT_PER_SEC": str(RATE_PER_SEC),
+            "TITANS_RATE_LIMIT_BURST": str(RATE_BURST),
+            "TITANS_AUTH_FAILURES_PER_SEC": str(AUTH_FAILURES_PER_SEC),
+            "TITANS_AUTH_FAILURES_BURST": str(AUTH_FAILURES_BURST),
+            "TITANS_FEEDBACK_PER_MIN": "6000", "TITANS_FEEDBACK_BURST": "400",
+            "TITANS_FEEDBACK_MAX_PER_KEY": str(FEEDBACK_CAP),
+            "TITANS_ROW_LIMIT_PER_SEC": "200", "TITANS_ROW_LIMIT_BURST": "10000",
+            "TITANS_MAX_PENDING_BATCHES": "2"}
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen, url: str, port: int, log: Path):
+        self.process, self.url, self.port, self.log = process, url, port, log
+
+    def processes(self):
+        """The server's processes (supervisor and workers) as psutil objects."""
+        import psutil
+
+        root = psutil.Process(self.process.pid)
+        return [root, *root.children(recursive=True)]
+
+    def worker(self):
+        """The API worker process (it holds the models and answers the requests)."""
+        workers = [p for p in self.processes() if "_bentoml_impl.worker" in " ".join(p.cmdline())]
+        assert len(workers) == 1, [p.cmdline() for p in self.processes()]
+        return workers[0]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, 15)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)
+
+
+def start_server(env: dict[str, str], log: Path, args: tuple[str, ...] = (),
+                 timeout: float = 120) -> Server:
+    port = free_port()
     with open(log, "wb") as handle:
-        process = subprocess.Popen([str(BIN / "bentoml"), "serve", "--host", "127.0.0.1",
-                                    "--port", str(port)], cwd=PROJECT_ROOT, env=env,
-                                   stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+        process = subprocess.Popen([str(BIN / "bentoml"), "serve", "--port", str(port), *args],
+                                   cwd=PROJECT_ROOT, env=env, stdout=handle,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server(process, f"http://127.0.0.1:{port}", port, log)
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"bentoml serve exited early:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                break
+            if httpx.get(f"{server.url}/readyz", timeout=1).status_code == 200:
+                return server
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail(f"bentoml serve not ready in 90 s:\n{log.read_text()[-3000:]}")
-    yield url
-    os.killpg(process.pid, 15)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
+    server.stop()
+    pytest.fail(f"bentoml serve not ready in {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def server(serve_env, manifest_path, tmp_path_factory):
+    manifest_at_start = manifest_path.read_text()  # a test packages again later
+    server = start_server(serve_env, tmp_path_factory.mktemp("serve") / "bentoml.log")
+    server.manifest_at_start = manifest_at_start
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def service_url(server) -> str:
+    return server.url
+
+
+@pytest.fixture
+def service_log(server):
+    """Read the server's log from now on: ``service_log()`` → text logged since the test began."""
+    start = server.log.stat().st_size
+
+    def since() -> str:
+        time.sleep(0.3)  # the worker's log lines reach the file through the supervisor
+        with open(server.log, "rb") as handle:
+            handle.seek(start)
+            return handle.read().decode("utf-8", "replace")
+
+    return since
 
 
 @pytest.fixture
 def client(service_url):
     with httpx.Client(base_url=service_url, timeout=30,
                       headers={"Authorization": f"Bearer {API_KEY}"}) as http:
+        yield http
+
+
+@pytest.fixture
+def admin(service_url):
+    with httpx.Client(base_url=service_url, timeout=60,
+                      headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as http:
         yield http

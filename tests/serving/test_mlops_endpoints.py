@@ -10,7 +10,7 @@ import httpx
 import pandas as pd
 import pytest
 
-from tests.serving.conftest import API_KEY
+from tests.serving.conftest import API_KEY, METRICS_KEY
 from tests.serving.test_service import MORE, TX
 
 pytestmark = pytest.mark.slow
@@ -57,24 +57,30 @@ def test_concurrent_feedback_loses_nothing(service_url, corrections_path):
 
 def test_prometheus_gauges_follow_predictions(client, service_url):
     client.post("/predict/batch", json={"transactions": MORE})
-    text = httpx.get(f"{service_url}/metrics").text
+    text = httpx.get(f"{service_url}/metrics",
+                     headers={"Authorization": f"Bearer {METRICS_KEY}"}).text
     assert 'titans_category_predictions_total{category="fuel"' in text
     assert "titans_category_abstention_rate" in text and "titans_anomaly_mean_score" in text
     assert "titans_anomaly_flags_total" in text
 
 
-def test_reload_serves_new_store_versions_without_restart(client, service_url, bentoml_home,
-                                                          kedro_project):
+def test_reload_serves_what_the_manifest_names_without_restart(client, admin, service_url,
+                                                               bentoml_home, kedro_project,
+                                                               manifest_path):
+    import json
+
     assert httpx.post(f"{service_url}/models/reload").status_code == 401
-    before = client.post("/models").json()
+    before = client.get("/models").json()
     env = {**os.environ, "BENTOML_HOME": str(bentoml_home), "KEDRO_DISABLE_TELEMETRY": "true",
            "MLFLOW_TRACKING_URI": kedro_project.tracking_uri}
     subprocess.run([str(Path(sys.executable).parent / "kedro"), "run", "--pipelines", "package"],
                    cwd=kedro_project.root, env=env, check=True, capture_output=True)
-    body = client.post("/models/reload").json()
+    body = admin.post("/models/reload").json()
     assert body["reloaded"] and "category" in body["changed"]
-    after = client.post("/models").json()
+    after = client.get("/models").json()
     old = {m["name"]: m["version"] for m in before["models"]}
     new = {m["name"]: m["version"] for m in after["models"]}
     assert all(new[name] != old[name] for name in old)
+    assert new == {name: tag for name, tag in json.loads(manifest_path.read_text())["tags"].items()
+                   if name in new}
     assert client.post("/predict/category", json=TX).json()["model_version"] == new["category"]

@@ -1,3 +1,5 @@
+"""The security middleware in-process (no server): keys, roles, limits, bodies, error shape."""
+
 import asyncio
 import json
 
@@ -7,40 +9,74 @@ from titans_finance.serving.security import (
     DEV_API_KEY,
     ApiSecurityMiddleware,
     ConfigurationError,
+    Guard,
+    RateLimited,
+    RoutePolicy,
     SecuritySettings,
     TokenBucketLimiter,
+    charge,
+    key_id,
 )
+
+KEY_1, KEY_2 = "secret-key-1-aaaaaaaa", "secret-key-2-bbbbbbbb"
+ADMIN = "admin-key-cccccccccccc"
+METRICS = "metrics-key-dddddddddd"
+ROUTES = {"/predict/category": RoutePolicy(), "/predict/batch": RoutePolicy(bulk=True),
+          "/feedback": RoutePolicy(), "/models": RoutePolicy(),
+          "/models/reload": RoutePolicy(role="admin")}
 
 
 def _settings(**overrides):
-    env = {"TITANS_API_KEYS": "secret-key-1,secret-key-2", **overrides}
+    env = {"TITANS_API_KEYS": f"{KEY_1},{KEY_2}", "TITANS_ADMIN_API_KEYS": ADMIN,
+           "TITANS_METRICS_API_KEYS": METRICS, **overrides}
     return SecuritySettings.from_env(env)
 
 
 def test_no_key_configured_refuses_to_start():
     with pytest.raises(ConfigurationError, match="TITANS_API_KEYS is not set"):
         SecuritySettings.from_env({})
+    with pytest.raises(ConfigurationError, match="TITANS_API_KEYS is not set"):
+        SecuritySettings.from_env({"TITANS_METRICS_API_KEYS": METRICS})  # no key may predict
 
 
-def test_dev_key_only_when_explicitly_enabled():
-    assert DEV_API_KEY not in _settings().api_keys
-    assert SecuritySettings.from_env({"TITANS_DEV_API_KEY": "1"}).api_keys == (DEV_API_KEY,)
+def test_dev_key_only_when_explicitly_enabled_and_with_a_warning():
+    assert DEV_API_KEY not in _settings().api_keys and not _settings().warnings
+    dev = SecuritySettings.from_env({"TITANS_DEV_API_KEY": "1"})
+    assert dev.api_keys == (DEV_API_KEY,) and "never use this" in dev.warnings[0]
 
 
-@pytest.mark.parametrize("name, value", [("TITANS_RATE_LIMIT_PER_SEC", "fast"),
-                                         ("TITANS_RATE_LIMIT_BURST", "-1"),
-                                         ("TITANS_MAX_BODY_BYTES", "inf")])
-def test_bad_config_values_name_the_variable(name, value):
-    with pytest.raises(ConfigurationError, match=name):
+@pytest.mark.parametrize("name, value, message", [
+    ("TITANS_RATE_LIMIT_PER_SEC", "fast", "not a number"),
+    ("TITANS_RATE_LIMIT_BURST", "-1", "positive"),
+    ("TITANS_RATE_LIMIT_BURST", "2.5", "whole number"),
+    ("TITANS_MAX_BODY_BYTES", "inf", "positive"),
+    ("TITANS_MAX_BODY_BYTES", "1e6.5", "not a number"),
+    ("TITANS_MAX_BODY_BYTES", "100000.5", "whole number"),
+    ("TITANS_ROW_LIMIT_BURST", "0", "positive"),
+    ("TITANS_METRICS_PUBLIC", "maybe", "yes/no"),
+])
+def test_bad_config_values_name_the_variable(name, value, message):
+    with pytest.raises(ConfigurationError, match=f"{name}.*{message}"):
         _settings(**{name: value})
 
 
-def test_short_keys_are_rejected():
-    with pytest.raises(ConfigurationError, match="8 characters"):
-        SecuritySettings.from_env({"TITANS_API_KEYS": "abc"})
+@pytest.mark.parametrize("key, message", [
+    ("abc", "shorter than 16"),
+    ("schlüssel-sehr-geheim-123", "characters a bearer token cannot carry"),  # non-ASCII
+    ("key with spaces inside!", "characters a bearer token cannot carry"),
+])
+def test_unusable_keys_are_refused_at_start_without_printing_them(key, message):
+    with pytest.raises(ConfigurationError, match=message) as error:
+        SecuritySettings.from_env({"TITANS_API_KEYS": f"{KEY_1},{key}"})
+    assert key not in str(error.value) and "key 2" in str(error.value)
 
 
-def test_token_bucket_refills_over_time():
+def test_a_key_has_one_role():
+    with pytest.raises(ConfigurationError, match="own keys"):
+        SecuritySettings.from_env({"TITANS_API_KEYS": KEY_1, "TITANS_ADMIN_API_KEYS": KEY_1})
+
+
+def test_token_bucket_refills_over_time_and_charges_costs():
     now = [0.0]
     limiter = TokenBucketLimiter(rate=2.0, burst=2.0, clock=lambda: now[0])
     assert limiter.acquire("k") == 0 and limiter.acquire("k") == 0
@@ -48,58 +84,324 @@ def test_token_bucket_refills_over_time():
     assert limiter.acquire("other") == 0  # buckets are per key
     now[0] = 0.5
     assert limiter.acquire("k") == 0
+    assert limiter.acquire("k", cost=3) == float("inf")  # more than the burst: never
 
 
-def _call(middleware, path="/predict/category", headers=None, method="POST"):
-    sent = []
+def test_token_buckets_of_client_addresses_are_bounded():
+    limiter = TokenBucketLimiter(rate=1.0, burst=5.0, max_keys=100)
+    for i in range(10_000):
+        limiter.acquire(f"10.0.{i // 256}.{i % 256}")
+    assert len(limiter) == 100
 
-    async def app(scope, receive, send):
+
+def test_charge_names_the_budget():
+    guard = Guard(_settings(TITANS_ROW_LIMIT_BURST="100", TITANS_ROW_LIMIT_PER_SEC="10"))
+    caller = guard.caller(KEY_1)
+    charge(guard.rows, caller, 60, "transactions per second")
+    with pytest.raises(RateLimited, match="transactions per second") as limited:
+        charge(guard.rows, caller, 60, "transactions per second")
+    assert limited.value.retry_after == pytest.approx(2.0, abs=0.1)
+    charge(guard.rows, guard.caller(KEY_2), 60, "transactions per second")  # per key
+
+
+class _App:
+    """The endpoint behind the middleware: records whether it ran and what it received."""
+
+    def __init__(self):
+        self.calls = []
+
+    async def __call__(self, scope, receive, send):
+        message = await receive()
+        self.calls.append((scope["path"], scope["method"], message.get("body", b"")))
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"{}"})
 
+
+def _call(middleware, path="/predict/category", headers=None, method="POST", chunks=(b"",),
+          client=("127.0.0.1", 5000), delay=0.0):
+    sent = []
+    messages = [{"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1}
+                for i, chunk in enumerate(chunks)]
+
     async def receive():
-        return {"type": "http.request", "body": b""}
+        if delay:
+            await asyncio.sleep(delay)
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
 
     async def send(message):
         sent.append(message)
 
-    middleware.app = app
-    scope = {"type": "http", "method": method, "path": path,
-             "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+    raw_headers = []
+    for name, value in (headers.items() if isinstance(headers, dict) else headers or []):
+        raw_headers.append((name.lower().encode(), value.encode("latin-1")))
+    scope = {"type": "http", "method": method, "path": path, "headers": raw_headers,
+             "client": client}
     asyncio.run(middleware(scope, receive, send))
     start = sent[0]
-    body = json.loads(sent[1]["body"] or b"{}")
-    return start["status"], dict(start["headers"]), body
+    headers = dict(start["headers"])
+    json_body = headers.get(b"content-type", b"application/json") == b"application/json"
+    body = json.loads(sent[1]["body"] or b"{}") if json_body else sent[1]["body"]
+    return start["status"], headers, body
 
 
-def test_status_codes_for_missing_wrong_and_good_keys():
-    middleware = ApiSecurityMiddleware(None, _settings())
+def _middleware(**overrides):
+    app = _App()
+    return ApiSecurityMiddleware(app, ROUTES, _settings(**overrides)), app
+
+
+def _auth(key=KEY_1, **more):
+    return {"Authorization": f"Bearer {key}", **more}
+
+
+def _assert_error_shape(body, code):
+    assert set(body) == {"error", "message", "detail"} and body["error"] == code
+
+
+def test_status_codes_for_missing_malformed_wrong_and_good_keys():
+    middleware, app = _middleware()
     status, headers, body = _call(middleware)
     assert status == 401 and headers[b"www-authenticate"] == b"Bearer"
-    assert "Authorization: Bearer" in body["detail"]
+    assert "Authorization: Bearer" in body["message"]
+    _assert_error_shape(body, "unauthorized")
     assert _call(middleware, headers={"Authorization": "Basic abc"})[0] == 401
-    assert _call(middleware, headers={"Authorization": "Bearer wrong-key-123"})[0] == 403
-    assert _call(middleware, headers={"Authorization": "Bearer secret-key-2"})[0] == 200
+    assert _call(middleware, headers={"Authorization": f"Bearer {KEY_1}\xa0"})[0] == 401
+    assert _call(middleware, headers={"Authorization": f"Bearer  {KEY_1}"})[0] == 401
+    status, _, body = _call(middleware, headers=_auth("wrong-key-1234567890"))
+    assert status == 403
+    _assert_error_shape(body, "forbidden")
+    assert app.calls == []  # nothing reached the endpoint
+    assert _call(middleware, headers=_auth(KEY_2))[0] == 200 and len(app.calls) == 1
 
 
-def test_probes_and_metrics_need_no_key():
-    middleware = ApiSecurityMiddleware(None, _settings())
-    for path in ("/livez", "/readyz", "/metrics", "/docs.json"):
+def test_a_wrong_key_never_reaches_the_endpoint():
+    """Issue #18 planted this: without the `return` after the 403, the endpoint ran anyway."""
+    middleware, app = _middleware()
+    for path in ROUTES:
+        assert _call(middleware, path=path, headers=_auth("wrong-key-1234567890"))[0] == 403
+        assert _call(middleware, path=path)[0] == 401
+    assert app.calls == []
+
+
+def test_duplicate_authorization_headers_are_refused():
+    middleware, app = _middleware()
+    headers = [("Authorization", f"Bearer {KEY_1}"), ("Authorization", "Bearer wrong-key-123456")]
+    assert _call(middleware, headers=headers)[0] == 401 and app.calls == []
+
+
+def test_failed_keys_from_one_address_are_throttled_but_valid_keys_still_pass():
+    middleware, app = _middleware(TITANS_AUTH_FAILURES_BURST="5",
+                                  TITANS_AUTH_FAILURES_PER_SEC="0.01")
+    statuses = [_call(middleware, headers=_auth("wrong-key-1234567890"))[0] for _ in range(8)]
+    assert statuses == [403] * 5 + [429] * 3
+    status, headers, _ = _call(middleware)
+    assert status == 429 and int(headers[b"retry-after"]) >= 1
+    assert _call(middleware, headers=_auth(), client=("127.0.0.1", 6000))[0] == 200
+    assert _call(middleware, client=("10.1.2.3", 1))[0] == 401  # another address: its own budget
+
+
+def test_unknown_paths_need_a_key_first_then_are_404():
+    middleware, app = _middleware()
+    assert _call(middleware, path="/x/4f1c", method="GET")[0] == 401
+    status, _, body = _call(middleware, path="/x/4f1c", method="GET", headers=_auth())
+    assert status == 404
+    _assert_error_shape(body, "not_found")
+    assert app.calls == []
+
+
+def test_roles_admin_endpoints_and_metrics():
+    middleware, app = _middleware()
+    status, _, body = _call(middleware, path="/models/reload", headers=_auth())
+    assert status == 403 and "admin" in body["message"]
+    assert _call(middleware, path="/models/reload", headers=_auth(ADMIN))[0] == 200
+    assert _call(middleware, path="/predict/category", headers=_auth(ADMIN))[0] == 200
+    assert _call(middleware, path="/predict/category", headers=_auth(METRICS))[0] == 403
+    assert _call(middleware, path="/metrics", method="GET")[0] == 401
+    assert _call(middleware, path="/metrics", method="GET", headers=_auth())[0] == 403
+    assert [c[0] for c in app.calls] == ["/models/reload", "/predict/category"]
+
+
+def test_metrics_can_be_made_public():
+    middleware, _ = _middleware(TITANS_METRICS_PUBLIC="1")
+    status, _, text = _call(middleware, path="/metrics", method="GET")
+    assert status == 200 and b"titans_http_requests_total" in text
+
+
+def test_probes_and_the_api_page_need_no_key():
+    middleware, app = _middleware()
+    for path in ("/livez", "/readyz"):
         assert _call(middleware, path=path, method="GET")[0] == 200
+    status, _, spec = _call(middleware, path="/docs.json", method="GET")
+    assert status == 200 and spec["info"]["title"] == "titans-finance API"
+    assert _page(middleware)[0] == 200
+
+
+def _page(middleware):
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    asyncio.run(middleware({"type": "http", "method": "GET", "path": "/", "headers": []},
+                           receive, send))
+    page = sent[1]["body"].decode()
+    assert "titans-finance API" in page and "googletagmanager" not in page
+    return sent[0]["status"], dict(sent[0]["headers"]), page
 
 
 def test_rate_limit_answers_429_with_retry_after():
-    middleware = ApiSecurityMiddleware(None, _settings(TITANS_RATE_LIMIT_PER_SEC="0.5",
-                                                       TITANS_RATE_LIMIT_BURST="2"))
-    auth = {"Authorization": "Bearer secret-key-1"}
-    assert [_call(middleware, headers=auth)[0] for _ in range(2)] == [200, 200]
-    status, headers, body = _call(middleware, headers=auth)
+    middleware, _ = _middleware(TITANS_RATE_LIMIT_PER_SEC="0.5", TITANS_RATE_LIMIT_BURST="2")
+    assert [_call(middleware, headers=_auth())[0] for _ in range(2)] == [200, 200]
+    status, headers, body = _call(middleware, headers=_auth())
     assert status == 429 and headers[b"retry-after"] == b"2"
-    assert _call(middleware, headers={"Authorization": "Bearer secret-key-2"})[0] == 200
+    _assert_error_shape(body, "rate_limited")
+    assert _call(middleware, headers=_auth(KEY_2))[0] == 200
 
 
-def test_oversized_body_gets_413():
-    middleware = ApiSecurityMiddleware(None, _settings(TITANS_MAX_BODY_BYTES="100"))
-    status, _, body = _call(middleware, headers={"Authorization": "Bearer secret-key-1",
-                                                 "Content-Length": "101"})
-    assert status == 413 and "100 bytes" in body["detail"]
+def test_declared_oversized_body_gets_413_without_being_read():
+    middleware, app = _middleware()
+    status, _, body = _call(middleware, path="/predict/batch", headers=_auth(**{
+        "Content-Length": str(8 * 2**20 + 1), "Content-Type": "application/json"}))
+    assert status == 413 and "limit" in body["message"] and app.calls == []
+    status, _, _ = _call(middleware, headers=_auth(**{
+        "Content-Length": str(64 * 2**10 + 1), "Content-Type": "application/json"}))
+    assert status == 413  # a single transaction's endpoint takes far less than a batch's
+
+
+def test_chunked_body_is_counted_as_it_arrives():
+    middleware, app = _middleware(TITANS_MAX_BODY_BYTES="100000")
+    chunks = [b"x" * 30_000] * 4
+    status, _, body = _call(middleware, path="/predict/batch", chunks=chunks, headers=_auth(**{
+        "Transfer-Encoding": "chunked", "Content-Type": "application/json"}))
+    assert status == 413 and app.calls == []
+    status, _, _ = _call(middleware, path="/predict/batch", chunks=[b"{}", b"  "], headers=_auth(
+        **{"Transfer-Encoding": "chunked", "Content-Type": "application/json"}))
+    assert status == 200 and app.calls[-1][2] == b"{}  "  # the endpoint got the whole body
+
+
+@pytest.mark.parametrize("content_type", [
+    "multipart/form-data; boundary=x", "application/vnd.bentoml+pickle",
+    "application/x-www-form-urlencoded", "text/plain", "application/json; charset=latin-1"])
+def test_bodies_other_than_json_get_415(content_type):
+    middleware, app = _middleware()
+    status, _, body = _call(middleware, chunks=[b"--x\r\n"], headers=_auth(**{
+        "Content-Type": content_type, "Content-Length": "5"}))
+    assert status == 415 and app.calls == []
+    _assert_error_shape(body, "unsupported_media_type")
+
+
+def test_a_body_that_never_finishes_gets_408():
+    middleware, app = _middleware(TITANS_BODY_TIMEOUT_SEC="0.2")
+    status, _, _ = _call(middleware, chunks=[b"{"] * 10, delay=0.05, headers=_auth(**{
+        "Content-Type": "application/json", "Transfer-Encoding": "chunked"}))
+    assert status == 408 and app.calls == []
+
+
+def test_get_models_is_served_by_the_models_endpoint():
+    middleware, app = _middleware()
+    assert _call(middleware, path="/models", method="GET", headers=_auth())[0] == 200
+    assert app.calls == [("/models", "POST", b"")]
+
+
+def test_endpoint_errors_leave_in_the_one_shape_without_internal_names():
+    async def bentoml_style(scope, receive, send):
+        await receive()
+        body = json.dumps({"error": "2 validation errors for TransactionInput", "detail": [
+            {"type": "missing", "loc": ["amount"], "msg": "Field required", "url": "https://x"},
+            {"type": "value_error", "loc": ["date"], "msg": "Value error, not a date"}]}).encode()
+        await send({"type": "http.response.start", "status": 400,
+                    "headers": [(b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    middleware = ApiSecurityMiddleware(bentoml_style, ROUTES, _settings())
+    status, headers, body = _call(middleware, headers=_auth())
+    assert status == 400
+    _assert_error_shape(body, "invalid_input")
+    assert [d["loc"] for d in body["detail"]] == [["amount"], ["date"]]
+    assert "TransactionInput" not in json.dumps(body) and "url" not in body["detail"][0]
+    assert int(headers[b"content-length"]) == len(json.dumps(body).encode())
+
+
+def test_a_too_long_batch_is_413_in_the_one_shape():
+    async def too_many(scope, receive, send):
+        await receive()
+        body = json.dumps({"error": "1 validation error for BatchInput", "detail": [
+            {"type": "too_many_items", "loc": [], "msg": "at most 10000 transactions per "
+                                                         "request, got 10001"}]}).encode()
+        await send({"type": "http.response.start", "status": 400, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    middleware = ApiSecurityMiddleware(too_many, ROUTES, _settings())
+    status, _, body = _call(middleware, path="/predict/batch", headers=_auth())
+    assert status == 413 and body["message"].startswith("at most 10000")
+    _assert_error_shape(body, "payload_too_large")
+
+
+def test_an_endpoint_that_does_not_answer_in_time_gets_504():
+    async def slow(scope, receive, send):
+        await asyncio.sleep(5)
+
+    middleware = ApiSecurityMiddleware(slow, ROUTES, _settings(TITANS_REQUEST_TIMEOUT_SEC="0.2"))
+    status, _, body = _call(middleware, headers=_auth())
+    assert status == 504
+    _assert_error_shape(body, "timeout")
+
+
+def test_key_ids_are_stable_and_reveal_nothing():
+    assert key_id(KEY_1) == key_id(KEY_1) != key_id(KEY_2)
+    assert KEY_1 not in key_id(KEY_1) and key_id(KEY_1).startswith("key-")
+
+
+def test_batch_work_beyond_the_pending_limit_is_refused_before_its_body_is_read():
+    started, release = asyncio.Event(), asyncio.Event()
+    received = []
+
+    async def slow_batch(scope, receive, send):
+        received.append((await receive())["body"])
+        started.set()
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    middleware = ApiSecurityMiddleware(slow_batch, ROUTES,
+                                       _settings(TITANS_MAX_PENDING_BATCHES="1"))
+    headers = [(b"authorization", f"Bearer {KEY_1}".encode()),
+               (b"content-type", b"application/json"), (b"content-length", b"2")]
+
+    async def call():
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"[]", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "POST", "path": "/predict/batch", "headers": headers,
+                 "client": ("127.0.0.1", 1)}
+        await middleware(scope, receive, send)
+        return sent[0]["status"], dict(sent[0]["headers"])
+
+    async def main():
+        first = asyncio.ensure_future(call())
+        await started.wait()
+        second = await call()  # while the first runs
+        release.set()
+        return await first, second
+
+    (first, _), (second, headers_) = asyncio.run(main())
+    assert first == 200 and second == 503 and int(headers_[b"retry-after"]) >= 1
+    assert received == [b"[]"]  # the refused request's body was never read
+    assert middleware.guard.pending_batches == 0
+
+
+def test_bentoml_backstop_timeout_is_just_above_ours():
+    """BentoML's timeout middleware keeps a timer of every request (answered or not) until
+    it expires; an hour-long backstop grew the worker ~5 KB per refused request."""
+    from titans_finance.serving.service import TitansFinance
+
+    settings = SecuritySettings.from_env({"TITANS_API_KEYS": KEY_1})
+    expected = settings.body_timeout + settings.request_timeout + 5.0
+    assert TitansFinance.config["traffic"]["timeout"] == expected <= 120

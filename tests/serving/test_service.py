@@ -5,7 +5,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.serving.conftest import API_KEY, FUZZ_KEY, RATE_LIMITED_KEY
+from tests.serving.conftest import API_KEY, FUZZ_KEY, METRICS_KEY, RATE_LIMITED_KEY
 
 pytestmark = pytest.mark.slow
 
@@ -20,10 +20,15 @@ MORE = [TX, {"description": "Office Rent", "amount": -1200.0, "date": "2025-03-0
          "merchant": "MainClient", "type": "income"}]
 
 
-def test_health_readiness_and_metrics_need_no_key(service_url):
-    for path in ("/livez", "/readyz", "/metrics"):
+def test_health_and_readiness_need_no_key_metrics_need_a_metrics_key(service_url):
+    for path in ("/livez", "/readyz"):
         assert httpx.get(service_url + path).status_code == 200
-    assert "bentoml" in httpx.get(service_url + "/metrics").text
+    assert httpx.get(service_url + "/metrics").status_code == 401
+    assert httpx.get(service_url + "/metrics",
+                     headers={"Authorization": f"Bearer {API_KEY}"}).status_code == 403
+    metrics = httpx.get(service_url + "/metrics",
+                        headers={"Authorization": f"Bearer {METRICS_KEY}"})
+    assert metrics.status_code == 200 and "titans_http_requests_total" in metrics.text
 
 
 def test_predictions_need_a_valid_key(service_url):
@@ -46,19 +51,33 @@ def test_amount_interval_contains_the_point(client):
     assert low <= body["predicted_amount"] <= high < 0
 
 
-def test_anomaly_explains_a_spike(client):
+def test_anomaly_explains_a_spike_and_states_its_threshold(client):
     spike = client.post("/predict/anomaly", json=MORE[2]).json()
     assert spike["is_anomaly"] and any("median" in r for r in spike["reasons"])
     normal = client.post("/predict/anomaly", json=TX).json()
     assert 0 <= normal["score"] < spike["score"]
+    served = {m["name"]: m for m in client.get("/models").json()["models"]}["anomaly"]
+    assert spike["threshold"] == normal["threshold"] == served["threshold"]
+    assert spike["score"] >= spike["threshold"] > normal["score"]
 
 
-def test_cashflow_forecast(client):
+def test_cashflow_forecast_says_as_of_when_and_rounds(client):
+    import datetime as dt
+
     body = client.post("/forecast/cashflow", json={"horizon_days": 45}).json()
-    assert len(body["days"]) == 45
+    assert len(body["days"]) == 45 and body["horizon_days"] == 45
     assert all(d["lower"] <= d["point"] <= d["upper"] for d in body["days"])
     assert set(body["summary"]) >= {"total_inflow", "total_outflow", "net", "first_low_balance_day"}
-    assert client.post("/forecast/cashflow", json={"horizon_days": 91}).status_code == 400
+    as_of = dt.date.fromisoformat(body["as_of"])
+    assert body["days"][0]["date"] == str(as_of + dt.timedelta(days=1))
+    assert body["data_age_days"] == (dt.date.today() - as_of).days
+    served = {m["name"]: m for m in client.get("/models").json()["models"]}["cashflow"]
+    assert served["as_of"] == body["as_of"]
+    for value in body["summary"].values():
+        if isinstance(value, float):
+            assert value == round(value, 2)
+    too_far = client.post("/forecast/cashflow", json={"horizon_days": 91})
+    assert too_far.status_code == 400 and too_far.json()["detail"][0]["loc"] == ["horizon_days"]
 
 
 def test_batch_equals_single_requests(client):
@@ -91,9 +110,11 @@ def test_concurrent_single_requests_are_answered_like_lone_ones(service_url):
     assert together == alone
 
 
-def test_oversized_batch_is_413(client):
+def test_oversized_batch_is_413_in_the_one_error_shape(client):
     response = client.post("/predict/batch", json={"transactions": [TX] * 10_001})
     assert response.status_code == 413
+    assert response.json() == {"error": "payload_too_large", "detail": [],
+                               "message": "at most 10000 transactions per request, got 10001"}
 
 
 @pytest.mark.parametrize("body, field", [
@@ -107,7 +128,9 @@ def test_oversized_batch_is_413(client):
 def test_invalid_input_is_400_naming_the_field(client, body, field):
     response = client.post("/predict/category", json=body)
     assert response.status_code == 400
+    assert response.json()["error"] == "invalid_input" and field in response.json()["message"]
     assert any(field in detail["loc"] for detail in response.json()["detail"])
+    assert "TransactionInput" not in response.text and "pydantic" not in response.text
 
 
 def test_nan_and_malformed_json_are_400(client):
@@ -125,19 +148,37 @@ def test_validate_reports_per_item_errors(client):
     assert fields == {"description", "amount", "date"}
 
 
-def test_models_lists_versions_and_metrics(client):
-    models = {m["name"]: m for m in client.post("/models").json()["models"]}
+def test_models_lists_versions_and_metrics_by_get_or_post(client, manifest_path):
+    import json
+
+    listed = client.get("/models")
+    assert listed.status_code == 200 and listed.json() == client.post("/models").json()
+    models = {m["name"]: m for m in listed.json()["models"]}
     assert set(models) == {"category", "amount", "anomaly", "cashflow"}
     assert "holdout_accuracy" in models["category"]["metrics"]
     assert all(m["trained_at"] for m in models.values())
+    manifest = json.loads(manifest_path.read_text())
+    assert listed.json()["data_hash"] == manifest["data_hash"]
 
 
 def test_rate_limit_429_with_retry_after(service_url):
+    import concurrent.futures
+    import time
+
+    from tests.serving.conftest import RATE_BURST, RATE_PER_SEC
+
     headers = {"Authorization": f"Bearer {RATE_LIMITED_KEY}"}
-    with httpx.Client(base_url=service_url, headers=headers) as http:
-        statuses = [http.post("/validate", json={"transactions": [TX]}) for _ in range(80)]
-    limited = [r for r in statuses if r.status_code == 429]
+    count = 2 * RATE_BURST
+    with httpx.Client(base_url=service_url, headers=headers, timeout=30) as http:
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            responses = list(pool.map(lambda _: http.get("/models"), range(count)))
+        elapsed = time.monotonic() - started
+    limited = [r for r in responses if r.status_code == 429]
+    allowed = RATE_BURST + RATE_PER_SEC * elapsed
+    assert len(responses) - len(limited) <= allowed + 1
     assert limited and int(limited[0].headers["retry-after"]) >= 1
+    assert limited[0].json()["error"] == "rate_limited"
 
 
 def test_no_input_produces_a_server_error(service_url):
@@ -161,21 +202,48 @@ def test_no_input_produces_a_server_error(service_url):
     assert len(checked) >= 8  # every endpoint of the service, plus the probes
 
 
-def test_bentoml_build_packages_models_code_and_system_libraries(bentoml_home):
+def test_bentoml_build_packs_the_manifest_versions_and_the_lean_requirements(bentoml_home,
+                                                                             manifest_path,
+                                                                             tmp_path):
+    import json
     import os
+    import shutil
     import subprocess
     import sys
     from pathlib import Path
 
     from tests.conftest import PROJECT_ROOT
 
-    env = {**os.environ, "BENTOML_HOME": str(bentoml_home), "BENTOML_DO_NOT_TRACK": "true"}
-    subprocess.run([str(Path(sys.executable).parent / "bentoml"), "build"], cwd=PROJECT_ROOT,
+    # a checkout after `make run`: the project's files and the manifest of its packaged models
+    context = tmp_path / "checkout"
+    shutil.copytree(PROJECT_ROOT / "src" / "titans_finance", context / "src" / "titans_finance",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("bentofile.yaml", "requirements-serve.txt"):
+        shutil.copy(PROJECT_ROOT / name, context / name)
+    (context / "data" / "08_reporting").mkdir(parents=True)
+    shutil.copy(manifest_path, context / "data" / "08_reporting" / "packaged_models.json")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TITANS_")}
+    env.update({"BENTOML_HOME": str(bentoml_home), "BENTOML_DO_NOT_TRACK": "true"})
+    subprocess.run([str(Path(sys.executable).parent / "bentoml"), "build", "."], cwd=context,
                    env=env, check=True, capture_output=True)
     (bento,) = (Path(bentoml_home) / "bentos" / "titans_finance").glob("*/bento.yaml")
-    manifest = bento.read_text()
-    for name in ("titans_category", "titans_amount", "titans_anomaly", "titans_cashflow",
-                 "titans_history_state", "titans_drift_reference"):
-        assert f"tag: {name}:" in manifest
+    described = bento.read_text()
+    for tag in json.loads(manifest_path.read_text())["tags"].values():
+        assert f"tag: {tag}" in described  # exactly the manifest's versions
+    assert (bento.parent / "src" / "data" / "08_reporting" / "packaged_models.json").is_file()
     assert "libgomp1" in (bento.parent / "env" / "docker" / "Dockerfile").read_text()
     assert (bento.parent / "src" / "src" / "titans_finance" / "serving" / "service.py").is_file()
+    requirements = (bento.parent / "env" / "python" / "requirements.txt").read_text().lower()
+    assert "lightgbm==" in requirements and "scikit-learn==" in requirements
+    for heavy in ("kedro", "mlflow", "dvc", "jupyterlab", "pytest", "gunicorn"):
+        assert f"\n{heavy}==" not in requirements, heavy
+
+
+def test_the_serving_requirements_are_the_closure_of_the_serving_packages():
+    from tests.conftest import PROJECT_ROOT
+    from titans_finance.serving.requirements import serving_requirements
+
+    assert (PROJECT_ROOT / "requirements-serve.txt").read_text() == serving_requirements(
+        PROJECT_ROOT / "requirements.lock"), (
+        "requirements-serve.txt is out of date: .venv/bin/python -m "
+        "titans_finance.serving.requirements > requirements-serve.txt")

@@ -6,6 +6,13 @@ The service appends corrections (``POST /feedback``); the category pipeline read
 the file and lets corrections override the export's labels (the latest correction
 of a transaction wins). Corrections that match nothing stay in the file: they may
 match a later export.
+
+The file is meant to be opened in a spreadsheet: a text cell that a spreadsheet would run
+as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
+written with a leading ``'`` and read back without it (`neutralise_formula` /
+`restore_formula`, exact round trip). Each line records who sent it (``submitted_by``:
+the service's non-secret key id); `corrections_by_key` and `remove_corrections_by` let an
+operator review and revert one key's corrections (``titans-finance corrections``).
 """
 
 from __future__ import annotations
@@ -23,12 +30,38 @@ import numpy as np
 import pandas as pd
 
 CORRECTION_COLUMNS = ["reference", "date", "description", "amount", "category",
-                      "predicted_category", "submitted_at"]
+                      "predicted_category", "submitted_at", "submitted_by"]
+# the header written before corrections recorded who sent them (upgraded on first append)
+_LEGACY_COLUMNS = CORRECTION_COLUMNS[:-1]
 _CATEGORY = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*")
+# first characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection)
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_COLUMNS = ("reference", "description", "category", "predicted_category", "submitted_by")
+_BOM = "\ufeff"
 
 
 class CorrectionsFileError(ValueError):
     """The corrections file cannot be appended to or read as a whole."""
+
+
+class CorrectionsCapReached(CorrectionsFileError):
+    """One key already has as many corrections in the file as it may."""
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` as a spreadsheet shows it literally: a leading ``'`` before a formula
+    trigger (and before a leading ``'`` that would otherwise be taken for ours)."""
+    if text.startswith(FORMULA_TRIGGERS) or (text.startswith("'") and
+                                              text[1:].startswith((*FORMULA_TRIGGERS, "'"))):
+        return "'" + text
+    return text
+
+
+def restore_formula(text: str) -> str:
+    """Inverse of `neutralise_formula` (``restore_formula(neutralise_formula(t)) == t``)."""
+    if text.startswith("'") and text[1:].startswith((*FORMULA_TRIGGERS, "'")):
+        return text[1:]
+    return text
 
 
 def _description_key(description: pd.Series) -> pd.Series:
@@ -41,8 +74,12 @@ def _amount_key(amount: pd.Series) -> pd.Series:
 
 def validate_corrections(corrections: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Usable corrections (with their ``line`` in the file) and one error per unusable line."""
+    # a spreadsheet may have saved the file with a byte-order mark before the first header
+    corrections = corrections.rename(columns=lambda c: str(c).lstrip(_BOM).strip())
     frame = corrections.reindex(columns=CORRECTION_COLUMNS).astype("object").reset_index(drop=True)
     frame = frame.where(frame.notna(), "").astype("str").apply(lambda c: c.str.strip())
+    for column in _TEXT_COLUMNS:
+        frame[column] = frame[column].map(restore_formula)
     frame["line"] = np.arange(len(frame)) + 2  # line 1 is the header
     date = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
     amount = pd.to_numeric(frame["amount"], errors="coerce")
@@ -50,7 +87,9 @@ def validate_corrections(corrections: pd.DataFrame) -> tuple[pd.DataFrame, list[
     valid = np.ones(len(frame), dtype=bool)
     for i, row in frame.iterrows():
         problem = None
-        if not _CATEGORY.fullmatch(row["category"]):
+        if any("\x00" in str(value) for value in row.to_numpy()):
+            problem = "contains a NUL byte (the line was damaged); retype it"
+        elif not _CATEGORY.fullmatch(row["category"]):
             problem = f"category: must be snake_case, got {row['category']!r}"
         elif not row["reference"] and not (row["date"] and row["description"] and row["amount"]):
             problem = "either reference, or date + description + amount, is required"
@@ -126,47 +165,142 @@ def apply_corrections(transactions: pd.DataFrame, corrections: pd.DataFrame
 
 
 def correction_line(record: dict[str, Any]) -> str:
-    """One CSV line (with its newline) for a correction record."""
+    """One CSV line (with its newline) for a correction record; text is `neutralise_formula`-d.
+    A NUL byte is refused (a CSV reader would silently cut the field there)."""
     buffer = io.StringIO()
     row = {**{c: "" for c in CORRECTION_COLUMNS}, **{k: v for k, v in record.items()
-                                                      if v is not None}}
-    row.setdefault("submitted_at", "")
+                                                      if v is not None and k in CORRECTION_COLUMNS}}
     if not row["submitted_at"]:
         row["submitted_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for column in _TEXT_COLUMNS:
+        text = str(row[column])
+        if "\x00" in text:
+            raise ValueError(f"{column}: contains a NUL byte")
+        row[column] = neutralise_formula(text)
     csv.writer(buffer, lineterminator="\n").writerow([row[c] for c in CORRECTION_COLUMNS])
     return buffer.getvalue()
 
 
-def append_correction(path: str | Path, record: dict[str, Any]) -> None:
-    """Append one correction; safe with concurrent writers (threads or processes).
+def _header_of(content: bytes) -> str:
+    return content.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip(_BOM).strip()
 
-    An exclusive ``flock`` serialises writers, the header is written by whichever
-    writer finds the file empty, and each line goes out in one ``write`` on an
-    ``O_APPEND`` descriptor followed by ``fsync``: no lost, interleaved or torn lines.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = correction_line(record).encode("utf-8")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        size = os.fstat(fd).st_size
-        if size == 0:
-            payload = (",".join(CORRECTION_COLUMNS) + "\n").encode() + line
-        else:
-            header = os.pread(fd, min(size, 4096), 0).split(b"\n", 1)[0].decode(
-                "utf-8", "replace").strip()
-            if header != ",".join(CORRECTION_COLUMNS):
+
+def _count_by(content: bytes, key_id: str) -> int:
+    rows = csv.reader(io.StringIO(content.decode("utf-8", "replace").lstrip(_BOM)))
+    header = next(rows, [])
+    if "submitted_by" not in header:
+        return 0
+    at = header.index("submitted_by")
+    return sum(1 for row in rows if len(row) > at and row[at] == key_id)
+
+
+class _LockedFile:
+    """The corrections file opened for appending under an exclusive ``flock`` (threads and
+    processes); the header is checked, written when the file is empty, and upgraded (a
+    copy kept as ``.bak``) when it is the header from before ``submitted_by``."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def __enter__(self) -> _LockedFile:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            self.content = self._read()
+            header = _header_of(self.content)
+            if not self.content:
+                self._write((",".join(CORRECTION_COLUMNS) + "\n").encode())
+            elif header == ",".join(_LEGACY_COLUMNS):
+                self._upgrade()
+            elif header != ",".join(CORRECTION_COLUMNS):
                 raise CorrectionsFileError(
-                    f"{path}: unexpected header {header!r}; expected "
+                    f"{self.path}: unexpected header {header[:200]!r}; expected "
                     f"{','.join(CORRECTION_COLUMNS)!r} (move the file away to start a new one)")
-            # a hand-edited file may lack its final newline: never glue two lines together
-            last = os.pread(fd, 1, size - 1)
-            payload = (b"\n" if last != b"\n" else b"") + line
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _read(self) -> bytes:
+        size = os.fstat(self.fd).st_size
+        return os.pread(self.fd, size, 0) if size else b""
+
+    def _write(self, payload: bytes) -> None:
         view = memoryview(payload)
         while view:  # os.write may write less than asked; the lock keeps the rest in order
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+            view = view[os.write(self.fd, view):]
+        os.fsync(self.fd)
+        self.content = self._read()
+
+    def replace_content(self, content: bytes) -> None:
+        """Rewrite the whole file in place (same inode: other writers wait on our lock),
+        after saving the current content as ``<name>.bak``."""
+        backup = self.path.with_name(self.path.name + ".bak")
+        backup.write_bytes(self.content)
+        os.ftruncate(self.fd, 0)
+        self._write(content)
+
+    def _upgrade(self) -> None:
+        text = self.content.decode("utf-8", "replace").lstrip(_BOM)
+        body = text.split("\n", 1)[1] if "\n" in text else ""
+        if body and not body.endswith("\n"):
+            body += "\n"
+        self.replace_content((",".join(CORRECTION_COLUMNS) + "\n" + body).encode())
+
+    def append(self, line: bytes) -> None:
+        # a hand-edited file may lack its final newline: never glue two lines together
+        self._write((b"" if self.content.endswith(b"\n") else b"\n") + line)
+
+    def __exit__(self, *exc) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+
+def append_correction(path: str | Path, record: dict[str, Any],
+                      max_per_key: int | None = None) -> None:
+    """Append one correction; safe with concurrent writers (threads or processes).
+
+    An exclusive ``flock`` serialises writers, the header is written by whichever writer
+    finds the file empty, and each line goes out in one ``write`` on an ``O_APPEND``
+    descriptor followed by ``fsync``: no lost, interleaved or torn lines. With
+    ``max_per_key``, a record whose ``submitted_by`` already has that many lines in the
+    file is refused (`CorrectionsCapReached`).
+    """
+    line = correction_line(record).encode("utf-8")
+    with _LockedFile(path) as corrections:
+        who = record.get("submitted_by") or ""
+        if max_per_key is not None and who and _count_by(corrections.content, who) >= max_per_key:
+            raise CorrectionsCapReached(
+                f"this key already has {max_per_key} corrections on file, the most one key "
+                "may send; an operator can review them (`titans-finance corrections list`)")
+        corrections.append(line)
+
+
+def corrections_by_key(path: str | Path) -> pd.DataFrame:
+    """One row per ``submitted_by`` (empty: written by hand or before keys were recorded):
+    number of corrections, first and last ``submitted_at``."""
+    frame = pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8-sig")
+    frame = frame.reindex(columns=CORRECTION_COLUMNS).fillna("")
+    return (frame.groupby("submitted_by").agg(corrections=("category", "size"),
+                                              first=("submitted_at", "min"),
+                                              last=("submitted_at", "max"))
+            .reset_index().sort_values("corrections", ascending=False, kind="stable"))
+
+
+def remove_corrections_by(path: str | Path, key_id: str) -> int:
+    """Remove every correction ``key_id`` sent (the previous file is kept as ``.bak``);
+    returns how many lines were removed. Holds the same lock as `append_correction`."""
+    if not key_id:
+        raise ValueError("name the key id whose corrections to remove")
+    with _LockedFile(path) as corrections:
+        text = corrections.content.decode("utf-8").lstrip(_BOM)
+        rows = list(csv.reader(io.StringIO(text)))
+        at = CORRECTION_COLUMNS.index("submitted_by")
+        kept = [row for row in rows[1:] if not (len(row) > at and row[at] == key_id)]
+        removed = len(rows) - 1 - len(kept)
+        if removed:
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows([rows[0], *kept])
+            corrections.replace_content(buffer.getvalue().encode("utf-8"))
+    return removed

@@ -21,6 +21,25 @@ RAW_COLUMNS: tuple[str, ...] = (
     "Receipt URL",
 )
 
+# Further columns of the raw table every reader returns (strings, "" when the
+# export has no such field). "Money In"/"Money Out" are split amount columns;
+# "Debit/Credit" an indicator that signs an unsigned amount; "Bank Transaction ID"
+# the bank's own id of the line (OFX FITID, CAMT AcctSvcrRef, MT940 bank reference);
+# "Source File" the export's file name.
+EXTRA_RAW_COLUMNS: tuple[str, ...] = (
+    "Value Date",
+    "Money In",
+    "Money Out",
+    "Debit/Credit",
+    "Account",
+    "Balance",
+    "Currency",
+    "Bank Transaction ID",
+    "Source File",
+)
+# The raw table: what every reader returns, whatever the format of the export.
+READ_COLUMNS: tuple[str, ...] = RAW_COLUMNS + EXTRA_RAW_COLUMNS
+
 # Clean column name for each raw column.
 RAW_TO_CLEAN: dict[str, str] = {
     "Date": "date",
@@ -34,10 +53,15 @@ RAW_TO_CLEAN: dict[str, str] = {
     "Receipt URL": "receipt_url",
 }
 
-# The clean (primary) table, in this order. ``source_row`` is the 1-based data
-# row number in the raw file (header excluded), so any clean or quarantined row
-# can be traced back to its line in the user's export; ``transaction_id`` is a
-# stable hash of the normalised content.
+# The clean (primary) table, in this order. ``source_row`` is the 1-based row
+# number in the raw table (the rows read, over all files in reading order), so any
+# clean, quarantined or duplicate row can be traced back to its line in the user's
+# export together with ``source_file``; ``transaction_id`` is a stable hash of the
+# normalised content. ``account`` is never missing (the export's account id, else the
+# file name stem); ``balance`` is the running balance after the line as written;
+# ``original_description`` the description exactly as written; ``is_transfer`` marks a
+# transfer between two of the user's own accounts; ``bank_transaction_id`` is the
+# bank's id of the line when the format has one.
 CLEAN_COLUMNS: tuple[str, ...] = (
     "transaction_id",
     "source_row",
@@ -50,6 +74,20 @@ CLEAN_COLUMNS: tuple[str, ...] = (
     "status",
     "reference",
     "receipt_url",
+    "account",
+    "balance",
+    "currency",
+    "original_description",
+    "is_transfer",
+    "source_file",
+    "bank_transaction_id",
+)
+
+# Clean columns that hold text (missing allowed except where the schema says otherwise).
+TEXT_COLUMNS: tuple[str, ...] = (
+    "transaction_id", "type", "description", "category", "payment_method", "status",
+    "reference", "receipt_url", "account", "currency", "original_description", "source_file",
+    "bank_transaction_id",
 )
 
 REQUIRED_RAW_COLUMNS: tuple[str, ...] = ("Date", "Description", "Amount")
@@ -102,6 +140,9 @@ KNOWN_CATEGORIES: tuple[str, ...] = (
 )
 
 UNCERTAIN_CATEGORY = "uncertain"
+# Description of a line the export wrote without any text (payee, memo, description):
+# the transaction is kept (the money moved), marked rather than given invented words.
+NO_DESCRIPTION = "(no description)"
 
 
 # --------------------------------------------------------------------------- declared schema
@@ -136,6 +177,13 @@ def clean_transactions_schema(
             "status": pa.Column(str, pa.Check.str_matches(snake), nullable=True),
             "reference": pa.Column(str, nullable=True),
             "receipt_url": pa.Column(str, nullable=True),
+            "account": pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
+            "balance": pa.Column(float, nullable=True),
+            "currency": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$"), nullable=True),
+            "original_description": pa.Column(str, nullable=True),
+            "is_transfer": pa.Column(bool, nullable=False),
+            "source_file": pa.Column(str, nullable=True),
+            "bank_transaction_id": pa.Column(str, nullable=True),
         },
         checks=[
             # Sign convention of the clean table: money out is negative, money in positive.

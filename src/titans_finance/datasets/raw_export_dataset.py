@@ -1,153 +1,171 @@
-"""Kedro dataset that reads a user's transaction export exactly as written.
+"""Kedro dataset that reads a user's export(s) exactly as written.
+
+``filepath`` names one file, a folder (every file in it, one per account for
+instance), a glob (``exports/*.csv``) or several of these separated by ``;``.
+Each file is read by the reader its *content* calls for (CSV dialects,
+OFX/QFX, QIF, CAMT.053, MT940: see `titans_finance.core.readers`), under the
+declared mapping that matches it, if any (``conf/*/export_mappings.yml``).
 
 Every field is loaded as a string (nothing is coerced or dropped here): parsing
 and validation belong to the ingestion nodes, which must be able to put any raw
 row into the quarantine table unchanged. The dataset only deals with *file*
-level problems: encoding, delimiter, header names, ragged lines; and it fails
-with one clear message naming the file when the file cannot be read at all.
+level problems and fails with one clear message naming the file when a file
+cannot be read at all.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path, PurePosixPath
+import glob as globbing
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
-import fsspec
 import pandas as pd
+import yaml
 from kedro.io import AbstractDataset, DatasetError
 
-from titans_finance.core.normalise import map_headers
-from titans_finance.core.schema import RAW_COLUMNS, REQUIRED_RAW_COLUMNS
+from titans_finance.core import readers
+from titans_finance.core.readers import PARSE_ERROR_COLUMN
+from titans_finance.core.readers.mapping import DeclaredMapping
+from titans_finance.core.schema import READ_COLUMNS
 
-# Column added to every loaded frame: "" for a well-formed line, else what was wrong.
-PARSE_ERROR_COLUMN = "_parse_error"
-_DELIMITERS = ",;\t|"
+__all__ = ["PARSE_ERROR_COLUMN", "ExportReadError", "RawExportDataset", "parse_export_text"]
+
+DEFAULT_MAPPING_FILES = ("conf/base/export_mappings.yml", "conf/local/export_mappings.yml")
 
 
-class ExportReadError(DatasetError):
+class ExportReadError(DatasetError, readers.ExportReadError):
     """The export file cannot be read as a transaction table."""
 
 
-def decode_export(data: bytes, path: str) -> tuple[str, str]:
-    """Decode raw bytes as UTF-8 (with or without BOM), falling back to Windows-1252/latin-1."""
-    if not data.strip():
-        raise ExportReadError(f"{path}: the file is empty")
-    head = data[:8192]
-    if b"\x00" in head:
-        raise ExportReadError(f"{path}: not a text CSV file (binary content, NUL bytes)")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise ExportReadError(f"{path}: cannot be decoded as text")  # latin-1 never fails
-
-
-def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the header line into the most fields."""
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in _DELIMITERS}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > 0 else ","
-
-
-def _parse_ragged(text: str, delimiter: str) -> pd.DataFrame:
-    """Slow but total parser, used when some line has more fields than the header.
-
-    Such lines keep their first fields and are marked in PARSE_ERROR_COLUMN so
-    the ingestion step quarantines them. Short lines are padded with "" without
-    a mark, exactly as the fast parser does (exports often drop trailing empty
-    fields).
-    """
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader)
-    width = len(header)
-    rows, errors = [], []
-    for fields in reader:
-        if not fields or (len(fields) == 1 and fields[0].strip() == ""):
-            continue  # blank line: not a data row, as with the fast parser
-        if len(fields) <= width:
-            errors.append("")
-        else:
-            errors.append(f"malformed_line: {len(fields)} fields, header has {width}")
-        fields = (fields + [""] * width)[:width]
-        rows.append(fields)
-    frame = pd.DataFrame(rows, columns=header, dtype="str")
-    frame[PARSE_ERROR_COLUMN] = errors
-    return frame
-
-
-def parse_export_text(text: str, path: str) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Parse decoded export text into canonical raw columns (all strings)."""
-    delimiter = sniff_delimiter(text)
+def display_path(path: str | Path) -> str:
+    """A path as shown in reports: relative to the working directory (the project) when
+    inside it, else the file name alone, so no report records a machine's absolute path."""
+    resolved = Path(path).resolve()
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype="str", keep_default_na=False,
-            na_filter=False, skip_blank_lines=True, engine="c",
-        )
-        frame[PARSE_ERROR_COLUMN] = ""
-    except pd.errors.ParserError:
-        frame = _parse_ragged(text, delimiter)
-    except (pd.errors.EmptyDataError, csv.Error) as exc:
-        raise ExportReadError(f"{path}: cannot be parsed as CSV ({exc})") from exc
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.name
 
-    mapping, unrecognised = map_headers(c for c in frame.columns if c != PARSE_ERROR_COLUMN)
-    missing_required = [c for c in REQUIRED_RAW_COLUMNS if c not in mapping.values()]
-    if missing_required:
-        found = ", ".join(repr(c) for c in frame.columns if c != PARSE_ERROR_COLUMN) or "none"
-        raise ExportReadError(
-            f"{path}: no recognisable transaction columns: missing {', '.join(missing_required)} "
-            f"(found {found}); expected a header like {','.join(RAW_COLUMNS)}"
-        )
-    frame = frame.rename(columns=mapping)
-    absent = [c for c in RAW_COLUMNS if c not in frame.columns]
-    for column in absent:
-        frame[column] = ""
-    frame = frame[[*RAW_COLUMNS, PARSE_ERROR_COLUMN]].reset_index(drop=True)
-    info = {
-        "path": path,
-        "delimiter": delimiter,
-        "unrecognised_columns": unrecognised,
-        "absent_columns": absent,
-    }
+
+def parse_export_text(text: str, path: str,
+                      mapping: DeclaredMapping | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read export *text* (any supported format) into the raw table and its file info."""
+    try:
+        export = readers.read_export(text.encode("utf-8"), path, mapping)
+    except readers.ExportReadError as exc:
+        raise ExportReadError(str(exc)) from exc
+    frame = export.frame
+    frame["Source File"] = PurePath(path).name
+    info = {**export.info, "path": path, "name": PurePath(path).name}
     return frame, info
 
 
-class RawExportDataset(AbstractDataset[None, pd.DataFrame]):
-    """Read-only dataset for a transaction export CSV (any encoding / delimiter / header style).
+def load_mappings(files: list[str] | tuple[str, ...]) -> list[DeclaredMapping]:
+    mappings: list[DeclaredMapping] = []
+    for file in files:
+        if not Path(file).is_file():
+            continue
+        try:
+            document = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
+            mappings += readers.parse_mappings(document, file)
+        except yaml.YAMLError as exc:
+            raise ExportReadError(f"{file}: not valid YAML ({exc})") from exc
+        except readers.ExportReadError as exc:
+            raise ExportReadError(str(exc)) from exc
+    return mappings
 
-    The loaded frame has the canonical columns of ``RAW_COLUMNS`` (strings, ""
-    for empty) plus ``_parse_error``; details of the file (path, encoding,
-    delimiter, ignored columns) are in ``frame.attrs["source"]``.
+
+def export_files(filepath: str) -> list[Path]:
+    """The files ``filepath`` names: a file, a folder's files, a glob, or ``;``-separated ones."""
+    files: list[Path] = []
+    for part in (p.strip() for p in str(filepath).split(";") if p.strip()):
+        if any(ch in part for ch in "*?["):
+            matched = sorted(Path(p) for p in globbing.glob(part) if Path(p).is_file())
+            if not matched:
+                raise ExportReadError(f"{part}: no file matches this pattern")
+            files += matched
+        elif Path(part).is_dir():
+            inside = sorted(p for p in Path(part).iterdir()
+                            if p.is_file() and not p.name.startswith(".")
+                            and p.suffix.lower() not in (".md", ".yml", ".yaml", ".json"))
+            if not inside:
+                raise ExportReadError(f"{part}: the folder holds no export file")
+            files += inside
+        elif not Path(part).exists():
+            raise ExportReadError(f"{part}: file not found")
+        else:
+            files.append(Path(part))
+    if not files:
+        raise ExportReadError(f"{filepath!r}: names no export file")
+    return files
+
+
+def read_export_files(filepath: str, mappings: list[DeclaredMapping]) -> pd.DataFrame:
+    """Read every file ``filepath`` names into one raw table (see `RawExportDataset`)."""
+    frames, infos = [], []
+    for path in export_files(filepath):
+        shown = display_path(path)
+        try:
+            data = path.read_bytes()
+        except IsADirectoryError as exc:
+            raise ExportReadError(f"{shown}: is a directory, expected an export file") from exc
+        except OSError as exc:
+            raise ExportReadError(f"{shown}: cannot be opened ({exc.strerror})") from exc
+        mapping = readers.mapping_for(str(path), mappings)
+        try:
+            export = readers.read_export(data, shown, mapping)
+        except readers.ExportReadError as exc:
+            raise ExportReadError(str(exc) if str(exc).startswith(path.name) or
+                                  str(exc).startswith(shown) else f"{shown}: {exc}") from exc
+        export.frame["Source File"] = path.name
+        frames.append(export.frame)
+        infos.append({"name": path.name, "path": shown, "rows": len(export.frame),
+                      **export.info})
+    names = [info["name"] for info in infos]
+    if len(set(names)) != len(names):  # two files of one name in different folders
+        for frame, info in zip(frames, infos):
+            frame["Source File"] = info["path"]
+            info["name"] = info["path"]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = frame[[*READ_COLUMNS, PARSE_ERROR_COLUMN]]
+    frame.attrs["source"] = infos[0] if len(infos) == 1 else {
+        "path": "; ".join(info["path"] for info in infos), "files": infos}
+    return frame
+
+
+class RawExportDataset(AbstractDataset[None, pd.DataFrame]):
+    """Read-only dataset for the user's export(s): any supported format, dialect or encoding.
+
+    The loaded frame has the columns of ``READ_COLUMNS`` (strings, "" for empty)
+    plus ``_parse_error``; details of each file (format, encoding, delimiter,
+    ignored columns, hints for the normaliser) are in ``frame.attrs["source"]``
+    (with ``files`` listing each one when several are read).
     """
 
-    def __init__(self, filepath: str, metadata: dict[str, Any] | None = None):
+    def __init__(self, filepath: str, mapping_files: list[str] | None = None,
+                 metadata: dict[str, Any] | None = None):
         self._filepath = str(filepath)
+        self._mapping_files = list(mapping_files) if mapping_files is not None else list(
+            DEFAULT_MAPPING_FILES)
         self.metadata = metadata
 
     def load(self) -> pd.DataFrame:
-        path = self._filepath
-        try:
-            with fsspec.open(path, "rb") as handle:
-                data = handle.read()
-        except FileNotFoundError as exc:
-            raise ExportReadError(f"{path}: file not found") from exc
-        except IsADirectoryError as exc:
-            raise ExportReadError(f"{path}: is a directory, expected a CSV file") from exc
-        except OSError as exc:
-            raise ExportReadError(f"{path}: cannot be opened ({exc})") from exc
-        text, encoding = decode_export(data, path)
-        frame, info = parse_export_text(text, path)
-        frame.attrs["source"] = {**info, "encoding": encoding}
-        return frame
+        return read_export_files(self._filepath, load_mappings(self._mapping_files))
 
     def save(self, data: pd.DataFrame) -> None:
         raise DatasetError(f"{self._filepath}: a raw export is read-only input")
 
     def _exists(self) -> bool:
-        return Path(self._filepath).is_file()
+        return any(Path(p.strip()).exists() for p in self._filepath.split(";"))
 
     def _describe(self) -> dict[str, Any]:
-        return {"filepath": str(PurePosixPath(self._filepath))}
+        return {"filepath": str(PurePosixPath(self._filepath)),
+                "mapping_files": self._mapping_files}
+
+
+def file_sources(raw: pd.DataFrame) -> list[dict[str, Any]]:
+    """The per-file info of a raw table read by this dataset (one entry per file)."""
+    source = dict(raw.attrs.get("source", {}))
+    return list(source.get("files") or ([source] if source else []))
+
+

@@ -1,26 +1,37 @@
-"""Amount regressor with split-conformal prediction intervals.
+"""Amount model: what the next payment to (or from) this payee will be, with an honest interval.
 
-The model predicts ``log1p(|amount|)`` (money is multiplicative: a 10 % error on
-rent and on coffee should weigh the same) as a prior — the median log-amount of the
-merchant in this category, else of the merchant, else of the category (`MedianPrior`,
-fitted on training rows, out-of-fold for the rows a correction is learnt on) — plus,
-for the ridge and LightGBM candidates, a learnt correction (candidate ``prior`` has
-none; the pipeline keeps a correction only when it clearly wins on validation),
-and the sign comes from the type
-(expenses negative). Inputs exclude everything computed from the row's own
-amount (the ``amount`` feature group, the same-amount duplicate hint, the
-category z-score): only text, merchant, category, type, payment method, time and
-*earlier* transactions' amounts.
+**What it answers.** Given a transaction's payee/description, type, date and the history
+before it — but not its amount — the amount to expect: the point (the median-optimal
+magnitude, signed by the type) and an 80 % interval. Uses: a bill or a payment about
+to come (what will the next payment to this payee be), the recurring payments of the
+cash-flow forecast (their expected size and range), and the anomaly reasons (how far an
+amount is from what was expected). The service's ``/predict/amount`` answers the same.
 
-Intervals: the absolute log-residuals of a model fitted on the earlier part of
-the training period, measured on its later part (calibration slice), give the
-``coverage`` quantile ``q``; the interval is ``expm1(pred ± q)``, which always
-contains the point prediction.
+The model predicts ``log1p(|amount|)`` (money is multiplicative: a 10 % error on rent
+and on coffee should weigh the same) as a prior — the median log-amount of the payee in
+this category, else of the payee, else of the *most similar payees* (character n-gram
+similarity of the payee names: a new "METRO FARE 4471" is priced like the metro fares
+seen before, a new landlord like rents), else of the category (or type) — plus, for the
+ridge and LightGBM candidates, a learnt correction (candidate ``prior`` has none; the
+pipeline keeps a correction only when it clearly wins on validation). The sign comes
+from the type (expenses negative). Inputs exclude everything computed from the row's
+own amount (the ``amount`` feature group, the same-amount duplicate hint, the category
+z-score): only text, payee, category, type, payment method, time and *earlier*
+transactions' amounts.
+
+Intervals: split-conformal, separately for known payees and for new ones (a payee the
+model has not seen is far less certain): the absolute log-residuals of a model fitted on
+the earlier part of the training period, measured on its later part, give each class
+its ``coverage`` quantile ``q`` (new payees also count every training payee priced from
+the others, leaving it out); the interval is ``expm1(pred ± q)``. A new payee's
+interval also spans the 10th-90th percentiles of the similar payees' amounts (or of the
+type's amounts when no payee is similar): wide, because that is what is known.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from typing import Any
 
 import numpy as np
@@ -121,19 +132,27 @@ def signed(transactions: pd.DataFrame, magnitude: np.ndarray) -> np.ndarray:
 class MedianPrior:
     """Median log-amount of the most specific group seen ``min_count`` times: merchant and
     category together (a merchant selling in several categories has one price level per
-    category), else the merchant, else the category (or type), else all rows.
+    category), else the merchant, else the most similar merchants by name, else the
+    category (or type), else all rows.
 
     Fitted on training rows only. For the rows a regressor trains on, `out_of_fold`
     gives each row the prior computed without its own fold, so the correction
     model never learns from a prior that already contains the row's amount.
     """
 
-    def __init__(self, min_count: int = 3):
+    def __init__(self, min_count: int = 3, min_similarity: float = 0.5, neighbours: int = 5):
         self.min_count = min_count
+        self.min_similarity = min_similarity
+        self.neighbours = neighbours
         self.pair = pd.Series(dtype="float64")
         self.merchant = pd.Series(dtype="float64")
         self.group = pd.Series(dtype="float64")
+        self.group_range = pd.DataFrame(columns=["low", "high"])
         self.overall = 0.0
+        self.overall_range = (0.0, 0.0)
+        self.similar_index = pd.DataFrame(columns=["group", "merchant", "median", "low", "high"])
+        self.vectorizer = None
+        self.similar_matrix = None
 
     @staticmethod
     def _pair(merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -146,21 +165,106 @@ class MedianPrior:
             stats = frame.groupby(level)["y"].agg(["median", "size"])
             setattr(self, level, stats.loc[stats["size"] >= self.min_count, "median"])
         self.group = frame.groupby("group")["y"].median()
+        # what a payee like none seen may cost: the spread of the payees' own medians (one
+        # vote per payee, not per transaction: daily fares must not make rent look unlikely)
+        payees = frame.groupby(["group", "merchant"])["y"].median().groupby(level="group")
+        self.group_range = pd.DataFrame({"low": payees.quantile(0.1), "high": payees.quantile(0.9)})
         self.overall = float(np.median(y_log)) if len(y_log) else 0.0
+        self.overall_range = (tuple(np.quantile(y_log, [0.1, 0.9])) if len(y_log) else (0.0, 0.0))
+        self._fit_similar(frame)
         return self
 
-    def predict(self, merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
+    def _fit_similar(self, frame: pd.DataFrame) -> None:
+        """Every payee seen (even once): its median and 10th-90th percentile log-amounts, and
+        its name as character n-grams, to price a payee never seen from similar ones."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        stats = frame.assign(merchant=frame["merchant"].astype(str),
+                             group=frame["group"].astype(str)).groupby(["group", "merchant"])[
+            "y"].agg(median="median", low=lambda y: np.quantile(y, 0.1),
+                     high=lambda y: np.quantile(y, 0.9)).reset_index()
+        stats = stats[~stats["merchant"].isin(["", "__none__"])].reset_index(drop=True)
+        if stats.empty:
+            return
+        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4))
+        self.similar_matrix = self.vectorizer.fit_transform(stats["merchant"].to_list())
+        self.similar_index = stats
+
+    def similar(self, merchant: np.ndarray, group: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(median, low, high) log-amount of the payees most similar to each name among the
+        payees of the same group (category, else type; NaN when none is similar enough):
+        medians of the ``neighbours`` most similar payees' statistics, each at least
+        ``min_similarity`` cosine-similar."""
+        n = len(merchant)
+        out = np.full((3, n), np.nan)
+        if self.vectorizer is None or n == 0:
+            return out[0], out[1], out[2]
+        similarity = (self.vectorizer.transform(pd.Series(merchant, dtype="str").to_list())
+                      @ self.similar_matrix.T).toarray()
+        same_group = (pd.Series(group, dtype="str").to_numpy()[:, None]
+                      == self.similar_index["group"].to_numpy()[None, :])
+        similarity = np.where(same_group, similarity, -1.0)
+        k = min(self.neighbours, similarity.shape[1])
+        top = np.argsort(-similarity, axis=1)[:, :k]
+        close = np.take_along_axis(similarity, top, axis=1) >= self.min_similarity
+        stats = self.similar_index[["median", "low", "high"]].to_numpy()
+        for j in range(3):
+            values = np.where(close, stats[top, j], np.nan)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # rows with no similar payee
+                out[j] = np.nanmedian(values, axis=1)
+        return out[0], out[1], out[2]
+
+    def leave_one_payee_out_residuals(self) -> np.ndarray:
+        """|log median − prediction from the *other* similar payees| for every payee seen that
+        has one: how wrong pricing a payee from similar ones is, measured without any new
+        payee in the data."""
+        if self.vectorizer is None or len(self.similar_index) < 2:
+            return np.array([])
+        similarity = (self.similar_matrix @ self.similar_matrix.T).toarray()
+        groups = self.similar_index["group"].to_numpy()
+        similarity = np.where(groups[:, None] == groups[None, :], similarity, -1.0)
+        np.fill_diagonal(similarity, -1.0)
+        k = min(self.neighbours, similarity.shape[1] - 1)
+        top = np.argsort(-similarity, axis=1)[:, :k]
+        close = np.take_along_axis(similarity, top, axis=1) >= self.min_similarity
+        medians = self.similar_index["median"].to_numpy()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            predicted = np.nanmedian(np.where(close, medians[top], np.nan), axis=1)
+        found = ~np.isnan(predicted)
+        return np.abs(medians[found] - predicted[found])
+
+    def predict_with_level(self, merchant: np.ndarray, group: np.ndarray
+                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Prior; whether the payee is known (pair or merchant level); whether a new payee
+        was priced from similar ones; the log range (10th-90th percentile) of what a new
+        payee's amount may be (the similar payees', else the type's payees')."""
         prior = pd.Series(self._pair(merchant, group)).map(self.pair).to_numpy(dtype="float64")
-        for table, keys in ((self.merchant, merchant), (self.group, group)):
-            prior = np.where(np.isnan(prior), pd.Series(keys).map(table).to_numpy(
-                dtype="float64"), prior)
-        return np.where(np.isnan(prior), self.overall, prior)
+        prior = np.where(np.isnan(prior), pd.Series(merchant).map(self.merchant).to_numpy(
+            dtype="float64"), prior)
+        known = ~np.isnan(prior)
+        similar, low, high = self.similar(np.where(known, "", merchant), group)
+        group_range = self.group_range.reindex(group)
+        group_median = pd.Series(group).map(self.group).to_numpy(dtype="float64")
+        prior = np.where(known, prior, np.where(np.isnan(similar), group_median, similar))
+        low = np.where(np.isnan(similar), group_range["low"].to_numpy(dtype="float64"), low)
+        high = np.where(np.isnan(similar), group_range["high"].to_numpy(dtype="float64"), high)
+        prior = np.where(np.isnan(prior), self.overall, prior)
+        low = np.where(np.isnan(low), self.overall_range[0], low)
+        high = np.where(np.isnan(high), self.overall_range[1], high)
+        return prior, known, ~known & ~np.isnan(similar), low, high
+
+    def predict(self, merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
+        return self.predict_with_level(merchant, group)[0]
 
     def out_of_fold(self, merchant, group, y_log, n_splits: int, seed: int) -> np.ndarray:
         prior = np.empty(len(y_log))
         folds = KFold(min(n_splits, len(y_log)), shuffle=True, random_state=seed)
         for train, test in folds.split(y_log):
-            part = MedianPrior(self.min_count).fit(merchant[train], group[train], y_log[train])
+            part = MedianPrior(self.min_count, self.min_similarity, self.neighbours).fit(
+                merchant[train], group[train], y_log[train])
             prior[test] = part.predict(merchant[test], group[test])
         return prior
 
@@ -198,32 +302,69 @@ class AmountModel:
             "calibration_fraction", 0.2))).to_numpy()
         if calibration.sum() < 5 or (~calibration).sum() < 5:
             raise ValueError(f"too few rows ({len(y_log)}) to fit the amount model with intervals")
-        # interval width: residuals on the calibration slice of a model fitted before it
+        # interval width: residuals on the calibration slice of a model fitted before it,
+        # for known payees and for new ones separately
         prior, regressor = self._fit_once(X[~calibration], features[~calibration],
                                           y_log[~calibration])
         merchant, group = _keys(X[calibration], features[calibration])
-        predicted = prior.predict(merchant, group) + regressor.predict(X[calibration])
-        residuals = np.abs(y_log[calibration] - predicted)
-        n = len(residuals)
-        level = min(1.0, np.ceil((n + 1) * self.coverage) / n)
-        self.q_log = float(np.quantile(residuals, level, method="higher"))
+        base, known, similar, _, _ = prior.predict_with_level(merchant, group)
+        residuals = np.abs(y_log[calibration] - (base + regressor.predict(X[calibration])))
+        self.q_log = _conformal_quantile(residuals, self.coverage)
+        self.q_log_known = _conformal_quantile(residuals[known], self.coverage, self.q_log)
+        # a new payee priced from similar ones: the calibration's such payees and every
+        # training payee priced from the others (leave one payee out); never more certain
+        # than a known payee
+        new_residuals = np.concatenate([residuals[similar],
+                                        prior.leave_one_payee_out_residuals()])
+        # (with fewer than 3 such residuals there is no evidence of how well similar names
+        # price a payee: as uncertain as any payee of the type, half its payees' log range)
+        ranges = prior.group_range["high"] - prior.group_range["low"]
+        unknown_width = max(self.q_log, float(np.nanmedian(ranges)) / 2 if len(ranges) else 0.0)
+        self.q_log_new = max(_conformal_quantile(new_residuals, self.coverage, unknown_width,
+                                                 minimum=3), self.q_log_known)
         # the served model uses every row
         self.prior, self.estimator = self._fit_once(X, features, y_log)
         dates = pd.to_datetime(transactions["date"])
         self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                          "n_train": int(len(y_log)), "estimator": self.estimator_name,
                          "interval_log_half_width": self.q_log,
+                         "interval_log_half_width_known_payee": self.q_log_known,
+                         "interval_log_half_width_new_payee": self.q_log_new,
+                         "n_calibration_known_payee": int(known.sum()),
+                         "n_calibration_new_payee": int((~known).sum()),
                          "data_start": str(dates.min().date()), "data_end": str(dates.max().date())}
         return self
 
     def predict(self, transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
+        """Signed point, 80 % interval, and whether the payee is known to the model."""
         if self.estimator is None:
             raise RuntimeError("AmountModel is not fitted")
         X = design_frame(transactions, features)
         merchant, group = _keys(X, features)
-        log_pred = np.clip(self.prior.predict(merchant, group) + self.estimator.predict(X), 0, 25)
+        base, known, similar, low_new, high_new = self.prior.predict_with_level(merchant, group)
+        log_pred = np.clip(base + self.estimator.predict(X), 0, 25)
+        q_known = getattr(self, "q_log_known", self.q_log)
+        # known payee: ± its conformal width; a new payee like known ones: ± the width of
+        # pricing payees from similar ones, and at least their range; a payee like none:
+        # the range of the type's payees
+        q = np.where(known, q_known, np.where(similar, getattr(self, "q_log_new", self.q_log),
+                                              q_known))
+        low_log = np.where(known, log_pred - q, np.minimum(log_pred - q, low_new))
+        high_log = np.where(known, log_pred + q, np.maximum(log_pred + q, high_new))
         point = signed(transactions, np.expm1(log_pred))
-        low = signed(transactions, np.expm1(np.clip(log_pred - self.q_log, 0, None)))
-        high = signed(transactions, np.expm1(log_pred + self.q_log))
+        low = signed(transactions, np.expm1(np.clip(low_log, 0, None)))
+        high = signed(transactions, np.expm1(high_log))
         return pd.DataFrame({"predicted_amount": point, "lower": np.minimum(low, high),
-                             "upper": np.maximum(low, high)}, index=transactions.index)
+                             "upper": np.maximum(low, high), "known_payee": known},
+                            index=transactions.index)
+
+
+def _conformal_quantile(residuals: np.ndarray, coverage: float, fallback: float = 0.0,
+                        minimum: int = 10) -> float:
+    """The split-conformal ``coverage`` quantile of absolute residuals (``fallback`` when
+    there are fewer than ``minimum`` of them)."""
+    n = len(residuals)
+    if n < minimum:
+        return float(fallback)
+    level = min(1.0, np.ceil((n + 1) * coverage) / n)
+    return float(np.quantile(residuals, level, method="higher"))

@@ -1,16 +1,30 @@
-"""Anomaly detector: four signals, each mapped to [0, 1], combined by a weighted noisy-OR.
+"""Anomaly detector: signals a person would call anomalies, each in [0, 1], combined by a
+weighted noisy-OR, with a threshold whose flag rate is measured on scores it was not fitted on.
 
-- ``isolation``: an IsolationForest on engineered features, its score turned
-  into the share of training transactions that looked more normal (0..1).
-- ``amount``: robust z-score of the log-amount against the merchant's training
-  median / MAD (the category's when the merchant has too few examples).
-- ``duplicate``: the same merchant charged the same amount within a few days.
-- ``novelty``: a merchant never seen before, weighted up on weekends/holidays
-  and for amounts that are large for the category.
+- ``amount``: robust z-score of the log-amount above the payee's own history (median /
+  MAD of at least ``min_group_count`` earlier payments), else above the category's when
+  the transaction has a category. Only "more than usual" counts.
+- ``new_payee``: a first payment to a payee never seen before *and* large for this
+  account (above the 90th percentile of its own payments of the same sign) or far
+  below its usual smallest payments (under the 10th percentile: how stolen card
+  details are tested). A new payee
+  alone, or a weekend, is not an anomaly.
+- ``duplicate``: the same payee charged the same amount within a few days — unless the
+  payee is a habitual one charged the same price every few days (a fare), where repeats
+  are normal.
+- ``burst``: several charges within a week at a payee first seen that week (the shape of
+  card testing).
+- ``isolation``: an IsolationForest's far tail, a weak supporting signal.
 
-Noisy-OR ``1 - Π(1 - wᵢ·sᵢ)`` keeps the score in [0, 1], lets one strong signal
-flag a transaction on its own, and lets weak signals add up. Every flagged
-transaction carries the reasons of the signals that contributed.
+Noisy-OR ``1 - Π(1 - wᵢ·sᵢ)`` keeps the score in [0, 1]. Every reason names its
+reference ("the median of the 14 earlier payments to this payee", "this account's
+payments"), never a category's median when no category was sent.
+
+Threshold: with ``contamination`` set, the model is fitted on the earlier part of the
+training period and the later part is scored as the service scores it (each transaction
+against the history before it); the threshold is the ``1 - contamination`` quantile of
+those out-of-sample scores. With fewer than ``min_calibration_rows`` such scores (a
+short export) the fixed ``score_threshold`` is used, and the metadata says so.
 """
 
 from __future__ import annotations
@@ -22,13 +36,14 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import IsolationForest
 
+from titans_finance.core.splits import time_split_mask
 from titans_finance.models.flat_forest import FlatForest
 
 ISOLATION_INPUTS = ["log_abs_amount", "merchant_amount_z", "category_amount_z", "amount_sign",
                     "days_since_merchant", "days_since_same_amount", "merchant_prior_count",
                     "merchant_count_7d", "merchant_count_30d", "is_weekend", "is_business_day",
                     "payment_method_code", "is_recurring", "is_round_10", "global_count_7d"]
-COMPONENTS = ("isolation", "amount", "duplicate", "novelty")
+COMPONENTS = ("isolation", "amount", "duplicate", "new_payee", "burst")
 _MAD_SCALE = 1.4826  # MAD → standard deviation for a normal distribution
 
 
@@ -49,7 +64,9 @@ class AnomalyModel:
         self._train_scores = np.array([])
         self.merchant_stats = pd.DataFrame()
         self.category_stats = pd.DataFrame()
+        self.sign_stats = pd.DataFrame()
         self.threshold = float(params.get("score_threshold", 0.5))
+        self.threshold_source = "score_threshold"
         self.metadata: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ fit
@@ -57,6 +74,34 @@ class AnomalyModel:
         if len(transactions) < 10:
             raise ValueError(f"the anomaly model needs at least 10 transactions, got "
                              f"{len(transactions)}")
+        transactions = transactions.reset_index(drop=True)
+        features = features.reset_index(drop=True)
+        contamination = self.params.get("contamination")
+        if contamination is not None:
+            self.threshold, self.threshold_source = self._calibrated_threshold(
+                transactions, features, float(contamination))
+        self._fit_components(transactions, features)
+        dates = pd.to_datetime(transactions["date"])
+        self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                         "n_train": int(len(transactions)), "threshold": self.threshold,
+                         "threshold_source": self.threshold_source,
+                         "data_start": str(dates.min().date()), "data_end": str(dates.max().date())}
+        return self
+
+    def _calibrated_threshold(self, transactions, features, contamination) -> tuple[float, str]:
+        """The 1 - contamination quantile of out-of-sample scores (see the module docstring)."""
+        fraction = float(self.params.get("calibration_fraction", 0.3))
+        minimum = int(self.params.get("min_calibration_rows", 200))
+        later = time_split_mask(transactions["date"], fraction).to_numpy()
+        if later.sum() < minimum or (~later).sum() < 10:
+            return (float(self.params.get("score_threshold", 0.5)),
+                    "score_threshold (too few rows to calibrate the contamination)")
+        early = AnomalyModel({**self.params, "contamination": None})
+        early._fit_components(transactions[~later], features[~later])
+        scores = early.score(transactions[later], features[later])["score"].to_numpy()
+        return float(np.quantile(scores, 1.0 - contamination)), "contamination (out-of-sample)"
+
+    def _fit_components(self, transactions: pd.DataFrame, features: pd.DataFrame) -> None:
         forest = self.params.get("isolation_forest", {})
         self.forest = IsolationForest(n_estimators=int(forest.get("n_estimators", 200)),
                                       max_samples=min(int(forest.get("max_samples", 512)),
@@ -67,29 +112,23 @@ class AnomalyModel:
         self.forest.fit(matrix)
         self._flat_forest = FlatForest.from_forest(self.forest)
         self._train_scores = np.sort(-self._flat_forest.score_samples(matrix))
-        log_amount = np.log1p(transactions["amount"].abs().to_numpy())
+        log_amount = np.log1p(transactions["amount"].abs().to_numpy(dtype="float64"))
+        category = transactions["category"] if "category" in transactions else pd.Series(
+            None, index=transactions.index, dtype=object)
         frame = pd.DataFrame({"merchant": features["merchant_key"].to_numpy(),
-                              "category": transactions["category"].fillna(
-                                  "__" + transactions["type"] + "__").to_numpy(),
-                              "log_amount": log_amount})
+                              "category": category.to_numpy(dtype=object),
+                              "sign": _sign_key(transactions), "log_amount": log_amount})
         self.merchant_stats = self._robust_stats(frame, "merchant")
-        self.category_stats = self._robust_stats(frame, "category")
-        scores = self.score(transactions, features)["score"].to_numpy()
-        if self.params.get("contamination") is not None:
-            # flag the `contamination` share of training transactions that score highest
-            self.threshold = float(np.quantile(scores, 1.0 - float(self.params["contamination"])))
-        dates = pd.to_datetime(transactions["date"])
-        self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                         "n_train": int(len(transactions)), "threshold": self.threshold,
-                         "data_start": str(dates.min().date()), "data_end": str(dates.max().date())}
-        return self
+        self.category_stats = self._robust_stats(frame.dropna(subset=["category"]), "category")
+        self.sign_stats = self._robust_stats(frame, "sign")
 
     @staticmethod
     def _robust_stats(frame: pd.DataFrame, key: str) -> pd.DataFrame:
         grouped = frame.groupby(key)["log_amount"]
         median = grouped.median()
         mad = (frame["log_amount"] - frame[key].map(median)).abs().groupby(frame[key]).median()
-        return pd.DataFrame({"median": median, "mad": mad, "count": grouped.size()})
+        return pd.DataFrame({"median": median, "mad": mad, "count": grouped.size(),
+                             "p10": grouped.quantile(0.1), "p90": grouped.quantile(0.9)})
 
     # ------------------------------------------------------------------ score
     def flat_forest(self) -> FlatForest:
@@ -98,6 +137,17 @@ class AnomalyModel:
         if getattr(self, "_flat_forest", None) is None:
             self._flat_forest = FlatForest.from_forest(self.forest)
         return self._flat_forest
+
+    def _z(self, stats: pd.DataFrame, keys, log_amount) -> tuple[np.ndarray, ...]:
+        s = stats.reindex(keys)
+        count = s["count"].fillna(0).to_numpy()
+        median = s["median"].to_numpy()
+        spread = np.maximum(_MAD_SCALE * np.nan_to_num(s["mad"].to_numpy()),
+                            float(self.params.get("min_log_spread", 0.1)))
+        z = np.where(np.isnan(median), 0.0, (log_amount - np.nan_to_num(median)) / spread)
+        ratio = np.where(np.isnan(median), 1.0, np.expm1(log_amount) / np.maximum(
+            np.expm1(np.nan_to_num(median)), 0.01))
+        return z, ratio, count
 
     def score(self, transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
         """Components, combined score, flag and reasons for each transaction."""
@@ -108,62 +158,107 @@ class AnomalyModel:
         raw = -self.flat_forest().score_samples(_isolation_matrix(features))
         isolation = np.searchsorted(self._train_scores, raw, side="right") / max(
             len(self._train_scores), 1)
-        # only the far tail of the isolation score is evidence of an anomaly
-        isolation_floor = float(p.get("isolation_floor", 0.9))
+        isolation_floor = float(p.get("isolation_floor", 0.95))
         isolation = np.clip((isolation - isolation_floor) / (1 - isolation_floor), 0, 1)
 
+        log_amount = np.log1p(np.abs(transactions["amount"].to_numpy(dtype="float64")))
         merchants = features["merchant_key"].to_numpy()
-        categories = transactions["category"].fillna("__" + transactions["type"] + "__").to_numpy()
-        log_amount = np.log1p(transactions["amount"].abs().to_numpy(dtype="float64"))
-        m = self.merchant_stats.reindex(merchants)
-        c = self.category_stats.reindex(categories)
+        category = (transactions["category"].to_numpy(dtype=object) if "category" in transactions
+                    else np.full(n, None, dtype=object))
         min_count = int(p.get("min_group_count", 5))
-        use_merchant = (m["count"].fillna(0).to_numpy() >= min_count)
-        median = np.where(use_merchant, m["median"].to_numpy(), c["median"].to_numpy())
-        mad = np.where(use_merchant, m["mad"].to_numpy(), c["mad"].to_numpy())
-        known = ~np.isnan(median)
-        spread = np.maximum(_MAD_SCALE * np.nan_to_num(mad), float(p.get("min_log_spread", 0.1)))
-        z = np.where(known, (log_amount - np.nan_to_num(median)) / spread, 0.0)
+        z_m, ratio_m, count_m = self._z(self.merchant_stats, merchants, log_amount)
+        z_c, ratio_c, count_c = self._z(getattr(self, "category_stats", pd.DataFrame(
+            columns=["median", "mad", "count"])), category, log_amount)
+        # a payee too new for the training statistics: its payments before this one in the
+        # history the features saw (the service's rolling history), mean/std of log-amounts
+        prior_count = features["merchant_prior_count"].to_numpy()
+        by_history = (count_m < min_count) & (prior_count >= min_count)
+        prior_spread = np.maximum(features["merchant_prior_std_log"].to_numpy(),
+                                  float(p.get("min_log_spread", 0.1)))
+        prior_mean = features["merchant_prior_mean_log"].to_numpy()
+        z_m = np.where(by_history, (log_amount - prior_mean) / prior_spread, z_m)
+        ratio_m = np.where(by_history, np.expm1(log_amount) / np.maximum(np.expm1(prior_mean),
+                                                                        0.01), ratio_m)
+        count_m_reference = np.where(by_history, prior_count, count_m)
+        by_merchant = (count_m >= min_count) | by_history
+        by_category = ~by_merchant & (count_c >= min_count) & ~pd.isna(category)
+        z = np.where(by_merchant, z_m, np.where(by_category, z_c, 0.0))
         z_start, z_full = float(p.get("amount_z_start", 3.0)), float(p.get("amount_z_full", 6.0))
-        amount = np.clip((np.abs(z) - z_start) / (z_full - z_start), 0, 1) * (z > 0)
-        ratio = np.where(known, np.expm1(log_amount) / np.maximum(np.expm1(np.nan_to_num(median)),
-                                                                  0.01), 1.0)
+        amount = np.clip((z - z_start) / (z_full - z_start), 0, 1)
+
+        is_expense = np.asarray(transactions["amount"].to_numpy(dtype="float64") < 0)
+        # new: never paid before training, and at most this week's charges since (a burst of
+        # charges at a new shop is new all week long, not just at its first charge)
+        week = features["merchant_count_7d"].to_numpy()
+        unseen = (prior_count == week) & (count_m == 0)
+        # large for this account: above its usual largest payments (90th percentile of the
+        # same sign), full evidence at new_payee_ratio_full times that
+        # or far below its usual smallest ones (10th percentile): a tiny first charge is
+        # how stolen card details are tested
+        sign_stats = getattr(self, "sign_stats", pd.DataFrame(columns=["p10", "p90"])).reindex(
+            _sign_key(transactions))
+        p90 = sign_stats["p90"].to_numpy(dtype="float64")
+        p10 = sign_stats.get("p10", sign_stats["p90"] * np.nan).to_numpy(dtype="float64")
+        above = np.where(np.isnan(p90), 0.0, log_amount - np.nan_to_num(p90))
+        below = np.where(np.isnan(p10), 0.0, np.nan_to_num(p10) - log_amount)
+        full = np.log(float(p.get("new_payee_ratio_full", 3.0)))
+        large, tiny = np.clip(above / full, 0, 1), np.clip(below / full, 0, 1) * is_expense
+        new_payee = unseen * np.maximum(large, tiny)
+        ratio_s = np.where(np.isnan(p90), 1.0, np.expm1(log_amount) / np.maximum(
+            np.expm1(np.nan_to_num(p90)), 0.01))
 
         days_same = features["days_since_same_amount"].to_numpy()
         window = float(p.get("duplicate_window_days", 3))
-        duplicate = np.where(days_same <= window, 1.0 - days_same / (window + 1), 0.0)
-        duplicate = duplicate * (transactions["type"].to_numpy() == "expense")
+        usual_gap = features["merchant_gap_mean"].to_numpy()
+        # a payee charged every few days the same price (a fare, a subscription top-up):
+        # the same amount again is its normal; a payee with varying prices charged the
+        # same amount to the cent within days is not
+        # (the training MAD: robust to one odd payment; the rolling std for a newer payee)
+        spread_limit = float(p.get("fixed_price_log_spread", 0.02))
+        training_mad = self.merchant_stats["mad"].reindex(merchants).to_numpy(dtype="float64")
+        fixed_price = np.where(count_m >= min_count, np.nan_to_num(training_mad, nan=1.0)
+                               < spread_limit / 2,
+                               features["merchant_prior_std_log"].to_numpy() < spread_limit)
+        habitual = (prior_count >= min_count) & (usual_gap <= 2 * window) & fixed_price
+        duplicate = np.where((days_same <= window) & ~habitual & is_expense,
+                             1.0 - days_same / (window + 1), 0.0)
 
-        new_merchant = features["merchant_prior_count"].to_numpy() == 0
-        seen_before = ~pd.isna(m["count"].to_numpy())  # the merchant is in the training history
-        unseen = new_merchant & ~seen_before
-        odd_time = (features["is_weekend"].to_numpy() > 0) | (features["is_holiday"].to_numpy() > 0)
-        category_ratio = np.where(~np.isnan(c["median"].to_numpy()), log_amount - np.nan_to_num(
-            c["median"].to_numpy()), 0.0)
-        novelty = unseen * np.clip(0.4 + 0.3 * odd_time + 0.3 * (category_ratio > 1.0), 0, 1)
+        first_seen_this_week = (prior_count > 0) & (prior_count == week) & (count_m == 0)
+        burst_start = float(p.get("burst_min_earlier", 2))
+        burst = first_seen_this_week * is_expense * np.clip((week - burst_start + 1) / 3, 0, 1)
 
         components = {"isolation": isolation, "amount": amount, "duplicate": duplicate,
-                      "novelty": novelty}
+                      "new_payee": new_payee, "burst": burst}
         keep = np.ones(n)
         for name, values in components.items():
             keep *= 1.0 - np.clip(self.weights[name] * values, 0, 1)
         score = 1.0 - keep
-        flagged = score >= self.threshold
+        # a score of 0 is no evidence at all: never flagged, whatever the threshold
+        flagged = (score >= self.threshold) & (score > 0)
 
         dates = pd.to_datetime(transactions["date"]).to_numpy()
         earlier = pd.Series(dates - pd.to_timedelta(np.where(days_same <= window, days_same, 0),
                                                     unit="D")).dt.strftime("%Y-%m-%d").to_numpy()
+        reference = np.where(by_merchant, [f"the median of the {int(c)} earlier payments to this "
+                                           "payee" for c in count_m_reference],
+                             "the median of its category")
+        ratio = np.where(by_merchant, ratio_m, ratio_c)
+        sign_word = np.where(is_expense, "payments", "credits")
         reason_parts = [
-            np.where(amount > 0, [f"amount {r:.1f}× the {'merchant' if um else 'category'}'s "
-                                  f"median" for r, um in zip(ratio, use_merchant, strict=True)], ""),
-            np.where(duplicate > 0, [f"possible duplicate of the {d} charge" for d in earlier], ""),
-            np.where(unseen, "first transaction at this merchant" + np.where(
-                odd_time, " (weekend/holiday)", ""), ""),
+            np.where(amount > 0, [f"amount {r:.1f}× {ref}" for r, ref in
+                                  zip(ratio, reference, strict=True)], ""),
+            np.where(new_payee > 0, [
+                f"first payment to this payee, {r:.1f}× this account's usual largest {w}"
+                if big >= small else f"first payment to this payee, far below this account's "
+                f"usual smallest {w}" for r, w, big, small in zip(ratio_s, sign_word, large, tiny,
+                                                                  strict=True)], ""),
+            np.where(duplicate > 0, [f"same amount to the same payee on {d}" for d in earlier], ""),
+            np.where(burst > 0, [f"{int(w) + 1} charges within 7 days at a payee first seen this "
+                                 "week" for w in week], ""),
             np.where(isolation > 0, "unusual combination of amount, timing and history", ""),
         ]
         reasons = pd.Series(["; ".join(r for r in parts if r) for parts in zip(*reason_parts,
                                                                                 strict=True)])
-        # a flagged row always says why, even when only weak signals added up
         reasons = reasons.where(reasons != "", "several weak signals together")
         return pd.DataFrame({"score": score, "is_anomaly": flagged,
                              "reasons": np.where(flagged | (score > 0), reasons, ""),
@@ -171,8 +266,52 @@ class AnomalyModel:
                             index=transactions.index)
 
 
+def _sign_key(transactions: pd.DataFrame) -> np.ndarray:
+    return np.where(transactions["amount"].to_numpy(dtype="float64") < 0, "out", "in")
+
+
+def score_with_rolling_history(model: AnomalyModel, transactions: pd.DataFrame,
+                               state, feature_params=None) -> tuple[pd.DataFrame, Any]:
+    """Score transactions one at a time as a service would, each against the history
+    before it: the `HistoryState` (frozen at training end) is updated with every scored
+    transaction, so a duplicate of a transaction seen after training is still caught.
+    Returns the scores (input order) and the updated state."""
+    from titans_finance.core.features import build_features
+
+    order = np.lexsort((np.arange(len(transactions)),
+                        pd.to_datetime(transactions["date"]).to_numpy()))
+    pieces = []
+    for position in order:
+        row = transactions.iloc[[position]]
+        features = build_features(row, state, feature_params, independent=True)
+        pieces.append(model.score(row, features))
+        state = state.update(row)
+    scored = pd.concat(pieces) if pieces else model.score(transactions.iloc[0:0],
+                                                           transactions.iloc[0:0])
+    return scored.loc[transactions.index], state
+
+
 def raw_feature_baseline_matrix(transactions: pd.DataFrame) -> np.ndarray:
     """The plain baseline's inputs: amount and calendar position only."""
     dates = pd.to_datetime(transactions["date"])
     return np.column_stack([transactions["amount"].to_numpy(dtype="float64"),
                             dates.dt.dayofweek, dates.dt.day, dates.dt.month]).astype("float64")
+
+
+def robust_payee_z(train: pd.DataFrame, train_keys, test: pd.DataFrame, test_keys) -> np.ndarray:
+    """The per-payee baseline: |log-amount − payee median| / (1.4826·MAD) of the training
+    payments to that payee (payees with fewer than 3: the account's overall median/MAD)."""
+    log_train = np.log1p(train["amount"].abs().to_numpy(dtype="float64"))
+    log_test = np.log1p(test["amount"].abs().to_numpy(dtype="float64"))
+    frame = pd.DataFrame({"key": np.asarray(train_keys), "y": log_train})
+    median = frame.groupby("key")["y"].median()
+    mad = (frame["y"] - frame["key"].map(median)).abs().groupby(frame["key"]).median()
+    count = frame.groupby("key").size()
+    keys = pd.Series(np.asarray(test_keys))
+    known = keys.map(count).fillna(0).to_numpy() >= 3
+    overall_median = float(np.median(log_train))
+    overall_mad = float(np.median(np.abs(log_train - overall_median)))
+    center = np.where(known, keys.map(median).to_numpy(dtype="float64"), overall_median)
+    spread = np.where(known, keys.map(mad).to_numpy(dtype="float64"), overall_mad)
+    return np.abs(log_test - center) / np.maximum(_MAD_SCALE * np.nan_to_num(spread), 0.05)
+

@@ -1,12 +1,23 @@
-"""Transaction category classifier: user rules first, then a calibrated text + numeric model.
+"""Transaction categories: user rules, a personal model, the default model, abstention.
 
-Inputs per transaction: the description and merchant as text (character and
-word n-grams), the payment method, the amount and the keyword flags of the
-shared feature module. Candidates: multinomial logistic regression and LightGBM
-on the same design matrix. Probabilities are calibrated by temperature scaling
-fitted on out-of-fold predictions — unlike per-class Platt/isotonic calibration
-it needs no minimum number of examples per class, so a category seen once is
-handled. Below ``threshold`` confidence the model abstains (``uncertain``).
+What a category answer is made of, in order (`CategoryModel.predict`):
+
+1. the user's rules and the rules learnt from corrections (a merchant corrected once
+   is fixed for all its transactions), before any model;
+2. transfers between the user's own accounts (ingestion's optional ``is_transfer``);
+3. the personal model, trained on the export's own labels when there are enough:
+   character and word n-grams of ``description | merchant``, the amount and its sign,
+   and the default model's probabilities as a prior; calibrated by temperature
+   scaling on out-of-fold predictions; it only answers in a direction (money in or
+   out) its training saw, and abstains on a description unlike its training data;
+4. the default model (`category_default.py`, trained on the lexicon and the embedded
+   default data), for everything the personal model leaves, its taxonomy category
+   translated into the user's categories where the labels show a consistent mapping;
+5. ``uncertain`` below the confidence threshold of the model that answered.
+
+Inputs are only what a real export and a real request both have: description,
+merchant (optional), amount, date. No receipt, payment method or status: the
+service never receives them (the feature-audit test keeps it so).
 """
 
 from __future__ import annotations
@@ -20,17 +31,17 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.optimize import minimize_scalar
-from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
-from titans_finance.core.features import KEYWORDS
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.models.category_taxonomy import category_text, content_words
 
-NUMERIC_INPUTS = ["log_abs_amount", "receipt_missing", "is_round_1", *KEYWORDS]
+# Numeric inputs taken from the shared feature table (all computed from the amount).
+NUMERIC_INPUTS = ["log_abs_amount", "amount_sign", "is_round_1"]
 RULE_FIELDS = ("description", "merchant", "any")
 
 
@@ -124,95 +135,122 @@ def apply_rules(rules: list[CategoryRule], description: pd.Series,
     return result
 
 
-def _design_text(transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
-    """``description | merchant``, lowercased (one function for fitting and predicting)."""
-    description = transactions["description"].to_numpy(dtype=object)
-    merchant = features["merchant_key"].to_numpy(dtype=object)
-    return np.array([f"{'' if pd.isna(d) else str(d).lower()} | {m}"
-                     for d, m in zip(description, merchant, strict=True)], dtype=object)
+def design_text(transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
+    """``description | merchant`` as the category models read it (one function everywhere)."""
+    return category_text(transactions["description"].to_numpy(dtype=object),
+                         features["merchant_key"].to_numpy(dtype=object))
 
 
-def _design_payment(transactions: pd.DataFrame) -> np.ndarray:
-    method = transactions["payment_method"].to_numpy(dtype=object)
-    return np.where(pd.isna(method), "none", method).astype(object)
+def amount_signs(features: pd.DataFrame) -> np.ndarray:
+    """-1 for money out, +1 for money in (0 counts as out: a zero-amount line is a charge)."""
+    return np.where(features["amount_sign"].to_numpy(dtype="float64") > 0, 1, -1)
 
 
-def design_frame(transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
-    """The model's inputs: text, payment method and numeric features, aligned by position."""
-    numeric = features[NUMERIC_INPUTS].to_numpy(dtype="float64")
-    return pd.DataFrame({"text": _design_text(transactions, features),
-                         "payment_method": _design_payment(transactions),
-                         **{c: numeric[:, j] for j, c in enumerate(NUMERIC_INPUTS)}})
+def _parse_candidate(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """``logistic_regression`` or ``logistic_regression@C=10`` → (family, settings)."""
+    family, _, option = name.partition("@")
+    settings = dict(params.get(family, {}) or {})
+    if option:
+        key, _, value = option.partition("=")
+        settings[key] = float(value)
+    return family, settings
 
 
-def design_matrix(design: ColumnTransformer, transactions: pd.DataFrame,
-                  features: pd.DataFrame) -> sparse.csr_matrix:
-    """What the fitted ``design`` gives for `design_frame` (the same values: tested), block by
-    block without building the frame. Scoring a few transactions is dominated by fixed costs
-    (the frame, per-transformer checks): this is ~4× cheaper, and each distinct text is
-    vectorised once (exports repeat descriptions)."""
-    weights = design.transformer_weights or {}
-    text_codes, texts = pd.factorize(_design_text(transactions, features))
-    blocks = []
-    for name, transformer, columns in design.transformers_:
-        if isinstance(transformer, str):  # "drop" (the remainder): contributes no column
-            continue
-        if isinstance(transformer, TfidfVectorizer):
-            block = transformer.transform(texts)[text_codes]
-        elif isinstance(transformer, OneHotEncoder):
-            categories = transformer.categories_[0]
-            position = pd.Index(categories, dtype=object).get_indexer(
-                _design_payment(transactions))
-            known = position >= 0
-            block = sparse.csr_matrix(
-                (np.ones(int(known.sum())), (np.flatnonzero(known), position[known])),
-                shape=(len(position), len(categories)))
-        elif isinstance(transformer, StandardScaler):
-            values = features[list(columns)].to_numpy(dtype="float64")
-            block = sparse.csr_matrix((values - transformer.mean_) / transformer.scale_)
-        else:
-            raise TypeError(f"design block {name!r}: unexpected transformer {transformer!r}")
-        blocks.append(block * weights.get(name, 1.0))
-    return sparse.hstack(blocks, format="csr")
-
-
-def _preprocessor(params: dict[str, Any]) -> ColumnTransformer:
-    weights = params.get("block_weights", {})
-    return ColumnTransformer(
-        [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(params.get(
-            "char_ngram_range", (2, 5))), sublinear_tf=True, min_df=1,
-            max_features=params.get("max_text_features")), "text"),
-         ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
-                                   max_features=params.get("max_text_features")), "text"),
-         ("payment", OneHotEncoder(handle_unknown="ignore"), ["payment_method"]),
-         ("numeric", StandardScaler(), NUMERIC_INPUTS)],
-        transformer_weights={"chars": weights.get("chars", 1.0), "words": weights.get("words", 1.0),
-                             "payment": weights.get("payment", 0.5),
-                             "numeric": weights.get("numeric", 0.5)},
-        sparse_threshold=1.0,
-    )
-
-
-def make_estimator(name: str, params: dict[str, Any]) -> Pipeline:
-    if name == "logistic_regression":
-        lr = params.get("logistic_regression", {})
-        classifier = LogisticRegression(C=float(lr.get("C", 30.0)), max_iter=int(lr.get(
-            "max_iter", 3000)))
-    elif name == "lightgbm":
+def make_classifier(name: str, params: dict[str, Any]):
+    family, settings = _parse_candidate(name, params)
+    if family == "logistic_regression":
+        return LogisticRegression(C=float(settings.get("C", 10.0)),
+                                  max_iter=int(settings.get("max_iter", 2000)))
+    if family == "lightgbm":
         from lightgbm import LGBMClassifier
 
-        lgbm = params.get("lightgbm", {})
-        classifier = LGBMClassifier(
-            n_estimators=int(lgbm.get("n_estimators", 150)),
-            learning_rate=float(lgbm.get("learning_rate", 0.1)),
-            num_leaves=int(lgbm.get("num_leaves", 31)),
-            min_child_samples=int(lgbm.get("min_child_samples", 5)),
-            colsample_bytree=float(lgbm.get("colsample_bytree", 0.5)),
+        return LGBMClassifier(
+            n_estimators=int(settings.get("n_estimators", 150)),
+            learning_rate=float(settings.get("learning_rate", 0.1)),
+            num_leaves=int(settings.get("num_leaves", 31)),
+            min_child_samples=int(settings.get("min_child_samples", 5)),
+            colsample_bytree=float(settings.get("colsample_bytree", 0.5)),
             n_jobs=int(params.get("n_jobs", 2)), random_state=int(params.get("seed", 42)),
             verbose=-1)
-    else:
-        raise ValueError(f"unknown category candidate {name!r}; use logistic_regression or lightgbm")
-    return Pipeline([("design", _preprocessor(params)), ("classifier", classifier)])
+    raise ValueError(f"unknown category candidate {name!r}; use logistic_regression[@C=<number>] "
+                     "or lightgbm")
+
+
+def candidate_names(params: dict[str, Any]) -> list[str]:
+    """The candidates of ``params.candidates`` (``family`` or ``family@C=<value>``)."""
+    return list(params.get("candidates", ["logistic_regression"]))
+
+
+class CategoryDesign:
+    """Design matrix of the personal model: character and word TF-IDF of the text, scaled
+    numeric inputs, and (when given) the default model's probabilities as a prior."""
+
+    def __init__(self, params: dict[str, Any], default_model: Any = None):
+        self.params = params
+        self.default_model = default_model
+        weights = params.get("block_weights", {})
+        self.weights = {"chars": float(weights.get("chars", 1.0)),
+                        "words": float(weights.get("words", 1.0)),
+                        "numeric": float(weights.get("numeric", 0.5)),
+                        "default": float(weights.get("default", 1.0))}
+
+    def fit(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray) -> CategoryDesign:
+        limit = self.params.get("max_text_features")
+        # an n-gram of a single distinct text cannot generalise, and the optimiser's cost
+        # grows with the number of columns × categories: ~6× faster training on a small
+        # export than keeping every n-gram
+        min_df = int(self.params.get("min_text_df", 2))
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.params.get(
+            "char_ngram_range", (2, 5))), sublinear_tf=True, max_features=limit, min_df=min_df)
+        self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=limit,
+                                     min_df=min_df,
+                                     token_pattern=r"(?u)\b[^\W\d_]{2,}\b")
+        uniques = pd.unique(text)
+        self.chars.fit(uniques)
+        self.words.fit(uniques)
+        self.scaler = StandardScaler().fit(numeric)
+        return self
+
+    def transform(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray
+                  ) -> sparse.csr_matrix:
+        codes, uniques = pd.factorize(text)  # each distinct text vectorised once
+        blocks = [self.chars.transform(uniques)[codes] * self.weights["chars"],
+                  self.words.transform(uniques)[codes] * self.weights["words"],
+                  sparse.csr_matrix(self.scaler.transform(numeric) * self.weights["numeric"])]
+        if self.default_model is not None and self.weights["default"] > 0:
+            prior = self.default_model.probabilities(text, sign)
+            blocks.append(sparse.csr_matrix(prior * self.weights["default"]))
+        return sparse.hstack(blocks, format="csr")
+
+
+class PersonalClassifier:
+    """`CategoryDesign` + a classifier, fitted on the user's labelled rows."""
+
+    def __init__(self, name: str, params: dict[str, Any], default_model: Any = None):
+        self.name, self.params, self.default_model = name, params, default_model
+
+    def fit(self, text, numeric, sign, y) -> PersonalClassifier:
+        self.design = CategoryDesign(self.params, self.default_model).fit(text, numeric, sign)
+        matrix = self.design.transform(text, numeric, sign)
+        # one BLAS thread: the optimiser's vector operations are small, and threads fighting
+        # over busy cores made a 450-row fit 6× slower (30 s instead of 5 s)
+        with threadpool_limits(limits=1, user_api="blas"):
+            self.classifier = make_classifier(self.name, self.params).fit(matrix, y)
+        self.classes_ = np.asarray(self.classifier.classes_)
+        return self
+
+    def predict_proba(self, text, numeric, sign) -> np.ndarray:
+        return self.classifier.predict_proba(self.design.transform(text, numeric, sign))
+
+    def predict(self, text, numeric, sign) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(text, numeric, sign), axis=1)]
+
+
+def model_inputs(transactions: pd.DataFrame, features: pd.DataFrame
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(text, numeric matrix, sign) of each row: everything the category models read."""
+    return (design_text(transactions, features),
+            features[NUMERIC_INPUTS].to_numpy(dtype="float64"), amount_signs(features))
 
 
 def _softmax_log(log_proba: np.ndarray, temperature: float) -> np.ndarray:
@@ -222,8 +260,13 @@ def _softmax_log(log_proba: np.ndarray, temperature: float) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def apply_temperature(proba: np.ndarray, temperature: float) -> np.ndarray:
+    """Probabilities sharpened (T < 1) or flattened (T > 1) by temperature scaling."""
+    return _softmax_log(np.log(np.clip(proba, 1e-12, 1.0)), temperature)
+
+
 def fit_temperature(proba: np.ndarray, y_index: np.ndarray) -> float:
-    """Temperature minimising the negative log-likelihood of out-of-fold probabilities."""
+    """Temperature minimising the negative log-likelihood of held-out probabilities."""
     log_proba = np.log(np.clip(proba, 1e-12, 1.0))
 
     def nll(t: float) -> float:
@@ -235,102 +278,228 @@ def fit_temperature(proba: np.ndarray, y_index: np.ndarray) -> float:
 
 def kfold_for(y: pd.Series, n_splits: int, seed: int):
     """Stratified folds when every class has ``n_splits`` examples, else plain shuffled folds."""
-    if y.value_counts().min() >= n_splits:
+    if pd.Series(y).value_counts().min() >= n_splits:
         return StratifiedKFold(n_splits, shuffle=True, random_state=seed)
     return KFold(n_splits, shuffle=True, random_state=seed)
 
 
-def out_of_fold_proba(name: str, params: dict[str, Any], X: pd.DataFrame, y: pd.Series,
-                      classes: np.ndarray, n_splits: int, seed: int
+def out_of_fold_proba(name: str, params: dict[str, Any], inputs: tuple, y: np.ndarray,
+                      classes: np.ndarray, n_splits: int, seed: int, default_model: Any = None
                       ) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold probabilities over ``classes`` and a mask of rows whose class the fold saw.
 
-    A row whose category is missing from its fold's training part (a category
-    with one or two examples) says nothing about calibration — any model gives
-    it probability zero — so it is left out of the temperature fit.
+    A row whose category is missing from its fold's training part (a category with one
+    or two examples) says nothing about calibration — any model gives it probability
+    zero — so it is left out of the temperature fit.
     """
-    proba = np.zeros((len(X), len(classes)))
-    seen = np.zeros(len(X), dtype=bool)
+    text, numeric, sign = inputs
+    proba = np.zeros((len(y), len(classes)))
+    seen = np.zeros(len(y), dtype=bool)
     position = {c: i for i, c in enumerate(classes)}
-    for train, test in kfold_for(y, n_splits, seed).split(X, y):
-        estimator = make_estimator(name, params).fit(X.iloc[train], y.iloc[train])
-        columns = [position[c] for c in estimator.classes_]
-        proba[np.ix_(test, columns)] = estimator.predict_proba(X.iloc[test])
-        seen[test] = y.iloc[test].isin(estimator.classes_).to_numpy()
+    for train, test in kfold_for(pd.Series(y), n_splits, seed).split(text, y):
+        model = PersonalClassifier(name, params, default_model).fit(
+            text[train], numeric[train], sign[train], y[train])
+        columns = [position[c] for c in model.classes_]
+        proba[np.ix_(test, columns)] = model.predict_proba(text[test], numeric[test], sign[test])
+        seen[test] = np.isin(y[test], model.classes_)
     return proba, seen
 
 
+@dataclass
+class _Answer:
+    category: np.ndarray
+    confidence: np.ndarray
+    top_k: list
+    source: np.ndarray
+
+
+
+def _top_k(proba: np.ndarray, classes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, list]:
+    k = min(k, proba.shape[1])
+    top = np.argsort(-proba, axis=1)[:, :k]
+    top_p = np.take_along_axis(proba, top, axis=1)
+    items = [[{"category": str(classes[c]), "probability": float(p)}
+              for c, p in zip(row_c, row_p, strict=True) if p > 0]
+             for row_c, row_p in zip(top, top_p, strict=True)]
+    return classes[top[:, 0]], top_p[:, 0], items
+
+
 class CategoryModel:
-    """Rules + calibrated classifier; `predict` gives category, confidence, top-k, source."""
+    """Rules, transfers, the personal model, the default model; `predict` gives category,
+    confidence, top-k and source (``rule``, ``transfer``, ``model``, ``default``)."""
 
     def __init__(self, estimator_name: str, params: dict[str, Any],
-                 rules: list[CategoryRule] | None = None):
+                 rules: list[CategoryRule] | None = None, default_model: Any = None):
         self.estimator_name = estimator_name
         self.params = dict(params)
         self.rules = list(rules or [])
+        self.default_model = default_model
         self.threshold = float(params.get("confidence_threshold", 0.5))
+        self.min_known_share = float(params.get("min_known_word_share", 0.5))
         self.top_k = int(params.get("top_k", 3))
         self.temperature = 1.0
-        self.estimator: Pipeline | None = None
+        self.personal: PersonalClassifier | None = None
         self.classes_: np.ndarray = np.array([])
+        self.direction_classes: dict[int, np.ndarray] = {}
+        self.vocabulary: frozenset[str] = frozenset()
+        self.merchants: frozenset[str] = frozenset()
+        self.default_to_user: dict[str, str] = {}
         self.metadata: dict[str, Any] = {}
 
+    # ------------------------------------------------------------------ fitting
     def fit(self, transactions: pd.DataFrame, features: pd.DataFrame, calibrate: bool = True
             ) -> CategoryModel:
-        X = design_frame(transactions, features)
-        y = pd.Series(transactions["category"].to_numpy(), dtype="str")
-        if y.nunique() < 2:
-            raise ValueError(f"the category model needs at least two categories, got {y.unique()}")
-        self.estimator = make_estimator(self.estimator_name, self.params).fit(X, y)
-        self.classes_ = self.estimator.classes_
+        """The personal model on the labelled rows given (when there are enough of them)."""
+        y = transactions["category"].astype("str").to_numpy()
+        min_rows = int(self.params.get("personal_min_labels", 10))
+        dates = pd.to_datetime(transactions["date"])
+        self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                         "n_train": int(len(y)), "estimator": self.estimator_name,
+                         "data_start": str(dates.min().date()) if len(dates) else None,
+                         "data_end": str(dates.max().date()) if len(dates) else None}
+        if len(y) < min_rows or len(set(y)) < 2:
+            self.personal = None
+            self.metadata.update(personal_model=False, reason=(
+                f"{len(y)} labelled transactions in {len(set(y))} categories; the personal model "
+                f"needs at least {min_rows} in 2 categories: the default model answers"))
+            return self
+        inputs = model_inputs(transactions, features)
+        text, numeric, sign = inputs
+        self.personal = PersonalClassifier(self.estimator_name, self.params,
+                                           self.default_model).fit(text, numeric, sign, y)
+        self.classes_ = self.personal.classes_
+        self.direction_classes = {d: np.array(sorted(set(y[sign == d]))) for d in (-1, 1)}
+        noise = self.default_model.noise if self.default_model is not None else frozenset()
+        self.vocabulary = frozenset(w for t in pd.unique(text) for w in content_words(t, noise))
+        self.merchants = frozenset(features["merchant_key"].astype("str"))
+        self.default_to_user = self._default_mapping(text, sign, y)
         n_splits = int(self.params.get("calibration_folds", 3))
         if n_splits != 0 and n_splits < 2:
             raise ValueError(f"category.calibration_folds must be 0 (no calibration) or at least "
                              f"2, got {n_splits}")
         if calibrate and n_splits and len(y) >= 2 * n_splits:
-            seed = int(self.params.get("seed", 42))
-            # one temperature needs no huge sample: the most recent rows suffice
             recent = slice(-int(self.params.get("calibration_max_rows", 20_000)), None)
-            X_cal, y_cal = X.iloc[recent].reset_index(drop=True), y.iloc[recent].reset_index(
-                drop=True)
-            oof, seen = out_of_fold_proba(self.estimator_name, self.params, X_cal, y_cal,
-                                          self.classes_, n_splits, seed)
-            if seen.sum() >= 2 * len(self.classes_) or seen.sum() >= 20:
-                index = np.searchsorted(self.classes_, y_cal.to_numpy()[seen])
+            cal = tuple(a[recent] for a in inputs)
+            oof, seen = out_of_fold_proba(self.estimator_name, self.params, cal, y[recent],
+                                          self.classes_, n_splits,
+                                          int(self.params.get("seed", 42)), self.default_model)
+            if seen.sum() >= 20:
+                index = np.searchsorted(self.classes_, y[recent][seen])
                 self.temperature = fit_temperature(oof[seen], index)
-        dates = pd.to_datetime(transactions["date"])
-        self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                         "n_train": int(len(y)), "n_classes": int(len(self.classes_)),
-                         "estimator": self.estimator_name, "temperature": self.temperature,
-                         "data_start": str(dates.min().date()), "data_end": str(dates.max().date())}
+        self.metadata.update(personal_model=True, n_classes=int(len(self.classes_)),
+                             temperature=self.temperature)
         return self
 
+    def _default_mapping(self, text: np.ndarray, sign: np.ndarray, y: np.ndarray
+                         ) -> dict[str, str]:
+        """Taxonomy category → the user's category, where the labels agree on one.
+
+        The default model's answer on the labelled rows, cross-tabulated with the labels:
+        a taxonomy category seen at least twice whose rows carry one user category at least
+        ``mapping_min_share`` of the time is translated to it.
+        """
+        if self.default_model is None:
+            return {}
+        predicted = self.default_model.predict_raw(text, sign)["category"]
+        table = pd.crosstab(pd.Series(predicted, name="default"), pd.Series(y, name="user"))
+        share = float(self.params.get("mapping_min_share", 0.6))
+        mapping = {}
+        for default, row in table.iterrows():
+            if row.sum() >= 2 and row.max() / row.sum() >= share:
+                mapping[str(default)] = str(row.idxmax())
+        return mapping
+
+    # ------------------------------------------------------------------ predicting
     def predict_proba(self, transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
-        if self.estimator is None:
-            raise RuntimeError("CategoryModel is not fitted")
-        design, classifier = (self.estimator.named_steps[s] for s in ("design", "classifier"))
-        raw = classifier.predict_proba(design_matrix(design, transactions, features))
-        return _softmax_log(np.log(np.clip(raw, 1e-12, 1.0)), self.temperature)
+        """The personal model's calibrated probabilities over `classes_`."""
+        if self.personal is None:
+            raise RuntimeError("CategoryModel has no personal model (not fitted, or too few "
+                               "labels)")
+        return apply_temperature(self.personal.predict_proba(*model_inputs(transactions, features)),
+                                 self.temperature)
+
+    def familiar(self, text: np.ndarray, features: pd.DataFrame) -> np.ndarray:
+        """Rows like the personal model's training data: a known merchant, or most words known."""
+        noise = self.default_model.noise if self.default_model is not None else frozenset()
+        known_merchant = features["merchant_key"].astype("str").isin(self.merchants).to_numpy()
+        share = np.array([_known_share(t, self.vocabulary, noise) for t in text])
+        return known_merchant | (share >= self.min_known_share)
+
+    def _personal_answer(self, transactions, features, threshold: float) -> _Answer:
+        n = len(transactions)
+        text, numeric, sign = model_inputs(transactions, features)
+        proba = apply_temperature(self.personal.predict_proba(text, numeric, sign),
+                                  self.temperature)
+        allowed = np.zeros_like(proba, dtype=bool)
+        for direction, classes in self.direction_classes.items():
+            allowed[sign == direction] = np.isin(self.classes_, classes)
+        proba = np.where(allowed, proba, 0.0)
+        total = proba.sum(axis=1, keepdims=True)
+        proba = np.divide(proba, total, out=np.zeros_like(proba), where=total > 0)
+        category, confidence, top_k = _top_k(proba, self.classes_, self.top_k)
+        answers = (total[:, 0] > 0) & (confidence >= threshold)
+        if threshold > 0:
+            answers &= self.familiar(text, features)
+        return _Answer(np.where(answers, category, UNCERTAIN_CATEGORY).astype(object),
+                       confidence, top_k, np.full(n, "model", dtype=object))
 
     def predict(self, transactions: pd.DataFrame, features: pd.DataFrame,
                 threshold: float | None = None) -> pd.DataFrame:
+        """Category, confidence, top-k and source of each row (see the module docstring).
+
+        ``threshold`` (default: the model's ``confidence_threshold``) applies to the personal
+        model; 0 makes it answer every row in a direction it knows.
+        """
         threshold = self.threshold if threshold is None else threshold
-        proba = self.predict_proba(transactions, features)
-        k = min(self.top_k, proba.shape[1])
-        top = np.argsort(-proba, axis=1)[:, :k]
-        top_p = np.take_along_axis(proba, top, axis=1)
-        confidence = top_p[:, 0]
-        category = np.where(confidence >= threshold, self.classes_[top[:, 0]], UNCERTAIN_CATEGORY)
-        top_k = [[{"category": str(self.classes_[c]), "probability": float(p)}
-                  for c, p in zip(row_c, row_p, strict=True)] for row_c, row_p in zip(top, top_p,
-                                                                                         strict=True)]
-        source = np.full(len(category), "model", dtype=object)
+        n = len(transactions)
+        category = np.full(n, UNCERTAIN_CATEGORY, dtype=object)
+        confidence = np.zeros(n)
+        top_k: list = [[] for _ in range(n)]
+        source = np.full(n, "model", dtype=object)
+        todo = np.ones(n, dtype=bool)
         if self.rules:
             ruled = apply_rules(self.rules, transactions["description"].reset_index(drop=True),
                                 features["merchant_key"].reset_index(drop=True)).to_numpy()
             hit = pd.notna(ruled)
-            category = np.where(hit, ruled, category)
-            confidence = np.where(hit, 1.0, confidence)
-            source[hit] = "rule"
-        return pd.DataFrame({"category": category.astype(object), "confidence": confidence,
-                             "top_k": top_k, "source": source}, index=transactions.index)
+            category[hit], confidence[hit], source[hit] = ruled[hit], 1.0, "rule"
+            todo &= ~hit
+        if "is_transfer" in transactions:
+            transfer = transactions["is_transfer"].fillna(False).to_numpy(dtype=bool) & todo
+            category[transfer], confidence[transfer], source[transfer] = "transfer", 1.0, "transfer"
+            todo &= ~transfer
+        if self.personal is not None and todo.any():
+            rows = np.flatnonzero(todo)
+            answer = self._personal_answer(transactions.iloc[rows], features.iloc[rows], threshold)
+            category[rows], confidence[rows], source[rows] = (answer.category, answer.confidence,
+                                                              answer.source)
+            for i, items in zip(rows, answer.top_k, strict=True):
+                top_k[i] = items
+            todo[rows] = answer.category == UNCERTAIN_CATEGORY
+        if self.default_model is not None and todo.any():
+            rows = np.flatnonzero(todo)
+            text, _, sign = model_inputs(transactions.iloc[rows], features.iloc[rows])
+            answer = self.default_model.predict_raw(text, sign)
+            mapped = np.array([self.default_to_user.get(c, c) for c in answer["category"]],
+                              dtype=object)
+            confident = answer["answers"].to_numpy()
+            keep_personal = (self.personal is not None) & (confidence[rows] > answer[
+                "confidence"].to_numpy()) & ~confident
+            use = ~keep_personal
+            chosen = rows[use]
+            category[chosen] = np.where(confident[use], mapped[use], UNCERTAIN_CATEGORY)
+            confidence[chosen] = answer["confidence"].to_numpy()[use]
+            source[chosen] = "default"
+            for i, items in zip(chosen, answer["top_k"].to_numpy()[use], strict=True):
+                top_k[i] = [{**item, "category": self.default_to_user.get(item["category"],
+                                                                           item["category"])}
+                            for item in items]
+        return pd.DataFrame({"category": category, "confidence": confidence, "top_k": top_k,
+                             "source": source}, index=transactions.index)
+
+
+def _known_share(text: str, vocabulary: frozenset[str], noise: frozenset[str]) -> float:
+    words = content_words(text, noise)
+    if not words:
+        return 0.0
+    return sum(w in vocabulary for w in words) / len(words)
+

@@ -1,8 +1,12 @@
 """Request and response models of the REST API (pydantic; the OpenAPI page is built from them).
 
-Validation reuses the ingestion normalisers, so the service accepts exactly the
-spellings an export may use (``credit_car``, ``Expence``...) and rejects what the
-ingestion would quarantine, with a message naming the field.
+Values are read by the ingestion's own parsers (`core.normalise`): a request accepts
+exactly the spellings an export may use — amounts such as ``"-34,12"``, ``"£34.12"``,
+``"1.234,56"`` or ``"(34.12)"``, dates such as ``14/03/2025``, ``14.03.2025``,
+``20250314`` or ``2025-03-14T10:22:00`` (an ambiguous ``03/04/2025`` is read month-first,
+as for an export with no day-first evidence), enum typos such as ``credit_car`` or
+``Expence`` — and refuses what the ingestion would quarantine, with a message naming the
+field. Every string has a length limit; messages quote at most a short prefix of a value.
 """
 
 from __future__ import annotations
@@ -11,17 +15,32 @@ import datetime as dt
 import functools
 import math
 import re
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from titans_finance.serving.errors import TOO_MANY_ITEMS, quote
 
 if TYPE_CHECKING:
     import pandas as pd
 
 MAX_BATCH = 10_000
 MIN_DATE = dt.date(1970, 1, 1)
-MAX_FUTURE_DAYS = 366
 MAX_ABS_AMOUNT = 1e9
+MAX_FORECAST_DAYS = 90
+# longest spelling of an amount or a date the parsers are asked to read
+MAX_VALUE_CHARS = 40
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _EXAMPLE = {
     "description": "SHELL OIL 57444 HOUSTON TX",
@@ -33,10 +52,127 @@ _EXAMPLE = {
 }
 
 
-@functools.lru_cache(maxsize=4096)
+def max_future_days() -> int:
+    from titans_finance.core.normalise import MAX_FUTURE_DAYS
+
+    return MAX_FUTURE_DAYS
+
+
+class _Unreadable:
+    """A value the batch pre-parse could not read (the item validator reports it)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _SpellingCache:
+    """Parsed values by spelling, shared by single requests and batches: requests repeat
+    dates and amounts, and the parsers cost ~1 ms per call whatever its size. Bounded:
+    at most ``size`` spellings of at most MAX_VALUE_CHARS characters (oldest dropped)."""
+
+    def __init__(self, parse_many, size: int = 4096):
+        self._parse_many, self._size = parse_many, size
+        self._values: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, spellings: set[str]) -> dict[str, Any]:
+        """Parsed value (or `_Unreadable`) of each spelling; the unseen ones in one call."""
+        with self._lock:
+            found = {s: self._values[s] for s in spellings if s in self._values}
+        missing = sorted(spellings - found.keys())
+        if missing:
+            parsed = dict(zip(missing, self._parse_many(missing), strict=True))
+            with self._lock:
+                self._values.update(parsed)
+                while len(self._values) > self._size:
+                    self._values.popitem(last=False)
+            found.update(parsed)
+        return found
+
+    def get(self, spelling: str) -> Any:
+        return self.get_many({spelling})[spelling]
+
+
+def _parse_amount_spellings(spellings: list[str]) -> list[Any]:
+    import pandas as pd
+
+    from titans_finance.core.normalise import parse_amounts
+
+    number, invalid = parse_amounts(pd.Series(spellings, dtype="object"))
+    return [_Unreadable(k) if bad or pd.isna(n) else float(n)
+            for k, n, bad in zip(spellings, number.tolist(), invalid.tolist(), strict=True)]
+
+
+def _parse_date_spellings(spellings: list[str]) -> list[Any]:
+    """Each spelling as a single value would be read, never decided by the others: the
+    month-first reading, else the day-first one (14/03/2025 can only be day-first; 03/04/2025
+    is month-first, as the parser decides a column without evidence)."""
+    import pandas as pd
+
+    from titans_finance.core.normalise import parse_dates
+
+    series = pd.Series(spellings, dtype="object")
+    month_first, month_invalid = parse_dates(series, day_first=False)
+    day_first, day_invalid = parse_dates(series, day_first=True)
+    return [d.date() if not bad and not pd.isna(d) else
+            (e.date() if not other_bad and not pd.isna(e) else _Unreadable(k))
+            for k, d, bad, e, other_bad in zip(spellings, month_first.tolist(),
+                                               month_invalid.tolist(), day_first.tolist(),
+                                               day_invalid.tolist(), strict=True)]
+
+
+_AMOUNTS = _SpellingCache(_parse_amount_spellings)
+_DATES = _SpellingCache(_parse_date_spellings)
+
+
+def preparse_items(items: Any) -> Any:
+    """Read the string amounts and dates of many raw items with one call of each parser
+    for the spellings not seen before (a batch of 10,000 would take minutes value by
+    value); values are replaced by their parsed form, unreadable ones by a marker the
+    item validator reports."""
+    if not isinstance(items, list) or not items or len(items) > MAX_BATCH:
+        return items
+    amounts = {v for i in items if isinstance(i, dict) and isinstance(v := i.get("amount"), str)
+               and len(v) <= MAX_VALUE_CHARS}
+    dates = {_date_text(v) for i in items if isinstance(i, dict)
+             and isinstance(v := i.get("date"), str | int) and not isinstance(v, bool)
+             and len(_date_text(v)) <= MAX_VALUE_CHARS}
+    if not amounts and not dates:
+        return items
+    amount_of = _AMOUNTS.get_many(amounts) if amounts else {}
+    date_of = _DATES.get_many(dates) if dates else {}
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            item = dict(item)
+            if isinstance(item.get("amount"), str) and item["amount"] in amount_of:
+                item["amount"] = amount_of[item["amount"]]
+            raw_date = item.get("date")
+            if isinstance(raw_date, str | int) and not isinstance(raw_date, bool):
+                text = _date_text(raw_date)
+                if text in date_of:
+                    item["date"] = date_of[text]
+        out.append(item)
+    return out
+
+
+def _date_text(value: str | int) -> str:
+    return str(value).strip()
+
+
+def _no_control_characters(value: str | None, field: str) -> str | None:
+    if value is not None and _CONTROL.search(value):
+        raise ValueError(f"{field} contains a control character (NUL, escape...); remove it")
+    return value
+
+
+@functools.lru_cache(maxsize=1024)
 def _corrected(value: str, field: str) -> tuple[str | None, bool]:
-    """(canonical value, unknown?) for one raw enum value; requests repeat a handful of values,
-    so the pandas-based normaliser runs once per distinct value, not once per item."""
+    """(canonical value, unknown?) for one raw enum value (at most 50 characters: the
+    fields' limit); requests repeat a handful of values, so the pandas-based normaliser
+    runs once per distinct value, not once per item."""
     import pandas as pd  # here, not at import: the serving supervisor process stays light
 
     from titans_finance.core.normalise import correct_payment_methods, correct_types
@@ -47,13 +183,49 @@ def _corrected(value: str, field: str) -> tuple[str | None, bool]:
     return (None if pd.isna(result) else str(result)), bool(unknown.iloc[0])
 
 
-def _normalise_enum(value: str | None, field: str) -> str | None:
+def read_amount(value: Any) -> Any:
+    """A request's amount: a JSON number as is, a string by the ingestion's parser."""
+    if isinstance(value, bool):
+        raise ValueError("amount must be a number, not true/false")
+    if isinstance(value, _Unreadable):
+        raise ValueError(f"not an amount: {quote(value.text)}")
+    if isinstance(value, str):
+        number = _AMOUNTS.get(value) if len(value) <= MAX_VALUE_CHARS else None
+        if number is None or isinstance(number, _Unreadable):
+            raise ValueError(f"not an amount: {quote(value)}")
+        return number
+    return value
+
+
+def read_date(value: Any) -> Any:
+    """A request's date: a string (or an integer such as 20250314) by the ingestion's parser;
+    never a number of seconds."""
     if value is None:
         return None
-    result, unknown = _corrected(value, field)
-    if unknown:
-        raise ValueError(f"unknown {field} {value!r}")
-    return result
+    if isinstance(value, _Unreadable):
+        raise ValueError(f"not a date: {quote(value.text)} (write e.g. 2025-03-14)")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        text = _date_text(value)
+        parsed = _DATES.get(text) if len(text) <= MAX_VALUE_CHARS else None
+        if parsed is None or isinstance(parsed, _Unreadable):
+            raise ValueError(f"not a date: {quote(text)} (write e.g. 2025-03-14)")
+        return parsed
+    raise ValueError("date must be a string such as \"2025-03-14\"")
+
+
+_AMOUNT_SCHEMA = WithJsonSchema({
+    "anyOf": [{"type": "number"}, {"type": "string", "maxLength": MAX_VALUE_CHARS}],
+    "description": "Signed amount, money out negative: a number, or a string as exports "
+                   "write it (\"-34,12\", \"£34.12\", \"1.234,56\", \"(34.12)\")"})
+_DATE_SCHEMA = WithJsonSchema({
+    "type": "string", "maxLength": MAX_VALUE_CHARS, "examples": ["2025-03-14"],
+    "description": "Transaction date as exports write it: 2025-03-14, 14/03/2025, 14.03.2025, "
+                   "20250314, 2025-03-14T10:22:00, 14 Mar 2025 (ambiguous day/month: "
+                   "month first); at most MAX_FUTURE_DAYS (31) days after today"})
 
 
 class Transaction(BaseModel):
@@ -64,10 +236,11 @@ class Transaction(BaseModel):
 
     description: Annotated[str, Field(min_length=1, max_length=500,
                                       description="Text of the bank line or the user's note")]
-    amount: Annotated[float, Field(allow_inf_nan=False, ge=-MAX_ABS_AMOUNT, le=MAX_ABS_AMOUNT,
-                                   description="Signed amount: money out negative")]
-    date: Annotated[dt.date, Field(description="Transaction date, YYYY-MM-DD")]
-    type: Annotated[str | None, Field(default=None, description="income or expense; "
+    amount: Annotated[float, Field(allow_inf_nan=False, ge=-MAX_ABS_AMOUNT, le=MAX_ABS_AMOUNT),
+                      _AMOUNT_SCHEMA]
+    date: Annotated[dt.date, _DATE_SCHEMA]
+    type: Annotated[str | None, Field(default=None, max_length=20,
+                                      description="income or expense (typos corrected); "
                                       "inferred from the sign when absent")] = None
     payment_method: Annotated[str | None, Field(default=None, max_length=50)] = None
     merchant: Annotated[str | None, Field(default=None, max_length=200,
@@ -76,6 +249,30 @@ class Transaction(BaseModel):
                                           description="Known category, if any (used by the "
                                           "amount and anomaly models)")] = None
 
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _read_amount(cls, value: Any) -> Any:
+        return read_amount(value)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _read_date(cls, value: Any) -> Any:
+        return read_date(value)
+
+    @field_validator("date")
+    @classmethod
+    def _plausible_date(cls, value: dt.date) -> dt.date:
+        latest = dt.date.today() + dt.timedelta(days=max_future_days())
+        if not MIN_DATE <= value <= latest:
+            raise ValueError(f"date must be between {MIN_DATE} and {latest} "
+                             f"(at most {max_future_days()} days after today)")
+        return value
+
+    @field_validator("description", "merchant", "category", "type", "payment_method")
+    @classmethod
+    def _printable(cls, value: str | None, info) -> str | None:
+        return _no_control_characters(value, info.field_name)
+
     @field_validator("description")
     @classmethod
     def _description_not_blank(cls, value: str) -> str:
@@ -83,18 +280,15 @@ class Transaction(BaseModel):
             raise ValueError("description must not be empty")
         return " ".join(value.split())
 
-    @field_validator("date")
-    @classmethod
-    def _plausible_date(cls, value: dt.date) -> dt.date:
-        latest = dt.date.today() + dt.timedelta(days=MAX_FUTURE_DAYS)
-        if not MIN_DATE <= value <= latest:
-            raise ValueError(f"date must be between {MIN_DATE} and {latest}")
-        return value
-
     @field_validator("type")
     @classmethod
     def _known_type(cls, value: str | None) -> str | None:
-        return _normalise_enum(value, "type")
+        if value is None:
+            return None
+        result, unknown = _corrected(value, "type")
+        if unknown:
+            raise ValueError(f"unknown type {quote(value)}: use income or expense")
+        return result
 
     @field_validator("payment_method")
     @classmethod
@@ -117,6 +311,18 @@ class Transaction(BaseModel):
         if self.type is None:
             self.type = "expense" if self.amount < 0 or self.category else "income"
         return self
+
+
+def refuse_oversized(data: Any) -> Any:
+    """Refuse a body of more than `MAX_BATCH` transactions before any is validated (a list's
+    ``max_length`` is checked only after every item was)."""
+    if isinstance(data, dict) and isinstance(data.get("transactions"), list):
+        count = len(data["transactions"])
+        if count > MAX_BATCH:
+            raise PydanticCustomError(
+                TOO_MANY_ITEMS, "at most {limit} transactions per request, got {count}",
+                {"limit": MAX_BATCH, "count": count})
+    return data
 
 
 def transactions_frame(transactions: list[Transaction]) -> pd.DataFrame:
@@ -145,28 +351,28 @@ def transactions_frame(transactions: list[Transaction]) -> pd.DataFrame:
     return frame
 
 
-class BatchRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    transactions: Annotated[list[Transaction], Field(min_length=1, max_length=MAX_BATCH,
-                                                     description=f"1 to {MAX_BATCH} transactions")]
-
-
 class ForecastRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"horizon_days": 30}})
-    horizon_days: Annotated[int, Field(ge=1, le=90, description="Days to forecast, 1-90")] = 30
-    opening_balance: Annotated[float | None, Field(default=None, allow_inf_nan=False,
-                                                   description="Balance today; default: the "
-                                                   "model's own projected balance")] = None
-    low_balance_threshold: Annotated[float | None, Field(default=None, allow_inf_nan=False)] = None
+    horizon_days: Annotated[int, Field(ge=1, le=MAX_FORECAST_DAYS, description=(
+        f"Days to forecast, 1-{MAX_FORECAST_DAYS} (the model stores {MAX_FORECAST_DAYS} days "
+        "after the end of its training data)"))] = 30
+    opening_balance: Annotated[float | None, Field(
+        default=None, allow_inf_nan=False, ge=-1e12, le=1e12,
+        description="Balance on the 'as of' day; default: the model's own projected balance")
+    ] = None
+    low_balance_threshold: Annotated[float | None, Field(default=None, allow_inf_nan=False,
+                                                         ge=-1e12, le=1e12)] = None
 
 
-def finite_or_none(value: Any) -> float | None:
-    """JSON-safe number: NaN/inf become null."""
+def finite_or_none(value: Any, digits: int | None = None) -> float | None:
+    """JSON-safe number: NaN/inf become null; rounded to ``digits`` when given."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return number if math.isfinite(number) else None
+    if not math.isfinite(number):
+        return None
+    return round(number, digits) if digits is not None else number
 
 
 class Feedback(BaseModel):
@@ -182,11 +388,29 @@ class Feedback(BaseModel):
     reference: Annotated[str | None, Field(default=None, max_length=200,
                                            description="The export's Reference of the "
                                            "transaction; else give date, description, amount")] = None
-    date: dt.date | None = None
+    date: Annotated[dt.date | None, _DATE_SCHEMA] = None
     description: Annotated[str | None, Field(default=None, max_length=500)] = None
     amount: Annotated[float | None, Field(default=None, allow_inf_nan=False,
-                                          ge=-MAX_ABS_AMOUNT, le=MAX_ABS_AMOUNT)] = None
+                                          ge=-MAX_ABS_AMOUNT, le=MAX_ABS_AMOUNT),
+                      _AMOUNT_SCHEMA] = None
     predicted_category: Annotated[str | None, Field(default=None, max_length=100)] = None
+    dry_run: Annotated[bool, Field(description="Check and show the line that would be "
+                                   "recorded, without recording it")] = False
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _read_amount(cls, value: Any) -> Any:
+        return None if value is None else read_amount(value)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _read_date(cls, value: Any) -> Any:
+        return read_date(value)
+
+    @field_validator("reference", "description", "category", "predicted_category")
+    @classmethod
+    def _printable(cls, value: str | None, info) -> str | None:
+        return _no_control_characters(value, info.field_name)
 
     @field_validator("category", "predicted_category")
     @classmethod

@@ -1,35 +1,77 @@
-"""API-key authentication, per-key rate limiting and request size limits (pure ASGI).
+"""API keys and roles, rate limits, request size/type/time limits (pure ASGI middleware).
 
-Configuration comes from the environment, read once at start-up:
+Configuration comes from the environment, read once at start-up (`SecuritySettings`):
 
-- ``TITANS_API_KEYS``: comma-separated keys accepted as ``Authorization: Bearer <key>``.
-- ``TITANS_DEV_API_KEY``: set to ``1``/``true`` to *also* accept the development key
-  ``dev-key-local-only`` (for a laptop; never enabled unless asked for).
-- ``TITANS_RATE_LIMIT_PER_SEC`` (default 200) and ``TITANS_RATE_LIMIT_BURST``
-  (default 400): token bucket per key, per worker process.
-- ``TITANS_MAX_BODY_BYTES`` (default 16 MiB): larger request bodies get 413.
+- ``TITANS_API_KEYS``: comma-separated *prediction* keys (every endpoint except the admin
+  ones), sent as ``Authorization: Bearer <key>``.
+- ``TITANS_ADMIN_API_KEYS``: *admin* keys: everything a prediction key may do, plus
+  ``POST /models/reload`` and ``/metrics``.
+- ``TITANS_METRICS_API_KEYS``: keys that may only read ``/metrics`` (for a Prometheus
+  scraper). ``TITANS_METRICS_PUBLIC=1`` serves ``/metrics`` without a key instead (only
+  sensible when the port is reachable from trusted hosts only).
+- ``TITANS_DEV_API_KEY``: ``1``/``true`` *also* accepts the admin key ``dev-key-local-only``
+  (a laptop only; a warning is logged at start-up).
+- ``TITANS_RATE_LIMIT_PER_SEC`` (200) / ``TITANS_RATE_LIMIT_BURST`` (400): requests per key.
+- ``TITANS_ROW_LIMIT_PER_SEC`` (2,000) / ``TITANS_ROW_LIMIT_BURST`` (10,000): transactions
+  per key in batch endpoints (a 10,000-row batch costs 10,000, not one request).
+- ``TITANS_FEEDBACK_PER_MIN`` (6) / ``TITANS_FEEDBACK_BURST`` (30): corrections per key;
+  ``TITANS_FEEDBACK_MAX_PER_KEY`` (1,000): corrections one key may have in the file.
+- ``TITANS_AUTH_FAILURES_PER_SEC`` (1) / ``TITANS_AUTH_FAILURES_BURST`` (30): requests with
+  a missing or wrong key per client address; beyond it they get ``429``.
+- ``TITANS_MAX_PENDING_BATCHES`` (3): batch requests (body being received, parsed or
+  scored) at once; more get ``503`` with ``Retry-After`` before their body is read.
+- ``TITANS_MAX_BODY_BYTES`` (8 MiB): body of the batch endpoints, counted on the bytes
+  received (chunked bodies included); single-transaction endpoints take at most
+  `SMALL_BODY_BYTES`. ``TITANS_BODY_TIMEOUT_SEC`` (30): time to receive a body;
+  ``TITANS_REQUEST_TIMEOUT_SEC`` (60): time until the answer starts.
 
-With no key configured and the development key not enabled, the service refuses
-to start: an unauthenticated prediction API is never the default.
+Keys must be at least 16 characters of the bearer-token alphabet (letters, digits,
+``-._~+/``); with no key configured the service refuses to start.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import hashlib
 import hmac
-import json
+import logging
 import math
 import os
+import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from titans_finance.serving.errors import error_bytes, quote, reshape_error
+from titans_finance.serving.http_metrics import HttpMetrics
+
+logger = logging.getLogger(__name__)
 
 DEV_API_KEY = "dev-key-local-only"
-# Infrastructure endpoints that never need a key (probes, metrics scrapers, docs).
-OPEN_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/metrics", "/", "/docs.json",
-                        "/schema.json"})
-OPEN_PREFIXES = ("/static_content/", "/docs")
+MIN_KEY_LENGTH = 16
+SMALL_BODY_BYTES = 64 * 2**10
+# RFC 6750 b64token: what may follow "Bearer "
+_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+ROLE_PREDICT, ROLE_ADMIN, ROLE_METRICS = "predict", "admin", "metrics"
+ROLES_OF = {"prediction": frozenset({ROLE_PREDICT}),
+            "admin": frozenset({ROLE_PREDICT, ROLE_ADMIN, ROLE_METRICS}),
+            "metrics": frozenset({ROLE_METRICS})}
+# Infrastructure endpoints that never need a key (probes, the API page).
+OPEN_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/", "/docs.json", "/schema.json"})
+OPEN_PREFIXES = ("/static_content/",)
+METRICS_PATH = "/metrics"
+
+
+@dataclass(frozen=True)
+class RoutePolicy:
+    """Who may call an endpoint, and how large its body may be (``bulk``: the batch limit)."""
+
+    role: str = ROLE_PREDICT
+    bulk: bool = False
 
 
 class ConfigurationError(ValueError):
@@ -37,128 +79,526 @@ class ConfigurationError(ValueError):
 
 
 @dataclass(frozen=True)
+class Caller:
+    """The key a request came with: ``key_id`` names it in records (never the key itself)."""
+
+    key_id: str
+    kind: str
+    roles: frozenset[str]
+
+
+def key_id(key: str) -> str:
+    """Stable, non-secret name of a key (recorded with corrections; `titans-finance key-id`)."""
+    return "key-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+# The caller of the request being handled (set by the middleware, read by the endpoints).
+CURRENT_CALLER: contextvars.ContextVar[Caller | None] = contextvars.ContextVar(
+    "titans_caller", default=None)
+
+
+@dataclass(frozen=True)
 class SecuritySettings:
-    api_keys: tuple[str, ...]
-    rate_per_sec: float
-    burst: float
-    max_body_bytes: int
+    keys: tuple[tuple[str, str], ...]  # (key, kind) with kind in ROLES_OF
+    rate_per_sec: float = 200.0
+    burst: int = 400
+    rows_per_sec: float = 2000.0
+    rows_burst: int = 10_000
+    feedback_per_min: float = 6.0
+    feedback_burst: int = 30
+    feedback_max_per_key: int = 1000
+    auth_failures_per_sec: float = 1.0
+    auth_failures_burst: int = 30
+    max_body_bytes: int = 8 * 2**20
+    max_pending_batches: int = 3
+    body_timeout: float = 30.0
+    request_timeout: float = 60.0
+    metrics_public: bool = False
+    dev_key: bool = False
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def api_keys(self) -> tuple[str, ...]:
+        return tuple(key for key, _ in self.keys)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SecuritySettings:
         env = os.environ if env is None else env
-        keys = [k.strip() for k in env.get("TITANS_API_KEYS", "").split(",") if k.strip()]
-        if _flag(env, "TITANS_DEV_API_KEY"):
-            keys.append(DEV_API_KEY)
-        if not keys:
+        keys: dict[str, str] = {}
+        for variable, kind in (("TITANS_API_KEYS", "prediction"),
+                               ("TITANS_ADMIN_API_KEYS", "admin"),
+                               ("TITANS_METRICS_API_KEYS", "metrics")):
+            for position, key in enumerate(_split_keys(env.get(variable, "")), start=1):
+                _check_key(variable, position, key)
+                if key in keys and keys[key] != kind:
+                    raise ConfigurationError(f"{variable}: key {position} is also listed as a "
+                                             f"{keys[key]} key; give each role its own keys")
+                keys[key] = kind
+        warnings = []
+        dev = _flag(env, "TITANS_DEV_API_KEY")
+        if dev:
+            keys[DEV_API_KEY] = "admin"
+            warnings.append(f"TITANS_DEV_API_KEY is on: the public key {DEV_API_KEY!r} is "
+                            "accepted as an admin key; never use this outside a laptop")
+        if not any(kind in ("prediction", "admin") for kind in keys.values()):
             raise ConfigurationError(
                 "TITANS_API_KEYS is not set: give the service at least one API key "
-                "(TITANS_API_KEYS=key1,key2), or TITANS_DEV_API_KEY=1 for local development"
-            )
-        short = [k for k in keys if len(k) < 8 and k != DEV_API_KEY]
-        if short:
-            raise ConfigurationError("TITANS_API_KEYS: every key needs at least 8 characters")
-        return cls(
-            api_keys=tuple(dict.fromkeys(keys)),
-            rate_per_sec=_positive_number(env, "TITANS_RATE_LIMIT_PER_SEC", 200.0),
-            burst=_positive_number(env, "TITANS_RATE_LIMIT_BURST", 400.0),
-            max_body_bytes=int(_positive_number(env, "TITANS_MAX_BODY_BYTES", 16 * 2**20)),
-        )
+                "(TITANS_API_KEYS=key1,key2), or TITANS_DEV_API_KEY=1 for local development")
+        settings = cls(
+            keys=tuple(keys.items()),
+            rate_per_sec=_positive(env, "TITANS_RATE_LIMIT_PER_SEC", 200.0),
+            burst=_positive_int(env, "TITANS_RATE_LIMIT_BURST", 400),
+            rows_per_sec=_positive(env, "TITANS_ROW_LIMIT_PER_SEC", 2000.0),
+            rows_burst=_positive_int(env, "TITANS_ROW_LIMIT_BURST", 10_000),
+            feedback_per_min=_positive(env, "TITANS_FEEDBACK_PER_MIN", 6.0),
+            feedback_burst=_positive_int(env, "TITANS_FEEDBACK_BURST", 30),
+            feedback_max_per_key=_positive_int(env, "TITANS_FEEDBACK_MAX_PER_KEY", 1000),
+            auth_failures_per_sec=_positive(env, "TITANS_AUTH_FAILURES_PER_SEC", 1.0),
+            auth_failures_burst=_positive_int(env, "TITANS_AUTH_FAILURES_BURST", 30),
+            max_body_bytes=_positive_int(env, "TITANS_MAX_BODY_BYTES", 8 * 2**20),
+            max_pending_batches=_positive_int(env, "TITANS_MAX_PENDING_BATCHES", 3),
+            body_timeout=_positive(env, "TITANS_BODY_TIMEOUT_SEC", 30.0),
+            request_timeout=_positive(env, "TITANS_REQUEST_TIMEOUT_SEC", 60.0),
+            metrics_public=_flag(env, "TITANS_METRICS_PUBLIC"),
+            dev_key=dev, warnings=tuple(warnings))
+        if settings.max_body_bytes < SMALL_BODY_BYTES:
+            raise ConfigurationError(f"TITANS_MAX_BODY_BYTES must be at least {SMALL_BODY_BYTES}")
+        return settings
+
+
+def _split_keys(raw: str) -> list[str]:
+    return [k.strip() for k in raw.split(",") if k.strip()]
+
+
+def _check_key(variable: str, position: int, key: str) -> None:
+    # the key itself is never part of a message: it would end up in a log
+    where = f"{variable}: key {position}"
+    if not _TOKEN.fullmatch(key):
+        raise ConfigurationError(f"{where} has characters a bearer token cannot carry (use "
+                                 "ASCII letters, digits and -._~+/ only, e.g. `openssl rand "
+                                 "-hex 32`)")
+    if len(key) < MIN_KEY_LENGTH:
+        raise ConfigurationError(f"{where} is shorter than {MIN_KEY_LENGTH} characters")
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
-    return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+    raw = env.get(name, "").strip().lower()
+    if raw in {"", "0", "false", "no", "off"}:
+        return False
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    raise ConfigurationError(f"{name}={quote(raw)} is not a yes/no value (use 1 or 0)")
 
 
-def _positive_number(env: Mapping[str, str], name: str, default: float) -> float:
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigurationError(f"{name}={raw!r} is not a number") from None
+        raise ConfigurationError(f"{name}={quote(raw)} is not a number") from None
     if not math.isfinite(value) or value <= 0:
-        raise ConfigurationError(f"{name}={raw!r} must be a positive number")
+        raise ConfigurationError(f"{name}={quote(raw)} must be a positive number")
     return value
 
 
-class TokenBucketLimiter:
-    """One token bucket per key: ``burst`` tokens, refilled at ``rate`` per second."""
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _positive(env, name, default)
+    if value != int(value):
+        raise ConfigurationError(f"{name}={quote(env.get(name))} must be a whole number")
+    return int(value)
 
-    def __init__(self, rate: float, burst: float, clock=time.monotonic):
-        self.rate, self.burst, self._clock = rate, burst, clock
-        self._buckets: dict[str, tuple[float, float]] = {}
+
+class TokenBucketLimiter:
+    """One token bucket per key: ``burst`` tokens, refilled at ``rate`` per second.
+
+    ``max_keys`` bounds the memory when keys come from clients (addresses): the least
+    recently seen bucket is dropped first (a dropped bucket restarts full).
+    """
+
+    def __init__(self, rate: float, burst: float, clock=time.monotonic, max_keys: int = 10_000):
+        self.rate, self.burst, self._clock, self.max_keys = rate, burst, clock, max_keys
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def acquire(self, key: str) -> float:
-        """Take one token; return 0 when allowed, else the seconds until one is available."""
+    def acquire(self, key: str, cost: float = 1.0) -> float:
+        """Take ``cost`` tokens; return 0 when allowed, else the seconds until they are
+        available (``inf`` when ``cost`` exceeds the burst: never)."""
         now = self._clock()
         with self._lock:
-            tokens, last = self._buckets.get(key, (self.burst, now))
+            tokens, last = self._buckets.pop(key, (self.burst, now))
             tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                return 0.0
             self._buckets[key] = (tokens, now)
-            return (1.0 - tokens) / self.rate
+            while len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+            if tokens >= cost:
+                self._buckets[key] = (tokens - cost, now)
+                return 0.0
+            if cost > self.burst:
+                return math.inf
+            return (cost - tokens) / self.rate
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
 
-def _digest(key: str) -> bytes:
-    return hashlib.sha256(key.encode()).digest()
+class Guard:
+    """Keys, roles and every rate limit of one worker process (`Guard.get`)."""
+
+    _instance: Guard | None = None
+
+    def __init__(self, settings: SecuritySettings):
+        self.settings = settings
+        self._callers = [(hashlib.sha256(key.encode()).digest(),
+                          Caller(key_id(key), kind, ROLES_OF[kind]))
+                         for key, kind in settings.keys]
+        self.requests = TokenBucketLimiter(settings.rate_per_sec, settings.burst)
+        self.rows = TokenBucketLimiter(settings.rows_per_sec, settings.rows_burst)
+        self.feedback = TokenBucketLimiter(settings.feedback_per_min / 60.0,
+                                           settings.feedback_burst)
+        self.failures = TokenBucketLimiter(settings.auth_failures_per_sec,
+                                           settings.auth_failures_burst)
+        self.pending_batches = 0  # changed on the event loop only
+
+    @classmethod
+    def get(cls) -> Guard:
+        if cls._instance is None:
+            cls._instance = cls(SecuritySettings.from_env())
+        return cls._instance
+
+    def caller(self, token: str) -> Caller | None:
+        """The caller holding ``token``, compared in constant time with every known key."""
+        digest = hashlib.sha256(token.encode()).digest()
+        found = None
+        for known, caller in self._callers:
+            if hmac.compare_digest(digest, known):
+                found = caller
+        return found
 
 
-async def _send_json(send, status: int, payload: dict, headers: list | None = None) -> None:
-    body = json.dumps(payload).encode()
+class RateLimited(Exception):
+    """Over a per-key budget; ``retry_after`` seconds until it allows the request."""
+
+    def __init__(self, message: str, retry_after: float):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def charge(limiter: TokenBucketLimiter, caller: Caller | None, cost: float, what: str) -> None:
+    """Take ``cost`` from ``caller``'s budget or raise `RateLimited` saying which budget."""
+    if caller is None:
+        return
+    wait = limiter.acquire(caller.key_id, cost)
+    if wait == math.inf:
+        raise RateLimited(f"{what}: {cost:g} at once is more than this key's budget of "
+                          f"{limiter.burst:g}", 60.0)
+    if wait > 0:
+        raise RateLimited(f"{what}: this key's budget ({limiter.rate:g}/s, burst "
+                          f"{limiter.burst:g}) is used up", wait)
+
+
+def retry_after_header(seconds: float) -> tuple[bytes, bytes]:
+    return b"retry-after", str(max(1, math.ceil(min(seconds, 3600)))).encode()
+
+
+async def send_error(send, status: int, message: str, headers: list | None = None,
+                     detail: list | None = None) -> None:
+    body = error_bytes(status, message, detail)
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()), *(headers or [])]})
     await send({"type": "http.response.body", "body": body})
 
 
-class ApiSecurityMiddleware:
-    """ASGI middleware: 401 without a key, 403 with a wrong one, 429 over the rate, 413 too big.
+class _ErrorShapingSend:
+    """Passes responses through; an error response (>= 400) is held and re-sent in the
+    service's one error shape (`errors.reshape_error_body`). Records the status."""
 
-    Keys are compared as SHA-256 digests with `hmac.compare_digest` (constant
-    time); the rate limit is keyed by the digest so keys never sit in memory
-    twice.
+    MAX_HELD = 2 * 2**20
+
+    def __init__(self, send):
+        self._send = send
+        self.status: int | None = None
+        self._start: dict | None = None
+        self._chunks: list[bytes] = []
+        self._held = 0
+
+    @property
+    def started(self) -> bool:
+        return self.status is not None
+
+    async def __call__(self, message: dict) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            self.status = message["status"]
+            if self.status >= 400:
+                self._start = message
+                return
+        elif kind == "http.response.body" and self._start is not None:
+            chunk = message.get("body", b"")
+            if self._held + len(chunk) <= self.MAX_HELD:
+                self._chunks.append(chunk)
+            self._held += len(chunk)
+            if message.get("more_body"):
+                return
+            self.status, body = reshape_error(
+                self.status, b"".join(self._chunks) if self._held <= self.MAX_HELD else b"")
+            headers = [(k, v) for k, v in self._start.get("headers", [])
+                       if k.lower() not in (b"content-length", b"content-type")]
+            self._start = None
+            await self._send({"type": "http.response.start", "status": self.status, "headers": [
+                *headers, (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode())]})
+            await self._send({"type": "http.response.body", "body": body})
+            return
+        await self._send(message)
+
+
+class BodyError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def _header_values(scope, name: bytes) -> list[bytes]:
+    return [v for k, v in scope.get("headers") or [] if k.lower() == name]
+
+
+def _is_json(content_type: bytes) -> bool:
+    media, _, params = content_type.decode("latin-1").partition(";")
+    if media.strip().lower() != "application/json":
+        return False
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+                "utf-8", "utf8"):
+            return False
+    return True
+
+
+async def read_body(scope, receive, limit: int, timeout: float) -> bytes | None:
+    """The whole request body, counted as it arrives: `BodyError` 413 past ``limit`` bytes
+    (declared or received, chunked or not), 415 unless JSON, 408 when slower than
+    ``timeout`` seconds; ``None`` if the client went away."""
+    lengths = _header_values(scope, b"content-length")
+    encodings = b",".join(_header_values(scope, b"transfer-encoding")).lower()
+    declared = None
+    if lengths:
+        if len(set(lengths)) > 1 or not lengths[0].strip().isdigit():
+            raise BodyError(400, "malformed Content-Length header")
+        declared = int(lengths[0])
+        if declared > limit:
+            raise BodyError(413, f"request body of {declared} bytes is over this endpoint's "
+                                 f"limit of {limit} bytes")
+    has_body = bool(declared) or b"chunked" in encodings
+    if not has_body:
+        return b""
+    content_types = _header_values(scope, b"content-type")
+    if len(content_types) != 1 or not _is_json(content_types[0]):
+        raise BodyError(415, "send the body as JSON with 'Content-Type: application/json'")
+    chunks: list[bytes] = []
+    received = 0
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            message = await asyncio.wait_for(receive(), timeout=max(remaining, 0.001))
+        except TimeoutError:
+            raise BodyError(408, f"request body not received within {timeout:g} s") from None
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        received += len(chunk)
+        if received > limit:
+            raise BodyError(413, f"request body over this endpoint's limit of {limit} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive):
+    sent = False
+
+    async def replayed():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # after the body: wait for the disconnect, as uvicorn does
+
+    return replayed
+
+
+class ApiSecurityMiddleware:
+    """ASGI middleware in front of every endpoint.
+
+    In order: probes and the API page pass; anything else needs a known key (401 without,
+    403 with a wrong one; after `auth_failures_burst` failures from one address, 429);
+    unknown paths give 404 *after* authentication (so they cost an attacker a key); the
+    key's role must allow the endpoint (403); per-key request rate (429); the body is read
+    here, counting bytes, with the size/type/time limits (413/415/408); the endpoint runs
+    with `CURRENT_CALLER` set and a deadline (504). Every error leaves in one shape; HTTP
+    metrics use the endpoint's name, never the raw path (bounded series).
     """
 
-    def __init__(self, app, settings: SecuritySettings | None = None):
+    def __init__(self, app, routes: Mapping[str, RoutePolicy] | None = None,
+                 settings: SecuritySettings | None = None):
         self.app = app
-        self.settings = settings or SecuritySettings.from_env()
-        self._digests = [_digest(k) for k in self.settings.api_keys]
-        self.limiter = TokenBucketLimiter(self.settings.rate_per_sec, self.settings.burst)
+        self.routes = dict(routes or {})
+        self.guard = Guard(settings) if settings is not None else Guard.get()
+        self.settings = self.guard.settings
 
-    def _is_open(self, path: str) -> bool:
-        return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
+    def _route_label(self, path: str) -> str:
+        if path in self.routes or path in OPEN_PATHS or path == METRICS_PATH:
+            return path
+        if path.startswith(OPEN_PREFIXES):
+            return OPEN_PREFIXES[0] + "*"
+        return "other"
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("method") == "OPTIONS" or self._is_open(
-                scope.get("path", "")):
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        authorization = headers.get(b"authorization", b"").decode("latin-1")
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            await _send_json(send, 401, {"error": "unauthorized", "detail":
-                                         "missing API key: send 'Authorization: Bearer <key>'"},
-                             [(b"www-authenticate", b"Bearer")])
+        started = time.perf_counter()
+        shaped = _ErrorShapingSend(send)
+        try:
+            await self._dispatch(scope, receive, shaped)
+        finally:
+            HttpMetrics.get().observe(self._route_label(scope.get("path", "")),
+                                      shaped.status or 499, time.perf_counter() - started)
+
+    async def _dispatch(self, scope, receive, send) -> None:
+        path, method = scope.get("path", ""), scope.get("method", "GET")
+        if path == "/" and method in ("GET", "HEAD"):
+            from titans_finance.serving.openapi import index_page
+
+            await _send_bytes(send, 200, index_page(), b"text/html; charset=utf-8")
             return
-        digest = _digest(token.strip())
-        if not any(hmac.compare_digest(digest, known) for known in self._digests):
-            await _send_json(send, 403, {"error": "forbidden", "detail": "API key not accepted"})
+        if path == METRICS_PATH and self.settings.metrics_public:
+            await self._metrics(send, method)
             return
-        wait = self.limiter.acquire(digest.hex())
+        if method == "OPTIONS" or path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
+            if path == "/docs.json":
+                from titans_finance.serving.openapi import OpenApiRewriter
+
+                send = OpenApiRewriter(send, self.routes)
+            await self.app(scope, receive, send)
+            return
+
+        caller, problem = self._authenticate(scope)
+        if caller is None:
+            status, message = problem
+            address = (scope.get("client") or ("unknown",))[0]
+            wait = self.guard.failures.acquire(str(address))
+            if wait > 0:
+                await send_error(send, 429, "too many requests without a valid API key from "
+                                 "this address", [retry_after_header(wait)])
+                return
+            headers = [(b"www-authenticate", b"Bearer")] if status == 401 else []
+            await send_error(send, status, message, headers)
+            return
+        if path == METRICS_PATH:
+            if ROLE_METRICS not in caller.roles:
+                await send_error(send, 403, "this key may not read /metrics (admin or metrics "
+                                 "keys only)")
+                return
+            await self._metrics(send, method)
+            return
+        policy = self.routes.get(path)
+        if policy is None:
+            await send_error(send, 404, "no such endpoint (see the API page at /)")
+            return
+        if policy.role not in caller.roles:
+            await send_error(send, 403, f"this key may not call {path} ({policy.role} keys only)")
+            return
+        wait = self.guard.requests.acquire(caller.key_id)
         if wait > 0:
-            retry_after = max(1, math.ceil(wait))
-            await _send_json(send, 429, {"error": "rate_limited", "detail":
-                                         f"rate limit exceeded, retry after {retry_after} s"},
-                             [(b"retry-after", str(retry_after).encode())])
+            await send_error(send, 429, "rate limit exceeded for this key",
+                             [retry_after_header(wait)])
             return
-        length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.settings.max_body_bytes:
-            await _send_json(send, 413, {"error": "payload_too_large", "detail":
-                                         f"request body over {self.settings.max_body_bytes} bytes"})
+        if path == "/models" and method == "GET":  # BentoML routes are POST-only
+            scope = {**scope, "method": "POST"}
+        if not policy.bulk:
+            await self._call(scope, receive, send, caller, SMALL_BODY_BYTES)
             return
-        await self.app(scope, receive, send)
+        # batch work is admitted before its body is read: refused requests cost nothing
+        if self.guard.pending_batches >= self.settings.max_pending_batches:
+            await send_error(send, 503, "busy with other batches; retry shortly",
+                             [retry_after_header(2)])
+            return
+        self.guard.pending_batches += 1
+        try:
+            await self._call(scope, receive, send, caller, self.settings.max_body_bytes)
+        finally:
+            self.guard.pending_batches -= 1
+
+    async def _call(self, scope, receive, send, caller: Caller, limit: int) -> None:
+        try:
+            body = await read_body(scope, receive, limit, self.settings.body_timeout)
+        except BodyError as exc:
+            await send_error(send, exc.status, str(exc))
+            return
+        if body is None:
+            return  # the client went away
+        token = CURRENT_CALLER.set(caller)
+        try:
+            await self._with_deadline(scope, _replay(body, receive), send)
+        finally:
+            CURRENT_CALLER.reset(token)
+
+    def _authenticate(self, scope) -> tuple[Caller | None, tuple[int, str] | None]:
+        values = _header_values(scope, b"authorization")
+        if not values:
+            return None, (401, "missing API key: send 'Authorization: Bearer <key>'")
+        if len(values) > 1:
+            return None, (401, "send exactly one Authorization header")
+        scheme, _, token = values[0].decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not _TOKEN.fullmatch(token):
+            return None, (401, "malformed Authorization header: send 'Authorization: Bearer "
+                               "<key>'")
+        caller = self.guard.caller(token)
+        if caller is None:
+            return None, (403, "API key not accepted")
+        return caller, None
+
+    async def _with_deadline(self, scope, receive, send) -> None:
+        """The endpoint, abandoned with 504 if it has not started answering in time (its
+        worker thread, if any, finishes in the background)."""
+        started = asyncio.Event()
+
+        async def watched_send(message):
+            started.set()
+            await send(message)
+
+        task = asyncio.ensure_future(self.app(scope, receive, watched_send))
+        waiter = asyncio.ensure_future(started.wait())
+        done, _ = await asyncio.wait({task, waiter}, timeout=self.settings.request_timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if not done:
+            task.cancel()
+            waiter.cancel()
+            await send_error(send, 504, f"no answer within {self.settings.request_timeout:g} s; "
+                             "the request was abandoned (send smaller batches)")
+            return
+        waiter.cancel()
+        await task
+
+    async def _metrics(self, send, method: str) -> None:
+        if method not in ("GET", "HEAD"):
+            await send_error(send, 405, "method not allowed on this endpoint")
+            return
+        from titans_finance.serving.http_metrics import exposition
+
+        content_type, body = await asyncio.to_thread(exposition)
+        await _send_bytes(send, 200, body, content_type.encode())
+
+
+async def _send_bytes(send, status: int, body: bytes, content_type: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", content_type),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

@@ -1,12 +1,17 @@
 """BentoML service: the four trained models behind authenticated, validated REST endpoints.
 
 Run from the project root after training (`make run`): ``bentoml serve`` (reads
-bentofile.yaml) with ``TITANS_API_KEYS`` set. Models are the ``:latest``
-versions in the BentoML model store, saved by the Kedro ``package`` pipeline (or
-by ``retrain`` when it promotes a champion); ``POST /models/reload`` picks up new
-versions without a restart. Features of incoming transactions are computed by
-`titans_finance.core.features` — the training code — from the history state
-shipped with the models.
+bentofile.yaml) with ``TITANS_API_KEYS`` set. The service serves exactly the versions this
+checkout packaged — the manifest ``data/08_reporting/packaged_models.json`` written by the
+package pipeline (``TITANS_PACKAGED_MODELS`` points elsewhere) — never whatever is
+``:latest`` in the shared BentoML store, and checks each artefact's SHA-256 against the
+manifest before unpickling it (serving/store.py). It says at start-up which versions and
+which training data it serves. ``POST /models/reload`` (admin keys) reads the manifest
+again. Features of incoming transactions are computed by `titans_finance.core.features`
+— the training code — from the history state shipped with the models.
+
+Without a usable key configuration or manifest, ``bentoml serve`` exits at once with
+status 2 and a one-line reason. docs/security.md has the threat model.
 
 ``TITANS_CORRECTIONS_PATH`` (default ``data/01_raw/category_corrections.csv``,
 the catalog's ``category_corrections``) is where ``POST /feedback`` appends.
@@ -14,30 +19,63 @@ the catalog's ``category_corrections``) is where ``POST /feedback`` appends.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
+import logging
 import os
+import sys
 import threading
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Any
 
 import bentoml
-from bentoml.exceptions import BentoMLException
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from starlette.responses import JSONResponse
 
-from titans_finance.serving.batching import MicroBatcher
+from titans_finance.serving.batching import SCORING_EXECUTOR, MicroBatcher
+from titans_finance.serving.errors import error_body, field_errors, install_client_error_log_filter
 from titans_finance.serving.schemas import (
     MAX_BATCH,
     Feedback,
     ForecastRequest,
     Transaction,
     finite_or_none,
+    preparse_items,
+    refuse_oversized,
     transactions_frame,
 )
-from titans_finance.serving.security import ApiSecurityMiddleware
-from titans_finance.serving.store import STORE_NAMES, load
+from titans_finance.serving.security import (
+    CURRENT_CALLER,
+    ROLE_ADMIN,
+    ApiSecurityMiddleware,
+    ConfigurationError,
+    Guard,
+    RateLimited,
+    RoutePolicy,
+    SecuritySettings,
+    charge,
+    retry_after_header,
+)
+from titans_finance.serving.store import (
+    DEFAULT_MANIFEST,
+    STORE_NAMES,
+    Manifest,
+    ManifestError,
+    UntrustedArtefact,
+    load,
+    verify_stored,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,24 +89,27 @@ os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 # the models load: `bentoml serve`'s supervisor process imports this module too, and
 # importing them there would cost ~100 MB of RSS for nothing.
 
-_EXAMPLE = Transaction.model_config["json_schema_extra"]["example"]
+logger = logging.getLogger("titans_finance.serving")
 
+_EXAMPLE = Transaction.model_config["json_schema_extra"]["example"]
 
 DEFAULT_CORRECTIONS_PATH = "data/01_raw/category_corrections.csv"
 MODEL_NAMES = ("category", "amount", "anomaly", "cashflow")
 METRICS_WINDOW = 1000  # predictions behind the rolling abstention-rate / anomaly-score gauges
+MAX_CATEGORY_LABELS = 200  # distinct category labels in the prediction counter, then "other"
+# Every endpoint, who may call it and whether it takes a batch-sized body. The security
+# middleware answers 404 for any other path; a test checks this table against the APIs.
+ROUTES = {
+    "/predict/category": RoutePolicy(), "/predict/amount": RoutePolicy(),
+    "/predict/anomaly": RoutePolicy(), "/forecast/cashflow": RoutePolicy(),
+    "/predict/batch": RoutePolicy(bulk=True), "/validate": RoutePolicy(bulk=True),
+    "/monitor/drift": RoutePolicy(bulk=True), "/models": RoutePolicy(),
+    "/feedback": RoutePolicy(), "/models/reload": RoutePolicy(role=ROLE_ADMIN),
+}
 
 
-class PayloadTooLarge(BentoMLException):
-    error_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
-
-
-class CorrectionsUnavailable(BentoMLException):
-    error_code = HTTPStatus.CONFLICT
-
-
-class ReloadFailed(BentoMLException):
-    error_code = HTTPStatus.SERVICE_UNAVAILABLE
+def manifest_path() -> str:
+    return os.environ.get("TITANS_PACKAGED_MODELS", DEFAULT_MANIFEST)
 
 
 @dataclass(frozen=True)
@@ -81,22 +122,43 @@ class ServedModels:
     drift_reference: Any
     versions: dict[str, str]
     info: dict[str, dict[str, Any]]
+    data_hash: str | None = None
+    packaged_at: str | None = None
 
     @classmethod
-    def from_store_entries(cls, entries: dict[str, Any]) -> ServedModels:
+    def from_manifest(cls, manifest: Manifest) -> ServedModels:
+        """Load the versions ``manifest`` names, each verified against its digest; every
+        model answers one example transaction before the set is used (`check`)."""
+        try:
+            entries = {name: bentoml.models.get(tag) for name, tag in manifest.tags.items()}
+        except bentoml.exceptions.NotFound as exc:
+            raise ManifestError(f"{manifest.path} names a version that is not in the BentoML "
+                                f"store ({os.environ.get('BENTOML_HOME', '~/bentoml')}): "
+                                f"{exc}; package again (`kedro run --pipelines package`)") from None
+        return cls.from_store_entries(entries, manifest.sha256, manifest.data_hash,
+                                      manifest.packaged_at)
+
+    @classmethod
+    def from_store_entries(cls, entries: dict[str, Any], digests: dict[str, str],
+                           data_hash: str | None = None, packaged_at: str | None = None
+                           ) -> ServedModels:
         """``entries``: store name key (``category``..., ``history``, ``drift_reference``) →
-        a BentoML model (``.path``, ``.tag``, ``.info.metadata``). Every model answers one
-        example transaction before the set is used (`check`)."""
-        served = cls(
-            models={name: load(entries[name].path) for name in MODEL_NAMES},
-            history=load(entries["history"].path),
-            drift_reference=load(entries["drift_reference"].path),
-            versions={name: str(entry.tag) for name, entry in entries.items()},
-            info={name: {"name": name, "version": str(entries[name].tag),
-                         "trained_at": entries[name].info.metadata.get("trained_at"),
-                         "metrics": entries[name].info.metadata.get("metrics", {}),
-                         "data_hash": entries[name].info.metadata.get("data_hash")}
-                  for name in MODEL_NAMES})
+        a BentoML model (``.path``, ``.tag``, ``.info.metadata``); ``digests``: the SHA-256
+        recorded for each when it was packaged."""
+        objects = {name: load(entry.path, digests[name]) for name, entry in entries.items()}
+        info = {}
+        for name in MODEL_NAMES:
+            metadata = entries[name].info.metadata
+            info[name] = {"name": name, "version": str(entries[name].tag),
+                          "trained_at": metadata.get("trained_at"),
+                          "metrics": metadata.get("metrics", {}),
+                          "data_hash": data_hash or metadata.get("data_hash")}
+        info["anomaly"]["threshold"] = float(objects["anomaly"].threshold)
+        info["cashflow"]["as_of"] = forecast_as_of(objects["cashflow"])
+        served = cls(models={name: objects[name] for name in MODEL_NAMES},
+                     history=objects["history"], drift_reference=objects["drift_reference"],
+                     versions={name: str(entry.tag) for name, entry in entries.items()},
+                     info=info, data_hash=data_hash, packaged_at=packaged_at)
         served.check()
         return served
 
@@ -120,6 +182,25 @@ class ServedModels:
             except Exception as exc:
                 raise IncompatibleModels(name, self.versions.get(name), exc) from exc
 
+    def describe(self) -> str:
+        """One line: which versions and which training data are served."""
+        versions = ", ".join(self.versions[name] for name in STORE_NAMES)
+        return (f"serving {versions}; trained on data {self.data_hash or 'unknown'} "
+                f"(packaged {self.packaged_at or 'unknown'})")
+
+
+def forecast_as_of(model: Any) -> str | None:
+    """The last day of data the cash-flow forecast starts after (its 'as of' date)."""
+    end = getattr(model, "metadata", {}).get("data_end")
+    if end:
+        return str(end)[:10]
+    forecast = getattr(model, "forecast", None)
+    if forecast is not None and len(forecast):
+        import pandas as pd
+
+        return str((pd.Timestamp(forecast.index[0]) - pd.Timedelta(days=1)).date())
+    return None
+
 
 # How each per-transaction model scores (transactions frame, features) → its output frame:
 # one table for the endpoints and for the load-time check.
@@ -138,10 +219,11 @@ class IncompatibleModels(RuntimeError):
 
 
 class PredictionMetrics:
-    """Prometheus series of what the models answer (served on BentoML's ``/metrics``).
+    """Prometheus series of what the models answer (served on ``/metrics``).
 
     Created in the worker (prometheus_client must be imported after BentoML set up its
-    multiprocess directory), once per process.
+    multiprocess directory), once per process. Category labels are bounded
+    (`MAX_CATEGORY_LABELS`, then ``other``).
     """
 
     _instance: PredictionMetrics | None = None
@@ -161,6 +243,7 @@ class PredictionMetrics:
         self.anomaly_flags = Counter("titans_anomaly_flags", "Transactions flagged as anomalous")
         self._abstained: deque[bool] = deque(maxlen=METRICS_WINDOW)
         self._scores: deque[float] = deque(maxlen=METRICS_WINDOW)
+        self._labels: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     @classmethod
@@ -169,14 +252,25 @@ class PredictionMetrics:
             cls._instance = cls()
         return cls._instance
 
+    def _label(self, category: str, source: str) -> tuple[str, str]:
+        key = (str(category), str(source))
+        if key in self._labels:
+            return key
+        if len(self._labels) < MAX_CATEGORY_LABELS:
+            self._labels.add(key)
+            return key
+        return ("other", "other")
+
     def observe_categories(self, predictions: pd.DataFrame) -> None:
         from titans_finance.core.schema import UNCERTAIN_CATEGORY
 
         counts = predictions.groupby(["category", "source"]).size()
-        for (category, source), count in counts.items():
-            self.categories.labels(category=category, source=source).inc(int(count))
-        by_model = predictions["source"] == "model"
         with self._lock:
+            for (category, source), count in counts.items():
+                label_category, label_source = self._label(category, source)
+                self.categories.labels(category=label_category, source=label_source).inc(
+                    int(count))
+            by_model = predictions["source"] == "model"
             self._abstained.extend((predictions["category"][by_model] == UNCERTAIN_CATEGORY)
                                    .tolist())
             if self._abstained:
@@ -195,16 +289,57 @@ class TransactionInput(Transaction):
 
 
 class BatchInput(BaseModel):
+    """Up to `MAX_BATCH` transactions. Only the list is checked while the request is parsed
+    (on the event loop); the items are validated with the scoring, on the batch thread, so
+    the probes never wait behind a large body (`validated_transactions`)."""
+
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
         "transactions": [_EXAMPLE]}})
-    transactions: Annotated[list[Transaction], Field(
-        min_length=1, description=f"1 to {MAX_BATCH} transactions; more gives 413")]
+    transactions: Annotated[list[dict[str, Any]], Field(
+        min_length=1, max_length=MAX_BATCH,
+        description=f"1 to {MAX_BATCH} transactions; more gives 413"), WithJsonSchema({
+            "type": "array", "minItems": 1, "maxItems": MAX_BATCH,
+            "items": Transaction.model_json_schema(),
+            "description": f"1 to {MAX_BATCH} transactions; more gives 413"})]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _at_most_max_batch(cls, data: Any) -> Any:
+        return refuse_oversized(data)
+
+
+class InvalidBatch(Exception):
+    def __init__(self, message: str, detail: list[dict[str, Any]]):
+        super().__init__(message)
+        self.detail = detail
+
+
+_TRANSACTIONS = TypeAdapter(list[Transaction])
+
+
+def validated_transactions(items: list[dict[str, Any]]) -> list[Transaction]:
+    """The items of a batch as transactions (string amounts and dates parsed in one call
+    each), or `InvalidBatch` with every failing field as ``transactions.<i>.<field>``."""
+    try:
+        return _TRANSACTIONS.validate_python(preparse_items(items))
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("transactions", *e["loc"])} for e in exc.errors(
+            include_url=False, include_input=False, include_context=False)]
+        message, detail = field_errors(errors)
+        raise InvalidBatch(message, detail) from None
 
 
 class ValidateInput(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
         "transactions": [_EXAMPLE, {"description": "", "amount": "abc", "date": "2024-13-45"}]}})
-    transactions: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_BATCH)]
+    transactions: Annotated[list[dict[str, Any]], Field(
+        min_length=1, max_length=MAX_BATCH,
+        description=f"1 to {MAX_BATCH} transactions, checked one by one; more gives 413")]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _at_most_max_batch(cls, data: Any) -> Any:
+        return refuse_oversized(data)  # items are pre-parsed and validated in the endpoint
 
 
 def _return_freed_memory() -> None:
@@ -220,38 +355,98 @@ def _return_freed_memory() -> None:
 
 # around a batch at least this large, `_return_freed_memory`
 TRIM_AFTER_ROWS = 500
-# Large batches are scored one at a time: the work holds the GIL (no throughput lost) and
-# the worker's memory peaks at one batch, not at one batch per concurrent request.
-_LARGE_BATCH_LOCK = threading.Lock()
+# Batches (and /validate, /monitor/drift) are scored one at a time on their own thread:
+# the work holds the GIL (no throughput lost), the worker's memory peaks at one batch,
+# and the event loop (probes, /models, single predictions) keeps answering meanwhile.
+BULK_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="titans-bulk")
 
 
-def _model(name: str) -> bentoml.models.BentoModel:
-    return bentoml.models.BentoModel(f"{STORE_NAMES[name]}:latest")
+def _error(status: int, message: str, headers: list | None = None,
+           detail: list | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, message, detail), status_code=status,
+                        headers={k.decode(): v.decode() for k, v in headers or []})
 
 
-def _latest_store_entries() -> dict[str, Any]:
-    return {name: bentoml.models.get(f"{store_name}:latest")
-            for name, store_name in STORE_NAMES.items()}
+def _rate_limited(exc: RateLimited) -> JSONResponse:
+    return _error(429, str(exc), [retry_after_header(exc.retry_after)])
 
 
-@bentoml.service(name="titans_finance", traffic={"timeout": 60}, workers=1)
-class TitansFinance:
-    category_ref = _model("category")
-    amount_ref = _model("amount")
-    anomaly_ref = _model("anomaly")
-    cashflow_ref = _model("cashflow")
-    history_ref = _model("history")
-    drift_reference_ref = _model("drift_reference")
+def preflight() -> int:
+    """Load and check the manifest's models as the worker will (run in a child process of
+    `check_start_up`, so that the supervisor never holds the models): 0, or 2 with the
+    reason on stderr."""
+    try:
+        ServedModels.from_manifest(Manifest.read(manifest_path()))
+    except (ManifestError, UntrustedArtefact, IncompatibleModels) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _preflight_in_a_child() -> None:
+    import subprocess
+
+    code = "import sys; from titans_finance.serving.service import preflight; sys.exit(preflight())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=os.environ, check=False)
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        raise ManifestError(lines[-1] if lines else f"model check exited {result.returncode}")
+
+
+def check_start_up() -> None:
+    """Exit with status 2 and one line on stderr if the service cannot work: bad key
+    settings, no usable manifest, an artefact changed since packaging, a model that cannot
+    score. Run by `bentoml serve` once, before the workers start (a worker that fails to
+    start is restarted over and over by BentoML's supervisor: refuse here instead)."""
+    try:
+        settings = SecuritySettings.from_env()
+        manifest = Manifest.read(manifest_path())
+        verify_stored(manifest.tags, manifest.sha256)
+        _preflight_in_a_child()
+    except (ConfigurationError, ManifestError, UntrustedArtefact) as exc:
+        print(f"titans-finance service cannot start: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    for warning in settings.warnings:
+        print(f"titans-finance service: WARNING: {warning}", file=sys.stderr, flush=True)
+    versions = ", ".join(manifest.tags[name] for name in STORE_NAMES)
+    print(f"titans-finance service: serving {versions} from {manifest.path}; trained on data "
+          f"{manifest.data_hash} (packaged {manifest.packaged_at})", file=sys.stderr, flush=True)
+
+
+def _declared_models() -> dict[str, bentoml.models.BentoModel]:
+    """The manifest's versions as BentoML model references, so that `bentoml build` packs
+    exactly these into the bento (none when the manifest is missing: serving then refuses
+    to start with the reason)."""
+    try:
+        manifest = Manifest.read(manifest_path())
+        for tag in manifest.tags.values():
+            bentoml.models.get(tag)
+    except (ManifestError, bentoml.exceptions.NotFound):
+        return {}
+    return {f"{name}_ref": bentoml.models.BentoModel(tag) for name, tag in manifest.tags.items()}
+
+
+class TitansFinanceService:
+    on_start_up = bentoml.on_deployment(check_start_up)
 
     def __init__(self) -> None:
-        self.served = ServedModels.from_store_entries({
-            "category": self.category_ref, "amount": self.amount_ref,
-            "anomaly": self.anomaly_ref, "cashflow": self.cashflow_ref,
-            "history": self.history_ref, "drift_reference": self.drift_reference_ref})
+        # BentoML's worker logs only its own loggers at INFO: ours too (start-up, reloads)
+        logging.getLogger("titans_finance").setLevel(logging.INFO)
+        install_client_error_log_filter()
+        # key settings checked in the worker too (never serve without keys)
+        self.settings = Guard.get().settings
+        try:
+            self.served = ServedModels.from_manifest(Manifest.read(manifest_path()))
+        except (ManifestError, UntrustedArtefact, IncompatibleModels) as exc:
+            logger.error("cannot start: %s", exc)
+            print(f"titans-finance service cannot start: {exc}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
+        logger.info("%s", self.served.describe())
         self.metrics = PredictionMetrics.get()
         self.corrections_path = os.environ.get("TITANS_CORRECTIONS_PATH",
                                                DEFAULT_CORRECTIONS_PATH)
-        self._reload_lock = threading.Lock()
+        self._reload_lock = asyncio.Lock()
         # concurrent single requests are scored together (see serving/batching.py)
         self.batchers = {which: MicroBatcher(functools.partial(self._score, which))
                          for which in ("category", "amount", "anomaly")}
@@ -280,7 +475,8 @@ class TitansFinance:
         return out
 
     @staticmethod
-    def _category_items(frame: pd.DataFrame, version: str) -> list[dict[str, Any]]:
+    def _category_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
+        version = served.versions["category"]
         return [{"category": category, "confidence": confidence, "top_k": top_k, "source": source,
                  "model_version": version}
                 for category, confidence, top_k, source in zip(
@@ -288,19 +484,22 @@ class TitansFinance:
                     frame["top_k"].tolist(), frame["source"].tolist(), strict=True)]
 
     @staticmethod
-    def _amount_items(frame: pd.DataFrame, version: str) -> list[dict[str, Any]]:
+    def _amount_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
+        version = served.versions["amount"]
         point, lower, upper = (frame[c].astype(float).round(2).tolist()
                                for c in ("predicted_amount", "lower", "upper"))
         return [{"predicted_amount": p, "interval": [lo, hi], "model_version": version}
                 for p, lo, hi in zip(point, lower, upper, strict=True)]
 
     @staticmethod
-    def _anomaly_items(frame: pd.DataFrame, version: str) -> list[dict[str, Any]]:
-        return [{"score": score, "is_anomaly": flag,
+    def _anomaly_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
+        version, threshold = served.versions["anomaly"], served.info["anomaly"]["threshold"]
+        return [{"score": score, "is_anomaly": flag, "threshold": threshold,
                  "reasons": [r for r in str(reasons).split("; ") if r], "model_version": version}
                 for score, flag, reasons in zip(
-                    frame["score"].astype(float).tolist(), frame["is_anomaly"].astype(bool).tolist(),
-                    frame["reasons"].tolist(), strict=True)]
+                    frame["score"].astype(float).tolist(),
+                    frame["is_anomaly"].astype(bool).tolist(), frame["reasons"].tolist(),
+                    strict=True)]
 
     def _score(self, which: str, transactions: list[Transaction]) -> list[dict[str, Any]]:
         """One vectorised call for a micro-batch of single requests."""
@@ -308,7 +507,49 @@ class TitansFinance:
         result = self._predict_all(transactions, (which,), served)
         items = {"category": self._category_items, "amount": self._amount_items,
                  "anomaly": self._anomaly_items}[which]
-        return items(result[which], served.versions[which])
+        return items(result[which], served)
+
+    def _score_batch(self, items: list[dict[str, Any]], served: ServedModels
+                     ) -> dict[str, Any]:
+        transactions = validated_transactions(items)
+        large = len(transactions) >= TRIM_AFTER_ROWS
+        if large:  # what the previous large response left behind (serialised after return)
+            _return_freed_memory()
+        result = self._predict_all(transactions, ("category", "amount", "anomaly"), served)
+        response = {"results": [
+            {"category": category, "amount": amount, "anomaly": anomaly}
+            for category, amount, anomaly in zip(
+                self._category_items(result["category"], served),
+                self._amount_items(result["amount"], served),
+                self._anomaly_items(result["anomaly"], served), strict=True)]}
+        del result
+        if large:
+            _return_freed_memory()
+        return response
+
+    def _drift(self, items: list[dict[str, Any]], served: ServedModels) -> dict[str, Any]:
+        transactions = validated_transactions(items)
+        # a batch of new transactions over time: later ones see the earlier ones' history,
+        # as in the monitoring pipeline
+        result = self._predict_all(transactions, ("category", "anomaly"), served,
+                                   observe=False, independent=False)
+        return served.drift_reference.compare(result["frame"], result["features"],
+                                              result["category"], result["anomaly"])
+
+    def _charge_rows(self, count: int) -> None:
+        charge(Guard.get().rows, CURRENT_CALLER.get(), count, "transactions per second")
+
+    async def _bulk(self, route: str, count: int, func, *args) -> Any:
+        """``func(*args)`` on the batch thread (admission: the security middleware), after
+        charging ``count`` rows to the caller's budget."""
+        try:
+            self._charge_rows(count)
+            return await asyncio.get_running_loop().run_in_executor(BULK_EXECUTOR, func, *args)
+        except RateLimited as exc:
+            return _rate_limited(exc)
+        except InvalidBatch as exc:
+            logger.info("client error on %s: %s", route, exc)
+            return _error(400, str(exc), detail=exc.detail)
 
     # ------------------------------------------------------------------ endpoints
     @bentoml.api(route="/predict/category", input_spec=TransactionInput)
@@ -323,111 +564,147 @@ class TitansFinance:
 
     @bentoml.api(route="/predict/anomaly", input_spec=TransactionInput)
     async def predict_anomaly(self, **fields: Any) -> dict[str, Any]:
-        """Anomaly score in [0, 1], flag and human-readable reasons."""
+        """Anomaly score in [0, 1], flag (`score >= threshold`), the threshold and
+        human-readable reasons."""
         return await self.batchers["anomaly"].submit(Transaction(**fields))
 
     @bentoml.api(route="/forecast/cashflow", input_spec=ForecastRequest)
-    def forecast_cashflow(self, horizon_days: int = 30, opening_balance: float | None = None,
-                          low_balance_threshold: float | None = None) -> dict[str, Any]:
-        """Daily net cash-flow forecast (point and 80 % interval) and projected balance."""
+    async def forecast_cashflow(self, horizon_days: int = 30,
+                                opening_balance: float | None = None,
+                                low_balance_threshold: float | None = None) -> dict[str, Any]:
+        """Daily net cash-flow forecast (point and 80 % interval) and projected balance for
+        `horizon_days` (1-90) days after `as_of`, the last day of the training data."""
         served = self.served
-        table, summary = served.models["cashflow"].predict(horizon_days, opening_balance,
-                                                           low_balance_threshold)
+        table, summary = await asyncio.get_running_loop().run_in_executor(
+            SCORING_EXECUTOR, served.models["cashflow"].predict, horizon_days, opening_balance,
+            low_balance_threshold)
         days = [{"date": str(r.date.date()), "point": round(r.point, 2), "lower": round(r.lower, 2),
                  "upper": round(r.upper, 2), "balance": round(r.balance, 2)}
                 for r in table.itertuples()]
-        return {"days": days, "summary": {k: finite_or_none(v) if isinstance(v, float) else v
-                                          for k, v in summary.items()},
+        as_of = served.info["cashflow"]["as_of"]
+        age = (dt.date.today() - dt.date.fromisoformat(as_of)).days if as_of else None
+        return {"as_of": as_of, "data_age_days": age, "horizon_days": horizon_days,
+                "days": days,
+                "summary": {k: finite_or_none(v, 2) if isinstance(v, float) else v
+                            for k, v in summary.items()},
                 "model_version": served.versions["cashflow"]}
 
     @bentoml.api(route="/predict/batch", input_spec=BatchInput)
-    def predict_batch(self, transactions: list[Transaction]) -> dict[str, Any]:
-        """Category, amount and anomaly for up to 10,000 transactions, computed together."""
-        if len(transactions) > MAX_BATCH:
-            raise PayloadTooLarge(f"transactions: {len(transactions)} items, at most {MAX_BATCH}")
-        served = self.served
-        large = len(transactions) >= TRIM_AFTER_ROWS
-        with _LARGE_BATCH_LOCK:
-            if large:  # what the previous large response left behind (serialised after return)
-                _return_freed_memory()
-            result = self._predict_all(transactions, ("category", "amount", "anomaly"), served)
-        response = {"results": [
-            {"category": category, "amount": amount, "anomaly": anomaly}
-            for category, amount, anomaly in zip(
-                self._category_items(result["category"], served.versions["category"]),
-                self._amount_items(result["amount"], served.versions["amount"]),
-                self._anomaly_items(result["anomaly"], served.versions["anomaly"]), strict=True)]}
-        del result
-        if large:
-            _return_freed_memory()
-        return response
+    async def predict_batch(self, transactions: list[dict[str, Any]]) -> dict[str, Any]:
+        """Category, amount and anomaly for up to 10,000 transactions, computed together.
+        Costs one request and one 'row' per transaction of the key's budgets."""
+        return await self._bulk("/predict/batch", len(transactions), self._score_batch,
+                                transactions, self.served)
 
     @bentoml.api(route="/validate", input_spec=ValidateInput)
-    def validate(self, transactions: list[dict[str, Any]]) -> dict[str, Any]:
+    async def validate(self, transactions: list[dict[str, Any]]) -> dict[str, Any]:
         """Schema check only: per-item errors (field and message), no prediction."""
-        items = []
-        for index, item in enumerate(transactions):
-            try:
-                Transaction.model_validate(item)
-                items.append({"index": index, "valid": True, "errors": []})
-            except ValidationError as exc:
-                items.append({"index": index, "valid": False, "errors": [
-                    {"field": ".".join(str(p) for p in error["loc"]) or "(item)",
-                     "message": error["msg"]} for error in exc.errors(include_url=False)]})
-        return {"valid": all(i["valid"] for i in items), "items": items}
+        return await self._bulk("/validate", len(transactions), _validate_items, transactions)
 
     @bentoml.api(route="/models")
-    def models_info(self) -> dict[str, Any]:
-        """Name, version, training time and metrics of each loaded model."""
+    async def models_info(self) -> dict[str, Any]:
+        """Name, version, training time, data hash and metrics of each loaded model, the
+        anomaly threshold in use and the forecast's 'as of' date (GET or POST)."""
         served = self.served
         return {"models": list(served.info.values()),
                 "history_version": served.versions["history"],
                 "drift_reference_version": served.versions["drift_reference"],
+                "data_hash": served.data_hash, "packaged_at": served.packaged_at,
                 "served_since": _STARTED}
 
     @bentoml.api(route="/monitor/drift", input_spec=BatchInput)
-    def monitor_drift(self, transactions: list[Transaction]) -> dict[str, Any]:
+    async def monitor_drift(self, transactions: list[dict[str, Any]]) -> dict[str, Any]:
         """Drift of a batch against the training data: PSI / KS per feature with a verdict
         (ok / warn / drift), category mix, anomaly rate and the category model's confidence."""
-        if len(transactions) > MAX_BATCH:
-            raise PayloadTooLarge(f"transactions: {len(transactions)} items, at most {MAX_BATCH}")
-        served = self.served
-        # a batch of new transactions over time: later ones see the earlier ones' history,
-        # as in the monitoring pipeline
-        with _LARGE_BATCH_LOCK:
-            result = self._predict_all(transactions, ("category", "anomaly"), served,
-                                       observe=False, independent=False)
-            return served.drift_reference.compare(result["frame"], result["features"],
-                                                  result["category"], result["anomaly"])
+        return await self._bulk("/monitor/drift", len(transactions), self._drift, transactions,
+                                self.served)
 
     @bentoml.api(route="/feedback", input_spec=Feedback)
-    def feedback(self, **fields: Any) -> dict[str, Any]:
+    async def feedback(self, **fields: Any) -> dict[str, Any]:
         """Correct a transaction's category; the next training uses it (and a merchant
-        corrected consistently becomes a rule)."""
-        from titans_finance.core.corrections import CorrectionsFileError, append_correction
+        corrected consistently becomes a rule). Recorded with the key that sent it; each
+        key has a rate and a cap (429 beyond them)."""
+        from titans_finance.core.corrections import (
+            CorrectionsCapReached,
+            CorrectionsFileError,
+            append_correction,
+        )
 
-        record = Feedback(**fields).record()
+        caller = CURRENT_CALLER.get()
         try:
-            append_correction(self.corrections_path, record)
+            charge(Guard.get().feedback, caller, 1, "corrections")
+        except RateLimited as exc:
+            return _rate_limited(exc)
+        feedback = Feedback(**fields)
+        record = {**feedback.record(), "submitted_by": caller.key_id if caller else ""}
+        if feedback.dry_run:
+            return {"accepted": False, "dry_run": True, "correction": record}
+        try:
+            await asyncio.to_thread(append_correction, self.corrections_path, record,
+                                    self.settings.feedback_max_per_key)
+        except CorrectionsCapReached as exc:
+            return _error(429, str(exc))
         except CorrectionsFileError as exc:
-            raise CorrectionsUnavailable(str(exc)) from None
+            logger.warning("POST /feedback refused: %s", exc)
+            return _error(409, "the corrections file is not in the expected format; the "
+                               "operator has the details in the service log")
         return {"accepted": True, "correction": record}
 
     @bentoml.api(route="/models/reload")
-    def reload_models(self) -> dict[str, Any]:
-        """Load the latest models of the store (e.g. a champion the retrain pipeline just
-        promoted) without a restart; on failure the current models keep serving."""
-        with self._reload_lock:
+    async def reload_models(self) -> dict[str, Any]:
+        """Load the versions the manifest names now (e.g. after `kedro run` packaged new
+        ones) without a restart; on failure the current models keep serving. Admin keys
+        only."""
+        async with self._reload_lock:
             previous = self.served.versions
             try:
-                fresh = ServedModels.from_store_entries(_latest_store_entries())
+                fresh = await asyncio.to_thread(
+                    lambda: ServedModels.from_manifest(Manifest.read(manifest_path())))
             except Exception as exc:  # noqa: BLE001 - any load or check failure: keep serving
-                raise ReloadFailed(f"reload failed, still serving {previous}: {exc}") from None
+                logger.warning("reload failed, still serving %s: %s", previous, exc)
+                return _error(503, f"reload failed, still serving the current models: {exc}")
             self.served = fresh
+        logger.info("reloaded: %s", fresh.describe())
         changed = sorted(k for k in fresh.versions if fresh.versions[k] != previous.get(k))
         return {"reloaded": True, "changed": changed, "versions": fresh.versions,
-                "previous": previous}
+                "previous": previous, "data_hash": fresh.data_hash}
 
+
+def _validate_items(transactions: list[dict[str, Any]]) -> dict[str, Any]:
+    items = []
+    for index, item in enumerate(preparse_items(transactions)):
+        try:
+            Transaction.model_validate(item)
+            items.append({"index": index, "valid": True, "errors": []})
+        except ValidationError as exc:
+            _, detail = field_errors(exc.errors(include_url=False, include_input=False,
+                                                include_context=False))
+            items.append({"index": index, "valid": False, "errors": [
+                {"field": ".".join(str(p) for p in d["loc"]) or "(item)", "message": d["msg"]}
+                for d in detail]})
+    return {"valid": all(i["valid"] for i in items), "items": items}
+
+
+for _name, _ref in _declared_models().items():
+    setattr(TitansFinanceService, _name, _ref)
+
+def _backstop_timeout() -> float:
+    """BentoML's own request timeout, outside our middleware: it answers in BentoML's shape,
+    so it must never fire before ours (body time + answer time); and it keeps a timer of
+    every request, answered or not, for that long (~5 KB each, measured): not longer."""
+    try:
+        settings = SecuritySettings.from_env()
+    except ConfigurationError:  # refused at start-up with the reason (check_start_up)
+        return 95.0
+    return settings.body_timeout + settings.request_timeout + 5.0
+
+
+# BentoML's own HTTP metrics label requests with their raw path before authentication
+# (unbounded series from random paths): off, replaced by serving/http_metrics.py.
+# Loopback by default.
+TitansFinance = bentoml.service(
+    name="titans_finance", workers=1, traffic={"timeout": _backstop_timeout()},
+    metrics={"enabled": False}, http={"host": "127.0.0.1"})(TitansFinanceService)
 
 _STARTED = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-TitansFinance.add_asgi_middleware(ApiSecurityMiddleware)
+TitansFinance.add_asgi_middleware(ApiSecurityMiddleware, routes=ROUTES)

@@ -1,8 +1,22 @@
-"""Saving to and loading from the BentoML model store (plain module, used by packaging and serving)."""
+"""Saving to and loading from the BentoML model store (plain module, used by packaging and serving).
+
+Trust boundary: an artefact is a pickle, and unpickling runs code. The BentoML store
+(``$BENTOML_HOME``, by default ``~/bentoml``) is shared by every project and user that
+points at it, so it is *not* trusted. What is trusted is this checkout: the package
+pipeline records, in ``data/08_reporting/packaged_models.json`` (the manifest), the
+exact tag *and the SHA-256 digest* of every artefact it saved; the service reads the
+manifest, and `load` refuses an artefact whose bytes do not have the recorded digest
+before anything is unpickled. A planted or swapped pickle in the store is never loaded.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import pickle
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +31,24 @@ STORE_NAMES = {
     "drift_reference": "titans_drift_reference",
 }
 FILENAME = "model.pkl"
+# Where `kedro run` (the package pipeline) writes the manifest, relative to the project root.
+DEFAULT_MANIFEST = "data/08_reporting/packaged_models.json"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class UntrustedArtefact(RuntimeError):
+    """An artefact's bytes differ from the digest recorded when it was packaged."""
+
+
+class ManifestError(RuntimeError):
+    """The manifest of packaged models is missing or unusable."""
 
 
 def save(name: str, obj: Any, metadata: dict[str, Any], labels: dict[str, str] | None = None
          ) -> str:
-    """Save ``obj`` as a new version of ``name``; returns the tag (``name:version``)."""
+    """Save ``obj`` as a new version of ``name``; returns the tag (``name:version``).
+    Record `artefact_digest` of the tag beside it (the manifest) so that serving can
+    verify it."""
     import bentoml
 
     with bentoml.models.create(name, metadata=metadata, labels=labels or {}) as model:
@@ -30,7 +57,90 @@ def save(name: str, obj: Any, metadata: dict[str, Any], labels: dict[str, str] |
     return str(model.tag)
 
 
-def load(path: str | Path) -> Any:
-    """Load an artefact saved by `save` from its model folder."""
-    with open(Path(path) / FILENAME, "rb") as handle:
-        return pickle.load(handle)  # noqa: S301 - our own store, written by `save`
+def artefact_digest(tag: str) -> str:
+    """SHA-256 (hex) of the artefact file of store entry ``tag``."""
+    import bentoml
+
+    return _file_digest(Path(bentoml.models.get(tag).path) / FILENAME)
+
+
+def artefact_digests(tags: dict[str, str]) -> dict[str, str]:
+    """`artefact_digest` of each tag of a ``{key: tag}`` mapping."""
+    return {key: artefact_digest(tag) for key, tag in tags.items()}
+
+
+def _file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def load(path: str | Path, sha256: str) -> Any:
+    """Load an artefact saved by `save` from its model folder, after checking that its
+    bytes have the digest ``sha256`` recorded at packaging (`UntrustedArtefact` if not:
+    nothing is unpickled)."""
+    data = (Path(path) / FILENAME).read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if not hmac.compare_digest(actual, sha256):
+        raise UntrustedArtefact(
+            f"{Path(path) / FILENAME}: SHA-256 {actual[:12]}... differs from the "
+            f"{sha256[:12]}... recorded when it was packaged; the store entry was changed "
+            "after packaging: not loaded")
+    return pickle.loads(data)  # noqa: S301 - bytes verified against the checkout's manifest
+
+
+def verify_stored(tags: dict[str, str], digests: dict[str, str]) -> None:
+    """Check, without unpickling anything, that every tag is in the store with the recorded
+    digest (`ManifestError` / `UntrustedArtefact` naming the first that is not)."""
+    import bentoml
+
+    for key, tag in tags.items():
+        try:
+            path = Path(bentoml.models.get(tag).path) / FILENAME
+        except bentoml.exceptions.NotFound:
+            raise ManifestError(f"{tag} ({key}) is not in the BentoML store; package again "
+                                "(`kedro run --pipelines package`)") from None
+        actual = _file_digest(path)
+        if not hmac.compare_digest(actual, digests[key]):
+            raise UntrustedArtefact(f"{path}: SHA-256 {actual[:12]}... differs from the "
+                                    f"{digests[key][:12]}... recorded when it was packaged; "
+                                    "the store entry was changed after packaging")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Which store versions this checkout packaged (``packaged_models.json``)."""
+
+    path: str
+    tags: dict[str, str]
+    sha256: dict[str, str]
+    data_hash: str | None
+    packaged_at: str | None
+
+    @classmethod
+    def read(cls, path: str | Path) -> Manifest:
+        path = Path(path)
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ManifestError(
+                f"{path} not found: no models packaged in this checkout; run `make run` (or "
+                "`kedro run --pipelines package` after training), or set "
+                "TITANS_PACKAGED_MODELS to the manifest to serve") from None
+        except (OSError, ValueError) as exc:
+            raise ManifestError(f"{path}: unreadable manifest ({exc})") from None
+        tags = raw.get("tags") if isinstance(raw, dict) else None
+        digests = raw.get("sha256") if isinstance(raw, dict) else None
+        if not isinstance(tags, dict) or not isinstance(digests, dict):
+            raise ManifestError(f"{path}: no 'tags' and 'sha256' of the packaged models (written "
+                                "by an older version?): run `kedro run --pipelines package`")
+        for key, store_name in STORE_NAMES.items():
+            tag, digest = tags.get(key), digests.get(key)
+            if not isinstance(tag, str) or not tag.startswith(f"{store_name}:"):
+                raise ManifestError(f"{path}: tags.{key} must be a {store_name}:<version> tag, "
+                                    f"got {str(tag)[:80]!r}")
+            if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+                raise ManifestError(f"{path}: sha256.{key} must be a SHA-256 hex digest: run "
+                                    "`kedro run --pipelines package`")
+        return cls(path=str(path), tags={k: tags[k] for k in STORE_NAMES},
+                   sha256={k: digests[k] for k in STORE_NAMES},
+                   data_hash=raw.get("data_hash"), packaged_at=raw.get("packaged_at"))

@@ -3,20 +3,25 @@ import json
 import pandas as pd
 import pytest
 
-KEYS = ["mase", "mae", "coverage", "baseline_last_mase", "baseline_seasonal7_mase",
-        "baseline_last_mae", "baseline_seasonal7_mae", "n_days_history", "horizon_days",
-        "n_recurring_series", "first_low_balance_day"]
+KEYS = ["mase", "mae", "coverage", "balance_coverage", "scorecard", "baselines",
+        "baseline_same_day_last_month_mase", "baseline_zero_mase", "n_days_history",
+        "horizon_days", "n_recurring_series", "first_low_balance_day", "as_of", "balance_source"]
 
 
-def test_cashflow_pipeline_beats_seasonal_naive(kedro_project):
+def test_cashflow_pipeline_beats_every_baseline_on_generated_data(kedro_project):
     kedro_project.run("ingestion", "features", "cashflow")
     metrics = json.loads(kedro_project.path("data/08_reporting/metrics_cashflow.json").read_text())
     assert set(KEYS) <= set(metrics)
-    assert metrics["mase"] < metrics["baseline_seasonal7_mase"]
-    assert 0.6 <= metrics["coverage"] <= 0.95
-    assert metrics["n_recurring_series"] >= 8  # rent, subscriptions, insurance, retainer...
+    card = metrics["scorecard"]
+    assert set(card["baselines"]) == {"naive", "seasonal_naive_7", "same_day_last_month",
+                                      "mean_28", "mean_90", "zero"}
+    assert card["best_baseline"] == min(card["baselines"], key=card["baselines"].get)
+    assert card["beats_best_baseline"] and card["model"] < card["baselines"][card["best_baseline"]]
+    # rent, subscriptions, insurance, fees and the retainer: 12 streams, nothing else
+    assert 10 <= metrics["n_recurring_series"] <= 14
     forecast = pd.read_parquet(kedro_project.path("data/07_model_output/cashflow_forecast.parquet"))
     assert len(forecast) == 30
+    assert forecast["date"].iloc[0] == pd.Timestamp(metrics["as_of"]) + pd.Timedelta(days=1)
     assert (forecast["lower"] <= forecast["point"]).all() and (
         forecast["point"] <= forecast["upper"]).all()
     backtest = pd.read_parquet(kedro_project.path("data/07_model_output/cashflow_backtest.parquet"))

@@ -2,7 +2,12 @@
 import pandas as pd
 import pytest
 
-from titans_finance.core.schema import CLEAN_COLUMNS, RAW_COLUMNS, clean_transactions_schema
+from titans_finance.core.schema import (
+    CLEAN_COLUMNS,
+    RAW_COLUMNS,
+    READ_COLUMNS,
+    clean_transactions_schema,
+)
 from titans_finance.datasets.raw_export_dataset import parse_export_text
 from titans_finance.pipelines.ingestion.nodes import (
     ConservationError,
@@ -41,7 +46,7 @@ def _raw(text: str) -> pd.DataFrame:
 def _ingest(text: str, params=PARAMS):
     raw = _raw(text)
     candidates, quarantine, fixes = normalise_transactions(raw, params)
-    clean, duplicates = deduplicate_transactions(candidates)
+    clean, duplicates = deduplicate_transactions(candidates, params)
     return raw, clean, quarantine, duplicates, fixes
 
 
@@ -55,15 +60,27 @@ def test_corrupted_export_loses_nothing_and_explains_every_rejection():
         5: "invalid_date",
         6: "invalid_amount",
         7: "missing_date",
-        8: "missing_description",
         9: "missing_amount",
-        11: "invalid_type",
         12: "implausible_date",
     }
+    # a line with no text at all is still money that moved: kept, marked, counted
+    assert clean.set_index("source_row").loc[8, "description"] == "(no description)"
+    assert fixes["description_missing"] == 1
+    # "Refund?" is no direction; -3.00 is written: the written sign decides, "Refund?" counted
+    assert clean.set_index("source_row").loc[11, "amount"] == -3.0
+    assert fixes["type_not_a_direction"] == 1
+    assert fixes["type_disagrees_with_sign"] == 1  # row 2: "Expence" written +89.45
     assert report["quarantine_reasons"]["invalid_date"] == 1
     # quarantined rows are the raw rows exactly as read
     assert quarantine.loc[quarantine["source_row"] == 6, "Amount"].item() == "abc"
-    assert list(quarantine.columns) == ["source_row", *RAW_COLUMNS, "reasons"]
+    assert list(quarantine.columns) == ["source_row", *READ_COLUMNS, "reasons"]
+    # two identical lines in one statement are two transactions (two rents? two coffees)
+    assert duplicates.empty and {1, 10} <= set(clean["source_row"])
+
+
+def test_identical_lines_can_be_declared_exporter_repeats():
+    raw, clean, quarantine, duplicates, fixes = _ingest(
+        CORRUPTED, {**PARAMS, "identical_lines_in_one_file": "duplicate"})
     assert duplicates["source_row"].tolist() == [10]
     assert duplicates["duplicate_of_source_row"].tolist() == [1]
 
@@ -72,7 +89,8 @@ def test_normalisation_repairs_recoverable_rows():
     _, clean, _, _, fixes = _ingest(CORRUPTED)
     by_row = clean.set_index("source_row")
     fuel = by_row.loc[2]
-    assert fuel["type"] == "expense" and fuel["amount"] == pytest.approx(-89.45)  # sign flipped
+    # "Expence" with +89.45 in a signed column: the written sign wins, the clash is counted
+    assert fuel["type"] == "income" and fuel["amount"] == pytest.approx(89.45)
     assert fuel["payment_method"] == "credit_card"  # credit_car typo
     assert fuel["description"] == "Fuel for Vehicle"  # whitespace collapsed
     client = by_row.loc[3]
@@ -81,8 +99,6 @@ def test_normalisation_repairs_recoverable_rows():
     assert by_row.loc[4, "amount"] == -4.5 and by_row.loc[4, "payment_method"] == "credit_card"
     assert by_row.loc[13, "type"] == "expense" and by_row.loc[13, "payment_method"] == "paypal"
     assert by_row.loc[14, "payment_method"] == "other"
-    assert fixes["sign_flipped"] == 1
-    assert fixes["type_inferred_from_amount"] == 1
     assert fixes["payment_method_unknown_to_other"] == 1
 
 
@@ -141,3 +157,61 @@ def test_day_first_parameter_overrides_inference():
     text = "Date,Description,Amount\n03/04/2024,x,-1\n"
     _, clean, *_ = _ingest(text, {**PARAMS, "day_first": True})
     assert clean.loc[0, "date"] == pd.Timestamp("2024-04-03")
+
+
+def _clean_amounts(text: str, params=PARAMS) -> tuple[list[float], dict]:
+    raw, clean, quarantine, duplicates, fixes = _ingest(text, params)
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    return clean.sort_values("source_row")["amount"].tolist(), report
+
+
+def test_the_sign_written_in_the_file_wins():
+    # a refund written +100,00 in a signed column stays money in, category or not
+    amounts, report = _clean_amounts(
+        "Datum;Beschreibung;Betrag;Kategorie;Typ\n01.03.2024;Rückerstattung;+100,00;food;Expense\n"
+        "02.03.2024;Einkauf;-12,50;food;Expense\n03.03.2024;Miete;-1.200;rent;Expense\n")
+    assert amounts == [100.0, -12.5, -1200.0]  # -1.200 beside -12,50 is minus 1200, not -1.2
+    assert report["fixes"]["type_disagrees_with_sign"] == 1
+    assert report["source"]["decimal_mark"] == ","
+
+
+def test_an_unsigned_column_takes_its_sign_from_the_indicator_or_type():
+    amounts, report = _clean_amounts(
+        "Date,Description,Amount,Dr/Cr\n2024-03-01,RENT,1200.00,DR\n2024-03-02,PAY,2500.00,CR\n"
+        "2024-03-03,ODD,5.00,??\n")
+    assert amounts == [-1200.0, 2500.0]
+    assert report["quarantine_reasons"] == {"invalid_debit_credit_indicator": 1}
+    assert report["fixes"]["sign_from_indicator"] == 2
+    amounts, report = _clean_amounts(
+        "Date,Description,Amount,Type\n2024-03-01,RENT,1200.00,Debit\n2024-03-02,PAY,25.00,Credit\n")
+    assert amounts == [-1200.0, 25.0] and report["fixes"]["sign_from_type"] == 2
+
+
+def test_an_unsigned_column_without_direction_is_read_as_written_and_flagged():
+    amounts, report = _clean_amounts("Date,Merchant Name,Amount\n01/10/2019,Mobil,36.33\n")
+    assert amounts == [36.33]
+    assert report["fixes"]["unsigned_amount_without_direction"] == 1
+    assert "sign: negate" in report["source"]["warning"]
+
+
+def test_split_columns_and_suffixes():
+    amounts, _ = _clean_amounts(
+        "Date,Description,Paid in,Paid out\n02/01/2024,TESCO,,12.40\n03/01/2024,SALARY,2100.00,\n"
+        "04/01/2024,REFUND,,-5.00\n")
+    assert amounts == [-12.4, 2100.0, -5.0]  # Paid out is money out, whatever its mark
+    amounts, _ = _clean_amounts(
+        "Date,Description,Amount\n2024-01-02,A,1200.00 DR\n2024-01-03,B,\u221212.00\n"
+        "2024-01-04,C,(3.50)\n2024-01-05,D,4.00-\n2024-01-06,E,\"$1,234,567.89\"\n")
+    assert amounts == [-1200.0, -12.0, -3.5, -4.0, 1234567.89]
+
+
+def test_data_quality_names_no_machine_path(tmp_path):
+    path = tmp_path / "statement.csv"
+    path.write_text("Date,Description,Amount\n2024-01-02,A,-1\n")
+    from titans_finance.datasets.raw_export_dataset import RawExportDataset
+
+    raw = RawExportDataset(str(path), mapping_files=[]).load()
+    candidates, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    clean, duplicates = deduplicate_transactions(candidates, PARAMS)
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert str(tmp_path) not in str(report) and report["source"]["file"] == "statement.csv"

@@ -98,6 +98,10 @@ def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path):
     project.run("ingestion", "features", "category", "amount", params=WEAK)
 
     trained = {name: project.path(name).read_bytes() for name in TRAINING_STATE}
+    # the manifest `package` would have written (retrain updates the served versions in it)
+    manifest_path = project.path("data/08_reporting/packaged_models.json")
+    manifest_path.write_text(json.dumps({"tags": {"anomaly": "titans_anomaly:kept"},
+                                         "sha256": {"anomaly": "0" * 64}}))
 
     # 2. months later: a normal challenger trained on the same period beats it on the new rows
     latest = project.path("data/01_raw/latest.csv")
@@ -121,6 +125,12 @@ def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path):
     served = bentoml.models.get("titans_category:latest")
     assert served.info.labels["stage"] == "champion"
     assert str(served.tag) == report["bentoml_tags"]["category"]
+    from titans_finance.serving.store import artefact_digest
+
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["tags"]["category"] == str(served.tag)  # what POST /models/reload serves
+    assert manifest["sha256"]["category"] == artefact_digest(str(served.tag))
+    assert manifest["tags"]["anomaly"] == "titans_anomaly:kept"  # not promoted: unchanged
 
     # 3. more months: a weak challenger is registered but not promoted
     export.to_csv(latest, index=False)

@@ -35,15 +35,26 @@ def median_baseline(train: pd.DataFrame, train_merchant: pd.Series, test: pd.Dat
     return np.where(np.isnan(prediction), train["amount"].median(), prediction)
 
 
-def select_candidate(candidates: dict[str, dict[str, float]], tolerance: float) -> str:
-    """The first candidate (the list goes from simplest to most complex) whose validation MAE
-    is within ``tolerance`` (relative) of the best: a learnt correction has to earn its
-    variance, else the validation split's noise picks it as often as not."""
+def select_candidate(candidates: dict[str, dict[str, Any]], tolerance: float) -> str:
+    """Walk the candidates from simplest to most complex; a later one replaces the current
+    choice only if its validation MAE is lower by more than ``tolerance`` (relative) *and*
+    by more than two standard errors of the paired per-row difference (when the rows'
+    errors are given): a learnt correction has to earn its variance, else the validation
+    split's noise picks it as often as not (on a small export, always)."""
     if not 0.0 <= tolerance < 1.0:
         raise ValueError(f"amount.selection_tolerance must be in [0, 1), got {tolerance}")
-    best = min(c["validation_mae"] for c in candidates.values())
-    return next(name for name, c in candidates.items()
-                if c["validation_mae"] <= best * (1.0 + tolerance))
+    names = list(candidates)
+    current = names[0]
+    for name in names[1:]:
+        gain = candidates[current]["validation_mae"] - candidates[name]["validation_mae"]
+        noise = 0.0
+        errors = (candidates[current].get("errors"), candidates[name].get("errors"))
+        if errors[0] is not None and errors[1] is not None and len(errors[0]) > 1:
+            difference = np.asarray(errors[0]) - np.asarray(errors[1])
+            noise = 2.0 * float(difference.std(ddof=1)) / np.sqrt(len(difference))
+        if gain > max(tolerance * candidates[current]["validation_mae"], noise):
+            current = name
+    return current
 
 
 def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
@@ -61,9 +72,10 @@ def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.Da
     for name in params["candidates"]:
         candidate = AmountModel(name, params).fit(train_tx[~inner], train_f[~inner])
         predicted = candidate.predict(train_tx[inner], train_f[inner])["predicted_amount"]
-        candidates[name] = {"validation_mae": float(mean_absolute_error(
-            train_tx["amount"][inner], predicted))}
+        errors = np.abs(train_tx["amount"][inner].to_numpy() - predicted.to_numpy())
+        candidates[name] = {"validation_mae": float(errors.mean()), "errors": errors}
     selected = select_candidate(candidates, float(params.get("selection_tolerance", 0.0)))
+    candidates = {name: {"validation_mae": c["validation_mae"]} for name, c in candidates.items()}
     logger.info("amount candidates %s → %s", candidates, selected)
 
     model = AmountModel(selected, params).fit(train_tx, train_f)
@@ -82,14 +94,28 @@ def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.Da
         "mean_interval_width": float((predicted["upper"] - predicted["lower"]).abs().mean()),
         "selected_model": selected,
         "candidates": candidates,
+        "n_test_known_payee": int(predicted["known_payee"].sum()),
+        "n_test_new_payee": int((~predicted["known_payee"]).sum()),
         "n_train": int(len(train_tx)), "n_test": int(len(test_tx)),
         "test_period": [str(test_tx["date"].min().date()), str(test_tx["date"].max().date())],
     }
+    mae, baseline_mae = metrics["holdout_mae"], metrics["baseline_mae"]
+    metrics["scorecard"] = {
+        "metric": "mae", "lower_is_better": True, "model": mae,
+        "baselines": {"payee_median": baseline_mae}, "best_baseline": "payee_median",
+        "beats_best_baseline": bool(mae < baseline_mae),
+        "meaning": "mean absolute error of the predicted amount of each held-out transaction "
+                   "(what the next payment to this payee will be); the baseline is the median "
+                   "of the payee's earlier amounts, else of its category or type"}
+    if mae >= baseline_mae:
+        logger.warning("the amount model (MAE %.2f) does not beat the per-payee median "
+                       "(%.2f) on this export", mae, baseline_mae)
     holdout = pd.DataFrame({"transaction_id": test_tx["transaction_id"].to_numpy(),
                             "date": test_tx["date"].to_numpy(), "actual": actual,
                             "predicted": predicted["predicted_amount"].to_numpy(),
                             "lower": predicted["lower"].to_numpy(),
-                            "upper": predicted["upper"].to_numpy(), "baseline": baseline})
+                            "upper": predicted["upper"].to_numpy(), "baseline": baseline,
+                            "known_payee": predicted["known_payee"].to_numpy()})
     return metrics, holdout
 
 

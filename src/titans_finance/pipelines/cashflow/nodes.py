@@ -1,109 +1,103 @@
-"""Cash-flow model: expanding-window backtest against naive baselines, final fit, forecast."""
+"""Cash-flow model: nested backtest against every simple baseline, final fit, forecast."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from sktime.forecasting.naive import NaiveForecaster
 
 from titans_finance.models.cashflow import (
+    BASELINE_MEANING,
+    BASELINES,
     CashflowModel,
-    _fit_predict,
-    daily_flows,
-    mase_scale,
-    point_forecast,
+    candidate_names,
+    choose_candidate,
+    evaluate_cashflow,
+    interval_quantiles,
+    summarise_backtest,
 )
 
 logger = logging.getLogger(__name__)
 
+MASE_MEANING = ("MASE: mean absolute error of the daily net flow over 30 days, divided by the "
+                "in-sample error of a last-value forecast; below 1 beats that naive forecast")
 
-def _cutoffs(daily: pd.DataFrame, params: dict[str, Any]) -> list[pd.Timestamp]:
-    horizon = int(params["horizon_days"])
-    end = daily.index[-1]
-    cutoffs = [end - pd.Timedelta(days=horizon * k) for k in range(int(params["backtest_folds"]), 0, -1)]
-    earliest = daily.index[0] + pd.Timedelta(days=int(params.get("min_history_days", 90)))
-    return [c for c in cutoffs if c >= earliest]
+
+def scorecard(summary: dict[str, dict[str, float]], metric: str = "mase") -> dict[str, Any]:
+    """The contract's scorecard: the model beside every baseline and the strongest one."""
+    baselines = {name: summary[f"baseline_{name}"][metric] for name in BASELINES
+                 if f"baseline_{name}" in summary}
+    best = min(baselines, key=baselines.get)
+    model = summary["model"][metric]
+    return {"metric": metric, "lower_is_better": True, "model": model, "baselines": baselines,
+            "best_baseline": best, "beats_best_baseline": bool(model < baselines[best]),
+            "meaning": MASE_MEANING}
 
 
 def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any]
                       ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Expanding-window backtest: each fold trains on days ≤ cutoff, forecasts the next horizon.
+    """Nested backtest: the last ``backtest_folds`` horizon-long folds are reported; each
+    one's candidate is chosen on the ``inner_folds`` folds before it. Every baseline is
+    scored on the same reported folds with the same MASE scale.
 
-    Returns the backtest metrics (model candidates and naive baselines on the
-    same folds, MASE scaled by the in-sample seasonal-naive error of each
-    fold's training series) and the per-day backtest table.
-    """
-    daily = daily_flows(clean_transactions)
-    horizon = int(params["horizon_days"])
-    cutoffs = _cutoffs(daily, params)
-    if not cutoffs:
-        raise ValueError(f"cash-flow backtest needs at least {params.get('min_history_days', 90)} "
-                         f"+ {horizon} days of history, got {len(daily)}")
-    rows = []
-    for fold, cutoff in enumerate(cutoffs):
-        train_net = daily.loc[:cutoff, "net"]
-        actual = daily.loc[cutoff + pd.Timedelta(days=1): cutoff + pd.Timedelta(days=horizon), "net"]
-        steps = len(actual)
-        scale = mase_scale(train_net)
-        predictions = {name: point_forecast(clean_transactions, name, params, steps, cutoff)["net"]
-                       .to_numpy() for name in params["candidates"]}
-        predictions["baseline_last"] = _fit_predict(NaiveForecaster("last"), train_net, steps)
-        predictions["baseline_seasonal7"] = _fit_predict(NaiveForecaster("last", sp=7), train_net,
-                                                         steps)
-        for name, predicted in predictions.items():
-            rows.append(pd.DataFrame({"fold": fold, "cutoff": cutoff, "method": name,
-                                      "date": actual.index, "step": np.arange(1, steps + 1),
-                                      "actual": actual.to_numpy(), "predicted": predicted,
-                                      "scale": scale}))
-    table = pd.concat(rows, ignore_index=True)
-    table["error"] = table["actual"] - table["predicted"]
-
-    def summary(method: str) -> dict[str, float]:
-        part = table[table["method"] == method]
-        per_fold = part.groupby("fold").apply(lambda f: pd.Series({
-            "mae": f["error"].abs().mean(), "mase": f["error"].abs().mean() / f["scale"].iloc[0],
-            "cumulative_error": abs(f["error"].sum())}), include_groups=False)
-        return {k: float(v) for k, v in per_fold.mean().items()}
-
-    candidates = {name: summary(name) for name in params["candidates"]}
-    selected = min(candidates, key=lambda n: candidates[n]["mase"])
-    chosen = table[table["method"] == selected]
-    # Interval coverage, leave-one-fold-out: fold k's interval comes from the other folds' errors.
-    coverage = float(params.get("interval_coverage", 0.8))
-    alpha = (1 - coverage) / 2
-    inside = []
-    for fold in chosen["fold"].unique():
-        others = chosen.loc[chosen["fold"] != fold, "error"].to_numpy()
-        if len(others) == 0:
-            continue
-        low, high = np.quantile(others, [alpha, 1 - alpha])
-        error = chosen.loc[chosen["fold"] == fold, "error"].to_numpy()
-        inside.append((error >= low) & (error <= high))
-    last = summary("baseline_last")
-    seasonal = summary("baseline_seasonal7")
-    metrics = {
-        "mase": candidates[selected]["mase"], "mae": candidates[selected]["mae"],
-        "coverage": float(np.concatenate(inside).mean()) if inside else None,
-        "cumulative_net_error": candidates[selected]["cumulative_error"],
-        "baseline_last_mase": last["mase"], "baseline_last_mae": last["mae"],
-        "baseline_last_cumulative_net_error": last["cumulative_error"],
-        "baseline_seasonal7_mase": seasonal["mase"], "baseline_seasonal7_mae": seasonal["mae"],
-        "baseline_seasonal7_cumulative_net_error": seasonal["cumulative_error"],
-        "selected_model": selected, "candidates": candidates, "backtest_folds": len(cutoffs),
-        "horizon_days": horizon, "n_days_history": int(len(daily)),
+    Returns the metrics and the backtest table (every fold, candidate and baseline; the
+    reported folds' model rows as method ``model``)."""
+    table, outer, cutoffs = evaluate_cashflow(clean_transactions, params)
+    if outer.empty or not (outer["method"] == "model").any():
+        raise ValueError(
+            f"the cash-flow backtest needs {params.get('min_history_days', 30)} days of "
+            f"history before a {params['horizon_days']}-day fold; the export spans "
+            f"{len(pd.to_datetime(clean_transactions['date']).dt.normalize().unique())} day(s)")
+    summary = summarise_backtest(outer)
+    model = summary["model"]
+    card = scorecard(summary)
+    if not card["beats_best_baseline"]:
+        logger.warning("the cash-flow model (MASE %.3f) does not beat the best baseline %s "
+                       "(%.3f) on this export", card["model"], card["best_baseline"],
+                       card["baselines"][card["best_baseline"]])
+    chosen = outer.loc[outer["method"] == "model", ["fold", "chosen"]].drop_duplicates()
+    metrics: dict[str, Any] = {
+        "mase": model["mase"], "mae": model["mae"], "coverage": model.get("coverage"),
+        "balance_coverage": model.get("balance_coverage"),
+        "cumulative_net_error": model["cumulative_net_error"],
+        "scorecard": card,
+        "baselines": {name: {**summary[f"baseline_{name}"], "meaning": BASELINE_MEANING[name]}
+                      for name in BASELINES},
+        "chosen_per_fold": chosen["chosen"].tolist(),
+        "backtest_folds": int(outer["fold"].nunique()),
+        "inner_folds": int(params.get("inner_folds", 2)),
+        "horizon_days": int(params["horizon_days"]),
+        "n_days_history": int((pd.to_datetime(clean_transactions["date"]).max()
+                               - pd.to_datetime(clean_transactions["date"]).min()).days + 1),
+        "interval_coverage_nominal": float(params.get("interval_coverage", 0.8)),
     }
-    logger.info("cash-flow backtest: %s", metrics)
-    return metrics, table
+    for name in BASELINES:  # flat keys for MLflow and older readers
+        for key in ("mase", "mae"):
+            metrics[f"baseline_{name}_{key}"] = summary[f"baseline_{name}"][key]
+    metrics["baseline_last_mase"] = metrics["baseline_naive_mase"]
+    metrics["baseline_seasonal7_mase"] = metrics["baseline_seasonal_naive_7_mase"]
+    logger.info("cash-flow backtest: model MASE %.3f, best baseline %s %.3f", model["mase"],
+                card["best_baseline"], card["baselines"][card["best_baseline"]])
+    full = pd.concat([table, outer[outer["method"] == "model"]], ignore_index=True)
+    full["cutoff"] = pd.to_datetime(full["cutoff"])
+    return metrics, full.drop(columns=[c for c in ("has_interval",) if c in full])
 
 
 def fit_cashflow_model(clean_transactions: pd.DataFrame, backtest: pd.DataFrame,
                        backtest_metrics: dict[str, Any], params: dict[str, Any]) -> CashflowModel:
-    selected = backtest_metrics["selected_model"]
-    residuals = backtest.loc[backtest["method"] == selected, "error"].to_numpy()
-    model = CashflowModel(selected, params).fit(clean_transactions, residuals)
+    """The served model: its candidate chosen on the last ``inner_folds`` folds (the most
+    recent data), its intervals from the chosen candidate's errors on every fold."""
+    names = candidate_names(params)
+    candidates = backtest[backtest["method"].isin(names)]
+    folds = sorted(candidates["fold"].unique())
+    recent = folds[-int(params.get("inner_folds", 2)):]
+    chosen = choose_candidate(candidates, recent, names,
+                              str(params.get("default_candidate", names[0])),
+                              float(params.get("selection_tolerance", 0.0)))
+    quantiles = interval_quantiles(candidates[candidates["method"] == chosen],
+                                   float(params.get("interval_coverage", 0.8)))
+    model = CashflowModel(chosen, params).fit(clean_transactions, quantiles)
     model.metadata["metrics"] = {k: v for k, v in backtest_metrics.items()
                                  if isinstance(v, int | float | str)}
     return model
@@ -114,11 +108,14 @@ def forecast_cashflow(model: CashflowModel, backtest_metrics: dict[str, Any],
     """The forecast table for the configured horizon and the final metrics."""
     table, summary = model.predict(int(params["horizon_days"]),
                                    low_balance_threshold=float(params["low_balance_threshold"]))
-    metrics = {**backtest_metrics, **summary,
+    metrics = {**backtest_metrics, **summary, "selected_model": model.candidate,
                "n_recurring_series": len(model.recurring),
                "recurring_series": [f"{s.merchant} ({s.kind}, {s.amount:+.2f})"
                                     for s in model.recurring],
-               "recurring_details": [{"merchant": s.merchant, "kind": s.kind, "day": s.day,
-                                      "amount": s.amount, "last_date": str(s.last_date.date()),
+               "recurring_details": [{"merchant": s.merchant, "kind": s.kind,
+                                      "day": (f"{s.position} before month end" if s.anchor == "end"
+                                              else s.position), "amount": s.amount,
+                                      "amount_range": [s.amount_low, s.amount_high],
+                                      "last_date": str(s.last_date.date()),
                                       "occurrences": s.occurrences} for s in model.recurring]}
     return table, metrics

@@ -3,31 +3,40 @@ from kedro.pipeline import Node, Pipeline
 from titans_finance.tracking import mlflow_logging_nodes
 
 from .nodes import (
-    evaluate_category_model,
+    category_review_queue,
+    evaluate_category,
     fit_category_model,
+    fit_default_category_model,
     predict_categories,
-    select_labelled_expenses,
+    select_labelled_transactions,
 )
 
 
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
-            Node(select_labelled_expenses, ["clean_transactions", "feature_table",
-                                            "category_corrections", "params:category"],
+            Node(select_labelled_transactions, ["clean_transactions", "feature_table",
+                                                "category_corrections", "params:category"],
                  ["category_training_transactions", "category_training_features",
-                  "category_corrections_report"], name="select_labelled_expenses"),
-            Node(evaluate_category_model,
+                  "category_corrections_report"], name="select_labelled_transactions"),
+            Node(fit_default_category_model, ["category_taxonomy", "category_lexicon",
+                                              "params:category"], "default_category_model",
+                 name="fit_default_category_model"),
+            Node(evaluate_category,
                  ["category_training_transactions", "category_training_features", "category_rules",
-                  "params:category"], ["metrics_category", "category_holdout_predictions"],
+                  "default_category_model", "params:category"],
+                 ["metrics_category", "category_holdout_predictions"],
                  name="evaluate_category_model"),
             Node(fit_category_model,
                  ["category_training_transactions", "category_training_features", "category_rules",
-                  "metrics_category", "params:category"], "category_model",
-                 name="fit_category_model"),
+                  "default_category_model", "metrics_category", "params:category"],
+                 "category_model", name="fit_category_model"),
             Node(predict_categories, ["category_model", "clean_transactions", "feature_table",
                                       "category_holdout_predictions"], "category_predictions",
                  name="predict_categories"),
+            Node(category_review_queue, ["category_model", "clean_transactions", "feature_table",
+                                         "params:category"], "category_review_queue",
+                 name="category_review_queue"),
             *mlflow_logging_nodes("category"),
         ]
     )

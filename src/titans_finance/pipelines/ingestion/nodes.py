@@ -1,12 +1,28 @@
 """Ingestion: raw export strings → clean validated table + quarantine + duplicates.
 
 Conservation rule, checked in `summarise_data_quality`: every raw row is in
-exactly one of the clean table, the quarantine table or the duplicate table.
+exactly one of the clean table, the quarantine table or the duplicate table,
+and no row is in two of them (or twice in one).
+
+Sign rule (the sign written in the file wins):
+- a value written with a sign (``-12``, ``+100,00``, ``(12)``, ``12-``, ``12 DR``), or any
+  value of an amount column in which some value carries a sign, keeps its sign as
+  written; ``type`` follows it, and a Type or debit/credit column that says otherwise
+  is counted (``fixes.type_disagrees_with_sign``, ``fixes.indicator_disagrees_with_sign``),
+  never used to flip the amount;
+- a column with no sign anywhere is unsigned: the debit/credit indicator column, else
+  the Type column, gives the sign (``fixes.sign_from_indicator`` / ``sign_from_type``);
+  an unsigned value with neither is money in as written (``fixes.unsigned_amount_without_direction``);
+- split columns: ``Money Out`` is money out whatever its sign mark, ``Money In`` is
+  money in as written;
+- a declared mapping with ``sign: negate`` negates every amount of its files (card
+  statements that write charges as positive numbers).
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -19,28 +35,41 @@ from titans_finance.core.normalise import (
     correct_payment_methods,
     correct_statuses,
     correct_types,
-    parse_amounts,
-    parse_dates,
+    indicator_signs,
+    read_amounts,
+    read_dates,
     snake_token,
 )
+from titans_finance.core.readers.base import normaliser_hints
 from titans_finance.core.schema import (
     CLEAN_COLUMNS,
     KNOWN_CATEGORIES,
-    RAW_COLUMNS,
+    NO_DESCRIPTION,
+    READ_COLUMNS,
+    TEXT_COLUMNS,
     clean_transactions_schema,
 )
-from titans_finance.datasets.raw_export_dataset import PARSE_ERROR_COLUMN
+from titans_finance.datasets.raw_export_dataset import PARSE_ERROR_COLUMN, file_sources
 
 logger = logging.getLogger(__name__)
 
 REASONS_COLUMN = "reasons"
-# Columns that identify a transaction for exact-duplicate detection: all of them,
-# after normalisation, so "  Shell " and "Shell" are the same export line.
-_DUPLICATE_KEY = [c for c in CLEAN_COLUMNS if c not in ("transaction_id", "source_row")]
+# Internal column of the candidates: the account as the file wrote it ("" when the
+# file names none), so overlapping exports of one unnamed account still match.
+_WRITTEN_ACCOUNT = "_written_account"
+_OCCURRENCE = "_occurrence"
+# What makes two lines the same transaction: the account as written, the day, the
+# signed amount, the description (case and spacing aside), the bank's id of the line
+# and the running balance after it. Lines equal in all of these are indistinguishable.
+_DUPLICATE_KEY = [_WRITTEN_ACCOUNT, "date", "amount", "_description_key", "bank_transaction_id",
+                  "balance"]
+_CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW",
+                     "₺": "TRY", "₪": "ILS", "US$": "USD", "C$": "CAD", "A$": "AUD",
+                     "FR": "CHF", "SFR": "CHF", "KR": None, "$": None}
 
 
 class ConservationError(AssertionError):
-    """Rows were lost or double-counted between the raw file and the outputs."""
+    """Rows were lost, invented or double-counted between the raw file and the outputs."""
 
 
 def _add_reason(reasons: pd.Series, mask: pd.Series, reason: str) -> pd.Series:
@@ -66,64 +95,139 @@ def _date_bounds(params: dict[str, Any]) -> tuple[pd.Timestamp, pd.Timestamp]:
     return min_date, (reference + pd.Timedelta(days=max_future_days)).normalize()
 
 
-def normalise_transactions(
-    raw_transactions: pd.DataFrame, params: dict[str, Any]
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """Parse and normalise every raw row; split valid candidates from rejected rows.
+def _currency_codes(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """ISO code per row: the Currency column, else a code or symbol written in the amount."""
+    written = clean_strings(raw["Currency"]).str.upper()
+    symbols = {k: v for k, v in _CURRENCY_SYMBOLS.items() if v}
+    code = written.where(written.str.fullmatch(r"[A-Z]{3}", na=False), written.map(symbols))
+    # Only amounts that carry letters or symbols can name a currency (speed on big files).
+    marked = code.isna() & raw["Amount"].str.contains(r"[^\d.,\s()+\-']", regex=True)
+    guessed = pd.Series(np.nan, index=raw.index, dtype="object")
+    if marked.any():
+        from_amount = raw.loc[marked, "Amount"].str.upper().str.extract(
+            r"(?<![A-Z])([A-Z]{3})(?![A-Z])|(US\$|C\$|A\$|[€£¥₹₽₩₺₪])", expand=True)
+        found = from_amount[0].fillna(from_amount[1].map(symbols))
+        guessed[marked] = found.where(found.str.fullmatch(r"[A-Z]{3}", na=False))
+    unrecognised = written.notna() & code.isna()
+    return code.fillna(guessed).astype("str"), unrecognised
 
-    Returns ``(candidates, quarantine, fix_counts)``:
-    - candidates: rows that passed, in the clean columns (not yet de-duplicated);
-    - quarantine: each rejected raw row unchanged (all raw fields as strings), its
-      ``source_row`` and ``reasons`` ("; "-separated ``code: detail``);
-    - fix_counts: what normalisation repaired, for the data-quality report.
-    """
-    raw = raw_transactions.reset_index(drop=True)
+
+def _file_amounts(raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
+    """Parse the file's amount columns with one decimal-mark decision for all of them."""
+    names = [c for c in ("Amount", "Money In", "Money Out", "Balance")
+             if (raw[c].str.strip() != "").any()]
+    stacked = pd.concat([raw[c] for c in names], ignore_index=True) if names else (
+        pd.Series([], dtype="str"))
+    parsed = read_amounts(stacked, decimal=hints.get("decimal"),
+                          decimal_hint=hints.get("decimal_hint") or ".")
     n = len(raw)
-    reasons = pd.Series([""] * n, dtype="object")
-    parse_errors = raw[PARSE_ERROR_COLUMN] if PARSE_ERROR_COLUMN in raw else pd.Series([""] * n)
-    reasons = _add_reason(reasons, parse_errors != "", "malformed_line")
+    result: dict[str, Any] = {"decimal_mark": parsed.decimal_mark,
+                              "decimal_mark_decided_by": parsed.decimal_mark_decided_by}
+    for i, column in enumerate(names):
+        part = slice(i * n, (i + 1) * n)
+        result[column] = (pd.Series(parsed.values.iloc[part].to_numpy(), index=raw.index),
+                          pd.Series(parsed.invalid.iloc[part].to_numpy(), index=raw.index),
+                          pd.Series(parsed.explicit_sign.iloc[part].to_numpy(), index=raw.index))
+    empty = (pd.Series(np.nan, index=raw.index), pd.Series(False, index=raw.index),
+             pd.Series(False, index=raw.index))
+    for column in ("Amount", "Money In", "Money Out", "Balance"):
+        result.setdefault(column, empty)
+    return result
 
-    out = pd.DataFrame(index=raw.index)
-    out["source_row"] = np.arange(1, n + 1, dtype="int64")
 
+def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, Any]
+                    ) -> tuple[pd.DataFrame, pd.Series, dict[str, int], dict[str, Any]]:
+    """Normalise the rows of one file; returns (rows, reasons, fixes, what was decided)."""
+    index = raw.index
+    reasons = pd.Series("", index=index, dtype="object")
+    reasons = reasons.where(raw[PARSE_ERROR_COLUMN] == "", raw[PARSE_ERROR_COLUMN])
+    out = pd.DataFrame(index=index)
+
+    # -- date: the day written (value date when the file has no other), one order per file
     day_first = params.get("day_first", "auto")
-    out["date"], bad_date = parse_dates(raw["Date"], None if day_first == "auto" else bool(day_first))
+    declared_day_first = hints.get("day_first")
+    if declared_day_first is None and day_first != "auto":
+        declared_day_first = bool(day_first)
+    date_text = raw["Date"].where(raw["Date"].str.strip() != "", raw["Value Date"])
+    dates = read_dates(date_text, day_first=declared_day_first,
+                       day_first_hint=bool(hints.get("day_first_hint")),
+                       date_format=hints.get("date_format"))
+    out["date"] = dates.values
     min_date, max_date = _date_bounds(params)
-    reasons = _add_reason(reasons, clean_strings(raw["Date"]).isna(), "missing_date")
-    reasons = _add_reason(reasons, bad_date, "invalid_date")
+    reasons = _add_reason(reasons, clean_strings(date_text).isna(), "missing_date")
+    reasons = _add_reason(reasons, dates.invalid, "invalid_date")
     implausible = out["date"].notna() & ((out["date"] < min_date) | (out["date"] > max_date))
     reasons = _add_reason(reasons, implausible, "implausible_date")
 
-    amount, bad_amount = parse_amounts(raw["Amount"])
-    reasons = _add_reason(reasons, clean_strings(raw["Amount"]).isna(), "missing_amount")
-    reasons = _add_reason(reasons, bad_amount, "invalid_amount")
+    # -- amount: the sign written wins (module docstring)
+    amounts = _file_amounts(raw, hints)
+    value, bad_value, explicit = amounts["Amount"]
+    money_in, bad_in, _ = amounts["Money In"]
+    money_out, bad_out, _ = amounts["Money Out"]
+    has_in, has_out = money_in.notna() & (money_in != 0), money_out.notna() & (money_out != 0)
+    split = money_in.notna() | money_out.notna()
+    split_value = money_in.fillna(0.0) - money_out.abs().fillna(0.0)
+    use_split = value.isna() & ~bad_value & split
+    amount = value.where(~use_split, split_value)
+    written_amount = clean_strings(raw["Amount"]).notna() | split
+    reasons = _add_reason(reasons, ~written_amount & ~bad_in & ~bad_out, "missing_amount")
+    reasons = _add_reason(reasons, bad_value | ((bad_in | bad_out) & value.isna()),
+                          "invalid_amount")
+    reasons = _add_reason(reasons, use_split & has_in & has_out, "both_money_in_and_money_out")
+
+    tx_type, bad_type = correct_types(raw["Type"])
+    type_sign = tx_type.map({"income": 1.0, "expense": -1.0}).astype("float64")
+    indicator_text = clean_strings(raw["Debit/Credit"])
+    indicator, bad_indicator = indicator_signs(raw["Debit/Credit"])
+    column_signed = bool(explicit[value.notna()].any())
+    from_column = value.notna() & ~use_split
+    needs_direction = from_column & ~column_signed
+    by_indicator = needs_direction & indicator.notna()
+    by_type = needs_direction & ~by_indicator & type_sign.notna()
+    amount = amount.where(~by_indicator, amount.abs() * indicator)
+    amount = amount.where(~by_type, amount.abs() * type_sign)
+    reasons = _add_reason(reasons, needs_direction & indicator_text.notna() & bad_indicator,
+                          "invalid_debit_credit_indicator")
+    undirected = needs_direction & ~by_indicator & ~by_type
+    if hints.get("sign") == "negate":
+        amount = -amount
+    sign = np.sign(amount)
     max_abs = float(params.get("max_abs_amount", 1e9))
     reasons = _add_reason(reasons, amount.abs() > max_abs, "implausible_amount")
+    out["amount"] = amount
 
+    # type follows the sign; a zero amount keeps the type written (else income)
+    out["type"] = pd.Series(np.where(amount < 0, "expense", "income"), index=index, dtype="str")
+    zero = amount == 0
+    out["type"] = out["type"].where(~(zero & tx_type.isin(["income", "expense"])), tx_type)
+    signed = amount.notna() & (sign != 0) & ~needs_direction
+    disagrees_type = signed & type_sign.notna() & (sign != type_sign)
+    disagrees_indicator = signed & indicator.notna() & (sign != indicator)
+
+    # -- text fields
     description = clean_strings(raw["Description"])
     reference = clean_strings(raw["Reference"])
-    description_from_reference = description.isna() & reference.notna()
-    out["description"] = description.fillna(reference)
-    reasons = _add_reason(reasons, out["description"].isna(), "missing_description")
+    from_reference = description.isna() & reference.notna()
+    original = raw["Description"].where(~from_reference, raw["Reference"])
+    out["original_description"] = original.where(description.fillna(reference).notna())
+    # A line with a date and an amount but no text at all is still money that moved:
+    # kept under an explicit marker (counted), not dropped from balances and cash flow.
+    textless = description.isna() & reference.isna()
+    out["description"] = description.fillna(reference).fillna(NO_DESCRIPTION)
 
     category_tokens = snake_token(raw["Category"])
-    vocabulary = _category_vocabulary(category_tokens, int(params.get("category_vocabulary_min_count", 3)))
+    vocabulary = _category_vocabulary(category_tokens,
+                                      int(params.get("category_vocabulary_min_count", 3)))
     category, _ = correct_enum(raw["Category"], vocabulary,
                                cutoff=float(params.get("category_typo_cutoff", 0.85)))
     out["category"] = category
 
-    tx_type, bad_type = correct_types(raw["Type"])
-    reasons = _add_reason(reasons, bad_type, "invalid_type")
-    # Missing type: an amount with a minus sign or a category means money out.
-    inferred = np.where((amount < 0) | category.notna(), "expense", "income")
-    type_inferred = tx_type.isna() & amount.notna()
-    out["type"] = tx_type.where(~type_inferred, pd.Series(inferred, index=raw.index))
-
-    # Sign convention: expenses negative, income positive, whatever the export did.
-    flip = ((out["type"] == "expense") & (amount > 0)) | ((out["type"] == "income") & (amount < 0))
-    out["amount"] = amount.where(~flip, -amount)
-
     payment_method, unknown_method = correct_payment_methods(raw["Payment Method"])
+    # A Type column that names a kind of payment (ATM, CHECK, POS) rather than a direction.
+    type_as_method, type_not_method = correct_payment_methods(
+        raw["Type"].where(tx_type.isna() | bad_type, ""))
+    method_from_type = payment_method.isna() & type_as_method.notna() & ~type_not_method
+    payment_method = payment_method.where(~method_from_type, type_as_method)
     # An unrecognised payment method is kept as "other": the transaction itself is fine.
     out["payment_method"] = payment_method.where(~unknown_method, "other")
     status, _ = correct_statuses(raw["Status"])
@@ -131,33 +235,120 @@ def normalise_transactions(
     out["reference"] = reference
     out["receipt_url"] = clean_strings(raw["Receipt URL"])
 
+    written_account = clean_strings(raw["Account"])
+    source_file = clean_strings(raw["Source File"])
+    stems = {name: PurePath(name).stem for name in source_file.dropna().unique()}
+    stem = source_file.map(stems)
+    out["account"] = written_account.fillna(stem).fillna("default")
+    balance, bad_balance, _ = amounts["Balance"]
+    out["balance"] = balance.astype("float64")
+    out["currency"], unknown_currency = _currency_codes(raw)
+    out["is_transfer"] = False
+    out["source_file"] = source_file
+    out["bank_transaction_id"] = clean_strings(raw["Bank Transaction ID"])
+    out[_WRITTEN_ACCOUNT] = written_account.fillna("")
+
     fixes = {
-        "type_inferred_from_amount": int(type_inferred.sum()),
-        "type_corrected": _count_changed(snake_token(raw["Type"]), out["type"], bad_type),
-        "sign_flipped": int(flip.sum()),
+        "sign_from_indicator": int(by_indicator.sum()),
+        "sign_from_type": int(by_type.sum()),
+        "sign_negated_by_mapping": int(amount.notna().sum()) if hints.get("sign") == "negate" else 0,
+        "type_disagrees_with_sign": int(disagrees_type.sum()),
+        "indicator_disagrees_with_sign": int(disagrees_indicator.sum()),
+        "unsigned_amount_without_direction": int(undirected.sum()),
+        "amount_from_money_in_out": int(use_split.sum()),
+        "type_not_a_direction": int((clean_strings(raw["Type"]).notna() & bad_type).sum()),
+        "payment_method_from_type": int(method_from_type.sum()),
         "payment_method_corrected": _count_changed(snake_token(raw["Payment Method"]),
                                                    out["payment_method"], unknown_method),
         "payment_method_unknown_to_other": int(unknown_method.sum()),
         "category_corrected": _count_changed(category_tokens, out["category"]),
         "status_corrected": _count_changed(snake_token(raw["Status"]), out["status"]),
-        "description_from_reference": int(description_from_reference.sum()),
-        "amount_reformatted": int((amount.notna() & ~raw["Amount"].str.strip().str.fullmatch(
-            r"-?\d+(\.\d+)?")).sum()),
-        "date_reformatted": int((out["date"].notna() & ~raw["Date"].str.strip().str.fullmatch(
-            r"\d{4}-\d{2}-\d{2}")).sum()),
+        "description_from_reference": int(from_reference.sum()),
+        "description_missing": int(textless.sum()),
+        "date_from_value_date": int(((raw["Date"].str.strip() == "")
+                                     & (raw["Value Date"].str.strip() != "")).sum()),
+        "balance_unreadable": int(bad_balance.sum()),
+        "currency_unrecognised": int(unknown_currency.sum()),
+        "account_from_file_name": int((written_account.isna() & stem.notna()).sum()),
     }
+    decided = {
+        "decimal_mark": amounts["decimal_mark"],
+        "decimal_mark_decided_by": amounts["decimal_mark_decided_by"],
+        "day_first": dates.day_first,
+        "date_order_ambiguous": dates.ambiguous,
+        "date_order_evidence": dates.evidence,
+        "amount_column_signed": column_signed,
+        "sign": hints.get("sign", "as_written"),
+    }
+    if undirected.any():
+        decided["warning"] = (
+            f"{int(undirected.sum())} amounts carry no sign, no debit/credit indicator and no "
+            "type: read as money in as written; if this is a card statement (charges written "
+            "positive), declare `sign: negate` for this file in conf/local/export_mappings.yml")
+    return out, reasons, fixes, decided
 
+
+def _files_of(raw: pd.DataFrame) -> list[tuple[str, pd.Index, dict[str, Any]]]:
+    """(file name, row index, normaliser hints) for each file of the raw table, in order."""
+    sources = {str(info.get("name", "")): info for info in file_sources(raw)}
+    names = raw["Source File"] if "Source File" in raw else pd.Series("", index=raw.index)
+    groups = []
+    for name, rows in names.groupby(names, sort=False).groups.items():
+        info = sources.get(str(name)) or (next(iter(sources.values())) if len(sources) == 1
+                                          else {})
+        groups.append((str(name), rows, normaliser_hints(**(info.get("hints") or {}))))
+    return groups
+
+
+def normalise_transactions(
+    raw_transactions: pd.DataFrame, params: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Parse and normalise every raw row; split valid candidates from rejected rows.
+
+    Returns ``(candidates, quarantine, fixes)``:
+    - candidates: rows that passed, in the clean columns (not yet de-duplicated);
+    - quarantine: each rejected raw row unchanged (all raw fields as strings), its
+      ``source_row`` and ``reasons`` ("; "-separated ``code: detail``);
+    - fixes: what normalisation repaired or decided, for the data-quality report
+      (counts summed over files, and ``files``: what was decided for each file).
+    """
+    raw = raw_transactions.reset_index(drop=True)
+    for column in (*READ_COLUMNS, PARSE_ERROR_COLUMN):
+        if column not in raw:
+            raw[column] = ""
+    raw = raw.fillna("")
+    n = len(raw)
+    parts, reason_parts, fixes, decided = [], [], {}, {}
+    files = _files_of(raw)
+    for name, rows, hints in files:
+        part = raw if len(files) == 1 else raw.loc[rows]  # one file: no copy of a big table
+        out, reasons, file_fixes, file_decided = _normalise_file(part, hints, params)
+        parts.append(out)
+        reason_parts.append(reasons)
+        for key, count in file_fixes.items():
+            fixes[key] = fixes.get(key, 0) + count
+        decided[name or "export"] = file_decided
+    if len(parts) == 1:
+        out, reasons = parts[0], reason_parts[0]
+    elif parts:
+        out = pd.concat(parts).sort_index()
+        reasons = pd.concat(reason_parts).sort_index()
+    else:
+        out, _, fixes, _ = _normalise_file(raw, normaliser_hints(), params)
+        reasons = pd.Series("", index=raw.index, dtype="object")
+    out["source_row"] = np.arange(1, n + 1, dtype="int64")
     out["transaction_id"] = ""
-    out = out[list(CLEAN_COLUMNS)]
+    out = _typed(out)
+    fixes["files"] = decided
+
     passed = reasons == ""
     candidates = out[passed].copy()
-    candidates["transaction_id"] = transaction_ids(candidates)
-
     # The declared schema is the last word: anything it rejects is quarantined with
     # the failing check as reason (normalisation above should leave nothing for it).
+    min_date, max_date = _date_bounds(params)
     schema = clean_transactions_schema(str(min_date.date()), str(max_date.date()), unique_ids=False)
     try:
-        schema.validate(candidates, lazy=True)
+        schema.validate(candidates[list(CLEAN_COLUMNS)], lazy=True)
     except pandera.errors.SchemaErrors as errors:
         failures = errors.failure_cases.dropna(subset=["index"])
         for (column, check), group in failures.groupby(["column", "check"], dropna=False):
@@ -168,10 +359,26 @@ def normalise_transactions(
         passed = reasons == ""
         candidates = candidates[passed[candidates.index]]
 
-    quarantine = raw.loc[~passed, list(RAW_COLUMNS)].copy()
+    quarantine = raw.loc[~passed, list(READ_COLUMNS)].copy()
     quarantine.insert(0, "source_row", out.loc[~passed, "source_row"])
     quarantine[REASONS_COLUMN] = reasons[~passed]
     return candidates.reset_index(drop=True), quarantine.reset_index(drop=True), fixes
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Clean columns in their declared dtypes, even when a column is entirely missing
+    (pandas makes an all-missing column float64, which the schema rightly refuses)."""
+    frame = frame.copy()
+    for column in TEXT_COLUMNS:
+        if not pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
+            frame[column] = frame[column].astype("object").where(frame[column].notna()).astype(
+                "str")
+    frame["date"] = frame["date"].astype("datetime64[ns]")
+    frame["amount"] = frame["amount"].astype("float64")
+    frame["balance"] = frame["balance"].astype("float64")
+    frame["is_transfer"] = frame["is_transfer"].astype("bool")
+    extra = [c for c in frame.columns if c not in CLEAN_COLUMNS]
+    return frame[[*CLEAN_COLUMNS, *extra]]
 
 
 def _count_changed(before: pd.Series, after: pd.Series, exclude: pd.Series | None = None) -> int:
@@ -181,32 +388,116 @@ def _count_changed(before: pd.Series, after: pd.Series, exclude: pd.Series | Non
     return int(changed.sum())
 
 
+def _key_frame(candidates: pd.DataFrame) -> pd.DataFrame:
+    key = candidates.assign(
+        _description_key=candidates["description"].str.lower().str.replace(r"\s+", " ",
+                                                                            regex=True))
+    return key[_DUPLICATE_KEY]
+
+
 def transaction_ids(frame: pd.DataFrame) -> pd.Series:
-    """Stable id from the normalised content (the same transaction keeps its id across runs)."""
-    hashed = pd.util.hash_pandas_object(frame[_DUPLICATE_KEY], index=False).to_numpy()
+    """Stable id from the normalised content and the line's occurrence (1st, 2nd... identical
+    line of its file): the same transaction keeps its id across runs, row order and
+    overlapping exports of its account."""
+    key = _key_frame(frame)
+    occurrence = frame[_OCCURRENCE] if _OCCURRENCE in frame else pd.Series(0, index=frame.index)
+    hashed = pd.util.hash_pandas_object(key.assign(_occurrence=occurrence),
+                                        index=False).to_numpy()
     return pd.Series([f"tx_{h:016x}" for h in hashed], index=frame.index, dtype="str")
 
 
-def deduplicate_transactions(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Drop exact duplicate export lines (same normalised content), keeping the first.
+def deduplicate_transactions(candidates: pd.DataFrame, params: dict[str, Any] | None = None
+                             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tell repeated transactions from repeated exports.
 
-    Returns ``(clean table sorted by date then source row, duplicates)``; each
-    duplicate row records the ``source_row`` of the line it repeats.
+    Lines equal in every field of the duplicate key (account as written, day, signed
+    amount, description, bank id, running balance) are indistinguishable. Inside one
+    file such lines are separate transactions (two coffees on one day), unless
+    ``identical_lines_in_one_file: duplicate`` says the exporter repeats lines. Across
+    files they are matched as multisets: a line written k times in one file and m times
+    in another (overlapping statements of one account) is max(k, m) transactions; the
+    others are duplicates, each pointing at the ``source_row`` it repeats.
+
+    Returns ``(clean table sorted by date then source row, duplicates)``.
     """
-    first_row = candidates.groupby("transaction_id", sort=False)["source_row"].transform("min")
-    is_duplicate = candidates["source_row"] != first_row
-    duplicates = candidates[is_duplicate].copy()
+    params = params or {}
+    frame = candidates.copy()
+    key = _key_frame(frame)
+    key_hash = pd.Series(pd.util.hash_pandas_object(key, index=False).to_numpy(),
+                         index=frame.index)
+    files = frame["source_file"].fillna("")
+    if params.get("identical_lines_in_one_file", "keep") == "duplicate":
+        frame[_OCCURRENCE] = 0
+    else:
+        frame[_OCCURRENCE] = key_hash.groupby([key_hash, files]).cumcount()
+    first_row = frame.groupby([key_hash, frame[_OCCURRENCE]], sort=False)["source_row"].transform(
+        "min")
+    is_duplicate = frame["source_row"] != first_row
+    frame["transaction_id"] = transaction_ids(frame)
+    duplicates = frame[is_duplicate].copy()
     duplicates["duplicate_of_source_row"] = first_row[is_duplicate].astype("int64")
-    clean = (candidates[~is_duplicate].sort_values(["date", "source_row"], kind="stable")
+    clean = (frame[~is_duplicate].sort_values(["date", "source_row"], kind="stable")
              .reset_index(drop=True))
-    return clean, duplicates.reset_index(drop=True)
+    drop = [_WRITTEN_ACCOUNT, _OCCURRENCE]
+    duplicates = duplicates.drop(columns=drop).reset_index(drop=True)
+    return clean.drop(columns=drop)[list(CLEAN_COLUMNS)], duplicates
+
+
+def mark_transfers(clean: pd.DataFrame, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Mark transfers between the user's own accounts: an amount out of one account and
+    the same amount into another within ``transfer_window_days``, paired one to one
+    (closest dates first). Only when the table holds several accounts."""
+    params = params or {}
+    clean = clean.copy()
+    clean["is_transfer"] = False
+    if clean.empty or clean["account"].nunique() < 2:
+        return clean
+    window = pd.Timedelta(days=int(params.get("transfer_window_days", 3)))
+    cents = (clean["amount"].abs() * 100).round().astype("int64")
+    sides = pd.DataFrame({"row": np.arange(len(clean)), "account": clean["account"].to_numpy(),
+                          "date": clean["date"].to_numpy(), "cents": cents.to_numpy()})
+    out_side = sides[(clean["amount"] < 0).to_numpy()]
+    in_side = sides[(clean["amount"] > 0).to_numpy()]
+    # Only amounts present on both sides in different accounts can pair: keeps the join small.
+    shared = np.intersect1d(out_side["cents"].unique(), in_side["cents"].unique())
+    out_side, in_side = out_side[out_side["cents"].isin(shared)], in_side[in_side["cents"].isin(shared)]
+    pairs = out_side.merge(in_side, on="cents", suffixes=("_out", "_in"))
+    pairs = pairs[(pairs["account_out"] != pairs["account_in"])
+                  & ((pairs["date_out"] - pairs["date_in"]).abs() <= window)]
+    if pairs.empty:
+        return clean
+    pairs = pairs.assign(gap=(pairs["date_out"] - pairs["date_in"]).abs()).sort_values(
+        ["gap", "row_out", "row_in"], kind="stable")
+    chosen_out, chosen_in = set(), set()
+    for row_out, row_in in zip(pairs["row_out"].to_numpy(), pairs["row_in"].to_numpy()):
+        if row_out not in chosen_out and row_in not in chosen_in:
+            chosen_out.add(row_out)
+            chosen_in.add(row_in)
+    marked = np.zeros(len(clean), dtype=bool)
+    marked[list(chosen_out | chosen_in)] = True
+    clean["is_transfer"] = marked
+    return clean
 
 
 def _reason_counts(quarantine: pd.DataFrame) -> dict[str, int]:
     if quarantine.empty:
         return {}
-    codes = quarantine[REASONS_COLUMN].str.split("; ").explode()
+    codes = quarantine[REASONS_COLUMN].str.split("; ").explode().str.split(":").str[0]
     return {str(k): int(v) for k, v in codes.value_counts().sort_index().items()}
+
+
+def _file_report(raw: pd.DataFrame, fixes: dict[str, Any]) -> list[dict[str, Any]]:
+    decided = fixes.get("files", {})
+    report = []
+    for info in file_sources(raw):
+        keep = {k: v for k, v in info.items() if k not in ("hints", "name")}
+        keep["file"] = info.get("name") or PurePath(str(info.get("path", ""))).name
+        keep["path"] = str(info.get("path", keep["file"]))
+        if PurePath(keep["path"]).is_absolute():  # never a machine's absolute path
+            keep["path"] = PurePath(keep["path"]).name
+        keep.update(decided.get(keep["file"], decided.get("export", {})))
+        report.append(keep)
+    return report
 
 
 def summarise_data_quality(
@@ -216,7 +507,8 @@ def summarise_data_quality(
     duplicate_transactions: pd.DataFrame,
     fixes: dict[str, Any],
 ) -> dict[str, Any]:
-    """Data-quality report; raises `ConservationError` if any raw row is unaccounted for."""
+    """Data-quality report; raises `ConservationError` if any raw row is unaccounted for,
+    appears twice, or was never read."""
     rows_read = len(raw_transactions)
     report = {
         "rows_read": rows_read,
@@ -226,27 +518,45 @@ def summarise_data_quality(
     }
     accounted = report["rows_clean"] + report["rows_quarantined"] + report["rows_duplicate"]
     seen_rows = pd.concat([clean_transactions["source_row"], quarantined_transactions["source_row"],
-                           duplicate_transactions["source_row"]])
-    if accounted != rows_read or seen_rows.nunique() != rows_read:
+                           duplicate_transactions["source_row"]], ignore_index=True)
+    counted_twice = sorted(seen_rows[seen_rows.duplicated()].unique().tolist())[:10]
+    expected = set(range(1, rows_read + 1))
+    seen = set(seen_rows.tolist())
+    lost, invented = sorted(expected - seen)[:10], sorted(seen - expected)[:10]
+    if accounted != rows_read or counted_twice or lost or invented:
         raise ConservationError(
-            f"rows_read={rows_read} but clean+quarantined+duplicate={accounted} "
-            f"({seen_rows.nunique()} distinct source rows)"
+            f"rows_read={rows_read} but clean+quarantined+duplicate={accounted}; "
+            f"source rows counted twice: {counted_twice}, lost: {lost}, never read: {invented}"
         )
-    source = dict(raw_transactions.attrs.get("source", {}))
     dates = clean_transactions["date"]
+    file_fixes = {k: v for k, v in fixes.items() if k != "files"}
+    files = _file_report(raw_transactions, fixes)
+    source = files[0] if len(files) == 1 else {"files": files}
+    ambiguous = [f["file"] for f in files if f.get("date_order_ambiguous")]
     report.update(
         {
             "quarantine_reasons": _reason_counts(quarantined_transactions),
-            "fixes": fixes,
+            "fixes": file_fixes,
             "clean_date_range": [str(dates.min().date()), str(dates.max().date())]
             if len(dates) else None,
             "clean_by_type": {str(k): int(v) for k, v in
                               clean_transactions["type"].value_counts().sort_index().items()},
             "expenses_without_category": int(((clean_transactions["type"] == "expense")
                                               & clean_transactions["category"].isna()).sum()),
+            "accounts": {str(k): int(v) for k, v in
+                         clean_transactions["account"].value_counts().sort_index().items()}
+            if "account" in clean_transactions else {},
+            "transfers_marked": int(clean_transactions["is_transfer"].sum())
+            if "is_transfer" in clean_transactions else 0,
+            "date_order_ambiguous_files": ambiguous,
             "source": source,
         }
     )
+    for name in ambiguous:
+        logger.warning("%s: day/month order cannot be told from the dates; read as %s "
+                       "(declare day_first for this file to be sure)", name,
+                       "day-first" if next(f for f in files if f["file"] == name)["day_first"]
+                       else "month-first")
     if report["rows_quarantined"]:
         logger.warning("%d of %d rows quarantined: %s", report["rows_quarantined"], rows_read,
                        report["quarantine_reasons"])

@@ -1,6 +1,11 @@
 from kedro.pipeline import Node, Pipeline
 
-from .nodes import deduplicate_transactions, normalise_transactions, publish_ingestion_outputs
+from .nodes import (
+    deduplicate_transactions,
+    mark_transfers,
+    normalise_transactions,
+    publish_ingestion_outputs,
+)
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -14,9 +19,15 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 deduplicate_transactions,
-                inputs="normalised_transactions",
-                outputs=["deduplicated_transactions", "duplicate_candidates"],
+                inputs=["normalised_transactions", "params:ingestion"],
+                outputs=["unique_transactions", "duplicate_candidates"],
                 name="deduplicate_transactions",
+            ),
+            Node(
+                mark_transfers,
+                inputs=["unique_transactions", "params:ingestion"],
+                outputs="deduplicated_transactions",
+                name="mark_transfers",
             ),
             Node(
                 publish_ingestion_outputs,

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from titans_finance.core.fingerprint import data_hash
-from titans_finance.serving.store import STORE_NAMES, save
+from titans_finance.serving.store import STORE_NAMES, artefact_digests, save
 
 
 def store_metadata(value: Any) -> Any:
@@ -30,7 +30,9 @@ def package_models(category_model, amount_model, anomaly_model, cashflow_model, 
                    drift_reference, clean_transactions: pd.DataFrame, metrics_category: dict,
                    metrics_amount: dict, metrics_anomaly: dict, metrics_cashflow: dict
                    ) -> dict[str, Any]:
-    """One store entry per model (``<name>:latest`` is what the service loads)."""
+    """One store entry per model; the returned manifest (``packaged_models.json``) names the
+    versions the service of this checkout loads, with the SHA-256 of each artefact, which
+    the service checks before unpickling (serving/store.py)."""
     content_hash = data_hash(clean_transactions)
     packaged_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     common = {"data_hash": content_hash, "packaged_at": packaged_at,
@@ -52,4 +54,5 @@ def package_models(category_model, amount_model, anomaly_model, cashflow_model, 
     tags["drift_reference"] = save(STORE_NAMES["drift_reference"], drift_reference,
                                    store_metadata({**common, "features": list(drift_reference.features)}),
                                    {"project": "titans-finance"})
-    return {"packaged_at": packaged_at, "data_hash": content_hash, "tags": tags}
+    return {"packaged_at": packaged_at, "data_hash": content_hash, "tags": tags,
+            "sha256": artefact_digests(tags)}

@@ -278,11 +278,13 @@ def challenge_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.D
 
 def publish_champions(category_decision: dict[str, Any], amount_decision: dict[str, Any],
                       category_challenger: Any, amount_challenger: Any, history_state: Any,
-                      clean_transactions: pd.DataFrame) -> dict[str, Any]:
-    """Promoted models into the BentoML store (``:latest`` is what ``POST /models/reload``
-    serves), with the history state of the data they were trained on."""
+                      clean_transactions: pd.DataFrame, packaged_models: dict[str, Any]
+                      ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Promoted models into the BentoML store, with the history state of the data they were
+    trained on, and the manifest of served models (``packaged_models.json``) updated to
+    name them with their SHA-256: ``POST /models/reload`` then serves them."""
     from titans_finance.pipelines.package.nodes import data_hash, store_metadata
-    from titans_finance.serving.store import STORE_NAMES, save
+    from titans_finance.serving.store import STORE_NAMES, artefact_digests, save
 
     promoted = {name: model for name, decision, model in (
         ("category", category_decision, category_challenger),
@@ -300,5 +302,11 @@ def publish_champions(category_decision: dict[str, Any], amount_decision: dict[s
     if promoted:
         tags["history"] = save(STORE_NAMES["history"], history_state, store_metadata(
             {**common, "global_count": history_state.global_count}), {"project": "titans-finance"})
-    return {"promoted": sorted(promoted), "bentoml_tags": tags,
-            "decisions": {"category": category_decision, "amount": amount_decision}}
+    manifest = dict(packaged_models)
+    if tags:
+        manifest["tags"] = {**manifest.get("tags", {}), **tags}
+        manifest["sha256"] = {**manifest.get("sha256", {}), **artefact_digests(tags)}
+        manifest["retrained"] = {"at": common["packaged_at"], "data_hash": common["data_hash"],
+                                 "promoted": sorted(promoted)}
+    return ({"promoted": sorted(promoted), "bentoml_tags": tags,
+             "decisions": {"category": category_decision, "amount": amount_decision}}, manifest)

@@ -40,7 +40,8 @@ def create_pipeline(**kwargs) -> Pipeline:
                  name="challenge_amount_model"),
             Node(publish_champions,
                  ["category_decision", "amount_decision", "category_challenger",
-                  "amount_challenger", "history_state", "clean_transactions"], "retrain_report",
+                  "amount_challenger", "history_state", "clean_transactions",
+                  "packaged_models_before_retrain"], ["retrain_report", "packaged_models"],
                  name="publish_champions"),
         ]
     )

@@ -1,0 +1,55 @@
+"""What every reader returns: the raw table (all strings) and what it learnt of the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from titans_finance.core.schema import READ_COLUMNS
+
+# Column added to every raw table: "" for a transaction line, else why the line is
+# not one (malformed, a repeated header, a total); such rows are quarantined with it.
+PARSE_ERROR_COLUMN = "_parse_error"
+
+
+class ExportReadError(ValueError):
+    """The export cannot be read as a transaction table (the message says why and what to do)."""
+
+
+@dataclass
+class RawExport:
+    """A file read into the raw table.
+
+    ``frame`` has the columns of ``READ_COLUMNS`` (strings, "" when absent) plus
+    ``_parse_error``. ``info`` describes the file (format, encoding, delimiter,
+    header line, unrecognised columns, skipped lines) and carries the hints the
+    normaliser needs for this file: ``decimal`` (None = decide from the values),
+    ``decimal_hint``, ``day_first`` (None = infer), ``day_first_hint``,
+    ``date_format`` and ``sign`` (``as_written`` or ``negate``).
+    """
+
+    frame: pd.DataFrame
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def raw_frame(columns: dict[str, Any], n: int) -> pd.DataFrame:
+    """A raw table of ``n`` rows from the given columns; absent columns are ""."""
+    data = {}
+    for name in (*READ_COLUMNS, PARSE_ERROR_COLUMN):
+        values = columns.get(name)
+        if values is None:
+            data[name] = pd.Series([""] * n, dtype="str")
+        else:
+            series = pd.Series(values, dtype="str").reset_index(drop=True)
+            data[name] = series.fillna("")
+    return pd.DataFrame(data)
+
+
+def normaliser_hints(**overrides: Any) -> dict[str, Any]:
+    """Default per-file hints for the normaliser (see `RawExport`)."""
+    hints = {"decimal": None, "decimal_hint": ".", "day_first": None, "day_first_hint": False,
+             "date_format": None, "sign": "as_written"}
+    hints.update({k: v for k, v in overrides.items() if v is not None})
+    return hints

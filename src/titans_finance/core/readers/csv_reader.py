@@ -1,0 +1,328 @@
+"""CSV exports in every common dialect.
+
+What a bank writes before the header (account number, IBAN, currency, period),
+the delimiter and quoting, the header language, split in/out columns, an
+indicator column and several description columns are worked out here; values
+stay strings (the normaliser decides decimal marks and date orders per column).
+Lines that are not transactions are never dropped silently: blank lines and the
+preamble are counted in ``info``; repeated header lines and total/balance lines
+become rows marked in ``_parse_error`` (quarantined with that reason).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
+
+from titans_finance.core.normalise import header_key, header_role
+from titans_finance.core.readers.base import (
+    PARSE_ERROR_COLUMN,
+    ExportReadError,
+    RawExport,
+    normaliser_hints,
+    raw_frame,
+)
+from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
+
+DELIMITERS = (",", ";", "\t", "|")
+_HEADER_SEARCH_LINES = 40
+_IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b")
+_ISO_CODE = re.compile(r"^[A-Z]{3}$")
+_SUMMARY_WORDS = re.compile(
+    r"(?i)\b(?:total|totals|subtotal|sum|summe|zwischensumme|gesamt|saldo|balance|solde|"
+    r"opening|closing|anfangssaldo|endsaldo|kontostand|totaal|beginsaldo|eindsaldo|"
+    r"report|nouveau solde|ancien solde|saldo inicial|saldo final)\b")
+# Headers whose vocabulary belongs to day-first countries (UK "Money in/Paid out", and
+# any non-English header): used only when a file's dates cannot tell the order.
+_DAY_FIRST_VOCABULARY = {"moneyin", "moneyout", "paidin", "paidout"}
+_ENGLISH_KEYS = {
+    "date", "transactiondate", "postingdate", "posteddate", "bookingdate", "description",
+    "amount", "type", "category", "memo", "payee", "balance", "debit", "credit", "details",
+    "reference", "status", "name", "account", "currency", "value", "merchant", "notes",
+}
+_DESCRIPTION_PART = re.compile(r"^(?:vwz|verwendungszweck|description|libelle|memo|details|"
+                               r"omschrijving|concepto|narrative|mededelingen)\d+$")
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return []
+
+
+def _roles(fields: list[str]) -> set[str]:
+    return {role for role in (header_role(f)[0] for f in fields) if role}
+
+
+def _is_header(roles: set[str]) -> bool:
+    has_date = bool(roles & {"Date", "Value Date"})
+    has_amount = bool(roles & {"Amount", "Money In", "Money Out"})
+    return has_date and has_amount and len(roles) >= 2
+
+
+def find_header(lines: list[str], delimiter: str | None) -> tuple[int, str] | None:
+    """The first line (within the first 40) that reads as a transaction header, and its delimiter.
+
+    A header names at least a date and an amount (or money in/out) column; among
+    delimiters, the one whose fields name the most known columns wins.
+    """
+    for index, line in enumerate(lines[:_HEADER_SEARCH_LINES]):
+        if not line.strip():
+            continue
+        best: tuple[int, str] | None = None
+        for candidate in ([delimiter] if delimiter else DELIMITERS):
+            if candidate not in line and len(lines) > 1:
+                continue
+            roles = _roles(_fields(line, candidate))
+            if _is_header(roles) and (best is None or len(roles) > best[0]):
+                best = (len(roles), candidate)
+        if best:
+            return index, best[1]
+    return None
+
+
+def _preamble_info(lines: list[str], delimiter: str) -> dict[str, str]:
+    """Account number / IBAN and currency written in the lines before the header."""
+    found: dict[str, str] = {}
+    for line in lines:
+        fields = [f.strip() for f in _fields(line, delimiter) if f.strip()]
+        if len(fields) == 1 and ":" in fields[0]:
+            fields = [p.strip() for p in fields[0].split(":", 1)]
+        if len(fields) >= 2:
+            role, _ = header_role(fields[0].rstrip(":"))
+            if role == "Account" and "account" not in found:
+                iban = _IBAN.fullmatch(fields[1])
+                found["account"] = iban.group(1).replace(" ", "") if iban else fields[1]
+            elif role == "Currency" and _ISO_CODE.match(fields[1].upper()):
+                found.setdefault("currency", fields[1].upper())
+        iban = _IBAN.search(line)
+        if iban and "account" not in found:
+            found["account"] = iban.group(1).replace(" ", "")
+    return found
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Header names made unique the way pandas does ("Name", "Name.1"), never merged."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        count = seen.get(name, 0)
+        unique.append(name if count == 0 else f"{name}.{count}")
+        seen[name] = count + 1
+    return unique
+
+
+def _parse_body(text: str, delimiter: str, names: list[str] | None) -> pd.DataFrame:
+    """All lines after the header as strings; lines longer than the header are marked.
+
+    The fast parser reads one spare column: a line with more fields than the header
+    fills it (pandas would otherwise silently shift such a first line into an index),
+    and then the careful parser marks those lines for quarantine.
+    """
+    if names is None:
+        first_line = next(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter), [])
+        header, skip = _unique([str(n) for n in first_line]), 1
+    else:
+        header, skip = _unique([str(n) for n in names]), 0
+    width = len(header)
+    spare = "\x00spare"
+    try:
+        with warnings.catch_warnings():
+            # A line longer than header + spare column: pandas warns and cuts it; the spare
+            # column is then filled and the careful parser below reads the file instead.
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype="str",
+                                keep_default_na=False, na_filter=False, skip_blank_lines=True,
+                                engine="c", header=None, names=[*header, spare], skiprows=skip,
+                                index_col=False)
+        if not (frame[spare] != "").any():
+            frame = frame.drop(columns=spare)
+            frame[PARSE_ERROR_COLUMN] = ""
+            return frame
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame({n: pd.Series(dtype="str") for n in header})
+    except pd.errors.ParserError:
+        pass
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    for _ in range(skip):
+        next(reader, None)
+    rows, errors = [], []
+    for fields in reader:
+        if not fields:
+            continue  # blank line: counted by the caller
+        errors.append("" if len(fields) <= width else
+                      f"malformed_line: {len(fields)} fields, header has {width}")
+        rows.append((fields + [""] * width)[:width])
+    frame = pd.DataFrame(rows, columns=header, dtype="str")
+    frame[PARSE_ERROR_COLUMN] = errors
+    return frame
+
+
+def _assign_roles(columns: list[str], mapping: DeclaredMapping | None
+                  ) -> tuple[dict[str, list[str]], list[str], str | None, set[str]]:
+    """Raw column -> file columns; plus unrecognised columns, a currency named in a header
+    (``Amount (EUR)``) and the header keys (for the language hint)."""
+    declared = mapping.columns if mapping else {}
+    roles: dict[str, list[str]] = {}
+    for role, names in declared.items():
+        missing = [n for n in names if n not in columns]
+        if missing:
+            raise ExportReadError(
+                f"declared column(s) {', '.join(repr(n) for n in missing)} for {role!r} not in "
+                f"the file (found {', '.join(repr(c) for c in columns)})")
+        roles[role] = list(names)
+    used = {n for names in roles.values() for n in names}
+    unrecognised: list[str] = []
+    header_currency = None
+    keys = set()
+    for column in columns:
+        if column in used:
+            continue
+        key = header_key(column)
+        keys.add(key)
+        role, code = header_role(column)
+        if role is None and _DESCRIPTION_PART.match(key):
+            role = "Description"
+        if role is None or role in declared:
+            unrecognised.append(column)
+            continue
+        if role in roles:
+            # A numbered description part (VWZ2, Description 3) joins the description;
+            # any other second column of a role is reported, never merged.
+            if role == "Description" and _DESCRIPTION_PART.match(key):
+                roles[role].append(column)
+            else:
+                unrecognised.append(column)
+            continue
+        roles[role] = [column]
+        header_currency = header_currency or code
+    if "Date" not in roles and "Value Date" in roles:
+        roles["Date"] = roles.pop("Value Date")
+    return roles, unrecognised, header_currency, keys
+
+
+def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    if len(columns) == 1:
+        return frame[columns[0]]
+    parts = frame[columns].apply(lambda c: c.str.strip())
+    joined = parts.iloc[:, 0]
+    for name in parts.columns[1:]:
+        part = parts[name]
+        joined = joined.where(part == "", joined.where(joined == "", joined + " ") + part)
+    return joined
+
+
+def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None) -> RawExport:
+    """Read a CSV export (decoded text) into the raw table."""
+    lines = text.splitlines()
+    delimiter = mapping.delimiter if mapping else None
+    names = mapping.column_names if mapping and not mapping.header else None
+    if mapping and mapping.skip_lines is not None:
+        header_index = int(mapping.skip_lines)
+        if delimiter is None:
+            first = lines[header_index] if header_index < len(lines) else ""
+            delimiter = max(DELIMITERS, key=first.count)
+    else:
+        found = None if names else find_header(lines, delimiter)
+        if found is None and not (mapping and mapping.columns):
+            columns = _fields(next((ln for ln in lines if ln.strip()), ""),
+                              delimiter or max(DELIMITERS, key=lines[0].count))
+            raise ExportReadError(
+                f"{PurePath(name).name}: no transaction header found (a line naming at least a "
+                f"date and an amount column) in the first {_HEADER_SEARCH_LINES} lines; "
+                f"first line has columns {', '.join(repr(c) for c in columns) or 'none'}. "
+                f"Declare a mapping in conf/local/export_mappings.yml, for example:\n"
+                + suggested_mapping(name, columns))
+        header_index, delimiter = found if found else (0, delimiter or max(DELIMITERS,
+                                                                            key=lines[0].count))
+    if names:
+        header_index = (mapping.skip_lines or 0) - 1  # no header line: data starts after it
+    start = header_index + 1 if names else header_index
+    preamble = lines[:max(start, 0)]
+    body_text = text if start <= 0 else "\n".join(lines[start:])
+    frame = _parse_body(body_text, delimiter, names)
+    columns = [c for c in frame.columns if c != PARSE_ERROR_COLUMN]
+    roles, unrecognised, header_currency, keys = _assign_roles(columns, mapping)
+
+    amount_roles = {"Amount", "Money In", "Money Out"} & set(roles)
+    if "Date" not in roles or not amount_roles:
+        missing = [r for r, ok in (("a date", "Date" in roles), ("an amount", bool(amount_roles)))
+                   if not ok]
+        raise ExportReadError(
+            f"{PurePath(name).name}: no {' or '.join(missing)} column recognised "
+            f"(found {', '.join(repr(c) for c in columns) or 'none'}). Declare a mapping in "
+            "conf/local/export_mappings.yml, for example:\n" + suggested_mapping(name, columns))
+
+    # Lines that only separate blocks (all fields empty) are not rows. Only lines
+    # without a date can be such lines: the rest is not looked at (speed on big files).
+    date_column = roles["Date"][0]
+    maybe_blank = frame[date_column].str.strip() == ""
+    blank = pd.Series(False, index=frame.index)
+    if maybe_blank.any():
+        blank[maybe_blank] = (frame.loc[maybe_blank, columns].apply(lambda c: c.str.strip())
+                              == "").all(axis=1)
+    frame = frame[~blank].reset_index(drop=True)
+
+    out: dict[str, Any] = {role: _joined(frame, cols) for role, cols in roles.items()}
+    n = len(frame)
+    errors = frame[PARSE_ERROR_COLUMN] if PARSE_ERROR_COLUMN in frame else pd.Series([""] * n)
+    errors = errors.reset_index(drop=True)
+    # A header line repeated inside the body (exports that page their output).
+    if n and columns:
+        # Neither a repeated header nor a total line has a digit in its date field: only
+        # such lines are examined further.
+        dateless = ~frame[date_column].str.contains(r"\d", regex=True)
+        if dateless.any():
+            suspects = frame[dateless]
+            same = sum((suspects[c].str.strip().str.lower() == str(c).strip().lower()).astype(int)
+                       for c in columns)
+            repeated = (same >= max(2, (len(columns) + 1) // 2)).reindex(frame.index,
+                                                                         fill_value=False)
+            errors = errors.mask(repeated & (errors == ""), "repeated_header")
+            # A total / balance line: no date and a summary word.
+            text_cols = [c for c in columns if c != date_column]
+            wording = suspects[text_cols].apply(
+                lambda c: c.str.contains(_SUMMARY_WORDS)).any(axis=1).reindex(
+                frame.index, fill_value=False)
+            errors = errors.mask(wording & (errors == ""), "summary_line")
+    out[PARSE_ERROR_COLUMN] = errors
+
+    found_in_preamble = _preamble_info(preamble, delimiter)
+    account = (mapping.account if mapping and mapping.account else found_in_preamble.get("account"))
+    currency = (mapping.currency if mapping and mapping.currency else
+                found_in_preamble.get("currency") or header_currency)
+    if account and "Account" not in out:
+        out["Account"] = pd.Series([account] * n, dtype="str")
+    if currency and "Currency" not in out:
+        out["Currency"] = pd.Series([currency] * n, dtype="str")
+
+    non_english = bool(keys - _ENGLISH_KEYS) and not keys & _ENGLISH_KEYS
+    day_first_hint = (delimiter == ";" or non_english or bool(keys & _DAY_FIRST_VOCABULARY)
+                      or (currency not in (None, "USD", "CAD")))
+    info = {
+        "format": "csv",
+        "delimiter": delimiter,
+        "header_line": header_index + 1 if header_index >= 0 else None,
+        "preamble_lines": len(preamble),
+        "blank_lines": int(blank.sum()) + sum(1 for ln in lines[header_index + 1:] if ln == ""),
+        "columns": {role: cols for role, cols in roles.items()},
+        "unrecognised_columns": unrecognised,
+        "hints": normaliser_hints(
+            decimal=mapping.decimal if mapping else None,
+            decimal_hint="," if delimiter == ";" else ".",
+            day_first=mapping.day_first if mapping else None,
+            day_first_hint=day_first_hint,
+            date_format=mapping.date_format if mapping else None,
+            sign=mapping.sign if mapping else None,
+        ),
+    }
+    if found_in_preamble:
+        info["preamble_found"] = found_in_preamble
+    return RawExport(raw_frame(out, n), info)

@@ -1,0 +1,143 @@
+"""Declared mappings: what a user writes when detection is not enough.
+
+Like hledger's CSV rules or Firefly III's importer configurations, a mapping
+names, for the files it matches (glob on the file name or path), the columns and
+the conventions of the export. Every key is optional; what is declared wins over
+detection. Example (``conf/local/export_mappings.yml``)::
+
+    mappings:
+      - match: "barclays-*.csv"       # glob(s) on the file name or its path
+        encoding: cp1252
+        delimiter: ","
+        skip_lines: 3                 # lines before the header line
+        columns:                      # raw column -> header name(s) in the file
+          date: "Posting Date"
+          description: ["Memo", "Details"]   # several columns are joined with a space
+          money_in: "Paid in"
+          money_out: "Paid out"
+          balance: "Balance"
+        date_format: "%d/%m/%Y"       # or day_first: true
+        decimal: "."                  # decimal mark of every amount column
+        sign: as_written              # or negate (card statements: charges written positive)
+        account: "Barclays current"   # account of every row
+        currency: GBP
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from titans_finance.core.readers.base import ExportReadError
+
+# Keys of ``columns`` -> column of the raw table.
+ROLE_NAMES: dict[str, str] = {
+    "date": "Date", "value_date": "Value Date", "type": "Type", "description": "Description",
+    "amount": "Amount", "money_in": "Money In", "money_out": "Money Out",
+    "debit_credit": "Debit/Credit", "category": "Category", "payment_method": "Payment Method",
+    "status": "Status", "reference": "Reference", "payee": "Reference",
+    "receipt_url": "Receipt URL", "account": "Account", "balance": "Balance",
+    "currency": "Currency", "bank_transaction_id": "Bank Transaction ID",
+}
+FORMATS = ("csv", "ofx", "qif", "camt053", "mt940")
+SIGNS = ("as_written", "negate")
+_KEYS = {"match", "format", "encoding", "delimiter", "skip_lines", "header", "column_names",
+         "columns", "date_format", "day_first", "decimal", "sign", "account", "currency"}
+
+
+@dataclass
+class DeclaredMapping:
+    match: list[str]
+    format: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    skip_lines: int | None = None
+    header: bool = True
+    column_names: list[str] | None = None
+    columns: dict[str, list[str]] = field(default_factory=dict)  # raw column -> header names
+    date_format: str | None = None
+    day_first: bool | None = None
+    decimal: str | None = None
+    sign: str = "as_written"
+    account: str | None = None
+    currency: str | None = None
+
+    def matches(self, path: str) -> bool:
+        name = PurePath(path).name
+        return any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(str(path), pattern)
+                   for pattern in self.match)
+
+
+def _fail(where: str, message: str) -> ExportReadError:
+    return ExportReadError(f"declared mapping {where}: {message}")
+
+
+def parse_mapping(entry: dict[str, Any], where: str) -> DeclaredMapping:
+    """Validate one mapping entry; a wrong key or value fails with where and what."""
+    if not isinstance(entry, dict):
+        raise _fail(where, f"expected a mapping of keys, got {type(entry).__name__}")
+    unknown = sorted(set(entry) - _KEYS)
+    if unknown:
+        raise _fail(where, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KEYS))}")
+    match = entry.get("match")
+    if not match:
+        raise _fail(where, "needs `match:` (a glob such as \"statement-*.csv\", or a list of them)")
+    columns: dict[str, list[str]] = {}
+    for role, names in (entry.get("columns") or {}).items():
+        if role not in ROLE_NAMES:
+            raise _fail(where, f"unknown column role {role!r}; allowed: {', '.join(ROLE_NAMES)}")
+        columns[ROLE_NAMES[role]] = [str(n) for n in (names if isinstance(names, list) else [names])]
+    mapping = DeclaredMapping(
+        match=[str(m) for m in (match if isinstance(match, list) else [match])],
+        format=entry.get("format"), encoding=entry.get("encoding"),
+        delimiter=entry.get("delimiter"), skip_lines=entry.get("skip_lines"),
+        header=bool(entry.get("header", True)), column_names=entry.get("column_names"),
+        columns=columns, date_format=entry.get("date_format"), day_first=entry.get("day_first"),
+        decimal=None if entry.get("decimal") is None else str(entry["decimal"]),
+        sign=entry.get("sign", "as_written"), account=entry.get("account"),
+        currency=entry.get("currency"),
+    )
+    if mapping.format is not None and mapping.format not in FORMATS:
+        raise _fail(where, f"format {mapping.format!r} is not one of {', '.join(FORMATS)}")
+    if mapping.decimal not in (None, ".", ","):
+        raise _fail(where, f"decimal must be \".\" or \",\", got {mapping.decimal!r}")
+    if mapping.sign not in SIGNS:
+        raise _fail(where, f"sign must be one of {', '.join(SIGNS)}, got {mapping.sign!r}")
+    if mapping.delimiter is not None and mapping.delimiter not in (",", ";", "\t", "|", "tab"):
+        raise _fail(where, f"delimiter must be one of , ; | tab, got {mapping.delimiter!r}")
+    if mapping.delimiter == "tab":
+        mapping.delimiter = "\t"
+    if not mapping.header and not mapping.column_names:
+        raise _fail(where, "header: false needs column_names: [...] (one name per column)")
+    return mapping
+
+
+def parse_mappings(document: dict[str, Any] | None, source: str) -> list[DeclaredMapping]:
+    entries = (document or {}).get("mappings") or []
+    if not isinstance(entries, list):
+        raise _fail(source, "`mappings:` must be a list")
+    return [parse_mapping(entry, f"{source} #{i + 1}") for i, entry in enumerate(entries)]
+
+
+def mapping_for(path: str, mappings: list[DeclaredMapping]) -> DeclaredMapping | None:
+    """The last declared mapping that matches ``path`` (local files come after base ones)."""
+    found = [m for m in mappings if m.matches(path)]
+    return found[-1] if found else None
+
+
+def suggested_mapping(name: str, columns: list[str]) -> str:
+    """A mapping to paste, filled in with the file's own column names."""
+    shown = columns or ["<first column>", "<second column>", "<third column>"]
+    pick = (lambda i: shown[i] if i < len(shown) else shown[-1])
+    return (
+        "mappings:\n"
+        f"  - match: \"{PurePath(name).name}\"\n"
+        "    columns:\n"
+        f"      date: \"{pick(0)}\"\n"
+        f"      description: \"{pick(1)}\"\n"
+        f"      amount: \"{pick(2)}\"          # or money_in: / money_out:\n"
+        "    day_first: true              # or date_format: \"%d/%m/%Y\"\n"
+        "    decimal: \",\"                 # decimal mark of the amounts\n"
+    )

@@ -1,0 +1,85 @@
+"""QIF (Quicken Interchange Format) exports.
+
+Written here rather than with quiffen (MIT, maintained): quiffen turns each date
+and amount into Python values one by one with its own guess of the day/month
+order, while QIF has no standard date format (``1/ 2'24``, ``02/01/2024``,
+``2024-01-02``) and the order must be decided for the whole file, as for CSV;
+and its pydantic models would be a heavy dependency for a line format this
+simple. One row per transaction record (``^``-terminated) of a bank, cash or
+card block; split lines (``S``/``$``) stay one transaction with the total ``T``;
+lists that are not transactions (categories, classes, memorised payees) and
+investment records are counted in ``info["not_read"]``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from titans_finance.core.readers.base import RawExport, normaliser_hints, raw_frame
+
+_TRANSACTION_TYPES = {"bank", "cash", "ccard", "oth a", "oth l", "invoice", "creditcard"}
+
+
+def looks_like_qif(head: str) -> bool:
+    return bool(re.match(r"(?i)^\s*!(type|account|option|clear)", head.lstrip("\ufeff")))
+
+
+def _qif_date(value: str) -> str:
+    """QIF's apostrophe years and padded fields: ``1/ 2'24`` -> ``1/2/24``."""
+    return re.sub(r"\s+", "", value).replace("'", "/")
+
+
+def read_qif_export(text: str, name: str) -> RawExport:
+    rows: dict[str, list[str]] = {k: [] for k in (
+        "Date", "Description", "Amount", "Reference", "Category", "Status", "Account",
+        "Bank Transaction ID", "Type")}
+    state = {"block": "bank", "account": "", "account_header": False}
+    not_read: dict[str, int] = {}
+
+    def flush(record: dict[str, str]) -> None:
+        if not record:
+            return
+        if state["account_header"]:
+            state["account"] = record.get("N", state["account"])
+            state["account_header"] = False
+        elif state["block"] in _TRANSACTION_TYPES:
+            payee, memo = record.get("P", ""), record.get("M", "")
+            rows["Date"].append(_qif_date(record.get("D", "")))
+            rows["Description"].append(payee or memo)
+            rows["Reference"].append(memo if payee and memo != payee else "")
+            rows["Amount"].append(record.get("T", record.get("U", "")))
+            rows["Category"].append(record.get("L", ""))
+            rows["Status"].append("paid" if record.get("C", "") in ("X", "*", "R") else "")
+            rows["Account"].append(state["account"])
+            rows["Bank Transaction ID"].append(record.get("N", ""))
+            rows["Type"].append("")
+        else:
+            not_read[state["block"]] = not_read.get(state["block"], 0) + 1
+
+    record: dict[str, str] = {}
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
+        if not line:
+            continue
+        if line.startswith("!"):
+            flush(record)  # a record left open by a new block still counts
+            record = {}
+            header = line[1:].strip().lower()
+            if header.startswith("type:"):
+                state["block"], state["account_header"] = header[5:].strip(), False
+            elif header == "account":
+                state["account_header"] = True
+            continue
+        if line.startswith("^"):
+            flush(record)
+            record = {}
+            continue
+        code, value = line[0], line[1:].strip()
+        if code in ("S", "E", "$"):
+            continue  # split detail: the transaction total (T) is the line
+        record.setdefault(code, value)
+    flush(record)  # the last record may lack its "^"
+    info = {"format": "qif", "hints": normaliser_hints(decimal_hint=".")}
+    if not_read:
+        info["not_read"] = not_read
+    return RawExport(raw_frame(rows, len(rows["Date"])), info)

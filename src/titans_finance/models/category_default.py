@@ -1,0 +1,180 @@
+"""The default category model: categories for an export nobody has labelled.
+
+Trained on bank lines written from the lexicon (merchants of several countries in
+their banks' statement styles, keywords, card-scheme wording; `category_taxonomy.
+lexicon_examples`) and on the embedded default data (the generator's export, its
+categories mapped to the taxonomy). A multinomial logistic regression on character
+and word n-grams of ``description | merchant`` plus the direction of the money.
+
+Honest confidence: the temperature is fitted on lexicon entries held out whole
+(a merchant never seen), so a confidence says how often an answer is right on a
+merchant the model does not know by name. A direction rule keeps income, refunds
+and transfers apart from spending (`category_taxonomy.KIND_DIRECTIONS`), and a line
+whose words are mostly unknown is ``uncertain`` whatever the classifier says.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupShuffleSplit
+from threadpoolctl import threadpool_limits
+
+from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.models.category import _known_share, _top_k, apply_temperature, fit_temperature
+from titans_finance.models.category_taxonomy import (
+    Lexicon,
+    Taxonomy,
+    category_text,
+    content_words,
+    lexicon_examples,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def generated_examples(export: pd.DataFrame, taxonomy: Taxonomy, seed: int) -> pd.DataFrame:
+    """The embedded default data as training lines: expenses with their category mapped to
+    the taxonomy, income as business income (the generator's income is client payments).
+    Half the rows lose their merchant column, as most real exports and requests do."""
+    from titans_finance.core.features import normalise_merchant
+
+    rng = np.random.default_rng(seed)
+    amount = pd.to_numeric(export["Amount"], errors="coerce")
+    income = export["Type"].str.lower().str.startswith("inc").to_numpy() | (amount > 0).to_numpy()
+    category = export["Category"].map(taxonomy.generator)
+    category = category.where(~income, "business_income")
+    usable = category.notna().to_numpy() & amount.notna().to_numpy()
+    reference = export["Reference"].where(rng.random(len(export)) < 0.5, "")
+    merchant = normalise_merchant(export["Description"], reference)
+    return pd.DataFrame({
+        "description": category_text(export["Description"].to_numpy(dtype=object),
+                                     merchant.to_numpy(dtype=object)),
+        "sign": np.where(income, 1, -1), "category": category,
+        "group": "g:" + export["Reference"].fillna("").str.lower()})[usable].reset_index(drop=True)
+
+
+class DefaultCategoryModel:
+    """Taxonomy categories from the text and direction of a bank line (see module docstring)."""
+
+    def __init__(self, taxonomy: Taxonomy, lexicon: Lexicon, params: dict[str, Any]):
+        self.taxonomy = taxonomy
+        self.noise = lexicon.noise
+        self.params = dict(params)
+        self.threshold = float(params.get("confidence_threshold", 0.5))
+        self.min_known_share = float(params.get("min_known_word_share", 0.5))
+        self.top_k = int(params.get("top_k", 3))
+        self.temperature = 1.0
+        self.metadata: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ fitting
+    def _fit_once(self, text: np.ndarray, sign: np.ndarray, y: np.ndarray) -> tuple:
+        limit = self.params.get("max_text_features", 60_000)
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                max_features=limit).fit(text)
+        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=limit,
+                                token_pattern=r"(?u)\b[^\W\d_]{2,}\b").fit(text)
+        # stochastic gradient descent on the log loss: ~50 categories × ~10k lines × ~100k
+        # n-grams trains in seconds (lbfgs took minutes); temperature scaling calibrates it
+        classifier = SGDClassifier(loss="log_loss", alpha=float(self.params.get("alpha", 1e-5)),
+                                   max_iter=int(self.params.get("max_iter", 30)), tol=None,
+                                   random_state=int(self.params.get("seed", 42)))
+        with threadpool_limits(limits=1, user_api="blas"):  # see PersonalClassifier.fit
+            classifier.fit(self._matrix((chars, words), text, sign), y)
+        return chars, words, classifier
+
+    @staticmethod
+    def _matrix(vectorisers: tuple, text: np.ndarray, sign: np.ndarray) -> sparse.csr_matrix:
+        codes, uniques = pd.factorize(text)
+        chars, words = vectorisers
+        direction = sparse.csr_matrix(np.column_stack([sign < 0, sign > 0]).astype("float64"))
+        return sparse.hstack([chars.transform(uniques)[codes], words.transform(uniques)[codes],
+                              direction], format="csr")
+
+    def fit(self, examples: pd.DataFrame) -> DefaultCategoryModel:
+        """``examples``: description (already `category_text`), sign, category, group."""
+        text = examples["description"].to_numpy(dtype=object)
+        sign = examples["sign"].to_numpy(dtype="int64")
+        y = examples["category"].astype("str").to_numpy()
+        seed = int(self.params.get("seed", 42))
+        # temperature on whole lexicon entries held out: confidence on unseen merchants
+        split = GroupShuffleSplit(n_splits=1, test_size=float(self.params.get(
+            "calibration_share", 0.25)), random_state=seed)
+        train, held = next(split.split(text, y, examples["group"].to_numpy()))
+        chars, words, classifier = self._fit_once(text[train], sign[train], y[train])
+        proba = self._masked(classifier.predict_proba(self._matrix(
+            (chars, words), text[held], sign[held])), np.asarray(classifier.classes_), sign[held])
+        seen = np.isin(y[held], classifier.classes_)
+        index = np.searchsorted(classifier.classes_, y[held][seen])
+        self.temperature = fit_temperature(proba[seen], index)
+        self.chars, self.words, self.classifier = self._fit_once(text, sign, y)
+        self.classes_ = np.asarray(self.classifier.classes_)
+        self.vocabulary = frozenset(w for t in pd.unique(text) for w in content_words(
+            t, self.noise))
+        self.metadata = {"n_train": int(len(y)), "n_classes": int(len(self.classes_)),
+                         "temperature": self.temperature, "n_calibration": int(seen.sum())}
+        logger.info("default category model: %d lines, %d categories, temperature %.2f",
+                    len(y), len(self.classes_), self.temperature)
+        return self
+
+    def _masked(self, proba: np.ndarray, classes: np.ndarray, sign: np.ndarray) -> np.ndarray:
+        """Zero the categories a row's direction excludes (income never gets an expense
+        category, spending never an income one), renormalised."""
+        allowed = np.array([[d in self.taxonomy.directions(c) for c in classes] for d in (-1, 1)])
+        mask = np.where((sign > 0)[:, None], allowed[1][None, :], allowed[0][None, :])
+        proba = np.where(mask, proba, 0.0)
+        total = proba.sum(axis=1, keepdims=True)
+        return np.divide(proba, total, out=np.zeros_like(proba), where=total > 0)
+
+    # ------------------------------------------------------------------ predicting
+    def probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities over `classes_`, direction rules applied."""
+        raw = self.classifier.predict_proba(self._matrix((self.chars, self.words), text, sign))
+        return self._masked(apply_temperature(raw, self.temperature), self.classes_, sign)
+
+    def familiar(self, text: np.ndarray) -> np.ndarray:
+        return np.array([_known_share(t, self.vocabulary, self.noise) >= self.min_known_share
+                         for t in text])
+
+    def predict_raw(self, text: np.ndarray, sign: np.ndarray,
+                    threshold: float | None = None) -> pd.DataFrame:
+        """category (a taxonomy id, the best guess even when not confident), confidence,
+        top_k, answers (confident and familiar: the category stands)."""
+        threshold = self.threshold if threshold is None else threshold
+        proba = self.probabilities(text, sign)
+        category, confidence, top_k = _top_k(proba, self.classes_, self.top_k)
+        answers = (confidence >= threshold) & self.familiar(text)
+        return pd.DataFrame({"category": category.astype(object), "confidence": confidence,
+                             "top_k": top_k, "answers": answers})
+
+    def predict(self, text: np.ndarray, sign: np.ndarray,
+                threshold: float | None = None) -> pd.DataFrame:
+        """Like `predict_raw`, ``uncertain`` where it does not answer."""
+        out = self.predict_raw(text, sign, threshold)
+        out["category"] = np.where(out["answers"], out["category"], UNCERTAIN_CATEGORY)
+        return out.drop(columns="answers")
+
+
+def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, params: dict[str, Any]
+                        ) -> DefaultCategoryModel:
+    """The default model from the taxonomy and lexicon files and the embedded default data
+    (the generator's export, made here with a fixed seed: same data on every machine)."""
+    from titans_finance.generator import generate_transactions
+
+    taxonomy = Taxonomy.from_dict(taxonomy_raw)
+    lexicon = Lexicon.from_dict(lexicon_raw, taxonomy)
+    seed = int(params.get("seed", 42))
+    parts = [lexicon_examples(lexicon, taxonomy, int(params.get("lexicon_variants", 3)),
+                              float(params.get("refund_share", 0.3)), seed)]
+    rows = int(params.get("generated_rows", 3000))
+    if rows:
+        export, _ = generate_transactions(rows, seed, anomaly_rate=0.0, dirty_rate=0.0)
+        parts.append(generated_examples(export, taxonomy, seed))
+    return DefaultCategoryModel(taxonomy, lexicon, params).fit(pd.concat(parts,
+                                                                         ignore_index=True))

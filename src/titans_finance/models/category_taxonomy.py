@@ -1,0 +1,193 @@
+"""The default category taxonomy and the merchant/keyword lexicon (data in conf/base).
+
+Plain functions on the parsed YAML (no Kedro, no I/O): validation with errors that
+say where, the direction rules of each kind of category, the text the category
+models read, and the synthetic bank lines the default model learns from. See
+docs/categories.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# How each kind of category may be used: money out (-1), money in (+1).
+KIND_DIRECTIONS: dict[str, tuple[int, ...]] = {
+    "expense": (-1,), "fee": (-1,), "income": (1,), "refund": (1,), "transfer": (-1, 1)}
+_SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy or lexicon file is malformed."""
+
+
+def category_text(description: Any, merchant: Any) -> np.ndarray:
+    """What the category models read: ``description | merchant``, lowercased, digit runs as
+    ``0`` (store numbers, dates and references say nothing about the category)."""
+    description = np.asarray(description, dtype=object)
+    merchant = np.asarray(merchant, dtype=object)
+    out = np.empty(len(description), dtype=object)
+    cache: dict[tuple[str, str], str] = {}
+    for i, (d, m) in enumerate(zip(description, merchant, strict=True)):
+        key = ("" if d is None or d != d else str(d), "" if m is None or m != m else str(m))
+        text = cache.get(key)
+        if text is None:
+            merchant_part = "" if key[1] == "__none__" else key[1]
+            text = _SPACES.sub(" ", _DIGITS.sub("0", f"{key[0]} | {merchant_part}".lower())).strip()
+            cache[key] = text
+        out[i] = text
+    return out
+
+
+def content_words(text: str, noise: frozenset[str]) -> list[str]:
+    """Words of two letters or more that are not statement noise (processors, channels)."""
+    return [w for w in _WORD.findall(text.lower()) if w not in noise]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Leaves with their group, kind and standard codes; the generator's categories mapped."""
+
+    categories: pd.DataFrame  # index id; columns group, kind, label, coicop, schedule_c
+    groups: dict[str, str]
+    generator: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Taxonomy:
+        where = "category_taxonomy.yml"
+        if not isinstance(raw, dict) or not isinstance(raw.get("categories"), list):
+            raise TaxonomyError(f"{where}: expected a mapping with a 'categories' list")
+        groups = raw.get("groups") or {}
+        rows = []
+        for number, item in enumerate(raw["categories"], start=1):
+            if not isinstance(item, dict):
+                raise TaxonomyError(f"{where}: category #{number} is not a mapping")
+            ident, kind, group = item.get("id"), item.get("kind"), item.get("group")
+            if not isinstance(ident, str) or not _SNAKE.match(ident):
+                raise TaxonomyError(f"{where}: category #{number}: 'id' must be snake_case, "
+                                    f"got {ident!r}")
+            if kind not in KIND_DIRECTIONS:
+                raise TaxonomyError(f"{where}: category {ident!r}: 'kind' must be one of "
+                                    f"{sorted(KIND_DIRECTIONS)}, got {kind!r}")
+            if group not in groups:
+                raise TaxonomyError(f"{where}: category {ident!r}: unknown group {group!r}")
+            rows.append({"id": ident, "group": group, "kind": kind,
+                         "label": str(item.get("label", ident)),
+                         "coicop": item.get("coicop"), "schedule_c": item.get("schedule_c")})
+        table = pd.DataFrame(rows).set_index("id")
+        if table.index.duplicated().any():
+            raise TaxonomyError(f"{where}: duplicate ids "
+                                f"{sorted(table.index[table.index.duplicated()])}")
+        generator = {str(k): str(v) for k, v in (raw.get("generator") or {}).items()}
+        unknown = sorted(set(generator.values()) - set(table.index))
+        if unknown:
+            raise TaxonomyError(f"{where}: 'generator' maps to unknown categories {unknown}")
+        return cls(categories=table, groups=dict(groups), generator=generator)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.categories.index)
+
+    def kind(self, category: str) -> str | None:
+        return self.categories["kind"].get(category)
+
+    def directions(self, category: str) -> tuple[int, ...]:
+        kind = self.kind(category)
+        return KIND_DIRECTIONS[kind] if kind else (-1, 1)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Merchants per category and country, keywords per category, statement templates."""
+
+    merchants: pd.DataFrame  # columns name, category, country
+    keywords: pd.DataFrame  # columns name, category
+    templates: dict[str, list[str]]
+    cities: dict[str, list[tuple[str, str]]]
+    noise: frozenset[str]
+
+    @classmethod
+    def from_dict(cls, raw: Any, taxonomy: Taxonomy) -> Lexicon:
+        where = "category_lexicon.yml"
+        if not isinstance(raw, dict):
+            raise TaxonomyError(f"{where}: expected a mapping")
+        known = set(taxonomy.ids)
+        merchants, keywords = [], []
+        for category, by_country in (raw.get("merchants") or {}).items():
+            if category not in known:
+                raise TaxonomyError(f"{where}: merchants: unknown category {category!r}")
+            for country, names in (by_country or {}).items():
+                merchants += [{"name": str(n).strip().lower(), "category": category,
+                               "country": str(country)} for n in names or []]
+        for category, words in (raw.get("keywords") or {}).items():
+            if category not in known:
+                raise TaxonomyError(f"{where}: keywords: unknown category {category!r}")
+            keywords += [{"name": str(w).strip().lower(), "category": category}
+                         for w in words or []]
+        templates = {str(k): [str(t) for t in v] for k, v in (raw.get("templates") or {}).items()}
+        cities = {str(k): [(str(c[0]), str(c[1])) for c in v]
+                  for k, v in (raw.get("cities") or {}).items()}
+        missing = sorted({m["country"] for m in merchants} - set(templates))
+        if missing:
+            raise TaxonomyError(f"{where}: no templates for countries {missing}")
+        return cls(merchants=pd.DataFrame(merchants, columns=["name", "category", "country"]),
+                   keywords=pd.DataFrame(keywords, columns=["name", "category"]),
+                   templates=templates, cities=cities,
+                   noise=frozenset(str(w).lower() for w in raw.get("noise") or []))
+
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
+def _fill(template: str, name: str, country: str, lexicon: Lexicon,
+          rng: np.random.Generator) -> str:
+    city, region = (lexicon.cities.get(country) or [("", "")])[
+        int(rng.integers(len(lexicon.cities.get(country) or [("", "")])))]
+    shown = name.upper() if rng.random() < 0.7 else name.title()
+    day, month = int(rng.integers(1, 29)), int(rng.integers(1, 13))
+    date = (f"{month:02d}/{day:02d}" if country in ("US", "CA") else
+            f"{day:02d} {_MONTHS[month - 1]}" if country == "ZA" else f"{day:02d}/{month:02d}")
+    reference = "".join(rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"), 10))
+    values = {"m": shown, "n": str(int(rng.integers(10, 99999))), "city": city.title()
+              if rng.random() < 0.3 else city, "region": region, "ref": reference,
+              "card": f"{int(rng.integers(0, 10_000)):04d}", "date": date}
+    return _SPACES.sub(" ", template.format(**values)).strip()
+
+
+def lexicon_examples(lexicon: Lexicon, taxonomy: Taxonomy, variants: int, refund_share: float,
+                     seed: int) -> pd.DataFrame:
+    """Bank lines written from the lexicon: each merchant in ``variants`` statement styles of
+    its country, each keyword alone and inside lines of random countries, and refunds (a
+    merchant's name on money coming in). Columns: description, sign, category, group (the
+    lexicon entry: the unit held out together when calibrating)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    countries = sorted(lexicon.templates)
+    for entry in lexicon.merchants.itertuples(index=False):
+        templates = lexicon.templates[entry.country]
+        directions = taxonomy.directions(entry.category)
+        for _ in range(variants):
+            template = templates[int(rng.integers(len(templates)))]
+            rows.append((_fill(template, entry.name, entry.country, lexicon, rng),
+                         int(directions[int(rng.integers(len(directions)))]),
+                         entry.category, f"m:{entry.name}"))
+        if taxonomy.kind(entry.category) == "expense" and rng.random() < refund_share:
+            rows.append((_fill("{m} REFUND" if rng.random() < 0.5 else "{m}", entry.name,
+                               entry.country, lexicon, rng), 1, "refund", f"m:{entry.name}"))
+    for entry in lexicon.keywords.itertuples(index=False):
+        directions = taxonomy.directions(entry.category)
+        for variant in range(max(2, variants - 1)):
+            country = countries[int(rng.integers(len(countries)))]
+            templates = lexicon.templates[country]
+            template = "{m}" if variant == 0 else templates[int(rng.integers(len(templates)))]
+            rows.append((_fill(template, entry.name, country, lexicon, rng),
+                         int(directions[int(rng.integers(len(directions)))]),
+                         entry.category, f"k:{entry.name}"))
+    return pd.DataFrame(rows, columns=["description", "sign", "category", "group"])

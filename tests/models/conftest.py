@@ -1,0 +1,33 @@
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def default_category_model():
+    """The default model as the pipeline trains it, on a smaller share of generated rows."""
+    from titans_finance.models.category_default import train_default_model
+
+    params = yaml.safe_load((ROOT / "conf/base/parameters_category.yml").read_text())["category"]
+    return train_default_model(
+        yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
+        yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
+        {**params["default_model"], "generated_rows": 1000, "seed": 42})
+
+
+def clean_frame(export: pd.DataFrame) -> pd.DataFrame:
+    """A generator export (clean formatting) as the clean table the features expect."""
+    amount = export["Amount"].astype(float)
+    return pd.DataFrame({
+        "transaction_id": [f"g{i}" for i in range(len(export))],
+        "source_row": np.arange(1, len(export) + 1), "date": pd.to_datetime(export["Date"]),
+        "type": np.where(amount > 0, "income", "expense"), "description": export["Description"],
+        "amount": amount, "category": export["Category"].replace("", None),
+        "payment_method": export["Payment Method"].replace("", None), "status": None,
+        "reference": export["Reference"].replace("", None),
+        "receipt_url": export["Receipt URL"].replace("", None)})

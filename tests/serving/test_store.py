@@ -1,0 +1,72 @@
+"""The trust boundary of the model store: only artefacts with the digest recorded at
+packaging are unpickled (no server needed; tests/conftest.py points BENTOML_HOME at a
+throw-away store)."""
+
+import json
+import os
+import pickle
+
+import pytest
+
+from titans_finance.serving.store import (
+    STORE_NAMES,
+    Manifest,
+    ManifestError,
+    UntrustedArtefact,
+    artefact_digest,
+    load,
+    save,
+    verify_stored,
+)
+
+
+class _Planted:
+    """A pickle that runs a command when loaded (what an attacker would put in the store)."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_saved_artefact_loads_with_its_digest_and_a_swapped_one_never_runs(tmp_path):
+    import bentoml
+
+    tag = save("titans_test_artefact", {"weights": [1, 2, 3]}, {"note": "test"})
+    digest = artefact_digest(tag)
+    path = bentoml.models.get(tag).path
+    assert load(path, digest) == {"weights": [1, 2, 3]}
+    marker = tmp_path / "pwned"
+    with open(os.path.join(path, "model.pkl"), "wb") as handle:
+        pickle.dump(_Planted(marker), handle)
+    with pytest.raises(UntrustedArtefact, match="SHA-256.*recorded when it was packaged"):
+        load(path, digest)
+    with pytest.raises(UntrustedArtefact):
+        verify_stored({"test": tag}, {"test": digest})
+    assert not marker.exists()
+
+
+def _write(path, payload):
+    path.write_text(json.dumps(payload))
+    return path
+
+
+def test_the_manifest_must_name_every_artefact_with_a_digest(tmp_path):
+    with pytest.raises(ManifestError, match="not found: no models packaged.*make run"):
+        Manifest.read(tmp_path / "missing.json")
+    tags = {key: f"{name}:v1" for key, name in STORE_NAMES.items()}
+    digests = dict.fromkeys(STORE_NAMES, "a" * 64)
+    with pytest.raises(ManifestError, match="older version"):
+        Manifest.read(_write(tmp_path / "old.json", {"tags": tags}))
+    with pytest.raises(ManifestError, match="tags.amount must be a titans_amount"):
+        Manifest.read(_write(tmp_path / "bad.json", {
+            "tags": {**tags, "amount": "titans_category:v1"}, "sha256": digests}))
+    with pytest.raises(ManifestError, match="sha256.history"):
+        Manifest.read(_write(tmp_path / "short.json", {
+            "tags": tags, "sha256": {**digests, "history": "abc"}}))
+    manifest = Manifest.read(_write(tmp_path / "ok.json", {
+        "tags": tags, "sha256": digests, "data_hash": "0123", "packaged_at": "2025-01-01"}))
+    assert manifest.tags == tags and manifest.data_hash == "0123"
+    with pytest.raises(ManifestError, match="not in the BentoML store"):
+        verify_stored(manifest.tags, manifest.sha256)
