@@ -53,16 +53,20 @@ monitor: setup
 	@test -n "$(RAW)" || { echo "usage: make monitor RAW=/path/to/new_export.csv"; exit 2; }
 	$(BIN)/kedro run --pipelines monitoring --params raw_path=$(RAW)
 
+# The retrain pipeline ingests the export into its own datasets (retrain.*): the training
+# tables, report and metrics of the last `make run` stay as they are.
 retrain: setup
 	@test -n "$(RAW)" || { echo "usage: make retrain RAW=/path/to/latest_export.csv"; exit 2; }
-	$(BIN)/kedro run --pipelines ingestion,features,retrain --params raw_path=$(RAW)
+	$(BIN)/kedro run --pipelines retrain --params raw_path=$(RAW)
 
 # DVC stages (dvc.yaml) wrap the same pipelines and only rebuild what changed.
 repro: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
+# `kedro viz run` previews datasets (the report charts) by default; --include-previews is
+# an option of `kedro viz build` only.
 viz: setup
-	$(BIN)/kedro viz run --include-previews
+	$(BIN)/kedro viz run
 
 benchmark: setup
 	$(BIN)/python benchmarks/run_benchmarks.py

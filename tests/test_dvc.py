@@ -1,16 +1,31 @@
-"""dvc.yaml stays consistent with the project: stages parse, code/config dependencies exist."""
+"""dvc.yaml and dvc.lock stay consistent with the project: stages parse, dependencies exist,
+the committed lock describes the current code, and a fresh clone anywhere on disk rebuilds
+the data stages to exactly the hashes the lock records (`dvc status` clean)."""
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
+import pytest
 import yaml
 
 from tests.conftest import PROJECT_ROOT
 
-DVC = Path(sys.executable).parent / "dvc"
+BIN = Path(sys.executable).parent
+DVC = BIN / "dvc"
 STAGES = {"generate", "ingestion", "features", "category", "amount", "anomaly", "cashflow",
           "reporting"}
+# Stages whose outputs are a pure function of code, parameters and inputs (model stages
+# record when they were trained, so their pickles differ from run to run).
+DETERMINISTIC_STAGES = ("generate", "ingestion", "features")
+FIX = "run `make repro` and commit dvc.lock"
+
+
+def _lock() -> dict:
+    return yaml.safe_load((PROJECT_ROOT / "dvc.lock").read_text())["stages"]
 
 
 def test_dvc_parses_every_stage():
@@ -35,3 +50,101 @@ def test_stage_code_and_config_dependencies_exist():
 def test_no_remote_is_required():
     config = (PROJECT_ROOT / ".dvc" / "config").read_text()
     assert "remote" not in config
+
+
+def test_lock_records_one_run_of_the_whole_chain():
+    """A stage's input has the hash its producing stage last wrote (else the lock mixes runs)."""
+    lock = _lock()
+    produced = {out["path"]: (stage, out["md5"]) for stage, entry in lock.items()
+                for out in entry.get("outs", [])}
+    stale = [f"{stage} read {dep['path']} as {dep['md5'][:8]}, {produced[dep['path']][0]} "
+             f"wrote {produced[dep['path']][1][:8]}"
+             for stage, entry in lock.items() for dep in entry.get("deps", [])
+             if dep["path"] in produced and produced[dep["path"]][1] != dep["md5"]]
+    assert not stale, f"dvc.lock mixes runs ({'; '.join(stale)}): {FIX}"
+
+
+def test_lock_matches_the_code_and_parameters():
+    """No stage's code, configuration or parameters changed since dvc.lock was written."""
+    result = subprocess.run([str(DVC), "status", "--json"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, check=True)
+    import json
+
+    changed = []
+    for stage, entries in json.loads(result.stdout or "{}").items():
+        for entry in entries:
+            if not isinstance(entry, dict):
+                continue
+            for path, what in entry.get("changed deps", {}).items():
+                # data inputs may be absent or stale locally; code and config must match
+                if path.startswith(("src/", "conf/")):
+                    changed.append(f"{stage}: {path} {what}")
+    assert not changed, f"dvc.lock predates these changes ({'; '.join(changed)}): {FIX}"
+
+
+def _tracked_copy(destination: Path) -> Path:
+    """The files git tracks, as they are in the working tree: what a fresh clone holds."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for relative in filter(None, listed):
+        source = PROJECT_ROOT / relative
+        if source.is_file():
+            (destination / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / relative)
+    subprocess.run(["git", "init", "-q"], cwd=destination, check=True)
+    return destination
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None or not (PROJECT_ROOT / ".git").exists(),
+                    reason="needs git and a git checkout of the project")
+def test_fresh_clone_rebuilds_the_data_stages_the_lock_records(tmp_path):
+    """`make repro` in a fresh clone elsewhere on disk: same hashes as dvc.lock, status clean.
+
+    Outputs that record the machine (an absolute path, a user name) or the run
+    would differ here, and every fresh clone would find the lock dirty."""
+    clone = _tracked_copy(tmp_path / "titans-finance-clone")
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+           "KEDRO_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1",
+           "MLFLOW_TRACKING_URI": f"sqlite:///{clone / 'mlflow.db'}"}
+    subprocess.run([str(DVC), "repro", DETERMINISTIC_STAGES[-1]], cwd=clone, env=env,
+                   check=True, capture_output=True, timeout=900)
+    rebuilt = yaml.safe_load((clone / "dvc.lock").read_text())["stages"]
+    committed = _lock()
+    for stage in DETERMINISTIC_STAGES:
+        for part in ("deps", "outs"):
+            before = {item["path"]: item["md5"] for item in committed[stage].get(part, [])}
+            after = {item["path"]: item["md5"] for item in rebuilt[stage].get(part, [])}
+            differ = sorted(path for path in after if before.get(path) != after[path])
+            assert not differ, (
+                f"a fresh clone builds other {part} of stage {stage}: {differ}. If `make repro` "
+                f"here does not fix it, an output records the machine or the run: compare them "
+                f"with the clone's in {clone}")
+    status = subprocess.run([str(DVC), "status", *DETERMINISTIC_STAGES], cwd=clone, env=env,
+                            capture_output=True, text=True, check=True).stdout
+    assert "up to date" in status, status
+
+
+def _strings_of(path: Path) -> bytes:
+    """The file's content where a path could hide: decoded column values for Parquet."""
+    if path.suffix == ".parquet":
+        table = pq.read_table(path)
+        texts = [str(table.schema.metadata or {})]
+        for column in table.columns:
+            if column.type in ("string", "large_string") or str(column.type).startswith("dict"):
+                texts.extend(str(v) for v in column.to_pylist())
+        return "\n".join(texts).encode()
+    return path.read_bytes()
+
+
+def test_no_output_records_the_project_path(kedro_project):
+    """A clone elsewhere must produce the same files: no output may name where it ran."""
+    kedro_project.run("ingestion", "features", "category", "amount", "anomaly", "cashflow",
+                      "reporting")
+    root = str(kedro_project.root.resolve()).encode()
+    outputs = [p for p in (kedro_project.root / "data").rglob("*")
+               if p.is_file() and "01_raw" not in p.parts]
+    assert len(outputs) > 20
+    recording = sorted(str(p.relative_to(kedro_project.root)) for p in outputs
+                       if root in _strings_of(p))
+    assert not recording, f"outputs record the absolute project path: {recording}"

@@ -24,10 +24,16 @@ def test_notebook_runs_without_error(kedro_project, path: Path, monkeypatch):
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), (
         f"{path.name} is committed with outputs")
     monkeypatch.setenv("TITANS_PROJECT_PATH", str(kedro_project.root))
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", kedro_project.tracking_uri)
+    # the default tracking store of mlflow.yml, as a user has it (no MLFLOW_TRACKING_URI)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    folder = kedro_project.root / "notebooks"  # `kedro jupyter lab` runs notebooks in their folder
+    folder.mkdir(exist_ok=True)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(kedro_project.root)}})
+                            resources={"metadata": {"path": str(folder)}})
     client.execute()  # raises CellExecutionError on the first failing cell
     errors = [o for cell in notebook.cells for o in cell.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
+    # the project's tracking store, not a second one beside the notebook
+    assert not (folder / "mlflow.db").exists()
+    assert (kedro_project.root / "mlflow.db").is_file()

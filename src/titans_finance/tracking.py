@@ -4,7 +4,28 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+
+SQLITE_PREFIX = "sqlite:///"
+
+
+def resolve_sqlite_uri(uri: str | None, project_root: str | Path) -> str | None:
+    """A relative SQLite store (``sqlite:///mlflow.db``) as an absolute URI in the project root.
+
+    MLflow resolves a relative SQLite path against the working directory, so a
+    notebook started in ``notebooks/`` (or any command run from a subfolder) would
+    create and use a second, empty ``mlflow.db`` there. Other URIs (servers,
+    absolute paths, ``sqlite:////abs/path``) are returned unchanged.
+    """
+    if not uri or not uri.startswith(SQLITE_PREFIX):
+        return uri
+    database = uri[len(SQLITE_PREFIX):]
+    path, _, query = database.partition("?")
+    if not path or path == ":memory:" or Path(path).is_absolute():
+        return uri
+    resolved = (Path(project_root) / path).resolve().as_posix()
+    return f"{SQLITE_PREFIX}{resolved}" + (f"?{query}" if query else "")
 
 
 def flatten_numeric(metrics: Mapping[str, Any], prefix: str = "", sep: str = ".") -> dict[str, float]:

@@ -152,6 +152,9 @@ class DriftReference:
     period: list[str] = field(default_factory=list)
     # the monitoring parameters it was built with: thresholds for callers that bring none
     params: dict[str, Any] = field(default_factory=dict)
+    # content hash of the training table it describes (core.fingerprint.data_hash): a report
+    # shows a drift check only next to the training data it was made against
+    data_hash: str | None = None
 
     @classmethod
     def fit(cls, transactions: pd.DataFrame, features: pd.DataFrame, anomaly_flags: np.ndarray,
@@ -245,6 +248,7 @@ class DriftReference:
                 "drift statistics are noisy on small batches"),
             "batch_period": [str(dates.min().date()), str(dates.max().date())] if n else [],
             "reference_period": self.period,
+            "reference_data_hash": self.data_hash,
             "thresholds": thresholds.__dict__,
             "features": per_feature,
             "category_mix": {"psi": None if mix_psi is None else round(mix_psi, 6),

@@ -1,39 +1,92 @@
-"""Report charts: pure functions from tables/metrics to plotly figures (no I/O)."""
+"""Report charts: pure functions from tables/metrics to plotly figures (no I/O).
+
+Money is labelled with the export's currency (`money.Money`), never an assumed one;
+merchants are named as the export writes them (`merchants.merchant_names`); every
+category keeps one distinct colour across charts; metric and feature names come with
+their meaning (`glossary`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
-MONEY = "$,.0f"
+from titans_finance.reporting.glossary import (
+    baseline_meaning,
+    feature_meaning,
+    metric_meaning,
+)
+from titans_finance.reporting.money import Money
+
+UNKNOWN_MONEY = Money(None, "unknown")
 _LAYOUT = {"template": "plotly_white", "height": 460, "margin": {"l": 60, "r": 30, "t": 60, "b": 50},
            "legend": {"orientation": "h", "y": -0.15}}
+# 24 clearly different colours; grey is kept for "other" and "uncategorised".
+PALETTE = plotly.colors.qualitative.Dark24
+OTHER_COLOURS = {"other categories": "#868e96", "uncategorised": "#ced4da"}
 
 
 def _month(dates: pd.Series) -> pd.Series:
     return pd.to_datetime(dates).dt.to_period("M").dt.to_timestamp()
 
 
-def spending_by_category(clean: pd.DataFrame, top: int = 10) -> go.Figure:
-    """Monthly expenses stacked by category (the ``top`` largest, the rest as "other categories")."""
-    expenses = clean[clean["type"] == "expense"]
-    category = expenses["category"].fillna("uncategorised")
+def category_colours(categories) -> dict[str, str]:
+    """One distinct colour per category (alphabetical order, so stable between charts)."""
+    named = sorted(c for c in set(categories) if c not in OTHER_COLOURS)
+    colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(named)}
+    return {**colours, **OTHER_COLOURS}
+
+
+def spending_by_category(categorised: pd.DataFrame, money: Money = UNKNOWN_MONEY,
+                         top: int = 10) -> go.Figure:
+    """Monthly expenses stacked by category (the ``top`` largest, the rest as "other
+    categories"); the share the category model predicted is hatched."""
+    expenses = categorised[categorised["type"] == "expense"]
+    category = expenses["category"].astype("object").where(expenses["category"].notna(),
+                                                           "uncategorised")
     largest = expenses["amount"].abs().groupby(category).sum().nlargest(top).index
-    category = category.where(category.isin(largest), "other categories")
+    category = category.where(category.isin(largest) | (category == "uncategorised"),
+                              "other categories")
+    predicted = (expenses.get("category_source", pd.Series("export", index=expenses.index))
+                 == "predicted")
     table = (expenses.assign(month=_month(expenses["date"]), category=category,
-                             spent=expenses["amount"].abs())
-             .pivot_table(index="month", columns="category", values="spent", aggfunc="sum",
-                          fill_value=0.0))
-    figure = go.Figure([go.Bar(x=table.index, y=table[c], name=c) for c in table.columns])
-    figure.update_layout(barmode="stack", title="Spending by category per month",
-                         yaxis={"title": "spent ($)", "tickformat": MONEY}, **_LAYOUT)
+                             predicted=predicted.to_numpy(), spent=expenses["amount"].abs())
+             .pivot_table(index="month", columns=["category", "predicted"], values="spent",
+                          aggfunc="sum", fill_value=0.0))
+    order = [c for c in largest if c in table.columns.get_level_values(0)]
+    order += [c for c in ("other categories", "uncategorised")
+              if c in table.columns.get_level_values(0)]
+    colours = category_colours(order)
+    traces = []
+    for name in order:
+        for is_predicted in (False, True):
+            if (name, is_predicted) not in table.columns:
+                continue
+            traces.append(go.Bar(
+                x=table.index, y=table[(name, is_predicted)],
+                name=f"{name} (predicted)" if is_predicted else name, legendgroup=name,
+                showlegend=not is_predicted or (name, False) not in table.columns,
+                marker={"color": colours[name],
+                        "pattern": {"shape": "/" if is_predicted else "", "fillmode": "overlay",
+                                    "fgcolor": "white"}},
+                hovertemplate=(f"{name}{' (predicted by the category model)' if is_predicted else ''}"
+                               "<br>%{x|%b %Y}: %{y:,.0f}<extra></extra>")))
+    n_predicted = int(predicted.sum())
+    title = "Spending by category per month"
+    if n_predicted:
+        title += f" (hatched: {n_predicted:,} expenses categorised by the model)"
+    figure = go.Figure(traces)
+    figure.update_layout(barmode="stack", title=title, yaxis=money.axis("spent"),
+                         **{**_LAYOUT, "height": 520})
     return figure
 
 
-def income_vs_expenses(clean: pd.DataFrame) -> go.Figure:
+def income_vs_expenses(clean: pd.DataFrame, money: Money = UNKNOWN_MONEY) -> go.Figure:
     month = _month(clean["date"]).to_numpy()
     income = clean["amount"].clip(lower=0).groupby(month).sum()
     expenses = (-clean["amount"].clip(upper=0)).groupby(month).sum()
@@ -44,109 +97,248 @@ def income_vs_expenses(clean: pd.DataFrame) -> go.Figure:
                    line={"color": "#264653"}),
     ])
     figure.update_layout(barmode="group", title="Monthly income vs expenses",
-                         yaxis={"title": "$", "tickformat": MONEY}, **_LAYOUT)
+                         yaxis=money.axis("per month"), **_LAYOUT)
     return figure
 
 
-def top_merchants(clean: pd.DataFrame, features: pd.DataFrame, top: int = 15) -> go.Figure:
+def top_merchants(clean: pd.DataFrame, features: pd.DataFrame, money: Money = UNKNOWN_MONEY,
+                  names: dict[str, str] | None = None, top: int = 15) -> go.Figure:
     expenses = (clean["type"] == "expense").to_numpy()
     spent = pd.Series(-clean["amount"].to_numpy()[expenses],
                       index=features["merchant_key"].to_numpy()[expenses])
     totals = spent.groupby(level=0).agg(["sum", "size"]).nlargest(top, "sum")[::-1]
-    figure = go.Figure(go.Bar(x=totals["sum"], y=totals.index, orientation="h",
-                              text=[f"{n} payments" for n in totals["size"]],
+    labels = [(names or {}).get(key, key) for key in totals.index]
+    figure = go.Figure(go.Bar(x=totals["sum"], y=labels, orientation="h",
+                              text=[f"{n:,} payments" for n in totals["size"]],
                               marker_color="#457b9d"))
     figure.update_layout(title=f"Top {len(totals)} merchants by total spent",
-                         xaxis={"title": "spent ($)", "tickformat": MONEY},
-                         **{**_LAYOUT, "height": 520})
+                         xaxis=money.axis("spent"), **{**_LAYOUT, "height": 520})
     return figure
 
 
-def recurring_payments(recurring_series: list[dict[str, Any]]) -> go.Figure:
+def _table(header: list[str], columns: list[list], title: str, widths: list[int] | None = None
+           ) -> go.Figure:
+    """A table figure (kedro-viz previews it; the HTML report renders it as a real table).
+    The height grows with the rows, a line and a half each, so a preview clips nothing."""
+    rows = len(columns[0]) if columns else 0
+    figure = go.Figure(go.Table(columnwidth=widths, header={"values": header,
+                                                            "fill_color": "#e9ecef",
+                                                            "align": "left"},
+                                cells={"values": columns, "align": "left"}))
+    figure.update_layout(title=title, **{**_LAYOUT, "height": 160 + 45 * max(rows, 3)})
+    return figure
+
+
+def recurring_payments(recurring_series: list[dict[str, Any]], money: Money = UNKNOWN_MONEY,
+                       names: dict[str, str] | None = None) -> go.Figure:
     """The recurring series the cash-flow model detected and projects (merchant, period, amount)."""
     rows = sorted(recurring_series, key=lambda r: r["amount"])
-    figure = go.Figure(go.Table(
-        header={"values": ["merchant", "every", "on day", "latest amount ($)", "last seen", "times"],
-                "fill_color": "#e9ecef", "align": "left"},
-        cells={"values": [[r["merchant"] for r in rows], [r["kind"] for r in rows],
-                          [r["day"] for r in rows], [f"{r['amount']:,.2f}" for r in rows],
-                          [r["last_date"] for r in rows], [r["occurrences"] for r in rows]],
-               "align": "left"}))
-    figure.update_layout(title=f"Recurring payments detected ({len(rows)})",
-                         **{**_LAYOUT, "height": 140 + 28 * max(len(rows), 3)})
-    return figure
+    return _table(
+        ["merchant", "every", "on day", f"latest amount ({money.label})", "last seen", "times"],
+        [[(names or {}).get(r["merchant"], r["merchant"]) for r in rows],
+         [r["kind"] for r in rows], [str(r["day"]) for r in rows],
+         [money.format(r["amount"], 2) for r in rows], [r["last_date"] for r in rows],
+         [r["occurrences"] for r in rows]],
+        f"Recurring payments detected ({len(rows)})")
 
 
-def anomalies_table(scores: pd.DataFrame, top: int = 25) -> go.Figure:
+def anomalies_table(scores: pd.DataFrame, money: Money = UNKNOWN_MONEY, top: int = 25
+                    ) -> go.Figure:
     flagged = scores[scores["is_anomaly"]].sort_values(["date", "score"], ascending=False).head(top)
-    figure = go.Figure(go.Table(
-        columnwidth=[14, 30, 12, 8, 50],
-        header={"values": ["date", "description", "amount ($)", "score", "why"],
-                "fill_color": "#e9ecef", "align": "left"},
-        cells={"values": [pd.to_datetime(flagged["date"]).dt.strftime("%Y-%m-%d"),
-                          flagged["description"], flagged["amount"].map("{:,.2f}".format),
-                          flagged["score"].round(2), flagged["reasons"]], "align": "left"}))
     total = int(scores["is_anomaly"].sum())
-    figure.update_layout(title=f"Anomalies: {total} flagged, the {len(flagged)} most recent",
-                         **{**_LAYOUT, "height": 160 + 34 * max(len(flagged), 3)})
-    return figure
+    return _table(
+        ["date", "description", f"amount ({money.label})", "score (0-1)", "why"],
+        [list(pd.to_datetime(flagged["date"]).dt.strftime("%Y-%m-%d")),
+         list(flagged["description"]), [money.format(v, 2) for v in flagged["amount"]],
+         [f"{v:.2f}" for v in flagged["score"]], list(flagged["reasons"])],
+        f"Anomalies: {total} flagged, the {len(flagged)} most recent", [14, 30, 12, 8, 50])
 
 
-def cashflow_forecast(clean: pd.DataFrame, forecast: pd.DataFrame, history_days: int = 90
-                      ) -> go.Figure:
+@dataclass(frozen=True)
+class Balance:
+    """What the forecast's balance line starts from, and whether it is the real balance."""
+
+    known: bool
+    source: str  # export_balance_column, declared_opening_balance or unknown
+    start: float  # balance at the end of as_of (0 when unknown)
+    as_of: str
+
+    def note(self, money: Money) -> str:
+        start = money.format(self.start)
+        if self.source == "export_balance_column":
+            return (f"The balance is the export's own: {start} at the end of {self.as_of} (from "
+                    "its balance column).")
+        if self.source == "declared_opening_balance":
+            return (f"The balance is the declared opening balance (cashflow.opening_balance in "
+                    f"conf/base/parameters_cashflow.yml) plus every transaction: {start} at the "
+                    f"end of {self.as_of}.")
+        return ("The account balance is not known: the export has no balance column and no "
+                "opening balance is declared (cashflow.opening_balance in "
+                "conf/base/parameters_cashflow.yml). The forecast shows the change from "
+                f"{self.as_of} on, not the money in the account.")
+
+
+def balance_of(metrics_cashflow: dict[str, Any], forecast: pd.DataFrame,
+               cashflow_params: dict[str, Any] | None = None) -> Balance:
+    """The balance basis of the forecast: the model's ``balance_source`` when it reports
+    one; otherwise a non-zero declared ``opening_balance`` or unknown."""
+    first = forecast.iloc[0] if len(forecast) else None
+    start = float(first["balance"] - first["point"]) if first is not None else 0.0
+    as_of = metrics_cashflow.get("as_of") or (
+        str((pd.Timestamp(first["date"]) - pd.Timedelta(days=1)).date()) if first is not None
+        else "?")
+    source = metrics_cashflow.get("balance_source")
+    if source is None:
+        declared = (cashflow_params or {}).get("opening_balance")
+        source = "declared_opening_balance" if declared not in (None, 0, 0.0) else "unknown"
+    if source in ("export_balance_column", "declared_opening_balance"):
+        return Balance(True, source, start, as_of)
+    return Balance(False, "unknown", start, as_of)
+
+
+def cashflow_forecast(clean: pd.DataFrame, forecast: pd.DataFrame, money: Money = UNKNOWN_MONEY,
+                      balance: Balance | None = None, history_days: int = 90) -> go.Figure:
+    balance = balance or balance_of({}, forecast)
     daily = clean.groupby(pd.to_datetime(clean["date"]).dt.normalize())["amount"].sum()
     daily = daily[daily.index > daily.index.max() - pd.Timedelta(days=history_days)]
     dates = pd.to_datetime(forecast["date"])
-    figure = go.Figure([
+    # unknown balance: the line is the change since the export's last day, not a balance
+    offset = 0.0 if balance.known else balance.start
+    line_name = "projected balance" if balance.known else f"change since {balance.as_of}"
+    traces = [
         go.Bar(x=daily.index, y=daily, name="actual daily net", marker_color="#adb5bd"),
         go.Scatter(x=pd.concat([dates, dates[::-1]]),
                    y=pd.concat([forecast["upper"], forecast["lower"][::-1]]), fill="toself",
-                   fillcolor="rgba(42,157,143,0.2)", line={"width": 0}, name="80 % interval"),
+                   fillcolor="rgba(42,157,143,0.2)", line={"width": 0}, name="80 % range (daily)"),
         go.Scatter(x=dates, y=forecast["point"], name="forecast daily net",
                    line={"color": "#2a9d8f"}),
-        go.Scatter(x=dates, y=forecast["balance"], name="projected balance", yaxis="y2",
-                   line={"color": "#264653", "dash": "dot"}),
-    ])
+    ]
+    if {"balance_lower", "balance_upper"} <= set(forecast.columns):
+        traces.append(go.Scatter(
+            x=pd.concat([dates, dates[::-1]]),
+            y=pd.concat([forecast["balance_upper"], forecast["balance_lower"][::-1]]) - offset,
+            fill="toself", fillcolor="rgba(38,70,83,0.12)", line={"width": 0}, yaxis="y2",
+            name=f"80 % range ({line_name})"))
+    traces.append(go.Scatter(x=dates, y=forecast["balance"] - offset, name=line_name,
+                             yaxis="y2", line={"color": "#264653", "dash": "dot"}))
+    figure = go.Figure(traces)
     figure.update_layout(title=f"Cash flow: last {history_days} days and the "
-                               f"{len(forecast)}-day forecast",
-                         yaxis={"title": "daily net ($)", "tickformat": MONEY},
-                         yaxis2={"title": "balance ($)", "overlaying": "y", "side": "right",
-                                 "tickformat": MONEY}, **_LAYOUT)
+                               f"{len(forecast)}-day forecast from {balance.as_of}",
+                         yaxis=money.axis("daily net"),
+                         yaxis2={**money.axis(line_name), "overlaying": "y", "side": "right"},
+                         **_LAYOUT)
     return figure
 
 
-SCORECARD_ROWS = [
-    ("category", "hold-out accuracy", "holdout_accuracy", "baseline_accuracy", "higher"),
-    ("category", "5-fold CV accuracy", "cv_accuracy", None, "higher"),
-    ("category", "coverage at threshold", "coverage_at_threshold", None, "higher"),
-    ("category", "accuracy at threshold", "accuracy_at_threshold", None, "higher"),
-    ("amount", "hold-out MAE ($)", "holdout_mae", "baseline_mae", "lower"),
-    ("amount", "hold-out R²", "holdout_r2", "baseline_r2", "higher"),
-    ("amount", "80 % interval coverage", "interval_coverage", None, "near 0.8"),
-    ("anomaly", "PR-AUC", "pr_auc", "baseline_pr_auc", "higher"),
-    ("anomaly", "precision@k", "precision_at_k", "baseline_precision_at_k", "higher"),
-    ("cashflow", "MASE (30 days)", "mase", "baseline_seasonal7_mase", "lower"),
-    ("cashflow", "80 % interval coverage", "coverage", None, "near 0.8"),
+# Short names of headline metrics in sentences (their meaning is in the table).
+METRIC_NAMES = {"holdout_accuracy": "accuracy", "accuracy": "accuracy", "holdout_mae": "MAE",
+                "mae": "MAE", "pr_auc": "PR-AUC", "mase": "MASE", "holdout_macro_f1": "macro-F1"}
+MODEL_NAMES = {"cashflow": "cash-flow"}
+MODELS = {
+    "category": "the category of an expense",
+    "amount": "the amount of a transaction",
+    "anomaly": "which transactions are unusual",
+    "cashflow": "the daily net cash flow, 30 days ahead",
+}
+# Each model's headline metric and baselines in the metrics keys of older runs (before the
+# metrics JSONs carried a "scorecard"): metric, {baseline: key}, lower is better.
+LEGACY_HEADLINE = {
+    "category": ("holdout_accuracy", {"merchant_majority": "baseline_accuracy"}, False),
+    "amount": ("holdout_mae", {"median_per_merchant": "baseline_mae"}, True),
+    "anomaly": ("pr_auc", {"isolation_forest": "baseline_pr_auc"}, False),
+    "cashflow": ("mase", {"naive": "baseline_last_mase",
+                          "seasonal_naive_7": "baseline_seasonal7_mase"}, True),
+}
+# Further measurements shown without a baseline: model, key, label.
+OTHER_MEASUREMENTS = [
+    ("category", "cv_accuracy", "5-fold CV accuracy"),
+    ("category", "coverage_at_threshold", "coverage at the confidence threshold"),
+    ("category", "accuracy_at_threshold", "accuracy when it answers"),
+    ("amount", "holdout_r2", "R²"),
+    ("amount", "interval_coverage", "80 % range coverage"),
+    ("anomaly", "precision_at_k", "precision@k"),
+    ("cashflow", "coverage", "80 % range coverage"),
 ]
 
 
-def model_scorecard(metrics: dict[str, dict[str, Any]]) -> go.Figure:
-    rows = []
-    for model, label, key, baseline_key, better in SCORECARD_ROWS:
-        values = metrics.get(model, {})
-        if values.get(key) is None:
+def scorecard_of(model: str, metrics: dict[str, Any]) -> dict[str, Any] | None:
+    """The model's scorecard (contract: ``scorecard`` in its metrics JSON), or one built from
+    the older metrics keys, with the *strongest* of the baselines found there."""
+    card = metrics.get("scorecard")
+    if card:
+        return card
+    if model not in LEGACY_HEADLINE or metrics.get(LEGACY_HEADLINE[model][0]) is None:
+        return None
+    metric, keys, lower = LEGACY_HEADLINE[model]
+    value = float(metrics[metric])
+    baselines = {name: float(metrics[key]) for name, key in keys.items()
+                 if metrics.get(key) is not None}
+    best = (min if lower else max)(baselines, key=baselines.get) if baselines else None
+    beats = None if best is None else bool(value < baselines[best] if lower
+                                           else value > baselines[best])
+    return {"metric": metric, "lower_is_better": lower, "model": value, "baselines": baselines,
+            "best_baseline": best, "beats_best_baseline": beats, "meaning": metric_meaning(metric)}
+
+
+def _number(metric: str, value: Any, money: Money) -> str:
+    if value is None:
+        return "not measured"
+    return money.format(float(value), 2) if "mae" in metric else f"{float(value):,.3f}"
+
+
+def scorecard_findings(metrics: dict[str, dict[str, Any]], money: Money = UNKNOWN_MONEY
+                       ) -> list[str]:
+    """Plain sentences: each model against its strongest baseline."""
+    lines = []
+    for model in MODELS:
+        card = scorecard_of(model, metrics.get(model, {}))
+        if not card:
             continue
-        baseline = values.get(baseline_key) if baseline_key else None
-        rows.append((model, label, f"{values[key]:,.3f}",
-                     "" if baseline is None else f"{baseline:,.3f}", better))
-    columns = list(zip(*rows, strict=True)) if rows else [[]] * 5
-    figure = go.Figure(go.Table(
-        header={"values": ["model", "metric", "model value", "baseline", "better is"],
-                "fill_color": "#e9ecef", "align": "left"},
-        cells={"values": columns, "align": "left"}))
-    figure.update_layout(title="Model scorecard (time-aware hold-out, same split as the baseline)",
-                         **{**_LAYOUT, "height": 140 + 30 * max(len(rows), 3)})
-    return figure
+        best, name = card.get("best_baseline"), MODEL_NAMES.get(model, model)
+        if card.get("model") is None or best is None:
+            lines.append(f"The {name} model could not be measured here: {card.get('meaning', '')}")
+            continue
+        metric = METRIC_NAMES.get(card["metric"], card["metric"])
+        model_value = _number(card["metric"], card["model"], money)
+        base_value = _number(card["metric"], card["baselines"][best], money)
+        if card.get("beats_best_baseline"):
+            lines.append(f"The {name} model beats its strongest simple baseline, "
+                         f"{baseline_meaning(best)} ({metric} {model_value} against {base_value}).")
+        else:
+            lines.append(f"The {name} model does NOT beat its strongest simple baseline, "
+                         f"{baseline_meaning(best)} ({metric} {model_value} against {base_value}): "
+                         f"on this data that simple rule is as good or better.")
+    return lines
+
+
+def model_scorecard(metrics: dict[str, dict[str, Any]], money: Money = UNKNOWN_MONEY) -> go.Figure:
+    """Per model: its headline metric (with its meaning) beside the strongest simple baseline
+    and a plain verdict; then further measurements without a baseline."""
+    rows = []
+    for model, purpose in MODELS.items():
+        card = scorecard_of(model, metrics.get(model, {}))
+        if not card:
+            continue
+        best, metric = card.get("best_baseline"), card["metric"]
+        verdict = ("not measured" if card.get("model") is None or best is None
+                   else "yes" if card.get("beats_best_baseline") else "NO")
+        baseline = ("" if best is None else
+                    f"{_number(metric, card['baselines'][best], money)} — {baseline_meaning(best)}")
+        direction = "lower is better" if card.get("lower_is_better") else "higher is better"
+        rows.append((model, purpose, f"{card.get('meaning') or metric_meaning(metric)} "
+                                     f"({direction})",
+                     _number(metric, card.get("model"), money), baseline, verdict))
+    for model, key, label in OTHER_MEASUREMENTS:
+        value = metrics.get(model, {}).get(key)
+        if value is not None:
+            meaning = metric_meaning(key)
+            described = meaning if meaning.startswith(label) else f"{label}: {meaning}"
+            rows.append((model, "", described, _number(key, value, money), "", ""))
+    columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 6
+    return _table(["model", "predicts", "measured by", "model's score",
+                   "strongest simple baseline", "beats it?"], columns,
+                  "Model scorecard (time-aware hold-out; every baseline on the same data)",
+                  [10, 18, 40, 10, 26, 8])
 
 
 def confusion_matrix(metrics_category: dict[str, Any]) -> go.Figure:
@@ -171,48 +363,85 @@ def data_quality(report: dict[str, Any]) -> go.Figure:
                         go.Bar(x=[f"reason: {k}" for k in reasons], y=list(reasons.values()),
                                name="quarantine reasons", marker_color="#f4a261")])
     figure.update_layout(title=f"Data quality: {report['rows_read']:,} rows read", yaxis={
-        "title": "rows", "type": "log"}, **_LAYOUT)
+        "title": "rows (log scale)", "type": "log"}, **_LAYOUT)
     return figure
 
 
 VERDICT_COLOURS = {"ok": "#2a9d8f", "warn": "#f4a261", "drift": "#e76f51"}
 
 
-def drift_summary(report: dict[str, Any]) -> go.Figure:
-    """PSI per feature of the latest drift check, coloured by verdict (or how to run one)."""
+def _not_checked(title: str, text: str) -> go.Figure:
     figure = go.Figure()
+    figure.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    figure.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False},
+                         **{**_LAYOUT, "height": 220})
+    return figure
+
+
+def drift_summary(report: dict[str, Any], current: bool = True) -> go.Figure:
+    """PSI per feature of the latest drift check against this run's training data, coloured
+    by verdict; "not checked yet" when there is none or it compared an earlier training set."""
+    how = ("Compare a new export with the training data:<br><b>make monitor "
+           "RAW=/path/to/new_export.csv</b>")
     if not report:
-        figure.add_annotation(text="No drift check yet. Compare a new export with the training "
-                                   "data:<br><b>kedro run --pipelines monitoring --params "
-                                   "raw_path=/path/to/new_export.csv</b>",
-                              showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        figure.update_layout(title="Drift of the latest batch: not checked yet",
-                             xaxis={"visible": False}, yaxis={"visible": False},
-                             **{**_LAYOUT, "height": 220})
-        return figure
+        return _not_checked("Drift of new data: not checked yet", f"No drift check yet. {how}")
+    if not current:
+        period = report.get("batch_period") or ["?", "?"]
+        return _not_checked(
+            "Drift of new data against this run's training data: not checked yet",
+            f"The last check (transactions {period[0]} to {period[1]}) compared them with the "
+            f"training data of an earlier run,<br>not this one. {how}")
     rows = sorted(report.get("features", []), key=lambda f: -(f.get("psi") or 0.0))
-    extra = [("category mix", report.get("category_mix", {}))]
+    extra = [("category_mix", report.get("category_mix", {}))]
     if report.get("category_confidence"):
-        extra.append(("category confidence", report["category_confidence"]))
+        extra.append(("category_confidence", report["category_confidence"]))
     for label, item in extra:
         rows.append({"feature": label, "psi": item.get("psi"), "verdict": item.get("verdict", "ok"),
                      "ks": item.get("ks")})
-    figure.add_bar(x=[r.get("psi") or 0.0 for r in rows], y=[r["feature"] for r in rows],
-                   orientation="h", marker_color=[VERDICT_COLOURS[r["verdict"]] for r in rows],
-                   customdata=[[r["verdict"], r.get("ks")] for r in rows],
-                   hovertemplate="%{y}<br>PSI %{x:.3f}<br>KS %{customdata[1]}<br>"
-                                 "%{customdata[0]}<extra></extra>")
+    labels = [feature_meaning(r["feature"], short=True) for r in rows]
+    figure = go.Figure(go.Bar(
+        x=[r.get("psi") or 0.0 for r in rows], y=labels, orientation="h",
+        marker_color=[VERDICT_COLOURS[r["verdict"]] for r in rows],
+        customdata=[[r["verdict"], r.get("ks"), r["feature"]] for r in rows],
+        hovertemplate="%{y} (%{customdata[2]})<br>PSI %{x:.3f}<br>KS %{customdata[1]}<br>"
+                      "%{customdata[0]}<extra></extra>"))
     thresholds = report.get("thresholds", {})
-    for key, dash in (("psi_warn", "dot"), ("psi_drift", "dash")):
+    for key, dash, text in (("psi_warn", "dot", "some change"),
+                            ("psi_drift", "dash", "real shift")):
         if key in thresholds:
             figure.add_vline(x=thresholds[key], line_dash=dash, line_color="#6c757d",
-                             annotation_text=key.replace("psi_", ""))
+                             annotation_text=text)
     anomaly = report.get("anomaly_rate", {})
     period = report.get("batch_period") or ["?", "?"]
     figure.update_layout(
-        title=(f"Drift verdict: {report.get('verdict', '?').upper()} — {report.get('n_batch', 0):,} "
-               f"transactions {period[0]} to {period[1]}; anomaly rate "
+        title=(f"Drift verdict: {report.get('verdict', '?').upper()} — "
+               f"{report.get('n_batch', 0):,} transactions {period[0]} to {period[1]}; unusual transactions "
                f"{anomaly.get('batch', 0):.1%} vs {anomaly.get('reference', 0):.1%} in training"),
-        xaxis={"title": "population stability index (PSI)"},
-        yaxis={"autorange": "reversed"}, **{**_LAYOUT, "height": 200 + 18 * len(rows)})
+        xaxis={"title": "how far it moved from the training data (PSI: below 0.1 stable, "
+                        "above 0.25 a real shift)"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        **{**_LAYOUT, "height": 220 + 22 * len(rows)})
     return figure
+
+
+def table_html(figure: go.Figure) -> str | None:
+    """A table figure as an HTML ``<table>`` (every row shown, text selectable), else None."""
+    if len(figure.data) != 1 or figure.data[0].type != "table":
+        return None
+    import html
+
+    table = figure.data[0]
+    header = "".join(f"<th>{html.escape(str(h))}</th>" for h in table.header.values)
+    columns = [list(c) for c in table.cells.values] if table.cells.values else []
+
+    def cell(value: Any) -> str:
+        text = str(value)
+        # short values (dates, amounts, scores) never break across lines
+        style = ' style="white-space:nowrap"' if len(text) <= 16 else ""
+        return f"<td{style}>{html.escape(text)}</td>"
+
+    body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>"
+                   for row in zip(*columns, strict=True))
+    caption = html.escape(figure.layout.title.text or "")
+    return (f"<table><caption>{caption}</caption><thead><tr>{header}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")

@@ -49,7 +49,8 @@ def select_labelled_transactions(clean_transactions: pd.DataFrame, feature_table
                     corrections_report["labels_changed"])
     labelled = clean_transactions["category"].notna().to_numpy()
     if "is_transfer" in clean_transactions:  # transfers are decided by ingestion, not learnt
-        labelled &= ~clean_transactions["is_transfer"].fillna(False).to_numpy(dtype=bool)
+        # not in place: pandas 3 (copy-on-write) hands out read-only views
+        labelled = labelled & ~clean_transactions["is_transfer"].fillna(False).to_numpy(dtype=bool)
     transactions = clean_transactions[labelled].reset_index(drop=True)
     features = feature_table[labelled].reset_index(drop=True)
     limit = params.get("max_train_rows")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from titans_finance.core.drift import DriftReference
 from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.fingerprint import data_hash
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 
 logger = logging.getLogger(__name__)
@@ -29,11 +30,13 @@ def build_drift_reference(clean_transactions: pd.DataFrame, feature_table: pd.Da
                          "pipeline")
     holdout = category_predictions[category_predictions["split"] == "holdout"]
     decided = holdout[holdout["source"] == "model"]
-    return DriftReference.fit(clean_transactions, feature_table,
-                              anomaly_scores["is_anomaly"].to_numpy(dtype="bool"),
-                              decided["confidence"].to_numpy(dtype="float64"),
-                              (decided["predicted_category"] == UNCERTAIN_CATEGORY).to_numpy(),
-                              params)
+    reference = DriftReference.fit(clean_transactions, feature_table,
+                                   anomaly_scores["is_anomaly"].to_numpy(dtype="bool"),
+                                   decided["confidence"].to_numpy(dtype="float64"),
+                                   (decided["predicted_category"] == UNCERTAIN_CATEGORY).to_numpy(),
+                                   params)
+    reference.data_hash = data_hash(clean_transactions)
+    return reference
 
 
 def score_batch(batch: pd.DataFrame, history_state: HistoryState, category_model,

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from titans_finance.core.fingerprint import data_hash
 from titans_finance.serving.store import STORE_NAMES, artefact_digests, save
 
 
@@ -23,11 +24,6 @@ def store_metadata(value: Any) -> Any:
         return item
 
     return strip(value)
-
-
-def data_hash(clean_transactions: pd.DataFrame) -> str:
-    """Content hash of the training table (which data a model was trained on)."""
-    return f"{int(pd.util.hash_pandas_object(clean_transactions, index=False).sum()) & (2**64 - 1):016x}"
 
 
 def package_models(category_model, amount_model, anomaly_model, cashflow_model, history_state,

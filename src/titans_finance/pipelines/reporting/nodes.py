@@ -1,16 +1,23 @@
-"""Report assembly: every chart as a figure, then one offline HTML page."""
+"""Report assembly: the categorised transactions, every chart as a figure, then one offline
+HTML page that says what this run's data and models are."""
 
 from __future__ import annotations
 
-import datetime as dt
-import html
+from pathlib import PurePath
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
+from titans_finance.core.fingerprint import data_hash
 from titans_finance.reporting import charts
+from titans_finance.reporting.categorised import categorise, for_spreadsheet
+from titans_finance.reporting.glossary import metric_meaning
+from titans_finance.reporting.merchants import merchant_names
+from titans_finance.reporting.money import money_of
+from titans_finance.reporting.page import render_page
 
+CATEGORISED_CSV = "data/08_reporting/categorised_transactions.csv"
 SECTIONS = [
     ("report_data_quality", "Data quality",
      "Every row of the export is accounted for: clean, quarantined with a reason "
@@ -18,72 +25,133 @@ SECTIONS = [
     ("report_income_vs_expenses", "Income and expenses",
      "Money in and out per month; the line is the month's net result."),
     ("report_spending_by_category", "Where the money goes",
-     "Expenses per month, by category (the ten largest categories)."),
+     "Expenses per month by category (the ten largest). Expenses the export left "
+     "uncategorised carry the category model's prediction (hatched); those it was unsure "
+     "about stay 'uncategorised'. Every transaction with its category and where that comes "
+     f"from (export, your correction, predicted): {CATEGORISED_CSV}, which opens in a "
+     "spreadsheet."),
     ("report_top_merchants", "Top merchants", "Total spent per merchant over the whole period."),
     ("report_recurring_payments", "Recurring payments",
-     "Merchants charged at a regular interval with a stable amount: rent, subscriptions, "
-     "insurance. They are projected explicitly in the cash-flow forecast."),
+     "Merchants charged at a regular interval: rent, subscriptions, insurance. They are "
+     "projected explicitly in the cash-flow forecast."),
     ("report_cashflow_forecast", "Cash-flow forecast",
-     "Daily net cash flow of the last 90 days and the forecast with its 80 % interval; the "
-     "dotted line is the projected balance (opening balance + every transaction so far)."),
+     "Daily net cash flow of the last 90 days and the forecast with its 80 % range (8 days in "
+     "10 should fall inside it); the dotted line is the balance, or the change from the "
+     "export's last day when the balance is not known."),
     ("report_anomalies", "Unusual transactions",
      "Transactions the anomaly model flags, with the reasons: amounts far above the merchant's "
      "usual, possible duplicate charges, new merchants at odd times."),
     ("report_model_scorecard", "How good are the models?",
-     "Each model's score on the most recent 20 % of the history (never seen in training), next "
-     "to a simple baseline on the same data."),
+     "Each model is scored on the most recent part of the history, which it never saw in "
+     "training, next to the strongest of several simple rules (baselines) on the same data. "
+     "A model that does not beat its strongest baseline adds nothing over that rule."),
     ("report_confusion_matrix", "Category model errors",
      "Rows: the true category; columns: the predicted one. Off-diagonal cells are mistakes."),
     ("report_drift", "Is new data still like the training data?",
-     "The latest drift check (kedro run --pipelines monitoring): how far each feature of the "
-     "new batch moved from the training data (PSI; dotted: warn, dashed: drift), the category "
-     "mix and the category model's confidence. Details in data/08_reporting/drift.json."),
+     "The latest drift check of a new export (make monitor RAW=new_export.csv) against this "
+     "run's training data: how far each feature of the new batch moved, the category mix and "
+     "the category model's confidence. Details in data/08_reporting/drift.json."),
 ]
 
 
-def build_charts(clean_transactions, feature_table, data_quality, anomaly_scores,
+def categorise_transactions(clean_transactions: pd.DataFrame, category_predictions: pd.DataFrame,
+                            category_corrections: pd.DataFrame
+                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every transaction with its category and where it comes from; and the same table as
+    a spreadsheet opens it (``categorised_transactions.csv``)."""
+    categorised = categorise(clean_transactions, category_predictions, category_corrections)
+    return categorised, for_spreadsheet(categorised)
+
+
+def _drift_is_current(drift_report: dict[str, Any], clean_transactions: pd.DataFrame) -> bool:
+    """A drift check belongs to this run when it compared with this run's training data."""
+    checked = drift_report.get("reference_data_hash")
+    return bool(drift_report) and checked is not None and checked == data_hash(clean_transactions)
+
+
+def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
+            forecast: pd.DataFrame, metrics: dict[str, dict[str, Any]],
+            categorised: pd.DataFrame) -> list[str]:
+    period = data_quality.get("clean_date_range") or ["?", "?"]
+    source = data_quality.get("source") or {}
+    name = source.get("file") or (PurePath(str(source["path"])).name if source.get("path")
+                                  else None)
+    lines = [f"Transactions from {period[0]} to {period[1]}: "
+             f"{data_quality.get('rows_clean', 0):,} clean of {data_quality.get('rows_read', 0):,} "
+             f"rows read" + (f" from {name}" if name else "") + "."]
+    accounts = clean.get("account")
+    if accounts is not None and accounts.nunique() > 1:
+        listed = sorted(map(str, accounts.unique()))
+        lines.append(f"{len(listed)} accounts: {', '.join(listed[:8])}"
+                     + ("..." if len(listed) > 8 else "") + ".")
+    lines.append(money.note())
+    predicted = int((categorised["category_source"] == "predicted").sum())
+    if predicted:
+        lines.append(f"{predicted:,} expenses the export left uncategorised are categorised by the "
+                     f"category model (marked as predicted).")
+    cash = metrics.get("cashflow", {})
+    horizon = len(forecast)
+    if len(forecast) and balance.known:
+        end = float(forecast["balance"].iloc[-1])
+        threshold = float(cash.get("low_balance_threshold", 0.0))
+        low_day = cash.get("first_low_balance_day")
+        fate = (f"it falls below the alert threshold of {money.format(threshold)} on {low_day}"
+                if low_day else f"it stays above the alert threshold of {money.format(threshold)}")
+        lines.append(f"{balance.note(money)} Projected balance {horizon} days later: "
+                     f"{money.format(end)}; {fate}.")
+    elif len(forecast):
+        net = float(forecast["point"].sum())
+        lines.append(f"Over the {horizon} days after {balance.as_of} the forecast expects a net "
+                     f"change of {'+' if net >= 0 else ''}{money.format(net)}. "
+                     f"{balance.note(money)}")
+    cards = {model: charts.scorecard_of(model, values) for model, values in metrics.items()}
+    judged = [m for m, card in cards.items() if card and card.get("beats_best_baseline") is not None]
+    if judged:
+        beating = [m for m in judged if cards[m]["beats_best_baseline"]]
+        trained = ", ".join(charts.MODEL_NAMES.get(m, m) for m in metrics)
+        lines.append(f"Models trained on this data: {trained}; "
+                     f"{len(beating)} of {len(judged)} measured beat their strongest simple "
+                     f"baseline ('How good are the models?' below).")
+    return lines
+
+
+def build_charts(clean_transactions, categorised, feature_table, data_quality, anomaly_scores,
                  cashflow_forecast, metrics_category, metrics_amount, metrics_anomaly,
-                 metrics_cashflow, drift_report) -> tuple[go.Figure, ...]:
+                 metrics_cashflow, drift_report, params: dict[str, Any],
+                 cashflow_params: dict[str, Any]) -> tuple:
+    """The figures of every section, then the report's notes (header and per-section lines)."""
     metrics = {"category": metrics_category, "amount": metrics_amount, "anomaly": metrics_anomaly,
                "cashflow": metrics_cashflow}
-    return (
+    money = money_of(clean_transactions, (params or {}).get("currency"))
+    balance = charts.balance_of(metrics_cashflow, cashflow_forecast, cashflow_params)
+    names = merchant_names(feature_table["merchant_key"], clean_transactions["description"],
+                           clean_transactions.get("reference"))
+    current = _drift_is_current(drift_report, clean_transactions)
+    figures = (
         charts.data_quality(data_quality),
-        charts.income_vs_expenses(clean_transactions),
-        charts.spending_by_category(clean_transactions),
-        charts.top_merchants(clean_transactions, feature_table),
-        charts.recurring_payments(metrics_cashflow.get("recurring_details", [])),
-        charts.cashflow_forecast(clean_transactions, cashflow_forecast),
-        charts.anomalies_table(anomaly_scores),
-        charts.model_scorecard(metrics),
+        charts.income_vs_expenses(clean_transactions, money),
+        charts.spending_by_category(categorised, money),
+        charts.top_merchants(clean_transactions, feature_table, money, names),
+        charts.recurring_payments(metrics_cashflow.get("recurring_details", []), money, names),
+        charts.cashflow_forecast(clean_transactions, cashflow_forecast, money, balance),
+        charts.anomalies_table(anomaly_scores, money),
+        charts.model_scorecard(metrics, money),
         charts.confusion_matrix(metrics_category),
-        charts.drift_summary(drift_report),
+        charts.drift_summary(drift_report, current),
     )
+    notes = {
+        "header": _header(clean_transactions, data_quality, money, balance, cashflow_forecast,
+                          metrics, categorised),
+        "report_cashflow_forecast": [balance.note(money)],
+        "report_model_scorecard": charts.scorecard_findings(metrics, money),
+        "report_drift": ([f"{metric_meaning('psi')}.", f"{metric_meaning('ks')}."]
+                         if current else []),
+    }
+    return (*figures, notes)
 
 
-def assemble_report(data_quality: dict[str, Any], metrics_cashflow: dict[str, Any],
-                    *figures: go.Figure) -> str:
+def assemble_report(report_notes: dict[str, Any], *figures: go.Figure) -> str:
     """One self-contained HTML page (plotly.js embedded once: opens offline)."""
-    parts = []
-    for index, ((_, title, text), figure) in enumerate(zip(SECTIONS, figures, strict=True)):
-        chart = pio.to_html(figure, include_plotlyjs=(index == 0), full_html=False,
-                            config={"displaylogo": False})
-        parts.append(f"<section><h2>{html.escape(title)}</h2><p>{html.escape(text)}</p>"
-                     f"{chart}</section>")
-    period = data_quality.get("clean_date_range") or ["?", "?"]
-    low_day = metrics_cashflow.get("first_low_balance_day")
-    headline = (f"The projected balance falls below {metrics_cashflow.get('low_balance_threshold', 0):,.0f}"
-                f" on {low_day}." if low_day else
-                "The projected balance stays above the alert threshold over the forecast.")
-    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>titans-finance report</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;
-color:#212529}} section{{margin-bottom:2.5em}} h1{{margin-bottom:.2em}} p{{color:#495057}}</style>
-</head><body>
-<h1>titans-finance report</h1>
-<p>Transactions from {html.escape(str(period[0]))} to {html.escape(str(period[1]))}:
-{data_quality.get('rows_clean', 0):,} clean of {data_quality.get('rows_read', 0):,} rows read.
-{html.escape(headline)} Generated {generated}.</p>
-{''.join(parts)}
-</body></html>
-"""
+    sections = [(title, text, report_notes.get(name, []), figure)
+                for (name, title, text), figure in zip(SECTIONS, figures, strict=True)]
+    return render_page(report_notes.get("header", []), sections)

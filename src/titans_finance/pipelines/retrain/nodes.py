@@ -1,5 +1,6 @@
 """Champion / challenger: train challengers, compare them with the champion on the same
-recent hold-out, promote only when no tracked metric is worse than the configured margin."""
+recent hold-out, promote only when no tracked metric is worse than the configured margin
+and the challenger is not worse on every metric at once."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error
 
 from titans_finance.core.corrections import apply_corrections
 from titans_finance.core.splits import time_split_mask
-from titans_finance.models.category import CategoryModel
+from titans_finance.models.category import CategoryModel, fit_temperature
 from titans_finance.pipelines.amount.nodes import evaluate_amount_model, fit_amount_model
 from titans_finance.pipelines.category.nodes import category_rules_for, select_candidate
 
@@ -56,23 +57,41 @@ def promotion_rules(params: dict[str, Any], model: str, known: set[str]
     return checked
 
 
+# Differences below this are ties (floating-point noise of the same model scored twice).
+TIE = 1e-12
+
+
 def decide_promotion(champion: dict[str, float] | None, challenger: dict[str, float],
                      rules: dict[str, dict[str, Any]]) -> tuple[bool, list[str]]:
-    """Promote when, on every tracked metric, the challenger is not worse than the champion
-    by more than the allowed margin (the larger of ``margin`` and ``relative_margin`` × |champion|)."""
+    """Promote when the challenger is (1) not worse than the champion by more than the
+    allowed margin on any tracked metric (the larger of ``margin`` and ``relative_margin``
+    × |champion|) and (2) not worse on every tracked metric at once.
+
+    Why margins at all: the challenger that wins is refitted on every row, the new ones
+    and the users' corrections included, which the champion never saw; the hold-out
+    compares the two *recipes* on a few hundred rows, where a difference inside the
+    margin is noise. A tie therefore promotes (same recipe, newer data). Why (2): a
+    challenger worse on every metric is consistently worse, not noisily equal, even
+    when each difference is inside its margin; it is rejected.
+    """
     if champion is None:
         return True, ["no champion yet: the first challenger becomes champion"]
-    promote, reasons = True, []
+    promote, reasons, worse_everywhere = True, [], True
     for metric, rule in rules.items():
         new, old = float(challenger[metric]), float(champion[metric])
         allowed = max(rule["margin"], rule["relative_margin"] * abs(old))
         worse_by = (old - new) if rule["direction"] == "higher" else (new - old)
-        ok = worse_by <= allowed + 1e-12
+        ok = worse_by <= allowed + TIE
         promote &= ok
+        worse_everywhere &= worse_by > TIE
         verdict = "ok" if ok else "worse"
         reasons.append(f"{metric}: challenger {new:.4f} vs champion {old:.4f} "
                        f"({rule['direction']} is better; worse by {max(worse_by, 0):.4f}, "
                        f"allowed {allowed:.4f}) → {verdict}")
+    if worse_everywhere and promote:
+        promote = False
+        reasons.append("worse on every tracked metric (each within its margin): consistently "
+                       "worse, not noise → champion kept")
     return promote, reasons
 
 
@@ -83,6 +102,20 @@ def _category_scores(model: CategoryModel, transactions: pd.DataFrame, features:
     return {"holdout_accuracy": float(accuracy_score(truth, predicted)),
             "holdout_macro_f1": float(f1_score(truth, predicted, average="macro",
                                                zero_division=0))}
+
+
+def holdout_temperature(model: CategoryModel, transactions: pd.DataFrame,
+                        features: pd.DataFrame, min_rows: int = 20) -> float:
+    """Calibration temperature of an uncalibrated model, fitted on labelled rows it was not
+    trained on (only rows of categories it knows; too few: 1.0, no scaling)."""
+    if model.temperature != 1.0:
+        raise ValueError("holdout_temperature expects an uncalibrated model (temperature 1)")
+    truth = transactions["category"].astype("str").to_numpy()
+    known = np.isin(truth, model.classes_)
+    if known.sum() < min_rows:
+        return 1.0
+    proba = model.predict_proba(transactions[known], features[known])
+    return fit_temperature(proba, np.searchsorted(model.classes_, truth[known]))
 
 
 def _decision(name: str, champion_source: str, champion_version: str | None,
@@ -98,12 +131,17 @@ def _decision(name: str, champion_source: str, champion_version: str | None,
             "decided_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **extra}
 
 
+def _data_end(champion: Any) -> str | None:
+    """The last day of the champion's training data, when the model records it."""
+    return (getattr(champion, "metadata", None) or {}).get("data_end")
+
+
 def _holdout(dates: pd.Series, champion: Any, retrain: dict[str, Any]) -> tuple[np.ndarray, str]:
     """Rows the champion has never seen: those after its training data, when it says where
     its data ended; else the most recent ``holdout_fraction`` (then the champion may have
     trained on them, which only favours the champion)."""
     days = pd.to_datetime(dates).dt.normalize()
-    data_end = (getattr(champion, "metadata", None) or {}).get("data_end")
+    data_end = _data_end(champion)
     if data_end:
         basis = f"transactions after {data_end}, the end of the champion's training data"
         return (days > pd.Timestamp(data_end)).to_numpy(), basis
@@ -113,13 +151,23 @@ def _holdout(dates: pd.Series, champion: Any, retrain: dict[str, Any]) -> tuple[
 
 def _too_little_new_data(name: str, test: np.ndarray, basis: str, retrain: dict[str, Any],
                          champion_source: str, champion_version: str | None,
-                         incumbent: Any) -> tuple[dict, dict, Any] | None:
+                         incumbent: Any, dates: pd.Series, data_end: str | None
+                         ) -> tuple[dict, dict, Any] | None:
     minimum = int(retrain.get("min_holdout_rows", 30))
     if test.sum() >= minimum and (~test).sum() >= minimum:
         return None
-    reason = (f"only {int(test.sum())} transactions in the hold-out ({basis}) and "
-              f"{int((~test).sum())} before it; need at least {minimum} of each to judge a "
-              "challenger: champion kept")
+    export_end = pd.to_datetime(dates).max()
+    export_end = "?" if pd.isna(export_end) else str(export_end.date())
+    if data_end and test.sum() < minimum:
+        reason = (f"no decision, champion kept: the champion was trained on data up to "
+                  f"{data_end} and this export ends on {export_end}, with "
+                  f"{int(test.sum())} transaction(s) after {data_end}; a challenger is judged on "
+                  f"transactions the champion has never seen, so the export must run past "
+                  f"{data_end} by at least {minimum} transactions (retrain.min_holdout_rows)")
+    else:
+        reason = (f"no decision, champion kept: only {int(test.sum())} transactions in the "
+                  f"hold-out ({basis}) and {int((~test).sum())} before it; need at least "
+                  f"{minimum} of each (retrain.min_holdout_rows) to judge a challenger")
     logger.warning("%s: %s", name, reason)
     decision = {"model": name, "promoted": False, "reasons": [reason],
                 "champion": {"source": champion_source, "version": champion_version},
@@ -150,16 +198,21 @@ def challenge_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
     rules = promotion_rules(retrain, "category", {"holdout_accuracy", "holdout_macro_f1"})
     current, source, version = _current_champion(champion, incumbent)
     test, basis = _holdout(transactions["date"], current, retrain)
-    skipped = _too_little_new_data("category", test, basis, retrain, source, version, incumbent)
+    skipped = _too_little_new_data("category", test, basis, retrain, source, version, incumbent,
+                                   transactions["date"], _data_end(current))
     if skipped:
         return skipped
     train_tx, train_f = transactions[~test], features[~test]
     test_tx, test_f = transactions[test], features[test]
     selected, candidates = select_candidate(train_tx, train_f, params)
+    # No out-of-fold calibration refits here (3 more fits of the selected estimator, the bulk
+    # of the time when it is LightGBM): the promotion metrics are argmax metrics, which a
+    # temperature does not change, so the temperature is fitted on the hold-out itself.
     challenger = CategoryModel(selected, params, category_rules_for(
-        category_rules, train_tx, train_f, params)).fit(train_tx, train_f)
+        category_rules, train_tx, train_f, params)).fit(train_tx, train_f, calibrate=False)
     champion_metrics = _category_scores(current, test_tx, test_f) if current is not None else None
     challenger_metrics = _category_scores(challenger, test_tx, test_f)
+    challenger.temperature = holdout_temperature(challenger, test_tx, test_f)
     promote, reasons = decide_promotion(champion_metrics, challenger_metrics, rules)
     # the challenger's recipe on every row, with the temperature calibrated for it above
     final = CategoryModel(selected, params, category_rules_for(
@@ -192,7 +245,8 @@ def challenge_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.D
     feature_table = feature_table.iloc[-limit:].reset_index(drop=True)
     current, source, version = _current_champion(champion, incumbent)
     test, basis = _holdout(corrected["date"], current, retrain)
-    skipped = _too_little_new_data("amount", test, basis, retrain, source, version, incumbent)
+    skipped = _too_little_new_data("amount", test, basis, retrain, source, version, incumbent,
+                                   corrected["date"], _data_end(current))
     if skipped:
         return skipped
     # the amount pipeline's own evaluation, with its hold-out set to exactly these rows

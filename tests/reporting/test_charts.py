@@ -1,0 +1,166 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from titans_finance.reporting import charts
+from titans_finance.reporting.money import Money
+
+
+def _clean():
+    return pd.DataFrame({
+        "date": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-03", "2024-02-10"]),
+        "type": ["expense", "income", "expense", "expense"],
+        "amount": [-50.0, 2000.0, -1200.0, -20.0],
+        "category": ["fuel", None, "rent", None],
+    })
+
+
+def test_income_vs_expenses_sums_each_month():
+    figure = charts.income_vs_expenses(_clean())
+    income, expenses, net = figure.data
+    assert list(income.y) == [2000.0, 0.0] and list(expenses.y) == [50.0, 1220.0]
+    assert list(net.y) == [1950.0, -1220.0]
+
+
+def test_spending_by_category_keeps_uncategorised_expenses():
+    figure = charts.spending_by_category(_clean())
+    names = {trace.name for trace in figure.data}
+    assert names == {"fuel", "rent", "uncategorised"}
+
+
+def test_spending_by_category_shows_predicted_categories_hatched():
+    categorised = _clean().assign(category=["fuel", None, "rent", "fuel"],
+                                  category_source=["export", "none", "export", "predicted"])
+    figure = charts.spending_by_category(categorised)
+    by_name = {trace.name: trace for trace in figure.data}
+    assert "uncategorised" not in by_name
+    predicted = by_name["fuel (predicted)"]
+    assert predicted.marker.pattern.shape == "/" and list(predicted.y) == [0.0, 20.0]
+    assert by_name["fuel"].marker.color == predicted.marker.color
+    assert "1 expenses categorised by the model" in figure.layout.title.text
+
+
+def test_every_category_of_a_big_export_has_its_own_colour():
+    categories = [f"category {i:02d}" for i in range(21)]
+    colours = charts.category_colours([*categories, "other categories", "uncategorised"])
+    assert len({colours[c] for c in categories}) == 21
+    assert colours["other categories"] not in {colours[c] for c in categories}
+
+
+def test_money_axes_use_the_exports_currency_and_never_assume_dollars():
+    euro = charts.income_vs_expenses(_clean(), Money("EUR", "export", ("EUR",)))
+    assert euro.layout.yaxis.tickprefix == "€" and "(EUR)" in euro.layout.yaxis.title.text
+    unknown = charts.income_vs_expenses(_clean())
+    assert not unknown.layout.yaxis.tickprefix and "$" not in unknown.to_json()
+    assert "currency not stated" in unknown.layout.yaxis.title.text
+
+
+def test_top_merchants_are_named_as_the_export_writes_them():
+    clean = _clean()
+    features = pd.DataFrame({"merchant_key": ["shell", "mainclient", "property management",
+                                              "shell"]})
+    names = {"shell": "SHELL", "property management": "Property Management"}
+    figure = charts.top_merchants(clean, features, names=names)
+    assert list(figure.data[0].y) == ["SHELL", "Property Management"]
+
+
+def test_scorecard_shows_the_strongest_baseline_from_the_contract():
+    card = {"metric": "mase", "lower_is_better": True, "model": 0.82,
+            "baselines": {"seasonal_naive_7": 1.12, "naive": 0.91, "same_day_last_month": 0.80},
+            "best_baseline": "same_day_last_month", "beats_best_baseline": False,
+            "meaning": "MASE: forecast error relative to a naive forecast"}
+    figure = charts.model_scorecard({"cashflow": {"scorecard": card}})
+    model, _, measured, value, baseline, beats = figure.data[0].cells.values
+    assert list(model) == ["cashflow"] and list(value) == ["0.820"]
+    assert list(baseline)[0].startswith("0.800") and "same day of the last month" in baseline[0]
+    assert list(beats) == ["NO"] and "lower is better" in measured[0]
+    (finding,) = charts.scorecard_findings({"cashflow": {"scorecard": card}})
+    assert "does NOT beat its strongest simple baseline" in finding
+
+
+def test_scorecard_without_the_contract_picks_the_stronger_of_the_old_baselines():
+    # the run the issue saw: seasonal-7 (1.12) was shown, the stronger last value (0.91) hidden
+    metrics = {"cashflow": {"mase": 0.95, "baseline_seasonal7_mase": 1.12,
+                            "baseline_last_mase": 0.91, "coverage": 0.8}}
+    card = charts.scorecard_of("cashflow", metrics["cashflow"])
+    assert card["best_baseline"] == "naive" and card["beats_best_baseline"] is False
+    figure = charts.model_scorecard(metrics)
+    assert figure.data[0].cells.values[4][0].startswith("0.910")
+    assert figure.data[0].cells.values[5][0] == "NO"
+
+
+def test_scorecard_money_metric_in_the_exports_currency():
+    figure = charts.model_scorecard({"amount": {"holdout_mae": 10.0, "baseline_mae": 12.5}},
+                                    Money("GBP", "export", ("GBP",)))
+    _, _, measured, value, baseline, beats = figure.data[0].cells.values
+    assert list(value) == ["£10.00"] and baseline[0].startswith("£12.50")
+    assert list(beats) == ["yes"] and measured[0].startswith("MAE: the typical size of a miss")
+
+
+def test_anomaly_scorecard_without_ground_truth_says_not_measured():
+    card = {"metric": "pr_auc", "lower_is_better": False, "model": None, "baselines": {},
+            "best_baseline": None, "beats_best_baseline": None,
+            "meaning": "no labelled anomalies describe this export"}
+    figure = charts.model_scorecard({"anomaly": {"scorecard": card}})
+    assert figure.data[0].cells.values[5][0] == "not measured"
+    assert "could not be measured" in charts.scorecard_findings({"anomaly": {"scorecard": card}})[0]
+
+
+def test_confusion_matrix_shows_counts():
+    figure = charts.confusion_matrix({"confusion_matrix": {"labels": ["a", "b"],
+                                                           "matrix": [[3, 1], [0, 2]]}})
+    assert [list(row) for row in figure.data[0].text] == [[3, 1], [0, 2]]
+
+
+def _forecast(start_balance: float) -> pd.DataFrame:
+    point = np.array([10.0, -5.0, 20.0])
+    return pd.DataFrame({"date": pd.date_range("2025-01-01", periods=3), "point": point,
+                         "lower": point - 3, "upper": point + 3,
+                         "balance": start_balance + point.cumsum()})
+
+
+def test_unknown_balance_is_drawn_as_the_change_since_the_last_day():
+    forecast = _forecast(1_215_239.86)  # 0 + every transaction: not a balance
+    balance = charts.balance_of({}, forecast, {"opening_balance": 0.0})
+    assert not balance.known and balance.as_of == "2024-12-31"
+    assert "not known" in balance.note(Money(None, "unknown"))
+    figure = charts.cashflow_forecast(_clean(), forecast, balance=balance)
+    line = figure.data[-1]
+    assert line.name == "change since 2024-12-31" and list(line.y) == [10.0, 5.0, 25.0]
+
+
+@pytest.mark.parametrize("source, known", [("export_balance_column", True),
+                                           ("declared_opening_balance", True),
+                                           ("assumed_zero", False)])
+def test_balance_basis_follows_the_cashflow_model(source, known):
+    forecast = _forecast(500.0)
+    balance = charts.balance_of({"balance_source": source, "as_of": "2024-12-31"}, forecast)
+    assert balance.known is known and balance.start == pytest.approx(500.0)
+    figure = charts.cashflow_forecast(_clean(), forecast, Money("EUR", "export"), balance)
+    if known:
+        assert figure.data[-1].name == "projected balance"
+        assert list(figure.data[-1].y) == [510.0, 505.0, 525.0]
+
+
+def test_a_declared_opening_balance_counts_as_known_for_older_cashflow_metrics():
+    assert charts.balance_of({}, _forecast(100.0), {"opening_balance": 2500.0}).known
+
+
+def test_drift_check_of_an_earlier_training_set_is_not_shown_as_this_runs():
+    report = {"verdict": "drift", "batch_period": ["2024-01-01", "2024-02-01"], "features": [
+        {"feature": "kw_software", "psi": 0.4, "verdict": "drift"}], "category_mix": {}}
+    stale = charts.drift_summary(report, current=False)
+    assert "not checked yet" in stale.layout.title.text and not stale.data
+    assert "DRIFT" not in stale.layout.title.text
+    shown = charts.drift_summary(report, current=True)
+    assert shown.layout.title.text.startswith("Drift verdict: DRIFT")
+    assert "description mentions software" in shown.data[0].y[0]
+    assert "PSI" in shown.layout.xaxis.title.text
+
+
+def test_tables_are_rendered_with_every_row():
+    rows = [{"merchant": f"m{i}", "kind": "monthly", "day": i, "amount": -10.0 * i,
+             "last_date": "2025-01-01", "occurrences": 4} for i in range(40)]
+    page = charts.table_html(charts.recurring_payments(rows))
+    assert page.count("<tr>") == 41 and "m39" in page
+    assert charts.table_html(charts.income_vs_expenses(_clean())) is None
