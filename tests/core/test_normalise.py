@@ -26,6 +26,14 @@ from titans_finance.core.normalise import (
         ("12,5", 12.5),
         ("1,234", 1234.0),
         ("£0.99", 0.99),
+        # issue #18 planted bugs: every thousands separator goes, a sign beside a
+        # currency symbol or code counts on either side of it
+        ("$1,234,567.89", 1234567.89),
+        ("1.234.567,89 €", 1234567.89),
+        ("$-12", -12.0),
+        ("-$12.50", -12.5),
+        ("USD -5", -5.0),
+        ("12,00 EUR-", -12.0),
     ],
 )
 def test_parse_amounts_accepts_common_formats(text, expected):

@@ -137,6 +137,12 @@ def _call(middleware, path="/predict/category", headers=None, method="POST", chu
     scope = {"type": "http", "method": method, "path": path, "headers": raw_headers,
              "client": client}
     asyncio.run(middleware(scope, receive, send))
+    # exactly one response, whole: an endpoint still running after a 401/403 would send
+    # a second one (or append to the first), and reading only sent[0] could not see it
+    starts = [m for m in sent if m["type"] == "http.response.start"]
+    assert len(starts) == 1, f"{len(starts)} responses sent: {[m.get('status') for m in starts]}"
+    assert sent[0]["type"] == "http.response.start" and sent[-1]["type"] == "http.response.body"
+    assert not sent[-1].get("more_body"), "the response body never ended"
     start = sent[0]
     headers = dict(start["headers"])
     json_body = headers.get(b"content-type", b"application/json") == b"application/json"
