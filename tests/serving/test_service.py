@@ -38,11 +38,25 @@ def test_predictions_need_a_valid_key(service_url):
     assert wrong.status_code == 403
 
 
-def test_category(client):
+def test_category(client, kedro_project):
+    from titans_finance.core.features import build_features
+    from titans_finance.serving.schemas import Transaction, transactions_frame
+
     body = client.post("/predict/category", json=TX).json()
-    assert body["category"] == "fuel" and 0 <= body["confidence"] <= 1
-    assert body["top_k"][0]["category"] == "fuel" and body["model_version"].startswith(
-        "titans_category:")
+    assert body["category"] == "fuel" and body["model_version"].startswith("titans_category:")
+    # the served answer is the trained model's answer on the packaged history, to the digit:
+    # confidence, source and the whole top-k (a served value drifting from the model fails)
+    catalog = kedro_project.catalog()
+    frame = transactions_frame([Transaction(**TX)])
+    features = build_features(frame, catalog.load("history_state"), independent=True)
+    expected = catalog.load("category_model").predict(frame, features).iloc[0]
+    assert body["source"] == expected["source"]
+    assert body["confidence"] == pytest.approx(expected["confidence"], rel=1e-9)
+    assert [(k["category"], pytest.approx(k["probability"], rel=1e-9)) for k in body["top_k"]] \
+        == [(k["category"], k["probability"]) for k in expected["top_k"]]
+    # an answer (not "uncertain") is at or above the model's own threshold
+    threshold = catalog.load("params:category")["confidence_threshold"]
+    assert body["confidence"] >= threshold and body["top_k"][0]["category"] == "fuel"
 
 
 def test_amount_interval_contains_the_point(client):
