@@ -67,9 +67,15 @@ def test_reference_export_beats_the_original_system(tmp_path, seed_csv):
     project.run("ingestion", "features", "category", params={"raw_path": str(seed_csv), **FAST})
     metrics = _metrics(project)
     assert metrics["n_classes"] == 22
-    # the original system published 0.15; the hold-out is the last 20 % of the period
-    assert metrics["holdout_accuracy"] >= 0.55
-    assert metrics["holdout_accuracy"] >= metrics["baseline_accuracy"] + 0.1
+    # The original system published 0.15. The hold-out (the last 20 % of the period) has
+    # only ~20 rows, so each bound is stated in standard errors of that hold-out: measured
+    # 0.85 (binomial SE 0.08) against a floor of 0.55 (3.8 SE below), and 0.60 above the
+    # merchant-majority baseline (SE of the paired difference 0.11).
+    n, accuracy = metrics["n_test"], metrics["holdout_accuracy"]
+    standard_error = (accuracy * (1 - accuracy) / n) ** 0.5
+    assert n >= 15 and accuracy >= 0.55 and accuracy - 3 * standard_error > 0.15, metrics
+    margin = accuracy - metrics["baseline_accuracy"]
+    assert margin > 2 * metrics["accuracy_minus_baseline_se"] > 0, metrics
 
 
 def _taxonomy_truth(categories: pd.Series) -> pd.Series:
