@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR := false
 
-.PHONY: setup run test data serve viz lock benchmark clean repro browser monitor retrain
+.PHONY: setup run test data serve viz lock benchmark clean repro browser monitor retrain mutation planted-bugs
 
 setup: $(STAMP)
 
@@ -70,6 +70,48 @@ viz: setup
 
 benchmark: setup
 	$(BIN)/python benchmarks/run_benchmarks.py
+
+# Mutation testing (docs/testing.md): mutmut mutates the functions below, where a silent
+# bug costs users money or trust, and runs the tests that call each one. Slow (an hour or
+# more on 2 cores): not part of `make test`. Narrow it with MUTATE='core.normalise.x_parse*'.
+# Results accumulate in mutants/ (a re-run checks only changed code); the report prints
+# the score and the survivors.
+MUTATE ?= core.normalise.x_decide_decimal_mark__mutmut_* \
+  core.normalise.x__read_distinct_amounts__mutmut_* \
+  core.normalise.x_read_amounts__mutmut_* \
+  core.normalise.x_parse_amounts__mutmut_* \
+  core.normalise.x_read_dates__mutmut_* \
+  core.normalise.x_parse_dates__mutmut_* \
+  core.normalise.x_infer_day_first__mutmut_* \
+  core.normalise.x__assemble__mutmut_* \
+  core.normalise.x__two_digit_year__mutmut_* \
+  core.normalise.x_indicator_signs__mutmut_* \
+  pipelines.ingestion.nodes.x_summarise_data_quality__mutmut_* \
+  pipelines.ingestion.nodes.x_deduplicate_transactions__mutmut_* \
+  serving.security.xǁApiSecurityMiddlewareǁ_dispatch__mutmut_* \
+  serving.security.xǁApiSecurityMiddlewareǁ_authenticate__mutmut_* \
+  serving.security.x_read_body__mutmut_* \
+  serving.security.xǁTokenBucketLimiterǁacquire__mutmut_* \
+  serving.schemas.x_transactions_frame__mutmut_* \
+  models.category.xǁCategoryModelǁ__init____mutmut_* \
+  models.category.xǁCategoryModelǁpredict_proba__mutmut_* \
+  models.category.xǁCategoryModelǁ_personal_answer__mutmut_* \
+  models.category.x_apply_temperature__mutmut_* \
+  models.category.x__softmax_log__mutmut_* \
+  models.category.x_fit_temperature__mutmut_* \
+  core.corrections.x_neutralise_formula__mutmut_* \
+  core.corrections.x_restore_formula__mutmut_* \
+  core.corrections.x_apply_corrections__mutmut_* \
+  models.cashflow.xǁCashflowModelǁ_balance__mutmut_* \
+  models.cashflow.x_closing_balance_from_export__mutmut_*
+MUTATE_JOBS ?= 2
+mutation: setup
+	nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(foreach m,$(MUTATE),'titans_finance.$(m)')
+	$(BIN)/python benchmarks/mutation_report.py $(foreach m,$(MUTATE),'titans_finance.$(m)')
+
+# The eight bugs of issue #18, planted one at a time: each must fail the tests.
+planted-bugs: setup
+	$(BIN)/python benchmarks/planted_bugs.py
 
 # Re-resolve the dependency tree from pyproject.toml into requirements.lock.
 lock:

@@ -1,0 +1,98 @@
+"""Score and survivors of the last `make mutation` run, as Markdown (for docs/testing.md).
+
+    .venv/bin/python benchmarks/mutation_report.py 'titans_finance.core.normalise.x_parse_amounts*' ...
+
+Reads mutmut's result files (``mutants/**/*.py.meta``) and, for the mutant-name patterns
+given (those `make mutation` ran; default: every mutant), counts each outcome per
+function. Score = killed (timeouts included, as mutmut counts them) / mutants checked;
+mutants not yet checked are listed apart, never counted as killed. Writes the table and
+the survivors to stdout and the counts to benchmarks/results/mutation.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MUTANTS = ROOT / "mutants"
+RESULTS = ROOT / "benchmarks" / "results" / "mutation.json"
+
+# mutmut's exit codes (mutmut/stats.py): 1 and 3 = a test failed (killed), 0 = survived,
+# 33/5 = no test ran the code, 36/24/-24/152/255 = timeout (counted as killed by mutmut)
+KILLED, SURVIVED, NO_TESTS, TIMEOUT, NOT_CHECKED = ("killed", "survived", "no tests",
+                                                   "timeout", "not checked")
+
+
+def outcome(exit_code: int | None) -> str:
+    if exit_code is None:
+        return NOT_CHECKED
+    if exit_code in (1, 3):
+        return KILLED
+    if exit_code == 0:
+        return SURVIVED
+    if exit_code in (5, 33):
+        return NO_TESTS
+    if exit_code in (36, 24, -24, 152, 255):
+        return TIMEOUT
+    return f"other ({exit_code})"
+
+
+def function_of(mutant: str) -> str:
+    """``titans_finance.core.normalise.x_parse_amounts__mutmut_3`` → ``normalise.parse_amounts``;
+    methods (``xǁClassǁmethod``) → ``module.Class.method``."""
+    module, _, name = mutant.rpartition("__mutmut_")[0].rpartition(".")
+    name = name.removeprefix("x").lstrip("_") if not name.startswith("xǁ") else \
+        name.removeprefix("xǁ").replace("ǁ", ".")
+    if mutant.rpartition("__mutmut_")[0].rpartition(".")[2].startswith("x__"):
+        name = "_" + name
+    return f"{module.rpartition('.')[2]}.{name}"
+
+
+def collect(patterns: list[str]) -> dict[str, str]:
+    results = {}
+    for meta in sorted(MUTANTS.rglob("*.py.meta")):
+        for mutant, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            if not patterns or any(fnmatch.fnmatch(mutant, p) for p in patterns):
+                results[mutant] = outcome(code)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("patterns", nargs="*", help="mutant-name globs (as given to mutmut run)")
+    args = parser.parse_args()
+    results = collect(args.patterns)
+    if not results:
+        raise SystemExit("no mutant matches: run `make mutation` first")
+    by_function: dict[str, Counter] = defaultdict(Counter)
+    for mutant, status in results.items():
+        by_function[function_of(mutant)][status] += 1
+    total = Counter(results.values())
+    checked = sum(n for s, n in total.items() if s != NOT_CHECKED)
+    killed = total[KILLED] + total[TIMEOUT]
+    print("| function | mutants | killed | survived | no tests | timeout | not checked |")
+    print("|---|---|---|---|---|---|---|")
+    for function in sorted(by_function):
+        c = by_function[function]
+        print(f"| `{function}` | {sum(c.values())} | {c[KILLED]} | {c[SURVIVED]} | "
+              f"{c[NO_TESTS]} | {c[TIMEOUT]} | {c[NOT_CHECKED]} |")
+    score = killed / checked if checked else float("nan")
+    print(f"\n**{killed} of {checked} checked mutants killed: {score:.1%}** "
+          f"({total[NOT_CHECKED]} of {len(results)} not checked)")
+    survivors = sorted(m for m, s in results.items() if s in (SURVIVED, NO_TESTS))
+    if survivors:
+        print("\nSurvivors (`.venv/bin/mutmut show NAME` shows the change):")
+        for mutant in survivors:
+            print(f"- `{mutant}` ({results[mutant]})")
+    RESULTS.write_text(json.dumps({"patterns": args.patterns, "mutants": len(results),
+                                   "checked": checked, "killed": killed, "score": score,
+                                   "counts": dict(total), "survivors": survivors},
+                                  indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
