@@ -411,3 +411,96 @@ def test_bentoml_backstop_timeout_is_just_above_ours():
     settings = SecuritySettings.from_env({"TITANS_API_KEYS": KEY_1})
     expected = settings.body_timeout + settings.request_timeout + 5.0
     assert TitansFinance.config["traffic"]["timeout"] == expected <= 120
+
+
+# ---------------------------------------------------------------- found by `make mutation`
+
+def test_every_refusal_says_why_in_its_own_words():
+    """The message is the contract with the client (docs/serving.md quotes them)."""
+    middleware, _ = _middleware(TITANS_MAX_PENDING_BATCHES="1")
+    cases = [
+        ({}, "/predict/category", 401, "missing API key: send 'Authorization: Bearer <key>'"),
+        ([("Authorization", f"Bearer {KEY_1}")] * 2, "/predict/category", 401,
+         "send exactly one Authorization header"),
+        ({"Authorization": "Basic abc"}, "/predict/category", 401,
+         "malformed Authorization header: send 'Authorization: Bearer <key>'"),
+        (_auth("wrong-key-1234567890"), "/predict/category", 403, "API key not accepted"),
+        (_auth(), "/metrics", 403, "this key may not read /metrics (admin or metrics keys only)"),
+        (_auth(), "/nowhere", 404, "no such endpoint (see the API page at /)"),
+        (_auth(), "/models/reload", 403, "this key may not call /models/reload (admin keys only)"),
+    ]
+    for headers, path, status, message in cases:
+        got_status, _, body = _call(middleware, path=path, headers=headers)
+        assert (got_status, body["message"]) == (status, message), path
+    middleware.guard.pending_batches = 1  # another batch is being scored
+    status, _, body = _call(middleware, path="/predict/batch", headers=_auth())
+    assert (status, body["message"]) == (503, "busy with other batches; retry shortly")
+
+
+def test_limit_messages_and_a_wait_under_one_second_is_still_a_wait():
+    # 10 tokens a second: the second request waits 0.1 s, which is still a refusal
+    middleware, _ = _middleware(TITANS_RATE_LIMIT_PER_SEC="10", TITANS_RATE_LIMIT_BURST="1",
+                                TITANS_AUTH_FAILURES_PER_SEC="10",
+                                TITANS_AUTH_FAILURES_BURST="1")
+    assert _call(middleware, headers=_auth())[0] == 200
+    status, headers, body = _call(middleware, headers=_auth())
+    assert (status, body["message"]) == (429, "rate limit exceeded for this key")
+    assert headers[b"retry-after"] == b"1"
+    assert _call(middleware, headers=_auth("wrong-key-1234567890"))[0] == 403
+    status, _, body = _call(middleware, headers=_auth("wrong-key-1234567890"))
+    assert (status, body["message"]) == (
+        429, "too many requests without a valid API key from this address")
+
+
+def test_failed_keys_are_counted_per_address_whatever_the_port():
+    middleware, _ = _middleware(TITANS_AUTH_FAILURES_BURST="2",
+                                TITANS_AUTH_FAILURES_PER_SEC="0.01")
+    statuses = [_call(middleware, headers=_auth("wrong-key-1234567890"),
+                      client=("10.9.8.7", port))[0] for port in (40001, 40002, 40003)]
+    assert statuses == [403, 403, 429]
+
+
+def test_only_a_missing_or_malformed_key_asks_for_bearer():
+    middleware, _ = _middleware()
+    assert _call(middleware)[1][b"www-authenticate"] == b"Bearer"
+    assert b"www-authenticate" not in _call(middleware, headers=_auth("wrong-key-1234567890"))[1]
+    assert b"www-authenticate" not in _call(middleware, path="/models/reload",
+                                            headers=_auth())[1]
+
+
+def test_the_endpoint_runs_as_the_calling_key_and_keeps_its_method():
+    from titans_finance.serving.security import CURRENT_CALLER
+
+    seen = []
+
+    async def endpoint(scope, receive, send):
+        await receive()
+        caller = CURRENT_CALLER.get()
+        seen.append((scope["method"], caller.key_id if caller else None))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    middleware = ApiSecurityMiddleware(endpoint, ROUTES, _settings())
+    assert _call(middleware, headers=_auth(KEY_2))[0] == 200
+    assert _call(middleware, method="GET", headers=_auth(KEY_1))[0] == 200  # only /models
+    assert _call(middleware, path="/predict/batch", headers=_auth(ADMIN))[0] == 200
+    assert seen == [("POST", key_id(KEY_2)), ("GET", key_id(KEY_1)), ("POST", key_id(ADMIN))]
+
+
+def test_metrics_answer_a_metrics_key_on_get_and_head_only():
+    middleware, _ = _middleware()
+    status, headers, text = _call(middleware, path="/metrics", method="GET",
+                                  headers=_auth(METRICS))
+    assert status == 200 and b"titans_http_requests_total" in text
+    assert headers[b"content-type"].startswith(b"text/plain")
+    assert _call(middleware, path="/metrics", method="HEAD", headers=_auth(ADMIN))[0] == 200
+    assert _call(middleware, path="/metrics", method="POST", headers=_auth(METRICS))[0] == 405
+
+
+def test_the_api_page_is_html_on_get_and_head_and_preflight_needs_no_key():
+    middleware, app = _middleware()
+    for method in ("GET", "HEAD"):
+        status, headers, _ = _call(middleware, path="/", method=method)
+        assert status == 200 and headers[b"content-type"] == b"text/html; charset=utf-8"
+    assert _call(middleware, path="/predict/category", method="OPTIONS")[0] == 200
+    assert app.calls == [("/predict/category", "OPTIONS", b"")]
