@@ -167,6 +167,9 @@ def test_too_few_labels_leave_no_personal_model():
     assert model.personal is None and "default model" in model.metadata["reason"]
     predictions = model.predict(tx, features)
     assert (predictions["category"] == UNCERTAIN_CATEGORY).all()  # no default model given
+    with pytest.raises(RuntimeError, match=r"^CategoryModel has no personal model \(not fitted, "
+                                           r"or too few labels\)$"):
+        model.predict_proba(tx, features)
 
 
 def test_lightgbm_candidate_fits_and_predicts_unseen_rows():
