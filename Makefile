@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR := false
 
-.PHONY: setup run test data serve viz lock benchmark clean repro browser monitor retrain mutation planted-bugs
+.PHONY: setup run test data serve viz lock benchmark clean repro browser monitor retrain mutation mutation-survivors planted-bugs
 
 setup: $(STAMP)
 
@@ -74,8 +74,8 @@ benchmark: setup
 # Mutation testing (docs/testing.md): mutmut mutates the functions below, where a silent
 # bug costs users money or trust, and runs the tests that call each one. Slow (an hour or
 # more on 2 cores): not part of `make test`. Narrow it with MUTATE='core.normalise.x_parse*'.
-# Results accumulate in mutants/ (a re-run checks only changed code); the report prints
-# the score and the survivors.
+# Every mutant named is checked again on each run (results are kept in mutants/); after
+# adding tests, `make mutation-survivors` re-checks only the last run's survivors.
 MUTATE ?= core.normalise.x_decide_decimal_mark__mutmut_* \
   core.normalise.x__read_distinct_amounts__mutmut_* \
   core.normalise.x_read_amounts__mutmut_* \
@@ -107,6 +107,10 @@ MUTATE ?= core.normalise.x_decide_decimal_mark__mutmut_* \
 MUTATE_JOBS ?= 2
 mutation: setup
 	nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(foreach m,$(MUTATE),'titans_finance.$(m)')
+	$(BIN)/python benchmarks/mutation_report.py $(foreach m,$(MUTATE),'titans_finance.$(m)')
+
+mutation-survivors: setup
+	nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $$($(BIN)/python benchmarks/mutation_report.py --survivor-names $(foreach m,$(MUTATE),'titans_finance.$(m)'))
 	$(BIN)/python benchmarks/mutation_report.py $(foreach m,$(MUTATE),'titans_finance.$(m)')
 
 # The eight bugs of issue #18, planted one at a time: each must fail the tests.

@@ -64,10 +64,16 @@ def collect(patterns: list[str]) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patterns", nargs="*", help="mutant-name globs (as given to mutmut run)")
+    parser.add_argument("--survivor-names", action="store_true",
+                        help="only print the surviving mutants' names (to re-check them after "
+                             "adding tests: make mutation-survivors)")
     args = parser.parse_args()
     results = collect(args.patterns)
     if not results:
         raise SystemExit("no mutant matches: run `make mutation` first")
+    if args.survivor_names:
+        print("\n".join(m for m, s in sorted(results.items()) if s in (SURVIVED, NO_TESTS)))
+        return
     by_function: dict[str, Counter] = defaultdict(Counter)
     for mutant, status in results.items():
         by_function[function_of(mutant)][status] += 1
