@@ -105,12 +105,14 @@ MUTATE ?= core.normalise.x_decide_decimal_mark__mutmut_* \
   models.cashflow.xǁCashflowModelǁ_balance__mutmut_* \
   models.cashflow.x_closing_balance_from_export__mutmut_*
 MUTATE_JOBS ?= 2
+# one thread per mutant: mutmut's timeout is CPU time, which every BLAS/OpenMP thread adds to
+MUTATE_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 mutation: setup
-	nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(foreach m,$(MUTATE),'titans_finance.$(m)')
+	$(MUTATE_ENV) nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(foreach m,$(MUTATE),'titans_finance.$(m)')
 	$(BIN)/python benchmarks/mutation_report.py $(foreach m,$(MUTATE),'titans_finance.$(m)')
 
 mutation-survivors: setup
-	nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $$($(BIN)/python benchmarks/mutation_report.py --survivor-names $(foreach m,$(MUTATE),'titans_finance.$(m)'))
+	$(MUTATE_ENV) nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $$($(BIN)/python benchmarks/mutation_report.py --survivor-names $(foreach m,$(MUTATE),'titans_finance.$(m)'))
 	$(BIN)/python benchmarks/mutation_report.py $(foreach m,$(MUTATE),'titans_finance.$(m)')
 
 # The eight bugs of issue #18, planted one at a time: each must fail the tests.
