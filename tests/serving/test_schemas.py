@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from tests.conftest import PROJECT_ROOT
 from titans_finance.core.normalise import MAX_FUTURE_DAYS, parse_amounts, parse_dates
-from titans_finance.serving.schemas import MAX_BATCH, Transaction
+from titans_finance.serving.schemas import MAX_BATCH, Transaction, transactions_frame
 
 BASE = {"description": "SHELL OIL 57444 HOUSTON TX", "amount": -64.2, "date": "2025-03-14"}
 AMOUNTS = ["-34,12", "£34.12", "1.234,56", "(34.12)", "$1,234.56", "12.00-", "  -7  ", "1 234,5"]
@@ -79,3 +79,30 @@ def test_an_oversized_batch_is_refused_before_any_item_is_read():
         with pytest.raises(ValidationError) as error:
             model.model_validate({"transactions": [{"not": "checked"}] * (MAX_BATCH + 1)})
         assert [e["type"] for e in error.value.errors()] == ["too_many_items"]
+
+
+def test_the_request_frame_has_the_clean_tables_columns_and_values():
+    """`transactions_frame` is what the models see of a request (found by `make mutation`:
+    no fast test read it)."""
+    frame = transactions_frame([
+        Transaction(description="SHELL OIL", amount="-64.20", date="14/03/2025", merchant="Shell",
+                    payment_method="credit_card", category="fuel"),
+        # a sign contradicting the declared type: the type wins, as in the clean table
+        Transaction(description="Refund", amount=12.5, date="2025-03-15", type="expense"),
+        Transaction(description="Client pays", amount=-100, date="2025-03-16", type="income"),
+        Transaction(description="Salary", amount=2000, date="2025-03-17", type="income")])
+    assert list(frame.columns) == ["transaction_id", "source_row", "date", "type", "description",
+                                   "amount", "category", "payment_method", "status", "reference",
+                                   "receipt_url"]
+    assert frame["transaction_id"].tolist() == ["req_0", "req_1", "req_2", "req_3"]
+    assert frame["source_row"].tolist() == [1, 2, 3, 4]
+    assert frame["date"].dtype == "datetime64[ns]"
+    assert frame["date"].tolist() == list(pd.date_range("2025-03-14", periods=4))
+    assert frame["type"].tolist() == ["expense", "expense", "income", "income"]
+    assert frame["description"].tolist() == ["SHELL OIL", "Refund", "Client pays", "Salary"]
+    assert frame["amount"].tolist() == [-64.2, -12.5, 100.0, 2000.0]
+    assert frame["category"].iloc[0] == "fuel" and frame["category"][1:].isna().all()
+    assert frame["payment_method"].iloc[0] == "credit_card"
+    assert frame["payment_method"][1:].isna().all()
+    assert frame["reference"].iloc[0] == "Shell" and frame["reference"][1:].isna().all()
+    assert frame["status"].isna().all() and frame["receipt_url"].isna().all()
