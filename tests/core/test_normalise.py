@@ -6,6 +6,7 @@ from titans_finance.core.normalise import (
     correct_enum,
     correct_payment_methods,
     correct_types,
+    decide_decimal_mark,
     infer_day_first,
     map_headers,
     parse_amounts,
@@ -107,3 +108,10 @@ def test_header_variants_map_to_canonical_names():
         "receipt-url": "Receipt URL",
     }
     assert unknown == ["Notes"]
+
+
+def test_a_column_that_cannot_tell_its_decimal_mark_takes_the_hint():
+    # found by `make mutation`: the default hint was never exercised
+    assert decide_decimal_mark(pd.Series(["1200", "1,200", "7"])) == (".", "hint")
+    assert decide_decimal_mark(pd.Series(["1200"]), hint=",") == (",", "hint")
+    assert decide_decimal_mark(pd.Series(["12,50", "1.200"])) == (",", "values")
