@@ -115,3 +115,6 @@ def test_a_column_that_cannot_tell_its_decimal_mark_takes_the_hint():
     assert decide_decimal_mark(pd.Series(["1200", "1,200", "7"])) == (".", "hint")
     assert decide_decimal_mark(pd.Series(["1200"]), hint=",") == (",", "hint")
     assert decide_decimal_mark(pd.Series(["12,50", "1.200"])) == (",", "values")
+    # a plain decimal-point column, and a repeated dot (1.234.567): each value votes once
+    assert decide_decimal_mark(pd.Series(["12.50", "7.25", "100"]), hint=",") == (".", "values")
+    assert decide_decimal_mark(pd.Series(["1.234.567", "100"])) == (",", "values")
