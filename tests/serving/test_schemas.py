@@ -106,3 +106,20 @@ def test_the_request_frame_has_the_clean_tables_columns_and_values():
     assert frame["payment_method"][1:].isna().all()
     assert frame["reference"].iloc[0] == "Shell" and frame["reference"][1:].isna().all()
     assert frame["status"].isna().all() and frame["receipt_url"].isna().all()
+
+
+def test_a_batch_of_new_spellings_reads_each_amount_by_itself():
+    """Found by `make mutation` (its clean run ordered the tests differently): with a cold
+    spelling cache, a batch's amounts were read as one column, so `-34,12` beside `£34.12`
+    was refused. Each spelling must read as it does alone, whatever else is in the batch."""
+    from titans_finance.serving.schemas import _parse_amount_spellings
+
+    spellings = [*AMOUNTS, "1,200", "1.200", "-1.234.567", "12,50 EUR", "$-12", "1'234.50",
+                 "lots", "1,2,3"]
+    batch = _parse_amount_spellings(spellings)
+    for spelling, value in zip(spellings, batch, strict=True):
+        alone, invalid = parse_amounts(pd.Series([spelling]))
+        if invalid.iloc[0]:
+            assert not isinstance(value, float), spelling
+        else:
+            assert value == alone.iloc[0], spelling

@@ -96,13 +96,22 @@ class _SpellingCache:
 
 
 def _parse_amount_spellings(spellings: list[str]) -> list[Any]:
+    """Each spelling as a single value would be read, never decided by the others (read as
+    one column, ``-34,12`` beside ``£34.12`` made one of them invalid, depending on which
+    spellings were already cached): the decimal-point reading, else the decimal-comma one.
+    A value that tells its own mark (``12,50``, ``1.234,56``) is invalid under the other;
+    one that cannot (``1,200``) reads as a single value does, with the decimal point."""
     import pandas as pd
 
     from titans_finance.core.normalise import parse_amounts
 
-    number, invalid = parse_amounts(pd.Series(spellings, dtype="object"))
-    return [_Unreadable(k) if bad or pd.isna(n) else float(n)
-            for k, n, bad in zip(spellings, number.tolist(), invalid.tolist(), strict=True)]
+    series = pd.Series(spellings, dtype="object")
+    point, point_invalid = parse_amounts(series, decimal=".")
+    comma, comma_invalid = parse_amounts(series, decimal=",")
+    return [float(p) if not p_bad and not pd.isna(p) else
+            (float(c) if not c_bad and not pd.isna(c) else _Unreadable(k))
+            for k, p, p_bad, c, c_bad in zip(spellings, point.tolist(), point_invalid.tolist(),
+                                             comma.tolist(), comma_invalid.tolist(), strict=True)]
 
 
 def _parse_date_spellings(spellings: list[str]) -> list[Any]:
