@@ -90,17 +90,22 @@ def test_the_request_frame_has_the_clean_tables_columns_and_values():
         # a sign contradicting the declared type: the type wins, as in the clean table
         Transaction(description="Refund", amount=12.5, date="2025-03-15", type="expense"),
         Transaction(description="Client pays", amount=-100, date="2025-03-16", type="income"),
-        Transaction(description="Salary", amount=2000, date="2025-03-17", type="income")])
+        Transaction(description="Salary", amount=2000, date="2025-03-17", type="income"),
+        # under one unit of currency the type still decides the sign
+        Transaction(description="Coffee", amount=0.4, date="2025-03-18", type="expense"),
+        Transaction(description="Interest", amount=0.25, date="2025-03-19", type="income")])
     assert list(frame.columns) == ["transaction_id", "source_row", "date", "type", "description",
                                    "amount", "category", "payment_method", "status", "reference",
                                    "receipt_url"]
-    assert frame["transaction_id"].tolist() == ["req_0", "req_1", "req_2", "req_3"]
-    assert frame["source_row"].tolist() == [1, 2, 3, 4]
+    assert frame["transaction_id"].tolist() == [f"req_{i}" for i in range(6)]
+    assert frame["source_row"].tolist() == [1, 2, 3, 4, 5, 6]
     assert frame["date"].dtype == "datetime64[ns]"
-    assert frame["date"].tolist() == list(pd.date_range("2025-03-14", periods=4))
-    assert frame["type"].tolist() == ["expense", "expense", "income", "income"]
-    assert frame["description"].tolist() == ["SHELL OIL", "Refund", "Client pays", "Salary"]
-    assert frame["amount"].tolist() == [-64.2, -12.5, 100.0, 2000.0]
+    assert frame["date"].tolist() == list(pd.date_range("2025-03-14", periods=6))
+    assert frame["type"].tolist() == ["expense", "expense", "income", "income", "expense",
+                                      "income"]
+    assert frame["description"].tolist() == ["SHELL OIL", "Refund", "Client pays", "Salary",
+                                             "Coffee", "Interest"]
+    assert frame["amount"].tolist() == [-64.2, -12.5, 100.0, 2000.0, -0.4, 0.25]
     assert frame["category"].iloc[0] == "fuel" and frame["category"][1:].isna().all()
     assert frame["payment_method"].iloc[0] == "credit_card"
     assert frame["payment_method"][1:].isna().all()

@@ -433,8 +433,35 @@ def test_every_refusal_says_why_in_its_own_words():
         got_status, _, body = _call(middleware, path=path, headers=headers)
         assert (got_status, body["message"]) == (status, message), path
     middleware.guard.pending_batches = 1  # another batch is being scored
-    status, _, body = _call(middleware, path="/predict/batch", headers=_auth())
+    status, headers, body = _call(middleware, path="/predict/batch", headers=_auth())
     assert (status, body["message"]) == (503, "busy with other batches; retry shortly")
+    assert headers[b"retry-after"] == b"2"
+
+
+def test_batches_in_flight_are_counted_one_by_one():
+    middleware, _ = _middleware(TITANS_MAX_PENDING_BATCHES="3")
+    middleware.guard.pending_batches = 2  # two others are being scored
+    assert _call(middleware, path="/predict/batch", headers=_auth())[0] == 200
+    assert middleware.guard.pending_batches == 2  # this one came and went
+
+
+def test_the_api_document_names_each_endpoints_errors_and_admin_routes():
+    spec = {"info": {"title": "x"}, "paths": {
+        "/predict/batch": {"post": {"responses": {"200": {}, "422": {}}}},
+        "/models/reload": {"post": {"responses": {"200": {}}}}}}
+
+    async def bentoml_docs(scope, receive, send):
+        body = json.dumps(spec).encode()
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": body})
+
+    middleware = ApiSecurityMiddleware(bentoml_docs, ROUTES, _settings())
+    status, _, document = _call(middleware, path="/docs.json", method="GET")
+    batch = document["paths"]["/predict/batch"]["post"]
+    assert status == 200 and {"401", "403", "413", "503"} <= set(batch["responses"])
+    assert "422" not in batch["responses"]
+    assert "Admin keys only" in document["paths"]["/models/reload"]["post"]["description"]
 
 
 def test_limit_messages_and_a_wait_under_one_second_is_still_a_wait():
