@@ -1,0 +1,344 @@
+"""What each page of the app shows, from the pipelines' tables (plain pandas: no Streamlit, no
+Kedro), so that it is tested on its own and the page script stays thin.
+
+Categories come from `reporting.categorised.categorise` (the report's own order of trust:
+your correction, the export, the category model), merchants are named as the export writes
+them (`reporting.merchants`), scorecards are read as the report reads them
+(`reporting.charts.scorecard_of`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.reporting.categorised import categorise
+from titans_finance.reporting.charts import MODEL_NAMES, MODELS, scorecard_of
+from titans_finance.reporting.glossary import baseline_meaning
+from titans_finance.reporting.merchants import merchant_names
+
+ALL_ACCOUNTS = "All accounts"
+HORIZONS = (30, 60, 90)
+PAGE_SIZES = (50, 100, 500)
+
+
+def transactions_table(clean: pd.DataFrame, predictions: pd.DataFrame | None,
+                       corrections: pd.DataFrame | None, feature_table: pd.DataFrame | None,
+                       anomaly_scores: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per clean transaction: its category and where it comes from, its merchant
+    (as written), and its anomaly score and reasons when the anomaly model scored it."""
+    if predictions is None:
+        predictions = pd.DataFrame(columns=["transaction_id", "predicted_category", "confidence",
+                                            "top_k", "split"])
+    table = categorise(clean, predictions, corrections)
+    if "account" not in table:
+        table["account"] = "default"
+    table["account"] = table["account"].fillna("default").astype("str")
+    if feature_table is not None and "merchant_key" in feature_table:
+        keys = pd.Series(feature_table["merchant_key"].to_numpy(),
+                         index=feature_table["transaction_id"].to_numpy())
+        key = table["transaction_id"].map(keys).fillna("").astype("str")
+        names = merchant_names(key, clean["description"], clean.get("reference"))
+        table["merchant_key"] = key.to_numpy()
+        table["merchant"] = key.map(names).fillna("").to_numpy()
+    else:
+        table["merchant_key"] = ""
+        table["merchant"] = ""
+    if anomaly_scores is not None and len(anomaly_scores):
+        scores = anomaly_scores.drop_duplicates("transaction_id").set_index("transaction_id")
+        ids = table["transaction_id"]
+        table["anomaly_score"] = ids.map(scores["score"]).astype("float64").to_numpy()
+        table["is_anomaly"] = ids.map(scores["is_anomaly"]).fillna(False).astype(bool).to_numpy()
+        table["anomaly_reasons"] = ids.map(scores["reasons"]).fillna("").to_numpy()
+    else:
+        table["anomaly_score"] = np.nan
+        table["is_anomaly"] = False
+        table["anomaly_reasons"] = ""
+    table["category"] = table["category"].astype("object")
+    return table.sort_values(["date", "transaction_id"], ascending=[False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the transactions page narrows to; ``None`` / empty means no restriction."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    accounts: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # where the category comes from (categorised.SOURCES)
+    merchant: str = ""
+    text: str = ""
+    min_amount: float | None = None
+    max_amount: float | None = None
+    anomalies_only: bool = False
+
+
+def filter_transactions(table: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows that pass every filter (vectorised: a million rows in well under a second)."""
+    keep = np.ones(len(table), dtype=bool)
+    if filters.start is not None or filters.end is not None:
+        day = table["date"].to_numpy(dtype="datetime64[ns]")
+        if filters.start is not None:
+            keep &= day >= np.datetime64(filters.start, "ns")
+        if filters.end is not None:
+            keep &= day < np.datetime64(filters.end + dt.timedelta(days=1), "ns")
+    if filters.accounts:
+        keep &= table["account"].isin(filters.accounts).to_numpy()
+    if filters.categories:
+        category = table["category"].fillna("uncategorised")
+        keep &= category.isin(filters.categories).to_numpy()
+    if filters.sources:
+        keep &= table["category_source"].isin(filters.sources).to_numpy()
+    if filters.merchant.strip():
+        keep &= table["merchant"].str.contains(filters.merchant.strip(), case=False,
+                                               regex=False, na=False).to_numpy()
+    if filters.text.strip():
+        keep &= table["description"].astype("str").str.contains(
+            filters.text.strip(), case=False, regex=False, na=False).to_numpy()
+    amount = table["amount"].to_numpy(dtype="float64")
+    if filters.min_amount is not None:
+        keep &= amount >= filters.min_amount
+    if filters.max_amount is not None:
+        keep &= amount <= filters.max_amount
+    if filters.anomalies_only:
+        keep &= table["is_anomaly"].to_numpy(dtype=bool)
+    return table[keep]
+
+
+def page_count(rows: int, size: int) -> int:
+    return max(1, -(-rows // size))
+
+
+def page_of(table: pd.DataFrame, page: int, size: int) -> pd.DataFrame:
+    """Rows of page ``page`` (1-based; clipped to the pages there are)."""
+    page = min(max(1, int(page)), page_count(len(table), size))
+    return table.iloc[(page - 1) * size: page * size]
+
+
+DISPLAY_COLUMNS = ["date", "account", "description", "merchant", "amount", "category",
+                   "category_source", "model_confidence", "anomaly_score", "anomaly_reasons"]
+
+
+def for_display(rows: pd.DataFrame) -> pd.DataFrame:
+    columns = [c for c in DISPLAY_COLUMNS if c in rows]
+    shown = rows[columns].copy()
+    shown["date"] = pd.to_datetime(shown["date"]).dt.date
+    return shown
+
+
+# ---- overview ----------------------------------------------------------------------------
+
+def for_account(table: pd.DataFrame, account: str) -> pd.DataFrame:
+    return table if account == ALL_ACCOUNTS else table[table["account"] == account]
+
+
+def income_and_expenses(table: pd.DataFrame) -> dict[str, float]:
+    income = float(table.loc[table["amount"] > 0, "amount"].sum())
+    expenses = float(-table.loc[table["amount"] < 0, "amount"].sum())
+    return {"income": income, "expenses": expenses, "net": income - expenses}
+
+
+def latest_balances(clean: pd.DataFrame) -> pd.DataFrame:
+    """Each account's balance after its last transaction, as the export writes it (empty
+    when the export has no balance column)."""
+    if "balance" not in clean or clean["balance"].isna().all():
+        return pd.DataFrame(columns=["account", "date", "balance"])
+    frame = clean[clean["balance"].notna()].assign(
+        account=clean.get("account", pd.Series("default", index=clean.index)).fillna("default"))
+    order = ["date", "source_row"] if "source_row" in frame else ["date"]
+    last = frame.sort_values(order, kind="stable").groupby("account").tail(1)
+    return last[["account", "date", "balance"]].reset_index(drop=True)
+
+
+def projected_balances(cashflow_model: Any, horizons: tuple[int, ...] = HORIZONS
+                       ) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame]:
+    """The balance ``horizons`` days after the export's last day with its 80 % range, the
+    forecast summary (as of, first low-balance day...) and the daily forecast table."""
+    days = max(horizons)
+    forecast, summary = cashflow_model.predict(days)
+    rows = []
+    for horizon in horizons:
+        if horizon <= len(forecast):
+            day = forecast.iloc[horizon - 1]
+            rows.append({"days": horizon, "date": pd.Timestamp(day["date"]).date(),
+                         "balance": float(day["balance"]), "lower": float(day["balance_lower"]),
+                         "upper": float(day["balance_upper"])})
+    return pd.DataFrame(rows), summary, forecast
+
+
+def spending_by(table: pd.DataFrame, column: str, top: int = 10) -> pd.DataFrame:
+    """Total spent per ``column`` value (the ``top`` largest), expenses only."""
+    expenses = table[table["amount"] < 0]
+    key = expenses[column].astype("object").where(expenses[column].notna() &
+                                                   (expenses[column] != ""), "uncategorised")
+    spent = (-expenses["amount"]).groupby(key).sum().nlargest(top)
+    return spent.rename("spent").rename_axis(column).reset_index()
+
+
+def monthly_income_and_expenses(table: pd.DataFrame) -> pd.DataFrame:
+    month = pd.to_datetime(table["date"]).dt.to_period("M").dt.to_timestamp()
+    amount = table["amount"]
+    frame = pd.DataFrame({"month": month, "income": amount.clip(lower=0),
+                          "expenses": -amount.clip(upper=0)})
+    monthly = frame.groupby("month").sum()
+    monthly["net"] = monthly["income"] - monthly["expenses"]
+    return monthly
+
+
+def recurring_payments(metrics_cashflow: dict[str, Any] | None, names: dict[str, str] | None = None
+                       ) -> pd.DataFrame:
+    """The recurring series the cash-flow model projects, with the next date it expects."""
+    details = (metrics_cashflow or {}).get("recurring_details") or []
+    rows = []
+    for item in details:
+        rows.append({"merchant": (names or {}).get(item.get("merchant"), item.get("merchant")),
+                     "every": item.get("kind"), "amount": item.get("amount"),
+                     "last seen": item.get("last_date"),
+                     "next date": item.get("next_date") or _next_date(item),
+                     "times": item.get("occurrences")})
+    return pd.DataFrame(rows, columns=["merchant", "every", "amount", "last seen", "next date",
+                                       "times"])
+
+
+_PERIODS = {"monthly": pd.DateOffset(months=1), "weekly": pd.DateOffset(weeks=1),
+            "yearly": pd.DateOffset(years=1), "annual": pd.DateOffset(years=1)}
+
+
+def _next_date(item: dict[str, Any]) -> str | None:
+    """One period after the last occurrence, when the series does not say it itself."""
+    step = _PERIODS.get(str(item.get("kind", "")).split()[0].lower())
+    if step is None or not item.get("last_date"):
+        return None
+    return str((pd.Timestamp(item["last_date"]) + step).date())
+
+
+# ---- review queue ------------------------------------------------------------------------
+
+def top_choices(top_k: Any, limit: int = 3) -> list[tuple[str, float]]:
+    """The model's top choices as (category, probability), best first."""
+    if top_k is None or (isinstance(top_k, float) and np.isnan(top_k)):
+        return []
+    items = []
+    for item in list(top_k)[:limit]:
+        if isinstance(item, dict):
+            items.append((str(item.get("category")), float(item.get("probability",
+                                                                    item.get("score", 0.0)))))
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            items.append((str(item[0]), float(item[1])))
+    return items
+
+
+def review_items(queue: pd.DataFrame | None, predictions: pd.DataFrame | None,
+                 table: pd.DataFrame) -> pd.DataFrame:
+    """The review queue (category pipeline: one transaction per merchant, most doubtful and
+    most frequent first) with each item's top choices, then the flagged anomalies nobody has
+    reviewed; ``kind`` says which."""
+    items = []
+    if queue is not None and len(queue):
+        category = queue.copy()
+        category["kind"] = "category"
+        if predictions is not None and "top_k" in predictions:
+            top = predictions.drop_duplicates("transaction_id", keep="last").set_index(
+                "transaction_id")["top_k"]
+            category["top_k"] = category["transaction_id"].map(top)
+        else:
+            category["top_k"] = None
+        items.append(category)
+    return pd.concat(items, ignore_index=True) if items else pd.DataFrame(
+        columns=["transaction_id", "date", "description", "amount", "merchant_key",
+                 "predicted_category", "confidence", "transactions_of_merchant", "top_k", "kind"])
+
+
+def merchant_impact(table: pd.DataFrame, merchant_key: str, transaction_id: str,
+                    category: str) -> dict[str, int]:
+    """What a correction of one transaction of ``merchant_key`` to ``category`` reaches:
+    the merchant's other transactions, and how many of those now have another category (or
+    none) — the personal model learns the merchant from the correction at the next training."""
+    if not merchant_key:
+        return {"others": 0, "others_different": 0}
+    same = table[(table["merchant_key"] == merchant_key) &
+                 (table["transaction_id"] != transaction_id)]
+    different = same["category"].fillna("").astype("str") != category
+    return {"others": int(len(same)), "others_different": int(different.sum())}
+
+
+def correction_fields(row: pd.Series, clean: pd.DataFrame) -> dict[str, Any]:
+    """The fields naming one transaction in a correction (the same as ``POST /feedback``):
+    its date, description and amount as the clean table has them. The reference is not
+    used: many exports repeat one reference (the payee) on every line of a merchant, and a
+    correction must name one transaction."""
+    match = clean[clean["transaction_id"] == row["transaction_id"]]
+    source = match.iloc[0] if len(match) else row
+    return {"date": pd.Timestamp(source["date"]).date(), "description": str(source["description"]),
+            "amount": float(source["amount"])}
+
+
+def taxonomy_categories(taxonomy: dict[str, Any] | None, table: pd.DataFrame) -> dict[str, str]:
+    """``{category: label}`` a user may choose from: the taxonomy's categories
+    (conf/base/category_taxonomy.yml) and every category already in use, sorted."""
+    labels = {str(item["id"]): str(item.get("label") or item["id"])
+              for item in (taxonomy or {}).get("categories") or [] if item.get("id")}
+    for used in table["category"].dropna().astype("str").unique():
+        if used != UNCERTAIN_CATEGORY:
+            labels.setdefault(used, used.replace("_", " "))
+    return dict(sorted(labels.items()))
+
+
+# ---- models and data health --------------------------------------------------------------
+
+def scorecards(metrics: dict[str, dict[str, Any] | None]) -> pd.DataFrame:
+    """Per model: what it predicts, its headline metric, the strongest simple baseline on the
+    same hold-out, and whether the model beats it (from each model's metrics JSON)."""
+    rows = []
+    for model, purpose in MODELS.items():
+        card = scorecard_of(model, metrics.get(model) or {})
+        if not card:
+            rows.append({"model": MODEL_NAMES.get(model, model), "predicts": purpose,
+                         "metric": "", "model score": None, "strongest baseline": "",
+                         "baseline score": None, "beats it?": "not trained yet"})
+            continue
+        best = card.get("best_baseline")
+        rows.append({
+            "model": MODEL_NAMES.get(model, model), "predicts": purpose,
+            "metric": f"{card['metric']} ({'lower' if card.get('lower_is_better') else 'higher'}"
+                      " is better)",
+            "model score": card.get("model"),
+            "strongest baseline": baseline_meaning(best) if best else "none measured",
+            "baseline score": (card.get("baselines") or {}).get(best) if best else None,
+            "beats it?": ("not measured" if card.get("model") is None or best is None
+                          else "yes" if card.get("beats_best_baseline") else "NO"),
+        })
+    return pd.DataFrame(rows)
+
+
+def training_runs(packaged: dict[str, Any] | None, metrics: dict[str, dict[str, Any] | None]
+                  ) -> pd.DataFrame:
+    """What was trained when and on which data (the packaged manifest, else the metrics)."""
+    packaged = packaged or {}
+    tags = packaged.get("tags") or {}
+    rows = []
+    for model in MODELS:
+        values = metrics.get(model) or {}
+        rows.append({"model": MODEL_NAMES.get(model, model),
+                     "version": tags.get(model, ""),
+                     "trained at": values.get("trained_at") or packaged.get("packaged_at") or "",
+                     "training data": values.get("data_hash") or packaged.get("data_hash") or "",
+                     "rows": values.get("rows") or values.get("n_train") or ""})
+    return pd.DataFrame(rows)
+
+
+def drift_status(drift: dict[str, Any] | None) -> str:
+    if not drift:
+        return ("No drift check has been run yet: `make monitor RAW=/path/to/new_export.csv` "
+                "compares a new export with the training data.")
+    verdict = drift.get("status") or drift.get("verdict") or (
+        "drift detected" if drift.get("drift_detected") else "no drift detected")
+    checked = drift.get("checked_at") or drift.get("computed_at") or ""
+    return f"Latest drift check{f' ({checked})' if checked else ''}: {verdict}."
