@@ -18,8 +18,8 @@ from kedro.io import DataCatalog
 
 # Every dataset a page reads, by its catalog name.
 APP_DATASETS = (
-    "clean_transactions", "quarantined_transactions", "duplicate_transactions", "data_quality",
-    "feature_table", "feature_summary", "history_state", "category_predictions",
+    "raw_transactions", "clean_transactions", "quarantined_transactions", "duplicate_transactions",
+    "data_quality", "feature_table", "feature_summary", "history_state", "category_predictions",
     "category_corrections", "category_corrections_report", "category_review_queue",
     "category_taxonomy", "category_model", "amount_model", "anomaly_model", "cashflow_model",
     "anomaly_scores", "cashflow_forecast", "metrics_category", "metrics_amount",
@@ -81,8 +81,10 @@ class Project:
         return name in self.entries and self.path_of(name).exists()
 
     def load(self, name: str) -> Any:
-        """The dataset's content, or ``None`` when no run has written it yet."""
-        if not self.exists(name):
+        """The dataset's content, or ``None`` when no run has written it yet (an optional
+        dataset, such as the corrections file, loads as its own empty value)."""
+        optional = "optional" in str(self.entries.get(name, {}).get("type", "")).lower()
+        if not optional and not self.exists(name):
             return None
         return self.catalog.load(name)
 

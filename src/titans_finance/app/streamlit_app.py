@@ -316,7 +316,7 @@ def try_page(project: Project) -> None:
         amount = left.number_input("Amount (negative: money out)", value=-25.0, key="try_amount")
         date = middle.date_input("Date", dt.date.today(), key="try_date")
         merchant = right.text_input("Merchant / payee (optional)", key="try_merchant")
-        submitted = st.form_submit_button("Ask the models")
+        submitted = st.form_submit_button("Ask the models", key="try_submit")
     if not submitted:
         return
     try:
