@@ -123,7 +123,6 @@ def app_command_line(port: int, address: str) -> list[str]:
 
 def _app_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     import os
-    import subprocess
 
     from titans_finance.app.project import project_root
 
@@ -131,14 +130,13 @@ def _app_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> i
         root = project_root(args.project)
     except FileNotFoundError as exc:
         parser.error(str(exc))
-    env = {**os.environ, "TITANS_PROJECT_ROOT": str(root)}
     print(f"titans-finance app on http://{args.address}:{args.port} (project {root}); "
           "Ctrl-C stops it", flush=True)
-    try:
-        return subprocess.call(app_command_line(args.port, args.address), env=env,
-                               cwd=root)
-    except KeyboardInterrupt:
-        return 0
+    os.chdir(root)
+    command = app_command_line(args.port, args.address)
+    # replaced by Streamlit itself: a stop signal reaches the server, not a parent in between
+    os.execve(command[0], command, {**os.environ, "TITANS_PROJECT_ROOT": str(root)})
+    return 0  # not reached
 
 
 def main(argv: list[str] | None = None) -> int:

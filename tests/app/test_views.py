@@ -119,3 +119,10 @@ def test_anomaly_reviews_round_trip_and_refuse_unknown_labels(tmp_path):
         {"transaction_id": "t1", "label": "expected", "description": "=HYPERLINK(x)"}]
     with pytest.raises(ValueError, match="label must be one of"):
         append_anomaly_label(path, {**record, "label": "maybe"})
+
+
+def test_top_choices_read_both_the_model_and_the_table_forms():
+    assert views.top_choices("fuel 0.93; food 0.05; other 0.02", limit=2) == [
+        ("fuel", 0.93), ("food", 0.05)]
+    assert views.top_choices([{"category": "rent", "probability": 0.7}]) == [("rent", 0.7)]
+    assert views.top_choices(None) == [] and views.top_choices(float("nan")) == []

@@ -101,7 +101,7 @@ def overview_page(project: Project) -> None:
         st.info(RUN_FIRST.format(what="the cash-flow model"))
     else:
         projected, summary, forecast = views.projected_balances(model)
-        known = summary.get("balance_source") not in (None, "assumed_zero", "unknown")
+        known = summary["balance_known"]
         scope = "" if account == views.ALL_ACCOUNTS else (
             " The forecast covers all accounts together (the model is trained on the whole "
             "export).")
@@ -112,14 +112,18 @@ def overview_page(project: Project) -> None:
                     f"{summary['as_of']}, not the money in the account."))
         for column, (_, row) in zip(st.columns(len(projected)), projected.iterrows(),
                                     strict=True):
-            column.metric(f"in {row['days']} days ({row['date']})", money.format(row["balance"]),
+            label = "balance" if known else "change"
+            column.metric(f"{label} in {row['days']} days ({row['date']})",
+                          money.format(row["balance"]),
                           help=f"80 % range {money.format(row['lower'])} to "
                                f"{money.format(row['upper'])}")
             column.caption(f"{money.format(row['lower'])} to {money.format(row['upper'])}")
         low = summary.get("first_low_balance_day")
         risk = summary.get("first_day_balance_may_be_low")
         threshold = money.format(summary.get("low_balance_threshold", 0.0))
-        if low:
+        if not known:
+            st.write("No low-balance day can be given without the balance.")
+        elif low:
             st.warning(f"The projected balance falls below {threshold} on {low}.")
         elif risk:
             st.write(f"The projected balance stays above {threshold}; its 80 % range reaches "

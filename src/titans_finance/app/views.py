@@ -157,19 +157,27 @@ def latest_balances(clean: pd.DataFrame) -> pd.DataFrame:
     return last[["account", "date", "balance"]].reset_index(drop=True)
 
 
+KNOWN_BALANCE = ("export_balance_column", "declared_opening_balance")
+
+
 def projected_balances(cashflow_model: Any, horizons: tuple[int, ...] = HORIZONS
                        ) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame]:
     """The balance ``horizons`` days after the export's last day with its 80 % range, the
-    forecast summary (as of, first low-balance day...) and the daily forecast table."""
+    forecast summary (as of, first low-balance day...) and the daily forecast table. When the
+    balance is not known (no balance column, no declared opening balance) the figures are
+    the change since the export's last day, as the report shows them."""
     days = max(horizons)
     forecast, summary = cashflow_model.predict(days)
+    summary["balance_known"] = summary.get("balance_source") in KNOWN_BALANCE
+    offset = 0.0 if summary["balance_known"] else float(summary.get("opening_balance") or 0.0)
     rows = []
     for horizon in horizons:
         if horizon <= len(forecast):
             day = forecast.iloc[horizon - 1]
             rows.append({"days": horizon, "date": pd.Timestamp(day["date"]).date(),
-                         "balance": float(day["balance"]), "lower": float(day["balance_lower"]),
-                         "upper": float(day["balance_upper"])})
+                         "balance": float(day["balance"]) - offset,
+                         "lower": float(day["balance_lower"]) - offset,
+                         "upper": float(day["balance_upper"]) - offset})
     return pd.DataFrame(rows), summary, forecast
 
 
@@ -222,9 +230,14 @@ def _next_date(item: dict[str, Any]) -> str | None:
 # ---- review queue ------------------------------------------------------------------------
 
 def top_choices(top_k: Any, limit: int = 3) -> list[tuple[str, float]]:
-    """The model's top choices as (category, probability), best first."""
+    """The model's top choices as (category, probability), best first: from the model's
+    list of ``{"category", "probability"}`` or the predictions table's ``"fuel 0.93; food
+    0.05"``."""
     if top_k is None or (isinstance(top_k, float) and np.isnan(top_k)):
         return []
+    if isinstance(top_k, str):
+        pairs = [part.strip().rsplit(" ", 1) for part in top_k.split(";") if part.strip()]
+        return [(name, float(value)) for name, value in pairs[:limit]]
     items = []
     for item in list(top_k)[:limit]:
         if isinstance(item, dict):
