@@ -27,7 +27,8 @@ def try_transaction(models: dict[str, Any], history: Any, description: str, amou
                     date: dt.date, merchant: str | None = None, kind: str | None = None
                     ) -> dict[str, Any]:
     """The four models' answers for one transaction (``models``: category, amount, anomaly,
-    cashflow, as the last run saved them). Raises ``pydantic.ValidationError`` for a value the
+    cashflow, as the last run saved them; a model that is ``None`` — not trained on this
+    export — gives no answer). Raises ``pydantic.ValidationError`` for a value the
     service would refuse."""
     from titans_finance.serving.schemas import Transaction, transactions_frame
 
@@ -37,22 +38,28 @@ def try_transaction(models: dict[str, Any], history: Any, description: str, amou
     features = build_features(frame, history, independent=True)
     answers: dict[str, Any] = {"transaction": frame.iloc[0].to_dict(),
                                "merchant_key": str(features["merchant_key"].iloc[0])}
-    category = models["category"].predict(frame, features).iloc[0]
-    answers["category"] = {"category": category["category"],
-                           "uncertain": category["category"] == UNCERTAIN_CATEGORY,
-                           "confidence": float(category["confidence"]),
-                           "source": category["source"], "top_k": category["top_k"]}
-    amount_answer = models["amount"].predict(frame, features).iloc[0]
-    answers["amount"] = {"predicted": float(amount_answer["predicted_amount"]),
-                         "lower": float(amount_answer["lower"]),
-                         "upper": float(amount_answer["upper"]),
-                         "known_payee": bool(amount_answer["known_payee"])}
-    anomaly = models["anomaly"].score(frame, features).iloc[0]
-    answers["anomaly"] = {"score": float(anomaly["score"]), "flagged": bool(anomaly["is_anomaly"]),
-                          "reasons": anomaly["reasons"] or "nothing unusual",
-                          "threshold": float(getattr(models["anomaly"], "threshold", float("nan")))}
-    answers["cashflow"] = balance_with(models["cashflow"], pd.Timestamp(date),
-                                       float(frame["amount"].iloc[0]))
+    if models.get("category") is not None:
+        category = models["category"].predict(frame, features).iloc[0]
+        answers["category"] = {"category": category["category"],
+                               "uncertain": category["category"] == UNCERTAIN_CATEGORY,
+                               "confidence": float(category["confidence"]),
+                               "source": category["source"], "top_k": category["top_k"]}
+    if models.get("amount") is not None:
+        amount_answer = models["amount"].predict(frame, features).iloc[0]
+        answers["amount"] = {"predicted": float(amount_answer["predicted_amount"]),
+                             "lower": float(amount_answer["lower"]),
+                             "upper": float(amount_answer["upper"]),
+                             "known_payee": bool(amount_answer["known_payee"])}
+    if models.get("anomaly") is not None:
+        anomaly = models["anomaly"].score(frame, features).iloc[0]
+        answers["anomaly"] = {"score": float(anomaly["score"]),
+                              "flagged": bool(anomaly["is_anomaly"]),
+                              "reasons": anomaly["reasons"] or "nothing unusual",
+                              "threshold": float(getattr(models["anomaly"], "threshold",
+                                                         float("nan")))}
+    if models.get("cashflow") is not None:
+        answers["cashflow"] = balance_with(models["cashflow"], pd.Timestamp(date),
+                                           float(frame["amount"].iloc[0]))
     return answers
 
 
@@ -60,19 +67,23 @@ def balance_with(cashflow_model: Any, day: pd.Timestamp, amount: float, horizon:
                  ) -> dict[str, Any]:
     """The projected balance with and without one extra transaction on ``day`` (when it
     falls in the forecast), and the first day it would fall below the alert threshold."""
+    from titans_finance.app.views import KNOWN_BALANCE
+
     forecast, summary = cashflow_model.predict(horizon)
     dates = pd.to_datetime(forecast["date"])
     threshold = float(summary.get("low_balance_threshold", 0.0))
+    known = summary.get("balance_source") in KNOWN_BALANCE
+    # an unknown balance: the change since the export's last day, as the overview shows it
+    offset = 0.0 if known else float(summary.get("opening_balance") or 0.0)
     inside = dates.iloc[0] <= day <= dates.iloc[-1]
     balance = forecast["balance"] + (amount * (dates >= day) if inside else 0.0)
     low = dates[balance < threshold]
     return {"as_of": summary.get("as_of"), "inside_forecast": bool(inside),
-            "end_date": str(dates.iloc[-1].date()),
-            "balance_without": float(forecast["balance"].iloc[-1]),
-            "balance_with": float(balance.iloc[-1]), "threshold": threshold,
-            "first_low_day_without": summary.get("first_low_balance_day"),
-            "first_low_day_with": str(low.iloc[0].date()) if len(low) else None,
-            "balance_source": summary.get("balance_source")}
+            "end_date": str(dates.iloc[-1].date()), "balance_known": known,
+            "balance_without": float(forecast["balance"].iloc[-1]) - offset,
+            "balance_with": float(balance.iloc[-1]) - offset, "threshold": threshold,
+            "first_low_day_without": summary.get("first_low_balance_day") if known else None,
+            "first_low_day_with": str(low.iloc[0].date()) if known and len(low) else None}
 
 
 @dataclass

@@ -97,6 +97,14 @@ class Project:
             times.append(path.stat().st_mtime if path is not None and path.exists() else 0.0)
         return tuple(times)
 
+    def latest_version(self, name: str) -> str | None:
+        """When the latest version of a versioned dataset (a model) was saved: Kedro names
+        each version folder by its UTC save time."""
+        if not self.entries.get(name, {}).get("versioned") or not self.exists(name):
+            return None
+        versions = sorted(p.name for p in self.path_of(name).iterdir() if p.is_dir())
+        return versions[-1] if versions else None
+
     @property
     def corrections_path(self) -> Path:
         """The corrections file the category pipeline reads (and ``POST /feedback`` appends to)."""

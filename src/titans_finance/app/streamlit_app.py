@@ -30,7 +30,8 @@ PAGES = {"overview": "Overview", "transactions": "Transactions", "review": "Revi
 TABLE_INPUTS = ("clean_transactions", "category_predictions", "category_corrections",
                 "feature_table", "anomaly_scores")
 SUBMITTED_BY = "app"
-RUN_FIRST = "No results yet: run `make run` in the project root first (it writes {what})."
+RUN_FIRST = ("Not written yet: `make run` in the project root writes {what} (when the export "
+             "is long enough for it: the run's log says why not).")
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,6 +63,10 @@ def load(project: Project, name: str):
 
 def table_of(project: Project) -> pd.DataFrame | None:
     return _table(str(project.root), project.modified(TABLE_INPUTS))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def money_for(project: Project, clean: pd.DataFrame):
@@ -130,8 +135,9 @@ def overview_page(project: Project) -> None:
                      f"below it from {risk}.")
         else:
             st.write(f"The projected balance stays above {threshold} for 90 days.")
-        balance = charts.balance_of(load(project, "metrics_cashflow") or {}, forecast,
-                                    project.parameters.get("cashflow"))
+        # the basis the model's own balance line starts from (its closing balance on as_of)
+        balance = charts.Balance(known, str(summary.get("balance_source")),
+                                 float(summary["opening_balance"]), summary["as_of"])
         st.plotly_chart(charts.cashflow_forecast(clean, forecast, money, balance),
                         key="overview_forecast")
 
@@ -234,7 +240,7 @@ def review_page(project: Project) -> None:
             merchant = merchants.get(str(item["merchant_key"]), str(item["merchant_key"]))
             st.markdown(f"**{item['description']}** — {money.format(float(item['amount']), 2)} "
                         f"on {pd.Timestamp(item['date']).date()} · merchant *{merchant}* "
-                        f"({int(item['transactions_of_merchant'])} transactions)")
+                        f"({_count(int(item['transactions_of_merchant']), 'transaction')})")
             guesses = ", ".join(f"{c} {p:.0%}" for c, p in top) or "none"
             st.caption(f"Model: {item['predicted_category']} (confidence "
                        f"{float(item['confidence']):.0%}); top choices: {guesses}")
@@ -309,9 +315,12 @@ def try_page(project: Project) -> None:
     models, history = _models(str(project.root), project.modified(
         ("category_model", "amount_model", "anomaly_model", "cashflow_model", "history_state")))
     missing = [name for name, model in models.items() if model is None]
-    if missing or history is None:
+    if len(missing) == len(models) or history is None:
         st.info(RUN_FIRST.format(what="the trained models"))
         return
+    if missing:
+        st.info(f"Not trained on this export: {', '.join(missing)} model(s) (the export may be "
+                "too short for them; `make run`'s log says why). The others answer below.")
     clean = load(project, "clean_transactions")
     money = money_for(project, clean)
     with st.form("try_form"):
@@ -329,35 +338,49 @@ def try_page(project: Project) -> None:
         for error in exc.errors(include_url=False):
             st.error(f"{'.'.join(map(str, error['loc'])) or 'transaction'}: {error['msg']}")
         return
-    category, amount_answer = answer["category"], answer["amount"]
-    anomaly, cash = answer["anomaly"], answer["cashflow"]
-    st.subheader("Category")
-    top = ", ".join(f"{c} {p:.0%}" for c, p in views.top_choices(category["top_k"]))
-    verdict = ("unsure: it abstains rather than guess" if category["uncertain"]
-               else f"**{category['category']}**")
-    st.markdown(f"{verdict} (confidence {category['confidence']:.0%}, from the "
-                f"{category['source']} model); top choices: {top or 'none'}.")
-    st.subheader("Amount")
-    payee = ("a payee it knows" if amount_answer["known_payee"]
-             else "a payee it has not seen: the range is that of similar payees")
-    st.markdown(f"Expected about **{money.format(amount_answer['predicted'], 2)}** "
-                f"(80 % range {money.format(amount_answer['lower'], 2)} to "
-                f"{money.format(amount_answer['upper'], 2)}) for {payee}.")
-    st.subheader("Anomaly")
-    st.markdown(f"Score **{anomaly['score']:.2f}** (flagged from {anomaly['threshold']:.2f}): "
-                f"{'**flagged**' if anomaly['flagged'] else 'not flagged'} — "
-                f"{anomaly['reasons']}.")
-    st.subheader("Cash flow")
-    if cash["inside_forecast"]:
-        st.markdown(f"With this transaction the projected balance on {cash['end_date']} is "
-                    f"**{money.format(cash['balance_with'])}** instead of "
-                    f"{money.format(cash['balance_without'])}; first day below "
-                    f"{money.format(cash['threshold'])}: {cash['first_low_day_with'] or 'none'} "
-                    f"(without it: {cash['first_low_day_without'] or 'none'}).")
-    else:
-        st.markdown(f"The forecast runs from the day after {cash['as_of']} to "
-                    f"{cash['end_date']}: a transaction on {date} is outside it, so it does not "
-                    "change the projected balance.")
+    if category := answer.get("category"):
+        st.subheader("Category")
+        top = ", ".join(f"{c} {p:.0%}" for c, p in views.top_choices(category["top_k"]))
+        verdict = ("unsure: it abstains rather than guess" if category["uncertain"]
+                   else f"**{category['category']}**")
+        st.markdown(f"{verdict} (confidence {category['confidence']:.0%}, from the "
+                    f"{category['source']} model); top choices: {top or 'none'}.")
+    if amount_answer := answer.get("amount"):
+        st.subheader("Amount")
+        payee = ("a payee it knows" if amount_answer["known_payee"]
+                 else "a payee it has not seen: the range is that of similar payees")
+        st.markdown(f"Expected about **{money.format(amount_answer['predicted'], 2)}** "
+                    f"(80 % range {money.format(amount_answer['lower'], 2)} to "
+                    f"{money.format(amount_answer['upper'], 2)}) for {payee}.")
+    if anomaly := answer.get("anomaly"):
+        st.subheader("Anomaly")
+        st.markdown(f"Score **{anomaly['score']:.2f}** (flagged from "
+                    f"{anomaly['threshold']:.2f}): "
+                    f"{'**flagged**' if anomaly['flagged'] else 'not flagged'} — "
+                    f"{anomaly['reasons']}.")
+    if cash := answer.get("cashflow"):
+        st.subheader("Cash flow")
+        change = "" if cash["balance_known"] else " (change since the export's last day)"
+        if cash["inside_forecast"]:
+            st.markdown(f"With this transaction the projected balance{change} on "
+                        f"{cash['end_date']} is **{money.format(cash['balance_with'])}** instead "
+                        f"of {money.format(cash['balance_without'])}"
+                        + (f"; first day below {money.format(cash['threshold'])}: "
+                           f"{cash['first_low_day_with'] or 'none'} (without it: "
+                           f"{cash['first_low_day_without'] or 'none'})." if cash["balance_known"]
+                           else "."))
+        else:
+            st.markdown(f"The forecast runs from the day after {cash['as_of']} to "
+                        f"{cash['end_date']}: a transaction on {date} is outside it, so it does "
+                        "not change the projected balance.")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _data_hash(root: str, stamp: tuple[float, ...]) -> str | None:
+    from titans_finance.core.fingerprint import data_hash
+
+    clean = _project(root).load("clean_transactions")
+    return None if clean is None else data_hash(clean)
 
 
 def health_page(project: Project) -> None:
@@ -390,7 +413,11 @@ def health_page(project: Project) -> None:
     st.subheader("Drift")
     st.write(views.drift_status(load(project, "drift_report")))
     st.subheader("What was trained when")
-    st.dataframe(views.training_runs(load(project, "packaged_models"), metrics),
+    versions = {model: project.latest_version(f"{model}_model")
+                for model in ("category", "amount", "anomaly", "cashflow")}
+    st.dataframe(views.training_runs(load(project, "packaged_models"), metrics, versions,
+                                     _data_hash(str(project.root), project.modified(
+                                         ("clean_transactions",)))),
                  hide_index=True, key="health_runs")
     report = load(project, "category_corrections_report")
     if report:

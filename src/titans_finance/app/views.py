@@ -331,20 +331,33 @@ def scorecards(metrics: dict[str, dict[str, Any] | None]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def training_runs(packaged: dict[str, Any] | None, metrics: dict[str, dict[str, Any] | None]
-                  ) -> pd.DataFrame:
-    """What was trained when and on which data (the packaged manifest, else the metrics)."""
+def training_runs(packaged: dict[str, Any] | None, metrics: dict[str, dict[str, Any] | None],
+                  versions: dict[str, str | None], data_hash: str | None) -> pd.DataFrame:
+    """What was trained when and on which data: each model's latest saved version (its save
+    time), the rows it was trained on, the fingerprint of the clean table, and the tag the
+    service serves when the models were packaged."""
     packaged = packaged or {}
     tags = packaged.get("tags") or {}
     rows = []
     for model in MODELS:
         values = metrics.get(model) or {}
+        trained = values.get("n_train") or values.get("rows_train") or values.get(
+            "n_days_history")
+        unit = "days" if "n_train" not in values and values.get("n_days_history") else "rows"
         rows.append({"model": MODEL_NAMES.get(model, model),
-                     "version": tags.get(model, ""),
-                     "trained at": values.get("trained_at") or packaged.get("packaged_at") or "",
-                     "training data": values.get("data_hash") or packaged.get("data_hash") or "",
-                     "rows": values.get("rows") or values.get("n_train") or ""})
+                     "saved (UTC)": _version_time(versions.get(model)),
+                     "trained on": f"{int(trained):,} {unit}" if trained else "",
+                     "training data": data_hash or "",
+                     "served as": tags.get(model, "not packaged")})
     return pd.DataFrame(rows)
+
+
+def _version_time(version: str | None) -> str:
+    """``2026-11-25T21.54.06.123Z`` (a Kedro version) → ``2026-11-25 21:54:06``."""
+    if not version:
+        return "not trained yet"
+    day, _, clock = version.partition("T")
+    return f"{day} {clock[:8].replace('.', ':')}" if clock else version
 
 
 def drift_status(drift: dict[str, Any] | None) -> str:
