@@ -107,6 +107,22 @@ class Browser:
         element is still a loading skeleton; then the time it took and what is on the page."""
         started = time.monotonic()
         self.call("Page.navigate", url=url)
+        return self._drawn(url, header, started, timeout, screenshot)
+
+    def switch(self, label: str, header: str, timeout: float = 60.0) -> Rendered:
+        """Click page ``label`` in the sidebar (a rerun over the open websocket, as a user
+        moves between pages) and wait until ``header`` is drawn."""
+        started = time.monotonic()
+        clicked = self.call("Runtime.evaluate", returnByValue=True, expression=(
+            "(() => { const l = Array.from(document.querySelectorAll("
+            "'[data-testid=\"stSidebar\"] label')).find(e => e.innerText.trim() === "
+            f"{json.dumps(label)}); if (l) {{ l.click(); return true; }} return false; }})()"))
+        if not clicked.get("result", {}).get("value"):
+            raise RuntimeError(f"no page {label!r} in the sidebar")
+        return self._drawn(label, header, started, timeout, None)
+
+    def _drawn(self, url: str, header: str, started: float, timeout: float,
+               screenshot: Path | None) -> Rendered:
         state: dict = {}
         while time.monotonic() - started < timeout:
             state = self._state()
