@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.app.chromium import Browser, served_app  # noqa: E402
+from tests.app.chromium import Browser, app_command, served_app  # noqa: E402
 from tests.test_viz import _free_port  # noqa: E402
 
 # the sidebar's name of a page whose header differs
@@ -45,7 +45,8 @@ PAGES = {"overview": "Overview", "transactions": "Transactions", "review": "Revi
 def page_loads(project: Path, repeats: int) -> dict:
     browser = Browser(_free_port())
     try:
-        with served_app(project, _free_port(), sys.executable) as url:
+        port = _free_port()
+        with served_app(project, port, app_command(sys.executable, project, port)) as url:
             cold = browser.open(f"{url}/?page=overview", PAGES["overview"], timeout=300).seconds
             times = {slug: [] for slug in PAGES}
             switches = {slug: [] for slug in PAGES}

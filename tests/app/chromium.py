@@ -155,11 +155,16 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def app_command(python: str, root: Path, port: int) -> list[str]:
+    """``titans-finance app`` for ``root`` on ``port`` (the virtualenv of ``python``)."""
+    return [str(Path(python).parent / "titans-finance"), "app", "--project", str(root),
+            "--port", str(port)]
+
+
 @contextlib.contextmanager
-def served_app(root: Path, port: int, python: str) -> Iterator[str]:
-    """``titans-finance app`` (the CLI, as a user starts it) on loopback; yields its URL."""
-    command = [str(Path(python).parent / "titans-finance"), "app", "--project", str(root),
-               "--port", str(port)]
+def served_app(root: Path, port: int, command: list[str]) -> Iterator[str]:
+    """The app started by ``command`` (listening on loopback ``port``) until it answers its
+    health check; yields its URL and stops it afterwards."""
     server = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"

@@ -5,13 +5,12 @@ the measured load times are kept in build/test-artifacts/app/."""
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
 from tests.app.chromium import CHROMIUM, Browser, served_app
 from tests.conftest import PROJECT_ROOT
-from tests.test_viz import _free_port
+from tests.test_viz import _free_port, make_recipe
 
 ARTIFACTS = PROJECT_ROOT / "build" / "test-artifacts" / "app"
 # page slug: (header, charts at least, tables at least, metrics at least)
@@ -29,10 +28,13 @@ PAGES = {
 @pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary: `make test` installs Debian's "
                     "chromium when it can (root + apt-get); install it to run this test")
 def test_every_page_renders_in_a_real_browser(app_root):
+    (command,) = make_recipe("app")  # `make app` as the Makefile runs it, on this project
+    port = _free_port()
+    command += ["--project", str(app_root), "--port", str(port)]
     browser = Browser(_free_port())
     timings = {}
     try:
-        with served_app(app_root, _free_port(), sys.executable) as url:
+        with served_app(app_root, port, command) as url:
             for slug, (header, charts, tables, metrics) in PAGES.items():
                 page = browser.open(f"{url}/?page={slug}", header, timeout=120,
                                     screenshot=ARTIFACTS / f"{slug}.png")

@@ -104,7 +104,7 @@ class ImportedExport:
                                              net=("amount", "sum")).reset_index())
 
 
-def inspect_export(data: bytes, name: str, root: Path, ingestion_params: dict[str, Any],
+def inspect_export(data: bytes, name: str, ingestion_params: dict[str, Any],
                    mapping_files: list[str]) -> ImportedExport:
     """Read ``data`` (one export file, any supported format) with the ingestion readers and
     the ingestion pipeline, without touching the project's datasets. Raises

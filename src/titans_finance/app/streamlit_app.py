@@ -230,7 +230,7 @@ def review_page(project: Project) -> None:
         st.success(message)
     choices = views.taxonomy_categories(load(project, "category_taxonomy"), table)
     names = list(choices)
-    items = views.review_items(queue, load(project, "category_predictions"), table)
+    items = views.review_items(queue, load(project, "category_predictions"))
     shown = st.slider("Items shown", 1, max(1, min(50, len(items))), min(10, len(items)) or 1,
                       key="review_count") if len(items) > 1 else len(items)
     merchants = dict(zip(table["merchant_key"], table["merchant"], strict=True))
@@ -456,7 +456,7 @@ def import_page(project: Project) -> None:
     entry = project.entries["raw_transactions"]
     started = time.perf_counter()
     try:
-        result = inspect_export(data, name, project.root, project.parameters.get("ingestion") or {},
+        result = inspect_export(data, name, project.parameters.get("ingestion") or {},
                                 entry.get("mapping_files") or [])
     except (ExportReadError, ValueError) as exc:
         st.error(f"{name} cannot be read as transactions: {exc}")

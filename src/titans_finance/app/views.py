@@ -260,25 +260,20 @@ def top_choices(top_k: Any, limit: int = 3) -> list[tuple[str, float]]:
     return items
 
 
-def review_items(queue: pd.DataFrame | None, predictions: pd.DataFrame | None,
-                 table: pd.DataFrame) -> pd.DataFrame:
-    """The review queue (category pipeline: one transaction per merchant, most doubtful and
-    most frequent first) with each item's top choices, then the flagged anomalies nobody has
-    reviewed; ``kind`` says which."""
-    items = []
-    if queue is not None and len(queue):
-        category = queue.copy()
-        category["kind"] = "category"
-        if predictions is not None and "top_k" in predictions:
-            top = predictions.drop_duplicates("transaction_id", keep="last").set_index(
-                "transaction_id")["top_k"]
-            category["top_k"] = category["transaction_id"].map(top)
-        else:
-            category["top_k"] = None
-        items.append(category)
-    return pd.concat(items, ignore_index=True) if items else pd.DataFrame(
-        columns=["transaction_id", "date", "description", "amount", "merchant_key",
-                 "predicted_category", "confidence", "transactions_of_merchant", "top_k", "kind"])
+def review_items(queue: pd.DataFrame | None, predictions: pd.DataFrame | None) -> pd.DataFrame:
+    """The category review queue (the category pipeline's: one transaction per merchant, most
+    doubtful and most frequent first) with each item's top choices from the predictions."""
+    if queue is None or not len(queue):
+        return pd.DataFrame(columns=["transaction_id", "date", "description", "amount",
+                                     "merchant_key", "predicted_category", "confidence",
+                                     "transactions_of_merchant", "top_k"])
+    items = queue.copy()
+    items["top_k"] = None
+    if predictions is not None and "top_k" in predictions:
+        top = predictions.drop_duplicates("transaction_id", keep="last").set_index(
+            "transaction_id")["top_k"]
+        items["top_k"] = items["transaction_id"].map(top)
+    return items.reset_index(drop=True)
 
 
 def merchant_impact(table: pd.DataFrame, merchant_key: str, transaction_id: str,
