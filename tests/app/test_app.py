@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT_ROOT
@@ -148,7 +149,13 @@ def test_import_shows_how_a_real_export_is_read(app):
     test.text_input(key="import_path").input(str(EXPORTS / "csv2ofx-mint.csv")).run()
     assert not test.exception, test.exception
     assert test.success and "rows read" in test.success[0].value
-    accounts = test.dataframe[1].value
-    assert accounts["transactions"].sum() > 0
+    frames = [d.value for d in test.dataframe]
+    settings = next(f for f in frames if "date order" in f.index)
+    assert settings.loc["format"].iloc[0] == "csv"
+    assert "month first" in settings.loc["date order"].iloc[0]  # Mint writes 6/12/15
+    accounts = next(f for f in frames if "transactions" in f.columns)
+    expected = yaml.safe_load((EXPORTS / "expected.yml").read_text())["csv2ofx-mint.csv"]
+    assert accounts["transactions"].sum() == expected["transactions"]
+    assert round(accounts["net"].sum(), 2) == float(expected["sum"])
     test.text_input(key="import_path").input(str(EXPORTS / "SOURCES.md")).run()
     assert test.error or "quarantined" in test.success[0].value

@@ -126,3 +126,29 @@ def test_top_choices_read_both_the_model_and_the_table_forms():
         ("fuel", 0.93), ("food", 0.05)]
     assert views.top_choices([{"category": "rent", "probability": 0.7}]) == [("rent", 0.7)]
     assert views.top_choices(None) == [] and views.top_choices(float("nan")) == []
+
+
+def test_drift_status_names_the_verdict_the_moved_features_and_a_stale_check():
+    assert "make monitor" in views.drift_status(None)
+    drift = {"verdict": "drift", "n_batch": 412, "batch_period": ["2026-01-01", "2026-01-31"],
+             "features": [{"feature": "log_abs_amount", "verdict": "drift"},
+                          {"feature": "hour", "verdict": "ok"}],
+             "reference_data_hash": "abc"}
+    text = views.drift_status(drift, current_hash="abc")
+    assert "**drift** on 412 transactions from 2026-01-01 to 2026-01-31" in text
+    assert "moved: log_abs_amount." in text and "earlier run" not in text
+    assert "earlier run" in views.drift_status(drift, current_hash="def")
+
+
+def test_how_an_export_was_read_says_its_date_order_and_columns():
+    info = {"file": "n26.csv", "format": "csv", "rows": 2, "encoding": "utf-8", "delimiter": ",",
+            "day_first": True, "date_order_evidence": {"decided_by": "values"},
+            "columns": {"Date": ["Booking Date"], "Amount": ["Amount (EUR)"]},
+            "unrecognised_columns": ["Partner Iban"]}
+    settings, columns = views.how_it_was_read(info)
+    assert settings.loc["date order"].iloc[0] == "day first (31/01) (decided by values)"
+    assert settings.loc["columns not used"].iloc[0] == "Partner Iban"
+    assert columns.to_dict("records")[1] == {"field": "Amount",
+                                             "from the file's column(s)": "Amount (EUR)"}
+    ambiguous, _ = views.how_it_was_read({**info, "date_order_ambiguous": True})
+    assert "export_mappings.yml" in ambiguous.loc["date order"].iloc[0]

@@ -411,7 +411,8 @@ def health_page(project: Project) -> None:
             st.dataframe(pd.DataFrame({"reason": list(reasons), "rows": list(reasons.values())}),
                          hide_index=True, key="health_reasons")
     st.subheader("Drift")
-    st.write(views.drift_status(load(project, "drift_report")))
+    st.markdown(views.drift_status(load(project, "drift_report"), _data_hash(
+        str(project.root), project.modified(("clean_transactions",)))))
     st.subheader("What was trained when")
     versions = {model: project.latest_version(f"{model}_model")
                 for model in ("category", "amount", "anomaly", "cashflow")}
@@ -471,10 +472,12 @@ def import_page(project: Project) -> None:
                f"{quality.get('rows_duplicate', 0):,} duplicates "
                f"({time.perf_counter() - started:.1f} s).")
     st.subheader("How it was read")
-    st.dataframe(pd.DataFrame([{k: (", ".join(map(str, v)) if isinstance(v, list) else v)
-                                for k, v in info.items() if not isinstance(v, dict)}
-                               for info in result.info]).T.rename(columns=lambda c: f"file {c + 1}"),
-                 key="import_info")
+    for info in result.info:
+        settings, columns = views.how_it_was_read(info)
+        left, right = st.columns(2)
+        left.dataframe(settings, key=f"import_settings_{info.get('file')}")
+        if len(columns):
+            right.dataframe(columns, hide_index=True, key=f"import_columns_{info.get('file')}")
     period = quality.get("clean_date_range") or ["?", "?"]
     st.write(f"Dates from {period[0]} to {period[1]}.")
     st.subheader("Accounts")
@@ -485,7 +488,10 @@ def import_page(project: Project) -> None:
     else:
         st.write("None: every row was read.")
     st.subheader("First clean transactions")
-    st.dataframe(result.clean.head(20), hide_index=True, key="import_clean")
+    shown = [c for c in ("date", "account", "type", "description", "amount", "currency",
+                         "balance", "category", "reference", "is_transfer")
+             if c in result.clean and result.clean[c].notna().any()]
+    st.dataframe(result.clean[shown].head(20), hide_index=True, key="import_clean")
     st.write("To use it, train on it (or let it challenge the served models):")
     st.code(f"kedro run --params raw_path={path.strip() or '/path/to/' + name}\n"
             f"make retrain RAW={path.strip() or '/path/to/' + name}", language="bash")

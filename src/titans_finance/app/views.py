@@ -367,11 +367,55 @@ def _version_time(version: str | None) -> str:
     return f"{day} {clock[:8].replace('.', ':')}" if clock else version
 
 
-def drift_status(drift: dict[str, Any] | None) -> str:
+def drift_status(drift: dict[str, Any] | None, current_hash: str | None = None) -> str:
+    """The latest drift check (``make monitor``) in one or two sentences: its verdict, the
+    batch it checked, the features that moved, and whether it was against this run's data."""
     if not drift:
         return ("No drift check has been run yet: `make monitor RAW=/path/to/new_export.csv` "
                 "compares a new export with the training data.")
-    verdict = drift.get("status") or drift.get("verdict") or (
-        "drift detected" if drift.get("drift_detected") else "no drift detected")
-    checked = drift.get("checked_at") or drift.get("computed_at") or ""
-    return f"Latest drift check{f' ({checked})' if checked else ''}: {verdict}."
+    period = drift.get("batch_period") or []
+    batch = (f"{drift.get('n_batch', '?')} transactions"
+             + (f" from {period[0]} to {period[1]}" if len(period) == 2 else ""))
+    moved = [f["feature"] for f in drift.get("features") or [] if f.get("verdict") == "drift"]
+    text = (f"Latest drift check: **{drift.get('verdict', 'unknown')}** on {batch}; features "
+            f"that moved: {', '.join(moved) if moved else 'none'}.")
+    if drift.get("note"):
+        text += f" Note: {drift['note']}."
+    if current_hash and drift.get("reference_data_hash") not in (None, current_hash):
+        text += (" It compared with the training data of an earlier run, not this one: run "
+                 "`make monitor` again.")
+    return text
+
+
+# ---- import ------------------------------------------------------------------------------
+
+def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the readers learnt of one file, as two tables for a person: the file's settings
+    (format, encoding, delimiter, date order, decimal mark...) and which of its columns became
+    which field of the clean table."""
+    day_first = info.get("day_first")
+    order = ("not decided" if day_first is None else "day first (31/01)" if day_first
+             else "month first (01/31)")
+    evidence = info.get("date_order_evidence") or {}
+    if info.get("format") in ("ofx", "camt053", "mt940"):
+        order = "fixed by the format (year first)"
+    elif info.get("date_order_ambiguous"):
+        order += " — ambiguous: no date tells; declare it in conf/local/export_mappings.yml"
+    elif evidence.get("decided_by"):
+        order += f" (decided by {evidence['decided_by']})"
+    settings = {
+        "file": info.get("file") or info.get("path"), "format": info.get("format"),
+        "rows": info.get("rows"), "encoding": info.get("encoding"),
+        "delimiter": info.get("delimiter"), "header line": info.get("header_line"),
+        "lines before the header": info.get("preamble_lines"), "date order": order,
+        "decimal mark": info.get("decimal_mark"),
+        "sign": ("as written in the file" if info.get("sign", "as_written") == "as_written"
+                 else "negated (declared mapping)"),
+        "columns not used": ", ".join(info.get("unrecognised_columns") or []) or "none",
+    }
+    table = pd.DataFrame({"": [str(v) for v in settings.values() if v is not None]},
+                         index=[k for k, v in settings.items() if v is not None])
+    columns = pd.DataFrame([{"field": field, "from the file's column(s)": ", ".join(map(str, src))}
+                            for field, src in (info.get("columns") or {}).items()],
+                           columns=["field", "from the file's column(s)"])
+    return table, columns
