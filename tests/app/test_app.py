@@ -69,6 +69,10 @@ def test_transactions_filter_counts_match_the_clean_table(app, app_root):
     shown = test.dataframe[0].value
     assert 0 < len(shown) <= 100 and shown["description"].str.contains(
         word, case=False, regex=False).all()
+    prepare = test.button(key="tx_csv")
+    assert f"the {expected:,} matching" in prepare.label
+    prepare.click().run()
+    assert [b.label for b in test.get("download_button")] == ["Download CSV"]
     test.checkbox(key="tx_anomalies").check().run()
     assert test.dataframe[0].value["anomaly_score"].notna().all()
 
