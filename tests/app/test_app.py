@@ -109,6 +109,9 @@ def test_a_correction_made_in_the_app_lands_in_the_corrections_file(app, app_roo
     text = _text(test)
     assert f"is {chosen}" in text and "other transactions of" in text
     assert "Corrections on file: **1**" in text
+    # the corrected item says so instead of offering the correction again
+    assert f"Corrected to **{chosen}**" in text
+    assert "review_save_0" not in [b.key for b in test.button]
 
 
 def test_an_anomaly_review_is_recorded(app, app_root):

@@ -234,6 +234,8 @@ def review_page(project: Project) -> None:
     shown = st.slider("Items shown", 1, max(1, min(50, len(items))), min(10, len(items)) or 1,
                       key="review_count") if len(items) > 1 else len(items)
     merchants = dict(zip(table["merchant_key"], table["merchant"], strict=True))
+    mine = table[table["category_source"] == SOURCES[0]]  # "your correction"
+    corrected = dict(zip(mine["transaction_id"], mine["category"], strict=True))
     for i, item in items.head(shown).iterrows():
         with st.container(border=True):
             top = views.top_choices(item.get("top_k"))
@@ -244,6 +246,9 @@ def review_page(project: Project) -> None:
             guesses = ", ".join(f"{c} {p:.0%}" for c, p in top) or "none"
             st.caption(f"Model: {item['predicted_category']} (confidence "
                        f"{float(item['confidence']):.0%}); top choices: {guesses}")
+            if (done := corrected.get(item["transaction_id"])) is not None:
+                st.markdown(f"Corrected to **{done}** (saved; used at the next training).")
+                continue
             default = top[0][0] if top and top[0][0] in choices else None
             left, right = st.columns([3, 1])
             category = left.selectbox("Category", names, key=f"review_category_{i}",
