@@ -75,6 +75,21 @@ def money_for(project: Project, clean: pd.DataFrame):
 
 # ---- pages -------------------------------------------------------------------------------
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _account_summary(root: str, stamp: tuple[float, ...], account: str):
+    """Totals, charts and tables of one account (or all): computed once per run of the
+    pipelines and account, so moving between pages stays quick on a large export."""
+    project = _project(root)
+    table = _table(root, stamp[:len(TABLE_INPUTS)])
+    money = money_for(project, project.load("clean_transactions"))
+    rows = views.for_account(table, account)
+    recurring = views.recurring_payments(project.load("metrics_cashflow"), dict(
+        zip(table["merchant_key"], table["merchant"], strict=True)))
+    return (views.income_and_expenses(rows), charts.income_vs_expenses(rows, money),
+            charts.spending_by_category(rows, money), views.spending_by(rows, "merchant", top=15),
+            recurring)
+
+
 def overview_page(project: Project) -> None:
     st.header("Overview")
     table = table_of(project)
@@ -142,19 +157,16 @@ def overview_page(project: Project) -> None:
                         key="overview_forecast")
 
     st.subheader("Income and expenses")
-    totals = views.income_and_expenses(rows)
+    totals, income_chart, category_chart, merchants, recurring = _account_summary(
+        str(project.root), project.modified((*TABLE_INPUTS, "metrics_cashflow")), account)
     for column, name in zip(st.columns(3), ("income", "expenses", "net"), strict=True):
         column.metric(name, money.format(totals[name]))
-    st.plotly_chart(charts.income_vs_expenses(rows, money), key="overview_income")
+    st.plotly_chart(income_chart, key="overview_income")
     st.subheader("Spending by category and merchant")
-    st.plotly_chart(charts.spending_by_category(rows, money), key="overview_categories")
-    merchants = views.spending_by(rows, "merchant", top=15)
+    st.plotly_chart(category_chart, key="overview_categories")
     st.dataframe(merchants.assign(spent=merchants["spent"].map(money.format)),
                  hide_index=True, key="overview_merchants")
     st.subheader("Recurring payments")
-    recurring = views.recurring_payments(load(project, "metrics_cashflow"),
-                                         dict(zip(table["merchant_key"], table["merchant"],
-                                                  strict=True)))
     if recurring.empty:
         st.write("No recurring payment detected.")
     else:
