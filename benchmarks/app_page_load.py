@@ -132,8 +132,8 @@ def write_docs(results: dict) -> None:
     big = results.get("million_rows")
     if big:
         lines += ["", f"Transactions page at {big['rows']:,} rows: building the table "
-                  f"{big['build_table_s']} s (once per run of the pipelines, then cached); a filter "
-                  f"change (text + date + account + amount, {big['matching_rows']:,} rows match) "
+                  f"{big['build_table_s']} s (once per run of the pipelines, then cached); "
+                  f"a filter change (text + date + account + amount, {big['matching_rows']:,} rows match) "
                   f"and one page of 100 rows: median {big['filter_and_page_ms_median']} ms, max "
                   f"{big['filter_and_page_ms_max']} ms; first page unfiltered "
                   f"{big['unfiltered_page_ms']} ms."]
