@@ -122,6 +122,8 @@ def test_an_anomaly_review_is_recorded(app, app_root):
     labels = pd.read_csv(Project(app_root).anomaly_labels_path, dtype="str")
     assert labels["label"].tolist() == ["fraud"]
     assert "is fraud" in _text(test)
+    # the reviews measure the flags' precision on the user's own data
+    assert "Of 1 flagged transactions reviewed, 1 were fraud" in _text(app("health"))
 
 
 def test_try_a_transaction_answers_with_the_four_models(app):

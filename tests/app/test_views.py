@@ -152,3 +152,12 @@ def test_how_an_export_was_read_says_its_date_order_and_columns():
                                              "from the file's column(s)": "Amount (EUR)"}
     ambiguous, _ = views.how_it_was_read({**info, "date_order_ambiguous": True})
     assert "export_mappings.yml" in ambiguous.loc["date order"].iloc[0]
+
+
+def test_anomaly_reviews_give_the_precision_of_the_flags():
+    labels = pd.DataFrame({"transaction_id": ["a", "b", "c", "d"],
+                           "label": ["fraud", "expected", "expected", "fraud"]})
+    assert "precision on your data is 50% (2 were expected)" in views.anomaly_review_summary(
+        labels)
+    assert "No flagged transaction reviewed yet" in views.anomaly_review_summary(
+        labels.head(0))

@@ -427,6 +427,8 @@ def health_page(project: Project) -> None:
         if reasons:
             st.dataframe(pd.DataFrame({"reason": list(reasons), "rows": list(reasons.values())}),
                          hide_index=True, key="health_reasons")
+    st.subheader("Your anomaly reviews")
+    st.markdown(views.anomaly_review_summary(read_anomaly_labels(project.anomaly_labels_path)))
     st.subheader("Drift")
     st.markdown(views.drift_status(load(project, "drift_report"), _data_hash(
         str(project.root), project.modified(("clean_transactions",)))))

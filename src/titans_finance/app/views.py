@@ -367,6 +367,19 @@ def _version_time(version: str | None) -> str:
     return f"{day} {clock[:8].replace('.', ':')}" if clock else version
 
 
+def anomaly_review_summary(labels: pd.DataFrame) -> str:
+    """What the anomaly reviews made in the app say of the model's flags: of the flagged
+    transactions a person looked at, the share that were really fraud or errors (the precision
+    of the flags on this user's own data)."""
+    if labels is None or not len(labels):
+        return ("No flagged transaction reviewed yet: mark them *expected* or *fraud or error* "
+                "in the review queue to measure the anomaly model on your own data.")
+    fraud = int((labels["label"] == "fraud").sum())
+    return (f"Of {len(labels)} flagged transactions reviewed, {fraud} were fraud or errors: "
+            f"the flags' precision on your data is {fraud / len(labels):.0%} "
+            f"({len(labels) - fraud} were expected).")
+
+
 def drift_status(drift: dict[str, Any] | None, current_hash: str | None = None) -> str:
     """The latest drift check (``make monitor``) in one or two sentences: its verdict, the
     batch it checked, the features that moved, and whether it was against this run's data."""
