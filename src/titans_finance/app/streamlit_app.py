@@ -280,11 +280,14 @@ def review_page(project: Project) -> None:
                 else:
                     impact = views.merchant_impact(table, str(item["merchant_key"]),
                                                    str(item["transaction_id"]), category)
+                    reach = (f"It is the only transaction of {merchant} so far"
+                             if not impact["others"] else
+                             f"{merchant} has {_count(impact['others'], 'other transaction')}, "
+                             f"{impact['others_different']} of them with another category (or "
+                             "none) now")
                     st.session_state["review_message"] = (
                         f"Saved: '{fields['description']}' on {fields['date']} is {category}. "
-                        f"{impact['others']} other transactions of {merchant} exist; "
-                        f"{impact['others_different']} of them have another category (or none) "
-                        f"now and the next training learns {merchant} from this correction.")
+                        f"{reach}; the next training learns {merchant} from this correction.")
                     st.rerun()
 
     st.subheader("Flagged anomalies")
