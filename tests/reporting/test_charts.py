@@ -172,3 +172,12 @@ def test_tables_are_rendered_with_every_row():
     page = charts.table_html(charts.recurring_payments(rows))
     assert page.count("<tr>") == 41 and "m39" in page
     assert charts.table_html(charts.income_vs_expenses(_clean())) is None
+
+
+def test_the_balance_basis_starts_from_the_models_opening_balance():
+    # the model's balance line adds the expected net (streams + rest), not the point: the
+    # start is the model's opening balance, not balance[0] - point[0]
+    forecast = _forecast(100.0).assign(balance=[90.0, 80.0, 95.0])
+    balance = charts.balance_of({"balance_source": "assumed_zero", "opening_balance": 100.0},
+                                forecast)
+    assert balance.start == 100.0 and not balance.known

@@ -183,7 +183,12 @@ def balance_of(metrics_cashflow: dict[str, Any], forecast: pd.DataFrame,
     """The balance basis of the forecast: the model's ``balance_source`` when it reports
     one; otherwise a non-zero declared ``opening_balance`` or unknown."""
     first = forecast.iloc[0] if len(forecast) else None
-    start = float(first["balance"] - first["point"]) if first is not None else 0.0
+    # the model's own starting balance: its balance line adds the expected net flow, not
+    # the table's point, so "balance minus the first point" is off by their difference
+    start = metrics_cashflow.get("opening_balance")
+    if start is None:
+        start = float(first["balance"] - first["point"]) if first is not None else 0.0
+    start = float(start)
     as_of = metrics_cashflow.get("as_of") or (
         str((pd.Timestamp(first["date"]) - pd.Timedelta(days=1)).date()) if first is not None
         else "?")
