@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR := false
 
-.PHONY: setup run test data serve viz lock benchmark clean repro browser monitor retrain mutation mutation-survivors planted-bugs
+.PHONY: setup run test data serve viz app lock benchmark clean repro browser monitor retrain mutation mutation-survivors planted-bugs
 
 setup: $(STAMP)
 
@@ -67,6 +67,10 @@ repro: setup
 # an option of `kedro viz build` only.
 viz: setup
 	$(BIN)/kedro viz run
+
+# The interactive app on the outputs of `make run` (http://127.0.0.1:8501, loopback only).
+app: setup
+	$(BIN)/titans-finance app
 
 benchmark: setup
 	$(BIN)/python benchmarks/run_benchmarks.py

@@ -28,6 +28,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port (1-65535)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="titans-finance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -53,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     fixes.add_argument("--path", default=DEFAULT_CORRECTIONS_PATH,
                        help=f"corrections file (default {DEFAULT_CORRECTIONS_PATH})")
     fixes.add_argument("--key-id", default=None, help="a key id such as key-0123456789ab")
+    app = commands.add_parser(
+        "app", help="start the interactive app (Streamlit) on this project's outputs",
+        description="Serve the app on loopback (http://127.0.0.1:PORT): overview, transactions, "
+                    "review queue with corrections, try a transaction, models and data health, "
+                    "import. Run `make run` first; corrections go to the catalog's "
+                    "category_corrections file.")
+    app.add_argument("--project", default=".", help="project root (default: the working directory)")
+    app.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
+    app.add_argument("--address", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this machine only)")
     commands.add_parser("key-id", help="print the id recorded with the corrections of the API "
                                        "key given on standard input (the key is never printed)")
     return parser
@@ -92,6 +109,36 @@ def _corrections_command(parser: argparse.ArgumentParser, args: argparse.Namespa
         print(corrections_by_key(args.path).to_string(index=False))
 
 
+def app_command_line(port: int, address: str) -> list[str]:
+    """The ``streamlit run`` command serving the app (headless, no usage statistics)."""
+    from pathlib import Path
+
+    from titans_finance.app import streamlit_app_path
+
+    return [sys.executable, "-m", "streamlit", "run", str(Path(streamlit_app_path())),
+            "--server.address", address, "--server.port", str(port),
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none"]
+
+
+def _app_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    import os
+
+    from titans_finance.app.project import project_root
+
+    try:
+        root = project_root(args.project)
+    except FileNotFoundError as exc:
+        parser.error(str(exc))
+    print(f"titans-finance app on http://{args.address}:{args.port} (project {root}); "
+          "Ctrl-C stops it", flush=True)
+    os.chdir(root)
+    command = app_command_line(args.port, args.address)
+    # replaced by Streamlit itself: a stop signal reaches the server, not a parent in between
+    os.execve(command[0], command, {**os.environ, "TITANS_PROJECT_ROOT": str(root)})
+    return 0  # not reached
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -107,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{truth_path}")
     elif args.command == "corrections":
         _corrections_command(parser, args)
+    elif args.command == "app":
+        return _app_command(parser, args)
     elif args.command == "key-id":
         from titans_finance.serving.security import key_id
 

@@ -119,6 +119,14 @@ def _forecast(start_balance: float) -> pd.DataFrame:
                          "balance": start_balance + point.cumsum()})
 
 
+@pytest.mark.parametrize("metrics", [{}, {"confusion_matrix": {"labels": [], "matrix": []}},
+                                     {"confusion_matrix": None}])
+def test_confusion_matrix_of_an_unlabelled_export_says_there_is_no_holdout(metrics):
+    figure = charts.confusion_matrix(metrics)
+    assert not figure.data
+    assert "No labelled hold-out" in figure.layout.annotations[0].text
+
+
 def test_unknown_balance_is_drawn_as_the_change_since_the_last_day():
     forecast = _forecast(1_215_239.86)  # 0 + every transaction: not a balance
     balance = charts.balance_of({}, forecast, {"opening_balance": 0.0})
@@ -164,3 +172,12 @@ def test_tables_are_rendered_with_every_row():
     page = charts.table_html(charts.recurring_payments(rows))
     assert page.count("<tr>") == 41 and "m39" in page
     assert charts.table_html(charts.income_vs_expenses(_clean())) is None
+
+
+def test_the_balance_basis_starts_from_the_models_opening_balance():
+    # the model's balance line adds the expected net (streams + rest), not the point: the
+    # start is the model's opening balance, not balance[0] - point[0]
+    forecast = _forecast(100.0).assign(balance=[90.0, 80.0, 95.0])
+    balance = charts.balance_of({"balance_source": "assumed_zero", "opening_balance": 100.0},
+                                forecast)
+    assert balance.start == 100.0 and not balance.known

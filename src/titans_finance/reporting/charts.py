@@ -183,7 +183,12 @@ def balance_of(metrics_cashflow: dict[str, Any], forecast: pd.DataFrame,
     """The balance basis of the forecast: the model's ``balance_source`` when it reports
     one; otherwise a non-zero declared ``opening_balance`` or unknown."""
     first = forecast.iloc[0] if len(forecast) else None
-    start = float(first["balance"] - first["point"]) if first is not None else 0.0
+    # the model's own starting balance: its balance line adds the expected net flow, not
+    # the table's point, so "balance minus the first point" is off by their difference
+    start = metrics_cashflow.get("opening_balance")
+    if start is None:
+        start = float(first["balance"] - first["point"]) if first is not None else 0.0
+    start = float(start)
     as_of = metrics_cashflow.get("as_of") or (
         str((pd.Timestamp(first["date"]) - pd.Timedelta(days=1)).date()) if first is not None
         else "?")
@@ -342,8 +347,13 @@ def model_scorecard(metrics: dict[str, dict[str, Any]], money: Money = UNKNOWN_M
 
 
 def confusion_matrix(metrics_category: dict[str, Any]) -> go.Figure:
-    matrix = metrics_category.get("confusion_matrix", {"labels": [], "matrix": []})
+    matrix = metrics_category.get("confusion_matrix") or {"labels": [], "matrix": []}
     labels, values = matrix["labels"], np.array(matrix["matrix"], dtype=float)
+    if not labels or values.ndim != 2 or values.size == 0:
+        # an export without categories has no hold-out to compare the predictions with
+        return _not_checked("Category model: confusion matrix on the hold-out",
+                            "No labelled hold-out in this export (its categories come from "
+                            "the default model): nothing to compare the predictions with.")
     shares = values / np.maximum(values.sum(axis=1, keepdims=True), 1)
     figure = go.Figure(go.Heatmap(z=shares, x=labels, y=labels, colorscale="Blues",
                                   text=values.astype(int), texttemplate="%{text}",
