@@ -111,7 +111,8 @@ MUTATE ?= core.normalise.x_decide_decimal_mark__mutmut_* \
 MUTATE_JOBS ?= 2
 # one thread per mutant: mutmut's timeout is CPU time, which every BLAS/OpenMP thread adds
 # to; and no jemalloc background thread (pyarrow) in the process mutmut forks from
-MUTATE_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 ARROW_DEFAULT_MEMORY_POOL=system
+MUTATE_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 ARROW_DEFAULT_MEMORY_POOL=system \
+  JE_ARROW_MALLOC_CONF=background_thread:false
 mutation: setup
 	$(MUTATE_ENV) nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(foreach m,$(MUTATE),'titans_finance.$(m)')
 	$(BIN)/python benchmarks/mutation_report.py $(foreach m,$(MUTATE),'titans_finance.$(m)')
