@@ -11,10 +11,8 @@ from titans_finance.models.cashflow import (
     BASELINE_MEANING,
     BASELINES,
     CashflowModel,
-    candidate_names,
-    choose_candidate,
     evaluate_cashflow,
-    interval_quantiles,
+    fit_from_backtest,
     summarise_backtest,
 )
 
@@ -88,16 +86,7 @@ def fit_cashflow_model(clean_transactions: pd.DataFrame, backtest: pd.DataFrame,
                        backtest_metrics: dict[str, Any], params: dict[str, Any]) -> CashflowModel:
     """The served model: its candidate chosen on the last ``inner_folds`` folds (the most
     recent data), its intervals from the chosen candidate's errors on every fold."""
-    names = candidate_names(params)
-    candidates = backtest[backtest["method"].isin(names)]
-    folds = sorted(candidates["fold"].unique())
-    recent = folds[-int(params.get("inner_folds", 2)):]
-    chosen = choose_candidate(candidates, recent, names,
-                              str(params.get("default_candidate", names[0])),
-                              float(params.get("selection_tolerance", 0.0)))
-    quantiles = interval_quantiles(candidates[candidates["method"] == chosen],
-                                   float(params.get("interval_coverage", 0.8)))
-    model = CashflowModel(chosen, params).fit(clean_transactions, quantiles)
+    model = fit_from_backtest(clean_transactions, backtest, params)
     model.metadata["metrics"] = {k: v for k, v in backtest_metrics.items()
                                  if isinstance(v, int | float | str)}
     return model
