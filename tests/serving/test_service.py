@@ -247,3 +247,18 @@ def test_the_serving_requirements_are_the_closure_of_the_serving_packages():
         PROJECT_ROOT / "requirements.lock"), (
         "requirements-serve.txt is out of date: .venv/bin/python -m "
         "titans_finance.serving.requirements > requirements-serve.txt")
+
+
+def test_each_account_is_scored_against_its_own_history(client, kedro_project):
+    # the training export has one account: a request without `account` is that account's,
+    # an account the history has never seen has no history (no earlier Shell charges)
+    trained = kedro_project.catalog().load("history_state").default_account
+    items = [TX, {**TX, "account": trained}, {**TX, "account": "another-card"}]
+    batch = client.post("/predict/batch", json={"transactions": items}).json()["results"]
+    assert batch[0] == batch[1]
+    assert batch[2]["amount"] != batch[0]["amount"]
+    assert batch[2] == {"category": client.post("/predict/category", json=items[2]).json(),
+                        "amount": client.post("/predict/amount", json=items[2]).json(),
+                        "anomaly": client.post("/predict/anomaly", json=items[2]).json()}
+    refused = client.post("/predict/amount", json={**TX, "account": "x" * 101})
+    assert refused.status_code == 400 and "account" in refused.text

@@ -13,8 +13,10 @@ from titans_finance.models.cashflow import (
     CashflowModel,
     evaluate_cashflow,
     fit_from_backtest,
+    forecast_accounts,
     summarise_backtest,
 )
+from titans_finance.core.scale import run_accounts
 
 logger = logging.getLogger(__name__)
 
@@ -108,3 +110,22 @@ def forecast_cashflow(model: CashflowModel, backtest_metrics: dict[str, Any],
                                       "last_date": str(s.last_date.date()),
                                       "occurrences": s.occurrences} for s in model.recurring]}
     return table, metrics
+
+
+def forecast_cashflow_by_account(clean_transactions: pd.DataFrame, params: dict[str, Any],
+                                 scale: dict[str, Any] | None = None
+                                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each account's own backtest and forecast (`forecast_accounts`; with
+    ``scale.engine: dask`` on partitions of whole accounts). The total forecast of the
+    other nodes is that of all accounts together, without the transfers between them.
+    An export with one account has no separate per-account forecast: the total is its
+    forecast (two empty tables)."""
+    accounts = clean_transactions.get("account")
+    if accounts is None or accounts.nunique() < 2:
+        return forecast_accounts(clean_transactions.iloc[0:0], params)
+    forecast, summary = run_accounts(clean_transactions, forecast_accounts, params, scale=scale)
+    evaluated = summary[summary["evaluated"]]
+    logger.info("cash flow per account: %d of %d accounts forecast, %d beat their strongest "
+                "baseline", len(evaluated), len(summary),
+                int(evaluated["beats_best_baseline"].astype(bool).sum()))
+    return forecast, summary
