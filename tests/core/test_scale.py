@@ -96,3 +96,17 @@ def test_bad_scale_parameters_are_named():
         ScaleParams.from_any({"workers": 2})
     with pytest.raises(ValueError, match="scale.n_workers must be at least 1"):
         ScaleParams.from_any({"engine": "dask", "n_workers": 0})
+
+
+def test_dask_batch_scoring_equals_pandas(accounts_table):
+    from titans_finance.models.anomaly import AnomalyModel
+    from titans_finance.pipelines.anomaly.nodes import score_transactions
+
+    features = build_features(accounts_table)
+    model = AnomalyModel({"contamination": None, "seed": 0, "n_jobs": 1,
+                          "isolation_forest": {"n_estimators": 20}}).fit(accounts_table, features)
+    pandas_scores = score_transactions(model, accounts_table, features)
+    dask_scores = score_transactions(model, accounts_table, features, scale=SYNC)
+    pd.testing.assert_frame_equal(dask_scores, pandas_scores, check_exact=True)
+    assert pandas_scores["account"].tolist() == accounts_table["account"].tolist()
+    assert pandas_scores["score"].gt(0).any()

@@ -81,22 +81,25 @@ def dask_session(params: ScaleParams | dict | None) -> Iterator[Any]:
     import dask
 
     params = ScaleParams.from_any(params)
-    if params.scheduler != "distributed":
-        with dask.config.set(scheduler=params.scheduler):
-            yield None
-        return
-    from distributed import Client, LocalCluster
+    # strings stay pandas' own dtype (Dask would make them pyarrow strings with NA): the
+    # partitions hold what the pandas path holds
+    with dask.config.set({"dataframe.convert-string": False}):
+        if params.scheduler != "distributed":
+            with dask.config.set(scheduler=params.scheduler):
+                yield None
+            return
+        from distributed import Client, LocalCluster
 
-    address = params.scheduler_address
-    if address:
-        with Client(address) as client:
+        address = params.scheduler_address
+        if address:
+            with Client(address) as client:
+                yield client
+            return
+        with LocalCluster(n_workers=int(params.n_workers),
+                          threads_per_worker=int(params.threads_per_worker),
+                          memory_limit=params.memory_limit, processes=True,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
             yield client
-        return
-    with LocalCluster(n_workers=int(params.n_workers),
-                      threads_per_worker=int(params.threads_per_worker),
-                      memory_limit=params.memory_limit, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        yield client
 
 
 def by_account(frame: Any, partitions: int) -> Any:
