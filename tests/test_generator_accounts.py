@@ -68,3 +68,27 @@ def test_bad_arguments_are_named():
         generate_accounts(accounts=10, rows=5, seed=1)
     with pytest.raises(ValueError, match="accounts must be at least 1"):
         generate_accounts(accounts=0, rows=5, seed=1)
+
+
+def test_written_in_chunks_of_whole_users_deterministically(tmp_path, monkeypatch):
+    from titans_finance import generator_accounts
+    from titans_finance.command_line import main
+
+    monkeypatch.setattr(generator_accounts, "CHUNK_ROWS", 300)  # 3 chunks of 2 accounts
+    paths = []
+    for name in ("a.csv", "b.csv"):
+        main(["generate", "--accounts", "5", "--rows", "1000", "--seed", "3",
+              "--output", str(tmp_path / name)])
+        paths.append(tmp_path / name)
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    frame = pd.read_csv(paths[0], dtype=str, keep_default_na=False)
+    truth = pd.read_csv(tmp_path / "a_anomalies.csv", dtype=str, keep_default_na=False)
+    assert len(frame) == 1000 and frame["Account"].value_counts().eq(200).all()
+    assert frame["Account"].nunique() == 5 and frame.columns[-2:].tolist() == ["Account",
+                                                                               "Balance"]
+    rows = frame.iloc[truth["row_number"].astype(int) - 1]
+    assert (rows[["Date", "Amount", "Account"]].to_numpy()
+            == truth[["Date", "Amount", "Account"]].to_numpy()).all()
+    # a user's card payment stays within its chunk: every CHK payment has its CARD twin
+    out = frame[frame["Description"] == generator_accounts.CARD_PAYMENT]
+    assert set(out["Account"].str[:7] + "-CARD") <= set(frame["Account"])

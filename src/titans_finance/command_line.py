@@ -102,21 +102,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         try:
             if args.accounts is not None:
-                from titans_finance.generator_accounts import generate_accounts
+                from titans_finance.generator_accounts import write_accounts
 
-                export, truth = generate_accounts(
-                    accounts=args.accounts, rows=args.rows, seed=args.seed, start=args.start,
-                    end=args.end, anomaly_rate=args.anomaly_rate)
+                output, truth_path, n_rows, n_truth = write_accounts(
+                    accounts=args.accounts, rows=args.rows, seed=args.seed, output=args.output,
+                    truth_path=args.truth, start=args.start, end=args.end,
+                    anomaly_rate=args.anomaly_rate)
             else:
                 export, truth = generator.generate_transactions(
                     rows=args.rows, seed=args.seed, start=args.start, end=args.end,
                     anomaly_rate=args.anomaly_rate, dirty_rate=args.dirty_rate,
                     order=args.order)
+                output, truth_path = generator.write_export(export, truth, args.output,
+                                                            args.truth)
+                n_rows, n_truth = len(export), len(truth)
         except ValueError as exc:
             parser.error(str(exc))
-        output, truth_path = generator.write_export(export, truth, args.output, args.truth)
-        print(f"wrote {len(export)} transactions to {output} and {len(truth)} anomalies to "
-              f"{truth_path}")
+        print(f"wrote {n_rows} transactions to {output} and {n_truth} anomalies to {truth_path}")
     elif args.command == "corrections":
         _corrections_command(parser, args)
     elif args.command == "key-id":

@@ -19,6 +19,8 @@ rows take seconds to generate; same arguments, same bytes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -34,9 +36,10 @@ CARD_PAYMENT_IN = "PAYMENT RECEIVED - THANK YOU"
 MERCHANTS_PER_ACCOUNT = 8
 
 
-def account_names(accounts: int) -> np.ndarray:
-    """``U000001-CHK``/``U000001-CARD``: user number and kind of account."""
-    index = np.arange(accounts)
+def account_names(accounts: int, first: int = 0) -> np.ndarray:
+    """``U000001-CHK``/``U000001-CARD``: user number and kind of account (accounts
+    ``first`` .. ``first + accounts - 1``; ``first`` even: a user's two accounts together)."""
+    index = np.arange(first, first + accounts)
     user = pd.Series(index // 2 + 1).map("U{:06d}".format).to_numpy(dtype=object)
     return user + np.where(index % 2 == 0, "-CHK", "-CARD").astype(object)
 
@@ -53,8 +56,9 @@ def _monthly(rng, months: pd.DatetimeIndex, owners: np.ndarray, day: np.ndarray,
                          "date": dates.ravel(), "amount": values.ravel()})
 
 
-def generate_accounts(accounts: int, rows: int, seed: int, start: str = DEFAULT_START,
-                      end: str = DEFAULT_END, anomaly_rate: float = 0.01
+def generate_accounts(accounts: int, rows: int, seed: int | np.random.SeedSequence,
+                      start: str = DEFAULT_START, end: str = DEFAULT_END,
+                      anomaly_rate: float = 0.01, first: int = 0
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """About ``rows`` export lines over ``accounts`` accounts; returns ``(export, truth)``.
 
@@ -70,7 +74,7 @@ def generate_accounts(accounts: int, rows: int, seed: int, start: str = DEFAULT_
     if start_ts >= end_ts:
         raise ValueError(f"start ({start}) must be before end ({end})")
     rng = np.random.default_rng(seed)
-    names = account_names(accounts)
+    names = account_names(accounts, first)
     is_card = np.arange(accounts) % 2 == 1
     has_card = np.zeros(accounts, dtype=bool)
     has_card[:-1] = is_card[1:]  # a current account followed by its user's card
@@ -194,3 +198,40 @@ def generate_accounts(accounts: int, rows: int, seed: int, start: str = DEFAULT_
     truth = truth.assign(anomaly_type=rows_frame["anomaly_type"].to_numpy()[truth_rows])
     truth.insert(0, "row_number", truth_rows + 1)
     return export[[*RAW_COLUMNS, "Account", "Balance"]], truth.reset_index(drop=True)
+
+
+CHUNK_ROWS = 500_000  # about this many rows generated (and held in memory) at once
+
+
+def write_accounts(accounts: int, rows: int, seed: int, output: str | Path,
+                   truth_path: str | Path | None = None, start: str = DEFAULT_START,
+                   end: str = DEFAULT_END, anomaly_rate: float = 0.01
+                   ) -> tuple[Path, Path, int, int]:
+    """`generate_accounts` for any number of accounts, whole users of about ``CHUNK_ROWS``
+    rows at a time, each chunk appended to the CSV (memory bounded by a chunk, not the
+    export; chunk ``i`` drawn from ``SeedSequence([seed, i])``: deterministic per seed).
+    Returns the export and truth paths and their row counts."""
+    from titans_finance.generator import default_truth_path
+
+    if rows < accounts:
+        raise ValueError(f"rows ({rows}) must be at least the number of accounts ({accounts})")
+    output = Path(output)
+    truth_path = Path(truth_path) if truth_path else default_truth_path(output)
+    for path in (output, truth_path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    written = anomalies = 0
+    chunk = max(2, CHUNK_ROWS * accounts // rows // 2 * 2)  # even: a user's accounts together
+    for i, first in enumerate(range(0, accounts, chunk)):
+        count = min(chunk, accounts - first)
+        # this chunk's share of the rows: what a single call would give these accounts
+        share = (rows * (first + count)) // accounts - (rows * first) // accounts
+        export, truth = generate_accounts(count, share, np.random.SeedSequence([seed, i]), start,
+                                          end, anomaly_rate, first=first)
+        truth["row_number"] += written
+        export.to_csv(output, index=False, lineterminator="\n", mode="w" if i == 0 else "a",
+                      header=i == 0)
+        truth.to_csv(truth_path, index=False, lineterminator="\n", mode="w" if i == 0 else "a",
+                     header=i == 0)
+        written += len(export)
+        anomalies += len(truth)
+    return output, truth_path, written, anomalies

@@ -250,15 +250,32 @@ def test_the_serving_requirements_are_the_closure_of_the_serving_packages():
 
 
 def test_each_account_is_scored_against_its_own_history(client, kedro_project):
-    # the training export has one account: a request without `account` is that account's,
-    # an account the history has never seen has no history (no earlier Shell charges)
-    trained = kedro_project.catalog().load("history_state").default_account
-    items = [TX, {**TX, "account": trained}, {**TX, "account": "another-card"}]
-    batch = client.post("/predict/batch", json={"transactions": items}).json()["results"]
-    assert batch[0] == batch[1]
-    assert batch[2]["amount"] != batch[0]["amount"]
-    assert batch[2] == {"category": client.post("/predict/category", json=items[2]).json(),
-                        "amount": client.post("/predict/amount", json=items[2]).json(),
-                        "anomaly": client.post("/predict/anomaly", json=items[2]).json()}
+    """The training export has one account: a request without ``account`` is that
+    account's; the same charge again the next day is a duplicate in that account's history
+    and not in another account's (which has never paid that payee)."""
+    import pandas as pd
+
+    catalog = kedro_project.catalog()
+    trained = catalog.load("history_state").default_account
+    clean = catalog.load("clean_transactions")
+    expenses = clean[(clean["amount"] < 0) & clean["reference"].notna()].sort_values("date")
+    found = None
+    for row in expenses.tail(15).itertuples():
+        item = {"description": row.description, "amount": float(row.amount),
+                "date": str((pd.Timestamp(row.date) + pd.Timedelta(days=1)).date()),
+                "merchant": row.reference}
+        answer = client.post("/predict/anomaly", json=item).json()
+        if any(r.startswith("same amount to the same payee") for r in answer["reasons"]):
+            found = item, answer
+            break
+    assert found, "no repeat of a recent charge was seen as a duplicate"
+    item, answer = found
+    assert client.post("/predict/anomaly", json={**item, "account": trained}).json() == answer
+    elsewhere = client.post("/predict/anomaly", json={**item, "account": "another-card"}).json()
+    assert not any(r.startswith("same amount") for r in elsewhere["reasons"])
+    assert elsewhere["score"] < answer["score"]
+    batch = client.post("/predict/batch", json={"transactions": [
+        item, {**item, "account": "another-card"}]}).json()["results"]
+    assert [b["anomaly"] for b in batch] == [answer, elsewhere]
     refused = client.post("/predict/amount", json={**TX, "account": "x" * 101})
     assert refused.status_code == 400 and "account" in refused.text
