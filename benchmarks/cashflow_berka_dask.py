@@ -40,7 +40,8 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 
 def _quartiles(values: pd.Series) -> dict:
-    return {"median": round(float(values.median()), 4), "q1": round(float(values.quantile(0.25)), 4),
+    return {"median": round(float(values.median()), 4),
+            "q1": round(float(values.quantile(0.25)), 4),
             "q3": round(float(values.quantile(0.75)), 4), "n": int(values.notna().sum())}
 
 
