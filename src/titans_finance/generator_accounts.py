@@ -34,6 +34,7 @@ BILLS = tuple(r for r in RECURRING if r[5] == "bank_transfer" and r[1] != "rent"
 CARD_PAYMENT = "CREDIT CARD PAYMENT"
 CARD_PAYMENT_IN = "PAYMENT RECEIVED - THANK YOU"
 MERCHANTS_PER_ACCOUNT = 8
+SPENDING_SHARE = 0.4  # of the salary, spent at merchants (debit and card together)
 
 
 def account_names(accounts: int, first: int = 0) -> np.ndarray:
@@ -136,8 +137,14 @@ def generate_accounts(accounts: int, rows: int, seed: int | np.random.SeedSequen
     which = merchant_sets[owner, rng.integers(0, MERCHANTS_PER_ACCOUNT, n)]
     median = np.array([m.median for m in MERCHANTS])[which]
     sigma = np.array([m.sigma for m in MERCHANTS])[which]
-    amount = -np.round(median * price_level[owner] * np.exp(sigma * rng.standard_normal(n)), 2)
-    amount = np.minimum(amount, -0.5)
+    amount = -median * price_level[owner] * np.exp(sigma * rng.standard_normal(n))
+    # a user spends what the salary allows: card and debit spending together come to
+    # SPENDING_SHARE of the salary (after rent and bills, a little is saved every month)
+    user = np.arange(accounts) // 2
+    spent = np.bincount(user[owner], weights=-amount, minlength=user.max() + 1)
+    budget = SPENDING_SHARE * salary[::2] * len(months)
+    scale = np.divide(budget, spent, out=np.ones_like(budget), where=spent > 0)
+    amount = np.minimum(np.round(amount * scale[user[owner]], 2), -0.5)
     span = (end_ts - first_day).days + 1
     dates = np.datetime64(first_day.date(), "D") + rng.integers(0, span, n).astype(
         "timedelta64[D]")
@@ -154,10 +161,12 @@ def generate_accounts(accounts: int, rows: int, seed: int | np.random.SeedSequen
     spending.loc[spikes, "anomaly_type"] = "spike_known_payee"
     frames.append(spending)
 
-    # the card payment: last month's card spending (rounded), out of CHK and into the card
+    # the card payment: the card's mean monthly charges (spending and subscriptions), give
+    # or take 10 %, out of CHK and into the card
     payers = np.flatnonzero(has_card)
     if len(payers):
-        card_spend = (spending[spending["account"].isin(names[payers + 1])]
+        charges = pd.concat([f[["account", "amount"]] for f in frames], ignore_index=True)
+        card_spend = (charges[charges["account"].isin(names[payers + 1])]
                       .groupby("account")["amount"].sum().reindex(names[payers + 1])
                       .fillna(0.0).to_numpy())
         monthly = np.maximum(np.round(-card_spend / max(len(months), 1), 0), 10.0)

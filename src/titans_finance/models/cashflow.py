@@ -928,4 +928,14 @@ def forecast_accounts(transactions: pd.DataFrame, params: dict[str, Any],
     forecast = (pd.concat(forecasts, ignore_index=True) if forecasts
                 else pd.DataFrame(columns=list(ACCOUNT_FORECAST_COLUMNS)))
     summary = pd.DataFrame(summaries).reindex(columns=list(ACCOUNT_SUMMARY_COLUMNS))
+    # fixed dtypes, whatever the accounts: tables of several partitions concatenate alike
+    text = ["account", "candidate", "best_baseline", "balance_source", "first_low_balance_day"]
+    summary[text] = summary[text].astype("str")
+    summary["evaluated"] = summary["evaluated"].astype(bool)
+    summary["beats_best_baseline"] = summary["beats_best_baseline"].astype("boolean")
+    counts = ["n_transactions", "n_folds"]
+    summary[counts] = summary[counts].astype("Int64")
+    numbers = [c for c in summary if c not in {*text, *counts, "evaluated",
+                                               "beats_best_baseline"}]
+    summary[numbers] = summary[numbers].astype("float64")
     return forecast[list(ACCOUNT_FORECAST_COLUMNS)], summary
