@@ -14,9 +14,10 @@ own process (wall time from a monotonic clock, peak RSS from the kernel's rusage
   ``score`` on every row; `forecast_accounts` on the first ``--forecast-accounts`` accounts;
   outputs written as parquet.
 - ``dask``: a `LocalCluster` of ``--workers`` single-threaded worker processes;
-  `dd.read_parquet` of the files, `titans_finance.core.scale.map_by_account` (a shuffle on
-  ``account``) calls the *same* functions on each partition of whole accounts, and each
-  partition's output is written by its worker (the client never holds the table).
+  `dd.read_parquet` of the files (one partition per file: whole accounts, so no shuffle;
+  ``--shuffle`` forces the general path, a shuffle on ``account``), then
+  `titans_finance.core.scale.map_by_account` calls the *same* functions on each partition,
+  and each partition's output is written by its worker (the client never holds the table).
 
 The anomaly model is trained once, in the parent, on the first ``--train-accounts`` accounts
 (a stated row budget: a global model stays on one machine) and pickled for both runs. The
@@ -106,7 +107,7 @@ def _forecast_subset(part: pd.DataFrame, chosen: set, params: dict) -> tuple:
     return forecast_accounts(part[part["account"].isin(chosen)], params)
 
 
-def run(engine: str, work: Path, workers: int, forecast_accounts_n: int) -> dict:
+def run(engine: str, work: Path, workers: int, forecast_accounts_n: int, shuffle: bool) -> dict:
     model = pickle.loads((work / "anomaly_model.pkl").read_bytes())
     params = _params("cashflow")
     out = work / f"out_{engine}"
@@ -141,7 +142,7 @@ def run(engine: str, work: Path, workers: int, forecast_accounts_n: int) -> dict
             timings["read_account_list"] = time.perf_counter() - step
             step = time.perf_counter()
             map_by_account(frame, features_and_scores, model, str(out), scale=scale,
-                           client=client)
+                           client=client, whole_accounts=not shuffle)
             timings["features_and_scores"] = time.perf_counter() - step
             step = time.perf_counter()
             parts = map_by_account(frame[frame["account"].isin(list(chosen))], _forecast_subset,
@@ -189,11 +190,15 @@ def main() -> None:
     parser.add_argument("--train-accounts", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--shuffle", action="store_true",
+                        help="shuffle on account even though each file holds whole accounts "
+                             "(the general path; by default the files are the partitions)")
     parser.add_argument("--run", choices=("pandas", "dask"), help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:  # a child: one engine, its figures on stdout
-        print(json.dumps(run(args.run, Path(args.work), args.workers, args.forecast_accounts)))
+        print(json.dumps(run(args.run, Path(args.work), args.workers, args.forecast_accounts,
+                             args.shuffle)))
         return
     work = Path(tempfile.mkdtemp(prefix="accounts_dask_"))
     try:
@@ -202,7 +207,7 @@ def main() -> None:
         for engine in ("pandas", "dask"):
             command = [sys.executable, __file__, "--run", engine, "--work", str(work),
                        "--workers", str(args.workers), "--forecast-accounts",
-                       str(args.forecast_accounts)]
+                       str(args.forecast_accounts)] + (["--shuffle"] if args.shuffle else [])
             started = time.perf_counter()
             child = subprocess.run(command, capture_output=True, text=True, check=False)
             if child.returncode:
@@ -212,7 +217,8 @@ def main() -> None:
         result = {
             "command": "nice .venv/bin/python benchmarks/accounts_dask.py " + " ".join(
                 f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()
-                if k not in ("run", "work") and v is not None),
+                if k not in ("run", "work", "shuffle") and v is not None)
+                + (" --shuffle" if args.shuffle else ""),
             "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                         "load_average_at_start": os.getloadavg()},
             "accounts": args.accounts, "rows": args.accounts * args.rows_per_account,
@@ -222,7 +228,8 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "accounts_dask.json").write_text(json.dumps(result, indent=2) + "\n")
+    name = "accounts_dask_shuffle" if args.shuffle else "accounts_dask"
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=1))
 
 

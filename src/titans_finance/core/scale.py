@@ -102,9 +102,11 @@ def dask_session(params: ScaleParams | dict | None) -> Iterator[Any]:
             yield client
 
 
-def by_account(frame: Any, partitions: int) -> Any:
+def by_account(frame: Any, partitions: int, whole_accounts: bool = False) -> Any:
     """A Dask frame whose partitions hold whole accounts: every row of an account in one
-    partition. A pandas ``frame`` gets its row positions as index first (input order)."""
+    partition. A pandas ``frame`` gets its row positions as index first (input order).
+    ``whole_accounts``: the Dask ``frame``'s partitions already hold whole accounts (e.g.
+    one export file per account or group of accounts): used as they are, no shuffle."""
     import dask.dataframe as dd
 
     if isinstance(frame, pd.DataFrame):
@@ -113,6 +115,8 @@ def by_account(frame: Any, partitions: int) -> Any:
         frame = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
         frame = dd.from_pandas(frame, npartitions=max(1, min(partitions, len(frame) or 1)),
                                sort=False)
+    if whole_accounts:
+        return frame
     return frame.shuffle(on="account", npartitions=partitions)
 
 
@@ -127,10 +131,11 @@ def _call(function: Callable, part: pd.DataFrame, args: tuple, kwargs: dict) -> 
 
 def map_by_account(frame: Any, function: Callable, *args: Any,
                    scale: ScaleParams | dict | None = None, client: Any = None,
-                   **kwargs: Any) -> list[Any]:
+                   whole_accounts: bool = False, **kwargs: Any) -> list[Any]:
     """``function(part, *args, **kwargs)`` for each non-empty partition of whole accounts
     (rows in input order, index = input row position); its results in partition order.
-    With ``engine: pandas``: one call on the whole frame."""
+    With ``engine: pandas``: one call on the whole frame. ``whole_accounts``: see
+    `by_account`."""
     params = ScaleParams.from_any(scale)
     if params.engine == "pandas":
         whole = frame if isinstance(frame, pd.DataFrame) else frame.compute()
@@ -138,7 +143,7 @@ def map_by_account(frame: Any, function: Callable, *args: Any,
     import dask
 
     workers = len(client.scheduler_info()["workers"]) if client is not None else None
-    parts = by_account(frame, params.n_partitions(workers))
+    parts = by_account(frame, params.n_partitions(workers), whole_accounts)
     sizes = parts.map_partitions(len).compute()
     tasks = [dask.delayed(_call)(function, part, args, kwargs)
              for part, size in zip(parts.to_delayed(), sizes, strict=True) if size]
