@@ -145,6 +145,8 @@ def map_by_account(frame: Any, function: Callable, *args: Any,
     workers = len(client.scheduler_info()["workers"]) if client is not None else None
     parts = by_account(frame, params.n_partitions(workers), whole_accounts)
     sizes = parts.map_partitions(len).compute()
+    if client is not None and args:  # sent to each worker once, not with every partition
+        args = tuple(client.scatter(list(args), broadcast=True))
     tasks = [dask.delayed(_call)(function, part, args, kwargs)
              for part, size in zip(parts.to_delayed(), sizes, strict=True) if size]
     return list(dask.compute(*tasks))
