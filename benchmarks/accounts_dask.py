@@ -125,7 +125,7 @@ def run(engine: str, work: Path, workers: int, forecast_accounts_n: int, shuffle
         step = time.perf_counter()
         forecast, summary = _forecast_subset(frame, chosen, params)
         timings["forecasts"] = time.perf_counter() - step
-        worker_peaks = []
+        worker_peaks, worker_cpu = [], []
     else:
         import dask.dataframe as dd
 
@@ -154,6 +154,8 @@ def run(engine: str, work: Path, workers: int, forecast_accounts_n: int, shuffle
             timings["forecasts"] = time.perf_counter() - step
             worker_peaks = sorted(client.run(
                 lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024).values())
+            worker_cpu = sorted(client.run(
+                lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])).values())
     forecast.reset_index(drop=True).to_parquet(out / "forecast.parquet")
     summary.reset_index(drop=True).to_parquet(out / "forecast_summary.parquet")
     return {"engine": engine, "wall_seconds": round(time.perf_counter() - started, 1),
@@ -161,6 +163,7 @@ def run(engine: str, work: Path, workers: int, forecast_accounts_n: int, shuffle
             "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                                         / 1024, 1),
             "worker_peak_rss_mb": [round(p, 1) for p in worker_peaks],
+            "worker_cpu_seconds": [round(c, 1) for c in worker_cpu],
             "cpu_seconds_client": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1)}
 
 
