@@ -128,3 +128,20 @@ def test_a_state_saved_before_per_account_history_is_refused_by_name():
     restored.__setstate__(old)
     with pytest.raises(ValueError, match="before per-account history"):
         build_features(TWO_ACCOUNTS.iloc[:1], restored, independent=True)
+
+
+def test_a_new_export_of_the_only_account_continues_its_history():
+    from titans_finance.core.features import as_history_account
+
+    checking = TWO_ACCOUNTS[TWO_ACCOUNTS["account"] == "checking"]
+    state = HistoryState.from_frame(checking)
+    next_export = checking.iloc[[0]].assign(account="march_export", date=pd.Timestamp(
+        "2024-01-12"))
+    continued = as_history_account(next_export, state)
+    assert continued["account"].tolist() == ["checking"]
+    assert build_features(continued, state)["merchant_prior_count"].iloc[0] == 3
+    # several accounts in the history, or several in the export: names only
+    both = HistoryState.from_frame(TWO_ACCOUNTS)
+    assert as_history_account(next_export, both)["account"].tolist() == ["march_export"]
+    two = pd.concat([next_export, next_export.assign(account="other")])
+    assert as_history_account(two, state)["account"].tolist() == ["march_export", "other"]

@@ -438,6 +438,22 @@ def row_accounts(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
     return np.where(account == "", default_account, account).astype(object)
 
 
+def as_history_account(transactions: pd.DataFrame, state: HistoryState) -> pd.DataFrame:
+    """A new export of the one account a history holds, read as that account.
+
+    Ingestion names an account after its file when the export names none, and a new
+    export has a new file name: when the state holds exactly one account and every row
+    names one single account the state does not know, the rows are that account's (a
+    single-account user's next export continues its history). Anything else is returned
+    unchanged: several accounts are matched by name only."""
+    if "account" not in transactions or len(state.account_count) != 1 or not len(transactions):
+        return transactions
+    names = transactions["account"].dropna().unique()
+    if len(names) != 1 or names[0] in state.account_count.index:
+        return transactions
+    return transactions.assign(account=state.default_account)
+
+
 def account_keys(account: np.ndarray, key: np.ndarray) -> np.ndarray:
     """``account<ACCOUNT_SEPARATOR>key`` per row (object array): one key per account."""
     account, key = np.asarray(account, dtype=object), np.asarray(key, dtype=object)
