@@ -89,3 +89,19 @@ def test_unknown_drift_feature_is_a_clear_error():
     with pytest.raises(DriftConfigError, match="not numeric feature columns: \\['nope'\\]"):
         DriftReference.fit(tx, features, scores["is_anomaly"].to_numpy(), np.array([]),
                            np.array([]), {"features": ["nope"]})
+
+
+def test_a_rare_rate_moved_by_chance_is_not_drift_but_a_real_jump_is():
+    from titans_finance.core.drift import DriftThresholds, _rate_shift
+
+    thresholds = DriftThresholds()
+    # 0.56 % flagged on 1,800 reference rows; a same-distribution batch of 620 rows shows 8
+    # flags by chance about 2 % of the time: not a verdict to wake anyone for
+    chance = _rate_shift("anomaly_rate", 10 / 1800, 8 / 620, 620, thresholds, 1800)
+    assert chance["verdict"] == "ok" and 0.01 < chance["p_value"] < 0.1
+    # five times the rate is drift, with or without the reference's size
+    jump = _rate_shift("anomaly_rate", 10 / 1800, 17 / 620, 620, thresholds, 1800)
+    assert jump["verdict"] == "drift" and jump["p_value"] < 0.001
+    assert _rate_shift("anomaly_rate", 10 / 1800, 17 / 620, 620, thresholds)["verdict"] == "drift"
+    # the same +100 % on a small batch is noise
+    assert _rate_shift("abstention_rate", 0.1, 0.2, 20, thresholds)["verdict"] == "ok"

@@ -184,3 +184,16 @@ def test_projected_streams_and_first_low_balance_day():
         model.predict(91)
     with pytest.raises(ValueError, match="unknown cash-flow candidate"):
         CashflowModel("exact+lightgbm", PARAMS)
+
+
+def test_closing_balance_of_several_accounts_is_known_only_when_every_account_has_one():
+    first = _with_balance(_account(6), opening=1000.0).assign(account="current")
+    second = _with_balance(_account(7), opening=50.0).assign(account="savings")
+    both = pd.concat([first, second], ignore_index=True)
+    assert closing_balance_from_export(both) == pytest.approx(
+        1050.0 + first["amount"].sum() + second["amount"].sum(), abs=1e-6)
+    # an account whose file has no balance column: the total is unknown, not counted as 0
+    partly = both.assign(balance=both["balance"].where(both["account"] == "current"))
+    assert closing_balance_from_export(partly) is None
+    model = CashflowModel("exact+zero", PARAMS).fit(partly)
+    assert model.balance_source != "export_balance_column"

@@ -53,3 +53,13 @@ def test_the_csv_opens_in_a_spreadsheet_as_written():
     text = table.to_csv(index=False)
     again = pd.read_csv(io.StringIO(text))
     assert again["amount"].tolist() == [-50.0, -12.5, -9.99, 2000.0, -55.98]
+
+
+def test_uncategorised_income_gets_the_models_income_category_too():
+    predictions = pd.concat([_predictions(), pd.DataFrame({
+        "transaction_id": ["t4"], "predicted_category": ["sales_revenue"], "confidence": [0.88],
+        "source": ["model"], "top_k": ["sales_revenue 0.88"], "split": ["unlabelled"]})])
+    table = categorise(_clean(), predictions)
+    assert table.loc[3, "category"] == "sales_revenue"
+    assert table.loc[3, "category_source"] == "predicted"
+    assert table.loc[3, "model_confidence"] == 0.88

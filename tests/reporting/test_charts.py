@@ -119,6 +119,14 @@ def _forecast(start_balance: float) -> pd.DataFrame:
                          "balance": start_balance + point.cumsum()})
 
 
+@pytest.mark.parametrize("metrics", [{}, {"confusion_matrix": {"labels": [], "matrix": []}},
+                                     {"confusion_matrix": None}])
+def test_confusion_matrix_of_an_unlabelled_export_says_there_is_no_holdout(metrics):
+    figure = charts.confusion_matrix(metrics)
+    assert not figure.data
+    assert "No labelled hold-out" in figure.layout.annotations[0].text
+
+
 def test_unknown_balance_is_drawn_as_the_change_since_the_last_day():
     forecast = _forecast(1_215_239.86)  # 0 + every transaction: not a balance
     balance = charts.balance_of({}, forecast, {"opening_balance": 0.0})

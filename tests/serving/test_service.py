@@ -279,3 +279,25 @@ def test_each_account_is_scored_against_its_own_history(client, kedro_project):
     assert [b["anomaly"] for b in batch] == [answer, elsewhere]
     refused = client.post("/predict/amount", json={**TX, "account": "x" * 101})
     assert refused.status_code == 400 and "account" in refused.text
+
+
+def test_real_bank_descriptions_over_http_are_sensible_or_uncertain(client):
+    # The lines of issue #13 and of other countries' banks, as a client sends them (amount
+    # and date as strings, no merchant), through the running service and the models the
+    # pipelines trained: a right category or "uncertain", never confidently wrong.
+    from tests.models.test_category_real_descriptions import REQUESTS
+
+    wrong, answered = [], 0
+    for description, amount, right in REQUESTS:
+        response = client.post("/predict/category", json={
+            "description": description, "amount": f"{amount:.2f}", "date": "02/06/2025"})
+        assert response.status_code == 200, (description, response.text)
+        body = response.json()
+        if body["category"] == "uncertain":
+            continue
+        answered += 1
+        if body["category"] not in right:
+            wrong.append((description, body["category"], body["confidence"]))
+    assert not [w for w in wrong if w[2] > 0.9], f"confidently wrong: {wrong}"
+    assert len(wrong) <= 3, wrong
+    assert answered >= 12, answered  # the default model knows most of these merchants

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import ks_2samp
+from scipy.stats import binomtest, fisher_exact, ks_2samp
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.core.splits import time_split_mask
@@ -42,6 +42,7 @@ class DriftThresholds:
     ks_alpha: float = 0.01
     rate_warn: float = 0.5   # relative change of the anomaly / abstention rate
     rate_drift: float = 1.0
+    rate_alpha: float = 0.01  # a rate change counts only when a test this strict sees it
     min_batch_rows: int = 200
 
     @classmethod
@@ -217,7 +218,8 @@ class DriftReference:
         mix_verdict = ("ok" if mix_psi is None else "drift" if mix_psi >= thresholds.psi_drift
                        else "warn" if mix_psi >= thresholds.psi_warn else "ok")
         anomaly_rate = float(np.mean(anomaly_flags)) if n else 0.0
-        anomaly = _rate_shift("anomaly_rate", self.anomaly_rate, anomaly_rate, n, thresholds)
+        anomaly = _rate_shift("anomaly_rate", self.anomaly_rate, anomaly_rate, n, thresholds,
+                              self.n_reference)
         confidence = None
         if self.confidence is not None and len(category_confidence):
             confidence = self.confidence.compare(np.asarray(category_confidence, "float64"),
@@ -261,16 +263,31 @@ class DriftReference:
 
 
 def _rate_shift(name: str, reference: float, batch: float, n: int,
-                thresholds: DriftThresholds) -> dict[str, Any]:
-    """Relative change of a rate, judged only when the batch could show it (binomial noise)."""
+                thresholds: DriftThresholds, n_reference: int | None = None) -> dict[str, Any]:
+    """Relative change of a rate, judged only when the batch could show it.
+
+    Flags are rare (an anomaly rate of 0.5 % is 3 rows in 600), so "two standard errors"
+    of a normal approximation raised false alarms on batches from the same distribution.
+    The change counts only when an exact test rejects "same rate" at ``rate_alpha``:
+    Fisher's exact test on the two counts when the reference's size is known (its rate is
+    an estimate too), else a binomial test of the batch against the reference rate.
+    """
     change = (batch - reference) / reference if reference > 0 else (math.inf if batch > 0 else 0.0)
-    # two binomial standard errors: below that a difference is noise, whatever its ratio
-    noise = 2 * math.sqrt(max(reference * (1 - reference), 1e-12) / max(n, 1))
-    significant = abs(batch - reference) > noise
+    flagged = int(round(batch * n))
+    if n <= 0:
+        p_value = 1.0
+    elif n_reference:
+        reference_flagged = int(round(reference * n_reference))
+        p_value = float(fisher_exact([[flagged, n - flagged],
+                                      [reference_flagged, n_reference - reference_flagged]])[1])
+    else:
+        p_value = float(binomtest(flagged, n, min(max(reference, 0.0), 1.0)).pvalue)
+    significant = p_value < thresholds.rate_alpha
     verdict = ("drift" if significant and abs(change) >= thresholds.rate_drift
                else "warn" if significant and abs(change) >= thresholds.rate_warn else "ok")
     return {"name": name, "reference": reference, "batch": batch,
-            "relative_change": change if math.isfinite(change) else None, "verdict": verdict}
+            "relative_change": change if math.isfinite(change) else None,
+            "p_value": p_value, "verdict": verdict}
 
 
 def batch_signals(transactions: pd.DataFrame, category_predictions: pd.DataFrame,

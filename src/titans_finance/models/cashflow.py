@@ -559,8 +559,10 @@ def closing_balance_from_export(transactions: pd.DataFrame) -> float | None:
                           "balance": pd.to_numeric(transactions["balance"]).to_numpy(
                               dtype="float64")})
     if "account" in transactions and transactions["account"].nunique() > 1:
-        return float(sum(closing_balance_from_export(part) for _, part in
-                         transactions.groupby("account")))
+        # the total is known only when every account's is: an account without a balance
+        # column would otherwise count as zero money
+        parts = [closing_balance_from_export(part) for _, part in transactions.groupby("account")]
+        return None if any(part is None for part in parts) else float(sum(parts))
     known = frame[frame["balance"].notna()]
     day = known["date"].max()
     rows = frame[frame["date"] == day]

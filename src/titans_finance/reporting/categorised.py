@@ -1,9 +1,10 @@
 """Every transaction with the category the report uses, and where that category comes from.
 
 Order of trust: the user's correction, then the category the export gives, then the
-category model's prediction for an expense the export left uncategorised (marked
-``predicted``, with the model's confidence); an expense the model is unsure about
-stays uncategorised (``model unsure``).
+category model's prediction for a transaction the export left uncategorised (marked
+``predicted``, with the model's confidence: expenses, and income, refunds and transfers in
+the taxonomy's income kinds); a transaction the model is unsure about stays uncategorised
+(``model unsure``).
 """
 
 from __future__ import annotations
@@ -40,14 +41,14 @@ def categorise(clean: pd.DataFrame, predictions: pd.DataFrame,
     confidence = ids.map(unlabelled["confidence"])
     top = (ids.map(unlabelled["top_k"]) if "top_k" in unlabelled
            else pd.Series(None, index=ids.index, dtype="object"))
-    open_expense = (category.isna() & (labelled["type"] == "expense")).to_numpy()
+    uncategorised = category.isna().to_numpy()
     has_prediction = predicted.notna().to_numpy()
     sure = has_prediction & (predicted != UNCERTAIN_CATEGORY).to_numpy()
-    use = open_expense & sure
+    use = uncategorised & sure
     category = category.where(~use, predicted)
-    source = np.where(use, SOURCES[2], np.where(open_expense & has_prediction & ~sure,
+    source = np.where(use, SOURCES[2], np.where(uncategorised & has_prediction & ~sure,
                                                  SOURCES[3], source))
-    shown = open_expense & has_prediction
+    shown = uncategorised & has_prediction
 
     table = pd.DataFrame({
         "transaction_id": labelled["transaction_id"].to_numpy(),

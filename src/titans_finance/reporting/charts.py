@@ -342,8 +342,13 @@ def model_scorecard(metrics: dict[str, dict[str, Any]], money: Money = UNKNOWN_M
 
 
 def confusion_matrix(metrics_category: dict[str, Any]) -> go.Figure:
-    matrix = metrics_category.get("confusion_matrix", {"labels": [], "matrix": []})
+    matrix = metrics_category.get("confusion_matrix") or {"labels": [], "matrix": []}
     labels, values = matrix["labels"], np.array(matrix["matrix"], dtype=float)
+    if not labels or values.ndim != 2 or values.size == 0:
+        # an export without categories has no hold-out to compare the predictions with
+        return _not_checked("Category model: confusion matrix on the hold-out",
+                            "No labelled hold-out in this export (its categories come from "
+                            "the default model): nothing to compare the predictions with.")
     shares = values / np.maximum(values.sum(axis=1, keepdims=True), 1)
     figure = go.Figure(go.Heatmap(z=shares, x=labels, y=labels, colorscale="Blues",
                                   text=values.astype(int), texttemplate="%{text}",
