@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--anomaly-rate", type=_rate, default=0.01, help="share of injected anomalies")
     gen.add_argument("--dirty-rate", type=_rate, default=0.02, help="share of dirty lines")
     gen.add_argument("--order", choices=("oldest-first", "newest-first"), default="oldest-first")
+    gen.add_argument("--accounts", type=_positive_int, default=None,
+                     help="write N accounts (users with a current account and a card, transfers "
+                          "between them; Account and Balance columns) instead of one business "
+                          "account; --rows is then the total over all accounts")
     fixes = commands.add_parser(
         "corrections", help="review or revert the category corrections sent to POST /feedback",
         description="list: corrections per key id (or one key's lines with --key-id); revert: "
@@ -144,14 +148,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "generate":
         try:
-            export, truth = generator.generate_transactions(
-                rows=args.rows, seed=args.seed, start=args.start, end=args.end,
-                anomaly_rate=args.anomaly_rate, dirty_rate=args.dirty_rate, order=args.order)
+            if args.accounts is not None:
+                from titans_finance.generator_accounts import write_accounts
+
+                output, truth_path, n_rows, n_truth = write_accounts(
+                    accounts=args.accounts, rows=args.rows, seed=args.seed, output=args.output,
+                    truth_path=args.truth, start=args.start, end=args.end,
+                    anomaly_rate=args.anomaly_rate)
+            else:
+                export, truth = generator.generate_transactions(
+                    rows=args.rows, seed=args.seed, start=args.start, end=args.end,
+                    anomaly_rate=args.anomaly_rate, dirty_rate=args.dirty_rate,
+                    order=args.order)
+                output, truth_path = generator.write_export(export, truth, args.output,
+                                                            args.truth)
+                n_rows, n_truth = len(export), len(truth)
         except ValueError as exc:
             parser.error(str(exc))
-        output, truth_path = generator.write_export(export, truth, args.output, args.truth)
-        print(f"wrote {len(export)} transactions to {output} and {len(truth)} anomalies to "
-              f"{truth_path}")
+        print(f"wrote {n_rows} transactions to {output} and {n_truth} anomalies to {truth_path}")
     elif args.command == "corrections":
         _corrections_command(parser, args)
     elif args.command == "app":

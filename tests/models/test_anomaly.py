@@ -177,3 +177,31 @@ def test_too_little_data_is_a_clear_error():
     frame = _life(days=3)
     with pytest.raises(ValueError, match="at least 10"):
         AnomalyModel(PARAMS).fit(frame.iloc[:5], build_features(frame.iloc[:5]))
+
+
+def test_amounts_are_judged_against_the_account_s_own_payments():
+    """Two accounts pay the same grocer: one ~80 a week, the other ~400. 400 is ordinary for
+    the second account and a spike for the first."""
+    small = _life(days=200, seed=1).assign(account="personal")
+    large = _life(days=200, seed=2).assign(account="business")
+    grocer = large["reference"] == "grocer"
+    large.loc[grocer, "amount"] = large.loc[grocer, "amount"] * 5
+    both = pd.concat([small, large], ignore_index=True)
+    both["transaction_id"] = [f"t{i}" for i in range(len(both))]
+    model = AnomalyModel(PARAMS).fit(both, build_features(both))
+    counts = both["account"].value_counts()
+    assert model.default_account == counts.idxmax() and counts.max() > counts.min()
+    state = HistoryState.from_frame(both)
+    asks = both.iloc[[0, 0]].assign(date=pd.Timestamp("2024-07-20"), description="Grocer",
+                                    reference="grocer", amount=-400.0,
+                                    account=["personal", "business"]).reset_index(drop=True)
+    scored = model.score(asks, build_features(asks, state, independent=True))
+    assert scored.loc[0, "amount_score"] > 0.5 and scored.loc[0, "is_anomaly"]
+    assert "median of the" in scored.loc[0, "reasons"]
+    assert scored.loc[1, "amount_score"] == 0.0
+    # each account's statistics are its own: the same model on one account alone scores
+    # that account's request the same
+    alone = AnomalyModel(PARAMS).fit(large, build_features(large))
+    assert alone.score(asks.iloc[[1]], build_features(
+        asks.iloc[[1]], HistoryState.from_frame(large), independent=True)).loc[
+        1, "amount_score"] == 0.0

@@ -263,6 +263,38 @@ def test_the_serving_requirements_are_the_closure_of_the_serving_packages():
         "titans_finance.serving.requirements > requirements-serve.txt")
 
 
+def test_each_account_is_scored_against_its_own_history(client, kedro_project):
+    """The training export has one account: a request without ``account`` is that
+    account's; the same charge again the next day is a duplicate in that account's history
+    and not in another account's (which has never paid that payee)."""
+    import pandas as pd
+
+    catalog = kedro_project.catalog()
+    trained = catalog.load("history_state").default_account
+    clean = catalog.load("clean_transactions")
+    expenses = clean[(clean["amount"] < 0) & clean["reference"].notna()].sort_values("date")
+    found = None
+    for row in expenses.tail(15).itertuples():
+        item = {"description": row.description, "amount": float(row.amount),
+                "date": str((pd.Timestamp(row.date) + pd.Timedelta(days=1)).date()),
+                "merchant": row.reference}
+        answer = client.post("/predict/anomaly", json=item).json()
+        if any(r.startswith("same amount to the same payee") for r in answer["reasons"]):
+            found = item, answer
+            break
+    assert found, "no repeat of a recent charge was seen as a duplicate"
+    item, answer = found
+    assert client.post("/predict/anomaly", json={**item, "account": trained}).json() == answer
+    elsewhere = client.post("/predict/anomaly", json={**item, "account": "another-card"}).json()
+    assert not any(r.startswith("same amount") for r in elsewhere["reasons"])
+    assert elsewhere["score"] < answer["score"]
+    batch = client.post("/predict/batch", json={"transactions": [
+        item, {**item, "account": "another-card"}]}).json()["results"]
+    assert [b["anomaly"] for b in batch] == [answer, elsewhere]
+    refused = client.post("/predict/amount", json={**TX, "account": "x" * 101})
+    assert refused.status_code == 400 and "account" in refused.text
+
+
 def test_real_bank_descriptions_over_http_are_sensible_or_uncertain(client):
     # The lines of issue #13 and of other countries' banks, as a client sends them (amount
     # and date as strings, no merchant), through the running service and the models the

@@ -16,6 +16,14 @@ after the state (the service scores a batch this way, so a batch answers what
 single requests answer). Rolling windows are computed with group-
 offset integer keys, `np.searchsorted` and cumulative sums: O(n log n), no
 Python loop over rows or groups.
+
+Every history feature is *per account* (the clean table's ``account`` column; a row
+without one belongs to the state's default account, see `HistoryState.default_account`):
+merchant and category histories are keyed by (account, merchant) and (account,
+category), the "global" counts and windows are the account's own. A row's features
+depend on its own account's rows only, so a table split by account (Dask partitions,
+`titans_finance.core.scale`) gives exactly the features of the whole table; a
+single-account export gets the features it always had.
 """
 
 from __future__ import annotations
@@ -34,6 +42,10 @@ from titans_finance.core.schema import PAYMENT_METHODS, TRANSACTION_TYPES
 EPOCH = np.datetime64("1970-01-01", "D")
 NO_HISTORY_DAYS = 9999.0  # "never seen": days since a previous transaction that does not exist
 MISSING_KEY = "__none__"
+DEFAULT_ACCOUNT = "default"  # the clean table's account when an export names none
+# joins account and merchant/category into one history key; a control character no
+# account name or merchant key contains (both are cleaned text)
+ACCOUNT_SEPARATOR = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -189,19 +201,24 @@ _CATEGORY_SUMS = ("count", "sum_log", "sum_log_sq")
 class HistoryState:
     """What history features need about past transactions (picklable, small).
 
-    ``merchant``/``category``: running sums per key plus ``last_day`` (days since
-    1970-01-01 of the latest transaction). ``tail``: the transactions of the last
-    ``max_window_days`` (day, merchant, category, abs amount) for rolling windows.
+    ``merchant``/``category``: running sums per (account, key) — index
+    ``account<ACCOUNT_SEPARATOR>key`` — plus ``last_day`` (days since 1970-01-01 of the
+    latest transaction). ``tail``: the transactions of the last ``max_window_days``
+    (day, account, account-qualified merchant and category keys, abs amount) for rolling
+    windows. ``account_count``: transactions per account; ``global_count``: all of them.
     """
 
     merchant: pd.DataFrame = field(default_factory=lambda: _empty_stats(_MERCHANT_SUMS))
     category: pd.DataFrame = field(default_factory=lambda: _empty_stats(_CATEGORY_SUMS))
     tail: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"day": pd.Series(dtype="int64"), "merchant_key": pd.Series(dtype="str"),
-         "category_key": pd.Series(dtype="str"), "abs_amount": pd.Series(dtype="float64")}))
+        {"day": pd.Series(dtype="int64"), "account": pd.Series(dtype="str"),
+         "merchant_key": pd.Series(dtype="str"), "category_key": pd.Series(dtype="str"),
+         "abs_amount": pd.Series(dtype="float64")}))
     global_count: int = 0
     last_day: int | None = None
     max_window_days: int = 90
+    account_count: pd.Series = field(default_factory=lambda: pd.Series(
+        dtype="int64", index=pd.Index([], dtype="str", name="account")))
 
     @classmethod
     def empty(cls, params: FeatureParams | dict | None = None) -> HistoryState:
@@ -213,33 +230,62 @@ class HistoryState:
         """The state after every row of ``transactions`` (clean columns)."""
         return cls.empty(params).update(transactions)
 
+    @property
+    def accounts(self) -> list[str]:
+        return [str(a) for a in self.account_count.index]
+
+    @property
+    def default_account(self) -> str:
+        """The account of a row that names none (a request without ``account``): the
+        account with the most transactions (a single-account export: its only account),
+        ``"default"`` for an empty state."""
+        self._check_format()
+        if len(self.account_count) == 0:
+            return DEFAULT_ACCOUNT
+        counts = self.account_count.sort_index(kind="stable")
+        return str(counts.index[int(np.argmax(counts.to_numpy()))])
+
+    def _check_format(self) -> None:
+        if "account_count" not in self.__dict__:
+            raise ValueError("this history state was saved before per-account history (no "
+                             "account_count): rebuild it with `kedro run --pipelines features`")
+
     def __getstate__(self) -> dict[str, Any]:
         # the lookup tables are derived data: rebuilt after unpickling, never stored
         return {k: v for k, v in self.__dict__.items() if k != "_lookup"}
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # no defaults for missing fields: an older state is refused by _check_format
+        self.__dict__.update(state)
+
     def lookup(self) -> _StateLookup:
         """This state as arrays for scoring rows against it alone (built once per state)."""
         if self.__dict__.get("_lookup") is None:
+            self._check_format()
             self.__dict__["_lookup"] = _StateLookup.build(self)
         return self.__dict__["_lookup"]
 
     def update(self, transactions: pd.DataFrame) -> HistoryState:
         """A new state: this one followed by ``transactions``."""
+        self._check_format()
         if len(transactions) == 0:
             return self
-        base = _base_columns(transactions)
+        base = _base_columns(transactions, self.default_account)
         base = base.iloc[_chronological_order(base["day"].to_numpy(),
                                               base["source_row"].to_numpy())]
         day = base["day"].to_numpy()
         merchant = _aggregate(base, "merchant_key", self.merchant, with_gaps=True)
         category = _aggregate(base, "category_key", self.category, with_gaps=False)
-        tail = pd.concat([self.tail, base[["day", "merchant_key", "category_key", "abs_amount"]]],
-                         ignore_index=True)
+        tail = pd.concat([self.tail, base[list(_TAIL_COLUMNS)]], ignore_index=True)
         last_day = int(max(day.max(), self.last_day if self.last_day is not None else day.max()))
         tail = tail[tail["day"] >= last_day - self.max_window_days].reset_index(drop=True)
+        counts = base.groupby("account", sort=True).size()
+        account_count = self.account_count.add(counts, fill_value=0).astype("int64")
+        account_count.index = account_count.index.astype("str")
+        account_count.index.name = "account"
         return HistoryState(merchant=merchant, category=category, tail=tail,
                             global_count=self.global_count + len(base), last_day=last_day,
-                            max_window_days=self.max_window_days)
+                            max_window_days=self.max_window_days, account_count=account_count)
 
 
 def _empty_stats(columns: tuple[str, ...]) -> pd.DataFrame:
@@ -344,8 +390,13 @@ def _column(transactions: pd.DataFrame, name: str, n: int) -> np.ndarray:
     return np.full(n, None, dtype=object)
 
 
-def _base_arrays(transactions: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The per-row inputs every group uses (keys, day number, amounts), in input order."""
+def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCOUNT
+                 ) -> dict[str, np.ndarray]:
+    """The per-row inputs every group uses (keys, day number, amounts), in input order.
+
+    ``merchant_key``/``category_key`` are the plain keys (feature values);
+    ``merchant_group``/``category_group`` the same qualified by the row's account (the
+    history keys); a row without an account belongs to ``default_account``."""
     n = len(transactions)
     dates = pd.to_datetime(transactions["date"]).dt.normalize()
     amount = transactions["amount"]
@@ -358,15 +409,20 @@ def _base_arrays(transactions: pd.DataFrame) -> dict[str, np.ndarray]:
     category = _strings(_column(transactions, "category", n))
     description = _strings(transactions["description"].to_numpy(dtype=object))
     abs_amount = np.abs(amount)
+    account = row_accounts(transactions, default_account)
+    merchant_key = _merchant_keys(description, _strings(_column(transactions, "reference", n)))
+    # uncategorised rows are grouped by type: "__income__" history is the income's
+    category_key = np.where(category != "", category, "__" + type_text + "__").astype(object)
     return {
         "date": dates.to_numpy(),
         "day": dates.to_numpy().astype("datetime64[D]").astype("int64"),
         "source_row": (transactions["source_row"].to_numpy() if "source_row" in transactions
                        else np.arange(1, n + 1)),
-        "merchant_key": _merchant_keys(description,
-                                       _strings(_column(transactions, "reference", n))),
-        # uncategorised rows are grouped by type: "__income__" history is the income's
-        "category_key": np.where(category != "", category, "__" + type_text + "__").astype(object),
+        "account": account,
+        "merchant_key": merchant_key,
+        "category_key": category_key,
+        "merchant_group": account_keys(account, merchant_key),
+        "category_group": account_keys(account, category_key),
         "abs_amount": abs_amount,
         "log_abs_amount": np.log1p(abs_amount),
         "amount": amount,
@@ -374,13 +430,51 @@ def _base_arrays(transactions: pd.DataFrame) -> dict[str, np.ndarray]:
     }
 
 
-_BASE_COLUMNS = ("day", "source_row", "merchant_key", "category_key", "abs_amount",
-                 "log_abs_amount")
+def row_accounts(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCOUNT
+                 ) -> np.ndarray:
+    """Each row's account (object array of str); no column or a missing value:
+    ``default_account``."""
+    account = _strings(_column(transactions, "account", len(transactions)))
+    return np.where(account == "", default_account, account).astype(object)
 
 
-def _base_columns(transactions: pd.DataFrame) -> pd.DataFrame:
-    base = _base_arrays(transactions)
-    return pd.DataFrame({name: base[name] for name in _BASE_COLUMNS})
+def as_history_account(transactions: pd.DataFrame, state: HistoryState) -> pd.DataFrame:
+    """A new export of the one account a history holds, read as that account.
+
+    Ingestion names an account after its file when the export names none, and a new
+    export has a new file name: when the state holds exactly one account and every row
+    names one single account the state does not know, the rows are that account's (a
+    single-account user's next export continues its history). Anything else is returned
+    unchanged: several accounts are matched by name only."""
+    if "account" not in transactions or len(state.account_count) != 1 or not len(transactions):
+        return transactions
+    names = transactions["account"].dropna().unique()
+    if len(names) != 1 or names[0] in state.account_count.index:
+        return transactions
+    return transactions.assign(account=state.default_account)
+
+
+def account_keys(account: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """``account<ACCOUNT_SEPARATOR>key`` per row (object array): one key per account."""
+    account, key = np.asarray(account, dtype=object), np.asarray(key, dtype=object)
+    if len(account) == 0:
+        return key
+    first = account[0]
+    if (account == first).all():  # one account: one prefix (the common case, far cheaper)
+        return (first + ACCOUNT_SEPARATOR) + key
+    return account + ACCOUNT_SEPARATOR + key
+
+
+# the state's columns: history keys are the account-qualified ones
+_BASE_COLUMNS = {"day": "day", "source_row": "source_row", "account": "account",
+                 "merchant_key": "merchant_group", "category_key": "category_group",
+                 "abs_amount": "abs_amount", "log_abs_amount": "log_abs_amount"}
+_TAIL_COLUMNS = ("day", "account", "merchant_key", "category_key", "abs_amount")
+
+
+def _base_columns(transactions: pd.DataFrame, default_account: str) -> pd.DataFrame:
+    base = _base_arrays(transactions, default_account)
+    return pd.DataFrame({name: base[source] for name, source in _BASE_COLUMNS.items()})
 
 
 def _chronological_order(day: np.ndarray, source_row: np.ndarray) -> np.ndarray:
@@ -468,7 +562,11 @@ def _rolling(group: np.ndarray, day: np.ndarray, value: np.ndarray, is_new: np.n
     g, d, v = codes[order], day[order], value[order]
     d = pd.Series(d).groupby(g).cummax().to_numpy()
     keys = g.astype("int64") * _GROUP_STRIDE + d + _DAY_OFFSET
-    cumulative = np.concatenate([[0.0], np.cumsum(v)])
+    # running sums restart in every group, so a group's windows do not depend on the
+    # other groups' rows (an account's features are the same in any partition, to the bit)
+    inclusive = pd.Series(v, dtype="float64").groupby(g, sort=False).cumsum().to_numpy()
+    cumulative = np.concatenate([[0.0], inclusive[:-1]]) if len(v) else np.zeros(0)
+    cumulative[np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else []] = 0.0
     position = np.arange(len(keys))
     out = {}
     inverse = np.empty_like(order)
@@ -602,8 +700,8 @@ class _StateLookup:
                    merchant_windows=_TailWindows.build(merchant, day, value),
                    category_windows=_TailWindows.build(
                        tail["category_key"].to_numpy(dtype=object), day, value),
-                   global_windows=_TailWindows.build(np.zeros(len(day), dtype=object), day,
-                                                     value),
+                   global_windows=_TailWindows.build(tail["account"].to_numpy(dtype=object),
+                                                     day, value),
                    pair_index=pair_index, pair_table=_table(pair_index),
                    pair_last_day=last.to_numpy(dtype="float64"))
 
@@ -624,11 +722,14 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     params = FeatureParams.from_any(params)
     state = state if state is not None else HistoryState.empty(params)
     n = len(transactions)
-    base = _base_arrays(transactions)
+    base = _base_arrays(transactions, state.default_account)
     order = _chronological_order(base["day"], base["source_row"])
     # from here on, rows are in chronological order
     day = base["day"][order]
     merchant, category = base["merchant_key"][order], base["category_key"][order]
+    # history keys: (account, merchant) and (account, category)
+    account = base["account"][order]
+    merchant_group, category_group = base["merchant_group"][order], base["category_group"][order]
     abs_amount, log_amount = base["abs_amount"][order], base["log_abs_amount"][order]
     signed, description = base["amount"][order], base["description"][order]
     out: dict[str, Any] = _time_features(day)
@@ -636,11 +737,11 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
 
     # history per merchant (expanding, from the state plus earlier input rows)
     if independent:
-        m, previous_m = lookup.merchant.lookup(merchant)
+        m, previous_m = lookup.merchant.lookup(merchant_group)
     else:
-        previous_m = _previous_day(merchant, day, state.merchant)
+        previous_m = _previous_day(merchant_group, day, state.merchant)
         gap = day - previous_m
-        m = _expanding(merchant, {
+        m = _expanding(merchant_group, {
             "count": np.ones(n), "sum_abs": abs_amount, "sum_abs_sq": abs_amount ** 2,
             "sum_log": log_amount, "sum_log_sq": log_amount ** 2,
             "n_gaps": (~np.isnan(gap)).astype("float64"), "sum_gap": np.nan_to_num(gap),
@@ -673,11 +774,11 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
 
     # rolling windows over the history tail (+ earlier input rows unless independent), and
     # the same merchant charging the same amount (to the cent) before: a duplicate hint
-    pairs = _pair_keys(merchant, abs_amount)
+    pairs = _pair_keys(merchant_group, abs_amount)
     if independent:
-        merchant_windows = lookup.merchant_windows.windows(merchant, day, params.windows)
-        category_windows = lookup.category_windows.windows(category, day, params.windows)
-        global_7d = lookup.global_windows.windows(np.zeros(n, dtype=object), day, (7,))
+        merchant_windows = lookup.merchant_windows.windows(merchant_group, day, params.windows)
+        category_windows = lookup.category_windows.windows(category_group, day, params.windows)
+        global_7d = lookup.global_windows.windows(account, day, (7,))
         since_pair = np.maximum(day - lookup.pair_last(pairs), 0)
     else:
         tail = state.tail
@@ -686,13 +787,13 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         all_day = np.concatenate([tail["day"].to_numpy(dtype="int64"), day])
         all_value = np.concatenate([tail_amount, abs_amount])
         is_new = np.concatenate([np.zeros(len(tail), dtype=bool), np.ones(n, dtype=bool)])
-        merchant_windows = _rolling(np.concatenate([tail_merchant, merchant]), all_day, all_value,
-                                    is_new, params.windows)
+        merchant_windows = _rolling(np.concatenate([tail_merchant, merchant_group]), all_day,
+                                    all_value, is_new, params.windows)
         category_windows = _rolling(np.concatenate([tail["category_key"].to_numpy(dtype=object),
-                                                    category]), all_day, all_value, is_new,
+                                                    category_group]), all_day, all_value, is_new,
                                     params.windows)
-        global_7d = _rolling(np.zeros(len(all_day), dtype="int64"), all_day, all_value, is_new,
-                             (7,))
+        global_7d = _rolling(np.concatenate([tail["account"].to_numpy(dtype=object), account]),
+                             all_day, all_value, is_new, (7,))
         all_pairs = np.concatenate([_pair_keys(tail_merchant, tail_amount), pairs])
         previous_pair = pd.Series(all_day.astype("float64")).groupby(all_pairs, sort=False).shift(1)
         since_pair = np.maximum(all_day - previous_pair.to_numpy(), 0)[is_new]
@@ -706,8 +807,11 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         "days_since_same_amount": since_pair, "merchant_gap_mean": gap_mean,
         "merchant_gap_std": gap_std,
         "merchant_gap_deviation": np.where(n_gaps > 0, days_since_m - gap_mean, 0.0),
-        "is_recurring": recurring, "global_prior_count": state.global_count + (
-            np.zeros(n, dtype="int64") if independent else np.arange(n)),
+        "is_recurring": recurring,
+        # the account's own earlier transactions (the state's, then earlier input rows)
+        "global_prior_count": state.account_count.reindex(account).fillna(0).to_numpy(
+            dtype="float64") + (0.0 if independent else pd.Series(account).groupby(
+                account, sort=False).cumcount().to_numpy(dtype="float64")),
         "global_count_7d": global_7d[7][0],
     })
     for window, (count, total) in merchant_windows.items():
@@ -751,10 +855,10 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
 
     # history per category (uses the row's own category: not for the category model)
     if independent:
-        c, previous_c = lookup.category.lookup(category)
+        c, previous_c = lookup.category.lookup(category_group)
     else:
-        previous_c = _previous_day(category, day, state.category)
-        c = _expanding(category, {"count": np.ones(n), "sum_log": log_amount,
+        previous_c = _previous_day(category_group, day, state.category)
+        c = _expanding(category_group, {"count": np.ones(n), "sum_log": log_amount,
                                   "sum_log_sq": log_amount ** 2}, state.category)
     c_count = c["count"]
     with np.errstate(invalid="ignore", divide="ignore"):

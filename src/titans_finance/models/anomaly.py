@@ -20,6 +20,11 @@ Noisy-OR ``1 - Π(1 - wᵢ·sᵢ)`` keeps the score in [0, 1]. Every reason name
 reference ("the median of the 14 earlier payments to this payee", "this account's
 payments"), never a category's median when no category was sent.
 
+Per account: every statistic (payee, category, the account's payments of one sign) is the
+account's own (keys qualified by the ``account`` column); a transaction without an account
+belongs to the training's most frequent account (a single-account export: its only one).
+The IsolationForest is one for all accounts, on features that are already per account.
+
 Threshold: with ``contamination`` set, the model is fitted on the earlier part of the
 training period and the later part is scored as the service scores it (each transaction
 against the history before it); the threshold is the ``1 - contamination`` quantile of
@@ -36,6 +41,7 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import IsolationForest
 
+from titans_finance.core.features import DEFAULT_ACCOUNT, account_keys, row_accounts
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.flat_forest import FlatForest
 
@@ -68,6 +74,8 @@ class AnomalyModel:
         self.threshold = float(params.get("score_threshold", 0.5))
         self.threshold_source = "score_threshold"
         self.metadata: dict[str, Any] = {}
+        self.default_account = DEFAULT_ACCOUNT
+        self.stats_by_account = True  # False only in models pickled before per-account stats
 
     # ------------------------------------------------------------------ fit
     def fit(self, transactions: pd.DataFrame, features: pd.DataFrame) -> AnomalyModel:
@@ -76,6 +84,9 @@ class AnomalyModel:
                              f"{len(transactions)}")
         transactions = transactions.reset_index(drop=True)
         features = features.reset_index(drop=True)
+        accounts = pd.Series(row_accounts(transactions))
+        counts = accounts.value_counts().sort_index(kind="stable")
+        self.default_account = str(counts.index[int(np.argmax(counts.to_numpy()))])
         contamination = self.params.get("contamination")
         if contamination is not None:
             self.threshold, self.threshold_source = self._calibrated_threshold(
@@ -115,9 +126,12 @@ class AnomalyModel:
         log_amount = np.log1p(transactions["amount"].abs().to_numpy(dtype="float64"))
         category = transactions["category"] if "category" in transactions else pd.Series(
             None, index=transactions.index, dtype=object)
-        frame = pd.DataFrame({"merchant": features["merchant_key"].to_numpy(),
-                              "category": category.to_numpy(dtype=object),
-                              "sign": _sign_key(transactions), "log_amount": log_amount})
+        frame = pd.DataFrame({"merchant": self._keys(transactions,
+                                                     features["merchant_key"].to_numpy()),
+                              "category": self._category_keys(transactions,
+                                                              category.to_numpy(dtype=object)),
+                              "sign": self._keys(transactions, _sign_key(transactions)),
+                              "log_amount": log_amount})
         self.merchant_stats = self._robust_stats(frame, "merchant")
         self.category_stats = self._robust_stats(frame.dropna(subset=["category"]), "category")
         self.sign_stats = self._robust_stats(frame, "sign")
@@ -129,6 +143,23 @@ class AnomalyModel:
         mad = (frame["log_amount"] - frame[key].map(median)).abs().groupby(frame[key]).median()
         return pd.DataFrame({"median": median, "mad": mad, "count": grouped.size(),
                              "p10": grouped.quantile(0.1), "p90": grouped.quantile(0.9)})
+
+    def _accounts(self, transactions: pd.DataFrame) -> np.ndarray:
+        return row_accounts(transactions, getattr(self, "default_account", DEFAULT_ACCOUNT))
+
+    def _keys(self, transactions: pd.DataFrame, keys: np.ndarray) -> np.ndarray:
+        """Statistic keys of the rows: qualified by account (models saved before
+        per-account statistics: the plain keys)."""
+        if not getattr(self, "stats_by_account", False):
+            return keys
+        return account_keys(self._accounts(transactions), keys)
+
+    def _category_keys(self, transactions: pd.DataFrame, category: np.ndarray) -> np.ndarray:
+        """Category statistic keys; None where the transaction has no category."""
+        missing = pd.isna(category)
+        text = pd.Series(category, dtype=object).where(~missing, "").astype(str).to_numpy(
+            dtype=object)
+        return np.where(missing, None, self._keys(transactions, text))
 
     # ------------------------------------------------------------------ score
     def flat_forest(self) -> FlatForest:
@@ -162,9 +193,10 @@ class AnomalyModel:
         isolation = np.clip((isolation - isolation_floor) / (1 - isolation_floor), 0, 1)
 
         log_amount = np.log1p(np.abs(transactions["amount"].to_numpy(dtype="float64")))
-        merchants = features["merchant_key"].to_numpy()
+        merchants = self._keys(transactions, features["merchant_key"].to_numpy())
         category = (transactions["category"].to_numpy(dtype=object) if "category" in transactions
                     else np.full(n, None, dtype=object))
+        category = self._category_keys(transactions, category)
         min_count = int(p.get("min_group_count", 5))
         z_m, ratio_m, count_m = self._z(self.merchant_stats, merchants, log_amount)
         z_c, ratio_c, count_c = self._z(getattr(self, "category_stats", pd.DataFrame(
@@ -196,7 +228,7 @@ class AnomalyModel:
         # or far below its usual smallest ones (10th percentile): a tiny first charge is
         # how stolen card details are tested
         sign_stats = getattr(self, "sign_stats", pd.DataFrame(columns=["p10", "p90"])).reindex(
-            _sign_key(transactions))
+            self._keys(transactions, _sign_key(transactions)))
         p90 = sign_stats["p90"].to_numpy(dtype="float64")
         p10 = sign_stats.get("p10", sign_stats["p90"] * np.nan).to_numpy(dtype="float64")
         above = np.where(np.isnan(p90), 0.0, log_amount - np.nan_to_num(p90))

@@ -257,6 +257,12 @@ class Transaction(BaseModel):
     category: Annotated[str | None, Field(default=None, max_length=100,
                                           description="Known category, if any (used by the "
                                           "amount and anomaly models)")] = None
+    account: Annotated[str | None, Field(
+        default=None, max_length=100,
+        description="The account this transaction belongs to (history, anomaly statistics "
+        "and duplicates are the account's own); absent: the default account, the training "
+        "export's account with the most transactions (a single-account export's only one)")
+    ] = None
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -277,7 +283,7 @@ class Transaction(BaseModel):
                              f"(at most {max_future_days()} days after today)")
         return value
 
-    @field_validator("description", "merchant", "category", "type", "payment_method")
+    @field_validator("description", "merchant", "category", "type", "payment_method", "account")
     @classmethod
     def _printable(cls, value: str | None, info) -> str | None:
         return _no_control_characters(value, info.field_name)
@@ -351,6 +357,7 @@ def transactions_frame(transactions: list[Transaction]) -> pd.DataFrame:
             "status": [None] * len(transactions),
             "reference": [t.merchant for t in transactions],
             "receipt_url": [None] * len(transactions),
+            "account": [t.account or None for t in transactions],
         }
     )
     # Expenses negative, income positive, as in the clean table.

@@ -17,7 +17,8 @@ def create_pipeline(**kwargs) -> Pipeline:
                  name="evaluate_anomaly_model"),
             Node(fit_anomaly_model, ["clean_transactions", "feature_table", "metrics_anomaly",
                                      "params:anomaly"], "anomaly_model", name="fit_anomaly_model"),
-            Node(score_transactions, ["anomaly_model", "clean_transactions", "feature_table"],
+            Node(score_transactions, ["anomaly_model", "clean_transactions", "feature_table",
+                                      "params:scale"],
                  "anomaly_scores", name="score_transactions"),
             *mlflow_logging_nodes("anomaly"),
         ]

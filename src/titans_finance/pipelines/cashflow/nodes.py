@@ -11,12 +11,12 @@ from titans_finance.models.cashflow import (
     BASELINE_MEANING,
     BASELINES,
     CashflowModel,
-    candidate_names,
-    choose_candidate,
     evaluate_cashflow,
-    interval_quantiles,
+    fit_from_backtest,
+    forecast_accounts,
     summarise_backtest,
 )
+from titans_finance.core.scale import run_accounts
 
 logger = logging.getLogger(__name__)
 
@@ -88,16 +88,7 @@ def fit_cashflow_model(clean_transactions: pd.DataFrame, backtest: pd.DataFrame,
                        backtest_metrics: dict[str, Any], params: dict[str, Any]) -> CashflowModel:
     """The served model: its candidate chosen on the last ``inner_folds`` folds (the most
     recent data), its intervals from the chosen candidate's errors on every fold."""
-    names = candidate_names(params)
-    candidates = backtest[backtest["method"].isin(names)]
-    folds = sorted(candidates["fold"].unique())
-    recent = folds[-int(params.get("inner_folds", 2)):]
-    chosen = choose_candidate(candidates, recent, names,
-                              str(params.get("default_candidate", names[0])),
-                              float(params.get("selection_tolerance", 0.0)))
-    quantiles = interval_quantiles(candidates[candidates["method"] == chosen],
-                                   float(params.get("interval_coverage", 0.8)))
-    model = CashflowModel(chosen, params).fit(clean_transactions, quantiles)
+    model = fit_from_backtest(clean_transactions, backtest, params)
     model.metadata["metrics"] = {k: v for k, v in backtest_metrics.items()
                                  if isinstance(v, int | float | str)}
     return model
@@ -119,3 +110,22 @@ def forecast_cashflow(model: CashflowModel, backtest_metrics: dict[str, Any],
                                       "last_date": str(s.last_date.date()),
                                       "occurrences": s.occurrences} for s in model.recurring]}
     return table, metrics
+
+
+def forecast_cashflow_by_account(clean_transactions: pd.DataFrame, params: dict[str, Any],
+                                 scale: dict[str, Any] | None = None
+                                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each account's own backtest and forecast (`forecast_accounts`; with
+    ``scale.engine: dask`` on partitions of whole accounts). The total forecast of the
+    other nodes is that of all accounts together, without the transfers between them.
+    An export with one account has no separate per-account forecast: the total is its
+    forecast (two empty tables)."""
+    accounts = clean_transactions.get("account")
+    if accounts is None or accounts.nunique() < 2:
+        return forecast_accounts(clean_transactions.iloc[0:0], params)
+    forecast, summary = run_accounts(clean_transactions, forecast_accounts, params, scale=scale)
+    evaluated = summary[summary["evaluated"]]
+    logger.info("cash flow per account: %d of %d accounts forecast, %d beat their strongest "
+                "baseline", len(evaluated), len(summary),
+                int(evaluated["beats_best_baseline"].astype(bool).sum()))
+    return forecast, summary

@@ -13,11 +13,14 @@ from titans_finance.core.features import (
     build_features,
     feature_groups,
 )
+from titans_finance.core.scale import run_rows
 
 
-def build_feature_table(clean_transactions: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
-    """Features of every clean transaction, history features from earlier rows only."""
-    return build_features(clean_transactions, state=None, params=params)
+def build_feature_table(clean_transactions: pd.DataFrame, params: dict[str, Any],
+                        scale: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Features of every clean transaction, history features from earlier rows of its
+    account only; with ``scale.engine: dask`` computed on partitions of whole accounts."""
+    return run_rows(clean_transactions, build_features, None, params, scale=scale)
 
 
 def build_history_state(clean_transactions: pd.DataFrame, params: dict[str, Any]) -> HistoryState:

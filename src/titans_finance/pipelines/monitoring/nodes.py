@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from titans_finance.core.drift import DriftReference
-from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.features import HistoryState, as_history_account, build_features
 from titans_finance.core.fingerprint import data_hash
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 
@@ -41,7 +41,10 @@ def build_drift_reference(clean_transactions: pd.DataFrame, feature_table: pd.Da
 
 def score_batch(batch: pd.DataFrame, history_state: HistoryState, category_model,
                 anomaly_model) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Features of the batch from the training history (as in serving) and the models' outputs."""
+    """Features of the batch from the training history (as in serving) and the models' outputs.
+    A single-account batch continues the history of a single-account training export
+    whatever its file is called (`as_history_account`)."""
+    batch = as_history_account(batch, history_state)
     features = build_features(batch, history_state)
     return features, category_model.predict(batch, features), anomaly_model.score(batch, features)
 

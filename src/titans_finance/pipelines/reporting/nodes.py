@@ -115,11 +115,71 @@ def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
     return lines
 
 
+def _account_lines(summary: pd.DataFrame, money, horizon: int) -> list[str]:
+    """One line per account (at most 8) from the per-account forecast summary."""
+    if summary is None or summary.empty:
+        return []
+    lines = []
+    for row in summary.head(8).itertuples(index=False):
+        if not row.evaluated:
+            lines.append(f"{row.account}: {row.n_transactions:,} transactions, too short a "
+                         "history for its own forecast.")
+            continue
+        verdict = "beats" if row.beats_best_baseline else "does not beat"
+        lines.append(f"{row.account}: {row.n_transactions:,} transactions; balance "
+                     f"{money.format(row.opening_balance)} now, "
+                     f"{money.format(row.closing_balance)} expected in {horizon} days; its own "
+                     f"forecast (MASE {row.mase:.2f}) {verdict} its strongest baseline "
+                     f"({row.best_baseline}, {row.best_baseline_mase:.2f}).")
+    if len(summary) > 8:
+        lines.append(f"... and {len(summary) - 8} more accounts "
+                     "(data/08_reporting/cashflow_accounts.parquet).")
+    return lines
+
+
+def select_account(account: str | None, clean: pd.DataFrame, categorised: pd.DataFrame,
+                   feature_table: pd.DataFrame, anomaly_scores: pd.DataFrame,
+                   cashflow_forecast: pd.DataFrame, metrics_cashflow: dict[str, Any],
+                   forecast_accounts: pd.DataFrame | None, cashflow_accounts: pd.DataFrame | None
+                   ) -> tuple:
+    """The report's inputs for one account (``reporting.account``), or all of them (null):
+    its transactions, features and scores, and its own forecast instead of the total."""
+    if account is None:
+        return (clean, categorised, feature_table, anomaly_scores, cashflow_forecast,
+                metrics_cashflow)
+    accounts = clean["account"] if "account" in clean else pd.Series("default", index=clean.index)
+    if account not in set(accounts):
+        raise ValueError(f"reporting.account {account!r} is not an account of this export; "
+                         f"its accounts: {', '.join(sorted(map(str, accounts.unique())))}")
+    ids = set(clean.loc[accounts == account, "transaction_id"])
+
+    def own(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["transaction_id"].isin(ids)].reset_index(drop=True)
+
+    if accounts.nunique() > 1:
+        summary = cashflow_accounts.set_index("account").loc[account]
+        cashflow_forecast = forecast_accounts[forecast_accounts["account"] == account].drop(
+            columns="account").reset_index(drop=True)
+        metrics_cashflow = {  # this account's own forecast: the total's streams are not its own
+            "as_of": metrics_cashflow.get("as_of"), "recurring_details": [],
+            **{k: summary[k] for k in ("balance_source", "first_low_balance_day")},
+            "low_balance_threshold": metrics_cashflow.get("low_balance_threshold", 0.0)}
+    return (own(clean), own(categorised), own(feature_table), own(anomaly_scores),
+            cashflow_forecast, metrics_cashflow)
+
+
 def build_charts(clean_transactions, categorised, feature_table, data_quality, anomaly_scores,
                  cashflow_forecast, metrics_category, metrics_amount, metrics_anomaly,
                  metrics_cashflow, drift_report, params: dict[str, Any],
-                 cashflow_params: dict[str, Any]) -> tuple:
-    """The figures of every section, then the report's notes (header and per-section lines)."""
+                 cashflow_params: dict[str, Any], cashflow_forecast_accounts=None,
+                 cashflow_accounts=None) -> tuple:
+    """The figures of every section, then the report's notes (header and per-section lines).
+    ``params["account"]``: the report of that account alone (null: every account)."""
+    account = (params or {}).get("account")
+    (clean_transactions, categorised, feature_table, anomaly_scores, cashflow_forecast,
+     metrics_cashflow) = select_account(
+        account, clean_transactions, categorised, feature_table, anomaly_scores,
+        cashflow_forecast, metrics_cashflow, cashflow_forecast_accounts, cashflow_accounts)
     metrics = {"category": metrics_category, "amount": metrics_amount, "anomaly": metrics_anomaly,
                "cashflow": metrics_cashflow}
     money = money_of(clean_transactions, (params or {}).get("currency"))
@@ -139,9 +199,18 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
         charts.confusion_matrix(metrics_category),
         charts.drift_summary(drift_report, current),
     )
+    header = _header(clean_transactions, data_quality, money, balance, cashflow_forecast,
+                     metrics, categorised)
+    if account is not None:
+        header.insert(1, f"This report shows the account {account} alone: its transactions, "
+                         "anomalies and its own cash-flow forecast (reporting.account: null "
+                         "shows every account). The model scores are those of all accounts.")
+    elif cashflow_accounts is not None and len(cashflow_accounts):
+        header[2:2] = ["The cash-flow forecast is the total of all accounts, without the "
+                       "transfers between them; each account's own:",
+                       *_account_lines(cashflow_accounts, money, len(cashflow_forecast))]
     notes = {
-        "header": _header(clean_transactions, data_quality, money, balance, cashflow_forecast,
-                          metrics, categorised),
+        "header": header,
         "report_cashflow_forecast": [balance.note(money)],
         "report_model_scorecard": charts.scorecard_findings(metrics, money),
         "report_drift": ([f"{metric_meaning('psi')}.", f"{metric_meaning('ks')}."]

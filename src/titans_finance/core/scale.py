@@ -1,0 +1,202 @@
+"""Scale-out on Dask: the pandas functions of the project, run on partitions split by account.
+
+Nothing here computes a feature, a score or a forecast: a function that works on a pandas
+frame of whole accounts (`core.features.build_features`, a model's ``score``,
+`models.cashflow.forecast_accounts`) is called unchanged on each partition. Every account's
+rows land in exactly one partition (a hash shuffle on ``account``), in their input order,
+and every history feature is per account, so the partitioned run gives the pandas run's
+rows (tested row for row, `tests/core/test_scale.py`).
+
+Where it runs (`dask_session`):
+- ``scheduler: distributed`` (the default for ``engine: dask``): an existing cluster when
+  ``address`` or the ``DASK_SCHEDULER_ADDRESS`` environment variable names its scheduler
+  (``tcp://host:8786``: a Kubernetes, YARN or SSH deployment), else a `LocalCluster` of
+  ``n_workers`` processes on this machine;
+- ``scheduler: threads`` / ``synchronous``: Dask's local schedulers (tests, debugging).
+
+``engine: pandas`` (the default of `conf/base/parameters_scale.yml`) runs the same function
+once on the whole frame in this process; ``kedro run --env dask`` switches to Dask.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+ENGINES = ("pandas", "dask")
+SCHEDULERS = ("distributed", "threads", "synchronous")
+
+
+@dataclass(frozen=True)
+class ScaleParams:
+    engine: str = "pandas"
+    scheduler: str = "distributed"
+    address: str | None = None  # default: $DASK_SCHEDULER_ADDRESS, else a LocalCluster
+    n_workers: int = 2
+    threads_per_worker: int = 1
+    memory_limit: str = "auto"  # per LocalCluster worker, e.g. "2GiB"
+    partitions: int | None = None  # default: 4 per worker
+
+    @classmethod
+    def from_any(cls, params: ScaleParams | dict | None) -> ScaleParams:
+        if params is None:
+            return cls()
+        if isinstance(params, cls):
+            return params
+        unknown = set(params) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown scale parameter(s): {', '.join(sorted(unknown))}; known: "
+                             f"{', '.join(cls.__dataclass_fields__)}")
+        result = cls(**dict(params))
+        if result.engine not in ENGINES:
+            raise ValueError(f"scale.engine must be one of {ENGINES}, got {result.engine!r}")
+        if result.scheduler not in SCHEDULERS:
+            raise ValueError(f"scale.scheduler must be one of {SCHEDULERS}, got "
+                             f"{result.scheduler!r}")
+        for name in ("n_workers", "threads_per_worker"):
+            if int(getattr(result, name)) < 1:
+                raise ValueError(f"scale.{name} must be at least 1, got {getattr(result, name)}")
+        if result.partitions is not None and int(result.partitions) < 1:
+            raise ValueError(f"scale.partitions must be at least 1, got {result.partitions}")
+        return result
+
+    @property
+    def scheduler_address(self) -> str | None:
+        return self.address or os.environ.get(SCHEDULER_ENV) or None
+
+    def n_partitions(self, workers: int | None = None) -> int:
+        return int(self.partitions or 4 * (workers or self.n_workers))
+
+
+@contextlib.contextmanager
+def dask_session(params: ScaleParams | dict | None) -> Iterator[Any]:
+    """The Dask client the partitions are computed with (None for the local schedulers);
+    a LocalCluster started here is closed on exit, an existing cluster is left running."""
+    import dask
+
+    params = ScaleParams.from_any(params)
+    # strings stay pandas' own dtype (Dask would make them pyarrow strings with NA): the
+    # partitions hold what the pandas path holds
+    with dask.config.set({"dataframe.convert-string": False}):
+        if params.scheduler != "distributed":
+            with dask.config.set(scheduler=params.scheduler):
+                yield None
+            return
+        from distributed import Client, LocalCluster
+
+        address = params.scheduler_address
+        if address:
+            with Client(address) as client:
+                yield client
+            return
+        with LocalCluster(n_workers=int(params.n_workers),
+                          threads_per_worker=int(params.threads_per_worker),
+                          memory_limit=params.memory_limit, processes=True,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            yield client
+
+
+def by_account(frame: Any, partitions: int, whole_accounts: bool = False) -> Any:
+    """A Dask frame whose partitions hold whole accounts: every row of an account in one
+    partition. A pandas ``frame`` gets its row positions as index first (input order).
+    ``whole_accounts``: the Dask ``frame``'s partitions already hold whole accounts (e.g.
+    one export file per account or group of accounts): used as they are, no shuffle."""
+    import dask.dataframe as dd
+
+    if isinstance(frame, pd.DataFrame):
+        if "account" not in frame:
+            frame = frame.assign(account="default")
+        frame = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
+        frame = dd.from_pandas(frame, npartitions=max(1, min(partitions, len(frame) or 1)),
+                               sort=False)
+    if whole_accounts:
+        return frame
+    return frame.shuffle(on="account", npartitions=partitions)
+
+
+def _in_order(part: pd.DataFrame) -> pd.DataFrame:
+    # a shuffle gathers an account's rows from several input partitions: input order back
+    return part.sort_index(kind="stable")
+
+
+def _call(function: Callable, part: pd.DataFrame, args: tuple, kwargs: dict) -> Any:
+    return function(_in_order(part), *args, **kwargs)
+
+
+def map_by_account(frame: Any, function: Callable, *args: Any,
+                   scale: ScaleParams | dict | None = None, client: Any = None,
+                   whole_accounts: bool = False, **kwargs: Any) -> list[Any]:
+    """``function(part, *args, **kwargs)`` for each non-empty partition of whole accounts
+    (rows in input order, index = input row position); its results in partition order.
+    With ``engine: pandas``: one call on the whole frame. ``whole_accounts``: see
+    `by_account`."""
+    params = ScaleParams.from_any(scale)
+    if params.engine == "pandas":
+        whole = frame if isinstance(frame, pd.DataFrame) else frame.compute()
+        return [function(whole.set_axis(pd.RangeIndex(len(whole)), axis=0), *args, **kwargs)]
+    import dask
+
+    workers = len(client.scheduler_info()["workers"]) if client is not None else None
+    parts = by_account(frame, params.n_partitions(workers), whole_accounts)
+    sizes = parts.map_partitions(len).compute()
+    if client is not None and args:  # sent to each worker once, not with every partition
+        args = tuple(client.scatter(list(args), broadcast=True))
+    tasks = [dask.delayed(_call)(function, part, args, kwargs)
+             for part, size in zip(parts.to_delayed(), sizes, strict=True) if size]
+    return list(dask.compute(*tasks))
+
+
+def rows_in_input_order(results: list[pd.DataFrame], index: pd.Index | None = None
+                        ) -> pd.DataFrame:
+    """Row-aligned partition results (index = input row position) as one frame in input
+    order, with ``index`` (the input's own index) when given."""
+    rows = pd.concat(results).sort_index(kind="stable") if results else pd.DataFrame()
+    if index is not None:
+        if len(rows) != len(index):
+            raise ValueError(f"{len(rows)} result rows for {len(index)} input rows")
+        rows.index = index
+    return rows
+
+
+def run_rows(frame: pd.DataFrame, function: Callable, *args: Any,
+             scale: ScaleParams | dict | None = None, **kwargs: Any) -> pd.DataFrame:
+    """``function`` (one output row per input row) over ``frame`` with the configured
+    engine, in ``frame``'s order and index: the same frame either way."""
+    params = ScaleParams.from_any(scale)
+    if params.engine == "pandas":
+        return function(frame, *args, **kwargs)
+    with dask_session(params) as client:
+        results = map_by_account(frame, function, *args, scale=params, client=client,
+                                 **kwargs)
+    return rows_in_input_order(results, frame.index)
+
+
+def run_accounts(frame: pd.DataFrame, function: Callable, *args: Any,
+                 scale: ScaleParams | dict | None = None,
+                 sort_by: tuple[str, ...] = ("account", "date"),
+                 **kwargs: Any) -> tuple[pd.DataFrame, ...]:
+    """``function`` returning a tuple of per-account tables (e.g. forecast, summary), with
+    the configured engine; each table concatenated over partitions and sorted by
+    ``sort_by`` (the columns it has of them), index reset."""
+    params = ScaleParams.from_any(scale)
+    if params.engine == "pandas":
+        results = [function(frame, *args, **kwargs)]
+    else:
+        with dask_session(params) as client:
+            results = map_by_account(frame, function, *args, scale=params, client=client,
+                                     **kwargs)
+    out = []
+    for tables in zip(*results, strict=True):
+        table = pd.concat(list(tables), ignore_index=True)
+        keys = [c for c in sort_by if c in table]
+        if keys:
+            table = table.sort_values(keys, kind="stable")
+        out.append(table.reset_index(drop=True))
+    return tuple(out)
+
