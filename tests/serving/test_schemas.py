@@ -96,8 +96,10 @@ def test_the_request_frame_has_the_clean_tables_columns_and_values():
         Transaction(description="Interest", amount=0.25, date="2025-03-19", type="income")])
     assert list(frame.columns) == ["transaction_id", "source_row", "date", "type", "description",
                                    "amount", "category", "payment_method", "status", "reference",
-                                   "receipt_url"]
+                                   "receipt_url", "account"]
     assert frame["transaction_id"].tolist() == [f"req_{i}" for i in range(6)]
+    # no account in the request: None, which the history state reads as its default account
+    assert frame["account"].isna().all()
     assert frame["source_row"].tolist() == [1, 2, 3, 4, 5, 6]
     assert frame["date"].dtype == "datetime64[ns]"
     assert frame["date"].tolist() == list(pd.date_range("2025-03-14", periods=6))
