@@ -28,6 +28,17 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--virtual-time-budget=15000", "--window-size=1400,900"]
 
 
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop a server started for a test: terminate, kill after 20 s, close its output."""
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    server.stdout.close()
+
+
 def _free_port() -> int:
     """A free loopback port below 49152 (kedro viz refuses the ephemeral range above it)."""
     for port in random.sample(range(20_000, 49_152), 200):
@@ -86,13 +97,7 @@ def test_make_viz_serves_the_lineage_with_chart_previews(charts_project):
             metadata = json.load(r)
         assert metadata["preview_type"] == "PlotlyPreview"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        server.stdout.close()
+        stop_server(server)
 
 
 @pytest.fixture(scope="module")
