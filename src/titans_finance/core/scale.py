@@ -42,6 +42,8 @@ class ScaleParams:
     threads_per_worker: int = 1
     memory_limit: str = "auto"  # per LocalCluster worker, e.g. "2GiB"
     partitions: int | None = None  # default: 4 per worker
+    # LocalCluster workers' MALLOC_TRIM_THRESHOLD_ (bytes); None: unset, glibc's default
+    malloc_trim_threshold: int | None = None
 
     @classmethod
     def from_any(cls, params: ScaleParams | dict | None) -> ScaleParams:
@@ -95,11 +97,28 @@ def dask_session(params: ScaleParams | dict | None) -> Iterator[Any]:
             with Client(address) as client:
                 yield client
             return
-        with LocalCluster(n_workers=int(params.n_workers),
-                          threads_per_worker=int(params.threads_per_worker),
-                          memory_limit=params.memory_limit, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+        with dask.config.set(local_worker_config(params)), LocalCluster(
+                n_workers=int(params.n_workers), threads_per_worker=int(params.threads_per_worker),
+                memory_limit=params.memory_limit, processes=True,
+                dashboard_address=None) as cluster, Client(cluster) as client:
             yield client
+
+
+# distributed's nanny starts every worker with MALLOC_TRIM_THRESHOLD_=65536 (to hand freed
+# memory back to the OS). Setting it also pins glibc's mmap threshold at 128 KiB, so every
+# numpy array above that size is a fresh mmap whose pages fault in on first touch: the
+# flat-forest scoring of a 50,000-row partition made 50x the page faults and took 3-4x the
+# CPU of the same call in a plain process (benchmarks/dask_malloc.py). Unset, glibc's
+# adaptive threshold reuses freed blocks; a worker's memory stays bounded by its partition
+# (measured: docs/benchmarks.md#accounts-on-dask).
+MALLOC_TRIM_KEY = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+
+
+def local_worker_config(params: ScaleParams) -> dict[str, Any]:
+    """Dask config for the worker processes of a LocalCluster started here (an existing
+    cluster is configured where it is deployed: docs/scale.md)."""
+    threshold = params.malloc_trim_threshold
+    return {MALLOC_TRIM_KEY: None if threshold is None else int(threshold)}
 
 
 def by_account(frame: Any, partitions: int, whole_accounts: bool = False) -> Any:
