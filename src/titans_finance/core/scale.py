@@ -144,7 +144,12 @@ def _in_order(part: pd.DataFrame) -> pd.DataFrame:
     return part.sort_index(kind="stable")
 
 
+_EMPTY = "titans_finance.core.scale:empty-partition"
+
+
 def _call(function: Callable, part: pd.DataFrame, args: tuple, kwargs: dict) -> Any:
+    if not len(part):  # a partition the hash gave no account: nothing to call
+        return _EMPTY
     return function(_in_order(part), *args, **kwargs)
 
 
@@ -154,7 +159,8 @@ def map_by_account(frame: Any, function: Callable, *args: Any,
     """``function(part, *args, **kwargs)`` for each non-empty partition of whole accounts
     (rows in input order, index = input row position); its results in partition order.
     With ``engine: pandas``: one call on the whole frame. ``whole_accounts``: see
-    `by_account`."""
+    `by_account`. One pass over the data: empty partitions are skipped inside their task
+    (counting rows first would compute the input, e.g. a shuffle or a file read, twice)."""
     params = ScaleParams.from_any(scale)
     if params.engine == "pandas":
         whole = frame if isinstance(frame, pd.DataFrame) else frame.compute()
@@ -163,12 +169,28 @@ def map_by_account(frame: Any, function: Callable, *args: Any,
 
     workers = len(client.scheduler_info()["workers"]) if client is not None else None
     parts = by_account(frame, params.n_partitions(workers), whole_accounts)
-    sizes = parts.map_partitions(len).compute()
     if client is not None and args:  # sent to each worker once, not with every partition
         args = tuple(client.scatter(list(args), broadcast=True))
-    tasks = [dask.delayed(_call)(function, part, args, kwargs)
-             for part, size in zip(parts.to_delayed(), sizes, strict=True) if size]
-    return list(dask.compute(*tasks))
+    tasks = [dask.delayed(_call)(function, part, args, kwargs) for part in parts.to_delayed()]
+    return [r for r in dask.compute(*tasks) if not (isinstance(r, str) and r == _EMPTY)]
+
+
+def read_files(paths: list[str], reader: Callable, *args: Any, meta: Any = None,
+               **kwargs: Any) -> Any:
+    """A Dask frame of many files, one partition per file, each read by
+    ``reader(path, *args, **kwargs)`` (the pandas path's own reader) on a worker: the
+    client never holds the table. The partitions hold whole accounts when each file does
+    (a bank's per-account or per-customer exports); pass the frame to `map_by_account`
+    with ``whole_accounts=True`` then, else it is shuffled on ``account``. ``meta``: an
+    empty frame of the reader's columns and dtypes; without it Dask reads the first file
+    once more, in the client, to learn them."""
+    import dask.dataframe as dd
+
+    if not paths:
+        raise ValueError("read_files: no file given")
+    if meta is not None:
+        kwargs["meta"] = meta
+    return dd.from_map(reader, [str(p) for p in paths], args=list(args), **kwargs)
 
 
 def rows_in_input_order(results: list[pd.DataFrame], index: pd.Index | None = None
