@@ -218,6 +218,37 @@ def run_rows(frame: pd.DataFrame, function: Callable, *args: Any,
     return rows_in_input_order(results, frame.index)
 
 
+FEATURE_PREFIX = "feature:"
+
+
+def _with_features(rows: pd.DataFrame, function: Callable, n_transaction_columns: int,
+                   feature_columns: list[str], args: tuple, kwargs: dict) -> Any:
+    # one frame per partition: the transaction columns, then the feature columns
+    return function(rows.iloc[:, :n_transaction_columns],
+                    rows.iloc[:, n_transaction_columns:].set_axis(feature_columns, axis=1),
+                    *args, **kwargs)
+
+
+def run_scoring(function: Callable, transactions: pd.DataFrame, features: pd.DataFrame,
+                *args: Any, scale: ScaleParams | dict | None = None, **kwargs: Any
+                ) -> pd.DataFrame:
+    """Batch scoring: ``function(transactions, features, *args, **kwargs)`` (one output row
+    per input row, e.g. a fitted model's ``score`` or ``predict``) with the configured engine;
+    the rows and their features travel together in partitions of whole accounts. The
+    result has ``transactions``' index and order either way."""
+    if len(transactions) != len(features):
+        raise ValueError(f"{len(transactions)} transactions but {len(features)} feature rows")
+    params = ScaleParams.from_any(scale)
+    if params.engine == "pandas":
+        return function(transactions, features, *args, **kwargs)
+    rows = pd.concat([transactions.reset_index(drop=True), features.reset_index(drop=True)
+                      .set_axis([f"{FEATURE_PREFIX}{c}" for c in features.columns], axis=1)],
+                     axis=1)
+    scored = run_rows(rows, _with_features, function, transactions.shape[1],
+                      list(features.columns), args, kwargs, scale=params)
+    return scored.set_axis(transactions.index, axis=0)
+
+
 def run_accounts(frame: pd.DataFrame, function: Callable, *args: Any,
                  scale: ScaleParams | dict | None = None,
                  sort_by: tuple[str, ...] = ("account", "date"),
