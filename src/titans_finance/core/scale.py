@@ -1,9 +1,10 @@
 """Scale-out on Dask: the pandas functions of the project, run on partitions split by account.
 
 Nothing here computes a feature, a score or a forecast: a function that works on a pandas
-frame of whole accounts (`core.features.build_features`, a model's ``score``,
-`models.cashflow.forecast_accounts`) is called unchanged on each partition. Every account's
-rows land in exactly one partition (a hash shuffle on ``account``), in their input order,
+frame of whole accounts (`core.features.build_features`, a model's ``score`` or
+``predict`` through `run_scoring`, `models.cashflow.forecast_accounts`) is called unchanged
+on each partition. Every account's rows land in exactly one partition (a hash shuffle on
+``account``, or files that each hold whole accounts, `read_files`), in their input order,
 and every history feature is per account, so the partitioned run gives the pandas run's
 rows (tested row for row, `tests/core/test_scale.py`).
 
@@ -107,10 +108,10 @@ def dask_session(params: ScaleParams | dict | None) -> Iterator[Any]:
 # distributed's nanny starts every worker with MALLOC_TRIM_THRESHOLD_=65536 (to hand freed
 # memory back to the OS). Setting it also pins glibc's mmap threshold at 128 KiB, so every
 # numpy array above that size is a fresh mmap whose pages fault in on first touch: the
-# flat-forest scoring of a 50,000-row partition made 50x the page faults and took 3-4x the
-# CPU of the same call in a plain process (benchmarks/dask_malloc.py). Unset, glibc's
-# adaptive threshold reuses freed blocks; a worker's memory stays bounded by its partition
-# (measured: docs/benchmarks.md#accounts-on-dask).
+# flat-forest scoring of a 50,000-row partition made 50x the page faults and took 4x the
+# CPU of the same call in a plain process (docs/scale.md#worker-memory-allocator). Unset,
+# glibc's adaptive threshold reuses freed blocks; a worker's memory stays bounded by its
+# partitions (benchmarks/accounts_dask.py measures both).
 MALLOC_TRIM_KEY = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 
 
