@@ -260,11 +260,16 @@ def run_dask(args, work: Path, files: list[Path], models: dict, chosen: list,
             wall = time.perf_counter() - begun
             after = worker_cpu()
             busy = sum(after[w] - before[w] for w in after)
+            tasks = _task_stream_summary(stream.data)
             steps[name] = {"wall_seconds": round(wall, 1),
                            "worker_cpu_seconds": round(busy, 1),
                            "client_cpu_seconds": round(_cpu_seconds() - cpu, 1),
                            "worker_cpu_utilisation": round(busy / (wall * len(after)), 3),
-                           "task_stream": _task_stream_summary(stream.data),
+                           "task_stream": tasks,
+                           # share of the wall time the workers had a task computing (both
+                           # busy: 1.0), whatever CPU share the machine's load left them
+                           "worker_busy_share": round(tasks.get("compute_seconds", 0.0)
+                                                      / (wall * len(after)), 3),
                            "worker_peak_rss_mb": sorted(round(v, 1) for v in client.run(
                                _peak_rss_mb).values())}
             return result
@@ -275,8 +280,10 @@ def run_dask(args, work: Path, files: list[Path], models: dict, chosen: list,
         scored = measured("features_and_scores", lambda: map_by_account(
             frame, score_partition, models, str(out), scale=scale, client=client,
             whole_accounts=True))
+        # only the sampled accounts' rows are read (the filter goes into the parquet read)
+        sample = frame[frame["account"].isin(chosen)]
         parts = [p for p in measured("forecasts", lambda: map_by_account(
-            frame, forecast_sample, chosen, params, scale=scale, client=client,
+            sample, forecast_sample, chosen, params, scale=scale, client=client,
             whole_accounts=True)) if p is not None]
         worker_peaks = sorted(client.run(_peak_rss_mb).values())
         worker_total = sum(worker_cpu().values())
@@ -365,45 +372,44 @@ def main() -> None:
     if args.run:  # a child: one engine, its figures on stdout
         print(json.dumps(run(args, Path(args.work))))
         return
-    options = [a for a in sys.argv[1:]]
+    options = list(sys.argv[1:])
+    RESULTS.mkdir(exist_ok=True)
+    suffix = "_malloc_trim" if args.malloc_trim_threshold is not None else ""
+    path = RESULTS / f"accounts_dask_{args.accounts}{suffix}.json"
     work = Path(tempfile.mkdtemp(prefix="accounts_dask_"))
+    result = {
+        "command": "nice -n 10 .venv/bin/python benchmarks/accounts_dask.py " + " ".join(options),
+        "arguments": {k: v for k, v in vars(args).items() if k not in ("run", "work")},
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                    "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
+        "accounts": args.accounts, "forecast_accounts": len(chosen_accounts(args)),
+        "runs": {}, "comparison": {"equal": None}, "complete": False}
     try:
-        load_start = os.getloadavg()
-        prepared = prepare(args, work)
-        print(json.dumps(prepared), flush=True)
-        runs = {}
-        for engine in ("pandas", "dask") if args.pandas_accounts else ("dask",):
+        result.update(prepare(args, work))
+        print(json.dumps(result), flush=True)
+        # Dask first (the figures at every size), then pandas on what it can hold; the file
+        # is rewritten after each run, so a run stopped part way keeps what was measured
+        for engine in ("dask", "pandas") if args.pandas_accounts else ("dask",):
             command = [sys.executable, __file__, *options, "--run", engine, "--work", str(work)]
             child = subprocess.run(command, capture_output=True, text=True, check=False)
             stopped = work / "pandas_stopped.json"
             if engine == "pandas" and child.returncode == 3 and stopped.exists():
-                runs[engine] = {"engine": engine, "stopped": "memory limit",
-                                "limit_gib": args.pandas_memory_limit_gib,
-                                **json.loads(stopped.read_text())}
+                result["runs"][engine] = {"engine": engine, "stopped": "memory limit",
+                                          "limit_gib": args.pandas_memory_limit_gib,
+                                          **json.loads(stopped.read_text())}
             elif child.returncode:
                 sys.exit(f"{engine} run failed:\n{child.stderr[-3000:]}")
             else:
-                runs[engine] = json.loads(child.stdout.strip().splitlines()[-1])
-            print(json.dumps(runs[engine]), flush=True)
-        comparison = (compare(work) if "pandas" in runs and "stopped" not in runs["pandas"]
-                      else {"equal": None})
-        result = {
-            "command": "nice -n 10 .venv/bin/python benchmarks/accounts_dask.py "
-                       + " ".join(options),
-            "arguments": {k: v for k, v in vars(args).items() if k not in ("run", "work")},
-            "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                        "load_average_at_start": [round(x, 2) for x in load_start]},
-            "accounts": args.accounts, "forecast_accounts": len(chosen_accounts(args)),
-            **prepared, "runs": runs, "comparison": comparison,
-        }
+                result["runs"][engine] = json.loads(child.stdout.strip().splitlines()[-1])
+            print(json.dumps(result["runs"][engine]), flush=True)
+            path.write_text(json.dumps(result, indent=2) + "\n")
+        if "stopped" not in result["runs"].get("pandas", {"stopped": True}):
+            result["comparison"] = compare(work)
+        result["complete"] = True
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    RESULTS.mkdir(exist_ok=True)
-    suffix = "_malloc_trim" if args.malloc_trim_threshold is not None else ""
-    path = RESULTS / f"accounts_dask_{args.accounts}{suffix}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=1))
-
 
 if __name__ == "__main__":
     np.seterr(all="ignore")
