@@ -199,3 +199,16 @@ def test_many_export_files_read_on_dask_then_scored_equal_pandas(tmp_path):
                                   build_features(pandas_table), check_exact=True)
     with pytest.raises(ValueError, match="no file given"):
         read_files([], _read_export)
+
+
+@pytest.mark.parametrize("env, engine", [("base", "pandas"), ("dask", "dask")])
+def test_the_shipped_scale_parameters_are_valid(env, engine):
+    """`kedro run` (pandas) and `kedro run --env dask` (Dask): every key known, valid."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    raw = yaml.safe_load((root / f"conf/{env}/parameters_scale.yml").read_text())["scale"]
+    params = ScaleParams.from_any(raw)
+    assert params.engine == engine and params.malloc_trim_threshold is None
