@@ -81,6 +81,8 @@ def test_a_local_cluster_named_by_the_environment_gives_the_pandas_rows(accounts
     import os
 
     from titans_finance.core.scale import dask_session
+    from titans_finance.models.anomaly import AnomalyModel
+    from titans_finance.pipelines.anomaly.nodes import score_transactions
 
     with dask_session({"engine": "dask", "n_workers": 2}) as client:
         # distributed's MALLOC_TRIM_THRESHOLD_ made numpy-heavy scoring 4x slower per CPU
@@ -90,7 +92,14 @@ def test_a_local_cluster_named_by_the_environment_gives_the_pandas_rows(accounts
         monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", address)
         assert ScaleParams.from_any({"engine": "dask"}).scheduler_address == address
         rows = run_rows(accounts_table, build_features, scale={"engine": "dask"})
+        # batch scoring: the model scattered to the workers, rows and features together
+        model = AnomalyModel({"contamination": None, "seed": 0, "n_jobs": 1,
+                              "isolation_forest": {"n_estimators": 20}}).fit(accounts_table,
+                                                                             rows)
+        scores = score_transactions(model, accounts_table, rows, scale={"engine": "dask"})
     pd.testing.assert_frame_equal(rows, build_features(accounts_table), check_exact=True)
+    pd.testing.assert_frame_equal(scores, score_transactions(model, accounts_table, rows),
+                                  check_exact=True)
 
 
 def test_worker_malloc_trim_is_unset_unless_asked():
