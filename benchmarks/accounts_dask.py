@@ -171,6 +171,30 @@ def forecast_sample(part: pd.DataFrame, chosen: list, params: dict) -> tuple:
     return forecast_accounts(sample, params) if len(sample) else None
 
 
+def ingest_file_recorded(path: str, out: str) -> pd.DataFrame:
+    """`ingest_file`, its CPU seconds written beside the outputs (``--one-pass``)."""
+    cpu = time.process_time()
+    clean = ingest_file(path)
+    Path(f"{out}/ingest_{Path(path).stem}.json").write_text(json.dumps(
+        {"rows": len(clean), "cpu_seconds": time.process_time() - cpu, "finished": time.time()}))
+    return clean
+
+
+def one_pass(part: pd.DataFrame, models: dict, out: str, chosen: list, params: dict) -> dict:
+    """``--one-pass``: one file's whole accounts, as read on this worker: features and
+    scores written, its sampled accounts forecast. Its figures are written beside the
+    outputs as it finishes (a run stopped part way keeps them)."""
+    scored = score_partition(part, models, out)
+    cpu = time.process_time()
+    tables = forecast_sample(part, chosen, params)
+    record = {"rows": scored["rows"], "cpu_seconds": scored["cpu_seconds"],
+              "forecast_cpu_seconds": time.process_time() - cpu,
+              "forecast_accounts": 0 if tables is None else int(len(tables[1])),
+              "finished": time.time(), "worker_peak_rss_mb": _peak_rss_mb(), "pid": os.getpid()}
+    Path(f"{out}/stats_{part['account'].iloc[0]}.json").write_text(json.dumps(record))
+    return {**record, "tables": tables}
+
+
 def chosen_accounts(args) -> list[str]:
     """Every k-th account (spread over the files), by the generator's names."""
     from titans_finance.generator_accounts import account_names
@@ -274,17 +298,31 @@ def run_dask(args, work: Path, files: list[Path], models: dict, chosen: list,
                                _peak_rss_mb).values())}
             return result
 
-        measured("ingest", lambda: read_files(files, ingest_file, meta=meta).to_parquet(
-            str(work / "clean_dask"), write_index=False))
-        frame = dd.read_parquet(str(work / "clean_dask"))
-        scored = measured("features_and_scores", lambda: map_by_account(
-            frame, score_partition, models, str(out), scale=scale, client=client,
-            whole_accounts=True))
-        # only the sampled accounts' rows are read (the filter goes into the parquet read)
-        sample = frame[frame["account"].isin(chosen)]
-        parts = [p for p in measured("forecasts", lambda: map_by_account(
-            sample, forecast_sample, chosen, params, scale=scale, client=client,
-            whole_accounts=True)) if p is not None]
+        if args.one_pass:  # each file read, scored and its sample forecast in one task
+            frame = read_files(files, ingest_file_recorded, str(out), meta=meta)
+            scored = measured("one_pass", lambda: map_by_account(
+                frame, one_pass, models, str(out), chosen, params, scale=scale,
+                client=client, whole_accounts=True))
+            parts = [s.pop("tables") for s in scored]
+            parts = [p for p in parts if p is not None]
+            steps["forecasts"] = {"cpu_seconds": round(sum(
+                s["forecast_cpu_seconds"] for s in scored), 1)}
+            steps["one_pass"]["ingest_cpu_seconds"] = round(sum(
+                json.loads(f.read_text())["cpu_seconds"] for f in out.glob("ingest_*.json")), 1)
+            steps["one_pass"]["features_and_scores_cpu_seconds"] = round(sum(
+                s["cpu_seconds"] for s in scored), 1)
+        else:
+            measured("ingest", lambda: read_files(files, ingest_file, meta=meta).to_parquet(
+                str(work / "clean_dask"), write_index=False))
+            frame = dd.read_parquet(str(work / "clean_dask"))
+            scored = measured("features_and_scores", lambda: map_by_account(
+                frame, score_partition, models, str(out), scale=scale, client=client,
+                whole_accounts=True))
+            # only the sampled accounts' rows are read (the filter goes into the parquet read)
+            sample = frame[frame["account"].isin(chosen)]
+            parts = [p for p in measured("forecasts", lambda: map_by_account(
+                sample, forecast_sample, chosen, params, scale=scale, client=client,
+                whole_accounts=True)) if p is not None]
         worker_peaks = sorted(client.run(_peak_rss_mb).values())
         worker_total = sum(worker_cpu().values())
     forecast = pd.concat([p[0] for p in parts]).sort_values(["account", "date"], kind="stable")
@@ -364,6 +402,10 @@ def main() -> None:
     parser.add_argument("--malloc-trim-threshold", type=int, default=None,
                         help="the workers' MALLOC_TRIM_THRESHOLD_ (distributed's default: "
                              "65536); default: unset")
+    parser.add_argument("--one-pass", action="store_true",
+                        help="Dask: read, score and forecast each file in one task (no clean "
+                             "table written between the steps; per-file figures written as "
+                             "each finishes)")
     parser.add_argument("--run", choices=("pandas", "dask"), help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     args = parser.parse_args()
