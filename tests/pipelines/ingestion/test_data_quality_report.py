@@ -190,3 +190,21 @@ def test_lines_that_differ_in_any_key_field_are_not_duplicates(tmp_path):
     assert duplicates["source_row"].tolist() == [2, 8]
     assert duplicates["duplicate_of_source_row"].tolist() == [1, 1]
     assert sorted(clean["source_row"]) == [1, 3, 4, 5, 6, 7]
+
+
+def test_the_error_names_the_first_ten_rows_of_each_kind():
+    text = "Date,Description,Amount\n" + "".join(f"2024-01-{d:02d},R{d},-{d}\n"
+                                                 for d in range(1, 25))
+    raw, info = parse_export_text(text, "many.csv")
+    raw.attrs["source"] = info
+    candidates, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    clean, duplicates = deduplicate_transactions(candidates, PARAMS)
+    # rows 1-12 counted twice, rows 13-24 lost, 12 rows never read (101-112)
+    tampered = pd.concat([clean.iloc[:12], clean.iloc[:12],
+                          clean.iloc[:12].assign(source_row=range(101, 113))], ignore_index=True)
+    with pytest.raises(Exception) as raised:
+        summarise_data_quality(raw, tampered, quarantine, duplicates, fixes)
+    assert str(raised.value) == (
+        "rows_read=24 but clean+quarantined+duplicate=36; "
+        f"source rows counted twice: {list(range(1, 11))}, lost: {list(range(13, 23))}, "
+        f"never read: {list(range(101, 111))}")
