@@ -165,9 +165,13 @@ def test_overlapping_statements_keep_each_transaction_once_and_point_at_what_the
     assert [f["file"] for f in report["source"]["files"]] == ["a-jan-feb.csv", "b-feb-mar.csv"]
 
     # declared exporter repeats: identical lines inside one file are one transaction too
+    ids = clean.set_index("source_row")["transaction_id"]
     raw, clean, quarantine, duplicates, fixes = _ingest_folder(
         tmp_path, {**PARAMS, "identical_lines_in_one_file": "duplicate"})
     assert clean["source_row"].tolist() == [1, 2, 6]
+    # a line written once keeps its id whether or not the exporter is said to repeat lines
+    # (the review queue and the app refer to transactions by id)
+    assert clean.set_index("source_row")["transaction_id"].to_dict() == ids[[1, 2, 6]].to_dict()
     assert duplicates["source_row"].tolist() == [3, 4, 5]
     assert duplicates["duplicate_of_source_row"].tolist() == [2, 2, 2]
 
