@@ -35,7 +35,9 @@ def test_repeated_values_are_read_once_and_spread_back_to_every_row():
     values = pd.Series(["1,5", "-2,25", "1,5", None, "-2,25", "1,5"], index=[10, 11, 12, 13, 14, 15],
                        dtype="object")
     parsed = read_amounts(values)
-    assert parsed.values.index.tolist() == [10, 11, 12, 13, 14, 15]
+    # every part keeps the column's index: callers combine them with other columns by label
+    for part in (parsed.values, parsed.invalid, parsed.explicit_sign):
+        assert part.index.tolist() == [10, 11, 12, 13, 14, 15]
     np.testing.assert_array_equal(parsed.values.to_numpy(), [1.5, -2.25, 1.5, np.nan, -2.25, 1.5])
     assert parsed.invalid.tolist() == [False] * 6
     assert parsed.explicit_sign.tolist() == [False, True, False, False, True, False]
