@@ -338,15 +338,13 @@ class AmountModel:
         return {name: np.concatenate([p[i] for p in parts])
                 for i, name in enumerate(("residual", "known", "similar", "merchant"))}
 
-    def fit(self, transactions: pd.DataFrame, features: pd.DataFrame) -> AmountModel:
-        X = design_frame(transactions, features)
-        y_log = np.log1p(transactions["amount"].abs().to_numpy())
+    def _calibrate(self, calibration: dict[str, np.ndarray]) -> None:
+        """The interval widths (see the module docstring), from the rolling-origin
+        residuals and the fitted prior."""
         floor = float(self.params.get("interval_spread_floor", 0.05))
-        calibration = self._calibration_residuals(X, features, y_log, transactions["date"])
         residuals = np.abs(calibration["residual"])
         known, similar = calibration["known"], calibration["similar"]
-        prior_all = MedianPrior(int(self.params.get("prior_min_count", 2))).fit(
-            *_keys(X, features), y_log)
+        prior_all = self.prior
         # a known payee: normalised conformal — |residual| in units of the payee's own
         # spread (+ a floor: a fixed bill still changes now and then), so a fixed bill gets
         # a narrow interval and cash withdrawals a wide one, each at the nominal coverage
@@ -374,8 +372,24 @@ class AmountModel:
         unknown_width = max(self.q_log, float(np.nanmedian(ranges)) / 2 if len(ranges) else 0.0)
         self.q_log_new = max(_conformal_quantile(new_residuals, self.coverage, unknown_width,
                                                  minimum=3), self.q_log_known)
+        self.n_calibration = (int(known.sum()), int((~known).sum()))
+
+    def fit(self, transactions: pd.DataFrame, features: pd.DataFrame,
+            intervals: bool = True) -> AmountModel:
+        """Fit on every row; ``intervals=False`` skips the interval calibration (a candidate
+        compared on its point predictions only: its lower/upper are NaN)."""
+        X = design_frame(transactions, features)
+        y_log = np.log1p(transactions["amount"].abs().to_numpy())
+        calibration = (self._calibration_residuals(X, features, y_log, transactions["date"])
+                       if intervals else None)
         # the served model uses every row
         self.prior, self.estimator = self._fit_once(X, features, y_log)
+        if calibration is not None:
+            self._calibrate(calibration)
+        else:
+            self.q_log = self.q_log_known = self.q_log_new = float("nan")
+            self.q_score_known = float("nan")
+            self.n_calibration = (0, 0)
         dates = pd.to_datetime(transactions["date"])
         self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                          "n_train": int(len(y_log)), "estimator": self.estimator_name,
@@ -383,8 +397,8 @@ class AmountModel:
                          "interval_log_half_width_known_payee": self.q_log_known,
                          "interval_log_half_width_new_payee": self.q_log_new,
                          "interval_spread_score_known_payee": self.q_score_known,
-                         "n_calibration_known_payee": int(known.sum()),
-                         "n_calibration_new_payee": int((~known).sum()),
+                         "n_calibration_known_payee": self.n_calibration[0],
+                         "n_calibration_new_payee": self.n_calibration[1],
                          "data_start": str(dates.min().date()), "data_end": str(dates.max().date())}
         return self
 
