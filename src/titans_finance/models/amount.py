@@ -147,8 +147,10 @@ class MedianPrior:
     model never learns from a prior that already contains the row's amount.
     """
 
-    def __init__(self, min_count: int = 3, min_similarity: float = 0.5, neighbours: int = 5):
+    def __init__(self, min_count: int = 3, min_similarity: float = 0.5, neighbours: int = 5,
+                 recent_days: int | None = None):
         self.min_count = min_count
+        self.recent_days = recent_days
         self.min_similarity = min_similarity
         self.neighbours = neighbours
         self.pair = pd.Series(dtype="float64")
@@ -166,12 +168,25 @@ class MedianPrior:
     def _pair(merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
         return (pd.Series(merchant, dtype="str") + "|" + pd.Series(group, dtype="str")).to_numpy()
 
-    def fit(self, merchant: np.ndarray, group: np.ndarray, y_log: np.ndarray) -> MedianPrior:
+    def fit(self, merchant: np.ndarray, group: np.ndarray, y_log: np.ndarray,
+            dates: np.ndarray | None = None) -> MedianPrior:
+        """``dates`` (with ``recent_days``): a payee's level is the median of its amounts in
+        the last ``recent_days`` before the last date (a bill's price changes, interest
+        follows the balance), when it has ``min_count`` of them there; else of all."""
         frame = pd.DataFrame({"pair": self._pair(merchant, group), "merchant": merchant,
                               "group": group, "y": y_log})
+        recent = None
+        if dates is not None and self.recent_days:
+            dates = pd.to_datetime(pd.Series(dates)).to_numpy()
+            recent = dates > dates.max() - np.timedelta64(int(self.recent_days), "D")
         for level in ("pair", "merchant"):
             stats = frame.groupby(level)["y"].agg(["median", "size"])
-            setattr(self, level, stats.loc[stats["size"] >= self.min_count, "median"])
+            level_median = stats.loc[stats["size"] >= self.min_count, "median"]
+            if recent is not None:
+                latest = frame[recent].groupby(level)["y"].agg(["median", "size"])
+                latest = latest.loc[latest["size"] >= self.min_count, "median"]
+                level_median = latest.combine_first(level_median)
+            setattr(self, level, level_median)
         # how much a known payee's amounts vary: the median absolute deviation of its log
         # amounts (0 for a fixed bill; large for cash withdrawals): the interval's unit
         deviation = (frame["y"] - frame["merchant"].map(frame.groupby("merchant")["y"].median())
@@ -277,12 +292,15 @@ class MedianPrior:
         """Each known payee's log-amount spread (NaN for a payee not known)."""
         return pd.Series(merchant).map(self.merchant_spread).to_numpy(dtype="float64")
 
-    def out_of_fold(self, merchant, group, y_log, n_splits: int, seed: int) -> np.ndarray:
+    def out_of_fold(self, merchant, group, y_log, n_splits: int, seed: int,
+                    dates: np.ndarray | None = None) -> np.ndarray:
         prior = np.empty(len(y_log))
         folds = KFold(min(n_splits, len(y_log)), shuffle=True, random_state=seed)
         for train, test in folds.split(y_log):
-            part = MedianPrior(self.min_count, self.min_similarity, self.neighbours).fit(
-                merchant[train], group[train], y_log[train])
+            part = MedianPrior(self.min_count, self.min_similarity, self.neighbours,
+                               self.recent_days).fit(
+                merchant[train], group[train], y_log[train],
+                None if dates is None else dates[train])
             prior[test] = part.predict(merchant[test], group[test])
         return prior
 
@@ -303,13 +321,18 @@ class AmountModel:
         self.estimator = None
         self.metadata: dict[str, Any] = {}
 
-    def _fit_once(self, X, features, y_log):
+    def _fit_once(self, X, features, y_log, dates):
         """Prior (median tables) and correction regressor fitted on these rows only."""
         merchant, group = _keys(X, features)
         seed = int(self.params.get("seed", 42))
-        prior = MedianPrior(int(self.params.get("prior_min_count", 2)))
-        oof = prior.out_of_fold(merchant, group, y_log, int(self.params.get("prior_folds", 5)), seed)
-        prior.fit(merchant, group, y_log)
+        dates = pd.to_datetime(pd.Series(dates)).to_numpy()
+        prior = MedianPrior(int(self.params.get("prior_min_count", 2)),
+                            recent_days=self.params.get("prior_recent_days"))
+        prior.fit(merchant, group, y_log, dates)
+        if self.estimator_name == "prior":  # no correction to learn: no out-of-fold priors
+            return prior, _NoCorrection()
+        oof = prior.out_of_fold(merchant, group, y_log, int(self.params.get("prior_folds", 5)), seed,
+                                dates)
         regressor = make_estimator(self.estimator_name, self.params).fit(X, y_log - oof)
         return prior, regressor
 
@@ -330,7 +353,8 @@ class AmountModel:
         for train, test in folds:
             if len(train) < 5 or len(test) == 0:
                 continue
-            prior, regressor = self._fit_once(X.iloc[train], features.iloc[train], y_log[train])
+            prior, regressor = self._fit_once(X.iloc[train], features.iloc[train], y_log[train],
+                                              dates.iloc[train])
             merchant, group = _keys(X.iloc[test], features.iloc[test])
             base, known, similar, _, _ = prior.predict_with_level(merchant, group)
             predicted = base + regressor.predict(X.iloc[test])
@@ -383,7 +407,7 @@ class AmountModel:
         calibration = (self._calibration_residuals(X, features, y_log, transactions["date"])
                        if intervals else None)
         # the served model uses every row
-        self.prior, self.estimator = self._fit_once(X, features, y_log)
+        self.prior, self.estimator = self._fit_once(X, features, y_log, transactions["date"])
         if calibration is not None:
             self._calibrate(calibration)
         else:
