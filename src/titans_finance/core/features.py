@@ -311,29 +311,53 @@ class HistoryState:
                 for account in {*merchant, *category, *tail, *self.accounts}}
 
     def for_account(self, account: str,
-                    positions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-                    ) -> HistoryState:
+                    positions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                    max_window_days: int | None = None) -> HistoryState:
         """This state restricted to one account (``positions``: its entry of
         `account_positions`, computed once for many calls). The account's rows get the
         same features from it as from the whole state (features are per account); its
         ``last_day`` is the account's own latest day (None without history), so that
-        updating it prunes the tail by the account's own dates, not another account's."""
+        updating it prunes the tail by the account's own dates, not another account's;
+        its tail is pruned so too (``max_window_days``: the part's window, default this
+        state's; see `combined`)."""
+        window = self.max_window_days if max_window_days is None else int(max_window_days)
         if positions is None:
             positions = self.account_positions().get(account)
         if positions is None:
-            return HistoryState(max_window_days=self.max_window_days)
+            return HistoryState(max_window_days=window)
         merchant_rows, category_rows, tail_rows = positions
         merchant = self.merchant.iloc[merchant_rows]
         latest = merchant["last_day"].max() if len(merchant) else np.nan
+        tail = self.tail.iloc[tail_rows]
+        if not np.isnan(latest):
+            tail = tail[tail["day"].to_numpy() >= latest - window]
         known = account in self.account_count.index
         count = pd.Series([int(self.account_count[account])] if known else [], dtype="int64",
                           index=pd.Index([account] if known else [], dtype="str",
                                          name="account"))
         return HistoryState(merchant=merchant, category=self.category.iloc[category_rows],
-                            tail=self.tail.iloc[tail_rows].reset_index(drop=True),
-                            global_count=int(count.sum()),
+                            tail=tail.reset_index(drop=True), global_count=int(count.sum()),
                             last_day=None if np.isnan(latest) else int(latest),
-                            max_window_days=self.max_window_days, account_count=count)
+                            max_window_days=window, account_count=count)
+
+    @classmethod
+    def combined(cls, parts: list[HistoryState], max_window_days: int) -> HistoryState:
+        """Several accounts' states (each of other accounts, e.g. `for_account` parts) as
+        one, to compute and update them in one call. With a ``max_window_days`` larger than
+        any date span, `update` prunes no tail; `for_account` then prunes each account by
+        its own dates."""
+        for part in parts:
+            part._check_format()
+        counts = pd.concat([p.account_count for p in parts])
+        counts.index = counts.index.astype("str")
+        counts.index.name = "account"
+        days = [p.last_day for p in parts if p.last_day is not None]
+        return cls(merchant=pd.concat([p.merchant for p in parts]),
+                   category=pd.concat([p.category for p in parts]),
+                   tail=pd.concat([p.tail for p in parts], ignore_index=True),
+                   global_count=sum(p.global_count for p in parts),
+                   last_day=max(days) if days else None, max_window_days=max_window_days,
+                   account_count=counts.astype("int64"))
 
 
 def _empty_stats(columns: tuple[str, ...]) -> pd.DataFrame:

@@ -28,7 +28,7 @@ Semantics (docs/serving.md, "Rolling history"):
   before anything of the call is recorded.
 - **Bounded memory** (`RollingLimits`). Per account at most ``max_per_account`` recorded
   transactions (when one more arrives, the oldest quarter is forgotten) and none dated
-  more than ``window_days`` before the account's latest; in all, at most ``max_rows``
+  more than ``window_days`` before the account's latest; in all, at most ``max_transactions``
   recorded transactions and ``max_accounts`` accounts (least recently used forgotten
   first). Forgetting rebuilds the account's history as the training history followed by
   the transactions it still remembers, in date order. Accounts that were only read take
@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -75,7 +75,7 @@ class RollingLimits:
 
     window_days: int = 90
     max_per_account: int = 2_000
-    max_rows: int = 200_000
+    max_transactions: int = 200_000
     max_accounts: int = 10_000
 
     def __post_init__(self) -> None:
@@ -84,21 +84,6 @@ class RollingLimits:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{item.name} must be a whole number of at least 1, "
                                  f"got {value!r}")
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> RollingLimits:
-        """From settings such as ``{"window_days": "30"}`` (strings are read as whole
-        numbers); unknown names are refused."""
-        unknown = set(values) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ValueError(f"unknown rolling-history limit(s): {', '.join(sorted(unknown))}")
-        parsed = {}
-        for name, value in values.items():
-            try:
-                parsed[name] = int(str(value).strip().replace("_", ""))
-            except ValueError:
-                raise ValueError(f"{name} must be a whole number, got {value!r}") from None
-        return cls(**parsed)
 
 
 class TransactionIdConflict(ValueError):
@@ -109,6 +94,23 @@ class TransactionIdConflict(ValueError):
                          f"{account!r} with other values (date, amount, description, payee, "
                          f"category or type); a retry must send the same transaction")
         self.position, self.transaction_id, self.account = position, transaction_id, account
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One `RollingHistory.features` call's rows and what was asked of each."""
+
+    rows: pd.DataFrame
+    days: np.ndarray
+    record: np.ndarray
+    ids: list
+    fingerprints: list
+    one_at_a_time: bool
+
+
+# a window longer than any date span: the combined state of several accounts prunes no
+# tail when updated (each account's is pruned by its own dates when split back)
+_NO_PRUNING_DAYS = 10 ** 7
 
 
 class _Account:
@@ -138,8 +140,9 @@ class RollingHistory:
         self.default_account = base.default_account
         self._positions: dict[str, tuple[np.ndarray, ...]] | None = None
         self._base_parts: OrderedDict[str, HistoryState] = OrderedDict()
+        self._empty = HistoryState(max_window_days=base.max_window_days)
         self._accounts: OrderedDict[str, _Account] = OrderedDict()
-        self._rows = 0
+        self._transactions = 0
         self._sequence = 0
         self._lock = threading.RLock()
         self.forgotten_accounts = 0
@@ -160,8 +163,9 @@ class RollingHistory:
             if self._positions is None:
                 self._positions = self.base.account_positions()
             positions = self._positions.get(account)
-            part = (self.base.for_account(account, positions) if positions is not None
-                    else HistoryState(max_window_days=self.base.max_window_days))
+            if positions is None:  # no training history: one shared empty state
+                return self._empty
+            part = self.base.for_account(account, positions)
         self._base_parts[account] = part
         while len(self._base_parts) > BASE_PART_CACHE:
             self._base_parts.popitem(last=False)
@@ -176,7 +180,7 @@ class RollingHistory:
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
-            return {"accounts": len(self._accounts), "transactions": self._rows,
+            return {"accounts": len(self._accounts), "transactions": self._transactions,
                     "forgotten_accounts": self.forgotten_accounts,
                     "forgotten_transactions": self.forgotten_rows,
                     "limits": {f.name: getattr(self.limits, f.name)
@@ -209,10 +213,32 @@ class RollingHistory:
         pieces: list[pd.DataFrame] = []
         with self._lock:
             self._refuse_conflicts(accounts, ids, fingerprints)
-            for account in pd.unique(accounts):
-                positions = np.flatnonzero(accounts == account)
-                pieces.extend(self._account_features(str(account), rows, days, positions, record,
-                                                     ids, fingerprints, one_at_a_time))
+            codes, names = pd.factorize(accounts)
+            order = np.argsort(codes, kind="stable")
+            bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+            call = _Call(rows, days, record, ids, fingerprints, one_at_a_time)
+            # each account's rows in arrival order, from `cursor` on
+            pending = {str(name): order[bounds[k]:bounds[k + 1]] for k, name in enumerate(names)}
+            cursor = dict.fromkeys(pending, 0)
+            while pending:
+                # one segment of every account per round, the accounts' segments computed
+                # together (an account's features depend on its own rows only)
+                reads, runs = [], []
+                for account, positions in pending.items():
+                    kind, end = self._next_segment(account, positions, cursor[account], call)
+                    segment = positions[cursor[account]:end]
+                    if kind == "retry":
+                        entry = self._accounts[account]
+                        pieces.append(self._retry_features(entry, rows.iloc[segment],
+                                                           ids[segment[0]]))
+                    elif kind == "read":
+                        reads.append((account, segment))
+                    else:
+                        runs.append((account, segment))
+                    cursor[account] = end
+                pieces.extend(self._read(reads, call))
+                pieces.extend(self._run(runs, call))
+                pending = {a: p for a, p in pending.items() if cursor[a] < len(p)}
             self._enforce_totals()
         out = pd.concat(pieces).sort_index()
         out.index = transactions.index
@@ -231,57 +257,87 @@ class RollingHistory:
                 raise TransactionIdConflict(position, transaction_id, key[0])
             seen.setdefault(key, fingerprints[position])
 
-    def _account_features(self, account: str, rows: pd.DataFrame, days: np.ndarray,
-                          positions: np.ndarray, record: np.ndarray, ids: list,
-                          fingerprints: list, one_at_a_time: bool) -> list[pd.DataFrame]:
+    def _retry(self, account: str, position: int, call: _Call) -> bool:
         entry = self._accounts.get(account)
-        if entry is not None:
+        transaction_id = call.ids[position]
+        return transaction_id is not None and entry is not None and transaction_id in entry.ids
+
+    def _recorded(self, account: str, position: int, call: _Call) -> bool:
+        """Recorded when it arrives: asked to, and not older than the window before the
+        account's latest day (it would be forgotten at once: scored, not recorded)."""
+        entry = self._accounts.get(account)
+        latest = entry.latest_day if entry is not None else self._base_part(account).last_day
+        return bool(call.record[position]) and (
+            latest is None or call.days[position] >= latest - self.limits.window_days)
+
+    def _next_segment(self, account: str, positions: np.ndarray, start: int, call: _Call
+                      ) -> tuple[str, int]:
+        """The kind of the account's next rows from ``start`` and where they end: a retry
+        (one row), a run of rows read and not recorded, or a run of recorded rows that one
+        vectorised call scores exactly as one row at a time (`_in_order_run`)."""
+        position = positions[start]
+        if self._retry(account, position, call):
+            return "retry", start + 1
+        if not self._recorded(account, position, call):
+            end = start + 1
+            while (end < len(positions) and not self._recorded(account, positions[end], call)
+                   and not self._retry(account, positions[end], call)):
+                end += 1
+            return "read", end
+        if account in self._accounts:
             self._accounts.move_to_end(account)
+        else:
+            self._accounts[account] = _Account(self._base_part(account))
+        if call.one_at_a_time:
+            return "run", start + 1
+        return "run", self._in_order_run(self._accounts[account], call.days, positions, start,
+                                         call.record, call.ids)
 
-        def retry(position: int) -> bool:
-            return (ids[position] is not None and entry is not None
-                    and ids[position] in entry.ids)
+    def _current(self, account: str) -> HistoryState:
+        entry = self._accounts.get(account)
+        return entry.state if entry is not None else self._base_part(account)
 
-        def recorded(position: int) -> bool:
-            # a transaction older than the window before the account's latest day would be
-            # forgotten at once: scored, not recorded
-            latest = entry.latest_day if entry is not None else self._base_part(account).last_day
-            return bool(record[position]) and (
-                latest is None or days[position] >= latest - self.limits.window_days)
+    def _read(self, reads: list[tuple[str, np.ndarray]], call: _Call) -> list[pd.DataFrame]:
+        """Features of rows read without recording, each against its account as it stands."""
+        if not reads:
+            return []
+        if len(reads) == 1:
+            (account, segment), = reads
+            return [build_features(call.rows.iloc[segment], self._current(account),
+                                   self.feature_params, independent=True)]
+        state = HistoryState.combined([self._current(a) for a, _ in reads],
+                                      self.base.max_window_days)
+        frame = call.rows.iloc[np.concatenate([segment for _, segment in reads])]
+        return [build_features(frame, state, self.feature_params, independent=True)]
 
-        pieces = []
-        i, count = 0, len(positions)
-        while i < count:
-            position = positions[i]
-            if retry(position):
-                pieces.append(self._retry_features(entry, rows.iloc[[position]], ids[position]))
-                i += 1
-                continue
-            if not recorded(position):
-                end = i + 1
-                while (end < count and not recorded(positions[end])
-                       and not retry(positions[end])):
-                    end += 1
-                state = entry.state if entry is not None else self._base_part(account)
-                pieces.append(build_features(rows.iloc[positions[i:end]], state,
-                                             self.feature_params, independent=True))
-                i = end
-                continue
-            if entry is None:
-                entry = self._remember(account)
-            end = i + 1 if one_at_a_time else self._in_order_run(entry, days, positions, i,
-                                                                  record, ids)
-            run = rows.iloc[positions[i:end]]
-            if end - i == 1:
-                features = build_features(run, entry.state, self.feature_params,
-                                          independent=True)
-            else:  # equal to one at a time for in-order rows (tested)
-                features = build_features(run, entry.state, self.feature_params)
-            self._record(entry, run, days[positions[i:end]], [ids[p] for p in positions[i:end]],
-                         [fingerprints[p] for p in positions[i:end]], features)
-            pieces.append(features)
-            i = end
-        return pieces
+    def _run(self, runs: list[tuple[str, np.ndarray]], call: _Call) -> list[pd.DataFrame]:
+        """Features of recorded runs (one call for all accounts), then the accounts updated
+        with them (one `HistoryState.update`, split back per account)."""
+        if not runs:
+            return []
+        frame = call.rows.iloc[np.concatenate([segment for _, segment in runs])]
+        entries = [self._accounts[account] for account, _ in runs]
+        if len(runs) == 1:
+            state = entries[0].state
+            features = build_features(frame, state, self.feature_params,
+                                      independent=len(frame) == 1)
+            states = [state.update(frame)]
+        else:
+            state = HistoryState.combined([e.state for e in entries], _NO_PRUNING_DAYS)
+            features = build_features(frame, state, self.feature_params)
+            updated = state.update(frame)
+            positions = updated.account_positions()
+            states = [updated.for_account(account, positions.get(account),
+                                          self.base.max_window_days) for account, _ in runs]
+        numeric, text = self._feature_arrays(features)
+        start = 0
+        for (account, segment), entry, new_state in zip(runs, entries, states, strict=True):
+            part = slice(start, start + len(segment))
+            start += len(segment)
+            self._record(entry, frame.iloc[part], new_state, call.days[segment],
+                         [call.ids[p] for p in segment],
+                         [call.fingerprints[p] for p in segment], numeric[part], text[part])
+        return [features]
 
     def _in_order_run(self, entry: _Account, days: np.ndarray, positions: np.ndarray,
                       start: int, record: np.ndarray, ids: list) -> int:
@@ -312,16 +368,11 @@ class RollingHistory:
         return max(end, start + 1)
 
     # ------------------------------------------------------------------ recording
-    def _remember(self, account: str) -> _Account:
-        entry = _Account(self._base_part(account))
-        self._accounts[account] = entry
-        return entry
-
-    def _record(self, entry: _Account, run: pd.DataFrame, days: np.ndarray, ids: list,
-                fingerprints: list, features: pd.DataFrame) -> None:
-        entry.state = entry.state.update(run)
+    def _record(self, entry: _Account, run: pd.DataFrame, new_state: HistoryState,
+                days: np.ndarray, ids: list, fingerprints: list, numeric: np.ndarray,
+                text: list[tuple]) -> None:
+        entry.state = new_state
         values = run.reindex(columns=list(ROW_COLUMNS)).itertuples(index=False, name=None)
-        numeric, text = self._feature_arrays(features)
         for k, (day, row, transaction_id) in enumerate(zip(days.tolist(), values, ids,
                                                            strict=True)):
             self._sequence += 1
@@ -329,7 +380,7 @@ class RollingHistory:
             if transaction_id is not None:
                 entry.ids[transaction_id] = (fingerprints[k], numeric[k].copy(), text[k])
             entry.latest_day = day if entry.latest_day is None else max(entry.latest_day, day)
-        self._rows += len(run)
+        self._transactions += len(run)
         self._forget_old(entry)
 
     def _forget_old(self, entry: _Account) -> None:
@@ -349,7 +400,7 @@ class RollingHistory:
         entry.ids = {k: v for k, v in entry.ids.items() if k in kept_ids}
         entry.rows = deque(keep)
         entry.state = entry.base.update(self._frame(keep)) if keep else entry.base
-        self._rows -= forgotten
+        self._transactions -= forgotten
         self.forgotten_rows += forgotten
 
     @staticmethod
@@ -362,9 +413,9 @@ class RollingHistory:
 
     def _enforce_totals(self) -> None:
         while self._accounts and (len(self._accounts) > self.limits.max_accounts
-                                  or self._rows > self.limits.max_rows):
+                                  or self._transactions > self.limits.max_transactions):
             _, entry = self._accounts.popitem(last=False)
-            self._rows -= len(entry.rows)
+            self._transactions -= len(entry.rows)
             self.forgotten_rows += len(entry.rows)
             self.forgotten_accounts += 1
 
@@ -391,11 +442,12 @@ class RollingHistory:
         return pd.concat([head, block], axis=1)[self._layout]
 
     # ------------------------------------------------------------------ reload
-    def adopt(self, previous: RollingHistory) -> int:
+    def adopt(self, previous: RollingHistory, then: Callable[[], None] | None = None) -> int:
         """Carry ``previous``'s recorded transactions over to this (newly loaded) history:
         per account, those dated after this training history's latest day of the account
         (older ones are taken to be in the new training data, and would count twice),
-        with their retry ids. Returns how many were carried."""
+        with their retry ids. ``then`` runs before ``previous`` is unlocked (the service
+        swaps the new models in). Returns how many were carried."""
         carried = 0
         with previous._lock, self._lock:
             for account, old in previous._accounts.items():
@@ -411,11 +463,13 @@ class RollingHistory:
                                        + ([cutoff] if cutoff is not None else []))
                 entry.state = entry.base.update(self._frame(keep))
                 self._accounts[account] = entry
-                self._rows += len(keep)
+                self._transactions += len(keep)
                 carried += len(keep)
             self._columns, self._layout = previous._columns, previous._layout
             self._sequence = previous._sequence
             self._enforce_totals()
+            if then is not None:
+                then()
         return carried
 
 
