@@ -154,3 +154,20 @@ def test_a_reload_keeps_what_the_new_training_data_does_not_cover(client, admin)
     assert not duplicate_reasons(client.post("/predict/anomaly",
                                              json={**inside, "record": False}).json())
 
+
+
+def test_the_docs_duplicate_example_is_caught_the_second_time(client):
+    """docs/serving.md's rolling-history example, in an account of its own."""
+    import json
+    import re
+
+    from tests.conftest import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "docs" / "serving.md").read_text()
+    example = json.loads(re.search(r"^DUP='(.*)'$", text, flags=re.M).group(1))
+    example["account"] = fresh("docs")
+    first = client.post("/predict/anomaly", json=example).json()
+    second = client.post("/predict/anomaly", json=example).json()
+    print("docs example:", first, second)
+    assert not duplicate_reasons(first) and second["is_anomaly"]
+    assert duplicate_reasons(second) == [f"same amount to the same payee on {example['date']}"]

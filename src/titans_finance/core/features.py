@@ -328,9 +328,9 @@ class HistoryState:
         merchant_rows, category_rows, tail_rows = positions
         merchant = self.merchant.iloc[merchant_rows]
         latest = merchant["last_day"].max() if len(merchant) else np.nan
-        tail = self.tail.iloc[tail_rows]
         if not np.isnan(latest):
-            tail = tail[tail["day"].to_numpy() >= latest - window]
+            tail_rows = tail_rows[self.tail["day"].to_numpy()[tail_rows] >= latest - window]
+        tail = self.tail.iloc[tail_rows]
         known = account in self.account_count.index
         count = pd.Series([int(self.account_count[account])] if known else [], dtype="int64",
                           index=pd.Index([account] if known else [], dtype="str",

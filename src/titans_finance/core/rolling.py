@@ -113,19 +113,49 @@ class _Call:
 _NO_PRUNING_DAYS = 10 ** 7
 
 
+class _SharedUpdate:
+    """Several accounts updated together: one state, split into each account's part when
+    that account is next used (most accounts of a large batch are not soon, or never)."""
+
+    __slots__ = ("state", "window", "positions")
+
+    def __init__(self, state: HistoryState, window: int):
+        self.state, self.window, self.positions = state, window, None
+
+    def part(self, account: str) -> HistoryState:
+        if self.positions is None:
+            self.positions = self.state.account_positions()
+        return self.state.for_account(account, self.positions.get(account), self.window)
+
+
 class _Account:
     """One account's recorded transactions and the history state they lead to."""
 
-    __slots__ = ("base", "state", "rows", "ids", "latest_day")
+    __slots__ = ("base", "_state", "_shared", "rows", "ids", "latest_day")
 
     def __init__(self, base: HistoryState):
         self.base = base  # the training history's part of this account
-        self.state = base
+        self._state: HistoryState | None = base
+        self._shared: tuple[_SharedUpdate, str] | None = None
         # (arrival sequence, day, row values, transaction_id or None), oldest first
         self.rows: deque[tuple[int, int, tuple, str | None]] = deque()
         # transaction_id → (fingerprint, numeric features, text features)
         self.ids: dict[str, tuple[tuple, np.ndarray, tuple]] = {}
         self.latest_day = base.last_day
+
+    @property
+    def state(self) -> HistoryState:
+        if self._state is None:
+            shared, account = self._shared
+            self._state, self._shared = shared.part(account), None
+        return self._state
+
+    @state.setter
+    def state(self, value: HistoryState | tuple[_SharedUpdate, str]) -> None:
+        if isinstance(value, tuple):
+            self._state, self._shared = None, value
+        else:
+            self._state, self._shared = value, None
 
 
 class RollingHistory:
@@ -325,16 +355,17 @@ class RollingHistory:
         else:
             state = HistoryState.combined([e.state for e in entries], _NO_PRUNING_DAYS)
             features = build_features(frame, state, self.feature_params)
-            updated = state.update(frame)
-            positions = updated.account_positions()
-            states = [updated.for_account(account, positions.get(account),
-                                          self.base.max_window_days) for account, _ in runs]
+            shared = _SharedUpdate(state.update(frame), self.base.max_window_days)
+            states = [(shared, account) for account, _ in runs]
         numeric, text = self._feature_arrays(features)
+        values = list(frame.reindex(columns=list(ROW_COLUMNS)).itertuples(index=False,
+                                                                           name=None))
         start = 0
-        for (account, segment), entry, new_state in zip(runs, entries, states, strict=True):
+        for segment, entry, new_state in zip((s for _, s in runs), entries, states,
+                                             strict=True):
             part = slice(start, start + len(segment))
             start += len(segment)
-            self._record(entry, frame.iloc[part], new_state, call.days[segment],
+            self._record(entry, values[part], new_state, call.days[segment],
                          [call.ids[p] for p in segment],
                          [call.fingerprints[p] for p in segment], numeric[part], text[part])
         return [features]
@@ -368,11 +399,10 @@ class RollingHistory:
         return max(end, start + 1)
 
     # ------------------------------------------------------------------ recording
-    def _record(self, entry: _Account, run: pd.DataFrame, new_state: HistoryState,
+    def _record(self, entry: _Account, values: list[tuple], new_state: Any,
                 days: np.ndarray, ids: list, fingerprints: list, numeric: np.ndarray,
                 text: list[tuple]) -> None:
         entry.state = new_state
-        values = run.reindex(columns=list(ROW_COLUMNS)).itertuples(index=False, name=None)
         for k, (day, row, transaction_id) in enumerate(zip(days.tolist(), values, ids,
                                                            strict=True)):
             self._sequence += 1
@@ -380,7 +410,7 @@ class RollingHistory:
             if transaction_id is not None:
                 entry.ids[transaction_id] = (fingerprints[k], numeric[k].copy(), text[k])
             entry.latest_day = day if entry.latest_day is None else max(entry.latest_day, day)
-        self._transactions += len(run)
+        self._transactions += len(values)
         self._forget_old(entry)
 
     def _forget_old(self, entry: _Account) -> None:
