@@ -8,7 +8,8 @@ data/06_models/history_state.pkl): the features of one transaction read without 
 /predict/anomaly does), each repeated ``--repeat`` times (median wall and CPU ms); a
 batch of 1,000 transactions of one account and of 1,000 new accounts, recorded (wall and
 CPU s); memory held per
-recorded transaction and per account (tracemalloc, after a flood of new accounts).
+new account (tracemalloc, after a flood of new accounts) and per recorded transaction of
+one account, with and without a transaction_id.
 Writes ``benchmarks/results/rolling_history.json`` with the load average it ran under.
 """
 
@@ -89,6 +90,19 @@ def main() -> None:
         flood.features(_rows(500, [f"new-{k}-{i}" for i in range(500)], start, rng),
                        transaction_ids=[None] * 500)
     held = tracemalloc.get_traced_memory()[0] - held_before
+    # one account's recorded transactions, without and with a transaction_id (whose
+    # features are kept for a retry)
+    per_transaction = {}
+    for with_ids in (False, True):
+        busy = RollingHistory(base)
+        rows = _rows(1500, ["busy"] * 1500, start, rng)
+        ids = [f"id-{i}" for i in range(1500)] if with_ids else None
+        busy.features(rows.iloc[:500], transaction_ids=ids and ids[:500])
+        before = tracemalloc.get_traced_memory()[0]
+        busy.features(rows.iloc[500:], transaction_ids=ids and ids[500:])
+        busy.state("busy").lookup()  # what the next request builds
+        per_transaction["with_id" if with_ids else "without_id"] = int(
+            (tracemalloc.get_traced_memory()[0] - before) / 1000)
     tracemalloc.stop()
     result = {
         "command": "nice .venv/bin/python benchmarks/rolling_history.py",
@@ -99,6 +113,7 @@ def main() -> None:
         "batch_1000_one_account_recorded": one_account,
         "batch_1000_new_accounts_recorded": many_accounts,
         "memory_per_new_account_with_one_transaction_bytes": int(held / 2000),
+        "memory_per_recorded_transaction_in_one_account_bytes": per_transaction,
         "cpu_seconds": round(time.process_time() - cpu_before, 1),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],

@@ -75,7 +75,7 @@ class RollingLimits:
 
     window_days: int = 90
     max_per_account: int = 2_000
-    max_transactions: int = 200_000
+    max_transactions: int = 100_000
     max_accounts: int = 10_000
 
     def __post_init__(self) -> None:
