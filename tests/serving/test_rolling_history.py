@@ -168,6 +168,5 @@ def test_the_docs_duplicate_example_is_caught_the_second_time(client):
     example["account"] = fresh("docs")
     first = client.post("/predict/anomaly", json=example).json()
     second = client.post("/predict/anomaly", json=example).json()
-    print("docs example:", first, second)
     assert not duplicate_reasons(first) and second["is_anomaly"]
     assert duplicate_reasons(second) == [f"same amount to the same payee on {example['date']}"]
