@@ -92,6 +92,12 @@ MUTATE ?= core.normalise.x_decide_decimal_mark__mutmut_* \
   core.normalise.x_indicator_signs__mutmut_* \
   pipelines.ingestion.nodes.x_summarise_data_quality__mutmut_* \
   pipelines.ingestion.nodes.x_deduplicate_transactions__mutmut_* \
+  pipelines.ingestion.nodes.x__file_amounts__mutmut_* \
+  core.readers.ofx.x_read_ofx_export__mutmut_* \
+  core.readers.qif.x_read_qif_export__mutmut_* \
+  core.readers.camt.x_read_camt_export__mutmut_* \
+  core.readers.mt940.x_read_mt940_export__mutmut_* \
+  core.readers.csv_reader.x_read_csv_export__mutmut_* \
   serving.security.xǁApiSecurityMiddlewareǁ_dispatch__mutmut_* \
   serving.security.xǁApiSecurityMiddlewareǁ_authenticate__mutmut_* \
   serving.security.x_read_body__mutmut_* \

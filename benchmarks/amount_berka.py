@@ -48,17 +48,26 @@ def main() -> None:
     for i, (account, export) in enumerate(accounts(frame)):
         if args.limit is not None and i >= args.limit:
             break
+        features = build_features(export)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                metrics, holdout = evaluate_amount_model(export, build_features(export), params)
+                metrics, holdout = evaluate_amount_model(export, features, params)
         except ValueError:  # too few rows for a hold-out and a calibration slice
             too_short += 1
             continue
         rows.append({"account": account, "mae": metrics["holdout_mae"],
                      "baseline_mae": metrics["baseline_mae"], "selected": metrics["selected_model"],
                      "coverage": metrics["interval_coverage"], "n_test": metrics["n_test"]})
-        pieces.append(holdout.assign(account=account))
+        # a payee whose training amounts never varied (a fixed bill): its amount repeats
+        # exactly, so any interval around it covers it — coverage there says little
+        payee = features["merchant_key"].astype(str).to_numpy()
+        test = export["transaction_id"].isin(holdout["transaction_id"]).to_numpy()
+        distinct = pd.Series(export["amount"].to_numpy()[~test]).groupby(payee[~test]).nunique()
+        key = pd.Series(payee, index=export["transaction_id"].to_numpy())[
+            holdout["transaction_id"]].to_numpy()
+        pieces.append(holdout.assign(account=account,
+                                     fixed_payee=pd.Series(key).map(distinct).eq(1).to_numpy()))
     table, holdout = pd.DataFrame(rows), pd.concat(pieces, ignore_index=True)
     error = (holdout["actual"] - holdout["predicted"]).abs()
     base_error = (holdout["actual"] - holdout["baseline"]).abs()
@@ -89,6 +98,8 @@ def main() -> None:
             "median_interval_coverage": float(table["coverage"].median()),
             "selected": table["selected"].value_counts().to_dict()},
         "pooled": {"all": split(np.ones(len(holdout), dtype=bool)), "known_payee": split(known),
+                   "known_payee_amounts_vary": split(known & ~holdout["fixed_payee"]),
+                   "known_payee_fixed_amount": split(known & holdout["fixed_payee"]),
                    "new_payee": split(~known)},
         "interval_nominal": float(params["interval_coverage"]),
         "seconds": round(time.perf_counter() - started, 1),

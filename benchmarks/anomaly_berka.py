@@ -14,10 +14,12 @@ and the test rows are scored three ways:
   rows before it);
 - ``service_frozen``: as the service scores today (each row against the history frozen
   at the end of training, rows independent);
-- ``service_rolling``: each row against a `HistoryState` updated with every transaction
-  scored before it (`score_with_rolling_history`, the function the service will call;
-  run one transaction at a time on the first ``--rolling-check`` accounts and checked
-  equal to the one-call computation used for the rest, which is much cheaper).
+- ``service_rolling``: as the service scores, with the service's own code
+  (`score_with_rolling_history` → `titans_finance.core.rolling.RollingHistory`, the
+  service's default limits): the test rows sent in date order, each against the account's
+  training history followed by every transaction recorded before it. On the first
+  ``--rolling-check`` accounts it is also run one transaction at a time (the definition)
+  and checked equal to the vectorised runs the service computes.
 
 Metrics pooled over all accounts: PR-AUC of the injected labels, false alarms per 1,000
 real transactions and the flag rate on real rows at each method's own threshold, recall
@@ -71,12 +73,9 @@ def evaluate_account(export: pd.DataFrame, params: dict, rng, check_rolling: boo
     batch = model.score(test, features[~train_mask])
     state = HistoryState.from_frame(train)
     frozen = model.score(test, build_features(test, state, independent=True))
-    # the rolling service in one call: each test row against the state plus the test rows
-    # before it — what `score_with_rolling_history` computes one transaction at a time
-    # (checked equal on the first --rolling-check accounts, and in the tests)
-    rolling = model.score(test, build_features(test, state))
+    rolling, _ = score_with_rolling_history(model, test, state)  # the service's code
     if check_rolling:
-        one_by_one, _ = score_with_rolling_history(model, test, state)
+        one_by_one, _ = score_with_rolling_history(model, test, state, one_at_a_time=True)
         difference = float(np.abs(one_by_one["score"].to_numpy() - rolling["score"].to_numpy())
                            .max())
         if difference > 1e-9:

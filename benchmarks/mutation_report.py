@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
+import math
+import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -52,6 +54,22 @@ def function_of(mutant: str) -> str:
     return f"{module.rpartition('.')[2]}.{name}"
 
 
+def _mutant_order(mutant: str) -> tuple[str, int]:
+    stem, _, number = mutant.rpartition("__mutmut_")
+    return stem, int(number)
+
+
+def wilson_interval(killed: int, checked: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % interval of a proportion measured on a random sample (Wilson score interval)."""
+    if not checked:
+        return float("nan"), float("nan")
+    p = killed / checked
+    centre = (p + z * z / (2 * checked)) / (1 + z * z / checked)
+    half = z * math.sqrt(p * (1 - p) / checked + z * z / (4 * checked * checked)) / (
+        1 + z * z / checked)
+    return centre - half, centre + half
+
+
 def collect(patterns: list[str]) -> dict[str, str]:
     results = {}
     for meta in sorted(MUTANTS.rglob("*.py.meta")):
@@ -67,10 +85,23 @@ def main() -> None:
     parser.add_argument("--survivor-names", action="store_true",
                         help="only print the surviving mutants' names (to re-check them after "
                              "adding tests: make mutation-survivors)")
+    parser.add_argument("--sample", type=int, metavar="K",
+                        help="print K random mutant names per function (to pass to mutmut run)")
+    parser.add_argument("--seed", type=int, default=18, help="seed of --sample")
     args = parser.parse_args()
     results = collect(args.patterns)
     if not results:
         raise SystemExit("no mutant matches: run `make mutation` first")
+    if args.sample:
+        rng = random.Random(args.seed)
+        by_function_names: dict[str, list[str]] = defaultdict(list)
+        for mutant in sorted(results, key=_mutant_order):
+            by_function_names[function_of(mutant)].append(mutant)
+        for function in sorted(by_function_names):
+            names = by_function_names[function]
+            print("\n".join(sorted(rng.sample(names, min(args.sample, len(names))),
+                                   key=_mutant_order)))
+        return
     if args.survivor_names:
         print("\n".join(m for m, s in sorted(results.items()) if s in (SURVIVED, NO_TESTS)))
         return
@@ -87,8 +118,12 @@ def main() -> None:
         print(f"| `{function}` | {sum(c.values())} | {c[KILLED]} | {c[SURVIVED]} | "
               f"{c[NO_TESTS]} | {c[TIMEOUT]} | {c[NOT_CHECKED]} |")
     score = killed / checked if checked else float("nan")
+    strict = total[KILLED] / checked if checked else float("nan")
+    low, high = wilson_interval(killed, checked)
     print(f"\n**{killed} of {checked} checked mutants killed: {score:.1%}** "
-          f"({total[NOT_CHECKED]} of {len(results)} not checked)")
+          f"({total[KILLED]} = {strict:.1%} counting timeouts as survivors; "
+          f"{total[NOT_CHECKED]} of {len(results)} not checked). If the checked mutants are a "
+          f"random sample, the score of all of them lies in {low:.1%}-{high:.1%} (95 %).")
     survivors = sorted(m for m, s in results.items() if s in (SURVIVED, NO_TESTS))
     if survivors:
         print("\nSurvivors (`.venv/bin/mutmut show NAME` shows the change):")
@@ -96,6 +131,8 @@ def main() -> None:
             print(f"- `{mutant}` ({results[mutant]})")
     RESULTS.write_text(json.dumps({"patterns": args.patterns, "mutants": len(results),
                                    "checked": checked, "killed": killed, "score": score,
+                                   "score_timeouts_as_survivors": strict,
+                                   "score_95_interval_if_sampled": [low, high],
                                    "counts": dict(total), "survivors": survivors},
                                   indent=2, ensure_ascii=False) + "\n")
 

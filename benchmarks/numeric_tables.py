@@ -37,11 +37,23 @@ def cashflow() -> None:
         print(f"\nThe model beats each account's own best baseline on "
               f"{d['share_of_accounts_won_against_each_accounts_best_baseline']:.1%} of accounts.")
     print("\nInterval coverage per account (nominal 80 %)\n")
-    print("| interval | accounts | Q1 | median | Q3 | mean | accounts within 5 points |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| interval | accounts | Q1 | median | Q3 | mean | accounts within 5 points | "
+          "same if perfectly calibrated (expected) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, c in result["interval_coverage"].items():
+        expected = c.get("expected_share_within_5_points_if_calibrated")
         print(f"| {name} | {c['n_accounts']} | {c['q1']:.3f} | {c['median']:.3f} | "
-              f"{c['q3']:.3f} | {c['mean']:.3f} | {c['share_within_5_points']:.1%} |")
+              f"{c['q3']:.3f} | {c['mean']:.3f} | {c['share_within_5_points']:.1%} | "
+              + (f"{expected:.1%} |" if expected is not None else "|"))
+    daily = result["interval_coverage"]["coverage"]
+    if "floor_median" in daily:
+        reach = daily["accounts_floor_within_reach"]
+        print(f"\nDaily coverage floor (share of hold-out days whose point is exact; any "
+              f"interval containing its point covers at least that): median "
+              f"{daily['floor_median']:.3f}; above 85 % on "
+              f"{daily['share_of_accounts_floor_above_nominal_plus_5']:.1%} of accounts. On the "
+              f"{reach['n_accounts']} accounts whose floor is at most 85 %: median coverage "
+              f"{reach['median']:.3f}, within 5 points on {reach['share_within_5_points']:.1%}.")
     print("\nDefault generated data (20,000 rows, seed 42)\n")
     print("| forecast | MASE | MAE | 30-day total error (abs) |")
     print("|---|---:|---:|---:|")

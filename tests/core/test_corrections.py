@@ -177,3 +177,42 @@ def test_a_key_is_capped_and_its_corrections_can_be_listed_and_reverted(tmp_path
     assert remove_corrections_by(path, "key-bad") == 3
     assert [r["reference"] for r in csv.DictReader(path.open())] == ["OK-1"]
     assert remove_corrections_by(path, "key-bad") == 0
+
+
+def test_every_transaction_a_line_names_is_corrected_and_the_summary_counts_them():
+    # two identical coffees (one line names both), a reference line written before a content
+    # line naming the same transaction (the later line wins, whichever way it matches), an
+    # index that is not 0..n-1 (positions, not labels, are corrected)
+    transactions = pd.DataFrame({
+        "date": pd.to_datetime(["2024-03-05", "2024-03-05", "2024-03-06", "2024-03-07"]),
+        "description": ["Coffee", "COFFEE ", "Book shop", "Train"],
+        "amount": [-3.2, -3.2, -20.0, -15.0],
+        "category": ["meals", "meals", None, "travel"],
+        "reference": [None, None, "B-1", "T-9"],
+    }, index=[40, 30, 20, 10])
+    corrections = _corrections([
+        {"date": "2024-03-05", "description": "coffee", "amount": "3.20", "category": "coffee"},
+        {"reference": "b-1", "category": "books"},
+        {"date": "2024-03-06", "description": "book SHOP", "amount": "-20", "category": "office"},
+        {"reference": "T-9", "category": "travel"},  # the label it already has
+        {"date": "2024-03-09", "description": "Coffee", "amount": "-3.2", "category": "coffee"},
+    ])
+    corrected, summary = apply_corrections(transactions, corrections)
+    assert corrected.index.tolist() == [40, 30, 20, 10]
+    assert corrected["category"].tolist() == ["coffee", "coffee", "office", "travel"]
+    assert corrected["corrected"].tolist() == [True, True, True, True]
+    assert summary == {"lines": 5, "usable": 5, "invalid": [], "matched_lines": 4,
+                       "unmatched_lines": 1, "transactions_corrected": 4, "labels_changed": 3}
+    # the input is left as it was
+    assert transactions["category"].fillna("-").tolist() == ["meals", "meals", "-", "travel"]
+    assert "corrected" not in transactions
+
+
+def test_no_usable_line_corrects_nothing():
+    corrected, summary = apply_corrections(_transactions(), _corrections([
+        {"reference": "REF-1", "category": "Not Snake"}]))
+    assert corrected["category"].fillna("-").tolist() == ["fuel", "meals", "rent", "-"]
+    assert not corrected["corrected"].any()
+    assert summary["lines"] == 1 and summary["usable"] == 0 and summary["matched_lines"] == 0
+    assert summary["unmatched_lines"] == 0 and summary["transactions_corrected"] == 0
+    assert [e["line"] for e in summary["invalid"]] == [2]

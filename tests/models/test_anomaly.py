@@ -121,13 +121,13 @@ def test_a_duplicate_after_training_is_caught_with_the_rolling_history():
     doubled = pd.concat([test, rent.assign(transaction_id="dup", source_row=10_000)],
                         ignore_index=True).sort_values(["date", "source_row"]).reset_index(
         drop=True)
-    rolling, new_state = score_with_rolling_history(model, doubled, state)
+    rolling, history = score_with_rolling_history(model, doubled, state)
     frozen = model.score(doubled, build_features(doubled, state, independent=True))
     duplicate = (doubled["transaction_id"] == "dup").to_numpy()
     assert rolling.loc[duplicate, "is_anomaly"].all()
     assert "same amount to the same payee on" in rolling.loc[duplicate, "reasons"].iloc[0]
     assert not frozen.loc[duplicate, "is_anomaly"].any()  # why the service needs the rolling state
-    assert new_state.global_count == state.global_count + len(doubled)
+    assert history.state().global_count == state.global_count + len(doubled)
     # one transaction at a time equals the one-call features over the same history
     one_call = model.score(doubled, build_features(doubled, state))
     np.testing.assert_allclose(rolling["score"], one_call["score"], atol=1e-12)

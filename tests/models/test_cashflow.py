@@ -197,3 +197,82 @@ def test_closing_balance_of_several_accounts_is_known_only_when_every_account_ha
     assert closing_balance_from_export(partly) is None
     model = CashflowModel("exact+zero", PARAMS).fit(partly)
     assert model.balance_source != "export_balance_column"
+
+
+# ------------------------------------------------------------------ calibrated intervals
+
+def test_conformal_bounds_cover_the_nominal_share_of_new_errors():
+    from titans_finance.models.cashflow import conformal_bounds
+
+    rng = np.random.default_rng(3)
+    calibration = rng.standard_t(3, 400) * 50 + 20  # heavy-tailed and off-centre
+    low, high = conformal_bounds(calibration, 0.8)
+    fresh = rng.standard_t(3, 20000) * 50 + 20
+    coverage = ((fresh >= low) & (fresh <= high)).mean()
+    # conformal: >= 0.8 in expectation; 400 calibration errors → SD of the realised
+    # coverage ≈ 0.02, so 0.8 ± 0.05 fails only on a real miscalibration
+    assert 0.75 <= coverage <= 0.85
+    # a mostly-zero day: its interval is [0, 0] (the day most likely has no flow)
+    quiet = np.where(rng.random(300) < 0.9, 0.0, -rng.uniform(500, 6000, 300))
+    assert conformal_bounds(quiet, 0.8) == (0.0, 0.0)
+
+
+def test_band_scale_calibrates_a_band_of_the_wrong_size_to_the_nominal_coverage():
+    from titans_finance.models.cashflow import balance_interval, band_scale
+
+    rng = np.random.default_rng(7)
+    steps, folds = 30, 60
+    root = np.sqrt(np.arange(1, steps + 1))
+    shape = 0.4 * 1.2816 * 100 * root  # the right shape, 0.4 times the right size
+    errors = pd.DataFrame({
+        "fold": np.repeat(np.arange(folds), steps), "step": np.tile(np.arange(1, steps + 1), folds),
+        "expected_error": rng.normal(0, 100, folds * steps),
+        "band_low": np.tile(-shape, folds), "band_high": np.tile(shape, folds), "scale": 100.0})
+    scale = band_scale(errors, 0.8)
+    assert 2.0 <= scale <= 3.2  # the truth is 2.5
+    q = {"band_scale": scale, "band_floor": 0.0, "cumulative_low": 0.0, "cumulative_high": 0.0}
+    fresh = rng.normal(0, 100, (2000, steps)).cumsum(axis=1)
+    low, high = balance_interval(np.zeros(steps), -shape, shape, q)
+    coverage = ((fresh >= low) & (fresh <= high)).mean()
+    assert 0.72 <= coverage <= 0.88  # the scale rests on 60 correlated paths
+
+
+def test_intervals_on_an_always_active_account_cover_about_nominal_on_unseen_folds():
+    """Daily flows every day (no quiet days: the daily interval can be calibrated), a
+    monthly salary: the reported folds' coverage is near 80 % for the day and the balance."""
+    rng = np.random.default_rng(11)
+    days = pd.date_range("2022-01-01", "2023-12-31", freq="D")
+    spending = -np.round(np.exp(rng.normal(np.log(60), 0.8, len(days))), 2)
+    frame = pd.DataFrame({"date": days, "description": "Card purchase",
+                          "reference": "shop " + pd.Series(rng.integers(0, 40, len(days)))
+                          .astype(str), "amount": spending})
+    salary = pd.DataFrame({"date": pd.date_range("2022-01-25", "2023-12-25", freq="MS")
+                           + pd.Timedelta(days=24), "description": "Salary",
+                           "reference": "ACME PAYROLL", "amount": 2500.0})
+    frame = pd.concat([frame, salary]).sort_values("date", kind="stable").reset_index(drop=True)
+    frame["type"] = np.where(frame["amount"] > 0, "income", "expense")
+    params = {**PARAMS, "backtest_folds": 8, "inner_folds": 4,
+              "candidates": ["exact+daytype_median_52w", "all+weekday_median_8w"]}
+    _, outer, _ = evaluate_cashflow(frame, params)
+    scores = summarise_backtest(outer)["model"]
+    # 240 reported days: SD of a calibrated daily coverage ≈ 0.026
+    assert 0.72 <= scores["coverage"] <= 0.88
+    # the balance path: 8 paths of 30 correlated days, far noisier
+    assert 0.6 <= scores["balance_coverage"] <= 0.95
+
+
+def test_day_type_median_learns_business_day_payments_and_is_zero_on_quiet_accounts():
+    from titans_finance.models.cashflow import _rest_forecast
+
+    rng = np.random.default_rng(5)
+    days = pd.date_range("2023-01-02", periods=364, freq="D")
+    business = days.dayofweek < 5
+    # a client payment on ~70 % of business days, small spending every day
+    net = np.where(business & (rng.random(364) < 0.7), 2400.0, 0.0) - 50.0
+    forecast = _rest_forecast(pd.Series(net, index=days), "daytype_median_52w", 14)
+    future = pd.date_range(days[-1] + pd.Timedelta(days=1), periods=14, freq="D")
+    np.testing.assert_allclose(forecast[future.dayofweek < 5], 2350.0)
+    np.testing.assert_allclose(forecast[future.dayofweek >= 5], -50.0)
+    # an intermittent account (a flow on 10 % of days): zero, like the zero forecast
+    quiet = np.where(rng.random(364) < 0.1, -3000.0, 0.0)
+    assert not _rest_forecast(pd.Series(quiet, index=days), "daytype_median_52w", 14).any()

@@ -35,6 +35,7 @@ PREDICTION_KEYS = (API_KEY, RATE_LIMITED_KEY, FUZZ_KEY, FEEDBACK_KEY, ROWS_KEY, 
 AUTH_FAILURES_PER_SEC, AUTH_FAILURES_BURST = 20, 50
 RATE_PER_SEC, RATE_BURST = 20, 150
 FEEDBACK_CAP = 150
+HISTORY_MAX_ACCOUNTS = 100
 BIN = Path(sys.executable).parent
 
 
@@ -85,7 +86,9 @@ def serve_env(bentoml_home, manifest_path, corrections_path) -> dict[str, str]:
             "TITANS_FEEDBACK_PER_MIN": "6000", "TITANS_FEEDBACK_BURST": "400",
             "TITANS_FEEDBACK_MAX_PER_KEY": str(FEEDBACK_CAP),
             "TITANS_ROW_LIMIT_PER_SEC": "200", "TITANS_ROW_LIMIT_BURST": "10000",
-            "TITANS_MAX_PENDING_BATCHES": "2"}
+            "TITANS_MAX_PENDING_BATCHES": "2",
+            # small enough for a test to flood it (tests/serving/test_rolling_history.py)
+            "TITANS_HISTORY_MAX_ACCOUNTS": str(HISTORY_MAX_ACCOUNTS)}
 
 
 class Server:

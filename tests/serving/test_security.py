@@ -459,7 +459,7 @@ def test_the_api_document_names_each_endpoints_errors_and_admin_routes():
     middleware = ApiSecurityMiddleware(bentoml_docs, ROUTES, _settings())
     status, _, document = _call(middleware, path="/docs.json", method="GET")
     batch = document["paths"]["/predict/batch"]["post"]
-    assert status == 200 and {"401", "403", "413", "503"} <= set(batch["responses"])
+    assert status == 200 and {"401", "403", "409", "413", "503"} <= set(batch["responses"])
     assert "422" not in batch["responses"]
     assert "Admin keys only" in document["paths"]["/models/reload"]["post"]["description"]
 

@@ -95,8 +95,9 @@ def test_cashflow_forecast_says_as_of_when_and_rounds(client):
 
 
 def test_batch_equals_single_requests(client):
-    # Each transaction of a batch is scored as if it came alone (after the training
-    # history): the same answers as single requests, whatever else is in the batch.
+    # Dated in the training period, these are older than the default account's window
+    # (scored, not recorded): each transaction of a batch gets the answer it gets alone.
+    # (Recorded transactions: tests/serving/test_rolling_history.py.)
     batch_items = [*MORE, TX, {**TX, "date": "2025-03-15"}]
     batch = client.post("/predict/batch", json={"transactions": batch_items}).json()["results"]
     for item, result in zip(batch_items, batch, strict=True):
@@ -107,12 +108,18 @@ def test_batch_equals_single_requests(client):
 
 def test_concurrent_single_requests_are_answered_like_lone_ones(service_url):
     import concurrent.futures
+    import uuid
 
-    items = [{**TX, "amount": -10.0 - i, "description": f"SHELL OIL {i} HOUSTON TX"}
-             for i in range(48)] + MORE
+    items = [{**TX, "amount": -10.0 - i, "description": f"SHELL OIL {i} HOUSTON TX",
+              "date": "2026-01-05"} for i in range(48)] + MORE
+    run = uuid.uuid4().hex[:8]
+    # each request recorded in an account of its own, new in each round: micro-batching
+    # (requests of several accounts scored together) must not change an answer
     with httpx.Client(base_url=service_url, timeout=30,
                       headers={"Authorization": f"Bearer {API_KEY}"}) as http:
-        alone = [http.post("/predict/anomaly", json=item).json() for item in items]
+        alone = [http.post("/predict/anomaly", json={**item, "account": f"alone-{run}-{i}"}
+                           ).json() for i, item in enumerate(items)]
+        items = [{**item, "account": f"together-{run}-{i}"} for i, item in enumerate(items)]
 
         def send(item):
             with httpx.Client(base_url=service_url, timeout=30,
@@ -275,9 +282,10 @@ def test_each_account_is_scored_against_its_own_history(client, kedro_project):
     expenses = clean[(clean["amount"] < 0) & clean["reference"].notna()].sort_values("date")
     found = None
     for row in expenses.tail(15).itertuples():
+        # dry runs: recorded, the first send would make the repeats below duplicates of it
         item = {"description": row.description, "amount": float(row.amount),
                 "date": str((pd.Timestamp(row.date) + pd.Timedelta(days=1)).date()),
-                "merchant": row.reference}
+                "merchant": row.reference, "record": False}
         answer = client.post("/predict/anomaly", json=item).json()
         if any(r.startswith("same amount to the same payee") for r in answer["reasons"]):
             found = item, answer

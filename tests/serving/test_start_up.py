@@ -58,6 +58,8 @@ def test_make_serve_without_keys_fails_with_the_reason(serve_env):
 @pytest.mark.parametrize("setting, message", [
     ({"TITANS_API_KEYS": "short"}, "shorter than 16 characters"),
     ({"TITANS_RATE_LIMIT_BURST": "2.5"}, "whole number"),
+    ({"TITANS_HISTORY_WINDOW_DAYS": "ninety"},
+     "TITANS_HISTORY_WINDOW_DAYS must be a whole number of at least 1, got 'ninety'"),
 ])
 def test_bad_settings_stop_the_start(serve_env, setting, message):
     result = _serve({**serve_env, **setting})

@@ -287,6 +287,78 @@ class HistoryState:
                             global_count=self.global_count + len(base), last_day=last_day,
                             max_window_days=self.max_window_days, account_count=account_count)
 
+    # -- per-account parts (the service's rolling history, core/rolling.py) --------------
+    def account_positions(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Each account's rows in ``merchant``, ``category`` and ``tail`` (positions)."""
+        self._check_format()
+
+        def by_account(accounts: np.ndarray) -> dict[str, np.ndarray]:
+            codes, uniques = pd.factorize(accounts)
+            order = np.argsort(codes, kind="stable")
+            bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+            return {str(a): order[bounds[i]:bounds[i + 1]] for i, a in enumerate(uniques)}
+
+        def key_accounts(index: pd.Index) -> np.ndarray:
+            return np.array([k.partition(ACCOUNT_SEPARATOR)[0] for k in index.tolist()],
+                            dtype=object)
+
+        merchant = by_account(key_accounts(self.merchant.index))
+        category = by_account(key_accounts(self.category.index))
+        tail = by_account(self.tail["account"].to_numpy(dtype=object))
+        empty = np.zeros(0, dtype="int64")
+        return {account: (merchant.get(account, empty), category.get(account, empty),
+                          tail.get(account, empty))
+                for account in {*merchant, *category, *tail, *self.accounts}}
+
+    def for_account(self, account: str,
+                    positions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                    max_window_days: int | None = None) -> HistoryState:
+        """This state restricted to one account (``positions``: its entry of
+        `account_positions`, computed once for many calls). The account's rows get the
+        same features from it as from the whole state (features are per account); its
+        ``last_day`` is the account's own latest day (None without history), so that
+        updating it prunes the tail by the account's own dates, not another account's;
+        its tail is pruned so too (``max_window_days``: the part's window, default this
+        state's; see `combined`)."""
+        window = self.max_window_days if max_window_days is None else int(max_window_days)
+        if positions is None:
+            positions = self.account_positions().get(account)
+        if positions is None:
+            return HistoryState(max_window_days=window)
+        merchant_rows, category_rows, tail_rows = positions
+        merchant = self.merchant.iloc[merchant_rows]
+        latest = merchant["last_day"].max() if len(merchant) else np.nan
+        if not np.isnan(latest):
+            tail_rows = tail_rows[self.tail["day"].to_numpy()[tail_rows] >= latest - window]
+        tail = self.tail.iloc[tail_rows]
+        known = account in self.account_count.index
+        count = pd.Series([int(self.account_count[account])] if known else [], dtype="int64",
+                          index=pd.Index([account] if known else [], dtype="str",
+                                         name="account"))
+        return HistoryState(merchant=merchant, category=self.category.iloc[category_rows],
+                            tail=tail.reset_index(drop=True), global_count=int(count.sum()),
+                            last_day=None if np.isnan(latest) else int(latest),
+                            max_window_days=window, account_count=count)
+
+    @classmethod
+    def combined(cls, parts: list[HistoryState], max_window_days: int) -> HistoryState:
+        """Several accounts' states (each of other accounts, e.g. `for_account` parts) as
+        one, to compute and update them in one call. With a ``max_window_days`` larger than
+        any date span, `update` prunes no tail; `for_account` then prunes each account by
+        its own dates."""
+        for part in parts:
+            part._check_format()
+        counts = pd.concat([p.account_count for p in parts])
+        counts.index = counts.index.astype("str")
+        counts.index.name = "account"
+        days = [p.last_day for p in parts if p.last_day is not None]
+        return cls(merchant=pd.concat([p.merchant for p in parts]),
+                   category=pd.concat([p.category for p in parts]),
+                   tail=pd.concat([p.tail for p in parts], ignore_index=True),
+                   global_count=sum(p.global_count for p in parts),
+                   last_day=max(days) if days else None, max_window_days=max_window_days,
+                   account_count=counts.astype("int64"))
+
 
 def _empty_stats(columns: tuple[str, ...]) -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})

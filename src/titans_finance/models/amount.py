@@ -19,13 +19,20 @@ own amount (the ``amount`` feature group, the same-amount duplicate hint, the ca
 z-score): only text, payee, category, type, payment method, time and *earlier*
 transactions' amounts.
 
-Intervals: split-conformal, separately for known payees and for new ones (a payee the
-model has not seen is far less certain): the absolute log-residuals of a model fitted on
-the earlier part of the training period, measured on its later part, give each class
-its ``coverage`` quantile ``q`` (new payees also count every training payee priced from
-the others, leaving it out); the interval is ``expm1(pred ± q)``. A new payee's
-interval also spans the 10th-90th percentiles of the similar payees' amounts (or of the
-type's amounts when no payee is similar): wide, because that is what is known.
+Intervals: conformal, separately for known payees and for new ones (a payee the model
+has not seen is far less certain), on *rolling-origin* residuals: the last
+``calibration_fraction`` of the training timeline is cut into ``calibration_blocks``
+blocks, and each block is priced by a model fitted on the rows before it — as the
+hold-out and the served requests are priced by a model fitted before them (a single
+short slice at the end, the earlier design, left a real account with 5-10 residuals,
+too few: its interval collapsed to a point and covered 0.44 on Berka). A known payee's
+residual is measured in units of its own spread (median absolute deviation of its log
+amounts, + ``interval_spread_floor``): a fixed bill gets a narrow interval, cash
+withdrawals a wide one. New payees: the calibration's new payees priced from similar
+ones and every training payee priced from the others (leaving it out) give ``q``; the
+interval is ``expm1(pred ± q)`` and also spans the 10th-90th percentiles of the similar
+payees' amounts (or of the type's payees' amounts when no payee is similar): wide,
+because that is what is known.
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from titans_finance.core.features import FEATURE_GROUPS
-from titans_finance.core.splits import time_split_mask
+from titans_finance.core.splits import expanding_window_folds
 
 # Features that are functions of the row's own amount: never inputs of this model.
 OWN_AMOUNT = set(FEATURE_GROUPS["amount"]) | {"days_since_same_amount", "category_amount_z"}
@@ -140,8 +147,10 @@ class MedianPrior:
     model never learns from a prior that already contains the row's amount.
     """
 
-    def __init__(self, min_count: int = 3, min_similarity: float = 0.5, neighbours: int = 5):
+    def __init__(self, min_count: int = 3, min_similarity: float = 0.5, neighbours: int = 5,
+                 recent_days: int | None = None):
         self.min_count = min_count
+        self.recent_days = recent_days
         self.min_similarity = min_similarity
         self.neighbours = neighbours
         self.pair = pd.Series(dtype="float64")
@@ -150,6 +159,7 @@ class MedianPrior:
         self.group_range = pd.DataFrame(columns=["low", "high"])
         self.overall = 0.0
         self.overall_range = (0.0, 0.0)
+        self.merchant_spread = pd.Series(dtype="float64")
         self.similar_index = pd.DataFrame(columns=["group", "merchant", "median", "low", "high"])
         self.vectorizer = None
         self.similar_matrix = None
@@ -158,12 +168,31 @@ class MedianPrior:
     def _pair(merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
         return (pd.Series(merchant, dtype="str") + "|" + pd.Series(group, dtype="str")).to_numpy()
 
-    def fit(self, merchant: np.ndarray, group: np.ndarray, y_log: np.ndarray) -> MedianPrior:
+    def fit(self, merchant: np.ndarray, group: np.ndarray, y_log: np.ndarray,
+            dates: np.ndarray | None = None) -> MedianPrior:
+        """``dates`` (with ``recent_days``): a payee's level is the median of its amounts in
+        the last ``recent_days`` before the last date (a bill's price changes, interest
+        follows the balance), when it has ``min_count`` of them there; else of all."""
         frame = pd.DataFrame({"pair": self._pair(merchant, group), "merchant": merchant,
                               "group": group, "y": y_log})
+        recent = None
+        if dates is not None and self.recent_days:
+            dates = pd.to_datetime(pd.Series(dates)).to_numpy()
+            recent = dates > dates.max() - np.timedelta64(int(self.recent_days), "D")
         for level in ("pair", "merchant"):
             stats = frame.groupby(level)["y"].agg(["median", "size"])
-            setattr(self, level, stats.loc[stats["size"] >= self.min_count, "median"])
+            level_median = stats.loc[stats["size"] >= self.min_count, "median"]
+            if recent is not None:
+                latest = frame[recent].groupby(level)["y"].agg(["median", "size"])
+                latest = latest.loc[latest["size"] >= self.min_count, "median"]
+                level_median = latest.combine_first(level_median)
+            setattr(self, level, level_median)
+        # how much a known payee's amounts vary: the median absolute deviation of its log
+        # amounts (0 for a fixed bill; large for cash withdrawals): the interval's unit
+        deviation = (frame["y"] - frame["merchant"].map(frame.groupby("merchant")["y"].median())
+                     ).abs()
+        self.merchant_spread = deviation.groupby(frame["merchant"]).median().reindex(
+            self.merchant.index)
         self.group = frame.groupby("group")["y"].median()
         # what a payee like none seen may cost: the spread of the payees' own medians (one
         # vote per payee, not per transaction: daily fares must not make rent look unlikely)
@@ -259,12 +288,19 @@ class MedianPrior:
     def predict(self, merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
         return self.predict_with_level(merchant, group)[0]
 
-    def out_of_fold(self, merchant, group, y_log, n_splits: int, seed: int) -> np.ndarray:
+    def spread(self, merchant: np.ndarray) -> np.ndarray:
+        """Each known payee's log-amount spread (NaN for a payee not known)."""
+        return pd.Series(merchant).map(self.merchant_spread).to_numpy(dtype="float64")
+
+    def out_of_fold(self, merchant, group, y_log, n_splits: int, seed: int,
+                    dates: np.ndarray | None = None) -> np.ndarray:
         prior = np.empty(len(y_log))
         folds = KFold(min(n_splits, len(y_log)), shuffle=True, random_state=seed)
         for train, test in folds.split(y_log):
-            part = MedianPrior(self.min_count, self.min_similarity, self.neighbours).fit(
-                merchant[train], group[train], y_log[train])
+            part = MedianPrior(self.min_count, self.min_similarity, self.neighbours,
+                               self.recent_days).fit(
+                merchant[train], group[train], y_log[train],
+                None if dates is None else dates[train])
             prior[test] = part.predict(merchant[test], group[test])
         return prior
 
@@ -285,53 +321,108 @@ class AmountModel:
         self.estimator = None
         self.metadata: dict[str, Any] = {}
 
-    def _fit_once(self, X, features, y_log):
+    def _fit_once(self, X, features, y_log, dates):
         """Prior (median tables) and correction regressor fitted on these rows only."""
         merchant, group = _keys(X, features)
         seed = int(self.params.get("seed", 42))
-        prior = MedianPrior(int(self.params.get("prior_min_count", 2)))
-        oof = prior.out_of_fold(merchant, group, y_log, int(self.params.get("prior_folds", 5)), seed)
-        prior.fit(merchant, group, y_log)
+        dates = pd.to_datetime(pd.Series(dates)).to_numpy()
+        prior = MedianPrior(int(self.params.get("prior_min_count", 2)),
+                            recent_days=self.params.get("prior_recent_days"))
+        prior.fit(merchant, group, y_log, dates)
+        if self.estimator_name == "prior":  # no correction to learn: no out-of-fold priors
+            return prior, _NoCorrection()
+        oof = prior.out_of_fold(merchant, group, y_log, int(self.params.get("prior_folds", 5)), seed,
+                                dates)
         regressor = make_estimator(self.estimator_name, self.params).fit(X, y_log - oof)
         return prior, regressor
 
-    def fit(self, transactions: pd.DataFrame, features: pd.DataFrame) -> AmountModel:
-        X = design_frame(transactions, features)
-        y_log = np.log1p(transactions["amount"].abs().to_numpy())
-        calibration = time_split_mask(transactions["date"], float(self.params.get(
-            "calibration_fraction", 0.2))).to_numpy()
-        if calibration.sum() < 5 or (~calibration).sum() < 5:
+    def _calibration_residuals(self, X: pd.DataFrame, features: pd.DataFrame,
+                               y_log: np.ndarray, dates: pd.Series) -> dict[str, np.ndarray]:
+        """Rolling-origin residuals: the last ``calibration_fraction`` of the training
+        timeline cut into ``calibration_blocks`` blocks; each block's rows are priced by the
+        model fitted on every row *before* the block, as the hold-out is priced by a model fitted
+        before it — residuals exchangeable with the test rows' (a horizon of weeks, not
+        one step; the payee mix of the whole period, not of one short slice). A correction
+        candidate is refitted per block (its residuals are those of a correction fitted
+        before the block, as the served one is before the rows it prices)."""
+        folds = expanding_window_folds(dates, int(self.params.get("calibration_blocks", 4)),
+                                       float(self.params.get("calibration_fraction", 0.6)))
+        if not folds or len(folds[0][0]) < 5 or sum(len(test) for _, test in folds) < 5:
             raise ValueError(f"too few rows ({len(y_log)}) to fit the amount model with intervals")
-        # interval width: residuals on the calibration slice of a model fitted before it,
-        # for known payees and for new ones separately
-        prior, regressor = self._fit_once(X[~calibration], features[~calibration],
-                                          y_log[~calibration])
-        merchant, group = _keys(X[calibration], features[calibration])
-        base, known, similar, _, _ = prior.predict_with_level(merchant, group)
-        residuals = np.abs(y_log[calibration] - (base + regressor.predict(X[calibration])))
-        self.q_log = _conformal_quantile(residuals, self.coverage)
+        parts = []
+        for train, test in folds:
+            if len(train) < 5 or len(test) == 0:
+                continue
+            prior, regressor = self._fit_once(X.iloc[train], features.iloc[train], y_log[train],
+                                              dates.iloc[train])
+            merchant, group = _keys(X.iloc[test], features.iloc[test])
+            base, known, similar, _, _ = prior.predict_with_level(merchant, group)
+            predicted = base + regressor.predict(X.iloc[test])
+            parts.append((y_log[test] - predicted, known, similar, merchant))
+        return {name: np.concatenate([p[i] for p in parts])
+                for i, name in enumerate(("residual", "known", "similar", "merchant"))}
+
+    def _calibrate(self, calibration: dict[str, np.ndarray]) -> None:
+        """The interval widths (see the module docstring), from the rolling-origin
+        residuals and the fitted prior."""
+        floor = float(self.params.get("interval_spread_floor", 0.05))
+        residuals = np.abs(calibration["residual"])
+        known, similar = calibration["known"], calibration["similar"]
+        prior_all = self.prior
+        # a known payee: normalised conformal — |residual| in units of the payee's own
+        # spread (+ a floor: a fixed bill still changes now and then), so a fixed bill gets
+        # a narrow interval and cash withdrawals a wide one, each at the nominal coverage
+        # (each payee's spread over the whole training period, as the served model's:
+        # the same unit for the calibration rows and the rows it will price)
+        spread = np.nan_to_num(prior_all.spread(calibration["merchant"][known]), nan=0.0)
+        scores = residuals[known] / (spread + floor)
+        self.q_log = _conformal_quantile(residuals, self.coverage,
+                                         float(np.max(residuals)) if len(residuals) else 0.0)
+        self.spread_floor = floor
+        # (the conformal rank ceil((n+1)·coverage) exists from n = 4 on at 80 %: below
+        # that the largest score seen)
+        self.q_score_known = _conformal_quantile(
+            scores, self.coverage, float(np.max(scores)) if len(scores) else float("nan"),
+            minimum=int(np.ceil(self.coverage / (1 - self.coverage))))
         self.q_log_known = _conformal_quantile(residuals[known], self.coverage, self.q_log)
         # a new payee priced from similar ones: the calibration's such payees and every
         # training payee priced from the others (leave one payee out); never more certain
         # than a known payee
         new_residuals = np.concatenate([residuals[similar],
-                                        prior.leave_one_payee_out_residuals()])
+                                        prior_all.leave_one_payee_out_residuals()])
         # (with fewer than 3 such residuals there is no evidence of how well similar names
         # price a payee: as uncertain as any payee of the type, half its payees' log range)
-        ranges = prior.group_range["high"] - prior.group_range["low"]
+        ranges = prior_all.group_range["high"] - prior_all.group_range["low"]
         unknown_width = max(self.q_log, float(np.nanmedian(ranges)) / 2 if len(ranges) else 0.0)
         self.q_log_new = max(_conformal_quantile(new_residuals, self.coverage, unknown_width,
                                                  minimum=3), self.q_log_known)
+        self.n_calibration = (int(known.sum()), int((~known).sum()))
+
+    def fit(self, transactions: pd.DataFrame, features: pd.DataFrame,
+            intervals: bool = True) -> AmountModel:
+        """Fit on every row; ``intervals=False`` skips the interval calibration (a candidate
+        compared on its point predictions only: its lower/upper are NaN)."""
+        X = design_frame(transactions, features)
+        y_log = np.log1p(transactions["amount"].abs().to_numpy())
+        calibration = (self._calibration_residuals(X, features, y_log, transactions["date"])
+                       if intervals else None)
         # the served model uses every row
-        self.prior, self.estimator = self._fit_once(X, features, y_log)
+        self.prior, self.estimator = self._fit_once(X, features, y_log, transactions["date"])
+        if calibration is not None:
+            self._calibrate(calibration)
+        else:
+            self.q_log = self.q_log_known = self.q_log_new = float("nan")
+            self.q_score_known = float("nan")
+            self.n_calibration = (0, 0)
         dates = pd.to_datetime(transactions["date"])
         self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                          "n_train": int(len(y_log)), "estimator": self.estimator_name,
                          "interval_log_half_width": self.q_log,
                          "interval_log_half_width_known_payee": self.q_log_known,
                          "interval_log_half_width_new_payee": self.q_log_new,
-                         "n_calibration_known_payee": int(known.sum()),
-                         "n_calibration_new_payee": int((~known).sum()),
+                         "interval_spread_score_known_payee": self.q_score_known,
+                         "n_calibration_known_payee": self.n_calibration[0],
+                         "n_calibration_new_payee": self.n_calibration[1],
                          "data_start": str(dates.min().date()), "data_end": str(dates.max().date())}
         return self
 
@@ -347,8 +438,15 @@ class AmountModel:
         # known payee: ± its conformal width; a new payee like known ones: ± the width of
         # pricing payees from similar ones, and at least their range; a payee like none:
         # the range of the type's payees
-        q = np.where(known, q_known, np.where(similar, getattr(self, "q_log_new", self.q_log),
-                                              q_known))
+        q_known_payee = q_known
+        if np.isfinite(getattr(self, "q_score_known", float("nan"))):
+            # its own spread (median of the payee's spread when a payee has no row-level one)
+            spread = self.prior.spread(merchant)
+            q_known_payee = self.q_score_known * (np.nan_to_num(spread, nan=float(np.nanmedian(
+                self.prior.merchant_spread)) if len(self.prior.merchant_spread) else 0.0)
+                + self.spread_floor)
+        q = np.where(known, q_known_payee, np.where(
+            similar, getattr(self, "q_log_new", self.q_log), q_known))
         low_log = np.where(known, log_pred - q, np.minimum(log_pred - q, low_new))
         high_log = np.where(known, log_pred + q, np.maximum(log_pred + q, high_new))
         point = signed(transactions, np.expm1(log_pred))

@@ -302,25 +302,28 @@ def _sign_key(transactions: pd.DataFrame) -> np.ndarray:
     return np.where(transactions["amount"].to_numpy(dtype="float64") < 0, "out", "in")
 
 
-def score_with_rolling_history(model: AnomalyModel, transactions: pd.DataFrame,
-                               state, feature_params=None) -> tuple[pd.DataFrame, Any]:
-    """Score transactions one at a time as a service would, each against the history
-    before it: the `HistoryState` (frozen at training end) is updated with every scored
-    transaction, so a duplicate of a transaction seen after training is still caught.
-    Returns the scores (input order) and the updated state."""
-    from titans_finance.core.features import build_features
+def score_with_rolling_history(model: AnomalyModel, transactions: pd.DataFrame, state,
+                               feature_params=None, limits=None, one_at_a_time: bool = False
+                               ) -> tuple[pd.DataFrame, Any]:
+    """Score transactions as the service scores them, with the service's own code: sent in
+    date order (as a bank feed sends them), each against its account's rolling history —
+    ``state`` (the training `HistoryState`, or a `RollingHistory` to continue) followed by
+    every transaction scored before it (`titans_finance.core.rolling`, with the service's
+    default limits unless ``limits`` is given) — so a duplicate of a transaction seen after
+    training is still caught. Returns the scores (input order) and the `RollingHistory`."""
+    from titans_finance.core.rolling import RollingHistory
 
+    history = (state if isinstance(state, RollingHistory)
+               else RollingHistory(state, limits, feature_params))
     order = np.lexsort((np.arange(len(transactions)),
                         pd.to_datetime(transactions["date"]).to_numpy()))
-    pieces = []
-    for position in order:
-        row = transactions.iloc[[position]]
-        features = build_features(row, state, feature_params, independent=True)
-        pieces.append(model.score(row, features))
-        state = state.update(row)
-    scored = pd.concat(pieces) if pieces else model.score(transactions.iloc[0:0],
-                                                           transactions.iloc[0:0])
-    return scored.loc[transactions.index], state
+    ordered = transactions.iloc[order]
+    scored = model.score(ordered, history.features(ordered, one_at_a_time=one_at_a_time))
+    inverse = np.empty(len(order), dtype="int64")
+    inverse[order] = np.arange(len(order))
+    scored = scored.iloc[inverse]
+    scored.index = transactions.index
+    return scored, history
 
 
 def raw_feature_baseline_matrix(transactions: pd.DataFrame) -> np.ndarray:

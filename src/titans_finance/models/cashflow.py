@@ -27,10 +27,14 @@ The forecaster follows that shape:
 3. **Model choice is nested**: the candidates (which streams are projected × how
    the rest is forecast) are compared on backtest folds *before* the folds that
    are reported (see `nested_backtest`).
-4. **Intervals**: daily (the net flow of each day) from the chosen candidate's errors
-   on the folds before; for the balance path, the wider of (how far the non-stream
-   flows strayed from their mean over every window of the same length in the history)
-   and (the earlier folds' cumulative errors, scaled by √h).
+4. **Intervals** (split-conformal on the chosen candidate's errors on the folds before,
+   never on the fold they are scored on): daily (the net flow of each day) separately
+   for quiet days and flow days (`interval_quantiles`; on a mostly-zero account a quiet
+   day's interval is [0, 0] and covers at least the share of days without flow, more
+   than nominal when that share is); for the balance path, the *shape* of how far the
+   non-stream flows strayed from their mean over every window of the same length in
+   the history, *scaled* so that the earlier folds' cumulative error paths fall inside
+   it at the nominal rate (`band_scale`).
 5. **Balance and "as of"**: the forecast starts the day after the export's last day
    (``as_of``); the opening balance is the export's own running balance when it has
    one (`closing_balance_from_export`), else a declared one, else 0 (said so). The
@@ -71,11 +75,16 @@ BASELINE_MEANING = {
     "zero": "no flow at all",
 }
 # How the non-stream flows are forecast; "zero" needs no model.
-REST_FORECASTERS = ("zero", "mean_28", "weekday_mean_8w", "weekday_median_8w")
+REST_FORECASTERS = ("zero", "mean_28", "weekday_mean_8w", "weekday_median_8w",
+                    "weekday_median_26w", "daytype_median_52w")
 # Which streams are projected: only those that landed on their exact date in at least
 # half of their periods ("exact": the absolute-error-optimal choice for a daily forecast),
 # or every stream ("all": better for the balance when dates wobble by a day or two).
 STREAM_SETS = ("exact", "all")
+# A class of days (quiet / flow) needs this many earlier errors for its own interval.
+MIN_CLASS_ERRORS = 20
+# The balance band's floor per √step, as a share of the MASE scale (see `band_floor`).
+BAND_FLOOR = 0.25
 
 
 # --------------------------------------------------------------------------- daily series
@@ -403,15 +412,56 @@ class SeasonalMedianForecaster(BaseForecaster):
         return pd.Series(self.medians_[steps % self.sp], index=fh.to_absolute_index(self.cutoff))
 
 
+class DayTypeMedianForecaster(BaseForecaster):
+    """Median net flow of business days and of weekend days over the last ``window_length``
+    days.
+
+    Flows that come on business days at random (client payments: on a given weekday
+    more often than not, never at weekends) give business days a typical net that
+    differs from the weekend's; a median per weekday over 8 weeks rests on 8 days of a
+    bimodal distribution (a payment or none) and jumps between the modes, while the
+    business days of a year are 260. On a mostly-zero account both medians are zero
+    (the forecast "zero", as it should be): it generalises that candidate."""
+
+    _tags = {"y_inner_mtype": "pd.Series", "scitype:y": "univariate",
+             "requires-fh-in-fit": False, "capability:exogenous": False,
+             "capability:missing_values": False, "authors": ["titans-finance"]}
+
+    def __init__(self, window_length: int = 364):
+        self.window_length = window_length
+        super().__init__()
+
+    @staticmethod
+    def _weekend(index) -> np.ndarray:
+        index = index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
+        return np.asarray(pd.DatetimeIndex(index).dayofweek >= 5)
+
+    def _fit(self, y, X=None, fh=None):
+        y = y.iloc[-self.window_length:]
+        values, weekend = y.to_numpy(dtype="float64"), self._weekend(y.index)
+        self.medians_ = {flag: float(np.median(values[weekend == flag]))
+                         if (weekend == flag).any() else 0.0 for flag in (False, True)}
+        return self
+
+    def _predict(self, fh, X=None):
+        index = fh.to_absolute_index(self.cutoff)
+        weekend = self._weekend(index)
+        return pd.Series(np.where(weekend, self.medians_[True], self.medians_[False]),
+                         index=index)
+
+
 def _rest_forecast(rest: pd.Series, name: str, steps: int) -> np.ndarray:
     """The non-stream daily net flow forecast by an sktime forecaster (or zero)."""
     if name == "zero" or len(rest) == 0:
         return np.zeros(steps)
     if name == "mean_28":
         forecaster = NaiveForecaster(strategy="mean", window_length=min(28, len(rest)))
-    elif name == "weekday_median_8w":
-        forecaster = SeasonalMedianForecaster(sp=7, window_length=min(56, max(7, len(rest)
-                                                                               // 7 * 7)))
+    elif name in ("weekday_median_8w", "weekday_median_26w"):
+        weeks = 8 if name.endswith("8w") else 26
+        forecaster = SeasonalMedianForecaster(sp=7, window_length=min(7 * weeks, max(
+            7, len(rest) // 7 * 7)))
+    elif name == "daytype_median_52w":
+        forecaster = DayTypeMedianForecaster(window_length=min(364, len(rest)))
     elif name == "weekday_mean_8w":
         if len(rest) < 14:
             return np.full(steps, float(rest.mean()))
@@ -655,23 +705,126 @@ def choose_candidate(table: pd.DataFrame, folds: list[int], names: list[str],
                 and mase[name] <= best * (1.0 + tolerance) + 1e-12)
 
 
-def interval_quantiles(errors: pd.DataFrame, coverage: float) -> dict[str, float]:
-    """Daily and cumulative (per √step) error quantiles of the chosen candidate's inner
-    folds: the interval is point + [low, high] (daily) and the expected balance +
-    √h·[low, high] (balance; errors of the expected net)."""
+def conformal_bounds(errors: np.ndarray, coverage: float) -> tuple[float, float]:
+    """Two-sided split-conformal bounds of signed errors: the ``(1-coverage)/2`` and
+    ``(1+coverage)/2`` quantiles with the finite-sample correction (the rank
+    ``ceil((n+1)·q)``), so that a new exchangeable error falls in ``[low, high]`` with
+    probability at least ``coverage`` (exactly, up to ties). Always ``low <= 0 <= high``:
+    the point stays inside its interval."""
+    errors = np.sort(np.asarray(errors, dtype="float64"))
+    n = len(errors)
+    if n == 0:
+        return 0.0, 0.0
     alpha = (1 - coverage) / 2
+    k_high = int(np.ceil((n + 1) * (1 - alpha)))  # 1-based rank
+    k_low = int(np.floor((n + 1) * alpha))
+    high = errors[min(k_high, n) - 1] if k_high <= n else errors[-1]
+    low = errors[max(k_low, 1) - 1] if k_low >= 1 else errors[0]
+    return min(float(low), 0.0), max(float(high), 0.0)
+
+
+def band_floor(errors: pd.DataFrame) -> float:
+    """The smallest balance band per √step: ``BAND_FLOOR`` times the MASE scale (the
+    typical day-to-day change of the net flow). The history's band is zero on the first
+    days of a mostly-zero account (no window of one or two days strays from the typical
+    level), while a stream paid a day late already moves the balance; the floor gives
+    those steps a shape the conformal scale can stretch."""
+    if errors.empty or "scale" not in errors:
+        return 0.0
+    return BAND_FLOOR * float(np.median(errors["scale"].to_numpy()))
+
+
+def band_with_floor(low: np.ndarray, high: np.ndarray, step: np.ndarray, floor: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    root = np.sqrt(np.asarray(step, dtype="float64"))
+    return np.minimum(low, -floor * root), np.maximum(high, floor * root)
+
+
+def band_scale(errors: pd.DataFrame, coverage: float) -> float:
+    """How many times the history's balance band (``band_low``/``band_high``: what the
+    non-stream flows did over windows of the same length) the earlier folds' cumulative
+    errors needed: the conformal ``coverage`` quantile of ``cumulative error / band`` (the
+    band's side the error falls on) over every (fold, step). The band gives the shape
+    (how the uncertainty grows with the horizon, which days are lumpy); this factor
+    calibrates its size on forecasts the model really made (streams' timing and amount
+    errors included), so that the band covers ``coverage`` of the balance path."""
+    if errors.empty or "band_low" not in errors:
+        return float("nan")
+    column = "expected_error" if "expected_error" in errors else "error"
+    cumulative = errors.groupby("fold")[column].cumsum().to_numpy()
+    low, high = band_with_floor(errors["band_low"].to_numpy(), errors["band_high"].to_numpy(),
+                                errors["step"].to_numpy(), band_floor(errors))
+    score = np.where(cumulative < 0, cumulative / low, np.where(cumulative > 0,
+                                                              cumulative / high, 0.0))
+    n = len(score)
+    if n < 10:
+        return float("nan")
+    rank = int(np.ceil((n + 1) * coverage))
+    return float(np.sort(score)[min(rank, n) - 1])
+
+
+def interval_quantiles(errors: pd.DataFrame, coverage: float) -> dict[str, float]:
+    """The chosen candidate's interval widths, from its errors on earlier folds (every
+    quantile is split-conformal: `conformal_bounds`).
+
+    Daily (the net flow of one day), separately for *quiet* days (point forecast zero: on
+    a mostly-zero account the error is exactly zero on most of them, so their interval is
+    often [0, 0] — the day most likely has no flow — and its coverage is at least the
+    share of days without flow, above nominal when that share is) and *flow* days (a
+    projected stream or a non-zero rest forecast: the stream's amount and timing errors).
+    A class with fewer than ``MIN_CLASS_ERRORS`` errors uses the pooled bounds.
+
+    Balance: ``band_scale`` (the history's band scaled to the folds' cumulative errors);
+    where the band is zero, the cumulative errors per √step (``cumulative_low/high``)."""
+    empty = {"daily_low": 0.0, "daily_high": 0.0, "daily_quiet_low": 0.0,
+             "daily_quiet_high": 0.0, "daily_flow_low": 0.0, "daily_flow_high": 0.0,
+             "cumulative_low": 0.0, "cumulative_high": 0.0, "band_scale": float("nan"),
+             "n_errors": 0}
     if errors.empty:
-        return {"daily_low": 0.0, "daily_high": 0.0, "cumulative_low": 0.0,
-                "cumulative_high": 0.0, "n_errors": 0}
+        return empty
     daily = errors["error"].to_numpy()
+    quiet = np.isclose(errors["predicted"].to_numpy(), 0.0) if "predicted" in errors else \
+        np.ones(len(daily), dtype=bool)
+    pooled = conformal_bounds(daily, coverage)
+    by_class = {name: (conformal_bounds(daily[mask], coverage)
+                       if mask.sum() >= MIN_CLASS_ERRORS else pooled)
+                for name, mask in (("quiet", quiet), ("flow", ~quiet))}
     column = "expected_error" if "expected_error" in errors else "error"
     cumulative = errors.groupby("fold")[column].cumsum().to_numpy() / np.sqrt(
         errors["step"].to_numpy())
-    return {"daily_low": float(np.quantile(daily, alpha)),
-            "daily_high": float(np.quantile(daily, 1 - alpha)),
-            "cumulative_low": float(np.quantile(cumulative, alpha)),
-            "cumulative_high": float(np.quantile(cumulative, 1 - alpha)),
+    cumulative_low, cumulative_high = conformal_bounds(cumulative, coverage)
+    return {"daily_low": pooled[0], "daily_high": pooled[1],
+            "daily_quiet_low": by_class["quiet"][0], "daily_quiet_high": by_class["quiet"][1],
+            "daily_flow_low": by_class["flow"][0], "daily_flow_high": by_class["flow"][1],
+            "cumulative_low": cumulative_low, "cumulative_high": cumulative_high,
+            "band_scale": band_scale(errors, coverage), "band_floor": band_floor(errors),
             "n_errors": int(len(daily))}
+
+
+def daily_interval(point: np.ndarray, q: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The daily interval around each day's point: quiet-day or flow-day bounds."""
+    quiet = np.isclose(point, 0.0)
+    low = np.where(quiet, q.get("daily_quiet_low", q["daily_low"]),
+                   q.get("daily_flow_low", q["daily_low"]))
+    high = np.where(quiet, q.get("daily_quiet_high", q["daily_high"]),
+                    q.get("daily_flow_high", q["daily_high"]))
+    return point + low, point + high
+
+
+def balance_interval(cumulative: np.ndarray, band_low: np.ndarray, band_high: np.ndarray,
+                     q: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The balance band around the expected cumulative net: the history's band times the
+    calibrated ``band_scale``; where the band is zero (or no scale could be measured) the
+    earlier folds' cumulative errors scaled by √step."""
+    root = np.sqrt(np.arange(1, len(cumulative) + 1))
+    fallback_low = root * min(q["cumulative_low"], 0.0)
+    fallback_high = root * max(q["cumulative_high"], 0.0)
+    scale = q.get("band_scale", float("nan"))
+    if not np.isfinite(scale):
+        return (cumulative + np.minimum(band_low, fallback_low),
+                cumulative + np.maximum(band_high, fallback_high))
+    low, high = band_with_floor(band_low, band_high, root ** 2, q.get("band_floor", 0.0))
+    return cumulative + scale * low, cumulative + scale * high
 
 
 def nested_backtest(table: pd.DataFrame, cutoffs: list, params: dict[str, Any]) -> pd.DataFrame:
@@ -695,16 +848,10 @@ def nested_backtest(table: pd.DataFrame, cutoffs: list, params: dict[str, Any]) 
         model = table[(table["fold"] == fold) & (table["method"] == chosen)].copy()
         model["method"], model["chosen"] = "model", chosen
         cumulative = model["expected"].cumsum().to_numpy()
-        model["lower"] = model["predicted"] + q["daily_low"]
-        model["upper"] = model["predicted"] + q["daily_high"]
+        model["lower"], model["upper"] = daily_interval(model["predicted"].to_numpy(), q)
         model["cumulative_actual"] = model["actual"].cumsum().to_numpy()
-        # the balance band: the wider of (what the unforecast flows did over windows of the
-        # same length in the history) and (the inner folds' cumulative errors, scaled by √h)
-        root = np.sqrt(model["step"].to_numpy())
-        model["cumulative_lower"] = cumulative + np.minimum(model["band_low"].to_numpy(),
-                                                            root * min(q["cumulative_low"], 0))
-        model["cumulative_upper"] = cumulative + np.maximum(model["band_high"].to_numpy(),
-                                                            root * max(q["cumulative_high"], 0))
+        model["cumulative_lower"], model["cumulative_upper"] = balance_interval(
+            cumulative, model["band_low"].to_numpy(), model["band_high"].to_numpy(), q)
         model["has_interval"] = q["n_errors"] > 0
         baselines = table[(table["fold"] == fold) & table["method"].str.startswith("baseline_")]
         pieces += [model, baselines]
@@ -814,20 +961,16 @@ class CashflowModel:
             raise ValueError(f"horizon_days must be between 1 and {MAX_HORIZON}, got {horizon_days}")
         table = self.forecast.iloc[:int(horizon_days)].copy()
         q = self.quantiles
-        step = np.arange(1, len(table) + 1)
         table["point"] = table["net"]
-        table["lower"] = table["net"] + min(q["daily_low"], 0.0)
-        table["upper"] = table["net"] + max(q["daily_high"], 0.0)
+        table["lower"], table["upper"] = daily_interval(table["net"].to_numpy(), q)
         start = self.closing_balance if opening_balance is None else float(opening_balance)
         # the balance follows the expected net (streams + the other flows' daily mean); its
-        # band is the wider of the history's windows and the backtest's cumulative errors
+        # band: the history's band scaled to the backtest's cumulative errors
         table["expected_net"] = table["expected"]
         table["balance"] = start + table["expected_net"].cumsum()
         band_low, band_high = (b[:len(table)] for b in self.balance_band)
-        table["balance_lower"] = table["balance"] + np.minimum(
-            band_low, np.sqrt(step) * min(q["cumulative_low"], 0.0))
-        table["balance_upper"] = table["balance"] + np.maximum(
-            band_high, np.sqrt(step) * max(q["cumulative_high"], 0.0))
+        table["balance_lower"], table["balance_upper"] = balance_interval(
+            table["balance"].to_numpy(), band_low, band_high, q)
         threshold = float(self.params.get("low_balance_threshold", 0.0)
                           if low_balance_threshold is None else low_balance_threshold)
         below = table.index[table["balance"] < threshold]

@@ -5,9 +5,9 @@ waiting in the queue (up to ``max_batch``), scores them with one vectorised call
 worker thread, and resolves the futures. When idle, a request is scored at once (no
 added latency); under load, requests arriving while a batch is being scored form the
 next batch, so the fixed cost of a model call (building a DataFrame, the sparse text
-design) is paid once per batch instead of once per request. Rows of a batch are scored
-independently (``build_features(..., independent=True)``): the answer is the same as
-a request scored alone.
+design) is paid once per batch instead of once per request. A batch's requests are scored
+in arrival order against each account's rolling history (core/rolling.py): the answers are
+those of the same requests scored one at a time in that order.
 """
 
 from __future__ import annotations

@@ -39,6 +39,9 @@ _ERRORS = {
     403: "API key not accepted, or not allowed on this endpoint",
     404: "No such endpoint",
     408: "The request body was not received in time",
+    409: "Conflict: a transaction_id already recorded in its account with other values "
+         "(/predict/anomaly, /predict/batch), or a corrections file not in the expected "
+         "format (/feedback)",
     413: "Request body (or batch) too large",
     415: "Body not sent as `application/json`",
     429: "Rate limit of this key (or of failed keys from this address); see `Retry-After`",
@@ -87,6 +90,8 @@ def patch_spec(spec: dict[str, Any], routes: Mapping[str, Any]) -> dict[str, Any
                 statuses = [400, 401, 403, 408, 413, 415, 429, 504]
                 if path in ("/predict/batch", "/monitor/drift", "/validate"):
                     statuses.append(503)
+                if path in ("/predict/anomaly", "/predict/batch", "/feedback"):
+                    statuses.append(409)
                 if getattr(routes[path], "role", None) == "admin":
                     operation["description"] = (operation.get("description") or "") + (
                         "\n\nAdmin keys only (TITANS_ADMIN_API_KEYS).")

@@ -263,6 +263,16 @@ class Transaction(BaseModel):
         "and duplicates are the account's own); absent: the default account, the training "
         "export's account with the most transactions (a single-account export's only one)")
     ] = None
+    transaction_id: Annotated[str | None, Field(
+        default=None, min_length=1, max_length=100,
+        description="The client's id of this transaction. A transaction whose id is already "
+        "recorded in its account (a retried request) is answered as the first time and not "
+        "recorded again; the same id with other values is refused (409)")] = None
+    record: Annotated[bool, Field(
+        description="/predict/anomaly and /predict/batch: add this transaction to its "
+        "account's rolling history after scoring it, so later ones see it (a second send of "
+        "the same charge is a possible duplicate). false: a dry run, nothing kept. "
+        "/predict/category and /predict/amount never record")] = True
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -283,7 +293,8 @@ class Transaction(BaseModel):
                              f"(at most {max_future_days()} days after today)")
         return value
 
-    @field_validator("description", "merchant", "category", "type", "payment_method", "account")
+    @field_validator("description", "merchant", "category", "type", "payment_method", "account",
+                     "transaction_id")
     @classmethod
     def _printable(cls, value: str | None, info) -> str | None:
         return _no_control_characters(value, info.field_name)

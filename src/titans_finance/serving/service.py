@@ -8,7 +8,11 @@ package pipeline (``TITANS_PACKAGED_MODELS`` points elsewhere) — never whateve
 manifest before unpickling it (serving/store.py). It says at start-up which versions and
 which training data it serves. ``POST /models/reload`` (admin keys) reads the manifest
 again. Features of incoming transactions are computed by `titans_finance.core.features`
-— the training code — from the history state shipped with the models.
+— the training code — against each account's rolling history
+(`titans_finance.core.rolling`): the history state shipped with the models followed by the
+transactions recorded since (``/predict/anomaly`` and ``/predict/batch`` record; a second
+send of a charge is scored against a history that holds the first). Kept in memory only,
+bounded by the ``TITANS_HISTORY_*`` settings; a restart starts from the shipped state.
 
 Without a usable key configuration or manifest, ``bentoml serve`` exits at once with
 status 2 and a one-line reason. docs/security.md has the threat model.
@@ -112,10 +116,36 @@ def manifest_path() -> str:
     return os.environ.get("TITANS_PACKAGED_MODELS", DEFAULT_MANIFEST)
 
 
+# The rolling history's bounds (core/rolling.py `RollingLimits`): setting → field.
+HISTORY_SETTINGS = {"TITANS_HISTORY_WINDOW_DAYS": "window_days",
+                    "TITANS_HISTORY_MAX_PER_ACCOUNT": "max_per_account",
+                    "TITANS_HISTORY_MAX_TRANSACTIONS": "max_transactions",
+                    "TITANS_HISTORY_MAX_ACCOUNTS": "max_accounts"}
+
+
+def history_limits(environ: dict[str, str] | None = None) -> dict[str, int]:
+    """The ``TITANS_HISTORY_*`` settings that are set, as whole numbers of at least 1
+    (`ConfigurationError` naming the setting otherwise). No pandas here: the supervisor
+    checks them at start-up."""
+    environ = os.environ if environ is None else environ
+    limits = {}
+    for name, field in HISTORY_SETTINGS.items():
+        raw = environ.get(name)
+        if raw is None or not raw.strip():
+            continue
+        text = raw.strip().replace("_", "")
+        if not text.isdigit() or int(text) < 1:
+            raise ConfigurationError(f"{name} must be a whole number of at least 1, got "
+                                     f"{raw[:40]!r}")
+        limits[field] = int(text)
+    return limits
+
+
 @dataclass(frozen=True)
 class ServedModels:
     """Everything one prediction needs, swapped as a whole on reload (requests in flight
-    keep the set they started with)."""
+    keep the set they started with). ``rolling``: the per-account rolling history on top
+    of ``history`` (mutable, with its own lock; carried over on reload)."""
 
     models: dict[str, Any]
     history: Any
@@ -124,9 +154,11 @@ class ServedModels:
     info: dict[str, dict[str, Any]]
     data_hash: str | None = None
     packaged_at: str | None = None
+    rolling: Any = None
 
     @classmethod
-    def from_manifest(cls, manifest: Manifest) -> ServedModels:
+    def from_manifest(cls, manifest: Manifest, limits: dict[str, int] | None = None
+                      ) -> ServedModels:
         """Load the versions ``manifest`` names, each verified against its digest; every
         model answers one example transaction before the set is used (`check`)."""
         try:
@@ -136,12 +168,12 @@ class ServedModels:
                                 f"store ({os.environ.get('BENTOML_HOME', '~/bentoml')}): "
                                 f"{exc}; package again (`kedro run --pipelines package`)") from None
         return cls.from_store_entries(entries, manifest.sha256, manifest.data_hash,
-                                      manifest.packaged_at)
+                                      manifest.packaged_at, limits)
 
     @classmethod
     def from_store_entries(cls, entries: dict[str, Any], digests: dict[str, str],
-                           data_hash: str | None = None, packaged_at: str | None = None
-                           ) -> ServedModels:
+                           data_hash: str | None = None, packaged_at: str | None = None,
+                           limits: dict[str, int] | None = None) -> ServedModels:
         """``entries``: store name key (``category``..., ``history``, ``drift_reference``) →
         a BentoML model (``.path``, ``.tag``, ``.info.metadata``); ``digests``: the SHA-256
         recorded for each when it was packaged."""
@@ -155,10 +187,13 @@ class ServedModels:
                           "data_hash": data_hash or metadata.get("data_hash")}
         info["anomaly"]["threshold"] = float(objects["anomaly"].threshold)
         info["cashflow"]["as_of"] = forecast_as_of(objects["cashflow"])
+        from titans_finance.core.rolling import RollingHistory, RollingLimits
+
         served = cls(models={name: objects[name] for name in MODEL_NAMES},
                      history=objects["history"], drift_reference=objects["drift_reference"],
                      versions={name: str(entry.tag) for name, entry in entries.items()},
-                     info=info, data_hash=data_hash, packaged_at=packaged_at)
+                     info=info, data_hash=data_hash, packaged_at=packaged_at,
+                     rolling=RollingHistory(objects["history"], RollingLimits(**(limits or {}))))
         served.check()
         return served
 
@@ -401,6 +436,7 @@ def check_start_up() -> None:
     start is restarted over and over by BentoML's supervisor: refuse here instead)."""
     try:
         settings = SecuritySettings.from_env()
+        history_limits()
         manifest = Manifest.read(manifest_path())
         verify_stored(manifest.tags, manifest.sha256)
         _preflight_in_a_child()
@@ -436,8 +472,10 @@ class TitansFinanceService:
         install_client_error_log_filter()
         # key settings checked in the worker too (never serve without keys)
         self.settings = Guard.get().settings
+        self.history_limits = history_limits()
         try:
-            self.served = ServedModels.from_manifest(Manifest.read(manifest_path()))
+            self.served = ServedModels.from_manifest(Manifest.read(manifest_path()),
+                                                     self.history_limits)
         except (ManifestError, UntrustedArtefact, IncompatibleModels) as exc:
             logger.error("cannot start: %s", exc)
             print(f"titans-finance service cannot start: {exc}", file=sys.stderr, flush=True)
@@ -454,17 +492,20 @@ class TitansFinanceService:
     # ------------------------------------------------------------------ helpers
     def _predict_all(self, transactions: list[Transaction], which: tuple[str, ...],
                      served: ServedModels | None = None, observe: bool = True,
-                     independent: bool = True) -> dict:
+                     record: bool = False) -> dict:
         """The models' outputs for ``transactions``, computed together (vectorised).
 
-        ``independent``: every transaction is scored as if it came alone (the history is
-        the training history only), so a batch answers exactly what single requests do.
+        Every transaction is scored in the given order against its account's rolling
+        history as it stands (`RollingHistory.features`); with ``record``, those whose
+        own ``record`` is true are then added to it (the anomaly and batch endpoints), so
+        a batch answers what its transactions sent one by one in its order answer.
+        Raises `TransactionIdConflict` (nothing recorded) for a reused transaction_id.
         """
         served = served or self.served
         frame = transactions_frame(transactions)
-        from titans_finance.core.features import build_features
-
-        features = build_features(frame, served.history, independent=independent)
+        features = served.rolling.features(
+            frame, record=[record and t.record for t in transactions],
+            transaction_ids=[t.transaction_id for t in transactions])
         out: dict[str, Any] = {"frame": frame, "features": features}
         for name in which:
             out[name] = TRANSACTION_SCORERS[name](served.models[name], frame, features)
@@ -501,13 +542,29 @@ class TitansFinanceService:
                     frame["is_anomaly"].astype(bool).tolist(), frame["reasons"].tolist(),
                     strict=True)]
 
-    def _score(self, which: str, transactions: list[Transaction]) -> list[dict[str, Any]]:
-        """One vectorised call for a micro-batch of single requests."""
+    def _score(self, which: str, transactions: list[Transaction]) -> list[Any]:
+        """One vectorised call for a micro-batch of single requests (in arrival order; only
+        anomaly requests record). A request whose transaction_id conflicts gets its 409
+        and the others are scored without it."""
+        from titans_finance.core.rolling import TransactionIdConflict
+
         served = self.served
-        result = self._predict_all(transactions, (which,), served)
         items = {"category": self._category_items, "amount": self._amount_items,
                  "anomaly": self._anomaly_items}[which]
-        return items(result[which], served)
+        refused: dict[int, JSONResponse] = {}
+        while True:
+            live = [i for i in range(len(transactions)) if i not in refused]
+            if not live:
+                return [refused[i] for i in range(len(transactions))]
+            try:
+                result = self._predict_all([transactions[i] for i in live], (which,), served,
+                                           record=which == "anomaly")
+            except TransactionIdConflict as exc:
+                refused[live[exc.position]] = _error(409, str(exc))
+                continue
+            answers = dict(zip(live, items(result[which], served), strict=True))
+            return [answers[i] if i in answers else refused[i]
+                    for i in range(len(transactions))]
 
     def _score_batch(self, items: list[dict[str, Any]], served: ServedModels
                      ) -> dict[str, Any]:
@@ -515,7 +572,8 @@ class TitansFinanceService:
         large = len(transactions) >= TRIM_AFTER_ROWS
         if large:  # what the previous large response left behind (serialised after return)
             _return_freed_memory()
-        result = self._predict_all(transactions, ("category", "amount", "anomaly"), served)
+        result = self._predict_all(transactions, ("category", "amount", "anomaly"), served,
+                                   record=True)
         response = {"results": [
             {"category": category, "amount": amount, "anomaly": anomaly}
             for category, amount, anomaly in zip(
@@ -529,12 +587,16 @@ class TitansFinanceService:
 
     def _drift(self, items: list[dict[str, Any]], served: ServedModels) -> dict[str, Any]:
         transactions = validated_transactions(items)
-        # a batch of new transactions over time: later ones see the earlier ones' history,
-        # as in the monitoring pipeline
-        result = self._predict_all(transactions, ("category", "anomaly"), served,
-                                   observe=False, independent=False)
-        return served.drift_reference.compare(result["frame"], result["features"],
-                                              result["category"], result["anomaly"])
+        # a batch of new transactions over time, against the training history (drift is
+        # measured from what the models were trained on; nothing is recorded): later ones
+        # see the earlier ones' history, as in the monitoring pipeline
+        frame = transactions_frame(transactions)
+        from titans_finance.core.features import build_features
+
+        features = build_features(frame, served.history)
+        return served.drift_reference.compare(
+            frame, features, *(TRANSACTION_SCORERS[name](served.models[name], frame, features)
+                               for name in ("category", "anomaly")))
 
     def _charge_rows(self, count: int) -> None:
         charge(Guard.get().rows, CURRENT_CALLER.get(), count, "transactions per second")
@@ -550,6 +612,14 @@ class TitansFinanceService:
         except InvalidBatch as exc:
             logger.info("client error on %s: %s", route, exc)
             return _error(400, str(exc), detail=exc.detail)
+        except Exception as exc:
+            from titans_finance.core.rolling import TransactionIdConflict
+
+            if not isinstance(exc, TransactionIdConflict):
+                raise
+            logger.info("client error on %s: transactions.%d.transaction_id conflicts", route,
+                        exc.position)
+            return _error(409, f"transactions.{exc.position}: {exc}")
 
     # ------------------------------------------------------------------ endpoints
     @bentoml.api(route="/predict/category", input_spec=TransactionInput)
@@ -610,7 +680,8 @@ class TitansFinanceService:
                 "history_version": served.versions["history"],
                 "drift_reference_version": served.versions["drift_reference"],
                 "data_hash": served.data_hash, "packaged_at": served.packaged_at,
-                "served_since": _STARTED}
+                "served_since": _STARTED,
+                "rolling_history": await asyncio.to_thread(served.rolling.stats)}
 
     @bentoml.api(route="/monitor/drift", input_spec=BatchInput)
     async def monitor_drift(self, transactions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -659,15 +730,22 @@ class TitansFinanceService:
             previous = self.served.versions
             try:
                 fresh = await asyncio.to_thread(
-                    lambda: ServedModels.from_manifest(Manifest.read(manifest_path())))
+                    lambda: ServedModels.from_manifest(Manifest.read(manifest_path()),
+                                                       self.history_limits))
             except Exception as exc:  # noqa: BLE001 - any load or check failure: keep serving
                 logger.warning("reload failed, still serving %s: %s", previous, exc)
                 return _error(503, f"reload failed, still serving the current models: {exc}")
-            self.served = fresh
-        logger.info("reloaded: %s", fresh.describe())
+            # the recorded transactions the new training history does not cover are carried
+            # over, and the new set swapped in, while the old history is locked (nothing
+            # recorded in between is lost, except by requests still scoring on the old set)
+            carried = await asyncio.to_thread(fresh.rolling.adopt, self.served.rolling,
+                                              lambda: setattr(self, "served", fresh))
+        logger.info("reloaded: %s; %d recorded transactions carried over", fresh.describe(),
+                    carried)
         changed = sorted(k for k in fresh.versions if fresh.versions[k] != previous.get(k))
         return {"reloaded": True, "changed": changed, "versions": fresh.versions,
-                "previous": previous, "data_hash": fresh.data_hash}
+                "previous": previous, "data_hash": fresh.data_hash,
+                "rolling_history_carried": carried}
 
 
 def _validate_items(transactions: list[dict[str, Any]]) -> dict[str, Any]:

@@ -91,6 +91,7 @@ def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path):
     import bentoml
 
     from titans_finance.generator import generate_transactions
+    from titans_finance.serving import store
 
     export, _ = generate_transactions(1500, 7)  # March 2023 to December 2025
     project = make_project(tmp_path, _export_until(export, "2024-07-01"))
@@ -124,6 +125,10 @@ def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path):
     assert champion.tags["decision"] == "promoted"
     served = bentoml.models.get("titans_category:latest")
     assert served.info.labels["stage"] == "champion"
+    # the promoted model answers unfamiliar rows as the trained one does: with the default
+    # model, not by forcing the personal model's guess
+    promoted = store.load(served.path, store.artefact_digest(str(served.tag)))
+    assert promoted.default_model is not None
     assert str(served.tag) == report["bentoml_tags"]["category"]
     from titans_finance.serving.store import artefact_digest
 

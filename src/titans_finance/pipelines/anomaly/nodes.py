@@ -18,6 +18,7 @@ from titans_finance.models.anomaly import (
     AnomalyModel,
     raw_feature_baseline_matrix,
     robust_payee_z,
+    score_with_rolling_history,
 )
 
 logger = logging.getLogger(__name__)
@@ -86,9 +87,9 @@ def evaluate_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.D
     scored = {"batch": model.score(test_tx, test_f),
               "service_frozen": model.score(test_tx, build_features(test_tx, state,
                                                                      independent=True)),
-              # one call; equal to scoring one transaction at a time with
-              # `score_with_rolling_history` (tested)
-              "service_rolling": model.score(test_tx, build_features(test_tx, state))}
+              # the service's own code (core/rolling.py, its default limits), test rows
+              # sent in date order
+              "service_rolling": score_with_rolling_history(model, test_tx, state)[0]}
     metrics: dict[str, Any] = {
         "threshold": model.threshold, "threshold_source": model.threshold_source,
         "contamination": params.get("contamination"), "n_scored": int(len(test_tx)),

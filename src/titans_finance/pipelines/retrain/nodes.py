@@ -110,6 +110,8 @@ def holdout_temperature(model: CategoryModel, transactions: pd.DataFrame,
     trained on (only rows of categories it knows; too few: 1.0, no scaling)."""
     if model.temperature != 1.0:
         raise ValueError("holdout_temperature expects an uncalibrated model (temperature 1)")
+    if getattr(model, "personal", "") is None:  # too few labels: the default model answers
+        return 1.0
     truth = transactions["category"].astype("str").to_numpy()
     known = np.isin(truth, model.classes_)
     if known.sum() < min_rows:
@@ -187,13 +189,16 @@ def _current_champion(champion: dict[str, Any], incumbent: Any) -> tuple[Any, st
 
 def challenge_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
                              category_rules: Any, champion: dict[str, Any], incumbent: Any,
-                             params: dict[str, Any], retrain: dict[str, Any]
+                             params: dict[str, Any], retrain: dict[str, Any],
+                             default_model: Any = None
                              ) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """Challenger trained before the hold-out, both scored on it, then the decision.
 
-    ``transactions`` are the labelled expenses after corrections: the hold-out is
-    judged against the corrected labels. Returns the registry entry, the decision
-    and the model to serve if promoted (the challenger's recipe refitted on every row).
+    ``transactions`` are the labelled transactions after corrections: the hold-out is
+    judged against the corrected labels. ``default_model``: the category pipeline's default
+    model (for unlabelled exports and unfamiliar rows), part of the challenger as it is of
+    the served model. Returns the registry entry, the decision and the model to serve if
+    promoted (the challenger's recipe refitted on every row).
     """
     rules = promotion_rules(retrain, "category", {"holdout_accuracy", "holdout_macro_f1"})
     current, source, version = _current_champion(champion, incumbent)
@@ -204,20 +209,21 @@ def challenge_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
         return skipped
     train_tx, train_f = transactions[~test], features[~test]
     test_tx, test_f = transactions[test], features[test]
-    selected, candidates = select_candidate(train_tx, train_f, params)
+    selected, candidates = select_candidate(train_tx, train_f, params, default_model)
     # No out-of-fold calibration refits here (3 more fits of the selected estimator, the bulk
     # of the time when it is LightGBM): the promotion metrics are argmax metrics, which a
     # temperature does not change, so the temperature is fitted on the hold-out itself.
     challenger = CategoryModel(selected, params, category_rules_for(
-        category_rules, train_tx, train_f, params)).fit(train_tx, train_f, calibrate=False)
+        category_rules, train_tx, train_f, params), default_model).fit(train_tx, train_f,
+                                                                        calibrate=False)
     champion_metrics = _category_scores(current, test_tx, test_f) if current is not None else None
     challenger_metrics = _category_scores(challenger, test_tx, test_f)
     challenger.temperature = holdout_temperature(challenger, test_tx, test_f)
     promote, reasons = decide_promotion(champion_metrics, challenger_metrics, rules)
     # the challenger's recipe on every row, with the temperature calibrated for it above
     final = CategoryModel(selected, params, category_rules_for(
-        category_rules, transactions, features, params)).fit(transactions, features,
-                                                             calibrate=False)
+        category_rules, transactions, features, params), default_model).fit(
+        transactions, features, calibrate=False)
     final.temperature = challenger.temperature
     final.metadata["temperature"] = final.temperature
     final.metadata["metrics"] = challenger_metrics

@@ -1,0 +1,78 @@
+"""An amount column read as a whole (`read_amounts`): each value's number, whether it was
+written at all or is unreadable, whether it carries its own sign, and how the decimal mark
+was decided — value by value, with the answer known by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from titans_finance.core.normalise import parse_amounts, read_amounts
+
+
+def _read(values, **kwargs):
+    return read_amounts(pd.Series(values, dtype="object"), **kwargs)
+
+
+def test_each_value_its_number_sign_and_validity():
+    values = ["12.50", "-3.25", "(4.00)", "7.00-", "+8", "1200.00 DR", "5 CR", "$-12",
+              "USD -5", "−6.5", None, "", "abc", "--3", "-3+", "(2) CR"]
+    parsed = _read(values)
+    expected = [12.5, -3.25, -4.0, -7.0, 8.0, -1200.0, 5.0, -12.0, -5.0, -6.5,
+                np.nan, np.nan, np.nan, np.nan, np.nan, np.nan]
+    np.testing.assert_array_equal(parsed.values.to_numpy(), np.array(expected))
+    # missing (None, blank) is not invalid; written-but-not-a-number and contradictory signs are
+    assert parsed.invalid.tolist() == [False] * 12 + [True] * 4
+    # the value itself says in or out: a sign, parentheses or a DR/CR word
+    assert parsed.explicit_sign.tolist() == [False, True, True, True, True, True, True, True,
+                                             True, True, False, False, False, True, True, True]
+    assert parsed.values.dtype == "float64" and parsed.invalid.dtype == bool
+    assert parsed.values.index.equals(pd.RangeIndex(len(values)))
+
+
+def test_repeated_values_are_read_once_and_spread_back_to_every_row():
+    values = pd.Series(["1,5", "-2,25", "1,5", None, "-2,25", "1,5"], index=[10, 11, 12, 13, 14, 15],
+                       dtype="object")
+    parsed = read_amounts(values)
+    # every part keeps the column's index: callers combine them with other columns by label
+    for part in (parsed.values, parsed.invalid, parsed.explicit_sign):
+        assert part.index.tolist() == [10, 11, 12, 13, 14, 15]
+    np.testing.assert_array_equal(parsed.values.to_numpy(), [1.5, -2.25, 1.5, np.nan, -2.25, 1.5])
+    assert parsed.invalid.tolist() == [False] * 6
+    assert parsed.explicit_sign.tolist() == [False, True, False, False, True, False]
+    assert (parsed.decimal_mark, parsed.decimal_mark_decided_by) == (",", "values")
+
+
+@pytest.mark.parametrize("values, kwargs, mark, decided_by, numbers", [
+    (["1.200", "-1.200"], {}, ".", "hint", [1.2, -1.2]),  # no value tells: the hint
+    (["1.200", "-1.200"], {"decimal_hint": ","}, ",", "hint", [1200.0, -1200.0]),
+    (["1.200", "12,50"], {}, ",", "values", [1200.0, 12.5]),
+    (["1,200", "12.50"], {"decimal_hint": ","}, ".", "values", [1200.0, 12.5]),
+    (["12.50", "7"], {"decimal": ","}, ",", "declared", [np.nan, 7.0]),  # 12.50: invalid
+    (["1.234.567,89"], {}, ",", "values", [1234567.89]),
+    (["1 234,56", "11'373.94"], {"decimal": "."}, ".", "declared", [np.nan, 11373.94]),
+    ([",5", ".75"], {"decimal": "."}, ".", "declared", [np.nan, 0.75]),
+    (["00000000000115.8331"], {}, ".", "values", [115.8331]),
+])
+def test_the_column_decides_its_decimal_mark(values, kwargs, mark, decided_by, numbers):
+    parsed = _read(values, **kwargs)
+    assert (parsed.decimal_mark, parsed.decimal_mark_decided_by) == (mark, decided_by)
+    np.testing.assert_array_equal(parsed.values.to_numpy(), np.array(numbers, dtype=float))
+    assert parsed.invalid.tolist() == [bool(np.isnan(n)) for n in numbers]
+
+
+def test_an_unknown_decimal_mark_is_refused():
+    with pytest.raises(ValueError, match=r"^decimal mark must be '\.' or ',', got ';'$"):
+        _read(["1"], decimal=";")
+
+
+def test_a_number_too_large_for_a_float_is_invalid_not_infinite():
+    parsed = _read(["1" + "0" * 400, "5"])
+    assert parsed.invalid.tolist() == [True, False] and np.isnan(parsed.values.iloc[0])
+
+
+def test_parse_amounts_is_the_column_reader():
+    values, invalid = parse_amounts(pd.Series(["1.234,50", "x", None], dtype="object"))
+    np.testing.assert_array_equal(values.to_numpy(), [1234.5, np.nan, np.nan])
+    assert invalid.tolist() == [False, True, False]

@@ -1,0 +1,186 @@
+"""What each structured reader puts in each raw column, field by field, on small statements
+written by hand: the fields the property tests do not compare (reference, status, value
+date, payment method, bank id, currency, split lines, blocks that are not transactions)."""
+
+from __future__ import annotations
+
+from titans_finance.core.readers import read_export
+
+QIF = """!Account
+NChecking 1
+TBank
+^
+!Type:Bank
+D1/ 2'24
+T-1,234.50
+PSHELL 123
+MFuel
+N1001
+CX
+LAuto:Fuel
+^
+D01/03/2024
+U40.00
+MSalary advance
+C*
+^
+D01/04/2024
+T-20.00
+PSplit shop
+SGroceries
+$-15.00
+EFood
+SHousehold
+$-5.00
+^
+!Type:Memorized
+PA memorised payee
+T-1.00
+^
+!Type:Cash
+D01/05/2024
+T-3.00
+PCoffee
+"""
+
+
+def test_qif_fields_splits_and_blocks_that_are_not_transactions():
+    export = read_export(QIF.encode(), "checking.qif")
+    frame = export.frame
+    assert frame["Date"].tolist() == ["1/2/24", "01/03/2024", "01/04/2024", "01/05/2024"]
+    # T, else U; a split's S/E/$ lines are detail of the T total, not transactions
+    assert frame["Amount"].tolist() == ["-1,234.50", "40.00", "-20.00", "-3.00"]
+    # payee, else memo; the memo is the reference when it adds something
+    assert frame["Description"].tolist() == ["SHELL 123", "Salary advance", "Split shop",
+                                             "Coffee"]
+    assert frame["Reference"].tolist() == ["Fuel", "", "", ""]
+    assert frame["Category"].tolist() == ["Auto:Fuel", "", "", ""]
+    # cleared (X, *) or reconciled (R): paid
+    assert frame["Status"].tolist() == ["paid", "paid", "", ""]
+    assert frame["Bank Transaction ID"].tolist() == ["1001", "", "", ""]
+    # the account header's name; the last record lacks its "^" and still counts
+    assert frame["Account"].tolist() == ["Checking 1"] * 4
+    assert export.info["format"] == "qif"
+    assert export.info["not_read"] == {"memorized": 1}
+
+
+OFX_SGML = """OFXHEADER:100
+DATA:OFXSGML
+VERSION:102
+
+<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR
+<BANKACCTFROM><BANKID>1<ACCTID>NL01BANK</BANKACCTFROM><BANKTRANLIST>
+<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20240102120000.000[-5:EST]<DTUSER>20240101<TRNAMT>-12.50
+<FITID>A1<NAME>SHELL<MEMO>Fuel pump 3</STMTTRN>
+<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240103<TRNAMT>100.00<FITID>A2<MEMO>Salary
+<CURRENCY><CURSYM>USD</CURRENCY></STMTTRN>
+<STMTTRN><TRNTYPE>POS<DTPOSTED>20240104<TRNAMT>-1.00<FITID>A3<PAYEE><NAME>Kiosk</PAYEE>
+<MEMO>Kiosk</STMTTRN>
+</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1>
+<CREDITCARDMSGSRSV1><CCSTMTTRNRS><CCSTMTRS><CURDEF>GBP<CCACCTFROM><ACCTID>4111
+</CCACCTFROM><BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20240105<TRNAMT>-7.25<FITID>C1
+<NAME>Cafe</STMTTRN></BANKTRANLIST></CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1>
+<INVSTMTMSGSRSV1><INVSTMTTRNRS><INVSTMTRS><CURDEF>USD<INVACCTFROM><ACCTID>BROKER
+</INVACCTFROM><INVTRANLIST><DTSTART>20240101<DTEND>20240131
+<INVBANKTRAN><STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240106<TRNAMT>50.00<FITID>I1<NAME>Dividend
+</STMTTRN><SUBACCTFUND>CASH</INVBANKTRAN>
+<BUYSTOCK><INVBUY><SECID><UNIQUEID>123</SECID></INVBUY></BUYSTOCK>
+<SELLSTOCK><INVSELL></INVSELL></SELLSTOCK>
+</INVTRANLIST></INVSTMTRS></INVSTMTTRNRS></INVSTMTMSGSRSV1></OFX>
+"""
+
+
+def test_ofx_fields_of_bank_card_and_investment_statements():
+    export = read_export(OFX_SGML.encode(), "all.ofx")
+    frame = export.frame
+    assert frame["Date"].tolist() == ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05",
+                                      "2024-01-06"]
+    assert frame["Value Date"].tolist() == ["2024-01-01", "", "", "", ""]
+    assert frame["Amount"].tolist() == ["-12.50", "100.00", "-1.00", "-7.25", "50.00"]
+    # NAME (or PAYEE/NAME), else MEMO; the memo is the reference when it adds something
+    assert frame["Description"].tolist() == ["SHELL", "Salary", "Kiosk", "Cafe", "Dividend"]
+    assert frame["Reference"].tolist() == ["Fuel pump 3", "", "", "", ""]
+    assert frame["Payment Method"].tolist() == ["DEBIT", "CREDIT", "POS", "DEBIT", "CREDIT"]
+    assert frame["Account"].tolist() == ["NL01BANK"] * 3 + ["4111", "BROKER"]
+    # the line's own currency, else the statement's
+    assert frame["Currency"].tolist() == ["EUR", "USD", "EUR", "GBP", "USD"]
+    assert frame["Bank Transaction ID"].tolist() == ["A1", "A2", "A3", "C1", "I1"]
+    assert export.info["format"] == "ofx" and export.info["statements"] == 3
+    assert export.info["version"] == "1.x (SGML)"
+    # the buy and the sale are not cash lines: counted as not read, never dropped silently
+    assert export.info["not_read"] == {"investment_transactions": 2}
+
+
+def test_an_ofx_file_without_a_statement_says_so():
+    export = read_export(b"OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><SIGNONMSGSRSV1></SIGNONMSGSRSV1></OFX>\n",
+                         "empty.ofx")
+    assert len(export.frame) == 0 and export.info["not_read"] == {"no_statement": 1}
+
+
+CAMT = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+<GrpHdr><MsgId>1</MsgId></GrpHdr>
+<Stmt><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">12.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+<BookgDt><Dt>2024-01-02</Dt></BookgDt><ValDt><Dt>2024-01-03</Dt></ValDt>
+<AcctSvcrRef>REF-1</AcctSvcrRef>
+<NtryDtls><TxDtls><RltdPties><Cdtr><Pty><Nm>Shell</Nm></Pty></Cdtr><Dbtr><Pty><Nm>Me</Nm></Pty></Dbtr></RltdPties>
+<RmtInf><Ustrd>Fuel</Ustrd><Ustrd> pump 3 </Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+<Ntry><Amt Ccy="USD">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><DtTm>2024-01-04T10:00:00</DtTm></BookgDt><AddtlNtryInf>Salary January</AddtlNtryInf>
+<NtryDtls><TxDtls><Refs><AcctSvcrRef>REF-2</AcctSvcrRef></Refs>
+<RltdPties><Dbtr><Nm>Employer</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry>
+<Ntry><Amt Ccy="EUR">3.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><ValDt><Dt>2024-01-05</Dt></ValDt>
+<NtryRef>N-3</NtryRef><NtryDtls><TxDtls><RltdPties><Cdtr><Nm>Kiosk</Nm></Cdtr></RltdPties>
+</TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>
+"""
+
+
+def test_camt_fields_the_indicator_and_the_counterparty_of_each_side():
+    export = read_export(CAMT.encode(), "statement.xml")
+    frame = export.frame
+    # booking date, else the value date
+    assert frame["Date"].tolist() == ["2024-01-02", "2024-01-04", "2024-01-05"]
+    assert frame["Value Date"].tolist() == ["2024-01-03", "", "2024-01-05"]
+    # CAMT writes amounts unsigned: the indicator carries the sign
+    assert frame["Amount"].tolist() == ["12.50", "100.00", "3.00"]
+    assert frame["Debit/Credit"].tolist() == ["DBIT", "CRDT", "DBIT"]
+    # unstructured remittance lines joined, else the entry's note, else the counterparty
+    assert frame["Description"].tolist() == ["Fuel pump 3", "Salary January", "Kiosk"]
+    # the other side: the creditor of a debit, the debtor of a credit
+    assert frame["Reference"].tolist() == ["Shell", "Employer", "Kiosk"]
+    assert frame["Status"].tolist() == ["BOOK", "BOOK", ""]
+    assert frame["Account"].tolist() == ["DE89370400440532013000"] * 3
+    assert frame["Currency"].tolist() == ["EUR", "USD", "EUR"]
+    assert frame["Bank Transaction ID"].tolist() == ["REF-1", "REF-2", "N-3"]
+    assert export.info["format"] == "camt053" and export.info["statements"] == 1
+    assert export.info["message"] == "BkToCstmrStmt"
+
+
+MT940 = """:20:STARTUMSE
+:25:10020030/1234567
+:28C:00000/001
+:60F:C240101EUR1000,00
+:61:2401020102D12,50NTRFNONREF//B-1
+:86:Fuel SHELL  station
+:61:240103C100,00NTRFREF2
+:86:Salary
+:62F:C240103EUR1087,50
+-
+"""
+
+
+def test_mt940_fields_and_the_sign_of_the_debit_credit_mark():
+    export = read_export(MT940.encode(), "statement.sta")
+    frame = export.frame
+    assert frame["Date"].tolist() == ["2024-01-02", "2024-01-03"]
+    assert frame["Value Date"].tolist() == ["2024-01-02", ""]  # the optional entry date
+    assert frame["Amount"].tolist() == ["-12.50", "100.00"]  # D is money out
+    assert frame["Description"].tolist() == ["Fuel SHELL station", "Salary"]  # spaces cleaned
+    assert frame["Reference"].tolist() == ["", "REF2"]  # NONREF is no reference
+    assert frame["Payment Method"].tolist() == ["NTRF", "NTRF"]
+    assert frame["Account"].tolist() == ["10020030/1234567"] * 2
+    assert frame["Currency"].tolist() == ["EUR", "EUR"]
+    assert frame["Bank Transaction ID"].tolist() == ["B-1", ""]
+    assert export.info["format"] == "mt940" and export.info["statements"] == 1

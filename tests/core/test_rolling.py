@@ -1,0 +1,200 @@
+"""The rolling history per account (core/rolling.py), in-process: arrival-order semantics,
+the vectorised runs against the one-at-a-time definition, accounts kept apart, retries,
+late transactions, bounds and forgetting, threads, carrying over to new models."""
+
+from __future__ import annotations
+
+import threading
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.models.test_anomaly import PARAMS, _life, _split
+from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.rolling import RollingHistory, RollingLimits, TransactionIdConflict
+from titans_finance.models.anomaly import AnomalyModel, score_with_rolling_history
+
+
+@pytest.fixture(scope="module")
+def two_accounts():
+    """Two ordinary accounts trained up to 25 days before their end; the 25 days after,
+    in date order with some late arrivals (every 7th row swapped with the one 2 later)."""
+    frame = pd.concat([_life().assign(account="main"),
+                       _life(seed=1).assign(account="card")], ignore_index=True)
+    _, train = _split(frame, test_days=25)
+    test = frame[~train].sort_values("date", kind="stable").reset_index(drop=True)
+    order = np.arange(len(test))
+    for k in range(0, len(order) - 3, 7):
+        order[k], order[k + 2] = order[k + 2], order[k]
+    return frame[train].reset_index(drop=True), test.iloc[order].reset_index(drop=True)
+
+
+def _charge(account, day="2024-08-20", amount=-23.45, description="CORNER BOOKSHOP 0412",
+            **extra):
+    return pd.DataFrame({"transaction_id": ["t"], "date": [pd.Timestamp(day)],
+                         "description": [description], "amount": [amount],
+                         "reference": [None], "type": ["expense"], "account": [account],
+                         **{k: [v] for k, v in extra.items()}})
+
+
+@pytest.mark.parametrize("limits", [RollingLimits(),
+                                    RollingLimits(window_days=12, max_per_account=16)])
+def test_vectorised_runs_equal_one_transaction_at_a_time(two_accounts, limits):
+    """The definition (one row at a time, `HistoryState.update` after each) and the
+    service's computation (runs of in-order rows, accounts together) give the same
+    features: with late rows, rows not recorded, retried ids, and forgetting (small
+    limits); and a call cut into pieces (requests) equals the call in one piece (a batch)."""
+    train, test = two_accounts
+    state = HistoryState.from_frame(train)
+    rng = np.random.default_rng(0)
+    record = rng.random(len(test)) > 0.1
+    ids = [f"id{i}" if i % 3 == 0 else None for i in range(len(test))]
+    one_at_a_time = RollingHistory(state, limits).features(test, record, ids, one_at_a_time=True)
+    together = RollingHistory(state, limits)
+    vectorised = together.features(test, record, ids)
+    pd.testing.assert_frame_equal(vectorised, one_at_a_time, rtol=1e-9, atol=1e-6)
+    pieces = RollingHistory(state, limits)
+    by_request = pd.concat([pieces.features(test.iloc[i:i + 23], record[i:i + 23], ids[i:i + 23])
+                            for i in range(0, len(test), 23)])
+    pd.testing.assert_frame_equal(by_request, vectorised, rtol=1e-9, atol=1e-6)
+    assert pieces.stats() == together.stats()
+    assert together.stats()["transactions"] > 0
+
+
+def test_score_with_rolling_history_is_the_service_code_and_catches_the_repeat(two_accounts):
+    train, test = two_accounts
+    model = AnomalyModel(PARAMS).fit(train, build_features(train))
+    main = test[test["account"] == "main"]
+    largest = main.loc[[main["amount"].idxmin()]]  # the rent or a large purchase
+    doubled = pd.concat([test, largest.assign(transaction_id="dup")], ignore_index=True)
+    scored, history = score_with_rolling_history(model, doubled, HistoryState.from_frame(train))
+    repeat = scored[(doubled["transaction_id"] == "dup").to_numpy()].iloc[0]
+    assert repeat["is_anomaly"] and "same amount to the same payee on" in repeat["reasons"]
+    one_by_one, _ = score_with_rolling_history(model, doubled, HistoryState.from_frame(train),
+                                               one_at_a_time=True)
+    np.testing.assert_allclose(scored["score"], one_by_one["score"], atol=1e-9)
+    assert history.stats()["transactions"] == len(doubled)
+
+
+def test_a_charge_sent_twice_is_a_duplicate_in_its_own_account_only(two_accounts):
+    train, _ = two_accounts
+    model = AnomalyModel(PARAMS).fit(train, build_features(train))
+    history = RollingHistory(HistoryState.from_frame(train))
+
+    def score(frame, record=True):
+        return model.score(frame, history.features(frame, record)).iloc[0]
+
+    first = score(_charge("main"))
+    assert not any(r.startswith("same amount") for r in first["reasons"].split("; "))
+    assert "same amount to the same payee on 2024-08-20" in score(_charge("main"))["reasons"]
+    assert "same amount" not in score(_charge("card"))["reasons"]  # the other account's first
+    # read without recording: the same answer again and again, nothing kept
+    other = _charge("card", description="HARBOUR FERRY", amount=-7.5)
+    assert score(other, record=False)["reasons"] == score(other, record=False)["reasons"]
+    assert history.stats()["transactions"] == 3
+
+
+def test_a_retry_is_answered_as_the_first_time_and_not_recorded_twice(two_accounts):
+    train, _ = two_accounts
+    history = RollingHistory(HistoryState.from_frame(train))
+    first = history.features(_charge("main"), transaction_ids=["bank-123"])
+    again = history.features(_charge("main"), transaction_ids=["bank-123"])
+    pd.testing.assert_frame_equal(again, first)
+    assert history.stats()["transactions"] == 1
+    # a real second charge (no id, or another id) is recorded and sees the first
+    second = history.features(_charge("main"), transaction_ids=["bank-124"])
+    assert second["days_since_same_amount"].iloc[0] == 0
+    assert history.stats()["transactions"] == 2
+    # the same id with another amount is refused, and nothing of the call is kept
+    with pytest.raises(TransactionIdConflict, match="bank-123"):
+        history.features(pd.concat([_charge("main", description="NEW SHOP"),
+                                    _charge("main", amount=-1.0)]), transaction_ids=[
+            None, "bank-123"])
+    assert history.stats()["transactions"] == 2
+    # ids are per account: the same id in another account is another transaction
+    history.features(_charge("card"), transaction_ids=["bank-123"])
+    assert history.stats()["transactions"] == 3
+
+
+def test_late_transactions_are_scored_as_the_latest_and_old_ones_are_not_kept(two_accounts):
+    train, _ = two_accounts
+    history = RollingHistory(HistoryState.from_frame(train), RollingLimits(window_days=30))
+    history.features(_charge("main", day="2024-09-10", description="HARBOUR FERRY"))
+    late = history.features(_charge("main", day="2024-09-01"))  # 9 days late: kept
+    assert late["days_since_merchant"].iloc[0] >= 0
+    repeat = history.features(_charge("main", day="2024-09-01"))
+    assert repeat["days_since_same_amount"].iloc[0] == 0  # the late one is in the history
+    assert history.stats()["transactions"] == 3
+    history.features(_charge("main", day="2024-06-01", description="OLD SHOP"))  # > 30 days
+    assert history.stats()["transactions"] == 3  # scored, not kept
+
+
+def test_memory_is_bounded_by_accounts_transactions_and_window():
+    """A flood of random account ids keeps at most ``max_accounts`` (least recently used
+    forgotten), an account at most ``max_per_account`` transactions, and memory stops
+    growing once the caps are reached."""
+    base = HistoryState.from_frame(_life(days=60).assign(account="main"))
+    history = RollingHistory(base, RollingLimits(max_accounts=20, max_per_account=8,
+                                                 max_transactions=100))
+    rng = np.random.default_rng(1)
+
+    def flood(n):
+        names = [f"acct-{rng.integers(10 ** 12)}" for _ in range(n)]
+        history.features(pd.concat([_charge(a, amount=-float(rng.integers(1, 999)))
+                                    for a in names], ignore_index=True))
+
+    tracemalloc.start()
+    try:
+        flood(50)
+        after_first = tracemalloc.get_traced_memory()[0]
+        for _ in range(3):
+            flood(50)
+        after_more = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    stats = history.stats()
+    assert stats["accounts"] == 20 and stats["forgotten_accounts"] == 200 - 20
+    assert after_more - after_first < 2 ** 20, (after_first, after_more)
+    # one account: at most max_per_account, the oldest quarter forgotten when full
+    rows = pd.concat([_charge("busy", amount=-1.0 - i) for i in range(20)], ignore_index=True)
+    history.features(rows)
+    assert len(history._accounts["busy"].rows) <= 8
+    assert history.stats()["transactions"] <= 100
+    # the whole account's state is its training part + what it remembers, nothing else
+    assert history.state("busy").global_count == len(history._accounts["busy"].rows)
+
+
+def test_threads_recording_into_one_account_lose_nothing(two_accounts):
+    train, _ = two_accounts
+    history = RollingHistory(HistoryState.from_frame(train))
+    base_count = history.state("main").global_count
+
+    def send(k):
+        for i in range(5):
+            history.features(_charge("main", description=f"SHOP {k}", amount=-1.0 - i))
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert history.state("main").global_count == base_count + 20
+    assert history.stats()["transactions"] == 20
+
+
+def test_new_models_keep_the_recorded_transactions_their_training_does_not_cover(two_accounts):
+    train, test = two_accounts
+    old = RollingHistory(HistoryState.from_frame(train))
+    old.features(_charge("main", day="2024-08-20"), transaction_ids=["a"])
+    old.features(_charge("main", day="2024-08-25", description="HARBOUR FERRY"))
+    # retrained on data up to 2024-08-22: the first charge is in it, the second is not
+    newer = pd.concat([train, test[test["date"] <= "2024-08-22"], _charge("main")],
+                      ignore_index=True)
+    fresh = RollingHistory(HistoryState.from_frame(newer))
+    swapped = []
+    assert fresh.adopt(old, lambda: swapped.append(True)) == 1 and swapped
+    repeat = fresh.features(_charge("main", day="2024-08-25", description="HARBOUR FERRY"))
+    assert repeat["days_since_same_amount"].iloc[0] == 0
+    assert fresh.stats()["transactions"] == 2

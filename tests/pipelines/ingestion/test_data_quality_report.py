@@ -1,0 +1,214 @@
+"""The data-quality report states what the tables hold, figure by figure.
+
+Users read these figures (the report's data-quality section, data_quality.json) to trust
+an import: each is checked here against a small export whose answer is known by hand.
+Written after `make mutation` found `summarise_data_quality` mutants that no test noticed
+(counts by type, expenses without a category, the ambiguous-date warning).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import pytest
+
+from titans_finance.datasets.raw_export_dataset import parse_export_text, read_export_files
+from titans_finance.pipelines.ingestion.nodes import (
+    deduplicate_transactions,
+    mark_transfers,
+    normalise_transactions,
+    summarise_data_quality,
+)
+
+PARAMS = {"reference_date": "2025-06-30", "max_future_days": 31}
+
+# Two accounts, a transfer between them, two expenses without a category, three rows that
+# cannot be read (four reasons: the last one has neither a date nor an amount), and dates
+# whose day/month order the values cannot tell (01/02 .. 01/08 read either way).
+TWO_ACCOUNTS = """Date,Description,Amount,Account,Category
+01/02/2024,Salary,2500.00,current,salary
+01/03/2024,Rent,-900.00,current,rent
+01/04/2024,Coffee,-3.50,current,
+01/05/2024,To savings,-100.00,current,
+01/06/2024,From current,100.00,savings,
+01/07/2024,Interest,1.25,savings,
+13/13/2024,Bad date,-1.00,current,
+01/08/2024,Bad amount,1.2.3x,current,
+,,,current,
+"""
+
+
+def _ingest(text: str, name: str = "two.csv"):
+    raw, info = parse_export_text(text, name)
+    raw.attrs["source"] = info
+    candidates, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    clean, duplicates = deduplicate_transactions(candidates, PARAMS)
+    return raw, mark_transfers(clean, PARAMS), quarantine, duplicates, fixes
+
+
+def test_every_figure_of_the_report_matches_the_tables(caplog):
+    raw, clean, quarantine, duplicates, fixes = _ingest(TWO_ACCOUNTS)
+    with caplog.at_level(logging.WARNING, logger="titans_finance.pipelines.ingestion.nodes"):
+        report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert {k: report[k] for k in ("rows_read", "rows_clean", "rows_quarantined",
+                                   "rows_duplicate")} == {
+        "rows_read": 9, "rows_clean": 6, "rows_quarantined": 3, "rows_duplicate": 0}
+    # one row may have several reasons: each reason is counted once per row
+    assert report["quarantine_reasons"] == {"invalid_amount": 1, "invalid_date": 1,
+                                            "missing_amount": 1, "missing_date": 1}
+    assert report["clean_date_range"] == ["2024-01-02", "2024-01-07"]
+    assert report["clean_by_type"] == {"expense": 3, "income": 3}
+    # Coffee and the transfer out: expenses without a category (the income row is not one)
+    assert report["expenses_without_category"] == 2
+    assert report["accounts"] == {"current": 4, "savings": 2}
+    assert report["transfers_marked"] == 2
+    assert report["date_order_ambiguous_files"] == ["two.csv"]
+    # the per-file decisions (one file: the source itself, not a list of files)
+    assert report["source"]["file"] == "two.csv"
+    assert report["source"]["day_first"] is False
+    assert report["source"]["date_order_ambiguous"] is True
+    # the file-level decisions are not repeated among the fixes
+    assert "files" not in report["fixes"] and report["fixes"]["description_missing"] == 1
+    warnings = [r.getMessage() for r in caplog.records]
+    assert warnings == [
+        "two.csv: day/month order cannot be told from the dates; read as month-first "
+        "(declare day_first for this file to be sure)",
+        "3 of 9 rows quarantined: {'invalid_amount': 1, 'invalid_date': 1, "
+        "'missing_amount': 1, 'missing_date': 1}",
+    ]
+
+
+def test_a_day_first_file_is_said_to_be_read_day_first(caplog):
+    text = "Date,Description,Amount\n01/02/2024,A,-1\n02/02/2024,B,-2\n03/02/2024,C,-3\n"
+    raw, clean, quarantine, duplicates, fixes = _ingest(text, "eu.csv")
+    with caplog.at_level(logging.WARNING, logger="titans_finance.pipelines.ingestion.nodes"):
+        report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    # consecutive lines a day apart read day-first, a month apart month-first: day-first wins
+    assert clean["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-01", "2024-02-02",
+                                                              "2024-02-03"]
+    assert report["date_order_ambiguous_files"] == ["eu.csv"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "eu.csv: day/month order cannot be told from the dates; read as day-first "
+        "(declare day_first for this file to be sure)"]
+
+
+def test_a_clean_export_warns_of_nothing_and_an_empty_one_has_no_date_range(caplog):
+    text = "Date,Description,Amount\n2024-01-02,A,-1.50\n2024-01-09,B,2\n"
+    raw, clean, quarantine, duplicates, fixes = _ingest(text, "plain.csv")
+    with caplog.at_level(logging.WARNING, logger="titans_finance.pipelines.ingestion.nodes"):
+        report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert caplog.records == []
+    assert report["quarantine_reasons"] == {} and report["date_order_ambiguous_files"] == []
+    assert report["clean_by_type"] == {"expense": 1, "income": 1}
+    # no Category column at all: the expense has no category
+    assert report["expenses_without_category"] == 1
+    # no Account column: the account is the file's name
+    assert report["accounts"] == {"plain": 2} and report["transfers_marked"] == 0
+
+    raw, clean, quarantine, duplicates, fixes = _ingest("Date,Description,Amount\nx,y,z\n")
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["clean_date_range"] is None and report["clean_by_type"] == {}
+    assert report["rows_quarantined"] == 1
+
+
+def test_tables_without_the_optional_columns_report_no_accounts_and_no_transfers():
+    raw, clean, quarantine, duplicates, fixes = _ingest(TWO_ACCOUNTS)
+    bare = clean.drop(columns=["account", "is_transfer"])
+    report = summarise_data_quality(raw, bare, quarantine, duplicates, fixes)
+    assert report["accounts"] == {} and report["transfers_marked"] == 0
+
+
+@pytest.mark.parametrize("cut", ["clean", "quarantine"])
+def test_one_row_missing_from_either_table_is_named(cut):
+    raw, clean, quarantine, duplicates, fixes = _ingest(TWO_ACCOUNTS)
+    lost = int((clean if cut == "clean" else quarantine)["source_row"].iloc[0])
+    if cut == "clean":
+        clean = clean.iloc[1:]
+    else:
+        quarantine = quarantine.iloc[1:]
+    with pytest.raises(Exception, match=rf"^rows_read=9 but clean\+quarantined\+duplicate=8; "
+                                        rf"source rows counted twice: \[\], lost: \[{lost}\], "
+                                        rf"never read: \[\]$"):
+        summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+
+
+def _ingest_folder(folder, params=PARAMS):
+    raw = read_export_files(str(folder), [])
+    candidates, quarantine, fixes = normalise_transactions(raw, params)
+    clean, duplicates = deduplicate_transactions(candidates, params)
+    return raw, clean, quarantine, duplicates, fixes
+
+
+def test_overlapping_statements_keep_each_transaction_once_and_point_at_what_they_repeat(
+        tmp_path):
+    """January-February and February-March of one account: February's two coffees (two
+    transactions, written twice in each file) once each; the second file's copies are
+    duplicates of the first file's lines; a third coffee in March is new."""
+    header = "Date,Description,Amount,Account\n"
+    feb = "2024-02-10,COFFEE,-3.20,DE001\n2024-02-10,COFFEE,-3.20,DE001\n"
+    (tmp_path / "a-jan-feb.csv").write_text(header + "2024-01-15,RENT,-900.00,DE001\n" + feb)
+    (tmp_path / "b-feb-mar.csv").write_text(header + feb + "2024-03-01,COFFEE,-3.20,DE001\n")
+    raw, clean, quarantine, duplicates, fixes = _ingest_folder(tmp_path)
+    # raw rows: 1 rent, 2 feb coffee (file a), 4, 5 feb coffee (file b), 6 march coffee
+    assert clean["source_row"].tolist() == [1, 2, 3, 6]  # sorted by date, then source row
+    assert duplicates["source_row"].tolist() == [4, 5]
+    assert duplicates["duplicate_of_source_row"].tolist() == [2, 3]
+    assert duplicates["source_file"].tolist() == ["b-feb-mar.csv"] * 2
+    assert clean["amount"].sum() == pytest.approx(-900.0 - 3 * 3.2)
+    assert clean["transaction_id"].is_unique
+    # the same transaction keeps its id whichever file it was read from
+    assert set(duplicates["transaction_id"]) == set(clean.loc[clean["source_row"].isin([2, 3]),
+                                                              "transaction_id"])
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert (report["rows_read"], report["rows_clean"], report["rows_duplicate"]) == (6, 4, 2)
+    assert [f["file"] for f in report["source"]["files"]] == ["a-jan-feb.csv", "b-feb-mar.csv"]
+
+    # declared exporter repeats: identical lines inside one file are one transaction too
+    ids = clean.set_index("source_row")["transaction_id"]
+    raw, clean, quarantine, duplicates, fixes = _ingest_folder(
+        tmp_path, {**PARAMS, "identical_lines_in_one_file": "duplicate"})
+    assert clean["source_row"].tolist() == [1, 2, 6]
+    # a line written once keeps its id whether or not the exporter is said to repeat lines
+    # (the review queue and the app refer to transactions by id)
+    assert clean.set_index("source_row")["transaction_id"].to_dict() == ids[[1, 2, 6]].to_dict()
+    assert duplicates["source_row"].tolist() == [3, 4, 5]
+    assert duplicates["duplicate_of_source_row"].tolist() == [2, 2, 2]
+
+
+def test_lines_that_differ_in_any_key_field_are_not_duplicates(tmp_path):
+    header = "Date,Description,Amount,Account,Balance\n"
+    line = "2024-02-10,COFFEE,-3.20,DE001,100.00\n"
+    (tmp_path / "a.csv").write_text(header + line)
+    (tmp_path / "b.csv").write_text(
+        header + line  # the same line: a duplicate
+        + "2024-02-11,COFFEE,-3.20,DE001,100.00\n"  # another day
+        + "2024-02-10,COFFEE,-3.21,DE001,100.00\n"  # another amount
+        + "2024-02-10,TEA,-3.20,DE001,100.00\n"  # another description
+        + "2024-02-10,COFFEE,-3.20,DE002,100.00\n"  # another account
+        + "2024-02-10,COFFEE,-3.20,DE001,96.80\n")  # another running balance
+    # case and spacing of the description do not make another transaction; but inside one
+    # file an identical line is another transaction (two coffees), so it is in a third file
+    (tmp_path / "c.csv").write_text(header + "2024-02-10,coffee  ,-3.20,DE001,100.00\n")
+    raw, clean, quarantine, duplicates, fixes = _ingest_folder(tmp_path)
+    assert duplicates["source_row"].tolist() == [2, 8]
+    assert duplicates["duplicate_of_source_row"].tolist() == [1, 1]
+    assert sorted(clean["source_row"]) == [1, 3, 4, 5, 6, 7]
+
+
+def test_the_error_names_the_first_ten_rows_of_each_kind():
+    text = "Date,Description,Amount\n" + "".join(f"2024-01-{d:02d},R{d},-{d}\n"
+                                                 for d in range(1, 25))
+    raw, info = parse_export_text(text, "many.csv")
+    raw.attrs["source"] = info
+    candidates, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    clean, duplicates = deduplicate_transactions(candidates, PARAMS)
+    # rows 1-12 counted twice, rows 13-24 lost, 12 rows never read (101-112)
+    tampered = pd.concat([clean.iloc[:12], clean.iloc[:12],
+                          clean.iloc[:12].assign(source_row=range(101, 113))], ignore_index=True)
+    with pytest.raises(Exception) as raised:
+        summarise_data_quality(raw, tampered, quarantine, duplicates, fixes)
+    assert str(raised.value) == (
+        "rows_read=24 but clean+quarantined+duplicate=36; "
+        f"source rows counted twice: {list(range(1, 11))}, lost: {list(range(13, 23))}, "
+        f"never read: {list(range(101, 111))}")
