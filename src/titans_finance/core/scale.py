@@ -1,9 +1,10 @@
 """Scale-out on Dask: the pandas functions of the project, run on partitions split by account.
 
 Nothing here computes a feature, a score or a forecast: a function that works on a pandas
-frame of whole accounts (`core.features.build_features`, a model's ``score``,
-`models.cashflow.forecast_accounts`) is called unchanged on each partition. Every account's
-rows land in exactly one partition (a hash shuffle on ``account``), in their input order,
+frame of whole accounts (`core.features.build_features`, a model's ``score`` or
+``predict`` through `run_scoring`, `models.cashflow.forecast_accounts`) is called unchanged
+on each partition. Every account's rows land in exactly one partition (a hash shuffle on
+``account``, or files that each hold whole accounts, `read_files`), in their input order,
 and every history feature is per account, so the partitioned run gives the pandas run's
 rows (tested row for row, `tests/core/test_scale.py`).
 
@@ -42,6 +43,8 @@ class ScaleParams:
     threads_per_worker: int = 1
     memory_limit: str = "auto"  # per LocalCluster worker, e.g. "2GiB"
     partitions: int | None = None  # default: 4 per worker
+    # LocalCluster workers' MALLOC_TRIM_THRESHOLD_ (bytes); None: unset, glibc's default
+    malloc_trim_threshold: int | None = None
 
     @classmethod
     def from_any(cls, params: ScaleParams | dict | None) -> ScaleParams:
@@ -95,11 +98,28 @@ def dask_session(params: ScaleParams | dict | None) -> Iterator[Any]:
             with Client(address) as client:
                 yield client
             return
-        with LocalCluster(n_workers=int(params.n_workers),
-                          threads_per_worker=int(params.threads_per_worker),
-                          memory_limit=params.memory_limit, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+        with dask.config.set(local_worker_config(params)), LocalCluster(
+                n_workers=int(params.n_workers), threads_per_worker=int(params.threads_per_worker),
+                memory_limit=params.memory_limit, processes=True,
+                dashboard_address=None) as cluster, Client(cluster) as client:
             yield client
+
+
+# distributed's nanny starts every worker with MALLOC_TRIM_THRESHOLD_=65536 (to hand freed
+# memory back to the OS). Setting it also pins glibc's mmap threshold at 128 KiB, so every
+# numpy array above that size is a fresh mmap whose pages fault in on first touch: the
+# flat-forest scoring of a 50,000-row partition made 50x the page faults and took 4x the
+# CPU of the same call in a plain process (docs/scale.md#worker-memory-allocator). Unset,
+# glibc's adaptive threshold reuses freed blocks; a worker's memory stays bounded by its
+# partitions (benchmarks/accounts_dask.py measures both).
+MALLOC_TRIM_KEY = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+
+
+def local_worker_config(params: ScaleParams) -> dict[str, Any]:
+    """Dask config for the worker processes of a LocalCluster started here (an existing
+    cluster is configured where it is deployed: docs/scale.md)."""
+    threshold = params.malloc_trim_threshold
+    return {MALLOC_TRIM_KEY: None if threshold is None else int(threshold)}
 
 
 def by_account(frame: Any, partitions: int, whole_accounts: bool = False) -> Any:
@@ -125,7 +145,12 @@ def _in_order(part: pd.DataFrame) -> pd.DataFrame:
     return part.sort_index(kind="stable")
 
 
+_EMPTY = "titans_finance.core.scale:empty-partition"
+
+
 def _call(function: Callable, part: pd.DataFrame, args: tuple, kwargs: dict) -> Any:
+    if not len(part):  # a partition the hash gave no account: nothing to call
+        return _EMPTY
     return function(_in_order(part), *args, **kwargs)
 
 
@@ -135,7 +160,8 @@ def map_by_account(frame: Any, function: Callable, *args: Any,
     """``function(part, *args, **kwargs)`` for each non-empty partition of whole accounts
     (rows in input order, index = input row position); its results in partition order.
     With ``engine: pandas``: one call on the whole frame. ``whole_accounts``: see
-    `by_account`."""
+    `by_account`. One pass over the data: empty partitions are skipped inside their task
+    (counting rows first would compute the input, e.g. a shuffle or a file read, twice)."""
     params = ScaleParams.from_any(scale)
     if params.engine == "pandas":
         whole = frame if isinstance(frame, pd.DataFrame) else frame.compute()
@@ -144,12 +170,28 @@ def map_by_account(frame: Any, function: Callable, *args: Any,
 
     workers = len(client.scheduler_info()["workers"]) if client is not None else None
     parts = by_account(frame, params.n_partitions(workers), whole_accounts)
-    sizes = parts.map_partitions(len).compute()
     if client is not None and args:  # sent to each worker once, not with every partition
         args = tuple(client.scatter(list(args), broadcast=True))
-    tasks = [dask.delayed(_call)(function, part, args, kwargs)
-             for part, size in zip(parts.to_delayed(), sizes, strict=True) if size]
-    return list(dask.compute(*tasks))
+    tasks = [dask.delayed(_call)(function, part, args, kwargs) for part in parts.to_delayed()]
+    return [r for r in dask.compute(*tasks) if not (isinstance(r, str) and r == _EMPTY)]
+
+
+def read_files(paths: list[str], reader: Callable, *args: Any, meta: Any = None,
+               **kwargs: Any) -> Any:
+    """A Dask frame of many files, one partition per file, each read by
+    ``reader(path, *args, **kwargs)`` (the pandas path's own reader) on a worker: the
+    client never holds the table. The partitions hold whole accounts when each file does
+    (a bank's per-account or per-customer exports); pass the frame to `map_by_account`
+    with ``whole_accounts=True`` then, else it is shuffled on ``account``. ``meta``: an
+    empty frame of the reader's columns and dtypes; without it Dask reads the first file
+    once more, in the client, to learn them."""
+    import dask.dataframe as dd
+
+    if not paths:
+        raise ValueError("read_files: no file given")
+    if meta is not None:
+        kwargs["meta"] = meta
+    return dd.from_map(reader, [str(p) for p in paths], args=list(args), **kwargs)
 
 
 def rows_in_input_order(results: list[pd.DataFrame], index: pd.Index | None = None
@@ -175,6 +217,37 @@ def run_rows(frame: pd.DataFrame, function: Callable, *args: Any,
         results = map_by_account(frame, function, *args, scale=params, client=client,
                                  **kwargs)
     return rows_in_input_order(results, frame.index)
+
+
+FEATURE_PREFIX = "feature:"
+
+
+def _with_features(rows: pd.DataFrame, function: Callable, n_transaction_columns: int,
+                   feature_columns: list[str], args: tuple, kwargs: dict) -> Any:
+    # one frame per partition: the transaction columns, then the feature columns
+    return function(rows.iloc[:, :n_transaction_columns],
+                    rows.iloc[:, n_transaction_columns:].set_axis(feature_columns, axis=1),
+                    *args, **kwargs)
+
+
+def run_scoring(function: Callable, transactions: pd.DataFrame, features: pd.DataFrame,
+                *args: Any, scale: ScaleParams | dict | None = None, **kwargs: Any
+                ) -> pd.DataFrame:
+    """Batch scoring: ``function(transactions, features, *args, **kwargs)`` (one output row
+    per input row, e.g. a fitted model's ``score`` or ``predict``) with the configured engine;
+    the rows and their features travel together in partitions of whole accounts. The
+    result has ``transactions``' index and order either way."""
+    if len(transactions) != len(features):
+        raise ValueError(f"{len(transactions)} transactions but {len(features)} feature rows")
+    params = ScaleParams.from_any(scale)
+    if params.engine == "pandas":
+        return function(transactions, features, *args, **kwargs)
+    rows = pd.concat([transactions.reset_index(drop=True), features.reset_index(drop=True)
+                      .set_axis([f"{FEATURE_PREFIX}{c}" for c in features.columns], axis=1)],
+                     axis=1)
+    scored = run_rows(rows, _with_features, function, transactions.shape[1],
+                      list(features.columns), args, kwargs, scale=params)
+    return scored.set_axis(transactions.index, axis=0)
 
 
 def run_accounts(frame: pd.DataFrame, function: Callable, *args: Any,

@@ -12,7 +12,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score
 
 from titans_finance.core.features import HistoryState, build_features
-from titans_finance.core.scale import run_rows
+from titans_finance.core.scale import run_scoring
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.anomaly import (
     AnomalyModel,
@@ -135,13 +135,6 @@ def fit_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFr
     return model
 
 
-def _score_part(rows: pd.DataFrame, model: AnomalyModel, n_transaction_columns: int,
-                feature_columns: list[str]) -> pd.DataFrame:
-    # one frame per partition: the transaction columns, then the feature columns
-    return model.score(rows.iloc[:, :n_transaction_columns],
-                       rows.iloc[:, n_transaction_columns:].set_axis(feature_columns, axis=1))
-
-
 def score_transactions(model: AnomalyModel, clean_transactions: pd.DataFrame,
                        feature_table: pd.DataFrame, scale: dict[str, Any] | None = None
                        ) -> pd.DataFrame:
@@ -149,10 +142,7 @@ def score_transactions(model: AnomalyModel, clean_transactions: pd.DataFrame,
     ``scale.engine: dask`` on partitions of whole accounts (the same ``score``)."""
     transactions = clean_transactions.reset_index(drop=True)
     features = feature_table.reset_index(drop=True)
-    rows = pd.concat([transactions, features.set_axis(
-        [f"feature:{c}" for c in features.columns], axis=1)], axis=1)
-    scored = run_rows(rows, _score_part, model, transactions.shape[1], list(features.columns),
-                      scale=scale)
+    scored = run_scoring(model.score, transactions, features, scale=scale)
     keep = [c for c in ("transaction_id", "date", "account", "description", "amount", "category")
             if c in transactions]
     return pd.concat([transactions[keep], features[["merchant_key"]],

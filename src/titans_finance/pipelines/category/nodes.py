@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from titans_finance.core.corrections import apply_corrections
+from titans_finance.core.scale import run_scoring
 from titans_finance.models.category import CategoryModel
 from titans_finance.models.category_default import DefaultCategoryModel, train_default_model
 from titans_finance.models.category_evaluation import (  # noqa: F401 (retrain imports these here)
@@ -104,15 +105,17 @@ def fit_category_model(transactions: pd.DataFrame, features: pd.DataFrame, categ
 
 
 def predict_categories(model: CategoryModel, clean_transactions: pd.DataFrame,
-                       feature_table: pd.DataFrame, holdout_predictions: pd.DataFrame
-                       ) -> pd.DataFrame:
+                       feature_table: pd.DataFrame, holdout_predictions: pd.DataFrame,
+                       scale: dict[str, Any] | None = None) -> pd.DataFrame:
     """Categories for every unlabelled transaction (income included; final model) plus the
-    hold-out predictions."""
+    hold-out predictions; with ``scale.engine: dask`` on partitions of whole accounts (the
+    same ``predict``)."""
     unlabelled = clean_transactions["category"].isna().to_numpy()
     tx = clean_transactions[unlabelled].reset_index(drop=True)
     if not len(tx):
         return holdout_predictions
-    predicted = model.predict(tx, feature_table[unlabelled].reset_index(drop=True))
+    predicted = run_scoring(model.predict, tx, feature_table[unlabelled].reset_index(drop=True),
+                            scale=scale)
     return pd.concat([holdout_predictions, predictions_table(tx, predicted, "unlabelled")],
                      ignore_index=True)
 
