@@ -50,8 +50,18 @@ def machine() -> dict:
             "python": platform.python_version(), "date": dt.date.today().isoformat()}
 
 
+def load_average() -> str:
+    """The 1/5/15-minute load averages: on a shared machine wall time says little without them."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
-    """Run ``cmd``; return wall seconds and peak RSS (MiB) of that process tree's largest process."""
+    """Run ``cmd``; return wall seconds, CPU seconds (user + system, the figure load disturbs
+    least), peak RSS (MiB) of that process tree's largest process and the load around it."""
+    load_before = load_average()
     started = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -69,7 +79,10 @@ def measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
         sys.stderr.write(output.decode(errors="replace"))
         raise SystemExit(f"benchmark step failed ({process.returncode}): {' '.join(cmd)}")
     return {"command": " ".join(cmd), "wall_s": round(wall, 2),
-            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+            "user_s": round(usage.ru_utime, 2), "sys_s": round(usage.ru_stime, 2),
+            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+            "load_before": load_before, "load_after": load_average()}
 
 
 def temp_project() -> Path:
@@ -194,9 +207,15 @@ def render(name: str, result: dict) -> str:
     m = result["machine"]
     lines = [f"Measured {m['date']} on {m['cores']} cores, {m['memory_gib']} GiB ({m['cpu']}), "
              f"Python {m['python']}; command: `{result['command']}`.", "",
-             "| step | wall (s) | peak RSS (MiB) |", "|---|---:|---:|"]
+             "| step | wall (s) | CPU user + sys (s) | peak RSS (MiB) | load before → after |",
+             "|---|---:|---:|---:|---|"]
     for step, figures in result["steps"].items():
-        lines.append(f"| {step} | {figures['wall_s']} | {figures['peak_rss_mib']} |")
+        cpu = (f"{figures['cpu_s']} ({figures['user_s']} + {figures['sys_s']})"
+               if "cpu_s" in figures else "")
+        load = (f"{figures['load_before']} → {figures['load_after']}"
+                if "load_before" in figures else "")
+        lines.append(f"| {step} | {figures['wall_s']} | {cpu} | {figures['peak_rss_mib']} | "
+                     f"{load} |")
     extra = {k: v for k, v in result.items()
              if k not in ("steps", "machine", "command", "metrics")}
     lines += ["", "```json", json.dumps(extra, indent=2), "```"]

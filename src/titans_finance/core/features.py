@@ -29,6 +29,7 @@ single-account export gets the features it always had.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,13 +101,15 @@ _NON_LETTERS = re.compile(r"[^a-z]+")
 _SINGLE_LETTER = re.compile(r"\b[a-z]\b")
 _SPACES = re.compile(r"\s+")
 _REFERENCE_NOISE = re.compile(r"[^a-z0-9&]+")
+# (pattern, replacement, a character without which the pattern cannot match: the step is
+# skipped when the text lacks it, which saves most of the work on a million rows)
 _MERCHANT_STEPS = (
-    (re.compile(_DESCRIPTOR_PREFIX), ""),
-    (re.compile(r"\*\S*"), " "),  # AMZN Mktp US*2K4TR: order id after '*'
-    (re.compile(r"#\s*\d+"), " "),
-    (re.compile(r"\S*\d\S*"), " "),  # tokens with digits: ids, store numbers
-    (re.compile(r"[^a-z&]+"), " "),
-    (re.compile(r"\s[a-z]{2}$"), ""),  # trailing state code
+    (re.compile(_DESCRIPTOR_PREFIX), "", "*"),
+    (re.compile(r"\*\S*"), " ", "*"),  # AMZN Mktp US*2K4TR: order id after '*'
+    (re.compile(r"#\s*\d+"), " ", "#"),
+    (re.compile(r"\S*\d\S*"), " ", ""),  # tokens with digits: ids, store numbers
+    (re.compile(r"[^a-z&]+"), " ", ""),
+    (re.compile(r"\s[a-z]{2}$"), "", " "),  # trailing state code
 )
 _FIRST_THREE_WORDS = re.compile(r"^(\S+(?:\s+\S+){0,2})")
 _TOKEN = re.compile(r"\S+")
@@ -116,16 +119,23 @@ _KEYWORD_PATTERNS = {name: re.compile(pattern) for name, pattern in KEYWORDS.ite
 
 
 def _clean_one(description: str) -> str:
-    text = _NON_LETTERS.sub(" ", description.lower())
-    return _SPACES.sub(" ", _SINGLE_LETTER.sub(" ", text)).strip()
+    text = _SINGLE_LETTER.sub(" ", _NON_LETTERS.sub(" ", description.lower()))
+    # letters and single spaces, unless a single letter was removed
+    return (_SPACES.sub(" ", text) if "  " in text else text).strip()
 
 
+# The features and the history state of one table both need the merchant of each of its
+# distinct descriptions (~300k in a million rows): the second computes none again.
+# Bounded, so a long-running service does not grow with every description it sees.
+@functools.lru_cache(maxsize=2 ** 19)
 def _merchant_from_description(description: str) -> str:
     text = description.lower()
-    for pattern, replacement in _MERCHANT_STEPS:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, needed in _MERCHANT_STEPS:
+        if needed in text:
+            text = pattern.sub(replacement, text)
     match = _FIRST_THREE_WORDS.match(text.strip())
-    return _SPACES.sub(" ", match.group(1)) if match else ""
+    # [^a-z&]+ → " " left single spaces only: the words need no more spacing
+    return match.group(1) if match else ""
 
 
 def _merchant_from_reference(reference: str) -> str:
@@ -143,6 +153,65 @@ def _strings(values: Any) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class _Coded:
+    """A column of strings as ``distinct[codes]``.
+
+    String work (regexes, concatenation, hashing for group keys) then runs once per
+    distinct value: a million-row export has ~300k distinct descriptions, a few
+    hundred references and a handful of accounts, types and categories.
+    ``distinct`` may hold a string twice (a missing value and a written ""); keys made
+    by `_merged` hold each string once, so equal codes mean equal strings and back.
+    """
+
+    codes: np.ndarray  # intp, one per row
+    distinct: np.ndarray  # object array of str
+
+    @classmethod
+    def of(cls, values: Any, missing: str = "") -> _Coded:
+        """``_strings(values)`` as codes and distinct values; a missing value reads as
+        ``missing``."""
+        if not isinstance(getattr(values, "dtype", None), pd.StringDtype):
+            # objects of other types may compare equal (1, 1.0, True) yet print
+            # differently: made strings row by row first
+            array = np.asarray(values, dtype=object)
+            values = _strings(array)
+            values[pd.isna(array)] = missing
+        codes, uniques = pd.factorize(values)  # missing → -1
+        distinct = np.append(_strings(uniques), missing)
+        return cls(np.where(codes < 0, len(distinct) - 1, codes), distinct)
+
+    def strings(self) -> np.ndarray:
+        return self.distinct[self.codes]
+
+    def take(self, rows: np.ndarray) -> _Coded:
+        return _Coded(self.codes[rows], self.distinct)
+
+    def map(self, function) -> _Coded:
+        """``function`` of every string (once per distinct value)."""
+        return _Coded(self.codes, np.array([function(v) for v in self.distinct], dtype=object))
+
+    def table(self, function, width: int) -> np.ndarray:
+        """(rows, width) float array of ``function`` (``width`` numbers per string)."""
+        values = np.array([function(v) for v in self.distinct], dtype="float64")
+        return values.reshape(len(self.distinct), width)[self.codes]
+
+
+def _merged(codes: np.ndarray, strings: np.ndarray) -> _Coded:
+    """Codes into ``strings`` (which may repeat) as codes into distinct strings."""
+    remap, distinct = pd.factorize(strings)
+    return _Coded(remap[codes], np.asarray(distinct, dtype=object))
+
+
+def _joined(left: _Coded, separator: str, right: _Coded) -> _Coded:
+    """``left + separator + right`` per row, built once per distinct pair."""
+    pair = left.codes.astype("int64") * len(right.distinct) + right.codes
+    codes, pairs = pd.factorize(pair)
+    strings = (left.distinct[pairs // len(right.distinct)] + separator
+               + right.distinct[pairs % len(right.distinct)])
+    return _merged(codes, strings)
+
+
 def _per_unique(values: np.ndarray, function, width: int | None = None) -> np.ndarray:
     """``function`` once per distinct value (exports repeat descriptions a lot), spread back
     to every row: an object array, or with ``width`` numbers per value an (n, width) array."""
@@ -153,16 +222,20 @@ def _per_unique(values: np.ndarray, function, width: int | None = None) -> np.nd
     return np.array(results, dtype="float64").reshape(len(uniques), width)[codes]
 
 
-def _merchant_keys(description: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    ref = _per_unique(reference, _merchant_from_reference)
-    from_description = _per_unique(description, _merchant_from_description)
-    key = np.where(ref != "", ref, from_description)
-    return np.where(key == "", MISSING_KEY, key)
+def _merchant_keys(description: _Coded, reference: _Coded) -> _Coded:
+    """The merchant key of each row (see `normalise_merchant`)."""
+    from_reference = reference.map(_merchant_from_reference).distinct
+    from_description = description.map(_merchant_from_description).distinct
+    from_description[from_description == ""] = MISSING_KEY
+    use_reference = (from_reference != "")[reference.codes]
+    # one code space for both: description keys, then reference keys
+    codes = np.where(use_reference, len(from_description) + reference.codes, description.codes)
+    return _merged(codes, np.concatenate([from_description, from_reference]))
 
 
 def clean_text(description: pd.Series) -> pd.Series:
     """Lowercase letters-only tokens: ``SQ *BLUE BOTTLE 0412`` → ``sq blue bottle``."""
-    return pd.Series(_per_unique(_strings(description.to_numpy()), _clean_one),
+    return pd.Series(_Coded.of(description).map(_clean_one).strings(),
                      index=description.index, dtype="str")
 
 
@@ -172,14 +245,13 @@ def normalise_merchant(description: pd.Series, reference: pd.Series) -> pd.Serie
     ``AMZN Mktp US*2K4TR`` → ``amzn mktp us``; ``SHELL OIL 57444 HOUSTON TX`` →
     ``shell oil houston``; ``SQ *BLUE BOTTLE 0412`` → ``blue bottle``.
     """
-    return pd.Series(_merchant_keys(_strings(description.to_numpy()),
-                                    _strings(reference.to_numpy())), index=description.index,
-                     dtype="str")
+    return pd.Series(_merchant_keys(_Coded.of(description), _Coded.of(reference)).strings(),
+                     index=description.index, dtype="str")
 
 
-def _description_features(description: np.ndarray) -> np.ndarray:
+def _description_features(description: _Coded) -> np.ndarray:
     """length, tokens, has digits, bank descriptor (one row per description)."""
-    return _per_unique(description, lambda text: (
+    return description.table(lambda text: (
         len(text), len(_TOKEN.findall(text)), _DIGIT.search(text) is not None,
         _BANK_DESCRIPTOR.search(text) is not None), 4)
 
@@ -456,19 +528,33 @@ _DAY_OFFSET = 2 ** 31  # keeps the day part of a (group, day) key non-negative
 _GROUP_STRIDE = 2 ** 32  # (group code, day) → one sortable int64: code * stride + day + offset
 
 
-def _column(transactions: pd.DataFrame, name: str, n: int) -> np.ndarray:
+def _column(transactions: pd.DataFrame, name: str, n: int) -> pd.Series | np.ndarray:
+    """The column, or all missing when the table has none (service requests, older data)."""
     if name in transactions:
-        return transactions[name].to_numpy(dtype=object)
+        return transactions[name]
     return np.full(n, None, dtype=object)
 
 
+def _positions_in(vocabulary: tuple[str, ...], values: pd.Series | np.ndarray) -> np.ndarray:
+    """Position of each value in ``vocabulary``, -1 when missing or not in it (looked up
+    once per distinct value)."""
+    codes, uniques = pd.factorize(values)
+    found = pd.Index(list(vocabulary), dtype=object).get_indexer(np.asarray(uniques, dtype=object))
+    return np.append(found, -1)[codes]  # code -1 (missing) takes the appended -1
+
+
+def _missing(transactions: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    return np.asarray(pd.isna(_column(transactions, name, n)), dtype=bool)
+
+
 def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCOUNT
-                 ) -> dict[str, np.ndarray]:
+                 ) -> dict[str, Any]:
     """The per-row inputs every group uses (keys, day number, amounts), in input order.
 
     ``merchant_key``/``category_key`` are the plain keys (feature values);
     ``merchant_group``/``category_group`` the same qualified by the row's account (the
-    history keys); a row without an account belongs to ``default_account``."""
+    history keys); a row without an account belongs to ``default_account``. Text
+    columns and keys are `_Coded` (codes into distinct strings)."""
     n = len(transactions)
     dates = pd.to_datetime(transactions["date"]).dt.normalize()
     amount = transactions["amount"]
@@ -476,15 +562,20 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
         amount = pd.to_numeric(amount, errors="coerce")
     amount = amount.to_numpy(dtype="float64")
     amount = np.where(np.isnan(amount), 0.0, amount)
-    tx_type = _column(transactions, "type", n)
-    type_text = np.where(pd.isna(tx_type), "none", _strings(tx_type))
-    category = _strings(_column(transactions, "category", n))
-    description = _strings(transactions["description"].to_numpy(dtype=object))
     abs_amount = np.abs(amount)
-    account = row_accounts(transactions, default_account)
-    merchant_key = _merchant_keys(description, _strings(_column(transactions, "reference", n)))
+    description = _Coded.of(transactions["description"])
+    merchant_key = _merchant_keys(description, _Coded.of(_column(transactions, "reference", n)))
+    account = _Coded.of(_column(transactions, "account", n))
+    account = _merged(account.codes, np.where(account.distinct == "", default_account,
+                                              account.distinct))
     # uncategorised rows are grouped by type: "__income__" history is the income's
-    category_key = np.where(category != "", category, "__" + type_text + "__").astype(object)
+    category = _Coded.of(_column(transactions, "category", n))
+    tx_type = _Coded.of(_column(transactions, "type", n), missing="none")
+    written = (category.distinct != "")[category.codes]
+    # one code space for both: written categories, then "__<type>__"
+    codes = np.where(written, category.codes, len(category.distinct) + tx_type.codes)
+    category_key = _merged(codes, np.concatenate([category.distinct,
+                                                  "__" + tx_type.distinct + "__"]))
     return {
         "date": dates.to_numpy(),
         "day": dates.to_numpy().astype("datetime64[D]").astype("int64"),
@@ -493,8 +584,8 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
         "account": account,
         "merchant_key": merchant_key,
         "category_key": category_key,
-        "merchant_group": account_keys(account, merchant_key),
-        "category_group": account_keys(account, category_key),
+        "merchant_group": _joined(account, ACCOUNT_SEPARATOR, merchant_key),
+        "category_group": _joined(account, ACCOUNT_SEPARATOR, category_key),
         "abs_amount": abs_amount,
         "log_abs_amount": np.log1p(abs_amount),
         "amount": amount,
@@ -506,7 +597,8 @@ def row_accounts(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
                  ) -> np.ndarray:
     """Each row's account (object array of str); no column or a missing value:
     ``default_account``."""
-    account = _strings(_column(transactions, "account", len(transactions)))
+    account = _strings(np.asarray(_column(transactions, "account", len(transactions)),
+                                  dtype=object))
     return np.where(account == "", default_account, account).astype(object)
 
 
@@ -546,7 +638,8 @@ _TAIL_COLUMNS = ("day", "account", "merchant_key", "category_key", "abs_amount")
 
 def _base_columns(transactions: pd.DataFrame, default_account: str) -> pd.DataFrame:
     base = _base_arrays(transactions, default_account)
-    return pd.DataFrame({name: base[source] for name, source in _BASE_COLUMNS.items()})
+    return pd.DataFrame({name: base[source].strings() if isinstance(base[source], _Coded)
+                         else base[source] for name, source in _BASE_COLUMNS.items()})
 
 
 def _chronological_order(day: np.ndarray, source_row: np.ndarray) -> np.ndarray:
@@ -606,19 +699,26 @@ def _time_features(day: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def _expanding(keys: np.ndarray, values: dict[str, np.ndarray], prior: pd.DataFrame
+def _expanding(keys: _Coded, values: dict[str, np.ndarray], prior: pd.DataFrame
                ) -> dict[str, np.ndarray]:
     """Sums over strictly earlier rows of the same key: prior state + earlier input rows."""
     frame = pd.DataFrame(values)
-    prior_rows = prior.reindex(keys)[list(values)].fillna(0.0).to_numpy()
-    earlier = (frame.groupby(keys, sort=False).cumsum() - frame).to_numpy() + prior_rows
+    prior_rows = prior.reindex(keys.distinct)[list(values)].fillna(0.0).to_numpy()[keys.codes]
+    earlier = (frame.groupby(keys.codes, sort=False).cumsum() - frame).to_numpy() + prior_rows
     return {name: earlier[:, j] for j, name in enumerate(values)}
 
 
-def _previous_day(keys: np.ndarray, day: np.ndarray, prior: pd.DataFrame) -> np.ndarray:
-    from_state = prior["last_day"].reindex(keys).to_numpy(dtype="float64")
-    previous = pd.Series(day, dtype="float64").groupby(keys, sort=False).shift(1).to_numpy()
+def _previous_day(keys: _Coded, day: np.ndarray, prior: pd.DataFrame) -> np.ndarray:
+    from_state = prior["last_day"].reindex(keys.distinct).to_numpy(dtype="float64")[keys.codes]
+    previous = pd.Series(day, dtype="float64").groupby(keys.codes, sort=False).shift(1).to_numpy()
     return np.where(np.isnan(previous), from_state, previous)
+
+
+def _with_tail(tail_keys: np.ndarray, keys: _Coded) -> np.ndarray:
+    """Group codes of the history tail's keys followed by the input rows' keys (equal
+    codes for equal strings)."""
+    codes, _ = pd.factorize(np.concatenate([tail_keys.astype(object), keys.distinct]))
+    return np.concatenate([codes[:len(tail_keys)], codes[len(tail_keys):][keys.codes]])
 
 
 def _rolling(group: np.ndarray, day: np.ndarray, value: np.ndarray, is_new: np.ndarray,
@@ -796,20 +896,23 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     n = len(transactions)
     base = _base_arrays(transactions, state.default_account)
     order = _chronological_order(base["day"], base["source_row"])
+    if np.array_equal(order, np.arange(n)):
+        order = slice(None)  # already chronological (the clean table is): no reordering copies
     # from here on, rows are in chronological order
     day = base["day"][order]
-    merchant, category = base["merchant_key"][order], base["category_key"][order]
+    merchant, category = base["merchant_key"].take(order), base["category_key"].take(order)
     # history keys: (account, merchant) and (account, category)
-    account = base["account"][order]
-    merchant_group, category_group = base["merchant_group"][order], base["category_group"][order]
+    account = base["account"].take(order)
+    merchant_group = base["merchant_group"].take(order)
+    category_group = base["category_group"].take(order)
     abs_amount, log_amount = base["abs_amount"][order], base["log_abs_amount"][order]
-    signed, description = base["amount"][order], base["description"][order]
+    signed, description = base["amount"][order], base["description"].take(order)
     out: dict[str, Any] = _time_features(day)
     lookup = state.lookup() if independent else None
 
     # history per merchant (expanding, from the state plus earlier input rows)
     if independent:
-        m, previous_m = lookup.merchant.lookup(merchant_group)
+        m, previous_m = lookup.merchant.lookup(merchant_group.strings())
     else:
         previous_m = _previous_day(merchant_group, day, state.merchant)
         gap = day - previous_m
@@ -844,30 +947,33 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
                  & (gap_std <= params.recurring_gap_std_max)
                  & (m_cv <= params.recurring_amount_cv_max))
 
-    # rolling windows over the history tail (+ earlier input rows unless independent), and
-    # the same merchant charging the same amount (to the cent) before: a duplicate hint
-    pairs = _pair_keys(merchant_group, abs_amount)
     if independent:
-        merchant_windows = lookup.merchant_windows.windows(merchant_group, day, params.windows)
-        category_windows = lookup.category_windows.windows(category_group, day, params.windows)
-        global_7d = lookup.global_windows.windows(account, day, (7,))
-        since_pair = np.maximum(day - lookup.pair_last(pairs), 0)
+        merchant_strings = merchant_group.strings()
+        merchant_windows = lookup.merchant_windows.windows(merchant_strings, day, params.windows)
+        category_windows = lookup.category_windows.windows(category_group.strings(), day,
+                                                           params.windows)
+        global_7d = lookup.global_windows.windows(account.strings(), day, (7,))
+        since_pair = np.maximum(day - lookup.pair_last(_pair_keys(merchant_strings, abs_amount)),
+                                0)
     else:
+        # group codes instead of strings (the same groups, without hashing a million strings)
         tail = state.tail
         tail_merchant = tail["merchant_key"].to_numpy(dtype=object)
         tail_amount = tail["abs_amount"].to_numpy(dtype="float64")
         all_day = np.concatenate([tail["day"].to_numpy(dtype="int64"), day])
         all_value = np.concatenate([tail_amount, abs_amount])
         is_new = np.concatenate([np.zeros(len(tail), dtype=bool), np.ones(n, dtype=bool)])
-        merchant_windows = _rolling(np.concatenate([tail_merchant, merchant_group]), all_day,
-                                    all_value, is_new, params.windows)
-        category_windows = _rolling(np.concatenate([tail["category_key"].to_numpy(dtype=object),
-                                                    category_group]), all_day, all_value, is_new,
+        all_merchant = _with_tail(tail_merchant, merchant_group)
+        merchant_windows = _rolling(all_merchant, all_day, all_value, is_new, params.windows)
+        category_windows = _rolling(_with_tail(tail["category_key"].to_numpy(dtype=object),
+                                               category_group), all_day, all_value, is_new,
                                     params.windows)
-        global_7d = _rolling(np.concatenate([tail["account"].to_numpy(dtype=object), account]),
+        global_7d = _rolling(_with_tail(tail["account"].to_numpy(dtype=object), account),
                              all_day, all_value, is_new, (7,))
-        all_pairs = np.concatenate([_pair_keys(tail_merchant, tail_amount), pairs])
-        previous_pair = pd.Series(all_day.astype("float64")).groupby(all_pairs, sort=False).shift(1)
+        # (merchant, cents) pairs: the groups of `_pair_keys`' "merchant|cents" strings
+        all_cents = np.round(all_value * 100).astype("int64")
+        previous_pair = pd.Series(all_day.astype("float64")).groupby(
+            [all_merchant, all_cents], sort=False).shift(1)
         since_pair = np.maximum(all_day - previous_pair.to_numpy(), 0)[is_new]
     since_pair = np.where(np.isnan(since_pair) | (since_pair > params.max_window_days),
                           params.max_window_days + 1, since_pair)
@@ -881,9 +987,10 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         "merchant_gap_deviation": np.where(n_gaps > 0, days_since_m - gap_mean, 0.0),
         "is_recurring": recurring,
         # the account's own earlier transactions (the state's, then earlier input rows)
-        "global_prior_count": state.account_count.reindex(account).fillna(0).to_numpy(
-            dtype="float64") + (0.0 if independent else pd.Series(account).groupby(
-                account, sort=False).cumcount().to_numpy(dtype="float64")),
+        "global_prior_count": state.account_count.reindex(account.distinct).fillna(0).to_numpy(
+            dtype="float64")[account.codes] + (0.0 if independent else pd.Series(
+                account.codes).groupby(account.codes, sort=False).cumcount().to_numpy(
+                dtype="float64")),
         "global_count_7d": global_7d[7][0],
     })
     for window, (count, total) in merchant_windows.items():
@@ -904,30 +1011,32 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     # categorical (codes: position in the schema's list, -1 when missing or unknown)
     described = _description_features(description)
     out.update({
-        "type_code": pd.Index(list(TRANSACTION_TYPES), dtype=object).get_indexer(
-            _column(transactions, "type", n)[order]),
-        "payment_method_code": pd.Index(list(PAYMENT_METHODS), dtype=object).get_indexer(
-            _column(transactions, "payment_method", n)[order]),
-        "reference_missing": pd.isna(_column(transactions, "reference", n)[order]),
-        "receipt_missing": pd.isna(_column(transactions, "receipt_url", n)[order]),
-        "category_missing": _per_unique(category, lambda c: c.startswith("__"), 1)[:, 0],
+        "type_code": _positions_in(TRANSACTION_TYPES, _column(transactions, "type", n))[order],
+        "payment_method_code": _positions_in(PAYMENT_METHODS, _column(
+            transactions, "payment_method", n))[order],
+        "reference_missing": _missing(transactions, "reference", n)[order],
+        "receipt_missing": _missing(transactions, "receipt_url", n)[order],
+        "category_missing": category.table(lambda c: c.startswith("__"), 1)[:, 0],
         "merchant_frequency": m_count,
         "description_length": described[:, 0], "description_tokens": described[:, 1],
         "description_has_digits": described[:, 2], "is_bank_descriptor": described[:, 3],
     })
 
-    # text
-    description_clean = _per_unique(description, _clean_one)
-    searchable = description_clean + " " + np.where(merchant == MISSING_KEY, "", merchant)
-    flags = _keyword_flags(searchable)
+    # text: keywords are searched in "<clean description> <merchant>", built once per
+    # distinct (description, merchant) pair
+    description_clean = description.map(_clean_one)
+    merchant_text = np.where(merchant.distinct == MISSING_KEY, "", merchant.distinct)
+    pair = description.codes.astype("int64") * len(merchant.distinct) + merchant.codes
+    pair_codes, pairs = pd.factorize(pair)
+    searchable = (description_clean.distinct[pairs // len(merchant.distinct)] + " "
+                  + merchant_text[pairs % len(merchant.distinct)])
+    flags = _keyword_flags(searchable)[pair_codes]
     for j, name in enumerate(KEYWORDS):
         out[name] = flags[:, j]
-    out["merchant_key"] = merchant
-    out["description_clean"] = description_clean
 
     # history per category (uses the row's own category: not for the category model)
     if independent:
-        c, previous_c = lookup.category.lookup(category_group)
+        c, previous_c = lookup.category.lookup(category_group.strings())
     else:
         previous_c = _previous_day(category_group, day, state.category)
         c = _expanding(category_group, {"count": np.ones(n), "sum_log": log_amount,
@@ -948,19 +1057,33 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     for window, (count, _) in category_windows.items():
         out[f"category_count_{window}d"] = count
 
-    # back to input order; the numeric block is built as one float matrix (one pandas block:
-    # column-by-column assembly costs more than the features themselves on small inputs)
+    # back to input order. The numeric features are one float array in pandas' own layout
+    # (a row per feature), which the table wraps without a copy: a million-row table was
+    # copied three times over, and one pandas block is also what keeps small inputs fast.
     columns = feature_columns(params=params)
-    inverse = np.empty(n, dtype="int64")
-    inverse[order] = np.arange(n)
     numeric = [c for c in columns if c not in TEXT_RAW]
-    matrix = np.empty((n, len(numeric)), dtype="float64")
+    block = np.empty((len(numeric), n), dtype="float64")
     for j, name in enumerate(numeric):
-        matrix[:, j] = out[name]
-    ids = (transactions["transaction_id"].to_numpy() if "transaction_id" in transactions
-           else np.arange(n).astype(str))
-    head = pd.DataFrame({"transaction_id": ids, "date": base["date"],
-                         **{name: out[name][inverse] for name in TEXT_RAW}},
-                        index=transactions.index)
-    block = pd.DataFrame(matrix[inverse], columns=numeric, index=transactions.index)
-    return pd.concat([head, block], axis=1)[["transaction_id", "date", *columns]]
+        block[j, order] = out.pop(name)  # the chronological copy is not needed any more
+    if "transaction_id" not in transactions:
+        ids = np.arange(n).astype(str)
+    else:
+        ids = transactions["transaction_id"]
+        # a str column is kept as it is (no round trip through a million Python strings)
+        # exactly where the table would infer str from its values: some value present
+        ids = ids.array if ids.dtype == "str" and ids.notna().any() else ids.to_numpy()
+    pieces = [pd.DataFrame({"transaction_id": ids, "date": base["date"]},
+                           index=transactions.index)]
+    text = {"merchant_key": base["merchant_key"].strings(),
+            "description_clean": description_clean.distinct[base["description"].codes]}
+    # runs of consecutive numeric or text columns, in the order of `columns`
+    for is_text, run in itertools.groupby(columns, key=lambda c: c in TEXT_RAW):
+        run = list(run)
+        if is_text:
+            pieces.append(pd.DataFrame({name: text[name] for name in run},
+                                       index=transactions.index))
+        else:
+            first = numeric.index(run[0])
+            pieces.append(pd.DataFrame(block[first:first + len(run)].T, columns=run,
+                                       index=transactions.index, copy=False))
+    return pd.concat(pieces, axis=1)

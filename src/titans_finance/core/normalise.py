@@ -12,6 +12,7 @@ layer's input validation.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -165,6 +166,35 @@ def map_headers(columns: Iterable[str]) -> tuple[dict[str, str], list[str]]:
 
 # --------------------------------------------------------------------------- text
 
+def by_distinct_value(function):
+    """Run an elementwise ``function`` of a string column once per distinct value.
+
+    ``function(values, ...)`` must compute each row from that row's value alone; it then
+    runs on the column's distinct values (a missing value is one of them) and its
+    Series result (or each Series of a tuple) is spread back to every row. A
+    million-row export has a handful of types, statuses and categories and a few
+    hundred thousand descriptions: each is cleaned once, not once per row. Columns
+    that are not strings (objects of mixed types may compare equal yet print
+    differently: ``1`` and ``1.0``) are passed to ``function`` as they are.
+    """
+
+    @functools.wraps(function)
+    def per_distinct(values: pd.Series, *args, **kwargs):
+        if not isinstance(values.dtype, pd.StringDtype):
+            return function(values, *args, **kwargs)
+        codes, distinct = pd.factorize(values, use_na_sentinel=False)
+        result = function(pd.Series(distinct, name=values.name), *args, **kwargs)
+
+        def spread(part: pd.Series) -> pd.Series:
+            return pd.Series(part.array.take(codes), index=values.index, name=part.name)
+
+        return tuple(spread(part) for part in result) if isinstance(result, tuple) else (
+            spread(result))
+
+    return per_distinct
+
+
+@by_distinct_value
 def clean_strings(values: pd.Series) -> pd.Series:
     """Strip, collapse inner whitespace, and turn empty strings into missing values."""
     if len(values) > 1000 and pd.api.types.is_string_dtype(values) and not (
@@ -239,8 +269,12 @@ def decide_decimal_mark(numbers: pd.Series, hint: str = ".") -> tuple[str, str]:
 def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """(codes, distinct values): a column is parsed once per distinct value, then spread
     back with `_spread` (a million-row export has a few thousand distinct dates)."""
-    codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
-    return codes, pd.Series(uniques, dtype="object")
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("object")
+    # (a string column is factorised as it is: the same codes and values, without first
+    # making a million Python strings)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype="object")
 
 
 def _spread(values: pd.Series, codes: np.ndarray, missing, index: pd.Index) -> pd.Series:
@@ -514,6 +548,7 @@ STATUS_ALIASES: dict[str, str] = {
 }
 
 
+@by_distinct_value
 def snake_token(values: pd.Series) -> pd.Series:
     """Lowercase snake_case token (``Credit Card`` → ``credit_card``); missing stays missing."""
     text = clean_strings(values)
@@ -522,6 +557,7 @@ def snake_token(values: pd.Series) -> pd.Series:
     return token.mask(token == "", text.str.lower())
 
 
+@by_distinct_value
 def correct_enum(
     values: pd.Series,
     vocabulary: Iterable[str],
@@ -561,6 +597,7 @@ def correct_types(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return correct_enum(values, TRANSACTION_TYPES, TYPE_ALIASES, cutoff=0.7)
 
 
+@by_distinct_value
 def indicator_signs(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Sign (+1 money in, -1 money out) of a debit/credit indicator or type column.
 

@@ -22,6 +22,7 @@ from titans_finance.core.readers.base import (
     PARSE_ERROR_COLUMN,
     ExportReadError,
     RawExport,
+    is_blank,
 )
 from titans_finance.core.readers.camt import looks_like_camt, read_camt_export
 from titans_finance.core.readers.csv_reader import read_csv_export
@@ -39,7 +40,7 @@ __all__ = [
 
 def detect_format(data: bytes, name: str = "export") -> str:
     """``ofx``, ``camt053``, ``mt940``, ``qif`` or ``csv``, from the first bytes of the file."""
-    head, _ = decode_bytes(data[:4096], name) if data.strip(b" \t\r\n\x00") else ("", "")
+    head, _ = decode_bytes(data[:4096], name) if not is_blank(data) else ("", "")
     if looks_like_ofx(head):
         return "ofx"
     if looks_like_camt(head):
@@ -59,7 +60,7 @@ def read_export(data: bytes, name: str, mapping: DeclaredMapping | None = None) 
     """
     label = PurePath(name).name
     declared_encoding = mapping.encoding if mapping else None
-    if not data.strip(b" \t\r\n\x00"):
+    if is_blank(data):
         raise ExportReadError(f"{label}: the file is empty")
     fmt = (mapping.format if mapping and mapping.format else None) or detect_format(data, label)
     if fmt == "camt053":

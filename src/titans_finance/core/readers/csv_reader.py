@@ -25,6 +25,7 @@ from titans_finance.core.readers.base import (
     PARSE_ERROR_COLUMN,
     ExportReadError,
     RawExport,
+    empty_strings,
     normaliser_hints,
     raw_frame,
 )
@@ -144,7 +145,7 @@ def _parse_body(text: str, delimiter: str, names: list[str] | None) -> pd.DataFr
                                 index_col=False)
         if not (frame[spare] != "").any():
             frame = frame.drop(columns=spare)
-            frame[PARSE_ERROR_COLUMN] = ""
+            frame[PARSE_ERROR_COLUMN] = empty_strings(len(frame)).array
             return frame
     except pd.errors.EmptyDataError:
         return pd.DataFrame({n: pd.Series(dtype="str") for n in header})
@@ -268,11 +269,12 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     if maybe_blank.any():
         blank[maybe_blank] = (frame.loc[maybe_blank, columns].apply(lambda c: c.str.strip())
                               == "").all(axis=1)
-    frame = frame[~blank].reset_index(drop=True)
+    if blank.any():  # (no copy of a big table that has none)
+        frame = frame[~blank].reset_index(drop=True)
 
     out: dict[str, Any] = {role: _joined(frame, cols) for role, cols in roles.items()}
     n = len(frame)
-    errors = frame[PARSE_ERROR_COLUMN] if PARSE_ERROR_COLUMN in frame else pd.Series([""] * n)
+    errors = frame[PARSE_ERROR_COLUMN] if PARSE_ERROR_COLUMN in frame else empty_strings(n)
     errors = errors.reset_index(drop=True)
     # A header line repeated inside the body (exports that page their output).
     if n and columns:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from titans_finance.core.readers.base import ExportReadError
+from titans_finance.core.readers.base import ExportReadError, is_blank
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -35,7 +35,7 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
     bytes padding the end of a file are dropped; NUL bytes inside text mean the
     file is not text at all (a PDF, a spreadsheet).
     """
-    if not data.strip(b" \t\r\n\x00"):
+    if is_blank(data):
         raise ExportReadError(f"{name}: the file is empty")
     if declared:
         try:

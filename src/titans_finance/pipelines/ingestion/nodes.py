@@ -30,6 +30,7 @@ import pandas as pd
 import pandera.errors
 
 from titans_finance.core.normalise import (
+    by_distinct_value,
     clean_strings,
     correct_enum,
     correct_payment_methods,
@@ -76,8 +77,11 @@ def _add_reason(reasons: pd.Series, mask: pd.Series, reason: str) -> pd.Series:
     mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return reasons
-    separator = reasons.where(reasons == "", "; ").where(reasons != "", "")
-    return reasons.where(~mask, reasons + separator + reason)
+    # only the (few) rows concerned are touched: a million-row column is not rebuilt
+    reasons = reasons.copy()
+    reasons[mask] = [f"{written}; {reason}" if written != "" else reason
+                     for written in reasons[mask]]
+    return reasons
 
 
 def _category_vocabulary(tokens: pd.Series, min_count: int) -> list[str]:
@@ -388,11 +392,21 @@ def _count_changed(before: pd.Series, after: pd.Series, exclude: pd.Series | Non
     return int(changed.sum())
 
 
+@by_distinct_value
+def _description_key(description: pd.Series) -> pd.Series:
+    return description.str.lower().str.replace(r"\s+", " ", regex=True)
+
+
 def _key_frame(candidates: pd.DataFrame) -> pd.DataFrame:
-    key = candidates.assign(
-        _description_key=candidates["description"].str.lower().str.replace(r"\s+", " ",
-                                                                            regex=True))
+    key = candidates.assign(_description_key=_description_key(candidates["description"]))
     return key[_DUPLICATE_KEY]
+
+
+def _hex_ids(hashed: np.ndarray) -> pd.Series:
+    """``tx_`` and the 16 hex digits of each 64-bit hash (``f"tx_{h:016x}"``), formatted for
+    the whole column at once: a Python format per row cost seconds on a million rows."""
+    digits = np.frombuffer(hashed.astype(">u8").tobytes().hex().encode("ascii"), dtype="S16")
+    return pd.Series(np.char.add(b"tx_", digits).astype("U19"), dtype="str")
 
 
 def transaction_ids(frame: pd.DataFrame) -> pd.Series:
@@ -403,7 +417,7 @@ def transaction_ids(frame: pd.DataFrame) -> pd.Series:
     occurrence = frame[_OCCURRENCE] if _OCCURRENCE in frame else pd.Series(0, index=frame.index)
     hashed = pd.util.hash_pandas_object(key.assign(_occurrence=occurrence),
                                         index=False).to_numpy()
-    return pd.Series([f"tx_{h:016x}" for h in hashed], index=frame.index, dtype="str")
+    return _hex_ids(hashed).set_axis(frame.index)
 
 
 def deduplicate_transactions(candidates: pd.DataFrame, params: dict[str, Any] | None = None
