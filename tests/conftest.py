@@ -158,6 +158,21 @@ def make_project(root: Path, export: pd.DataFrame | Path | None = None,
     return KedroTestProject(root)
 
 
+def clean_rows(rows: list[tuple], payment_method: str) -> pd.DataFrame:
+    """A clean table from ``(date, description, reference, signed amount)`` rows, in the
+    order given: type from the sign, no categories, ids and source rows numbered."""
+    import numpy as np
+
+    frame = pd.DataFrame(rows, columns=["date", "description", "reference", "amount"])
+    frame["type"] = np.where(frame["amount"] > 0, "income", "expense")
+    frame["category"] = None
+    frame["payment_method"] = payment_method
+    frame["transaction_id"] = [f"t{i}" for i in range(len(frame))]
+    frame["source_row"] = np.arange(1, len(frame) + 1)
+    frame["receipt_url"] = None
+    return frame
+
+
 @pytest.fixture(scope="session")
 def generated_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(export, truth) from the project's generator, fixed seed."""

@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import clean_rows
 from titans_finance.core.features import HistoryState, build_features
 from titans_finance.models.amount import NUMERIC_INPUTS, OWN_AMOUNT, AmountModel
 
@@ -158,15 +159,7 @@ def _small_account(months: int, seed: int) -> pd.DataFrame:
             rows.append((month + pd.Timedelta(days=int(day)), "Cash withdrawal",
                          "cash withdrawal", -round(float(np.exp(rng.normal(np.log(3000), 0.7))),
                                                    -2)))
-    frame = pd.DataFrame(rows, columns=["date", "description", "reference", "amount"])
-    frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
-    frame["type"] = np.where(frame["amount"] > 0, "income", "expense")
-    frame["category"] = None
-    frame["payment_method"] = "bank_transfer"
-    frame["transaction_id"] = [f"t{i}" for i in range(len(frame))]
-    frame["source_row"] = np.arange(1, len(frame) + 1)
-    frame["receipt_url"] = None
-    return frame
+    return clean_rows(sorted(rows, key=lambda row: row[0]), "bank_transfer")  # stable sort
 
 
 def test_intervals_of_a_real_sized_account_cover_about_nominal_with_each_payees_width():

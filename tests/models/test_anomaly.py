@@ -4,6 +4,7 @@ import pytest
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score
 
+from tests.conftest import clean_rows
 from titans_finance.core.features import HistoryState, build_features
 from titans_finance.models.anomaly import (
     AnomalyModel,
@@ -40,14 +41,7 @@ def _life(days=240, seed=0, start="2024-01-01"):
         if rng.random() < 0.04:
             shop = f"shop {rng.integers(1_000_000)}"
             rows.append((day, shop, shop, -round(float(rng.lognormal(np.log(40), 0.5)), 2)))
-    frame = pd.DataFrame(rows, columns=["date", "description", "reference", "amount"])
-    frame["type"] = np.where(frame["amount"] > 0, "income", "expense")
-    frame["category"] = None
-    frame["payment_method"] = "debit_card"
-    frame["transaction_id"] = [f"t{i}" for i in range(len(frame))]
-    frame["source_row"] = np.arange(1, len(frame) + 1)
-    frame["receipt_url"] = None
-    return frame
+    return clean_rows(rows, "debit_card")
 
 
 def _split(frame, test_days=60):
