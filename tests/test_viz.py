@@ -1,6 +1,7 @@
 """`make viz` (`kedro viz run`) serves the lineage view; `kedro viz build` produces a static
 site that renders the pipelines in a browser."""
 
+import contextlib
 import functools
 import http.server
 import json
@@ -29,13 +30,29 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 def stop_server(server: subprocess.Popen) -> None:
-    """Stop a server started for a test: terminate, kill after 20 s, close its output."""
-    server.terminate()
+    """Stop a server started for a test (``start_new_session=True``) with every process it
+    started: terminate the group, kill it after 20 s, close the output. `kedro viz run`
+    serves from a child process that outlived its parent when only the parent was stopped."""
+    import signal
+
+    group = server.pid
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGTERM)
     try:
         server.wait(timeout=20)
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the group's other members, after their parent
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
     server.stdout.close()
 
 
@@ -76,7 +93,8 @@ def test_make_viz_serves_the_lineage_with_chart_previews(charts_project):
     env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true"}
     server = subprocess.Popen([*command, "--no-browser", "--host", "127.0.0.1", "--port",
                                str(port)], cwd=charts_project.root, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
     try:
         deadline, graph = time.monotonic() + 180, None
         while graph is None and time.monotonic() < deadline:

@@ -168,7 +168,7 @@ def served_app(root: Path, port: int, command: list[str]) -> Iterator[str]:
     """The app started by ``command`` (listening on loopback ``port``) until it answers its
     health check; yields its URL and stops it afterwards."""
     server = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+                              stderr=subprocess.STDOUT, text=True, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
