@@ -84,7 +84,7 @@ def _peak_rss_mb() -> float:
 def write_export(index: int, first: int, count: int, rows_per_account: int, seed: int,
                  folder: str) -> int:
     """Export file ``index``: accounts ``first``.. ``first + count`` as a bank's CSV."""
-    from titans_finance.generator_accounts import generate_accounts
+    from titans_finance.synthetic.accounts import generate_accounts
 
     export, _ = generate_accounts(count, count * rows_per_account,
                                   np.random.SeedSequence([seed, index]), first=first)
@@ -197,7 +197,7 @@ def one_pass(part: pd.DataFrame, models: dict, out: str, chosen: list, params: d
 
 def chosen_accounts(args) -> list[str]:
     """Every k-th account (spread over the files), by the generator's names."""
-    from titans_finance.generator_accounts import account_names
+    from titans_finance.synthetic.accounts import account_names
 
     names = list(account_names(args.accounts))
     step = max(1, len(names) // max(1, args.forecast_accounts))

@@ -5,7 +5,7 @@
 
 Each account is one export: the model is fitted on its transactions before the last 90
 days (the pipeline's parameters, nothing tuned per account); labelled anomalies are
-injected into those 90 days (`titans_finance.models.anomaly_injection`: a duplicated
+injected into those 90 days (`titans_finance.synthetic.anomalies`: a duplicated
 charge, a burst of small card-testing charges, a spike at a known payee, a large
 transfer to a new payee — designed from public descriptions of real fraud and errors),
 and the test rows are scored three ways:
@@ -50,7 +50,7 @@ from titans_finance.models.anomaly import (
     robust_payee_z,
     score_with_rolling_history,
 )
-from titans_finance.models.anomaly_injection import KINDS, inject_anomalies
+from titans_finance.synthetic.anomalies import KINDS, inject_anomalies
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DAYS = 90

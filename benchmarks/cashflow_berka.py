@@ -151,7 +151,7 @@ def coverage_summary(table: pd.DataFrame, nominal: float) -> dict:
 
 def default_data(params: dict) -> dict:
     """The same evaluation on the project's default generated export (make run's data)."""
-    from titans_finance.generator import generate_transactions
+    from titans_finance.synthetic.generator import generate_transactions
 
     export, _ = generate_transactions(rows=20000, seed=42)
     frame = pd.DataFrame({"date": pd.to_datetime(export["Date"], errors="coerce", format="mixed"),

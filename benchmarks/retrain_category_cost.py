@@ -73,7 +73,7 @@ def main() -> None:
     os.environ.update(THREADS)
     import pandas as pd
 
-    from titans_finance.generator import DEFAULT_END
+    from titans_finance.synthetic.generator import DEFAULT_END
 
     project = temp_project()
     try:

@@ -26,7 +26,7 @@ from sklearn.metrics import mutual_info_score
 from tests.conftest import PROJECT_ROOT
 from tests.models.conftest import clean_frame
 from titans_finance.core.features import build_features
-from titans_finance.generator import generate_transactions
+from titans_finance.synthetic.generator import generate_transactions
 from titans_finance.models import amount, anomaly, category
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))

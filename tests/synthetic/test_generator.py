@@ -4,7 +4,7 @@ import pytest
 
 from titans_finance.core.normalise import parse_dates
 from titans_finance.core.schema import KNOWN_CATEGORIES, RAW_COLUMNS
-from titans_finance.generator import ANOMALY_TYPES, generate_transactions, write_export
+from titans_finance.synthetic.generator import ANOMALY_TYPES, generate_transactions, write_export
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from titans_finance.generator_accounts import (
+from titans_finance.synthetic.accounts import (
     CARD_PAYMENT,
     CARD_PAYMENT_IN,
     generate_accounts,
@@ -71,7 +71,7 @@ def test_bad_arguments_are_named():
 
 
 def test_written_in_chunks_of_whole_users_deterministically(tmp_path, monkeypatch):
-    from titans_finance import generator_accounts
+    from titans_finance.synthetic import accounts as generator_accounts
     from titans_finance.command_line import main
 
     monkeypatch.setattr(generator_accounts, "CHUNK_ROWS", 300)  # 3 chunks of 2 accounts

@@ -314,7 +314,7 @@ def _variable_expenses(rng, days: pd.DatetimeIndex, n: int, noisy_share: float) 
 
 def _inject_anomalies(rng, base: pd.DataFrame, n: int, end: pd.Timestamp) -> pd.DataFrame:
     """``n`` anomalous rows shaped like real fraud and errors, not like the detector's rules
-    (the patterns and their sources: `titans_finance.models.anomaly_injection`): a
+    (the patterns and their sources: `titans_finance.synthetic.anomalies`): a
     duplicated charge (same payee and amount, same or next day), a burst of 3-6 small
     card-testing charges at one unfamiliar web shop on one day, a known payee charged
     3-10x its amount (billing error), and a large transfer to a never-seen payee

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from titans_finance.core.schema import RAW_COLUMNS
-from titans_finance.generator import DEFAULT_END, DEFAULT_START, MERCHANTS, RECURRING
+from titans_finance.synthetic.generator import DEFAULT_END, DEFAULT_START, MERCHANTS, RECURRING
 
 SALARY_PAYERS = ("ACME CORP PAYROLL", "GLOBEX PAYROLL", "INITECH SALARY", "UMBRELLA PAYROLL",
                  "STARK INDUSTRIES PAY", "WAYNE ENTERPRISES")
@@ -220,7 +220,7 @@ def write_accounts(accounts: int, rows: int, seed: int, output: str | Path,
     rows at a time, each chunk appended to the CSV (memory bounded by a chunk, not the
     export; chunk ``i`` drawn from ``SeedSequence([seed, i])``: deterministic per seed).
     Returns the export and truth paths and their row counts."""
-    from titans_finance.generator import default_truth_path
+    from titans_finance.synthetic.generator import default_truth_path
 
     if rows < accounts:
         raise ValueError(f"rows ({rows}) must be at least the number of accounts ({accounts})")
