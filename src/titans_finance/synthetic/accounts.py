@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from titans_finance.core.schema import RAW_COLUMNS
-from titans_finance.synthetic.generator import DEFAULT_END, DEFAULT_START, MERCHANTS, RECURRING
+from titans_finance.synthetic.generator import DEFAULT_END, DEFAULT_START
+from titans_finance.synthetic.merchants import MERCHANTS, RECURRING
 
 SALARY_PAYERS = ("ACME CORP PAYROLL", "GLOBEX PAYROLL", "INITECH SALARY", "UMBRELLA PAYROLL",
                  "STARK INDUSTRIES PAY", "WAYNE ENTERPRISES")
