@@ -2,7 +2,6 @@
 models: the export built from its codes, the cash-flow forecast from its last day and its own
 balance, the anomaly detector as the service scores, the amount model. Skips without ../shared."""
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, berka_exports
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from berka import BERKA_END, BERKA_PATH, berka_exports  # noqa: E402
 
 
 def _params(name: str) -> dict:

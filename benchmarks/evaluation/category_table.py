@@ -1,12 +1,12 @@
 """Markdown tables of benchmarks/results/category.json for docs/evaluation.md.
 
-    .venv/bin/python benchmarks/category_table.py
+    .venv/bin/python -m benchmarks.evaluation.category_table
 """
 
 import json
 from pathlib import Path
 
-results = json.loads((Path(__file__).parent / "results/category.json").read_text())
+results = json.loads((Path(__file__).resolve().parents[1] / "results" / "category.json").read_text())
 
 
 def pct(value: float) -> str:

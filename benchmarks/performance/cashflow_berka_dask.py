@@ -1,14 +1,14 @@
 """Every Berka account's cash-flow backtest and forecast on a Dask LocalCluster.
 
-    nice .venv/bin/python benchmarks/cashflow_berka_dask.py             # all accounts, 2 workers
-    nice .venv/bin/python benchmarks/cashflow_berka_dask.py --limit 60  # a quick look
+    nice .venv/bin/python -m benchmarks.performance.cashflow_berka_dask             # all accounts, 2 workers
+    nice .venv/bin/python -m benchmarks.performance.cashflow_berka_dask --limit 60  # a quick look
 
 The real accounts of ``../shared/data/berka/trans_dev.csv.gz`` (see its README), each one
-export, as `benchmarks/berka.py` reads them; `models.cashflow.forecast_accounts` (the
+export, as `benchmarks/evaluation/berka.py` reads them; `models.cashflow.forecast_accounts` (the
 pipeline's recipe per account: nested backtest against every baseline, chosen candidate,
 forecast) run through `core.scale.run_accounts` on a `LocalCluster` of ``--workers``
 single-threaded processes, partitions of whole accounts. Folds end on 1994-03-30 as in
-`benchmarks/cashflow_berka.py`, so each account's MASE is compared with the pandas run
+`benchmarks/evaluation/cashflow_berka.py`, so each account's MASE is compared with the pandas run
 recorded in ``benchmarks/results/cashflow_berka_accounts.csv`` (written there with 6
 significant digits). Writes ``benchmarks/results/cashflow_berka_dask.json``: wall time,
 peak memory per worker, the distribution of MASE for the model and every baseline, and the
@@ -29,13 +29,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from berka import BERKA_END, BERKA_PATH, berka_exports  # noqa: E402
+from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, berka_exports  # noqa: E402
 
 from titans_finance.core.scale import dask_session, map_by_account  # noqa: E402
 from titans_finance.models.cashflow import BASELINES, forecast_accounts  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"
 
 
@@ -73,7 +72,7 @@ def main() -> None:
                            suffixes=("", "_pandas"))
     agree = np.isclose(both["mase"], both["model_mase"], rtol=1e-5, atol=1e-9)
     result = {
-        "command": "nice .venv/bin/python benchmarks/cashflow_berka_dask.py"
+        "command": "nice .venv/bin/python -m benchmarks.performance.cashflow_berka_dask"
                    + (f" --limit {args.limit}" if args.limit else "")
                    + (f" --workers {args.workers}" if args.workers != 2 else ""),
         "data": "../shared/data/berka/trans_dev.csv.gz (one export per account)",

@@ -1,7 +1,7 @@
 """Amount model vs the per-payee median on every Berka account (one export per account).
 
-    nice .venv/bin/python benchmarks/amount_berka.py             # all 638 accounts
-    nice .venv/bin/python benchmarks/amount_berka.py --limit 40  # a quick look
+    nice .venv/bin/python -m benchmarks.evaluation.amount_berka             # all 638 accounts
+    nice .venv/bin/python -m benchmarks.evaluation.amount_berka --limit 40  # a quick look
 
 Each account runs the amount pipeline's own evaluation (`evaluate_amount_model`: the last
 ``test_fraction`` of its transactions held out by date, candidates chosen on the last
@@ -25,13 +25,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from berka import BERKA_PATH, accounts, berka_exports  # noqa: E402
+from benchmarks.evaluation.berka import BERKA_PATH, accounts, berka_exports  # noqa: E402
 
 from titans_finance.core.features import build_features
 from titans_finance.pipelines.amount.nodes import evaluate_amount_model
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def main() -> None:
@@ -86,7 +85,7 @@ def main() -> None:
 
     known = holdout["known_payee"].astype(bool)
     result = {
-        "command": "nice .venv/bin/python benchmarks/amount_berka.py"
+        "command": "nice .venv/bin/python -m benchmarks.evaluation.amount_berka"
                    + (f" --limit {args.limit}" if args.limit else ""),
         "n_accounts_evaluated": int(len(table)), "n_accounts_too_short": too_short,
         "n_test_transactions": int(len(holdout)),

@@ -1,6 +1,6 @@
 """The app's page loads in a real browser, and the transactions page's work at 1M rows.
 
-    .venv/bin/python benchmarks/app_page_load.py [--project .] [--repeats 5] [--rows 1000000]
+    .venv/bin/python -m benchmarks.performance.app_page_load [--project .] [--repeats 5] [--rows 1000000]
 
 1. Page loads: ``titans-finance app`` serves the project (default: this checkout, after
    ``make run``) on loopback; headless Chromium (DevTools protocol, tests/app/chromium.py)
@@ -29,9 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
+ROOT = Path(__file__).resolve().parents[2]
 from tests.app.chromium import Browser, app_command, served_app  # noqa: E402
 from tests.test_viz import _free_port  # noqa: E402
 
@@ -160,7 +158,7 @@ def main() -> None:
     project = Path(args.project).resolve()
     results = {"measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                "cores": os.cpu_count(),
-               "command": "python benchmarks/app_page_load.py " + " ".join(sys.argv[1:])}
+               "command": "python -m benchmarks.performance.app_page_load " + " ".join(sys.argv[1:])}
     load_before = os.getloadavg()[0]
     results["page_loads"] = page_loads(project, args.repeats)
     if args.rows:

@@ -1,6 +1,6 @@
 """Unauthenticated random-path flood against the real service: does anything grow?
 
-    .venv/bin/python benchmarks/serving_flood.py --bentoml-home ~/bentoml \
+    .venv/bin/python -m benchmarks.performance.serving_flood --bentoml-home ~/bentoml \
         [--requests 20000] [--body-timeout 2] [--request-timeout 3]
 
 Needs trained models (`make run`). Serves the service on loopback (one worker), sends
@@ -25,10 +25,9 @@ from pathlib import Path
 import httpx
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from run_benchmarks import RESULTS, machine  # noqa: E402
-from serving_load import KEY, _serve  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
+from benchmarks.performance.run_benchmarks import RESULTS, machine  # noqa: E402
+from benchmarks.performance.serving_load import KEY, _serve  # noqa: E402
 
 METRICS_KEY = "flood-metrics-key-0123456789"
 
@@ -80,7 +79,7 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
     results = {"steps": steps, "statuses": statuses, "body_timeout": args.body_timeout,
                "request_timeout": args.request_timeout, "machine": machine(),
-               "command": "python benchmarks/serving_flood.py " + " ".join(sys.argv[1:])}
+               "command": "python -m benchmarks.performance.serving_flood " + " ".join(sys.argv[1:])}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "serving_flood.json").write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

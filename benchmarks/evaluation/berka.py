@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BERKA_PATH = ROOT.parent / "shared" / "data" / "berka" / "trans_dev.csv.gz"
 # The last day of the public 15 months: every account's data runs to here (no row missing).
 BERKA_END = pd.Timestamp("1994-03-30")

@@ -1,8 +1,8 @@
 """Re-plant the eight bugs of issue #18, one at a time, and check the tests catch each.
 
-    .venv/bin/python benchmarks/planted_bugs.py            # all eight (a few minutes)
-    .venv/bin/python benchmarks/planted_bugs.py --only 5   # one of them
-    .venv/bin/python benchmarks/planted_bugs.py --list     # what each one changes
+    .venv/bin/python -m benchmarks.quality.planted_bugs            # all eight (a few minutes)
+    .venv/bin/python -m benchmarks.quality.planted_bugs --only 5   # one of them
+    .venv/bin/python -m benchmarks.quality.planted_bugs --list     # what each one changes
 
 For each bug: the source file is patched in place (the patch must apply exactly once, so a
 refactor that moves the code makes the script fail loudly rather than test nothing), the
@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results" / "planted_bugs.json"
 
 

@@ -1,8 +1,8 @@
 """Many accounts, pandas in one process vs Dask: ingestion of many export files, features,
 batch scoring by the anomaly, category and amount models, per-account 30-day forecasts.
 
-    nice -n 10 .venv/bin/python benchmarks/accounts_dask.py --accounts 1000   # 1M rows
-    nice -n 10 .venv/bin/python benchmarks/accounts_dask.py --accounts 10000 \\
+    nice -n 10 .venv/bin/python -m benchmarks.performance.accounts_dask --accounts 1000   # 1M rows
+    nice -n 10 .venv/bin/python -m benchmarks.performance.accounts_dask --accounts 10000 \\
         --pandas-accounts 2000 --forecast-accounts 100     # the issue's 10M rows
 
 Data: ``--accounts`` generated accounts (`generate_accounts`: users with a current account
@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"
 
 
@@ -420,7 +420,7 @@ def main() -> None:
     path = RESULTS / f"accounts_dask_{args.accounts}{suffix}.json"
     work = Path(tempfile.mkdtemp(prefix="accounts_dask_"))
     result = {
-        "command": "nice -n 10 .venv/bin/python benchmarks/accounts_dask.py " + " ".join(options),
+        "command": "nice -n 10 .venv/bin/python -m benchmarks.performance.accounts_dask " + " ".join(options),
         "arguments": {k: v for k, v in vars(args).items() if k not in ("run", "work")},
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                     "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
@@ -432,7 +432,7 @@ def main() -> None:
         # Dask first (the figures at every size), then pandas on what it can hold; the file
         # is rewritten after each run, so a run stopped part way keeps what was measured
         for engine in ("dask", "pandas") if args.pandas_accounts else ("dask",):
-            command = [sys.executable, __file__, *options, "--run", engine, "--work", str(work)]
+            command = [sys.executable, "-m", __spec__.name, *options, "--run", engine, "--work", str(work)]
             child = subprocess.run(command, capture_output=True, text=True, check=False)
             stopped = work / "pandas_stopped.json"
             if engine == "pandas" and child.returncode == 3 and stopped.exists():

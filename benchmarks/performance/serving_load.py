@@ -1,6 +1,6 @@
 """Load benchmark of the REST service (issue 4), results into docs/benchmarks.md.
 
-    .venv/bin/python benchmarks/serving_load.py --bentoml-home ~/bentoml [--duration 15]
+    .venv/bin/python -m benchmarks.performance.serving_load --bentoml-home ~/bentoml [--duration 15]
 
 Needs trained models in the BentoML store (`make run`) and `wrk` (Debian package).
 Starts, one after the other on loopback: the no-op service (ceiling) and the real
@@ -27,10 +27,9 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from run_benchmarks import RESULTS, machine, write_section
+from benchmarks.performance.run_benchmarks import RESULTS, machine, write_section
 
 KEY = "benchmark-key-000000"
 CLEAN = ROOT / "data" / "03_primary" / "clean_transactions.parquet"
@@ -156,7 +155,7 @@ def main() -> None:
     results["targets"] = {"category_vs_noop": 0.8, "batch_transactions_per_s": 50000,
                           "rss_mib": 500}
     results["machine"] = machine()
-    command = f"python benchmarks/serving_load.py --duration {args.duration}"
+    command = f"python -m benchmarks.performance.serving_load --duration {args.duration}"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "serving.json").write_text(json.dumps(results, indent=2) + "\n")
     m = results["machine"]

@@ -1,6 +1,6 @@
 """Where the service's time goes, in-process (the breakdown in docs/benchmarks.md).
 
-    .venv/bin/python benchmarks/serving_profile.py [--repeats 7]
+    .venv/bin/python -m benchmarks.performance.serving_profile [--repeats 7]
 
 Needs the models of `make run` (data/06_models, data/03_primary). Runs the service's own
 functions, stage by stage, as `/predict/*` and `/predict/batch` call them (no HTTP, no
@@ -22,10 +22,9 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from run_benchmarks import RESULTS, machine, write_section  # noqa: E402
-from serving_load import _transactions  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
+from benchmarks.performance.run_benchmarks import RESULTS, machine, write_section  # noqa: E402
+from benchmarks.performance.serving_load import _transactions  # noqa: E402
 
 STAGES = ("json + validation", "frame", "features", "category", "amount", "anomaly",
           "result objects", "json answer")
@@ -112,7 +111,7 @@ def main() -> None:
     m = result["machine"]
     write_section("serving_profile", (
         f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}); command: "
-        f"`.venv/bin/python benchmarks/serving_profile.py --repeats {args.repeats}` (models of "
+        f"`.venv/bin/python -m benchmarks.performance.serving_profile --repeats {args.repeats}` (models of "
         "`make run`; medians; in-process, no HTTP; each transaction new to the service, so no "
         f"spelling-cache hits). Load average {result['load_average_1min'][0]:g} before and "
         f"{result['load_average_1min'][1]:g} after on {m['cores']} cores: above 1 per core, "

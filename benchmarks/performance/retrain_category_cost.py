@@ -1,8 +1,8 @@
 """What the category challenger of `make retrain` costs, fit by fit (issue #15, item 11).
 
-    .venv/bin/python benchmarks/retrain_category_cost.py [--rows 20000] [--new-rows 24000]
+    .venv/bin/python -m benchmarks.performance.retrain_category_cost [--rows 20000] [--new-rows 24000]
 
-In a throw-away copy of the project (benchmarks/run_benchmarks.py's helpers): the default
+In a throw-away copy of the project (benchmarks/performance/run_benchmarks.py's helpers): the default
 export (--rows, seed 42) goes through ingestion, features and category (the served
 model); a later export (--new-rows, seed 43, running a year past the default data) goes
 through the retrain pipeline's own ingestion and features (`--to-outputs`). Then, in this
@@ -25,8 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run_benchmarks import BIN, KEDRO_ENV, RESULTS, generate, kedro, machine, temp_project
+from benchmarks.performance.run_benchmarks import BIN, KEDRO_ENV, RESULTS, generate, kedro, machine, temp_project
 
 # single-threaded numerical libraries: set before numpy, scipy or lightgbm are imported
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -91,7 +90,7 @@ def main() -> None:
                        check=True, capture_output=True)
         result = measure(project)
         result.update(machine=machine(), rows=args.rows, new_rows=args.new_rows,
-                      command=f"python benchmarks/retrain_category_cost.py --rows {args.rows} "
+                      command=f"python -m benchmarks.performance.retrain_category_cost --rows {args.rows} "
                               f"--new-rows {args.new_rows}")
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "retrain_category.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED_CSV = ROOT.parent / "shared" / "data" / "seed_transactions.csv"
 
 

@@ -1,9 +1,9 @@
 """Performance benchmarks; results are written into docs/benchmarks.md.
 
     make benchmark                                   # every benchmark
-    .venv/bin/python benchmarks/run_benchmarks.py foundation [--rows 1000000]
-    .venv/bin/python benchmarks/run_benchmarks.py training   [--rows 1000000]
-    .venv/bin/python benchmarks/run_benchmarks.py bank_export [--rows 1000000]
+    .venv/bin/python -m benchmarks.performance.run_benchmarks foundation [--rows 1000000]
+    .venv/bin/python -m benchmarks.performance.run_benchmarks training   [--rows 1000000]
+    .venv/bin/python -m benchmarks.performance.run_benchmarks bank_export [--rows 1000000]
 
 Each step runs as its own process in a throw-away copy of the project (conf/ +
 pyproject.toml in a temporary folder), so the repository's data/ and mlflow.db
@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"running benchmark {name} ...", flush=True)
         result = BENCHMARKS[name](args)
         result["machine"] = machine()
-        result["command"] = (f"python benchmarks/run_benchmarks.py {name} --rows {args.rows} "
+        result["command"] = (f"python -m benchmarks.performance.run_benchmarks {name} --rows {args.rows} "
                              f"--seed {args.seed}")
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -1,7 +1,7 @@
 """Cash-flow forecaster vs every simple baseline on all Berka accounts (and the default data).
 
-    nice .venv/bin/python benchmarks/cashflow_berka.py            # all 638 accounts + default data
-    nice .venv/bin/python benchmarks/cashflow_berka.py --limit 40 # a quick look
+    nice .venv/bin/python -m benchmarks.evaluation.cashflow_berka            # all 638 accounts + default data
+    nice .venv/bin/python -m benchmarks.evaluation.cashflow_berka --limit 40 # a quick look
 
 Each account is one export. Folds: the last ``backtest_folds`` 30-day windows before
 1994-03-30 are reported (outer); each one's model is chosen on the ``inner_folds`` windows
@@ -23,12 +23,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from berka import BERKA_END, BERKA_PATH, accounts, berka_exports  # noqa: E402
+from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, accounts, berka_exports  # noqa: E402
 
 from titans_finance.models.cashflow import BASELINES, evaluate_cashflow, summarise_backtest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"
 
 
@@ -177,7 +176,7 @@ def main() -> None:
     table, skipped = per_account(frame, params, BERKA_END, args.limit)
     seconds = time.perf_counter() - started
     result = {
-        "command": "nice .venv/bin/python benchmarks/cashflow_berka.py"
+        "command": "nice .venv/bin/python -m benchmarks.evaluation.cashflow_berka"
                    + (f" --limit {args.limit}" if args.limit else ""),
         "data": "../shared/data/berka/trans_dev.csv.gz (one export per account)",
         "n_accounts": int(frame["account"].nunique()) if args.limit is None else args.limit,

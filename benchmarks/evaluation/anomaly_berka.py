@@ -1,7 +1,7 @@
 """Anomaly detector vs a plain IsolationForest and a robust per-payee z-score on Berka accounts.
 
-    nice .venv/bin/python benchmarks/anomaly_berka.py             # all 638 accounts
-    nice .venv/bin/python benchmarks/anomaly_berka.py --limit 50  # a quick look
+    nice .venv/bin/python -m benchmarks.evaluation.anomaly_berka             # all 638 accounts
+    nice .venv/bin/python -m benchmarks.evaluation.anomaly_berka --limit 50  # a quick look
 
 Each account is one export: the model is fitted on its transactions before the last 90
 days (the pipeline's parameters, nothing tuned per account); labelled anomalies are
@@ -40,8 +40,7 @@ import yaml
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from berka import BERKA_END, BERKA_PATH, accounts, berka_exports  # noqa: E402
+from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, accounts, berka_exports  # noqa: E402
 
 from titans_finance.core.features import HistoryState, build_features
 from titans_finance.models.anomaly import (
@@ -52,7 +51,7 @@ from titans_finance.models.anomaly import (
 )
 from titans_finance.synthetic.anomalies import KINDS, inject_anomalies
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEST_DAYS = 90
 Z_THRESHOLD = 3.5  # the usual cut of the robust (modified) z-score, Iglewicz & Hoaglin
 
@@ -145,7 +144,7 @@ def main() -> None:
             pieces.append(result)
     table = pd.concat(pieces, ignore_index=True)
     result = {
-        "command": "nice .venv/bin/python benchmarks/anomaly_berka.py"
+        "command": "nice .venv/bin/python -m benchmarks.evaluation.anomaly_berka"
                    + (f" --limit {args.limit}" if args.limit else ""),
         "n_accounts_evaluated": int(table["account"].nunique()),
         "n_accounts_skipped_under_20_training_rows": skipped,

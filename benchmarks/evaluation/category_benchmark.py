@@ -1,8 +1,8 @@
 """Category models on public real labelled exports, side by side (docs/evaluation.md).
 
-    .venv/bin/python benchmarks/category_benchmark.py   # writes benchmarks/results/category.json
+    .venv/bin/python -m benchmarks.evaluation.category_benchmark   # writes benchmarks/results/category.json
 
-For each export (benchmarks/public_exports.py): the same rows and the same 5 shuffled
+For each export (benchmarks/evaluation/public_exports.py): the same rows and the same 5 shuffled
 folds for every model —
 - personal: the project's `CategoryModel` (personal model + default-model prior + rules
   from nothing), its candidate chosen inside each training fold (never on the fold
@@ -41,10 +41,8 @@ from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from public_exports import available_exports  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
+from benchmarks.evaluation.public_exports import available_exports  # noqa: E402
 
 from titans_finance.core.features import build_features  # noqa: E402
 from titans_finance.core.schema import UNCERTAIN_CATEGORY  # noqa: E402
@@ -158,7 +156,7 @@ def main() -> None:
     params = _params()
     exports = available_exports()
     if not exports:
-        sys.exit("no export found: see benchmarks/public_exports.py")
+        sys.exit("no export found: see benchmarks/evaluation/public_exports.py")
     started = time.time()
     default_model = train_default_model(
         yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
@@ -168,7 +166,7 @@ def main() -> None:
     for name, tx in exports.items():
         results[name] = evaluate_export(tx, default_model, params)
         print(name, json.dumps(results[name], indent=1), flush=True)
-    out = {"command": "python benchmarks/category_benchmark.py", "folds": FOLDS, "seed": SEED,
+    out = {"command": "python -m benchmarks.evaluation.category_benchmark", "folds": FOLDS, "seed": SEED,
            "seconds": round(time.time() - started, 1), "exports": results}
     path = ROOT / "benchmarks/results/category.json"
     path.write_text(json.dumps(out, indent=2) + "\n")

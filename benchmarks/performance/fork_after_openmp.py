@@ -1,6 +1,6 @@
 """Why forked mutmut children deadlocked: LightGBM's OpenMP thread pool does not survive fork.
 
-    .venv/bin/python benchmarks/fork_after_openmp.py
+    .venv/bin/python -m benchmarks.performance.fork_after_openmp
 
 Fits a small LightGBM model in this process (with 2 threads, then with 1), forks, and fits
 again in the child — what mutmut does when the process it forks each mutant from has run a

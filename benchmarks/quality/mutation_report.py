@@ -1,6 +1,6 @@
 """Score and survivors of the last `make mutation` run, as Markdown (for docs/testing.md).
 
-    .venv/bin/python benchmarks/mutation_report.py 'titans_finance.core.normalise.x_parse_amounts*' ...
+    .venv/bin/python -m benchmarks.quality.mutation_report 'titans_finance.core.normalise.x_parse_amounts*' ...
 
 Reads mutmut's result files (``mutants/**/*.py.meta``) and, for the mutant-name patterns
 given (those `make mutation` ran; default: every mutant), counts each outcome per
@@ -19,7 +19,7 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MUTANTS = ROOT / "mutants"
 RESULTS = ROOT / "benchmarks" / "results" / "mutation.json"
 

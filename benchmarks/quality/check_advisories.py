@@ -1,7 +1,7 @@
 """Check pinned versions against published security advisories (OSV format), offline.
 
     git clone https://github.com/pypa/advisory-database /tmp/advisory-database
-    .venv/bin/python benchmarks/check_advisories.py --advisories /tmp/advisory-database \
+    .venv/bin/python -m benchmarks.quality.check_advisories --advisories /tmp/advisory-database \
         requirements-serve.txt requirements.lock [--pypi]
 
 Reads every ``vulns/<package>/*.yaml`` of the PyPA advisory database (the source of the

@@ -1,6 +1,6 @@
 """Markdown tables of the numeric models' Berka results, for docs/evaluation.md.
 
-    .venv/bin/python benchmarks/numeric_tables.py [--amount amount_berka_first100]
+    .venv/bin/python -m benchmarks.evaluation.numeric_tables [--amount amount_berka_first100]  # a --limit run's file
 
 Reads ``benchmarks/results/{cashflow,anomaly,amount}_berka.json`` (written by
 ``cashflow_berka.py``, ``anomaly_berka.py`` and ``amount_berka.py``) and prints the tables
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
 def _load(name: str) -> dict:

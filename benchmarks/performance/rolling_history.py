@@ -1,6 +1,6 @@
 """What the service's rolling history costs (core/rolling.py), in-process.
 
-    nice .venv/bin/python benchmarks/rolling_history.py   # after `make run`
+    nice .venv/bin/python -m benchmarks.performance.rolling_history   # after `make run`
 
 On the history state `make run` trains (``--history``, default
 data/06_models/history_state.pkl): the features of one transaction read without recording
@@ -29,7 +29,7 @@ import pandas as pd
 
 from titans_finance.core.rolling import RollingHistory, RollingLimits
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _rows(n: int, accounts: list[str | None], start: str, rng) -> pd.DataFrame:
@@ -105,7 +105,7 @@ def main() -> None:
             (tracemalloc.get_traced_memory()[0] - before) / 1000)
     tracemalloc.stop()
     result = {
-        "command": "nice .venv/bin/python benchmarks/rolling_history.py",
+        "command": "nice .venv/bin/python -m benchmarks.performance.rolling_history",
         "history": {"accounts": len(base.accounts), "payees": len(base.merchant),
                     "tail_rows": len(base.tail)},
         "one_transaction_read_median": read,

@@ -1,8 +1,8 @@
 """What distributed's worker setting ``MALLOC_TRIM_THRESHOLD_=65536`` costs the scoring.
 
-    nice -n 10 .venv/bin/python benchmarks/dask_malloc.py
+    nice -n 10 .venv/bin/python -m benchmarks.performance.dask_malloc
 
-One partition of `benchmarks/accounts_dask.py` (50 generated accounts, ~50,000 rows, read
+One partition of `benchmarks/performance/accounts_dask.py` (50 generated accounts, ~50,000 rows, read
 and normalised by the ingestion), the anomaly model fitted on it; then, each in a fresh
 process, `build_features` and the model's ``score`` on it, with the variable unset and set
 to 65536 as a Dask nanny sets it (alternating, ``--repeats`` times each). Per call, from the
@@ -26,10 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import accounts_dask  # noqa: E402  (the benchmark's data and models)
+from benchmarks.performance import accounts_dask  # noqa: E402  (the benchmark's data and models)
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parents[1] / "results"
 KEY = "MALLOC_TRIM_THRESHOLD_"
 
 
@@ -79,7 +78,7 @@ def main() -> None:
                 env = {k: v for k, v in os.environ.items() if k != KEY}
                 if setting != "unset":
                     env[KEY] = setting
-                done = subprocess.run([sys.executable, __file__, "--child", str(work)], env=env,
+                done = subprocess.run([sys.executable, "-m", __spec__.name, "--child", str(work)], env=env,
                                       capture_output=True, text=True, check=True)
                 runs[setting].append(json.loads(done.stdout.strip().splitlines()[-1]))
     finally:
@@ -87,7 +86,7 @@ def main() -> None:
     summary = {setting: {step: {k: round(float(np.median([r[step][k] for r in rows])), 2)
                                 for k in rows[0][step]} for step in rows[0]}
                for setting, rows in runs.items()}
-    result = {"command": "nice -n 10 .venv/bin/python benchmarks/dask_malloc.py",
+    result = {"command": "nice -n 10 .venv/bin/python -m benchmarks.performance.dask_malloc",
               "rows": int(len(part)), "repeats": args.repeats,
               "load_average": [round(x, 2) for x in os.getloadavg()], "median": summary}
     RESULTS.mkdir(exist_ok=True)
