@@ -73,7 +73,7 @@ app: setup
 	$(BIN)/titans-finance app
 
 benchmark: setup
-	$(BIN)/python benchmarks/run_benchmarks.py
+	$(BIN)/python -m benchmarks.performance.run_benchmarks
 
 # Mutation testing (docs/testing.md): mutmut mutates the functions below, where a silent
 # bug costs users money or trust, and runs the tests that call each one. Slow (an hour or
@@ -121,15 +121,15 @@ MUTATE_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 ARROW_D
   JE_ARROW_MALLOC_CONF=background_thread:false
 mutation: setup
 	$(MUTATE_ENV) nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(foreach m,$(MUTATE),'titans_finance.$(m)')
-	$(BIN)/python benchmarks/mutation_report.py $(foreach m,$(MUTATE),'titans_finance.$(m)')
+	$(BIN)/python -m benchmarks.quality.mutation_report $(foreach m,$(MUTATE),'titans_finance.$(m)')
 
 mutation-survivors: setup
-	$(MUTATE_ENV) nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $$($(BIN)/python benchmarks/mutation_report.py --survivor-names $(foreach m,$(MUTATE),'titans_finance.$(m)'))
-	$(BIN)/python benchmarks/mutation_report.py $(foreach m,$(MUTATE),'titans_finance.$(m)')
+	$(MUTATE_ENV) nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $$($(BIN)/python -m benchmarks.quality.mutation_report --survivor-names $(foreach m,$(MUTATE),'titans_finance.$(m)'))
+	$(BIN)/python -m benchmarks.quality.mutation_report $(foreach m,$(MUTATE),'titans_finance.$(m)')
 
 # The eight bugs of issue #18, planted one at a time: each must fail the tests.
 planted-bugs: setup
-	$(BIN)/python benchmarks/planted_bugs.py
+	$(BIN)/python -m benchmarks.quality.planted_bugs
 
 # Re-resolve the dependency tree from pyproject.toml into requirements.lock.
 lock:

@@ -152,7 +152,7 @@ def make_project(root: Path, export: pd.DataFrame | Path | None = None,
     if isinstance(export, Path):
         shutil.copy(export, raw_dir / "transactions.csv")
     elif export is not None:
-        from titans_finance.generator import write_export
+        from titans_finance.synthetic.generator import write_export
 
         write_export(export, truth, raw_dir / "transactions.csv")
     return KedroTestProject(root)
@@ -176,7 +176,7 @@ def clean_rows(rows: list[tuple], payment_method: str) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def generated_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(export, truth) from the project's generator, fixed seed."""
-    from titans_finance.generator import generate_transactions
+    from titans_finance.synthetic.generator import generate_transactions
 
     return generate_transactions(rows=TEST_ROWS, seed=TEST_SEED)
 

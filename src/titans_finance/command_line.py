@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from titans_finance import generator
+from titans_finance.synthetic import generator
 
 
 def _rate(text: str) -> float:
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         try:
             if args.accounts is not None:
-                from titans_finance.generator_accounts import write_accounts
+                from titans_finance.synthetic.accounts import write_accounts
 
                 output, truth_path, n_rows, n_truth = write_accounts(
                     accounts=args.accounts, rows=args.rows, seed=args.seed, output=args.output,

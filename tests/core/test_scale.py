@@ -15,7 +15,7 @@ def accounts_table():
     """A small multi-account clean table through the real ingestion (transfers marked),
     shuffled so that accounts interleave."""
     from titans_finance.datasets.raw_export_dataset import parse_export_text
-    from titans_finance.generator_accounts import generate_accounts
+    from titans_finance.synthetic.accounts import generate_accounts
     from titans_finance.pipelines.ingestion.nodes import (
         deduplicate_transactions,
         mark_transfers,
@@ -187,7 +187,7 @@ def test_many_export_files_read_on_dask_then_scored_equal_pandas(tmp_path):
     import numpy as np
 
     from titans_finance.core.scale import dask_session, map_by_account, read_files
-    from titans_finance.generator_accounts import generate_accounts
+    from titans_finance.synthetic.accounts import generate_accounts
 
     paths = []
     for i in range(3):

@@ -12,7 +12,7 @@ from titans_finance.models.anomaly import (
     robust_payee_z,
     score_with_rolling_history,
 )
-from titans_finance.models.anomaly_injection import inject_anomalies
+from titans_finance.synthetic.anomalies import inject_anomalies
 
 PARAMS = {"contamination": None, "score_threshold": 0.5, "seed": 0, "min_group_count": 3,
           "weights": {"isolation": 0.3, "amount": 1.0, "duplicate": 0.9, "new_payee": 0.9,

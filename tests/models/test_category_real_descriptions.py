@@ -12,7 +12,7 @@ import pytest
 from tests.models.conftest import clean_frame
 from titans_finance.core.features import HistoryState, build_features
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
-from titans_finance.generator import generate_transactions
+from titans_finance.synthetic.generator import generate_transactions
 from titans_finance.models.category import CategoryModel
 from titans_finance.serving.schemas import Transaction, transactions_frame
 

@@ -3,7 +3,7 @@
 1. Artefacts of the generator. For every numeric input of every model, how much of the
    feature the category determines — the uncertainty coefficient I(F; C) / H(F), F in
    up to ten quantile bins — on generated data and on real labelled exports (the seed
-   file and the public exports of benchmarks/public_exports.py, read as the service
+   file and the public exports of benchmarks/evaluation/public_exports.py, read as the service
    sees a transaction: no receipt, payment method or status). A feature far more tied
    to the category in generated data than in real exports (a column the generator
    fills by category, a merchant list mapped one-to-one to categories) fails.
@@ -16,22 +16,19 @@
 Skips cleanly when no real export is on the machine (CI without ../shared).
 """
 
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import mutual_info_score
 
-from tests.conftest import PROJECT_ROOT
+from benchmarks.evaluation.berka import BERKA_PATH, berka_exports, read_berka
+from benchmarks.evaluation.public_exports import available_exports
 from tests.models.conftest import clean_frame
 from titans_finance.core.features import build_features
-from titans_finance.generator import generate_transactions
 from titans_finance.models import amount, anomaly, category
+from titans_finance.synthetic.generator import generate_transactions
 
-sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
-from berka import BERKA_PATH, berka_exports, read_berka  # noqa: E402
-from public_exports import available_exports  # noqa: E402
 
 # generated minus mean real tie to the category above this is an artefact
 MARGIN = 0.35

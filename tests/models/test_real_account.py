@@ -2,7 +2,6 @@
 models: the export built from its codes, the cash-flow forecast from its last day and its own
 balance, the anomaly detector as the service scores, the amount model. Skips without ../shared."""
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, berka_exports
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from berka import BERKA_END, BERKA_PATH, berka_exports  # noqa: E402
 
 
 def _params(name: str) -> dict:
@@ -58,7 +57,7 @@ def test_cash_flow_from_the_exports_last_day_and_balance(account):
 def test_anomalies_on_a_real_account_as_the_service_scores(account):
     from titans_finance.core.features import HistoryState, build_features
     from titans_finance.models.anomaly import AnomalyModel, score_with_rolling_history
-    from titans_finance.models.anomaly_injection import inject_anomalies
+    from titans_finance.synthetic.anomalies import inject_anomalies
 
     start = BERKA_END - pd.Timedelta(days=89)
     rows = inject_anomalies(account, start, np.random.default_rng(0))

@@ -111,7 +111,7 @@ def dask_session(params: ScaleParams | dict | None) -> Iterator[Any]:
 # flat-forest scoring of a 50,000-row partition made 50x the page faults and took 4x the
 # CPU of the same call in a plain process (docs/scale.md#worker-memory-allocator). Unset,
 # glibc's adaptive threshold reuses freed blocks; a worker's memory stays bounded by its
-# partitions (benchmarks/accounts_dask.py measures both).
+# partitions (benchmarks/performance/accounts_dask.py measures both).
 MALLOC_TRIM_KEY = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 
 

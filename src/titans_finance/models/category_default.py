@@ -165,7 +165,7 @@ def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, params: dict[str, A
                         ) -> DefaultCategoryModel:
     """The default model from the taxonomy and lexicon files and the embedded default data
     (the generator's export, made here with a fixed seed: same data on every machine)."""
-    from titans_finance.generator import generate_transactions
+    from titans_finance.synthetic.generator import generate_transactions
 
     taxonomy = Taxonomy.from_dict(taxonomy_raw)
     lexicon = Lexicon.from_dict(lexicon_raw, taxonomy)

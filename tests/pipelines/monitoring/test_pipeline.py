@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from titans_finance.generator import generate_transactions
+from titans_finance.synthetic.generator import generate_transactions
 
 TRAINING = ("ingestion", "features", "category", "amount", "anomaly", "cashflow", "package")
 

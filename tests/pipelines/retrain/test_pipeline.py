@@ -90,7 +90,7 @@ def _export_until(export: pd.DataFrame, end: str) -> pd.DataFrame:
 def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path):
     import bentoml
 
-    from titans_finance.generator import generate_transactions
+    from titans_finance.synthetic.generator import generate_transactions
     from titans_finance.serving import store
 
     export, _ = generate_transactions(1500, 7)  # March 2023 to December 2025

@@ -1,0 +1,1 @@
+"""Models on real data (Berka accounts, public exports) beside their strongest peers."""

@@ -1,0 +1,179 @@
+"""Load benchmark of the REST service (issue 4), results into docs/benchmarks.md.
+
+    .venv/bin/python -m benchmarks.performance.serving_load --bentoml-home ~/bentoml [--duration 15]
+
+Needs trained models in the BentoML store (`make run`) and `wrk` (Debian package).
+Starts, one after the other on loopback: the no-op service (ceiling) and the real
+service (one worker each, the same settings), then measures with wrk at 64
+connections: the no-op endpoint, `/predict/category` with one transaction, and
+`/predict/batch` with 1,000 transactions per request (bodies: distinct transactions of
+the default data); finally the serving process's RSS after the load. Throughput counts
+2xx answers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+from benchmarks.performance.run_benchmarks import RESULTS, machine, write_section
+
+KEY = "benchmark-key-000000"
+CLEAN = ROOT / "data" / "03_primary" / "clean_transactions.parquet"
+# Requests cycle through distinct bodies: the same transaction over and over would flatter
+# the service (its text features are computed once per distinct text in a call).
+LUA = """bodies = {{{bodies}}}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("POST", nil, {{["Content-Type"] = "application/json",
+                                   ["Authorization"] = "Bearer {key}"}},
+                    bodies[(counter % #bodies) + 1])
+end
+"""
+
+
+def _transactions(count: int, seed: int) -> list[dict]:
+    """``count`` distinct transactions of the default data (the clean table of `make run`),
+    as request bodies."""
+    import pandas as pd
+
+    if not CLEAN.exists():
+        raise SystemExit(f"{CLEAN} is missing: run `make run` first")
+    rows = pd.read_parquet(CLEAN).sample(count, random_state=seed)
+    return [{"description": r.description, "amount": float(r.amount),
+             "date": str(r.date.date()), "type": r.type,
+             "payment_method": None if pd.isna(r.payment_method) else r.payment_method,
+             "merchant": None if pd.isna(r.reference) else r.reference}
+            for r in rows.itertuples()]
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(target: str, cwd: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    port = _port()
+    process = subprocess.Popen([str(BIN / "bentoml"), "serve", target, "--host", "127.0.0.1",
+                                "--port", str(port)], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(180):
+        try:
+            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGKILL)
+    raise SystemExit(f"{target} did not become ready")
+
+
+def _rss_mib(pid: int) -> float:
+    """Total RSS of the server process tree (BentoML runs workers as children)."""
+    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)],
+                         capture_output=True, text=True, check=False).stdout.split()
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True,
+                              check=False).stdout
+    total = sum(int(x) for x in out)
+    for child in children.split():
+        grand = subprocess.run(["ps", "-o", "rss=", "--ppid", child], capture_output=True,
+                               text=True, check=False).stdout.split()
+        total += sum(int(x) for x in grand)
+    return round(total / 1024, 1)
+
+
+def _wrk(url: str, bodies: list[dict], duration: int, connections: int = 64) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA.format(bodies=", ".join(f"[[{json.dumps(b)}]]" for b in bodies),
+                                key=KEY))
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency",
+                          "--timeout", "60s",
+                          "-s", script.name, url], capture_output=True, text=True, check=True).stdout
+
+    def latency(label: str) -> float:
+        match = re.search(rf"\s{label}\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(match.group(1)), match.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    non_2xx = int(errors.group(1)) if errors else 0
+    total = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)\b", out)
+    seconds = float(total.group(2)) * {"ms": 0.001, "s": 1.0, "m": 60.0}[total.group(3)]
+    # wrk's Requests/sec counts failed requests too: only answered ones are throughput
+    return {"requests_per_s": round((int(total.group(1)) - non_2xx) / seconds, 2),
+            "p50_ms": latency("50%"), "p99_ms": latency("99%"), "non_2xx": non_2xx}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bentoml-home", default=os.environ.get("BENTOML_HOME",
+                                                                 str(Path.home() / "bentoml")))
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    args = parser.parse_args()
+    env = {**os.environ, "BENTOML_HOME": args.bentoml_home, "BENTOML_DO_NOT_TRACK": "true",
+           "TITANS_API_KEYS": KEY, "TITANS_RATE_LIMIT_PER_SEC": "1000000",
+           "TITANS_RATE_LIMIT_BURST": "1000000", "TITANS_ROW_LIMIT_PER_SEC": "100000000",
+           "TITANS_ROW_LIMIT_BURST": "100000000", "TITANS_MAX_PENDING_BATCHES": "8"}
+    results = {}
+    singles = _transactions(500, seed=1)
+    batch = _transactions(4 * args.batch_size, seed=2)
+    batches = [{"transactions": batch[i:i + args.batch_size]}
+               for i in range(0, len(batch), args.batch_size)]
+    noop, url = _serve("noop_service:Noop", ROOT / "benchmarks", env)
+    try:
+        results["noop"] = _wrk(url + "/noop", singles, args.duration)
+    finally:
+        os.killpg(noop.pid, signal.SIGTERM)
+    service, url = _serve("titans_finance.serving.service:TitansFinance", ROOT, env)
+    try:
+        results["category_single"] = _wrk(url + "/predict/category", singles, args.duration)
+        results["batch"] = _wrk(url + "/predict/batch", batches, args.duration, connections=4)
+        results["batch"]["transactions_per_s"] = round(results["batch"]["requests_per_s"]
+                                                       * args.batch_size, 1)
+        results["service_rss_mib_after_load"] = _rss_mib(service.pid)
+    finally:
+        os.killpg(service.pid, signal.SIGTERM)
+    results["category_vs_noop"] = round(results["category_single"]["requests_per_s"]
+                                        / results["noop"]["requests_per_s"], 3)
+    results["targets"] = {"category_vs_noop": 0.8, "batch_transactions_per_s": 50000,
+                          "rss_mib": 500}
+    results["machine"] = machine()
+    command = f"python -m benchmarks.performance.serving_load --duration {args.duration}"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "serving.json").write_text(json.dumps(results, indent=2) + "\n")
+    m = results["machine"]
+    rows = [f"| {name} | {r['requests_per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['non_2xx']} |"
+            for name, r in results.items() if isinstance(r, dict) and "requests_per_s" in r]
+    body = "\n".join([
+        (f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), one worker per service, wrk "
+         f"with 64 connections (4 for the batch of {args.batch_size}), requests cycling through "
+         f"500 distinct transactions of the default data (4 distinct batches); command: "
+         f"`{command}`."), "",
+        "| endpoint | requests/s | p50 (ms) | p99 (ms) | non-2xx |", "|---|---:|---:|---:|---:|",
+        *rows, "",
+        (f"category / no-op throughput: {results['category_vs_noop']} (target ≥ 0.8); batch: "
+         f"{results['batch']['transactions_per_s']} transactions/s (target ≥ 50,000); service "
+         f"RSS after load: {results['service_rss_mib_after_load']} MiB (target ≤ 500).")])
+    write_section("serving", body)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

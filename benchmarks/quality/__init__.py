@@ -1,0 +1,1 @@
+"""Does the test suite catch bugs (mutation testing, planted bugs); supply-chain advisories."""

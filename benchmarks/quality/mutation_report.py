@@ -1,0 +1,141 @@
+"""Score and survivors of the last `make mutation` run, as Markdown (for docs/testing.md).
+
+    .venv/bin/python -m benchmarks.quality.mutation_report 'titans_finance.core.normalise.x_parse_amounts*' ...
+
+Reads mutmut's result files (``mutants/**/*.py.meta``) and, for the mutant-name patterns
+given (those `make mutation` ran; default: every mutant), counts each outcome per
+function. Score = killed (timeouts included, as mutmut counts them) / mutants checked;
+mutants not yet checked are listed apart, never counted as killed. Writes the table and
+the survivors to stdout and the counts to benchmarks/results/mutation.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import math
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MUTANTS = ROOT / "mutants"
+RESULTS = ROOT / "benchmarks" / "results" / "mutation.json"
+
+# mutmut's exit codes (mutmut/stats.py): 1 and 3 = a test failed (killed), 0 = survived,
+# 33/5 = no test ran the code, 36/24/-24/152/255 = timeout (counted as killed by mutmut)
+KILLED, SURVIVED, NO_TESTS, TIMEOUT, NOT_CHECKED = ("killed", "survived", "no tests",
+                                                   "timeout", "not checked")
+
+
+def outcome(exit_code: int | None) -> str:
+    if exit_code is None:
+        return NOT_CHECKED
+    if exit_code in (1, 3):
+        return KILLED
+    if exit_code == 0:
+        return SURVIVED
+    if exit_code in (5, 33):
+        return NO_TESTS
+    if exit_code in (36, 24, -24, 152, 255):
+        return TIMEOUT
+    return f"other ({exit_code})"
+
+
+def function_of(mutant: str) -> str:
+    """``titans_finance.core.normalise.x_parse_amounts__mutmut_3`` → ``normalise.parse_amounts``;
+    methods (``xǁClassǁmethod``) → ``module.Class.method``."""
+    module, _, name = mutant.rpartition("__mutmut_")[0].rpartition(".")
+    name = name.removeprefix("x").lstrip("_") if not name.startswith("xǁ") else \
+        name.removeprefix("xǁ").replace("ǁ", ".")
+    if mutant.rpartition("__mutmut_")[0].rpartition(".")[2].startswith("x__"):
+        name = "_" + name
+    return f"{module.rpartition('.')[2]}.{name}"
+
+
+def _mutant_order(mutant: str) -> tuple[str, int]:
+    stem, _, number = mutant.rpartition("__mutmut_")
+    return stem, int(number)
+
+
+def wilson_interval(killed: int, checked: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % interval of a proportion measured on a random sample (Wilson score interval)."""
+    if not checked:
+        return float("nan"), float("nan")
+    p = killed / checked
+    centre = (p + z * z / (2 * checked)) / (1 + z * z / checked)
+    half = z * math.sqrt(p * (1 - p) / checked + z * z / (4 * checked * checked)) / (
+        1 + z * z / checked)
+    return centre - half, centre + half
+
+
+def collect(patterns: list[str]) -> dict[str, str]:
+    results = {}
+    for meta in sorted(MUTANTS.rglob("*.py.meta")):
+        for mutant, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            if not patterns or any(fnmatch.fnmatch(mutant, p) for p in patterns):
+                results[mutant] = outcome(code)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("patterns", nargs="*", help="mutant-name globs (as given to mutmut run)")
+    parser.add_argument("--survivor-names", action="store_true",
+                        help="only print the surviving mutants' names (to re-check them after "
+                             "adding tests: make mutation-survivors)")
+    parser.add_argument("--sample", type=int, metavar="K",
+                        help="print K random mutant names per function (to pass to mutmut run)")
+    parser.add_argument("--seed", type=int, default=18, help="seed of --sample")
+    args = parser.parse_args()
+    results = collect(args.patterns)
+    if not results:
+        raise SystemExit("no mutant matches: run `make mutation` first")
+    if args.sample:
+        rng = random.Random(args.seed)
+        by_function_names: dict[str, list[str]] = defaultdict(list)
+        for mutant in sorted(results, key=_mutant_order):
+            by_function_names[function_of(mutant)].append(mutant)
+        for function in sorted(by_function_names):
+            names = by_function_names[function]
+            print("\n".join(sorted(rng.sample(names, min(args.sample, len(names))),
+                                   key=_mutant_order)))
+        return
+    if args.survivor_names:
+        print("\n".join(m for m, s in sorted(results.items()) if s in (SURVIVED, NO_TESTS)))
+        return
+    by_function: dict[str, Counter] = defaultdict(Counter)
+    for mutant, status in results.items():
+        by_function[function_of(mutant)][status] += 1
+    total = Counter(results.values())
+    checked = sum(n for s, n in total.items() if s != NOT_CHECKED)
+    killed = total[KILLED] + total[TIMEOUT]
+    print("| function | mutants | killed | survived | no tests | timeout | not checked |")
+    print("|---|---|---|---|---|---|---|")
+    for function in sorted(by_function):
+        c = by_function[function]
+        print(f"| `{function}` | {sum(c.values())} | {c[KILLED]} | {c[SURVIVED]} | "
+              f"{c[NO_TESTS]} | {c[TIMEOUT]} | {c[NOT_CHECKED]} |")
+    score = killed / checked if checked else float("nan")
+    strict = total[KILLED] / checked if checked else float("nan")
+    low, high = wilson_interval(killed, checked)
+    print(f"\n**{killed} of {checked} checked mutants killed: {score:.1%}** "
+          f"({total[KILLED]} = {strict:.1%} counting timeouts as survivors; "
+          f"{total[NOT_CHECKED]} of {len(results)} not checked). If the checked mutants are a "
+          f"random sample, the score of all of them lies in {low:.1%}-{high:.1%} (95 %).")
+    survivors = sorted(m for m, s in results.items() if s in (SURVIVED, NO_TESTS))
+    if survivors:
+        print("\nSurvivors (`.venv/bin/mutmut show NAME` shows the change):")
+        for mutant in survivors:
+            print(f"- `{mutant}` ({results[mutant]})")
+    RESULTS.write_text(json.dumps({"patterns": args.patterns, "mutants": len(results),
+                                   "checked": checked, "killed": killed, "score": score,
+                                   "score_timeouts_as_survivors": strict,
+                                   "score_95_interval_if_sampled": [low, high],
+                                   "counts": dict(total), "survivors": survivors},
+                                  indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
