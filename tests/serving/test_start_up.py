@@ -98,8 +98,8 @@ def test_a_newer_latest_in_the_store_is_not_what_is_served(client, manifest_path
 
     manifest = json.loads(manifest_path.read_text())
     env = {**os.environ, "BENTOML_HOME": str(bentoml_home)}
-    code = ("from titans_finance.serving.store import save; "
-            "print(save('titans_category', {'not': 'a model'}, {'note': 'another clone'}))")
+    code = ("from titans_finance.registry.store import save; "
+            "print(save('titans_category', {'not': 'a model'}, {'note': 'another clone'}).tag)")
     newer = subprocess.run([str(BIN / "python"), "-c", code], env=env, capture_output=True,
                            text=True, check=True).stdout.strip()
     assert newer != manifest["tags"]["category"]
@@ -116,12 +116,12 @@ def test_a_model_that_cannot_score_stops_the_start_with_its_name(serve_env, mani
 import json, sys
 from pathlib import Path
 import bentoml
-from titans_finance.serving.store import artefact_digest, load, save
+from titans_finance.registry.store import load, save
 manifest = json.loads(Path({str(manifest_path)!r}).read_text())
 amount = load(bentoml.models.get(manifest["tags"]["amount"]).path, manifest["sha256"]["amount"])
 del amount.__dict__["prior"]  # as if pickled by a version without this attribute
-tag = save("titans_amount", amount, {{"note": "stale"}})
-manifest["tags"]["amount"], manifest["sha256"]["amount"] = tag, artefact_digest(tag)
+manifest["tags"]["amount"], manifest["sha256"]["amount"] = save("titans_amount", amount,
+                                                               {{"note": "stale"}})
 Path(sys.argv[1]).write_text(json.dumps(manifest))
 """
     stale = tmp_path / "stale.json"

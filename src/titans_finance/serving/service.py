@@ -5,7 +5,7 @@ bentofile.yaml) with ``TITANS_API_KEYS`` set. The service serves exactly the ver
 checkout packaged — the manifest ``data/08_reporting/packaged_models.json`` written by the
 package pipeline (``TITANS_PACKAGED_MODELS`` points elsewhere) — never whatever is
 ``:latest`` in the shared BentoML store, and checks each artefact's SHA-256 against the
-manifest before unpickling it (serving/store.py). It says at start-up which versions and
+manifest before unpickling it (registry/store.py). It says at start-up which versions and
 which training data it serves. ``POST /models/reload`` (admin keys) reads the manifest
 again. Features of incoming transactions are computed by `titans_finance.core.features`
 — the training code — against each account's rolling history
@@ -71,7 +71,7 @@ from titans_finance.serving.security import (
     charge,
     retry_after_header,
 )
-from titans_finance.serving.store import (
+from titans_finance.registry.store import (
     DEFAULT_MANIFEST,
     STORE_NAMES,
     Manifest,

@@ -91,7 +91,7 @@ def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path):
     import bentoml
 
     from titans_finance.synthetic.generator import generate_transactions
-    from titans_finance.serving import store
+    from titans_finance.registry import store
 
     export, _ = generate_transactions(1500, 7)  # March 2023 to December 2025
     project = make_project(tmp_path, _export_until(export, "2024-07-01"))
@@ -130,7 +130,7 @@ def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path):
     promoted = store.load(served.path, store.artefact_digest(str(served.tag)))
     assert promoted.default_model is not None
     assert str(served.tag) == report["bentoml_tags"]["category"]
-    from titans_finance.serving.store import artefact_digest
+    from titans_finance.registry.store import artefact_digest
 
     manifest = json.loads(manifest_path.read_text())
     assert manifest["tags"]["category"] == str(served.tag)  # what POST /models/reload serves

@@ -9,34 +9,8 @@ import pandas as pd
 
 from titans_finance.core.drift import DriftReference
 from titans_finance.core.features import HistoryState, as_history_account, build_features
-from titans_finance.core.fingerprint import data_hash
-from titans_finance.core.schema import UNCERTAIN_CATEGORY
 
 logger = logging.getLogger(__name__)
-
-
-def build_drift_reference(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
-                          anomaly_scores: pd.DataFrame, category_predictions: pd.DataFrame,
-                          params: dict[str, Any]) -> DriftReference:
-    """Reference distributions of the training data (shipped with the models).
-
-    The category model's confidence reference is its hold-out confidence — the
-    model trained on the earlier period scoring later, unseen expenses — which is
-    what a healthy new batch should look like; on its own training rows a model
-    is over-confident.
-    """
-    if len(anomaly_scores) != len(clean_transactions):
-        raise ValueError("anomaly_scores does not match clean_transactions: re-run the anomaly "
-                         "pipeline")
-    holdout = category_predictions[category_predictions["split"] == "holdout"]
-    decided = holdout[holdout["source"] == "model"]
-    reference = DriftReference.fit(clean_transactions, feature_table,
-                                   anomaly_scores["is_anomaly"].to_numpy(dtype="bool"),
-                                   decided["confidence"].to_numpy(dtype="float64"),
-                                   (decided["predicted_category"] == UNCERTAIN_CATEGORY).to_numpy(),
-                                   params)
-    reference.data_hash = data_hash(clean_transactions)
-    return reference
 
 
 def score_batch(batch: pd.DataFrame, history_state: HistoryState, category_model,

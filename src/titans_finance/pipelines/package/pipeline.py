@@ -1,8 +1,6 @@
 from kedro.pipeline import Node, Pipeline
 
-from titans_finance.pipelines.monitoring.nodes import build_drift_reference
-
-from .nodes import package_models
+from .nodes import build_drift_reference, package_models
 
 
 def create_pipeline(**kwargs) -> Pipeline:

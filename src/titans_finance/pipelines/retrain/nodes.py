@@ -289,29 +289,24 @@ def publish_champions(category_decision: dict[str, Any], amount_decision: dict[s
     """Promoted models into the BentoML store, with the history state of the data they were
     trained on, and the manifest of served models (``packaged_models.json``) updated to
     name them with their SHA-256: ``POST /models/reload`` then serves them."""
-    from titans_finance.pipelines.package.nodes import data_hash, store_metadata
-    from titans_finance.serving.store import STORE_NAMES, artefact_digests, save
+    from titans_finance.registry.publish import publish, training_data_metadata
 
-    promoted = {name: model for name, decision, model in (
+    promoted = {name: (model, decision) for name, decision, model in (
         ("category", category_decision, category_challenger),
         ("amount", amount_decision, amount_challenger)) if decision["promoted"]}
-    common = {"data_hash": data_hash(clean_transactions),
-              "packaged_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-              "n_transactions": int(len(clean_transactions)), "promoted_by": "retrain"}
-    tags = {}
-    for name, model in promoted.items():
-        decision = category_decision if name == "category" else amount_decision
-        tags[name] = save(STORE_NAMES[name], model, store_metadata(
-            {**common, **getattr(model, "metadata", {}),
-             "metrics": decision["challenger_metrics"]}), {"project": "titans-finance",
-                                                           "stage": "champion"})
+    common = {**training_data_metadata(clean_transactions), "promoted_by": "retrain"}
+    artefacts = {name: (model, {**common, **getattr(model, "metadata", {}),
+                                "metrics": decision["challenger_metrics"]})
+                 for name, (model, decision) in promoted.items()}
+    manifest, tags = dict(packaged_models), {}
     if promoted:
-        tags["history"] = save(STORE_NAMES["history"], history_state, store_metadata(
-            {**common, "global_count": history_state.global_count}), {"project": "titans-finance"})
-    manifest = dict(packaged_models)
-    if tags:
-        manifest["tags"] = {**manifest.get("tags", {}), **tags}
-        manifest["sha256"] = {**manifest.get("sha256", {}), **artefact_digests(tags)}
+        # the champions' history state is the one of the data they were trained on
+        artefacts["history"] = (history_state, {**common,
+                                                "global_count": history_state.global_count})
+        champions = {name: artefacts.pop(name) for name in list(promoted)}
+        manifest = publish(champions, manifest, labels={"stage": "champion"})
+        manifest = publish(artefacts, manifest)
+        tags = {key: manifest["tags"][key] for key in (*promoted, "history")}
         manifest["retrained"] = {"at": common["packaged_at"], "data_hash": common["data_hash"],
                                  "promoted": sorted(promoted)}
     return ({"promoted": sorted(promoted), "bentoml_tags": tags,

@@ -8,7 +8,7 @@ import pickle
 
 import pytest
 
-from titans_finance.serving.store import (
+from titans_finance.registry.store import (
     STORE_NAMES,
     Manifest,
     ManifestError,
@@ -33,8 +33,8 @@ class _Planted:
 def test_a_saved_artefact_loads_with_its_digest_and_a_swapped_one_never_runs(tmp_path):
     import bentoml
 
-    tag = save("titans_test_artefact", {"weights": [1, 2, 3]}, {"note": "test"})
-    digest = artefact_digest(tag)
+    tag, digest = save("titans_test_artefact", {"weights": [1, 2, 3]}, {"note": "test"})
+    assert digest == artefact_digest(tag)
     path = bentoml.models.get(tag).path
     assert load(path, digest) == {"weights": [1, 2, 3]}
     marker = tmp_path / "pwned"
@@ -70,3 +70,39 @@ def test_the_manifest_must_name_every_artefact_with_a_digest(tmp_path):
     assert manifest.tags == tags and manifest.data_hash == "0123"
     with pytest.raises(ManifestError, match="not in the BentoML store"):
         verify_stored(manifest.tags, manifest.sha256)
+
+
+def test_the_recorded_digest_is_of_the_bytes_written_not_of_the_store_read_back(tmp_path,
+                                                                                 monkeypatch):
+    """A pickle planted in the shared store between our write and a re-read was approved
+    when the manifest's digest came from reading the file back (issue #27)."""
+    import builtins
+
+    import bentoml
+
+    marker = tmp_path / "pwned"
+    real_open = builtins.open
+
+    def open_then_plant(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        if str(file).endswith("model.pkl") and "w" in mode:
+            # another process writes into the entry as soon as ours is closed
+            close = handle.close
+
+            def close_then_plant():
+                close()
+                with real_open(file, "wb") as planted:
+                    pickle.dump(_Planted(marker), planted)
+
+            handle.close = close_then_plant
+        return handle
+
+    monkeypatch.setattr(builtins, "open", open_then_plant)
+    saved = save("titans_test_artefact", {"weights": [4, 5]}, {"note": "race"})
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert saved.sha256 == __import__("hashlib").sha256(
+        pickle.dumps({"weights": [4, 5]}, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    assert artefact_digest(saved.tag) != saved.sha256
+    with pytest.raises(UntrustedArtefact):
+        load(bentoml.models.get(saved.tag).path, saved.sha256)
+    assert not marker.exists()

@@ -1,4 +1,4 @@
-"""Saving to and loading from the BentoML model store (plain module, used by packaging and serving).
+"""Saving to and loading from the BentoML model store (plain module, used by publishing and serving).
 
 Trust boundary: an artefact is a pickle, and unpickling runs code. The BentoML store
 (``$BENTOML_HOME``, by default ``~/bentoml``) is shared by every project and user that
@@ -18,7 +18,7 @@ import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 # Store name of each artefact the service needs. The history state is not a model
 # but is shipped the same way: history features of new transactions need it.
@@ -44,29 +44,34 @@ class ManifestError(RuntimeError):
     """The manifest of packaged models is missing or unusable."""
 
 
+class SavedArtefact(NamedTuple):
+    """A new store version and the SHA-256 of the bytes written to it."""
+
+    tag: str
+    sha256: str
+
+
 def save(name: str, obj: Any, metadata: dict[str, Any], labels: dict[str, str] | None = None
-         ) -> str:
-    """Save ``obj`` as a new version of ``name``; returns the tag (``name:version``).
-    Record `artefact_digest` of the tag beside it (the manifest) so that serving can
-    verify it."""
+         ) -> SavedArtefact:
+    """Save ``obj`` as a new version of ``name``: its tag (``name:version``) and the digest
+    of the bytes this call wrote, for the manifest. The digest comes from the bytes in
+    memory, never from reading the store back: a write into the shared store between our
+    write and a re-read would otherwise be approved."""
     import bentoml
 
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     with bentoml.models.create(name, metadata=metadata, labels=labels or {}) as model:
         with open(model.path_of(FILENAME), "wb") as handle:
-            pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return str(model.tag)
+            handle.write(data)
+    return SavedArtefact(str(model.tag), hashlib.sha256(data).hexdigest())
 
 
 def artefact_digest(tag: str) -> str:
-    """SHA-256 (hex) of the artefact file of store entry ``tag``."""
+    """SHA-256 (hex) of the artefact file of store entry ``tag`` as it is now (checks and
+    tests; publishing records the digest `save` computed)."""
     import bentoml
 
     return _file_digest(Path(bentoml.models.get(tag).path) / FILENAME)
-
-
-def artefact_digests(tags: dict[str, str]) -> dict[str, str]:
-    """`artefact_digest` of each tag of a ``{key: tag}`` mapping."""
-    return {key: artefact_digest(tag) for key, tag in tags.items()}
 
 
 def _file_digest(path: Path) -> str:
