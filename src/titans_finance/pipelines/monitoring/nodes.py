@@ -11,13 +11,14 @@ from titans_finance.core.drift import DriftReference
 from titans_finance.core.features import HistoryState, as_history_account, build_features
 from titans_finance.core.fingerprint import data_hash
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.parameters import MonitoringSettings
 
 logger = logging.getLogger(__name__)
 
 
 def build_drift_reference(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
                           anomaly_scores: pd.DataFrame, category_predictions: pd.DataFrame,
-                          params: dict[str, Any]) -> DriftReference:
+                          params: dict[str, Any] | MonitoringSettings) -> DriftReference:
     """Reference distributions of the training data (shipped with the models).
 
     The category model's confidence reference is its hold-out confidence — the
@@ -34,7 +35,7 @@ def build_drift_reference(clean_transactions: pd.DataFrame, feature_table: pd.Da
                                    anomaly_scores["is_anomaly"].to_numpy(dtype="bool"),
                                    decided["confidence"].to_numpy(dtype="float64"),
                                    (decided["predicted_category"] == UNCERTAIN_CATEGORY).to_numpy(),
-                                   params)
+                                   MonitoringSettings.of(params).model_dump())
     reference.data_hash = data_hash(clean_transactions)
     return reference
 
@@ -52,12 +53,13 @@ def score_batch(batch: pd.DataFrame, history_state: HistoryState, category_model
 def detect_drift(drift_reference: DriftReference, batch: pd.DataFrame, features: pd.DataFrame,
                  category_predictions: pd.DataFrame, anomaly_scores: pd.DataFrame,
                  quarantine: pd.DataFrame, duplicates: pd.DataFrame,
-                 params: dict[str, Any]) -> dict[str, Any]:
+                 params: dict[str, Any] | MonitoringSettings) -> dict[str, Any]:
     """The drift report, with what happened to every row of the batch's export."""
     if batch.empty:
         raise ValueError("the batch has no clean transaction to compare: see its quarantine "
                          f"reasons ({len(quarantine)} rows quarantined)")
-    report = drift_reference.compare(batch, features, category_predictions, anomaly_scores, params)
+    report = drift_reference.compare(batch, features, category_predictions, anomaly_scores,
+                                     MonitoringSettings.of(params).model_dump())
     reasons = (quarantine["reasons"].str.split("; ").explode().str.split(":").str[0]
                .value_counts().to_dict() if len(quarantine) else {})
     report["batch_rows"] = {"clean": int(len(batch)), "quarantined": int(len(quarantine)),
