@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
+
+from tests.parameters import parameters
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -16,7 +17,7 @@ from berka import BERKA_END, BERKA_PATH, berka_exports  # noqa: E402
 
 
 def _params(name: str) -> dict:
-    return yaml.safe_load((ROOT / "conf/base" / f"parameters_{name}.yml").read_text())[name]
+    return parameters(name)
 
 
 @pytest.fixture(scope="module")
