@@ -168,7 +168,7 @@ def _read_export(path: str) -> pd.DataFrame:
     from titans_finance.pipelines.ingestion.nodes import normalise_transactions
 
     raw, _ = parse_export_text(Path(path).read_text(encoding="utf-8"), Path(path).name)
-    return normalise_transactions(raw, {})[0]
+    return normalise_transactions(raw, parameters("ingestion"))[0]
 
 
 def test_many_export_files_read_on_dask_then_scored_equal_pandas(tmp_path):
