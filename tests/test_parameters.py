@@ -169,3 +169,15 @@ def test_the_shipped_yaml_reads_the_same_with_any_yaml_reader():
         plain = yaml.safe_load(path.read_text())
         for block, values in plain.items():
             assert values == shipped_parameters()[block], path.name
+
+
+@pytest.mark.parametrize("value", [1, 0, "true", "yes"])
+def test_day_first_takes_auto_or_a_yaml_boolean_only(value):
+    with pytest.raises(ParameterError, match="'ingestion.day_first' = "):
+        settings("ingestion", day_first=value)
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "30/06/2025", 20250630])
+def test_a_date_parameter_must_be_an_iso_date(value):
+    with pytest.raises(ParameterError, match="'ingestion.reference_date' = "):
+        settings("ingestion", reference_date=value)

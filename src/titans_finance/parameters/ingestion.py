@@ -27,10 +27,17 @@ def _iso_date(value: Any) -> Any:
 IsoDate = Annotated[str, BeforeValidator(_iso_date)]
 
 
+def _flag_or_auto(value: Any) -> Any:
+    # a Literal[True] would take 1 (1 == True): a count is not a yes/no
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"expected auto, true or false, got {value!r}")
+    return value
+
+
 class IngestionSettings(Settings):
     block = "ingestion"
 
-    day_first: Literal["auto", True, False]
+    day_first: Annotated[Literal["auto", True, False], BeforeValidator(_flag_or_auto)]
     min_date: IsoDate
     max_future_days: Annotated[int, Field(ge=0)]
     reference_date: IsoDate | None
