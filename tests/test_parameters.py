@@ -110,8 +110,8 @@ def test_an_unknown_block_is_named_and_runtime_values_are_allowed(tmp_path):
 def test_a_bad_value_given_with_params_names_the_run_params(tmp_path):
     conf = _project(tmp_path)
     runtime = {"anomaly": {"contamination": "high"}}
-    with pytest.raises(ParameterError, match="'anomaly.contamination' = 'high' in the run's "
-                                             "--params \\(over conf/base/parameters_anomaly.yml\\)"):
+    with pytest.raises(ParameterError, match=r"'anomaly.contamination' = 'high' in the run's "
+                                             r"--params \(over conf/base/parameters_anomaly"):
         check_parameters(_loaded(conf, runtime=runtime), conf, ["base", "local"], runtime)
 
 
@@ -158,7 +158,8 @@ def test_a_model_without_its_hyper_parameters_says_which(model):
     given = {k: v for k, v in parameters(model).items() if k != "seed"}
     built = {"amount": lambda: AmountModel("prior", given), "anomaly": lambda: AnomalyModel(given),
              "category": lambda: CategoryModel("logistic_regression", given)}[model]()
-    with pytest.raises(ValueError, match=f"missing hyper-parameter\\(s\\) seed .*parameters_{model}"):
+    with pytest.raises(ValueError,
+                       match=f"missing hyper-parameter\\(s\\) seed .*parameters_{model}"):
         built.fit(pd.DataFrame(), pd.DataFrame())
 
 

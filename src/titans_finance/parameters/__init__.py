@@ -29,9 +29,9 @@ SETTINGS: dict[str, type[Settings]] = {cls.block: cls for cls in (
     IngestionSettings, MonitoringSettings, ReportingSettings, RetrainSettings, ScaleSettings)}
 
 __all__ = ["SETTINGS", "AmountSettings", "AnomalySettings", "CashflowSettings",
-       "CategorySettings", "FeaturesSettings", "IngestionSettings", "MonitoringSettings",
-       "ParameterError", "ReportingSettings", "RetrainSettings", "ScaleSettings", "Settings", "scale_of",
-       "validate_parameters"]
+           "CategorySettings", "FeaturesSettings", "IngestionSettings", "MonitoringSettings",
+           "ParameterError", "ReportingSettings", "RetrainSettings", "ScaleSettings", "Settings",
+           "scale_of", "validate_parameters"]
 
 
 def validate_parameters(parameters: Mapping[str, Any], sources: Mapping[str, str] | None = None,

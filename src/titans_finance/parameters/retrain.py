@@ -29,7 +29,3 @@ class RetrainSettings(Settings):
     # model's metrics when the challenge runs (retrain/nodes.py `promotion_rules`)
     promotion: dict[Literal["category", "amount"],
                     Annotated[dict[str, PromotionRule], Field(min_length=1)]]
-
-    def promotion_of(self, model: str) -> dict[str, dict]:
-        """The rules of one model as plain mappings (what `promotion_rules` checks)."""
-        return {metric: rule.model_dump() for metric, rule in self.promotion.get(model, {}).items()}
