@@ -182,3 +182,18 @@ def test_day_first_takes_auto_or_a_yaml_boolean_only(value):
 def test_a_date_parameter_must_be_an_iso_date(value):
     with pytest.raises(ParameterError, match="'ingestion.reference_date' = "):
         settings("ingestion", reference_date=value)
+
+
+def test_a_kedro_run_with_an_unknown_key_stops_before_any_node(tmp_path):
+    """A real session (`kedro run`'s code path) on a copy of the project: the misspelt
+    key is named and no node has written anything."""
+    from tests.conftest import make_project
+
+    project = make_project(tmp_path)
+    path = project.path("conf/base/parameters_ingestion.yml")
+    path.write_text(path.read_text() + "  transfer_window_dayz: 5\n")
+    with pytest.raises(ParameterError, match="unknown parameter 'ingestion.transfer_window_dayz' "
+                                             "in conf/base/parameters_ingestion.yml"):
+        project.run("ingestion")
+    assert not project.path("data/03_primary").exists()
+    assert not project.path("data/08_reporting").exists()
