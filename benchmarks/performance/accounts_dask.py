@@ -98,7 +98,7 @@ def ingest_file(path: str) -> pd.DataFrame:
     from titans_finance.pipelines.ingestion.nodes import normalise_transactions
 
     raw, _ = parse_export_text(Path(path).read_text(encoding="utf-8"), Path(path).name)
-    clean, _, _ = normalise_transactions(raw, {})
+    clean, _, _ = normalise_transactions(raw, _params("ingestion"))
     # not used past ingestion; dropped by both engines alike
     return clean.drop(columns=["original_description"]).reset_index(drop=True)
 

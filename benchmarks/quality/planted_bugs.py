@@ -74,10 +74,10 @@ BUGS = (
         ("tests/models/test_category.py",),
     ),
     PlantedBug(
-        "CategoryModel.__init__",
+        "CategoryModel.fit",
         "`confidence_threshold` ignored (fixed 0.5)",
         CATEGORY,
-        (('self.threshold = float(params.get("confidence_threshold", 0.5))',
+        (('self.threshold = float(self.params["confidence_threshold"])',
           "self.threshold = 0.5"),),
         ("tests/models/test_category.py",),
     ),

@@ -6,6 +6,7 @@ from typing import Any
 from kedro.config import OmegaConfigLoader
 from omegaconf.resolvers import oc
 
+from titans_finance.hooks import ParameterValidationHook
 from titans_finance.tracking import resolve_sqlite_uri
 
 
@@ -24,6 +25,9 @@ class ProjectConfigLoader(OmegaConfigLoader):
                 config["server"][name] = resolve_sqlite_uri(config["server"].get(name), root)
         return config
 
+
+# every parameter block parsed into its settings class before anything runs
+HOOKS = (ParameterValidationHook(),)
 
 CONFIG_LOADER_CLASS = ProjectConfigLoader
 CONFIG_LOADER_ARGS = {

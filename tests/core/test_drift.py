@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.parameters import parameters
 from titans_finance.core.drift import (
     DriftConfigError,
     DriftReference,
@@ -48,10 +49,18 @@ def test_non_finite_batch_values_are_ignored_not_fatal():
 @pytest.mark.parametrize("thresholds, message", [
     ({"psi_warn": -1}, "psi_warn"), ({"psi_warn": "high"}, "psi_warn"),
     ({"psi_warn": 0.5, "psi_drift": 0.2}, "psi_warn must not exceed psi_drift"),
-    ({"unknown": 1}, "unknown key"),
+    ({"unknown": 1}, "unknown key"), ({"psi_warn": None}, "psi_warn"),
 ])
 def test_bad_thresholds_name_the_setting(thresholds, message):
     with pytest.raises(DriftConfigError, match=message):
+        DriftThresholds.from_params(
+            {"thresholds": {**parameters("monitoring")["thresholds"], **thresholds}})
+
+
+def test_a_missing_threshold_is_named_not_defaulted():
+    thresholds = parameters("monitoring")["thresholds"]
+    del thresholds["psi_drift"]
+    with pytest.raises(DriftConfigError, match=r"missing key\(s\) \['psi_drift'\]"):
         DriftThresholds.from_params({"thresholds": thresholds})
 
 
@@ -70,7 +79,8 @@ def _frames(n: int, shift: float = 0.0, seed: int = 0):
 
 def test_reference_report_has_a_verdict_per_signal():
     tx, features, predictions, scores = _frames(3000)
-    params = {"features": ["log_abs_amount", "payment_method_code"], "reference_fraction": 1.0}
+    params = parameters("monitoring", features=["log_abs_amount", "payment_method_code"],
+                        reference_fraction=1.0)
     reference = DriftReference.fit(tx, features, scores["is_anomaly"].to_numpy(),
                                    predictions["confidence"].to_numpy(),
                                    np.zeros(len(tx), bool), params)
@@ -88,7 +98,7 @@ def test_unknown_drift_feature_is_a_clear_error():
     tx, features, _, scores = _frames(100)
     with pytest.raises(DriftConfigError, match="not numeric feature columns: \\['nope'\\]"):
         DriftReference.fit(tx, features, scores["is_anomaly"].to_numpy(), np.array([]),
-                           np.array([]), {"features": ["nope"]})
+                           np.array([]), parameters("monitoring", features=["nope"]))
 
 
 def test_a_rare_rate_moved_by_chance_is_not_drift_but_a_real_jump_is():

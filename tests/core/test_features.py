@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.parameters import parameters
 from titans_finance.core.features import (
     FEATURE_GROUPS,
     NO_HISTORY_DAYS,
@@ -38,8 +39,8 @@ def clean(generated_data):
 
     export, _ = generated_data
     raw, _ = parse_export_text(export.to_csv(index=False), "generated.csv")
-    candidates, _, _ = normalise_transactions(raw, {})
-    table, _ = deduplicate_transactions(candidates)
+    candidates, _, _ = normalise_transactions(raw, parameters("ingestion"))
+    table, _ = deduplicate_transactions(candidates, parameters("ingestion"))
     return table.iloc[:1500].reset_index(drop=True)
 
 

@@ -15,10 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.parameters import parameters
 from titans_finance.core.readers import ExportReadError, detect_format, read_export
 from titans_finance.pipelines.ingestion.nodes import normalise_transactions
 
-PARAMS = {"reference_date": "2030-12-31", "max_future_days": 31}
+PARAMS = parameters("ingestion", reference_date="2030-12-31")
 ACCOUNT = "NL91ABNA0417164300"
 
 # words of bank descriptions, with the characters each format must escape or carry as is

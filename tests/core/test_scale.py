@@ -3,11 +3,12 @@
 import pandas as pd
 import pytest
 
+from tests.parameters import parameters
 from titans_finance.core.features import build_features
 from titans_finance.core.scale import ScaleParams, by_account, run_accounts, run_rows
 from titans_finance.models.cashflow import forecast_accounts
 
-SYNC = {"engine": "dask", "scheduler": "synchronous", "partitions": 3}
+SYNC = parameters("scale", engine="dask", scheduler="synchronous", partitions=3)
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +25,9 @@ def accounts_table():
 
     export, _ = generate_accounts(accounts=5, rows=1500, seed=7)
     raw, _ = parse_export_text(export.to_csv(index=False), "accounts.csv")
-    candidates, _, _ = normalise_transactions(raw, {})
-    table, _ = deduplicate_transactions(candidates)
-    table = mark_transfers(table)
+    candidates, _, _ = normalise_transactions(raw, parameters("ingestion"))
+    table, _ = deduplicate_transactions(candidates, parameters("ingestion"))
+    table = mark_transfers(table, parameters("ingestion"))
     assert table["account"].nunique() == 5 and table["is_transfer"].any()
     return table.sample(frac=1.0, random_state=0).set_axis(
         pd.Index([f"row{i}" for i in range(len(table))]), axis=0)
@@ -47,18 +48,15 @@ def test_dask_features_equal_pandas_row_for_row(accounts_table):
     pd.testing.assert_frame_equal(dask_rows, pandas_rows, check_exact=True)
 
 
+# a fixed threshold and a small forest: these tests compare engines, not detectors
+SMALL_ANOMALY = parameters("anomaly", contamination=None, seed=0, n_jobs=1,
+                           isolation_forest={"n_estimators": 20})
 SMALL_BACKTEST = {"backtest_folds": 1, "inner_folds": 1,
                   "candidates": ["exact+zero", "all+weekday_median_8w"]}
 
 
 def _cashflow_params():
-    from pathlib import Path
-
-    import yaml
-
-    root = Path(__file__).resolve().parents[2]
-    params = yaml.safe_load((root / "conf/base/parameters_cashflow.yml").read_text())["cashflow"]
-    return {**params, **SMALL_BACKTEST}
+    return parameters("cashflow", **SMALL_BACKTEST)
 
 
 def test_dask_forecasts_equal_pandas_per_account(accounts_table):
@@ -93,10 +91,9 @@ def test_a_local_cluster_named_by_the_environment_gives_the_pandas_rows(accounts
         assert ScaleParams.from_any({"engine": "dask"}).scheduler_address == address
         rows = run_rows(accounts_table, build_features, scale={"engine": "dask"})
         # batch scoring: the model scattered to the workers, rows and features together
-        model = AnomalyModel({"contamination": None, "seed": 0, "n_jobs": 1,
-                              "isolation_forest": {"n_estimators": 20}}).fit(accounts_table,
-                                                                             rows)
-        scores = score_transactions(model, accounts_table, rows, scale={"engine": "dask"})
+        model = AnomalyModel(SMALL_ANOMALY).fit(accounts_table, rows)
+        scores = score_transactions(model, accounts_table, rows,
+                                    scale=parameters("scale", engine="dask"))
     pd.testing.assert_frame_equal(rows, build_features(accounts_table), check_exact=True)
     pd.testing.assert_frame_equal(scores, score_transactions(model, accounts_table, rows),
                                   check_exact=True)
@@ -124,8 +121,7 @@ def test_dask_batch_scoring_equals_pandas(accounts_table):
     from titans_finance.pipelines.anomaly.nodes import score_transactions
 
     features = build_features(accounts_table)
-    model = AnomalyModel({"contamination": None, "seed": 0, "n_jobs": 1,
-                          "isolation_forest": {"n_estimators": 20}}).fit(accounts_table, features)
+    model = AnomalyModel(SMALL_ANOMALY).fit(accounts_table, features)
     pandas_scores = score_transactions(model, accounts_table, features)
     dask_scores = score_transactions(model, accounts_table, features, scale=SYNC)
     pd.testing.assert_frame_equal(dask_scores, pandas_scores, check_exact=True)
@@ -134,16 +130,10 @@ def test_dask_batch_scoring_equals_pandas(accounts_table):
 
 
 def _fitted_category_and_amount_models(table, features):
-    from pathlib import Path
-
-    import yaml
-
     from titans_finance.models.amount import AmountModel
     from titans_finance.models.category import CategoryModel
 
-    conf = Path(__file__).resolve().parents[2] / "conf/base"
-    params = {n: yaml.safe_load((conf / f"parameters_{n}.yml").read_text())[n]
-              for n in ("category", "amount")}
+    params = {n: parameters(n) for n in ("category", "amount")}
     labelled = table["category"].notna().to_numpy()
     category = CategoryModel("logistic_regression", params["category"]).fit(
         table[labelled], features[labelled], calibrate=False)
@@ -178,7 +168,7 @@ def _read_export(path: str) -> pd.DataFrame:
     from titans_finance.pipelines.ingestion.nodes import normalise_transactions
 
     raw, _ = parse_export_text(Path(path).read_text(encoding="utf-8"), Path(path).name)
-    return normalise_transactions(raw, {})[0]
+    return normalise_transactions(raw, parameters("ingestion"))[0]
 
 
 def test_many_export_files_read_on_dask_then_scored_equal_pandas(tmp_path):

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import clean_rows
+from tests.parameters import parameters
 from titans_finance.core.features import HistoryState, build_features
 from titans_finance.models.amount import NUMERIC_INPUTS, OWN_AMOUNT, AmountModel
 
@@ -36,7 +37,7 @@ def test_inputs_exclude_everything_computed_from_the_own_amount():
 def test_intervals_contain_the_point_and_cover_about_the_target(name):
     tx, features = _data()
     train, test = slice(0, 300), slice(300, 400)
-    model = AmountModel(name, {"interval_coverage": 0.8, "lightgbm": {"n_estimators": 50}})
+    model = AmountModel(name, parameters("amount", lightgbm={"n_estimators": 50}))
     model.fit(tx.iloc[train].reset_index(drop=True), features.iloc[train].reset_index(drop=True))
     predicted = model.predict(tx.iloc[test], features.iloc[test])
     assert (predicted["lower"] <= predicted["predicted_amount"]).all()
@@ -53,7 +54,7 @@ def test_intervals_contain_the_point_and_cover_about_the_target(name):
 def test_too_little_data_is_a_clear_error():
     tx, features = _data(n=6)
     with pytest.raises(ValueError, match="too few rows"):
-        AmountModel("ridge", {}).fit(tx, features)
+        AmountModel("ridge", parameters("amount")).fit(tx, features)
 
 
 def test_prior_uses_the_merchant_price_level_of_each_category():
@@ -106,7 +107,7 @@ def _household(n_days=300, seed=0):
 
 def test_a_new_payee_is_priced_from_similar_payees_with_a_wide_honest_interval():
     history = _household()
-    model = AmountModel("prior", {"interval_coverage": 0.8}).fit(history, build_features(history))
+    model = AmountModel("prior", parameters("amount")).fit(history, build_features(history))
     new = pd.DataFrame({"date": pd.Timestamp("2024-11-01"), "type": "expense",
                         "description": ["CITY METRO FARE", "RENT ELM STREET APARTMENTS",
                                         "METRO FARE 4471", "ZQX"], "reference": None,
@@ -172,7 +173,7 @@ def test_intervals_of_a_real_sized_account_cover_about_nominal_with_each_payees_
         tx = _small_account(15, seed)
         features = build_features(tx)
         train = (tx["date"] < "2021-01-01").to_numpy()
-        model = AmountModel("prior", {"interval_coverage": 0.8, "prior_recent_days": 180})
+        model = AmountModel("prior", parameters("amount", prior_recent_days=180))
         model.fit(tx[train].reset_index(drop=True), features[train].reset_index(drop=True))
         test = tx[~train].reset_index(drop=True)
         predicted = model.predict(test, features[~train].reset_index(drop=True))

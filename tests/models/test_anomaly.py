@@ -5,6 +5,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score
 
 from tests.conftest import clean_rows
+from tests.parameters import parameters
 from titans_finance.core.features import HistoryState, build_features
 from titans_finance.models.anomaly import (
     AnomalyModel,
@@ -14,11 +15,9 @@ from titans_finance.models.anomaly import (
 )
 from titans_finance.synthetic.anomalies import inject_anomalies
 
-PARAMS = {"contamination": None, "score_threshold": 0.5, "seed": 0, "min_group_count": 3,
-          "weights": {"isolation": 0.3, "amount": 1.0, "duplicate": 0.9, "new_payee": 0.9,
-                      "burst": 0.8},
-          "isolation_forest": {"n_estimators": 50}, "isolation_floor": 0.95,
-          "new_payee_ratio_full": 2.0, "duplicate_window_days": 3}
+# the shipped parameters; the fixed score_threshold (no contamination quantile) and a
+# smaller forest unless a test says otherwise
+PARAMS = parameters("anomaly", contamination=None, seed=0, isolation_forest={"n_estimators": 50})
 
 
 def _life(days=240, seed=0, start="2024-01-01"):

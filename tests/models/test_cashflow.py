@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.parameters import parameters
 from titans_finance.models.cashflow import (
     CashflowModel,
     baseline_forecasts,
@@ -13,9 +14,7 @@ from titans_finance.models.cashflow import (
     summarise_backtest,
 )
 
-PARAMS = {"horizon_days": 30, "backtest_folds": 3, "inner_folds": 2, "min_history_days": 30,
-          "interval_coverage": 0.8, "low_balance_threshold": 0.0, "min_occurrences": 3,
-          "min_period_share": 0.7, "max_day_jitter": 3, "amount_window": 6}
+PARAMS = parameters("cashflow")
 
 
 def _account(months=14, seed=0, start="2023-01-01"):

@@ -1,18 +1,14 @@
 """Cash flow per account, and a total without the transfers between the user's accounts."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
+from tests.parameters import parameters
 from titans_finance.models.cashflow import evaluate_cashflow, fit_from_backtest, forecast_accounts
 from titans_finance.pipelines.cashflow.nodes import forecast_cashflow_by_account
 
-ROOT = Path(__file__).resolve().parents[2]
-PARAMS = {**yaml.safe_load((ROOT / "conf/base/parameters_cashflow.yml").read_text())["cashflow"],
-          "backtest_folds": 1, "inner_folds": 1, "candidates": ["exact+zero"]}
+PARAMS = parameters("cashflow", backtest_folds=1, inner_folds=1, candidates=["exact+zero"])
 TRANSFER = 700.0
 
 

@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.parameters import parameters
 from titans_finance.core.features import build_features
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models.category import (
@@ -16,9 +17,8 @@ from titans_finance.models.category import (
 from titans_finance.models.category_evaluation import expected_calibration_error
 from titans_finance.models.category_taxonomy import Taxonomy, TaxonomyError
 
-PARAMS = {"logistic_regression": {"C": 10.0}, "confidence_threshold": 0.5, "top_k": 3,
-          "calibration_folds": 3, "seed": 0, "personal_min_labels": 10,
-          "min_known_word_share": 0.6}
+# the shipped parameters; a personal model from 10 labels (these hand-built exports are small)
+PARAMS = parameters("category", seed=0, personal_min_labels=10)
 MERCHANTS = {"fuel": ["Shell", "BP", "Chevron", "Exxon"],
              "software": ["Adobe", "Slack", "Zoom", "Dropbox"],
              "meals_entertainment": ["Starbucks", "Panera Bread", "Chipotle", "Subway"]}
@@ -83,10 +83,10 @@ def test_the_confidence_threshold_parameter_decides_abstention():
     train_tx, train_f, test_tx, test_f = _split(*_data())
     strict = CategoryModel("logistic_regression", {**PARAMS, "confidence_threshold": 0.95})
     lenient = CategoryModel("logistic_regression", {**PARAMS, "confidence_threshold": 0.4})
-    assert strict.threshold == 0.95 and lenient.threshold == 0.4
     for model in (strict, lenient):
         model.fit(train_tx, train_f, calibrate=False)
         model.temperature = 2.0  # spread the confidences over realistic values
+    assert strict.threshold == 0.95 and lenient.threshold == 0.4  # read by fit
     confidence = lenient.predict(test_tx, test_f, threshold=0.0)["confidence"].to_numpy()
     assert ((confidence > 0.4) & (confidence < 0.95)).any()
     for model, threshold in ((strict, 0.95), (lenient, 0.4)):
@@ -177,8 +177,9 @@ def test_lightgbm_candidate_fits_and_predicts_unseen_rows():
     # One thread: a LightGBM fit with two leaves GNU OpenMP's thread pool behind in the
     # process, and a process forked from it (mutmut forks one per mutant from the process
     # that ran this test) waits forever on that pool at its next fit (docs/testing.md).
-    model = CategoryModel("lightgbm", {**PARAMS, "n_jobs": 1,
-                                       "lightgbm": {"n_estimators": 30, "min_child_samples": 2}})
+    model = CategoryModel("lightgbm", parameters("category", seed=0, personal_min_labels=10,
+                                                 n_jobs=1, lightgbm={"n_estimators": 30,
+                                                                     "min_child_samples": 2}))
     model.fit(train_tx, train_f, calibrate=False)
     assert (model.predict(test_tx, test_f, threshold=0)["category"]
             == test_tx["category"]).mean() > 0.9

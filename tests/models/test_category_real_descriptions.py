@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.models.conftest import clean_frame
+from tests.parameters import parameters
 from titans_finance.core.features import HistoryState, build_features
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.synthetic.generator import generate_transactions
@@ -49,9 +50,7 @@ def served(default_category_model):
     tx = clean_frame(export)
     features = build_features(tx)
     labelled = tx["category"].notna().to_numpy()
-    params = {"confidence_threshold": 0.5, "calibration_folds": 3, "seed": 0,
-              "personal_min_labels": 30, "min_known_word_share": 0.6,
-              "logistic_regression": {"C": 10.0}}
+    params = parameters("category", seed=0)
     model = CategoryModel("logistic_regression", params, [], default_category_model).fit(
         tx[labelled].reset_index(drop=True), features[labelled].reset_index(drop=True))
     return model, HistoryState.from_frame(tx)

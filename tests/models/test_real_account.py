@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
+
+from tests.parameters import parameters
 
 from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, berka_exports
 
@@ -15,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _params(name: str) -> dict:
-    return yaml.safe_load((ROOT / "conf/base" / f"parameters_{name}.yml").read_text())[name]
+    return parameters(name)
 
 
 @pytest.fixture(scope="module")

@@ -62,6 +62,7 @@ class Project:
     runtime_params: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        from titans_finance.hooks import check_parameters
         from titans_finance.settings import CONFIG_LOADER_ARGS, CONFIG_LOADER_CLASS
 
         self.root = Path(self.root).resolve()
@@ -69,6 +70,11 @@ class Project:
                                      runtime_params=self.runtime_params, **CONFIG_LOADER_ARGS)
         catalog_config = loader["catalog"]
         self.parameters: dict[str, Any] = loader["parameters"]
+        # the same check as `kedro run` (titans_finance/hooks.py): a bad key is named at start
+        self.settings = check_parameters(self.parameters, self.root / "conf",
+                                         [CONFIG_LOADER_ARGS["base_env"],
+                                          CONFIG_LOADER_ARGS["default_run_env"]],
+                                         self.runtime_params)
         self.entries = {name: _anchored(catalog_config[name], self.root)
                         for name in APP_DATASETS if name in catalog_config}
         self.catalog = DataCatalog.from_config(self.entries)

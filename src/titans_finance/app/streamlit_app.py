@@ -70,7 +70,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def money_for(project: Project, clean: pd.DataFrame):
-    return money_of(clean, (project.parameters.get("reporting") or {}).get("currency"))
+    return money_of(clean, project.settings["reporting"].currency)
 
 
 # ---- pages -------------------------------------------------------------------------------
@@ -479,7 +479,7 @@ def import_page(project: Project) -> None:
     entry = project.entries["raw_transactions"]
     started = time.perf_counter()
     try:
-        result = inspect_export(data, name, project.parameters.get("ingestion") or {},
+        result = inspect_export(data, name, project.parameters["ingestion"],
                                 entry.get("mapping_files") or [])
     except (ExportReadError, ValueError) as exc:
         st.error(f"{name} cannot be read as transactions: {exc}")

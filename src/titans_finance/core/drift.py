@@ -46,11 +46,15 @@ class DriftThresholds:
     min_batch_rows: int = 200
 
     @classmethod
-    def from_params(cls, params: dict[str, Any] | None) -> DriftThresholds:
-        raw = dict((params or {}).get("thresholds", {}))
+    def from_params(cls, params: dict[str, Any]) -> DriftThresholds:
+        """``params["thresholds"]`` (every field: the YAML holds them all), checked."""
+        raw = dict(params["thresholds"])
         unknown = set(raw) - set(cls.__dataclass_fields__)
         if unknown:
             raise DriftConfigError(f"monitoring.thresholds: unknown key(s) {sorted(unknown)}")
+        missing = [name for name in cls.__dataclass_fields__ if name not in raw]
+        if missing:
+            raise DriftConfigError(f"monitoring.thresholds: missing key(s) {missing}")
         values = {}
         for name, value in raw.items():
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
@@ -168,7 +172,7 @@ class DriftReference:
         reference is the recent part of the data, where history is mature too.
         """
         columns = drift_features(params, features)
-        fraction = float(params.get("reference_fraction", 0.3))
+        fraction = float(params["reference_fraction"])
         if not 0.0 < fraction <= 1.0:
             raise DriftConfigError(f"monitoring.reference_fraction: expected a number in (0, 1], "
                                    f"got {fraction}")
@@ -176,9 +180,9 @@ class DriftReference:
                   else np.ones(len(transactions), dtype=bool))
         transactions, features = transactions[recent], features[recent]
         anomaly_flags = np.asarray(anomaly_flags)[recent]
-        n_bins, max_discrete = int(params.get("n_bins", 10)), int(params.get("max_discrete", 12))
-        sample_size = int(params.get("sample_size", 5000))
-        rng = np.random.default_rng(int(params.get("seed", 42)))
+        n_bins, max_discrete = int(params["n_bins"]), int(params["max_discrete"])
+        sample_size = int(params["sample_size"])
+        rng = np.random.default_rng(int(params["seed"]))
         refs = {c: FeatureReference.fit(c, features[c].to_numpy(dtype="float64"), n_bins,
                                         max_discrete, sample_size, rng) for c in columns}
         confidence = None
@@ -324,7 +328,7 @@ def category_mix(categories: pd.Series) -> dict[str, float]:
 
 def drift_features(params: dict[str, Any], features: pd.DataFrame) -> list[str]:
     """The configured drift features; every one must be a numeric feature column."""
-    columns = list(params.get("features", []))
+    columns = list(params["features"])
     if not columns:
         raise DriftConfigError("monitoring.features: list at least one feature column")
     bad = [c for c in columns if c not in features or not pd.api.types.is_numeric_dtype(

@@ -52,9 +52,16 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from titans_finance.core.features import FEATURE_GROUPS
 from titans_finance.core.splits import expanding_window_folds
+from titans_finance.models import check_hyper_parameters
 
 # Features that are functions of the row's own amount: never inputs of this model.
 OWN_AMOUNT = set(FEATURE_GROUPS["amount"]) | {"days_since_same_amount", "category_amount_z"}
+# The shipped hyper-parameters (conf/base/parameters_amount.yml) a fit reads.
+HYPER_PARAMETERS = ("seed", "n_jobs", "max_text_features", "ridge", "lightgbm",
+                    "interval_coverage", "prior_min_count", "prior_recent_days",
+                    "calibration_blocks", "calibration_fraction", "interval_spread_floor")
+# Folds of the out-of-fold priors a correction is learnt on (not a tunable: any 5+ works).
+PRIOR_FOLDS = 5
 NUMERIC_INPUTS = [c for group in ("time", "categorical", "text", "history", "category_history")
                   for c in FEATURE_GROUPS[group] if c not in OWN_AMOUNT]
 
@@ -70,28 +77,28 @@ def design_frame(transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataF
 
 
 def make_estimator(name: str, params: dict[str, Any]):
-    seed = int(params.get("seed", 42))
+    seed = int(params["seed"])
     if name == "ridge":
         design = ColumnTransformer(
             [("text", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
-                                      max_features=params.get("max_text_features")), "text"),
+                                      max_features=params["max_text_features"]), "text"),
              ("category", OneHotEncoder(handle_unknown="ignore"), ["category"]),
              ("numeric", StandardScaler(), NUMERIC_INPUTS)], sparse_threshold=1.0)
         return Pipeline([("design", design),
-                         ("regressor", Ridge(alpha=float(params.get("ridge", {}).get("alpha", 1.0)),
+                         ("regressor", Ridge(alpha=float(params["ridge"]["alpha"]),
                                              random_state=seed))])
     if name == "lightgbm":
         from lightgbm import LGBMRegressor
 
-        lgbm = params.get("lightgbm", {})
+        lgbm = params["lightgbm"]
         return _LightGBMAmount(LGBMRegressor(
-            objective=lgbm.get("objective", "l1"),  # the median in log space: what MAE rewards
-            n_estimators=int(lgbm.get("n_estimators", 300)),
-            learning_rate=float(lgbm.get("learning_rate", 0.05)),
-            num_leaves=int(lgbm.get("num_leaves", 31)),
-            min_child_samples=int(lgbm.get("min_child_samples", 20)),
+            objective="l1",  # the median in log space: what MAE rewards
+            n_estimators=int(lgbm["n_estimators"]),
+            learning_rate=float(lgbm["learning_rate"]),
+            num_leaves=int(lgbm["num_leaves"]),
+            min_child_samples=int(lgbm["min_child_samples"]),
             subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
-            n_jobs=int(params.get("n_jobs", 2)), random_state=seed, verbose=-1))
+            n_jobs=int(params["n_jobs"]), random_state=seed, verbose=-1))
     if name == "prior":
         return _NoCorrection()
     raise ValueError(f"unknown amount candidate {name!r}; use prior, ridge or lightgbm")
@@ -310,12 +317,14 @@ def _keys(X: pd.DataFrame, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarr
 
 
 class AmountModel:
-    """Point prediction and ``coverage`` interval of the signed amount."""
+    """Point prediction and ``coverage`` interval of the signed amount. ``params``: the
+    hyper-parameters of conf/base/parameters_amount.yml (`HYPER_PARAMETERS`), stored as
+    given and checked by `fit`."""
 
     def __init__(self, estimator_name: str, params: dict[str, Any]):
         self.estimator_name = estimator_name
         self.params = dict(params)
-        self.coverage = float(params.get("interval_coverage", 0.8))
+        self.coverage: float | None = None  # params["interval_coverage"], set by fit
         self.q_log = 0.0
         self.prior: MedianPrior | None = None
         self.estimator = None
@@ -324,14 +333,14 @@ class AmountModel:
     def _fit_once(self, X, features, y_log, dates):
         """Prior (median tables) and correction regressor fitted on these rows only."""
         merchant, group = _keys(X, features)
-        seed = int(self.params.get("seed", 42))
+        seed = int(self.params["seed"])
         dates = pd.to_datetime(pd.Series(dates)).to_numpy()
-        prior = MedianPrior(int(self.params.get("prior_min_count", 2)),
-                            recent_days=self.params.get("prior_recent_days"))
+        prior = MedianPrior(int(self.params["prior_min_count"]),
+                            recent_days=self.params["prior_recent_days"])
         prior.fit(merchant, group, y_log, dates)
         if self.estimator_name == "prior":  # no correction to learn: no out-of-fold priors
             return prior, _NoCorrection()
-        oof = prior.out_of_fold(merchant, group, y_log, int(self.params.get("prior_folds", 5)), seed,
+        oof = prior.out_of_fold(merchant, group, y_log, PRIOR_FOLDS, seed,
                                 dates)
         regressor = make_estimator(self.estimator_name, self.params).fit(X, y_log - oof)
         return prior, regressor
@@ -345,8 +354,8 @@ class AmountModel:
         one step; the payee mix of the whole period, not of one short slice). A correction
         candidate is refitted per block (its residuals are those of a correction fitted
         before the block, as the served one is before the rows it prices)."""
-        folds = expanding_window_folds(dates, int(self.params.get("calibration_blocks", 4)),
-                                       float(self.params.get("calibration_fraction", 0.6)))
+        folds = expanding_window_folds(dates, int(self.params["calibration_blocks"]),
+                                       float(self.params["calibration_fraction"]))
         if not folds or len(folds[0][0]) < 5 or sum(len(test) for _, test in folds) < 5:
             raise ValueError(f"too few rows ({len(y_log)}) to fit the amount model with intervals")
         parts = []
@@ -365,7 +374,7 @@ class AmountModel:
     def _calibrate(self, calibration: dict[str, np.ndarray]) -> None:
         """The interval widths (see the module docstring), from the rolling-origin
         residuals and the fitted prior."""
-        floor = float(self.params.get("interval_spread_floor", 0.05))
+        floor = float(self.params["interval_spread_floor"])
         residuals = np.abs(calibration["residual"])
         known, similar = calibration["known"], calibration["similar"]
         prior_all = self.prior
@@ -402,6 +411,9 @@ class AmountModel:
             intervals: bool = True) -> AmountModel:
         """Fit on every row; ``intervals=False`` skips the interval calibration (a candidate
         compared on its point predictions only: its lower/upper are NaN)."""
+        check_hyper_parameters(self.params, HYPER_PARAMETERS, "AmountModel",
+                               "conf/base/parameters_amount.yml")
+        self.coverage = float(self.params["interval_coverage"])
         X = design_frame(transactions, features)
         y_log = np.log1p(transactions["amount"].abs().to_numpy())
         calibration = (self._calibration_residuals(X, features, y_log, transactions["date"])

@@ -43,6 +43,7 @@ from sklearn.ensemble import IsolationForest
 
 from titans_finance.core.features import DEFAULT_ACCOUNT, account_keys, row_accounts
 from titans_finance.core.splits import time_split_mask
+from titans_finance.models import check_hyper_parameters
 from titans_finance.models.flat_forest import FlatForest
 
 ISOLATION_INPUTS = ["log_abs_amount", "merchant_amount_z", "category_amount_z", "amount_sign",
@@ -50,6 +51,15 @@ ISOLATION_INPUTS = ["log_abs_amount", "merchant_amount_z", "category_amount_z", 
                     "merchant_count_7d", "merchant_count_30d", "is_weekend", "is_business_day",
                     "payment_method_code", "is_recurring", "is_round_10", "global_count_7d"]
 COMPONENTS = ("isolation", "amount", "duplicate", "new_payee", "burst")
+# The shipped hyper-parameters (conf/base/parameters_anomaly.yml) a fit and a score read.
+HYPER_PARAMETERS = ("weights", "score_threshold", "contamination", "calibration_fraction",
+                    "min_calibration_rows", "isolation_forest", "seed", "n_jobs",
+                    "min_log_spread", "isolation_floor", "min_group_count", "amount_z_start",
+                    "amount_z_full", "new_payee_ratio_full", "duplicate_window_days",
+                    "burst_min_earlier")
+# A payee whose log amounts vary less than this is "fixed price" (a fare, a top-up): the
+# same amount again within days is its habit, not a duplicate.
+FIXED_PRICE_LOG_SPREAD = 0.02
 _MAD_SCALE = 1.4826  # MAD → standard deviation for a normal distribution
 
 
@@ -62,16 +72,19 @@ def _isolation_matrix(features: pd.DataFrame) -> np.ndarray:
 
 
 class AnomalyModel:
+    """``params``: the hyper-parameters of conf/base/parameters_anomaly.yml
+    (`HYPER_PARAMETERS`), stored as given and checked by `fit`."""
+
     def __init__(self, params: dict[str, Any]):
         self.params = dict(params)
-        self.weights = {c: float(params.get("weights", {}).get(c, 1.0)) for c in COMPONENTS}
+        self.weights: dict[str, float] = {}  # params["weights"], set by fit
         self.forest: IsolationForest | None = None
         self._flat_forest: FlatForest | None = None
         self._train_scores = np.array([])
         self.merchant_stats = pd.DataFrame()
         self.category_stats = pd.DataFrame()
         self.sign_stats = pd.DataFrame()
-        self.threshold = float(params.get("score_threshold", 0.5))
+        self.threshold: float | None = None  # params["score_threshold"] or calibrated by fit
         self.threshold_source = "score_threshold"
         self.metadata: dict[str, Any] = {}
         self.default_account = DEFAULT_ACCOUNT
@@ -79,6 +92,10 @@ class AnomalyModel:
 
     # ------------------------------------------------------------------ fit
     def fit(self, transactions: pd.DataFrame, features: pd.DataFrame) -> AnomalyModel:
+        check_hyper_parameters(self.params, HYPER_PARAMETERS, "AnomalyModel",
+                               "conf/base/parameters_anomaly.yml")
+        self.weights = {c: float(self.params["weights"][c]) for c in COMPONENTS}
+        self.threshold = float(self.params["score_threshold"])
         if len(transactions) < 10:
             raise ValueError(f"the anomaly model needs at least 10 transactions, got "
                              f"{len(transactions)}")
@@ -87,7 +104,7 @@ class AnomalyModel:
         accounts = pd.Series(row_accounts(transactions))
         counts = accounts.value_counts().sort_index(kind="stable")
         self.default_account = str(counts.index[int(np.argmax(counts.to_numpy()))])
-        contamination = self.params.get("contamination")
+        contamination = self.params["contamination"]
         if contamination is not None:
             self.threshold, self.threshold_source = self._calibrated_threshold(
                 transactions, features, float(contamination))
@@ -101,24 +118,24 @@ class AnomalyModel:
 
     def _calibrated_threshold(self, transactions, features, contamination) -> tuple[float, str]:
         """The 1 - contamination quantile of out-of-sample scores (see the module docstring)."""
-        fraction = float(self.params.get("calibration_fraction", 0.3))
-        minimum = int(self.params.get("min_calibration_rows", 200))
+        fraction = float(self.params["calibration_fraction"])
+        minimum = int(self.params["min_calibration_rows"])
         later = time_split_mask(transactions["date"], fraction).to_numpy()
         if later.sum() < minimum or (~later).sum() < 10:
-            return (float(self.params.get("score_threshold", 0.5)),
+            return (float(self.params["score_threshold"]),
                     "score_threshold (too few rows to calibrate the contamination)")
         early = AnomalyModel({**self.params, "contamination": None})
+        early.weights, early.threshold = self.weights, float(self.params["score_threshold"])
         early._fit_components(transactions[~later], features[~later])
         scores = early.score(transactions[later], features[later])["score"].to_numpy()
         return float(np.quantile(scores, 1.0 - contamination)), "contamination (out-of-sample)"
 
     def _fit_components(self, transactions: pd.DataFrame, features: pd.DataFrame) -> None:
-        forest = self.params.get("isolation_forest", {})
-        self.forest = IsolationForest(n_estimators=int(forest.get("n_estimators", 200)),
-                                      max_samples=min(int(forest.get("max_samples", 512)),
-                                                      len(features)),
-                                      random_state=int(self.params.get("seed", 42)),
-                                      n_jobs=int(self.params.get("n_jobs", 2)))
+        forest = self.params["isolation_forest"]
+        self.forest = IsolationForest(n_estimators=int(forest["n_estimators"]),
+                                      max_samples=min(int(forest["max_samples"]), len(features)),
+                                      random_state=int(self.params["seed"]),
+                                      n_jobs=int(self.params["n_jobs"]))
         matrix = _isolation_matrix(features)
         self.forest.fit(matrix)
         self._flat_forest = FlatForest.from_forest(self.forest)
@@ -174,7 +191,7 @@ class AnomalyModel:
         count = s["count"].fillna(0).to_numpy()
         median = s["median"].to_numpy()
         spread = np.maximum(_MAD_SCALE * np.nan_to_num(s["mad"].to_numpy()),
-                            float(self.params.get("min_log_spread", 0.1)))
+                            float(self.params["min_log_spread"]))
         z = np.where(np.isnan(median), 0.0, (log_amount - np.nan_to_num(median)) / spread)
         ratio = np.where(np.isnan(median), 1.0, np.expm1(log_amount) / np.maximum(
             np.expm1(np.nan_to_num(median)), 0.01))
@@ -189,7 +206,7 @@ class AnomalyModel:
         raw = -self.flat_forest().score_samples(_isolation_matrix(features))
         isolation = np.searchsorted(self._train_scores, raw, side="right") / max(
             len(self._train_scores), 1)
-        isolation_floor = float(p.get("isolation_floor", 0.95))
+        isolation_floor = float(p["isolation_floor"])
         isolation = np.clip((isolation - isolation_floor) / (1 - isolation_floor), 0, 1)
 
         log_amount = np.log1p(np.abs(transactions["amount"].to_numpy(dtype="float64")))
@@ -197,7 +214,7 @@ class AnomalyModel:
         category = (transactions["category"].to_numpy(dtype=object) if "category" in transactions
                     else np.full(n, None, dtype=object))
         category = self._category_keys(transactions, category)
-        min_count = int(p.get("min_group_count", 5))
+        min_count = int(p["min_group_count"])
         z_m, ratio_m, count_m = self._z(self.merchant_stats, merchants, log_amount)
         z_c, ratio_c, count_c = self._z(getattr(self, "category_stats", pd.DataFrame(
             columns=["median", "mad", "count"])), category, log_amount)
@@ -206,7 +223,7 @@ class AnomalyModel:
         prior_count = features["merchant_prior_count"].to_numpy()
         by_history = (count_m < min_count) & (prior_count >= min_count)
         prior_spread = np.maximum(features["merchant_prior_std_log"].to_numpy(),
-                                  float(p.get("min_log_spread", 0.1)))
+                                  float(p["min_log_spread"]))
         prior_mean = features["merchant_prior_mean_log"].to_numpy()
         z_m = np.where(by_history, (log_amount - prior_mean) / prior_spread, z_m)
         ratio_m = np.where(by_history, np.expm1(log_amount) / np.maximum(np.expm1(prior_mean),
@@ -215,7 +232,7 @@ class AnomalyModel:
         by_merchant = (count_m >= min_count) | by_history
         by_category = ~by_merchant & (count_c >= min_count) & ~pd.isna(category)
         z = np.where(by_merchant, z_m, np.where(by_category, z_c, 0.0))
-        z_start, z_full = float(p.get("amount_z_start", 3.0)), float(p.get("amount_z_full", 6.0))
+        z_start, z_full = float(p["amount_z_start"]), float(p["amount_z_full"])
         amount = np.clip((z - z_start) / (z_full - z_start), 0, 1)
 
         is_expense = np.asarray(transactions["amount"].to_numpy(dtype="float64") < 0)
@@ -233,20 +250,20 @@ class AnomalyModel:
         p10 = sign_stats.get("p10", sign_stats["p90"] * np.nan).to_numpy(dtype="float64")
         above = np.where(np.isnan(p90), 0.0, log_amount - np.nan_to_num(p90))
         below = np.where(np.isnan(p10), 0.0, np.nan_to_num(p10) - log_amount)
-        full = np.log(float(p.get("new_payee_ratio_full", 3.0)))
+        full = np.log(float(p["new_payee_ratio_full"]))
         large, tiny = np.clip(above / full, 0, 1), np.clip(below / full, 0, 1) * is_expense
         new_payee = unseen * np.maximum(large, tiny)
         ratio_s = np.where(np.isnan(p90), 1.0, np.expm1(log_amount) / np.maximum(
             np.expm1(np.nan_to_num(p90)), 0.01))
 
         days_same = features["days_since_same_amount"].to_numpy()
-        window = float(p.get("duplicate_window_days", 3))
+        window = float(p["duplicate_window_days"])
         usual_gap = features["merchant_gap_mean"].to_numpy()
         # a payee charged every few days the same price (a fare, a subscription top-up):
         # the same amount again is its normal; a payee with varying prices charged the
         # same amount to the cent within days is not
         # (the training MAD: robust to one odd payment; the rolling std for a newer payee)
-        spread_limit = float(p.get("fixed_price_log_spread", 0.02))
+        spread_limit = FIXED_PRICE_LOG_SPREAD
         training_mad = self.merchant_stats["mad"].reindex(merchants).to_numpy(dtype="float64")
         fixed_price = np.where(count_m >= min_count, np.nan_to_num(training_mad, nan=1.0)
                                < spread_limit / 2,
@@ -256,7 +273,7 @@ class AnomalyModel:
                              1.0 - days_same / (window + 1), 0.0)
 
         first_seen_this_week = (prior_count > 0) & (prior_count == week) & (count_m == 0)
-        burst_start = float(p.get("burst_min_earlier", 2))
+        burst_start = float(p["burst_min_earlier"])
         burst = first_seen_this_week * is_expense * np.clip((week - burst_start + 1) / 3, 0, 1)
 
         components = {"isolation": isolation, "amount": amount, "duplicate": duplicate,

@@ -273,11 +273,11 @@ def detect_streams(transactions: pd.DataFrame, params: dict[str, Any],
 def _streams_of_frame(frame: pd.DataFrame, params: dict[str, Any], as_of: pd.Timestamp
                       ) -> tuple[list[RecurringStream], np.ndarray]:
     """The streams of these flows and the mask of the flows that belong to one."""
-    tolerance = int(params.get("max_day_jitter", 3))
-    share = float(params.get("min_period_share", 0.7))
-    window = int(params.get("amount_window", 6))
-    minimum = {"M": int(params.get("min_occurrences", 3)), "W": int(params.get(
-        "min_weekly_occurrences", 4)), "Y": 2}
+    tolerance = int(params["max_day_jitter"])
+    share = float(params["min_period_share"])
+    window = int(params["amount_window"])
+    minimum = {"M": int(params["min_occurrences"]), "W": int(params["min_weekly_occurrences"]),
+               "Y": 2}
     dates = pd.DatetimeIndex(frame["date"])
     amount = frame["amount"].to_numpy(dtype="float64")
     labels = {period: _period_labels(dates, period) for period in minimum}
@@ -290,7 +290,7 @@ def _streams_of_frame(frame: pd.DataFrame, params: dict[str, Any], as_of: pd.Tim
             continue
         remaining = np.asarray(positions)
         for period in ("M", "Y", "W"):
-            for _ in range(int(params.get("max_streams_per_key", 3))):
+            for _ in range(int(params["max_streams_per_key"])):
                 if len(remaining) < minimum[period]:
                     break
                 found = _best_stream(remaining, labels[period], coordinates[period], period,
@@ -545,8 +545,7 @@ class ForecastParts:
 
 
 def candidate_names(params: dict[str, Any]) -> list[str]:
-    names = list(params.get("candidates") or [f"{s}+{r}" for s in STREAM_SETS
-                                              for r in REST_FORECASTERS])
+    names = list(params["candidates"])
     for name in names:
         streams, _, rest = name.partition("+")
         if streams not in STREAM_SETS or rest not in REST_FORECASTERS:
@@ -565,7 +564,7 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
     frame = _frame_for_streams(past)
     streams, in_stream = _streams_of_frame(frame, params, as_of)
     business_only = not _posts_on_weekends(past)
-    exact_share = float(params.get("min_exact_share", 0.5))
+    exact_share = float(params["min_exact_share"])
     stream_flow = {}
     for name in STREAM_SETS:
         inflow, outflow = np.zeros(steps), np.zeros(steps)
@@ -582,7 +581,7 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
                        start=start if start is not None else (
                            frame["date"].min() if len(frame) else as_of))["net"]
     forecasts = {name: _rest_forecast(rest, name, steps) for name in rest_names}
-    coverage = float(params.get("interval_coverage", 0.8))
+    coverage = float(params["interval_coverage"])
     history = rest.to_numpy()[-int(params.get("band_history_days", 365)):]
     level = _rest_level(rest.to_numpy(), int(params.get("rest_level_days", 90)))
     # the balance band: how far the non-stream flows strayed from their typical level over
@@ -646,9 +645,9 @@ def backtest_parts(transactions: pd.DataFrame, params: dict[str, Any],
     and the cutoffs. ``end``: the last day of the data (default: the last transaction)."""
     horizon = int(params["horizon_days"])
     daily = daily_flows(transactions, end=end)
-    n_outer, n_inner = int(params["backtest_folds"]), int(params.get("inner_folds", 2))
+    n_outer, n_inner = int(params["backtest_folds"]), int(params["inner_folds"])
     cutoffs = fold_cutoffs(daily.index, horizon, n_outer + n_inner,
-                           int(params.get("min_history_days", 30)))
+                           int(params["min_history_days"]))
     names = candidate_names(params)
     rest_names = tuple(sorted({n.split("+")[1] for n in names}))
     rows = []
@@ -833,15 +832,15 @@ def nested_backtest(table: pd.DataFrame, cutoffs: list, params: dict[str, Any]) 
     the chosen candidate's errors there. Returns the outer folds' rows of the model
     (method ``model``, with the choice and the intervals) and of every baseline."""
     names = candidate_names(params)
-    default = str(params.get("default_candidate", names[0]))
-    n_outer, n_inner = int(params["backtest_folds"]), int(params.get("inner_folds", 2))
-    coverage = float(params.get("interval_coverage", 0.8))
+    default = str(params["default_candidate"])
+    n_outer, n_inner = int(params["backtest_folds"]), int(params["inner_folds"])
+    coverage = float(params["interval_coverage"])
     outer = list(range(max(0, len(cutoffs) - n_outer), len(cutoffs)))
     pieces = []
     for fold in outer:
         inner = list(range(max(0, fold - n_inner), fold))
         chosen = choose_candidate(table, inner, names, default,
-                                  float(params.get("selection_tolerance", 0.0)))
+                                  float(params["selection_tolerance"]))
         # intervals from every earlier fold (more errors than the choice needs; still nested)
         q = interval_quantiles(table[(table["fold"] < fold) & (table["method"] == chosen)],
                                coverage)
@@ -943,7 +942,7 @@ class CashflowModel:
         from_export = closing_balance_from_export(transactions)
         if from_export is not None:
             return from_export, "export_balance_column"
-        declared = self.params.get("opening_balance")
+        declared = self.params["opening_balance"]
         total = float(transactions["amount"].sum())
         if declared is not None:
             return float(declared) + total, "declared_opening_balance"
@@ -971,7 +970,7 @@ class CashflowModel:
         band_low, band_high = (b[:len(table)] for b in self.balance_band)
         table["balance_lower"], table["balance_upper"] = balance_interval(
             table["balance"].to_numpy(), band_low, band_high, q)
-        threshold = float(self.params.get("low_balance_threshold", 0.0)
+        threshold = float(self.params["low_balance_threshold"]
                           if low_balance_threshold is None else low_balance_threshold)
         below = table.index[table["balance"] < threshold]
         at_risk = table.index[table["balance_lower"] < threshold]
@@ -1007,12 +1006,12 @@ def fit_from_backtest(transactions: pd.DataFrame, candidates: pd.DataFrame,
     names = candidate_names(params)
     candidates = candidates[candidates["method"].isin(names)]
     folds = sorted(candidates["fold"].unique())
-    recent = folds[-int(params.get("inner_folds", 2)):]
+    recent = folds[-int(params["inner_folds"]):]
     chosen = choose_candidate(candidates, recent, names,
-                              str(params.get("default_candidate", names[0])),
-                              float(params.get("selection_tolerance", 0.0)))
+                              str(params["default_candidate"]),
+                              float(params["selection_tolerance"]))
     quantiles = interval_quantiles(candidates[candidates["method"] == chosen],
-                                   float(params.get("interval_coverage", 0.8)))
+                                   float(params["interval_coverage"]))
     return CashflowModel(chosen, params).fit(transactions, quantiles, as_of)
 
 
@@ -1039,7 +1038,7 @@ def forecast_accounts(transactions: pd.DataFrame, params: dict[str, Any],
     (default: each account's last transaction). Accounts in sorted order; a function of
     each account's rows only, so any split of the table by account gives the same rows."""
     horizon = int(params["horizon_days"])
-    threshold = float(params.get("low_balance_threshold", 0.0))
+    threshold = float(params["low_balance_threshold"])
     accounts = (transactions["account"] if "account" in transactions
                 else pd.Series("default", index=transactions.index))
     forecasts, summaries = [], []

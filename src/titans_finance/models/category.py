@@ -38,10 +38,16 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.models import check_hyper_parameters
 from titans_finance.models.category_taxonomy import category_text, content_words
 
 # Numeric inputs taken from the shared feature table (all computed from the amount).
 NUMERIC_INPUTS = ["log_abs_amount", "amount_sign", "is_round_1"]
+# The shipped hyper-parameters (conf/base/parameters_category.yml) a fit reads.
+HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k",
+                    "personal_min_labels", "calibration_folds", "calibration_max_rows",
+                    "mapping_min_share", "seed", "n_jobs", "block_weights", "max_text_features",
+                    "min_text_df", "char_ngram_range", "logistic_regression", "lightgbm")
 RULE_FIELDS = ("description", "merchant", "any")
 
 
@@ -149,7 +155,7 @@ def amount_signs(features: pd.DataFrame) -> np.ndarray:
 def _parse_candidate(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """``logistic_regression`` or ``logistic_regression@C=10`` → (family, settings)."""
     family, _, option = name.partition("@")
-    settings = dict(params.get(family, {}) or {})
+    settings = dict(params[family]) if family in ("logistic_regression", "lightgbm") else {}
     if option:
         key, _, value = option.partition("=")
         settings[key] = float(value)
@@ -159,18 +165,17 @@ def _parse_candidate(name: str, params: dict[str, Any]) -> tuple[str, dict[str, 
 def make_classifier(name: str, params: dict[str, Any]):
     family, settings = _parse_candidate(name, params)
     if family == "logistic_regression":
-        return LogisticRegression(C=float(settings.get("C", 10.0)),
-                                  max_iter=int(settings.get("max_iter", 2000)))
+        return LogisticRegression(C=float(settings["C"]), max_iter=int(settings["max_iter"]))
     if family == "lightgbm":
         from lightgbm import LGBMClassifier
 
         return LGBMClassifier(
-            n_estimators=int(settings.get("n_estimators", 150)),
-            learning_rate=float(settings.get("learning_rate", 0.1)),
-            num_leaves=int(settings.get("num_leaves", 31)),
-            min_child_samples=int(settings.get("min_child_samples", 5)),
-            colsample_bytree=float(settings.get("colsample_bytree", 0.5)),
-            n_jobs=int(params.get("n_jobs", 2)), random_state=int(params.get("seed", 42)),
+            n_estimators=int(settings["n_estimators"]),
+            learning_rate=float(settings["learning_rate"]),
+            num_leaves=int(settings["num_leaves"]),
+            min_child_samples=int(settings["min_child_samples"]),
+            colsample_bytree=float(settings["colsample_bytree"]),
+            n_jobs=int(params["n_jobs"]), random_state=int(params["seed"]),
             verbose=-1)
     raise ValueError(f"unknown category candidate {name!r}; use logistic_regression[@C=<number>] "
                      "or lightgbm")
@@ -178,7 +183,7 @@ def make_classifier(name: str, params: dict[str, Any]):
 
 def candidate_names(params: dict[str, Any]) -> list[str]:
     """The candidates of ``params.candidates`` (``family`` or ``family@C=<value>``)."""
-    return list(params.get("candidates", ["logistic_regression"]))
+    return list(params["candidates"])
 
 
 class CategoryDesign:
@@ -188,20 +193,19 @@ class CategoryDesign:
     def __init__(self, params: dict[str, Any], default_model: Any = None):
         self.params = params
         self.default_model = default_model
-        weights = params.get("block_weights", {})
-        self.weights = {"chars": float(weights.get("chars", 1.0)),
-                        "words": float(weights.get("words", 1.0)),
-                        "numeric": float(weights.get("numeric", 0.5)),
-                        "default": float(weights.get("default", 1.0))}
+        weights = params["block_weights"]
+        self.weights = {block: float(weights[block])
+                        for block in ("chars", "words", "numeric", "default")}
 
     def fit(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray) -> CategoryDesign:
-        limit = self.params.get("max_text_features")
+        limit = self.params["max_text_features"]
         # an n-gram of a single distinct text cannot generalise, and the optimiser's cost
         # grows with the number of columns × categories: ~6× faster training on a small
         # export than keeping every n-gram
-        min_df = int(self.params.get("min_text_df", 2))
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.params.get(
-            "char_ngram_range", (2, 5))), sublinear_tf=True, max_features=limit, min_df=min_df)
+        min_df = int(self.params["min_text_df"])
+        self.chars = TfidfVectorizer(analyzer="char_wb",
+                                     ngram_range=tuple(self.params["char_ngram_range"]),
+                                     sublinear_tf=True, max_features=limit, min_df=min_df)
         self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=limit,
                                      min_df=min_df,
                                      token_pattern=r"(?u)\b[^\W\d_]{2,}\b")
@@ -326,7 +330,9 @@ def _top_k(proba: np.ndarray, classes: np.ndarray, k: int) -> tuple[np.ndarray, 
 
 class CategoryModel:
     """Rules, transfers, the personal model, the default model; `predict` gives category,
-    confidence, top-k and source (``rule``, ``transfer``, ``model``, ``default``)."""
+    confidence, top-k and source (``rule``, ``transfer``, ``model``, ``default``).
+    ``params``: the hyper-parameters of conf/base/parameters_category.yml
+    (`HYPER_PARAMETERS`), stored as given and checked by `fit`."""
 
     def __init__(self, estimator_name: str, params: dict[str, Any],
                  rules: list[CategoryRule] | None = None, default_model: Any = None):
@@ -334,9 +340,10 @@ class CategoryModel:
         self.params = dict(params)
         self.rules = list(rules or [])
         self.default_model = default_model
-        self.threshold = float(params.get("confidence_threshold", 0.5))
-        self.min_known_share = float(params.get("min_known_word_share", 0.5))
-        self.top_k = int(params.get("top_k", 3))
+        # set by fit from params (confidence_threshold, min_known_word_share, top_k)
+        self.threshold: float | None = None
+        self.min_known_share: float | None = None
+        self.top_k: int | None = None
         self.temperature = 1.0
         self.personal: PersonalClassifier | None = None
         self.classes_: np.ndarray = np.array([])
@@ -350,8 +357,13 @@ class CategoryModel:
     def fit(self, transactions: pd.DataFrame, features: pd.DataFrame, calibrate: bool = True
             ) -> CategoryModel:
         """The personal model on the labelled rows given (when there are enough of them)."""
+        check_hyper_parameters(self.params, HYPER_PARAMETERS, "CategoryModel",
+                               "conf/base/parameters_category.yml")
+        self.threshold = float(self.params["confidence_threshold"])
+        self.min_known_share = float(self.params["min_known_word_share"])
+        self.top_k = int(self.params["top_k"])
         y = transactions["category"].astype("str").to_numpy()
-        min_rows = int(self.params.get("personal_min_labels", 10))
+        min_rows = int(self.params["personal_min_labels"])
         dates = pd.to_datetime(transactions["date"])
         self.metadata = {"trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                          "n_train": int(len(y)), "estimator": self.estimator_name,
@@ -373,16 +385,16 @@ class CategoryModel:
         self.vocabulary = frozenset(w for t in pd.unique(text) for w in content_words(t, noise))
         self.merchants = frozenset(features["merchant_key"].astype("str"))
         self.default_to_user = self._default_mapping(text, sign, y)
-        n_splits = int(self.params.get("calibration_folds", 3))
+        n_splits = int(self.params["calibration_folds"])
         if n_splits != 0 and n_splits < 2:
             raise ValueError(f"category.calibration_folds must be 0 (no calibration) or at least "
                              f"2, got {n_splits}")
         if calibrate and n_splits and len(y) >= 2 * n_splits:
-            recent = slice(-int(self.params.get("calibration_max_rows", 20_000)), None)
+            recent = slice(-int(self.params["calibration_max_rows"]), None)
             cal = tuple(a[recent] for a in inputs)
             oof, seen = out_of_fold_proba(self.estimator_name, self.params, cal, y[recent],
                                           self.classes_, n_splits,
-                                          int(self.params.get("seed", 42)), self.default_model)
+                                          int(self.params["seed"]), self.default_model)
             if seen.sum() >= 20:
                 index = np.searchsorted(self.classes_, y[recent][seen])
                 self.temperature = fit_temperature(oof[seen], index)
@@ -402,7 +414,7 @@ class CategoryModel:
             return {}
         predicted = self.default_model.predict_raw(text, sign)["category"]
         table = pd.crosstab(pd.Series(predicted, name="default"), pd.Series(y, name="user"))
-        share = float(self.params.get("mapping_min_share", 0.6))
+        share = float(self.params["mapping_min_share"])
         mapping = {}
         for default, row in table.iterrows():
             if row.sum() >= 2 and row.max() / row.sum() >= share:

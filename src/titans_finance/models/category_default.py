@@ -27,6 +27,7 @@ from sklearn.model_selection import GroupShuffleSplit
 from threadpoolctl import threadpool_limits
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.models import check_hyper_parameters
 from titans_finance.models.category import _known_share, _top_k, apply_temperature, fit_temperature
 from titans_finance.models.category_taxonomy import (
     Lexicon,
@@ -60,31 +61,39 @@ def generated_examples(export: pd.DataFrame, taxonomy: Taxonomy, seed: int) -> p
         "group": "g:" + export["Reference"].fillna("").str.lower()})[usable].reset_index(drop=True)
 
 
+# The hyper-parameters (category.default_model and the block's seed) a fit reads.
+HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "calibration_share",
+                    "confidence_threshold", "min_known_word_share", "top_k")
+
+
 class DefaultCategoryModel:
-    """Taxonomy categories from the text and direction of a bank line (see module docstring)."""
+    """Taxonomy categories from the text and direction of a bank line (see module docstring).
+    ``params``: ``category.default_model`` of conf/base/parameters_category.yml and the
+    block's seed (`HYPER_PARAMETERS`), stored as given and checked by `fit`."""
 
     def __init__(self, taxonomy: Taxonomy, lexicon: Lexicon, params: dict[str, Any]):
         self.taxonomy = taxonomy
         self.noise = lexicon.noise
         self.params = dict(params)
-        self.threshold = float(params.get("confidence_threshold", 0.5))
-        self.min_known_share = float(params.get("min_known_word_share", 0.5))
-        self.top_k = int(params.get("top_k", 3))
+        # set by fit from params (confidence_threshold, min_known_word_share, top_k)
+        self.threshold: float | None = None
+        self.min_known_share: float | None = None
+        self.top_k: int | None = None
         self.temperature = 1.0
         self.metadata: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ fitting
     def _fit_once(self, text: np.ndarray, sign: np.ndarray, y: np.ndarray) -> tuple:
-        limit = self.params.get("max_text_features", 60_000)
+        limit = int(self.params["max_text_features"])
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                 max_features=limit).fit(text)
         words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=limit,
                                 token_pattern=r"(?u)\b[^\W\d_]{2,}\b").fit(text)
         # stochastic gradient descent on the log loss: ~50 categories × ~10k lines × ~100k
         # n-grams trains in seconds (lbfgs took minutes); temperature scaling calibrates it
-        classifier = SGDClassifier(loss="log_loss", alpha=float(self.params.get("alpha", 1e-5)),
-                                   max_iter=int(self.params.get("max_iter", 30)), tol=None,
-                                   random_state=int(self.params.get("seed", 42)))
+        classifier = SGDClassifier(loss="log_loss", alpha=float(self.params["alpha"]),
+                                   max_iter=int(self.params["max_iter"]), tol=None,
+                                   random_state=int(self.params["seed"]))
         with threadpool_limits(limits=1, user_api="blas"):  # see PersonalClassifier.fit
             classifier.fit(self._matrix((chars, words), text, sign), y)
         return chars, words, classifier
@@ -99,13 +108,18 @@ class DefaultCategoryModel:
 
     def fit(self, examples: pd.DataFrame) -> DefaultCategoryModel:
         """``examples``: description (already `category_text`), sign, category, group."""
+        check_hyper_parameters(self.params, HYPER_PARAMETERS, "DefaultCategoryModel",
+                               "category.default_model in conf/base/parameters_category.yml")
+        self.threshold = float(self.params["confidence_threshold"])
+        self.min_known_share = float(self.params["min_known_word_share"])
+        self.top_k = int(self.params["top_k"])
         text = examples["description"].to_numpy(dtype=object)
         sign = examples["sign"].to_numpy(dtype="int64")
         y = examples["category"].astype("str").to_numpy()
-        seed = int(self.params.get("seed", 42))
+        seed = int(self.params["seed"])
         # temperature on whole lexicon entries held out: confidence on unseen merchants
-        split = GroupShuffleSplit(n_splits=1, test_size=float(self.params.get(
-            "calibration_share", 0.25)), random_state=seed)
+        split = GroupShuffleSplit(n_splits=1, test_size=float(self.params["calibration_share"]),
+                                  random_state=seed)
         train, held = next(split.split(text, y, examples["group"].to_numpy()))
         chars, words, classifier = self._fit_once(text[train], sign[train], y[train])
         proba = self._masked(classifier.predict_proba(self._matrix(
@@ -169,10 +183,13 @@ def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, params: dict[str, A
 
     taxonomy = Taxonomy.from_dict(taxonomy_raw)
     lexicon = Lexicon.from_dict(lexicon_raw, taxonomy)
-    seed = int(params.get("seed", 42))
-    parts = [lexicon_examples(lexicon, taxonomy, int(params.get("lexicon_variants", 3)),
-                              float(params.get("refund_share", 0.3)), seed)]
-    rows = int(params.get("generated_rows", 3000))
+    check_hyper_parameters(params, ("seed", "lexicon_variants", "refund_share",
+                                    "generated_rows"), "train_default_model",
+                           "category.default_model in conf/base/parameters_category.yml")
+    seed = int(params["seed"])
+    parts = [lexicon_examples(lexicon, taxonomy, int(params["lexicon_variants"]),
+                              float(params["refund_share"]), seed)]
+    rows = int(params["generated_rows"])
     if rows:
         export, _ = generate_transactions(rows, seed, anomaly_rate=0.0, dirty_rate=0.0)
         parts.append(generated_examples(export, taxonomy, seed))

@@ -46,7 +46,7 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
 def category_rules_for(category_rules: Any, transactions: pd.DataFrame, features: pd.DataFrame,
                        params: dict[str, Any]) -> list:
     """The user's rules first, then the rules learnt from consistent corrections of these rows."""
-    min_count = int(params.get("corrections", {}).get("rule_min_count", 1))
+    min_count = int(params["corrections"]["rule_min_count"])
     corrected = (transactions["corrected"] if "corrected" in transactions
                  else pd.Series(False, index=transactions.index))
     return parse_rules(category_rules) + rules_from_corrections(
@@ -70,7 +70,7 @@ def select_candidate(train_tx: pd.DataFrame, train_f: pd.DataFrame, params: dict
     if len(names) == 1:
         return names[0], {}
     inner = time_split_mask(train_tx["date"], float(params["validation_fraction"])).to_numpy()
-    rows = int(params.get("selection_max_rows", 30_000))
+    rows = int(params["selection_max_rows"])
     fit_tx, fit_f = train_tx[~inner].iloc[-rows:], train_f[~inner].iloc[-rows:]
     y_fit = fit_tx["category"].astype("str").to_numpy()
     if inner.sum() == 0 or len(set(y_fit)) < 2:
@@ -108,7 +108,7 @@ def _no_holdout_metrics(transactions: pd.DataFrame, params: dict[str, Any], reas
     return {"personal_model": False, "reason": reason,
             "n_labelled": int(len(transactions)),
             "n_classes": int(transactions["category"].nunique()) if len(transactions) else 0,
-            "confidence_threshold": float(params.get("confidence_threshold", 0.5)),
+            "confidence_threshold": float(params["confidence_threshold"]),
             "confusion_matrix": {"labels": [], "matrix": []}}
 
 
@@ -122,7 +122,7 @@ def evaluate_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
     the model trained on the earlier period. With too few labels there is no hold-out:
     the metrics say so and the default model answers alone.
     """
-    min_rows = int(params.get("personal_min_labels", 10))
+    min_rows = int(params["personal_min_labels"])
     if len(transactions) < max(min_rows, 10) or transactions["category"].nunique() < 2:
         return _no_holdout_metrics(transactions, params, (
             f"{len(transactions)} labelled transactions: too few for a personal model and a "

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+# where `kedro run` (the package pipeline) writes the manifest, relative to the project root
+from titans_finance.serving.settings import DEFAULT_MANIFEST  # noqa: F401 (its old home)
+
 # Store name of each artefact the service needs. The history state is not a model
 # but is shipped the same way: history features of new transactions need it.
 STORE_NAMES = {
@@ -31,8 +34,6 @@ STORE_NAMES = {
     "drift_reference": "titans_drift_reference",
 }
 FILENAME = "model.pkl"
-# Where `kedro run` (the package pipeline) writes the manifest, relative to the project root.
-DEFAULT_MANIFEST = "data/08_reporting/packaged_models.json"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 

@@ -1,32 +1,8 @@
 """API keys and roles, rate limits, request size/type/time limits (pure ASGI middleware).
 
-Configuration comes from the environment, read once at start-up (`SecuritySettings`):
-
-- ``TITANS_API_KEYS``: comma-separated *prediction* keys (every endpoint except the admin
-  ones), sent as ``Authorization: Bearer <key>``.
-- ``TITANS_ADMIN_API_KEYS``: *admin* keys: everything a prediction key may do, plus
-  ``POST /models/reload`` and ``/metrics``.
-- ``TITANS_METRICS_API_KEYS``: keys that may only read ``/metrics`` (for a Prometheus
-  scraper). ``TITANS_METRICS_PUBLIC=1`` serves ``/metrics`` without a key instead (only
-  sensible when the port is reachable from trusted hosts only).
-- ``TITANS_DEV_API_KEY``: ``1``/``true`` *also* accepts the admin key ``dev-key-local-only``
-  (a laptop only; a warning is logged at start-up).
-- ``TITANS_RATE_LIMIT_PER_SEC`` (200) / ``TITANS_RATE_LIMIT_BURST`` (400): requests per key.
-- ``TITANS_ROW_LIMIT_PER_SEC`` (2,000) / ``TITANS_ROW_LIMIT_BURST`` (10,000): transactions
-  per key in batch endpoints (a 10,000-row batch costs 10,000, not one request).
-- ``TITANS_FEEDBACK_PER_MIN`` (6) / ``TITANS_FEEDBACK_BURST`` (30): corrections per key;
-  ``TITANS_FEEDBACK_MAX_PER_KEY`` (1,000): corrections one key may have in the file.
-- ``TITANS_AUTH_FAILURES_PER_SEC`` (1) / ``TITANS_AUTH_FAILURES_BURST`` (30): requests with
-  a missing or wrong key per client address; beyond it they get ``429``.
-- ``TITANS_MAX_PENDING_BATCHES`` (3): batch requests (body being received, parsed or
-  scored) at once; more get ``503`` with ``Retry-After`` before their body is read.
-- ``TITANS_MAX_BODY_BYTES`` (8 MiB): body of the batch endpoints, counted on the bytes
-  received (chunked bodies included); single-transaction endpoints take at most
-  `SMALL_BODY_BYTES`. ``TITANS_BODY_TIMEOUT_SEC`` (30): time to receive a body;
-  ``TITANS_REQUEST_TIMEOUT_SEC`` (60): time until the answer starts.
-
-Keys must be at least 16 characters of the bearer-token alphabet (letters, digits,
-``-._~+/``); with no key configured the service refuses to start.
+Configuration comes from the environment, read and checked once at start-up by
+serving/settings.py (`ServingSettings`: every ``TITANS_*`` variable, its default and
+meaning); this module uses its `SecuritySettings`.
 """
 
 from __future__ import annotations
@@ -37,24 +13,26 @@ import hashlib
 import hmac
 import logging
 import math
-import os
-import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from titans_finance.serving.errors import error_bytes, quote, reshape_error
+from titans_finance.serving.errors import error_bytes, reshape_error
 from titans_finance.serving.http_metrics import HttpMetrics
+from titans_finance.serving.settings import (  # noqa: F401 (re-exported: their old home)
+    _TOKEN,
+    DEV_API_KEY,
+    MIN_KEY_LENGTH,
+    SMALL_BODY_BYTES,
+    ConfigurationError,
+    SecuritySettings,
+    ServingSettings,
+)
 
 logger = logging.getLogger(__name__)
 
-DEV_API_KEY = "dev-key-local-only"
-MIN_KEY_LENGTH = 16
-SMALL_BODY_BYTES = 64 * 2**10
-# RFC 6750 b64token: what may follow "Bearer "
-_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
 ROLE_PREDICT, ROLE_ADMIN, ROLE_METRICS = "predict", "admin", "metrics"
 ROLES_OF = {"prediction": frozenset({ROLE_PREDICT}),
@@ -74,10 +52,6 @@ class RoutePolicy:
     bulk: bool = False
 
 
-class ConfigurationError(ValueError):
-    """A serving setting (environment variable) has an unusable value."""
-
-
 @dataclass(frozen=True)
 class Caller:
     """The key a request came with: ``key_id`` names it in records (never the key itself)."""
@@ -95,119 +69,6 @@ def key_id(key: str) -> str:
 # The caller of the request being handled (set by the middleware, read by the endpoints).
 CURRENT_CALLER: contextvars.ContextVar[Caller | None] = contextvars.ContextVar(
     "titans_caller", default=None)
-
-
-@dataclass(frozen=True)
-class SecuritySettings:
-    keys: tuple[tuple[str, str], ...]  # (key, kind) with kind in ROLES_OF
-    rate_per_sec: float = 200.0
-    burst: int = 400
-    rows_per_sec: float = 2000.0
-    rows_burst: int = 10_000
-    feedback_per_min: float = 6.0
-    feedback_burst: int = 30
-    feedback_max_per_key: int = 1000
-    auth_failures_per_sec: float = 1.0
-    auth_failures_burst: int = 30
-    max_body_bytes: int = 8 * 2**20
-    max_pending_batches: int = 3
-    body_timeout: float = 30.0
-    request_timeout: float = 60.0
-    metrics_public: bool = False
-    dev_key: bool = False
-    warnings: tuple[str, ...] = field(default=())
-
-    @property
-    def api_keys(self) -> tuple[str, ...]:
-        return tuple(key for key, _ in self.keys)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> SecuritySettings:
-        env = os.environ if env is None else env
-        keys: dict[str, str] = {}
-        for variable, kind in (("TITANS_API_KEYS", "prediction"),
-                               ("TITANS_ADMIN_API_KEYS", "admin"),
-                               ("TITANS_METRICS_API_KEYS", "metrics")):
-            for position, key in enumerate(_split_keys(env.get(variable, "")), start=1):
-                _check_key(variable, position, key)
-                if key in keys and keys[key] != kind:
-                    raise ConfigurationError(f"{variable}: key {position} is also listed as a "
-                                             f"{keys[key]} key; give each role its own keys")
-                keys[key] = kind
-        warnings = []
-        dev = _flag(env, "TITANS_DEV_API_KEY")
-        if dev:
-            keys[DEV_API_KEY] = "admin"
-            warnings.append(f"TITANS_DEV_API_KEY is on: the public key {DEV_API_KEY!r} is "
-                            "accepted as an admin key; never use this outside a laptop")
-        if not any(kind in ("prediction", "admin") for kind in keys.values()):
-            raise ConfigurationError(
-                "TITANS_API_KEYS is not set: give the service at least one API key "
-                "(TITANS_API_KEYS=key1,key2), or TITANS_DEV_API_KEY=1 for local development")
-        settings = cls(
-            keys=tuple(keys.items()),
-            rate_per_sec=_positive(env, "TITANS_RATE_LIMIT_PER_SEC", 200.0),
-            burst=_positive_int(env, "TITANS_RATE_LIMIT_BURST", 400),
-            rows_per_sec=_positive(env, "TITANS_ROW_LIMIT_PER_SEC", 2000.0),
-            rows_burst=_positive_int(env, "TITANS_ROW_LIMIT_BURST", 10_000),
-            feedback_per_min=_positive(env, "TITANS_FEEDBACK_PER_MIN", 6.0),
-            feedback_burst=_positive_int(env, "TITANS_FEEDBACK_BURST", 30),
-            feedback_max_per_key=_positive_int(env, "TITANS_FEEDBACK_MAX_PER_KEY", 1000),
-            auth_failures_per_sec=_positive(env, "TITANS_AUTH_FAILURES_PER_SEC", 1.0),
-            auth_failures_burst=_positive_int(env, "TITANS_AUTH_FAILURES_BURST", 30),
-            max_body_bytes=_positive_int(env, "TITANS_MAX_BODY_BYTES", 8 * 2**20),
-            max_pending_batches=_positive_int(env, "TITANS_MAX_PENDING_BATCHES", 3),
-            body_timeout=_positive(env, "TITANS_BODY_TIMEOUT_SEC", 30.0),
-            request_timeout=_positive(env, "TITANS_REQUEST_TIMEOUT_SEC", 60.0),
-            metrics_public=_flag(env, "TITANS_METRICS_PUBLIC"),
-            dev_key=dev, warnings=tuple(warnings))
-        if settings.max_body_bytes < SMALL_BODY_BYTES:
-            raise ConfigurationError(f"TITANS_MAX_BODY_BYTES must be at least {SMALL_BODY_BYTES}")
-        return settings
-
-
-def _split_keys(raw: str) -> list[str]:
-    return [k.strip() for k in raw.split(",") if k.strip()]
-
-
-def _check_key(variable: str, position: int, key: str) -> None:
-    # the key itself is never part of a message: it would end up in a log
-    where = f"{variable}: key {position}"
-    if not _TOKEN.fullmatch(key):
-        raise ConfigurationError(f"{where} has characters a bearer token cannot carry (use "
-                                 "ASCII letters, digits and -._~+/ only, e.g. `openssl rand "
-                                 "-hex 32`)")
-    if len(key) < MIN_KEY_LENGTH:
-        raise ConfigurationError(f"{where} is shorter than {MIN_KEY_LENGTH} characters")
-
-
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if raw in {"", "0", "false", "no", "off"}:
-        return False
-    if raw in {"1", "true", "yes", "on"}:
-        return True
-    raise ConfigurationError(f"{name}={quote(raw)} is not a yes/no value (use 1 or 0)")
-
-
-def _positive(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name}={quote(raw)} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ConfigurationError(f"{name}={quote(raw)} must be a positive number")
-    return value
-
-
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    value = _positive(env, name, default)
-    if value != int(value):
-        raise ConfigurationError(f"{name}={quote(env.get(name))} must be a whole number")
-    return int(value)
 
 
 class TokenBucketLimiter:
@@ -264,7 +125,7 @@ class Guard:
     @classmethod
     def get(cls) -> Guard:
         if cls._instance is None:
-            cls._instance = cls(SecuritySettings.from_env())
+            cls._instance = cls(ServingSettings.get().security)
         return cls._instance
 
     def caller(self, token: str) -> Caller | None:

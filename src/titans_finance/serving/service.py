@@ -59,6 +59,14 @@ from titans_finance.serving.schemas import (
     refuse_oversized,
     transactions_frame,
 )
+from titans_finance.registry.store import (
+    STORE_NAMES,
+    Manifest,
+    ManifestError,
+    UntrustedArtefact,
+    load,
+    verify_stored,
+)
 from titans_finance.serving.security import (
     CURRENT_CALLER,
     ROLE_ADMIN,
@@ -67,19 +75,10 @@ from titans_finance.serving.security import (
     Guard,
     RateLimited,
     RoutePolicy,
-    SecuritySettings,
     charge,
     retry_after_header,
 )
-from titans_finance.registry.store import (
-    DEFAULT_MANIFEST,
-    STORE_NAMES,
-    Manifest,
-    ManifestError,
-    UntrustedArtefact,
-    load,
-    verify_stored,
-)
+from titans_finance.serving.settings import ServingSettings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,7 +96,6 @@ logger = logging.getLogger("titans_finance.serving")
 
 _EXAMPLE = Transaction.model_config["json_schema_extra"]["example"]
 
-DEFAULT_CORRECTIONS_PATH = "data/01_raw/category_corrections.csv"
 MODEL_NAMES = ("category", "amount", "anomaly", "cashflow")
 METRICS_WINDOW = 1000  # predictions behind the rolling abstention-rate / anomaly-score gauges
 MAX_CATEGORY_LABELS = 200  # distinct category labels in the prediction counter, then "other"
@@ -113,32 +111,7 @@ ROUTES = {
 
 
 def manifest_path() -> str:
-    return os.environ.get("TITANS_PACKAGED_MODELS", DEFAULT_MANIFEST)
-
-
-# The rolling history's bounds (core/rolling.py `RollingLimits`): setting → field.
-HISTORY_SETTINGS = {"TITANS_HISTORY_WINDOW_DAYS": "window_days",
-                    "TITANS_HISTORY_MAX_PER_ACCOUNT": "max_per_account",
-                    "TITANS_HISTORY_MAX_TRANSACTIONS": "max_transactions",
-                    "TITANS_HISTORY_MAX_ACCOUNTS": "max_accounts"}
-
-
-def history_limits(environ: dict[str, str] | None = None) -> dict[str, int]:
-    """The ``TITANS_HISTORY_*`` settings that are set, as whole numbers of at least 1
-    (`ConfigurationError` naming the setting otherwise). No pandas here: the supervisor
-    checks them at start-up."""
-    environ = os.environ if environ is None else environ
-    limits = {}
-    for name, field in HISTORY_SETTINGS.items():
-        raw = environ.get(name)
-        if raw is None or not raw.strip():
-            continue
-        text = raw.strip().replace("_", "")
-        if not text.isdigit() or int(text) < 1:
-            raise ConfigurationError(f"{name} must be a whole number of at least 1, got "
-                                     f"{raw[:40]!r}")
-        limits[field] = int(text)
-    return limits
+    return ServingSettings.get().manifest_path
 
 
 @dataclass(frozen=True)
@@ -435,8 +408,7 @@ def check_start_up() -> None:
     score. Run by `bentoml serve` once, before the workers start (a worker that fails to
     start is restarted over and over by BentoML's supervisor: refuse here instead)."""
     try:
-        settings = SecuritySettings.from_env()
-        history_limits()
+        settings = ServingSettings.get().security  # every TITANS_* setting checked here
         manifest = Manifest.read(manifest_path())
         verify_stored(manifest.tags, manifest.sha256)
         _preflight_in_a_child()
@@ -458,7 +430,7 @@ def _declared_models() -> dict[str, bentoml.models.BentoModel]:
         manifest = Manifest.read(manifest_path())
         for tag in manifest.tags.values():
             bentoml.models.get(tag)
-    except (ManifestError, bentoml.exceptions.NotFound):
+    except (ManifestError, ConfigurationError, bentoml.exceptions.NotFound):
         return {}
     return {f"{name}_ref": bentoml.models.BentoModel(tag) for name, tag in manifest.tags.items()}
 
@@ -472,7 +444,7 @@ class TitansFinanceService:
         install_client_error_log_filter()
         # key settings checked in the worker too (never serve without keys)
         self.settings = Guard.get().settings
-        self.history_limits = history_limits()
+        self.history_limits = dict(ServingSettings.get().history_limits)
         try:
             self.served = ServedModels.from_manifest(Manifest.read(manifest_path()),
                                                      self.history_limits)
@@ -482,8 +454,7 @@ class TitansFinanceService:
             raise SystemExit(2) from None
         logger.info("%s", self.served.describe())
         self.metrics = PredictionMetrics.get()
-        self.corrections_path = os.environ.get("TITANS_CORRECTIONS_PATH",
-                                               DEFAULT_CORRECTIONS_PATH)
+        self.corrections_path = ServingSettings.get().corrections_path
         self._reload_lock = asyncio.Lock()
         # concurrent single requests are scored together (see serving/batching.py)
         self.batchers = {which: MicroBatcher(functools.partial(self._score, which))
@@ -771,7 +742,7 @@ def _backstop_timeout() -> float:
     so it must never fire before ours (body time + answer time); and it keeps a timer of
     every request, answered or not, for that long (~5 KB each, measured): not longer."""
     try:
-        settings = SecuritySettings.from_env()
+        settings = ServingSettings.get().security
     except ConfigurationError:  # refused at start-up with the reason (check_start_up)
         return 95.0
     return settings.body_timeout + settings.request_timeout + 5.0

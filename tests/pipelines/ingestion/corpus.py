@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
+from tests.parameters import parameters
 from titans_finance.datasets.raw_export_dataset import RawExportDataset
 from titans_finance.pipelines.ingestion.pipeline import create_pipeline
 
@@ -20,8 +20,7 @@ OUTPUTS = ("clean_transactions", "quarantined_transactions", "duplicate_transact
 
 
 def ingestion_params(**overrides: Any) -> dict[str, Any]:
-    params = yaml.safe_load((PROJECT_ROOT / "conf/base/parameters_ingestion.yml").read_text())
-    return {**params["ingestion"], **overrides}
+    return parameters("ingestion", **overrides)
 
 
 def run_ingestion(raw_path: str | Path, mapping_files: list[str] | None = None,

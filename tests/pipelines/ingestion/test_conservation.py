@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.parameters import parameters
 from titans_finance.datasets.raw_export_dataset import parse_export_text
 from titans_finance.pipelines.ingestion.nodes import (
     ConservationError,
@@ -17,7 +18,7 @@ from titans_finance.pipelines.ingestion.nodes import (
     summarise_data_quality,
 )
 
-PARAMS = {"reference_date": "2025-06-30", "max_future_days": 31}
+PARAMS = parameters("ingestion", reference_date="2025-06-30")
 HEADER = "Date,Description,Amount,Account,Balance"
 GOOD = st.builds(
     lambda day, text, cents, account: (f"2024-03-{day:02d}", text, f"{cents / 100:.2f}", account),

@@ -13,6 +13,7 @@ import logging
 import pandas as pd
 import pytest
 
+from tests.parameters import parameters
 from titans_finance.datasets.raw_export_dataset import parse_export_text, read_export_files
 from titans_finance.pipelines.ingestion.nodes import (
     deduplicate_transactions,
@@ -21,7 +22,7 @@ from titans_finance.pipelines.ingestion.nodes import (
     summarise_data_quality,
 )
 
-PARAMS = {"reference_date": "2025-06-30", "max_future_days": 31}
+PARAMS = parameters("ingestion", reference_date="2025-06-30")
 
 # Two accounts, a transfer between them, two expenses without a category, three rows that
 # cannot be read (four reasons: the last one has neither a date nor an amount), and dates

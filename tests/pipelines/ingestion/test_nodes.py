@@ -2,6 +2,7 @@
 import pandas as pd
 import pytest
 
+from tests.parameters import parameters
 from titans_finance.core.schema import (
     CLEAN_COLUMNS,
     RAW_COLUMNS,
@@ -17,7 +18,7 @@ from titans_finance.pipelines.ingestion.nodes import (
     summarise_data_quality,
 )
 
-PARAMS = {"reference_date": "2025-06-30", "max_future_days": 31}
+PARAMS = parameters("ingestion", reference_date="2025-06-30")
 
 CORRUPTED = """Date,Type,Description,Amount,Category,Payment Method,Status,Reference,Receipt URL
 2024-03-01,Expense,Office Rent,-1200.00,rent,bank_transfer,paid,Property Management,

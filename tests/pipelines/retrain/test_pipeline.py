@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import make_project
+from tests.parameters import parameters
 from titans_finance.pipelines.retrain.nodes import (
     PromotionConfigError,
     decide_promotion,
@@ -16,7 +17,7 @@ from titans_finance.pipelines.retrain.nodes import (
 RULES = {"holdout_accuracy": {"direction": "higher", "margin": 0.01, "relative_margin": 0.0},
          "holdout_mae": {"direction": "lower", "margin": 0.0, "relative_margin": 0.05}}
 # the test is about the promotion logic, not model quality: one candidate each, few folds
-FAST = {"category": {"candidates": ["logistic_regression"], "cv_folds": 2, "calibration_folds": 0},
+FAST = {"category": {"candidates": ["logistic_regression"], "calibration_folds": 0},
         "amount": {"candidates": ["ridge"]}}
 # a deliberately weak recipe: linear models regularised into near-constants
 WEAK = {"category": {**FAST["category"], "logistic_regression": {"C": 1e-4}},
@@ -56,10 +57,9 @@ def test_an_export_that_does_not_run_past_the_training_end_says_so():
 
     dates = pd.date_range("2024-01-01", "2024-06-30", periods=200)
     transactions = pd.DataFrame({"date": dates, "category": "fuel"})
-    retrain = {"holdout_fraction": 0.2, "min_holdout_rows": 30,
-               "promotion": {"category": {"holdout_accuracy": {"direction": "higher"}}}}
     entry, decision, served = challenge_category_model(
-        transactions, pd.DataFrame(index=transactions.index), [], {}, _Served(), {}, retrain)
+        transactions, pd.DataFrame(index=transactions.index), [], {}, _Served(),
+        parameters("category"), parameters("retrain"))
     assert not decision["promoted"] and served is entry["incumbent"]
     (reason,) = decision["reasons"]
     assert "trained on data up to 2024-06-30" in reason and "ends on 2024-06-30" in reason
@@ -70,6 +70,7 @@ def test_an_export_that_does_not_run_past_the_training_end_says_so():
     ({}, "at least one metric"), ({"accuracy": {"direction": "higher"}}, "unknown metric"),
     ({"holdout_accuracy": {"direction": "up"}}, "direction"),
     ({"holdout_accuracy": {"direction": "higher", "margin": -1}}, "margin"),
+    ({"holdout_accuracy": {"direction": "higher", "margin": 0.01}}, "relative_margin: missing"),
 ])
 def test_bad_promotion_rules_name_the_setting(rules, message):
     with pytest.raises(PromotionConfigError, match=message):

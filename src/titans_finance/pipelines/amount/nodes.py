@@ -11,6 +11,7 @@ from sklearn.metrics import mean_absolute_error, median_absolute_error, r2_score
 
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.amount import AmountModel
+from titans_finance.parameters import AmountSettings
 
 logger = logging.getLogger(__name__)
 
@@ -58,36 +59,38 @@ def select_candidate(candidates: dict[str, dict[str, Any]], tolerance: float) ->
 
 
 def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
-                          params: dict[str, Any]) -> tuple[dict[str, Any], pd.DataFrame]:
+                          params: dict[str, Any] | AmountSettings
+                          ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Time-aware hold-out; candidates compared on the last part of the training period."""
+    settings = AmountSettings.of(params)
+    model_params = settings.model_dump()
     _check_aligned(clean_transactions, feature_table)
-    limit = int(params.get("max_train_rows", 200_000))
+    limit = settings.max_train_rows
     tx = clean_transactions.iloc[-limit:].reset_index(drop=True)
     features = feature_table.iloc[-limit:].reset_index(drop=True)
-    test = time_split_mask(tx["date"], float(params["test_fraction"])).to_numpy()
+    test = time_split_mask(tx["date"], settings.test_fraction).to_numpy()
     train_tx, train_f, test_tx, test_f = tx[~test], features[~test], tx[test], features[test]
 
-    inner = time_split_mask(train_tx["date"], float(params["validation_fraction"])).to_numpy()
+    inner = time_split_mask(train_tx["date"], settings.validation_fraction).to_numpy()
     candidates = {}
-    names = list(params["candidates"])
-    minimum = int(params.get("min_correction_rows", 0))
-    if (~inner).sum() < minimum:
+    names = list(settings.candidates)
+    if (~inner).sum() < settings.min_correction_rows:
         # a learnt correction from a few dozen rows is noise that a small validation slice
         # can mistake for a gain (on a real account: a fixed bill priced at twice its
         # amount): below the minimum only the prior competes
         names = names[:1]
     for name in names:
         # compared on point predictions: no interval calibration needed (nor its cost)
-        candidate = AmountModel(name, params).fit(train_tx[~inner], train_f[~inner],
+        candidate = AmountModel(name, model_params).fit(train_tx[~inner], train_f[~inner],
                                                   intervals=False)
         predicted = candidate.predict(train_tx[inner], train_f[inner])["predicted_amount"]
         errors = np.abs(train_tx["amount"][inner].to_numpy() - predicted.to_numpy())
         candidates[name] = {"validation_mae": float(errors.mean()), "errors": errors}
-    selected = select_candidate(candidates, float(params.get("selection_tolerance", 0.0)))
+    selected = select_candidate(candidates, settings.selection_tolerance)
     candidates = {name: {"validation_mae": c["validation_mae"]} for name, c in candidates.items()}
     logger.info("amount candidates %s → %s", candidates, selected)
 
-    model = AmountModel(selected, params).fit(train_tx, train_f)
+    model = AmountModel(selected, model_params).fit(train_tx, train_f)
     predicted = model.predict(test_tx, test_f)
     actual = test_tx["amount"].to_numpy()
     baseline = median_baseline(train_tx, train_f["merchant_key"], test_tx, test_f["merchant_key"])
@@ -129,9 +132,11 @@ def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.Da
 
 
 def fit_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
-                     metrics: dict[str, Any], params: dict[str, Any]) -> AmountModel:
-    limit = int(params.get("max_train_rows", 200_000))
-    model = AmountModel(metrics["selected_model"], params).fit(
+                     metrics: dict[str, Any], params: dict[str, Any] | AmountSettings
+                     ) -> AmountModel:
+    settings = AmountSettings.of(params)
+    limit = settings.max_train_rows
+    model = AmountModel(metrics["selected_model"], settings.model_dump()).fit(
         clean_transactions.iloc[-limit:].reset_index(drop=True),
         feature_table.iloc[-limit:].reset_index(drop=True))
     model.metadata["metrics"] = {k: v for k, v in metrics.items() if isinstance(v, int | float | str)}

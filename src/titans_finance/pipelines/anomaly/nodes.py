@@ -20,6 +20,7 @@ from titans_finance.models.anomaly import (
     robust_payee_z,
     score_with_rolling_history,
 )
+from titans_finance.parameters import AnomalySettings, scale_of
 
 logger = logging.getLogger(__name__)
 PR_AUC_MEANING = ("PR-AUC (average precision) of the anomaly score against the labelled "
@@ -72,17 +73,19 @@ def _scorecard(metrics: dict[str, Any]) -> dict[str, Any]:
 
 
 def evaluate_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
-                           anomaly_truth: pd.DataFrame, params: dict[str, Any]) -> dict[str, Any]:
+                           anomaly_truth: pd.DataFrame, params: dict[str, Any] | AnomalySettings
+                           ) -> dict[str, Any]:
     """Fit on the earlier part, score the later part three ways (see `docs/evaluation.md`):
     ``batch`` (the pipeline's features, each row seeing every earlier row),
     ``service_frozen`` (each row against the history frozen at training end) and
     ``service_rolling`` (each row against that history plus the transactions scored before
     it — the rolling `HistoryState` the service keeps); beside a plain IsolationForest on
     raw amount/date features and a robust per-payee z-score."""
-    test = time_split_mask(clean_transactions["date"], float(params["test_fraction"])).to_numpy()
+    settings = AnomalySettings.of(params)
+    test = time_split_mask(clean_transactions["date"], settings.test_fraction).to_numpy()
     train_tx, train_f = clean_transactions[~test], feature_table[~test]
     test_tx, test_f = clean_transactions[test], feature_table[test]
-    model = AnomalyModel(params).fit(train_tx, train_f)
+    model = AnomalyModel(settings.model_dump()).fit(train_tx, train_f)
     state = HistoryState.from_frame(train_tx)
     scored = {"batch": model.score(test_tx, test_f),
               "service_frozen": model.score(test_tx, build_features(test_tx, state,
@@ -92,7 +95,7 @@ def evaluate_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.D
               "service_rolling": score_with_rolling_history(model, test_tx, state)[0]}
     metrics: dict[str, Any] = {
         "threshold": model.threshold, "threshold_source": model.threshold_source,
-        "contamination": params.get("contamination"), "n_scored": int(len(test_tx)),
+        "contamination": settings.contamination, "n_scored": int(len(test_tx)),
         "flagged_rate": float(scored["batch"]["is_anomaly"].mean()),
         "test_period": [str(test_tx["date"].min().date()), str(test_tx["date"].max().date())],
         "ground_truth": truth_matches_export(anomaly_truth, clean_transactions),
@@ -102,13 +105,13 @@ def evaluate_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.D
                        "match): no supervised metrics")
     if metrics["ground_truth"]:
         truth = test_tx["source_row"].isin(anomaly_truth["row_number"]).to_numpy().astype(int)
-        k = int(params.get("k") or truth.sum())
+        k = int(settings.k or truth.sum())
         metrics.update(_ranking_metrics(truth, scored["batch"]["score"].to_numpy(), k))
         for mode in ("service_frozen", "service_rolling"):
             metrics[f"pr_auc_{mode}"] = _ranking_metrics(
                 truth, scored[mode]["score"].to_numpy(), k)["pr_auc"]
         forest = IsolationForest(n_estimators=200, contamination="auto",
-                                 random_state=int(params.get("seed", 42)))
+                                 random_state=settings.seed)
         forest.fit(raw_feature_baseline_matrix(train_tx))
         baseline = -forest.score_samples(raw_feature_baseline_matrix(test_tx))
         metrics.update({f"baseline_{k_}": v for k_, v in _ranking_metrics(truth, baseline, k).items()})
@@ -129,8 +132,10 @@ def evaluate_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.D
 
 
 def fit_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
-                      metrics: dict[str, Any], params: dict[str, Any]) -> AnomalyModel:
-    model = AnomalyModel(params).fit(clean_transactions, feature_table)
+                      metrics: dict[str, Any], params: dict[str, Any] | AnomalySettings
+                      ) -> AnomalyModel:
+    model = AnomalyModel(AnomalySettings.of(params).model_dump()).fit(clean_transactions,
+                                                                      feature_table)
     model.metadata["metrics"] = {k: v for k, v in metrics.items() if isinstance(v, int | float | str)}
     return model
 
@@ -142,7 +147,7 @@ def score_transactions(model: AnomalyModel, clean_transactions: pd.DataFrame,
     ``scale.engine: dask`` on partitions of whole accounts (the same ``score``)."""
     transactions = clean_transactions.reset_index(drop=True)
     features = feature_table.reset_index(drop=True)
-    scored = run_scoring(model.score, transactions, features, scale=scale)
+    scored = run_scoring(model.score, transactions, features, scale=scale_of(scale))
     keep = [c for c in ("transaction_id", "date", "account", "description", "amount", "category")
             if c in transactions]
     return pd.concat([transactions[keep], features[["merchant_key"]],

@@ -17,6 +17,7 @@ from titans_finance.models.cashflow import (
     summarise_backtest,
 )
 from titans_finance.core.scale import run_accounts
+from titans_finance.parameters import CashflowSettings, scale_of
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def scorecard(summary: dict[str, dict[str, float]], metric: str = "mase") -> dic
             "meaning": MASE_MEANING}
 
 
-def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any]
+def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any] | CashflowSettings
                       ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Nested backtest: the last ``backtest_folds`` horizon-long folds are reported; each
     one's candidate is chosen on the ``inner_folds`` folds before it. Every baseline is
@@ -43,11 +44,12 @@ def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any]
 
     Returns the metrics and the backtest table (every fold, candidate and baseline; the
     reported folds' model rows as method ``model``)."""
-    table, outer, cutoffs = evaluate_cashflow(clean_transactions, params)
+    settings = CashflowSettings.of(params)
+    table, outer, cutoffs = evaluate_cashflow(clean_transactions, settings.model_dump())
     if outer.empty or not (outer["method"] == "model").any():
         raise ValueError(
-            f"the cash-flow backtest needs {params.get('min_history_days', 30)} days of "
-            f"history before a {params['horizon_days']}-day fold; the export spans "
+            f"the cash-flow backtest needs {settings.min_history_days} days of "
+            f"history before a {settings.horizon_days}-day fold; the export spans "
             f"{len(pd.to_datetime(clean_transactions['date']).dt.normalize().unique())} day(s)")
     summary = summarise_backtest(outer)
     model = summary["model"]
@@ -66,11 +68,11 @@ def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any]
                       for name in BASELINES},
         "chosen_per_fold": chosen["chosen"].tolist(),
         "backtest_folds": int(outer["fold"].nunique()),
-        "inner_folds": int(params.get("inner_folds", 2)),
-        "horizon_days": int(params["horizon_days"]),
+        "inner_folds": settings.inner_folds,
+        "horizon_days": settings.horizon_days,
         "n_days_history": int((pd.to_datetime(clean_transactions["date"]).max()
                                - pd.to_datetime(clean_transactions["date"]).min()).days + 1),
-        "interval_coverage_nominal": float(params.get("interval_coverage", 0.8)),
+        "interval_coverage_nominal": settings.interval_coverage,
     }
     for name in BASELINES:  # flat keys for MLflow and older readers
         for key in ("mase", "mae"):
@@ -85,20 +87,24 @@ def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any]
 
 
 def fit_cashflow_model(clean_transactions: pd.DataFrame, backtest: pd.DataFrame,
-                       backtest_metrics: dict[str, Any], params: dict[str, Any]) -> CashflowModel:
+                       backtest_metrics: dict[str, Any], params: dict[str, Any] | CashflowSettings
+                       ) -> CashflowModel:
     """The served model: its candidate chosen on the last ``inner_folds`` folds (the most
     recent data), its intervals from the chosen candidate's errors on every fold."""
-    model = fit_from_backtest(clean_transactions, backtest, params)
+    model = fit_from_backtest(clean_transactions, backtest,
+                              CashflowSettings.of(params).model_dump())
     model.metadata["metrics"] = {k: v for k, v in backtest_metrics.items()
                                  if isinstance(v, int | float | str)}
     return model
 
 
 def forecast_cashflow(model: CashflowModel, backtest_metrics: dict[str, Any],
-                      params: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
+                      params: dict[str, Any] | CashflowSettings
+                      ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The forecast table for the configured horizon and the final metrics."""
-    table, summary = model.predict(int(params["horizon_days"]),
-                                   low_balance_threshold=float(params["low_balance_threshold"]))
+    settings = CashflowSettings.of(params)
+    table, summary = model.predict(settings.horizon_days,
+                                   low_balance_threshold=settings.low_balance_threshold)
     metrics = {**backtest_metrics, **summary, "selected_model": model.candidate,
                "n_recurring_series": len(model.recurring),
                "recurring_series": [f"{s.merchant} ({s.kind}, {s.amount:+.2f})"
@@ -112,7 +118,8 @@ def forecast_cashflow(model: CashflowModel, backtest_metrics: dict[str, Any],
     return table, metrics
 
 
-def forecast_cashflow_by_account(clean_transactions: pd.DataFrame, params: dict[str, Any],
+def forecast_cashflow_by_account(clean_transactions: pd.DataFrame,
+                                 params: dict[str, Any] | CashflowSettings,
                                  scale: dict[str, Any] | None = None
                                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each account's own backtest and forecast (`forecast_accounts`; with
@@ -120,10 +127,12 @@ def forecast_cashflow_by_account(clean_transactions: pd.DataFrame, params: dict[
     other nodes is that of all accounts together, without the transfers between them.
     An export with one account has no separate per-account forecast: the total is its
     forecast (two empty tables)."""
+    params = CashflowSettings.of(params).model_dump()
     accounts = clean_transactions.get("account")
     if accounts is None or accounts.nunique() < 2:
         return forecast_accounts(clean_transactions.iloc[0:0], params)
-    forecast, summary = run_accounts(clean_transactions, forecast_accounts, params, scale=scale)
+    forecast, summary = run_accounts(clean_transactions, forecast_accounts, params,
+                                     scale=scale_of(scale))
     evaluated = summary[summary["evaluated"]]
     logger.info("cash flow per account: %d of %d accounts forecast, %d beat their strongest "
                 "baseline", len(evaluated), len(summary),

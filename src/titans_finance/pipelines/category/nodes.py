@@ -19,12 +19,14 @@ from titans_finance.models.category_evaluation import (  # noqa: F401 (retrain i
     review_queue,
     select_candidate,
 )
+from titans_finance.parameters import CategorySettings, scale_of
 
 logger = logging.getLogger(__name__)
 
 
 def select_labelled_transactions(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
-                                 category_corrections: pd.DataFrame, params: dict[str, Any]
+                                 category_corrections: pd.DataFrame,
+                                 params: dict[str, Any] | CategorySettings
                                  ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Transactions with a category after users' corrections (the most recent
     ``max_train_rows``), their features, and what the corrections did.
@@ -34,6 +36,7 @@ def select_labelled_transactions(clean_transactions: pd.DataFrame, feature_table
     expenses alike: an export that labels its income trains the model on it too. No
     labels at all is fine: the default model then categorises the export.
     """
+    settings = CategorySettings.of(params)
     if len(clean_transactions) != len(feature_table) or not (
             clean_transactions["transaction_id"].to_numpy()
             == feature_table["transaction_id"].to_numpy()).all():
@@ -54,13 +57,13 @@ def select_labelled_transactions(clean_transactions: pd.DataFrame, feature_table
         labelled = labelled & ~clean_transactions["is_transfer"].fillna(False).to_numpy(dtype=bool)
     transactions = clean_transactions[labelled].reset_index(drop=True)
     features = feature_table[labelled].reset_index(drop=True)
-    limit = params.get("max_train_rows")
-    if limit and len(transactions) > int(limit):
-        transactions, features = transactions.iloc[-int(limit):], features.iloc[-int(limit):]
-    if len(transactions) < int(params.get("personal_min_labels", 10)):
+    limit = settings.max_train_rows
+    if len(transactions) > limit:
+        transactions, features = transactions.iloc[-limit:], features.iloc[-limit:]
+    if len(transactions) < settings.personal_min_labels:
         logger.warning("%d labelled transactions: the default model categorises this export "
                        "(a personal model needs %s)", len(transactions),
-                       params.get("personal_min_labels", 10))
+                       settings.personal_min_labels)
     return (transactions.reset_index(drop=True), features.reset_index(drop=True),
             corrections_report)
 
@@ -70,16 +73,18 @@ select_labelled_expenses = select_labelled_transactions
 
 
 def fit_default_category_model(category_taxonomy: Any, category_lexicon: Any,
-                               params: dict[str, Any]) -> DefaultCategoryModel:
+                               params: dict[str, Any] | CategorySettings) -> DefaultCategoryModel:
     """The default model (lexicon + embedded default data), the same on every machine."""
     return train_default_model(category_taxonomy, category_lexicon,
-                               {**params.get("default_model", {}), "seed": params.get("seed", 42)})
+                               CategorySettings.of(params).default_model_params())
 
 
 def evaluate_category(transactions: pd.DataFrame, features: pd.DataFrame, category_rules: Any,
-                      default_category_model: DefaultCategoryModel, params: dict[str, Any]
+                      default_category_model: DefaultCategoryModel,
+                      params: dict[str, Any] | CategorySettings
                       ) -> tuple[dict[str, Any], pd.DataFrame]:
-    metrics, holdout = evaluate_category_model(transactions, features, category_rules, params,
+    metrics, holdout = evaluate_category_model(transactions, features, category_rules,
+                                               CategorySettings.of(params).model_dump(),
                                                default_category_model)
     metrics["default_model"] = default_category_model.metadata
     return metrics, holdout
@@ -87,12 +92,13 @@ def evaluate_category(transactions: pd.DataFrame, features: pd.DataFrame, catego
 
 def fit_category_model(transactions: pd.DataFrame, features: pd.DataFrame, category_rules: Any,
                        default_category_model: DefaultCategoryModel, metrics: dict[str, Any],
-                       params: dict[str, Any]) -> CategoryModel:
+                       params: dict[str, Any] | CategorySettings) -> CategoryModel:
     """The evaluated recipe refitted on every labelled transaction, for serving.
 
     The calibration temperature is the one fitted (out of fold) for the evaluated model:
     the same recipe on a little more data, and it saves the out-of-fold refits.
     """
+    params = CategorySettings.of(params).model_dump()
     model = CategoryModel(metrics.get("selected_model", "logistic_regression"), params,
                           category_rules_for(category_rules, transactions, features, params),
                           default_category_model)
@@ -115,16 +121,17 @@ def predict_categories(model: CategoryModel, clean_transactions: pd.DataFrame,
     if not len(tx):
         return holdout_predictions
     predicted = run_scoring(model.predict, tx, feature_table[unlabelled].reset_index(drop=True),
-                            scale=scale)
+                            scale=scale_of(scale))
     return pd.concat([holdout_predictions, predictions_table(tx, predicted, "unlabelled")],
                      ignore_index=True)
 
 
 def category_review_queue(model: CategoryModel, clean_transactions: pd.DataFrame,
-                          feature_table: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
+                          feature_table: pd.DataFrame, params: dict[str, Any] | CategorySettings
+                          ) -> pd.DataFrame:
     """The transactions to correct first (see `review_queue`), among the unlabelled ones."""
     unlabelled = clean_transactions["category"].isna().to_numpy()
     tx = clean_transactions[unlabelled].reset_index(drop=True)
     features = feature_table[unlabelled].reset_index(drop=True)
     return review_queue(tx, features["merchant_key"], model.predict(tx, features),
-                        int(params.get("review_queue_size", 20)))
+                        CategorySettings.of(params).review_queue_size)

@@ -51,6 +51,7 @@ from titans_finance.core.schema import (
     clean_transactions_schema,
 )
 from titans_finance.datasets.raw_export_dataset import PARSE_ERROR_COLUMN, file_sources
+from titans_finance.parameters import IngestionSettings
 
 logger = logging.getLogger(__name__)
 
@@ -91,12 +92,11 @@ def _category_vocabulary(tokens: pd.Series, min_count: int) -> list[str]:
     return sorted(set(KNOWN_CATEGORIES) | set(frequent))
 
 
-def _date_bounds(params: dict[str, Any]) -> tuple[pd.Timestamp, pd.Timestamp]:
-    min_date = pd.Timestamp(params.get("min_date", "1970-01-01"))
-    max_future_days = int(params.get("max_future_days", 31))
-    reference = pd.Timestamp(params["reference_date"]) if params.get("reference_date") else (
-        pd.Timestamp.today())
-    return min_date, (reference + pd.Timedelta(days=max_future_days)).normalize()
+def _date_bounds(settings: IngestionSettings) -> tuple[pd.Timestamp, pd.Timestamp]:
+    min_date = pd.Timestamp(settings.min_date)
+    reference = (pd.Timestamp(settings.reference_date) if settings.reference_date is not None
+                 else pd.Timestamp.today())
+    return min_date, (reference + pd.Timedelta(days=settings.max_future_days)).normalize()
 
 
 def _currency_codes(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -139,7 +139,7 @@ def _file_amounts(raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, Any]
+def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: IngestionSettings
                     ) -> tuple[pd.DataFrame, pd.Series, dict[str, int], dict[str, Any]]:
     """Normalise the rows of one file; returns (rows, reasons, fixes, what was decided)."""
     index = raw.index
@@ -148,7 +148,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
     out = pd.DataFrame(index=index)
 
     # -- date: the day written (value date when the file has no other), one order per file
-    day_first = params.get("day_first", "auto")
+    day_first = settings.day_first
     declared_day_first = hints.get("day_first")
     if declared_day_first is None and day_first != "auto":
         declared_day_first = bool(day_first)
@@ -157,7 +157,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
                        day_first_hint=bool(hints.get("day_first_hint")),
                        date_format=hints.get("date_format"))
     out["date"] = dates.values
-    min_date, max_date = _date_bounds(params)
+    min_date, max_date = _date_bounds(settings)
     reasons = _add_reason(reasons, clean_strings(date_text).isna(), "missing_date")
     reasons = _add_reason(reasons, dates.invalid, "invalid_date")
     implausible = out["date"].notna() & ((out["date"] < min_date) | (out["date"] > max_date))
@@ -196,7 +196,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
     if hints.get("sign") == "negate":
         amount = -amount
     sign = np.sign(amount)
-    max_abs = float(params.get("max_abs_amount", 1e9))
+    max_abs = settings.max_abs_amount
     reasons = _add_reason(reasons, amount.abs() > max_abs, "implausible_amount")
     out["amount"] = amount
 
@@ -221,9 +221,9 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
 
     category_tokens = snake_token(raw["Category"])
     vocabulary = _category_vocabulary(category_tokens,
-                                      int(params.get("category_vocabulary_min_count", 3)))
+                                      settings.category_vocabulary_min_count)
     category, _ = correct_enum(raw["Category"], vocabulary,
-                               cutoff=float(params.get("category_typo_cutoff", 0.85)))
+                               cutoff=settings.category_typo_cutoff)
     out["category"] = category
 
     payment_method, unknown_method = correct_payment_methods(raw["Payment Method"])
@@ -305,7 +305,7 @@ def _files_of(raw: pd.DataFrame) -> list[tuple[str, pd.Index, dict[str, Any]]]:
 
 
 def normalise_transactions(
-    raw_transactions: pd.DataFrame, params: dict[str, Any]
+    raw_transactions: pd.DataFrame, params: dict[str, Any] | IngestionSettings
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Parse and normalise every raw row; split valid candidates from rejected rows.
 
@@ -316,6 +316,7 @@ def normalise_transactions(
     - fixes: what normalisation repaired or decided, for the data-quality report
       (counts summed over files, and ``files``: what was decided for each file).
     """
+    settings = IngestionSettings.of(params)
     raw = raw_transactions.reset_index(drop=True)
     for column in (*READ_COLUMNS, PARSE_ERROR_COLUMN):
         if column not in raw:
@@ -326,7 +327,7 @@ def normalise_transactions(
     files = _files_of(raw)
     for name, rows, hints in files:
         part = raw if len(files) == 1 else raw.loc[rows]  # one file: no copy of a big table
-        out, reasons, file_fixes, file_decided = _normalise_file(part, hints, params)
+        out, reasons, file_fixes, file_decided = _normalise_file(part, hints, settings)
         parts.append(out)
         reason_parts.append(reasons)
         for key, count in file_fixes.items():
@@ -338,7 +339,7 @@ def normalise_transactions(
         out = pd.concat(parts).sort_index()
         reasons = pd.concat(reason_parts).sort_index()
     else:
-        out, _, fixes, _ = _normalise_file(raw, normaliser_hints(), params)
+        out, _, fixes, _ = _normalise_file(raw, normaliser_hints(), settings)
         reasons = pd.Series("", index=raw.index, dtype="object")
     out["source_row"] = np.arange(1, n + 1, dtype="int64")
     out["transaction_id"] = ""
@@ -349,7 +350,7 @@ def normalise_transactions(
     candidates = out[passed].copy()
     # The declared schema is the last word: anything it rejects is quarantined with
     # the failing check as reason (normalisation above should leave nothing for it).
-    min_date, max_date = _date_bounds(params)
+    min_date, max_date = _date_bounds(settings)
     schema = clean_transactions_schema(str(min_date.date()), str(max_date.date()), unique_ids=False)
     try:
         schema.validate(candidates[list(CLEAN_COLUMNS)], lazy=True)
@@ -420,7 +421,7 @@ def transaction_ids(frame: pd.DataFrame) -> pd.Series:
     return _hex_ids(hashed).set_axis(frame.index)
 
 
-def deduplicate_transactions(candidates: pd.DataFrame, params: dict[str, Any] | None = None
+def deduplicate_transactions(candidates: pd.DataFrame, params: dict[str, Any] | IngestionSettings
                              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tell repeated transactions from repeated exports.
 
@@ -434,13 +435,13 @@ def deduplicate_transactions(candidates: pd.DataFrame, params: dict[str, Any] | 
 
     Returns ``(clean table sorted by date then source row, duplicates)``.
     """
-    params = params or {}
+    settings = IngestionSettings.of(params)
     frame = candidates.copy()
     key = _key_frame(frame)
     key_hash = pd.Series(pd.util.hash_pandas_object(key, index=False).to_numpy(),
                          index=frame.index)
     files = frame["source_file"].fillna("")
-    if params.get("identical_lines_in_one_file", "keep") == "duplicate":
+    if settings.identical_lines_in_one_file == "duplicate":
         frame[_OCCURRENCE] = 0
     else:
         frame[_OCCURRENCE] = key_hash.groupby([key_hash, files]).cumcount()
@@ -457,16 +458,17 @@ def deduplicate_transactions(candidates: pd.DataFrame, params: dict[str, Any] | 
     return clean.drop(columns=drop)[list(CLEAN_COLUMNS)], duplicates
 
 
-def mark_transfers(clean: pd.DataFrame, params: dict[str, Any] | None = None) -> pd.DataFrame:
+def mark_transfers(clean: pd.DataFrame, params: dict[str, Any] | IngestionSettings
+                   ) -> pd.DataFrame:
     """Mark transfers between the user's own accounts: an amount out of one account and
     the same amount into another within ``transfer_window_days``, paired one to one
     (closest dates first). Only when the table holds several accounts."""
-    params = params or {}
+    settings = IngestionSettings.of(params)
     clean = clean.copy()
     clean["is_transfer"] = False
     if clean.empty or clean["account"].nunique() < 2:
         return clean
-    window = pd.Timedelta(days=int(params.get("transfer_window_days", 3)))
+    window = pd.Timedelta(days=settings.transfer_window_days)
     cents = (clean["amount"].abs() * 100).round().astype("int64")
     sides = pd.DataFrame({"row": np.arange(len(clean)), "account": clean["account"].to_numpy(),
                           "date": clean["date"].to_numpy(), "cents": cents.to_numpy()})

@@ -9,6 +9,7 @@ import pandas as pd
 
 from titans_finance.core.drift import DriftReference
 from titans_finance.core.features import HistoryState, as_history_account, build_features
+from titans_finance.parameters import MonitoringSettings
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +27,13 @@ def score_batch(batch: pd.DataFrame, history_state: HistoryState, category_model
 def detect_drift(drift_reference: DriftReference, batch: pd.DataFrame, features: pd.DataFrame,
                  category_predictions: pd.DataFrame, anomaly_scores: pd.DataFrame,
                  quarantine: pd.DataFrame, duplicates: pd.DataFrame,
-                 params: dict[str, Any]) -> dict[str, Any]:
+                 params: dict[str, Any] | MonitoringSettings) -> dict[str, Any]:
     """The drift report, with what happened to every row of the batch's export."""
     if batch.empty:
         raise ValueError("the batch has no clean transaction to compare: see its quarantine "
                          f"reasons ({len(quarantine)} rows quarantined)")
-    report = drift_reference.compare(batch, features, category_predictions, anomaly_scores, params)
+    report = drift_reference.compare(batch, features, category_predictions, anomaly_scores,
+                                     MonitoringSettings.of(params).model_dump())
     reasons = (quarantine["reasons"].str.split("; ").explode().str.split(":").str[0]
                .value_counts().to_dict() if len(quarantine) else {})
     report["batch_rows"] = {"clean": int(len(batch)), "quarantined": int(len(quarantine)),

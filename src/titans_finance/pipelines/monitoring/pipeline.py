@@ -17,7 +17,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(normalise_transactions, ["raw_transactions", "params:ingestion"],
                  ["monitoring_normalised", "monitoring_quarantine", "monitoring_fixes"],
                  name="normalise_monitoring_batch"),
-            Node(deduplicate_transactions, "monitoring_normalised",
+            Node(deduplicate_transactions, ["monitoring_normalised", "params:ingestion"],
                  ["monitoring_batch", "monitoring_duplicates"], name="deduplicate_monitoring_batch"),
             Node(score_batch, ["monitoring_batch", "history_state", "category_model",
                                "anomaly_model"],

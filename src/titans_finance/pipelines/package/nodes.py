@@ -10,12 +10,13 @@ import pandas as pd
 from titans_finance.core.drift import DriftReference
 from titans_finance.core.fingerprint import data_hash
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.parameters import MonitoringSettings
 from titans_finance.registry.publish import publish, training_data_metadata
 
 
 def build_drift_reference(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
                           anomaly_scores: pd.DataFrame, category_predictions: pd.DataFrame,
-                          params: dict[str, Any]) -> DriftReference:
+                          params: dict[str, Any] | MonitoringSettings) -> DriftReference:
     """Reference distributions of the training data (shipped with the models; the
     monitoring pipeline compares new batches with it).
 
@@ -33,7 +34,7 @@ def build_drift_reference(clean_transactions: pd.DataFrame, feature_table: pd.Da
                                    anomaly_scores["is_anomaly"].to_numpy(dtype="bool"),
                                    decided["confidence"].to_numpy(dtype="float64"),
                                    (decided["predicted_category"] == UNCERTAIN_CATEGORY).to_numpy(),
-                                   params)
+                                   MonitoringSettings.of(params).model_dump())
     reference.data_hash = data_hash(clean_transactions)
     return reference
 

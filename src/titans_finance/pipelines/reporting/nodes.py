@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from titans_finance.core.fingerprint import data_hash
+from titans_finance.parameters import CashflowSettings, ReportingSettings
 from titans_finance.reporting import charts
 from titans_finance.reporting.categorised import categorise, for_spreadsheet
 from titans_finance.reporting.glossary import metric_meaning
@@ -170,20 +171,22 @@ def select_account(account: str | None, clean: pd.DataFrame, categorised: pd.Dat
 
 def build_charts(clean_transactions, categorised, feature_table, data_quality, anomaly_scores,
                  cashflow_forecast, metrics_category, metrics_amount, metrics_anomaly,
-                 metrics_cashflow, drift_report, params: dict[str, Any],
-                 cashflow_params: dict[str, Any], cashflow_forecast_accounts=None,
-                 cashflow_accounts=None) -> tuple:
+                 metrics_cashflow, drift_report, params: dict[str, Any] | ReportingSettings,
+                 cashflow_params: dict[str, Any] | CashflowSettings,
+                 cashflow_forecast_accounts=None, cashflow_accounts=None) -> tuple:
     """The figures of every section, then the report's notes (header and per-section lines).
-    ``params["account"]``: the report of that account alone (null: every account)."""
-    account = (params or {}).get("account")
+    ``params.account``: the report of that account alone (null: every account)."""
+    settings = ReportingSettings.of(params)
+    account = settings.account
     (clean_transactions, categorised, feature_table, anomaly_scores, cashflow_forecast,
      metrics_cashflow) = select_account(
         account, clean_transactions, categorised, feature_table, anomaly_scores,
         cashflow_forecast, metrics_cashflow, cashflow_forecast_accounts, cashflow_accounts)
     metrics = {"category": metrics_category, "amount": metrics_amount, "anomaly": metrics_anomaly,
                "cashflow": metrics_cashflow}
-    money = money_of(clean_transactions, (params or {}).get("currency"))
-    balance = charts.balance_of(metrics_cashflow, cashflow_forecast, cashflow_params)
+    money = money_of(clean_transactions, settings.currency)
+    balance = charts.balance_of(metrics_cashflow, cashflow_forecast,
+                                CashflowSettings.of(cashflow_params).model_dump())
     names = merchant_names(feature_table["merchant_key"], clean_transactions["description"],
                            clean_transactions.get("reference"))
     current = _drift_is_current(drift_report, clean_transactions)

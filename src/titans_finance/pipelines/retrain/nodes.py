@@ -16,6 +16,7 @@ from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error
 from titans_finance.core.corrections import apply_corrections
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.category import CategoryModel, fit_temperature
+from titans_finance.parameters import AmountSettings, CategorySettings, RetrainSettings
 from titans_finance.pipelines.amount.nodes import evaluate_amount_model, fit_amount_model
 from titans_finance.pipelines.category.nodes import category_rules_for, select_candidate
 
@@ -31,7 +32,7 @@ class PromotionConfigError(ValueError):
 def promotion_rules(params: dict[str, Any], model: str, known: set[str]
                     ) -> dict[str, dict[str, float | str]]:
     """The validated promotion rules of one model: metric → direction and margins."""
-    rules = (params.get("promotion") or {}).get(model)
+    rules = params["promotion"].get(model)  # a model without rules: refused below
     where = f"retrain.promotion.{model}"
     if not isinstance(rules, dict) or not rules:
         raise PromotionConfigError(f"{where}: list at least one metric with its direction")
@@ -44,7 +45,9 @@ def promotion_rules(params: dict[str, Any], model: str, known: set[str]
             raise PromotionConfigError(f"{where}.{metric}.direction: must be one of {DIRECTIONS}")
         margins = {}
         for key in ("margin", "relative_margin"):
-            value = rule.get(key, 0.0)
+            if key not in rule:
+                raise PromotionConfigError(f"{where}.{metric}.{key}: missing (0 when unused)")
+            value = rule[key]
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
                     value) or value < 0:
                 raise PromotionConfigError(f"{where}.{metric}.{key}: expected a non-negative "
@@ -138,7 +141,8 @@ def _data_end(champion: Any) -> str | None:
     return (getattr(champion, "metadata", None) or {}).get("data_end")
 
 
-def _holdout(dates: pd.Series, champion: Any, retrain: dict[str, Any]) -> tuple[np.ndarray, str]:
+def _holdout(dates: pd.Series, champion: Any, retrain: dict[str, Any]
+             ) -> tuple[np.ndarray, str]:
     """Rows the champion has never seen: those after its training data, when it says where
     its data ended; else the most recent ``holdout_fraction`` (then the champion may have
     trained on them, which only favours the champion)."""
@@ -155,7 +159,7 @@ def _too_little_new_data(name: str, test: np.ndarray, basis: str, retrain: dict[
                          champion_source: str, champion_version: str | None,
                          incumbent: Any, dates: pd.Series, data_end: str | None
                          ) -> tuple[dict, dict, Any] | None:
-    minimum = int(retrain.get("min_holdout_rows", 30))
+    minimum = int(retrain["min_holdout_rows"])
     if test.sum() >= minimum and (~test).sum() >= minimum:
         return None
     export_end = pd.to_datetime(dates).max()
@@ -200,6 +204,9 @@ def challenge_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
     the served model. Returns the registry entry, the decision and the model to serve if
     promoted (the challenger's recipe refitted on every row).
     """
+    # parsed here once; the models take their hyper-parameters as plain mappings
+    params = CategorySettings.of(params).model_dump()
+    retrain = RetrainSettings.of(retrain).model_dump()
     rules = promotion_rules(retrain, "category", {"holdout_accuracy", "holdout_macro_f1"})
     current, source, version = _current_champion(champion, incumbent)
     test, basis = _holdout(transactions["date"], current, retrain)
@@ -243,10 +250,12 @@ def challenge_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.D
                            incumbent: Any, params: dict[str, Any], retrain: dict[str, Any]
                            ) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """The amount model's challenge (categories are inputs: corrections apply here too)."""
+    settings = AmountSettings.of(params)
+    retrain = RetrainSettings.of(retrain).model_dump()
     rules = promotion_rules(retrain, "amount", {"holdout_mae", "interval_coverage_error"})
     corrected, _ = apply_corrections(clean_transactions, category_corrections)
     # the rows the amount pipeline trains on (its most recent max_train_rows)
-    limit = int(params.get("max_train_rows", 200_000))
+    limit = settings.max_train_rows
     corrected = corrected.drop(columns="corrected").iloc[-limit:].reset_index(drop=True)
     feature_table = feature_table.iloc[-limit:].reset_index(drop=True)
     current, source, version = _current_champion(champion, incumbent)
@@ -257,9 +266,10 @@ def challenge_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.D
         return skipped
     # the amount pipeline's own evaluation, with its hold-out set to exactly these rows
     # (the split keeps whole days; half a row below the count lands on the first test day)
-    holdout_params = {**params, "test_fraction": (test.sum() - 0.5) / len(test)}
+    holdout_params = settings.model_copy(
+        update={"test_fraction": float((test.sum() - 0.5) / len(test))})
     metrics, holdout = evaluate_amount_model(corrected, feature_table, holdout_params)
-    target = float(params.get("interval_coverage", 0.8))
+    target = settings.interval_coverage
     challenger_metrics = {"holdout_mae": metrics["holdout_mae"],
                           "interval_coverage_error": abs(metrics["interval_coverage"] - target)}
     test = corrected["transaction_id"].isin(holdout["transaction_id"]).to_numpy()
@@ -273,7 +283,7 @@ def challenge_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.D
             actual, predicted["predicted_amount"])),
             "interval_coverage_error": abs(float(np.mean(inside)) - target)}
     promote, reasons = decide_promotion(champion_metrics, challenger_metrics, rules)
-    final = fit_amount_model(corrected, feature_table, metrics, params)
+    final = fit_amount_model(corrected, feature_table, metrics, settings)
     decision = _decision("amount", source, version, champion_metrics or {}, challenger_metrics,
                          promote, reasons, corrected["date"][test],
                          {"holdout_basis": basis, "selected_model": metrics["selected_model"]})

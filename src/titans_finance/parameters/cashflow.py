@@ -1,0 +1,34 @@
+"""``cashflow`` block: conf/base/parameters_cashflow.yml."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from titans_finance.parameters.base import Settings
+
+Share = Annotated[float, Field(gt=0, le=1)]
+Count = Annotated[int, Field(ge=1)]
+
+
+class CashflowSettings(Settings):
+    block = "cashflow"
+
+    horizon_days: Count
+    interval_coverage: Annotated[float, Field(gt=0, lt=1)]
+    backtest_folds: Count
+    inner_folds: Count
+    min_history_days: Count
+    candidates: Annotated[list[str], Field(min_length=1)]
+    default_candidate: str
+    selection_tolerance: Annotated[float, Field(ge=0, lt=1)]
+    min_exact_share: Share
+    min_occurrences: Count
+    min_weekly_occurrences: Count
+    min_period_share: Share
+    max_day_jitter: Annotated[int, Field(ge=0)]
+    amount_window: Count
+    max_streams_per_key: Count
+    opening_balance: float | None
+    low_balance_threshold: float

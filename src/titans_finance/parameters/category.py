@@ -1,0 +1,86 @@
+"""``category`` block: conf/base/parameters_category.yml."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from titans_finance.parameters.base import Section, Settings
+
+Fraction = Annotated[float, Field(gt=0, lt=1)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Count = Annotated[int, Field(ge=1)]
+Weight = Annotated[float, Field(ge=0)]
+
+
+class BlockWeights(Section):
+    chars: Weight
+    words: Weight
+    numeric: Weight
+    default: Weight
+
+
+class LogisticRegressionSettings(Section):
+    C: Annotated[float, Field(gt=0)]
+    max_iter: Count
+
+
+class CategoryLightGBMSettings(Section):
+    n_estimators: Count
+    learning_rate: Annotated[float, Field(gt=0)]
+    num_leaves: Annotated[int, Field(ge=2)]
+    min_child_samples: Count
+    colsample_bytree: Annotated[float, Field(gt=0, le=1)]
+
+
+class DefaultModelSettings(Section):
+    """``category.default_model``: the lexicon + generated-data model (the seed is the
+    block's ``category.seed``)."""
+
+    lexicon_variants: Count
+    refund_share: Share
+    generated_rows: Annotated[int, Field(ge=0)]
+    alpha: Annotated[float, Field(gt=0)]
+    max_iter: Count
+    max_text_features: Count
+    calibration_share: Fraction
+    confidence_threshold: Share
+    min_known_word_share: Share
+    top_k: Count
+
+
+class CorrectionSettings(Section):
+    rule_min_count: Count
+
+
+class CategorySettings(Settings):
+    block = "category"
+
+    test_fraction: Fraction
+    validation_fraction: Fraction
+    candidates: Annotated[list[str], Field(min_length=1)]
+    personal_min_labels: Count
+    max_train_rows: Count
+    selection_max_rows: Count
+    calibration_max_rows: Count
+    confidence_threshold: Share
+    min_known_word_share: Share
+    mapping_min_share: Share
+    top_k: Count
+    calibration_folds: Annotated[int, Field(ge=0)]
+    seed: int
+    n_jobs: int
+    char_ngram_range: Annotated[list[Count], Field(min_length=2, max_length=2)]
+    min_text_df: Count
+    max_text_features: Count
+    block_weights: BlockWeights
+    logistic_regression: LogisticRegressionSettings
+    lightgbm: CategoryLightGBMSettings
+    default_model: DefaultModelSettings
+    review_queue_size: Annotated[int, Field(ge=0)]
+    corrections: CorrectionSettings
+
+    def default_model_params(self) -> dict:
+        """What `train_default_model` takes: ``default_model`` and the block's seed."""
+        return {**self.default_model.model_dump(), "seed": self.seed}
