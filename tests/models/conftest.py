@@ -17,6 +17,7 @@ def default_category_model():
     return train_default_model(
         yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
+        pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
         {**params["default_model"], "generated_rows": 1000, "seed": 42})
 
 

@@ -70,9 +70,11 @@ select_labelled_expenses = select_labelled_transactions
 
 
 def fit_default_category_model(category_taxonomy: Any, category_lexicon: Any,
-                               params: dict[str, Any]) -> DefaultCategoryModel:
-    """The default model (lexicon + embedded default data), the same on every machine."""
-    return train_default_model(category_taxonomy, category_lexicon,
+                               category_brands: pd.DataFrame, params: dict[str, Any]
+                               ) -> DefaultCategoryModel:
+    """The default model (lexicon + open brand knowledge + embedded default data), the same
+    on every machine."""
+    return train_default_model(category_taxonomy, category_lexicon, category_brands,
                                {**params.get("default_model", {}), "seed": params.get("seed", 42)})
 
 
