@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR := false
 
-.PHONY: setup run test data serve viz app lock benchmark clean repro browser monitor retrain mutation mutation-survivors planted-bugs
+.PHONY: setup run test data serve viz app lock benchmark clean repro browser monitor retrain mutation mutation-survivors planted-bugs knowledge
 
 setup: $(STAMP)
 
@@ -142,3 +142,15 @@ lock:
 
 clean:
 	rm -rf $(VENV) mlruns mlflow.db
+
+# Open brand knowledge of the default category model (conf/base/knowledge/README.md): the
+# pinned name-suggestion-index from the npm registry, mapped to the taxonomy.
+NSI_VERSION := 8.0.20260918
+knowledge: setup
+	@command -v npm >/dev/null || { echo "make knowledge needs npm (Node.js)"; exit 2; }
+	rm -rf /tmp/titans-nsi && mkdir -p /tmp/titans-nsi
+	npm install --prefix /tmp/titans-nsi --no-audit --no-fund --silent name-suggestion-index@$(NSI_VERSION)
+	$(BIN)/python -m titans_finance.knowledge.build_brands \
+	  --nsi /tmp/titans-nsi/node_modules/name-suggestion-index/dist/json/nsi.json \
+	  --generic /tmp/titans-nsi/node_modules/name-suggestion-index/dist/json/genericWords.json \
+	  --tags conf/base/knowledge/osm_to_taxonomy.yml --output conf/base/knowledge/osm_brands.csv

@@ -161,6 +161,7 @@ def main() -> None:
     default_model = train_default_model(
         yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
+        pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
         {**params["default_model"], "seed": params["seed"]})
     results = {}
     for name, tx in exports.items():

@@ -19,6 +19,7 @@ def default_category_model():
     return train_default_model(
         yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
+        pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
         category.default_model_params())
 
 

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -221,3 +223,36 @@ def test_a_malformed_taxonomy_says_which_category(change, message):
     raw["categories"][0].update(change)
     with pytest.raises(TaxonomyError, match=message):
         Taxonomy.from_dict(raw)
+
+
+def test_brand_knowledge_lines_one_per_name_and_category_in_a_country_of_the_brand():
+    import yaml
+
+    from titans_finance.models.category_taxonomy import Lexicon, brand_examples
+
+    root = Path(__file__).resolve().parents[2] / "conf/base"
+    taxonomy = Taxonomy.from_dict(yaml.safe_load((root / "category_taxonomy.yml").read_text()))
+    lexicon = Lexicon.from_dict(yaml.safe_load((root / "category_lexicon.yml").read_text()),
+                                taxonomy)
+    brands = pd.DataFrame({"name": ["tesco", "tesco", "tesco", "big bazaar"],
+                           "category": ["groceries", "groceries", "fuel", "groceries"],
+                           "country": ["CZ", "GB", "GB", "IN"]})
+    lines = brand_examples(brands, lexicon, taxonomy, variants=2, seed=1)
+    assert len(lines) == 3 * 2  # tesco/groceries once, not once per country
+    assert set(lines["group"]) == {"m:tesco", "m:big bazaar"}
+    first = lines.groupby(["group", "category"]).head(1)["description"].str.lower()
+    assert set(first) == {"tesco", "big bazaar"}  # the name alone comes first
+    assert (lines["sign"] == -1).all()
+    with pytest.raises(TaxonomyError, match="unknown categories"):
+        brand_examples(brands.assign(category="grocery_store"), lexicon, taxonomy, 1, 1)
+
+
+def test_a_brand_known_only_from_open_knowledge_is_answered(default_category_model):
+    """Brands of countries the hand-written lexicon never covered (issue #26): the best
+    guess is right; whether it is answered is the calibrated confidence's call (brand lines
+    weigh a quarter of a lexicon line), and the best-known one is."""
+    lines = np.array(["big bazaar", "dmart mumbai", "biedronka 4411 warszawa",
+                      "oxxo sucursal 12"], dtype=object)
+    out = default_category_model.predict_raw(lines, -np.ones(len(lines), dtype=int))
+    assert list(out["category"]) == ["groceries"] * 4
+    assert out["answers"].iloc[0]

@@ -2,15 +2,18 @@
 
 Trained on bank lines written from the lexicon (merchants of several countries in
 their banks' statement styles, keywords, card-scheme wording; `category_taxonomy.
-lexicon_examples`) and on the embedded default data (the generator's export, its
-categories mapped to the taxonomy). A multinomial logistic regression on character
+lexicon_examples`), from open brand knowledge (OpenStreetMap's name-suggestion-index:
+brands of many countries with what they sell; `category_taxonomy.brand_examples`) and
+on the embedded default data (the generator's export, its categories mapped to the
+taxonomy). A multinomial logistic regression on character
 and word n-grams of ``description | merchant`` plus the direction of the money.
 
 Honest confidence: the temperature is fitted on lexicon entries held out whole
 (a merchant never seen), so a confidence says how often an answer is right on a
-merchant the model does not know by name. A direction rule keeps income, refunds
-and transfers apart from spending (`category_taxonomy.KIND_DIRECTIONS`), and a line
-whose words are mostly unknown is ``uncertain`` whatever the classifier says.
+merchant the model does not know by name, and it alone decides whether the model
+answers (a line of unknown words gets a low confidence by itself; a familiar-word gate
+that overruled a calibrated 0.88 without saying why was removed). A direction rule keeps
+income, refunds and transfers apart from spending (`category_taxonomy.KIND_DIRECTIONS`).
 """
 
 from __future__ import annotations
@@ -28,12 +31,12 @@ from threadpoolctl import threadpool_limits
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
-from titans_finance.models.category import _known_share, _top_k, apply_temperature, fit_temperature
+from titans_finance.models.category import _top_k, apply_temperature, fit_temperature
 from titans_finance.models.category_taxonomy import (
     Lexicon,
     Taxonomy,
+    brand_examples,
     category_text,
-    content_words,
     lexicon_examples,
 )
 
@@ -63,7 +66,7 @@ def generated_examples(export: pd.DataFrame, taxonomy: Taxonomy, seed: int) -> p
 
 # The hyper-parameters (category.default_model and the block's seed) a fit reads.
 HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "calibration_share",
-                    "confidence_threshold", "min_known_word_share", "top_k")
+                    "confidence_threshold", "top_k")
 
 
 class DefaultCategoryModel:
@@ -75,15 +78,15 @@ class DefaultCategoryModel:
         self.taxonomy = taxonomy
         self.noise = lexicon.noise
         self.params = dict(params)
-        # set by fit from params (confidence_threshold, min_known_word_share, top_k)
+        # set by fit from params (confidence_threshold, top_k)
         self.threshold: float | None = None
-        self.min_known_share: float | None = None
         self.top_k: int | None = None
         self.temperature = 1.0
         self.metadata: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ fitting
-    def _fit_once(self, text: np.ndarray, sign: np.ndarray, y: np.ndarray) -> tuple:
+    def _fit_once(self, text: np.ndarray, sign: np.ndarray, y: np.ndarray,
+                  weight: np.ndarray) -> tuple:
         limit = int(self.params["max_text_features"])
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                 max_features=limit).fit(text)
@@ -95,7 +98,7 @@ class DefaultCategoryModel:
                                    max_iter=int(self.params["max_iter"]), tol=None,
                                    random_state=int(self.params["seed"]))
         with threadpool_limits(limits=1, user_api="blas"):  # see PersonalClassifier.fit
-            classifier.fit(self._matrix((chars, words), text, sign), y)
+            classifier.fit(self._matrix((chars, words), text, sign), y, sample_weight=weight)
         return chars, words, classifier
 
     @staticmethod
@@ -107,30 +110,31 @@ class DefaultCategoryModel:
                               direction], format="csr")
 
     def fit(self, examples: pd.DataFrame) -> DefaultCategoryModel:
-        """``examples``: description (already `category_text`), sign, category, group."""
+        """``examples``: description (already `category_text`), sign, category, group, and
+        optionally weight (a line's weight in the fit; 1 when absent)."""
         check_hyper_parameters(self.params, HYPER_PARAMETERS, "DefaultCategoryModel",
                                "category.default_model in conf/base/parameters_category.yml")
         self.threshold = float(self.params["confidence_threshold"])
-        self.min_known_share = float(self.params["min_known_word_share"])
         self.top_k = int(self.params["top_k"])
         text = examples["description"].to_numpy(dtype=object)
         sign = examples["sign"].to_numpy(dtype="int64")
         y = examples["category"].astype("str").to_numpy()
+        weight = (examples["weight"].fillna(1.0).to_numpy(dtype="float64")
+                  if "weight" in examples else np.ones(len(y)))
         seed = int(self.params["seed"])
         # temperature on whole lexicon entries held out: confidence on unseen merchants
         split = GroupShuffleSplit(n_splits=1, test_size=float(self.params["calibration_share"]),
                                   random_state=seed)
         train, held = next(split.split(text, y, examples["group"].to_numpy()))
-        chars, words, classifier = self._fit_once(text[train], sign[train], y[train])
+        chars, words, classifier = self._fit_once(text[train], sign[train], y[train],
+                                                  weight[train])
         proba = self._masked(classifier.predict_proba(self._matrix(
             (chars, words), text[held], sign[held])), np.asarray(classifier.classes_), sign[held])
         seen = np.isin(y[held], classifier.classes_)
         index = np.searchsorted(classifier.classes_, y[held][seen])
         self.temperature = fit_temperature(proba[seen], index)
-        self.chars, self.words, self.classifier = self._fit_once(text, sign, y)
+        self.chars, self.words, self.classifier = self._fit_once(text, sign, y, weight)
         self.classes_ = np.asarray(self.classifier.classes_)
-        self.vocabulary = frozenset(w for t in pd.unique(text) for w in content_words(
-            t, self.noise))
         self.metadata = {"n_train": int(len(y)), "n_classes": int(len(self.classes_)),
                          "temperature": self.temperature, "n_calibration": int(seen.sum())}
         logger.info("default category model: %d lines, %d categories, temperature %.2f",
@@ -152,18 +156,16 @@ class DefaultCategoryModel:
         raw = self.classifier.predict_proba(self._matrix((self.chars, self.words), text, sign))
         return self._masked(apply_temperature(raw, self.temperature), self.classes_, sign)
 
-    def familiar(self, text: np.ndarray) -> np.ndarray:
-        return np.array([_known_share(t, self.vocabulary, self.noise) >= self.min_known_share
-                         for t in text])
-
     def predict_raw(self, text: np.ndarray, sign: np.ndarray,
                     threshold: float | None = None) -> pd.DataFrame:
         """category (a taxonomy id, the best guess even when not confident), confidence,
-        top_k, answers (confident and familiar: the category stands)."""
+        top_k, answers (confidence at least the threshold: the category stands). The
+        calibrated confidence alone decides: on an unknown merchant it is low by itself
+        (the temperature is fitted on merchants held out whole)."""
         threshold = self.threshold if threshold is None else threshold
         proba = self.probabilities(text, sign)
         category, confidence, top_k = _top_k(proba, self.classes_, self.top_k)
-        answers = (confidence >= threshold) & self.familiar(text)
+        answers = confidence >= threshold
         return pd.DataFrame({"category": category.astype(object), "confidence": confidence,
                              "top_k": top_k, "answers": answers})
 
@@ -175,20 +177,24 @@ class DefaultCategoryModel:
         return out.drop(columns="answers")
 
 
-def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, params: dict[str, Any]
-                        ) -> DefaultCategoryModel:
-    """The default model from the taxonomy and lexicon files and the embedded default data
-    (the generator's export, made here with a fixed seed: same data on every machine)."""
+def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, brands: pd.DataFrame,
+                        params: dict[str, Any]) -> DefaultCategoryModel:
+    """The default model from the taxonomy and lexicon files, open brand knowledge
+    (``brands``: conf/base/knowledge/osm_brands.csv, built by `knowledge.build_brands`) and
+    the embedded default data (the generator's export, made here with a fixed seed: same
+    data on every machine)."""
     from titans_finance.synthetic.generator import generate_transactions
 
     taxonomy = Taxonomy.from_dict(taxonomy_raw)
     lexicon = Lexicon.from_dict(lexicon_raw, taxonomy)
-    check_hyper_parameters(params, ("seed", "lexicon_variants", "refund_share",
-                                    "generated_rows"), "train_default_model",
+    check_hyper_parameters(params, ("seed", "lexicon_variants", "refund_share", "brand_variants",
+                                    "brand_weight", "generated_rows"), "train_default_model",
                            "category.default_model in conf/base/parameters_category.yml")
     seed = int(params["seed"])
     parts = [lexicon_examples(lexicon, taxonomy, int(params["lexicon_variants"]),
-                              float(params["refund_share"]), seed)]
+                              float(params["refund_share"]), seed),
+             brand_examples(brands, lexicon, taxonomy, int(params["brand_variants"]), seed)
+             .assign(weight=float(params["brand_weight"]))]
     rows = int(params["generated_rows"])
     if rows:
         export, _ = generate_transactions(rows, seed, anomaly_rate=0.0, dirty_rate=0.0)

@@ -191,3 +191,34 @@ def lexicon_examples(lexicon: Lexicon, taxonomy: Taxonomy, variants: int, refund
                          int(directions[int(rng.integers(len(directions)))]),
                          entry.category, f"k:{entry.name}"))
     return pd.DataFrame(rows, columns=["description", "sign", "category", "group"])
+
+
+def brand_examples(brands: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy, variants: int,
+                   seed: int) -> pd.DataFrame:
+    """Bank lines written from open brand knowledge (``name, category, country`` rows,
+    conf/base/knowledge/osm_brands.csv): each brand name and category it trades in,
+    ``variants`` times, in the statement styles of one of its countries (a random country
+    of the lexicon's where the brand's has no templates). Same columns as
+    `lexicon_examples`; a brand is one calibration group whatever its categories."""
+    known = set(taxonomy.ids)
+    unknown = sorted(set(brands["category"]) - known)
+    if unknown:
+        raise TaxonomyError(f"osm_brands.csv: unknown categories {unknown}")
+    rng = np.random.default_rng(seed)
+    countries = sorted(lexicon.templates)
+    # one entry per name and category: a brand in forty countries is not forty brands
+    entries = (brands.assign(templated=brands["country"].isin(countries))
+               .sort_values(["name", "category", "templated", "country"],
+                            ascending=[True, True, False, True])
+               .drop_duplicates(["name", "category"]))
+    rows = []
+    for entry in entries.itertuples(index=False):
+        country = entry.country if entry.templated else countries[int(rng.integers(len(countries)))]
+        templates = lexicon.templates[country]
+        directions = taxonomy.directions(entry.category)
+        for variant in range(variants):
+            template = "{m}" if variant == 0 else templates[int(rng.integers(len(templates)))]
+            rows.append((_fill(template, entry.name, country, lexicon, rng),
+                         int(directions[int(rng.integers(len(directions)))]),
+                         entry.category, f"m:{entry.name}"))
+    return pd.DataFrame(rows, columns=["description", "sign", "category", "group"])

@@ -35,18 +35,19 @@ class CategoryLightGBMSettings(Section):
 
 
 class DefaultModelSettings(Section):
-    """``category.default_model``: the lexicon + generated-data model (the seed is the
-    block's ``category.seed``)."""
+    """``category.default_model``: the lexicon + brand knowledge + generated-data model (the
+    seed is the block's ``category.seed``)."""
 
     lexicon_variants: Count
     refund_share: Share
+    brand_variants: Count
+    brand_weight: Annotated[float, Field(gt=0)]
     generated_rows: Annotated[int, Field(ge=0)]
     alpha: Annotated[float, Field(gt=0)]
     max_iter: Count
     max_text_features: Count
     calibration_share: Fraction
     confidence_threshold: Share
-    min_known_word_share: Share
     top_k: Count
 
 

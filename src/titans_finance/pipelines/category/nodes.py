@@ -73,9 +73,11 @@ select_labelled_expenses = select_labelled_transactions
 
 
 def fit_default_category_model(category_taxonomy: Any, category_lexicon: Any,
+                               category_brands: pd.DataFrame,
                                params: dict[str, Any] | CategorySettings) -> DefaultCategoryModel:
-    """The default model (lexicon + embedded default data), the same on every machine."""
-    return train_default_model(category_taxonomy, category_lexicon,
+    """The default model (lexicon + open brand knowledge + embedded default data), the same
+    on every machine."""
+    return train_default_model(category_taxonomy, category_lexicon, category_brands,
                                CategorySettings.of(params).default_model_params())
 
 

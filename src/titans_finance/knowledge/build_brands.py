@@ -1,0 +1,113 @@
+"""Build ``conf/base/knowledge/osm_brands.csv`` from OpenStreetMap's name-suggestion-index.
+
+    make knowledge     # installs the pinned index (npm) into a temporary folder and runs:
+    .venv/bin/python -m titans_finance.knowledge.build_brands --nsi <dist/json/nsi.json> \\
+        --tags conf/base/knowledge/osm_to_taxonomy.yml --output conf/base/knowledge/osm_brands.csv
+
+The index (BSD-3-Clause; conf/base/knowledge/README.md) lists tens of thousands of brands,
+operators and transit networks with the OSM tags of what they are (``shop=supermarket``,
+``amenity=fuel``...) and the countries they trade in. Each brand whose tag is mapped in
+``osm_to_taxonomy.yml`` becomes one row per name it is known by (its name, brand and
+``matchNames``) and country: ``name,category,country,tag``. Only names written in Latin
+letters are kept (bank statements and the notes users type are), and none shorter than
+three characters or in the index's list of generic words ("shop", "store"...). Same index
+version, same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+COLUMNS = ("name", "category", "country", "tag")
+# a name is kept when most of its letters are Latin (e.g. "Café Amazon", "Żabka")
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def _tag_key(tree_key: str) -> str:
+    """``brands/shop/supermarket`` → ``shop/supermarket``; ``transit/route/bus`` → ``route/bus``."""
+    return tree_key.split("/", 1)[1]
+
+
+def _country(code: str) -> str | None:
+    """ISO 3166 alpha-2 (upper case) of a location-set entry, ``001`` for the world, None
+    for what is neither (a custom geojson area names its country first: ``us-tx.geojson``)."""
+    code = str(code).lower().removesuffix(".geojson")
+    if code == "001":
+        return "001"
+    head = code.split("-", 1)[0]
+    return head.upper() if re.fullmatch(r"[a-z]{2}", head) else None
+
+
+def _usable(name: str, generic: list[re.Pattern]) -> bool:
+    letters = _LETTER.findall(name)
+    latin = _LATIN.findall(name)
+    return (len(name) >= 3 and bool(letters) and len(latin) >= 0.8 * len(letters)
+            and not any(pattern.search(name) for pattern in generic))
+
+
+def _normal(name: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(name))).strip().lower()
+
+
+def brand_rows(index: dict, tag_map: dict[str, str], generic: list[re.Pattern]
+               ) -> Iterator[tuple]:
+    """``(name, category, country, tag)`` for every mapped brand of the index."""
+    for tree_key, entry in sorted(index["nsi"].items()):
+        if not tree_key.startswith(("brands/", "transit/")):
+            continue
+        tag = _tag_key(tree_key)
+        category = tag_map.get(tag)
+        if category is None:
+            continue
+        for item in entry.get("items", []):
+            tags = item.get("tags", {})
+            names = {_normal(n) for n in (item.get("displayName"), tags.get("name"),
+                                          tags.get("brand"), tags.get("network"),
+                                          *item.get("matchNames", [])) if n}
+            countries = sorted({c for c in map(_country, item.get("locationSet", {}).get(
+                "include", [])) if c}) or ["001"]
+            for name in sorted(n for n in names if _usable(n, generic)):
+                for country in countries:
+                    yield name, category, country, tag
+
+
+def build(nsi_path: Path, tags_path: Path, generic_path: Path | None, output: Path) -> int:
+    index = json.loads(nsi_path.read_text(encoding="utf-8"))
+    tag_map = yaml.safe_load(tags_path.read_text(encoding="utf-8"))
+    generic = []
+    if generic_path is not None:
+        # the index's regular expressions of names that say what a place is, not whose
+        generic = [re.compile(pattern, re.IGNORECASE) for pattern in json.loads(
+            generic_path.read_text(encoding="utf-8"))["genericWords"]]
+    rows = sorted(set(brand_rows(index, tag_map, generic)))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+    return len(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nsi", type=Path, required=True, help="dist/json/nsi.json of the index")
+    parser.add_argument("--generic", type=Path, help="dist/json/genericWords.json of the index")
+    parser.add_argument("--tags", type=Path, required=True, help="osm_to_taxonomy.yml")
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args(argv)
+    count = build(args.nsi, args.tags, args.generic, args.output)
+    print(f"{count} brand rows written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+"""The shipped brand knowledge is usable: known categories, ISO countries, and rebuilt only
+by `make knowledge` (its README names the source, version and licence)."""
+
+import pandas as pd
+import yaml
+
+from tests.conftest import PROJECT_ROOT
+
+KNOWLEDGE = PROJECT_ROOT / "conf/base/knowledge"
+
+
+def test_every_brand_row_has_a_taxonomy_category_and_a_country():
+    brands = pd.read_csv(KNOWLEDGE / "osm_brands.csv", dtype=str, keep_default_na=False)
+    taxonomy = yaml.safe_load((PROJECT_ROOT / "conf/base/category_taxonomy.yml").read_text())
+    assert set(brands["category"]) <= {c["id"] for c in taxonomy["categories"]}
+    assert brands["country"].str.fullmatch(r"[A-Z]{2}|001").all()
+    assert (brands["name"] == brands["name"].str.lower()).all()
+    assert len(brands[["name", "category"]].drop_duplicates()) > 10_000
+    tags = yaml.safe_load((KNOWLEDGE / "osm_to_taxonomy.yml").read_text())
+    assert set(brands["tag"]) <= set(tags)
+    readme = (KNOWLEDGE / "README.md").read_text()
+    assert "BSD-3-Clause" in readme and (KNOWLEDGE / "LICENSE-name-suggestion-index.md").is_file()
