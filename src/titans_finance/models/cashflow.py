@@ -37,7 +37,8 @@ The forecaster follows that shape:
    it at the nominal rate (`band_scale`).
 5. **Balance and "as of"**: the forecast starts the day after the export's last day
    (``as_of``); the opening balance is the export's own running balance when it has
-   one (`closing_balance_from_export`), else a declared one, else 0 (said so). The
+   one (`closing_balance_from_export`), else a declared one, else none: the forecast is
+   then the running change from ``as_of`` and no balance is shown (`CashflowModel.predict`). The
    daily *point* is the most likely day (zero on a quiet day: what absolute error
    rewards); the *balance* follows the *expected* net — the streams plus the other
    flows' mean daily net over the last 90 days — because withdrawals that surely come
@@ -500,7 +501,19 @@ def rolling_total_quantiles(residual: np.ndarray, steps: int, coverage: float,
     if last < steps:
         factor = np.sqrt(np.arange(last + 1, steps + 1) / max(last, 1))
         low[last:], high[last:] = low[last - 1] * factor, high[last - 1] * factor
-    return np.minimum(low, 0.0), np.maximum(high, 0.0)
+    return monotone_band(np.minimum(low, 0.0), np.maximum(high, 0.0))
+
+
+def monotone_band(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each side of a band around a cumulative sum pushed outwards to its widest so far:
+    the width never shrinks with the horizon.
+
+    Why: the history's h-day totals narrow at whole months when a lumpy flow comes once a
+    month on no fixed day (every 30-day window holds one), but the forecast cannot rely
+    on it — the flow may land on either side of the window's edge (none or two in the
+    window), and what was uncertain by day 10 is not known better by day 25. The
+    cumulative sum of the unforecast flows is random-walk-like: its range grows."""
+    return np.minimum.accumulate(low), np.maximum.accumulate(high)
 
 
 def _rest_level(rest: np.ndarray, days: int) -> float:
@@ -821,10 +834,12 @@ def balance_interval(cumulative: np.ndarray, band_low: np.ndarray, band_high: np
     fallback_high = root * max(q["cumulative_high"], 0.0)
     scale = q.get("band_scale", float("nan"))
     if not np.isfinite(scale):
-        return (cumulative + np.minimum(band_low, fallback_low),
-                cumulative + np.maximum(band_high, fallback_high))
-    low, high = band_with_floor(band_low, band_high, root ** 2, q.get("band_floor", 0.0))
-    return cumulative + scale * low, cumulative + scale * high
+        low, high = np.minimum(band_low, fallback_low), np.maximum(band_high, fallback_high)
+    else:
+        low, high = band_with_floor(band_low, band_high, root ** 2, q.get("band_floor", 0.0))
+        low, high = scale * low, scale * high
+    low, high = monotone_band(np.minimum(low, 0.0), np.maximum(high, 0.0))
+    return cumulative + low, cumulative + high
 
 
 def nested_backtest(table: pd.DataFrame, cutoffs: list, params: dict[str, Any]) -> pd.DataFrame:
@@ -893,6 +908,62 @@ def evaluate_cashflow(transactions: pd.DataFrame, params: dict[str, Any],
 
 # --------------------------------------------------------------------------- served model
 
+@dataclass(frozen=True)
+class NetChange:
+    """The expected net change of the balance over the first ``days`` days of a forecast,
+    with the range the running total falls in (``coverage``, e.g. 8 times in 10)."""
+
+    days: int
+    first_day: str
+    last_day: str
+    expected: float
+    lower: float
+    upper: float
+
+
+def horizon_net_change(forecast: pd.DataFrame, days: int | None = None) -> NetChange:
+    """The horizon's net change, the one figure the report's headline, its chart, the app
+    and the service's ``/forecast/cashflow`` give.
+
+    ``expected``: the sum of the daily *expected* net (what the balance follows), never of
+    the daily ``point`` (a most likely day: zero on a quiet day, so a sum of them leaves
+    out every flow that surely comes on *some* day). The range is the running total's band
+    at the horizon's last day (``change_lower``/``change_upper``: calibrated on the
+    backtest's cumulative errors), not a sum of daily ranges (those would add up
+    8-in-10 ranges of single days into a range far too wide or narrow for their sum).
+    Older forecast tables without the change columns: the balance band minus the opening
+    balance it starts from."""
+    rows = forecast.iloc[:days] if days is not None else forecast
+    if rows.empty:
+        raise ValueError("the forecast has no day to sum")
+    expected = float(rows["expected_net"].sum())
+    last = with_change_columns(rows).iloc[-1]
+    lower, upper = float(last["change_lower"]), float(last["change_upper"])
+    dates = pd.to_datetime(rows["date"])
+    return NetChange(days=len(rows), first_day=str(dates.iloc[0].date()),
+                     last_day=str(dates.iloc[-1].date()), expected=expected, lower=lower,
+                     upper=upper)
+
+
+def with_change_columns(forecast: pd.DataFrame) -> pd.DataFrame:
+    """The forecast table with its running change (``change``, ``change_lower``,
+    ``change_upper``): as it is, or for a table of an older run (balance columns only)
+    the balance path minus the opening balance it started from."""
+    if {"change", "change_lower", "change_upper"} <= set(forecast.columns):
+        return forecast
+    change = forecast["expected_net"].cumsum()
+    opening = forecast["balance"] - change
+    return forecast.assign(change=change, change_lower=forecast["balance_lower"] - opening,
+                           change_upper=forecast["balance_upper"] - opening)
+
+
+# Where the balance the forecast starts from comes from; "unknown": no balance at all.
+KNOWN_BALANCE_SOURCES = ("export_balance_column", "declared_opening_balance", "request")
+FORECAST_COLUMNS = ("date", "point", "lower", "upper", "inflow", "outflow", "expected_net",
+                    "change", "change_lower", "change_upper", "balance", "balance_lower",
+                    "balance_upper")
+
+
 class CashflowModel:
     """The forecast of one export from its last day (``as_of``), with intervals and balance."""
 
@@ -905,8 +976,8 @@ class CashflowModel:
         self.quantiles = interval_quantiles(pd.DataFrame(), 0.8)
         self.recurring: list[RecurringStream] = []
         self.as_of: pd.Timestamp | None = None
-        self.closing_balance = 0.0
-        self.balance_source = "assumed_zero"
+        self.closing_balance: float | None = None
+        self.balance_source = "unknown"
         self.balance_band = (np.zeros(MAX_HORIZON), np.zeros(MAX_HORIZON))
         self.metadata: dict[str, Any] = {}
 
@@ -939,21 +1010,27 @@ class CashflowModel:
                          "balance_source": self.balance_source}
         return self
 
-    def _balance(self, transactions: pd.DataFrame) -> tuple[float, str]:
+    def _balance(self, transactions: pd.DataFrame) -> tuple[float | None, str]:
+        """The balance at the end of ``as_of`` and where it comes from; ``(None,
+        "unknown")`` when neither the export nor a declaration gives one: the sum of the
+        transactions is a change, not money in the account."""
         from_export = closing_balance_from_export(transactions)
         if from_export is not None:
             return from_export, "export_balance_column"
         declared = self.params.get("opening_balance")
-        total = float(transactions["amount"].sum())
         if declared is not None:
-            return float(declared) + total, "declared_opening_balance"
-        return total, "assumed_zero"
+            return float(declared) + float(transactions["amount"].sum()), \
+                "declared_opening_balance"
+        return None, "unknown"
 
     def predict(self, horizon_days: int, opening_balance: float | None = None,
                 low_balance_threshold: float | None = None,
                 today: pd.Timestamp | str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
         """Daily forecast for ``horizon_days`` (1-90) after ``as_of`` and its summary.
 
+        ``change``: the running total of the expected net from ``as_of`` on, with its band;
+        ``balance``: the opening balance plus that change — null when no balance is known
+        (no balance column, none declared, ``opening_balance`` not given).
         ``opening_balance``: the balance at the end of ``as_of`` (default: the export's own).
         ``today``: when the forecast is asked for; later than ``as_of``, the summary says
         so (the days in between are forecast, not known)."""
@@ -963,14 +1040,20 @@ class CashflowModel:
         q = self.quantiles
         table["point"] = table["net"]
         table["lower"], table["upper"] = daily_interval(table["net"].to_numpy(), q)
-        start = self.closing_balance if opening_balance is None else float(opening_balance)
-        # the balance follows the expected net (streams + the other flows' daily mean); its
-        # band: the history's band scaled to the backtest's cumulative errors
+        # the running total follows the expected net (streams + the other flows' daily
+        # mean); its band: the history's band scaled to the backtest's cumulative errors
         table["expected_net"] = table["expected"]
-        table["balance"] = start + table["expected_net"].cumsum()
+        table["change"] = table["expected_net"].cumsum()
         band_low, band_high = (b[:len(table)] for b in self.balance_band)
-        table["balance_lower"], table["balance_upper"] = balance_interval(
-            table["balance"].to_numpy(), band_low, band_high, q)
+        table["change_lower"], table["change_upper"] = balance_interval(
+            table["change"].to_numpy(), band_low, band_high, q)
+        source = ("request" if opening_balance is not None
+                  else getattr(self, "balance_source", "unknown"))
+        start = float(opening_balance) if opening_balance is not None else (
+            self.closing_balance if source in KNOWN_BALANCE_SOURCES else None)
+        for column in ("", "_lower", "_upper"):
+            table[f"balance{column}"] = (start + table[f"change{column}"] if start is not None
+                                         else np.nan)
         threshold = float(self.params.get("low_balance_threshold", 0.0)
                           if low_balance_threshold is None else low_balance_threshold)
         below = table.index[table["balance"] < threshold]
@@ -978,22 +1061,25 @@ class CashflowModel:
         table = table.reset_index()
         as_of = getattr(self, "as_of", None) or (table["date"].iloc[0] - pd.Timedelta(days=1))
         stale = 0 if today is None else max(0, (pd.Timestamp(today).normalize() - as_of).days)
+        change = horizon_net_change(table)
         summary = {
             "as_of": str(as_of.date()), "days_after_as_of": stale,
             "note": (f"the export ends on {as_of.date()}, {stale} day(s) before the day asked "
                      "for: the forecast starts the day after the export's last day, and the "
                      "days in between are forecast, not known" if stale else ""),
             "total_inflow": float(table["inflow"].sum()), "total_outflow": float(table["outflow"].sum()),
-            "net": float(table["expected_net"].sum()), "opening_balance": start,
-            "balance_source": ("request" if opening_balance is not None
-                               else getattr(self, "balance_source", "assumed_zero")),
-            "closing_balance": float(table["balance"].iloc[-1]),
+            "net": change.expected, "net_lower": change.lower, "net_upper": change.upper,
+            "opening_balance": start, "balance_source": source,
+            "balance_note": ("" if start is not None else
+                             "the balance is not known (the export has no balance column and "
+                             "no opening balance is declared or given): balance is null and "
+                             "change is the running total from the end of as_of"),
+            "closing_balance": float(table["balance"].iloc[-1]) if start is not None else None,
             "low_balance_threshold": threshold,
             "first_low_balance_day": str(below[0].date()) if len(below) else None,
             "first_day_balance_may_be_low": str(at_risk[0].date()) if len(at_risk) else None,
         }
-        return table[["date", "point", "lower", "upper", "inflow", "outflow", "expected_net",
-                      "balance", "balance_lower", "balance_upper"]], summary
+        return table[list(FORECAST_COLUMNS)], summary
 
 
 # --------------------------------------------------------------------------- per account
@@ -1016,8 +1102,7 @@ def fit_from_backtest(transactions: pd.DataFrame, candidates: pd.DataFrame,
     return CashflowModel(chosen, params).fit(transactions, quantiles, as_of)
 
 
-ACCOUNT_FORECAST_COLUMNS = ("account", "date", "point", "lower", "upper", "inflow", "outflow",
-                            "expected_net", "balance", "balance_lower", "balance_upper")
+ACCOUNT_FORECAST_COLUMNS = ("account", *FORECAST_COLUMNS)
 ACCOUNT_SUMMARY_COLUMNS = ("account", "n_transactions", "evaluated", "n_folds", "candidate",
                            "mase", "best_baseline", "best_baseline_mase", "beats_best_baseline",
                            *(f"baseline_{name}_mase" for name in BASELINES),

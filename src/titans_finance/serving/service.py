@@ -55,6 +55,7 @@ from titans_finance.serving.schemas import (
     ForecastRequest,
     Transaction,
     finite_or_none,
+    forecast_days,
     preparse_items,
     refuse_oversized,
     transactions_frame,
@@ -648,9 +649,7 @@ class TitansFinanceService:
         table, summary = await asyncio.get_running_loop().run_in_executor(
             SCORING_EXECUTOR, served.models["cashflow"].predict, horizon_days, opening_balance,
             low_balance_threshold)
-        days = [{"date": str(r.date.date()), "point": round(r.point, 2), "lower": round(r.lower, 2),
-                 "upper": round(r.upper, 2), "balance": round(r.balance, 2)}
-                for r in table.itertuples()]
+        days = forecast_days(table)
         as_of = served.info["cashflow"]["as_of"]
         age = (dt.date.today() - dt.date.fromisoformat(as_of)).days if as_of else None
         return {"as_of": as_of, "data_age_days": age, "horizon_days": horizon_days,
