@@ -549,7 +549,22 @@ def main() -> None:
     slug = st.sidebar.radio("Page", slugs, format_func=PAGES.get, key="page")
     st.query_params["page"] = slug
     st.sidebar.caption(f"Project: {root}")
+    run_provenance(project)
     PAGE_FUNCTIONS[slug](project)
+
+
+def run_provenance(project: Project) -> None:
+    """The export and run the pages describe, and a warning when their inputs come from
+    different runs (a pipeline run alone on another export)."""
+    quality = load(project, "data_quality")
+    clean_hash = _data_hash(str(project.root), project.modified(("clean_transactions",)))
+    if quality is None or clean_hash is None:
+        return
+    metrics = {model: load(project, f"metrics_{model}") for model in charts.MODELS}
+    lines = views.run_provenance(quality, clean_hash, metrics)
+    st.sidebar.caption(lines[0])
+    for line in lines[1:]:
+        st.sidebar.warning(line)
 
 
 main()

@@ -10,6 +10,7 @@ them (`reporting.merchants`), scorecards are read as the report reads them
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from titans_finance.reporting.categorised import categorise
 from titans_finance.reporting.charts import MODEL_NAMES, MODELS, scorecard_of
 from titans_finance.reporting.glossary import baseline_meaning
 from titans_finance.reporting.merchants import merchant_names
+from titans_finance.reporting.provenance import provenance_lines
 
 ALL_ACCOUNTS = "All accounts"
 HORIZONS = (30, 60, 90)
@@ -192,6 +194,21 @@ def projected_balances(cashflow_model: Any, horizons: tuple[int, ...] = HORIZONS
                          "net_change": change.expected, "balance": start + change.expected,
                          "lower": start + change.lower, "upper": start + change.upper})
     return pd.DataFrame(rows), summary, forecast
+
+
+def markdown_text(text: str) -> str:
+    """``text`` shown as written by a Markdown element (file names with ``_`` or ``*``)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>])", r"\\\1", str(text))
+
+
+def run_provenance(data_quality: dict[str, Any], clean_hash: str,
+                   metrics: dict[str, dict[str, Any] | None]) -> list[str]:
+    """The export and run the app's pages describe, then one warning when the models'
+    figures come from other data (`reporting.provenance`), as Markdown-safe text."""
+    lines = provenance_lines(data_quality, clean_hash,
+                             {name: values for name, values in metrics.items() if values},
+                             what="the app's data")
+    return [markdown_text(line) for line in lines]
 
 
 def try_dates(cashflow_model: Any, clean: pd.DataFrame | None = None

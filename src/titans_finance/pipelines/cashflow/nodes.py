@@ -16,6 +16,7 @@ from titans_finance.models.cashflow import (
     forecast_accounts,
     summarise_backtest,
 )
+from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.scale import run_accounts
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any]
         "n_days_history": int((pd.to_datetime(clean_transactions["date"]).max()
                                - pd.to_datetime(clean_transactions["date"]).min()).days + 1),
         "interval_coverage_nominal": float(params.get("interval_coverage", 0.8)),
+        "computed_from": computed_from(clean_transactions),
     }
     for name in BASELINES:  # flat keys for MLflow and older readers
         for key in ("mase", "mae"):

@@ -17,6 +17,7 @@ from titans_finance.reporting.glossary import metric_meaning
 from titans_finance.reporting.merchants import merchant_names
 from titans_finance.reporting.money import money_of
 from titans_finance.reporting.page import render_page
+from titans_finance.reporting.provenance import provenance_lines
 
 CATEGORISED_CSV = "data/08_reporting/categorised_transactions.csv"
 SECTIONS = [
@@ -64,10 +65,10 @@ def categorise_transactions(clean_transactions: pd.DataFrame, category_predictio
     return categorised, for_spreadsheet(categorised)
 
 
-def _drift_is_current(drift_report: dict[str, Any], clean_transactions: pd.DataFrame) -> bool:
+def _drift_is_current(drift_report: dict[str, Any], clean_hash: str) -> bool:
     """A drift check belongs to this run when it compared with this run's training data."""
     checked = drift_report.get("reference_data_hash")
-    return bool(drift_report) and checked is not None and checked == data_hash(clean_transactions)
+    return bool(drift_report) and checked is not None and checked == clean_hash
 
 
 def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
@@ -184,6 +185,7 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
     """The figures of every section, then the report's notes (header and per-section lines).
     ``params["account"]``: the report of that account alone (null: every account)."""
     account = (params or {}).get("account")
+    clean_hash = data_hash(clean_transactions)  # the whole table's, before any account is picked
     (clean_transactions, categorised, feature_table, anomaly_scores, cashflow_forecast,
      metrics_cashflow) = select_account(
         account, clean_transactions, categorised, feature_table, anomaly_scores,
@@ -194,7 +196,7 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
     balance = charts.balance_of(metrics_cashflow, cashflow_forecast, cashflow_params)
     names = merchant_names(feature_table["merchant_key"], clean_transactions["description"],
                            clean_transactions.get("reference"))
-    current = _drift_is_current(drift_report, clean_transactions)
+    current = _drift_is_current(drift_report, clean_hash)
     figures = (
         charts.data_quality(data_quality),
         charts.income_vs_expenses(clean_transactions, money),
@@ -202,7 +204,7 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
         charts.top_merchants(clean_transactions, feature_table, money, names),
         charts.recurring_payments(metrics_cashflow.get("recurring_details", []), money, names),
         charts.cashflow_forecast(clean_transactions, cashflow_forecast, money, balance,
-                                 coverage=float(cashflow_params.get("interval_coverage", 0.8))),
+                                 coverage=float(cashflow_params["interval_coverage"])),
         charts.anomalies_table(anomaly_scores, money),
         charts.model_scorecard(metrics, money),
         charts.confusion_matrix(metrics_category),
@@ -218,6 +220,7 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
         header[2:2] = ["The cash-flow forecast is the total of all accounts, without the "
                        "transfers between them; each account's own:",
                        *_account_lines(cashflow_accounts, money, len(cashflow_forecast))]
+    header[1:1] = provenance_lines(data_quality, clean_hash, metrics)
     notes = {
         "header": header,
         "report_cashflow_forecast": [balance.note(money)],
