@@ -96,3 +96,12 @@ def test_the_chart_lets_plotly_choose_round_ticks_on_both_axes(fitted):
     band = figure.data[-2]
     upper, lower = np.asarray(band.y[:30]), np.asarray(band.y[30:])[::-1]
     assert (np.diff(upper - lower) >= -1e-9).all()
+
+
+def test_the_summary_totals_add_up_to_the_net_change(fitted):
+    # the inflow and outflow totals were the most likely days' (+23,076 - 5,229 = +17,848)
+    # beside a net of +36,081
+    _, _, table, summary = fitted
+    assert summary["total_inflow"] - summary["total_outflow"] == pytest.approx(summary["net"])
+    assert summary["total_inflow"] - summary["total_outflow"] != pytest.approx(
+        table["point"].sum())

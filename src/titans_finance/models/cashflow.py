@@ -547,8 +547,15 @@ class ForecastParts:
         mostly-zero series leaves out the rest's flows that surely come on *some* day."""
         # every stream, also those whose day wobbles: they come within the month all the
         # same (and they are not in the rest's level)
+        inflow, outflow = self.expected_flows(candidate)
+        return inflow - outflow
+
+    def expected_flows(self, candidate: str) -> tuple[np.ndarray, np.ndarray]:
+        """The expected daily inflow and outflow (every stream, and the rest's typical daily
+        net on its side): they add up to `expected`."""
         inflow, outflow = self.stream_flow["all"]
-        return inflow - outflow + self.rest_level
+        level = np.full(len(inflow), self.rest_level)
+        return inflow + np.clip(level, 0, None), outflow + np.clip(-level, 0, None)
 
     def flows(self, candidate: str) -> tuple[np.ndarray, np.ndarray]:
         streams, rest = candidate.split("+")
@@ -992,9 +999,12 @@ class CashflowModel:
         parts = forecast_parts(transactions, self.params, self.as_of, MAX_HORIZON,
                                (self.candidate.split("+")[1],))
         inflow, outflow = parts.flows(self.candidate)
+        expected_in, expected_out = parts.expected_flows(self.candidate)
         self.forecast = pd.DataFrame({"inflow": inflow, "outflow": outflow,
                                       "net": inflow - outflow,
-                                      "expected": parts.expected(self.candidate)},
+                                      "expected": parts.expected(self.candidate),
+                                      "expected_inflow": expected_in,
+                                      "expected_outflow": expected_out},
                                      index=parts.future)
         low, high = parts.balance_bands
         self.balance_band = (low, high)
@@ -1022,6 +1032,14 @@ class CashflowModel:
             return float(declared) + float(transactions["amount"].sum()), \
                 "declared_opening_balance"
         return None, "unknown"
+
+    def _expected_totals(self, days: int) -> dict[str, float]:
+        forecast = self.forecast.iloc[:days]
+        if "expected_inflow" not in forecast:  # a model fitted before they were kept
+            return {"total_inflow": float(forecast["inflow"].sum()),
+                    "total_outflow": float(forecast["outflow"].sum())}
+        return {"total_inflow": float(forecast["expected_inflow"].sum()),
+                "total_outflow": float(forecast["expected_outflow"].sum())}
 
     def predict(self, horizon_days: int, opening_balance: float | None = None,
                 low_balance_threshold: float | None = None,
@@ -1067,7 +1085,9 @@ class CashflowModel:
             "note": (f"the export ends on {as_of.date()}, {stale} day(s) before the day asked "
                      "for: the forecast starts the day after the export's last day, and the "
                      "days in between are forecast, not known" if stale else ""),
-            "total_inflow": float(table["inflow"].sum()), "total_outflow": float(table["outflow"].sum()),
+            # expected totals (they add up to the net change); the daily inflow and outflow
+            # columns are the most likely day's, like the point
+            **self._expected_totals(len(table)),
             "net": change.expected, "net_lower": change.lower, "net_upper": change.upper,
             "opening_balance": start, "balance_source": source,
             "balance_note": ("" if start is not None else
