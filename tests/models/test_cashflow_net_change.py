@@ -103,5 +103,28 @@ def test_the_summary_totals_add_up_to_the_net_change(fitted):
     # beside a net of +36,081
     _, _, table, summary = fitted
     assert summary["total_inflow"] - summary["total_outflow"] == pytest.approx(summary["net"])
+    # the cash withdrawals (no stream) are expected outflow, not netted into the inflow
+    assert summary["total_outflow"] > table["outflow"].sum() > 0
     assert summary["total_inflow"] - summary["total_outflow"] != pytest.approx(
         table["point"].sum())
+
+
+def test_expected_outflow_is_kept_when_the_other_flows_net_to_an_inflow():
+    # irregular client payments outweigh the cash withdrawals: the withdrawals are still
+    # expected outflow (netting them into the inflow said "outflow 0" on a real export)
+    tx = _account(8)
+    rng = np.random.default_rng(4)
+    days = pd.date_range(tx["date"].min(), tx["date"].max(), freq="D")
+    paid = days[rng.random(len(days)) < 0.15]
+    clients = pd.DataFrame({"date": paid, "description": "Client payment",
+                            "reference": [f"client {i}" for i in rng.integers(0, 50, len(paid))],
+                            "amount": 9000.0, "type": "income"})
+    tx = pd.concat([tx, clients]).sort_values("date", kind="stable").reset_index(drop=True)
+    model = CashflowModel("exact+zero", PARAMS).fit(tx)
+    table, summary = model.predict(30)
+    streams_out = table["outflow"].sum()  # exact+zero: the projected streams alone
+    withdrawals = -tx.loc[tx["description"] == "Cash withdrawal", "amount"]
+    window = tx["date"] > tx["date"].max() - pd.Timedelta(days=90)
+    mean_out = withdrawals[window].sum() / 90
+    assert summary["total_outflow"] >= streams_out + 30 * mean_out * 0.99
+    assert summary["total_inflow"] - summary["total_outflow"] == pytest.approx(summary["net"])

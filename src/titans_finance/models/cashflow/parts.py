@@ -48,6 +48,8 @@ class ForecastParts:
     rest: dict[str, np.ndarray]  # rest forecaster → daily net
     rest_level: float  # the non-stream flows' mean daily net (the balance drifts by it)
     balance_bands: tuple[np.ndarray, np.ndarray]  # (low, high) around the expected balance
+    # the non-stream flows' mean daily inflow and outflow (their difference: rest_level)
+    rest_flow_levels: tuple[float, float] = (0.0, 0.0)
 
     def net(self, candidate: str) -> np.ndarray:
         streams, rest = candidate.split("+")
@@ -65,11 +67,11 @@ class ForecastParts:
         return inflow - outflow
 
     def expected_flows(self, candidate: str) -> tuple[np.ndarray, np.ndarray]:
-        """The expected daily inflow and outflow (every stream, and the rest's typical daily
-        net on its side): they add up to `expected`."""
+        """The expected daily inflow and outflow (every stream, and the rest's mean daily
+        inflow and outflow): their difference is `expected`."""
         inflow, outflow = self.stream_flow["all"]
-        level = np.full(len(inflow), self.rest_level)
-        return inflow + np.clip(level, 0, None), outflow + np.clip(-level, 0, None)
+        rest_in, rest_out = self.rest_flow_levels
+        return inflow + rest_in, outflow + rest_out
 
     def flows(self, candidate: str) -> tuple[np.ndarray, np.ndarray]:
         streams, rest = candidate.split("+")
@@ -112,15 +114,20 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
             np.add.at(target, position, abs(stream.amount))
         stream_flow[name] = (inflow, outflow)
     rest_rows = frame[~in_stream]
-    rest = daily_flows(rest_rows, end=as_of,
-                       start=start if start is not None else (
-                           frame["date"].min() if len(frame) else as_of))["net"]
+    rest_daily = daily_flows(rest_rows, end=as_of,
+                             start=start if start is not None else (
+                                 frame["date"].min() if len(frame) else as_of))
+    rest = rest_daily["net"]
     forecasts = {name: _rest_forecast(rest, name, steps) for name in rest_names}
     coverage = float(params.get("interval_coverage", 0.8))
     history = rest.to_numpy()[-int(params.get("band_history_days", 365)):]
-    level = _rest_level(rest.to_numpy(), int(params.get("rest_level_days", 90)))
+    level_days = int(params.get("rest_level_days", 90))
+    rest_in = _rest_level(rest_daily["inflow"].to_numpy(), level_days)
+    rest_out = _rest_level(rest_daily["outflow"].to_numpy(), level_days)
+    level = rest_in - rest_out
     # the balance band: how far the non-stream flows strayed from their typical level over
     # every window of the same length in the history
     bands = rolling_total_quantiles(history - level, steps, coverage)
     return ForecastParts(as_of=as_of, future=future, streams=streams, stream_flow=stream_flow,
-                         rest=forecasts, rest_level=level, balance_bands=bands)
+                         rest=forecasts, rest_level=level, balance_bands=bands,
+                         rest_flow_levels=(rest_in, rest_out))
