@@ -46,3 +46,20 @@ def test_the_app_says_the_same_as_markdown_safe_text():
     assert r"my\_card\*export\.csv" in lines[0]
     assert len(lines) == 2 and "the app's data mixes runs" in lines[1]
     assert "the data\\-quality report" in lines[1]  # its own stamp is of other data too
+
+
+def test_tables_of_another_export_stop_the_report_with_a_clear_error():
+    import pytest
+
+    from titans_finance.reporting.provenance import MixedRunsError, require_rows_of
+
+    clean = CLEAN.assign(transaction_id=["t1", "t2"])
+    lines = provenance_lines(_quality(clean), data_hash(clean), {})
+    same = pd.DataFrame({"transaction_id": ["t2", "t1"]})  # any order: the same rows
+    require_rows_of(clean, {"the feature table": same}, lines)
+    for other in (pd.DataFrame({"transaction_id": ["t1", "t3"]}),  # as many rows, others
+                  pd.DataFrame({"transaction_id": ["t1", "t2", "t3"]})):  # one more
+        with pytest.raises(MixedRunsError, match=r"the feature table \(\d rows\) do not "
+                                                 r"describe the 2 rows of the clean table\. "
+                                                 r"Export: card_2025\.csv"):
+            require_rows_of(clean, {"the feature table": other, "the scores": same}, lines)

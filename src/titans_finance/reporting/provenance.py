@@ -11,8 +11,31 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
+import pandas as pd
+
 from titans_finance.core.fingerprint import mixed_inputs
 from titans_finance.reporting.charts import MODEL_NAMES
+
+
+class MixedRunsError(ValueError):
+    """Tables that must describe the clean table's rows describe other rows."""
+
+
+def require_rows_of(clean: pd.DataFrame, tables: dict[str, pd.DataFrame],
+                    provenance: list[str]) -> None:
+    """Raise `MixedRunsError` naming every table (name → table with ``transaction_id``)
+    whose transactions are not the clean table's: a view cannot show one export's
+    transactions with another's features or scores (it would mislabel them or fail on a
+    length mismatch). ``provenance``: the lines that say which export the clean table is."""
+    ids = pd.Index(clean["transaction_id"])
+    stale = [f"{name} ({len(table):,} rows)" for name, table in tables.items()
+             if len(table) != len(ids) or "transaction_id" not in table
+             or not pd.Index(table["transaction_id"]).sort_values().equals(ids.sort_values())]
+    if stale:
+        raise MixedRunsError(
+            f"the inputs come from different runs: {', '.join(stale)} do not describe the "
+            f"{len(ids):,} rows of the clean table. {provenance[0]} Run every pipeline on one "
+            "export (kedro run; --params raw_path=... for another file).")
 
 
 def provenance_lines(data_quality: dict[str, Any], clean_hash: str,

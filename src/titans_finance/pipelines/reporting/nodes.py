@@ -17,7 +17,7 @@ from titans_finance.reporting.glossary import metric_meaning
 from titans_finance.reporting.merchants import merchant_names
 from titans_finance.reporting.money import money_of
 from titans_finance.reporting.page import render_page
-from titans_finance.reporting.provenance import provenance_lines
+from titans_finance.reporting.provenance import provenance_lines, require_rows_of
 
 CATEGORISED_CSV = "data/08_reporting/categorised_transactions.csv"
 SECTIONS = [
@@ -186,12 +186,16 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
     ``params["account"]``: the report of that account alone (null: every account)."""
     account = (params or {}).get("account")
     clean_hash = data_hash(clean_transactions)  # the whole table's, before any account is picked
+    metrics = {"category": metrics_category, "amount": metrics_amount, "anomaly": metrics_anomaly,
+               "cashflow": metrics_cashflow}
+    provenance = provenance_lines(data_quality, clean_hash, metrics)
+    require_rows_of(clean_transactions, {"the feature table": feature_table,
+                                         "the anomaly scores": anomaly_scores}, provenance)
     (clean_transactions, categorised, feature_table, anomaly_scores, cashflow_forecast,
      metrics_cashflow) = select_account(
         account, clean_transactions, categorised, feature_table, anomaly_scores,
         cashflow_forecast, metrics_cashflow, cashflow_forecast_accounts, cashflow_accounts)
-    metrics = {"category": metrics_category, "amount": metrics_amount, "anomaly": metrics_anomaly,
-               "cashflow": metrics_cashflow}
+    metrics["cashflow"] = metrics_cashflow  # the account's own, when one is picked
     money = money_of(clean_transactions, (params or {}).get("currency"))
     balance = charts.balance_of(metrics_cashflow, cashflow_forecast, cashflow_params)
     names = merchant_names(feature_table["merchant_key"], clean_transactions["description"],
@@ -220,7 +224,7 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
         header[2:2] = ["The cash-flow forecast is the total of all accounts, without the "
                        "transfers between them; each account's own:",
                        *_account_lines(cashflow_accounts, money, len(cashflow_forecast))]
-    header[1:1] = provenance_lines(data_quality, clean_hash, metrics)
+    header[1:1] = provenance
     notes = {
         "header": header,
         "report_cashflow_forecast": [balance.note(money)],
