@@ -188,19 +188,20 @@ def test_the_running_total_band_never_narrows_further_out():
     for month in months:
         net[month + pd.Timedelta(days=int(rng.integers(2, 17)))] -= 3000.0
     residual = (net - net.mean()).to_numpy()
-    low, high = rolling_total_quantiles(residual, 60, 0.8)
-    width = high - low
-    assert (np.diff(width) >= -1e-9).all()
     # what the history's own windows say (why the envelope is needed): narrower at a month
-    total = np.concatenate([[0.0], np.cumsum(residual)])
-    raw = [np.subtract(*np.quantile(total[h:] - total[:-h], [0.9, 0.1])) for h in (15, 30)]
-    assert raw[1] < raw[0]
-    # the served band: whatever band shape it is given, its width grows with the horizon
-    shape = np.sin(np.linspace(0, 3 * np.pi, 30)) ** 2 * 1000.0
-    q = {"band_scale": 1.5, "band_floor": 0.0, "cumulative_low": 0.0, "cumulative_high": 0.0}
-    lower, upper = balance_interval(np.linspace(0, -500, 30), -shape, shape, q)
-    assert (np.diff(upper - lower) >= -1e-9).all()
-    assert (lower <= np.linspace(0, -500, 30)).all() and (upper >= np.linspace(0, -500, 30)).all()
+    low, high = rolling_total_quantiles(residual, 60, 0.8)
+    assert high[29] - low[29] < high[14] - low[14]
+    # the served band around it: calibrated, then never narrowing, never narrower than
+    # the calibrated band itself
+    path = np.linspace(0, -500, 60)
+    for q in ({"band_scale": 1.5, "band_floor": 0.0, "cumulative_low": 0.0,
+               "cumulative_high": 0.0},
+              {"band_scale": float("nan"), "cumulative_low": -10.0, "cumulative_high": 10.0}):
+        lower, upper = balance_interval(path, low, high, q)
+        assert (np.diff(upper - lower) >= -1e-9).all()
+        scale = q["band_scale"] if np.isfinite(q["band_scale"]) else 1.0
+        assert (lower <= path + scale * low + 1e-9).all()
+        assert (upper >= path + scale * high - 1e-9).all()
     model = CashflowModel("exact+zero", PARAMS).fit(_account(8))
     table, _ = model.predict(90)
     assert (np.diff(table["change_upper"] - table["change_lower"]) >= -1e-9).all()

@@ -34,12 +34,16 @@ def rolling_total_quantiles(residual: np.ndarray, steps: int, coverage: float,
     if last < steps:
         factor = np.sqrt(np.arange(last + 1, steps + 1) / max(last, 1))
         low[last:], high[last:] = low[last - 1] * factor, high[last - 1] * factor
-    return monotone_band(np.minimum(low, 0.0), np.maximum(high, 0.0))
+    # as measured (narrower at whole months when a lumpy flow comes once a month): the
+    # calibration (`band_scale`) sizes this shape; the served band is made monotone after
+    return np.minimum(low, 0.0), np.maximum(high, 0.0)
 
 
 def monotone_band(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each side of a band around a cumulative sum pushed outwards to its widest so far:
-    the width never shrinks with the horizon.
+    the width never shrinks with the horizon. Applied to the calibrated band
+    (`balance_interval`), so it only ever widens it: on 40 Berka accounts, applying it
+    to the shape before calibration lowered the balance coverage (mean 0.727 vs 0.753).
 
     Why: the history's h-day totals narrow at whole months when a lumpy flow comes once a
     month on no fixed day (every 30-day window holds one), but the forecast cannot rely
