@@ -100,7 +100,7 @@ def _frame_for_streams(transactions: pd.DataFrame) -> pd.DataFrame:
 
 def detect_streams(transactions: pd.DataFrame, params: dict[str, Any],
                    as_of: pd.Timestamp | None = None) -> list[RecurringStream]:
-    """Recurring streams in the transactions up to ``as_of`` (see the module docstring)."""
+    """Recurring streams in the transactions up to ``as_of`` (see `models.cashflow`)."""
     frame = _frame_for_streams(transactions)
     if frame.empty:
         return []
