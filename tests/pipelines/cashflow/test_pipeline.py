@@ -27,7 +27,7 @@ def test_cashflow_pipeline_beats_every_baseline_on_generated_data(kedro_project)
     assert forecast["balance"].isna().all() and forecast["change"].notna().all()
     assert metrics["net"] == pytest.approx(forecast["expected_net"].sum())
     from titans_finance.core.fingerprint import data_hash
-    clean = pd.read_parquet(kedro_project.path("data/02_intermediate/clean_transactions.parquet"))
+    clean = kedro_project.catalog().load("clean_transactions")
     assert metrics["computed_from"]["data_hash"] == data_hash(clean)
     assert forecast["date"].iloc[0] == pd.Timestamp(metrics["as_of"]) + pd.Timedelta(days=1)
     assert (forecast["lower"] <= forecast["point"]).all() and (
