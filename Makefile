@@ -112,8 +112,8 @@ MUTATE ?= core.normalise.x_decide_decimal_mark__mutmut_* \
   core.corrections.x_neutralise_formula__mutmut_* \
   core.corrections.x_restore_formula__mutmut_* \
   core.corrections.x_apply_corrections__mutmut_* \
-  models.cashflow.xǁCashflowModelǁ_balance__mutmut_* \
-  models.cashflow.x_closing_balance_from_export__mutmut_*
+  models.cashflow.model.xǁCashflowModelǁ_balance__mutmut_* \
+  models.cashflow.balance.x_closing_balance_from_export__mutmut_*
 MUTATE_JOBS ?= 2
 # one thread per mutant: mutmut's timeout is CPU time, which every BLAS/OpenMP thread adds
 # to; and no jemalloc background thread (pyarrow) in the process mutmut forks from

@@ -147,6 +147,21 @@ def test_try_a_transaction_answers_with_the_four_models(app):
     assert any("description" in e.value for e in test.error)
 
 
+def test_try_a_transaction_is_dated_on_the_forecasts_first_day(app, app_root):
+    # it defaulted to today, after the forecast's last day: the projection never moved
+    test = app("try")
+    as_of = Project(app_root).load("cashflow_model").as_of
+    assert test.date_input(key="try_date").value == (as_of + pd.Timedelta(days=1)).date()
+    test.text_input(key="try_description").input("Office Rent")
+    test.number_input(key="try_amount").set_value(-1000.0)
+    test.button(key="try_submit").click().run()
+    assert not test.exception, test.exception
+    assert "instead of" in _text(test) and "outside it" not in _text(test)
+    # the sidebar names the export and run the pages describe; one run: no warning
+    assert any(c.value.startswith("Export: transactions\\.csv") for c in test.sidebar.caption)
+    assert not test.sidebar.warning
+
+
 def test_health_shows_every_model_beside_its_strongest_baseline(app):
     test = app("health")
     cards = test.dataframe[0].value

@@ -161,3 +161,28 @@ def test_anomaly_reviews_give_the_precision_of_the_flags():
         labels)
     assert "No flagged transaction reviewed yet" in views.anomaly_review_summary(
         labels.head(0))
+
+
+def test_try_a_transaction_defaults_to_the_first_forecast_day_and_moves_the_balance():
+    """The date a tried transaction gets by default is the day after the export's last day
+    (today is usually past the forecast, so it changed nothing); the range is the
+    forecast's days, and a transaction on its first and last day counts, one day either
+    side does not."""
+    from tests.models.test_cashflow import PARAMS, _account
+    from titans_finance.app.actions import balance_with
+    from titans_finance.models.cashflow import CashflowModel
+
+    tx = _account(6)
+    model = CashflowModel("exact+zero", PARAMS).fit(tx)
+    first, last = views.try_dates(model, tx)
+    as_of = tx["date"].max().date()
+    assert first == as_of + dt.timedelta(days=1) and last == as_of + dt.timedelta(days=90)
+    for day, inside in ((first, True), (last, True), (first - dt.timedelta(days=1), False),
+                        (last + dt.timedelta(days=1), False)):
+        answer = balance_with(model, pd.Timestamp(day), -1000.0)
+        assert answer["inside_forecast"] is inside and answer["first_date"] == str(first)
+        moved = answer["balance_with"] - answer["balance_without"]
+        assert moved == (pytest.approx(-1000.0) if inside else 0.0)
+    # no model yet: the day after the export's last day all the same
+    assert views.try_dates(None, tx)[0] == first
+    assert views.try_dates(None, None) is None

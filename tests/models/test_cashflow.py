@@ -148,10 +148,62 @@ def test_declared_opening_balance_and_a_missing_one():
     _, summary = declared.predict(10)
     assert summary["opening_balance"] == pytest.approx(500.0 + tx["amount"].sum())
     assert summary["balance_source"] == "declared_opening_balance"
-    _, unknown = CashflowModel("exact+zero", PARAMS).fit(tx).predict(10)
-    assert unknown["balance_source"] == "assumed_zero"
     _, given = declared.predict(10, opening_balance=42.0)
     assert given["opening_balance"] == 42.0 and given["balance_source"] == "request"
+
+
+def test_no_balance_is_invented_without_the_export_or_a_declaration():
+    # no balance column, none declared: the sum of the transactions is a change, not money
+    # in the account (it was served as the balance with "assumed_zero" beside it)
+    tx = _account(6)
+    model = CashflowModel("exact+zero", PARAMS).fit(tx)
+    assert model.closing_balance is None and model.metadata["closing_balance"] is None
+    table, unknown = model.predict(30, low_balance_threshold=1e9)
+    assert unknown["balance_source"] == "unknown" and "not known" in unknown["balance_note"]
+    assert unknown["opening_balance"] is None and unknown["closing_balance"] is None
+    assert table[["balance", "balance_lower", "balance_upper"]].isna().all().all()
+    # the running change from the last day is there, and no low-balance day without a balance
+    np.testing.assert_allclose(table["change"], table["expected_net"].cumsum())
+    assert unknown["first_low_balance_day"] is None
+    assert unknown["first_day_balance_may_be_low"] is None
+    # a balance given with the request is a balance again
+    given, summary = model.predict(30, opening_balance=0.0)
+    assert summary["balance_source"] == "request"
+    np.testing.assert_allclose(given["balance"], given["change"])
+
+
+def test_the_running_total_band_never_narrows_further_out():
+    """One large payment a month around the 10th (± a week: no fixed day): nearly every
+    30-day window of the history holds one, so the history's 30-day totals are narrower
+    than its 15-day totals; the forecast
+    cannot know on which side of its window's edge the payment lands, so the band of the
+    running total must not narrow (it did: 8,152 wide at day 10, 5,811 at day 25)."""
+    from titans_finance.models.cashflow import balance_interval, rolling_total_quantiles
+
+    rng = np.random.default_rng(2)
+    months = pd.date_range("2023-01-01", periods=18, freq="MS")
+    days = pd.date_range(months[0], months[-1] + pd.offsets.MonthEnd(0), freq="D")
+    net = pd.Series(0.0, index=days)
+    for month in months:
+        net[month + pd.Timedelta(days=int(rng.integers(2, 17)))] -= 3000.0
+    residual = (net - net.mean()).to_numpy()
+    # what the history's own windows say (why the envelope is needed): narrower at a month
+    low, high = rolling_total_quantiles(residual, 60, 0.8)
+    assert high[29] - low[29] < high[14] - low[14]
+    # the served band around it: calibrated, then never narrowing, never narrower than
+    # the calibrated band itself
+    path = np.linspace(0, -500, 60)
+    for q in ({"band_scale": 1.5, "band_floor": 0.0, "cumulative_low": 0.0,
+               "cumulative_high": 0.0},
+              {"band_scale": float("nan"), "cumulative_low": -10.0, "cumulative_high": 10.0}):
+        lower, upper = balance_interval(path, low, high, q)
+        assert (np.diff(upper - lower) >= -1e-9).all()
+        scale = q["band_scale"] if np.isfinite(q["band_scale"]) else 1.0
+        assert (lower <= path + scale * low + 1e-9).all()
+        assert (upper >= path + scale * high - 1e-9).all()
+    model = CashflowModel("exact+zero", PARAMS).fit(_account(8))
+    table, _ = model.predict(90)
+    assert (np.diff(table["change_upper"] - table["change_lower"]) >= -1e-9).all()
 
 
 def test_a_forecast_asked_for_after_the_export_ends_says_so():

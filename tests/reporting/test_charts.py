@@ -112,11 +112,18 @@ def test_confusion_matrix_shows_counts():
     assert [list(row) for row in figure.data[0].text] == [[3, 1], [0, 2]]
 
 
-def _forecast(start_balance: float) -> pd.DataFrame:
+def _forecast(start_balance: float | None) -> pd.DataFrame:
+    """A forecast table as `CashflowModel.predict` writes it (balance null when unknown)."""
     point = np.array([10.0, -5.0, 20.0])
+    change = point.cumsum()
+    band = 3 * np.sqrt(np.arange(1, 4))
+    start = np.nan if start_balance is None else start_balance
     return pd.DataFrame({"date": pd.date_range("2025-01-01", periods=3), "point": point,
-                         "lower": point - 3, "upper": point + 3,
-                         "balance": start_balance + point.cumsum()})
+                         "lower": point - 3, "upper": point + 3, "expected_net": point,
+                         "change": change, "change_lower": change - band,
+                         "change_upper": change + band, "balance": start + change,
+                         "balance_lower": start + change - band,
+                         "balance_upper": start + change + band})
 
 
 @pytest.mark.parametrize("metrics", [{}, {"confusion_matrix": {"labels": [], "matrix": []}},
@@ -128,9 +135,9 @@ def test_confusion_matrix_of_an_unlabelled_export_says_there_is_no_holdout(metri
 
 
 def test_unknown_balance_is_drawn_as_the_change_since_the_last_day():
-    forecast = _forecast(1_215_239.86)  # 0 + every transaction: not a balance
+    forecast = _forecast(None)
     balance = charts.balance_of({}, forecast, {"opening_balance": 0.0})
-    assert not balance.known and balance.as_of == "2024-12-31"
+    assert not balance.known and balance.as_of == "2024-12-31" and balance.start is None
     assert "not known" in balance.note(Money(None, "unknown"))
     figure = charts.cashflow_forecast(_clean(), forecast, balance=balance)
     line = figure.data[-1]
@@ -139,11 +146,12 @@ def test_unknown_balance_is_drawn_as_the_change_since_the_last_day():
 
 @pytest.mark.parametrize("source, known", [("export_balance_column", True),
                                            ("declared_opening_balance", True),
-                                           ("assumed_zero", False)])
+                                           ("assumed_zero", False), ("unknown", False)])
 def test_balance_basis_follows_the_cashflow_model(source, known):
-    forecast = _forecast(500.0)
+    forecast = _forecast(500.0 if known else None)
     balance = charts.balance_of({"balance_source": source, "as_of": "2024-12-31"}, forecast)
-    assert balance.known is known and balance.start == pytest.approx(500.0)
+    assert balance.known is known
+    assert balance.start == (pytest.approx(500.0) if known else None)
     figure = charts.cashflow_forecast(_clean(), forecast, Money("EUR", "export"), balance)
     if known:
         assert figure.data[-1].name == "projected balance"
@@ -178,6 +186,10 @@ def test_the_balance_basis_starts_from_the_models_opening_balance():
     # the model's balance line adds the expected net (streams + rest), not the point: the
     # start is the model's opening balance, not balance[0] - point[0]
     forecast = _forecast(100.0).assign(balance=[90.0, 80.0, 95.0])
-    balance = charts.balance_of({"balance_source": "assumed_zero", "opening_balance": 100.0},
+    balance = charts.balance_of({"balance_source": "export_balance_column",
+                                 "opening_balance": 100.0}, forecast)
+    assert balance.start == 100.0 and balance.known
+    # a balance the model did not know is not one, whatever number came with it
+    unknown = charts.balance_of({"balance_source": "assumed_zero", "opening_balance": 1.3e6},
                                 forecast)
-    assert balance.start == 100.0 and not balance.known
+    assert unknown.start is None and not unknown.known

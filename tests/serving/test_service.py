@@ -82,6 +82,13 @@ def test_cashflow_forecast_says_as_of_when_and_rounds(client):
     assert len(body["days"]) == 45 and body["horizon_days"] == 45
     assert all(d["lower"] <= d["point"] <= d["upper"] for d in body["days"])
     assert set(body["summary"]) >= {"total_inflow", "total_outflow", "net", "first_low_balance_day"}
+    # the generated export has no balance and none is declared: none is invented; the
+    # running change is given, and ends on the summary's net change
+    assert body["summary"]["balance_source"] == "unknown"
+    assert body["summary"]["opening_balance"] is None and body["summary"]["balance_note"]
+    assert all(d["balance"] is None and d["change"] is not None for d in body["days"])
+    assert body["days"][-1]["change"] == pytest.approx(body["summary"]["net"], abs=0.01)
+    assert body["summary"]["net_lower"] <= body["summary"]["net"] <= body["summary"]["net_upper"]
     as_of = dt.date.fromisoformat(body["as_of"])
     assert body["days"][0]["date"] == str(as_of + dt.timedelta(days=1))
     assert body["data_age_days"] == (dt.date.today() - as_of).days

@@ -66,22 +66,23 @@ def try_transaction(models: dict[str, Any], history: Any, description: str, amou
 def balance_with(cashflow_model: Any, day: pd.Timestamp, amount: float, horizon: int = 90
                  ) -> dict[str, Any]:
     """The projected balance with and without one extra transaction on ``day`` (when it
-    falls in the forecast), and the first day it would fall below the alert threshold."""
+    falls in the forecast), and the first day it would fall below the alert threshold.
+    Without a known balance: the change since the export's last day, as the overview
+    shows it, and no low-balance day."""
     from titans_finance.app.views import KNOWN_BALANCE
 
     forecast, summary = cashflow_model.predict(horizon)
     dates = pd.to_datetime(forecast["date"])
     threshold = float(summary.get("low_balance_threshold", 0.0))
     known = summary.get("balance_source") in KNOWN_BALANCE
-    # an unknown balance: the change since the export's last day, as the overview shows it
-    offset = 0.0 if known else float(summary.get("opening_balance") or 0.0)
+    running = (float(summary["opening_balance"]) if known else 0.0) + forecast["change"]
     inside = dates.iloc[0] <= day <= dates.iloc[-1]
-    balance = forecast["balance"] + (amount * (dates >= day) if inside else 0.0)
+    balance = running + (amount * (dates >= day) if inside else 0.0)
     low = dates[balance < threshold]
     return {"as_of": summary.get("as_of"), "inside_forecast": bool(inside),
-            "end_date": str(dates.iloc[-1].date()), "balance_known": known,
-            "balance_without": float(forecast["balance"].iloc[-1]) - offset,
-            "balance_with": float(balance.iloc[-1]) - offset, "threshold": threshold,
+            "first_date": str(dates.iloc[0].date()), "end_date": str(dates.iloc[-1].date()),
+            "balance_known": known, "balance_without": float(running.iloc[-1]),
+            "balance_with": float(balance.iloc[-1]), "threshold": threshold,
             "first_low_day_without": summary.get("first_low_balance_day") if known else None,
             "first_low_day_with": str(low.iloc[0].date()) if known and len(low) else None}
 

@@ -137,7 +137,9 @@ def overview_page(project: Project) -> None:
                           money.format(row["balance"]),
                           help=f"80 % range {money.format(row['lower'])} to "
                                f"{money.format(row['upper'])}")
-            column.caption(f"{money.format(row['lower'])} to {money.format(row['upper'])}")
+            column.caption(f"{money.format(row['lower'])} to {money.format(row['upper'])}"
+                           + (f"; net change {'+' if row['net_change'] > 0 else ''}"
+                              f"{money.format(row['net_change'])}" if known else ""))
         low = summary.get("first_low_balance_day")
         risk = summary.get("first_day_balance_may_be_low")
         threshold = money.format(summary.get("low_balance_threshold", 0.0))
@@ -152,8 +154,10 @@ def overview_page(project: Project) -> None:
             st.write(f"The projected balance stays above {threshold} for 90 days.")
         # the basis the model's own balance line starts from (its closing balance on as_of)
         balance = charts.Balance(known, str(summary.get("balance_source")),
-                                 float(summary["opening_balance"]), summary["as_of"])
-        st.plotly_chart(charts.cashflow_forecast(clean, forecast, money, balance),
+                                 float(summary["opening_balance"]) if known else None,
+                                 summary["as_of"])
+        st.plotly_chart(charts.cashflow_forecast(clean, forecast, money, balance,
+                                                 coverage=model.params["interval_coverage"]),
                         key="overview_forecast")
 
     st.subheader("Income and expenses")
@@ -347,7 +351,11 @@ def try_page(project: Project) -> None:
         description = st.text_input("Description (as the bank writes it)", key="try_description")
         left, middle, right = st.columns(3)
         amount = left.number_input("Amount (negative: money out)", value=-25.0, key="try_amount")
-        date = middle.date_input("Date", dt.date.today(), key="try_date")
+        window = views.try_dates(models.get("cashflow"), clean)
+        date = middle.date_input(
+            "Date", window[0] if window else dt.date.today(), key="try_date",
+            help=(f"Only a date from {window[0]} to {window[1]} (the forecast's days: after "
+                  "the export's last day) changes the projected balance." if window else None))
         merchant = right.text_input("Merchant / payee (optional)", key="try_merchant")
         submitted = st.form_submit_button("Ask the models", key="try_submit")
     if not submitted:
@@ -390,9 +398,10 @@ def try_page(project: Project) -> None:
                            f"{cash['first_low_day_without'] or 'none'})." if cash["balance_known"]
                            else "."))
         else:
-            st.markdown(f"The forecast runs from the day after {cash['as_of']} to "
-                        f"{cash['end_date']}: a transaction on {date} is outside it, so it does "
-                        "not change the projected balance.")
+            st.markdown(f"The forecast runs from {cash['first_date']} (the day after the "
+                        f"export's last day, {cash['as_of']}) to {cash['end_date']}: a "
+                        f"transaction on {date} is outside it, so it does not change the "
+                        "projected balance. Pick a date in that range to see its effect.")
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -540,7 +549,22 @@ def main() -> None:
     slug = st.sidebar.radio("Page", slugs, format_func=PAGES.get, key="page")
     st.query_params["page"] = slug
     st.sidebar.caption(f"Project: {root}")
+    run_provenance(project)
     PAGE_FUNCTIONS[slug](project)
+
+
+def run_provenance(project: Project) -> None:
+    """The export and run the pages describe, and a warning when their inputs come from
+    different runs (a pipeline run alone on another export)."""
+    quality = load(project, "data_quality")
+    clean_hash = _data_hash(str(project.root), project.modified(("clean_transactions",)))
+    if quality is None or clean_hash is None:
+        return
+    metrics = {model: load(project, f"metrics_{model}") for model in charts.MODELS}
+    lines = views.run_provenance(quality, clean_hash, metrics)
+    st.sidebar.caption(lines[0])
+    for line in lines[1:]:
+        st.sidebar.warning(line)
 
 
 main()

@@ -10,6 +10,7 @@ them (`reporting.merchants`), scorecards are read as the report reads them
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.models.cashflow import MAX_HORIZON, horizon_net_change
 from titans_finance.reporting.categorised import categorise
 from titans_finance.reporting.charts import MODEL_NAMES, MODELS, scorecard_of
 from titans_finance.reporting.glossary import baseline_meaning
 from titans_finance.reporting.merchants import merchant_names
+from titans_finance.reporting.provenance import provenance_lines
 
 ALL_ACCOUNTS = "All accounts"
 HORIZONS = (30, 60, 90)
@@ -175,22 +178,52 @@ KNOWN_BALANCE = ("export_balance_column", "declared_opening_balance")
 def projected_balances(cashflow_model: Any, horizons: tuple[int, ...] = HORIZONS
                        ) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame]:
     """The balance ``horizons`` days after the export's last day with its 80 % range, the
-    forecast summary (as of, first low-balance day...) and the daily forecast table. When the
-    balance is not known (no balance column, no declared opening balance) the figures are
-    the change since the export's last day, as the report shows them."""
+    forecast summary (as of, first low-balance day...) and the daily forecast table. Each
+    horizon's net change is `horizon_net_change` (the report's, the chart's and the API's
+    figure). When the balance is not known (no balance column, no declared opening
+    balance) ``balance`` is that change since the export's last day, as the report shows."""
     days = max(horizons)
     forecast, summary = cashflow_model.predict(days)
     summary["balance_known"] = summary.get("balance_source") in KNOWN_BALANCE
-    offset = 0.0 if summary["balance_known"] else float(summary.get("opening_balance") or 0.0)
+    start = float(summary["opening_balance"]) if summary["balance_known"] else 0.0
     rows = []
     for horizon in horizons:
         if horizon <= len(forecast):
-            day = forecast.iloc[horizon - 1]
-            rows.append({"days": horizon, "date": pd.Timestamp(day["date"]).date(),
-                         "balance": float(day["balance"]) - offset,
-                         "lower": float(day["balance_lower"]) - offset,
-                         "upper": float(day["balance_upper"]) - offset})
+            change = horizon_net_change(forecast, horizon)
+            rows.append({"days": horizon, "date": pd.Timestamp(change.last_day).date(),
+                         "net_change": change.expected, "balance": start + change.expected,
+                         "lower": start + change.lower, "upper": start + change.upper})
     return pd.DataFrame(rows), summary, forecast
+
+
+def markdown_text(text: str) -> str:
+    """``text`` shown as written by a Markdown element (file names with ``_`` or ``*``)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>])", r"\\\1", str(text))
+
+
+def run_provenance(data_quality: dict[str, Any], clean_hash: str,
+                   metrics: dict[str, dict[str, Any] | None]) -> list[str]:
+    """The export and run the app's pages describe, then one warning when the models'
+    figures come from other data (`reporting.provenance`), as Markdown-safe text."""
+    lines = provenance_lines(data_quality, clean_hash,
+                             {name: values for name, values in metrics.items() if values},
+                             what="the app's data")
+    return [markdown_text(line) for line in lines]
+
+
+def try_dates(cashflow_model: Any, clean: pd.DataFrame | None = None
+              ) -> tuple[dt.date, dt.date] | None:
+    """The days on which a tried transaction changes the projected balance: the forecast's
+    days, from the day after the export's last day to the last day the model forecasts
+    (None without a model or an export)."""
+    as_of = getattr(cashflow_model, "as_of", None)
+    if as_of is None and clean is not None and len(clean):
+        as_of = pd.to_datetime(clean["date"]).max()
+    if as_of is None:
+        return None
+    first = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
+    days = len(getattr(cashflow_model, "forecast", ())) or MAX_HORIZON
+    return first.date(), (first + pd.Timedelta(days=days - 1)).date()
 
 
 def spending_by(table: pd.DataFrame, column: str, top: int = 10) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.colors
 import plotly.graph_objects as go
 
+from titans_finance.models.cashflow import NetChange, horizon_net_change, with_change_columns
 from titans_finance.reporting.glossary import (
     baseline_meaning,
     feature_meaning,
@@ -156,15 +157,15 @@ def anomalies_table(scores: pd.DataFrame, money: Money = UNKNOWN_MONEY, top: int
 
 @dataclass(frozen=True)
 class Balance:
-    """What the forecast's balance line starts from, and whether it is the real balance."""
+    """What the forecast's running total starts from, and whether it is the real balance."""
 
     known: bool
     source: str  # export_balance_column, declared_opening_balance or unknown
-    start: float  # balance at the end of as_of (0 when unknown)
+    start: float | None  # balance at the end of as_of (None when unknown)
     as_of: str
 
     def note(self, money: Money) -> str:
-        start = money.format(self.start)
+        start = money.format(self.start) if self.start is not None else "?"
         if self.source == "export_balance_column":
             return (f"The balance is the export's own: {start} at the end of {self.as_of} (from "
                     "its balance column).")
@@ -178,17 +179,15 @@ class Balance:
                 f"{self.as_of} on, not the money in the account.")
 
 
+_KNOWN_SOURCES = ("export_balance_column", "declared_opening_balance")
+
+
 def balance_of(metrics_cashflow: dict[str, Any], forecast: pd.DataFrame,
                cashflow_params: dict[str, Any] | None = None) -> Balance:
     """The balance basis of the forecast: the model's ``balance_source`` when it reports
-    one; otherwise a non-zero declared ``opening_balance`` or unknown."""
+    one; otherwise (older metrics) a non-zero declared ``opening_balance`` or unknown. An
+    unknown balance has no start: nothing is drawn or written as a balance."""
     first = forecast.iloc[0] if len(forecast) else None
-    # the model's own starting balance: its balance line adds the expected net flow, not
-    # the table's point, so "balance minus the first point" is off by their difference
-    start = metrics_cashflow.get("opening_balance")
-    if start is None:
-        start = float(first["balance"] - first["point"]) if first is not None else 0.0
-    start = float(start)
     as_of = metrics_cashflow.get("as_of") or (
         str((pd.Timestamp(first["date"]) - pd.Timedelta(days=1)).date()) if first is not None
         else "?")
@@ -196,41 +195,80 @@ def balance_of(metrics_cashflow: dict[str, Any], forecast: pd.DataFrame,
     if source is None:
         declared = (cashflow_params or {}).get("opening_balance")
         source = "declared_opening_balance" if declared not in (None, 0, 0.0) else "unknown"
-    if source in ("export_balance_column", "declared_opening_balance"):
-        return Balance(True, source, start, as_of)
-    return Balance(False, "unknown", start, as_of)
+    if source not in _KNOWN_SOURCES:
+        return Balance(False, "unknown", None, as_of)
+    # the model's own starting balance: its balance line adds the expected net flow, not
+    # the table's point, so "balance minus the first point" is off by their difference
+    start = metrics_cashflow.get("opening_balance")
+    if start is None or pd.isna(start):  # older metrics: from the table's first day
+        flow = "expected_net" if "expected_net" in forecast else "point"
+        start = float(first["balance"] - first[flow]) if first is not None else None
+        start = None if start is None or np.isnan(start) else start
+    return Balance(start is not None, source if start is not None else "unknown",
+                   None if start is None else float(start), as_of)
+
+
+def _signed(money: Money, value: float) -> str:
+    return ("+" if value > 0 else "") + money.format(value)
+
+
+def share_label(coverage: float) -> str:
+    """``80 %`` for 0.8."""
+    return f"{100 * coverage:.0f} %"
+
+
+def net_change_sentence(change: NetChange, money: Money, coverage: float = 0.8) -> str:
+    """``+36,081 (80 % range +20,000 to +51,000)``: the horizon's net change as every
+    view writes it."""
+    return (f"{_signed(money, change.expected)} ({share_label(coverage)} range "
+            f"{_signed(money, change.lower)} to {_signed(money, change.upper)})")
 
 
 def cashflow_forecast(clean: pd.DataFrame, forecast: pd.DataFrame, money: Money = UNKNOWN_MONEY,
-                      balance: Balance | None = None, history_days: int = 90) -> go.Figure:
+                      balance: Balance | None = None, history_days: int = 90,
+                      coverage: float = 0.8) -> go.Figure:
+    """The last ``history_days`` of daily net flow, the daily forecast with its range, and
+    the running total (the balance when it is known, else the change since ``as_of``) with
+    the range of that running total; the title gives the horizon's net change
+    (`horizon_net_change`, the figure of the report's headline, the app and the API)."""
     balance = balance or balance_of({}, forecast)
+    forecast = with_change_columns(forecast)
     daily = clean.groupby(pd.to_datetime(clean["date"]).dt.normalize())["amount"].sum()
     daily = daily[daily.index > daily.index.max() - pd.Timedelta(days=history_days)]
     dates = pd.to_datetime(forecast["date"])
     # unknown balance: the line is the change since the export's last day, not a balance
-    offset = 0.0 if balance.known else balance.start
+    offset = balance.start if balance.known else 0.0
     line_name = "projected balance" if balance.known else f"change since {balance.as_of}"
+    share = share_label(coverage)
     traces = [
         go.Bar(x=daily.index, y=daily, name="actual daily net", marker_color="#adb5bd"),
         go.Scatter(x=pd.concat([dates, dates[::-1]]),
                    y=pd.concat([forecast["upper"], forecast["lower"][::-1]]), fill="toself",
-                   fillcolor="rgba(42,157,143,0.2)", line={"width": 0}, name="80 % range (daily)"),
+                   fillcolor="rgba(42,157,143,0.2)", line={"width": 0},
+                   name=f"{share} range (daily)"),
         go.Scatter(x=dates, y=forecast["point"], name="forecast daily net",
                    line={"color": "#2a9d8f"}),
     ]
-    if {"balance_lower", "balance_upper"} <= set(forecast.columns):
+    if len(forecast):
         traces.append(go.Scatter(
             x=pd.concat([dates, dates[::-1]]),
-            y=pd.concat([forecast["balance_upper"], forecast["balance_lower"][::-1]]) - offset,
+            y=pd.concat([forecast["change_upper"], forecast["change_lower"][::-1]]) + offset,
             fill="toself", fillcolor="rgba(38,70,83,0.12)", line={"width": 0}, yaxis="y2",
-            name=f"80 % range ({line_name})"))
-    traces.append(go.Scatter(x=dates, y=forecast["balance"] - offset, name=line_name,
+            name=f"{share} range ({line_name})"))
+    traces.append(go.Scatter(x=dates, y=forecast["change"] + offset, name=line_name,
                              yaxis="y2", line={"color": "#264653", "dash": "dot"}))
     figure = go.Figure(traces)
-    figure.update_layout(title=f"Cash flow: last {history_days} days and the "
-                               f"{len(forecast)}-day forecast from {balance.as_of}",
-                         yaxis=money.axis("daily net"),
-                         yaxis2={**money.axis(line_name), "overlaying": "y", "side": "right"},
+    title = f"Cash flow: last {history_days} days and the {len(forecast)}-day forecast from " \
+            f"{balance.as_of}"
+    if len(forecast):
+        title += (f"<br><sub>expected net change over {len(forecast)} days: "
+                  f"{net_change_sentence(horizon_net_change(forecast), money, coverage)}</sub>")
+    # tickmode auto on both axes: round ticks on each (an overlaying axis synchronised to
+    # the other's grid gets ticks like 3,633 / 1,488 / -657)
+    figure.update_layout(title=title,
+                         yaxis={**money.axis("daily net"), "tickmode": "auto"},
+                         yaxis2={**money.axis(line_name), "overlaying": "y", "side": "right",
+                                 "tickmode": "auto", "showgrid": False},
                          **_LAYOUT)
     return figure
 

@@ -391,6 +391,19 @@ class ForecastRequest(BaseModel):
                                                          ge=-1e12, le=1e12)] = None
 
 
+FORECAST_DAY_FIELDS = ("point", "lower", "upper", "expected_net", "change", "change_lower",
+                       "change_upper", "balance", "balance_lower", "balance_upper")
+
+
+def forecast_days(table: Any) -> list[dict[str, Any]]:
+    """The days of `/forecast/cashflow`: the daily net (point and range), the expected net
+    and its running total ``change`` since ``as_of`` (with its range), and the balance —
+    null when none is known (the export has no balance and none is declared or given)."""
+    return [{"date": str(row["date"].date()),
+             **{name: finite_or_none(row[name], 2) for name in FORECAST_DAY_FIELDS}}
+            for row in table.to_dict("records")]
+
+
 def finite_or_none(value: Any, digits: int | None = None) -> float | None:
     """JSON-safe number: NaN/inf become null; rounded to ``digits`` when given."""
     try:

@@ -55,6 +55,7 @@ from titans_finance.serving.schemas import (
     ForecastRequest,
     Transaction,
     finite_or_none,
+    forecast_days,
     preparse_items,
     refuse_oversized,
     transactions_frame,
@@ -613,15 +614,16 @@ class TitansFinanceService:
     async def forecast_cashflow(self, horizon_days: int = 30,
                                 opening_balance: float | None = None,
                                 low_balance_threshold: float | None = None) -> dict[str, Any]:
-        """Daily net cash-flow forecast (point and 80 % interval) and projected balance for
-        `horizon_days` (1-90) days after `as_of`, the last day of the training data."""
+        """Daily net cash-flow forecast (point and 80 % interval), the running change since
+        `as_of` (the last day of the training data) with its 80 % range, and the projected
+        balance for `horizon_days` (1-90) days; `summary.net` is the horizon's net change.
+        `balance` is null when no balance is known (the export has none, none is declared,
+        no `opening_balance` is given): `summary.balance_note` says so."""
         served = self.served
         table, summary = await asyncio.get_running_loop().run_in_executor(
             SCORING_EXECUTOR, served.models["cashflow"].predict, horizon_days, opening_balance,
             low_balance_threshold)
-        days = [{"date": str(r.date.date()), "point": round(r.point, 2), "lower": round(r.lower, 2),
-                 "upper": round(r.upper, 2), "balance": round(r.balance, 2)}
-                for r in table.itertuples()]
+        days = forecast_days(table)
         as_of = served.info["cashflow"]["as_of"]
         age = (dt.date.today() - dt.date.fromisoformat(as_of)).days if as_of else None
         return {"as_of": as_of, "data_age_days": age, "horizon_days": horizon_days,

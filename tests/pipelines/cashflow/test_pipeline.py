@@ -21,6 +21,14 @@ def test_cashflow_pipeline_beats_every_baseline_on_generated_data(kedro_project)
     assert 10 <= metrics["n_recurring_series"] <= 14
     forecast = pd.read_parquet(kedro_project.path("data/07_model_output/cashflow_forecast.parquet"))
     assert len(forecast) == 30
+    # the generated export has no balance column and none is declared: no balance is shown,
+    # the running change is, and the metrics say which clean table they come from
+    assert metrics["balance_source"] == "unknown" and metrics["opening_balance"] is None
+    assert forecast["balance"].isna().all() and forecast["change"].notna().all()
+    assert metrics["net"] == pytest.approx(forecast["expected_net"].sum())
+    from titans_finance.core.fingerprint import data_hash
+    clean = kedro_project.catalog().load("clean_transactions")
+    assert metrics["computed_from"]["data_hash"] == data_hash(clean)
     assert forecast["date"].iloc[0] == pd.Timestamp(metrics["as_of"]) + pd.Timedelta(days=1)
     assert (forecast["lower"] <= forecast["point"]).all() and (
         forecast["point"] <= forecast["upper"]).all()

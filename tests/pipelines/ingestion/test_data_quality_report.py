@@ -213,3 +213,23 @@ def test_the_error_names_the_first_ten_rows_of_each_kind():
         "rows_read=24 but clean+quarantined+duplicate=36; "
         f"source rows counted twice: {list(range(1, 11))}, lost: {list(range(13, 23))}, "
         f"never read: {list(range(101, 111))}")
+
+
+def test_the_report_names_the_export_it_read_and_stamps_the_clean_table(tmp_path):
+    from titans_finance.core.fingerprint import data_hash
+
+    report = summarise_data_quality(*_ingest(TWO_ACCOUNTS))
+    _, clean, *_ = _ingest(TWO_ACCOUNTS)
+    assert report["source"]["file"] == "two.csv"
+    assert report["computed_from"]["data_hash"] == data_hash(clean)
+    # the report and the app hash the table read back from its parquet file: same stamp
+    clean.to_parquet(tmp_path / "clean.parquet")
+    assert data_hash(pd.read_parquet(tmp_path / "clean.parquet")) == data_hash(clean)
+    assert report["computed_from"]["rows"] == 6
+    # the export's fingerprint is that of its rows as read: the same file gives the same
+    # one, a single changed cent gives another
+    again = summarise_data_quality(*_ingest(TWO_ACCOUNTS, "renamed.csv"))
+    assert again["export_fingerprint"] == report["export_fingerprint"]
+    changed = summarise_data_quality(*_ingest(TWO_ACCOUNTS.replace("-3.50", "-3.51")))
+    assert changed["export_fingerprint"] != report["export_fingerprint"]
+    assert changed["computed_from"]["data_hash"] != report["computed_from"]["data_hash"]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import mean_absolute_error, median_absolute_error, r2_score
 
+from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.amount import AmountModel
 from titans_finance.parameters import AmountSettings
@@ -128,6 +129,7 @@ def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.Da
                             "lower": predicted["lower"].to_numpy(),
                             "upper": predicted["upper"].to_numpy(), "baseline": baseline,
                             "known_payee": predicted["known_payee"].to_numpy()})
+    metrics["computed_from"] = computed_from(clean_transactions)
     return metrics, holdout
 
 

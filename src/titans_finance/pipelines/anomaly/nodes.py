@@ -12,6 +12,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score
 
 from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.scale import run_scoring
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.anomaly import (
@@ -128,6 +129,7 @@ def evaluate_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.D
                         "flagged_rate_on_real": float(flagged[real].mean()) if real.any()
                         else 0.0})
     metrics["scorecard"] = _scorecard(metrics)
+    metrics["computed_from"] = computed_from(clean_transactions)
     return metrics
 
 

@@ -16,6 +16,7 @@ from titans_finance.models.cashflow import (
     forecast_accounts,
     summarise_backtest,
 )
+from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.scale import run_accounts
 from titans_finance.parameters import CashflowSettings, scale_of
 
@@ -73,6 +74,7 @@ def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any] |
         "n_days_history": int((pd.to_datetime(clean_transactions["date"]).max()
                                - pd.to_datetime(clean_transactions["date"]).min()).days + 1),
         "interval_coverage_nominal": settings.interval_coverage,
+        "computed_from": computed_from(clean_transactions),
     }
     for name in BASELINES:  # flat keys for MLflow and older readers
         for key in ("mase", "mae"):

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from titans_finance.core.corrections import apply_corrections
+from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.scale import run_scoring
 from titans_finance.models.category import CategoryModel
 from titans_finance.models.category_default import DefaultCategoryModel, train_default_model
@@ -83,12 +84,16 @@ def fit_default_category_model(category_taxonomy: Any, category_lexicon: Any,
 
 def evaluate_category(transactions: pd.DataFrame, features: pd.DataFrame, category_rules: Any,
                       default_category_model: DefaultCategoryModel,
-                      params: dict[str, Any] | CategorySettings
+                      params: dict[str, Any] | CategorySettings,
+                      clean_transactions: pd.DataFrame
                       ) -> tuple[dict[str, Any], pd.DataFrame]:
+    """``clean_transactions``: the whole clean table the labelled rows were selected from
+    (its stamp goes with the metrics)."""
     metrics, holdout = evaluate_category_model(transactions, features, category_rules,
                                                CategorySettings.of(params).model_dump(),
                                                default_category_model)
     metrics["default_model"] = default_category_model.metadata
+    metrics["computed_from"] = computed_from(clean_transactions)
     return metrics, holdout
 
 

@@ -25,7 +25,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                  name="fit_default_category_model"),
             Node(evaluate_category,
                  ["category_training_transactions", "category_training_features", "category_rules",
-                  "default_category_model", "params:category"],
+                  "default_category_model", "params:category", "clean_transactions"],
                  ["metrics_category", "category_holdout_predictions"],
                  name="evaluate_category_model"),
             Node(fit_category_model,

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
+from titans_finance.core.fingerprint import computed_from, data_hash
 from titans_finance.core.normalise import (
     by_distinct_value,
     clean_strings,
@@ -566,6 +567,13 @@ def summarise_data_quality(
             if "is_transfer" in clean_transactions else 0,
             "date_order_ambiguous_files": ambiguous,
             "source": source,
+            # which export this run read (its rows as read, whatever the file is called)
+            # and the clean table it made: the report and the app name them and compare
+            # every output's stamp with it
+            "export_fingerprint": data_hash(raw_transactions.drop(
+                columns=[c for c in raw_transactions
+                         if c in (PARSE_ERROR_COLUMN, "Source File")])),
+            "computed_from": computed_from(clean_transactions),
         }
     )
     for name in ambiguous:

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from titans_finance.core.fingerprint import data_hash
+from titans_finance.models.cashflow import horizon_net_change
 from titans_finance.parameters import CashflowSettings, ReportingSettings
 from titans_finance.reporting import charts
 from titans_finance.reporting.categorised import categorise, for_spreadsheet
@@ -17,6 +18,7 @@ from titans_finance.reporting.glossary import metric_meaning
 from titans_finance.reporting.merchants import merchant_names
 from titans_finance.reporting.money import money_of
 from titans_finance.reporting.page import render_page
+from titans_finance.reporting.provenance import provenance_lines, require_rows_of
 
 CATEGORISED_CSV = "data/08_reporting/categorised_transactions.csv"
 SECTIONS = [
@@ -64,10 +66,10 @@ def categorise_transactions(clean_transactions: pd.DataFrame, category_predictio
     return categorised, for_spreadsheet(categorised)
 
 
-def _drift_is_current(drift_report: dict[str, Any], clean_transactions: pd.DataFrame) -> bool:
+def _drift_is_current(drift_report: dict[str, Any], clean_hash: str) -> bool:
     """A drift check belongs to this run when it compared with this run's training data."""
     checked = drift_report.get("reference_data_hash")
-    return bool(drift_report) and checked is not None and checked == data_hash(clean_transactions)
+    return bool(drift_report) and checked is not None and checked == clean_hash
 
 
 def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
@@ -91,20 +93,23 @@ def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
         lines.append(f"{predicted:,} expenses the export left uncategorised are categorised by the "
                      f"category model (marked as predicted).")
     cash = metrics.get("cashflow", {})
-    horizon = len(forecast)
-    if len(forecast) and balance.known:
-        end = float(forecast["balance"].iloc[-1])
-        threshold = float(cash.get("low_balance_threshold", 0.0))
-        low_day = cash.get("first_low_balance_day")
-        fate = (f"it falls below the alert threshold of {money.format(threshold)} on {low_day}"
-                if low_day else f"it stays above the alert threshold of {money.format(threshold)}")
-        lines.append(f"{balance.note(money)} Projected balance {horizon} days later: "
-                     f"{money.format(end)}; {fate}.")
-    elif len(forecast):
-        net = float(forecast["point"].sum())
-        lines.append(f"Over the {horizon} days after {balance.as_of} the forecast expects a net "
-                     f"change of {'+' if net >= 0 else ''}{money.format(net)}. "
-                     f"{balance.note(money)}")
+    if len(forecast):
+        # the one horizon figure of the chart, the app and the API (`horizon_net_change`)
+        change = horizon_net_change(forecast)
+        coverage = float(cash.get("interval_coverage_nominal") or 0.8)
+        sentence = (f"Over the {change.days} days after {balance.as_of} the forecast expects a "
+                    f"net change of {charts.net_change_sentence(change, money, coverage)}.")
+        if balance.known:
+            threshold = float(cash.get("low_balance_threshold", 0.0))
+            low_day = cash.get("first_low_balance_day")
+            fate = (f"it falls below the alert threshold of {money.format(threshold)} on "
+                    f"{low_day}" if low_day else
+                    f"it stays above the alert threshold of {money.format(threshold)}")
+            sentence += (f" {balance.note(money)} Projected balance on {change.last_day}: "
+                         f"{money.format(balance.start + change.expected)}; {fate}.")
+        else:
+            sentence += f" {balance.note(money)}"
+        lines.append(sentence)
     cards = {model: charts.scorecard_of(model, values) for model, values in metrics.items()}
     judged = [m for m, card in cards.items() if card and card.get("beats_best_baseline") is not None]
     if judged:
@@ -127,9 +132,12 @@ def _account_lines(summary: pd.DataFrame, money, horizon: int) -> list[str]:
                          "history for its own forecast.")
             continue
         verdict = "beats" if row.beats_best_baseline else "does not beat"
-        lines.append(f"{row.account}: {row.n_transactions:,} transactions; balance "
-                     f"{money.format(row.opening_balance)} now, "
-                     f"{money.format(row.closing_balance)} expected in {horizon} days; its own "
+        money_now = (f"balance {money.format(row.opening_balance)} now, "
+                     f"{money.format(row.closing_balance)} expected in {horizon} days"
+                     if pd.notna(row.opening_balance) else
+                     f"balance not known, expected change {'+' if row.net > 0 else ''}"
+                     f"{money.format(row.net)} in {horizon} days")
+        lines.append(f"{row.account}: {row.n_transactions:,} transactions; {money_now}; its own "
                      f"forecast (MASE {row.mase:.2f}) {verdict} its strongest baseline "
                      f"({row.best_baseline}, {row.best_baseline_mase:.2f}).")
     if len(summary) > 8:
@@ -163,7 +171,8 @@ def select_account(account: str | None, clean: pd.DataFrame, categorised: pd.Dat
             columns="account").reset_index(drop=True)
         metrics_cashflow = {  # this account's own forecast: the total's streams are not its own
             "as_of": metrics_cashflow.get("as_of"), "recurring_details": [],
-            **{k: summary[k] for k in ("balance_source", "first_low_balance_day")},
+            **{k: summary.get(k) for k in ("balance_source", "opening_balance",
+                                           "first_low_balance_day")},
             "low_balance_threshold": metrics_cashflow.get("low_balance_threshold", 0.0)}
     return (own(clean), own(categorised), own(feature_table), own(anomaly_scores),
             cashflow_forecast, metrics_cashflow)
@@ -177,26 +186,32 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
     """The figures of every section, then the report's notes (header and per-section lines).
     ``params.account``: the report of that account alone (null: every account)."""
     settings = ReportingSettings.of(params)
+    cashflow_settings = CashflowSettings.of(cashflow_params).model_dump()
     account = settings.account
+    clean_hash = data_hash(clean_transactions)  # the whole table's, before any account is picked
+    metrics = {"category": metrics_category, "amount": metrics_amount, "anomaly": metrics_anomaly,
+               "cashflow": metrics_cashflow}
+    provenance = provenance_lines(data_quality, clean_hash, metrics)
+    require_rows_of(clean_transactions, {"the feature table": feature_table,
+                                         "the anomaly scores": anomaly_scores}, provenance)
     (clean_transactions, categorised, feature_table, anomaly_scores, cashflow_forecast,
      metrics_cashflow) = select_account(
         account, clean_transactions, categorised, feature_table, anomaly_scores,
         cashflow_forecast, metrics_cashflow, cashflow_forecast_accounts, cashflow_accounts)
-    metrics = {"category": metrics_category, "amount": metrics_amount, "anomaly": metrics_anomaly,
-               "cashflow": metrics_cashflow}
+    metrics["cashflow"] = metrics_cashflow  # the account's own, when one is picked
     money = money_of(clean_transactions, settings.currency)
-    balance = charts.balance_of(metrics_cashflow, cashflow_forecast,
-                                CashflowSettings.of(cashflow_params).model_dump())
+    balance = charts.balance_of(metrics_cashflow, cashflow_forecast, cashflow_settings)
     names = merchant_names(feature_table["merchant_key"], clean_transactions["description"],
                            clean_transactions.get("reference"))
-    current = _drift_is_current(drift_report, clean_transactions)
+    current = _drift_is_current(drift_report, clean_hash)
     figures = (
         charts.data_quality(data_quality),
         charts.income_vs_expenses(clean_transactions, money),
         charts.spending_by_category(categorised, money),
         charts.top_merchants(clean_transactions, feature_table, money, names),
         charts.recurring_payments(metrics_cashflow.get("recurring_details", []), money, names),
-        charts.cashflow_forecast(clean_transactions, cashflow_forecast, money, balance),
+        charts.cashflow_forecast(clean_transactions, cashflow_forecast, money, balance,
+                                 coverage=float(cashflow_settings["interval_coverage"])),
         charts.anomalies_table(anomaly_scores, money),
         charts.model_scorecard(metrics, money),
         charts.confusion_matrix(metrics_category),
@@ -212,6 +227,7 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
         header[2:2] = ["The cash-flow forecast is the total of all accounts, without the "
                        "transfers between them; each account's own:",
                        *_account_lines(cashflow_accounts, money, len(cashflow_forecast))]
+    header[1:1] = provenance
     notes = {
         "header": header,
         "report_cashflow_forecast": [balance.note(money)],

@@ -1,0 +1,155 @@
+"""Daily cash-flow forecaster of one export: calendar streams + an sktime forecaster for the rest.
+
+What real current accounts look like (judged on 638 real accounts, see
+docs/evaluation.md): most days have no transaction at all; the big flows are
+*streams* that come back on a calendar date — a salary on the 11th (larger in
+two bonus months a year), a household bill on the 6th, interest and fees on the
+last day of the month, an insurance premium once a year — with amounts that
+vary (bonus months, variable bills). Around them sit intermittent one-off flows
+(cash withdrawals, transfers) on no fixed date.
+
+The forecaster follows that shape:
+
+1. **Streams** (`detect_streams`): per counterparty key and sign, the transactions
+   that come back once per month (or week, or year) on the same calendar anchor —
+   a day of the month, a number of days before the month's end (interest on the
+   30th/31st/28th is one stream), a weekday, a day of the year. A stream needs
+   ``min_occurrences`` periods and must have been present in ``min_period_share``
+   of the periods since it started (one missed month is tolerated); its amount is
+   the *median* of its recent amounts (tolerant: a bonus month neither blocks the
+   detection nor inflates the forecast). A stream is projected on its anchor date in
+   each future period it has not occurred in yet (on the next business day when the
+   account never posts at weekends).
+2. **The rest** (every non-stream flow) is forecast by one of the candidates:
+   zero (intermittent flows: on a mostly-zero day the absolute-error-optimal
+   forecast is zero, not a little flow every day) or an sktime ``NaiveForecaster``
+   mean (recent or per weekday) for accounts with daily activity.
+3. **Model choice is nested**: the candidates (which streams are projected × how
+   the rest is forecast) are compared on backtest folds *before* the folds that
+   are reported (see `nested_backtest`).
+4. **Intervals** (split-conformal on the chosen candidate's errors on the folds before,
+   never on the fold they are scored on): daily (the net flow of each day) separately
+   for quiet days and flow days (`interval_quantiles`; on a mostly-zero account a quiet
+   day's interval is [0, 0] and covers at least the share of days without flow, more
+   than nominal when that share is); for the balance path, the *shape* of how far the
+   non-stream flows strayed from their mean over every window of the same length in
+   the history, *scaled* so that the earlier folds' cumulative error paths fall inside
+   it at the nominal rate (`band_scale`).
+5. **Balance and "as of"**: the forecast starts the day after the export's last day
+   (``as_of``); the opening balance is the export's own running balance when it has
+   one (`closing_balance_from_export`), else a declared one, else none: the forecast is
+   then the running change from ``as_of`` and no balance is shown (`CashflowModel.predict`). The
+   daily *point* is the most likely day (zero on a quiet day: what absolute error
+   rewards); the *balance* follows the *expected* net — the streams plus the other
+   flows' mean daily net over the last 90 days — because withdrawals that surely come
+   on *some* day of the month must lower the projected balance even if no single day
+   is likely to see one.
+
+Every baseline the forecaster is compared with (`baseline_forecasts`) is computed
+on the same folds: naive (last value), seasonal naive (7 days), same day last month
+(calendar-aware), mean of the last 28 / 90 days, and zero.
+
+One job per module: `flows` (daily series), `baselines` (the simple forecasts and the MASE
+scale), `streams` (recurring streams), `forecasters` (the rest's sktime forecasters),
+`intervals` (conformal daily intervals and the running total's band), `parts` (one fit at
+one cutoff), `balance` (the export's closing balance), `backtest` (folds, nested choice,
+scores), `horizon` (the horizon's net change every view gives), `model` (the served
+`CashflowModel`), `accounts` (per-account forecasts). Everything is importable from
+``titans_finance.models.cashflow`` (older pickles name the classes there).
+"""
+
+from __future__ import annotations
+
+from titans_finance.models.cashflow.accounts import (  # noqa: F401
+    ACCOUNT_FORECAST_COLUMNS,
+    ACCOUNT_SUMMARY_COLUMNS,
+    forecast_accounts,
+)
+from titans_finance.models.cashflow.backtest import (  # noqa: F401
+    backtest_parts,
+    choose_candidate,
+    evaluate_cashflow,
+    fold_cutoffs,
+    nested_backtest,
+    summarise_backtest,
+)
+from titans_finance.models.cashflow.balance import (  # noqa: F401
+    closing_balance_from_export,
+)
+from titans_finance.models.cashflow.baselines import (  # noqa: F401
+    BASELINE_MEANING,
+    BASELINES,
+    baseline_forecasts,
+    mase_scale,
+    _month_end,
+    same_day_last_month_reference,
+)
+from titans_finance.models.cashflow.flows import (  # noqa: F401
+    daily_flows,
+)
+from titans_finance.models.cashflow.forecasters import (  # noqa: F401
+    REST_FORECASTERS,
+    DayTypeMedianForecaster,
+    SeasonalMedianForecaster,
+    _rest_forecast,
+)
+from titans_finance.models.cashflow.horizon import (  # noqa: F401
+    NetChange,
+    horizon_net_change,
+    with_change_columns,
+)
+from titans_finance.models.cashflow.intervals import (  # noqa: F401
+    BAND_FLOOR,
+    MIN_CLASS_ERRORS,
+    balance_interval,
+    band_floor,
+    band_scale,
+    band_with_floor,
+    conformal_bounds,
+    daily_interval,
+    interval_quantiles,
+    monotone_band,
+    rolling_total_quantiles,
+)
+from titans_finance.models.cashflow.model import (  # noqa: F401
+    FORECAST_COLUMNS,
+    KNOWN_BALANCE_SOURCES,
+    MAX_HORIZON,
+    CashflowModel,
+    fit_from_backtest,
+)
+from titans_finance.models.cashflow.parts import (  # noqa: F401
+    STREAM_SETS,
+    ForecastParts,
+    candidate_names,
+    forecast_parts,
+    _posts_on_weekends,
+    _rest_level,
+)
+from titans_finance.models.cashflow.streams import (  # noqa: F401
+    _PERIOD_DAYS,
+    RecurringStream,
+    _best_stream,
+    _coordinates,
+    detect_recurring,
+    detect_streams,
+    _frame_for_streams,
+    _period_labels,
+    _stream,
+    _streams_of_frame,
+)
+
+__all__ = [
+    "daily_flows", "BASELINES", "BASELINE_MEANING", "same_day_last_month_reference",
+    "baseline_forecasts", "mase_scale", "RecurringStream", "detect_streams",
+    "detect_recurring", "REST_FORECASTERS", "SeasonalMedianForecaster",
+    "DayTypeMedianForecaster", "MIN_CLASS_ERRORS", "BAND_FLOOR", "rolling_total_quantiles",
+    "monotone_band", "conformal_bounds", "band_floor", "band_with_floor", "band_scale",
+    "interval_quantiles", "daily_interval", "balance_interval", "STREAM_SETS", "ForecastParts",
+    "candidate_names", "forecast_parts", "closing_balance_from_export", "fold_cutoffs",
+    "backtest_parts", "choose_candidate", "nested_backtest", "summarise_backtest",
+    "evaluate_cashflow", "NetChange", "horizon_net_change", "with_change_columns",
+    "MAX_HORIZON", "KNOWN_BALANCE_SOURCES", "FORECAST_COLUMNS", "CashflowModel",
+    "fit_from_backtest", "ACCOUNT_FORECAST_COLUMNS", "ACCOUNT_SUMMARY_COLUMNS",
+    "forecast_accounts",
+]

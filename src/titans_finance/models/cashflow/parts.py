@@ -1,0 +1,132 @@
+"""One fit at one cutoff: the streams, each candidate's daily forecast, the expected net and
+the running total's band shape (`forecast_parts`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.models.cashflow.flows import daily_flows
+from titans_finance.models.cashflow.forecasters import REST_FORECASTERS, _rest_forecast
+from titans_finance.models.cashflow.intervals import rolling_total_quantiles
+from titans_finance.models.cashflow.streams import (
+    RecurringStream,
+    _frame_for_streams,
+    _streams_of_frame,
+)
+
+# Which streams are projected: only those that landed on their exact date in at least
+# half of their periods ("exact": the absolute-error-optimal choice for a daily forecast),
+# or every stream ("all": better for the balance when dates wobble by a day or two).
+STREAM_SETS = ("exact", "all")
+
+
+
+def _posts_on_weekends(transactions: pd.DataFrame) -> bool:
+    weekday = pd.to_datetime(transactions["date"]).dt.dayofweek
+    return bool(len(weekday) == 0 or (weekday >= 5).mean() >= 0.02)
+
+
+def _rest_level(rest: np.ndarray, days: int) -> float:
+    """The non-stream flows' mean daily net over the last ``days`` days (lumpy outflows — a
+    withdrawal every other month — are part of the month's typical drift: a median month
+    has none, the balance still pays for them)."""
+    return float(np.mean(rest[-days:])) if len(rest) else 0.0
+
+
+@dataclass
+class ForecastParts:
+    """What one fit at one cutoff knows: the future days and each component's forecast."""
+
+    as_of: pd.Timestamp
+    future: pd.DatetimeIndex
+    streams: list[RecurringStream]
+    stream_flow: dict[str, tuple[np.ndarray, np.ndarray]]  # stream set → (inflow, outflow)
+    rest: dict[str, np.ndarray]  # rest forecaster → daily net
+    rest_level: float  # the non-stream flows' mean daily net (the balance drifts by it)
+    balance_bands: tuple[np.ndarray, np.ndarray]  # (low, high) around the expected balance
+    # the non-stream flows' mean daily inflow and outflow (their difference: rest_level)
+    rest_flow_levels: tuple[float, float] = (0.0, 0.0)
+
+    def net(self, candidate: str) -> np.ndarray:
+        streams, rest = candidate.split("+")
+        inflow, outflow = self.stream_flow[streams]
+        return inflow - outflow + self.rest[rest]
+
+    def expected(self, candidate: str) -> np.ndarray:
+        """The expected daily net (streams + the rest's typical daily net): what the balance
+        follows.
+        The point forecast is the most likely day (zero on a quiet day), which on a
+        mostly-zero series leaves out the rest's flows that surely come on *some* day."""
+        # every stream, also those whose day wobbles: they come within the month all the
+        # same (and they are not in the rest's level)
+        inflow, outflow = self.expected_flows(candidate)
+        return inflow - outflow
+
+    def expected_flows(self, candidate: str) -> tuple[np.ndarray, np.ndarray]:
+        """The expected daily inflow and outflow (every stream, and the rest's mean daily
+        inflow and outflow): their difference is `expected`."""
+        inflow, outflow = self.stream_flow["all"]
+        rest_in, rest_out = self.rest_flow_levels
+        return inflow + rest_in, outflow + rest_out
+
+    def flows(self, candidate: str) -> tuple[np.ndarray, np.ndarray]:
+        streams, rest = candidate.split("+")
+        inflow, outflow = self.stream_flow[streams]
+        rest_net = self.rest[rest]
+        return inflow + np.clip(rest_net, 0, None), outflow + np.clip(-rest_net, 0, None)
+
+
+def candidate_names(params: dict[str, Any]) -> list[str]:
+    names = list(params["candidates"])
+    for name in names:
+        streams, _, rest = name.partition("+")
+        if streams not in STREAM_SETS or rest not in REST_FORECASTERS:
+            raise ValueError(f"unknown cash-flow candidate {name!r}: use '<streams>+<rest>' with "
+                             f"streams in {STREAM_SETS} and rest in {REST_FORECASTERS}")
+    return names
+
+
+def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd.Timestamp,
+                   steps: int, rest_names: tuple[str, ...] = REST_FORECASTERS,
+                   start: pd.Timestamp | None = None) -> ForecastParts:
+    """Fit on the transactions up to ``as_of``; every candidate's forecast of the next days."""
+    as_of = pd.Timestamp(as_of).normalize()
+    past = transactions[pd.to_datetime(transactions["date"]) <= as_of]
+    future = pd.date_range(as_of + pd.Timedelta(days=1), periods=steps, freq="D")
+    frame = _frame_for_streams(past)
+    streams, in_stream = _streams_of_frame(frame, params, as_of)
+    business_only = not _posts_on_weekends(past)
+    exact_share = float(params["min_exact_share"])
+    stream_flow = {}
+    for name in STREAM_SETS:
+        inflow, outflow = np.zeros(steps), np.zeros(steps)
+        for stream in streams:
+            if name == "exact" and stream.exact_share < exact_share:
+                continue
+            dates = stream.dates_between(future[0], future[-1], business_only)
+            position = ((dates - future[0]).days).to_numpy()
+            target = inflow if stream.amount > 0 else outflow
+            np.add.at(target, position, abs(stream.amount))
+        stream_flow[name] = (inflow, outflow)
+    rest_rows = frame[~in_stream]
+    rest_daily = daily_flows(rest_rows, end=as_of,
+                             start=start if start is not None else (
+                                 frame["date"].min() if len(frame) else as_of))
+    rest = rest_daily["net"]
+    forecasts = {name: _rest_forecast(rest, name, steps) for name in rest_names}
+    coverage = float(params["interval_coverage"])
+    history = rest.to_numpy()[-int(params.get("band_history_days", 365)):]
+    level_days = int(params.get("rest_level_days", 90))
+    rest_in = _rest_level(rest_daily["inflow"].to_numpy(), level_days)
+    rest_out = _rest_level(rest_daily["outflow"].to_numpy(), level_days)
+    level = rest_in - rest_out
+    # the balance band: how far the non-stream flows strayed from their typical level over
+    # every window of the same length in the history
+    bands = rolling_total_quantiles(history - level, steps, coverage)
+    return ForecastParts(as_of=as_of, future=future, streams=streams, stream_flow=stream_flow,
+                         rest=forecasts, rest_level=level, balance_bands=bands,
+                         rest_flow_levels=(rest_in, rest_out))

@@ -1,0 +1,214 @@
+"""Recurring streams: the flows of one counterparty that come back once per period on a
+calendar anchor (a day of the month, days before its end, a weekday, a day of the year)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.core.features import normalise_merchant
+
+
+@dataclass
+class RecurringStream:
+    """Transactions of one counterparty that come back once per period on a calendar anchor."""
+
+    merchant: str
+    sign: int  # +1 inflow, -1 outflow
+    period: str  # "M" month, "W" week, "Y" year
+    anchor: str  # "day": day of month / weekday / day of year; "end": days before month end
+    position: int  # the anchor's value (day 1-31, weekday 0-6, day of year, or days before end)
+    amount: float  # signed: the median of the recent amounts
+    amount_low: float  # signed range of the recent amounts (lowest |amount|)
+    amount_high: float
+    exact_share: float  # share of its periods in which it landed exactly on the anchor
+    occurrences: int
+    last_date: pd.Timestamp
+    periods_seen: set = field(default_factory=set)  # period labels it occurred in
+
+    @property
+    def kind(self) -> str:
+        return {"M": "monthly", "W": "weekly", "Y": "annual"}[self.period]
+
+    @property
+    def day(self) -> int:
+        return self.position
+
+    def dates_between(self, start: pd.Timestamp, end: pd.Timestamp,
+                      business_days_only: bool = False) -> pd.DatetimeIndex:
+        """Its anchor dates in ``[start, end]`` for periods it has not occurred in yet."""
+        if end < start:
+            return pd.DatetimeIndex([])
+        if self.period == "W":
+            days = pd.date_range(start, end, freq="D")
+            dates = days[days.dayofweek == self.position]
+        elif self.period == "Y":
+            years = range(start.year, end.year + 1)
+            dates = pd.DatetimeIndex([pd.Timestamp(year=y, month=1, day=1)
+                                      + pd.Timedelta(days=self.position - 1) for y in years])
+        else:
+            months = pd.date_range(start.to_period("M").to_timestamp(), end, freq="MS")
+            dim = months.days_in_month.to_numpy()
+            offset = (np.minimum(self.position, dim) - 1 if self.anchor == "day"
+                      else np.maximum(dim - 1 - self.position, 0))
+            dates = months + pd.to_timedelta(offset, unit="D")
+        if business_days_only:
+            dates = pd.DatetimeIndex([d + pd.offsets.BDay(0) for d in dates])
+        labels = _period_labels(dates, self.period)
+        keep = (dates >= start) & (dates <= end) & ~np.isin(labels, list(self.periods_seen))
+        return dates[keep]
+
+
+def _period_labels(dates: pd.DatetimeIndex | pd.Series, period: str) -> np.ndarray:
+    dates = pd.DatetimeIndex(dates)
+    if period == "W":
+        return ((dates.normalize() - pd.Timestamp("1970-01-05")).days // 7).to_numpy()
+    if period == "Y":
+        return dates.year.to_numpy()
+    return (dates.year * 12 + dates.month - 1).to_numpy()
+
+
+def _coordinates(dates: pd.DatetimeIndex, period: str) -> dict[str, np.ndarray]:
+    if period == "W":
+        return {"day": dates.dayofweek.to_numpy()}
+    if period == "Y":
+        return {"day": dates.dayofyear.to_numpy()}
+    return {"day": dates.day.to_numpy(), "end": (dates.days_in_month - dates.day).to_numpy()}
+
+
+_PERIOD_DAYS = {"W": 7, "M": 30.44, "Y": 365.25}
+
+
+def _frame_for_streams(transactions: pd.DataFrame) -> pd.DataFrame:
+    reference = transactions["reference"] if "reference" in transactions else pd.Series(
+        None, index=transactions.index, dtype=object)
+    amount = transactions["amount"].to_numpy(dtype="float64")
+    frame = pd.DataFrame({
+        "merchant": normalise_merchant(transactions["description"].reset_index(drop=True),
+                                       reference.reset_index(drop=True)).to_numpy(),
+        "sign": np.where(amount >= 0, 1, -1),
+        "date": pd.to_datetime(transactions["date"]).dt.normalize().to_numpy(),
+        "amount": amount})
+    transfer = transactions.get("is_transfer")
+    if transfer is not None:  # transfers between the user's own accounts are not flows
+        frame = frame[~transfer.fillna(False).astype(bool).to_numpy()]
+    return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def detect_streams(transactions: pd.DataFrame, params: dict[str, Any],
+                   as_of: pd.Timestamp | None = None) -> list[RecurringStream]:
+    """Recurring streams in the transactions up to ``as_of`` (see `models.cashflow`)."""
+    frame = _frame_for_streams(transactions)
+    if frame.empty:
+        return []
+    as_of = pd.Timestamp(as_of) if as_of is not None else frame["date"].max()
+    return _streams_of_frame(frame[frame["date"] <= as_of], params, as_of)[0]
+
+
+def _streams_of_frame(frame: pd.DataFrame, params: dict[str, Any], as_of: pd.Timestamp
+                      ) -> tuple[list[RecurringStream], np.ndarray]:
+    """The streams of these flows and the mask of the flows that belong to one."""
+    tolerance = int(params["max_day_jitter"])
+    share = float(params["min_period_share"])
+    window = int(params["amount_window"])
+    minimum = {"M": int(params["min_occurrences"]), "W": int(params["min_weekly_occurrences"]),
+               "Y": 2}
+    dates = pd.DatetimeIndex(frame["date"])
+    amount = frame["amount"].to_numpy(dtype="float64")
+    labels = {period: _period_labels(dates, period) for period in minimum}
+    coordinates = {period: _coordinates(dates, period) for period in minimum}
+    in_stream = np.zeros(len(frame), dtype=bool)
+    streams: list[RecurringStream] = []
+    keys = frame["merchant"].astype(str) + "|" + frame["sign"].astype(str)
+    for key, positions in keys.groupby(keys, sort=False).indices.items():
+        if len(positions) < 2:
+            continue
+        remaining = np.asarray(positions)
+        for period in ("M", "Y", "W"):
+            for _ in range(int(params["max_streams_per_key"])):
+                if len(remaining) < minimum[period]:
+                    break
+                found = _best_stream(remaining, labels[period], coordinates[period], period,
+                                     tolerance, minimum[period])
+                if found is None:
+                    break
+                anchor, position, used, distance = found
+                # a frequent counterparty lands near any anchor by chance: the stream must
+                # stand out from the key's other transactions (expected chance matches in
+                # the anchor's window per period below max_chance_matches)
+                others = len(remaining) - len(used)
+                span = max((dates[remaining].max() - dates[remaining].min()).days + 1,
+                           _PERIOD_DAYS[period])
+                width = 2 * tolerance + 1 if period != "W" else 1
+                if others / span * width > float(params.get("max_chance_matches", 0.3)):
+                    break
+                # an annual stream is seen only a few times: only a counterparty that is
+                # otherwise rare counts (not a shop visited twice near the same date)
+                if period == "Y" and others > len(used) // 2:
+                    break
+                stream = _stream(key, period, anchor, position, used, distance, dates, amount,
+                                 labels[period], share, window, tolerance, as_of)
+                if stream is None:
+                    break
+                streams.append(stream)
+                in_stream[used] = True
+                remaining = remaining[~np.isin(remaining, used)]
+    return streams, in_stream
+
+
+def _best_stream(rows: np.ndarray, labels: np.ndarray, coordinates: dict[str, np.ndarray],
+                 period: str, tolerance: int, minimum: int):
+    """The anchor that the most periods of these rows land on (within the tolerance),
+    and the one row per period that lands closest to it."""
+    label = labels[rows]
+    best = None
+    for anchor, all_values in coordinates.items():
+        values = all_values[rows]
+        for position in np.unique(values):
+            distance = np.abs(values - position)
+            if period == "W":
+                distance = np.minimum(distance, 7 - distance)
+            near = np.flatnonzero(distance <= (tolerance if period != "W" else 0))
+            if len(near) < minimum:
+                continue
+            order = near[np.lexsort((distance[near], label[near]))]
+            first = order[np.r_[True, label[order][1:] != label[order][:-1]]]
+            if len(first) < minimum:
+                continue
+            score = (len(first), int((distance[first] == 0).sum()))
+            if best is None or score > best[0]:
+                best = (score, anchor, int(position), rows[first], distance[first])
+    return None if best is None else best[1:]
+
+
+def _stream(key: str, period: str, anchor: str, position: int, used: np.ndarray,
+            distance: np.ndarray, dates: pd.DatetimeIndex, amount: np.ndarray,
+            labels: np.ndarray, share: float, window: int, tolerance: int,
+            as_of: pd.Timestamp) -> RecurringStream | None:
+    first, last = dates[used].min(), dates[used].max()
+    seen = set(labels[used].tolist())
+    span = np.unique(_period_labels(pd.date_range(first, as_of, freq="D"), period))
+    # the current period does not count as missed before it has seen its transaction
+    expected = len(span) - (1 if len(span) and span[-1] not in seen else 0)
+    if len(used) < share * max(expected, 1):
+        return None
+    # a stream that stopped (missed more than one and a half periods) is not projected
+    if (as_of - last).days > 1.5 * _PERIOD_DAYS[period] + tolerance:
+        return None
+    order = np.argsort(dates[used].to_numpy(), kind="stable")
+    recent = amount[used][order][-window:]
+    merchant, sign = key.rsplit("|", 1)
+    return RecurringStream(
+        merchant=merchant, sign=int(sign), period=period, anchor=anchor, position=position,
+        amount=float(np.median(recent)), amount_low=float(recent[np.argmin(np.abs(recent))]),
+        amount_high=float(recent[np.argmax(np.abs(recent))]),
+        exact_share=float((distance == 0).mean()), occurrences=int(len(used)),
+        last_date=pd.Timestamp(last), periods_seen=seen)
+
+
+def detect_recurring(transactions: pd.DataFrame, params: dict[str, Any]) -> list[RecurringStream]:
+    """The streams of the whole export (kept name: the reports list them as recurring items)."""
+    return detect_streams(transactions, params)
