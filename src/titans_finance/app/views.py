@@ -138,10 +138,25 @@ DISPLAY_COLUMNS = ["date", "account", "description", "merchant", "amount", "cate
                    "category_source", "model_confidence", "anomaly_score", "anomaly_reasons"]
 
 
+# shares of one (the category model's confidence), shown as percentages
+PERCENT_COLUMNS = ("model_confidence",)
+
+
 def for_display(rows: pd.DataFrame) -> pd.DataFrame:
     columns = [c for c in DISPLAY_COLUMNS if c in rows]
-    shown = rows[columns].copy()
-    shown["date"] = pd.to_datetime(shown["date"]).dt.date
+    return dates_as_days(rows[columns])
+
+
+def dates_as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every date-time column whose values are all at midnight as plain
+    dates (``2021-09-03``, not ``2021-09-03 00:00:00``)."""
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            present = values.dropna()
+            if (present == present.dt.normalize()).all():
+                shown[column] = values.dt.date
     return shown
 
 
@@ -410,12 +425,18 @@ def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     order = ("not decided" if day_first is None else "day first (31/01)" if day_first
              else "month first (01/31)")
     evidence = info.get("date_order_evidence") or {}
+    iso, numeric = evidence.get("iso_values", 0), evidence.get("numeric_values")
     if info.get("format") in ("ofx", "camt053", "mt940"):
         order = "fixed by the format (year first)"
+    elif iso and numeric == 0:
+        # every date written year first: there is no day/month order to decide
+        order = "year-month-day (ISO)"
     elif info.get("date_order_ambiguous"):
         order += " — ambiguous: no date tells; declare it in conf/local/export_mappings.yml"
     elif evidence.get("decided_by"):
         order += f" (decided by {evidence['decided_by']})"
+    if iso and numeric:
+        order += f"; {iso:,} other dates year-month-day (ISO)"
     settings = {
         "file": info.get("file") or info.get("path"), "format": info.get("format"),
         "rows": info.get("rows"), "encoding": info.get("encoding"),

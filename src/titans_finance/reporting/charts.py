@@ -35,6 +35,20 @@ def _month(dates: pd.Series) -> pd.Series:
     return pd.to_datetime(dates).dt.to_period("M").dt.to_timestamp()
 
 
+# ticks of a monthly chart: every month, or every 2nd, 3rd, 6th or 12th when there are more
+# months than fit side by side (a tick per bar, labelled with its month, never a date
+# between two bars)
+MONTH_TICK_STEPS = (1, 2, 3, 6, 12)
+MAX_MONTH_TICKS = 18
+
+
+def month_axis(months: int) -> dict[str, Any]:
+    """The x axis of a chart with one bar (group) per month, ``months`` of them."""
+    step = next((s for s in MONTH_TICK_STEPS if -(-months // s) <= MAX_MONTH_TICKS),
+                MONTH_TICK_STEPS[-1] * -(-months // (MONTH_TICK_STEPS[-1] * MAX_MONTH_TICKS)))
+    return {"dtick": f"M{step}", "tickformat": "%b %Y"}
+
+
 def category_colours(categories) -> dict[str, str]:
     """One distinct colour per category (alphabetical order, so stable between charts)."""
     named = sorted(c for c in set(categories) if c not in OTHER_COLOURS)
@@ -49,8 +63,11 @@ def spending_by_category(categorised: pd.DataFrame, money: Money = UNKNOWN_MONEY
     expenses = categorised[categorised["type"] == "expense"]
     category = expenses["category"].astype("object").where(expenses["category"].notna(),
                                                            "uncategorised")
-    largest = expenses["amount"].abs().groupby(category).sum().nlargest(top).index
-    category = category.where(category.isin(largest) | (category == "uncategorised"),
+    # the grey groups are never among the named largest: a category the export itself calls
+    # "uncategorised" joins the uncategorised rows (one legend entry each)
+    named = category[~category.isin(OTHER_COLOURS)]
+    largest = expenses["amount"].abs().groupby(named).sum().nlargest(top).index
+    category = category.where(category.isin(largest) | category.isin(OTHER_COLOURS),
                               "other categories")
     predicted = (expenses.get("category_source", pd.Series("export", index=expenses.index))
                  == "predicted")
@@ -82,7 +99,7 @@ def spending_by_category(categorised: pd.DataFrame, money: Money = UNKNOWN_MONEY
         title += f" (hatched: {n_predicted:,} expenses categorised by the model)"
     figure = go.Figure(traces)
     figure.update_layout(barmode="stack", title=title, yaxis=money.axis("spent"),
-                         **{**_LAYOUT, "height": 520})
+                         xaxis=month_axis(len(table.index)), **{**_LAYOUT, "height": 520})
     return figure
 
 
@@ -97,7 +114,8 @@ def income_vs_expenses(clean: pd.DataFrame, money: Money = UNKNOWN_MONEY) -> go.
                    line={"color": "#264653"}),
     ])
     figure.update_layout(barmode="group", title="Monthly income vs expenses",
-                         yaxis=money.axis("per month"), **_LAYOUT)
+                         yaxis=money.axis("per month"), xaxis=month_axis(len(income)),
+                         **_LAYOUT)
     return figure
 
 
