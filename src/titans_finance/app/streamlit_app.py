@@ -422,7 +422,7 @@ def health_page(project: Project) -> None:
     st.subheader("Each model against its strongest simple baseline")
     st.write("Scored on the most recent part of the history, which the model never saw in "
              "training, beside the strongest of several simple rules on the same data.")
-    st.dataframe(views.scorecards(metrics), hide_index=True, key="health_scorecards")
+    st.dataframe(views.scorecards(metrics, money), hide_index=True, key="health_scorecards")
     for line in charts.scorecard_findings({k: v or {} for k, v in metrics.items()}, money):
         st.markdown(f"- {line}")
     st.subheader("Data quality")

@@ -18,9 +18,18 @@ import pandas as pd
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.reporting.categorised import categorise
-from titans_finance.reporting.charts import MODEL_NAMES, MODELS, scorecard_of
+from titans_finance.reporting.charts import (
+    MODEL_NAMES,
+    MODELS,
+    UNKNOWN_MONEY,
+    VERDICT_COLUMN,
+    score_text,
+    scorecard_of,
+    verdict_cell,
+)
 from titans_finance.reporting.glossary import baseline_meaning
 from titans_finance.reporting.merchants import merchant_names
+from titans_finance.reporting.money import Money
 
 ALL_ACCOUNTS = "All accounts"
 HORIZONS = (30, 60, 90)
@@ -328,27 +337,30 @@ def taxonomy_categories(taxonomy: dict[str, Any] | None, table: pd.DataFrame) ->
 
 # ---- models and data health --------------------------------------------------------------
 
-def scorecards(metrics: dict[str, dict[str, Any] | None]) -> pd.DataFrame:
+def scorecards(metrics: dict[str, dict[str, Any] | None], money: Money = UNKNOWN_MONEY
+               ) -> pd.DataFrame:
     """Per model: what it predicts, its headline metric, the strongest simple baseline on the
-    same hold-out, and whether the model beats it (from each model's metrics JSON)."""
+    same hold-out, and whether the model beats it by more than the noise (from each model's
+    metrics JSON, the cards the report's scorecard reads). Scores are text, as the report
+    writes them: a cell without one says why, never ``None``."""
     rows = []
     for model, purpose in MODELS.items():
         card = scorecard_of(model, metrics.get(model) or {})
         if not card:
             rows.append({"model": MODEL_NAMES.get(model, model), "predicts": purpose,
-                         "metric": "", "model score": None, "strongest baseline": "",
-                         "baseline score": None, "beats it?": "not trained yet"})
+                         "metric": "", "model score": "", "strongest baseline": "",
+                         "baseline score": "", VERDICT_COLUMN: "not trained yet"})
             continue
-        best = card.get("best_baseline")
+        best, metric = card.get("best_baseline"), card["metric"]
         rows.append({
             "model": MODEL_NAMES.get(model, model), "predicts": purpose,
-            "metric": f"{card['metric']} ({'lower' if card.get('lower_is_better') else 'higher'}"
+            "metric": f"{metric} ({'lower' if card.get('lower_is_better') else 'higher'}"
                       " is better)",
-            "model score": card.get("model"),
+            "model score": score_text(metric, card.get("model"), money),
             "strongest baseline": baseline_meaning(best) if best else "none measured",
-            "baseline score": (card.get("baselines") or {}).get(best) if best else None,
-            "beats it?": ("not measured" if card.get("model") is None or best is None
-                          else "yes" if card.get("beats_best_baseline") else "NO"),
+            "baseline score": score_text(metric, (card.get("baselines") or {}).get(best),
+                                         money) if best else "",
+            VERDICT_COLUMN: verdict_cell(card),
         })
     return pd.DataFrame(rows)
 
