@@ -63,6 +63,7 @@ from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 from sktime.forecasting.naive import NaiveForecaster
 
 from titans_finance.core.features import normalise_merchant
+from titans_finance.core.verdict import BEATS, paired_comparison
 
 MAX_HORIZON = 90
 BASELINES = ("naive", "seasonal_naive_7", "same_day_last_month", "mean_28", "mean_90", "zero")
@@ -884,6 +885,20 @@ def summarise_backtest(outer: pd.DataFrame) -> dict[str, dict[str, float]]:
     return out
 
 
+def versus_baseline(outer: pd.DataFrame | None, baseline: str) -> dict[str, Any]:
+    """The model against ``baseline`` (a method of ``outer``, the reported folds' daily
+    errors) with the noise of the comparison: paired by fold and day, each day's absolute
+    error over its fold's MASE scale (their mean is the MASE); see `core.verdict`."""
+    if outer is None or outer.empty:
+        return {"advantage": None, "advantage_se": None, "compared_on": 0, "verdict": None}
+    scaled = outer.assign(loss=outer["error"].abs() / outer["scale"])
+    losses = scaled[scaled["method"].isin(["model", baseline])].pivot_table(
+        index=["fold", "date"], columns="method", values="loss", aggfunc="first").dropna()
+    if "model" not in losses or baseline not in losses:
+        return {"advantage": None, "advantage_se": None, "compared_on": 0, "verdict": None}
+    return paired_comparison(losses["model"].to_numpy(), losses[baseline].to_numpy())
+
+
 def evaluate_cashflow(transactions: pd.DataFrame, params: dict[str, Any],
                       end: pd.Timestamp | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list]:
     """Backtest + nested choice on one export: (all folds' table, outer folds' table, cutoffs)."""
@@ -1065,7 +1080,9 @@ def forecast_accounts(transactions: pd.DataFrame, params: dict[str, Any],
                         **{f"baseline_{k}_mase": v for k, v in baselines.items()},
                         "mase": scores["model"]["mase"], "best_baseline": best,
                         "best_baseline_mase": baselines[best],
-                        "beats_best_baseline": bool(scores["model"]["mase"] < baselines[best]),
+                        # a win only beyond the noise of the backtest (core.verdict)
+                        "beats_best_baseline": versus_baseline(
+                            outer, f"baseline_{best}")["verdict"] == BEATS,
                         **{k: result[k] for k in ("opening_balance", "balance_source",
                                                   "closing_balance", "net",
                                                   "first_low_balance_day")}})

@@ -15,9 +15,10 @@ from titans_finance.models.cashflow import (
     fit_from_backtest,
     forecast_accounts,
     summarise_backtest,
+    versus_baseline,
 )
 from titans_finance.core.scale import run_accounts
-from titans_finance.core.verdict import BEATS, paired_comparison
+from titans_finance.core.verdict import BEATS
 
 logger = logging.getLogger(__name__)
 
@@ -34,19 +35,10 @@ def scorecard(summary: dict[str, dict[str, float]], outer: pd.DataFrame | None =
                  if f"baseline_{name}" in summary}
     best = min(baselines, key=baselines.get)
     model = summary["model"][metric]
-    versus_best = _daily_comparison(outer, f"baseline_{best}")
+    versus_best = versus_baseline(outer, f"baseline_{best}")
     return {"metric": metric, "lower_is_better": True, "model": model, "baselines": baselines,
             "best_baseline": best, **versus_best,
             "beats_best_baseline": versus_best["verdict"] == BEATS, "meaning": MASE_MEANING}
-
-
-def _daily_comparison(outer: pd.DataFrame | None, baseline: str) -> dict[str, Any]:
-    if outer is None or outer.empty:
-        return {"advantage": None, "advantage_se": None, "compared_on": 0, "verdict": None}
-    scaled = outer.assign(loss=outer["error"].abs() / outer["scale"])
-    losses = scaled[scaled["method"].isin(["model", baseline])].pivot_table(
-        index=["fold", "date"], columns="method", values="loss", aggfunc="first").dropna()
-    return paired_comparison(losses["model"].to_numpy(), losses[baseline].to_numpy())
 
 
 def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any]
