@@ -160,8 +160,8 @@ def overview_page(project: Project) -> None:
     st.subheader("Income and expenses")
     totals, income_chart, category_chart, merchants, recurring = _account_summary(
         str(project.root), project.modified((*TABLE_INPUTS, "metrics_cashflow")), account)
-    for column, name in zip(st.columns(3), ("income", "expenses", "net"), strict=True):
-        column.metric(name, money.format(totals[name]))
+    for column, total in zip(st.columns(3), ("income", "expenses", "net"), strict=True):
+        column.metric(total, money.format(totals[total]))
     st.plotly_chart(income_chart, key="overview_income")
     st.subheader("Spending by category and merchant")
     st.plotly_chart(category_chart, key="overview_categories")
@@ -540,7 +540,7 @@ def main() -> None:
     try:
         root = project_root()
     except FileNotFoundError as exc:
-        st.error(str(exc))
+        st.error(as_text(exc))
         return
     project = _project(str(root))
     slugs = list(PAGES)
