@@ -49,14 +49,20 @@ serve: setup
 	$(BIN)/bentoml serve
 
 # On demand (docs/operations.md): drift of a new export; champion/challenger retraining.
+# Both need the export named on the command line: RAW's default above is the training
+# file, and monitoring or retraining on it would silently answer nothing new.
+explicit_raw = case "$(origin RAW)" in "command line") ;; \
+  *) echo "usage: make $(1) RAW=/path/to/$(2) (on the command line; RAW's default, the training file $(RAW), is not a new export)"; exit 2;; esac; \
+  test -f "$(RAW)" || { echo "make $(1): RAW=$(RAW): no such file"; exit 2; }
+
 monitor: setup
-	@test -n "$(RAW)" || { echo "usage: make monitor RAW=/path/to/new_export.csv"; exit 2; }
+	@$(call explicit_raw,monitor,new_export.csv)
 	$(BIN)/kedro run --pipelines monitoring --params raw_path=$(RAW)
 
 # The retrain pipeline ingests the export into its own datasets (retrain.*): the training
 # tables, report and metrics of the last `make run` stay as they are.
 retrain: setup
-	@test -n "$(RAW)" || { echo "usage: make retrain RAW=/path/to/latest_export.csv"; exit 2; }
+	@$(call explicit_raw,retrain,latest_export.csv)
 	$(BIN)/kedro run --pipelines retrain --params raw_path=$(RAW)
 
 # DVC stages (dvc.yaml) wrap the same pipelines and only rebuild what changed.

@@ -82,13 +82,17 @@ def test_scorecards_show_the_strongest_baseline_and_say_no_plainly():
     metrics = {
         "cashflow": {"scorecard": {"metric": "mase", "lower_is_better": True, "model": 1.2,
                                    "baselines": {"zero": 1.0, "seasonal_naive_7": 1.1},
-                                   "best_baseline": "zero", "beats_best_baseline": False}},
+                                   "best_baseline": "zero", "beats_best_baseline": False,
+                                   "advantage": -0.2, "advantage_se": 0.05,
+                                   "verdict": "behind"}},
         "amount": None,
     }
     cards = views.scorecards(metrics).set_index("model")
-    assert cards.loc["cash-flow", "baseline score"] == 1.0
-    assert cards.loc["cash-flow", "beats it?"] == "NO"
-    assert cards.loc["amount", "beats it?"] == "not trained yet"
+    assert cards.loc["cash-flow", "baseline score"] == "1.000"
+    assert cards.loc["cash-flow", "against it"] == "behind"
+    assert cards.loc["amount", "against it"] == "not trained yet"
+    # an untrained model's cells are empty text, never None
+    assert cards.loc["amount", ["model score", "baseline score"]].tolist() == ["", ""]
 
 
 def test_recurring_payments_get_their_next_date():

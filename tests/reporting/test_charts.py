@@ -68,14 +68,16 @@ def test_scorecard_shows_the_strongest_baseline_from_the_contract():
     card = {"metric": "mase", "lower_is_better": True, "model": 0.82,
             "baselines": {"seasonal_naive_7": 1.12, "naive": 0.91, "same_day_last_month": 0.80},
             "best_baseline": "same_day_last_month", "beats_best_baseline": False,
+            "advantage": -0.02, "advantage_se": 0.005, "verdict": "behind",
             "meaning": "MASE: forecast error relative to a naive forecast"}
     figure = charts.model_scorecard({"cashflow": {"scorecard": card}})
     model, _, measured, value, baseline, beats = figure.data[0].cells.values
     assert list(model) == ["cashflow"] and list(value) == ["0.820"]
     assert list(baseline)[0].startswith("0.800") and "same day of the last month" in baseline[0]
-    assert list(beats) == ["NO"] and "lower is better" in measured[0]
+    assert list(beats) == ["behind"] and "lower is better" in measured[0]
     (finding,) = charts.scorecard_findings({"cashflow": {"scorecard": card}})
-    assert "does NOT beat its strongest simple baseline" in finding
+    assert "is behind its strongest simple baseline" in finding
+    assert "difference 0.020, noise margin 0.010" in finding
 
 
 def test_scorecard_without_the_contract_picks_the_stronger_of_the_old_baselines():
@@ -86,7 +88,8 @@ def test_scorecard_without_the_contract_picks_the_stronger_of_the_old_baselines(
     assert card["best_baseline"] == "naive" and card["beats_best_baseline"] is False
     figure = charts.model_scorecard(metrics)
     assert figure.data[0].cells.values[4][0].startswith("0.910")
-    assert figure.data[0].cells.values[5][0] == "NO"
+    # older metrics carry no noise estimate: no verdict either way
+    assert figure.data[0].cells.values[5][0] == "no noise estimate"
 
 
 def test_scorecard_money_metric_in_the_exports_currency():
@@ -94,7 +97,8 @@ def test_scorecard_money_metric_in_the_exports_currency():
                                     Money("GBP", "export", ("GBP",)))
     _, _, measured, value, baseline, beats = figure.data[0].cells.values
     assert list(value) == ["£10.00"] and baseline[0].startswith("£12.50")
-    assert list(beats) == ["yes"] and measured[0].startswith("MAE: the typical size of a miss")
+    assert list(beats) == ["no noise estimate"]
+    assert measured[0].startswith("MAE: the typical size of a miss")
 
 
 def test_anomaly_scorecard_without_ground_truth_says_not_measured():

@@ -21,6 +21,7 @@ import streamlit as st
 from titans_finance.app import views
 from titans_finance.app.labels import append_anomaly_label, read_anomaly_labels
 from titans_finance.app.project import Project, project_root
+from titans_finance.app.text import as_text
 from titans_finance.reporting import charts
 from titans_finance.reporting.categorised import SOURCES, for_spreadsheet
 from titans_finance.reporting.money import money_of
@@ -112,7 +113,7 @@ def overview_page(project: Project) -> None:
     if len(balances):
         for column, (_, row) in zip(st.columns(min(4, len(balances))), balances.head(4).iterrows(),
                                     strict=False):
-            column.metric(f"{row['account']} on {pd.Timestamp(row['date']).date()}",
+            column.metric(f"{as_text(row['account'])} on {pd.Timestamp(row['date']).date()}",
                           money.format(float(row["balance"]), 2))
     else:
         st.write("The export has no balance column.")
@@ -163,8 +164,8 @@ def overview_page(project: Project) -> None:
     st.subheader("Income and expenses")
     totals, income_chart, category_chart, merchants, recurring = _account_summary(
         str(project.root), project.modified((*TABLE_INPUTS, "metrics_cashflow")), account)
-    for column, name in zip(st.columns(3), ("income", "expenses", "net"), strict=True):
-        column.metric(name, money.format(totals[name]))
+    for column, total in zip(st.columns(3), ("income", "expenses", "net"), strict=True):
+        column.metric(total, money.format(totals[total]))
     st.plotly_chart(income_chart, key="overview_income")
     st.subheader("Spending by category and merchant")
     st.plotly_chart(category_chart, key="overview_categories")
@@ -215,7 +216,10 @@ def transactions_page(project: Project) -> None:
     rows = views.page_of(found, page, size)
     st.caption(f"{len(found):,} of {len(table):,} transactions match "
                f"({(time.perf_counter() - started) * 1000:.0f} ms).")
-    st.dataframe(views.for_display(rows), hide_index=True, key="tx_table")
+    # the whole page in view ("content"), not ten rows of it in a scroll box
+    st.dataframe(views.for_display(rows), hide_index=True, key="tx_table", height="content",
+                 column_config={column: st.column_config.NumberColumn(format="percent")
+                                for column in views.PERCENT_COLUMNS})
     if st.button(f"Prepare a CSV of the {len(found):,} matching transactions", key="tx_csv"):
         csv = for_spreadsheet(found.drop(columns=["merchant_key"])).to_csv(index=False)
         st.download_button("Download CSV", csv.encode("utf-8-sig"),
@@ -256,14 +260,16 @@ def review_page(project: Project) -> None:
         with st.container(border=True):
             top = views.top_choices(item.get("top_k"))
             merchant = merchants.get(str(item["merchant_key"]), str(item["merchant_key"]))
-            st.markdown(f"**{item['description']}** — {money.format(float(item['amount']), 2)} "
-                        f"on {pd.Timestamp(item['date']).date()} · merchant *{merchant}* "
+            st.markdown(f"**{as_text(item['description'])}** — "
+                        f"{money.format(float(item['amount']), 2)} "
+                        f"on {pd.Timestamp(item['date']).date()} · merchant *{as_text(merchant)}* "
                         f"({_count(int(item['transactions_of_merchant']), 'transaction')})")
-            guesses = ", ".join(f"{c} {p:.0%}" for c, p in top) or "none"
-            st.caption(f"Model: {item['predicted_category']} (confidence "
+            guesses = ", ".join(f"{as_text(c)} {p:.0%}" for c, p in top) or "none"
+            st.caption(f"Model: {as_text(item['predicted_category'])} (confidence "
                        f"{float(item['confidence']):.0%}); top choices: {guesses}")
             if (done := corrected.get(item["transaction_id"])) is not None:
-                st.markdown(f"Corrected to **{done}** (saved; used at the next training).")
+                st.markdown(f"Corrected to **{as_text(done)}** (saved; used at the next "
+                            "training).")
                 continue
             default = top[0][0] if top and top[0][0] in choices else None
             left, right = st.columns([3, 1])
@@ -280,18 +286,20 @@ def review_page(project: Project) -> None:
                     append_correction(project.corrections_path,
                                       {**feedback.record(), "submitted_by": SUBMITTED_BY})
                 except (ValidationError, CorrectionsFileError, ValueError) as exc:
-                    st.error(f"Not saved: {exc}")
+                    st.error(f"Not saved: {as_text(exc)}")
                 else:
                     impact = views.merchant_impact(table, str(item["merchant_key"]),
                                                    str(item["transaction_id"]), category)
-                    reach = (f"It is the only transaction of {merchant} so far"
+                    payee = as_text(merchant)
+                    reach = (f"It is the only transaction of {payee} so far"
                              if not impact["others"] else
-                             f"{merchant} has {_count(impact['others'], 'other transaction')}, "
+                             f"{payee} has {_count(impact['others'], 'other transaction')}, "
                              f"{impact['others_different']} of them with another category (or "
                              "none) now")
                     st.session_state["review_message"] = (
-                        f"Saved: '{fields['description']}' on {fields['date']} is {category}. "
-                        f"{reach}; the next training learns {merchant} from this correction.")
+                        f"Saved: '{as_text(fields['description'])}' on {fields['date']} is "
+                        f"{as_text(category)}. {reach}; the next training learns {payee} from "
+                        "this correction.")
                     st.rerun()
 
     st.subheader("Flagged anomalies")
@@ -304,9 +312,10 @@ def review_page(project: Project) -> None:
              "measuring the anomaly model on your own data.")
     for i, row in flagged.head(5).iterrows():
         with st.container(border=True):
-            st.markdown(f"**{row['description']}** — {money.format(float(row['amount']), 2)} on "
+            st.markdown(f"**{as_text(row['description'])}** — "
+                        f"{money.format(float(row['amount']), 2)} on "
                         f"{pd.Timestamp(row['date']).date()} · score {row['anomaly_score']:.2f}")
-            st.caption(row["anomaly_reasons"])
+            st.caption(as_text(row["anomaly_reasons"]))
             left, right = st.columns(2)
             for column, label, text in ((left, "expected", "Expected"),
                                         (right, "fraud", "Fraud or error")):
@@ -318,7 +327,7 @@ def review_page(project: Project) -> None:
                         "score": round(float(row["anomaly_score"]), 4), "label": label,
                         "submitted_by": SUBMITTED_BY})
                     st.session_state["review_message"] = (
-                        f"Recorded: '{row['description']}' is {label}.")
+                        f"Recorded: '{as_text(row['description'])}' is {label}.")
                     st.rerun()
 
 
@@ -364,13 +373,14 @@ def try_page(project: Project) -> None:
         answer = try_transaction(models, history, description, amount, date, merchant)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            st.error(f"{'.'.join(map(str, error['loc'])) or 'transaction'}: {error['msg']}")
+            st.error(as_text(f"{'.'.join(map(str, error['loc'])) or 'transaction'}: "
+                             f"{error['msg']}"))
         return
     if category := answer.get("category"):
         st.subheader("Category")
-        top = ", ".join(f"{c} {p:.0%}" for c, p in views.top_choices(category["top_k"]))
+        top = ", ".join(f"{as_text(c)} {p:.0%}" for c, p in views.top_choices(category["top_k"]))
         verdict = ("unsure: it abstains rather than guess" if category["uncertain"]
-                   else f"**{category['category']}**")
+                   else f"**{as_text(category['category'])}**")
         st.markdown(f"{verdict} (confidence {category['confidence']:.0%}, from the "
                     f"{category['source']} model); top choices: {top or 'none'}.")
     if amount_answer := answer.get("amount"):
@@ -385,7 +395,7 @@ def try_page(project: Project) -> None:
         st.markdown(f"Score **{anomaly['score']:.2f}** (flagged from "
                     f"{anomaly['threshold']:.2f}): "
                     f"{'**flagged**' if anomaly['flagged'] else 'not flagged'} — "
-                    f"{anomaly['reasons']}.")
+                    f"{as_text(anomaly['reasons'])}.")
     if cash := answer.get("cashflow"):
         st.subheader("Cash flow")
         change = "" if cash["balance_known"] else " (change since the export's last day)"
@@ -421,7 +431,7 @@ def health_page(project: Project) -> None:
     st.subheader("Each model against its strongest simple baseline")
     st.write("Scored on the most recent part of the history, which the model never saw in "
              "training, beside the strongest of several simple rules on the same data.")
-    st.dataframe(views.scorecards(metrics), hide_index=True, key="health_scorecards")
+    st.dataframe(views.scorecards(metrics, money), hide_index=True, key="health_scorecards")
     for line in charts.scorecard_findings({k: v or {} for k, v in metrics.items()}, money):
         st.markdown(f"- {line}")
     st.subheader("Data quality")
@@ -480,7 +490,7 @@ def import_page(project: Project) -> None:
 
         file = Path(path.strip()).expanduser()
         if not file.is_file():
-            st.error(f"{file}: no such file")
+            st.error(f"{as_text(file)}: no such file")
             return
         data, name = file.read_bytes(), file.name
     else:
@@ -491,13 +501,13 @@ def import_page(project: Project) -> None:
         result = inspect_export(data, name, project.parameters["ingestion"],
                                 entry.get("mapping_files") or [])
     except (ExportReadError, ValueError) as exc:
-        st.error(f"{name} cannot be read as transactions: {exc}")
+        st.error(as_text(f"{name} cannot be read as transactions: {exc}"))
         return
     except Exception as exc:  # a pipeline failure names the node and the cause
-        st.error(f"{name}: reading failed: {exc}")
+        st.error(as_text(f"{name}: reading failed: {exc}"))
         return
     quality = result.quality
-    st.success(f"{name}: {quality.get('rows_read', 0):,} rows read → "
+    st.success(f"{as_text(name)}: {quality.get('rows_read', 0):,} rows read → "
                f"{quality.get('rows_clean', 0):,} clean, "
                f"{quality.get('rows_quarantined', 0):,} quarantined, "
                f"{quality.get('rows_duplicate', 0):,} duplicates "
@@ -522,7 +532,8 @@ def import_page(project: Project) -> None:
     shown = [c for c in ("date", "account", "type", "description", "amount", "currency",
                          "balance", "category", "reference", "is_transfer")
              if c in result.clean and result.clean[c].notna().any()]
-    st.dataframe(result.clean[shown].head(20), hide_index=True, key="import_clean")
+    st.dataframe(views.dates_as_days(result.clean[shown].head(20)), hide_index=True,
+                 key="import_clean")
     st.write("To use it, train on it (or let it challenge the served models):")
     st.code(f"kedro run --params raw_path={path.strip() or '/path/to/' + name}\n"
             f"make retrain RAW={path.strip() or '/path/to/' + name}", language="bash")
@@ -538,7 +549,7 @@ def main() -> None:
     try:
         root = project_root()
     except FileNotFoundError as exc:
-        st.error(str(exc))
+        st.error(as_text(exc))
         return
     project = _project(str(root))
     slugs = list(PAGES)
@@ -548,7 +559,7 @@ def main() -> None:
     st.sidebar.title("titans-finance")
     slug = st.sidebar.radio("Page", slugs, format_func=PAGES.get, key="page")
     st.query_params["page"] = slug
-    st.sidebar.caption(f"Project: {root}")
+    st.sidebar.caption(f"Project: {as_text(root)}")
     run_provenance(project)
     PAGE_FUNCTIONS[slug](project)
 

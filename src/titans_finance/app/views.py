@@ -20,9 +20,18 @@ import pandas as pd
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models.cashflow import MAX_HORIZON, horizon_net_change
 from titans_finance.reporting.categorised import categorise
-from titans_finance.reporting.charts import MODEL_NAMES, MODELS, scorecard_of
+from titans_finance.reporting.charts import (
+    MODEL_NAMES,
+    MODELS,
+    UNKNOWN_MONEY,
+    VERDICT_COLUMN,
+    score_text,
+    scorecard_of,
+    verdict_cell,
+)
 from titans_finance.reporting.glossary import baseline_meaning
 from titans_finance.reporting.merchants import merchant_names
+from titans_finance.reporting.money import Money
 from titans_finance.reporting.provenance import provenance_lines
 
 ALL_ACCOUNTS = "All accounts"
@@ -141,10 +150,25 @@ DISPLAY_COLUMNS = ["date", "account", "description", "merchant", "amount", "cate
                    "category_source", "model_confidence", "anomaly_score", "anomaly_reasons"]
 
 
+# shares of one (the category model's confidence), shown as percentages
+PERCENT_COLUMNS = ("model_confidence",)
+
+
 def for_display(rows: pd.DataFrame) -> pd.DataFrame:
     columns = [c for c in DISPLAY_COLUMNS if c in rows]
-    shown = rows[columns].copy()
-    shown["date"] = pd.to_datetime(shown["date"]).dt.date
+    return dates_as_days(rows[columns])
+
+
+def dates_as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every date-time column whose values are all at midnight as plain
+    dates (``2021-09-03``, not ``2021-09-03 00:00:00``)."""
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            present = values.dropna()
+            if (present == present.dt.normalize()).all():
+                shown[column] = values.dt.date
     return shown
 
 
@@ -346,27 +370,30 @@ def taxonomy_categories(taxonomy: dict[str, Any] | None, table: pd.DataFrame) ->
 
 # ---- models and data health --------------------------------------------------------------
 
-def scorecards(metrics: dict[str, dict[str, Any] | None]) -> pd.DataFrame:
+def scorecards(metrics: dict[str, dict[str, Any] | None], money: Money = UNKNOWN_MONEY
+               ) -> pd.DataFrame:
     """Per model: what it predicts, its headline metric, the strongest simple baseline on the
-    same hold-out, and whether the model beats it (from each model's metrics JSON)."""
+    same hold-out, and whether the model beats it by more than the noise (from each model's
+    metrics JSON, the cards the report's scorecard reads). Scores are text, as the report
+    writes them: a cell without one says why, never ``None``."""
     rows = []
     for model, purpose in MODELS.items():
         card = scorecard_of(model, metrics.get(model) or {})
         if not card:
             rows.append({"model": MODEL_NAMES.get(model, model), "predicts": purpose,
-                         "metric": "", "model score": None, "strongest baseline": "",
-                         "baseline score": None, "beats it?": "not trained yet"})
+                         "metric": "", "model score": "", "strongest baseline": "",
+                         "baseline score": "", VERDICT_COLUMN: "not trained yet"})
             continue
-        best = card.get("best_baseline")
+        best, metric = card.get("best_baseline"), card["metric"]
         rows.append({
             "model": MODEL_NAMES.get(model, model), "predicts": purpose,
-            "metric": f"{card['metric']} ({'lower' if card.get('lower_is_better') else 'higher'}"
+            "metric": f"{metric} ({'lower' if card.get('lower_is_better') else 'higher'}"
                       " is better)",
-            "model score": card.get("model"),
+            "model score": score_text(metric, card.get("model"), money),
             "strongest baseline": baseline_meaning(best) if best else "none measured",
-            "baseline score": (card.get("baselines") or {}).get(best) if best else None,
-            "beats it?": ("not measured" if card.get("model") is None or best is None
-                          else "yes" if card.get("beats_best_baseline") else "NO"),
+            "baseline score": score_text(metric, (card.get("baselines") or {}).get(best),
+                                         money) if best else "",
+            VERDICT_COLUMN: verdict_cell(card),
         })
     return pd.DataFrame(rows)
 
@@ -443,12 +470,18 @@ def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     order = ("not decided" if day_first is None else "day first (31/01)" if day_first
              else "month first (01/31)")
     evidence = info.get("date_order_evidence") or {}
+    iso, numeric = evidence.get("iso_values", 0), evidence.get("numeric_values")
     if info.get("format") in ("ofx", "camt053", "mt940"):
         order = "fixed by the format (year first)"
+    elif iso and numeric == 0:
+        # every date written year first: there is no day/month order to decide
+        order = "year-month-day (ISO)"
     elif info.get("date_order_ambiguous"):
         order += " — ambiguous: no date tells; declare it in conf/local/export_mappings.yml"
     elif evidence.get("decided_by"):
         order += f" (decided by {evidence['decided_by']})"
+    if iso and numeric:
+        order += f"; {iso:,} other dates year-month-day (ISO)"
     settings = {
         "file": info.get("file") or info.get("path"), "format": info.get("format"),
         "rows": info.get("rows"), "encoding": info.get("encoding"),

@@ -224,13 +224,68 @@ def _per_unique(values: np.ndarray, function, width: int | None = None) -> np.nd
 
 def _merchant_keys(description: _Coded, reference: _Coded) -> _Coded:
     """The merchant key of each row (see `normalise_merchant`)."""
+    return _named_and_described(description, reference)[0]
+
+
+def _named_and_described(description: _Coded, reference: _Coded
+                         ) -> tuple[_Coded, _Coded, np.ndarray]:
+    """Each row's merchant key (the reference's, else the description's), its
+    description's key, and whether the reference named the payee."""
     from_reference = reference.map(_merchant_from_reference).distinct
     from_description = description.map(_merchant_from_description).distinct
     from_description[from_description == ""] = MISSING_KEY
     use_reference = (from_reference != "")[reference.codes]
     # one code space for both: description keys, then reference keys
     codes = np.where(use_reference, len(from_description) + reference.codes, description.codes)
-    return _merged(codes, np.concatenate([from_description, from_reference]))
+    return (_merged(codes, np.concatenate([from_description, from_reference])),
+            _Coded(description.codes, from_description), use_reference)
+
+
+def _payee_keys(description: _Coded, reference: _Coded, account: _Coded, day: np.ndarray,
+                source_row: np.ndarray, payees: pd.Series, learn: bool = True
+                ) -> tuple[_Coded, pd.Series]:
+    """Each row's payee key and the account's description → payee table after the rows.
+
+    A row whose reference names its payee is keyed by it; a row without one is keyed by
+    the payee that the latest earlier row of its account with the same description key
+    named (an earlier input row's, else the history's ``payees``), else by its
+    description. So "Office Rent" sent without a merchant is the same payee as the
+    history's "Office Rent" rows that named "Property Management", in training (an export
+    row with an empty reference) and in the service (a request without ``merchant``)
+    alike; no row is keyed by a later one. ``payees``: index
+    ``account<ACCOUNT_SEPARATOR>description key``, payee keys; ``learn`` False: input rows
+    teach nothing (each scored as if alone after the history)."""
+    named, described, use_reference = _named_and_described(description, reference)
+    teaching = use_reference & (described.distinct != MISSING_KEY)[described.codes] & learn
+    if not teaching.any() and (use_reference.all() or not len(payees)):
+        return named, payees
+    group = _joined(account, ACCOUNT_SEPARATOR, described)
+    # the history's payee of each group, then (in time order) the input's own
+    alias = payees.reindex(group.distinct).to_numpy(dtype=object)
+    found = pd.notna(alias)
+    strings = np.concatenate([named.distinct, np.where(found, alias, "").astype(object)])
+    taught = np.where(found, len(named.distinct) + np.arange(len(group.distinct)), -1)
+    order = _chronological_order(day, source_row)
+    teacher = pd.Series(np.where(teaching, named.codes, np.nan)[order])
+    latest = teacher.groupby(group.codes[order], sort=False).ffill().to_numpy()
+    earlier = np.empty(len(order))
+    earlier[order] = latest
+    earlier = np.where(np.isnan(earlier), taught[group.codes], earlier)
+    aliased = ~use_reference & (earlier >= 0)
+    if aliased.any():
+        named = _merged(np.where(aliased, earlier.astype("int64"), named.codes), strings)
+    if teaching.any():
+        rows = order[teaching[order]]
+        last = pd.Series(named.codes[rows]).groupby(group.codes[rows], sort=False).last()
+        learned = pd.Series(named.distinct[last.to_numpy()],
+                            index=group.distinct[last.index.to_numpy()], dtype=object)
+        payees = pd.concat([payees, learned]) if len(payees) else learned
+        payees = payees[~payees.index.duplicated(keep="last")]
+    return named, payees
+
+
+def _empty_payees() -> pd.Series:
+    return pd.Series(dtype=object, index=pd.Index([], dtype="str", name="key"))
 
 
 def clean_text(description: pd.Series) -> pd.Series:
@@ -278,6 +333,8 @@ class HistoryState:
     latest transaction). ``tail``: the transactions of the last ``max_window_days``
     (day, account, account-qualified merchant and category keys, abs amount) for rolling
     windows. ``account_count``: transactions per account; ``global_count``: all of them.
+    ``payees``: per (account, description key) the payee its latest row with a reference
+    named (how a row without one is keyed, see `_payee_keys`).
     """
 
     merchant: pd.DataFrame = field(default_factory=lambda: _empty_stats(_MERCHANT_SUMS))
@@ -291,6 +348,7 @@ class HistoryState:
     max_window_days: int = 90
     account_count: pd.Series = field(default_factory=lambda: pd.Series(
         dtype="int64", index=pd.Index([], dtype="str", name="account")))
+    payees: pd.Series = field(default_factory=_empty_payees)
 
     @classmethod
     def empty(cls, params: FeatureParams | dict | None = None) -> HistoryState:
@@ -321,6 +379,10 @@ class HistoryState:
         if "account_count" not in self.__dict__:
             raise ValueError("this history state was saved before per-account history (no "
                              "account_count): rebuild it with `kedro run --pipelines features`")
+        if "payees" not in self.__dict__:
+            raise ValueError("this history state was saved before payees were keyed by "
+                             "their description (no payees): rebuild it with "
+                             "`kedro run --pipelines features`")
 
     def __getstate__(self) -> dict[str, Any]:
         # the lookup tables are derived data: rebuilt after unpickling, never stored
@@ -342,7 +404,7 @@ class HistoryState:
         self._check_format()
         if len(transactions) == 0:
             return self
-        base = _base_columns(transactions, self.default_account)
+        base, payees = _base_columns(transactions, self.default_account, self.payees)
         base = base.iloc[_chronological_order(base["day"].to_numpy(),
                                               base["source_row"].to_numpy())]
         day = base["day"].to_numpy()
@@ -357,11 +419,13 @@ class HistoryState:
         account_count.index.name = "account"
         return HistoryState(merchant=merchant, category=category, tail=tail,
                             global_count=self.global_count + len(base), last_day=last_day,
-                            max_window_days=self.max_window_days, account_count=account_count)
+                            max_window_days=self.max_window_days, account_count=account_count,
+                            payees=payees)
 
     # -- per-account parts (the service's rolling history, core/rolling.py) --------------
-    def account_positions(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Each account's rows in ``merchant``, ``category`` and ``tail`` (positions)."""
+    def account_positions(self) -> dict[str, tuple[np.ndarray, ...]]:
+        """Each account's rows in ``merchant``, ``category``, ``tail`` and ``payees``
+        (positions)."""
         self._check_format()
 
         def by_account(accounts: np.ndarray) -> dict[str, np.ndarray]:
@@ -377,13 +441,14 @@ class HistoryState:
         merchant = by_account(key_accounts(self.merchant.index))
         category = by_account(key_accounts(self.category.index))
         tail = by_account(self.tail["account"].to_numpy(dtype=object))
+        payees = by_account(key_accounts(self.payees.index))
         empty = np.zeros(0, dtype="int64")
         return {account: (merchant.get(account, empty), category.get(account, empty),
-                          tail.get(account, empty))
-                for account in {*merchant, *category, *tail, *self.accounts}}
+                          tail.get(account, empty), payees.get(account, empty))
+                for account in {*merchant, *category, *tail, *payees, *self.accounts}}
 
     def for_account(self, account: str,
-                    positions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                    positions: tuple[np.ndarray, ...] | None = None,
                     max_window_days: int | None = None) -> HistoryState:
         """This state restricted to one account (``positions``: its entry of
         `account_positions`, computed once for many calls). The account's rows get the
@@ -397,7 +462,7 @@ class HistoryState:
             positions = self.account_positions().get(account)
         if positions is None:
             return HistoryState(max_window_days=window)
-        merchant_rows, category_rows, tail_rows = positions
+        merchant_rows, category_rows, tail_rows, payee_rows = positions
         merchant = self.merchant.iloc[merchant_rows]
         latest = merchant["last_day"].max() if len(merchant) else np.nan
         if not np.isnan(latest):
@@ -410,7 +475,8 @@ class HistoryState:
         return HistoryState(merchant=merchant, category=self.category.iloc[category_rows],
                             tail=tail.reset_index(drop=True), global_count=int(count.sum()),
                             last_day=None if np.isnan(latest) else int(latest),
-                            max_window_days=window, account_count=count)
+                            max_window_days=window, account_count=count,
+                            payees=self.payees.iloc[payee_rows])
 
     @classmethod
     def combined(cls, parts: list[HistoryState], max_window_days: int) -> HistoryState:
@@ -429,7 +495,8 @@ class HistoryState:
                    tail=pd.concat([p.tail for p in parts], ignore_index=True),
                    global_count=sum(p.global_count for p in parts),
                    last_day=max(days) if days else None, max_window_days=max_window_days,
-                   account_count=counts.astype("int64"))
+                   account_count=counts.astype("int64"),
+                   payees=pd.concat([p.payees for p in parts]))
 
 
 def _empty_stats(columns: tuple[str, ...]) -> pd.DataFrame:
@@ -547,14 +614,16 @@ def _missing(transactions: pd.DataFrame, name: str, n: int) -> np.ndarray:
     return np.asarray(pd.isna(_column(transactions, name, n)), dtype=bool)
 
 
-def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCOUNT
-                 ) -> dict[str, Any]:
+def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCOUNT,
+                 payees: pd.Series | None = None, learn: bool = True) -> dict[str, Any]:
     """The per-row inputs every group uses (keys, day number, amounts), in input order.
 
     ``merchant_key``/``category_key`` are the plain keys (feature values);
     ``merchant_group``/``category_group`` the same qualified by the row's account (the
-    history keys); a row without an account belongs to ``default_account``. Text
-    columns and keys are `_Coded` (codes into distinct strings)."""
+    history keys); a row without an account belongs to ``default_account``; a row
+    without a reference is keyed by the payee ``payees`` (a history's) or the input's own
+    rows name for its description (`_payee_keys`; with ``learn`` False ``payees``
+    only), the table after the rows is ``payees``. Text columns and keys are `_Coded` (codes into distinct strings)."""
     n = len(transactions)
     dates = pd.to_datetime(transactions["date"]).dt.normalize()
     amount = transactions["amount"]
@@ -564,10 +633,15 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
     amount = np.where(np.isnan(amount), 0.0, amount)
     abs_amount = np.abs(amount)
     description = _Coded.of(transactions["description"])
-    merchant_key = _merchant_keys(description, _Coded.of(_column(transactions, "reference", n)))
     account = _Coded.of(_column(transactions, "account", n))
     account = _merged(account.codes, np.where(account.distinct == "", default_account,
                                               account.distinct))
+    day = dates.to_numpy().astype("datetime64[D]").astype("int64")
+    source_row = (transactions["source_row"].to_numpy() if "source_row" in transactions
+                  else np.arange(1, n + 1))
+    merchant_key, payees = _payee_keys(
+        description, _Coded.of(_column(transactions, "reference", n)), account, day,
+        source_row, _empty_payees() if payees is None else payees, learn)
     # uncategorised rows are grouped by type: "__income__" history is the income's
     category = _Coded.of(_column(transactions, "category", n))
     tx_type = _Coded.of(_column(transactions, "type", n), missing="none")
@@ -578,9 +652,8 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
                                                   "__" + tx_type.distinct + "__"]))
     return {
         "date": dates.to_numpy(),
-        "day": dates.to_numpy().astype("datetime64[D]").astype("int64"),
-        "source_row": (transactions["source_row"].to_numpy() if "source_row" in transactions
-                       else np.arange(1, n + 1)),
+        "day": day,
+        "source_row": source_row,
         "account": account,
         "merchant_key": merchant_key,
         "category_key": category_key,
@@ -590,6 +663,7 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
         "log_abs_amount": np.log1p(abs_amount),
         "amount": amount,
         "description": description,
+        "payees": payees,
     }
 
 
@@ -636,10 +710,12 @@ _BASE_COLUMNS = {"day": "day", "source_row": "source_row", "account": "account",
 _TAIL_COLUMNS = ("day", "account", "merchant_key", "category_key", "abs_amount")
 
 
-def _base_columns(transactions: pd.DataFrame, default_account: str) -> pd.DataFrame:
-    base = _base_arrays(transactions, default_account)
+def _base_columns(transactions: pd.DataFrame, default_account: str, payees: pd.Series
+                  ) -> tuple[pd.DataFrame, pd.Series]:
+    base = _base_arrays(transactions, default_account, payees)
     return pd.DataFrame({name: base[source].strings() if isinstance(base[source], _Coded)
-                         else base[source] for name, source in _BASE_COLUMNS.items()})
+                         else base[source] for name, source in _BASE_COLUMNS.items()}
+                        ), base["payees"]
 
 
 def _chronological_order(day: np.ndarray, source_row: np.ndarray) -> np.ndarray:
@@ -894,7 +970,8 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     params = FeatureParams.from_any(params)
     state = state if state is not None else HistoryState.empty(params)
     n = len(transactions)
-    base = _base_arrays(transactions, state.default_account)
+    base = _base_arrays(transactions, state.default_account, state.payees,
+                        learn=not independent)
     order = _chronological_order(base["day"], base["source_row"])
     if np.array_equal(order, np.arange(n)):
         order = slice(None)  # already chronological (the clean table is): no reordering copies

@@ -450,8 +450,12 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
         attempt = pd.to_datetime(day[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
         other[attempt.index] = other[attempt.index].fillna(attempt)
         todo = todo & other.isna()
+    # how many (distinct) values were ISO and numeric day/month: an all-ISO column has no
+    # day/month order to tell a person about
+    evidence = {**_date_order_evidence(numeric[is_numeric]), "iso_values": int(is_iso.sum()),
+                "numeric_values": int(is_numeric.sum())}
     return {"missing": missing, "other": other, "is_numeric": is_numeric,
-            "readings": readings, "evidence": _date_order_evidence(numeric[is_numeric])}
+            "readings": readings, "evidence": evidence}
 
 
 def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint: bool = False,

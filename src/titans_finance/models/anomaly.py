@@ -9,9 +9,14 @@ weighted noisy-OR, with a threshold whose flag rate is measured on scores it was
   below its usual smallest payments (under the 10th percentile: how stolen card
   details are tested). A new payee
   alone, or a weekend, is not an anomaly.
-- ``duplicate``: the same payee charged the same amount within a few days — unless the
-  payee is a habitual one charged the same price every few days (a fare), where repeats
-  are normal.
+- ``duplicate``: the same payee charged the same amount within a few days, weighted by how
+  unusual such a repeat is for that payee: ``1 - b``, where ``b`` is the share of the
+  payee's training payments that repeated an earlier one to the cent within the window
+  (its base rate of innocent repeats: two teas a day at the café repeat, rent does not),
+  shrunk towards the rate of the account's payments of the same size (amounts within a
+  factor of two), itself shrunk towards that size band's rate over every account, with
+  ``min_group_count`` payments of weight each. A habitual payee charged the same price
+  every few days (a fare) is no duplicate at all.
 - ``burst``: several charges within a week at a payee first seen that week (the shape of
   card testing).
 - ``isolation``: an IsolationForest's far tail, a weak supporting signal.
@@ -63,6 +68,12 @@ FIXED_PRICE_LOG_SPREAD = 0.02
 _MAD_SCALE = 1.4826  # MAD → standard deviation for a normal distribution
 
 
+def _size_band(amount: np.ndarray) -> np.ndarray:
+    """Payments within a factor of two of each other share a band (scale-free: the same
+    bands for any currency's amounts, relative to one unit)."""
+    return np.floor(np.log2(np.abs(amount) + 1.0)).astype("int64")
+
+
 def _isolation_matrix(features: pd.DataFrame) -> np.ndarray:
     matrix = features[ISOLATION_INPUTS].to_numpy(dtype="float64").copy()
     for column in ("days_since_merchant", "days_since_same_amount", "merchant_prior_count"):
@@ -89,6 +100,7 @@ class AnomalyModel:
         self.metadata: dict[str, Any] = {}
         self.default_account = DEFAULT_ACCOUNT
         self.stats_by_account = True  # False only in models pickled before per-account stats
+        self.repeat_rates: dict[str, pd.Series] = {}
 
     # ------------------------------------------------------------------ fit
     def fit(self, transactions: pd.DataFrame, features: pd.DataFrame) -> AnomalyModel:
@@ -152,6 +164,51 @@ class AnomalyModel:
         self.merchant_stats = self._robust_stats(frame, "merchant")
         self.category_stats = self._robust_stats(frame.dropna(subset=["category"]), "category")
         self.sign_stats = self._robust_stats(frame, "sign")
+        self.repeat_rates = self._repeat_rates(transactions, features, frame["merchant"])
+
+    def _repeat_rates(self, transactions: pd.DataFrame, features: pd.DataFrame,
+                      merchants: pd.Series) -> dict[str, pd.Series]:
+        """The base rate of innocent same-amount repeats (see the module docstring): per
+        payee, per account and size band, per size band, over all payments; expenses only
+        (only they are checked for duplicates). Each level: ``(repeats + m·rate of the
+        level above) / (payments + m)``, ``m`` = ``min_group_count``."""
+        amount = transactions["amount"].to_numpy(dtype="float64")
+        expense = amount < 0
+        window = float(self.params.get("duplicate_window_days", 3))
+        repeat = (features["days_since_same_amount"].to_numpy() <= window)[expense].astype(float)
+        weight = float(self.params.get("min_group_count", 5))
+        band = _size_band(amount[expense])
+        account_band = self._keys(transactions[expense], band.astype(str).astype(object))
+        overall = float(repeat.mean()) if len(repeat) else 0.0
+        rates: dict[str, pd.Series] = {}
+        prior = pd.Series(overall, index=pd.Index(np.unique(band)))
+        for level, keys, above in (("band", band, band),
+                                   ("account_band", account_band, band),
+                                   ("payee", merchants.to_numpy()[expense], account_band)):
+            grouped = pd.Series(repeat).groupby(keys)
+            first_above = pd.Series(above).groupby(keys).first()
+            base = prior.reindex(first_above.to_numpy()).to_numpy()
+            rate = (grouped.sum() + weight * base) / (grouped.size() + weight)
+            rates[level] = prior = rate
+        rates["overall"] = pd.Series([overall])
+        return rates
+
+    def _repeat_rate(self, transactions: pd.DataFrame, merchants: np.ndarray) -> np.ndarray:
+        """Each row's base rate of innocent repeats: its payee's, else its account's size
+        band's, else the size band's, else 0 (a model saved before base rates)."""
+        rates = getattr(self, "repeat_rates", None)
+        if not rates:
+            return np.zeros(len(transactions))
+        amount = transactions["amount"].to_numpy(dtype="float64")
+        band = _size_band(amount)
+        account_band = self._keys(transactions, band.astype(str).astype(object))
+        overall = float(rates["overall"].iloc[0])
+        rate = rates["band"].reindex(band).to_numpy(dtype="float64")
+        rate = np.where(np.isnan(rate), overall, rate)
+        for level, keys in (("account_band", account_band), ("payee", merchants)):
+            found = rates[level].reindex(keys).to_numpy(dtype="float64")
+            rate = np.where(np.isnan(found), rate, found)
+        return rate
 
     @staticmethod
     def _robust_stats(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -269,8 +326,10 @@ class AnomalyModel:
                                < spread_limit / 2,
                                features["merchant_prior_std_log"].to_numpy() < spread_limit)
         habitual = (prior_count >= min_count) & (usual_gap <= 2 * window) & fixed_price
+        # evidence only as far as such a repeat is unusual for this payee (its base rate)
+        unusual = 1.0 - self._repeat_rate(transactions, merchants)
         duplicate = np.where((days_same <= window) & ~habitual & is_expense,
-                             1.0 - days_same / (window + 1), 0.0)
+                             (1.0 - days_same / (window + 1)) * unusual, 0.0)
 
         first_seen_this_week = (prior_count > 0) & (prior_count == week) & (count_m == 0)
         burst_start = float(p["burst_min_earlier"])

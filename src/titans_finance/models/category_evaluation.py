@@ -14,6 +14,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from titans_finance.core.review import review_queue  # noqa: F401 (part of the evaluation API)
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.core.splits import time_split_mask
+from titans_finance.core.verdict import BEATS, paired_comparison
 from titans_finance.models.category import (
     CategoryModel,
     PersonalClassifier,
@@ -141,16 +142,16 @@ def evaluate_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
     at_threshold = model.predict(test_tx, test_f)
     answered = (at_threshold["category"] != UNCERTAIN_CATEGORY).to_numpy()
     correct_always = always["category"].to_numpy() == truth
-    baselines = {
-        "merchant_majority": float(accuracy_score(truth, merchant_majority_baseline(
-            train_tx, train_f, test_f))),
-        "most_frequent": float(np.mean(truth == train_tx["category"].value_counts().index[0])),
+    baseline_correct = {
+        "merchant_majority": merchant_majority_baseline(train_tx, train_f, test_f) == truth,
+        "most_frequent": truth == train_tx["category"].value_counts().index[0],
     }
+    baselines = {name: float(np.mean(correct)) for name, correct in baseline_correct.items()}
     best = max(baselines, key=baselines.get)
     accuracy = float(correct_always.mean())
     # noise of the comparison: standard error of the accuracy difference (paired rows)
-    baseline_correct = merchant_majority_baseline(train_tx, train_f, test_f) == truth
-    difference = correct_always.astype(float) - baseline_correct.astype(float)
+    difference = correct_always.astype(float) - baseline_correct["merchant_majority"].astype(float)
+    versus_best = paired_comparison(1.0 - correct_always, 1.0 - baseline_correct[best])
     labels = sorted(set(truth) | set(always["category"]))
     metrics = {
         "personal_model": model.personal is not None,
@@ -181,7 +182,8 @@ def evaluate_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
                                                         labels=labels).tolist()},
         "scorecard": {"metric": "accuracy", "lower_is_better": False, "model": accuracy,
                       "baselines": baselines, "best_baseline": best,
-                      "beats_best_baseline": bool(accuracy > baselines[best]),
+                      **versus_best,
+                      "beats_best_baseline": versus_best["verdict"] == BEATS,
                       "meaning": "share of hold-out transactions (the latest period) given "
                                  "their labelled category; the model always answers here"},
     }

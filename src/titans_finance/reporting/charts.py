@@ -22,6 +22,7 @@ from titans_finance.reporting.glossary import (
     feature_meaning,
     metric_meaning,
 )
+from titans_finance.core.verdict import BEATS, BEHIND, LEVEL, MARGIN_SE, scorecard_verdict
 from titans_finance.reporting.money import Money
 
 UNKNOWN_MONEY = Money(None, "unknown")
@@ -34,6 +35,20 @@ OTHER_COLOURS = {"other categories": "#868e96", "uncategorised": "#ced4da"}
 
 def _month(dates: pd.Series) -> pd.Series:
     return pd.to_datetime(dates).dt.to_period("M").dt.to_timestamp()
+
+
+# ticks of a monthly chart: every month, or every 2nd, 3rd, 6th or 12th when there are more
+# months than fit side by side (a tick per bar, labelled with its month, never a date
+# between two bars)
+MONTH_TICK_STEPS = (1, 2, 3, 6, 12)
+MAX_MONTH_TICKS = 18
+
+
+def month_axis(months: int) -> dict[str, Any]:
+    """The x axis of a chart with one bar (group) per month, ``months`` of them."""
+    step = next((s for s in MONTH_TICK_STEPS if -(-months // s) <= MAX_MONTH_TICKS),
+                MONTH_TICK_STEPS[-1] * -(-months // (MONTH_TICK_STEPS[-1] * MAX_MONTH_TICKS)))
+    return {"dtick": f"M{step}", "tickformat": "%b %Y"}
 
 
 def category_colours(categories) -> dict[str, str]:
@@ -50,8 +65,11 @@ def spending_by_category(categorised: pd.DataFrame, money: Money = UNKNOWN_MONEY
     expenses = categorised[categorised["type"] == "expense"]
     category = expenses["category"].astype("object").where(expenses["category"].notna(),
                                                            "uncategorised")
-    largest = expenses["amount"].abs().groupby(category).sum().nlargest(top).index
-    category = category.where(category.isin(largest) | (category == "uncategorised"),
+    # the grey groups are never among the named largest: a category the export itself calls
+    # "uncategorised" joins the uncategorised rows (one legend entry each)
+    named = category[~category.isin(OTHER_COLOURS)]
+    largest = expenses["amount"].abs().groupby(named).sum().nlargest(top).index
+    category = category.where(category.isin(largest) | category.isin(OTHER_COLOURS),
                               "other categories")
     predicted = (expenses.get("category_source", pd.Series("export", index=expenses.index))
                  == "predicted")
@@ -83,7 +101,7 @@ def spending_by_category(categorised: pd.DataFrame, money: Money = UNKNOWN_MONEY
         title += f" (hatched: {n_predicted:,} expenses categorised by the model)"
     figure = go.Figure(traces)
     figure.update_layout(barmode="stack", title=title, yaxis=money.axis("spent"),
-                         **{**_LAYOUT, "height": 520})
+                         xaxis=month_axis(len(table.index)), **{**_LAYOUT, "height": 520})
     return figure
 
 
@@ -98,7 +116,8 @@ def income_vs_expenses(clean: pd.DataFrame, money: Money = UNKNOWN_MONEY) -> go.
                    line={"color": "#264653"}),
     ])
     figure.update_layout(barmode="group", title="Monthly income vs expenses",
-                         yaxis=money.axis("per month"), **_LAYOUT)
+                         yaxis=money.axis("per month"), xaxis=month_axis(len(income)),
+                         **_LAYOUT)
     return figure
 
 
@@ -323,6 +342,11 @@ def scorecard_of(model: str, metrics: dict[str, Any]) -> dict[str, Any] | None:
             "best_baseline": best, "beats_best_baseline": beats, "meaning": metric_meaning(metric)}
 
 
+def score_text(metric: str, value: Any, money: Money = UNKNOWN_MONEY) -> str:
+    """A scorecard number as the report writes it (money for an MAE)."""
+    return _number(metric, value, money)
+
+
 def _number(metric: str, value: Any, money: Money) -> str:
     if value is None:
         return "not measured"
@@ -344,14 +368,42 @@ def scorecard_findings(metrics: dict[str, dict[str, Any]], money: Money = UNKNOW
         metric = METRIC_NAMES.get(card["metric"], card["metric"])
         model_value = _number(card["metric"], card["model"], money)
         base_value = _number(card["metric"], card["baselines"][best], money)
-        if card.get("beats_best_baseline"):
-            lines.append(f"The {name} model beats its strongest simple baseline, "
-                         f"{baseline_meaning(best)} ({metric} {model_value} against {base_value}).")
+        against = (f"{baseline_meaning(best)} ({metric} {model_value} against {base_value}"
+                   f"{_noise(card, money)})")
+        verdict = scorecard_verdict(card)
+        if verdict == BEATS:
+            lines.append(f"The {name} model beats its strongest simple baseline, {against}.")
+        elif verdict == BEHIND:
+            lines.append(f"The {name} model is behind its strongest simple baseline, {against}: "
+                         "on this data that simple rule is better.")
+        elif verdict == LEVEL:
+            lines.append(f"The {name} model is level with its strongest simple baseline, "
+                         f"{against}: the difference is inside the noise of the hold-out, so it "
+                         "does not beat that simple rule.")
         else:
-            lines.append(f"The {name} model does NOT beat its strongest simple baseline, "
-                         f"{baseline_meaning(best)} ({metric} {model_value} against {base_value}): "
-                         f"on this data that simple rule is as good or better.")
+            lines.append(f"The {name} model against its strongest simple baseline, {against}: "
+                         "these metrics carry no noise estimate, so no verdict (`make run` "
+                         "writes one).")
     return lines
+
+
+# the scorecard table's verdict column: the model against its strongest baseline
+VERDICT_COLUMN = "against it"
+
+
+def verdict_cell(card: dict[str, Any]) -> str:
+    """One word or two for a table cell (the same verdict as `scorecard_findings`)."""
+    if card.get("model") is None or card.get("best_baseline") is None:
+        return "not measured"
+    return scorecard_verdict(card) or "no noise estimate"
+
+
+def _noise(card: dict[str, Any], money: Money) -> str:
+    error = card.get("advantage_se")
+    if card.get("advantage") is None or error is None or not np.isfinite(error):
+        return ""
+    return (f"; difference {_number(card['metric'], abs(card['advantage']), money)}, "
+            f"noise margin {_number(card['metric'], MARGIN_SE * error, money)}")
 
 
 def model_scorecard(metrics: dict[str, dict[str, Any]], money: Money = UNKNOWN_MONEY) -> go.Figure:
@@ -363,8 +415,7 @@ def model_scorecard(metrics: dict[str, dict[str, Any]], money: Money = UNKNOWN_M
         if not card:
             continue
         best, metric = card.get("best_baseline"), card["metric"]
-        verdict = ("not measured" if card.get("model") is None or best is None
-                   else "yes" if card.get("beats_best_baseline") else "NO")
+        verdict = verdict_cell(card)
         baseline = ("" if best is None else
                     f"{_number(metric, card['baselines'][best], money)} — {baseline_meaning(best)}")
         direction = "lower is better" if card.get("lower_is_better") else "higher is better"
@@ -379,7 +430,7 @@ def model_scorecard(metrics: dict[str, dict[str, Any]], money: Money = UNKNOWN_M
             rows.append((model, "", described, _number(key, value, money), "", ""))
     columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 6
     return _table(["model", "predicts", "measured by", "model's score",
-                   "strongest simple baseline", "beats it?"], columns,
+                   "strongest simple baseline", VERDICT_COLUMN], columns,
                   "Model scorecard (time-aware hold-out; every baseline on the same data)",
                   [10, 18, 40, 10, 26, 8])
 

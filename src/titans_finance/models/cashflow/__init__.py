@@ -72,6 +72,7 @@ from titans_finance.models.cashflow.backtest import (  # noqa: F401
     fold_cutoffs,
     nested_backtest,
     summarise_backtest,
+    versus_baseline,
 )
 from titans_finance.models.cashflow.balance import (  # noqa: F401
     closing_balance_from_export,
@@ -147,7 +148,7 @@ __all__ = [
     "monotone_band", "conformal_bounds", "band_floor", "band_with_floor", "band_scale",
     "interval_quantiles", "daily_interval", "balance_interval", "STREAM_SETS", "ForecastParts",
     "candidate_names", "forecast_parts", "closing_balance_from_export", "fold_cutoffs",
-    "backtest_parts", "choose_candidate", "nested_backtest", "summarise_backtest",
+    "backtest_parts", "choose_candidate", "nested_backtest", "summarise_backtest", "versus_baseline",
     "evaluate_cashflow", "NetChange", "horizon_net_change", "with_change_columns",
     "MAX_HORIZON", "KNOWN_BALANCE_SOURCES", "FORECAST_COLUMNS", "CashflowModel",
     "fit_from_backtest", "ACCOUNT_FORECAST_COLUMNS", "ACCOUNT_SUMMARY_COLUMNS",

@@ -7,7 +7,12 @@ from typing import Any
 
 import pandas as pd
 
-from titans_finance.models.cashflow.backtest import evaluate_cashflow, summarise_backtest
+from titans_finance.core.verdict import BEATS
+from titans_finance.models.cashflow.backtest import (
+    evaluate_cashflow,
+    summarise_backtest,
+    versus_baseline,
+)
 from titans_finance.models.cashflow.baselines import BASELINES
 from titans_finance.models.cashflow.model import FORECAST_COLUMNS, fit_from_backtest
 
@@ -60,7 +65,9 @@ def forecast_accounts(transactions: pd.DataFrame, params: dict[str, Any],
                         **{f"baseline_{k}_mase": v for k, v in baselines.items()},
                         "mase": scores["model"]["mase"], "best_baseline": best,
                         "best_baseline_mase": baselines[best],
-                        "beats_best_baseline": bool(scores["model"]["mase"] < baselines[best]),
+                        # a win only beyond the noise of the backtest (core.verdict)
+                        "beats_best_baseline": versus_baseline(
+                            outer, f"baseline_{best}")["verdict"] == BEATS,
                         **{k: result[k] for k in ("opening_balance", "balance_source",
                                                   "closing_balance", "net",
                                                   "first_low_balance_day")}})

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.verdict import paired_comparison
 from titans_finance.models.cashflow.baselines import baseline_forecasts, mase_scale
 from titans_finance.models.cashflow.flows import daily_flows
 from titans_finance.models.cashflow.intervals import (
@@ -150,6 +151,20 @@ def summarise_backtest(outer: pd.DataFrame) -> dict[str, dict[str, float]]:
             ((model["cumulative_actual"] >= model["cumulative_lower"])
              & (model["cumulative_actual"] <= model["cumulative_upper"])).mean())
     return out
+
+
+def versus_baseline(outer: pd.DataFrame | None, baseline: str) -> dict[str, Any]:
+    """The model against ``baseline`` (a method of ``outer``, the reported folds' daily
+    errors) with the noise of the comparison: paired by fold and day, each day's absolute
+    error over its fold's MASE scale (their mean is the MASE); see `core.verdict`."""
+    if outer is None or outer.empty:
+        return {"advantage": None, "advantage_se": None, "compared_on": 0, "verdict": None}
+    scaled = outer.assign(loss=outer["error"].abs() / outer["scale"])
+    losses = scaled[scaled["method"].isin(["model", baseline])].pivot_table(
+        index=["fold", "date"], columns="method", values="loss", aggfunc="first").dropna()
+    if "model" not in losses or baseline not in losses:
+        return {"advantage": None, "advantage_se": None, "compared_on": 0, "verdict": None}
+    return paired_comparison(losses["model"].to_numpy(), losses[baseline].to_numpy())
 
 
 def evaluate_cashflow(transactions: pd.DataFrame, params: dict[str, Any],

@@ -11,6 +11,7 @@ from sklearn.metrics import mean_absolute_error, median_absolute_error, r2_score
 
 from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.splits import time_split_mask
+from titans_finance.core.verdict import BEATS, paired_comparison
 from titans_finance.models.amount import AmountModel
 from titans_finance.parameters import AmountSettings
 
@@ -113,16 +114,19 @@ def evaluate_amount_model(clean_transactions: pd.DataFrame, feature_table: pd.Da
         "test_period": [str(test_tx["date"].min().date()), str(test_tx["date"].max().date())],
     }
     mae, baseline_mae = metrics["holdout_mae"], metrics["baseline_mae"]
+    versus_baseline = paired_comparison(np.abs(actual - predicted["predicted_amount"].to_numpy()),
+                                        np.abs(actual - np.asarray(baseline, dtype="float64")))
     metrics["scorecard"] = {
         "metric": "mae", "lower_is_better": True, "model": mae,
         "baselines": {"payee_median": baseline_mae}, "best_baseline": "payee_median",
-        "beats_best_baseline": bool(mae < baseline_mae),
+        **versus_baseline, "beats_best_baseline": versus_baseline["verdict"] == BEATS,
         "meaning": "mean absolute error of the predicted amount of each held-out transaction "
                    "(what the next payment to this payee will be); the baseline is the median "
                    "of the payee's earlier amounts, else of its category or type"}
-    if mae >= baseline_mae:
+    if versus_baseline["verdict"] != BEATS:
         logger.warning("the amount model (MAE %.2f) does not beat the per-payee median "
-                       "(%.2f) on this export", mae, baseline_mae)
+                       "(%.2f) by more than the noise on this export: %s", mae, baseline_mae,
+                       versus_baseline["verdict"])
     holdout = pd.DataFrame({"transaction_id": test_tx["transaction_id"].to_numpy(),
                             "date": test_tx["date"].to_numpy(), "actual": actual,
                             "predicted": predicted["predicted_amount"].to_numpy(),

@@ -15,6 +15,7 @@ from titans_finance.core.features import HistoryState, build_features
 from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.scale import run_scoring
 from titans_finance.core.splits import time_split_mask
+from titans_finance.core.verdict import BEATS, bootstrap_comparison
 from titans_finance.models.anomaly import (
     AnomalyModel,
     raw_feature_baseline_matrix,
@@ -57,7 +58,10 @@ def truth_matches_export(anomaly_truth: pd.DataFrame, clean_transactions: pd.Dat
     return bool(same.mean() >= min_share)
 
 
-def _scorecard(metrics: dict[str, Any]) -> dict[str, Any]:
+def _scorecard(metrics: dict[str, Any], truth: np.ndarray | None = None,
+               scores: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
+    """``scores``: the hold-out scores of the model (``model``) and of each baseline, for
+    the noise of the comparison (a paired bootstrap of the PR-AUC difference)."""
     if "pr_auc" not in metrics:
         return {"metric": "pr_auc", "lower_is_better": False, "model": None, "baselines": {},
                 "best_baseline": None, "beats_best_baseline": None,
@@ -68,9 +72,11 @@ def _scorecard(metrics: dict[str, Any]) -> dict[str, Any]:
     best = max(baselines, key=baselines.get)
     # graded as the service scores (rolling history): the number a user of the service gets
     model = metrics["pr_auc_service_rolling"]
+    versus_best = bootstrap_comparison(average_precision_score, truth, scores["model"],
+                                       scores[best])
     return {"metric": "pr_auc", "lower_is_better": False, "model": model,
-            "baselines": baselines, "best_baseline": best,
-            "beats_best_baseline": bool(model > baselines[best]), "meaning": PR_AUC_MEANING}
+            "baselines": baselines, "best_baseline": best, **versus_best,
+            "beats_best_baseline": versus_best["verdict"] == BEATS, "meaning": PR_AUC_MEANING}
 
 
 def evaluate_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
@@ -128,7 +134,12 @@ def evaluate_anomaly_model(clean_transactions: pd.DataFrame, feature_table: pd.D
                         if real.any() else 0.0,
                         "flagged_rate_on_real": float(flagged[real].mean()) if real.any()
                         else 0.0})
-    metrics["scorecard"] = _scorecard(metrics)
+    if metrics["ground_truth"]:
+        metrics["scorecard"] = _scorecard(metrics, truth, {
+            "model": scored["service_rolling"]["score"].to_numpy(),
+            "isolation_forest": baseline, "robust_payee_z": np.asarray(payee_z)})
+    else:
+        metrics["scorecard"] = _scorecard(metrics)
     metrics["computed_from"] = computed_from(clean_transactions)
     return metrics
 

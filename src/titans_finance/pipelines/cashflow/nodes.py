@@ -15,9 +15,11 @@ from titans_finance.models.cashflow import (
     fit_from_backtest,
     forecast_accounts,
     summarise_backtest,
+    versus_baseline,
 )
 from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.scale import run_accounts
+from titans_finance.core.verdict import BEATS
 from titans_finance.parameters import CashflowSettings, scale_of
 
 logger = logging.getLogger(__name__)
@@ -26,15 +28,19 @@ MASE_MEANING = ("MASE: mean absolute error of the daily net flow over 30 days, d
                 "in-sample error of a last-value forecast; below 1 beats that naive forecast")
 
 
-def scorecard(summary: dict[str, dict[str, float]], metric: str = "mase") -> dict[str, Any]:
-    """The contract's scorecard: the model beside every baseline and the strongest one."""
+def scorecard(summary: dict[str, dict[str, float]], outer: pd.DataFrame | None = None,
+              metric: str = "mase") -> dict[str, Any]:
+    """The contract's scorecard: the model beside every baseline and the strongest one.
+    ``outer``: the reported folds' daily errors, for the noise of the comparison (paired
+    by fold and day: each day's absolute error over its fold's MASE scale)."""
     baselines = {name: summary[f"baseline_{name}"][metric] for name in BASELINES
                  if f"baseline_{name}" in summary}
     best = min(baselines, key=baselines.get)
     model = summary["model"][metric]
+    versus_best = versus_baseline(outer, f"baseline_{best}")
     return {"metric": metric, "lower_is_better": True, "model": model, "baselines": baselines,
-            "best_baseline": best, "beats_best_baseline": bool(model < baselines[best]),
-            "meaning": MASE_MEANING}
+            "best_baseline": best, **versus_best,
+            "beats_best_baseline": versus_best["verdict"] == BEATS, "meaning": MASE_MEANING}
 
 
 def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any] | CashflowSettings
@@ -54,11 +60,12 @@ def backtest_cashflow(clean_transactions: pd.DataFrame, params: dict[str, Any] |
             f"{len(pd.to_datetime(clean_transactions['date']).dt.normalize().unique())} day(s)")
     summary = summarise_backtest(outer)
     model = summary["model"]
-    card = scorecard(summary)
+    card = scorecard(summary, outer)
     if not card["beats_best_baseline"]:
         logger.warning("the cash-flow model (MASE %.3f) does not beat the best baseline %s "
-                       "(%.3f) on this export", card["model"], card["best_baseline"],
-                       card["baselines"][card["best_baseline"]])
+                       "(%.3f) by more than the noise on this export: %s", card["model"],
+                       card["best_baseline"], card["baselines"][card["best_baseline"]],
+                       card["verdict"])
     chosen = outer.loc[outer["method"] == "model", ["fold", "chosen"]].drop_duplicates()
     metrics: dict[str, Any] = {
         "mase": model["mase"], "mae": model["mae"], "coverage": model.get("coverage"),

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from titans_finance.core.fingerprint import data_hash
+from titans_finance.core.verdict import BEATS, scorecard_verdict
 from titans_finance.models.cashflow import horizon_net_change
 from titans_finance.parameters import CashflowSettings, ReportingSettings
 from titans_finance.reporting import charts
@@ -72,6 +73,22 @@ def _drift_is_current(drift_report: dict[str, Any], clean_hash: str) -> bool:
     return bool(drift_report) and checked is not None and checked == clean_hash
 
 
+def _predicted_line(categorised: pd.DataFrame) -> list[str]:
+    """How many transactions the category model categorised, of each type (the rows the
+    chart hatches are the expenses among them)."""
+    predicted = categorised.loc[categorised["category_source"] == "predicted", "type"]
+    if not len(predicted):
+        return []
+    kinds = predicted.fillna("unknown type").astype("str").value_counts(sort=False)
+    order = sorted(kinds.index, key=lambda kind: (kind != "expense", kind))
+    parts = [f"{kinds[kind]:,} " + (("expense" if kinds[kind] == 1 else "expenses")
+                                    if kind == "expense" else kind) for kind in order]
+    total = int(kinds.sum())
+    return [f"{total:,} {'transaction' if total == 1 else 'transactions'} the export left "
+            f"uncategorised {'is' if total == 1 else 'are'} categorised by the category model "
+            f"(marked as predicted): {', '.join(parts)}."]
+
+
 def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
             forecast: pd.DataFrame, metrics: dict[str, dict[str, Any]],
             categorised: pd.DataFrame) -> list[str]:
@@ -88,10 +105,7 @@ def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
         lines.append(f"{len(listed)} accounts: {', '.join(listed[:8])}"
                      + ("..." if len(listed) > 8 else "") + ".")
     lines.append(money.note())
-    predicted = int((categorised["category_source"] == "predicted").sum())
-    if predicted:
-        lines.append(f"{predicted:,} expenses the export left uncategorised are categorised by the "
-                     f"category model (marked as predicted).")
+    lines += _predicted_line(categorised)
     cash = metrics.get("cashflow", {})
     if len(forecast):
         # the one horizon figure of the chart, the app and the API (`horizon_net_change`)
@@ -111,13 +125,18 @@ def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
             sentence += f" {balance.note(money)}"
         lines.append(sentence)
     cards = {model: charts.scorecard_of(model, values) for model, values in metrics.items()}
-    judged = [m for m, card in cards.items() if card and card.get("beats_best_baseline") is not None]
-    if judged:
-        beating = [m for m in judged if cards[m]["beats_best_baseline"]]
-        trained = ", ".join(charts.MODEL_NAMES.get(m, m) for m in metrics)
-        lines.append(f"Models trained on this data: {trained}; "
+    # the models the scorecard (and the app's health page) shows as trained, and their
+    # verdicts: the same cards, so the words cannot contradict the table
+    trained = [m for m, card in cards.items() if card]
+    verdicts = {m: scorecard_verdict(cards[m]) for m in trained}
+    judged = [m for m in trained if verdicts[m] is not None]
+    if trained:
+        beating = [m for m in judged if verdicts[m] == BEATS]
+        names = ", ".join(charts.MODEL_NAMES.get(m, m) for m in trained)
+        lines.append(f"Models trained on this data: {names}; "
                      f"{len(beating)} of {len(judged)} measured beat their strongest simple "
-                     f"baseline ('How good are the models?' below).")
+                     "baseline by more than the noise of the hold-out ('How good are the "
+                     "models?' below).")
     return lines
 
 
