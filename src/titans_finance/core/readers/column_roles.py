@@ -1,0 +1,556 @@
+"""Column roles read from the values: what each column of a CSV export *holds*.
+
+Header words are one piece of evidence (they name a role in some language) and never
+the gate: every column is also read for what its values are, on a sample of rows —
+its parse rate as a date (and in which day/month order), as an amount (decimal mark,
+whether a sign is written), whether it holds two or three short tokens (a direction
+indicator: ``D/C``, ``DR/CR``, ``Af/Bij``, ``S/H``, ``+/-``, or a 0/1 flag), an IBAN,
+an ISO currency code, or free text. From that evidence:
+
+- a header role the values contradict is dropped (a 0/1 ``Expense`` flag is no
+  "Money Out" amount: when the amounts carry no sign it is their direction);
+- roles the header did not name are filled from the values (a file without a header
+  is read by the values alone: `locate_table` finds where its rows start);
+- the balance decides what the values alone cannot (which column is the running
+  balance, which token of a debit/credit column is money out): see `reconcile`;
+- what nothing decides stops the file with a message saying what was unsure and the
+  mapping lines that settle it: money is never guessed.
+
+Everything is measured on the first `SAMPLE_ROWS` rows and vectorised per column.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.core.normalise import (
+    _CURRENCY_CODES,
+    by_distinct_value,
+    clean_strings,
+    header_key,
+    read_amounts,
+    read_dates,
+)
+from titans_finance.core.readers.reconcile import best_reading, chain_fit
+
+SAMPLE_ROWS = 2000
+# A column holds dates / amounts / IBANs / currency codes when at least this share of its
+# non-empty sampled values parse as such (a few broken lines are quarantined later,
+# one line in ten is not what the column is).
+PARSE_RATE = 0.9
+# A running balance: at least this share of consecutive line pairs reconcile (a partial
+# export breaks the chain where lines are missing; a column that is no balance reconciles
+# none).
+BALANCE_RATE = 0.5
+# Direction tokens are short words or marks; a column has at most three of them
+# (debit, credit, and a reversal mark such as RD).
+_TOKEN_MAX_LENGTH = 12
+_MAX_TOKENS = 3
+_LINE_SEARCH = 40
+_DELIMITERS = (",", ";", "\t", "|")
+_DATE_LIKE = re.compile(
+    r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
+    r"(?:[ T]\d{1,2}:\d{2}.*)?\s*$")
+_AMOUNT_LIKE = re.compile(
+    r"^\s*\(?[+\-\u2212]?\s*(?:[A-Z]{3}\s?|[$€£¥])?\s*[+\-\u2212]?"
+    r"\d{1,3}(?:[.,' \u00a0]?\d{3})*[.,]\d{1,2}\s*[+\-]?\)?\s*(?:[A-Z]{3}|[$€£¥])?\s*$")
+_IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
+# A flag column holds both values of one of these pairs (one value alone proves nothing:
+# an amount column of zeros in the sample may hold money further down).
+_FLAG_PAIRS = ({"0", "1"}, {"true", "false"}, {"yes", "no"}, {"y", "n"})
+_FLAG_TRUE = {"1", "true", "yes", "y"}
+# Direction words across languages (compared after `header_key`: accents, case and
+# punctuation removed). Exact words only: a token that is none of these is decided by
+# the balance or by the user, never by resemblance.
+DEBIT_WORDS = frozenset({
+    "d", "dr", "db", "deb", "debit", "debet", "dbit", "s", "soll", "af", "cargo", "debito",
+    "addebito", "lastschrift", "belastung", "out", "expense", "withdrawal", "rc", "uit",
+    "debitering", "obciazenie", "-",
+})
+CREDIT_WORDS = frozenset({
+    "c", "cr", "cred", "credit", "crdt", "kredit", "h", "haben", "bij", "abono", "credito",
+    "accredito", "gutschrift", "in", "income", "deposit", "rd", "creditering", "uznanie", "+",
+})
+AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
+# Roles whose header says the column is something else than a direction.
+_NOT_DIRECTION = {"Date", "Value Date", "Description", "Amount", "Money In", "Money Out",
+                  "Balance", "Currency", "Account", "Category", "Payment Method", "Status",
+                  "Reference", "Receipt URL", "Bank Transaction ID", "Type"}
+
+
+class UnsureReading(ValueError):
+    """The values do not decide a reading that moves money (the message says what to declare)."""
+
+
+@dataclass
+class TableStart:
+    """Where the rows of a CSV start: the header line (None: the file has none)."""
+
+    delimiter: str
+    first_row: int
+    header: int | None
+
+
+@dataclass
+class Reading:
+    """The roles of a file's columns and what decided each (`column_report`)."""
+
+    roles: dict[str, list[str]]
+    unrecognised: list[str]
+    evidence: dict[str, dict[str, Any]]
+    direction: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def report(self) -> dict[str, Any]:
+        role_of = {c: role for role, cols in self.roles.items() for c in cols}
+        columns = {}
+        for column, evidence in self.evidence.items():
+            columns[column] = {"role": role_of.get(column), **evidence}
+        report: dict[str, Any] = {"columns": columns, "sign_convention": self.sign_convention()}
+        if self.direction:
+            report["direction"] = self.direction
+        if self.notes:
+            report["notes"] = self.notes
+        return report
+
+    def sign_convention(self) -> str:
+        if self.direction:
+            tokens = self.direction["values"]
+            out = ", ".join(t for t, s in tokens.items() if s < 0)
+            inn = ", ".join(t for t, s in tokens.items() if s > 0)
+            return (f"unsigned amounts; direction from column {self.direction['column']!r} "
+                    f"({out} = money out, {inn} = money in; decided by "
+                    f"{self.direction['decided_by']})")
+        if "Money In" in self.roles or "Money Out" in self.roles:
+            return "split columns: money in and money out"
+        return "signed amounts as written"
+
+
+# --------------------------------------------------------------------------- evidence
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return []
+
+
+def _token_key(value: str) -> str:
+    stripped = value.strip()
+    return stripped if stripped in ("+", "-") else header_key(stripped)
+
+
+def token_sign(token: str) -> float | None:
+    """-1 (money out) or +1 (money in) for a direction word of any language, else None."""
+    key = _token_key(token)
+    return -1.0 if key in DEBIT_WORDS else 1.0 if key in CREDIT_WORDS else None
+
+
+@by_distinct_value
+def direction_signs(values: pd.Series, meaning: dict[str, float]) -> tuple[pd.Series, pd.Series]:
+    """Sign of each value of a debit/credit column under the reading's ``meaning`` (value
+    as written -> -1/+1; case and surrounding spaces aside). Returns ``(float sign with NaN
+    where missing or not one of the values, unknown mask)``."""
+    text = clean_strings(values)
+    folded = {str(k).strip().casefold(): float(v) for k, v in meaning.items()}
+    sign = text.str.casefold().map(folded).astype("float64")
+    return sign, text.notna() & sign.isna()
+
+
+def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any]:
+    """What a column's sampled values are: rates of dates, amounts, IBANs, currency codes
+    and free text among its non-empty values, and its tokens when it has only a few."""
+    text = clean_strings(values).dropna()
+    n = len(text)
+    evidence: dict[str, Any] = {"values": n}
+    if n == 0:
+        return evidence
+    distinct = text.unique()
+    evidence["distinct"] = int(len(distinct))
+    dates = read_dates(text, day_first_hint=decimal_hint == ",")
+    years = dates.values.dt.year
+    plausible = dates.values.notna() & years.between(1970, 2100)
+    evidence["date_rate"] = round(float(plausible.mean()), 4)
+    if evidence["date_rate"] >= PARSE_RATE:
+        evidence["day_first"] = dates.day_first
+    has_digit = text.str.contains(r"\d", regex=True)
+    amounts = read_amounts(text, decimal_hint=decimal_hint)
+    number = amounts.values.notna() & ~amounts.invalid & has_digit
+    evidence["amount_rate"] = round(float(number.mean()), 4)
+    if number.any():
+        evidence["signed_rate"] = round(float(amounts.explicit_sign[number].mean()), 4)
+        evidence["decimal_mark"] = amounts.decimal_mark
+        integral = text[number].str.fullmatch(r"[+-]?\d+")
+        evidence["integers_only"] = bool(integral.all())
+        digits = text[number].str.len()
+        evidence["identifier_like"] = bool(integral.all() and (
+            (len(distinct) == 1 and n >= 3) or (len(distinct) == n and digits.min() >= 6)))
+    compact = text.str.replace(" ", "", regex=False).str.upper()
+    evidence["iban_rate"] = round(float(compact.str.fullmatch(_IBAN.pattern).mean()), 4)
+    evidence["currency_rate"] = round(float(text.str.upper().isin(_CURRENCY_CODES).mean()), 4)
+    evidence["text_rate"] = round(float(text.str.count(r"[^\W\d_]").ge(3).mean()), 4)
+    lowered = {str(v).strip().lower() for v in distinct}
+    if lowered in _FLAG_PAIRS:
+        evidence["flag"] = True
+    if len(distinct) <= _MAX_TOKENS and all(
+            len(str(v)) <= _TOKEN_MAX_LENGTH and not re.search(r"\d", str(v)) for v in distinct):
+        counts = text.value_counts()
+        evidence["tokens"] = {str(k): int(v) for k, v in counts.items()}
+    return evidence
+
+
+def _is_date(e: dict[str, Any]) -> bool:
+    return e.get("date_rate", 0) >= PARSE_RATE
+
+
+def _is_amount(e: dict[str, Any]) -> bool:
+    return (e.get("amount_rate", 0) >= PARSE_RATE and not _is_date(e) and not e.get("flag")
+            and not e.get("identifier_like"))
+
+
+# --------------------------------------------------------------------------- table start
+
+def _data_like(fields: list[str]) -> bool:
+    dated = [i for i, f in enumerate(fields) if _DATE_LIKE.match(f)]
+    money = [i for i, f in enumerate(fields) if _AMOUNT_LIKE.match(f)]
+    return len(fields) >= 3 and bool(dated) and any(i not in dated for i in money)
+
+
+def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart | None:
+    """Where a CSV's rows start when no line reads as a header of known words.
+
+    The first line (within the first 40) whose values already hold a date and an amount
+    starts the rows; the delimiter is the one that makes most lines such rows. The line
+    just before, if it has as many fields and no date or amount, is a header in words we
+    do not know; otherwise the file has no header.
+    """
+    best: tuple[int, int, str] | None = None
+    window = [ln for ln in lines[:_LINE_SEARCH]]
+    for candidate in ([delimiter] if delimiter else _DELIMITERS):
+        rows = [i for i, ln in enumerate(window)
+                if candidate in ln and _data_like(_fields(ln, candidate))]
+        if rows and (best is None or len(rows) > best[0]):
+            best = (len(rows), rows[0], candidate)
+    if best is None:
+        return None
+    _, first, chosen = best
+    width = len(_fields(lines[first], chosen))
+    previous = next((i for i in range(first - 1, -1, -1) if lines[i].strip()), None)
+    header = None
+    if previous is not None:
+        fields = _fields(lines[previous], chosen)
+        if (len(fields) == width and not any(_DATE_LIKE.match(f) or _AMOUNT_LIKE.match(f)
+                                              for f in fields)
+                and sum(bool(re.search(r"[^\W\d_]", f)) for f in fields) >= 2):
+            header = previous
+    return TableStart(chosen, first, header)
+
+
+# --------------------------------------------------------------------------- roles
+
+def _signed_readings(amount: pd.Series, tokens_of: dict[str, pd.Series],
+                     balance: pd.Series) -> dict[str, tuple[np.ndarray, np.ndarray, dict]]:
+    """Every reading of unsigned amounts by a direction column: (amounts, balance, meaning)."""
+    readings = {}
+    magnitude = amount.abs().to_numpy()
+    for column, tokens in tokens_of.items():
+        distinct = [t for t in tokens.dropna().unique()]
+        if not 1 <= len(distinct) <= _MAX_TOKENS:
+            continue
+        for signs in itertools.product((-1.0, 1.0), repeat=len(distinct)):
+            if len(distinct) > 1 and len(set(signs)) == 1:
+                continue
+            meaning = dict(zip(distinct, signs))
+            signed = magnitude * tokens.map(meaning).to_numpy(dtype="float64", na_value=np.nan)
+            readings[f"{column}: " + ", ".join(f"{t}={'+' if s > 0 else '-'}"
+                                               for t, s in meaning.items())] = (
+                signed, balance.to_numpy(), {"column": column, "values": meaning})
+    return readings
+
+
+class _RoleInference:
+    def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
+                 decimal_hint: str, name: str, direction_values: dict[str, float] | None):
+        self.sample = sample
+        self.roles = {r: list(c) for r, c in roles.items()}
+        self.declared = declared
+        self.name = PurePath(name).name
+        self.decimal_hint = decimal_hint
+        self.declared_direction = direction_values
+        self.evidence = {str(c): column_evidence(sample[c], decimal_hint) for c in sample.columns}
+        self.notes: list[str] = []
+        self.direction: dict[str, Any] | None = None
+        self.why: dict[str, str] = {}
+        # columns named Money In/Out whose values are 0/1 flags: the side their 1 means
+        self.flag_sides: dict[str, float] = {}
+
+    # helpers
+    def assigned(self) -> set[str]:
+        return {c for cols in self.roles.values() for c in cols}
+
+    def free(self) -> list[str]:
+        taken = self.assigned()
+        return [c for c in self.sample.columns if c not in taken]
+
+    def numbers(self, column: str) -> pd.Series:
+        stacked = [self.sample[c] for r in AMOUNT_ROLES for c in self.roles.get(r, [])]
+        mark = None
+        if stacked:  # one decimal mark for the file's amount columns, as the normaliser decides
+            mark = read_amounts(pd.concat(stacked, ignore_index=True),
+                                decimal_hint=self.decimal_hint).decimal_mark
+        return read_amounts(self.sample[column], decimal=mark,
+                            decimal_hint=self.decimal_hint).values
+
+    def assign(self, role: str, column: str, why: str) -> None:
+        self.roles.setdefault(role, []).append(column)
+        self.why[column] = why
+
+    # steps
+    def check_header_roles(self) -> None:
+        for role in AMOUNT_ROLES:
+            for column in list(self.roles.get(role, [])):
+                e = self.evidence[column]
+                if role in self.declared or not e.get("flag"):
+                    continue
+                self.roles[role].remove(column)
+                self.notes.append(f"column {column!r}: the header says {role} but its values are "
+                                  f"flags ({', '.join(e.get('tokens', {}))}), not money")
+                if role in ("Money In", "Money Out"):
+                    self.flag_sides[column] = -1.0 if role == "Money Out" else 1.0
+            if not self.roles.get(role):
+                self.roles.pop(role, None)
+
+    def fill_dates(self) -> None:
+        if "Date" in self.roles:
+            return
+        dated = [c for c in self.free() if _is_date(self.evidence[c])]
+        if dated:
+            self.assign("Date", dated[0], "values parse as dates")
+            if len(dated) > 1 and "Value Date" not in self.roles:
+                self.assign("Value Date", dated[1], "second column of dates")
+
+    def fill_amounts(self) -> None:
+        if {"Amount", "Money In", "Money Out"} & set(self.roles):
+            return
+        candidates = [c for c in self.free() if _is_amount(self.evidence[c])]
+        if not candidates:
+            return
+        if len(candidates) == 1:
+            self.assign("Amount", candidates[0], "the only column of amounts")
+            return
+        readings = {}
+        for amount, balance in itertools.permutations(candidates[:4], 2):
+            readings[f"{amount}|{balance}"] = (self.numbers(amount).to_numpy(),
+                                               self.numbers(balance).to_numpy())
+        best, fits = best_reading(readings)
+        if best is not None and fits[best].reconciled >= BALANCE_RATE * fits[best].steps:
+            amount, balance = best.split("|")
+            self.assign("Amount", amount, "its values carry the running balance")
+            self.assign("Balance", balance, f"running balance of {amount!r} "
+                        f"({fits[best].reconciled} of {fits[best].steps} lines reconcile)")
+            return
+        raise UnsureReading(
+            f"{self.name}: columns {', '.join(repr(c) for c in candidates)} all hold amounts "
+            "and neither a header word nor a running balance tells which is the transaction "
+            "amount. Declare it in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
+            + mapping_lines(self.name, {"amount": candidates[0], "balance": candidates[1]}))
+
+    def fill_balance(self) -> None:
+        if "Balance" in self.roles or "Amount" not in self.roles:
+            return
+        amount = self.numbers(self.roles["Amount"][0])
+        for column in (c for c in self.free() if _is_amount(self.evidence[c])):
+            fit = chain_fit(amount, self.numbers(column))
+            fit_abs = chain_fit(amount.abs(), self.numbers(column))
+            best = max((fit, fit_abs), key=lambda f: f.reconciled)
+            if best.steps and best.reconciled >= BALANCE_RATE * best.steps:
+                self.assign("Balance", column, f"running balance ({best.reconciled} of "
+                            f"{best.steps} lines reconcile, {best.order})")
+                return
+
+    def direction_candidates(self) -> dict[str, pd.Series]:
+        found = {}
+        named = self.roles.get("Debit/Credit", [])
+        for column in [*named, *self.free(), *self.flag_sides]:
+            if column in found:
+                continue
+            e = self.evidence[column]
+            if "tokens" not in e and not e.get("flag"):
+                continue
+            found[column] = clean_strings(self.sample[column])
+        return found
+
+    def fill_direction(self) -> None:
+        if "Amount" not in self.roles or "Money In" in self.roles or "Money Out" in self.roles:
+            return
+        amount_column = self.roles["Amount"][0]
+        if self.evidence[amount_column].get("signed_rate", 0) > 0:
+            return  # the sign is written: it wins (a direction column is only cross-checked)
+        candidates = self.direction_candidates()
+        if self.declared_direction is not None:
+            column = (self.roles.get("Debit/Credit") or list(candidates) or [None])[0]
+            if column is None:
+                raise UnsureReading(f"{self.name}: debit_credit_values are declared but no "
+                                    "debit/credit column is declared or found")
+            self.use_direction(column, dict(self.declared_direction), "declared mapping")
+            return
+        meanings = {c: self.alias_meaning(c, tokens) for c, tokens in candidates.items()}
+        if "Balance" in self.roles:
+            amount = self.numbers(amount_column)
+            balance = self.numbers(self.roles["Balance"][0])
+            readings = _signed_readings(amount, candidates, balance)
+            best, fits = best_reading({k: (a, b) for k, (a, b, _) in readings.items()})
+            if best is not None and fits[best].reconciled >= BALANCE_RATE * fits[best].steps:
+                meaning = readings[best][2]
+                column = meaning["column"]
+                if meanings.get(column) and meanings[column] != meaning["values"]:
+                    self.notes.append(f"column {column!r}: the balance overrules the usual "
+                                      f"meaning of {', '.join(meaning['values'])}")
+                self.use_direction(column, meaning["values"],
+                                   f"running balance ({fits[best].reconciled} of "
+                                   f"{fits[best].steps} lines reconcile)")
+                return
+        resolved = [c for c, m in meanings.items() if m]
+        named = [c for c in resolved if c in self.roles.get("Debit/Credit", [])]
+        if named or len(resolved) == 1:
+            column = (named or resolved)[0]
+            self.use_direction(column, meanings[column], "known debit/credit words")
+            return
+        if len(resolved) > 1:
+            raise UnsureReading(
+                f"{self.name}: the amounts carry no sign and columns "
+                f"{', '.join(repr(c) for c in resolved)} could each give their direction; "
+                "declare which in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
+                + mapping_lines(self.name, {"debit_credit": resolved[0]}))
+        for column in self.roles.get("Type", []):
+            tokens = self.evidence[column].get("tokens")
+            meaning = self.alias_meaning(column, clean_strings(self.sample[column])) if (
+                tokens) else None
+            if meaning:  # a Type column of debit/credit words: the normaliser reads it
+                self.direction = {"column": column, "values": meaning,
+                                  "decided_by": "known debit/credit words (type column)"}
+                return
+        unresolved = [c for c in candidates if not self.evidence[c].get("flag") and (
+            c in self.roles.get("Debit/Credit", []) or len(self.evidence[c]["tokens"]) >= 2)]
+        if unresolved:
+            column = unresolved[0]
+            tokens = list(self.evidence[column]["tokens"])
+            raise UnsureReading(
+                f"{self.name}: the amounts carry no sign and column {column!r} holds "
+                f"{' / '.join(repr(t) for t in tokens)}, which may say money in or out; no "
+                "known debit/credit word and no running balance tells which. Settle it in "
+                "conf/base/export_mappings.yml (or conf/local/):\n"
+                + mapping_lines(self.name, {"debit_credit": column},
+                                {"debit": tokens[0], "credit": tokens[1] if len(tokens) > 1
+                                 else "<value meaning money in>"}))
+
+    def alias_meaning(self, column: str, tokens: pd.Series) -> dict[str, float] | None:
+        sides = self.flag_sides
+        distinct = [str(t) for t in tokens.dropna().unique()]
+        if column in sides:  # a 0/1 flag whose header names one side (Expense: 1 = out)
+            side = sides[column]
+            return {t: (side if t.strip().lower() in _FLAG_TRUE else -side) for t in distinct}
+        meaning = {t: token_sign(t) for t in distinct}
+        known = {t: s for t, s in meaning.items() if s is not None}
+        named = column in self.roles.get("Debit/Credit", []) or column in self.roles.get(
+            "Type", [])
+        if len(set(known.values())) == 2 or (named and known and len(known) == len(meaning)):
+            return known
+        return None
+
+    def use_direction(self, column: str, values: dict[str, float], decided_by: str) -> None:
+        for role in list(self.roles):
+            if column in self.roles[role]:
+                self.roles[role].remove(column)
+                if not self.roles[role]:
+                    del self.roles[role]
+        self.roles["Debit/Credit"] = [column]
+        self.why[column] = f"direction of the amounts, decided by {decided_by}"
+        self.direction = {"column": column, "values": {str(k): float(v) for k, v in values.items()},
+                          "decided_by": decided_by}
+
+    def fill_rest(self, headerless: bool) -> None:
+        for column in self.free():
+            e = self.evidence[column]
+            if "Currency" not in self.roles and e.get("currency_rate", 0) >= PARSE_RATE:
+                self.assign("Currency", column, "values are ISO currency codes")
+            elif e.get("iban_rate", 0) >= PARSE_RATE:
+                if "Account" not in self.roles and e.get("distinct") == 1:
+                    self.assign("Account", column, "one IBAN on every line: the account")
+                else:
+                    self.why[column] = "IBANs that vary: the counterparty's account"
+        if "Description" not in self.roles:
+            texts = [c for c in self.free() if self.evidence[c].get("text_rate", 0) >= 0.5
+                     and "tokens" not in self.evidence[c]]
+            if texts:
+                column = max(texts, key=lambda c: (self.evidence[c].get("distinct", 0),
+                                                   -self.sample.columns.get_loc(c)))
+                self.assign("Description", column, "free text")
+        for column in self.free():
+            e = self.evidence[column]
+            self.why.setdefault(column, "free text" if e.get("text_rate", 0) >= 0.5 else
+                                "not used")
+
+
+def mapping_lines(name: str, columns: dict[str, str],
+                  direction: dict[str, str] | None = None) -> str:
+    """The lines of a declared mapping that settle a reading, with the file's own names."""
+    lines = ["mappings:", f"  - match: \"{PurePath(name).name}\"", "    columns:"]
+    lines += [f"      {role}: \"{column}\"" for role, column in columns.items()]
+    if direction:
+        lines.append(f"    debit_credit_values: {{debit: \"{direction['debit']}\", "
+                     f"credit: \"{direction['credit']}\"}}")
+    return "\n".join(lines) + "\n"
+
+
+def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
+                declared: set[str] | None = None, decimal_hint: str = ".",
+                headerless: bool = False,
+                direction_values: dict[str, float] | None = None) -> Reading:
+    """Complete and check the header's ``roles`` (role -> columns) from the values of the
+    first `SAMPLE_ROWS` rows of ``frame`` (raw strings). Raises `UnsureReading` when the
+    values leave a reading of money undecided."""
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    sample = frame[columns].head(SAMPLE_ROWS).reset_index(drop=True)
+    inference = _RoleInference(sample, roles, declared or set(), decimal_hint, name,
+                               direction_values)
+    header_named = {c for cols in roles.values() for c in cols}
+    inference.check_header_roles()
+    inference.fill_dates()
+    inference.fill_amounts()
+    inference.fill_balance()
+    inference.fill_direction()
+    inference.fill_rest(headerless)
+    for column in header_named:
+        inference.why.setdefault(column, "header word" + ("" if _values_agree(
+            column, inference) else " (values disagree)"))
+    evidence = {}
+    for column in columns:
+        e = inference.evidence[str(column)]
+        evidence[str(column)] = {"decided_by": inference.why.get(column, "not used"),
+                                 **{k: v for k, v in e.items() if k != "tokens"},
+                                 **({"tokens": e["tokens"]} if "tokens" in e else {})}
+    taken = inference.assigned()
+    unrecognised = [c for c in columns if c not in taken]
+    return Reading(inference.roles, unrecognised, evidence, inference.direction,
+                   inference.notes)
+
+
+def _values_agree(column: str, inference: _RoleInference) -> bool:
+    role = next((r for r, cols in inference.roles.items() if column in cols), None)
+    e = inference.evidence[column]
+    if e.get("values", 0) == 0 or role is None:
+        return True
+    if role in ("Date", "Value Date"):
+        return _is_date(e)
+    if role in AMOUNT_ROLES:
+        return e.get("amount_rate", 0) >= PARSE_RATE
+    return True
