@@ -108,6 +108,7 @@ class Reading:
     evidence: dict[str, dict[str, Any]]
     direction: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    date_order: dict[str, Any] | None = None  # when the balance decided day/month order
 
     def report(self) -> dict[str, Any]:
         role_of = {c: role for role, cols in self.roles.items() for c in cols}
@@ -119,6 +120,8 @@ class Reading:
             report["direction"] = self.direction
         if self.notes:
             report["notes"] = self.notes
+        if self.date_order:
+            report["date_order"] = self.date_order
         return report
 
     def sign_convention(self) -> str:
@@ -200,8 +203,11 @@ def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any
     lowered = {str(v).strip().lower() for v in distinct}
     if lowered in _FLAG_PAIRS:
         evidence["flag"] = True
-    if len(distinct) <= _MAX_TOKENS and all(
-            len(str(v)) <= _TOKEN_MAX_LENGTH and not re.search(r"\d", str(v)) for v in distinct):
+    # Tokens: a few short words or marks without digits or spaces, repeated down the column
+    # (three lines of three different payees are text, not tokens).
+    if len(distinct) <= _MAX_TOKENS and n > len(distinct) and all(
+            len(str(v)) <= _TOKEN_MAX_LENGTH and not re.search(r"[\d\s]", str(v))
+            for v in distinct):
         counts = text.value_counts()
         evidence["tokens"] = {str(k): int(v) for k, v in counts.items()}
     return evidence
@@ -321,8 +327,9 @@ class _RoleInference:
                 if role in self.declared or not e.get("flag"):
                     continue
                 self.roles[role].remove(column)
+                shown = " / ".join(sorted(clean_strings(self.sample[column]).dropna().unique()))
                 self.notes.append(f"column {column!r}: the header says {role} but its values are "
-                                  f"flags ({', '.join(e.get('tokens', {}))}), not money")
+                                  f"flags ({shown}), not money")
                 if role in ("Money In", "Money Out"):
                     self.flag_sides[column] = -1.0 if role == "Money Out" else 1.0
             if not self.roles.get(role):
@@ -346,16 +353,26 @@ class _RoleInference:
         if len(candidates) == 1:
             self.assign("Amount", candidates[0], "the only column of amounts")
             return
-        readings = {}
+        readings, meanings = {}, {}
+        directions = self.direction_candidates()
         for amount, balance in itertools.permutations(candidates[:4], 2):
-            readings[f"{amount}|{balance}"] = (self.numbers(amount).to_numpy(),
-                                               self.numbers(balance).to_numpy())
+            numbers, balances = self.numbers(amount), self.numbers(balance)
+            readings[f"{amount}|{balance}"] = (numbers.to_numpy(), balances.to_numpy())
+            if self.evidence[amount].get("signed_rate", 0) == 0:  # unsigned: try each direction
+                for key, (signed, _, meaning) in _signed_readings(numbers, directions,
+                                                                  balances).items():
+                    readings[f"{amount}|{balance}|{key}"] = (signed, balances.to_numpy())
+                    meanings[f"{amount}|{balance}|{key}"] = meaning
         best, fits = best_reading(readings)
         if best is not None and fits[best].reconciled >= BALANCE_RATE * fits[best].steps:
-            amount, balance = best.split("|")
+            amount, balance = best.split("|")[:2]
             self.assign("Amount", amount, "its values carry the running balance")
             self.assign("Balance", balance, f"running balance of {amount!r} "
                         f"({fits[best].reconciled} of {fits[best].steps} lines reconcile)")
+            if best in meanings:
+                self.use_direction(meanings[best]["column"], meanings[best]["values"],
+                                   f"running balance ({fits[best].reconciled} of "
+                                   f"{fits[best].steps} lines reconcile)")
             return
         raise UnsureReading(
             f"{self.name}: columns {', '.join(repr(c) for c in candidates)} all hold amounts "
@@ -389,7 +406,8 @@ class _RoleInference:
         return found
 
     def fill_direction(self) -> None:
-        if "Amount" not in self.roles or "Money In" in self.roles or "Money Out" in self.roles:
+        if ("Amount" not in self.roles or "Money In" in self.roles or "Money Out" in self.roles
+                or self.direction):
             return
         amount_column = self.roles["Amount"][0]
         if self.evidence[amount_column].get("signed_rate", 0) > 0:
@@ -422,7 +440,10 @@ class _RoleInference:
         named = [c for c in resolved if c in self.roles.get("Debit/Credit", [])]
         if named or len(resolved) == 1:
             column = (named or resolved)[0]
-            self.use_direction(column, meanings[column], "known debit/credit words")
+            decided_by = (f"the header {column!r} and its 0/1 values (1 = money "
+                          f"{'out' if self.flag_sides[column] < 0 else 'in'})"
+                          if column in self.flag_sides else "known debit/credit words")
+            self.use_direction(column, meanings[column], decided_by)
             return
         if len(resolved) > 1:
             raise UnsureReading(
@@ -477,6 +498,50 @@ class _RoleInference:
         self.direction = {"column": column, "values": {str(k): float(v) for k, v in values.items()},
                           "decided_by": decided_by}
 
+    def signed_amounts(self) -> pd.Series | None:
+        """The sampled amounts as this reading signs them (None without an amount column)."""
+        if "Amount" in self.roles:
+            numbers = self.numbers(self.roles["Amount"][0])
+            if self.direction and self.direction["column"] in self.roles.get("Debit/Credit", []):
+                return numbers.abs() * direction_signs(
+                    self.sample[self.direction["column"]], self.direction["values"])[0]
+            return numbers
+        if "Money In" in self.roles or "Money Out" in self.roles:
+            zero = pd.Series(0.0, index=self.sample.index)
+            money_in = self.numbers(self.roles["Money In"][0]) if "Money In" in self.roles else zero
+            out = self.numbers(self.roles["Money Out"][0]) if "Money Out" in self.roles else zero
+            both_empty = money_in.isna() & out.isna()
+            return (money_in.fillna(0.0) - out.abs().fillna(0.0)).mask(both_empty)
+        return None
+
+    def decide_date_order(self) -> None:
+        """When no date tells day from month, the balance can: it proves which way the
+        file runs (oldest or newest first), and only one order of the dates runs that way."""
+        self.date_order: dict[str, Any] | None = None
+        if "Date" not in self.roles or "Balance" not in self.roles or "Date" in self.declared:
+            return
+        column = self.roles["Date"][0]
+        readings = {order: read_dates(self.sample[column], day_first=order)
+                    for order in (True, False)}
+        evidence = read_dates(self.sample[column]).evidence
+        if evidence.get("day_first_values") != evidence.get("month_first_values") or (
+                readings[True].values.equals(readings[False].values)):
+            return  # the values decide (or the order changes nothing)
+        amounts = self.signed_amounts()
+        if amounts is None:
+            return
+        fit = chain_fit(amounts, self.numbers(self.roles["Balance"][0]))
+        if not fit.steps or fit.reconciled < BALANCE_RATE * fit.steps:
+            return
+        steps = {order: readings[order].values.diff().dropna().dt.days for order in readings}
+        against = {order: int(((d < 0) if fit.order == "oldest first" else (d > 0)).sum())
+                   for order, d in steps.items()}
+        if against[True] != against[False]:
+            day_first = against[True] < against[False]
+            self.date_order = {"day_first": day_first, "decided_by": "balance",
+                               "row_order": fit.order, "dates_against_row_order": against[
+                                   day_first], "other_order_against": against[not day_first]}
+
     def fill_rest(self, headerless: bool) -> None:
         for column in self.free():
             e = self.evidence[column]
@@ -488,10 +553,10 @@ class _RoleInference:
                 else:
                     self.why[column] = "IBANs that vary: the counterparty's account"
         if "Description" not in self.roles:
-            texts = [c for c in self.free() if self.evidence[c].get("text_rate", 0) >= 0.5
-                     and "tokens" not in self.evidence[c]]
-            if texts:
-                column = max(texts, key=lambda c: (self.evidence[c].get("distinct", 0),
+            texts = [c for c in self.free() if self.evidence[c].get("text_rate", 0) >= 0.5]
+            if texts:  # the most varied text (a column of a few repeated words last)
+                column = max(texts, key=lambda c: ("tokens" not in self.evidence[c],
+                                                   self.evidence[c].get("distinct", 0),
                                                    -self.sample.columns.get_loc(c)))
                 self.assign("Description", column, "free text")
         for column in self.free():
@@ -528,6 +593,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference.fill_amounts()
     inference.fill_balance()
     inference.fill_direction()
+    inference.decide_date_order()
     inference.fill_rest(headerless)
     for column in header_named:
         inference.why.setdefault(column, "header word" + ("" if _values_agree(
@@ -541,7 +607,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     taken = inference.assigned()
     unrecognised = [c for c in columns if c not in taken]
     return Reading(inference.roles, unrecognised, evidence, inference.direction,
-                   inference.notes)
+                   inference.notes, inference.date_order)
 
 
 def _values_agree(column: str, inference: _RoleInference) -> bool:

@@ -356,4 +356,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     info["reading"] = reading.report()
     if reading.direction and roles.get("Debit/Credit") == [reading.direction["column"]]:
         info["hints"]["direction_values"] = reading.direction["values"]
+    if reading.date_order and info["hints"]["day_first"] is None:
+        info["hints"]["day_first"] = reading.date_order["day_first"]
+        info["hints"]["date_order_decided_by"] = "balance"
     return RawExport(raw_frame(out, n), info)

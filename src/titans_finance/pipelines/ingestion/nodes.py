@@ -163,6 +163,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
     dates = read_dates(date_text, day_first=declared_day_first,
                        day_first_hint=bool(hints.get("day_first_hint")),
                        date_format=hints.get("date_format"))
+    if hints.get("date_order_decided_by") and not hints.get("date_format"):
+        dates.evidence["decided_by"] = hints["date_order_decided_by"]  # e.g. the balance
     out["date"] = dates.values
     min_date, max_date = _date_bounds(params)
     reasons = _add_reason(reasons, clean_strings(date_text).isna(), "missing_date")
