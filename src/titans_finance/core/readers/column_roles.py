@@ -62,6 +62,11 @@ _DATE_LIKE = re.compile(
 _AMOUNT_LIKE = re.compile(
     r"^\s*\(?[+\-\u2212]?\s*(?:[A-Z]{3}\s?|[$€£¥])?\s*[+\-\u2212]?"
     r"\d{1,3}(?:[.,' \u00a0]?\d{3})*[.,]\d{1,2}\s*[+\-]?\)?\s*(?:[A-Z]{3}|[$€£¥])?\s*$")
+# Shapes of what `read_dates` and `read_amounts` can read (supersets): ISO and numeric dates,
+# dates with month names; numbers with at most two short words (a currency, DR/CR).
+_DATE_SHAPE = (r"^\s*(?:\d{4}[-/.]?\d{1,2}[-/.]?\d{1,2}|\d{1,2}[/.\-]\s?\d{1,2}[/.\-]"
+               r"|\d{1,2}\.?[ .\-/][^\W\d_]|[^\W\d_]{3,}\.?\s+\d)")
+_NUMBER_SHAPE = r"^(?=.*\d)[^A-Za-z]*(?:[A-Za-z]{1,3}\.?[^A-Za-z]*){0,2}$"
 _IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 # A flag column holds both values of one of these pairs (one value alone proves nothing:
 # an amount column of zeros in the sample may hold money further down).
@@ -178,22 +183,29 @@ def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any
         return evidence
     distinct = text.unique()
     evidence["distinct"] = int(len(distinct))
-    dates = read_dates(text, day_first_hint=decimal_hint == ",")
-    years = dates.values.dt.year
-    plausible = dates.values.notna() & years.between(1970, 2100)
-    evidence["date_rate"] = round(float(plausible.mean()), 4)
+    # Each parser runs only on the values of its shape (a superset of what it reads): the
+    # rates stay exact and a column of free text costs two regex passes, not two parsers.
+    dated = text[text.str.match(_DATE_SHAPE)]
+    plausible = 0
+    if len(dated):
+        dates = read_dates(dated, day_first_hint=decimal_hint == ",")
+        plausible = int((dates.values.notna() & dates.values.dt.year.between(1970, 2100)).sum())
+    evidence["date_rate"] = round(plausible / n, 4)
     if evidence["date_rate"] >= PARSE_RATE:
         evidence["day_first"] = dates.day_first
-    has_digit = text.str.contains(r"\d", regex=True)
-    amounts = read_amounts(text, decimal_hint=decimal_hint)
-    number = amounts.values.notna() & ~amounts.invalid & has_digit
-    evidence["amount_rate"] = round(float(number.mean()), 4)
-    if number.any():
+    numeric = text[text.str.match(_NUMBER_SHAPE)]
+    count = 0
+    if len(numeric):
+        amounts = read_amounts(numeric, decimal_hint=decimal_hint)
+        number = amounts.values.notna() & ~amounts.invalid
+        count = int(number.sum())
+    evidence["amount_rate"] = round(count / n, 4)
+    if count:
         evidence["signed_rate"] = round(float(amounts.explicit_sign[number].mean()), 4)
         evidence["decimal_mark"] = amounts.decimal_mark
-        integral = text[number].str.fullmatch(r"[+-]?\d+")
+        integral = numeric[number].str.fullmatch(r"[+-]?\d+")
         evidence["integers_only"] = bool(integral.all())
-        digits = text[number].str.len()
+        digits = numeric[number].str.len()
         evidence["identifier_like"] = bool(integral.all() and (
             (len(distinct) == 1 and n >= 3) or (len(distinct) == n and digits.min() >= 6)))
     compact = text.str.replace(" ", "", regex=False).str.upper()
@@ -297,6 +309,7 @@ class _RoleInference:
         self.why: dict[str, str] = {}
         # columns named Money In/Out whose values are 0/1 flags: the side their 1 means
         self.flag_sides: dict[str, float] = {}
+        self._numbers: dict[tuple, pd.Series] = {}
 
     # helpers
     def assigned(self) -> set[str]:
@@ -307,13 +320,19 @@ class _RoleInference:
         return [c for c in self.sample.columns if c not in taken]
 
     def numbers(self, column: str) -> pd.Series:
-        stacked = [self.sample[c] for r in AMOUNT_ROLES for c in self.roles.get(r, [])]
-        mark = None
-        if stacked:  # one decimal mark for the file's amount columns, as the normaliser decides
-            mark = read_amounts(pd.concat(stacked, ignore_index=True),
-                                decimal_hint=self.decimal_hint).decimal_mark
-        return read_amounts(self.sample[column], decimal=mark,
-                            decimal_hint=self.decimal_hint).values
+        """The sampled column as numbers, under the decimal mark of the file's amount
+        columns so far (the normaliser decides one mark for all of them)."""
+        stacked = tuple(c for r in AMOUNT_ROLES for c in self.roles.get(r, []))
+        key = (column, stacked)
+        if key not in self._numbers:
+            mark = None
+            if stacked:
+                mark = read_amounts(pd.concat([self.sample[c] for c in stacked],
+                                              ignore_index=True),
+                                    decimal_hint=self.decimal_hint).decimal_mark
+            self._numbers[key] = read_amounts(self.sample[column], decimal=mark,
+                                              decimal_hint=self.decimal_hint).values
+        return self._numbers[key]
 
     def assign(self, role: str, column: str, why: str) -> None:
         self.roles.setdefault(role, []).append(column)

@@ -35,7 +35,9 @@ class ChainFit:
     order: str  # "oldest first" (each line's balance = previous + its amount) or "newest first"
     steps: int  # consecutive line pairs with an amount and both balances
     reconciled: int  # of them, the pairs the amount carries within `CENT_TOLERANCE`
-    first_break: int | None  # position (0-based, in the rows given) of the first pair that fails
+    # position (0-based, in the rows given) of the first pair that fails: its failing line is
+    # the next one (oldest first) or this one (newest first)
+    first_break: int | None
 
     @property
     def status(self) -> str:
@@ -67,11 +69,19 @@ def chain_fit(amount: pd.Series | np.ndarray, balance: pd.Series | np.ndarray,
     that reconciles more pairs is the file's order (oldest first on a tie)."""
     a = np.asarray(amount, dtype="float64")
     b = np.asarray(balance, dtype="float64")
-    g = None if group is None else pd.factorize(pd.Series(np.asarray(group)))[0]
+    g, position = None, None
+    if group is not None:  # each account's lines in file order, one account after another
+        g = pd.factorize(pd.Series(np.asarray(group)))[0]
+        position = np.argsort(g, kind="stable")
+        a, b, g = a[position], b[position], g[position]
     fits = {order: _fit(a, b, g, order == "newest first")
             for order in ("oldest first", "newest first")}
     order = max(fits, key=lambda o: (fits[o][1], o == "oldest first"))
     steps, reconciled, first_break = fits[order]
+    if position is not None and first_break is not None:
+        # back to file positions: the pair's line that fails, then one before it
+        failing = position[first_break + (1 if order == "oldest first" else 0)]
+        first_break = int(failing) - (1 if order == "oldest first" else 0)
     return ChainFit(order, steps, reconciled, first_break)
 
 
