@@ -155,8 +155,13 @@ def test_two_amount_columns_are_told_apart_by_the_balance_or_stop():
     amounts, info = amounts_of(text)
     assert amounts == [-12.4, 2100.0, -2.4] and info["columns"]["Balance"] == ["column 4"]
     unrelated = text.replace("987,60", "5,00").replace("3087,60", "7,00").replace("3085,20", "1,00")
-    with pytest.raises(ExportReadError, match="'column 3', 'column 4' all hold amounts"):
+    with pytest.raises(ExportReadError, match="'column 3', 'column 4' all hold amounts") as error:
         read_export(unrelated.encode(), "x.csv")
+    # the mapping of the message names the generated columns of a headerless file
+    message = str(error.value)
+    mapping = parse_mappings(yaml.safe_load(message[message.index("mappings:"):]), "t")[0]
+    amounts, info = amounts_of(unrelated, "x.csv", mapping)
+    assert amounts == [-12.4, 2100.0, -2.4] and info["columns"]["Balance"] == ["column 4"]
 
 
 def test_a_headerless_file_with_ibans_unsigned_amounts_and_a_balance():
@@ -217,6 +222,9 @@ def test_what_is_not_a_token_column():
     assert "tokens" not in column_evidence(pd.Series(["AH", "NS", "Jumbo"], dtype="str"))
     assert "tokens" not in column_evidence(pd.Series(["Money in", "Money in", "x y"], dtype="str"))
     assert column_evidence(pd.Series(["D", "C", "D"], dtype="str"))["tokens"] == {"D": 2, "C": 1}
+    # two lines: known direction words need not repeat, unknown words must
+    assert column_evidence(pd.Series(["Af", "Bij"], dtype="str"))["tokens"] == {"Af": 1, "Bij": 1}
+    assert "tokens" not in column_evidence(pd.Series(["AH", "NS"], dtype="str"))
     assert "flag" not in column_evidence(pd.Series(["0", "0", "0"], dtype="str"))
     assert column_evidence(pd.Series(["0", "1", "0"], dtype="str"))["flag"] is True
     ids = column_evidence(pd.Series(["1234567", "1234568", "1234569"], dtype="str"))

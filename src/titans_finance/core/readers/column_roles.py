@@ -216,10 +216,11 @@ def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any
     if lowered in _FLAG_PAIRS:
         evidence["flag"] = True
     # Tokens: a few short words or marks without digits or spaces, repeated down the column
-    # (three lines of three different payees are text, not tokens).
-    if len(distinct) <= _MAX_TOKENS and n > len(distinct) and all(
+    # or all known direction words (three lines of three payees are text, not tokens).
+    if len(distinct) <= _MAX_TOKENS and all(
             len(str(v)) <= _TOKEN_MAX_LENGTH and not re.search(r"[\d\s]", str(v))
-            for v in distinct):
+            for v in distinct) and (n > len(distinct) or all(
+                token_sign(str(v)) is not None for v in distinct)):
         counts = text.value_counts()
         evidence["tokens"] = {str(k): int(v) for k, v in counts.items()}
     return evidence
