@@ -232,3 +232,29 @@ def test_what_is_not_a_token_column():
     with pytest.raises(UnsureReading):
         infer_roles(_frame(d=["2024-01-01", "2024-01-02", "2024-01-03"], a=["1.00", "2.00", "3.00"],
                            k=["P", "Q", "P"]), {}, name="x.csv")
+
+
+def test_headerless_split_columns_are_told_apart_by_the_balance_or_stop():
+    text = ("02.01.2024;Shop;;12,40;987,60\n03.01.2024;Pay;2100,00;;3087,60\n"
+            "05.01.2024;Bus;;2,40;3085,20\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 2100.0, -2.4]
+    assert (info["columns"]["Money In"], info["columns"]["Money Out"],
+            info["columns"]["Balance"]) == (["column 3"], ["column 4"], ["column 5"])
+    no_balance = "\n".join(line.rsplit(";", 1)[0] for line in text.strip().split("\n")) + "\n"
+    with pytest.raises(ExportReadError, match="money in and money out, but which") as error:
+        read_export(no_balance.encode(), "x.csv")
+    assert 'money_in: "column 3"' in str(error.value)
+
+
+def test_an_unnamed_balance_signs_unsigned_amounts_by_their_direction_column():
+    frame = _frame(date=["2024-01-02", "2024-01-03", "2024-01-05"], amount=["12.40", "2100.00", "2.40"],
+                   kind=["P", "Q", "P"], other=["987.60", "3087.60", "3085.20"])
+    reading = infer_roles(frame, {"Date": ["date"], "Amount": ["amount"]}, name="x.csv")
+    assert reading.roles["Balance"] == ["other"] and reading.roles["Debit/Credit"] == ["kind"]
+    assert reading.direction["values"] == {"P": -1.0, "Q": 1.0}
+    # no header role but the date: the amount is the column whose values carry the other
+    credits = _frame(date=["2024-01-02", "2024-01-03", "2024-01-05"], amount=["1.00", "2.00", "3.00"],
+                     other=["11.00", "13.00", "16.00"])
+    reading = infer_roles(credits, {"Date": ["date"]}, name="x.csv")
+    assert reading.roles["Amount"] == ["amount"] and reading.roles["Balance"] == ["other"]

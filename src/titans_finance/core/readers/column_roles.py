@@ -364,6 +364,47 @@ class _RoleInference:
             if len(dated) > 1 and "Value Date" not in self.roles:
                 self.assign("Value Date", dated[1], "second column of dates")
 
+    def _readings(self, amount: str, balance: str) -> dict[str, tuple]:
+        """Readings of ``amount`` against ``balance``: as written, and when unsigned, signed
+        by each possible direction column: name -> (amounts, balances, direction or None)."""
+        numbers, balances = self.numbers(amount), self.numbers(balance)
+        found = {f"{amount}|{balance}": (numbers.to_numpy(), balances.to_numpy(), None)}
+        if self.evidence[amount].get("signed_rate", 0) == 0:
+            for key, reading in _signed_readings(numbers, self.direction_candidates(),
+                                                 balances).items():
+                found[f"{amount}|{balance}|{key}"] = reading
+        return found
+
+    def _split_readings(self, candidates: list[str]) -> dict[str, tuple]:
+        """Two columns never filled on the same line are money in and money out: each way
+        round, against each other column as the balance."""
+        found = {}
+        filled = {c: clean_strings(self.sample[c]).notna() for c in candidates}
+        for first, second in itertools.combinations(candidates, 2):
+            if (filled[first] & filled[second]).any():
+                continue
+            for money_in, out in ((first, second), (second, first)):
+                signed = (self.numbers(money_in).fillna(0.0) - self.numbers(out).abs().fillna(0.0))
+                signed = signed.mask(~filled[first] & ~filled[second]).to_numpy()
+                for balance in (c for c in candidates if c not in (first, second)):
+                    found[f"split|{money_in}|{out}|{balance}"] = (
+                        signed, self.numbers(balance).to_numpy(), None)
+        return found
+
+    def _decide(self, readings: dict[str, tuple], why: str) -> tuple[str, str] | None:
+        """The reading the balance proves (unique and reconciling `BALANCE_RATE` of the pairs):
+        (its name, what decided it); None when the balance does not decide."""
+        distinct: dict[bytes, str] = {}  # readings that sign every line alike are one reading
+        for name, (amounts, balances, _) in readings.items():
+            key = np.nan_to_num(np.asarray(amounts, dtype="float64"), nan=np.inf).tobytes() + (
+                np.nan_to_num(np.asarray(balances, dtype="float64"), nan=np.inf).tobytes())
+            distinct.setdefault(key, name)
+        best, fits = best_reading({name: readings[name][:2] for name in distinct.values()})
+        if best is None or fits[best].reconciled < BALANCE_RATE * fits[best].steps:
+            return None
+        fit = fits[best]
+        return best, f"{why} ({fit.reconciled} of {fit.steps} lines reconcile, {fit.order})"
+
     def fill_amounts(self) -> None:
         if {"Amount", "Money In", "Money Out"} & set(self.roles):
             return
@@ -373,44 +414,50 @@ class _RoleInference:
         if len(candidates) == 1:
             self.assign("Amount", candidates[0], "the only column of amounts")
             return
-        readings, meanings = {}, {}
-        directions = self.direction_candidates()
+        readings = self._split_readings(candidates[:4])
         for amount, balance in itertools.permutations(candidates[:4], 2):
-            numbers, balances = self.numbers(amount), self.numbers(balance)
-            readings[f"{amount}|{balance}"] = (numbers.to_numpy(), balances.to_numpy())
-            if self.evidence[amount].get("signed_rate", 0) == 0:  # unsigned: try each direction
-                for key, (signed, _, meaning) in _signed_readings(numbers, directions,
-                                                                  balances).items():
-                    readings[f"{amount}|{balance}|{key}"] = (signed, balances.to_numpy())
-                    meanings[f"{amount}|{balance}|{key}"] = meaning
-        best, fits = best_reading(readings)
-        if best is not None and fits[best].reconciled >= BALANCE_RATE * fits[best].steps:
-            amount, balance = best.split("|")[:2]
-            self.assign("Amount", amount, "its values carry the running balance")
-            self.assign("Balance", balance, f"running balance of {amount!r} "
-                        f"({fits[best].reconciled} of {fits[best].steps} lines reconcile)")
-            if best in meanings:
-                self.use_direction(meanings[best]["column"], meanings[best]["values"],
-                                   f"running balance ({fits[best].reconciled} of "
-                                   f"{fits[best].steps} lines reconcile)")
+            readings.update(self._readings(amount, balance))
+        decided = self._decide(readings, "running balance")
+        if decided is not None:
+            best, why = decided
+            parts = best.split("|")
+            if parts[0] == "split":
+                self.assign("Money In", parts[1], f"money in: {why}")
+                self.assign("Money Out", parts[2], f"money out: {why}")
+                self.assign("Balance", parts[3], why)
+                return
+            self.assign("Amount", parts[0], f"its values carry the {why}")
+            self.assign("Balance", parts[1], why)
+            if readings[best][2] is not None:
+                self.use_direction(readings[best][2]["column"], readings[best][2]["values"], why)
             return
+        split = next((k.split("|")[1:3] for k in readings if k.startswith("split|")), None)
+        if split is None:
+            split = next(([a, b] for a, b in itertools.combinations(candidates, 2)
+                          if not (clean_strings(self.sample[a]).notna()
+                                  & clean_strings(self.sample[b]).notna()).any()), None)
+        example = ({"money_in": split[0], "money_out": split[1]} if split else
+                   {"amount": candidates[0], "balance": candidates[1]})
         raise UnsureReading(
             f"{self.name}: columns {', '.join(repr(c) for c in candidates)} all hold amounts "
             "and neither a header word nor a running balance tells which is the transaction "
-            "amount. Declare it in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
-            + mapping_lines(self.name, {"amount": candidates[0], "balance": candidates[1]}))
+            "amount" + (" (two of them are never filled on the same line: money in and money "
+                        "out, but which is which?)" if split else "")
+            + ". Declare it in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
+            + mapping_lines(self.name, example))
 
     def fill_balance(self) -> None:
         if "Balance" in self.roles or "Amount" not in self.roles:
             return
-        amount = self.numbers(self.roles["Amount"][0])
+        amount = self.roles["Amount"][0]
         for column in (c for c in self.free() if _is_amount(self.evidence[c])):
-            fit = chain_fit(amount, self.numbers(column))
-            fit_abs = chain_fit(amount.abs(), self.numbers(column))
-            best = max((fit, fit_abs), key=lambda f: f.reconciled)
-            if best.steps and best.reconciled >= BALANCE_RATE * best.steps:
-                self.assign("Balance", column, f"running balance ({best.reconciled} of "
-                            f"{best.steps} lines reconcile, {best.order})")
+            decided = self._decide(self._readings(amount, column), "running balance")
+            if decided is not None:
+                best, why = decided
+                self.assign("Balance", column, why)
+                direction = self._readings(amount, column)[best][2]
+                if direction is not None and self.declared_direction is None:
+                    self.use_direction(direction["column"], direction["values"], why)
                 return
 
     def direction_candidates(self) -> dict[str, pd.Series]:
