@@ -9,15 +9,13 @@ import pytest
 import yaml
 
 from titans_finance.core.readers import ExportReadError, parse_mappings, read_export
-from titans_finance.core.readers.column_roles import (
-    BALANCE_RATE,
+from titans_finance.core.readers.column_evidence import (
     PARSE_RATE,
-    UnsureReading,
     column_evidence,
-    infer_roles,
     locate_table,
     token_sign,
 )
+from titans_finance.core.readers.column_roles import BALANCE_RATE, UnsureReading, infer_roles
 from titans_finance.pipelines.ingestion.nodes import normalise_transactions
 
 HEADERLESS = ("02.01.2024;BILLA DANKT 1234 WIEN;-12,40;EUR\n03.01.2024;GEHALT ACME GMBH;2.100,00;EUR\n"

@@ -29,7 +29,8 @@ from titans_finance.core.readers.base import (
     normaliser_hints,
     raw_frame,
 )
-from titans_finance.core.readers.column_roles import UnsureReading, infer_roles, locate_table
+from titans_finance.core.readers.column_evidence import locate_table
+from titans_finance.core.readers.column_roles import UnsureReading, infer_roles
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -271,7 +272,6 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         reading = infer_roles(
             frame, roles, name=name, declared=set(mapping.columns) if mapping else set(),
             decimal_hint=mapping.decimal if mapping and mapping.decimal else decimal_hint,
-            headerless=headerless,
             direction_values=mapping.debit_credit_values if mapping else None)
     except UnsureReading as exc:
         raise ExportReadError(str(exc)) from exc

@@ -42,7 +42,7 @@ from titans_finance.core.normalise import (
     snake_token,
 )
 from titans_finance.core.readers.base import normaliser_hints
-from titans_finance.core.readers.column_roles import direction_signs
+from titans_finance.core.readers.column_evidence import direction_signs
 from titans_finance.core.readers.reconcile import (
     CONTRADICTED,
     NOT_POSSIBLE,
