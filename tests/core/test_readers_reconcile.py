@@ -15,6 +15,7 @@ from titans_finance.core.readers.reconcile import (
     balance_value,
     best_reading,
     chain_fit,
+    day_fit,
     running_balance_report,
     statement_report,
 )
@@ -103,3 +104,29 @@ def test_balance_values_as_written():
     assert balance_value("1234,56") == 1234.56
     assert balance_value("27.00", debit=True) == -27.0
     assert balance_value(None) is None and balance_value("n/a") is None
+
+
+def test_lines_of_one_day_in_any_order_are_checked_by_the_day():
+    # two interest lines of 31 Jan written in the other order than they were booked
+    amounts = pd.Series([400.0, 4470.0, 11.1, 11.8, 4470.0])
+    balances = pd.Series([400.0, 4870.0, 4892.9, 4881.8, 9362.9])
+    days = pd.Series(pd.to_datetime(["1993-01-05", "1993-01-14", "1993-01-31", "1993-01-31",
+                                     "1993-02-14"]))
+    assert chain_fit(amounts, balances).status == CONTRADICTED
+    fit = day_fit(amounts, balances, days)
+    assert (fit.steps, fit.reconciled, fit.status) == (4, 4, PROVEN)
+    report = running_balance_report(amounts, balances, day=days)
+    assert report["status"] == PROVEN and report["row_order"] == "lines of one day in any order"
+    # one cent off on the second day: that line is named
+    report = running_balance_report(amounts, balances.where(balances != 4870.0, 4870.01),
+                                    rows=pd.Series([1, 2, 3, 4, 5]), day=days)
+    assert report["status"] == CONTRADICTED and report["first_break_row"] == 2
+    # the order within a day is free, not across days: a line cannot lean on a later day
+    swapped = pd.Series(pd.to_datetime(["1993-01-14", "1993-01-05", "1993-01-31", "1993-01-31",
+                                        "1993-02-14"]))
+    assert day_fit(amounts, balances, swapped).reconciled < 4
+    # two accounts on the same days: each account's own balances only
+    fit = day_fit([5.0, 1.0, 5.0, 1.0], [105.0, 11.0, 110.0, 12.0],
+                  pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-02"]),
+                  group=["a", "b", "a", "b"])
+    assert (fit.steps, fit.reconciled) == (2, 2)

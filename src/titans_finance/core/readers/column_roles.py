@@ -217,7 +217,8 @@ class _RoleInference:
             key = np.nan_to_num(np.asarray(amounts, dtype="float64"), nan=np.inf).tobytes() + (
                 np.nan_to_num(np.asarray(balances, dtype="float64"), nan=np.inf).tobytes())
             distinct.setdefault(key, name)
-        best, fits = best_reading({name: readings[name][:2] for name in distinct.values()})
+        best, fits = best_reading({name: readings[name][:2] for name in distinct.values()},
+                                  self.group())
         if best is None or fits[best].reconciled < BALANCE_RATE * fits[best].steps:
             return None
         fit = fits[best]
@@ -281,7 +282,11 @@ class _RoleInference:
     def direction_candidates(self) -> dict[str, pd.Series]:
         found = {}
         named = self.roles.get("Debit/Credit", [])
-        for column in [*named, *self.free(), *self.flag_sides]:
+        # a Type column of words we do not know (PRIJEM / VYDAJ) may be the direction too:
+        # only the balance can say (known words are read by the normaliser as they are)
+        unknown_types = [c for c in self.roles.get("Type", []) if "tokens" in self.evidence[c]
+                         and not self.alias_meaning(c, clean_strings(self.sample[c]))]
+        for column in [*named, *self.free(), *self.flag_sides, *unknown_types]:
             if column in found:
                 continue
             e = self.evidence[column]
@@ -289,6 +294,15 @@ class _RoleInference:
                 continue
             found[column] = clean_strings(self.sample[column])
         return found
+
+    def group(self) -> np.ndarray | None:
+        """The account of each sampled line when the file holds several: balances run per
+        account."""
+        for column in self.roles.get("Account", []):
+            values = self.sample[column].to_numpy()
+            if self.evidence[column].get("distinct", 0) > 1:
+                return values
+        return None
 
     def fill_direction(self) -> None:
         if ("Amount" not in self.roles or "Money In" in self.roles or "Money Out" in self.roles
@@ -412,10 +426,18 @@ class _RoleInference:
         amounts = self.signed_amounts()
         if amounts is None:
             return
-        fit = chain_fit(amounts, self.numbers(self.roles["Balance"][0]))
+        group = self.group()
+        fit = chain_fit(amounts, self.numbers(self.roles["Balance"][0]), group)
         if not fit.steps or fit.reconciled < BALANCE_RATE * fit.steps:
             return
-        steps = {order: readings[order].values.diff().dropna().dt.days for order in readings}
+        steps = {}
+        for order, reading in readings.items():
+            dates = reading.values
+            if group is not None:  # dates run forward within each account, not across them
+                dates = dates.groupby(pd.Series(group, index=dates.index), sort=False).diff()
+            else:
+                dates = dates.diff()
+            steps[order] = dates.dt.days.dropna()
         against = {order: int(((d < 0) if fit.order == "oldest first" else (d > 0)).sum())
                    for order, d in steps.items()}
         if against[True] != against[False]:

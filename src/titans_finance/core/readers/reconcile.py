@@ -85,12 +85,58 @@ def chain_fit(amount: pd.Series | np.ndarray, balance: pd.Series | np.ndarray,
     return ChainFit(order, steps, reconciled, first_break)
 
 
-def best_reading(readings: dict[str, tuple[np.ndarray, np.ndarray]]
+def day_fit(amount: pd.Series | np.ndarray, balance: pd.Series | np.ndarray,
+            day: pd.Series | np.ndarray, group: pd.Series | np.ndarray | None = None
+            ) -> ChainFit:
+    """The balance check when lines of one day may be written in any order (many banks
+    sort a day's lines by reference, not by booking): a line reconciles when the balance
+    before it (its balance minus its amount) is the balance after another line of its
+    account on the same day or on the account's previous day with lines. Each account's
+    first line has nothing before it and is not checked. Vectorised (joins on cents)."""
+    a = np.asarray(amount, dtype="float64")
+    b = np.asarray(balance, dtype="float64")
+    d = pd.to_datetime(pd.Series(np.asarray(day))).to_numpy()
+    g = (np.zeros(len(a), dtype="int64") if group is None
+         else pd.factorize(pd.Series(np.asarray(group)))[0])
+    lines = pd.DataFrame({"pos": np.arange(len(a)), "g": g, "day": d, "after": b,
+                          "before": b - a})
+    lines = lines[~(np.isnan(a) | np.isnan(b) | pd.isna(d))]
+    if len(lines) < 2:
+        return ChainFit("lines of one day in any order", 0, 0, None)
+    days = lines[["g", "day"]].drop_duplicates().sort_values(["g", "day"])
+    days["previous"] = days.groupby("g")["day"].shift()
+    lines = lines.merge(days, on=["g", "day"], how="left")
+    lines["cents"] = np.round(lines["before"] * 100).astype("int64")
+    targets = lines[["g", "day", "after", "pos"]].rename(columns={"day": "day_t", "pos": "pos_t"})
+    targets["cents"] = np.round(targets["after"] * 100).astype("int64")
+    found = []
+    for shift in (-1, 0, 1):  # a value within half a cent may round to the next cent
+        pairs = lines[["pos", "g", "day", "previous", "before", "cents"]].merge(
+            targets.assign(cents=targets["cents"] + shift), on=["g", "cents"])
+        pairs = pairs[(pairs["pos"] != pairs["pos_t"])
+                      & ((pairs["day_t"] == pairs["day"]) | (pairs["day_t"] == pairs["previous"]))
+                      & ((pairs["before"] - pairs["after"]).abs() < CENT_TOLERANCE)]
+        found.append(pairs["pos"].to_numpy())
+    ok = lines["pos"].isin(np.unique(np.concatenate(found)))
+    accounts = lines["g"].nunique()
+    steps = len(lines) - accounts
+    reconciled = min(int(ok.sum()), steps)
+    first_day = lines["previous"].isna()
+    broken = lines.loc[~ok & ~first_day, "pos"]
+    if broken.empty and steps > reconciled:  # more than one line of a first day unexplained
+        broken = lines.loc[~ok, "pos"].iloc[1:]
+    first_break = int(broken.min()) if len(broken) else None
+    return ChainFit("lines of one day in any order", steps, reconciled, first_break)
+
+
+def best_reading(readings: dict[str, tuple[np.ndarray, np.ndarray]],
+                 group: pd.Series | np.ndarray | None = None
                  ) -> tuple[str | None, dict[str, ChainFit]]:
-    """The reading (name -> (signed amounts, balances)) whose balance chain reconciles the
-    most pairs, and every reading's fit. None when no reading reconciles a pair or two
-    readings reconcile equally many (the balance cannot decide between them)."""
-    fits = {name: chain_fit(amount, balance) for name, (amount, balance) in readings.items()}
+    """The reading (name -> (signed amounts, balances)) whose balance chain (per ``group``)
+    reconciles the most pairs, and every reading's fit. None when no reading reconciles a
+    pair or two readings reconcile equally many (the balance cannot decide between them)."""
+    fits = {name: chain_fit(amount, balance, group)
+            for name, (amount, balance) in readings.items()}
     ranked = sorted(fits, key=lambda name: fits[name].reconciled, reverse=True)
     if not ranked or fits[ranked[0]].reconciled == 0:
         return None, fits
@@ -101,24 +147,36 @@ def best_reading(readings: dict[str, tuple[np.ndarray, np.ndarray]]
 
 def running_balance_report(amount: pd.Series, balance: pd.Series,
                            group: pd.Series | None = None,
-                           rows: pd.Series | None = None) -> dict[str, Any]:
+                           rows: pd.Series | None = None,
+                           day: pd.Series | None = None) -> dict[str, Any]:
     """The reconciliation of a file's running balance, for the reading report.
 
-    ``rows`` names each line (the source row) for the first break. When the reading is
+    ``rows`` names each line (the source row) for the first break; with ``day`` (each line's
+    date), a file whose lines of one day are out of order is checked by `day_fit`. When the
+    reading is
     contradicted, the same check with every amount negated says whether the balance
     moves the other way (a card account whose balance counts what is owed, or a sign
     read wrong).
     """
     fit = chain_fit(amount, balance, group)
+    if day is not None and fit.status == CONTRADICTED:
+        by_day = day_fit(amount, balance, day, group)
+        if by_day.reconciled > fit.reconciled:
+            fit = by_day
     report: dict[str, Any] = {"status": fit.status, "source": "running balance",
                               "steps_checked": fit.steps, "steps_reconciled": fit.reconciled}
     if fit.steps:
         report["row_order"] = fit.order
     if fit.status == CONTRADICTED:
         where = fit.first_break + (1 if fit.order == "oldest first" else 0)
+        if fit.order.startswith("lines of one day"):
+            where = fit.first_break  # the line whose balance before is nowhere
         report["first_break_row"] = (int(rows.iloc[where]) if rows is not None
                                      else where + 1)
         negated = chain_fit(-np.asarray(amount, dtype="float64"), balance, group)
+        if day is not None:
+            negated = max(negated, day_fit(-np.asarray(amount, dtype="float64"), balance, day,
+                                           group), key=lambda f: f.reconciled)
         report["negated_amounts_reconcile"] = negated.reconciled
         if negated.reconciled > fit.reconciled:
             report["explanation"] = (

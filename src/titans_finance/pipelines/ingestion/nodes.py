@@ -288,7 +288,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
         "account_from_file_name": int((written_account.isna() & stem.notna()).sum()),
     }
     decided = {
-        "reconciliation": _reconciliation(amount, balance, written_account, raw, hints),
+        "reconciliation": _reconciliation(amount, balance, written_account, out["date"], raw,
+                                          hints),
         "decimal_mark": amounts["decimal_mark"],
         "decimal_mark_decided_by": amounts["decimal_mark_decided_by"],
         "day_first": dates.day_first,
@@ -306,7 +307,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
 
 
 def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,
-                    raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
+                    day: pd.Series, raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
     """Do the amounts read carry the file's balances? (proven / contradicted / not possible)
 
     The statement balances a reader found (OFX, CAMT, MT940) first, else a running balance
@@ -319,7 +320,7 @@ def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,
             return report
     if balance.notna().any():
         return running_balance_report(amount[lines], balance[lines], account[lines].fillna(""),
-                                      pd.Series(raw.index[lines] + 1))
+                                      pd.Series(raw.index[lines] + 1), day[lines])
     return {"status": NOT_POSSIBLE,
             "source": "no running balance and no statement balances in the file"}
 
