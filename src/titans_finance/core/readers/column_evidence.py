@@ -33,7 +33,7 @@ PARSE_RATE = 0.9
 # Direction tokens are short words or marks; a column has at most three of them
 # (debit, credit, and a reversal mark such as RD).
 _TOKEN_MAX_LENGTH = 12
-_MAX_TOKENS = 3
+MAX_TOKENS = 3
 _LINE_SEARCH = 40
 _DELIMITERS = (",", ";", "\t", "|")
 _DATE_LIKE = re.compile(
@@ -51,7 +51,7 @@ _IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 # A flag column holds both values of one of these pairs (one value alone proves nothing:
 # an amount column of zeros in the sample may hold money further down).
 _FLAG_PAIRS = ({"0", "1"}, {"true", "false"}, {"yes", "no"}, {"y", "n"})
-_FLAG_TRUE = {"1", "true", "yes", "y"}
+FLAG_TRUE = {"1", "true", "yes", "y"}
 # Direction words across languages (compared after `header_key`: accents, case and
 # punctuation removed). Exact words only: a token that is none of these is decided by
 # the balance or by the user, never by resemblance.
@@ -150,7 +150,7 @@ def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any
         evidence["flag"] = True
     # Tokens: a few short words or marks without digits or spaces, repeated down the column
     # or all known direction words (three lines of three payees are text, not tokens).
-    if len(distinct) <= _MAX_TOKENS and all(
+    if len(distinct) <= MAX_TOKENS and all(
             len(str(v)) <= _TOKEN_MAX_LENGTH and not re.search(r"[\d\s]", str(v))
             for v in distinct) and (n > len(distinct) or all(
                 token_sign(str(v)) is not None for v in distinct)):

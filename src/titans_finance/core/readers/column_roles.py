@@ -32,8 +32,8 @@ import pandas as pd
 from titans_finance.core.normalise import clean_strings, read_amounts, read_dates
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
 from titans_finance.core.readers.column_evidence import (
-    _FLAG_TRUE,
-    _MAX_TOKENS,
+    FLAG_TRUE,
+    MAX_TOKENS,
     PARSE_RATE,
     column_evidence,
     direction_signs,
@@ -49,13 +49,15 @@ SAMPLE_ROWS = 2000
 # none).
 BALANCE_RATE = 0.5
 AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
+
+
 class UnsureReading(ValueError):
     """The values do not decide a reading that moves money (the message says what to declare)."""
 
 
 @dataclass
 class Reading:
-    """The roles of a file's columns and what decided each (`column_report`)."""
+    """The roles of a file's columns, what decided each and the evidence (`report`)."""
 
     roles: dict[str, list[str]]
     unrecognised: list[str]
@@ -100,7 +102,7 @@ def _signed_readings(amount: pd.Series, tokens_of: dict[str, pd.Series],
     magnitude = amount.abs().to_numpy()
     for column, tokens in tokens_of.items():
         distinct = [t for t in tokens.dropna().unique()]
-        if not 1 <= len(distinct) <= _MAX_TOKENS:
+        if not 1 <= len(distinct) <= MAX_TOKENS:
             continue
         for signs in itertools.product((-1.0, 1.0), repeat=len(distinct)):
             if len(distinct) > 1 and len(set(signs)) == 1:
@@ -374,7 +376,7 @@ class _RoleInference:
         distinct = [str(t) for t in tokens.dropna().unique()]
         if column in sides:  # a 0/1 flag whose header names one side (Expense: 1 = out)
             side = sides[column]
-            return {t: (side if t.strip().lower() in _FLAG_TRUE else -side) for t in distinct}
+            return {t: (side if t.strip().lower() in FLAG_TRUE else -side) for t in distinct}
         meaning = {t: token_sign(t) for t in distinct}
         known = {t: s for t, s in meaning.items() if s is not None}
         named = column in self.roles.get("Debit/Credit", []) or column in self.roles.get(
