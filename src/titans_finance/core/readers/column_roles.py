@@ -478,7 +478,8 @@ def mapping_lines(name: str, columns: dict[str, str],
     lines += [f"      {role}: \"{column}\"" for role, column in columns.items()]
     if direction:
         lines.append(f"    debit_credit_values: {{debit: \"{direction['debit']}\", "
-                     f"credit: \"{direction['credit']}\"}}")
+                     f"credit: \"{direction['credit']}\"}}  # debit: the value meaning money "
+                     "out (swap them if it is the other)")
     return "\n".join(lines) + "\n"
 
 
