@@ -182,6 +182,11 @@ def test_import_shows_how_a_real_export_is_read(app):
     settings = next(f for f in frames if "date order" in f.index)
     assert settings.loc["format"].iloc[0] == "csv"
     assert "month first" in settings.loc["date order"].iloc[0]  # Mint writes 6/12/15
+    assert "direction from column 'Transaction Type'" in settings.loc["sign"].iloc[0]
+    assert settings.loc["balance check"].iloc[0].startswith("not possible")
+    evidence = next(f for f in frames if "decided by" in f.columns).set_index("column")
+    assert evidence.loc["Date", "field"] == "Date" and "dates 100%" in evidence.loc[
+        "Date", "values seen"]
     accounts = next(f for f in frames if "transactions" in f.columns)
     expected = yaml.safe_load((EXPORTS / "expected.yml").read_text())["csv2ofx-mint.csv"]
     assert accounts["transactions"].sum() == expected["transactions"]

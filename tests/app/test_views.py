@@ -190,3 +190,32 @@ def test_try_a_transaction_defaults_to_the_first_forecast_day_and_moves_the_bala
     # no model yet: the day after the export's last day all the same
     assert views.try_dates(None, tx)[0] == first
     assert views.try_dates(None, None) is None
+
+
+def test_the_import_page_shows_each_columns_evidence_and_the_balance_check():
+    info = {"file": "nl.csv", "format": "csv", "headerless": True,
+            "reading": {"sign_convention": "unsigned amounts; direction from column 'column 4'",
+                        "columns": {"column 1": {"role": "Date", "decided_by": "values parse as dates",
+                                                 "date_rate": 1.0},
+                                    "column 3": {"role": "Amount", "decided_by": "the only column of "
+                                                 "amounts", "amount_rate": 0.95, "decimal_mark": ","},
+                                    "column 4": {"role": "Debit/Credit", "decided_by": "known words",
+                                                 "tokens": {"D": 2, "C": 1}},
+                                    "column 5": {"decided_by": "not used"}}},
+            "reconciliation": {"status": "contradicted", "source": "running balance",
+                               "first_break_row": 7, "explanation": "lines are missing"}}
+    settings, _ = views.how_it_was_read(info)
+    assert settings.loc["header"].iloc[0] == "none: every column read by its values"
+    assert "direction from column 'column 4'" in settings.loc["sign"].iloc[0]
+    assert settings.loc["balance check"].iloc[0].startswith("CONTRADICTED")
+    assert "first at row 7" in settings.loc["balance check"].iloc[0]
+    table = views.column_evidence(info).set_index("column")
+    assert table.loc["column 3", "values seen"] == "amounts 95% (decimal ,)"
+    assert table.loc["column 4", "values seen"] == "values D / C"
+    assert table.loc["column 5", "field"] == "—" and table.loc["column 5", "values seen"] == "empty"
+    assert views.balance_check({"status": "proven", "source": "statement balances",
+                                "statements_checked": 2}) == (
+        "proven: the amounts carry the statement balances (2 statements checked)")
+    assert views.balance_check({"status": "not possible", "source": "x", "reason": "no balances"}
+                               ) == "not possible: no balances"
+    assert views.balance_check(None) is None

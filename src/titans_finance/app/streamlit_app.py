@@ -519,6 +519,13 @@ def import_page(project: Project) -> None:
         left.dataframe(settings, key=f"import_settings_{info.get('file')}")
         if len(columns):
             right.dataframe(columns, hide_index=True, key=f"import_columns_{info.get('file')}")
+        evidence = views.column_evidence(info)
+        if len(evidence):
+            st.dataframe(evidence, hide_index=True, key=f"import_evidence_{info.get('file')}")
+        for note in (info.get("reading") or {}).get("notes") or []:
+            st.info(note)
+        if (info.get("reconciliation") or {}).get("status") == "contradicted":
+            st.warning(f"{info.get('file')}: {views.balance_check(info['reconciliation'])}")
     period = quality.get("clean_date_range") or ["?", "?"]
     st.write(f"Dates from {period[0]} to {period[1]}.")
     st.subheader("Accounts")

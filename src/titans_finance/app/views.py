@@ -488,8 +488,12 @@ def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
         "delimiter": info.get("delimiter"), "header line": info.get("header_line"),
         "lines before the header": info.get("preamble_lines"), "date order": order,
         "decimal mark": info.get("decimal_mark"),
+        "header": ("none: every column read by its values" if info.get("headerless")
+                   else None),
         "sign": ("as written in the file" if info.get("sign", "as_written") == "as_written"
-                 else "negated (declared mapping)"),
+                 else "negated (declared mapping)") + (
+            f"; {info['reading']['sign_convention']}" if info.get("reading") else ""),
+        "balance check": balance_check(info.get("reconciliation")),
         "columns not used": ", ".join(info.get("unrecognised_columns") or []) or "none",
     }
     table = pd.DataFrame({"": [str(v) for v in settings.values() if v is not None]},
@@ -498,3 +502,48 @@ def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
                             for field, src in (info.get("columns") or {}).items()],
                            columns=["field", "from the file's column(s)"])
     return table, columns
+
+
+def balance_check(reconciliation: dict[str, Any] | None) -> str | None:
+    """The reconciliation of a file in one sentence: proven, contradicted (where) or not
+    possible (why)."""
+    if not reconciliation:
+        return None
+    status = reconciliation.get("status")
+    source = reconciliation.get("source", "")
+    if status == "proven":
+        checked = reconciliation.get("steps_checked", reconciliation.get("statements_checked"))
+        unit = "lines" if "steps_checked" in reconciliation else "statements"
+        return f"proven: the amounts carry the {source} ({checked} {unit} checked)"
+    if status == "contradicted":
+        where = (f"first at row {reconciliation['first_break_row']}"
+                 if "first_break_row" in reconciliation else
+                 f"statement {reconciliation.get('first_break', {}).get('statement')}")
+        return (f"CONTRADICTED: the amounts do not carry the {source} ({where}); "
+                f"{reconciliation.get('explanation', 'check the file')}")
+    return f"not possible: {reconciliation.get('reason') or source}"
+
+
+def column_evidence(info: dict[str, Any]) -> pd.DataFrame:
+    """Each column of the file, the field it fills, what decided it and what its values are."""
+    rows = []
+    for column, found in ((info.get("reading") or {}).get("columns") or {}).items():
+        seen = []
+        if found.get("date_rate"):
+            seen.append(f"dates {found['date_rate']:.0%}")
+        if found.get("amount_rate"):
+            seen.append(f"amounts {found['amount_rate']:.0%}"
+                        + (f" (decimal {found['decimal_mark']})" if found.get("decimal_mark")
+                           else "") + (", signed" if found.get("signed_rate") else ""))
+        if found.get("tokens"):
+            seen.append("values " + " / ".join(found["tokens"]))
+        if found.get("iban_rate"):
+            seen.append(f"IBANs {found['iban_rate']:.0%}")
+        if found.get("currency_rate"):
+            seen.append(f"currency codes {found['currency_rate']:.0%}")
+        if found.get("text_rate") and not seen:
+            seen.append(f"text {found['text_rate']:.0%}")
+        rows.append({"column": column, "field": found.get("role") or "—",
+                     "decided by": found.get("decided_by", ""),
+                     "values seen": "; ".join(seen) or "empty"})
+    return pd.DataFrame(rows, columns=["column", "field", "decided by", "values seen"])

@@ -233,3 +233,31 @@ def test_the_report_names_the_export_it_read_and_stamps_the_clean_table(tmp_path
     changed = summarise_data_quality(*_ingest(TWO_ACCOUNTS.replace("-3.50", "-3.51")))
     assert changed["export_fingerprint"] != report["export_fingerprint"]
     assert changed["computed_from"]["data_hash"] != report["computed_from"]["data_hash"]
+
+
+def test_the_reading_report_says_how_each_file_was_read_and_whether_its_balance_proves_it(
+        caplog):
+    proven = ("Datum;Omschrijving;Bedrag;CreditDebet;Saldo\n02-01-2024;AH;12,40;D;987,60\n"
+              "03-01-2024;Salaris;2100,00;C;3087,60\n")
+    raw, clean, quarantine, duplicates, fixes = _ingest(proven, "nl.csv")
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["reconciliation"] == {"nl.csv": "proven"}
+    assert report["reconciliation_contradicted_files"] == []
+    source = report["source"]
+    assert source["reading"]["columns"]["CreditDebet"]["role"] == "Debit/Credit"
+    assert source["reading"]["columns"]["Saldo"]["amount_rate"] == 1.0
+    assert "D = money out, C = money in" in source["reading"]["sign_convention"]
+    assert source["reconciliation"]["status"] == "proven"
+    # one line missing between the two: read, but contradicted, listed and warned of
+    broken = proven.replace("3087,60", "3000,00")
+    raw, clean, quarantine, duplicates, fixes = _ingest(broken, "nl.csv")
+    with caplog.at_level(logging.WARNING, logger="titans_finance.pipelines.ingestion.nodes"):
+        report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["reconciliation_contradicted_files"] == ["nl.csv"]
+    assert report["source"]["reconciliation"]["first_break_row"] == 2
+    assert any("nl.csv: the amounts read do not carry the file's balances" in r.getMessage()
+               for r in caplog.records)
+    # no balance at all: not possible, said so
+    raw, clean, quarantine, duplicates, fixes = _ingest(TWO_ACCOUNTS)
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["reconciliation"] == {"two.csv": "not possible"}

@@ -38,6 +38,14 @@ __all__ = [
 ]
 
 
+_FORMAT_SIGNS = {
+    "ofx": "signed amounts as written (TRNAMT)",
+    "qif": "signed amounts as written (T/U lines)",
+    "camt053": "unsigned amounts; direction from CdtDbtInd (DBIT = money out, CRDT = money in)",
+    "mt940": "direction from the :61: mark (D/RC = money out, C/RD = money in)",
+}
+
+
 def detect_format(data: bytes, name: str = "export") -> str:
     """``ofx``, ``camt053``, ``mt940``, ``qif`` or ``csv``, from the first bytes of the file."""
     head, _ = decode_bytes(data[:4096], name) if not is_blank(data) else ("", "")
@@ -78,6 +86,8 @@ def read_export(data: bytes, name: str, mapping: DeclaredMapping | None = None) 
         else:
             export = read_csv_export(text, label, mapping)
     export.info["encoding"] = encoding
+    # Structured formats fix their columns and sign: the reading report says how.
+    export.info.setdefault("reading", {"sign_convention": _FORMAT_SIGNS.get(fmt, "")})
     if mapping is not None:
         export.info["declared_mapping"] = mapping.match
         hints = export.info["hints"]

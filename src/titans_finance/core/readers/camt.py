@@ -20,6 +20,7 @@ from titans_finance.core.readers.base import (
     normaliser_hints,
     raw_frame,
 )
+from titans_finance.core.readers.reconcile import balance_value
 
 
 def looks_like_camt(head: str) -> bool:
@@ -56,6 +57,24 @@ def _party_name(details: ET.Element | None, role: str) -> str:
     return (_text(details, "RltdPties", role, "Nm") or _text(details, "RltdPties", role, "Pty", "Nm"))
 
 
+def _statement_balances(statement: ET.Element) -> dict:
+    """Opening (OPBD, or PRCD: the previous closing) and closing (CLBD) booked balances."""
+    found, currencies = {}, {}
+    for balance in (b for b in statement if _local(b.tag) == "Bal"):
+        code = _text(balance, "Tp", "CdOrPrtry", "Cd") or _text(balance, "Tp", "CdOrPrtry",
+                                                                  "Prtry")
+        value = balance_value(_text(balance, "Amt") or None,
+                              debit=_text(balance, "CdtDbtInd") == "DBIT")
+        which = {"OPBD": "opening", "PRCD": "opening", "CLBD": "closing"}.get(code)
+        if which and value is not None and which not in found:
+            found[which] = value
+            currencies[which] = (_child(balance, "Amt").get("Ccy") or "").upper()
+    if len(set(currencies.values())) > 1:  # balances in two currencies: nothing to check
+        found = {}
+    return {"rows": sum(1 for e in statement if _local(e.tag) == "Ntry"),
+            "opening": found.get("opening"), "closing": found.get("closing")}
+
+
 def read_camt_export(data: bytes, name: str) -> RawExport:
     try:
         root = SafeET.fromstring(data)
@@ -65,7 +84,9 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
         "Date", "Value Date", "Description", "Amount", "Debit/Credit", "Reference", "Status",
         "Account", "Currency", "Bank Transaction ID")}
     statements = [e for e in root.iter() if _local(e.tag) in ("Stmt", "Rpt", "Ntfctn")]
+    balances = []
     for statement in statements:
+        balances.append(_statement_balances(statement))
         account = _child(statement, "Acct")
         account_id = _text(account, "Id", "IBAN") or _text(account, "Id", "Othr", "Id")
         account_currency = _text(account, "Ccy")
@@ -92,5 +113,5 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
                 or _text(entry, "NtryRef"))
     info = {"format": "camt053", "message": _local(root[0].tag) if len(root) else "",
             "statements": len(statements),
-            "hints": normaliser_hints(decimal=".", day_first=False)}
+            "hints": normaliser_hints(decimal=".", day_first=False, statement_balances=balances)}
     return RawExport(raw_frame(rows, len(rows["Date"])), info)

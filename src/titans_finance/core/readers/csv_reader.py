@@ -29,6 +29,8 @@ from titans_finance.core.readers.base import (
     normaliser_hints,
     raw_frame,
 )
+from titans_finance.core.readers.column_evidence import locate_table
+from titans_finance.core.readers.column_roles import UnsureReading, infer_roles
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -224,6 +226,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     """Read a CSV export (decoded text) into the raw table."""
     lines = text.splitlines()
     delimiter = mapping.delimiter if mapping else None
+    headerless, table = False, None
     names = mapping.column_names if mapping and not mapping.header else None
     if mapping and mapping.skip_lines is not None:
         header_index = int(mapping.skip_lines)
@@ -232,18 +235,29 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             delimiter = max(DELIMITERS, key=first.count)
     else:
         found = None if names else find_header(lines, delimiter)
-        if found is None and not (mapping and mapping.columns):
+        table = locate_table(lines, delimiter) if found is None and not names else None
+        if table is not None and table.header is not None:
+            found = (table.header, table.delimiter)  # a header in words we do not know
+        elif table is not None:  # no header: the values alone say what each column is
+            delimiter = table.delimiter
+            names = [f"column {i + 1}" for i in range(len(_fields(lines[table.first_row],
+                                                                  delimiter)))]
+            headerless = True
+        if found is None and not names and not (mapping and mapping.columns):
             columns = _fields(next((ln for ln in lines if ln.strip()), ""),
                               delimiter or max(DELIMITERS, key=lines[0].count))
             raise ExportReadError(
                 f"{PurePath(name).name}: no transaction header found (a line naming at least a "
-                f"date and an amount column) in the first {_HEADER_SEARCH_LINES} lines; "
-                f"first line has columns {', '.join(repr(c) for c in columns) or 'none'}. "
+                f"date and an amount column) in the first {_HEADER_SEARCH_LINES} lines, and no "
+                f"line whose values hold a date and an amount; first line has columns "
+                f"{', '.join(repr(c) for c in columns) or 'none'}. "
                 f"Declare a mapping in conf/local/export_mappings.yml, for example:\n"
                 + suggested_mapping(name, columns))
         header_index, delimiter = found if found else (0, delimiter or max(DELIMITERS,
                                                                             key=lines[0].count))
-    if names:
+    if headerless:
+        header_index = table.first_row - 1
+    elif names:
         header_index = (mapping.skip_lines or 0) - 1  # no header line: data starts after it
     start = header_index + 1 if names else header_index
     preamble = lines[:max(start, 0)]
@@ -251,6 +265,17 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     frame = _parse_body(body_text, delimiter, names)
     columns = [c for c in frame.columns if c != PARSE_ERROR_COLUMN]
     roles, unrecognised, header_currency, keys = _assign_roles(columns, mapping)
+    if headerless:
+        keys = set()  # generated names say nothing of the file's language
+    decimal_hint = "," if delimiter == ";" else "."
+    try:
+        reading = infer_roles(
+            frame, roles, name=name, declared=set(mapping.columns) if mapping else set(),
+            decimal_hint=mapping.decimal if mapping and mapping.decimal else decimal_hint,
+            direction_values=mapping.debit_credit_values if mapping else None)
+    except UnsureReading as exc:
+        raise ExportReadError(str(exc)) from exc
+    roles, unrecognised = reading.roles, reading.unrecognised
 
     amount_roles = {"Amount", "Money In", "Money Out"} & set(roles)
     if "Date" not in roles or not amount_roles:
@@ -318,7 +343,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         "unrecognised_columns": unrecognised,
         "hints": normaliser_hints(
             decimal=mapping.decimal if mapping else None,
-            decimal_hint="," if delimiter == ";" else ".",
+            decimal_hint=decimal_hint,
             day_first=mapping.day_first if mapping else None,
             day_first_hint=day_first_hint,
             date_format=mapping.date_format if mapping else None,
@@ -327,4 +352,11 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     }
     if found_in_preamble:
         info["preamble_found"] = found_in_preamble
+    info["headerless"] = headerless
+    info["reading"] = reading.report()
+    if reading.direction and roles.get("Debit/Credit") == [reading.direction["column"]]:
+        info["hints"]["direction_values"] = reading.direction["values"]
+    if reading.date_order and info["hints"]["day_first"] is None:
+        info["hints"]["day_first"] = reading.date_order["day_first"]
+        info["hints"]["date_order_decided_by"] = "balance"
     return RawExport(raw_frame(out, n), info)

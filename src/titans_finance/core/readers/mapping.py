@@ -21,6 +21,11 @@ detection. Example (``conf/local/export_mappings.yml``)::
         sign: as_written              # or negate (card statements: charges written positive)
         account: "Barclays current"   # account of every row
         currency: GBP
+        debit_credit_values: {debit: "Af", credit: "Bij"}  # which value of the debit_credit
+                                      # column is money out / in (when no known word says)
+
+A file without a header has its columns named ``column 1``, ``column 2``... in the order
+they are written: a mapping names them that way.
 """
 
 from __future__ import annotations
@@ -44,7 +49,8 @@ ROLE_NAMES: dict[str, str] = {
 FORMATS = ("csv", "ofx", "qif", "camt053", "mt940")
 SIGNS = ("as_written", "negate")
 _KEYS = {"match", "format", "encoding", "delimiter", "skip_lines", "header", "column_names",
-         "columns", "date_format", "day_first", "decimal", "sign", "account", "currency"}
+         "columns", "date_format", "day_first", "decimal", "sign", "account", "currency",
+         "debit_credit_values"}
 
 
 @dataclass
@@ -63,6 +69,8 @@ class DeclaredMapping:
     sign: str = "as_written"
     account: str | None = None
     currency: str | None = None
+    # value of the debit/credit column as written -> -1.0 (money out) or +1.0 (money in)
+    debit_credit_values: dict[str, float] | None = None
 
     def matches(self, path: str) -> bool:
         name = PurePath(path).name
@@ -90,6 +98,7 @@ def parse_mapping(entry: dict[str, Any], where: str) -> DeclaredMapping:
             raise _fail(where, f"unknown column role {role!r}; allowed: {', '.join(ROLE_NAMES)}")
         columns[ROLE_NAMES[role]] = [str(n) for n in (names if isinstance(names, list) else [names])]
     mapping = DeclaredMapping(
+        debit_credit_values=_direction_values(entry.get("debit_credit_values"), where),
         match=[str(m) for m in (match if isinstance(match, list) else [match])],
         format=entry.get("format"), encoding=entry.get("encoding"),
         delimiter=entry.get("delimiter"), skip_lines=entry.get("skip_lines"),
@@ -112,6 +121,23 @@ def parse_mapping(entry: dict[str, Any], where: str) -> DeclaredMapping:
     if not mapping.header and not mapping.column_names:
         raise _fail(where, "header: false needs column_names: [...] (one name per column)")
     return mapping
+
+
+def _direction_values(declared: Any, where: str) -> dict[str, float] | None:
+    """``{debit: "Af", credit: ["Bij", "B"]}`` -> ``{"Af": -1.0, "Bij": 1.0, "B": 1.0}``."""
+    if declared is None:
+        return None
+    if not isinstance(declared, dict) or set(declared) != {"debit", "credit"}:
+        raise _fail(where, "debit_credit_values needs both `debit:` and `credit:` (the values "
+                    "of the debit_credit column meaning money out and money in)")
+    values: dict[str, float] = {}
+    for side, sign in (("debit", -1.0), ("credit", 1.0)):
+        written = declared[side] if isinstance(declared[side], list) else [declared[side]]
+        for value in written:
+            if str(value).strip() in values or str(value).strip() == "":
+                raise _fail(where, f"debit_credit_values: {value!r} is empty or named twice")
+            values[str(value).strip()] = sign
+    return values
 
 
 def parse_mappings(document: dict[str, Any] | None, source: str) -> list[DeclaredMapping]:

@@ -16,6 +16,7 @@ from titans_finance.core.readers.base import (
     normaliser_hints,
     raw_frame,
 )
+from titans_finance.core.readers.reconcile import balance_value
 
 
 def looks_like_mt940(head: str) -> bool:
@@ -43,6 +44,13 @@ def _check_every_statement_line_read(text: str, name: str, read: int) -> None:
                           "statement again")
 
 
+def _balance(data: dict, which: str) -> float | None:
+    """:60F:/:60M: (opening) or :62F:/:62M: (closing), signed (D is negative)."""
+    found = data.get(f"final_{which}_balance") or data.get(f"intermediate_{which}_balance")
+    amount = getattr(found, "amount", None)
+    return balance_value(getattr(amount, "amount", None)) if amount is not None else None
+
+
 def read_mt940_export(text: str, name: str) -> RawExport:
     import mt940  # imported here: only MT940 files need it
 
@@ -54,6 +62,8 @@ def read_mt940_export(text: str, name: str) -> RawExport:
     except Exception as exc:  # the library raises many kinds for a malformed file
         raise ExportReadError(f"{name}: not a readable MT940 statement ({exc})") from exc
     _check_every_statement_line_read(text, name, sum(len(s.transactions) for s in statements))
+    balances = [{"rows": len(s.transactions), "opening": _balance(s.data, "opening"),
+                 "closing": _balance(s.data, "closing")} for s in statements]
     for statement in statements:
         account = str(statement.data.get("account_identification") or "")
         for transaction in statement:
@@ -77,5 +87,5 @@ def read_mt940_export(text: str, name: str) -> RawExport:
             rows["Bank Transaction ID"].append(str(data.get("bank_reference") or ""))
             rows["Payment Method"].append(str(data.get("id") or ""))
     info = {"format": "mt940", "statements": len(statements),
-            "hints": normaliser_hints(decimal=".", day_first=False)}
+            "hints": normaliser_hints(decimal=".", day_first=False, statement_balances=balances)}
     return RawExport(raw_frame(rows, len(rows["Date"])), info)

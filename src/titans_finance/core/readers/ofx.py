@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from titans_finance.core.readers.base import RawExport, normaliser_hints, raw_frame
+from titans_finance.core.readers.reconcile import balance_value
 
 _TAG = re.compile(r"<(/?)([A-Za-z0-9._]+)(?:\s[^>]*)?>([^<]*)", re.S)
 _CHARSET = re.compile(r"(?i)CHARSET:\s*([A-Za-z0-9-]+)")
@@ -111,6 +112,7 @@ def read_ofx_export(text: str, name: str) -> RawExport:
         "Date", "Value Date", "Description", "Amount", "Reference", "Payment Method", "Account",
         "Currency", "Bank Transaction ID", "Type")}
     not_read = 0
+    balances = []  # OFX writes the closing balance (LEDGERBAL) only: reported, not checkable
     statements = [*root.iter("STMTRS"), *root.iter("CCSTMTRS"), *root.iter("INVSTMTRS")]
     for statement in statements:
         account_from = (statement.find("BANKACCTFROM") or statement.find("CCACCTFROM")
@@ -138,12 +140,15 @@ def read_ofx_export(text: str, name: str) -> RawExport:
             rows["Currency"].append(line.text_of("CURRENCY/CURSYM") or currency)
             rows["Bank Transaction ID"].append(line.text_of("FITID"))
             rows["Type"].append("")
+        balances.append({"rows": sum(1 for x in lines if x is not None), "opening": None,
+                         "closing": balance_value(statement.text_of("LEDGERBAL/BALAMT") or None)})
     n = len(rows["Date"])
     info = {
         "format": "ofx",
         "version": "2.x (XML)" if "<?xml" in text[:500].lower() else "1.x (SGML)",
         "statements": len(statements),
-        "hints": normaliser_hints(decimal_hint=".", day_first=False),
+        "hints": normaliser_hints(decimal_hint=".", day_first=False,
+                                  statement_balances=balances),
     }
     if not_read:
         info["not_read"] = {"investment_transactions": not_read}

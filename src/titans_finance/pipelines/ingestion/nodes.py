@@ -43,6 +43,13 @@ from titans_finance.core.normalise import (
     snake_token,
 )
 from titans_finance.core.readers.base import normaliser_hints
+from titans_finance.core.readers.column_evidence import direction_signs
+from titans_finance.core.readers.reconcile import (
+    CONTRADICTED,
+    NOT_POSSIBLE,
+    running_balance_report,
+    statement_report,
+)
 from titans_finance.core.schema import (
     CLEAN_COLUMNS,
     KNOWN_CATEGORIES,
@@ -157,6 +164,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     dates = read_dates(date_text, day_first=declared_day_first,
                        day_first_hint=bool(hints.get("day_first_hint")),
                        date_format=hints.get("date_format"))
+    if hints.get("date_order_decided_by") and not hints.get("date_format"):
+        dates.evidence["decided_by"] = hints["date_order_decided_by"]  # e.g. the balance
     out["date"] = dates.values
     min_date, max_date = _date_bounds(settings)
     reasons = _add_reason(reasons, clean_strings(date_text).isna(), "missing_date")
@@ -183,7 +192,10 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     tx_type, bad_type = correct_types(raw["Type"])
     type_sign = tx_type.map({"income": 1.0, "expense": -1.0}).astype("float64")
     indicator_text = clean_strings(raw["Debit/Credit"])
-    indicator, bad_indicator = indicator_signs(raw["Debit/Credit"])
+    if hints.get("direction_values"):  # the reading decided what the column's values mean
+        indicator, bad_indicator = direction_signs(raw["Debit/Credit"], hints["direction_values"])
+    else:
+        indicator, bad_indicator = indicator_signs(raw["Debit/Credit"])
     column_signed = bool(explicit[value.notna()].any())
     from_column = value.notna() & ~use_split
     needs_direction = from_column & ~column_signed
@@ -277,6 +289,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         "account_from_file_name": int((written_account.isna() & stem.notna()).sum()),
     }
     decided = {
+        "reconciliation": _reconciliation(amount, balance, written_account, out["date"], raw,
+                                          hints),
         "decimal_mark": amounts["decimal_mark"],
         "decimal_mark_decided_by": amounts["decimal_mark_decided_by"],
         "day_first": dates.day_first,
@@ -291,6 +305,25 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
             "type: read as money in as written; if this is a card statement (charges written "
             "positive), declare `sign: negate` for this file in conf/local/export_mappings.yml")
     return out, reasons, fixes, decided
+
+
+def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,
+                    day: pd.Series, raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
+    """Do the amounts read carry the file's balances? (proven / contradicted / not possible)
+
+    The statement balances a reader found (OFX, CAMT, MT940) first, else a running balance
+    column; only transaction lines count (not totals or repeated headers)."""
+    lines = raw[PARSE_ERROR_COLUMN] == ""
+    statements = hints.get("statement_balances")
+    if statements:
+        report = statement_report(amount, statements)
+        if report["status"] != NOT_POSSIBLE or not balance.notna().any():
+            return report
+    if balance.notna().any():
+        return running_balance_report(amount[lines], balance[lines], account[lines].fillna(""),
+                                      pd.Series(raw.index[lines] + 1), day[lines])
+    return {"status": NOT_POSSIBLE,
+            "source": "no running balance and no statement balances in the file"}
 
 
 def _files_of(raw: pd.DataFrame) -> list[tuple[str, pd.Index, dict[str, Any]]]:
@@ -550,6 +583,8 @@ def summarise_data_quality(
     files = _file_report(raw_transactions, fixes)
     source = files[0] if len(files) == 1 else {"files": files}
     ambiguous = [f["file"] for f in files if f.get("date_order_ambiguous")]
+    contradicted = [f["file"] for f in files
+                    if (f.get("reconciliation") or {}).get("status") == CONTRADICTED]
     report.update(
         {
             "quarantine_reasons": _reason_counts(quarantined_transactions),
@@ -566,6 +601,10 @@ def summarise_data_quality(
             "transfers_marked": int(clean_transactions["is_transfer"].sum())
             if "is_transfer" in clean_transactions else 0,
             "date_order_ambiguous_files": ambiguous,
+            # files whose amounts do not carry their balances: read, but not proven
+            "reconciliation_contradicted_files": contradicted,
+            "reconciliation": {f["file"]: (f.get("reconciliation") or {}).get(
+                "status", NOT_POSSIBLE) for f in files},
             "source": source,
             # which export this run read (its rows as read, whatever the file is called)
             # and the clean table it made: the report and the app name them and compare
@@ -581,6 +620,11 @@ def summarise_data_quality(
                        "(declare day_first for this file to be sure)", name,
                        "day-first" if next(f for f in files if f["file"] == name)["day_first"]
                        else "month-first")
+    for name in contradicted:
+        found = next(f for f in files if f["file"] == name)["reconciliation"]
+        logger.warning("%s: the amounts read do not carry the file's balances (%s); %s", name,
+                       {k: v for k, v in found.items() if k not in ("status", "explanation")},
+                       found.get("explanation", ""))
     if report["rows_quarantined"]:
         logger.warning("%d of %d rows quarantined: %s", report["rows_quarantined"], rows_read,
                        report["quarantine_reasons"])

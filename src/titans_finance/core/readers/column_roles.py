@@ -1,0 +1,528 @@
+"""Column roles read from the values: what each column of a CSV export *holds*.
+
+Header words are one piece of evidence (they name a role in some language) and never
+the gate: every column is also read for what its values are, on a sample of rows —
+its parse rate as a date (and in which day/month order), as an amount (decimal mark,
+whether a sign is written), whether it holds two or three short tokens (a direction
+indicator: ``D/C``, ``DR/CR``, ``Af/Bij``, ``S/H``, ``+/-``, or a 0/1 flag), an IBAN,
+an ISO currency code, or free text. From that evidence:
+
+- a header role the values contradict is dropped (a 0/1 ``Expense`` flag is no
+  "Money Out" amount: when the amounts carry no sign it is their direction);
+- roles the header did not name are filled from the values (a file without a header
+  is read by the values alone: `column_evidence.locate_table` finds where its rows start);
+- the balance decides what the values alone cannot (which column is the running
+  balance, which token of a debit/credit column is money out): see `reconcile`;
+- what nothing decides stops the file with a message saying what was unsure and the
+  mapping lines that settle it: money is never guessed.
+
+Everything is measured on the first `SAMPLE_ROWS` rows and vectorised per column.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.core.normalise import clean_strings, read_amounts, read_dates
+from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
+from titans_finance.core.readers.column_evidence import (
+    FLAG_TRUE,
+    MAX_TOKENS,
+    PARSE_RATE,
+    column_evidence,
+    direction_signs,
+    is_amount_column,
+    is_date_column,
+    token_sign,
+)
+from titans_finance.core.readers.reconcile import best_reading, chain_fit
+
+SAMPLE_ROWS = 2000
+# A running balance: at least this share of consecutive line pairs reconcile (a partial
+# export breaks the chain where lines are missing; a column that is no balance reconciles
+# none).
+BALANCE_RATE = 0.5
+AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
+
+
+class UnsureReading(ValueError):
+    """The values do not decide a reading that moves money (the message says what to declare)."""
+
+
+@dataclass
+class Reading:
+    """The roles of a file's columns, what decided each and the evidence (`report`)."""
+
+    roles: dict[str, list[str]]
+    unrecognised: list[str]
+    evidence: dict[str, dict[str, Any]]
+    direction: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    date_order: dict[str, Any] | None = None  # when the balance decided day/month order
+
+    def report(self) -> dict[str, Any]:
+        role_of = {c: role for role, cols in self.roles.items() for c in cols}
+        columns = {}
+        for column, evidence in self.evidence.items():
+            columns[column] = {"role": role_of.get(column), **evidence}
+        report: dict[str, Any] = {"columns": columns, "sign_convention": self.sign_convention()}
+        if self.direction:
+            report["direction"] = self.direction
+        if self.notes:
+            report["notes"] = self.notes
+        if self.date_order:
+            report["date_order"] = self.date_order
+        return report
+
+    def sign_convention(self) -> str:
+        if self.direction:
+            tokens = self.direction["values"]
+            out = ", ".join(t for t, s in tokens.items() if s < 0)
+            inn = ", ".join(t for t, s in tokens.items() if s > 0)
+            return (f"unsigned amounts; direction from column {self.direction['column']!r} "
+                    f"({out} = money out, {inn} = money in; decided by "
+                    f"{self.direction['decided_by']})")
+        if "Money In" in self.roles or "Money Out" in self.roles:
+            return "split columns: money in and money out"
+        return "signed amounts as written"
+
+
+# --------------------------------------------------------------------------- roles
+
+def _signed_readings(amount: pd.Series, tokens_of: dict[str, pd.Series],
+                     balance: pd.Series) -> dict[str, tuple[np.ndarray, np.ndarray, dict]]:
+    """Every reading of unsigned amounts by a direction column: (amounts, balance, meaning)."""
+    readings = {}
+    magnitude = amount.abs().to_numpy()
+    for column, tokens in tokens_of.items():
+        distinct = [t for t in tokens.dropna().unique()]
+        if not 1 <= len(distinct) <= MAX_TOKENS:
+            continue
+        for signs in itertools.product((-1.0, 1.0), repeat=len(distinct)):
+            if len(distinct) > 1 and len(set(signs)) == 1:
+                continue
+            meaning = dict(zip(distinct, signs))
+            signed = magnitude * tokens.map(meaning).to_numpy(dtype="float64", na_value=np.nan)
+            readings[f"{column}: " + ", ".join(f"{t}={'+' if s > 0 else '-'}"
+                                               for t, s in meaning.items())] = (
+                signed, balance.to_numpy(), {"column": column, "values": meaning})
+    return readings
+
+
+class _RoleInference:
+    def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
+                 decimal_hint: str, name: str, direction_values: dict[str, float] | None):
+        self.sample = sample
+        self.roles = {r: list(c) for r, c in roles.items()}
+        self.declared = declared
+        self.name = PurePath(name).name
+        self.decimal_hint = decimal_hint
+        self.declared_direction = direction_values
+        self.evidence = {str(c): column_evidence(sample[c], decimal_hint) for c in sample.columns}
+        self.notes: list[str] = []
+        self.direction: dict[str, Any] | None = None
+        self.why: dict[str, str] = {}
+        # columns named Money In/Out whose values are 0/1 flags: the side their 1 means
+        self.flag_sides: dict[str, float] = {}
+        self._numbers: dict[tuple, pd.Series] = {}
+
+    # helpers
+    def assigned(self) -> set[str]:
+        return {c for cols in self.roles.values() for c in cols}
+
+    def free(self) -> list[str]:
+        taken = self.assigned()
+        return [c for c in self.sample.columns if c not in taken]
+
+    def numbers(self, column: str) -> pd.Series:
+        """The sampled column as numbers, under the decimal mark of the file's amount
+        columns so far (the normaliser decides one mark for all of them)."""
+        stacked = tuple(c for r in AMOUNT_ROLES for c in self.roles.get(r, []))
+        key = (column, stacked)
+        if key not in self._numbers:
+            mark = None
+            if stacked:
+                mark = read_amounts(pd.concat([self.sample[c] for c in stacked],
+                                              ignore_index=True),
+                                    decimal_hint=self.decimal_hint).decimal_mark
+            self._numbers[key] = read_amounts(self.sample[column], decimal=mark,
+                                              decimal_hint=self.decimal_hint).values
+        return self._numbers[key]
+
+    def assign(self, role: str, column: str, why: str) -> None:
+        self.roles.setdefault(role, []).append(column)
+        self.why[column] = why
+
+    # steps
+    def check_header_roles(self) -> None:
+        for role in AMOUNT_ROLES:
+            for column in list(self.roles.get(role, [])):
+                e = self.evidence[column]
+                if role in self.declared or not e.get("flag"):
+                    continue
+                self.roles[role].remove(column)
+                shown = " / ".join(sorted(clean_strings(self.sample[column]).dropna().unique()))
+                self.notes.append(f"column {column!r}: the header says {role} but its values are "
+                                  f"flags ({shown}), not money")
+                if role in ("Money In", "Money Out"):
+                    self.flag_sides[column] = -1.0 if role == "Money Out" else 1.0
+            if not self.roles.get(role):
+                self.roles.pop(role, None)
+
+    def fill_dates(self) -> None:
+        if "Date" in self.roles:
+            return
+        dated = [c for c in self.free() if is_date_column(self.evidence[c])]
+        if dated:
+            self.assign("Date", dated[0], "values parse as dates")
+            if len(dated) > 1 and "Value Date" not in self.roles:
+                self.assign("Value Date", dated[1], "second column of dates")
+
+    def _readings(self, amount: str, balance: str) -> dict[str, tuple]:
+        """Readings of ``amount`` against ``balance``: as written, and when unsigned, signed
+        by each possible direction column: name -> (amounts, balances, direction or None)."""
+        numbers, balances = self.numbers(amount), self.numbers(balance)
+        found = {f"{amount}|{balance}": (numbers.to_numpy(), balances.to_numpy(), None)}
+        if self.evidence[amount].get("signed_rate", 0) == 0:
+            for key, reading in _signed_readings(numbers, self.direction_candidates(),
+                                                 balances).items():
+                found[f"{amount}|{balance}|{key}"] = reading
+        return found
+
+    def _split_readings(self, candidates: list[str]) -> dict[str, tuple]:
+        """Two columns never filled on the same line are money in and money out: each way
+        round, against each other column as the balance."""
+        found = {}
+        filled = {c: clean_strings(self.sample[c]).notna() for c in candidates}
+        for first, second in itertools.combinations(candidates, 2):
+            if (filled[first] & filled[second]).any():
+                continue
+            for money_in, out in ((first, second), (second, first)):
+                signed = (self.numbers(money_in).fillna(0.0) - self.numbers(out).abs().fillna(0.0))
+                signed = signed.mask(~filled[first] & ~filled[second]).to_numpy()
+                for balance in (c for c in candidates if c not in (first, second)):
+                    found[f"split|{money_in}|{out}|{balance}"] = (
+                        signed, self.numbers(balance).to_numpy(), None)
+        return found
+
+    def _decide(self, readings: dict[str, tuple], why: str) -> tuple[str, str] | None:
+        """The reading the balance proves (unique and reconciling `BALANCE_RATE` of the pairs):
+        (its name, what decided it); None when the balance does not decide."""
+        distinct: dict[bytes, str] = {}  # readings that sign every line alike are one reading
+        for name, (amounts, balances, _) in readings.items():
+            key = np.nan_to_num(np.asarray(amounts, dtype="float64"), nan=np.inf).tobytes() + (
+                np.nan_to_num(np.asarray(balances, dtype="float64"), nan=np.inf).tobytes())
+            distinct.setdefault(key, name)
+        best, fits = best_reading({name: readings[name][:2] for name in distinct.values()},
+                                  self.group())
+        if best is None or fits[best].reconciled < BALANCE_RATE * fits[best].steps:
+            return None
+        fit = fits[best]
+        return best, f"{why} ({fit.reconciled} of {fit.steps} lines reconcile, {fit.order})"
+
+    def fill_amounts(self) -> None:
+        if {"Amount", "Money In", "Money Out"} & set(self.roles):
+            return
+        candidates = [c for c in self.free() if is_amount_column(self.evidence[c])]
+        if not candidates:
+            return
+        if len(candidates) == 1:
+            self.assign("Amount", candidates[0], "the only column of amounts")
+            return
+        readings = self._split_readings(candidates[:4])
+        for amount, balance in itertools.permutations(candidates[:4], 2):
+            readings.update(self._readings(amount, balance))
+        decided = self._decide(readings, "running balance")
+        if decided is not None:
+            best, why = decided
+            parts = best.split("|")
+            if parts[0] == "split":
+                self.assign("Money In", parts[1], f"money in: {why}")
+                self.assign("Money Out", parts[2], f"money out: {why}")
+                self.assign("Balance", parts[3], why)
+                return
+            self.assign("Amount", parts[0], f"its values carry the {why}")
+            self.assign("Balance", parts[1], why)
+            if readings[best][2] is not None:
+                self.use_direction(readings[best][2]["column"], readings[best][2]["values"], why)
+            return
+        split = next((k.split("|")[1:3] for k in readings if k.startswith("split|")), None)
+        if split is None:
+            split = next(([a, b] for a, b in itertools.combinations(candidates, 2)
+                          if not (clean_strings(self.sample[a]).notna()
+                                  & clean_strings(self.sample[b]).notna()).any()), None)
+        example = ({"money_in": split[0], "money_out": split[1]} if split else
+                   {"amount": candidates[0], "balance": candidates[1]})
+        raise UnsureReading(
+            f"{self.name}: columns {', '.join(repr(c) for c in candidates)} all hold amounts "
+            "and neither a header word nor a running balance tells which is the transaction "
+            "amount" + (" (two of them are never filled on the same line: money in and money "
+                        "out, but which is which?)" if split else "")
+            + ". Declare it in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
+            + mapping_lines(self.name, example))
+
+    def fill_balance(self) -> None:
+        if "Balance" in self.roles or "Amount" not in self.roles:
+            return
+        amount = self.roles["Amount"][0]
+        for column in (c for c in self.free() if is_amount_column(self.evidence[c])):
+            decided = self._decide(self._readings(amount, column), "running balance")
+            if decided is not None:
+                best, why = decided
+                self.assign("Balance", column, why)
+                direction = self._readings(amount, column)[best][2]
+                if direction is not None and self.declared_direction is None:
+                    self.use_direction(direction["column"], direction["values"], why)
+                return
+
+    def direction_candidates(self) -> dict[str, pd.Series]:
+        found = {}
+        named = self.roles.get("Debit/Credit", [])
+        # a Type column of words we do not know (PRIJEM / VYDAJ) may be the direction too:
+        # only the balance can say (known words are read by the normaliser as they are)
+        unknown_types = [c for c in self.roles.get("Type", []) if "tokens" in self.evidence[c]
+                         and not self.alias_meaning(c, clean_strings(self.sample[c]))]
+        for column in [*named, *self.free(), *self.flag_sides, *unknown_types]:
+            if column in found:
+                continue
+            e = self.evidence[column]
+            if "tokens" not in e and not e.get("flag"):
+                continue
+            found[column] = clean_strings(self.sample[column])
+        return found
+
+    def group(self) -> np.ndarray | None:
+        """The account of each sampled line when the file holds several: balances run per
+        account."""
+        for column in self.roles.get("Account", []):
+            values = self.sample[column].to_numpy()
+            if self.evidence[column].get("distinct", 0) > 1:
+                return values
+        return None
+
+    def fill_direction(self) -> None:
+        if ("Amount" not in self.roles or "Money In" in self.roles or "Money Out" in self.roles
+                or self.direction):
+            return
+        amount_column = self.roles["Amount"][0]
+        if self.evidence[amount_column].get("signed_rate", 0) > 0:
+            return  # the sign is written: it wins (a direction column is only cross-checked)
+        candidates = self.direction_candidates()
+        if self.declared_direction is not None:
+            column = (self.roles.get("Debit/Credit") or list(candidates) or [None])[0]
+            if column is None:
+                raise UnsureReading(f"{self.name}: debit_credit_values are declared but no "
+                                    "debit/credit column is declared or found")
+            self.use_direction(column, dict(self.declared_direction), "declared mapping")
+            return
+        meanings = {c: self.alias_meaning(c, tokens) for c, tokens in candidates.items()}
+        if "Balance" in self.roles:
+            decided = self._decide(self._readings(amount_column, self.roles["Balance"][0]),
+                                   "running balance")
+            direction = decided and self._readings(amount_column,
+                                                   self.roles["Balance"][0])[decided[0]][2]
+            if direction:
+                column = direction["column"]
+                if meanings.get(column) and meanings[column] != direction["values"]:
+                    self.notes.append(f"column {column!r}: the balance overrules the usual "
+                                      f"meaning of {', '.join(direction['values'])}")
+                self.use_direction(column, direction["values"], decided[1])
+                return
+        resolved = [c for c, m in meanings.items() if m]
+        named = [c for c in resolved if c in self.roles.get("Debit/Credit", [])]
+        if named or len(resolved) == 1:
+            column = (named or resolved)[0]
+            decided_by = (f"the header {column!r} and its 0/1 values (1 = money "
+                          f"{'out' if self.flag_sides[column] < 0 else 'in'})"
+                          if column in self.flag_sides else "known debit/credit words")
+            self.use_direction(column, meanings[column], decided_by)
+            return
+        if len(resolved) > 1:
+            raise UnsureReading(
+                f"{self.name}: the amounts carry no sign and columns "
+                f"{', '.join(repr(c) for c in resolved)} could each give their direction; "
+                "declare which in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
+                + mapping_lines(self.name, {"debit_credit": resolved[0]}))
+        for column in self.roles.get("Type", []):
+            tokens = self.evidence[column].get("tokens")
+            meaning = self.alias_meaning(column, clean_strings(self.sample[column])) if (
+                tokens) else None
+            if meaning:  # a Type column of debit/credit words: the normaliser reads it
+                self.direction = {"column": column, "values": meaning,
+                                  "decided_by": "known debit/credit words (type column)"}
+                return
+        unresolved = [c for c in candidates if not self.evidence[c].get("flag") and (
+            c in self.roles.get("Debit/Credit", []) or len(self.evidence[c]["tokens"]) >= 2)]
+        if unresolved:
+            column = unresolved[0]
+            tokens = list(self.evidence[column]["tokens"])
+            raise UnsureReading(
+                f"{self.name}: the amounts carry no sign and column {column!r} holds "
+                f"{' / '.join(repr(t) for t in tokens)}, which may say money in or out; no "
+                "known debit/credit word and no running balance tells which. Settle it in "
+                "conf/base/export_mappings.yml (or conf/local/):\n"
+                + mapping_lines(self.name, {"debit_credit": column},
+                                {"debit": tokens[0], "credit": tokens[1] if len(tokens) > 1
+                                 else "<value meaning money in>"}))
+
+    def alias_meaning(self, column: str, tokens: pd.Series) -> dict[str, float] | None:
+        sides = self.flag_sides
+        distinct = [str(t) for t in tokens.dropna().unique()]
+        if column in sides:  # a 0/1 flag whose header names one side (Expense: 1 = out)
+            side = sides[column]
+            return {t: (side if t.strip().lower() in FLAG_TRUE else -side) for t in distinct}
+        meaning = {t: token_sign(t) for t in distinct}
+        known = {t: s for t, s in meaning.items() if s is not None}
+        named = column in self.roles.get("Debit/Credit", []) or column in self.roles.get(
+            "Type", [])
+        if len(set(known.values())) == 2 or (named and known and len(known) == len(meaning)):
+            return known
+        return None
+
+    def use_direction(self, column: str, values: dict[str, float], decided_by: str) -> None:
+        for role in list(self.roles):
+            if column in self.roles[role]:
+                self.roles[role].remove(column)
+                if not self.roles[role]:
+                    del self.roles[role]
+        self.roles["Debit/Credit"] = [column]
+        self.why[column] = f"direction of the amounts, decided by {decided_by}"
+        self.direction = {"column": column, "values": {str(k): float(v) for k, v in values.items()},
+                          "decided_by": decided_by}
+
+    def signed_amounts(self) -> pd.Series | None:
+        """The sampled amounts as this reading signs them (None without an amount column)."""
+        if "Amount" in self.roles:
+            numbers = self.numbers(self.roles["Amount"][0])
+            if self.direction and self.direction["column"] in self.roles.get("Debit/Credit", []):
+                return numbers.abs() * direction_signs(
+                    self.sample[self.direction["column"]], self.direction["values"])[0]
+            return numbers
+        if "Money In" in self.roles or "Money Out" in self.roles:
+            zero = pd.Series(0.0, index=self.sample.index)
+            money_in = self.numbers(self.roles["Money In"][0]) if "Money In" in self.roles else zero
+            out = self.numbers(self.roles["Money Out"][0]) if "Money Out" in self.roles else zero
+            both_empty = money_in.isna() & out.isna()
+            return (money_in.fillna(0.0) - out.abs().fillna(0.0)).mask(both_empty)
+        return None
+
+    def decide_date_order(self) -> None:
+        """When no date tells day from month, the balance can: it proves which way the
+        file runs (oldest or newest first), and only one order of the dates runs that way."""
+        self.date_order: dict[str, Any] | None = None
+        if "Date" not in self.roles or "Balance" not in self.roles or "Date" in self.declared:
+            return
+        column = self.roles["Date"][0]
+        readings = {order: read_dates(self.sample[column], day_first=order)
+                    for order in (True, False)}
+        evidence = read_dates(self.sample[column]).evidence
+        if evidence.get("day_first_values") != evidence.get("month_first_values") or (
+                readings[True].values.equals(readings[False].values)):
+            return  # the values decide (or the order changes nothing)
+        amounts = self.signed_amounts()
+        if amounts is None:
+            return
+        group = self.group()
+        fit = chain_fit(amounts, self.numbers(self.roles["Balance"][0]), group)
+        if not fit.steps or fit.reconciled < BALANCE_RATE * fit.steps:
+            return
+        steps = {}
+        for order, reading in readings.items():
+            dates = reading.values
+            if group is not None:  # dates run forward within each account, not across them
+                dates = dates.groupby(pd.Series(group, index=dates.index), sort=False).diff()
+            else:
+                dates = dates.diff()
+            steps[order] = dates.dt.days.dropna()
+        against = {order: int(((d < 0) if fit.order == "oldest first" else (d > 0)).sum())
+                   for order, d in steps.items()}
+        if against[True] != against[False]:
+            day_first = against[True] < against[False]
+            self.date_order = {"day_first": day_first, "decided_by": "balance",
+                               "row_order": fit.order, "dates_against_row_order": against[
+                                   day_first], "other_order_against": against[not day_first]}
+
+    def fill_rest(self) -> None:
+        for column in self.free():
+            e = self.evidence[column]
+            if "Currency" not in self.roles and e.get("currency_rate", 0) >= PARSE_RATE:
+                self.assign("Currency", column, "values are ISO currency codes")
+            elif e.get("iban_rate", 0) >= PARSE_RATE:
+                if "Account" not in self.roles and e.get("distinct") == 1:
+                    self.assign("Account", column, "one IBAN on every line: the account")
+                else:
+                    self.why[column] = "IBANs that vary: the counterparty's account"
+        if "Description" not in self.roles:
+            texts = [c for c in self.free() if self.evidence[c].get("text_rate", 0) >= 0.5]
+            if texts:  # the most varied text (a column of a few repeated words last)
+                column = max(texts, key=lambda c: ("tokens" not in self.evidence[c],
+                                                   self.evidence[c].get("distinct", 0),
+                                                   -self.sample.columns.get_loc(c)))
+                self.assign("Description", column, "free text")
+        for column in self.free():
+            e = self.evidence[column]
+            self.why.setdefault(column, "free text" if e.get("text_rate", 0) >= 0.5 else
+                                "not used")
+
+
+def mapping_lines(name: str, columns: dict[str, str],
+                  direction: dict[str, str] | None = None) -> str:
+    """The lines of a declared mapping that settle a reading, with the file's own names."""
+    lines = ["mappings:", f"  - match: \"{PurePath(name).name}\"", "    columns:"]
+    lines += [f"      {role}: \"{column}\"" for role, column in columns.items()]
+    if direction:
+        lines.append(f"    debit_credit_values: {{debit: \"{direction['debit']}\", "
+                     f"credit: \"{direction['credit']}\"}}  # debit: the value meaning money "
+                     "out (swap them if it is the other)")
+    return "\n".join(lines) + "\n"
+
+
+def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
+                declared: set[str] | None = None, decimal_hint: str = ".",
+                direction_values: dict[str, float] | None = None) -> Reading:
+    """Complete and check the header's ``roles`` (role -> columns) from the values of the
+    first `SAMPLE_ROWS` rows of ``frame`` (raw strings). Raises `UnsureReading` when the
+    values leave a reading of money undecided."""
+    columns = [c for c in frame.columns if c != PARSE_ERROR_COLUMN]
+    sample = frame[columns].head(SAMPLE_ROWS).reset_index(drop=True)
+    inference = _RoleInference(sample, roles, declared or set(), decimal_hint, name,
+                               direction_values)
+    header_named = {c for cols in roles.values() for c in cols}
+    inference.check_header_roles()
+    inference.fill_dates()
+    inference.fill_amounts()
+    inference.fill_balance()
+    inference.fill_direction()
+    inference.decide_date_order()
+    inference.fill_rest()
+    for column in header_named:
+        inference.why.setdefault(column, "header word" + ("" if _values_agree(
+            column, inference) else " (values disagree)"))
+    evidence = {}
+    for column in columns:
+        e = inference.evidence[str(column)]
+        evidence[str(column)] = {"decided_by": inference.why.get(column, "not used"),
+                                 **{k: v for k, v in e.items() if k != "tokens"},
+                                 **({"tokens": e["tokens"]} if "tokens" in e else {})}
+    taken = inference.assigned()
+    unrecognised = [c for c in columns if c not in taken]
+    return Reading(inference.roles, unrecognised, evidence, inference.direction,
+                   inference.notes, inference.date_order)
+
+
+def _values_agree(column: str, inference: _RoleInference) -> bool:
+    role = next((r for r, cols in inference.roles.items() if column in cols), None)
+    e = inference.evidence[column]
+    if e.get("values", 0) == 0 or role is None:
+        return True
+    if role in ("Date", "Value Date"):
+        return is_date_column(e)
+    if role in AMOUNT_ROLES:
+        return e.get("amount_rate", 0) >= PARSE_RATE
+    return True

@@ -1,0 +1,259 @@
+"""Column roles read from the values: headerless files, direction columns in any language,
+flags that are no money, the balance deciding what the values alone cannot, and a stop
+with the mapping lines to declare when nothing decides."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from titans_finance.core.readers import ExportReadError, parse_mappings, read_export
+from titans_finance.core.readers.column_evidence import (
+    PARSE_RATE,
+    column_evidence,
+    locate_table,
+    token_sign,
+)
+from titans_finance.core.readers.column_roles import BALANCE_RATE, UnsureReading, infer_roles
+from tests.parameters import parameters
+from titans_finance.pipelines.ingestion.nodes import normalise_transactions
+
+HEADERLESS = ("02.01.2024;BILLA DANKT 1234 WIEN;-12,40;EUR\n03.01.2024;GEHALT ACME GMBH;2.100,00;EUR\n"
+              "05.01.2024;WIENER LINIEN;-2,40;EUR\n")
+DUTCH_DC = ("Datum;Omschrijving;Bedrag;CreditDebet\n02-01-2024;Albert Heijn 1234;12,40;D\n"
+            "03-01-2024;Salaris ACME BV;2100,00;C\n05-01-2024;NS Reizigers;2,40;D\n")
+PARAMS = parameters("ingestion", reference_date="2025-06-30", max_future_days=31)
+
+
+def amounts_of(text: str, name: str = "export.csv", mapping=None) -> tuple[list[float], dict]:
+    export = read_export(text.encode("utf-8"), name, mapping)
+    raw = export.frame.assign(**{"Source File": name})
+    raw.attrs["source"] = {**export.info, "name": name}
+    candidates, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    assert quarantine.empty, quarantine.to_dict("records")
+    return candidates.sort_values("source_row")["amount"].round(2).tolist(), {
+        **export.info, **fixes["files"][name]}
+
+
+def test_a_file_without_a_header_is_read_by_its_values():
+    amounts, info = amounts_of(HEADERLESS)
+    assert amounts == [-12.4, 2100.0, -2.4] and sum(amounts) == pytest.approx(2085.20)
+    assert info["headerless"] is True and info["header_line"] is None
+    assert info["columns"] == {"Date": ["column 1"], "Amount": ["column 3"],
+                               "Currency": ["column 4"], "Description": ["column 2"]}
+    columns = info["reading"]["columns"]
+    assert columns["column 1"]["date_rate"] == 1.0 and columns["column 3"]["decimal_mark"] == ","
+    assert info["reading"]["sign_convention"] == "signed amounts as written"
+
+
+def test_a_header_in_unknown_words_is_a_header():
+    text = "Data;Paaiskinimas;Suma;Valiuta\n2024-01-02;Maxima;-12,40;EUR\n2024-01-03;Alga;2100,00;EUR\n"
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 2100.0] and info["header_line"] == 1
+    assert info["columns"]["Date"] == ["Data"] and info["columns"]["Description"] == [
+        "Paaiskinimas"]
+
+
+def test_locate_table_finds_rows_after_a_preamble_and_refuses_text():
+    lines = ["Account;LT12 1000 0111 0100 1000", "", "2024-01-02;Maxima;-12,40",
+             "2024-01-03;Alga;2100,00"]
+    start = locate_table(lines)
+    assert (start.delimiter, start.first_row, start.header) == (";", 2, None)
+    assert locate_table(["just;some;words", "and;more;words"]) is None
+    assert locate_table(["2024-01-02,only a date,no amount"]) is None
+
+
+@pytest.mark.parametrize("debit, credit", [
+    ("D", "C"), ("DR", "CR"), ("Af", "Bij"), ("S", "H"), ("Debit", "Credit"), ("-", "+"),
+    ("Soll", "Haben"), ("Débit", "Crédit"), ("Debet", "Kredit"), ("Cargo", "Abono"),
+    ("DBIT", "CRDT"),
+])
+def test_an_unnamed_direction_column_is_read_in_any_language(debit, credit):
+    text = (f"Datum;Omschrijving;Bedrag;Kolom\n02-01-2024;Albert Heijn;12,40;{debit}\n"
+            f"03-01-2024;Salaris;2100,00;{credit}\n05-01-2024;NS;2,40;{debit}\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 2100.0, -2.4]
+    assert info["reading"]["direction"]["decided_by"] == "known debit/credit words"
+    assert token_sign(debit) == -1.0 and token_sign(credit) == 1.0
+
+
+def test_the_dutch_debit_credit_file_is_signed_by_its_indicator():
+    amounts, info = amounts_of(DUTCH_DC)
+    assert sum(amounts) == pytest.approx(2085.20)
+    assert info["hints"]["direction_values"] == {"D": -1.0, "C": 1.0}
+    assert info["reading"]["columns"]["CreditDebet"]["role"] == "Debit/Credit"
+    assert "D = money out, C = money in" in info["reading"]["sign_convention"]
+
+
+def test_unknown_tokens_are_decided_by_the_balance_in_either_row_order():
+    oldest = ("Datum;Omschrijving;Bedrag;Richting;Saldo\n02-01-2024;AH;12,40;X;987,60\n"
+              "03-01-2024;Salaris;2100,00;Y;3087,60\n05-01-2024;NS;2,40;X;3085,20\n")
+    amounts, info = amounts_of(oldest)
+    assert amounts == [-12.4, 2100.0, -2.4]
+    assert info["reading"]["direction"]["decided_by"].startswith("running balance (2 of 2")
+    assert info["reconciliation"]["status"] == "proven"
+    lines = oldest.strip().split("\n")
+    newest = "\n".join([lines[0], *reversed(lines[1:])]) + "\n"
+    amounts, info = amounts_of(newest)
+    assert amounts == [-2.4, 2100.0, -12.4]
+    assert info["reconciliation"]["row_order"] == "newest first"
+
+
+def test_the_balance_overrules_a_known_word_that_it_contradicts():
+    # a bank whose "C" column marks charges: the balance shows C takes money out
+    text = ("Date;Text;Amount;DC;Balance\n02.01.2024;Shop;12,40;C;987,60\n"
+            "03.01.2024;Pay;2100,00;D;3087,60\n05.01.2024;Bus;2,40;C;3085,20\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 2100.0, -2.4]
+    assert "overrules" in info["reading"]["notes"][0]
+
+
+def test_unknown_tokens_without_a_balance_stop_with_the_mapping_that_settles_them():
+    text = ("Datum;Omschrijving;Bedrag;Richting\n02-01-2024;AH;12,40;X\n03-01-2024;Salaris;2100,00;Y\n"
+            "05-01-2024;NS;2,40;X\n")
+    with pytest.raises(ExportReadError) as error:
+        read_export(text.encode(), "bank-2024.csv")
+    message = str(error.value)
+    assert "bank-2024.csv" in message and "'Richting'" in message and "'X' / 'Y'" in message
+    assert "conf/base/export_mappings.yml" in message
+    # the lines in the message, pasted as they are, settle it
+    declared = yaml.safe_load(message[message.index("mappings:"):])
+    declared["mappings"][0]["debit_credit_values"] = {"debit": "X", "credit": "Y"}
+    mapping = parse_mappings(declared, "test")[0]
+    amounts, info = amounts_of(text, "bank-2024.csv", mapping)
+    assert amounts == [-12.4, 2100.0, -2.4]
+    assert info["reading"]["direction"]["decided_by"] == "declared mapping"
+    with pytest.raises(ExportReadError, match="both `debit:` and `credit:`"):
+        parse_mappings({"mappings": [{"match": "x", "debit_credit_values": {"debit": "X"}}]}, "t")
+
+
+def test_a_signed_amount_needs_no_direction_column():
+    text = ("Date,Description,Amount,Code\n2024-01-02,A,-12.40,Q\n2024-01-03,B,2100.00,P\n"
+            "2024-01-05,C,-2.40,Q\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 2100.0, -2.4] and "direction" not in info["reading"]
+
+
+def test_a_zero_one_expense_flag_is_no_money_out_column():
+    text = ("Date,Description,Amount,Expense\n01/02/2024,Coffee,4.50,1\n01/03/2024,Refund,20.00,0\n"
+            "01/05/2024,Gas,30.00,1\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-4.5, 20.0, -30.0]
+    assert "Money Out" not in info["columns"] and info["columns"]["Debit/Credit"] == ["Expense"]
+    assert "flags (0 / 1), not money" in info["reading"]["notes"][0]
+    # signed amounts: the flag is only reported
+    signed = text.replace(",4.50,", ",-4.50,").replace(",30.00,", ",-30.00,")
+    amounts, info = amounts_of(signed)
+    assert amounts == [-4.5, 20.0, -30.0] and "Debit/Credit" not in info["columns"]
+
+
+def test_two_amount_columns_are_told_apart_by_the_balance_or_stop():
+    text = ("02.01.2024;Shop;-12,40;987,60\n03.01.2024;Pay;2100,00;3087,60\n"
+            "05.01.2024;Bus;-2,40;3085,20\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 2100.0, -2.4] and info["columns"]["Balance"] == ["column 4"]
+    unrelated = text.replace("987,60", "5,00").replace("3087,60", "7,00").replace("3085,20", "1,00")
+    with pytest.raises(ExportReadError, match="'column 3', 'column 4' all hold amounts") as error:
+        read_export(unrelated.encode(), "x.csv")
+    # the mapping of the message names the generated columns of a headerless file
+    message = str(error.value)
+    mapping = parse_mappings(yaml.safe_load(message[message.index("mappings:"):]), "t")[0]
+    amounts, info = amounts_of(unrelated, "x.csv", mapping)
+    assert amounts == [-12.4, 2100.0, -2.4] and info["columns"]["Balance"] == ["column 4"]
+
+
+def test_a_headerless_file_with_ibans_unsigned_amounts_and_a_balance():
+    text = ("NL91ABNA0417164300;05-01-2024;NS Reizigers;NL20INGB0001234567;2,40;Af;3085,20\n"
+            "NL91ABNA0417164300;03-01-2024;Salaris ACME;NL44RABO0123456789;2100,00;Bij;3087,60\n"
+            "NL91ABNA0417164300;02-01-2024;Albert Heijn;NL55RABO0987654321;12,40;Af;987,60\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-2.4, 2100.0, -12.4]
+    assert info["columns"]["Account"] == ["column 1"] and info["columns"]["Balance"] == [
+        "column 7"]
+    assert "counterparty" in info["reading"]["columns"]["column 4"]["decided_by"]
+    assert info["reconciliation"] == {"status": "proven", "source": "running balance",
+                                      "steps_checked": 2, "steps_reconciled": 2,
+                                      "row_order": "newest first"}
+
+
+def test_the_balance_decides_the_date_order_when_no_date_can():
+    # 02/01 then 01/02 with a balance running oldest first: only day-first runs forward
+    text = "Date,Description,Amount,Balance\n02/01/2024,A,-10.00,90.00\n01/02/2024,B,-5.00,85.00\n"
+    export = read_export(text.encode(), "x.csv")
+    assert export.info["reading"]["date_order"]["day_first"] is True
+    assert export.info["hints"]["date_order_decided_by"] == "balance"
+    _, info = amounts_of(text)
+    assert info["date_order_evidence"]["decided_by"] == "balance"
+    assert info["date_order_ambiguous"] is False
+
+
+def _frame(**columns) -> pd.DataFrame:
+    return pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in columns.items()})
+
+
+@pytest.mark.parametrize("bad, is_date", [(1, True), (2, False)])
+def test_parse_rate_threshold_for_a_date_column(bad, is_date):
+    dates = [f"2024-01-{d:02d}" for d in range(1, 11 - bad)] + ["soon"] * bad
+    assert column_evidence(pd.Series(dates, dtype="str"))["date_rate"] == (10 - bad) / 10
+    frame = _frame(when=dates, what=[f"shop {i}" for i in range(10)],
+                   much=[f"-{i}.50" for i in range(10)])
+    reading = infer_roles(frame, {}, name="x.csv")
+    assert ("Date" in reading.roles) is is_date
+    assert PARSE_RATE == 0.9
+
+
+@pytest.mark.parametrize("reconciling, is_balance", [(2, True), (1, False)])
+def test_balance_rate_threshold(reconciling, is_balance):
+    # 4 pairs of lines; `reconciling` of them carry the balance
+    amounts = [-1.0, -1.0, -1.0, -1.0, -1.0]
+    balances = [100.0, 99.0, 98.0, 50.0, 20.0] if reconciling == 2 else [100.0, 99.0, 70.0,
+                                                                          50.0, 20.0]
+    frame = _frame(date=[f"2024-01-0{i}" for i in range(1, 6)], amount=[f"{a:.2f}" for a in amounts],
+                   other=[f"{b:.2f}" for b in balances])
+    reading = infer_roles(frame, {"Date": ["date"], "Amount": ["amount"]}, name="x.csv")
+    assert ("Balance" in reading.roles) is is_balance
+    assert BALANCE_RATE == 0.5
+
+
+def test_what_is_not_a_token_column():
+    # three payees on three lines are text; a lone value proves nothing
+    assert "tokens" not in column_evidence(pd.Series(["AH", "NS", "Jumbo"], dtype="str"))
+    assert "tokens" not in column_evidence(pd.Series(["Money in", "Money in", "x y"], dtype="str"))
+    assert column_evidence(pd.Series(["D", "C", "D"], dtype="str"))["tokens"] == {"D": 2, "C": 1}
+    # two lines: known direction words need not repeat, unknown words must
+    assert column_evidence(pd.Series(["Af", "Bij"], dtype="str"))["tokens"] == {"Af": 1, "Bij": 1}
+    assert "tokens" not in column_evidence(pd.Series(["AH", "NS"], dtype="str"))
+    assert "flag" not in column_evidence(pd.Series(["0", "0", "0"], dtype="str"))
+    assert column_evidence(pd.Series(["0", "1", "0"], dtype="str"))["flag"] is True
+    ids = column_evidence(pd.Series(["1234567", "1234568", "1234569"], dtype="str"))
+    assert ids["identifier_like"] is True
+    with pytest.raises(UnsureReading):
+        infer_roles(_frame(d=["2024-01-01", "2024-01-02", "2024-01-03"], a=["1.00", "2.00", "3.00"],
+                           k=["P", "Q", "P"]), {}, name="x.csv")
+
+
+def test_headerless_split_columns_are_told_apart_by_the_balance_or_stop():
+    text = ("02.01.2024;Shop;;12,40;987,60\n03.01.2024;Pay;2100,00;;3087,60\n"
+            "05.01.2024;Bus;;2,40;3085,20\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 2100.0, -2.4]
+    assert (info["columns"]["Money In"], info["columns"]["Money Out"],
+            info["columns"]["Balance"]) == (["column 3"], ["column 4"], ["column 5"])
+    no_balance = "\n".join(line.rsplit(";", 1)[0] for line in text.strip().split("\n")) + "\n"
+    with pytest.raises(ExportReadError, match="money in and money out, but which") as error:
+        read_export(no_balance.encode(), "x.csv")
+    assert 'money_in: "column 3"' in str(error.value)
+
+
+def test_an_unnamed_balance_signs_unsigned_amounts_by_their_direction_column():
+    frame = _frame(date=["2024-01-02", "2024-01-03", "2024-01-05"], amount=["12.40", "2100.00", "2.40"],
+                   kind=["P", "Q", "P"], other=["987.60", "3087.60", "3085.20"])
+    reading = infer_roles(frame, {"Date": ["date"], "Amount": ["amount"]}, name="x.csv")
+    assert reading.roles["Balance"] == ["other"] and reading.roles["Debit/Credit"] == ["kind"]
+    assert reading.direction["values"] == {"P": -1.0, "Q": 1.0}
+    # no header role but the date: the amount is the column whose values carry the other
+    credits = _frame(date=["2024-01-02", "2024-01-03", "2024-01-05"], amount=["1.00", "2.00", "3.00"],
+                     other=["11.00", "13.00", "16.00"])
+    reading = infer_roles(credits, {"Date": ["date"]}, name="x.csv")
+    assert reading.roles["Amount"] == ["amount"] and reading.roles["Balance"] == ["other"]

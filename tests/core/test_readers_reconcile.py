@@ -1,0 +1,132 @@
+"""Proof by reconciliation: amounts must carry the running balance line to line (either row
+order) and statements must close at opening + sum of amounts; boundaries at the cent."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from titans_finance.core.readers.reconcile import (
+    CENT_TOLERANCE,
+    CONTRADICTED,
+    NOT_POSSIBLE,
+    PROVEN,
+    balance_value,
+    best_reading,
+    chain_fit,
+    day_fit,
+    running_balance_report,
+    statement_report,
+)
+
+AMOUNTS = [-10.0, 2100.0, -2.40]
+OLDEST_FIRST = [90.0, 2190.0, 2187.60]
+
+
+def test_a_running_balance_proves_the_amounts_oldest_first():
+    fit = chain_fit(AMOUNTS, OLDEST_FIRST)
+    assert (fit.order, fit.steps, fit.reconciled, fit.status) == ("oldest first", 2, 2, PROVEN)
+
+
+def test_a_running_balance_proves_the_amounts_newest_first():
+    fit = chain_fit(AMOUNTS[::-1], OLDEST_FIRST[::-1])
+    assert (fit.order, fit.steps, fit.reconciled, fit.status) == ("newest first", 2, 2, PROVEN)
+
+
+@pytest.mark.parametrize("off, status", [
+    (0.0, PROVEN),
+    (0.0049, PROVEN),  # rounding of the written values
+    (0.0051, CONTRADICTED),  # just above half a cent
+    (0.01, CONTRADICTED),  # exactly one cent unaccounted for is money
+    (-0.01, CONTRADICTED),
+])
+def test_the_tolerance_is_below_one_cent(off, status):
+    balance = [90.0, 2190.0, 2187.60 + off]
+    assert chain_fit(AMOUNTS, balance).status == status
+    assert CENT_TOLERANCE == 0.005
+
+
+def test_a_break_is_named_by_its_source_row_and_the_opposite_sign_is_tried():
+    report = running_balance_report(pd.Series(AMOUNTS), pd.Series([90.0, 2190.0, 2180.0]),
+                                    rows=pd.Series([11, 12, 13]))
+    assert report["status"] == CONTRADICTED and report["first_break_row"] == 13
+    assert report["steps_checked"] == 2 and report["steps_reconciled"] == 1
+    # a balance that moves against every amount: what is owed on a card, or a wrong sign
+    owed = running_balance_report(pd.Series([10.0, 20.0, 5.0]), pd.Series([100.0, 80.0, 75.0]))
+    assert owed["status"] == CONTRADICTED and owed["negated_amounts_reconcile"] == 2
+    assert "sign: negate" in owed["explanation"]
+    proven = running_balance_report(pd.Series(AMOUNTS), pd.Series(OLDEST_FIRST))
+    assert proven == {"status": PROVEN, "source": "running balance", "steps_checked": 2,
+                      "steps_reconciled": 2, "row_order": "oldest first"}
+
+
+def test_lines_without_a_balance_and_other_accounts_are_not_pairs():
+    fit = chain_fit([1.0, 1.0, 1.0, 1.0], [1.0, np.nan, 3.0, 4.0])
+    assert (fit.steps, fit.reconciled) == (1, 1)
+    # two accounts interleaved (a file sorted by date): each account's own chain is checked
+    fit = chain_fit([5.0, 1.0, 5.0, 1.0], [105.0, 11.0, 110.0, 12.0],
+                    group=["a", "b", "a", "b"])
+    assert (fit.steps, fit.reconciled, fit.status) == (2, 2, PROVEN)
+    assert chain_fit([5.0, 1.0, 5.0, 1.0], [105.0, 11.0, 110.0, 12.0]).status == CONTRADICTED
+    report = running_balance_report(pd.Series([5.0, 1.0, 5.0, 1.0]),
+                                    pd.Series([105.0, 11.0, 110.0, 13.0]),
+                                    group=pd.Series(["a", "b", "a", "b"]),
+                                    rows=pd.Series([1, 2, 3, 4]))
+    assert report["first_break_row"] == 4  # b's second line: 11 + 1 is not 13
+    assert chain_fit([1.0], [1.0]).status == NOT_POSSIBLE
+
+
+def test_the_best_reading_must_be_unique():
+    balance = np.array(OLDEST_FIRST)
+    right, wrong = np.array(AMOUNTS), -np.array(AMOUNTS)
+    best, fits = best_reading({"right": (right, balance), "wrong": (wrong, balance)})
+    assert best == "right" and fits["right"].reconciled == 2 and fits["wrong"].reconciled == 0
+    assert best_reading({"a": (right, balance), "b": (right, balance)})[0] is None  # a tie
+    assert best_reading({"a": (wrong, balance)})[0] is None  # nothing reconciles
+
+
+def test_statement_balances_close_at_opening_plus_the_amounts():
+    amounts = pd.Series([-10.0, 2100.0, -2.40, 5.0])
+    statements = [{"rows": 3, "opening": 100.0, "closing": 2187.60},
+                  {"rows": 1, "opening": 2187.60, "closing": 2192.60}]
+    assert statement_report(amounts, statements)["status"] == PROVEN
+    statements[1]["closing"] = 2192.61  # one cent
+    report = statement_report(amounts, statements)
+    assert report["status"] == CONTRADICTED and report["first_break"]["statement"] == 2
+    assert report["first_break"]["difference"] == pytest.approx(-0.01)
+    only_closing = [{"rows": 4, "opening": None, "closing": 2192.60}]
+    assert statement_report(amounts, only_closing)["status"] == NOT_POSSIBLE
+    assert statement_report(amounts, [])["reason"] == "no statement balances"
+
+
+def test_balance_values_as_written():
+    assert balance_value("1234,56") == 1234.56
+    assert balance_value("27.00", debit=True) == -27.0
+    assert balance_value(None) is None and balance_value("n/a") is None
+
+
+def test_lines_of_one_day_in_any_order_are_checked_by_the_day():
+    # two interest lines of 31 Jan written in the other order than they were booked
+    amounts = pd.Series([400.0, 4470.0, 11.1, 11.8, 4470.0])
+    balances = pd.Series([400.0, 4870.0, 4892.9, 4881.8, 9362.9])
+    days = pd.Series(pd.to_datetime(["1993-01-05", "1993-01-14", "1993-01-31", "1993-01-31",
+                                     "1993-02-14"]))
+    assert chain_fit(amounts, balances).status == CONTRADICTED
+    fit = day_fit(amounts, balances, days)
+    assert (fit.steps, fit.reconciled, fit.status) == (4, 4, PROVEN)
+    report = running_balance_report(amounts, balances, day=days)
+    assert report["status"] == PROVEN and report["row_order"] == "lines of one day in any order"
+    # one cent off on the second day: that line is named
+    report = running_balance_report(amounts, balances.where(balances != 4870.0, 4870.01),
+                                    rows=pd.Series([1, 2, 3, 4, 5]), day=days)
+    assert report["status"] == CONTRADICTED and report["first_break_row"] == 2
+    # the order within a day is free, not across days: a line cannot lean on a later day
+    swapped = pd.Series(pd.to_datetime(["1993-01-14", "1993-01-05", "1993-01-31", "1993-01-31",
+                                        "1993-02-14"]))
+    assert day_fit(amounts, balances, swapped).reconciled < 4
+    # two accounts on the same days: each account's own balances only
+    fit = day_fit([5.0, 1.0, 5.0, 1.0], [105.0, 11.0, 110.0, 12.0],
+                  pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-02"]),
+                  group=["a", "b", "a", "b"])
+    assert (fit.steps, fit.reconciled) == (2, 2)
