@@ -360,9 +360,15 @@ def parse_amounts(values: pd.Series, decimal: str | None = None) -> tuple[pd.Ser
 
 # A time of day after the date ("2021-02-02 14:05", "...T10:30:00Z", "03/01/2024 06:50 PM"):
 # the transaction's day is the day written, whatever the time zone.
+# A time-zone suffix: ``Z``, ``UTC``, ``+02:00``, ``-0500``, OFX's ``[-5:EST]``.
+_ZONE = r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?|\[[^\]]*\])"
 _TIME_OF_DAY = re.compile(
     r"(?i)(?:[ T]|, ?)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AP]\.?M\.?)?\s*"
-    r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?$")
+    rf"{_ZONE}?$"
+    # ISO 20022 and XML dates may carry a zone without a time (``2017-04-01+02:00``);
+    # OFX writes date-times without separators (``20240102120000.000[-5:EST]``)
+    rf"|(?<=^\d{{4}}-\d{{2}}-\d{{2}})\s*{_ZONE}$"
+    rf"|(?<=^\d{{8}})(?:\d{{4}}(?:\d{{2}}(?:\.\d+)?)?\s*{_ZONE}?|\s*{_ZONE})$")
 _ISO_DATE = r"^(?P<year>\d{4})[-/.]?(?P<month>\d{1,2})[-/.]?(?P<day>\d{1,2})$"
 _NUMERIC_DATE = r"^(?P<first>\d{1,2})(?P<sep>[/.\-])\s?(?P<second>\d{1,2})(?P=sep)\s?(?P<year>\d{4}|\d{2})$"
 _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
@@ -458,7 +464,9 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
                date_format: str | None = None) -> ParsedDates:
     """Parse a whole date column: ISO (``2024-03-12``, ``20240312``, with a time or not),
     numeric day/month orders with ``/ . -`` and 2- or 4-digit years, and English month
-    names (``12 Mar 2024``, ``Mar 12, 2024``).
+    names (``12 Mar 2024``, ``Mar 12, 2024``); a time and a time-zone suffix after the date
+    (``2017-04-01+02:00``, ``2024-01-02T10:30:00-05:00``, OFX's ``20240102120000.000[-5:EST]``)
+    are dropped: the day written is the day.
 
     Day-first vs month-first is one decision for the column (`infer_day_first`) unless
     ``day_first`` declares it; ``date_format`` (strftime codes) declares the format

@@ -131,13 +131,17 @@ def test_every_row_quarantined_still_conserves():
     assert report["rows_clean"] == 0 and report["rows_quarantined"] == 2
 
 
-def test_overlong_lines_are_quarantined_with_their_fields():
-    text = CORRUPTED + "2024-03-12,Expense,Too many,-1,other,cash,paid,X,,extra\n"
+def test_overlong_lines_are_read_when_one_reading_fits_and_quarantined_when_none_does():
+    text = CORRUPTED + ("2024-03-12,Expense,Too many,-1,other,cash,paid,X,,extra\n"  # a note
+                        "2024-03-13,Expense,Unquoted, comma,-2,other,cash,paid,X,\n"
+                        "2024-03-14,Expense,Gift,50,-50,other,cash,paid,X,\n")  # 50 or -50?
     raw, clean, quarantine, duplicates, fixes = _ingest(text)
+    kept = clean.set_index("source_row")
+    assert kept.loc[15, "amount"] == -1 and kept.loc[15, "description"] == "Too many"
+    assert kept.loc[16, "amount"] == -2 and kept.loc[16, "description"] == "Unquoted, comma"
     last = quarantine.iloc[-1]
-    assert last["source_row"] == 15
-    assert last["reasons"].startswith("malformed_line")
-    assert last["Description"] == "Too many"
+    assert last["source_row"] == 17 and last["reasons"].startswith("malformed_line")
+    assert last["Description"] == "Gift"
 
 
 def test_short_lines_are_padded_like_trailing_empty_fields():

@@ -12,9 +12,7 @@ become rows marked in ``_parse_error`` (quarantined with that reason).
 from __future__ import annotations
 
 import csv
-import io
 import re
-import warnings
 from pathlib import PurePath
 from typing import Any
 
@@ -28,6 +26,12 @@ from titans_finance.core.readers.base import (
     empty_strings,
     normaliser_hints,
     raw_frame,
+)
+from titans_finance.core.readers.csv_rows import (
+    locate_table,
+    parse_rows,
+    starts_with_data,
+    trailing_summary_rows,
 )
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 
@@ -53,7 +57,7 @@ _DESCRIPTION_PART = re.compile(r"^(?:vwz|verwendungszweck|description|libelle|me
 
 def _fields(line: str, delimiter: str) -> list[str]:
     try:
-        return next(csv.reader([line], delimiter=delimiter))
+        return next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
     except (csv.Error, StopIteration):
         return []
 
@@ -89,6 +93,22 @@ def find_header(lines: list[str], delimiter: str | None) -> tuple[int, str] | No
     return None
 
 
+def _table_header(lines: list[str], delimiter: str | None) -> tuple[int, str] | None:
+    """The header line: the one naming a date and an amount column when data rows follow
+    it, else the one the values locate (a header in any language after any preamble)."""
+    by_words = find_header(lines, delimiter)
+    located = locate_table(lines, delimiter)
+    if by_words is not None:
+        index, found_delimiter = by_words
+        after = [ln for ln in lines[index + 1:index + 1 + _HEADER_SEARCH_LINES] if ln.strip()]
+        if not after or starts_with_data(after, found_delimiter) or (
+                located is None or located[0] is None):
+            return by_words
+    if located is not None and located[0] is not None:
+        return located[0], located[2]
+    return by_words
+
+
 def _preamble_info(lines: list[str], delimiter: str) -> dict[str, str]:
     """Account number / IBAN and currency written in the lines before the header."""
     found: dict[str, str] = {}
@@ -107,63 +127,6 @@ def _preamble_info(lines: list[str], delimiter: str) -> dict[str, str]:
         if iban and "account" not in found:
             found["account"] = iban.group(1).replace(" ", "")
     return found
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Header names made unique the way pandas does ("Name", "Name.1"), never merged."""
-    seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        count = seen.get(name, 0)
-        unique.append(name if count == 0 else f"{name}.{count}")
-        seen[name] = count + 1
-    return unique
-
-
-def _parse_body(text: str, delimiter: str, names: list[str] | None) -> pd.DataFrame:
-    """All lines after the header as strings; lines longer than the header are marked.
-
-    The fast parser reads one spare column: a line with more fields than the header
-    fills it (pandas would otherwise silently shift such a first line into an index),
-    and then the careful parser marks those lines for quarantine.
-    """
-    if names is None:
-        first_line = next(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter), [])
-        header, skip = _unique([str(n) for n in first_line]), 1
-    else:
-        header, skip = _unique([str(n) for n in names]), 0
-    width = len(header)
-    spare = "\x00spare"
-    try:
-        with warnings.catch_warnings():
-            # A line longer than header + spare column: pandas warns and cuts it; the spare
-            # column is then filled and the careful parser below reads the file instead.
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype="str",
-                                keep_default_na=False, na_filter=False, skip_blank_lines=True,
-                                engine="c", header=None, names=[*header, spare], skiprows=skip,
-                                index_col=False)
-        if not (frame[spare] != "").any():
-            frame = frame.drop(columns=spare)
-            frame[PARSE_ERROR_COLUMN] = empty_strings(len(frame)).array
-            return frame
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame({n: pd.Series(dtype="str") for n in header})
-    except pd.errors.ParserError:
-        pass
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
-    for _ in range(skip):
-        next(reader, None)
-    rows, errors = [], []
-    for fields in reader:
-        if not fields:
-            continue  # blank line: counted by the caller
-        errors.append("" if len(fields) <= width else
-                      f"malformed_line: {len(fields)} fields, header has {width}")
-        rows.append((fields + [""] * width)[:width])
-    frame = pd.DataFrame(rows, columns=header, dtype="str")
-    frame[PARSE_ERROR_COLUMN] = errors
-    return frame
 
 
 def _assign_roles(columns: list[str], mapping: DeclaredMapping | None
@@ -231,7 +194,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             first = lines[header_index] if header_index < len(lines) else ""
             delimiter = max(DELIMITERS, key=first.count)
     else:
-        found = None if names else find_header(lines, delimiter)
+        found = None if names else _table_header(lines, delimiter)
         if found is None and not (mapping and mapping.columns):
             columns = _fields(next((ln for ln in lines if ln.strip()), ""),
                               delimiter or max(DELIMITERS, key=lines[0].count))
@@ -248,7 +211,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     start = header_index + 1 if names else header_index
     preamble = lines[:max(start, 0)]
     body_text = text if start <= 0 else "\n".join(lines[start:])
-    frame = _parse_body(body_text, delimiter, names)
+    frame, ragged = parse_rows(body_text, delimiter, names)
     columns = [c for c in frame.columns if c != PARSE_ERROR_COLUMN]
     roles, unrecognised, header_currency, keys = _assign_roles(columns, mapping)
 
@@ -288,12 +251,13 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             repeated = (same >= max(2, (len(columns) + 1) // 2)).reindex(frame.index,
                                                                          fill_value=False)
             errors = errors.mask(repeated & (errors == ""), "repeated_header")
-            # A total / balance line: no date and a summary word.
+            # A total / balance line: after the last dated row, or with a summary word.
             text_cols = [c for c in columns if c != date_column]
             wording = suspects[text_cols].apply(
                 lambda c: c.str.contains(_SUMMARY_WORDS)).any(axis=1).reindex(
                 frame.index, fill_value=False)
-            errors = errors.mask(wording & (errors == ""), "summary_line")
+            under = trailing_summary_rows(frame[columns], date_column)
+            errors = errors.mask((wording | under) & (errors == ""), "summary_line")
     out[PARSE_ERROR_COLUMN] = errors
 
     found_in_preamble = _preamble_info(preamble, delimiter)
@@ -316,6 +280,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         "blank_lines": int(blank.sum()) + sum(1 for ln in lines[header_index + 1:] if ln == ""),
         "columns": {role: cols for role, cols in roles.items()},
         "unrecognised_columns": unrecognised,
+        **({"ragged_rows": ragged} if ragged else {}),
         "hints": normaliser_hints(
             decimal=mapping.decimal if mapping else None,
             decimal_hint="," if delimiter == ";" else ".",
@@ -323,6 +288,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             day_first_hint=day_first_hint,
             date_format=mapping.date_format if mapping else None,
             sign=mapping.sign if mapping else None,
+            summary_rows_possible=True,
         ),
     }
     if found_in_preamble:

@@ -42,6 +42,7 @@ from titans_finance.core.normalise import (
     snake_token,
 )
 from titans_finance.core.readers.base import normaliser_hints
+from titans_finance.core.readers.csv_rows import repeated_totals
 from titans_finance.core.schema import (
     CLEAN_COLUMNS,
     KNOWN_CATEGORIES,
@@ -198,6 +199,11 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
     sign = np.sign(amount)
     max_abs = float(params.get("max_abs_amount", 1e9))
     reasons = _add_reason(reasons, amount.abs() > max_abs, "implausible_amount")
+    if hints.get("summary_rows_possible"):
+        # turnover, opening and closing lines written with a date (CSV statements)
+        readable = reasons == ""
+        totals = repeated_totals(amount[readable], amounts["Balance"][0][readable])
+        reasons = _add_reason(reasons, totals.reindex(index, fill_value=False), "summary_line")
     out["amount"] = amount
 
     # type follows the sign; a zero amount keeps the type written (else income)
