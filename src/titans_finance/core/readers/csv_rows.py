@@ -325,8 +325,7 @@ def trailing_summary_rows(frame: pd.DataFrame, date_column: str) -> pd.Series:
     return found
 
 
-def _totals(values: np.ndarray, balances: np.ndarray, opening: float | None
-            ) -> tuple[list[float], list[float]]:
+def _totals(values: np.ndarray, balances: np.ndarray) -> tuple[list[float], list[float]]:
     """What a summary line may repeat about the transaction rows ``values``: sums of
     them, and balances written on them."""
     sums, written_balances = [], []
@@ -337,8 +336,6 @@ def _totals(values: np.ndarray, balances: np.ndarray, opening: float | None
     with_balance = np.flatnonzero(~np.isnan(balances) & ~np.isnan(values))
     if len(with_balance):
         written_balances.append(abs(balances[with_balance[-1]]))
-    if opening is not None and len(written) >= 1:
-        sums.append(abs(opening + written.sum()))
     return [t for t in sums if t > 0], [t for t in written_balances if t > 0]
 
 
@@ -352,12 +349,13 @@ def repeated_totals(amounts: pd.Series, balances: pd.Series | None = None,
 
     ``amounts`` are the signed amounts in the file's order (NaN where unread). The last
     few rows are totals when each one's absolute amount equals, to the cent, a total of
-    the remaining rows: the sum of their absolute amounts, their money in, their money
-    out or their net (with at least five rows in the sum), or the balance written on the
-    last of them (a closing balance line: its own balance, if written, is its amount);
-    and, in a file without balances, the first row is an opening balance when a last
-    row is the first plus the net of the rows between. A row whose balance carries on the running balance is a
-    transaction. The most rows that all repeat a total win.
+    the rows above: the sum of their absolute amounts, their money in, their money out
+    or their net (with at least five rows in the sum), or the balance written on the
+    last of them (a closing balance line: its own balance, if written, is its amount).
+    A row whose balance carries on the running balance is a transaction. The most rows
+    that all repeat a total win. (An opening balance line with a date cannot be told
+    from a first deposit by its values: the net of all rows is the closing balance
+    either way, so it stays a row; without a date it is a summary under or above.)
     """
     values = amounts.to_numpy(dtype="float64")
     balance_values = (balances.to_numpy(dtype="float64") if balances is not None
@@ -379,28 +377,10 @@ def repeated_totals(amounts: pd.Series, balances: pd.Series | None = None,
             _repeats(values[row], written, tolerance)
             and (np.isnan(own) or abs(abs(own) - abs(values[row])) <= tolerance))
 
-    best: tuple[int, bool] | None = None
-    for with_opening in (False, True):
-        # with a balance column a first line equal to its balance may be a first deposit
-        # as well as an opening line: only a file without balances is read this way
-        if with_opening and (np.isnan(values[0]) or not np.isnan(balance_values).all()):
-            continue
-        start = 1 if with_opening else 0
-        for tail in range(min(_SUMMARY_ROWS, n - start - 3), 0, -1):
-            end = n - tail
-            sums, written = _totals(values[start:end], balance_values[start:end],
-                                    values[0] if with_opening else None)
-            if not all(is_total(row, sums, written) for row in range(end, n)):
-                continue
-            if with_opening and not any(
-                    abs(values[row] - values[0] - np.nansum(values[start:end])) <= tolerance
-                    for row in range(end, n)):
-                continue
-            if best is None or tail + with_opening > best[0] + best[1]:
-                best = (tail, with_opening)
+    for tail in range(min(_SUMMARY_ROWS, n - 3), 0, -1):
+        end = n - tail
+        sums, written = _totals(values[:end], balance_values[:end])
+        if all(is_total(row, sums, written) for row in range(end, n)):
+            found[end:] = True
             break
-    if best:
-        tail, with_opening = best
-        found[n - tail:] = True
-        found[0] = with_opening
     return pd.Series(found, index=amounts.index)
