@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -203,6 +204,22 @@ def clean_strings(values: pd.Series) -> pd.Series:
         return pd.Series(np.nan, index=values.index, dtype="str")
     text = values.astype("str").str.replace(r"\s+", " ", regex=True).str.strip()
     return text.mask(values.isna() | (text == "") | (text.str.lower().isin(["nan", "none", "null"])))
+
+
+# Character references exports leave in their text (``A&amp;A GAS``, ``Caf&#233;``).
+HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,30});")
+
+
+@by_distinct_value
+def decode_entities(values: pd.Series) -> pd.Series:
+    """HTML character references decoded (``A&amp;A GAS`` → ``A&A GAS``); other text as is."""
+    text = values.astype("str")
+    coded = text.str.contains(HTML_ENTITY, na=False)
+    if not coded.any():
+        return values
+    decoded = text.copy()
+    decoded[coded] = [html.unescape(value) for value in text[coded]]
+    return decoded.where(values.notna())
 
 
 # --------------------------------------------------------------------------- amounts

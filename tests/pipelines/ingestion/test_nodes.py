@@ -219,3 +219,13 @@ def test_data_quality_names_no_machine_path(tmp_path):
     clean, duplicates = deduplicate_transactions(candidates, PARAMS)
     report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
     assert str(tmp_path) not in str(report) and report["source"]["file"] == "statement.csv"
+
+
+def test_html_entities_in_descriptions_are_decoded_and_counted():
+    text = ("Date,Description,Amount,Reference\n2024-01-02,A&amp;A GAS,-20,Caf&#233; Nord\n"
+            "2024-01-03,AT&T,-50,\n")
+    raw, clean, quarantine, duplicates, fixes = _ingest(text)
+    assert clean["description"].tolist() == ["A&A GAS", "AT&T"]
+    assert clean["reference"].tolist()[0] == "Café Nord"
+    assert clean["original_description"].tolist()[0] == "A&amp;A GAS"  # as written
+    assert fixes["html_entities_decoded"] == 1

@@ -30,12 +30,14 @@ import pandas as pd
 import pandera.errors
 
 from titans_finance.core.normalise import (
+    HTML_ENTITY,
     by_distinct_value,
     clean_strings,
     correct_enum,
     correct_payment_methods,
     correct_statuses,
     correct_types,
+    decode_entities,
     indicator_signs,
     read_amounts,
     read_dates,
@@ -215,8 +217,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
     disagrees_indicator = signed & indicator.notna() & (sign != indicator)
 
     # -- text fields
-    description = clean_strings(raw["Description"])
-    reference = clean_strings(raw["Reference"])
+    description = clean_strings(decode_entities(raw["Description"]))
+    reference = clean_strings(decode_entities(raw["Reference"]))
     from_reference = description.isna() & reference.notna()
     original = raw["Description"].where(~from_reference, raw["Reference"])
     out["original_description"] = original.where(description.fillna(reference).notna())
@@ -274,6 +276,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
         "category_corrected": _count_changed(category_tokens, out["category"]),
         "status_corrected": _count_changed(snake_token(raw["Status"]), out["status"]),
         "description_from_reference": int(from_reference.sum()),
+        "html_entities_decoded": _rows_with_entities(raw["Description"]),
         "description_missing": int(textless.sum()),
         "date_from_value_date": int(((raw["Date"].str.strip() == "")
                                      & (raw["Value Date"].str.strip() != "")).sum()),
@@ -389,6 +392,11 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     frame["is_transfer"] = frame["is_transfer"].astype("bool")
     extra = [c for c in frame.columns if c not in CLEAN_COLUMNS]
     return frame[[*CLEAN_COLUMNS, *extra]]
+
+
+def _rows_with_entities(text: pd.Series) -> int:
+    ampersand = text.str.contains("&", regex=False)  # (a fast pass before the regex)
+    return int(text[ampersand].str.contains(HTML_ENTITY).sum()) if ampersand.any() else 0
 
 
 def _count_changed(before: pd.Series, after: pd.Series, exclude: pd.Series | None = None) -> int:
