@@ -80,7 +80,7 @@ def test_one_merchant_written_many_ways_has_one_key():
     assert {merchant_from_description(d) for d in written} == {"starbucks"}
 
 
-def test_a_reference_is_keyed_like_a_descriptor_and_wins():
-    keys = normalise_merchant(pd.Series(["anything", "SQ *BLUE BOTTLE 0412", "12345"]),
-                              pd.Series(["  Whole Foods #10234 ", None, None]))
-    assert keys.tolist() == ["whole foods", "blue bottle", "__none__"]
+def test_a_reference_is_the_name_as_written_and_wins():
+    keys = normalise_merchant(pd.Series(["anything", "SQ *BLUE BOTTLE 0412", "12345", "x"]),
+                              pd.Series(["  Whole Foods ", None, None, "Shop 4711 / A&amp;B"]))
+    assert keys.tolist() == ["whole foods", "blue bottle", "__none__", "shop 4711 a&b"]

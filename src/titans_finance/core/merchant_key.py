@@ -81,6 +81,10 @@ def merchant_from_description(description: str) -> str:
 
 
 def merchant_from_reference(reference: str) -> str:
-    """A payee or counterparty written on its own is a name: the same key as a descriptor
-    naming it (``Whole Foods`` and ``WHOLE FOODS #123`` are ``whole foods``)."""
-    return merchant_from_description(reference)
+    """A payee or counterparty written in a column of its own is the name as the user or
+    the bank wrote it, numbers included (``Shop 4711`` is not ``Shop 4712``): lowercased,
+    entities decoded, punctuation between words dropped (``Amazon.com`` stays one word)."""
+    text = html.unescape(reference) if "&" in reference else reference
+    words = (token if token == "&" else token.strip(_EDGES)
+             for token in _NOT_IN_WORD.sub(" ", text.lower()).split())
+    return " ".join(word for word in words if word)
