@@ -161,3 +161,15 @@ def test_anomaly_reviews_give_the_precision_of_the_flags():
         labels)
     assert "No flagged transaction reviewed yet" in views.anomaly_review_summary(
         labels.head(0))
+
+
+def test_transfers_are_neither_income_nor_spending(table):
+    moved = pd.concat([table, pd.DataFrame({
+        "date": pd.to_datetime(["2025-03-02", "2025-03-02"]), "account": ["cheque", "card"],
+        "type": ["expense", "income"], "amount": [-500.0, 500.0], "category": [None, None],
+        "is_transfer": [True, True]})], ignore_index=True)
+    moved["is_transfer"] = moved["is_transfer"].fillna(False).astype(bool)
+    assert views.income_and_expenses(moved) == views.income_and_expenses(table)
+    assert views.monthly_income_and_expenses(moved).equals(
+        views.monthly_income_and_expenses(table))
+    assert views.spending_by(moved, "category").equals(views.spending_by(table, "category"))

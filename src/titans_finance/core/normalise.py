@@ -39,7 +39,7 @@ from titans_finance.core.schema import (
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Date": (
         "date", "transactiondate", "txndate", "postingdate", "posteddate", "bookingdate",
-        "completeddate", "transdate", "dateposted", "tradedate", "datum", "buchungstag",
+        "completeddate", "transdate", "dateposted", "postdate", "tradedate", "datum", "buchungstag",
         "buchungsdatum", "belegdatum", "umsatzdatum", "fecha", "fechaoperacion",
         "fechacontable", "fechadeoperacion", "transactiedatum", "boekdatum", "boekingsdatum",
         "dateoperation", "datedoperation", "datedeloperation", "datecomptable",
@@ -113,6 +113,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "Currency": ("currency", "ccy", "curr", "currencycode", "wahrung", "devise", "monnaie",
                  "monn", "moneda", "divisa", "valuta", "munt", "waehrung"),
+    "Fee": ("fee", "fees", "commission", "commissions", "gebuhr", "gebuhren", "entgelt",
+            "frais", "comision", "comisiones", "commissione", "commissioni", "provisie"),
     "Bank Transaction ID": (
         "transactionid", "fitid", "transactionnumber", "transactionreference", "bankreference",
         "ndetransaction", "numerodetransaction", "referencenumber", "transactionref",

@@ -26,6 +26,23 @@ EXPECTED = {
         ["summary_line"] * 4),
     "camt053-zoned-dates.xml": (
         [("2017-04-01", -64.75), ("2017-04-03", 500.00), ("2017-04-04", 0.00)], []),
+    # fee on top of the amount (the balance says so); the completed date, never before the
+    # started one, is the booking date; a pending line without one keeps its started date
+    "app-export-fee-two-dates.csv": (
+        [("2024-01-01", 500.00), ("2024-01-03", -100.50), ("2024-01-04", -42.10),
+         ("2024-01-05", -12.30), ("2024-01-06", -202.00), ("2024-01-07", -15.99)], []),
+    # the post date is the booking date; the payment is money in (a transfer)
+    "us-card-payment-positive.csv": (
+        [("2024-01-04", -54.21), ("2024-01-05", -38.10), ("2024-01-05", -41.00),
+         ("2024-01-09", -23.99), ("2024-01-10", 9409.77), ("2024-01-13", 23.99),
+         ("2024-01-16", -5.25)], []),
+    # charges written positive, the payment negative: the account's view is the reverse
+    "us-card-charges-positive.csv": (
+        [("2024-01-02", 250.00), ("2024-01-03", -18.45), ("2024-01-05", -35.20),
+         ("2024-01-08", -64.12), ("2024-01-09", -15.49), ("2024-01-12", 10.00)], []),
+    "us-checking-pays-card.csv": (
+        [("2024-01-02", 3000.00), ("2024-01-05", -64.10), ("2024-01-08", -9409.77),
+         ("2024-01-09", 150.00), ("2024-01-12", -1500.00)], []),
     "mt940-library-refuses.sta": (
         [("2024-01-02", -12.50), ("2024-01-03", 2500.00), ("2024-01-05", -1000.00),
          ("2024-01-06", -45.00)], []),
@@ -100,3 +117,41 @@ def test_a_statement_the_mt940_library_refuses_is_read_line_by_line_and_reconcil
     assert clean["reference"].tolist() == [
         "Vattenfall Klantenservice", "Werkgever B.V.", "Verhuur B.V.", "Bol.com"]
     assert pd.Series(clean["bank_transaction_id"]).tolist()[1:3] == ["PAY-0001", "B-77"]
+
+
+def test_the_fee_and_booking_date_decisions_are_reported():
+    source = run_ingestion(LAYOUTS / "app-export-fee-two-dates.csv",
+                           reference_date="2026-01-01")["data_quality"]["source"]
+    assert source["fee"]["fee"] == "fee_charged_on_top"
+    assert source["fee"]["rows_reconciled_fee_on_top"] > source["fee"][
+        "rows_reconciled_fee_included"]
+    assert source["date_columns"]["booking_date"] == "Completed Date"
+    assert source["columns"]["Value Date"] == ["Started Date"]
+
+
+@pytest.mark.parametrize("name, payment", [("us-card-payment-positive.csv", 9409.77),
+                                           ("us-card-charges-positive.csv", 250.00)])
+def test_a_card_payment_is_a_transfer_not_income(name, payment):
+    out = run_ingestion(LAYOUTS / name, reference_date="2026-01-01")
+    clean = out["clean_transactions"]
+    assert clean.loc[clean["is_transfer"], "amount"].tolist() == [payment]
+    # what is left is the card's own spending and refunds
+    income = clean.loc[~clean["is_transfer"] & (clean["amount"] > 0), "amount"].sum()
+    assert income < 25
+    assert out["data_quality"]["fixes"]["card_payments_marked_as_transfers"] == 1
+
+
+def test_the_checking_accounts_own_payments_are_not_card_payments():
+    clean = run_ingestion(LAYOUTS / "us-checking-pays-card.csv",
+                          reference_date="2026-01-01")["clean_transactions"]
+    assert not clean["is_transfer"].any()
+
+
+def test_a_card_payment_pairs_with_the_paying_accounts_debit():
+    out = run_ingestion(f"{LAYOUTS / 'us-card-payment-positive.csv'};"
+                        f"{LAYOUTS / 'us-checking-pays-card.csv'}", reference_date="2026-01-01")
+    clean = out["clean_transactions"]
+    transfers = clean[clean["is_transfer"]].sort_values("amount")
+    assert transfers["amount"].tolist() == [-9409.77, 9409.77]
+    assert transfers["account"].tolist() == ["us-checking-pays-card", "us-card-payment-positive"]
+    assert out["data_quality"]["transfers_marked"] == 2

@@ -33,6 +33,7 @@ from titans_finance.core.readers.csv_rows import (
     starts_with_data,
     trailing_summary_rows,
 )
+from titans_finance.core.readers.date_columns import booking_date
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -214,6 +215,9 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     frame, ragged = parse_rows(body_text, delimiter, names)
     columns = [c for c in frame.columns if c != PARSE_ERROR_COLUMN]
     roles, unrecognised, header_currency, keys = _assign_roles(columns, mapping)
+    roles, unrecognised, date_columns = (
+        (roles, unrecognised, None) if mapping and "Date" in mapping.columns
+        else booking_date(frame, roles, unrecognised))
 
     amount_roles = {"Amount", "Money In", "Money Out"} & set(roles)
     if "Date" not in roles or not amount_roles:
@@ -281,6 +285,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         "columns": {role: cols for role, cols in roles.items()},
         "unrecognised_columns": unrecognised,
         **({"ragged_rows": ragged} if ragged else {}),
+        **({"date_columns": date_columns} if date_columns else {}),
         "hints": normaliser_hints(
             decimal=mapping.decimal if mapping else None,
             decimal_hint="," if delimiter == ";" else ".",

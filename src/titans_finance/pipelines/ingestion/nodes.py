@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
+from titans_finance.core.movements import apply_fees, card_payments
 from titans_finance.core.normalise import (
     HTML_ENTITY,
     by_distinct_value,
@@ -121,7 +122,7 @@ def _currency_codes(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def _file_amounts(raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
     """Parse the file's amount columns with one decimal-mark decision for all of them."""
-    names = [c for c in ("Amount", "Money In", "Money Out", "Balance")
+    names = [c for c in ("Amount", "Money In", "Money Out", "Balance", "Fee")
              if (raw[c].str.strip() != "").any()]
     stacked = pd.concat([raw[c] for c in names], ignore_index=True) if names else (
         pd.Series([], dtype="str"))
@@ -137,7 +138,7 @@ def _file_amounts(raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
                           pd.Series(parsed.explicit_sign.iloc[part].to_numpy(), index=raw.index))
     empty = (pd.Series(np.nan, index=raw.index), pd.Series(False, index=raw.index),
              pd.Series(False, index=raw.index))
-    for column in ("Amount", "Money In", "Money Out", "Balance"):
+    for column in ("Amount", "Money In", "Money Out", "Balance", "Fee"):
         result.setdefault(column, empty)
     return result
 
@@ -198,6 +199,17 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
     undirected = needs_direction & ~by_indicator & ~by_type
     if hints.get("sign") == "negate":
         amount = -amount
+    # a fee written beside the amount is part of the money that moved (core.movements)
+    amount, fee_decided = apply_fees(amount, amounts["Fee"][0], amounts["Balance"][0])
+    # payments into a card account: transfers; they also tell a file that writes charges
+    # as positive amounts (the issuer's view)
+    description = clean_strings(decode_entities(raw["Description"]))
+    reference = clean_strings(decode_entities(raw["Reference"]))
+    card_payment, negate_card, card_decided = card_payments(
+        description.fillna(reference), amount,
+        signed=column_signed and not use_split.any() and hints.get("sign") != "negate")
+    if negate_card:
+        amount = -amount
     sign = np.sign(amount)
     max_abs = float(params.get("max_abs_amount", 1e9))
     reasons = _add_reason(reasons, amount.abs() > max_abs, "implausible_amount")
@@ -217,8 +229,6 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
     disagrees_indicator = signed & indicator.notna() & (sign != indicator)
 
     # -- text fields
-    description = clean_strings(decode_entities(raw["Description"]))
-    reference = clean_strings(decode_entities(raw["Reference"]))
     from_reference = description.isna() & reference.notna()
     original = raw["Description"].where(~from_reference, raw["Reference"])
     out["original_description"] = original.where(description.fillna(reference).notna())
@@ -255,7 +265,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
     balance, bad_balance, _ = amounts["Balance"]
     out["balance"] = balance.astype("float64")
     out["currency"], unknown_currency = _currency_codes(raw)
-    out["is_transfer"] = False
+    out["is_transfer"] = card_payment.to_numpy(dtype=bool)
     out["source_file"] = source_file
     out["bank_transaction_id"] = clean_strings(raw["Bank Transaction ID"])
     out[_WRITTEN_ACCOUNT] = written_account.fillna("")
@@ -264,6 +274,11 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
         "sign_from_indicator": int(by_indicator.sum()),
         "sign_from_type": int(by_type.sum()),
         "sign_negated_by_mapping": int(amount.notna().sum()) if hints.get("sign") == "negate" else 0,
+        "sign_negated_card_charges_written_positive": int(amount.notna().sum()) if negate_card
+        else 0,
+        "card_payments_marked_as_transfers": int(card_payment.sum()),
+        "fee_in_amount": int(fee_decided.get("rows_with_fee", 0)
+                             if fee_decided.get("fee") == "fee_charged_on_top" else 0),
         "type_disagrees_with_sign": int(disagrees_type.sum()),
         "indicator_disagrees_with_sign": int(disagrees_indicator.sum()),
         "unsigned_amount_without_direction": int(undirected.sum()),
@@ -293,6 +308,10 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
         "amount_column_signed": column_signed,
         "sign": hints.get("sign", "as_written"),
     }
+    if fee_decided:
+        decided["fee"] = fee_decided
+    if card_decided:
+        decided["card_payments"] = card_decided
     if undirected.any():
         decided["warning"] = (
             f"{int(undirected.sum())} amounts carry no sign, no debit/credit indicator and no "
@@ -474,10 +493,14 @@ def deduplicate_transactions(candidates: pd.DataFrame, params: dict[str, Any] | 
 def mark_transfers(clean: pd.DataFrame, params: dict[str, Any] | None = None) -> pd.DataFrame:
     """Mark transfers between the user's own accounts: an amount out of one account and
     the same amount into another within ``transfer_window_days``, paired one to one
-    (closest dates first). Only when the table holds several accounts."""
+    (closest dates first). Only when the table holds several accounts. Lines already
+    marked while normalising (payments into a card account) stay marked, and pair with
+    the paying account's debit when that account's export is read too."""
     params = params or {}
     clean = clean.copy()
-    clean["is_transfer"] = False
+    already = (clean["is_transfer"].fillna(False).to_numpy(dtype=bool)
+               if "is_transfer" in clean else np.zeros(len(clean), dtype=bool))
+    clean["is_transfer"] = already
     if clean.empty or clean["account"].nunique() < 2:
         return clean
     window = pd.Timedelta(days=int(params.get("transfer_window_days", 3)))
@@ -501,7 +524,7 @@ def mark_transfers(clean: pd.DataFrame, params: dict[str, Any] | None = None) ->
         if row_out not in chosen_out and row_in not in chosen_in:
             chosen_out.add(row_out)
             chosen_in.add(row_in)
-    marked = np.zeros(len(clean), dtype=bool)
+    marked = already.copy()
     marked[list(chosen_out | chosen_in)] = True
     clean["is_transfer"] = marked
     return clean
