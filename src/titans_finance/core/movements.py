@@ -71,6 +71,7 @@ _PAYMENT = re.compile(
     r"|\b(?:auto ?pay|auto-pmt|automatic payment|directpay|direct pay|electronic payment|"
     r"internet payment|online payment|mobile payment|payment received|payment - thank|"
     r"zahlung erhalten|paiement re[cç]u|pago recibido|betaling ontvangen)\b")
+_PAYMENT_WORD = re.compile(r"(?i)pay|pymt|pmt|zahlung|pago|betaling")
 # A payment from someone (a client, a friend) names them: not a card being paid off.
 _FROM_SOMEONE = re.compile(
     r"(?i)\b(?:from|von|de|van)\b(?!\s+(?:chk|checking|acct|account|sav|savings|bank|"
@@ -100,7 +101,12 @@ def card_payments(description: pd.Series, amount: pd.Series, signed: bool
     file is negated, so that purchases are money out of the account and payments money in.
     """
     none = pd.Series(False, index=amount.index)
-    worded = _payment_wording(description.astype("str")).fillna(False).astype(bool)
+    # (a fast pass over the column first: most lines of a big export name no payment)
+    text = description.astype("str")
+    maybe = text.str.contains(_PAYMENT_WORD, na=False).to_numpy(dtype=bool)
+    worded = none.copy()
+    if maybe.any():
+        worded[maybe] = _payment_wording(text[maybe]).fillna(False).astype(bool).to_numpy()
     worded &= amount.notna() & (amount != 0)
     written = amount.notna() & (amount != 0)
     if not worded.any() or written.sum() < 4:

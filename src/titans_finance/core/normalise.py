@@ -212,9 +212,21 @@ def clean_strings(values: pd.Series) -> pd.Series:
 HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,30});")
 
 
-@by_distinct_value
 def decode_entities(values: pd.Series) -> pd.Series:
-    """HTML character references decoded (``A&amp;A GAS`` → ``A&A GAS``); other text as is."""
+    """HTML character references decoded (``A&amp;A GAS`` → ``A&A GAS``); other text as is.
+    Only the values holding an ``&`` are looked at (once per distinct value)."""
+    if not pd.api.types.is_string_dtype(values):
+        return _decode_entities(values)
+    ampersand = values.str.contains("&", regex=False, na=False).to_numpy(dtype=bool)
+    if not ampersand.any():
+        return values
+    decoded = values.copy()
+    decoded[ampersand] = _decode_entities(values[ampersand]).to_numpy()
+    return decoded
+
+
+@by_distinct_value
+def _decode_entities(values: pd.Series) -> pd.Series:
     text = values.astype("str")
     coded = text.str.contains(HTML_ENTITY, na=False)
     if not coded.any():
