@@ -24,7 +24,8 @@ from titans_finance.core.readers.csv_rows import (
     ("-12,50", "number"), ("1 234,56", "number"), ("(12.00)", "number"), ("12.00 DR", "number"),
     ("$-5.00", "number"), ("USD -5", "number"), ("1.234.567,89", "number"),
     ("4111 1111 1111", "text"),  # digits apart by spaces in fours: a card number
-    ("LT12 1000 0111", "text"), ("EUR", "text"), ("5%", "text"), ("2024-01-01 - 2024-01-31", "text"),
+    ("LT12 1000 0111", "text"), ("EUR", "text"), ("5%", "text"),
+    ("2024-01-01 - 2024-01-31", "text"),
     ("", "empty"), ("   ", "empty"),
 ])
 def test_value_kinds(value, kind):
@@ -134,3 +135,14 @@ def test_a_closing_balance_line_and_a_last_withdrawal_of_everything():
     # taking the whole balance out carries the running balance on: a transaction
     balances = _amounts(100, 90, 70, 65, 0)
     assert not repeated_totals(_amounts(100, -10, -20, -5, -65), balances).any()
+
+
+def test_a_word_header_with_data_soon_after_it_wins_over_a_total_line_that_looks_like_one():
+    from titans_finance.core.readers import read_export
+
+    text = ("Date,Description,Amount\n2024-03-05,COFFEE,\n2024-03-06,RENT,1.00\n"
+            ",Total,999.99\n2024-03-07,TEA,2.00\n")
+    export = read_export(text.encode(), "x.csv")
+    assert export.info["header_line"] == 1 and len(export.frame) == 4
+    # a line holding a number is no header, even just before the last rows
+    assert locate_table(text.splitlines()[3:]) == (None, 1, ",")

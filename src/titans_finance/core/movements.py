@@ -85,46 +85,67 @@ def _payment_wording(description: pd.Series) -> pd.Series:
     return text.str.contains(_PAYMENT) & ~text.str.contains(_FROM_SOMEONE)
 
 
-def card_payments(description: pd.Series, amount: pd.Series, signed: bool
-                  ) -> tuple[pd.Series, bool, dict[str, Any]]:
-    """Payments into a card account: ``(rows, negate the file, evidence)``.
+def card_payments(description: pd.Series, amount: pd.Series, signed: bool,
+                  accounts: pd.Series | None = None
+                  ) -> tuple[pd.Series, pd.Series, dict[str, Any]]:
+    """Payments into a card account: ``(rows, rows to negate, evidence)``, per account of
+    the file (``accounts``: the account written on each row, if any).
 
     A card account's lines are purchases in one direction and, a few times a month, the
     payments that settle it in the other. Rows worded as a card payment (see `_PAYMENT`)
-    are payments when they all go one way, the other way from most of the file's lines,
-    and are at most a quarter of them: a checking account's own "ONLINE PAYMENT" lines
-    go out with its other spending and are not marked. Such payments are transfers from
-    another of the user's accounts (marked, left out of income and spending).
+    are payments when they all go one way, the other way from at least half of the
+    account's other lines, and are at most a quarter of its lines (and it has four or
+    more): a checking account's own "ONLINE PAYMENT" lines go out with its other spending
+    and are not marked. Such payments are transfers from another of the user's accounts
+    (marked, left out of income and spending).
 
-    When these payments are written negative and the purchases positive, the file writes
-    the issuer's view (charges as positive amounts): with a signed amount column the whole
-    file is negated, so that purchases are money out of the account and payments money in.
+    When these payments are written negative and the purchases positive, the account is
+    written in the issuer's view (charges as positive amounts): with a signed amount
+    column all its rows are negated, so that purchases are money out and payments in.
     """
-    none = pd.Series(False, index=amount.index)
+    index = amount.index
+    none = pd.Series(False, index=index)
     # (a fast pass over the column first: most lines of a big export name no payment)
     text = description.astype("str")
     maybe = text.str.contains(_PAYMENT_WORD, na=False).to_numpy(dtype=bool)
+    if not maybe.any():
+        return none, none, {}
     worded = none.copy()
-    if maybe.any():
-        worded[maybe] = _payment_wording(text[maybe]).fillna(False).astype(bool).to_numpy()
-    worded &= amount.notna() & (amount != 0)
+    worded[maybe] = _payment_wording(text[maybe]).fillna(False).astype(bool).to_numpy()
     written = amount.notna() & (amount != 0)
-    if not worded.any() or written.sum() < 4:
-        return none, False, {}
-    signs = np.sign(amount[worded]).unique()
-    others = amount[written & ~worded]
-    if len(signs) != 1 or others.empty:
-        return none, False, {}
-    payment_sign = float(signs[0])
-    against = float((np.sign(others) == -payment_sign).mean())
-    share = float(worded.sum() / written.sum())
-    evidence = {"card_payment_rows": int(worded.sum()), "share_of_rows": round(share, 3),
-                "other_rows_the_other_way": round(against, 3)}
-    if share > _MOST or against < 0.5:
-        return none, False, {**evidence, "decided": "not a card account"}
-    negate = signed and payment_sign < 0
-    return worded, negate, {**evidence, "decided": "card payments",
-                            "charges_written_positive": bool(negate)}
+    worded &= written
+    if not worded.any():
+        return none, none, {}
+    key = (accounts.fillna("").astype("str") if accounts is not None
+           else pd.Series("", index=index, dtype="str"))
+    sign = np.sign(amount.fillna(0.0))
+    counts = pd.DataFrame({
+        "key": key.to_numpy(), "written": written.to_numpy(), "worded": worded.to_numpy(),
+        "worded_in": (worded & (sign > 0)).to_numpy(),
+        "worded_out": (worded & (sign < 0)).to_numpy(),
+        "other_in": (written & ~worded & (sign > 0)).to_numpy(),
+        "other_out": (written & ~worded & (sign < 0)).to_numpy()}).groupby("key").sum()
+    counts = counts[counts["worded"] > 0]
+    payment_sign = np.where((counts["worded_in"] > 0) & (counts["worded_out"] == 0), 1,
+                            np.where((counts["worded_out"] > 0) & (counts["worded_in"] == 0),
+                                     -1, 0))
+    others = counts["other_in"] + counts["other_out"]
+    against = pd.Series(np.where(payment_sign > 0, counts["other_out"], counts["other_in"])
+                        / np.maximum(others.to_numpy(), 1), index=counts.index)
+    share = counts["worded"] / counts["written"]
+    card = ((payment_sign != 0) & (counts["written"] >= 4) & (others > 0) & (share <= _MOST)
+            & (against >= 0.5))
+    negate = card & signed & (payment_sign < 0)
+    rows = worded & key.map(card).fillna(False).astype(bool)
+    negated = key.map(negate).fillna(False).astype(bool)
+    evidence = {"accounts_with_card_payments": int(card.sum()),
+                "card_payment_rows": int(rows.sum()),
+                "accounts_written_in_the_issuers_view": int(negate.sum())}
+    if len(counts) == 1:  # one account: the figures that decided
+        evidence.update(share_of_rows=round(float(share.iloc[0]), 3),
+                        other_rows_the_other_way=round(float(against.iloc[0]), 3),
+                        decided="card payments" if bool(card.iloc[0]) else "not a card account")
+    return rows.astype(bool), negated, evidence
 
 
 def without_transfers(table: pd.DataFrame) -> pd.DataFrame:

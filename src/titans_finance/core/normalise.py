@@ -217,23 +217,23 @@ def decode_entities(values: pd.Series) -> pd.Series:
     Only the values holding an ``&`` are looked at (once per distinct value)."""
     if not pd.api.types.is_string_dtype(values):
         return _decode_entities(values)
-    ampersand = values.str.contains("&", regex=False, na=False).to_numpy(dtype=bool)
+    ampersand = np.asarray(values.str.contains("&", regex=False, na=False), dtype=bool)
     if not ampersand.any():
         return values
-    decoded = values.copy()
-    decoded[ampersand] = _decode_entities(values[ampersand]).to_numpy()
-    return decoded
+    decoded = values.to_numpy(dtype=object, copy=True)
+    decoded[ampersand] = _decode_entities(values[ampersand]).to_numpy(dtype=object)
+    return pd.Series(decoded, index=values.index, dtype=values.dtype)
 
 
 @by_distinct_value
 def _decode_entities(values: pd.Series) -> pd.Series:
     text = values.astype("str")
-    coded = text.str.contains(HTML_ENTITY, na=False)
+    coded = np.asarray(text.str.contains(HTML_ENTITY, na=False), dtype=bool)
     if not coded.any():
         return values
-    decoded = text.copy()
-    decoded[coded] = [html.unescape(value) for value in text[coded]]
-    return decoded.where(values.notna())
+    decoded = text.to_numpy(dtype=object, copy=True)
+    decoded[coded] = [html.unescape(value) for value in decoded[coded]]
+    return pd.Series(decoded, index=values.index, dtype=values.dtype).where(values.notna())
 
 
 # --------------------------------------------------------------------------- amounts

@@ -30,7 +30,7 @@ from titans_finance.core.readers.base import (
 from titans_finance.core.readers.csv_rows import (
     locate_table,
     parse_rows,
-    starts_with_data,
+    data_follows,
     trailing_summary_rows,
 )
 from titans_finance.core.readers.date_columns import booking_date
@@ -96,13 +96,14 @@ def find_header(lines: list[str], delimiter: str | None) -> tuple[int, str] | No
 
 def _table_header(lines: list[str], delimiter: str | None) -> tuple[int, str] | None:
     """The header line: the one naming a date and an amount column when data rows follow
-    it, else the one the values locate (a header in any language after any preamble)."""
+    it (within ten records), else the one the values locate (a header in any language
+    after any preamble)."""
     by_words = find_header(lines, delimiter)
     located = locate_table(lines, delimiter)
     if by_words is not None:
         index, found_delimiter = by_words
         after = [ln for ln in lines[index + 1:index + 1 + _HEADER_SEARCH_LINES] if ln.strip()]
-        if not after or starts_with_data(after, found_delimiter) or (
+        if not after or data_follows(after, found_delimiter) or (
                 located is None or located[0] is None):
             return by_words
     if located is not None and located[0] is not None:

@@ -47,7 +47,8 @@ _SUMMED_ROWS = 5
 _MONTH = r"[A-Za-zÀ-ÿ]{3,10}\.?"
 _DATE_LIKE = re.compile(
     r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.] ?\d{1,2}[-/.] ?(?:\d{4}|\d{2})"
-    rf"|(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|\d{{1,2}}[ .-]{_MONTH}[ .-]\d{{2,4}}"
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    rf"|\d{{1,2}}[ .-]{_MONTH}[ .-]\d{{2,4}}"
     rf"|{_MONTH} \d{{1,2}},? \d{{4}})"
     r"(?:[ T,]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\S*(?: ?[AP]M)?)?\S*$", re.I)
 _NUMBER_LIKE = re.compile(
@@ -111,10 +112,11 @@ def _trimmed(fields: list[str]) -> list[str]:
     return fields[:end]
 
 
-def starts_with_data(lines: list[str], delimiter: str) -> bool:
-    """The first record of ``lines`` (quotes may span lines) holds a date and a number."""
-    first = next((fields for _, fields in _records(lines, delimiter) if fields), None)
-    return first is not None and _is_data([_kind(f) for f in first])
+def data_follows(lines: list[str], delimiter: str, within: int = 10) -> bool:
+    """One of the first ``within`` records of ``lines`` (quotes may span lines) holds a date
+    and a number."""
+    records = [fields for _, fields in _records(lines[:within * 4], delimiter) if fields]
+    return any(_is_data([_kind(f) for f in fields]) for fields in records[:within])
 
 
 def locate_table(lines: list[str], delimiter: str | None = None
@@ -123,7 +125,7 @@ def locate_table(lines: list[str], delimiter: str | None = None
 
     The table starts at the first run of rows that each hold a date and a number with
     the same number of fields; its header is the record just before it when that
-    record is text (no date, at most one number) of about the table's width. Account
+    record is text (no date, no number) of about the table's width. Account
     lines, titles and periods before it are the preamble, in whatever language.
     Among delimiters, the one giving the widest such table wins. None: no table.
     """
@@ -144,7 +146,7 @@ def locate_table(lines: list[str], delimiter: str | None = None
             header = None
             if i > 0:
                 previous = kinds[i - 1]
-                if ("date" not in previous and previous.count("number") <= 1
+                if ("date" not in previous and "number" not in previous
                         and width - 1 <= len(previous) <= width + 1 and len(previous) >= 2):
                     header = records[i - 1][0]
             if best is None or width > best[0]:

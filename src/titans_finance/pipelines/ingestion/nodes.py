@@ -207,9 +207,10 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
     reference = clean_strings(decode_entities(raw["Reference"]))
     card_payment, negate_card, card_decided = card_payments(
         description.fillna(reference), amount,
-        signed=column_signed and not use_split.any() and hints.get("sign") != "negate")
-    if negate_card:
-        amount = -amount
+        signed=column_signed and not use_split.any() and hints.get("sign") != "negate",
+        accounts=clean_strings(raw["Account"]))
+    if negate_card.any():
+        amount = amount.where(~negate_card, -amount)
     sign = np.sign(amount)
     max_abs = float(params.get("max_abs_amount", 1e9))
     reasons = _add_reason(reasons, amount.abs() > max_abs, "implausible_amount")
@@ -274,8 +275,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], params: dict[str, 
         "sign_from_indicator": int(by_indicator.sum()),
         "sign_from_type": int(by_type.sum()),
         "sign_negated_by_mapping": int(amount.notna().sum()) if hints.get("sign") == "negate" else 0,
-        "sign_negated_card_charges_written_positive": int(amount.notna().sum()) if negate_card
-        else 0,
+        "sign_negated_card_charges_written_positive": int((negate_card & amount.notna()).sum()),
         "card_payments_marked_as_transfers": int(card_payment.sum()),
         "fee_in_amount": int(fee_decided.get("rows_with_fee", 0)
                              if fee_decided.get("fee") == "fee_charged_on_top" else 0),
