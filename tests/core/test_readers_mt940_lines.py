@@ -79,3 +79,16 @@ def test_german_subfields_give_purpose_and_name():
     frame = read_mt940_lines(STATEMENT.format(lines=lines, closing="0,00"), "x").frame
     assert frame["Description"].tolist() == ["EREF+1 Strom Januar"]
     assert frame["Reference"].tolist() == ["Stadtwerke Musterstadt"]
+
+
+def test_readable_error_drops_python_object_reprs_and_argument_tuples():
+    from titans_finance.core.readers.base import readable_error
+
+    class Tag:
+        pass
+
+    exc = RuntimeError(f"Unable to parse {Tag()!r} from '2401'", Tag(), "2401")
+    assert "object at 0x" in str(exc)  # what the library raises
+    assert readable_error(exc) == "Unable to parse '2401'"
+    assert readable_error(ValueError("plain message")) == "plain message"
+    assert readable_error(KeyError()) == "KeyError"

@@ -63,7 +63,7 @@ def raw_frame(columns: dict[str, Any], n: int) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-_OBJECT_REPR = re.compile(r"<[A-Za-z_][\w.]* object at 0x[0-9A-Fa-f]+>(?: from\b)?")
+_OBJECT_REPR = re.compile(r"<(?:[^<>]|<locals>)+? object at 0x[0-9A-Fa-f]+>(?: from\b)?")
 
 
 def readable_error(exc: BaseException) -> str:
