@@ -6,7 +6,8 @@ indicator column and several description columns are worked out here; values
 stay strings (the normaliser decides decimal marks and date orders per column).
 Lines that are not transactions are never dropped silently: blank lines and the
 preamble are counted in ``info``; repeated header lines and total/balance lines
-become rows marked in ``_parse_error`` (quarantined with that reason).
+become rows marked in ``_parse_error`` (quarantined with that reason). How rows are
+cut into fields and where the table starts, read from the values, is `csv_rows`.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from titans_finance.core.readers.base import (
     raw_frame,
 )
 from titans_finance.core.readers.csv_rows import (
+    data_follows,
     locate_table,
     parse_rows,
-    data_follows,
     trailing_summary_rows,
 )
 from titans_finance.core.readers.date_columns import booking_date
