@@ -81,6 +81,8 @@ def test_multiline_descriptions_are_one_text():
         "CARD PAYMENT TESCO STORES 3297 LONDON GB", "Salary ACME LTD, ref JAN",
         "Standing order Rent, flat 2", "Coffee"]
     assert clean["balance"].tolist() == [987.50, 3487.50, 2587.50, 2584.30]
+    # the empty line inside the standing order's text is part of it, not a blank line
+    assert out["data_quality"]["source"]["blank_lines"] == 0
 
 
 def test_ragged_rows_keep_their_fields_and_say_what_was_done():

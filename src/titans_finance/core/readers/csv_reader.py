@@ -175,6 +175,15 @@ def _assign_roles(columns: list[str], mapping: DeclaredMapping | None
     return roles, unrecognised, header_currency, keys
 
 
+def _blank_lines(lines: list[str], frame: pd.DataFrame, columns: list[str]) -> int:
+    """Empty lines between the rows: those inside a quoted text running over several lines
+    (``"Standing order⏎⏎Rent"``) belong to the text."""
+    empty = sum(1 for line in lines if line == "")
+    if empty:
+        empty -= sum(int(frame[c].str.count(r"\r?\n(?=\r?\n)").sum()) for c in columns)
+    return max(empty, 0)
+
+
 def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     if len(columns) == 1:
         return frame[columns[0]]
@@ -283,7 +292,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         "delimiter": delimiter,
         "header_line": header_index + 1 if header_index >= 0 else None,
         "preamble_lines": len(preamble),
-        "blank_lines": int(blank.sum()) + sum(1 for ln in lines[header_index + 1:] if ln == ""),
+        "blank_lines": int(blank.sum()) + _blank_lines(lines[header_index + 1:], frame, columns),
         "columns": {role: cols for role, cols in roles.items()},
         "unrecognised_columns": unrecognised,
         **({"ragged_rows": ragged} if ragged else {}),
