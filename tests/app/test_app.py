@@ -193,3 +193,16 @@ def test_import_shows_how_a_real_export_is_read(app):
     assert round(accounts["net"].sum(), 2) == float(expected["sum"])
     test.text_input(key="import_path").input(str(EXPORTS / "SOURCES.md")).run()
     assert test.error or "quarantined" in test.success[0].value
+
+
+def test_import_of_an_unreadable_mt940_names_the_line_and_shows_no_python_object(app, tmp_path):
+    damaged = tmp_path / "bank.sta"
+    damaged.write_text(":20:X\n:25:NL12BANK0123456789\n:60F:C240101EUR0,00\n"
+                       ":61:240102D1,00NTRF\n:86:a\n:61:240103C12OO,00NTRF\n:86:b\n"
+                       ":62F:C240103EUR0,00\n-\n")
+    test = app("import")
+    test.text_input(key="import_path").input(str(damaged)).run()
+    assert not test.exception, test.exception
+    message = test.error[0].value
+    assert "bank.sta" in message and "1 of 2 MT940 statement lines" in message
+    assert "object at 0x" not in message and "<mt940" not in message

@@ -219,3 +219,15 @@ def test_the_import_page_shows_each_columns_evidence_and_the_balance_check():
     assert views.balance_check({"status": "not possible", "source": "x", "reason": "no balances"}
                                ) == "not possible: no balances"
     assert views.balance_check(None) is None
+
+
+def test_transfers_are_neither_income_nor_spending(table):
+    moved = pd.concat([table, pd.DataFrame({
+        "date": pd.to_datetime(["2025-03-02", "2025-03-02"]), "account": ["cheque", "card"],
+        "type": ["expense", "income"], "amount": [-500.0, 500.0], "category": [None, None],
+        "is_transfer": [True, True]})], ignore_index=True)
+    moved["is_transfer"] = moved["is_transfer"].fillna(False).astype(bool)
+    assert views.income_and_expenses(moved) == views.income_and_expenses(table)
+    assert views.monthly_income_and_expenses(moved).equals(
+        views.monthly_income_and_expenses(table))
+    assert views.spending_by(moved, "category").equals(views.spending_by(table, "category"))

@@ -198,8 +198,8 @@ def test_unknown_payment_method_and_missing_fields():
 
 
 @pytest.mark.parametrize("description, reference, key", [
-    ("AMZN Mktp US*2K4TR", None, "amzn mktp us"),
-    ("SHELL OIL 57444 HOUSTON TX", None, "shell oil houston"),
+    ("AMZN Mktp US*2K4TR", None, "amzn mktp"),
+    ("SHELL OIL 57444 HOUSTON TX", None, "shell oil"),
     ("PAYPAL *ADOBE", None, "adobe"),
     ("anything", "  Whole Foods ", "whole foods"),
     ("12345", None, "__none__"),

@@ -66,6 +66,25 @@ def test_parse_dates_common_formats(text):
     assert parsed.iloc[0] == pd.Timestamp("2024-03-12")
 
 
+@pytest.mark.parametrize(
+    "text", ["2024-03-12+02:00", "2024-03-12Z", "2024-03-12-05:00", "2024-03-12 +01",
+             "2024-03-12T23:30:00-05:00", "2024-03-12T10:30:00.123456Z",
+             "2024-03-12 14:05:00 +0100", "20240312120000.000[-5:EST]", "20240312120000",
+             "202403121200", "20240312[+1:CET]", "03/12/2024 06:50 PM"],
+)
+def test_a_time_and_a_time_zone_after_the_date_leave_the_day_written(text):
+    parsed, invalid = parse_dates(pd.Series([text]))
+    assert not invalid.iloc[0]
+    assert parsed.iloc[0] == pd.Timestamp("2024-03-12")
+
+
+@pytest.mark.parametrize("text", ["2024-13-12+02:00", "20241312120000", "2024-03-1212",
+                                  "20240312+02:00:00x"])
+def test_a_zone_suffix_does_not_make_a_wrong_date_right(text):
+    _, invalid = parse_dates(pd.Series([text]))
+    assert invalid.iloc[0]
+
+
 def test_parse_dates_flags_impossible_dates():
     parsed, invalid = parse_dates(pd.Series(["2024-13-45", "yesterday", "", None]))
     assert invalid.tolist() == [True, True, False, False]

@@ -11,6 +11,6 @@ def test_merchants_keep_the_case_the_export_writes():
     keys = normalise_merchant(descriptions, references)
     names = merchant_names(keys, descriptions, references)
     assert names[keys[0]] == "STARBUCKS"  # its most frequent spelling
-    assert names[keys[3]] == "SHELL OIL HOUSTON"
+    assert names[keys[3]] == "SHELL OIL"
     assert names["property management"] == "Property Management"
     assert names[keys[5]].startswith("iCloud")

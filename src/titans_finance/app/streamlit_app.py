@@ -477,6 +477,7 @@ def health_page(project: Project) -> None:
 def import_page(project: Project) -> None:
     from titans_finance.app.actions import inspect_export
     from titans_finance.core.readers import ExportReadError
+    from titans_finance.core.readers.base import readable_error
 
     st.header("Import an export")
     st.write("CSV (any delimiter, language, date order), OFX/QFX, QIF, CAMT.053 or MT940: see "
@@ -501,10 +502,10 @@ def import_page(project: Project) -> None:
         result = inspect_export(data, name, project.parameters["ingestion"],
                                 entry.get("mapping_files") or [])
     except (ExportReadError, ValueError) as exc:
-        st.error(as_text(f"{name} cannot be read as transactions: {exc}"))
+        st.error(as_text(f"{name} cannot be read as transactions: {readable_error(exc)}"))
         return
     except Exception as exc:  # a pipeline failure names the node and the cause
-        st.error(as_text(f"{name}: reading failed: {exc}"))
+        st.error(as_text(f"{name}: reading failed: {readable_error(exc)}"))
         return
     quality = result.quality
     st.success(f"{as_text(name)}: {quality.get('rows_read', 0):,} rows read → "

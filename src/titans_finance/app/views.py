@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.movements import without_transfers
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models.cashflow import MAX_HORIZON, horizon_net_change
 from titans_finance.reporting.categorised import categorise
@@ -179,6 +180,8 @@ def for_account(table: pd.DataFrame, account: str) -> pd.DataFrame:
 
 
 def income_and_expenses(table: pd.DataFrame) -> dict[str, float]:
+    """Income and spending, without transfers between the user's own accounts."""
+    table = without_transfers(table)
     income = float(table.loc[table["amount"] > 0, "amount"].sum())
     expenses = float(-table.loc[table["amount"] < 0, "amount"].sum())
     return {"income": income, "expenses": expenses, "net": income - expenses}
@@ -251,7 +254,8 @@ def try_dates(cashflow_model: Any, clean: pd.DataFrame | None = None
 
 
 def spending_by(table: pd.DataFrame, column: str, top: int = 10) -> pd.DataFrame:
-    """Total spent per ``column`` value (the ``top`` largest), expenses only."""
+    """Total spent per ``column`` value (the ``top`` largest), expenses only (no transfers)."""
+    table = without_transfers(table)
     expenses = table[table["amount"] < 0]
     key = expenses[column].astype("object").where(expenses[column].notna() &
                                                    (expenses[column] != ""), "uncategorised")
@@ -260,6 +264,7 @@ def spending_by(table: pd.DataFrame, column: str, top: int = 10) -> pd.DataFrame
 
 
 def monthly_income_and_expenses(table: pd.DataFrame) -> pd.DataFrame:
+    table = without_transfers(table)
     month = pd.to_datetime(table["date"]).dt.to_period("M").dt.to_timestamp()
     amount = table["amount"]
     frame = pd.DataFrame({"month": month, "income": amount.clip(lower=0),

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.holiday import USFederalHolidayCalendar
 
+from titans_finance.core.merchant_key import merchant_from_description, merchant_from_reference
 from titans_finance.core.schema import PAYMENT_METHODS, TRANSACTION_TYPES
 
 EPOCH = np.datetime64("1970-01-01", "D")
@@ -82,7 +83,6 @@ class FeatureParams:
 
 # --------------------------------------------------------------------------- text
 
-_DESCRIPTOR_PREFIX = r"^(?:sq|tst|sp|pp|paypal|pos|dd|ach|chk|debit|purchase)\s*\*\s*"
 KEYWORDS: dict[str, str] = {
     "kw_subscription": r"subscri|monthly|renewal|plan\b|membership",
     "kw_fuel": r"fuel|gas\b|shell|chevron|exxon|mobil|\bbp\b|texaco",
@@ -100,18 +100,6 @@ KEYWORDS: dict[str, str] = {
 _NON_LETTERS = re.compile(r"[^a-z]+")
 _SINGLE_LETTER = re.compile(r"\b[a-z]\b")
 _SPACES = re.compile(r"\s+")
-_REFERENCE_NOISE = re.compile(r"[^a-z0-9&]+")
-# (pattern, replacement, a character without which the pattern cannot match: the step is
-# skipped when the text lacks it, which saves most of the work on a million rows)
-_MERCHANT_STEPS = (
-    (re.compile(_DESCRIPTOR_PREFIX), "", "*"),
-    (re.compile(r"\*\S*"), " ", "*"),  # AMZN Mktp US*2K4TR: order id after '*'
-    (re.compile(r"#\s*\d+"), " ", "#"),
-    (re.compile(r"\S*\d\S*"), " ", ""),  # tokens with digits: ids, store numbers
-    (re.compile(r"[^a-z&]+"), " ", ""),
-    (re.compile(r"\s[a-z]{2}$"), "", " "),  # trailing state code
-)
-_FIRST_THREE_WORDS = re.compile(r"^(\S+(?:\s+\S+){0,2})")
 _TOKEN = re.compile(r"\S+")
 _DIGIT = re.compile(r"\d")
 _BANK_DESCRIPTOR = re.compile(r"\*|#\d|\d{4,}")
@@ -122,24 +110,6 @@ def _clean_one(description: str) -> str:
     text = _SINGLE_LETTER.sub(" ", _NON_LETTERS.sub(" ", description.lower()))
     # letters and single spaces, unless a single letter was removed
     return (_SPACES.sub(" ", text) if "  " in text else text).strip()
-
-
-# The features and the history state of one table both need the merchant of each of its
-# distinct descriptions (~300k in a million rows): the second computes none again.
-# Bounded, so a long-running service does not grow with every description it sees.
-@functools.lru_cache(maxsize=2 ** 19)
-def _merchant_from_description(description: str) -> str:
-    text = description.lower()
-    for pattern, replacement, needed in _MERCHANT_STEPS:
-        if needed in text:
-            text = pattern.sub(replacement, text)
-    match = _FIRST_THREE_WORDS.match(text.strip())
-    # [^a-z&]+ → " " left single spaces only: the words need no more spacing
-    return match.group(1) if match else ""
-
-
-def _merchant_from_reference(reference: str) -> str:
-    return _REFERENCE_NOISE.sub(" ", reference.lower()).strip()
 
 
 def _strings(values: Any) -> np.ndarray:
@@ -231,8 +201,10 @@ def _named_and_described(description: _Coded, reference: _Coded
                          ) -> tuple[_Coded, _Coded, np.ndarray]:
     """Each row's merchant key (the reference's, else the description's), its
     description's key, and whether the reference named the payee."""
-    from_reference = reference.map(_merchant_from_reference).distinct
-    from_description = description.map(_merchant_from_description).distinct
+    # (the features and the history state of one table both need the merchant of each of
+    # its distinct descriptions: `merchant_from_description` caches them)
+    from_reference = reference.map(merchant_from_reference).distinct
+    from_description = description.map(merchant_from_description).distinct
     from_description[from_description == ""] = MISSING_KEY
     use_reference = (from_reference != "")[reference.codes]
     # one code space for both: description keys, then reference keys
@@ -295,10 +267,10 @@ def clean_text(description: pd.Series) -> pd.Series:
 
 
 def normalise_merchant(description: pd.Series, reference: pd.Series) -> pd.Series:
-    """Merchant key: the reference when given, else the description without bank-descriptor noise.
-
-    ``AMZN Mktp US*2K4TR`` → ``amzn mktp us``; ``SHELL OIL 57444 HOUSTON TX`` →
-    ``shell oil houston``; ``SQ *BLUE BOTTLE 0412`` → ``blue bottle``.
+    """Merchant key: the reference when given, else the name in the description
+    (`core.merchant_key`): ``AMZN Mktp US*2K4TR`` → ``amzn mktp``; ``SHELL OIL 57444
+    HOUSTON TX`` → ``shell oil``; ``SQ *BLUE BOTTLE 0412`` → ``blue bottle``;
+    ``99 RANCH #1769`` → ``99 ranch``.
     """
     return pd.Series(_merchant_keys(_Coded.of(description), _Coded.of(reference)).strings(),
                      index=description.index, dtype="str")

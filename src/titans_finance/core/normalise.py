@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -38,7 +39,7 @@ from titans_finance.core.schema import (
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Date": (
         "date", "transactiondate", "txndate", "postingdate", "posteddate", "bookingdate",
-        "completeddate", "transdate", "dateposted", "tradedate", "datum", "buchungstag",
+        "completeddate", "transdate", "dateposted", "postdate", "tradedate", "datum", "buchungstag",
         "buchungsdatum", "belegdatum", "umsatzdatum", "fecha", "fechaoperacion",
         "fechacontable", "fechadeoperacion", "transactiedatum", "boekdatum", "boekingsdatum",
         "dateoperation", "datedoperation", "datedeloperation", "datecomptable",
@@ -112,6 +113,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "Currency": ("currency", "ccy", "curr", "currencycode", "wahrung", "devise", "monnaie",
                  "monn", "moneda", "divisa", "valuta", "munt", "waehrung"),
+    "Fee": ("fee", "fees", "commission", "commissions", "gebuhr", "gebuhren", "entgelt",
+            "frais", "comision", "comisiones", "commissione", "commissioni", "provisie"),
     "Bank Transaction ID": (
         "transactionid", "fitid", "transactionnumber", "transactionreference", "bankreference",
         "ndetransaction", "numerodetransaction", "referencenumber", "transactionref",
@@ -203,6 +206,34 @@ def clean_strings(values: pd.Series) -> pd.Series:
         return pd.Series(np.nan, index=values.index, dtype="str")
     text = values.astype("str").str.replace(r"\s+", " ", regex=True).str.strip()
     return text.mask(values.isna() | (text == "") | (text.str.lower().isin(["nan", "none", "null"])))
+
+
+# Character references exports leave in their text (``A&amp;A GAS``, ``Caf&#233;``).
+HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,30});")
+
+
+def decode_entities(values: pd.Series) -> pd.Series:
+    """HTML character references decoded (``A&amp;A GAS`` → ``A&A GAS``); other text as is.
+    Only the values holding an ``&`` are looked at (once per distinct value)."""
+    if not pd.api.types.is_string_dtype(values):
+        return _decode_entities(values)
+    ampersand = np.asarray(values.str.contains("&", regex=False, na=False), dtype=bool)
+    if not ampersand.any():
+        return values
+    decoded = values.to_numpy(dtype=object, copy=True)
+    decoded[ampersand] = _decode_entities(values[ampersand]).to_numpy(dtype=object)
+    return pd.Series(decoded, index=values.index, dtype=values.dtype)
+
+
+@by_distinct_value
+def _decode_entities(values: pd.Series) -> pd.Series:
+    text = values.astype("str")
+    coded = np.asarray(text.str.contains(HTML_ENTITY, na=False), dtype=bool)
+    if not coded.any():
+        return values
+    decoded = text.to_numpy(dtype=object, copy=True)
+    decoded[coded] = [html.unescape(value) for value in decoded[coded]]
+    return pd.Series(decoded, index=values.index, dtype=values.dtype).where(values.notna())
 
 
 # --------------------------------------------------------------------------- amounts
@@ -360,9 +391,15 @@ def parse_amounts(values: pd.Series, decimal: str | None = None) -> tuple[pd.Ser
 
 # A time of day after the date ("2021-02-02 14:05", "...T10:30:00Z", "03/01/2024 06:50 PM"):
 # the transaction's day is the day written, whatever the time zone.
+# A time-zone suffix: ``Z``, ``UTC``, ``+02:00``, ``-0500``, OFX's ``[-5:EST]``.
+_ZONE = r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?|\[[^\]]*\])"
 _TIME_OF_DAY = re.compile(
     r"(?i)(?:[ T]|, ?)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AP]\.?M\.?)?\s*"
-    r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?$")
+    rf"{_ZONE}?$"
+    # ISO 20022 and XML dates may carry a zone without a time (``2017-04-01+02:00``);
+    # OFX writes date-times without separators (``20240102120000.000[-5:EST]``)
+    rf"|(?<=^\d{{4}}-\d{{2}}-\d{{2}})\s*{_ZONE}$"
+    rf"|(?<=^\d{{8}})(?:\d{{4}}(?:\d{{2}}(?:\.\d+)?)?\s*{_ZONE}?|\s*{_ZONE})$")
 _ISO_DATE = r"^(?P<year>\d{4})[-/.]?(?P<month>\d{1,2})[-/.]?(?P<day>\d{1,2})$"
 _NUMERIC_DATE = r"^(?P<first>\d{1,2})(?P<sep>[/.\-])\s?(?P<second>\d{1,2})(?P=sep)\s?(?P<year>\d{4}|\d{2})$"
 _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
@@ -462,7 +499,9 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
                date_format: str | None = None) -> ParsedDates:
     """Parse a whole date column: ISO (``2024-03-12``, ``20240312``, with a time or not),
     numeric day/month orders with ``/ . -`` and 2- or 4-digit years, and English month
-    names (``12 Mar 2024``, ``Mar 12, 2024``).
+    names (``12 Mar 2024``, ``Mar 12, 2024``); a time and a time-zone suffix after the date
+    (``2017-04-01+02:00``, ``2024-01-02T10:30:00-05:00``, OFX's ``20240102120000.000[-5:EST]``)
+    are dropped: the day written is the day.
 
     Day-first vs month-first is one decision for the column (`infer_day_first`) unless
     ``day_first`` declares it; ``date_format`` (strftime codes) declares the format

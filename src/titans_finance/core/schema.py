@@ -25,7 +25,7 @@ RAW_COLUMNS: tuple[str, ...] = (
 # export has no such field). "Money In"/"Money Out" are split amount columns;
 # "Debit/Credit" an indicator that signs an unsigned amount; "Bank Transaction ID"
 # the bank's own id of the line (OFX FITID, CAMT AcctSvcrRef, MT940 bank reference);
-# "Source File" the export's file name.
+# "Source File" the export's file name; "Fee" a fee written beside the amount (app exports).
 EXTRA_RAW_COLUMNS: tuple[str, ...] = (
     "Value Date",
     "Money In",
@@ -36,6 +36,7 @@ EXTRA_RAW_COLUMNS: tuple[str, ...] = (
     "Currency",
     "Bank Transaction ID",
     "Source File",
+    "Fee",
 )
 # The raw table: what every reader returns, whatever the format of the export.
 READ_COLUMNS: tuple[str, ...] = RAW_COLUMNS + EXTRA_RAW_COLUMNS

@@ -16,13 +16,14 @@ import pandas as pd
 import plotly.colors
 import plotly.graph_objects as go
 
+from titans_finance.core.movements import without_transfers
+from titans_finance.core.verdict import BEATS, BEHIND, LEVEL, MARGIN_SE, scorecard_verdict
 from titans_finance.models.cashflow import NetChange, horizon_net_change, with_change_columns
 from titans_finance.reporting.glossary import (
     baseline_meaning,
     feature_meaning,
     metric_meaning,
 )
-from titans_finance.core.verdict import BEATS, BEHIND, LEVEL, MARGIN_SE, scorecard_verdict
 from titans_finance.reporting.money import Money
 
 UNKNOWN_MONEY = Money(None, "unknown")
@@ -62,7 +63,8 @@ def spending_by_category(categorised: pd.DataFrame, money: Money = UNKNOWN_MONEY
                          top: int = 10) -> go.Figure:
     """Monthly expenses stacked by category (the ``top`` largest, the rest as "other
     categories"); the share the category model predicted is hatched."""
-    expenses = categorised[categorised["type"] == "expense"]
+    expenses = without_transfers(categorised)
+    expenses = expenses[expenses["type"] == "expense"]
     category = expenses["category"].astype("object").where(expenses["category"].notna(),
                                                            "uncategorised")
     # the grey groups are never among the named largest: a category the export itself calls
@@ -106,6 +108,7 @@ def spending_by_category(categorised: pd.DataFrame, money: Money = UNKNOWN_MONEY
 
 
 def income_vs_expenses(clean: pd.DataFrame, money: Money = UNKNOWN_MONEY) -> go.Figure:
+    clean = without_transfers(clean)  # moving money between own accounts is neither
     month = _month(clean["date"]).to_numpy()
     income = clean["amount"].clip(lower=0).groupby(month).sum()
     expenses = (-clean["amount"].clip(upper=0)).groupby(month).sum()
@@ -124,6 +127,8 @@ def income_vs_expenses(clean: pd.DataFrame, money: Money = UNKNOWN_MONEY) -> go.
 def top_merchants(clean: pd.DataFrame, features: pd.DataFrame, money: Money = UNKNOWN_MONEY,
                   names: dict[str, str] | None = None, top: int = 15) -> go.Figure:
     expenses = (clean["type"] == "expense").to_numpy()
+    if "is_transfer" in clean:
+        expenses &= ~clean["is_transfer"].fillna(False).to_numpy(dtype=bool)
     spent = pd.Series(-clean["amount"].to_numpy()[expenses],
                       index=features["merchant_key"].to_numpy()[expenses])
     totals = spent.groupby(level=0).agg(["sum", "size"]).nlargest(top, "sum")[::-1]

@@ -132,13 +132,17 @@ def test_every_row_quarantined_still_conserves():
     assert report["rows_clean"] == 0 and report["rows_quarantined"] == 2
 
 
-def test_overlong_lines_are_quarantined_with_their_fields():
-    text = CORRUPTED + "2024-03-12,Expense,Too many,-1,other,cash,paid,X,,extra\n"
+def test_overlong_lines_are_read_when_one_reading_fits_and_quarantined_when_none_does():
+    text = CORRUPTED + ("2024-03-12,Expense,Too many,-1,other,cash,paid,X,,extra\n"  # a note
+                        "2024-03-13,Expense,Unquoted, comma,-2,other,cash,paid,X,\n"
+                        "2024-03-14,Expense,Gift,50,-50,other,cash,paid,X,\n")  # 50 or -50?
     raw, clean, quarantine, duplicates, fixes = _ingest(text)
+    kept = clean.set_index("source_row")
+    assert kept.loc[15, "amount"] == -1 and kept.loc[15, "description"] == "Too many"
+    assert kept.loc[16, "amount"] == -2 and kept.loc[16, "description"] == "Unquoted, comma"
     last = quarantine.iloc[-1]
-    assert last["source_row"] == 15
-    assert last["reasons"].startswith("malformed_line")
-    assert last["Description"] == "Too many"
+    assert last["source_row"] == 17 and last["reasons"].startswith("malformed_line")
+    assert last["Description"] == "Gift"
 
 
 def test_short_lines_are_padded_like_trailing_empty_fields():
@@ -216,3 +220,13 @@ def test_data_quality_names_no_machine_path(tmp_path):
     clean, duplicates = deduplicate_transactions(candidates, PARAMS)
     report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
     assert str(tmp_path) not in str(report) and report["source"]["file"] == "statement.csv"
+
+
+def test_html_entities_in_descriptions_are_decoded_and_counted():
+    text = ("Date,Description,Amount,Reference\n2024-01-02,A&amp;A GAS,-20,Caf&#233; Nord\n"
+            "2024-01-03,AT&T,-50,\n")
+    raw, clean, quarantine, duplicates, fixes = _ingest(text)
+    assert clean["description"].tolist() == ["A&A GAS", "AT&T"]
+    assert clean["reference"].tolist()[0] == "Café Nord"
+    assert clean["original_description"].tolist()[0] == "A&amp;A GAS"  # as written
+    assert fixes["html_entities_decoded"] == 1

@@ -63,6 +63,19 @@ def raw_frame(columns: dict[str, Any], n: int) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+_OBJECT_REPR = re.compile(r"<(?:[^<>]|<locals>)+? object at 0x[0-9A-Fa-f]+>(?: from\b)?")
+
+
+def readable_error(exc: BaseException) -> str:
+    """An exception as a sentence for people: its message without Python object reprs
+    (``<mt940.tags.Statement object at 0x7f…>``) or the tuple of arguments some libraries
+    raise with."""
+    message = str(exc.args[0]) if exc.args and isinstance(exc.args[0], str) else str(exc)
+    message = _OBJECT_REPR.sub("", message)
+    return re.sub(r"\s{2,}", " ", message).strip() or type(
+        exc).__name__
+
+
 def normaliser_hints(**overrides: Any) -> dict[str, Any]:
     """Default per-file hints for the normaliser (see `RawExport`)."""
     hints = {"decimal": None, "decimal_hint": ".", "day_first": None, "day_first_hint": False,

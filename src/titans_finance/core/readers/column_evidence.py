@@ -5,7 +5,8 @@ Measured on a sample of rows, one vectorised pass per parser: the parse rate as 
 written), whether the column holds a few short tokens (a direction indicator: ``D/C``,
 ``DR/CR``, ``Af/Bij``, ``S/H``, ``+/-``) or a 0/1 flag, IBANs, ISO currency codes, free
 text. `column_roles` decides the roles from this evidence; `locate_table` finds where the
-rows of a file start when no line reads as a header of known words.
+rows of a file start when no line reads as a header (the CSV reader's headerless case;
+`csv_rows.locate_table` finds a header after a preamble from runs of equally wide rows).
 """
 
 from __future__ import annotations

@@ -6,15 +6,14 @@ indicator column and several description columns are worked out here; values
 stay strings (the normaliser decides decimal marks and date orders per column).
 Lines that are not transactions are never dropped silently: blank lines and the
 preamble are counted in ``info``; repeated header lines and total/balance lines
-become rows marked in ``_parse_error`` (quarantined with that reason).
+become rows marked in ``_parse_error`` (quarantined with that reason). How rows are
+cut into fields and where the table starts, read from the values, is `csv_rows`.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
-import warnings
 from pathlib import PurePath
 from typing import Any
 
@@ -29,8 +28,15 @@ from titans_finance.core.readers.base import (
     normaliser_hints,
     raw_frame,
 )
-from titans_finance.core.readers.column_evidence import locate_table
+from titans_finance.core.readers.column_evidence import locate_table as first_data_line
 from titans_finance.core.readers.column_roles import UnsureReading, infer_roles
+from titans_finance.core.readers.csv_rows import (
+    data_follows,
+    locate_table,
+    parse_rows,
+    trailing_summary_rows,
+)
+from titans_finance.core.readers.date_columns import booking_date
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -55,7 +61,7 @@ _DESCRIPTION_PART = re.compile(r"^(?:vwz|verwendungszweck|description|libelle|me
 
 def _fields(line: str, delimiter: str) -> list[str]:
     try:
-        return next(csv.reader([line], delimiter=delimiter))
+        return next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
     except (csv.Error, StopIteration):
         return []
 
@@ -91,6 +97,23 @@ def find_header(lines: list[str], delimiter: str | None) -> tuple[int, str] | No
     return None
 
 
+def _table_header(lines: list[str], delimiter: str | None) -> tuple[int, str] | None:
+    """The header line: the one naming a date and an amount column when data rows follow
+    it (within ten records), else the one the values locate (a header in any language
+    after any preamble)."""
+    by_words = find_header(lines, delimiter)
+    located = locate_table(lines, delimiter)
+    if by_words is not None:
+        index, found_delimiter = by_words
+        after = [ln for ln in lines[index + 1:index + 1 + _HEADER_SEARCH_LINES] if ln.strip()]
+        if not after or data_follows(after, found_delimiter) or (
+                located is None or located[0] is None):
+            return by_words
+    if located is not None and located[0] is not None:
+        return located[0], located[2]
+    return by_words
+
+
 def _preamble_info(lines: list[str], delimiter: str) -> dict[str, str]:
     """Account number / IBAN and currency written in the lines before the header."""
     found: dict[str, str] = {}
@@ -109,63 +132,6 @@ def _preamble_info(lines: list[str], delimiter: str) -> dict[str, str]:
         if iban and "account" not in found:
             found["account"] = iban.group(1).replace(" ", "")
     return found
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Header names made unique the way pandas does ("Name", "Name.1"), never merged."""
-    seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        count = seen.get(name, 0)
-        unique.append(name if count == 0 else f"{name}.{count}")
-        seen[name] = count + 1
-    return unique
-
-
-def _parse_body(text: str, delimiter: str, names: list[str] | None) -> pd.DataFrame:
-    """All lines after the header as strings; lines longer than the header are marked.
-
-    The fast parser reads one spare column: a line with more fields than the header
-    fills it (pandas would otherwise silently shift such a first line into an index),
-    and then the careful parser marks those lines for quarantine.
-    """
-    if names is None:
-        first_line = next(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter), [])
-        header, skip = _unique([str(n) for n in first_line]), 1
-    else:
-        header, skip = _unique([str(n) for n in names]), 0
-    width = len(header)
-    spare = "\x00spare"
-    try:
-        with warnings.catch_warnings():
-            # A line longer than header + spare column: pandas warns and cuts it; the spare
-            # column is then filled and the careful parser below reads the file instead.
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype="str",
-                                keep_default_na=False, na_filter=False, skip_blank_lines=True,
-                                engine="c", header=None, names=[*header, spare], skiprows=skip,
-                                index_col=False)
-        if not (frame[spare] != "").any():
-            frame = frame.drop(columns=spare)
-            frame[PARSE_ERROR_COLUMN] = empty_strings(len(frame)).array
-            return frame
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame({n: pd.Series(dtype="str") for n in header})
-    except pd.errors.ParserError:
-        pass
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
-    for _ in range(skip):
-        next(reader, None)
-    rows, errors = [], []
-    for fields in reader:
-        if not fields:
-            continue  # blank line: counted by the caller
-        errors.append("" if len(fields) <= width else
-                      f"malformed_line: {len(fields)} fields, header has {width}")
-        rows.append((fields + [""] * width)[:width])
-    frame = pd.DataFrame(rows, columns=header, dtype="str")
-    frame[PARSE_ERROR_COLUMN] = errors
-    return frame
 
 
 def _assign_roles(columns: list[str], mapping: DeclaredMapping | None
@@ -211,6 +177,15 @@ def _assign_roles(columns: list[str], mapping: DeclaredMapping | None
     return roles, unrecognised, header_currency, keys
 
 
+def _blank_lines(lines: list[str], frame: pd.DataFrame, columns: list[str]) -> int:
+    """Empty lines between the rows: those inside a quoted text running over several lines
+    (``"Standing order⏎⏎Rent"``) belong to the text."""
+    empty = sum(1 for line in lines if line == "")
+    if empty:
+        empty -= sum(int(frame[c].str.count(r"\r?\n(?=\r?\n)").sum()) for c in columns)
+    return max(empty, 0)
+
+
 def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     if len(columns) == 1:
         return frame[columns[0]]
@@ -226,7 +201,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     """Read a CSV export (decoded text) into the raw table."""
     lines = text.splitlines()
     delimiter = mapping.delimiter if mapping else None
-    headerless, table = False, None
+    headerless, first_row = False, 0
     names = mapping.column_names if mapping and not mapping.header else None
     if mapping and mapping.skip_lines is not None:
         header_index = int(mapping.skip_lines)
@@ -234,14 +209,16 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             first = lines[header_index] if header_index < len(lines) else ""
             delimiter = max(DELIMITERS, key=first.count)
     else:
-        found = None if names else find_header(lines, delimiter)
-        table = locate_table(lines, delimiter) if found is None and not names else None
+        found = None if names else _table_header(lines, delimiter)
+        # the first line whose values hold a date and an amount starts the rows (every
+        # field counted, empty ones too: a split Money In / Money Out column is often empty)
+        table = first_data_line(lines, delimiter) if found is None and not names else None
         if table is not None and table.header is not None:
             found = (table.header, table.delimiter)  # a header in words we do not know
         elif table is not None:  # no header: the values alone say what each column is
-            delimiter = table.delimiter
-            names = [f"column {i + 1}" for i in range(len(_fields(lines[table.first_row],
-                                                                  delimiter)))]
+            first_row, delimiter = table.first_row, table.delimiter
+            names = [f"column {i + 1}"
+                     for i in range(len(_fields(lines[first_row], delimiter)))]
             headerless = True
         if found is None and not names and not (mapping and mapping.columns):
             columns = _fields(next((ln for ln in lines if ln.strip()), ""),
@@ -256,13 +233,13 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         header_index, delimiter = found if found else (0, delimiter or max(DELIMITERS,
                                                                             key=lines[0].count))
     if headerless:
-        header_index = table.first_row - 1
+        header_index = first_row - 1
     elif names:
         header_index = (mapping.skip_lines or 0) - 1  # no header line: data starts after it
     start = header_index + 1 if names else header_index
     preamble = lines[:max(start, 0)]
     body_text = text if start <= 0 else "\n".join(lines[start:])
-    frame = _parse_body(body_text, delimiter, names)
+    frame, ragged = parse_rows(body_text, delimiter, names)
     columns = [c for c in frame.columns if c != PARSE_ERROR_COLUMN]
     roles, unrecognised, header_currency, keys = _assign_roles(columns, mapping)
     if headerless:
@@ -276,6 +253,9 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     except UnsureReading as exc:
         raise ExportReadError(str(exc)) from exc
     roles, unrecognised = reading.roles, reading.unrecognised
+    roles, unrecognised, date_columns = (
+        (roles, unrecognised, None) if mapping and "Date" in mapping.columns
+        else booking_date(frame, roles, unrecognised))
 
     amount_roles = {"Amount", "Money In", "Money Out"} & set(roles)
     if "Date" not in roles or not amount_roles:
@@ -313,12 +293,13 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             repeated = (same >= max(2, (len(columns) + 1) // 2)).reindex(frame.index,
                                                                          fill_value=False)
             errors = errors.mask(repeated & (errors == ""), "repeated_header")
-            # A total / balance line: no date and a summary word.
+            # A total / balance line: after the last dated row, or with a summary word.
             text_cols = [c for c in columns if c != date_column]
             wording = suspects[text_cols].apply(
                 lambda c: c.str.contains(_SUMMARY_WORDS)).any(axis=1).reindex(
                 frame.index, fill_value=False)
-            errors = errors.mask(wording & (errors == ""), "summary_line")
+            under = trailing_summary_rows(frame[columns], date_column)
+            errors = errors.mask((wording | under) & (errors == ""), "summary_line")
     out[PARSE_ERROR_COLUMN] = errors
 
     found_in_preamble = _preamble_info(preamble, delimiter)
@@ -338,9 +319,11 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         "delimiter": delimiter,
         "header_line": header_index + 1 if header_index >= 0 else None,
         "preamble_lines": len(preamble),
-        "blank_lines": int(blank.sum()) + sum(1 for ln in lines[header_index + 1:] if ln == ""),
+        "blank_lines": int(blank.sum()) + _blank_lines(lines[header_index + 1:], frame, columns),
         "columns": {role: cols for role, cols in roles.items()},
         "unrecognised_columns": unrecognised,
+        **({"ragged_rows": ragged} if ragged else {}),
+        **({"date_columns": date_columns} if date_columns else {}),
         "hints": normaliser_hints(
             decimal=mapping.decimal if mapping else None,
             decimal_hint=decimal_hint,
@@ -348,6 +331,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             day_first_hint=day_first_hint,
             date_format=mapping.date_format if mapping else None,
             sign=mapping.sign if mapping else None,
+            summary_rows_possible=True,
         ),
     }
     if found_in_preamble:

@@ -44,7 +44,7 @@ ROLE_NAMES: dict[str, str] = {
     "debit_credit": "Debit/Credit", "category": "Category", "payment_method": "Payment Method",
     "status": "Status", "reference": "Reference", "payee": "Reference",
     "receipt_url": "Receipt URL", "account": "Account", "balance": "Balance",
-    "currency": "Currency", "bank_transaction_id": "Bank Transaction ID",
+    "currency": "Currency", "bank_transaction_id": "Bank Transaction ID", "fee": "Fee",
 }
 FORMATS = ("csv", "ofx", "qif", "camt053", "mt940")
 SIGNS = ("as_written", "negate")

@@ -15,7 +15,9 @@ from titans_finance.core.readers.base import (
     RawExport,
     normaliser_hints,
     raw_frame,
+    readable_error,
 )
+from titans_finance.core.readers.mt940_lines import read_mt940_lines
 from titans_finance.core.readers.reconcile import balance_value
 
 
@@ -25,23 +27,15 @@ def looks_like_mt940(head: str) -> bool:
 
 # value date, [entry date], [R]D/C mark, [funds code], amount with its decimal comma,
 # transaction type (S/N/F + 3): the start of every well-formed :61: line
-_STATEMENT_LINE = re.compile(r"\d{6}(?:\d{4})?R?[DC][A-Z]?\d[\d,]*,\d*[SNF][A-Z0-9]{3}")
+_STATEMENT_LINE = re.compile(r"\d{6}(?:\d{4})?R?[DC][A-Z]?\d[\d,]*,\d*[SNF][A-Z0-9 ]{3}")
 
 
-def _check_every_statement_line_read(text: str, name: str, read: int) -> None:
+def _every_statement_line_read(text: str, read: int) -> bool:
     """mt-940 passes over a ``:61:`` line it cannot parse (and may hang its ``:86:`` on a
-    neighbour): a transaction would vanish without a trace, so the file is refused instead,
-    naming the line."""
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-             if line.startswith(":61:")]
-    if read == len(lines):
-        return
-    bad = [(number, line) for number, line in lines if not _STATEMENT_LINE.match(line[4:])]
-    where = (f"first at line {bad[0][0]}: {bad[0][1][:60]!r}" if bad else
-             "the lines could not be told apart")
-    raise ExportReadError(f"{name}: {len(lines) - read} of {len(lines)} MT940 statement lines "
-                          f"(:61:) cannot be read ({where}); correct them or export the "
-                          "statement again")
+    neighbour), and reads ``C12OO,00NTRF`` as 12 (the rest taken for a reference): a
+    transaction would vanish or change without a trace."""
+    lines = [line for line in text.splitlines() if line.startswith(":61:")]
+    return read == len(lines) and all(_STATEMENT_LINE.match(line[4:]) for line in lines)
 
 
 def _balance(data: dict, which: str) -> float | None:
@@ -52,6 +46,10 @@ def _balance(data: dict, which: str) -> float | None:
 
 
 def read_mt940_export(text: str, name: str) -> RawExport:
+    """Read with mt-940; a statement it refuses, or one of whose ``:61:`` lines it would
+    pass over, is read by the tolerant line reader instead (`mt940_lines`), which names
+    the line it cannot read. The library's own message (it shows Python objects) is
+    recorded in ``info["library_refused"]`` without them, never shown as the error."""
     import mt940  # imported here: only MT940 files need it
 
     rows: dict[str, list[str]] = {k: [] for k in (
@@ -59,9 +57,18 @@ def read_mt940_export(text: str, name: str) -> RawExport:
         "Bank Transaction ID", "Payment Method")}
     try:
         statements = list(mt940.parse_statements(text))
+        refused = None if _every_statement_line_read(
+            text, sum(len(s.transactions) for s in statements)) else (
+            "some :61: statement lines would be skipped")
     except Exception as exc:  # the library raises many kinds for a malformed file
-        raise ExportReadError(f"{name}: not a readable MT940 statement ({exc})") from exc
-    _check_every_statement_line_read(text, name, sum(len(s.transactions) for s in statements))
+        refused = readable_error(exc)
+    if refused is not None:
+        export = read_mt940_lines(text, name)
+        if export.frame.empty:
+            raise ExportReadError(f"{name}: not a readable MT940 statement ({refused}); "
+                                  "no :61: statement line found")
+        export.info["library_refused"] = refused
+        return export
     balances = [{"rows": len(s.transactions), "opening": _balance(s.data, "opening"),
                  "closing": _balance(s.data, "closing")} for s in statements]
     for statement in statements:

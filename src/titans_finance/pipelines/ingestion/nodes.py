@@ -30,13 +30,16 @@ import pandas as pd
 import pandera.errors
 
 from titans_finance.core.fingerprint import computed_from, data_hash
+from titans_finance.core.movements import apply_fees, card_payments
 from titans_finance.core.normalise import (
+    HTML_ENTITY,
     by_distinct_value,
     clean_strings,
     correct_enum,
     correct_payment_methods,
     correct_statuses,
     correct_types,
+    decode_entities,
     indicator_signs,
     read_amounts,
     read_dates,
@@ -44,6 +47,7 @@ from titans_finance.core.normalise import (
 )
 from titans_finance.core.readers.base import normaliser_hints
 from titans_finance.core.readers.column_evidence import direction_signs
+from titans_finance.core.readers.csv_rows import repeated_totals
 from titans_finance.core.readers.reconcile import (
     CONTRADICTED,
     NOT_POSSIBLE,
@@ -126,7 +130,7 @@ def _currency_codes(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def _file_amounts(raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
     """Parse the file's amount columns with one decimal-mark decision for all of them."""
-    names = [c for c in ("Amount", "Money In", "Money Out", "Balance")
+    names = [c for c in ("Amount", "Money In", "Money Out", "Balance", "Fee")
              if (raw[c].str.strip() != "").any()]
     stacked = pd.concat([raw[c] for c in names], ignore_index=True) if names else (
         pd.Series([], dtype="str"))
@@ -142,7 +146,7 @@ def _file_amounts(raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
                           pd.Series(parsed.explicit_sign.iloc[part].to_numpy(), index=raw.index))
     empty = (pd.Series(np.nan, index=raw.index), pd.Series(False, index=raw.index),
              pd.Series(False, index=raw.index))
-    for column in ("Amount", "Money In", "Money Out", "Balance"):
+    for column in ("Amount", "Money In", "Money Out", "Balance", "Fee"):
         result.setdefault(column, empty)
     return result
 
@@ -208,9 +212,26 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     undirected = needs_direction & ~by_indicator & ~by_type
     if hints.get("sign") == "negate":
         amount = -amount
+    # a fee written beside the amount is part of the money that moved (core.movements)
+    amount, fee_decided = apply_fees(amount, amounts["Fee"][0], amounts["Balance"][0])
+    # payments into a card account: transfers; they also tell a file that writes charges
+    # as positive amounts (the issuer's view)
+    description = clean_strings(decode_entities(raw["Description"]))
+    reference = clean_strings(decode_entities(raw["Reference"]))
+    card_payment, negate_card, card_decided = card_payments(
+        description.fillna(reference), amount,
+        signed=column_signed and not use_split.any() and hints.get("sign") != "negate",
+        accounts=clean_strings(raw["Account"]))
+    if negate_card.any():
+        amount = amount.where(~negate_card, -amount)
     sign = np.sign(amount)
     max_abs = settings.max_abs_amount
     reasons = _add_reason(reasons, amount.abs() > max_abs, "implausible_amount")
+    if hints.get("summary_rows_possible"):
+        # turnover, opening and closing lines written with a date (CSV statements)
+        readable = reasons == ""
+        totals = repeated_totals(amount[readable], amounts["Balance"][0][readable])
+        reasons = _add_reason(reasons, totals.reindex(index, fill_value=False), "summary_line")
     out["amount"] = amount
 
     # type follows the sign; a zero amount keeps the type written (else income)
@@ -222,8 +243,6 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     disagrees_indicator = signed & indicator.notna() & (sign != indicator)
 
     # -- text fields
-    description = clean_strings(raw["Description"])
-    reference = clean_strings(raw["Reference"])
     from_reference = description.isna() & reference.notna()
     original = raw["Description"].where(~from_reference, raw["Reference"])
     out["original_description"] = original.where(description.fillna(reference).notna())
@@ -260,7 +279,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     balance, bad_balance, _ = amounts["Balance"]
     out["balance"] = balance.astype("float64")
     out["currency"], unknown_currency = _currency_codes(raw)
-    out["is_transfer"] = False
+    out["is_transfer"] = card_payment.to_numpy(dtype=bool)
     out["source_file"] = source_file
     out["bank_transaction_id"] = clean_strings(raw["Bank Transaction ID"])
     out[_WRITTEN_ACCOUNT] = written_account.fillna("")
@@ -269,6 +288,10 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         "sign_from_indicator": int(by_indicator.sum()),
         "sign_from_type": int(by_type.sum()),
         "sign_negated_by_mapping": int(amount.notna().sum()) if hints.get("sign") == "negate" else 0,
+        "sign_negated_card_charges_written_positive": int((negate_card & amount.notna()).sum()),
+        "card_payments_marked_as_transfers": int(card_payment.sum()),
+        "fee_in_amount": int(fee_decided.get("rows_with_fee", 0)
+                             if fee_decided.get("fee") == "fee_charged_on_top" else 0),
         "type_disagrees_with_sign": int(disagrees_type.sum()),
         "indicator_disagrees_with_sign": int(disagrees_indicator.sum()),
         "unsigned_amount_without_direction": int(undirected.sum()),
@@ -281,6 +304,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         "category_corrected": _count_changed(category_tokens, out["category"]),
         "status_corrected": _count_changed(snake_token(raw["Status"]), out["status"]),
         "description_from_reference": int(from_reference.sum()),
+        "html_entities_decoded": _rows_with_entities(raw["Description"]),
         "description_missing": int(textless.sum()),
         "date_from_value_date": int(((raw["Date"].str.strip() == "")
                                      & (raw["Value Date"].str.strip() != "")).sum()),
@@ -299,6 +323,10 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         "amount_column_signed": column_signed,
         "sign": hints.get("sign", "as_written"),
     }
+    if fee_decided:
+        decided["fee"] = fee_decided
+    if card_decided:
+        decided["card_payments"] = card_decided
     if undirected.any():
         decided["warning"] = (
             f"{int(undirected.sum())} amounts carry no sign, no debit/credit indicator and no "
@@ -420,6 +448,11 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[[*CLEAN_COLUMNS, *extra]]
 
 
+def _rows_with_entities(text: pd.Series) -> int:
+    ampersand = text.str.contains("&", regex=False)  # (a fast pass before the regex)
+    return int(text[ampersand].str.contains(HTML_ENTITY).sum()) if ampersand.any() else 0
+
+
 def _count_changed(before: pd.Series, after: pd.Series, exclude: pd.Series | None = None) -> int:
     changed = before.notna() & after.notna() & (before != after)
     if exclude is not None:
@@ -496,10 +529,14 @@ def mark_transfers(clean: pd.DataFrame, params: dict[str, Any] | IngestionSettin
                    ) -> pd.DataFrame:
     """Mark transfers between the user's own accounts: an amount out of one account and
     the same amount into another within ``transfer_window_days``, paired one to one
-    (closest dates first). Only when the table holds several accounts."""
+    (closest dates first). Only when the table holds several accounts. Lines already
+    marked while normalising (payments into a card account) stay marked, and pair with
+    the paying account's debit when that account's export is read too."""
     settings = IngestionSettings.of(params)
     clean = clean.copy()
-    clean["is_transfer"] = False
+    already = (clean["is_transfer"].fillna(False).to_numpy(dtype=bool)
+               if "is_transfer" in clean else np.zeros(len(clean), dtype=bool))
+    clean["is_transfer"] = already
     if clean.empty or clean["account"].nunique() < 2:
         return clean
     window = pd.Timedelta(days=settings.transfer_window_days)
@@ -523,7 +560,7 @@ def mark_transfers(clean: pd.DataFrame, params: dict[str, Any] | IngestionSettin
         if row_out not in chosen_out and row_in not in chosen_in:
             chosen_out.add(row_out)
             chosen_in.add(row_in)
-    marked = np.zeros(len(clean), dtype=bool)
+    marked = already.copy()
     marked[list(chosen_out | chosen_in)] = True
     clean["is_transfer"] = marked
     return clean

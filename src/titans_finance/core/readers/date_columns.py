@@ -1,0 +1,63 @@
+"""Two date columns in one export (``Started Date`` and ``Completed Date``, ``Transaction
+Date`` and ``Post Date``): which one is the booking date, decided from the values.
+
+The booking (completed, posted) date is the day the money moved on the account: it is
+never before the day the transaction started, and the running balance follows it. The
+other column is kept as the value date (used for a line that has no booking date yet,
+such as a pending card payment).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.core.normalise import header_role, read_dates
+
+
+def _inversions(days: pd.Series) -> int:
+    """Steps against the file's order (a statement is in date order, either way)."""
+    steps = np.sign(days.dropna().diff().dt.days.dropna().to_numpy())
+    return int(min((steps < 0).sum(), (steps > 0).sum()))
+
+
+def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised: list[str]
+                 ) -> tuple[dict[str, list[str]], list[str], dict[str, Any] | None]:
+    """``(roles, unrecognised, evidence)`` with the booking date as the ``Date`` column.
+
+    Among the columns whose header names a date, the one never before the other on any
+    row (and after it on some) is the booking date; when neither is, the one whose days
+    step against the file's order least often; else the first, as today.
+    """
+    if "Date" not in roles or len(roles["Date"]) != 1:
+        return roles, unrecognised, None
+    others = [c for c in unrecognised if header_role(c)[0] == "Date"]
+    if not others:
+        return roles, unrecognised, None
+    first, second = roles["Date"][0], others[0]
+    days = {c: read_dates(frame[c].astype("str")).values for c in (first, second)}
+    both = days[first].notna() & days[second].notna()
+    first_earlier = int((days[first] < days[second])[both].sum())
+    second_earlier = int((days[second] < days[first])[both].sum())
+    evidence: dict[str, Any] = {"columns": [first, second],
+                                f"{first} before {second}": first_earlier,
+                                f"{second} before {first}": second_earlier}
+    if second_earlier == 0 and first_earlier > 0:
+        booking, decided_by = second, "never_before_the_other"
+    elif first_earlier == 0 and second_earlier > 0:
+        booking, decided_by = first, "never_before_the_other"
+    else:
+        order = {c: _inversions(days[c]) for c in (first, second)}
+        evidence["steps_against_file_order"] = order
+        booking, decided_by = ((second, "file_order") if order[second] < order[first]
+                               else (first, "first_column"))
+    other = first if booking == second else second
+    roles = {**roles, "Date": [booking]}
+    unrecognised = [c for c in unrecognised if c != second]
+    if "Value Date" not in roles:
+        roles["Value Date"] = [other]
+    elif other not in unrecognised:
+        unrecognised.append(other)
+    return roles, unrecognised, {**evidence, "booking_date": booking, "decided_by": decided_by}

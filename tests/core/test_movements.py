@@ -1,0 +1,96 @@
+"""Fees beside the amount and payments into a card account (core/movements.py), at the
+boundaries of each decision."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from titans_finance.core.movements import apply_fees, card_payments, without_transfers
+
+
+def _s(*values):
+    return pd.Series(values, dtype="float64")
+
+
+def test_the_balance_says_whether_the_fee_is_on_top_or_included():
+    amount, fee = _s(100, -50, -20), _s(0, 0.5, 1)
+    on_top = _s(100, 49.5, 28.5)  # 100 - 50 - 0.5, then - 20 - 1
+    moved, decided = apply_fees(amount, fee, on_top)
+    assert moved.tolist() == [100, -50.5, -21] and decided["fee"] == "fee_charged_on_top"
+    included = _s(100, 50, 30)
+    moved, decided = apply_fees(amount, fee, included)
+    assert moved.tolist() == [100, -50, -20] and decided["fee"] == "fee_included_in_amount"
+    # newest first: the same decision
+    moved, decided = apply_fees(amount[::-1].reset_index(drop=True),
+                                fee[::-1].reset_index(drop=True),
+                                included[::-1].reset_index(drop=True))
+    assert decided["fee"] == "fee_included_in_amount"
+
+
+def test_a_fee_written_negative_is_still_paid_and_no_balance_means_on_top():
+    moved, decided = apply_fees(_s(100, -50), _s(-3.2, np.nan), _s(np.nan, np.nan))
+    assert moved.tolist() == [96.8, -50] and decided["decided_by"] == "default"
+
+
+def test_no_fee_leaves_the_amounts_alone():
+    amount = _s(1, -2)
+    moved, decided = apply_fees(amount, _s(0, np.nan), _s(1, -1))
+    assert moved is amount and decided == {}
+
+
+def _card(payments: int, purchases: int, refunds: int = 0, payment_sign: float = 1.0):
+    text = (["Payment Thank You - Web"] * payments + ["SHOP #1"] * purchases
+            + ["SHOP #1 REFUND"] * refunds)
+    amount = ([payment_sign * 100.0] * payments + [-payment_sign * 10.0] * purchases
+              + [payment_sign * 5.0] * refunds)
+    return pd.Series(text, dtype="str"), pd.Series(amount, dtype="float64")
+
+
+@pytest.mark.parametrize("payments, purchases, refunds, marked", [
+    (1, 3, 0, True),    # a quarter of the lines: still a card's payments
+    (2, 5, 0, False),   # 2 of 7 (29 %): too many to be a card's payments
+    (1, 1, 1, False),   # fewer than four lines: nothing to tell
+    (1, 2, 2, True),    # half the other lines the other way: a card
+    (1, 1, 3, False),   # most other lines go the payments' way: not a card
+])
+def test_card_payments_at_their_boundaries(payments, purchases, refunds, marked):
+    text, amount = _card(payments, purchases, refunds)
+    rows, negate, _ = card_payments(text, amount, signed=True)
+    assert rows.sum() == (payments if marked else 0) and not negate.any()
+
+
+def test_payments_written_negative_beside_positive_charges_negate_the_account():
+    text, amount = _card(1, 5, payment_sign=-1.0)
+    rows, negate, evidence = card_payments(text, amount, signed=True)
+    assert rows.tolist() == [True] + [False] * 5 and negate.all()
+    assert evidence["accounts_written_in_the_issuers_view"] == 1
+    _, negate, _ = card_payments(text, amount, signed=False)  # sign from an indicator: kept
+    assert not negate.any()
+
+
+def test_each_account_of_a_file_is_decided_on_its_own():
+    card_text, card_amount = _card(1, 5)
+    checking_text = pd.Series(["ONLINE PAYMENT TO CITY WATER", "PAYROLL", "RENT", "SHOP"],
+                              dtype="str")
+    checking_amount = _s(-64.1, 3000, -1500, -20)
+    text = pd.concat([card_text, checking_text], ignore_index=True)
+    amount = pd.concat([card_amount, checking_amount], ignore_index=True)
+    accounts = pd.Series(["card"] * 6 + ["checking"] * 4, dtype="str")
+    rows, _, evidence = card_payments(text, amount, signed=True, accounts=accounts)
+    assert rows[rows].index.tolist() == [0] and evidence["accounts_with_card_payments"] == 1
+
+
+@pytest.mark.parametrize("text", ["ZELLE PAYMENT FROM JOHN SMITH - THANK YOU",
+                                  "CLIENT PAYMENT", "PAYMENT TO LANDLORD"])
+def test_payments_from_someone_or_without_card_wording_are_not_card_payments(text):
+    texts = pd.Series([text] + ["SHOP #1"] * 5, dtype="str")
+    rows, _, _ = card_payments(texts, _s(100, -1, -2, -3, -4, -5), signed=True)
+    assert not rows.any()
+
+
+def test_transfers_are_left_out_of_income_and_spending():
+    table = pd.DataFrame({"amount": [-5.0, 100.0, -100.0], "is_transfer": [False, True, True]})
+    assert without_transfers(table)["amount"].tolist() == [-5.0]
+    assert without_transfers(table.drop(columns="is_transfer")).shape[0] == 3

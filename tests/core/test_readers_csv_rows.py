@@ -1,0 +1,148 @@
+"""CSV rows read by their values (core/readers/csv_rows.py): kinds of values, where the
+table starts, ragged rows, and totals under a statement."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
+from titans_finance.core.readers.csv_rows import (
+    locate_table,
+    parse_rows,
+    repeated_totals,
+    trailing_summary_rows,
+    value_kinds,
+)
+
+
+@pytest.mark.parametrize("value, kind", [
+    ("2024-01-02", "date"), ("02.01.2024", "date"), ("1/2/24", "date"), ("20240102", "date"),
+    ("12 Mar 2024", "date"), ("Mar 12, 2024", "date"), ("2017-04-01+02:00", "date"),
+    ("2024-01-02 14:05:00", "date"), ("20241399", "number"),  # no month 13: a number
+    ("-12,50", "number"), ("1 234,56", "number"), ("(12.00)", "number"), ("12.00 DR", "number"),
+    ("$-5.00", "number"), ("USD -5", "number"), ("1.234.567,89", "number"),
+    ("4111 1111 1111", "text"),  # digits apart by spaces in fours: a card number
+    ("LT12 1000 0111", "text"), ("EUR", "text"), ("5%", "text"),
+    ("2024-01-01 - 2024-01-31", "text"),
+    ("", "empty"), ("   ", "empty"),
+])
+def test_value_kinds(value, kind):
+    assert value_kinds(pd.Series([value])).tolist() == [kind]
+
+
+PREAMBLE = ["Statement of account", "Account holder;Jonas", "IBAN;LT12 1000 0111 0100 1000",
+            "Period;2024-01-01 - 2024-01-31", "Opening balance;2024-01-01;500,00", "",
+            "Data;Gavėjas;Suma", "2024-01-02;Maxima;-1,00", "2024-01-03;Lidl;-2,00",
+            "2024-01-04;Telia;-3,00"]
+
+
+def test_the_table_starts_at_the_first_run_of_dated_rows_after_any_preamble():
+    # the opening-balance line holds a date and a number too, but starts no run of rows
+    assert locate_table(PREAMBLE) == (6, 7, ";")
+    assert locate_table(PREAMBLE[7:]) == (None, 0, ";")  # no header line
+    assert locate_table(["just text", "more text"]) is None
+
+
+def test_a_table_shorter_than_the_run_is_still_found():
+    assert locate_table(["Date,Text,Amount", "2024-01-02,A,-1"]) == (0, 1, ",")
+    # a header row holding a date (a title with the period) is no header
+    assert locate_table(["2024-01-31,Statement,of January", "2024-01-02,A,-1"]) == (None, 1, ",")
+
+
+def _rows(text, names=None):
+    frame, counts = parse_rows(text, ",", names)
+    return frame, counts
+
+
+def test_regular_files_are_read_as_written():
+    frame, counts = _rows("Date,Text,Amount\n2024-01-02, spaced ,-1\n")
+    assert frame["Text"].tolist() == [" spaced "] and counts == {}
+
+
+def test_a_space_before_a_quote_after_the_delimiter_still_opens_a_quoted_field():
+    frame, _ = _rows('Date, Text, Amount\n2024-01-02, "A\nB, C", -1\n')
+    assert frame["Text"].tolist() == ["A\nB, C"] and frame["Amount"].tolist() == ["-1"]
+
+
+def test_most_rows_longer_than_the_header_get_unnamed_columns():
+    frame, counts = _rows("Date,Text,Amount\n2024-01-02,A,-1,10\n2024-01-03,B,-2,8\n"
+                          "2024-01-04,C,-3\n")
+    assert list(frame.columns[:4]) == ["Date", "Text", "Amount", "Column 4"]
+    assert frame["Column 4"].tolist() == ["10", "8", ""]
+    assert counts == {"columns_without_header": 1}
+    assert (frame[PARSE_ERROR_COLUMN] == "").all()
+
+
+def test_half_the_rows_longer_is_not_most():
+    frame, counts = _rows("Date,Text,Amount\n2024-01-02,A,-1,x\n2024-01-03,B,-2\n")
+    assert "columns_without_header" not in counts
+
+
+def test_an_unquoted_delimiter_in_a_text_is_joined_back_when_only_that_reading_fits():
+    frame, counts = _rows("Date,Text,Amount,Balance\n2024-01-02,ACME, INC,-1,9\n"
+                          "2024-01-03,B,-2,7\n2024-01-04,C,-3,4\n")
+    assert frame.loc[0, "Text"] == "ACME, INC" and frame.loc[0, "Amount"] == "-1"
+    assert counts == {"rows_with_extra_fields": 1, "rows_aligned": 1}
+
+
+def test_two_readings_that_disagree_on_an_amount_are_malformed():
+    frame, _ = _rows("Date,Text,Amount,Balance\n2024-01-02,GIFT,50,-50,9\n"
+                     "2024-01-03,B,-2,7\n2024-01-04,C,-3,4\n")
+    assert frame.loc[0, PARSE_ERROR_COLUMN].startswith("malformed_line: 5 fields, 4 columns")
+
+
+def test_a_delimiter_after_every_row_is_no_extra_field_but_one_more_is():
+    frame, counts = _rows("Date,Text,Amount\n2024-01-02,A,-1,\n2024-01-03,B,-2,\n"
+                          "2024-01-04,C,7,-7,\n")
+    assert frame[PARSE_ERROR_COLUMN].tolist()[:2] == ["", ""]
+    assert frame.loc[2, PARSE_ERROR_COLUMN].startswith("malformed_line")
+
+
+def test_rows_under_the_table_without_a_date_but_with_a_number_are_summaries():
+    frame = pd.DataFrame({"Date": ["2024-01-02", "", "2024-01-03", "", "", ""],
+                          "Text": ["A", "mid", "B", "Total", "note only", ""],
+                          "Amount": ["-1", "5", "-2", "-3", "", "4"]})
+    found = trailing_summary_rows(frame, "Date")
+    # a dateless row in the middle is not under the table; a row without a number is not
+    # a total (it is quarantined for what it lacks)
+    assert found.tolist() == [False, False, False, True, False, True]
+
+
+def _amounts(*values):
+    return pd.Series(values, dtype="float64")
+
+
+@pytest.mark.parametrize("values, expected", [
+    ((-5, -3, -2, 10, -7, -1, -18), [False] * 6 + [True]),    # money out of six rows
+    ((-5, -3, -2, 10, -7, -1, 10), [False] * 6 + [True]),     # money in
+    ((-5, -3, -2, 10, -7, -1, -8), [False] * 6 + [True]),     # net
+    ((-5, -3, -2, 10, -7, -1, -17.99), [False] * 7),          # a cent off: a transaction
+    ((-5, -3, -2, -10), [False] * 4),                         # a sum of three rows: too few
+    ((-5, -3, -2, 10, -7, -1, 18, 10), [False] * 6 + [True, True]),  # out and in turnovers
+    # an opening line with a date reads as a first deposit; the closing line repeats the net
+    ((500, -5, -3, -2, 10, -7, -1, 492), [False] * 7 + [True]),
+])
+def test_dated_rows_at_the_end_repeating_a_total(values, expected):
+    assert repeated_totals(_amounts(*values)).tolist() == expected
+
+
+def test_a_closing_balance_line_and_a_last_withdrawal_of_everything():
+    balances = _amounts(100, 90, 70, 65, np.nan)
+    assert repeated_totals(_amounts(100, -10, -20, -5, 65), balances).tolist() == [
+        False, False, False, False, True]
+    # taking the whole balance out carries the running balance on: a transaction
+    balances = _amounts(100, 90, 70, 65, 0)
+    assert not repeated_totals(_amounts(100, -10, -20, -5, -65), balances).any()
+
+
+def test_a_word_header_with_data_soon_after_it_wins_over_a_total_line_that_looks_like_one():
+    from titans_finance.core.readers import read_export
+
+    text = ("Date,Description,Amount\n2024-03-05,COFFEE,\n2024-03-06,RENT,1.00\n"
+            ",Total,999.99\n2024-03-07,TEA,2.00\n")
+    export = read_export(text.encode(), "x.csv")
+    assert export.info["header_line"] == 1 and len(export.frame) == 4
+    # a line holding a number is no header, even just before the last rows
+    assert locate_table(text.splitlines()[3:]) == (None, 1, ",")

@@ -1,0 +1,46 @@
+"""Of two date columns, the booking date is decided from the values (readers/date_columns)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from titans_finance.core.readers import read_export
+from titans_finance.core.readers.date_columns import booking_date
+
+
+def _decide(first, second):
+    frame = pd.DataFrame({"Started Date": first, "Completed Date": second}, dtype="str")
+    return booking_date(frame, {"Date": ["Started Date"]}, ["Completed Date"])
+
+
+def test_the_date_never_before_the_other_is_the_booking_date():
+    roles, unrecognised, evidence = _decide(["2024-01-02", "2024-01-03"],
+                                            ["2024-01-04", "2024-01-03"])
+    assert roles["Date"] == ["Completed Date"] and roles["Value Date"] == ["Started Date"]
+    assert unrecognised == [] and evidence["decided_by"] == "never_before_the_other"
+    # a single day before the other on one row is enough to tell
+    roles, _, _ = _decide(["2024-01-02", "2024-01-03"], ["2024-01-02", "2024-01-02"])
+    assert roles["Date"] == ["Started Date"]
+
+
+def test_the_same_days_keep_the_first_column():
+    roles, _, evidence = _decide(["2024-01-02", "2024-01-03"], ["2024-01-02", "2024-01-03"])
+    assert roles["Date"] == ["Started Date"] and evidence["decided_by"] == "first_column"
+
+
+def test_when_each_is_before_the_other_somewhere_the_file_order_decides():
+    started = ["2024-01-05", "2024-01-01", "2024-01-04", "2024-01-09"]
+    completed = ["2024-01-03", "2024-01-04", "2024-01-06", "2024-01-08"]  # in file order
+    roles, _, evidence = _decide(started, completed)
+    assert roles["Date"] == ["Completed Date"] and evidence["decided_by"] == "file_order"
+
+
+def test_a_declared_date_column_wins():
+    text = b"Started Date,Completed Date,Description,Amount\n2024-01-02,2024-01-04,A,-1\n"
+    mapping_free = read_export(text, "a.csv")
+    assert mapping_free.frame["Date"].tolist() == ["2024-01-04"]
+    from titans_finance.core.readers import parse_mappings
+
+    declared = parse_mappings({"mappings": [{"match": "a.csv",
+                                             "columns": {"date": "Started Date"}}]}, "m")[0]
+    assert read_export(text, "a.csv", declared).frame["Date"].tolist() == ["2024-01-02"]

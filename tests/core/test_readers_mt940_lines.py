@@ -1,0 +1,94 @@
+"""The tolerant MT940 reader (used when the mt-940 library refuses a statement) reads what
+the library reads on every MT940 of the corpus, and what the library cannot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from titans_finance.core.readers import ExportReadError, read_export
+from titans_finance.core.readers.mt940 import read_mt940_export
+from titans_finance.core.readers.mt940_lines import read_mt940_lines
+from titans_finance.core.readers.text import decode_bytes
+
+EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
+MT940_FILES = sorted(p.name for p in EXPORTS.glob("*.sta"))
+
+
+@pytest.mark.parametrize("name", MT940_FILES)
+def test_the_tolerant_reader_agrees_with_the_library_on_every_corpus_file(name):
+    text, _ = decode_bytes((EXPORTS / name).read_bytes(), name)
+    library = read_mt940_export(text, name).frame
+    tolerant = read_mt940_lines(text, name).frame
+    assert "reader" not in read_mt940_export(text, name).info  # the library read it
+    for column in ("Date", "Account", "Currency"):
+        assert tolerant[column].tolist() == library[column].tolist(), column
+    assert [float(a) for a in tolerant["Amount"]] == [float(a) for a in library["Amount"]]
+
+
+STATEMENT = """:20:X
+:25:NL12BANK0123456789 EUR
+:60F:C231229EUR100,00
+{lines}
+:62F:C240105EUR{closing}
+-"""
+
+
+@pytest.mark.parametrize("line, date, amount", [
+    (":61:2401020102D12,50NTRFNONREF", "2024-01-02", "-12.50"),
+    (":61:240102D12.50NMSC", "2024-01-02", "-12.50"),             # decimal point
+    (":61:2401020102 D 12,50 NTRFNONREF", "2024-01-02", "-12.50"),  # spaces between parts
+    (":61:240102RD12,50NTRF", "2024-01-02", "12.50"),              # reversal of a debit: in
+    (":61:240102RC12,50NTRF", "2024-01-02", "-12.50"),             # reversal of a credit: out
+    (":61:240102CR12,50NTRF", "2024-01-02", "12.50"),              # funds code R
+    (":61:240102C1000,NTRF", "2024-01-02", "1000"),                # no decimals after the comma
+    (":61:991231C1,00NTRF", "1999-12-31", "1.00"),                 # 2-digit year 99
+])
+def test_statement_line_variants(line, date, amount):
+    export = read_mt940_lines(STATEMENT.format(lines=line + "\n:86:text", closing="0,00"), "x")
+    assert export.frame["Date"].tolist() == [date]
+    assert float(export.frame["Amount"].iloc[0]) == float(amount)
+    assert export.frame["Description"].tolist() == ["text"]
+
+
+def test_entry_date_across_the_year_end_and_balances_checked():
+    lines = ":61:2312310101D10,00NTRF\n:86:a\n:61:240101C5,00NTRF\n:86:b"
+    export = read_mt940_lines(STATEMENT.format(lines=lines, closing="95,00"), "x")
+    assert export.frame["Value Date"].tolist() == ["2024-01-01", ""]
+    assert export.info["balances"][0]["reconciles"] == "true"
+    wrong = read_mt940_lines(STATEMENT.format(lines=lines, closing="96,00"), "x")
+    assert wrong.info["balances"][0]["reconciles"] == "false"
+
+
+@pytest.mark.parametrize("damaged", [":61:240103C12OO,00NTRF", ":61:2401XXC12,00NTRF",
+                                     ":61:240103X12,00NTRF"])
+def test_an_unreadable_line_names_itself_and_no_python_object(damaged):
+    text = STATEMENT.format(lines=":61:240102D1,00NTRF\n:86:a\n" + damaged + "\n:86:b",
+                            closing="0,00")
+    with pytest.raises(ExportReadError) as excinfo:
+        read_export(text.encode(), "bank.sta")
+    message = str(excinfo.value)
+    assert "1 of 2 MT940 statement lines" in message and "line 6" in message
+    assert "object at 0x" not in message and "<mt940" not in message
+
+
+def test_german_subfields_give_purpose_and_name():
+    lines = (":61:240102D12,50NDDTNONREF\n:86:105?00SEPA-BASISLASTSCHRIFT?20EREF+1?21Strom"
+             "\n?22 Januar?32Stadtwerke?33 Musterstadt")
+    frame = read_mt940_lines(STATEMENT.format(lines=lines, closing="0,00"), "x").frame
+    assert frame["Description"].tolist() == ["EREF+1 Strom Januar"]
+    assert frame["Reference"].tolist() == ["Stadtwerke Musterstadt"]
+
+
+def test_readable_error_drops_python_object_reprs_and_argument_tuples():
+    from titans_finance.core.readers.base import readable_error
+
+    class Tag:
+        pass
+
+    exc = RuntimeError(f"Unable to parse {Tag()!r} from '2401'", Tag(), "2401")
+    assert "object at 0x" in str(exc)  # what the library raises
+    assert readable_error(exc) == "Unable to parse '2401'"
+    assert readable_error(ValueError("plain message")) == "plain message"
+    assert readable_error(KeyError()) == "KeyError"
