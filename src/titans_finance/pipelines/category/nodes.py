@@ -13,12 +13,11 @@ from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.scale import run_scoring
 from titans_finance.models.category import CategoryModel
 from titans_finance.models.category_default import DefaultCategoryModel, train_default_model
-from titans_finance.models.category_evaluation import (  # noqa: F401 (retrain imports these here)
+from titans_finance.models.category_evaluation import (
     category_rules_for,
     evaluate_category_model,
     predictions_table,
     review_queue,
-    select_candidate,
 )
 from titans_finance.parameters import CategorySettings, scale_of
 
