@@ -7,10 +7,11 @@ import shutil
 import subprocess
 import time
 
+import httpx
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tests.serving.conftest import BIN, free_port
+from tests.serving.conftest import API_KEY, BIN, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +92,7 @@ def test_start_up_says_which_versions_and_data_are_served(server):
     assert manifest["data_hash"] in line
 
 
-def test_a_newer_latest_in_the_store_is_not_what_is_served(client, manifest_path, bentoml_home):
+def test_a_newer_latest_in_the_store_is_not_what_is_served(server, manifest_path, bentoml_home):
     """`bentoml serve` loaded `:latest` of the shared store: another clone's run changed
     what was served."""
     import os
@@ -103,7 +104,8 @@ def test_a_newer_latest_in_the_store_is_not_what_is_served(client, manifest_path
     newer = subprocess.run([str(BIN / "python"), "-c", code], env=env, capture_output=True,
                            text=True, check=True).stdout.strip()
     assert newer != manifest["tags"]["category"]
-    served = {m["name"]: m["version"] for m in client.get("/models").json()["models"]}
+    models = httpx.get(f"{server.url}/models", headers={"Authorization": f"Bearer {API_KEY}"})
+    served = {m["name"]: m["version"] for m in models.json()["models"]}
     assert served["category"] == manifest["tags"]["category"]
 
 
