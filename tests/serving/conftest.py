@@ -14,6 +14,7 @@ corrections file. Its log is `service_log`; `worker_processes` gives its process
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -109,28 +110,49 @@ def service(bentoml_home, service_settings):
     middleware included) behind Starlette's test client, started once (its lifespan loads
     the packaged models). Status codes, schemas, auth decisions and answers are tested
     here; what needs a real `bentoml serve` (limits under concurrency, attacks on the
-    socket, memory, start-up refusals) uses `server`."""
+    socket, memory, start-up refusals) uses `server`. Its ``TITANS_*`` settings are in the
+    environment while it starts and during each test that uses it (`_service_environment`),
+    never for the rest of the session."""
     from starlette.testclient import TestClient
 
     from titans_finance.serving import security
 
-    saved = {key: os.environ.get(key) for key in service_settings}
-    os.environ.update(service_settings)
     security.Guard._instance = None  # the worker's settings, read from the environment
-    from titans_finance.serving.service import TitansFinance
+    with _settings_in_environment(service_settings):
+        from titans_finance.serving.service import TitansFinance
 
-    try:
         # a loopback client address, as a local caller's
-        with TestClient(TitansFinance.to_asgi(), base_url="http://127.0.0.1",
-                        client=("127.0.0.1", 50000)) as http:
-            yield http
+        http = TestClient(TitansFinance.to_asgi(), base_url="http://127.0.0.1",
+                          client=("127.0.0.1", 50000))
+        http.__enter__()
+    try:
+        yield http
     finally:
+        http.__exit__(None, None, None)
         security.Guard._instance = None
+
+
+@contextlib.contextmanager
+def _settings_in_environment(settings: dict[str, str]):
+    saved = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(autouse=True)
+def _service_environment(request, monkeypatch):
+    """The in-process service reads some settings per request (the manifest a reload
+    serves): a test that uses it runs with them in the environment."""
+    if "service" in request.fixturenames:
+        for key, value in request.getfixturevalue("service_settings").items():
+            monkeypatch.setenv(key, value)
 
 
 class KeyedClient:
