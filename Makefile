@@ -1,7 +1,9 @@
 # Two commands do all set-up on a fresh machine (Python 3.11 + pip):
 #   make run    create .venv, install the locked dependencies, generate the default
 #               data if missing, run every pipeline
-#   make test   same set-up, then the whole test suite
+#   make test   same set-up, then the fast tier of the test suite (a few minutes)
+# The second tier (`make test-e2e`: real `bentoml serve`, browser, notebooks, DVC,
+# kedro-viz, slow runs) and both together (`make test-all`): docs/testing.md.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -17,7 +19,7 @@ export DO_NOT_TRACK := 1
 export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR := false
 
-.PHONY: setup run test data serve viz app lock benchmark clean repro browser monitor retrain mutation mutation-survivors planted-bugs knowledge
+.PHONY: setup run test test-e2e test-all data serve viz app lock benchmark clean repro browser monitor retrain mutation mutation-survivors planted-bugs knowledge
 
 setup: $(STAMP)
 
@@ -42,7 +44,19 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium not installed: the kedro-viz browser test will be skipped"; }
 
-test: setup browser
+# Tiers (docs/testing.md): tests/conftest.py marks `e2e` every test that uses an end-to-end
+# fixture (a real server, DVC...). pytest exits 5 when a selection holds no test: not a
+# failure here.
+FAST_TESTS := -m "not e2e and not slow"
+SECOND_TIER := -m "e2e or slow"
+
+test: setup
+	$(BIN)/python -m pytest $(FAST_TESTS) || [ $$? -eq 5 ]
+
+test-e2e: setup browser
+	$(BIN)/python -m pytest $(SECOND_TIER) || [ $$? -eq 5 ]
+
+test-all: setup browser
 	$(BIN)/python -m pytest
 
 serve: setup

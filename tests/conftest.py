@@ -38,6 +38,28 @@ TEST_ROWS = 3000
 TEST_SEED = 7
 
 
+# Two tiers (docs/testing.md): `make test` runs what is decided in this process in a few
+# minutes; `make test-e2e` runs what needs real processes (a `bentoml serve`, a browser,
+# notebooks, DVC, kedro-viz) or is marked slow. A test is end-to-end when it uses a fixture
+# declared with `@end_to_end` (directly or through another fixture) or is marked `e2e`
+# itself: the marker follows the fixtures, so a new test that starts a server cannot land
+# in the fast tier by mistake.
+END_TO_END_FIXTURES: set[str] = set()
+
+
+def end_to_end(fixture_function):
+    """Declare a fixture end-to-end (put it under ``@pytest.fixture``): every test that
+    uses it, directly or through other fixtures, is marked ``e2e``."""
+    END_TO_END_FIXTURES.add(fixture_function.__name__)
+    return fixture_function
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if END_TO_END_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+
+
 @contextlib.contextmanager
 def _environment(**variables: str) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in variables}

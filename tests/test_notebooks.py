@@ -2,9 +2,7 @@
 
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from tests.conftest import PROJECT_ROOT
 
@@ -16,9 +14,15 @@ def test_there_are_notebooks_for_exploration_and_evaluation():
     assert {"01_explore_transactions.ipynb", "02_model_evaluation.ipynb"} <= names
 
 
+@pytest.mark.e2e  # a Jupyter kernel per notebook
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_without_error(kedro_project, path: Path, monkeypatch):
+    # imported here: nbformat's JSON-schema checks cost seconds to import (collection of
+    # the fast tier, which does not run notebooks)
+    import nbformat
+    from nbclient import NotebookClient
+
     kedro_project.run("ingestion", "features", "category", "amount", "anomaly", "cashflow")
     notebook = nbformat.read(path, as_version=4)
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), (

@@ -23,6 +23,9 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
+# `kedro viz run` and `kedro viz build` in subprocesses, a browser: second tier
+pytestmark = pytest.mark.e2e
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -145,7 +148,7 @@ def test_report_charts_are_previewed(viz_site, kedro_project):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary: `make test` installs Debian's "
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary: `make test-e2e` installs Debian's "
                     "chromium when it can (root + apt-get); install it to run this test")
 def test_lineage_page_renders_the_pipeline_nodes(viz_site):
     profile = tempfile.mkdtemp()

@@ -15,8 +15,6 @@ from titans_finance.app import streamlit_app_path
 from titans_finance.app.project import Project
 from titans_finance.core.corrections import apply_corrections
 
-pytestmark = pytest.mark.slow  # the pipelines behind the fixture (shared with other tests)
-
 EXPORTS = PROJECT_ROOT / "tests" / "data" / "exports"
 
 

@@ -24,8 +24,9 @@ PAGES = {
 }
 
 
+@pytest.mark.e2e  # the app served by `make app`, in a real browser
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary: `make test` installs Debian's "
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary: `make test-e2e` installs Debian's "
                     "chromium when it can (root + apt-get); install it to run this test")
 def test_every_page_renders_in_a_real_browser(app_root):
     (command,) = make_recipe("app")  # `make app` as the Makefile runs it, on this project

@@ -197,3 +197,17 @@ def test_the_balance_basis_starts_from_the_models_opening_balance():
     unknown = charts.balance_of({"balance_source": "assumed_zero", "opening_balance": 1.3e6},
                                 forecast)
     assert unknown.start is None and not unknown.known
+
+
+def test_top_merchants_leave_out_transfers_on_a_table_as_the_pipeline_loads_it():
+    """A table with ``is_transfer`` (every clean table since card payments are marked while
+    normalising): pandas hands out read-only arrays, which an in-place mask refused."""
+    clean = pd.DataFrame({"type": ["expense", "expense", "expense"],
+                          "amount": [-10.0, -500.0, -20.0],
+                          "is_transfer": [False, True, False],
+                          "description": ["A", "CARD PAYMENT", "B"]})
+    features = pd.DataFrame({"merchant_key": ["shop a", "card", "shop b"]})
+    figure = charts.top_merchants(clean, features)
+    shown = {str(label) for trace in figure.data for label in (trace.y if trace.y is not None
+                                                               else [])}
+    assert "card" not in " ".join(shown).lower() and shown

@@ -1,4 +1,10 @@
-"""A real `bentoml serve` on a loopback port, with models trained on generated data.
+"""The service with models trained on generated data, in-process and as a real `bentoml serve`.
+
+`service` is the service in this process (BentoML's ASGI app behind Starlette's test
+client; `client` and `admin` call it with a prediction and an admin key): the fast tier
+tests status codes, schemas, auth decisions and answers there. `server` is a real
+`bentoml serve` on a loopback port (end-to-end: second tier), for what only a real server
+shows: limits under concurrency, attacks on the socket, memory, start-up refusals.
 
 One server for the whole test session (`service_url`), started the way a user starts it
 (no ``--host``: the service binds to the loopback interface by default), with a
@@ -8,6 +14,7 @@ corrections file. Its log is `service_log`; `worker_processes` gives its process
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -18,7 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, end_to_end
 
 API_KEY = "test-key-aaaaaaaa"
 RATE_LIMITED_KEY = "test-key-bbbbbbbb"
@@ -46,15 +53,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def bentoml_home(kedro_project, tmp_path_factory) -> Path:
-    kedro_project.run("ingestion", "features", "category", "amount", "anomaly", "cashflow")
-    home = tmp_path_factory.mktemp("bentoml_home")
-    env = {**os.environ, "BENTOML_HOME": str(home), "KEDRO_DISABLE_TELEMETRY": "true",
-           "MLFLOW_TRACKING_URI": kedro_project.tracking_uri, "BENTOML_DO_NOT_TRACK": "true"}
-    # a separate process: BentoML reads BENTOML_HOME when it is first imported
-    subprocess.run([str(BIN / "kedro"), "run", "--pipelines", "package"], cwd=kedro_project.root,
-                   env=env, check=True, capture_output=True)
-    return home
+def bentoml_home(kedro_project) -> Path:
+    """The test session's BentoML store (tests/conftest.py sets BENTOML_HOME before BentoML
+    is imported), holding the models the package pipeline published, run in-process once;
+    the in-process service and every `bentoml serve` of the tests read this store."""
+    kedro_project.run("ingestion", "features", "category", "amount", "anomaly", "cashflow",
+                      "package")
+    return Path(os.environ["BENTOML_HOME"])
 
 
 @pytest.fixture(scope="session")
@@ -70,11 +75,10 @@ def corrections_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def serve_env(bentoml_home, manifest_path, corrections_path) -> dict[str, str]:
-    """Environment of the test server (tests that start their own take it as a base)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TITANS_")}
-    return {**env, "BENTOML_HOME": str(bentoml_home), "BENTOML_DO_NOT_TRACK": "true",
-            "TITANS_PACKAGED_MODELS": str(manifest_path),
+def service_settings(manifest_path, corrections_path) -> dict[str, str]:
+    """The ``TITANS_*`` settings of the test service, in-process (`service`) or served
+    (`serve_env`): the same keys, limits and files."""
+    return {"TITANS_PACKAGED_MODELS": str(manifest_path),
             "TITANS_CORRECTIONS_PATH": str(corrections_path),
             "TITANS_API_KEYS": ",".join(PREDICTION_KEYS),
             "TITANS_ADMIN_API_KEYS": f"{ADMIN_KEY},{DOCS_ADMIN_KEY}",
@@ -89,6 +93,96 @@ def serve_env(bentoml_home, manifest_path, corrections_path) -> dict[str, str]:
             "TITANS_MAX_PENDING_BATCHES": "2",
             # small enough for a test to flood it (tests/serving/test_rolling_history.py)
             "TITANS_HISTORY_MAX_ACCOUNTS": str(HISTORY_MAX_ACCOUNTS)}
+
+
+@pytest.fixture(scope="session")
+@end_to_end
+def serve_env(bentoml_home, service_settings) -> dict[str, str]:
+    """Environment of the test server (tests that start their own take it as a base)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TITANS_")}
+    return {**env, "BENTOML_HOME": str(bentoml_home), "BENTOML_DO_NOT_TRACK": "true",
+            **service_settings}
+
+
+@pytest.fixture(scope="session")
+def service(bentoml_home, service_settings):
+    """The service in this process: BentoML's ASGI app of `TitansFinance` (security
+    middleware included) behind Starlette's test client, started once (its lifespan loads
+    the packaged models). Status codes, schemas, auth decisions and answers are tested
+    here; what needs a real `bentoml serve` (limits under concurrency, attacks on the
+    socket, memory, start-up refusals) uses `server`. Its ``TITANS_*`` settings are in the
+    environment while it starts and during each test that uses it (`_service_environment`),
+    never for the rest of the session."""
+    from starlette.testclient import TestClient
+
+    from titans_finance.serving import security
+
+    security.Guard._instance = None  # the worker's settings, read from the environment
+    with _settings_in_environment(service_settings):
+        from titans_finance.serving.service import TitansFinance
+
+        # a loopback client address, as a local caller's
+        http = TestClient(TitansFinance.to_asgi(), base_url="http://127.0.0.1",
+                          client=("127.0.0.1", 50000))
+        http.__enter__()
+    try:
+        yield http
+    finally:
+        http.__exit__(None, None, None)
+        security.Guard._instance = None
+
+
+@contextlib.contextmanager
+def _settings_in_environment(settings: dict[str, str]):
+    saved = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(autouse=True)
+def _service_environment(request, monkeypatch):
+    """The in-process service reads some settings per request (the manifest a reload
+    serves): a test that uses it runs with them in the environment."""
+    if "service" in request.fixturenames:
+        for key, value in request.getfixturevalue("service_settings").items():
+            monkeypatch.setenv(key, value)
+
+
+class KeyedClient:
+    """`service` calling with one key (``get``/``post``/``request`` as httpx's); headers
+    passed to a call are added to the key's."""
+
+    def __init__(self, http, key: str):
+        self._http, self._auth = http, {"Authorization": f"Bearer {key}"}
+
+    def request(self, method: str, url: str, headers: dict | None = None, **kwargs):
+        return self._http.request(method, url, headers={**self._auth, **(headers or {})},
+                                  **kwargs)
+
+    def get(self, url: str, **kwargs):
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs):
+        return self.request("POST", url, **kwargs)
+
+
+@pytest.fixture
+def client(service) -> KeyedClient:
+    """The in-process service with a prediction key."""
+    return KeyedClient(service, API_KEY)
+
+
+@pytest.fixture
+def admin(service) -> KeyedClient:
+    """The in-process service with an admin key."""
+    return KeyedClient(service, ADMIN_KEY)
 
 
 class Server:
@@ -140,6 +234,7 @@ def start_server(env: dict[str, str], log: Path, args: tuple[str, ...] = (),
 
 
 @pytest.fixture(scope="session")
+@end_to_end
 def server(serve_env, manifest_path, tmp_path_factory):
     manifest_at_start = manifest_path.read_text()  # a test packages again later
     server = start_server(serve_env, tmp_path_factory.mktemp("serve") / "bentoml.log")
@@ -166,16 +261,3 @@ def service_log(server):
 
     return since
 
-
-@pytest.fixture
-def client(service_url):
-    with httpx.Client(base_url=service_url, timeout=30,
-                      headers={"Authorization": f"Bearer {API_KEY}"}) as http:
-        yield http
-
-
-@pytest.fixture
-def admin(service_url):
-    with httpx.Client(base_url=service_url, timeout=60,
-                      headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as http:
-        yield http

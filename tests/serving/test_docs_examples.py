@@ -15,8 +15,6 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 
-pytestmark = pytest.mark.slow
-
 DOCS = PROJECT_ROOT / "docs" / "serving.md"
 
 

@@ -1,4 +1,5 @@
-"""Drift, feedback, reload and the prediction gauges over HTTP against a real `bentoml serve`."""
+"""Drift, feedback, reload and the prediction gauges over HTTP, in-process (`client`,
+`admin`, `service`: BentoML's ASGI app with the security middleware)."""
 
 import concurrent.futures
 import os
@@ -6,14 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pandas as pd
-import pytest
 
-from tests.serving.conftest import API_KEY, METRICS_KEY
+from tests.serving.conftest import METRICS_KEY
 from tests.serving.test_service import MORE, TX
-
-pytestmark = pytest.mark.slow
 
 
 def test_drift_endpoint_compares_a_batch_with_the_training_data(client):
@@ -39,13 +36,11 @@ def test_feedback_is_appended_and_bad_feedback_names_the_field(client, correctio
     assert "INV-8" not in set(rows["reference"])
 
 
-def test_concurrent_feedback_loses_nothing(service_url, corrections_path):
+def test_concurrent_feedback_loses_nothing(client, corrections_path):
     def send(i: int) -> int:
-        with httpx.Client(base_url=service_url, timeout=30,
-                          headers={"Authorization": f"Bearer {API_KEY}"}) as http:
-            return http.post("/feedback", json={
-                "date": "2025-03-14", "description": f"Parallel correction {i}",
-                "amount": -10.5, "category": "meals"}).status_code
+        return client.post("/feedback", json={
+            "date": "2025-03-14", "description": f"Parallel correction {i}",
+            "amount": -10.5, "category": "meals"}).status_code
 
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
         statuses = list(pool.map(send, range(64)))
@@ -55,21 +50,20 @@ def test_concurrent_feedback_loses_nothing(service_url, corrections_path):
     assert sorted(parallel["description"]) == sorted(f"Parallel correction {i}" for i in range(64))
 
 
-def test_prometheus_gauges_follow_predictions(client, service_url):
+def test_prometheus_gauges_follow_predictions(client, service):
     client.post("/predict/batch", json={"transactions": MORE})
-    text = httpx.get(f"{service_url}/metrics",
-                     headers={"Authorization": f"Bearer {METRICS_KEY}"}).text
+    text = service.get("/metrics", headers={"Authorization": f"Bearer {METRICS_KEY}"}).text
     assert 'titans_category_predictions_total{category="fuel"' in text
     assert "titans_category_abstention_rate" in text and "titans_anomaly_mean_score" in text
     assert "titans_anomaly_flags_total" in text
 
 
-def test_reload_serves_what_the_manifest_names_without_restart(client, admin, service_url,
+def test_reload_serves_what_the_manifest_names_without_restart(client, admin, service,
                                                                bentoml_home, kedro_project,
                                                                manifest_path):
     import json
 
-    assert httpx.post(f"{service_url}/models/reload").status_code == 401
+    assert service.post("/models/reload").status_code == 401
     before = client.get("/models").json()
     env = {**os.environ, "BENTOML_HOME": str(bentoml_home), "KEDRO_DISABLE_TELEMETRY": "true",
            "MLFLOW_TRACKING_URI": kedro_project.tracking_uri}

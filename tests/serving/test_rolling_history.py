@@ -1,6 +1,7 @@
-"""The service's rolling history per account over HTTP, against a real `bentoml serve`.
+"""The service's rolling history per account over HTTP, in-process (`client`: BentoML's ASGI
+app with the security middleware).
 
-Each test works in accounts of its own (a fresh name per test): the session's server is
+Each test works in accounts of its own (a fresh name per test): the session's service is
 shared, and what one test records must not change another's answers. The training data
 ends on 2025-12-31; charges dated after it are recorded in any account.
 """
@@ -10,12 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import uuid
 
-import httpx
-import pytest
-
-from tests.serving.conftest import API_KEY, HISTORY_MAX_ACCOUNTS
-
-pytestmark = pytest.mark.slow
+from tests.serving.conftest import HISTORY_MAX_ACCOUNTS, KeyedClient
 
 CHARGE = {"description": "CORNER BOOKSHOP 0412", "amount": -23.45, "date": "2026-01-05",
           "merchant": "Corner Bookshop", "payment_method": "debit_card"}
@@ -29,7 +25,7 @@ def duplicate_reasons(answer: dict) -> list[str]:
     return [r for r in answer["reasons"] if r.startswith("same amount to the same payee")]
 
 
-def rolling_stats(client: httpx.Client) -> dict:
+def rolling_stats(client: KeyedClient) -> dict:
     return client.get("/models").json()["rolling_history"]
 
 
@@ -97,7 +93,7 @@ def test_a_batch_answers_what_its_transactions_sent_one_by_one_answer(client):
     assert duplicate_reasons(batch[2]["anomaly"]) and not duplicate_reasons(batch[0]["anomaly"])
 
 
-def test_concurrent_requests_into_one_account_are_all_recorded(service_url, client):
+def test_concurrent_requests_into_one_account_are_all_recorded(client):
     """Single requests (micro-batched) and a batch at the same time, into one account: each
     charge is recorded once (every one is then a duplicate when sent again)."""
     account = fresh("concurrent")
@@ -108,11 +104,9 @@ def test_concurrent_requests_into_one_account_are_all_recorded(service_url, clie
     recorded = rolling_stats(client)["transactions"]
 
     def send(item):
-        with httpx.Client(base_url=service_url, timeout=30,
-                          headers={"Authorization": f"Bearer {API_KEY}"}) as http:
-            if item is None:
-                return http.post("/predict/batch", json={"transactions": batch}).status_code
-            return http.post("/predict/anomaly", json=item).status_code
+        if item is None:
+            return client.post("/predict/batch", json={"transactions": batch}).status_code
+        return client.post("/predict/anomaly", json=item).status_code
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(send, [*singles[:12], None, *singles[12:]]))

@@ -1,13 +1,13 @@
-"""Every endpoint over HTTP against a real `bentoml serve`."""
+"""Every endpoint over HTTP: answers, status codes and schemas in-process (`client`,
+`service`: BentoML's ASGI app with the security middleware); limits, fuzzing and
+`bentoml build` against the real thing (second tier)."""
+
+import uuid
 
 import httpx
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, given, settings
 
 from tests.serving.conftest import API_KEY, FUZZ_KEY, METRICS_KEY, RATE_LIMITED_KEY
-
-pytestmark = pytest.mark.slow
 
 TX = {"description": "SHELL OIL 57444 HOUSTON TX", "amount": -64.2, "date": "2025-03-14",
       "merchant": "Shell", "payment_method": "credit_card"}
@@ -20,21 +20,20 @@ MORE = [TX, {"description": "Office Rent", "amount": -1200.0, "date": "2025-03-0
          "merchant": "MainClient", "type": "income"}]
 
 
-def test_health_and_readiness_need_no_key_metrics_need_a_metrics_key(service_url):
+def test_health_and_readiness_need_no_key_metrics_need_a_metrics_key(service):
     for path in ("/livez", "/readyz"):
-        assert httpx.get(service_url + path).status_code == 200
-    assert httpx.get(service_url + "/metrics").status_code == 401
-    assert httpx.get(service_url + "/metrics",
-                     headers={"Authorization": f"Bearer {API_KEY}"}).status_code == 403
-    metrics = httpx.get(service_url + "/metrics",
-                        headers={"Authorization": f"Bearer {METRICS_KEY}"})
+        assert service.get(path).status_code == 200
+    assert service.get("/metrics").status_code == 401
+    assert service.get("/metrics",
+                       headers={"Authorization": f"Bearer {API_KEY}"}).status_code == 403
+    metrics = service.get("/metrics", headers={"Authorization": f"Bearer {METRICS_KEY}"})
     assert metrics.status_code == 200 and "titans_http_requests_total" in metrics.text
 
 
-def test_predictions_need_a_valid_key(service_url):
-    assert httpx.post(f"{service_url}/predict/category", json=TX).status_code == 401
-    wrong = httpx.post(f"{service_url}/predict/category", json=TX,
-                       headers={"Authorization": "Bearer not-a-valid-key"})
+def test_predictions_need_a_valid_key(service):
+    assert service.post("/predict/category", json=TX).status_code == 401
+    wrong = service.post("/predict/category", json=TX,
+                         headers={"Authorization": "Bearer not-a-valid-key"})
     assert wrong.status_code == 403
 
 
@@ -113,7 +112,7 @@ def test_batch_equals_single_requests(client):
         assert result["anomaly"] == client.post("/predict/anomaly", json=item).json()
 
 
-def test_concurrent_single_requests_are_answered_like_lone_ones(service_url):
+def test_concurrent_single_requests_are_answered_like_lone_ones(client):
     import concurrent.futures
     import uuid
 
@@ -122,19 +121,15 @@ def test_concurrent_single_requests_are_answered_like_lone_ones(service_url):
     run = uuid.uuid4().hex[:8]
     # each request recorded in an account of its own, new in each round: micro-batching
     # (requests of several accounts scored together) must not change an answer
-    with httpx.Client(base_url=service_url, timeout=30,
-                      headers={"Authorization": f"Bearer {API_KEY}"}) as http:
-        alone = [http.post("/predict/anomaly", json={**item, "account": f"alone-{run}-{i}"}
-                           ).json() for i, item in enumerate(items)]
-        items = [{**item, "account": f"together-{run}-{i}"} for i, item in enumerate(items)]
+    alone = [client.post("/predict/anomaly", json={**item, "account": f"alone-{run}-{i}"}
+                         ).json() for i, item in enumerate(items)]
+    items = [{**item, "account": f"together-{run}-{i}"} for i, item in enumerate(items)]
 
-        def send(item):
-            with httpx.Client(base_url=service_url, timeout=30,
-                              headers={"Authorization": f"Bearer {API_KEY}"}) as concurrent_http:
-                return concurrent_http.post("/predict/anomaly", json=item).json()
+    def send(item):
+        return client.post("/predict/anomaly", json=item).json()
 
-        with concurrent.futures.ThreadPoolExecutor(16) as pool:
-            together = list(pool.map(send, items))
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        together = list(pool.map(send, items))
     assert together == alone
 
 
@@ -166,6 +161,44 @@ def test_nan_and_malformed_json_are_400(client):
         response = client.post("/predict/category", content=content,
                                headers={"Content-Type": "application/json"})
         assert response.status_code == 400
+
+
+def test_a_wrong_key_never_runs_the_endpoint(service, corrections_path):
+    """Issue #18 planted a missing `return` after the 403: the /feedback handler ran."""
+    reference = f"WRONG-KEY-{uuid.uuid4()}"
+    for authorization in ("Bearer not-a-valid-key-123456", "Bearer", "Basic x", None):
+        headers = {"Authorization": authorization} if authorization else {}
+        response = service.post("/feedback", headers=headers,
+                                json={"reference": reference, "category": "fuel"})
+        assert response.status_code in (401, 403)
+    assert reference not in corrections_path.read_text()
+
+
+def test_error_bodies_have_one_shape_and_name_no_internals(service):
+    auth = {"Authorization": f"Bearer {API_KEY}"}
+    cases = [
+        ("POST", "/predict/category", {}, None),                                       # 401
+        ("POST", "/predict/category", {"Authorization": "Bearer wrong-key-12345678"}, None),
+        ("POST", "/models/reload", auth, None),                                        # 403
+        ("GET", "/nothing-here", auth, None),                                          # 404
+        ("GET", "/predict/category", auth, None),                                      # 405
+        ("POST", "/predict/category", auth, {**TX, "amount": "abc"}),                  # 400
+        ("POST", "/predict/batch", auth, {"transactions": [TX] * 10_001}),             # 413
+        ("POST", "/predict/batch", auth, {"transactions": "no"}),                      # 400
+        ("POST", "/feedback", auth, {"category": "fuel"}),                             # 400
+        ("POST", "/forecast/cashflow", auth, {"horizon_days": 1000}),                  # 400
+    ]
+    seen = set()
+    for method, path, headers, body in cases:
+        response = service.request(method, path, headers=headers, json=body)
+        seen.add(response.status_code)
+        payload = response.json()
+        assert set(payload) == {"error", "message", "detail"}, (path, response.text[:300])
+        assert isinstance(payload["detail"], list) and payload["message"]
+        for internal in ("TransactionInput", "BatchInput", "ValidationError", "Exception",
+                         "bentoml", "Traceback", "/tmp/", "pydantic"):
+            assert internal not in response.text, (path, internal, response.text[:300])
+    assert seen == {400, 401, 403, 404, 405, 413}
 
 
 def test_validate_reports_per_item_errors(client):
@@ -211,6 +244,9 @@ def test_rate_limit_429_with_retry_after(service_url):
 
 def test_no_input_produces_a_server_error(service_url):
     """Fuzz every operation of the OpenAPI spec (bounded examples): never a 5xx."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
     schema = schemathesis.openapi.from_url(f"{service_url}/docs.json")
     headers = {"Authorization": f"Bearer {FUZZ_KEY}"}
     checked = []
@@ -230,6 +266,7 @@ def test_no_input_produces_a_server_error(service_url):
     assert len(checked) >= 8  # every endpoint of the service, plus the probes
 
 
+@pytest.mark.e2e  # `bentoml build` in a subprocess
 def test_bentoml_build_packs_the_manifest_versions_and_the_lean_requirements(bentoml_home,
                                                                              manifest_path,
                                                                              tmp_path):

@@ -19,8 +19,6 @@ from titans_finance.core.features import HistoryState, build_features
 from titans_finance.serving.schemas import Transaction, transactions_frame
 from titans_finance.serving.service import TRANSACTION_SCORERS
 
-pytestmark = pytest.mark.slow
-
 N_ROWS = 40
 
 

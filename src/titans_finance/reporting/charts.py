@@ -128,7 +128,8 @@ def top_merchants(clean: pd.DataFrame, features: pd.DataFrame, money: Money = UN
                   names: dict[str, str] | None = None, top: int = 15) -> go.Figure:
     expenses = (clean["type"] == "expense").to_numpy()
     if "is_transfer" in clean:
-        expenses &= ~clean["is_transfer"].fillna(False).to_numpy(dtype=bool)
+        # (a new array: pandas hands out read-only views of its columns)
+        expenses = expenses & ~clean["is_transfer"].fillna(False).to_numpy(dtype=bool)
     spent = pd.Series(-clean["amount"].to_numpy()[expenses],
                       index=features["merchant_key"].to_numpy()[expenses])
     totals = spent.groupby(level=0).agg(["sum", "size"]).nlargest(top, "sum")[::-1]
