@@ -36,6 +36,30 @@ def _ingest(tmp_path: Path, files: dict[str, str], **overrides):
 
 # ------------------------------------------------------------------ signs, every format
 
+MT940_MARKS = """:20:STARTUMSE
+:25:10020030/1234567
+:28C:00000/001
+:60F:C240101EUR1000,00
+:61:240102D7,00NTRFREF1
+:86:Fee
+:61:240103C9,00NTRFREF2
+:86:Interest
+:61:240104RC12,50NTRFREF3
+:86:Reversal of a credit
+:61:240105RD100,00NTRFREF4
+:86:Reversal of a debit
+:62F:C240105EUR1089,50
+-
+"""
+
+
+def test_mt940_marks_d_and_rc_are_money_out_c_and_rd_money_in(tmp_path):
+    candidates, quarantine, _ = _ingest(tmp_path, {"statement.sta": MT940_MARKS})
+    assert quarantine.empty
+    # RC reverses a credit: the money leaves the account again; RD gives a debit back
+    assert candidates["amount"].tolist() == [-7.0, 9.0, -12.5, 100.0]
+
+
 def test_camt_dbit_is_money_out_and_crdt_money_in(tmp_path):
     candidates, _, _ = _ingest(tmp_path, {"statement.xml": CAMT})
     assert candidates["amount"].tolist() == [-12.5, 100.0, -3.0]
@@ -148,3 +172,10 @@ def test_transfer_cents_are_rounded_not_truncated():
     marked = mark_transfers(_accounts(0, amount_in=0.28, amount_out=-0.29),
                             {"transfer_window_days": 3})
     assert not marked["is_transfer"].any()
+
+
+def test_lowercase_mt940_marks_sign_like_uppercase(tmp_path):
+    text = MT940_MARKS.replace("240102D7", "240102d7").replace("240103C9", "240103c9")
+    candidates, quarantine, _ = _ingest(tmp_path, {"statement.sta": text})
+    assert quarantine.empty
+    assert candidates["amount"].tolist()[:2] == [-7.0, 9.0]

@@ -49,8 +49,12 @@ def read_mt940_export(text: str, name: str) -> RawExport:
     rows: dict[str, list[str]] = {k: [] for k in (
         "Date", "Value Date", "Description", "Amount", "Reference", "Account", "Currency",
         "Bank Transaction ID", "Payment Method")}
+    # A reversal of a credit (``RC``) takes the money back out and a lowercase mark signs
+    # like its uppercase form; mt-940 5.x signs both only when asked (its default keeps the
+    # 5.0 output, where an RC line came back as money in).
+    options = mt940.Options(reversal_sign=True, case_insensitive_marks=True)
     try:
-        statements = list(mt940.parse_statements(text))
+        statements = list(mt940.parse_statements(text, options=options))
     except Exception as exc:  # the library raises many kinds for a malformed file
         raise ExportReadError(f"{name}: not a readable MT940 statement ({exc})") from exc
     _check_every_statement_line_read(text, name, sum(len(s.transactions) for s in statements))
