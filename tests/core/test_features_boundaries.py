@@ -121,3 +121,18 @@ def test_cents_are_rounded_not_truncated(first, second, same):
     # and 0.28 "the same amount"
     last = _last(_rows((0, first), (5, second)))
     assert last["days_since_same_amount"] == (5 if same else 91)
+
+
+@pytest.mark.parametrize("day, weekend, business", [
+    ("2024-03-08", False, True),   # Friday
+    ("2024-03-09", True, False),   # Saturday: the first weekend day
+    ("2024-03-10", True, False),   # Sunday
+    ("2024-03-11", False, True),   # Monday: the first business day
+    ("2024-07-04", False, False),  # a Thursday holiday
+])
+def test_the_weekend_starts_on_saturday_and_holidays_are_not_business_days(day, weekend,
+                                                                           business):
+    row = clean_rows([(pd.Timestamp(day), "SHOP", None, -5.0)], "debit_card")
+    features = build_features(row).iloc[0]
+    assert bool(features["is_weekend"]) is weekend
+    assert bool(features["is_business_day"]) is business

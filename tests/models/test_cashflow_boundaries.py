@@ -20,6 +20,7 @@ from titans_finance.models.cashflow import (
     detect_streams,
     fold_cutoffs,
     interval_quantiles,
+    rolling_total_quantiles,
 )
 
 PARAMS = {"horizon_days": 30, "backtest_folds": 3, "inner_folds": 2, "min_history_days": 30,
@@ -177,3 +178,13 @@ def test_as_of_may_be_the_last_transaction_day_not_before():
     assert CashflowModel("exact+zero", PARAMS).fit(frame, as_of=last).as_of == last
     with pytest.raises(ValueError, match="before the export's last transaction"):
         CashflowModel("exact+zero", PARAMS).fit(frame, as_of=last - pd.Timedelta(days=1))
+
+
+@pytest.mark.parametrize("n, measured_to", [(12, 3), (13, 4)])
+def test_window_totals_are_measured_while_there_are_min_windows_windows(n, measured_to):
+    # a residual of 1 every day: an h-day total is exactly h where measured; past the last
+    # measured length h0 it is scaled as h0 * sqrt(h / h0)
+    _, high = rolling_total_quantiles(np.ones(n), steps=6, coverage=0.8, min_windows=10)
+    assert high[measured_to - 1] == pytest.approx(measured_to)
+    assert high[measured_to] == pytest.approx(np.sqrt(measured_to * (measured_to + 1)))
+    assert high[measured_to] < measured_to + 1
