@@ -27,7 +27,7 @@ def looks_like_mt940(head: str) -> bool:
 
 # value date, [entry date], [R]D/C mark, [funds code], amount with its decimal comma,
 # transaction type (S/N/F + 3): the start of every well-formed :61: line
-_STATEMENT_LINE = re.compile(r"\d{6}(?:\d{4})?R?[DC][A-Z]?\d[\d,]*,\d*[SNF][A-Z0-9 ]{3}")
+_STATEMENT_LINE = re.compile(r"\d{6}(?:\d{4})?[Rr]?[DCdc][A-Z]?\d[\d,]*,\d*[SNF][A-Z0-9 ]{3}")
 
 
 def _every_statement_line_read(text: str, read: int) -> bool:
@@ -55,8 +55,12 @@ def read_mt940_export(text: str, name: str) -> RawExport:
     rows: dict[str, list[str]] = {k: [] for k in (
         "Date", "Value Date", "Description", "Amount", "Reference", "Account", "Currency",
         "Bank Transaction ID", "Payment Method")}
+    # A reversal of a credit (``RC``) takes the money back out and a lowercase mark signs
+    # like its uppercase form; mt-940 5.x signs both only when asked (its default keeps the
+    # 5.0 output, where an RC line came back as money in).
+    options = mt940.Options(reversal_sign=True, case_insensitive_marks=True)
     try:
-        statements = list(mt940.parse_statements(text))
+        statements = list(mt940.parse_statements(text, options=options))
         refused = None if _every_statement_line_read(
             text, sum(len(s.transactions) for s in statements)) else (
             "some :61: statement lines would be skipped")

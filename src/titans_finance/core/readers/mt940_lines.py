@@ -25,7 +25,7 @@ _TAG = re.compile(r"^:(?P<tag>\d{2}[A-Z]?|NS):", re.M)
 # value date YYMMDD, [entry date MMDD], [R]D/C mark, [funds code], amount (comma or
 # point decimal), then the transaction type and references as written
 _LINE = re.compile(
-    r"^\s*(?P<date>\d{6})\s*(?P<entry>\d{4})?\s*(?P<mark>R?[DC])(?P<funds>[A-Z](?=[\s\d]))?\s*"
+    r"^\s*(?P<date>\d{6})\s*(?P<entry>\d{4})?\s*(?P<mark>[Rr]?[DCdc])(?P<funds>[A-Z](?=[\s\d]))?\s*"
     r"(?P<amount>\d[\d.,]*)\s*(?P<rest>(?:[NSF][A-Z0-9 ]{3}|//|\n).*|)$", re.S)
 _TYPE = re.compile(r"^(?P<type>[A-Z][A-Z0-9 ]{3})?(?P<reference>(?:(?!//)[^\n])*)"
                    r"(?://(?P<bank>[^\n]*))?\n?(?P<extra>.*)$", re.S)

@@ -1,6 +1,6 @@
 """Precision of the anomaly model's "same amount to the same payee" flag, by amount band.
 
-    nice .venv/bin/python benchmarks/anomaly_duplicates.py --limit 50
+    nice .venv/bin/python -m benchmarks.evaluation.anomaly_duplicates --limit 50
 
 Real accounts (Berka, `benchmarks/berka.py`), each one export: fitted on its rows before
 the last 90 days, labelled anomalies injected into those 90 days as in
@@ -27,14 +27,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from berka import BERKA_END, BERKA_PATH, accounts, berka_exports  # noqa: E402
+from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, accounts, berka_exports
 
 from titans_finance.core.features import build_features
 from titans_finance.models.anomaly import AnomalyModel
-from titans_finance.models.anomaly_injection import inject_anomalies
+from titans_finance.synthetic.anomalies import inject_anomalies
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED_PATH = ROOT.parent / "shared" / "data" / "seed_transactions.csv"
 TEST_DAYS = 90
 BANDS = (0, 100, 1_000, 10_000, np.inf)  # |amount| in the export's currency
@@ -97,7 +96,7 @@ def seed_table(params: dict) -> pd.DataFrame | None:
 def generated_table(params: dict, rows: int, seed: int) -> pd.DataFrame:
     """The project's default data (`make run`: 20,000 rows, seed 42), its labelled anomalies
     (the generator's truth), the last 20 % of its days scored."""
-    from titans_finance.generator import generate_transactions
+    from titans_finance.synthetic.generator import generate_transactions
 
     from titans_finance.core.normalise import parse_amounts, parse_dates
 
@@ -149,7 +148,7 @@ def main() -> None:
     generated = generated_table(params, args.generated_rows, 42)
     generated_flags = generated[generated["duplicate_flag"]]
     result = {
-        "command": f"nice .venv/bin/python benchmarks/anomaly_duplicates.py --limit {args.limit}"
+        "command": f"nice .venv/bin/python -m benchmarks.evaluation.anomaly_duplicates --limit {args.limit}"
                    f" --generated-rows {args.generated_rows}",
         "n_accounts": int(table["account"].nunique()),
         "n_real_test_rows": int((~table["injected"]).sum()),

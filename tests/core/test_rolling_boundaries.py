@@ -1,0 +1,136 @@
+"""Boundaries of the rolling history (core/rolling.py): the window in which a late
+transaction is still recorded, forgetting at the window edge and at the per-account cap, the
+totals, what a reload carries over (strictly after the new training end), and a retry's
+amount compared to the cent."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.conftest import clean_rows
+from titans_finance.core.features import HistoryState
+from titans_finance.core.rolling import RollingHistory, RollingLimits, TransactionIdConflict
+
+DAY0 = pd.Timestamp("2024-01-01")
+
+
+def _state(last_day: int = 100, account: str = "main") -> HistoryState:
+    """A training history whose latest day is ``DAY0 + last_day``."""
+    frame = clean_rows([(DAY0 + pd.Timedelta(days=d), "GROCER", None, -40.0)
+                        for d in (last_day - 20, last_day)], "debit_card")
+    return HistoryState.from_frame(frame.assign(account=account))
+
+
+def _charge(day: int, amount: float = -12.34, account: str = "main",
+            description: str = "CORNER BOOKSHOP") -> pd.DataFrame:
+    return pd.DataFrame({"transaction_id": [f"t{day}{account}"],
+                         "date": [DAY0 + pd.Timedelta(days=day)], "description": [description],
+                         "amount": [amount], "reference": [None], "type": ["expense"],
+                         "account": [account]})
+
+
+@pytest.mark.parametrize("day, recorded", [(89, 0), (90, 1), (91, 1)])
+def test_a_late_transaction_is_recorded_back_to_exactly_the_window(day, recorded):
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    history.features(_charge(day))
+    assert history.stats()["transactions"] == recorded
+
+
+@pytest.mark.parametrize("later, kept", [(109, 2), (110, 2), (111, 1)])
+def test_a_recorded_transaction_is_forgotten_only_past_the_window(later, kept):
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    history.features(_charge(100))
+    history.features(_charge(later, amount=-5.0))
+    stats = history.stats()
+    assert stats["transactions"] == kept
+    assert stats["forgotten_transactions"] == 2 - kept
+
+
+@pytest.mark.parametrize("one_at_a_time", [False, True])
+def test_an_account_holds_exactly_max_per_account_then_forgets_its_oldest_quarter(one_at_a_time):
+    limits = RollingLimits(max_per_account=8)
+    history = RollingHistory(_state(), limits)
+    history.features(pd.concat([_charge(101 + k) for k in range(8)], ignore_index=True),
+                     one_at_a_time=one_at_a_time)
+    assert history.stats()["transactions"] == 8 and history.stats()[
+        "forgotten_transactions"] == 0
+    history.features(_charge(110), one_at_a_time=one_at_a_time)  # the 9th
+    # over the cap: keeps the newest 8 - 8 // 4 = 6
+    assert history.stats()["transactions"] == 6
+    assert history.stats()["forgotten_transactions"] == 3
+
+
+def test_exactly_max_accounts_are_kept_then_the_least_recent_is_forgotten():
+    history = RollingHistory(_state(), RollingLimits(max_accounts=2))
+    history.features(_charge(101, account="a"))
+    history.features(_charge(101, account="b"))
+    assert history.stats()["accounts"] == 2 and history.stats()["forgotten_accounts"] == 0
+    history.features(_charge(101, account="c"))
+    assert history.stats()["accounts"] == 2 and history.stats()["forgotten_accounts"] == 1
+
+
+def test_exactly_max_transactions_are_kept_then_an_account_is_forgotten():
+    history = RollingHistory(_state(), RollingLimits(max_transactions=3))
+    history.features(pd.concat([_charge(101, account="a"), _charge(102, account="a"),
+                                _charge(101, account="b")], ignore_index=True))
+    assert history.stats()["transactions"] == 3 and history.stats()["forgotten_accounts"] == 0
+    history.features(_charge(103, account="b"))
+    assert history.stats()["transactions"] == 2 and history.stats()["forgotten_accounts"] == 1
+
+
+def test_limits_of_one_are_allowed_zero_is_refused():
+    assert RollingLimits(window_days=1, max_per_account=1, max_transactions=1,
+                         max_accounts=1).window_days == 1
+    for name in ("window_days", "max_per_account", "max_transactions", "max_accounts"):
+        with pytest.raises(ValueError, match=name):
+            RollingLimits(**{name: 0})
+
+
+@pytest.mark.parametrize("day, carried", [(99, 0), (100, 0), (101, 1)])
+def test_a_reload_carries_only_transactions_after_the_new_training_end(day, carried):
+    old = RollingHistory(_state(last_day=90), RollingLimits(window_days=30))
+    old.features(_charge(day))
+    assert old.stats()["transactions"] == 1
+    new = RollingHistory(_state(last_day=100), RollingLimits(window_days=30))
+    assert new.adopt(old) == carried
+    assert new.stats()["transactions"] == carried
+
+
+@pytest.mark.parametrize("again, conflict", [(-12.34, False), (-12.3401, False),
+                                             (-12.35, True), (-12.33, True)])
+def test_a_retry_is_the_same_amount_to_the_cent(again, conflict):
+    history = RollingHistory(_state(), RollingLimits())
+    first = history.features(_charge(101), transaction_ids=["id-1"])
+    if conflict:
+        with pytest.raises(TransactionIdConflict):
+            history.features(_charge(101, amount=again), transaction_ids=["id-1"])
+    else:
+        retried = history.features(_charge(101, amount=again), transaction_ids=["id-1"])
+        pd.testing.assert_frame_equal(retried, first)
+        assert history.stats()["transactions"] == 1
+
+
+@pytest.mark.parametrize("day, conflict", [(101, False), (102, True)])
+def test_a_retry_is_the_same_day(day, conflict):
+    history = RollingHistory(_state(), RollingLimits())
+    history.features(_charge(101), transaction_ids=["id-1"])
+    if conflict:
+        with pytest.raises(TransactionIdConflict):
+            history.features(_charge(day), transaction_ids=["id-1"])
+    else:
+        history.features(_charge(day), transaction_ids=["id-1"])
+        assert history.stats()["transactions"] == 1
+
+
+@pytest.mark.parametrize("limits", [RollingLimits(max_per_account=8),
+                                    RollingLimits(window_days=5)])
+def test_one_call_past_a_limit_equals_one_transaction_at_a_time(limits):
+    """Twelve charges at one payee in one call, a day apart: the per-account cap (8) or the
+    window (5 days) is crossed inside the call; the vectorised runs must stop exactly there."""
+    calls = pd.concat([_charge(101 + k, amount=-10.0 - k) for k in range(12)], ignore_index=True)
+    one = RollingHistory(_state(), limits)
+    expected = one.features(calls, one_at_a_time=True)
+    together = RollingHistory(_state(), limits)
+    pd.testing.assert_frame_equal(together.features(calls), expected)
+    assert together.stats() == one.stats()

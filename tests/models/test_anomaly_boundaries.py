@@ -1,0 +1,164 @@
+"""Boundaries of the anomaly detector: a score exactly at the threshold (and one float step
+either side), the duplicate window's last day, the habitual-payee gap limit, the payee
+statistics' minimum count, the burst's first charge, and the minimum number of rows to
+calibrate the threshold on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import clean_rows
+from titans_finance.core.features import build_features
+from tests.parameters import parameters
+from titans_finance.core.splits import time_split_mask
+from titans_finance.models.anomaly import AnomalyModel
+
+PARAMS = {**parameters("anomaly"), "contamination": None, "score_threshold": 0.5, "seed": 0, "min_group_count": 3,
+          "weights": {"isolation": 0.3, "amount": 1.0, "duplicate": 0.9, "new_payee": 0.9,
+                      "burst": 0.8},
+          "isolation_forest": {"n_estimators": 20, "max_samples": 64}, "isolation_floor": 0.95,
+          "new_payee_ratio_full": 2.0, "duplicate_window_days": 3, "burst_min_earlier": 2,
+          "n_jobs": 1}
+DAY0 = pd.Timestamp("2024-01-01")
+TRAIN_DAYS = 60
+
+
+def _ordinary(days: int = TRAIN_DAYS) -> list[tuple]:
+    """Coffee most days at varying prices, weekly groceries: the training period."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for d in range(days):
+        day = DAY0 + pd.Timedelta(days=d)
+        rows.append((day, "Blue Bottle", "blue bottle", -round(float(rng.uniform(3.5, 6.0)), 2)))
+        if d % 7 == 5:
+            rows.append((day, "Grocer", "grocer",
+                         -round(float(rng.lognormal(np.log(80), 0.3)), 2)))
+    return rows
+
+
+def _scored(extra: list[tuple], train_rows: list[tuple] | None = None, params=None):
+    """Fit on the training rows, score ``extra`` (day offsets after training start) with
+    the features of the whole table, as the pipeline does."""
+    train_rows = _ordinary() if train_rows is None else train_rows
+    later = [(DAY0 + pd.Timedelta(days=d), text, ref, amount) for d, text, ref, amount in extra]
+    frame = clean_rows(train_rows + later, "debit_card")
+    frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
+    frame["source_row"] = np.arange(1, len(frame) + 1)
+    features = build_features(frame)
+    train = (frame["date"] < DAY0 + pd.Timedelta(days=TRAIN_DAYS)).to_numpy()
+    model = AnomalyModel(params or PARAMS).fit(frame[train], features[train])
+    return model, model.score(frame[~train], features[~train]), frame[~train], features[~train]
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return _scored([(TRAIN_DAYS + 2, "Jeweller", "jeweller", -2400.0),
+                    (TRAIN_DAYS + 3, "Blue Bottle", "blue bottle", -4.10)])
+
+
+def test_a_score_exactly_at_the_threshold_is_flagged_one_step_above_is_not(fitted):
+    model, scored, test, features = fitted
+    score = float(scored["score"].iloc[0])
+    assert 0 < score < 1
+    for threshold, flagged in ((np.nextafter(score, 0.0), True), (score, True),
+                               (np.nextafter(score, 1.0), False)):
+        model.threshold = threshold
+        assert bool(model.score(test, features)["is_anomaly"].iloc[0]) is flagged, threshold
+
+
+def test_a_score_of_zero_is_never_flagged_even_with_threshold_zero(fitted):
+    model, scored, test, features = fitted
+    model.threshold = 0.0
+    again = model.score(test, features)
+    assert ((again["score"] > 0) == again["is_anomaly"]).all()
+    assert (again["score"] == 0).any() and not again.loc[again["score"] == 0, "is_anomaly"].any()
+
+
+def _repeat(gap: int, price_gap: int = 9) -> pd.Series:
+    """A hardware store (varying prices, every ``price_gap`` days in training), then a 37.50
+    charge and the same charge again ``gap`` days later."""
+    rows = _ordinary() + [(DAY0 + pd.Timedelta(days=d), "Hardware", "hardware",
+                           -round(20.0 + 3.7 * k, 2)) for k, d in enumerate(range(1, 58,
+                                                                                   price_gap))]
+    _, scored, _, _ = _scored([(TRAIN_DAYS + 1, "Hardware", "hardware", -37.50),
+                               (TRAIN_DAYS + 1 + gap, "Hardware", "hardware", -37.50)], rows)
+    return scored.iloc[-1]
+
+
+@pytest.mark.parametrize("gap, duplicate", [(2, True), (3, True), (4, False)])
+def test_the_same_charge_again_is_a_duplicate_up_to_the_window_day_inclusive(gap, duplicate):
+    repeat = _repeat(gap)
+    assert bool(repeat["duplicate_score"] > 0) is duplicate
+    assert ("same amount to the same payee" in repeat["reasons"]) is duplicate
+
+
+def _fare(every: int) -> pd.Series:
+    """A fare of 2.80 every ``every`` days in training, then charged twice a day apart."""
+    rows = _ordinary() + [(DAY0 + pd.Timedelta(days=d), "Metro", "metro", -2.80)
+                          for d in range(0, TRAIN_DAYS, every)]
+    last = max(d for d in range(0, TRAIN_DAYS, every))
+    _, scored, _, _ = _scored([(last + every, "Metro", "metro", -2.80),
+                               (last + every + 1, "Metro", "metro", -2.80)], rows)
+    return scored.iloc[-1]
+
+
+@pytest.mark.parametrize("every, habitual", [(5, True), (6, True), (7, False)])
+def test_a_fixed_price_payee_charged_at_most_every_two_windows_is_habitual(every, habitual):
+    # duplicate_window_days 3: a usual gap of up to 6 days makes a repeat normal
+    assert bool(_fare(every)["duplicate_score"] == 0) is habitual
+
+
+@pytest.mark.parametrize("payments, judged", [(2, False), (3, True)])
+def test_a_payee_amount_is_judged_from_min_group_count_payments_on(payments, judged):
+    rows = _ordinary() + [(DAY0 + pd.Timedelta(days=10 * k + 3), "Florist", "florist",
+                           -20.0 - k) for k in range(payments)]
+    _, scored, _, _ = _scored([(TRAIN_DAYS + 1, "Florist", "florist", -900.0)], rows)
+    row = scored.iloc[-1]
+    assert bool(row["amount_score"] > 0) is judged
+    if judged:
+        assert f"the median of the {payments} earlier payments to this payee" in row["reasons"]
+
+
+@pytest.mark.parametrize("charges, burst", [(2, False), (3, True), (4, True)])
+def test_a_burst_starts_at_burst_min_earlier_earlier_charges_at_a_new_payee(charges, burst):
+    extra = [(TRAIN_DAYS + 1 + k, "Web Shop 77", "web shop", -1.0 - k) for k in range(charges)]
+    _, scored, _, _ = _scored(extra)
+    assert bool(scored["burst_score"].iloc[-1] > 0) is burst
+    assert scored["burst_score"].iloc[-1] == pytest.approx(max(0, charges - 2) / 3)
+
+
+@pytest.mark.parametrize("extra_rows, calibrated", [(0, True), (1, False)])
+def test_the_threshold_is_calibrated_from_min_calibration_rows_out_of_sample_scores(
+        extra_rows, calibrated):
+    frame = clean_rows(_ordinary(), "debit_card")
+    features = build_features(frame)
+    later = int(time_split_mask(frame["date"], 0.3).sum())
+    params = {**PARAMS, "contamination": 0.05, "calibration_fraction": 0.3,
+              "min_calibration_rows": later + extra_rows}
+    model = AnomalyModel(params).fit(frame, features)
+    assert model.threshold_source.startswith("contamination") is calibrated
+    assert bool(model.threshold == 0.5) is not calibrated
+
+
+@pytest.mark.parametrize("in_training, habitual", [(1, False), (2, True)])
+def test_a_fare_is_habitual_from_min_group_count_earlier_payments(in_training, habitual):
+    # fares every 5 days; the repeat (a day after the next fare) has in_training + 1 earlier
+    # fares: 3 = min_group_count makes the repeat normal, 2 does not
+    rows = _ordinary() + [(DAY0 + pd.Timedelta(days=55 - 5 * k), "Metro", "metro", -2.80)
+                          for k in range(in_training)]
+    _, scored, _, _ = _scored([(TRAIN_DAYS, "Metro", "metro", -2.80),
+                               (TRAIN_DAYS + 1, "Metro", "metro", -2.80)], rows)
+    assert bool(scored["duplicate_score"].iloc[-1] == 0) is habitual
+
+
+@pytest.mark.parametrize("earlier, judged", [(2, False), (3, True)])
+def test_a_payee_new_since_training_is_judged_from_min_group_count_payments_in_the_history(
+        earlier, judged):
+    extra = [(TRAIN_DAYS + 2 * k, "Florist", "florist", -20.0 - k) for k in range(earlier)]
+    _, scored, _, _ = _scored(extra + [(TRAIN_DAYS + 20, "Florist", "florist", -900.0)])
+    row = scored.iloc[-1]
+    assert bool(row["amount_score"] > 0) is judged
+    if judged:
+        assert f"the median of the {earlier} earlier payments to this payee" in row["reasons"]

@@ -1,0 +1,191 @@
+"""Boundaries of the cash-flow model: the conformal rank ceil((n+1)q) (both sides, and the n
+where it first falls below n), the band scale's rank and minimum count, the class-size rule
+of the interval classes, the fold cut-offs' minimum history, the selection tolerance, the
+closing balance's day, a stopped stream, the horizon and the low-balance threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.parameters import parameters
+from titans_finance.models.cashflow import (
+    MAX_HORIZON,
+    MIN_CLASS_ERRORS,
+    CashflowModel,
+    band_scale,
+    choose_candidate,
+    closing_balance_from_export,
+    conformal_bounds,
+    detect_streams,
+    fold_cutoffs,
+    interval_quantiles,
+    rolling_total_quantiles,
+)
+
+PARAMS = {**parameters("cashflow"), "horizon_days": 30, "backtest_folds": 3, "inner_folds": 2, "min_history_days": 30,
+          "interval_coverage": 0.8, "low_balance_threshold": 0.0, "min_occurrences": 3,
+          "min_period_share": 0.7, "max_day_jitter": 3, "amount_window": 6}
+
+
+# ------------------------------------------------------------------ conformal ranks
+
+def test_the_upper_bound_is_the_ceil_n_plus_one_rank():
+    errors = np.array([-5, -4, -3, -2, -1, 1, 2, 3, 4, 5], dtype=float)
+    # coverage 0.5: the upper quantile 0.75, rank ceil(11 * 0.75) = 9 → the 9th, 4
+    # (rank ceil(10 * 0.75) = 8 would give 3: under-covers)
+    assert conformal_bounds(errors, 0.5) == (-4.0, 4.0)
+
+
+def test_the_lower_bound_is_the_floor_n_plus_one_rank():
+    errors = np.array([-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5], dtype=float)
+    # n = 11, lower quantile 0.25: rank floor(12 * 0.25) = 3 → the 3rd, -4
+    # (floor(11 * 0.25) = 2 would give -5)
+    low, _ = conformal_bounds(errors, 0.5)
+    assert low == -4.0
+
+
+@pytest.mark.parametrize("n, expected", [(17, 17.0), (18, 18.0), (19, 18.0), (20, 19.0)])
+def test_the_upper_rank_first_falls_below_the_largest_error_at_n_19_for_coverage_80(n, expected):
+    # coverage 0.8: the upper quantile 0.9; ceil((n + 1) * 0.9) >= n until n = 19 (rank 18)
+    errors = np.arange(1, n + 1, dtype=float)
+    assert conformal_bounds(errors, 0.8)[1] == expected
+
+
+def test_bounds_always_hold_zero_and_an_empty_list_gives_zero_width():
+    assert conformal_bounds(np.arange(1, 11, dtype=float), 0.8)[0] == 0.0
+    assert conformal_bounds(-np.arange(1, 11, dtype=float), 0.8)[1] == 0.0
+    assert conformal_bounds(np.array([]), 0.8) == (0.0, 0.0)
+
+
+def _band_errors(n: int) -> pd.DataFrame:
+    # one fold, errors of 1 per step against a band of +-1 (no floor): scores 1..n
+    return pd.DataFrame({"fold": 0, "step": np.arange(1, n + 1), "error": 1.0,
+                         "band_low": -1.0, "band_high": 1.0, "scale": 0.0})
+
+
+def test_band_scale_needs_ten_scores_and_takes_the_ceil_n_plus_one_rank():
+    assert np.isnan(band_scale(_band_errors(9), 0.8))
+    assert band_scale(_band_errors(10), 0.8) == 9.0  # rank ceil(11 * 0.8) = 9
+    assert band_scale(_band_errors(11), 0.8) == 10.0  # rank ceil(12 * 0.8) = 10
+
+
+@pytest.mark.parametrize("quiet, own", [(MIN_CLASS_ERRORS - 1, False), (MIN_CLASS_ERRORS, True)])
+def test_an_interval_class_uses_its_own_errors_from_min_class_errors_on(quiet, own):
+    # quiet days (predicted 0) err by +-1, flow days by +-100
+    flow = 60
+    errors = pd.DataFrame({
+        "fold": 0, "step": np.arange(1, quiet + flow + 1),
+        "predicted": np.r_[np.zeros(quiet), np.full(flow, 50.0)],
+        "error": np.r_[np.tile([1.0, -1.0], quiet)[:quiet], np.tile([100.0, -100.0], flow // 2)]})
+    q = interval_quantiles(errors, 0.8)
+    assert (q["daily_quiet_high"] == 1.0) is own
+    assert q["daily_flow_high"] == 100.0  # 60 flow errors: always its own
+
+
+# ------------------------------------------------------------------ folds and selection
+
+@pytest.mark.parametrize("min_history, n_cutoffs", [(69, 3), (70, 3), (71, 2)])
+def test_a_fold_needs_exactly_min_history_days_before_its_cutoff(min_history, n_cutoffs):
+    index = pd.date_range("2024-01-01", periods=100, freq="D")
+    cutoffs = fold_cutoffs(index, horizon=10, n_folds=3, min_history_days=min_history)
+    # cut-offs on days 69, 79, 89 (0-based): day 69 closes 70 days of history
+    assert len(cutoffs) == n_cutoffs
+    assert cutoffs[-1] == index[89]
+
+
+def _two_methods(mae_a: float, mae_b: float) -> pd.DataFrame:
+    return pd.DataFrame({"fold": [0, 0], "method": ["a", "b"], "error": [mae_a, mae_b],
+                         "scale": [1.0, 1.0]})
+
+
+@pytest.mark.parametrize("tolerance, chosen", [(0.11, "a"), (0.1, "a"), (0.09, "b")])
+def test_the_simpler_candidate_wins_within_the_tolerance_inclusive(tolerance, chosen):
+    # MASE: a 1.1, b 1.0; a is within 10 % of the best
+    assert choose_candidate(_two_methods(1.1, 1.0), [0], ["a", "b"], "a", tolerance) == chosen
+
+
+def test_an_exact_tie_goes_to_the_simpler_candidate():
+    assert choose_candidate(_two_methods(1.0, 1.0), [0], ["a", "b"], "b", 0.0) == "a"
+    assert choose_candidate(_two_methods(1.0, 0.999), [0], ["a", "b"], "a", 0.0) == "b"
+
+
+# ------------------------------------------------------------------ balance, streams
+
+def test_the_closing_balance_adds_only_the_days_after_the_last_written_balance():
+    frame = pd.DataFrame({
+        "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]),
+        "amount": [100.0, -30.0, -7.0, -1.0],
+        "balance": [100.0, 70.0, np.nan, np.nan]})
+    # the last written balance closes the 2nd (70); the 3rd and the 4th are added
+    assert closing_balance_from_export(frame) == pytest.approx(62.0)
+
+
+def _monthly_rent(last_day_offset: int) -> tuple[pd.DataFrame, pd.Timestamp]:
+    dates = pd.date_range("2024-01-01", periods=6, freq="MS")
+    frame = pd.DataFrame({"date": dates, "description": "Rent", "reference": "LANDLORD",
+                          "amount": -800.0})
+    return frame, dates[-1] + pd.Timedelta(days=last_day_offset)
+
+
+@pytest.mark.parametrize("days, projected", [(47, True), (48, True), (49, False)])
+def test_a_monthly_stream_stops_after_one_and_a_half_periods_plus_the_jitter(days, projected):
+    # 1.5 * 30.44 + 3 = 48.66 days after its last payment
+    frame, as_of = _monthly_rent(days)
+    streams = detect_streams(frame, PARAMS, as_of=as_of)
+    assert (len(streams) == 1) is projected
+
+
+def test_streams_see_transactions_up_to_and_including_the_as_of_day():
+    frame, _ = _monthly_rent(0)
+    as_of = frame["date"].iloc[-1]
+    assert detect_streams(frame, PARAMS, as_of=as_of)[0].occurrences == 6
+    assert detect_streams(frame, PARAMS, as_of=as_of - pd.Timedelta(days=1))[0].occurrences == 5
+
+
+def _quiet_account() -> pd.DataFrame:
+    """Sixty days without money moving; with an opening balance of 500 (below), the
+    forecast balance stays exactly 500."""
+    dates = pd.date_range("2024-01-01", periods=60, freq="D")
+    return pd.DataFrame({"date": dates, "description": "Shop", "reference": None,
+                         "amount": 0.0, "type": "income"})
+
+
+QUIET = {**PARAMS, "opening_balance": 500.0}
+
+
+def test_the_horizon_is_one_to_max_horizon_days_inclusive():
+    model = CashflowModel("exact+zero", PARAMS).fit(_quiet_account())
+    assert len(model.predict(1)[0]) == 1
+    assert len(model.predict(MAX_HORIZON)[0]) == MAX_HORIZON
+    for outside in (0, MAX_HORIZON + 1):
+        with pytest.raises(ValueError, match="horizon_days"):
+            model.predict(outside)
+
+
+def test_a_balance_exactly_at_the_low_balance_threshold_is_not_low():
+    model = CashflowModel("exact+zero", QUIET).fit(_quiet_account())
+    _, at = model.predict(10, low_balance_threshold=500.0)  # flat at 500
+    assert at["closing_balance"] == 500.0 and at["first_low_balance_day"] is None
+    _, above = model.predict(10, low_balance_threshold=500.01)
+    assert above["first_low_balance_day"] == "2024-03-01"
+    assert model.predict(10, low_balance_threshold=499.99)[1]["first_low_balance_day"] is None
+
+
+def test_as_of_may_be_the_last_transaction_day_not_before():
+    frame = _quiet_account()
+    last = frame["date"].max()
+    assert CashflowModel("exact+zero", PARAMS).fit(frame, as_of=last).as_of == last
+    with pytest.raises(ValueError, match="before the export's last transaction"):
+        CashflowModel("exact+zero", PARAMS).fit(frame, as_of=last - pd.Timedelta(days=1))
+
+
+@pytest.mark.parametrize("n, measured_to", [(12, 3), (13, 4)])
+def test_window_totals_are_measured_while_there_are_min_windows_windows(n, measured_to):
+    # a residual of 1 every day: an h-day total is exactly h where measured; past the last
+    # measured length h0 it is scaled as h0 * sqrt(h / h0)
+    _, high = rolling_total_quantiles(np.ones(n), steps=6, coverage=0.8, min_windows=10)
+    assert high[measured_to - 1] == pytest.approx(measured_to)
+    assert high[measured_to] == pytest.approx(np.sqrt(measured_to * (measured_to + 1)))
+    assert high[measured_to] < measured_to + 1

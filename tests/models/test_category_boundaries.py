@@ -1,0 +1,79 @@
+"""Boundaries of the category model: the personal model's minimum labels, a confidence exactly
+at the abstain threshold (and one float step either side), the familiar-words share on its
+limit, and a merchant rule from exactly rule_min_count corrections."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.models.test_category import _data, _split
+from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from tests.parameters import parameters
+from titans_finance.models.category import CategoryModel, rules_from_corrections
+
+PARAMS = {**parameters("category"), "logistic_regression": {"C": 10.0, "max_iter": 2000}, "confidence_threshold": 0.5, "top_k": 3,
+          "calibration_folds": 0, "seed": 0, "personal_min_labels": 30,
+          "min_known_word_share": 0.5}
+
+
+@pytest.mark.parametrize("labels, personal", [(29, False), (30, True)])
+def test_the_personal_model_needs_personal_min_labels(labels, personal):
+    tx, features = _data(n=labels)
+    model = CategoryModel("logistic_regression", PARAMS).fit(tx, features)
+    assert (model.personal is not None) is personal
+    assert model.metadata["personal_model"] is personal
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    train_tx, train_f, test_tx, test_f = _split(*_data())
+    model = CategoryModel("logistic_regression", PARAMS).fit(train_tx, train_f)
+    return model, test_tx, test_f
+
+
+def test_a_confidence_exactly_at_the_threshold_answers_one_step_above_abstains(fitted):
+    model, test_tx, test_f = fitted
+    row_tx, row_f = test_tx.iloc[[0]], test_f.iloc[[0]]
+    confidence = float(model.predict(row_tx, row_f, threshold=0.0)["confidence"].iloc[0])
+    assert 0 < confidence < 1
+    for threshold, answers in ((np.nextafter(confidence, 0), True), (confidence, True),
+                               (np.nextafter(confidence, 1), False)):
+        category = model.predict(row_tx, row_f, threshold=threshold)["category"].iloc[0]
+        assert (category != UNCERTAIN_CATEGORY) is answers, threshold
+
+
+def _row(description: str, fitted) -> tuple[pd.DataFrame, pd.DataFrame]:
+    model, test_tx, test_f = fitted
+    tx = test_tx.iloc[[0]].assign(description=description)
+    return tx, test_f.iloc[[0]].assign(merchant_key="")  # no merchant: the words decide
+
+
+@pytest.mark.parametrize("description, familiar", [
+    ("FUEL FOR VEHICLE XQZW", True),   # 3 of 4 words known
+    ("FUEL VEHICLE XQZW YRTP", True),  # 2 of 4: exactly the share 0.5
+    ("FUEL XQZW YRTP KLMN", False),    # 1 of 4
+])
+def test_a_description_is_familiar_from_min_known_word_share_on(fitted, description, familiar):
+    model = fitted[0]
+    tx, features = _row(description, fitted)
+    from titans_finance.models.category import model_inputs
+
+    text = model_inputs(tx, features)[0]
+    assert bool(model.familiar(text, features)[0]) is familiar
+
+
+@pytest.mark.parametrize("corrections, rule", [(1, False), (2, True), (3, True)])
+def test_a_merchant_rule_from_exactly_rule_min_count_corrections(corrections, rule):
+    merchant = pd.Series(["shell"] * corrections + ["bp"])
+    category = pd.Series(["fuel"] * corrections + ["fuel"])
+    corrected = pd.Series([True] * corrections + [False])
+    rules = rules_from_corrections(merchant, category, corrected, min_count=2)
+    assert [r.category for r in rules] == (["fuel"] if rule else [])
+
+
+def test_a_merchant_corrected_to_two_categories_gets_no_rule():
+    rules = rules_from_corrections(pd.Series(["shell"] * 3), pd.Series(["fuel", "fuel", "auto"]),
+                                   pd.Series([True] * 3), min_count=2)
+    assert rules == []

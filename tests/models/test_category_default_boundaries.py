@@ -1,0 +1,17 @@
+"""Boundaries of the default (taxonomy) category model: a confidence exactly at its threshold
+answers and one float step above does not (the calibrated confidence alone decides: the
+familiar-word gate went with issue #26)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+def test_a_confidence_exactly_at_the_threshold_answers(default_category_model):
+    text, sign = np.array(["STARBUCKS COFFEE"], dtype=object), np.array([-1])
+    confidence = float(default_category_model.predict_raw(text, sign, threshold=0.0)[
+        "confidence"].iloc[0])
+    assert 0 < confidence < 1
+    for threshold, answers in ((np.nextafter(confidence, 0), True), (confidence, True),
+                               (np.nextafter(confidence, 1), False)):
+        out = default_category_model.predict_raw(text, sign, threshold=threshold)
+        assert bool(out["answers"].iloc[0]) is answers, threshold

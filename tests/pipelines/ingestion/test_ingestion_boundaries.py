@@ -1,0 +1,181 @@
+"""Boundaries of ingestion, in-process (reader → normaliser → de-duplication → transfers, no
+Kedro session): the sign of every debit/credit mark of every structured format and of a CSV
+indicator column, the plausible-date and amount limits on their value and one step either
+side, de-duplication and transaction ids to the cent, and the transfer window's last day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from tests.core.test_readers_fields import CAMT, OFX_SGML, QIF
+from titans_finance.datasets.raw_export_dataset import read_export_files
+from titans_finance.pipelines.ingestion.nodes import (
+    deduplicate_transactions,
+    mark_transfers,
+    normalise_transactions,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+PARAMS = {**yaml.safe_load((ROOT / "conf/base/parameters_ingestion.yml").read_text())[
+    "ingestion"], "reference_date": "2024-06-30"}
+
+
+def _ingest(tmp_path: Path, files: dict[str, str], **overrides):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    raw = read_export_files(str(tmp_path), [])
+    params = {**PARAMS, **overrides}
+    candidates, quarantine, _ = normalise_transactions(raw, params)
+    return candidates, quarantine, params
+
+
+# ------------------------------------------------------------------ signs, every format
+
+MT940_MARKS = """:20:STARTUMSE
+:25:10020030/1234567
+:28C:00000/001
+:60F:C240101EUR1000,00
+:61:240102D7,00NTRFREF1
+:86:Fee
+:61:240103C9,00NTRFREF2
+:86:Interest
+:61:240104RC12,50NTRFREF3
+:86:Reversal of a credit
+:61:240105RD100,00NTRFREF4
+:86:Reversal of a debit
+:62F:C240105EUR1089,50
+-
+"""
+
+
+def test_mt940_marks_d_and_rc_are_money_out_c_and_rd_money_in(tmp_path):
+    candidates, quarantine, _ = _ingest(tmp_path, {"statement.sta": MT940_MARKS})
+    assert quarantine.empty
+    # RC reverses a credit: the money leaves the account again; RD gives a debit back
+    assert candidates["amount"].tolist() == [-7.0, 9.0, -12.5, 100.0]
+
+
+def test_camt_dbit_is_money_out_and_crdt_money_in(tmp_path):
+    candidates, _, _ = _ingest(tmp_path, {"statement.xml": CAMT})
+    assert candidates["amount"].tolist() == [-12.5, 100.0, -3.0]
+    assert candidates["type"].tolist() == ["expense", "income", "expense"]
+
+
+def test_ofx_and_qif_amounts_keep_the_sign_written(tmp_path):
+    candidates, _, _ = _ingest(tmp_path, {"all.ofx": OFX_SGML})
+    assert candidates["amount"].tolist() == [-12.5, 100.0, -1.0, -7.25, 50.0]
+    qif_dir = tmp_path / "qif"
+    qif_dir.mkdir()
+    candidates, _, _ = _ingest(qif_dir, {"bank.qif": QIF})
+    assert sorted(candidates["amount"].tolist()) == [-1234.5, -20.0, -3.0, 40.0]
+
+
+INDICATORS = [("D", -1), ("C", 1), ("DR", -1), ("CR", 1), ("Debit", -1), ("Credit", 1),
+              ("S", -1), ("H", 1), ("Af", -1), ("Bij", 1), ("-", -1), ("+", 1),
+              ("DBIT", -1), ("CRDT", 1), ("RC", -1), ("RD", 1)]
+
+
+def test_an_unsigned_csv_amount_takes_the_sign_of_every_indicator_alias(tmp_path):
+    lines = ["Date,Description,Amount,Debit/Credit"] + [
+        f"2024-01-{k + 1:02d},Line {k},10.{k:02d},{mark}" for k, (mark, _) in
+        enumerate(INDICATORS)]
+    candidates, quarantine, _ = _ingest(tmp_path, {"export.csv": "\n".join(lines) + "\n"})
+    assert quarantine.empty
+    expected = [sign * (10 + k / 100) for k, (_, sign) in enumerate(INDICATORS)]
+    np.testing.assert_allclose(candidates["amount"].to_numpy(), expected)
+
+
+# ------------------------------------------------------------------ plausible values
+
+def _csv(*rows: tuple[str, str]) -> str:
+    return "Date,Description,Amount\n" + "".join(f"{d},Line,{a}\n" for d, a in rows)
+
+
+def test_dates_from_min_date_to_max_future_days_after_the_reference_day_inclusive(tmp_path):
+    # reference 2024-06-30 + 31 days = 2024-07-31
+    candidates, quarantine, _ = _ingest(tmp_path, {"export.csv": _csv(
+        ("1969-12-31", "-1"), ("1970-01-01", "-2"), ("2024-07-31", "-3"), ("2024-08-01", "-4"))})
+    assert candidates["amount"].tolist() == [-2.0, -3.0]
+    assert quarantine["reasons"].str.contains("implausible_date").tolist() == [True, True]
+
+
+def test_amounts_up_to_max_abs_amount_inclusive(tmp_path):
+    candidates, quarantine, _ = _ingest(tmp_path, {"export.csv": _csv(
+        ("2024-01-01", "-1000.00"), ("2024-01-02", "1000.00"), ("2024-01-03", "-1000.01"),
+        ("2024-01-04", "1000.01"))}, max_abs_amount=1000.0)
+    assert candidates["amount"].tolist() == [-1000.0, 1000.0]
+    assert quarantine["reasons"].str.contains("implausible_amount").all() and len(quarantine) == 2
+
+
+# ------------------------------------------------------------------ duplicates and ids
+
+def _two_statements(tmp_path, second_amount: str):
+    return _ingest(tmp_path, {"jan.csv": _csv(("2024-01-05", "-12.34")),
+                              "jan-again.csv": _csv(("2024-01-05", second_amount))})
+
+
+@pytest.mark.parametrize("second, duplicate", [("-12.34", True), ("-12.340", True),
+                                               ("-12.35", False), ("-12.33", False)])
+def test_a_line_in_two_statements_is_one_transaction_only_to_the_cent(tmp_path, second,
+                                                                       duplicate):
+    candidates, _, params = _two_statements(tmp_path, second)
+    clean, duplicates = deduplicate_transactions(candidates, params)
+    assert len(duplicates) == int(duplicate) and len(clean) == 2 - int(duplicate)
+    ids = deduplicate_transactions(candidates, {**params, "identical_lines_in_one_file":
+                                                "keep"})[0]["transaction_id"]
+    assert ids.is_unique
+
+
+def test_transaction_ids_differ_by_a_cent_and_repeat_for_the_same_line(tmp_path):
+    first, _, params = _ingest(tmp_path, {"a.csv": _csv(("2024-01-05", "-12.34"),
+                                                              ("2024-01-05", "-12.35"))})
+    clean, _ = deduplicate_transactions(first, params)
+    assert clean["transaction_id"].nunique() == 2
+    again = tmp_path / "again"
+    again.mkdir()
+    second, _, _ = _ingest(again, {"a.csv": _csv(("2024-01-05", "-12.34"),
+                                                 ("2024-01-05", "-12.35"))})
+    assert deduplicate_transactions(second, params)[0]["transaction_id"].tolist() == clean[
+        "transaction_id"].tolist()
+
+
+def _accounts(days_apart: int, amount_in: float = 250.0, amount_out: float = -250.0):
+    return pd.DataFrame({
+        "date": pd.to_datetime(["2024-03-01", "2024-03-01"]) + pd.to_timedelta(
+            [0, days_apart], unit="D"),
+        "account": ["checking", "savings"], "amount": [amount_out, amount_in]})
+
+
+@pytest.mark.parametrize("days, transfer", [(2, True), (3, True), (4, False)])
+def test_a_transfer_pairs_within_transfer_window_days_inclusive(days, transfer):
+    marked = mark_transfers(_accounts(days), {**PARAMS, "transfer_window_days": 3})
+    assert marked["is_transfer"].tolist() == [transfer, transfer]
+
+
+@pytest.mark.parametrize("amount_in, transfer", [(250.0, True), (250.01, False),
+                                                 (249.99, False)])
+def test_a_transfer_is_the_same_amount_to_the_cent(amount_in, transfer):
+    marked = mark_transfers(_accounts(1, amount_in=amount_in), {**PARAMS, "transfer_window_days": 3})
+    assert marked["is_transfer"].tolist() == [transfer, transfer]
+
+
+def test_transfer_cents_are_rounded_not_truncated():
+    # 0.29 * 100 is 28.999999999999996 in binary floating point
+    marked = mark_transfers(_accounts(0, amount_in=0.29, amount_out=-0.29),
+                            {**PARAMS, "transfer_window_days": 3})
+    assert marked["is_transfer"].all()
+    marked = mark_transfers(_accounts(0, amount_in=0.28, amount_out=-0.29),
+                            {**PARAMS, "transfer_window_days": 3})
+    assert not marked["is_transfer"].any()
+
+
+def test_lowercase_mt940_marks_sign_like_uppercase(tmp_path):
+    text = MT940_MARKS.replace("240102D7", "240102d7").replace("240103C9", "240103c9")
+    candidates, quarantine, _ = _ingest(tmp_path, {"statement.sta": text})
+    assert quarantine.empty
+    assert candidates["amount"].tolist()[:2] == [-7.0, 9.0]
