@@ -115,3 +115,19 @@ def test_a_ks_p_value_exactly_at_ks_alpha_is_not_significant():
     common = {"psi_warn": 10.0, "psi_drift": 10.0, "ks_warn": 0.0, "ks_drift": 1.0}
     assert _verdict(ks_alpha=p, **common) == "ok"
     assert _verdict(ks_alpha=np.nextafter(p, 1), **common) == "warn"
+
+
+def test_confidence_is_lower_only_beyond_the_noise_of_the_two_means():
+    from titans_finance.core.drift import confidence_is_lower
+    from titans_finance.core.verdict import MARGIN_SE
+
+    reference = np.array([0.9, 1.0] * 50)  # mean 0.95
+    batch = np.array([0.8, 1.0] * 50)  # mean 0.9: the spread sets the noise
+    noise = np.sqrt(np.var(reference, ddof=1) / 100 + np.var(batch, ddof=1) / 100)
+    edge = reference.mean() - MARGIN_SE * noise  # the lowest mean still within the noise
+    at = batch - batch.mean() + edge  # (its mean is the edge to within a float's rounding)
+    assert not confidence_is_lower(reference, at + 1e-12)
+    assert confidence_is_lower(reference, at - 1e-6)
+    assert not confidence_is_lower(reference, at + 1e-6)
+    assert not confidence_is_lower(reference, reference)  # the same confidences
+    assert not confidence_is_lower(np.array([]), batch)  # nothing to compare with

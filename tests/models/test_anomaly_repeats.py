@@ -5,14 +5,16 @@ import numpy as np
 import pandas as pd
 
 from tests.conftest import clean_rows
+from tests.parameters import parameters
 from titans_finance.core.features import build_features
 from titans_finance.models.anomaly import AnomalyModel
 
-PARAMS = {"contamination": None, "score_threshold": 0.5, "seed": 0, "min_group_count": 3,
-          "weights": {"isolation": 0.3, "amount": 1.0, "duplicate": 0.9, "new_payee": 0.9,
-                      "burst": 0.8},
-          "isolation_forest": {"n_estimators": 50}, "isolation_floor": 0.95,
-          "new_payee_ratio_full": 2.0, "duplicate_window_days": 3}
+PARAMS = parameters("anomaly", contamination=None, score_threshold=0.5, seed=0,
+                    min_group_count=3,
+                    weights={"isolation": 0.3, "amount": 1.0, "duplicate": 0.9,
+                             "new_payee": 0.9, "burst": 0.8},
+                    isolation_forest={"n_estimators": 50}, isolation_floor=0.95,
+                    new_payee_ratio_full=2.0, duplicate_window_days=3)
 MENU = (-3.20, -4.50, -2.80)  # tea, latte, cookie: a café's few prices, none every day
 
 

@@ -57,7 +57,7 @@ def test_report_headline_chart_app_and_api_give_the_same_net_change(fitted):
     balance = charts.balance_of(summary, table)
     assert balance.known is known
     header = " ".join(_header(tx, {}, MONEY, balance, table, {"cashflow": summary},
-                              pd.DataFrame({"category_source": []})))
+                              pd.DataFrame({"category_source": [], "type": []})))
     assert f"net change of {sentence}" in header
     assert charts.net_change_sentence(
         change.__class__(**{**change.__dict__, "expected": float(table["point"].sum())}),

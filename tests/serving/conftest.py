@@ -116,8 +116,10 @@ def service(bentoml_home, service_settings):
     from starlette.testclient import TestClient
 
     from titans_finance.serving import security
+    from titans_finance.serving.settings import ServingSettings
 
-    security.Guard._instance = None  # the worker's settings, read from the environment
+    # the worker's settings, read from the environment once per process: read them anew
+    security.Guard._instance, ServingSettings._current = None, None
     with _settings_in_environment(service_settings):
         from titans_finance.serving.service import TitansFinance
 
@@ -129,7 +131,7 @@ def service(bentoml_home, service_settings):
         yield http
     finally:
         http.__exit__(None, None, None)
-        security.Guard._instance = None
+        security.Guard._instance, ServingSettings._current = None, None
 
 
 @contextlib.contextmanager
