@@ -264,9 +264,10 @@ def _keyword_flags(searchable: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- state
 
-_MERCHANT_SUMS = ("count", "sum_abs", "sum_abs_sq", "sum_log", "sum_log_sq", "n_gaps", "sum_gap",
-                  "sum_gap_sq")
-_CATEGORY_SUMS = ("count", "sum_log", "sum_log_sq")
+# the running sums a history keeps per (account, merchant) and per (account, category)
+MERCHANT_SUMS = ("count", "sum_abs", "sum_abs_sq", "sum_log", "sum_log_sq", "n_gaps", "sum_gap",
+                 "sum_gap_sq")
+CATEGORY_SUMS = ("count", "sum_log", "sum_log_sq")
 
 
 @dataclass
@@ -280,8 +281,8 @@ class HistoryState:
     windows. ``account_count``: transactions per account; ``global_count``: all of them.
     """
 
-    merchant: pd.DataFrame = field(default_factory=lambda: _empty_stats(_MERCHANT_SUMS))
-    category: pd.DataFrame = field(default_factory=lambda: _empty_stats(_CATEGORY_SUMS))
+    merchant: pd.DataFrame = field(default_factory=lambda: _empty_stats(MERCHANT_SUMS))
+    category: pd.DataFrame = field(default_factory=lambda: _empty_stats(CATEGORY_SUMS))
     tail: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"day": pd.Series(dtype="int64"), "account": pd.Series(dtype="str"),
          "merchant_key": pd.Series(dtype="str"), "category_key": pd.Series(dtype="str"),
@@ -593,6 +594,11 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
     }
 
 
+# the per-row inputs of `build_features` (its ``base``), for callers that also need the
+# rows' history keys (the service's rolling history)
+row_arrays = _base_arrays
+
+
 def row_accounts(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCOUNT
                  ) -> np.ndarray:
     """Each row's account (object array of str); no column or a missing value:
@@ -867,8 +873,8 @@ class _StateLookup:
         last = pd.Series(day.astype("float64")).groupby(_pair_keys(merchant, value),
                                                         sort=False).last()
         pair_index = pd.Index(last.index.to_numpy(dtype=object), dtype=object)
-        return cls(merchant=_Sums.build(state.merchant, _MERCHANT_SUMS),
-                   category=_Sums.build(state.category, _CATEGORY_SUMS),
+        return cls(merchant=_Sums.build(state.merchant, MERCHANT_SUMS),
+                   category=_Sums.build(state.category, CATEGORY_SUMS),
                    merchant_windows=_TailWindows.build(merchant, day, value),
                    category_windows=_TailWindows.build(
                        tail["category_key"].to_numpy(dtype=object), day, value),
@@ -883,18 +889,99 @@ class _StateLookup:
         position = _positions(self.pair_index, self.pair_table, pairs)
         return np.where(position >= 0, self.pair_last_day[np.maximum(position, 0)], np.nan)
 
+    def rows(self, merchant_keys: np.ndarray, category_keys: np.ndarray, account: _Coded,
+             day: np.ndarray, abs_amount: np.ndarray, windows: tuple[int, ...],
+             account_count: pd.Series) -> HistoryLookups:
+        """What the state holds for each row (account-qualified history keys)."""
+        merchant, merchant_last = self.merchant.lookup(merchant_keys)
+        category, category_last = self.category.lookup(category_keys)
+        return HistoryLookups(
+            merchant=merchant, merchant_last=merchant_last, category=category,
+            category_last=category_last,
+            merchant_windows=self.merchant_windows.windows(merchant_keys, day, windows),
+            category_windows=self.category_windows.windows(category_keys, day, windows),
+            account_count_7d=self.global_windows.windows(account.strings(), day, (7,))[7][0],
+            pair_last=self.pair_last(_pair_keys(merchant_keys, abs_amount)),
+            account_count=account_count.reindex(account.distinct).fillna(0).to_numpy(
+                dtype="float64")[account.codes])
+
+
+def lookup_columns(windows: tuple[int, ...]) -> list[str]:
+    """The layout of `HistoryLookups.from_matrix`: one column per value a row's history
+    gives its features."""
+    return [*(f"merchant_{c}" for c in MERCHANT_SUMS), "merchant_last",
+            *(f"category_{c}" for c in CATEGORY_SUMS), "category_last",
+            *(f"merchant_{kind}_{w}d" for w in windows for kind in ("count", "sum")),
+            *(f"category_{kind}_{w}d" for w in windows for kind in ("count", "sum")),
+            "account_count_7d", "pair_last", "account_count"]
+
+
+@dataclass(frozen=True)
+class HistoryLookups:
+    """What each row's history holds, one value per row: the merchant's and category's
+    running sums and last day (NaN: never seen), the window counts and sums, the account's
+    transactions in the last 7 days, the last day of the same (merchant, cents) pair (NaN:
+    none in the tail) and the account's transaction count. `build_features` turns them
+    into the history features; `_StateLookup.rows` reads them from a `HistoryState`, the
+    service's rolling history from its own per-account structures."""
+
+    merchant: dict[str, np.ndarray]
+    merchant_last: np.ndarray
+    category: dict[str, np.ndarray]
+    category_last: np.ndarray
+    merchant_windows: dict[int, tuple[np.ndarray, np.ndarray]]
+    category_windows: dict[int, tuple[np.ndarray, np.ndarray]]
+    account_count_7d: np.ndarray
+    pair_last: np.ndarray
+    account_count: np.ndarray
+
+    @classmethod
+    def from_matrix(cls, values: np.ndarray, windows: tuple[int, ...]) -> HistoryLookups:
+        """From a (rows, `lookup_columns`) float array."""
+        column = {name: values[:, j] for j, name in enumerate(lookup_columns(windows))}
+        return cls(merchant={c: column[f"merchant_{c}"] for c in MERCHANT_SUMS},
+                   merchant_last=column["merchant_last"],
+                   category={c: column[f"category_{c}"] for c in CATEGORY_SUMS},
+                   category_last=column["category_last"],
+                   merchant_windows={w: (column[f"merchant_count_{w}d"],
+                                         column[f"merchant_sum_{w}d"]) for w in windows},
+                   category_windows={w: (column[f"category_count_{w}d"],
+                                         column[f"category_sum_{w}d"]) for w in windows},
+                   account_count_7d=column["account_count_7d"], pair_last=column["pair_last"],
+                   account_count=column["account_count"])
+
+    def take(self, order: np.ndarray | slice) -> HistoryLookups:
+        if isinstance(order, slice) and order == slice(None):
+            return self
+        return HistoryLookups(
+            merchant={k: v[order] for k, v in self.merchant.items()},
+            merchant_last=self.merchant_last[order],
+            category={k: v[order] for k, v in self.category.items()},
+            category_last=self.category_last[order],
+            merchant_windows={w: (c[order], t[order]) for w, (c, t) in
+                              self.merchant_windows.items()},
+            category_windows={w: (c[order], t[order]) for w, (c, t) in
+                              self.category_windows.items()},
+            account_count_7d=self.account_count_7d[order], pair_last=self.pair_last[order],
+            account_count=self.account_count[order])
+
 
 def build_features(transactions: pd.DataFrame, state: HistoryState | None = None,
                    params: FeatureParams | dict | None = None,
-                   independent: bool = False) -> pd.DataFrame:
+                   independent: bool = False, lookups: HistoryLookups | None = None,
+                   base: dict[str, Any] | None = None) -> pd.DataFrame:
     """Features of each input row, in input order (see the module docstring).
 
     ``independent``: every row as if it were the only input row (history = ``state``).
+    ``lookups``: what each row's history holds, given (input order; the service's rolling
+    history, core/rolling.py): every row independent, ``state`` unused but for its
+    default account. ``base``: `row_arrays` of ``transactions``, when the caller has them.
     """
     params = FeatureParams.from_any(params)
     state = state if state is not None else HistoryState.empty(params)
+    independent = independent or lookups is not None
     n = len(transactions)
-    base = _base_arrays(transactions, state.default_account)
+    base = base if base is not None else _base_arrays(transactions, state.default_account)
     order = _chronological_order(base["day"], base["source_row"])
     if np.array_equal(order, np.arange(n)):
         order = slice(None)  # already chronological (the clean table is): no reordering copies
@@ -908,11 +995,17 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     abs_amount, log_amount = base["abs_amount"][order], base["log_abs_amount"][order]
     signed, description = base["amount"][order], base["description"].take(order)
     out: dict[str, Any] = _time_features(day)
-    lookup = state.lookup() if independent else None
+    if independent:  # each row against the history alone: what it holds, per row
+        if lookups is None:
+            lookups = state.lookup().rows(merchant_group.strings(), category_group.strings(),
+                                          account, day, abs_amount, params.windows,
+                                          state.account_count)
+        else:
+            lookups = lookups.take(order)
 
     # history per merchant (expanding, from the state plus earlier input rows)
     if independent:
-        m, previous_m = lookup.merchant.lookup(merchant_group.strings())
+        m, previous_m = lookups.merchant, lookups.merchant_last
     else:
         previous_m = _previous_day(merchant_group, day, state.merchant)
         gap = day - previous_m
@@ -948,13 +1041,9 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
                  & (m_cv <= params.recurring_amount_cv_max))
 
     if independent:
-        merchant_strings = merchant_group.strings()
-        merchant_windows = lookup.merchant_windows.windows(merchant_strings, day, params.windows)
-        category_windows = lookup.category_windows.windows(category_group.strings(), day,
-                                                           params.windows)
-        global_7d = lookup.global_windows.windows(account.strings(), day, (7,))
-        since_pair = np.maximum(day - lookup.pair_last(_pair_keys(merchant_strings, abs_amount)),
-                                0)
+        merchant_windows, category_windows = lookups.merchant_windows, lookups.category_windows
+        global_7d = {7: (lookups.account_count_7d, None)}
+        since_pair = np.maximum(day - lookups.pair_last, 0)
     else:
         # group codes instead of strings (the same groups, without hashing a million strings)
         tail = state.tail
@@ -987,10 +1076,10 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         "merchant_gap_deviation": np.where(n_gaps > 0, days_since_m - gap_mean, 0.0),
         "is_recurring": recurring,
         # the account's own earlier transactions (the state's, then earlier input rows)
-        "global_prior_count": state.account_count.reindex(account.distinct).fillna(0).to_numpy(
-            dtype="float64")[account.codes] + (0.0 if independent else pd.Series(
-                account.codes).groupby(account.codes, sort=False).cumcount().to_numpy(
-                dtype="float64")),
+        "global_prior_count": lookups.account_count if independent else (
+            state.account_count.reindex(account.distinct).fillna(0).to_numpy(
+                dtype="float64")[account.codes] + pd.Series(account.codes).groupby(
+                account.codes, sort=False).cumcount().to_numpy(dtype="float64")),
         "global_count_7d": global_7d[7][0],
     })
     for window, (count, total) in merchant_windows.items():
@@ -1036,7 +1125,7 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
 
     # history per category (uses the row's own category: not for the category model)
     if independent:
-        c, previous_c = lookup.category.lookup(category_group.strings())
+        c, previous_c = lookups.category, lookups.category_last
     else:
         previous_c = _previous_day(category_group, day, state.category)
         c = _expanding(category_group, {"count": np.ones(n), "sum_log": log_amount,

@@ -303,7 +303,7 @@ def _sign_key(transactions: pd.DataFrame) -> np.ndarray:
 
 
 def score_with_rolling_history(model: AnomalyModel, transactions: pd.DataFrame, state,
-                               feature_params=None, limits=None, one_at_a_time: bool = False
+                               feature_params=None, limits=None
                                ) -> tuple[pd.DataFrame, Any]:
     """Score transactions as the service scores them, with the service's own code: sent in
     date order (as a bank feed sends them), each against its account's rolling history —
@@ -318,7 +318,7 @@ def score_with_rolling_history(model: AnomalyModel, transactions: pd.DataFrame, 
     order = np.lexsort((np.arange(len(transactions)),
                         pd.to_datetime(transactions["date"]).to_numpy()))
     ordered = transactions.iloc[order]
-    scored = model.score(ordered, history.features(ordered, one_at_a_time=one_at_a_time))
+    scored = model.score(ordered, history.features(ordered))
     inverse = np.empty(len(order), dtype="int64")
     inverse[order] = np.arange(len(order))
     scored = scored.iloc[inverse]
