@@ -246,6 +246,12 @@ TRANSACTION_SCORERS = {
 }
 
 
+# Whether a model reads the transaction's history: the category model reads the row's own
+# text and amount only (models/category.py NUMERIC_INPUTS, the text of description and
+# merchant), so /predict/category takes no history lock and no history round-trip.
+USES_HISTORY = {"category": False, "amount": True, "anomaly": True}
+
+
 class IncompatibleModels(RuntimeError):
     def __init__(self, name: str, version: str | None, cause: Exception) -> None:
         super().__init__(f"model {name!r} ({version}) cannot score an example transaction "
@@ -499,13 +505,20 @@ class TitansFinanceService:
         history as it stands (`RollingHistory.features`); with ``record``, those whose
         own ``record`` is true are then added to it (the anomaly and batch endpoints), so
         a batch answers what its transactions sent one by one in its order answer.
-        Raises `TransactionIdConflict` (nothing recorded) for a reused transaction_id.
+        Models that read no history (`USES_HISTORY`) alone, not recording: the rows' own
+        features, without the history's lock. Raises `TransactionIdConflict` (nothing
+        recorded) for a reused transaction_id.
         """
         served = served or self.served
         frame = transactions_frame(transactions)
-        features = served.rolling.features(
-            frame, record=[record and t.record for t in transactions],
-            transaction_ids=[t.transaction_id for t in transactions])
+        if record or any(USES_HISTORY[name] for name in which):
+            features = served.rolling.features(
+                frame, record=[record and t.record for t in transactions],
+                transaction_ids=[t.transaction_id for t in transactions])
+        else:  # the features a model without history reads are the row's own
+            from titans_finance.core.features import build_features
+
+            features = build_features(frame, served.history, independent=True)
         out: dict[str, Any] = {"frame": frame, "features": features}
         for name in which:
             out[name] = TRANSACTION_SCORERS[name](served.models[name], frame, features)
