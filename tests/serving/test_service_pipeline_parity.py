@@ -15,7 +15,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from titans_finance.core.features import FEATURE_GROUPS, HistoryState, build_features
+from titans_finance.core.features import (
+    FEATURE_GROUPS,
+    HistoryState,
+    build_features,
+    own_features,
+)
 from titans_finance.core.rolling import RollingHistory
 from titans_finance.serving.schemas import Transaction, transactions_frame
 from titans_finance.serving.service import TRANSACTION_SCORERS, USES_HISTORY
@@ -103,9 +108,10 @@ def test_same_anomaly_score_and_flag(both_paths):
 
 
 def test_a_model_said_to_read_no_history_answers_the_same_whatever_the_history(pipeline_side):
-    """/predict/category skips the rolling history (`USES_HISTORY`): its answers are the
-    same against the shipped state, against a history that recorded the rows (every
-    history feature changed), and with every history feature replaced by noise."""
+    """/predict/category skips the rolling history (`USES_HISTORY`) and reads the rows' own
+    features (`own_features`): its answers are the same from those, against the shipped
+    state, against a history that recorded the rows (every history feature changed), and
+    with every history feature replaced by noise."""
     clean, _, models, picked = pipeline_side
     frame = transactions_frame([_request(clean.iloc[i]) for i in picked])
     state = HistoryState.from_frame(clean.iloc[:picked[0]])
@@ -121,6 +127,6 @@ def test_a_model_said_to_read_no_history_answers_the_same_whatever_the_history(p
         if reads_history:
             continue
         answers = [TRANSACTION_SCORERS[name](models[name], frame, features)
-                   for features in (alone, seen, noise)]
+                   for features in (own_features(frame), alone, seen, noise)]
         for other in answers[1:]:
             pd.testing.assert_frame_equal(other, answers[0])

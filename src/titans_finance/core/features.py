@@ -558,11 +558,7 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
     columns and keys are `_Coded` (codes into distinct strings)."""
     n = len(transactions)
     dates = pd.to_datetime(transactions["date"]).dt.normalize()
-    amount = transactions["amount"]
-    if amount.dtype.kind != "f":
-        amount = pd.to_numeric(amount, errors="coerce")
-    amount = amount.to_numpy(dtype="float64")
-    amount = np.where(np.isnan(amount), 0.0, amount)
+    amount = _signed_amounts(transactions)
     abs_amount = np.abs(amount)
     description = _Coded.of(transactions["description"])
     merchant_key = _merchant_keys(description, _Coded.of(_column(transactions, "reference", n)))
@@ -592,6 +588,53 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
         "amount": amount,
         "description": description,
     }
+
+
+def _signed_amounts(transactions: pd.DataFrame) -> np.ndarray:
+    """The amounts as float64; unreadable or missing: 0."""
+    amount = transactions["amount"]
+    if amount.dtype.kind != "f":
+        amount = pd.to_numeric(amount, errors="coerce")
+    amount = amount.to_numpy(dtype="float64")
+    return np.where(np.isnan(amount), 0.0, amount)
+
+
+def _amount_features(abs_amount: np.ndarray, log_amount: np.ndarray, signed: np.ndarray
+                     ) -> dict[str, np.ndarray]:
+    """The features of a row's own amount (the `AMOUNT` group but the merchant's)."""
+    cents_part = np.round(abs_amount * 100).astype("int64") % 100
+    whole = np.round(abs_amount, 2)
+    return {
+        "abs_amount": abs_amount, "log_abs_amount": log_amount, "amount_sign": np.sign(signed),
+        "is_round_1": cents_part == 0, "is_round_5": (cents_part == 0) & (whole % 5 == 0),
+        "is_round_10": (cents_part == 0) & (whole % 10 == 0),
+        "is_round_100": (cents_part == 0) & (whole % 100 == 0), "cents": cents_part,
+        "amount_magnitude": np.floor(np.log10(np.maximum(abs_amount, 1.0))),
+    }
+
+
+# what `own_features` gives: the row's merchant key and its own amount's features
+OWN_FEATURES = ["merchant_key", "abs_amount", "log_abs_amount", "amount_sign", "is_round_1",
+                "is_round_5", "is_round_10", "is_round_100", "cents", "amount_magnitude"]
+
+
+def own_features(transactions: pd.DataFrame) -> pd.DataFrame:
+    """`OWN_FEATURES` of each row, the values `build_features` gives them, without the
+    history, calendar and text flags it also computes (~4 ms for one row): what a model
+    reading only these needs (the category model, with the description)."""
+    n = len(transactions)
+    signed = _signed_amounts(transactions)
+    abs_amount = np.abs(signed)
+    numeric = _amount_features(abs_amount, np.log1p(abs_amount), signed)
+    merchant = _merchant_keys(_Coded.of(transactions["description"]),
+                              _Coded.of(_column(transactions, "reference", n)))
+    block = np.empty((len(OWN_FEATURES) - 1, n), dtype="float64")
+    for j, name in enumerate(OWN_FEATURES[1:]):
+        block[j] = numeric[name]
+    return pd.concat([pd.DataFrame({"merchant_key": merchant.strings()},
+                                   index=transactions.index),
+                      pd.DataFrame(block.T, columns=OWN_FEATURES[1:], index=transactions.index,
+                                   copy=False)], axis=1)
 
 
 # the per-row inputs of `build_features` (its ``base``), for callers that also need the
@@ -1086,16 +1129,7 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         out[f"merchant_count_{window}d"] = count
         out[f"merchant_sum_{window}d"] = total
 
-    # amount
-    cents_part = np.round(abs_amount * 100).astype("int64") % 100
-    whole = np.round(abs_amount, 2)
-    out.update({
-        "abs_amount": abs_amount, "log_abs_amount": log_amount, "amount_sign": np.sign(signed),
-        "is_round_1": cents_part == 0, "is_round_5": (cents_part == 0) & (whole % 5 == 0),
-        "is_round_10": (cents_part == 0) & (whole % 10 == 0),
-        "is_round_100": (cents_part == 0) & (whole % 100 == 0), "cents": cents_part,
-        "amount_magnitude": np.floor(np.log10(np.maximum(abs_amount, 1.0))),
-    })
+    out.update(_amount_features(abs_amount, log_amount, signed))
 
     # categorical (codes: position in the schema's list, -1 when missing or unknown)
     described = _description_features(description)

@@ -248,7 +248,8 @@ TRANSACTION_SCORERS = {
 
 # Whether a model reads the transaction's history: the category model reads the row's own
 # text and amount only (models/category.py NUMERIC_INPUTS, the text of description and
-# merchant), so /predict/category takes no history lock and no history round-trip.
+# merchant: `core.features.own_features`), so /predict/category takes no history lock, no
+# history round-trip, and computes no feature it does not read.
 USES_HISTORY = {"category": False, "amount": True, "anomaly": True}
 
 
@@ -515,10 +516,10 @@ class TitansFinanceService:
             features = served.rolling.features(
                 frame, record=[record and t.record for t in transactions],
                 transaction_ids=[t.transaction_id for t in transactions])
-        else:  # the features a model without history reads are the row's own
-            from titans_finance.core.features import build_features
+        else:  # a model without history reads the row's own features only
+            from titans_finance.core.features import own_features
 
-            features = build_features(frame, served.history, independent=True)
+            features = own_features(frame)
         out: dict[str, Any] = {"frame": frame, "features": features}
         for name in which:
             out[name] = TRANSACTION_SCORERS[name](served.models[name], frame, features)
