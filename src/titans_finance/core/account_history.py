@@ -294,20 +294,17 @@ class AccountHistory:
         arrival): what the account holds after forgetting the rest."""
         history = base.copy()
         kept = sorted(kept, key=lambda r: (r.day, r.sequence))
-        previous: dict[str, float] = {}
+        merchants: dict[str, list[Row]] = {}
+        categories: dict[str, list[Row]] = {}
         for row in kept:
-            sums = history.merchant.get(row.merchant)
-            if sums is None:
-                sums = history.merchant[row.merchant] = [0.0] * _MERCHANT_WIDTH + [_NAN]
-            before = previous.get(row.merchant, sums[_MERCHANT_WIDTH])
-            _add_merchant(sums, row.day, row.abs_amount, row.log_amount, before)
-            previous[row.merchant] = float(row.day)
-            sums = history.category.get(row.category)
-            if sums is None:
-                sums = history.category[row.category] = [0.0] * _CATEGORY_WIDTH + [_NAN]
-            _add_category(sums, row.day, row.log_amount)
+            merchants.setdefault(row.merchant, []).append(row)
+            categories.setdefault(row.category, []).append(row)
             history._append_tail(row.merchant, row.category, row.day, row.abs_amount,
                                  row.cents, row.sequence)
+        for key, rows in merchants.items():
+            history.merchant[key] = _merchant_sums(base.merchant.get(key), rows)
+        for key, rows in categories.items():
+            history.category[key] = _category_sums(base.category.get(key), rows)
         history.count += len(kept)
         if kept:
             latest = max(r.day for r in kept)
@@ -322,27 +319,26 @@ class AccountHistory:
         `rebuilt`, computed for the merchants and categories the forgotten rows touched
         only (the others' sums already are ``base`` followed by their rows in date order)."""
         gone = {r.sequence for r in forgotten}
-        for key in {r.merchant for r in forgotten}:
-            sums = base.merchant.get(key)
-            sums = sums.copy() if sums is not None else [0.0] * _MERCHANT_WIDTH + [_NAN]
-            before = sums[_MERCHANT_WIDTH]
-            rows = sorted((r for r in kept if r.merchant == key),
-                          key=lambda r: (r.day, r.sequence))
-            for row in rows:
-                _add_merchant(sums, row.day, row.abs_amount, row.log_amount, before)
-                before = float(row.day)
+        touched_merchants = {r.merchant for r in forgotten}
+        touched_categories = {r.category for r in forgotten}
+        merchants: dict[str, list[Row]] = {}
+        categories: dict[str, list[Row]] = {}
+        for row in kept:
+            if row.merchant in touched_merchants:
+                merchants.setdefault(row.merchant, []).append(row)
+            if row.category in touched_categories:
+                categories.setdefault(row.category, []).append(row)
+        for key in touched_merchants:
+            rows = merchants.get(key)
             if rows or key in base.merchant:
-                self.merchant[key] = sums
+                rows = sorted(rows or [], key=lambda r: (r.day, r.sequence))
+                self.merchant[key] = _merchant_sums(base.merchant.get(key), rows)
             else:
                 self.merchant.pop(key, None)
-        for key in {r.category for r in forgotten}:
-            sums = base.category.get(key)
-            sums = sums.copy() if sums is not None else [0.0] * _CATEGORY_WIDTH + [_NAN]
-            rows = [r for r in kept if r.category == key]
-            for row in rows:
-                _add_category(sums, row.day, row.log_amount)
+        for key in touched_categories:
+            rows = categories.get(key)
             if rows or key in base.category:
-                self.category[key] = sums
+                self.category[key] = _category_sums(base.category.get(key), rows or [])
             else:
                 self.category.pop(key, None)
         cutoff = self.last_day - self.max_window_days if self.last_day is not None else None
@@ -389,6 +385,52 @@ def _add_merchant(sums: list[float], day: int, value: float, log: float,
         sums[7] += 0.0
     last = sums[_MERCHANT_WIDTH]
     sums[_MERCHANT_WIDTH] = float(day) if last != last or day > last else last
+
+
+def _merchant_sums(base: list[float] | None, rows: list[Row]) -> list[float]:
+    """``base`` (a merchant's training sums, None: none) followed by ``rows`` (date order) as
+    `HistoryState.update` adds several rows: each sum is ``base + sum of the rows' values``
+    (pandas sums a group with compensation: `math.fsum` is that sum, correctly rounded);
+    each row's gap from the row before it, the first's from ``base``'s last day."""
+    sums = list(base) if base is not None else [0.0] * _MERCHANT_WIDTH + [_NAN]
+    if not rows:
+        return sums
+    previous = sums[_MERCHANT_WIDTH]
+    gaps = []
+    for row in rows:
+        if previous == previous:
+            gaps.append(row.day - previous)
+        previous = float(row.day)
+    values = [r.abs_amount for r in rows]
+    logs = [r.log_amount for r in rows]
+    fsum = math.fsum
+    sums[0] += float(len(rows))
+    sums[1] += fsum(values)
+    sums[2] += fsum([v * v for v in values])
+    sums[3] += fsum(logs)
+    sums[4] += fsum([v * v for v in logs])
+    sums[5] += float(len(gaps))
+    sums[6] += fsum(gaps)
+    sums[7] += fsum([g * g for g in gaps])
+    latest = float(max(r.day for r in rows))
+    last = sums[_MERCHANT_WIDTH]
+    sums[_MERCHANT_WIDTH] = latest if last != last or latest > last else last
+    return sums
+
+
+def _category_sums(base: list[float] | None, rows: list[Row]) -> list[float]:
+    """Like `_merchant_sums`, for a category (no gaps)."""
+    sums = list(base) if base is not None else [0.0] * _CATEGORY_WIDTH + [_NAN]
+    if not rows:
+        return sums
+    logs = [r.log_amount for r in rows]
+    sums[0] += float(len(rows))
+    sums[1] += math.fsum(logs)
+    sums[2] += math.fsum([v * v for v in logs])
+    latest = float(max(r.day for r in rows))
+    last = sums[_CATEGORY_WIDTH]
+    sums[_CATEGORY_WIDTH] = latest if last != last or latest > last else last
+    return sums
 
 
 def _add_category(sums: list[float], day: int, log: float) -> None:
