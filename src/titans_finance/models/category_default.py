@@ -162,11 +162,13 @@ class DefaultCategoryModel:
                          for t in text])
 
     def predict_raw(self, text: np.ndarray, sign: np.ndarray,
-                    threshold: float | None = None) -> pd.DataFrame:
+                    threshold: float | None = None, proba: np.ndarray | None = None
+                    ) -> pd.DataFrame:
         """category (a taxonomy id, the best guess even when not confident), confidence,
-        top_k, answers (confident and familiar: the category stands)."""
+        top_k, answers (confident and familiar: the category stands). ``proba``: the rows'
+        `probabilities`, when the caller has them."""
         threshold = self.threshold if threshold is None else threshold
-        proba = self.probabilities(text, sign)
+        proba = self.probabilities(text, sign) if proba is None else proba
         category, confidence, top_k = _top_k(proba, self.classes_, self.top_k)
         answers = (confidence >= threshold) & self.familiar(text)
         return pd.DataFrame({"category": category.astype(object), "confidence": confidence,
