@@ -312,11 +312,15 @@ class HistoryState:
         """The account of a row that names none (a request without ``account``): the
         account with the most transactions (a single-account export: its only account),
         ``"default"`` for an empty state."""
+        known = self.__dict__.get("_default_account")  # once per state (read per request)
+        if known is not None:
+            return known
         self._check_format()
         if len(self.account_count) == 0:
             return DEFAULT_ACCOUNT
         counts = self.account_count.sort_index(kind="stable")
-        return str(counts.index[int(np.argmax(counts.to_numpy()))])
+        self.__dict__["_default_account"] = str(counts.index[int(np.argmax(counts.to_numpy()))])
+        return self.__dict__["_default_account"]
 
     def _check_format(self) -> None:
         if "account_count" not in self.__dict__:
@@ -325,7 +329,7 @@ class HistoryState:
 
     def __getstate__(self) -> dict[str, Any]:
         # the lookup tables are derived data: rebuilt after unpickling, never stored
-        return {k: v for k, v in self.__dict__.items() if k != "_lookup"}
+        return {k: v for k, v in self.__dict__.items() if k not in _DERIVED}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # no defaults for missing fields: an older state is refused by _check_format
@@ -431,6 +435,10 @@ class HistoryState:
                    global_count=sum(p.global_count for p in parts),
                    last_day=max(days) if days else None, max_window_days=max_window_days,
                    account_count=counts.astype("int64"))
+
+
+# what a `HistoryState` computes from its fields once and keeps (never pickled)
+_DERIVED = ("_lookup", "_default_account")
 
 
 def _empty_stats(columns: tuple[str, ...]) -> pd.DataFrame:
@@ -540,8 +548,13 @@ def _positions_in(vocabulary: tuple[str, ...], values: pd.Series | np.ndarray) -
     """Position of each value in ``vocabulary``, -1 when missing or not in it (looked up
     once per distinct value)."""
     codes, uniques = pd.factorize(values)
-    found = pd.Index(list(vocabulary), dtype=object).get_indexer(np.asarray(uniques, dtype=object))
+    found = _vocabulary_index(vocabulary).get_indexer(np.asarray(uniques, dtype=object))
     return np.append(found, -1)[codes]  # code -1 (missing) takes the appended -1
+
+
+@functools.lru_cache(maxsize=16)
+def _vocabulary_index(vocabulary: tuple[str, ...]) -> pd.Index:
+    return pd.Index(list(vocabulary), dtype=object)
 
 
 def _missing(transactions: pd.DataFrame, name: str, n: int) -> np.ndarray:
