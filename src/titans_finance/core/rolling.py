@@ -201,12 +201,12 @@ class RollingHistory:
             return entry.part.state.update(self._frame(list(entry.rows)))
 
     def stats(self) -> dict[str, Any]:
-        with self._lock:
-            return {"accounts": len(self._accounts), "transactions": self._transactions,
-                    "forgotten_accounts": self.forgotten_accounts,
-                    "forgotten_transactions": self.forgotten_rows,
-                    "limits": {f.name: getattr(self.limits, f.name)
-                               for f in fields(self.limits)}}
+        """Counts as they stand, read without the lock (each is one atomic read): /models
+        answers at once while a large batch is being recorded."""
+        return {"accounts": len(self._accounts), "transactions": self._transactions,
+                "forgotten_accounts": self.forgotten_accounts,
+                "forgotten_transactions": self.forgotten_rows,
+                "limits": {f.name: getattr(self.limits, f.name) for f in fields(self.limits)}}
 
     # ------------------------------------------------------------------ scoring
     def features(self, transactions: pd.DataFrame, record: bool | Sequence[bool] = True,
