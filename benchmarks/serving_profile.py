@@ -27,8 +27,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from run_benchmarks import RESULTS, machine, write_section  # noqa: E402
 from serving_load import _transactions  # noqa: E402
 
-STAGES = ("json + validation", "frame", "features (fixed state)", "history + features",
-          "category", "amount", "anomaly", "result objects", "json answer")
+STAGES = ("json + validation", "frame", "features (fixed state)", "own features",
+          "history + features", "category", "amount", "anomaly", "result objects", "json answer")
+# stages timed beside the service's paths, not on them
+BESIDE = ("features (fixed state)",)
 # what each service path runs: the stages of the endpoint, and whether it records
 PATHS = {"/predict/category": ("category", False), "/predict/amount": ("amount", False),
          "/predict/anomaly": ("anomaly", True)}
@@ -58,7 +60,7 @@ def _profile(items: list[dict], models: dict, rolling, record: bool,
     service scores it: against ``rolling`` (the service's per-account history), recorded
     or not. "features (fixed state)": the same features against the shipped state alone
     (what the history costs on top of them is the difference)."""
-    from titans_finance.core.features import build_features
+    from titans_finance.core.features import build_features, own_features
     from titans_finance.serving.schemas import transactions_frame
     from titans_finance.serving.service import TRANSACTION_SCORERS, TitansFinanceService
     from titans_finance.serving.service import validated_transactions
@@ -84,6 +86,8 @@ def _profile(items: list[dict], models: dict, rolling, record: bool,
     lap("frame")
     build_features(frame, models["history_state"], independent=True)
     lap("features (fixed state)")
+    own_features(frame)
+    lap("own features")
     features = rolling.features(frame, record=[record and t.record for t in transactions],
                                 transaction_ids=[t.transaction_id for t in transactions])
     lap("history + features")
@@ -109,11 +113,13 @@ def _medians(runs: list[dict[str, tuple[float, float]]], clock: int) -> dict[str
 
 
 def _endpoint_ms(stages: dict[str, float], model: str) -> float:
-    """One endpoint's in-process cost: its stages (history + features, not the
-    fixed-state features measured beside it), its own model only."""
+    """One endpoint's in-process cost: its stages, its own model only. The category model
+    reads no history (service.py `USES_HISTORY`): own features, no history; the others
+    the history and every feature."""
+    features = "own features" if model == "category" else "history + features"
     return sum(v for k, v in stages.items()
-               if k not in ("features (fixed state)", "category", "amount", "anomaly")
-               or k == model)
+               if k not in (*BESIDE, "own features", "history + features", "category",
+                            "amount", "anomaly") or k in (model, features))
 
 
 def main() -> None:
@@ -158,7 +164,7 @@ def main() -> None:
                             "/predict/anomaly": _endpoint_ms(recorded, "anomaly")}
         for name in ("batch of 1,000 in date order", "batch of 1,000 in random order"):
             total = sum(v for k, v in result[clock][name].items()
-                        if k != "features (fixed state)")
+                        if k not in (*BESIDE, "own features"))
             endpoints[clock][f"/predict/batch, {name[len('batch of 1,000 '):]}"] = total
     result["endpoints"] = endpoints
     result["batch_transactions_per_s_in_process"] = {
@@ -187,7 +193,9 @@ def main() -> None:
         "recorded, sorted by date in an account of their own, or in random order in the "
         "default account (every row dated before the account's latest day). "
         "\"features (fixed state)\" is the same features against the shipped state alone, "
-        "beside the service path, not part of it.\n\n" + header + rows + "\n\n"
+        "timed beside the service path, not part of it; \"own features\" is what "
+        "/predict/category computes instead of history + features.\n\n" + header + rows +
+        "\n\n"
         "Per endpoint, in-process (its stages, its own model):\n\n"
         "| endpoint | wall ms | CPU ms |\n|---|---:|---:|\n" + ends + "\n\n"
         "In-process ceiling of the batch path (wall): " + ", ".join(
