@@ -122,7 +122,35 @@ def _wrk(url: str, bodies: list[dict], duration: int, connections: int = 64) -> 
     seconds = float(total.group(2)) * {"ms": 0.001, "s": 1.0, "m": 60.0}[total.group(3)]
     # wrk's Requests/sec counts failed requests too: only answered ones are throughput
     return {"requests_per_s": round((int(total.group(1)) - non_2xx) / seconds, 2),
-            "p50_ms": latency("50%"), "p99_ms": latency("99%"), "non_2xx": non_2xx}
+            "p50_ms": latency("50%"), "p99_ms": latency("99%"), "non_2xx": non_2xx,
+            "requests": int(total.group(1))}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of the server's process tree so far."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def _measured(pid: int, url: str, bodies: list[dict], duration: int, connections: int = 64
+              ) -> dict:
+    """`_wrk`, with the server's CPU milliseconds per request answered (the figure a
+    machine shared with other jobs changes least)."""
+    before = _cpu_seconds(pid)
+    result = _wrk(url, bodies, duration, connections)
+    answered = result["requests"] - result["non_2xx"]
+    result["server_cpu_ms_per_request"] = round(
+        (_cpu_seconds(pid) - before) * 1e3 / max(answered, 1), 2)
+    return result
 
 
 def main() -> None:
@@ -149,22 +177,27 @@ def main() -> None:
         b["transactions"], key=lambda t: t["date"])]} for b in batches]
     noop, url = _serve("noop_service:Noop", ROOT / "benchmarks", env)
     try:
-        results["noop"] = _wrk(url + "/noop", singles, args.duration)
+        results["noop"] = _measured(noop.pid, url + "/noop", singles, args.duration)
+        results["noop_concurrency_1"] = _measured(noop.pid, url + "/noop", singles,
+                                                  max(3, args.duration // 3), connections=1)
     finally:
         os.killpg(noop.pid, signal.SIGTERM)
     service, url = _serve("titans_finance.serving.service:TitansFinance", ROOT, env)
     try:
         # one request at a time: the latency of a request on its own
-        results["category_concurrency_1"] = _wrk(url + "/predict/category", singles,
-                                                 max(3, args.duration // 3), connections=1)
-        results["anomaly_concurrency_1"] = _wrk(url + "/predict/anomaly", singles,
-                                                max(3, args.duration // 3), connections=1)
-        results["category_single"] = _wrk(url + "/predict/category", singles, args.duration)
-        results["batch"] = _wrk(url + "/predict/batch", batches, args.duration, connections=4)
+        pid = service.pid
+        results["category_concurrency_1"] = _measured(pid, url + "/predict/category", singles,
+                                                      max(3, args.duration // 3), connections=1)
+        results["anomaly_concurrency_1"] = _measured(pid, url + "/predict/anomaly", singles,
+                                                     max(3, args.duration // 3), connections=1)
+        results["category_single"] = _measured(pid, url + "/predict/category", singles,
+                                               args.duration)
+        results["batch"] = _measured(pid, url + "/predict/batch", batches, args.duration,
+                                     connections=4)
         results["batch"]["transactions_per_s"] = round(results["batch"]["requests_per_s"]
                                                        * args.batch_size, 1)
-        results["batch_in_date_order"] = _wrk(url + "/predict/batch", in_date_order,
-                                              args.duration, connections=4)
+        results["batch_in_date_order"] = _measured(pid, url + "/predict/batch", in_date_order,
+                                                   args.duration, connections=4)
         results["batch_in_date_order"]["transactions_per_s"] = round(
             results["batch_in_date_order"]["requests_per_s"] * args.batch_size, 1)
         results["service_rss_mib_after_load"] = _rss_mib(service.pid)
@@ -182,7 +215,8 @@ def main() -> None:
     suffix = f"_{args.label}" if args.label else ""
     (RESULTS / f"serving{suffix}.json").write_text(json.dumps(results, indent=2) + "\n")
     m = results["machine"]
-    rows = [f"| {name} | {r['requests_per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['non_2xx']} |"
+    rows = [f"| {name} | {r['requests_per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['non_2xx']} "
+            f"| {r['server_cpu_ms_per_request']} |"
             for name, r in results.items() if isinstance(r, dict) and "requests_per_s" in r]
     body = "\n".join([
         (f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}), one worker per service, wrk "
@@ -192,7 +226,8 @@ def main() -> None:
          f"request); concurrency_1: one connection. Load average "
          f"{results['load_average_1min'][0]:g} before, {results['load_average_1min'][1]:g} "
          f"after, on {m['cores']} cores shared with other jobs; command: `{command}`."), "",
-        "| endpoint | requests/s | p50 (ms) | p99 (ms) | non-2xx |", "|---|---:|---:|---:|---:|",
+        "| endpoint | requests/s | p50 (ms) | p99 (ms) | non-2xx | server CPU ms / request |",
+        "|---|---:|---:|---:|---:|---:|",
         *rows, "",
         (f"category / no-op throughput: {results['category_vs_noop']} (target ≥ 0.8); batch: "
          f"{results['batch']['transactions_per_s']} transactions/s in random order (target ≥ "
