@@ -30,7 +30,7 @@ import logging
 import os
 import sys
 import threading
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
@@ -306,15 +306,17 @@ class PredictionMetrics:
     def observe_categories(self, predictions: pd.DataFrame) -> None:
         from titans_finance.core.schema import UNCERTAIN_CATEGORY
 
-        counts = predictions.groupby(["category", "source"]).size()
+        # plain Python on the few rows of a micro-batch (a pandas groupby cost ~0.4 ms)
+        pairs = list(zip(predictions["category"].tolist(), predictions["source"].tolist(),
+                         strict=True))
+        counts = Counter(pairs)
         with self._lock:
             for (category, source), count in counts.items():
                 label_category, label_source = self._label(category, source)
                 self.categories.labels(category=label_category, source=label_source).inc(
                     int(count))
-            by_model = predictions["source"] == "model"
-            self._abstained.extend((predictions["category"][by_model] == UNCERTAIN_CATEGORY)
-                                   .tolist())
+            self._abstained.extend(category == UNCERTAIN_CATEGORY
+                                   for category, source in pairs if source == "model")
             if self._abstained:
                 self.abstention_rate.set(sum(self._abstained) / len(self._abstained))
 
