@@ -67,9 +67,9 @@ BUGS = (
         (("*model_inputs(transactions, features)),\n                                 "
           "self.temperature)", "*model_inputs(transactions, features)),\n"
           "                                 1.0)"),
-         ("proba = apply_temperature(self.personal.predict_proba(text, numeric, sign),\n"
+         ("proba = apply_temperature(self.personal.predict_proba(text, numeric, sign, prior),\n"
           "                                  self.temperature)",
-          "proba = apply_temperature(self.personal.predict_proba(text, numeric, sign),\n"
+          "proba = apply_temperature(self.personal.predict_proba(text, numeric, sign, prior),\n"
           "                                  1.0)")),
         ("tests/models/test_category.py",),
     ),

@@ -154,7 +154,8 @@ class DefaultCategoryModel:
     # ------------------------------------------------------------------ predicting
     def probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
         """Calibrated probabilities over `classes_`, direction rules applied."""
-        raw = sparse_dot_ready(self.classifier).predict_proba(self._matrix((self.chars, self.words), text, sign))
+        raw = sparse_dot_ready(self.classifier).predict_proba(
+            self._matrix((self.chars, self.words), text, sign))
         return self._masked(apply_temperature(raw, self.temperature), self.classes_, sign)
 
     def familiar(self, text: np.ndarray) -> np.ndarray:
