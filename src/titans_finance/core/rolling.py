@@ -295,9 +295,9 @@ class RollingHistory:
                 self._accounts.move_to_end(account)
             history = entry.history
             history.read(merchants[i], categories[i], day, cents[i], values)
-            if row_values is None:
-                row_values = list(rows.reindex(columns=list(ROW_COLUMNS)).itertuples(
-                    index=False, name=None))
+            if row_values is None:  # the columns as lists (a reindex cost ~0.5 ms a call)
+                row_values = list(zip(*(rows[c].tolist() if c in rows else [np.nan] * len(rows)
+                                        for c in ROW_COLUMNS), strict=True))
             self._sequence += 1
             row = Row(merchants[i], categories[i], day, amounts[i], logs[i], cents[i],
                       self._sequence)
