@@ -287,9 +287,10 @@ class AnomalyModel:
         # a score of 0 is no evidence at all: never flagged, whatever the threshold
         flagged = (score >= self.threshold) & (score > 0)
 
-        dates = pd.to_datetime(transactions["date"]).to_numpy()
-        earlier = pd.Series(dates - pd.to_timedelta(np.where(days_same <= window, days_same, 0),
-                                                    unit="D")).dt.strftime("%Y-%m-%d").to_numpy()
+        # the day of the earlier same charge, as YYYY-MM-DD (days_same: whole days)
+        days = pd.to_datetime(transactions["date"]).to_numpy().astype("datetime64[D]")
+        earlier = np.datetime_as_string(days - np.where(days_same <= window, days_same, 0)
+                                        .astype("int64").astype("timedelta64[D]"), unit="D")
         reference = np.where(by_merchant, [f"the median of the {int(c)} earlier payments to this "
                                            "payee" for c in count_m_reference],
                              "the median of its category")
