@@ -73,8 +73,14 @@ def evaluate_account(export: pd.DataFrame, params: dict, rng, check_rolling: boo
     state = HistoryState.from_frame(train)
     frozen = model.score(test, build_features(test, state, independent=True))
     rolling, _ = score_with_rolling_history(model, test, state)  # the service's code
-    if check_rolling:
-        one_by_one, _ = score_with_rolling_history(model, test, state, one_at_a_time=True)
+    if check_rolling:  # against the definition: one row at a time, `HistoryState.update`
+        ordered = test.iloc[np.lexsort((np.arange(len(test)), test["date"].to_numpy()))]
+        history, parts = state, []
+        for k in range(len(ordered)):
+            row = ordered.iloc[k:k + 1]
+            parts.append(build_features(row, history, independent=True))
+            history = history.update(row)
+        one_by_one = model.score(ordered, pd.concat(parts)).loc[test.index]
         difference = float(np.abs(one_by_one["score"].to_numpy() - rolling["score"].to_numpy())
                            .max())
         if difference > 1e-9:

@@ -100,7 +100,6 @@ def main() -> None:
         busy.features(rows.iloc[:500], transaction_ids=ids and ids[:500])
         before = tracemalloc.get_traced_memory()[0]
         busy.features(rows.iloc[500:], transaction_ids=ids and ids[500:])
-        busy.state("busy").lookup()  # what the next request builds
         per_transaction["with_id" if with_ids else "without_id"] = int(
             (tracemalloc.get_traced_memory()[0] - before) / 1000)
     tracemalloc.stop()

@@ -1,6 +1,6 @@
 """Where the service's time goes, in-process (the breakdown in docs/benchmarks.md).
 
-    .venv/bin/python -m benchmarks.performance.serving_profile [--repeats 7]
+    .venv/bin/python -m benchmarks.performance.serving_profile [--repeats 5] [--label before]
 
 Needs the models of `make run` (data/06_models, data/03_primary). Runs the service's own
 functions, stage by stage, as `/predict/*` and `/predict/batch` call them (no HTTP, no
@@ -26,8 +26,13 @@ ROOT = Path(__file__).resolve().parents[2]
 from benchmarks.performance.run_benchmarks import RESULTS, machine, write_section  # noqa: E402
 from benchmarks.performance.serving_load import _transactions  # noqa: E402
 
-STAGES = ("json + validation", "frame", "features", "category", "amount", "anomaly",
-          "result objects", "json answer")
+STAGES = ("json + validation", "frame", "features (fixed state)", "own features",
+          "history + features", "category", "amount", "anomaly", "result objects", "json answer")
+# stages timed beside the service's paths, not on them
+BESIDE = ("features (fixed state)",)
+# what each service path runs: the stages of the endpoint, and whether it records
+PATHS = {"/predict/category": ("category", False), "/predict/amount": ("amount", False),
+         "/predict/anomaly": ("anomaly", True)}
 
 
 def _load_models() -> dict:
@@ -44,84 +49,161 @@ def _load_models() -> dict:
             raise SystemExit(f"cannot load the models of `make run`: {exc}") from None
 
 
-def _profile(items: list[dict], models: dict) -> dict[str, float]:
-    """Seconds per stage for one request carrying ``items``."""
-    from titans_finance.core.features import build_features
+def _clocks() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _profile(items: list[dict], models: dict, rolling, record: bool,
+             account: str | None = None) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds per stage for one request carrying ``items``, scored as the
+    service scores it: against ``rolling`` (the service's per-account history), recorded
+    or not. "features (fixed state)": the same features against the shipped state alone
+    (what the history costs on top of them is the difference)."""
+    from titans_finance.core import features as feature_code
     from titans_finance.serving.schemas import transactions_frame
     from titans_finance.serving.service import TRANSACTION_SCORERS, TitansFinanceService
     from titans_finance.serving.service import validated_transactions
 
+    if account is not None:
+        items = [{**item, "account": account} for item in items]
     body = json.dumps({"transactions": items}).encode()
     served = SimpleNamespace(
         versions={"category": "c:1", "amount": "a:1", "anomaly": "n:1"},
         info={"anomaly": {"threshold": float(models["anomaly_model"].threshold)}})
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter
+    seconds: dict[str, tuple[float, float]] = {}
+    last = _clocks()
 
-    started = clock()
+    def lap(stage: str) -> None:
+        nonlocal last
+        now = _clocks()
+        seconds[stage] = (now[0] - last[0], now[1] - last[1])
+        last = _clocks()
+
     transactions = validated_transactions(json.loads(body)["transactions"])
-    seconds["json + validation"], started = clock() - started, clock()
+    lap("json + validation")
     frame = transactions_frame(transactions)
-    seconds["frame"], started = clock() - started, clock()
-    features = build_features(frame, models["history_state"], independent=True)
-    seconds["features"] = clock() - started
+    lap("frame")
+    feature_code.build_features(frame, models["history_state"], independent=True)
+    lap("features (fixed state)")
+    if hasattr(feature_code, "own_features"):  # not in the code before issue 29
+        feature_code.own_features(frame)
+    lap("own features")
+    features = rolling.features(frame, record=[record and t.record for t in transactions],
+                                transaction_ids=[t.transaction_id for t in transactions])
+    lap("history + features")
     out = {}
     for name in ("category", "amount", "anomaly"):
-        started = clock()
         out[name] = TRANSACTION_SCORERS[name](models[f"{name}_model"], frame, features)
-        seconds[name] = clock() - started
-    started = clock()
+        lap(name)
     service = getattr(TitansFinanceService, "inner", TitansFinanceService)  # the plain class
     response = {"results": [
         {"category": c, "amount": a, "anomaly": n} for c, a, n in zip(
             service._category_items(out["category"], served),
             service._amount_items(out["amount"], served),
             service._anomaly_items(out["anomaly"], served), strict=True)]}
-    seconds["result objects"], started = clock() - started, clock()
+    lap("result objects")
     json.dumps(response)
-    seconds["json answer"] = clock() - started
+    lap("json answer")
     return seconds
 
 
-def _medians(runs: list[dict[str, float]]) -> dict[str, float]:
-    return {stage: statistics.median(run[stage] for run in runs) for stage in STAGES}
+def _medians(runs: list[dict[str, tuple[float, float]]], clock: int) -> dict[str, float]:
+    return {stage: statistics.median(run[stage][clock] for run in runs) * 1e3
+            for stage in STAGES}
+
+
+def _endpoint_ms(stages: dict[str, float], model: str) -> float:
+    """One endpoint's in-process cost: its stages, its own model only. The category model
+    reads no history (service.py `USES_HISTORY`): own features, no history; the others
+    the history and every feature."""
+    features = "own features" if model == "category" else "history + features"
+    return sum(v for k, v in stages.items()
+               if k not in (*BESIDE, "own features", "history + features", "category",
+                            "amount", "anomaly") or k in (model, features))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7, help="batches of 1,000 timed")
+    parser.add_argument("--repeats", type=int, default=5, help="batches of 1,000 timed")
+    parser.add_argument("--singles", type=int, default=200, help="single requests timed")
+    parser.add_argument("--label", default="", help="kept in the results file name")
     args = parser.parse_args()
+    from titans_finance.core.rolling import RollingHistory
+
     load_before = os.getloadavg()[0]
     models = _load_models()
-    singles = _transactions(200, seed=1)
+    state = models["history_state"]
+    singles = _transactions(args.singles, seed=1)
     batches = [_transactions(1000, seed=10 + i) for i in range(args.repeats)]
-    _profile(singles[:5], models)  # warm caches and lazy imports
-    single = _medians([_profile([item], models) for item in singles])
-    batch = _medians([_profile(items, models) for items in batches])
-    result = {"machine": machine(), "load_average_1min": [round(load_before, 2),
-                                                          round(os.getloadavg()[0], 2)],
-              "single_ms": {k: v * 1e3 for k, v in single.items()},
-              "batch_1000_ms": {k: v * 1e3 for k, v in batch.items()},
-              "single_total_ms": sum(single.values()) * 1e3,
-              "batch_1000_total_ms": sum(batch.values()) * 1e3}
-    result["batch_transactions_per_s_in_process"] = 1000 / (result["batch_1000_total_ms"] / 1e3)
-    (RESULTS / "serving_profile.json").write_text(json.dumps(result, indent=2) + "\n")
-    rows = "\n".join(f"| {s} | {result['single_ms'][s]:.2f} | {result['batch_1000_ms'][s]:.1f} |"
-                     for s in STAGES)
+    _profile(singles[:5], models, RollingHistory(state), record=False)  # lazy imports, caches
+    runs = {}
+    reading = RollingHistory(state)
+    runs["one transaction, read"] = [_profile([item], models, reading, record=False)
+                                     for item in singles]
+    recording = RollingHistory(state)  # a bank feed: in date order, into an account
+    runs["one transaction, recorded"] = [  # of its own (each one recorded)
+        _profile([item], models, recording, record=True, account="profile-feed")
+        for item in sorted(singles, key=lambda t: t["date"])]
+    in_order = RollingHistory(state)  # each batch sorted by date, in an account of its own
+    runs["batch of 1,000 in date order"] = [
+        _profile(sorted(items, key=lambda t: t["date"]), models, in_order, record=True,
+                 account=f"profile-{i}") for i, items in enumerate(batches)]
+    shuffled = RollingHistory(state)  # the default account: every row late (dated before
+    runs["batch of 1,000 in random order"] = [  # the account's latest day)
+        _profile(items, models, shuffled, record=True) for items in batches]
+    result = {"machine": machine(), "label": args.label,
+              "load_average_1min": [round(load_before, 2)], "wall_ms": {}, "cpu_ms": {}}
+    for name, scenario in runs.items():
+        result["wall_ms"][name] = _medians(scenario, 0)
+        result["cpu_ms"][name] = _medians(scenario, 1)
+    result["load_average_1min"].append(round(os.getloadavg()[0], 2))
+    endpoints = {}
+    for clock in ("wall_ms", "cpu_ms"):
+        read, recorded = (result[clock][f"one transaction, {k}"] for k in ("read", "recorded"))
+        endpoints[clock] = {"/predict/category": _endpoint_ms(read, "category"),
+                            "/predict/amount": _endpoint_ms(read, "amount"),
+                            "/predict/anomaly": _endpoint_ms(recorded, "anomaly")}
+        for name in ("batch of 1,000 in date order", "batch of 1,000 in random order"):
+            total = sum(v for k, v in result[clock][name].items()
+                        if k not in (*BESIDE, "own features"))
+            endpoints[clock][f"/predict/batch, {name[len('batch of 1,000 '):]}"] = total
+    result["endpoints"] = endpoints
+    result["batch_transactions_per_s_in_process"] = {
+        k: round(1000 / (v / 1e3)) for k, v in endpoints["wall_ms"].items() if "batch" in k}
+    suffix = f"_{args.label}" if args.label else ""
+    (RESULTS / f"serving_profile{suffix}.json").write_text(json.dumps(result, indent=2) + "\n")
+    names = list(runs)
+    header = ("| stage | " + " | ".join(names) + " |\n|---|" + "---:|" * len(names) + "\n")
+    rows = "\n".join(
+        f"| {stage} | " + " | ".join(f"{result['wall_ms'][n][stage]:.2f} / "
+                                     f"{result['cpu_ms'][n][stage]:.2f}" for n in names) + " |"
+        for stage in STAGES)
+    ends = "\n".join(f"| {k} | {endpoints['wall_ms'][k]:.2f} | {endpoints['cpu_ms'][k]:.2f} |"
+                      for k in endpoints["wall_ms"])
     m = result["machine"]
     write_section("serving_profile", (
         f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}); command: "
         f"`.venv/bin/python -m benchmarks.performance.serving_profile --repeats {args.repeats}` (models of "
-        "`make run`; medians; in-process, no HTTP; each transaction new to the service, so no "
-        f"spelling-cache hits). Load average {result['load_average_1min'][0]:g} before and "
+        "`make run`; medians; in-process, no HTTP; distinct transactions of the default data). "
+        f"Load average {result['load_average_1min'][0]:g} before and "
         f"{result['load_average_1min'][1]:g} after on {m['cores']} cores: above 1 per core, "
-        "other jobs shared the CPU and every figure is an upper bound.\n\n"
-        "| stage | one transaction (ms) | batch of 1,000 (ms) |\n|---|---|---|\n"
-        f"{rows}\n| **total** | **{result['single_total_ms']:.1f}** | "
-        f"**{result['batch_1000_total_ms']:.0f}** |\n\n"
-        f"In-process ceiling of the batch path: "
-        f"{result['batch_transactions_per_s_in_process']:,.0f} transactions/s."))
-    print(json.dumps(result, indent=2))
+        "other jobs shared the CPU, and wall times are upper bounds (CPU times are the "
+        "load-robust figure).\n\n"
+        "Per stage, wall / CPU ms (median): one transaction read against the rolling history "
+        "(/predict/category, /predict/amount), or recorded (/predict/anomaly: in date order "
+        "into an account of its own, so that each is recorded); batches of 1,000 "
+        "recorded, sorted by date in an account of their own, or in random order in the "
+        "default account (every row dated before the account's latest day). "
+        "\"features (fixed state)\" is the same features against the shipped state alone, "
+        "timed beside the service path, not part of it; \"own features\" is what "
+        "/predict/category computes instead of history + features.\n\n" + header + rows +
+        "\n\n"
+        "Per endpoint, in-process (its stages, its own model):\n\n"
+        "| endpoint | wall ms | CPU ms |\n|---|---:|---:|\n" + ends + "\n\n"
+        "In-process ceiling of the batch path (wall): " + ", ".join(
+            f"{k.split(', ')[1]} {v:,} transactions/s"
+            for k, v in result["batch_transactions_per_s_in_process"].items()) + "."))
+    print(json.dumps(result["endpoints"], indent=2))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""Re-plant the eight bugs of issue #18, one at a time, and check the tests catch each.
+"""Re-plant the eight bugs of issue #18 (and one of issue 29), one at a time, and check the
+tests catch each.
 
-    .venv/bin/python -m benchmarks.quality.planted_bugs            # all eight (a few minutes)
+    .venv/bin/python -m benchmarks.quality.planted_bugs            # all nine (a few minutes)
     .venv/bin/python -m benchmarks.quality.planted_bugs --only 5   # one of them
     .venv/bin/python -m benchmarks.quality.planted_bugs --list     # what each one changes
 
@@ -67,9 +68,9 @@ BUGS = (
         (("*model_inputs(transactions, features)),\n                                 "
           "self.temperature)", "*model_inputs(transactions, features)),\n"
           "                                 1.0)"),
-         ("proba = apply_temperature(self.personal.predict_proba(text, numeric, sign),\n"
+         ("proba = apply_temperature(self.personal.predict_proba(text, numeric, sign, prior),\n"
           "                                  self.temperature)",
-          "proba = apply_temperature(self.personal.predict_proba(text, numeric, sign),\n"
+          "proba = apply_temperature(self.personal.predict_proba(text, numeric, sign, prior),\n"
           "                                  1.0)")),
         ("tests/models/test_category.py",),
     ),
@@ -116,6 +117,15 @@ BUGS = (
           "        total = (cumulative[high] - cumulative[low])[inverse]\n"),),
         ("tests/core/test_features.py", "tests/pipelines/features/test_pipeline.py"),
     ),
+    # issue 29: the service's rolling history keeps its own windows (core/account_history.py)
+    PlantedBug(
+        "AccountHistory.read (the service's rolling history)",
+        "window bound shifted by a day",
+        "src/titans_finance/core/account_history.py",
+        (("            low = bisect_left(self.cummax, day - window, self.start, end)",
+          "            low = bisect_left(self.cummax, day - window + 1, self.start, end)"),),
+        ("tests/core/test_rolling.py",),
+    ),
 )
 
 
@@ -154,7 +164,7 @@ def plant_and_test(bug: PlantedBug) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", type=int, action="append", help="bug number (1-8)")
+    parser.add_argument("--only", type=int, action="append", help="bug number (1-9)")
     parser.add_argument("--list", action="store_true", help="show the bugs and exit")
     args = parser.parse_args()
     chosen = [(i, b) for i, b in enumerate(BUGS, 1) if not args.only or i in args.only]

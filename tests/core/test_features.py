@@ -6,6 +6,7 @@ from tests.parameters import parameters
 from titans_finance.core.features import (
     FEATURE_GROUPS,
     NO_HISTORY_DAYS,
+    OWN_FEATURES,
     TEXT_RAW,
     FeatureParams,
     HistoryState,
@@ -13,6 +14,7 @@ from titans_finance.core.features import (
     clean_text,
     feature_columns,
     normalise_merchant,
+    own_features,
 )
 
 NUMERIC = [c for c in feature_columns() if c not in TEXT_RAW]
@@ -186,6 +188,25 @@ def test_unicode_whitespace_and_digits_count_as_such():
     features = build_features(_tx(rows))
     assert features["description_tokens"].iloc[0] == 3
     assert features["description_has_digits"].iloc[0] == 1
+
+
+def test_own_features_are_build_features_columns(clean, features):
+    """`own_features` (the service's category path) gives `build_features`' values of its
+    columns to the bit, each row scored as if alone after the history: on the generated
+    table (with the history's payees, and without a history), and on amounts missing,
+    unreadable, zero, whole, ending in 5 or 0 cents, negative and positive, with and
+    without a reference."""
+    state = HistoryState.empty().update(clean)
+    pd.testing.assert_frame_equal(own_features(clean, state), build_features(
+        clean, state, independent=True)[OWN_FEATURES], check_exact=True)
+    pd.testing.assert_frame_equal(own_features(clean), build_features(
+        clean, independent=True)[OWN_FEATURES], check_exact=True)
+    rows = [("2024-01-02", "SQ *BLUE BOTTLE 0412", amount, reference, None, "expense", None)
+            for amount in (None, "abc", 0.0, -100.0, 5.0, -4.95, 10.10, 0.005, 1e9, -0.01)
+            for reference in (None, "  Whole Foods ")]
+    edges = _tx(rows)
+    pd.testing.assert_frame_equal(own_features(edges), build_features(edges, independent=True)[OWN_FEATURES],
+                                  check_exact=True)
 
 
 def test_unknown_payment_method_and_missing_fields():

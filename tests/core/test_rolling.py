@@ -1,6 +1,7 @@
 """The rolling history per account (core/rolling.py), in-process: arrival-order semantics,
-the vectorised runs against the one-at-a-time definition, accounts kept apart, retries,
-late transactions, bounds and forgetting, threads, carrying over to new models."""
+the per-account structures against the one-at-a-time definition (tests/core/
+rolling_definition.py, `HistoryState` row by row), accounts kept apart, retries, late
+transactions, bounds and forgetting, threads, carrying over to new models."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.core.rolling_definition import RollingHistory as DefinitionHistory
 from tests.models.test_anomaly import PARAMS, _life, _split
 from titans_finance.core.features import HistoryState, build_features
 from titans_finance.core.rolling import RollingHistory, RollingLimits, TransactionIdConflict
@@ -39,28 +41,75 @@ def _charge(account, day="2024-08-20", amount=-23.45, description="CORNER BOOKSH
                          **{k: [v] for k, v in extra.items()}})
 
 
+# the feature columns that are a difference of running sums over the tail: the definition
+# takes it over every group's sums at once, the account history over the group's own
+WINDOW_SUMS = [f"merchant_sum_{w}d" for w in (7, 30, 90)]
+
+
+def _assert_as_defined(features: pd.DataFrame, definition: pd.DataFrame,
+                       forgetting: bool = False) -> None:
+    """The same features as the definition: every column but the window sums to the bit,
+    the window sums to 1e-12 relative. After forgetting, the definition re-sums an
+    account's remembered rows per merchant in one pandas sum (compensated), the account
+    history one row after the other: the sums are ~1e-16 relative apart, and a spread
+    of equal amounts (sqrt of a difference of sums, 0 in exact arithmetic) up to 1e-7
+    (the tolerance the vectorised runs had against the definition before)."""
+    exact = [c for c in definition.columns if c not in WINDOW_SUMS]
+    if forgetting:
+        pd.testing.assert_frame_equal(features, definition, rtol=1e-9, atol=1e-6)
+    else:
+        pd.testing.assert_frame_equal(features[exact], definition[exact], check_exact=True)
+    pd.testing.assert_frame_equal(features[WINDOW_SUMS], definition[WINDOW_SUMS],
+                                  rtol=1e-12, atol=1e-9)
+
+
 @pytest.mark.parametrize("limits", [RollingLimits(),
                                     RollingLimits(window_days=12, max_per_account=16)])
-def test_vectorised_runs_equal_one_transaction_at_a_time(two_accounts, limits):
+def test_the_account_histories_give_the_definitions_features(two_accounts, limits):
     """The definition (one row at a time, `HistoryState.update` after each) and the
-    service's computation (runs of in-order rows, accounts together) give the same
-    features: with late rows, rows not recorded, retried ids, and forgetting (small
-    limits); and a call cut into pieces (requests) equals the call in one piece (a batch)."""
+    service's computation give the same features: with late rows, rows not recorded,
+    retried ids, and forgetting (small limits); and a call cut into pieces (requests)
+    equals the call in one piece (a batch)."""
     train, test = two_accounts
     state = HistoryState.from_frame(train)
     rng = np.random.default_rng(0)
     record = rng.random(len(test)) > 0.1
     ids = [f"id{i}" if i % 3 == 0 else None for i in range(len(test))]
-    one_at_a_time = RollingHistory(state, limits).features(test, record, ids, one_at_a_time=True)
+    ids[20] = ids[5] = "sent-twice"  # a retry within the call (same values: row 5 again)
+    test = test.copy()
+    test.iloc[20] = test.iloc[5]
+    definition = DefinitionHistory(state, limits)
+    expected = definition.features(test, record, ids, one_at_a_time=True)
     together = RollingHistory(state, limits)
-    vectorised = together.features(test, record, ids)
-    pd.testing.assert_frame_equal(vectorised, one_at_a_time, rtol=1e-9, atol=1e-6)
+    features = together.features(test, record, ids)
+    forgetting = limits != RollingLimits()
+    _assert_as_defined(features, expected, forgetting)
     pieces = RollingHistory(state, limits)
     by_request = pd.concat([pieces.features(test.iloc[i:i + 23], record[i:i + 23], ids[i:i + 23])
                             for i in range(0, len(test), 23)])
-    pd.testing.assert_frame_equal(by_request, vectorised, rtol=1e-9, atol=1e-6)
-    assert pieces.stats() == together.stats()
+    _assert_as_defined(by_request, expected, forgetting)
+    assert pieces.stats() == together.stats() == definition.stats()
     assert together.stats()["transactions"] > 0
+    if limits.max_per_account == 16:
+        assert together.stats()["forgotten_transactions"] > 0  # forgetting was exercised
+
+
+@pytest.mark.parametrize("limits", [RollingLimits(),
+                                    RollingLimits(window_days=12, max_per_account=16)])
+def test_rows_in_any_order_get_the_definitions_features(two_accounts, limits):
+    """A batch in random date order (most rows late: dated before their account's latest
+    day), and the same rows sorted by date: each as the definition scores it in that
+    arrival order, and the later calls see what the earlier ones recorded."""
+    train, test = two_accounts
+    state = HistoryState.from_frame(train)
+    shuffled = test.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    in_date_order = test.sort_values("date", kind="stable").reset_index(drop=True)
+    definition, history = DefinitionHistory(state, limits), RollingHistory(state, limits)
+    for batch in (shuffled, in_date_order, shuffled):
+        _assert_as_defined(history.features(batch),
+                           definition.features(batch, one_at_a_time=True),
+                           forgetting=limits != RollingLimits())
+    assert history.stats() == definition.stats()
 
 
 def test_score_with_rolling_history_is_the_service_code_and_catches_the_repeat(two_accounts):
@@ -72,9 +121,11 @@ def test_score_with_rolling_history_is_the_service_code_and_catches_the_repeat(t
     scored, history = score_with_rolling_history(model, doubled, HistoryState.from_frame(train))
     repeat = scored[(doubled["transaction_id"] == "dup").to_numpy()].iloc[0]
     assert repeat["is_anomaly"] and "same amount to the same payee on" in repeat["reasons"]
-    one_by_one, _ = score_with_rolling_history(model, doubled, HistoryState.from_frame(train),
-                                               one_at_a_time=True)
-    np.testing.assert_allclose(scored["score"], one_by_one["score"], atol=1e-9)
+    defined = DefinitionHistory(HistoryState.from_frame(train))
+    ordered = doubled.iloc[np.lexsort((np.arange(len(doubled)), doubled["date"].to_numpy()))]
+    one_by_one = model.score(ordered, defined.features(ordered, one_at_a_time=True))
+    np.testing.assert_allclose(scored.loc[ordered.index, "score"], one_by_one["score"],
+                               atol=1e-12)
     assert history.stats()["transactions"] == len(doubled)
 
 

@@ -51,11 +51,12 @@ def test_a_recorded_transaction_is_forgotten_only_past_the_window(later, kept):
 def test_an_account_holds_exactly_max_per_account_then_forgets_its_oldest_quarter(one_at_a_time):
     limits = RollingLimits(max_per_account=8)
     history = RollingHistory(_state(), limits)
-    history.features(pd.concat([_charge(101 + k) for k in range(8)], ignore_index=True),
-                     one_at_a_time=one_at_a_time)
+    charges = [_charge(101 + k) for k in range(8)]
+    for call in (charges if one_at_a_time else [pd.concat(charges, ignore_index=True)]):
+        history.features(call)
     assert history.stats()["transactions"] == 8 and history.stats()[
         "forgotten_transactions"] == 0
-    history.features(_charge(110), one_at_a_time=one_at_a_time)  # the 9th
+    history.features(_charge(110))  # the 9th
     # over the cap: keeps the newest 8 - 8 // 4 = 6
     assert history.stats()["transactions"] == 6
     assert history.stats()["forgotten_transactions"] == 3
@@ -130,7 +131,8 @@ def test_one_call_past_a_limit_equals_one_transaction_at_a_time(limits):
     window (5 days) is crossed inside the call; the vectorised runs must stop exactly there."""
     calls = pd.concat([_charge(101 + k, amount=-10.0 - k) for k in range(12)], ignore_index=True)
     one = RollingHistory(_state(), limits)
-    expected = one.features(calls, one_at_a_time=True)
+    expected = pd.concat([one.features(calls.iloc[[k]].reset_index(drop=True))
+                          for k in range(len(calls))], ignore_index=True)
     together = RollingHistory(_state(), limits)
     pd.testing.assert_frame_equal(together.features(calls), expected)
     assert together.stats() == one.stats()

@@ -15,9 +15,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.features import (
+    FEATURE_GROUPS,
+    HistoryState,
+    build_features,
+    own_features,
+)
+from titans_finance.core.rolling import RollingHistory
 from titans_finance.serving.schemas import Transaction, transactions_frame
-from titans_finance.serving.service import TRANSACTION_SCORERS
+from titans_finance.serving.service import TRANSACTION_SCORERS, USES_HISTORY
 
 N_ROWS = 40
 
@@ -97,3 +103,28 @@ def test_same_anomaly_score_and_flag(both_paths):
                                rtol=1e-7, atol=1e-9)
     assert served["anomaly"]["is_anomaly"].tolist() == pipeline["anomaly"]["is_anomaly"].tolist()
     assert served["anomaly"]["reasons"].tolist() == pipeline["anomaly"]["reasons"].tolist()
+
+
+def test_a_model_said_to_read_no_history_answers_the_same_whatever_the_history(pipeline_side):
+    """/predict/category skips the rolling history (`USES_HISTORY`) and reads the rows' own
+    features (`own_features`): its answers are the same from those, against the shipped
+    state, against a history that recorded the rows (every history feature changed), and
+    with every history feature replaced by noise."""
+    clean, _, models, picked = pipeline_side
+    frame = transactions_frame([_request(clean.iloc[i]) for i in picked])
+    state = HistoryState.from_frame(clean.iloc[:picked[0]])
+    alone = build_features(frame, state, independent=True)
+    rolling = RollingHistory(state)
+    rolling.features(frame)
+    seen = rolling.features(frame, record=False)
+    history = FEATURE_GROUPS["history"] + FEATURE_GROUPS["category_history"]
+    assert (seen[history].to_numpy() != alone[history].to_numpy()).any(axis=0).sum() >= 10
+    noise = alone.copy()
+    noise[history] = np.random.default_rng(0).normal(size=(len(noise), len(history))) * 50
+    for name, reads_history in USES_HISTORY.items():
+        if reads_history:
+            continue
+        answers = [TRANSACTION_SCORERS[name](models[name], frame, features)
+                   for features in (own_features(frame), alone, seen, noise)]
+        for other in answers[1:]:
+            pd.testing.assert_frame_equal(other, answers[0])

@@ -291,9 +291,10 @@ def _keyword_flags(searchable: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- state
 
-_MERCHANT_SUMS = ("count", "sum_abs", "sum_abs_sq", "sum_log", "sum_log_sq", "n_gaps", "sum_gap",
-                  "sum_gap_sq")
-_CATEGORY_SUMS = ("count", "sum_log", "sum_log_sq")
+# the running sums a history keeps per (account, merchant) and per (account, category)
+MERCHANT_SUMS = ("count", "sum_abs", "sum_abs_sq", "sum_log", "sum_log_sq", "n_gaps", "sum_gap",
+                 "sum_gap_sq")
+CATEGORY_SUMS = ("count", "sum_log", "sum_log_sq")
 
 
 @dataclass
@@ -309,8 +310,8 @@ class HistoryState:
     named (how a row without one is keyed, see `_payee_keys`).
     """
 
-    merchant: pd.DataFrame = field(default_factory=lambda: _empty_stats(_MERCHANT_SUMS))
-    category: pd.DataFrame = field(default_factory=lambda: _empty_stats(_CATEGORY_SUMS))
+    merchant: pd.DataFrame = field(default_factory=lambda: _empty_stats(MERCHANT_SUMS))
+    category: pd.DataFrame = field(default_factory=lambda: _empty_stats(CATEGORY_SUMS))
     tail: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"day": pd.Series(dtype="int64"), "account": pd.Series(dtype="str"),
          "merchant_key": pd.Series(dtype="str"), "category_key": pd.Series(dtype="str"),
@@ -341,11 +342,15 @@ class HistoryState:
         """The account of a row that names none (a request without ``account``): the
         account with the most transactions (a single-account export: its only account),
         ``"default"`` for an empty state."""
+        known = self.__dict__.get("_default_account")  # once per state (read per request)
+        if known is not None:
+            return known
         self._check_format()
         if len(self.account_count) == 0:
             return DEFAULT_ACCOUNT
         counts = self.account_count.sort_index(kind="stable")
-        return str(counts.index[int(np.argmax(counts.to_numpy()))])
+        self.__dict__["_default_account"] = str(counts.index[int(np.argmax(counts.to_numpy()))])
+        return self.__dict__["_default_account"]
 
     def _check_format(self) -> None:
         if "account_count" not in self.__dict__:
@@ -358,7 +363,7 @@ class HistoryState:
 
     def __getstate__(self) -> dict[str, Any]:
         # the lookup tables are derived data: rebuilt after unpickling, never stored
-        return {k: v for k, v in self.__dict__.items() if k != "_lookup"}
+        return {k: v for k, v in self.__dict__.items() if k not in _DERIVED}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # no defaults for missing fields: an older state is refused by _check_format
@@ -471,6 +476,10 @@ class HistoryState:
                    payees=pd.concat([p.payees for p in parts]))
 
 
+# what a `HistoryState` computes from its fields once and keeps (never pickled)
+_DERIVED = ("_lookup", "_default_account")
+
+
 def _empty_stats(columns: tuple[str, ...]) -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     frame["last_day"] = pd.Series(dtype="float64")
@@ -578,8 +587,13 @@ def _positions_in(vocabulary: tuple[str, ...], values: pd.Series | np.ndarray) -
     """Position of each value in ``vocabulary``, -1 when missing or not in it (looked up
     once per distinct value)."""
     codes, uniques = pd.factorize(values)
-    found = pd.Index(list(vocabulary), dtype=object).get_indexer(np.asarray(uniques, dtype=object))
+    found = _vocabulary_index(vocabulary).get_indexer(np.asarray(uniques, dtype=object))
     return np.append(found, -1)[codes]  # code -1 (missing) takes the appended -1
+
+
+@functools.lru_cache(maxsize=16)
+def _vocabulary_index(vocabulary: tuple[str, ...]) -> pd.Index:
+    return pd.Index(list(vocabulary), dtype=object)
 
 
 def _missing(transactions: pd.DataFrame, name: str, n: int) -> np.ndarray:
@@ -598,11 +612,7 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
     only), the table after the rows is ``payees``. Text columns and keys are `_Coded` (codes into distinct strings)."""
     n = len(transactions)
     dates = pd.to_datetime(transactions["date"]).dt.normalize()
-    amount = transactions["amount"]
-    if amount.dtype.kind != "f":
-        amount = pd.to_numeric(amount, errors="coerce")
-    amount = amount.to_numpy(dtype="float64")
-    amount = np.where(np.isnan(amount), 0.0, amount)
+    amount = _signed_amounts(transactions)
     abs_amount = np.abs(amount)
     description = _Coded.of(transactions["description"])
     account = _Coded.of(_column(transactions, "account", n))
@@ -637,6 +647,68 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
         "description": description,
         "payees": payees,
     }
+
+
+def _signed_amounts(transactions: pd.DataFrame) -> np.ndarray:
+    """The amounts as float64; unreadable or missing: 0."""
+    amount = transactions["amount"]
+    if amount.dtype.kind != "f":
+        amount = pd.to_numeric(amount, errors="coerce")
+    amount = amount.to_numpy(dtype="float64")
+    return np.where(np.isnan(amount), 0.0, amount)
+
+
+def _amount_features(abs_amount: np.ndarray, log_amount: np.ndarray, signed: np.ndarray
+                     ) -> dict[str, np.ndarray]:
+    """The features of a row's own amount (the `AMOUNT` group but the merchant's)."""
+    cents_part = np.round(abs_amount * 100).astype("int64") % 100
+    whole = np.round(abs_amount, 2)
+    return {
+        "abs_amount": abs_amount, "log_abs_amount": log_amount, "amount_sign": np.sign(signed),
+        "is_round_1": cents_part == 0, "is_round_5": (cents_part == 0) & (whole % 5 == 0),
+        "is_round_10": (cents_part == 0) & (whole % 10 == 0),
+        "is_round_100": (cents_part == 0) & (whole % 100 == 0), "cents": cents_part,
+        "amount_magnitude": np.floor(np.log10(np.maximum(abs_amount, 1.0))),
+    }
+
+
+# what `own_features` gives: the row's merchant key and its own amount's features
+OWN_FEATURES = ["merchant_key", "abs_amount", "log_abs_amount", "amount_sign", "is_round_1",
+                "is_round_5", "is_round_10", "is_round_100", "cents", "amount_magnitude"]
+
+
+def own_features(transactions: pd.DataFrame, state: HistoryState | None = None
+                 ) -> pd.DataFrame:
+    """`OWN_FEATURES` of each row, the values `build_features(transactions, state,
+    independent=True)` gives them, without the history, calendar and text flags it also
+    computes (~4 ms for one row): what a model reading only these needs (the category
+    model, with the description). ``state``: the history whose payees key a row without
+    a reference (`_payee_keys`), as the pipeline keyed the same payee."""
+    n = len(transactions)
+    signed = _signed_amounts(transactions)
+    abs_amount = np.abs(signed)
+    numeric = _amount_features(abs_amount, np.log1p(abs_amount), signed)
+    description = _Coded.of(transactions["description"])
+    reference = _Coded.of(_column(transactions, "reference", n))
+    if state is not None and len(state.payees):
+        account = _Coded.of(pd.Series(row_accounts(transactions, state.default_account),
+                                      dtype="str"))
+        merchant, _ = _payee_keys(description, reference, account, np.zeros(n, dtype="int64"),
+                                  np.arange(n), state.payees, learn=False)
+    else:
+        merchant = _merchant_keys(description, reference)
+    block = np.empty((len(OWN_FEATURES) - 1, n), dtype="float64")
+    for j, name in enumerate(OWN_FEATURES[1:]):
+        block[j] = numeric[name]
+    return pd.concat([pd.DataFrame({"merchant_key": merchant.strings()},
+                                   index=transactions.index),
+                      pd.DataFrame(block.T, columns=OWN_FEATURES[1:], index=transactions.index,
+                                   copy=False)], axis=1)
+
+
+# the per-row inputs of `build_features` (its ``base``), for callers that also need the
+# rows' history keys (the service's rolling history)
+row_arrays = _base_arrays
 
 
 def row_accounts(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCOUNT
@@ -915,8 +987,8 @@ class _StateLookup:
         last = pd.Series(day.astype("float64")).groupby(_pair_keys(merchant, value),
                                                         sort=False).last()
         pair_index = pd.Index(last.index.to_numpy(dtype=object), dtype=object)
-        return cls(merchant=_Sums.build(state.merchant, _MERCHANT_SUMS),
-                   category=_Sums.build(state.category, _CATEGORY_SUMS),
+        return cls(merchant=_Sums.build(state.merchant, MERCHANT_SUMS),
+                   category=_Sums.build(state.category, CATEGORY_SUMS),
                    merchant_windows=_TailWindows.build(merchant, day, value),
                    category_windows=_TailWindows.build(
                        tail["category_key"].to_numpy(dtype=object), day, value),
@@ -931,19 +1003,100 @@ class _StateLookup:
         position = _positions(self.pair_index, self.pair_table, pairs)
         return np.where(position >= 0, self.pair_last_day[np.maximum(position, 0)], np.nan)
 
+    def rows(self, merchant_keys: np.ndarray, category_keys: np.ndarray, account: _Coded,
+             day: np.ndarray, abs_amount: np.ndarray, windows: tuple[int, ...],
+             account_count: pd.Series) -> HistoryLookups:
+        """What the state holds for each row (account-qualified history keys)."""
+        merchant, merchant_last = self.merchant.lookup(merchant_keys)
+        category, category_last = self.category.lookup(category_keys)
+        return HistoryLookups(
+            merchant=merchant, merchant_last=merchant_last, category=category,
+            category_last=category_last,
+            merchant_windows=self.merchant_windows.windows(merchant_keys, day, windows),
+            category_windows=self.category_windows.windows(category_keys, day, windows),
+            account_count_7d=self.global_windows.windows(account.strings(), day, (7,))[7][0],
+            pair_last=self.pair_last(_pair_keys(merchant_keys, abs_amount)),
+            account_count=account_count.reindex(account.distinct).fillna(0).to_numpy(
+                dtype="float64")[account.codes])
+
+
+def lookup_columns(windows: tuple[int, ...]) -> list[str]:
+    """The layout of `HistoryLookups.from_matrix`: one column per value a row's history
+    gives its features."""
+    return [*(f"merchant_{c}" for c in MERCHANT_SUMS), "merchant_last",
+            *(f"category_{c}" for c in CATEGORY_SUMS), "category_last",
+            *(f"merchant_{kind}_{w}d" for w in windows for kind in ("count", "sum")),
+            *(f"category_{kind}_{w}d" for w in windows for kind in ("count", "sum")),
+            "account_count_7d", "pair_last", "account_count"]
+
+
+@dataclass(frozen=True)
+class HistoryLookups:
+    """What each row's history holds, one value per row: the merchant's and category's
+    running sums and last day (NaN: never seen), the window counts and sums, the account's
+    transactions in the last 7 days, the last day of the same (merchant, cents) pair (NaN:
+    none in the tail) and the account's transaction count. `build_features` turns them
+    into the history features; `_StateLookup.rows` reads them from a `HistoryState`, the
+    service's rolling history from its own per-account structures."""
+
+    merchant: dict[str, np.ndarray]
+    merchant_last: np.ndarray
+    category: dict[str, np.ndarray]
+    category_last: np.ndarray
+    merchant_windows: dict[int, tuple[np.ndarray, np.ndarray]]
+    category_windows: dict[int, tuple[np.ndarray, np.ndarray]]
+    account_count_7d: np.ndarray
+    pair_last: np.ndarray
+    account_count: np.ndarray
+
+    @classmethod
+    def from_matrix(cls, values: np.ndarray, windows: tuple[int, ...]) -> HistoryLookups:
+        """From a (rows, `lookup_columns`) float array."""
+        column = {name: values[:, j] for j, name in enumerate(lookup_columns(windows))}
+        return cls(merchant={c: column[f"merchant_{c}"] for c in MERCHANT_SUMS},
+                   merchant_last=column["merchant_last"],
+                   category={c: column[f"category_{c}"] for c in CATEGORY_SUMS},
+                   category_last=column["category_last"],
+                   merchant_windows={w: (column[f"merchant_count_{w}d"],
+                                         column[f"merchant_sum_{w}d"]) for w in windows},
+                   category_windows={w: (column[f"category_count_{w}d"],
+                                         column[f"category_sum_{w}d"]) for w in windows},
+                   account_count_7d=column["account_count_7d"], pair_last=column["pair_last"],
+                   account_count=column["account_count"])
+
+    def take(self, order: np.ndarray | slice) -> HistoryLookups:
+        if isinstance(order, slice) and order == slice(None):
+            return self
+        return HistoryLookups(
+            merchant={k: v[order] for k, v in self.merchant.items()},
+            merchant_last=self.merchant_last[order],
+            category={k: v[order] for k, v in self.category.items()},
+            category_last=self.category_last[order],
+            merchant_windows={w: (c[order], t[order]) for w, (c, t) in
+                              self.merchant_windows.items()},
+            category_windows={w: (c[order], t[order]) for w, (c, t) in
+                              self.category_windows.items()},
+            account_count_7d=self.account_count_7d[order], pair_last=self.pair_last[order],
+            account_count=self.account_count[order])
+
 
 def build_features(transactions: pd.DataFrame, state: HistoryState | None = None,
                    params: FeatureParams | dict | None = None,
-                   independent: bool = False) -> pd.DataFrame:
+                   independent: bool = False, lookups: HistoryLookups | None = None,
+                   base: dict[str, Any] | None = None) -> pd.DataFrame:
     """Features of each input row, in input order (see the module docstring).
 
     ``independent``: every row as if it were the only input row (history = ``state``).
+    ``lookups``: what each row's history holds, given (input order; the service's rolling
+    history, core/rolling.py): every row independent, ``state`` unused but for its
+    default account. ``base``: `row_arrays` of ``transactions``, when the caller has them.
     """
     params = FeatureParams.from_any(params)
     state = state if state is not None else HistoryState.empty(params)
+    independent = independent or lookups is not None
     n = len(transactions)
-    base = _base_arrays(transactions, state.default_account, state.payees,
-                        learn=not independent)
+    base = base if base is not None else _base_arrays(
+        transactions, state.default_account, state.payees, learn=not independent)
     order = _chronological_order(base["day"], base["source_row"])
     if np.array_equal(order, np.arange(n)):
         order = slice(None)  # already chronological (the clean table is): no reordering copies
@@ -957,11 +1110,17 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
     abs_amount, log_amount = base["abs_amount"][order], base["log_abs_amount"][order]
     signed, description = base["amount"][order], base["description"].take(order)
     out: dict[str, Any] = _time_features(day)
-    lookup = state.lookup() if independent else None
+    if independent:  # each row against the history alone: what it holds, per row
+        if lookups is None:
+            lookups = state.lookup().rows(merchant_group.strings(), category_group.strings(),
+                                          account, day, abs_amount, params.windows,
+                                          state.account_count)
+        else:
+            lookups = lookups.take(order)
 
     # history per merchant (expanding, from the state plus earlier input rows)
     if independent:
-        m, previous_m = lookup.merchant.lookup(merchant_group.strings())
+        m, previous_m = lookups.merchant, lookups.merchant_last
     else:
         previous_m = _previous_day(merchant_group, day, state.merchant)
         gap = day - previous_m
@@ -997,13 +1156,9 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
                  & (m_cv <= params.recurring_amount_cv_max))
 
     if independent:
-        merchant_strings = merchant_group.strings()
-        merchant_windows = lookup.merchant_windows.windows(merchant_strings, day, params.windows)
-        category_windows = lookup.category_windows.windows(category_group.strings(), day,
-                                                           params.windows)
-        global_7d = lookup.global_windows.windows(account.strings(), day, (7,))
-        since_pair = np.maximum(day - lookup.pair_last(_pair_keys(merchant_strings, abs_amount)),
-                                0)
+        merchant_windows, category_windows = lookups.merchant_windows, lookups.category_windows
+        global_7d = {7: (lookups.account_count_7d, None)}
+        since_pair = np.maximum(day - lookups.pair_last, 0)
     else:
         # group codes instead of strings (the same groups, without hashing a million strings)
         tail = state.tail
@@ -1036,26 +1191,17 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
         "merchant_gap_deviation": np.where(n_gaps > 0, days_since_m - gap_mean, 0.0),
         "is_recurring": recurring,
         # the account's own earlier transactions (the state's, then earlier input rows)
-        "global_prior_count": state.account_count.reindex(account.distinct).fillna(0).to_numpy(
-            dtype="float64")[account.codes] + (0.0 if independent else pd.Series(
-                account.codes).groupby(account.codes, sort=False).cumcount().to_numpy(
-                dtype="float64")),
+        "global_prior_count": lookups.account_count if independent else (
+            state.account_count.reindex(account.distinct).fillna(0).to_numpy(
+                dtype="float64")[account.codes] + pd.Series(account.codes).groupby(
+                account.codes, sort=False).cumcount().to_numpy(dtype="float64")),
         "global_count_7d": global_7d[7][0],
     })
     for window, (count, total) in merchant_windows.items():
         out[f"merchant_count_{window}d"] = count
         out[f"merchant_sum_{window}d"] = total
 
-    # amount
-    cents_part = np.round(abs_amount * 100).astype("int64") % 100
-    whole = np.round(abs_amount, 2)
-    out.update({
-        "abs_amount": abs_amount, "log_abs_amount": log_amount, "amount_sign": np.sign(signed),
-        "is_round_1": cents_part == 0, "is_round_5": (cents_part == 0) & (whole % 5 == 0),
-        "is_round_10": (cents_part == 0) & (whole % 10 == 0),
-        "is_round_100": (cents_part == 0) & (whole % 100 == 0), "cents": cents_part,
-        "amount_magnitude": np.floor(np.log10(np.maximum(abs_amount, 1.0))),
-    })
+    out.update(_amount_features(abs_amount, log_amount, signed))
 
     # categorical (codes: position in the schema's list, -1 when missing or unknown)
     described = _description_features(description)
@@ -1085,7 +1231,7 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
 
     # history per category (uses the row's own category: not for the category model)
     if independent:
-        c, previous_c = lookup.category.lookup(category_group.strings())
+        c, previous_c = lookups.category, lookups.category_last
     else:
         previous_c = _previous_day(category_group, day, state.category)
         c = _expanding(category_group, {"count": np.ones(n), "sum_log": log_amount,

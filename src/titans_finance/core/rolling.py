@@ -11,9 +11,12 @@ Semantics (docs/serving.md, "Rolling history"):
 - **Arrival order.** Transactions are scored one at a time in the order they arrive
   (a call's rows in their order), each against its account's history as it stands —
   ``build_features(row, state, independent=True)`` — and a recorded one is then added
-  to it — ``state = state.update(row)``. This is the definition; `features` computes
-  runs of in-order rows in one vectorised call that gives the same features (tested
-  against the one-at-a-time definition), and falls back to one row at a time otherwise.
+  to it — ``state = state.update(row)``. This is the definition. `features` keeps each
+  account's history as plain structures updated row by row in microseconds
+  (core/account_history.py): a loop over the call's rows reads what each row's history
+  holds and records it, in any date order, and one vectorised `build_features` call then
+  computes every row's features from those values (tested against the definition run
+  with `HistoryState`).
 - **Per account.** A row's history is its own account's (``account``; none: the
   training's default account). One account's traffic never changes another's answers.
 - **Late transactions.** A transaction dated before its account's latest day is scored
@@ -33,7 +36,7 @@ Semantics (docs/serving.md, "Rolling history"):
   first). Forgetting rebuilds the account's history as the training history followed by
   the transactions it still remembers, in date order. Accounts that were only read take
   no memory beyond a small cache of training-history parts.
-- **One lock.** Reading, scoring features and recording are one critical section
+- **One lock.** Reading and recording are one critical section
   (`threading.RLock`): the service's micro-batch thread and batch thread never see a
   half-updated account.
 - Nothing is persisted: a restart starts again from the training history. `adopt`
@@ -54,12 +57,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.account_history import AccountHistory, Row
 from titans_finance.core.features import (
     TEXT_RAW,
     FeatureParams,
+    HistoryLookups,
     HistoryState,
     build_features,
+    lookup_columns,
     row_accounts,
+    row_arrays,
 )
 
 # what a recorded transaction keeps (all `HistoryState.update` and a retry check need)
@@ -97,65 +104,40 @@ class TransactionIdConflict(ValueError):
 
 
 @dataclass(frozen=True)
-class _Call:
-    """One `RollingHistory.features` call's rows and what was asked of each."""
+class _Part:
+    """An account's training history: the `HistoryState` part and the same as an
+    `AccountHistory` (read-only; recording works on a copy)."""
 
-    rows: pd.DataFrame
-    days: np.ndarray
-    record: np.ndarray
-    ids: list
-    fingerprints: list
-    one_at_a_time: bool
+    state: HistoryState
+    history: AccountHistory
 
 
-# a window longer than any date span: the combined state of several accounts prunes no
-# tail when updated (each account's is pruned by its own dates when split back)
-_NO_PRUNING_DAYS = 10 ** 7
+@dataclass(slots=True)
+class _Recorded:
+    """A remembered transaction: what it added to the history, its values (to rebuild a
+    `HistoryState`), its transaction_id."""
 
-
-class _SharedUpdate:
-    """Several accounts updated together: one state, split into each account's part when
-    that account is next used (most accounts of a large batch are not soon, or never)."""
-
-    __slots__ = ("state", "window", "positions")
-
-    def __init__(self, state: HistoryState, window: int):
-        self.state, self.window, self.positions = state, window, None
-
-    def part(self, account: str) -> HistoryState:
-        if self.positions is None:
-            self.positions = self.state.account_positions()
-        return self.state.for_account(account, self.positions.get(account), self.window)
+    row: Row
+    values: tuple
+    transaction_id: str | None
 
 
 class _Account:
-    """One account's recorded transactions and the history state they lead to."""
+    """One account's recorded transactions and the history they lead to."""
 
-    __slots__ = ("base", "_state", "_shared", "rows", "ids", "latest_day")
+    __slots__ = ("part", "history", "rows", "ids", "latest_day", "oldest_day", "in_order")
 
-    def __init__(self, base: HistoryState):
-        self.base = base  # the training history's part of this account
-        self._state: HistoryState | None = base
-        self._shared: tuple[_SharedUpdate, str] | None = None
-        # (arrival sequence, day, row values, transaction_id or None), oldest first
-        self.rows: deque[tuple[int, int, tuple, str | None]] = deque()
-        # transaction_id → (fingerprint, numeric features, text features)
-        self.ids: dict[str, tuple[tuple, np.ndarray, tuple]] = {}
-        self.latest_day = base.last_day
-
-    @property
-    def state(self) -> HistoryState:
-        if self._state is None:
-            shared, account = self._shared
-            self._state, self._shared = shared.part(account), None
-        return self._state
-
-    @state.setter
-    def state(self, value: HistoryState | tuple[_SharedUpdate, str]) -> None:
-        if isinstance(value, tuple):
-            self._state, self._shared = None, value
-        else:
-            self._state, self._shared = value, None
+    def __init__(self, part: _Part):
+        self.part = part  # the training history's part of this account
+        self.history = part.history.copy()
+        self.rows: deque[_Recorded] = deque()  # oldest first
+        # transaction_id → [fingerprint, numeric features, text features, call position]
+        # (the features are filled in once the recording call has computed them)
+        self.ids: dict[str, list] = {}
+        self.latest_day = part.history.last_day
+        self.oldest_day: int | None = None  # of the recorded rows
+        # every row recorded since the history was last rebuilt came in date order
+        self.in_order = True
 
 
 class RollingHistory:
@@ -169,8 +151,10 @@ class RollingHistory:
         self.feature_params = FeatureParams.from_any(feature_params)
         self.default_account = base.default_account
         self._positions: dict[str, tuple[np.ndarray, ...]] | None = None
-        self._base_parts: OrderedDict[str, HistoryState] = OrderedDict()
-        self._empty = HistoryState(max_window_days=base.max_window_days)
+        self._base_parts: OrderedDict[str, _Part] = OrderedDict()
+        empty = HistoryState(max_window_days=base.max_window_days)
+        self._empty = _Part(empty, AccountHistory(self.feature_params.windows,
+                                                  base.max_window_days))
         self._accounts: OrderedDict[str, _Account] = OrderedDict()
         self._transactions = 0
         self._sequence = 0
@@ -179,52 +163,57 @@ class RollingHistory:
         self.forgotten_rows = 0
         self._columns: list[str] | None = None  # numeric feature columns (retries)
         self._layout: list[str] = []  # every feature column, in order
+        self._width = len(lookup_columns(self.feature_params.windows))
 
     # ------------------------------------------------------------------ reading
-    def _base_part(self, account: str) -> HistoryState:
-        """The training history of one account (cached: the state and its lookup tables
-        are built once per account, not per request)."""
+    def _base_part(self, account: str) -> _Part:
+        """The training history of one account (cached: built once per account, not per
+        request)."""
         if account in self._base_parts:
             self._base_parts.move_to_end(account)
             return self._base_parts[account]
         if self.base.accounts == [account]:
-            part = self.base  # a single-account history is its account's part
+            state = self.base  # a single-account history is its account's part
         else:
             if self._positions is None:
                 self._positions = self.base.account_positions()
             positions = self._positions.get(account)
-            if positions is None:  # no training history: one shared empty state
+            if positions is None:  # no training history: one shared empty part
                 return self._empty
-            part = self.base.for_account(account, positions)
+            state = self.base.for_account(account, positions)
+        part = _Part(state, AccountHistory.from_state(state, account,
+                                                      self.feature_params.windows))
         self._base_parts[account] = part
         while len(self._base_parts) > BASE_PART_CACHE:
             self._base_parts.popitem(last=False)
         return part
 
     def state(self, account: str | None = None) -> HistoryState:
-        """An account's history as it stands (training part + recorded transactions)."""
+        """An account's history as it stands, as a `HistoryState` (training part followed
+        by the recorded transactions it remembers, in date order)."""
         account = self.default_account if account in (None, "") else str(account)
         with self._lock:
             entry = self._accounts.get(account)
-            return entry.state if entry is not None else self._base_part(account)
+            if entry is None:
+                return self._base_part(account).state
+            if not entry.rows:
+                return entry.part.state
+            return entry.part.state.update(self._frame(list(entry.rows)))
 
     def stats(self) -> dict[str, Any]:
-        with self._lock:
-            return {"accounts": len(self._accounts), "transactions": self._transactions,
-                    "forgotten_accounts": self.forgotten_accounts,
-                    "forgotten_transactions": self.forgotten_rows,
-                    "limits": {f.name: getattr(self.limits, f.name)
-                               for f in fields(self.limits)}}
+        """Counts as they stand, read without the lock (each is one atomic read): /models
+        answers at once while a large batch is being recorded."""
+        return {"accounts": len(self._accounts), "transactions": self._transactions,
+                "forgotten_accounts": self.forgotten_accounts,
+                "forgotten_transactions": self.forgotten_rows,
+                "limits": {f.name: getattr(self.limits, f.name) for f in fields(self.limits)}}
 
     # ------------------------------------------------------------------ scoring
     def features(self, transactions: pd.DataFrame, record: bool | Sequence[bool] = True,
-                 transaction_ids: Sequence[str | None] | None = None,
-                 one_at_a_time: bool = False) -> pd.DataFrame:
+                 transaction_ids: Sequence[str | None] | None = None) -> pd.DataFrame:
         """Features of each row (input order = arrival order), each against its account's
         history as it stands when the row arrives; rows with ``record`` True are then
-        added to it. ``one_at_a_time``: no vectorised runs (the definition itself; tests
-        and benchmarks compare both). Raises `TransactionIdConflict` before recording
-        anything."""
+        added to it. Raises `TransactionIdConflict` before recording anything."""
         n = len(transactions)
         if n == 0:
             return build_features(transactions, self.base, self.feature_params,
@@ -237,42 +226,95 @@ class RollingHistory:
         rows = transactions.reset_index(drop=True).assign(
             account=row_accounts(transactions, self.default_account),
             source_row=np.arange(1, n + 1))
-        accounts = rows["account"].to_numpy(dtype=object)
+        # a row without a merchant is keyed by the payee its description named in the
+        # training history (as the pipeline keyed it), never by another row of the call
+        arrays = row_arrays(rows, self.default_account, self.base.payees, learn=False)
+        accounts = rows["account"].tolist()
         fingerprints = _fingerprints(rows)
-        days = _days(rows["date"])
-        pieces: list[pd.DataFrame] = []
         with self._lock:
             self._refuse_conflicts(accounts, ids, fingerprints)
-            codes, names = pd.factorize(accounts)
-            order = np.argsort(codes, kind="stable")
-            bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-            call = _Call(rows, days, record, ids, fingerprints, one_at_a_time)
-            # each account's rows in arrival order, from `cursor` on
-            pending = {str(name): order[bounds[k]:bounds[k + 1]] for k, name in enumerate(names)}
-            cursor = dict.fromkeys(pending, 0)
-            while pending:
-                # one segment of every account per round, the accounts' segments computed
-                # together (an account's features depend on its own rows only)
-                reads, runs = [], []
-                for account, positions in pending.items():
-                    kind, end = self._next_segment(account, positions, cursor[account], call)
-                    segment = positions[cursor[account]:end]
-                    if kind == "retry":
-                        entry = self._accounts[account]
-                        pieces.append(self._retry_features(entry, rows.iloc[segment],
-                                                           ids[segment[0]]))
-                    elif kind == "read":
-                        reads.append((account, segment))
-                    else:
-                        runs.append((account, segment))
-                    cursor[account] = end
-                pieces.extend(self._read(reads, call))
-                pieces.extend(self._run(runs, call))
-                pending = {a: p for a, p in pending.items() if cursor[a] < len(p)}
+            values, retries, filled = self._walk(rows, arrays, accounts, record, ids,
+                                                 fingerprints)
             self._enforce_totals()
-        out = pd.concat(pieces).sort_index()
+        try:
+            out = build_features(rows, self.base, self.feature_params, base=arrays,
+                                 lookups=HistoryLookups.from_matrix(
+                                     np.array(values, dtype="float64").reshape(n, self._width),
+                                     self.feature_params.windows))
+        except BaseException:
+            with self._lock:  # recorded ids whose features were never computed: no retry
+                for entry, transaction_id, position in filled:
+                    known = entry.ids.get(transaction_id)
+                    if known is not None and known[1] is None and known[3] == position:
+                        del entry.ids[transaction_id]
+            raise
+        if filled or retries:
+            out = self._first_answers(out, retries, filled)
         out.index = transactions.index
         return out
+
+    def _walk(self, rows: pd.DataFrame, arrays: dict[str, Any], accounts: list[str],
+              record: np.ndarray, ids: list, fingerprints: list
+              ) -> tuple[list[float], dict[int, Any], list]:
+        """Each row in arrival order: what its account's history holds for it (flat list,
+        `lookup_columns` per row), then recorded if it is to be. Returns those values, the
+        retries (position → the first answer's features, or the position in this call of
+        the row first sent with the id) and the rows recorded with an id."""
+        merchants = arrays["merchant_group"].strings().tolist()
+        categories = arrays["category_group"].strings().tolist()
+        days = arrays["day"].tolist()
+        amounts = arrays["abs_amount"]
+        logs = arrays["log_abs_amount"].tolist()
+        cents = np.round(amounts * 100).astype("int64").tolist()
+        amounts = amounts.tolist()
+        row_values = None
+        window_days = self.limits.window_days
+        values: list[float] = []
+        retries: dict[int, Any] = {}
+        filled: list = []
+        no_values = [0.0] * self._width
+        for i, account in enumerate(accounts):
+            entry = self._accounts.get(account)
+            transaction_id = ids[i]
+            if transaction_id is not None and entry is not None and transaction_id in entry.ids:
+                _, numeric, text, position = entry.ids[transaction_id]
+                retries[i] = position if numeric is None else (numeric, text)
+                values += no_values
+                continue
+            day = days[i]
+            latest = (entry.latest_day if entry is not None
+                      else self._base_part(account).history.last_day)
+            if not (record[i] and (latest is None or day >= latest - window_days)):
+                # scored, not recorded (asked not to, or older than the window: it would be
+                # forgotten at once)
+                history = entry.history if entry is not None else self._base_part(
+                    account).history
+                history.read(merchants[i], categories[i], day, cents[i], values)
+                continue
+            if entry is None:
+                entry = self._accounts[account] = _Account(self._base_part(account))
+            else:
+                self._accounts.move_to_end(account)
+            history = entry.history
+            history.read(merchants[i], categories[i], day, cents[i], values)
+            if row_values is None:  # the columns as lists (a reindex cost ~0.5 ms a call)
+                row_values = list(zip(*(rows[c].tolist() if c in rows else [np.nan] * len(rows)
+                                        for c in ROW_COLUMNS), strict=True))
+            self._sequence += 1
+            row = Row(merchants[i], categories[i], day, amounts[i], logs[i], cents[i],
+                      self._sequence)
+            if history.last_day is not None and day < history.last_day:
+                entry.in_order = False
+            history.record(row)
+            entry.rows.append(_Recorded(row, row_values[i], transaction_id))
+            if transaction_id is not None:
+                entry.ids[transaction_id] = [fingerprints[i], None, None, i]
+                filled.append((entry, transaction_id, i))
+            entry.latest_day = day if entry.latest_day is None else max(entry.latest_day, day)
+            entry.oldest_day = day if entry.oldest_day is None else min(entry.oldest_day, day)
+            self._transactions += 1
+            self._forget_old(entry)
+        return values, retries, filled
 
     def _refuse_conflicts(self, accounts, ids, fingerprints) -> None:
         seen: dict[tuple[str, str], tuple] = {}
@@ -287,158 +329,46 @@ class RollingHistory:
                 raise TransactionIdConflict(position, transaction_id, key[0])
             seen.setdefault(key, fingerprints[position])
 
-    def _retry(self, account: str, position: int, call: _Call) -> bool:
-        entry = self._accounts.get(account)
-        transaction_id = call.ids[position]
-        return transaction_id is not None and entry is not None and transaction_id in entry.ids
-
-    def _recorded(self, account: str, position: int, call: _Call) -> bool:
-        """Recorded when it arrives: asked to, and not older than the window before the
-        account's latest day (it would be forgotten at once: scored, not recorded)."""
-        entry = self._accounts.get(account)
-        latest = entry.latest_day if entry is not None else self._base_part(account).last_day
-        return bool(call.record[position]) and (
-            latest is None or call.days[position] >= latest - self.limits.window_days)
-
-    def _next_segment(self, account: str, positions: np.ndarray, start: int, call: _Call
-                      ) -> tuple[str, int]:
-        """The kind of the account's next rows from ``start`` and where they end: a retry
-        (one row), a run of rows read and not recorded, or a run of recorded rows that one
-        vectorised call scores exactly as one row at a time (`_in_order_run`)."""
-        position = positions[start]
-        if self._retry(account, position, call):
-            return "retry", start + 1
-        if not self._recorded(account, position, call):
-            end = start + 1
-            while (end < len(positions) and not self._recorded(account, positions[end], call)
-                   and not self._retry(account, positions[end], call)):
-                end += 1
-            return "read", end
-        if account in self._accounts:
-            self._accounts.move_to_end(account)
-        else:
-            self._accounts[account] = _Account(self._base_part(account))
-        if call.one_at_a_time:
-            return "run", start + 1
-        return "run", self._in_order_run(self._accounts[account], call.days, positions, start,
-                                         call.record, call.ids)
-
-    def _current(self, account: str) -> HistoryState:
-        entry = self._accounts.get(account)
-        return entry.state if entry is not None else self._base_part(account)
-
-    def _read(self, reads: list[tuple[str, np.ndarray]], call: _Call) -> list[pd.DataFrame]:
-        """Features of rows read without recording, each against its account as it stands."""
-        if not reads:
-            return []
-        if len(reads) == 1:
-            (account, segment), = reads
-            return [build_features(call.rows.iloc[segment], self._current(account),
-                                   self.feature_params, independent=True)]
-        state = HistoryState.combined([self._current(a) for a, _ in reads],
-                                      self.base.max_window_days)
-        frame = call.rows.iloc[np.concatenate([segment for _, segment in reads])]
-        return [build_features(frame, state, self.feature_params, independent=True)]
-
-    def _run(self, runs: list[tuple[str, np.ndarray]], call: _Call) -> list[pd.DataFrame]:
-        """Features of recorded runs (one call for all accounts), then the accounts updated
-        with them (one `HistoryState.update`, split back per account)."""
-        if not runs:
-            return []
-        frame = call.rows.iloc[np.concatenate([segment for _, segment in runs])]
-        entries = [self._accounts[account] for account, _ in runs]
-        if len(runs) == 1:
-            state = entries[0].state
-            features = build_features(frame, state, self.feature_params,
-                                      independent=len(frame) == 1)
-            states = [state.update(frame)]
-        else:
-            state = HistoryState.combined([e.state for e in entries], _NO_PRUNING_DAYS)
-            features = build_features(frame, state, self.feature_params)
-            shared = _SharedUpdate(state.update(frame), self.base.max_window_days)
-            states = [(shared, account) for account, _ in runs]
-        numeric, text = self._feature_arrays(features)
-        values = list(frame.reindex(columns=list(ROW_COLUMNS)).itertuples(index=False,
-                                                                           name=None))
-        start = 0
-        for segment, entry, new_state in zip((s for _, s in runs), entries, states,
-                                             strict=True):
-            part = slice(start, start + len(segment))
-            start += len(segment)
-            self._record(entry, values[part], new_state, call.days[segment],
-                         [call.ids[p] for p in segment],
-                         [call.fingerprints[p] for p in segment], numeric[part], text[part])
-        return [features]
-
-    def _in_order_run(self, entry: _Account, days: np.ndarray, positions: np.ndarray,
-                      start: int, record: np.ndarray, ids: list) -> int:
-        """End of the longest run from ``start`` that one vectorised call scores exactly
-        as one row at a time: recorded rows, dated on or after the account's latest day
-        and in date order, no retry or repeated id, and nothing forgotten until its end."""
-        limits = self.limits
-        latest = entry.latest_day
-        oldest = min(r[1] for r in entry.rows) if entry.rows else None
-        held = len(entry.rows)
-        run_ids: set[str] = set()
-        end = start
-        while end < len(positions):
-            position = positions[end]
-            day = int(days[position])
-            transaction_id = ids[position]
-            if (not record[position] or (latest is not None and day < latest)
-                    or held + 1 > limits.max_per_account
-                    or (oldest is not None and oldest < day - limits.window_days)
-                    or (transaction_id is not None
-                        and (transaction_id in entry.ids or transaction_id in run_ids))):
-                break
-            if transaction_id is not None:
-                run_ids.add(transaction_id)
-            latest, held = day, held + 1
-            oldest = day if oldest is None else oldest
-            end += 1
-        return max(end, start + 1)
-
-    # ------------------------------------------------------------------ recording
-    def _record(self, entry: _Account, values: list[tuple], new_state: Any,
-                days: np.ndarray, ids: list, fingerprints: list, numeric: np.ndarray,
-                text: list[tuple]) -> None:
-        entry.state = new_state
-        for k, (day, row, transaction_id) in enumerate(zip(days.tolist(), values, ids,
-                                                           strict=True)):
-            self._sequence += 1
-            entry.rows.append((self._sequence, day, row, transaction_id))
-            if transaction_id is not None:
-                entry.ids[transaction_id] = (fingerprints[k], numeric[k].copy(), text[k])
-            entry.latest_day = day if entry.latest_day is None else max(entry.latest_day, day)
-        self._transactions += len(values)
-        self._forget_old(entry)
-
+    # ------------------------------------------------------------------ forgetting
     def _forget_old(self, entry: _Account) -> None:
+        """At most ``max_per_account`` remembered (the oldest quarter forgotten when one
+        more arrives) and none dated ``window_days`` before the account's latest; what is
+        forgotten leaves the history as if it had never been recorded (`_rebuild`)."""
         limits = self.limits
-        keep = list(entry.rows)
-        if len(keep) > limits.max_per_account:
-            keep = keep[len(keep) - (limits.max_per_account - limits.max_per_account // 4):]
+        over = len(entry.rows) > limits.max_per_account
         cutoff = entry.latest_day - limits.window_days if entry.latest_day is not None else None
+        if not over and (cutoff is None or entry.oldest_day >= cutoff):
+            return
+        rows = list(entry.rows)
+        keep = rows[len(rows) - (limits.max_per_account - limits.max_per_account // 4):] \
+            if over else rows
         if cutoff is not None:
-            keep = [r for r in keep if r[1] >= cutoff]
-        if len(keep) < len(entry.rows):
-            self._rebuild(entry, keep)
+            keep = [r for r in keep if r.row.day >= cutoff]
+        if len(keep) < len(rows):
+            self._rebuild(entry, rows, keep)
 
-    def _rebuild(self, entry: _Account, keep: list) -> None:
-        forgotten = len(entry.rows) - len(keep)
-        kept_ids = {r[3] for r in keep if r[3] is not None}
+    def _rebuild(self, entry: _Account, rows: list[_Recorded], keep: list[_Recorded]) -> None:
+        kept = {id(r) for r in keep}
+        forgotten = [r for r in rows if id(r) not in kept]
+        kept_ids = {r.transaction_id for r in keep if r.transaction_id is not None}
         entry.ids = {k: v for k, v in entry.ids.items() if k in kept_ids}
         entry.rows = deque(keep)
-        entry.state = entry.base.update(self._frame(keep)) if keep else entry.base
-        self._transactions -= forgotten
-        self.forgotten_rows += forgotten
+        if entry.in_order and keep:
+            entry.history.forget(entry.part.history, [r.row for r in forgotten],
+                                 [r.row for r in keep])
+        else:
+            entry.history = AccountHistory.rebuilt(entry.part.history, [r.row for r in keep])
+            entry.in_order = True
+        entry.oldest_day = min((r.row.day for r in keep), default=None)
+        self._transactions -= len(forgotten)
+        self.forgotten_rows += len(forgotten)
 
     @staticmethod
-    def _frame(kept: list) -> pd.DataFrame:
+    def _frame(kept: list[_Recorded]) -> pd.DataFrame:
         """Remembered rows as a frame for `HistoryState.update` (date order, then arrival)."""
-        frame = pd.DataFrame([r[2] for r in kept], columns=list(ROW_COLUMNS))
+        frame = pd.DataFrame([r.values for r in kept], columns=list(ROW_COLUMNS))
         frame["date"] = pd.to_datetime(frame["date"])
-        frame["source_row"] = [r[0] for r in kept]
+        frame["source_row"] = [r.row.sequence for r in kept]
         return frame
 
     def _enforce_totals(self) -> None:
@@ -458,18 +388,27 @@ class RollingHistory:
         return (features[self._columns].to_numpy(dtype="float64"),
                 list(features[TEXT_RAW].itertuples(index=False, name=None)))
 
-    def _retry_features(self, entry: _Account, row: pd.DataFrame, client_id: str
-                        ) -> pd.DataFrame:
-        """The features a retried transaction was scored with the first time."""
-        _, numeric, text = entry.ids[client_id]
-        head = pd.DataFrame({"transaction_id": (row["transaction_id"].to_numpy()
-                                                if "transaction_id" in row else ["0"]),
-                             "date": pd.to_datetime(row["date"]).dt.normalize().to_numpy(),
-                             **{name: [value] for name, value in zip(TEXT_RAW, text,
-                                                                     strict=True)}},
-                            index=row.index)
-        block = pd.DataFrame(numeric[None, :], columns=self._columns, index=row.index)
-        return pd.concat([head, block], axis=1)[self._layout]
+    def _first_answers(self, features: pd.DataFrame, retries: dict[int, Any],
+                       filled: list) -> pd.DataFrame:
+        """Keep the features of the rows recorded with an id (for their retries), and give
+        each retry the features its transaction was scored with the first time."""
+        numeric, text = self._feature_arrays(features)
+        with self._lock:
+            for entry, transaction_id, position in filled:
+                known = entry.ids.get(transaction_id)
+                if known is not None and known[1] is None and known[3] == position:
+                    known[1], known[2] = numeric[position].copy(), text[position]
+        if not retries:
+            return features
+        features = features.copy()
+        numeric_at = [features.columns.get_loc(c) for c in self._columns]
+        text_at = [features.columns.get_loc(c) for c in TEXT_RAW]
+        for position, first in retries.items():
+            values, words = ((numeric[first], text[first]) if isinstance(first, int)
+                             else first)
+            features.iloc[position, numeric_at] = values
+            features.iloc[position, text_at] = list(words)
+        return features
 
     # ------------------------------------------------------------------ reload
     def adopt(self, previous: RollingHistory, then: Callable[[], None] | None = None) -> int:
@@ -482,16 +421,18 @@ class RollingHistory:
         with previous._lock, self._lock:
             for account, old in previous._accounts.items():
                 entry = _Account(self._base_part(account))
-                cutoff = entry.base.last_day
-                keep = [r for r in old.rows if cutoff is None or r[1] > cutoff]
+                cutoff = entry.part.history.last_day
+                keep = [r for r in old.rows if cutoff is None or r.row.day > cutoff]
                 if not keep:
                     continue
                 entry.rows = deque(keep)
-                entry.ids = {r[3]: old.ids[r[3]] for r in keep
-                             if r[3] is not None and r[3] in old.ids}
-                entry.latest_day = max([r[1] for r in keep]
+                entry.ids = {r.transaction_id: old.ids[r.transaction_id] for r in keep
+                             if r.transaction_id is not None and r.transaction_id in old.ids}
+                entry.latest_day = max([r.row.day for r in keep]
                                        + ([cutoff] if cutoff is not None else []))
-                entry.state = entry.base.update(self._frame(keep))
+                entry.oldest_day = min(r.row.day for r in keep)
+                entry.history = AccountHistory.rebuilt(entry.part.history,
+                                                       [r.row for r in keep])
                 self._accounts[account] = entry
                 self._transactions += len(keep)
                 carried += len(keep)

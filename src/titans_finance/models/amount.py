@@ -281,7 +281,16 @@ class MedianPrior:
         prior = np.where(np.isnan(prior), pd.Series(merchant).map(self.merchant).to_numpy(
             dtype="float64"), prior)
         known = ~np.isnan(prior)
-        similar, low, high = self.similar(np.where(known, "", merchant), group)
+        if self.min_similarity > 0:
+            # a known payee's name is not looked up (as the empty name it stood for, it is
+            # similar to no payee: NaN), only the new payees' names are
+            similar, low, high = (np.full(len(known), np.nan) for _ in range(3))
+            new = np.flatnonzero(~known)
+            if len(new):
+                similar[new], low[new], high[new] = self.similar(
+                    np.asarray(merchant, dtype=object)[new], np.asarray(group, dtype=object)[new])
+        else:
+            similar, low, high = self.similar(np.where(known, "", merchant), group)
         group_range = self.group_range.reindex(group)
         group_median = pd.Series(group).map(self.group).to_numpy(dtype="float64")
         prior = np.where(known, prior, np.where(np.isnan(similar), group_median, similar))

@@ -215,16 +215,33 @@ class CategoryDesign:
         self.scaler = StandardScaler().fit(numeric)
         return self
 
-    def transform(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray
-                  ) -> sparse.csr_matrix:
+    def transform(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray,
+                  prior: np.ndarray | None = None) -> sparse.csr_matrix:
+        """The design of the rows; ``prior``: the default model's probabilities of the same
+        rows, when the caller has them (computed once per request, shared)."""
         codes, uniques = pd.factorize(text)  # each distinct text vectorised once
         blocks = [self.chars.transform(uniques)[codes] * self.weights["chars"],
                   self.words.transform(uniques)[codes] * self.weights["words"],
                   sparse.csr_matrix(self.scaler.transform(numeric) * self.weights["numeric"])]
         if self.default_model is not None and self.weights["default"] > 0:
-            prior = self.default_model.probabilities(text, sign)
+            if prior is None:
+                prior = self.default_model.probabilities(text, sign)
             blocks.append(sparse.csr_matrix(prior * self.weights["default"]))
         return sparse.hstack(blocks, format="csr")
+
+
+def sparse_dot_ready(classifier: Any) -> Any:
+    """``classifier`` with its coefficients in the layout a sparse design needs.
+
+    scikit-learn scores ``X @ coef_.T``; with ``coef_`` in C order the transposed view is
+    not contiguous and scipy copied the whole coefficient matrix (columns × categories) on
+    every call: ~1 ms of a one-transaction request. In Fortran order the view is
+    contiguous: the same values, the same products to the bit, no copy. Done once, on the
+    first prediction of a loaded model."""
+    coef = getattr(classifier, "coef_", None)
+    if isinstance(coef, np.ndarray) and coef.ndim == 2 and not coef.T.flags.c_contiguous:
+        classifier.coef_ = np.asfortranarray(coef)
+    return classifier
 
 
 class PersonalClassifier:
@@ -243,8 +260,9 @@ class PersonalClassifier:
         self.classes_ = np.asarray(self.classifier.classes_)
         return self
 
-    def predict_proba(self, text, numeric, sign) -> np.ndarray:
-        return self.classifier.predict_proba(self.design.transform(text, numeric, sign))
+    def predict_proba(self, text, numeric, sign, prior=None) -> np.ndarray:
+        return sparse_dot_ready(self.classifier).predict_proba(
+            self.design.transform(text, numeric, sign, prior))
 
     def predict(self, text, numeric, sign) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(text, numeric, sign), axis=1)]
@@ -433,14 +451,19 @@ class CategoryModel:
     def familiar(self, text: np.ndarray, features: pd.DataFrame) -> np.ndarray:
         """Rows like the personal model's training data: a known merchant, or most words known."""
         noise = self.default_model.noise if self.default_model is not None else frozenset()
-        known_merchant = features["merchant_key"].astype("str").isin(self.merchants).to_numpy()
+        merchants = self.merchants  # a set lookup per row (isin converted the whole set)
+        known_merchant = np.fromiter((key in merchants for key in features["merchant_key"]
+                                      .astype("str").tolist()), dtype=bool, count=len(features))
         share = np.array([_known_share(t, self.vocabulary, noise) for t in text])
         return known_merchant | (share >= self.min_known_share)
 
-    def _personal_answer(self, transactions, features, threshold: float) -> _Answer:
+    def _personal_answer(self, transactions, features, threshold: float,
+                         inputs: tuple | None = None, prior: np.ndarray | None = None
+                         ) -> _Answer:
         n = len(transactions)
-        text, numeric, sign = model_inputs(transactions, features)
-        proba = apply_temperature(self.personal.predict_proba(text, numeric, sign),
+        text, numeric, sign = inputs if inputs is not None else model_inputs(transactions,
+                                                                               features)
+        proba = apply_temperature(self.personal.predict_proba(text, numeric, sign, prior),
                                   self.temperature)
         allowed = np.zeros_like(proba, dtype=bool)
         for direction, classes in self.direction_classes.items():
@@ -479,9 +502,21 @@ class CategoryModel:
             transfer = transactions["is_transfer"].fillna(False).to_numpy(dtype=bool) & todo
             category[transfer], confidence[transfer], source[transfer] = "transfer", 1.0, "transfer"
             todo &= ~transfer
+        # the text and the default model's probabilities of the rows left, computed once:
+        # the personal design reads them, and the default model answers where it abstains
+        scored = np.flatnonzero(todo)
+        inputs = prior = None
+        if len(scored) and (self.personal is not None or self.default_model is not None):
+            inputs = model_inputs(transactions.iloc[scored], features.iloc[scored])
+            design = self.personal.design if self.personal is not None else None
+            if self.default_model is not None and (
+                    design is None or (design.default_model is self.default_model
+                                       and design.weights["default"] > 0)):
+                prior = self.default_model.probabilities(inputs[0], inputs[2])
         if self.personal is not None and todo.any():
             rows = np.flatnonzero(todo)
-            answer = self._personal_answer(transactions.iloc[rows], features.iloc[rows], threshold)
+            answer = self._personal_answer(transactions.iloc[rows], features.iloc[rows], threshold,
+                                           inputs, prior)
             category[rows], confidence[rows], source[rows] = (answer.category, answer.confidence,
                                                               answer.source)
             for i, items in zip(rows, answer.top_k, strict=True):
@@ -489,8 +524,10 @@ class CategoryModel:
             todo[rows] = answer.category == UNCERTAIN_CATEGORY
         if self.default_model is not None and todo.any():
             rows = np.flatnonzero(todo)
-            text, _, sign = model_inputs(transactions.iloc[rows], features.iloc[rows])
-            answer = self.default_model.predict_raw(text, sign)
+            at = np.searchsorted(scored, rows)  # the rows left are rows scored above
+            text, sign = inputs[0][at], inputs[2][at]
+            answer = self.default_model.predict_raw(text, sign,
+                                                    proba=None if prior is None else prior[at])
             mapped = np.array([self.default_to_user.get(c, c) for c in answer["category"]],
                               dtype=object)
             confident = answer["answers"].to_numpy()

@@ -31,7 +31,12 @@ from threadpoolctl import threadpool_limits
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
-from titans_finance.models.category import _top_k, apply_temperature, fit_temperature
+from titans_finance.models.category import (
+    _top_k,
+    apply_temperature,
+    fit_temperature,
+    sparse_dot_ready,
+)
 from titans_finance.models.category_taxonomy import (
     Lexicon,
     Taxonomy,
@@ -144,26 +149,42 @@ class DefaultCategoryModel:
     def _masked(self, proba: np.ndarray, classes: np.ndarray, sign: np.ndarray) -> np.ndarray:
         """Zero the categories a row's direction excludes (income never gets an expense
         category, spending never an income one), renormalised."""
-        allowed = np.array([[d in self.taxonomy.directions(c) for c in classes] for d in (-1, 1)])
+        allowed = self._allowed(classes)
         mask = np.where((sign > 0)[:, None], allowed[1][None, :], allowed[0][None, :])
         proba = np.where(mask, proba, 0.0)
         total = proba.sum(axis=1, keepdims=True)
         return np.divide(proba, total, out=np.zeros_like(proba), where=total > 0)
 
+    def _allowed(self, classes: np.ndarray) -> np.ndarray:
+        """Which of ``classes`` each direction (-1, +1) allows, from the taxonomy: computed
+        once per set of classes (a taxonomy look-up per class cost ~2 ms a request)."""
+        cache = self.__dict__.setdefault("_allowed_by_classes", {})
+        key = tuple(classes.tolist())
+        if key not in cache:
+            cache[key] = np.array([[d in self.taxonomy.directions(c) for c in classes]
+                                   for d in (-1, 1)])
+        return cache[key]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_allowed_by_classes"}
+
     # ------------------------------------------------------------------ predicting
     def probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
         """Calibrated probabilities over `classes_`, direction rules applied."""
-        raw = self.classifier.predict_proba(self._matrix((self.chars, self.words), text, sign))
+        raw = sparse_dot_ready(self.classifier).predict_proba(
+            self._matrix((self.chars, self.words), text, sign))
         return self._masked(apply_temperature(raw, self.temperature), self.classes_, sign)
 
     def predict_raw(self, text: np.ndarray, sign: np.ndarray,
-                    threshold: float | None = None) -> pd.DataFrame:
+                    threshold: float | None = None, proba: np.ndarray | None = None
+                    ) -> pd.DataFrame:
         """category (a taxonomy id, the best guess even when not confident), confidence,
         top_k, answers (confidence at least the threshold: the category stands). The
         calibrated confidence alone decides: on an unknown merchant it is low by itself
-        (the temperature is fitted on merchants held out whole)."""
+        (the temperature is fitted on merchants held out whole). ``proba``: the rows'
+        `probabilities`, when the caller has them."""
         threshold = self.threshold if threshold is None else threshold
-        proba = self.probabilities(text, sign)
+        proba = self.probabilities(text, sign) if proba is None else proba
         category, confidence, top_k = _top_k(proba, self.classes_, self.top_k)
         answers = confidence >= threshold
         return pd.DataFrame({"category": category.astype(object), "confidence": confidence,

@@ -1,0 +1,441 @@
+"""One account's history as plain Python structures, updated one transaction at a time.
+
+The service's rolling history (core/rolling.py) reads and records transactions one by one,
+in arrival order. A `HistoryState` (core/features.py) is a set of pandas tables, the right
+form for a whole export; updating one for each transaction cost milliseconds, mostly fixed
+pandas costs on a few rows. `AccountHistory` holds what the same state holds for one
+account — running sums and last day per merchant and per category, the tail of the last
+``max_window_days`` per merchant, per category and for the account, its transaction count
+and latest day — as dicts and lists, so that reading what a transaction's features need
+(`read`) and recording it (`record`) take microseconds.
+
+Same rules as `HistoryState.update` on one row, value for value: a sum grows by the row's
+own value (``prior + x``, so the running sums are the ones the one-row update gives, to the
+bit); a merchant's gap is measured from its latest day (negative for a late transaction);
+the tail keeps the rows dated at least ``max_window_days`` before the account's latest day,
+in the order they arrived. Window queries follow `_TailWindows.windows`: a transaction
+dated before its group's latest tail row counts as the latest; a window's sum is a
+difference of the group's running sums (equal to the state's within rounding: the state
+takes the difference over all groups' running sums, 1e-12 relative apart).
+
+`rebuilt` is the state after forgetting (`HistoryState.update` of the training part with
+the remembered rows, in date order): gaps between consecutive remembered rows of a
+merchant, the first one's from the training part's latest day.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from titans_finance.core.features import CATEGORY_SUMS, MERCHANT_SUMS, HistoryState
+
+_NAN = math.nan
+_MERCHANT_WIDTH = len(MERCHANT_SUMS)  # the sums, then the last day
+_CATEGORY_WIDTH = len(CATEGORY_SUMS)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What a recorded transaction adds to its account's history (its account-qualified
+    merchant and category keys, day number, absolute amount, its log1p and cents) and its
+    arrival sequence (the tie-break of one day's rows)."""
+
+    merchant: str
+    category: str
+    day: int
+    abs_amount: float
+    log_amount: float
+    cents: int
+    sequence: int
+
+
+class _Window:
+    """One group's tail rows in arrival order: day, amount, cents and sequence, with the
+    running maximum of the days and the running sum of the amounts. Rows before ``start``
+    are pruned (kept until compaction, so the running sums are never recomputed)."""
+
+    __slots__ = ("days", "values", "cents", "sequences", "cummax", "prefix", "start",
+                 "in_order")
+
+    def __init__(self) -> None:
+        self.days: list[int] = []
+        self.values: list[float] = []
+        self.cents: list[int] = []
+        self.sequences: list[int] = []
+        self.cummax: list[int] = []
+        self.prefix: list[float] = [0.0]
+        self.start = 0
+        self.in_order = True  # days never decrease (pruning drops a prefix)
+
+    def __len__(self) -> int:
+        return len(self.days) - self.start
+
+    def copy(self) -> _Window:
+        other = _Window.__new__(_Window)
+        other.days, other.values = self.days[self.start:], self.values[self.start:]
+        other.cents, other.sequences = self.cents[self.start:], self.sequences[self.start:]
+        other.cummax, other.prefix = self.cummax[self.start:], self.prefix[self.start:]
+        other.start, other.in_order = 0, self.in_order
+        return other
+
+    def append(self, day: int, value: float, cents: int, sequence: int) -> None:
+        if self.cummax:
+            top = self.cummax[-1]
+            if day < top:
+                self.in_order = False
+            self.cummax.append(day if day > top else top)
+        else:
+            self.cummax.append(day)
+        self.days.append(day)
+        self.values.append(value)
+        self.cents.append(cents)
+        self.sequences.append(sequence)
+        self.prefix.append(self.prefix[-1] + value)
+
+    def query(self, day: int, windows: tuple[int, ...], out: list) -> None:
+        """Count and sum of the rows within each window before ``day`` (appended to
+        ``out``); a day before the group's latest counts as the latest."""
+        end = len(self.days)
+        if end == self.start:
+            for _ in windows:
+                out += (0.0, 0.0)
+            return
+        top = self.cummax[-1]
+        day = day if day > top else top
+        total = self.prefix[end]
+        for window in windows:
+            low = bisect_left(self.cummax, day - window, self.start, end)
+            out += (float(end - low), total - self.prefix[low])
+
+    def count(self, day: int, window: int) -> float:
+        end = len(self.days)
+        if end == self.start:
+            return 0.0
+        top = self.cummax[-1]
+        day = day if day > top else top
+        return float(end - bisect_left(self.cummax, day - window, self.start, end))
+
+    def pair_last(self, cents: int) -> float:
+        """Day of the latest-arrived row with these cents (NaN: none)."""
+        for k in range(len(self.days) - 1, self.start - 1, -1):
+            if self.cents[k] == cents:
+                return float(self.days[k])
+        return _NAN
+
+    def min_day(self) -> int | None:
+        if len(self) == 0:
+            return None
+        return self.days[self.start] if self.in_order else min(itertools.islice(
+            self.days, self.start, None))
+
+    def prune(self, cutoff: int) -> None:
+        """Forget the rows dated before ``cutoff``."""
+        if self.in_order:
+            self.start = bisect_left(self.days, cutoff, self.start)
+            if self.start > 32 and self.start * 2 > len(self.days):
+                self._keep(range(self.start, len(self.days)))
+        else:
+            self._keep([k for k in range(self.start, len(self.days))
+                        if self.days[k] >= cutoff])
+
+    def drop(self, sequences: set[int]) -> None:
+        self._keep([k for k in range(self.start, len(self.days))
+                    if self.sequences[k] not in sequences])
+
+    def _keep(self, positions: Iterable[int]) -> None:
+        positions = list(positions)
+        self.days = [self.days[k] for k in positions]
+        self.values = [self.values[k] for k in positions]
+        self.cents = [self.cents[k] for k in positions]
+        self.sequences = [self.sequences[k] for k in positions]
+        self.cummax = list(itertools.accumulate(self.days, max))
+        self.prefix = [0.0, *itertools.accumulate(self.values)]
+        self.start = 0
+        self.in_order = self.cummax == self.days
+
+
+class AccountHistory:
+    """One account's history (see the module docstring). ``windows``: the feature
+    windows (days); ``max_window_days``: how far back the tail reaches."""
+
+    __slots__ = ("merchant", "category", "merchant_tail", "category_tail", "tail", "count",
+                 "last_day", "windows", "max_window_days", "tail_min_day")
+
+    def __init__(self, windows: tuple[int, ...], max_window_days: int) -> None:
+        self.merchant: dict[str, list[float]] = {}  # key → MERCHANT_SUMS..., last day
+        self.category: dict[str, list[float]] = {}  # key → CATEGORY_SUMS..., last day
+        self.merchant_tail: dict[str, _Window] = {}
+        self.category_tail: dict[str, _Window] = {}
+        self.tail = _Window()
+        self.count = 0
+        self.last_day: int | None = None
+        self.windows = tuple(windows)
+        self.max_window_days = int(max_window_days)
+        self.tail_min_day: int | None = None
+
+    @classmethod
+    def from_state(cls, state: HistoryState, account: str,
+                   windows: tuple[int, ...]) -> AccountHistory:
+        """``state``'s part of ``account`` (a `HistoryState.for_account` part, or a state
+        of that one account)."""
+        history = cls(windows, state.max_window_days)
+        for table, target in ((state.merchant, history.merchant),
+                              (state.category, history.category)):
+            columns = MERCHANT_SUMS if target is history.merchant else CATEGORY_SUMS
+            values = np.column_stack([table[list(columns)].fillna(0.0).to_numpy(
+                dtype="float64"), table["last_day"].to_numpy(dtype="float64")])
+            target.update(zip(table.index.tolist(), values.tolist(), strict=True))
+        tail = state.tail
+        tail = tail[tail["account"].to_numpy(dtype=object) == account]
+        amounts = tail["abs_amount"].to_numpy(dtype="float64")
+        cents = np.round(amounts * 100).astype("int64")
+        for day, merchant, category, value, cent in zip(
+                tail["day"].tolist(), tail["merchant_key"].tolist(),
+                tail["category_key"].tolist(), amounts.tolist(), cents.tolist(), strict=True):
+            history._append_tail(merchant, category, day, value, cent, 0)
+        history.count = int(state.account_count.get(account, 0))
+        history.last_day = state.last_day
+        return history
+
+    def copy(self) -> AccountHistory:
+        other = AccountHistory(self.windows, self.max_window_days)
+        other.merchant = {k: v.copy() for k, v in self.merchant.items()}
+        other.category = {k: v.copy() for k, v in self.category.items()}
+        other.merchant_tail = {k: v.copy() for k, v in self.merchant_tail.items()}
+        other.category_tail = {k: v.copy() for k, v in self.category_tail.items()}
+        other.tail = self.tail.copy()
+        other.count, other.last_day, other.tail_min_day = (self.count, self.last_day,
+                                                           self.tail_min_day)
+        return other
+
+    # ------------------------------------------------------------------ reading
+    def read(self, merchant: str, category: str, day: int, cents: int, out: list) -> None:
+        """What this history holds for a transaction (appended to ``out`` in the order of
+        `features.lookup_columns`)."""
+        sums = self.merchant.get(merchant)
+        out += sums if sums is not None else _NO_MERCHANT
+        sums = self.category.get(category)
+        out += sums if sums is not None else _NO_CATEGORY
+        windows = self.windows
+        window = self.merchant_tail.get(merchant)
+        if window is None:
+            out += _no_windows(windows)
+        else:
+            window.query(day, windows, out)
+        group = self.category_tail.get(category)
+        if group is None:
+            out += _no_windows(windows)
+        else:
+            group.query(day, windows, out)
+        out.append(self.tail.count(day, 7))
+        out.append(window.pair_last(cents) if window is not None else _NAN)
+        out.append(float(self.count))
+
+    # ------------------------------------------------------------------ recording
+    def record(self, row: Row) -> None:
+        """This history followed by ``row`` (`HistoryState.update` of one row)."""
+        day, value, log = row.day, row.abs_amount, row.log_amount
+        sums = self.merchant.get(row.merchant)
+        if sums is None:
+            sums = self.merchant[row.merchant] = [0.0] * _MERCHANT_WIDTH + [_NAN]
+        _add_merchant(sums, day, value, log, sums[_MERCHANT_WIDTH])
+        sums = self.category.get(row.category)
+        if sums is None:
+            sums = self.category[row.category] = [0.0] * _CATEGORY_WIDTH + [_NAN]
+        _add_category(sums, day, log)
+        self._append_tail(row.merchant, row.category, day, value, row.cents, row.sequence)
+        self.count += 1
+        self.last_day = day if self.last_day is None or day > self.last_day else self.last_day
+        self._prune()
+
+    def _append_tail(self, merchant: str, category: str, day: int, value: float, cents: int,
+                     sequence: int) -> None:
+        for groups, key in ((self.merchant_tail, merchant), (self.category_tail, category)):
+            window = groups.get(key)
+            if window is None:
+                window = groups[key] = _Window()
+            window.append(day, value, cents, sequence)
+        self.tail.append(day, value, cents, sequence)
+        if self.tail_min_day is None or day < self.tail_min_day:
+            self.tail_min_day = day
+
+    def _prune(self) -> None:
+        """Forget tail rows dated more than ``max_window_days`` before the latest day."""
+        if self.last_day is None or self.tail_min_day is None:
+            return
+        cutoff = self.last_day - self.max_window_days
+        if self.tail_min_day >= cutoff:
+            return
+        lowest = None
+        for groups in (self.merchant_tail, self.category_tail):
+            for key in list(groups):
+                window = groups[key]
+                low = window.min_day()
+                if low is not None and low < cutoff:
+                    window.prune(cutoff)
+                    low = window.min_day()
+                if low is None:
+                    del groups[key]
+                elif lowest is None or low < lowest:
+                    lowest = low
+        self.tail.prune(cutoff)
+        self.tail_min_day = lowest
+
+    # ------------------------------------------------------------------ forgetting
+    @classmethod
+    def rebuilt(cls, base: AccountHistory, kept: list[Row]) -> AccountHistory:
+        """``base`` followed by ``kept`` as one `HistoryState.update` (date order, then
+        arrival): what the account holds after forgetting the rest."""
+        history = base.copy()
+        kept = sorted(kept, key=lambda r: (r.day, r.sequence))
+        merchants: dict[str, list[Row]] = {}
+        categories: dict[str, list[Row]] = {}
+        for row in kept:
+            merchants.setdefault(row.merchant, []).append(row)
+            categories.setdefault(row.category, []).append(row)
+            history._append_tail(row.merchant, row.category, row.day, row.abs_amount,
+                                 row.cents, row.sequence)
+        for key, rows in merchants.items():
+            history.merchant[key] = _merchant_sums(base.merchant.get(key), rows)
+        for key, rows in categories.items():
+            history.category[key] = _category_sums(base.category.get(key), rows)
+        history.count += len(kept)
+        if kept:
+            latest = max(r.day for r in kept)
+            history.last_day = (latest if history.last_day is None
+                                else max(history.last_day, latest))
+        history._prune()
+        return history
+
+    def forget(self, base: AccountHistory, forgotten: list[Row], kept: list[Row]) -> None:
+        """Forget ``forgotten`` when every row recorded since the last `rebuilt` was dated on
+        or after the account's latest day, and ``kept`` still holds the latest: the same as
+        `rebuilt`, computed for the merchants and categories the forgotten rows touched
+        only (the others' sums already are ``base`` followed by their rows in date order)."""
+        gone = {r.sequence for r in forgotten}
+        touched_merchants = {r.merchant for r in forgotten}
+        touched_categories = {r.category for r in forgotten}
+        merchants: dict[str, list[Row]] = {}
+        categories: dict[str, list[Row]] = {}
+        for row in kept:
+            if row.merchant in touched_merchants:
+                merchants.setdefault(row.merchant, []).append(row)
+            if row.category in touched_categories:
+                categories.setdefault(row.category, []).append(row)
+        for key in touched_merchants:
+            rows = merchants.get(key)
+            if rows or key in base.merchant:
+                rows = sorted(rows or [], key=lambda r: (r.day, r.sequence))
+                self.merchant[key] = _merchant_sums(base.merchant.get(key), rows)
+            else:
+                self.merchant.pop(key, None)
+        for key in touched_categories:
+            rows = categories.get(key)
+            if rows or key in base.category:
+                self.category[key] = _category_sums(base.category.get(key), rows or [])
+            else:
+                self.category.pop(key, None)
+        cutoff = self.last_day - self.max_window_days if self.last_day is not None else None
+        in_tail = [r for r in forgotten if cutoff is None or r.day >= cutoff]
+        if in_tail:
+            for groups, attribute in ((self.merchant_tail, "merchant"),
+                                      (self.category_tail, "category")):
+                for key in {getattr(r, attribute) for r in in_tail}:
+                    if key in groups:
+                        groups[key].drop(gone)
+                        if len(groups[key]) == 0:
+                            del groups[key]
+            self.tail.drop(gone)
+            self.tail_min_day = self.tail.min_day()
+        self.count -= len(forgotten)
+
+
+_NO_MERCHANT = (0.0,) * _MERCHANT_WIDTH + (_NAN,)
+_NO_CATEGORY = (0.0,) * _CATEGORY_WIDTH + (_NAN,)
+
+
+def _no_windows(windows: tuple[int, ...]) -> tuple[float, ...]:
+    return (0.0, 0.0) * len(windows)
+
+
+def _add_merchant(sums: list[float], day: int, value: float, log: float,
+                  previous: float) -> None:
+    """`HistoryState.update`'s per-merchant sums plus one row (``previous``: the day its gap
+    is measured from, NaN: none)."""
+    gap = day - previous  # NaN without a previous day
+    has_gap = gap == gap
+    sums[0] += 1.0
+    sums[1] += value
+    sums[2] += value * value
+    sums[3] += log
+    sums[4] += log * log
+    if has_gap:
+        sums[5] += 1.0
+        sums[6] += gap
+        sums[7] += gap * gap
+    else:
+        sums[5] += 0.0
+        sums[6] += 0.0
+        sums[7] += 0.0
+    last = sums[_MERCHANT_WIDTH]
+    sums[_MERCHANT_WIDTH] = float(day) if last != last or day > last else last
+
+
+def _merchant_sums(base: list[float] | None, rows: list[Row]) -> list[float]:
+    """``base`` (a merchant's training sums, None: none) followed by ``rows`` (date order) as
+    `HistoryState.update` adds several rows: each sum is ``base + sum of the rows' values``
+    (pandas sums a group with compensation: `math.fsum` is that sum, correctly rounded);
+    each row's gap from the row before it, the first's from ``base``'s last day."""
+    sums = list(base) if base is not None else [0.0] * _MERCHANT_WIDTH + [_NAN]
+    if not rows:
+        return sums
+    previous = sums[_MERCHANT_WIDTH]
+    gaps = []
+    for row in rows:
+        if previous == previous:
+            gaps.append(row.day - previous)
+        previous = float(row.day)
+    values = [r.abs_amount for r in rows]
+    logs = [r.log_amount for r in rows]
+    fsum = math.fsum
+    sums[0] += float(len(rows))
+    sums[1] += fsum(values)
+    sums[2] += fsum([v * v for v in values])
+    sums[3] += fsum(logs)
+    sums[4] += fsum([v * v for v in logs])
+    sums[5] += float(len(gaps))
+    sums[6] += fsum(gaps)
+    sums[7] += fsum([g * g for g in gaps])
+    latest = float(max(r.day for r in rows))
+    last = sums[_MERCHANT_WIDTH]
+    sums[_MERCHANT_WIDTH] = latest if last != last or latest > last else last
+    return sums
+
+
+def _category_sums(base: list[float] | None, rows: list[Row]) -> list[float]:
+    """Like `_merchant_sums`, for a category (no gaps)."""
+    sums = list(base) if base is not None else [0.0] * _CATEGORY_WIDTH + [_NAN]
+    if not rows:
+        return sums
+    logs = [r.log_amount for r in rows]
+    sums[0] += float(len(rows))
+    sums[1] += math.fsum(logs)
+    sums[2] += math.fsum([v * v for v in logs])
+    latest = float(max(r.day for r in rows))
+    last = sums[_CATEGORY_WIDTH]
+    sums[_CATEGORY_WIDTH] = latest if last != last or latest > last else last
+    return sums
+
+
+def _add_category(sums: list[float], day: int, log: float) -> None:
+    sums[0] += 1.0
+    sums[1] += log
+    sums[2] += log * log
+    last = sums[_CATEGORY_WIDTH]
+    sums[_CATEGORY_WIDTH] = float(day) if last != last or day > last else last
