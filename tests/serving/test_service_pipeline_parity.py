@@ -125,6 +125,6 @@ def test_a_model_said_to_read_no_history_answers_the_same_whatever_the_history(p
         if reads_history:
             continue
         answers = [TRANSACTION_SCORERS[name](models[name], frame, features)
-                   for features in (own_features(frame), alone, seen, noise)]
+                   for features in (own_features(frame, state), alone, seen, noise)]
         for other in answers[1:]:
             pd.testing.assert_frame_equal(other, answers[0])
