@@ -6,10 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from titans_finance.parameters.base import Section, Settings
+from titans_finance.parameters.base import Count, Fraction, Section, Settings
 
-Fraction = Annotated[float, Field(gt=0, lt=1)]
-Count = Annotated[int, Field(ge=1)]
 
 
 class RidgeSettings(Section):

@@ -6,10 +6,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from titans_finance.parameters.base import Settings
+from titans_finance.parameters.base import Count, Settings
 
 Share = Annotated[float, Field(gt=0, le=1)]
-Count = Annotated[int, Field(ge=1)]
 
 
 class CashflowSettings(Settings):

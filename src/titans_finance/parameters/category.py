@@ -6,12 +6,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from titans_finance.parameters.base import Section, Settings
+from titans_finance.parameters.base import Count, Fraction, Section, Settings, Weight
 
-Fraction = Annotated[float, Field(gt=0, lt=1)]
 Share = Annotated[float, Field(ge=0, le=1)]
-Count = Annotated[int, Field(ge=1)]
-Weight = Annotated[float, Field(ge=0)]
 
 
 class BlockWeights(Section):

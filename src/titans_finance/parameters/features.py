@@ -7,9 +7,8 @@ from typing import Annotated
 from pydantic import Field
 
 from titans_finance.core.features import FeatureParams
-from titans_finance.parameters.base import Settings
+from titans_finance.parameters.base import Count, Settings
 
-Count = Annotated[int, Field(ge=1)]
 
 
 class FeaturesSettings(Settings):

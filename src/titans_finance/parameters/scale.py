@@ -7,9 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from titans_finance.core.scale import ScaleParams
-from titans_finance.parameters.base import Settings
+from titans_finance.parameters.base import Count, Settings
 
-Count = Annotated[int, Field(ge=1)]
 
 
 class ScaleSettings(Settings):
