@@ -15,6 +15,7 @@ def test_an_output_stamped_from_this_table_is_not_named_and_any_other_is():
     this, other = _clean([1.0, -2.0]), _clean([1.0, -2.01])
     stamp = computed_from(this)
     assert stamp["data_hash"] == data_hash(this) and stamp["rows"] == 2 and stamp["at"]
+    assert computed_from(this, when=False) == {"data_hash": data_hash(this), "rows": 2}
     clean_hash = data_hash(this)
     assert mixed_inputs(clean_hash, {"cash flow": {"computed_from": stamp}}) == []
     named = mixed_inputs(clean_hash, {"cash flow": {"computed_from": computed_from(other)},

@@ -21,11 +21,16 @@ def data_hash(transactions: pd.DataFrame) -> str:
     return f"{total:016x}"
 
 
-def computed_from(clean_transactions: pd.DataFrame) -> dict[str, Any]:
+def computed_from(clean_transactions: pd.DataFrame, when: bool = True) -> dict[str, Any]:
     """The stamp of an output: the fingerprint and size of the clean table it was computed
-    from, and when (UTC)."""
-    return {"data_hash": data_hash(clean_transactions), "rows": int(len(clean_transactions)),
-            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    from, and (``when``) when, in UTC. Outputs that must be a function of their inputs alone
+    (the ingestion stage's, which DVC rebuilds byte for byte on a fresh clone) go without
+    the time."""
+    stamp: dict[str, Any] = {"data_hash": data_hash(clean_transactions),
+                             "rows": int(len(clean_transactions))}
+    if when:
+        stamp["at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return stamp
 
 
 def mixed_inputs(clean_hash: str, outputs: dict[str, dict[str, Any] | None]) -> list[str]:

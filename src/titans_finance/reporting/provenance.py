@@ -51,7 +51,8 @@ def provenance_lines(data_quality: dict[str, Any], clean_hash: str,
     stamp = data_quality.get("computed_from") or {}
     fingerprint = data_quality.get("export_fingerprint") or "not recorded"
     lines = [f"Export: {names} (fingerprint {fingerprint}, "
-             f"{data_quality.get('rows_read', 0):,} rows) read at {stamp.get('at', '?')}; "
+             f"{data_quality.get('rows_read', 0):,} rows)"
+             + (f" read at {stamp['at']}" if stamp.get("at") else "") + "; "
              f"clean table fingerprint {clean_hash}."]
     mixed = mixed_inputs(clean_hash, {
         "the data-quality report": data_quality,

@@ -649,7 +649,7 @@ def summarise_data_quality(
             "export_fingerprint": data_hash(raw_transactions.drop(
                 columns=[c for c in raw_transactions
                          if c in (PARSE_ERROR_COLUMN, "Source File")])),
-            "computed_from": computed_from(clean_transactions),
+            "computed_from": computed_from(clean_transactions, when=False),
         }
     )
     for name in ambiguous:
