@@ -10,13 +10,13 @@ them (`reporting.merchants`), scorecards are read as the report reads them
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from titans_finance.app.text import as_text
 from titans_finance.core.movements import without_transfers
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models.cashflow import MAX_HORIZON, horizon_net_change
@@ -223,11 +223,6 @@ def projected_balances(cashflow_model: Any, horizons: tuple[int, ...] = HORIZONS
     return pd.DataFrame(rows), summary, forecast
 
 
-def markdown_text(text: str) -> str:
-    """``text`` shown as written by a Markdown element (file names with ``_`` or ``*``)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>])", r"\\\1", str(text))
-
-
 def run_provenance(data_quality: dict[str, Any], clean_hash: str,
                    metrics: dict[str, dict[str, Any] | None]) -> list[str]:
     """The export and run the app's pages describe, then one warning when the models'
@@ -235,7 +230,7 @@ def run_provenance(data_quality: dict[str, Any], clean_hash: str,
     lines = provenance_lines(data_quality, clean_hash,
                              {name: values for name, values in metrics.items() if values},
                              what="the app's data")
-    return [markdown_text(line) for line in lines]
+    return [as_text(line) for line in lines]
 
 
 def try_dates(cashflow_model: Any, clean: pd.DataFrame | None = None
