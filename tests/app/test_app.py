@@ -157,7 +157,7 @@ def test_try_a_transaction_is_dated_on_the_forecasts_first_day(app, app_root):
     assert not test.exception, test.exception
     assert "instead of" in _text(test) and "outside it" not in _text(test)
     # the sidebar names the export and run the pages describe; one run: no warning
-    assert any(c.value.startswith("Export: transactions\\.csv") for c in test.sidebar.caption)
+    assert any(c.value.startswith("Export\\: transactions\\.csv") for c in test.sidebar.caption)
     assert not test.sidebar.warning
 
 
