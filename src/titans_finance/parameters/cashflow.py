@@ -29,5 +29,8 @@ class CashflowSettings(Settings):
     max_day_jitter: Annotated[int, Field(ge=0)]
     amount_window: Count
     max_streams_per_key: Count
+    max_chance_matches: Annotated[float, Field(gt=0)]
+    rest_level_days: Count
+    band_history_days: Count
     opening_balance: float | None
     low_balance_threshold: float

@@ -119,8 +119,8 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
     rest = rest_daily["net"]
     forecasts = {name: _rest_forecast(rest, name, steps) for name in rest_names}
     coverage = float(params["interval_coverage"])
-    history = rest.to_numpy()[-int(params.get("band_history_days", 365)):]
-    level_days = int(params.get("rest_level_days", 90))
+    history = rest.to_numpy()[-int(params["band_history_days"]):]
+    level_days = int(params["rest_level_days"])
     rest_in = _rest_level(rest_daily["inflow"].to_numpy(), level_days)
     rest_out = _rest_level(rest_daily["outflow"].to_numpy(), level_days)
     level = rest_in - rest_out

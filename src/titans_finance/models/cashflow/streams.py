@@ -143,7 +143,7 @@ def _streams_of_frame(frame: pd.DataFrame, params: dict[str, Any], as_of: pd.Tim
                 span = max((dates[remaining].max() - dates[remaining].min()).days + 1,
                            _PERIOD_DAYS[period])
                 width = 2 * tolerance + 1 if period != "W" else 1
-                if others / span * width > float(params.get("max_chance_matches", 0.3)):
+                if others / span * width > float(params["max_chance_matches"]):
                     break
                 # an annual stream is seen only a few times: only a counterparty that is
                 # otherwise rare counts (not a shop visited twice near the same date)
