@@ -96,6 +96,17 @@ def service_settings(manifest_path, corrections_path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def in_process_settings(service_settings) -> dict[str, str]:
+    """`service_settings` for the in-process service, without the per-key request and row
+    budgets: its tests share a few keys and, the faster they run, the sooner those budgets
+    ran dry (429s that depended on the machine's speed). The limits are tested on their own
+    (`tests/serving/test_security*.py`) and on a real server (the second tier)."""
+    return {**service_settings,
+            "TITANS_RATE_LIMIT_PER_SEC": "1000000", "TITANS_RATE_LIMIT_BURST": "1000000",
+            "TITANS_ROW_LIMIT_PER_SEC": "1000000", "TITANS_ROW_LIMIT_BURST": "1000000"}
+
+
+@pytest.fixture(scope="session")
 @end_to_end
 def serve_env(bentoml_home, service_settings) -> dict[str, str]:
     """Environment of the test server (tests that start their own take it as a base)."""
@@ -105,7 +116,7 @@ def serve_env(bentoml_home, service_settings) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def service(bentoml_home, service_settings):
+def service(bentoml_home, in_process_settings):
     """The service in this process: BentoML's ASGI app of `TitansFinance` (security
     middleware included) behind Starlette's test client, started once (its lifespan loads
     the packaged models). Status codes, schemas, auth decisions and answers are tested
@@ -120,7 +131,7 @@ def service(bentoml_home, service_settings):
 
     # the worker's settings, read from the environment once per process: read them anew
     security.Guard._instance, ServingSettings._current = None, None
-    with _settings_in_environment(service_settings):
+    with _settings_in_environment(in_process_settings):
         from titans_finance.serving.service import TitansFinance
 
         # a loopback client address, as a local caller's
@@ -153,7 +164,7 @@ def _service_environment(request, monkeypatch):
     """The in-process service reads some settings per request (the manifest a reload
     serves): a test that uses it runs with them in the environment."""
     if "service" in request.fixturenames:
-        for key, value in request.getfixturevalue("service_settings").items():
+        for key, value in request.getfixturevalue("in_process_settings").items():
             monkeypatch.setenv(key, value)
 
 
