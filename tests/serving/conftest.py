@@ -14,7 +14,6 @@ corrections file. Its log is `service_log`; `worker_processes` gives its process
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
 import subprocess
@@ -25,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import PROJECT_ROOT, end_to_end
+from tests.conftest import PROJECT_ROOT, _environment, end_to_end
 
 API_KEY = "test-key-aaaaaaaa"
 RATE_LIMITED_KEY = "test-key-bbbbbbbb"
@@ -131,7 +130,7 @@ def service(bentoml_home, in_process_settings):
 
     # the worker's settings, read from the environment once per process: read them anew
     security.Guard._instance, ServingSettings._current = None, None
-    with _settings_in_environment(in_process_settings):
+    with _environment(**in_process_settings):
         from titans_finance.serving.service import TitansFinance
 
         # a loopback client address, as a local caller's
@@ -143,20 +142,6 @@ def service(bentoml_home, in_process_settings):
     finally:
         http.__exit__(None, None, None)
         security.Guard._instance, ServingSettings._current = None, None
-
-
-@contextlib.contextmanager
-def _settings_in_environment(settings: dict[str, str]):
-    saved = {key: os.environ.get(key) for key in settings}
-    os.environ.update(settings)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture(autouse=True)
