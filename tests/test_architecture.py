@@ -1,5 +1,7 @@
 """The layering rules of docs/architecture.md, checked on the imports of every source module.
 
+- each floor imports only the floors below it (``../shared/design/house.md``: core ←
+  models, knowledge, registry ← datasets, reporting, serving ← pipelines ← app);
 - a pipeline never imports another pipeline's nodes (shared work lives in library modules);
 - the service never imports pipelines;
 - production code never imports the synthetic generator (only the ``generate`` command does);
@@ -15,6 +17,19 @@ import pytest
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "titans_finance"
 DOMAIN_PACKAGES = ("core", "models", "reporting", "registry", "knowledge")
+# the project's packages each package may import (itself included); top-level modules
+# (settings, hooks, command line, tracking) and pipelines/app are the top floors
+FLOORS = {
+    "core": {"core"},
+    "parameters": {"core", "parameters"},
+    "synthetic": {"core", "synthetic"},
+    "knowledge": {"core", "knowledge"},
+    "models": {"core", "parameters", "models", "knowledge", "synthetic"},
+    "registry": {"core", "registry"},
+    "datasets": {"core", "registry", "datasets"},
+    "reporting": {"core", "models", "reporting"},
+    "serving": {"core", "models", "registry", "serving", "__version__"},
+}
 # modules allowed to import the synthetic generator, with the reason
 GENERATOR_USERS = {
     "command_line.py": "the `generate` command writes the embedded default data",
@@ -73,6 +88,9 @@ def test_layering(path):
         problems += [name for name in imports if name.startswith("titans_finance.pipelines")]
     if parts[0] != "synthetic" and where not in GENERATOR_USERS:
         problems += [name for name in imports if name.startswith("titans_finance.synthetic")]
+    if parts[0] in FLOORS:
+        problems += [name for name in imports if name.startswith("titans_finance.")
+                     and name.split(".")[1] not in FLOORS[parts[0]]]
     if parts[0] in DOMAIN_PACKAGES:
         problems += [name for name in imports if name == "kedro" or name.startswith("kedro.")]
     assert not problems, f"{where} imports {sorted(set(problems))} (docs/architecture.md)"

@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-# where `kedro run` (the package pipeline) writes the manifest, relative to the project root
-from titans_finance.serving.settings import DEFAULT_MANIFEST  # noqa: F401 (its old home)
-
 # Store name of each artefact the service needs. The history state is not a model
 # but is shipped the same way: history features of new transactions need it.
 STORE_NAMES = {
