@@ -38,14 +38,14 @@ GENERATOR_USERS = {
 }
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(SOURCE.parent).with_suffix("").parts
+def _module_name(path: Path, source: Path = SOURCE) -> str:
+    parts = path.relative_to(source.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imported_modules(path: Path) -> set[str]:
+def imported_modules(path: Path, source: Path = SOURCE) -> set[str]:
     """Every module ``path`` imports, relative imports resolved (function-level ones too)."""
-    package = _module_name(path).split(".")
+    package = _module_name(path, source).split(".")
     if path.name != "__init__.py":
         package = package[:-1]
     names = set()
@@ -73,12 +73,12 @@ def test_the_import_reader_resolves_relative_imports(tmp_path):
     assert "titans_finance.pipelines.amount.nodes" in imported_modules(pipeline)
 
 
-@pytest.mark.parametrize("path", _sources(), ids=_relative)
-def test_layering(path):
-    imports = imported_modules(path)
-    where = _relative(path)
+def layering_problems(path: Path, source: Path = SOURCE) -> list[str]:
+    """The imports of ``path`` (a module under ``source``) that break a layering rule."""
+    imports = imported_modules(path, source)
+    where = path.relative_to(source).as_posix()
     problems = []
-    parts = path.relative_to(SOURCE).parts
+    parts = path.relative_to(source).parts
     if parts[0] == "pipelines" and len(parts) > 2:
         own = parts[1]
         problems += [name for name in imports
@@ -93,4 +93,31 @@ def test_layering(path):
                      and name.split(".")[1] not in FLOORS[parts[0]]]
     if parts[0] in DOMAIN_PACKAGES:
         problems += [name for name in imports if name == "kedro" or name.startswith("kedro.")]
-    assert not problems, f"{where} imports {sorted(set(problems))} (docs/architecture.md)"
+    return sorted(set(problems))
+
+
+@pytest.mark.parametrize(("where", "text", "broken"), [
+    ("core/x.py", "from titans_finance.models.amount import AmountModel", True),
+    ("core/x.py", "from titans_finance.core.schema import CLEAN_COLUMNS", False),
+    ("core/readers/x.py", "from ..schema import CLEAN_COLUMNS", False),
+    ("core/readers/x.py", "from ...models import amount", True),
+    ("models/x.py", "import kedro", True),
+    ("serving/x.py", "def f():\n    from titans_finance.pipelines.amount import nodes", True),
+    ("pipelines/retrain/nodes.py", "from titans_finance.pipelines.amount.nodes import f", True),
+    ("pipelines/retrain/pipeline.py", "from titans_finance.pipelines.ingestion import "
+                                      "create_pipeline", False),
+    ("pipelines/retrain/pipeline.py", "from .nodes import f", False),
+    ("app/x.py", "from titans_finance.synthetic.generator import g", True),
+])
+def test_the_rules_catch_what_they_forbid(tmp_path, where, text, broken):
+    source = tmp_path / "titans_finance"
+    path = source / where
+    path.parent.mkdir(parents=True)
+    path.write_text(text + "\n")
+    assert bool(layering_problems(path, source)) is broken
+
+
+@pytest.mark.parametrize("path", _sources(), ids=_relative)
+def test_layering(path):
+    problems = layering_problems(path)
+    assert not problems, f"{_relative(path)} imports {problems} (docs/architecture.md)"
