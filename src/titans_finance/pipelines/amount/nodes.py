@@ -1,4 +1,4 @@
-"""Amount pipeline nodes: the training steps of `models.amount_evaluation`, one per node."""
+"""Amount pipeline nodes: the training steps of `models.amount.evaluation`, one per node."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 
 from titans_finance.models.amount import AmountModel
-from titans_finance.models.amount_evaluation import evaluate_amount_model as _evaluate
-from titans_finance.models.amount_evaluation import fit_amount_model as _fit
+from titans_finance.models.amount.evaluation import evaluate_amount_model as _evaluate
+from titans_finance.models.amount.evaluation import fit_amount_model as _fit
 from titans_finance.parameters import AmountSettings
 
 
