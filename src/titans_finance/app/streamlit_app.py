@@ -4,7 +4,7 @@ Everything shown comes from what ``make run`` wrote, read through the project's 
 (`project.Project`); corrections are appended to the catalog's corrections file with the
 service's own checks (`serving.schemas.Feedback`) and locked appends
 (`core.corrections.append_correction`), so the next ``make run`` / ``make retrain`` learns
-from them. No network, no account: the server listens on loopback only.
+from them. Before any page, `login.gate` checks the ``Host`` and the login (`access`).
 
 Pages: overview, transactions, review queue, try a transaction, models and data health,
 import. ``?page=<slug>`` opens a page directly.
@@ -12,6 +12,7 @@ import. ``?page=<slug>`` opens a page directly.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pandas as pd
@@ -19,6 +20,7 @@ import streamlit as st
 
 from titans_finance.app import views
 from titans_finance.app.labels import append_anomaly_label, read_anomaly_labels
+from titans_finance.app.login import gate
 from titans_finance.app.outputs import (
     RUN_FIRST,
     SUBMITTED_BY,
@@ -38,6 +40,7 @@ from titans_finance.app.text import as_text
 from titans_finance.reporting import charts
 from titans_finance.reporting.categorised import SOURCES, for_spreadsheet
 
+log = logging.getLogger(__name__)
 PAGES = {"overview": "Overview", "transactions": "Transactions", "review": "Review queue",
          "try": "Try a transaction", "health": "Models and data health", "import": "Import"}
 
@@ -206,10 +209,13 @@ def main() -> None:
     st.set_page_config(page_title="titans-finance", layout="wide")
     try:
         root = project_root()
-    except FileNotFoundError as exc:
-        st.error(as_text(exc))
+        project = project_of(str(root))
+    except (FileNotFoundError, ValueError) as exc:  # before the login: the details go to the log
+        log.error("titans-finance app: %s", exc)
+        st.error("The app cannot read its project; the server's log says why.")
         return
-    project = project_of(str(root))
+    if not gate(project.settings["app"].login):
+        return
     slugs = list(PAGES)
     asked = st.query_params.get("page", "overview")
     if "page" not in st.session_state:
