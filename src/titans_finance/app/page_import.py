@@ -1,15 +1,26 @@
 """The import page: an export read the way the next run would read it (formats, columns,
-quarantined rows, accounts), before it is used; nothing is written to the project."""
+quarantined rows, accounts), before it is used; nothing is written to the project. Only a
+file the user uploads is read, within the limits of ``app.upload`` (`upload.check_upload`)."""
 
 from __future__ import annotations
 
+import shlex
 import time
+from pathlib import Path
 
 import streamlit as st
 
 from titans_finance.app import views
 from titans_finance.app.project import Project
 from titans_finance.app.text import as_text
+from titans_finance.app.upload import UploadRefused, check_upload
+
+# an error quotes at most this much (a reader's message may quote a line of the file)
+ERROR_CHARACTERS = 400
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= ERROR_CHARACTERS else text[:ERROR_CHARACTERS] + " [...]"
 
 
 def import_page(project: Project) -> None:
@@ -20,19 +31,17 @@ def import_page(project: Project) -> None:
     st.header("Import an export")
     st.write("CSV (any delimiter, language, date order), OFX/QFX, QIF, CAMT.053 or MT940: see "
              "how it is read before it is used. Nothing is written to the project.")
-    upload = st.file_uploader("Export file", key="import_file")
-    path = st.text_input("...or a file on this machine", key="import_path")
-    if upload is not None:
-        data, name = upload.getvalue(), upload.name
-    elif path.strip():
-        from pathlib import Path
-
-        file = Path(path.strip()).expanduser()
-        if not file.is_file():
-            st.error(f"{as_text(file)}: no such file")
-            return
-        data, name = file.read_bytes(), file.name
-    else:
+    limits = project.settings["app"].upload
+    # only what the user uploads is read: no path on the server is ever opened here
+    upload = st.file_uploader(f"Export file (up to {limits.max_megabytes} MB)",
+                              key="import_file", max_upload_size=limits.max_megabytes)
+    if upload is None:
+        return
+    name, data = upload.name, upload.getvalue()
+    try:
+        check_upload(data, name, limits)
+    except UploadRefused as exc:
+        st.error(as_text(f"{name} is not read: {exc}."))
         return
     entry = project.entries["raw_transactions"]
     started = time.perf_counter()
@@ -40,10 +49,11 @@ def import_page(project: Project) -> None:
         result = inspect_export(data, name, project.parameters["ingestion"],
                                 entry.get("mapping_files") or [])
     except (ExportReadError, ValueError) as exc:
-        st.error(as_text(f"{name} cannot be read as transactions: {readable_error(exc)}"))
+        st.error(as_text(f"{name} cannot be read as transactions: "
+                         f"{_shortened(readable_error(exc))}"))
         return
     except Exception as exc:  # a pipeline failure names the node and the cause
-        st.error(as_text(f"{name}: reading failed: {readable_error(exc)}"))
+        st.error(as_text(f"{name}: reading failed: {_shortened(readable_error(exc))}"))
         return
     quality = result.quality
     st.success(f"{as_text(name)}: {quality.get('rows_read', 0):,} rows read → "
@@ -81,5 +91,5 @@ def import_page(project: Project) -> None:
     st.dataframe(views.dates_as_days(result.clean[shown].head(20)), hide_index=True,
                  key="import_clean")
     st.write("To use it, train on it (or let it challenge the served models):")
-    st.code(f"kedro run --params raw_path={path.strip() or '/path/to/' + name}\n"
-            f"make retrain RAW={path.strip() or '/path/to/' + name}", language="bash")
+    where = shlex.quote(f"/path/to/{Path(name).name}")
+    st.code(f"kedro run --params raw_path={where}\nmake retrain RAW={where}", language="bash")
