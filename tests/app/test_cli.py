@@ -40,15 +40,6 @@ def test_a_folder_that_is_not_a_project_is_named(tmp_path):
     assert str(tmp_path) in result.stderr and "no conf/base" in result.stderr
 
 
-def _project(root: Path) -> Path:
-    import shutil
-
-    from tests.conftest import PROJECT_ROOT
-
-    shutil.copytree(PROJECT_ROOT / "conf", root / "conf")
-    return root
-
-
 def _cli(root: Path, *argv: str, **environ: str) -> subprocess.CompletedProcess:
     import os
 
@@ -59,8 +50,8 @@ def _cli(root: Path, *argv: str, **environ: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120, env={**env, **environ})
 
 
-def test_the_launcher_refuses_to_listen_beyond_loopback_without_a_login(tmp_path):
-    root = _project(tmp_path)
+def test_the_launcher_refuses_to_listen_beyond_loopback_without_a_login(empty_project):
+    root = empty_project
     result = _cli(root, "--address", "0.0.0.0", "--port", "1")
     assert result.returncode == 2
     assert ("the app does not start: --address 0.0.0.0 listens beyond this machine and no "

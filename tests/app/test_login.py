@@ -6,24 +6,14 @@ the secrets) lets the pages in, OIDC users outside the allowed list stay out, an
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT_ROOT
 from titans_finance.app import login, streamlit_app_path
 from titans_finance.app.access import hash_password
 
 SECRET = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def empty_project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("login_project")
-    shutil.copytree(PROJECT_ROOT / "conf", root / "conf")
-    return root
 
 
 @pytest.fixture
