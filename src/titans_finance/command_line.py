@@ -66,14 +66,21 @@ def build_parser() -> argparse.ArgumentParser:
     fixes.add_argument("--key-id", default=None, help="a key id such as key-0123456789ab")
     app = commands.add_parser(
         "app", help="start the interactive app (Streamlit) on this project's outputs",
-        description="Serve the app on loopback (http://127.0.0.1:PORT): overview, transactions, "
-                    "review queue with corrections, try a transaction, models and data health, "
-                    "import. Run `make run` first; corrections go to the catalog's "
-                    "category_corrections file.")
+        description="Serve the app (default: loopback, http://127.0.0.1:PORT): overview, "
+                    "transactions, review queue with corrections, try a transaction, models "
+                    "and data health, import. Run `make run` first; corrections go to the "
+                    "catalog's category_corrections file. Beyond loopback it needs a login: "
+                    "TITANS_APP_PASSWORD or TITANS_APP_PASSWORD_HASH (or [auth] OIDC with "
+                    "TITANS_APP_USERS in .streamlit/secrets.toml); TITANS_APP_HOSTS names the "
+                    "host names it is reached by (docs/security.md#the-app).")
     app.add_argument("--project", default=".", help="project root (default: the working directory)")
     app.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
     app.add_argument("--address", default="127.0.0.1",
-                     help="address to listen on (default 127.0.0.1: this machine only)")
+                     help="address to listen on (default 127.0.0.1: this machine only; any "
+                          "other address needs a login)")
+    commands.add_parser("app-password-hash",
+                        help="print the TITANS_APP_PASSWORD_HASH (scrypt) of the password "
+                             "given on standard input")
     commands.add_parser("key-id", help="print the id recorded with the corrections of the API "
                                        "key given on standard input (the key is never printed)")
     return parser
@@ -113,31 +120,67 @@ def _corrections_command(parser: argparse.ArgumentParser, args: argparse.Namespa
         print(corrections_by_key(args.path).to_string(index=False))
 
 
-def app_command_line(port: int, address: str) -> list[str]:
-    """The ``streamlit run`` command serving the app (headless, no usage statistics)."""
+def app_command_line(port: int, address: str, hosts: list[str] | None = None,
+                     max_upload_megabytes: int | None = None) -> list[str]:
+    """The ``streamlit run`` command serving the app (headless, no usage statistics): only
+    ``hosts`` are answered (Streamlit's own ``Host`` check on the websocket; loopback names
+    when not given), with its cross-origin and XSRF checks on whatever a config file says."""
     from pathlib import Path
 
     from titans_finance.app import streamlit_app_path
+    from titans_finance.app.access import LOOPBACK_HOSTS
 
-    return [sys.executable, "-m", "streamlit", "run", str(Path(streamlit_app_path())),
-            "--server.address", address, "--server.port", str(port),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none"]
+    command = [sys.executable, "-m", "streamlit", "run", str(Path(streamlit_app_path())),
+               "--server.address", address, "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none", "--server.enableCORS", "true",
+               "--server.enableXsrfProtection", "true"]
+    for host in hosts or LOOPBACK_HOSTS:
+        command += ["--server.allowedHosts", host]
+    if max_upload_megabytes is not None:
+        command += ["--server.maxUploadSize", str(max_upload_megabytes)]
+    return command
+
+
+def app_access_problems(address: str, access, min_password_length: int) -> list[str]:
+    """Why the app must not start on ``address`` with this `app.access.Access` (empty: it
+    may)."""
+    from importlib.util import find_spec
+
+    from titans_finance.app.access import PASSWORD, PASSWORD_HASH, is_loopback
+
+    problems = access.problems(min_password_length)
+    if not is_loopback(address) and not access.login_required:
+        problems.insert(0, f"--address {address} listens beyond this machine and no login is "
+                           f"configured: set {PASSWORD} (or {PASSWORD_HASH}, or OIDC: [auth] in "
+                           ".streamlit/secrets.toml), or listen on 127.0.0.1")
+    if access.oidc and find_spec("authlib") is None:
+        problems.append("[auth] (OIDC) is configured but Authlib is not installed: "
+                        "pip install 'Authlib>=1.3.2'")
+    return problems
 
 
 def _app_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     import os
 
-    from titans_finance.app.project import project_root
+    from titans_finance.app.access import Access, read_secrets
+    from titans_finance.app.project import Project, project_root
 
     try:
         root = project_root(args.project)
-    except FileNotFoundError as exc:
+        settings = Project(root).settings["app"]
+        access = Access.of(os.environ, read_secrets(root))
+    except (FileNotFoundError, ValueError) as exc:  # ParameterError, AccessError
         parser.error(str(exc))
-    print(f"titans-finance app on http://{args.address}:{args.port} (project {root}); "
-          "Ctrl-C stops it", flush=True)
+    problems = app_access_problems(args.address, access, settings.login.min_password_length)
+    if problems:
+        parser.error("the app does not start: " + "; ".join(problems))
+    hosts = access.allowed_hosts(args.address)
+    print(f"titans-finance app on http://{args.address}:{args.port} (project {root}; "
+          f"{'login required' if access.login_required else 'no login: this machine only'}; "
+          f"host names {', '.join(hosts)}); Ctrl-C stops it", flush=True)
     os.chdir(root)
-    command = app_command_line(args.port, args.address)
+    command = app_command_line(args.port, args.address, hosts, settings.upload.max_megabytes)
     # replaced by Streamlit itself: a stop signal reaches the server, not a parent in between
     os.execve(command[0], command, {**os.environ, "TITANS_PROJECT_ROOT": str(root)})
     return 0  # not reached
@@ -170,6 +213,16 @@ def main(argv: list[str] | None = None) -> int:
         _corrections_command(parser, args)
     elif args.command == "app":
         return _app_command(parser, args)
+    elif args.command == "app-password-hash":
+        import getpass
+
+        from titans_finance.app.access import hash_password
+
+        password = (getpass.getpass("Password: ") if sys.stdin.isatty()
+                    else sys.stdin.readline().rstrip("\r\n"))
+        if not password:
+            parser.error("give the password on standard input")
+        print(hash_password(password))
     elif args.command == "key-id":
         from titans_finance.serving.security import key_id
 

@@ -172,10 +172,17 @@ def test_health_shows_every_model_beside_its_strongest_baseline(app):
     assert "rows read" in [m.label for m in test.metric]
 
 
+def _upload(test, name: str, data: bytes):
+    test.get("file_uploader")[0].upload(name, data).run()
+    assert not test.exception, test.exception
+    return test
+
+
 def test_import_shows_how_a_real_export_is_read(app):
     test = app("import")
-    test.text_input(key="import_path").input(str(EXPORTS / "csv2ofx-mint.csv")).run()
-    assert not test.exception, test.exception
+    # only an uploaded file is read: no field takes a path on the server
+    assert not test.text_input and len(test.get("file_uploader")) == 1
+    _upload(test, "csv2ofx-mint.csv", (EXPORTS / "csv2ofx-mint.csv").read_bytes())
     assert test.success and "rows read" in test.success[0].value
     frames = [d.value for d in test.dataframe]
     settings = next(f for f in frames if "date order" in f.index)
@@ -190,19 +197,34 @@ def test_import_shows_how_a_real_export_is_read(app):
     expected = yaml.safe_load((EXPORTS / "expected.yml").read_text())["csv2ofx-mint.csv"]
     assert accounts["transactions"].sum() == expected["transactions"]
     assert round(accounts["net"].sum(), 2) == float(expected["sum"])
-    test.text_input(key="import_path").input(str(EXPORTS / "SOURCES.md")).run()
+    assert "raw_path=/path/to/csv2ofx-mint.csv" in test.code[0].value
+    test = _upload(app("import"), "SOURCES.md", (EXPORTS / "SOURCES.md").read_bytes())
     assert test.error or "quarantined" in test.success[0].value
 
 
-def test_import_of_an_unreadable_mt940_names_the_line_and_shows_no_python_object(app, tmp_path):
-    damaged = tmp_path / "bank.sta"
-    damaged.write_text(":20:X\n:25:NL12BANK0123456789\n:60F:C240101EUR0,00\n"
-                       ":61:240102D1,00NTRF\n:86:a\n:61:240103C12OO,00NTRF\n:86:b\n"
-                       ":62F:C240103EUR0,00\n-\n")
-    test = app("import")
-    test.text_input(key="import_path").input(str(damaged)).run()
-    assert not test.exception, test.exception
+def test_import_of_an_unreadable_mt940_names_the_line_and_shows_no_python_object(app):
+    damaged = (":20:X\n:25:NL12BANK0123456789\n:60F:C240101EUR0,00\n"
+               ":61:240102D1,00NTRF\n:86:a\n:61:240103C12OO,00NTRF\n:86:b\n"
+               ":62F:C240103EUR0,00\n-\n")
+    test = _upload(app("import"), "bank.sta", damaged.encode())
     # the page shows it as text: Markdown punctuation escaped (app/text.as_text)
     message = re.sub(r"\\(.)", r"\1", test.error[0].value)
     assert "bank.sta" in message and "1 of 2 MT940 statement lines" in message
     assert "object at 0x" not in message and "<mt940" not in message
+
+
+@pytest.mark.parametrize("columns, refused", [(499, False), (500, False), (501, True)])
+def test_import_refuses_an_export_wider_than_the_column_cap_before_parsing(app, columns,
+                                                                           refused):
+    # app.upload.max_columns: 500 (the shipped value); a row of the same width under it
+    header = ",".join(["Date", "Description", "Amount", *(f"c{i}" for i in range(columns - 3))])
+    row = ",".join(["2024-01-02", "Coffee", "-3.50", *("" for _ in range(columns - 3))])
+    test = _upload(app("import"), "wide.csv", f"{header}\n{row}\n".encode())
+    errors = [re.sub(r"\\(.)", r"\1", e.value) for e in test.error]
+    if refused:
+        assert errors == [f"wide.csv is not read: line 1 has {columns} fields separated by ',': "
+                          "the import page reads up to 500 columns (app.upload.max_columns)."]
+        assert not test.success and not test.dataframe
+    else:
+        assert not any("is not read" in e for e in errors)
+        assert test.success and "1 rows read" in test.success[0].value.replace(",", "")
