@@ -1,0 +1,133 @@
+"""Corrections sent to ``POST /feedback`` act on the service's category answers at once.
+
+An accepted correction becomes a rule for its merchant (core/correction_rules.py), scoped
+to the caller's tenant: from the next request on, ``/predict/category`` and
+``/predict/batch`` answer that tenant's transactions of the merchant with the corrected
+category (``source: "your correction"``, confidence 1) — no retraining, no reload; other
+tenants' answers do not change. A rule the command line reverts (``titans-finance
+corrections revert``) stops acting within a second (`RuleBook` checks the file).
+
+The merchant key of a correction is computed by the function that keys the transactions
+the models score (`core.features.own_features`, with the served history's payees), so a
+correction and a later transaction of the same merchant meet on the same key. A rule that
+would change more transactions than ``TITANS_FEEDBACK_MAX_ROWS`` — counted in the served
+training history, the rows known to the service — is written ``held`` for an operator's
+review and never applied; the correction itself is kept for the next training.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from titans_finance.core.correction_rules import (
+    HELD,
+    REASON,
+    SOURCE,
+    RuleBook,
+    append_rule,
+    apply_to_answers,
+    new_rule,
+    rows_of_merchant,
+    rules_path,
+    usable_key,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# the rule scope of a category answer, carried from the scoring thread to the endpoint
+_SCOPE = "_rule_scope"
+
+
+def tenant_of(caller: Any) -> str:
+    """Whose rules a request sees and makes: the caller's tenant when keys belong to
+    tenants, else its key id (a key is its own tenant)."""
+    if caller is None:
+        return ""
+    return str(getattr(caller, "tenant", None) or getattr(caller, "key_id", "") or "")
+
+
+class LiveCorrections:
+    """The rules of the service's corrections file and the cap on the rows one may change."""
+
+    def __init__(self, corrections_path: str | Path, max_rows: int):
+        self.rules_path = rules_path(corrections_path)
+        self.max_rows = max_rows
+        self.book = RuleBook(self.rules_path)
+
+    # ---- making a rule ---------------------------------------------------------------
+    def merchant_key(self, record: dict[str, Any], history: Any) -> str:
+        """The merchant key of a correction's transaction, as a scored transaction with
+        the same description and reference gets it."""
+        import pandas as pd
+
+        from titans_finance.core.features import own_features
+
+        frame = pd.DataFrame({"description": [record.get("description") or ""],
+                              "reference": [record.get("reference") or None],
+                              "amount": [pd.to_numeric(record.get("amount"), errors="coerce")],
+                              "account": [record.get("account") or None]})
+        return str(own_features(frame, history)["merchant_key"].iloc[0])
+
+    def rule_for(self, record: dict[str, Any], tenant: str, history: Any
+                 ) -> dict[str, Any] | None:
+        """The rule a correction record makes (not saved), or None when its transaction
+        has no merchant name to scope a rule to."""
+        key = self.merchant_key(record, history)
+        if not tenant or not usable_key(key):
+            return None
+        rows = rows_of_merchant(history.merchant, key)
+        return new_rule(record, key, tenant, record.get("account") or "", rows=rows,
+                        max_rows=self.max_rows)
+
+    def save(self, rule: dict[str, Any]) -> None:
+        append_rule(self.rules_path, rule)
+        self.book.add(rule)
+
+    def describe(self, rule: dict[str, Any] | None) -> dict[str, Any]:
+        """What the answer to ``/feedback`` says of the rule."""
+        if rule is None:
+            return {"status": "none", "note": "the transaction names no merchant: the "
+                    "correction is kept for the next training only"}
+        held = rule["status"] == HELD
+        return {"rule_id": rule["rule_id"], "merchant_key": rule["merchant_key"],
+                "category": rule["category"], "status": rule["status"],
+                "known_transactions": rule["rows"], "max_transactions": self.max_rows,
+                "note": (f"held for an operator's review: it would change "
+                         f"{rule['rows']} known transactions, more than "
+                         f"{self.max_rows}; the correction is kept for the next training"
+                         if held else "your later answers for this merchant use it now; "
+                         "`titans-finance corrections revert --id` undoes it")}
+
+    # ---- applying rules --------------------------------------------------------------
+    @staticmethod
+    def tag(answers: list[dict[str, Any]], frame: pd.DataFrame, features: pd.DataFrame
+            ) -> None:
+        """Attach each answer's rule scope (merchant key, account) for `settle`."""
+        keys = features["merchant_key"].tolist()
+        accounts = frame["account"].tolist()
+        for answer, key, account in zip(answers, keys, accounts, strict=True):
+            answer[_SCOPE] = (key, account or "")
+
+    def settle(self, answer: Any, tenant: str) -> Any:
+        """One category answer with ``tenant``'s rule applied (its scope tag removed)."""
+        if not isinstance(answer, dict):
+            return answer  # an error response
+        key, account = answer.pop(_SCOPE, ("", ""))
+        found = self.book.current().lookup(tenant, key, account) if tenant else None
+        if found is None:
+            return answer
+        settled = {**answer, "category": found[0], "confidence": 1.0, "source": SOURCE}
+        if "reason" in settled:
+            settled["reason"] = REASON
+        return settled
+
+    def apply(self, predictions: pd.DataFrame, frame: pd.DataFrame, features: pd.DataFrame,
+              tenant: str) -> pd.DataFrame:
+        """A batch's category answers with ``tenant``'s rules applied (vectorised)."""
+        if not tenant:
+            return predictions
+        return apply_to_answers(predictions, self.book.current(), tenant,
+                                features["merchant_key"].to_numpy(dtype=object),
+                                frame["account"].to_numpy(dtype=object))
