@@ -71,3 +71,26 @@ def test_corrections_revert_names_what_is_missing(tmp_path, args, status, messag
                              "revert", "--path", str(path), *args], capture_output=True,
                             text=True)
     assert result.returncode == status and message in result.stderr
+
+
+def test_corrections_approve_lets_a_held_rule_act(tmp_path, capsys):
+    from titans_finance.core.correction_rules import (
+        ACTIVE,
+        append_rule,
+        new_rule,
+        read_rules,
+        rules_path,
+    )
+
+    path = tmp_path / "category_corrections.csv"
+    record = {"date": "2026-01-02", "description": "JET.COM 1", "amount": -3,
+              "category": "shopping", "submitted_by": "key-a",
+              "submitted_at": "2026-01-02T10:00:00+00:00"}
+    rule = new_rule(record, "jet.com", "key-a", rows=500, max_rows=100)
+    append_rule(rules_path(path), rule)
+    assert main(["corrections", "approve", "--id", rule["rule_id"], "--path", str(path)]) == 0
+    assert "approved" in capsys.readouterr().out
+    assert read_rules(rules_path(path))["status"].tolist() == [ACTIVE]
+    with pytest.raises(SystemExit) as exit_:
+        main(["corrections", "approve", "--id", rule["rule_id"], "--path", str(path)])
+    assert exit_.value.code == 1

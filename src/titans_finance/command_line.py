@@ -60,11 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
         "corrections", help="review or revert category corrections and the rules they made",
         description="list: corrections per key id (or one key's lines with --by); rules: the "
                     "rules corrections made (each acts at once on its merchant for whoever "
-                    "made it; 'held' ones wait for review); revert: undo one rule and its "
-                    "correction (--id), or every rule and correction of one key (--by). The "
+                    "made it; 'held' ones wait for review); approve: let a held rule (--id) "
+                    "act; revert: undo one rule and its correction (--id), or every rule and "
+                    "correction of one key (--by). The "
                     "previous files are kept as .bak; a running service stops using a "
                     "reverted rule within a second.")
-    fixes.add_argument("action", choices=("list", "rules", "revert"))
+    fixes.add_argument("action", choices=("list", "rules", "revert", "approve"))
     fixes.add_argument("--path", default=DEFAULT_CORRECTIONS_PATH,
                        help=f"corrections file (default {DEFAULT_CORRECTIONS_PATH}); its rules "
                             "are in <name>_rules.csv beside it")
@@ -96,7 +97,7 @@ def _corrections_command(parser: argparse.ArgumentParser, args: argparse.Namespa
 
     import pandas as pd
 
-    from titans_finance.core.correction_rules import read_rules, revert, rules_path
+    from titans_finance.core.correction_rules import approve, read_rules, revert, rules_path
     from titans_finance.core.corrections import (
         CORRECTION_COLUMNS,
         CorrectionsFileError,
@@ -120,6 +121,12 @@ def _corrections_command(parser: argparse.ArgumentParser, args: argparse.Namespa
                                             if any(removed.values()) else ""))
         if args.rule_id and not removed["rules"]:
             parser.exit(1, f"no rule {args.rule_id} in {rules}\n")
+    elif args.action == "approve":
+        if not args.rule_id:
+            parser.error("approve needs --id RULE (see `titans-finance corrections rules`)")
+        if not approve(rules, args.rule_id):
+            parser.exit(1, f"no held rule {args.rule_id} in {rules}\n")
+        print(f"approved {args.rule_id}: it acts now (a running service within a second)")
     elif args.action == "rules":
         try:
             frame = read_rules(rules)

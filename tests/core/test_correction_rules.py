@@ -16,6 +16,7 @@ from titans_finance.core.correction_rules import (
     RuleSet,
     append_rule,
     apply_to_answers,
+    approve,
     new_rule,
     read_rules,
     revert,
@@ -118,13 +119,13 @@ def test_rules_answer_with_your_correction_and_full_confidence():
     assert apply_to_answers(answers, rules, "b", ["shell", "jet.com"]) is answers
 
 
-def test_a_rule_book_sees_a_rule_added_here_at_once_and_a_revert_elsewhere_within_a_second(
+def test_a_rule_book_sees_a_rule_written_here_at_once_and_a_revert_elsewhere_within_a_second(
         tmp_path):
     corrections = tmp_path / "category_corrections.csv"
     book = RuleBook(rules_path(corrections), check_every=0.2)
     assert book.current().lookup("key-a", "jet.com") is None
     rule = _save(tmp_path, _correction("shopping"), "jet.com", "key-a")
-    book.add(rule)
+    book.reload()
     assert book.current().lookup("key-a", "jet.com") == ("shopping", rule["rule_id"])
     # another process (the command line) reverts it: seen within a second, no reload
     assert revert(rules_path(corrections), corrections, rule_id=rule["rule_id"]) == {
@@ -195,3 +196,14 @@ def test_a_reference_with_date_and_amount_corrects_one_transaction_not_the_merch
     corrected, summary = apply_corrections(clean, bad)
     assert not corrected["corrected"].any() and "date" in summary["invalid"][0]["error"]
     assert np.isfinite(summary["usable"])
+
+
+def test_a_held_rule_acts_only_once_an_operator_approves_it(tmp_path):
+    corrections = tmp_path / "category_corrections.csv"
+    held = _save(tmp_path, _correction("shopping"), "jet.com", "key-a", rows=11, max_rows=10)
+    book = RuleBook(rules_path(corrections), check_every=0.0)
+    assert held["status"] == HELD and book.current().lookup("key-a", "jet.com") is None
+    assert not approve(rules_path(corrections), "rule-unknown")
+    assert approve(rules_path(corrections), held["rule_id"])
+    assert book.current().lookup("key-a", "jet.com") == ("shopping", held["rule_id"])
+    assert not approve(rules_path(corrections), held["rule_id"])  # active already

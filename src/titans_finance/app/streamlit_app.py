@@ -85,11 +85,27 @@ def _ruled_table(root: str, stamp: tuple[float, ...], rules: tuple[int, int]
     (`review_queue.with_rules`): recomputed when a correction is saved or undone, without
     reading the run's tables again."""
     from titans_finance.core.correction_rules import RuleSet, read_rules
+    from titans_finance.core.corrections import CorrectionsFileError
 
     table = _table(root, stamp)
     if table is None:
         return None
-    return review_queue.with_rules(table, RuleSet.of(read_rules(_rules_file(root))))
+    try:
+        rules = RuleSet.of(read_rules(_rules_file(root)))
+    except CorrectionsFileError:
+        rules = RuleSet()  # the review page names the problem (`_rules_problem`)
+    return review_queue.with_rules(table, rules)
+
+
+def _rules_problem(project: Project) -> str | None:
+    from titans_finance.core.correction_rules import read_rules
+    from titans_finance.core.corrections import CorrectionsFileError
+
+    try:
+        read_rules(_rules_file(str(project.root)))
+    except CorrectionsFileError as exc:
+        return str(exc)
+    return None
 
 
 def table_of(project: Project) -> pd.DataFrame | None:
@@ -279,6 +295,8 @@ def review_page(project: Project) -> None:
              f"from it. Corrections on file: **{len(corrections)}**.")
     if message := st.session_state.pop("review_message", None):
         st.success(message)
+    if problem := _rules_problem(project):
+        st.error(as_text(f"Corrections do not act at once until this is fixed: {problem}"))
     undo = st.session_state.get("review_undo")
     if undo and st.button("Undo this correction", key="review_undo_last"):
         if undo["rule_id"]:
@@ -351,10 +369,14 @@ def _review_item(project: Project, item: pd.Series, choices: dict[str, str], nam
                       "submitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
             rule = review_queue.app_rule(record, str(item["merchant_key"]))
             append_correction(project.corrections_path, record)
-            if rule is not None:
-                append_rule(_rules_file(str(project.root)), rule)
         except (ValidationError, CorrectionsFileError, ValueError) as exc:
             st.error(f"Not saved: {as_text(exc)}")
+            return
+        try:
+            if rule is not None:
+                append_rule(_rules_file(str(project.root)), rule)
+        except (CorrectionsFileError, ValueError) as exc:
+            st.error(f"Saved for the next training, but it does not act at once: {as_text(exc)}")
             return
         impact = review_queue.merchant_impact(table, str(item["merchant_key"]), ident, category)
         payee = as_text(merchant)

@@ -17,13 +17,14 @@ fields of the correction it came from, so that `revert` removes both. The latest
 rule of a (tenant, account, merchant) wins; an account's own rule wins over the tenant's.
 
 A rule that would change more known transactions than a cap is written ``held``: kept for
-an operator's review, never applied (`status_for`). No Kedro import: the service, the app
+an operator's review, never applied (`status_for`) until approved (`approve`). No Kedro import: the service, the app
 and the command line call this module.
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import os
 import threading
@@ -111,9 +112,17 @@ def read_rules(path: str | Path) -> pd.DataFrame:
     """Every rule on file (text restored), in file order; empty when there is no file.
     `CorrectionsFileError` when the file is not a rules file."""
     path = Path(path)
-    if not path.is_file() or path.stat().st_size == 0:
+    try:
+        with path.open("rb") as handle:
+            # a shared lock: never read half of a rewrite (`revert`, `approve`)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+            content = handle.read()
+    except FileNotFoundError:
+        content = b""
+    if not content.strip():
         return pd.DataFrame(columns=RULE_COLUMNS)
-    frame = pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8-sig")
+    frame = pd.read_csv(io.BytesIO(content), dtype="str", keep_default_na=False,
+                        encoding="utf-8-sig")
     if list(frame.columns) != RULE_COLUMNS:
         raise CorrectionsFileError(f"{path}: unexpected header {','.join(frame.columns)[:200]!r}"
                                    f"; expected {','.join(RULE_COLUMNS)!r}")
@@ -151,6 +160,23 @@ def revert(rules_file: str | Path, corrections_file: str | Path, rule_id: str | 
                 removed_corrections += remove_correction(
                     corrections_file, {name: rule[name] for name in _CORRECTION_FIELDS})
     return {"rules": removed_rules, "corrections": removed_corrections}
+
+
+def approve(rules_file: str | Path, rule_id: str) -> bool:
+    """Make a held rule active (an operator reviewed it); False when no held rule has
+    that id. The previous file is kept as ``.bak``."""
+    at, status = RULE_COLUMNS.index("rule_id"), RULE_COLUMNS.index("status")
+    if not Path(rules_file).is_file():
+        return False
+    with LockedFile(rules_file, RULE_COLUMNS, legacy=None) as locked:
+        rows = locked.rows()
+        found = [row for row in rows[1:] if len(row) == len(RULE_COLUMNS)
+                 and restore_formula(row[at]) == rule_id and row[status] == HELD]
+        for row in found:
+            row[status] = ACTIVE
+        if found:
+            locked.replace_rows(rows)
+    return bool(found)
 
 
 def _scope_key(account: str, merchant_key: str) -> str:
@@ -235,7 +261,7 @@ def apply_to_answers(predictions: pd.DataFrame, rules: RuleSet, tenant: str,
 class RuleBook:
     """The rules of one file, kept current: `current` re-reads the file when it changed
     (checked at most every ``check_every`` seconds: a stat), so a rule written or reverted
-    by another process (the command line, the app) acts within that time; `add` makes a
+    by another process (the command line, the app) acts within that time; `reload` makes a
     rule this process wrote act at once."""
 
     def __init__(self, path: str | Path, check_every: float = 0.2):
@@ -273,15 +299,13 @@ class RuleBook:
                 self._signature = signature
         return self._rules
 
-    def add(self, rule: Mapping[str, Any]) -> None:
-        """``rule`` was just appended to the file by this process: use it now."""
+    def reload(self) -> None:
+        """Read the file now (after this process wrote to it: its rule acts at once, with
+        whatever another process wrote meanwhile). Blocking: call it off the event loop."""
         with self._lock:
-            line = pd.read_csv(io.StringIO(",".join(RULE_COLUMNS) + "\n" + rule_line(rule)),
-                               dtype="str", keep_default_na=False)
-            for column in _TEXT_COLUMNS:
-                line[column] = line[column].map(restore_formula)
-            self._frame = pd.concat([self._frame, line], ignore_index=True)
+            self._frame = read_rules(self.path)
             self._rules = RuleSet.of(self._frame)
+            self.error = None
             self._signature = self._stat()
             self._checked = time.monotonic()
 

@@ -270,17 +270,25 @@ class LockedFile:
             body += "\n"
         self.replace_content((self.header + "\n" + body).encode())
 
+    def rows(self) -> list[list[str]]:
+        """The file's lines as CSV rows (the header first)."""
+        return list(csv.reader(io.StringIO(self.content.decode("utf-8").lstrip(_BOM))))
+
+    def replace_rows(self, rows: list[list[str]]) -> None:
+        """Rewrite the file as ``rows`` (the header first; the previous file kept as
+        ``<name>.bak``)."""
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        self.replace_content(buffer.getvalue().encode("utf-8"))
+
     def remove(self, which: Callable[[list[list[str]]], list[int]]) -> int:
         """Remove the data rows at the positions ``which(rows)`` gives (the previous file
         kept as ``<name>.bak`` when any is removed); how many were removed."""
-        text = self.content.decode("utf-8").lstrip(_BOM)
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = self.rows()
         drop = set(which(rows[1:]))
         if drop:
-            kept = [row for i, row in enumerate(rows[1:]) if i not in drop]
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerows([rows[0], *kept])
-            self.replace_content(buffer.getvalue().encode("utf-8"))
+            self.replace_rows([rows[0], *(row for i, row in enumerate(rows[1:])
+                                          if i not in drop)])
         return len(drop)
 
     def append(self, line: bytes) -> None:
