@@ -91,6 +91,7 @@ def test_corrections_approve_lets_a_held_rule_act(tmp_path, capsys):
     assert main(["corrections", "approve", "--id", rule["rule_id"], "--path", str(path)]) == 0
     assert "approved" in capsys.readouterr().out
     assert read_rules(rules_path(path))["status"].tolist() == [ACTIVE]
+    assert pd.read_csv(path)["description"].tolist() == ["JET.COM 1"]  # now for training
     with pytest.raises(SystemExit) as exit_:
         main(["corrections", "approve", "--id", rule["rule_id"], "--path", str(path)])
     assert exit_.value.code == 1

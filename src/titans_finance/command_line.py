@@ -124,9 +124,10 @@ def _corrections_command(parser: argparse.ArgumentParser, args: argparse.Namespa
     elif args.action == "approve":
         if not args.rule_id:
             parser.error("approve needs --id RULE (see `titans-finance corrections rules`)")
-        if not approve(rules, args.rule_id):
+        if not approve(rules, args.path, args.rule_id):
             parser.exit(1, f"no held rule {args.rule_id} in {rules}\n")
-        print(f"approved {args.rule_id}: it acts now (a running service within a second)")
+        print(f"approved {args.rule_id}: it acts now (a running service within a second) "
+              f"and its correction is in {args.path} for the next training")
     elif args.action == "rules":
         try:
             frame = read_rules(rules)

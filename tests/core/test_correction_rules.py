@@ -198,12 +198,21 @@ def test_a_reference_with_date_and_amount_corrects_one_transaction_not_the_merch
     assert np.isfinite(summary["usable"])
 
 
-def test_a_held_rule_acts_only_once_an_operator_approves_it(tmp_path):
+def test_a_held_rule_acts_and_trains_only_once_an_operator_approves_it(tmp_path):
     corrections = tmp_path / "category_corrections.csv"
-    held = _save(tmp_path, _correction("shopping"), "jet.com", "key-a", rows=11, max_rows=10)
+    correction = _correction("shopping")
+    held = new_rule(correction, "jet.com", "key-a", rows=11, max_rows=10)
+    append_rule(rules_path(corrections), held)  # as the service does: no correction line
     book = RuleBook(rules_path(corrections), check_every=0.0)
     assert held["status"] == HELD and book.current().lookup("key-a", "jet.com") is None
-    assert not approve(rules_path(corrections), "rule-unknown")
-    assert approve(rules_path(corrections), held["rule_id"])
+    assert not corrections.exists()
+    assert not approve(rules_path(corrections), corrections, "rule-unknown")
+    assert approve(rules_path(corrections), corrections, held["rule_id"])
     assert book.current().lookup("key-a", "jet.com") == ("shopping", held["rule_id"])
-    assert not approve(rules_path(corrections), held["rule_id"])  # active already
+    lines = pd.read_csv(corrections, dtype=str, keep_default_na=False)
+    assert lines[["description", "category", "submitted_by", "submitted_at"]].values.tolist() == [
+        [correction["description"], "shopping", "key-a", correction["submitted_at"]]]
+    # approved once: a second approval changes nothing, and revert removes both again
+    assert not approve(rules_path(corrections), corrections, held["rule_id"])
+    assert revert(rules_path(corrections), corrections, rule_id=held["rule_id"]) == {
+        "rules": 1, "corrections": 1}

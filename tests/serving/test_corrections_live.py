@@ -79,7 +79,8 @@ def test_a_correction_changes_the_callers_answers_for_the_merchant_at_once_and_r
     assert not (lines["description"] == FIRST["description"]).any()
 
 
-def test_a_correction_of_a_merchant_with_more_known_transactions_than_the_cap_is_held(client):
+def test_a_correction_of_a_merchant_with_more_known_transactions_than_the_cap_is_held(
+        client, corrections_path):
     starbucks = {"reference": "Starbucks", "date": "2025-03-15", "amount": -4.5}
     preview = client.post("/feedback", json={**starbucks, "category": "travel",
                                              "dry_run": True}).json()["rule"]
@@ -90,6 +91,10 @@ def test_a_correction_of_a_merchant_with_more_known_transactions_than_the_cap_is
     answer = _category(client, {"description": "SQ *STARBUCKS 1234", "amount": -5.1,
                                 "date": "2025-03-16", "merchant": "Starbucks"})
     assert answer["source"] != "your correction"
+    # not in the corrections file either: no training learns from it before a review
+    if corrections_path.exists():
+        lines = pd.read_csv(corrections_path, dtype=str, keep_default_na=False)
+        assert not ((lines["reference"] == "Starbucks") & (lines["category"] == "travel")).any()
 
 
 def _history(merchant_rows: int) -> HistoryState:

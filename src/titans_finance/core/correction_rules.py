@@ -16,8 +16,10 @@ the same locked appends, header check and formula neutralising as the correction
 fields of the correction it came from, so that `revert` removes both. The latest active
 rule of a (tenant, account, merchant) wins; an account's own rule wins over the tenant's.
 
-A rule that would change more known transactions than a cap is written ``held``: kept for
-an operator's review, never applied (`status_for`) until approved (`approve`). No Kedro import: the service, the app
+A correction whose rule would change more known transactions than a cap is ``held``
+(`status_for`): its rule line is written with that status and the correction is not
+appended to the corrections file — neither the answers nor the next training use it —
+until an operator approves it (`approve`). No Kedro import: the service, the app
 and the command line call this module.
 """
 
@@ -41,6 +43,7 @@ import pandas as pd
 from titans_finance.core.corrections import (
     CorrectionsFileError,
     LockedFile,
+    append_correction,
     csv_line,
     remove_correction,
     remove_corrections_by,
@@ -162,9 +165,11 @@ def revert(rules_file: str | Path, corrections_file: str | Path, rule_id: str | 
     return {"rules": removed_rules, "corrections": removed_corrections}
 
 
-def approve(rules_file: str | Path, rule_id: str) -> bool:
-    """Make a held rule active (an operator reviewed it); False when no held rule has
-    that id. The previous file is kept as ``.bak``."""
+def approve(rules_file: str | Path, corrections_file: str | Path, rule_id: str) -> bool:
+    """An operator reviewed a held rule: it becomes active and its correction — kept out
+    of the corrections file while held, so that no training learnt from it — is appended
+    there. False when no held rule has that id. The previous rules file is kept as
+    ``.bak``."""
     at, status = RULE_COLUMNS.index("rule_id"), RULE_COLUMNS.index("status")
     if not Path(rules_file).is_file():
         return False
@@ -174,6 +179,9 @@ def approve(rules_file: str | Path, rule_id: str) -> bool:
                  and restore_formula(row[at]) == rule_id and row[status] == HELD]
         for row in found:
             row[status] = ACTIVE
+            rule = dict(zip(RULE_COLUMNS, row, strict=True))
+            append_correction(corrections_file, {name: restore_formula(rule[name])
+                                                 for name in _CORRECTION_FIELDS})
         if found:
             locked.replace_rows(rows)
     return bool(found)

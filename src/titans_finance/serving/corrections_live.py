@@ -12,7 +12,8 @@ the models score (`core.features.own_features`, with the served history's payees
 correction and a later transaction of the same merchant meet on the same key. A rule that
 would change more transactions than ``TITANS_FEEDBACK_MAX_ROWS`` — counted in the served
 training history, the rows known to the service — is written ``held`` for an operator's
-review and never applied; the correction itself is kept for the next training.
+review: neither applied nor appended to the corrections file (so no training learns from
+it) until ``titans-finance corrections approve --id`` lets it act.
 """
 
 from __future__ import annotations
@@ -81,6 +82,12 @@ class LiveCorrections:
         return new_rule(record, key, tenant, record.get("account") or "", rows=rows,
                         max_rows=self.max_rows)
 
+    @staticmethod
+    def held(rule: dict[str, Any] | None) -> bool:
+        """The correction waits for an operator: its line stays out of the corrections
+        file (no training learns from it) until `titans-finance corrections approve`."""
+        return rule is not None and rule["status"] == HELD
+
     def save(self, rule: dict[str, Any]) -> None:
         """Append the rule and use it from now on (blocking: off the event loop)."""
         append_rule(self.rules_path, rule)
@@ -97,7 +104,8 @@ class LiveCorrections:
                 "known_transactions": rule["rows"], "max_transactions": self.max_rows,
                 "note": (f"held for an operator's review: it would change "
                          f"{rule['rows']} known transactions, more than "
-                         f"{self.max_rows}; the correction is kept for the next training"
+                         f"{self.max_rows}; neither the answers nor the training use it "
+                         "until approved (`titans-finance corrections approve --id`)"
                          if held else "your later answers for this merchant use it now; "
                          "`titans-finance corrections revert --id` undoes it")}
 

@@ -716,8 +716,9 @@ class TitansFinanceService:
             return {"accepted": False, "dry_run": True, "correction": record,
                     "rule": self.corrections.describe(rule)}
         try:
-            await asyncio.to_thread(append_correction, self.corrections_path, record,
-                                    self.settings.feedback_max_per_key)
+            if not self.corrections.held(rule):  # held: for an operator's review only
+                await asyncio.to_thread(append_correction, self.corrections_path, record,
+                                        self.settings.feedback_max_per_key)
             if rule is not None:
                 await asyncio.to_thread(self.corrections.save, rule)
         except CorrectionsCapReached as exc:
