@@ -107,16 +107,18 @@ def test_rules_answer_with_your_correction_and_full_confidence():
     rules = RuleSet.of(pd.DataFrame([{"rule_id": "r1", "tenant": "a", "account": "",
                                       "merchant_key": "jet.com", "category": "shopping",
                                       "status": ACTIVE}]).reindex(columns=RULE_COLUMNS))
-    answers = pd.DataFrame({"category": ["fuel", "uncertain"], "confidence": [0.7, 0.2],
-                            "top_k": [[], []], "source": ["model", "default"],
-                            "reason": ["", "no known word"]}, index=[10, 11])
-    ruled = apply_to_answers(answers, rules, "a", ["shell", "jet.com"])
-    assert ruled["category"].tolist() == ["fuel", "shopping"]
-    assert ruled["confidence"].tolist() == [0.7, 1.0]
-    assert ruled["source"].tolist() == ["model", "your correction"]
+    answers = pd.DataFrame({"category": ["fuel", "uncertain", "transfer"],
+                            "confidence": [0.7, 0.2, 1.0], "top_k": [[], [], []],
+                            "source": ["model", "default", "transfer"],
+                            "reason": ["", "no known word", ""]}, index=[10, 11, 12])
+    ruled = apply_to_answers(answers, rules, "a", ["shell", "jet.com", "jet.com"])
+    # a transfer between the user's own accounts stays one
+    assert ruled["category"].tolist() == ["fuel", "shopping", "transfer"]
+    assert ruled["confidence"].tolist() == [0.7, 1.0, 1.0]
+    assert ruled["source"].tolist() == ["model", "your correction", "transfer"]
     assert ruled.loc[11, "reason"].startswith("you corrected")
-    assert answers["category"].tolist() == ["fuel", "uncertain"]  # the input is not changed
-    assert apply_to_answers(answers, rules, "b", ["shell", "jet.com"]) is answers
+    assert answers["category"].tolist() == ["fuel", "uncertain", "transfer"]  # not changed
+    assert apply_to_answers(answers, rules, "b", ["shell", "jet.com", "jet.com"]) is answers
 
 
 def test_a_rule_book_sees_a_rule_written_here_at_once_and_a_revert_elsewhere_within_a_second(

@@ -129,3 +129,20 @@ def test_no_rule_without_a_tenant_or_a_merchant_name(tmp_path):
 def test_a_keys_tenant_is_its_key_id_until_keys_belong_to_tenants():
     caller = Caller("key-0123", "prediction", frozenset())
     assert tenant_of(caller) == "key-0123" and tenant_of(None) == ""
+
+
+def test_settle_applies_the_callers_rule_to_one_answer_but_never_to_a_transfer(tmp_path):
+    live = LiveCorrections(tmp_path / "category_corrections.csv", max_rows=5)
+    record = {**FIRST, "category": "shopping", "submitted_at": "2026-01-01T00:00:00+00:00",
+              "submitted_by": "key-a"}
+    live.save(live.rule_for(record, "key-a", _history(0)))
+    frame = pd.DataFrame({"account": [None, "card", None]})
+    features = pd.DataFrame({"merchant_key": ["zorblax gadgets", "zorblax gadgets", "shell"]})
+    answers = [{"category": "fuel", "confidence": 0.4, "source": "model"},
+               {"category": "transfer", "confidence": 1.0, "source": "transfer"},
+               {"category": "fuel", "confidence": 0.9, "source": "model"}]
+    live.tag(answers, frame, features)
+    settled = [live.settle(dict(answer), "key-a") for answer in answers]
+    assert [a["category"] for a in settled] == ["shopping", "transfer", "fuel"]
+    assert all("_rule_scope" not in a for a in settled)
+    assert live.settle(dict(answers[0]), "key-b")["category"] == "fuel"

@@ -61,6 +61,8 @@ _CORRECTION_FIELDS = ("reference", "date", "description", "amount", "category",
                       "predicted_category", "submitted_at", "submitted_by")
 ACTIVE, HELD = "active", "held"
 SOURCE = "your correction"
+# answers a rule leaves as they are: transfers between the user's own accounts
+KEPT_SOURCE = "transfer"
 REASON = "you corrected a transaction of this merchant to this category"
 
 
@@ -251,10 +253,12 @@ def apply_to_answers(predictions: pd.DataFrame, rules: RuleSet, tenant: str,
                      merchant_key: Any, account: Any = None) -> pd.DataFrame:
     """Category answers (``category``, ``confidence``, ``source``, as
     `CategoryModel.predict` gives them) with ``tenant``'s rules applied: category of the
-    rule, confidence 1, source ``your correction``. Returns ``predictions`` itself when no
-    rule applies (no copy)."""
+    rule, confidence 1, source ``your correction`` (not to transfers between the user's
+    own accounts). Returns ``predictions`` itself when no rule applies (no copy)."""
     category, _ = rules.categories(tenant, merchant_key, account)
     hit = pd.notna(category)
+    if hit.any():  # a transfer between the user's own accounts is not a category choice
+        hit &= predictions["source"].to_numpy(dtype=object) != KEPT_SOURCE
     if not hit.any():
         return predictions
     result = predictions.copy()

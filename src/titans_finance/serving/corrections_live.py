@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from titans_finance.core.correction_rules import (
     HELD,
+    KEPT_SOURCE,
     REASON,
     SOURCE,
     RuleBook,
@@ -126,7 +127,8 @@ class LiveCorrections:
             return answer  # an error response
         tagged = answer.pop(_SCOPE, None)
         rules = self.book.current()
-        if tagged is None or not tenant or not rules.by_tenant.get(tenant):
+        if (tagged is None or not tenant or not rules.by_tenant.get(tenant)
+                or answer.get("source") == KEPT_SOURCE):
             return answer
         key, account = tagged[0].of(tagged[1])
         found = rules.lookup(tenant, key, account)
