@@ -146,3 +146,24 @@ def test_settle_applies_the_callers_rule_to_one_answer_but_never_to_a_transfer(t
     assert [a["category"] for a in settled] == ["shopping", "transfer", "fuel"]
     assert all("_rule_scope" not in a for a in settled)
     assert live.settle(dict(answers[0]), "key-b")["category"] == "fuel"
+
+
+def test_held_corrections_of_one_key_are_capped_too(tmp_path):
+    from titans_finance.core.corrections import CorrectionsCapReached
+
+    live = LiveCorrections(tmp_path / "category_corrections.csv", max_rows=5)
+    history = _history(6)  # every rule on this merchant is held
+
+    def held(i: int) -> dict:
+        record = {**FIRST, "category": "shopping", "submitted_by": "key-a",
+                  "submitted_at": f"2026-01-01T00:00:0{i}+00:00"}
+        return live.rule_for(record, "key-a", history)
+
+    live.save(held(0), max_held_per_key=2)
+    live.save(held(1), max_held_per_key=2)  # the second: at the cap, allowed
+    with pytest.raises(CorrectionsCapReached, match="waiting for review"):
+        live.save(held(2), max_held_per_key=2)
+    active = live.rule_for({**FIRST, "category": "fuel", "submitted_by": "key-a",
+                            "submitted_at": "2026-01-01T00:00:09+00:00"}, "key-a", _history(1))
+    live.save(active, max_held_per_key=2)  # active rules are capped with their corrections
+    assert live.book.held_by("key-a") == 2

@@ -311,6 +311,11 @@ class RuleBook:
                 self._signature = signature
         return self._rules
 
+    def held_by(self, submitted_by: str) -> int:
+        """How many held rules ``submitted_by`` has on file (as last read)."""
+        frame = self._frame
+        return int(((frame["submitted_by"] == submitted_by) & (frame["status"] == HELD)).sum())
+
     def reload(self) -> None:
         """Read the file now (after this process wrote to it: its rule acts at once, with
         whatever another process wrote meanwhile). Blocking: call it off the event loop."""

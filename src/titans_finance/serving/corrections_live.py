@@ -34,6 +34,7 @@ from titans_finance.core.correction_rules import (
     rules_path,
     usable_key,
 )
+from titans_finance.core.corrections import CorrectionsCapReached
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,8 +90,16 @@ class LiveCorrections:
         file (no training learns from it) until `titans-finance corrections approve`."""
         return rule is not None and rule["status"] == HELD
 
-    def save(self, rule: dict[str, Any]) -> None:
-        """Append the rule and use it from now on (blocking: off the event loop)."""
+    def save(self, rule: dict[str, Any], max_held_per_key: int | None = None) -> None:
+        """Append the rule and use it from now on (blocking: off the event loop). A held
+        rule of a key that already has ``max_held_per_key`` held ones waiting is refused
+        (`CorrectionsCapReached`): the review queue of an operator is bounded too."""
+        if (self.held(rule) and max_held_per_key is not None
+                and self.book.held_by(rule["submitted_by"]) >= max_held_per_key):
+            raise CorrectionsCapReached(
+                f"this key already has {max_held_per_key} corrections waiting for review, "
+                "the most one key may have; an operator can review them (`titans-finance "
+                "corrections rules`)")
         append_rule(self.rules_path, rule)
         self.book.reload()
 

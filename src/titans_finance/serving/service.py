@@ -720,7 +720,8 @@ class TitansFinanceService:
                 await asyncio.to_thread(append_correction, self.corrections_path, record,
                                         self.settings.feedback_max_per_key)
             if rule is not None:
-                await asyncio.to_thread(self.corrections.save, rule)
+                await asyncio.to_thread(self.corrections.save, rule,
+                                        self.settings.feedback_max_per_key)
         except CorrectionsCapReached as exc:
             return _error(429, str(exc))
         except CorrectionsFileError as exc:
