@@ -57,13 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
                           "between them; Account and Balance columns) instead of one business "
                           "account; --rows is then the total over all accounts")
     fixes = commands.add_parser(
-        "corrections", help="review or revert the category corrections sent to POST /feedback",
-        description="list: corrections per key id (or one key's lines with --key-id); revert: "
-                    "remove every correction of --key-id (the previous file is kept as .bak).")
-    fixes.add_argument("action", choices=("list", "revert"))
+        "corrections", help="review or revert category corrections and the rules they made",
+        description="list: corrections per key id (or one key's lines with --by); rules: the "
+                    "rules corrections made (each acts at once on its merchant for whoever "
+                    "made it; 'held' ones wait for review); approve: let a held rule (--id) "
+                    "act; revert: undo one rule and its correction (--id), or every rule and "
+                    "correction of one key (--by). The "
+                    "previous files are kept as .bak; a running service stops using a "
+                    "reverted rule within a second.")
+    fixes.add_argument("action", choices=("list", "rules", "revert", "approve"))
     fixes.add_argument("--path", default=DEFAULT_CORRECTIONS_PATH,
-                       help=f"corrections file (default {DEFAULT_CORRECTIONS_PATH})")
-    fixes.add_argument("--key-id", default=None, help="a key id such as key-0123456789ab")
+                       help=f"corrections file (default {DEFAULT_CORRECTIONS_PATH}); its rules "
+                            "are in <name>_rules.csv beside it")
+    fixes.add_argument("--id", dest="rule_id", default=None,
+                       help="a rule id such as rule-0123456789ab (from /feedback's answer, the "
+                            "app or `corrections rules`)")
+    fixes.add_argument("--by", "--key-id", dest="key_id", default=None,
+                       help="who made them: a key id such as key-0123456789ab, or app")
     app = commands.add_parser(
         "app", help="start the interactive app (Streamlit) on this project's outputs",
         description="Serve the app (default: loopback, http://127.0.0.1:PORT): overview, "
@@ -94,24 +104,46 @@ def _corrections_command(parser: argparse.ArgumentParser, args: argparse.Namespa
 
     import pandas as pd
 
+    from titans_finance.core.correction_rules import approve, read_rules, revert, rules_path
     from titans_finance.core.corrections import (
         CORRECTION_COLUMNS,
         CorrectionsFileError,
         corrections_by_key,
-        remove_corrections_by,
     )
 
-    if not Path(args.path).is_file():
+    rules = rules_path(args.path)
+    if not Path(args.path).is_file() and (args.action == "list" or not rules.is_file()):
         parser.error(f"{args.path}: no such corrections file")
     if args.action == "revert":
-        if not args.key_id:
-            parser.error("revert needs --key-id (see `titans-finance corrections list`)")
+        if bool(args.rule_id) == bool(args.key_id):
+            parser.error("revert needs --id RULE or --by KEY (see `titans-finance corrections "
+                         "rules` and `list`)")
         try:
-            removed = remove_corrections_by(args.path, args.key_id)
+            removed = revert(rules, args.path, rule_id=args.rule_id, submitted_by=args.key_id)
         except CorrectionsFileError as exc:
             parser.error(str(exc))
-        print(f"removed {removed} corrections of {args.key_id} from {args.path}"
-              + (f" (previous file: {args.path}.bak)" if removed else ""))
+        what = args.rule_id or args.key_id
+        print(f"removed {removed['corrections']} corrections and {removed['rules']} rules of "
+              f"{what} from {args.path}" + (" (previous files: .bak beside them)"
+                                            if any(removed.values()) else ""))
+        if args.rule_id and not removed["rules"]:
+            parser.exit(1, f"no rule {args.rule_id} in {rules}\n")
+    elif args.action == "approve":
+        if not args.rule_id:
+            parser.error("approve needs --id RULE (see `titans-finance corrections rules`)")
+        if not approve(rules, args.path, args.rule_id):
+            parser.exit(1, f"no held rule {args.rule_id} in {rules}\n")
+        print(f"approved {args.rule_id}: it acts now (a running service within a second) "
+              f"and its correction is in {args.path} for the next training")
+    elif args.action == "rules":
+        try:
+            frame = read_rules(rules)
+        except CorrectionsFileError as exc:
+            parser.error(str(exc))
+        if args.key_id:
+            frame = frame[frame["submitted_by"] == args.key_id]
+        print(frame[["rule_id", "tenant", "account", "merchant_key", "category", "status",
+                     "rows", "submitted_at", "submitted_by"]].to_string(index=False))
     elif args.key_id:
         lines = pd.read_csv(args.path, dtype="str", keep_default_na=False, encoding="utf-8-sig")
         lines = lines.reindex(columns=CORRECTION_COLUMNS).fillna("")

@@ -1,6 +1,7 @@
 """The project's outputs as the pages read them, cached per run of the pipelines: one
-`Project` per root, the transactions table (built once per run or correction), any dataset by
-name, the data hash of the clean transactions. Shared by every page module; Streamlit keeps
+`Project` per root, the transactions table (built once per run or correction, with the
+merchant rules of the corrections saved in the app applied at once), any dataset by name,
+the data hash of the clean transactions. Shared by every page module; Streamlit keeps
 each cache for the whole process, so a page switch reads nothing again.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from titans_finance.app import views
+from titans_finance.app import review_queue, views
 from titans_finance.app.project import Project
 from titans_finance.reporting.money import money_of
 
@@ -47,8 +48,53 @@ def load(project: Project, name: str):
     return _dataset(str(project.root), name, project.modified((name,)))
 
 
+def rules_file(root: str):
+    from titans_finance.core.correction_rules import rules_path
+
+    return rules_path(project_of(root).corrections_path)
+
+
+def rules_stamp(project: Project) -> tuple[int, int]:
+    """Changes whenever a correction is saved or undone (its rules file is rewritten)."""
+    try:
+        stat = rules_file(str(project.root)).stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def ruled_table(root: str, stamp: tuple[float, ...], rules: tuple[int, int]
+                ) -> pd.DataFrame | None:
+    """The transactions table with the merchant rules of the corrections saved here
+    (`review_queue.with_rules`): recomputed when a correction is saved or undone, without
+    reading the run's tables again."""
+    from titans_finance.core.correction_rules import RuleSet, read_rules
+    from titans_finance.core.corrections import CorrectionsFileError
+
+    table = table_at(root, stamp)
+    if table is None:
+        return None
+    try:
+        rules = RuleSet.of(read_rules(rules_file(root)))
+    except CorrectionsFileError:
+        rules = RuleSet()  # the review page names the problem (`rules_problem`)
+    return review_queue.with_rules(table, rules)
+
+
+def rules_problem(project: Project) -> str | None:
+    from titans_finance.core.correction_rules import read_rules
+    from titans_finance.core.corrections import CorrectionsFileError
+
+    try:
+        read_rules(rules_file(str(project.root)))
+    except CorrectionsFileError as exc:
+        return str(exc)
+    return None
+
+
 def table_of(project: Project) -> pd.DataFrame | None:
-    return table_at(str(project.root), project.modified(TABLE_INPUTS))
+    return ruled_table(str(project.root), project.modified(TABLE_INPUTS), rules_stamp(project))
 
 
 def count(n: int, noun: str) -> str:

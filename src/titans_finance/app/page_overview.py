@@ -13,7 +13,8 @@ from titans_finance.app.outputs import (
     load,
     money_for,
     project_of,
-    table_at,
+    ruled_table,
+    rules_stamp,
     table_of,
 )
 from titans_finance.app.project import Project
@@ -22,11 +23,12 @@ from titans_finance.reporting import charts
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _account_summary(root: str, stamp: tuple[float, ...], account: str):
+def _account_summary(root: str, stamp: tuple, account: str):
     """Totals, charts and tables of one account (or all): computed once per run of the
-    pipelines and account, so moving between pages stays quick on a large export."""
+    pipelines, saved correction and account, so moving between pages stays quick on a large
+    export. ``stamp``: the run's inputs, the metrics, then the rules file's stamp."""
     project = project_of(root)
-    table = table_at(root, stamp[:len(TABLE_INPUTS)])
+    table = ruled_table(root, stamp[:len(TABLE_INPUTS)], stamp[-1])
     money = money_for(project, project.load("clean_transactions"))
     rows = views.for_account(table, account)
     recurring = views.recurring_payments(project.load("metrics_cashflow"), dict(
@@ -108,7 +110,8 @@ def overview_page(project: Project) -> None:
 
     st.subheader("Income and expenses")
     totals, income_chart, category_chart, merchants, recurring = _account_summary(
-        str(project.root), project.modified((*TABLE_INPUTS, "metrics_cashflow")), account)
+        str(project.root), (*project.modified((*TABLE_INPUTS, "metrics_cashflow")),
+                            rules_stamp(project)), account)
     for column, total in zip(st.columns(3), ("income", "expenses", "net"), strict=True):
         column.metric(total, money.format(totals[total]))
     st.plotly_chart(income_chart, key="overview_income")

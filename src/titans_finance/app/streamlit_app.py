@@ -4,7 +4,9 @@ Everything shown comes from what ``make run`` wrote, read through the project's 
 (`project.Project`); corrections are appended to the catalog's corrections file with the
 service's own checks (`serving.schemas.Feedback`) and locked appends
 (`core.corrections.append_correction`), so the next ``make run`` / ``make retrain`` learns
-from them. Before any page, `login.gate` checks the ``Host`` and the login (`access`).
+from them, and act at once as a rule for their merchant on every page (`app.review_queue`,
+undone with one click). Before any page, `login.gate` checks the ``Host`` and the login
+(`access`).
 
 Pages: overview, transactions, review queue, try a transaction, models and data health,
 import. ``?page=<slug>`` opens a page directly.
@@ -12,18 +14,20 @@ import. ``?page=<slug>`` opens a page directly.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
 import pandas as pd
 import streamlit as st
 
-from titans_finance.app import views
+from titans_finance.app import review_queue, views
 from titans_finance.app.labels import append_anomaly_label, read_anomaly_labels
 from titans_finance.app.login import gate
 from titans_finance.app.outputs import (
     RUN_FIRST,
     SUBMITTED_BY,
+    TABLE_INPUTS,
     data_hash_of,
     load,
     money_for,
@@ -31,6 +35,9 @@ from titans_finance.app.outputs import (
     table_of,
 )
 from titans_finance.app.outputs import count as _count
+from titans_finance.app.outputs import rules_file as _rules_file
+from titans_finance.app.outputs import rules_problem as _rules_problem
+from titans_finance.app.outputs import table_at as _table
 from titans_finance.app.page_health import health_page
 from titans_finance.app.page_import import import_page
 from titans_finance.app.page_overview import overview_page
@@ -96,10 +103,8 @@ def transactions_page(project: Project) -> None:
 
 
 def review_page(project: Project) -> None:
-    from pydantic import ValidationError
-
-    from titans_finance.core.corrections import CorrectionsFileError, append_correction
-    from titans_finance.serving.schemas import Feedback
+    from titans_finance.core.correction_rules import revert
+    from titans_finance.core.corrections import remove_correction
 
     st.header("Review queue")
     table = table_of(project)
@@ -110,67 +115,114 @@ def review_page(project: Project) -> None:
     clean = load(project, "clean_transactions")
     money = money_for(project, clean)
     corrections = project.load("category_corrections")
-    st.write(f"Correct these first: one transaction per merchant, the merchants the category "
-             f"model is least sure of and sees most often first. A correction is appended to "
-             f"`{project.corrections_path.relative_to(project.root)}` (the file "
-             f"`POST /feedback` writes); `make run` (or `make retrain RAW=...`) learns from "
-             f"it. Corrections on file: **{len(corrections)}**.")
+    st.write(f"Correct these first: one transaction per merchant, the decisions that settle "
+             f"the most money first. A correction acts at once on the merchant's other "
+             f"transactions whose category is the model's (or none), on every page; it is "
+             f"appended to `{project.corrections_path.relative_to(project.root)}` (the file "
+             f"`POST /feedback` writes), and `make run` (or `make retrain RAW=...`) learns "
+             f"from it. Corrections on file: **{len(corrections)}**.")
     if message := st.session_state.pop("review_message", None):
         st.success(message)
-    choices = views.taxonomy_categories(load(project, "category_taxonomy"), table)
+    if problem := _rules_problem(project):
+        st.error(as_text(f"Corrections do not act at once until this is fixed: {problem}"))
+    undo = st.session_state.get("review_undo")
+    if undo and st.button("Undo this correction", key="review_undo_last"):
+        if undo["rule_id"]:
+            removed = revert(_rules_file(str(project.root)), project.corrections_path,
+                             rule_id=undo["rule_id"])
+        else:
+            removed = {"rules": 0, "corrections": remove_correction(project.corrections_path,
+                                                                    undo["record"])}
+        st.session_state.pop("review_undo", None)
+        st.session_state["review_message"] = (
+            f"Undone: {_count(removed['corrections'], 'correction')} and "
+            f"{_count(removed['rules'], 'rule')} removed.")
+        st.rerun()
+    choices = review_queue.taxonomy_categories(load(project, "category_taxonomy"), table)
     names = list(choices)
-    items = views.review_items(queue, load(project, "category_predictions"))
+    # the money each decision settles as the run left it: the order stays put while
+    # corrections are saved (a decided merchant keeps its place and says what it became)
+    items = review_queue.review_items(queue, load(project, "category_predictions"),
+                                      _table(str(project.root), project.modified(TABLE_INPUTS)))
     shown = st.slider("Items shown", 1, max(1, min(50, len(items))), min(10, len(items)) or 1,
                       key="review_count") if len(items) > 1 else len(items)
     merchants = dict(zip(table["merchant_key"], table["merchant"], strict=True))
     mine = table[table["category_source"] == SOURCES[0]]  # "your correction"
     corrected = dict(zip(mine["transaction_id"], mine["category"], strict=True))
-    for i, item in items.head(shown).iterrows():
-        with st.container(border=True):
-            top = views.top_choices(item.get("top_k"))
-            merchant = merchants.get(str(item["merchant_key"]), str(item["merchant_key"]))
-            st.markdown(f"**{as_text(item['description'])}** — "
-                        f"{money.format(float(item['amount']), 2)} "
-                        f"on {pd.Timestamp(item['date']).date()} · merchant *{as_text(merchant)}* "
-                        f"({_count(int(item['transactions_of_merchant']), 'transaction')})")
-            guesses = ", ".join(f"{as_text(c)} {p:.0%}" for c, p in top) or "none"
-            st.caption(f"Model: {as_text(item['predicted_category'])} (confidence "
-                       f"{float(item['confidence']):.0%}); top choices: {guesses}")
-            if (done := corrected.get(item["transaction_id"])) is not None:
-                st.markdown(f"Corrected to **{as_text(done)}** (saved; used at the next "
-                            "training).")
-                continue
-            default = top[0][0] if top and top[0][0] in choices else None
-            left, right = st.columns([3, 1])
-            category = left.selectbox("Category", names, key=f"review_category_{i}",
-                                      index=names.index(default) if default else None,
-                                      format_func=lambda c: f"{c} — {choices[c]}",
-                                      placeholder="choose the right category")
-            if right.button("Save correction", key=f"review_save_{i}", disabled=category is None):
-                fields = views.correction_fields(item, clean)
-                try:
-                    feedback = Feedback(category=category,
-                                        predicted_category=str(item["predicted_category"]),
-                                        **fields)
-                    append_correction(project.corrections_path,
-                                      {**feedback.record(), "submitted_by": SUBMITTED_BY})
-                except (ValidationError, CorrectionsFileError, ValueError) as exc:
-                    st.error(f"Not saved: {as_text(exc)}")
-                else:
-                    impact = views.merchant_impact(table, str(item["merchant_key"]),
-                                                   str(item["transaction_id"]), category)
-                    payee = as_text(merchant)
-                    reach = (f"It is the only transaction of {payee} so far"
-                             if not impact["others"] else
-                             f"{payee} has {_count(impact['others'], 'other transaction')}, "
-                             f"{impact['others_different']} of them with another category (or "
-                             "none) now")
-                    st.session_state["review_message"] = (
-                        f"Saved: '{as_text(fields['description'])}' on {fields['date']} is "
-                        f"{as_text(category)}. {reach}; the next training learns {payee} from "
-                        "this correction.")
-                    st.rerun()
+    for _, item in items.head(shown).iterrows():
+        _review_item(project, item, choices, names, merchants, corrected, table, clean, money)
+    anomaly_reviews(project, table, money)
 
+
+def _review_item(project: Project, item: pd.Series, choices: dict[str, str], names: list[str],
+                 merchants: dict[str, str], corrected: dict[str, str], table: pd.DataFrame,
+                 clean: pd.DataFrame, money) -> None:
+    """One queue item: what the model said, and the correction (or what was saved)."""
+    from pydantic import ValidationError
+
+    from titans_finance.core.correction_rules import append_rule
+    from titans_finance.core.corrections import CorrectionsFileError, append_correction
+    from titans_finance.serving.schemas import Feedback
+
+    ident = str(item["transaction_id"])  # widget keys follow the item, not its position
+    with st.container(border=True):
+        top = views.top_choices(item.get("top_k"))
+        merchant = merchants.get(str(item["merchant_key"]), str(item["merchant_key"]))
+        st.markdown(f"**{as_text(item['description'])}** — "
+                    f"{money.format(float(item['amount']), 2)} "
+                    f"on {pd.Timestamp(item['date']).date()} · merchant *{as_text(merchant)}* "
+                    f"({_count(int(item['transactions_of_merchant']), 'transaction')}; a "
+                    f"decision settles {money.format(float(item['settles']))})")
+        guesses = ", ".join(f"{as_text(c)} {p:.0%}" for c, p in top) or "none"
+        st.caption(f"Model: {as_text(item['predicted_category'])} (confidence "
+                   f"{float(item['confidence']):.0%}); top choices: {guesses}")
+        if (done := corrected.get(item["transaction_id"])) is not None:
+            st.markdown(f"Corrected to **{as_text(done)}** (saved; it acts now on the "
+                        "merchant's other transactions and is used at the next training).")
+            return
+        left, right = st.columns([3, 1])
+        default = review_queue.preselected(item, choices)
+        category = left.selectbox("Category", names, key=f"review_category_{ident}",
+                                  index=names.index(default) if default else None,
+                                  format_func=lambda c: f"{c} — {choices[c]}",
+                                  placeholder="choose the right category")
+        if not right.button("Save correction", key=f"review_save_{ident}",
+                            disabled=category is None):
+            return
+        fields = review_queue.correction_fields(item, clean)
+        try:
+            feedback = Feedback(category=category,
+                                predicted_category=str(item["predicted_category"]), **fields)
+            record = {**feedback.record(), "submitted_by": SUBMITTED_BY,
+                      "submitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+            rule = review_queue.app_rule(record, str(item["merchant_key"]))
+            append_correction(project.corrections_path, record)
+        except (ValidationError, CorrectionsFileError, ValueError) as exc:
+            st.error(f"Not saved: {as_text(exc)}")
+            return
+        try:
+            if rule is not None:
+                append_rule(_rules_file(str(project.root)), rule)
+        except (CorrectionsFileError, ValueError) as exc:
+            st.error(f"Saved for the next training, but it does not act at once: {as_text(exc)}")
+            return
+        impact = review_queue.merchant_impact(table, str(item["merchant_key"]), ident, category)
+        payee = as_text(merchant)
+        reach = (f"It is the only transaction of {payee} so far" if not impact["others"] else
+                 f"{payee} has {_count(impact['others'], 'other transaction')}: "
+                 f"{impact['changed_now']} now show {as_text(category)}, "
+                 f"{impact['others_different'] - impact['changed_now']} keep another category "
+                 "(the export's or your own)")
+        st.session_state["review_message"] = (
+            f"Saved: '{as_text(fields['description'])}' on {fields['date']} is "
+            f"{as_text(category)}. {reach}; the next training learns {payee} from this "
+            "correction.")
+        st.session_state["review_undo"] = {"rule_id": rule["rule_id"] if rule else None,
+                                           "record": record}
+        st.rerun()
+
+
+def anomaly_reviews(project: Project, table: pd.DataFrame, money) -> None:
     st.subheader("Flagged anomalies")
     labels = read_anomaly_labels(project.anomaly_labels_path)
     flagged = table[table["is_anomaly"] & ~table["transaction_id"].isin(
