@@ -35,7 +35,8 @@ def preflight() -> int:
 def _preflight_in_a_child() -> None:
     import subprocess
 
-    code = "import sys; from titans_finance.serving.start_up import preflight; sys.exit(preflight())"
+    code = ("import sys; from titans_finance.serving.start_up import preflight; "
+            "sys.exit(preflight())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=os.environ, check=False)
     if result.returncode != 0:
