@@ -144,11 +144,28 @@ def test_a_restart_replays_every_tenants_recorded_history(base, tmp_path):
     assert restarted.stats("a")["transactions"] == live.stats("a")["transactions"]
 
 
-def test_rows_older_than_the_window_leave_the_store(base, tmp_path):
+@pytest.mark.parametrize(("days_before", "kept"), [(29, 3), (30, 3), (31, 2)])
+def test_rows_older_than_the_window_leave_the_store(base, tmp_path, days_before, kept):
+    """window_days=30: a row dated 29 or 30 days before its account's latest stays (the
+    history keeps it too), 31 days before it goes; another account's rows are its own."""
     store = RecordedHistoryStore(str(tmp_path / "h.sqlite3"))
     histories = _histories(base, store, window_days=30)
-    histories.features(_rows("a", ["card"], day="2024-01-01"))
-    histories.features(_rows("a", ["card"] * 999, day="2024-03-01", amount=-1.0))
-    # the 1,000th row recorded triggers a prune: the row 60 days before the latest goes
-    assert store.count("a") == 999
-    assert store.matching("a", "2024-03-01", 1.0, None, "corner bookshop 0412") == 999
+    latest = pd.Timestamp("2024-03-01")
+    histories.features(_rows("a", ["card"], day=str(latest - pd.Timedelta(days=days_before))))
+    histories.features(_rows("a", ["card"], day=str(latest.date())))
+    histories.features(_rows("a", ["other"], day=str((latest - pd.Timedelta(days=60)).date())))
+    store.prune("a", window_days=30, max_transactions=100)
+    assert store.count("a") == kept
+    assert store.matching("a", "2024-03-01", 23.45, None, "corner bookshop 0412") == 1
+
+
+@pytest.mark.parametrize(("rows", "kept"), [(3, 3), (4, 4), (5, 4)])
+def test_a_tenant_keeps_at_most_twice_its_transaction_quota_in_the_store(base, tmp_path, rows,
+                                                                          kept):
+    store = RecordedHistoryStore(str(tmp_path / "h.sqlite3"))
+    histories = _histories(base, store, max_transactions=2)
+    for i in range(rows):
+        histories.features(_rows("a", [f"n{i}"]))
+    store.prune("a", window_days=90, max_transactions=2)
+    assert store.count("a") == kept
+    assert [row.account for chunk in store.rows("a") for row in chunk][-1] == f"n{rows - 1}"

@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 
 COLUMNS = ("account", "day", "date", "type", "description", "amount", "category",
            "payment_method", "merchant", "transaction_id")
-PRUNE_EVERY = 1000  # rows appended by a tenant between two prunes
-KEEP_FACTOR = 4
+PRUNE_EVERY = 10_000  # rows appended by a tenant between two prunes (one pass each)
+KEEP_FACTOR = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS recorded (
@@ -82,9 +82,10 @@ class RecordedHistoryStore:
         self._lock = threading.Lock()
         self._since_prune: dict[str, int] = {}
 
-    def append(self, tenant: str, rows: Sequence[StoredRow], window_days: int,
+    def append(self, tenant: str, rows: Sequence[tuple], window_days: int,
                max_transactions: int) -> None:
-        """Add ``tenant``'s rows (in arrival order), pruning now and then."""
+        """Add ``tenant``'s rows (tuples in `COLUMNS` order, arrival order), pruning now
+        and then."""
         if not rows:
             return
         with self._lock:
@@ -93,7 +94,7 @@ class RecordedHistoryStore:
                 self._db.executemany(
                     f"INSERT INTO recorded (tenant, {', '.join(COLUMNS)}) VALUES "
                     f"(?, {', '.join('?' * len(COLUMNS))})",
-                    [(tenant, *(getattr(row, c) for c in COLUMNS)) for row in rows])
+                    [(tenant, *row) for row in rows])
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 if self._db.in_transaction:
@@ -107,13 +108,18 @@ class RecordedHistoryStore:
 
     def _prune(self, tenant: str, window_days: int, max_transactions: int) -> None:
         self._db.execute(
-            "DELETE FROM recorded WHERE tenant = ? AND day < (SELECT MAX(r.day) FROM recorded r "
-            "WHERE r.tenant = recorded.tenant AND r.account IS recorded.account) - ?",
-            (tenant, window_days))
+            "DELETE FROM recorded WHERE seq IN (SELECT r.seq FROM recorded r JOIN "
+            "(SELECT account, MAX(day) AS latest FROM recorded WHERE tenant = ? GROUP BY "
+            "account) l ON r.account IS l.account WHERE r.tenant = ? AND r.day < l.latest - ?)",
+            (tenant, tenant, window_days))
         self._db.execute(
             "DELETE FROM recorded WHERE tenant = ? AND seq <= (SELECT seq FROM recorded WHERE "
             "tenant = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)",
             (tenant, tenant, KEEP_FACTOR * max_transactions))
+
+    def prune(self, tenant: str, window_days: int, max_transactions: int) -> None:
+        with self._lock:
+            self._prune(tenant, window_days, max_transactions)
 
     def tenants(self) -> list[str]:
         with self._lock:

@@ -159,17 +159,15 @@ class TenantHistories:
         picked = np.flatnonzero(record)
         frame = rows.iloc[picked]
         days = frame["date"].to_numpy().astype("datetime64[D]")
-        stored = [StoredRow(account=shown_account(account) or None, day=int(day.astype("int64")),
-                            date=str(day), type=_text(kind), description=str(description),
-                            amount=float(amount), category=_text(category),
-                            payment_method=_text(method), merchant=_text(merchant),
-                            transaction_id=ids[i])
-                  for i, account, day, kind, description, amount, category, method, merchant
-                  in zip(picked.tolist(), _column(frame, "account"), days,
-                         _column(frame, "type"), _column(frame, "description"),
-                         _column(frame, "amount"), _column(frame, "category"),
-                         _column(frame, "payment_method"), _column(frame, "reference"),
-                         strict=True)]
+        # column lists zipped into the store's rows (COLUMNS order): ~3 µs a row
+        stored = list(zip(
+            [None if a is None or a != a else shown_account(a) or None
+             for a in _column(frame, "account")],
+            days.astype("int64").tolist(), np.datetime_as_string(days).tolist(),
+            _texts(frame, "type"), [str(d) for d in _column(frame, "description")],
+            frame["amount"].astype("float64").tolist(), _texts(frame, "category"),
+            _texts(frame, "payment_method"), _texts(frame, "reference"),
+            [ids[i] for i in picked.tolist()], strict=True))
         limits = self._histories[tenant].limits
         try:
             self.store.append(tenant, stored, limits.window_days, limits.max_transactions)
@@ -253,6 +251,6 @@ def _column(frame: pd.DataFrame, name: str) -> list:
     return frame[name].tolist() if name in frame else [None] * len(frame)
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None or value != value else str(value)
+def _texts(frame: pd.DataFrame, name: str) -> list[str | None]:
+    return [None if v is None or v != v else str(v) for v in _column(frame, name)]
 
