@@ -536,3 +536,14 @@ def test_the_api_page_is_html_on_get_and_head_and_options_is_answered_here_after
     assert status == 204 and headers[b"allow"] == b"POST, OPTIONS"
     assert _call(middleware, path="/livez", method="OPTIONS")[0] == 204
     assert app.calls == []  # OPTIONS never reaches an endpoint
+
+
+@pytest.mark.parametrize(("failures", "status"), [(2, 401), (3, 401), (4, 429)])
+def test_options_without_a_key_is_in_the_failure_throttle(failures, status):
+    """A burst of 3 failures per address: OPTIONS without a key counts like any request
+    (the 3rd is still answered 401, the 4th 429)."""
+    middleware, app = _middleware(TITANS_AUTH_FAILURES_BURST="3",
+                                  TITANS_AUTH_FAILURES_PER_SEC="0.001")
+    answers = [_call(middleware, path="/predict/anomaly", method="OPTIONS")[0]
+               for _ in range(failures)]
+    assert answers[-1] == status and app.calls == []
