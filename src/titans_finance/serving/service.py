@@ -11,8 +11,11 @@ again. Features of incoming transactions are computed by `titans_finance.core.fe
 — the training code — against each account's rolling history
 (`titans_finance.core.rolling`): the history state shipped with the models followed by the
 transactions recorded since (``/predict/anomaly`` and ``/predict/batch`` record; a second
-send of a charge is scored against a history that holds the first). Kept in memory only,
-bounded by the ``TITANS_HISTORY_*`` settings; a restart starts from the shipped state.
+send of a charge is scored against a history that holds the first). Every key belongs to a
+tenant (serving/tenants.py): accounts, ids, history, quotas, budgets, corrections and the
+counts of ``/models`` are the caller's tenant's (serving/tenant_history.py). Bounded by
+the ``TITANS_HISTORY_*`` settings per tenant; recorded transactions are kept in SQLite
+and replayed at start (serving/history_store.py), so a restart loses none.
 
 Without a usable key configuration or manifest, ``bentoml serve`` exits at once with
 status 2 and a one-line reason. docs/security.md has the threat model.
