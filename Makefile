@@ -120,7 +120,7 @@ MUTATE ?= core.normalise.x_decide_decimal_mark__mutmut_* \
   core.readers.csv_reader.x_read_csv_export__mutmut_* \
   serving.security.xǁApiSecurityMiddlewareǁ_dispatch__mutmut_* \
   serving.security.xǁApiSecurityMiddlewareǁ_authenticate__mutmut_* \
-  serving.security.x_read_body__mutmut_* \
+  serving.request_body.x_read_body__mutmut_* \
   serving.security.xǁTokenBucketLimiterǁacquire__mutmut_* \
   serving.schemas.x_transactions_frame__mutmut_* \
   models.category.xǁCategoryModelǁ__init____mutmut_* \

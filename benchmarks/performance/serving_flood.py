@@ -18,6 +18,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -44,7 +45,8 @@ def main() -> None:
     env = {**os.environ, "BENTOML_HOME": args.bentoml_home, "BENTOML_DO_NOT_TRACK": "true",
            "TITANS_API_KEYS": KEY, "TITANS_METRICS_API_KEYS": METRICS_KEY,
            "TITANS_BODY_TIMEOUT_SEC": str(args.body_timeout),
-           "TITANS_REQUEST_TIMEOUT_SEC": str(args.request_timeout)}
+           "TITANS_REQUEST_TIMEOUT_SEC": str(args.request_timeout),
+           "TITANS_HISTORY_DB": str(Path(tempfile.mkdtemp()) / "history.sqlite3")}
     server, url = _serve("titans_finance.serving.service:TitansFinance", ROOT, env)
 
     def worker_rss_mib() -> float:

@@ -14,6 +14,7 @@ the default data); finally the serving process's RSS after the load. Throughput 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -165,7 +166,11 @@ def main() -> None:
     env = {**os.environ, "BENTOML_HOME": args.bentoml_home, "BENTOML_DO_NOT_TRACK": "true",
            "TITANS_API_KEYS": KEY, "TITANS_RATE_LIMIT_PER_SEC": "1000000",
            "TITANS_RATE_LIMIT_BURST": "1000000", "TITANS_ROW_LIMIT_PER_SEC": "100000000",
-           "TITANS_ROW_LIMIT_BURST": "100000000", "TITANS_MAX_PENDING_BATCHES": "8"}
+           "TITANS_ROW_LIMIT_BURST": "100000000", "TITANS_MAX_PENDING_BATCHES": "8",
+           # the key owns the training history (as the one key did before tenants); each
+           # run records into a store of its own (none replayed from an earlier run)
+           "TITANS_DEFAULT_ACCOUNT_OWNER": "key-" + hashlib.sha256(KEY.encode()).hexdigest()[:12],
+           "TITANS_HISTORY_DB": str(Path(tempfile.mkdtemp()) / "history.sqlite3")}
     results = {}
     singles = _transactions(500, seed=1)
     batch = _transactions(4 * args.batch_size, seed=2)

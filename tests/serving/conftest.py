@@ -34,15 +34,20 @@ ROWS_KEY = "test-key-rows-eeeeeeee"
 BULK_KEYS = tuple(f"test-key-bulk-{i}-ffffffff" for i in range(5))
 ADMIN_KEY = "test-admin-key-aaaaaaaa"
 METRICS_KEY = "test-metrics-key-aaaaaaaa"
+# Two tenants for the isolation tests (tests/serving/test_tenants.py): "alpha", declared in
+# the tenants file with two keys (not in TITANS_API_KEYS), and one undeclared key, a
+# tenant of its own.
+ALPHA_KEYS = ("test-key-tenant-alpha-1-gggg", "test-key-tenant-alpha-2-gggg")
+BETA_KEY = "test-key-tenant-beta-hhhhhhhh"
 DOCS_KEY = "choose-a-long-random-key"  # the keys docs/serving.md's examples use
 DOCS_ADMIN_KEY = "choose-another-long-admin-key"
 PREDICTION_KEYS = (API_KEY, RATE_LIMITED_KEY, FUZZ_KEY, FEEDBACK_KEY, ROWS_KEY, *BULK_KEYS,
-                   DOCS_KEY)
+                   DOCS_KEY, BETA_KEY)
 AUTH_FAILURES_PER_SEC, AUTH_FAILURES_BURST = 20, 50
 RATE_PER_SEC, RATE_BURST = 20, 150
 FEEDBACK_CAP = 150
 # known transactions one correction's rule may change (generated data: Starbucks has more)
-FEEDBACK_MAX_ROWS = 100
+FEEDBACK_RULE_MAX_ROWS = 100
 HISTORY_MAX_ACCOUNTS = 100
 BIN = Path(sys.executable).parent
 
@@ -75,11 +80,42 @@ def corrections_path(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("feedback") / "category_corrections.csv"
 
 
+# The tenant that owns the training history (and the cash-flow forecast): the keys the
+# tests and docs/serving.md use for the default account. Every other key is a tenant of
+# its own (serving/tenants.py).
+OWNER_TENANT = "owner"
+OWNER_KEYS = (API_KEY, DOCS_KEY)
+
+
+def tenants_toml(alpha_keys: tuple[str, ...] = ALPHA_KEYS) -> str:
+    """The test service's tenants file: the owner's keys, alpha's, alpha's quota."""
+    def listed(keys):
+        return ", ".join(f'"{key}"' for key in keys)
+
+    return (f'default_account_owner = "{OWNER_TENANT}"\n\n'
+            f"[tenants.{OWNER_TENANT}]\nkeys = [{listed(OWNER_KEYS)}]\n\n"
+            f"[tenants.alpha]\nkeys = [{listed(alpha_keys)}]\n"
+            f"max_accounts = {ALPHA_MAX_ACCOUNTS}\n")
+
+
+ALPHA_MAX_ACCOUNTS = 30
+
+
 @pytest.fixture(scope="session")
-def service_settings(manifest_path, corrections_path) -> dict[str, str]:
+def tenants_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("tenants") / "tenants.toml"
+    path.write_text(tenants_toml())
+    return path
+
+
+@pytest.fixture(scope="session")
+def service_settings(manifest_path, corrections_path, tenants_file,
+                     tmp_path_factory) -> dict[str, str]:
     """The ``TITANS_*`` settings of the test service, in-process (`service`) or served
-    (`serve_env`): the same keys, limits and files."""
+    (`serve_env`): the same keys, limits and files (each its own recorded-history store)."""
     return {"TITANS_PACKAGED_MODELS": str(manifest_path),
+            "TITANS_TENANTS_FILE": str(tenants_file),
+            "TITANS_HISTORY_DB": str(tmp_path_factory.mktemp("served-history") / "h.sqlite3"),
             "TITANS_CORRECTIONS_PATH": str(corrections_path),
             "TITANS_API_KEYS": ",".join(PREDICTION_KEYS),
             "TITANS_ADMIN_API_KEYS": f"{ADMIN_KEY},{DOCS_ADMIN_KEY}",
@@ -90,7 +126,7 @@ def service_settings(manifest_path, corrections_path) -> dict[str, str]:
             "TITANS_AUTH_FAILURES_BURST": str(AUTH_FAILURES_BURST),
             "TITANS_FEEDBACK_PER_MIN": "6000", "TITANS_FEEDBACK_BURST": "400",
             "TITANS_FEEDBACK_MAX_PER_KEY": str(FEEDBACK_CAP),
-            "TITANS_FEEDBACK_MAX_ROWS": str(FEEDBACK_MAX_ROWS),
+            "TITANS_FEEDBACK_RULE_MAX_ROWS": str(FEEDBACK_RULE_MAX_ROWS),
             "TITANS_ROW_LIMIT_PER_SEC": "200", "TITANS_ROW_LIMIT_BURST": "10000",
             "TITANS_MAX_PENDING_BATCHES": "2",
             # small enough for a test to flood it (tests/serving/test_rolling_history.py)
@@ -98,12 +134,14 @@ def service_settings(manifest_path, corrections_path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def in_process_settings(service_settings) -> dict[str, str]:
+def in_process_settings(service_settings, tmp_path_factory) -> dict[str, str]:
     """`service_settings` for the in-process service, without the per-key request and row
     budgets: its tests share a few keys and, the faster they run, the sooner those budgets
     ran dry (429s that depended on the machine's speed). The limits are tested on their own
     (`tests/serving/test_security*.py`) and on a real server (the second tier)."""
     return {**service_settings,
+            "TITANS_HISTORY_DB": str(tmp_path_factory.mktemp("in-process-history")
+                                     / "h.sqlite3"),
             "TITANS_RATE_LIMIT_PER_SEC": "1000000", "TITANS_RATE_LIMIT_BURST": "1000000",
             "TITANS_ROW_LIMIT_PER_SEC": "1000000", "TITANS_ROW_LIMIT_BURST": "1000000"}
 

@@ -237,6 +237,7 @@ def test_corrections_record_the_key_are_capped_and_an_operator_can_revert_them(
     headers = {"Authorization": f"Bearer {FEEDBACK_KEY}"}
     with httpx.Client(base_url=server.url, headers=headers, timeout=30) as http:
         statuses = [http.post("/feedback", json={"reference": f"POISON-{i}",
+                                                 "date": "2025-03-14", "amount": -5.0,
                                                  "category": "owner_draw"}).status_code
                     for i in range(FEEDBACK_CAP + 3)]
     assert statuses[:FEEDBACK_CAP] == [200] * FEEDBACK_CAP and statuses[FEEDBACK_CAP:] == [429] * 3
@@ -256,6 +257,7 @@ def test_corrections_record_the_key_are_capped_and_an_operator_can_revert_them(
     assert not rows["reference"].str.startswith("POISON-").any() and len(rows) > 0
     with httpx.Client(base_url=server.url, headers=headers, timeout=30) as http:
         assert http.post("/feedback", json={"reference": "AFTER-REVERT",
+                                            "date": "2025-03-14", "amount": -5.0,
                                             "category": "fuel"}).status_code == 200
 
 

@@ -11,7 +11,7 @@ import time
 import pandas as pd
 import pytest
 
-from tests.serving.conftest import FEEDBACK_MAX_ROWS, FUZZ_KEY, KeyedClient
+from tests.serving.conftest import FEEDBACK_RULE_MAX_ROWS, FUZZ_KEY, KeyedClient
 from titans_finance.core.correction_rules import ACTIVE, HELD, read_rules
 from titans_finance.core.features import HistoryState
 from titans_finance.serving.corrections_live import LiveCorrections, tenant_of
@@ -84,8 +84,8 @@ def test_a_correction_of_a_merchant_with_more_known_transactions_than_the_cap_is
     starbucks = {"reference": "Starbucks", "date": "2025-03-15", "amount": -4.5}
     preview = client.post("/feedback", json={**starbucks, "category": "travel",
                                              "dry_run": True}).json()["rule"]
-    assert preview["known_transactions"] > FEEDBACK_MAX_ROWS  # the generated data's largest
-    assert preview["status"] == HELD and preview["max_transactions"] == FEEDBACK_MAX_ROWS
+    assert preview["known_transactions"] > FEEDBACK_RULE_MAX_ROWS  # the generated data's largest
+    assert preview["status"] == HELD and preview["max_transactions"] == FEEDBACK_RULE_MAX_ROWS
     held = client.post("/feedback", json={**starbucks, "category": "travel"}).json()["rule"]
     assert held["status"] == HELD and "review" in held["note"]
     answer = _category(client, {"description": "SQ *STARBUCKS 1234", "amount": -5.1,

@@ -25,11 +25,13 @@ def test_drift_endpoint_compares_a_batch_with_the_training_data(client):
 
 def test_feedback_is_appended_and_bad_feedback_names_the_field(client, corrections_path):
     ok = client.post("/feedback", json={"reference": "INV-7", "category": "Office Supplies",
+                                        "date": "2025-03-14", "amount": -49.0,
                                         "predicted_category": "software"})
     assert ok.status_code == 200 and ok.json()["correction"]["category"] == "office_supplies"
     missing = client.post("/feedback", json={"category": "fuel", "description": "Shell"})
     assert missing.status_code == 400 and "reference" in missing.text
-    bad = client.post("/feedback", json={"reference": "INV-8", "category": "fuel!!"})
+    bad = client.post("/feedback", json={"reference": "INV-8", "category": "fuel!!",
+                                         "date": "2025-03-14", "amount": -49.0})
     assert bad.status_code == 400 and "category" in bad.text
     rows = pd.read_csv(corrections_path, dtype=str, keep_default_na=False)
     assert rows[rows["reference"] == "INV-7"]["category"].tolist() == ["office_supplies"]

@@ -40,7 +40,8 @@ def test_no_key_configured_refuses_to_start():
 
 
 def test_dev_key_only_when_explicitly_enabled_and_with_a_warning():
-    assert DEV_API_KEY not in _settings().api_keys and not _settings().warnings
+    assert DEV_API_KEY not in _settings().api_keys
+    assert not [w for w in _settings().warnings if DEV_API_KEY in w]
     dev = SecuritySettings.from_env({"TITANS_DEV_API_KEY": "1"})
     assert dev.api_keys == (DEV_API_KEY,) and "never use this" in dev.warnings[0]
 
@@ -471,7 +472,7 @@ def test_limit_messages_and_a_wait_under_one_second_is_still_a_wait():
                                 TITANS_AUTH_FAILURES_BURST="1")
     assert _call(middleware, headers=_auth())[0] == 200
     status, headers, body = _call(middleware, headers=_auth())
-    assert (status, body["message"]) == (429, "rate limit exceeded for this key")
+    assert (status, body["message"]) == (429, "rate limit exceeded for this key's tenant")
     assert headers[b"retry-after"] == b"1"
     assert _call(middleware, headers=_auth("wrong-key-1234567890"))[0] == 403
     status, _, body = _call(middleware, headers=_auth("wrong-key-1234567890"))
@@ -524,10 +525,25 @@ def test_metrics_answer_a_metrics_key_on_get_and_head_only():
     assert _call(middleware, path="/metrics", method="POST", headers=_auth(METRICS))[0] == 405
 
 
-def test_the_api_page_is_html_on_get_and_head_and_preflight_needs_no_key():
+def test_the_api_page_is_html_on_get_and_head_and_options_is_answered_here_after_the_key():
     middleware, app = _middleware()
     for method in ("GET", "HEAD"):
         status, headers, _ = _call(middleware, path="/", method=method)
         assert status == 200 and headers[b"content-type"] == b"text/html; charset=utf-8"
-    assert _call(middleware, path="/predict/category", method="OPTIONS")[0] == 200
-    assert app.calls == [("/predict/category", "OPTIONS", b"")]
+    assert _call(middleware, path="/predict/category", method="OPTIONS")[0] == 401
+    status, headers, _ = _call(middleware, path="/predict/category", method="OPTIONS",
+                               headers=_auth(KEY_1))
+    assert status == 204 and headers[b"allow"] == b"POST, OPTIONS"
+    assert _call(middleware, path="/livez", method="OPTIONS")[0] == 204
+    assert app.calls == []  # OPTIONS never reaches an endpoint
+
+
+@pytest.mark.parametrize(("failures", "status"), [(2, 401), (3, 401), (4, 429)])
+def test_options_without_a_key_is_in_the_failure_throttle(failures, status):
+    """A burst of 3 failures per address: OPTIONS without a key counts like any request
+    (the 3rd is still answered 401, the 4th 429)."""
+    middleware, app = _middleware(TITANS_AUTH_FAILURES_BURST="3",
+                                  TITANS_AUTH_FAILURES_PER_SEC="0.001")
+    answers = [_call(middleware, path="/predict/anomaly", method="OPTIONS")[0]
+               for _ in range(failures)]
+    assert answers[-1] == status and app.calls == []

@@ -34,8 +34,8 @@ def _reason(result: subprocess.CompletedProcess) -> str:
 
 def test_without_keys_the_service_exits_2_with_the_reason(serve_env):
     """It used to start and answer 500 to everything, /livez included."""
-    env = {k: v for k, v in serve_env.items() if k not in ("TITANS_API_KEYS",
-                                                            "TITANS_ADMIN_API_KEYS")}
+    env = {k: v for k, v in serve_env.items() if k not in (
+        "TITANS_API_KEYS", "TITANS_ADMIN_API_KEYS", "TITANS_TENANTS_FILE")}
     result = _serve(env)
     assert result.returncode == 2
     assert "TITANS_API_KEYS is not set" in _reason(result)
@@ -47,8 +47,8 @@ def test_make_serve_without_keys_fails_with_the_reason(serve_env):
         pytest.skip("make is not installed")
     if subprocess.run([make, "-q", "setup"], cwd=PROJECT_ROOT).returncode != 0:
         pytest.skip("`make setup` is not up to date here (it would reinstall the venv)")
-    env = {k: v for k, v in serve_env.items() if k not in ("TITANS_API_KEYS",
-                                                            "TITANS_ADMIN_API_KEYS")}
+    env = {k: v for k, v in serve_env.items() if k not in (
+        "TITANS_API_KEYS", "TITANS_ADMIN_API_KEYS", "TITANS_TENANTS_FILE")}
     env["BENTOML_PORT"] = str(free_port())
     result = subprocess.run([make, "serve"], cwd=PROJECT_ROOT, env=env, capture_output=True,
                             text=True, timeout=120)

@@ -10,7 +10,7 @@ corrections revert``) stops acting within a second (`RuleBook` checks the file).
 The merchant key of a correction is computed by the function that keys the transactions
 the models score (`core.features.own_features`, with the served history's payees), so a
 correction and a later transaction of the same merchant meet on the same key. A rule that
-would change more transactions than ``TITANS_FEEDBACK_MAX_ROWS`` — counted in the served
+would change more transactions than ``TITANS_FEEDBACK_RULE_MAX_ROWS`` — counted in the served
 training history, the rows known to the service — is written ``held`` for an operator's
 review: neither applied nor appended to the corrections file (so no training learns from
 it) until ``titans-finance corrections approve --id`` lets it act.

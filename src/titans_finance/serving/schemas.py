@@ -442,15 +442,16 @@ class Feedback(BaseModel):
     """A user's correction of a transaction's category (appended to the corrections file)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={
-        "example": {"reference": "INV-2025-0042", "category": "software",
-                    "predicted_category": "office_supplies"}})
+        "example": {"reference": "INV-2025-0042", "date": "2025-03-14", "amount": -49.0,
+                    "category": "software", "predicted_category": "office_supplies"}})
 
     category: Annotated[str, Field(min_length=1, max_length=100,
                                    description="The correct category (snake_case after "
                                    "normalisation: 'Office Supplies' → office_supplies)")]
     reference: Annotated[str | None, Field(default=None, max_length=200,
                                            description="The export's Reference of the "
-                                           "transaction; else give date, description, amount")] = None
+                                           "transaction (with its date and amount); else its "
+                                           "description")] = None
     date: Annotated[dt.date | None, _DATE_SCHEMA] = None
     description: Annotated[str | None, Field(default=None, max_length=500)] = None
     amount: Annotated[float | None, Field(default=None, allow_inf_nan=False,
@@ -487,8 +488,11 @@ class Feedback(BaseModel):
 
     @model_validator(mode="after")
     def _names_a_transaction(self) -> Feedback:
-        if not self.reference and not (self.date and self.description and self.amount is not None):
-            raise ValueError("name the transaction: reference, or date + description + amount")
+        # a reference alone is a payee, not a transaction: it relabelled every charge to it
+        if self.date is None or self.amount is None or not (self.reference or self.description):
+            raise ValueError("name one transaction: its date and amount, with its reference "
+                             "(or its description when it has none); a reference alone names "
+                             "every transaction to that payee")
         return self
 
     def record(self) -> dict[str, Any]:

@@ -19,8 +19,24 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from titans_finance.serving.errors import error_bytes, reshape_error
+from titans_finance.serving.access_log import install_route_label_filter
+from titans_finance.serving.request_body import (  # noqa: F401 (re-exported: their old home)
+    BodyError,
+    _ErrorShapingSend,
+    _header_values,
+    _is_json,
+    _replay,
+    read_body,
+    send_error,
+)
 from titans_finance.serving.http_metrics import HttpMetrics
+from titans_finance.serving.tenants import (
+    TenantsConfig,
+    TenantsFileError,
+    key_digest,
+    key_id_of_digest,
+    read_tenants_file,
+)
 from titans_finance.serving.settings import (  # noqa: F401 (re-exported: their old home)
     _TOKEN,
     DEV_API_KEY,
@@ -54,11 +70,18 @@ class RoutePolicy:
 
 @dataclass(frozen=True)
 class Caller:
-    """The key a request came with: ``key_id`` names it in records (never the key itself)."""
+    """The key a request came with: ``key_id`` names it (never the key itself); ``tenant``
+    is whom it works for (serving/tenants.py; an undeclared key: its own key id), the
+    owner of everything the request names, records and spends."""
 
     key_id: str
     kind: str
     roles: frozenset[str]
+    tenant: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.tenant:
+            object.__setattr__(self, "tenant", self.key_id)
 
 
 def key_id(key: str) -> str:
@@ -82,38 +105,43 @@ class TokenBucketLimiter:
         self.rate, self.burst, self._clock, self.max_keys = rate, burst, clock, max_keys
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
+        # key → (rate, burst) of the keys with a budget of their own (a tenant's)
+        self.budgets: Mapping[str, tuple[float, float]] = {}
+
+    def budget(self, key: str) -> tuple[float, float]:
+        return self.budgets.get(key, (self.rate, self.burst))
 
     def acquire(self, key: str, cost: float = 1.0) -> float:
         """Take ``cost`` tokens; return 0 when allowed, else the seconds until they are
         available (``inf`` when ``cost`` exceeds the burst: never)."""
         now = self._clock()
+        rate, burst = self.budget(key)
         with self._lock:
-            tokens, last = self._buckets.pop(key, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            tokens, last = self._buckets.pop(key, (burst, now))
+            tokens = min(burst, tokens + (now - last) * rate)
             self._buckets[key] = (tokens, now)
             while len(self._buckets) > self.max_keys:
                 self._buckets.popitem(last=False)
             if tokens >= cost:
                 self._buckets[key] = (tokens - cost, now)
                 return 0.0
-            if cost > self.burst:
+            if cost > burst:
                 return math.inf
-            return (cost - tokens) / self.rate
+            return (cost - tokens) / rate
 
     def __len__(self) -> int:
         return len(self._buckets)
 
 
 class Guard:
-    """Keys, roles and every rate limit of one worker process (`Guard.get`)."""
+    """Keys, tenants, roles and every rate limit of one worker process (`Guard.get`).
+    Budgets are per tenant (a tenant's keys share them); `reload_tenants` re-reads the
+    tenants file (keys rotate without a restart; budgets already spent are kept)."""
 
     _instance: Guard | None = None
 
     def __init__(self, settings: SecuritySettings):
         self.settings = settings
-        self._callers = [(hashlib.sha256(key.encode()).digest(),
-                          Caller(key_id(key), kind, ROLES_OF[kind]))
-                         for key, kind in settings.keys]
         self.requests = TokenBucketLimiter(settings.rate_per_sec, settings.burst)
         self.rows = TokenBucketLimiter(settings.rows_per_sec, settings.rows_burst)
         self.feedback = TokenBucketLimiter(settings.feedback_per_min / 60.0,
@@ -121,6 +149,52 @@ class Guard:
         self.failures = TokenBucketLimiter(settings.auth_failures_per_sec,
                                            settings.auth_failures_burst)
         self.pending_batches = 0  # changed on the event loop only
+        self._use(settings.tenants)
+
+    def _use(self, tenants: TenantsConfig) -> None:
+        callers = {}
+        for digest, kind in [*((key_digest(key), kind) for key, kind in self.settings.keys),
+                             *((digest, kind) for spec in tenants.tenants.values()
+                               for digest, kind in spec.keys.items())]:
+            declared = tenants.tenant_of(digest)
+            callers[digest] = Caller(key_id_of_digest(digest), kind, ROLES_OF[kind],
+                                     declared[0] if declared else "")
+        budgets = {name: spec.budgets for name, spec in tenants.tenants.items()}
+        for limiter, rate, burst, scale in (
+                (self.requests, "rate_per_sec", "burst", 1.0),
+                (self.rows, "rows_per_sec", "rows_burst", 1.0),
+                (self.feedback, "feedback_per_min", "feedback_burst", 1 / 60.0)):
+            limiter.budgets = {name: (own.get(rate, limiter.rate / scale) * scale,
+                                      own.get(burst, limiter.burst))
+                               for name, own in budgets.items() if rate in own or burst in own}
+        # swapped whole: a request reads either the old or the new table
+        self.tenants, self._callers = tenants, list(callers.items())
+
+    def reload_tenants(self) -> dict[str, int]:
+        """Read the tenants file again (`TenantsFileError`: the current keys stay)."""
+        if self.settings.tenants_file is None:
+            raise TenantsFileError("no tenants file is configured (TITANS_TENANTS_FILE)")
+        tenants = read_tenants_file(self.settings.tenants_file)
+        if tenants.default_account_owner != self.tenants.default_account_owner:
+            raise TenantsFileError("the tenants file names another default account owner; "
+                                   "the owner changes with a restart only (its history moves)")
+        self._use(tenants)
+        return {"tenants": len(tenants.tenants), "keys": len(self._callers)}
+
+    def feedback_cap(self, tenant: str) -> int:
+        """Corrections a tenant may have on file."""
+        spec = self.tenants.tenants.get(tenant)
+        return int(spec.budgets.get("feedback_max", self.settings.feedback_max_per_key)
+                   if spec else self.settings.feedback_max_per_key)
+
+    def quotas(self, tenant: str) -> dict[str, int]:
+        """A tenant's own history quotas (the others: the TITANS_HISTORY_* settings)."""
+        spec = self.tenants.tenants.get(tenant)
+        return dict(spec.quotas) if spec else {}
+
+    @property
+    def default_account_owner(self) -> str | None:
+        return self.settings.default_account_owner
 
     @classmethod
     def get(cls) -> Guard:
@@ -130,7 +204,7 @@ class Guard:
 
     def caller(self, token: str) -> Caller | None:
         """The caller holding ``token``, compared in constant time with every known key."""
-        digest = hashlib.sha256(token.encode()).digest()
+        digest = key_digest(token)
         found = None
         for known, caller in self._callers:
             if hmac.compare_digest(digest, known):
@@ -150,145 +224,18 @@ def charge(limiter: TokenBucketLimiter, caller: Caller | None, cost: float, what
     """Take ``cost`` from ``caller``'s budget or raise `RateLimited` saying which budget."""
     if caller is None:
         return
-    wait = limiter.acquire(caller.key_id, cost)
+    wait = limiter.acquire(caller.tenant, cost)
+    rate, burst = limiter.budget(caller.tenant)
     if wait == math.inf:
-        raise RateLimited(f"{what}: {cost:g} at once is more than this key's budget of "
-                          f"{limiter.burst:g}", 60.0)
+        raise RateLimited(f"{what}: {cost:g} at once is more than this tenant's budget of "
+                          f"{burst:g}", 60.0)
     if wait > 0:
-        raise RateLimited(f"{what}: this key's budget ({limiter.rate:g}/s, burst "
-                          f"{limiter.burst:g}) is used up", wait)
+        raise RateLimited(f"{what}: this tenant's budget ({rate:g}/s, burst "
+                          f"{burst:g}) is used up", wait)
 
 
 def retry_after_header(seconds: float) -> tuple[bytes, bytes]:
     return b"retry-after", str(max(1, math.ceil(min(seconds, 3600)))).encode()
-
-
-async def send_error(send, status: int, message: str, headers: list | None = None,
-                     detail: list | None = None) -> None:
-    body = error_bytes(status, message, detail)
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
-    await send({"type": "http.response.body", "body": body})
-
-
-class _ErrorShapingSend:
-    """Passes responses through; an error response (>= 400) is held and re-sent in the
-    service's one error shape (`errors.reshape_error_body`). Records the status."""
-
-    MAX_HELD = 2 * 2**20
-
-    def __init__(self, send):
-        self._send = send
-        self.status: int | None = None
-        self._start: dict | None = None
-        self._chunks: list[bytes] = []
-        self._held = 0
-
-    @property
-    def started(self) -> bool:
-        return self.status is not None
-
-    async def __call__(self, message: dict) -> None:
-        kind = message["type"]
-        if kind == "http.response.start":
-            self.status = message["status"]
-            if self.status >= 400:
-                self._start = message
-                return
-        elif kind == "http.response.body" and self._start is not None:
-            chunk = message.get("body", b"")
-            if self._held + len(chunk) <= self.MAX_HELD:
-                self._chunks.append(chunk)
-            self._held += len(chunk)
-            if message.get("more_body"):
-                return
-            self.status, body = reshape_error(
-                self.status, b"".join(self._chunks) if self._held <= self.MAX_HELD else b"")
-            headers = [(k, v) for k, v in self._start.get("headers", [])
-                       if k.lower() not in (b"content-length", b"content-type")]
-            self._start = None
-            await self._send({"type": "http.response.start", "status": self.status, "headers": [
-                *headers, (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode())]})
-            await self._send({"type": "http.response.body", "body": body})
-            return
-        await self._send(message)
-
-
-class BodyError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-
-
-def _header_values(scope, name: bytes) -> list[bytes]:
-    return [v for k, v in scope.get("headers") or [] if k.lower() == name]
-
-
-def _is_json(content_type: bytes) -> bool:
-    media, _, params = content_type.decode("latin-1").partition(";")
-    if media.strip().lower() != "application/json":
-        return False
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
-                "utf-8", "utf8"):
-            return False
-    return True
-
-
-async def read_body(scope, receive, limit: int, timeout: float) -> bytes | None:
-    """The whole request body, counted as it arrives: `BodyError` 413 past ``limit`` bytes
-    (declared or received, chunked or not), 415 unless JSON, 408 when slower than
-    ``timeout`` seconds; ``None`` if the client went away."""
-    lengths = _header_values(scope, b"content-length")
-    encodings = b",".join(_header_values(scope, b"transfer-encoding")).lower()
-    declared = None
-    if lengths:
-        if len(set(lengths)) > 1 or not lengths[0].strip().isdigit():
-            raise BodyError(400, "malformed Content-Length header")
-        declared = int(lengths[0])
-        if declared > limit:
-            raise BodyError(413, f"request body of {declared} bytes is over this endpoint's "
-                                 f"limit of {limit} bytes")
-    has_body = bool(declared) or b"chunked" in encodings
-    if not has_body:
-        return b""
-    content_types = _header_values(scope, b"content-type")
-    if len(content_types) != 1 or not _is_json(content_types[0]):
-        raise BodyError(415, "send the body as JSON with 'Content-Type: application/json'")
-    chunks: list[bytes] = []
-    received = 0
-    deadline = time.monotonic() + timeout
-    while True:
-        remaining = deadline - time.monotonic()
-        try:
-            message = await asyncio.wait_for(receive(), timeout=max(remaining, 0.001))
-        except TimeoutError:
-            raise BodyError(408, f"request body not received within {timeout:g} s") from None
-        if message["type"] == "http.disconnect":
-            return None
-        chunk = message.get("body", b"")
-        received += len(chunk)
-        if received > limit:
-            raise BodyError(413, f"request body over this endpoint's limit of {limit} bytes")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _replay(body: bytes, receive):
-    sent = False
-
-    async def replayed():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()  # after the body: wait for the disconnect, as uvicorn does
-
-    return replayed
 
 
 class ApiSecurityMiddleware:
@@ -309,6 +256,7 @@ class ApiSecurityMiddleware:
         self.routes = dict(routes or {})
         self.guard = Guard(settings) if settings is not None else Guard.get()
         self.settings = self.guard.settings
+        install_route_label_filter(self._route_label)
 
     def _route_label(self, path: str) -> str:
         if path in self.routes or path in OPEN_PATHS or path == METRICS_PATH:
@@ -342,7 +290,10 @@ class ApiSecurityMiddleware:
         if path == METRICS_PATH and self.settings.metrics_public:
             await self._metrics(send, method)
             return
-        if method == "OPTIONS" or path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
+        if method == "OPTIONS" and (path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)):
+            await _allow(send, "GET, HEAD, OPTIONS")
+            return
+        if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
             if path == "/docs.json":
                 from titans_finance.serving.openapi import OpenApiRewriter
 
@@ -376,9 +327,12 @@ class ApiSecurityMiddleware:
         if policy.role not in caller.roles:
             await send_error(send, 403, f"this key may not call {path} ({policy.role} keys only)")
             return
-        wait = self.guard.requests.acquire(caller.key_id)
+        if method == "OPTIONS":  # answered here, after the key (nothing reaches an endpoint)
+            await _allow(send, "GET, POST, OPTIONS" if path == "/models" else "POST, OPTIONS")
+            return
+        wait = self.guard.requests.acquire(caller.tenant)
         if wait > 0:
-            await send_error(send, 429, "rate limit exceeded for this key",
+            await send_error(send, 429, "rate limit exceeded for this key's tenant",
                              [retry_after_header(wait)])
             return
         if path == "/models" and method == "GET":  # BentoML routes are POST-only
@@ -456,6 +410,12 @@ class ApiSecurityMiddleware:
 
         content_type, body = await asyncio.to_thread(exposition)
         await _send_bytes(send, 200, body, content_type.encode())
+
+
+async def _allow(send, methods: str) -> None:
+    await send({"type": "http.response.start", "status": 204,
+                "headers": [(b"allow", methods.encode()), (b"content-length", b"0")]})
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def _send_bytes(send, status: int, body: bytes, content_type: bytes) -> None:

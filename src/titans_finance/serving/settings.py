@@ -14,13 +14,21 @@ Keys and limits (`SecuritySettings`, used by serving/security.py):
   sensible when the port is reachable from trusted hosts only).
 - ``TITANS_DEV_API_KEY``: ``1``/``true`` *also* accepts the admin key ``dev-key-local-only``
   (a laptop only; a warning is logged at start-up).
+- ``TITANS_TENANTS_FILE``: the tenants file (serving/tenants.py: tenant → keys, budgets,
+  history quotas; re-read by ``POST /admin/keys/reload``). A key it does not declare is a
+  tenant of its own. Every budget and quota below is per *tenant*.
+- ``TITANS_DEFAULT_ACCOUNT_OWNER``: the tenant (a declared name or an undeclared key's id)
+  that owns the training history and its default account; unset: no tenant does, every
+  tenant's accounts start empty.
 - ``TITANS_RATE_LIMIT_PER_SEC`` (200) / ``TITANS_RATE_LIMIT_BURST`` (400): requests per key.
 - ``TITANS_ROW_LIMIT_PER_SEC`` (2,000) / ``TITANS_ROW_LIMIT_BURST`` (10,000): transactions
   per key in batch endpoints (a 10,000-row batch costs 10,000, not one request).
 - ``TITANS_FEEDBACK_PER_MIN`` (6) / ``TITANS_FEEDBACK_BURST`` (30): corrections per key;
-  ``TITANS_FEEDBACK_MAX_PER_KEY`` (1,000): corrections one key may have in the file;
-  ``TITANS_FEEDBACK_MAX_ROWS`` (100): known transactions one correction's rule may change
-  at once (more: the rule is held for an operator's review; serving/corrections_live.py).
+  ``TITANS_FEEDBACK_MAX_PER_KEY`` (1,000): corrections one tenant may have in the file;
+  ``TITANS_FEEDBACK_MAX_ROWS`` (5): recorded transactions one correction may change;
+  ``TITANS_FEEDBACK_RULE_MAX_ROWS`` (100): known transactions the merchant rule of one
+  correction may change at once (more: the rule is held for an operator's review;
+  serving/corrections_live.py).
 - ``TITANS_AUTH_FAILURES_PER_SEC`` (1) / ``TITANS_AUTH_FAILURES_BURST`` (30): requests with
   a missing or wrong key per client address; beyond it they get ``429``.
 - ``TITANS_MAX_PENDING_BATCHES`` (3): batch requests (body being received, parsed or
@@ -40,8 +48,10 @@ Models and data:
 - ``TITANS_CORRECTIONS_PATH`` (``data/01_raw/category_corrections.csv``): where
   ``POST /feedback`` appends corrections.
 - ``TITANS_HISTORY_WINDOW_DAYS`` / ``_MAX_PER_ACCOUNT`` / ``_MAX_TRANSACTIONS`` /
-  ``_MAX_ACCOUNTS``: bounds of the rolling per-account history (core/rolling.py
-  `RollingLimits`; unset: its defaults).
+  ``_MAX_ACCOUNTS``: bounds of each tenant's rolling per-account history (core/rolling.py
+  `RollingLimits`; unset: its defaults); a tenant's own in the tenants file win.
+- ``TITANS_HISTORY_DB`` (``data/09_serving/recorded_history.sqlite3``): where recorded
+  transactions are kept (SQLite), replayed into the history at start.
 """
 
 from __future__ import annotations
@@ -56,6 +66,7 @@ from types import MappingProxyType
 from typing import ClassVar
 
 from titans_finance.serving.errors import quote
+from titans_finance.serving.tenants import TenantsConfig, TenantsFileError, read_tenants_file
 
 DEV_API_KEY = "dev-key-local-only"
 MIN_KEY_LENGTH = 16
@@ -78,7 +89,8 @@ class SecuritySettings:
     feedback_per_min: float = 6.0
     feedback_burst: int = 30
     feedback_max_per_key: int = 1000
-    feedback_max_rows: int = 100
+    feedback_max_rows: int = 5
+    feedback_rule_max_rows: int = 100
     auth_failures_per_sec: float = 1.0
     auth_failures_burst: int = 30
     max_body_bytes: int = 8 * 2**20
@@ -88,6 +100,9 @@ class SecuritySettings:
     metrics_public: bool = False
     dev_key: bool = False
     warnings: tuple[str, ...] = field(default=())
+    tenants_file: str | None = None
+    tenants: TenantsConfig = field(default_factory=lambda: TenantsConfig())
+    default_account_owner: str | None = None
 
     @property
     def api_keys(self) -> tuple[str, ...]:
@@ -112,11 +127,21 @@ class SecuritySettings:
             keys[DEV_API_KEY] = "admin"
             warnings.append(f"TITANS_DEV_API_KEY is on: the public key {DEV_API_KEY!r} is "
                             "accepted as an admin key; never use this outside a laptop")
-        if not any(kind in ("prediction", "admin") for kind in keys.values()):
+        tenants_file = env.get("TITANS_TENANTS_FILE") or None
+        tenants = _tenants(tenants_file)
+        declared_kinds = [kind for spec in tenants.tenants.values() for kind in spec.keys.values()]
+        if not any(kind in ("prediction", "admin") for kind in (*keys.values(), *declared_kinds)):
             raise ConfigurationError(
                 "TITANS_API_KEYS is not set: give the service at least one API key "
                 "(TITANS_API_KEYS=key1,key2), or TITANS_DEV_API_KEY=1 for local development")
+        _same_kinds(keys, tenants)
+        owner = _owner(env, tenants, keys)
+        if owner is None:
+            warnings.append("no default account owner (TITANS_DEFAULT_ACCOUNT_OWNER or the "
+                            "tenants file's default_account_owner): no tenant sees the "
+                            "training history's accounts or the cash-flow forecast")
         settings = cls(
+            tenants_file=tenants_file, tenants=tenants, default_account_owner=owner,
             keys=tuple(keys.items()),
             rate_per_sec=_positive(env, "TITANS_RATE_LIMIT_PER_SEC", 200.0),
             burst=_positive_int(env, "TITANS_RATE_LIMIT_BURST", 400),
@@ -125,7 +150,8 @@ class SecuritySettings:
             feedback_per_min=_positive(env, "TITANS_FEEDBACK_PER_MIN", 6.0),
             feedback_burst=_positive_int(env, "TITANS_FEEDBACK_BURST", 30),
             feedback_max_per_key=_positive_int(env, "TITANS_FEEDBACK_MAX_PER_KEY", 1000),
-            feedback_max_rows=_positive_int(env, "TITANS_FEEDBACK_MAX_ROWS", 100),
+            feedback_max_rows=_positive_int(env, "TITANS_FEEDBACK_MAX_ROWS", 5),
+            feedback_rule_max_rows=_positive_int(env, "TITANS_FEEDBACK_RULE_MAX_ROWS", 100),
             auth_failures_per_sec=_positive(env, "TITANS_AUTH_FAILURES_PER_SEC", 1.0),
             auth_failures_burst=_positive_int(env, "TITANS_AUTH_FAILURES_BURST", 30),
             max_body_bytes=_positive_int(env, "TITANS_MAX_BODY_BYTES", 8 * 2**20),
@@ -137,6 +163,49 @@ class SecuritySettings:
         if settings.max_body_bytes < SMALL_BODY_BYTES:
             raise ConfigurationError(f"TITANS_MAX_BODY_BYTES must be at least {SMALL_BODY_BYTES}")
         return settings
+
+
+def _tenants(path: str | None) -> TenantsConfig:
+    if path is None:
+        return TenantsConfig()
+    try:
+        return read_tenants_file(path)
+    except TenantsFileError as exc:
+        raise ConfigurationError(f"TITANS_TENANTS_FILE: {exc}") from None
+
+
+def _same_kinds(keys: Mapping[str, str], tenants: TenantsConfig) -> None:
+    """A key in the environment and in the tenants file has one role."""
+    from titans_finance.serving.tenants import key_digest
+
+    for key, kind in keys.items():
+        declared = tenants.tenant_of(key_digest(key))
+        if declared is not None and declared[1] != kind:
+            raise ConfigurationError(f"a {kind} key of the environment is a {declared[1]} key of "
+                                     f"tenant {declared[0]!r} in the tenants file; give each "
+                                     "role its own keys")
+
+
+def _owner(env: Mapping[str, str], tenants: TenantsConfig, keys: Mapping[str, str]
+           ) -> str | None:
+    """The default account owner: a declared tenant or an undeclared key's id."""
+    from titans_finance.serving.tenants import key_digest, key_id_of_digest
+
+    named = env.get("TITANS_DEFAULT_ACCOUNT_OWNER", "").strip() or None
+    filed = tenants.default_account_owner
+    if named and filed and named != filed:
+        raise ConfigurationError(f"TITANS_DEFAULT_ACCOUNT_OWNER={quote(named)} but the tenants "
+                                 f"file names {quote(filed)}: name the owner once")
+    owner = named or filed
+    if owner is None:
+        return None
+    undeclared = {key_id_of_digest(key_digest(key)) for key in keys
+                  if tenants.tenant_of(key_digest(key)) is None}
+    if owner not in tenants.tenants and owner not in undeclared:
+        raise ConfigurationError(f"default account owner {quote(owner)} is neither a tenant of "
+                                 "the tenants file nor the key id of a configured key "
+                                 "(`titans-finance key-id`)")
+    return owner
 
 
 def _split_keys(raw: str) -> list[str]:
@@ -186,6 +255,7 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
 
 DEFAULT_MANIFEST = "data/08_reporting/packaged_models.json"
 DEFAULT_CORRECTIONS_PATH = "data/01_raw/category_corrections.csv"
+DEFAULT_HISTORY_DB = "data/09_serving/recorded_history.sqlite3"
 # The rolling history's bounds (core/rolling.py `RollingLimits`): variable → field.
 HISTORY_SETTINGS = {"TITANS_HISTORY_WINDOW_DAYS": "window_days",
                     "TITANS_HISTORY_MAX_PER_ACCOUNT": "max_per_account",
@@ -197,9 +267,12 @@ SECURITY_VARIABLES = (
     "TITANS_RATE_LIMIT_BURST", "TITANS_ROW_LIMIT_PER_SEC", "TITANS_ROW_LIMIT_BURST",
     "TITANS_FEEDBACK_PER_MIN", "TITANS_FEEDBACK_BURST", "TITANS_FEEDBACK_MAX_PER_KEY",
     "TITANS_FEEDBACK_MAX_ROWS",
+    "TITANS_FEEDBACK_RULE_MAX_ROWS",
     "TITANS_AUTH_FAILURES_PER_SEC", "TITANS_AUTH_FAILURES_BURST", "TITANS_MAX_PENDING_BATCHES",
-    "TITANS_MAX_BODY_BYTES", "TITANS_BODY_TIMEOUT_SEC", "TITANS_REQUEST_TIMEOUT_SEC")
-SERVICE_VARIABLES = ("TITANS_PACKAGED_MODELS", "TITANS_CORRECTIONS_PATH", *HISTORY_SETTINGS)
+    "TITANS_MAX_BODY_BYTES", "TITANS_BODY_TIMEOUT_SEC", "TITANS_REQUEST_TIMEOUT_SEC",
+    "TITANS_TENANTS_FILE", "TITANS_DEFAULT_ACCOUNT_OWNER")
+SERVICE_VARIABLES = ("TITANS_PACKAGED_MODELS", "TITANS_CORRECTIONS_PATH", "TITANS_HISTORY_DB",
+                     *HISTORY_SETTINGS)
 # Read by other parts of the project (the app, the MLflow config, the notebooks' tests):
 # not the service's, but no typo either.
 OTHER_VARIABLES = ("TITANS_PROJECT_ROOT", "TITANS_PROJECT_PATH", "TITANS_MLFLOW_EXPERIMENT",
@@ -246,6 +319,7 @@ class ServingSettings:
     history_limits: Mapping[str, int]
     # the TITANS_* variables as they were when read
     variables: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    history_db: str = DEFAULT_HISTORY_DB
 
     _current: ClassVar[ServingSettings | None] = None
 
@@ -264,7 +338,8 @@ class ServingSettings:
                    corrections_path=_path(variables, "TITANS_CORRECTIONS_PATH",
                                           DEFAULT_CORRECTIONS_PATH),
                    history_limits=MappingProxyType(history_limits(variables)),
-                   variables=MappingProxyType(variables))
+                   variables=MappingProxyType(variables),
+                   history_db=_path(variables, "TITANS_HISTORY_DB", DEFAULT_HISTORY_DB))
 
     @functools.cached_property
     def security(self) -> SecuritySettings:

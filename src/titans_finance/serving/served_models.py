@@ -1,0 +1,146 @@
+"""The set of models one prediction needs (`ServedModels`): loaded from the manifest's
+versions, each verified against its digest, checked on an example transaction, swapped as
+a whole on reload. The per-tenant rolling history rides along (serving/tenant_history.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import bentoml
+
+from titans_finance.registry.store import STORE_NAMES, Manifest, ManifestError, load
+from titans_finance.serving.schemas import Transaction, transactions_frame
+from titans_finance.serving.settings import ServingSettings
+
+_EXAMPLE = Transaction.model_config["json_schema_extra"]["example"]
+
+MODEL_NAMES = ("category", "amount", "anomaly", "cashflow")
+
+
+def manifest_path() -> str:
+    return ServingSettings.get().manifest_path
+
+
+@dataclass(frozen=True)
+class ServedModels:
+    """Everything one prediction needs, swapped as a whole on reload (requests in flight
+    keep the set they started with). ``rolling``: each tenant's per-account rolling history
+    on top of ``history`` (`TenantHistories`: mutable, locked; carried over on reload)."""
+
+    models: dict[str, Any]
+    history: Any
+    drift_reference: Any
+    versions: dict[str, str]
+    info: dict[str, dict[str, Any]]
+    data_hash: str | None = None
+    packaged_at: str | None = None
+    rolling: Any = None
+
+    @classmethod
+    def from_manifest(cls, manifest: Manifest, limits: dict[str, int] | None = None
+                      ) -> ServedModels:
+        """Load the versions ``manifest`` names, each verified against its digest; every
+        model answers one example transaction before the set is used (`check`)."""
+        try:
+            entries = {name: bentoml.models.get(tag) for name, tag in manifest.tags.items()}
+        except bentoml.exceptions.NotFound as exc:
+            raise ManifestError(f"{manifest.path} names a version that is not in the BentoML "
+                                f"store ({os.environ.get('BENTOML_HOME', '~/bentoml')}): "
+                                f"{exc}; package again (`kedro run --pipelines package`)") from None
+        return cls.from_store_entries(entries, manifest.sha256, manifest.data_hash,
+                                      manifest.packaged_at, limits)
+
+    @classmethod
+    def from_store_entries(cls, entries: dict[str, Any], digests: dict[str, str],
+                           data_hash: str | None = None, packaged_at: str | None = None,
+                           limits: dict[str, int] | None = None) -> ServedModels:
+        """``entries``: store name key (``category``..., ``history``, ``drift_reference``) →
+        a BentoML model (``.path``, ``.tag``, ``.info.metadata``); ``digests``: the SHA-256
+        recorded for each when it was packaged."""
+        objects = {name: load(entry.path, digests[name]) for name, entry in entries.items()}
+        info = {}
+        for name in MODEL_NAMES:
+            metadata = entries[name].info.metadata
+            info[name] = {"name": name, "version": str(entries[name].tag),
+                          "trained_at": metadata.get("trained_at"),
+                          "metrics": metadata.get("metrics", {}),
+                          "data_hash": data_hash or metadata.get("data_hash")}
+        info["anomaly"]["threshold"] = float(objects["anomaly"].threshold)
+        info["cashflow"]["as_of"] = forecast_as_of(objects["cashflow"])
+        from titans_finance.core.rolling import RollingLimits
+        from titans_finance.serving.tenant_history import TenantHistories
+
+        served = cls(models={name: objects[name] for name in MODEL_NAMES},
+                     history=objects["history"], drift_reference=objects["drift_reference"],
+                     versions={name: str(entry.tag) for name, entry in entries.items()},
+                     info=info, data_hash=data_hash, packaged_at=packaged_at,
+                     rolling=TenantHistories(objects["history"], RollingLimits(**(limits or {}))))
+        served.check()
+        return served
+
+    def check(self) -> None:
+        """Score one example transaction with every model; raise `IncompatibleModels`
+        naming the model if one cannot (e.g. pickled by an older version of the code):
+        better refused at start or reload than a 500 on every request."""
+        from titans_finance.core.features import build_features
+
+        frame = transactions_frame([Transaction(**_EXAMPLE)])
+        try:
+            features = build_features(frame, self.history, independent=True)
+        except Exception as exc:
+            raise IncompatibleModels("history", self.versions.get("history"), exc) from exc
+        checks = {**{name: functools.partial(score, self.models[name], frame, features)
+                     for name, score in TRANSACTION_SCORERS.items()},
+                  "cashflow": functools.partial(self.models["cashflow"].predict, 1, None, None)}
+        for name, call in checks.items():
+            try:
+                call()
+            except Exception as exc:
+                raise IncompatibleModels(name, self.versions.get(name), exc) from exc
+
+    def describe(self) -> str:
+        """One line: which versions and which training data are served."""
+        versions = ", ".join(self.versions[name] for name in STORE_NAMES)
+        return (f"serving {versions}; trained on data {self.data_hash or 'unknown'} "
+                f"(packaged {self.packaged_at or 'unknown'})")
+
+
+def forecast_as_of(model: Any) -> str | None:
+    """The last day of data the cash-flow forecast starts after (its 'as of' date)."""
+    end = getattr(model, "metadata", {}).get("data_end")
+    if end:
+        return str(end)[:10]
+    forecast = getattr(model, "forecast", None)
+    if forecast is not None and len(forecast):
+        import pandas as pd
+
+        return str((pd.Timestamp(forecast.index[0]) - pd.Timedelta(days=1)).date())
+    return None
+
+
+# How each per-transaction model scores (transactions frame, features) → its output frame:
+# one table for the endpoints and for the load-time check.
+TRANSACTION_SCORERS = {
+    "category": lambda model, frame, features: model.predict(frame, features),
+    "amount": lambda model, frame, features: model.predict(frame, features),
+    "anomaly": lambda model, frame, features: model.score(frame, features),
+}
+
+
+# Whether a model reads the transaction's history: the category model reads the row's own
+# text and amount only (models/category.py NUMERIC_INPUTS, the text of description and
+# merchant: `core.features.own_features`), so /predict/category takes no history lock, no
+# history round-trip, and computes no feature it does not read.
+USES_HISTORY = {"category": False, "amount": True, "anomaly": True}
+
+
+class IncompatibleModels(RuntimeError):
+    def __init__(self, name: str, version: str | None, cause: Exception) -> None:
+        super().__init__(f"model {name!r} ({version}) cannot score an example transaction "
+                         f"({type(cause).__name__}: {cause}); it was probably saved by another "
+                         f"version of titans-finance: retrain (`make run`) or package again")
+
