@@ -68,9 +68,23 @@ def test_the_default_account_owner_is_a_tenant_or_a_key_id(tmp_path):
                                    "TITANS_DEFAULT_ACCOUNT_OWNER": "nobody"})
     with pytest.raises(ConfigurationError, match="name the owner once"):
         _settings(tmp_path, text, TITANS_DEFAULT_ACCOUNT_OWNER="other")
-    unowned = SecuritySettings.from_env({"TITANS_API_KEYS": KEY_3})
+    unowned = SecuritySettings.from_env({"TITANS_API_KEYS": f"{KEY_2},{KEY_3}"})
     assert unowned.default_account_owner is None
     assert any("no default account owner" in w for w in unowned.warnings)
+
+
+def test_one_prediction_key_without_tenants_owns_the_training_history(tmp_path):
+    """One customer (the quick start: one key): its export's history is its own. Two keys,
+    or any declared tenant, and the owner must be named."""
+    alone = SecuritySettings.from_env({"TITANS_API_KEYS": KEY_3,
+                                       "TITANS_ADMIN_API_KEYS": KEY_2})
+    assert alone.default_account_owner == key_id(KEY_3)
+    assert not any("no default account owner" in w for w in alone.warnings)
+    assert SecuritySettings.from_env(
+        {"TITANS_API_KEYS": f"{KEY_2},{KEY_3}"}).default_account_owner is None
+    declared = _settings(tmp_path, f'[tenants.acme]\nkeys = ["{KEY_1}"]\n',
+                         TITANS_API_KEYS=KEY_3)
+    assert declared.default_account_owner is None
 
 
 def test_an_environment_key_has_one_role_in_the_file_too(tmp_path):

@@ -18,8 +18,9 @@ Keys and limits (`SecuritySettings`, used by serving/security.py):
   history quotas; re-read by ``POST /admin/keys/reload``). A key it does not declare is a
   tenant of its own. Every budget and quota below is per *tenant*.
 - ``TITANS_DEFAULT_ACCOUNT_OWNER``: the tenant (a declared name or an undeclared key's id)
-  that owns the training history and its default account; unset: no tenant does, every
-  tenant's accounts start empty.
+  that owns the training history and its default account; unset: with one prediction key
+  and no tenants declared, that key (one customer, its own export); else no tenant does,
+  every tenant's accounts start empty.
 - ``TITANS_RATE_LIMIT_PER_SEC`` (200) / ``TITANS_RATE_LIMIT_BURST`` (400): requests per key.
 - ``TITANS_ROW_LIMIT_PER_SEC`` (2,000) / ``TITANS_ROW_LIMIT_BURST`` (10,000): transactions
   per key in batch endpoints (a 10,000-row batch costs 10,000, not one request).
@@ -197,10 +198,15 @@ def _owner(env: Mapping[str, str], tenants: TenantsConfig, keys: Mapping[str, st
         raise ConfigurationError(f"TITANS_DEFAULT_ACCOUNT_OWNER={quote(named)} but the tenants "
                                  f"file names {quote(filed)}: name the owner once")
     owner = named or filed
-    if owner is None:
-        return None
     undeclared = {key_id_of_digest(key_digest(key)) for key in keys
                   if tenants.tenant_of(key_digest(key)) is None}
+    if owner is None:
+        # A service with one customer (one prediction key, no tenants declared) serves that
+        # customer's own export: its key owns the training history, as before tenants.
+        predicting = [key for key, kind in keys.items() if kind == "prediction"]
+        if not tenants.tenants and len(predicting) == 1:
+            return key_id_of_digest(key_digest(predicting[0]))
+        return None
     if owner not in tenants.tenants and owner not in undeclared:
         raise ConfigurationError(f"default account owner {quote(owner)} is neither a tenant of "
                                  "the tenants file nor the key id of a configured key "
