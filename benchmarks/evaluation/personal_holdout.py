@@ -16,10 +16,18 @@ from the earlier rows only and answers the same hold-out rows —
 Reported: accuracy and macro-F1 of each, and the personal model's advantage over each peer
 with the standard error of the paired per-row difference and its verdict (`core.verdict`:
 beats / level with / behind at 2 standard errors).
+
+Choosing a shipped parameter (development exports only, never the test set): expanding-window
+folds over the last 45 % of each development export's timeline, with parameters overridden —
+
+    ... -m benchmarks.evaluation.personal_holdout --dev-folds 3 --set min_text_df=1 \
+        --set block_weights.default=2.0        # prints accuracies, writes nothing
 """
 
 from __future__ import annotations
 
+import argparse
+import copy
 import json
 import os
 import sys
@@ -44,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[2]
 from benchmarks.evaluation.public_exports import available_exports, export_key  # noqa: E402
 
 from titans_finance.core.features import build_features  # noqa: E402
-from titans_finance.core.splits import time_split_mask  # noqa: E402
+from titans_finance.core.splits import expanding_window_folds, time_split_mask  # noqa: E402
 from titans_finance.core.verdict import paired_comparison  # noqa: E402
 from titans_finance.models.category import CategoryModel  # noqa: E402
 from titans_finance.models.category_default import train_default_model  # noqa: E402
@@ -86,10 +94,12 @@ def _score(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
             "macro_f1": float(f1_score(truth, predicted, average="macro", zero_division=0))}
 
 
-def evaluate_export(tx: pd.DataFrame, default_model, params: dict) -> dict:
+def evaluate_export(tx: pd.DataFrame, default_model, params: dict,
+                    split: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
+    """Every model on the rows of ``split`` (default: the time-aware hold-out)."""
     tx = tx.reset_index(drop=True)
     features = build_features(tx)
-    train, test = time_holdout(tx["date"], float(params["test_fraction"]))
+    train, test = split or time_holdout(tx["date"], float(params["test_fraction"]))
     y = tx["category"].astype(str).to_numpy()
     text = tx["description"].astype(str).to_numpy()
     predicted = {}
@@ -129,8 +139,49 @@ def markdown_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def overridden(params: dict, assignments: list[str]) -> dict:
+    """``params`` with ``key=value`` / ``block.key=value`` assignments (values read as YAML)."""
+    params = copy.deepcopy(params)
+    for assignment in assignments:
+        path, _, value = assignment.partition("=")
+        *parents, leaf = path.split(".")
+        target = params
+        for key in parents:
+            target = target[key]
+        if leaf not in target:
+            raise KeyError(f"--set {assignment}: no parameter {path!r} in category")
+        target[leaf] = yaml.safe_load(value)
+    return params
+
+
+def dev_folds(exports: dict, sets: dict, default_model, params: dict, folds: int) -> None:
+    """Accuracy of every model over expanding-window folds of the development exports."""
+    for name, tx in exports.items():
+        if sets[export_key(name)] != "dev":
+            continue
+        tx = tx.reset_index(drop=True)
+        right = dict.fromkeys(("personal", *PEERS), 0.0)
+        rows = 0
+        for split in expanding_window_folds(tx["date"], folds, 0.45):
+            result = evaluate_export(tx, default_model, params, split)
+            rows += result["holdout_rows"]
+            for model in right:
+                right[model] += result[model]["accuracy"] * result["holdout_rows"]
+        print(name, {model: round(100 * hits / rows, 1) for model, hits in right.items()},
+              f"({rows} rows)", flush=True)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev-folds", type=int, default=0,
+                        help="expanding-window folds on the development exports only")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a category parameter (with --dev-folds)")
+    args = parser.parse_args()
     params = yaml.safe_load((ROOT / "conf/base/parameters_category.yml").read_text())["category"]
+    if args.set and not args.dev_folds:
+        parser.error("--set tunes: only with --dev-folds (the reported run uses the shipped YAML)")
+    params = overridden(params, args.set)
     sets = public_sets()
     exports = {name: tx for name, tx in available_exports().items() if export_key(name) in sets}
     if not exports:
@@ -141,6 +192,9 @@ def main() -> None:
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
         pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
         {**params["default_model"], "seed": params["seed"]})
+    if args.dev_folds:
+        dev_folds(exports, sets, default_model, params, args.dev_folds)
+        return
     results = {}
     for name, tx in sorted(exports.items(), key=lambda item: sets[export_key(item[0])]):
         began = time.time()
