@@ -20,7 +20,8 @@ from titans_finance.models.category_evaluation import expected_calibration_error
 from titans_finance.models.category_taxonomy import Taxonomy, TaxonomyError
 
 # the shipped parameters; a personal model from 10 labels (these hand-built exports are small)
-PARAMS = parameters("category", seed=0, personal_min_labels=10)
+# the model without the repeat memory (every line here repeats; test_category_memory covers it)
+PARAMS = parameters("category", seed=0, personal_min_labels=10, memory_min_repeats=0)
 MERCHANTS = {"fuel": ["Shell", "BP", "Chevron", "Exxon"],
              "software": ["Adobe", "Slack", "Zoom", "Dropbox"],
              "meals_entertainment": ["Starbucks", "Panera Bread", "Chipotle", "Subway"]}

@@ -29,16 +29,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from scipy.optimize import minimize_scalar
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
+from titans_finance.models.category_memory import RepeatMemory
+from titans_finance.models.category_personal import (  # noqa: F401 (part of this module's API)
+    CategoryDesign,
+    PersonalClassifier,
+    candidate_names,
+    make_classifier,
+    sparse_dot_ready,
+)
 from titans_finance.models.category_taxonomy import category_text, content_words
 
 # Numeric inputs taken from the shared feature table (all computed from the amount).
@@ -47,7 +50,8 @@ NUMERIC_INPUTS = ["log_abs_amount", "amount_sign", "is_round_1"]
 HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k",
                     "personal_min_labels", "calibration_folds", "calibration_max_rows",
                     "mapping_min_share", "seed", "n_jobs", "block_weights", "max_text_features",
-                    "min_text_df", "char_ngram_range", "logistic_regression", "lightgbm")
+                    "min_text_df", "char_ngram_range", "logistic_regression", "lightgbm",
+                    "memory_min_repeats")
 RULE_FIELDS = ("description", "merchant", "any")
 
 
@@ -152,122 +156,6 @@ def amount_signs(features: pd.DataFrame) -> np.ndarray:
     return np.where(features["amount_sign"].to_numpy(dtype="float64") > 0, 1, -1)
 
 
-def _parse_candidate(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """``logistic_regression`` or ``logistic_regression@C=10`` → (family, settings)."""
-    family, _, option = name.partition("@")
-    settings = dict(params[family]) if family in ("logistic_regression", "lightgbm") else {}
-    if option:
-        key, _, value = option.partition("=")
-        settings[key] = float(value)
-    return family, settings
-
-
-def make_classifier(name: str, params: dict[str, Any]):
-    family, settings = _parse_candidate(name, params)
-    if family == "logistic_regression":
-        return LogisticRegression(C=float(settings["C"]), max_iter=int(settings["max_iter"]))
-    if family == "lightgbm":
-        from lightgbm import LGBMClassifier
-
-        return LGBMClassifier(
-            n_estimators=int(settings["n_estimators"]),
-            learning_rate=float(settings["learning_rate"]),
-            num_leaves=int(settings["num_leaves"]),
-            min_child_samples=int(settings["min_child_samples"]),
-            colsample_bytree=float(settings["colsample_bytree"]),
-            n_jobs=int(params["n_jobs"]), random_state=int(params["seed"]),
-            verbose=-1)
-    raise ValueError(f"unknown category candidate {name!r}; use logistic_regression[@C=<number>] "
-                     "or lightgbm")
-
-
-def candidate_names(params: dict[str, Any]) -> list[str]:
-    """The candidates of ``params.candidates`` (``family`` or ``family@C=<value>``)."""
-    return list(params["candidates"])
-
-
-class CategoryDesign:
-    """Design matrix of the personal model: character and word TF-IDF of the text, scaled
-    numeric inputs, and (when given) the default model's probabilities as a prior."""
-
-    def __init__(self, params: dict[str, Any], default_model: Any = None):
-        self.params = params
-        self.default_model = default_model
-        weights = params["block_weights"]
-        self.weights = {block: float(weights[block])
-                        for block in ("chars", "words", "numeric", "default")}
-
-    def fit(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray) -> CategoryDesign:
-        limit = self.params["max_text_features"]
-        # an n-gram of a single distinct text cannot generalise, and the optimiser's cost
-        # grows with the number of columns × categories: ~6× faster training on a small
-        # export than keeping every n-gram
-        min_df = int(self.params["min_text_df"])
-        self.chars = TfidfVectorizer(analyzer="char_wb",
-                                     ngram_range=tuple(self.params["char_ngram_range"]),
-                                     sublinear_tf=True, max_features=limit, min_df=min_df)
-        self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=limit,
-                                     min_df=min_df,
-                                     token_pattern=r"(?u)\b[^\W\d_]{2,}\b")
-        uniques = pd.unique(text)
-        self.chars.fit(uniques)
-        self.words.fit(uniques)
-        self.scaler = StandardScaler().fit(numeric)
-        return self
-
-    def transform(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray,
-                  prior: np.ndarray | None = None) -> sparse.csr_matrix:
-        """The design of the rows; ``prior``: the default model's probabilities of the same
-        rows, when the caller has them (computed once per request, shared)."""
-        codes, uniques = pd.factorize(text)  # each distinct text vectorised once
-        blocks = [self.chars.transform(uniques)[codes] * self.weights["chars"],
-                  self.words.transform(uniques)[codes] * self.weights["words"],
-                  sparse.csr_matrix(self.scaler.transform(numeric) * self.weights["numeric"])]
-        if self.default_model is not None and self.weights["default"] > 0:
-            if prior is None:
-                prior = self.default_model.probabilities(text, sign)
-            blocks.append(sparse.csr_matrix(prior * self.weights["default"]))
-        return sparse.hstack(blocks, format="csr")
-
-
-def sparse_dot_ready(classifier: Any) -> Any:
-    """``classifier`` with its coefficients in the layout a sparse design needs.
-
-    scikit-learn scores ``X @ coef_.T``; with ``coef_`` in C order the transposed view is
-    not contiguous and scipy copied the whole coefficient matrix (columns × categories) on
-    every call: ~1 ms of a one-transaction request. In Fortran order the view is
-    contiguous: the same values, the same products to the bit, no copy. Done once, on the
-    first prediction of a loaded model."""
-    coef = getattr(classifier, "coef_", None)
-    if isinstance(coef, np.ndarray) and coef.ndim == 2 and not coef.T.flags.c_contiguous:
-        classifier.coef_ = np.asfortranarray(coef)
-    return classifier
-
-
-class PersonalClassifier:
-    """`CategoryDesign` + a classifier, fitted on the user's labelled rows."""
-
-    def __init__(self, name: str, params: dict[str, Any], default_model: Any = None):
-        self.name, self.params, self.default_model = name, params, default_model
-
-    def fit(self, text, numeric, sign, y) -> PersonalClassifier:
-        self.design = CategoryDesign(self.params, self.default_model).fit(text, numeric, sign)
-        matrix = self.design.transform(text, numeric, sign)
-        # one BLAS thread: the optimiser's vector operations are small, and threads fighting
-        # over busy cores made a 450-row fit 6× slower (30 s instead of 5 s)
-        with threadpool_limits(limits=1, user_api="blas"):
-            self.classifier = make_classifier(self.name, self.params).fit(matrix, y)
-        self.classes_ = np.asarray(self.classifier.classes_)
-        return self
-
-    def predict_proba(self, text, numeric, sign, prior=None) -> np.ndarray:
-        return sparse_dot_ready(self.classifier).predict_proba(
-            self.design.transform(text, numeric, sign, prior))
-
-    def predict(self, text, numeric, sign) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(text, numeric, sign), axis=1)]
-
-
 def model_inputs(transactions: pd.DataFrame, features: pd.DataFrame
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(text, numeric matrix, sign) of each row: everything the category models read."""
@@ -364,6 +252,7 @@ class CategoryModel:
         self.top_k: int | None = None
         self.temperature = 1.0
         self.personal: PersonalClassifier | None = None
+        self.memory = RepeatMemory(0)
         self.classes_: np.ndarray = np.array([])
         self.direction_classes: dict[int, np.ndarray] = {}
         self.vocabulary: frozenset[str] = frozenset()
@@ -398,6 +287,9 @@ class CategoryModel:
         self.personal = PersonalClassifier(self.estimator_name, self.params,
                                            self.default_model).fit(text, numeric, sign, y)
         self.classes_ = self.personal.classes_
+        order = np.argsort(dates.to_numpy(), kind="stable")  # oldest first: the latest labels
+        self.memory = RepeatMemory(int(self.params["memory_min_repeats"])).fit(text[order],
+                                                                               y[order])
         self.direction_classes = {d: np.array(sorted(set(y[sign == d]))) for d in (-1, 1)}
         noise = self.default_model.noise if self.default_model is not None else frozenset()
         self.vocabulary = frozenset(w for t in pd.unique(text) for w in content_words(t, noise))
@@ -417,7 +309,7 @@ class CategoryModel:
                 index = np.searchsorted(self.classes_, y[recent][seen])
                 self.temperature = fit_temperature(oof[seen], index)
         self.metadata.update(personal_model=True, n_classes=int(len(self.classes_)),
-                             temperature=self.temperature)
+                             temperature=self.temperature, remembered_lines=len(self.memory))
         return self
 
     def _default_mapping(self, text: np.ndarray, sign: np.ndarray, y: np.ndarray
@@ -441,12 +333,19 @@ class CategoryModel:
 
     # ------------------------------------------------------------------ predicting
     def predict_proba(self, transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
-        """The personal model's calibrated probabilities over `classes_`."""
+        """The personal model's calibrated probabilities over `classes_` (with the repeat
+        memory blended in, as `predict` answers)."""
         if self.personal is None:
             raise RuntimeError("CategoryModel has no personal model (not fitted, or too few "
                                "labels)")
-        return apply_temperature(self.personal.predict_proba(*model_inputs(transactions, features)),
+        prob = apply_temperature(self.personal.predict_proba(*model_inputs(transactions, features)),
                                  self.temperature)
+        return self._remembered(design_text(transactions, features), prob)
+
+    def _remembered(self, text: np.ndarray, proba: np.ndarray) -> np.ndarray:
+        """``proba`` with the repeat memory's labels blended in (category_memory.py)."""
+        memory = getattr(self, "memory", None)  # a model pickled before the memory existed
+        return proba if memory is None else memory.blend(text, proba, self.classes_)
 
     def familiar(self, text: np.ndarray, features: pd.DataFrame) -> np.ndarray:
         """Rows like the personal model's training data: a known merchant, or most words known."""
@@ -465,6 +364,7 @@ class CategoryModel:
                                                                                features)
         proba = apply_temperature(self.personal.predict_proba(text, numeric, sign, prior),
                                   self.temperature)
+        proba = self._remembered(text, proba)
         allowed = np.zeros_like(proba, dtype=bool)
         for direction, classes in self.direction_classes.items():
             allowed[sign == direction] = np.isin(self.classes_, classes)

@@ -71,6 +71,7 @@ class CategorySettings(Settings):
     n_jobs: int
     char_ngram_range: Annotated[list[Count], Field(min_length=2, max_length=2)]
     min_text_df: Count
+    memory_min_repeats: Annotated[int, Field(ge=0)]
     max_text_features: Count
     block_weights: BlockWeights
     logistic_regression: LogisticRegressionSettings

@@ -1,0 +1,56 @@
+"""Exact repeats: a line the user labelled the same way the last few times keeps that label.
+
+People re-file a merchant (Netflix from "Movies & DVDs" to "Television"); a model trained on a
+year of the old label keeps answering it for months. For a line seen before word for word
+(description and merchant), the labels of its latest occurrences say more than the model's
+average over all of them: when the latest ``min_repeats`` occurrences agree, their label is
+blended into the model's probabilities with weight ``run / (run + 1)`` (``run``: how many of
+the latest occurrences carry it in a row), so it always comes first and its confidence grows
+with the evidence. A line whose latest labels disagree is left to the model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class RepeatMemory:
+    """The latest label of each exact line and how many of its latest occurrences carry it."""
+
+    def __init__(self, min_repeats: int):
+        if int(min_repeats) < 0:
+            raise ValueError(f"category.memory_min_repeats must be 0 (no memory) or more, got "
+                             f"{min_repeats}")
+        self.min_repeats = int(min_repeats)
+        self.latest: dict[str, tuple[str, int]] = {}
+
+    def fit(self, keys: np.ndarray, labels: np.ndarray) -> RepeatMemory:
+        """``keys`` and ``labels`` in time order (oldest first)."""
+        latest: dict[str, tuple[str, int]] = {}
+        if self.min_repeats:
+            for key, label in zip(keys.tolist(), labels.tolist(), strict=True):
+                previous = latest.get(key)
+                run = previous[1] + 1 if previous is not None and previous[0] == label else 1
+                latest[key] = (label, run)
+        self.latest = {key: item for key, item in latest.items() if item[1] >= self.min_repeats}
+        return self
+
+    def blend(self, keys: np.ndarray, proba: np.ndarray, classes: np.ndarray) -> np.ndarray:
+        """``proba`` (rows × ``classes``) with each remembered line's label blended in."""
+        if not self.latest:
+            return proba
+        position = {label: i for i, label in enumerate(classes.tolist())}
+        out = proba
+        for row, key in enumerate(keys.tolist()):
+            item = self.latest.get(key)
+            if item is None or item[0] not in position:
+                continue
+            if out is proba:
+                out = proba.copy()
+            weight = item[1] / (item[1] + 1.0)
+            out[row] *= 1.0 - weight
+            out[row, position[item[0]]] += weight
+        return out
+
+    def __len__(self) -> int:
+        return len(self.latest)
