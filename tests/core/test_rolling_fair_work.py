@@ -1,0 +1,78 @@
+"""Fair work in the rolling history (core/rolling.py): one account's lock never stops
+another account's call, a call past its deadline records nothing, a call reports the work
+it cost (rows plus the remembered rows forgetting went through), and a batch costs the
+same in any order."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.core.test_rolling_boundaries import DAY0, _state
+from titans_finance.core.rolling import DeadlineExceeded, RollingHistory, RollingLimits
+
+
+def _charges(days: list[int], account: str = "main") -> pd.DataFrame:
+    return pd.DataFrame({"date": [DAY0 + pd.Timedelta(days=d) for d in days],
+                         "description": [f"SHOP {d % 7}" for d in days],
+                         "amount": [-10.0 - d % 13 for d in days], "reference": None,
+                         "type": "expense", "account": account})
+
+
+def test_a_call_into_one_account_goes_on_while_another_account_is_locked():
+    history = RollingHistory(_state(last_day=100))
+    history.features(_charges([101], account="busy"))
+    done = threading.Event()
+    with history._accounts["busy"].lock:  # as while a long batch walks "busy"
+        worker = threading.Thread(target=lambda: (history.features(
+            _charges([102, 103], account="other")), done.set()))
+        worker.start()
+        assert done.wait(5.0), "a call into another account waited for the busy one"
+    worker.join()
+    assert history.stats()["transactions"] == 3
+
+
+@pytest.mark.parametrize("seconds, recorded", [(-0.001, 0), (60.0, 2)])
+def test_a_call_past_its_deadline_stops_before_recording_anything(seconds, recorded):
+    history = RollingHistory(_state(last_day=100))
+    deadline = time.monotonic() + seconds
+    if recorded:
+        history.features(_charges([101, 102]), deadline=deadline)
+    else:
+        with pytest.raises(DeadlineExceeded):
+            history.features(_charges([101, 102]), deadline=deadline)
+    assert history.stats()["transactions"] == recorded
+
+
+def test_the_work_of_a_call_counts_what_forgetting_went_through():
+    """Without forgetting, a call costs one unit per row; rows that make the account forget
+    cost the remembered rows gone through as well; an account whose remembered rows are
+    out of date order (a late call) is rebuilt, and costs every one of them."""
+    limits = RollingLimits(window_days=10)
+    history = RollingHistory(_state(last_day=100), limits)
+    assert history.features(_charges([101, 102, 103])).attrs["history_work"] == 3
+    # days 115 and 116: 101-103 are more than 10 days before: forgotten
+    assert history.features(_charges([115, 116])).attrs["history_work"] > 2
+    late = RollingHistory(_state(last_day=100), limits)
+    late.features(_charges(list(range(110, 120))))
+    late.features(_charges([109]))  # a day late: the account is out of date order
+    # 121 forgets 109 and 110: the account is rebuilt from all 12 remembered rows
+    assert late.features(_charges([121])).attrs["history_work"] == 1 + 12
+    in_order = RollingHistory(_state(last_day=100), limits)
+    in_order.features(_charges(list(range(109, 120))))
+    # in date order, only the merchants and the category the forgotten rows touched
+    assert 1 + 2 < in_order.features(_charges([121])).attrs["history_work"]
+
+
+def test_a_batch_costs_the_same_work_in_any_order():
+    days = list(range(101, 401, 3))
+    works = []
+    for order in (days, days[::-1], list(np.random.default_rng(0).permutation(days))):
+        history = RollingHistory(_state(last_day=100), RollingLimits(window_days=30))
+        works.append(history.features(_charges(order)).attrs["history_work"])
+        assert history.stats()["transactions"] == len([d for d in days if d >= days[-1] - 30])
+    assert works[0] == works[1] == works[2]
