@@ -100,6 +100,18 @@ class TokenBucketLimiter:
                 return math.inf
             return (cost - tokens) / self.rate
 
+    def debit(self, key: str, cost: float) -> None:
+        """Take ``cost`` tokens for work already done: the bucket may go below zero, and
+        the key's next requests wait until it has refilled (work measured after the fact
+        is charged in full, never refused)."""
+        now = self._clock()
+        with self._lock:
+            tokens, last = self._buckets.pop(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            self._buckets[key] = (tokens - cost, now)
+            while len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+
     def __len__(self) -> int:
         return len(self._buckets)
 
@@ -157,6 +169,12 @@ def charge(limiter: TokenBucketLimiter, caller: Caller | None, cost: float, what
     if wait > 0:
         raise RateLimited(f"{what}: this key's budget ({limiter.rate:g}/s, burst "
                           f"{limiter.burst:g}) is used up", wait)
+
+
+def charge_after(limiter: TokenBucketLimiter, caller: Caller | None, cost: float) -> None:
+    """Charge ``caller`` for work measured once done (`TokenBucketLimiter.debit`)."""
+    if caller is not None and cost > 0:
+        limiter.debit(caller.key_id, cost)
 
 
 def retry_after_header(seconds: float) -> tuple[bytes, bytes]:
@@ -238,10 +256,15 @@ def _is_json(content_type: bytes) -> bool:
     return True
 
 
-async def read_body(scope, receive, limit: int, timeout: float) -> bytes | None:
+async def read_body(scope, receive, limit: int, timeout: float, first_byte: float | None = None,
+                    min_rate: float = 0.0) -> bytes | None:
     """The whole request body, counted as it arrives: `BodyError` 413 past ``limit`` bytes
     (declared or received, chunked or not), 415 unless JSON, 408 when slower than
-    ``timeout`` seconds; ``None`` if the client went away."""
+    ``timeout`` seconds in all, or when ``first_byte`` seconds after it was admitted
+    fewer than ``min_rate`` bytes a second since then have arrived (``t`` seconds in,
+    at least ``min_rate * (t - first_byte)`` bytes: nothing within ``first_byte``, or a
+    trickle, frees the connection's batch slot long before ``timeout``); ``None`` if the
+    client went away."""
     lengths = _header_values(scope, b"content-length")
     encodings = b",".join(_header_values(scope, b"transfer-encoding")).lower()
     declared = None
@@ -260,12 +283,21 @@ async def read_body(scope, receive, limit: int, timeout: float) -> bytes | None:
         raise BodyError(415, "send the body as JSON with 'Content-Type: application/json'")
     chunks: list[bytes] = []
     received = 0
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     while True:
-        remaining = deadline - time.monotonic()
+        now = time.monotonic()
+        # when the bytes received so far stop being enough (the rate rule), or the deadline
+        slow = (started + first_byte + received / min_rate if first_byte is not None
+                and min_rate > 0 else math.inf)
         try:
-            message = await asyncio.wait_for(receive(), timeout=max(remaining, 0.001))
+            message = await asyncio.wait_for(receive(), timeout=max(min(deadline, slow) - now,
+                                                                    0.001))
         except TimeoutError:
+            if slow < deadline:
+                raise BodyError(408, f"request body arriving slower than {min_rate:g} bytes/s "
+                                     f"({received} bytes in {time.monotonic() - started:.1f} s)"
+                                ) from None
             raise BodyError(408, f"request body not received within {timeout:g} s") from None
         if message["type"] == "http.disconnect":
             return None
@@ -399,7 +431,9 @@ class ApiSecurityMiddleware:
 
     async def _call(self, scope, receive, send, caller: Caller, limit: int) -> None:
         try:
-            body = await read_body(scope, receive, limit, self.settings.body_timeout)
+            body = await read_body(scope, receive, limit, self.settings.body_timeout,
+                                   self.settings.body_first_byte_timeout,
+                                   self.settings.body_min_bytes_per_sec)
         except BodyError as exc:
             await send_error(send, exc.status, str(exc))
             return
