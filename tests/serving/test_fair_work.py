@@ -9,6 +9,8 @@ import datetime as dt
 import statistics
 import time
 
+import pytest
+
 from tests.serving.conftest import API_KEY, BULK_KEYS, KeyedClient
 from tests.serving.test_rolling_history import CHARGE, fresh
 
@@ -70,3 +72,16 @@ def test_a_batch_in_any_order_gives_each_row_the_same_answer(service):
 
     reverse, in_order = results(rows, fresh("rev")), results(rows[::-1], fresh("fwd"))
     assert reverse == in_order
+
+
+@pytest.mark.parametrize("work, allowed", [(9.0, True), (10.0, False), (11.0, False)])
+def test_work_charged_after_a_batch_holds_back_the_keys_next_rows(work, allowed):
+    """A batch's extra work is debited from the row budget (10 tokens, refilled 1 a second,
+    a frozen clock): the next batch of 1 row is refused while the budget is spent."""
+    from titans_finance.serving.security import TokenBucketLimiter
+
+    limiter = TokenBucketLimiter(rate=1.0, burst=10.0, clock=lambda: 0.0)
+    limiter.debit("key", work)
+    assert (limiter.acquire("key", 1.0) == 0.0) is allowed
+    if not allowed:
+        assert limiter.acquire("key", 1.0) == pytest.approx(work - 10.0 + 1.0)
