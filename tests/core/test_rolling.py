@@ -14,7 +14,8 @@ import pytest
 
 from tests.core.rolling_definition import RollingHistory as DefinitionHistory
 from tests.models.test_anomaly import PARAMS, _life, _split
-from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.features import build_features
+from titans_finance.core.history_state import HistoryState
 from titans_finance.core.rolling import RollingHistory, RollingLimits, TransactionIdConflict
 from titans_finance.models.anomaly import AnomalyModel, score_with_rolling_history
 

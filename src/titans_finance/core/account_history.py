@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from titans_finance.core.features import CATEGORY_SUMS, MERCHANT_SUMS, HistoryState
+from titans_finance.core.history_state import CATEGORY_SUMS, HistoryState, MERCHANT_SUMS
 
 _NAN = math.nan
 _MERCHANT_WIDTH = len(MERCHANT_SUMS)  # the sums, then the last day

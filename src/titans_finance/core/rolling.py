@@ -69,16 +69,11 @@ import numpy as np
 import pandas as pd
 
 from titans_finance.core.account_history import AccountHistory, Row
-from titans_finance.core.features import (
-    TEXT_RAW,
-    FeatureParams,
-    HistoryLookups,
-    HistoryState,
-    build_features,
-    lookup_columns,
-    row_accounts,
-    row_arrays,
-)
+from titans_finance.core.feature_params import FeatureParams
+from titans_finance.core.feature_rows import row_accounts, row_arrays
+from titans_finance.core.features import TEXT_RAW, build_features
+from titans_finance.core.history_lookup import HistoryLookups, lookup_columns
+from titans_finance.core.history_state import HistoryState
 
 # what a recorded transaction keeps (all `HistoryState.update` and a retry check need)
 ROW_COLUMNS = ("date", "type", "description", "amount", "category", "reference", "account")
