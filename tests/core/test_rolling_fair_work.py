@@ -76,3 +76,39 @@ def test_a_batch_costs_the_same_work_in_any_order():
         works.append(history.features(_charges(order)).attrs["history_work"])
         assert history.stats()["transactions"] == len([d for d in days if d >= days[-1] - 30])
     assert works[0] == works[1] == works[2]
+
+
+def test_a_retry_sent_while_the_first_send_is_still_scored_gets_the_first_answer(monkeypatch):
+    """No lock is held while features are computed: a retry of a transaction_id whose
+    first send is still being scored by another call waits for that call's features, and
+    is answered with them (not recorded twice)."""
+    from titans_finance.core import rolling
+
+    history = RollingHistory(_state(last_day=100))
+    real, entered, release = rolling.build_features, threading.Event(), threading.Event()
+
+    def first_one_slow(*args, **kwargs):
+        if not entered.is_set():
+            entered.set()
+            release.wait(5.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rolling, "build_features", first_one_slow)
+    answers: dict[str, pd.DataFrame] = {}
+
+    def send(name: str) -> threading.Thread:
+        thread = threading.Thread(target=lambda: answers.setdefault(name, history.features(
+            _charges([101]), transaction_ids=["bank-1"])))
+        thread.start()
+        return thread
+
+    first = send("first")
+    assert entered.wait(5.0)
+    retry = send("retry")
+    time.sleep(0.3)
+    assert "retry" not in answers  # waiting for the first send's features
+    release.set()
+    first.join(5.0)
+    retry.join(5.0)
+    pd.testing.assert_frame_equal(answers["retry"], answers["first"])
+    assert history.stats()["transactions"] == 1

@@ -153,8 +153,9 @@ class _Account:
         # account's latest day: ``rows`` (and each merchant's and category's rows) are in
         # date order, and what is forgotten is their beginning
         self.in_order = True
-        self.by_merchant: dict[str, deque[Row]] = {}
-        self.by_category: dict[str, deque[Row]] = {}
+        # each key's remembered rows (lists: a deque's first block alone is ~600 bytes)
+        self.by_merchant: dict[str, list[Row]] = {}
+        self.by_category: dict[str, list[Row]] = {}
         self.lock = threading.Lock()
         self.counted = 0  # rows counted in the history's total (changed under its lock)
         self.forgotten = 0  # rows forgotten since the last count
@@ -167,7 +168,7 @@ class _Account:
         for index, key in ((self.by_merchant, row.merchant), (self.by_category, row.category)):
             rows = index.get(key)
             if rows is None:
-                index[key] = deque((row,))
+                index[key] = [row]
             else:
                 rows.append(row)
 
@@ -347,11 +348,15 @@ class RollingHistory:
                 out = self._first_answers(out, retries, filled, call)
         finally:
             call.done.set()
-            for entry, transaction_id, position in filled:  # features never computed: the
-                with entry.lock:                          # id answers no retry
+            for entry, transaction_id, position in filled:
+                with entry.lock:
                     known = entry.ids.get(transaction_id)
-                    if known is not None and known[1] is None and known[4] is call:
+                    if known is None or known[4] is not call:
+                        continue
+                    if known[1] is None:  # features never computed: the id answers no retry
                         del entry.ids[transaction_id]
+                    else:  # the call's rows are not kept alive by the ids it recorded
+                        known[4] = None
         out.index = transactions.index
         out.attrs["history_work"] = work
         return out
@@ -439,7 +444,7 @@ class RollingHistory:
             if transaction_id is not None and transaction_id in entry.ids:
                 known = entry.ids[transaction_id]
                 retries[i] = ((known[1], known[2]) if known[1] is not None
-                              else known[3] if known[4] is call else known)
+                              else known[3] if known[4] is call else (known, known[4]))
                 out += no_values
                 work += 1
                 continue
@@ -537,7 +542,7 @@ class RollingHistory:
             for index, key in ((entry.by_merchant, row.merchant),
                                (entry.by_category, row.category)):
                 rows = index[key]
-                rows.popleft()
+                del rows[0]
                 if not rows:
                     del index[key]
             if recorded.transaction_id is not None:
@@ -607,11 +612,12 @@ class RollingHistory:
         numeric_at = [features.columns.get_loc(c) for c in self._columns]
         text_at = [features.columns.get_loc(c) for c in TEXT_RAW]
         for position, first in retries.items():
-            if isinstance(first, list):  # [fingerprint, numeric, text, position, call]
-                first[4].done.wait(RETRY_WAIT_SECONDS)
-                if first[1] is None:  # that call failed: this send is scored as it stands
+            if isinstance(first, tuple) and isinstance(first[0], list):
+                known, other = first  # the id's entry, the call still computing it
+                other.done.wait(RETRY_WAIT_SECONDS)
+                if known[1] is None:  # that call failed: this send is scored as it stands
                     continue
-                first = (first[1], first[2])
+                first = (known[1], known[2])
             values, words = ((numeric[first], text[first]) if isinstance(first, int)
                              else first)
             features.iloc[position, numeric_at] = values
