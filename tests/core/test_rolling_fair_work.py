@@ -46,6 +46,22 @@ def test_a_call_past_its_deadline_stops_before_recording_anything(seconds, recor
         with pytest.raises(DeadlineExceeded):
             history.features(_charges([101, 102]), deadline=deadline)
     assert history.stats()["transactions"] == recorded
+    assert history.stats()["accounts"] == (1 if recorded else 0)
+
+
+def test_a_refused_call_leaves_no_account_behind():
+    """A call refused for a conflicting transaction_id takes no account: 1,000 new account
+    names in it would otherwise evict other accounts' histories."""
+    from titans_finance.core.rolling import TransactionIdConflict
+
+    history = RollingHistory(_state(last_day=100), RollingLimits(max_accounts=500))
+    history.features(_charges([101], account="kept"), transaction_ids=["bank-1"])
+    flood = pd.concat([_charges([102], account=f"new-{k}") for k in range(1_000)]
+                      + [_charges([103], account="kept")], ignore_index=True)
+    with pytest.raises(TransactionIdConflict):
+        history.features(flood, transaction_ids=[None] * 1_000 + ["bank-1"])
+    stats = history.stats()
+    assert (stats["accounts"], stats["transactions"], stats["forgotten_accounts"]) == (1, 1, 0)
 
 
 def test_the_work_of_a_call_counts_what_forgetting_went_through():

@@ -383,7 +383,8 @@ class RollingHistory:
                 if entry is not None:
                     entry.users += 1
                 entries[account] = entry
-        held: list[_Account] = []
+        held: list[_Account] = []  # locked, in name order; the first `done` are released
+        done = 0
         work = 0
         try:
             for account, _ in groups:
@@ -404,10 +405,14 @@ class RollingHistory:
                 with self._lock:
                     self._commit(entry)
                 entry.lock.release()
-                held.remove(entry)
+                done += 1
         finally:
-            for entry in held:
-                entry.lock.release()
+            if done < len(held):  # refused or stopped: the accounts it took are given back
+                with self._lock:  # (one it created for nothing is dropped)
+                    for entry in held[done:]:
+                        self._commit(entry)
+                for entry in held[done:]:
+                    entry.lock.release()
         with self._lock:
             self._enforce_totals()
         return work
