@@ -27,3 +27,71 @@ def test_bad_arguments_exit_2_with_a_message(tmp_path, args, message):
                              "--output", str(tmp_path / "x.csv")], capture_output=True, text=True)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def _two_rules(tmp_path):
+    from titans_finance.core.correction_rules import append_rule, new_rule, rules_path
+    from titans_finance.core.corrections import append_correction
+
+    path = tmp_path / "category_corrections.csv"
+    rules = []
+    for i, (who, key) in enumerate((("key-a", "jet.com"), ("key-b", "cvs"))):
+        record = {"date": "2026-01-02", "description": f"{key.upper()} 100{i}", "amount": -3,
+                  "category": "shopping", "submitted_by": who,
+                  "submitted_at": f"2026-01-02T10:00:0{i}+00:00"}
+        append_correction(path, record)
+        rules.append(new_rule(record, key, who))
+        append_rule(rules_path(path), rules[-1])
+    return path, rules
+
+
+def test_corrections_revert_undoes_one_rule_by_id_or_everything_of_one_key(tmp_path, capsys):
+    from titans_finance.core.correction_rules import read_rules, rules_path
+
+    path, (first, second) = _two_rules(tmp_path)
+    assert main(["corrections", "rules", "--path", str(path)]) == 0
+    listed = capsys.readouterr().out
+    assert first["rule_id"] in listed and second["rule_id"] in listed and "active" in listed
+    assert main(["corrections", "revert", "--id", first["rule_id"], "--path", str(path)]) == 0
+    assert "removed 1 corrections and 1 rules" in capsys.readouterr().out
+    assert read_rules(rules_path(path))["rule_id"].tolist() == [second["rule_id"]]
+    assert main(["corrections", "revert", "--by", "key-b", "--path", str(path)]) == 0
+    assert "removed 1 corrections and 1 rules of key-b" in capsys.readouterr().out
+    assert read_rules(rules_path(path)).empty and len(pd.read_csv(path)) == 0
+
+
+@pytest.mark.parametrize("args, status, message", [
+    ([], 2, "revert needs --id RULE or --by KEY"),
+    (["--id", "rule-x", "--by", "key-a"], 2, "revert needs --id RULE or --by KEY"),
+    (["--id", "rule-unknown"], 1, "no rule rule-unknown"),
+])
+def test_corrections_revert_names_what_is_missing(tmp_path, args, status, message):
+    path, _ = _two_rules(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "titans_finance.command_line", "corrections",
+                             "revert", "--path", str(path), *args], capture_output=True,
+                            text=True)
+    assert result.returncode == status and message in result.stderr
+
+
+def test_corrections_approve_lets_a_held_rule_act(tmp_path, capsys):
+    from titans_finance.core.correction_rules import (
+        ACTIVE,
+        append_rule,
+        new_rule,
+        read_rules,
+        rules_path,
+    )
+
+    path = tmp_path / "category_corrections.csv"
+    record = {"date": "2026-01-02", "description": "JET.COM 1", "amount": -3,
+              "category": "shopping", "submitted_by": "key-a",
+              "submitted_at": "2026-01-02T10:00:00+00:00"}
+    rule = new_rule(record, "jet.com", "key-a", rows=500, max_rows=100)
+    append_rule(rules_path(path), rule)
+    assert main(["corrections", "approve", "--id", rule["rule_id"], "--path", str(path)]) == 0
+    assert "approved" in capsys.readouterr().out
+    assert read_rules(rules_path(path))["status"].tolist() == [ACTIVE]
+    assert pd.read_csv(path)["description"].tolist() == ["JET.COM 1"]  # now for training
+    with pytest.raises(SystemExit) as exit_:
+        main(["corrections", "approve", "--id", rule["rule_id"], "--path", str(path)])
+    assert exit_.value.code == 1

@@ -28,7 +28,7 @@ import yaml
 from benchmarks.evaluation.berka import BERKA_PATH, accounts, berka_exports  # noqa: E402
 
 from titans_finance.core.features import build_features
-from titans_finance.pipelines.amount.nodes import evaluate_amount_model
+from titans_finance.models.amount.evaluation import evaluate_amount_model
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,8 @@ duplicate is a false alarm: Berka's own repeats are genuine). Bands are of the a
 amount (CZK). Also the seed export (`../shared/data/seed_transactions.csv`, no labels):
 every duplicate flag on its real rows is counted. And the project's default data
 (generator, 20,000 rows, seed 42: its own labelled anomalies), the last 20 % of its days.
-Writes ``benchmarks/results/anomaly_duplicates[_firstN].json``.
+Writes ``benchmarks/results/anomaly_duplicates.json`` (the latest run, its ``command`` with
+the ``--limit`` it used; earlier runs are in git history and docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -125,7 +126,6 @@ def generated_table(params: dict, rows: int, seed: int) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=50)
-    parser.add_argument("--label", default="", help="suffix of the result file")
     parser.add_argument("--generated-rows", type=int, default=20_000)
     args = parser.parse_args()
     if not BERKA_PATH.is_file():
@@ -175,8 +175,7 @@ def main() -> None:
             "by_amount_band_usd": by_band(seed)},
         "seconds": round(time.perf_counter() - started, 1),
     }
-    name = f"anomaly_duplicates_first{args.limit}{args.label}"
-    (ROOT / "benchmarks" / "results" / f"{name}.json").write_text(json.dumps(result, indent=2)
+    (ROOT / "benchmarks" / "results" / "anomaly_duplicates.json").write_text(json.dumps(result, indent=2)
                                                                   + "\n")
     print(json.dumps(result, indent=1))
 

@@ -107,7 +107,9 @@ def measure(project: Path) -> dict:
     from titans_finance.pipelines.category.nodes import (
         evaluate_category_model,
         fit_category_model,
-        select_labelled_expenses,
+    )
+    from titans_finance.models.category_labels import (
+        select_labelled_transactions as select_labelled_expenses,
     )
     from titans_finance.pipelines.retrain.nodes import challenge_category_model
 

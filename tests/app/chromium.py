@@ -63,12 +63,12 @@ class Rendered:
 class Browser:
     """One headless Chromium with a DevTools websocket on a page target."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, flags: tuple[str, ...] = ()):
         import websocket
 
         self.profile = tempfile.mkdtemp(prefix="titans-chromium-")
         self.process = subprocess.Popen(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}",
+            [CHROMIUM, *FLAGS, *flags, f"--user-data-dir={self.profile}",
              f"--remote-debugging-port={port}", "--remote-debugging-address=127.0.0.1",
              "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
@@ -123,6 +123,26 @@ class Browser:
             raise RuntimeError(f"no page {label!r} in the sidebar")
         return self._drawn(label, header, started, timeout, None)
 
+    def type_into(self, selector: str, text: str) -> None:
+        """Focus the element ``selector`` and type ``text`` and Enter, as a user does."""
+        focused = self.call("Runtime.evaluate", returnByValue=True, expression=(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); "
+            "if (!e) return false; e.focus(); return true; })()"))
+        if not focused.get("result", {}).get("value"):
+            raise RuntimeError(f"nothing to type into: {selector}")
+        self.call("Input.insertText", text=text)
+        for kind in ("keyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter",
+                      windowsVirtualKeyCode=13, nativeVirtualKeyCode=13)
+
+    def wait_for(self, header: str, timeout: float = 60.0) -> Rendered:
+        """Wait until the page (already open) has drawn ``header``."""
+        return self._drawn(header, header, time.monotonic(), timeout, None)
+
+    def state(self) -> dict:
+        """What the page shows now (its header, text, connection state)."""
+        return self._state()
+
     def _drawn(self, url: str, header: str, started: float, timeout: float,
                screenshot: Path | None) -> Rendered:
         state: dict = {}
@@ -164,10 +184,12 @@ def app_command(python: str, root: Path, port: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def served_app(root: Path, port: int, command: list[str]) -> Iterator[str]:
-    """The app started by ``command`` (listening on loopback ``port``) until it answers its
-    health check; yields its URL and stops it afterwards."""
-    server = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE,
+def served_app(root: Path, port: int, command: list[str],
+               env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app started by ``command`` (listening on loopback ``port``; ``env``: its whole
+    environment, default this one's) until it answers its health check; yields its URL and
+    stops it afterwards."""
+    server = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, env=env,
                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

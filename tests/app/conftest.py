@@ -27,3 +27,14 @@ def app_root(trained_project, tmp_path_factory) -> Path:
         shutil.copytree(trained_project.root / part, root / part)
     shutil.copy(trained_project.root / "pyproject.toml", root / "pyproject.toml")
     return root
+
+
+@pytest.fixture(scope="module")
+def empty_project(tmp_path_factory) -> Path:
+    """A project before its first run (conf/ only): enough for the login and the launcher,
+    which come before any output is read."""
+    from tests.conftest import PROJECT_ROOT
+
+    root = tmp_path_factory.mktemp("empty_project")
+    shutil.copytree(PROJECT_ROOT / "conf", root / "conf")
+    return root

@@ -76,18 +76,31 @@ def test_transactions_filter_counts_match_the_clean_table(app, app_root):
     assert test.dataframe[0].value["anomaly_score"].notna().all()
 
 
+def _review_items(test: AppTest) -> list[str]:
+    """The transaction ids of the queue items shown, in page order."""
+    return [box.key.removeprefix("review_category_") for box in test.selectbox
+            if box.key and box.key.startswith("review_category_")]
+
+
 def test_a_correction_made_in_the_app_lands_in_the_corrections_file(app, app_root):
     test = app("review")
     project = Project(app_root)
     assert not project.corrections_path.exists()
     assert "Corrections on file: **0**" in _text(test)
-    queue = project.load("category_review_queue")
-    first = queue.iloc[0]
-    choice = test.selectbox(key="review_category_0")
+    queue = project.load("category_review_queue").set_index("transaction_id")
+    shown = _review_items(test)
+    assert shown and set(shown) <= set(queue.index)
+    # an item the model was unsure of offers no category already chosen
+    for ident in shown:
+        if queue.loc[ident, "predicted_category"] == "uncertain":
+            assert test.selectbox(key=f"review_category_{ident}").value is None
+    ident = shown[0]  # the decision that settles the most money
+    first = queue.loc[ident]
+    choice = test.selectbox(key=f"review_category_{ident}")
     category = next(c for c in choice.options if c.split(" — ")[0] not in (
         first["predicted_category"],))
     choice.select(category).run()
-    test.button(key="review_save_0").click().run()
+    test.button(key=f"review_save_{ident}").click().run()
     assert not test.exception, test.exception
     chosen = category.split(" — ")[0]
     # the line is in the file the category pipeline reads, as the service would write it
@@ -102,9 +115,9 @@ def test_a_correction_made_in_the_app_lands_in_the_corrections_file(app, app_roo
     corrected, summary = apply_corrections(project.load("clean_transactions"), corrections)
     assert summary["matched_lines"] == 1
     hit = corrected[corrected["corrected"]]
-    assert first["transaction_id"] in set(hit["transaction_id"])
+    assert ident in set(hit["transaction_id"])
     assert set(hit["category"]) == {chosen}
-    # the page says so, with what it changes for the merchant, and counts it
+    # the page says so, with what it changes for the merchant at once, and counts it
     text = _text(test)
     assert f"is {chosen}" in text and "the next training learns" in text
     features = project.load("feature_table")
@@ -114,7 +127,56 @@ def test_a_correction_made_in_the_app_lands_in_the_corrections_file(app, app_roo
     assert "Corrections on file: **1**" in text
     # the corrected item says so instead of offering the correction again
     assert f"Corrected to **{chosen}**" in text
-    assert "review_save_0" not in [b.key for b in test.button]
+    assert f"review_save_{ident}" not in [b.key for b in test.button]
+
+
+def test_a_correction_changes_the_merchants_other_transactions_at_once_and_undo_restores(
+        app, app_root):
+    project = Project(app_root)
+    if project.corrections_path.exists():  # the test above saved one: start from none
+        project.corrections_path.unlink()
+    rules = project.corrections_path.with_name("category_corrections_rules.csv")
+    rules.unlink(missing_ok=True)
+    test = app("review")
+    queue = project.load("category_review_queue").set_index("transaction_id")
+    features = project.load("feature_table").set_index("transaction_id")
+    from titans_finance.app import review_queue, views
+
+    table = views.transactions_table(*(project.load(name) for name in (
+        "clean_transactions", "category_predictions", "category_corrections", "feature_table",
+        "anomaly_scores")))
+    items = review_queue.review_items(queue.reset_index(), project.load("category_predictions"),
+                                      table)
+    assert items["settles"].is_monotonic_decreasing
+    # an item whose merchant has other transactions with an open category
+    ident = next(i for i in _review_items(test) if review_queue.merchant_impact(
+        table, features.loc[i, "merchant_key"], i, "__none__")["changed_now"] > 0)
+    key = features.loc[ident, "merchant_key"]
+    open_others = table[(table["merchant_key"] == key) & (table["transaction_id"] != ident) &
+                        table["category_source"].isin(review_queue.OPEN_SOURCES)]
+    choice = test.selectbox(key=f"review_category_{ident}")
+    category = next(c for c in choice.options if c.split(" — ")[0] != "uncertain")
+    chosen = category.split(" — ")[0]
+    choice.select(category).run()
+    test.button(key=f"review_save_{ident}").click().run()
+    assert not test.exception, test.exception
+    assert f"{len(open_others)} now show {chosen}" in _text(test)
+    # the transactions page shows the merchant's other open transactions corrected
+    page = app("transactions")
+    page.text_input(key="tx_merchant").input(table.loc[table["merchant_key"] == key,
+                                                       "merchant"].iloc[0]).run()
+    page.selectbox(key="tx_size").select(500).run()
+    shown = page.dataframe[0].value
+    ruled = shown[shown["category_source"] == "your correction"]
+    assert len(ruled) >= len(open_others) and set(ruled["category"]) == {chosen}
+    # undo removes the rule and the correction: the categories come back
+    test.button(key="review_undo_last").click().run()
+    assert not test.exception, test.exception
+    assert "Undone: 1 correction and 1 rule removed" in _text(test)
+    lines = pd.read_csv(project.corrections_path, dtype="str", keep_default_na=False)
+    assert len(lines) == 0
+    after = app("transactions").dataframe[0].value
+    assert not (after["category_source"] == "your correction").any()
 
 
 def test_an_anomaly_review_is_recorded(app, app_root):
@@ -172,10 +234,17 @@ def test_health_shows_every_model_beside_its_strongest_baseline(app):
     assert "rows read" in [m.label for m in test.metric]
 
 
+def _upload(test, name: str, data: bytes):
+    test.get("file_uploader")[0].upload(name, data).run()
+    assert not test.exception, test.exception
+    return test
+
+
 def test_import_shows_how_a_real_export_is_read(app):
     test = app("import")
-    test.text_input(key="import_path").input(str(EXPORTS / "csv2ofx-mint.csv")).run()
-    assert not test.exception, test.exception
+    # only an uploaded file is read: no field takes a path on the server
+    assert not test.text_input and len(test.get("file_uploader")) == 1
+    _upload(test, "csv2ofx-mint.csv", (EXPORTS / "csv2ofx-mint.csv").read_bytes())
     assert test.success and "rows read" in test.success[0].value
     frames = [d.value for d in test.dataframe]
     settings = next(f for f in frames if "date order" in f.index)
@@ -190,19 +259,34 @@ def test_import_shows_how_a_real_export_is_read(app):
     expected = yaml.safe_load((EXPORTS / "expected.yml").read_text())["csv2ofx-mint.csv"]
     assert accounts["transactions"].sum() == expected["transactions"]
     assert round(accounts["net"].sum(), 2) == float(expected["sum"])
-    test.text_input(key="import_path").input(str(EXPORTS / "SOURCES.md")).run()
+    assert "raw_path=/path/to/csv2ofx-mint.csv" in test.code[0].value
+    test = _upload(app("import"), "SOURCES.md", (EXPORTS / "SOURCES.md").read_bytes())
     assert test.error or "quarantined" in test.success[0].value
 
 
-def test_import_of_an_unreadable_mt940_names_the_line_and_shows_no_python_object(app, tmp_path):
-    damaged = tmp_path / "bank.sta"
-    damaged.write_text(":20:X\n:25:NL12BANK0123456789\n:60F:C240101EUR0,00\n"
-                       ":61:240102D1,00NTRF\n:86:a\n:61:240103C12OO,00NTRF\n:86:b\n"
-                       ":62F:C240103EUR0,00\n-\n")
-    test = app("import")
-    test.text_input(key="import_path").input(str(damaged)).run()
-    assert not test.exception, test.exception
+def test_import_of_an_unreadable_mt940_names_the_line_and_shows_no_python_object(app):
+    damaged = (":20:X\n:25:NL12BANK0123456789\n:60F:C240101EUR0,00\n"
+               ":61:240102D1,00NTRF\n:86:a\n:61:240103C12OO,00NTRF\n:86:b\n"
+               ":62F:C240103EUR0,00\n-\n")
+    test = _upload(app("import"), "bank.sta", damaged.encode())
     # the page shows it as text: Markdown punctuation escaped (app/text.as_text)
     message = re.sub(r"\\(.)", r"\1", test.error[0].value)
     assert "bank.sta" in message and "1 of 2 MT940 statement lines" in message
     assert "object at 0x" not in message and "<mt940" not in message
+
+
+@pytest.mark.parametrize("columns, refused", [(499, False), (500, False), (501, True)])
+def test_import_refuses_an_export_wider_than_the_column_cap_before_parsing(app, columns,
+                                                                           refused):
+    # app.upload.max_columns: 500 (the shipped value); a row of the same width under it
+    header = ",".join(["Date", "Description", "Amount", *(f"c{i}" for i in range(columns - 3))])
+    row = ",".join(["2024-01-02", "Coffee", "-3.50", *("" for _ in range(columns - 3))])
+    test = _upload(app("import"), "wide.csv", f"{header}\n{row}\n".encode())
+    errors = [re.sub(r"\\(.)", r"\1", e.value) for e in test.error]
+    if refused:
+        assert errors == [f"wide.csv is not read: line 1 has {columns} fields separated by ',': "
+                          "the import page reads up to 500 columns (app.upload.max_columns)."]
+        assert not test.success and not test.dataframe
+    else:
+        assert not any("is not read" in e for e in errors)
+        assert test.success and "1 rows read" in test.success[0].value.replace(",", "")

@@ -3,7 +3,7 @@
 Streamlit renders the text of these calls as Markdown; a new f-string that puts a
 description, merchant, account, category, file name or error text into one without
 `as_text` would render ``SQ *LINDA'S CATERING`` half in italics again. The check reads
-the page script: each f-string given to such a call (or kept in the session state for
+the page script and every page module: each f-string given to such a call (or kept in the session state for
 one) may interpolate the user's data only inside ``as_text(...)``.
 """
 
@@ -62,9 +62,19 @@ def _unescaped(tree: ast.AST) -> list[str]:
     return found
 
 
-def test_the_page_script_escapes_every_user_string_in_markdown():
-    tree = ast.parse(Path(streamlit_app_path()).read_text())
-    assert _unescaped(tree) == []
+# the page script and every module beside it that draws with Streamlit
+PAGE_MODULES = sorted(path for path in Path(streamlit_app_path()).parent.glob("*.py")
+                      if "import streamlit as st" in path.read_text())
+
+
+def test_every_page_module_is_checked():
+    names = {path.name for path in PAGE_MODULES}
+    assert {"streamlit_app.py", "page_overview.py", "page_import.py"} <= names
+
+
+@pytest.mark.parametrize("module", PAGE_MODULES, ids=lambda path: path.name)
+def test_the_page_script_escapes_every_user_string_in_markdown(module):
+    assert _unescaped(ast.parse(module.read_text())) == []
 
 
 @pytest.mark.parametrize("code, bad", [

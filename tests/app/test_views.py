@@ -59,14 +59,6 @@ def test_pages_cover_every_row_once():
     assert views.page_count(0, 100) == 1 and views.page_of(frame.head(0), 1, 100).empty
 
 
-def test_merchant_impact_counts_the_merchants_other_transactions(table):
-    impact = views.merchant_impact(table, "tesco", "c", "groceries")
-    assert impact == {"others": 1, "others_different": 0}
-    assert views.merchant_impact(table, "tesco", "a", "groceries") == {
-        "others": 1, "others_different": 1}  # c is 'uncertain' now
-    assert views.merchant_impact(table, "", "a", "x") == {"others": 0, "others_different": 0}
-
-
 def test_latest_balance_per_account_is_the_last_written():
     clean = pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-02",
                                                   "2025-01-01"]),
@@ -101,14 +93,6 @@ def test_recurring_payments_get_their_next_date():
                                       "occurrences": 45}]}
     table = views.recurring_payments(metrics, {"adobe": "Adobe"})
     assert table.iloc[0]["merchant"] == "Adobe" and table.iloc[0]["next date"] == "2026-01-04"
-
-
-def test_taxonomy_choices_include_categories_in_use(table):
-    taxonomy = {"categories": [{"id": "groceries", "label": "Groceries"},
-                               {"id": "rent", "label": "Rent"}]}
-    choices = views.taxonomy_categories(taxonomy, table)
-    assert choices["groceries"] == "Groceries" and "subscriptions" in choices
-    assert "uncertain" not in choices and list(choices) == sorted(choices)
 
 
 def test_anomaly_reviews_round_trip_and_refuse_unknown_labels(tmp_path):

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from tests.core.rolling_definition import RollingHistory as DefinitionHistory
-from tests.models.test_anomaly import PARAMS, _life, _split
+from tests.models.anomaly.test_model import PARAMS, _life, _split
 from titans_finance.core.features import build_features
 from titans_finance.core.history_state import HistoryState
 from titans_finance.core.rolling import RollingHistory, RollingLimits, TransactionIdConflict

@@ -77,7 +77,7 @@ def test_anomalies_on_a_real_account_as_the_service_scores(account):
 
 def test_amounts_on_a_real_account(account):
     from titans_finance.core.features import build_features
-    from titans_finance.pipelines.amount.nodes import evaluate_amount_model
+    from titans_finance.models.amount.evaluation import evaluate_amount_model
 
     metrics, holdout = evaluate_amount_model(account, build_features(account), _params("amount"))
     assert metrics["n_test"] > 0 and np.isfinite(metrics["holdout_mae"])

@@ -6,12 +6,13 @@ import pandas as pd
 import pytest
 
 from titans_finance.registry.publish import publish, store_metadata, training_data_metadata
-from titans_finance.registry.store import artefact_digest, load
+from titans_finance.registry.store import ARTEFACT_FORMAT, StaleArtefact, artefact_digest, load
 
 
 def test_publish_replaces_only_the_keys_it_saves_and_records_their_digests():
     before = {"tags": {"category": "titans_category:old", "amount": "titans_amount:old"},
-              "sha256": {"category": "c" * 64, "amount": "a" * 64}, "data_hash": "x"}
+              "sha256": {"category": "c" * 64, "amount": "a" * 64}, "data_hash": "x",
+              "artefact_format": ARTEFACT_FORMAT}
     after = publish({"amount": ({"model": 1}, {"note": None, "n": 3})}, before,
                     labels={"stage": "champion"})
     assert after["tags"]["category"] == "titans_category:old"
@@ -24,6 +25,16 @@ def test_publish_replaces_only_the_keys_it_saves_and_records_their_digests():
     assert stored.info.labels == {"project": "titans-finance", "stage": "champion"}
     assert stored.info.metadata == {"n": 3}  # nulls dropped: BentoML accepts none
     assert before["tags"]["amount"] == "titans_amount:old"  # the caller's manifest untouched
+
+
+def test_publish_records_the_artefact_format_and_never_mixes_formats():
+    assert publish({"amount": ({"model": 1}, {})})["artefact_format"] == ARTEFACT_FORMAT
+    old = {"tags": {"category": "titans_category:old"}, "sha256": {"category": "c" * 64},
+           "artefact_format": ARTEFACT_FORMAT - 1}
+    with pytest.raises(StaleArtefact, match=r"\(category\) were saved by an older version"):
+        publish({"amount": ({"model": 1}, {})}, old)
+    # replacing every artefact the old manifest named is a fresh start
+    assert publish({"category": ({"model": 2}, {})}, old)["artefact_format"] == ARTEFACT_FORMAT
 
 
 def test_publish_refuses_a_key_without_a_store_name():

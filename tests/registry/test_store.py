@@ -9,9 +9,11 @@ import pickle
 import pytest
 
 from titans_finance.registry.store import (
+    ARTEFACT_FORMAT,
     STORE_NAMES,
     Manifest,
     ManifestError,
+    StaleArtefact,
     UntrustedArtefact,
     artefact_digest,
     load,
@@ -61,12 +63,14 @@ def test_the_manifest_must_name_every_artefact_with_a_digest(tmp_path):
         Manifest.read(_write(tmp_path / "old.json", {"tags": tags}))
     with pytest.raises(ManifestError, match="tags.amount must be a titans_amount"):
         Manifest.read(_write(tmp_path / "bad.json", {
-            "tags": {**tags, "amount": "titans_category:v1"}, "sha256": digests}))
+            "tags": {**tags, "amount": "titans_category:v1"}, "sha256": digests,
+            "artefact_format": ARTEFACT_FORMAT}))
     with pytest.raises(ManifestError, match="sha256.history"):
         Manifest.read(_write(tmp_path / "short.json", {
-            "tags": tags, "sha256": {**digests, "history": "abc"}}))
+            "tags": tags, "sha256": {**digests, "history": "abc"}, "artefact_format": ARTEFACT_FORMAT}))
     manifest = Manifest.read(_write(tmp_path / "ok.json", {
-        "tags": tags, "sha256": digests, "data_hash": "0123", "packaged_at": "2025-01-01"}))
+        "tags": tags, "sha256": digests, "data_hash": "0123", "packaged_at": "2025-01-01",
+        "artefact_format": ARTEFACT_FORMAT}))
     assert manifest.tags == tags and manifest.data_hash == "0123"
     with pytest.raises(ManifestError, match="not in the BentoML store"):
         verify_stored(manifest.tags, manifest.sha256)
@@ -106,3 +110,53 @@ def test_the_recorded_digest_is_of_the_bytes_written_not_of_the_store_read_back(
     with pytest.raises(UntrustedArtefact):
         load(bentoml.models.get(saved.tag).path, saved.sha256)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("written", [None, ARTEFACT_FORMAT - 1, ARTEFACT_FORMAT + 1])
+def test_a_manifest_of_another_artefact_format_is_refused_with_what_to_run(tmp_path, written):
+    payload = {"tags": {key: f"{name}:v1" for key, name in STORE_NAMES.items()},
+               "sha256": dict.fromkeys(STORE_NAMES, "a" * 64)}
+    if written is not None:
+        payload["artefact_format"] = written
+    with pytest.raises(StaleArtefact, match=rf"reads format {ARTEFACT_FORMAT}: retrain.*make run"):
+        Manifest.read(_write(tmp_path / "manifest.json", payload))
+
+
+class Gone:
+    """A model class whose module disappears after it was pickled (a moved module)."""
+
+
+def _stale_pickle(monkeypatch) -> bytes:
+    import sys
+    import types
+
+    module = types.ModuleType("titans_finance_removed_module")
+    Gone.__module__ = module.__name__
+    module.Gone = Gone
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    data = pickle.dumps(Gone())
+    monkeypatch.delitem(sys.modules, module.__name__)
+    return data
+
+
+def test_an_artefact_of_code_that_moved_is_refused_by_name(monkeypatch):
+    from titans_finance.registry.store import unpickled
+
+    with pytest.raises(StaleArtefact, match=r"model.pkl was saved by an older version.*"
+                                            r"titans_finance_removed_module.*make run"):
+        unpickled(_stale_pickle(monkeypatch), "model.pkl")
+    assert unpickled(pickle.dumps({"fine": 1}), "model.pkl") == {"fine": 1}
+
+
+def test_a_kedro_model_file_of_code_that_moved_is_refused_by_name(monkeypatch, tmp_path):
+    from kedro.io import DatasetError
+
+    from titans_finance.datasets.model_pickle_dataset import ModelPickleDataset
+
+    path = tmp_path / "category_model.pkl"
+    path.write_bytes(_stale_pickle(monkeypatch))
+    with pytest.raises(DatasetError, match=r"category_model.pkl was saved by an older version"
+                                           r".*make run"):
+        ModelPickleDataset(filepath=str(path)).load()
+    ModelPickleDataset(filepath=str(path)).save({"fresh": True})
+    assert ModelPickleDataset(filepath=str(path)).load() == {"fresh": True}

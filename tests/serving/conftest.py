@@ -41,6 +41,8 @@ PREDICTION_KEYS = (API_KEY, RATE_LIMITED_KEY, FUZZ_KEY, FEEDBACK_KEY, ROWS_KEY, 
 AUTH_FAILURES_PER_SEC, AUTH_FAILURES_BURST = 20, 50
 RATE_PER_SEC, RATE_BURST = 20, 150
 FEEDBACK_CAP = 150
+# known transactions one correction's rule may change (generated data: Starbucks has more)
+FEEDBACK_MAX_ROWS = 100
 HISTORY_MAX_ACCOUNTS = 100
 BIN = Path(sys.executable).parent
 
@@ -88,6 +90,7 @@ def service_settings(manifest_path, corrections_path) -> dict[str, str]:
             "TITANS_AUTH_FAILURES_BURST": str(AUTH_FAILURES_BURST),
             "TITANS_FEEDBACK_PER_MIN": "6000", "TITANS_FEEDBACK_BURST": "400",
             "TITANS_FEEDBACK_MAX_PER_KEY": str(FEEDBACK_CAP),
+            "TITANS_FEEDBACK_MAX_ROWS": str(FEEDBACK_MAX_ROWS),
             "TITANS_ROW_LIMIT_PER_SEC": "200", "TITANS_ROW_LIMIT_BURST": "10000",
             "TITANS_MAX_PENDING_BATCHES": "2",
             # small enough for a test to flood it (tests/serving/test_rolling_history.py)

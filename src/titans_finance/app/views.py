@@ -18,7 +18,6 @@ import pandas as pd
 
 from titans_finance.app.text import as_text
 from titans_finance.core.movements import without_transfers
-from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models.cashflow import MAX_HORIZON, horizon_net_change
 from titans_finance.reporting.categorised import categorise
 from titans_finance.reporting.charts import (
@@ -315,57 +314,6 @@ def top_choices(top_k: Any, limit: int = 3) -> list[tuple[str, float]]:
         elif isinstance(item, (list, tuple)) and len(item) == 2:
             items.append((str(item[0]), float(item[1])))
     return items
-
-
-def review_items(queue: pd.DataFrame | None, predictions: pd.DataFrame | None) -> pd.DataFrame:
-    """The category review queue (the category pipeline's: one transaction per merchant, most
-    doubtful and most frequent first) with each item's top choices from the predictions."""
-    if queue is None or not len(queue):
-        return pd.DataFrame(columns=["transaction_id", "date", "description", "amount",
-                                     "merchant_key", "predicted_category", "confidence",
-                                     "transactions_of_merchant", "top_k"])
-    items = queue.copy()
-    items["top_k"] = None
-    if predictions is not None and "top_k" in predictions:
-        top = predictions.drop_duplicates("transaction_id", keep="last").set_index(
-            "transaction_id")["top_k"]
-        items["top_k"] = items["transaction_id"].map(top)
-    return items.reset_index(drop=True)
-
-
-def merchant_impact(table: pd.DataFrame, merchant_key: str, transaction_id: str,
-                    category: str) -> dict[str, int]:
-    """What a correction of one transaction of ``merchant_key`` to ``category`` reaches:
-    the merchant's other transactions, and how many of those now have another category (or
-    none) — the personal model learns the merchant from the correction at the next training."""
-    if not merchant_key:
-        return {"others": 0, "others_different": 0}
-    same = table[(table["merchant_key"] == merchant_key) &
-                 (table["transaction_id"] != transaction_id)]
-    different = same["category"].fillna("").astype("str") != category
-    return {"others": int(len(same)), "others_different": int(different.sum())}
-
-
-def correction_fields(row: pd.Series, clean: pd.DataFrame) -> dict[str, Any]:
-    """The fields naming one transaction in a correction (the same as ``POST /feedback``):
-    its date, description and amount as the clean table has them. The reference is not
-    used: many exports repeat one reference (the payee) on every line of a merchant, and a
-    correction must name one transaction."""
-    match = clean[clean["transaction_id"] == row["transaction_id"]]
-    source = match.iloc[0] if len(match) else row
-    return {"date": pd.Timestamp(source["date"]).date(), "description": str(source["description"]),
-            "amount": float(source["amount"])}
-
-
-def taxonomy_categories(taxonomy: dict[str, Any] | None, table: pd.DataFrame) -> dict[str, str]:
-    """``{category: label}`` a user may choose from: the taxonomy's categories
-    (conf/base/category_taxonomy.yml) and every category already in use, sorted."""
-    labels = {str(item["id"]): str(item.get("label") or item["id"])
-              for item in (taxonomy or {}).get("categories") or [] if item.get("id")}
-    for used in table["category"].dropna().astype("str").unique():
-        if used != UNCERTAIN_CATEGORY:
-            labels.setdefault(used, used.replace("_", " "))
-    return dict(sorted(labels.items()))
 
 
 # ---- models and data health --------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Category corrections made by users: the file format, safe appends, and applying them.
 
-A correction names a transaction — by its export ``reference``, or by ``date`` +
-``description`` + ``amount`` when it has none — and the category it should have.
+A correction names a transaction — by its export ``reference`` with its ``date`` and
+``amount``, or by ``date`` + ``description`` + ``amount`` — and the category it should have.
+A line with a reference alone (written by hand) names every transaction with that reference.
 The service appends corrections (``POST /feedback``); the category pipeline reads
 the file and lets corrections override the export's labels (the latest correction
 of a transaction wins). Corrections that match nothing stay in the file: they may
@@ -23,6 +24,7 @@ import fcntl
 import io
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +95,9 @@ def validate_corrections(corrections: pd.DataFrame) -> tuple[pd.DataFrame, list[
             problem = f"category: must be snake_case, got {row['category']!r}"
         elif not row["reference"] and not (row["date"] and row["description"] and row["amount"]):
             problem = "either reference, or date + description + amount, is required"
-        elif not row["reference"] and pd.isna(date[i]):
+        elif row["date"] and pd.isna(date[i]):  # with a reference too: never widened
             problem = f"date: expected YYYY-MM-DD, got {row['date']!r}"
-        elif not row["reference"] and not np.isfinite(amount[i]):
+        elif row["amount"] and not np.isfinite(amount[i]):
             problem = f"amount: not a number: {row['amount']!r}"
         if problem:
             valid[i] = False
@@ -124,9 +126,19 @@ def apply_corrections(transactions: pd.DataFrame, corrections: pd.DataFrame
         by_content = usable[usable["reference"] == ""]
         targets = []
         if len(by_reference):
-            keys = by_reference.assign(key=by_reference["reference"].str.casefold())
-            hits = pd.DataFrame({"row": np.arange(len(result)), "key": reference.to_numpy()}).merge(
-                keys[["key", "category", "line"]], on="key")
+            # a reference with a date and an amount names one transaction (many exports
+            # repeat the payee's reference on every line of a merchant); alone, every
+            # transaction with that reference (a line an operator wrote by hand)
+            keys = by_reference.assign(key=by_reference["reference"].str.casefold(),
+                                       want_day=by_reference["date"].dt.normalize(),
+                                       want_money=_amount_key(by_reference["amount"]))
+            rows = pd.DataFrame({"row": np.arange(len(result)), "key": reference.to_numpy(),
+                                 "day": pd.to_datetime(result["date"]).dt.normalize().to_numpy(),
+                                 "money": _amount_key(result["amount"]).to_numpy()})
+            hits = rows.merge(keys[["key", "category", "line", "want_day", "want_money"]],
+                              on="key")
+            hits = hits[(hits["want_day"].isna() | (hits["want_day"] == hits["day"]))
+                        & (hits["want_money"].isna() | (hits["want_money"] == hits["money"]))]
             targets.append(hits[["row", "category", "line"]])
         if len(by_content):
             content = pd.DataFrame({
@@ -167,17 +179,23 @@ def apply_corrections(transactions: pd.DataFrame, corrections: pd.DataFrame
 def correction_line(record: dict[str, Any]) -> str:
     """One CSV line (with its newline) for a correction record; text is `neutralise_formula`-d.
     A NUL byte is refused (a CSV reader would silently cut the field there)."""
+    return csv_line(record, CORRECTION_COLUMNS, _TEXT_COLUMNS)
+
+
+def csv_line(record: dict[str, Any], columns: list[str], text_columns: tuple[str, ...]) -> str:
+    """One CSV line of ``columns`` (missing: empty; ``submitted_at``: now when absent), each
+    of ``text_columns`` `neutralise_formula`-d; a NUL byte is refused."""
     buffer = io.StringIO()
-    row = {**{c: "" for c in CORRECTION_COLUMNS}, **{k: v for k, v in record.items()
-                                                      if v is not None and k in CORRECTION_COLUMNS}}
-    if not row["submitted_at"]:
+    row = {**{c: "" for c in columns}, **{k: v for k, v in record.items()
+                                           if v is not None and k in columns}}
+    if "submitted_at" in row and not row["submitted_at"]:
         row["submitted_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    for column in _TEXT_COLUMNS:
+    for column in text_columns:
         text = str(row[column])
         if "\x00" in text:
             raise ValueError(f"{column}: contains a NUL byte")
         row[column] = neutralise_formula(text)
-    csv.writer(buffer, lineterminator="\n").writerow([row[c] for c in CORRECTION_COLUMNS])
+    csv.writer(buffer, lineterminator="\n").writerow([row[c] for c in columns])
     return buffer.getvalue()
 
 
@@ -194,15 +212,19 @@ def _count_by(content: bytes, key_id: str) -> int:
     return sum(1 for row in rows if len(row) > at and row[at] == key_id)
 
 
-class _LockedFile:
-    """The corrections file opened for appending under an exclusive ``flock`` (threads and
-    processes); the header is checked, written when the file is empty, and upgraded (a
-    copy kept as ``.bak``) when it is the header from before ``submitted_by``."""
+class LockedFile:
+    """A CSV file of ``columns`` opened for appending under an exclusive ``flock`` (threads
+    and processes); the header is checked, written when the file is empty, and upgraded (a
+    copy kept as ``.bak``) when it is the ``legacy`` header (the corrections file's from
+    before ``submitted_by``)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, columns: list[str] = CORRECTION_COLUMNS,
+                 legacy: list[str] | None = _LEGACY_COLUMNS):
         self.path = Path(path)
+        self.header = ",".join(columns)
+        self.legacy = ",".join(legacy) if legacy else None
 
-    def __enter__(self) -> _LockedFile:
+    def __enter__(self) -> LockedFile:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
@@ -210,13 +232,13 @@ class _LockedFile:
             self.content = self._read()
             header = _header_of(self.content)
             if not self.content:
-                self._write((",".join(CORRECTION_COLUMNS) + "\n").encode())
-            elif header == ",".join(_LEGACY_COLUMNS):
+                self._write((self.header + "\n").encode())
+            elif self.legacy is not None and header == self.legacy:
                 self._upgrade()
-            elif header != ",".join(CORRECTION_COLUMNS):
+            elif header != self.header:
                 raise CorrectionsFileError(
                     f"{self.path}: unexpected header {header[:200]!r}; expected "
-                    f"{','.join(CORRECTION_COLUMNS)!r} (move the file away to start a new one)")
+                    f"{self.header!r} (move the file away to start a new one)")
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -246,7 +268,28 @@ class _LockedFile:
         body = text.split("\n", 1)[1] if "\n" in text else ""
         if body and not body.endswith("\n"):
             body += "\n"
-        self.replace_content((",".join(CORRECTION_COLUMNS) + "\n" + body).encode())
+        self.replace_content((self.header + "\n" + body).encode())
+
+    def rows(self) -> list[list[str]]:
+        """The file's lines as CSV rows (the header first)."""
+        return list(csv.reader(io.StringIO(self.content.decode("utf-8").lstrip(_BOM))))
+
+    def replace_rows(self, rows: list[list[str]]) -> None:
+        """Rewrite the file as ``rows`` (the header first; the previous file kept as
+        ``<name>.bak``)."""
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        self.replace_content(buffer.getvalue().encode("utf-8"))
+
+    def remove(self, which: Callable[[list[list[str]]], list[int]]) -> int:
+        """Remove the data rows at the positions ``which(rows)`` gives (the previous file
+        kept as ``<name>.bak`` when any is removed); how many were removed."""
+        rows = self.rows()
+        drop = set(which(rows[1:]))
+        if drop:
+            self.replace_rows([rows[0], *(row for i, row in enumerate(rows[1:])
+                                          if i not in drop)])
+        return len(drop)
 
     def append(self, line: bytes) -> None:
         # a hand-edited file may lack its final newline: never glue two lines together
@@ -268,7 +311,7 @@ def append_correction(path: str | Path, record: dict[str, Any],
     file is refused (`CorrectionsCapReached`).
     """
     line = correction_line(record).encode("utf-8")
-    with _LockedFile(path) as corrections:
+    with LockedFile(path) as corrections:
         who = record.get("submitted_by") or ""
         if max_per_key is not None and who and _count_by(corrections.content, who) >= max_per_key:
             raise CorrectionsCapReached(
@@ -293,14 +336,16 @@ def remove_corrections_by(path: str | Path, key_id: str) -> int:
     returns how many lines were removed. Holds the same lock as `append_correction`."""
     if not key_id:
         raise ValueError("name the key id whose corrections to remove")
-    with _LockedFile(path) as corrections:
-        text = corrections.content.decode("utf-8").lstrip(_BOM)
-        rows = list(csv.reader(io.StringIO(text)))
-        at = CORRECTION_COLUMNS.index("submitted_by")
-        kept = [row for row in rows[1:] if not (len(row) > at and row[at] == key_id)]
-        removed = len(rows) - 1 - len(kept)
-        if removed:
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerows([rows[0], *kept])
-            corrections.replace_content(buffer.getvalue().encode("utf-8"))
-    return removed
+    at = CORRECTION_COLUMNS.index("submitted_by")
+    with LockedFile(path) as corrections:
+        return corrections.remove(lambda rows: [i for i, row in enumerate(rows)
+                                                if len(row) > at and row[at] == key_id])
+
+
+def remove_correction(path: str | Path, record: dict[str, Any]) -> int:
+    """Remove the last line that is exactly ``record`` as `append_correction` wrote it
+    (its ``submitted_at`` included): 1, or 0 when no line is."""
+    wanted = next(csv.reader(io.StringIO(correction_line(record))))
+    with LockedFile(path) as corrections:
+        return corrections.remove(lambda rows: [i for i, row in enumerate(rows)
+                                                if row == wanted][-1:])

@@ -16,6 +16,8 @@ from typing import Any
 
 from kedro.io import AbstractDataset, DatasetError
 
+from titans_finance.registry.store import unpickled
+
 FILENAME = "model.pkl"
 
 
@@ -49,8 +51,9 @@ class MlflowChampionDataset(AbstractDataset[dict, dict]):
         with tempfile.TemporaryDirectory() as folder:
             path = mlflow.artifacts.download_artifacts(
                 artifact_uri=f"models:/{self._name}@{self._alias}", dst_path=folder)
-            with open(Path(path) / FILENAME, "rb") as handle:
-                model = pickle.load(handle)  # noqa: S301 - our own registry entries
+            # our own registry entries; one saved by an older version is refused by name
+            model = unpickled((Path(path) / FILENAME).read_bytes(),
+                              f"{self._name}@{self._alias}")
         return {"model": model, "version": str(version.version), "tags": dict(version.tags)}
 
     def _register(self, model: Any, role: str, tags: dict[str, str]) -> str:

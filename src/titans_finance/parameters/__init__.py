@@ -14,6 +14,7 @@ from typing import Any
 
 from titans_finance.parameters.amount import AmountSettings
 from titans_finance.parameters.anomaly import AnomalySettings
+from titans_finance.parameters.app import AppSettings
 from titans_finance.parameters.base import ParameterError, Settings
 from titans_finance.parameters.cashflow import CashflowSettings
 from titans_finance.parameters.category import CategorySettings
@@ -25,10 +26,10 @@ from titans_finance.parameters.retrain import RetrainSettings
 from titans_finance.parameters.scale import ScaleSettings, scale_of
 
 SETTINGS: dict[str, type[Settings]] = {cls.block: cls for cls in (
-    AmountSettings, AnomalySettings, CashflowSettings, CategorySettings, FeaturesSettings,
-    IngestionSettings, MonitoringSettings, ReportingSettings, RetrainSettings, ScaleSettings)}
+    AmountSettings, AnomalySettings, AppSettings, CashflowSettings, CategorySettings,
+    FeaturesSettings, IngestionSettings, MonitoringSettings, ReportingSettings, RetrainSettings, ScaleSettings)}
 
-__all__ = ["SETTINGS", "AmountSettings", "AnomalySettings", "CashflowSettings",
+__all__ = ["SETTINGS", "AmountSettings", "AnomalySettings", "AppSettings", "CashflowSettings",
            "CategorySettings", "FeaturesSettings", "IngestionSettings", "MonitoringSettings",
            "ParameterError", "ReportingSettings", "RetrainSettings", "ScaleSettings", "Settings",
            "scale_of", "validate_parameters"]

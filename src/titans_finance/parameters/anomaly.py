@@ -11,7 +11,7 @@ from titans_finance.parameters.base import Count, Fraction, Section, Settings, W
 
 
 class AnomalyWeights(Section):
-    """Weights of the noisy-OR signals (models/anomaly.py ``COMPONENTS``)."""
+    """Weights of the noisy-OR signals (models/anomaly/model.py ``COMPONENTS``)."""
 
     isolation: Weight
     amount: Weight

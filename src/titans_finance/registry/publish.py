@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from titans_finance.core.fingerprint import data_hash
-from titans_finance.registry.store import STORE_NAMES, save
+from titans_finance.registry.store import ARTEFACT_FORMAT, REBUILD, STORE_NAMES, StaleArtefact, save
 
 LABELS = {"project": "titans-finance"}
 
@@ -48,9 +48,15 @@ def publish(artefacts: Mapping[str, tuple[Any, dict[str, Any]]],
     unknown = sorted(set(artefacts) - set(STORE_NAMES))
     if unknown:
         raise ValueError(f"no store name for {unknown}; known: {sorted(STORE_NAMES)}")
+    kept = set((manifest or {}).get("tags", {})) - set(artefacts)
+    if kept and (manifest or {}).get("artefact_format") != ARTEFACT_FORMAT:
+        # the manifest would name new artefacts beside old ones this version cannot read
+        raise StaleArtefact(f"the packaged models ({', '.join(sorted(kept))}) were saved by an "
+                            f"older version of titans-finance; {REBUILD}")
     saved = {key: save(STORE_NAMES[key], obj, store_metadata(metadata), {**LABELS, **(labels or {})})
              for key, (obj, metadata) in artefacts.items()}
     out = dict(manifest or {})
     out["tags"] = {**out.get("tags", {}), **{key: s.tag for key, s in saved.items()}}
     out["sha256"] = {**out.get("sha256", {}), **{key: s.sha256 for key, s in saved.items()}}
+    out["artefact_format"] = ARTEFACT_FORMAT
     return out

@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-# where `kedro run` (the package pipeline) writes the manifest, relative to the project root
-from titans_finance.serving.settings import DEFAULT_MANIFEST  # noqa: F401 (its old home)
-
 # Store name of each artefact the service needs. The history state is not a model
 # but is shipped the same way: history features of new transactions need it.
 STORE_NAMES = {
@@ -34,6 +31,11 @@ STORE_NAMES = {
     "drift_reference": "titans_drift_reference",
 }
 FILENAME = "model.pkl"
+# The layout of the pickled model classes. Bump it when a change to the model classes or
+# their modules makes artefacts saved before it unusable (moved modules, new attributes
+# the code reads): the service then refuses an old manifest with a clear message instead
+# of failing inside unpickling or, worse, on the first request.
+ARTEFACT_FORMAT = 3  # 3: the amount and anomaly models became packages
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -43,6 +45,23 @@ class UntrustedArtefact(RuntimeError):
 
 class ManifestError(RuntimeError):
     """The manifest of packaged models is missing or unusable."""
+
+
+class StaleArtefact(ManifestError):
+    """An artefact or manifest saved by a version of titans-finance this one cannot read."""
+
+
+REBUILD = "retrain and package with this version: `make run`"
+
+
+def unpickled(data: bytes, where: str) -> Any:
+    """The object pickled in ``data``; `StaleArtefact` (naming ``where``) when it refers to
+    code that no longer exists (a module moved, a class renamed)."""
+    try:
+        return pickle.loads(data)  # noqa: S301 - callers pass trusted bytes only
+    except (ModuleNotFoundError, AttributeError, ImportError) as exc:
+        raise StaleArtefact(f"{where} was saved by an older version of titans-finance "
+                            f"({exc}); {REBUILD}") from None
 
 
 class SavedArtefact(NamedTuple):
@@ -91,7 +110,7 @@ def load(path: str | Path, sha256: str) -> Any:
             f"{Path(path) / FILENAME}: SHA-256 {actual[:12]}... differs from the "
             f"{sha256[:12]}... recorded when it was packaged; the store entry was changed "
             "after packaging: not loaded")
-    return pickle.loads(data)  # noqa: S301 - bytes verified against the checkout's manifest
+    return unpickled(data, str(Path(path) / FILENAME))  # bytes verified against the manifest
 
 
 def verify_stored(tags: dict[str, str], digests: dict[str, str]) -> None:
@@ -121,6 +140,7 @@ class Manifest:
     sha256: dict[str, str]
     data_hash: str | None
     packaged_at: str | None
+    artefact_format: int = ARTEFACT_FORMAT
 
     @classmethod
     def read(cls, path: str | Path) -> Manifest:
@@ -139,6 +159,11 @@ class Manifest:
         if not isinstance(tags, dict) or not isinstance(digests, dict):
             raise ManifestError(f"{path}: no 'tags' and 'sha256' of the packaged models (written "
                                 "by an older version?): run `kedro run --pipelines package`")
+        written = raw.get("artefact_format")
+        if written != ARTEFACT_FORMAT:
+            raise StaleArtefact(
+                f"{path}: models packaged in artefact format {written or 'before 2'}; this "
+                f"version of titans-finance reads format {ARTEFACT_FORMAT}: {REBUILD}")
         for key, store_name in STORE_NAMES.items():
             tag, digest = tags.get(key), digests.get(key)
             if not isinstance(tag, str) or not tag.startswith(f"{store_name}:"):

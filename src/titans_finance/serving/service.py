@@ -51,6 +51,7 @@ from pydantic import (
 from starlette.responses import JSONResponse, Response
 
 from titans_finance.serving.batching import SCORING_EXECUTOR, MicroBatcher
+from titans_finance.serving.corrections_live import LiveCorrections, tenant_of
 from titans_finance.serving.errors import error_body, field_errors, install_client_error_log_filter
 from titans_finance.serving.schemas import (
     MAX_BATCH,
@@ -539,6 +540,8 @@ class TitansFinanceService:
         _freeze_loaded_objects()
         self.metrics = PredictionMetrics.get()
         self.corrections_path = ServingSettings.get().corrections_path
+        # corrections act on later answers at once, per tenant (serving/corrections_live.py)
+        self.corrections = LiveCorrections(self.corrections_path, self.settings.feedback_max_rows)
         self._reload_lock = asyncio.Lock()
         # concurrent single requests are scored together (see serving/batching.py)
         self.batchers = {which: MicroBatcher(functools.partial(self._score, which))
@@ -635,17 +638,22 @@ class TitansFinanceService:
             except TransactionIdConflict as exc:
                 refused[live[exc.position]] = _error(409, str(exc))
                 continue
-            answers = dict(zip(live, items(result[which], served), strict=True))
+            listed = items(result[which], served)
+            if which == "category":  # each answer's merchant, for the caller's rules
+                self.corrections.tag(listed, result["frame"], result["features"])
+            answers = dict(zip(live, listed, strict=True))
             return [answers[i] if i in answers else refused[i]
                     for i in range(len(transactions))]
 
     def _score_batch(self, items: list[dict[str, Any]], served: ServedModels,
-                     deadline: float | None = None, caller: Any = None) -> Response:
-        """Every model for a batch (recorded), answered as JSON serialised here, on the
-        batch thread (`_json_answer`). Past ``deadline`` the work stops
-        (`DeadlineExceeded`); what the history cost beyond one unit per row (forgetting
-        and rebuilding an account's remembered rows) is charged to ``caller``'s row
-        budget afterwards (`charge_after`): a batch costs its work, not its row count."""
+                     tenant: str = "", deadline: float | None = None,
+                     caller: Any = None) -> Response:
+        """Every model for a batch (recorded; ``tenant``'s correction rules applied),
+        answered as JSON serialised here, on the batch thread (`_json_answer`). Past
+        ``deadline`` the work stops (`DeadlineExceeded`); what the history cost beyond one
+        unit per row (forgetting and rebuilding an account's remembered rows) is charged to
+        ``caller``'s row budget afterwards (`charge_after`): a batch costs its work, not its
+        row count."""
         transactions = validated_transactions(items)
         large = len(transactions) >= TRIM_AFTER_ROWS
         if large:  # what the previous large response left behind (serialised after return)
@@ -655,6 +663,8 @@ class TitansFinanceService:
         extra = result["history_work"] - len(transactions)
         if extra > 0:
             charge_after(Guard.get().rows, caller, extra)
+        result["category"] = self.corrections.apply(result["category"], result["frame"],
+                                                    result["features"], tenant)
         answer = _json_answer([
             {"category": category, "amount": amount, "anomaly": anomaly}
             for category, amount, anomaly in zip(
@@ -716,8 +726,10 @@ class TitansFinanceService:
     # ------------------------------------------------------------------ endpoints
     @bentoml.api(route="/predict/category", input_spec=TransactionInput)
     async def predict_category(self, **fields: Any) -> dict[str, Any]:
-        """Category of one transaction (or `uncertain`), confidence and top-k alternatives."""
-        return await self.batchers["category"].submit(Transaction(**fields))
+        """Category of one transaction (or `uncertain`), confidence and top-k alternatives;
+        a merchant the caller corrected (`/feedback`) answers with the correction."""
+        answer = await self.batchers["category"].submit(Transaction(**fields))
+        return self.corrections.settle(answer, tenant_of(CURRENT_CALLER.get()))
 
     @bentoml.api(route="/predict/amount", input_spec=TransactionInput)
     async def predict_amount(self, **fields: Any) -> dict[str, Any]:
@@ -757,7 +769,8 @@ class TitansFinanceService:
         """Category, amount and anomaly for up to 10,000 transactions, computed together.
         Costs one request and one 'row' per transaction of the key's budgets."""
         return await self._bulk("/predict/batch", len(transactions), self._score_batch,
-                                transactions, self.served, deadline=True)
+                                transactions, self.served, tenant_of(CURRENT_CALLER.get()),
+                                deadline=True)
 
     @bentoml.api(route="/validate", input_spec=ValidateInput)
     async def validate(self, transactions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -785,9 +798,11 @@ class TitansFinanceService:
 
     @bentoml.api(route="/feedback", input_spec=Feedback)
     async def feedback(self, **fields: Any) -> dict[str, Any]:
-        """Correct a transaction's category; the next training uses it (and a merchant
-        corrected consistently becomes a rule). Recorded with the key that sent it; each
-        key has a rate and a cap (429 beyond them)."""
+        """Correct a transaction's category. At once, the caller's later category answers
+        for the same merchant use it (a rule, `rule` in the answer; held for an operator's
+        review when it would change more known transactions than the service allows); the
+        next training learns from it. Recorded with the key that sent it; each key has a
+        rate and a cap (429 beyond them)."""
         from titans_finance.core.corrections import (
             CorrectionsCapReached,
             CorrectionsFileError,
@@ -800,19 +815,28 @@ class TitansFinanceService:
         except RateLimited as exc:
             return _rate_limited(exc)
         feedback = Feedback(**fields)
-        record = {**feedback.record(), "submitted_by": caller.key_id if caller else ""}
+        record = {**feedback.record(), "submitted_by": caller.key_id if caller else "",
+                  "submitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        rule = await asyncio.to_thread(self.corrections.rule_for, record, tenant_of(caller),
+                                       self.served.rolling.base)
         if feedback.dry_run:
-            return {"accepted": False, "dry_run": True, "correction": record}
+            return {"accepted": False, "dry_run": True, "correction": record,
+                    "rule": self.corrections.describe(rule)}
         try:
-            await asyncio.to_thread(append_correction, self.corrections_path, record,
-                                    self.settings.feedback_max_per_key)
+            if not self.corrections.held(rule):  # held: for an operator's review only
+                await asyncio.to_thread(append_correction, self.corrections_path, record,
+                                        self.settings.feedback_max_per_key)
+            if rule is not None:
+                await asyncio.to_thread(self.corrections.save, rule,
+                                        self.settings.feedback_max_per_key)
         except CorrectionsCapReached as exc:
             return _error(429, str(exc))
         except CorrectionsFileError as exc:
             logger.warning("POST /feedback refused: %s", exc)
             return _error(409, "the corrections file is not in the expected format; the "
                                "operator has the details in the service log")
-        return {"accepted": True, "correction": record}
+        return {"accepted": True, "correction": record,
+                "rule": self.corrections.describe(rule)}
 
     @bentoml.api(route="/models/reload")
     async def reload_models(self) -> dict[str, Any]:

@@ -18,7 +18,9 @@ Keys and limits (`SecuritySettings`, used by serving/security.py):
 - ``TITANS_ROW_LIMIT_PER_SEC`` (2,000) / ``TITANS_ROW_LIMIT_BURST`` (10,000): transactions
   per key in batch endpoints (a 10,000-row batch costs 10,000, not one request).
 - ``TITANS_FEEDBACK_PER_MIN`` (6) / ``TITANS_FEEDBACK_BURST`` (30): corrections per key;
-  ``TITANS_FEEDBACK_MAX_PER_KEY`` (1,000): corrections one key may have in the file.
+  ``TITANS_FEEDBACK_MAX_PER_KEY`` (1,000): corrections one key may have in the file;
+  ``TITANS_FEEDBACK_MAX_ROWS`` (100): known transactions one correction's rule may change
+  at once (more: the rule is held for an operator's review; serving/corrections_live.py).
 - ``TITANS_AUTH_FAILURES_PER_SEC`` (1) / ``TITANS_AUTH_FAILURES_BURST`` (30): requests with
   a missing or wrong key per client address; beyond it they get ``429``.
 - ``TITANS_MAX_PENDING_BATCHES`` (3): batch requests (body being received, parsed or
@@ -79,6 +81,7 @@ class SecuritySettings:
     feedback_per_min: float = 6.0
     feedback_burst: int = 30
     feedback_max_per_key: int = 1000
+    feedback_max_rows: int = 100
     auth_failures_per_sec: float = 1.0
     auth_failures_burst: int = 30
     max_body_bytes: int = 8 * 2**20
@@ -129,6 +132,7 @@ class SecuritySettings:
             feedback_per_min=_positive(env, "TITANS_FEEDBACK_PER_MIN", 6.0),
             feedback_burst=_positive_int(env, "TITANS_FEEDBACK_BURST", 30),
             feedback_max_per_key=_positive_int(env, "TITANS_FEEDBACK_MAX_PER_KEY", 1000),
+            feedback_max_rows=_positive_int(env, "TITANS_FEEDBACK_MAX_ROWS", 100),
             auth_failures_per_sec=_positive(env, "TITANS_AUTH_FAILURES_PER_SEC", 1.0),
             auth_failures_burst=_positive_int(env, "TITANS_AUTH_FAILURES_BURST", 30),
             max_body_bytes=_positive_int(env, "TITANS_MAX_BODY_BYTES", 8 * 2**20),
@@ -201,6 +205,7 @@ SECURITY_VARIABLES = (
     "TITANS_METRICS_PUBLIC", "TITANS_DEV_API_KEY", "TITANS_RATE_LIMIT_PER_SEC",
     "TITANS_RATE_LIMIT_BURST", "TITANS_ROW_LIMIT_PER_SEC", "TITANS_ROW_LIMIT_BURST",
     "TITANS_FEEDBACK_PER_MIN", "TITANS_FEEDBACK_BURST", "TITANS_FEEDBACK_MAX_PER_KEY",
+    "TITANS_FEEDBACK_MAX_ROWS",
     "TITANS_AUTH_FAILURES_PER_SEC", "TITANS_AUTH_FAILURES_BURST", "TITANS_MAX_PENDING_BATCHES",
     "TITANS_MAX_BODY_BYTES", "TITANS_BODY_TIMEOUT_SEC", "TITANS_BODY_FIRST_BYTE_SEC",
     "TITANS_BODY_MIN_BYTES_PER_SEC", "TITANS_REQUEST_TIMEOUT_SEC")

@@ -103,7 +103,8 @@ def test_better_challenger_is_promoted_and_a_worse_one_is_not(tmp_path):
     # the manifest `package` would have written (retrain updates the served versions in it)
     manifest_path = project.path("data/08_reporting/packaged_models.json")
     manifest_path.write_text(json.dumps({"tags": {"anomaly": "titans_anomaly:kept"},
-                                         "sha256": {"anomaly": "0" * 64}}))
+                                         "sha256": {"anomaly": "0" * 64},
+                                         "artefact_format": store.ARTEFACT_FORMAT}))
 
     # 2. months later: a normal challenger trained on the same period beats it on the new rows
     latest = project.path("data/01_raw/latest.csv")

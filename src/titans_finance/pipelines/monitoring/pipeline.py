@@ -1,24 +1,26 @@
 from kedro.pipeline import Node, Pipeline
 
-from titans_finance.pipelines.ingestion.nodes import (
-    deduplicate_transactions,
-    normalise_transactions,
-)
+from titans_finance.pipelines.ingestion import create_pipeline as ingestion_pipeline
 from titans_finance.pipelines.reporting import create_pipeline as reporting_pipeline
 
 from .nodes import detect_drift, score_batch
 
+NAMESPACE = "monitoring"
+# what the batch's ingestion hands to the drift check, under the names it reads
+INGESTED = {"deduplicated_transactions": "monitoring_batch",
+            "quarantine_candidates": "monitoring_quarantine",
+            "duplicate_candidates": "monitoring_duplicates"}
+
 
 def create_pipeline(**kwargs) -> Pipeline:
-    # The batch goes through the same ingestion functions as training data, into its
-    # own (in-memory) datasets: a drift check never overwrites the training tables.
+    # The batch goes through the ingestion pipeline itself (normalise, de-duplicate, mark
+    # transfers: the same functions as training data), namespaced into in-memory datasets
+    # of its own: a drift check never overwrites the training tables.
+    ingestion = ingestion_pipeline().to_outputs(*INGESTED)
+    batch = Pipeline(ingestion, namespace=NAMESPACE, inputs={"raw_transactions"},
+                     parameters={"ingestion"}, outputs=INGESTED)
     drift = Pipeline(
         [
-            Node(normalise_transactions, ["raw_transactions", "params:ingestion"],
-                 ["monitoring_normalised", "monitoring_quarantine", "monitoring_fixes"],
-                 name="normalise_monitoring_batch"),
-            Node(deduplicate_transactions, ["monitoring_normalised", "params:ingestion"],
-                 ["monitoring_batch", "monitoring_duplicates"], name="deduplicate_monitoring_batch"),
             Node(score_batch, ["monitoring_batch", "history_state", "category_model",
                                "anomaly_model"],
                  ["monitoring_features", "monitoring_category_predictions",
@@ -30,4 +32,4 @@ def create_pipeline(**kwargs) -> Pipeline:
         ]
     )
     # the report is re-rendered so its drift section shows this batch
-    return drift + reporting_pipeline()
+    return batch + drift + reporting_pipeline()

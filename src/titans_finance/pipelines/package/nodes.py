@@ -62,4 +62,5 @@ def package_models(category_model, amount_model, anomaly_model, cashflow_model, 
                                     {**common, "features": list(drift_reference.features)})
     manifest = publish(artefacts)
     return {"packaged_at": common["packaged_at"], "data_hash": common["data_hash"],
-            "tags": manifest["tags"], "sha256": manifest["sha256"]}
+            "tags": manifest["tags"], "sha256": manifest["sha256"],
+            "artefact_format": manifest["artefact_format"]}

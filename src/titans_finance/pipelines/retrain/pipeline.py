@@ -1,10 +1,14 @@
 from kedro.pipeline import Node, Pipeline
 
-from titans_finance.pipelines.category.nodes import select_labelled_expenses
 from titans_finance.pipelines.features import create_pipeline as features_pipeline
 from titans_finance.pipelines.ingestion import create_pipeline as ingestion_pipeline
 
-from .nodes import challenge_amount_model, challenge_category_model, publish_champions
+from .nodes import (
+    challenge_amount_model,
+    challenge_category_model,
+    publish_champions,
+    select_labelled_transactions,
+)
 
 NAMESPACE = "retrain"
 # Project datasets a retrain run may write (the registry entries, its report, the manifest
@@ -24,7 +28,7 @@ def create_pipeline(**kwargs) -> Pipeline:
     """
     challenge = Pipeline(
         [
-            Node(select_labelled_expenses, ["clean_transactions", "feature_table",
+            Node(select_labelled_transactions, ["clean_transactions", "feature_table",
                                             "category_corrections", "params:category"],
                  ["category_transactions", "category_features", "category_corrections_report"],
                  name="select_labelled_expenses_for_retraining"),

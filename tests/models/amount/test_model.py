@@ -74,7 +74,7 @@ def test_prior_uses_the_merchant_price_level_of_each_category():
 
 
 def test_a_correction_model_must_clearly_beat_the_simpler_candidate():
-    from titans_finance.pipelines.amount.nodes import select_candidate
+    from titans_finance.models.amount.evaluation import select_candidate
 
     candidates = {"prior": {"validation_mae": 10.0}, "ridge": {"validation_mae": 9.9},
                   "lightgbm": {"validation_mae": 9.5}}
@@ -130,7 +130,7 @@ def test_a_new_payee_is_priced_from_similar_payees_with_a_wide_honest_interval()
 
 
 def test_a_correction_within_the_validation_noise_is_not_chosen():
-    from titans_finance.pipelines.amount.nodes import select_candidate
+    from titans_finance.models.amount.evaluation import select_candidate
 
     rng = np.random.default_rng(0)
     prior_errors = rng.exponential(100, 30)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from titans_finance.pipelines.amount.nodes import select_candidate
+from titans_finance.models.amount.evaluation import select_candidate
 
 
 @pytest.mark.parametrize("challenger_mae, chosen", [(9.01, "prior"), (9.0, "prior"),

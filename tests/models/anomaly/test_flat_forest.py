@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.ensemble import IsolationForest
 
-from titans_finance.models.flat_forest import CHUNK_ROWS, FlatForest
+from titans_finance.models.anomaly.flat_forest import CHUNK_ROWS, FlatForest
 
 
 @pytest.mark.parametrize("max_features", [1.0, 0.6])

@@ -50,7 +50,7 @@ from titans_finance.core.feature_params import DEFAULT_ACCOUNT
 from titans_finance.core.feature_rows import account_keys, row_accounts
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models import check_hyper_parameters
-from titans_finance.models.flat_forest import FlatForest
+from titans_finance.models.anomaly.flat_forest import FlatForest
 
 ISOLATION_INPUTS = ["log_abs_amount", "merchant_amount_z", "category_amount_z", "amount_sign",
                     "days_since_merchant", "days_since_same_amount", "merchant_prior_count",
@@ -426,29 +426,3 @@ def score_with_rolling_history(model: AnomalyModel, transactions: pd.DataFrame, 
     scored = scored.iloc[inverse]
     scored.index = transactions.index
     return scored, history
-
-
-def raw_feature_baseline_matrix(transactions: pd.DataFrame) -> np.ndarray:
-    """The plain baseline's inputs: amount and calendar position only."""
-    dates = pd.to_datetime(transactions["date"])
-    return np.column_stack([transactions["amount"].to_numpy(dtype="float64"),
-                            dates.dt.dayofweek, dates.dt.day, dates.dt.month]).astype("float64")
-
-
-def robust_payee_z(train: pd.DataFrame, train_keys, test: pd.DataFrame, test_keys) -> np.ndarray:
-    """The per-payee baseline: |log-amount − payee median| / (1.4826·MAD) of the training
-    payments to that payee (payees with fewer than 3: the account's overall median/MAD)."""
-    log_train = np.log1p(train["amount"].abs().to_numpy(dtype="float64"))
-    log_test = np.log1p(test["amount"].abs().to_numpy(dtype="float64"))
-    frame = pd.DataFrame({"key": np.asarray(train_keys), "y": log_train})
-    median = frame.groupby("key")["y"].median()
-    mad = (frame["y"] - frame["key"].map(median)).abs().groupby(frame["key"]).median()
-    count = frame.groupby("key").size()
-    keys = pd.Series(np.asarray(test_keys))
-    known = keys.map(count).fillna(0).to_numpy() >= 3
-    overall_median = float(np.median(log_train))
-    overall_mad = float(np.median(np.abs(log_train - overall_median)))
-    center = np.where(known, keys.map(median).to_numpy(dtype="float64"), overall_median)
-    spread = np.where(known, keys.map(mad).to_numpy(dtype="float64"), overall_mad)
-    return np.abs(log_test - center) / np.maximum(_MAD_SCALE * np.nan_to_num(spread), 0.05)
-

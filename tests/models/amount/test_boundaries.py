@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from titans_finance.models.amount import MedianPrior, _conformal_quantile
+from titans_finance.models.amount import MedianPrior, conformal_quantile
 
 
 @pytest.mark.parametrize("n, coverage, rank", [
@@ -22,13 +22,13 @@ from titans_finance.models.amount import MedianPrior, _conformal_quantile
 ])
 def test_the_quantile_is_the_ceil_n_plus_one_rank_of_the_residuals(n, coverage, rank):
     residuals = np.random.default_rng(n).permutation(np.arange(1, n + 1, dtype=float))
-    assert _conformal_quantile(residuals, coverage) == float(rank)
+    assert conformal_quantile(residuals, coverage) == float(rank)
 
 
 @pytest.mark.parametrize("n, expected", [(9, -1.0), (10, 9.0)])
 def test_fewer_residuals_than_the_minimum_use_the_fallback(n, expected):
     residuals = np.arange(1, n + 1, dtype=float)
-    assert _conformal_quantile(residuals, 0.8, fallback=-1.0, minimum=10) == expected
+    assert conformal_quantile(residuals, 0.8, fallback=-1.0, minimum=10) == expected
 
 
 def _prior_frame(days: list[int], amounts: list[float]):
