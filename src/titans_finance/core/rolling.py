@@ -53,6 +53,7 @@ Semantics (docs/serving.md, "Rolling history"):
 
 No Kedro import: the service, `models.anomaly.score_with_rolling_history` and the
 benchmarks call this same code.
+An account's structures and a call's rows are in core/rolling_parts.py.
 """
 
 from __future__ import annotations
@@ -74,11 +75,16 @@ from titans_finance.core.feature_rows import row_accounts, row_arrays
 from titans_finance.core.features import TEXT_RAW, build_features
 from titans_finance.core.history_lookup import HistoryLookups, lookup_columns
 from titans_finance.core.history_state import HistoryState
+from titans_finance.core.rolling_parts import (
+    ROW_COLUMNS,
+    Account,
+    Call,
+    Recorded,
+    TrainingPart,
+    account_groups,
+    transaction_fingerprints,
+)
 
-# what a recorded transaction keeps (all `HistoryState.update` and a retry check need)
-ROW_COLUMNS = ("date", "type", "description", "amount", "category", "reference", "account")
-# the values that make two sends of one transaction_id the same transaction
-_FINGERPRINT = ("date", "type", "description", "amount", "category", "reference")
 BASE_PART_CACHE = 64  # training-history parts of accounts kept ready (read-only accounts)
 # how long a retry waits for the first send's features, still being computed by another
 # call (that call's models take milliseconds; a failed one sets its event at once)
@@ -112,128 +118,8 @@ class TransactionIdConflict(ValueError):
         self.position, self.transaction_id, self.account = position, transaction_id, account
 
 
-@dataclass(frozen=True)
-class _Part:
-    """An account's training history: the `HistoryState` part and the same as an
-    `AccountHistory` (read-only; recording works on a copy)."""
-
-    state: HistoryState
-    history: AccountHistory
-
-
-@dataclass(slots=True)
-class _Recorded:
-    """A remembered transaction: what it added to the history, its values (to rebuild a
-    `HistoryState`), its transaction_id."""
-
-    row: Row
-    values: tuple
-    transaction_id: str | None
-
-
-class _Account:
-    """One account's recorded transactions and the history they lead to, with the lock
-    that guards them (`RollingHistory._walk_all`)."""
-
-    __slots__ = ("name", "part", "history", "rows", "ids", "latest_day", "oldest_day", "in_order",
-                 "by_merchant", "by_category", "lock", "counted", "forgotten", "users",
-                 "evicted")
-
-    def __init__(self, name: str, part: _Part):
-        self.name = name
-        self.part = part  # the training history's part of this account
-        self.history = part.history.copy()
-        self.rows: deque[_Recorded] = deque()  # in the order recorded
-        # transaction_id → [fingerprint, numeric features, text features, call position,
-        # call] (the features are filled in once the recording call has computed them)
-        self.ids: dict[str, list] = {}
-        self.latest_day = part.history.last_day
-        self.oldest_day: int | None = None  # of the recorded rows
-        # every row recorded since the history was last rebuilt was dated on or after the
-        # account's latest day: ``rows`` (and each merchant's and category's rows) are in
-        # date order, and what is forgotten is their beginning
-        self.in_order = True
-        # each key's remembered rows (lists: a deque's first block alone is ~600 bytes)
-        self.by_merchant: dict[str, list[Row]] = {}
-        self.by_category: dict[str, list[Row]] = {}
-        self.lock = threading.Lock()
-        self.counted = 0  # rows counted in the history's total (changed under its lock)
-        self.forgotten = 0  # rows forgotten since the last count
-        self.users = 0  # calls between taking this entry and counting their rows
-        self.evicted = False
-
-    def append(self, recorded: _Recorded) -> None:
-        self.rows.append(recorded)
-        row = recorded.row
-        for index, key in ((self.by_merchant, row.merchant), (self.by_category, row.category)):
-            rows = index.get(key)
-            if rows is None:
-                index[key] = [row]
-            else:
-                rows.append(row)
-
-    def reindex(self) -> None:
-        self.by_merchant, self.by_category = {}, {}
-        rows, self.rows = self.rows, deque()
-        for recorded in rows:
-            self.append(recorded)
-
-
-@dataclass(frozen=True)
-class _Arrays:
-    """The values of a call's rows the walk reads, as Python lists."""
-
-    merchants: list
-    categories: list
-    days: list
-    cents: list
-    amounts: list
-    logs: list
-
-
-class _Call:
-    """One `RollingHistory.features` call: its rows and what was asked of each. ``done``
-    is set once the features of the rows it recorded with an id are kept (or failed): a
-    retry of one of them in another call waits for it."""
-
-    def __init__(self, rows: pd.DataFrame, arrays: dict[str, Any], record: np.ndarray,
-                 ids: list, fingerprints: list):
-        amounts = arrays["abs_amount"]
-        self.rows, self.record, self.ids, self.fingerprints = rows, record, ids, fingerprints
-        self.arrays = _Arrays(arrays["merchant_group"].strings().tolist(),
-                              arrays["category_group"].strings().tolist(),
-                              arrays["day"].tolist(),
-                              np.round(amounts * 100).astype("int64").tolist(),
-                              amounts.tolist(), arrays["log_abs_amount"].tolist())
-        self.done = threading.Event()
-        self._values: list[tuple] | None = None
-
-    def row_values(self) -> list[tuple]:
-        """The rows' `ROW_COLUMNS` (a reindex cost ~0.5 ms a call: only when recording)."""
-        if self._values is None:
-            rows = self.rows
-            self._values = list(zip(*(rows[c].tolist() if c in rows else [np.nan] * len(rows)
-                                      for c in ROW_COLUMNS), strict=True))
-        return self._values
-
-
 class DeadlineExceeded(TimeoutError):
     """The request's deadline passed before the history was read (nothing recorded)."""
-
-
-def _account_groups(accounts: np.ndarray, days: np.ndarray, date_order: bool
-                    ) -> list[tuple[str, list[int]]]:
-    """Each account's row positions, accounts in name order (the order their locks are
-    taken in), rows in date order then input order (``date_order``) or input order."""
-    codes, names = pd.factorize(accounts)
-    n = len(accounts)
-    order = (np.lexsort((np.arange(n), days, codes)) if date_order
-             else np.argsort(codes, kind="stable"))
-    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-    groups = [(str(name), order[bounds[k]:bounds[k + 1]].tolist())
-              for k, name in enumerate(names)]
-    groups.sort(key=lambda group: group[0])
-    return groups
 
 
 class RollingHistory:
@@ -247,11 +133,11 @@ class RollingHistory:
         self.feature_params = FeatureParams.from_any(feature_params)
         self.default_account = base.default_account
         self._positions: dict[str, tuple[np.ndarray, ...]] | None = None
-        self._base_parts: OrderedDict[str, _Part] = OrderedDict()
+        self._base_parts: OrderedDict[str, TrainingPart] = OrderedDict()
         empty = HistoryState(max_window_days=base.max_window_days)
-        self._empty = _Part(empty, AccountHistory(self.feature_params.windows,
+        self._empty = TrainingPart(empty, AccountHistory(self.feature_params.windows,
                                                   base.max_window_days))
-        self._accounts: OrderedDict[str, _Account] = OrderedDict()
+        self._accounts: OrderedDict[str, Account] = OrderedDict()
         self._transactions = 0
         self._sequences = itertools.count(1)  # arrival order of recorded rows (atomic)
         self._lock = threading.RLock()
@@ -262,7 +148,7 @@ class RollingHistory:
         self._width = len(lookup_columns(self.feature_params.windows))
 
     # ------------------------------------------------------------------ reading
-    def _base_part(self, account: str) -> _Part:
+    def _base_part(self, account: str) -> TrainingPart:
         """The training history of one account (cached: built once per account, not per
         request)."""
         if account in self._base_parts:
@@ -277,7 +163,7 @@ class RollingHistory:
             if positions is None:  # no training history: one shared empty part
                 return self._empty
             state = self.base.for_account(account, positions)
-        part = _Part(state, AccountHistory.from_state(state, account,
+        part = TrainingPart(state, AccountHistory.from_state(state, account,
                                                       self.feature_params.windows))
         self._base_parts[account] = part
         while len(self._base_parts) > BASE_PART_CACHE:
@@ -332,10 +218,10 @@ class RollingHistory:
         # a row without a merchant is keyed by the payee its description named in the
         # training history (as the pipeline keyed it), never by another row of the call
         arrays = row_arrays(rows, self.default_account, self.base.payees, learn=False)
-        fingerprints = _fingerprints(rows)
-        groups = _account_groups(rows["account"].to_numpy(dtype=object), arrays["day"],
+        fingerprints = transaction_fingerprints(rows)
+        groups = account_groups(rows["account"].to_numpy(dtype=object), arrays["day"],
                                  date_order)
-        call = _Call(rows, arrays, record, ids, fingerprints)
+        call = Call(rows, arrays, record, ids, fingerprints)
         matrix = np.empty((n, self._width), dtype="float64")
         retries: dict[int, Any] = {}
         filled: list = []
@@ -361,20 +247,20 @@ class RollingHistory:
         out.attrs["history_work"] = work
         return out
 
-    def _walk_all(self, groups: list[tuple[str, list[int]]], call: _Call, matrix: np.ndarray,
+    def _walk_all(self, groups: list[tuple[str, list[int]]], call: Call, matrix: np.ndarray,
                   retries: dict[int, Any], filled: list, deadline: float | None) -> int:
         """Every account's rows walked (`_walk`), each account under its own lock: the
         accounts of the call are locked in name order (no deadlock between calls), its ids
         checked for conflicts, then each account walked and released in turn. The shared
         structures (the account table, the counts) are held for a few microseconds at the
         start and at the end only. Returns the work done (`_walk`)."""
-        parts: dict[str, _Part] = {}
-        entries: dict[str, _Account | None] = {}
+        parts: dict[str, TrainingPart] = {}
+        entries: dict[str, Account | None] = {}
         with self._lock:
             for account, positions in groups:
                 entry = self._accounts.get(account)
                 if entry is None and call.record[positions].any():
-                    entry = self._accounts[account] = _Account(account,
+                    entry = self._accounts[account] = Account(account,
                                                                self._base_part(account))
                 elif entry is not None and call.record[positions].any():
                     self._accounts.move_to_end(account)
@@ -383,7 +269,7 @@ class RollingHistory:
                 if entry is not None:
                     entry.users += 1
                 entries[account] = entry
-        held: list[_Account] = []  # locked, in name order; the first `done` are released
+        held: list[Account] = []  # locked, in name order; the first `done` are released
         done = 0
         work = 0
         try:
@@ -417,7 +303,7 @@ class RollingHistory:
             self._enforce_totals()
         return work
 
-    def _read_only(self, history: AccountHistory, positions: list[int], call: _Call,
+    def _read_only(self, history: AccountHistory, positions: list[int], call: Call,
                    matrix: np.ndarray) -> int:
         arrays = call.arrays
         out: list[float] = []
@@ -427,7 +313,7 @@ class RollingHistory:
         matrix[positions] = np.array(out, dtype="float64").reshape(len(positions), self._width)
         return len(positions)
 
-    def _walk(self, entry: _Account, positions: list[int], call: _Call, matrix: np.ndarray,
+    def _walk(self, entry: Account, positions: list[int], call: Call, matrix: np.ndarray,
               retries: dict[int, Any], filled: list) -> int:
         """One account's rows in their order: what its history holds for each (a row of
         ``matrix``, `lookup_columns`), then recorded if it is to be. Retries (an id already
@@ -469,7 +355,7 @@ class RollingHistory:
             if history.last_day is not None and day < history.last_day:
                 entry.in_order = False
             history.record(row)
-            entry.append(_Recorded(row, row_values[i], transaction_id))
+            entry.append(Recorded(row, row_values[i], transaction_id))
             if transaction_id is not None:
                 entry.ids[transaction_id] = [fingerprints[i], None, None, i, call]
                 filled.append((entry, transaction_id, i))
@@ -481,7 +367,7 @@ class RollingHistory:
         return work
 
     def _refuse_conflicts(self, groups: list[tuple[str, list[int]]],
-                          entries: dict[str, _Account | None], call: _Call) -> None:
+                          entries: dict[str, Account | None], call: Call) -> None:
         for account, positions in groups:
             entry = entries[account]
             seen: dict[str, tuple] = {}
@@ -495,7 +381,7 @@ class RollingHistory:
                     raise TransactionIdConflict(position, transaction_id, account)
                 seen.setdefault(transaction_id, call.fingerprints[position])
 
-    def _commit(self, entry: _Account) -> None:
+    def _commit(self, entry: Account) -> None:
         """The account's rows counted in the totals (under the history's lock)."""
         entry.users -= 1
         if not entry.evicted:
@@ -509,7 +395,7 @@ class RollingHistory:
             del self._accounts[entry.name]
 
     # ------------------------------------------------------------------ forgetting
-    def _forget_old(self, entry: _Account) -> int:
+    def _forget_old(self, entry: Account) -> int:
         """At most ``max_per_account`` remembered (the oldest quarter forgotten when one
         more arrives) and none dated ``window_days`` before the account's latest; what is
         forgotten leaves the history as if it had never been recorded (`_rebuild`).
@@ -539,7 +425,7 @@ class RollingHistory:
             self._rebuild(entry, rows, keep)
         return len(rows)
 
-    def _forget_in_order(self, entry: _Account, forgotten: list[_Recorded]) -> int:
+    def _forget_in_order(self, entry: Account, forgotten: list[Recorded]) -> int:
         """Forget the first rows of an in-order account: each touched merchant's and
         category's sums recomputed from its own remembered rows (`AccountHistory.forget`)."""
         for recorded in forgotten:
@@ -561,7 +447,7 @@ class RollingHistory:
         return len(forgotten) + sum(map(len, merchants.values())) + sum(
             map(len, categories.values()))
 
-    def _rebuild(self, entry: _Account, rows: list[_Recorded], keep: list[_Recorded]) -> None:
+    def _rebuild(self, entry: Account, rows: list[Recorded], keep: list[Recorded]) -> None:
         kept_ids = {r.transaction_id for r in keep if r.transaction_id is not None}
         entry.ids = {k: v for k, v in entry.ids.items() if k in kept_ids}
         entry.rows = deque(keep)
@@ -574,7 +460,7 @@ class RollingHistory:
         entry.forgotten += len(rows) - len(keep)
 
     @staticmethod
-    def _frame(kept: list[_Recorded]) -> pd.DataFrame:
+    def _frame(kept: list[Recorded]) -> pd.DataFrame:
         """Remembered rows as a frame for `HistoryState.update` (date order, then arrival)."""
         frame = pd.DataFrame([r.values for r in kept], columns=list(ROW_COLUMNS))
         frame["date"] = pd.to_datetime(frame["date"])
@@ -600,7 +486,7 @@ class RollingHistory:
                 list(features[TEXT_RAW].itertuples(index=False, name=None)))
 
     def _first_answers(self, features: pd.DataFrame, retries: dict[int, Any],
-                       filled: list, call: _Call) -> pd.DataFrame:
+                       filled: list, call: Call) -> pd.DataFrame:
         """Keep the features of the rows recorded with an id (for their retries), and give
         each retry the features its transaction was scored with the first time (a first
         send still being scored by another call: once that call has them)."""
@@ -645,7 +531,7 @@ class RollingHistory:
                 copies.append((account, list(old.rows), dict(old.ids)))
         with self._lock:
             for account, rows, ids in copies:
-                entry = _Account(account, self._base_part(account))
+                entry = Account(account, self._base_part(account))
                 cutoff = entry.part.history.last_day
                 keep = [r for r in rows if cutoff is None or r.row.day > cutoff]
                 if not keep:
@@ -670,24 +556,3 @@ class RollingHistory:
             if then is not None:
                 then()
         return carried
-
-
-def _days(dates: pd.Series) -> np.ndarray:
-    return pd.to_datetime(dates).to_numpy().astype("datetime64[D]").astype("int64")
-
-
-def _fingerprints(rows: pd.DataFrame) -> list[tuple]:
-    """What makes two sends of one transaction the same: its values as the model reads
-    them (day, type, description, amount to the cent, category, payee)."""
-    columns = []
-    for name in _FINGERPRINT:
-        if name == "date":
-            columns.append(_days(rows["date"]).tolist())
-        elif name == "amount":
-            columns.append(np.round(rows["amount"].to_numpy(dtype="float64") * 100).astype(
-                "int64").tolist())
-        elif name in rows:
-            columns.append([None if pd.isna(v) else str(v) for v in rows[name].tolist()])
-        else:
-            columns.append([None] * len(rows))
-    return list(zip(*columns, strict=True))
