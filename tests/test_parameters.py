@@ -139,7 +139,7 @@ def test_the_domain_defaults_are_the_shipped_values():
     one-process run): they must be the YAML's, or a caller without parameters computes
     something else than the pipeline."""
     from titans_finance.core.drift import DriftThresholds
-    from titans_finance.core.features import FeatureParams
+    from titans_finance.core.feature_params import FeatureParams
     from titans_finance.core.scale import ScaleParams
 
     assert FeatureParams() == settings("features").feature_params()

@@ -42,7 +42,8 @@ from sklearn.metrics import average_precision_score
 
 from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, accounts, berka_exports  # noqa: E402
 
-from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.features import build_features
+from titans_finance.core.history_state import HistoryState
 from titans_finance.models.anomaly import (
     AnomalyModel,
     raw_feature_baseline_matrix,

@@ -179,7 +179,7 @@ def main() -> None:
     # the same rows sorted by date, each request in an account of its own
     in_date_order = [{"transactions": [{**t, "account": "__ACCOUNT__"} for t in sorted(
         b["transactions"], key=lambda t: t["date"])]} for b in batches]
-    noop, url = _serve("noop_service:Noop", ROOT / "benchmarks", env)
+    noop, url = _serve("noop_service:Noop", Path(__file__).resolve().parent, env)
     try:
         results["noop"] = _measured(noop.pid, url + "/noop", singles, args.duration)
         results["noop_concurrency_1"] = _measured(noop.pid, url + "/noop", singles,

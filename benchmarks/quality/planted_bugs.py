@@ -101,7 +101,7 @@ BUGS = (
     PlantedBug(
         "build_features (serving path)",
         "window bound shifted by a day",
-        FEATURES,
+        "src/titans_finance/core/history_lookup.py",
         (("safe * _GROUP_STRIDE + day - window + _DAY_OFFSET",
           "safe * _GROUP_STRIDE + day - window + 1 + _DAY_OFFSET"),),
         ("tests/core/test_features.py",),

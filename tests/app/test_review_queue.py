@@ -8,7 +8,7 @@ import pytest
 
 from titans_finance.app import review_queue
 from titans_finance.core.correction_rules import RULE_COLUMNS, RuleSet
-from titans_finance.core.features import MISSING_KEY
+from titans_finance.core.feature_params import MISSING_KEY
 
 
 @pytest.fixture

@@ -17,13 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from titans_finance.core.features import (
-    TEXT_RAW,
-    FeatureParams,
-    HistoryState,
-    build_features,
-    row_accounts,
-)
+from titans_finance.core.feature_params import FeatureParams
+from titans_finance.core.feature_rows import row_accounts
+from titans_finance.core.features import TEXT_RAW, build_features
+from titans_finance.core.history_state import HistoryState
 
 # what a recorded transaction keeps (all `HistoryState.update` and a retry check need)
 ROW_COLUMNS = ("date", "type", "description", "amount", "category", "reference", "account")

@@ -26,7 +26,8 @@ from titans_finance.core.correction_rules import (
     usable_key,
 )
 from titans_finance.core.corrections import append_correction, apply_corrections
-from titans_finance.core.features import ACCOUNT_SEPARATOR, MISSING_KEY, HistoryState
+from titans_finance.core.feature_params import ACCOUNT_SEPARATOR, MISSING_KEY
+from titans_finance.core.history_state import HistoryState
 
 
 def _correction(category: str, description: str = "JET.COM 1234", who: str = "key-a",

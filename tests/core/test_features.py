@@ -3,19 +3,17 @@ import pandas as pd
 import pytest
 
 from tests.parameters import parameters
+from titans_finance.core.feature_params import FeatureParams, NO_HISTORY_DAYS
+from titans_finance.core.feature_text import clean_text, normalise_merchant
 from titans_finance.core.features import (
     FEATURE_GROUPS,
-    NO_HISTORY_DAYS,
     OWN_FEATURES,
     TEXT_RAW,
-    FeatureParams,
-    HistoryState,
     build_features,
-    clean_text,
     feature_columns,
-    normalise_merchant,
     own_features,
 )
+from titans_finance.core.history_state import HistoryState
 
 NUMERIC = [c for c in feature_columns() if c not in TEXT_RAW]
 

@@ -4,13 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from titans_finance.core.features import (
-    NO_HISTORY_DAYS,
-    TEXT_RAW,
-    HistoryState,
-    build_features,
-    feature_columns,
-)
+from titans_finance.core.feature_params import NO_HISTORY_DAYS
+from titans_finance.core.features import TEXT_RAW, build_features, feature_columns
+from titans_finance.core.history_state import HistoryState
 
 NUMERIC = [c for c in feature_columns() if c not in TEXT_RAW]
 
@@ -131,7 +127,7 @@ def test_a_state_saved_before_per_account_history_is_refused_by_name():
 
 
 def test_a_new_export_of_the_only_account_continues_its_history():
-    from titans_finance.core.features import as_history_account
+    from titans_finance.core.feature_rows import as_history_account
 
     checking = TWO_ACCOUNTS[TWO_ACCOUNTS["account"] == "checking"]
     state = HistoryState.from_frame(checking)

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import clean_rows
-from titans_finance.core.features import FeatureParams, HistoryState, build_features
+from titans_finance.core.feature_params import FeatureParams
+from titans_finance.core.features import build_features
+from titans_finance.core.history_state import HistoryState
 
 DAY0 = pd.Timestamp("2024-01-01")
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from titans_finance.core.features import TEXT_RAW, HistoryState, build_features, feature_columns
+from titans_finance.core.features import TEXT_RAW, build_features, feature_columns
+from titans_finance.core.history_state import HistoryState
 from titans_finance.serving.schemas import Transaction, transactions_frame
 
 NUMERIC = [c for c in feature_columns() if c not in TEXT_RAW]

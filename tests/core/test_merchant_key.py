@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from titans_finance.core.features import normalise_merchant
+from titans_finance.core.feature_text import normalise_merchant
 from titans_finance.core.merchant_key import merchant_from_description
 
 DESCRIPTORS = [

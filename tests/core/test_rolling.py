@@ -14,7 +14,8 @@ import pytest
 
 from tests.core.rolling_definition import RollingHistory as DefinitionHistory
 from tests.models.anomaly.test_model import PARAMS, _life, _split
-from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.features import build_features
+from titans_finance.core.history_state import HistoryState
 from titans_finance.core.rolling import RollingHistory, RollingLimits, TransactionIdConflict
 from titans_finance.models.anomaly import AnomalyModel, score_with_rolling_history
 
@@ -81,11 +82,12 @@ def test_the_account_histories_give_the_definitions_features(two_accounts, limit
     definition = DefinitionHistory(state, limits)
     expected = definition.features(test, record, ids, one_at_a_time=True)
     together = RollingHistory(state, limits)
-    features = together.features(test, record, ids)
+    features = together.features(test, record, ids, date_order=False)
     forgetting = limits != RollingLimits()
     _assert_as_defined(features, expected, forgetting)
     pieces = RollingHistory(state, limits)
-    by_request = pd.concat([pieces.features(test.iloc[i:i + 23], record[i:i + 23], ids[i:i + 23])
+    by_request = pd.concat([pieces.features(test.iloc[i:i + 23], record[i:i + 23],
+                                            ids[i:i + 23], date_order=False)
                             for i in range(0, len(test), 23)])
     _assert_as_defined(by_request, expected, forgetting)
     assert pieces.stats() == together.stats() == definition.stats()
@@ -94,22 +96,51 @@ def test_the_account_histories_give_the_definitions_features(two_accounts, limit
         assert together.stats()["forgotten_transactions"] > 0  # forgetting was exercised
 
 
+def _in_date_order(batch: pd.DataFrame) -> pd.DataFrame:
+    """The rows as a call takes them: per account, in date order then input order."""
+    return batch.iloc[np.lexsort((np.arange(len(batch)), batch["date"].to_numpy(),
+                                  batch["account"].to_numpy()))]
+
+
 @pytest.mark.parametrize("limits", [RollingLimits(),
                                     RollingLimits(window_days=12, max_per_account=16)])
 def test_rows_in_any_order_get_the_definitions_features(two_accounts, limits):
-    """A batch in random date order (most rows late: dated before their account's latest
-    day), and the same rows sorted by date: each as the definition scores it in that
-    arrival order, and the later calls see what the earlier ones recorded."""
+    """A batch in random date order, and the same rows sorted by date: each row as the
+    definition scores it one at a time with the call's rows of each account in date order
+    (then input order), and the later calls see what the earlier ones recorded; a call in
+    input order (``date_order=False``) as the definition in that order."""
     train, test = two_accounts
     state = HistoryState.from_frame(train)
     shuffled = test.sample(frac=1.0, random_state=3).reset_index(drop=True)
     in_date_order = test.sort_values("date", kind="stable").reset_index(drop=True)
     definition, history = DefinitionHistory(state, limits), RollingHistory(state, limits)
     for batch in (shuffled, in_date_order, shuffled):
-        _assert_as_defined(history.features(batch),
-                           definition.features(batch, one_at_a_time=True),
+        expected = definition.features(_in_date_order(batch), one_at_a_time=True)
+        _assert_as_defined(history.features(batch), expected.loc[batch.index],
                            forgetting=limits != RollingLimits())
     assert history.stats() == definition.stats()
+    as_sent = RollingHistory(state, limits)
+    _assert_as_defined(as_sent.features(shuffled, date_order=False),
+                       DefinitionHistory(state, limits).features(shuffled, one_at_a_time=True),
+                       forgetting=limits != RollingLimits())
+
+
+@pytest.mark.parametrize("limits", [RollingLimits(),
+                                    RollingLimits(window_days=12, max_per_account=16)])
+def test_a_batch_in_random_order_answers_as_its_rows_sent_one_at_a_time_in_date_order(
+        two_accounts, limits):
+    """The same rows as one batch in random order and as single calls in date order: the
+    same features to the bit (without forgetting), the same history after."""
+    train, test = two_accounts
+    state = HistoryState.from_frame(train)
+    shuffled = test.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    batch = RollingHistory(state, limits).features(shuffled)
+    singles, one_by_one = RollingHistory(state, limits), []
+    ordered = _in_date_order(shuffled)
+    for position in range(len(ordered)):
+        one_by_one.append(singles.features(ordered.iloc[[position]]))
+    expected = pd.concat(one_by_one).loc[shuffled.index]
+    _assert_as_defined(batch, expected, forgetting=limits != RollingLimits())
 
 
 def test_score_with_rolling_history_is_the_service_code_and_catches_the_repeat(two_accounts):

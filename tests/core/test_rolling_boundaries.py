@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import clean_rows
-from titans_finance.core.features import HistoryState
+from titans_finance.core.history_state import HistoryState
 from titans_finance.core.rolling import RollingHistory, RollingLimits, TransactionIdConflict
 
 DAY0 = pd.Timestamp("2024-01-01")

@@ -11,7 +11,8 @@ import pytest
 
 from tests.models.conftest import clean_frame
 from tests.parameters import parameters
-from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.features import build_features
+from titans_finance.core.history_state import HistoryState
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.synthetic.generator import generate_transactions
 from titans_finance.models.category import CategoryModel

@@ -56,7 +56,8 @@ def test_cash_flow_from_the_exports_last_day_and_balance(account):
 
 
 def test_anomalies_on_a_real_account_as_the_service_scores(account):
-    from titans_finance.core.features import HistoryState, build_features
+    from titans_finance.core.features import build_features
+    from titans_finance.core.history_state import HistoryState
     from titans_finance.models.anomaly import AnomalyModel, score_with_rolling_history
     from titans_finance.synthetic.anomalies import inject_anomalies
 

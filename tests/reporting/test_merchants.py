@@ -1,6 +1,6 @@
 import pandas as pd
 
-from titans_finance.core.features import normalise_merchant
+from titans_finance.core.feature_text import normalise_merchant
 from titans_finance.reporting.merchants import merchant_names
 
 

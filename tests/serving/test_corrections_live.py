@@ -13,7 +13,7 @@ import pytest
 
 from tests.serving.conftest import FEEDBACK_RULE_MAX_ROWS, FUZZ_KEY, KeyedClient
 from titans_finance.core.correction_rules import ACTIVE, HELD, read_rules
-from titans_finance.core.features import HistoryState
+from titans_finance.core.history_state import HistoryState
 from titans_finance.serving.corrections_live import LiveCorrections, tenant_of
 from titans_finance.serving.security import Caller
 

@@ -79,9 +79,11 @@ def test_a_retry_with_the_same_transaction_id_is_answered_as_the_first_time(clie
 
 
 def test_a_batch_answers_what_its_transactions_sent_one_by_one_answer(client):
-    """The same transactions, in the same order, into two new accounts: as one batch, and
-    one request at a time (category and amount read, then anomaly records): the same
-    category, amount and anomaly answers, the history moving the same way."""
+    """The same transactions into two new accounts: as one batch, and one request at a
+    time in date order (category and amount read, then anomaly records): the same
+    category, amount and anomaly answers, the history moving the same way (a batch's rows
+    of an account are taken in date order: its late row is scored before the later
+    ones)."""
     items = [CHARGE,
              {**CHARGE, "description": "GROCER 22", "amount": -54.1, "merchant": "Grocer"},
              CHARGE,  # the same charge again: a duplicate in both ways of sending
@@ -94,7 +96,8 @@ def test_a_batch_answers_what_its_transactions_sent_one_by_one_answer(client):
     in_batch, one_by_one = fresh("batch"), fresh("single")
     batch = client.post("/predict/batch", json={"transactions": [
         {**item, "account": in_batch} for item in items]}).json()["results"]
-    for item, result in zip(items, batch, strict=True):
+    for item, result in sorted(zip(items, batch, strict=True),
+                               key=lambda pair: pair[0]["date"]):
         single = {**item, "account": one_by_one}
         assert result["category"] == client.post("/predict/category", json=single).json()
         assert result["amount"] == client.post("/predict/amount", json=single).json()

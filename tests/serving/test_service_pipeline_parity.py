@@ -15,12 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from titans_finance.core.features import (
-    FEATURE_GROUPS,
-    HistoryState,
-    build_features,
-    own_features,
-)
+from titans_finance.core.features import FEATURE_GROUPS, build_features, own_features
+from titans_finance.core.history_state import HistoryState
 from titans_finance.core.rolling import RollingHistory
 from titans_finance.serving.schemas import Transaction, transactions_frame
 from titans_finance.serving.service import TRANSACTION_SCORERS, USES_HISTORY

@@ -25,6 +25,7 @@ merchant, the first one's from the training part's latest day.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from bisect import bisect_left
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from titans_finance.core.features import CATEGORY_SUMS, MERCHANT_SUMS, HistoryState
+from titans_finance.core.history_state import CATEGORY_SUMS, HistoryState, MERCHANT_SUMS
 
 _NAN = math.nan
 _MERCHANT_WIDTH = len(MERCHANT_SUMS)  # the sums, then the last day
@@ -165,7 +166,7 @@ class AccountHistory:
     windows (days); ``max_window_days``: how far back the tail reaches."""
 
     __slots__ = ("merchant", "category", "merchant_tail", "category_tail", "tail", "count",
-                 "last_day", "windows", "max_window_days", "tail_min_day")
+                 "last_day", "windows", "max_window_days", "tail_days")
 
     def __init__(self, windows: tuple[int, ...], max_window_days: int) -> None:
         self.merchant: dict[str, list[float]] = {}  # key → MERCHANT_SUMS..., last day
@@ -177,7 +178,10 @@ class AccountHistory:
         self.last_day: int | None = None
         self.windows = tuple(windows)
         self.max_window_days = int(max_window_days)
-        self.tail_min_day: int | None = None
+        # (day, merchant, category) of every tail row, smallest day first: pruning visits
+        # the groups whose rows it forgets, not every group (an entry of a row `forget`
+        # dropped stays until its day is pruned: the visit then finds nothing)
+        self.tail_days: list[tuple[int, str, str]] = []
 
     @classmethod
     def from_state(cls, state: HistoryState, account: str,
@@ -210,8 +214,8 @@ class AccountHistory:
         other.merchant_tail = {k: v.copy() for k, v in self.merchant_tail.items()}
         other.category_tail = {k: v.copy() for k, v in self.category_tail.items()}
         other.tail = self.tail.copy()
-        other.count, other.last_day, other.tail_min_day = (self.count, self.last_day,
-                                                           self.tail_min_day)
+        other.count, other.last_day = self.count, self.last_day
+        other.tail_days = self.tail_days.copy()
         return other
 
     # ------------------------------------------------------------------ reading
@@ -262,30 +266,34 @@ class AccountHistory:
                 window = groups[key] = _Window()
             window.append(day, value, cents, sequence)
         self.tail.append(day, value, cents, sequence)
-        if self.tail_min_day is None or day < self.tail_min_day:
-            self.tail_min_day = day
+        heapq.heappush(self.tail_days, (day, merchant, category))
 
     def _prune(self) -> None:
         """Forget tail rows dated more than ``max_window_days`` before the latest day."""
-        if self.last_day is None or self.tail_min_day is None:
+        heap = self.tail_days
+        if self.last_day is None or not heap:
             return
         cutoff = self.last_day - self.max_window_days
-        if self.tail_min_day >= cutoff:
+        if heap[0][0] >= cutoff:
             return
-        lowest = None
-        for groups in (self.merchant_tail, self.category_tail):
-            for key in list(groups):
-                window = groups[key]
+        merchants, categories = set(), set()
+        while heap and heap[0][0] < cutoff:
+            _, merchant, category = heapq.heappop(heap)
+            merchants.add(merchant)
+            categories.add(category)
+        for groups, keys in ((self.merchant_tail, merchants), (self.category_tail, categories)):
+            for key in keys:
+                window = groups.get(key)
+                if window is None:
+                    continue
                 low = window.min_day()
                 if low is not None and low < cutoff:
                     window.prune(cutoff)
-                    low = window.min_day()
-                if low is None:
+                if len(window) == 0:
                     del groups[key]
-                elif lowest is None or low < lowest:
-                    lowest = low
-        self.tail.prune(cutoff)
-        self.tail_min_day = lowest
+        low = self.tail.min_day()
+        if low is not None and low < cutoff:
+            self.tail.prune(cutoff)
 
     # ------------------------------------------------------------------ forgetting
     @classmethod
@@ -313,32 +321,23 @@ class AccountHistory:
         history._prune()
         return history
 
-    def forget(self, base: AccountHistory, forgotten: list[Row], kept: list[Row]) -> None:
+    def forget(self, base: AccountHistory, forgotten: list[Row],
+               merchants: dict[str, list[Row]], categories: dict[str, list[Row]]) -> None:
         """Forget ``forgotten`` when every row recorded since the last `rebuilt` was dated on
-        or after the account's latest day, and ``kept`` still holds the latest: the same as
-        `rebuilt`, computed for the merchants and categories the forgotten rows touched
-        only (the others' sums already are ``base`` followed by their rows in date order)."""
+        or after the account's latest day, and the remembered rows still hold the latest:
+        the same as `rebuilt`, computed for the merchants and categories the forgotten rows
+        touched only (the others' sums already are ``base`` followed by their rows in date
+        order). ``merchants`` / ``categories``: each touched key's remembered rows, in date
+        order."""
         gone = {r.sequence for r in forgotten}
-        touched_merchants = {r.merchant for r in forgotten}
-        touched_categories = {r.category for r in forgotten}
-        merchants: dict[str, list[Row]] = {}
-        categories: dict[str, list[Row]] = {}
-        for row in kept:
-            if row.merchant in touched_merchants:
-                merchants.setdefault(row.merchant, []).append(row)
-            if row.category in touched_categories:
-                categories.setdefault(row.category, []).append(row)
-        for key in touched_merchants:
-            rows = merchants.get(key)
+        for key, rows in merchants.items():
             if rows or key in base.merchant:
-                rows = sorted(rows or [], key=lambda r: (r.day, r.sequence))
                 self.merchant[key] = _merchant_sums(base.merchant.get(key), rows)
             else:
                 self.merchant.pop(key, None)
-        for key in touched_categories:
-            rows = categories.get(key)
+        for key, rows in categories.items():
             if rows or key in base.category:
-                self.category[key] = _category_sums(base.category.get(key), rows or [])
+                self.category[key] = _category_sums(base.category.get(key), rows)
             else:
                 self.category.pop(key, None)
         cutoff = self.last_day - self.max_window_days if self.last_day is not None else None
@@ -352,7 +351,6 @@ class AccountHistory:
                         if len(groups[key]) == 0:
                             del groups[key]
             self.tail.drop(gone)
-            self.tail_min_day = self.tail.min_day()
         self.count -= len(forgotten)
 
 
@@ -412,14 +410,14 @@ def _merchant_sums(base: list[float] | None, rows: list[Row]) -> list[float]:
     sums[5] += float(len(gaps))
     sums[6] += fsum(gaps)
     sums[7] += fsum([g * g for g in gaps])
-    latest = float(max(r.day for r in rows))
+    latest = float(rows[-1].day)  # rows in date order
     last = sums[_MERCHANT_WIDTH]
     sums[_MERCHANT_WIDTH] = latest if last != last or latest > last else last
     return sums
 
 
 def _category_sums(base: list[float] | None, rows: list[Row]) -> list[float]:
-    """Like `_merchant_sums`, for a category (no gaps)."""
+    """Like `_merchant_sums`, for a category (no gaps; ``rows`` in date order)."""
     sums = list(base) if base is not None else [0.0] * _CATEGORY_WIDTH + [_NAN]
     if not rows:
         return sums
@@ -427,7 +425,7 @@ def _category_sums(base: list[float] | None, rows: list[Row]) -> list[float]:
     sums[0] += float(len(rows))
     sums[1] += math.fsum(logs)
     sums[2] += math.fsum([v * v for v in logs])
-    latest = float(max(r.day for r in rows))
+    latest = float(rows[-1].day)  # rows in date order
     last = sums[_CATEGORY_WIDTH]
     sums[_CATEGORY_WIDTH] = latest if last != last or latest > last else last
     return sums

@@ -49,7 +49,7 @@ from titans_finance.core.corrections import (
     remove_corrections_by,
     restore_formula,
 )
-from titans_finance.core.features import ACCOUNT_SEPARATOR, MISSING_KEY
+from titans_finance.core.feature_params import ACCOUNT_SEPARATOR, MISSING_KEY
 
 RULE_COLUMNS = ["rule_id", "tenant", "account", "merchant_key", "category", "status", "rows",
                 "reference", "date", "description", "amount", "predicted_category",

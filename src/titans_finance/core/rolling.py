@@ -8,13 +8,15 @@ history that holds the first.
 
 Semantics (docs/serving.md, "Rolling history"):
 
-- **Arrival order.** Transactions are scored one at a time in the order they arrive
-  (a call's rows in their order), each against its account's history as it stands —
-  ``build_features(row, state, independent=True)`` — and a recorded one is then added
-  to it — ``state = state.update(row)``. This is the definition. `features` keeps each
-  account's history as plain structures updated row by row in microseconds
-  (core/account_history.py): a loop over the call's rows reads what each row's history
-  holds and records it, in any date order, and one vectorised `build_features` call then
+- **Date order within a call, arrival order between calls.** A call's rows of one
+  account are taken in date order, then input order (``date_order=False``: input order);
+  calls in the order they arrive. Each row is scored against its account's history as it
+  stands — ``build_features(row, state, independent=True)`` — and a recorded one is then
+  added to it — ``state = state.update(row)``. This is the definition; a batch therefore
+  answers the same in any order, as its rows sent one at a time in date order.
+  `features` keeps each account's history as plain structures updated row by row in
+  microseconds (core/account_history.py): a loop over each account's rows reads what
+  each row's history holds and records it, and one vectorised `build_features` call then
   computes every row's features from those values (tested against the definition run
   with `HistoryState`).
 - **Per account.** A row's history is its own account's (``account``; none: the
@@ -36,19 +38,29 @@ Semantics (docs/serving.md, "Rolling history"):
   first). Forgetting rebuilds the account's history as the training history followed by
   the transactions it still remembers, in date order. Accounts that were only read take
   no memory beyond a small cache of training-history parts.
-- **One lock.** Reading and recording are one critical section
-  (`threading.RLock`): the service's micro-batch thread and batch thread never see a
-  half-updated account.
+- **A lock per account.** Reading and recording an account's rows are one critical
+  section under the account's own lock; a call takes its accounts' locks in name order
+  (no deadlock between calls), checks its ids, then walks and releases one account after
+  the other. The table of accounts and the totals have their own lock, held for
+  microseconds. No lock is held while features are computed; a call into one account
+  never waits for another account's batch.
+- **Deadline and work.** ``deadline`` (`time.monotonic`): once past, a call stops before
+  reading its accounts (`DeadlineExceeded`, nothing recorded). Each call reports its work
+  (``attrs["history_work"]``: one per row, plus the remembered rows forgetting went
+  through), so a caller can be charged for what it cost, not for its row count.
 - Nothing is persisted: a restart starts again from the training history. `adopt`
   carries recorded transactions over to the history of newly loaded models.
 
 No Kedro import: the service, `models.anomaly.score_with_rolling_history` and the
 benchmarks call this same code.
+An account's structures and a call's rows are in core/rolling_parts.py.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
@@ -58,22 +70,25 @@ import numpy as np
 import pandas as pd
 
 from titans_finance.core.account_history import AccountHistory, Row
-from titans_finance.core.features import (
-    TEXT_RAW,
-    FeatureParams,
-    HistoryLookups,
-    HistoryState,
-    build_features,
-    lookup_columns,
-    row_accounts,
-    row_arrays,
+from titans_finance.core.feature_params import FeatureParams
+from titans_finance.core.feature_rows import row_accounts, row_arrays
+from titans_finance.core.features import TEXT_RAW, build_features
+from titans_finance.core.history_lookup import HistoryLookups, lookup_columns
+from titans_finance.core.history_state import HistoryState
+from titans_finance.core.rolling_parts import (
+    ROW_COLUMNS,
+    Account,
+    Call,
+    Recorded,
+    TrainingPart,
+    account_groups,
+    transaction_fingerprints,
 )
 
-# what a recorded transaction keeps (all `HistoryState.update` and a retry check need)
-ROW_COLUMNS = ("date", "type", "description", "amount", "category", "reference", "account")
-# the values that make two sends of one transaction_id the same transaction
-_FINGERPRINT = ("date", "type", "description", "amount", "category", "reference")
 BASE_PART_CACHE = 64  # training-history parts of accounts kept ready (read-only accounts)
+# how long a retry waits for the first send's features, still being computed by another
+# call (that call's models take milliseconds; a failed one sets its event at once)
+RETRY_WAIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -103,41 +118,8 @@ class TransactionIdConflict(ValueError):
         self.position, self.transaction_id, self.account = position, transaction_id, account
 
 
-@dataclass(frozen=True)
-class _Part:
-    """An account's training history: the `HistoryState` part and the same as an
-    `AccountHistory` (read-only; recording works on a copy)."""
-
-    state: HistoryState
-    history: AccountHistory
-
-
-@dataclass(slots=True)
-class _Recorded:
-    """A remembered transaction: what it added to the history, its values (to rebuild a
-    `HistoryState`), its transaction_id."""
-
-    row: Row
-    values: tuple
-    transaction_id: str | None
-
-
-class _Account:
-    """One account's recorded transactions and the history they lead to."""
-
-    __slots__ = ("part", "history", "rows", "ids", "latest_day", "oldest_day", "in_order")
-
-    def __init__(self, part: _Part):
-        self.part = part  # the training history's part of this account
-        self.history = part.history.copy()
-        self.rows: deque[_Recorded] = deque()  # oldest first
-        # transaction_id → [fingerprint, numeric features, text features, call position]
-        # (the features are filled in once the recording call has computed them)
-        self.ids: dict[str, list] = {}
-        self.latest_day = part.history.last_day
-        self.oldest_day: int | None = None  # of the recorded rows
-        # every row recorded since the history was last rebuilt came in date order
-        self.in_order = True
+class DeadlineExceeded(TimeoutError):
+    """The request's deadline passed before the history was read (nothing recorded)."""
 
 
 class RollingHistory:
@@ -151,13 +133,13 @@ class RollingHistory:
         self.feature_params = FeatureParams.from_any(feature_params)
         self.default_account = base.default_account
         self._positions: dict[str, tuple[np.ndarray, ...]] | None = None
-        self._base_parts: OrderedDict[str, _Part] = OrderedDict()
+        self._base_parts: OrderedDict[str, TrainingPart] = OrderedDict()
         empty = HistoryState(max_window_days=base.max_window_days)
-        self._empty = _Part(empty, AccountHistory(self.feature_params.windows,
+        self._empty = TrainingPart(empty, AccountHistory(self.feature_params.windows,
                                                   base.max_window_days))
-        self._accounts: OrderedDict[str, _Account] = OrderedDict()
+        self._accounts: OrderedDict[str, Account] = OrderedDict()
         self._transactions = 0
-        self._sequence = 0
+        self._sequences = itertools.count(1)  # arrival order of recorded rows (atomic)
         self._lock = threading.RLock()
         self.forgotten_accounts = 0
         self.forgotten_rows = 0
@@ -166,7 +148,7 @@ class RollingHistory:
         self._width = len(lookup_columns(self.feature_params.windows))
 
     # ------------------------------------------------------------------ reading
-    def _base_part(self, account: str) -> _Part:
+    def _base_part(self, account: str) -> TrainingPart:
         """The training history of one account (cached: built once per account, not per
         request)."""
         if account in self._base_parts:
@@ -181,7 +163,7 @@ class RollingHistory:
             if positions is None:  # no training history: one shared empty part
                 return self._empty
             state = self.base.for_account(account, positions)
-        part = _Part(state, AccountHistory.from_state(state, account,
+        part = TrainingPart(state, AccountHistory.from_state(state, account,
                                                       self.feature_params.windows))
         self._base_parts[account] = part
         while len(self._base_parts) > BASE_PART_CACHE:
@@ -196,9 +178,11 @@ class RollingHistory:
             entry = self._accounts.get(account)
             if entry is None:
                 return self._base_part(account).state
-            if not entry.rows:
-                return entry.part.state
-            return entry.part.state.update(self._frame(list(entry.rows)))
+        with entry.lock:
+            kept = list(entry.rows)
+        if not kept:
+            return entry.part.state
+        return entry.part.state.update(self._frame(kept))
 
     def stats(self) -> dict[str, Any]:
         """Counts as they stand, read without the lock (each is one atomic read): /models
@@ -210,10 +194,15 @@ class RollingHistory:
 
     # ------------------------------------------------------------------ scoring
     def features(self, transactions: pd.DataFrame, record: bool | Sequence[bool] = True,
-                 transaction_ids: Sequence[str | None] | None = None) -> pd.DataFrame:
-        """Features of each row (input order = arrival order), each against its account's
-        history as it stands when the row arrives; rows with ``record`` True are then
-        added to it. Raises `TransactionIdConflict` before recording anything."""
+                 transaction_ids: Sequence[str | None] | None = None, *,
+                 date_order: bool = True, deadline: float | None = None) -> pd.DataFrame:
+        """Features of each row (in input order), each against its account's history as
+        it stands when the row is taken; rows with ``record`` True are then added to it.
+        ``date_order``: a call's rows of one account are taken in date order (then input
+        order), so a batch gives the same answers in any order; False: in input order.
+        ``deadline`` (`time.monotonic`): past it, `DeadlineExceeded` before anything is
+        recorded. Raises `TransactionIdConflict` before recording anything. The frame's
+        ``attrs["history_work"]`` is what the call cost the history (`_walk`)."""
         n = len(transactions)
         if n == 0:
             return build_features(transactions, self.base, self.feature_params,
@@ -229,142 +218,249 @@ class RollingHistory:
         # a row without a merchant is keyed by the payee its description named in the
         # training history (as the pipeline keyed it), never by another row of the call
         arrays = row_arrays(rows, self.default_account, self.base.payees, learn=False)
-        accounts = rows["account"].tolist()
-        fingerprints = _fingerprints(rows)
-        with self._lock:
-            self._refuse_conflicts(accounts, ids, fingerprints)
-            values, retries, filled = self._walk(rows, arrays, accounts, record, ids,
-                                                 fingerprints)
-            self._enforce_totals()
+        fingerprints = transaction_fingerprints(rows)
+        groups = account_groups(rows["account"].to_numpy(dtype=object), arrays["day"],
+                                 date_order)
+        call = Call(rows, arrays, record, ids, fingerprints)
+        matrix = np.empty((n, self._width), dtype="float64")
+        retries: dict[int, Any] = {}
+        filled: list = []
+        work = self._walk_all(groups, call, matrix, retries, filled, deadline)
         try:
             out = build_features(rows, self.base, self.feature_params, base=arrays,
                                  lookups=HistoryLookups.from_matrix(
-                                     np.array(values, dtype="float64").reshape(n, self._width),
-                                     self.feature_params.windows))
-        except BaseException:
-            with self._lock:  # recorded ids whose features were never computed: no retry
-                for entry, transaction_id, position in filled:
+                                     matrix, self.feature_params.windows))
+            if filled or retries:
+                out = self._first_answers(out, retries, filled, call)
+        finally:
+            call.done.set()
+            for entry, transaction_id, position in filled:
+                with entry.lock:
                     known = entry.ids.get(transaction_id)
-                    if known is not None and known[1] is None and known[3] == position:
+                    if known is None or known[4] is not call:
+                        continue
+                    if known[1] is None:  # features never computed: the id answers no retry
                         del entry.ids[transaction_id]
-            raise
-        if filled or retries:
-            out = self._first_answers(out, retries, filled)
+                    else:  # the call's rows are not kept alive by the ids it recorded
+                        known[4] = None
         out.index = transactions.index
+        out.attrs["history_work"] = work
         return out
 
-    def _walk(self, rows: pd.DataFrame, arrays: dict[str, Any], accounts: list[str],
-              record: np.ndarray, ids: list, fingerprints: list
-              ) -> tuple[list[float], dict[int, Any], list]:
-        """Each row in arrival order: what its account's history holds for it (flat list,
-        `lookup_columns` per row), then recorded if it is to be. Returns those values, the
-        retries (position → the first answer's features, or the position in this call of
-        the row first sent with the id) and the rows recorded with an id."""
-        merchants = arrays["merchant_group"].strings().tolist()
-        categories = arrays["category_group"].strings().tolist()
-        days = arrays["day"].tolist()
-        amounts = arrays["abs_amount"]
-        logs = arrays["log_abs_amount"].tolist()
-        cents = np.round(amounts * 100).astype("int64").tolist()
-        amounts = amounts.tolist()
-        row_values = None
+    def _walk_all(self, groups: list[tuple[str, list[int]]], call: Call, matrix: np.ndarray,
+                  retries: dict[int, Any], filled: list, deadline: float | None) -> int:
+        """Every account's rows walked (`_walk`), each account under its own lock: the
+        accounts of the call are locked in name order (no deadlock between calls), its ids
+        checked for conflicts, then each account walked and released in turn. The shared
+        structures (the account table, the counts) are held for a few microseconds at the
+        start and at the end only. Returns the work done (`_walk`)."""
+        parts: dict[str, TrainingPart] = {}
+        entries: dict[str, Account | None] = {}
+        with self._lock:
+            for account, positions in groups:
+                entry = self._accounts.get(account)
+                if entry is None and call.record[positions].any():
+                    entry = self._accounts[account] = Account(account,
+                                                               self._base_part(account))
+                elif entry is not None and call.record[positions].any():
+                    self._accounts.move_to_end(account)
+                elif entry is None:
+                    parts[account] = self._base_part(account)
+                if entry is not None:
+                    entry.users += 1
+                entries[account] = entry
+        held: list[Account] = []  # locked, in name order; the first `done` are released
+        done = 0
+        work = 0
+        try:
+            for account, _ in groups:
+                entry = entries[account]
+                if entry is not None:
+                    entry.lock.acquire()
+                    held.append(entry)
+            if deadline is not None and time.monotonic() > deadline:
+                raise DeadlineExceeded("the request's deadline passed before its transactions "
+                                       "were read; nothing was recorded")
+            self._refuse_conflicts(groups, entries, call)
+            for account, positions in groups:
+                entry = entries[account]
+                if entry is None:  # read only, never recorded: the training part
+                    work += self._read_only(parts[account].history, positions, call, matrix)
+                    continue
+                work += self._walk(entry, positions, call, matrix, retries, filled)
+                with self._lock:
+                    self._commit(entry)
+                entry.lock.release()
+                done += 1
+        finally:
+            if done < len(held):  # refused or stopped: the accounts it took are given back
+                with self._lock:  # (one it created for nothing is dropped)
+                    for entry in held[done:]:
+                        self._commit(entry)
+                for entry in held[done:]:
+                    entry.lock.release()
+        with self._lock:
+            self._enforce_totals()
+        return work
+
+    def _read_only(self, history: AccountHistory, positions: list[int], call: Call,
+                   matrix: np.ndarray) -> int:
+        arrays = call.arrays
+        out: list[float] = []
+        for i in positions:
+            history.read(arrays.merchants[i], arrays.categories[i], arrays.days[i],
+                         arrays.cents[i], out)
+        matrix[positions] = np.array(out, dtype="float64").reshape(len(positions), self._width)
+        return len(positions)
+
+    def _walk(self, entry: Account, positions: list[int], call: Call, matrix: np.ndarray,
+              retries: dict[int, Any], filled: list) -> int:
+        """One account's rows in their order: what its history holds for each (a row of
+        ``matrix``, `lookup_columns`), then recorded if it is to be. Retries (an id already
+        recorded in the account) get the first answer's features (``retries``: position →
+        those features, the position in this call of the first send, or the id's entry of
+        a call still computing them); rows recorded with an id are listed in ``filled``.
+        Returns the work: one per row, plus the remembered rows forgetting went through."""
+        arrays = call.arrays
+        merchants, categories, days = arrays.merchants, arrays.categories, arrays.days
+        cents, amounts, logs = arrays.cents, arrays.amounts, arrays.logs
+        record, ids, fingerprints = call.record, call.ids, call.fingerprints
         window_days = self.limits.window_days
-        values: list[float] = []
-        retries: dict[int, Any] = {}
-        filled: list = []
         no_values = [0.0] * self._width
-        for i, account in enumerate(accounts):
-            entry = self._accounts.get(account)
+        out: list[float] = []
+        work = 0
+        row_values = None
+        for i in positions:
             transaction_id = ids[i]
-            if transaction_id is not None and entry is not None and transaction_id in entry.ids:
-                _, numeric, text, position = entry.ids[transaction_id]
-                retries[i] = position if numeric is None else (numeric, text)
-                values += no_values
+            if transaction_id is not None and transaction_id in entry.ids:
+                known = entry.ids[transaction_id]
+                retries[i] = ((known[1], known[2]) if known[1] is not None
+                              else known[3] if known[4] is call else (known, known[4]))
+                out += no_values
+                work += 1
                 continue
             day = days[i]
-            latest = (entry.latest_day if entry is not None
-                      else self._base_part(account).history.last_day)
+            history = entry.history
+            history.read(merchants[i], categories[i], day, cents[i], out)
+            work += 1
+            latest = entry.latest_day
             if not (record[i] and (latest is None or day >= latest - window_days)):
                 # scored, not recorded (asked not to, or older than the window: it would be
                 # forgotten at once)
-                history = entry.history if entry is not None else self._base_part(
-                    account).history
-                history.read(merchants[i], categories[i], day, cents[i], values)
                 continue
-            if entry is None:
-                entry = self._accounts[account] = _Account(self._base_part(account))
-            else:
-                self._accounts.move_to_end(account)
-            history = entry.history
-            history.read(merchants[i], categories[i], day, cents[i], values)
-            if row_values is None:  # the columns as lists (a reindex cost ~0.5 ms a call)
-                row_values = list(zip(*(rows[c].tolist() if c in rows else [np.nan] * len(rows)
-                                        for c in ROW_COLUMNS), strict=True))
-            self._sequence += 1
+            if row_values is None:
+                row_values = call.row_values()
             row = Row(merchants[i], categories[i], day, amounts[i], logs[i], cents[i],
-                      self._sequence)
+                      next(self._sequences))
             if history.last_day is not None and day < history.last_day:
                 entry.in_order = False
             history.record(row)
-            entry.rows.append(_Recorded(row, row_values[i], transaction_id))
+            entry.append(Recorded(row, row_values[i], transaction_id))
             if transaction_id is not None:
-                entry.ids[transaction_id] = [fingerprints[i], None, None, i]
+                entry.ids[transaction_id] = [fingerprints[i], None, None, i, call]
                 filled.append((entry, transaction_id, i))
-            entry.latest_day = day if entry.latest_day is None else max(entry.latest_day, day)
-            entry.oldest_day = day if entry.oldest_day is None else min(entry.oldest_day, day)
-            self._transactions += 1
-            self._forget_old(entry)
-        return values, retries, filled
+            entry.latest_day = day if latest is None or day > latest else latest
+            entry.oldest_day = (day if entry.oldest_day is None or day < entry.oldest_day
+                                else entry.oldest_day)
+            work += self._forget_old(entry)
+        matrix[positions] = np.array(out, dtype="float64").reshape(len(positions), self._width)
+        return work
 
-    def _refuse_conflicts(self, accounts, ids, fingerprints) -> None:
-        seen: dict[tuple[str, str], tuple] = {}
-        for position, (account, transaction_id) in enumerate(zip(accounts, ids, strict=True)):
-            if transaction_id is None:
-                continue
-            key = (str(account), transaction_id)
-            entry = self._accounts.get(key[0])
-            known = (entry.ids[transaction_id][0] if entry is not None
-                     and transaction_id in entry.ids else seen.get(key))
-            if known is not None and known != fingerprints[position]:
-                raise TransactionIdConflict(position, transaction_id, key[0])
-            seen.setdefault(key, fingerprints[position])
+    def _refuse_conflicts(self, groups: list[tuple[str, list[int]]],
+                          entries: dict[str, Account | None], call: Call) -> None:
+        for account, positions in groups:
+            entry = entries[account]
+            seen: dict[str, tuple] = {}
+            for position in positions:
+                transaction_id = call.ids[position]
+                if transaction_id is None:
+                    continue
+                known = (entry.ids[transaction_id][0] if entry is not None
+                         and transaction_id in entry.ids else seen.get(transaction_id))
+                if known is not None and known != call.fingerprints[position]:
+                    raise TransactionIdConflict(position, transaction_id, account)
+                seen.setdefault(transaction_id, call.fingerprints[position])
+
+    def _commit(self, entry: Account) -> None:
+        """The account's rows counted in the totals (under the history's lock)."""
+        entry.users -= 1
+        if not entry.evicted:
+            self._transactions += len(entry.rows) - entry.counted
+            entry.counted = len(entry.rows)
+        self.forgotten_rows += entry.forgotten
+        entry.forgotten = 0
+        if (entry.users == 0 and not entry.rows and not entry.ids
+                and self._accounts.get(entry.name) is entry):
+            # taken to record rows that turned out too old to keep: no account
+            del self._accounts[entry.name]
 
     # ------------------------------------------------------------------ forgetting
-    def _forget_old(self, entry: _Account) -> None:
+    def _forget_old(self, entry: Account) -> int:
         """At most ``max_per_account`` remembered (the oldest quarter forgotten when one
         more arrives) and none dated ``window_days`` before the account's latest; what is
-        forgotten leaves the history as if it had never been recorded (`_rebuild`)."""
+        forgotten leaves the history as if it had never been recorded (`_rebuild`).
+        Returns the work: the remembered rows gone through (0: nothing forgotten)."""
         limits = self.limits
         over = len(entry.rows) > limits.max_per_account
         cutoff = entry.latest_day - limits.window_days if entry.latest_day is not None else None
         if not over and (cutoff is None or entry.oldest_day >= cutoff):
-            return
-        rows = list(entry.rows)
-        keep = rows[len(rows) - (limits.max_per_account - limits.max_per_account // 4):] \
-            if over else rows
-        if cutoff is not None:
-            keep = [r for r in keep if r.row.day >= cutoff]
+            return 0
+        if entry.in_order:  # date order: what is forgotten is the beginning
+            drop = len(entry.rows) - (limits.max_per_account - limits.max_per_account // 4) \
+                if over else 0
+            forgotten = []
+            while entry.rows and (len(forgotten) < drop or (
+                    cutoff is not None and entry.rows[0].row.day < cutoff)):
+                forgotten.append(entry.rows.popleft())
+            if entry.rows:
+                return self._forget_in_order(entry, forgotten)
+            rows, keep = forgotten, []
+        else:
+            rows = list(entry.rows)
+            keep = rows[len(rows) - (limits.max_per_account - limits.max_per_account // 4):] \
+                if over else rows
+            if cutoff is not None:
+                keep = [r for r in keep if r.row.day >= cutoff]
         if len(keep) < len(rows):
             self._rebuild(entry, rows, keep)
+        return len(rows)
 
-    def _rebuild(self, entry: _Account, rows: list[_Recorded], keep: list[_Recorded]) -> None:
-        kept = {id(r) for r in keep}
-        forgotten = [r for r in rows if id(r) not in kept]
+    def _forget_in_order(self, entry: Account, forgotten: list[Recorded]) -> int:
+        """Forget the first rows of an in-order account: each touched merchant's and
+        category's sums recomputed from its own remembered rows (`AccountHistory.forget`)."""
+        for recorded in forgotten:
+            row = recorded.row
+            for index, key in ((entry.by_merchant, row.merchant),
+                               (entry.by_category, row.category)):
+                rows = index[key]
+                del rows[0]
+                if not rows:
+                    del index[key]
+            if recorded.transaction_id is not None:
+                entry.ids.pop(recorded.transaction_id, None)
+        rows = [r.row for r in forgotten]
+        merchants = {r.merchant: list(entry.by_merchant.get(r.merchant, ())) for r in rows}
+        categories = {r.category: list(entry.by_category.get(r.category, ())) for r in rows}
+        entry.history.forget(entry.part.history, rows, merchants, categories)
+        entry.oldest_day = entry.rows[0].row.day
+        entry.forgotten += len(forgotten)
+        return len(forgotten) + sum(map(len, merchants.values())) + sum(
+            map(len, categories.values()))
+
+    def _rebuild(self, entry: Account, rows: list[Recorded], keep: list[Recorded]) -> None:
         kept_ids = {r.transaction_id for r in keep if r.transaction_id is not None}
         entry.ids = {k: v for k, v in entry.ids.items() if k in kept_ids}
         entry.rows = deque(keep)
-        if entry.in_order and keep:
-            entry.history.forget(entry.part.history, [r.row for r in forgotten],
-                                 [r.row for r in keep])
-        else:
-            entry.history = AccountHistory.rebuilt(entry.part.history, [r.row for r in keep])
-            entry.in_order = True
-        entry.oldest_day = min((r.row.day for r in keep), default=None)
-        self._transactions -= len(forgotten)
-        self.forgotten_rows += len(forgotten)
+        entry.reindex()
+        entry.history = AccountHistory.rebuilt(entry.part.history, [r.row for r in keep])
+        days = [r.row.day for r in keep]
+        # in order again if the remembered rows are (then the rebuilt history ends with them)
+        entry.in_order = all(a <= b for a, b in zip(days, days[1:]))
+        entry.oldest_day = min(days, default=None)
+        entry.forgotten += len(rows) - len(keep)
 
     @staticmethod
-    def _frame(kept: list[_Recorded]) -> pd.DataFrame:
+    def _frame(kept: list[Recorded]) -> pd.DataFrame:
         """Remembered rows as a frame for `HistoryState.update` (date order, then arrival)."""
         frame = pd.DataFrame([r.values for r in kept], columns=list(ROW_COLUMNS))
         frame["date"] = pd.to_datetime(frame["date"])
@@ -375,9 +471,10 @@ class RollingHistory:
         while self._accounts and (len(self._accounts) > self.limits.max_accounts
                                   or self._transactions > self.limits.max_transactions):
             _, entry = self._accounts.popitem(last=False)
-            self._transactions -= len(entry.rows)
-            self.forgotten_rows += len(entry.rows)
+            self._transactions -= entry.counted
+            self.forgotten_rows += entry.counted
             self.forgotten_accounts += 1
+            entry.evicted = True
 
     # ------------------------------------------------------------------ retries
     def _feature_arrays(self, features: pd.DataFrame) -> tuple[np.ndarray, list[tuple]]:
@@ -389,21 +486,29 @@ class RollingHistory:
                 list(features[TEXT_RAW].itertuples(index=False, name=None)))
 
     def _first_answers(self, features: pd.DataFrame, retries: dict[int, Any],
-                       filled: list) -> pd.DataFrame:
+                       filled: list, call: Call) -> pd.DataFrame:
         """Keep the features of the rows recorded with an id (for their retries), and give
-        each retry the features its transaction was scored with the first time."""
+        each retry the features its transaction was scored with the first time (a first
+        send still being scored by another call: once that call has them)."""
         numeric, text = self._feature_arrays(features)
-        with self._lock:
-            for entry, transaction_id, position in filled:
+        for entry, transaction_id, position in filled:
+            with entry.lock:
                 known = entry.ids.get(transaction_id)
-                if known is not None and known[1] is None and known[3] == position:
+                if known is not None and known[1] is None and known[4] is call:
                     known[1], known[2] = numeric[position].copy(), text[position]
+        call.done.set()
         if not retries:
             return features
         features = features.copy()
         numeric_at = [features.columns.get_loc(c) for c in self._columns]
         text_at = [features.columns.get_loc(c) for c in TEXT_RAW]
         for position, first in retries.items():
+            if isinstance(first, tuple) and isinstance(first[0], list):
+                known, other = first  # the id's entry, the call still computing it
+                other.done.wait(RETRY_WAIT_SECONDS)
+                if known[1] is None:  # that call failed: this send is scored as it stands
+                    continue
+                first = (known[1], known[2])
             values, words = ((numeric[first], text[first]) if isinstance(first, int)
                              else first)
             features.iloc[position, numeric_at] = values
@@ -418,48 +523,36 @@ class RollingHistory:
         with their retry ids. ``then`` runs before ``previous`` is unlocked (the service
         swaps the new models in). Returns how many were carried."""
         carried = 0
-        with previous._lock, self._lock:
-            for account, old in previous._accounts.items():
-                entry = _Account(self._base_part(account))
+        with previous._lock:
+            accounts = list(previous._accounts.items())
+        copies = []
+        for account, old in accounts:  # each account under its own lock, as recorded
+            with old.lock:
+                copies.append((account, list(old.rows), dict(old.ids)))
+        with self._lock:
+            for account, rows, ids in copies:
+                entry = Account(account, self._base_part(account))
                 cutoff = entry.part.history.last_day
-                keep = [r for r in old.rows if cutoff is None or r.row.day > cutoff]
+                keep = [r for r in rows if cutoff is None or r.row.day > cutoff]
                 if not keep:
                     continue
                 entry.rows = deque(keep)
-                entry.ids = {r.transaction_id: old.ids[r.transaction_id] for r in keep
-                             if r.transaction_id is not None and r.transaction_id in old.ids}
-                entry.latest_day = max([r.row.day for r in keep]
-                                       + ([cutoff] if cutoff is not None else []))
-                entry.oldest_day = min(r.row.day for r in keep)
+                entry.reindex()
+                entry.ids = {r.transaction_id: ids[r.transaction_id] for r in keep
+                             if r.transaction_id is not None and r.transaction_id in ids}
+                days = [r.row.day for r in keep]
+                entry.latest_day = max(days + ([cutoff] if cutoff is not None else []))
+                entry.oldest_day = min(days)
+                entry.in_order = all(a <= b for a, b in zip(days, days[1:]))
                 entry.history = AccountHistory.rebuilt(entry.part.history,
                                                        [r.row for r in keep])
+                entry.counted = len(keep)
                 self._accounts[account] = entry
                 self._transactions += len(keep)
                 carried += len(keep)
             self._columns, self._layout = previous._columns, previous._layout
-            self._sequence = previous._sequence
+            self._sequences = previous._sequences
             self._enforce_totals()
             if then is not None:
                 then()
         return carried
-
-
-def _days(dates: pd.Series) -> np.ndarray:
-    return pd.to_datetime(dates).to_numpy().astype("datetime64[D]").astype("int64")
-
-
-def _fingerprints(rows: pd.DataFrame) -> list[tuple]:
-    """What makes two sends of one transaction the same: its values as the model reads
-    them (day, type, description, amount to the cent, category, payee)."""
-    columns = []
-    for name in _FINGERPRINT:
-        if name == "date":
-            columns.append(_days(rows["date"]).tolist())
-        elif name == "amount":
-            columns.append(np.round(rows["amount"].to_numpy(dtype="float64") * 100).astype(
-                "int64").tolist())
-        elif name in rows:
-            columns.append([None if pd.isna(v) else str(v) for v in rows[name].tolist()])
-        else:
-            columns.append([None] * len(rows))
-    return list(zip(*columns, strict=True))

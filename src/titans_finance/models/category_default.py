@@ -52,7 +52,7 @@ def generated_examples(export: pd.DataFrame, taxonomy: Taxonomy, seed: int) -> p
     """The embedded default data as training lines: expenses with their category mapped to
     the taxonomy, income as business income (the generator's income is client payments).
     Half the rows lose their merchant column, as most real exports and requests do."""
-    from titans_finance.core.features import normalise_merchant
+    from titans_finance.core.feature_text import normalise_merchant
 
     rng = np.random.default_rng(seed)
     amount = pd.to_numeric(export["Amount"], errors="coerce")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from titans_finance.core.features import FeatureParams
+from titans_finance.core.feature_params import FeatureParams
 from titans_finance.parameters.base import Count, Settings
 
 

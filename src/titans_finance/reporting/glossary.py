@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from titans_finance.core.features import KEYWORDS
+from titans_finance.core.feature_text import KEYWORDS
 
 METRICS = {
     "accuracy": "share of expenses whose category the model got right",

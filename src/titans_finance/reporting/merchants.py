@@ -1,6 +1,6 @@
 """Merchant names as the export writes them, for merchant keys (which are lower-cased).
 
-``core.features.normalise_merchant`` folds ``SQ *STARBUCKS 9825`` and ``Starbucks`` to
+``core.feature_text.normalise_merchant`` folds ``SQ *STARBUCKS 9825`` and ``Starbucks`` to
 the key ``starbucks``; a reader should see ``STARBUCKS`` or ``Starbucks`` — the
 merchant's name as its most frequent line writes it — not our key.
 """

@@ -59,17 +59,28 @@ class InvalidBatch(Exception):
 _TRANSACTIONS = TypeAdapter(list[Transaction])
 
 
+# items validated per call of the validator: one call holds the interpreter throughout
+# (~40 µs an item), so a batch is validated in pieces that let the other threads run
+VALIDATION_CHUNK = 250
+
+
 def validated_transactions(items: list[dict[str, Any]]) -> list[Transaction]:
     """The items of a batch as transactions (string amounts and dates parsed in one call
     each), their accounts the caller's tenant's (`tenants.scope_to_caller`), or
     `InvalidBatch` with every failing field as ``transactions.<i>.<field>``."""
-    try:
-        transactions = _TRANSACTIONS.validate_python(preparse_items(items))
-    except ValidationError as exc:
-        errors = [{**e, "loc": ("transactions", *e["loc"])} for e in exc.errors(
-            include_url=False, include_input=False, include_context=False)]
+    items = preparse_items(items)
+    transactions: list[Transaction] = []
+    errors: list[dict[str, Any]] = []
+    for start in range(0, len(items), VALIDATION_CHUNK):
+        try:
+            transactions += _TRANSACTIONS.validate_python(items[start:start + VALIDATION_CHUNK])
+        except ValidationError as exc:
+            errors += [{**e, "loc": ("transactions", start + e["loc"][0], *e["loc"][1:])}
+                       for e in exc.errors(include_url=False, include_input=False,
+                                           include_context=False)]
+    if errors:
         message, detail = field_errors(errors)
-        raise InvalidBatch(message, detail) from None
+        raise InvalidBatch(message, detail)
     return scope_to_caller(transactions)
 
 

@@ -6,8 +6,9 @@ worker thread, and resolves the futures. When idle, a request is scored at once 
 added latency); under load, requests arriving while a batch is being scored form the
 next batch, so the fixed cost of a model call (building a DataFrame, the sparse text
 design) is paid once per batch instead of once per request. A batch's requests are scored
-in arrival order against each account's rolling history (core/rolling.py): the answers are
-those of the same requests scored one at a time in that order.
+against each account's rolling history (core/rolling.py) per account in date order, then
+arrival order: the answers are those of the same requests scored one at a time in that
+order.
 """
 
 from __future__ import annotations

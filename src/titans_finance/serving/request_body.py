@@ -8,6 +8,7 @@ error response in the service's one error shape, `send_error` answers one.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 
 from titans_finance.serving.errors import error_bytes, reshape_error
@@ -88,10 +89,15 @@ def _is_json(content_type: bytes) -> bool:
     return True
 
 
-async def read_body(scope, receive, limit: int, timeout: float) -> bytes | None:
+async def read_body(scope, receive, limit: int, timeout: float, first_byte: float | None = None,
+                    min_rate: float = 0.0) -> bytes | None:
     """The whole request body, counted as it arrives: `BodyError` 413 past ``limit`` bytes
     (declared or received, chunked or not), 415 unless JSON, 408 when slower than
-    ``timeout`` seconds; ``None`` if the client went away."""
+    ``timeout`` seconds in all, or when ``first_byte`` seconds after it was admitted
+    fewer than ``min_rate`` bytes a second since then have arrived (``t`` seconds in,
+    at least ``min_rate * (t - first_byte)`` bytes: nothing within ``first_byte``, or a
+    trickle, frees the connection's batch slot long before ``timeout``); ``None`` if the
+    client went away."""
     lengths = _header_values(scope, b"content-length")
     encodings = b",".join(_header_values(scope, b"transfer-encoding")).lower()
     declared = None
@@ -110,12 +116,21 @@ async def read_body(scope, receive, limit: int, timeout: float) -> bytes | None:
         raise BodyError(415, "send the body as JSON with 'Content-Type: application/json'")
     chunks: list[bytes] = []
     received = 0
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     while True:
-        remaining = deadline - time.monotonic()
+        now = time.monotonic()
+        # when the bytes received so far stop being enough (the rate rule), or the deadline
+        slow = (started + first_byte + received / min_rate if first_byte is not None
+                and min_rate > 0 else math.inf)
         try:
-            message = await asyncio.wait_for(receive(), timeout=max(remaining, 0.001))
+            message = await asyncio.wait_for(receive(), timeout=max(min(deadline, slow) - now,
+                                                                    0.001))
         except TimeoutError:
+            if slow < deadline:
+                raise BodyError(408, f"request body arriving slower than {min_rate:g} bytes/s "
+                                     f"({received} bytes in {time.monotonic() - started:.1f} s)"
+                                ) from None
             raise BodyError(408, f"request body not received within {timeout:g} s") from None
         if message["type"] == "http.disconnect":
             return None

@@ -129,6 +129,18 @@ class TokenBucketLimiter:
                 return math.inf
             return (cost - tokens) / rate
 
+    def debit(self, key: str, cost: float) -> None:
+        """Take ``cost`` tokens for work already done: the bucket may go below zero, and
+        the key's next requests wait until it has refilled (work measured after the fact
+        is charged in full, never refused)."""
+        now = self._clock()
+        with self._lock:
+            tokens, last = self._buckets.pop(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            self._buckets[key] = (tokens - cost, now)
+            while len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+
     def __len__(self) -> int:
         return len(self._buckets)
 
@@ -232,6 +244,12 @@ def charge(limiter: TokenBucketLimiter, caller: Caller | None, cost: float, what
     if wait > 0:
         raise RateLimited(f"{what}: this tenant's budget ({rate:g}/s, burst "
                           f"{burst:g}) is used up", wait)
+
+
+def charge_after(limiter: TokenBucketLimiter, caller: Caller | None, cost: float) -> None:
+    """Charge ``caller`` for work measured once done (`TokenBucketLimiter.debit`)."""
+    if caller is not None and cost > 0:
+        limiter.debit(caller.key_id, cost)
 
 
 def retry_after_header(seconds: float) -> tuple[bytes, bytes]:
@@ -353,7 +371,9 @@ class ApiSecurityMiddleware:
 
     async def _call(self, scope, receive, send, caller: Caller, limit: int) -> None:
         try:
-            body = await read_body(scope, receive, limit, self.settings.body_timeout)
+            body = await read_body(scope, receive, limit, self.settings.body_timeout,
+                                   self.settings.body_first_byte_timeout,
+                                   self.settings.body_min_bytes_per_sec)
         except BodyError as exc:
             await send_error(send, exc.status, str(exc))
             return

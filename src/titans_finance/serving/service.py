@@ -33,11 +33,11 @@ import functools
 import logging
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import time
 from typing import TYPE_CHECKING, Any
 
 import bentoml
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from titans_finance.registry.store import Manifest, ManifestError, UntrustedArtefact
 from titans_finance.serving.batch_inputs import (  # noqa: F401 (their old home)
@@ -48,6 +48,7 @@ from titans_finance.serving.batch_inputs import (  # noqa: F401 (their old home)
     validate_items,
     validated_transactions,
 )
+from titans_finance.serving.batch_thread import BULK_EXECUTOR, freeze_loaded_objects, json_answer
 from titans_finance.serving.batching import SCORING_EXECUTOR, MicroBatcher
 from titans_finance.serving.corrections_live import LiveCorrections, tenant_of
 from titans_finance.serving.errors import error_body, install_client_error_log_filter
@@ -69,6 +70,7 @@ from titans_finance.serving.security import (
     RateLimited,
     RoutePolicy,
     charge,
+    charge_after,
     retry_after_header,
 )
 from titans_finance.serving.served_models import (  # noqa: F401 (their old home)
@@ -127,10 +129,6 @@ def _return_freed_memory() -> None:
 
 # around a batch at least this large, `_return_freed_memory`
 TRIM_AFTER_ROWS = 500
-# Batches (and /validate, /monitor/drift) are scored one at a time on their own thread:
-# the work holds the GIL (no throughput lost), the worker's memory peaks at one batch,
-# and the event loop (probes, /models, single predictions) keeps answering meanwhile.
-BULK_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="titans-bulk")
 
 
 def _error(status: int, message: str, headers: list | None = None,
@@ -177,6 +175,7 @@ class TitansFinanceService:
             raise SystemExit(2) from None
         logger.info("%s", self.served.describe())
         self._keep_history()
+        freeze_loaded_objects()
         self.metrics = PredictionMetrics.get()
         self.corrections_path = ServingSettings.get().corrections_path
         # corrections act on later answers at once, per tenant (serving/corrections_live.py)
@@ -208,29 +207,40 @@ class TitansFinanceService:
     # ------------------------------------------------------------------ helpers
     def _predict_all(self, transactions: list[Transaction], which: tuple[str, ...],
                      served: ServedModels | None = None, observe: bool = True,
-                     record: bool = False) -> dict:
+                     record: bool = False, deadline: float | None = None) -> dict:
         """The models' outputs for ``transactions``, computed together (vectorised).
 
-        Every transaction is scored in the given order against its account's rolling
-        history as it stands (`RollingHistory.features`); with ``record``, those whose
-        own ``record`` is true are then added to it (the anomaly and batch endpoints), so
-        a batch answers what its transactions sent one by one in its order answer.
-        Models that read no history (`USES_HISTORY`) alone, not recording: the rows' own
-        features, without the history's lock. Raises `TransactionIdConflict` (nothing
-        recorded) for a reused transaction_id.
+        Every transaction is scored against its account's rolling history as it stands
+        (`RollingHistory.features`: per account, the call's rows in date order, then
+        input order); with ``record``, those whose own ``record`` is true are then added
+        to it (the anomaly and batch endpoints), so a batch answers what its transactions
+        sent one by one in date order answer. Models that read no history
+        (`USES_HISTORY`) alone, not recording: the rows' own features, without the
+        history. Raises `TransactionIdConflict` (nothing recorded) for a reused
+        transaction_id; `DeadlineExceeded` once ``deadline`` (`time.monotonic`) has
+        passed: before the history is read (nothing recorded) or between two models (no
+        answer is coming: the work stops). ``out["history_work"]``: what the history
+        cost (`RollingHistory.features`; 0 without it).
         """
+        from titans_finance.core.rolling import DeadlineExceeded
+
         served = served or self.served
         frame = transactions_frame(transactions)
+        work = 0
         if record or any(USES_HISTORY[name] for name in which):
             features = served.rolling.features(
                 frame, record=[record and t.record for t in transactions],
-                transaction_ids=[t.transaction_id for t in transactions])
+                transaction_ids=[t.transaction_id for t in transactions], deadline=deadline)
+            work = features.attrs.get("history_work", len(frame))
         else:  # a model without history reads the row's own features only
             from titans_finance.core.features import own_features
 
             features = own_features(frame, served.rolling.base)
-        out: dict[str, Any] = {"frame": frame, "features": features}
+        out: dict[str, Any] = {"frame": frame, "features": features, "history_work": work}
         for name in which:
+            if deadline is not None and time.monotonic() > deadline:
+                raise DeadlineExceeded(f"the request's deadline passed before the {name} "
+                                       "model; its answer was abandoned")
             out[name] = TRANSACTION_SCORERS[name](served.models[name], frame, features)
         if observe and "category" in which:
             self.metrics.observe_categories(out["category"])
@@ -293,25 +303,35 @@ class TitansFinanceService:
                     for i in range(len(transactions))]
 
     def _score_batch(self, items: list[dict[str, Any]], served: ServedModels,
-                     tenant: str = "") -> dict[str, Any]:
+                     tenant: str = "", deadline: float | None = None,
+                     caller: Any = None) -> Response:
+        """Every model for a batch (recorded; ``tenant``'s correction rules applied),
+        answered as JSON serialised here, on the batch thread (`json_answer`). Past
+        ``deadline`` the work stops (`DeadlineExceeded`); what the history cost beyond one
+        unit per row (forgetting and rebuilding an account's remembered rows) is charged to
+        ``caller``'s row budget afterwards (`charge_after`): a batch costs its work, not its
+        row count."""
         transactions = validated_transactions(items)
         large = len(transactions) >= TRIM_AFTER_ROWS
         if large:  # what the previous large response left behind (serialised after return)
             _return_freed_memory()
         result = self._predict_all(transactions, ("category", "amount", "anomaly"), served,
-                                   record=True)
+                                   record=True, deadline=deadline)
+        extra = result["history_work"] - len(transactions)
+        if extra > 0:
+            charge_after(Guard.get().rows, caller, extra)
         result["category"] = self.corrections.apply(result["category"], result["frame"],
                                                     result["features"], tenant)
-        response = {"results": [
+        answer = json_answer([
             {"category": category, "amount": amount, "anomaly": anomaly}
             for category, amount, anomaly in zip(
                 self._category_items(result["category"], served),
                 self._amount_items(result["amount"], served),
-                self._anomaly_items(result["anomaly"], served), strict=True)]}
+                self._anomaly_items(result["anomaly"], served), strict=True)])
         del result
         if large:
             _return_freed_memory()
-        return response
+        return answer
 
     def _drift(self, items: list[dict[str, Any]], served: ServedModels) -> dict[str, Any]:
         transactions = validated_transactions(items)
@@ -329,12 +349,23 @@ class TitansFinanceService:
     def _charge_rows(self, count: int) -> None:
         charge(Guard.get().rows, CURRENT_CALLER.get(), count, "transactions per second")
 
-    async def _bulk(self, route: str, count: int, func, *args) -> Any:
+    async def _bulk(self, route: str, count: int, func, *args, deadline: bool = False) -> Any:
         """``func(*args)`` on the batch thread (admission: the security middleware), after
-        charging ``count`` rows to the caller's budget."""
+        charging ``count`` rows to the caller's budget. ``deadline``: ``func`` also takes
+        the request's deadline (`time.monotonic`, ``request_timeout`` from now: the time
+        waiting for the batch thread counts) and the caller."""
+        from titans_finance.core.rolling import DeadlineExceeded
+
+        if deadline:
+            args = (*args, time.monotonic() + self.settings.request_timeout,
+                    CURRENT_CALLER.get())
         try:
             self._charge_rows(count)
             return await asyncio.get_running_loop().run_in_executor(BULK_EXECUTOR, func, *args)
+        except DeadlineExceeded as exc:
+            logger.info("abandoned on %s: %s", route, exc)
+            return _error(504, f"no answer within {self.settings.request_timeout:g} s; the "
+                               "request was abandoned (send smaller batches)")
         except RateLimited as exc:
             return _rate_limited(exc)
         except InvalidBatch as exc:
@@ -399,7 +430,7 @@ class TitansFinanceService:
         Costs one request and one 'row' per transaction of the key's budgets."""
         return await self._bulk("/predict/batch", len(transactions),
                                 _in_caller_context(self._score_batch), transactions, self.served,
-                                tenant_of(CURRENT_CALLER.get()))
+                                tenant_of(CURRENT_CALLER.get()), deadline=True)
 
     @bentoml.api(route="/validate", input_spec=ValidateInput)
     async def validate(self, transactions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -461,6 +492,7 @@ class TitansFinanceService:
             # recorded in between is lost, except by requests still scoring on the old set)
             carried = await asyncio.to_thread(fresh.rolling.adopt, self.served.rolling,
                                               lambda: setattr(self, "served", fresh))
+        await asyncio.to_thread(freeze_loaded_objects, True)
         logger.info("reloaded: %s; %d recorded transactions carried over", fresh.describe(),
                     carried)
         changed = sorted(k for k in fresh.versions if fresh.versions[k] != previous.get(k))

@@ -37,6 +37,9 @@ Keys and limits (`SecuritySettings`, used by serving/security.py):
 - ``TITANS_MAX_BODY_BYTES`` (8 MiB): body of the batch endpoints, counted on the bytes
   received (chunked bodies included); single-transaction endpoints take at most
   `SMALL_BODY_BYTES`. ``TITANS_BODY_TIMEOUT_SEC`` (30): time to receive a body;
+  ``TITANS_BODY_FIRST_BYTE_SEC`` (5) / ``TITANS_BODY_MIN_BYTES_PER_SEC`` (16,384): after
+  its first 5 s, a body must have arrived at 16 KiB/s on average, else ``408`` (a
+  connection sending nothing, or a trickle, holds a batch slot for seconds, not 30 s);
   ``TITANS_REQUEST_TIMEOUT_SEC`` (60): time until the answer starts.
 
 Keys must be at least 16 characters of the bearer-token alphabet (letters, digits,
@@ -97,6 +100,10 @@ class SecuritySettings:
     max_body_bytes: int = 8 * 2**20
     max_pending_batches: int = 3
     body_timeout: float = 30.0
+    # a body's first `body_first_byte_timeout` seconds are its grace; from then on it must
+    # have arrived at `body_min_bytes_per_sec` on average (serving/security.read_body)
+    body_first_byte_timeout: float = 5.0
+    body_min_bytes_per_sec: float = 16_384.0
     request_timeout: float = 60.0
     metrics_public: bool = False
     dev_key: bool = False
@@ -158,6 +165,8 @@ class SecuritySettings:
             max_body_bytes=_positive_int(env, "TITANS_MAX_BODY_BYTES", 8 * 2**20),
             max_pending_batches=_positive_int(env, "TITANS_MAX_PENDING_BATCHES", 3),
             body_timeout=_positive(env, "TITANS_BODY_TIMEOUT_SEC", 30.0),
+            body_first_byte_timeout=_positive(env, "TITANS_BODY_FIRST_BYTE_SEC", 5.0),
+            body_min_bytes_per_sec=_positive(env, "TITANS_BODY_MIN_BYTES_PER_SEC", 16_384.0),
             request_timeout=_positive(env, "TITANS_REQUEST_TIMEOUT_SEC", 60.0),
             metrics_public=_flag(env, "TITANS_METRICS_PUBLIC"),
             dev_key=dev, warnings=tuple(warnings))
@@ -275,7 +284,8 @@ SECURITY_VARIABLES = (
     "TITANS_FEEDBACK_MAX_ROWS",
     "TITANS_FEEDBACK_RULE_MAX_ROWS",
     "TITANS_AUTH_FAILURES_PER_SEC", "TITANS_AUTH_FAILURES_BURST", "TITANS_MAX_PENDING_BATCHES",
-    "TITANS_MAX_BODY_BYTES", "TITANS_BODY_TIMEOUT_SEC", "TITANS_REQUEST_TIMEOUT_SEC",
+    "TITANS_MAX_BODY_BYTES", "TITANS_BODY_TIMEOUT_SEC", "TITANS_BODY_FIRST_BYTE_SEC",
+    "TITANS_BODY_MIN_BYTES_PER_SEC", "TITANS_REQUEST_TIMEOUT_SEC",
     "TITANS_TENANTS_FILE", "TITANS_DEFAULT_ACCOUNT_OWNER")
 SERVICE_VARIABLES = ("TITANS_PACKAGED_MODELS", "TITANS_CORRECTIONS_PATH", "TITANS_HISTORY_DB",
                      *HISTORY_SETTINGS)

@@ -108,8 +108,9 @@ class TenantHistories:
     # ------------------------------------------------------------------ scoring
     def features(self, transactions: pd.DataFrame, record: bool | Sequence[bool] = True,
                  transaction_ids: Sequence[str | None] | None = None,
-                 persist: bool = True) -> pd.DataFrame:
-        """As `RollingHistory.features`, each row against its tenant's history."""
+                 persist: bool = True, deadline: float | None = None) -> pd.DataFrame:
+        """As `RollingHistory.features`, each row against its tenant's history (``deadline``
+        and ``attrs["history_work"]`` as there, the work summed over the tenants)."""
         n = len(transactions)
         record = np.broadcast_to(np.asarray(record, dtype=bool), (n,))
         ids = list(transaction_ids) if transaction_ids is not None else [None] * n
@@ -120,7 +121,8 @@ class TenantHistories:
         for position, tenant in enumerate(tenants):
             groups.setdefault(tenant, []).append(position)
         if n == 0:
-            return self.history(self.owner or "").features(transactions, record, ids)
+            return self.history(self.owner or "").features(transactions, record, ids,
+                                                           deadline=deadline)
         with ExitStack() as held:
             for tenant in sorted(groups):
                 self.history(tenant)
@@ -128,25 +130,28 @@ class TenantHistories:
             if len(groups) > 1 and any(i is not None for i in ids):
                 for tenant, positions in groups.items():  # refuse before recording any
                     self._call(tenant, transactions, positions, np.zeros(len(positions), bool),
-                               ids, persist=False)
+                               ids, persist=False, deadline=deadline)
             parts = [(positions, self._call(tenant, transactions, positions, record[positions],
-                                            ids, persist))
+                                            ids, persist, deadline))
                      for tenant, positions in groups.items()]
         if len(parts) == 1:
             return parts[0][1]
+        work = sum(frame.attrs.get("history_work", len(frame)) for _, frame in parts)
         order = np.argsort(np.concatenate([np.asarray(p) for p, _ in parts]), kind="stable")
         out = pd.concat([frame for _, frame in parts]).iloc[order]
         out.index = transactions.index
+        out.attrs["history_work"] = work
         return out
 
     def _call(self, tenant: str, transactions: pd.DataFrame, positions: list[int],
-              record: np.ndarray, ids: list, persist: bool) -> pd.DataFrame:
+              record: np.ndarray, ids: list, persist: bool,
+              deadline: float | None = None) -> pd.DataFrame:
         whole = len(positions) == len(transactions)
         rows = transactions if whole else transactions.iloc[positions]
         tenant_ids = ids if whole else [ids[p] for p in positions]
         try:
             out = self._histories[tenant].features(rows, record=record,
-                                                   transaction_ids=tenant_ids)
+                                                   transaction_ids=tenant_ids, deadline=deadline)
         except TransactionIdConflict as exc:
             conflict = TransactionIdConflict(positions[exc.position], exc.transaction_id,
                                              shown_account(exc.account) or "(default)")

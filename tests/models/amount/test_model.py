@@ -4,7 +4,8 @@ import pytest
 
 from tests.conftest import clean_rows
 from tests.parameters import parameters
-from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.features import build_features
+from titans_finance.core.history_state import HistoryState
 from titans_finance.models.amount import NUMERIC_INPUTS, OWN_AMOUNT, AmountModel
 
 

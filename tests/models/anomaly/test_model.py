@@ -6,7 +6,8 @@ from sklearn.metrics import average_precision_score
 
 from tests.conftest import clean_rows
 from tests.parameters import parameters
-from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.features import build_features
+from titans_finance.core.history_state import HistoryState
 from titans_finance.models.anomaly import (
     AnomalyModel,
     raw_feature_baseline_matrix,

@@ -3,7 +3,8 @@ import json
 import pandas as pd
 import pytest
 
-from titans_finance.core.features import HistoryState, feature_columns
+from titans_finance.core.features import feature_columns
+from titans_finance.core.history_state import HistoryState
 
 
 def test_features_pipeline_writes_table_state_and_summary(kedro_project):
@@ -26,7 +27,7 @@ def test_feature_values_are_what_the_history_says(kedro_project):
     ``(date, source_row)`` order), so a window bound or an ordering slip cannot pass."""
     import numpy as np
 
-    from titans_finance.core.features import NO_HISTORY_DAYS
+    from titans_finance.core.feature_params import NO_HISTORY_DAYS
 
     kedro_project.run("ingestion", "features")
     clean = pd.read_parquet(kedro_project.path("data/03_primary/clean_transactions.parquet"))

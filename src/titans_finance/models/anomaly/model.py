@@ -46,7 +46,8 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import IsolationForest
 
-from titans_finance.core.features import DEFAULT_ACCOUNT, account_keys, row_accounts
+from titans_finance.core.feature_params import DEFAULT_ACCOUNT
+from titans_finance.core.feature_rows import account_keys, row_accounts
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models import check_hyper_parameters
 from titans_finance.models.anomaly.flat_forest import FlatForest

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from titans_finance.core.features import normalise_merchant
+from titans_finance.core.feature_text import normalise_merchant
 
 
 @dataclass

@@ -11,7 +11,8 @@ import pandas as pd
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score
 
-from titans_finance.core.features import HistoryState, build_features
+from titans_finance.core.features import build_features
+from titans_finance.core.history_state import HistoryState
 from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.scale import run_scoring
 from titans_finance.core.splits import time_split_mask

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from titans_finance.core.features import HistoryState, build_features, feature_groups
+from titans_finance.core.features import build_features, feature_groups
+from titans_finance.core.history_state import HistoryState
 from titans_finance.core.scale import run_rows
 from titans_finance.parameters import FeaturesSettings, scale_of
 

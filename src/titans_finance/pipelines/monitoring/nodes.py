@@ -8,7 +8,9 @@ from typing import Any
 import pandas as pd
 
 from titans_finance.core.drift import DriftReference
-from titans_finance.core.features import HistoryState, as_history_account, build_features
+from titans_finance.core.feature_rows import as_history_account
+from titans_finance.core.features import build_features
+from titans_finance.core.history_state import HistoryState
 from titans_finance.parameters import MonitoringSettings
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,164 @@
+"""The rolling history's parts (core/rolling.py): an account's recorded rows, the history
+they lead to, its per-payee and per-category indices, its lock and counts (`Account`); a
+call's rows as the walk reads them (`Call`), grouped per account in the order they are
+taken (`account_groups`); what makes two sends of one transaction the same
+(`transaction_fingerprints`)."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.core.account_history import AccountHistory, Row
+from titans_finance.core.history_state import HistoryState
+
+# what a recorded transaction keeps (all `HistoryState.update` and a retry check need)
+ROW_COLUMNS = ("date", "type", "description", "amount", "category", "reference", "account")
+# the values that make two sends of one transaction_id the same transaction
+FINGERPRINT = ("date", "type", "description", "amount", "category", "reference")
+
+
+@dataclass(frozen=True)
+class TrainingPart:
+    """An account's training history: the `HistoryState` part and the same as an
+    `AccountHistory` (read-only; recording works on a copy)."""
+
+    state: HistoryState
+    history: AccountHistory
+
+
+@dataclass(slots=True)
+class Recorded:
+    """A remembered transaction: what it added to the history, its values (to rebuild a
+    `HistoryState`), its transaction_id."""
+
+    row: Row
+    values: tuple
+    transaction_id: str | None
+
+
+class Account:
+    """One account's recorded transactions and the history they lead to, with the lock
+    that guards them (`RollingHistory._walk_all`)."""
+
+    __slots__ = ("name", "part", "history", "rows", "ids", "latest_day", "oldest_day", "in_order",
+                 "by_merchant", "by_category", "lock", "counted", "forgotten", "users",
+                 "evicted")
+
+    def __init__(self, name: str, part: TrainingPart):
+        self.name = name
+        self.part = part  # the training history's part of this account
+        self.history = part.history.copy()
+        self.rows: deque[Recorded] = deque()  # in the order recorded
+        # transaction_id → [fingerprint, numeric features, text features, call position,
+        # call] (the features are filled in once the recording call has computed them)
+        self.ids: dict[str, list] = {}
+        self.latest_day = part.history.last_day
+        self.oldest_day: int | None = None  # of the recorded rows
+        # every row recorded since the history was last rebuilt was dated on or after the
+        # account's latest day: ``rows`` (and each merchant's and category's rows) are in
+        # date order, and what is forgotten is their beginning
+        self.in_order = True
+        # each key's remembered rows (lists: a deque's first block alone is ~600 bytes)
+        self.by_merchant: dict[str, list[Row]] = {}
+        self.by_category: dict[str, list[Row]] = {}
+        self.lock = threading.Lock()
+        self.counted = 0  # rows counted in the history's total (changed under its lock)
+        self.forgotten = 0  # rows forgotten since the last count
+        self.users = 0  # calls between taking this entry and counting their rows
+        self.evicted = False
+
+    def append(self, recorded: Recorded) -> None:
+        self.rows.append(recorded)
+        row = recorded.row
+        for index, key in ((self.by_merchant, row.merchant), (self.by_category, row.category)):
+            rows = index.get(key)
+            if rows is None:
+                index[key] = [row]
+            else:
+                rows.append(row)
+
+    def reindex(self) -> None:
+        self.by_merchant, self.by_category = {}, {}
+        rows, self.rows = self.rows, deque()
+        for recorded in rows:
+            self.append(recorded)
+
+
+@dataclass(frozen=True)
+class CallArrays:
+    """The values of a call's rows the walk reads, as Python lists."""
+
+    merchants: list
+    categories: list
+    days: list
+    cents: list
+    amounts: list
+    logs: list
+
+
+class Call:
+    """One `RollingHistory.features` call: its rows and what was asked of each. ``done``
+    is set once the features of the rows it recorded with an id are kept (or failed): a
+    retry of one of them in another call waits for it."""
+
+    def __init__(self, rows: pd.DataFrame, arrays: dict[str, Any], record: np.ndarray,
+                 ids: list, fingerprints: list):
+        amounts = arrays["abs_amount"]
+        self.rows, self.record, self.ids, self.fingerprints = rows, record, ids, fingerprints
+        self.arrays = CallArrays(arrays["merchant_group"].strings().tolist(),
+                              arrays["category_group"].strings().tolist(),
+                              arrays["day"].tolist(),
+                              np.round(amounts * 100).astype("int64").tolist(),
+                              amounts.tolist(), arrays["log_abs_amount"].tolist())
+        self.done = threading.Event()
+        self._values: list[tuple] | None = None
+
+    def row_values(self) -> list[tuple]:
+        """The rows' `ROW_COLUMNS` (a reindex cost ~0.5 ms a call: only when recording)."""
+        if self._values is None:
+            rows = self.rows
+            self._values = list(zip(*(rows[c].tolist() if c in rows else [np.nan] * len(rows)
+                                      for c in ROW_COLUMNS), strict=True))
+        return self._values
+
+
+def account_groups(accounts: np.ndarray, days: np.ndarray, date_order: bool
+                    ) -> list[tuple[str, list[int]]]:
+    """Each account's row positions, accounts in name order (the order their locks are
+    taken in), rows in date order then input order (``date_order``) or input order."""
+    codes, names = pd.factorize(accounts)
+    n = len(accounts)
+    order = (np.lexsort((np.arange(n), days, codes)) if date_order
+             else np.argsort(codes, kind="stable"))
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    groups = [(str(name), order[bounds[k]:bounds[k + 1]].tolist())
+              for k, name in enumerate(names)]
+    groups.sort(key=lambda group: group[0])
+    return groups
+
+
+def day_numbers(dates: pd.Series) -> np.ndarray:
+    return pd.to_datetime(dates).to_numpy().astype("datetime64[D]").astype("int64")
+
+
+def transaction_fingerprints(rows: pd.DataFrame) -> list[tuple]:
+    """What makes two sends of one transaction the same: its values as the model reads
+    them (day, type, description, amount to the cent, category, payee)."""
+    columns = []
+    for name in FINGERPRINT:
+        if name == "date":
+            columns.append(day_numbers(rows["date"]).tolist())
+        elif name == "amount":
+            columns.append(np.round(rows["amount"].to_numpy(dtype="float64") * 100).astype(
+                "int64").tolist())
+        elif name in rows:
+            columns.append([None if pd.isna(v) else str(v) for v in rows[name].tolist()])
+        else:
+            columns.append([None] * len(rows))
+    return list(zip(*columns, strict=True))

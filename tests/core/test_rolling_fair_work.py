@@ -1,0 +1,130 @@
+"""Fair work in the rolling history (core/rolling.py): one account's lock never stops
+another account's call, a call past its deadline records nothing, a call reports the work
+it cost (rows plus the remembered rows forgetting went through), and a batch costs the
+same in any order."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.core.test_rolling_boundaries import DAY0, _state
+from titans_finance.core.rolling import DeadlineExceeded, RollingHistory, RollingLimits
+
+
+def _charges(days: list[int], account: str = "main") -> pd.DataFrame:
+    return pd.DataFrame({"date": [DAY0 + pd.Timedelta(days=d) for d in days],
+                         "description": [f"SHOP {d % 7}" for d in days],
+                         "amount": [-10.0 - d % 13 for d in days], "reference": None,
+                         "type": "expense", "account": account})
+
+
+def test_a_call_into_one_account_goes_on_while_another_account_is_locked():
+    history = RollingHistory(_state(last_day=100))
+    history.features(_charges([101], account="busy"))
+    done = threading.Event()
+    with history._accounts["busy"].lock:  # as while a long batch walks "busy"
+        worker = threading.Thread(target=lambda: (history.features(
+            _charges([102, 103], account="other")), done.set()))
+        worker.start()
+        assert done.wait(5.0), "a call into another account waited for the busy one"
+    worker.join()
+    assert history.stats()["transactions"] == 3
+
+
+@pytest.mark.parametrize("seconds, recorded", [(-0.001, 0), (60.0, 2)])
+def test_a_call_past_its_deadline_stops_before_recording_anything(seconds, recorded):
+    history = RollingHistory(_state(last_day=100))
+    deadline = time.monotonic() + seconds
+    if recorded:
+        history.features(_charges([101, 102]), deadline=deadline)
+    else:
+        with pytest.raises(DeadlineExceeded):
+            history.features(_charges([101, 102]), deadline=deadline)
+    assert history.stats()["transactions"] == recorded
+    assert history.stats()["accounts"] == (1 if recorded else 0)
+
+
+def test_a_refused_call_leaves_no_account_behind():
+    """A call refused for a conflicting transaction_id takes no account: 1,000 new account
+    names in it would otherwise evict other accounts' histories."""
+    from titans_finance.core.rolling import TransactionIdConflict
+
+    history = RollingHistory(_state(last_day=100), RollingLimits(max_accounts=500))
+    history.features(_charges([101], account="kept"), transaction_ids=["bank-1"])
+    flood = pd.concat([_charges([102], account=f"new-{k}") for k in range(1_000)]
+                      + [_charges([103], account="kept")], ignore_index=True)
+    with pytest.raises(TransactionIdConflict):
+        history.features(flood, transaction_ids=[None] * 1_000 + ["bank-1"])
+    stats = history.stats()
+    assert (stats["accounts"], stats["transactions"], stats["forgotten_accounts"]) == (1, 1, 0)
+
+
+def test_the_work_of_a_call_counts_what_forgetting_went_through():
+    """Without forgetting, a call costs one unit per row; rows that make the account forget
+    cost the remembered rows gone through as well; an account whose remembered rows are
+    out of date order (a late call) is rebuilt, and costs every one of them."""
+    limits = RollingLimits(window_days=10)
+    history = RollingHistory(_state(last_day=100), limits)
+    assert history.features(_charges([101, 102, 103])).attrs["history_work"] == 3
+    # days 115 and 116: 101-103 are more than 10 days before: forgotten
+    assert history.features(_charges([115, 116])).attrs["history_work"] > 2
+    late = RollingHistory(_state(last_day=100), limits)
+    late.features(_charges(list(range(110, 120))))
+    late.features(_charges([109]))  # a day late: the account is out of date order
+    # 121 forgets 109 and 110: the account is rebuilt from all 12 remembered rows
+    assert late.features(_charges([121])).attrs["history_work"] == 1 + 12
+    in_order = RollingHistory(_state(last_day=100), limits)
+    in_order.features(_charges(list(range(109, 120))))
+    # in date order, only the merchants and the category the forgotten rows touched
+    assert 1 + 2 < in_order.features(_charges([121])).attrs["history_work"]
+
+
+def test_a_batch_costs_the_same_work_in_any_order():
+    days = list(range(101, 401, 3))
+    works = []
+    for order in (days, days[::-1], list(np.random.default_rng(0).permutation(days))):
+        history = RollingHistory(_state(last_day=100), RollingLimits(window_days=30))
+        works.append(history.features(_charges(order)).attrs["history_work"])
+        assert history.stats()["transactions"] == len([d for d in days if d >= days[-1] - 30])
+    assert works[0] == works[1] == works[2]
+
+
+def test_a_retry_sent_while_the_first_send_is_still_scored_gets_the_first_answer(monkeypatch):
+    """No lock is held while features are computed: a retry of a transaction_id whose
+    first send is still being scored by another call waits for that call's features, and
+    is answered with them (not recorded twice)."""
+    from titans_finance.core import rolling
+
+    history = RollingHistory(_state(last_day=100))
+    real, entered, release = rolling.build_features, threading.Event(), threading.Event()
+
+    def first_one_slow(*args, **kwargs):
+        if not entered.is_set():
+            entered.set()
+            release.wait(5.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rolling, "build_features", first_one_slow)
+    answers: dict[str, pd.DataFrame] = {}
+
+    def send(name: str) -> threading.Thread:
+        thread = threading.Thread(target=lambda: answers.setdefault(name, history.features(
+            _charges([101]), transaction_ids=["bank-1"])))
+        thread.start()
+        return thread
+
+    first = send("first")
+    assert entered.wait(5.0)
+    retry = send("retry")
+    time.sleep(0.3)
+    assert "retry" not in answers  # waiting for the first send's features
+    release.set()
+    first.join(5.0)
+    retry.join(5.0)
+    pd.testing.assert_frame_equal(answers["retry"], answers["first"])
+    assert history.stats()["transactions"] == 1
