@@ -58,6 +58,7 @@ def main() -> None:
         yaml.safe_load((conf / "category_taxonomy.yml").read_text()),
         yaml.safe_load((conf / "category_lexicon.yml").read_text()),
         pd.read_csv(conf / "knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(conf / "knowledge/spending_words.csv", dtype=str, keep_default_na=False),
         {**params["default_model"], "seed": params["seed"]})
     result = {"command": "python -m benchmarks.evaluation.default_category_cold_start",
               "fit_cpu_seconds": round(time.process_time() - started, 1),

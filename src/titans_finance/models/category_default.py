@@ -3,9 +3,11 @@
 Trained on bank lines written from the lexicon (merchants of several countries in
 their banks' statement styles, keywords, card-scheme wording; `category_taxonomy.
 lexicon_examples`), from open brand knowledge (OpenStreetMap's name-suggestion-index:
-brands of many countries with what they sell; `category_taxonomy.brand_examples`) and
-on the embedded default data (the generator's export, its categories mapped to the
-taxonomy). A multinomial logistic regression on character
+brands of many countries with what they sell; `category_taxonomy.brand_examples`) and from
+the everyday spending words of open classifications (COICOP 2018, ISO 18245 merchant
+categories, OpenStreetMap's place presets in seven languages; `category_taxonomy.
+word_examples`). No synthetic data: what it knows is open knowledge, rebuilt by
+``make knowledge``. A multinomial logistic regression on character
 and word n-grams of ``description | merchant`` plus the direction of the money.
 
 Honest confidence: the temperature is fitted on lexicon entries held out whole
@@ -41,32 +43,11 @@ from titans_finance.models.category_taxonomy import (
     Lexicon,
     Taxonomy,
     brand_examples,
-    category_text,
     lexicon_examples,
+    word_examples,
 )
 
 logger = logging.getLogger(__name__)
-
-
-def generated_examples(export: pd.DataFrame, taxonomy: Taxonomy, seed: int) -> pd.DataFrame:
-    """The embedded default data as training lines: expenses with their category mapped to
-    the taxonomy, income as business income (the generator's income is client payments).
-    Half the rows lose their merchant column, as most real exports and requests do."""
-    from titans_finance.core.features import normalise_merchant
-
-    rng = np.random.default_rng(seed)
-    amount = pd.to_numeric(export["Amount"], errors="coerce")
-    income = export["Type"].str.lower().str.startswith("inc").to_numpy() | (amount > 0).to_numpy()
-    category = export["Category"].map(taxonomy.generator)
-    category = category.where(~income, "business_income")
-    usable = category.notna().to_numpy() & amount.notna().to_numpy()
-    reference = export["Reference"].where(rng.random(len(export)) < 0.5, "")
-    merchant = normalise_merchant(export["Description"], reference)
-    return pd.DataFrame({
-        "description": category_text(export["Description"].to_numpy(dtype=object),
-                                     merchant.to_numpy(dtype=object)),
-        "sign": np.where(income, 1, -1), "category": category,
-        "group": "g:" + export["Reference"].fillna("").str.lower()})[usable].reset_index(drop=True)
 
 
 # The hyper-parameters (category.default_model and the block's seed) a fit reads.
@@ -199,26 +180,23 @@ class DefaultCategoryModel:
 
 
 def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, brands: pd.DataFrame,
-                        params: dict[str, Any]) -> DefaultCategoryModel:
-    """The default model from the taxonomy and lexicon files, open brand knowledge
-    (``brands``: conf/base/knowledge/osm_brands.csv, built by `knowledge.build_brands`) and
-    the embedded default data (the generator's export, made here with a fixed seed: same
-    data on every machine)."""
-    from titans_finance.synthetic.generator import generate_transactions
-
+                        words: pd.DataFrame, params: dict[str, Any]) -> DefaultCategoryModel:
+    """The default model from the taxonomy and lexicon files and open knowledge: ``brands``
+    (conf/base/knowledge/osm_brands.csv, built by `knowledge.build_brands`) and ``words``
+    (conf/base/knowledge/spending_words.csv, built by `knowledge.build_words`). Same files and
+    parameters, same model on every machine."""
     taxonomy = Taxonomy.from_dict(taxonomy_raw)
     lexicon = Lexicon.from_dict(lexicon_raw, taxonomy)
     check_hyper_parameters(params, ("seed", "lexicon_variants", "refund_share", "brand_variants",
-                                    "brand_weight", "generated_rows"), "train_default_model",
+                                    "brand_weight", "word_variants", "word_weight"),
+                           "train_default_model",
                            "category.default_model in conf/base/parameters_category.yml")
     seed = int(params["seed"])
     parts = [lexicon_examples(lexicon, taxonomy, int(params["lexicon_variants"]),
                               float(params["refund_share"]), seed),
              brand_examples(brands, lexicon, taxonomy, int(params["brand_variants"]), seed)
-             .assign(weight=float(params["brand_weight"]))]
-    rows = int(params["generated_rows"])
-    if rows:
-        export, _ = generate_transactions(rows, seed, anomaly_rate=0.0, dirty_rate=0.0)
-        parts.append(generated_examples(export, taxonomy, seed))
+             .assign(weight=float(params["brand_weight"])),
+             word_examples(words, lexicon, taxonomy, int(params["word_variants"]), seed)
+             .assign(weight=float(params["word_weight"]))]
     return DefaultCategoryModel(taxonomy, lexicon, params).fit(pd.concat(parts,
                                                                          ignore_index=True))

@@ -11,7 +11,7 @@ KEYS = ["holdout_accuracy", "holdout_macro_f1", "baseline_accuracy", "coverage_a
         "accuracy_at_threshold", "expected_calibration_error", "selected_model", "n_train",
         "n_test", "confusion_matrix", "scorecard", "default_model"]
 # The default model is part of every category run: a lighter one keeps the tests fast.
-FAST = {"category": {"default_model": {"generated_rows": 800, "lexicon_variants": 2}}}
+FAST = {"category": {"default_model": {"lexicon_variants": 2, "word_variants": 1}}}
 
 
 def _metrics(project):
