@@ -16,12 +16,24 @@ get them): ``TITANS_PUBLIC_DATA`` (default ``benchmarks/data/``, git-ignored) ho
   (the Kaggle "Personal Finance" data), Mint's categories;
 
 and the seed export comes from ``../shared/data/seed_transactions.csv`` (MIT, the original
-Titans Finance system: a US consulting business).
+Titans Finance system: a US consulting business). Under ``personal/`` (SOURCES.md there):
+
+- ``hackclub_ledger.ledger``: ``main.ledger`` of github.com/hackclub/ledger at commit
+  7826fb0254c211c7d0fa525aff6ec2ba363ca6ff (Open Data Commons Attribution licence): every
+  transaction of a US non-profit 2015-2017 (card, reimbursement and bank lines: payee and
+  the expense or income account its treasurer booked it to);
+- ``hr_pl_daily_expenses.csv``: ``expenses.csv`` of github.com/MasterMedo/daily-expense-manager
+  at commit 58bb7f93f9cf71394352f267643df3eef3c1f475 (MIT, © 2018-2021 Mislav Vuletić): a
+  student's expense diary (Poland and Croatia, 2018-2019): vendor, a short note and tags
+  typed by hand, the category chosen by hand.
+
+Which exports are development and which test: ``public_sets.yml`` beside this module.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,6 +80,24 @@ MINT_TO_TAXONOMY = {
     "Auto Insurance": "insurance", "Fast Food": "restaurants", "Haircut": "personal_care",
     "Television": "subscriptions", "Electronics & Software": "electronics",
     "Entertainment": "entertainment", "Food & Dining": "restaurants",
+}
+HACKCLUB_TO_TAXONOMY = {
+    "Expenses:Operating:Staff:Salary": "salary", "Expenses:Operating:Transportation:Ground":
+    "taxi_rideshare", "Expenses:Operating:Food": "restaurants",
+    "Expenses:Operating:Software": "software", "Expenses:Operating:Office:Supplies":
+    "office_supplies", "Expenses:Operating:Shipping": "shipping",
+    "Expenses:Operating:Hosting": "software", "Expenses:Operating:Bank": "bank_fees",
+    "Expenses:Operating:Contracting": "contract_labor", "Expenses:Operating:Transportation:Air":
+    "travel", "Expenses:Operating:Office:Rent": "rent", "Expenses:Operating:Legal":
+    "professional_fees", "Expenses:Operating:Tax": "taxes", "Expenses:Marketing:Ads":
+    "advertising", "Expenses:Operating:Insurance": "insurance", "Income:Bank Interest":
+    "interest_dividends", "Expenses:Operating:Other": "other",
+}
+DIARY_TO_TAXONOMY = {
+    "groceries": "groceries", "fastfood": "restaurants", "transport": "public_transport",
+    "travel": "travel", "activities": "entertainment", "accomodation": "rent",
+    "clothes": "clothing", "gifts": "gifts_donations", "car": "vehicle", "bank": "bank_fees",
+    "university": "education", "online": "shopping",
 }
 # the seed's categories are the embedded default data's: the taxonomy file maps them
 SEED_TO_TAXONOMY = yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text())[
@@ -123,17 +153,108 @@ def load_mint(path: Path) -> pd.DataFrame:
                   raw["Category"], mapping=MINT_TO_TAXONOMY)
 
 
+_LEDGER_HEADER = re.compile(r"^(\d{4}[/-]\d{2}[/-]\d{2})\s+(?:[*!]\s+)?(.*\S)\s*$")
+_LEDGER_POSTING = re.compile(r"^\s+([^;\s].*?)(?:\s{2,}|\t)\s*(-?)\$?(-?[\d,]+(?:\.\d+)?)\s*$")
+_LEDGER_BARE_POSTING = re.compile(r"^\s+([^;\s].*?)\s*$")
+
+
+def load_ledger(path: Path) -> pd.DataFrame:
+    """A ledger-cli journal as labelled lines: the payee, and the expense or income account
+    the transaction was booked to (the largest one when it was split); money out negative.
+    A posting whose amount the journal leaves out balances the others."""
+    rows, current = [], None
+
+    def close(entry):
+        if entry is None:
+            return
+        postings, open_account = entry["postings"], entry["open"]
+        if open_account is not None:  # the elided amount balances the transaction
+            postings.append((open_account, -sum(a for _, a in postings)))
+        booked = [(account, amount) for account, amount in postings
+                  if account.startswith(("Expenses", "Income"))]
+        if not booked:
+            return
+        account = max(booked, key=lambda item: abs(item[1]))[0]
+        rows.append((entry["date"], entry["payee"], -sum(a for _, a in booked), account))
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        header = _LEDGER_HEADER.match(line)
+        if header:
+            close(current)
+            current = {"date": header.group(1).replace("/", "-"), "payee": header.group(2),
+                       "postings": [], "open": None}
+            continue
+        if current is None or not line.strip() or line.lstrip().startswith(";"):
+            continue
+        posting = _LEDGER_POSTING.match(line)
+        if posting:
+            sign = -1.0 if (posting.group(2) == "-") != posting.group(3).startswith("-") else 1.0
+            amount = float(posting.group(3).lstrip("-").replace(",", ""))
+            current["postings"].append((posting.group(1).strip(), sign * amount))
+        elif _LEDGER_BARE_POSTING.match(line):
+            current["open"] = line.strip()
+    close(current)
+    frame = pd.DataFrame(rows, columns=["date", "payee", "amount", "account"])
+    return _clean(pd.to_datetime(frame["date"]), frame["payee"], frame["amount"].to_numpy(),
+                  frame["account"], mapping=HACKCLUB_TO_TAXONOMY)
+
+
+def _diary_dates(written: list[str]) -> list[str | None]:
+    """``DD.MM.YYYY.`` or ``DD.MM.`` (the year left out, as diaries do): a date without a year
+    takes the year of the line before, the next year when its month is more than six months
+    earlier (December → January; a line written a month out of order stays in its year)."""
+    dates, year, month = [], None, None
+    for text in written:
+        parts = [p for p in str(text).strip().split(".") if p]
+        if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+            dates.append(None)
+            continue
+        day, this_month = int(parts[0]), int(parts[1])
+        if len(parts) == 3:
+            year = int(parts[2])
+        elif year is not None and month is not None and month - this_month > 6:
+            year += 1
+        month = this_month
+        dates.append(f"{day:02d}.{this_month:02d}.{year}" if year is not None else None)
+    return dates
+
+
+def load_diary(path: Path) -> pd.DataFrame:
+    """An expense diary (vendor, note, tags typed by hand; every line money out)."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    date = pd.to_datetime(pd.Series(_diary_dates(raw["date"].tolist()), index=raw.index),
+                          format="%d.%m.%Y", errors="coerce")
+    amount = _number(raw["hrk"])
+    keep = date.notna() & amount.notna() & ~raw["category"].isin(["", "unlabeled"])
+    raw = raw[keep]
+    note = (raw["vendor"].str.replace("-", " ") + " " + raw["description"] + " "
+            + raw["tags"]).str.strip()
+    return _clean(date[keep], note, -amount[keep].to_numpy(), raw["category"],
+                  mapping=DIARY_TO_TAXONOMY)
+
+
 EXPORTS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "seed (US small business, original system)": ("seed", lambda: load_seed()),
     "South-African bank (FNB/Capitec lines)": (
         "za", lambda: load_za(data_dir() / "za_bank_transactions.csv")),
     "US Mint export (household)": (
         "mint", lambda: load_mint(data_dir() / "us_mint_personal_transactions.csv")),
+    "US non-profit ledger (Hack Club: card, reimbursements, bank)": (
+        "hackclub", lambda: load_ledger(data_dir() / "personal" / "hackclub_ledger.ledger")),
+    "Expense diary (student in Poland and Croatia)": (
+        "diary", lambda: load_diary(data_dir() / "personal" / "hr_pl_daily_expenses.csv")),
 }
+PATHS = {"seed": lambda: SEED_CSV, "za": lambda: data_dir() / "za_bank_transactions.csv",
+         "mint": lambda: data_dir() / "us_mint_personal_transactions.csv",
+         "hackclub": lambda: data_dir() / "personal" / "hackclub_ledger.ledger",
+         "diary": lambda: data_dir() / "personal" / "hr_pl_daily_expenses.csv"}
 
 
 def available_exports() -> dict[str, pd.DataFrame]:
     """The exports present on this machine (absent files are skipped)."""
-    paths = {"seed": SEED_CSV, "za": data_dir() / "za_bank_transactions.csv",
-             "mint": data_dir() / "us_mint_personal_transactions.csv"}
-    return {name: loader() for name, (key, loader) in EXPORTS.items() if paths[key].exists()}
+    return {name: loader() for name, (key, loader) in EXPORTS.items() if PATHS[key]().exists()}
+
+
+def export_key(name: str) -> str:
+    """The short key (``public_sets.yml``) of an export's display name."""
+    return EXPORTS[name][0]
