@@ -16,6 +16,12 @@ merchant the model does not know by name, and it alone decides whether the model
 answers (a line of unknown words gets a low confidence by itself; a familiar-word gate
 that overruled a calibrated 0.88 without saying why was removed). A direction rule keeps
 income, refunds and transfers apart from spending (`category_taxonomy.KIND_DIRECTIONS`).
+
+Answers at the level it is sure of: a taxonomy group's probability is the sum of its
+leaves', calibrated by a temperature of its own fitted on the same held-out merchants. A
+leaf at least at the threshold is the answer (``level`` ``category``); else its group, when
+the group is at least at the threshold (``group``: "food" when it cannot tell groceries from
+restaurants); else ``uncertain``. Every group or uncertain answer says why (``reason``).
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from titans_finance.models.category_taxonomy import (
     Lexicon,
     Taxonomy,
     brand_examples,
+    content_words,
     lexicon_examples,
     word_examples,
 )
@@ -68,6 +75,7 @@ class DefaultCategoryModel:
         self.threshold: float | None = None
         self.top_k: int | None = None
         self.temperature = 1.0
+        self.group_temperature = 1.0
         self.metadata: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ fitting
@@ -119,13 +127,29 @@ class DefaultCategoryModel:
         seen = np.isin(y[held], classifier.classes_)
         index = np.searchsorted(classifier.classes_, y[held][seen])
         self.temperature = fit_temperature(proba[seen], index)
+        # the groups' own temperature, on the same merchants: a group's probability is the
+        # sum of its leaves' calibrated ones, which sharpen or flatten otherwise than a leaf's
+        self.groups_ = np.array(sorted(set(self.taxonomy.categories["group"])), dtype=object)
+        held_groups = apply_temperature(proba[seen], self.temperature) @ self._group_matrix(
+            np.asarray(classifier.classes_))
+        self.group_temperature = fit_temperature(held_groups, np.searchsorted(
+            self.groups_, self.taxonomy.categories["group"].reindex(y[held][seen]).to_numpy()))
         self.chars, self.words, self.classifier = self._fit_once(text, sign, y, weight)
         self.classes_ = np.asarray(self.classifier.classes_)
+        self.known_words = frozenset(w for w in self.words.vocabulary_ if " " not in w)
         self.metadata = {"n_train": int(len(y)), "n_classes": int(len(self.classes_)),
-                         "temperature": self.temperature, "n_calibration": int(seen.sum())}
-        logger.info("default category model: %d lines, %d categories, temperature %.2f",
-                    len(y), len(self.classes_), self.temperature)
+                         "temperature": self.temperature,
+                         "group_temperature": self.group_temperature,
+                         "n_calibration": int(seen.sum())}
+        logger.info("default category model: %d lines, %d categories, temperature %.2f "
+                    "(groups %.2f)", len(y), len(self.classes_), self.temperature,
+                    self.group_temperature)
         return self
+
+    def _group_matrix(self, classes: np.ndarray) -> np.ndarray:
+        """classes × groups, 1 where the class belongs to the group."""
+        group = self.taxonomy.categories["group"].reindex(classes).to_numpy()
+        return (group[:, None] == self.groups_[None, :]).astype("float64")
 
     def _masked(self, proba: np.ndarray, classes: np.ndarray, sign: np.ndarray) -> np.ndarray:
         """Zero the categories a row's direction excludes (income never gets an expense
@@ -147,7 +171,8 @@ class DefaultCategoryModel:
         return cache[key]
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_allowed_by_classes"}
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("_allowed_by_classes", "_group_matrix_of_classes")}
 
     # ------------------------------------------------------------------ predicting
     def probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
@@ -156,20 +181,63 @@ class DefaultCategoryModel:
             self._matrix((self.chars, self.words), text, sign))
         return self._masked(apply_temperature(raw, self.temperature), self.classes_, sign)
 
+    def group_probabilities(self, proba: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities over `groups_` from the rows' `probabilities`."""
+        cache = self.__dict__.setdefault("_group_matrix_of_classes", {})
+        if "m" not in cache:
+            cache["m"] = self._group_matrix(self.classes_)
+        return apply_temperature(proba @ cache["m"], self.group_temperature)
+
     def predict_raw(self, text: np.ndarray, sign: np.ndarray,
-                    threshold: float | None = None, proba: np.ndarray | None = None
-                    ) -> pd.DataFrame:
-        """category (a taxonomy id, the best guess even when not confident), confidence,
-        top_k, answers (confidence at least the threshold: the category stands). The
-        calibrated confidence alone decides: on an unknown merchant it is low by itself
-        (the temperature is fitted on merchants held out whole). ``proba``: the rows'
-        `probabilities`, when the caller has them."""
+                    threshold: float | None = None, proba: np.ndarray | None = None,
+                    shown: np.ndarray | None = None) -> pd.DataFrame:
+        """category, confidence, top_k (leaves), answers, level and reason of each row.
+
+        ``level`` ``category``: the best leaf's calibrated confidence is at least the
+        threshold; ``group``: it is not, but its group's is (category and confidence are the
+        group's); ``uncertain``: neither (category is still the best leaf, as a guess, and
+        answers is false). ``reason`` (empty for a leaf answer) says why a row is only a group
+        or uncertain. ``proba``: the rows' `probabilities`, when the caller has them;
+        ``shown``: the text a reason quotes (default: the description part of ``text``)."""
         threshold = self.threshold if threshold is None else threshold
         proba = self.probabilities(text, sign) if proba is None else proba
         category, confidence, top_k = _top_k(proba, self.classes_, self.top_k)
-        answers = confidence >= threshold
-        return pd.DataFrame({"category": category.astype(object), "confidence": confidence,
-                             "top_k": top_k, "answers": answers})
+        groups = self.group_probabilities(proba)
+        best_group = groups.argmax(axis=1)
+        group_confidence = groups[np.arange(len(groups)), best_group]
+        leaf = confidence >= threshold
+        group = ~leaf & (group_confidence >= threshold)
+        level = np.where(leaf, "category", np.where(group, "group", "uncertain")).astype(object)
+        category = np.where(group, self.groups_[best_group], category).astype(object)
+        confidence = np.where(group, group_confidence, confidence)
+        reason = self._reasons(text, proba, level, best_group, shown)
+        return pd.DataFrame({"category": category, "confidence": confidence,
+                             "top_k": top_k, "answers": leaf | group, "level": level,
+                             "reason": reason})
+
+    def _reasons(self, text: np.ndarray, proba: np.ndarray, level: np.ndarray,
+                 best_group: np.ndarray, shown: np.ndarray | None
+                 ) -> np.ndarray:
+        """Why a row is only a group ("between groceries and restaurants") or uncertain
+        ("no known word in 'XQZ 4411 KT'", or the two leaves it hesitates between)."""
+        reason = np.full(len(level), "", dtype=object)
+        of_class = self.taxonomy.categories["group"].reindex(self.classes_).to_numpy()
+        for i in np.flatnonzero(level != "category"):
+            if level[i] == "group":
+                inside = np.flatnonzero(of_class == self.groups_[best_group[i]])
+                top = inside[np.argsort(-proba[i, inside], kind="stable")[:2]]
+                reason[i] = ("between " + " and ".join(self.classes_[top]) if len(top) > 1
+                             else f"{self.classes_[top[0]]} not sure enough")
+                continue
+            quoted = (str(shown[i]) if shown is not None
+                      else str(text[i]).split("|", 1)[0]).strip()
+            words = content_words(str(text[i]), self.noise)
+            if not any(w in self.known_words for w in words):
+                reason[i] = f"no known word in '{quoted}'"
+                continue
+            leaves = self.classes_[np.argsort(-proba[i], kind="stable")[:2]]
+            reason[i] = f"between {' and '.join(leaves)}, neither sure enough"
+        return reason
 
     def predict(self, text: np.ndarray, sign: np.ndarray,
                 threshold: float | None = None) -> pd.DataFrame:

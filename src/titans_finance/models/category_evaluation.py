@@ -101,6 +101,8 @@ def predictions_table(tx: pd.DataFrame, predictions: pd.DataFrame, split: str) -
         "top_k": predictions["top_k"].map(lambda items: "; ".join(
             f"{i['category']} {i['probability']:.2f}" for i in items)).to_numpy(),
         "split": split,
+        # added after the contract's columns: the level answered and why it is not a category
+        "level": predictions["level"].to_numpy(), "reason": predictions["reason"].to_numpy(),
     })
 
 
