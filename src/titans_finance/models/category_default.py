@@ -130,8 +130,8 @@ class DefaultCategoryModel:
         # the groups' own temperature, on the same merchants: a group's probability is the
         # sum of its leaves' calibrated ones, which sharpen or flatten otherwise than a leaf's
         self.groups_ = np.array(sorted(set(self.taxonomy.categories["group"])), dtype=object)
-        held_groups = apply_temperature(proba[seen], self.temperature) @ self._group_matrix(
-            np.asarray(classifier.classes_))
+        held_groups = self._group_sums(apply_temperature(proba[seen], self.temperature),
+                                       np.asarray(classifier.classes_))
         self.group_temperature = fit_temperature(held_groups, np.searchsorted(
             self.groups_, self.taxonomy.categories["group"].reindex(y[held][seen]).to_numpy()))
         self.chars, self.words, self.classifier = self._fit_once(text, sign, y, weight)
@@ -146,10 +146,28 @@ class DefaultCategoryModel:
                     self.group_temperature)
         return self
 
-    def _group_matrix(self, classes: np.ndarray) -> np.ndarray:
-        """classes × groups, 1 where the class belongs to the group."""
-        group = self.taxonomy.categories["group"].reindex(classes).to_numpy()
-        return (group[:, None] == self.groups_[None, :]).astype("float64")
+    def _grouping(self, classes: np.ndarray) -> tuple:
+        """The group of each of ``classes``, and the column order, run starts and groups
+        that sum them by group; computed once per set of classes."""
+        cache = self.__dict__.setdefault("_group_matrix_of_classes", {})
+        key = tuple(classes.tolist())
+        if key not in cache:
+            group = self.taxonomy.categories["group"].reindex(classes).to_numpy()
+            index = np.searchsorted(self.groups_, group)
+            order = np.argsort(index, kind="stable")
+            starts = np.flatnonzero(np.r_[True, np.diff(index[order]) != 0])
+            cache[key] = (group, order, starts, index[order][starts])
+        return cache[key]
+
+    def _group_sums(self, proba: np.ndarray, classes: np.ndarray) -> np.ndarray:
+        """Rows' probabilities summed by taxonomy group (columns: `groups_`). Summed by
+        sorted column runs, not a matrix product: a BLAS call on a loaded machine cost
+        ~12 ms per 1,000 rows where this costs ~0.1 ms."""
+        _, order, starts, present = self._grouping(classes)
+        sums = np.zeros((len(proba), len(self.groups_)))
+        if len(proba):
+            sums[:, present] = np.add.reduceat(proba[:, order], starts, axis=1)
+        return sums
 
     def _masked(self, proba: np.ndarray, classes: np.ndarray, sign: np.ndarray) -> np.ndarray:
         """Zero the categories a row's direction excludes (income never gets an expense
@@ -183,10 +201,7 @@ class DefaultCategoryModel:
 
     def group_probabilities(self, proba: np.ndarray) -> np.ndarray:
         """Calibrated probabilities over `groups_` from the rows' `probabilities`."""
-        cache = self.__dict__.setdefault("_group_matrix_of_classes", {})
-        if "m" not in cache:
-            cache["m"] = self._group_matrix(self.classes_)
-        return apply_temperature(proba @ cache["m"], self.group_temperature)
+        return apply_temperature(self._group_sums(proba, self.classes_), self.group_temperature)
 
     def predict_raw(self, text: np.ndarray, sign: np.ndarray,
                     threshold: float | None = None, proba: np.ndarray | None = None,
@@ -221,22 +236,30 @@ class DefaultCategoryModel:
         """Why a row is only a group ("between groceries and restaurants") or uncertain
         ("no known word in 'XQZ 4411 KT'", or the two leaves it hesitates between)."""
         reason = np.full(len(level), "", dtype=object)
-        of_class = self.taxonomy.categories["group"].reindex(self.classes_).to_numpy()
-        for i in np.flatnonzero(level != "category"):
+        rows = np.flatnonzero(level != "category")
+        if not len(rows):
+            return reason
+        of_class = self._grouping(self.classes_)[0]
+        sub = proba[rows]
+        # the two best leaves overall, and the two best inside the row's best group
+        overall = np.argsort(-sub, axis=1, kind="stable")[:, :2]
+        inside = of_class[None, :] == self.groups_[best_group[rows]][:, None]
+        in_group = np.argsort(-np.where(inside, sub, -1.0), axis=1, kind="stable")[:, :2]
+        known: dict[str, bool] = {}
+        for k, i in enumerate(rows):
             if level[i] == "group":
-                inside = np.flatnonzero(of_class == self.groups_[best_group[i]])
-                top = inside[np.argsort(-proba[i, inside], kind="stable")[:2]]
-                reason[i] = ("between " + " and ".join(self.classes_[top]) if len(top) > 1
-                             else f"{self.classes_[top[0]]} not sure enough")
+                two = [c for c in in_group[k] if inside[k, c]]
+                reason[i] = ("between " + " and ".join(self.classes_[two]) if len(two) > 1
+                             else f"{self.classes_[two[0]]} not sure enough")
                 continue
-            quoted = (str(shown[i]) if shown is not None
-                      else str(text[i]).split("|", 1)[0]).strip()
-            words = content_words(str(text[i]), self.noise)
-            if not any(w in self.known_words for w in words):
+            line = str(text[i])
+            if line not in known:
+                known[line] = any(w in self.known_words for w in content_words(line, self.noise))
+            if not known[line]:
+                quoted = (str(shown[i]) if shown is not None else line.split("|", 1)[0]).strip()
                 reason[i] = f"no known word in '{quoted}'"
-                continue
-            leaves = self.classes_[np.argsort(-proba[i], kind="stable")[:2]]
-            reason[i] = f"between {' and '.join(leaves)}, neither sure enough"
+            else:
+                reason[i] = f"between {' and '.join(self.classes_[overall[k]])}, neither sure enough"
         return reason
 
     def predict(self, text: np.ndarray, sign: np.ndarray,
