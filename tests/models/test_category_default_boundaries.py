@@ -1,6 +1,6 @@
 """Boundaries of the default (taxonomy) category model: a confidence exactly at its threshold
-answers and one float step above does not answer the leaf (the calibrated confidence alone decides: the
-familiar-word gate went with issue #26)."""
+answers and one float step above does not answer the leaf (the calibrated confidence alone
+decides: the familiar-word gate went with issue #26)."""
 
 from __future__ import annotations
 

@@ -259,7 +259,8 @@ class DefaultCategoryModel:
                 quoted = (str(shown[i]) if shown is not None else line.split("|", 1)[0]).strip()
                 reason[i] = f"no known word in '{quoted}'"
             else:
-                reason[i] = f"between {' and '.join(self.classes_[overall[k]])}, neither sure enough"
+                pair = " and ".join(self.classes_[overall[k]])
+                reason[i] = f"between {pair}, neither sure enough"
         return reason
 
     def predict(self, text: np.ndarray, sign: np.ndarray,
