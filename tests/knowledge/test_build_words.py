@@ -103,3 +103,12 @@ def test_phrases_are_short_and_name_something():
     assert phrases("one two three") == ["one two three"]
     assert phrases("one two three four") == []  # one word past the limit
     assert phrases("ab") == [] and phrases("abc") == ["abc"]  # three letters at least
+
+
+def test_a_single_mcc_wins_over_the_range_it_lies_in_and_ranges_are_inclusive():
+    from titans_finance.knowledge.build_words import _mcc_category
+
+    codes = {"3000-3299": "travel", "3100": "fuel"}
+    assert _mcc_category("3100", codes) == "fuel"
+    assert [_mcc_category(c, codes) for c in ("2999", "3000", "3299", "3300")] == [
+        None, "travel", "travel", None]
