@@ -25,7 +25,11 @@ Titans Finance system: a US consulting business). Under ``personal/`` (SOURCES.m
 - ``hr_pl_daily_expenses.csv``: ``expenses.csv`` of github.com/MasterMedo/daily-expense-manager
   at commit 58bb7f93f9cf71394352f267643df3eef3c1f475 (MIT, © 2018-2021 Mislav Vuletić): a
   student's expense diary (Poland and Croatia, 2018-2019): vendor, a short note and tags
-  typed by hand, the category chosen by hand.
+  typed by hand, the category chosen by hand;
+- ``pt_bluecoins_transactions.csv``: ``transactions.csv`` of github.com/fabiodesteves/expenses
+  at commit da639258f31d35709790aa64e283a1b9146d7b51 (no licence stated: read only, never
+  redistributed): a Bluecoins money-manager export from Portugal (EUR, 2019-2021), titles
+  typed by the owner, category chosen by hand.
 
 Which exports are development and which test: ``public_sets.yml`` beside this module.
 """
@@ -98,6 +102,15 @@ DIARY_TO_TAXONOMY = {
     "travel": "travel", "activities": "entertainment", "accomodation": "rent",
     "clothes": "clothing", "gifts": "gifts_donations", "car": "vehicle", "bank": "bank_fees",
     "university": "education", "online": "shopping",
+}
+BLUECOINS_TO_TAXONOMY = {
+    "Eating out": "restaurants", "Restaurants": "restaurants", "Coffee": "restaurants",
+    "Groceries": "groceries", "Salary": "salary", "Interest": "interest_dividends",
+    "Capital Gains": "savings_investments", "Internet & Phone": "telecom", "Fuel": "fuel",
+    "Gifts": "gifts_donations", "Personal Gifts": "gifts_donations", "Electricity":
+    "utilities", "Water": "utilities", "Netflix": "subscriptions", "Furniture":
+    "furniture_household", "Mortgage": "mortgage", "Public transport": "public_transport",
+    "Clothing": "clothing", "Drinks": "restaurants", "Others": "other",
 }
 # the seed's categories are the embedded default data's: the taxonomy file maps them
 SEED_TO_TAXONOMY = yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text())[
@@ -233,6 +246,16 @@ def load_diary(path: Path) -> pd.DataFrame:
                   mapping=DIARY_TO_TAXONOMY)
 
 
+def load_bluecoins(path: Path) -> pd.DataFrame:
+    """A Bluecoins export: the title and notes the owner typed, the category chosen by hand
+    (transfers between the owner's accounts and opening balances left out)."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw = raw[raw["Type"].isin(["Expense", "Income"]) & (raw["Category"] != "")]
+    note = (raw["Title"] + " " + raw["Notes"]).str.strip()
+    return _clean(pd.to_datetime(raw["Date"].str[:10]), note, _number(raw["Amount"]).to_numpy(),
+                  raw["Category"], mapping=BLUECOINS_TO_TAXONOMY)
+
+
 EXPORTS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "seed (US small business, original system)": ("seed", lambda: load_seed()),
     "South-African bank (FNB/Capitec lines)": (
@@ -243,11 +266,15 @@ EXPORTS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
         "hackclub", lambda: load_ledger(data_dir() / "personal" / "hackclub_ledger.ledger")),
     "Expense diary (student in Poland and Croatia)": (
         "diary", lambda: load_diary(data_dir() / "personal" / "hr_pl_daily_expenses.csv")),
+    "Money-manager export (Bluecoins, Portugal)": (
+        "bluecoins", lambda: load_bluecoins(data_dir() / "personal"
+                                            / "pt_bluecoins_transactions.csv")),
 }
 PATHS = {"seed": lambda: SEED_CSV, "za": lambda: data_dir() / "za_bank_transactions.csv",
          "mint": lambda: data_dir() / "us_mint_personal_transactions.csv",
          "hackclub": lambda: data_dir() / "personal" / "hackclub_ledger.ledger",
-         "diary": lambda: data_dir() / "personal" / "hr_pl_daily_expenses.csv"}
+         "diary": lambda: data_dir() / "personal" / "hr_pl_daily_expenses.csv",
+         "bluecoins": lambda: data_dir() / "personal" / "pt_bluecoins_transactions.csv"}
 
 
 def available_exports() -> dict[str, pd.DataFrame]:
