@@ -3,7 +3,7 @@ means to change (a partial dict would train a different model than production; t
 settings classes refuse one anyway).
 
     parameters("amount", candidates=["prior"])            # a plain dict, as Kedro passes it
-    parameters("category", default_model={"generated_rows": 800})   # nested: merged
+    parameters("category", default_model={"word_variants": 1})   # nested: merged
     settings("ingestion", reference_date="2025-06-30")    # the typed settings
 """
 

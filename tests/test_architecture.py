@@ -33,8 +33,6 @@ FLOORS = {
 # modules allowed to import the synthetic generator, with the reason
 GENERATOR_USERS = {
     "command_line.py": "the `generate` command writes the embedded default data",
-    # owed (issue 26): open knowledge is to replace the generated training rows
-    "models/category_default.py": "the default category model still learns from generated rows",
 }
 
 

@@ -10,16 +10,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def default_category_model():
-    """The default model as the pipeline trains it, on a smaller share of generated rows."""
+    """The default model as the pipeline trains it (shipped parameters and knowledge)."""
     from titans_finance.models.category_default import train_default_model
 
     from tests.parameters import settings
 
-    category = settings("category", default_model={"generated_rows": 1000})
+    category = settings("category")
     return train_default_model(
         yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
         pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(ROOT / "conf/base/knowledge/spending_words.csv", dtype=str,
+                    keep_default_na=False),
         category.default_model_params())
 
 

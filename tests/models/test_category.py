@@ -255,5 +255,7 @@ def test_a_brand_known_only_from_open_knowledge_is_answered(default_category_mod
     lines = np.array(["big bazaar", "dmart mumbai", "biedronka 4411 warszawa",
                       "oxxo sucursal 12"], dtype=object)
     out = default_category_model.predict_raw(lines, -np.ones(len(lines), dtype=int))
-    assert list(out["category"]) == ["groceries"] * 4
+    assert [items[0]["category"] for items in out["top_k"]] == ["groceries"] * 4
+    # answered as groceries, or as its group (food) where the leaf is less sure
+    assert set(out["category"]) <= {"groceries", "food"}
     assert out["answers"].iloc[0]

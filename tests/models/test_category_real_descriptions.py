@@ -85,3 +85,14 @@ def test_unknown_merchants_are_uncertain_and_income_is_never_spending(served):
     kinds = {taxonomy.kind(c) for c in answers["category"].iloc[income]} - {None}
     assert kinds <= {"income", "refund", "transfer"}
     assert "professional_fees" not in set(answers["category"])
+
+
+def test_every_uncertain_answer_says_why_quoting_the_description(served):
+    answers = _answers(served, REQUESTS)
+    assert set(answers["level"]) <= {"category", "group", "uncertain"}
+    uncertain = answers["category"] == UNCERTAIN_CATEGORY
+    assert (answers.loc[uncertain, "level"] == "uncertain").all()
+    assert (answers.loc[uncertain, "reason"] != "").all()
+    assert (answers.loc[answers["level"] == "category", "reason"] == "").all()
+    unknown = [i for i, r in enumerate(REQUESTS) if r[0] == "QWERTY PLOPS 0000"]
+    assert answers["reason"].iloc[unknown[0]] == "no known word in 'QWERTY PLOPS 0000'"

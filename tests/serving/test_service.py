@@ -50,6 +50,7 @@ def test_category(client, kedro_project):
     features = build_features(frame, catalog.load("history_state"), independent=True)
     expected = catalog.load("category_model").predict(frame, features).iloc[0]
     assert body["source"] == expected["source"]
+    assert (body["level"], body["reason"]) == (expected["level"], expected["reason"])
     assert body["confidence"] == pytest.approx(expected["confidence"], rel=1e-9)
     assert [(k["category"], pytest.approx(k["probability"], rel=1e-9)) for k in body["top_k"]] \
         == [(k["category"], k["probability"]) for k in expected["top_k"]]

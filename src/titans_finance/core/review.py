@@ -23,10 +23,16 @@ def review_queue(transactions: pd.DataFrame, merchant_key: pd.Series, prediction
         "merchant_key": merchant_key.astype("str").to_numpy(),
         "predicted_category": predictions["category"].to_numpy(),
         "confidence": predictions["confidence"].to_numpy(dtype="float64"),
-        "source": predictions["source"].to_numpy()})
+        "source": predictions["source"].to_numpy(),
+        # the level answered (category, group, uncertain) and why it is not a category
+        "level": (predictions["level"] if "level" in predictions
+                  else pd.Series("category", index=predictions.index)).to_numpy(),
+        "reason": (predictions["reason"] if "reason" in predictions
+                   else pd.Series("", index=predictions.index)).to_numpy()})
     frame = frame[~frame["source"].isin(["rule", "transfer"])]
     columns = ["merchant_key", "transaction_id", "date", "description", "amount",
-               "predicted_category", "confidence", "transactions_of_merchant", "score"]
+               "predicted_category", "confidence", "transactions_of_merchant", "score",
+               "level", "reason"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame["doubt"] = 1.0 - frame["confidence"].clip(0, 1)

@@ -380,7 +380,10 @@ class CategoryModel:
 
     def predict(self, transactions: pd.DataFrame, features: pd.DataFrame,
                 threshold: float | None = None) -> pd.DataFrame:
-        """Category, confidence, top-k and source of each row (see the module docstring).
+        """Category, confidence, top-k, source, level and reason of each row (see the module
+        docstring). ``level``: ``category``, ``group`` (the default model is sure of the
+        taxonomy group only: category holds the group) or ``uncertain``; ``reason`` says why
+        a row is not a category (empty otherwise).
 
         ``threshold`` (default: the model's ``confidence_threshold``) applies to the personal
         model; 0 makes it answer every row in a direction it knows.
@@ -391,6 +394,9 @@ class CategoryModel:
         confidence = np.zeros(n)
         top_k: list = [[] for _ in range(n)]
         source = np.full(n, "model", dtype=object)
+        # the level answered (category, group, uncertain) and why a row is not a category
+        level = np.full(n, "category", dtype=object)
+        reason = np.full(n, "", dtype=object)
         todo = np.ones(n, dtype=bool)
         if self.rules:
             ruled = apply_rules(self.rules, transactions["description"].reset_index(drop=True),
@@ -422,12 +428,17 @@ class CategoryModel:
             for i, items in zip(rows, answer.top_k, strict=True):
                 top_k[i] = items
             todo[rows] = answer.category == UNCERTAIN_CATEGORY
+            level[rows[todo[rows]]] = "uncertain"
+            reason[rows[todo[rows]]] = [
+                f"the personal model does not answer (confidence {c:.2f})"
+                for c in confidence[rows[todo[rows]]]]
         if self.default_model is not None and todo.any():
             rows = np.flatnonzero(todo)
             at = np.searchsorted(scored, rows)  # the rows left are rows scored above
             text, sign = inputs[0][at], inputs[2][at]
-            answer = self.default_model.predict_raw(text, sign,
-                                                    proba=None if prior is None else prior[at])
+            answer = self.default_model.predict_raw(
+                text, sign, proba=None if prior is None else prior[at],
+                shown=transactions["description"].to_numpy(dtype=object)[rows])
             mapped = np.array([self.default_to_user.get(c, c) for c in answer["category"]],
                               dtype=object)
             confident = answer["answers"].to_numpy()
@@ -438,12 +449,17 @@ class CategoryModel:
             category[chosen] = np.where(confident[use], mapped[use], UNCERTAIN_CATEGORY)
             confidence[chosen] = answer["confidence"].to_numpy()[use]
             source[chosen] = "default"
+            level[rows] = np.where(use, answer["level"].to_numpy(), "uncertain")
+            reason[rows] = answer["reason"].to_numpy()
             for i, items in zip(chosen, answer["top_k"].to_numpy()[use], strict=True):
                 top_k[i] = [{**item, "category": self.default_to_user.get(item["category"],
                                                                            item["category"])}
                             for item in items]
+        unanswered = (category == UNCERTAIN_CATEGORY) & (level == "category")
+        level[unanswered], reason[unanswered] = "uncertain", "no model answers"
         return pd.DataFrame({"category": category, "confidence": confidence, "top_k": top_k,
-                             "source": source}, index=transactions.index)
+                             "source": source, "level": level, "reason": reason},
+                            index=transactions.index)
 
 
 def _known_share(text: str, vocabulary: frozenset[str], noise: frozenset[str]) -> float:

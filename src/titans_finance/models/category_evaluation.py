@@ -101,6 +101,8 @@ def predictions_table(tx: pd.DataFrame, predictions: pd.DataFrame, split: str) -
         "top_k": predictions["top_k"].map(lambda items: "; ".join(
             f"{i['category']} {i['probability']:.2f}" for i in items)).to_numpy(),
         "split": split,
+        # added after the contract's columns: the level answered and why it is not a category
+        "level": predictions["level"].to_numpy(), "reason": predictions["reason"].to_numpy(),
     })
 
 
@@ -129,7 +131,8 @@ def evaluate_category_model(transactions: pd.DataFrame, features: pd.DataFrame,
             f"{len(transactions)} labelled transactions: too few for a personal model and a "
             "hold-out; the default model categorises the export")), predictions_table(
             transactions.iloc[0:0], pd.DataFrame({"category": [], "confidence": [],
-                                                  "source": [], "top_k": []}), "holdout")
+                                                  "source": [], "top_k": [], "level": [],
+                                                  "reason": []}), "holdout")
     test = time_split_mask(transactions["date"], float(params["test_fraction"])).to_numpy()
     train_tx, train_f = transactions[~test], features[~test]
     test_tx, test_f = transactions[test], features[test]

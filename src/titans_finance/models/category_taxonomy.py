@@ -193,6 +193,33 @@ def lexicon_examples(lexicon: Lexicon, taxonomy: Taxonomy, variants: int, refund
     return pd.DataFrame(rows, columns=["description", "sign", "category", "group"])
 
 
+def _knowledge_lines(entries: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy,
+                     variants: int, rng: np.random.Generator, prefix: str) -> pd.DataFrame:
+    """``variants`` bank lines per entry (``name, category, country``; a country without
+    templates of the lexicon's gets a random one of them): the name alone first, then the
+    name inside statement styles. Same columns as `lexicon_examples`; an entry's name is its
+    calibration group (``prefix:name``), whatever its categories."""
+    countries = sorted(lexicon.templates)
+    rows = []
+    for entry in entries.itertuples(index=False):
+        country = (entry.country if entry.country in lexicon.templates
+                   else countries[int(rng.integers(len(countries)))])
+        templates = lexicon.templates[country]
+        directions = taxonomy.directions(entry.category)
+        for variant in range(variants):
+            template = "{m}" if variant == 0 else templates[int(rng.integers(len(templates)))]
+            rows.append((_fill(template, entry.name, country, lexicon, rng),
+                         int(directions[int(rng.integers(len(directions)))]),
+                         entry.category, f"{prefix}:{entry.name}"))
+    return pd.DataFrame(rows, columns=["description", "sign", "category", "group"])
+
+
+def _check_categories(table: pd.DataFrame, taxonomy: Taxonomy, where: str) -> None:
+    unknown = sorted(set(table["category"]) - set(taxonomy.ids))
+    if unknown:
+        raise TaxonomyError(f"{where}: unknown categories {unknown}")
+
+
 def brand_examples(brands: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy, variants: int,
                    seed: int) -> pd.DataFrame:
     """Bank lines written from open brand knowledge (``name, category, country`` rows,
@@ -200,25 +227,26 @@ def brand_examples(brands: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy, v
     ``variants`` times, in the statement styles of one of its countries (a random country
     of the lexicon's where the brand's has no templates). Same columns as
     `lexicon_examples`; a brand is one calibration group whatever its categories."""
-    known = set(taxonomy.ids)
-    unknown = sorted(set(brands["category"]) - known)
-    if unknown:
-        raise TaxonomyError(f"osm_brands.csv: unknown categories {unknown}")
-    rng = np.random.default_rng(seed)
+    _check_categories(brands, taxonomy, "osm_brands.csv")
     countries = sorted(lexicon.templates)
     # one entry per name and category: a brand in forty countries is not forty brands
     entries = (brands.assign(templated=brands["country"].isin(countries))
                .sort_values(["name", "category", "templated", "country"],
                             ascending=[True, True, False, True])
                .drop_duplicates(["name", "category"]))
-    rows = []
-    for entry in entries.itertuples(index=False):
-        country = entry.country if entry.templated else countries[int(rng.integers(len(countries)))]
-        templates = lexicon.templates[country]
-        directions = taxonomy.directions(entry.category)
-        for variant in range(variants):
-            template = "{m}" if variant == 0 else templates[int(rng.integers(len(templates)))]
-            rows.append((_fill(template, entry.name, country, lexicon, rng),
-                         int(directions[int(rng.integers(len(directions)))]),
-                         entry.category, f"m:{entry.name}"))
-    return pd.DataFrame(rows, columns=["description", "sign", "category", "group"])
+    return _knowledge_lines(entries[["name", "category", "country"]], lexicon, taxonomy,
+                            variants, np.random.default_rng(seed), "m")
+
+
+def word_examples(words: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy, variants: int,
+                  seed: int) -> pd.DataFrame:
+    """Lines written from the everyday spending words of open classifications (``word,
+    category, language, source`` rows, conf/base/knowledge/spending_words.csv): each word
+    and category once whatever its languages, alone (a note as a person types it: "milk",
+    "petrol") and then in the statement styles of random countries (a card line names the
+    kind of shop). Same columns as `lexicon_examples`; a word is one calibration group."""
+    _check_categories(words, taxonomy, "spending_words.csv")
+    entries = (words.drop_duplicates(["word", "category"])
+               .rename(columns={"word": "name"}).assign(country=""))
+    return _knowledge_lines(entries[["name", "category", "country"]], lexicon, taxonomy,
+                            variants, np.random.default_rng(seed), "w")

@@ -32,14 +32,15 @@ class CategoryLightGBMSettings(Section):
 
 
 class DefaultModelSettings(Section):
-    """``category.default_model``: the lexicon + brand knowledge + generated-data model (the
+    """``category.default_model``: the lexicon + open brand and word knowledge model (the
     seed is the block's ``category.seed``)."""
 
     lexicon_variants: Count
     refund_share: Share
     brand_variants: Count
     brand_weight: Annotated[float, Field(gt=0)]
-    generated_rows: Annotated[int, Field(ge=0)]
+    word_variants: Count
+    word_weight: Annotated[float, Field(gt=0)]
     alpha: Annotated[float, Field(gt=0)]
     max_iter: Count
     max_text_features: Count

@@ -252,10 +252,11 @@ class TitansFinanceService:
     def _category_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
         version = served.versions["category"]
         return [{"category": category, "confidence": confidence, "top_k": top_k, "source": source,
-                 "model_version": version}
-                for category, confidence, top_k, source in zip(
+                 "level": level, "reason": reason, "model_version": version}
+                for category, confidence, top_k, source, level, reason in zip(
                     frame["category"].tolist(), frame["confidence"].astype(float).tolist(),
-                    frame["top_k"].tolist(), frame["source"].tolist(), strict=True)]
+                    frame["top_k"].tolist(), frame["source"].tolist(),
+                    frame["level"].tolist(), frame["reason"].tolist(), strict=True)]
 
     @staticmethod
     def _amount_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:

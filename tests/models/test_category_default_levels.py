@@ -1,0 +1,92 @@
+"""Answers at the level the default model is sure of: the leaf when its calibrated
+confidence reaches the threshold, else its taxonomy group when the group's own calibrated
+confidence does, else uncertain; every group or uncertain answer says why. Each threshold
+is tested at the boundary value and one float step on each side."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from titans_finance.core.schema import UNCERTAIN_CATEGORY
+from titans_finance.models.category_taxonomy import category_text
+
+
+def _text(*lines: str) -> np.ndarray:
+    return category_text(np.array(lines, dtype=object), np.array([""] * len(lines), dtype=object))
+
+
+def _levels(model, text):
+    """The leaf's and the best group's calibrated confidence of one line."""
+    sign = np.array([-1])
+    proba = model.probabilities(text, sign)
+    groups = model.group_probabilities(proba)
+    return float(proba.max()), float(groups.max()), model.groups_[int(groups.argmax())]
+
+
+@pytest.fixture(scope="module")
+def torn(default_category_model):
+    """A line whose group is surer than its leaf (the leaves of one group share it)."""
+    for line in ("juice", "tea", "snacks", "chips", "samosa", "station", "rent", "auto"):
+        text = _text(line)
+        leaf, group, name = _levels(default_category_model, text)
+        if group > leaf + 0.05:
+            return text, leaf, group, name
+    pytest.fail("no line whose group is surer than its leaf")
+
+
+def test_the_leaf_answers_at_its_threshold_and_the_group_one_step_above(default_category_model,
+                                                                       torn):
+    text, leaf, group, name = torn
+    sign = np.array([-1])
+    at = default_category_model.predict_raw(text, sign, threshold=leaf).iloc[0]
+    assert at["level"] == "category" and at["answers"] and at["reason"] == ""
+    above = default_category_model.predict_raw(text, sign,
+                                                threshold=np.nextafter(leaf, 1)).iloc[0]
+    assert above["level"] == "group" and above["answers"]
+    assert above["category"] == name and above["confidence"] == pytest.approx(group)
+    # the reason names the two leaves of the group it cannot tell apart
+    leaves = default_category_model.taxonomy.categories["group"]
+    first, second = above["reason"].removeprefix("between ").split(" and ")
+    assert leaves[first] == leaves[second] == name
+
+
+def test_the_group_answers_at_its_threshold_and_not_one_step_above(default_category_model,
+                                                                   torn):
+    text, _, group, name = torn
+    sign = np.array([-1])
+    for threshold, level in ((np.nextafter(group, 0), "group"), (group, "group"),
+                             (np.nextafter(group, 1), "uncertain")):
+        out = default_category_model.predict_raw(text, sign, threshold=threshold).iloc[0]
+        assert out["level"] == level, threshold
+        assert bool(out["answers"]) is (level == "group")
+        assert out["reason"]  # a group or an uncertain answer always says why
+    shown = default_category_model.predict(text, sign, threshold=np.nextafter(group, 1))
+    assert shown["category"].iloc[0] == UNCERTAIN_CATEGORY
+    assert default_category_model.predict(text, sign, threshold=group)["category"].iloc[0] == name
+
+
+def test_a_line_of_unknown_words_is_uncertain_and_says_so(default_category_model):
+    out = default_category_model.predict_raw(_text("XQZ 4411 KT"), np.array([-1]),
+                                             shown=np.array(["XQZ 4411 KT"], dtype=object))
+    assert out["level"].iloc[0] == "uncertain" and not out["answers"].iloc[0]
+    assert out["reason"].iloc[0] == "no known word in 'XQZ 4411 KT'"
+
+
+def test_an_uncertain_line_of_known_words_names_the_two_leaves(default_category_model):
+    text = _text("milk")
+    leaf, group, _ = _levels(default_category_model, text)
+    out = default_category_model.predict_raw(text, np.array([-1]),
+                                             threshold=np.nextafter(max(leaf, group), 1))
+    row = out.iloc[0]
+    assert row["level"] == "uncertain"
+    assert row["reason"].startswith(f"between {row['top_k'][0]['category']} and ")
+
+
+def test_group_confidences_are_probabilities_over_the_groups(default_category_model):
+    text = _text("milk", "petrol", "XQZ 4411 KT")
+    proba = default_category_model.probabilities(text, np.array([-1, -1, -1]))
+    groups = default_category_model.group_probabilities(proba)
+    assert groups.shape == (3, len(default_category_model.groups_))
+    assert np.allclose(groups.sum(axis=1), 1.0) and (groups >= 0).all()
+    assert default_category_model.metadata["group_temperature"] > 0
