@@ -123,12 +123,12 @@ MUTATE ?= core.normalise.x_decide_decimal_mark__mutmut_* \
   serving.request_body.x_read_body__mutmut_* \
   serving.security.xǁTokenBucketLimiterǁacquire__mutmut_* \
   serving.schemas.x_transactions_frame__mutmut_* \
-  models.category.xǁCategoryModelǁ__init____mutmut_* \
-  models.category.xǁCategoryModelǁpredict_proba__mutmut_* \
-  models.category.xǁCategoryModelǁ_personal_answer__mutmut_* \
-  models.category.x_apply_temperature__mutmut_* \
-  models.category.x__softmax_log__mutmut_* \
-  models.category.x_fit_temperature__mutmut_* \
+  models.category.model.xǁCategoryModelǁ__init____mutmut_* \
+  models.category.model.xǁCategoryModelǁpredict_proba__mutmut_* \
+  models.category.model.xǁCategoryModelǁ_personal_answer__mutmut_* \
+  models.category.model.x_apply_temperature__mutmut_* \
+  models.category.model.x__softmax_log__mutmut_* \
+  models.category.model.x_fit_temperature__mutmut_* \
   core.corrections.x_neutralise_formula__mutmut_* \
   core.corrections.x_restore_formula__mutmut_* \
   core.corrections.x_apply_corrections__mutmut_* \

@@ -47,8 +47,8 @@ from benchmarks.evaluation.public_exports import available_exports  # noqa: E402
 from titans_finance.core.features import build_features  # noqa: E402
 from titans_finance.core.schema import UNCERTAIN_CATEGORY  # noqa: E402
 from titans_finance.models.category import CategoryModel, model_inputs  # noqa: E402
-from titans_finance.models.category_default import train_default_model  # noqa: E402
-from titans_finance.models.category_evaluation import (  # noqa: E402
+from titans_finance.models.category.default import train_default_model  # noqa: E402
+from titans_finance.models.category.evaluation import (  # noqa: E402
     expected_calibration_error,
     select_candidate,
 )

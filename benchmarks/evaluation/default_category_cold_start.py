@@ -29,7 +29,7 @@ import yaml
 from benchmarks.evaluation.public_exports import EXPORTS, PATHS
 from titans_finance.core.features import build_features
 from titans_finance.models.category import model_inputs
-from titans_finance.models.category_default import train_default_model
+from titans_finance.models.category.default import train_default_model
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"

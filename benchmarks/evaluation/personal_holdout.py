@@ -55,8 +55,8 @@ from titans_finance.core.features import build_features  # noqa: E402
 from titans_finance.core.splits import expanding_window_folds, time_split_mask  # noqa: E402
 from titans_finance.core.verdict import paired_comparison  # noqa: E402
 from titans_finance.models.category import CategoryModel  # noqa: E402
-from titans_finance.models.category_default import train_default_model  # noqa: E402
-from titans_finance.models.category_evaluation import select_candidate  # noqa: E402
+from titans_finance.models.category.default import train_default_model  # noqa: E402
+from titans_finance.models.category.evaluation import select_candidate  # noqa: E402
 
 PEERS = ("smart_importer_svm", "char_tfidf_lr")
 SEED = 0

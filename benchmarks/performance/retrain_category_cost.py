@@ -108,7 +108,7 @@ def measure(project: Path) -> dict:
         evaluate_category_model,
         fit_category_model,
     )
-    from titans_finance.models.category_labels import (
+    from titans_finance.models.category.labels import (
         select_labelled_transactions as select_labelled_expenses,
     )
     from titans_finance.pipelines.retrain.nodes import challenge_category_model

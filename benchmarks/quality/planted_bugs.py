@@ -39,7 +39,7 @@ class PlantedBug:
 
 
 NORMALISE = "src/titans_finance/core/normalise.py"
-CATEGORY = "src/titans_finance/models/category.py"
+CATEGORY = "src/titans_finance/models/category/model.py"
 FEATURES = "src/titans_finance/core/features.py"
 
 BUGS = (
@@ -72,7 +72,7 @@ BUGS = (
           "                                  self.temperature)",
           "proba = apply_temperature(self.personal.predict_proba(text, numeric, sign, prior),\n"
           "                                  1.0)")),
-        ("tests/models/test_category.py",),
+        ("tests/models/category/test_model.py",),
     ),
     PlantedBug(
         "CategoryModel.fit",
@@ -80,7 +80,7 @@ BUGS = (
         CATEGORY,
         (('self.threshold = float(self.params["confidence_threshold"])',
           "self.threshold = 0.5"),),
-        ("tests/models/test_category.py",),
+        ("tests/models/category/test_model.py",),
     ),
     PlantedBug(
         "ApiSecurityMiddleware (dispatch)",

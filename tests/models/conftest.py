@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def default_category_model():
     """The default model as the pipeline trains it (shipped parameters and knowledge)."""
-    from titans_finance.models.category_default import train_default_model
+    from titans_finance.models.category.default import train_default_model
 
     from tests.parameters import settings
 

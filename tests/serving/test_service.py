@@ -353,7 +353,7 @@ def test_real_bank_descriptions_over_http_are_sensible_or_uncertain(client):
     # The lines of issue #13 and of other countries' banks, as a client sends them (amount
     # and date as strings, no merchant), through the running service and the models the
     # pipelines trained: a right category or "uncertain", never confidently wrong.
-    from tests.models.test_category_real_descriptions import REQUESTS
+    from tests.models.category.test_real_descriptions import REQUESTS
 
     wrong, answered = [], 0
     for description, amount, right in REQUESTS:

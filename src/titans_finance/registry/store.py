@@ -35,7 +35,7 @@ FILENAME = "model.pkl"
 # their modules makes artefacts saved before it unusable (moved modules, new attributes
 # the code reads): the service then refuses an old manifest with a clear message instead
 # of failing inside unpickling or, worse, on the first request.
-ARTEFACT_FORMAT = 3  # 3: the amount and anomaly models became packages
+ARTEFACT_FORMAT = 3  # 3: the amount, anomaly and category models became packages
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 

@@ -132,7 +132,7 @@ TRANSACTION_SCORERS = {
 
 
 # Whether a model reads the transaction's history: the category model reads the row's own
-# text and amount only (models/category.py NUMERIC_INPUTS, the text of description and
+# text and amount only (models/category/model.py NUMERIC_INPUTS, the text of description and
 # merchant: `core.features.own_features`), so /predict/category takes no history lock, no
 # history round-trip, and computes no feature it does not read.
 USES_HISTORY = {"category": False, "amount": True, "anomaly": True}

@@ -11,14 +11,14 @@ import pandas as pd
 from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.scale import run_scoring
 from titans_finance.models.category import CategoryModel
-from titans_finance.models.category_default import DefaultCategoryModel, train_default_model
-from titans_finance.models.category_evaluation import (
+from titans_finance.models.category.default import DefaultCategoryModel, train_default_model
+from titans_finance.models.category.evaluation import (
     category_rules_for,
     evaluate_category_model,
     predictions_table,
     review_queue,
 )
-from titans_finance.models.category_labels import select_labelled_transactions as labelled_rows
+from titans_finance.models.category.labels import select_labelled_transactions as labelled_rows
 from titans_finance.parameters import CategorySettings, scale_of
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def select_labelled_transactions(clean_transactions: pd.DataFrame, feature_table
                                  params: dict[str, Any] | CategorySettings
                                  ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """The labelled rows after users' corrections, their features and what the
-    corrections did (`models.category_labels.select_labelled_transactions`)."""
+    corrections did (`models.category.labels.select_labelled_transactions`)."""
     return labelled_rows(clean_transactions, feature_table, category_corrections, params)
 
 

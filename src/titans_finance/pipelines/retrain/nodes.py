@@ -17,8 +17,8 @@ from titans_finance.core.corrections import apply_corrections
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models.amount.evaluation import evaluate_amount_model, fit_amount_model
 from titans_finance.models.category import CategoryModel, fit_temperature
-from titans_finance.models.category_evaluation import category_rules_for, select_candidate
-from titans_finance.models.category_labels import select_labelled_transactions
+from titans_finance.models.category.evaluation import category_rules_for, select_candidate
+from titans_finance.models.category.labels import select_labelled_transactions
 from titans_finance.parameters import AmountSettings, CategorySettings, RetrainSettings
 
 logger = logging.getLogger(__name__)

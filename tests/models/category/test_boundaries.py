@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.models.test_category import _data, _split
+from tests.models.category.test_model import _data, _split
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from tests.parameters import parameters
 from titans_finance.models.category import CategoryModel, rules_from_corrections

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.models.test_category import _data
+from tests.models.category.test_model import _data
 from tests.parameters import parameters
 from titans_finance.models.category import CategoryModel
-from titans_finance.models.category_memory import RepeatMemory
+from titans_finance.models.category.memory import RepeatMemory
 
 PARAMS = {**parameters("category"), "calibration_folds": 0, "seed": 0, "memory_min_repeats": 2}
 

@@ -10,8 +10,8 @@ What a category answer is made of, in order (`CategoryModel.predict`):
    and the default model's probabilities as a prior; calibrated by temperature
    scaling on out-of-fold predictions; it only answers in a direction (money in or
    out) its training saw, and abstains on a description unlike its training data;
-4. the default model (`category_default.py`, trained on the lexicon and the embedded
-   default data), for everything the personal model leaves, its taxonomy category
+4. the default model (`default.py`, learnt from the lexicon and open brand and product
+   knowledge), for everything the personal model leaves, its taxonomy category
    translated into the user's categories where the labels show a consistent mapping;
 5. ``uncertain`` below the confidence threshold of the model that answered.
 
@@ -34,15 +34,15 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
-from titans_finance.models.category_memory import RepeatMemory
-from titans_finance.models.category_personal import (  # noqa: F401 (part of this module's API)
+from titans_finance.models.category.memory import RepeatMemory
+from titans_finance.models.category.personal import (  # noqa: F401 (part of this module's API)
     CategoryDesign,
     PersonalClassifier,
     candidate_names,
     make_classifier,
     sparse_dot_ready,
 )
-from titans_finance.models.category_taxonomy import category_text, content_words
+from titans_finance.models.category.taxonomy import category_text, content_words
 
 # Numeric inputs taken from the shared feature table (all computed from the amount).
 NUMERIC_INPUTS = ["log_abs_amount", "amount_sign", "is_round_1"]
@@ -343,7 +343,7 @@ class CategoryModel:
         return self._remembered(design_text(transactions, features), prob)
 
     def _remembered(self, text: np.ndarray, proba: np.ndarray) -> np.ndarray:
-        """``proba`` with the repeat memory's labels blended in (category_memory.py)."""
+        """``proba`` with the repeat memory's labels blended in (memory.py)."""
         memory = getattr(self, "memory", None)  # a model pickled before the memory existed
         return proba if memory is None else memory.blend(text, proba, self.classes_)
 

@@ -16,8 +16,8 @@ from titans_finance.models.category import (
     parse_rules,
     rules_from_corrections,
 )
-from titans_finance.models.category_evaluation import expected_calibration_error
-from titans_finance.models.category_taxonomy import Taxonomy, TaxonomyError
+from titans_finance.models.category.evaluation import expected_calibration_error
+from titans_finance.models.category.taxonomy import Taxonomy, TaxonomyError
 
 # the shipped parameters; a personal model from 10 labels (these hand-built exports are small)
 # the model without the repeat memory (every line here repeats; test_category_memory covers it)
@@ -229,9 +229,9 @@ def test_a_malformed_taxonomy_says_which_category(change, message):
 def test_brand_knowledge_lines_one_per_name_and_category_in_a_country_of_the_brand():
     import yaml
 
-    from titans_finance.models.category_taxonomy import Lexicon, brand_examples
+    from titans_finance.models.category.taxonomy import Lexicon, brand_examples
 
-    root = Path(__file__).resolve().parents[2] / "conf/base"
+    root = Path(__file__).resolve().parents[3] / "conf/base"
     taxonomy = Taxonomy.from_dict(yaml.safe_load((root / "category_taxonomy.yml").read_text()))
     lexicon = Lexicon.from_dict(yaml.safe_load((root / "category_lexicon.yml").read_text()),
                                 taxonomy)

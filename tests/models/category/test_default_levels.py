@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
-from titans_finance.models.category_taxonomy import category_text
+from titans_finance.models.category.taxonomy import category_text
 
 
 def _text(*lines: str) -> np.ndarray:

@@ -15,5 +15,5 @@ def test_a_confidence_exactly_at_the_threshold_answers(default_category_model):
                                (np.nextafter(confidence, 1), False)):
         out = default_category_model.predict_raw(text, sign, threshold=threshold)
         # above the leaf's confidence the leaf no longer answers (its group may:
-        # tests/models/test_category_default_levels.py)
+        # tests/models/category/test_default_levels.py)
         assert (out["level"].iloc[0] == "category") is answers, threshold

@@ -45,7 +45,7 @@ from titans_finance.models.category import (
     fit_temperature,
     sparse_dot_ready,
 )
-from titans_finance.models.category_taxonomy import (
+from titans_finance.models.category.taxonomy import (
     Lexicon,
     Taxonomy,
     brand_examples,
