@@ -3,7 +3,7 @@ the running total's band shape (`forecast_parts`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,11 @@ class ForecastParts:
     balance_bands: tuple[np.ndarray, np.ndarray]  # (low, high) around the expected balance
     # the non-stream flows' mean daily inflow and outflow (their difference: rest_level)
     rest_flow_levels: tuple[float, float] = (0.0, 0.0)
+    # the non-stream flows' daily deviations from their level over the band's history,
+    # oldest first: what the days around the expected path looked like (`shortfall`)
+    rest_residuals: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # every projected stream occurrence (date, merchant, signed amount), date order
+    schedule: list[dict[str, Any]] = field(default_factory=list)
 
     def net(self, candidate: str) -> np.ndarray:
         streams, rest = candidate.split("+")
@@ -102,6 +107,7 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
     business_only = not _posts_on_weekends(past)
     exact_share = float(params["min_exact_share"])
     stream_flow = {}
+    schedule = []
     for name in STREAM_SETS:
         inflow, outflow = np.zeros(steps), np.zeros(steps)
         for stream in streams:
@@ -111,6 +117,9 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
             position = ((dates - future[0]).days).to_numpy()
             target = inflow if stream.amount > 0 else outflow
             np.add.at(target, position, abs(stream.amount))
+            if name == "all":
+                schedule += [{"date": str(d.date()), "merchant": stream.merchant,
+                              "amount": float(stream.amount)} for d in dates]
         stream_flow[name] = (inflow, outflow)
     rest_rows = frame[~in_stream]
     rest_daily = daily_flows(rest_rows, end=as_of,
@@ -129,4 +138,6 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
     bands = rolling_total_quantiles(history - level, steps, coverage)
     return ForecastParts(as_of=as_of, future=future, streams=streams, stream_flow=stream_flow,
                          rest=forecasts, rest_level=level, balance_bands=bands,
-                         rest_flow_levels=(rest_in, rest_out))
+                         rest_flow_levels=(rest_in, rest_out),
+                         rest_residuals=history - level,
+                         schedule=sorted(schedule, key=lambda item: item["date"]))
