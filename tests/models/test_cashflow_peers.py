@@ -7,11 +7,8 @@ import pytest
 
 from tests.parameters import parameters
 from titans_finance.models.cashflow import evaluate_cashflow, summarise_backtest
-from titans_finance.models.cashflow.peers import (
-    PEERS,
-    scheduled_payments_forecast,
-    schedules,
-)
+from titans_finance.models.cashflow.peers import PEERS
+from titans_finance.models.cashflow.schedules import scheduled_payments_forecast, schedules
 from titans_finance.models.cashflow.statistical import (
     ETSWeeklyForecaster,
     ThetaWeeklyForecaster,
@@ -120,3 +117,38 @@ def test_every_peer_is_scored_on_the_reported_folds_beside_the_baselines():
     assert all(f == folds["model"] for f in folds.values())
     # rent and salary on fixed days: the schedules peer gets them; the model at least as well
     assert summary["peer_scheduled_payments"]["mase"] < summary["baseline_zero"]["mase"]
+
+
+def test_a_young_schedule_is_projected_before_it_is_a_stream():
+    from titans_finance.models.cashflow.parts import forecast_parts
+
+    params = parameters("cashflow")
+    rows = [("2024-01-03", "Rent", -800.0), ("2024-02-03", "Rent", -800.0),
+            ("2024-03-03", "Rent", -800.0), ("2024-04-03", "Rent", -800.0),
+            # a new loan: on the 20th in 2 of the last 3 months (min_occurrences is 3)
+            ("2024-03-20", "Loan", -150.0), ("2024-04-20", "Loan", -150.0),
+            # a cash deposit once: no schedule
+            ("2024-04-09", "Cash", 50.0)]
+    parts = forecast_parts(_rows(*rows), params, pd.Timestamp("2024-04-30"), 30, ("zero",))
+    assert [s.merchant for s in parts.streams] == ["rent"]
+    days = parts.future
+    young = parts.net("exact_young+zero") - parts.net("exact+zero")
+    assert young[days.get_loc(pd.Timestamp("2024-05-20"))] == -150.0
+    assert np.count_nonzero(young) == 1
+    # the rent is a stream: it is not projected twice
+    assert parts.net("exact_young+zero")[days.get_loc(pd.Timestamp("2024-05-03"))] == -800.0
+    # the young schedule's flow is already in the rest's level: the balance does not
+    # count it twice
+    np.testing.assert_array_equal(parts.expected("exact_young+zero"),
+                                  parts.expected("exact+zero"))
+
+
+@pytest.mark.parametrize("recent, amount", [
+    ([800, 800, 800, 850, 850], 850.0),  # a new rent: the last two agree, not the median
+    ([800, 800, 800, 800, 850], 800.0),  # one different month: the median
+    ([800, 900, 800, 1200, 800], 800.0),  # the last two differ: the median
+    ([800, 800], 800.0)])
+def test_stream_amount_follows_a_level_shift_not_a_single_month(recent, amount):
+    from titans_finance.models.cashflow.streams import _stream_amount
+
+    assert _stream_amount(np.array(recent, dtype=float)) == amount
