@@ -11,6 +11,7 @@ from titans_finance.models.cashflow import CashflowModel
 from titans_finance.models.cashflow.shortfall import (
     block_bootstrap,
     first_days_below,
+    recalibrated,
     shortfall_risk,
 )
 
@@ -113,4 +114,17 @@ def test_the_model_gives_the_same_chance_in_its_summary_as_asked_directly():
     # a balance given with the request is used, and said so
     _, given = unknown.predict(30, opening_balance=-1.0)
     assert given["shortfall"]["balance_source"] == "request"
-    assert given["shortfall"]["probability"]["30"] == pytest.approx(1.0)
+    assert given["shortfall"]["first_day"] == str(
+        (pd.Timestamp(given["as_of"]) + pd.Timedelta(days=1)).date())
+    assert given["shortfall"]["probability"]["30"] > 0.5
+
+
+def test_recalibration_identity_monotone_and_never_certain_from_a_finite_simulation():
+    shares = np.array([0.0, 0.001, 0.2, 0.5, 0.999, 1.0])
+    np.testing.assert_array_equal(recalibrated(shares, 0.0, 1.0, 1000), shares)
+    mapped = recalibrated(shares, -1.5, 0.45, 1000)
+    assert (np.diff(mapped) > 0).all() and 0 < mapped[0] and mapped[-1] < 1
+    # 0 of 1,000 paths reads as half a path: the same as a share of 0.0005
+    assert mapped[0] == pytest.approx(recalibrated(0.0005, -1.5, 0.45, 1000))
+    # slope 1 and intercept 0 is the identity on the logit scale too
+    assert recalibrated(0.3, 0.0, 1.0 + 1e-12, 1000) == pytest.approx(0.3)

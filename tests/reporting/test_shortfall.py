@@ -34,6 +34,10 @@ def test_the_sentence_says_chance_date_first_day_and_what_is_due_by_then():
     assert text.startswith("25 % chance of going below €0 before 2024-04-30")
     assert "(5 % within 30 days, 10 % within 60 days)" in text
     assert "most likely first day 2024-03-05, after landlord -€800 on 2024-03-02" in text
+    below = {**risk, "opening_balance": -0.01, "as_of": "2024-01-31"}
+    assert shortfall_sentence(below, MONEY).startswith(
+        "The balance is already below €0 on 2024-01-31; 25 % chance")
+    assert not shortfall_sentence({**risk, "opening_balance": 0.0}, MONEY).startswith("The")
     unknown = {"threshold": 0.0, "probability": {}, "note": "the balance is not known"}
     assert shortfall_sentence(unknown, MONEY) == "the balance is not known"
     assert "No chance" in shortfall_sentence(None, MONEY)

@@ -39,3 +39,5 @@ class CashflowSettings(Settings):
     shortfall_paths: Count
     shortfall_block_days: Count
     shortfall_seed: Annotated[int, Field(ge=0)]
+    shortfall_calibration_intercept: float
+    shortfall_calibration_slope: Annotated[float, Field(gt=0)]

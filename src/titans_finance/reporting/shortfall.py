@@ -29,6 +29,8 @@ def shortfall_sentence(risk: dict[str, Any] | None, money) -> str:
     longest = horizons[-1]
     text = (f"{percent(risk['probability'][longest])} chance of going below {threshold} before "
             f"{risk['horizon_end'][longest]}")
+    if float(risk.get("opening_balance") or 0.0) < float(risk["threshold"]):
+        text = f"The balance is already below {threshold} on {risk['as_of']}; " + text
     shorter = [f"{percent(risk['probability'][h])} within {h} days" for h in horizons[:-1]]
     if shorter:
         text += f" ({', '.join(shorter)})"

@@ -116,7 +116,9 @@ class CashflowModel:
                               list(self.params["shortfall_horizons"]),
                               int(self.params["shortfall_paths"]),
                               int(self.params["shortfall_block_days"]),
-                              int(self.params["shortfall_seed"]), getattr(self, "schedule", []))
+                              int(self.params["shortfall_seed"]), getattr(self, "schedule", []),
+                              (float(self.params["shortfall_calibration_intercept"]),
+                               float(self.params["shortfall_calibration_slope"])))
 
     def _expected_totals(self, days: int) -> dict[str, float]:
         forecast = self.forecast.iloc[:days]

@@ -34,7 +34,7 @@ class ShortfallRisk:
     # horizon -> the last day of that horizon ("before <date>": on or before it)
     horizon_end: dict[int, str] = field(default_factory=dict)
     first_day: str | None = None  # the most likely first day below, within the longest horizon
-    first_day_probability: float | None = None  # share of paths whose first day below it is
+    first_day_probability: float | None = None  # share of simulated paths first below on it
     drivers: list[dict[str, Any]] = field(default_factory=list)  # schedule items before it
     n_paths: int = 0
     note: str = ""
@@ -72,6 +72,22 @@ def balance_paths(opening_balance: float, expected: np.ndarray, residuals: np.nd
     return float(opening_balance) + np.cumsum(expected[None, :] + noise, axis=1)
 
 
+def recalibrated(probability: np.ndarray | float, intercept: float, slope: float,
+                 n_paths: int) -> np.ndarray | float:
+    """The share of simulated paths mapped to the observed frequency: logistic
+    recalibration (Platt; Cox 1958) ``1 / (1 + exp(-(intercept + slope · logit p)))``, its
+    two numbers fitted on real accounts with a known balance (Berka, see
+    docs/evaluation.md). A share of 0 or 1 of ``n_paths`` paths is read as half a path
+    from it: no simulation of 1,000 paths shows that an event cannot happen. ``(0, 1)``
+    leaves the shares as simulated."""
+    if intercept == 0 and slope == 1:
+        return probability
+    half = 0.5 / n_paths
+    p = np.clip(np.asarray(probability, dtype="float64"), half, 1 - half)
+    out = 1 / (1 + np.exp(-(intercept + slope * np.log(p / (1 - p)))))
+    return float(out) if np.ndim(out) == 0 else out
+
+
 def first_days_below(paths: np.ndarray, threshold: float) -> np.ndarray:
     """Per path, the index of the first day whose balance is *below* the threshold (a
     balance exactly at it is not short); -1 when it never is."""
@@ -82,13 +98,14 @@ def first_days_below(paths: np.ndarray, threshold: float) -> np.ndarray:
 def shortfall_risk(opening_balance: float | None, balance_source: str, as_of: pd.Timestamp,
                    expected: np.ndarray, residuals: np.ndarray, threshold: float,
                    horizons: list[int] | tuple[int, ...], n_paths: int, block_days: int,
-                   seed: int, schedule: list[dict[str, Any]] | None = None) -> ShortfallRisk:
+                   seed: int, schedule: list[dict[str, Any]] | None = None,
+                   calibration: tuple[float, float] = (0.0, 1.0)) -> ShortfallRisk:
     """The probability of a balance below ``threshold`` on any day within each horizon
     (days after ``as_of``), the most likely first such day and the scheduled outflows up
     to it (``schedule``: dicts with ``date`` and ``amount``, e.g. the projected streams).
 
-    Deterministic for a given ``seed``: every view asking for the same run gets the same
-    figures. ``opening_balance`` None: no probability (``balance_source`` says why)."""
+    ``calibration``: the (intercept, slope) of `recalibrated`. Deterministic for a given
+    ``seed``: every view asking for the same run gets the same figures. ``opening_balance`` None: no probability (``balance_source`` says why)."""
     as_of = pd.Timestamp(as_of).normalize()
     horizons = sorted(int(h) for h in horizons)
     longest = min(horizons[-1], len(expected))
@@ -102,8 +119,9 @@ def shortfall_risk(opening_balance: float | None, balance_source: str, as_of: pd
     paths = balance_paths(opening_balance, np.asarray(expected)[:longest], residuals,
                           n_paths, block_days, seed)
     first = first_days_below(paths, threshold)
-    probability = {h: float(((first >= 0) & (first < h)).mean()) for h in horizons
-                   if h <= longest}
+    probability = {h: float(recalibrated(float(((first >= 0) & (first < h)).mean()),
+                                         *calibration, n_paths))
+                   for h in horizons if h <= longest}
     first_day = first_share = None
     drivers: list[dict[str, Any]] = []
     if (first >= 0).any():
@@ -119,4 +137,6 @@ def shortfall_risk(opening_balance: float | None, balance_source: str, as_of: pd
         opening_balance=float(opening_balance), balance_source=balance_source,
         probability=probability, horizon_end={h: ends[h] for h in probability},
         first_day=str(first_day.date()) if first_day is not None else None,
-        first_day_probability=first_share, drivers=drivers, n_paths=int(n_paths))
+        first_day_probability=first_share, drivers=drivers, n_paths=int(n_paths),
+        note=("the balance is already below the threshold at the end of as_of"
+              if opening_balance < threshold else ""))
