@@ -10,7 +10,8 @@ origin give the forecast (`models.cashflow.shortfall`, the pipeline's parameters
 balance at the origin (the export's own balance column); the outcome is whether the real
 end-of-day balance (origin balance + the real daily flows) fell below the threshold on any
 day of the next 30 / 60 / 90 days. The simulated share of paths that go short is
-recalibrated (logistic, two numbers) with a map fitted on the other half of the accounts
+recalibrated (logistic, two numbers; one map for "below 0", one for a threshold above it;
+a balance already below at the origin is certain) with maps fitted on the other half of the accounts
 (cross-fitting: an account is never scored by a map fitted on it); the map fitted on every
 case is what ``conf/base/parameters_cashflow.yml`` ships. Scores: the Brier score against the climatological one
 (the base rate of the cases scored: a forecast that knows the average but nothing about the
@@ -28,10 +29,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, accounts, berka_exports
 from scipy.optimize import minimize
 
+from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, accounts, berka_exports
 from benchmarks.evaluation.cashflow_berka import load_params
 from titans_finance.models.cashflow.flows import daily_flows
 from titans_finance.models.cashflow.model import CashflowModel
@@ -70,7 +70,9 @@ def origin_cases(export: pd.DataFrame, params: dict, thresholds: list[float],
                     continue
                 cases.append({"origin": str(origin.date()), "threshold": str(spec),
                               "horizon": h, "raw": risk.probability[h],
-                              "observed": bool((actual[:h] < threshold).any()),
+                              # already below at the origin counts (and is certain)
+                              "observed": bool(opening < threshold
+                                               or (actual[:h] < threshold).any()),
                               "opening_below": bool(opening < threshold)})
     return cases
 
@@ -125,17 +127,36 @@ def fit_calibration(predicted: np.ndarray, observed: np.ndarray, n_paths: int
                                             method="Nelder-Mead").x)
 
 
+def calibration_group(cases: pd.DataFrame) -> pd.Series:
+    """Which map a case uses: "below_zero" (threshold 0) or "below_threshold"."""
+    return pd.Series(np.where(cases["threshold"].astype(str) == "0", "below_zero",
+                              "below_threshold"), index=cases.index)
+
+
+def fitted_maps(cases: pd.DataFrame, n_paths: int) -> dict[str, tuple[float, float]]:
+    """Each group's map, fitted on its cases whose balance was not already below (those
+    are certain and not recalibrated)."""
+    group = calibration_group(cases)
+    return {name: fit_calibration(cases.loc[(group == name) & ~cases["opening_below"], "raw"]
+                                  .to_numpy(),
+                                  cases.loc[(group == name) & ~cases["opening_below"],
+                                            "observed"].to_numpy(), n_paths)
+            for name in ("below_zero", "below_threshold")}
+
+
 def cross_fitted(cases: pd.DataFrame, n_paths: int) -> pd.Series:
-    """Each case's recalibrated probability from a map fitted on the *other* half of the
+    """Each case's recalibrated probability from the maps fitted on the *other* half of the
     accounts (accounts alternately in two halves by id): never on the account scored."""
     ids = sorted(cases["account"].unique())
     half = cases["account"].isin(set(ids[::2]))
-    out = pd.Series(np.nan, index=cases.index)
+    group = calibration_group(cases)
+    out = cases["raw"].astype("float64").copy()  # 1.0 where already below
     for fit_on in (half, ~half):
-        intercept, slope = fit_calibration(cases.loc[fit_on, "raw"].to_numpy(),
-                                           cases.loc[fit_on, "observed"].to_numpy(), n_paths)
-        out[~fit_on] = recalibrated(cases.loc[~fit_on, "raw"].to_numpy(), intercept, slope,
-                                    n_paths)
+        maps = fitted_maps(cases[fit_on], n_paths)
+        for name, (intercept, slope) in maps.items():
+            scored = ~fit_on & (group == name) & ~cases["opening_below"]
+            out[scored] = recalibrated(cases.loc[scored, "raw"].to_numpy(), intercept, slope,
+                                       n_paths)
     return out
 
 
@@ -149,8 +170,8 @@ def main() -> None:
     if not BERKA_PATH.is_file():
         sys.exit(f"Berka data not found at {BERKA_PATH}")
     # the simulated shares as they are: the recalibration is fitted here
-    params = {**load_params(), "shortfall_calibration_intercept": 0.0,
-              "shortfall_calibration_slope": 1.0}
+    params = {**load_params(), "shortfall_calibration_below_zero": [0.0, 1.0],
+              "shortfall_calibration_below_threshold": [0.0, 1.0]}
     started = time.perf_counter()
     rows = []
     for i, (account, export) in enumerate(accounts(berka_exports())):
@@ -161,7 +182,7 @@ def main() -> None:
     cases = pd.DataFrame(rows)
     n_paths = int(params["shortfall_paths"])
     cases["predicted"] = cross_fitted(cases, n_paths)
-    shipped = fit_calibration(cases["raw"].to_numpy(), cases["observed"].to_numpy(), n_paths)
+    shipped = fitted_maps(cases, n_paths)
     raw = cases.assign(predicted=cases["raw"])
     result = {
         "command": "nice .venv/bin/python -m benchmarks.evaluation.shortfall_berka"
@@ -171,10 +192,11 @@ def main() -> None:
         "origins": "every month's last day with min_history_days before it and the horizon "
                    "inside the data",
         "paths": n_paths, "block_days": int(params["shortfall_block_days"]),
-        "calibration": "logistic recalibration of the simulated share, cross-fitted: each "
-                       "account scored with the map fitted on the other half of the accounts",
-        "calibration_fitted_on_all_cases": {"shortfall_calibration_intercept": shipped[0],
-                                            "shortfall_calibration_slope": shipped[1]},
+        "calibration": "logistic recalibration of the simulated share (one map for below 0, "
+                       "one for the other thresholds), cross-fitted: each account scored "
+                       "with the maps fitted on the other half of the accounts",
+        "calibration_fitted_on_all_cases": {f"shortfall_calibration_{k}": list(v)
+                                            for k, v in shipped.items()},
         "results": {f"below {t}, {h} days": scores(part)
                     for (t, h), part in cases.groupby(["threshold", "horizon"])},
         "pooled": scores(cases),

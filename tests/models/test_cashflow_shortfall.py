@@ -49,9 +49,14 @@ def test_below_on_the_first_day_and_on_the_horizons_last_day():
     assert _risk(100.0, day31).probability == {30: 0.0, 60: 1.0, 90: 1.0}
 
 
-def test_an_opening_balance_already_below_is_short_on_the_first_day():
-    risk = _risk(-5.0, np.zeros(90))
-    assert risk.probability[30] == 1.0 and risk.first_day == "2024-02-01"
+def test_an_opening_balance_already_below_is_short_already_whatever_comes():
+    salary = np.zeros(90)
+    salary[0] = 10_000.0
+    risk = _risk(-0.01, salary)
+    assert risk.probability == {30: 1.0, 60: 1.0, 90: 1.0}
+    assert risk.first_day == "2024-01-31" and "already below" in risk.note
+    # exactly at the threshold is not below: the salary keeps it above
+    assert _risk(0.0, salary).probability[90] == 0.0
 
 
 def test_the_threshold_is_declared_not_zero():
@@ -104,6 +109,14 @@ def test_the_model_gives_the_same_chance_in_its_summary_as_asked_directly():
     _, summary = model.predict(30)
     direct = model.shortfall(0.0).as_dict()
     assert summary["shortfall"] == direct
+    # the declared threshold's own calibration: below 0 and below a cushion are not alike
+    identity = {**parameters("cashflow"), "shortfall_calibration_below_zero": [0.0, 1.0],
+                "shortfall_calibration_below_threshold": [0.0, 1.0]}
+    model.params = identity
+    zero, cushion = model.shortfall(0.0).probability, model.shortfall(500.0).probability
+    model.params = {**identity, "shortfall_calibration_below_threshold": [-1.0, 0.5]}
+    assert model.shortfall(0.0).probability == zero  # the cushion's map leaves 0 alone
+    assert model.shortfall(500.0).probability != cushion
     assert summary["shortfall"]["balance_source"] == "export_balance_column"
     assert set(summary["shortfall"]["probability"]) == {"30", "60", "90"}
     # no balance column, none declared: no chance, said so
@@ -114,9 +127,8 @@ def test_the_model_gives_the_same_chance_in_its_summary_as_asked_directly():
     # a balance given with the request is used, and said so
     _, given = unknown.predict(30, opening_balance=-1.0)
     assert given["shortfall"]["balance_source"] == "request"
-    assert given["shortfall"]["first_day"] == str(
-        (pd.Timestamp(given["as_of"]) + pd.Timedelta(days=1)).date())
-    assert given["shortfall"]["probability"]["30"] > 0.5
+    assert given["shortfall"]["first_day"] == given["as_of"]
+    assert given["shortfall"]["probability"]["30"] == 1.0
 
 
 def test_recalibration_identity_monotone_and_never_certain_from_a_finite_simulation():

@@ -103,9 +103,9 @@ def test_cashflow_forecast_says_as_of_when_and_rounds(client):
     given = client.post("/forecast/cashflow", json={"horizon_days": 30,
                                                     "opening_balance": -1.0}).json()
     assert given["summary"]["shortfall"]["balance_source"] == "request"
-    # already below 0: every simulated path is short on the first day (recalibrated: likely)
-    assert given["summary"]["shortfall"]["probability"]["30"] > 0.5
-    assert given["summary"]["shortfall"]["first_day"] == body["days"][0]["date"]
+    # already below 0 at the end of as_of: short already
+    assert given["summary"]["shortfall"]["probability"]["30"] == 1.0
+    assert given["summary"]["shortfall"]["first_day"] == body["as_of"]
     too_far = client.post("/forecast/cashflow", json={"horizon_days": 91})
     assert too_far.status_code == 400 and too_far.json()["detail"][0]["loc"] == ["horizon_days"]
 

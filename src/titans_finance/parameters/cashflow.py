@@ -39,5 +39,7 @@ class CashflowSettings(Settings):
     shortfall_paths: Count
     shortfall_block_days: Count
     shortfall_seed: Annotated[int, Field(ge=0)]
-    shortfall_calibration_intercept: float
-    shortfall_calibration_slope: Annotated[float, Field(gt=0)]
+    # (intercept, slope) of the logistic recalibration of the simulated share
+    shortfall_calibration_below_zero: Annotated[list[float], Field(min_length=2, max_length=2)]
+    shortfall_calibration_below_threshold: Annotated[list[float],
+                                                     Field(min_length=2, max_length=2)]

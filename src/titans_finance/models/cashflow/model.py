@@ -117,8 +117,10 @@ class CashflowModel:
                               int(self.params["shortfall_paths"]),
                               int(self.params["shortfall_block_days"]),
                               int(self.params["shortfall_seed"]), getattr(self, "schedule", []),
-                              (float(self.params["shortfall_calibration_intercept"]),
-                               float(self.params["shortfall_calibration_slope"])))
+                              # at 0 the bank's own rules act (cards refused, overdraft
+                              # limits): its calibration is not a declared cushion's
+                              self.params["shortfall_calibration_below_zero" if threshold == 0
+                                          else "shortfall_calibration_below_threshold"])
 
     def _expected_totals(self, days: int) -> dict[str, float]:
         forecast = self.forecast.iloc[:days]

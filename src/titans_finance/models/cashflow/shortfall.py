@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def recalibrated(probability: np.ndarray | float, intercept: float, slope: float
         return probability
     half = 0.5 / n_paths
     p = np.clip(np.asarray(probability, dtype="float64"), half, 1 - half)
-    out = 1 / (1 + np.exp(-(intercept + slope * np.log(p / (1 - p)))))
+    out = expit(intercept + slope * np.log(p / (1 - p)))
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -99,9 +100,11 @@ def shortfall_risk(opening_balance: float | None, balance_source: str, as_of: pd
                    expected: np.ndarray, residuals: np.ndarray, threshold: float,
                    horizons: list[int] | tuple[int, ...], n_paths: int, block_days: int,
                    seed: int, schedule: list[dict[str, Any]] | None = None,
-                   calibration: tuple[float, float] = (0.0, 1.0)) -> ShortfallRisk:
-    """The probability of a balance below ``threshold`` on any day within each horizon
-    (days after ``as_of``), the most likely first such day and the scheduled outflows up
+                   calibration: tuple[float, float] | list[float] = (0.0, 1.0)
+                   ) -> ShortfallRisk:
+    """The probability of a balance below ``threshold`` at the end of ``as_of`` or of any
+    day within each horizon (days after ``as_of``: already below is certain), the most
+    likely first such day and the scheduled outflows up
     to it (``schedule``: dicts with ``date`` and ``amount``, e.g. the projected streams).
 
     ``calibration``: the (intercept, slope) of `recalibrated`. Deterministic for a given
@@ -116,6 +119,14 @@ def shortfall_risk(opening_balance: float | None, balance_source: str, as_of: pd
                              horizon_end=ends,
                              note="the balance is not known (no balance column, none declared "
                                   "or given): no chance of running short can be computed")
+    if opening_balance < threshold:  # short already: certain, whatever comes after
+        return ShortfallRisk(
+            as_of=str(as_of.date()), threshold=float(threshold),
+            opening_balance=float(opening_balance), balance_source=balance_source,
+            probability={h: 1.0 for h in horizons if h <= longest},
+            horizon_end={h: ends[h] for h in horizons if h <= longest},
+            first_day=str(as_of.date()), first_day_probability=1.0, n_paths=int(n_paths),
+            note="the balance is already below the threshold at the end of as_of")
     paths = balance_paths(opening_balance, np.asarray(expected)[:longest], residuals,
                           n_paths, block_days, seed)
     first = first_days_below(paths, threshold)
@@ -137,6 +148,4 @@ def shortfall_risk(opening_balance: float | None, balance_source: str, as_of: pd
         opening_balance=float(opening_balance), balance_source=balance_source,
         probability=probability, horizon_end={h: ends[h] for h in probability},
         first_day=str(first_day.date()) if first_day is not None else None,
-        first_day_probability=first_share, drivers=drivers, n_paths=int(n_paths),
-        note=("the balance is already below the threshold at the end of as_of"
-              if opening_balance < threshold else ""))
+        first_day_probability=first_share, drivers=drivers, n_paths=int(n_paths))
