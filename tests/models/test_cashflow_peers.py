@@ -152,20 +152,3 @@ def test_stream_amount_follows_a_level_shift_not_a_single_month(recent, amount):
     from titans_finance.models.cashflow.streams import _stream_amount
 
     assert _stream_amount(np.array(recent, dtype=float)) == amount
-
-
-def test_a_wobbling_stream_that_kept_one_day_lately_is_young_for_the_exact_set():
-    from titans_finance.models.cashflow.parts import forecast_parts
-
-    rows = [("2024-01-01", "Rent", -800.0), ("2024-02-07", "Rent", -800.0),
-            ("2024-03-01", "Rent", -800.0), ("2024-04-04", "Rent", -800.0),
-            ("2024-05-04", "Rent", -800.0)]
-    parts = forecast_parts(_rows(*rows), parameters("cashflow"), pd.Timestamp("2024-05-31"),
-                           30, ("zero",))
-    (rent,) = parts.streams
-    assert rent.exact_share < parameters("cashflow")["min_exact_share"]
-    on_4th = parts.future.get_loc(pd.Timestamp("2024-06-04"))
-    assert parts.net("exact+zero")[on_4th] == 0.0  # the exact set leaves the stream out
-    assert parts.net("exact_young+zero")[on_4th] == -800.0  # its recent day is a schedule
-    # the set with every stream projects it once, as a stream, never twice
-    assert parts.net("all_young+zero").sum() == parts.net("all+zero").sum() == -800.0

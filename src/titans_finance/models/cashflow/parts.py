@@ -92,7 +92,7 @@ class ForecastParts:
 def _young_schedules(past: pd.DataFrame, as_of: pd.Timestamp, streams: list[RecurringStream],
                      future: pd.DatetimeIndex) -> np.ndarray:
     """Daily net of the schedules (2 of the last 3 months on their day) whose counterparty
-    and direction is not one of the projected ``streams``, on their day (two months say little about weekend
+    and direction is not a stream yet, on their day (two months say little about weekend
     rolling: a pension seen on a Sunday twice would be moved to the Monday)."""
     found = schedules(past, as_of)
     if found.empty:
@@ -139,11 +139,8 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
                 schedule += [{"date": str(d.date()), "merchant": stream.merchant,
                               "amount": float(stream.amount)} for d in dates]
         stream_flow[name] = (inflow, outflow)
+    young = _young_schedules(past, as_of, streams, future)
     for name in ("exact", "all"):
-        # a counterparty whose stream this set leaves out (its day wobbles) is young again
-        # when it kept to one day in 2 of the last 3 months
-        projected = [s for s in streams if name == "all" or s.exact_share >= exact_share]
-        young = _young_schedules(past, as_of, projected, future)
         inflow, outflow = stream_flow[name]
         stream_flow[f"{name}_young"] = (inflow + np.clip(young, 0, None),
                                         outflow + np.clip(-young, 0, None))
