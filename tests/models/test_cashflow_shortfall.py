@@ -140,3 +140,15 @@ def test_recalibration_identity_monotone_and_never_certain_from_a_finite_simulat
     assert mapped[0] == pytest.approx(recalibrated(0.0005, -1.5, 0.45, 1000))
     # slope 1 and intercept 0 is the identity on the logit scale too
     assert recalibrated(0.3, 0.0, 1.0 + 1e-12, 1000) == pytest.approx(0.3)
+
+
+def test_each_accounts_summary_row_gives_its_longest_horizons_chance():
+    from titans_finance.models.cashflow.accounts import _shortfall_columns
+
+    risk = _risk(100.0, np.full(90, -2.0), np.random.default_rng(0).normal(0, 30, 200))
+    row = _shortfall_columns(risk.as_dict())
+    assert row == {"shortfall_probability": risk.probability[90],
+                   "shortfall_before": risk.horizon_end[90],
+                   "shortfall_first_day": risk.first_day}
+    assert _shortfall_columns(_risk(None, np.zeros(90)).as_dict()) == {
+        "shortfall_probability": None, "shortfall_before": None, "shortfall_first_day": None}
