@@ -1,4 +1,4 @@
-"""Cash-flow forecaster vs every simple baseline on all Berka accounts (and the default data).
+"""Cash-flow forecaster vs every simple baseline and every peer on all Berka accounts (and the default data).
 
     nice .venv/bin/python -m benchmarks.evaluation.cashflow_berka            # all 638 accounts + default data
     nice .venv/bin/python -m benchmarks.evaluation.cashflow_berka --limit 40 # a quick look
@@ -26,6 +26,7 @@ import yaml
 from benchmarks.evaluation.berka import BERKA_END, BERKA_PATH, accounts, berka_exports  # noqa: E402
 
 from titans_finance.models.cashflow import BASELINES, evaluate_cashflow, summarise_backtest
+from titans_finance.models.cashflow.peers import PEERS
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -94,7 +95,7 @@ def per_account(frame: pd.DataFrame, params: dict, end: pd.Timestamp | None,
             model["expected_error"].to_numpy(), int(model["fold"].nunique()),
             int(params["horizon_days"]), nominal, rng)
         for method, values in summary.items():
-            name = method.removeprefix("baseline_")
+            name = method.removeprefix("baseline_").removeprefix("peer_")
             for key, value in values.items():
                 row[f"{name}_{key}"] = value
         rows.append(row)
@@ -102,7 +103,7 @@ def per_account(frame: pd.DataFrame, params: dict, end: pd.Timestamp | None,
 
 
 def distribution(table: pd.DataFrame, metric: str) -> dict:
-    names = ["model", *BASELINES]
+    names = ["model", *BASELINES, *PEERS]
     out = {}
     for name in names:
         values = table[f"{name}_{metric}"]
@@ -112,7 +113,9 @@ def distribution(table: pd.DataFrame, metric: str) -> dict:
     model = table[f"model_{metric}"]
     out["best_baseline"] = best
     out["share_of_accounts_won"] = {
-        b: float((model < table[f"{b}_{metric}"] - 1e-12).mean()) for b in BASELINES}
+        b: float((model < table[f"{b}_{metric}"] - 1e-12).mean()) for b in (*BASELINES, *PEERS)}
+    out["model_median_over_peer_median"] = {
+        p: out["model"]["median"] / out[p]["median"] if out[p]["median"] else None for p in PEERS}
     out["share_of_accounts_won_against_each_accounts_best_baseline"] = float(
         (model < table[[f"{b}_{metric}" for b in BASELINES]].min(axis=1) - 1e-12).mean())
     out["share_of_accounts_tied_with_best"] = float(
@@ -160,7 +163,8 @@ def default_data(params: dict) -> dict:
                           "description": export["Description"], "reference": export["Reference"]})
     frame = frame.dropna(subset=["date", "amount"]).reset_index(drop=True)
     _, outer, _ = evaluate_cashflow(frame, params)
-    return {k.removeprefix("baseline_"): v for k, v in summarise_backtest(outer).items()}
+    return {k.removeprefix("baseline_").removeprefix("peer_"): v
+            for k, v in summarise_backtest(outer).items()}
 
 
 def main() -> None:
@@ -203,7 +207,8 @@ def main() -> None:
         print(metric, {k: round(v["median"], 3) for k, v in d.items() if isinstance(v, dict)
                        and "median" in v}, "won vs best:", d["share_of_accounts_won"][
             d["best_baseline"]], "vs each best:", round(
-            d["share_of_accounts_won_against_each_accounts_best_baseline"], 3))
+            d["share_of_accounts_won_against_each_accounts_best_baseline"], 3),
+              "won vs peers:", {p: round(d["share_of_accounts_won"][p], 3) for p in PEERS})
     print("coverage", result["interval_coverage"])
     print("chosen", result["chosen_candidates"])
     if "default_data" in result:

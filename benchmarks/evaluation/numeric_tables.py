@@ -36,6 +36,10 @@ def cashflow() -> None:
                   f"{values['q3']:,.3f} | {won} |")
         print(f"\nThe model beats each account's own best baseline on "
               f"{d['share_of_accounts_won_against_each_accounts_best_baseline']:.1%} of accounts.")
+        ratios = d.get("model_median_over_peer_median") or {}
+        if ratios:
+            print("Model median over each peer's median: " + ", ".join(
+                f"{name} {ratio:.3f}" for name, ratio in ratios.items()) + ".")
     print("\nInterval coverage per account (nominal 80 %)\n")
     print("| interval | accounts | Q1 | median | Q3 | mean | accounts within 5 points | "
           "same if perfectly calibrated (expected) |")
@@ -59,6 +63,27 @@ def cashflow() -> None:
     print("|---|---:|---:|---:|")
     for name, v in sorted(result["default_data"].items(), key=lambda kv: kv[1]["mase"]):
         print(f"| {name} | {v['mase']:.3f} | {v['mae']:,.1f} | {v['cumulative_net_error']:,.0f} |")
+
+
+def shortfall() -> None:
+    result = _load("shortfall_berka")
+    print(f"\nChance of running short, {result['pooled']['n_accounts']} accounts, "
+          f"{result['pooled']['n_cases']:,} cases (recalibrated, cross-fitted)\n")
+    print("| event | cases | base rate | mean predicted | Brier | Brier of the base rate | "
+          "Brier skill score | as simulated: skill |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    raw = result["simulated_shares_as_they_are"]["results"]
+    for name, r in result["results"].items():
+        print(f"| {name} | {r['n_cases']:,} | {r['base_rate']:.3f} | {r['mean_predicted']:.3f} | "
+              f"{r['brier']:.4f} | {r['brier_climatology']:.4f} | "
+              f"{r['brier_skill_score']:.3f} | {raw[name]['brier_skill_score']:.3f} |")
+    print("\nReliability, every case pooled\n")
+    print("| predicted | cases | mean predicted | observed | gap (points) |")
+    print("|---|---:|---:|---:|---:|")
+    for row in result["pooled"]["reliability"]:
+        if row["n"]:
+            print(f"| {row['bin']} | {row['n']:,} | {row['mean_predicted']:.3f} | "
+                  f"{row['observed']:.3f} | {row['gap_points']:+.1f} |")
 
 
 def anomaly() -> None:
@@ -104,7 +129,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--amount", default="amount_berka", help="amount results file stem")
     args = parser.parse_args()
-    for section in (cashflow, anomaly, functools.partial(amount, args.amount)):
+    for section in (cashflow, shortfall, anomaly, functools.partial(amount, args.amount)):
         print(f"\n## {getattr(section, '__name__', 'amount')}")
         try:
             section()

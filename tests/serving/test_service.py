@@ -97,6 +97,16 @@ def test_cashflow_forecast_says_as_of_when_and_rounds(client):
     for value in body["summary"].values():
         if isinstance(value, float):
             assert value == round(value, 2)
+    # no balance known: no chance of running short is made up, and the answer says why
+    assert body["summary"]["shortfall"]["probability"] == {}
+    assert body["summary"]["shortfall"]["note"] and body["summary"]["shortfall"]["as_of"] == \
+        body["as_of"]
+    given = client.post("/forecast/cashflow", json={"horizon_days": 30,
+                                                    "opening_balance": -1.0}).json()
+    assert given["summary"]["shortfall"]["balance_source"] == "request"
+    # already below 0 at the end of as_of: short already
+    assert given["summary"]["shortfall"]["probability"]["30"] == 1.0
+    assert given["summary"]["shortfall"]["first_day"] == body["as_of"]
     too_far = client.post("/forecast/cashflow", json={"horizon_days": 91})
     assert too_far.status_code == 400 and too_far.json()["detail"][0]["loc"] == ["horizon_days"]
 

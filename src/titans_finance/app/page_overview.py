@@ -100,6 +100,8 @@ def overview_page(project: Project) -> None:
                      f"below it from {risk}.")
         else:
             st.write(f"The projected balance stays above {threshold} for 90 days.")
+        if known:  # the chance of running short: the report's and the service's figure
+            st.write(views.shortfall_text(summary, money))
         # the basis the model's own balance line starts from (its closing balance on as_of)
         balance = charts.Balance(known, str(summary.get("balance_source")),
                                  float(summary["opening_balance"]) if known else None,

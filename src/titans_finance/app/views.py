@@ -33,6 +33,7 @@ from titans_finance.reporting.glossary import baseline_meaning
 from titans_finance.reporting.merchants import merchant_names
 from titans_finance.reporting.money import Money
 from titans_finance.reporting.provenance import provenance_lines
+from titans_finance.reporting.shortfall import shortfall_sentence
 
 ALL_ACCOUNTS = "All accounts"
 HORIZONS = (30, 60, 90)
@@ -220,6 +221,16 @@ def projected_balances(cashflow_model: Any, horizons: tuple[int, ...] = HORIZONS
                          "net_change": change.expected, "balance": start + change.expected,
                          "lower": start + change.lower, "upper": start + change.upper})
     return pd.DataFrame(rows), summary, forecast
+
+
+def shortfall_text(summary: dict[str, Any], money) -> str:
+    """The overview's chance of running short: below 0, and below the alert threshold
+    when one is declared (`reporting.shortfall.shortfall_sentence`, the report's words)."""
+    text = shortfall_sentence(summary.get("shortfall"), money)
+    threshold = summary.get("shortfall_threshold")
+    if threshold and threshold.get("threshold") and threshold.get("probability"):
+        text += " " + shortfall_sentence(threshold, money)
+    return as_text(text)
 
 
 def run_provenance(data_quality: dict[str, Any], clean_hash: str,

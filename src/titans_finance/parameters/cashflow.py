@@ -34,3 +34,12 @@ class CashflowSettings(Settings):
     band_history_days: Count
     opening_balance: float | None
     low_balance_threshold: float
+    # horizons (days) of the chance of running short: within the model's 90-day forecast
+    shortfall_horizons: Annotated[list[Annotated[int, Field(ge=1, le=90)]], Field(min_length=1)]
+    shortfall_paths: Count
+    shortfall_block_days: Count
+    shortfall_seed: Annotated[int, Field(ge=0)]
+    # (intercept, slope) of the logistic recalibration of the simulated share
+    shortfall_calibration_below_zero: Annotated[list[float], Field(min_length=2, max_length=2)]
+    shortfall_calibration_below_threshold: Annotated[list[float],
+                                                     Field(min_length=2, max_length=2)]

@@ -408,7 +408,10 @@ class TitansFinanceService:
         `as_of` (the last day of the training data) with its 80 % range, and the projected
         balance for `horizon_days` (1-90) days; `summary.net` is the horizon's net change.
         `balance` is null when no balance is known (the export has none, none is declared,
-        no `opening_balance` is given): `summary.balance_note` says so."""
+        no `opening_balance` is given): `summary.balance_note` says so. `summary.shortfall`:
+        the chance the balance falls below 0 within 30/60/90 days and the most likely first
+        day, with its `as_of` and `balance_source` (`summary.shortfall_threshold`: below
+        `low_balance_threshold`); none without a known balance (its `note` says why)."""
         if _tenant() != Guard.get().default_account_owner:
             return _error(403, "the cash-flow forecast is of the training history's account, "
                                "which belongs to another tenant")

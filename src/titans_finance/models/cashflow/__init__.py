@@ -20,6 +20,11 @@ The forecaster follows that shape:
    detection nor inflates the forecast). A stream is projected on its anchor date in
    each future period it has not occurred in yet (on the next business day when the
    account never posts at weekends).
+   *Young* schedules (candidates ``exact_young`` / ``all_young``): a payment on the same
+   day of month in 2 of the last 3 months whose counterparty is no stream yet (a new
+   salary, a new loan) is projected on that day with its latest amount, as a budgeting
+   app's user would type it in; a stream whose last two amounts agree with each other and
+   not with the median follows them (a new rent).
 2. **The rest** (every non-stream flow) is forecast by one of the candidates:
    zero (intermittent flows: on a mostly-zero day the absolute-error-optimal
    forecast is zero, not a little flow every day) or an sktime ``NaiveForecaster``
@@ -54,7 +59,9 @@ scale), `streams` (recurring streams), `forecasters` (the rest's sktime forecast
 `intervals` (conformal daily intervals and the running total's band), `parts` (one fit at
 one cutoff), `balance` (the export's closing balance), `backtest` (folds, nested choice,
 scores), `horizon` (the horizon's net change every view gives), `model` (the served
-`CashflowModel`), `accounts` (per-account forecasts). Everything is importable from
+`CashflowModel`), `accounts` (per-account forecasts), `schedules` (payments on their day of
+month in 2 of the last 3 months), `peers` (the scorecard's peers: scheduled payments,
+`statistical` ETS and Theta), `shortfall` (the chance of running short). Everything is importable from
 ``titans_finance.models.cashflow`` (older pickles name the classes there).
 """
 

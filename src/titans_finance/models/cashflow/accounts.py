@@ -22,7 +22,21 @@ ACCOUNT_SUMMARY_COLUMNS = ("account", "n_transactions", "evaluated", "n_folds", 
                            "mase", "best_baseline", "best_baseline_mase", "beats_best_baseline",
                            *(f"baseline_{name}_mase" for name in BASELINES),
                            "opening_balance", "balance_source", "closing_balance", "net",
-                           "first_low_balance_day")
+                           "first_low_balance_day", "shortfall_probability", "shortfall_before",
+                           "shortfall_first_day")
+
+
+def _shortfall_columns(risk: dict[str, Any]) -> dict[str, Any]:
+    """The account's chance of going below 0 within the longest horizon, that horizon's
+    last day and the most likely first day (None without a known balance)."""
+    probability = risk.get("probability") or {}
+    if not probability:
+        return {"shortfall_probability": None, "shortfall_before": None,
+                "shortfall_first_day": None}
+    longest = max(probability, key=int)
+    return {"shortfall_probability": probability[longest],
+            "shortfall_before": risk["horizon_end"][longest],
+            "shortfall_first_day": risk.get("first_day")}
 
 
 def forecast_accounts(transactions: pd.DataFrame, params: dict[str, Any],
@@ -70,13 +84,15 @@ def forecast_accounts(transactions: pd.DataFrame, params: dict[str, Any],
                             outer, f"baseline_{best}")["verdict"] == BEATS,
                         **{k: result[k] for k in ("opening_balance", "balance_source",
                                                   "closing_balance", "net",
-                                                  "first_low_balance_day")}})
+                                                  "first_low_balance_day")},
+                        **_shortfall_columns(result["shortfall"])})
         summaries.append(summary)
     forecast = (pd.concat(forecasts, ignore_index=True) if forecasts
                 else pd.DataFrame(columns=list(ACCOUNT_FORECAST_COLUMNS)))
     summary = pd.DataFrame(summaries).reindex(columns=list(ACCOUNT_SUMMARY_COLUMNS))
     # fixed dtypes, whatever the accounts: tables of several partitions concatenate alike
-    text = ["account", "candidate", "best_baseline", "balance_source", "first_low_balance_day"]
+    text = ["account", "candidate", "best_baseline", "balance_source", "first_low_balance_day",
+            "shortfall_before", "shortfall_first_day"]
     summary[text] = summary[text].astype("str")
     summary["evaluated"] = summary["evaluated"].astype(bool)
     summary["beats_best_baseline"] = summary["beats_best_baseline"].astype("boolean")

@@ -17,6 +17,7 @@ from titans_finance.models.cashflow.intervals import (
     interval_quantiles,
 )
 from titans_finance.models.cashflow.parts import candidate_names, forecast_parts
+from titans_finance.models.cashflow.peers import peer_forecasts
 
 
 def fold_cutoffs(daily_index: pd.DatetimeIndex, horizon: int, n_folds: int,
@@ -53,6 +54,9 @@ def backtest_parts(transactions: pd.DataFrame, params: dict[str, Any],
         predictions = {name: (parts.net(name), parts.expected(name)) for name in names}
         predictions.update({f"baseline_{k}": (v, v) for k, v in baseline_forecasts(
             train, steps).items()})  # a baseline's balance follows its own forecast
+        if fold >= len(cutoffs) - n_outer:  # peers are scored, never chosen: outer folds only
+            predictions.update({f"peer_{k}": (v, v) for k, v in peer_forecasts(
+                transactions, train, cutoff, steps).items()})
         scale = mase_scale(train.to_numpy())
         nan = np.full(steps, np.nan)
         for method, (predicted, expected) in predictions.items():
@@ -100,7 +104,7 @@ def nested_backtest(table: pd.DataFrame, cutoffs: list, params: dict[str, Any]) 
     """Outer folds (the last ``backtest_folds`` cutoffs): each one's candidate is chosen on
     the ``inner_folds`` folds before it (its own data only), and its intervals come from
     the chosen candidate's errors there. Returns the outer folds' rows of the model
-    (method ``model``, with the choice and the intervals) and of every baseline."""
+    (method ``model``, with the choice and the intervals), of every baseline and every peer."""
     names = candidate_names(params)
     default = str(params["default_candidate"])
     n_outer, n_inner = int(params["backtest_folds"]), int(params["inner_folds"])
@@ -122,7 +126,7 @@ def nested_backtest(table: pd.DataFrame, cutoffs: list, params: dict[str, Any]) 
         model["cumulative_lower"], model["cumulative_upper"] = balance_interval(
             cumulative, model["band_low"].to_numpy(), model["band_high"].to_numpy(), q)
         model["has_interval"] = q["n_errors"] > 0
-        baselines = table[(table["fold"] == fold) & table["method"].str.startswith("baseline_")]
+        baselines = table[(table["fold"] == fold) & table["method"].str.startswith(("baseline_", "peer_"))]
         pieces += [model, baselines]
     if not pieces:
         return table.iloc[0:0].assign(chosen=pd.Series(dtype=object))

@@ -18,6 +18,7 @@ from titans_finance.models.cashflow.intervals import (
     interval_quantiles,
 )
 from titans_finance.models.cashflow.parts import candidate_names, forecast_parts
+from titans_finance.models.cashflow.shortfall import ShortfallRisk, shortfall_risk
 from titans_finance.models.cashflow.streams import RecurringStream
 
 MAX_HORIZON = 90
@@ -69,6 +70,8 @@ class CashflowModel:
         self.balance_band = (low, high)
         self.forecast.index.name = "date"
         self.recurring = parts.streams
+        self.rest_residuals = parts.rest_residuals
+        self.schedule = parts.schedule
         self.quantiles = dict(quantiles) if quantiles else interval_quantiles(pd.DataFrame(), 0.8)
         self.closing_balance, self.balance_source = self._balance(transactions)
         dates = pd.to_datetime(transactions["date"])
@@ -91,6 +94,33 @@ class CashflowModel:
             return float(declared) + float(transactions["amount"].sum()), \
                 "declared_opening_balance"
         return None, "unknown"
+
+    def shortfall(self, threshold: float, opening_balance: float | None = None) -> ShortfallRisk:
+        """The chance that the balance falls below ``threshold`` within each of the
+        ``shortfall_horizons`` (`shortfall.shortfall_risk`), from the balance at the end of
+        ``as_of`` (``opening_balance``, default the export's own; none known: no chance)."""
+        source = ("request" if opening_balance is not None
+                  else getattr(self, "balance_source", "unknown"))
+        start = float(opening_balance) if opening_balance is not None else (
+            self.closing_balance if source in KNOWN_BALANCE_SOURCES else None)
+        residuals = getattr(self, "rest_residuals", None)
+        as_of = getattr(self, "as_of", None) or (self.forecast.index[0] - pd.Timedelta(days=1))
+        if residuals is None or "shortfall_paths" not in self.params:
+            # a model pickled before the chance of running short existed
+            return ShortfallRisk(as_of=str(as_of.date()), threshold=float(threshold),
+                                 opening_balance=start, balance_source=source,
+                                 note="this model was saved before the chance of running "
+                                      "short was computed: retrain to see it")
+        return shortfall_risk(start, source, as_of, self.forecast["expected"].to_numpy(),
+                              residuals if residuals is not None else np.zeros(0), threshold,
+                              list(self.params["shortfall_horizons"]),
+                              int(self.params["shortfall_paths"]),
+                              int(self.params["shortfall_block_days"]),
+                              int(self.params["shortfall_seed"]), getattr(self, "schedule", []),
+                              # at 0 the bank's own rules act (cards refused, overdraft
+                              # limits): its calibration is not a declared cushion's
+                              self.params["shortfall_calibration_below_zero" if threshold == 0
+                                          else "shortfall_calibration_below_threshold"])
 
     def _expected_totals(self, days: int) -> dict[str, float]:
         forecast = self.forecast.iloc[:days]
@@ -157,6 +187,10 @@ class CashflowModel:
             "low_balance_threshold": threshold,
             "first_low_balance_day": str(below[0].date()) if len(below) else None,
             "first_day_balance_may_be_low": str(at_risk[0].date()) if len(at_risk) else None,
+            # the chance of running short within each horizon (one computation for the
+            # report, the app and the service): below 0, and below the threshold
+            "shortfall": self.shortfall(0.0, opening_balance).as_dict(),
+            "shortfall_threshold": self.shortfall(threshold, opening_balance).as_dict(),
         }
         return table[list(FORECAST_COLUMNS)], summary
 

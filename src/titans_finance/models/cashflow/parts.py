@@ -3,7 +3,7 @@ the running total's band shape (`forecast_parts`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,7 @@ import pandas as pd
 from titans_finance.models.cashflow.flows import daily_flows
 from titans_finance.models.cashflow.forecasters import REST_FORECASTERS, _rest_forecast
 from titans_finance.models.cashflow.intervals import rolling_total_quantiles
+from titans_finance.models.cashflow.schedules import project_schedules, schedules
 from titans_finance.models.cashflow.streams import (
     RecurringStream,
     _frame_for_streams,
@@ -21,7 +22,10 @@ from titans_finance.models.cashflow.streams import (
 # Which streams are projected: only those that landed on their exact date in at least
 # half of their periods ("exact": the absolute-error-optimal choice for a daily forecast),
 # or every stream ("all": better for the balance when dates wobble by a day or two).
-STREAM_SETS = ("exact", "all")
+# "exact_young" / "all_young": the same plus the *young* schedules — payments on the same
+# day of month in 2 of the last 3 months whose counterparty is no stream yet (a new
+# salary, a new loan), as a budgeting app's user would type them in (`schedules`).
+STREAM_SETS = ("exact", "all", "exact_young", "all_young")
 
 
 
@@ -50,6 +54,11 @@ class ForecastParts:
     balance_bands: tuple[np.ndarray, np.ndarray]  # (low, high) around the expected balance
     # the non-stream flows' mean daily inflow and outflow (their difference: rest_level)
     rest_flow_levels: tuple[float, float] = (0.0, 0.0)
+    # the non-stream flows' daily deviations from their level over the band's history,
+    # oldest first: what the days around the expected path looked like (`shortfall`)
+    rest_residuals: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # every projected stream occurrence (date, merchant, signed amount), date order
+    schedule: list[dict[str, Any]] = field(default_factory=list)
 
     def net(self, candidate: str) -> np.ndarray:
         streams, rest = candidate.split("+")
@@ -80,6 +89,20 @@ class ForecastParts:
         return inflow + np.clip(rest_net, 0, None), outflow + np.clip(-rest_net, 0, None)
 
 
+def _young_schedules(past: pd.DataFrame, as_of: pd.Timestamp, streams: list[RecurringStream],
+                     future: pd.DatetimeIndex) -> np.ndarray:
+    """Daily net of the schedules (2 of the last 3 months on their day) whose counterparty
+    and direction is not a stream yet, on their day (two months say little about weekend
+    rolling: a pension seen on a Sunday twice would be moved to the Monday)."""
+    found = schedules(past, as_of)
+    if found.empty:
+        return np.zeros(len(future))
+    known = {(s.merchant, s.sign) for s in streams}
+    sign = np.where(found["amount"].to_numpy() >= 0, 1, -1)
+    young = found[[(m, int(g)) not in known for m, g in zip(found["merchant"], sign)]]
+    return project_schedules(young, future)
+
+
 def candidate_names(params: dict[str, Any]) -> list[str]:
     names = list(params["candidates"])
     for name in names:
@@ -102,7 +125,8 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
     business_only = not _posts_on_weekends(past)
     exact_share = float(params["min_exact_share"])
     stream_flow = {}
-    for name in STREAM_SETS:
+    schedule = []
+    for name in ("exact", "all"):
         inflow, outflow = np.zeros(steps), np.zeros(steps)
         for stream in streams:
             if name == "exact" and stream.exact_share < exact_share:
@@ -111,7 +135,15 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
             position = ((dates - future[0]).days).to_numpy()
             target = inflow if stream.amount > 0 else outflow
             np.add.at(target, position, abs(stream.amount))
+            if name == "all":
+                schedule += [{"date": str(d.date()), "merchant": stream.merchant,
+                              "amount": float(stream.amount)} for d in dates]
         stream_flow[name] = (inflow, outflow)
+    young = _young_schedules(past, as_of, streams, future)
+    for name in ("exact", "all"):
+        inflow, outflow = stream_flow[name]
+        stream_flow[f"{name}_young"] = (inflow + np.clip(young, 0, None),
+                                        outflow + np.clip(-young, 0, None))
     rest_rows = frame[~in_stream]
     rest_daily = daily_flows(rest_rows, end=as_of,
                              start=start if start is not None else (
@@ -129,4 +161,6 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
     bands = rolling_total_quantiles(history - level, steps, coverage)
     return ForecastParts(as_of=as_of, future=future, streams=streams, stream_flow=stream_flow,
                          rest=forecasts, rest_level=level, balance_bands=bands,
-                         rest_flow_levels=(rest_in, rest_out))
+                         rest_flow_levels=(rest_in, rest_out),
+                         rest_residuals=history - level,
+                         schedule=sorted(schedule, key=lambda item: item["date"]))

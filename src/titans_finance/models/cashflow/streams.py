@@ -203,10 +203,22 @@ def _stream(key: str, period: str, anchor: str, position: int, used: np.ndarray,
     merchant, sign = key.rsplit("|", 1)
     return RecurringStream(
         merchant=merchant, sign=int(sign), period=period, anchor=anchor, position=position,
-        amount=float(np.median(recent)), amount_low=float(recent[np.argmin(np.abs(recent))]),
+        amount=_stream_amount(recent), amount_low=float(recent[np.argmin(np.abs(recent))]),
         amount_high=float(recent[np.argmax(np.abs(recent))]),
         exact_share=float((distance == 0).mean()), occurrences=int(len(used)),
         last_date=pd.Timestamp(last), periods_seen=seen)
+
+
+def _stream_amount(recent: np.ndarray) -> float:
+    """The amount to project: the median of the recent amounts (a bonus month or a variable
+    bill does not move it), unless the last two agree with each other and not with it — a
+    new rent, a raised salary: the amount has moved, and the median would lag behind it
+    for half the window."""
+    median = float(np.median(recent))
+    if len(recent) >= 2 and np.isclose(recent[-1], recent[-2]) and not np.isclose(
+            recent[-1], median):
+        return float(recent[-1])
+    return median
 
 
 def detect_recurring(transactions: pd.DataFrame, params: dict[str, Any]) -> list[RecurringStream]:

@@ -17,6 +17,7 @@ from titans_finance.models.cashflow import (
     summarise_backtest,
     versus_baseline,
 )
+from titans_finance.models.cashflow.peers import PEER_MEANING, PEERS
 from titans_finance.core.fingerprint import computed_from
 from titans_finance.core.scale import run_accounts
 from titans_finance.core.verdict import BEATS
@@ -38,8 +39,13 @@ def scorecard(summary: dict[str, dict[str, float]], outer: pd.DataFrame | None =
     best = min(baselines, key=baselines.get)
     model = summary["model"][metric]
     versus_best = versus_baseline(outer, f"baseline_{best}")
+    # the peers a user compares with (schedules typed into a budgeting app, standard
+    # statistical forecasters): shown beside the baselines, with the comparison's noise
+    peers = {name: {"score": summary[f"peer_{name}"][metric],
+                    **versus_baseline(outer, f"peer_{name}"), "meaning": PEER_MEANING[name]}
+             for name in PEERS if f"peer_{name}" in summary}
     return {"metric": metric, "lower_is_better": True, "model": model, "baselines": baselines,
-            "best_baseline": best, **versus_best,
+            "peers": peers, "best_baseline": best, **versus_best,
             "beats_best_baseline": versus_best["verdict"] == BEATS, "meaning": MASE_MEANING}
 
 

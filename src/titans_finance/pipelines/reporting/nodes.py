@@ -19,6 +19,7 @@ from titans_finance.reporting.glossary import metric_meaning
 from titans_finance.reporting.merchants import merchant_names
 from titans_finance.reporting.money import money_of
 from titans_finance.reporting.page import render_page
+from titans_finance.reporting.shortfall import percent, shortfall_sentence
 from titans_finance.reporting.provenance import provenance_lines, require_rows_of
 
 CATEGORISED_CSV = "data/08_reporting/categorised_transactions.csv"
@@ -121,6 +122,11 @@ def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
                     f"it stays above the alert threshold of {money.format(threshold)}")
             sentence += (f" {balance.note(money)} Projected balance on {change.last_day}: "
                          f"{money.format(balance.start + change.expected)}; {fate}.")
+            # the chance of running short (the model's one computation; the app and the
+            # service show the same figure)
+            sentence += f" {shortfall_sentence(cash.get('shortfall'), money)}"
+            if threshold != 0 and cash.get("shortfall_threshold"):
+                sentence += f" {shortfall_sentence(cash['shortfall_threshold'], money)}"
         else:
             sentence += f" {balance.note(money)}"
         lines.append(sentence)
@@ -156,8 +162,12 @@ def _account_lines(summary: pd.DataFrame, money, horizon: int) -> list[str]:
                      if pd.notna(row.opening_balance) else
                      f"balance not known, expected change {'+' if row.net > 0 else ''}"
                      f"{money.format(row.net)} in {horizon} days")
-        lines.append(f"{row.account}: {row.n_transactions:,} transactions; {money_now}; its own "
-                     f"forecast (MASE {row.mase:.2f}) {verdict} its strongest baseline "
+        probability = getattr(row, "shortfall_probability", None)
+        short = (f"; {percent(probability)} chance of going below {money.format(0.0)} before "
+                 f"{row.shortfall_before}" if probability is not None and pd.notna(probability)
+                 else "")
+        lines.append(f"{row.account}: {row.n_transactions:,} transactions; {money_now}{short}; "
+                     f"its own forecast (MASE {row.mase:.2f}) {verdict} its strongest baseline "
                      f"({row.best_baseline}, {row.best_baseline_mase:.2f}).")
     if len(summary) > 8:
         lines.append(f"... and {len(summary) - 8} more accounts "

@@ -1,0 +1,154 @@
+"""The scorecard's peers: the scheduled payments a budgeting-app user would type in and the
+statistical forecasters (ETS, Theta)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.parameters import parameters
+from titans_finance.models.cashflow import evaluate_cashflow, summarise_backtest
+from titans_finance.models.cashflow.peers import PEERS
+from titans_finance.models.cashflow.schedules import scheduled_payments_forecast, schedules
+from titans_finance.models.cashflow.statistical import (
+    ETSWeeklyForecaster,
+    ThetaWeeklyForecaster,
+    statistical_forecasts,
+)
+
+
+def _rows(*items):
+    return pd.DataFrame([{"date": pd.Timestamp(d), "description": name, "reference": name,
+                          "amount": amount} for d, name, amount in items])
+
+
+CUTOFF = pd.Timestamp("2024-04-30")  # windows: (03-30, 04-30], (02-29, 03-30], (01-30, 02-29]
+
+
+def test_a_payment_on_its_day_in_two_of_three_months_is_a_schedule_one_is_not():
+    rows = _rows(("2024-03-05", "Rent", -800.0), ("2024-04-05", "Rent", -850.0),
+                 ("2024-04-10", "Gym", -30.0),  # one month only
+                 ("2024-02-12", "Salary", 2000.0), ("2024-03-13", "Salary", 2000.0),  # moved
+                 ("2024-01-20", "Old", -5.0), ("2024-02-20", "Old", -5.0))  # (01-30 excluded)
+    found = schedules(rows, CUTOFF)
+    assert list(found["merchant"]) == ["rent"]
+    # the latest month's amount, as a user would type it in
+    assert found["amount"].iloc[0] == -850.0 and found["day"].iloc[0] == 5
+
+
+def test_the_windows_edges():
+    # window 0 ends on the cutoff, window 1 on 03-30 (included); 01-30 is in no window
+    inside = _rows(("2024-03-30", "Tax", -10.0), ("2024-04-30", "Tax", -10.0))
+    assert len(schedules(inside, CUTOFF)) == 1
+    before = _rows(("2023-12-30", "Fee", -1.0), ("2024-01-30", "Fee", -1.0),
+                   ("2024-04-30", "Fee", -1.0))
+    assert schedules(before, CUTOFF).empty  # only one of its months is in the windows
+    after = _rows(("2024-03-30", "Fee", -1.0), ("2024-05-30", "Fee", -1.0))
+    assert schedules(after, CUTOFF).empty  # a day after the cutoff is not known yet
+
+
+def test_schedule_on_the_31st_falls_on_a_shorter_months_last_day():
+    rows = _rows(("2024-01-31", "Loan", -100.0), ("2024-03-31", "Loan", -100.0))
+    cutoff = pd.Timestamp("2024-03-31")
+    forecast = scheduled_payments_forecast(rows, cutoff, 61)  # April 1 .. May 31
+    days = pd.date_range("2024-04-01", periods=61, freq="D")
+    assert forecast[days.get_loc(pd.Timestamp("2024-04-30"))] == -100.0
+    assert forecast[days.get_loc(pd.Timestamp("2024-05-31"))] == -100.0
+    assert forecast.sum() == -200.0
+
+
+def test_schedule_due_on_the_cutoff_day_is_not_repeated_before_next_month():
+    rows = _rows(("2024-03-15", "Rent", -800.0), ("2024-04-15", "Rent", -800.0))
+    forecast = scheduled_payments_forecast(rows, pd.Timestamp("2024-04-15"), 30)
+    assert forecast[0] == 0.0 and forecast[29] == -800.0 and forecast.sum() == -800.0
+
+
+def _series(values, start="2024-01-01"):
+    return pd.Series(np.asarray(values, dtype="float64"),
+                     index=pd.PeriodIndex(pd.date_range(start, periods=len(values), freq="D"),
+                                          freq="D"))
+
+
+@pytest.mark.parametrize("forecaster", [ETSWeeklyForecaster, ThetaWeeklyForecaster])
+def test_a_pure_weekly_pattern_is_repeated(forecaster):
+    week = np.array([0, 0, -50, 0, 0, 300, -20], dtype="float64")
+    y = _series(np.tile(week, 20))
+    fitted = forecaster().fit(y)
+    predicted = fitted.predict(np.arange(1, 15)).to_numpy()
+    # the day after the series continues the week where it stopped
+    np.testing.assert_allclose(predicted, np.tile(week, 2), atol=1.0)
+
+
+@pytest.mark.parametrize("forecaster", [ETSWeeklyForecaster, ThetaWeeklyForecaster])
+def test_a_constant_series_forecasts_the_constant(forecaster):
+    predicted = forecaster().fit(_series(np.full(60, 12.5))).predict([1, 30]).to_numpy()
+    np.testing.assert_allclose(predicted, 12.5, atol=1e-6)
+
+
+def test_theta_follows_half_the_trend():
+    y = _series(np.arange(100, dtype="float64") * 2.0)
+    predicted = ThetaWeeklyForecaster().fit(y).predict([1, 11]).to_numpy()
+    # SES with drift half the slope: ten steps add about half of 20
+    assert 5 < predicted[1] - predicted[0] < 15
+
+
+def test_statistical_forecasts_give_each_peer_its_horizon():
+    history = pd.Series(np.random.default_rng(0).normal(0, 100, 200),
+                        index=pd.date_range("2024-01-01", periods=200, freq="D"))
+    out = statistical_forecasts(history, 30)
+    assert set(out) == {"ets_weekly", "theta_weekly"}
+    assert all(len(v) == 30 and np.isfinite(v).all() for v in out.values())
+
+
+def test_every_peer_is_scored_on_the_reported_folds_beside_the_baselines():
+    rng = np.random.default_rng(1)
+    rows = []
+    for month in pd.date_range("2023-01-01", periods=12, freq="MS"):
+        rows += [(month + pd.Timedelta(days=9), "Salary", 2000.0),
+                 (month + pd.Timedelta(days=2), "Rent", -800.0)]
+    for day in pd.date_range("2023-01-01", "2023-12-31", freq="D"):
+        if rng.random() < 0.1:
+            rows.append((day, "Shop", -float(rng.integers(5, 80))))
+    export = _rows(*rows)
+    _, outer, _ = evaluate_cashflow(export, parameters("cashflow"))
+    summary = summarise_backtest(outer)
+    assert {f"peer_{p}" for p in PEERS} <= set(summary)
+    folds = {m: set(outer.loc[outer["method"] == m, "fold"]) for m in ("model", *[
+        f"peer_{p}" for p in PEERS])}
+    assert all(f == folds["model"] for f in folds.values())
+    # rent and salary on fixed days: the schedules peer gets them; the model at least as well
+    assert summary["peer_scheduled_payments"]["mase"] < summary["baseline_zero"]["mase"]
+
+
+def test_a_young_schedule_is_projected_before_it_is_a_stream():
+    from titans_finance.models.cashflow.parts import forecast_parts
+
+    params = parameters("cashflow")
+    rows = [("2024-01-03", "Rent", -800.0), ("2024-02-03", "Rent", -800.0),
+            ("2024-03-03", "Rent", -800.0), ("2024-04-03", "Rent", -800.0),
+            # a new loan: on the 20th in 2 of the last 3 months (min_occurrences is 3)
+            ("2024-03-20", "Loan", -150.0), ("2024-04-20", "Loan", -150.0),
+            # a cash deposit once: no schedule
+            ("2024-04-09", "Cash", 50.0)]
+    parts = forecast_parts(_rows(*rows), params, pd.Timestamp("2024-04-30"), 30, ("zero",))
+    assert [s.merchant for s in parts.streams] == ["rent"]
+    days = parts.future
+    young = parts.net("exact_young+zero") - parts.net("exact+zero")
+    assert young[days.get_loc(pd.Timestamp("2024-05-20"))] == -150.0
+    assert np.count_nonzero(young) == 1
+    # the rent is a stream: it is not projected twice
+    assert parts.net("exact_young+zero")[days.get_loc(pd.Timestamp("2024-05-03"))] == -800.0
+    # the young schedule's flow is already in the rest's level: the balance does not
+    # count it twice
+    np.testing.assert_array_equal(parts.expected("exact_young+zero"),
+                                  parts.expected("exact+zero"))
+
+
+@pytest.mark.parametrize("recent, amount", [
+    ([800, 800, 800, 850, 850], 850.0),  # a new rent: the last two agree, not the median
+    ([800, 800, 800, 800, 850], 800.0),  # one different month: the median
+    ([800, 900, 800, 1200, 800], 800.0),  # the last two differ: the median
+    ([800, 800], 800.0)])
+def test_stream_amount_follows_a_level_shift_not_a_single_month(recent, amount):
+    from titans_finance.models.cashflow.streams import _stream_amount
+
+    assert _stream_amount(np.array(recent, dtype=float)) == amount
