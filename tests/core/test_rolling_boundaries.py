@@ -47,6 +47,21 @@ def test_a_recorded_transaction_is_forgotten_only_past_the_window(later, kept):
     assert stats["forgotten_transactions"] == 2 - kept
 
 
+@pytest.mark.parametrize("recorded_in_order", [True, False])
+@pytest.mark.parametrize("edge, kept", [(104, 1), (105, 2), (106, 2)])
+def test_when_old_rows_are_forgotten_a_row_on_the_cutoff_day_itself_stays(
+        recorded_in_order, edge, kept):
+    """Forgetting that does happen (a row is past the window) keeps the row dated exactly
+    window_days before the latest: rows at 100 and ``edge``, then one at 115 (cutoff 105).
+    In date order and out of it (a late row makes the account's rows out of order)."""
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    days = [100, edge] if recorded_in_order else [edge, 100]
+    for day in days:
+        history.features(_charge(day, amount=-1.0 - day / 1000))
+    history.features(_charge(115, amount=-5.0))
+    assert history.stats()["transactions"] == kept
+
+
 @pytest.mark.parametrize("one_at_a_time", [False, True])
 def test_an_account_holds_exactly_max_per_account_then_forgets_its_oldest_quarter(one_at_a_time):
     limits = RollingLimits(max_per_account=8)
