@@ -85,3 +85,30 @@ def test_work_charged_after_a_batch_holds_back_the_keys_next_rows(work, allowed)
     assert (limiter.acquire("key", 1.0) == 0.0) is allowed
     if not allowed:
         assert limiter.acquire("key", 1.0) == pytest.approx(work - 10.0 + 1.0)
+
+
+@pytest.mark.parametrize("elapsed, left", [(5.0, 5.0), (10.0, 10.0), (15.0, 10.0)])
+def test_work_is_debited_from_the_bucket_refilled_up_to_its_own_burst(elapsed, left):
+    """debit refills like acquire (1 a second, never past the burst of the key's own
+    budget), then takes the work: 10 spent at 0 s, 0.5 debited after ``elapsed``."""
+    from titans_finance.serving.security import TokenBucketLimiter
+
+    now = [0.0]
+    limiter = TokenBucketLimiter(rate=1.0, burst=10.0, clock=lambda: now[0])
+    limiter.budgets = {"key": (1.0, 10.0)}
+    limiter.debit("key", 10.0)
+    now[0] = elapsed
+    limiter.debit("key", 0.5)
+    assert limiter.acquire("key", left - 0.5) == 0.0
+    assert limiter.acquire("key", 0.01) > 0
+
+
+def test_work_is_debited_from_the_tenants_own_budget():
+    """A tenant with a larger burst than the default: its debit refills to its own burst."""
+    from titans_finance.serving.security import TokenBucketLimiter
+
+    now = [0.0]
+    limiter = TokenBucketLimiter(rate=1.0, burst=10.0, clock=lambda: now[0])
+    limiter.budgets = {"big": (1.0, 50.0)}
+    limiter.debit("big", 1.0)  # a new key starts full: 50 - 1
+    assert limiter.acquire("big", 49.0) == 0.0

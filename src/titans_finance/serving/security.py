@@ -134,9 +134,10 @@ class TokenBucketLimiter:
         the key's next requests wait until it has refilled (work measured after the fact
         is charged in full, never refused)."""
         now = self._clock()
+        rate, burst = self.budget(key)  # the key's tenant's own budget, as `acquire`
         with self._lock:
-            tokens, last = self._buckets.pop(key, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            tokens, last = self._buckets.pop(key, (burst, now))
+            tokens = min(burst, tokens + (now - last) * rate)
             self._buckets[key] = (tokens - cost, now)
             while len(self._buckets) > self.max_keys:
                 self._buckets.popitem(last=False)
