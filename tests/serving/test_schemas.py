@@ -31,6 +31,16 @@ def test_date_spellings_are_read_as_ingestion_reads_them(spelling):
     assert Transaction(**{**BASE, "date": spelling}).date == expected.iloc[0].date()
 
 
+@pytest.mark.parametrize("spelling, expected", [
+    ("01.03.2025", "2025-03-01"), ("12.03.2025", "2025-03-12"), ("13.03.2025", "2025-03-13"),
+    ("03.13.2025", "2025-03-13"),  # only month-first can be a date: that reading stands
+    ("1.3.25", "2025-03-01"), ("01/03/2025", "2025-01-03"), ("13/03/2025", "2025-03-13")])
+def test_a_dotted_date_is_day_first_and_a_slashed_one_month_first(spelling, expected):
+    """Dots are the day-first convention (no month-first locale writes them): 01.03.2025 is
+    1 March; with slashes an ambiguous date stays month-first (US exports)."""
+    assert Transaction(**{**BASE, "date": spelling}).date.isoformat() == expected
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("amount", "abc", "not an amount: 'abc'"),
     ("amount", True, "not true/false"),

@@ -130,10 +130,16 @@ def _iso_day(spelling: str) -> dt.date | None:
         return None
 
 
+# day.month.year: the numeric date written with dots is a day-first convention (German,
+# Dutch, Nordic, Czech, Russian... banks); no month-first locale writes dots
+_DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}")
+
+
 def _parse_date_spellings(spellings: list[str]) -> list[Any]:
     """Each spelling as a single value would be read, never decided by the others: the
     month-first reading, else the day-first one (14/03/2025 can only be day-first; 03/04/2025
-    is month-first, as the parser decides a column without evidence)."""
+    is month-first, as the parser decides a column without evidence); a dotted date
+    (01.03.2025) day-first first."""
     plain = {s: _iso_day(s) for s in spellings}
     rest = [s for s in spellings if plain[s] is None]
     parsed = dict(zip(rest, _parse_date_spellings_with_pandas(rest), strict=True)) if rest else {}
@@ -148,11 +154,14 @@ def _parse_date_spellings_with_pandas(spellings: list[str]) -> list[Any]:
     series = pd.Series(spellings, dtype="object")
     month_first, month_invalid = parse_dates(series, day_first=False)
     day_first, day_invalid = parse_dates(series, day_first=True)
-    return [d.date() if not bad and not pd.isna(d) else
-            (e.date() if not other_bad and not pd.isna(e) else _Unreadable(k))
-            for k, d, bad, e, other_bad in zip(spellings, month_first.tolist(),
-                                               month_invalid.tolist(), day_first.tolist(),
-                                               day_invalid.tolist(), strict=True)]
+    readings = []
+    for k, d, bad, e, other_bad in zip(spellings, month_first.tolist(), month_invalid.tolist(),
+                                       day_first.tolist(), day_invalid.tolist(), strict=True):
+        if _DOTTED_DATE.fullmatch(k.strip()):
+            (d, bad), (e, other_bad) = (e, other_bad), (d, bad)
+        readings.append(d.date() if not bad and not pd.isna(d) else
+                        (e.date() if not other_bad and not pd.isna(e) else _Unreadable(k)))
+    return readings
 
 
 _AMOUNTS = _SpellingCache(_parse_amount_spellings)
@@ -257,7 +266,7 @@ _DATE_SCHEMA = WithJsonSchema({
     "type": "string", "maxLength": MAX_VALUE_CHARS, "examples": ["2025-03-14"],
     "description": "Transaction date as exports write it: 2025-03-14, 14/03/2025, 14.03.2025, "
                    "20250314, 2025-03-14T10:22:00, 14 Mar 2025 (ambiguous day/month: "
-                   "month first); at most MAX_FUTURE_DAYS (31) days after today"})
+                   "month first with slashes, day first with dots); at most MAX_FUTURE_DAYS (31) days after today"})
 
 
 class Transaction(BaseModel):
