@@ -81,13 +81,15 @@ def test_a_correction_changes_the_callers_answers_for_the_merchant_at_once_and_r
 
 def test_a_correction_of_a_merchant_with_more_known_transactions_than_the_cap_is_held(
         client, corrections_path):
-    starbucks = {"reference": "Starbucks", "date": "2025-03-15", "amount": -4.5}
+    starbucks = {"description": "Starbucks", "date": "2025-03-15", "amount": -4.5}
     preview = client.post("/feedback", json={**starbucks, "category": "travel",
                                              "dry_run": True}).json()["rule"]
     assert preview["known_transactions"] > FEEDBACK_RULE_MAX_ROWS  # the generated data's largest
     assert preview["status"] == HELD and preview["max_transactions"] == FEEDBACK_RULE_MAX_ROWS
-    held = client.post("/feedback", json={**starbucks, "category": "travel"}).json()["rule"]
+    answer = client.post("/feedback", json={**starbucks, "category": "travel"}).json()
+    held = answer["rule"]
     assert held["status"] == HELD and "review" in held["note"]
+    assert answer["accepted"] is False  # kept for review: neither applied nor trained on
     answer = _category(client, {"description": "SQ *STARBUCKS 1234", "amount": -5.1,
                                 "date": "2025-03-16", "merchant": "Starbucks"})
     assert answer["source"] != "your correction"
@@ -167,3 +169,15 @@ def test_held_corrections_of_one_key_are_capped_too(tmp_path):
                             "submitted_at": "2026-01-01T00:00:09+00:00"}, "key-a", _history(1))
     live.save(active, max_held_per_key=2)  # active rules are capped with their corrections
     assert live.book.held_by("key-a") == 2
+
+
+def test_a_correction_naming_its_transaction_by_reference_alone_makes_no_rule(tmp_path):
+    """reference + date + amount names one transaction for training; no merchant is named,
+    so no rule (an invoice number as a 'merchant' would relabel nothing real)."""
+    from titans_finance.serving.corrections_live import LiveCorrections
+
+    live = LiveCorrections(tmp_path / "corrections.csv", 5)
+    record = {"reference": "INV-2025-0042", "date": "2025-03-14", "amount": -49.0,
+              "category": "software", "submitted_at": "2026-01-01T00:00:00+00:00"}
+    assert live.rule_for(record, "tenant-a", _history(1)) is None
+    assert live.describe(None)["status"] == "none"

@@ -62,8 +62,12 @@ class LiveCorrections:
     # ---- making a rule ---------------------------------------------------------------
     def merchant_key(self, record: dict[str, Any], history: Any) -> str:
         """The merchant key of a correction's transaction, as a scored transaction with
-        the same description and reference gets it."""
+        the same description and reference gets it; empty (no rule) for a correction that
+        names its transaction by reference alone: an invoice number is not a merchant."""
         import pandas as pd
+
+        if not str(record.get("description") or "").strip():
+            return ""
 
         from titans_finance.core.features import own_features
 

@@ -86,4 +86,5 @@ async def receive_feedback(fields: dict[str, Any], caller: Caller | None, correc
         logger.warning("POST /feedback refused: %s", exc)
         raise FeedbackRefused(409, "the corrections file is not in the expected format; the "
                                    "operator has the details in the service log") from None
-    return {"accepted": True, "correction": record, **described}
+    # a held correction is kept for an operator's review only: not (yet) accepted
+    return {"accepted": live is None or not live.held(rule), "correction": record, **described}
