@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.direction_words import word_sign
 from titans_finance.core.schema import (
     PAYMENT_METHODS,
     RAW_COLUMNS,
@@ -253,8 +254,12 @@ _MINUS_SIGNS = re.compile("[\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d]")
 # Grouping marks that are never a decimal mark: spaces of every width and apostrophes
 # (Swiss 11'373.94, French 1 234,56 with a non-breaking or narrow space).
 _GROUPING = re.compile(r"[\s\u00a0\u202f\u2007\u2009'’`´]")
-# A debit/credit word after the number: "1200.00 DR", "12,50 S" (Soll), "5 CR", "7 H" (Haben).
-_SUFFIX = re.compile(r"(?i)^(?P<number>.*?)\s*(?:(?P<debit>\bDR\.?|\s[S])|(?P<credit>\bCR\.?|\s[H]))$")
+# A debit/credit word or mark written with the number, glued or spaced, in any case, after
+# it or before it: "1200.00DR", "1200.00 Dr.", "12,50S" (Soll), "7 H" (Haben), "5Bij", "D 12.00".
+# Which words are marks is `direction_words` (a word that is none stays and makes the value
+# invalid: never guessed).
+_MARK_AFTER = re.compile(r"^(?P<number>.*?(?:\d[.,]?|\)))\s*(?P<mark>[^\W\d_]{1,12}\.?)$")
+_MARK_BEFORE = re.compile(r"^(?P<mark>[^\W\d_]{1,12}\.?)\s*(?P<number>[(+-]?\s*[\d.,].*)$")
 
 
 @dataclass(frozen=True)
@@ -343,10 +348,12 @@ def _read_distinct_amounts(values: pd.Series, decimal: str | None = None,
     missing = text.isna()
     s = text.fillna("").str.replace(_MINUS_SIGNS, "-", regex=True)
     s = s.str.replace(_CURRENCY, "", regex=True).str.strip()
-    suffix = s.str.extract(_SUFFIX)
-    debit_word = suffix["debit"].notna()
-    credit_word = suffix["credit"].notna()
-    s = suffix["number"].where(debit_word | credit_word, s)
+    marked = s.str.extract(_MARK_AFTER)
+    before = s.str.extract(_MARK_BEFORE)
+    marked = marked.where(marked["mark"].notna(), before)
+    mark_sign = marked["mark"].map(word_sign, na_action="ignore").astype("float64")
+    debit_word, credit_word = mark_sign.eq(-1.0), mark_sign.eq(1.0)
+    s = marked["number"].where(debit_word | credit_word, s)
     s = s.str.replace(_GROUPING, "", regex=True)
 
     parenthesised = s.str.fullmatch(r"\(.*\)")

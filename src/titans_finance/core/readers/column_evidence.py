@@ -18,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 
+from titans_finance.core.direction_words import word_sign
 from titans_finance.core.normalise import (
     _CURRENCY_CODES,
     by_distinct_value,
     clean_strings,
-    header_key,
     read_amounts,
     read_dates,
 )
@@ -40,9 +40,10 @@ _DELIMITERS = (",", ";", "\t", "|")
 _DATE_LIKE = re.compile(
     r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
     r"(?:[ T]\d{1,2}:\d{2}.*)?\s*$")
+# (a currency code or a debit/credit mark of up to three letters may stand either side)
 _AMOUNT_LIKE = re.compile(
-    r"^\s*\(?[+\-\u2212]?\s*(?:[A-Z]{3}\s?|[$€£¥])?\s*[+\-\u2212]?"
-    r"\d{1,3}(?:[.,' \u00a0]?\d{3})*[.,]\d{1,2}\s*[+\-]?\)?\s*(?:[A-Z]{3}|[$€£¥])?\s*$")
+    r"^\s*\(?[+\-\u2212]?\s*(?:[A-Za-z]{1,3}\.?\s?|[$€£¥])?\s*[+\-\u2212]?"
+    r"\d{1,3}(?:[.,' \u00a0]?\d{3})*[.,]\d{1,2}\s*[+\-]?\)?\s*(?:[A-Za-z]{1,3}\.?|[$€£¥])?\s*$")
 # Shapes of what `read_dates` and `read_amounts` can read (supersets): ISO and numeric dates,
 # dates with month names; numbers with at most two short words (a currency, DR/CR).
 _DATE_SHAPE = (r"^\s*(?:\d{4}[-/.]?\d{1,2}[-/.]?\d{1,2}|\d{1,2}[/.\-]\s?\d{1,2}[/.\-]"
@@ -53,20 +54,6 @@ _IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 # an amount column of zeros in the sample may hold money further down).
 _FLAG_PAIRS = ({"0", "1"}, {"true", "false"}, {"yes", "no"}, {"y", "n"})
 FLAG_TRUE = {"1", "true", "yes", "y"}
-# Direction words across languages (compared after `header_key`: accents, case and
-# punctuation removed). Exact words only: a token that is none of these is decided by
-# the balance or by the user, never by resemblance.
-DEBIT_WORDS = frozenset({
-    "d", "dr", "db", "deb", "debit", "debet", "dbit", "s", "soll", "af", "cargo", "debito",
-    "addebito", "lastschrift", "belastung", "out", "expense", "withdrawal", "rc", "uit",
-    "debitering", "obciazenie", "-",
-})
-CREDIT_WORDS = frozenset({
-    "c", "cr", "cred", "credit", "crdt", "kredit", "h", "haben", "bij", "abono", "credito",
-    "accredito", "gutschrift", "in", "income", "deposit", "rd", "creditering", "uznanie", "+",
-})
-
-
 @dataclass
 class TableStart:
     """Where the rows of a CSV start: the header line (None: the file has none)."""
@@ -85,15 +72,9 @@ def _fields(line: str, delimiter: str) -> list[str]:
         return []
 
 
-def _token_key(value: str) -> str:
-    stripped = value.strip()
-    return stripped if stripped in ("+", "-") else header_key(stripped)
-
-
 def token_sign(token: str) -> float | None:
     """-1 (money out) or +1 (money in) for a direction word of any language, else None."""
-    key = _token_key(token)
-    return -1.0 if key in DEBIT_WORDS else 1.0 if key in CREDIT_WORDS else None
+    return word_sign(token)
 
 
 @by_distinct_value

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.direction_words import key as direction_key
 from titans_finance.core.normalise import clean_strings, read_amounts, read_dates
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
 from titans_finance.core.readers.column_evidence import (
@@ -49,6 +50,9 @@ SAMPLE_ROWS = 2000
 # none).
 BALANCE_RATE = 0.5
 AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
+# The marks of a two-valued direction column whose one known value decides the other are
+# short codes (D/K, Dt/Kt, Af/Xy); longer words are text and stay undecided.
+COMPLEMENT_MARK_LENGTH = 3
 
 
 class UnsureReading(ValueError):
@@ -383,6 +387,19 @@ class _RoleInference:
             "Type", [])
         if len(set(known.values())) == 2 or (named and known and len(known) == len(meaning)):
             return known
+        if len(meaning) == 2 and len(known) == 1 and all(
+                len(direction_key(t)) <= COMPLEMENT_MARK_LENGTH for t in distinct):
+            # two short marks, one a known direction: the other is the other side (a bank's
+            # own letter for credit, Lithuanian K beside D); the balance, where there is one,
+            # has already been asked first
+            (word, sign), = known.items()
+            other = next(t for t in distinct if t != word)
+            note = (f"column {column!r}: {other!r} read as money {'in' if sign < 0 else 'out'}, "
+                    f"the other value of a two-valued column whose {word!r} is money "
+                    f"{'out' if sign < 0 else 'in'}")
+            if note not in self.notes:
+                self.notes.append(note)
+            return {word: sign, other: -sign}
         return None
 
     def use_direction(self, column: str, values: dict[str, float], decided_by: str) -> None:
