@@ -407,7 +407,8 @@ _TIME_OF_DAY = re.compile(
     # OFX writes date-times without separators (``20240102120000.000[-5:EST]``)
     rf"|(?<=^\d{{4}}-\d{{2}}-\d{{2}})\s*{_ZONE}$"
     rf"|(?<=^\d{{8}})(?:\d{{4}}(?:\d{{2}}(?:\.\d+)?)?\s*{_ZONE}?|\s*{_ZONE})$")
-_ISO_DATE = r"^(?P<year>\d{4})[-/.]?(?P<month>\d{1,2})[-/.]?(?P<day>\d{1,2})$"
+# (a year first may be followed by colons too: "2012:03:01", as some banks and EXIF write)
+_ISO_DATE = r"^(?P<year>\d{4})[-/.:]?(?P<month>\d{1,2})[-/.:]?(?P<day>\d{1,2})$"
 _NUMERIC_DATE = r"^(?P<first>\d{1,2})(?P<sep>[/.\-])\s?(?P<second>\d{1,2})(?P=sep)\s?(?P<year>\d{4}|\d{2})$"
 _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
                       "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d/%b/%Y", "%d.%b.%Y", "%d. %B %Y")

@@ -38,7 +38,7 @@ MAX_TOKENS = 3
 _LINE_SEARCH = 40
 _DELIMITERS = (",", ";", "\t", "|")
 _DATE_LIKE = re.compile(
-    r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
+    r"^\s*(?:\d{4}[-/.:]\d{1,2}[-/.:]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
     r"(?:[ T]\d{1,2}:\d{2}.*)?\s*$")
 # (a currency code or a debit/credit mark of up to three letters may stand either side)
 _AMOUNT_LIKE = re.compile(
@@ -46,7 +46,7 @@ _AMOUNT_LIKE = re.compile(
     r"\d{1,3}(?:[.,' \u00a0]?\d{3})*[.,]\d{1,2}\s*[+\-]?\)?\s*(?:[A-Za-z]{1,3}\.?|[$€£¥])?\s*$")
 # Shapes of what `read_dates` and `read_amounts` can read (supersets): ISO and numeric dates,
 # dates with month names; numbers with at most two short words (a currency, DR/CR).
-_DATE_SHAPE = (r"^\s*(?:\d{4}[-/.]?\d{1,2}[-/.]?\d{1,2}|\d{1,2}[/.\-]\s?\d{1,2}[/.\-]"
+_DATE_SHAPE = (r"^\s*(?:\d{4}[-/.:]?\d{1,2}[-/.:]?\d{1,2}|\d{1,2}[/.\-]\s?\d{1,2}[/.\-]"
                r"|\d{1,2}\.?[ .\-/][^\W\d_]|[^\W\d_]{3,}\.?\s+\d)")
 _NUMBER_SHAPE = r"^(?=.*\d)[^A-Za-z]*(?:[A-Za-z]{1,3}\.?[^A-Za-z]*){0,2}$"
 _IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")

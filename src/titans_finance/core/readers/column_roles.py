@@ -69,6 +69,7 @@ class Reading:
     direction: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     date_order: dict[str, Any] | None = None  # when the balance decided day/month order
+    unsigned_sign: float | None = None  # the side of the values written without a sign
 
     def report(self) -> dict[str, Any]:
         role_of = {c: role for role, cols in self.roles.items() for c in cols}
@@ -76,6 +77,8 @@ class Reading:
         for column, evidence in self.evidence.items():
             columns[column] = {"role": role_of.get(column), **evidence}
         report: dict[str, Any] = {"columns": columns, "sign_convention": self.sign_convention()}
+        if self.unsigned_sign is not None:
+            report["unsigned_sign"] = self.unsigned_sign
         if self.direction:
             report["direction"] = self.direction
         if self.notes:
@@ -85,6 +88,9 @@ class Reading:
         return report
 
     def sign_convention(self) -> str:
+        if self.unsigned_sign is not None:
+            return ("'+' marks money in; amounts written without a sign are money "
+                    + ("out" if self.unsigned_sign < 0 else "in"))
         if self.direction:
             tokens = self.direction["values"]
             out = ", ".join(t for t, s in tokens.items() if s < 0)
@@ -131,6 +137,7 @@ class _RoleInference:
         self.evidence = {str(c): column_evidence(sample[c], decimal_hint) for c in sample.columns}
         self.notes: list[str] = []
         self.direction: dict[str, Any] | None = None
+        self.unsigned_sign: float | None = None
         self.why: dict[str, str] = {}
         # columns named Money In/Out whose values are 0/1 flags: the side their 1 means
         self.flag_sides: dict[str, float] = {}
@@ -165,6 +172,16 @@ class _RoleInference:
 
     # steps
     def check_header_roles(self) -> None:
+        for role in ("Amount", "Balance"):
+            # a header naming a column no sampled line fills (rows written shorter than the
+            # header: the money stands under another name): the values decide instead
+            for column in list(self.roles.get(role, [])):
+                if role not in self.declared and self.evidence[column].get("values", 0) == 0:
+                    self.roles[role].remove(column)
+                    self.notes.append(f"column {column!r}: the header says {role} but no line "
+                                      "fills it; the values decide which column is")
+            if role in self.roles and not self.roles[role]:
+                self.roles.pop(role)
         for role in AMOUNT_ROLES:
             for column in list(self.roles.get(role, [])):
                 e = self.evidence[column]
@@ -316,6 +333,7 @@ class _RoleInference:
             return
         amount_column = self.roles["Amount"][0]
         if self.evidence[amount_column].get("signed_rate", 0) > 0:
+            self.plus_marks_credits(amount_column)
             return  # the sign is written: it wins (a direction column is only cross-checked)
         candidates = self.direction_candidates()
         if self.declared_direction is not None:
@@ -361,6 +379,9 @@ class _RoleInference:
                 self.direction = {"column": column, "values": meaning,
                                   "decided_by": "known debit/credit words (type column)"}
                 return
+        self.single_direction_word(candidates)
+        if self.direction:
+            return
         unresolved = [c for c in candidates if not self.evidence[c].get("flag") and (
             c in self.roles.get("Debit/Credit", []) or len(self.evidence[c]["tokens"]) >= 2)]
         if unresolved:
@@ -374,6 +395,45 @@ class _RoleInference:
                 + mapping_lines(self.name, {"debit_credit": column},
                                 {"debit": tokens[0], "credit": tokens[1] if len(tokens) > 1
                                  else "<value meaning money in>"}))
+
+    def plus_marks_credits(self, column: str) -> None:
+        """A column that writes ``+`` on some values, no sign on the others and never a minus
+        marks its credits: the values without a sign are money out (a card statement's
+        charges beside ``+ 1,234.56`` for a payment)."""
+        parsed = read_amounts(self.sample[column], decimal_hint=self.decimal_hint)
+        written = parsed.values.notna() & (parsed.values != 0)
+        signed, unsigned = written & parsed.explicit_sign, written & ~parsed.explicit_sign
+        if signed.any() and unsigned.any() and not (parsed.values[signed] < 0).any():
+            self.unsigned_sign = -1.0
+            self.notes.append(f"column {column!r}: {int(signed.sum())} value(s) written with '+' "
+                              f"and {int(unsigned.sum())} without a sign, never a minus: the "
+                              "unsigned values are money out")
+
+    def single_direction_word(self, candidates: dict[str, pd.Series]) -> None:
+        """Unsigned amounts beside a column holding one direction word on every line
+        (``D`` down a whole export of purchases): that word signs them. Two such columns
+        (``D`` in one, ``K`` in the other) leave it undecided: stop and ask."""
+        amounts = self.numbers(self.roles["Amount"][0]).notna()
+        single = {}
+        for column, tokens in candidates.items():
+            distinct = tokens.dropna().unique()
+            if (len(distinct) == 1 and column not in self.flag_sides
+                    and token_sign(str(distinct[0])) is not None and tokens[amounts].notna().all()):
+                single[column] = {str(distinct[0]): token_sign(str(distinct[0]))}
+        if len(single) == 1:
+            (column, meaning), = single.items()
+            self.use_direction(column, meaning, "a known debit/credit word, the only value "
+                               "of its column")
+        elif len(single) > 1:
+            names = list(single)
+            raise UnsureReading(
+                f"{self.name}: the amounts carry no sign and columns "
+                + ", ".join(f"{c!r} ({next(iter(single[c]))})" for c in names)
+                + " each hold one debit/credit word on every line; declare which gives the "
+                "direction in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
+                + mapping_lines(self.name, {"debit_credit": names[0]},
+                                {"debit": next(iter(single[names[0]])),
+                                 "credit": "<value meaning money in>"}))
 
     def alias_meaning(self, column: str, tokens: pd.Series) -> dict[str, float] | None:
         sides = self.flag_sides
@@ -530,7 +590,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     taken = inference.assigned()
     unrecognised = [c for c in columns if c not in taken]
     return Reading(inference.roles, unrecognised, evidence, inference.direction,
-                   inference.notes, inference.date_order)
+                   inference.notes, inference.date_order, inference.unsigned_sign)
 
 
 def _values_agree(column: str, inference: _RoleInference) -> bool:

@@ -34,6 +34,7 @@ from titans_finance.core.readers.csv_rows import (
     data_follows,
     locate_table,
     parse_rows,
+    balance_only_rows,
     trailing_summary_rows,
 )
 from titans_finance.core.readers.date_columns import booking_date
@@ -300,6 +301,9 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
                 frame.index, fill_value=False)
             under = trailing_summary_rows(frame[columns], date_column)
             errors = errors.mask((wording | under) & (errors == ""), "summary_line")
+        # A balance written on a line without any amount: an opening or closing balance
+        # line, dated or not, in any language.
+        errors = errors.mask(balance_only_rows(frame, roles) & (errors == ""), "summary_line")
     out[PARSE_ERROR_COLUMN] = errors
 
     found_in_preamble = _preamble_info(preamble, delimiter)
@@ -312,8 +316,12 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         out["Currency"] = pd.Series([currency] * n, dtype="str")
 
     non_english = bool(keys - _ENGLISH_KEYS) and not keys & _ENGLISH_KEYS
+    # a decimal comma in the amounts is written where the day comes first too
+    comma_amounts = any(reading.evidence.get(c, {}).get("decimal_mark") == ","
+                        for role in ("Amount", "Money In", "Money Out", "Balance")
+                        for c in roles.get(role, []))
     day_first_hint = (delimiter == ";" or non_english or bool(keys & _DAY_FIRST_VOCABULARY)
-                      or (currency not in (None, "USD", "CAD")))
+                      or (currency not in (None, "USD", "CAD")) or comma_amounts)
     info = {
         "format": "csv",
         "delimiter": delimiter,
@@ -338,6 +346,8 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         info["preamble_found"] = found_in_preamble
     info["headerless"] = headerless
     info["reading"] = reading.report()
+    if reading.unsigned_sign is not None:
+        info["hints"]["unsigned_sign"] = reading.unsigned_sign
     if reading.direction and roles.get("Debit/Credit") == [reading.direction["column"]]:
         info["hints"]["direction_values"] = reading.direction["values"]
     if reading.date_order and info["hints"]["day_first"] is None:

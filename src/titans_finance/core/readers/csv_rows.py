@@ -46,14 +46,14 @@ _SUMMARY_ROWS = 4
 _SUMMED_ROWS = 5
 _MONTH = r"[A-Za-zÀ-ÿ]{3,10}\.?"
 _DATE_LIKE = re.compile(
-    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.] ?\d{1,2}[-/.] ?(?:\d{4}|\d{2})"
+    r"^(?:\d{4}[-/.:]\d{1,2}[-/.:]\d{1,2}|\d{1,2}[-/.] ?\d{1,2}[-/.] ?(?:\d{4}|\d{2})"
     r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
     rf"|\d{{1,2}}[ .-]{_MONTH}[ .-]\d{{2,4}}"
     rf"|{_MONTH} \d{{1,2}},? \d{{4}})"
     r"(?:[ T,]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\S*(?: ?[AP]M)?)?\S*$", re.I)
 _NUMBER_LIKE = re.compile(
     r"^[+\-\u2212(]?\s?(?:[A-Z]{3}\s?|[$€£¥₹])?\s?[+\-\u2212]?\d[\d.,'\u00a0\u202f ]*\)?"
-    r"(?:\s?(?:[A-Z]{3}|[$€£¥₹]|DR|CR))?[+\-]?$", re.I)
+    r"(?:\s?(?:[A-Z]{1,3}\.?|[$€£¥₹]))?[+\-]?$", re.I)
 _SPACED_DIGITS = re.compile(r"\d[ \u00a0\u202f]+\d")
 _SPACE_GROUPED = re.compile(r"^\D*\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?\D*$")
 
@@ -308,6 +308,18 @@ def _aligned(fields: list[str], width: int, extra: int, kinds: list[set[str]],
 
 # --------------------------------------------------------------------------- summaries
 
+def balance_only_rows(frame: pd.DataFrame, roles: dict[str, list[str]]) -> pd.Series:
+    """Rows whose balance holds a number while every amount column is empty: an opening or
+    closing balance written as a line of the table (never money that moved)."""
+    found = pd.Series(False, index=frame.index)
+    balance = roles.get("Balance", [])
+    amounts = [c for r in ("Amount", "Money In", "Money Out") for c in roles.get(r, [])]
+    if not balance or not amounts:
+        return found
+    empty = pd.concat([frame[c].fillna("").str.strip() == "" for c in amounts], axis=1).all(axis=1)
+    return empty & (value_kinds(frame[balance[0]].fillna("")) == "number")
+
+
 def trailing_summary_rows(frame: pd.DataFrame, date_column: str) -> pd.Series:
     """Rows after the last row with a date that hold a number but no date: totals,
     closing balances and turnover lines under the table, whatever their words. (A row
@@ -322,8 +334,9 @@ def trailing_summary_rows(frame: pd.DataFrame, date_column: str) -> pd.Series:
     if under.empty:
         return found
     kinds = under.apply(value_kinds)
-    found.iloc[last + 1:] = ((kinds == "number").any(axis=1) & (kinds != "date").all(axis=1)
-                             & (dates.iloc[last + 1:].str.strip() == "")).to_numpy()
+    # (the number may stand in the date column itself: "Debits,600.00" under the table)
+    found.iloc[last + 1:] = ((kinds == "number").any(axis=1)
+                             & (kinds != "date").all(axis=1)).to_numpy()
     return found
 
 

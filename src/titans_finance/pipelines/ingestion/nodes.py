@@ -180,6 +180,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     # -- amount: the sign written wins (module docstring)
     amounts = _file_amounts(raw, hints)
     value, bad_value, explicit = amounts["Amount"]
+    if hints.get("unsigned_sign") is not None:  # '+' marks the credits: the rest are debits
+        value = value.where(explicit | value.isna(), value.abs() * float(hints["unsigned_sign"]))
     money_in, bad_in, _ = amounts["Money In"]
     money_out, bad_out, _ = amounts["Money Out"]
     has_in, has_out = money_in.notna() & (money_in != 0), money_out.notna() & (money_out != 0)
