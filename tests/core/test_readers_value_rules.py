@@ -91,3 +91,16 @@ def test_a_header_amount_column_no_line_fills_gives_way_to_the_values():
     amounts, info = amounts_of(text)
     assert amounts == [-7.8, 889.81, -0.46]
     assert any("no line fills it" in note for note in info["reading"]["notes"])
+
+
+def test_a_column_of_dates_in_unknown_words_is_the_date_beside_a_named_value_date():
+    text = ("Volgnummer;Uitvoeringsdatum;Valutadatum;Bedrag;Details\n"
+            "2017-;27/02/2017;26/02/2017;-191,13;KAART\n2017-;25/02/2017;27/02/2017;-12,48;ZH\n")
+    export = read_export(text.encode(), "be.csv")
+    assert export.info["columns"]["Date"] == ["Uitvoeringsdatum"]
+    assert export.info["columns"]["Value Date"] == ["Valutadatum"]
+
+
+def test_a_value_date_alone_is_the_date():
+    export = read_export(b"Valutadatum;Bedrag;Details\n26/02/2017;-191,13;KAART\n", "be.csv")
+    assert export.info["columns"]["Date"] == ["Valutadatum"]

@@ -173,8 +173,6 @@ def _assign_roles(columns: list[str], mapping: DeclaredMapping | None
             continue
         roles[role] = [column]
         header_currency = header_currency or code
-    if "Date" not in roles and "Value Date" in roles:
-        roles["Date"] = roles.pop("Value Date")
     return roles, unrecognised, header_currency, keys
 
 
@@ -254,6 +252,9 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     except UnsureReading as exc:
         raise ExportReadError(str(exc)) from exc
     roles, unrecognised = reading.roles, reading.unrecognised
+    if "Date" not in roles and "Value Date" in roles:
+        # no other column of dates (by header or by values): the value date is the date
+        roles["Date"] = roles.pop("Value Date")
     roles, unrecognised, date_columns = (
         (roles, unrecognised, None) if mapping and "Date" in mapping.columns
         else booking_date(frame, roles, unrecognised))
