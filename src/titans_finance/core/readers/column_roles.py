@@ -176,7 +176,8 @@ class _RoleInference:
             # a header naming a column no sampled line fills (rows written shorter than the
             # header: the money stands under another name): the values decide instead
             for column in list(self.roles.get(role, [])):
-                if role not in self.declared and self.evidence[column].get("values", 0) == 0:
+                if (role not in self.declared and len(self.sample)
+                        and self.evidence[column].get("values", 0) == 0):
                     self.roles[role].remove(column)
                     self.notes.append(f"column {column!r}: the header says {role} but no line "
                                       "fills it; the values decide which column is")
@@ -542,10 +543,31 @@ class _RoleInference:
                                                    self.evidence[c].get("distinct", 0),
                                                    -self.sample.columns.get_loc(c)))
                 self.assign("Description", column, "free text")
+        else:
+            self.fill_empty_descriptions()
         for column in self.free():
             e = self.evidence[column]
             self.why.setdefault(column, "free text" if e.get("text_rate", 0) >= 0.5 else
                                 "not used")
+
+
+    def fill_empty_descriptions(self) -> None:
+        """A description column left empty on some lines, beside a free-text column that
+        fills them (Oberbank's ``Verwendungszweck`` and ``Text``): both are the text."""
+        if "Description" in self.declared:
+            return
+        filled = pd.concat([clean_strings(self.sample[c]).notna()
+                            for c in self.roles["Description"]], axis=1).any(axis=1)
+        if filled.all():
+            return
+        fillers = [c for c in self.free() if self.evidence[c].get("text_rate", 0) >= 0.5
+                   and "tokens" not in self.evidence[c]
+                   and clean_strings(self.sample[c])[~filled].notna().any()]
+        if fillers:
+            column = max(fillers, key=lambda c: (
+                int(clean_strings(self.sample[c])[~filled].notna().sum()),
+                -self.sample.columns.get_loc(c)))
+            self.assign("Description", column, "free text where the description is empty")
 
 
 def mapping_lines(name: str, columns: dict[str, str],
