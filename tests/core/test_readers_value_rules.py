@@ -93,6 +93,11 @@ def test_a_header_amount_column_no_line_fills_gives_way_to_the_values():
     assert any("no line fills it" in note for note in info["reading"]["notes"])
 
 
+def test_a_header_amount_column_no_line_fills_stays_when_no_other_column_holds_money():
+    export = read_export(b"Date,Text,Amount\n2024-03-01,COFFEE,\n", "damaged.csv")
+    assert export.info["columns"]["Amount"] == ["Amount"]
+
+
 def test_a_column_of_dates_in_unknown_words_is_the_date_beside_a_named_value_date():
     text = ("Volgnummer;Uitvoeringsdatum;Valutadatum;Bedrag;Details\n"
             "2017-;27/02/2017;26/02/2017;-191,13;KAART\n2017-;25/02/2017;27/02/2017;-12,48;ZH\n")

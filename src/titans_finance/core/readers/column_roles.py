@@ -10,7 +10,7 @@ an ISO currency code, or free text. From that evidence:
 - a header role the values contradict is dropped (a 0/1 ``Expense`` flag is no
   "Money Out" amount: when the amounts carry no sign it is their direction);
 - roles the header did not name are filled from the values (a file without a header
-  is read by the values alone: `column_evidence.locate_table` finds where its rows start);
+  is read by the values alone: `csv_rows.locate_table` finds where its rows start);
 - the balance decides what the values alone cannot (which column is the running
   balance, which token of a debit/credit column is money out): see `reconcile`;
 - what nothing decides stops the file with a message saying what was unsure and the
@@ -138,6 +138,8 @@ class _RoleInference:
         self.notes: list[str] = []
         self.direction: dict[str, Any] | None = None
         self.unsigned_sign: float | None = None
+        # header roles whose column no sampled line fills, set aside for the values
+        self.unfilled: dict[str, str] = {}
         self.why: dict[str, str] = {}
         # columns named Money In/Out whose values are 0/1 flags: the side their 1 means
         self.flag_sides: dict[str, float] = {}
@@ -179,8 +181,7 @@ class _RoleInference:
                 if (role not in self.declared and len(self.sample)
                         and self.evidence[column].get("values", 0) == 0):
                     self.roles[role].remove(column)
-                    self.notes.append(f"column {column!r}: the header says {role} but no line "
-                                      "fills it; the values decide which column is")
+                    self.unfilled[role] = column
             if role in self.roles and not self.roles[role]:
                 self.roles.pop(role)
         for role in AMOUNT_ROLES:
@@ -196,6 +197,17 @@ class _RoleInference:
                     self.flag_sides[column] = -1.0 if role == "Money Out" else 1.0
             if not self.roles.get(role):
                 self.roles.pop(role, None)
+
+    def settle_unfilled(self) -> None:
+        """A header role set aside because no line fills its column: another column took
+        it from the values (noted), or it comes back (a file of lines without amounts is
+        quarantined line by line, not refused)."""
+        for role, column in self.unfilled.items():
+            if role in self.roles:
+                self.notes.append(f"column {column!r}: the header says {role} but no line "
+                                  f"fills it; the values say {self.roles[role][0]!r} is")
+            else:
+                self.roles[role] = [column]
 
     def fill_dates(self) -> None:
         if "Date" in self.roles:
@@ -597,6 +609,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference.fill_dates()
     inference.fill_amounts()
     inference.fill_balance()
+    inference.settle_unfilled()
     inference.fill_direction()
     inference.decide_date_order()
     inference.fill_rest()

@@ -28,7 +28,6 @@ from titans_finance.core.readers.base import (
     normaliser_hints,
     raw_frame,
 )
-from titans_finance.core.readers.column_evidence import locate_table as first_data_line
 from titans_finance.core.readers.column_roles import UnsureReading, infer_roles
 from titans_finance.core.readers.csv_rows import (
     data_follows,
@@ -108,10 +107,10 @@ def _table_header(lines: list[str], delimiter: str | None) -> tuple[int, str] | 
         index, found_delimiter = by_words
         after = [ln for ln in lines[index + 1:index + 1 + _HEADER_SEARCH_LINES] if ln.strip()]
         if not after or data_follows(after, found_delimiter) or (
-                located is None or located[0] is None):
+                located is None or located.header is None):
             return by_words
-    if located is not None and located[0] is not None:
-        return located[0], located[2]
+    if located is not None and located.header is not None:
+        return located.header, located.delimiter
     return by_words
 
 
@@ -211,7 +210,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         found = None if names else _table_header(lines, delimiter)
         # the first line whose values hold a date and an amount starts the rows (every
         # field counted, empty ones too: a split Money In / Money Out column is often empty)
-        table = first_data_line(lines, delimiter) if found is None and not names else None
+        table = locate_table(lines, delimiter) if found is None and not names else None
         if table is not None and table.header is not None:
             found = (table.header, table.delimiter)  # a header in words we do not know
         elif table is not None:  # no header: the values alone say what each column is
