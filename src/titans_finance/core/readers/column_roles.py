@@ -29,8 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.amounts import read_amounts
+from titans_finance.core.column_values import clean_strings
+from titans_finance.core.dates import read_dates
 from titans_finance.core.direction_words import key as direction_key
-from titans_finance.core.normalise import clean_strings, read_amounts, read_dates
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
 from titans_finance.core.readers.column_evidence import (
     FLAG_TRUE,
