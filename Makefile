@@ -112,7 +112,7 @@ MUTATE ?= core.amounts.x_decide_decimal_mark__mutmut_* \
   core.normalise.x_indicator_signs__mutmut_* \
   pipelines.ingestion.nodes.x_summarise_data_quality__mutmut_* \
   pipelines.ingestion.nodes.x_deduplicate_transactions__mutmut_* \
-  pipelines.ingestion.nodes.x__file_amounts__mutmut_* \
+  core.export_rows.x__file_amounts__mutmut_* \
   core.readers.ofx.x_read_ofx_export__mutmut_* \
   core.readers.qif.x_read_qif_export__mutmut_* \
   core.readers.camt.x_read_camt_export__mutmut_* \
