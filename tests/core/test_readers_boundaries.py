@@ -1,0 +1,115 @@
+"""Boundaries of the readers' evidence and direction rules that the mutation run of
+2026-12-06 found untested (docs/testing.md): each test fails when its rule is bent."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from titans_finance.core.readers import ExportReadError, read_export
+from titans_finance.core.readers.column_evidence import column_evidence, is_amount_column
+from titans_finance.core.readers.csv_rows import parse_rows
+from tests.core.test_readers_column_roles import amounts_of
+
+LITHUANIAN = ("Data;Paaiskinimas;Suma;D/K\n2024-01-02;Maxima;12,40;{d}\n"
+              "2024-01-03;Alga;2100,00;{k}\n2024-01-05;Bolt;2,40;{d}\n")
+
+
+def test_the_note_says_which_side_the_unknown_mark_is_taken_for():
+    _, info = amounts_of(LITHUANIAN.format(d="Q", k="C"))
+    assert any("'Q' read as money out" in note and "'C' is money in" in note
+               for note in info["reading"]["notes"])
+    _, info = amounts_of(LITHUANIAN.format(d="D", k="Q"))
+    assert any("'Q' read as money in" in note and "'D' is money out" in note
+               for note in info["reading"]["notes"])
+
+
+def test_a_type_column_of_unknown_words_is_signed_by_the_balance():
+    text = ("Datum;Text;Castka;Typ;Zustatek\n02.01.2024;Shop;12,40;VYDAJ;987,60\n"
+            "03.01.2024;Pay;2100,00;PRIJEM;3087,60\n05.01.2024;Bus;2,40;VYDAJ;3085,20\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 2100.0, -2.4]
+    assert info["reading"]["direction"]["column"] == "Typ"
+
+
+def test_a_header_named_direction_column_wins_over_another_column_of_known_words():
+    text = ("Date;Text;Amount;DC;Zijde\n02.01.2024;Shop;12,40;D;C\n03.01.2024;Pay;2100,00;C;D\n"
+            "05.01.2024;Bus;2,40;D;C\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 2100.0, -2.4] and info["reading"]["direction"]["column"] == "DC"
+
+
+def test_a_zero_one_flag_says_which_side_its_one_means():
+    text = ("Date,Description,Amount,Expense\n01/02/2024,Coffee,4.50,1\n01/03/2024,Refund,20.00,0\n"
+            "01/05/2024,Gas,30.00,1\n")
+    _, info = amounts_of(text)
+    assert "(1 = money out)" in info["reading"]["direction"]["decided_by"]
+
+
+def test_a_named_direction_column_of_one_unknown_token_asks_for_both_values():
+    text = "Date;Text;Amount;DC\n02.01.2024;Shop;12,40;X\n03.01.2024;Pay;2100,00;X\n"
+    with pytest.raises(ExportReadError) as error:
+        read_export(text.encode(), "bank.csv")
+    message = str(error.value)
+    assert 'credit: "<value meaning money in>"' in message
+    declared = yaml.safe_load(message[message.index("mappings:"):])
+    assert declared["mappings"][0]["columns"] == {"debit_credit": "DC"}
+    assert declared["mappings"][0]["debit_credit_values"]["debit"] == "X"
+
+
+def test_two_one_word_columns_ask_with_the_mapping_lines_that_settle_it():
+    text = ('"EE1";"2022-11-24";"Shop";"7,50";"D";"K"\n"EE1";"2022-11-25";"Shop";"3,00";"D";"K"\n')
+    with pytest.raises(ExportReadError) as error:
+        read_export(text.encode(), "ee.csv")
+    message = str(error.value)
+    assert "direction in conf/base/export_mappings.yml (or conf/local/), e.g.:\nmappings:" in message
+
+
+@pytest.mark.parametrize("digits, identifier", [(5, False), (6, True), (7, True)])
+def test_distinct_whole_numbers_of_six_digits_or_more_are_identifiers(digits, identifier):
+    values = pd.Series([str(10 ** (digits - 1) + i) for i in range(4)])
+    assert column_evidence(values)["identifier_like"] is identifier
+
+
+def test_the_amount_rate_keeps_four_decimals():
+    values = pd.Series(["12.50"] * 19 + ["not a number"])
+    assert column_evidence(values)["amount_rate"] == 0.95
+
+
+def test_a_zero_one_flag_is_no_amount_column():
+    evidence = column_evidence(pd.Series(["0", "1", "1", "0"]))
+    assert evidence["flag"] is True and not is_amount_column(evidence)
+    assert is_amount_column(column_evidence(pd.Series(["0.50", "1.00", "1.25", "0.10"])))
+
+
+def test_a_third_column_of_dates_leaves_the_named_value_date_alone():
+    text = ("Booked;Valutadatum;Noted;Amount;Text\n02.01.2024;03.01.2024;01.01.2024;-12,40;Shop\n"
+            "04.01.2024;04.01.2024;03.01.2024;-2,40;Bus\n")
+    export = read_export(text.encode(), "x.csv")
+    assert export.info["columns"]["Value Date"] == ["Valutadatum"]
+
+
+def test_running_balances_of_two_accounts_in_one_file_are_followed_per_account():
+    text = ("Date;Account;Amount;Dir;Balance\n"
+            "02.01.2024;NL01;12,40;X;987,60\n02.01.2024;NL02;5,00;Y;105,00\n"
+            "03.01.2024;NL01;2100,00;Y;3087,60\n03.01.2024;NL02;1,00;X;104,00\n"
+            "05.01.2024;NL01;2,40;X;3085,20\n05.01.2024;NL02;4,00;X;100,00\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 5.0, 2100.0, -1.0, -2.4, -4.0]
+    assert info["reading"]["direction"]["values"] == {"X": -1.0, "Y": 1.0}
+
+
+def test_a_text_with_an_unquoted_delimiter_is_joined_in_a_column_sometimes_empty():
+    text = ("Date,Memo,Amount\n2024-01-02,,12.00\n2024-01-03,Shop,13.00\n2024-01-04,,15.00\n"
+            "2024-01-05,Paid, thanks,14.00\n")
+    frame, _ = parse_rows(text, ",")
+    assert frame["_parse_error"].tolist() == ["", "", "", ""]
+    assert frame["Memo"].iloc[3] == "Paid, thanks" and frame["Amount"].iloc[3] == "14.00"
+
+
+def test_two_readings_that_differ_only_in_text_columns_are_one_reading():
+    text = ("Date,Name,Memo,Amount\n2024-01-02,a,b,12.00\n2024-01-03,c,d,13.00\n"
+            "2024-01-04,e,f,g,14.00\n")
+    frame, _ = parse_rows(text, ",")
+    assert frame["_parse_error"].iloc[2] == "" and frame["Amount"].iloc[2] == "14.00"
