@@ -7,9 +7,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from titans_finance.core.readers import ExportReadError, read_export
+from titans_finance.core.readers import ExportReadError, parse_mappings, read_export
 from titans_finance.core.readers.column_evidence import column_evidence, is_amount_column
 from titans_finance.core.readers.csv_rows import parse_rows
+from titans_finance.core.readers.mt940 import read_mt940_export
+from titans_finance.core.readers.mt940_lines import read_mt940_lines
+from titans_finance.core.readers.reconcile import NOT_POSSIBLE, statement_report
+from titans_finance.core.readers.text import _utf16_without_bom, decode_bytes, xml_declared_encoding
 from tests.core.test_readers_column_roles import amounts_of
 
 LITHUANIAN = ("Data;Paaiskinimas;Suma;D/K\n2024-01-02;Maxima;12,40;{d}\n"
@@ -113,3 +117,81 @@ def test_two_readings_that_differ_only_in_text_columns_are_one_reading():
             "2024-01-04,e,f,g,14.00\n")
     frame, _ = parse_rows(text, ",")
     assert frame["_parse_error"].iloc[2] == "" and frame["Amount"].iloc[2] == "14.00"
+
+
+# -- text, MT940 lines, statements and the CSV preamble (second mutation sample)
+
+def test_utf16_without_a_mark_is_recognised_in_either_byte_order():
+    text = "Date;Amount\n02.01.2024;-12,40\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        decoded, found = decode_bytes(text.encode(encoding), "x.csv")
+        assert (decoded, found) == (text, encoding)
+
+
+def test_a_stray_nul_in_utf8_text_is_no_utf16_but_binary():
+    data = ("Date;Amount\n02.01.2024;-12,40\n" * 20).encode()
+    data = data[:10] + b"\x00" + data[11:]
+    assert _utf16_without_bom(data) is None
+    with pytest.raises(ExportReadError, match="not a text export"):
+        decode_bytes(data, "x.csv")
+
+
+def test_utf32_without_a_mark_is_no_utf16():
+    data = ("Date;Amount\n02.01.2024;-12,40\n" * 5).encode("utf-32-le")
+    assert _utf16_without_bom(data) is None
+
+
+def test_an_xml_file_without_a_declared_encoding_declares_none():
+    assert xml_declared_encoding(b"<?xml version='1.0'?><Document/>") is None
+    assert xml_declared_encoding(b'<?xml version="1.0" encoding="ISO-8859-1"?>') == "ISO-8859-1"
+
+
+STATEMENT = (":20:X\n:25:NL12BANK0123456789\n:28C:1\n:60F:C240101EUR100,00\n"
+             ":61:2401020102D{amount}NTRFNONREF//B4E07XM\n:86:shop\n"
+             ":62F:C240102EUR{closing}\n-\n")
+
+
+@pytest.mark.parametrize("amount, closing, value", [
+    ("80,", "20,00", -80.0), ("1.234,50", "0,00", -1234.5), ("12.50", "87,50", -12.5),
+    ("1,234.50", "0,00", -1234.5)])
+def test_the_tolerant_mt940_reader_reads_the_last_mark_as_the_decimal(amount, closing, value):
+    read = read_mt940_lines(STATEMENT.format(amount=amount, closing=closing), "x.sta")
+    assert float(read.frame["Amount"].iloc[0]) == value
+    assert read.info["format"] == "mt940"
+    assert read.frame["Bank Transaction ID"].iloc[0] == "B4E07XM"
+
+
+def test_the_library_reader_hands_its_statement_balances_to_the_reconciliation():
+    info = read_mt940_export(STATEMENT.format(amount="12,50", closing="87,50"), "x.sta").info
+    assert info["hints"]["statement_balances"][0]["opening"] == 100.0
+
+
+def test_a_statement_with_an_unreadable_amount_is_not_checked():
+    report = statement_report(pd.Series([-12.5, float("nan")]),
+                              [{"rows": 2, "opening": 100.0, "closing": 87.5}])
+    assert report["status"] == NOT_POSSIBLE
+
+
+def test_a_preamble_line_of_three_capitals_is_no_currency_unless_named_one():
+    text = "Bank;ING\nWährung;CHF\nDate;Text;Amount\n2024-01-02;Shop;-12.40\n"
+    assert read_export(text.encode(), "x.csv").frame["Currency"].tolist() == ["CHF"]
+    text = "Bank;ING\nDate;Text;Amount\n2024-01-02;Shop;-12.40\n"
+    assert read_export(text.encode(), "x.csv").frame["Currency"].tolist() == [""]
+
+
+def test_a_file_without_an_amount_names_the_file_to_declare_a_mapping_in():
+    with pytest.raises(ExportReadError, match="conf/local/export_mappings.yml, for example:\nmappings:"):
+        read_export(b"Date,Text\n2024-01-02,Shop\n2024-01-03,Bus\n", "x.csv")
+
+
+def test_a_declared_currency_is_every_line_s_currency():
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", "currency": "CHF"}]}, "t")[0]
+    export = read_export(b"Date,Text,Amount\n2024-01-02,Shop,-12.40\n", "x.csv", mapping)
+    assert export.frame["Currency"].tolist() == ["CHF"]
+
+
+def test_a_header_whose_only_amount_column_holds_flags_asks_for_a_mapping():
+    text = b"Date,Description,Money Out\n2024-01-02,Shop,1\n2024-01-03,Pay,0\n2024-01-05,Bus,1\n"
+    with pytest.raises(ExportReadError,
+                       match="no an amount column recognised .*for example:\nmappings:"):
+        read_export(text, "x.csv")
