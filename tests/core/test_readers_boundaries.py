@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 import yaml
 
 from titans_finance.core.readers import ExportReadError, parse_mappings, read_export
+from titans_finance.core.readers.base import file_sources
+from titans_finance.core.readers.camt import read_camt_export
 from titans_finance.core.readers.column_evidence import column_evidence, is_amount_column
 from titans_finance.core.readers.csv_rows import parse_rows
 from titans_finance.core.readers.mt940 import read_mt940_export
 from titans_finance.core.readers.mt940_lines import read_mt940_lines
+from titans_finance.core.readers.ofx import read_ofx_export
 from titans_finance.core.readers.reconcile import NOT_POSSIBLE, statement_report
 from titans_finance.core.readers.text import _utf16_without_bom, decode_bytes, xml_declared_encoding
 from tests.core.test_readers_column_roles import amounts_of
@@ -195,3 +201,43 @@ def test_a_header_whose_only_amount_column_holds_flags_asks_for_a_mapping():
     with pytest.raises(ExportReadError,
                        match="no an amount column recognised .*for example:\nmappings:"):
         read_export(text, "x.csv")
+
+
+# -- statement balances of OFX and CAMT, declared-mapping errors (third mutation sample)
+
+EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
+
+
+def test_an_ofx_statement_hands_its_ledger_balance_on_as_the_closing_balance():
+    text, _ = decode_bytes((EXPORTS / "ofxparse-checking.ofx").read_bytes(), "x.ofx")
+    balances = read_ofx_export(text, "x.ofx").info["hints"]["statement_balances"]
+    assert balances[0]["closing"] == 100.99
+
+
+def test_a_camt_statement_hands_its_opening_and_closing_balances_on():
+    data = (EXPORTS / "genkgo-camt053.v2.multi.statement.xml").read_bytes()
+    balances = read_camt_export(data, "x.xml").info["hints"]["statement_balances"]
+    assert balances and all(b["opening"] is not None and b["closing"] is not None
+                            for b in balances)
+
+
+def test_a_raw_table_without_a_source_has_no_file_sources():
+    assert file_sources(pd.DataFrame()) == []
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"match": "x", "debit_credit_values": {"debit": "", "credit": "C"}},
+     "#1: debit_credit_values: '' is empty or named twice"),
+    ({"match": "x", "header": False}, "#1: header: false needs column_names"),
+])
+def test_a_declared_mapping_error_names_the_entry_and_what_is_wrong(entry, message):
+    with pytest.raises(ExportReadError, match=re.escape(message)):
+        parse_mappings({"mappings": [entry]}, "conf/local/export_mappings.yml")
+
+
+def test_a_camt_account_without_an_iban_is_named_by_its_other_id():
+    data = ('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+            "<Stmt><Acct><Id><Othr><Id>123456789</Id></Othr></Id><Ccy>EUR</Ccy></Acct>"
+            '<Ntry><Amt Ccy="EUR">12.50</Amt><CdtDbtInd>DBIT</CdtDbtInd>'
+            "<BookgDt><Dt>2024-01-02</Dt></BookgDt></Ntry></Stmt></BkToCstmrStmt></Document>")
+    assert read_camt_export(data.encode(), "x.xml").frame["Account"].tolist() == ["123456789"]
