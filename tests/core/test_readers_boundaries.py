@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from titans_finance.core.readers import ExportReadError, parse_mappings, read_export
+from titans_finance.core.readers import ExportReadError, detect_format, parse_mappings, read_export
 from titans_finance.core.readers.base import file_sources
 from titans_finance.core.readers.camt import read_camt_export
 from titans_finance.core.readers.column_evidence import column_evidence, is_amount_column
@@ -18,6 +18,7 @@ from titans_finance.core.readers.csv_rows import parse_rows
 from titans_finance.core.readers.mt940 import read_mt940_export
 from titans_finance.core.readers.mt940_lines import read_mt940_lines
 from titans_finance.core.readers.ofx import read_ofx_export
+from titans_finance.core.readers.qif import read_qif_export
 from titans_finance.core.readers.reconcile import NOT_POSSIBLE, statement_report
 from titans_finance.core.readers.text import _utf16_without_bom, decode_bytes, xml_declared_encoding
 from tests.core.test_readers_column_roles import amounts_of
@@ -241,3 +242,62 @@ def test_a_camt_account_without_an_iban_is_named_by_its_other_id():
             '<Ntry><Amt Ccy="EUR">12.50</Amt><CdtDbtInd>DBIT</CdtDbtInd>'
             "<BookgDt><Dt>2024-01-02</Dt></BookgDt></Ntry></Stmt></BkToCstmrStmt></Document>")
     assert read_camt_export(data.encode(), "x.xml").frame["Account"].tolist() == ["123456789"]
+
+
+# -- fourth mutation sample (with the tests above)
+
+def test_unsigned_amounts_beside_a_type_column_of_debit_credit_words():
+    text = ("Date,Description,Amount,Type\n2024-01-02,Shop,12.40,Debit\n"
+            "2024-01-03,Pay,2100.00,Credit\n2024-01-05,Bus,2.40,Debit\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.4, 2100.0, -2.4]
+    assert info["reading"]["direction"]["decided_by"] == "known debit/credit words (type column)"
+
+
+def test_the_plus_sign_note_says_what_the_unsigned_values_are():
+    text = 'Date,Description,Amount\n28-Mar-2020,A,£9.99\n21-Apr-2020,B,"+ £12.00"\n'
+    _, info = amounts_of(text)
+    assert any("the unsigned values are money out" in n for n in info["reading"]["notes"])
+
+
+def test_an_empty_column_is_no_date_column():
+    from titans_finance.core.readers.column_evidence import is_date_column
+    assert is_date_column(column_evidence(pd.Series(["", None]))) is False
+
+
+def test_the_date_columns_evidence_names_both_columns():
+    export = read_export((EXPORTS / "csv2ofx-capitalone.csv").read_bytes(), "c.csv")
+    assert export.info["date_columns"]["columns"] == ["Transaction Date", "Posted Date"]
+    assert export.info["date_columns"]["booking_date"] == "Posted Date"
+
+
+def test_a_value_named_twice_in_debit_credit_values_is_refused():
+    with pytest.raises(ExportReadError, match="'D' is empty or named twice"):
+        parse_mappings({"mappings": [{"match": "x", "debit_credit_values":
+                                      {"debit": "D", "credit": "D"}}]}, "t")
+
+
+def test_the_library_reader_hands_on_the_closing_balance_too():
+    info = read_mt940_export(STATEMENT.format(amount="12,50", closing="87,50"), "x.sta").info
+    assert info["hints"]["statement_balances"][0]["closing"] == 87.5
+
+
+@pytest.mark.parametrize("flag, status", [("R", "paid"), ("X", "paid"), ("*", "paid"), ("", "")])
+def test_a_qif_cleared_or_reconciled_line_is_paid(flag, status):
+    text = f"!Type:Bank\nD01/02/2024\nT-12.40\nC{flag}\nPShop\n^\n"
+    assert read_qif_export(text, "x.qif").frame["Status"].tolist() == [status]
+
+
+def test_utf16_without_a_mark_and_an_odd_last_byte_still_decodes():
+    data = "Date;Amount\n02.01.2024;-12,40\n".encode("utf-16-le") + b"\x41"
+    text, encoding = decode_bytes(data, "x.csv")
+    assert encoding == "utf-16-le" and text.startswith("Date;Amount")
+
+
+def test_a_declared_encoding_drops_the_byte_order_mark():
+    assert decode_bytes(b"\xef\xbb\xbfDate;Amount", "x.csv", declared="utf-8") == (
+        "Date;Amount", "utf-8")
+
+
+def test_a_plain_csv_is_detected_as_csv():
+    assert detect_format(b"Date,Amount\n2024-01-02,1.00\n") == "csv"
