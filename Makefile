@@ -97,22 +97,22 @@ benchmark: setup
 
 # Mutation testing (docs/testing.md): mutmut mutates the functions below, where a silent
 # bug costs users money or trust, and runs the tests that call each one. Slow (an hour or
-# more on 2 cores): not part of `make test`. Narrow it with MUTATE='core.normalise.x_parse*'.
+# more on 2 cores): not part of `make test`. Narrow it with MUTATE='core.amounts.x_parse*'.
 # Every mutant named is checked again on each run (results are kept in mutants/); after
 # adding tests, `make mutation-survivors` re-checks only the last run's survivors.
-MUTATE ?= core.normalise.x_decide_decimal_mark__mutmut_* \
-  core.normalise.x__read_distinct_amounts__mutmut_* \
-  core.normalise.x_read_amounts__mutmut_* \
-  core.normalise.x_parse_amounts__mutmut_* \
-  core.normalise.x_read_dates__mutmut_* \
-  core.normalise.x_parse_dates__mutmut_* \
-  core.normalise.x_infer_day_first__mutmut_* \
-  core.normalise.x__assemble__mutmut_* \
-  core.normalise.x__two_digit_year__mutmut_* \
+MUTATE ?= core.amounts.x_decide_decimal_mark__mutmut_* \
+  core.amounts.x__read_distinct_amounts__mutmut_* \
+  core.amounts.x_read_amounts__mutmut_* \
+  core.amounts.x_parse_amounts__mutmut_* \
+  core.dates.x_read_dates__mutmut_* \
+  core.dates.x_parse_dates__mutmut_* \
+  core.dates.x_infer_day_first__mutmut_* \
+  core.dates.x__assemble__mutmut_* \
+  core.dates.x__two_digit_year__mutmut_* \
   core.normalise.x_indicator_signs__mutmut_* \
   pipelines.ingestion.nodes.x_summarise_data_quality__mutmut_* \
   pipelines.ingestion.nodes.x_deduplicate_transactions__mutmut_* \
-  pipelines.ingestion.nodes.x__file_amounts__mutmut_* \
+  core.export_rows.x__file_amounts__mutmut_* \
   core.readers.ofx.x_read_ofx_export__mutmut_* \
   core.readers.qif.x_read_qif_export__mutmut_* \
   core.readers.camt.x_read_camt_export__mutmut_* \

@@ -1,8 +1,8 @@
 """`kedro run` end to end on real exports nobody here wrote, as a user runs it.
 
 The unit and pipeline tests mostly feed the generator's output; these run every model and
-the report on (1) the repository's corpus of real bank files read as one folder — 17
-formats, 28 accounts, several currencies, a few rows each, no categories, some files with
+the report on (1) the repository's corpus of real bank files read as one folder — 65
+files from 21 countries, many accounts and currencies, a few rows each, no categories, some files with
 a balance and some without — and (2) the real 127-row reference export with its Category
 column removed (skipped when ../shared is absent). Each once crashed a pipeline that the
 generator never reached (an empty confusion matrix; a closing balance summed over accounts
@@ -12,6 +12,7 @@ of which one had none).
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -36,6 +37,9 @@ def _outputs(project) -> tuple[dict, pd.DataFrame, pd.DataFrame, str]:
 
 def test_a_folder_of_real_exports_of_many_accounts_runs_to_the_report(tmp_path):
     project = make_project(tmp_path)
+    # the corpus's declared mappings, where a user keeps theirs (two files need one)
+    project.path("conf/local").mkdir(exist_ok=True)
+    shutil.copy(CORPUS / "export_mappings.yml", project.path("conf/local/export_mappings.yml"))
     project.run(*EVERY_MODEL_AND_THE_REPORT, params={"raw_path": str(CORPUS)})
     quality, clean, table, page = _outputs(project)
     assert quality["rows_read"] == (quality["rows_clean"] + quality["rows_quarantined"]

@@ -9,12 +9,8 @@ import pytest
 import yaml
 
 from titans_finance.core.readers import ExportReadError, parse_mappings, read_export
-from titans_finance.core.readers.column_evidence import (
-    PARSE_RATE,
-    column_evidence,
-    locate_table,
-    token_sign,
-)
+from titans_finance.core.readers.column_evidence import PARSE_RATE, column_evidence, token_sign
+from titans_finance.core.readers.csv_rows import locate_table
 from titans_finance.core.readers.column_roles import BALANCE_RATE, UnsureReading, infer_roles
 from tests.parameters import parameters
 from titans_finance.pipelines.ingestion.nodes import normalise_transactions

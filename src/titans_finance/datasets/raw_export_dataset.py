@@ -25,6 +25,7 @@ from kedro.io import AbstractDataset, DatasetError
 
 from titans_finance.core import readers
 from titans_finance.core.readers import PARSE_ERROR_COLUMN
+from titans_finance.core.readers.base import file_sources  # noqa: F401 (its users import it here)
 from titans_finance.core.readers.mapping import DeclaredMapping
 from titans_finance.core.schema import READ_COLUMNS
 
@@ -178,11 +179,5 @@ class RawExportDataset(AbstractDataset[None, pd.DataFrame]):
     def _describe(self) -> dict[str, Any]:
         return {"filepath": str(PurePosixPath(self._filepath)),
                 "mapping_files": self._mapping_files}
-
-
-def file_sources(raw: pd.DataFrame) -> list[dict[str, Any]]:
-    """The per-file info of a raw table read by this dataset (one entry per file)."""
-    source = dict(raw.attrs.get("source", {}))
-    return list(source.get("files") or ([source] if source else []))
 
 

@@ -82,3 +82,9 @@ def normaliser_hints(**overrides: Any) -> dict[str, Any]:
              "date_format": None, "sign": "as_written"}
     hints.update({k: v for k, v in overrides.items() if v is not None})
     return hints
+
+
+def file_sources(raw: pd.DataFrame) -> list[dict[str, Any]]:
+    """The per-file info of a raw table read from export files (one entry per file)."""
+    source = dict(raw.attrs.get("source", {}))
+    return list(source.get("files") or ([source] if source else []))

@@ -97,7 +97,11 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
             unstructured = " ".join(
                 (u.text or "").strip() for u in _all(entry, "Ustrd") if (u.text or "").strip())
             party = _party_name(details, "Cdtr" if indicator == "DBIT" else "Dbtr")
-            description = unstructured or _text(entry, "AddtlNtryInf") or party
+            # the bank's own words for the entry when no remittance text is written (fees,
+            # discounts: ``AddtlTxInf`` in the transaction details, ``AddtlNtryInf`` on the entry)
+            description = (unstructured or _text(entry, "AddtlNtryInf") or party
+                           or " ".join(" ".join((e.text or "").split())
+                                       for e in _all(entry, "AddtlTxInf")))
             rows["Date"].append(_date(_child(entry, "BookgDt")) or _date(_child(entry, "ValDt")))
             rows["Value Date"].append(_date(_child(entry, "ValDt")))
             rows["Description"].append(description)

@@ -4,25 +4,22 @@ Measured on a sample of rows, one vectorised pass per parser: the parse rate as 
 (and the day/month order the values say), as an amount (decimal mark, whether a sign is
 written), whether the column holds a few short tokens (a direction indicator: ``D/C``,
 ``DR/CR``, ``Af/Bij``, ``S/H``, ``+/-``) or a 0/1 flag, IBANs, ISO currency codes, free
-text. `column_roles` decides the roles from this evidence; `locate_table` finds where the
-rows of a file start when no line reads as a header (the CSV reader's headerless case;
-`csv_rows.locate_table` finds a header after a preamble from runs of equally wide rows).
+text. `column_roles` decides the roles from this evidence (where the rows of a file
+start, with or without a header, is `csv_rows.locate_table`).
 """
 
 from __future__ import annotations
 
-import csv
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from titans_finance.core.direction_words import word_sign
 from titans_finance.core.normalise import (
     _CURRENCY_CODES,
     by_distinct_value,
     clean_strings,
-    header_key,
     read_amounts,
     read_dates,
 )
@@ -35,17 +32,9 @@ PARSE_RATE = 0.9
 # (debit, credit, and a reversal mark such as RD).
 _TOKEN_MAX_LENGTH = 12
 MAX_TOKENS = 3
-_LINE_SEARCH = 40
-_DELIMITERS = (",", ";", "\t", "|")
-_DATE_LIKE = re.compile(
-    r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
-    r"(?:[ T]\d{1,2}:\d{2}.*)?\s*$")
-_AMOUNT_LIKE = re.compile(
-    r"^\s*\(?[+\-\u2212]?\s*(?:[A-Z]{3}\s?|[$€£¥])?\s*[+\-\u2212]?"
-    r"\d{1,3}(?:[.,' \u00a0]?\d{3})*[.,]\d{1,2}\s*[+\-]?\)?\s*(?:[A-Z]{3}|[$€£¥])?\s*$")
 # Shapes of what `read_dates` and `read_amounts` can read (supersets): ISO and numeric dates,
 # dates with month names; numbers with at most two short words (a currency, DR/CR).
-_DATE_SHAPE = (r"^\s*(?:\d{4}[-/.]?\d{1,2}[-/.]?\d{1,2}|\d{1,2}[/.\-]\s?\d{1,2}[/.\-]"
+_DATE_SHAPE = (r"^\s*(?:\d{4}[-/.:]?\d{1,2}[-/.:]?\d{1,2}|\d{1,2}[/.\-]\s?\d{1,2}[/.\-]"
                r"|\d{1,2}\.?[ .\-/][^\W\d_]|[^\W\d_]{3,}\.?\s+\d)")
 _NUMBER_SHAPE = r"^(?=.*\d)[^A-Za-z]*(?:[A-Za-z]{1,3}\.?[^A-Za-z]*){0,2}$"
 _IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
@@ -53,47 +42,13 @@ _IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 # an amount column of zeros in the sample may hold money further down).
 _FLAG_PAIRS = ({"0", "1"}, {"true", "false"}, {"yes", "no"}, {"y", "n"})
 FLAG_TRUE = {"1", "true", "yes", "y"}
-# Direction words across languages (compared after `header_key`: accents, case and
-# punctuation removed). Exact words only: a token that is none of these is decided by
-# the balance or by the user, never by resemblance.
-DEBIT_WORDS = frozenset({
-    "d", "dr", "db", "deb", "debit", "debet", "dbit", "s", "soll", "af", "cargo", "debito",
-    "addebito", "lastschrift", "belastung", "out", "expense", "withdrawal", "rc", "uit",
-    "debitering", "obciazenie", "-",
-})
-CREDIT_WORDS = frozenset({
-    "c", "cr", "cred", "credit", "crdt", "kredit", "h", "haben", "bij", "abono", "credito",
-    "accredito", "gutschrift", "in", "income", "deposit", "rd", "creditering", "uznanie", "+",
-})
-
-
-@dataclass
-class TableStart:
-    """Where the rows of a CSV start: the header line (None: the file has none)."""
-
-    delimiter: str
-    first_row: int
-    header: int | None
 
 
 # --------------------------------------------------------------------------- evidence
 
-def _fields(line: str, delimiter: str) -> list[str]:
-    try:
-        return next(csv.reader([line], delimiter=delimiter))
-    except (csv.Error, StopIteration):
-        return []
-
-
-def _token_key(value: str) -> str:
-    stripped = value.strip()
-    return stripped if stripped in ("+", "-") else header_key(stripped)
-
-
 def token_sign(token: str) -> float | None:
     """-1 (money out) or +1 (money in) for a direction word of any language, else None."""
-    key = _token_key(token)
-    return -1.0 if key in DEBIT_WORDS else 1.0 if key in CREDIT_WORDS else None
+    return word_sign(token)
 
 
 @by_distinct_value
@@ -167,41 +122,3 @@ def is_date_column(e: dict[str, Any]) -> bool:
 def is_amount_column(e: dict[str, Any]) -> bool:
     return (e.get("amount_rate", 0) >= PARSE_RATE and not is_date_column(e) and not e.get("flag")
             and not e.get("identifier_like"))
-
-
-# --------------------------------------------------------------------------- table start
-
-def _data_like(fields: list[str]) -> bool:
-    dated = [i for i, f in enumerate(fields) if _DATE_LIKE.match(f)]
-    money = [i for i, f in enumerate(fields) if _AMOUNT_LIKE.match(f)]
-    return len(fields) >= 3 and bool(dated) and any(i not in dated for i in money)
-
-
-def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart | None:
-    """Where a CSV's rows start when no line reads as a header of known words.
-
-    The first line (within the first 40) whose values already hold a date and an amount
-    starts the rows; the delimiter is the one that makes most lines such rows. The line
-    just before, if it has as many fields and no date or amount, is a header in words we
-    do not know; otherwise the file has no header.
-    """
-    best: tuple[int, int, str] | None = None
-    window = [ln for ln in lines[:_LINE_SEARCH]]
-    for candidate in ([delimiter] if delimiter else _DELIMITERS):
-        rows = [i for i, ln in enumerate(window)
-                if candidate in ln and _data_like(_fields(ln, candidate))]
-        if rows and (best is None or len(rows) > best[0]):
-            best = (len(rows), rows[0], candidate)
-    if best is None:
-        return None
-    _, first, chosen = best
-    width = len(_fields(lines[first], chosen))
-    previous = next((i for i in range(first - 1, -1, -1) if lines[i].strip()), None)
-    header = None
-    if previous is not None:
-        fields = _fields(lines[previous], chosen)
-        if (len(fields) == width and not any(_DATE_LIKE.match(f) or _AMOUNT_LIKE.match(f)
-                                              for f in fields)
-                and sum(bool(re.search(r"[^\W\d_]", f)) for f in fields) >= 2):
-            header = previous
-    return TableStart(chosen, first, header)

@@ -10,9 +10,10 @@ an ISO currency code, or free text. From that evidence:
 - a header role the values contradict is dropped (a 0/1 ``Expense`` flag is no
   "Money Out" amount: when the amounts carry no sign it is their direction);
 - roles the header did not name are filled from the values (a file without a header
-  is read by the values alone: `column_evidence.locate_table` finds where its rows start);
+  is read by the values alone: `csv_rows.locate_table` finds where its rows start);
 - the balance decides what the values alone cannot (which column is the running
-  balance, which token of a debit/credit column is money out): see `reconcile`;
+  balance, which token of a debit/credit column is money out): see `reconcile`, and
+  `column_direction` for the direction of unsigned amounts;
 - what nothing decides stops the file with a message saying what was unsure and the
   mapping lines that settle it: money is never guessed.
 
@@ -29,17 +30,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from titans_finance.core.normalise import clean_strings, read_amounts, read_dates
+from titans_finance.core.amounts import read_amounts
+from titans_finance.core.column_values import clean_strings
+from titans_finance.core.dates import read_dates
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
+from titans_finance.core.readers.column_direction import (  # noqa: F401 (named here too)
+    COMPLEMENT_MARK_LENGTH,
+    DirectionReading,
+    _signed_readings,
+)
 from titans_finance.core.readers.column_evidence import (
-    FLAG_TRUE,
-    MAX_TOKENS,
     PARSE_RATE,
     column_evidence,
     direction_signs,
     is_amount_column,
     is_date_column,
-    token_sign,
+)
+from titans_finance.core.readers.mapping import (  # noqa: F401 (the reader's errors)
+    UnsureReading,
+    mapping_lines,
 )
 from titans_finance.core.readers.reconcile import best_reading, chain_fit
 
@@ -49,10 +58,6 @@ SAMPLE_ROWS = 2000
 # none).
 BALANCE_RATE = 0.5
 AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
-
-
-class UnsureReading(ValueError):
-    """The values do not decide a reading that moves money (the message says what to declare)."""
 
 
 @dataclass
@@ -65,6 +70,7 @@ class Reading:
     direction: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     date_order: dict[str, Any] | None = None  # when the balance decided day/month order
+    unsigned_sign: float | None = None  # the side of the values written without a sign
 
     def report(self) -> dict[str, Any]:
         role_of = {c: role for role, cols in self.roles.items() for c in cols}
@@ -72,6 +78,8 @@ class Reading:
         for column, evidence in self.evidence.items():
             columns[column] = {"role": role_of.get(column), **evidence}
         report: dict[str, Any] = {"columns": columns, "sign_convention": self.sign_convention()}
+        if self.unsigned_sign is not None:
+            report["unsigned_sign"] = self.unsigned_sign
         if self.direction:
             report["direction"] = self.direction
         if self.notes:
@@ -81,6 +89,9 @@ class Reading:
         return report
 
     def sign_convention(self) -> str:
+        if self.unsigned_sign is not None:
+            return ("'+' marks money in; amounts written without a sign are money "
+                    + ("out" if self.unsigned_sign < 0 else "in"))
         if self.direction:
             tokens = self.direction["values"]
             out = ", ".join(t for t, s in tokens.items() if s < 0)
@@ -95,27 +106,7 @@ class Reading:
 
 # --------------------------------------------------------------------------- roles
 
-def _signed_readings(amount: pd.Series, tokens_of: dict[str, pd.Series],
-                     balance: pd.Series) -> dict[str, tuple[np.ndarray, np.ndarray, dict]]:
-    """Every reading of unsigned amounts by a direction column: (amounts, balance, meaning)."""
-    readings = {}
-    magnitude = amount.abs().to_numpy()
-    for column, tokens in tokens_of.items():
-        distinct = [t for t in tokens.dropna().unique()]
-        if not 1 <= len(distinct) <= MAX_TOKENS:
-            continue
-        for signs in itertools.product((-1.0, 1.0), repeat=len(distinct)):
-            if len(distinct) > 1 and len(set(signs)) == 1:
-                continue
-            meaning = dict(zip(distinct, signs))
-            signed = magnitude * tokens.map(meaning).to_numpy(dtype="float64", na_value=np.nan)
-            readings[f"{column}: " + ", ".join(f"{t}={'+' if s > 0 else '-'}"
-                                               for t, s in meaning.items())] = (
-                signed, balance.to_numpy(), {"column": column, "values": meaning})
-    return readings
-
-
-class _RoleInference:
+class _RoleInference(DirectionReading):
     def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
                  decimal_hint: str, name: str, direction_values: dict[str, float] | None):
         self.sample = sample
@@ -127,6 +118,9 @@ class _RoleInference:
         self.evidence = {str(c): column_evidence(sample[c], decimal_hint) for c in sample.columns}
         self.notes: list[str] = []
         self.direction: dict[str, Any] | None = None
+        self.unsigned_sign: float | None = None
+        # header roles whose column no sampled line fills, set aside for the values
+        self.unfilled: dict[str, str] = {}
         self.why: dict[str, str] = {}
         # columns named Money In/Out whose values are 0/1 flags: the side their 1 means
         self.flag_sides: dict[str, float] = {}
@@ -161,6 +155,16 @@ class _RoleInference:
 
     # steps
     def check_header_roles(self) -> None:
+        for role in ("Amount", "Balance"):
+            # a header naming a column no sampled line fills (rows written shorter than the
+            # header: the money stands under another name): the values decide instead
+            for column in list(self.roles.get(role, [])):
+                if (role not in self.declared and len(self.sample)
+                        and self.evidence[column].get("values", 0) == 0):
+                    self.roles[role].remove(column)
+                    self.unfilled[role] = column
+            if role in self.roles and not self.roles[role]:
+                self.roles.pop(role)
         for role in AMOUNT_ROLES:
             for column in list(self.roles.get(role, [])):
                 e = self.evidence[column]
@@ -174,6 +178,17 @@ class _RoleInference:
                     self.flag_sides[column] = -1.0 if role == "Money Out" else 1.0
             if not self.roles.get(role):
                 self.roles.pop(role, None)
+
+    def settle_unfilled(self) -> None:
+        """A header role set aside because no line fills its column: another column took
+        it from the values (noted), or it comes back (a file of lines without amounts is
+        quarantined line by line, not refused)."""
+        for role, column in self.unfilled.items():
+            if role in self.roles:
+                self.notes.append(f"column {column!r}: the header says {role} but no line "
+                                  f"fills it; the values say {self.roles[role][0]!r} is")
+            else:
+                self.roles[role] = [column]
 
     def fill_dates(self) -> None:
         if "Date" in self.roles:
@@ -281,22 +296,6 @@ class _RoleInference:
                     self.use_direction(direction["column"], direction["values"], why)
                 return
 
-    def direction_candidates(self) -> dict[str, pd.Series]:
-        found = {}
-        named = self.roles.get("Debit/Credit", [])
-        # a Type column of words we do not know (PRIJEM / VYDAJ) may be the direction too:
-        # only the balance can say (known words are read by the normaliser as they are)
-        unknown_types = [c for c in self.roles.get("Type", []) if "tokens" in self.evidence[c]
-                         and not self.alias_meaning(c, clean_strings(self.sample[c]))]
-        for column in [*named, *self.free(), *self.flag_sides, *unknown_types]:
-            if column in found:
-                continue
-            e = self.evidence[column]
-            if "tokens" not in e and not e.get("flag"):
-                continue
-            found[column] = clean_strings(self.sample[column])
-        return found
-
     def group(self) -> np.ndarray | None:
         """The account of each sampled line when the file holds several: balances run per
         account."""
@@ -305,96 +304,6 @@ class _RoleInference:
             if self.evidence[column].get("distinct", 0) > 1:
                 return values
         return None
-
-    def fill_direction(self) -> None:
-        if ("Amount" not in self.roles or "Money In" in self.roles or "Money Out" in self.roles
-                or self.direction):
-            return
-        amount_column = self.roles["Amount"][0]
-        if self.evidence[amount_column].get("signed_rate", 0) > 0:
-            return  # the sign is written: it wins (a direction column is only cross-checked)
-        candidates = self.direction_candidates()
-        if self.declared_direction is not None:
-            column = (self.roles.get("Debit/Credit") or list(candidates) or [None])[0]
-            if column is None:
-                raise UnsureReading(f"{self.name}: debit_credit_values are declared but no "
-                                    "debit/credit column is declared or found")
-            self.use_direction(column, dict(self.declared_direction), "declared mapping")
-            return
-        meanings = {c: self.alias_meaning(c, tokens) for c, tokens in candidates.items()}
-        if "Balance" in self.roles:
-            decided = self._decide(self._readings(amount_column, self.roles["Balance"][0]),
-                                   "running balance")
-            direction = decided and self._readings(amount_column,
-                                                   self.roles["Balance"][0])[decided[0]][2]
-            if direction:
-                column = direction["column"]
-                if meanings.get(column) and meanings[column] != direction["values"]:
-                    self.notes.append(f"column {column!r}: the balance overrules the usual "
-                                      f"meaning of {', '.join(direction['values'])}")
-                self.use_direction(column, direction["values"], decided[1])
-                return
-        resolved = [c for c, m in meanings.items() if m]
-        named = [c for c in resolved if c in self.roles.get("Debit/Credit", [])]
-        if named or len(resolved) == 1:
-            column = (named or resolved)[0]
-            decided_by = (f"the header {column!r} and its 0/1 values (1 = money "
-                          f"{'out' if self.flag_sides[column] < 0 else 'in'})"
-                          if column in self.flag_sides else "known debit/credit words")
-            self.use_direction(column, meanings[column], decided_by)
-            return
-        if len(resolved) > 1:
-            raise UnsureReading(
-                f"{self.name}: the amounts carry no sign and columns "
-                f"{', '.join(repr(c) for c in resolved)} could each give their direction; "
-                "declare which in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
-                + mapping_lines(self.name, {"debit_credit": resolved[0]}))
-        for column in self.roles.get("Type", []):
-            tokens = self.evidence[column].get("tokens")
-            meaning = self.alias_meaning(column, clean_strings(self.sample[column])) if (
-                tokens) else None
-            if meaning:  # a Type column of debit/credit words: the normaliser reads it
-                self.direction = {"column": column, "values": meaning,
-                                  "decided_by": "known debit/credit words (type column)"}
-                return
-        unresolved = [c for c in candidates if not self.evidence[c].get("flag") and (
-            c in self.roles.get("Debit/Credit", []) or len(self.evidence[c]["tokens"]) >= 2)]
-        if unresolved:
-            column = unresolved[0]
-            tokens = list(self.evidence[column]["tokens"])
-            raise UnsureReading(
-                f"{self.name}: the amounts carry no sign and column {column!r} holds "
-                f"{' / '.join(repr(t) for t in tokens)}, which may say money in or out; no "
-                "known debit/credit word and no running balance tells which. Settle it in "
-                "conf/base/export_mappings.yml (or conf/local/):\n"
-                + mapping_lines(self.name, {"debit_credit": column},
-                                {"debit": tokens[0], "credit": tokens[1] if len(tokens) > 1
-                                 else "<value meaning money in>"}))
-
-    def alias_meaning(self, column: str, tokens: pd.Series) -> dict[str, float] | None:
-        sides = self.flag_sides
-        distinct = [str(t) for t in tokens.dropna().unique()]
-        if column in sides:  # a 0/1 flag whose header names one side (Expense: 1 = out)
-            side = sides[column]
-            return {t: (side if t.strip().lower() in FLAG_TRUE else -side) for t in distinct}
-        meaning = {t: token_sign(t) for t in distinct}
-        known = {t: s for t, s in meaning.items() if s is not None}
-        named = column in self.roles.get("Debit/Credit", []) or column in self.roles.get(
-            "Type", [])
-        if len(set(known.values())) == 2 or (named and known and len(known) == len(meaning)):
-            return known
-        return None
-
-    def use_direction(self, column: str, values: dict[str, float], decided_by: str) -> None:
-        for role in list(self.roles):
-            if column in self.roles[role]:
-                self.roles[role].remove(column)
-                if not self.roles[role]:
-                    del self.roles[role]
-        self.roles["Debit/Credit"] = [column]
-        self.why[column] = f"direction of the amounts, decided by {decided_by}"
-        self.direction = {"column": column, "values": {str(k): float(v) for k, v in values.items()},
-                          "decided_by": decided_by}
 
     def signed_amounts(self) -> pd.Series | None:
         """The sampled amounts as this reading signs them (None without an amount column)."""
@@ -465,22 +374,31 @@ class _RoleInference:
                                                    self.evidence[c].get("distinct", 0),
                                                    -self.sample.columns.get_loc(c)))
                 self.assign("Description", column, "free text")
+        else:
+            self.fill_empty_descriptions()
         for column in self.free():
             e = self.evidence[column]
             self.why.setdefault(column, "free text" if e.get("text_rate", 0) >= 0.5 else
                                 "not used")
 
 
-def mapping_lines(name: str, columns: dict[str, str],
-                  direction: dict[str, str] | None = None) -> str:
-    """The lines of a declared mapping that settle a reading, with the file's own names."""
-    lines = ["mappings:", f"  - match: \"{PurePath(name).name}\"", "    columns:"]
-    lines += [f"      {role}: \"{column}\"" for role, column in columns.items()]
-    if direction:
-        lines.append(f"    debit_credit_values: {{debit: \"{direction['debit']}\", "
-                     f"credit: \"{direction['credit']}\"}}  # debit: the value meaning money "
-                     "out (swap them if it is the other)")
-    return "\n".join(lines) + "\n"
+    def fill_empty_descriptions(self) -> None:
+        """A description column left empty on some lines, beside a free-text column that
+        fills them (Oberbank's ``Verwendungszweck`` and ``Text``): both are the text."""
+        if "Description" in self.declared:
+            return
+        filled = pd.concat([clean_strings(self.sample[c]).notna()
+                            for c in self.roles["Description"]], axis=1).any(axis=1)
+        if filled.all():
+            return
+        fillers = [c for c in self.free() if self.evidence[c].get("text_rate", 0) >= 0.5
+                   and "tokens" not in self.evidence[c]
+                   and clean_strings(self.sample[c])[~filled].notna().any()]
+        if fillers:
+            column = max(fillers, key=lambda c: (
+                int(clean_strings(self.sample[c])[~filled].notna().sum()),
+                -self.sample.columns.get_loc(c)))
+            self.assign("Description", column, "free text where the description is empty")
 
 
 def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
@@ -498,6 +416,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference.fill_dates()
     inference.fill_amounts()
     inference.fill_balance()
+    inference.settle_unfilled()
     inference.fill_direction()
     inference.decide_date_order()
     inference.fill_rest()
@@ -513,7 +432,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     taken = inference.assigned()
     unrecognised = [c for c in columns if c not in taken]
     return Reading(inference.roles, unrecognised, evidence, inference.direction,
-                   inference.notes, inference.date_order)
+                   inference.notes, inference.date_order, inference.unsigned_sign)
 
 
 def _values_agree(column: str, inference: _RoleInference) -> bool:

@@ -28,12 +28,12 @@ from titans_finance.core.readers.base import (
     normaliser_hints,
     raw_frame,
 )
-from titans_finance.core.readers.column_evidence import locate_table as first_data_line
 from titans_finance.core.readers.column_roles import UnsureReading, infer_roles
 from titans_finance.core.readers.csv_rows import (
     data_follows,
     locate_table,
     parse_rows,
+    balance_only_rows,
     trailing_summary_rows,
 )
 from titans_finance.core.readers.date_columns import booking_date
@@ -107,10 +107,10 @@ def _table_header(lines: list[str], delimiter: str | None) -> tuple[int, str] | 
         index, found_delimiter = by_words
         after = [ln for ln in lines[index + 1:index + 1 + _HEADER_SEARCH_LINES] if ln.strip()]
         if not after or data_follows(after, found_delimiter) or (
-                located is None or located[0] is None):
+                located is None or located.header is None):
             return by_words
-    if located is not None and located[0] is not None:
-        return located[0], located[2]
+    if located is not None and located.header is not None:
+        return located.header, located.delimiter
     return by_words
 
 
@@ -172,8 +172,6 @@ def _assign_roles(columns: list[str], mapping: DeclaredMapping | None
             continue
         roles[role] = [column]
         header_currency = header_currency or code
-    if "Date" not in roles and "Value Date" in roles:
-        roles["Date"] = roles.pop("Value Date")
     return roles, unrecognised, header_currency, keys
 
 
@@ -212,7 +210,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         found = None if names else _table_header(lines, delimiter)
         # the first line whose values hold a date and an amount starts the rows (every
         # field counted, empty ones too: a split Money In / Money Out column is often empty)
-        table = first_data_line(lines, delimiter) if found is None and not names else None
+        table = locate_table(lines, delimiter) if found is None and not names else None
         if table is not None and table.header is not None:
             found = (table.header, table.delimiter)  # a header in words we do not know
         elif table is not None:  # no header: the values alone say what each column is
@@ -253,6 +251,9 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     except UnsureReading as exc:
         raise ExportReadError(str(exc)) from exc
     roles, unrecognised = reading.roles, reading.unrecognised
+    if "Date" not in roles and "Value Date" in roles:
+        # no other column of dates (by header or by values): the value date is the date
+        roles["Date"] = roles.pop("Value Date")
     roles, unrecognised, date_columns = (
         (roles, unrecognised, None) if mapping and "Date" in mapping.columns
         else booking_date(frame, roles, unrecognised))
@@ -300,6 +301,9 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
                 frame.index, fill_value=False)
             under = trailing_summary_rows(frame[columns], date_column)
             errors = errors.mask((wording | under) & (errors == ""), "summary_line")
+        # A balance written on a line without any amount: an opening or closing balance
+        # line, dated or not, in any language.
+        errors = errors.mask(balance_only_rows(frame, roles) & (errors == ""), "summary_line")
     out[PARSE_ERROR_COLUMN] = errors
 
     found_in_preamble = _preamble_info(preamble, delimiter)
@@ -312,8 +316,12 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         out["Currency"] = pd.Series([currency] * n, dtype="str")
 
     non_english = bool(keys - _ENGLISH_KEYS) and not keys & _ENGLISH_KEYS
+    # a decimal comma in the amounts is written where the day comes first too
+    comma_amounts = any(reading.evidence.get(c, {}).get("decimal_mark") == ","
+                        for role in ("Amount", "Money In", "Money Out", "Balance")
+                        for c in roles.get(role, []))
     day_first_hint = (delimiter == ";" or non_english or bool(keys & _DAY_FIRST_VOCABULARY)
-                      or (currency not in (None, "USD", "CAD")))
+                      or (currency not in (None, "USD", "CAD")) or comma_amounts)
     info = {
         "format": "csv",
         "delimiter": delimiter,
@@ -338,6 +346,8 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         info["preamble_found"] = found_in_preamble
     info["headerless"] = headerless
     info["reading"] = reading.report()
+    if reading.unsigned_sign is not None:
+        info["hints"]["unsigned_sign"] = reading.unsigned_sign
     if reading.direction and roles.get("Debit/Credit") == [reading.direction["column"]]:
         info["hints"]["direction_values"] = reading.direction["values"]
     if reading.date_order and info["hints"]["day_first"] is None:

@@ -14,8 +14,9 @@ shape of the rows decides (`value_kinds`).
   (``Column 5``...); a row longer than the others is aligned by its values (its extra
   fields are the end of a text written with an unquoted delimiter, or extra trailing
   fields), and marked ``malformed_line`` only when no single reading fits the columns.
-- `locate_table`: the header line found from the values: the text line just before
-  the first run of rows holding a date and an amount.
+- `locate_table`: where the table starts, found from the values (the only table
+  locator of the readers): the first run of rows holding a date and an amount, its
+  header the line of words just before it, or no header at all.
 - `trailing_summary_rows`: rows after the last dated row (totals, closing balances).
 - `repeated_totals`: dated rows at the start or end whose amount repeats a total of
   the others (turnover, opening or closing balance).
@@ -28,6 +29,7 @@ import io
 import re
 import warnings
 from collections import Counter
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -46,14 +48,14 @@ _SUMMARY_ROWS = 4
 _SUMMED_ROWS = 5
 _MONTH = r"[A-Za-zÀ-ÿ]{3,10}\.?"
 _DATE_LIKE = re.compile(
-    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.] ?\d{1,2}[-/.] ?(?:\d{4}|\d{2})"
+    r"^(?:\d{4}[-/.:]\d{1,2}[-/.:]\d{1,2}|\d{1,2}[-/.] ?\d{1,2}[-/.] ?(?:\d{4}|\d{2})"
     r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
     rf"|\d{{1,2}}[ .-]{_MONTH}[ .-]\d{{2,4}}"
     rf"|{_MONTH} \d{{1,2}},? \d{{4}})"
     r"(?:[ T,]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\S*(?: ?[AP]M)?)?\S*$", re.I)
 _NUMBER_LIKE = re.compile(
     r"^[+\-\u2212(]?\s?(?:[A-Z]{3}\s?|[$€£¥₹])?\s?[+\-\u2212]?\d[\d.,'\u00a0\u202f ]*\)?"
-    r"(?:\s?(?:[A-Z]{3}|[$€£¥₹]|DR|CR))?[+\-]?$", re.I)
+    r"(?:\s?(?:[A-Z]{1,3}\.?|[$€£¥₹]))?[+\-]?$", re.I)
 _SPACED_DIGITS = re.compile(r"\d[ \u00a0\u202f]+\d")
 _SPACE_GROUPED = re.compile(r"^\D*\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?\D*$")
 
@@ -90,14 +92,16 @@ def _is_data(kinds: list[str]) -> bool:
 
 # --------------------------------------------------------------------------- table start
 
-def _records(lines: list[str], delimiter: str) -> list[tuple[int, list[str]]]:
-    """(first line index, fields) of each record of the first lines (quotes may span lines)."""
+def _records(lines: list[str], delimiter: str, trim: bool = True
+             ) -> list[tuple[int, list[str]]]:
+    """(first line index, fields) of each record of the first lines (quotes may span lines);
+    ``trim``: without the empty fields after the last written one."""
     reader = csv.reader(io.StringIO("\n".join(lines[:_LOCATE_LINES])), delimiter=delimiter,
                         skipinitialspace=True)
     records, start = [], 0
     try:
         for fields in reader:
-            records.append((start, _trimmed(fields)))
+            records.append((start, _trimmed(fields) if trim else fields))
             start = reader.line_num
     except csv.Error:
         pass
@@ -119,40 +123,70 @@ def data_follows(lines: list[str], delimiter: str, within: int = 10) -> bool:
     return any(_is_data([_kind(f) for f in fields]) for fields in records[:within])
 
 
-def locate_table(lines: list[str], delimiter: str | None = None
-                 ) -> tuple[int | None, int, str] | None:
-    """``(header line or None, first data line, delimiter)`` of the transaction table.
+class TableStart(NamedTuple):
+    """Where a CSV's transaction table starts: its header line (None: the file has none),
+    its first data line and the delimiter."""
+
+    header: int | None
+    first_row: int
+    delimiter: str
+
+
+def _header_before(records: list[tuple[int, list[str]]], kinds: list[list[str]], i: int,
+                   width: int) -> int | None:
+    """The line of the record just before the table's first row when it reads as a header:
+    text (no date, no number) about the table's width, in words (more letters than digits
+    in each field: ``Account;LT12 1000 0111 0100 1000`` is a preamble line, not a header)."""
+    if i == 0:
+        return None
+    previous, fields = kinds[i - 1], records[i - 1][1]
+    if "date" in previous or "number" in previous or not (
+            width - 1 <= len(fields) <= width + 1 and len(_trimmed(fields)) >= 2):
+        return None
+    wordy = [len(re.findall(r"[^\W\d_]", f)) > len(re.findall(r"\d", f))
+             for f in fields if f.strip()]
+    return records[i - 1][0] if len(wordy) >= 2 and all(wordy) else None
+
+
+def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart | None:
+    """Where the transaction table of a CSV starts, found from the values alone.
 
     The table starts at the first run of rows that each hold a date and a number with
-    the same number of fields; its header is the record just before it when that
-    record is text (no date, no number) of about the table's width. Account
+    the same number of fields; among delimiters, the one giving the widest such table
+    wins. When no run is found (rows of varying width), the first row holding a date and
+    a number starts it, under the delimiter that makes most rows such rows. Its header
+    is the record just before it when that record is words (`_header_before`); account
     lines, titles and periods before it are the preamble, in whatever language.
-    Among delimiters, the one giving the widest such table wins. None: no table.
+    None: no row holds a date and a number.
     """
-    best: tuple[int, tuple[int | None, int, str]] | None = None
+    best: tuple[int, TableStart] | None = None
+    single: tuple[int, TableStart] | None = None  # (rows that are data, first of them)
     for candidate in ([delimiter] if delimiter else DELIMITERS):
         if not any(candidate in line for line in lines[:_LOCATE_LINES]):
             continue
-        records = [(start, fields) for start, fields in _records(lines, candidate) if fields]
-        kinds = [[_kind(f) for f in fields] for _, fields in records]
-        for i, (start, fields) in enumerate(records):
-            width = len(fields)
-            if width < 2 or not _is_data(kinds[i]):
-                continue
+        records = [(start, fields) for start, fields in _records(lines, candidate, trim=False)
+                   if _trimmed(fields)]
+        kinds = [[_kind(f) for f in _trimmed(fields)] for _, fields in records]
+        data = [i for i, k in enumerate(kinds) if len(k) >= 2 and _is_data(k)]
+        if data and (single is None or len(data) > single[0]):
+            i = data[0]
+            single = (len(data), TableStart(
+                _header_before(records, kinds, i, len(records[i][1])), records[i][0], candidate))
+        for i in data:
+            width = len(records[i][1])
+            # (fields as written, empty ones included: a row whose last columns are empty
+            # is as wide as the others; one trailing delimiter more or less is tolerated)
             run = [j for j in range(i, min(i + _RUN, len(records)))
-                   if len(records[j][1]) == width and _is_data(kinds[j])]
+                   if abs(len(records[j][1]) - width) <= 1 and _is_data(kinds[j])]
             if len(run) < min(_RUN, len(records) - i):
                 continue
-            header = None
-            if i > 0:
-                previous = kinds[i - 1]
-                if ("date" not in previous and "number" not in previous
-                        and width - 1 <= len(previous) <= width + 1 and len(previous) >= 2):
-                    header = records[i - 1][0]
             if best is None or width > best[0]:
-                best = (width, (header, start, candidate))
+                best = (width, TableStart(_header_before(records, kinds, i, width),
+                                          records[i][0], candidate))
             break
-    return best[1] if best else None
+    if best is not None:
+        return best[1]
+    return single[1] if single is not None else None
 
 
 # --------------------------------------------------------------------------- rows
@@ -308,6 +342,18 @@ def _aligned(fields: list[str], width: int, extra: int, kinds: list[set[str]],
 
 # --------------------------------------------------------------------------- summaries
 
+def balance_only_rows(frame: pd.DataFrame, roles: dict[str, list[str]]) -> pd.Series:
+    """Rows whose balance holds a number while every amount column is empty: an opening or
+    closing balance written as a line of the table (never money that moved)."""
+    found = pd.Series(False, index=frame.index)
+    balance = roles.get("Balance", [])
+    amounts = [c for r in ("Amount", "Money In", "Money Out") for c in roles.get(r, [])]
+    if not balance or not amounts:
+        return found
+    empty = pd.concat([frame[c].fillna("").str.strip() == "" for c in amounts], axis=1).all(axis=1)
+    return empty & (value_kinds(frame[balance[0]].fillna("")) == "number")
+
+
 def trailing_summary_rows(frame: pd.DataFrame, date_column: str) -> pd.Series:
     """Rows after the last row with a date that hold a number but no date: totals,
     closing balances and turnover lines under the table, whatever their words. (A row
@@ -322,8 +368,9 @@ def trailing_summary_rows(frame: pd.DataFrame, date_column: str) -> pd.Series:
     if under.empty:
         return found
     kinds = under.apply(value_kinds)
-    found.iloc[last + 1:] = ((kinds == "number").any(axis=1) & (kinds != "date").all(axis=1)
-                             & (dates.iloc[last + 1:].str.strip() == "")).to_numpy()
+    # (the number may stand in the date column itself: "Debits,600.00" under the table)
+    found.iloc[last + 1:] = ((kinds == "number").any(axis=1)
+                             & (kinds != "date").all(axis=1)).to_numpy()
     return found
 
 

@@ -167,3 +167,21 @@ def suggested_mapping(name: str, columns: list[str]) -> str:
         "    day_first: true              # or date_format: \"%d/%m/%Y\"\n"
         "    decimal: \",\"                 # decimal mark of the amounts\n"
     )
+
+
+class UnsureReading(ValueError):
+    """The values do not decide a reading that moves money (the message says what to declare)."""
+
+
+
+def mapping_lines(name: str, columns: dict[str, str],
+                  direction: dict[str, str] | None = None) -> str:
+    """The lines of a declared mapping that settle a reading, with the file's own names."""
+    lines = ["mappings:", f"  - match: \"{PurePath(name).name}\"", "    columns:"]
+    lines += [f"      {role}: \"{column}\"" for role, column in columns.items()]
+    if direction:
+        lines.append(f"    debit_credit_values: {{debit: \"{direction['debit']}\", "
+                     f"credit: \"{direction['credit']}\"}}  # debit: the value meaning money "
+                     "out (swap them if it is the other)")
+    return "\n".join(lines) + "\n"
+

@@ -76,7 +76,9 @@ def read_mt940_export(text: str, name: str) -> RawExport:
     balances = [{"rows": len(s.transactions), "opening": _balance(s.data, "opening"),
                  "closing": _balance(s.data, "closing")} for s in statements]
     for statement in statements:
-        account = str(statement.data.get("account_identification") or "")
+        # the account, without the currency some banks write after it (bunq: "NL10... EUR")
+        account = re.sub(r"\s+[A-Z]{3}\s*$", "",
+                         str(statement.data.get("account_identification") or "")).strip()
         for transaction in statement:
             data = transaction.data
             amount = data.get("amount")

@@ -1,0 +1,178 @@
+"""Date columns read as a whole: ISO, numeric and month-name dates, times and zones,
+the day/month order decided per column from all of its values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from titans_finance.core.column_values import _distinct, _spread, clean_strings
+
+# A time of day after the date ("2021-02-02 14:05", "...T10:30:00Z", "03/01/2024 06:50 PM"):
+# the transaction's day is the day written, whatever the time zone.
+# A time-zone suffix: ``Z``, ``UTC``, ``+02:00``, ``-0500``, OFX's ``[-5:EST]``.
+_ZONE = r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?|\[[^\]]*\])"
+_TIME_OF_DAY = re.compile(
+    r"(?i)(?:[ T]|, ?)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AP]\.?M\.?)?\s*"
+    rf"{_ZONE}?$"
+    # ISO 20022 and XML dates may carry a zone without a time (``2017-04-01+02:00``);
+    # OFX writes date-times without separators (``20240102120000.000[-5:EST]``)
+    rf"|(?<=^\d{{4}}-\d{{2}}-\d{{2}})\s*{_ZONE}$"
+    rf"|(?<=^\d{{8}})(?:\d{{4}}(?:\d{{2}}(?:\.\d+)?)?\s*{_ZONE}?|\s*{_ZONE})$")
+# (a year first may be followed by colons too: "2012:03:01", as some banks and EXIF write)
+_ISO_DATE = r"^(?P<year>\d{4})[-/.:]?(?P<month>\d{1,2})[-/.:]?(?P<day>\d{1,2})$"
+_NUMERIC_DATE = r"^(?P<first>\d{1,2})(?P<sep>[/.\-])\s?(?P<second>\d{1,2})(?P=sep)\s?(?P<year>\d{4}|\d{2})$"
+_TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
+                      "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d/%b/%Y", "%d.%b.%Y", "%d. %B %Y")
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """A date column parsed as a whole (see `read_dates`)."""
+
+    values: pd.Series  # datetime64[ns] at midnight, NaT where missing or invalid
+    invalid: pd.Series
+    day_first: bool
+    # True when the file does not tell day-first from month-first: no value has a part
+    # above 12 (or values contradict each other) while some could be read both ways.
+    ambiguous: bool
+    evidence: dict[str, int | str]
+
+
+def _date_order_evidence(parts: pd.DataFrame) -> dict[str, int]:
+    first = pd.to_numeric(parts["first"], errors="coerce")
+    second = pd.to_numeric(parts["second"], errors="coerce")
+    return {"day_first_values": int((first > 12).sum()),
+            "month_first_values": int((second > 12).sum()),
+            "either_way_values": int(((first <= 12) & (second <= 12) & (first != second)).sum())}
+
+
+def infer_day_first(values: pd.Series, hint: bool = False) -> bool:
+    """Decide day-first vs month-first for a whole file from unambiguous values.
+
+    A numeric date whose first part exceeds 12 can only be day-first; one whose
+    second part exceeds 12 can only be month-first. The majority wins; with no
+    evidence, ``hint`` decides (the file's convention; month-first by default,
+    as US exports write).
+    """
+    parts = clean_strings(values).str.replace(_TIME_OF_DAY, "", regex=True).str.extract(
+        _NUMERIC_DATE)
+    evidence = _date_order_evidence(parts)
+    if evidence["day_first_values"] == evidence["month_first_values"]:
+        return hint
+    return evidence["day_first_values"] > evidence["month_first_values"]
+
+
+def _two_digit_year(year: pd.Series) -> pd.Series:
+    number = pd.to_numeric(year, errors="coerce")
+    # strptime's pivot: 69-99 are 1969-1999, 00-68 are 2000-2068.
+    short = year.str.len() == 2
+    return number.where(~short, number + np.where(number >= 69, 1900, 2000))
+
+
+def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    frame = pd.DataFrame({"year": pd.to_numeric(year, errors="coerce"),
+                          "month": pd.to_numeric(month, errors="coerce"),
+                          "day": pd.to_numeric(day, errors="coerce")})
+    # Years a datetime64[ns] cannot hold are no transaction date: invalid, not a crash.
+    frame["year"] = frame["year"].where(frame["year"].between(1678, 2261))
+    return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
+
+
+def _date_readings(text: pd.Series, date_format: str | None) -> dict:
+    """Every reading of distinct date strings: ISO, numeric day-first and month-first,
+    month names; and the evidence for the day/month order."""
+    missing = text.isna()
+    if date_format:
+        fixed = pd.to_datetime(text, format=date_format, errors="coerce").astype("datetime64[ns]")
+        return {"missing": missing, "fixed": fixed}
+    day = text.str.replace(_TIME_OF_DAY, "", regex=True)
+    other = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    iso = day.str.extract(_ISO_DATE)
+    is_iso = iso["year"].notna()
+    if is_iso.any():
+        other[is_iso] = _assemble(iso["year"], iso["month"], iso["day"])[is_iso]
+    numeric = day.str.extract(_NUMERIC_DATE)
+    is_numeric = numeric["first"].notna() & ~is_iso
+    readings = {}
+    year = _two_digit_year(numeric["year"].fillna(""))
+    for first_is_day in (True, False):
+        d, m = (numeric["first"], numeric["second"]) if first_is_day else (
+            numeric["second"], numeric["first"])
+        readings[first_is_day] = _assemble(year, m, d).where(is_numeric)
+    todo = ~missing & ~is_iso & ~is_numeric
+    for fmt in _TEXT_DATE_FORMATS:
+        if not todo.any():
+            break
+        attempt = pd.to_datetime(day[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
+        other[attempt.index] = other[attempt.index].fillna(attempt)
+        todo = todo & other.isna()
+    # how many (distinct) values were ISO and numeric day/month: an all-ISO column has no
+    # day/month order to tell a person about
+    evidence = {**_date_order_evidence(numeric[is_numeric]), "iso_values": int(is_iso.sum()),
+                "numeric_values": int(is_numeric.sum())}
+    return {"missing": missing, "other": other, "is_numeric": is_numeric,
+            "readings": readings, "evidence": evidence}
+
+
+def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint: bool = False,
+               date_format: str | None = None) -> ParsedDates:
+    """Parse a whole date column: ISO (``2024-03-12``, ``20240312``, with a time or not),
+    numeric day/month orders with ``/ . -`` and 2- or 4-digit years, and English month
+    names (``12 Mar 2024``, ``Mar 12, 2024``); a time and a time-zone suffix after the date
+    (``2017-04-01+02:00``, ``2024-01-02T10:30:00-05:00``, OFX's ``20240102120000.000[-5:EST]``)
+    are dropped: the day written is the day.
+
+    Day-first vs month-first is one decision for the column (`infer_day_first`) unless
+    ``day_first`` declares it; ``date_format`` (strftime codes) declares the format
+    outright. Each distinct value is parsed once. Missing values are NaT but not invalid.
+    """
+    codes, uniques = _distinct(values)
+    found = _date_readings(clean_strings(uniques), date_format)
+    missing = _spread(found["missing"], codes, True, values.index).astype(bool)
+    if date_format:
+        parsed = _spread(found["fixed"], codes, pd.NaT, values.index).astype("datetime64[ns]")
+        return ParsedDates(parsed.dt.normalize(), ~missing & parsed.isna(), bool(day_first),
+                           False, {})
+    evidence: dict[str, int | str] = dict(found["evidence"])
+    declared = day_first is not None
+    if not declared:
+        day_first = day_first_hint if evidence["day_first_values"] == evidence[
+            "month_first_values"] else evidence["day_first_values"] > evidence["month_first_values"]
+    ambiguous = not declared and evidence["either_way_values"] > 0 and (
+        evidence["day_first_values"] == evidence["month_first_values"]
+        or min(evidence["day_first_values"], evidence["month_first_values"]) > 0)
+
+    def reading(first_is_day: bool) -> pd.Series:
+        distinct = found["readings"][first_is_day].fillna(found["other"])
+        return _spread(distinct, codes, pd.NaT, values.index).astype("datetime64[ns]")
+
+    evidence["decided_by"] = "declared" if declared else "values"
+    if ambiguous and evidence["day_first_values"] == evidence["month_first_values"]:
+        # No value tells: a statement's consecutive lines are days apart, not months,
+        # so the reading whose lines lie closer together wins; else the file's hint.
+        numeric = _spread(found["is_numeric"], codes, False, values.index).astype(bool)
+        gaps = {order: reading(order)[numeric].diff().abs().dt.days.median()
+                for order in (True, False)}
+        if gaps[True] != gaps[False] and not pd.isna(gaps[True]) and not pd.isna(gaps[False]):
+            day_first = bool(gaps[True] < gaps[False])
+            evidence["decided_by"] = "row_spacing"
+        else:
+            evidence["decided_by"] = "hint"
+    parsed = reading(bool(day_first))
+    invalid = ~missing & parsed.isna()
+    return ParsedDates(parsed.dt.normalize(), invalid, bool(day_first), bool(ambiguous), evidence)
+
+
+def parse_dates(values: pd.Series, day_first: bool | None = None) -> tuple[pd.Series, pd.Series]:
+    """Parse a date column; returns ``(datetime64[ns] at midnight, invalid mask)``.
+
+    The public parser of the project (ingestion and the service use it);
+    ``day_first=None`` infers the order from the column (see `read_dates`).
+    """
+    parsed = read_dates(values, day_first=day_first)
+    return parsed.values, parsed.invalid

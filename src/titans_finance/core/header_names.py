@@ -1,0 +1,148 @@
+"""Header names of bank and app exports, in many languages, and the raw column each fills.
+
+Names are compared after `header_key` (accents removed, lowercase, letters and digits
+only). A header word is one piece of evidence about a column (`readers.column_roles`
+reads the values too); this module only knows the words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from titans_finance.core.amounts import _CURRENCY_CODES
+
+# Header names seen in bank and app exports (English, German, French, Spanish, Dutch,
+# Italian, Portuguese), keyed by the column of the raw table they fill. Names are
+# compared after `header_key` (accents removed, lowercase, letters and digits only),
+# so "Date de valeur", "date_de_valeur" and "DATE DE VALEUR" are one key.
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "Date": (
+        "date", "transactiondate", "txndate", "postingdate", "posteddate", "bookingdate",
+        "completeddate", "transdate", "dateposted", "postdate", "tradedate", "datum", "buchungstag",
+        "buchungsdatum", "belegdatum", "umsatzdatum", "fecha", "fechaoperacion",
+        "fechacontable", "fechadeoperacion", "transactiedatum", "boekdatum", "boekingsdatum",
+        "dateoperation", "datedoperation", "datedeloperation", "datecomptable",
+        "datedelaoperation", "data",
+        "dataoperazione", "datacontabile", "startdate", "starteddate", "created", "createdutc",
+        "createddate",
+    ),
+    "Value Date": (
+        "valuedate", "wertstellung", "wertstellungsdatum", "valutadatum", "datedevaleur",
+        "datevaleur", "fechavalor", "fechadevalor", "rentedatum", "datavaluta",
+    ),
+    "Type": (
+        "type", "transactiontype", "txntype", "kind", "direction", "typ", "umsatzart",
+        "tipo", "tipodeoperacion", "typeoperation", "typedoperation", "mutatiesoort",
+    ),
+    "Description": (
+        "description", "desc", "details", "memo", "narrative", "transactiondescription",
+        "transactiondetails", "particulars", "paymentreference", "reason", "purpose",
+        "verwendungszweck", "beschreibung", "buchungstext", "umsatztext", "vorgang",
+        "libelle", "libelleoperation", "libellesimplifie", "detail", "concepto",
+        "descripcion", "omschrijving", "naamomschrijving", "mededelingen", "causale",
+        "descrizione", "descricao", "transaction", "textoverwendungszweck",
+    ),
+    "Amount": (
+        "amount", "value", "transactionamount", "sum", "betrag", "umsatz",
+        "montant", "importe", "cantidad", "bedrag", "importo", "valor", "amountinaccountcurrency",
+        "transactionamt", "netamount",
+    ),
+    "Money In": (
+        "moneyin", "paidin", "deposit", "deposits", "credit", "credits", "creditamount",
+        "amountcredit", "credit+", "in", "inflow", "received", "income", "haben", "gutschrift",
+        "eingang", "einnahmen", "credito", "ingreso", "ingresos", "abono", "haber", "entrada",
+        "bij", "creditbedrag", "avere", "entrate",
+    ),
+    "Money Out": (
+        "moneyout", "paidout", "withdrawal", "withdrawals", "debit", "debits", "debitamount",
+        "amountdebit", "out", "outflow", "spent", "expense", "soll",
+        "lastschrift", "ausgang", "ausgaben", "debito", "cargo", "cargos", "gasto", "gastos",
+        "debe", "salida", "af", "debetbedrag", "dare", "uscite",
+    ),
+    "Debit/Credit": (
+        "debitcredit", "creditdebit", "drcr", "crdr", "dc", "cd", "sh", "sollhaben",
+        "afbij", "bijaf", "creditdebitindicator", "cdtdbtind", "debitcreditindicator",
+        "indicator", "sens", "debetcredit", "cargoabono",
+    ),
+    "Category": ("category", "categories", "expensecategory", "kategorie", "categorie",
+                 "categoria", "rubrik"),
+    "Payment Method": ("paymentmethod", "paymenttype", "method", "paidwith", "zahlungsart",
+                       "moyendepaiement", "mediodepago", "betaalwijze"),
+    "Status": ("status", "state", "estado", "statut"),
+    "Reference": (
+        "reference", "ref", "merchant", "merchantname", "payee", "payeename", "vendor",
+        "counterparty", "counterpartyname", "client", "name", "partnername", "recipient",
+        "beneficiary", "auftraggeberempfanger", "beguenstigterzahlungspflichtiger",
+        "begunstigterzahlungspflichtiger", "empfanger", "zahlungsempfanger", "auftraggeber",
+        "nameauftraggeberempfanger", "tiers", "beneficiaire", "beneficiario",
+        "tegenpartij", "naamtegenpartij", "ordenante",
+    ),
+    "Receipt URL": ("receipturl", "receipt", "receiptlink", "attachment", "url"),
+    "Account": (
+        "account", "accountnumber", "accountno", "accountid", "accountname", "iban",
+        "cardno", "cardnumber", "cardused", "cardusedfortransaction", "konto", "kontonummer",
+        "auftragskonto", "ibanauftragskonto", "compte", "numerodecompte", "cuenta",
+        "numerodecuenta", "rekening", "rekeningnummer", "conto",
+        "produit",
+    ),
+    "Balance": (
+        "balance", "runningbalance", "balanceafter", "accountbalance", "availablebalance",
+        "saldo", "kontostand", "saldonachbuchung", "solde", "saldodisponible",
+        "saldonamutatie", "saldocontabile",
+    ),
+    "Currency": ("currency", "ccy", "curr", "currencycode", "wahrung", "devise", "monnaie",
+                 "monn", "moneda", "divisa", "valuta", "munt", "waehrung"),
+    "Fee": ("fee", "fees", "commission", "commissions", "gebuhr", "gebuhren", "entgelt",
+            "frais", "comision", "comisiones", "commissione", "commissioni", "provisie"),
+    "Bank Transaction ID": (
+        "transactionid", "fitid", "transactionnumber", "transactionreference", "bankreference",
+        "ndetransaction", "numerodetransaction", "referencenumber", "transactionref",
+        "id", "referencia", "transaktionsnummer",
+    ),
+}
+_HEADER_LOOKUP = {alias: canonical for canonical, aliases in HEADER_SYNONYMS.items()
+                  for alias in aliases}
+# "Amount (EUR)", "Betrag (EUR)", "Paid out GBP": an ISO code after a known name.
+_CODE_SUFFIX = re.compile(r"^(?P<name>[a-z0-9+]+?)(?:in)?(?P<code>[a-z]{3})$")
+
+
+def header_key(name: str) -> str:
+    """Accent-free lowercase letters and digits of a header name (``Débit`` → ``debit``)."""
+    text = unicodedata.normalize("NFKD", str(name).replace("\ufeff", ""))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("ß", "ss")
+    return re.sub(r"[^a-z0-9+]", "", text)
+
+
+def header_role(name: str) -> tuple[str | None, str | None]:
+    """The raw column a header fills and the currency code written in it, if any."""
+    key = header_key(name)
+    if key in _HEADER_LOOKUP:
+        return _HEADER_LOOKUP[key], None
+    match = _CODE_SUFFIX.match(key)
+    if match and match["code"].upper() in _CURRENCY_CODES and match["name"] in _HEADER_LOOKUP:
+        role = _HEADER_LOOKUP[match["name"]]
+        if role in ("Amount", "Money In", "Money Out", "Balance"):
+            return role, match["code"].upper()
+    return None, None
+
+
+def map_headers(columns: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """Map the file's header names onto the canonical raw column names.
+
+    Returns ``(mapping original -> canonical, unrecognised original names)``.
+    The first column that maps onto a canonical name wins; a later duplicate
+    is reported as unrecognised rather than silently merged.
+    """
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    taken: set[str] = set()
+    for original in columns:
+        canonical, _ = header_role(original)
+        if canonical is None or canonical in taken:
+            unknown.append(str(original))
+            continue
+        mapping[original] = canonical
+        taken.add(canonical)
+    return mapping, unknown
