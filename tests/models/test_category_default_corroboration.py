@@ -76,6 +76,27 @@ def test_enough_corroborating_words_lift_the_ceiling_and_one_too_few_do_not(
         assert out["confidence"] == pytest.approx(expected), words
 
 
+def test_words_naming_another_answer_must_be_outnumbered(default_category_model):
+    """Agreeing words equal to the dissenting ones: held; one more agreeing: lifted."""
+    model = default_category_model
+    own = model.word_answers_[-1]
+    by_leaf: dict[str, list[str]] = {}
+    for word, leaf in sorted(own.items()):
+        if word not in model.noise:
+            by_leaf.setdefault(leaf, []).append(word)
+    answer, other = sorted(by_leaf, key=lambda leaf: -len(by_leaf[leaf]))[:2]
+    agree, dissent = by_leaf[answer][:3], by_leaf[other][:3]
+    saved = model.corroborating_words
+    try:
+        model.corroborating_words = 2
+        assert not model._corroborated(" ".join(agree[:2] + dissent[:2]), -1, answer,
+                                       "category")
+        assert model._corroborated(" ".join(agree[:3] + dissent[:2]), -1, answer, "category")
+        assert not model._corroborated(" ".join(agree[:1]), -1, answer, "category")
+    finally:
+        model.corroborating_words = saved
+
+
 def test_the_shipped_ceiling_holds_one_word_lines(default_category_model, one_word):
     text, _ = one_word
     assert _answer(default_category_model, text)["confidence"] <= \

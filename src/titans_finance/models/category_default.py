@@ -165,14 +165,17 @@ class DefaultCategoryModel:
         return answers
 
     def _corroborated(self, line: str, direction: int, answer: str, level: str) -> bool:
-        """Whether at least `corroborating_words` distinct words of ``line`` each name
-        ``answer`` alone (its leaf, or a leaf of its group for a group answer)."""
+        """Whether at least `corroborating_words` distinct known words of ``line`` each name
+        ``answer`` alone (its leaf, or a leaf of its group for a group answer), and more of
+        them name it than name anything else (words pulling several ways leave the answer
+        to the model's weighing, not to agreeing evidence)."""
         own = self.word_answers_[1 if direction > 0 else -1]
         group_of = self.group_of_leaf_
-        named = (own.get(word) for word in set(content_words(line, self.noise)))
-        agreeing = sum(1 for leaf in named if leaf is not None and
-                       (leaf if level == "category" else group_of[leaf]) == answer)
-        return agreeing >= self.corroborating_words
+        named = [leaf if level == "category" else group_of[leaf]
+                 for leaf in (own.get(word) for word in set(content_words(line, self.noise)))
+                 if leaf is not None]
+        agreeing = sum(1 for name in named if name == answer)
+        return agreeing >= self.corroborating_words and agreeing > len(named) - agreeing
 
     def _grouping(self, classes: np.ndarray) -> tuple:
         """The group of each of ``classes``, and the column order, run starts and groups
@@ -268,7 +271,7 @@ class DefaultCategoryModel:
         filed as travel, "wine" as drinks out), and no held-out knowledge can show it. So a
         line resting on one word (or one name repeated, "ikea | ikea") stays at the
         ceiling at most; confidence above it needs `corroborating_words` distinct words
-        that each name the answer alone."""
+        that each name the answer alone, outnumbering the words that name another."""
         over = np.flatnonzero(confidence > self.ceiling)
         if not len(over):
             return confidence
