@@ -133,6 +133,20 @@ def _scored_labels(taxonomy: pd.Series, amount: np.ndarray) -> pd.Series:
     return taxonomy.where(np.array(allowed, dtype=bool))
 
 
+_GROUP_OF_NAME = {**{str(g): str(g) for g in TAXONOMY.groups},
+                  **{str(name).lower(): str(g) for g, name in TAXONOMY.groups.items()}}
+
+
+def named_group(label: object) -> str | None:
+    """The taxonomy group an export's label names (its id or name, the last part of a
+    ledger account: ``food``, ``Expenses:Operating:Food``, ``Transport``), else None. Such
+    a label says the group, not which of its leaves: any leaf of it is right."""
+    if not isinstance(label, str):
+        return None
+    last = label.rsplit(":", 1)[-1].strip().lower().replace("&", "and")
+    return _GROUP_OF_NAME.get(" ".join(last.split()))
+
+
 def _clean(date, description, amount, category, reference=None, mapping=None) -> pd.DataFrame:
     n = len(description)
     amount = np.asarray(amount, dtype="float64")
@@ -145,6 +159,10 @@ def _clean(date, description, amount, category, reference=None, mapping=None) ->
         "payment_method": None, "status": None,
         "reference": reference if reference is not None else None, "receipt_url": None})
     frame["taxonomy"] = _scored_labels(frame["category"].map(mapping or {}), amount)
+    # scored at the group level when the label names a group (the seed's "food": groceries
+    # and restaurant meals alike)
+    frame["taxonomy_group"] = frame["category"].map(named_group).where(
+        frame["taxonomy"].notna())
     frame = frame[frame["description"].str.len() > 0].sort_values(["date", "source_row"])
     return frame.reset_index(drop=True)
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks.evaluation.public_exports import _scored_labels, load_ledger
+from benchmarks.evaluation.public_exports import _scored_labels, load_ledger, named_group
 
 
 @pytest.mark.parametrize("label, amount, scored", [
@@ -35,3 +35,11 @@ def test_payroll_paid_out_is_never_scored_as_salary(tmp_path):
     assert tx["amount"].tolist() == [-2500.0, -12.0]
     assert tx["taxonomy"].isna().iloc[0]
     assert tx["taxonomy"].iloc[1] == "taxi_rideshare"
+
+
+@pytest.mark.parametrize("label, group", [
+    ("food", "food"), ("Expenses:Operating:Food", "food"), ("Food and drink", "food"),
+    ("Food & Drink", "food"), ("Transport", "transport"), ("Groceries", None),
+    ("Food & Dining", None), ("Expenses:Operating:Food:Snacks", None), (None, None)])
+def test_a_label_that_names_a_taxonomy_group_is_scored_at_the_group(label, group):
+    assert named_group(label) == group
