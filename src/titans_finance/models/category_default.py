@@ -275,14 +275,15 @@ class DefaultCategoryModel:
         over = np.flatnonzero(confidence > self.ceiling)
         if not len(over):
             return confidence
+        # each distinct (line, direction, answer, level) judged once: a batch repeats lines
+        codes, uniques = pd.MultiIndex.from_arrays(
+            [text[over], sign[over] > 0, category[over], level[over]]).factorize()
+        corroborated = np.array([self._corroborated(str(line), 1 if money_in else -1,
+                                                    str(answer), str(answer_level))
+                                 for line, money_in, answer, answer_level in uniques],
+                                dtype=bool)
         confidence = confidence.copy()
-        seen: dict[tuple, bool] = {}
-        for i in over:
-            key = (str(text[i]), int(sign[i]) > 0, str(category[i]), str(level[i]))
-            if key not in seen:
-                seen[key] = self._corroborated(key[0], int(sign[i]), key[2], key[3])
-            if not seen[key]:
-                confidence[i] = self.ceiling
+        confidence[over[~corroborated[codes]]] = self.ceiling
         return confidence
 
     def _reasons(self, text: np.ndarray, proba: np.ndarray, level: np.ndarray,
