@@ -10,7 +10,8 @@ For each export's expenses whose label maps to the taxonomy: the share the model
 (a leaf or a group at least at its threshold), the share of those answers that are
 *sensible* (the answer's group is the label's group: a leaf of the right group, or the right
 group), sensible answers of all expenses, and the answers wrong above 0.9 confidence (a
-leaf that is not the label, a group that is not the label's group). The model is trained
+leaf that is not the label, a group that is not the label's group; a label that names a
+group, the seed's "food", is right for any leaf of it). The model is trained
 exactly as the pipeline trains it (conf/base: taxonomy, lexicon, knowledge, parameters).
 """
 
@@ -47,12 +48,17 @@ def cold_start(model, tx: pd.DataFrame) -> dict:
     level = out["level"].to_numpy()
     answered = out["answers"].to_numpy()
     predicted = out["category"].to_numpy()
-    truth_group = pd.Series(truth).map(group_of).to_numpy()
+    # a label that names a group (public_exports.named_group) is right for any of its leaves
+    named = (tx["taxonomy_group"].to_numpy(dtype=object)[expenses] if "taxonomy_group" in tx
+             else np.full(int(expenses.sum()), None, dtype=object))
+    names_group = pd.notna(named)
+    truth_group = np.where(names_group, named, pd.Series(truth).map(group_of).to_numpy())
     # a group answer holds the group itself; a leaf answer is judged by its group
     answer_group = np.where(level == "group", predicted,
                             pd.Series(predicted).map(group_of).to_numpy())
     sensible = answered & (answer_group == truth_group)
-    right = np.where(level == "group", answer_group == truth_group, predicted == truth)
+    right = np.where((level == "group") | names_group, answer_group == truth_group,
+                     predicted == truth)
     n = int(expenses.sum())
     return {"expenses": n, "answered": float(answered.mean()) if n else 0.0,
             "answered_as_group": float((level == "group").mean()) if n else 0.0,

@@ -45,6 +45,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from titans_finance.models.category_taxonomy import Taxonomy
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED_CSV = ROOT.parent / "shared" / "data" / "seed_transactions.csv"
 
@@ -86,7 +88,9 @@ MINT_TO_TAXONOMY = {
     "Entertainment": "entertainment", "Food & Dining": "restaurants",
 }
 HACKCLUB_TO_TAXONOMY = {
-    "Expenses:Operating:Staff:Salary": "salary", "Expenses:Operating:Transportation:Ground":
+    # Expenses:Operating:Staff:Salary (payroll paid out) has no leaf: not "salary", an
+    # income category (`_scored_labels` would refuse it anyway)
+    "Expenses:Operating:Transportation:Ground":
     "taxi_rideshare", "Expenses:Operating:Food": "restaurants",
     "Expenses:Operating:Software": "software", "Expenses:Operating:Office:Supplies":
     "office_supplies", "Expenses:Operating:Shipping": "shipping",
@@ -112,9 +116,35 @@ BLUECOINS_TO_TAXONOMY = {
     "furniture_household", "Mortgage": "mortgage", "Public transport": "public_transport",
     "Clothing": "clothing", "Drinks": "restaurants", "Others": "other",
 }
+_TAXONOMY_RAW = yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text())
 # the seed's categories are the embedded default data's: the taxonomy file maps them
-SEED_TO_TAXONOMY = yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text())[
-    "generator"]
+SEED_TO_TAXONOMY = _TAXONOMY_RAW["generator"]
+TAXONOMY = Taxonomy.from_dict(_TAXONOMY_RAW)
+
+
+def _scored_labels(taxonomy: pd.Series, amount: np.ndarray) -> pd.Series:
+    """The mapped labels a row's direction allows (`category_taxonomy.KIND_DIRECTIONS`):
+    money out is never scored against an income or refund category, money in never against
+    an expense one (the model can never answer those, so the score would be wrong, not the
+    model); such a row, and a row of no amount, is left unscored (NaN)."""
+    direction = np.sign(amount)
+    allowed = [label is not None and label == label and d in TAXONOMY.directions(label)
+               for label, d in zip(taxonomy.to_numpy(), direction, strict=True)]
+    return taxonomy.where(np.array(allowed, dtype=bool))
+
+
+_GROUP_OF_NAME = {**{str(g): str(g) for g in TAXONOMY.groups},
+                  **{str(name).lower(): str(g) for g, name in TAXONOMY.groups.items()}}
+
+
+def named_group(label: object) -> str | None:
+    """The taxonomy group an export's label names (its id or name, the last part of a
+    ledger account: ``food``, ``Expenses:Operating:Food``, ``Transport``), else None. Such
+    a label says the group, not which of its leaves: any leaf of it is right."""
+    if not isinstance(label, str):
+        return None
+    last = label.rsplit(":", 1)[-1].strip().lower().replace("&", "and")
+    return _GROUP_OF_NAME.get(" ".join(last.split()))
 
 
 def _clean(date, description, amount, category, reference=None, mapping=None) -> pd.DataFrame:
@@ -128,7 +158,11 @@ def _clean(date, description, amount, category, reference=None, mapping=None) ->
         "amount": amount, "category": pd.Series(category, dtype=object).to_numpy(),
         "payment_method": None, "status": None,
         "reference": reference if reference is not None else None, "receipt_url": None})
-    frame["taxonomy"] = frame["category"].map(mapping or {})
+    frame["taxonomy"] = _scored_labels(frame["category"].map(mapping or {}), amount)
+    # scored at the group level when the label names a group (the seed's "food": groceries
+    # and restaurant meals alike)
+    frame["taxonomy_group"] = frame["category"].map(named_group).where(
+        frame["taxonomy"].notna())
     frame = frame[frame["description"].str.len() > 0].sort_values(["date", "source_row"])
     return frame.reset_index(drop=True)
 

@@ -60,6 +60,25 @@ def test_an_unsure_guess_is_never_pre_selected():
     # an answer the user cannot choose (a group, a category outside the taxonomy): none
     assert review_queue.preselected(pd.Series({"predicted_category": "food"}), choices) is None
     assert review_queue.preselected(pd.Series({"predicted_category": None}), choices) is None
+    # a group answer is never preselected, even when an export uses its id as a category
+    both = {**choices, "food": "food"}
+    group = pd.Series({"predicted_category": "food", "level": "group"})
+    assert review_queue.preselected(group, both) is None
+    assert review_queue.preselected(pd.Series({"predicted_category": "food",
+                                               "level": "category"}), both) == "food"
+
+
+def test_the_model_answer_names_a_group_and_says_why():
+    taxonomy = {"groups": {"food": "Food and drink"}}
+    group = pd.Series({"predicted_category": "food", "level": "group",
+                       "reason": "between groceries and restaurants"})
+    assert review_queue.model_answer(group, taxonomy) == \
+        "Food and drink (group): between groceries and restaurants"
+    unsure = pd.Series({"predicted_category": "uncertain", "level": "uncertain",
+                        "reason": "no known word in 'XQZ 4411'"})
+    assert review_queue.model_answer(unsure, taxonomy) == "unsure: no known word in 'XQZ 4411'"
+    leaf = pd.Series({"predicted_category": "fuel", "level": "category", "reason": ""})
+    assert review_queue.model_answer(leaf, taxonomy) == "fuel"
 
 
 def test_a_rule_changes_the_merchants_open_rows_only_and_only_for_its_tenant(table):

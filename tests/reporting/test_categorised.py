@@ -2,7 +2,7 @@ import io
 
 import pandas as pd
 
-from titans_finance.reporting.categorised import categorise, for_spreadsheet
+from titans_finance.reporting.categorised import categorise, for_spreadsheet, group_label
 
 
 def _clean():
@@ -45,8 +45,9 @@ def test_a_users_correction_wins_over_export_and_model():
 
 def test_the_csv_opens_in_a_spreadsheet_as_written():
     table = for_spreadsheet(categorise(_clean(), _predictions()))
-    assert list(table.columns[:8]) == ["date", "type", "description", "amount", "category",
-                                       "category_source", "model_confidence", "model_top_3"]
+    assert list(table.columns[:9]) == ["date", "type", "description", "amount", "category",
+                                       "category_source", "category_reason",
+                                       "model_confidence", "model_top_3"]
     assert table["date"].iloc[0] == "2024-01-05"
     # a description a spreadsheet would run as a formula is written as text
     assert table["description"].iloc[1] == "'=HYPERLINK(\"http://x\")"
@@ -63,3 +64,36 @@ def test_uncategorised_income_gets_the_models_income_category_too():
     assert table.loc[3, "category"] == "sales_revenue"
     assert table.loc[3, "category_source"] == "predicted"
     assert table.loc[3, "model_confidence"] == 0.88
+
+
+TAXONOMY = {"groups": {"food": "Food and drink"}, "categories": [{"id": "groceries"}]}
+
+
+def _answered(level, reason, category="food"):
+    return pd.DataFrame({
+        "transaction_id": ["t2", "t3"], "predicted_category": [category, "uncertain"],
+        "confidence": [0.8, 0.2], "source": ["model", "model"], "top_k": ["", ""],
+        "split": ["unlabelled", "unlabelled"], "level": [level, "uncertain"],
+        "reason": [reason, "no known word in 'Mystery shop'"]})
+
+
+def test_a_group_answer_shows_as_the_groups_name_with_its_reason():
+    table = categorise(_clean(), _answered("group", "between groceries and restaurants"),
+                       taxonomy=TAXONOMY)
+    assert table.loc[1, "category"] == "Food and drink (group)"
+    assert table.loc[1, "category_source"] == "predicted"
+    assert table.loc[1, "category_reason"] == "between groceries and restaurants"
+    # the unsure row says why; a row the model did not answer for says nothing
+    assert table.loc[2, "category_reason"] == "no known word in 'Mystery shop'"
+    assert table.loc[0, "category_reason"] == "" and table.loc[3, "category_reason"] == ""
+
+
+def test_a_leaf_answer_of_the_same_id_as_a_group_stays_the_leaf():
+    # only the level says group: an answer "food" at the category level is kept as written
+    table = categorise(_clean(), _answered("category", ""), taxonomy=TAXONOMY)
+    assert table.loc[1, "category"] == "food"
+
+
+def test_a_group_the_taxonomy_does_not_name_is_shown_readable():
+    assert group_label("home_and_garden", None) == "Home and garden (group)"
+    assert group_label("food", TAXONOMY) == "Food and drink (group)"

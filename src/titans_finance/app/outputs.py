@@ -15,7 +15,7 @@ from titans_finance.app.project import Project
 from titans_finance.reporting.money import money_of
 
 TABLE_INPUTS = ("clean_transactions", "category_predictions", "category_corrections",
-                "feature_table", "anomaly_scores")
+                "feature_table", "anomaly_scores", "category_taxonomy")
 SUBMITTED_BY = "app"
 RUN_FIRST = ("Not written yet: `make run` in the project root writes {what} (when the export "
              "is long enough for it: the run's log says why not).")
@@ -36,7 +36,7 @@ def table_at(root: str, stamp: tuple[float, ...]) -> pd.DataFrame | None:
         return None
     return views.transactions_table(inputs["clean_transactions"], inputs["category_predictions"],
                                     inputs["category_corrections"], inputs["feature_table"],
-                                    inputs["anomaly_scores"])
+                                    inputs["anomaly_scores"], inputs["category_taxonomy"])
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

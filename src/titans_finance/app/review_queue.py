@@ -19,7 +19,7 @@ import pandas as pd
 
 from titans_finance.core.correction_rules import SOURCE, RuleSet, new_rule, usable_key
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
-from titans_finance.reporting.categorised import SOURCES
+from titans_finance.reporting.categorised import SOURCES, group_label
 
 # whose rules the app makes and shows: its one user (the service's tenants are others)
 APP_TENANT = "app"
@@ -75,12 +75,26 @@ def review_items(queue: pd.DataFrame | None, predictions: pd.DataFrame | None,
 
 def preselected(item: pd.Series, choices: dict[str, str]) -> str | None:
     """The category the queue offers already chosen: the model's answer when it gave one
-    (never its top guess when it was unsure — one careless click would save it), and
+    (never its top guess when it was unsure — one careless click would save it — nor a
+    group answer, which is no category: an export's own "food" is not the group food), and
     only when it is one of ``choices``."""
     answer = item.get("predicted_category")
-    if not isinstance(answer, str) or answer == UNCERTAIN_CATEGORY or answer not in choices:
+    if (not isinstance(answer, str) or answer == UNCERTAIN_CATEGORY or answer not in choices
+            or item.get("level") == "group"):
         return None
     return answer
+
+
+def model_answer(item: pd.Series, taxonomy: dict[str, Any] | None) -> str:
+    """What the model said about a queue item, as the user reads it: the category, a
+    group by its name ("Food and drink (group)"), or "unsure", with the model's reason
+    when it gave only a group or was unsure."""
+    answer = str(item.get("predicted_category"))
+    level = item.get("level")
+    shown = (group_label(answer, taxonomy) if level == "group"
+             else "unsure" if answer == UNCERTAIN_CATEGORY or level == "uncertain" else answer)
+    reason = item.get("reason")
+    return f"{shown}: {reason}" if isinstance(reason, str) and reason else shown
 
 
 def merchant_impact(table: pd.DataFrame, merchant_key: str, transaction_id: str,

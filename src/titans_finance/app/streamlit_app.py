@@ -138,7 +138,8 @@ def review_page(project: Project) -> None:
             f"Undone: {_count(removed['corrections'], 'correction')} and "
             f"{_count(removed['rules'], 'rule')} removed.")
         st.rerun()
-    choices = review_queue.taxonomy_categories(load(project, "category_taxonomy"), table)
+    taxonomy = load(project, "category_taxonomy")
+    choices = review_queue.taxonomy_categories(taxonomy, table)
     names = list(choices)
     # the money each decision settles as the run left it: the order stays put while
     # corrections are saved (a decided merchant keeps its place and says what it became)
@@ -150,14 +151,16 @@ def review_page(project: Project) -> None:
     mine = table[table["category_source"] == SOURCES[0]]  # "your correction"
     corrected = dict(zip(mine["transaction_id"], mine["category"], strict=True))
     for _, item in items.head(shown).iterrows():
-        _review_item(project, item, choices, names, merchants, corrected, table, clean, money)
+        _review_item(project, item, choices, names, merchants, corrected, table, clean, money,
+                     taxonomy)
     anomaly_reviews(project, table, money)
 
 
 def _review_item(project: Project, item: pd.Series, choices: dict[str, str], names: list[str],
                  merchants: dict[str, str], corrected: dict[str, str], table: pd.DataFrame,
-                 clean: pd.DataFrame, money) -> None:
-    """One queue item: what the model said, and the correction (or what was saved)."""
+                 clean: pd.DataFrame, money, taxonomy: dict | None = None) -> None:
+    """One queue item: what the model said (a group by its name, with the reason), and
+    the correction (or what was saved)."""
     from pydantic import ValidationError
 
     from titans_finance.core.correction_rules import append_rule
@@ -174,7 +177,7 @@ def _review_item(project: Project, item: pd.Series, choices: dict[str, str], nam
                     f"({_count(int(item['transactions_of_merchant']), 'transaction')}; a "
                     f"decision settles {money.format(float(item['settles']))})")
         guesses = ", ".join(f"{as_text(c)} {p:.0%}" for c, p in top) or "none"
-        st.caption(f"Model: {as_text(item['predicted_category'])} (confidence "
+        st.caption(f"Model: {as_text(review_queue.model_answer(item, taxonomy))} (confidence "
                    f"{float(item['confidence']):.0%}); top choices: {guesses}")
         if (done := corrected.get(item["transaction_id"])) is not None:
             st.markdown(f"Corrected to **{as_text(done)}** (saved; it acts now on the "

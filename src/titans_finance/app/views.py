@@ -42,13 +42,15 @@ PAGE_SIZES = (50, 100, 500)
 
 def transactions_table(clean: pd.DataFrame, predictions: pd.DataFrame | None,
                        corrections: pd.DataFrame | None, feature_table: pd.DataFrame | None,
-                       anomaly_scores: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per clean transaction: its category and where it comes from, its merchant
-    (as written), and its anomaly score and reasons when the anomaly model scored it."""
+                       anomaly_scores: pd.DataFrame | None,
+                       taxonomy: dict[str, Any] | None = None) -> pd.DataFrame:
+    """One row per clean transaction: its category and where it comes from (a group answer
+    by the group's name in ``taxonomy``, with the model's reason), its merchant (as
+    written), and its anomaly score and reasons when the anomaly model scored it."""
     if predictions is None:
         predictions = pd.DataFrame(columns=["transaction_id", "predicted_category", "confidence",
                                             "top_k", "split"])
-    table = categorise(clean, predictions, corrections)
+    table = categorise(clean, predictions, corrections, taxonomy)
     if "account" not in table:
         table["account"] = "default"
     table["account"] = table["account"].fillna("default").astype("str")
@@ -148,7 +150,8 @@ def page_of(table: pd.DataFrame, page: int, size: int) -> pd.DataFrame:
 
 
 DISPLAY_COLUMNS = ["date", "account", "description", "merchant", "amount", "category",
-                   "category_source", "model_confidence", "anomaly_score", "anomaly_reasons"]
+                   "category_source", "category_reason", "model_confidence", "anomaly_score",
+                   "anomaly_reasons"]
 
 
 # shares of one (the category model's confidence), shown as percentages

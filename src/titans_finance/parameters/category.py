@@ -47,6 +47,8 @@ class DefaultModelSettings(Section):
     calibration_share: Fraction
     confidence_threshold: Share
     top_k: Count
+    uncorroborated_max_confidence: Share
+    corroborating_words: Count
 
 
 class CorrectionSettings(Section):

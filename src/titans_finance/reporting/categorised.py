@@ -4,10 +4,15 @@ Order of trust: the user's correction, then the category the export gives, then 
 category model's prediction for a transaction the export left uncategorised (marked
 ``predicted``, with the model's confidence: expenses, and income, refunds and transfers in
 the taxonomy's income kinds); a transaction the model is unsure about stays uncategorised
-(``model unsure``).
+(``model unsure``). A prediction of a taxonomy group (the model sure of the group, not the
+leaf) shows as the group's name, "Food and drink (group)", never its raw id (which an
+export's own "food" label could be); ``category_reason`` says why the model answered only
+the group, or was unsure.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,10 +27,20 @@ OPTIONAL = ("account", "currency", "balance", "payment_method", "reference", "st
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def group_label(group: str, taxonomy: dict[str, Any] | None) -> str:
+    """How a group answer is shown: the group's name in the taxonomy (its id, readable,
+    when the taxonomy does not name it), marked as a group."""
+    names = (taxonomy or {}).get("groups") or {}
+    return f"{names.get(group) or str(group).replace('_', ' ').capitalize()} (group)"
+
+
 def categorise(clean: pd.DataFrame, predictions: pd.DataFrame,
-               corrections: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The clean transactions with ``category``, ``category_source``, ``model_confidence``
-    and ``model_top_3`` (``predictions``: the category pipeline's ``category_predictions``)."""
+               corrections: pd.DataFrame | None = None,
+               taxonomy: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The clean transactions with ``category``, ``category_source``, ``model_confidence``,
+    ``model_top_3`` and ``category_reason`` (``predictions``: the category pipeline's
+    ``category_predictions``; ``taxonomy``: conf/base/category_taxonomy.yml as loaded, for
+    the names of the groups)."""
     if corrections is not None and len(corrections):
         labelled, _ = apply_corrections(clean, corrections)
         corrected = labelled["corrected"].to_numpy(dtype=bool)
@@ -41,6 +56,14 @@ def categorise(clean: pd.DataFrame, predictions: pd.DataFrame,
     confidence = ids.map(unlabelled["confidence"])
     top = (ids.map(unlabelled["top_k"]) if "top_k" in unlabelled
            else pd.Series(None, index=ids.index, dtype="object"))
+    level = (ids.map(unlabelled["level"]) if "level" in unlabelled
+             else pd.Series("category", index=ids.index, dtype="object"))
+    reason = (ids.map(unlabelled["reason"]).fillna("") if "reason" in unlabelled
+              else pd.Series("", index=ids.index, dtype="object"))
+    # a group answer by its name, never the raw id
+    is_group = (level == "group").to_numpy() & predicted.notna().to_numpy()
+    predicted = predicted.astype("object").where(~is_group, predicted.map(
+        lambda group: group_label(group, taxonomy)))
     uncategorised = category.isna().to_numpy()
     has_prediction = predicted.notna().to_numpy()
     sure = has_prediction & (predicted != UNCERTAIN_CATEGORY).to_numpy()
@@ -60,6 +83,7 @@ def categorise(clean: pd.DataFrame, predictions: pd.DataFrame,
         "category_source": source,
         "model_confidence": np.where(shown, confidence.to_numpy(dtype="float64"), np.nan),
         "model_top_3": np.where(shown, top.to_numpy(dtype="object"), None),
+        "category_reason": np.where(shown, reason.to_numpy(dtype="object"), ""),
     })
     for column in OPTIONAL:
         if column in labelled:
@@ -78,7 +102,7 @@ def for_spreadsheet(categorised: pd.DataFrame) -> pd.DataFrame:
     dates as days, money to the cent, and text that a spreadsheet would run as a formula
     (``=HYPERLINK(...)`` in a description) written with a leading ``'``."""
     first = ["date", "account", "type", "description", "amount", "currency", "category",
-             "category_source", "model_confidence", "model_top_3"]
+             "category_source", "category_reason", "model_confidence", "model_top_3"]
     columns = [c for c in first if c in categorised] + [
         c for c in categorised if c not in first and c != "transaction_id"] + ["transaction_id"]
     table = categorised[columns].copy()

@@ -59,7 +59,8 @@ logger = logging.getLogger(__name__)
 
 # The hyper-parameters (category.default_model and the block's seed) a fit reads.
 HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "calibration_share",
-                    "confidence_threshold", "top_k")
+                    "confidence_threshold", "top_k", "uncorroborated_max_confidence",
+                    "corroborating_words")
 
 
 class DefaultCategoryModel:
@@ -74,6 +75,8 @@ class DefaultCategoryModel:
         # set by fit from params (confidence_threshold, top_k)
         self.threshold: float | None = None
         self.top_k: int | None = None
+        self.ceiling: float | None = None
+        self.corroborating_words: int | None = None
         self.temperature = 1.0
         self.group_temperature = 1.0
         self.metadata: dict[str, Any] = {}
@@ -110,6 +113,8 @@ class DefaultCategoryModel:
                                "category.default_model in conf/base/parameters_category.yml")
         self.threshold = float(self.params["confidence_threshold"])
         self.top_k = int(self.params["top_k"])
+        self.ceiling = float(self.params["uncorroborated_max_confidence"])
+        self.corroborating_words = int(self.params["corroborating_words"])
         text = examples["description"].to_numpy(dtype=object)
         sign = examples["sign"].to_numpy(dtype="int64")
         y = examples["category"].astype("str").to_numpy()
@@ -137,6 +142,8 @@ class DefaultCategoryModel:
         self.chars, self.words, self.classifier = self._fit_once(text, sign, y, weight)
         self.classes_ = np.asarray(self.classifier.classes_)
         self.known_words = frozenset(w for w in self.words.vocabulary_ if " " not in w)
+        self.group_of_leaf_ = self.taxonomy.categories["group"].to_dict()
+        self.word_answers_ = self._word_answers(sorted(self.known_words))
         self.metadata = {"n_train": int(len(y)), "n_classes": int(len(self.classes_)),
                          "temperature": self.temperature,
                          "group_temperature": self.group_temperature,
@@ -145,6 +152,30 @@ class DefaultCategoryModel:
                     "(groups %.2f)", len(y), len(self.classes_), self.temperature,
                     self.group_temperature)
         return self
+
+    def _word_answers(self, words: list[str]) -> dict[int, dict[str, str]]:
+        """Each known word's own best leaf, alone on money out (-1) and in (+1): the
+        evidence `_corroborated` counts. Computed once at fit, looked up when predicting."""
+        text = np.array(words, dtype=object)
+        answers = {}
+        for direction in (-1, 1):
+            proba = self.probabilities(text, np.full(len(text), direction))
+            answers[direction] = dict(zip(words, self.classes_[proba.argmax(axis=1)],
+                                          strict=True))
+        return answers
+
+    def _corroborated(self, line: str, direction: int, answer: str, level: str) -> bool:
+        """Whether at least `corroborating_words` distinct known words of ``line`` each name
+        ``answer`` alone (its leaf, or a leaf of its group for a group answer), and more of
+        them name it than name anything else (words pulling several ways leave the answer
+        to the model's weighing, not to agreeing evidence)."""
+        own = self.word_answers_[1 if direction > 0 else -1]
+        group_of = self.group_of_leaf_
+        named = [leaf if level == "category" else group_of[leaf]
+                 for leaf in (own.get(word) for word in set(content_words(line, self.noise)))
+                 if leaf is not None]
+        agreeing = sum(1 for name in named if name == answer)
+        return agreeing >= self.corroborating_words and agreeing > len(named) - agreeing
 
     def _grouping(self, classes: np.ndarray) -> tuple:
         """The group of each of ``classes``, and the column order, run starts and groups
@@ -225,10 +256,35 @@ class DefaultCategoryModel:
         level = np.where(leaf, "category", np.where(group, "group", "uncertain")).astype(object)
         category = np.where(group, self.groups_[best_group], category).astype(object)
         confidence = np.where(group, group_confidence, confidence)
+        confidence = self._ceiled(text, sign, category, confidence, level)
         reason = self._reasons(text, proba, level, best_group, shown)
         return pd.DataFrame({"category": category, "confidence": confidence,
                              "top_k": top_k, "answers": leaf | group, "level": level,
                              "reason": reason})
+
+    def _ceiled(self, text: np.ndarray, sign: np.ndarray, category: np.ndarray,
+                confidence: np.ndarray, level: np.ndarray) -> np.ndarray:
+        """Confidence above `ceiling` only for an answer several words corroborate.
+
+        The temperature is fitted on held-out entries of the knowledge itself, where one
+        word names one category; an owner's category for one word varies more ("parking"
+        filed as travel, "wine" as drinks out), and no held-out knowledge can show it. So a
+        line resting on one word (or one name repeated, "ikea | ikea") stays at the
+        ceiling at most; confidence above it needs `corroborating_words` distinct words
+        that each name the answer alone, outnumbering the words that name another."""
+        over = np.flatnonzero(confidence > self.ceiling)
+        if not len(over):
+            return confidence
+        # each distinct (line, direction, answer, level) judged once: a batch repeats lines
+        codes, uniques = pd.MultiIndex.from_arrays(
+            [text[over], sign[over] > 0, category[over], level[over]]).factorize()
+        corroborated = np.array([self._corroborated(str(line), 1 if money_in else -1,
+                                                    str(answer), str(answer_level))
+                                 for line, money_in, answer, answer_level in uniques],
+                                dtype=bool)
+        confidence = confidence.copy()
+        confidence[over[~corroborated[codes]]] = self.ceiling
+        return confidence
 
     def _reasons(self, text: np.ndarray, proba: np.ndarray, level: np.ndarray,
                  best_group: np.ndarray, shown: np.ndarray | None

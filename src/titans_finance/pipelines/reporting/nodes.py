@@ -60,11 +60,13 @@ SECTIONS = [
 
 
 def categorise_transactions(clean_transactions: pd.DataFrame, category_predictions: pd.DataFrame,
-                            category_corrections: pd.DataFrame
+                            category_corrections: pd.DataFrame, category_taxonomy: dict[str, Any]
                             ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every transaction with its category and where it comes from; and the same table as
-    a spreadsheet opens it (``categorised_transactions.csv``)."""
-    categorised = categorise(clean_transactions, category_predictions, category_corrections)
+    """Every transaction with its category and where it comes from (a group answer by the
+    group's name in ``category_taxonomy``); and the same table as a spreadsheet opens it
+    (``categorised_transactions.csv``)."""
+    categorised = categorise(clean_transactions, category_predictions, category_corrections,
+                             category_taxonomy)
     return categorised, for_spreadsheet(categorised)
 
 

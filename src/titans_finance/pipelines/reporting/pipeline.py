@@ -9,7 +9,8 @@ def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
             Node(categorise_transactions,
-                 ["clean_transactions", "category_predictions", "category_corrections"],
+                 ["clean_transactions", "category_predictions", "category_corrections",
+                  "category_taxonomy"],
                  ["report_categorised_transactions", "categorised_transactions"],
                  name="categorise_transactions"),
             Node(build_charts,

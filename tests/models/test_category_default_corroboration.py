@@ -1,0 +1,103 @@
+"""Confidence above the ceiling only for an answer several words corroborate: the ceiling
+and the number of corroborating words each tested at the boundary and one step on each
+side (a line resting on one word stays at the ceiling at most)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from titans_finance.models.category_taxonomy import category_text, content_words
+
+SIGN = np.array([-1])
+
+
+def _text(line: str) -> np.ndarray:
+    return category_text(np.array([line], dtype=object), np.array([line], dtype=object))
+
+
+def _answer(model, text, ceiling=None, words=None):
+    saved = model.ceiling, model.corroborating_words
+    try:
+        model.ceiling = saved[0] if ceiling is None else ceiling
+        model.corroborating_words = saved[1] if words is None else words
+        return model.predict_raw(text, SIGN).iloc[0]
+    finally:
+        model.ceiling, model.corroborating_words = saved
+
+
+def _agreeing(model, line: str, leaf: str) -> int:
+    own = model.word_answers_[-1]
+    return sum(own.get(w) == leaf for w in set(content_words(line, model.noise)))
+
+
+@pytest.fixture(scope="module")
+def one_word(default_category_model):
+    """A one-word line ("parking | parking": one name repeated) the model is sure of."""
+    for word in ("parking", "petrol", "pharmacy", "bakery", "cinema", "taxi"):
+        text = _text(word)
+        raw = float(default_category_model.probabilities(text, SIGN).max())
+        if raw > 0.6:
+            return text, raw
+    pytest.fail("no one-word line above 0.6")
+
+
+@pytest.fixture(scope="module")
+def corroborated(default_category_model):
+    """A line of two words or more that each name its answer alone."""
+    for line in ("restaurant meal dinner", "pharmacy medicine drugstore", "taxi cab ride",
+                 "bakery bread", "cinema movie tickets", "petrol fuel station"):
+        text = _text(line)
+        proba = default_category_model.probabilities(text, SIGN)
+        leaf = default_category_model.classes_[int(proba.argmax())]
+        count = _agreeing(default_category_model, text[0], leaf)
+        if count >= 2 and float(proba.max()) > 0.6:
+            return text, float(proba.max()), count
+    pytest.fail("no corroborated line above 0.6")
+
+
+def test_a_one_word_answer_is_held_at_a_ceiling_just_below_it(default_category_model, one_word):
+    text, raw = one_word
+    below = np.nextafter(raw, 0)
+    held = _answer(default_category_model, text, ceiling=below)
+    assert held["confidence"] == below and held["level"] == "category"
+    # at the ceiling and one step above: nothing to hold, the calibrated confidence stands
+    for ceiling in (raw, np.nextafter(raw, 1)):
+        assert _answer(default_category_model, text, ceiling=ceiling)["confidence"] == \
+            pytest.approx(raw)
+
+
+def test_enough_corroborating_words_lift_the_ceiling_and_one_too_few_do_not(
+        default_category_model, corroborated):
+    text, raw, count = corroborated
+    ceiling = raw / 2
+    for words, expected in ((count - 1, raw), (count, raw), (count + 1, ceiling)):
+        out = _answer(default_category_model, text, ceiling=ceiling, words=words)
+        assert out["confidence"] == pytest.approx(expected), words
+
+
+def test_words_naming_another_answer_must_be_outnumbered(default_category_model):
+    """Agreeing words equal to the dissenting ones: held; one more agreeing: lifted."""
+    model = default_category_model
+    own = model.word_answers_[-1]
+    by_leaf: dict[str, list[str]] = {}
+    for word, leaf in sorted(own.items()):
+        if word not in model.noise:
+            by_leaf.setdefault(leaf, []).append(word)
+    answer, other = sorted(by_leaf, key=lambda leaf: -len(by_leaf[leaf]))[:2]
+    agree, dissent = by_leaf[answer][:3], by_leaf[other][:3]
+    saved = model.corroborating_words
+    try:
+        model.corroborating_words = 2
+        assert not model._corroborated(" ".join(agree[:2] + dissent[:2]), -1, answer,
+                                       "category")
+        assert model._corroborated(" ".join(agree[:3] + dissent[:2]), -1, answer, "category")
+        assert not model._corroborated(" ".join(agree[:1]), -1, answer, "category")
+    finally:
+        model.corroborating_words = saved
+
+
+def test_the_shipped_ceiling_holds_one_word_lines(default_category_model, one_word):
+    text, _ = one_word
+    assert _answer(default_category_model, text)["confidence"] <= \
+        default_category_model.ceiling
