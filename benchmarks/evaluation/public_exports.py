@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from titans_finance.models.category_taxonomy import Taxonomy
+from titans_finance.models.category.taxonomy import Taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_CSV = ROOT.parent / "shared" / "data" / "seed_transactions.csv"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from titans_finance.models.category_taxonomy import category_text, content_words
+from titans_finance.models.category.taxonomy import category_text, content_words
 
 SIGN = np.array([-1])
 
