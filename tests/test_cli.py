@@ -53,10 +53,10 @@ def test_corrections_revert_undoes_one_rule_by_id_or_everything_of_one_key(tmp_p
     listed = capsys.readouterr().out
     assert first["rule_id"] in listed and second["rule_id"] in listed and "active" in listed
     assert main(["corrections", "revert", "--id", first["rule_id"], "--path", str(path)]) == 0
-    assert "removed 1 corrections and 1 rules" in capsys.readouterr().out
+    assert "removed 1 correction and 1 rule" in capsys.readouterr().out
     assert read_rules(rules_path(path))["rule_id"].tolist() == [second["rule_id"]]
     assert main(["corrections", "revert", "--by", "key-b", "--path", str(path)]) == 0
-    assert "removed 1 corrections and 1 rules of key-b" in capsys.readouterr().out
+    assert "removed 1 correction and 1 rule of key-b" in capsys.readouterr().out
     assert read_rules(rules_path(path)).empty and len(pd.read_csv(path)) == 0
 
 
@@ -95,3 +95,13 @@ def test_corrections_approve_lets_a_held_rule_act(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["corrections", "approve", "--id", rule["rule_id"], "--path", str(path)])
     assert exit_.value.code == 1
+
+
+def test_empty_corrections_and_rules_are_said_as_such(tmp_path, capsys):
+    from titans_finance.command_line import main
+    from titans_finance.core.corrections import CORRECTION_COLUMNS
+
+    path = tmp_path / "category_corrections.csv"
+    path.write_text(",".join(CORRECTION_COLUMNS) + "\n")
+    main(["corrections", "list", "--path", str(path)])
+    assert capsys.readouterr().out.strip() == "no corrections"

@@ -123,11 +123,11 @@ def _corrections_command(parser: argparse.ArgumentParser, args: argparse.Namespa
         except CorrectionsFileError as exc:
             parser.error(str(exc))
         what = args.rule_id or args.key_id
-        print(f"removed {removed['corrections']} corrections and {removed['rules']} rules of "
-              f"{what} from {args.path}" + (" (previous files: .bak beside them)"
-                                            if any(removed.values()) else ""))
         if args.rule_id and not removed["rules"]:
             parser.exit(1, f"no rule {args.rule_id} in {rules}\n")
+        print(f"removed {_count(removed['corrections'], 'correction')} and "
+              f"{_count(removed['rules'], 'rule')} of {what} from {args.path}"
+              + (" (previous files: .bak beside them)" if any(removed.values()) else ""))
     elif args.action == "approve":
         if not args.rule_id:
             parser.error("approve needs --id RULE (see `titans-finance corrections rules`)")
@@ -142,14 +142,24 @@ def _corrections_command(parser: argparse.ArgumentParser, args: argparse.Namespa
             parser.error(str(exc))
         if args.key_id:
             frame = frame[frame["submitted_by"] == args.key_id]
-        print(frame[["rule_id", "tenant", "account", "merchant_key", "category", "status",
-                     "rows", "submitted_at", "submitted_by"]].to_string(index=False))
+        _print_table(frame[["rule_id", "tenant", "account", "merchant_key", "category", "status",
+                            "rows", "submitted_at", "submitted_by"]], "no rules")
     elif args.key_id:
         lines = pd.read_csv(args.path, dtype="str", keep_default_na=False, encoding="utf-8-sig")
         lines = lines.reindex(columns=CORRECTION_COLUMNS).fillna("")
-        print(lines[lines["submitted_by"] == args.key_id].to_string(index=False))
+        _print_table(lines[lines["submitted_by"] == args.key_id],
+                     f"no corrections from {args.key_id}")
     else:
-        print(corrections_by_key(args.path).to_string(index=False))
+        _print_table(corrections_by_key(args.path), "no corrections")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _print_table(frame: pd.DataFrame, empty: str) -> None:
+    """A table as text, or what its emptiness means (not pandas' "Empty DataFrame")."""
+    print(frame.to_string(index=False) if len(frame) else empty)
 
 
 def app_command_line(port: int, address: str, hosts: list[str] | None = None,

@@ -412,7 +412,12 @@ class TitansFinanceService:
         the chance the balance falls below 0 within 30/60/90 days and the most likely first
         day, with its `as_of` and `balance_source` (`summary.shortfall_threshold`: below
         `low_balance_threshold`); none without a known balance (its `note` says why)."""
-        if _tenant() != Guard.get().default_account_owner:
+        owner = Guard.get().default_account_owner
+        if owner is None:
+            return _error(403, "the cash-flow forecast is of the training history's account, "
+                               "which no tenant owns here: the operator names its owner "
+                               "(TITANS_DEFAULT_ACCOUNT_OWNER or the tenants file)")
+        if _tenant() != owner:
             return _error(403, "the cash-flow forecast is of the training history's account, "
                                "which belongs to another tenant")
         served = self.served

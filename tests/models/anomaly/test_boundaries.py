@@ -118,7 +118,8 @@ def test_a_payee_amount_is_judged_from_min_group_count_payments_on(payments, jud
     row = scored.iloc[-1]
     assert bool(row["amount_score"] > 0) is judged
     if judged:
-        assert f"the median of the {payments} earlier payments to this payee" in row["reasons"]
+        assert (f"the median of the {payments} payments to this payee in the training data"
+                in row["reasons"])
 
 
 @pytest.mark.parametrize("charges, burst", [(2, False), (3, True), (4, True)])

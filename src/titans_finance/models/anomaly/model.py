@@ -22,7 +22,7 @@ weighted noisy-OR, with a threshold whose flag rate is measured on scores it was
 - ``isolation``: an IsolationForest's far tail, a weak supporting signal.
 
 Noisy-OR ``1 - Π(1 - wᵢ·sᵢ)`` keeps the score in [0, 1]. Every reason names its
-reference ("the median of the 14 earlier payments to this payee", "this account's
+reference ("the median of the 14 payments to this payee in the training data", "this account's
 payments"), never a category's median when no category was sent.
 
 Per account: every statistic (payee, category, the account's payments of one sign) is the
@@ -368,9 +368,13 @@ class AnomalyModel:
         days = pd.to_datetime(transactions["date"]).to_numpy().astype("datetime64[D]")
         earlier = np.datetime_as_string(days - np.where(days_same <= window, days_same, 0)
                                         .astype("int64").astype("timedelta64[D]"), unit="D")
-        reference = np.where(by_merchant, [f"the median of the {int(c)} earlier payments to this "
-                                           "payee" for c in count_m_reference],
-                             "the median of its category")
+        # the training statistics count every training payment to the payee (a training row
+        # scored in the report is among them): only the history's count is of earlier ones
+        reference = np.where(by_merchant, [
+            f"the median of the {int(c)} earlier payments to this payee" if history
+            else f"the median of the {int(c)} payments to this payee in the training data"
+            for c, history in zip(count_m_reference, by_history, strict=True)],
+            "the median of its category")
         ratio = np.where(by_merchant, ratio_m, ratio_c)
         sign_word = np.where(is_expense, "payments", "credits")
         reason_parts = [
