@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from titans_finance.app import views
+from titans_finance.app import import_views, views
 from titans_finance.core.normalise import read_dates
 
 
@@ -30,7 +30,7 @@ def _order(values: list[str]) -> str:
     parsed = read_dates(pd.Series(values))
     info = {"format": "csv", "day_first": parsed.day_first,
             "date_order_ambiguous": parsed.ambiguous, "date_order_evidence": parsed.evidence}
-    return views.how_it_was_read(info)[0].loc["date order"].iloc[0]
+    return import_views.how_it_was_read(info)[0].loc["date order"].iloc[0]
 
 
 def test_iso_dates_are_called_iso_not_month_first():

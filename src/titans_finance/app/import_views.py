@@ -1,0 +1,95 @@
+"""What the import page shows of one file: how the readers read it (settings, which column
+became which field, the evidence of each column's role) and whether the amounts were proven
+against a balance. Plain pandas: no Streamlit, no Kedro."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the readers learnt of one file, as two tables for a person: the file's settings
+    (format, encoding, delimiter, date order, decimal mark...) and which of its columns became
+    which field of the clean table."""
+    day_first = info.get("day_first")
+    order = ("not decided" if day_first is None else "day first (31/01)" if day_first
+             else "month first (01/31)")
+    evidence = info.get("date_order_evidence") or {}
+    iso, numeric = evidence.get("iso_values", 0), evidence.get("numeric_values")
+    if info.get("format") in ("ofx", "camt053", "mt940"):
+        order = "fixed by the format (year first)"
+    elif iso and numeric == 0:
+        # every date written year first: there is no day/month order to decide
+        order = "year-month-day (ISO)"
+    elif info.get("date_order_ambiguous"):
+        order += " — ambiguous: no date tells; declare it in conf/local/export_mappings.yml"
+    elif evidence.get("decided_by"):
+        order += f" (decided by {evidence['decided_by']})"
+    if iso and numeric:
+        order += f"; {iso:,} other dates year-month-day (ISO)"
+    settings = {
+        "file": info.get("file") or info.get("path"), "format": info.get("format"),
+        "rows": info.get("rows"), "encoding": info.get("encoding"),
+        "delimiter": info.get("delimiter"), "header line": info.get("header_line"),
+        "lines before the header": info.get("preamble_lines"), "date order": order,
+        "decimal mark": info.get("decimal_mark"),
+        "header": ("none: every column read by its values" if info.get("headerless")
+                   else None),
+        "sign": ("as written in the file" if info.get("sign", "as_written") == "as_written"
+                 else "negated (declared mapping)") + (
+            f"; {info['reading']['sign_convention']}" if info.get("reading") else ""),
+        "balance check": balance_check(info.get("reconciliation")),
+        "columns not used": ", ".join(info.get("unrecognised_columns") or []) or "none",
+    }
+    table = pd.DataFrame({"": [str(v) for v in settings.values() if v is not None]},
+                         index=[k for k, v in settings.items() if v is not None])
+    columns = pd.DataFrame([{"field": field, "from the file's column(s)": ", ".join(map(str, src))}
+                            for field, src in (info.get("columns") or {}).items()],
+                           columns=["field", "from the file's column(s)"])
+    return table, columns
+
+
+def balance_check(reconciliation: dict[str, Any] | None) -> str | None:
+    """The reconciliation of a file in one sentence: proven, contradicted (where) or not
+    possible (why)."""
+    if not reconciliation:
+        return None
+    status = reconciliation.get("status")
+    source = reconciliation.get("source", "")
+    if status == "proven":
+        checked = reconciliation.get("steps_checked", reconciliation.get("statements_checked"))
+        unit = "lines" if "steps_checked" in reconciliation else "statements"
+        return f"proven: the amounts carry the {source} ({checked} {unit} checked)"
+    if status == "contradicted":
+        where = (f"first at row {reconciliation['first_break_row']}"
+                 if "first_break_row" in reconciliation else
+                 f"statement {reconciliation.get('first_break', {}).get('statement')}")
+        return (f"CONTRADICTED: the amounts do not carry the {source} ({where}); "
+                f"{reconciliation.get('explanation', 'check the file')}")
+    return f"not possible: {reconciliation.get('reason') or source}"
+
+
+def column_evidence(info: dict[str, Any]) -> pd.DataFrame:
+    """Each column of the file, the field it fills, what decided it and what its values are."""
+    rows = []
+    for column, found in ((info.get("reading") or {}).get("columns") or {}).items():
+        seen = []
+        if found.get("date_rate"):
+            seen.append(f"dates {found['date_rate']:.0%}")
+        if found.get("amount_rate"):
+            seen.append(f"amounts {found['amount_rate']:.0%}"
+                        + (f" (decimal {found['decimal_mark']})" if found.get("decimal_mark")
+                           else "") + (", signed" if found.get("signed_rate") else ""))
+        if found.get("tokens"):
+            seen.append("values " + " / ".join(found["tokens"]))
+        if found.get("iban_rate"):
+            seen.append(f"IBANs {found['iban_rate']:.0%}")
+        if found.get("currency_rate"):
+            seen.append(f"currency codes {found['currency_rate']:.0%}")
+        if found.get("text_rate") and not seen:
+            seen.append(f"text {found['text_rate']:.0%}")
+        rows.append({"column": column, "field": found.get("role") or "—",
+                     "decided by": found.get("decided_by", ""),
+                     "values seen": "; ".join(seen) or "empty"})
+    return pd.DataFrame(rows, columns=["column", "field", "decided by", "values seen"])
