@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from titans_finance.reporting import charts
+from titans_finance.reporting import charts, scorecards
 from titans_finance.reporting.money import Money
 
 
@@ -70,12 +70,12 @@ def test_scorecard_shows_the_strongest_baseline_from_the_contract():
             "best_baseline": "same_day_last_month", "beats_best_baseline": False,
             "advantage": -0.02, "advantage_se": 0.005, "verdict": "behind",
             "meaning": "MASE: forecast error relative to a naive forecast"}
-    figure = charts.model_scorecard({"cashflow": {"scorecard": card}})
+    figure = scorecards.model_scorecard({"cashflow": {"scorecard": card}})
     model, _, measured, value, baseline, beats = figure.data[0].cells.values
     assert list(model) == ["cashflow"] and list(value) == ["0.820"]
     assert list(baseline)[0].startswith("0.800") and "same day of the last month" in baseline[0]
     assert list(beats) == ["behind"] and "lower is better" in measured[0]
-    (finding,) = charts.scorecard_findings({"cashflow": {"scorecard": card}})
+    (finding,) = scorecards.scorecard_findings({"cashflow": {"scorecard": card}})
     assert "is behind its strongest simple baseline" in finding
     assert "difference 0.020, noise margin 0.010" in finding
 
@@ -84,16 +84,16 @@ def test_scorecard_without_the_contract_picks_the_stronger_of_the_old_baselines(
     # the run the issue saw: seasonal-7 (1.12) was shown, the stronger last value (0.91) hidden
     metrics = {"cashflow": {"mase": 0.95, "baseline_seasonal7_mase": 1.12,
                             "baseline_last_mase": 0.91, "coverage": 0.8}}
-    card = charts.scorecard_of("cashflow", metrics["cashflow"])
+    card = scorecards.scorecard_of("cashflow", metrics["cashflow"])
     assert card["best_baseline"] == "naive" and card["beats_best_baseline"] is False
-    figure = charts.model_scorecard(metrics)
+    figure = scorecards.model_scorecard(metrics)
     assert figure.data[0].cells.values[4][0].startswith("0.910")
     # older metrics carry no noise estimate: no verdict either way
     assert figure.data[0].cells.values[5][0] == "no noise estimate"
 
 
 def test_scorecard_money_metric_in_the_exports_currency():
-    figure = charts.model_scorecard({"amount": {"holdout_mae": 10.0, "baseline_mae": 12.5}},
+    figure = scorecards.model_scorecard({"amount": {"holdout_mae": 10.0, "baseline_mae": 12.5}},
                                     Money("GBP", "export", ("GBP",)))
     _, _, measured, value, baseline, beats = figure.data[0].cells.values
     assert list(value) == ["£10.00"] and baseline[0].startswith("£12.50")
@@ -105,9 +105,9 @@ def test_anomaly_scorecard_without_ground_truth_says_not_measured():
     card = {"metric": "pr_auc", "lower_is_better": False, "model": None, "baselines": {},
             "best_baseline": None, "beats_best_baseline": None,
             "meaning": "no labelled anomalies describe this export"}
-    figure = charts.model_scorecard({"anomaly": {"scorecard": card}})
+    figure = scorecards.model_scorecard({"anomaly": {"scorecard": card}})
     assert figure.data[0].cells.values[5][0] == "not measured"
-    assert "could not be measured" in charts.scorecard_findings({"anomaly": {"scorecard": card}})[0]
+    assert "could not be measured" in scorecards.scorecard_findings({"anomaly": {"scorecard": card}})[0]
 
 
 def test_confusion_matrix_shows_counts():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from titans_finance.reporting import charts
+from titans_finance.reporting import charts, scorecards
 
 
 def _card(advantage, error, verdict, model=71.48, baseline=72.02):
@@ -19,13 +19,13 @@ def _card(advantage, error, verdict, model=71.48, baseline=72.02):
 ])
 def test_each_verdict_has_its_sentence_and_cell(verdict, words):
     metrics = {"amount": {"scorecard": _card(0.54, 0.6, verdict)}}
-    (finding,) = charts.scorecard_findings(metrics)
+    (finding,) = scorecards.scorecard_findings(metrics)
     assert words in finding
-    assert charts.model_scorecard(metrics).data[0].cells.values[5][0] == verdict
+    assert scorecards.model_scorecard(metrics).data[0].cells.values[5][0] == verdict
 
 
 def test_a_win_inside_the_noise_is_not_called_a_win():
-    (finding,) = charts.scorecard_findings({"amount": {"scorecard": _card(0.54, 0.6,
+    (finding,) = scorecards.scorecard_findings({"amount": {"scorecard": _card(0.54, 0.6,
                                                                            "level with")}})
     assert "beats" not in finding and "inside the noise" in finding
     assert "difference 0.54, noise margin 1.20" in finding

@@ -10,7 +10,7 @@ from titans_finance.app import views
 from titans_finance.app.labels import read_anomaly_labels
 from titans_finance.app.outputs import RUN_FIRST, data_hash_of, load, money_for
 from titans_finance.app.project import Project
-from titans_finance.reporting import charts
+from titans_finance.reporting import charts, scorecards
 
 
 def health_page(project: Project) -> None:
@@ -23,7 +23,7 @@ def health_page(project: Project) -> None:
     st.write("Scored on the most recent part of the history, which the model never saw in "
              "training, beside the strongest of several simple rules on the same data.")
     st.dataframe(views.scorecards(metrics, money), hide_index=True, key="health_scorecards")
-    for line in charts.scorecard_findings({k: v or {} for k, v in metrics.items()}, money):
+    for line in scorecards.scorecard_findings({k: v or {} for k, v in metrics.items()}, money):
         st.markdown(f"- {line}")
     st.subheader("Data quality")
     quality = load(project, "data_quality")

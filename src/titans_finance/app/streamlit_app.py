@@ -44,7 +44,7 @@ from titans_finance.app.page_overview import overview_page
 from titans_finance.app.page_try import try_page
 from titans_finance.app.project import Project, project_root
 from titans_finance.app.text import as_text
-from titans_finance.reporting import charts
+from titans_finance.reporting import charts, scorecards
 from titans_finance.reporting.categorised import SOURCES, for_spreadsheet
 
 log = logging.getLogger(__name__)
@@ -290,7 +290,7 @@ def run_provenance(project: Project) -> None:
     clean_hash = data_hash_of(str(project.root), project.modified(("clean_transactions",)))
     if quality is None or clean_hash is None:
         return
-    metrics = {model: load(project, f"metrics_{model}") for model in charts.MODELS}
+    metrics = {model: load(project, f"metrics_{model}") for model in scorecards.MODELS}
     lines = views.run_provenance(quality, clean_hash, metrics)
     st.sidebar.caption(lines[0])
     for line in lines[1:]:

@@ -4,7 +4,7 @@ Kedro), so that it is tested on its own and the page script stays thin.
 Categories come from `reporting.categorised.categorise` (the report's own order of trust:
 your correction, the export, the category model), merchants are named as the export writes
 them (`reporting.merchants`), scorecards are read as the report reads them
-(`reporting.charts.scorecard_of`).
+(`reporting.scorecards.scorecard_of`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from titans_finance.app.text import as_text
 from titans_finance.core.movements import without_transfers
 from titans_finance.models.cashflow import MAX_HORIZON, horizon_net_change
 from titans_finance.reporting.categorised import categorise
-from titans_finance.reporting.charts import (
+from titans_finance.reporting.charts import UNKNOWN_MONEY
+from titans_finance.reporting.scorecards import (
     MODEL_NAMES,
     MODELS,
-    UNKNOWN_MONEY,
     VERDICT_COLUMN,
     score_text,
     scorecard_of,

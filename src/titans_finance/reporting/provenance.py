@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from titans_finance.core.fingerprint import mixed_inputs
-from titans_finance.reporting.charts import MODEL_NAMES
+from titans_finance.reporting.scorecards import MODEL_NAMES
 
 
 class MixedRunsError(ValueError):

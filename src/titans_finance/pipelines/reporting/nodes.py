@@ -13,7 +13,7 @@ from titans_finance.core.fingerprint import data_hash
 from titans_finance.core.verdict import BEATS, scorecard_verdict
 from titans_finance.models.cashflow import horizon_net_change
 from titans_finance.parameters import CashflowSettings, ReportingSettings
-from titans_finance.reporting import charts
+from titans_finance.reporting import charts, scorecards
 from titans_finance.reporting.categorised import categorise, for_spreadsheet
 from titans_finance.reporting.glossary import metric_meaning
 from titans_finance.reporting.merchants import merchant_names
@@ -132,7 +132,7 @@ def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
         else:
             sentence += f" {balance.note(money)}"
         lines.append(sentence)
-    cards = {model: charts.scorecard_of(model, values) for model, values in metrics.items()}
+    cards = {model: scorecards.scorecard_of(model, values) for model, values in metrics.items()}
     # the models the scorecard (and the app's health page) shows as trained, and their
     # verdicts: the same cards, so the words cannot contradict the table
     trained = [m for m, card in cards.items() if card]
@@ -140,7 +140,7 @@ def _header(clean: pd.DataFrame, data_quality: dict[str, Any], money, balance,
     judged = [m for m in trained if verdicts[m] is not None]
     if trained:
         beating = [m for m in judged if verdicts[m] == BEATS]
-        names = ", ".join(charts.MODEL_NAMES.get(m, m) for m in trained)
+        names = ", ".join(scorecards.MODEL_NAMES.get(m, m) for m in trained)
         lines.append(f"Models trained on this data: {names}; "
                      f"{len(beating)} of {len(judged)} measured beat their strongest simple "
                      "baseline by more than the noise of the hold-out ('How good are the "
@@ -244,7 +244,7 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
         charts.cashflow_forecast(clean_transactions, cashflow_forecast, money, balance,
                                  coverage=float(cashflow_settings["interval_coverage"])),
         charts.anomalies_table(anomaly_scores, money),
-        charts.model_scorecard(metrics, money),
+        scorecards.model_scorecard(metrics, money),
         charts.confusion_matrix(metrics_category),
         charts.drift_summary(drift_report, current),
     )
@@ -262,7 +262,7 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
     notes = {
         "header": header,
         "report_cashflow_forecast": [balance.note(money)],
-        "report_model_scorecard": charts.scorecard_findings(metrics, money),
+        "report_model_scorecard": scorecards.scorecard_findings(metrics, money),
         "report_drift": ([f"{metric_meaning('psi')}.", f"{metric_meaning('ks')}."]
                          if current else []),
     }
