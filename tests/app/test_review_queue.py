@@ -118,3 +118,12 @@ def test_taxonomy_choices_include_categories_in_use(table):
         category=table["category"].fillna("uncertain")))
     assert choices["groceries"] == "Groceries" and "subscriptions" in choices
     assert "uncertain" not in choices and list(choices) == sorted(choices)
+
+
+def test_a_group_answers_name_in_the_table_is_not_offered_as_a_category():
+    """The table shows a group answer as "Income (group)": no correction can name it; an
+    export's own capitalised category ("Restaurants") can, as the service takes it."""
+    table = pd.DataFrame({"category": ["Income (group)", "Restaurants", "office_supplies",
+                                       "uncertain"]})
+    choices = review_queue.taxonomy_categories({"categories": []}, table)
+    assert set(choices) == {"Restaurants", "office_supplies"}

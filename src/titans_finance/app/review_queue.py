@@ -12,6 +12,8 @@ removes the rule and the correction together.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 import numpy as np
@@ -132,12 +134,19 @@ def correction_fields(row: pd.Series, clean: pd.DataFrame) -> dict[str, Any]:
             "amount": float(source["amount"])}
 
 
+# what a correction may name as its category (serving.schemas.Feedback's rule)
+_CATEGORY_ID = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*")
+
+
 def taxonomy_categories(taxonomy: dict[str, Any] | None, table: pd.DataFrame) -> dict[str, str]:
     """``{category: label}`` a user may choose from: the taxonomy's categories
-    (conf/base/category_taxonomy.yml) and every category already in use, sorted."""
+    (conf/base/category_taxonomy.yml) and every category already in use that a correction
+    can name (a group answer's name, "Food and drink (group)", is shown in the table but is
+    no category)."""
     labels = {str(item["id"]): str(item.get("label") or item["id"])
               for item in (taxonomy or {}).get("categories") or [] if item.get("id")}
     for used in table["category"].dropna().astype("str").unique():
-        if used != UNCERTAIN_CATEGORY:
+        if used != UNCERTAIN_CATEGORY and _CATEGORY_ID.fullmatch(
+                "_".join(used.lower().replace("-", " ").split())):
             labels.setdefault(used, used.replace("_", " "))
     return dict(sorted(labels.items()))
