@@ -345,3 +345,52 @@ def test_utf16_without_a_mark_padded_with_one_nul_byte_still_decodes():
                                              (["Date"], "Date")])
 def test_the_example_mapping_of_a_narrow_file_names_its_last_column_for_the_rest(columns, amount):
     assert f'amount: "{amount}"' in suggested_mapping("x.csv", columns)
+
+
+def test_read_export_names_a_binary_file_by_its_own_name():
+    with pytest.raises(ExportReadError, match=r"^statement\.pdf: not a text export"):
+        read_export(b"%PDF-1.4\n\x00\x01\x02binary\x00stream", "inbox/statement.pdf")
+
+
+def test_a_declared_encoding_decodes_what_utf8_and_cp1252_would_read_wrong():
+    # a Polish bank's cp1250: 0xAF is Ż there, ¯ in cp1252
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", "encoding": "cp1250"}]}, "t")[0]
+    export = read_export("Date;Text;Amount\n02.01.2024;Żabka Łódź;-12,40\n".encode("cp1250"),
+                         "x.csv", mapping)
+    assert export.frame["Description"].tolist() == ["Żabka Łódź"]
+    assert export.info["encoding"] == "cp1250" and export.info["declared_mapping"] == ["x.csv"]
+
+
+def test_a_structured_format_s_reading_says_its_sign_convention():
+    export = read_export(b"!Type:Bank\nD01/02/2024\nT-12.40\nPShop\n^\n", "x.qif")
+    assert export.info["reading"] == {"sign_convention": "signed amounts as written (T/U lines)"}
+
+
+def test_an_empty_line_inside_a_quoted_text_is_no_blank_line_between_rows():
+    text = b'Date,Text,Amount\n2024-01-02,"Standing order\n\nRent",-500.00\n\n2024-01-03,Shop,-1.00\n'
+    export = read_export(text, "x.csv")
+    assert export.frame["Description"].tolist() == ["Standing order\n\nRent", "Shop"]
+    assert export.info["blank_lines"] == 1
+
+
+def test_the_preamble_s_account_is_reported_in_the_reading():
+    export = read_export(b"Konto:;0012345678\nDatum;Text;Betrag\n02.01.2024;Shop;-1,00\n", "x.csv")
+    assert export.info["preamble_found"] == {"account": "0012345678"}
+
+
+def test_a_file_without_an_amount_column_names_the_columns_it_found():
+    text = b"Date,Text,Amount,Balance\n2024-01-02,Shop,1,100.00\n2024-01-03,Bus,0,99.00\n"
+    with pytest.raises(ExportReadError,
+                       match=r"^x\.csv: .*\(found 'Date', 'Text', 'Amount', 'Balance'\)"):
+        read_export(text, "in/x.csv")
+
+
+def test_the_tolerant_mt940_reader_names_the_file_of_an_unreadable_statement_line():
+    text = ":20:X\n:25:NL12\n:60F:C240101EUR100,00\n:61:garbage\n:62F:C240102EUR100,00\n"
+    with pytest.raises(ExportReadError, match=r"^in/st\.sta: 1 of 1 MT940 statement lines"):
+        read_mt940_lines(text, "in/st.sta")
+
+
+def test_a_file_without_a_header_or_table_lists_its_first_line_s_columns():
+    with pytest.raises(ExportReadError, match=r"first line has columns 'Datum', 'Text'\."):
+        read_export(b"Datum;Text\n02.01.2024;Shop\n", "x.csv")
