@@ -328,7 +328,8 @@ def test_a_statement_without_transactions_keeps_its_preamble_account_as_text():
 
 
 def test_a_binary_file_s_message_names_the_file():
-    with pytest.raises(ExportReadError, match=r"^statement\.pdf: not a text export"):
+    with pytest.raises(ExportReadError, match=r"^statement\.pdf: not a text export .*; "
+                       r"export the statement as CSV, OFX, QIF, CAMT\.053 or MT940$"):
         detect_format(b"%PDF-1.4\n\x00\x01\x02binary\x00stream", "statement.pdf")
 
 
@@ -394,3 +395,30 @@ def test_the_tolerant_mt940_reader_names_the_file_of_an_unreadable_statement_lin
 def test_a_file_without_a_header_or_table_lists_its_first_line_s_columns():
     with pytest.raises(ExportReadError, match=r"first line has columns 'Datum', 'Text'\."):
         read_export(b"Datum;Text\n02.01.2024;Shop\n", "x.csv")
+
+
+@pytest.mark.parametrize("offset, binary", [(65535, True), (65536, False)])
+def test_only_the_first_64_kb_are_searched_for_nul_bytes(offset, binary):
+    # a long text export with one stray NUL: the search for binary content stops at 64 KB
+    line = b"2024-01-02,Shop,-1.00\n"
+    data = b"Date,Text,Amount\n" + line * (70000 // len(line))
+    data = data[:offset] + b"\x00" + data[offset + 1:]
+    if binary:
+        with pytest.raises(ExportReadError, match="not a text export"):
+            decode_bytes(data, "x.csv")
+    else:
+        assert decode_bytes(data, "x.csv")[1] == "utf-8"
+
+
+def test_a_declared_account_is_every_line_s_account_in_a_format_without_one():
+    mapping = parse_mappings({"mappings": [{"match": "x.qif", "account": "DE02120300000000202051"}]},
+                             "t")[0]
+    export = read_export(b"!Type:Bank\nD01/02/2024\nT-12.40\nPShop\n^\n", "x.qif", mapping)
+    assert export.frame["Account"].tolist() == ["DE02120300000000202051"]
+
+
+def test_a_decimal_comma_in_the_balance_alone_says_the_day_comes_first():
+    # whole amounts carry no decimal mark; the balance column's comma still tells the locale
+    text = (b"Date\tText\tAmount\tBalance\n02/01/2024\tShop\t-12\t1.234,56\n"
+            b"03/01/2024\tBus\t-2\t1.232,56\n")
+    assert read_export(text, "x.csv").info["hints"]["day_first_hint"] is True
