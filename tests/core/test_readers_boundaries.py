@@ -422,3 +422,15 @@ def test_a_decimal_comma_in_the_balance_alone_says_the_day_comes_first():
     text = (b"Date\tText\tAmount\tBalance\n02/01/2024\tShop\t-12\t1.234,56\n"
             b"03/01/2024\tBus\t-2\t1.232,56\n")
     assert read_export(text, "x.csv").info["hints"]["day_first_hint"] is True
+
+
+@pytest.mark.parametrize("blank", [38])
+def test_a_header_with_no_data_in_the_forty_lines_after_it_gives_way_to_the_located_table(blank):
+    # the lines 39 and 40 after a words header are inside its window: they are no data,
+    # so the header the values locate after them wins (one blank line fewer, and the first
+    # data row falls in the window: the words header stands, see data_follows)
+    text = ("Date;Text;Amount\n" + "\n" * blank + "Rekening;NL91ABNA0417164300\n"
+            "Datum;Omschrijving;Bedrag\n02.01.2024;Winkel;-12,40\n03.01.2024;Loon;2100,00\n")
+    export = read_export(text.encode(), "x.csv")
+    assert export.info["header_line"] == blank + 3
+    assert export.frame["Description"].tolist() == ["Winkel", "Loon"]
