@@ -62,6 +62,7 @@ def _profile(items: list[dict], models: dict, rolling, record: bool,
     from titans_finance.core import features as feature_code
     from titans_finance.serving.schemas import transactions_frame
     from titans_finance.serving.service import TRANSACTION_SCORERS, TitansFinanceService
+    from titans_finance.serving.answers import amount_items, anomaly_items, category_items
     from titans_finance.serving.service import validated_transactions
 
     if account is not None:
@@ -98,9 +99,9 @@ def _profile(items: list[dict], models: dict, rolling, record: bool,
     service = getattr(TitansFinanceService, "inner", TitansFinanceService)  # the plain class
     response = {"results": [
         {"category": c, "amount": a, "anomaly": n} for c, a, n in zip(
-            service._category_items(out["category"], served),
-            service._amount_items(out["amount"], served),
-            service._anomaly_items(out["anomaly"], served), strict=True)]}
+            category_items(out["category"], served),
+            amount_items(out["amount"], served),
+            anomaly_items(out["anomaly"], served), strict=True)]}
     lap("result objects")
     json.dumps(response)
     lap("json answer")

@@ -76,3 +76,18 @@ def finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [finite(v) for v in value]
     return value
+
+
+def return_freed_memory() -> None:
+    """Give memory freed by a large batch back to the OS (glibc keeps freed heap pages
+    otherwise, and the worker's RSS would stay at its largest batch). No-op off glibc."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+# around a batch at least this large, `return_freed_memory`
+TRIM_AFTER_ROWS = 500

@@ -18,10 +18,8 @@ the ``TITANS_HISTORY_*`` settings per tenant; recorded transactions are kept in 
 and replayed at start (serving/history_store.py), so a restart loses none.
 
 Without a usable key configuration or manifest, ``bentoml serve`` exits at once with
-status 2 and a one-line reason. docs/security.md has the threat model.
-
-``TITANS_CORRECTIONS_PATH`` (default ``data/01_raw/category_corrections.csv``,
-the catalog's ``category_corrections``) is where ``POST /feedback`` appends.
+status 2 and a one-line reason. docs/security.md has the threat model. ``POST /feedback``
+appends to ``TITANS_CORRECTIONS_PATH`` (the catalog's ``category_corrections``).
 """
 
 from __future__ import annotations
@@ -34,12 +32,18 @@ import logging
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import bentoml
 from starlette.responses import JSONResponse, Response
 
 from titans_finance.registry.store import Manifest, ManifestError, UntrustedArtefact
+from titans_finance.serving.answers import (
+    ANSWER_ITEMS,
+    amount_items,
+    anomaly_items,
+    category_items,
+)
 from titans_finance.serving.batch_inputs import (  # noqa: F401 (their old home)
     BatchInput,
     InvalidBatch,
@@ -48,7 +52,13 @@ from titans_finance.serving.batch_inputs import (  # noqa: F401 (their old home)
     validate_items,
     validated_transactions,
 )
-from titans_finance.serving.batch_thread import BULK_EXECUTOR, freeze_loaded_objects, json_answer
+from titans_finance.serving.batch_thread import (
+    BULK_EXECUTOR,
+    TRIM_AFTER_ROWS,
+    freeze_loaded_objects,
+    json_answer,
+    return_freed_memory,
+)
 from titans_finance.serving.batching import SCORING_EXECUTOR, MicroBatcher
 from titans_finance.serving.corrections_live import LiveCorrections, tenant_of
 from titans_finance.serving.errors import error_body, install_client_error_log_filter
@@ -90,12 +100,9 @@ from titans_finance.serving.start_up import (  # noqa: F401 (their old home)
 )
 from titans_finance.serving.tenants import scope_to_caller
 
-if TYPE_CHECKING:
-    import pandas as pd
-
 # pandas' strings live in Arrow buffers; Arrow's own allocator keeps freed memory for
 # reuse, so the worker's RSS would stay at its busiest moment. The system allocator
-# hands it back (with `_return_freed_memory`). Set before pandas/pyarrow are imported.
+# hands it back (`batch_thread.return_freed_memory`). Set before pandas/pyarrow are imported.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 # The models' libraries (pandas, scikit-learn...) are imported in the worker only, when
@@ -114,21 +121,6 @@ ROUTES = {
     "/feedback": RoutePolicy(), "/models/reload": RoutePolicy(role=ROLE_ADMIN),
     "/admin/keys/reload": RoutePolicy(role=ROLE_ADMIN),
 }
-
-
-def _return_freed_memory() -> None:
-    """Give memory freed by a large batch back to the OS (glibc keeps freed heap pages
-    otherwise, and the worker's RSS would stay at its largest batch). No-op off glibc."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
-# around a batch at least this large, `_return_freed_memory`
-TRIM_AFTER_ROWS = 500
 
 
 def _error(status: int, message: str, headers: list | None = None,
@@ -248,34 +240,6 @@ class TitansFinanceService:
             self.metrics.observe_anomalies(out["anomaly"])
         return out
 
-    @staticmethod
-    def _category_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
-        version = served.versions["category"]
-        return [{"category": category, "confidence": confidence, "top_k": top_k, "source": source,
-                 "level": level, "reason": reason, "model_version": version}
-                for category, confidence, top_k, source, level, reason in zip(
-                    frame["category"].tolist(), frame["confidence"].astype(float).tolist(),
-                    frame["top_k"].tolist(), frame["source"].tolist(),
-                    frame["level"].tolist(), frame["reason"].tolist(), strict=True)]
-
-    @staticmethod
-    def _amount_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
-        version = served.versions["amount"]
-        point, lower, upper = (frame[c].astype(float).round(2).tolist()
-                               for c in ("predicted_amount", "lower", "upper"))
-        return [{"predicted_amount": p, "interval": [lo, hi], "model_version": version}
-                for p, lo, hi in zip(point, lower, upper, strict=True)]
-
-    @staticmethod
-    def _anomaly_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
-        version, threshold = served.versions["anomaly"], served.info["anomaly"]["threshold"]
-        return [{"score": score, "is_anomaly": flag, "threshold": threshold,
-                 "reasons": [r for r in str(reasons).split("; ") if r], "model_version": version}
-                for score, flag, reasons in zip(
-                    frame["score"].astype(float).tolist(),
-                    frame["is_anomaly"].astype(bool).tolist(), frame["reasons"].tolist(),
-                    strict=True)]
-
     def _score(self, which: str, transactions: list[Transaction]) -> list[Any]:
         """One vectorised call for a micro-batch of single requests (in arrival order; only
         anomaly requests record). A request whose transaction_id conflicts gets its 409
@@ -283,8 +247,7 @@ class TitansFinanceService:
         from titans_finance.core.rolling import TransactionIdConflict
 
         served = self.served
-        items = {"category": self._category_items, "amount": self._amount_items,
-                 "anomaly": self._anomaly_items}[which]
+        items = ANSWER_ITEMS[which]
         refused: dict[int, JSONResponse] = {}
         while True:
             live = [i for i in range(len(transactions)) if i not in refused]
@@ -315,7 +278,7 @@ class TitansFinanceService:
         transactions = validated_transactions(items)
         large = len(transactions) >= TRIM_AFTER_ROWS
         if large:  # what the previous large response left behind (serialised after return)
-            _return_freed_memory()
+            return_freed_memory()
         result = self._predict_all(transactions, ("category", "amount", "anomaly"), served,
                                    record=True, deadline=deadline)
         extra = result["history_work"] - len(transactions)
@@ -326,12 +289,12 @@ class TitansFinanceService:
         answer = json_answer([
             {"category": category, "amount": amount, "anomaly": anomaly}
             for category, amount, anomaly in zip(
-                self._category_items(result["category"], served),
-                self._amount_items(result["amount"], served),
-                self._anomaly_items(result["anomaly"], served), strict=True)])
+                category_items(result["category"], served),
+                amount_items(result["amount"], served),
+                anomaly_items(result["anomaly"], served), strict=True)])
         del result
         if large:
-            _return_freed_memory()
+            return_freed_memory()
         return answer
 
     def _drift(self, items: list[dict[str, Any]], served: ServedModels) -> dict[str, Any]:

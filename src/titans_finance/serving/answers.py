@@ -1,0 +1,42 @@
+"""The answers of the prediction endpoints, one dict per transaction, from the models'
+output frames (the same shapes for single requests and batches)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from titans_finance.serving.served_models import ServedModels
+
+
+def category_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
+    version = served.versions["category"]
+    return [{"category": category, "confidence": confidence, "top_k": top_k, "source": source,
+             "level": level, "reason": reason, "model_version": version}
+            for category, confidence, top_k, source, level, reason in zip(
+                frame["category"].tolist(), frame["confidence"].astype(float).tolist(),
+                frame["top_k"].tolist(), frame["source"].tolist(),
+                frame["level"].tolist(), frame["reason"].tolist(), strict=True)]
+
+
+def amount_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
+    version = served.versions["amount"]
+    point, lower, upper = (frame[c].astype(float).round(2).tolist()
+                           for c in ("predicted_amount", "lower", "upper"))
+    return [{"predicted_amount": p, "interval": [lo, hi], "model_version": version}
+            for p, lo, hi in zip(point, lower, upper, strict=True)]
+
+
+def anomaly_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
+    version, threshold = served.versions["anomaly"], served.info["anomaly"]["threshold"]
+    return [{"score": score, "is_anomaly": flag, "threshold": threshold,
+             "reasons": [r for r in str(reasons).split("; ") if r], "model_version": version}
+            for score, flag, reasons in zip(
+                frame["score"].astype(float).tolist(),
+                frame["is_anomaly"].astype(bool).tolist(), frame["reasons"].tolist(),
+                strict=True)]
+
+
+ANSWER_ITEMS = {"category": category_items, "amount": amount_items, "anomaly": anomaly_items}
