@@ -202,7 +202,7 @@ def test_a_declared_currency_is_every_line_s_currency():
 def test_a_header_whose_only_amount_column_holds_flags_asks_for_a_mapping():
     text = b"Date,Description,Money Out\n2024-01-02,Shop,1\n2024-01-03,Pay,0\n2024-01-05,Bus,1\n"
     with pytest.raises(ExportReadError,
-                       match="no an amount column recognised .*for example:\nmappings:"):
+                       match="no amount column recognised .*for example:\nmappings:"):
         read_export(text, "x.csv")
 
 

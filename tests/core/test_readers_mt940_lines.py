@@ -95,3 +95,17 @@ def test_readable_error_drops_python_object_reprs_and_argument_tuples():
     assert readable_error(exc) == "Unable to parse '2401'"
     assert readable_error(ValueError("plain message")) == "plain message"
     assert readable_error(KeyError()) == "KeyError"
+
+
+@pytest.mark.parametrize("written, amount", [
+    ("12,50", "12.50"), ("12.50", "12.50"), ("1.234,56", "1234.56"), ("1,234.56", "1234.56"),
+    ("1.234.567", "1234567"), ("1,234,567", "1234567"), ("1.234.567,", "1234567"),
+    ("12,", "12"), ("7", "7")])
+def test_the_last_mark_is_the_decimal_one_unless_it_is_written_twice(written, amount):
+    """A mark that appears once last is the decimal mark; one written twice groups
+    thousands, so 1.234.567 is a million and more, never 1,234.567."""
+    from decimal import Decimal
+
+    from titans_finance.core.readers.mt940_lines import _decimal
+
+    assert _decimal(written) == Decimal(amount)

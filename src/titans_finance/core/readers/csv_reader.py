@@ -260,7 +260,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
 
     amount_roles = {"Amount", "Money In", "Money Out"} & set(roles)
     if "Date" not in roles or not amount_roles:
-        missing = [r for r, ok in (("a date", "Date" in roles), ("an amount", bool(amount_roles)))
+        missing = [r for r, ok in (("date", "Date" in roles), ("amount", bool(amount_roles)))
                    if not ok]
         raise ExportReadError(
             f"{PurePath(name).name}: no {' or '.join(missing)} column recognised "
