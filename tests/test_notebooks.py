@@ -41,3 +41,36 @@ def test_notebook_runs_without_error(kedro_project, path: Path, monkeypatch):
     # the project's tracking store, not a second one beside the notebook
     assert not (folder / "mlflow.db").exists()
     assert (kedro_project.root / "mlflow.db").is_file()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_project_name_a_notebook_uses_exists(path: Path):
+    """Fast (no kernel): each ``from titans_finance... import name`` of a notebook resolves,
+    and each ``module.attribute`` it reads of such a module exists (a module split or a
+    renamed function breaks the notebook, caught here before the e2e tier runs it)."""
+    import ast
+    import importlib
+    import json
+
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    tree = ast.parse("\n".join(line for line in source.splitlines()
+                               if not line.lstrip().startswith(("%", "!"))))
+    modules = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("titans_finance"):
+            parent = importlib.import_module(node.module)
+            for alias in node.names:
+                try:
+                    value = importlib.import_module(f"{node.module}.{alias.name}")
+                except ModuleNotFoundError:
+                    assert hasattr(parent, alias.name), f"{path.name}: {node.module}.{alias.name}"
+                    value = getattr(parent, alias.name)
+                modules[alias.asname or alias.name] = value
+    for node in ast.walk(tree):
+        used = isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+        module = modules.get(node.value.id) if used else None
+        # a plain module (a package's attributes may be submodules not imported yet)
+        if isinstance(module, type(ast)) and not hasattr(module, "__path__"):
+            assert hasattr(modules[node.value.id], node.attr), (
+                f"{path.name}: {node.value.id}.{node.attr} does not exist")
