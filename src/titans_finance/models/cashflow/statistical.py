@@ -53,8 +53,9 @@ def _ses_level(values: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
     return levels[:-1], float(levels[-1])
 
 
-class ThetaWeeklyForecaster(BaseForecaster):
-    """The Theta method with an additive weekly season (see the module docstring)."""
+class _WeeklySeasonForecaster(BaseForecaster):
+    """What both statistical peers share: a univariate daily series with a season of ``sp``
+    days (a week), no exogenous data, no missing values."""
 
     _tags = {"y_inner_mtype": "pd.Series", "scitype:y": "univariate",
              "requires-fh-in-fit": False, "capability:exogenous": False,
@@ -63,6 +64,10 @@ class ThetaWeeklyForecaster(BaseForecaster):
     def __init__(self, sp: int = 7):
         self.sp = sp
         super().__init__()
+
+
+class ThetaWeeklyForecaster(_WeeklySeasonForecaster):
+    """The Theta method with an additive weekly season (see the module docstring)."""
 
     def _fit(self, y, X=None, fh=None):
         values = y.to_numpy(dtype="float64")
@@ -110,16 +115,8 @@ def _ets_ana(values: np.ndarray, alpha: float, gamma: float, sp: int
     return sse, level, np.array(season[-sp:])
 
 
-class ETSWeeklyForecaster(BaseForecaster):
+class ETSWeeklyForecaster(_WeeklySeasonForecaster):
     """Additive exponential smoothing with an additive weekly season, ETS(A,N,A)."""
-
-    _tags = {"y_inner_mtype": "pd.Series", "scitype:y": "univariate",
-             "requires-fh-in-fit": False, "capability:exogenous": False,
-             "capability:missing_values": False, "authors": ["titans-finance"]}
-
-    def __init__(self, sp: int = 7):
-        self.sp = sp
-        super().__init__()
 
     def _fit(self, y, X=None, fh=None):
         values = y.to_numpy(dtype="float64")
