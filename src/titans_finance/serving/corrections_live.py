@@ -44,11 +44,9 @@ _SCOPE = "_rule_scope"
 
 
 def tenant_of(caller: Any) -> str:
-    """Whose rules a request sees and makes: the caller's tenant when keys belong to
-    tenants, else its key id (a key is its own tenant)."""
-    if caller is None:
-        return ""
-    return str(getattr(caller, "tenant", None) or getattr(caller, "key_id", "") or "")
+    """Whose rules a request sees and makes: the caller's tenant (`security.Caller` always
+    has one: a key no tenant declares is its own)."""
+    return caller.tenant if caller is not None else ""
 
 
 class LiveCorrections:

@@ -134,8 +134,7 @@ def _rate_limited(exc: RateLimited) -> JSONResponse:
 
 
 def _tenant() -> str:
-    caller = CURRENT_CALLER.get()
-    return caller.tenant if caller else ""
+    return tenant_of(CURRENT_CALLER.get())
 
 
 def _own(transaction: Transaction) -> Transaction:
@@ -350,7 +349,7 @@ class TitansFinanceService:
         """Category of one transaction (or `uncertain`), confidence and top-k alternatives;
         a merchant the caller's tenant corrected (`/feedback`) answers with the correction."""
         answer = await self.batchers["category"].submit(_own(Transaction(**fields)))
-        return self.corrections.settle(answer, tenant_of(CURRENT_CALLER.get()))
+        return self.corrections.settle(answer, _tenant())
 
     @bentoml.api(route="/predict/amount", input_spec=TransactionInput)
     async def predict_amount(self, **fields: Any) -> dict[str, Any]:
@@ -402,7 +401,7 @@ class TitansFinanceService:
         Costs one request and one 'row' per transaction of the key's budgets."""
         return await self._bulk("/predict/batch", len(transactions),
                                 _in_caller_context(self._score_batch), transactions, self.served,
-                                tenant_of(CURRENT_CALLER.get()), deadline=True)
+                                _tenant(), deadline=True)
 
     @bentoml.api(route="/validate", input_spec=ValidateInput)
     async def validate(self, transactions: list[dict[str, Any]]) -> dict[str, Any]:
