@@ -191,6 +191,8 @@ def main() -> None:
         yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
         pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(ROOT / "conf/base/knowledge/spending_words.csv", dtype=str,
+                    keep_default_na=False),
         {**params["default_model"], "seed": params["seed"]})
     if args.dev_folds:
         dev_folds(exports, sets, default_model, params, args.dev_folds)
