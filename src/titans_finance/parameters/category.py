@@ -76,6 +76,8 @@ class CategorySettings(Settings):
     min_text_df: Count
     memory_min_repeats: Annotated[int, Field(ge=0)]
     max_text_features: Count
+    class_weight_power: Annotated[float, Field(ge=0)]
+    unseen_direction_weight: Share
     block_weights: BlockWeights
     logistic_regression: LogisticRegressionSettings
     lightgbm: CategoryLightGBMSettings

@@ -8,8 +8,11 @@ What a category answer is made of, in order (`CategoryModel.predict`):
 3. the personal model, trained on the export's own labels when there are enough:
    character and word n-grams of ``description | merchant``, the amount and its sign,
    and the default model's probabilities as a prior; calibrated by temperature
-   scaling on out-of-fold predictions; it only answers in a direction (money in or
-   out) its training saw, and abstains on a description unlike its training data;
+   scaling on out-of-fold predictions; rare categories weigh more in its fit
+   (``class_weight_power``); it only answers in a direction (money in or out) its
+   training saw, a category seen only in the other direction keeping
+   ``unseen_direction_weight`` of its probability (a refund, a reversed cashback), and
+   abstains on a description unlike its training data;
 4. the default model (`default.py`, learnt from the lexicon and open brand and product
    knowledge), for everything the personal model leaves, its taxonomy category
    translated into the user's categories where the labels show a consistent mapping;
@@ -51,7 +54,7 @@ HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k",
                     "personal_min_labels", "calibration_folds", "calibration_max_rows",
                     "mapping_min_share", "seed", "n_jobs", "block_weights", "max_text_features",
                     "min_text_df", "char_ngram_range", "logistic_regression", "lightgbm",
-                    "memory_min_repeats")
+                    "memory_min_repeats", "class_weight_power", "unseen_direction_weight")
 RULE_FIELDS = ("description", "merchant", "any")
 
 
@@ -365,10 +368,7 @@ class CategoryModel:
         proba = apply_temperature(self.personal.predict_proba(text, numeric, sign, prior),
                                   self.temperature)
         proba = self._remembered(text, proba)
-        allowed = np.zeros_like(proba, dtype=bool)
-        for direction, classes in self.direction_classes.items():
-            allowed[sign == direction] = np.isin(self.classes_, classes)
-        proba = np.where(allowed, proba, 0.0)
+        proba = proba * self._direction_factor(sign)
         total = proba.sum(axis=1, keepdims=True)
         proba = np.divide(proba, total, out=np.zeros_like(proba), where=total > 0)
         category, confidence, top_k = _top_k(proba, self.classes_, self.top_k)
@@ -377,6 +377,19 @@ class CategoryModel:
             answers &= self.familiar(text, features)
         return _Answer(np.where(answers, category, UNCERTAIN_CATEGORY).astype(object),
                        confidence, top_k, np.full(n, "model", dtype=object))
+
+    def _direction_factor(self, sign: np.ndarray) -> np.ndarray:
+        """Rows × classes: 1 where training saw the class in the row's direction (money in or
+        out), else ``unseen_direction_weight``; 0 for every class in a direction training
+        never saw at all (no income labelled: the personal model does not answer income)."""
+        # a model pickled before the parameter existed keeps the hard rule it was fitted with
+        unseen = float(self.params.get("unseen_direction_weight", 0.0))
+        factor = np.zeros((len(sign), len(self.classes_)))
+        for direction, classes in self.direction_classes.items():
+            if len(classes):
+                factor[sign == direction] = np.where(np.isin(self.classes_, classes), 1.0,
+                                                     unseen)
+        return factor
 
     def predict(self, transactions: pd.DataFrame, features: pd.DataFrame,
                 threshold: float | None = None) -> pd.DataFrame:
