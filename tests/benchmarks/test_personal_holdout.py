@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks.evaluation.personal_holdout import public_sets, time_holdout
+from benchmarks.evaluation.personal_holdout import (
+    PEER_GRIDS,
+    public_sets,
+    time_holdout,
+    tuned_peer,
+    versus,
+)
 from benchmarks.evaluation.public_exports import EXPORTS, _diary_dates, load_ledger
 
 
@@ -63,3 +69,35 @@ def test_a_diary_date_without_a_year_takes_the_year_before_and_rolls_over_in_jan
 @pytest.mark.parametrize("later, year", [("10.06.", 2018), ("10.05.", 2019)])
 def test_a_month_exactly_six_before_stays_in_its_year_seven_before_is_the_next(later, year):
     assert _diary_dates(["15.12.2018.", later])[1] == f"{later}{year}"
+
+
+@pytest.mark.parametrize("disagreements, decidable", [(5, False), (6, True)])
+def test_mcnemar_needs_six_rows_where_only_one_model_is_right(disagreements, decidable):
+    personal = np.array([True] * disagreements + [True] * 10)
+    peer = np.array([False] * disagreements + [True] * 10)
+    result = versus(personal, peer)
+    assert (result["only_personal_right"], result["only_peer_right"]) == (disagreements, 0)
+    assert result["decidable"] is decidable
+    assert (result["mcnemar_p"] < 0.05) is decidable  # 2 × 0.5^5 = 0.0625, 2 × 0.5^6 = 0.031
+
+
+def test_mcnemar_of_a_balanced_split_is_one_and_ties_do_not_count():
+    personal = np.array([True, False, True, True, False])
+    peer = np.array([False, True, True, True, False])
+    result = versus(personal, peer)
+    assert (result["only_personal_right"], result["only_peer_right"]) == (1, 1)
+    assert result["mcnemar_p"] == pytest.approx(1.0)
+    assert result["verdict"] == "level with"
+
+
+def test_a_peer_chooses_its_regularisation_on_the_end_of_its_training_rows_only():
+    """The peer's C comes from its grid, chosen on the last part of the rows it is given (the
+    training period), and the peer is refitted on all of them."""
+    dates = pd.Series(pd.date_range("2024-01-01", periods=60, freq="D"))
+    text = np.array([f"{'shop' if i % 2 else 'fuel'} {i % 7}" for i in range(60)])
+    y = np.where(np.char.startswith(text, "shop"), "shopping", "fuel")
+    fitted, chosen = tuned_peer("char_tfidf_lr", text, y, dates,
+                                {"validation_fraction": 0.2, "selection_max_rows": 1000})
+    assert chosen in PEER_GRIDS["char_tfidf_lr"][1]
+    assert set(fitted.classes_) == {"fuel", "shopping"}
+    assert (fitted.predict(np.array(["shop 3", "fuel 2"])) == ["shopping", "fuel"]).all()
