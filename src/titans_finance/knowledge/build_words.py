@@ -39,7 +39,8 @@ import yaml
 
 COLUMNS = ("word", "category", "language", "source")
 # the presets' languages kept: the project's users' (Hindi keeps only its Latin-script words)
-PRESET_LANGUAGES = ("en", "en-GB", "en-IN", "hi", "es", "de", "fr", "nl", "pt", "pt-BR")
+PRESET_LANGUAGES = ("en", "en-GB", "en-IN", "en-US", "en-AU", "hi", "es", "de", "fr", "nl", "pt",
+                    "pt-BR", "pl", "cs", "hr")
 MCC_LISTS = ("iso18245_official_list.csv", "visa_list.csv", "mastercard_list.csv",
              "stripe_list.csv", "usda_list.csv")
 MAX_WORDS = 3
