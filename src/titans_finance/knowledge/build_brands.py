@@ -41,8 +41,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def _tag_key(tree_key: str) -> str:
-    """``brands/shop/supermarket`` → ``shop/supermarket``; ``transit/route/bus`` → ``route/bus``;
-    an operator keeps its whole key (``operators/power/line``), mapped apart from brands."""
+    """``brands/shop/supermarket`` → ``shop/supermarket``, ``transit/route/bus`` →
+    ``route/bus``; an operator keeps its whole key (``operators/power/line``), mapped apart
+    from brands."""
     return tree_key if tree_key.startswith("operators/") else tree_key.split("/", 1)[1]
 
 

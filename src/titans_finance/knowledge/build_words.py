@@ -17,8 +17,9 @@ mapping file of this folder that says which of its classes means which taxonomy 
 - the iD editor's OpenStreetMap presets: the name, aliases and search terms of each kind of
   place ("Petrol Station": petrol, diesel, cng; "Auto Rickshaw Stand"; "Dairy Store": milk)
   in English (also its British, Indian, US and Australian variants), Spanish, German,
-  French, Dutch, Portuguese, Polish, Czech, Croatian and Hindi → ``osm_to_taxonomy.yml`` (a preset takes the category of its
-  tag or of the nearest tag above it: ``amenity/restaurant/indian`` → ``amenity/restaurant``).
+  French, Dutch, Portuguese, Polish, Czech, Croatian and Hindi → ``osm_to_taxonomy.yml``
+  (a preset takes the category of its tag or of the nearest tag above it:
+  ``amenity/restaurant/indian`` → ``amenity/restaurant``).
 
 Rows: ``word,category,language,source``, lower case, Latin script only (bank lines and the
 notes people type are), phrases of one to three words. Nothing here is read from or written

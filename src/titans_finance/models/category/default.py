@@ -158,8 +158,9 @@ class DefaultCategoryModel:
     def _word_answers(self, words: list[str]) -> dict[int, dict[str, str]]:
         """Each known word's own best leaf, alone on money out (-1) and in (+1), for the
         words whose answer alone is at least `word_confidence`: the evidence `_corroborated`
-        counts. A word of several senses or an unsure one ("company", "movie": 0.55, 0.75)
-        names nothing there. Computed once at fit, looked up when predicting."""
+        counts. A word of several senses or an unsure one (e.g. "company", "movie" alone at
+        0.55 and 0.75 on the development fit) names nothing there. Computed once at fit,
+        looked up when predicting."""
         text = np.array(words, dtype=object)
         answers = {}
         for direction in (-1, 1):
@@ -173,8 +174,8 @@ class DefaultCategoryModel:
     def _corroborated(self, line: str, direction: int, answer: str, level: str) -> bool:
         """Whether at least `corroborating_words` distinct known words of ``line`` each name
         ``answer`` alone at least at `word_confidence` (its leaf, or a leaf of its group for a
-        group answer), and more of them name it than name anything else (words pulling several ways leave the answer
-        to the model's weighing, not to agreeing evidence)."""
+        group answer), and more of them name it than name anything else (words pulling
+        several ways leave the answer to the model's weighing, not to agreeing evidence)."""
         own = self.word_answers_[1 if direction > 0 else -1]
         group_of = self.group_of_leaf_
         named = [leaf if level == "category" else group_of[leaf]
