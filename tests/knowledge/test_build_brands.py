@@ -63,3 +63,59 @@ def test_the_same_index_builds_the_same_bytes(tmp_path):
     first = _rows(tmp_path)
     (tmp_path / "out.csv").unlink()
     assert _rows(tmp_path) == first
+
+
+NETWORKS = {"nsi": {
+    "operators/power/line": {"items": [
+        {"displayName": "Iberdrola", "locationSet": {"include": ["es"]},
+         "tags": {"operator": "Iberdrola", "power": "line"}}]},
+    "operators/man_made/mast": {"items": [
+        {"displayName": "MEO", "locationSet": {"include": ["pt"]}, "matchNames": ["ptc"],
+         "tags": {"operator": "MEO", "man_made": "mast"}}]},
+    "operators/amenity/school": {"items": [
+        {"displayName": "Lisbon Schools", "locationSet": {"include": ["pt"]},
+         "tags": {"operator": "Lisbon Schools", "amenity": "school"}}]},
+    "brands/shop/mobile_phone": {"items": [
+        {"displayName": "MEO", "locationSet": {"include": ["pt"]},
+         "tags": {"brand": "MEO", "shop": "mobile_phone"}},
+        {"displayName": "Phone World", "locationSet": {"include": ["gb"]},
+         "tags": {"brand": "Phone World", "shop": "mobile_phone"}}]},
+    "brands/amenity/charging_station": {"items": [
+        {"displayName": "Iberdrola", "locationSet": {"include": ["es"]},
+         "tags": {"brand": "Iberdrola", "amenity": "charging_station"}}]},
+}}
+NETWORK_TAGS = """shop/mobile_phone: electronics
+amenity/charging_station: fuel
+amenity/school: education
+operators/power/line: utilities
+operators/man_made/mast: telecom
+network_shops:
+  shop/mobile_phone: [telecom]
+"""
+
+
+def _network_rows(tmp_path):
+    (tmp_path / "nsi.json").write_text(json.dumps(NETWORKS))
+    (tmp_path / "tags.yml").write_text(NETWORK_TAGS)
+    build(tmp_path / "nsi.json", tmp_path / "tags.yml", None, tmp_path / "out.csv")
+    with open(tmp_path / "out.csv", newline="") as handle:
+        return list(csv.reader(handle))[1:]
+
+
+def test_network_operators_are_mapped_by_their_whole_key_only(tmp_path):
+    rows = _network_rows(tmp_path)
+    assert ["iberdrola", "utilities", "ES", "operators/power/line"] in rows
+    assert ["ptc", "telecom", "PT", "operators/man_made/mast"] in rows
+    # operators/amenity/school is not mapped, though amenity/school (a brand's tag) is
+    assert not any(r[0] == "lisbon schools" for r in rows)
+
+
+def test_a_network_s_phone_shops_take_its_network_and_other_shops_keep_their_tag(tmp_path):
+    rows = _network_rows(tmp_path)
+    assert ["meo", "telecom", "PT", "shop/mobile_phone"] in rows
+    assert not any(r[0] == "meo" and r[1] == "electronics" for r in rows)
+    # a phone shop that runs no network stays a shop
+    assert ["phone world", "electronics", "GB", "shop/mobile_phone"] in rows
+    # network_shops names the phone shop only: a utility's charging stations stay fuel
+    assert ["iberdrola", "fuel", "ES", "amenity/charging_station"] in rows
+

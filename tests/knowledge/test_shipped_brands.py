@@ -26,7 +26,7 @@ def test_every_spending_word_has_a_taxonomy_category_a_language_and_a_named_sour
     words = pd.read_csv(KNOWLEDGE / "spending_words.csv", dtype=str, keep_default_na=False)
     taxonomy = yaml.safe_load((PROJECT_ROOT / "conf/base/category_taxonomy.yml").read_text())
     assert set(words["category"]) <= {c["id"] for c in taxonomy["categories"]}
-    assert {"en", "es", "de", "fr", "nl", "pt"} <= set(words["language"])
+    assert {"en", "es", "de", "fr", "nl", "pt", "pl", "cs", "hr"} <= set(words["language"])
     assert words["source"].str.fullmatch(r"(coicop|mcc|osm):\S+").all()
     assert (words["word"] == words["word"].str.lower()).all()
     readme = (KNOWLEDGE / "README.md").read_text()

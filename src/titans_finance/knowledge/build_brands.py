@@ -8,7 +8,14 @@ The index (BSD-3-Clause; conf/base/knowledge/README.md) lists tens of thousands 
 operators and transit networks with the OSM tags of what they are (``shop=supermarket``,
 ``amenity=fuel``...) and the countries they trade in. Each brand whose tag is mapped in
 ``osm_to_taxonomy.yml`` becomes one row per name it is known by (its name, brand and
-``matchNames``) and country: ``name,category,country,tag``. Only names written in Latin
+``matchNames``) and country: ``name,category,country,tag``.
+
+Operators are mapped only by their full key (``operators/power/line: utilities``): the
+companies that run a power, water or telecom network are who a household's bill is paid
+to (EDP, Iberdrola, Vodafone), while most other operators (schools, police, parks) are not
+paid by card. A name that runs a network and also has mobile-phone shops (MEO, Vodafone)
+is paid for the network: ``network_shops`` of the mapping file names the shop tags whose
+rows take the network's category. Only names written in Latin
 letters are kept (bank statements and the notes users type are), and none shorter than
 three characters or in the index's list of generic words ("shop", "store"...). Same index
 version, same bytes.
@@ -34,8 +41,10 @@ _SPACES = re.compile(r"\s+")
 
 
 def _tag_key(tree_key: str) -> str:
-    """``brands/shop/supermarket`` → ``shop/supermarket``; ``transit/route/bus`` → ``route/bus``."""
-    return tree_key.split("/", 1)[1]
+    """``brands/shop/supermarket`` → ``shop/supermarket``, ``transit/route/bus`` →
+    ``route/bus``; an operator keeps its whole key (``operators/power/line``), mapped apart
+    from brands."""
+    return tree_key if tree_key.startswith("operators/") else tree_key.split("/", 1)[1]
 
 
 def _country(code: str) -> str | None:
@@ -63,22 +72,38 @@ def brand_rows(index: dict, tag_map: dict[str, str], generic: list[re.Pattern]
                ) -> Iterator[tuple]:
     """``(name, category, country, tag)`` for every mapped brand of the index."""
     for tree_key, entry in sorted(index["nsi"].items()):
-        if not tree_key.startswith(("brands/", "transit/")):
+        if not tree_key.startswith(("brands/", "transit/", "operators/")):
             continue
         tag = _tag_key(tree_key)
         category = tag_map.get(tag)
-        if category is None:
+        if not isinstance(category, str):
             continue
         for item in entry.get("items", []):
             tags = item.get("tags", {})
             names = {_normal(n) for n in (item.get("displayName"), tags.get("name"),
                                           tags.get("brand"), tags.get("network"),
-                                          *item.get("matchNames", [])) if n}
+                                          tags.get("operator"), *item.get("matchNames", []))
+                     if n}
             countries = sorted({c for c in map(_country, item.get("locationSet", {}).get(
                 "include", [])) if c}) or ["001"]
             for name in sorted(n for n in names if _usable(n, generic)):
                 for country in countries:
                     yield name, category, country, tag
+
+
+def _networks_first(rows: set[tuple], network_shops: dict[str, list[str]]) -> list[tuple]:
+    """Rows of a name that runs a network (an ``operators/`` row) and has shops of a tag in
+    ``network_shops`` (``shop/mobile_phone: [telecom]``) take the network's category instead
+    of the shop's: MEO's phone shops sell its contracts, and its bill is telecom."""
+    runs: dict[str, set[str]] = {}  # by name alone: a network's area is often a region
+    for name, category, _, tag in rows:
+        if tag.startswith("operators/"):
+            runs.setdefault(name, set()).add(category)
+    out = set()
+    for name, category, country, tag in rows:
+        network = sorted(runs.get(name, set()) & set(network_shops.get(tag, ())))
+        out.add((name, network[0] if network else category, country, tag))
+    return sorted(out)
 
 
 def build(nsi_path: Path, tags_path: Path, generic_path: Path | None, output: Path) -> int:
@@ -89,7 +114,8 @@ def build(nsi_path: Path, tags_path: Path, generic_path: Path | None, output: Pa
         # the index's regular expressions of names that say what a place is, not whose
         generic = [re.compile(pattern, re.IGNORECASE) for pattern in json.loads(
             generic_path.read_text(encoding="utf-8"))["genericWords"]]
-    rows = sorted(set(brand_rows(index, tag_map, generic)))
+    rows = _networks_first(set(brand_rows(index, tag_map, generic)),
+                           tag_map.get("network_shops") or {})
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")

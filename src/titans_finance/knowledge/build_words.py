@@ -16,9 +16,10 @@ mapping file of this folder that says which of its classes means which taxonomy 
   ("Drug stores and pharmacies", "Taxicabs/Limousines") → ``mcc_to_taxonomy.yml``;
 - the iD editor's OpenStreetMap presets: the name, aliases and search terms of each kind of
   place ("Petrol Station": petrol, diesel, cng; "Auto Rickshaw Stand"; "Dairy Store": milk)
-  in English (also its British and Indian variants), Spanish, German, French, Dutch,
-  Portuguese and Hindi → ``osm_to_taxonomy.yml`` (a preset takes the category of its
-  tag or of the nearest tag above it: ``amenity/restaurant/indian`` → ``amenity/restaurant``).
+  in English (also its British, Indian, US and Australian variants), Spanish, German,
+  French, Dutch, Portuguese, Polish, Czech, Croatian and Hindi → ``osm_to_taxonomy.yml``
+  (a preset takes the category of its tag or of the nearest tag above it:
+  ``amenity/restaurant/indian`` → ``amenity/restaurant``).
 
 Rows: ``word,category,language,source``, lower case, Latin script only (bank lines and the
 notes people type are), phrases of one to three words. Nothing here is read from or written
@@ -39,7 +40,8 @@ import yaml
 
 COLUMNS = ("word", "category", "language", "source")
 # the presets' languages kept: the project's users' (Hindi keeps only its Latin-script words)
-PRESET_LANGUAGES = ("en", "en-GB", "en-IN", "hi", "es", "de", "fr", "nl", "pt", "pt-BR")
+PRESET_LANGUAGES = ("en", "en-GB", "en-IN", "en-US", "en-AU", "hi", "es", "de", "fr", "nl", "pt",
+                    "pt-BR", "pl", "cs", "hr")
 MCC_LISTS = ("iso18245_official_list.csv", "visa_list.csv", "mastercard_list.csv",
              "stripe_list.csv", "usda_list.csv")
 MAX_WORDS = 3

@@ -49,6 +49,7 @@ class DefaultModelSettings(Section):
     top_k: Count
     uncorroborated_max_confidence: Share
     corroborating_words: Count
+    corroborating_word_confidence: Share
 
 
 class CorrectionSettings(Section):

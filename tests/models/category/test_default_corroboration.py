@@ -101,3 +101,31 @@ def test_the_shipped_ceiling_holds_one_word_lines(default_category_model, one_wo
     text, _ = one_word
     assert _answer(default_category_model, text)["confidence"] <= \
         default_category_model.ceiling
+
+
+def test_a_word_corroborates_only_when_its_own_answer_is_sure_enough(default_category_model):
+    """A word whose answer alone is exactly at `word_confidence` counts; a hair above
+    its confidence as the bar, it names nothing (a word of several senses proves nothing)."""
+    model = default_category_model
+    word = "restaurant"
+    own = float(model.probabilities(np.array([word], dtype=object), SIGN).max())
+    saved = model.word_confidence
+    try:
+        for bar, counted in ((np.nextafter(own, 0), True), (own, True),
+                             (np.nextafter(own, 1), False)):
+            model.word_confidence = bar
+            assert (word in model._word_answers([word])[-1]) is counted, bar
+    finally:
+        model.word_confidence = saved
+
+
+def test_the_fitted_model_counts_exactly_its_sure_words(default_category_model):
+    """At fit: the known words at or above the shipped bar name their answer, the others
+    (there are some: a shipped bar that left none out would test nothing) name nothing."""
+    model = default_category_model
+    words = sorted(model.known_words)[::25]
+    proba = model.probabilities(np.array(words, dtype=object), np.full(len(words), -1))
+    sure = proba.max(axis=1) >= model.word_confidence
+    own = model.word_answers_[-1]
+    assert 0 < sure.sum() < len(words)
+    assert [w in own for w in words] == sure.tolist()

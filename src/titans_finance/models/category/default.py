@@ -60,7 +60,7 @@ logger = logging.getLogger(__name__)
 # The hyper-parameters (category.default_model and the block's seed) a fit reads.
 HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "calibration_share",
                     "confidence_threshold", "top_k", "uncorroborated_max_confidence",
-                    "corroborating_words")
+                    "corroborating_words", "corroborating_word_confidence")
 
 
 class DefaultCategoryModel:
@@ -77,6 +77,7 @@ class DefaultCategoryModel:
         self.top_k: int | None = None
         self.ceiling: float | None = None
         self.corroborating_words: int | None = None
+        self.word_confidence: float | None = None
         self.temperature = 1.0
         self.group_temperature = 1.0
         self.metadata: dict[str, Any] = {}
@@ -115,6 +116,7 @@ class DefaultCategoryModel:
         self.top_k = int(self.params["top_k"])
         self.ceiling = float(self.params["uncorroborated_max_confidence"])
         self.corroborating_words = int(self.params["corroborating_words"])
+        self.word_confidence = float(self.params["corroborating_word_confidence"])
         text = examples["description"].to_numpy(dtype=object)
         sign = examples["sign"].to_numpy(dtype="int64")
         y = examples["category"].astype("str").to_numpy()
@@ -154,21 +156,26 @@ class DefaultCategoryModel:
         return self
 
     def _word_answers(self, words: list[str]) -> dict[int, dict[str, str]]:
-        """Each known word's own best leaf, alone on money out (-1) and in (+1): the
-        evidence `_corroborated` counts. Computed once at fit, looked up when predicting."""
+        """Each known word's own best leaf, alone on money out (-1) and in (+1), for the
+        words whose answer alone is at least `word_confidence`: the evidence `_corroborated`
+        counts. A word of several senses or an unsure one (e.g. "company", "movie" alone at
+        0.55 and 0.75 on the development fit) names nothing there. Computed once at fit,
+        looked up when predicting."""
         text = np.array(words, dtype=object)
         answers = {}
         for direction in (-1, 1):
             proba = self.probabilities(text, np.full(len(text), direction))
-            answers[direction] = dict(zip(words, self.classes_[proba.argmax(axis=1)],
+            sure = proba.max(axis=1) >= self.word_confidence
+            answers[direction] = dict(zip(text[sure].tolist(),
+                                          self.classes_[proba[sure].argmax(axis=1)],
                                           strict=True))
         return answers
 
     def _corroborated(self, line: str, direction: int, answer: str, level: str) -> bool:
         """Whether at least `corroborating_words` distinct known words of ``line`` each name
-        ``answer`` alone (its leaf, or a leaf of its group for a group answer), and more of
-        them name it than name anything else (words pulling several ways leave the answer
-        to the model's weighing, not to agreeing evidence)."""
+        ``answer`` alone at least at `word_confidence` (its leaf, or a leaf of its group for a
+        group answer), and more of them name it than name anything else (words pulling
+        several ways leave the answer to the model's weighing, not to agreeing evidence)."""
         own = self.word_answers_[1 if direction > 0 else -1]
         group_of = self.group_of_leaf_
         named = [leaf if level == "category" else group_of[leaf]

@@ -20,6 +20,8 @@ KIND_DIRECTIONS: dict[str, tuple[int, ...]] = {
     "expense": (-1,), "fee": (-1,), "income": (1,), "refund": (1,), "transfer": (-1, 1)}
 _SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 _DIGITS = re.compile(r"\d+")
+# a digit run glued to a word ("zapper1*", "pnp0451", "7eleven"): the word stands apart
+_GLUED = re.compile(r"(?<=[^\W\d_])0|0(?=[^\W\d_])")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -30,7 +32,8 @@ class TaxonomyError(ValueError):
 
 def category_text(description: Any, merchant: Any) -> np.ndarray:
     """What the category models read: ``description | merchant``, lowercased, digit runs as
-    ``0`` (store numbers, dates and references say nothing about the category)."""
+    ``0`` (store numbers, dates and references say nothing about the category), set apart
+    from a word they are glued to (``zapper1*yoyo`` → ``zapper 0 *yoyo``: the word is a word)."""
     description = np.asarray(description, dtype=object)
     merchant = np.asarray(merchant, dtype=object)
     out = np.empty(len(description), dtype=object)
@@ -40,7 +43,8 @@ def category_text(description: Any, merchant: Any) -> np.ndarray:
         text = cache.get(key)
         if text is None:
             merchant_part = "" if key[1] == "__none__" else key[1]
-            text = _SPACES.sub(" ", _DIGITS.sub("0", f"{key[0]} | {merchant_part}".lower())).strip()
+            text = _DIGITS.sub("0", f"{key[0]} | {merchant_part}".lower())
+            text = _SPACES.sub(" ", _GLUED.sub(" 0 ", text)).strip()
             cache[key] = text
         out[i] = text
     return out
