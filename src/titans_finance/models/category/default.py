@@ -53,6 +53,7 @@ from titans_finance.models.category.taxonomy import (
     lexicon_examples,
     word_examples,
 )
+from titans_finance.models.category.text_features import tfidf_transform
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,8 @@ class DefaultCategoryModel:
         codes, uniques = pd.factorize(text)
         chars, words = vectorisers
         direction = sparse.csr_matrix(np.column_stack([sign < 0, sign > 0]).astype("float64"))
-        return sparse.hstack([chars.transform(uniques)[codes], words.transform(uniques)[codes],
+        return sparse.hstack([tfidf_transform(chars, uniques)[codes],
+                              tfidf_transform(words, uniques)[codes],
                               direction], format="csr")
 
     def fit(self, examples: pd.DataFrame) -> DefaultCategoryModel:
