@@ -45,31 +45,36 @@ class _WordColumns:
         self.columns: dict[str, np.ndarray] = {}
         self.lock = threading.Lock()  # the scoring and the batch threads share a model
 
-    def of_word(self, word: str) -> np.ndarray:
-        found = self.columns.get(word)
-        if found is None:
-            vocabulary = self.vocabulary
-            found = np.array([vocabulary[g] for g in self.ngrams(word) if g in vocabulary],
-                             dtype=np.int64)
-            with self.lock:
-                if len(self.columns) >= MAX_REMEMBERED_WORDS:
-                    self.columns = {}
-                self.columns[word] = found
+    def _learn(self, word: str) -> np.ndarray:
+        vocabulary = self.vocabulary
+        found = np.array([vocabulary[g] for g in self.ngrams(word) if g in vocabulary],
+                         dtype=np.int64)
+        with self.lock:
+            if len(self.columns) >= MAX_REMEMBERED_WORDS:
+                self.columns = {}
+            self.columns[word] = found
         return found
 
     def counts(self, documents: Sequence[str]) -> sparse.csr_matrix:
         """Documents × vocabulary counts, as `CountVectorizer._count_vocab` builds them
         (float64, indices sorted, no duplicates)."""
         parts: list[np.ndarray] = []
-        lengths = np.zeros(len(documents), dtype=np.int64)
+        words_per_document = np.zeros(len(documents), dtype=np.int64)
+        known, learn = self.columns.get, self._learn
+        clean, preprocess, decode = self.white_spaces.sub, self.preprocess, self.decode
         for row, document in enumerate(documents):
-            text = self.white_spaces.sub(" ", self.preprocess(self.decode(document)))
-            for word in text.split():
-                columns = self.of_word(word)
-                parts.append(columns)
-                lengths[row] += len(columns)
-        columns = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        rows = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+            before = len(parts)
+            for word in clean(" ", preprocess(decode(document))).split():
+                columns = known(word)
+                parts.append(learn(word) if columns is None else columns)
+            words_per_document[row] = len(parts) - before
+        if parts:
+            columns = np.concatenate(parts)
+            per_word = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+            rows = np.repeat(np.repeat(np.arange(len(documents), dtype=np.int64),
+                                       words_per_document), per_word)
+        else:
+            columns = rows = np.zeros(0, dtype=np.int64)
         counts = sparse.csr_matrix((np.ones(len(columns)), (rows, columns)),
                                    shape=(len(documents), self.width), dtype=np.float64)
         counts.sum_duplicates()  # sorts each row's columns too
