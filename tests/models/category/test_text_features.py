@@ -79,13 +79,31 @@ def test_sparse_array_interface_follows_scikit_learn_setting():
         _same(tfidf_transform(vectorizer, LINES), vectorizer.transform(LINES))
 
 
-def test_other_analysers_are_scikit_learns_own():
-    words = TfidfVectorizer(ngram_range=(1, 2)).fit(LINES)
-    chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(LINES)
-    for vectorizer in (words, chars):
-        _same(tfidf_transform(vectorizer, LINES), vectorizer.transform(LINES))
-    assert text_features._fast_path(words) is None
-    assert text_features._fast_path(chars) is None
+@pytest.mark.parametrize("options", [
+    {"ngram_range": (1, 2), "sublinear_tf": True, "token_pattern": r"(?u)\b[^\W\d_]{2,}\b"},
+    {"ngram_range": (1, 3), "stop_words": ["du", "ltd"], "norm": "l1"},
+    {"analyzer": "char", "ngram_range": (2, 3), "norm": None},
+])
+def test_words_and_plain_characters_same_matrix_as_scikit_learn(options):
+    vectorizer = TfidfVectorizer(**options).fit(LINES)
+    assert text_features._fast_path(vectorizer) is not None
+    _same(tfidf_transform(vectorizer, LINES), vectorizer.transform(LINES))
+    _same(tfidf_transform(vectorizer, LINES[:1]), vectorizer.transform(LINES[:1]))
+
+
+@pytest.mark.parametrize("options", [{"binary": True}, {"norm": "l2", "use_idf": False},
+                                     {"dtype": np.float32}])
+def test_other_options_are_scikit_learns_own(options):
+    vectorizer = TfidfVectorizer(analyzer="char_wb", **options).fit(LINES)
+    assert text_features._fast_path(vectorizer) is None
+    _same(tfidf_transform(vectorizer, LINES), vectorizer.transform(LINES))
+
+
+def test_a_string_is_not_a_list_of_documents():
+    vectorizer = _fitted(ngram_range=(2, 5))
+    for transform in (vectorizer.transform, lambda d: tfidf_transform(vectorizer, d)):
+        with pytest.raises(ValueError, match="string object received"):
+            transform("tesco")
 
 
 def test_a_bad_document_fails_as_in_scikit_learn():
