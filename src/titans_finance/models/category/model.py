@@ -228,9 +228,10 @@ def _top_k(proba: np.ndarray, classes: np.ndarray, k: int) -> tuple[np.ndarray, 
     k = min(k, proba.shape[1])
     top = np.argsort(-proba, axis=1)[:, :k]
     top_p = np.take_along_axis(proba, top, axis=1)
-    items = [[{"category": str(classes[c]), "probability": float(p)}
+    names = [str(c) for c in classes]  # plain lists: no numpy scalar per item
+    items = [[{"category": names[c], "probability": p}
               for c, p in zip(row_c, row_p, strict=True) if p > 0]
-             for row_c, row_p in zip(top, top_p, strict=True)]
+             for row_c, row_p in zip(top.tolist(), top_p.tolist(), strict=True)]
     return classes[top[:, 0]], top_p[:, 0], items
 
 
