@@ -354,7 +354,10 @@ class CategoryModel:
         merchants = self.merchants  # a set lookup per row (isin converted the whole set)
         known_merchant = np.fromiter((key in merchants for key in features["merchant_key"]
                                       .astype("str").tolist()), dtype=bool, count=len(features))
-        share = np.array([_known_share(t, self.vocabulary, noise) for t in text])
+        codes, lines = pd.factorize(np.asarray(text, dtype=object),  # each line judged once
+                                    use_na_sentinel=False)
+        share = np.array([_known_share(t, self.vocabulary, noise) for t in lines],
+                         dtype="float64")[codes]
         return known_merchant | (share >= self.min_known_share)
 
     def _personal_answer(self, transactions, features, threshold: float,
