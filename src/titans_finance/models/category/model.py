@@ -417,7 +417,7 @@ class CategoryModel:
         scored = np.flatnonzero(todo)
         inputs = prior = None
         if len(scored) and (self.personal is not None or self.default_model is not None):
-            inputs = model_inputs(transactions.iloc[scored], features.iloc[scored])
+            inputs = model_inputs(_taken(transactions, scored), _taken(features, scored))
             design = self.personal.design if self.personal is not None else None
             if self.default_model is not None and (
                     design is None or (design.default_model is self.default_model
@@ -425,8 +425,8 @@ class CategoryModel:
                 prior = self.default_model.probabilities(inputs[0], inputs[2])
         if self.personal is not None and todo.any():
             rows = np.flatnonzero(todo)
-            answer = self._personal_answer(transactions.iloc[rows], features.iloc[rows], threshold,
-                                           inputs, prior)
+            answer = self._personal_answer(_taken(transactions, rows), _taken(features, rows),
+                                           threshold, inputs, prior)
             category[rows], confidence[rows], source[rows] = (answer.category, answer.confidence,
                                                               answer.source)
             for i, items in zip(rows, answer.top_k, strict=True):
@@ -464,6 +464,12 @@ class CategoryModel:
         return pd.DataFrame({"category": category, "confidence": confidence, "top_k": top_k,
                              "source": source, "level": level, "reason": reason},
                             index=transactions.index)
+
+
+def _taken(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``frame.iloc[rows]`` (``rows`` ascending, distinct); the frame itself when they are
+    all its rows (the common case: a copy of every column for nothing)."""
+    return frame if len(rows) == len(frame) else frame.iloc[rows]
 
 
 def _known_share(text: str, vocabulary: frozenset[str], noise: frozenset[str]) -> float:
