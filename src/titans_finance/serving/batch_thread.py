@@ -9,13 +9,14 @@ event loop (probes, /models, single predictions) keeps answering meanwhile.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from starlette.responses import Response
+
+from titans_finance.serving.answers import json_response
 
 # The batch thread runs at a lower scheduling priority than the event loop and the scoring
 # thread (Linux: a thread's own nice value): on a busy machine every hand-over of the
@@ -50,32 +51,13 @@ def freeze_loaded_objects(reloaded: bool = False) -> None:
 
 
 def json_answer(results: list[dict[str, Any]]) -> Response:
-    """``{"results": [...]}`` as a JSON response, serialised one result at a time: a
-    batch's answer is encoded on the batch thread in small steps, each of which lets the
-    other threads run (BentoML would encode the whole dict in one call on the event loop:
-    ~0.1-0.8 s for 2,000 rows, during which no other request moved). A non-finite number
-    (JSON has none) is answered as null, as BentoML answers it."""
-    encoder = json.JSONEncoder(allow_nan=False, ensure_ascii=False)
-
-    def encode(result: dict[str, Any]) -> str:
-        try:
-            return encoder.encode(result)
-        except ValueError:
-            return encoder.encode(finite(result))
-
-    body = "".join(("{\"results\": [", ", ".join(encode(r) for r in results), "]}"))
-    return Response(body.encode(), media_type="application/json")
-
-
-def finite(value: Any) -> Any:
-    """``value`` with every non-finite float replaced by None (recursively)."""
-    if isinstance(value, float):
-        return value if value == value and abs(value) != float("inf") else None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
-    return value
+    """``{"results": [...]}`` as a JSON response, serialised here, on the batch thread
+    (BentoML would encode the whole dict on the event loop: ~0.1-0.8 s for 2,000 rows,
+    during which no other request moved). orjson (`answers.json_response`) encodes 1,000
+    results in about a millisecond, one short hold of the interpreter (the standard
+    library's encoder took ~15 ms). A non-finite number (JSON has none) is answered as
+    null, as BentoML answers it; numpy scalars as their values."""
+    return json_response({"results": results})
 
 
 def return_freed_memory() -> None:

@@ -19,9 +19,10 @@ from importlib import metadata
 from pathlib import Path
 
 # What the service imports at run time: BentoML (which brings pydantic, starlette,
-# uvicorn and prometheus_client), the models' libraries, and core's own imports.
+# uvicorn and prometheus_client), the models' libraries, core's own imports, and orjson
+# (a batch's answer: serving/batch_thread.py).
 SERVING_PACKAGES = ("bentoml", "pandas", "pyarrow", "numpy", "scipy", "scikit-learn", "lightgbm",
-                    "sktime", "pandera", "pyyaml")
+                    "sktime", "pandera", "pyyaml", "orjson")
 HEADER = ("# Requirements of the BentoML service only (bentofile.yaml), pinned as in "
           "requirements.lock.\n# Regenerate: .venv/bin/python -m "
           "titans_finance.serving.requirements > requirements-serve.txt\n")

@@ -43,6 +43,7 @@ from titans_finance.serving.answers import (
     amount_items,
     anomaly_items,
     category_items,
+    json_response,
 )
 from titans_finance.serving.batch_inputs import (  # noqa: F401 (their old home)
     BatchInput,
@@ -349,18 +350,18 @@ class TitansFinanceService:
         """Category of one transaction (or `uncertain`), confidence and top-k alternatives;
         a merchant the caller's tenant corrected (`/feedback`) answers with the correction."""
         answer = await self.batchers["category"].submit(_own(Transaction(**fields)))
-        return self.corrections.settle(answer, _tenant())
+        return json_response(self.corrections.settle(answer, _tenant()))
 
     @bentoml.api(route="/predict/amount", input_spec=TransactionInput)
     async def predict_amount(self, **fields: Any) -> dict[str, Any]:
         """Expected signed amount of a transaction like this one, with an 80 % interval."""
-        return await self.batchers["amount"].submit(_own(Transaction(**fields)))
+        return json_response(await self.batchers["amount"].submit(_own(Transaction(**fields))))
 
     @bentoml.api(route="/predict/anomaly", input_spec=TransactionInput)
     async def predict_anomaly(self, **fields: Any) -> dict[str, Any]:
         """Anomaly score in [0, 1], flag (`score >= threshold`), the threshold and
         human-readable reasons."""
-        return await self.batchers["anomaly"].submit(_own(Transaction(**fields)))
+        return json_response(await self.batchers["anomaly"].submit(_own(Transaction(**fields))))
 
     @bentoml.api(route="/forecast/cashflow", input_spec=ForecastRequest)
     async def forecast_cashflow(self, horizon_days: int = 30,

@@ -92,3 +92,16 @@ def test_group_confidences_are_probabilities_over_the_groups(default_category_mo
     assert groups.shape == (3, len(default_category_model.groups_))
     assert np.allclose(groups.sum(axis=1), 1.0) and (groups >= 0).all()
     assert default_category_model.metadata["group_temperature"] > 0
+
+
+def test_a_batch_answers_each_row_as_alone_to_the_bit(default_category_model):
+    """Probabilities are computed once per distinct line and direction and spread: each
+    row of a batch with repeats gets the numbers it gets alone."""
+    lines = list(_text("tesco stores", "uber trip", "salary acme ltd", "juice"))
+    text = np.array([lines[i] for i in (0, 1, 0, 2, 3, 0, 2, 1)], dtype=object)
+    sign = np.array([-1, -1, 1, 1, -1, -1, -1, 0])
+    together = default_category_model.probabilities(text, sign)
+    for row in range(len(text)):
+        alone = default_category_model.probabilities(text[row:row + 1], sign[row:row + 1])
+        assert np.array_equal(together[row].view(np.uint64), alone[0].view(np.uint64))
+    assert not np.array_equal(together[0], together[2])  # the direction is read

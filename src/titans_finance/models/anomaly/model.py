@@ -40,6 +40,7 @@ short export) the fixed ``score_threshold`` is used, and the metadata says so.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -194,7 +195,8 @@ class AnomalyModel:
         rates["overall"] = pd.Series([overall])
         return rates
 
-    def _repeat_rate(self, transactions: pd.DataFrame, merchants: np.ndarray) -> np.ndarray:
+    def _repeat_rate(self, transactions: pd.DataFrame, merchants: np.ndarray,
+                     accounts: np.ndarray | None = None) -> np.ndarray:
         """Each row's base rate of innocent repeats: its payee's, else its account's size
         band's, else the size band's, else 0 (a model saved before base rates)."""
         rates = getattr(self, "repeat_rates", None)
@@ -202,7 +204,7 @@ class AnomalyModel:
             return np.zeros(len(transactions))
         amount = transactions["amount"].to_numpy(dtype="float64")
         band = _size_band(amount)
-        account_band = self._keys(transactions, band.astype(str).astype(object))
+        account_band = self._keys(transactions, band.astype(str).astype(object), accounts)
         overall = float(rates["overall"].iloc[0])
         rate = rates["band"].reindex(band).to_numpy(dtype="float64")
         rate = np.where(np.isnan(rate), overall, rate)
@@ -222,19 +224,23 @@ class AnomalyModel:
     def _accounts(self, transactions: pd.DataFrame) -> np.ndarray:
         return row_accounts(transactions, getattr(self, "default_account", DEFAULT_ACCOUNT))
 
-    def _keys(self, transactions: pd.DataFrame, keys: np.ndarray) -> np.ndarray:
+    def _keys(self, transactions: pd.DataFrame, keys: np.ndarray,
+              accounts: np.ndarray | None = None) -> np.ndarray:
         """Statistic keys of the rows: qualified by account (models saved before
-        per-account statistics: the plain keys)."""
+        per-account statistics: the plain keys). ``accounts``: the rows' `_accounts`,
+        when the caller has them."""
         if not getattr(self, "stats_by_account", False):
             return keys
-        return account_keys(self._accounts(transactions), keys)
+        return account_keys(self._accounts(transactions) if accounts is None else accounts,
+                            keys)
 
-    def _category_keys(self, transactions: pd.DataFrame, category: np.ndarray) -> np.ndarray:
+    def _category_keys(self, transactions: pd.DataFrame, category: np.ndarray,
+                       accounts: np.ndarray | None = None) -> np.ndarray:
         """Category statistic keys; None where the transaction has no category."""
         missing = pd.isna(category)
         text = pd.Series(category, dtype=object).where(~missing, "").astype(str).to_numpy(
             dtype=object)
-        return np.where(missing, None, self._keys(transactions, text))
+        return np.where(missing, None, self._keys(transactions, text, accounts))
 
     # ------------------------------------------------------------------ score
     def flat_forest(self) -> FlatForest:
@@ -287,10 +293,13 @@ class AnomalyModel:
         isolation = np.clip((isolation - isolation_floor) / (1 - isolation_floor), 0, 1)
 
         log_amount = np.log1p(np.abs(transactions["amount"].to_numpy(dtype="float64")))
-        merchants = self._keys(transactions, features["merchant_key"].to_numpy())
+        # the rows' accounts, read once for every statistic key below
+        accounts = (self._accounts(transactions) if getattr(self, "stats_by_account", False)
+                    else None)
+        merchants = self._keys(transactions, features["merchant_key"].to_numpy(), accounts)
         category = (transactions["category"].to_numpy(dtype=object) if "category" in transactions
                     else np.full(n, None, dtype=object))
-        category = self._category_keys(transactions, category)
+        category = self._category_keys(transactions, category, accounts)
         min_count = int(p["min_group_count"])
         z_m, ratio_m, count_m = self._z(self.merchant_stats, merchants, log_amount)
         z_c, ratio_c, count_c = self._z(getattr(self, "category_stats", _NO_CATEGORY_STATS),
@@ -322,7 +331,7 @@ class AnomalyModel:
         # or far below its usual smallest ones (10th percentile): a tiny first charge is
         # how stolen card details are tested
         sign_stats = self._rows(getattr(self, "sign_stats", _NO_SIGN_STATS),
-                                self._keys(transactions, _sign_key(transactions)))
+                                self._keys(transactions, _sign_key(transactions), accounts))
         p90 = sign_stats["p90"]
         p10 = sign_stats.get("p10", p90 * np.nan)
         above = np.where(np.isnan(p90), 0.0, log_amount - np.nan_to_num(p90))
@@ -347,7 +356,7 @@ class AnomalyModel:
                                features["merchant_prior_std_log"].to_numpy() < spread_limit)
         habitual = (prior_count >= min_count) & (usual_gap <= 2 * window) & fixed_price
         # evidence only as far as such a repeat is unusual for this payee (its base rate)
-        unusual = 1.0 - self._repeat_rate(transactions, merchants)
+        unusual = 1.0 - self._repeat_rate(transactions, merchants, accounts)
         duplicate = np.where((days_same <= window) & ~habitual & is_expense,
                              (1.0 - days_same / (window + 1)) * unusual, 0.0)
 
@@ -370,25 +379,31 @@ class AnomalyModel:
                                         .astype("int64").astype("timedelta64[D]"), unit="D")
         # the training statistics count every training payment to the payee (a training row
         # scored in the report is among them): only the history's count is of earlier ones
-        reference = np.where(by_merchant, [
-            f"the median of the {int(c)} earlier payments to this payee" if history
-            else f"the median of the {int(c)} payments to this payee in the training data"
-            for c, history in zip(count_m_reference, by_history, strict=True)],
-            "the median of its category")
         ratio = np.where(by_merchant, ratio_m, ratio_c)
-        sign_word = np.where(is_expense, "payments", "credits")
+
+        def reference(i: int) -> str:
+            if not by_merchant[i]:
+                return "the median of its category"
+            return (f"the median of the {int(count_m_reference[i])} earlier payments to this "
+                    "payee" if by_history[i] else f"the median of the "
+                    f"{int(count_m_reference[i])} payments to this payee in the training data")
+
+        def first_payment(i: int) -> str:
+            w = "payments" if is_expense[i] else "credits"
+            return (f"first payment to this payee, {ratio_s[i]:.1f}× this account's usual "
+                    f"largest {w}" if large[i] >= tiny[i] else "first payment to this payee, "
+                    f"far below this account's usual smallest {w}")
+
+        # each reason written for the rows it applies to only (most rows have none)
         reason_parts = [
-            np.where(amount > 0, [f"amount {r:.1f}× {ref}" for r, ref in
-                                  zip(ratio, reference, strict=True)], ""),
-            np.where(new_payee > 0, [
-                f"first payment to this payee, {r:.1f}× this account's usual largest {w}"
-                if big >= small else f"first payment to this payee, far below this account's "
-                f"usual smallest {w}" for r, w, big, small in zip(ratio_s, sign_word, large, tiny,
-                                                                  strict=True)], ""),
-            np.where(duplicate > 0, [f"same amount to the same payee on {d}" for d in earlier], ""),
-            np.where(burst > 0, [f"{int(w) + 1} charges within 7 days at a payee first seen this "
-                                 "week" for w in week], ""),
-            np.where(isolation > 0, "unusual combination of amount, timing and history", ""),
+            _texts_where(amount > 0, lambda i: f"amount {ratio[i]:.1f}× {reference(i)}"),
+            _texts_where(new_payee > 0, first_payment),
+            _texts_where(duplicate > 0, lambda i: f"same amount to the same payee on "
+                                                  f"{earlier[i]}"),
+            _texts_where(burst > 0, lambda i: f"{int(week[i]) + 1} charges within 7 days at a "
+                                              "payee first seen this week"),
+            _texts_where(isolation > 0,
+                         lambda i: "unusual combination of amount, timing and history"),
         ]
         reasons = pd.Series(["; ".join(r for r in parts if r) for parts in zip(*reason_parts,
                                                                                 strict=True)])
@@ -402,6 +417,14 @@ class AnomalyModel:
 # the statistics of models saved before they kept them (none: every key unknown)
 _NO_CATEGORY_STATS = pd.DataFrame(columns=["median", "mad", "count"], dtype="float64")
 _NO_SIGN_STATS = pd.DataFrame(columns=["p10", "p90"], dtype="float64")
+
+
+def _texts_where(rows: np.ndarray, text: Callable[[int], str]) -> list[str]:
+    """``text(i)`` for each row ``i`` where ``rows`` is true, "" elsewhere."""
+    out = [""] * len(rows)
+    for i in np.flatnonzero(rows).tolist():
+        out[i] = text(i)
+    return out
 
 
 def _sign_key(transactions: pd.DataFrame) -> np.ndarray:

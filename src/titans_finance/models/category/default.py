@@ -53,6 +53,7 @@ from titans_finance.models.category.taxonomy import (
     lexicon_examples,
     word_examples,
 )
+from titans_finance.models.category.text_features import tfidf_transform
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,8 @@ class DefaultCategoryModel:
         codes, uniques = pd.factorize(text)
         chars, words = vectorisers
         direction = sparse.csr_matrix(np.column_stack([sign < 0, sign > 0]).astype("float64"))
-        return sparse.hstack([chars.transform(uniques)[codes], words.transform(uniques)[codes],
+        return sparse.hstack([tfidf_transform(chars, uniques)[codes],
+                              tfidf_transform(words, uniques)[codes],
                               direction], format="csr")
 
     def fit(self, examples: pd.DataFrame) -> DefaultCategoryModel:
@@ -232,10 +234,23 @@ class DefaultCategoryModel:
 
     # ------------------------------------------------------------------ predicting
     def probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities over `classes_`, direction rules applied."""
+        """Calibrated probabilities over `classes_`, direction rules applied.
+
+        Computed once per distinct line and direction, then spread to the rows: a row's
+        probabilities depend on its own text and direction only (each step works row by
+        row), so a repeated line gets the same numbers to the bit, and a batch of 1,000
+        bank lines (~300 distinct) costs a third."""
+        text, sign = np.asarray(text, dtype=object), np.asarray(sign)
+        codes = pd.factorize(text)[0].astype(np.int64)
+        # all the model reads of the sign: below, above or at zero
+        direction = (sign > 0).astype(np.int64) - (sign < 0).astype(np.int64)
+        _, first, spread = np.unique(codes * 3 + direction + 1, return_index=True,
+                                     return_inverse=True)
+        text, sign = text[first], sign[first]
         raw = sparse_dot_ready(self.classifier).predict_proba(
             self._matrix((self.chars, self.words), text, sign))
-        return self._masked(apply_temperature(raw, self.temperature), self.classes_, sign)
+        proba = self._masked(apply_temperature(raw, self.temperature), self.classes_, sign)
+        return proba[spread.reshape(-1)]
 
     def group_probabilities(self, proba: np.ndarray) -> np.ndarray:
         """Calibrated probabilities over `groups_` from the rows' `probabilities`."""

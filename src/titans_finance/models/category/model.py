@@ -231,9 +231,10 @@ def _top_k(proba: np.ndarray, classes: np.ndarray, k: int) -> tuple[np.ndarray, 
     k = min(k, proba.shape[1])
     top = np.argsort(-proba, axis=1)[:, :k]
     top_p = np.take_along_axis(proba, top, axis=1)
-    items = [[{"category": str(classes[c]), "probability": float(p)}
+    names = [str(c) for c in classes]  # plain lists: no numpy scalar per item
+    items = [[{"category": names[c], "probability": p}
               for c, p in zip(row_c, row_p, strict=True) if p > 0]
-             for row_c, row_p in zip(top, top_p, strict=True)]
+             for row_c, row_p in zip(top.tolist(), top_p.tolist(), strict=True)]
     return classes[top[:, 0]], top_p[:, 0], items
 
 
@@ -356,7 +357,10 @@ class CategoryModel:
         merchants = self.merchants  # a set lookup per row (isin converted the whole set)
         known_merchant = np.fromiter((key in merchants for key in features["merchant_key"]
                                       .astype("str").tolist()), dtype=bool, count=len(features))
-        share = np.array([_known_share(t, self.vocabulary, noise) for t in text])
+        codes, lines = pd.factorize(np.asarray(text, dtype=object),  # each line judged once
+                                    use_na_sentinel=False)
+        share = np.array([_known_share(t, self.vocabulary, noise) for t in lines],
+                         dtype="float64")[codes]
         return known_merchant | (share >= self.min_known_share)
 
     def _personal_answer(self, transactions, features, threshold: float,
@@ -426,7 +430,7 @@ class CategoryModel:
         scored = np.flatnonzero(todo)
         inputs = prior = None
         if len(scored) and (self.personal is not None or self.default_model is not None):
-            inputs = model_inputs(transactions.iloc[scored], features.iloc[scored])
+            inputs = model_inputs(_taken(transactions, scored), _taken(features, scored))
             design = self.personal.design if self.personal is not None else None
             if self.default_model is not None and (
                     design is None or (design.default_model is self.default_model
@@ -434,8 +438,8 @@ class CategoryModel:
                 prior = self.default_model.probabilities(inputs[0], inputs[2])
         if self.personal is not None and todo.any():
             rows = np.flatnonzero(todo)
-            answer = self._personal_answer(transactions.iloc[rows], features.iloc[rows], threshold,
-                                           inputs, prior)
+            answer = self._personal_answer(_taken(transactions, rows), _taken(features, rows),
+                                           threshold, inputs, prior)
             category[rows], confidence[rows], source[rows] = (answer.category, answer.confidence,
                                                               answer.source)
             for i, items in zip(rows, answer.top_k, strict=True):
@@ -473,6 +477,12 @@ class CategoryModel:
         return pd.DataFrame({"category": category, "confidence": confidence, "top_k": top_k,
                              "source": source, "level": level, "reason": reason},
                             index=transactions.index)
+
+
+def _taken(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``frame.iloc[rows]`` (``rows`` ascending, distinct); the frame itself when they are
+    all its rows (the common case: a copy of every column for nothing)."""
+    return frame if len(rows) == len(frame) else frame.iloc[rows]
 
 
 def _known_share(text: str, vocabulary: frozenset[str], noise: frozenset[str]) -> float:

@@ -15,6 +15,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from titans_finance.models.category.text_features import tfidf_transform
+
 def _parse_candidate(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """``logistic_regression`` or ``logistic_regression@C=10`` → (family, settings)."""
     family, _, option = name.partition("@")
@@ -83,8 +85,9 @@ class CategoryDesign:
         """The design of the rows; ``prior``: the default model's probabilities of the same
         rows, when the caller has them (computed once per request, shared)."""
         codes, uniques = pd.factorize(text)  # each distinct text vectorised once
-        blocks = [self.chars.transform(uniques)[codes] * self.weights["chars"],
-                  self.words.transform(uniques)[codes] * self.weights["words"],
+        # weighted before being spread to the rows: the same values, fewer to multiply
+        blocks = [(tfidf_transform(self.chars, uniques) * self.weights["chars"])[codes],
+                  (tfidf_transform(self.words, uniques) * self.weights["words"])[codes],
                   sparse.csr_matrix(self.scaler.transform(numeric) * self.weights["numeric"])]
         if self.default_model is not None and self.weights["default"] > 0:
             if prior is None:

@@ -1,0 +1,152 @@
+"""TF-IDF of the category models' text, the same matrix as scikit-learn's, without its
+Python loop over every n-gram of every document nor its checks on every call.
+
+`TfidfVectorizer.transform` analyses each document in Python (a slice and a dictionary
+look-up per character n-gram: ~150 per bank line with n-grams of 2-5 characters), which
+was most of the category model's cost in the service (~50 ms of CPU per 1,000 rows),
+and checks its inputs on each call (most of the cost of a one-transaction request's
+text). A ``char_wb`` analyser cuts n-grams inside each whitespace-separated word only, so
+a document's n-grams are its words' n-grams one after the other: `tfidf_transform` looks
+each distinct word's vocabulary columns up once (scikit-learn's own analyser on the word
+alone, remembered for the next call: bank lines repeat their words); other analysers
+(words) run scikit-learn's own analyser per document. The columns of each document are
+counted in one sparse step, then the vectoriser's own sub-linear tf, idf and norm are
+applied as `TfidfTransformer.transform` does (its row normalisation routine itself). The
+same numbers to the bit (tests/models/category/test_text_features.py compares them with
+the plain transform); a vectoriser with options this path does not reproduce goes
+through scikit-learn unchanged.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Sequence
+
+import numpy as np
+import sklearn
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.sparsefuncs_fast import (
+    inplace_csr_row_normalize_l1,
+    inplace_csr_row_normalize_l2,
+)
+
+# Distinct words whose columns a vectoriser remembers; past it the memory starts again
+# (a stream of never-repeated words — references, card numbers — cannot grow it without
+# bound). ~20,000 words hold a few MB.
+MAX_REMEMBERED_WORDS = 20_000
+
+
+class _Columns:
+    """A fitted vectoriser's pieces, and (``char_wb``) the columns of the words seen."""
+
+    def __init__(self, vectorizer: TfidfVectorizer):
+        self.analyze = vectorizer.build_analyzer()  # scikit-learn's own, per document
+        self.by_word = vectorizer.analyzer == "char_wb"
+        self.preprocess = vectorizer.build_preprocessor()
+        self.decode = vectorizer.decode
+        self.white_spaces = vectorizer._white_spaces
+        self.ngrams = vectorizer._char_wb_ngrams  # scikit-learn's own, on one word
+        self.vocabulary = vectorizer.vocabulary_
+        self.width = len(vectorizer.vocabulary_)
+        self.columns: dict[str, np.ndarray] = {}
+        self.lock = threading.Lock()  # the scoring and the batch threads share a model
+
+    def _learn(self, word: str) -> np.ndarray:
+        vocabulary = self.vocabulary
+        found = np.array([vocabulary[g] for g in self.ngrams(word) if g in vocabulary],
+                         dtype=np.int64)
+        with self.lock:
+            if len(self.columns) >= MAX_REMEMBERED_WORDS:
+                self.columns = {}
+            self.columns[word] = found
+        return found
+
+    def _parts(self, documents: Sequence[str]) -> tuple[list, np.ndarray]:
+        """The column arrays of each document (per word for ``char_wb``, else one per
+        document) and how many arrays each document has."""
+        parts: list = []
+        per_document = np.zeros(len(documents), dtype=np.int64)
+        if self.by_word:
+            known, learn = self.columns.get, self._learn
+            clean, preprocess, decode = self.white_spaces.sub, self.preprocess, self.decode
+            for row, document in enumerate(documents):
+                before = len(parts)
+                for word in clean(" ", preprocess(decode(document))).split():
+                    columns = known(word)
+                    parts.append(learn(word) if columns is None else columns)
+                per_document[row] = len(parts) - before
+        else:
+            analyze, vocabulary = self.analyze, self.vocabulary
+            parts = [[vocabulary[f] for f in analyze(document) if f in vocabulary]
+                     for document in documents]
+            per_document[:] = 1
+        return parts, per_document
+
+    def counts(self, documents: Sequence[str]) -> sparse.csr_matrix:
+        """Documents × vocabulary counts, as `CountVectorizer._count_vocab` builds them
+        (float64, indices sorted, no duplicates)."""
+        parts, per_document = self._parts(documents)
+        per_part = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        if per_part.sum():
+            columns = np.concatenate([np.asarray(p, dtype=np.int64) for p in parts])
+            rows = np.repeat(np.repeat(np.arange(len(documents), dtype=np.int64),
+                                       per_document), per_part)
+        else:
+            columns = rows = np.zeros(0, dtype=np.int64)
+        counts = sparse.csr_matrix((np.ones(len(columns)), (rows, columns)),
+                                   shape=(len(documents), self.width), dtype=np.float64)
+        counts.sum_duplicates()  # sorts each row's columns too
+        return counts
+
+
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PREPARING = threading.Lock()
+
+
+def _fast_path(vectorizer: TfidfVectorizer) -> _Columns | None:
+    """The vectoriser's column memory, or None when its options are not the ones this
+    path reproduces (then scikit-learn transforms)."""
+    found = _PREPARED.get(vectorizer)
+    if found is not None:
+        return found
+    supported = (type(vectorizer) is TfidfVectorizer
+                 and vectorizer.analyzer in ("char_wb", "char", "word")
+                 and vectorizer.input == "content" and not vectorizer.binary
+                 and vectorizer.dtype in (np.float64, "float64")
+                 and vectorizer.norm in (None, "l1", "l2")
+                 and getattr(vectorizer, "vocabulary_", None) is not None
+                 and hasattr(vectorizer, "idf_"))
+    if not supported:
+        return None
+    with _PREPARING:
+        return _PREPARED.setdefault(vectorizer, _Columns(vectorizer))
+
+
+_NORMALISE = {"l1": inplace_csr_row_normalize_l1, "l2": inplace_csr_row_normalize_l2}
+
+
+def tfidf_transform(vectorizer: TfidfVectorizer, documents: Sequence[str]) -> sparse.spmatrix:
+    """``vectorizer.transform(documents)``, the same matrix to the bit; scikit-learn's
+    own transform for a vectoriser with other options."""
+    columns = _fast_path(vectorizer)
+    if columns is None:
+        return vectorizer.transform(documents)
+    if isinstance(documents, str):  # as scikit-learn refuses it
+        raise ValueError("Iterable over raw text documents expected, string object received.")
+    if len(documents) == 0:
+        raise ValueError("Found array with 0 sample(s) (shape=(0, "
+                         f"{columns.width})) while a minimum of 1 is required.")
+    matrix = columns.counts(documents)
+    # TfidfTransformer.transform's steps, in its order, with its normalisation routine
+    if vectorizer.sublinear_tf:
+        np.log(matrix.data, matrix.data)
+        matrix.data += 1.0
+    matrix.data *= vectorizer.idf_[matrix.indices]
+    if vectorizer.norm is not None:
+        _NORMALISE[vectorizer.norm](matrix)
+    # the sparse interface scikit-learn answers with (its `sparse_interface` setting)
+    if sklearn.get_config().get("sparse_interface") == "sparray":
+        return sparse.csr_array(matrix)
+    return matrix

@@ -1,0 +1,27 @@
+"""The batch endpoint's answer body (`batch_thread.json_answer`)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from titans_finance.serving.batch_thread import json_answer
+
+
+def test_answer_is_the_results_as_json():
+    results = [{"category": {"category": "café", "confidence": 0.1 + 0.2, "top_k": [
+                   {"category": "groceries", "probability": 1e-7}], "reason": ""},
+                "amount": {"predicted_amount": -12.5, "interval": [-20.0, 1e22]},
+                "anomaly": {"score": 0.5, "is_anomaly": False, "reasons": []}}] * 3
+    response = json_answer(results)
+    assert response.media_type == "application/json"
+    assert json.loads(response.body) == {"results": results}  # the same values, to the bit
+    assert "café".encode() in response.body  # UTF-8, not \\u escapes
+
+
+def test_non_finite_numbers_answer_null_and_numpy_scalars_their_values():
+    response = json_answer([{"score": float("nan"), "interval": [float("-inf"), float("inf")],
+                             "count": np.int64(3), "share": np.float64(0.25), "ok": 1.0}])
+    assert json.loads(response.body) == {"results": [
+        {"score": None, "interval": [None, None], "count": 3, "share": 0.25, "ok": 1.0}]}
