@@ -178,6 +178,8 @@ def main() -> None:
            "TITANS_RATE_LIMIT_BURST": lifted, "TITANS_ROW_LIMIT_PER_SEC": lifted,
            "TITANS_ROW_LIMIT_BURST": lifted,
            "TITANS_MAX_PENDING_BATCHES": str(args.connections + 1),
+           # every connection of A's admitted: the flood measures fair work, not the slot cap
+           "TITANS_MAX_PENDING_BATCHES_PER_TENANT": str(args.connections),
            # room for the flood's accounts and the RSS step's: nothing forgotten
            "TITANS_HISTORY_MAX_ACCOUNTS": str(2 * args.accounts + 10_000),
            "TITANS_HISTORY_DB": str(Path(tempfile.mkdtemp()) / "history.sqlite3")}

@@ -49,6 +49,8 @@ def fair_server(serve_env, tmp_path_factory):
            "TITANS_RATE_LIMIT_PER_SEC": lifted, "TITANS_RATE_LIMIT_BURST": lifted,
            "TITANS_ROW_LIMIT_PER_SEC": lifted, "TITANS_ROW_LIMIT_BURST": lifted,
            "TITANS_MAX_PENDING_BATCHES": str(FLOOD_CONNECTIONS + 1),
+           # A's connections all admitted: the flood measures fair work, not the slot cap
+           "TITANS_MAX_PENDING_BATCHES_PER_TENANT": str(FLOOD_CONNECTIONS),
            "TITANS_HISTORY_MAX_ACCOUNTS": str(2 * ACCOUNTS)}
     server = start_server(env, folder / "bentoml.log")
     yield server
