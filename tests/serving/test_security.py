@@ -374,10 +374,9 @@ def test_batch_work_beyond_the_pending_limit_is_refused_before_its_body_is_read(
 
     middleware = ApiSecurityMiddleware(slow_batch, ROUTES,
                                        _settings(TITANS_MAX_PENDING_BATCHES="1"))
-    headers = [(b"authorization", f"Bearer {KEY_1}".encode()),
-               (b"content-type", b"application/json"), (b"content-length", b"2")]
-
-    async def call():
+    async def call(key=KEY_1):
+        headers = [(b"authorization", f"Bearer {key}".encode()),
+                   (b"content-type", b"application/json"), (b"content-length", b"2")]
         sent = []
 
         async def receive():
@@ -394,7 +393,7 @@ def test_batch_work_beyond_the_pending_limit_is_refused_before_its_body_is_read(
     async def main():
         first = asyncio.ensure_future(call())
         await started.wait()
-        second = await call()  # while the first runs
+        second = await call(KEY_2)  # another tenant, while the first runs
         release.set()
         return await first, second
 

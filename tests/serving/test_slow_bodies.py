@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.serving.test_security import KEY_1, _App, _settings
+from tests.serving.test_security import KEY_1, KEY_2, _App, _settings
 from titans_finance.serving.security import ApiSecurityMiddleware, BodyError, read_body
 from titans_finance.serving.service import ROUTES
 
@@ -73,12 +73,13 @@ def test_without_a_rate_only_the_body_timeout_applies():
 
 def test_silent_connections_free_their_batch_slots_within_the_grace():
     """Three batch requests whose bodies never come hold the three slots: a fourth gets
-    503; once the grace is over they get 408, and the next batch is admitted."""
+    503; once the grace is over they get 408, and the next batch is admitted. (One
+    tenant's share is its own test: tests/serving/test_batch_slots.py.)"""
     middleware = ApiSecurityMiddleware(_App(), ROUTES, _settings(
-        TITANS_MAX_PENDING_BATCHES="3", TITANS_BODY_FIRST_BYTE_SEC="0.3"))
-    headers = [(b"authorization", f"Bearer {KEY_1}".encode()), *HEADERS]
-
-    async def call(silent: bool) -> int:
+        TITANS_MAX_PENDING_BATCHES="3", TITANS_MAX_PENDING_BATCHES_PER_TENANT="3",
+        TITANS_BODY_FIRST_BYTE_SEC="0.3"))
+    async def call(silent: bool, key: str = KEY_1) -> int:
+        headers = [(b"authorization", f"Bearer {key}".encode()), *HEADERS]
         sent = []
 
         async def receive():
@@ -96,7 +97,7 @@ def test_silent_connections_free_their_batch_slots_within_the_grace():
     async def main():
         slow = [asyncio.ensure_future(call(silent=True)) for _ in range(3)]
         await asyncio.sleep(0.05)
-        while_held = await call(silent=False)
+        while_held = await call(silent=False, key=KEY_2)  # another tenant: the backstop
         started = time.monotonic()
         statuses = await asyncio.gather(*slow)
         return while_held, statuses, time.monotonic() - started, await call(silent=False)

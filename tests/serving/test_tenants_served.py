@@ -3,7 +3,9 @@
 The review's findings, over the socket, with two keys of two tenants ("alpha", declared in
 the tenants file; "beta", an undeclared key): the second cannot read, probe, claim,
 poison or evict the first's accounts. Then the history outlives a key rotation (the
-tenants file re-read, no restart) and a restart of the server (replayed from its store).
+tenants file re-read, no restart) and a restart of the server (replayed from its store),
+for each tenant: alpha, beta and the default account's owner (whose default account
+holds the training history).
 The server is this module's own (it is restarted), with its own tenants file and store.
 """
 
@@ -18,6 +20,7 @@ from tests.serving.conftest import (
     ADMIN_KEY,
     ALPHA_KEYS,
     BETA_KEY,
+    OWNER_KEYS,
     HISTORY_MAX_ACCOUNTS,
     start_server,
     tenants_toml,
@@ -88,6 +91,10 @@ def test_a_second_tenant_cannot_read_probe_claim_poison_or_evict(tenant_server):
 
 def test_a_key_rotation_and_a_restart_lose_nothing(tenant_server):
     folder = tenant_server["folder"]
+    with _client(tenant_server, OWNER_KEYS[0]) as owner:  # the default account's owner
+        _anomaly(owner, transaction_id="owner-1")  # its default account (training history)
+        _anomaly(owner, account=ACCOUNT, transaction_id="owner-2")
+        owner_before = owner.get("/models").json()["rolling_history"]
     with _client(tenant_server, ADMIN_KEY) as admin:
         (folder / "tenants.toml").write_text(tenants_toml((ALPHA_KEYS[1], ROTATED_KEY)))
         assert admin.post("/admin/keys/reload").status_code == 200
@@ -109,3 +116,7 @@ def test_a_key_rotation_and_a_restart_lose_nothing(tenant_server):
             "transactions"]
     with _client(tenant_server, BETA_KEY) as beta:  # replayed: the same forgetting too
         assert beta.get("/models").json()["rolling_history"] == beta_before
+    with _client(tenant_server, OWNER_KEYS[0]) as owner:
+        assert owner.get("/models").json()["rolling_history"] == owner_before
+        assert _duplicates(_anomaly(owner, record=False))
+        assert _duplicates(_anomaly(owner, account=ACCOUNT, record=False))

@@ -57,20 +57,23 @@ class Row:
 
 
 class _Window:
-    """One group's tail rows in arrival order: day, amount, cents and sequence, with the
-    running maximum of the days and the running sum of the amounts. Rows before ``start``
-    are pruned (kept until compaction, so the running sums are never recomputed)."""
+    """One group's tail rows in arrival order: day and sequence, with the running maximum
+    of the days; with ``sums``, the amounts and their running sum; with ``cents``, the
+    cents (what each window is read for: a merchant's all, a category's its sums, the
+    account's its days only). Rows before ``start`` are pruned (kept until compaction, so
+    the running sums are never recomputed). The running maximum is the days themselves
+    while they never decrease (``cummax`` None: most groups, one list fewer each)."""
 
     __slots__ = ("days", "values", "cents", "sequences", "cummax", "prefix", "start",
                  "in_order")
 
-    def __init__(self) -> None:
+    def __init__(self, sums: bool = True, cents: bool = True) -> None:
         self.days: list[int] = []
-        self.values: list[float] = []
-        self.cents: list[int] = []
+        self.values: list[float] | None = [] if sums else None
+        self.cents: list[int] | None = [] if cents else None
         self.sequences: list[int] = []
-        self.cummax: list[int] = []
-        self.prefix: list[float] = [0.0]
+        self.cummax: list[int] | None = None  # None: ``days`` (in order)
+        self.prefix: list[float] | None = [0.0] if sums else None
         self.start = 0
         self.in_order = True  # days never decrease (pruning drops a prefix)
 
@@ -79,25 +82,33 @@ class _Window:
 
     def copy(self) -> _Window:
         other = _Window.__new__(_Window)
-        other.days, other.values = self.days[self.start:], self.values[self.start:]
-        other.cents, other.sequences = self.cents[self.start:], self.sequences[self.start:]
-        other.cummax, other.prefix = self.cummax[self.start:], self.prefix[self.start:]
+        start = self.start
+        other.days, other.sequences = self.days[start:], self.sequences[start:]
+        other.values = None if self.values is None else self.values[start:]
+        other.cents = None if self.cents is None else self.cents[start:]
+        other.cummax = None if self.cummax is None else self.cummax[start:]
+        other.prefix = None if self.prefix is None else self.prefix[start:]
         other.start, other.in_order = 0, self.in_order
         return other
 
     def append(self, day: int, value: float, cents: int, sequence: int) -> None:
-        if self.cummax:
-            top = self.cummax[-1]
+        days = self.days
+        if days:
+            cummax = self.cummax
+            top = days[-1] if cummax is None else cummax[-1]
             if day < top:
                 self.in_order = False
-            self.cummax.append(day if day > top else top)
-        else:
-            self.cummax.append(day)
-        self.days.append(day)
-        self.values.append(value)
-        self.cents.append(cents)
+                if cummax is None:  # the days no longer are their running maximum
+                    cummax = self.cummax = days.copy()
+            if cummax is not None:
+                cummax.append(day if day > top else top)
+        days.append(day)
+        if self.cents is not None:
+            self.cents.append(cents)
         self.sequences.append(sequence)
-        self.prefix.append(self.prefix[-1] + value)
+        if self.values is not None:
+            self.values.append(value)
+            self.prefix.append(self.prefix[-1] + value)
 
     def query(self, day: int, windows: tuple[int, ...], out: list) -> None:
         """Count and sum of the rows within each window before ``day`` (appended to
@@ -107,20 +118,23 @@ class _Window:
             for _ in windows:
                 out += (0.0, 0.0)
             return
-        top = self.cummax[-1]
+        cummax = self.days if self.cummax is None else self.cummax
+        top = cummax[-1]
         day = day if day > top else top
-        total = self.prefix[end]
+        prefix = self.prefix
+        total = prefix[end]
         for window in windows:
-            low = bisect_left(self.cummax, day - window, self.start, end)
-            out += (float(end - low), total - self.prefix[low])
+            low = bisect_left(cummax, day - window, self.start, end)
+            out += (float(end - low), total - prefix[low])
 
     def count(self, day: int, window: int) -> float:
         end = len(self.days)
         if end == self.start:
             return 0.0
-        top = self.cummax[-1]
+        cummax = self.days if self.cummax is None else self.cummax
+        top = cummax[-1]
         day = day if day > top else top
-        return float(end - bisect_left(self.cummax, day - window, self.start, end))
+        return float(end - bisect_left(cummax, day - window, self.start, end))
 
     def pair_last(self, cents: int) -> float:
         """Day of the latest-arrived row with these cents (NaN: none)."""
@@ -152,13 +166,16 @@ class _Window:
     def _keep(self, positions: Iterable[int]) -> None:
         positions = list(positions)
         self.days = [self.days[k] for k in positions]
-        self.values = [self.values[k] for k in positions]
-        self.cents = [self.cents[k] for k in positions]
+        if self.values is not None:
+            self.values = [self.values[k] for k in positions]
+            self.prefix = [0.0, *itertools.accumulate(self.values)]
+        if self.cents is not None:
+            self.cents = [self.cents[k] for k in positions]
         self.sequences = [self.sequences[k] for k in positions]
-        self.cummax = list(itertools.accumulate(self.days, max))
-        self.prefix = [0.0, *itertools.accumulate(self.values)]
+        cummax = list(itertools.accumulate(self.days, max))
         self.start = 0
-        self.in_order = self.cummax == self.days
+        self.in_order = cummax == self.days
+        self.cummax = None if self.in_order else cummax
 
 
 class AccountHistory:
@@ -173,7 +190,7 @@ class AccountHistory:
         self.category: dict[str, list[float]] = {}  # key → CATEGORY_SUMS..., last day
         self.merchant_tail: dict[str, _Window] = {}
         self.category_tail: dict[str, _Window] = {}
-        self.tail = _Window()
+        self.tail = _Window(sums=False, cents=False)  # read for its days only
         self.count = 0
         self.last_day: int | None = None
         self.windows = tuple(windows)
@@ -260,11 +277,14 @@ class AccountHistory:
 
     def _append_tail(self, merchant: str, category: str, day: int, value: float, cents: int,
                      sequence: int) -> None:
-        for groups, key in ((self.merchant_tail, merchant), (self.category_tail, category)):
-            window = groups.get(key)
-            if window is None:
-                window = groups[key] = _Window()
-            window.append(day, value, cents, sequence)
+        window = self.merchant_tail.get(merchant)
+        if window is None:
+            window = self.merchant_tail[merchant] = _Window()
+        window.append(day, value, cents, sequence)
+        window = self.category_tail.get(category)
+        if window is None:  # a category's window is read for its sums only
+            window = self.category_tail[category] = _Window(cents=False)
+        window.append(day, value, cents, sequence)
         self.tail.append(day, value, cents, sequence)
         heapq.heappush(self.tail_days, (day, merchant, category))
 

@@ -61,7 +61,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -408,10 +408,11 @@ class RollingHistory:
         if entry.in_order:  # date order: what is forgotten is the beginning
             drop = len(entry.rows) - (limits.max_per_account - limits.max_per_account // 4) \
                 if over else 0
-            forgotten = []
-            while entry.rows and (len(forgotten) < drop or (
-                    cutoff is not None and entry.rows[0].row.day < cutoff)):
-                forgotten.append(entry.rows.popleft())
+            count, rows = 0, entry.rows
+            while count < len(rows) and (count < drop or (
+                    cutoff is not None and rows[count].row.day < cutoff)):
+                count += 1
+            forgotten = entry.forget_first(count)
             if entry.rows:
                 return self._forget_in_order(entry, forgotten)
             rows, keep = forgotten, []
@@ -428,14 +429,16 @@ class RollingHistory:
     def _forget_in_order(self, entry: Account, forgotten: list[Recorded]) -> int:
         """Forget the first rows of an in-order account: each touched merchant's and
         category's sums recomputed from its own remembered rows (`AccountHistory.forget`)."""
+        kept = entry.indexed()  # else built now, of the remembered rows (without these)
         for recorded in forgotten:
             row = recorded.row
-            for index, key in ((entry.by_merchant, row.merchant),
-                               (entry.by_category, row.category)):
-                rows = index[key]
-                del rows[0]
-                if not rows:
-                    del index[key]
+            if kept:
+                for index, key in ((entry.by_merchant, row.merchant),
+                                   (entry.by_category, row.category)):
+                    rows = index[key]
+                    del rows[0]
+                    if not rows:
+                        del index[key]
             if recorded.transaction_id is not None:
                 entry.ids.pop(recorded.transaction_id, None)
         rows = [r.row for r in forgotten]
@@ -450,7 +453,7 @@ class RollingHistory:
     def _rebuild(self, entry: Account, rows: list[Recorded], keep: list[Recorded]) -> None:
         kept_ids = {r.transaction_id for r in keep if r.transaction_id is not None}
         entry.ids = {k: v for k, v in entry.ids.items() if k in kept_ids}
-        entry.rows = deque(keep)
+        entry.rows = list(keep)
         entry.reindex()
         entry.history = AccountHistory.rebuilt(entry.part.history, [r.row for r in keep])
         days = [r.row.day for r in keep]
@@ -536,7 +539,7 @@ class RollingHistory:
                 keep = [r for r in rows if cutoff is None or r.row.day > cutoff]
                 if not keep:
                     continue
-                entry.rows = deque(keep)
+                entry.rows = list(keep)
                 entry.reindex()
                 entry.ids = {r.transaction_id: ids[r.transaction_id] for r in keep
                              if r.transaction_id is not None and r.transaction_id in ids}

@@ -7,7 +7,6 @@ taken (`account_groups`); what makes two sends of one transaction the same
 from __future__ import annotations
 
 import threading
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +53,9 @@ class Account:
         self.name = name
         self.part = part  # the training history's part of this account
         self.history = part.history.copy()
-        self.rows: deque[Recorded] = deque()  # in the order recorded
+        # in the order recorded (a list: a deque's first block alone is ~760 bytes, and most
+        # accounts hold a few rows; forgetting drops a prefix at once, `forget_first`)
+        self.rows: list[Recorded] = []
         # transaction_id → [fingerprint, numeric features, text features, call position,
         # call] (the features are filled in once the recording call has computed them)
         self.ids: dict[str, list] = {}
@@ -64,9 +65,11 @@ class Account:
         # account's latest day: ``rows`` (and each merchant's and category's rows) are in
         # date order, and what is forgotten is their beginning
         self.in_order = True
-        # each key's remembered rows (lists: a deque's first block alone is ~600 bytes)
-        self.by_merchant: dict[str, list[Row]] = {}
-        self.by_category: dict[str, list[Row]] = {}
+        # each key's remembered rows, in date order while ``in_order``: built when first
+        # needed (`indexed`: the first forgetting of an in-order account), then kept up;
+        # None until then (an account of a few rows never needs them)
+        self.by_merchant: dict[str, list[Row]] | None = None
+        self.by_category: dict[str, list[Row]] | None = None
         self.lock = threading.Lock()
         self.counted = 0  # rows counted in the history's total (changed under its lock)
         self.forgotten = 0  # rows forgotten since the last count
@@ -75,7 +78,10 @@ class Account:
 
     def append(self, recorded: Recorded) -> None:
         self.rows.append(recorded)
-        row = recorded.row
+        if self.by_merchant is not None:
+            self._index(recorded.row)
+
+    def _index(self, row: Row) -> None:
         for index, key in ((self.by_merchant, row.merchant), (self.by_category, row.category)):
             rows = index.get(key)
             if rows is None:
@@ -83,11 +89,25 @@ class Account:
             else:
                 rows.append(row)
 
-    def reindex(self) -> None:
+    def indexed(self) -> bool:
+        """Build the per-key indices of the remembered rows if they are not kept yet;
+        True if they were kept already."""
+        if self.by_merchant is not None:
+            return True
         self.by_merchant, self.by_category = {}, {}
-        rows, self.rows = self.rows, deque()
-        for recorded in rows:
-            self.append(recorded)
+        for recorded in self.rows:
+            self._index(recorded.row)
+        return False
+
+    def reindex(self) -> None:
+        """The remembered rows changed wholesale: the indices are built when next needed."""
+        self.by_merchant = self.by_category = None
+
+    def forget_first(self, count: int) -> list[Recorded]:
+        """Take the ``count`` first remembered rows out (their keys' indices unchanged)."""
+        forgotten = self.rows[:count]
+        del self.rows[:count]
+        return forgotten
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,10 @@ class Guard:
                                            settings.feedback_burst)
         self.failures = TokenBucketLimiter(settings.auth_failures_per_sec,
                                            settings.auth_failures_burst)
-        self.pending_batches = 0  # changed on the event loop only
+        # batch requests admitted and not yet finished, in all and per tenant (changed on
+        # the event loop only; a tenant holding none has no entry)
+        self.pending_batches = 0
+        self.pending_by_tenant: dict[str, int] = {}
         self._use(settings.tenants)
 
     def _use(self, tenants: TenantsConfig) -> None:
@@ -199,6 +202,35 @@ class Guard:
         spec = self.tenants.tenants.get(tenant)
         return int(spec.budgets.get("feedback_max", self.settings.feedback_max_per_key)
                    if spec else self.settings.feedback_max_per_key)
+
+    def batch_cap(self, tenant: str) -> int:
+        """Batch requests a tenant may have in progress at once (its share of the slots)."""
+        spec = self.tenants.tenants.get(tenant)
+        own = spec.budgets.get("max_pending_batches") if spec else None
+        return int(own if own is not None else self.settings.max_pending_batches_per_tenant)
+
+    def admit_batch(self, tenant: str) -> tuple[int, str] | None:
+        """Take a batch slot for ``tenant``, or say why not: (429, …) at the tenant's own
+        cap, (503, …) when every slot of the service is taken. `release_batch` gives it
+        back."""
+        held, cap = self.pending_by_tenant.get(tenant, 0), self.batch_cap(tenant)
+        if held >= cap:
+            return 429, (f"this tenant already has {held} batch request"
+                         f"{'s' if held != 1 else ''} in progress, its own limit ({cap}); "
+                         "send the next when one of them has finished")
+        if self.pending_batches >= self.settings.max_pending_batches:
+            return 503, "busy with other batches; retry shortly"
+        self.pending_batches += 1
+        self.pending_by_tenant[tenant] = held + 1
+        return None
+
+    def release_batch(self, tenant: str) -> None:
+        self.pending_batches -= 1
+        held = self.pending_by_tenant.get(tenant, 0) - 1
+        if held > 0:
+            self.pending_by_tenant[tenant] = held
+        else:
+            self.pending_by_tenant.pop(tenant, None)
 
     def quotas(self, tenant: str) -> dict[str, int]:
         """A tenant's own history quotas (the others: the TITANS_HISTORY_* settings)."""
@@ -359,16 +391,16 @@ class ApiSecurityMiddleware:
         if not policy.bulk:
             await self._call(scope, receive, send, caller, SMALL_BODY_BYTES)
             return
-        # batch work is admitted before its body is read: refused requests cost nothing
-        if self.guard.pending_batches >= self.settings.max_pending_batches:
-            await send_error(send, 503, "busy with other batches; retry shortly",
-                             [retry_after_header(2)])
+        # batch work is admitted before its body is read: refused requests cost nothing;
+        # a tenant's own cap first (its answer names its own limit), then the service's
+        refused = self.guard.admit_batch(caller.tenant)
+        if refused is not None:
+            await send_error(send, *refused, [retry_after_header(2)])
             return
-        self.guard.pending_batches += 1
         try:
             await self._call(scope, receive, send, caller, self.settings.max_body_bytes)
-        finally:
-            self.guard.pending_batches -= 1
+        finally:  # answered, failed, timed out, cancelled or the client went away
+            self.guard.release_batch(caller.tenant)
 
     async def _call(self, scope, receive, send, caller: Caller, limit: int) -> None:
         try:

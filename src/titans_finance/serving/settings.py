@@ -33,7 +33,11 @@ Keys and limits (`SecuritySettings`, used by serving/security.py):
 - ``TITANS_AUTH_FAILURES_PER_SEC`` (1) / ``TITANS_AUTH_FAILURES_BURST`` (30): requests with
   a missing or wrong key per client address; beyond it they get ``429``.
 - ``TITANS_MAX_PENDING_BATCHES`` (3): batch requests (body being received, parsed or
-  scored) at once; more get ``503`` with ``Retry-After`` before their body is read.
+  scored) at once, all tenants together; more get ``503`` with ``Retry-After`` before their
+  body is read. ``TITANS_MAX_PENDING_BATCHES_PER_TENANT`` (unset: one less than
+  ``TITANS_MAX_PENDING_BATCHES``, at least 1; at most that): those one tenant may hold (a
+  tenant's own ``max_pending_batches`` in the tenants file wins); more get ``429`` naming
+  the tenant's own limit, so that one tenant never holds every slot.
 - ``TITANS_MAX_BODY_BYTES`` (8 MiB): body of the batch endpoints, counted on the bytes
   received (chunked bodies included); single-transaction endpoints take at most
   `SMALL_BODY_BYTES`. ``TITANS_BODY_TIMEOUT_SEC`` (30): time to receive a body;
@@ -98,7 +102,8 @@ class SecuritySettings:
     auth_failures_per_sec: float = 1.0
     auth_failures_burst: int = 30
     max_body_bytes: int = 8 * 2**20
-    max_pending_batches: int = 3
+    max_pending_batches: int = 3  # all tenants together: the backstop
+    max_pending_batches_per_tenant: int = 2  # one tenant's share (`Guard.batch_cap`)
     body_timeout: float = 30.0
     # a body's first `body_first_byte_timeout` seconds are its grace; from then on it must
     # have arrived at `body_min_bytes_per_sec` on average (serving/security.read_body)
@@ -148,6 +153,7 @@ class SecuritySettings:
             warnings.append("no default account owner (TITANS_DEFAULT_ACCOUNT_OWNER or the "
                             "tenants file's default_account_owner): no tenant sees the "
                             "training history's accounts or the cash-flow forecast")
+        slots = _positive_int(env, "TITANS_MAX_PENDING_BATCHES", 3)
         settings = cls(
             tenants_file=tenants_file, tenants=tenants, default_account_owner=owner,
             keys=tuple(keys.items()),
@@ -163,7 +169,8 @@ class SecuritySettings:
             auth_failures_per_sec=_positive(env, "TITANS_AUTH_FAILURES_PER_SEC", 1.0),
             auth_failures_burst=_positive_int(env, "TITANS_AUTH_FAILURES_BURST", 30),
             max_body_bytes=_positive_int(env, "TITANS_MAX_BODY_BYTES", 8 * 2**20),
-            max_pending_batches=_positive_int(env, "TITANS_MAX_PENDING_BATCHES", 3),
+            max_pending_batches=slots,
+            max_pending_batches_per_tenant=_share(env, slots),
             body_timeout=_positive(env, "TITANS_BODY_TIMEOUT_SEC", 30.0),
             body_first_byte_timeout=_positive(env, "TITANS_BODY_FIRST_BYTE_SEC", 5.0),
             body_min_bytes_per_sec=_positive(env, "TITANS_BODY_MIN_BYTES_PER_SEC", 16_384.0),
@@ -173,6 +180,18 @@ class SecuritySettings:
         if settings.max_body_bytes < SMALL_BODY_BYTES:
             raise ConfigurationError(f"TITANS_MAX_BODY_BYTES must be at least {SMALL_BODY_BYTES}")
         return settings
+
+
+def _share(env: Mapping[str, str], slots: int) -> int:
+    """Batch slots one tenant may hold: TITANS_MAX_PENDING_BATCHES_PER_TENANT, else all
+    but one of the service's ``slots`` (at least 1)."""
+    name = "TITANS_MAX_PENDING_BATCHES_PER_TENANT"
+    share = _positive_int(env, name, max(1, slots - 1))
+    if share > slots:
+        raise ConfigurationError(f"{name}={share} is more than TITANS_MAX_PENDING_BATCHES="
+                                 f"{slots}: one tenant's share cannot exceed the service's "
+                                 "batch slots")
+    return share
 
 
 def _tenants(path: str | None) -> TenantsConfig:
@@ -284,6 +303,7 @@ SECURITY_VARIABLES = (
     "TITANS_FEEDBACK_MAX_ROWS",
     "TITANS_FEEDBACK_RULE_MAX_ROWS",
     "TITANS_AUTH_FAILURES_PER_SEC", "TITANS_AUTH_FAILURES_BURST", "TITANS_MAX_PENDING_BATCHES",
+    "TITANS_MAX_PENDING_BATCHES_PER_TENANT",
     "TITANS_MAX_BODY_BYTES", "TITANS_BODY_TIMEOUT_SEC", "TITANS_BODY_FIRST_BYTE_SEC",
     "TITANS_BODY_MIN_BYTES_PER_SEC", "TITANS_REQUEST_TIMEOUT_SEC",
     "TITANS_TENANTS_FILE", "TITANS_DEFAULT_ACCOUNT_OWNER")

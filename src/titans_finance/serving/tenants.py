@@ -25,6 +25,7 @@ The file (re-read by ``POST /admin/keys/reload``, so keys rotate without a resta
     metrics_keys = []                       # optional
     rate_per_sec = 200                      # optional budgets (else the TITANS_* ones)
     rows_per_sec = 2000
+    max_pending_batches = 2                 # batch requests it may have in progress at once
     max_accounts = 10000                    # optional history quotas (else TITANS_HISTORY_*)
 
 Stdlib only: the supervisor process reads it too.
@@ -47,7 +48,7 @@ KEY_KINDS = {"keys": "prediction", "admin_keys": "admin", "metrics_keys": "metri
 # file field → kind of number
 BUDGET_FIELDS = {"rate_per_sec": float, "burst": int, "rows_per_sec": float,
                  "rows_burst": int, "feedback_per_min": float, "feedback_burst": int,
-                 "feedback_max": int}
+                 "feedback_max": int, "max_pending_batches": int}
 QUOTA_FIELDS = {"window_days": int, "max_per_account": int, "max_transactions": int,
                 "max_accounts": int}
 _DIGEST = re.compile(r"sha256:([0-9a-f]{64})")
