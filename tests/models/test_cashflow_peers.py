@@ -195,3 +195,24 @@ def test_a_counterparty_seen_often_makes_no_schedule_by_chance(others, kept):
     assert (5 in set(found["day"])) is kept
     # without the test (the peer): always a schedule
     assert 5 in set(schedules(_rows(*rows), CUTOFF)["day"])
+
+
+@pytest.mark.parametrize("second, kept", [(-200.0, True), (-200.02, False), (-100.0, True)])
+def test_a_schedule_whose_months_differ_more_than_the_ratio_is_no_young_schedule(second, kept):
+    rows = _rows(("2024-03-05", "Loan", -100.0), ("2024-04-05", "Loan", second))
+    found = schedules(rows, CUTOFF, max_amount_ratio=2.0)
+    assert (len(found) == 1) is kept
+    assert len(schedules(rows, CUTOFF)) == 1  # the peer keeps it whatever the amounts
+
+
+def test_the_young_schedules_follow_the_parameters():
+    from titans_finance.models.cashflow.parts import forecast_parts
+
+    rows = _rows(("2024-01-03", "Rent", -800.0), ("2024-02-03", "Rent", -800.0),
+                 ("2024-03-03", "Rent", -800.0), ("2024-04-03", "Rent", -800.0),
+                 ("2024-03-20", "Loan", -150.0), ("2024-04-20", "Loan", -450.0))
+    future_day = pd.Timestamp("2024-05-20")
+    for ratio, expected in ((3.0, -450.0), (2.9, 0.0)):
+        params = parameters("cashflow", young_schedule_max_amount_ratio=ratio)
+        parts = forecast_parts(rows, params, pd.Timestamp("2024-04-30"), 30, ("zero",))
+        assert parts.net("exact_young+zero")[parts.future.get_loc(future_day)] == expected

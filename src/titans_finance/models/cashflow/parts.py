@@ -145,7 +145,8 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
                               "amount": float(stream.amount)} for d in dates]
         stream_flow[name] = (inflow, outflow)
     found = schedules(past, as_of, anchors=YOUNG_SCHEDULE_ANCHORS,
-                      max_chance_matches=float(params["max_chance_matches"]))
+                      max_chance_matches=float(params["max_chance_matches"]),
+                      max_amount_ratio=float(params["young_schedule_max_amount_ratio"]))
     young = _young_schedules(found, streams, future)
     for name in ("exact", "all"):
         inflow, outflow = stream_flow[name]

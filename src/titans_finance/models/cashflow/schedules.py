@@ -17,7 +17,8 @@ SCHEDULE_MIN_MONTHS = 2
 def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
               months: int = SCHEDULE_MONTHS, min_months: int = SCHEDULE_MIN_MONTHS,
               anchors: tuple[str, ...] = ("day",),
-              max_chance_matches: float | None = None) -> pd.DataFrame:
+              max_chance_matches: float | None = None,
+              max_amount_ratio: float | None = None) -> pd.DataFrame:
     """The payments that recurred on the same calendar anchor (same counterparty, same
     direction) in at least ``min_months`` of the ``months`` month-long windows before
     ``cutoff`` (window k: after cutoff − k months, up to cutoff − (k−1) months).
@@ -30,6 +31,9 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
     chance (cash withdrawals): with it, a schedule is kept only when its counterparty's
     other transactions in the windows are at most this many per day (the expected chance
     matches of one day per window); None: every schedule (the peer's).
+    ``max_amount_ratio``: a fixed payment comes back with about the same amount, two
+    withdrawals that happen to share a day rarely do: with it, a schedule is kept only
+    when its largest window total is at most this many times its smallest (in size).
 
     One row per schedule: merchant, day (1-31), anchor, position (the anchor's value: the
     day, or days before the end), amount (signed: the latest window's total of that
@@ -63,6 +67,10 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
             others = per_key.reindex(on_anchor.index.droplevel(2)).to_numpy() - on_anchor
             days = max((edges[0] - edges[months]).days, 1)
             kept = kept[(others / days <= max_chance_matches + 1e-12).to_numpy()]
+        if max_amount_ratio is not None and len(kept):
+            size = per_window.set_index(["merchant", "sign", "position"])["amount"].abs()
+            spread = size.groupby(level=[0, 1, 2]).agg(["min", "max"]).loc[kept]
+            kept = kept[(spread["max"] <= max_amount_ratio * spread["min"] + 1e-9).to_numpy()]
         if len(kept) == 0:
             continue
         latest = (per_window.set_index(["merchant", "sign", "position"]).loc[kept]
