@@ -1,7 +1,9 @@
 """Schedules as a budgeting app's user types them in (Actual, Firefly III, YNAB): every
 payment that recurred on its day of month in 2 of the last 3 months, with its latest
 amount. The scorecard's scheduled-payments peer repeats them; the model adds the *young*
-ones (not yet seen often enough to be a stream) to its streams."""
+ones (not yet seen often enough to be a stream) to its streams, with what a user would
+know better than a day-of-month rule: the month's last day is an anchor too, and a
+counterparty seen often or amounts that disagree are chance, not a schedule."""
 
 from __future__ import annotations
 
