@@ -8,7 +8,11 @@ import pytest
 from tests.parameters import parameters
 from titans_finance.models.cashflow import evaluate_cashflow, summarise_backtest
 from titans_finance.models.cashflow.peers import PEERS
-from titans_finance.models.cashflow.schedules import scheduled_payments_forecast, schedules
+from titans_finance.models.cashflow.schedules import (
+    project_schedules,
+    scheduled_payments_forecast,
+    schedules,
+)
 from titans_finance.models.cashflow.statistical import (
     ETSWeeklyForecaster,
     ThetaWeeklyForecaster,
@@ -152,3 +156,63 @@ def test_stream_amount_follows_a_level_shift_not_a_single_month(recent, amount):
     from titans_finance.models.cashflow.streams import _stream_amount
 
     assert _stream_amount(np.array(recent, dtype=float)) == amount
+
+
+def test_a_payment_on_the_months_last_day_is_a_month_end_schedule_the_day_before_is_not():
+    # interest on the 31st and on the 29th (February 2024's last day): no day-of-month
+    # schedule (the peer's), one month-end schedule (the model's young schedules)
+    rows = _rows(("2024-02-29", "Interest", 10.0), ("2024-03-31", "Interest", 12.0),
+                 ("2024-03-30", "Fee", -5.0), ("2024-04-29", "Fee", -5.0))  # a day early
+    assert schedules(rows, CUTOFF).empty
+    found = schedules(rows, CUTOFF, anchors=("day", "month_end"))
+    assert list(found["merchant"]) == ["interest"]
+    assert found["anchor"].iloc[0] == "month_end" and found["amount"].iloc[0] == 12.0
+    future = pd.date_range("2024-05-01", periods=61, freq="D")
+    projected = project_schedules(found, future)
+    assert projected[future.get_loc(pd.Timestamp("2024-05-31"))] == 12.0
+    assert projected[future.get_loc(pd.Timestamp("2024-06-30"))] == 12.0
+    assert projected.sum() == 24.0
+
+
+def test_a_payment_that_is_a_day_schedule_is_not_a_month_end_schedule_again():
+    # on the 31st in two windows (01-31, 03-31): a day schedule; those two are not used
+    # again, and 04-30 alone makes no month-end schedule (no loan projected twice)
+    rows = _rows(("2024-01-31", "Loan", -100.0), ("2024-03-31", "Loan", -100.0),
+                 ("2024-04-30", "Loan", -100.0))
+    found = schedules(rows, CUTOFF, anchors=("day", "month_end"))
+    assert len(found) == 1 and found["anchor"].iloc[0] == "day"
+    both = _rows(("2024-03-15", "Loan", -100.0), ("2024-04-15", "Loan", -100.0))
+    found = schedules(both, CUTOFF, anchors=("day", "month_end"))
+    assert list(found["anchor"]) == ["day"]
+
+
+@pytest.mark.parametrize("others, kept", [(2, True), (3, False)])
+def test_a_counterparty_seen_often_makes_no_schedule_by_chance(others, kept):
+    # windows 01-30 .. 04-30: 91 days; at most 2 other transactions of the counterparty
+    rows = [("2024-03-05", "Cash", -100.0), ("2024-04-05", "Cash", -100.0)]
+    rows += [(f"2024-03-{10 + k}", "Cash", -20.0) for k in range(others)]
+    found = schedules(_rows(*rows), CUTOFF, max_chance_matches=2 / 91)
+    assert (5 in set(found["day"])) is kept
+    # without the test (the peer): always a schedule
+    assert 5 in set(schedules(_rows(*rows), CUTOFF)["day"])
+
+
+@pytest.mark.parametrize("second, kept", [(-200.0, True), (-200.02, False), (-100.0, True)])
+def test_a_schedule_whose_months_differ_more_than_the_ratio_is_no_young_schedule(second, kept):
+    rows = _rows(("2024-03-05", "Loan", -100.0), ("2024-04-05", "Loan", second))
+    found = schedules(rows, CUTOFF, max_amount_ratio=2.0)
+    assert (len(found) == 1) is kept
+    assert len(schedules(rows, CUTOFF)) == 1  # the peer keeps it whatever the amounts
+
+
+def test_the_young_schedules_follow_the_parameters():
+    from titans_finance.models.cashflow.parts import forecast_parts
+
+    rows = _rows(("2024-01-03", "Rent", -800.0), ("2024-02-03", "Rent", -800.0),
+                 ("2024-03-03", "Rent", -800.0), ("2024-04-03", "Rent", -800.0),
+                 ("2024-03-20", "Loan", -150.0), ("2024-04-20", "Loan", -450.0))
+    future_day = pd.Timestamp("2024-05-20")
+    for ratio, expected in ((3.0, -450.0), (2.9, 0.0)):
+        params = parameters("cashflow", young_schedule_max_amount_ratio=ratio)
+        parts = forecast_parts(rows, params, pd.Timestamp("2024-04-30"), 30, ("zero",))
+        assert parts.net("exact_young+zero")[parts.future.get_loc(future_day)] == expected

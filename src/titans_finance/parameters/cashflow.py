@@ -30,6 +30,8 @@ class CashflowSettings(Settings):
     amount_window: Count
     max_streams_per_key: Count
     max_chance_matches: Annotated[float, Field(gt=0)]
+    # a young schedule's largest month over its smallest (in size): 1 = the same amount
+    young_schedule_max_amount_ratio: Annotated[float, Field(ge=1)]
     rest_level_days: Count
     band_history_days: Count
     opening_balance: float | None

@@ -23,8 +23,10 @@ The forecaster follows that shape:
    *Young* schedules (candidates ``exact_young`` / ``all_young``): a payment on the same
    day of month in 2 of the last 3 months whose counterparty is no stream yet (a new
    salary, a new loan) is projected on that day with its latest amount, as a budgeting
-   app's user would type it in; a stream whose last two amounts agree with each other and
-   not with the median follows them (a new rent).
+   app's user would type it in (also on the month's last day; not for a counterparty
+   seen so often that it lands on one day twice by chance, nor when its months' amounts
+   differ by more than ``young_schedule_max_amount_ratio``); a stream whose last two
+   amounts agree with each other and not with the median follows them (a new rent).
 2. **The rest** (every non-stream flow) is forecast by one of the candidates:
    zero (intermittent flows: on a mostly-zero day the absolute-error-optimal
    forecast is zero, not a little flow every day) or an sktime ``NaiveForecaster``

@@ -1,7 +1,9 @@
 """Schedules as a budgeting app's user types them in (Actual, Firefly III, YNAB): every
 payment that recurred on its day of month in 2 of the last 3 months, with its latest
 amount. The scorecard's scheduled-payments peer repeats them; the model adds the *young*
-ones (not yet seen often enough to be a stream) to its streams."""
+ones (not yet seen often enough to be a stream) to its streams, with what a user would
+know better than a day-of-month rule: the month's last day is an anchor too, and a
+counterparty seen often or amounts that disagree are chance, not a schedule."""
 
 from __future__ import annotations
 
@@ -15,17 +17,32 @@ SCHEDULE_MIN_MONTHS = 2
 
 
 def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
-              months: int = SCHEDULE_MONTHS, min_months: int = SCHEDULE_MIN_MONTHS
-              ) -> pd.DataFrame:
-    """The payments that recurred on the same day of month (same counterparty, same
+              months: int = SCHEDULE_MONTHS, min_months: int = SCHEDULE_MIN_MONTHS,
+              anchors: tuple[str, ...] = ("day",),
+              max_chance_matches: float | None = None,
+              max_amount_ratio: float | None = None) -> pd.DataFrame:
+    """The payments that recurred on the same calendar anchor (same counterparty, same
     direction) in at least ``min_months`` of the ``months`` month-long windows before
     ``cutoff`` (window k: after cutoff − k months, up to cutoff − (k−1) months).
 
-    One row per schedule: merchant, day (1-31), amount (signed: the latest window's total
-    of that counterparty on that day, what a user would type in)."""
+    ``anchors``: "day" (the day of month, what a budgeting app's user types in) and, in
+    that order, "month_end" (the month's last day: interest on the 30th, 31st and 28th
+    is one schedule); a payment that makes a schedule on an earlier anchor is not used
+    again on a later one.
+    ``max_chance_matches``: a counterparty seen often lands on the same day twice by
+    chance (cash withdrawals): with it, a schedule is kept only when its counterparty's
+    other transactions in the windows are at most this many per day (the expected chance
+    matches of one day per window); None: every schedule (the peer's).
+    ``max_amount_ratio``: a fixed payment comes back with about the same amount, two
+    withdrawals that happen to share a day rarely do: with it, a schedule is kept only
+    when its largest window total is at most this many times its smallest (in size).
+
+    One row per schedule: merchant, day (1-31), anchor, position (the anchor's value: the
+    day, or days before the end), amount (signed: the latest window's total of that
+    counterparty on that anchor, what a user would type in)."""
     cutoff = pd.Timestamp(cutoff).normalize()
     frame = _frame_for_streams(transactions[pd.to_datetime(transactions["date"]) <= cutoff])
-    columns = ["merchant", "day", "amount"]
+    columns = ["merchant", "day", "anchor", "position", "amount"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     edges = [cutoff - pd.DateOffset(months=k) for k in range(months + 1)]
@@ -33,26 +50,56 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
     for k in range(months):  # k = 0: the most recent month
         inside = (frame["date"] > edges[k + 1]) & (frame["date"] <= edges[k])
         window[inside.to_numpy()] = k
-    frame = frame.assign(window=window, day=frame["date"].dt.day)
+    frame = frame.assign(window=window)
     frame = frame[frame["window"] >= 0]
-    per_window = frame.groupby(["merchant", "sign", "day", "window"], as_index=False)[
-        "amount"].sum()
-    counts = per_window.groupby(["merchant", "sign", "day"])["window"].nunique()
-    kept = counts[counts >= min_months].index
-    if len(kept) == 0:
+    found = []
+    for anchor in anchors:
+        position = (frame["date"].dt.day if anchor == "day"
+                    else frame["date"].dt.days_in_month - frame["date"].dt.day)
+        keyed = frame.assign(position=position.to_numpy())
+        if anchor == "month_end":
+            keyed = keyed[keyed["position"] == 0]
+        per_window = keyed.groupby(["merchant", "sign", "position", "window"], as_index=False)[
+            "amount"].sum()
+        counts = per_window.groupby(["merchant", "sign", "position"])["window"].nunique()
+        kept = counts[counts >= min_months].index
+        if max_chance_matches is not None and len(kept):
+            per_key = frame.groupby(["merchant", "sign"]).size()
+            on_anchor = keyed.groupby(["merchant", "sign", "position"]).size().loc[kept]
+            others = per_key.reindex(on_anchor.index.droplevel(2)).to_numpy() - on_anchor
+            days = max((edges[0] - edges[months]).days, 1)
+            kept = kept[(others / days <= max_chance_matches + 1e-12).to_numpy()]
+        if max_amount_ratio is not None and len(kept):
+            size = per_window.set_index(["merchant", "sign", "position"])["amount"].abs()
+            spread = size.groupby(level=[0, 1, 2]).agg(["min", "max"]).loc[kept]
+            kept = kept[(spread["max"] <= max_amount_ratio * spread["min"] + 1e-9).to_numpy()]
+        if len(kept) == 0:
+            continue
+        latest = (per_window.set_index(["merchant", "sign", "position"]).loc[kept]
+                  .sort_values("window").groupby(level=[0, 1, 2])["amount"].first())
+        rows = latest.reset_index().assign(anchor=anchor)
+        rows["day"] = rows["position"] if anchor == "day" else 31
+        found.append(rows)
+        used = pd.MultiIndex.from_frame(keyed[["merchant", "sign", "position"]]).isin(kept)
+        frame = frame.drop(index=keyed.index[used])
+    if not found:
         return pd.DataFrame(columns=columns)
-    latest = (per_window.set_index(["merchant", "sign", "day"]).loc[kept]
-              .sort_values("window").groupby(level=[0, 1, 2])["amount"].first())
-    return latest.reset_index()[columns]
+    return pd.concat(found, ignore_index=True)[columns]
 
 
 def schedule_dates(day_of_month: int, future: pd.DatetimeIndex,
-                   business_days_only: bool = False) -> pd.DatetimeIndex:
+                   business_days_only: bool = False, anchor: str = "day",
+                   position: int | None = None) -> pd.DatetimeIndex:
     """The days of ``future`` a schedule on ``day_of_month`` falls on (the month's last day
     when the month is shorter; the next business day for an account that never posts at
-    weekends, when that day is still in ``future``)."""
+    weekends, when that day is still in ``future``). ``anchor`` "month_end": the month's
+    last day."""
     day = future.day.to_numpy()
-    dates = future[day == np.minimum(int(day_of_month), future.days_in_month.to_numpy())]
+    if anchor == "end":
+        days_before_end = future.days_in_month.to_numpy() - day
+        dates = future[days_before_end == 0]
+    else:
+        dates = future[day == np.minimum(int(day_of_month), future.days_in_month.to_numpy())]
     if business_days_only:
         dates = pd.DatetimeIndex([d + pd.offsets.BDay(0) for d in dates])
         dates = dates[dates <= future[-1]]
@@ -63,8 +110,13 @@ def project_schedules(found: pd.DataFrame, future: pd.DatetimeIndex,
                       business_days_only: bool = False) -> np.ndarray:
     """Daily net flow over ``future`` of the schedules ``found`` (`schedules`' rows)."""
     out = np.zeros(len(future))
-    for schedule_day, amount in zip(found["day"].to_numpy(), found["amount"].to_numpy()):
-        dates = schedule_dates(int(schedule_day), future, business_days_only)
+    anchors = found["anchor"] if "anchor" in found else pd.Series("day", index=found.index)
+    positions = found["position"] if "position" in found else found["day"]
+    for schedule_day, anchor, position, amount in zip(
+            found["day"].to_numpy(), anchors.to_numpy(), positions.to_numpy(),
+            found["amount"].to_numpy()):
+        dates = schedule_dates(int(schedule_day), future, business_days_only, str(anchor),
+                               int(position))
         np.add.at(out, (dates - future[0]).days.to_numpy(), float(amount))
     return out
 
