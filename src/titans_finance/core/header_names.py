@@ -31,6 +31,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Value Date": (
         "valuedate", "wertstellung", "wertstellungsdatum", "valutadatum", "datedevaleur",
         "datevaleur", "fechavalor", "fechadevalor", "rentedatum", "datavaluta",
+        "erteknap",
     ),
     "Type": (
         "type", "transactiontype", "txntype", "kind", "direction", "typ", "umsatzart",
