@@ -108,8 +108,10 @@ class Reading:
 
 class _RoleInference(DirectionReading):
     def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
-                 decimal_hint: str, name: str, direction_values: dict[str, float] | None):
+                 decimal_hint: str, name: str, direction_values: dict[str, float] | None,
+                 headerless: bool = False):
         self.sample = sample
+        self.headerless = headerless
         self.roles = {r: list(c) for r, c in roles.items()}
         self.declared = declared
         self.name = PurePath(name).name
@@ -267,6 +269,12 @@ class _RoleInference(DirectionReading):
             if readings[best][2] is not None:
                 self.use_direction(readings[best][2]["column"], readings[best][2]["values"], why)
             return
+        same = self.same_money(candidates)
+        if same is not None:
+            amount, other, why = same
+            self.assign("Amount", amount, why)
+            self.notes.append(f"column {other!r}: {why}")
+            return
         split = next((k.split("|")[1:3] for k in readings if k.startswith("split|")), None)
         if split is None:
             split = next(([a, b] for a, b in itertools.combinations(candidates, 2)
@@ -281,6 +289,30 @@ class _RoleInference(DirectionReading):
                         "out, but which is which?)" if split else "")
             + ". Declare it in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
             + mapping_lines(self.name, example))
+
+    def same_money(self, candidates: list[str]) -> tuple[str, str, str] | None:
+        """Two amount columns that say the same money on every line: ``(amount, other, why)``.
+
+        One is the other less the fee column (Stripe's gross and net, PayPal's Bruto and
+        Neto: the gross is the amount, the fee its fee), or, with no fee column, the two are
+        equal (an amount and the same amount in the account's currency). Either reading
+        moves the same money, so nothing is guessed; the other candidates must be none."""
+        if len(candidates) != 2:
+            return None
+        fee = (self.numbers(self.roles["Fee"][0]).abs().fillna(0.0) if "Fee" in self.roles
+               else pd.Series(0.0, index=self.sample.index))
+        first, second = (self.numbers(c) for c in candidates)
+        if not (first.notna() == second.notna()).all() or not first.notna().any():
+            return None
+        written = first.notna()
+        for gross, net, g, n in ((candidates[0], candidates[1], first, second),
+                                 (candidates[1], candidates[0], second, first)):
+            if ((g - fee - n)[written].abs() < 0.005).all():
+                why = (f"its values less the fee are {net!r} on every line (gross and net)"
+                       if "Fee" in self.roles and (fee[written] != 0).any() else
+                       f"the same money as {net!r} on every line")
+                return gross, net, why
+        return None
 
     def fill_balance(self) -> None:
         if "Balance" in self.roles or "Amount" not in self.roles:
@@ -403,14 +435,16 @@ class _RoleInference(DirectionReading):
 
 def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
                 declared: set[str] | None = None, decimal_hint: str = ".",
-                direction_values: dict[str, float] | None = None) -> Reading:
+                direction_values: dict[str, float] | None = None,
+                headerless: bool = False) -> Reading:
     """Complete and check the header's ``roles`` (role -> columns) from the values of the
     first `SAMPLE_ROWS` rows of ``frame`` (raw strings). Raises `UnsureReading` when the
-    values leave a reading of money undecided."""
+    values leave a reading of money undecided (``headerless``: the file has no header and
+    no declared mapping, so its columns' names say nothing)."""
     columns = [c for c in frame.columns if c != PARSE_ERROR_COLUMN]
     sample = frame[columns].head(SAMPLE_ROWS).reset_index(drop=True)
     inference = _RoleInference(sample, roles, declared or set(), decimal_hint, name,
-                               direction_values)
+                               direction_values, headerless)
     header_named = {c for cols in roles.values() for c in cols}
     inference.check_header_roles()
     inference.fill_dates()

@@ -247,7 +247,8 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         reading = infer_roles(
             frame, roles, name=name, declared=set(mapping.columns) if mapping else set(),
             decimal_hint=mapping.decimal if mapping and mapping.decimal else decimal_hint,
-            direction_values=mapping.debit_credit_values if mapping else None)
+            direction_values=mapping.debit_credit_values if mapping else None,
+            headerless=headerless and mapping is None)
     except UnsureReading as exc:
         raise ExportReadError(str(exc)) from exc
     roles, unrecognised = reading.roles, reading.unrecognised
