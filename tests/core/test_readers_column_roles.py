@@ -299,3 +299,27 @@ def test_two_columns_of_the_same_money_are_read_once():
     with pytest.raises(ExportReadError, match="which is which"):
         read_export(text.format(last="20.00").replace("-5.00,-5.00", "-5.00,").replace(
             "Pay,20.00", "Pay,").encode(), "s.csv")
+
+
+WALLET = ("Date,Description,Currency,Gross,Net,Balance\n"
+          "9/1/2018,Withdrawal,EUR,-1058.09,-1058.09,-1057.34\n"
+          "9/2/2018,Conversion,EUR,1058.09,1058.09,0.75\n"
+          "9/3/2018,Deposit,USD,10.00,10.00,10.89\n"
+          "9/4/2018,Payment,USD,1309.80,1261.04,1271.93\n"
+          "9/5/2018,Conversion,USD,-1261.00,-1261.00,{last}\n")
+
+
+def test_a_wallet_balance_runs_per_currency_and_tells_the_amount_column():
+    amounts, info = amounts_of(WALLET.format(last="10.93"))
+    assert amounts == [-1058.09, 1058.09, 10.0, 1261.04, -1261.0]
+    assert info["columns"]["Amount"] == ["Net"] and info["columns"]["Balance"] == ["Balance"]
+    assert info["reconciliation"]["status"] == "proven"
+    # a dollar off on the last USD line: the balance no longer proves every step
+    _, info = amounts_of(WALLET.format(last="11.93"))
+    assert info["reconciliation"]["status"] == "contradicted"
+
+
+def test_one_currency_keeps_one_chain():
+    # the same lines in one currency are one chain: the USD opening step breaks it
+    _, info = amounts_of(WALLET.format(last="10.93").replace(",USD,", ",EUR,"))
+    assert info["reconciliation"]["status"] == "contradicted"

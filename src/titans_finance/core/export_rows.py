@@ -302,8 +302,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         "account_from_file_name": int((written_account.isna() & stem.notna()).sum()),
     }
     decided = {
-        "reconciliation": _reconciliation(amount, balance, written_account, out["date"], raw,
-                                          hints),
+        "reconciliation": _reconciliation(amount, balance, _balance_chain(written_account, raw),
+                                          out["date"], raw, hints),
         "decimal_mark": amounts["decimal_mark"],
         "decimal_mark_decided_by": amounts["decimal_mark_decided_by"],
         "day_first": dates.day_first,
@@ -322,6 +322,15 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
             "type: read as money in as written; if this is a card statement (charges written "
             "positive), declare `sign: negate` for this file in conf/local/export_mappings.yml")
     return out, reasons, fixes, decided
+
+
+def _balance_chain(account: pd.Series, raw: pd.DataFrame) -> pd.Series:
+    """The chain each line's running balance belongs to: its account, and its currency when
+    the file writes several (a wallet keeps one balance per currency)."""
+    currency = clean_strings(raw["Currency"])
+    if currency.dropna().nunique() > 1:
+        return account.fillna("") + "|" + currency.fillna("")
+    return account
 
 
 def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,

@@ -255,6 +255,9 @@ class _RoleInference(DirectionReading):
         readings = self._split_readings(candidates[:4])
         for amount, balance in itertools.permutations(candidates[:4], 2):
             readings.update(self._readings(amount, balance))
+        for balance in self.roles.get("Balance", [])[:1]:  # a balance the header named
+            for amount in candidates:
+                readings.update(self._readings(amount, balance))
         decided = self._decide(readings, "running balance")
         if decided is not None:
             best, why = decided
@@ -265,7 +268,8 @@ class _RoleInference(DirectionReading):
                 self.assign("Balance", parts[3], why)
                 return
             self.assign("Amount", parts[0], f"its values carry the {why}")
-            self.assign("Balance", parts[1], why)
+            if parts[1] not in self.roles.get("Balance", []):
+                self.assign("Balance", parts[1], why)
             if readings[best][2] is not None:
                 self.use_direction(readings[best][2]["column"], readings[best][2]["values"], why)
             return
@@ -329,13 +333,14 @@ class _RoleInference(DirectionReading):
                 return
 
     def group(self) -> np.ndarray | None:
-        """The account of each sampled line when the file holds several: balances run per
-        account."""
-        for column in self.roles.get("Account", []):
-            values = self.sample[column].to_numpy()
-            if self.evidence[column].get("distinct", 0) > 1:
-                return values
-        return None
+        """The account (and currency) of each sampled line when the file holds several:
+        balances run per account, and per currency in a wallet of several (PayPal, Wise)."""
+        keys = [self.sample[c].fillna("").astype(str).to_numpy()
+                for role in ("Account", "Currency") for c in self.roles.get(role, [])[:1]
+                if self.evidence[c].get("distinct", 0) > 1]
+        if not keys:
+            return None
+        return keys[0] if len(keys) == 1 else np.char.add(np.char.add(keys[0], "|"), keys[1])
 
     def signed_amounts(self) -> pd.Series | None:
         """The sampled amounts as this reading signs them (None without an amount column)."""
