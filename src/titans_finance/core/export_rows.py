@@ -340,9 +340,10 @@ def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,
     The statement balances a reader found (OFX, CAMT, MT940) first, else a running balance
     column; only transaction lines count (not totals or repeated headers)."""
     lines = raw[PARSE_ERROR_COLUMN] == ""
-    statements = hints.get("statement_balances")
+    statements = hints.get("statement_balances") or _balance_line_statement(amount, lines, hints)
     if statements:
-        report = statement_report(amount, statements)
+        report = statement_report(amount if hints.get("statement_balances") else amount[lines],
+                                  statements)
         if report["status"] != NOT_POSSIBLE or not balance.notna().any():
             return report
     if balance.notna().any():
@@ -350,6 +351,21 @@ def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,
                                       pd.Series(raw.index[lines] + 1), day[lines])
     return {"status": NOT_POSSIBLE,
             "source": "no running balance and no statement balances in the file"}
+
+
+def _balance_line_statement(amount: pd.Series, lines: pd.Series, hints: dict[str, Any]
+                            ) -> list[dict[str, Any]] | None:
+    """The opening and closing balance lines a CSV statement writes in its table
+    (`readers.summary_lines`) as one statement over its transaction lines, when both are
+    written and read."""
+    positions = hints.get("balance_lines") or {}
+    if "opening" not in positions or "closing" not in positions:
+        return None
+    opening = amount.iloc[positions["opening"]]
+    closing = amount.iloc[positions["closing"]]
+    if pd.isna(opening) or pd.isna(closing):
+        return None
+    return [{"rows": int(lines.sum()), "opening": float(opening), "closing": float(closing)}]
 
 
 def _files_of(raw: pd.DataFrame) -> list[tuple[str, pd.Index, dict[str, Any]]]:
