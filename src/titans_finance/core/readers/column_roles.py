@@ -33,6 +33,7 @@ import pandas as pd
 from titans_finance.core.amounts import read_amounts
 from titans_finance.core.column_values import clean_strings
 from titans_finance.core.dates import read_dates
+from titans_finance.core.readers.amount_links import exchange_rate_columns, same_money
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
 from titans_finance.core.readers.column_direction import (  # noqa: F401 (named here too)
     COMPLEMENT_MARK_LENGTH,
@@ -127,6 +128,8 @@ class _RoleInference(DirectionReading):
         # columns named Money In/Out whose values are 0/1 flags: the side their 1 means
         self.flag_sides: dict[str, float] = {}
         self._numbers: dict[tuple, pd.Series] = {}
+        # columns of exchange rates between two amount columns: rate -> (from, to)
+        self.rates: dict[str, tuple[str, str]] | None = None
 
     # helpers
     def assigned(self) -> set[str]:
@@ -150,6 +153,19 @@ class _RoleInference(DirectionReading):
             self._numbers[key] = read_amounts(self.sample[column], decimal=mark,
                                               decimal_hint=self.decimal_hint).values
         return self._numbers[key]
+
+    def money_candidates(self) -> list[str]:
+        """Free columns of amounts, less those whose values are an exchange rate between
+        two others (`amount_links.exchange_rate_columns`): never money, never a balance."""
+        candidates = [c for c in self.free() if is_amount_column(self.evidence[c])]
+        if len(candidates) >= 3 and self.rates is None:
+            self.rates = exchange_rate_columns({c: self.numbers(c) for c in candidates},
+                                               {c: self.sample[c] for c in candidates})
+            for rate, (source, target) in self.rates.items():
+                self.why[rate] = (f"exchange rate: {source!r} × its value = {target!r} on "
+                                  "every line")
+                self.notes.append(f"column {rate!r}: {self.why[rate]}")
+        return [c for c in candidates if c not in (self.rates or {})]
 
     def assign(self, role: str, column: str, why: str) -> None:
         self.roles.setdefault(role, []).append(column)
@@ -246,7 +262,7 @@ class _RoleInference(DirectionReading):
     def fill_amounts(self) -> None:
         if {"Amount", "Money In", "Money Out"} & set(self.roles):
             return
-        candidates = [c for c in self.free() if is_amount_column(self.evidence[c])]
+        candidates = self.money_candidates()
         if not candidates:
             return
         if len(candidates) == 1:
@@ -273,7 +289,8 @@ class _RoleInference(DirectionReading):
             if readings[best][2] is not None:
                 self.use_direction(readings[best][2]["column"], readings[best][2]["values"], why)
             return
-        same = self.same_money(candidates)
+        fee = self.numbers(self.roles["Fee"][0]) if "Fee" in self.roles else None
+        same = same_money(candidates, {c: self.numbers(c) for c in candidates}, fee)
         if same is not None:
             amount, other, why = same
             self.assign("Amount", amount, why)
@@ -284,45 +301,26 @@ class _RoleInference(DirectionReading):
             split = next(([a, b] for a, b in itertools.combinations(candidates, 2)
                           if not (clean_strings(self.sample[a]).notna()
                                   & clean_strings(self.sample[b]).notna()).any()), None)
+        converted = next(((r, pair) for r, pair in (self.rates or {}).items()), None)
         example = ({"money_in": split[0], "money_out": split[1]} if split else
+                   {"amount": max(converted[1], key=candidates.index)} if converted else
                    {"amount": candidates[0], "balance": candidates[1]})
         raise UnsureReading(
             f"{self.name}: columns {', '.join(repr(c) for c in candidates)} all hold amounts "
             "and neither a header word nor a running balance tells which is the transaction "
             "amount" + (" (two of them are never filled on the same line: money in and money "
-                        "out, but which is which?)" if split else "")
+                        "out, but which is which?)" if split else
+                        f" ({converted[0]!r} is the exchange rate between {converted[1][0]!r} "
+                        "and " f"{converted[1][1]!r}: which of them is the booked amount?)"
+                        if converted else "")
             + ". Declare it in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
             + mapping_lines(self.name, example))
-
-    def same_money(self, candidates: list[str]) -> tuple[str, str, str] | None:
-        """Two amount columns that say the same money on every line: ``(amount, other, why)``.
-
-        One is the other less the fee column (Stripe's gross and net, PayPal's Bruto and
-        Neto: the gross is the amount, the fee its fee), or, with no fee column, the two are
-        equal (an amount and the same amount in the account's currency). Either reading
-        moves the same money, so nothing is guessed; the other candidates must be none."""
-        if len(candidates) != 2:
-            return None
-        fee = (self.numbers(self.roles["Fee"][0]).abs().fillna(0.0) if "Fee" in self.roles
-               else pd.Series(0.0, index=self.sample.index))
-        first, second = (self.numbers(c) for c in candidates)
-        if not (first.notna() == second.notna()).all() or not first.notna().any():
-            return None
-        written = first.notna()
-        for gross, net, g, n in ((candidates[0], candidates[1], first, second),
-                                 (candidates[1], candidates[0], second, first)):
-            if ((g - fee - n)[written].abs() < 0.005).all():
-                why = (f"its values less the fee are {net!r} on every line (gross and net)"
-                       if "Fee" in self.roles and (fee[written] != 0).any() else
-                       f"the same money as {net!r} on every line")
-                return gross, net, why
-        return None
 
     def fill_balance(self) -> None:
         if "Balance" in self.roles or "Amount" not in self.roles:
             return
         amount = self.roles["Amount"][0]
-        for column in (c for c in self.free() if is_amount_column(self.evidence[c])):
+        for column in self.money_candidates():
             decided = self._decide(self._readings(amount, column), "running balance")
             if decided is not None:
                 best, why = decided
@@ -405,7 +403,8 @@ class _RoleInference(DirectionReading):
                 else:
                     self.why[column] = "IBANs that vary: the counterparty's account"
         if "Description" not in self.roles:
-            texts = [c for c in self.free() if self.evidence[c].get("text_rate", 0) >= 0.5]
+            texts = [c for c in self.free() if self.evidence[c].get("text_rate", 0) >= 0.5
+                     and self.evidence[c].get("currency_rate", 0) < PARSE_RATE]
             if texts:  # the most varied text (a column of a few repeated words last)
                 column = max(texts, key=lambda c: ("tokens" not in self.evidence[c],
                                                    self.evidence[c].get("distinct", 0),
