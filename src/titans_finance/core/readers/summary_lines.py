@@ -52,9 +52,10 @@ movements movimenti mouvements movimientos umsätze umsaetze transactions operaz
 opérations operations operaciones bookings date data datum fecha
 """.split())
 _LABEL_WORDS = _HEAD_WORDS | _OPENING_WORDS | _CLOSING_WORDS | _OTHER_WORDS
-# a quick vectorised filter: only texts holding a head word are examined word by word
-_HEAD = re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(
-    sorted((re.escape(w) for w in _HEAD_WORDS), key=len, reverse=True)) + r")(?![^\W\d_])")
+# a quick vectorised filter (no look-arounds: Arrow's regular expressions run it): only
+# texts holding a head word, even inside a longer word, are examined word by word
+_HEAD = re.compile(r"(?i)(?:" + "|".join(
+    sorted((re.escape(w) for w in _HEAD_WORDS), key=len, reverse=True)) + r")")
 _WORD = re.compile(r"[^\W\d_]+")
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
@@ -83,10 +84,12 @@ def labelled_summary_rows(frame: pd.DataFrame, text_columns: list[str]) -> pd.Se
     kinds = pd.Series(None, index=frame.index, dtype="object")
     for column in text_columns:
         values = frame[column].fillna("").astype("str")
-        suspects = values[values.str.contains(_HEAD, regex=True) & kinds.isna()]
+        suspects = values[values.str.contains(_HEAD.pattern, regex=True) & kinds.isna()]
         if suspects.empty:
             continue
-        found = suspects.map(label_kind)
+        codes, distinct = pd.factorize(suspects)  # each distinct text examined once
+        found = pd.Series(pd.Series(distinct).map(label_kind).to_numpy(dtype=object)[codes],
+                          index=suspects.index, dtype="object")
         kinds.loc[found.index] = kinds.loc[found.index].where(kinds.loc[found.index].notna(),
                                                               found)
     return kinds
