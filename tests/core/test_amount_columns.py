@@ -76,3 +76,22 @@ def test_parse_amounts_is_the_column_reader():
     values, invalid = parse_amounts(pd.Series(["1.234,50", "x", None], dtype="object"))
     np.testing.assert_array_equal(values.to_numpy(), [1234.5, np.nan, np.nan])
     assert invalid.tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize("written, number", [
+    ("د.ا.\u200f4.750", 4.75),            # Jordanian dinar and a right-to-left mark (YNAB)
+    ("\u200e-93.210 د.ا.", -93.21),       # after the number, a left-to-right mark before
+    ("ر.س 5.00", 5.0), ("-12.50 лв.", -12.5), ("1234.00 руб.", 1234.0),
+    ("12 Kč", 12.0), ("-1200 Ft", -1200.0), ("₴3.50", 3.5), ("₸-2.00", -2.0),
+    ("\u2067-4.00\u2069", -4.0),            # isolates around a number
+])
+def test_currencies_of_any_script_and_format_marks_are_not_the_number(written, number):
+    parsed = _read([written, "1.25"])
+    assert parsed.values.iloc[0] == number and not parsed.invalid.iloc[0]
+
+
+@pytest.mark.parametrize("written", ["12.00 XYZW", "د.ا.", "12 Abc.", "12.5.6 د.ا."])
+def test_what_is_not_a_currency_stays_unreadable(written):
+    # a Latin word is no currency (it may be a direction mark or a typo: never guessed);
+    # a currency without a number is no amount
+    assert _read([written, "1.25"]).invalid.iloc[0]

@@ -137,3 +137,16 @@ def test_a_column_that_cannot_tell_its_decimal_mark_takes_the_hint():
     # a plain decimal-point column, and a repeated dot (1.234.567): each value votes once
     assert decide_decimal_mark(pd.Series(["12.50", "7.25", "100"]), hint=",") == (".", "values")
     assert decide_decimal_mark(pd.Series(["1.234.567", "100"])) == (",", "values")
+
+
+@pytest.mark.parametrize("header, role", [
+    ("Amount (total)", "Amount"), ("Amount ( total )", "Amount"), ("Date (UTC)", "Date"),
+    ("Amount (fee)", "Fee"), ("Amount (balance)", "Balance"), ("Betrag (Haben)", "Money In"),
+    # the qualifier alone names nothing: an unknown name stays unknown
+    ("Foo (fee)", None), ("Amount (xyz)", "Amount"), ("Amount (fee) (x)", None),
+    ("Datetime", "Date"), ("Addebiti", "Money Out"), ("Accrediti", "Money In"),
+])
+def test_a_qualifier_in_parentheses_keeps_the_name_or_names_a_money_role(header, role):
+    from titans_finance.core.normalise import header_role
+
+    assert header_role(header)[0] == role

@@ -253,3 +253,73 @@ def test_an_unnamed_balance_signs_unsigned_amounts_by_their_direction_column():
                      other=["11.00", "13.00", "16.00"])
     reading = infer_roles(credits, {"Date": ["date"]}, name="x.csv")
     assert reading.roles["Amount"] == ["amount"] and reading.roles["Balance"] == ["other"]
+
+
+UNSIGNED_HEADERLESS = "27 Feb 2018,UMC-, 7.80, ,MCDONALD'S SI NG 22FEB\n28 Feb 2018,UMC-, 3.10, ,BUS\n"
+
+
+def test_unsigned_amounts_without_a_header_stop_with_the_mapping_that_settles_them():
+    with pytest.raises(ExportReadError, match="no header and its amounts") as error:
+        read_export(UNSIGNED_HEADERLESS.encode(), "card.csv")
+    message = str(error.value)
+    mapping = parse_mappings(yaml.safe_load(message[message.index("mappings:"):]), "t")[0]
+    assert mapping.sign == "negate"
+    amounts, _ = amounts_of(UNSIGNED_HEADERLESS, "card.csv", mapping)
+    assert amounts == [-7.8, -3.1]
+
+
+def test_one_signed_value_or_a_header_lets_unsigned_amounts_stand():
+    # boundary: a single minus anywhere in the column means the sign is written
+    signed = UNSIGNED_HEADERLESS.replace(" 3.10", "-3.10")
+    assert amounts_of(signed, "card.csv")[0] == [7.8, -3.1]
+    # the same values under a header are read as written (the header is the file's word)
+    with_header = "Date,Code,Amount,Other,Description\n" + UNSIGNED_HEADERLESS
+    assert amounts_of(with_header, "card.csv")[0] == [7.8, 3.1]
+
+
+GROSS_NET = "Date,Text,gross,fee,net\n2024-01-02,Sale,12.00,0.35,{net}\n2024-01-03,Refund,-5.00,0.00,-5.00\n"
+
+
+def test_gross_and_net_apart_by_the_fee_are_one_movement():
+    amounts, info = amounts_of(GROSS_NET.format(net="11.65"))
+    assert amounts == [11.65, -5.0] and info["columns"]["Amount"] == ["gross"]
+    # boundary: a cent off on one line is no longer the same money: stop and ask
+    with pytest.raises(ExportReadError, match="'gross', 'net' all hold amounts"):
+        read_export(GROSS_NET.format(net="11.64").encode(), "s.csv")
+
+
+def test_two_columns_of_the_same_money_are_read_once():
+    text = "Date,Text,Orig,Booked\n2024-01-02,Shop,-5.00,-5.00\n2024-01-03,Pay,20.00,{last}\n"
+    amounts, info = amounts_of(text.format(last="20.00"))
+    assert amounts == [-5.0, 20.0] and info["columns"]["Amount"] == ["Orig"]
+    assert any("the same money as 'Booked'" in n for n in info["reading"]["notes"])
+    with pytest.raises(ExportReadError, match="'Orig', 'Booked' all hold amounts"):
+        read_export(text.format(last="20.01").encode(), "s.csv")
+    # written on different lines (money in / money out) they are no copy of each other
+    with pytest.raises(ExportReadError, match="which is which"):
+        read_export(text.format(last="20.00").replace("-5.00,-5.00", "-5.00,").replace(
+            "Pay,20.00", "Pay,").encode(), "s.csv")
+
+
+WALLET = ("Date,Description,Currency,Gross,Net,Balance\n"
+          "9/1/2018,Withdrawal,EUR,-1058.09,-1058.09,-1057.34\n"
+          "9/2/2018,Conversion,EUR,1058.09,1058.09,0.75\n"
+          "9/3/2018,Deposit,USD,10.00,10.00,10.89\n"
+          "9/4/2018,Payment,USD,1309.80,1261.04,1271.93\n"
+          "9/5/2018,Conversion,USD,-1261.00,-1261.00,{last}\n")
+
+
+def test_a_wallet_balance_runs_per_currency_and_tells_the_amount_column():
+    amounts, info = amounts_of(WALLET.format(last="10.93"))
+    assert amounts == [-1058.09, 1058.09, 10.0, 1261.04, -1261.0]
+    assert info["columns"]["Amount"] == ["Net"] and info["columns"]["Balance"] == ["Balance"]
+    assert info["reconciliation"]["status"] == "proven"
+    # a dollar off on the last USD line: the balance no longer proves every step
+    _, info = amounts_of(WALLET.format(last="11.93"))
+    assert info["reconciliation"]["status"] == "contradicted"
+
+
+def test_one_currency_keeps_one_chain():
+    # the same lines in one currency are one chain: the USD opening step breaks it
+    _, info = amounts_of(WALLET.format(last="10.93").replace(",USD,", ",EUR,"))
+    assert info["reconciliation"]["status"] == "contradicted"

@@ -44,3 +44,30 @@ def test_a_declared_date_column_wins():
     declared = parse_mappings({"mappings": [{"match": "a.csv",
                                              "columns": {"date": "Started Date"}}]}, "m")[0]
     assert read_export(text, "a.csv", declared).frame["Date"].tolist() == ["2024-01-02"]
+
+
+def _by_values(first, second, second_name="Datum verrekening"):
+    frame = pd.DataFrame({"datum verrichting": first, second_name: second}, dtype="str")
+    return booking_date(frame, {"Date": ["datum verrichting"], "Value Date": [second_name]}, [])
+
+
+def test_a_second_date_column_found_by_its_values_is_weighed_too():
+    # a card's settlement date, never before the transaction date: the booking date
+    roles, unrecognised, evidence = _by_values(["01/02/2020", "24/01/2020"],
+                                               ["03/02/2020", "24/01/2020"])
+    assert roles["Date"] == ["Datum verrekening"]
+    assert roles["Value Date"] == ["datum verrichting"] and unrecognised == []
+    assert evidence["decided_by"] == "never_before_the_other"
+    # the same days on every line: the first column stays the date
+    roles, _, evidence = _by_values(["01/02/2020", "24/01/2020"], ["01/02/2020", "24/01/2020"])
+    assert roles["Date"] == ["datum verrichting"] and evidence["decided_by"] == "first_column"
+    # one line where the second is a day earlier: the first is never before it
+    roles, _, _ = _by_values(["01/02/2020", "24/01/2020"], ["31/01/2020", "24/01/2020"])
+    assert roles["Date"] == ["datum verrichting"]
+
+
+def test_a_column_whose_header_names_a_value_date_stays_the_value_date():
+    roles, _, evidence = _by_values(["2019.04.17.", "2019.04.19."],
+                                    ["2019.04.18.", "2019.04.19."], second_name="Értéknap")
+    assert roles["Date"] == ["datum verrichting"] and roles["Value Date"] == ["Értéknap"]
+    assert evidence is None

@@ -109,3 +109,18 @@ def test_the_last_mark_is_the_decimal_one_unless_it_is_written_twice(written, am
     from titans_finance.core.readers.mt940_lines import _decimal
 
     assert _decimal(written) == Decimal(amount)
+
+
+def test_the_library_is_silent_when_the_tolerant_reader_takes_over(caplog):
+    import logging
+    # a :61: line the library cannot match, the statement's lines still readable
+    text = STATEMENT.format(lines=":61:240102D1,00NTRF\n:86:a\n:61:2401020102 D 12,50 NTRFNONREF"
+                            "\n:86:b", closing="86,50")
+    level = logging.getLogger("mt940").level
+    with caplog.at_level(logging.DEBUG):
+        export = read_mt940_export(text, "bank.sta")
+    assert export.info["library_refused"] and len(export.frame) == 2
+    assert not [r for r in caplog.records if r.name.startswith("mt940")]
+    ours = [r for r in caplog.records if r.name == "titans_finance.core.readers.mt940"]
+    assert len(ours) == 1 and ours[0].levelno == logging.WARNING and "bank.sta" in ours[0].message
+    assert logging.getLogger("mt940").level == level  # silenced for that call only

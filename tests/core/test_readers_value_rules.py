@@ -52,7 +52,12 @@ def test_two_columns_of_one_direction_word_each_stop_and_ask():
 def test_a_direction_word_missing_on_a_line_decides_nothing():
     text = BALTIC.format(k="X1").replace(';"D";"X1"\n"EE18748917198247";"2022-11-25"',
                                          ';"";"X1"\n"EE18748917198247";"2022-11-25"', 1)
-    amounts, info = amounts_of(text)
+    # the word decides nothing; without a header, unsigned amounts then stop and ask
+    # (read as written they were money in: the debits of this export)
+    with pytest.raises(ExportReadError, match="no header and its amounts"):
+        read_export(text.encode(), "ee.csv")
+    # under a header that names the amount, they are read as written, still undirected
+    amounts, info = amounts_of("Account;Date;Text;Amount;Currency;Note;Code\n" + text)
     assert "direction" not in info["reading"] and amounts == [7.5, 12.0, 3.1]
 
 
@@ -109,3 +114,23 @@ def test_a_column_of_dates_in_unknown_words_is_the_date_beside_a_named_value_dat
 def test_a_value_date_alone_is_the_date():
     export = read_export(b"Valutadatum;Bedrag;Details\n26/02/2017;-191,13;KAART\n", "be.csv")
     assert export.info["columns"]["Date"] == ["Valutadatum"]
+
+
+@pytest.mark.parametrize("values, expected", [
+    # one value no day/month order can read (a one-digit last part is no year): year first
+    (["13/08/12", "13/08/15", "13/3/3"], ["2013-08-12", "2013-08-15", "2013-03-03"]),
+    (["13.3.4", "13.12.31"], ["2013-03-04", "2013-12-31"]),
+    # every value readable day-first: the usual order stands (nothing is unreadable)
+    (["13/08/12", "13/08/15"], ["2012-08-13", "2015-08-13"]),
+])
+def test_a_two_digit_year_first_is_read_only_when_nothing_else_reads_every_value(values, expected):
+    parsed = read_dates(pd.Series(values))
+    assert parsed.values.dt.strftime("%Y-%m-%d").tolist() == expected
+    assert not parsed.invalid.any()
+
+
+def test_year_first_must_read_every_value_or_it_is_not_taken():
+    # "1/2/24" is no year-first date: the column keeps its order, "13/3/3" stays invalid
+    parsed = read_dates(pd.Series(["1/2/24", "13/3/3"]))
+    assert parsed.invalid.tolist() == [False, True]
+    assert parsed.values.iloc[0] == pd.Timestamp("2024-01-02")

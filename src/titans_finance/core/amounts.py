@@ -21,9 +21,15 @@ _CURRENCY_CODES = (
     "CLP", "COP", "ILS", "RUB", "UAH", "KRW", "THB", "MYR", "IDR", "PHP", "AED", "SAR", "SFR",
 )
 _CURRENCY = re.compile(
-    r"(?i)(?<![a-z])(?:" + "|".join(_CURRENCY_CODES) + r"|kr|fr|zł)\.?(?![a-z])"
-    r"|(?:US|A|C|NZ|HK|S|R)?\$|[€£¥₹₽₩₺₪¢]"
+    r"(?i)(?<![a-z])(?:" + "|".join(_CURRENCY_CODES) + r"|kr|fr|zł|kč|ft|kn|lei|rp|rs)\.?(?![a-z])"
+    r"|(?:US|A|C|NZ|HK|S|R)?\$|[€£¥¢¤฿֏﷼\u20a0-\u20cf]"
+    # a currency written in a non-Latin script, with its dots (د.ا. dinar, ر.س riyal,
+    # лв. lev, руб.): letters of no Latin alphabet are never a number, a sign or a mark
+    r"|^(?:[^\W\d_A-Za-z\u00c0-\u024f]+\.?)+|(?:[^\W\d_A-Za-z\u00c0-\u024f]+\.?)+$"
 )
+# Invisible format marks (right-to-left and left-to-right marks, embeddings, isolates,
+# zero-width spaces, a byte-order mark) that right-to-left locales write around numbers.
+_FORMAT_MARKS = re.compile("[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]")
 # Minus signs other than the ASCII hyphen (Unicode minus, dashes, full-width hyphen).
 _MINUS_SIGNS = re.compile("[\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d]")
 # Grouping marks that are never a decimal mark: spaces of every width and apostrophes
@@ -102,8 +108,9 @@ def _read_distinct_amounts(values: pd.Series, decimal: str | None = None,
     """
     text = clean_strings(values)
     missing = text.isna()
-    s = text.fillna("").str.replace(_MINUS_SIGNS, "-", regex=True)
-    s = s.str.replace(_CURRENCY, "", regex=True).str.strip()
+    s = text.fillna("").str.replace(_FORMAT_MARKS, "", regex=True)
+    s = s.str.replace(_MINUS_SIGNS, "-", regex=True)
+    s = s.str.strip().str.replace(_CURRENCY, "", regex=True).str.strip()
     marked = s.str.extract(_MARK_AFTER)
     before = s.str.extract(_MARK_BEFORE)
     marked = marked.where(marked["mark"].notna(), before)

@@ -26,6 +26,9 @@ _TIME_OF_DAY = re.compile(
 # (a year first may be followed by colons too: "2012:03:01", as some banks and EXIF write)
 _ISO_DATE = r"^(?P<year>\d{4})[-/.:]?(?P<month>\d{1,2})[-/.:]?(?P<day>\d{1,2})$"
 _NUMERIC_DATE = r"^(?P<first>\d{1,2})(?P<sep>[/.\-])\s?(?P<second>\d{1,2})(?P=sep)\s?(?P<year>\d{4}|\d{2})$"
+# Two-digit year first (``13/08/12``, ``13/3/3``: 2013-08-12, 2013-03-03), as some QIF
+# writers do: read only when the usual orders leave values unreadable and this reads them all.
+_SHORT_YEAR_FIRST = r"^(?P<year>\d{2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})$"
 _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
                       "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d/%b/%Y", "%d.%b.%Y", "%d. %B %Y")
 
@@ -119,6 +122,11 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
             "readings": readings, "evidence": evidence}
 
 
+def _year_first(text: pd.Series) -> pd.Series:
+    parts = text.str.replace(_TIME_OF_DAY, "", regex=True).str.extract(_SHORT_YEAR_FIRST)
+    return _assemble(_two_digit_year(parts["year"].fillna("")), parts["month"], parts["day"])
+
+
 def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint: bool = False,
                date_format: str | None = None) -> ParsedDates:
     """Parse a whole date column: ISO (``2024-03-12``, ``20240312``, with a time or not),
@@ -165,6 +173,14 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
             evidence["decided_by"] = "hint"
     parsed = reading(bool(day_first))
     invalid = ~missing & parsed.isna()
+    if invalid.any() and not declared:
+        # values no day/month order can read (``13/3/3``): a two-digit year written first
+        # is the reading when it reads every value of the column
+        year_first = _spread(_year_first(clean_strings(uniques)), codes, pd.NaT,
+                             values.index).astype("datetime64[ns]")
+        if (year_first.notna() | missing).all():
+            parsed, invalid = year_first, ~missing & year_first.isna()
+            evidence["decided_by"] = "year_first"
     return ParsedDates(parsed.dt.normalize(), invalid, bool(day_first), bool(ambiguous), evidence)
 
 

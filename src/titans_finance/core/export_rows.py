@@ -302,8 +302,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         "account_from_file_name": int((written_account.isna() & stem.notna()).sum()),
     }
     decided = {
-        "reconciliation": _reconciliation(amount, balance, written_account, out["date"], raw,
-                                          hints),
+        "reconciliation": _reconciliation(amount, balance, _balance_chain(written_account, raw),
+                                          out["date"], raw, hints),
         "decimal_mark": amounts["decimal_mark"],
         "decimal_mark_decided_by": amounts["decimal_mark_decided_by"],
         "day_first": dates.day_first,
@@ -324,6 +324,15 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     return out, reasons, fixes, decided
 
 
+def _balance_chain(account: pd.Series, raw: pd.DataFrame) -> pd.Series:
+    """The chain each line's running balance belongs to: its account, and its currency when
+    the file writes several (a wallet keeps one balance per currency)."""
+    currency = clean_strings(raw["Currency"])
+    if currency.dropna().nunique() > 1:
+        return account.fillna("") + "|" + currency.fillna("")
+    return account
+
+
 def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,
                     day: pd.Series, raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
     """Do the amounts read carry the file's balances? (proven / contradicted / not possible)
@@ -331,9 +340,10 @@ def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,
     The statement balances a reader found (OFX, CAMT, MT940) first, else a running balance
     column; only transaction lines count (not totals or repeated headers)."""
     lines = raw[PARSE_ERROR_COLUMN] == ""
-    statements = hints.get("statement_balances")
+    statements = hints.get("statement_balances") or _balance_line_statement(amount, lines, hints)
     if statements:
-        report = statement_report(amount, statements)
+        report = statement_report(amount if hints.get("statement_balances") else amount[lines],
+                                  statements)
         if report["status"] != NOT_POSSIBLE or not balance.notna().any():
             return report
     if balance.notna().any():
@@ -341,6 +351,21 @@ def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,
                                       pd.Series(raw.index[lines] + 1), day[lines])
     return {"status": NOT_POSSIBLE,
             "source": "no running balance and no statement balances in the file"}
+
+
+def _balance_line_statement(amount: pd.Series, lines: pd.Series, hints: dict[str, Any]
+                            ) -> list[dict[str, Any]] | None:
+    """The opening and closing balance lines a CSV statement writes in its table
+    (`readers.summary_lines`) as one statement over its transaction lines, when both are
+    written and read."""
+    positions = hints.get("balance_lines") or {}
+    if "opening" not in positions or "closing" not in positions:
+        return None
+    opening = amount.iloc[positions["opening"]]
+    closing = amount.iloc[positions["closing"]]
+    if pd.isna(opening) or pd.isna(closing):
+        return None
+    return [{"rows": int(lines.sum()), "opening": float(opening), "closing": float(closing)}]
 
 
 def _files_of(raw: pd.DataFrame) -> list[tuple[str, pd.Index, dict[str, Any]]]:

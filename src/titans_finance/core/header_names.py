@@ -26,11 +26,12 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "dateoperation", "datedoperation", "datedeloperation", "datecomptable",
         "datedelaoperation", "data",
         "dataoperazione", "datacontabile", "startdate", "starteddate", "created", "createdutc",
-        "createddate",
+        "createddate", "datetime", "dateandtime", "timestamp",
     ),
     "Value Date": (
         "valuedate", "wertstellung", "wertstellungsdatum", "valutadatum", "datedevaleur",
         "datevaleur", "fechavalor", "fechadevalor", "rentedatum", "datavaluta",
+        "erteknap",
     ),
     "Type": (
         "type", "transactiontype", "txntype", "kind", "direction", "typ", "umsatzart",
@@ -53,13 +54,13 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "moneyin", "paidin", "deposit", "deposits", "credit", "credits", "creditamount",
         "amountcredit", "credit+", "in", "inflow", "received", "income", "haben", "gutschrift",
         "eingang", "einnahmen", "credito", "ingreso", "ingresos", "abono", "haber", "entrada",
-        "bij", "creditbedrag", "avere", "entrate",
+        "bij", "creditbedrag", "avere", "entrate", "accrediti", "accredito",
     ),
     "Money Out": (
         "moneyout", "paidout", "withdrawal", "withdrawals", "debit", "debits", "debitamount",
         "amountdebit", "out", "outflow", "spent", "expense", "soll",
         "lastschrift", "ausgang", "ausgaben", "debito", "cargo", "cargos", "gasto", "gastos",
-        "debe", "salida", "af", "debetbedrag", "dare", "uscite",
+        "debe", "salida", "af", "debetbedrag", "dare", "uscite", "addebiti", "addebito",
     ),
     "Debit/Credit": (
         "debitcredit", "creditdebit", "drcr", "crdr", "dc", "cd", "sh", "sollhaben",
@@ -106,6 +107,8 @@ _HEADER_LOOKUP = {alias: canonical for canonical, aliases in HEADER_SYNONYMS.ite
                   for alias in aliases}
 # "Amount (EUR)", "Betrag (EUR)", "Paid out GBP": an ISO code after a known name.
 _CODE_SUFFIX = re.compile(r"^(?P<name>[a-z0-9+]+?)(?:in)?(?P<code>[a-z]{3})$")
+_QUALIFIED = re.compile(r"^\s*(?P<name>[^()]+?)\s*\((?P<qualifier>[^()]+)\)\s*$")
+_QUALIFIER_ROLES = ("Fee", "Balance", "Money In", "Money Out")
 
 
 def header_key(name: str) -> str:
@@ -125,6 +128,14 @@ def header_role(name: str) -> tuple[str | None, str | None]:
         role = _HEADER_LOOKUP[match["name"]]
         if role in ("Amount", "Money In", "Money Out", "Balance"):
             return role, match["code"].upper()
+    # "Amount (total)", "Amount (fee)": a known name with a qualifier in parentheses; a
+    # qualifier naming a money role of its own (fee, balance, in, out) says which one
+    qualified = _QUALIFIED.match(str(name))
+    if qualified:
+        outer, code = header_role(qualified["name"])
+        inner, _ = header_role(qualified["qualifier"])
+        if outer is not None:
+            return (inner, None) if inner in _QUALIFIER_ROLES else (outer, code)
     return None, None
 
 

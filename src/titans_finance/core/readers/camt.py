@@ -20,6 +20,7 @@ from titans_finance.core.readers.base import (
     normaliser_hints,
     raw_frame,
 )
+from titans_finance.core.readers.iso_datetimes import booking_day, statement_zone
 from titans_finance.core.readers.reconcile import balance_value
 
 
@@ -48,8 +49,20 @@ def _all(node: ET.Element, name: str) -> list[ET.Element]:
     return [e for e in node.iter() if _local(e.tag) == name]
 
 
-def _date(node: ET.Element | None) -> str:
-    return _text(node, "Dt") or _text(node, "DtTm")[:10]
+def _date(node: ET.Element | None, zone=None) -> str:
+    """A date as written, or the booking day of a date-time in the statement's zone."""
+    written = _text(node, "DtTm")
+    return _text(node, "Dt") or (booking_day(written, zone) if written else "")
+
+
+def _zone(root: ET.Element, statement: ET.Element) -> tuple:
+    """The statement's time zone for its date-times (`iso_datetimes.statement_zone`)."""
+    times = [_text(_child(root[0], "GrpHdr") if len(root) else None, "CreDtTm"),
+             _text(statement, "CreDtTm"), _text(statement, "FrToDt", "FrDtTm"),
+             _text(statement, "FrToDt", "ToDtTm")]
+    period = (_text(statement, "FrToDt", "FrDtTm"), _text(statement, "FrToDt", "ToDtTm"))
+    bookings = [_text(e, "BookgDt", "DtTm") for e in statement if _local(e.tag) == "Ntry"]
+    return statement_zone([t for t in times if t], period, [b for b in bookings if b])
 
 
 def _party_name(details: ET.Element | None, role: str) -> str:
@@ -84,9 +97,13 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
         "Date", "Value Date", "Description", "Amount", "Debit/Credit", "Reference", "Status",
         "Account", "Currency", "Bank Transaction ID")}
     statements = [e for e in root.iter() if _local(e.tag) in ("Stmt", "Rpt", "Ntfctn")]
-    balances = []
+    balances, zones = [], []
     for statement in statements:
         balances.append(_statement_balances(statement))
+        zone, decided_by = _zone(root, statement)
+        if zone is not None:
+            zones.append({"statement": len(balances), "offset": str(zone),
+                          "decided_by": decided_by})
         account = _child(statement, "Acct")
         account_id = _text(account, "Id", "IBAN") or _text(account, "Id", "Othr", "Id")
         account_currency = _text(account, "Ccy")
@@ -102,8 +119,9 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
             description = (unstructured or _text(entry, "AddtlNtryInf") or party
                            or " ".join(" ".join((e.text or "").split())
                                        for e in _all(entry, "AddtlTxInf")))
-            rows["Date"].append(_date(_child(entry, "BookgDt")) or _date(_child(entry, "ValDt")))
-            rows["Value Date"].append(_date(_child(entry, "ValDt")))
+            rows["Date"].append(_date(_child(entry, "BookgDt"), zone)
+                                or _date(_child(entry, "ValDt"), zone))
+            rows["Value Date"].append(_date(_child(entry, "ValDt"), zone))
             rows["Description"].append(description)
             rows["Reference"].append(party)
             rows["Amount"].append((amount.text or "").strip() if amount is not None else "")
@@ -117,5 +135,6 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
                 or _text(entry, "NtryRef"))
     info = {"format": "camt053", "message": _local(root[0].tag) if len(root) else "",
             "statements": len(statements),
+            **({"booking_day_time_zone": zones} if zones else {}),
             "hints": normaliser_hints(decimal=".", day_first=False, statement_balances=balances)}
     return RawExport(raw_frame(rows, len(rows["Date"])), info)

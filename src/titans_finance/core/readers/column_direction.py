@@ -141,6 +141,20 @@ class DirectionReading:
                 + mapping_lines(self.name, {"debit_credit": column},
                                 {"debit": tokens[0], "credit": tokens[1] if len(tokens) > 1
                                  else "<value meaning money in>"}))
+        self.unsigned_without_header(amount_column)
+
+    def unsigned_without_header(self, column: str) -> None:
+        """A file without a header whose amounts carry no sign, with no direction column
+        and no running balance to prove them: nothing says whether ``7.80`` left the account
+        or reached it (a card's charges are written so), so the reading stops and asks."""
+        if not self.headerless or "Balance" in self.roles:
+            return
+        raise UnsureReading(
+            f"{self.name}: the file has no header and its amounts (column {column!r}) carry "
+            "no sign; no direction column and no running balance tells money in from money "
+            "out. Declare it in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
+            + mapping_lines(self.name, {"amount": column})
+            + "    sign: negate  # the amounts are money out (as_written if they are money in)\n")
 
     def plus_marks_credits(self, column: str) -> None:
         """A column that writes ``+`` on some values, no sign on the others and never a minus

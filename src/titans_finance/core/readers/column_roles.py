@@ -33,6 +33,7 @@ import pandas as pd
 from titans_finance.core.amounts import read_amounts
 from titans_finance.core.column_values import clean_strings
 from titans_finance.core.dates import read_dates
+from titans_finance.core.readers.amount_links import exchange_rate_columns, same_money
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
 from titans_finance.core.readers.column_direction import (  # noqa: F401 (named here too)
     COMPLEMENT_MARK_LENGTH,
@@ -108,8 +109,10 @@ class Reading:
 
 class _RoleInference(DirectionReading):
     def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
-                 decimal_hint: str, name: str, direction_values: dict[str, float] | None):
+                 decimal_hint: str, name: str, direction_values: dict[str, float] | None,
+                 headerless: bool = False):
         self.sample = sample
+        self.headerless = headerless
         self.roles = {r: list(c) for r, c in roles.items()}
         self.declared = declared
         self.name = PurePath(name).name
@@ -125,6 +128,8 @@ class _RoleInference(DirectionReading):
         # columns named Money In/Out whose values are 0/1 flags: the side their 1 means
         self.flag_sides: dict[str, float] = {}
         self._numbers: dict[tuple, pd.Series] = {}
+        # columns of exchange rates between two amount columns: rate -> (from, to)
+        self.rates: dict[str, tuple[str, str]] | None = None
 
     # helpers
     def assigned(self) -> set[str]:
@@ -148,6 +153,19 @@ class _RoleInference(DirectionReading):
             self._numbers[key] = read_amounts(self.sample[column], decimal=mark,
                                               decimal_hint=self.decimal_hint).values
         return self._numbers[key]
+
+    def money_candidates(self) -> list[str]:
+        """Free columns of amounts, less those whose values are an exchange rate between
+        two others (`amount_links.exchange_rate_columns`): never money, never a balance."""
+        candidates = [c for c in self.free() if is_amount_column(self.evidence[c])]
+        if len(candidates) >= 3 and self.rates is None:
+            self.rates = exchange_rate_columns({c: self.numbers(c) for c in candidates},
+                                               {c: self.sample[c] for c in candidates})
+            for rate, (source, target) in self.rates.items():
+                self.why[rate] = (f"exchange rate: {source!r} × its value = {target!r} on "
+                                  "every line")
+                self.notes.append(f"column {rate!r}: {self.why[rate]}")
+        return [c for c in candidates if c not in (self.rates or {})]
 
     def assign(self, role: str, column: str, why: str) -> None:
         self.roles.setdefault(role, []).append(column)
@@ -244,7 +262,7 @@ class _RoleInference(DirectionReading):
     def fill_amounts(self) -> None:
         if {"Amount", "Money In", "Money Out"} & set(self.roles):
             return
-        candidates = [c for c in self.free() if is_amount_column(self.evidence[c])]
+        candidates = self.money_candidates()
         if not candidates:
             return
         if len(candidates) == 1:
@@ -253,6 +271,9 @@ class _RoleInference(DirectionReading):
         readings = self._split_readings(candidates[:4])
         for amount, balance in itertools.permutations(candidates[:4], 2):
             readings.update(self._readings(amount, balance))
+        for balance in self.roles.get("Balance", [])[:1]:  # a balance the header named
+            for amount in candidates:
+                readings.update(self._readings(amount, balance))
         decided = self._decide(readings, "running balance")
         if decided is not None:
             best, why = decided
@@ -263,22 +284,35 @@ class _RoleInference(DirectionReading):
                 self.assign("Balance", parts[3], why)
                 return
             self.assign("Amount", parts[0], f"its values carry the {why}")
-            self.assign("Balance", parts[1], why)
+            if parts[1] not in self.roles.get("Balance", []):
+                self.assign("Balance", parts[1], why)
             if readings[best][2] is not None:
                 self.use_direction(readings[best][2]["column"], readings[best][2]["values"], why)
+            return
+        fee = self.numbers(self.roles["Fee"][0]) if "Fee" in self.roles else None
+        same = same_money(candidates, {c: self.numbers(c) for c in candidates}, fee)
+        if same is not None:
+            amount, other, why = same
+            self.assign("Amount", amount, why)
+            self.notes.append(f"column {other!r}: {why}")
             return
         split = next((k.split("|")[1:3] for k in readings if k.startswith("split|")), None)
         if split is None:
             split = next(([a, b] for a, b in itertools.combinations(candidates, 2)
                           if not (clean_strings(self.sample[a]).notna()
                                   & clean_strings(self.sample[b]).notna()).any()), None)
+        converted = next(((r, pair) for r, pair in (self.rates or {}).items()), None)
         example = ({"money_in": split[0], "money_out": split[1]} if split else
+                   {"amount": max(converted[1], key=candidates.index)} if converted else
                    {"amount": candidates[0], "balance": candidates[1]})
         raise UnsureReading(
             f"{self.name}: columns {', '.join(repr(c) for c in candidates)} all hold amounts "
             "and neither a header word nor a running balance tells which is the transaction "
             "amount" + (" (two of them are never filled on the same line: money in and money "
-                        "out, but which is which?)" if split else "")
+                        "out, but which is which?)" if split else
+                        f" ({converted[0]!r} is the exchange rate between {converted[1][0]!r} "
+                        "and " f"{converted[1][1]!r}: which of them is the booked amount?)"
+                        if converted else "")
             + ". Declare it in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
             + mapping_lines(self.name, example))
 
@@ -286,7 +320,7 @@ class _RoleInference(DirectionReading):
         if "Balance" in self.roles or "Amount" not in self.roles:
             return
         amount = self.roles["Amount"][0]
-        for column in (c for c in self.free() if is_amount_column(self.evidence[c])):
+        for column in self.money_candidates():
             decided = self._decide(self._readings(amount, column), "running balance")
             if decided is not None:
                 best, why = decided
@@ -297,13 +331,14 @@ class _RoleInference(DirectionReading):
                 return
 
     def group(self) -> np.ndarray | None:
-        """The account of each sampled line when the file holds several: balances run per
-        account."""
-        for column in self.roles.get("Account", []):
-            values = self.sample[column].to_numpy()
-            if self.evidence[column].get("distinct", 0) > 1:
-                return values
-        return None
+        """The account (and currency) of each sampled line when the file holds several:
+        balances run per account, and per currency in a wallet of several (PayPal, Wise)."""
+        keys = [self.sample[c].fillna("").astype(str).to_numpy()
+                for role in ("Account", "Currency") for c in self.roles.get(role, [])[:1]
+                if self.evidence[c].get("distinct", 0) > 1]
+        if not keys:
+            return None
+        return keys[0] if len(keys) == 1 else np.char.add(np.char.add(keys[0], "|"), keys[1])
 
     def signed_amounts(self) -> pd.Series | None:
         """The sampled amounts as this reading signs them (None without an amount column)."""
@@ -368,7 +403,8 @@ class _RoleInference(DirectionReading):
                 else:
                     self.why[column] = "IBANs that vary: the counterparty's account"
         if "Description" not in self.roles:
-            texts = [c for c in self.free() if self.evidence[c].get("text_rate", 0) >= 0.5]
+            texts = [c for c in self.free() if self.evidence[c].get("text_rate", 0) >= 0.5
+                     and self.evidence[c].get("currency_rate", 0) < PARSE_RATE]
             if texts:  # the most varied text (a column of a few repeated words last)
                 column = max(texts, key=lambda c: ("tokens" not in self.evidence[c],
                                                    self.evidence[c].get("distinct", 0),
@@ -403,14 +439,16 @@ class _RoleInference(DirectionReading):
 
 def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
                 declared: set[str] | None = None, decimal_hint: str = ".",
-                direction_values: dict[str, float] | None = None) -> Reading:
+                direction_values: dict[str, float] | None = None,
+                headerless: bool = False) -> Reading:
     """Complete and check the header's ``roles`` (role -> columns) from the values of the
     first `SAMPLE_ROWS` rows of ``frame`` (raw strings). Raises `UnsureReading` when the
-    values leave a reading of money undecided."""
+    values leave a reading of money undecided (``headerless``: the file has no header and
+    no declared mapping, so its columns' names say nothing)."""
     columns = [c for c in frame.columns if c != PARSE_ERROR_COLUMN]
     sample = frame[columns].head(SAMPLE_ROWS).reset_index(drop=True)
     inference = _RoleInference(sample, roles, declared or set(), decimal_hint, name,
-                               direction_values)
+                               direction_values, headerless)
     header_named = {c for cols in roles.values() for c in cols}
     inference.check_header_roles()
     inference.fill_dates()

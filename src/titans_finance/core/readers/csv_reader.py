@@ -36,6 +36,7 @@ from titans_finance.core.readers.csv_rows import (
     balance_only_rows,
     trailing_summary_rows,
 )
+from titans_finance.core.readers.summary_lines import balance_line_positions, labelled_summary_rows
 from titans_finance.core.readers.date_columns import booking_date
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 
@@ -55,6 +56,8 @@ _ENGLISH_KEYS = {
     "amount", "type", "category", "memo", "payee", "balance", "debit", "credit", "details",
     "reference", "status", "name", "account", "currency", "value", "merchant", "notes",
 }
+# roles whose values are numbers or dates, never a label text
+_NUMERIC_ROLES = ("Date", "Value Date", "Amount", "Money In", "Money Out", "Balance", "Fee")
 _DESCRIPTION_PART = re.compile(r"^(?:vwz|verwendungszweck|description|libelle|memo|details|"
                                r"omschrijving|concepto|narrative|mededelingen)\d+$")
 
@@ -247,7 +250,8 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         reading = infer_roles(
             frame, roles, name=name, declared=set(mapping.columns) if mapping else set(),
             decimal_hint=mapping.decimal if mapping and mapping.decimal else decimal_hint,
-            direction_values=mapping.debit_credit_values if mapping else None)
+            direction_values=mapping.debit_credit_values if mapping else None,
+            headerless=headerless and mapping is None)
     except UnsureReading as exc:
         raise ExportReadError(str(exc)) from exc
     roles, unrecognised = reading.roles, reading.unrecognised
@@ -279,6 +283,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         frame = frame[~blank].reset_index(drop=True)
 
     out: dict[str, Any] = {role: _joined(frame, cols) for role, cols in roles.items()}
+    balance_lines: dict[str, int] = {}
     n = len(frame)
     errors = frame[PARSE_ERROR_COLUMN] if PARSE_ERROR_COLUMN in frame else empty_strings(n)
     errors = errors.reset_index(drop=True)
@@ -304,6 +309,15 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         # A balance written on a line without any amount: an opening or closing balance
         # line, dated or not, in any language.
         errors = errors.mask(balance_only_rows(frame, roles) & (errors == ""), "summary_line")
+        # A line whose text is only a balance or total label ("SALDO FINALE", "Closing
+        # balance"), dated or not, with its amount in the amount columns: no transaction.
+        # An opening and a closing balance line prove the lines between (normaliser).
+        numeric = {c for role in _NUMERIC_ROLES for c in roles.get(role, [])}
+        labels = labelled_summary_rows(frame, [c for c in columns if c not in numeric
+                                               and c != date_column])
+        labelled = labels.notna().reset_index(drop=True)
+        errors = errors.mask(labelled & (errors == ""), "summary_line")
+        balance_lines = balance_line_positions(labels.reset_index(drop=True), errors == "")
     out[PARSE_ERROR_COLUMN] = errors
 
     found_in_preamble = _preamble_info(preamble, delimiter)
@@ -340,6 +354,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             date_format=mapping.date_format if mapping else None,
             sign=mapping.sign if mapping else None,
             summary_rows_possible=True,
+            balance_lines=balance_lines or None,
         ),
     }
     if found_in_preamble:

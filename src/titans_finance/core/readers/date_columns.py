@@ -29,14 +29,21 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
 
     Among the columns whose header names a date, the one never before the other on any
     row (and after it on some) is the booking date; when neither is, the one whose days
-    step against the file's order least often; else the first, as today.
+    step against the file's order least often; else the first, as today. A second column
+    of dates that only its values made the value date (a header in no known language,
+    ``Datum verrekening``, or no header) is weighed the same way; one whose header names
+    a value date (``Valutadatum``, ``Értéknap``) stays the value date.
     """
     if "Date" not in roles or len(roles["Date"]) != 1:
         return roles, unrecognised, None
-    others = [c for c in unrecognised if header_role(c)[0] == "Date"]
+    by_header = [c for c in unrecognised if header_role(c)[0] == "Date"]
+    by_values = [c for c in roles.get("Value Date", []) if header_role(c)[0] != "Value Date"]
+    others = by_header or by_values
     if not others:
         return roles, unrecognised, None
     first, second = roles["Date"][0], others[0]
+    if second in by_values:
+        roles = {role: columns for role, columns in roles.items() if role != "Value Date"}
     days = {c: read_dates(frame[c].astype("str")).values for c in (first, second)}
     both = days[first].notna() & days[second].notna()
     first_earlier = int((days[first] < days[second])[both].sum())

@@ -8,7 +8,10 @@ values loses nothing. One row per ``:61:`` line, with ``:86:`` as description.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from titans_finance.core.readers.base import (
     ExportReadError,
@@ -19,6 +22,25 @@ from titans_finance.core.readers.base import (
 )
 from titans_finance.core.readers.mt940_lines import read_mt940_lines
 from titans_finance.core.readers.reconcile import balance_value
+
+
+logger = logging.getLogger(__name__)
+# the library's loggers (``mt940.tags.<tag>``) log an ERROR with its regular expression for
+# every line it cannot match, before our tolerant reader takes that statement over
+_LIBRARY_LOGGER = "mt940"
+
+
+@contextmanager
+def _library_quiet() -> Iterator[None]:
+    """The mt-940 library's log lines silenced for one call (its child loggers take their
+    level from it); our own warning says what happened instead."""
+    library = logging.getLogger(_LIBRARY_LOGGER)
+    level = library.level
+    library.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        library.setLevel(level)
 
 
 def looks_like_mt940(head: str) -> bool:
@@ -60,7 +82,8 @@ def read_mt940_export(text: str, name: str) -> RawExport:
     # 5.0 output, where an RC line came back as money in).
     options = mt940.Options(reversal_sign=True, case_insensitive_marks=True)
     try:
-        statements = list(mt940.parse_statements(text, options=options))
+        with _library_quiet():
+            statements = list(mt940.parse_statements(text, options=options))
         refused = None if _every_statement_line_read(
             text, sum(len(s.transactions) for s in statements)) else (
             "some :61: statement lines would be skipped")
@@ -72,6 +95,8 @@ def read_mt940_export(text: str, name: str) -> RawExport:
             raise ExportReadError(f"{name}: not a readable MT940 statement ({refused}); "
                                   "no :61: statement line found")
         export.info["library_refused"] = refused
+        logger.warning("%s: the MT940 library could not read it (%s); read by the tolerant "
+                       ":61:/:86: line reader", name, refused)
         return export
     balances = [{"rows": len(s.transactions), "opening": _balance(s.data, "opening"),
                  "closing": _balance(s.data, "closing")} for s in statements]

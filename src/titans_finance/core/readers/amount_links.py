@@ -1,0 +1,87 @@
+"""How the amount-like columns of a file relate to each other, read from their values.
+
+Card and app exports write more than one column of numbers per line besides a running
+balance: a gross and a net amount (the fee between them), the same amount twice (in the
+original and the account's currency, when they are the same), or an original amount, an
+exchange rate and the booked amount (``Originalbetrag × Umrechnungskurs = Buchungsbetrag``).
+None of these is a running balance, and what links them is in the values:
+
+- `exchange_rate_columns`: a column of positive numbers that multiplies one amount column
+  into another on every line, within the rounding of the values as written, is an
+  exchange rate — never a balance, never money;
+- `same_money`: two amount columns that say the same money on every line (equal, or one
+  the other less the fee) are one movement.
+
+Plain module (no Kedro); the caller (`column_roles`) passes the columns as numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pandas as pd
+
+# the last value of a cent: amounts written to the cent are rounded to half of it
+_HALF_CENT = 0.005
+_DECIMALS = re.compile(r"[.,](\d+)\s*$")
+
+
+def _half_unit(text: pd.Series) -> pd.Series:
+    """Half of the last written decimal place of each value (``1,0834`` -> 0.00005)."""
+    places = text.fillna("").astype("str").str.extract(_DECIMALS)[0].str.len().fillna(0)
+    return 0.5 * 10.0 ** (-places.astype("float64"))
+
+
+def exchange_rate_columns(numbers: dict[str, pd.Series], texts: dict[str, pd.Series]
+                          ) -> dict[str, tuple[str, str]]:
+    """Columns that are an exchange rate: ``{rate: (from_amount, to_amount)}``.
+
+    ``rate`` is positive on every line and ``from × rate`` equals ``to`` on every line
+    where the three are written (at least one; neither amount zero), within the rounding of the values as
+    written: the cent of ``to`` plus ``|from|`` times half the last decimal of the rate.
+    A column that could be the rate of two different pairs decides nothing."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for rate in numbers:
+        r = numbers[rate]
+        written_rate = r.notna()
+        if not written_rate.any() or (r[written_rate] <= 0).any():
+            continue
+        ulp = _half_unit(texts[rate])
+        for source, target in itertools.permutations([c for c in numbers if c != rate], 2):
+            a, b = numbers[source], numbers[target]
+            lines = written_rate & a.notna() & b.notna()
+            if not lines.any() or not (lines == (written_rate | a.notna())).all():
+                continue
+            if ((a == 0) | (b == 0))[lines].any():  # any rate turns nothing into nothing
+                continue
+            error = (a * r - b).abs()[lines]
+            if (error <= _HALF_CENT + a.abs()[lines] * ulp[lines] + 1e-9).all():
+                found.setdefault(rate, []).append((source, target))
+    return {rate: pairs[0] for rate, pairs in found.items()
+            if len({frozenset(p) for p in pairs}) == 1}
+
+
+def same_money(candidates: list[str], numbers: dict[str, pd.Series], fee: pd.Series | None
+               ) -> tuple[str, str, str] | None:
+    """Two amount columns that say the same money on every line: ``(amount, other, why)``.
+
+    One is the other less the fee column (Stripe's gross and net, PayPal's Bruto and
+    Neto: the gross is the amount, the fee its fee), or, with no fee column, the two are
+    equal (an amount and the same amount in the account's currency). Either reading
+    moves the same money, so nothing is guessed; the other candidates must be none."""
+    if len(candidates) != 2:
+        return None
+    first, second = (numbers[c] for c in candidates)
+    fees = fee.abs().fillna(0.0) if fee is not None else pd.Series(0.0, index=first.index)
+    if not (first.notna() == second.notna()).all() or not first.notna().any():
+        return None
+    written = first.notna()
+    for gross, net, g, n in ((candidates[0], candidates[1], first, second),
+                             (candidates[1], candidates[0], second, first)):
+        if ((g - fees - n)[written].abs() < _HALF_CENT).all():
+            why = (f"its values less the fee are {net!r} on every line (gross and net)"
+                   if fee is not None and (fees[written] != 0).any() else
+                   f"the same money as {net!r} on every line")
+            return gross, net, why
+    return None

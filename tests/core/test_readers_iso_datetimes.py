@@ -1,0 +1,63 @@
+"""ISO 20022 date-times: a UTC instant is booked on its day in the statement's time zone
+(its own offsets, else its period), a local time on the day written; what decided the
+zone is reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from titans_finance.core.readers.camt import read_camt_export
+from titans_finance.core.readers.iso_datetimes import booking_day, statement_zone
+
+CAMT = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>M</MsgId><CreDtTm>{created}</CreDtTm></GrpHdr>
+<Stmt><Id>1</Id><CreDtTm>{created}</CreDtTm>{period}
+<Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">10.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><DtTm>{booked}</DtTm></BookgDt><AddtlNtryInf>Shop</AddtlNtryInf></Ntry>
+</Stmt></BkToCstmrStmt></Document>"""
+PERIOD = "<FrToDt><FrDtTm>{start}</FrDtTm><ToDtTm>{end}</ToDtTm></FrToDt>"
+
+
+def _day(booked: str, created: str = "2014-01-06T16:20:26+01:00", period: str = "") -> tuple:
+    export = read_camt_export(CAMT.format(created=created, booked=booked, period=period)
+                              .encode(), "x.xml")
+    return export.frame["Date"].iloc[0], export.info.get("booking_day_time_zone")
+
+
+@pytest.mark.parametrize("booked, day", [
+    ("2014-01-04T23:00:00.000Z", "2014-01-05"),  # midnight in +01:00: the next day
+    ("2014-01-04T22:59:59Z", "2014-01-04"),      # a second before it: still the 4th
+    ("2014-01-04T23:30:00", "2014-01-04"),       # no offset: a local time, the day written
+    ("2014-01-04T23:30:00-05:00", "2014-01-04"),  # its own offset: the day written
+])
+def test_a_utc_instant_is_booked_on_its_day_in_the_statements_own_offset(booked, day):
+    found, zones = _day(booked)
+    assert found == day
+    assert zones[0]["decided_by"] == "the statement's own offset (+01:00)"
+
+
+def test_a_statement_all_in_utc_without_a_period_reads_utc_days_and_says_so():
+    found, zones = _day("2014-01-04T23:00:00.000Z", created="2014-01-06T16:20:26.673Z")
+    assert found == "2014-01-04"
+    assert zones[0]["decided_by"].startswith("assumed UTC")
+
+
+def test_a_utc_booking_outside_a_utc_period_takes_the_shift_that_brings_it_in():
+    period = PERIOD.format(start="2014-01-05T00:00:00.000Z", end="2014-01-05T23:59:59.999Z")
+    found, zones = _day("2014-01-04T23:00:00.000Z", created="2014-01-06T16:20:26Z",
+                        period=period)
+    assert found == "2014-01-05" and zones[0]["decided_by"] == "the statement period (+01:00)"
+
+
+def test_a_utc_booking_inside_its_utc_period_keeps_its_utc_day():
+    period = PERIOD.format(start="2014-01-04T00:00:00Z", end="2014-01-04T23:59:59Z")
+    found, zones = _day("2014-01-04T23:00:00Z", created="2014-01-06T16:20:26Z", period=period)
+    assert found == "2014-01-04" and zones[0]["decided_by"] == "the statement period (UTC)"
+
+
+def test_a_statement_with_only_dates_reports_no_zone():
+    zone, decided_by = statement_zone(["2014-01-06"], None, [])
+    assert zone is None and decided_by == "no UTC date-times to place"
+    assert booking_day("2014-01-04", None) == "2014-01-04"
