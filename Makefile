@@ -1,7 +1,8 @@
 # Two commands do all set-up on a fresh machine (Python 3.11 + pip):
 #   make run    create .venv, install the locked dependencies, generate the default
 #               data if missing, run every pipeline
-#   make test   same set-up, then the fast tier of the test suite (a few minutes)
+#   make test   same set-up, then the fast tier of the test suite (a few minutes, on two
+#               pytest-xdist workers)
 # The second tier (`make test-e2e`: real `bentoml serve`, browser, notebooks, DVC,
 # kedro-viz, slow runs) and both together (`make test-all`): docs/testing.md.
 SHELL := /bin/bash
@@ -49,9 +50,17 @@ browser:
 # failure here.
 FAST_TESTS := -m "not e2e and not slow"
 SECOND_TIER := -m "e2e or slow"
+# The fast tier runs on two pytest-xdist workers (the 2-core machine it is timed on;
+# TEST_WORKERS=0 runs it in this process). Each worker builds the session fixtures it needs
+# (the generated project's pipelines: tests/conftest.py) in its own temporary folders.
+# `--dist worksteal`: a worker that runs out of tests takes half of the other's queue, so
+# a few long tests at the end do not leave a core idle. (`--dist loadgroup`, which would
+# keep the generated project's tests on one worker, does not group with pytest 9.2.)
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist worksteal
 
 test: setup
-	$(BIN)/python -m pytest $(FAST_TESTS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest $(FAST_TESTS) $(XDIST) || [ $$? -eq 5 ]
 
 test-e2e: setup browser
 	$(BIN)/python -m pytest $(SECOND_TIER) || [ $$? -eq 5 ]

@@ -25,6 +25,15 @@ import pytest
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "true")
+# A pytest-xdist worker (`make test`: one per core) shares the cores with the others: one
+# BLAS/OpenMP thread of its own, and OpenMP threads (LightGBM's n_jobs) that sleep instead of
+# spinning while they wait, so a worker's idle threads do not burn the other worker's core.
+# Set before numpy or LightGBM is first imported (both read them once); the models' n_jobs
+# settings are not changed.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_variable, "1")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 # Anything a test saves to the BentoML store in-process (the retrain pipeline publishing a
 # champion) goes to a throw-away store, never the developer's ~/bentoml. Set before
 # BentoML is first imported: it reads BENTOML_HOME once.
