@@ -100,7 +100,9 @@ def test_readable_error_drops_python_object_reprs_and_argument_tuples():
 @pytest.mark.parametrize("written, amount", [
     ("12,50", "12.50"), ("12.50", "12.50"), ("1.234,56", "1234.56"), ("1,234.56", "1234.56"),
     ("1.234.567", "1234567"), ("1,234,567", "1234567"), ("1.234.567,", "1234567"),
-    ("12,", "12"), ("7", "7")])
+    ("12,", "12"), ("7", "7"),
+    # a trailing mark is the decimal one, with no decimals: the other mark groups thousands
+    ("1.234,", "1234"), ("1,234.", "1234")])
 def test_the_last_mark_is_the_decimal_one_unless_it_is_written_twice(written, amount):
     """A mark that appears once last is the decimal mark; one written twice groups
     thousands, so 1.234.567 is a million and more, never 1,234.567."""

@@ -53,13 +53,12 @@ def _entry_date(value_date: str, mmdd: str) -> str:
 
 def _decimal(written: str) -> Decimal:
     """An MT940 amount: the last comma or point is the decimal mark (``12,50``, ``12.50``),
-    unless it is written more than once: then it groups thousands (``1.234.567``)."""
-    text = written.rstrip(".,") if written[-1:] in ".," and written.count(
-        written[-1]) == 1 else written
-    mark = max(text.rfind(","), text.rfind("."))
-    if mark >= 0 and text.count(text[mark]) > 1:
+    even with no decimals after it (``1000,``, ``1.234,``), unless it is written more than
+    once: then it groups thousands (``1.234.567``)."""
+    mark = max(written.rfind(","), written.rfind("."))
+    if mark >= 0 and written.count(written[mark]) > 1:
         mark = -1
-    whole, fraction = (text[:mark], text[mark + 1:]) if mark >= 0 else (text, "")
+    whole, fraction = (written[:mark], written[mark + 1:]) if mark >= 0 else (written, "")
     digits = re.sub(r"[.,]", "", whole)
     return Decimal(f"{digits or '0'}.{fraction or '0'}")
 
