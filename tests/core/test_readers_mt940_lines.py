@@ -111,3 +111,22 @@ def test_the_last_mark_is_the_decimal_one_unless_it_is_written_twice(written, am
     from titans_finance.core.readers.mt940_lines import _decimal
 
     assert _decimal(written) == Decimal(amount)
+
+
+@pytest.mark.parametrize("written", ["1,234.567,89", "1.234,567.89", "1,2.3,4"])
+def test_an_amount_with_both_marks_before_its_decimal_mark_is_refused(written):
+    """Commas on both sides of a point (or points around a comma) group no thousands a bank
+    writes: the amount is refused, never read as its digits."""
+    from decimal import InvalidOperation
+
+    from titans_finance.core.readers.mt940_lines import _decimal
+
+    with pytest.raises(InvalidOperation):
+        _decimal(written)
+    line = STATEMENT.format(lines=f":61:240102D{written}NTRF\n:86:a", closing="0,00")
+    with pytest.raises(ExportReadError, match=r"x: MT940 amount .* is not a number"):
+        read_mt940_lines(line, "x")
+    balance = STATEMENT.replace("C231229EUR100,00", f"C231229EUR{written}").format(
+        lines=":61:240102D1,00NTRF", closing="0,00")
+    with pytest.raises(ExportReadError, match=r"x: MT940 balance \(:60F:\) amount"):
+        read_mt940_lines(balance, "x")
