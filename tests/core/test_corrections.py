@@ -247,3 +247,23 @@ def test_a_line_without_a_reference_names_only_the_transaction_with_its_descript
     assert corrected["category"].tolist() == ["coffee", "travel"]
     assert corrected["corrected"].tolist() == [True, False]
     assert summary["transactions_corrected"] == 1
+
+
+@pytest.mark.parametrize("date, amount, named", [
+    ("2024-03-01", "-10", [True, False, False]),   # date and amount: one transaction
+    ("2024-03-01", "", [True, False, True]),       # the date alone: that day's lines
+    ("", "10.00", [True, True, False]),            # the amount alone: that amount's lines
+    ("", "", [True, True, True]),                  # the reference alone: all of them
+    ("2024-03-02", "-12", [False, False, False]),  # each matches some line, none both
+])
+def test_a_reference_line_names_only_the_transactions_its_date_and_amount_name(
+        date, amount, named):
+    # a subscription's reference repeats on every line of the merchant
+    transactions = pd.DataFrame({
+        "date": pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-01"]),
+        "description": ["Stream", "Stream", "Stream"], "amount": [-10.0, -10.0, -12.0],
+        "category": ["fun", "fun", "fun"], "reference": ["SUB-1", "SUB-1", "SUB-1"]})
+    corrected, summary = apply_corrections(transactions, _corrections([
+        {"reference": "sub-1", "date": date, "amount": amount, "category": "subscriptions"}]))
+    assert corrected["corrected"].tolist() == named
+    assert summary["matched_lines"] == int(any(named))
