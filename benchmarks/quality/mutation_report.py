@@ -186,7 +186,7 @@ def main() -> None:
                                    "survivors": survivors,
                                    "verdicts": {m: {"verdict": v, "why": w}
                                                 for m, (v, w) in sorted(read.items())
-                                                if m in results}},
+                                                if results.get(m) in (EQUIVALENT, KILLED_AFTER)}},
                                   indent=2, ensure_ascii=False) + "\n")
 
 
