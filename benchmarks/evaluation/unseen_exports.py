@@ -34,11 +34,10 @@ from typing import Any
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
+from titans_finance.datasets.raw_export_dataset import read_export_files
+from titans_finance.pipelines.ingestion.nodes import normalise_transactions
 
-from titans_finance.datasets.raw_export_dataset import read_export_files  # noqa: E402
-from titans_finance.pipelines.ingestion.nodes import normalise_transactions  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 RESULT = ROOT / "benchmarks" / "results" / "unseen_exports.json"
 CLASSES = ("right", "refused", "wrong_flagged", "wrong_silent")

@@ -7,6 +7,12 @@ given (those `make mutation` ran; default: every mutant), counts each outcome pe
 function. Score = killed (timeouts included, as mutmut counts them) / mutants checked;
 mutants not yet checked are listed apart, never counted as killed. Writes the table and
 the survivors to stdout and the counts to benchmarks/results/mutation.json.
+
+Survivors read by hand are recorded in benchmarks/quality/mutation_verdicts.tsv (one line
+each: mutant name, ``equivalent`` or ``killed after``, the reason or the test that kills
+it, checked with mutmut's ``MUTANT_UNDER_TEST`` switch): the table counts them in their own
+columns. "Score now" counts a survivor killed by a test added after the run as killed,
+and an equivalent mutant as not killed.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 MUTANTS = ROOT / "mutants"
 RESULTS = ROOT / "benchmarks" / "results" / "mutation.json"
+VERDICTS = Path(__file__).resolve().parent / "mutation_verdicts.tsv"
+EQUIVALENT, KILLED_AFTER = "equivalent", "killed after"
 
 # mutmut's exit codes (mutmut/stats.py): 1 and 3 = a test failed (killed), 0 = survived,
 # 33/5 = no test ran the code, 36/24/-24/152/255 = timeout (counted as killed by mutmut)
@@ -70,6 +78,21 @@ def wilson_interval(killed: int, checked: int, z: float = 1.96) -> tuple[float, 
     return centre - half, centre + half
 
 
+def verdicts(path: Path = VERDICTS) -> dict[str, tuple[str, str]]:
+    """Survivors read by hand: ``{mutant: (equivalent | killed after, reason or test)}``."""
+    found: dict[str, tuple[str, str]] = {}
+    if path.exists():
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            mutant, verdict, why = (line.split("\t") + ["", ""])[:3]
+            if verdict not in (EQUIVALENT, KILLED_AFTER) or not why.strip():
+                raise SystemExit(f"{path.name} line {number}: expected 'NAME<TAB>equivalent|"
+                                 f"killed after<TAB>reason', got {line!r}")
+            found[mutant] = (verdict, why.strip())
+    return found
+
+
 def collect(patterns: list[str]) -> dict[str, str]:
     results = {}
     for meta in sorted(MUTANTS.rglob("*.py.meta")):
@@ -105,35 +128,65 @@ def main() -> None:
     if args.survivor_names:
         print("\n".join(m for m, s in sorted(results.items()) if s in (SURVIVED, NO_TESTS)))
         return
+    read = verdicts()
+    # a survivor read by hand is counted under its verdict
+    results = {m: read[m][0] if s in (SURVIVED, NO_TESTS) and m in read else s
+               for m, s in results.items()}
     by_function: dict[str, Counter] = defaultdict(Counter)
     for mutant, status in results.items():
         by_function[function_of(mutant)][status] += 1
     total = Counter(results.values())
     checked = sum(n for s, n in total.items() if s != NOT_CHECKED)
     killed = total[KILLED] + total[TIMEOUT]
-    print("| function | mutants | killed | survived | no tests | timeout | not checked |")
-    print("|---|---|---|---|---|---|---|")
+    survived_run = total[SURVIVED] + total[NO_TESTS] + total[EQUIVALENT] + total[KILLED_AFTER]
+    print("| function | mutants | killed | survived the run | of which killed by tests added "
+          "after | of which equivalent | survivors left | timeout | not checked | score (run) "
+          "| score now |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+
+    def share(part: int, whole: int) -> str:
+        return f"{part / whole:.1%}" if whole else "-"
+
+    rows = []
     for function in sorted(by_function):
         c = by_function[function]
-        print(f"| `{function}` | {sum(c.values())} | {c[KILLED]} | {c[SURVIVED]} | "
-              f"{c[NO_TESTS]} | {c[TIMEOUT]} | {c[NOT_CHECKED]} |")
+        done = sum(n for s, n in c.items() if s != NOT_CHECKED)
+        run_killed = c[KILLED] + c[TIMEOUT]
+        rows.append({"function": function, "mutants": sum(c.values()), "checked": done,
+                     "killed": c[KILLED], "timeout": c[TIMEOUT],
+                     "survived_run": c[SURVIVED] + c[NO_TESTS] + c[EQUIVALENT] + c[KILLED_AFTER],
+                     "killed_after": c[KILLED_AFTER], "equivalent": c[EQUIVALENT],
+                     "survivors_left": c[SURVIVED] + c[NO_TESTS], "not_checked": c[NOT_CHECKED]})
+        print(f"| `{function}` | {sum(c.values())} | {c[KILLED]} | {rows[-1]['survived_run']} | "
+              f"{c[KILLED_AFTER]} | {c[EQUIVALENT]} | {rows[-1]['survivors_left']} | "
+              f"{c[TIMEOUT]} | {c[NOT_CHECKED]} | {share(run_killed, done)} | "
+              f"{share(run_killed + c[KILLED_AFTER], done)} |")
     score = killed / checked if checked else float("nan")
+    now = (killed + total[KILLED_AFTER]) / checked if checked else float("nan")
     strict = total[KILLED] / checked if checked else float("nan")
     low, high = wilson_interval(killed, checked)
-    print(f"\n**{killed} of {checked} checked mutants killed: {score:.1%}** "
-          f"({total[KILLED]} = {strict:.1%} counting timeouts as survivors; "
+    print(f"\n**{killed} of {checked} checked mutants killed by the tests of the run: "
+          f"{score:.1%}; {killed + total[KILLED_AFTER]} ({now:.1%}) with the tests added "
+          f"after it** ({total[KILLED]} = {strict:.1%} counting timeouts as survivors; "
+          f"{survived_run} survived the run: {total[KILLED_AFTER]} killed by tests added after "
+          f"it, {total[EQUIVALENT]} equivalent, {total[SURVIVED] + total[NO_TESTS]} left; "
           f"{total[NOT_CHECKED]} of {len(results)} not checked). If the checked mutants are a "
           f"random sample, the score of all of them lies in {low:.1%}-{high:.1%} (95 %).")
     survivors = sorted(m for m, s in results.items() if s in (SURVIVED, NO_TESTS))
     if survivors:
-        print("\nSurvivors (`.venv/bin/mutmut show NAME` shows the change):")
+        print("\nSurvivors not yet read (`.venv/bin/mutmut show NAME` shows the change):")
         for mutant in survivors:
             print(f"- `{mutant}` ({results[mutant]})")
     RESULTS.write_text(json.dumps({"patterns": args.patterns, "mutants": len(results),
                                    "checked": checked, "killed": killed, "score": score,
+                                   "score_with_tests_added_after": now,
                                    "score_timeouts_as_survivors": strict,
                                    "score_95_interval_if_sampled": [low, high],
-                                   "counts": dict(total), "survivors": survivors},
+                                   "counts": dict(total), "by_function": rows,
+                                   "survivors": survivors,
+                                   "verdicts": {m: {"verdict": v, "why": w}
+                                                for m, (v, w) in sorted(read.items())
+                                                if results.get(m) in (EQUIVALENT, KILLED_AFTER)}},
                                   indent=2, ensure_ascii=False) + "\n")
 
 

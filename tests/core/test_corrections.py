@@ -216,3 +216,54 @@ def test_no_usable_line_corrects_nothing():
     assert summary["lines"] == 1 and summary["usable"] == 0 and summary["matched_lines"] == 0
     assert summary["unmatched_lines"] == 0 and summary["transactions_corrected"] == 0
     assert [e["line"] for e in summary["invalid"]] == [2]
+
+
+def test_the_result_is_the_transactions_with_one_corrected_column_added():
+    transactions = _transactions()
+    corrected, _ = apply_corrections(transactions, _corrections([
+        {"reference": "REF-3", "category": "office"}]))
+    assert corrected.columns.tolist() == transactions.columns.tolist() + ["corrected"]
+    assert corrected["corrected"].dtype == bool
+    assert corrected["corrected"].tolist() == [False, False, True, False]
+
+
+@pytest.mark.parametrize("reference", ["nan", "None", "<NA>", "XXXX", "null"])
+def test_a_transaction_without_a_reference_is_never_named_by_a_reference(reference):
+    # a missing reference is no reference at all, whatever a placeholder would print as
+    corrected, summary = apply_corrections(_transactions(), _corrections([
+        {"reference": reference, "category": "travel"}]))
+    assert not corrected["corrected"].any() and summary["matched_lines"] == 0
+    assert corrected["category"].fillna("-").tolist() == ["fuel", "meals", "rent", "-"]
+
+
+def test_a_line_without_a_reference_names_only_the_transaction_with_its_description():
+    # same day, same amount, neither with a reference: the description tells them apart
+    transactions = pd.DataFrame({
+        "date": pd.to_datetime(["2024-03-05", "2024-03-05"]),
+        "description": ["Coffee", "Parking"], "amount": [-3.2, -3.2],
+        "category": ["meals", "travel"], "reference": [None, None]})
+    corrected, summary = apply_corrections(transactions, _corrections([
+        {"date": "2024-03-05", "description": "coffee", "amount": "-3.20", "category": "coffee"}]))
+    assert corrected["category"].tolist() == ["coffee", "travel"]
+    assert corrected["corrected"].tolist() == [True, False]
+    assert summary["transactions_corrected"] == 1
+
+
+@pytest.mark.parametrize("date, amount, named", [
+    ("2024-03-01", "-10", [True, False, False]),   # date and amount: one transaction
+    ("2024-03-01", "", [True, False, True]),       # the date alone: that day's lines
+    ("", "10.00", [True, True, False]),            # the amount alone: that amount's lines
+    ("", "", [True, True, True]),                  # the reference alone: all of them
+    ("2024-03-02", "-12", [False, False, False]),  # each matches some line, none both
+])
+def test_a_reference_line_names_only_the_transactions_its_date_and_amount_name(
+        date, amount, named):
+    # a subscription's reference repeats on every line of the merchant
+    transactions = pd.DataFrame({
+        "date": pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-01"]),
+        "description": ["Stream", "Stream", "Stream"], "amount": [-10.0, -10.0, -12.0],
+        "category": ["fun", "fun", "fun"], "reference": ["SUB-1", "SUB-1", "SUB-1"]})
+    corrected, summary = apply_corrections(transactions, _corrections([
+        {"reference": "sub-1", "date": date, "amount": amount, "category": "subscriptions"}]))
+    assert corrected["corrected"].tolist() == named
+    assert summary["matched_lines"] == int(any(named))

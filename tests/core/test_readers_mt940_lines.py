@@ -100,7 +100,9 @@ def test_readable_error_drops_python_object_reprs_and_argument_tuples():
 @pytest.mark.parametrize("written, amount", [
     ("12,50", "12.50"), ("12.50", "12.50"), ("1.234,56", "1234.56"), ("1,234.56", "1234.56"),
     ("1.234.567", "1234567"), ("1,234,567", "1234567"), ("1.234.567,", "1234567"),
-    ("12,", "12"), ("7", "7")])
+    ("12,", "12"), ("7", "7"),
+    # a trailing mark is the decimal one, with no decimals: the other mark groups thousands
+    ("1.234,", "1234"), ("1,234.", "1234")])
 def test_the_last_mark_is_the_decimal_one_unless_it_is_written_twice(written, amount):
     """A mark that appears once last is the decimal mark; one written twice groups
     thousands, so 1.234.567 is a million and more, never 1,234.567."""
@@ -124,3 +126,22 @@ def test_the_library_is_silent_when_the_tolerant_reader_takes_over(caplog):
     ours = [r for r in caplog.records if r.name == "titans_finance.core.readers.mt940"]
     assert len(ours) == 1 and ours[0].levelno == logging.WARNING and "bank.sta" in ours[0].message
     assert logging.getLogger("mt940").level == level  # silenced for that call only
+
+
+@pytest.mark.parametrize("written", ["1,234.567,89", "1.234,567.89", "1,2.3,4"])
+def test_an_amount_with_both_marks_before_its_decimal_mark_is_refused(written):
+    """Commas on both sides of a point (or points around a comma) group no thousands a bank
+    writes: the amount is refused, never read as its digits."""
+    from decimal import InvalidOperation
+
+    from titans_finance.core.readers.mt940_lines import _decimal
+
+    with pytest.raises(InvalidOperation):
+        _decimal(written)
+    line = STATEMENT.format(lines=f":61:240102D{written}NTRF\n:86:a", closing="0,00")
+    with pytest.raises(ExportReadError, match=r"x: MT940 amount .* is not a number"):
+        read_mt940_lines(line, "x")
+    balance = STATEMENT.replace("C231229EUR100,00", f"C231229EUR{written}").format(
+        lines=":61:240102D1,00NTRF", closing="0,00")
+    with pytest.raises(ExportReadError, match=r"x: MT940 balance \(:60F:\) amount"):
+        read_mt940_lines(balance, "x")

@@ -49,15 +49,21 @@ def test_balances_that_never_add_up_take_the_last_written_line():
     # last line as written is taken (never a sum of guesses)
     rows = [("2024-03-02", -1.0, 10.0), ("2024-03-02", -1.0, 50.0)]
     assert closing_balance_from_export(_statement(rows)) == pytest.approx(50.0)
+    rows = [("2024-03-02", -1.0, 10.0), ("2024-03-02", -1.0, 50.0), ("2024-03-02", -1.0, 30.0)]
+    assert closing_balance_from_export(_statement(rows)) == pytest.approx(30.0)
 
 
-def test_a_match_within_half_a_cent_counts_and_a_cent_does_not():
-    rows = [("2024-03-02", -10.0, 90.004), ("2024-03-02", -5.0, 85.0)]
+@pytest.mark.parametrize("base", [0.0, 2_000_000.0])  # the same half cent on any balance
+def test_a_match_within_half_a_cent_counts_and_a_cent_does_not(base):
+    rows = [("2024-03-02", -10.0, base + 90.004), ("2024-03-02", -5.0, base + 85.0)]
     # opening 100.004 or 90; closing candidates 85.004 and 75: 85.0 is within half a cent
-    assert closing_balance_from_export(_statement(rows)) == pytest.approx(85.0)
-    rows = [("2024-03-02", -5.0, 85.0), ("2024-03-02", -10.0, 90.01)]
-    # candidates 75.01 and 75.0 + ... : neither written balance matches; the last line wins
-    assert closing_balance_from_export(_statement(rows)) == pytest.approx(90.01)
+    assert closing_balance_from_export(_statement(rows)) == pytest.approx(base + 85.0)
+    # the same, the matching line first: taken because it matches, not for being last
+    assert closing_balance_from_export(_statement(rows[::-1])) == pytest.approx(base + 85.0)
+    rows = [("2024-03-02", -5.0, base + 85.0), ("2024-03-02", -10.0, base + 90.01)]
+    # candidates 75.0 and 85.01: neither written balance is within half a cent of one (85.0
+    # is a cent away): the last line wins
+    assert closing_balance_from_export(_statement(rows)) == pytest.approx(base + 90.01)
 
 
 def test_several_accounts_add_up_and_one_unknown_makes_the_total_unknown():

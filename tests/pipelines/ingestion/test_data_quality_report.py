@@ -261,3 +261,11 @@ def test_the_reading_report_says_how_each_file_was_read_and_whether_its_balance_
     raw, clean, quarantine, duplicates, fixes = _ingest(TWO_ACCOUNTS)
     report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
     assert report["reconciliation"] == {"two.csv": "not possible"}
+
+
+def test_only_expenses_count_as_expenses_without_a_category():
+    # two expenses and one income, none with a category: the income is no such expense
+    text = "Date,Description,Amount\n2024-01-02,A,-1.50\n2024-01-03,C,-4\n2024-01-09,B,2\n"
+    report = summarise_data_quality(*_ingest(text, "plain.csv"))
+    assert report["clean_by_type"] == {"expense": 2, "income": 1}
+    assert report["expenses_without_category"] == 2

@@ -53,13 +53,15 @@ def _entry_date(value_date: str, mmdd: str) -> str:
 
 def _decimal(written: str) -> Decimal:
     """An MT940 amount: the last comma or point is the decimal mark (``12,50``, ``12.50``),
-    unless it is written more than once: then it groups thousands (``1.234.567``)."""
-    text = written.rstrip(".,") if written[-1:] in ".," and written.count(
-        written[-1]) == 1 else written
-    mark = max(text.rfind(","), text.rfind("."))
-    if mark >= 0 and text.count(text[mark]) > 1:
+    even with no decimals after it (``1000,``, ``1.234,``), unless it is written more than
+    once: then it groups thousands (``1.234.567``). Both marks before the decimal one
+    (``1,234.567,89``) group nothing a bank writes: `InvalidOperation`, never a guess."""
+    mark = max(written.rfind(","), written.rfind("."))
+    if mark >= 0 and written.count(written[mark]) > 1:
         mark = -1
-    whole, fraction = (text[:mark], text[mark + 1:]) if mark >= 0 else (text, "")
+    whole, fraction = (written[:mark], written[mark + 1:]) if mark >= 0 else (written, "")
+    if "," in whole and "." in whole:
+        raise InvalidOperation(f"{written!r} mixes both marks before its decimal mark")
     digits = re.sub(r"[.,]", "", whole)
     return Decimal(f"{digits or '0'}.{fraction or '0'}")
 
@@ -125,7 +127,11 @@ def read_mt940_lines(text: str, name: str) -> RawExport:
             found = _BALANCE.match(value)
             if found:
                 currency = found["currency"].upper()
-                amount = _signed(found["mark"], _decimal(found["amount"]))
+                try:
+                    amount = _signed(found["mark"], _decimal(found["amount"]))
+                except InvalidOperation as exc:
+                    raise ExportReadError(f"{name}: MT940 balance (:{tag}:) amount "
+                                          f"{found['amount']!r} is not a number") from exc
                 key = "opening" if tag.startswith("60") else "closing"
                 statement[key] = format(amount, "f")
                 statement[f"{key}_date"] = _iso_date(found["date"])

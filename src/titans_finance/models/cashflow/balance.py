@@ -12,8 +12,8 @@ def closing_balance_from_export(transactions: pd.DataFrame) -> float | None:
 
     Rows of one day may be in any order in a file, so the day's closing balance is the
     written balance that equals (the day's opening balance + the day's net flow), where the
-    opening is any row's balance minus its own amount; rows after the last written
-    balance are added."""
+    opening is any row's balance minus its own amount, equal within half a cent whatever
+    the balance (no relative tolerance); rows after the last written balance are added."""
     if "balance" not in transactions or transactions["balance"].isna().all():
         return None
     frame = pd.DataFrame({"date": pd.to_datetime(transactions["date"]).dt.normalize().to_numpy(),
@@ -33,6 +33,6 @@ def closing_balance_from_export(transactions: pd.DataFrame) -> float | None:
     closing_candidates = openings + rows["amount"].sum()
     matches = written["balance"][np.isclose(written["balance"].to_numpy()[:, None],
                                             closing_candidates.to_numpy()[None, :],
-                                            atol=0.005).any(axis=1)]
+                                            rtol=0, atol=0.005).any(axis=1)]
     closing = float(matches.iloc[0]) if len(matches) else float(written["balance"].iloc[-1])
     return closing + float(frame.loc[frame["date"] > day, "amount"].sum())

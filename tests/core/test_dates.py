@@ -1,0 +1,30 @@
+"""Day/month order of a date column (core/dates.py): the boundaries `test_normalise.py`
+does not reach (its date tests read whole columns through `parse_dates`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from titans_finance.core.dates import infer_day_first
+
+
+@pytest.mark.parametrize("values", [["01/02/2024", "03/04/2024"], ["2024-01-02"], []])
+def test_with_no_value_that_tells_the_order_is_month_first_unless_hinted(values):
+    assert infer_day_first(pd.Series(values, dtype="object")) is False
+    assert infer_day_first(pd.Series(values, dtype="object"), hint=True) is True
+
+
+@pytest.mark.parametrize("suffix", [" 10:30", "T10:30:00", " 9:05 PM", ", 10:30"])
+def test_a_time_after_the_date_does_not_hide_its_order(suffix):
+    assert infer_day_first(pd.Series([f"13/01/2024{suffix}", f"02/01/2024{suffix}"]))
+    assert not infer_day_first(pd.Series([f"01/13/2024{suffix}", f"01/02/2024{suffix}"]),
+                               hint=True)
+
+
+def test_a_tie_between_the_orders_leaves_the_hint_to_decide():
+    tie = pd.Series(["13/01/2024", "01/13/2024"])
+    assert infer_day_first(tie) is False and infer_day_first(tie, hint=True) is True
+    # one more value on either side decides, whatever the hint
+    assert infer_day_first(pd.concat([tie, pd.Series(["14/01/2024"])]), hint=False) is True
+    assert infer_day_first(pd.concat([tie, pd.Series(["01/14/2024"])]), hint=True) is False
