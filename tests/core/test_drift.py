@@ -10,6 +10,7 @@ from titans_finance.core.drift import (
     FeatureReference,
     psi,
 )
+from titans_finance.core.schema import UNCERTAIN_CATEGORY
 
 RNG = np.random.default_rng(0)
 
@@ -115,3 +116,24 @@ def test_a_rare_rate_moved_by_chance_is_not_drift_but_a_real_jump_is():
     assert _rate_shift("anomaly_rate", 10 / 1800, 17 / 620, 620, thresholds)["verdict"] == "drift"
     # the same +100 % on a small batch is noise
     assert _rate_shift("abstention_rate", 0.1, 0.2, 20, thresholds)["verdict"] == "ok"
+
+
+def _abstaining(n: int, abstained: int, seed: int):
+    tx, features, predictions, scores = _frames(n, seed=seed)
+    predictions.loc[predictions.index[:abstained], "category"] = UNCERTAIN_CATEGORY
+    return tx, features, predictions, scores
+
+
+@pytest.mark.parametrize(("abstained", "verdict"), [(0, "ok"), (1, "ok"), (60, "drift")])
+def test_an_abstention_rate_of_zero_on_the_hold_out_is_an_estimate_from_its_rows(abstained,
+                                                                                 verdict):
+    """No abstention on 300 hold-out rows does not make one abstention in 600 a drift (a
+    binomial test against a rate of exactly 0 rejects any abstention); 10 % of a batch is."""
+    tx, features, predictions, scores = _frames(3000)
+    params = parameters("monitoring", features=["log_abs_amount"], reference_fraction=1.0)
+    reference = DriftReference.fit(tx, features, scores["is_anomaly"].to_numpy(),
+                                   predictions["confidence"].to_numpy()[:300],
+                                   np.zeros(300, bool), params)
+    assert reference.abstention_rate == 0.0 and reference.n_abstention_reference == 300
+    report = reference.compare(*_abstaining(600, abstained, seed=4), params)
+    assert report["category_confidence"]["abstention"]["verdict"] == verdict

@@ -161,6 +161,9 @@ class DriftReference:
     # content hash of the training table it describes (core.fingerprint.data_hash): a report
     # shows a drift check only next to the training data it was made against
     data_hash: str | None = None
+    # rows of the hold-out the abstention rate was measured on: a rate of 0 seen on a few
+    # hundred rows is an estimate, not a certainty (one abstention in a batch is no drift)
+    n_abstention_reference: int | None = None
 
     @classmethod
     def fit(cls, transactions: pd.DataFrame, features: pd.DataFrame, anomaly_flags: np.ndarray,
@@ -197,6 +200,7 @@ class DriftReference:
                    confidence=confidence,
                    abstention_rate=float(np.mean(holdout_abstained)) if len(holdout_abstained)
                    else None, n_reference=int(len(transactions)),
+                   n_abstention_reference=int(len(holdout_abstained)) or None,
                    period=[str(dates.min().date()), str(dates.max().date())] if len(dates) else [],
                    params=dict(params))
 
@@ -237,7 +241,8 @@ class DriftReference:
                 confidence["note"] = "confidence not lower than on the reference hold-out"
             confidence["abstention"] = _rate_shift(
                 "abstention_rate", self.abstention_rate or 0.0,
-                float(np.mean(category_abstained)), len(category_abstained), thresholds)
+                float(np.mean(category_abstained)), len(category_abstained), thresholds,
+                self.n_abstention_reference)
             confidence["verdict"] = _worse(confidence["verdict"],
                                            confidence["abstention"]["verdict"])
         verdicts = [f["verdict"] for f in per_feature] + [mix_verdict, anomaly["verdict"]] + (

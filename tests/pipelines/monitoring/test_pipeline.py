@@ -35,8 +35,11 @@ def _drift(kedro_project, path) -> dict:
 
 def test_same_distribution_batch_shows_no_drift(kedro_project, batches):
     report = _drift(kedro_project, batches["same"])
-    assert report["verdict"] == "ok", ([f for f in report["features"] if f["verdict"] != "ok"],
-                                       report.get("anomaly_rate"))
+    assert report["verdict"] == "ok", json.dumps({
+        "features": [f for f in report["features"] if f["verdict"] != "ok"],
+        "anomaly_rate": report.get("anomaly_rate"),
+        "category_mix": (report.get("category_mix") or {}).get("verdict"),
+        "category_confidence": report.get("category_confidence")})
     assert report["reliable"] and report["n_batch"] > 600
     rows = report["batch_rows"]
     assert rows["clean"] + rows["quarantined"] + rows["duplicates"] == 620
