@@ -42,12 +42,14 @@ from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
 ROOT = Path(__file__).resolve().parents[2]
-from benchmarks.evaluation.public_exports import available_exports  # noqa: E402
+from benchmarks.evaluation.public_exports import (  # noqa: E402
+    available_exports,
+    shipped_default_model,
+)
 
 from titans_finance.core.features import build_features  # noqa: E402
 from titans_finance.core.schema import UNCERTAIN_CATEGORY  # noqa: E402
 from titans_finance.models.category import CategoryModel, model_inputs  # noqa: E402
-from titans_finance.models.category.default import train_default_model  # noqa: E402
 from titans_finance.models.category.evaluation import (  # noqa: E402
     expected_calibration_error,
     select_candidate,
@@ -160,13 +162,7 @@ def main() -> None:
     if not exports:
         sys.exit("no export found: see benchmarks/evaluation/public_exports.py")
     started = time.time()
-    default_model = train_default_model(
-        yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
-        yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
-        pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
-        pd.read_csv(ROOT / "conf/base/knowledge/spending_words.csv", dtype=str,
-                    keep_default_na=False),
-        {**params["default_model"], "seed": params["seed"]})
+    default_model = shipped_default_model(params)
     results = {}
     for name, tx in exports.items():
         results[name] = evaluate_export(tx, default_model, params)

@@ -27,10 +27,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from benchmarks.evaluation.public_exports import EXPORTS, PATHS
+from benchmarks.evaluation.public_exports import EXPORTS, PATHS, shipped_default_model
 from titans_finance.core.features import build_features
 from titans_finance.models.category import model_inputs
-from titans_finance.models.category.default import train_default_model
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -88,12 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     conf = ROOT / "conf/base"
     params = yaml.safe_load((conf / "parameters_category.yml").read_text())["category"]
     started = time.process_time()
-    model = train_default_model(
-        yaml.safe_load((conf / "category_taxonomy.yml").read_text()),
-        yaml.safe_load((conf / "category_lexicon.yml").read_text()),
-        pd.read_csv(conf / "knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
-        pd.read_csv(conf / "knowledge/spending_words.csv", dtype=str, keep_default_na=False),
-        {**params["default_model"], "seed": params["seed"]})
+    model = shipped_default_model(params, conf)
     result = {"command": "python -m benchmarks.evaluation.default_category_cold_start",
               "fit_cpu_seconds": round(time.process_time() - started, 1), "sets": {}}
     for set_name in chosen:

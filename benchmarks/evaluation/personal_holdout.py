@@ -55,13 +55,16 @@ from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.svm import LinearSVC
 
 ROOT = Path(__file__).resolve().parents[2]
-from benchmarks.evaluation.public_exports import available_exports, export_key  # noqa: E402
+from benchmarks.evaluation.public_exports import (  # noqa: E402
+    available_exports,
+    export_key,
+    shipped_default_model,
+)
 
 from titans_finance.core.features import build_features  # noqa: E402
 from titans_finance.core.splits import expanding_window_folds, time_split_mask  # noqa: E402
 from titans_finance.core.verdict import paired_comparison  # noqa: E402
 from titans_finance.models.category import CategoryModel  # noqa: E402
-from titans_finance.models.category.default import train_default_model  # noqa: E402
 from titans_finance.models.category.evaluation import select_candidate  # noqa: E402
 
 PEERS = ("smart_importer_svm", "char_tfidf_lr")
@@ -240,13 +243,7 @@ def main() -> None:
     if not exports:
         sys.exit("no export found: set TITANS_PUBLIC_DATA (benchmarks/evaluation/public_exports.py)")
     started = time.time()
-    default_model = train_default_model(
-        yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
-        yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
-        pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
-        pd.read_csv(ROOT / "conf/base/knowledge/spending_words.csv", dtype=str,
-                    keep_default_na=False),
-        {**params["default_model"], "seed": params["seed"]})
+    default_model = shipped_default_model(params)
     if args.dev_folds:
         dev_folds(exports, sets, default_model, params, args.dev_folds)
         return

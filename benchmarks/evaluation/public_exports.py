@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from titans_finance.models.category.default import train_default_model
 from titans_finance.models.category.taxonomy import Taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -319,3 +320,17 @@ def available_exports() -> dict[str, pd.DataFrame]:
 def export_key(name: str) -> str:
     """The short key (``public_sets.yml``) of an export's display name."""
     return EXPORTS[name][0]
+
+
+def shipped_default_model(params: dict, conf: Path | None = None):
+    """The default category model as `kedro run` trains it: the shipped taxonomy, lexicon
+    and open knowledge under ``conf`` (the project's conf/base), with the category
+    pipeline's ``default_model`` parameters and seed. One definition for every benchmark
+    that scores it."""
+    conf = Path(__file__).resolve().parents[2] / "conf" / "base" if conf is None else conf
+    return train_default_model(
+        yaml.safe_load((conf / "category_taxonomy.yml").read_text()),
+        yaml.safe_load((conf / "category_lexicon.yml").read_text()),
+        pd.read_csv(conf / "knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(conf / "knowledge/spending_words.csv", dtype=str, keep_default_na=False),
+        {**params["default_model"], "seed": params["seed"]})
