@@ -37,10 +37,19 @@ CLEAN = ROOT / "data" / "03_primary" / "clean_transactions.parquet"
 # Requests cycle through distinct bodies: the same transaction over and over would flatter
 # the service (its text features are computed once per distinct text in a call).
 # A body's __ACCOUNT__ becomes an account of its own per request (thread id and counter):
-# a batch sorted by date then lands in a fresh account every time, in date order.
+# a batch sorted by date then lands in a fresh account every time, in date order. Each wrk
+# thread has a Lua state of its own whose unseeded math.random starts the same way, so the
+# thread's number (given by `setup`) is part of the name: two threads never share an account.
 LUA = """bodies = {{{bodies}}}
 counter = 0
-prefix = tostring(math.random(1, 1000000000))
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+function init(args)
+  prefix = tostring(os.time()) .. "-" .. tostring(thread_number)
+end
 request = function()
   counter = counter + 1
   local body = string.gsub(bodies[(counter % #bodies) + 1], "__ACCOUNT__",
