@@ -90,8 +90,7 @@ def labelled_summary_rows(frame: pd.DataFrame, text_columns: list[str]) -> pd.Se
         codes, distinct = pd.factorize(suspects)  # each distinct text examined once
         found = pd.Series(pd.Series(distinct).map(label_kind).to_numpy(dtype=object)[codes],
                           index=suspects.index, dtype="object")
-        kinds.loc[found.index] = kinds.loc[found.index].where(kinds.loc[found.index].notna(),
-                                                              found)
+        kinds.loc[found.index] = found  # suspects are rows no earlier column labelled
     return kinds
 
 
