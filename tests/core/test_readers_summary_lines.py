@@ -77,3 +77,118 @@ def test_without_an_opening_line_the_closing_line_is_still_no_deposit():
     assert clean["amount"].round(2).tolist() == [-2.90, -250.00, 1250.00]
     assert quarantine["reasons"].tolist() == ["summary_line"]
     assert decided["reconciliation"]["status"] == "not possible"
+
+
+# -- a bare label (head words alone: "TOTAL", "BALANCE", "TOTAL 0412") is also how a
+# merchant may be written; inside the block of transactions its values must say "summary"
+
+def _errors(text: str) -> list[str]:
+    export = read_export(text.encode("utf-8"), "bare.csv")
+    return export.frame["_parse_error"].tolist()
+
+
+def _statement(*rows: str, header: str = "Date,Description,Amount") -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+@pytest.mark.parametrize("amount, summary", [("-30.00", True), ("-30.01", False),
+                                             ("-29.99", False), ("30.00", True)])
+def test_a_bare_label_inside_the_block_is_a_summary_only_when_it_repeats_a_sum(amount, summary):
+    # the sum of the two lines above: -30.00 (a total is written either sign)
+    errors = _errors(_statement("2024-01-02,SHOP A,-10.00", "2024-01-03,SHOP B,-20.00",
+                                f"2024-01-04,TOTAL 0412,{amount}", "2024-01-05,SHOP C,-1.00"))
+    assert errors == ["", "", "summary_line" if summary else "", ""]
+
+
+@pytest.mark.parametrize("where", ["under", "above"])
+def test_a_bare_label_outside_the_block_is_a_summary_by_its_place(where):
+    lines = ["2024-01-02,SHOP A,-10.00", "2024-01-03,SHOP B,-20.00"]
+    label = "2024-01-04,TOTAL,-30.01"  # one cent from the sum: its place decides
+    rows = [*lines, label] if where == "under" else [label, *lines]
+    errors = _errors(_statement(*rows))
+    assert errors.count("summary_line") == 1
+    assert errors[rows.index(label)] == "summary_line"
+
+
+def test_a_fuel_purchase_at_total_stays_a_transaction_with_its_amount():
+    text = _statement("03/01/2024,SHOP A,-12.00", "04/01/2024,TOTAL 0412,-45.10",
+                      "05/01/2024,CB TOTAL 0412 PARIS,-38.20", "06/01/2024,SHOP B,-3.00")
+    clean, quarantine, _ = _normalised(text, "fuel.csv")
+    assert quarantine.empty
+    assert clean["amount"].round(2).tolist() == [-12.00, -45.10, -38.20, -3.00]
+
+
+def test_one_line_is_no_sum_a_bare_label_repeating_it_is_a_purchase():
+    errors = _errors(_statement("2024-01-02,SHOP A,-45.10", "2024-01-03,TOTAL 0412,-45.10",
+                                "2024-01-05,SHOP C,-1.00"))
+    assert errors == ["", "", ""]
+
+
+@pytest.mark.parametrize("amount, summary", [("58.00", True), ("58.01", False)])
+def test_a_bare_balance_line_repeating_the_running_balance_is_a_summary(amount, summary):
+    errors = _errors(_statement("2024-01-02,SHOP A,-10.00,70.00", "2024-01-03,SHOP B,-12.00,58.00",
+                                f"2024-01-04,BALANCE,{amount},",
+                                "2024-01-05,SHOP C,-1.00,57.00",
+                                header="Date,Description,Amount,Balance"))
+    assert errors[2] == ("summary_line" if summary else "")
+
+
+@pytest.mark.parametrize("amount, summary", [("968.00", True), ("968.01", False)])
+def test_a_bare_balance_line_repeating_the_opening_plus_the_lines_since_is_a_summary(amount,
+                                                                                     summary):
+    errors = _errors(_statement("2024-01-01,Opening balance,1000.00",
+                                "2024-01-02,SHOP A,-10.00", "2024-01-03,SHOP B,-22.00",
+                                f"2024-01-04,Saldo,{amount}", "2024-01-05,SHOP C,-1.00"))
+    assert errors[0] == "summary_line"
+    assert errors[3] == ("summary_line" if summary else "")
+
+
+@pytest.mark.parametrize("amount, summary", [
+    ("-3.00", True),  # the lines since the first total
+    ("-33.00", True),  # the first total carried on: a running total
+    ("-3.01", False), ("-32.99", False),
+])
+def test_a_second_total_sums_the_lines_since_the_first(amount, summary):
+    errors = _errors(_statement(
+        "2024-01-02,SHOP A,-10.00", "2024-01-03,SHOP B,-20.00", "2024-01-04,TOTAL,-30.00",
+        "2024-01-05,SHOP C,-1.00", "2024-01-06,SHOP D,-2.00", f"2024-01-07,TOTAL,{amount}",
+        "2024-01-08,SHOP E,-4.00"))
+    assert errors[2] == "summary_line"
+    assert errors[5] == ("summary_line" if summary else "")
+
+
+def test_a_kept_bare_label_is_no_summary_the_next_one_sums_across_it():
+    errors = _errors(_statement(
+        "2024-01-02,SHOP A,-10.00", "2024-01-03,TOTAL 0412,-45.00", "2024-01-04,SHOP B,-20.00",
+        "2024-01-05,TOTAL,-75.00", "2024-01-06,SHOP C,-1.00"))
+    assert errors == ["", "", "", "summary_line", ""]
+
+
+@pytest.mark.parametrize("amount, summary", [("30,00", True), ("30,01", False)])
+def test_a_bare_label_in_split_columns_repeats_the_money_out(amount, summary):
+    errors = _errors(_statement("02/01/2024;SHOP A;10,00;", "03/01/2024;SHOP B;20,00;",
+                                "04/01/2024;SALARY;;100,00", f"05/01/2024;Summe;{amount};",
+                                "06/01/2024;SHOP C;1,00;",
+                                header="Datum;Text;Soll;Haben"))
+    assert errors[3] == ("summary_line" if summary else "")
+
+
+@pytest.mark.parametrize("text, summary", [
+    ("Übertrag aus Vormonat", True), ("Zůstatek ke dni", True), ("Summe", True),
+    ("TOTALENERGIES 0412", False), ("SUBTOTALS", False), ("Balancing act", False),
+])
+def test_one_vocabulary_names_the_summary_lines_without_a_date(text, summary):
+    from titans_finance.core.readers.summary_lines import SUMMARY_WORDS
+    import pandas as pd
+
+    for values in (pd.Series([text], dtype="str"), pd.Series([text], dtype="object")):
+        # Arrow's RE2 (no Unicode word edges) and Python's re read the pattern alike
+        assert values.str.contains(SUMMARY_WORDS.pattern, regex=True).tolist() == [summary]
+
+
+@pytest.mark.parametrize("total, summary", [("-1.030,00 EUR", True), ("-1.030,01 EUR", False)])
+def test_amounts_with_marks_and_grouping_are_summed_as_read(total, summary):
+    errors = _errors(_statement('02/01/2024;SHOP A;"-1.000,00 EUR"', "03/01/2024;SHOP B;-30,00",
+                                f'04/01/2024;TOTAL;"{total}"', "05/01/2024;SHOP C;-1,00",
+                                header="Datum;Text;Betrag"))
+    assert errors[2] == ("summary_line" if summary else "")

@@ -36,7 +36,13 @@ from titans_finance.core.readers.csv_rows import (
     balance_only_rows,
     trailing_summary_rows,
 )
-from titans_finance.core.readers.summary_lines import balance_line_positions, labelled_summary_rows
+from titans_finance.core.readers.summary_lines import (
+    SUMMARY_WORDS,
+    balance_line_positions,
+    bare_labels_kept,
+    labelled_summary_rows,
+    written_amounts,
+)
 from titans_finance.core.readers.date_columns import booking_date
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 
@@ -44,10 +50,6 @@ DELIMITERS = (",", ";", "\t", "|")
 _HEADER_SEARCH_LINES = 40
 _IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b")
 _ISO_CODE = re.compile(r"^[A-Z]{3}$")
-_SUMMARY_WORDS = re.compile(
-    r"(?i)\b(?:total|totals|subtotal|sum|summe|zwischensumme|gesamt|saldo|balance|solde|"
-    r"opening|closing|anfangssaldo|endsaldo|kontostand|totaal|beginsaldo|eindsaldo|"
-    r"report|nouveau solde|ancien solde|saldo inicial|saldo final)\b")
 # Headers whose vocabulary belongs to day-first countries (UK "Money in/Paid out", and
 # any non-English header): used only when a file's dates cannot tell the order.
 _DAY_FIRST_VOCABULARY = {"moneyin", "moneyout", "paidin", "paidout"}
@@ -198,6 +200,16 @@ def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     return joined
 
 
+def _decimal_mark(mapping: DeclaredMapping | None, reading: Any,
+                  roles: dict[str, list[str]]) -> str | None:
+    """The decimal mark declared, or the one the values of the first amount column show."""
+    if mapping and mapping.decimal:
+        return mapping.decimal
+    return next((reading.evidence.get(c, {}).get("decimal_mark")
+                 for role in ("Amount", "Money In", "Money Out", "Balance")
+                 for c in roles.get(role, [])), None)
+
+
 def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None) -> RawExport:
     """Read a CSV export (decoded text) into the raw table."""
     lines = text.splitlines()
@@ -302,7 +314,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             # A total / balance line: after the last dated row, or with a summary word.
             text_cols = [c for c in columns if c != date_column]
             wording = suspects[text_cols].apply(
-                lambda c: c.str.contains(_SUMMARY_WORDS)).any(axis=1).reindex(
+                lambda c: c.str.contains(SUMMARY_WORDS.pattern, regex=True)).any(axis=1).reindex(
                 frame.index, fill_value=False)
             under = trailing_summary_rows(frame[columns], date_column)
             errors = errors.mask((wording | under) & (errors == ""), "summary_line")
@@ -314,10 +326,17 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         # An opening and a closing balance line prove the lines between (normaliser).
         numeric = {c for role in _NUMERIC_ROLES for c in roles.get(role, [])}
         labels = labelled_summary_rows(frame, [c for c in columns if c not in numeric
-                                               and c != date_column])
-        labelled = labels.notna().reset_index(drop=True)
-        errors = errors.mask(labelled & (errors == ""), "summary_line")
-        balance_lines = balance_line_positions(labels.reset_index(drop=True), errors == "")
+                                               and c != date_column]).reset_index(drop=True)
+        if (labels == "bare").any():  # head words alone: a merchant too ("TOTAL 0412")
+            dated = frame[date_column].str.contains(r"\d", regex=True).to_numpy(dtype=bool)
+            labels = labels.mask(bare_labels_kept(
+                labels, dated, (dated & labels.isna() & (errors == "")).to_numpy(dtype=bool),
+                (errors == "summary_line").to_numpy(dtype=bool),
+                lambda: written_amounts(out, _decimal_mark(mapping, reading, roles),
+                                        decimal_hint, reading.direction and
+                                        reading.direction["values"])))
+        errors = errors.mask(labels.notna() & (errors == ""), "summary_line")
+        balance_lines = balance_line_positions(labels, errors == "")
     out[PARSE_ERROR_COLUMN] = errors
 
     found_in_preamble = _preamble_info(preamble, delimiter)
