@@ -192,3 +192,22 @@ def test_amounts_with_marks_and_grouping_are_summed_as_read(total, summary):
                                 f'04/01/2024;TOTAL;"{total}"', "05/01/2024;SHOP C;-1,00",
                                 header="Datum;Text;Betrag"))
     assert errors[2] == ("summary_line" if summary else "")
+
+
+@pytest.mark.parametrize("amount, summary", [("57.00", True), ("57.01", False)])
+def test_newest_first_the_running_balance_is_the_one_written_below(amount, summary):
+    # newest first: the balance after the lines under the label is written on the line below
+    errors = _errors(_statement("2024-01-05,SHOP C,-1.00,56.00", f"2024-01-04,BALANCE,{amount},",
+                                "2024-01-03,SHOP B,-12.00,57.00", "2024-01-02,SHOP A,-10.00,69.00",
+                                header="Date,Description,Amount,Balance"))
+    assert errors[1] == ("summary_line" if summary else "")
+
+
+@pytest.mark.parametrize("total, summary", [("30.00", True), ("30.01", False)])
+def test_unsigned_amounts_are_summed_by_their_direction_column(total, summary):
+    # money in 100.00, money out 10.00 + 20.00: the total of the debits is 30.00
+    errors = _errors(_statement(
+        "2024-01-02,SHOP A,10.00,D,90.00", "2024-01-03,SHOP B,20.00,D,70.00",
+        "2024-01-04,SALARY,100.00,C,170.00", f"2024-01-05,TOTAL,{total},D,",
+        "2024-01-06,SHOP C,1.00,D,169.00", header="Date,Description,Amount,D/C,Balance"))
+    assert errors[3] == ("summary_line" if summary else "")
