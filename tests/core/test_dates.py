@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from titans_finance.core.dates import infer_day_first
+from titans_finance.core.dates import infer_day_first, read_dates
 
 
 @pytest.mark.parametrize("values", [["01/02/2024", "03/04/2024"], ["2024-01-02"], []])
@@ -28,3 +28,13 @@ def test_a_tie_between_the_orders_leaves_the_hint_to_decide():
     # one more value on either side decides, whatever the hint
     assert infer_day_first(pd.concat([tie, pd.Series(["14/01/2024"])]), hint=False) is True
     assert infer_day_first(pd.concat([tie, pd.Series(["01/14/2024"])]), hint=True) is False
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2019.04.19.", "2019-04-19"), ("19.04.2019.", "2019-04-19"), ("2019.04.19", "2019-04-19"),
+    ("19.04.", None), ("2019.04.19..", None), ("2019.04.19.x", None),
+])
+def test_a_dot_closing_a_numeric_date_ends_it(text, expected):
+    for dtype in ("str", "object"):
+        parsed = read_dates(pd.Series([text], dtype=dtype), day_first=True).values.iloc[0]
+        assert (None if pd.isna(parsed) else parsed.strftime("%Y-%m-%d")) == expected

@@ -323,3 +323,27 @@ def test_one_currency_keeps_one_chain():
     # the same lines in one currency are one chain: the USD opening step breaks it
     _, info = amounts_of(WALLET.format(last="10.93").replace(",USD,", ",EUR,"))
     assert info["reconciliation"]["status"] == "contradicted"
+
+
+SIGNED_BESIDE_WORDS = ("Datum;Partner;Osszeg;Irany;Egyenleg\n"
+                       "2019.04.19.;Shop;-350;{out};2345,56\n"
+                       "2019.04.17.;Pay;1290;{in_};1055,56\n")
+
+
+@pytest.mark.parametrize("out, in_", [("outflow", "inflow"), ("D", "C"), ("Debit", "Credit")])
+def test_the_amount_is_the_column_whose_sign_its_direction_words_say(out, in_):
+    # no balance chain (2345,56 - 350 is no 1055,56): the direction words tell the amount
+    amounts, info = amounts_of(SIGNED_BESIDE_WORDS.format(out=out, in_=in_))
+    assert sorted(amounts) == [-350.0, 1290.0]
+    assert info["columns"]["Amount"] == ["Osszeg"]
+
+
+@pytest.mark.parametrize("text", [
+    SIGNED_BESIDE_WORDS.format(out="inflow", in_="outflow"),  # the words contradict the signs
+    SIGNED_BESIDE_WORDS.format(out="outflow", in_="outflow"),  # one side only: nothing told
+    SIGNED_BESIDE_WORDS.format(out="outflow", in_="inflow").replace("2345,56", "-2345,56"),
+])
+def test_direction_words_that_do_not_single_out_one_signed_column_stop_the_file(text):
+    # the last: the balance's signs agree too (-, +): two columns agree, which is the amount?
+    with pytest.raises(ExportReadError, match="all hold amounts"):
+        read_export(text.encode(), "signed.csv")

@@ -23,6 +23,9 @@ _TIME_OF_DAY = re.compile(
     # OFX writes date-times without separators (``20240102120000.000[-5:EST]``)
     rf"|(?<=^\d{{4}}-\d{{2}}-\d{{2}})\s*{_ZONE}$"
     rf"|(?<=^\d{{8}})(?:\d{{4}}(?:\d{{2}}(?:\.\d+)?)?\s*{_ZONE}?|\s*{_ZONE})$")
+# A numeric date closed by a dot, as Hungarian writes it (``2019.04.19.``) and some day-first
+# exports do (``19.04.2019.``): the dot ends the date, it is no part of it.
+_CLOSING_DOT = r"^(\d{4}\.\d{1,2}\.\d{1,2}|\d{1,2}\.\d{1,2}\.\d{2,4})\.$"
 # (a year first may be followed by colons too: "2012:03:01", as some banks and EXIF write)
 _ISO_DATE = r"^(?P<year>\d{4})[-/.:]?(?P<month>\d{1,2})[-/.:]?(?P<day>\d{1,2})$"
 _NUMERIC_DATE = r"^(?P<first>\d{1,2})(?P<sep>[/.\-])\s?(?P<second>\d{1,2})(?P=sep)\s?(?P<year>\d{4}|\d{2})$"
@@ -93,7 +96,8 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
     if date_format:
         fixed = pd.to_datetime(text, format=date_format, errors="coerce").astype("datetime64[ns]")
         return {"missing": missing, "fixed": fixed}
-    day = text.str.replace(_TIME_OF_DAY, "", regex=True)
+    day = text.str.replace(_TIME_OF_DAY, "", regex=True).str.replace(_CLOSING_DOT, r"\1",
+                                                                      regex=True)
     other = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     iso = day.str.extract(_ISO_DATE)
     is_iso = iso["year"].notna()

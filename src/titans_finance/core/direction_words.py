@@ -15,12 +15,12 @@ import unicodedata
 DEBIT_WORDS = frozenset({
     "d", "dr", "db", "deb", "debit", "debet", "dbit", "dt", "s", "soll", "af", "cargo",
     "debito", "addebito", "lastschrift", "belastung", "out", "expense", "withdrawal", "rc",
-    "uit", "debitering", "obciazenie", "debetas", "-",
+    "uit", "debitering", "obciazenie", "debetas", "outflow", "-",
 })
 CREDIT_WORDS = frozenset({
     "c", "cr", "cred", "credit", "crdt", "k", "kt", "kredit", "kreditas", "h", "haben",
     "bij", "abono", "credito", "accredito", "gutschrift", "in", "income", "deposit", "rd",
-    "creditering", "uznanie", "+",
+    "creditering", "uznanie", "inflow", "+",
 })
 
 

@@ -195,6 +195,26 @@ class DirectionReading:
                                 {"debit": next(iter(single[names[0]])),
                                  "credit": "<value meaning money in>"}))
 
+    def signed_as_directed(self, candidates: list[str]) -> tuple[str, str] | None:
+        """Among columns of amounts that no balance tells apart, the one whose written sign
+        is, on every line, the side a direction column's known debit/credit words say
+        (``-350`` beside ``outflow``, ``1290`` beside ``inflow``; both sides present): the
+        transaction amount, and that column. None unless exactly one column agrees (a
+        balance never in the red agrees with no money-out line)."""
+        agreeing = []
+        for column, tokens in self.direction_candidates().items():
+            meaning = {t: token_sign(str(t)) for t in tokens.dropna().unique()}
+            if None in meaning.values() or len(set(meaning.values())) < 2:
+                continue
+            side = tokens.map(meaning).astype("float64")
+            for amount in candidates:
+                numbers = self.numbers(amount)
+                usable = numbers.notna() & side.notna() & (numbers != 0)
+                if side[usable].nunique() == 2 and (
+                        np.sign(numbers[usable]) == side[usable]).all():
+                    agreeing.append((amount, column))
+        return agreeing[0] if len({amount for amount, _ in agreeing}) == 1 else None
+
     def alias_meaning(self, column: str, tokens: pd.Series) -> dict[str, float] | None:
         sides = self.flag_sides
         distinct = [str(t) for t in tokens.dropna().unique()]

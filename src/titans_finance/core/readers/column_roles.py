@@ -296,6 +296,12 @@ class _RoleInference(DirectionReading):
             self.assign("Amount", amount, why)
             self.notes.append(f"column {other!r}: {why}")
             return
+        directed = self.signed_as_directed(candidates)
+        if directed is not None:
+            amount, column = directed
+            self.assign("Amount", amount, f"its sign is the side column {column!r} says on "
+                        "every line")
+            return
         split = next((k.split("|")[1:3] for k in readings if k.startswith("split|")), None)
         if split is None:
             split = next(([a, b] for a, b in itertools.combinations(candidates, 2)
