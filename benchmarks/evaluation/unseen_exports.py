@@ -73,7 +73,8 @@ def score_file(path: Path, expected: pd.DataFrame, params: dict[str, Any]) -> di
     if len(quarantine):
         reasons = quarantine["reasons"].value_counts().to_dict()
         complaints.append(f"quarantined {reasons}")
-    if raw.attrs.get("source", {}).get("date_order_ambiguous"):
+    # the normaliser reports the date order per file (the reader's info never holds it)
+    if report.get("date_order_ambiguous"):
         complaints.append("date order ambiguous")
     right = ours == theirs
     out = {"class": "right" if right else ("wrong_flagged" if complaints else "wrong_silent"),

@@ -1,0 +1,33 @@
+"""The unseen-exports benchmark puts each file in one class: a reading that differs from the
+expected one counts as flagged only when the reading itself complained (here: the date order
+reported ambiguous by the normaliser), else as silently wrong."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from benchmarks.evaluation.unseen_exports import score_file
+from tests.parameters import parameters
+
+# every date reads either way (06/12): the file's hint decides, and the report says so
+AMBIGUOUS = "date,description,amount\n06/12/2021,Bills,-55.00\n06/12/2021,Salary,1280.80\n"
+CLEAR = "date,description,amount\n13/12/2021,Bills,-55.00\n14/12/2021,Salary,1280.80\n"
+
+
+def _expected(dates: list[str], amounts: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"date": dates, "amount": amounts})
+
+
+@pytest.mark.parametrize("text, dates, amounts, klass", [
+    (AMBIGUOUS, ["2021-06-12", "2021-06-12"], [-55.0, 1280.8], "right"),
+    (AMBIGUOUS, ["2021-12-06", "2021-12-06"], [-55.0, 1280.8], "wrong_flagged"),
+    (CLEAR, ["2021-12-13", "2021-12-14"], [-55.0, 1280.8], "right"),
+    (CLEAR, ["2021-12-13", "2021-12-14"], [55.0, -1280.8], "wrong_silent"),
+    ("nothing,here\n", ["2021-12-13"], [1.0], "refused"),
+])
+def test_each_file_lands_in_one_class(tmp_path, text, dates, amounts, klass):
+    path = tmp_path / "export.csv"
+    path.write_text(text)
+    result = score_file(path, _expected(dates, amounts), parameters("ingestion"))
+    assert result["class"] == klass, result
