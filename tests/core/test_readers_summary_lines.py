@@ -211,3 +211,14 @@ def test_unsigned_amounts_are_summed_by_their_direction_column(total, summary):
         "2024-01-04,SALARY,100.00,C,170.00", f"2024-01-05,TOTAL,{total},D,",
         "2024-01-06,SHOP C,1.00,D,169.00", header="Date,Description,Amount,D/C,Balance"))
     assert errors[3] == ("summary_line" if summary else "")
+
+
+@pytest.mark.parametrize("amount, summary", [("968.00", True), ("968.01", False)])
+def test_an_opening_balance_written_in_the_balance_column_alone_is_carried(amount, summary):
+    # the opening line has no amount: its balance is what the lines since carry on
+    errors = _errors(_statement("2024-01-01,Opening balance,,1000.00",
+                                "2024-01-02,SHOP A,-10.00,", "2024-01-03,SHOP B,-22.00,",
+                                f"2024-01-04,Saldo,{amount},", "2024-01-05,SHOP C,-1.00,",
+                                header="Date,Description,Amount,Balance"))
+    assert errors[0] == "summary_line"
+    assert errors[3] == ("summary_line" if summary else "")
