@@ -1,12 +1,13 @@
 """Held-back real exports that the readers were never tuned on: is every transaction's date and
 signed amount read right, and when not, does the reading say so?
 
-    TITANS_PUBLIC_DATA=/work/publicdata .venv/bin/python -m benchmarks.evaluation.unseen_exports [SET]
+    TITANS_PUBLIC_DATA=/work/publicdata python -m benchmarks.evaluation.unseen_exports [SET]
 
 Reads ``$TITANS_PUBLIC_DATA/readers_test/files/*`` (or ``SET/files/*``; sources and licences
-in ``SOURCES.md`` there) and, for each, ``expected/<file>.csv`` (date,amount in file order), written from a
-reading of the file independent of our readers (its ``:61:`` lines, ``<STMTTRN>``, ``<Ntry>``,
-QIF records, the CSV columns named by its parser project's configuration, its balances).
+in ``SOURCES.md`` there) and, for each, ``expected/<file>.csv`` (date,amount in file order),
+written from a reading of the file independent of our readers (its ``:61:`` lines,
+``<STMTTRN>``, ``<Ntry>``, QIF records, the CSV columns named by its parser project's
+configuration, its balances).
 Each file runs through the shipped readers and the ingestion pipeline's normalisation, and
 lands in exactly one class:
 
