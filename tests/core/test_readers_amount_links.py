@@ -82,3 +82,40 @@ def test_columns_of_zeros_are_linked_by_no_rate():
     numbers, texts = _columns(gross=["49.37", "28.82"], shipping=["0.00", "0.00"],
                               tax=["0.00", "0.00"])
     assert exchange_rate_columns(numbers, texts) == {}
+
+
+# -- a balance written before each line (ASN): the next line's is it plus this line's amount
+
+BEFORE = ("{d1},SHOP A,1000.00,-12.40,7\n{d2},SALARY,987.60,2100.00,8\n"
+          "{d3},BUS,3087.60,-2.40,9\n{d4},SHOP B,{b4},-5.00,10\n")
+FORWARD = dict(d1="01-06-2022", d2="02-06-2022", d3="02-06-2022", d4="05-06-2022")
+
+
+def test_a_balance_written_before_each_line_tells_the_amount_column():
+    text = BEFORE.format(**FORWARD, b4="3085.20")
+    export = read_export(text.encode(), "asn.csv")
+    assert export.info["columns"]["Amount"] == ["column 4"]
+    assert "Balance" not in export.info["columns"]  # no balance after each line to check
+    assert export.frame["Amount"].tolist() == ["-12.40", "2100.00", "-2.40", "-5.00"]
+
+
+@pytest.mark.parametrize("change", [
+    {"b4": "3085.21"},  # one cent off on one pair: no proof
+    {"d4": "01-06-2022"},  # the dates run back once: newest-first arithmetic, signs turned
+    {"d2": "01-06-2022", "d3": "01-06-2022", "d4": "01-06-2022"},  # one day: no direction
+])
+def test_a_balance_before_needs_every_pair_and_dates_that_run_forward(change):
+    text = BEFORE.format(**{**FORWARD, "b4": "3085.20", **change})
+    with pytest.raises(ExportReadError, match="all hold amounts"):
+        read_export(text.encode(), "asn.csv")
+
+
+def test_two_pairs_that_both_fit_decide_nothing():
+    from titans_finance.core.readers.amount_links import balance_before
+
+    numbers = {"a": pd.Series([1.0, 2.0, 4.0]), "b": pd.Series([1.0, 2.0, 4.0]),
+               "c": pd.Series([0.0, 1.0, 3.0])}
+    dates = pd.Series(pd.to_datetime(["2022-06-01", "2022-06-02", "2022-06-03"]))
+    assert balance_before(["a", "c"], numbers, dates)[:2] == ("a", "c")
+    assert balance_before(["a", "b", "c"], numbers, dates) is None  # a and b fit alike
+    assert balance_before(["a", "c"], numbers, None) is None

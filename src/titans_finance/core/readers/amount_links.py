@@ -10,7 +10,9 @@ None of these is a running balance, and what links them is in the values:
   into another on every line, within the rounding of the values as written, is an
   exchange rate — never a balance, never money;
 - `same_money`: two amount columns that say the same money on every line (equal, or one
-  the other less the fee) are one movement.
+  the other less the fee) are one movement;
+- `balance_before`: a column that is the balance *before* each line (ASN's "saldo voor
+  mutatie"): the next line's value is this one's plus this line's amount, on every line.
 
 Plain module (no Kedro); the caller (`column_roles`) passes the columns as numbers.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import numpy as np
 import pandas as pd
 
 # the last value of a cent: amounts written to the cent are rounded to half of it
@@ -85,3 +88,31 @@ def same_money(candidates: list[str], numbers: dict[str, pd.Series], fee: pd.Ser
                    f"the same money as {net!r} on every line")
             return gross, net, why
     return None
+
+
+def balance_before(candidates: list[str], numbers: dict[str, pd.Series],
+                   dates: pd.Series | None) -> tuple[str, str, str] | None:
+    """``(amount, balance, why)`` when exactly one pair of ``candidates`` is an amount and
+    the balance written before it: the balance on each next line is this line's balance plus
+    its amount, to the cent, on every pair of lines (at least two). Only in a file whose
+    ``dates`` run forward (never back, some day later): newest first, the same arithmetic is
+    a running balance written after each line with every amount's sign turned, which
+    nothing but the dates tells apart."""
+    if dates is None:
+        return None
+    steps = dates.dropna().diff().dt.days.dropna()
+    if not len(steps) or (steps < 0).any() or not (steps > 0).any():
+        return None
+    found = []
+    for amount, balance in itertools.permutations(candidates, 2):
+        carried = numbers[amount].to_numpy(dtype="float64")[:-1]
+        written = numbers[balance].to_numpy(dtype="float64")
+        moved = written[1:] - written[:-1]
+        usable = ~(np.isnan(moved) | np.isnan(carried))
+        if usable.sum() >= 2 and (np.abs(moved - carried)[usable] < _HALF_CENT).all():
+            found.append((amount, balance, int(usable.sum())))
+    if len(found) != 1:
+        return None
+    amount, balance, pairs = found[0]
+    return amount, balance, (f"{balance!r} is the balance before each line: the next line's "
+                             f"is it plus {amount!r} ({pairs} of {pairs} lines, dates forward)")

@@ -33,7 +33,11 @@ import pandas as pd
 from titans_finance.core.amounts import read_amounts
 from titans_finance.core.column_values import clean_strings
 from titans_finance.core.dates import read_dates
-from titans_finance.core.readers.amount_links import exchange_rate_columns, same_money
+from titans_finance.core.readers.amount_links import (
+    balance_before,
+    exchange_rate_columns,
+    same_money,
+)
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
 from titans_finance.core.readers.column_direction import (  # noqa: F401 (named here too)
     COMPLEMENT_MARK_LENGTH,
@@ -298,9 +302,14 @@ class _RoleInference(DirectionReading):
             return
         directed = self.signed_as_directed(candidates)
         if directed is not None:
-            amount, column = directed
-            self.assign("Amount", amount, f"its sign is the side column {column!r} says on "
-                        "every line")
+            self.assign("Amount", directed[0], f"its sign is the side {directed[1]!r} says")
+            return
+        before = balance_before(candidates, {c: self.numbers(c) for c in candidates},
+                                read_dates(self.sample[self.roles["Date"][0]]).values
+                                if "Date" in self.roles else None)
+        if before is not None:  # (no running balance after each line: not the Balance role)
+            self.assign("Amount", before[0], before[2])
+            self.notes.append(f"column {before[1]!r}: {before[2]}")
             return
         split = next((k.split("|")[1:3] for k in readings if k.startswith("split|")), None)
         if split is None:
