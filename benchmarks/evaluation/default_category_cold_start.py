@@ -59,14 +59,20 @@ def cold_start(model, tx: pd.DataFrame) -> dict:
     right = np.where((level == "group") | names_group, answer_group == truth_group,
                      predicted == truth)
     n = int(expenses.sum())
+    confidence = out["confidence"].to_numpy()
+    above, at_least = answered & (confidence > 0.9), answered & (confidence >= 0.9)
     return {"expenses": n, "answered": float(answered.mean()) if n else 0.0,
             "answered_as_group": float((level == "group").mean()) if n else 0.0,
             "sensible_of_answered": float(sensible.sum() / answered.sum()) if answered.any()
             else 0.0,
             "sensible_of_all": float(sensible.mean()) if n else 0.0,
             "sensible": int(sensible.sum()),
-            "wrong_above_0_9": int((answered & (out["confidence"].to_numpy() > 0.9)
-                                    & ~right).sum())}
+            "above_0_9": int(above.sum()),
+            "wrong_above_0_9": int((above & ~right).sum()),
+            # how often an answer at the ceiling or above is right: the top bucket's reliability
+            "right_at_or_above_0_9": (float(right[at_least].mean()) if at_least.any()
+                                      else None),
+            "at_or_above_0_9": int(at_least.sum())}
 
 
 def _pooled(results: dict[str, dict]) -> dict:
@@ -74,6 +80,7 @@ def _pooled(results: dict[str, dict]) -> dict:
     return {"expenses": expenses,
             "sensible_of_all": (sum(r["sensible"] for r in results.values()) / expenses
                                 if expenses else None),
+            "above_0_9": sum(r["above_0_9"] for r in results.values()),
             "wrong_above_0_9": sum(r["wrong_above_0_9"] for r in results.values())}
 
 
