@@ -11,7 +11,9 @@ For each export's expenses whose label maps to the taxonomy: the share the model
 *sensible* (the answer's group is the label's group: a leaf of the right group, or the right
 group), sensible answers of all expenses, and the answers wrong above 0.9 confidence (a
 leaf that is not the label, a group that is not the label's group; a label that names a
-group, the seed's "food", is right for any leaf of it). The model is trained
+group, the seed's "food", is right for any leaf of it), with the answers above 0.9 and the
+top bucket's reliability (of the answers at 0.9 or more — the ceiling of an answer no
+second word corroborates — the share right). The model is trained
 exactly as the pipeline trains it (conf/base: taxonomy, lexicon, knowledge, parameters).
 """
 
