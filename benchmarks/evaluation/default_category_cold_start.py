@@ -11,7 +11,9 @@ For each export's expenses whose label maps to the taxonomy: the share the model
 *sensible* (the answer's group is the label's group: a leaf of the right group, or the right
 group), sensible answers of all expenses, and the answers wrong above 0.9 confidence (a
 leaf that is not the label, a group that is not the label's group; a label that names a
-group, the seed's "food", is right for any leaf of it). The model is trained
+group, the seed's "food", is right for any leaf of it), with the answers above 0.9 and the
+top bucket's reliability (of the answers at 0.9 or more — the ceiling of an answer no
+second word corroborates — the share right). The model is trained
 exactly as the pipeline trains it (conf/base: taxonomy, lexicon, knowledge, parameters).
 """
 
@@ -59,14 +61,20 @@ def cold_start(model, tx: pd.DataFrame) -> dict:
     right = np.where((level == "group") | names_group, answer_group == truth_group,
                      predicted == truth)
     n = int(expenses.sum())
+    confidence = out["confidence"].to_numpy()
+    above, at_least = answered & (confidence > 0.9), answered & (confidence >= 0.9)
     return {"expenses": n, "answered": float(answered.mean()) if n else 0.0,
             "answered_as_group": float((level == "group").mean()) if n else 0.0,
             "sensible_of_answered": float(sensible.sum() / answered.sum()) if answered.any()
             else 0.0,
             "sensible_of_all": float(sensible.mean()) if n else 0.0,
             "sensible": int(sensible.sum()),
-            "wrong_above_0_9": int((answered & (out["confidence"].to_numpy() > 0.9)
-                                    & ~right).sum())}
+            "above_0_9": int(above.sum()),
+            "wrong_above_0_9": int((above & ~right).sum()),
+            # how often an answer at the ceiling or above is right: the top bucket's reliability
+            "right_at_or_above_0_9": (float(right[at_least].mean()) if at_least.any()
+                                      else None),
+            "at_or_above_0_9": int(at_least.sum())}
 
 
 def _pooled(results: dict[str, dict]) -> dict:
@@ -74,6 +82,7 @@ def _pooled(results: dict[str, dict]) -> dict:
     return {"expenses": expenses,
             "sensible_of_all": (sum(r["sensible"] for r in results.values()) / expenses
                                 if expenses else None),
+            "above_0_9": sum(r["above_0_9"] for r in results.values()),
             "wrong_above_0_9": sum(r["wrong_above_0_9"] for r in results.values())}
 
 
