@@ -19,6 +19,7 @@ through scikit-learn unchanged.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections.abc import Sequence
@@ -89,15 +90,22 @@ class _Columns:
         (float64, indices sorted, no duplicates)."""
         parts, per_document = self._parts(documents)
         per_part = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-        if per_part.sum():
-            columns = np.concatenate([np.asarray(p, dtype=np.int64) for p in parts])
-            rows = np.repeat(np.repeat(np.arange(len(documents), dtype=np.int64),
-                                       per_document), per_part)
-        else:
-            columns = rows = np.zeros(0, dtype=np.int64)
-        counts = sparse.csr_matrix((np.ones(len(columns)), (rows, columns)),
+        total = int(per_part.sum())
+        if not total:
+            columns = np.zeros(0, dtype=np.int64)
+        elif self.by_word:  # int64 arrays, one per word: joined in one C loop
+            columns = np.concatenate(parts)
+        else:  # a list of columns per document
+            columns = np.fromiter(itertools.chain.from_iterable(parts), dtype=np.int64,
+                                  count=total)
+        # the documents' columns follow each other in order: the CSR row pointers are the
+        # running count of each document's columns (no row index per column to convert)
+        per_row = np.bincount(np.repeat(np.arange(len(documents)), per_document),
+                              weights=per_part, minlength=len(documents)).astype(np.int64)
+        indptr = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(per_row)])
+        counts = sparse.csr_matrix((np.ones(total), columns, indptr),
                                    shape=(len(documents), self.width), dtype=np.float64)
-        counts.sum_duplicates()  # sorts each row's columns too
+        counts.sum_duplicates()  # sorts each row's columns and sums repeated ones
         return counts
 
 
