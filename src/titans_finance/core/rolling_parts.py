@@ -34,7 +34,8 @@ class TrainingPart:
 @dataclass(slots=True)
 class Recorded:
     """A remembered transaction: what it added to the history, its values (to rebuild a
-    `HistoryState`), its transaction_id."""
+    `HistoryState`; its date a `datetime`, which the cyclic garbage collector does not
+    track, not a `Timestamp`, which it does: `Call.row_values`), its transaction_id."""
 
     row: Row
     values: tuple
@@ -177,9 +178,17 @@ class Call:
         """The rows' `ROW_COLUMNS` (a reindex cost ~0.5 ms a call: only when recording)."""
         if self._values is None:
             rows = self.rows
-            self._values = list(zip(*(rows[c].tolist() if c in rows else [np.nan] * len(rows)
+            self._values = list(zip(*(_untracked(rows[c]) if c in rows else [np.nan] * len(rows)
                                       for c in ROW_COLUMNS), strict=True))
         return self._values
+
+
+def _untracked(column: pd.Series) -> list:
+    """A column's values; dates as `datetime.datetime` (a pandas `Timestamp` is an object
+    the garbage collector tracks, a `datetime` is not; `pd.to_datetime` reads both)."""
+    if column.dtype.kind == "M" and column.dt.tz is None:
+        return list(column.dt.to_pydatetime())
+    return column.tolist()
 
 
 def account_groups(accounts: np.ndarray, days: np.ndarray, date_order: bool
