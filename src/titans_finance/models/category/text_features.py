@@ -49,6 +49,11 @@ class _Columns:
         self.decode = vectorizer.decode
         self.white_spaces = vectorizer._white_spaces
         self.ngrams = vectorizer._char_wb_ngrams  # scikit-learn's own, on one word
+        # words without stop words: scikit-learn's tokens, their n-grams looked up here
+        # (its analyser's layers of calls cost twice the look-ups on a bank line)
+        self.tokenize = (vectorizer.build_tokenizer() if vectorizer.analyzer == "word"
+                         and vectorizer.get_stop_words() is None else None)
+        self.ngram_range = tuple(vectorizer.ngram_range)
         self.vocabulary = vectorizer.vocabulary_
         self.width = len(vectorizer.vocabulary_)
         self.columns: dict[str, np.ndarray] = {}
@@ -78,12 +83,27 @@ class _Columns:
                     columns = known(word)
                     parts.append(learn(word) if columns is None else columns)
                 per_document[row] = len(parts) - before
+        elif self.tokenize is not None:
+            parts = [self._word_columns(document) for document in documents]
+            per_document[:] = 1
         else:
             analyze, vocabulary = self.analyze, self.vocabulary
             parts = [[vocabulary[f] for f in analyze(document) if f in vocabulary]
                      for document in documents]
             per_document[:] = 1
         return parts, per_document
+
+    def _word_columns(self, document: str) -> list[int]:
+        """The columns of a document's word n-grams (`_word_ngrams`'s n-grams: the same
+        multiset, the order aside, which counting drops)."""
+        tokens = self.tokenize(self.preprocess(self.decode(document)))
+        get, (low, high) = self.vocabulary.get, self.ngram_range
+        found: list[int] = []
+        for n in range(low, min(high, len(tokens)) + 1):
+            grams = tokens if n == 1 else [" ".join(tokens[i:i + n])
+                                           for i in range(len(tokens) - n + 1)]
+            found += [c for c in map(get, grams) if c is not None]
+        return found
 
     def counts(self, documents: Sequence[str]) -> sparse.csr_matrix:
         """Documents × vocabulary counts, as `CountVectorizer._count_vocab` builds them
