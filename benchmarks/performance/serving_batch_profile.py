@@ -9,8 +9,9 @@ data/08_reporting/packaged_models.json). Starts the service's ASGI app in this p
 thread: everything `bentoml serve` runs but the socket and the HTTP parser), sends
 batches of 1,000 distinct transactions of the default data and profiles every thread that
 works on them: each stage's function timed by the CPU clock of the thread that calls it;
-``--top N`` adds a cProfile of the batch thread, its N costliest functions). Four cases: rows in random order or sorted by date, into a fresh account per
-request or into one account that already holds recorded rows (random order: the default
+``--top N`` adds a cProfile of the batch thread, its N costliest functions). Four cases:
+rows in random order or sorted by date, into a fresh account per request or into one
+account that already holds recorded rows (random order: the default
 account, where every row is late). Per stage: the CPU milliseconds (median over
 ``--repeats`` requests) of the functions named in `STAGES`; "total" is the process's CPU
 time for the request (`time.process_time`). Writes benchmarks/results/serving_batch_profile.json

@@ -17,7 +17,7 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -31,9 +31,6 @@ from pydantic_core import PydanticCustomError
 
 from titans_finance.serving.errors import TOO_MANY_ITEMS, quote
 from titans_finance.serving.request_frame import transactions_frame  # noqa: F401 (its old home)
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 MAX_BATCH = 10_000
 MIN_DATE = dt.date(1970, 1, 1)
