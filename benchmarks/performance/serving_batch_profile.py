@@ -223,9 +223,10 @@ def main() -> None:
         "of the default data). Load average "
         f"{result['load_average_1min'][0]:g} before, {result['load_average_1min'][1]:g} "
         "after. CPU ms per request (median), per stage: the CPU time of the thread that ran "
-        "the stage's function, during its calls (indented names are part of the row above "
-        "them); the last rows: the whole process's CPU time and the wall time of the "
-        "request.\n\n" + header + "\n".join(rows)))
+        "the stage's function, during its calls (the history walk, the vectorised features "
+        "and the SQLite row are parts of \"history + features, in all\"; \"batch thread, "
+        "in all\" holds every stage from the validation on); the last rows: the whole "
+        "process's CPU time and the wall time of the request.\n\n" + header + "\n".join(rows)))
     print(json.dumps({k: result[k] for k in ("cpu_ms", "wall_ms", "stages_cpu_ms")}, indent=2))
 
 
