@@ -217,8 +217,7 @@ class TitansFinanceService:
         """
         from titans_finance.core.rolling import DeadlineExceeded
 
-        served = served or self.served
-        frame = transactions.frame
+        served, frame = served or self.served, transactions.frame
         work = 0
         if record or any(USES_HISTORY[name] for name in which):
             features = served.rolling.features(
