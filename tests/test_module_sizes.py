@@ -13,8 +13,6 @@ REASONS = {
     "core/rolling.py": "the rolling history's one critical section: per-account locks, the walk "
                        "of a call's rows, forgetting and adoption share the account's state and "
                        "its lock order; split, the locking would span modules",
-    "serving/schemas.py": "every field of every request and its validator, the API's one "
-                          "contract (OpenAPI is generated from it)",
 }
 
 

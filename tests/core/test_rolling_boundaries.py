@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import clean_rows
+from tests.models.anomaly.test_model import _life, _split
 from titans_finance.core.history_state import HistoryState
 from titans_finance.core.rolling import RollingHistory, RollingLimits, TransactionIdConflict
 
@@ -151,3 +152,28 @@ def test_one_call_past_a_limit_equals_one_transaction_at_a_time(limits):
     together = RollingHistory(_state(), limits)
     pd.testing.assert_frame_equal(together.features(calls), expected)
     assert together.stats() == one.stats()
+
+
+@pytest.mark.parametrize("window_days", [1, 5, 12])
+def test_a_date_ordered_batch_that_forgets_on_most_days_answers_to_the_bit_as_one_call_a_row(
+        window_days):
+    """Rows in date order into an account with training history and into a new one, the
+    window short enough that most rows forget older ones: a key's sums are recomputed
+    when next read, not at each forgetting (`Account.settle`); the batch gives the same
+    features to the bit as its rows sent one call each (each call ends settled), and the
+    same history after."""
+    frame = _life().assign(account="main")
+    _, train = _split(frame, test_days=60)
+    test = frame[~train].sort_values("date", kind="stable").reset_index(drop=True)
+    rows = pd.concat([test, test.assign(account="new")], ignore_index=True)
+    state = HistoryState.from_frame(frame[train].reset_index(drop=True))
+    limits = RollingLimits(window_days=window_days)
+    batch_history, singles = RollingHistory(state, limits), RollingHistory(state, limits)
+    batch = batch_history.features(rows)
+    one_by_one = pd.concat([singles.features(rows.iloc[[i]]) for i in range(len(rows))])
+    pd.testing.assert_frame_equal(batch, one_by_one, check_exact=True)
+    assert batch_history.stats() == singles.stats()
+    assert batch_history.stats()["forgotten_transactions"] > len(rows) // 2
+    for account in ("main", "new"):
+        pd.testing.assert_frame_equal(batch_history.state(account).merchant,
+                                      singles.state(account).merchant, check_exact=True)

@@ -30,7 +30,7 @@ import itertools
 import math
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -41,11 +41,11 @@ _MERCHANT_WIDTH = len(MERCHANT_SUMS)  # the sums, then the last day
 _CATEGORY_WIDTH = len(CATEGORY_SUMS)
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """What a recorded transaction adds to its account's history (its account-qualified
     merchant and category keys, day number, absolute amount, its log1p and cents) and its
-    arrival sequence (the tie-break of one day's rows)."""
+    arrival sequence (the tie-break of one day's rows). A named tuple: built once per
+    recorded row (~0.2 µs; a frozen dataclass took ~1.6 µs, 1.6 ms of a 1,000-row batch)."""
 
     merchant: str
     category: str
@@ -349,7 +349,13 @@ class AccountHistory:
         touched only (the others' sums already are ``base`` followed by their rows in date
         order). ``merchants`` / ``categories``: each touched key's remembered rows, in date
         order."""
-        gone = {r.sequence for r in forgotten}
+        self.resum(base, merchants, categories)
+        self.forget_rows(forgotten)
+
+    def resum(self, base: AccountHistory, merchants: dict[str, list[Row]],
+              categories: dict[str, list[Row]]) -> None:
+        """The sums of the keys of ``merchants`` / ``categories`` anew: ``base``'s followed
+        by the key's remembered rows (date order), as `rebuilt` computes them."""
         for key, rows in merchants.items():
             if rows or key in base.merchant:
                 self.merchant[key] = _merchant_sums(base.merchant.get(key), rows)
@@ -360,9 +366,14 @@ class AccountHistory:
                 self.category[key] = _category_sums(base.category.get(key), rows)
             else:
                 self.category.pop(key, None)
+
+    def forget_rows(self, forgotten: list[Row]) -> None:
+        """`forget` but the sums: the forgotten rows out of the tail and the count (the
+        sums of their keys are the caller's to `resum` before they are next read)."""
         cutoff = self.last_day - self.max_window_days if self.last_day is not None else None
         in_tail = [r for r in forgotten if cutoff is None or r.day >= cutoff]
         if in_tail:
+            gone = {r.sequence for r in forgotten}
             for groups, attribute in ((self.merchant_tail, "merchant"),
                                       (self.category_tail, "category")):
                 for key in {getattr(r, attribute) for r in in_tail}:

@@ -218,7 +218,9 @@ class RollingHistory:
         # a row without a merchant is keyed by the payee its description named in the
         # training history (as the pipeline keyed it), never by another row of the call
         arrays = row_arrays(rows, self.default_account, self.base.payees, learn=False)
-        fingerprints = transaction_fingerprints(rows)
+        # read for the rows sent with an id only (conflicts, retries): none, none computed
+        fingerprints = (transaction_fingerprints(rows) if any(i is not None for i in ids)
+                        else [None] * n)
         groups = account_groups(rows["account"].to_numpy(dtype=object), arrays["day"],
                                  date_order)
         call = Call(rows, arrays, record, ids, fingerprints)
@@ -326,6 +328,7 @@ class RollingHistory:
         cents, amounts, logs = arrays.cents, arrays.amounts, arrays.logs
         record, ids, fingerprints = call.record, call.ids, call.fingerprints
         window_days = self.limits.window_days
+        stale_merchants, stale_categories = entry.stale_merchants, entry.stale_categories
         no_values = [0.0] * self._width
         out: list[float] = []
         work = 0
@@ -340,6 +343,8 @@ class RollingHistory:
                 work += 1
                 continue
             day = days[i]
+            if stale_merchants or stale_categories:
+                entry.settle(merchants[i], categories[i])
             history = entry.history
             history.read(merchants[i], categories[i], day, cents[i], out)
             work += 1
@@ -363,6 +368,7 @@ class RollingHistory:
             entry.oldest_day = (day if entry.oldest_day is None or day < entry.oldest_day
                                 else entry.oldest_day)
             work += self._forget_old(entry)
+        entry.settle_all()
         matrix[positions] = np.array(out, dtype="float64").reshape(len(positions), self._width)
         return work
 
@@ -442,13 +448,17 @@ class RollingHistory:
             if recorded.transaction_id is not None:
                 entry.ids.pop(recorded.transaction_id, None)
         rows = [r.row for r in forgotten]
-        merchants = {r.merchant: list(entry.by_merchant.get(r.merchant, ())) for r in rows}
-        categories = {r.category: list(entry.by_category.get(r.category, ())) for r in rows}
-        entry.history.forget(entry.part.history, rows, merchants, categories)
+        merchants = {r.merchant for r in rows}
+        categories = {r.category for r in rows}
+        # their sums are recomputed when next read, or at the end of the walk (`settle`)
+        entry.stale_merchants.update(merchants)
+        entry.stale_categories.update(categories)
+        entry.history.forget_rows(rows)
         entry.oldest_day = entry.rows[0].row.day
         entry.forgotten += len(forgotten)
-        return len(forgotten) + sum(map(len, merchants.values())) + sum(
-            map(len, categories.values()))
+        by_merchant, by_category = entry.by_merchant, entry.by_category
+        return len(forgotten) + sum(len(by_merchant.get(k, ())) for k in merchants) + sum(
+            len(by_category.get(k, ())) for k in categories)
 
     def _rebuild(self, entry: Account, rows: list[Recorded], keep: list[Recorded]) -> None:
         kept_ids = {r.transaction_id for r in keep if r.transaction_id is not None}

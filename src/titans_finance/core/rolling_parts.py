@@ -34,11 +34,15 @@ class TrainingPart:
 @dataclass(slots=True)
 class Recorded:
     """A remembered transaction: what it added to the history, its values (to rebuild a
-    `HistoryState`), its transaction_id."""
+    `HistoryState`; its date a `datetime`, which the cyclic garbage collector does not
+    track, not a `Timestamp`, which it does: `Call.row_values`), its transaction_id."""
 
     row: Row
     values: tuple
     transaction_id: str | None
+
+
+_NONE: dict = {}  # no stale key (read only)
 
 
 class Account:
@@ -47,7 +51,7 @@ class Account:
 
     __slots__ = ("name", "part", "history", "rows", "ids", "latest_day", "oldest_day", "in_order",
                  "by_merchant", "by_category", "lock", "counted", "forgotten", "users",
-                 "evicted")
+                 "evicted", "stale_merchants", "stale_categories")
 
     def __init__(self, name: str, part: TrainingPart):
         self.name = name
@@ -70,6 +74,11 @@ class Account:
         # None until then (an account of a few rows never needs them)
         self.by_merchant: dict[str, list[Row]] | None = None
         self.by_category: dict[str, list[Row]] | None = None
+        # keys whose rows were forgotten and whose sums in ``history`` are not recomputed
+        # yet (`settle`): a key is recomputed once before it is next read, not once per
+        # forgetting (a date-ordered batch into a new account forgets rows on most days)
+        self.stale_merchants: set[str] = set()
+        self.stale_categories: set[str] = set()
         self.lock = threading.Lock()
         self.counted = 0  # rows counted in the history's total (changed under its lock)
         self.forgotten = 0  # rows forgotten since the last count
@@ -100,8 +109,34 @@ class Account:
         return False
 
     def reindex(self) -> None:
-        """The remembered rows changed wholesale: the indices are built when next needed."""
+        """The remembered rows changed wholesale: the indices are built when next needed
+        (the history is built anew with them: nothing is stale)."""
         self.by_merchant = self.by_category = None
+        self.stale_merchants.clear()
+        self.stale_categories.clear()
+
+    def settle(self, merchant: str, category: str) -> None:
+        """The sums of ``merchant`` and ``category`` recomputed if they are stale (before
+        either is read or recorded)."""
+        merchants = categories = _NONE
+        if merchant in self.stale_merchants:
+            self.stale_merchants.discard(merchant)
+            merchants = {merchant: self.by_merchant.get(merchant, [])}
+        if category in self.stale_categories:
+            self.stale_categories.discard(category)
+            categories = {category: self.by_category.get(category, [])}
+        if merchants is not _NONE or categories is not _NONE:
+            self.history.resum(self.part.history, merchants, categories)
+
+    def settle_all(self) -> None:
+        """Every stale key's sums recomputed (the history exact again)."""
+        if self.stale_merchants or self.stale_categories:
+            self.history.resum(
+                self.part.history,
+                {k: self.by_merchant.get(k, []) for k in self.stale_merchants},
+                {k: self.by_category.get(k, []) for k in self.stale_categories})
+            self.stale_merchants.clear()
+            self.stale_categories.clear()
 
     def forget_first(self, count: int) -> list[Recorded]:
         """Take the ``count`` first remembered rows out (their keys' indices unchanged)."""
@@ -143,9 +178,17 @@ class Call:
         """The rows' `ROW_COLUMNS` (a reindex cost ~0.5 ms a call: only when recording)."""
         if self._values is None:
             rows = self.rows
-            self._values = list(zip(*(rows[c].tolist() if c in rows else [np.nan] * len(rows)
+            self._values = list(zip(*(_untracked(rows[c]) if c in rows else [np.nan] * len(rows)
                                       for c in ROW_COLUMNS), strict=True))
         return self._values
+
+
+def _untracked(column: pd.Series) -> list:
+    """A column's values; dates as `datetime.datetime` (a pandas `Timestamp` is an object
+    the garbage collector tracks, a `datetime` is not; `pd.to_datetime` reads both)."""
+    if column.dtype.kind == "M" and column.dt.tz is None:
+        return list(column.dt.to_pydatetime())
+    return column.tolist()
 
 
 def account_groups(accounts: np.ndarray, days: np.ndarray, date_order: bool

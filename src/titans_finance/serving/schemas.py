@@ -17,7 +17,7 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -30,9 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from titans_finance.serving.errors import TOO_MANY_ITEMS, quote
-
-if TYPE_CHECKING:
-    import pandas as pd
+from titans_finance.serving.request_frame import transactions_frame  # noqa: F401 (its old home)
 
 MAX_BATCH = 10_000
 MIN_DATE = dt.date(1970, 1, 1)
@@ -381,35 +379,6 @@ def refuse_oversized(data: Any) -> Any:
                 TOO_MANY_ITEMS, "at most {limit} transactions per request, got {count}",
                 {"limit": MAX_BATCH, "count": count})
     return data
-
-
-def transactions_frame(transactions: list[Transaction]) -> pd.DataFrame:
-    """Validated transactions → a frame with the clean-table columns the models expect."""
-    import pandas as pd
-
-    n = len(transactions)
-    types = [t.type for t in transactions]
-    # Expenses negative, income positive, as in the clean table (on the values, before the
-    # frame: pandas' masked assignment cost ~1 ms, most of a one-transaction frame)
-    amounts = [-t.amount if (kind == "expense" and t.amount > 0)
-               or (kind == "income" and t.amount < 0) else t.amount
-               for t, kind in zip(transactions, types, strict=True)]
-    return pd.DataFrame(
-        {
-            "transaction_id": [f"req_{i}" for i in range(n)],
-            "source_row": range(1, n + 1),
-            "date": pd.to_datetime([t.date for t in transactions]).astype("datetime64[ns]"),
-            "type": types,
-            "description": [t.description for t in transactions],
-            "amount": amounts,
-            "category": [t.category for t in transactions],
-            "payment_method": [t.payment_method for t in transactions],
-            "status": [None] * n,
-            "reference": [t.merchant for t in transactions],
-            "receipt_url": [None] * n,
-            "account": [t.account or None for t in transactions],
-        }
-    )
 
 
 class ForecastRequest(BaseModel):

@@ -53,6 +53,7 @@ from titans_finance.serving.batch_inputs import (  # noqa: F401 (their old home)
     validate_items,
     validated_transactions,
 )
+from titans_finance.serving.batch_rows import BatchRows, validated_rows
 from titans_finance.serving.batch_thread import (
     BULK_EXECUTOR,
     TRIM_AFTER_ROWS,
@@ -197,10 +198,10 @@ class TitansFinanceService:
                     sum(replayed.values()), len(replayed), path)
 
     # ------------------------------------------------------------------ helpers
-    def _predict_all(self, transactions: list[Transaction], which: tuple[str, ...],
+    def _predict_all(self, transactions: BatchRows, which: tuple[str, ...],
                      served: ServedModels | None = None, observe: bool = True,
                      record: bool = False, deadline: float | None = None) -> dict:
-        """The models' outputs for ``transactions``, computed together (vectorised).
+        """The models' outputs for ``transactions`` (`BatchRows`), computed together.
 
         Every transaction is scored against its account's rolling history as it stands
         (`RollingHistory.features`: per account, the call's rows in date order, then
@@ -216,13 +217,12 @@ class TitansFinanceService:
         """
         from titans_finance.core.rolling import DeadlineExceeded
 
-        served = served or self.served
-        frame = transactions_frame(transactions)
+        served, frame = served or self.served, transactions.frame
         work = 0
         if record or any(USES_HISTORY[name] for name in which):
             features = served.rolling.features(
-                frame, record=[record and t.record for t in transactions],
-                transaction_ids=[t.transaction_id for t in transactions], deadline=deadline)
+                frame, record=[record and kept for kept in transactions.record],
+                transaction_ids=transactions.transaction_ids, deadline=deadline)
             work = features.attrs.get("history_work", len(frame))
         else:  # a model without history reads the row's own features only
             from titans_finance.core.features import own_features
@@ -254,8 +254,8 @@ class TitansFinanceService:
             if not live:
                 return [refused[i] for i in range(len(transactions))]
             try:
-                result = self._predict_all([transactions[i] for i in live], (which,), served,
-                                           record=which == "anomaly")
+                result = self._predict_all(BatchRows.of([transactions[i] for i in live]),
+                                           (which,), served, record=which == "anomaly")
             except TransactionIdConflict as exc:
                 refused[live[exc.position]] = _error(409, str(exc))
                 continue
@@ -275,7 +275,7 @@ class TitansFinanceService:
         unit per row (forgetting and rebuilding an account's remembered rows) is charged to
         ``caller``'s row budget afterwards (`charge_after`): a batch costs its work, not its
         row count."""
-        transactions = validated_transactions(items)
+        transactions = validated_rows(items)  # column by column (serving/batch_rows.py)
         large = len(transactions) >= TRIM_AFTER_ROWS
         if large:  # what the previous large response left behind (serialised after return)
             return_freed_memory()

@@ -224,3 +224,15 @@ def scope_to_caller(transactions: list) -> list:
     if caller is None:
         return transactions
     return scope_transactions(transactions, caller.tenant, Guard.get().default_account_owner)
+
+
+def scoped_accounts_of_caller(accounts: list) -> list:
+    """The ``account`` values of a batch validated column-wise, scoped as `scope_to_caller`
+    scopes its transactions' (serving/batch_rows.py)."""
+    from titans_finance.serving.security import CURRENT_CALLER, Guard
+
+    caller = CURRENT_CALLER.get()
+    owner = Guard.get().default_account_owner if caller is not None else None
+    if caller is None or caller.tenant == owner:
+        return accounts
+    return [scoped_account(caller.tenant, account, owner) for account in accounts]

@@ -7,6 +7,7 @@ from tests.parameters import parameters
 from titans_finance.core.features import build_features
 from titans_finance.core.history_state import HistoryState
 from titans_finance.models.amount import NUMERIC_INPUTS, OWN_AMOUNT, AmountModel
+from titans_finance.models.amount.model import design_frame
 
 
 def _data(n=400, seed=0):
@@ -188,3 +189,24 @@ def test_intervals_of_a_real_sized_account_cover_about_nominal_with_each_payees_
     # each payee its own width: withdrawals wide, the fixed bill narrow but not a point
     assert np.median(widths["cash withdrawal"]) > 1000
     assert 0 < np.median(widths["BB 1"]) < 0.25 * 1500
+
+
+def test_the_medians_alone_answer_the_same_without_the_design_they_do_not_read(monkeypatch):
+    """The "prior" candidate (no correction) reads no design: its answers with the design
+    built and passed to it are the same to the bit as without (`reads_design`)."""
+    from titans_finance.models.amount import model as amount_model
+
+    history = _household()
+    model = AmountModel("prior", parameters("amount")).fit(history, build_features(history))
+    new = _household(n_days=40, seed=3).assign(
+        category=lambda f: np.where(np.arange(len(f)) % 3 == 0, "transport", None))
+    features = build_features(new, HistoryState.from_frame(history), independent=True)
+    built = []
+    monkeypatch.setattr(amount_model, "design_frame",
+                        lambda *a: built.append(1) or design_frame(*a))
+    without = model.predict(new, features)
+    assert not built
+    monkeypatch.setattr(amount_model._NoCorrection, "reads_design", True)
+    with_design = model.predict(new, features)
+    assert built
+    pd.testing.assert_frame_equal(without, with_design, check_exact=True)

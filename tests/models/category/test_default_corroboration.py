@@ -129,3 +129,18 @@ def test_the_fitted_model_counts_exactly_its_sure_words(default_category_model):
     own = model.word_answers_[-1]
     assert 0 < sure.sum() < len(words)
     assert [w in own for w in words] == sure.tolist()
+
+
+def test_a_batch_judges_each_line_as_it_is_judged_alone(default_category_model, one_word,
+                                                        corroborated):
+    """Repeated lines, in both directions, are judged once per (line, direction, answer,
+    level) in a batch: each row's confidence is the one it gets alone."""
+    model = default_category_model
+    lines = np.concatenate([one_word[0], corroborated[0], one_word[0], corroborated[0],
+                            one_word[0]])
+    signs = np.array([-1, -1, -1, 1, 1])
+    batch = model.predict_raw(lines, signs)["confidence"].to_numpy()
+    alone = [model.predict_raw(lines[[i]], signs[[i]])["confidence"].iloc[0]
+             for i in range(len(lines))]
+    np.testing.assert_array_equal(batch, alone)
+    assert batch[0] == batch[2] and batch[0] <= model.ceiling < batch[1]

@@ -83,6 +83,9 @@ def test_sparse_array_interface_follows_scikit_learn_setting():
     {"ngram_range": (1, 2), "sublinear_tf": True, "token_pattern": r"(?u)\b[^\W\d_]{2,}\b"},
     {"ngram_range": (1, 3), "stop_words": ["du", "ltd"], "norm": "l1"},
     {"analyzer": "char", "ngram_range": (2, 3), "norm": None},
+    # words without stop words: the n-grams looked up without scikit-learn's analyser
+    {"ngram_range": (2, 3), "lowercase": False}, {"ngram_range": (1, 1)},
+    {"ngram_range": (1, 4), "strip_accents": "unicode"},
 ])
 def test_words_and_plain_characters_same_matrix_as_scikit_learn(options):
     vectorizer = TfidfVectorizer(**options).fit(LINES)

@@ -70,10 +70,15 @@ def design_frame(transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataF
     frame = features[NUMERIC_INPUTS].reset_index(drop=True).astype("float64")
     frame["text"] = (transactions["description"].fillna("").astype("str").str.lower().to_numpy()
                      + " | " + features["merchant_key"].astype("str").to_numpy())
-    category = transactions["category"].fillna("").astype("str").to_numpy()
-    frame["category"] = np.where(category == "", "__" + transactions["type"].astype("str")
-                                 .to_numpy() + "__", category)
+    frame["category"] = design_category(transactions)
     return frame
+
+
+def design_category(transactions: pd.DataFrame) -> np.ndarray:
+    """The design's category: the row's, else ``__<type>__`` (the prior's group)."""
+    category = transactions["category"].fillna("").astype("str").to_numpy()
+    return np.where(category == "", "__" + transactions["type"].astype("str")
+                    .to_numpy() + "__", category)
 
 
 def make_estimator(name: str, params: dict[str, Any]):
@@ -107,7 +112,10 @@ def make_estimator(name: str, params: dict[str, Any]):
 class _NoCorrection:
     """The candidate "prior": the hierarchical median alone, no learnt correction. On small
     or noisy exports a correction model adds variance the medians do not have; the
-    candidate comparison then keeps the medians."""
+    candidate comparison then keeps the medians. It reads no design (`AmountModel.predict`
+    builds none for it)."""
+
+    reads_design = False
 
     def fit(self, X: pd.DataFrame, y) -> _NoCorrection:
         return self
@@ -273,10 +281,14 @@ class AmountModel:
         """Signed point, 80 % interval, and whether the payee is known to the model."""
         if self.estimator is None:
             raise RuntimeError("AmountModel is not fitted")
-        X = design_frame(transactions, features)
-        merchant, group = _keys(X, features)
+        if getattr(self.estimator, "reads_design", True):
+            X = design_frame(transactions, features)
+            group, correction = X["category"].to_numpy(), self.estimator.predict(X)
+        else:  # the medians alone: the design's text and numbers would be read by nothing
+            group, correction = design_category(transactions), np.zeros(len(transactions))
+        merchant = features["merchant_key"].astype("str").to_numpy()  # as `_keys` reads it
         base, known, similar, low_new, high_new = self.prior.predict_with_level(merchant, group)
-        log_pred = np.clip(base + self.estimator.predict(X), 0, 25)
+        log_pred = np.clip(base + correction, 0, 25)
         q_known = getattr(self, "q_log_known", self.q_log)
         # known payee: ± its conformal width; a new payee like known ones: ± the width of
         # pricing payees from similar ones, and at least their range; a payee like none:

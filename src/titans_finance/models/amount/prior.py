@@ -10,6 +10,8 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import KFold
 
+from titans_finance.models.category.text_features import tfidf_transform
+
 
 class MedianPrior:
     """Median log-amount of the most specific group seen ``min_count`` times: merchant and
@@ -104,8 +106,8 @@ class MedianPrior:
         out = np.full((3, n), np.nan)
         if self.vectorizer is None or n == 0:
             return out[0], out[1], out[2]
-        similarity = (self.vectorizer.transform(pd.Series(merchant, dtype="str").to_list())
-                      @ self.similar_matrix.T).toarray()
+        similarity = (tfidf_transform(self.vectorizer, pd.Series(merchant, dtype="str")
+                                      .to_list()) @ self.similar_matrix.T).toarray()
         same_group = (pd.Series(group, dtype="str").to_numpy()[:, None]
                       == self.similar_index["group"].to_numpy()[None, :])
         similarity = np.where(same_group, similarity, -1.0)
@@ -113,11 +115,10 @@ class MedianPrior:
         top = np.argsort(-similarity, axis=1)[:, :k]
         close = np.take_along_axis(similarity, top, axis=1) >= self.min_similarity
         stats = self.similar_index[["median", "low", "high"]].to_numpy()
-        for j in range(3):
-            values = np.where(close, stats[top, j], np.nan)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # rows with no similar payee
-                out[j] = np.nanmedian(values, axis=1)
+        values = np.where(close[None], np.moveaxis(stats[top], 2, 0), np.nan)  # 3 × rows × k
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # rows with no similar payee
+            out = np.nanmedian(values, axis=2)  # each row's own, the three at once
         return out[0], out[1], out[2]
 
     def leave_one_payee_out_residuals(self) -> np.ndarray:

@@ -298,11 +298,14 @@ class DefaultCategoryModel:
         if not len(over):
             return confidence
         # each distinct (line, direction, answer, level) judged once: a batch repeats lines
-        codes, uniques = pd.MultiIndex.from_arrays(
-            [text[over], sign[over] > 0, category[over], level[over]]).factorize()
+        # (numbered by a dict: a MultiIndex's factorize cost ~1.5 ms of pandas a batch)
+        numbers: dict[tuple, int] = {}
+        codes = np.fromiter((numbers.setdefault(key, len(numbers)) for key in zip(
+            text[over].tolist(), (sign[over] > 0).tolist(), category[over].tolist(),
+            level[over].tolist())), dtype=np.int64, count=len(over))
         corroborated = np.array([self._corroborated(str(line), 1 if money_in else -1,
                                                     str(answer), str(answer_level))
-                                 for line, money_in, answer, answer_level in uniques],
+                                 for line, money_in, answer, answer_level in numbers],
                                 dtype=bool)
         confidence = confidence.copy()
         confidence[over[~corroborated[codes]]] = self.ceiling

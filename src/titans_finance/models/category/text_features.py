@@ -19,6 +19,7 @@ through scikit-learn unchanged.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections.abc import Sequence
@@ -48,6 +49,11 @@ class _Columns:
         self.decode = vectorizer.decode
         self.white_spaces = vectorizer._white_spaces
         self.ngrams = vectorizer._char_wb_ngrams  # scikit-learn's own, on one word
+        # words without stop words: scikit-learn's tokens, their n-grams looked up here
+        # (its analyser's layers of calls cost twice the look-ups on a bank line)
+        self.tokenize = (vectorizer.build_tokenizer() if vectorizer.analyzer == "word"
+                         and vectorizer.get_stop_words() is None else None)
+        self.ngram_range = tuple(vectorizer.ngram_range)
         self.vocabulary = vectorizer.vocabulary_
         self.width = len(vectorizer.vocabulary_)
         self.columns: dict[str, np.ndarray] = {}
@@ -77,6 +83,9 @@ class _Columns:
                     columns = known(word)
                     parts.append(learn(word) if columns is None else columns)
                 per_document[row] = len(parts) - before
+        elif self.tokenize is not None:
+            parts = [self._word_columns(document) for document in documents]
+            per_document[:] = 1
         else:
             analyze, vocabulary = self.analyze, self.vocabulary
             parts = [[vocabulary[f] for f in analyze(document) if f in vocabulary]
@@ -84,20 +93,39 @@ class _Columns:
             per_document[:] = 1
         return parts, per_document
 
+    def _word_columns(self, document: str) -> list[int]:
+        """The columns of a document's word n-grams (`_word_ngrams`'s n-grams: the same
+        multiset, the order aside, which counting drops)."""
+        tokens = self.tokenize(self.preprocess(self.decode(document)))
+        get, (low, high) = self.vocabulary.get, self.ngram_range
+        found: list[int] = []
+        for n in range(low, min(high, len(tokens)) + 1):
+            grams = tokens if n == 1 else [" ".join(tokens[i:i + n])
+                                           for i in range(len(tokens) - n + 1)]
+            found += [c for c in map(get, grams) if c is not None]
+        return found
+
     def counts(self, documents: Sequence[str]) -> sparse.csr_matrix:
         """Documents × vocabulary counts, as `CountVectorizer._count_vocab` builds them
         (float64, indices sorted, no duplicates)."""
         parts, per_document = self._parts(documents)
         per_part = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-        if per_part.sum():
-            columns = np.concatenate([np.asarray(p, dtype=np.int64) for p in parts])
-            rows = np.repeat(np.repeat(np.arange(len(documents), dtype=np.int64),
-                                       per_document), per_part)
-        else:
-            columns = rows = np.zeros(0, dtype=np.int64)
-        counts = sparse.csr_matrix((np.ones(len(columns)), (rows, columns)),
+        total = int(per_part.sum())
+        if not total:
+            columns = np.zeros(0, dtype=np.int64)
+        elif self.by_word:  # int64 arrays, one per word: joined in one C loop
+            columns = np.concatenate(parts)
+        else:  # a list of columns per document
+            columns = np.fromiter(itertools.chain.from_iterable(parts), dtype=np.int64,
+                                  count=total)
+        # the documents' columns follow each other in order: the CSR row pointers are the
+        # running count of each document's columns (no row index per column to convert)
+        per_row = np.bincount(np.repeat(np.arange(len(documents)), per_document),
+                              weights=per_part, minlength=len(documents)).astype(np.int64)
+        indptr = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(per_row)])
+        counts = sparse.csr_matrix((np.ones(total), columns, indptr),
                                    shape=(len(documents), self.width), dtype=np.float64)
-        counts.sum_duplicates()  # sorts each row's columns too
+        counts.sum_duplicates()  # sorts each row's columns and sums repeated ones
         return counts
 
 
