@@ -402,6 +402,8 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             f"{joined_lines} text-only line(s) under a transaction joined to its description"]
     if reading.unsigned_sign is not None:
         info["hints"]["unsigned_sign"] = reading.unsigned_sign
+    if reading.balance_before:
+        info["hints"]["balance_before"] = True
     if reading.direction and roles.get("Debit/Credit") == [reading.direction["column"]]:
         info["hints"]["direction_values"] = reading.direction["values"]
     if reading.date_order and info["hints"]["day_first"] is None:
