@@ -148,16 +148,43 @@ class _RoleInference(DirectionReading):
         for role in AMOUNT_ROLES:
             for column in list(self.roles.get(role, [])):
                 e = self.evidence[column]
-                if role in self.declared or not e.get("flag"):
+                if role in self.declared:
+                    continue
+                shown = " / ".join(sorted(clean_strings(self.sample[column]).dropna().unique()))
+                if self._no_money_column(role, column):
+                    # not one value is money ("USD" on every line): the header is not this
+                    # column's name; the values decide what it holds
+                    self.roles[role].remove(column)
+                    self.notes.append(f"column {column!r}: the header says {role} but none of "
+                                      f"its values is an amount ({shown[:60]})")
+                    continue
+                if not e.get("flag"):
                     continue
                 self.roles[role].remove(column)
-                shown = " / ".join(sorted(clean_strings(self.sample[column]).dropna().unique()))
                 self.notes.append(f"column {column!r}: the header says {role} but its values are "
                                   f"flags ({shown}), not money")
                 if role in ("Money In", "Money Out"):
                     self.flag_sides[column] = -1.0 if role == "Money Out" else 1.0
             if not self.roles.get(role):
                 self.roles.pop(role, None)
+
+    def _no_money_column(self, role: str, column: str) -> bool:
+        """A header-named money column none of whose values is an amount. One side of a
+        split pair only when the other side signs every value itself (``0.80Dr``,
+        ``15.00Cr``): that side then becomes the file's one Amount column (else the lines
+        stay quarantined: a side read as all money in could be money out)."""
+        e = self.evidence[column]
+        if not e.get("values", 0) or e.get("amount_rate") or e.get("flag"):
+            return False
+        if role not in ("Money In", "Money Out"):
+            return True
+        other = self.roles.get("Money Out" if role == "Money In" else "Money In", [])
+        if len(other) != 1 or self.evidence[other[0]].get("signed_rate", 0) < 1.0:
+            return False
+        self.roles.pop("Money Out" if role == "Money In" else "Money In")
+        self.assign("Amount", other[0], f"the header says money in/out, but {column!r} holds "
+                    "no amount and this column signs every value itself")
+        return True
 
     def settle_unfilled(self) -> None:
         """A header role set aside because no line fills its column: another column took
