@@ -383,3 +383,9 @@ def test_a_header_named_amount_holding_no_amount_is_left_to_the_values():
     amounts, info = amounts_of(text)
     assert amounts == [-12.40, 2100.00, -2.40]
     assert info["columns"]["Amount"] == ["Value"]
+
+
+def test_a_header_named_amount_holding_no_amount_comes_back_when_no_column_is_one():
+    text = "Date,Text,Amount\n02.01.2024,SHOP,EUR\n03.01.2024,SALARY,EUR\n"
+    export = read_export(text.encode(), "no_money.csv")
+    assert export.info["columns"]["Amount"] == ["Amount"]  # lines quarantined, not refused

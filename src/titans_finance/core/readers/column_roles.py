@@ -152,11 +152,13 @@ class _RoleInference(DirectionReading):
                     continue
                 shown = " / ".join(sorted(clean_strings(self.sample[column]).dropna().unique()))
                 if self._no_money_column(role, column):
-                    # not one value is money ("USD" on every line): the header is not this
-                    # column's name; the values decide what it holds
+                    # not one value is money ("USD" on every line): the values decide (an
+                    # amount comes back when no other column is one: lines quarantined)
                     self.roles[role].remove(column)
-                    self.notes.append(f"column {column!r}: the header says {role} but none of "
-                                      f"its values is an amount ({shown[:60]})")
+                    if role in ("Amount", "Balance"):
+                        self.unfilled.setdefault(role, column)
+                    self.notes.append(f"column {column!r}: the header says {role} but none "
+                                      f"of its values is an amount ({shown[:60]})")
                     continue
                 if not e.get("flag"):
                     continue
@@ -169,19 +171,18 @@ class _RoleInference(DirectionReading):
                 self.roles.pop(role, None)
 
     def _no_money_column(self, role: str, column: str) -> bool:
-        """A header-named money column none of whose values is an amount. One side of a
-        split pair only when the other side signs every value itself (``0.80Dr``,
-        ``15.00Cr``): that side then becomes the file's one Amount column (else the lines
-        stay quarantined: a side read as all money in could be money out)."""
-        e = self.evidence[column]
+        """A header-named money column with no amount among its values; one side of a pair
+        only when the other signs every value (``0.80Dr``), which becomes the Amount (else
+        the lines stay quarantined: a side read as all money in could be money out)."""
+        e, side = self.evidence[column], "Money Out" if role == "Money In" else "Money In"
         if not e.get("values", 0) or e.get("amount_rate") or e.get("flag"):
             return False
         if role not in ("Money In", "Money Out"):
             return True
-        other = self.roles.get("Money Out" if role == "Money In" else "Money In", [])
+        other = self.roles.get(side, [])
         if len(other) != 1 or self.evidence[other[0]].get("signed_rate", 0) < 1.0:
             return False
-        self.roles.pop("Money Out" if role == "Money In" else "Money In")
+        self.roles.pop(side)
         self.assign("Amount", other[0], f"the header says money in/out, but {column!r} holds "
                     "no amount and this column signs every value itself")
         return True
@@ -193,7 +194,8 @@ class _RoleInference(DirectionReading):
         for role, column in self.unfilled.items():
             if role in self.roles:
                 self.notes.append(f"column {column!r}: the header says {role} but no line "
-                                  f"fills it; the values say {self.roles[role][0]!r} is")
+                                  f"fills it with an amount; the values say "
+                                  f"{self.roles[role][0]!r} is")
             else:
                 self.roles[role] = [column]
 
@@ -333,15 +335,14 @@ class _RoleInference(DirectionReading):
                 return
         before = balance_before_column(self.numbers(amount).rename(amount), {
             c: self.numbers(c) for c in self.money_candidates()}, self.dates(), self.group())
-        if before is not None:  # the normaliser adds each line's amount (balance after it)
+        if before is not None:  # (the normaliser adds each line's amount: the balance after)
             self.assign("Balance", before[0], before[1])
             self.balance_before = True
             self.notes.append(f"column {before[0]!r}: {before[1]}")
 
-    def dates(self) -> pd.Series | None:
-        """The sampled booking dates (None before a date column is known)."""
-        return (read_dates(self.sample[self.roles["Date"][0]]).values
-                if "Date" in self.roles else None)
+    def dates(self) -> pd.Series | None:  # the sampled booking dates, once a column is known
+        return read_dates(self.sample[self.roles["Date"][0]]).values if "Date" in self.roles \
+            else None
 
     def group(self) -> np.ndarray | None:
         """The account (and currency) of each sampled line when the file holds several:
