@@ -3,6 +3,7 @@ the rounding of the values as written) is never money and never a balance."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -95,7 +96,9 @@ def test_a_balance_written_before_each_line_tells_the_amount_column():
     text = BEFORE.format(**FORWARD, b4="3085.20")
     export = read_export(text.encode(), "asn.csv")
     assert export.info["columns"]["Amount"] == ["column 4"]
-    assert "Balance" not in export.info["columns"]  # no balance after each line to check
+    # the balance column too, written before each line: the normaliser adds the amount
+    assert export.info["columns"]["Balance"] == ["column 3"]
+    assert export.info["hints"]["balance_before"] is True
     assert export.frame["Amount"].tolist() == ["-12.40", "2100.00", "-2.40", "-5.00"]
 
 
@@ -119,3 +122,67 @@ def test_two_pairs_that_both_fit_decide_nothing():
     assert balance_before(["a", "c"], numbers, dates)[:2] == ("a", "c")
     assert balance_before(["a", "b", "c"], numbers, dates) is None  # a and b fit alike
     assert balance_before(["a", "c"], numbers, None) is None
+
+
+def test_newest_first_a_balance_before_each_line_runs_the_other_way():
+    lines = BEFORE.format(**{**FORWARD, "d3": "03-06-2022"}, b4="3085.20").splitlines()
+    text = "\n".join(reversed(lines)) + "\n"
+    export = read_export(text.encode(), "asn.csv")
+    assert export.info["columns"]["Amount"] == ["column 4"]
+    assert export.info["columns"]["Balance"] == ["column 3"]
+    assert "newest first" in export.info["reading"]["columns"]["column 4"]["decided_by"]
+
+
+# -- a balance column beside an amount already read (a header names it, or its sign
+# is written): the values prove it a balance written before each line, on every pair
+
+ERSTE = ("Datum,Partner,Osszeg,Irany,Egyenleg\n"
+         "2019.04.19.,SHOP,-350,outflow,{b1}\n"
+         "2019.04.17.,EMPLOYER,1290,inflow,{b2}\n"
+         "2019.04.15.,BAKERY,-12.40,outflow,{b3}\n")
+
+
+def test_a_column_carrying_the_balance_before_every_line_proves_the_reading():
+    from tests.core.test_readers_summary_lines import _normalised
+
+    clean, _, decided = _normalised(ERSTE.format(b1="2345.56", b2="1055.56", b3="1067.96"),
+                                    "erste.csv")
+    assert decided["reconciliation"]["status"] == "proven"
+    assert decided["reconciliation"]["steps_checked"] == 2
+    assert "before" in decided["reconciliation"]["balance_written"]
+    # the balance after each line: the one written before it plus its amount
+    assert clean["balance"].round(2).tolist() == [1995.56, 2345.56, 1055.56]
+
+
+@pytest.mark.parametrize("b3", ["1067.95", "1067.97"])
+def test_one_pair_a_cent_off_is_no_balance_and_proves_nothing(b3):
+    from tests.core.test_readers_summary_lines import _normalised
+
+    _, _, decided = _normalised(ERSTE.format(b1="2345.56", b2="1055.56", b3=b3), "erste.csv")
+    assert decided["reconciliation"]["status"] == "not possible"
+    export = read_export(ERSTE.format(b1="2345.56", b2="1055.56", b3=b3).encode(), "erste.csv")
+    assert "Balance" not in export.info["columns"]
+
+
+def test_balance_before_column_needs_dates_one_way_and_a_single_fitting_column():
+    from titans_finance.core.readers.amount_links import balance_before_column, dates_run
+
+    amount = pd.Series([-350.0, 1290.0, -12.40], name="amount")
+    before = pd.Series([2345.56, 1055.56, 1067.96])
+    back = pd.Series(pd.to_datetime(["2019-04-19", "2019-04-17", "2019-04-15"]))
+    assert dates_run(back) == "backward" and dates_run(back[::-1].reset_index(drop=True)) == (
+        "forward")
+    assert dates_run(pd.Series(pd.to_datetime(["2019-04-19"] * 3))) is None
+    assert dates_run(pd.Series(pd.to_datetime(["2019-04-19", "2019-04-15", "2019-04-17"]))) \
+        is None
+    assert balance_before_column(amount, {"b": before}, back)[0] == "b"
+    assert balance_before_column(amount, {"b": before}, back[::-1].reset_index(drop=True)) \
+        is None  # forward in time the same values carry nothing
+    assert balance_before_column(amount, {"b": before, "copy": before.copy()}, back) is None
+    assert balance_before_column(amount, {"b": before}, None) is None
+    # one pair is enough once the amount is read; none is not
+    assert balance_before_column(amount[:2], {"b": before[:2]}, back[:2])[0] == "b"
+    assert balance_before_column(amount[:1], {"b": before[:1]}, back[:1]) is None
+    # lines of two accounts: pairs across them are not checked
+    assert balance_before_column(amount, {"b": before.where(before.index < 2, 0.0)}, back,
+                                 np.array(["x", "x", "y"]))[0] == "b"

@@ -347,3 +347,45 @@ def test_direction_words_that_do_not_single_out_one_signed_column_stop_the_file(
     # the last: the balance's signs agree too (-, +): two columns agree, which is the amount?
     with pytest.raises(ExportReadError, match="all hold amounts"):
         read_export(text.encode(), "signed.csv")
+
+
+# -- a header shifted against its rows (TMB's sample: the amount, marked Dr/Cr, under CREDIT;
+# the currency code under DEBIT): a money column holding no amount is no money column
+
+SHIFTED = ("Transaction Date,Description,Currency,CREDIT,DEBIT,Currency,Balance\n"
+           "31 Jan 2020,TVA COLLECTEE,USD,0.80Dr,USD,51343.09,\n"
+           "31 Jan 2020,FRAIS,USD,5.00Dr,{debit},51343.89,\n"
+           "02 Feb 2020,VIREMENT,USD,{third},USD,51343.89,\n")
+
+
+def test_a_side_holding_no_amount_leaves_the_side_that_signs_every_value_as_the_amount():
+    amounts, info = amounts_of(SHIFTED.format(debit="USD", third="15.00Cr"))
+    assert amounts == [-0.80, -5.00, 15.00]
+    assert info["columns"]["Amount"] == ["CREDIT"] and "Money Out" not in info["columns"]
+    assert any("'DEBIT'" in note and "none of its values" in note
+               for note in info["reading"]["notes"])
+
+
+@pytest.mark.parametrize("debit, third", [
+    ("USD", "15.00"),  # one value without its mark: a side read as money in could be out
+    ("1.00", "15.00Cr"),  # one amount under DEBIT: it is a money column after all
+])
+def test_the_sides_stay_as_the_header_names_them_unless_both_conditions_hold(debit, third):
+    export = read_export(SHIFTED.format(debit=debit, third=third).encode(), "shifted.csv")
+    assert export.info["columns"]["Money In"] == ["CREDIT"]
+    assert export.info["columns"]["Money Out"] == ["DEBIT"]
+    assert "Amount" not in export.info["columns"]
+
+
+def test_a_header_named_amount_holding_no_amount_is_left_to_the_values():
+    text = ("Date,Text,Amount,Value\n02.01.2024,SHOP,EUR,-12.40\n03.01.2024,SALARY,EUR,2100.00\n"
+            "05.01.2024,BUS,EUR,-2.40\n")
+    amounts, info = amounts_of(text)
+    assert amounts == [-12.40, 2100.00, -2.40]
+    assert info["columns"]["Amount"] == ["Value"]
+
+
+def test_a_header_named_amount_holding_no_amount_comes_back_when_no_column_is_one():
+    text = "Date,Text,Amount\n02.01.2024,SHOP,EUR\n03.01.2024,SALARY,EUR\n"
+    export = read_export(text.encode(), "no_money.csv")
+    assert export.info["columns"]["Amount"] == ["Amount"]  # lines quarantined, not refused

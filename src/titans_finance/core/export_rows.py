@@ -213,6 +213,9 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         accounts=clean_strings(raw["Account"]))
     if negate_card.any():
         amount = amount.where(~negate_card, -amount)
+    if hints.get("balance_before"):  # the balance after each line: the one before it + amount
+        before, bad_balance, *rest = amounts["Balance"]
+        amounts["Balance"] = (before + amount, bad_balance, *rest)
     sign = np.sign(amount)
     max_abs = settings.max_abs_amount
     reasons = _add_reason(reasons, amount.abs() > max_abs, "implausible_amount")
@@ -347,8 +350,12 @@ def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,
         if report["status"] != NOT_POSSIBLE or not balance.notna().any():
             return report
     if balance.notna().any():
-        return running_balance_report(amount[lines], balance[lines], account[lines].fillna(""),
-                                      pd.Series(raw.index[lines] + 1), day[lines])
+        report = running_balance_report(amount[lines], balance[lines],
+                                        account[lines].fillna(""),
+                                        pd.Series(raw.index[lines] + 1), day[lines])
+        if hints.get("balance_before"):
+            report["balance_written"] = "before each line (after it: plus the line's amount)"
+        return report
     return {"status": NOT_POSSIBLE,
             "source": "no running balance and no statement balances in the file"}
 

@@ -11,8 +11,9 @@ None of these is a running balance, and what links them is in the values:
   exchange rate — never a balance, never money;
 - `same_money`: two amount columns that say the same money on every line (equal, or one
   the other less the fee) are one movement;
-- `balance_before`: a column that is the balance *before* each line (ASN's "saldo voor
-  mutatie"): the next line's value is this one's plus this line's amount, on every line.
+- `balance_before`, `balance_before_column`: a column that is the balance *before* each
+  line (ASN's "saldo voor mutatie"): in time order (the dates say which way the file
+  runs), the next line's value is this one's plus this line's amount, on every line.
 
 Plain module (no Kedro); the caller (`column_roles`) passes the columns as numbers.
 """
@@ -90,29 +91,83 @@ def same_money(candidates: list[str], numbers: dict[str, pd.Series], fee: pd.Ser
     return None
 
 
-def balance_before(candidates: list[str], numbers: dict[str, pd.Series],
-                   dates: pd.Series | None) -> tuple[str, str, str] | None:
-    """``(amount, balance, why)`` when exactly one pair of ``candidates`` is an amount and
-    the balance written before it: the balance on each next line is this line's balance plus
-    its amount, to the cent, on every pair of lines (at least two). Only in a file whose
-    ``dates`` run forward (never back, some day later): newest first, the same arithmetic is
-    a running balance written after each line with every amount's sign turned, which
-    nothing but the dates tells apart."""
+def dates_run(dates: pd.Series | None) -> str | None:
+    """``forward`` when the dates never go back and some day follows another, ``backward``
+    the other way round (a file newest first), None when they say neither."""
     if dates is None:
         return None
     steps = dates.dropna().diff().dt.days.dropna()
-    if not len(steps) or (steps < 0).any() or not (steps > 0).any():
+    if not len(steps):
+        return None
+    if (steps >= 0).all() and (steps > 0).any():
+        return "forward"
+    if (steps <= 0).all() and (steps < 0).any():
+        return "backward"
+    return None
+
+
+def _before_pairs(amount: np.ndarray, balance: np.ndarray, run: str,
+                  group: np.ndarray | None = None) -> tuple[int, int]:
+    """(pairs of consecutive lines with both balances and the amount, pairs that carry it
+    to the cent) when ``balance`` is written before each line: in time order, the next
+    line's balance is this one's plus this one's amount. Forward, time order is file
+    order; backward (newest first) it is the reverse: each line's balance is the next
+    line's plus the next line's amount."""
+    moved = balance[1:] - balance[:-1] if run == "forward" else balance[:-1] - balance[1:]
+    carried = amount[:-1] if run == "forward" else amount[1:]
+    usable = ~(np.isnan(moved) | np.isnan(carried))
+    if group is not None:
+        usable &= group[:-1] == group[1:]
+    return int(usable.sum()), int((usable & (np.abs(moved - carried) < _HALF_CENT)).sum())
+
+
+def balance_before(candidates: list[str], numbers: dict[str, pd.Series],
+                   dates: pd.Series | None) -> tuple[str, str, str] | None:
+    """``(amount, balance, why)`` when exactly one pair of ``candidates`` is an amount and
+    the balance written before it (ASN's "saldo voor mutatie"), to the cent on every pair of
+    lines (at least two), in the time order the ``dates`` show (forward or newest first).
+    Without dates that run one way it is never read: a balance before each line in one
+    order is a running balance after each line in the other with every amount's sign
+    turned, which nothing but the dates tells apart."""
+    run = dates_run(dates)
+    if run is None:
         return None
     found = []
     for amount, balance in itertools.permutations(candidates, 2):
-        carried = numbers[amount].to_numpy(dtype="float64")[:-1]
-        written = numbers[balance].to_numpy(dtype="float64")
-        moved = written[1:] - written[:-1]
-        usable = ~(np.isnan(moved) | np.isnan(carried))
-        if usable.sum() >= 2 and (np.abs(moved - carried)[usable] < _HALF_CENT).all():
-            found.append((amount, balance, int(usable.sum())))
+        pairs, carried = _before_pairs(numbers[amount].to_numpy(dtype="float64"),
+                                       numbers[balance].to_numpy(dtype="float64"), run)
+        if pairs >= 2 and carried == pairs:
+            found.append((amount, balance, pairs))
     if len(found) != 1:
         return None
     amount, balance, pairs = found[0]
-    return amount, balance, (f"{balance!r} is the balance before each line: the next line's "
-                             f"is it plus {amount!r} ({pairs} of {pairs} lines, dates forward)")
+    return amount, balance, _before_why(balance, amount, pairs, run)
+
+
+def balance_before_column(amount: pd.Series, numbers: dict[str, pd.Series],
+                          dates: pd.Series | None, group: np.ndarray | None = None
+                          ) -> tuple[str, str] | None:
+    """``(balance, why)``: the one column of ``numbers`` that is the balance before each line
+    of the (already read, signed) ``amount``, to the cent on every pair of lines (at least
+    one), in the time order the ``dates`` show. The amount is decided already, so one pair
+    proves the column a balance (a coincidence to the cent is one in thousands); a second
+    column that fits as well decides nothing."""
+    run = dates_run(dates)
+    if run is None:
+        return None
+    values = amount.to_numpy(dtype="float64")
+    found = []
+    for column, balance in numbers.items():
+        pairs, carried = _before_pairs(values, balance.to_numpy(dtype="float64"), run, group)
+        if pairs >= 1 and carried == pairs:
+            found.append((column, pairs))
+    if len(found) != 1:
+        return None
+    column, pairs = found[0]
+    return column, _before_why(column, str(amount.name or "the amount"), pairs, run)
+
+
+def _before_why(balance: str, amount: str, pairs: int, run: str) -> str:
+    order = "dates forward" if run == "forward" else "dates backward: newest first"
+    return (f"{balance!r} is the balance before each line: the next line's in time is it "
+            f"plus {amount!r} ({pairs} of {pairs} lines, {order})")

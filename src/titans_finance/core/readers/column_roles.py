@@ -23,7 +23,6 @@ Everything is measured on the first `SAMPLE_ROWS` rows and vectorised per column
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
@@ -35,10 +34,12 @@ from titans_finance.core.column_values import clean_strings
 from titans_finance.core.dates import read_dates
 from titans_finance.core.readers.amount_links import (
     balance_before,
+    balance_before_column,
     exchange_rate_columns,
     same_money,
 )
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
+from titans_finance.core.readers.column_reading import Reading
 from titans_finance.core.readers.column_direction import (  # noqa: F401 (named here too)
     COMPLEMENT_MARK_LENGTH,
     DirectionReading,
@@ -65,50 +66,6 @@ BALANCE_RATE = 0.5
 AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
 
 
-@dataclass
-class Reading:
-    """The roles of a file's columns, what decided each and the evidence (`report`)."""
-
-    roles: dict[str, list[str]]
-    unrecognised: list[str]
-    evidence: dict[str, dict[str, Any]]
-    direction: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)
-    date_order: dict[str, Any] | None = None  # when the balance decided day/month order
-    unsigned_sign: float | None = None  # the side of the values written without a sign
-
-    def report(self) -> dict[str, Any]:
-        role_of = {c: role for role, cols in self.roles.items() for c in cols}
-        columns = {}
-        for column, evidence in self.evidence.items():
-            columns[column] = {"role": role_of.get(column), **evidence}
-        report: dict[str, Any] = {"columns": columns, "sign_convention": self.sign_convention()}
-        if self.unsigned_sign is not None:
-            report["unsigned_sign"] = self.unsigned_sign
-        if self.direction:
-            report["direction"] = self.direction
-        if self.notes:
-            report["notes"] = self.notes
-        if self.date_order:
-            report["date_order"] = self.date_order
-        return report
-
-    def sign_convention(self) -> str:
-        if self.unsigned_sign is not None:
-            return ("'+' marks money in; amounts written without a sign are money "
-                    + ("out" if self.unsigned_sign < 0 else "in"))
-        if self.direction:
-            tokens = self.direction["values"]
-            out = ", ".join(t for t, s in tokens.items() if s < 0)
-            inn = ", ".join(t for t, s in tokens.items() if s > 0)
-            return (f"unsigned amounts; direction from column {self.direction['column']!r} "
-                    f"({out} = money out, {inn} = money in; decided by "
-                    f"{self.direction['decided_by']})")
-        if "Money In" in self.roles or "Money Out" in self.roles:
-            return "split columns: money in and money out"
-        return "signed amounts as written"
-
-
 # --------------------------------------------------------------------------- roles
 
 class _RoleInference(DirectionReading):
@@ -126,6 +83,7 @@ class _RoleInference(DirectionReading):
         self.notes: list[str] = []
         self.direction: dict[str, Any] | None = None
         self.unsigned_sign: float | None = None
+        self.balance_before = False  # the balance column is written before each line
         # header roles whose column no sampled line fills, set aside for the values
         self.unfilled: dict[str, str] = {}
         self.why: dict[str, str] = {}
@@ -190,16 +148,44 @@ class _RoleInference(DirectionReading):
         for role in AMOUNT_ROLES:
             for column in list(self.roles.get(role, [])):
                 e = self.evidence[column]
-                if role in self.declared or not e.get("flag"):
+                if role in self.declared:
+                    continue
+                shown = " / ".join(sorted(clean_strings(self.sample[column]).dropna().unique()))
+                if self._no_money_column(role, column):
+                    # not one value is money ("USD" on every line): the values decide (an
+                    # amount comes back when no other column is one: lines quarantined)
+                    self.roles[role].remove(column)
+                    if role in ("Amount", "Balance"):
+                        self.unfilled.setdefault(role, column)
+                    self.notes.append(f"column {column!r}: the header says {role} but none "
+                                      f"of its values is an amount ({shown[:60]})")
+                    continue
+                if not e.get("flag"):
                     continue
                 self.roles[role].remove(column)
-                shown = " / ".join(sorted(clean_strings(self.sample[column]).dropna().unique()))
                 self.notes.append(f"column {column!r}: the header says {role} but its values are "
                                   f"flags ({shown}), not money")
                 if role in ("Money In", "Money Out"):
                     self.flag_sides[column] = -1.0 if role == "Money Out" else 1.0
             if not self.roles.get(role):
                 self.roles.pop(role, None)
+
+    def _no_money_column(self, role: str, column: str) -> bool:
+        """A header-named money column with no amount among its values; one side of a pair
+        only when the other signs every value (``0.80Dr``), which becomes the Amount (else
+        the lines stay quarantined: a side read as all money in could be money out)."""
+        e, side = self.evidence[column], "Money Out" if role == "Money In" else "Money In"
+        if not e.get("values", 0) or e.get("amount_rate") or e.get("flag"):
+            return False
+        if role not in ("Money In", "Money Out"):
+            return True
+        other = self.roles.get(side, [])
+        if len(other) != 1 or self.evidence[other[0]].get("signed_rate", 0) < 1.0:
+            return False
+        self.roles.pop(side)
+        self.assign("Amount", other[0], f"the header says money in/out, but {column!r} holds "
+                    "no amount and this column signs every value itself")
+        return True
 
     def settle_unfilled(self) -> None:
         """A header role set aside because no line fills its column: another column took
@@ -208,7 +194,8 @@ class _RoleInference(DirectionReading):
         for role, column in self.unfilled.items():
             if role in self.roles:
                 self.notes.append(f"column {column!r}: the header says {role} but no line "
-                                  f"fills it; the values say {self.roles[role][0]!r} is")
+                                  f"fills it with an amount; the values say "
+                                  f"{self.roles[role][0]!r} is")
             else:
                 self.roles[role] = [column]
 
@@ -305,10 +292,12 @@ class _RoleInference(DirectionReading):
             self.assign("Amount", directed[0], f"its sign is the side {directed[1]!r} says")
             return
         before = balance_before(candidates, {c: self.numbers(c) for c in candidates},
-                                read_dates(self.sample[self.roles["Date"][0]]).values
-                                if "Date" in self.roles else None)
-        if before is not None:  # (no running balance after each line: not the Balance role)
+                                self.dates())
+        if before is not None:  # the normaliser adds each line's amount (balance after it)
             self.assign("Amount", before[0], before[2])
+            if "Balance" not in self.roles:
+                self.assign("Balance", before[1], before[2])
+                self.balance_before = True
             self.notes.append(f"column {before[1]!r}: {before[2]}")
             return
         split = next((k.split("|")[1:3] for k in readings if k.startswith("split|")), None)
@@ -344,6 +333,16 @@ class _RoleInference(DirectionReading):
                 if direction is not None and self.declared_direction is None:
                     self.use_direction(direction["column"], direction["values"], why)
                 return
+        before = balance_before_column(self.numbers(amount).rename(amount), {
+            c: self.numbers(c) for c in self.money_candidates()}, self.dates(), self.group())
+        if before is not None:  # (the normaliser adds each line's amount: the balance after)
+            self.assign("Balance", before[0], before[1])
+            self.balance_before = True
+            self.notes.append(f"column {before[0]!r}: {before[1]}")
+
+    def dates(self) -> pd.Series | None:  # the sampled booking dates, once a column is known
+        return read_dates(self.sample[self.roles["Date"][0]]).values if "Date" in self.roles \
+            else None
 
     def group(self) -> np.ndarray | None:
         """The account (and currency) of each sampled line when the file holds several:
@@ -485,7 +484,8 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     taken = inference.assigned()
     unrecognised = [c for c in columns if c not in taken]
     return Reading(inference.roles, unrecognised, evidence, inference.direction,
-                   inference.notes, inference.date_order, inference.unsigned_sign)
+                   inference.notes, inference.date_order, inference.unsigned_sign,
+                   inference.balance_before)
 
 
 def _values_agree(column: str, inference: _RoleInference) -> bool:

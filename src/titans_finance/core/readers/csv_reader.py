@@ -17,6 +17,7 @@ import re
 from pathlib import PurePath
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from titans_finance.core.normalise import header_key, header_role
@@ -29,6 +30,10 @@ from titans_finance.core.readers.base import (
     raw_frame,
 )
 from titans_finance.core.readers.column_roles import UnsureReading, infer_roles
+from titans_finance.core.readers.continuation_lines import (
+    continuation_anchors,
+    join_continuations,
+)
 from titans_finance.core.readers.csv_rows import (
     data_follows,
     locate_table,
@@ -338,6 +343,16 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         errors = errors.mask(labels.notna() & (errors == ""), "summary_line")
         balance_lines = balance_line_positions(labels, errors == "")
     out[PARSE_ERROR_COLUMN] = errors
+    # Text-only lines under a transaction: the end of its description (banks wrap long
+    # narratives); joined, counted in the reading report.
+    joined_lines = 0
+    if n and columns:
+        out, kept = join_continuations(out, continuation_anchors(frame, roles, errors))
+        joined_lines = int((~kept).sum())
+        if joined_lines:
+            before = np.cumsum(~kept)  # lines removed up to each position
+            balance_lines = {k: int(p - before[p]) for k, p in balance_lines.items()}
+            n = int(kept.sum())
 
     found_in_preamble = _preamble_info(preamble, delimiter)
     account = (mapping.account if mapping and mapping.account else found_in_preamble.get("account"))
@@ -380,8 +395,15 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         info["preamble_found"] = found_in_preamble
     info["headerless"] = headerless
     info["reading"] = reading.report()
+    if joined_lines:
+        info["reading"]["continuation_lines_joined"] = joined_lines
+        info["reading"]["notes"] = [
+            *info["reading"].get("notes", []),
+            f"{joined_lines} text-only line(s) under a transaction joined to its description"]
     if reading.unsigned_sign is not None:
         info["hints"]["unsigned_sign"] = reading.unsigned_sign
+    if reading.balance_before:
+        info["hints"]["balance_before"] = True
     if reading.direction and roles.get("Debit/Credit") == [reading.direction["column"]]:
         info["hints"]["direction_values"] = reading.direction["values"]
     if reading.date_order and info["hints"]["day_first"] is None:
