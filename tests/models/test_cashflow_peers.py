@@ -216,3 +216,30 @@ def test_the_young_schedules_follow_the_parameters():
         params = parameters("cashflow", young_schedule_max_amount_ratio=ratio)
         parts = forecast_parts(rows, params, pd.Timestamp("2024-04-30"), 30, ("zero",))
         assert parts.net("exact_young+zero")[parts.future.get_loc(future_day)] == expected
+
+
+@pytest.mark.parametrize("cutoff, windows", [
+    # a cutoff on a month's last day has ended that month; the day before has not
+    ("2023-11-30", [1, 0, -1]), ("2023-11-29", [0, -1, -1]), ("2023-12-01", [1, 0, -1])])
+def test_month_end_windows_count_back_from_the_last_month_ended(cutoff, windows):
+    from titans_finance.models.cashflow.schedules import month_end_windows
+
+    dates = pd.Series(pd.to_datetime(["2023-10-31", "2023-11-30", "2023-12-01"]))
+    found = month_end_windows(dates, pd.Timestamp(cutoff))
+    assert list(found[:2]) == windows[:2]
+    assert found[2] == -1  # a month that has not ended (or is after the cutoff)
+
+
+@pytest.mark.parametrize("cutoff, kept", [("2023-12-30", True), ("2023-12-31", True),
+                                          ("2023-11-29", False)])
+def test_a_month_end_schedule_counts_calendar_months_not_windows_ending_on_the_cutoff(
+        cutoff, kept):
+    # cutoff 12-30: the month-long windows ending on it put 10-31 and 11-30 both in
+    # (10-30, 11-30]; as calendar months they are two months, so interest is a schedule
+    # (and comes on 12-31); on 11-29 November has not ended: one month only
+    rows = _rows(("2023-10-31", "Interest", 14.0), ("2023-11-30", "Interest", 18.0))
+    found = schedules(rows, pd.Timestamp(cutoff), anchors=("day", "month_end"))
+    assert (list(found["anchor"]) == ["month_end"]) is kept
+    if kept:
+        assert found["amount"].iloc[0] == 18.0  # the latest month's
+        assert schedules(rows, pd.Timestamp(cutoff)).empty  # the peer: day 31 and day 30
