@@ -243,3 +243,24 @@ def test_a_month_end_schedule_counts_calendar_months_not_windows_ending_on_the_c
     if kept:
         assert found["amount"].iloc[0] == 18.0  # the latest month's
         assert schedules(rows, pd.Timestamp(cutoff)).empty  # the peer: day 31 and day 30
+
+
+@pytest.mark.parametrize("other, kept", [(None, True), ("2024-03-10", False)])
+def test_a_month_end_schedule_alone_on_its_day_keeps_amounts_that_differ(other, kept):
+    # interest on a new account: the first month a part month (4.0, then 12.0: 3x); the
+    # counterparty has no other transaction, so no chance same-day match: a schedule.
+    # One more transaction of it in the windows: chance is possible, the ratio applies
+    rows = [("2024-02-29", "Interest", 4.0), ("2024-03-31", "Interest", 12.0)]
+    if other:
+        rows.append((other, "Interest", 1.0))
+    found = schedules(_rows(*rows), CUTOFF, anchors=("day", "month_end"),
+                      max_amount_ratio=2.0)
+    assert (list(found["anchor"]) == ["month_end"]) is kept
+
+
+def test_a_day_schedule_alone_on_its_day_still_needs_amounts_that_agree():
+    # a cash deposit on the 27th of two months, 500 then 12,700: no schedule (the day of
+    # month has no reason to carry amounts that follow a balance)
+    rows = _rows(("2024-03-27", "Deposit", 500.0), ("2024-04-27", "Deposit", 12700.0))
+    assert schedules(rows, CUTOFF, max_amount_ratio=2.0).empty
+    assert len(schedules(rows, CUTOFF)) == 1  # the peer's

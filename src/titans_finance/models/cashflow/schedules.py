@@ -35,7 +35,9 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
     matches of one day per window); None: every schedule (the peer's).
     ``max_amount_ratio``: a fixed payment comes back with about the same amount, two
     withdrawals that happen to share a day rarely do: with it, a schedule is kept only
-    when its largest window total is at most this many times its smallest (in size).
+    when its largest window total is at most this many times its smallest (in size), or
+    when it is a month-end schedule of a counterparty seen on no other day (no chance
+    match possible; interest follows the balance).
 
     One row per schedule: merchant, day (1-31), anchor, position (the anchor's value: the
     day, or days before the end), amount (signed: the latest window's total of that
@@ -82,7 +84,16 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
         if max_amount_ratio is not None and len(kept):
             size = per_window.set_index(["merchant", "sign", "position"])["amount"].abs()
             spread = size.groupby(level=[0, 1, 2]).agg(["min", "max"]).loc[kept]
-            kept = kept[(spread["max"] <= max_amount_ratio * spread["min"] + 1e-9).to_numpy()]
+            agree = (spread["max"] <= max_amount_ratio * spread["min"] + 1e-9).to_numpy()
+            # chance needs other transactions of the counterparty: one seen on no other
+            # day of the windows, on the month's last day, is a schedule whatever its
+            # amounts (interest and fees are booked there and follow the balance; a new
+            # account's first month is a part month)
+            per_key = frame.groupby(["merchant", "sign"]).size()
+            on_anchor = keyed.groupby(["merchant", "sign", "position"]).size().loc[kept]
+            alone = (per_key.reindex(on_anchor.index.droplevel(2)).fillna(0).to_numpy()
+                     - on_anchor.to_numpy()) <= 0
+            kept = kept[agree | (alone & (anchor == "month_end"))]
         if len(kept) == 0:
             continue
         latest = (per_window.set_index(["merchant", "sign", "position"]).loc[kept]
