@@ -189,3 +189,20 @@ def test_window_totals_are_measured_while_there_are_min_windows_windows(n, measu
     assert high[measured_to - 1] == pytest.approx(measured_to)
     assert high[measured_to] == pytest.approx(np.sqrt(measured_to * (measured_to + 1)))
     assert high[measured_to] < measured_to + 1
+
+
+@pytest.mark.parametrize("first_day, anchor, position", [
+    # the first deposit on the 15th lands within 3 days of "17 before the end" (July: 16)
+    # but not of the 11th: one period more for the end anchor, seven exact days fewer
+    (15, "day", 11),
+    # on the 11th like the others: both anchors see every period, the day is exact in all
+    (11, "day", 11)])
+def test_a_stream_anchor_counts_exact_days_not_only_periods_within_the_jitter(
+        first_day, anchor, position):
+    dates = [pd.Timestamp(f"2022-07-{first_day}")] + list(
+        pd.date_range("2022-08-01", "2023-02-01", freq="MS") + pd.Timedelta(days=10))
+    frame = pd.DataFrame({"date": dates, "description": "Cash deposit",
+                          "reference": "cash deposit", "amount": 17308.0})
+    streams = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2023-02-28"))
+    assert [(s.anchor, s.position) for s in streams] == [(anchor, position)]
+    assert streams[0].exact_share == 1.0  # the 11th in each of its periods

@@ -161,8 +161,15 @@ def _streams_of_frame(frame: pd.DataFrame, params: dict[str, Any], as_of: pd.Tim
 
 def _best_stream(rows: np.ndarray, labels: np.ndarray, coordinates: dict[str, np.ndarray],
                  period: str, tolerance: int, minimum: int):
-    """The anchor that the most periods of these rows land on (within the tolerance),
-    and the one row per period that lands closest to it."""
+    """The anchor that explains these rows best — the periods that land on it within the
+    tolerance plus those that land on it exactly — and the one row per period that lands
+    closest to it.
+
+    Counting the exact ones too: a deposit on the 11th of every month lands within 3 days
+    of "17 days before the month's end" in as many months (30-11, 31-11 and 28-11 are 19,
+    20 and 17), and in one more when a first deposit came on the 15th; the day of month
+    that it lands on exactly eight times is the anchor, the one it hit once is not (a
+    daily forecast projects the anchor's own day)."""
     label = labels[rows]
     best = None
     for anchor, all_values in coordinates.items():
@@ -178,7 +185,8 @@ def _best_stream(rows: np.ndarray, labels: np.ndarray, coordinates: dict[str, np
             first = order[np.r_[True, label[order][1:] != label[order][:-1]]]
             if len(first) < minimum:
                 continue
-            score = (len(first), int((distance[first] == 0).sum()))
+            exact = int((distance[first] == 0).sum())
+            score = (len(first) + exact, len(first))
             if best is None or score > best[0]:
                 best = (score, anchor, int(position), rows[first], distance[first])
     return None if best is None else best[1:]
