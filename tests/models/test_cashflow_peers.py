@@ -264,3 +264,50 @@ def test_a_day_schedule_alone_on_its_day_still_needs_amounts_that_agree():
     rows = _rows(("2024-03-27", "Deposit", 500.0), ("2024-04-27", "Deposit", 12700.0))
     assert schedules(rows, CUTOFF, max_amount_ratio=2.0).empty
     assert len(schedules(rows, CUTOFF)) == 1  # the peer's
+
+
+def _monthly(anchor, position, period="M"):
+    from titans_finance.models.cashflow.streams import RecurringStream
+
+    return RecurringStream(merchant="cash deposit", sign=1, period=period, anchor=anchor,
+                           position=position, amount=1600.0, amount_low=800.0,
+                           amount_high=8000.0, exact_share=0.67, occurrences=3,
+                           last_date=pd.Timestamp("2024-04-14"))
+
+
+@pytest.mark.parametrize("day, near", [(10, False), (11, True), (17, True), (18, False)])
+def test_a_young_schedule_is_its_counterpartys_stream_only_within_the_jitter(day, near):
+    from titans_finance.models.cashflow.parts import _near_a_stream
+
+    assert _near_a_stream(day, "day", _monthly("day", 14), 3) is near
+
+
+@pytest.mark.parametrize("day, anchor, near", [
+    # 5 days before the end: the 23rd-26th; within 3 days: the 20th to the 29th
+    (19, "day", False), (20, "day", True), (29, "day", True), (30, "day", False),
+    (31, "month_end", False)])
+def test_near_a_stream_counted_from_the_months_end(day, anchor, near):
+    from titans_finance.models.cashflow.parts import _near_a_stream
+
+    assert _near_a_stream(day, anchor, _monthly("end", 5), 3) is near
+
+
+def test_a_month_end_schedule_is_near_a_stream_on_the_last_days_and_any_weekly_one():
+    from titans_finance.models.cashflow.parts import _near_a_stream
+
+    assert _near_a_stream(31, "month_end", _monthly("day", 25), 3)  # the 28th: 3 away
+    assert not _near_a_stream(31, "month_end", _monthly("day", 24), 3)
+    assert _near_a_stream(31, "month_end", _monthly("end", 3), 3)
+    assert _near_a_stream(3, "day", _monthly("day", 0, period="W"), 3)
+
+
+def test_a_deposit_on_another_day_than_its_counterpartys_stream_is_a_young_schedule():
+    from titans_finance.models.cashflow.parts import _young_schedules
+
+    found = pd.DataFrame({"merchant": ["cash deposit", "cash deposit"], "day": [10, 13],
+                          "anchor": ["day", "day"], "position": [10, 13],
+                          "amount": [6776.0, 1600.0]})
+    future = pd.date_range("2024-05-01", periods=31, freq="D")
+    projected = _young_schedules(found, [_monthly("day", 14)], future, 3)
+    assert projected[future.get_loc(pd.Timestamp("2024-05-10"))] == 6776.0
+    assert projected.sum() == 6776.0  # the 13th is the stream on the 14th
