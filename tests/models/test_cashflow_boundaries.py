@@ -249,3 +249,11 @@ def test_the_likely_amount_shrinks_with_the_chance_of_landing_on_the_day(exact_s
                              last_date=pd.Timestamp("2024-02-05"),
                              recent_amounts=(-1000.0, -4000.0, -2500.0, -2000.0, -3000.0))
     assert stream.likely_amount() == pytest.approx(expected)
+
+
+def test_when_a_stream_comes_is_its_cycle_when_it_has_one_else_its_anchor():
+    frame = _every(30, "2023-09-22", 6)
+    stream = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2024-02-29"))[0]
+    assert stream.when == "every 30 days"
+    frame, as_of = _monthly_rent(0)
+    assert detect_streams(frame, PARAMS, as_of=as_of)[0].when == 1  # the 1st of the month

@@ -53,6 +53,15 @@ class RecurringStream:
     def day(self) -> int:
         return self.position
 
+    @property
+    def when(self) -> int | str:
+        """When it comes, as the metrics list it: its day (of the month, week or year),
+        days before the month's end, or its cycle."""
+        cycle = getattr(self, "cycle_days", 0)  # 0 on a stream pickled before cycles
+        if cycle:
+            return f"every {cycle} days"
+        return f"{self.position} before month end" if self.anchor == "end" else self.position
+
     def dates_between(self, start: pd.Timestamp, end: pd.Timestamp,
                       business_days_only: bool = False) -> pd.DatetimeIndex:
         """Its anchor dates in ``[start, end]`` for periods it has not occurred in yet."""
