@@ -2,6 +2,13 @@
 
     nice .venv/bin/python -m benchmarks.evaluation.cashflow_berka            # all 638 accounts + default data
     nice .venv/bin/python -m benchmarks.evaluation.cashflow_berka --limit 40 # a quick look
+    nice .venv/bin/python -m benchmarks.evaluation.cashflow_berka --part tuning --no-default-data
+
+The accounts are split by their place in account-id order: every third (0, 3, 6, ...) is
+a *tuning* account, the place to choose the model's rules and parameters on; the other
+two thirds are *held out* (never looked at while choosing). ``--part`` runs one part
+only (while iterating: the tuning part); every run reports the model against the
+schedules peer on each part it scored (``by_part``).
 
 Each account is one export. Folds: the last ``backtest_folds`` 30-day windows before
 1994-03-30 are reported (outer); each one's model is chosen on the ``inner_folds`` windows
@@ -67,20 +74,32 @@ def binomial_share_within(n_days: int, nominal: float, points: float = 0.05) -> 
     return float(pmf[np.abs(k / n_days - nominal) <= points + 1e-9].sum())
 
 
+PARTS = ("tuning", "held_out")
+TUNING_EVERY = 3  # every third account (in account-id order) is a tuning account
+
+
+def account_part(position: int) -> str:
+    """The part of the account at ``position`` in account-id order (0: the first)."""
+    return "tuning" if position % TUNING_EVERY == 0 else "held_out"
+
+
 def per_account(frame: pd.DataFrame, params: dict, end: pd.Timestamp | None,
-                limit: int | None = None) -> tuple[pd.DataFrame, list[str]]:
+                limit: int | None = None, part: str | None = None
+                ) -> tuple[pd.DataFrame, list[str]]:
     rows, skipped = [], []
     nominal = float(params["interval_coverage"])
     rng = np.random.default_rng(42)  # this benchmark's own sampling (not a model parameter)
     for i, (account, export) in enumerate(accounts(frame)):
         if limit is not None and i >= limit:
             break
+        if part is not None and account_part(i) != part:
+            continue
         _, outer, _ = evaluate_cashflow(export, params, end)
         summary = summarise_backtest(outer)
         if not summary:
             skipped.append(account)
             continue
-        row = {"account": account, "n_transactions": len(export),
+        row = {"account": account, "part": account_part(i), "n_transactions": len(export),
                "n_folds": int(outer["fold"].nunique()),
                "chosen": ";".join(outer.loc[outer["method"] == "model", "chosen"].unique())}
         model = outer[(outer["method"] == "model") & outer["has_interval"].astype(bool)]
@@ -120,6 +139,27 @@ def distribution(table: pd.DataFrame, metric: str) -> dict:
         (model < table[[f"{b}_{metric}" for b in BASELINES]].min(axis=1) - 1e-12).mean())
     out["share_of_accounts_tied_with_best"] = float(
         (np.isclose(model, table[f"{best}_{metric}"])).mean())
+    return out
+
+
+def versus_schedules_by_part(table: pd.DataFrame) -> dict:
+    """Per part (and all): the model's median MASE over the schedules peer's, and the
+    shares of accounts where the model's MASE is lower, equal (the same forecast every
+    day, or the same error) and higher."""
+    out = {}
+    for name, rows in (("all", table), *((p, table[table["part"] == p]) for p in PARTS)):
+        if rows.empty:
+            continue
+        model, peer = rows["model_mase"], rows["scheduled_payments_mase"]
+        # equal: the same errors up to the float noise of summing them (the two
+        # forecasts agree every day); lower and higher as share_of_accounts_won counts
+        tied = (model - peer).abs() <= 1e-12
+        won = model < peer - 1e-12
+        out[name] = {"n_accounts": int(len(rows)), "model_median": float(model.median()),
+                     "peer_median": float(peer.median()),
+                     "ratio_of_medians": float(model.median() / peer.median()),
+                     "share_lower": float(won.mean()), "share_equal": float(tied.mean()),
+                     "share_higher": float((~won & ~tied).mean())}
     return out
 
 
@@ -170,6 +210,8 @@ def default_data(params: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="first N accounts only")
+    parser.add_argument("--part", choices=PARTS, default=None,
+                        help="one part of the accounts only (tuning: every third)")
     parser.add_argument("--no-default-data", action="store_true")
     args = parser.parse_args()
     if not BERKA_PATH.is_file():
@@ -177,11 +219,12 @@ def main() -> None:
     params = load_params()
     started = time.perf_counter()
     frame = berka_exports()
-    table, skipped = per_account(frame, params, BERKA_END, args.limit)
+    table, skipped = per_account(frame, params, BERKA_END, args.limit, args.part)
     seconds = time.perf_counter() - started
     result = {
         "command": "nice .venv/bin/python -m benchmarks.evaluation.cashflow_berka"
-                   + (f" --limit {args.limit}" if args.limit else ""),
+                   + (f" --limit {args.limit}" if args.limit else "")
+                   + (f" --part {args.part}" if args.part else ""),
         "data": "../shared/data/berka/trans_dev.csv.gz (one export per account)",
         "n_accounts": int(frame["account"].nunique()) if args.limit is None else args.limit,
         "n_accounts_evaluated": int(len(table)),
@@ -190,6 +233,7 @@ def main() -> None:
         "horizon_days": int(params["horizon_days"]),
         "outer_folds": int(params["backtest_folds"]), "inner_folds": int(params["inner_folds"]),
         "mase": distribution(table, "mase"), "mae": distribution(table, "mae"),
+        "versus_schedules_peer_by_part": versus_schedules_by_part(table),
         "cumulative_net_error": distribution(table, "cumulative_net_error"),
         "interval_coverage": coverage_summary(table, float(params["interval_coverage"])),
         "chosen_candidates": table["chosen"].str.split(";").explode().value_counts().to_dict(),
@@ -198,7 +242,8 @@ def main() -> None:
     if not args.no_default_data:
         result["default_data"] = default_data(params)
     RESULTS.mkdir(exist_ok=True)
-    name = "cashflow_berka" if args.limit is None else f"cashflow_berka_first{args.limit}"
+    name = "cashflow_berka" + (f"_first{args.limit}" if args.limit is not None else "") + (
+        f"_{args.part}" if args.part else "")
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     table.to_csv(RESULTS / f"{name}_accounts.csv", index=False, float_format="%.6g")
     print(json.dumps({k: result[k] for k in ("n_accounts_evaluated", "seconds")}, indent=1))
@@ -209,6 +254,7 @@ def main() -> None:
             d["best_baseline"]], "vs each best:", round(
             d["share_of_accounts_won_against_each_accounts_best_baseline"], 3),
               "won vs peers:", {p: round(d["share_of_accounts_won"][p], 3) for p in PEERS})
+    print("versus the schedules peer", result["versus_schedules_peer_by_part"])
     print("coverage", result["interval_coverage"])
     print("chosen", result["chosen_candidates"])
     if "default_data" in result:

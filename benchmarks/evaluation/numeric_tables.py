@@ -40,6 +40,19 @@ def cashflow() -> None:
         if ratios:
             print("Model median over each peer's median: " + ", ".join(
                 f"{name} {ratio:.3f}" for name, ratio in ratios.items()) + ".")
+    parts = result.get("versus_schedules_peer_by_part") or {}
+    if parts:
+        print("\nThe model against the schedules peer, per part of the accounts (tuning: "
+              "every third account in account-id order, where the rules were chosen)\n")
+        print("| accounts | n | model median | peer median | ratio | lower | equal | higher |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name in ("tuning", "held_out", "all"):
+            if name in parts:
+                v = parts[name]
+                print(f"| {name.replace('_', ' ')} | {v['n_accounts']} | "
+                      f"{v['model_median']:.3f} | {v['peer_median']:.3f} | "
+                      f"{v['ratio_of_medians']:.3f} | {v['share_lower']:.1%} | "
+                      f"{v['share_equal']:.1%} | {v['share_higher']:.1%} |")
     print("\nInterval coverage per account (nominal 80 %)\n")
     print("| interval | accounts | Q1 | median | Q3 | mean | accounts within 5 points | "
           "same if perfectly calibrated (expected) |")

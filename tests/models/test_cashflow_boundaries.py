@@ -189,3 +189,71 @@ def test_window_totals_are_measured_while_there_are_min_windows_windows(n, measu
     assert high[measured_to - 1] == pytest.approx(measured_to)
     assert high[measured_to] == pytest.approx(np.sqrt(measured_to * (measured_to + 1)))
     assert high[measured_to] < measured_to + 1
+
+
+@pytest.mark.parametrize("first_day, anchor, position", [
+    # the first deposit on the 15th lands within 3 days of "17 before the end" (July: 16)
+    # but not of the 11th: one period more for the end anchor, seven exact days fewer
+    (15, "day", 11),
+    # on the 11th like the others: both anchors see every period, the day is exact in all
+    (11, "day", 11)])
+def test_a_stream_anchor_counts_exact_days_not_only_periods_within_the_jitter(
+        first_day, anchor, position):
+    dates = [pd.Timestamp(f"2022-07-{first_day}")] + list(
+        pd.date_range("2022-08-01", "2023-02-01", freq="MS") + pd.Timedelta(days=10))
+    frame = pd.DataFrame({"date": dates, "description": "Cash deposit",
+                          "reference": "cash deposit", "amount": 17308.0})
+    streams = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2023-02-28"))
+    assert [(s.anchor, s.position) for s in streams] == [(anchor, position)]
+    assert streams[0].exact_share == 1.0  # the 11th in each of its periods
+
+
+def _every(days: int, start: str, n: int, amount: float = -4000.0) -> pd.DataFrame:
+    dates = pd.Timestamp(start) + pd.to_timedelta(np.arange(n) * days, unit="D")
+    return pd.DataFrame({"date": dates, "description": "Cash withdrawal",
+                         "reference": "cash withdrawal", "amount": amount})
+
+
+def test_a_stream_every_30_days_is_projected_on_its_cycle_not_on_a_calendar_anchor():
+    # 09-22, 10-22, 11-21, 12-21, 01-20, 02-19: it drifts a day a month through the month
+    frame = _every(30, "2023-09-22", 6)
+    stream = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2024-02-29"))[0]
+    assert stream.cycle_days == 30 and stream.exact_share == 1.0
+    dates = stream.dates_between(pd.Timestamp("2024-03-01"), pd.Timestamp("2024-04-30"))
+    assert list(dates) == [pd.Timestamp("2024-03-20"), pd.Timestamp("2024-04-19")]
+
+
+def test_a_stream_on_its_day_of_month_keeps_its_calendar_anchor():
+    # gaps 31, 30, 31, 30, 31 days: the 5th explains every date, a 30- or 31-day cycle
+    # three in five at most (a cycle only when it explains more than the anchor)
+    dates = pd.date_range("2023-09-05", periods=6, freq="MS") + pd.Timedelta(days=4)
+    frame = pd.DataFrame({"date": dates, "description": "Rent", "reference": "landlord",
+                          "amount": -800.0})
+    stream = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2024-02-29"))[0]
+    assert stream.cycle_days == 0 and (stream.anchor, stream.position) == ("day", 5)
+
+
+@pytest.mark.parametrize("exact_share, expected", [
+    (1.0, -2500.0),  # always on its day: the stream's amount (its median)
+    # the 1/3 quantile of 1000, 2000, 2500, 3000, 4000 (in size): a third of 2000-2500
+    (0.75, -2000.0 - 500.0 / 3),
+    (0.5, -1000.0),  # on its day half the time: the smallest (quantile 0)
+    (0.4, -1000.0)])  # below a half: no lower than the smallest either
+def test_the_likely_amount_shrinks_with_the_chance_of_landing_on_the_day(exact_share,
+                                                                           expected):
+    from titans_finance.models.cashflow.streams import RecurringStream
+
+    stream = RecurringStream(merchant="cash", sign=-1, period="M", anchor="day", position=5,
+                             amount=-2500.0, amount_low=-1000.0, amount_high=-4000.0,
+                             exact_share=exact_share, occurrences=5,
+                             last_date=pd.Timestamp("2024-02-05"),
+                             recent_amounts=(-1000.0, -4000.0, -2500.0, -2000.0, -3000.0))
+    assert stream.likely_amount() == pytest.approx(expected)
+
+
+def test_when_a_stream_comes_is_its_cycle_when_it_has_one_else_its_anchor():
+    frame = _every(30, "2023-09-22", 6)
+    stream = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2024-02-29"))[0]
+    assert stream.when == "every 30 days"
+    frame, as_of = _monthly_rent(0)
+    assert detect_streams(frame, PARAMS, as_of=as_of)[0].when == 1  # the 1st of the month

@@ -216,3 +216,98 @@ def test_the_young_schedules_follow_the_parameters():
         params = parameters("cashflow", young_schedule_max_amount_ratio=ratio)
         parts = forecast_parts(rows, params, pd.Timestamp("2024-04-30"), 30, ("zero",))
         assert parts.net("exact_young+zero")[parts.future.get_loc(future_day)] == expected
+
+
+@pytest.mark.parametrize("cutoff, windows", [
+    # a cutoff on a month's last day has ended that month; the day before has not
+    ("2023-11-30", [1, 0, -1]), ("2023-11-29", [0, -1, -1]), ("2023-12-01", [1, 0, -1])])
+def test_month_end_windows_count_back_from_the_last_month_ended(cutoff, windows):
+    from titans_finance.models.cashflow.schedules import month_end_windows
+
+    dates = pd.Series(pd.to_datetime(["2023-10-31", "2023-11-30", "2023-12-01"]))
+    found = month_end_windows(dates, pd.Timestamp(cutoff))
+    assert list(found[:2]) == windows[:2]
+    assert found[2] == -1  # a month that has not ended (or is after the cutoff)
+
+
+@pytest.mark.parametrize("cutoff, kept", [("2023-12-30", True), ("2023-12-31", True),
+                                          ("2023-11-29", False)])
+def test_a_month_end_schedule_counts_calendar_months_not_windows_ending_on_the_cutoff(
+        cutoff, kept):
+    # cutoff 12-30: the month-long windows ending on it put 10-31 and 11-30 both in
+    # (10-30, 11-30]; as calendar months they are two months, so interest is a schedule
+    # (and comes on 12-31); on 11-29 November has not ended: one month only
+    rows = _rows(("2023-10-31", "Interest", 14.0), ("2023-11-30", "Interest", 18.0))
+    found = schedules(rows, pd.Timestamp(cutoff), anchors=("day", "month_end"))
+    assert (list(found["anchor"]) == ["month_end"]) is kept
+    if kept:
+        assert found["amount"].iloc[0] == 18.0  # the latest month's
+        assert schedules(rows, pd.Timestamp(cutoff)).empty  # the peer: day 31 and day 30
+
+
+@pytest.mark.parametrize("other, kept", [(None, True), ("2024-03-10", False)])
+def test_a_month_end_schedule_alone_on_its_day_keeps_amounts_that_differ(other, kept):
+    # interest on a new account: the first month a part month (4.0, then 12.0: 3x); the
+    # counterparty has no other transaction, so no chance same-day match: a schedule.
+    # One more transaction of it in the windows: chance is possible, the ratio applies
+    rows = [("2024-02-29", "Interest", 4.0), ("2024-03-31", "Interest", 12.0)]
+    if other:
+        rows.append((other, "Interest", 1.0))
+    found = schedules(_rows(*rows), CUTOFF, anchors=("day", "month_end"),
+                      max_amount_ratio=2.0)
+    assert (list(found["anchor"]) == ["month_end"]) is kept
+
+
+def test_a_day_schedule_alone_on_its_day_still_needs_amounts_that_agree():
+    # a cash deposit on the 27th of two months, 500 then 12,700: no schedule (the day of
+    # month has no reason to carry amounts that follow a balance)
+    rows = _rows(("2024-03-27", "Deposit", 500.0), ("2024-04-27", "Deposit", 12700.0))
+    assert schedules(rows, CUTOFF, max_amount_ratio=2.0).empty
+    assert len(schedules(rows, CUTOFF)) == 1  # the peer's
+
+
+def _monthly(anchor, position, period="M"):
+    from titans_finance.models.cashflow.streams import RecurringStream
+
+    return RecurringStream(merchant="cash deposit", sign=1, period=period, anchor=anchor,
+                           position=position, amount=1600.0, amount_low=800.0,
+                           amount_high=8000.0, exact_share=0.67, occurrences=3,
+                           last_date=pd.Timestamp("2024-04-14"))
+
+
+@pytest.mark.parametrize("day, near", [(10, False), (11, True), (17, True), (18, False)])
+def test_a_young_schedule_is_its_counterpartys_stream_only_within_the_jitter(day, near):
+    from titans_finance.models.cashflow.parts import _near_a_stream
+
+    assert _near_a_stream(day, "day", _monthly("day", 14), 3) is near
+
+
+@pytest.mark.parametrize("day, anchor, near", [
+    # 5 days before the end: the 23rd-26th; within 3 days: the 20th to the 29th
+    (19, "day", False), (20, "day", True), (29, "day", True), (30, "day", False),
+    (31, "month_end", False)])
+def test_near_a_stream_counted_from_the_months_end(day, anchor, near):
+    from titans_finance.models.cashflow.parts import _near_a_stream
+
+    assert _near_a_stream(day, anchor, _monthly("end", 5), 3) is near
+
+
+def test_a_month_end_schedule_is_near_a_stream_on_the_last_days_and_any_weekly_one():
+    from titans_finance.models.cashflow.parts import _near_a_stream
+
+    assert _near_a_stream(31, "month_end", _monthly("day", 25), 3)  # the 28th: 3 away
+    assert not _near_a_stream(31, "month_end", _monthly("day", 24), 3)
+    assert _near_a_stream(31, "month_end", _monthly("end", 3), 3)
+    assert _near_a_stream(3, "day", _monthly("day", 0, period="W"), 3)
+
+
+def test_a_deposit_on_another_day_than_its_counterpartys_stream_is_a_young_schedule():
+    from titans_finance.models.cashflow.parts import _young_schedules
+
+    found = pd.DataFrame({"merchant": ["cash deposit", "cash deposit"], "day": [10, 13],
+                          "anchor": ["day", "day"], "position": [10, 13],
+                          "amount": [6776.0, 1600.0]})
+    future = pd.date_range("2024-05-01", periods=31, freq="D")
+    projected = _young_schedules(found, [_monthly("day", 14)], future, 3)
+    assert projected[future.get_loc(pd.Timestamp("2024-05-10"))] == 6776.0
+    assert projected.sum() == 6776.0  # the 13th is the stream on the 14th

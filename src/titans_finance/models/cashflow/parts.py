@@ -92,20 +92,43 @@ class ForecastParts:
         return inflow + np.clip(rest_net, 0, None), outflow + np.clip(-rest_net, 0, None)
 
 
+def _near_a_stream(day: int, anchor: str, stream: RecurringStream, jitter: int) -> bool:
+    """Whether a schedule on ``day`` of the month (``anchor`` "month_end": the month's
+    last day) lands within ``jitter`` days of the monthly ``stream``'s anchor in some
+    month (28 to 31 days long); a weekly or annual stream is near every day."""
+    if stream.period != "M":
+        return True
+    last = (28, 31)  # the month's last day, in the shortest and the longest month
+    days = last if anchor == "month_end" else (day, day)
+    if stream.anchor == "day":
+        low, high = stream.position - jitter, stream.position + jitter
+        return days[0] <= high and days[1] >= low
+    # days before the end: the month's last day is 0 of them; day d is 28-d to 31-d
+    before = (0, 0) if anchor == "month_end" else (last[0] - day, last[1] - day)
+    return before[0] <= stream.position + jitter and before[1] >= stream.position - jitter
+
+
 def _young_schedules(found: pd.DataFrame, streams: list[RecurringStream],
-                     future: pd.DatetimeIndex) -> np.ndarray:
+                     future: pd.DatetimeIndex, jitter: int) -> np.ndarray:
     """Daily net of the schedules ``found`` (2 of the last 3 months on their day of month
-    or on the month's last day) whose counterparty and direction is not a stream yet, on
-    their day (two months say little about weekend rolling: a pension seen on a Sunday
-    twice would be moved to the Monday). A counterparty that is a stream, even one whose
-    dates wobble too much to be projected, is not a young schedule (measured on Berka:
-    projecting such a stream's exact days adds more misses than it catches)."""
+    or on the month's last day) that no stream of their counterparty and direction
+    already covers, on their day (two months say little about weekend rolling: a pension
+    seen on a Sunday twice would be moved to the Monday). A schedule within ``jitter``
+    days of such a stream's anchor is that stream, even one whose dates wobble too much
+    to be projected (measured on Berka: projecting such a stream's exact days adds more
+    misses than it catches); one on another day of the month is a schedule of its own (a
+    monthly deposit on the 10th beside small ones around the 14th)."""
     if found.empty:
         return np.zeros(len(future))
-    known = {(s.merchant, s.sign) for s in streams}
+    by_key: dict[tuple[str, int], list[RecurringStream]] = {}
+    for stream in streams:
+        by_key.setdefault((stream.merchant, stream.sign), []).append(stream)
     sign = np.where(found["amount"].to_numpy() >= 0, 1, -1)
-    young = found[[(m, int(g)) not in known for m, g in zip(found["merchant"], sign)]]
-    return project_schedules(young, future)
+    keep = [not any(_near_a_stream(int(day), str(anchor), stream, jitter)
+                    for stream in by_key.get((merchant, int(g)), []))
+            for merchant, g, day, anchor in zip(found["merchant"], sign, found["day"],
+                                                found["anchor"])]
+    return project_schedules(found[keep], future)
 
 
 def candidate_names(params: dict[str, Any]) -> list[str]:
@@ -139,7 +162,10 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
             dates = stream.dates_between(future[0], future[-1], business_only)
             position = ((dates - future[0]).days).to_numpy()
             target = inflow if stream.amount > 0 else outflow
-            np.add.at(target, position, abs(stream.amount))
+            # the daily forecast ("exact"): the day's most likely amount; "all" (what the
+            # balance follows) the stream's typical amount
+            amount = stream.likely_amount() if name == "exact" else stream.amount
+            np.add.at(target, position, abs(amount))
             if name == "all":
                 schedule += [{"date": str(d.date()), "merchant": stream.merchant,
                               "amount": float(stream.amount)} for d in dates]
@@ -147,7 +173,7 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
     found = schedules(past, as_of, anchors=YOUNG_SCHEDULE_ANCHORS,
                       max_chance_matches=float(params["max_chance_matches"]),
                       max_amount_ratio=float(params["young_schedule_max_amount_ratio"]))
-    young = _young_schedules(found, streams, future)
+    young = _young_schedules(found, streams, future, int(params["max_day_jitter"]))
     for name in ("exact", "all"):
         inflow, outflow = stream_flow[name]
         stream_flow[f"{name}_young"] = (inflow + np.clip(young, 0, None),

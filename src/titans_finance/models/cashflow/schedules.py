@@ -35,7 +35,9 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
     matches of one day per window); None: every schedule (the peer's).
     ``max_amount_ratio``: a fixed payment comes back with about the same amount, two
     withdrawals that happen to share a day rarely do: with it, a schedule is kept only
-    when its largest window total is at most this many times its smallest (in size).
+    when its largest window total is at most this many times its smallest (in size), or
+    when it is a month-end schedule of a counterparty seen on no other day (no chance
+    match possible; interest follows the balance).
 
     One row per schedule: merchant, day (1-31), anchor, position (the anchor's value: the
     day, or days before the end), amount (signed: the latest window's total of that
@@ -50,15 +52,24 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
     for k in range(months):  # k = 0: the most recent month
         inside = (frame["date"] > edges[k + 1]) & (frame["date"] <= edges[k])
         window[inside.to_numpy()] = k
-    frame = frame.assign(window=window)
-    frame = frame[frame["window"] >= 0]
+    calendar = month_end_windows(frame["date"], cutoff)
+    everything = frame.assign(window=window,
+                              month_end_window=np.where(calendar < months, calendar, -1))
+    available = np.ones(len(everything), dtype=bool)  # not yet part of a schedule
+    month_end = (everything["date"].dt.day == everything["date"].dt.days_in_month).to_numpy()
     found = []
     for anchor in anchors:
-        position = (frame["date"].dt.day if anchor == "day"
-                    else frame["date"].dt.days_in_month - frame["date"].dt.day)
-        keyed = frame.assign(position=position.to_numpy())
+        frame = everything[available & (everything["window"] >= 0).to_numpy()]
         if anchor == "month_end":
-            keyed = keyed[keyed["position"] == 0]
+            # the month's last day is no fixed day of month: windows a month long that end
+            # on the cutoff put October's 31st and November's 30th both in one window for
+            # a cutoff on December 30th (and none in the window before), so a month-end
+            # schedule's windows are the last calendar months that have ended
+            keyed = everything[available & month_end
+                               & (everything["month_end_window"] >= 0).to_numpy()]
+            keyed = keyed.assign(position=0, window=keyed["month_end_window"].to_numpy())
+        else:
+            keyed = frame.assign(position=frame["date"].dt.day.to_numpy())
         per_window = keyed.groupby(["merchant", "sign", "position", "window"], as_index=False)[
             "amount"].sum()
         counts = per_window.groupby(["merchant", "sign", "position"])["window"].nunique()
@@ -66,13 +77,23 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
         if max_chance_matches is not None and len(kept):
             per_key = frame.groupby(["merchant", "sign"]).size()
             on_anchor = keyed.groupby(["merchant", "sign", "position"]).size().loc[kept]
-            others = per_key.reindex(on_anchor.index.droplevel(2)).to_numpy() - on_anchor
+            others = (per_key.reindex(on_anchor.index.droplevel(2)).fillna(0).to_numpy()
+                      - on_anchor).clip(lower=0)
             days = max((edges[0] - edges[months]).days, 1)
             kept = kept[(others / days <= max_chance_matches + 1e-12).to_numpy()]
         if max_amount_ratio is not None and len(kept):
             size = per_window.set_index(["merchant", "sign", "position"])["amount"].abs()
             spread = size.groupby(level=[0, 1, 2]).agg(["min", "max"]).loc[kept]
-            kept = kept[(spread["max"] <= max_amount_ratio * spread["min"] + 1e-9).to_numpy()]
+            agree = (spread["max"] <= max_amount_ratio * spread["min"] + 1e-9).to_numpy()
+            # chance needs other transactions of the counterparty: one seen on no other
+            # day of the windows, on the month's last day, is a schedule whatever its
+            # amounts (interest and fees are booked there and follow the balance; a new
+            # account's first month is a part month)
+            per_key = frame.groupby(["merchant", "sign"]).size()
+            on_anchor = keyed.groupby(["merchant", "sign", "position"]).size().loc[kept]
+            alone = (per_key.reindex(on_anchor.index.droplevel(2)).fillna(0).to_numpy()
+                     - on_anchor.to_numpy()) <= 0
+            kept = kept[agree | (alone & (anchor == "month_end"))]
         if len(kept) == 0:
             continue
         latest = (per_window.set_index(["merchant", "sign", "position"]).loc[kept]
@@ -81,10 +102,21 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
         rows["day"] = rows["position"] if anchor == "day" else 31
         found.append(rows)
         used = pd.MultiIndex.from_frame(keyed[["merchant", "sign", "position"]]).isin(kept)
-        frame = frame.drop(index=keyed.index[used])
+        available[everything.index.get_indexer(keyed.index[used])] = False
     if not found:
         return pd.DataFrame(columns=columns)
     return pd.concat(found, ignore_index=True)[columns]
+
+
+def month_end_windows(dates: pd.Series, cutoff: pd.Timestamp) -> np.ndarray:
+    """Each date's calendar month counted back from the last month that has ended by
+    ``cutoff`` (0: that month; a cutoff on a month's last day has ended that month; -1: a
+    month not ended yet)."""
+    cutoff = pd.Timestamp(cutoff).normalize()
+    last_ended = cutoff.year * 12 + cutoff.month - 1 - (0 if cutoff.is_month_end else 1)
+    dates = pd.DatetimeIndex(dates)
+    back = last_ended - (dates.year * 12 + dates.month - 1).to_numpy()
+    return np.where(back >= 0, back, -1)
 
 
 def schedule_dates(day_of_month: int, future: pd.DatetimeIndex,

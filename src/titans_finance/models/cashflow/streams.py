@@ -28,6 +28,22 @@ class RecurringStream:
     occurrences: int
     last_date: pd.Timestamp
     periods_seen: set = field(default_factory=set)  # period labels it occurred in
+    # > 0: it comes every cycle_days days rather than on its calendar anchor (a withdrawal
+    # every 30 days drifts through the month); projected from last_date on
+    cycle_days: int = 0
+    recent_amounts: tuple = ()  # the recent signed amounts its amount is the median of
+
+    def likely_amount(self) -> float:
+        """The amount to forecast on its day when the forecast is scored day by day (by
+        absolute error): it lands on its day with about ``exact_share`` chance, so the
+        day's median is the (1 − 0.5 / exact_share) quantile of its recent amounts in size
+        (their median when it always lands, smaller as it lands less often: a withdrawal
+        of 100 to 10,700 on its day 3 times in 4 is forecast at its 33rd percentile)."""
+        recent = np.abs(np.asarray(getattr(self, "recent_amounts", ()), dtype="float64"))
+        if self.exact_share >= 1.0 or len(recent) == 0:
+            return self.amount
+        level = max(0.0, 1.0 - 0.5 / self.exact_share) if self.exact_share > 0 else 0.0
+        return float(np.sign(self.amount) * np.quantile(recent, level))
 
     @property
     def kind(self) -> str:
@@ -37,11 +53,27 @@ class RecurringStream:
     def day(self) -> int:
         return self.position
 
+    @property
+    def when(self) -> int | str:
+        """When it comes, as the metrics list it: its day (of the month, week or year),
+        days before the month's end, or its cycle."""
+        cycle = getattr(self, "cycle_days", 0)  # 0 on a stream pickled before cycles
+        if cycle:
+            return f"every {cycle} days"
+        return f"{self.position} before month end" if self.anchor == "end" else self.position
+
     def dates_between(self, start: pd.Timestamp, end: pd.Timestamp,
                       business_days_only: bool = False) -> pd.DatetimeIndex:
         """Its anchor dates in ``[start, end]`` for periods it has not occurred in yet."""
         if end < start:
             return pd.DatetimeIndex([])
+        cycle = getattr(self, "cycle_days", 0)  # 0 on a stream pickled before cycles
+        if cycle > 0:
+            steps = np.arange(1, (end - self.last_date).days // cycle + 1)
+            dates = self.last_date + pd.to_timedelta(steps * cycle, unit="D")
+            if business_days_only:
+                dates = pd.DatetimeIndex([d + pd.offsets.BDay(0) for d in dates])
+            return pd.DatetimeIndex(dates[(dates >= start) & (dates <= end)])
         if self.period == "W":
             days = pd.date_range(start, end, freq="D")
             dates = days[days.dayofweek == self.position]
@@ -161,8 +193,15 @@ def _streams_of_frame(frame: pd.DataFrame, params: dict[str, Any], as_of: pd.Tim
 
 def _best_stream(rows: np.ndarray, labels: np.ndarray, coordinates: dict[str, np.ndarray],
                  period: str, tolerance: int, minimum: int):
-    """The anchor that the most periods of these rows land on (within the tolerance),
-    and the one row per period that lands closest to it."""
+    """The anchor that explains these rows best — the periods that land on it within the
+    tolerance plus those that land on it exactly — and the one row per period that lands
+    closest to it.
+
+    Counting the exact ones too: a deposit on the 11th of every month lands within 3 days
+    of "17 days before the month's end" in as many months (30-11, 31-11 and 28-11 are 19,
+    20 and 17), and in one more when a first deposit came on the 15th; the day of month
+    that it lands on exactly eight times is the anchor, the one it hit once is not (a
+    daily forecast projects the anchor's own day)."""
     label = labels[rows]
     best = None
     for anchor, all_values in coordinates.items():
@@ -178,7 +217,8 @@ def _best_stream(rows: np.ndarray, labels: np.ndarray, coordinates: dict[str, np
             first = order[np.r_[True, label[order][1:] != label[order][:-1]]]
             if len(first) < minimum:
                 continue
-            score = (len(first), int((distance[first] == 0).sum()))
+            exact = int((distance[first] == 0).sum())
+            score = (len(first) + exact, len(first))
             if best is None or score > best[0]:
                 best = (score, anchor, int(position), rows[first], distance[first])
     return None if best is None else best[1:]
@@ -201,12 +241,29 @@ def _stream(key: str, period: str, anchor: str, position: int, used: np.ndarray,
     order = np.argsort(dates[used].to_numpy(), kind="stable")
     recent = amount[used][order][-window:]
     merchant, sign = key.rsplit("|", 1)
+    exact_share = float((distance == 0).mean())
+    cycle, cycle_share = (_cycle(dates[used][order]) if period == "M" else (0, 0.0))
     return RecurringStream(
         merchant=merchant, sign=int(sign), period=period, anchor=anchor, position=position,
         amount=_stream_amount(recent), amount_low=float(recent[np.argmin(np.abs(recent))]),
         amount_high=float(recent[np.argmax(np.abs(recent))]),
-        exact_share=float((distance == 0).mean()), occurrences=int(len(used)),
-        last_date=pd.Timestamp(last), periods_seen=seen)
+        exact_share=max(exact_share, cycle_share if cycle > 0 else 0.0), occurrences=int(len(used)),
+        last_date=pd.Timestamp(last), periods_seen=seen,
+        recent_amounts=tuple(recent.tolist()),
+        cycle_days=cycle if cycle > 0 and cycle_share > exact_share else 0)
+
+
+def _cycle(dates: pd.DatetimeIndex) -> tuple[int, float]:
+    """The most common gap in days between consecutive dates (the shortest of equally
+    common ones) and the share of gaps exactly that long: how often "the last date plus
+    the cycle" foretold the next one (a calendar anchor's own share of exact days is the
+    other explanation)."""
+    if len(dates) < 3:
+        return 0, 0.0
+    gaps = np.diff(dates.to_numpy()).astype("timedelta64[D]").astype("int64")
+    values, counts = np.unique(gaps, return_counts=True)
+    cycle = int(values[np.argmax(counts)])
+    return cycle, float((gaps == cycle).mean())
 
 
 def _stream_amount(recent: np.ndarray) -> float:

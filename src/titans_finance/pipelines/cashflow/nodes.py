@@ -125,8 +125,7 @@ def forecast_cashflow(model: CashflowModel, backtest_metrics: dict[str, Any],
                "recurring_series": [f"{s.merchant} ({s.kind}, {s.amount:+.2f})"
                                     for s in model.recurring],
                "recurring_details": [{"merchant": s.merchant, "kind": s.kind,
-                                      "day": (f"{s.position} before month end" if s.anchor == "end"
-                                              else s.position), "amount": s.amount,
+                                      "day": s.when, "amount": s.amount,
                                       "amount_range": [s.amount_low, s.amount_high],
                                       "last_date": str(s.last_date.date()),
                                       "occurrences": s.occurrences} for s in model.recurring]}
