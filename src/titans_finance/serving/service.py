@@ -61,7 +61,6 @@ from titans_finance.serving.batch_thread import (
     return_freed_memory,
 )
 from titans_finance.serving.batching import SCORING_EXECUTOR, MicroBatcher
-from titans_finance.serving.corrections_live import LiveCorrections, tenant_of
 from titans_finance.serving.errors import error_body, install_client_error_log_filter
 from titans_finance.serving.feedback import FeedbackRefused, receive_feedback
 from titans_finance.serving.prediction_metrics import PredictionMetrics
@@ -83,6 +82,7 @@ from titans_finance.serving.security import (
     charge,
     charge_after,
     retry_after_header,
+    tenant_of,
 )
 from titans_finance.serving.served_models import (  # noqa: F401 (their old home)
     MODEL_NAMES,
@@ -108,7 +108,9 @@ os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 # The models' libraries (pandas, scikit-learn...) are imported in the worker only, when
 # the models load: `bentoml serve`'s supervisor process imports this module too, and
-# importing them there would cost ~100 MB of RSS for nothing.
+# importing them there cost ~85 MB of its RSS for nothing (pandas and pyarrow, through
+# the correction rules: 149 MiB supervisor, benchmarks/performance/serving_memory.py).
+# tests/serving/test_memory.py checks that importing this module imports none of them.
 
 logger = logging.getLogger("titans_finance.serving")
 
@@ -170,7 +172,10 @@ class TitansFinanceService:
         freeze_loaded_objects()
         self.metrics = PredictionMetrics.get()
         self.corrections_path = ServingSettings.get().corrections_path
-        # corrections act on later answers at once, per tenant (serving/corrections_live.py)
+        # corrections act on later answers at once, per tenant (serving/corrections_live.py;
+        # imported here: its rules are read with pandas, which the supervisor never needs)
+        from titans_finance.serving.corrections_live import LiveCorrections
+
         self.corrections = LiveCorrections(self.corrections_path,
                                            self.settings.feedback_rule_max_rows)
         self._reload_lock = asyncio.Lock()
