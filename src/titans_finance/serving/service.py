@@ -90,6 +90,7 @@ from titans_finance.serving.served_models import (  # noqa: F401 (their old home
     USES_HISTORY,
     IncompatibleModels,
     ServedModels,
+    bound_text_memos,
     manifest_path,
 )
 from titans_finance.serving.settings import ServingSettings
@@ -160,6 +161,7 @@ class TitansFinanceService:
         # key settings checked in the worker too (never serve without keys)
         self.settings = Guard.get().settings
         self.history_limits = dict(ServingSettings.get().history_limits)
+        bound_text_memos(ServingSettings.get().text_memo_bytes)  # memory by request text
         try:
             self.served = ServedModels.from_manifest(Manifest.read(manifest_path()),
                                                      self.history_limits)
