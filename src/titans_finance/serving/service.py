@@ -38,6 +38,7 @@ import bentoml
 from starlette.responses import JSONResponse, Response
 
 from titans_finance.registry.store import Manifest, ManifestError, UntrustedArtefact
+from titans_finance.serving.backstop_timeout import install as install_backstop_timeout
 from titans_finance.serving.answers import (
     ANSWER_ITEMS,
     amount_items,
@@ -101,6 +102,11 @@ from titans_finance.serving.start_up import (  # noqa: F401 (their old home)
     preflight,
 )
 from titans_finance.serving.tenants import scope_to_caller
+
+# BentoML's own request timeout kept every request's context alive for its whole length
+# (~4 KB a request for 95 s): replaced by one that lets go once answered
+# (serving/backstop_timeout.py), before the worker builds its app.
+install_backstop_timeout()
 
 # pandas' strings live in Arrow buffers; Arrow's own allocator keeps freed memory for
 # reuse, so the worker's RSS would stay at its busiest moment. The system allocator
