@@ -112,6 +112,12 @@ install_backstop_timeout()
 # reuse, so the worker's RSS would stay at its busiest moment. The system allocator
 # hands it back (`batch_thread.return_freed_memory`). Set before pandas/pyarrow are imported.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+# The worker's threads (event loop, scoring, batch) each got a glibc malloc arena of their
+# own (up to 8 per core), each keeping its freed memory: two arenas held ~10 MiB less with
+# 10,000 accounts recorded, at no measurable cost (benchmarks/performance/serving_memory.py,
+# docs/benchmarks.md). glibc reads it when a process starts: set here, in `bentoml serve`'s
+# supervisor, it reaches the workers it starts (an operator's own value wins).
+os.environ.setdefault("MALLOC_ARENA_MAX", "2")
 
 # The models' libraries (pandas, scikit-learn...) are imported in the worker only, when
 # the models load: `bentoml serve`'s supervisor process imports this module too, and
