@@ -23,8 +23,8 @@ of each kind, with two stages before: ``python`` (the interpreter) and ``import`
 (``import titans_finance.serving.service``: what the supervisor imports); after each stage
 its RSS, the Python allocations alive, glibc's heap (in use, free but kept), the heavy
 packages imported and the sites that grew most; then what each packaged artefact holds
-once unpickled. ``MALLOC_ARENA_MAX`` and the other allocator variables are taken from the
-environment (recorded with the results). Results: ``benchmarks/results/serving_memory.json``
+once unpickled. The allocator variables the worker runs with are recorded (the service sets
+``MALLOC_ARENA_MAX`` itself; the environment's own win). Results: ``benchmarks/results/serving_memory.json``
 and a section of docs/benchmarks.md.
 """
 
@@ -92,8 +92,10 @@ class Stages:
         figures = {"rss_mib": _rss_mib(), **_heap(),
                    "seconds": round(time.perf_counter() - started, 1),
                    "imported": [name for name in HEAVY if name in sys.modules], **extra}
+        # the service's allocations, not the tracing's nor this driver's (its request bodies)
         snapshot = tracemalloc.take_snapshot().filter_traces(
-            [tracemalloc.Filter(False, tracemalloc.__file__)])
+            [tracemalloc.Filter(False, tracemalloc.__file__),
+             tracemalloc.Filter(False, str(Path(__file__).parent / "*"))])
         figures["traced_mib"] = round(tracemalloc.get_traced_memory()[0] / MiB, 1)
         figures["top_growth"] = [
             {"site": f"{_short(stat.traceback[0].filename)}:{stat.traceback[0].lineno}",
@@ -232,6 +234,15 @@ def _tree_rss(process) -> dict[str, float]:
             "total_rss_mib": round(sum(rss.values()), 1)}
 
 
+def _worker_allocator(process) -> dict[str, str]:
+    """The allocator variables the worker runs with (the service sets some itself)."""
+    found = {}
+    for child in process.children(recursive=True):
+        if "_bentoml_impl.worker" in " ".join(child.cmdline()):
+            found = {k: v for k, v in child.environ().items() if k in ALLOCATOR_VARIABLES}
+    return found
+
+
 def served(args: argparse.Namespace, env: dict[str, str]) -> dict:
     """The stages against a real `bentoml serve` (one worker), RSS of its processes."""
     import httpx
@@ -250,6 +261,7 @@ def served(args: argparse.Namespace, env: dict[str, str]) -> dict:
             print(f"served {stage}: {results[stage]}", file=sys.stderr, flush=True)
 
         record("models", time.perf_counter())
+        results["models"]["worker_allocator"] = _worker_allocator(root)
         with httpx.Client(base_url=url, timeout=300,
                           headers={"Authorization": f"Bearer {KEY}"}) as client:
             run_stages(Driver(client, args.threads), record, args)
@@ -305,11 +317,13 @@ def _section(results: dict, command: str) -> str:
               for stage in ("import", "models", "batches", "accounts")]
     artefacts = ", ".join(f"{name} {mib}" for name, mib in
                           results["in_process"]["artefacts_mib"].items())
-    allocator = ", ".join(f"{k}={v}" for k, v in results["allocator"].items()) or "glibc defaults"
+    allocator = ", ".join(f"{k}={v}" for k, v in
+                          real["models"].get("worker_allocator", {}).items()) or "glibc defaults"
     history = real["accounts"]["rolling_history"]
     return "\n".join([
         f"Measured {results['machine']['date']} on {results['machine']['cores']} cores; load "
-        f"average {results['load_average']}; allocator settings: {allocator}; command: "
+        f"average {results['load_average']}; the worker's allocator variables: {allocator}; "
+        f"command: "
         f"`{command}`. Served: a real `bentoml serve` (one worker) driven over HTTP; in "
         "process: `TitansFinance.to_asgi()` under `tracemalloc` (its RSS includes the "
         f"tracing's own memory), {results['traced_batches']} batches of each kind instead of "
