@@ -19,12 +19,16 @@ MODELS_LIBRARIES = ("pandas", "numpy", "pyarrow", "scipy", "sklearn", "sktime", 
 
 
 def test_importing_the_service_module_imports_none_of_the_models_libraries(tmp_path):
-    code = ("import json, sys; import titans_finance.serving.service; "
-            f"print(json.dumps([m for m in {MODELS_LIBRARIES!r} if m in sys.modules]))")
+    code = ("import json, os, sys; import titans_finance.serving.service; "
+            f"print(json.dumps([[m for m in {MODELS_LIBRARIES!r} if m in sys.modules], "
+            "os.environ.get('MALLOC_ARENA_MAX')]))")
     # a fresh interpreter, away from the repository's data/ (no manifest to read)
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=os.environ,
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
                             capture_output=True, text=True, check=True, timeout=120)
-    assert json.loads(result.stdout.splitlines()[-1]) == []
+    imported, arenas = json.loads(result.stdout.splitlines()[-1])
+    assert imported == []
+    assert arenas == "2"  # what the workers it starts inherit (serving/worker_memory.py)
 
 
 def test_request_text_memos_stay_within_their_cap_under_10000_distinct_lines():

@@ -29,7 +29,6 @@ import contextvars
 import datetime as dt
 import functools
 import logging
-import os
 import sys
 import time
 from typing import Any
@@ -38,7 +37,6 @@ import bentoml
 from starlette.responses import JSONResponse, Response
 
 from titans_finance.registry.store import Manifest, ManifestError, UntrustedArtefact
-from titans_finance.serving.backstop_timeout import install as install_backstop_timeout
 from titans_finance.serving.answers import (
     ANSWER_ITEMS,
     amount_items,
@@ -102,28 +100,15 @@ from titans_finance.serving.start_up import (  # noqa: F401 (their old home)
     preflight,
 )
 from titans_finance.serving.tenants import scope_to_caller
+from titans_finance.serving.worker_memory import prepare_process
 
-# BentoML's own request timeout kept every request's context alive for its whole length
-# (~4 KB a request for 95 s): replaced by one that lets go once answered
-# (serving/backstop_timeout.py), before the worker builds its app.
-install_backstop_timeout()
-
-# pandas' strings live in Arrow buffers; Arrow's own allocator keeps freed memory for
-# reuse, so the worker's RSS would stay at its busiest moment. The system allocator
-# hands it back (`batch_thread.return_freed_memory`). Set before pandas/pyarrow are imported.
-os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-# The worker's threads (event loop, scoring, batch) each got a glibc malloc arena of their
-# own (up to 8 per core), each keeping its freed memory: two arenas held ~10 MiB less with
-# 10,000 accounts recorded, at no measurable cost (benchmarks/performance/serving_memory.py,
-# docs/benchmarks.md). glibc reads it when a process starts: set here, in `bentoml serve`'s
-# supervisor, it reaches the workers it starts (an operator's own value wins).
-os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+# How the processes keep their memory (allocator settings that reach the worker from the
+# supervisor; BentoML's request timeout replaced): serving/worker_memory.py.
+prepare_process()
 
 # The models' libraries (pandas, scikit-learn...) are imported in the worker only, when
-# the models load: `bentoml serve`'s supervisor process imports this module too, and
-# importing them there cost ~85 MB of its RSS for nothing (pandas and pyarrow, through
-# the correction rules: 149 MiB supervisor, benchmarks/performance/serving_memory.py).
-# tests/serving/test_memory.py checks that importing this module imports none of them.
+# the models load: the supervisor imports this module too (they cost it ~85 MB of RSS;
+# tests/serving/test_memory.py checks that importing this module imports none of them).
 
 logger = logging.getLogger("titans_finance.serving")
 
