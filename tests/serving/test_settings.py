@@ -60,3 +60,15 @@ def test_the_manifest_path_is_known_without_keys_but_serving_needs_one():
     assert settings.manifest_path == "/srv/m.json"  # what `bentoml build` packs
     with pytest.raises(ConfigurationError, match="TITANS_API_KEYS is not set"):
         settings.security
+
+
+def test_the_text_memo_cap_is_a_whole_number_of_bytes_of_at_least_one():
+    from titans_finance.serving.settings import DEFAULT_TEXT_MEMO_BYTES
+
+    assert ServingSettings.from_env({}).text_memo_bytes == DEFAULT_TEXT_MEMO_BYTES == 8 * 2**20
+    for raw, expected in (("1", 1), ("1048576", 2**20), ("1e6", 1_000_000)):
+        assert ServingSettings.from_env({"TITANS_TEXT_MEMO_BYTES": raw}).text_memo_bytes == expected
+    for raw, message in (("0", "positive"), ("-1", "positive"), ("2.5", "whole number"),
+                         ("lots", "not a number")):
+        with pytest.raises(ConfigurationError, match=f"TITANS_TEXT_MEMO_BYTES.*{message}"):
+            ServingSettings.from_env({"TITANS_TEXT_MEMO_BYTES": raw})

@@ -11,14 +11,19 @@ first: it is read up to the first store-number-like token, so ``99 RANCH #1769``
 (``A&amp;A GAS`` is ``a&a gas``).
 
 One function for every caller (features, cash-flow, the service), computed once per
-distinct description (a million-row export has a few hundred thousand).
+distinct description (a million-row export has a few hundred thousand) and remembered
+within a bound on the bytes held (`core.bounded_memo`): descriptions come from clients in
+the service, and a memo counted in entries (2**19 of them) could hold ~400 MB of
+500-character descriptions. The service sets its own, smaller bound
+(`bound_description_memo`, ``TITANS_TEXT_MEMO_BYTES``).
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
+
+from titans_finance.core.bounded_memo import MiB, BoundedMemo
 
 MAX_WORDS = 3
 # Processors and wallets that write ``PREFIX *MERCHANT``: the merchant follows.
@@ -48,9 +53,24 @@ _NOT_IN_WORD = re.compile(r"[^\w&'./\-]+")
 _EDGES = "-.'&_/"
 
 
-@functools.lru_cache(maxsize=2 ** 19)
+# The merchant keys of the descriptions seen, for the pipelines: ~300k distinct
+# descriptions of a million-row export (~250 bytes each) are computed once for the
+# features and the history state both.
+DESCRIPTION_MEMO_BYTES = 128 * MiB
+_DESCRIPTION_MERCHANTS = BoundedMemo(DESCRIPTION_MEMO_BYTES)
+
+
+def bound_description_memo(max_bytes: int) -> None:
+    """At most ``max_bytes`` of remembered merchant keys in this process from now on."""
+    _DESCRIPTION_MERCHANTS.resize(max_bytes)
+
+
 def merchant_from_description(description: str) -> str:
     """The merchant key of a descriptor (see the module docstring); "" when none."""
+    return _DESCRIPTION_MERCHANTS.get(description, _merchant_from_description)
+
+
+def _merchant_from_description(description: str) -> str:
     text = html.unescape(description).lower().strip() if "&" in description else (
         description.lower().strip())
     for _ in range(3):  # a processor inside the bank's words, or the other way round

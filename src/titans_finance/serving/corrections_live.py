@@ -35,18 +35,13 @@ from titans_finance.core.correction_rules import (
     usable_key,
 )
 from titans_finance.core.corrections import CorrectionsCapReached
+from titans_finance.serving.security import tenant_of  # noqa: F401 (its old home)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 # the rule scope of a category answer, carried from the scoring thread to the endpoint
 _SCOPE = "_rule_scope"
-
-
-def tenant_of(caller: Any) -> str:
-    """Whose rules a request sees and makes: the caller's tenant (`security.Caller` always
-    has one: a key no tenant declares is its own)."""
-    return caller.tenant if caller is not None else ""
 
 
 class LiveCorrections:

@@ -84,6 +84,12 @@ class Caller:
             object.__setattr__(self, "tenant", self.key_id)
 
 
+def tenant_of(caller: Caller | None) -> str:
+    """Whose rules, accounts and budgets a request sees and makes: the caller's tenant
+    (`Caller` always has one: a key no tenant declares is its own)."""
+    return caller.tenant if caller is not None else ""
+
+
 def key_id(key: str) -> str:
     """Stable, non-secret name of a key (recorded with corrections; `titans-finance key-id`)."""
     return "key-" + hashlib.sha256(key.encode()).hexdigest()[:12]

@@ -109,6 +109,17 @@ class ServedModels:
                 f"(packaged {self.packaged_at or 'unknown'})")
 
 
+def bound_text_memos(max_bytes: int) -> None:
+    """Each memo of request text this process keeps (`core.merchant_key`'s merchant keys
+    of descriptions, each text vectoriser's word columns) holds at most ``max_bytes``
+    from now on (``TITANS_TEXT_MEMO_BYTES``; the pipelines' own bounds are larger)."""
+    from titans_finance.core.merchant_key import bound_description_memo
+    from titans_finance.models.category.text_features import bound_word_memos
+
+    bound_description_memo(max_bytes)
+    bound_word_memos(max_bytes)
+
+
 def forecast_as_of(model: Any) -> str | None:
     """The last day of data the cash-flow forecast starts after (its 'as of' date)."""
     end = getattr(model, "metadata", {}).get("data_end")

@@ -29,7 +29,6 @@ import contextvars
 import datetime as dt
 import functools
 import logging
-import os
 import sys
 import time
 from typing import Any
@@ -62,7 +61,6 @@ from titans_finance.serving.batch_thread import (
     return_freed_memory,
 )
 from titans_finance.serving.batching import SCORING_EXECUTOR, MicroBatcher
-from titans_finance.serving.corrections_live import LiveCorrections, tenant_of
 from titans_finance.serving.errors import error_body, install_client_error_log_filter
 from titans_finance.serving.feedback import FeedbackRefused, receive_feedback
 from titans_finance.serving.prediction_metrics import PredictionMetrics
@@ -84,6 +82,7 @@ from titans_finance.serving.security import (
     charge,
     charge_after,
     retry_after_header,
+    tenant_of,
 )
 from titans_finance.serving.served_models import (  # noqa: F401 (their old home)
     MODEL_NAMES,
@@ -91,6 +90,7 @@ from titans_finance.serving.served_models import (  # noqa: F401 (their old home
     USES_HISTORY,
     IncompatibleModels,
     ServedModels,
+    bound_text_memos,
     manifest_path,
 )
 from titans_finance.serving.settings import ServingSettings
@@ -101,15 +101,15 @@ from titans_finance.serving.start_up import (  # noqa: F401 (their old home)
     preflight,
 )
 from titans_finance.serving.tenants import scope_to_caller
+from titans_finance.serving.worker_memory import prepare_process
 
-# pandas' strings live in Arrow buffers; Arrow's own allocator keeps freed memory for
-# reuse, so the worker's RSS would stay at its busiest moment. The system allocator
-# hands it back (`batch_thread.return_freed_memory`). Set before pandas/pyarrow are imported.
-os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+# How the processes keep their memory (allocator settings that reach the worker from the
+# supervisor; BentoML's request timeout replaced): serving/worker_memory.py.
+prepare_process()
 
 # The models' libraries (pandas, scikit-learn...) are imported in the worker only, when
-# the models load: `bentoml serve`'s supervisor process imports this module too, and
-# importing them there would cost ~100 MB of RSS for nothing.
+# the models load: the supervisor imports this module too (they cost it ~85 MB of RSS;
+# tests/serving/test_memory.py checks that importing this module imports none of them).
 
 logger = logging.getLogger("titans_finance.serving")
 
@@ -159,6 +159,7 @@ class TitansFinanceService:
         # key settings checked in the worker too (never serve without keys)
         self.settings = Guard.get().settings
         self.history_limits = dict(ServingSettings.get().history_limits)
+        bound_text_memos(ServingSettings.get().text_memo_bytes)  # memory by request text
         try:
             self.served = ServedModels.from_manifest(Manifest.read(manifest_path()),
                                                      self.history_limits)
@@ -171,7 +172,10 @@ class TitansFinanceService:
         freeze_loaded_objects()
         self.metrics = PredictionMetrics.get()
         self.corrections_path = ServingSettings.get().corrections_path
-        # corrections act on later answers at once, per tenant (serving/corrections_live.py)
+        # corrections act on later answers at once, per tenant (serving/corrections_live.py;
+        # imported here: its rules are read with pandas, which the supervisor never needs)
+        from titans_finance.serving.corrections_live import LiveCorrections
+
         self.corrections = LiveCorrections(self.corrections_path,
                                            self.settings.feedback_rule_max_rows)
         self._reload_lock = asyncio.Lock()

@@ -60,6 +60,9 @@ Models and data:
   `RollingLimits`; unset: its defaults); a tenant's own in the tenants file win.
 - ``TITANS_HISTORY_DB`` (``data/09_serving/recorded_history.sqlite3``): where recorded
   transactions are kept (SQLite), replayed into the history at start.
+- ``TITANS_TEXT_MEMO_BYTES`` (8 MiB): bytes each memo of request text may hold in the
+  worker (the merchant keys of descriptions; each text vectoriser's word columns: three
+  memos with the default models), the older half forgotten past it (core/bounded_memo.py).
 """
 
 from __future__ import annotations
@@ -290,6 +293,8 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
 DEFAULT_MANIFEST = "data/08_reporting/packaged_models.json"
 DEFAULT_CORRECTIONS_PATH = "data/01_raw/category_corrections.csv"
 DEFAULT_HISTORY_DB = "data/09_serving/recorded_history.sqlite3"
+# per memo of request text: ~17,000 bank words' columns, ~30,000 descriptions' merchants
+DEFAULT_TEXT_MEMO_BYTES = 8 * 2**20
 # The rolling history's bounds (core/rolling.py `RollingLimits`): variable → field.
 HISTORY_SETTINGS = {"TITANS_HISTORY_WINDOW_DAYS": "window_days",
                     "TITANS_HISTORY_MAX_PER_ACCOUNT": "max_per_account",
@@ -308,7 +313,7 @@ SECURITY_VARIABLES = (
     "TITANS_BODY_MIN_BYTES_PER_SEC", "TITANS_REQUEST_TIMEOUT_SEC",
     "TITANS_TENANTS_FILE", "TITANS_DEFAULT_ACCOUNT_OWNER")
 SERVICE_VARIABLES = ("TITANS_PACKAGED_MODELS", "TITANS_CORRECTIONS_PATH", "TITANS_HISTORY_DB",
-                     *HISTORY_SETTINGS)
+                     "TITANS_TEXT_MEMO_BYTES", *HISTORY_SETTINGS)
 # Read by other parts of the project (the app, the MLflow config, the notebooks' tests):
 # not the service's, but no typo either.
 OTHER_VARIABLES = ("TITANS_PROJECT_ROOT", "TITANS_PROJECT_PATH", "TITANS_MLFLOW_EXPERIMENT",
@@ -356,6 +361,7 @@ class ServingSettings:
     # the TITANS_* variables as they were when read
     variables: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     history_db: str = DEFAULT_HISTORY_DB
+    text_memo_bytes: int = DEFAULT_TEXT_MEMO_BYTES
 
     _current: ClassVar[ServingSettings | None] = None
 
@@ -375,7 +381,9 @@ class ServingSettings:
                                           DEFAULT_CORRECTIONS_PATH),
                    history_limits=MappingProxyType(history_limits(variables)),
                    variables=MappingProxyType(variables),
-                   history_db=_path(variables, "TITANS_HISTORY_DB", DEFAULT_HISTORY_DB))
+                   history_db=_path(variables, "TITANS_HISTORY_DB", DEFAULT_HISTORY_DB),
+                   text_memo_bytes=_positive_int(variables, "TITANS_TEXT_MEMO_BYTES",
+                                                 DEFAULT_TEXT_MEMO_BYTES))
 
     @functools.cached_property
     def security(self) -> SecuritySettings:

@@ -117,12 +117,20 @@ def test_a_bad_document_fails_as_in_scikit_learn():
         tfidf_transform(vectorizer, [np.nan])
 
 
-def test_remembered_words_are_bounded(monkeypatch):
-    monkeypatch.setattr(text_features, "MAX_REMEMBERED_WORDS", 5)
+def test_remembered_words_are_bounded_by_their_bytes(monkeypatch):
+    cap = 4_000
+    monkeypatch.setattr(text_features, "WORD_MEMO_BYTES", cap)
     vectorizer = _fitted(ngram_range=(2, 5))
-    lines = [f"w{i} tesco" for i in range(12)]
+    # long distinct words: each one's columns are hundreds of n-grams
+    lines = [f"w{i}{'tescostores' * (i % 7 + 1)} tesco" for i in range(40)]
     _same(tfidf_transform(vectorizer, lines), vectorizer.transform(lines))
-    assert len(text_features._fast_path(vectorizer).columns) <= 5
+    memo = text_features._fast_path(vectorizer).columns
+    assert 0 < len(memo) < 40 + 1 and memo.nbytes <= cap
+    # the same answers from a memo that forgot, and after a smaller cap is set
+    text_features.bound_word_memos(1_000)
+    assert memo.max_bytes == 1_000 and memo.nbytes <= 1_000
+    _same(tfidf_transform(vectorizer, lines), vectorizer.transform(lines))
+    assert text_features.WORD_MEMO_BYTES == 1_000  # vectorisers to come too
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="shared seed export absent")

@@ -8,7 +8,8 @@ and checks its inputs on each call (most of the cost of a one-transaction reques
 text). A ``char_wb`` analyser cuts n-grams inside each whitespace-separated word only, so
 a document's n-grams are its words' n-grams one after the other: `tfidf_transform` looks
 each distinct word's vocabulary columns up once (scikit-learn's own analyser on the word
-alone, remembered for the next call: bank lines repeat their words); other analysers
+alone, remembered for the next call within a bound on the bytes held: bank lines repeat
+their words, and a client's long distinct words must not grow the memory); other analysers
 (words) run scikit-learn's own analyser per document. The columns of each document are
 counted in one sparse step, then the vectoriser's own sub-linear tf, idf and norm are
 applied as `TfidfTransformer.transform` does (its row normalisation routine itself). The
@@ -33,10 +34,14 @@ from sklearn.utils.sparsefuncs_fast import (
     inplace_csr_row_normalize_l2,
 )
 
-# Distinct words whose columns a vectoriser remembers; past it the memory starts again
-# (a stream of never-repeated words — references, card numbers — cannot grow it without
-# bound). ~20,000 words hold a few MB.
-MAX_REMEMBERED_WORDS = 20_000
+from titans_finance.core.bounded_memo import MiB, BoundedMemo
+
+# Bytes of word columns each vectoriser remembers (`core.bounded_memo`: past it, the
+# older half is forgotten). Counted in bytes, not words: a word's columns are its n-grams
+# (~25 for a bank word, ~2,000 for a 500-character one), so a stream of never-repeated
+# long words (references, card numbers, an attacker's) cannot grow it past the cap.
+# 16 MiB hold ~35,000 bank words. The service sets its own (`bound_word_memos`).
+WORD_MEMO_BYTES = 16 * MiB
 
 
 class _Columns:
@@ -56,17 +61,14 @@ class _Columns:
         self.ngram_range = tuple(vectorizer.ngram_range)
         self.vocabulary = vectorizer.vocabulary_
         self.width = len(vectorizer.vocabulary_)
-        self.columns: dict[str, np.ndarray] = {}
-        self.lock = threading.Lock()  # the scoring and the batch threads share a model
+        # the scoring and the batch threads share a model: the memo locks its writes
+        self.columns = BoundedMemo(WORD_MEMO_BYTES)
 
     def _learn(self, word: str) -> np.ndarray:
         vocabulary = self.vocabulary
         found = np.array([vocabulary[g] for g in self.ngrams(word) if g in vocabulary],
                          dtype=np.int64)
-        with self.lock:
-            if len(self.columns) >= MAX_REMEMBERED_WORDS:
-                self.columns = {}
-            self.columns[word] = found
+        self.columns.put(word, found)
         return found
 
     def _parts(self, documents: Sequence[str]) -> tuple[list, np.ndarray]:
@@ -75,7 +77,7 @@ class _Columns:
         parts: list = []
         per_document = np.zeros(len(documents), dtype=np.int64)
         if self.by_word:
-            known, learn = self.columns.get, self._learn
+            known, learn = self.columns.reader(), self._learn
             clean, preprocess, decode = self.white_spaces.sub, self.preprocess, self.decode
             for row, document in enumerate(documents):
                 before = len(parts)
@@ -131,6 +133,16 @@ class _Columns:
 
 _PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _PREPARING = threading.Lock()
+
+
+def bound_word_memos(max_bytes: int) -> None:
+    """At most ``max_bytes`` of word columns per vectoriser in this process from now on
+    (the vectorisers seen so far and those to come)."""
+    global WORD_MEMO_BYTES
+    with _PREPARING:
+        WORD_MEMO_BYTES = max_bytes
+        for columns in list(_PREPARED.values()):
+            columns.columns.resize(max_bytes)
 
 
 def _fast_path(vectorizer: TfidfVectorizer) -> _Columns | None:
