@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from titans_finance.serving.service import MODEL_NAMES, IncompatibleModels, ServedModels
+from titans_finance.serving.served_models import MODEL_NAMES, IncompatibleModels, ServedModels
 
 
 @pytest.fixture(scope="module")

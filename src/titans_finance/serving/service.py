@@ -85,7 +85,6 @@ from titans_finance.serving.security import (
     tenant_of,
 )
 from titans_finance.serving.served_models import (  # noqa: F401 (their old home)
-    MODEL_NAMES,
     TRANSACTION_SCORERS,
     USES_HISTORY,
     IncompatibleModels,
@@ -98,7 +97,6 @@ from titans_finance.serving.start_up import (  # noqa: F401 (their old home)
     _backstop_timeout,
     _declared_models,
     check_start_up,
-    preflight,
 )
 from titans_finance.serving.tenants import scope_to_caller
 from titans_finance.serving.worker_memory import prepare_process
@@ -186,18 +184,16 @@ class TitansFinanceService:
     def _keep_history(self) -> None:
         """Tenants' quotas and the store of recorded transactions, replayed into the
         history (a restart or a key rotation loses nothing: serving/history_store.py)."""
-        from titans_finance.serving.history_store import HistoryStoreError, RecordedHistoryStore
-        from titans_finance.serving.tenant_history import stored_frame
+        from titans_finance.serving.history_store import HistoryStoreError
 
         guard, path = Guard.get(), ServingSettings.get().history_db
         try:
-            self.served.rolling.attach(guard.default_account_owner, guard.quotas,
-                                       RecordedHistoryStore(path))
+            replayed = self.served.rolling.keep_recorded(guard.default_account_owner,
+                                                         guard.quotas, path)
         except HistoryStoreError as exc:
             logger.error("cannot start: %s", exc)
             print(f"titans-finance service cannot start: {exc}", file=sys.stderr, flush=True)
             raise SystemExit(2) from None
-        replayed = self.served.rolling.replay(stored_frame)
         logger.info("recorded history: %d transactions of %d tenants replayed from %s",
                     sum(replayed.values()), len(replayed), path)
 

@@ -75,6 +75,14 @@ class TenantHistories:
         (set once, before the first request)."""
         self.owner, self.quotas, self.store = owner, quotas, store
 
+    def keep_recorded(self, owner: str | None, quotas: Callable[[str], dict[str, int]],
+                      path: Any) -> dict[str, int]:
+        """`attach` with the SQLite store at ``path``, then `replay` what it holds: the
+        service's start (rows replayed per tenant; `HistoryStoreError` if the store is
+        unusable)."""
+        self.attach(owner, quotas, RecordedHistoryStore(path))
+        return self.replay(stored_frame)
+
     # ------------------------------------------------------------------ tenants
     def _tenant(self, account: Any) -> str:
         """The tenant of a row's (scoped) account; plain names: the owner's."""
