@@ -188,7 +188,8 @@ def test_a_files_own_category_is_learnt_from_category_vocabulary_min_count_uses(
     # word, and a typo of it is corrected to it; written less often it is not learnt
     assert PARAMS["category_vocabulary_min_count"] == 3
     rows = [f"2024-01-{d:02d},Line {d},-{d}.00,Zither lessons\n" for d in range(1, uses + 1)]
-    text = "Date,Description,Amount,Category\n" + "".join(rows) + "2024-01-20,Line,-9.00,Zither lesons\n"
+    text = ("Date,Description,Amount,Category\n" + "".join(rows)
+            + "2024-01-20,Line,-9.00,Zither lesons\n")
     candidates, _, _ = _ingest(tmp_path, {"export.csv": text})
     typo = candidates.loc[candidates["amount"] == -9.0, "category"].iloc[0]
     assert typo == ("zither_lessons" if corrected else "zither_lesons")
