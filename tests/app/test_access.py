@@ -146,3 +146,13 @@ def test_the_throttle_waits_after_max_failures_doubling_up_to_the_cap():
     assert throttle.wait("a") == 0
     throttle.failed("a")
     assert throttle.wait("a") == 0  # a success forgot the earlier failures
+
+
+@pytest.mark.parametrize("salt_bytes, accepted", [(7, False), (8, True), (9, True)])
+def test_a_password_hash_needs_a_salt_of_eight_bytes(salt_bytes, accepted):
+    stored = hash_password("correct horse battery", salt=b"s" * salt_bytes)
+    access = Access(password=None, password_hash=stored, oidc=False, users=(), hosts=())
+    assert (access.problems(min_password_length=12) == []) is accepted
+    if accepted:
+        assert access.check_password("correct horse battery")
+        assert not access.check_password("correct horse battery!")

@@ -95,3 +95,17 @@ def test_what_is_not_a_currency_stays_unreadable(written):
     # a Latin word is no currency (it may be a direction mark or a typo: never guessed);
     # a currency without a number is no amount
     assert _read([written, "1.25"]).invalid.iloc[0]
+
+
+@pytest.mark.parametrize("values, hint, expected", [
+    # one grouping mark and three digits after it: no vote, the hint decides
+    (["1,234"], ",", (",", "hint")), (["1.234"], ".", (".", "hint")),
+    # the same mark twice (the boundary) or more: it groups, the other one is the decimal
+    (["1,234,567"], ",", (".", "values")), (["1.234.567"], ".", (",", "values")),
+    (["1,234,567,890"], ",", (".", "values")), (["1.234.567.890"], ".", (",", "values"))])
+def test_a_mark_written_twice_votes_for_the_other_decimal_mark(values, hint, expected):
+    from titans_finance.core.amounts import decide_decimal_mark
+    assert decide_decimal_mark(pd.Series(values), hint=hint) == expected
+    read = _read(values, decimal_hint=hint)
+    if expected[1] == "values":  # the whole number, never invalid nor a fraction
+        assert read.values.iloc[0] == float(values[0].replace(",", "").replace(".", ""))

@@ -131,3 +131,19 @@ def test_confidence_is_lower_only_beyond_the_noise_of_the_two_means():
     assert not confidence_is_lower(reference, at + 1e-6)
     assert not confidence_is_lower(reference, reference)  # the same confidences
     assert not confidence_is_lower(np.array([]), batch)  # nothing to compare with
+
+
+@pytest.mark.parametrize("rows, reliable", [(199, False), (200, True), (201, True)])
+def test_a_batch_of_exactly_min_batch_rows_is_reliable(rows, reliable):
+    from tests.core.test_drift import _frames
+    from tests.parameters import parameters
+    from titans_finance.core.drift import DriftReference
+    params = parameters("monitoring", features=["log_abs_amount"], reference_fraction=1.0)
+    assert params["thresholds"]["min_batch_rows"] == 200
+    tx, features, predictions, scores = _frames(600)
+    reference = DriftReference.fit(tx, features, scores["is_anomaly"].to_numpy(),
+                                   predictions["confidence"].to_numpy(),
+                                   np.zeros(len(tx), bool), params)
+    report = reference.compare(*_frames(rows, seed=1), params)
+    assert report["reliable"] is reliable
+    assert (report["note"] is None) is reliable

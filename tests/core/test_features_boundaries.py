@@ -138,3 +138,18 @@ def test_the_weekend_starts_on_saturday_and_holidays_are_not_business_days(day, 
     features = build_features(row).iloc[0]
     assert bool(features["is_weekend"]) is weekend
     assert bool(features["is_business_day"]) is business
+
+
+@pytest.mark.parametrize("amount, cents, round_1", [
+    (-0.29, 29, False), (-1.15, 15, False), (-0.57, 57, False), (-4.99, 99, False),
+    (-5.0, 0, True), (-5.01, 1, False)])
+def test_the_cents_part_is_rounded_not_truncated(amount, cents, round_1):
+    # 0.29 * 100 is 28.999999999999996 in binary floating point: truncated, 28 cents
+    last = _last(_rows((0, amount)))
+    assert last["cents"] == cents and bool(last["is_round_1"]) is round_1
+
+
+@pytest.mark.parametrize("earlier, ratio", [([], 1.0), ([-10.0], 3.0), ([-10.0, -20.0], 2.0)])
+def test_the_amount_ratio_to_the_payees_mean_from_its_first_earlier_payment(earlier, ratio):
+    rows = [(2 * k, amount) for k, amount in enumerate(earlier)] + [(10, -30.0)]
+    assert _last(_rows(*rows))["merchant_amount_ratio"] == pytest.approx(ratio)

@@ -94,3 +94,25 @@ def test_transfers_are_left_out_of_income_and_spending():
     table = pd.DataFrame({"amount": [-5.0, 100.0, -100.0], "is_transfer": [False, True, True]})
     assert without_transfers(table)["amount"].tolist() == [-5.0]
     assert without_transfers(table.drop(columns="is_transfer")).shape[0] == 3
+
+
+@pytest.mark.parametrize("fee, off, decided", [
+    # a one-cent fee still tells the readings apart; a balance written within half a cent
+    # (float noise of an export) still carries on; a cent off does not
+    (0.01, 0.0, "fee_included_in_amount"), (0.01, 0.004, "fee_included_in_amount"),
+    (0.01, -0.004, "fee_included_in_amount"), (0.50, 0.0, "fee_included_in_amount")])
+def test_fees_are_told_apart_to_the_cent(fee, off, decided):
+    amount = _s(100.0, -10.0, -20.0, -5.0)
+    balance = amount.cumsum() + off * np.array([0, 1, 0, 1])  # fee included in the amount
+    moved, evidence = apply_fees(amount, _s(0, fee, fee, fee), balance)
+    assert evidence["fee"] == decided and evidence["decided_by"] == "balance"
+    assert moved.tolist() == amount.tolist()
+    assert evidence["rows_reconciled_fee_included"] == 3
+    assert evidence["rows_reconciled_fee_on_top"] == 0
+
+
+def test_a_balance_a_cent_off_does_not_carry_on():
+    amount = _s(100.0, -10.0, -20.0)
+    balance = amount.cumsum() + np.array([0, 0.01, 0.01])  # one line a cent off
+    _, evidence = apply_fees(amount, _s(0, 0.2, 0.3), balance)
+    assert evidence["rows_reconciled_fee_included"] == 1

@@ -434,3 +434,16 @@ def test_a_header_with_no_data_in_the_forty_lines_after_it_gives_way_to_the_loca
     export = read_export(text.encode(), "x.csv")
     assert export.info["header_line"] == blank + 3
     assert export.frame["Description"].tolist() == ["Winkel", "Loon"]
+
+
+@pytest.mark.parametrize("dates, is_date", [(8, False), (9, True), (10, True)])
+def test_a_column_is_a_date_column_from_parse_rate_of_its_values(dates, is_date):
+    # PARSE_RATE 0.9: 9 dates of 10 values is a date column, with its day/month order
+    from titans_finance.core.readers.column_evidence import PARSE_RATE, is_date_column
+    assert PARSE_RATE == 0.9
+    values = pd.Series([f"{d:02d}/03/2024" for d in range(13, 13 + dates)]
+                       + ["pending"] * (10 - dates))
+    evidence = column_evidence(values)
+    assert evidence["date_rate"] == dates / 10
+    assert is_date_column(evidence) is is_date
+    assert ("day_first" in evidence) is is_date and evidence.get("day_first", True) is True

@@ -145,3 +145,12 @@ def test_an_amount_with_both_marks_before_its_decimal_mark_is_refused(written):
         lines=":61:240102D1,00NTRF", closing="0,00")
     with pytest.raises(ExportReadError, match=r"x: MT940 balance \(:60F:\) amount"):
         read_mt940_lines(balance, "x")
+
+
+def test_a_two_digit_year_from_80_is_1900s_below_80_2000s():
+    text = ("{1:F01}{4:\n:20:STARTUMSE\n:25:10020030/1234567\n:28C:00000/001\n"
+            ":60F:C791231EUR1000,00\n"
+            ":61:791231D7,00NTRFREF1\n:86:Fee\n:61:800101D8,00NTRFREF2\n:86:Fee\n"
+            ":61:810101D9,00NTRFREF3\n:86:Fee\n:62F:C810101EUR976,00\n-}")
+    frame = read_mt940_lines(text, "pivot.sta").frame
+    assert frame["Date"].tolist() == ["2079-12-31", "1980-01-01", "1981-01-01"]

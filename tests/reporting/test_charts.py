@@ -211,3 +211,14 @@ def test_top_merchants_leave_out_transfers_on_a_table_as_the_pipeline_loads_it()
     shown = {str(label) for trace in figure.data for label in (trace.y if trace.y is not None
                                                                else [])}
     assert "card" not in " ".join(shown).lower() and shown
+
+
+@pytest.mark.parametrize("history_days", [1, 7, 90])
+def test_the_forecast_shows_exactly_the_last_history_days_of_actuals(history_days):
+    last = pd.Timestamp("2024-12-31")
+    clean = pd.DataFrame({"date": pd.date_range(end=last, periods=120, freq="D"),
+                          "amount": -1.0, "type": "expense", "category": None})
+    figure = charts.cashflow_forecast(clean, _forecast(None), history_days=history_days)
+    bars = pd.to_datetime(pd.Series(figure.data[0].x))
+    assert len(bars) == history_days  # the day history_days before the last is not shown
+    assert bars.min() == last - pd.Timedelta(days=history_days - 1) and bars.max() == last

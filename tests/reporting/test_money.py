@@ -38,3 +38,10 @@ def test_mixed_currencies_are_named():
 def test_a_declared_currency_must_be_an_iso_code():
     with pytest.raises(CurrencyConfigError, match="reporting.currency"):
         money_of(pd.DataFrame({"amount": [1.0]}), declared="dollars")
+
+
+@pytest.mark.parametrize("value, decimals, text", [
+    (-0.6, 0, "-€1"), (-0.5, 0, "€0"), (-0.4, 0, "€0"), (-0.0, 0, "€0"), (0.0, 0, "€0"),
+    (0.4, 0, "€0"), (-0.006, 2, "-€0.01"), (-0.004, 2, "€0.00"), (-0.01, 2, "-€0.01")])
+def test_a_value_shown_as_zero_has_no_minus_sign(value, decimals, text):
+    assert Money("EUR", "declared", ("EUR",)).format(value, decimals) == text

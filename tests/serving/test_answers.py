@@ -22,3 +22,17 @@ def test_an_answer_is_its_json_compact_and_utf8():
 def test_an_error_response_is_answered_as_it_is():
     refused = JSONResponse({"error": "conflict"}, status_code=409)
     assert json_response(refused) is refused
+
+
+def test_an_amount_answer_is_to_the_cent():
+    import pandas as pd
+
+    from titans_finance.serving.answers import amount_items
+    from titans_finance.serving.served_models import ServedModels
+    served = ServedModels(models={}, history=None, drift_reference=None,
+                          versions={"amount": "amount-v7"}, info={})
+    frame = pd.DataFrame({"predicted_amount": [-23.456, 12.0], "lower": [-30.001, 11.994],
+                          "upper": [-19.994, 12.006]})
+    assert amount_items(frame, served) == [
+        {"predicted_amount": -23.46, "interval": [-30.0, -19.99], "model_version": "amount-v7"},
+        {"predicted_amount": 12.0, "interval": [11.99, 12.01], "model_version": "amount-v7"}]

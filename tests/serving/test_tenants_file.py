@@ -152,3 +152,17 @@ def test_log_lines_carry_the_route_label_never_the_raw_path(path):
     error.msg = "Exception on %s [%s] %s"
     label_filter.filter(error)
     assert error.getMessage() == f"Exception on {label} [POST\\x0a] why"
+
+
+@pytest.mark.parametrize("length, accepted", [(15, False), (16, True), (17, True)])
+def test_a_tenants_key_needs_min_key_length_characters(length, accepted):
+    from titans_finance.serving.settings import MIN_KEY_LENGTH
+    assert MIN_KEY_LENGTH == 16
+    key = "k" * length
+    document = {"tenants": {"acme": {"keys": [key]}}}
+    if accepted:
+        spec = parse_tenants(document).tenants["acme"]
+        assert list(spec.keys) == [hashlib.sha256(key.encode()).digest()]
+    else:
+        with pytest.raises(TenantsFileError, match="at least 16 bearer-token characters"):
+            parse_tenants(document)

@@ -48,7 +48,8 @@ class Money:
     def format(self, value: float, decimals: int = 0) -> str:
         """``€1,234`` / ``1,234 CZK`` / ``-1,234`` (unknown currency: the number alone)."""
         number = f"{abs(value):,.{decimals}f}"
-        sign = "-" if value < 0 else ""
+        # the sign of what is shown: -0.4 at whole units is "€0", never "-€0"
+        sign = "-" if round(value, decimals) < 0 else ""
         prefix = PREFIX_SYMBOLS.get(self.code or "")
         if prefix:
             return f"{sign}{prefix}{number}"

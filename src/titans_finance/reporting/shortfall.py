@@ -8,12 +8,14 @@ from typing import Any
 
 def percent(probability: float) -> str:
     """A probability as the reader sees it: whole percent; "under 1 %" rather than a
-    rounded "0 %" when some simulated path does go short, "over 99 %" rather than 100."""
-    if 0 < probability < 0.005:
+    rounded "0 %" when some simulated path does go short, "over 99 %" rather than 100.
+    Decided on the rounded text itself: 0.005 rounds (half to even) to "0", 0.995 to "100"."""
+    text = f"{100 * probability:.0f}"
+    if probability > 0 and text == "0":
         return "under 1 %"
-    if 0.995 < probability < 1:
+    if probability < 1 and text == "100":
         return "over 99 %"
-    return f"{100 * probability:.0f} %"
+    return f"{text} %"
 
 
 def shortfall_sentence(risk: dict[str, Any] | None, money) -> str:

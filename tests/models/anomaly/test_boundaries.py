@@ -128,6 +128,9 @@ def test_a_burst_starts_at_burst_min_earlier_earlier_charges_at_a_new_payee(char
     _, scored, _, _ = _scored(extra)
     assert bool(scored["burst_score"].iloc[-1] > 0) is burst
     assert scored["burst_score"].iloc[-1] == pytest.approx(max(0, charges - 2) / 3)
+    # the explanation counts every charge of the week, this one included
+    said = f"{charges} charges within 7 days at a payee first seen this week"
+    assert (said in scored["reasons"].iloc[-1]) is burst
 
 
 @pytest.mark.parametrize("extra_rows, calibrated", [(0, True), (1, False)])

@@ -77,3 +77,21 @@ def test_a_merchant_corrected_to_two_categories_gets_no_rule():
     rules = rules_from_corrections(pd.Series(["shell"] * 3), pd.Series(["fuel", "fuel", "auto"]),
                                    pd.Series([True] * 3), min_count=2)
     assert rules == []
+
+
+@pytest.mark.parametrize("labels, mapped", [
+    (["car", "car", "other", "other"], False),  # 2 of 4 = 0.5
+    (["car", "car", "car", "other", "other"], True),  # 3 of 5 = 0.6, the share itself
+    (["car", "car", "car", "car", "other"], True)])  # 4 of 5
+def test_a_default_category_maps_to_a_user_category_from_mapping_min_share(
+        default_category_model, labels, mapped):
+    from tests.parameters import parameters
+    from titans_finance.models.category.model import CategoryModel
+    params = parameters("category")
+    assert params["mapping_min_share"] == 0.6
+    model = CategoryModel("lightgbm", params, default_model=default_category_model)
+    text = np.array(["SHELL FUEL STATION 0412"] * len(labels))
+    sign = np.full(len(labels), -1.0)
+    default = str(default_category_model.predict_raw(text[:1], sign[:1])["category"].iloc[0])
+    mapping = model._default_mapping(text, sign, np.array(labels))
+    assert mapping == ({default: "car"} if mapped else {})

@@ -179,3 +179,17 @@ def test_lowercase_mt940_marks_sign_like_uppercase(tmp_path):
     candidates, quarantine, _ = _ingest(tmp_path, {"statement.sta": text})
     assert quarantine.empty
     assert candidates["amount"].tolist()[:2] == [-7.0, 9.0]
+
+
+@pytest.mark.parametrize("uses, corrected", [(2, False), (3, True), (4, True)])
+def test_a_files_own_category_is_learnt_from_category_vocabulary_min_count_uses(
+        tmp_path, uses, corrected):
+    # category_vocabulary_min_count is 3: a category written that often is the file's own
+    # word, and a typo of it is corrected to it; written less often it is not learnt
+    assert PARAMS["category_vocabulary_min_count"] == 3
+    rows = [f"2024-01-{d:02d},Line {d},-{d}.00,Zither lessons\n" for d in range(1, uses + 1)]
+    text = ("Date,Description,Amount,Category\n" + "".join(rows)
+            + "2024-01-20,Line,-9.00,Zither lesons\n")
+    candidates, _, _ = _ingest(tmp_path, {"export.csv": text})
+    typo = candidates.loc[candidates["amount"] == -9.0, "category"].iloc[0]
+    assert typo == ("zither_lessons" if corrected else "zither_lesons")
