@@ -257,3 +257,38 @@ def test_when_a_stream_comes_is_its_cycle_when_it_has_one_else_its_anchor():
     assert stream.when == "every 30 days"
     frame, as_of = _monthly_rent(0)
     assert detect_streams(frame, PARAMS, as_of=as_of)[0].when == 1  # the 1st of the month
+
+
+@pytest.mark.parametrize("first, cycle_dates, balance_dates", [
+    # last on 03-01: 30 days on is 03-31, a second withdrawal in March (a month it has
+    # been seen in): the daily forecast has it, the balance waits for April's anchor
+    ("2023-10-03", ["2024-03-31", "2024-04-30"], ["2024-04-01"]),
+    # last on 03-02: 30 days on is 04-01, April's: both project it once in April
+    ("2023-10-04", ["2024-04-01"], ["2024-04-02"])])
+def test_the_balance_projects_a_cycle_stream_once_per_month_on_its_anchor(
+        first, cycle_dates, balance_dates):
+    from titans_finance.models.cashflow.parts import forecast_parts
+
+    # every 30 days: a month with two (01-01 and 01-31) leaves its
+    # second one to the other flows, whose mean level the balance also follows: projecting
+    # the cycle in the balance would count that one twice
+    frame = _every(30, first, 6)
+    as_of = pd.Timestamp("2024-03-05")
+    parts = forecast_parts(frame, PARAMS, as_of, 56, ("zero",))  # to 04-30
+    [stream] = parts.streams
+    assert stream.cycle_days == 30
+    days = parts.future
+
+    def outflow_days(outflow: np.ndarray) -> list[str]:
+        return [str(d.date()) for d in days[outflow > 0]]
+
+    # the daily forecasts (what MASE scores) keep the cycle
+    assert outflow_days(parts.stream_flow["exact"][1]) == cycle_dates
+    assert outflow_days(parts.stream_flow["all"][1]) == cycle_dates
+    # the balance: the calendar anchor once per month not yet seen, plus the rest's level
+    assert outflow_days(parts.stream_flow["balance"][1]) == balance_dates
+    rest_in, rest_out = parts.rest_flow_levels
+    expected = parts.expected("exact_young+zero")
+    assert expected.min() == pytest.approx(-4000.0 - rest_out + rest_in)
+    assert (expected <= -4000.0).sum() == len(balance_dates)
+    assert [item["date"] for item in parts.schedule] == balance_dates

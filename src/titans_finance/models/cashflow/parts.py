@@ -51,7 +51,9 @@ class ForecastParts:
     as_of: pd.Timestamp
     future: pd.DatetimeIndex
     streams: list[RecurringStream]
-    stream_flow: dict[str, tuple[np.ndarray, np.ndarray]]  # stream set → (inflow, outflow)
+    # stream set → (inflow, outflow); "balance": every stream on its calendar anchor, what
+    # the expected balance follows (not a candidate's daily forecast)
+    stream_flow: dict[str, tuple[np.ndarray, np.ndarray]]
     rest: dict[str, np.ndarray]  # rest forecaster → daily net
     rest_level: float  # the non-stream flows' mean daily net (the balance drifts by it)
     balance_bands: tuple[np.ndarray, np.ndarray]  # (low, high) around the expected balance
@@ -81,7 +83,7 @@ class ForecastParts:
     def expected_flows(self, candidate: str) -> tuple[np.ndarray, np.ndarray]:
         """The expected daily inflow and outflow (every stream, and the rest's mean daily
         inflow and outflow): their difference is `expected`."""
-        inflow, outflow = self.stream_flow["all"]
+        inflow, outflow = self.stream_flow["balance"]
         rest_in, rest_out = self.rest_flow_levels
         return inflow + rest_in, outflow + rest_out
 
@@ -154,19 +156,22 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
     exact_share = float(params["min_exact_share"])
     stream_flow = {}
     schedule = []
-    for name in ("exact", "all"):
+    for name in ("exact", "all", "balance"):
         inflow, outflow = np.zeros(steps), np.zeros(steps)
         for stream in streams:
             if name == "exact" and stream.exact_share < exact_share:
                 continue
-            dates = stream.dates_between(future[0], future[-1], business_only)
+            # the daily forecasts ("exact", "all") project a cycle stream on its cycle; the
+            # balance ("balance") on its calendar anchor, once per period (`dates_between`)
+            dates = stream.dates_between(future[0], future[-1], business_only,
+                                         by_cycle=name != "balance")
             position = ((dates - future[0]).days).to_numpy()
             target = inflow if stream.amount > 0 else outflow
-            # the daily forecast ("exact"): the day's most likely amount; "all" (what the
-            # balance follows) the stream's typical amount
+            # the daily forecast ("exact"): the day's most likely amount; "all" and the
+            # balance the stream's typical amount
             amount = stream.likely_amount() if name == "exact" else stream.amount
             np.add.at(target, position, abs(amount))
-            if name == "all":
+            if name == "balance":  # the occurrences the balance's path pays
                 schedule += [{"date": str(d.date()), "merchant": stream.merchant,
                               "amount": float(stream.amount)} for d in dates]
         stream_flow[name] = (inflow, outflow)

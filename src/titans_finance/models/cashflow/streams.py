@@ -63,12 +63,22 @@ class RecurringStream:
         return f"{self.position} before month end" if self.anchor == "end" else self.position
 
     def dates_between(self, start: pd.Timestamp, end: pd.Timestamp,
-                      business_days_only: bool = False) -> pd.DatetimeIndex:
-        """Its anchor dates in ``[start, end]`` for periods it has not occurred in yet."""
+                      business_days_only: bool = False, by_cycle: bool = True
+                      ) -> pd.DatetimeIndex:
+        """Its dates in ``[start, end]``: every ``cycle_days`` from its last date when it
+        has a cycle and ``by_cycle``, else its calendar anchor's dates in the periods it
+        has not occurred in yet (once per period).
+
+        ``by_cycle`` False is for the balance: the cycle is the gap that foretold the exact
+        next day most often (what a forecast scored day by day needs); the stream itself is
+        one occurrence per period, and a second one in a period (every 30 days: the 1st
+        and the 31st) is left to the other flows, whose mean level the balance also
+        follows — projecting the cycle there would pay it twice. A few days off the cycle
+        cost a running total little."""
         if end < start:
             return pd.DatetimeIndex([])
         cycle = getattr(self, "cycle_days", 0)  # 0 on a stream pickled before cycles
-        if cycle > 0:
+        if cycle > 0 and by_cycle:
             steps = np.arange(1, (end - self.last_date).days // cycle + 1)
             dates = self.last_date + pd.to_timedelta(steps * cycle, unit="D")
             if business_days_only:
