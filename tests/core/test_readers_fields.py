@@ -64,6 +64,43 @@ def test_qif_fields_splits_and_blocks_that_are_not_transactions():
     assert export.info["not_read"] == {"memorized": 1}
 
 
+def test_qif_records_before_any_type_line_are_bank_transactions():
+    # QIF's default block is a bank account: records after an option line, with no
+    # ``!Type:`` and no account header, are transactions of no named account
+    export = read_export(b"!Option:AutoSwitch\nD01/02/2024\nT-5.00\nPShop\n^\n"
+                         b"D01/03/2024\nT7.00\nPRefund\n^\n", "options.qif")
+    assert export.frame["Amount"].tolist() == ["-5.00", "7.00"]
+    assert export.frame["Account"].tolist() == ["", ""]
+    assert "not_read" not in export.info
+
+
+def test_qif_account_header_names_only_itself_then_the_records_follow():
+    # the header record names the account; the records after it, still without a ``!Type:``
+    # line, are the account's transactions (the header is one record, not every record)
+    export = read_export(b"!Account\nNSavings 2\nTBank\n^\nD01/02/2024\nT-5.00\nPShop\n^\n"
+                         b"D01/03/2024\nT7.00\nPRefund\n^\n", "savings.qif")
+    assert export.frame["Amount"].tolist() == ["-5.00", "7.00"]
+    assert export.frame["Account"].tolist() == ["Savings 2", "Savings 2"]
+
+
+def test_qif_account_header_without_a_name_keeps_the_account_read_before():
+    export = read_export(b"!Account\nNChecking 1\n^\n!Type:Bank\nD01/02/2024\nT-5.00\n^\n"
+                         b"!Account\nTBank\n^\n!Type:Bank\nD01/03/2024\nT7.00\n^\n"
+                         b"!Account\nNCard 9\n^\n!Type:CCard\nD01/04/2024\nT-1.00\n^\n",
+                         "accounts.qif")
+    assert export.frame["Account"].tolist() == ["Checking 1", "Checking 1", "Card 9"]
+    first = read_export(b"!Account\nTBank\n^\n!Type:Bank\nD01/03/2024\nT7.00\n^\n", "a.qif")
+    assert first.frame["Account"].tolist() == [""]
+
+
+def test_qif_record_without_a_date_is_kept_with_an_empty_date():
+    # a record that lacks its D line is still a row (the normaliser quarantines it as an
+    # invalid date): the reader never fails on it nor drops it
+    export = read_export(b"!Type:Bank\nT-5.00\nPShop\n^\nD01/03/2024\nT7.00\n^\n", "nodate.qif")
+    assert export.frame["Date"].tolist() == ["", "01/03/2024"]
+    assert export.frame["Amount"].tolist() == ["-5.00", "7.00"]
+
+
 OFX_SGML = """OFXHEADER:100
 DATA:OFXSGML
 VERSION:102
