@@ -109,9 +109,8 @@ PARTS = {
     "readers-ofx-qif": Part("readers", (
         "core.readers.ofx.x_read_ofx_export__mutmut_*",
         "core.readers.qif.x_read_qif_export__mutmut_*")),
-    "readers-camt-mt940": Part("readers", (
-        "core.readers.camt.x_read_camt_export__mutmut_*",
-        "core.readers.mt940.x_read_mt940_export__mutmut_*")),
+    "readers-mt940": Part("readers", ("core.readers.mt940.x_read_mt940_export__mutmut_*",)),
+    "readers-camt": Part("readers", ("core.readers.camt.x_read_camt_export__mutmut_*",)),
     "readers-csv": Part("readers", ("core.readers.csv_reader.x_read_csv_export__mutmut_*",)),
     "amounts-dates": Part("readers", (
         "core.amounts.x_decide_decimal_mark__mutmut_*",

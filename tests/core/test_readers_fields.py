@@ -5,6 +5,7 @@ date, payment method, bank id, currency, split lines, blocks that are not transa
 from __future__ import annotations
 
 from titans_finance.core.readers import read_export
+from titans_finance.core.readers.qif import read_qif_export
 
 QIF = """!Account
 NChecking 1
@@ -60,6 +61,7 @@ def test_qif_fields_splits_and_blocks_that_are_not_transactions():
     assert frame["Bank Transaction ID"].tolist() == ["1001", "", "", ""]
     # the account header's name; the last record lacks its "^" and still counts
     assert frame["Account"].tolist() == ["Checking 1"] * 4
+    assert frame["Type"].tolist() == [""] * 4  # QIF has no type column: the sign decides
     assert export.info["format"] == "qif"
     assert export.info["not_read"] == {"memorized": 1}
 
@@ -99,6 +101,33 @@ def test_qif_record_without_a_date_is_kept_with_an_empty_date():
     export = read_export(b"!Type:Bank\nT-5.00\nPShop\n^\nD01/03/2024\nT7.00\n^\n", "nodate.qif")
     assert export.frame["Date"].tolist() == ["", "01/03/2024"]
     assert export.frame["Amount"].tolist() == ["-5.00", "7.00"]
+
+
+def test_qif_blank_lines_open_records_and_lists_that_are_not_transactions():
+    # a blank line between records ends nothing; a record left open (no "^") by a new block
+    # still counts; every record of a list that is not transactions is counted, not read
+    text = ("!Type:Bank\nD01/02/2024\nT-5.00\n^\n\nD01/03/2024\nT-6.00\n"
+            "!Type:Memorized\nPA\nT-1.00\n^\nPB\nT-2.00\n^\nPC\nT-3.00\n^\n"
+            "!Type:Bank\nD01/04/2024\nU-7.00\n^\n")
+    export = read_export(text.encode(), "blocks.qif")
+    assert export.frame["Amount"].tolist() == ["-5.00", "-6.00", "-7.00"]
+    assert export.info["not_read"] == {"memorized": 3}
+
+
+def test_qif_record_without_an_amount_and_a_file_without_a_header_line():
+    # read as written, an empty amount (the normaliser quarantines it as missing); a QIF file
+    # declared in a mapping may lack its "!Type:" line: its records are bank transactions
+    export = read_qif_export("D01/02/2024\nPNo amount\n^\nD01/03/2024\nT7.00\n^\n", "bare.qif")
+    assert export.frame["Amount"].tolist() == ["", "7.00"]
+    assert export.frame["Date"].tolist() == ["01/02/2024", "01/03/2024"]
+
+
+def test_qif_account_line_without_a_header_record_then_a_type_block():
+    # ``!Account`` directly followed by ``!Type:``: the account header was never written,
+    # so the block's first record is a transaction, not the account's name
+    export = read_export(b"!Account\n!Type:Bank\nD01/02/2024\nT-5.00\nPShop\n^\n", "a.qif")
+    assert export.frame["Amount"].tolist() == ["-5.00"]
+    assert export.frame["Account"].tolist() == [""]
 
 
 OFX_SGML = """OFXHEADER:100
