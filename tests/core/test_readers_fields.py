@@ -130,6 +130,16 @@ def test_qif_account_line_without_a_header_record_then_a_type_block():
     assert export.frame["Account"].tolist() == [""]
 
 
+def test_qif_amounts_that_cast_no_decimal_vote_read_with_the_decimal_point():
+    # QIF writes a decimal point: "1,200" beside "5" (no value tells the mark) is 1200
+    from tests.core.test_readers_column_roles import amounts_of
+
+    amounts, info = amounts_of("!Type:Bank\nD01/02/2024\nT-1,200\nPRent\n^\n"
+                               "D01/03/2024\nT5\nPRefund\n^\n", "votes.qif")
+    assert amounts == [-1200.0, 5.0]
+    assert info["decimal_mark_decided_by"] == "hint"
+
+
 OFX_SGML = """OFXHEADER:100
 DATA:OFXSGML
 VERSION:102
@@ -181,6 +191,17 @@ def test_an_ofx_file_without_a_statement_says_so():
     export = read_export(b"OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><SIGNONMSGSRSV1></SIGNONMSGSRSV1></OFX>\n",
                          "empty.ofx")
     assert len(export.frame) == 0 and export.info["not_read"] == {"no_statement": 1}
+
+
+def test_an_ofx_body_without_its_ofx_root_is_read():
+    # a header, then the statement aggregates without the <OFX> root: read as written
+    text = ("OFXHEADER:100\nDATA:OFXSGML\n\n<BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR"
+            "<BANKACCTFROM><ACCTID>NL01</BANKACCTFROM><BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT"
+            "<DTPOSTED>20240102<TRNAMT>-12.50<FITID>A1<NAME>SHELL</STMTTRN></BANKTRANLIST>"
+            "</STMTRS></STMTTRNRS></BANKMSGSRSV1>\n")
+    export = read_export(text.encode(), "rootless.ofx")
+    assert export.frame["Amount"].tolist() == ["-12.50"]
+    assert export.info["statements"] == 1 and "not_read" not in export.info
 
 
 CAMT = """<?xml version="1.0" encoding="UTF-8"?>
