@@ -204,6 +204,19 @@ def test_an_ofx_body_without_its_ofx_root_is_read():
     assert export.info["statements"] == 1 and "not_read" not in export.info
 
 
+def test_two_ofx_documents_in_one_file_are_both_read():
+    # two accounts' downloads written one after the other, each with its own <OFX> root
+    one = ("<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM><ACCTID>{0}"
+           "</BANKACCTFROM><BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20240102"
+           "<TRNAMT>{1}<FITID>{0}1<NAME>SHOP</STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS>"
+           "</BANKMSGSRSV1></OFX>\n")
+    text = "OFXHEADER:100\nDATA:OFXSGML\n\n" + one.format("A", "-1.00") + one.format("B", "-2.00")
+    export = read_export(text.encode(), "two.ofx")
+    assert export.frame["Account"].tolist() == ["A", "B"]
+    assert export.frame["Amount"].tolist() == ["-1.00", "-2.00"]
+    assert export.info["statements"] == 2
+
+
 CAMT = """<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
 <GrpHdr><MsgId>1</MsgId></GrpHdr>
