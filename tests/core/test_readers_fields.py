@@ -181,6 +181,7 @@ def test_ofx_fields_of_bank_card_and_investment_statements():
     # the line's own currency, else the statement's
     assert frame["Currency"].tolist() == ["EUR", "USD", "EUR", "GBP", "USD"]
     assert frame["Bank Transaction ID"].tolist() == ["A1", "A2", "A3", "C1", "I1"]
+    assert frame["Type"].tolist() == [""] * 5  # OFX amounts are signed: no type column
     assert export.info["format"] == "ofx" and export.info["statements"] == 3
     assert export.info["version"] == "1.x (SGML)"
     # the buy and the sale are not cash lines: counted as not read, never dropped silently
@@ -215,6 +216,24 @@ def test_two_ofx_documents_in_one_file_are_both_read():
     assert export.frame["Account"].tolist() == ["A", "B"]
     assert export.frame["Amount"].tolist() == ["-1.00", "-2.00"]
     assert export.info["statements"] == 2
+
+
+def test_ofx_payee_aggregate_missing_account_and_two_investment_statements():
+    # the payee's name in a <PAYEE> aggregate is the description, a different memo the
+    # reference; a statement without an account aggregate has no account (never a guess);
+    # the non-cash lines of every investment statement are counted, not only the last one's
+    invest = ("<INVSTMTMSGSRSV1><INVSTMTTRNRS><INVSTMTRS><CURDEF>USD<INVACCTFROM><ACCTID>{0}"
+              "</INVACCTFROM><INVTRANLIST><BUYSTOCK><INVBUY><SECID><UNIQUEID>1</SECID></INVBUY>"
+              "</BUYSTOCK></INVTRANLIST></INVSTMTRS></INVSTMTTRNRS></INVSTMTMSGSRSV1>")
+    text = ("OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR"
+            "<BANKTRANLIST><STMTTRN><TRNTYPE>POS<DTPOSTED>20240104<TRNAMT>-1.00<FITID>A3"
+            "<PAYEE><NAME>Kiosk</PAYEE><MEMO>Snack bar 2</STMTTRN></BANKTRANLIST></STMTRS>"
+            "</STMTTRNRS></BANKMSGSRSV1>" + invest.format("B1") + invest.format("B2") + "</OFX>")
+    export = read_export(text.encode(), "payee.ofx")
+    assert export.frame["Description"].tolist() == ["Kiosk"]
+    assert export.frame["Reference"].tolist() == ["Snack bar 2"]
+    assert export.frame["Account"].tolist() == [""]
+    assert export.info["not_read"] == {"investment_transactions": 2}
 
 
 CAMT = """<?xml version="1.0" encoding="UTF-8"?>
