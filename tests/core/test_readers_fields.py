@@ -236,6 +236,17 @@ def test_ofx_payee_aggregate_missing_account_and_two_investment_statements():
     assert export.info["not_read"] == {"investment_transactions": 2}
 
 
+def test_ofx_2_xml_is_reported_as_version_2():
+    text = ('<?xml version="1.0" encoding="UTF-8"?>\n<?OFX OFXHEADER="200" VERSION="220"?>\n'
+            "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR</CURDEF><BANKACCTFROM>"
+            "<ACCTID>NL01</ACCTID></BANKACCTFROM><BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT</TRNTYPE>"
+            "<DTPOSTED>20240102</DTPOSTED><TRNAMT>-12.50</TRNAMT><FITID>A1</FITID>"
+            "<NAME>SHELL</NAME></STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>")
+    export = read_export(text.encode(), "v2.ofx")
+    assert export.info["version"] == "2.x (XML)"
+    assert export.frame["Amount"].tolist() == ["-12.50"]
+
+
 CAMT = """<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
 <GrpHdr><MsgId>1</MsgId></GrpHdr>
