@@ -245,6 +245,10 @@ def test_ofx_2_xml_is_reported_as_version_2():
     export = read_export(text.encode(), "v2.ofx")
     assert export.info["version"] == "2.x (XML)"
     assert export.frame["Amount"].tolist() == ["-12.50"]
+    # the declaration is looked for in the first 500 characters: ending at the 500th, and
+    # one character later
+    assert read_export((" " * 495 + text).encode(), "v2.ofx").info["version"] == "2.x (XML)"
+    assert read_export((" " * 496 + text).encode(), "v2.ofx").info["version"] == "1.x (SGML)"
 
 
 CAMT = """<?xml version="1.0" encoding="UTF-8"?>
