@@ -251,6 +251,25 @@ def test_ofx_2_xml_is_reported_as_version_2():
     assert read_export((" " * 496 + text).encode(), "v2.ofx").info["version"] == "1.x (SGML)"
 
 
+def test_an_ofx_date_not_written_as_ofx_is_read_month_first_never_guessed():
+    # OFX dates are YYYYMMDD...; one written otherwise is read in the format's US order, so
+    # 13/02/2024 is no date (quarantined), however the other values would vote
+    from tests.core.test_readers_column_roles import PARAMS
+    from titans_finance.pipelines.ingestion.nodes import normalise_transactions
+
+    line = "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>{}<TRNAMT>-1.00<FITID>{}<NAME>SHOP</STMTTRN>"
+    text = ("OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR"
+            "<BANKACCTFROM><ACCTID>NL01</BANKACCTFROM><BANKTRANLIST>"
+            + line.format("13/02/2024", "A1") + line.format("20240214", "A2")
+            + "</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>")
+    export = read_export(text.encode(), "dates.ofx")
+    raw = export.frame.assign(**{"Source File": "dates.ofx"})
+    raw.attrs["source"] = {**export.info, "name": "dates.ofx"}
+    clean, quarantine, _ = normalise_transactions(raw, PARAMS)
+    assert clean["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-14"]
+    assert quarantine["reasons"].tolist() == ["invalid_date"]
+
+
 CAMT = """<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
 <GrpHdr><MsgId>1</MsgId></GrpHdr>
