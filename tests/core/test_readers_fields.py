@@ -270,6 +270,18 @@ def test_an_ofx_date_not_written_as_ofx_is_read_month_first_never_guessed():
     assert quarantine["reasons"].tolist() == ["invalid_date"]
 
 
+def test_ofx_whole_amounts_that_cast_no_decimal_vote_read_with_the_decimal_point():
+    from tests.core.test_readers_column_roles import amounts_of
+
+    line = "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>2024010{}<TRNAMT>{}<FITID>A{}<NAME>SHOP</STMTTRN>"
+    text = ("OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR"
+            "<BANKACCTFROM><ACCTID>NL01</BANKACCTFROM><BANKTRANLIST>"
+            + line.format(2, "-100", 1) + line.format(3, "5", 2)
+            + "</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>")
+    amounts, info = amounts_of(text, "whole.ofx")
+    assert amounts == [-100.0, 5.0] and info["decimal_mark_decided_by"] == "hint"
+
+
 CAMT = """<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
 <GrpHdr><MsgId>1</MsgId></GrpHdr>
