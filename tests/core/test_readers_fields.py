@@ -349,3 +349,12 @@ def test_mt940_fields_and_the_sign_of_the_debit_credit_mark():
     assert frame["Currency"].tolist() == ["EUR", "EUR"]
     assert frame["Bank Transaction ID"].tolist() == ["B-1", ""]
     assert export.info["format"] == "mt940" and export.info["statements"] == 1
+
+
+def test_mt940_lowercase_marks_are_read_by_the_library_with_their_sign():
+    # d/c written in lower case sign like D/C, read by the library itself (no fallback
+    # to the tolerant reader, no warning in the reading report)
+    text = MT940.replace("D12,50", "d12,50").replace("C100,00", "c100,00")
+    export = read_export(text.encode(), "lower.sta")
+    assert export.frame["Amount"].tolist() == ["-12.50", "100.00"]
+    assert "library_refused" not in export.info

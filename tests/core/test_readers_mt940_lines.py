@@ -145,3 +145,21 @@ def test_an_amount_with_both_marks_before_its_decimal_mark_is_refused(written):
         lines=":61:240102D1,00NTRF", closing="0,00")
     with pytest.raises(ExportReadError, match=r"x: MT940 balance \(:60F:\) amount"):
         read_mt940_lines(balance, "x")
+
+
+def test_a_line_the_library_would_misread_is_read_by_the_tolerant_reader_saying_why():
+    # the library reads "12.50" (a point, not MT940's comma) as 12 and the rest as a
+    # reference: the reading report says the library was passed over, and why
+    text = STATEMENT.format(lines=":61:240102D12.50NTRFNONREF\n:86:a", closing="87,50")
+    export = read_mt940_export(text, "bank.sta")
+    assert export.frame["Amount"].tolist() == ["-12.50"]
+    assert export.info["library_refused"] == "some :61: statement lines would be skipped"
+
+
+def test_a_line_neither_reader_can_read_is_refused_naming_the_file():
+    # the library passes over the line, the tolerant reader names it: the message says
+    # which file, whichever reader found the fault
+    text = STATEMENT.format(lines=":61:240102D1,00NTRF\n:86:a\n:61:garbage line\n:86:b",
+                            closing="99,00")
+    with pytest.raises(ExportReadError, match=r"^bank\.sta: "):
+        read_mt940_export(text, "bank.sta")
