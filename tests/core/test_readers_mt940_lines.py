@@ -163,3 +163,10 @@ def test_a_line_neither_reader_can_read_is_refused_naming_the_file():
                             closing="99,00")
     with pytest.raises(ExportReadError, match=r"^bank\.sta: "):
         read_mt940_export(text, "bank.sta")
+
+
+def test_a_statement_the_library_refuses_without_any_line_is_refused_naming_file_and_cause():
+    text = ":20:X\n:25:NL12BANK0123456789\n:28C:1\n:60F:XYZ\n-"
+    with pytest.raises(ExportReadError, match=r"^bank\.sta: not a readable MT940 statement "
+                       r"\(.*XYZ.*\); no :61: statement line found$"):
+        read_mt940_export(text, "bank.sta")
