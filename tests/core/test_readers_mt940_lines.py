@@ -147,13 +147,19 @@ def test_an_amount_with_both_marks_before_its_decimal_mark_is_refused(written):
         read_mt940_lines(balance, "x")
 
 
-def test_a_line_the_library_would_misread_is_read_by_the_tolerant_reader_saying_why():
+def test_a_line_the_library_would_misread_is_read_by_the_tolerant_reader_saying_why(caplog):
     # the library reads "12.50" (a point, not MT940's comma) as 12 and the rest as a
-    # reference: the reading report says the library was passed over, and why
+    # reference: the reading report and the log say the library was passed over, and why
+    import logging
+
     text = STATEMENT.format(lines=":61:240102D12.50NTRFNONREF\n:86:a", closing="87,50")
-    export = read_mt940_export(text, "bank.sta")
+    with caplog.at_level(logging.WARNING, logger="titans_finance.core.readers.mt940"):
+        export = read_mt940_export(text, "bank.sta")
     assert export.frame["Amount"].tolist() == ["-12.50"]
     assert export.info["library_refused"] == "some :61: statement lines would be skipped"
+    assert [r.getMessage() for r in caplog.records] == [
+        "bank.sta: the MT940 library could not read it (some :61: statement lines would be "
+        "skipped); read by the tolerant :61:/:86: line reader"]
 
 
 def test_a_line_neither_reader_can_read_is_refused_naming_the_file():
