@@ -358,3 +358,10 @@ def test_mt940_lowercase_marks_are_read_by_the_library_with_their_sign():
     export = read_export(text.encode(), "lower.sta")
     assert export.frame["Amount"].tolist() == ["-12.50", "100.00"]
     assert "library_refused" not in export.info
+
+
+def test_mt940_without_an_account_line_has_no_account_never_a_placeholder():
+    text = MT940.replace(":25:10020030/1234567\n", "")
+    export = read_export(text.encode(), "noaccount.sta")
+    assert export.frame["Account"].tolist() == ["", ""]
+    assert export.frame["Amount"].tolist() == ["-12.50", "100.00"]
