@@ -365,3 +365,16 @@ def test_mt940_without_an_account_line_has_no_account_never_a_placeholder():
     export = read_export(text.encode(), "noaccount.sta")
     assert export.frame["Account"].tolist() == ["", ""]
     assert export.frame["Amount"].tolist() == ["-12.50", "100.00"]
+
+
+def test_mt940_structured_details_and_a_line_without_details():
+    # a German structured :86: (?00 booking text, ?20 purpose, ?32 name): the booking text
+    # and purpose joined with a space, the name as the reference; a :61: without :86: has
+    # no description (never a placeholder)
+    text = MT940.replace(":86:Fuel SHELL  station",
+                         ":86:166?00SEPA-UEBERWEISUNG?20Miete Januar?32Vermieter GmbH").replace(
+        ":86:Salary\n", "")
+    export = read_export(text.encode(), "structured.sta")
+    assert export.frame["Description"].tolist() == ["SEPA-UEBERWEISUNG Miete Januar", ""]
+    assert export.frame["Reference"].tolist() == ["Vermieter GmbH", "REF2"]
+    assert "library_refused" not in export.info
