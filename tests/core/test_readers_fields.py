@@ -378,3 +378,16 @@ def test_mt940_structured_details_and_a_line_without_details():
     assert export.frame["Description"].tolist() == ["SEPA-UEBERWEISUNG Miete Januar", ""]
     assert export.frame["Reference"].tolist() == ["Vermieter GmbH", "REF2"]
     assert "library_refused" not in export.info
+
+
+def test_mt940_the_other_party_ultimate_applicant_first_then_applicant_then_recipient():
+    # SEPA's ultimate party (ABWA+) is the one the money was for, before the account
+    # holder's name (?32); a line with only a recipient (?35) names it
+    text = MT940.replace(":86:Fuel SHELL  station",
+                         ":86:166?00SEPA-LASTSCHRIFT?20EREF+E1?21SVWZ+Miete Januar"
+                         "?22ABWA+Hausverwaltung Nord?32Vermieter GmbH").replace(
+        ":86:Salary", ":86:166?00GUTSCHRIFT?20Lohn?35Arbeitgeber AG")
+    export = read_export(text.encode(), "parties.sta")
+    assert export.frame["Reference"].tolist() == ["Hausverwaltung Nord", "Arbeitgeber AG"]
+    assert export.frame["Description"].tolist() == ["SEPA-LASTSCHRIFT Miete Januar",
+                                                    "GUTSCHRIFT Lohn"]
