@@ -391,3 +391,13 @@ def test_mt940_the_other_party_ultimate_applicant_first_then_applicant_then_reci
     assert export.frame["Reference"].tolist() == ["Hausverwaltung Nord", "Arbeitgeber AG"]
     assert export.frame["Description"].tolist() == ["SEPA-LASTSCHRIFT Miete Januar",
                                                     "GUTSCHRIFT Lohn"]
+
+
+def test_mt940_supplementary_details_describe_a_line_without_86():
+    # the :61: line's own supplementary details (the line after it) describe it when no
+    # :86: follows
+    text = MT940.replace(":61:240103C100,00NTRFREF2\n:86:Salary\n",
+                         ":61:240103C100,00NTRFREF2//B-2\nPAYROLL JANUARY\n")
+    export = read_export(text.encode(), "extra.sta")
+    assert export.frame["Description"].tolist() == ["Fuel SHELL station", "PAYROLL JANUARY"]
+    assert export.frame["Bank Transaction ID"].tolist() == ["B-1", "B-2"]
