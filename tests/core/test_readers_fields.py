@@ -401,3 +401,10 @@ def test_mt940_supplementary_details_describe_a_line_without_86():
     export = read_export(text.encode(), "extra.sta")
     assert export.frame["Description"].tolist() == ["Fuel SHELL station", "PAYROLL JANUARY"]
     assert export.frame["Bank Transaction ID"].tolist() == ["B-1", "B-2"]
+
+
+def test_mt940_line_without_a_reference_has_an_empty_reference():
+    text = MT940.replace(":61:240103C100,00NTRFREF2\n", ":61:240103C100,00NTRF\n")
+    export = read_export(text.encode(), "noref.sta")
+    assert export.frame["Reference"].tolist() == ["", ""]
+    assert export.frame["Amount"].tolist() == ["-12.50", "100.00"]
