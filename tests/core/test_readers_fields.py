@@ -408,3 +408,11 @@ def test_mt940_line_without_a_reference_has_an_empty_reference():
     export = read_export(text.encode(), "noref.sta")
     assert export.frame["Reference"].tolist() == ["", ""]
     assert export.frame["Amount"].tolist() == ["-12.50", "100.00"]
+
+
+def test_mt940_without_balance_lines_has_no_currency_never_a_placeholder():
+    # the currency is written in the balances (:60F:/:62F:) only: without them it is unknown
+    text = MT940.replace(":60F:C240101EUR1000,00\n", "").replace(":62F:C240103EUR1087,50\n", "")
+    export = read_export(text.encode(), "nobalance.sta")
+    assert export.frame["Currency"].tolist() == ["", ""]
+    assert export.frame["Amount"].tolist() == ["-12.50", "100.00"]
