@@ -416,3 +416,14 @@ def test_mt940_without_balance_lines_has_no_currency_never_a_placeholder():
     export = read_export(text.encode(), "nobalance.sta")
     assert export.frame["Currency"].tolist() == ["", ""]
     assert export.frame["Amount"].tolist() == ["-12.50", "100.00"]
+
+
+def test_mt940_decimal_mark_and_date_order_are_declared_by_the_format():
+    # MT940 fixes both (a decimal comma, read by the library; YYMMDD dates): the reading
+    # report says so, rather than "decided by the values"
+    from tests.core.test_readers_column_roles import amounts_of
+
+    amounts, info = amounts_of(MT940, "declared.sta")
+    assert amounts == [-12.5, 100.0]
+    assert (info["decimal_mark"], info["decimal_mark_decided_by"]) == (".", "declared")
+    assert info["day_first"] is False and info["date_order_evidence"]["decided_by"] == "declared"
