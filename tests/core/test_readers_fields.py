@@ -4,7 +4,9 @@ date, payment method, bank id, currency, split lines, blocks that are not transa
 
 from __future__ import annotations
 
-from titans_finance.core.readers import read_export
+import pytest
+
+from titans_finance.core.readers import ExportReadError, read_export
 from titans_finance.core.readers.qif import read_qif_export
 
 QIF = """!Account
@@ -321,6 +323,43 @@ def test_camt_fields_the_indicator_and_the_counterparty_of_each_side():
     assert frame["Bank Transaction ID"].tolist() == ["REF-1", "REF-2", "N-3"]
     assert export.info["format"] == "camt053" and export.info["statements"] == 1
     assert export.info["message"] == "BkToCstmrStmt"
+
+
+CAMT_EDGES = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.02"><BkToCstmrAcctRpt>
+<Rpt><Acct><Id><Othr><Id>ACC-1</Id></Othr></Id><Ccy>CHF</Ccy></Acct>
+<Ntry><Amt>4.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2024-01-02</Dt></BookgDt>
+<NtryDtls><TxDtls><AddtlTxInf>Card  fee</AddtlTxInf><AddtlTxInf> January </AddtlTxInf></TxDtls></NtryDtls></Ntry>
+<Ntry><Amt Ccy="EUR"></Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2024-01-03</Dt></BookgDt>
+<NtryDtls><TxDtls><RmtInf><Ustrd/><Ustrd>Rent</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Rpt>
+<Ntfctn><Acct><Id><IBAN>CH9300762011623852957</IBAN></Id><Ccy>CHF</Ccy></Acct>
+<Ntry><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2024-01-04</Dt></BookgDt><AddtlNtryInf>No amount</AddtlNtryInf></Ntry>
+</Ntfctn></BkToCstmrAcctRpt></Document>
+"""
+
+
+def test_camt_reports_notifications_and_entries_missing_their_parts():
+    # camt.052 reports (Rpt) and camt.054 notifications (Ntfctn) hold entries as statements
+    # do; an amount without its currency attribute or text, or no amount at all, is read
+    # as written (empty), the currency then the account's; an empty remittance line adds
+    # nothing; the bank's additional information, spaces cleaned, when nothing else is written
+    export = read_export(CAMT_EDGES.encode(), "report.xml")
+    frame = export.frame
+    assert export.info["statements"] == 2 and export.info["message"] == "BkToCstmrAcctRpt"
+    assert frame["Amount"].tolist() == ["4.00", "", ""]
+    assert frame["Currency"].tolist() == ["", "EUR", "CHF"]
+    assert frame["Description"].tolist() == ["Card fee January", "Rent", "No amount"]
+    assert frame["Account"].tolist() == ["ACC-1", "ACC-1", "CH9300762011623852957"]
+
+
+def test_camt_not_well_formed_or_empty():
+    with pytest.raises(ExportReadError, match=r"^bad\.xml: not well-formed CAMT XML \("):
+        read_export(b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:'
+                    b'camt.053.001.02"><BkToCstmrStmt>', "bad.xml")
+    export = read_export(b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:'
+                         b'camt.053.001.02"></Document>', "empty.xml")
+    assert len(export.frame) == 0 and export.info["message"] == ""
 
 
 MT940 = """:20:STARTUMSE
