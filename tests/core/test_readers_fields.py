@@ -353,6 +353,19 @@ def test_camt_reports_notifications_and_entries_missing_their_parts():
     assert frame["Account"].tolist() == ["ACC-1", "ACC-1", "CH9300762011623852957"]
 
 
+def test_camt_decimal_mark_and_date_order_are_declared_by_the_format():
+    # ISO 20022 fixes both (a decimal point, ISO dates): the reading report says so; dates
+    # without a time name no booking-day time zone
+    from tests.core.test_readers_column_roles import amounts_of
+
+    amounts, info = amounts_of(CAMT.replace("<DtTm>2024-01-04T10:00:00</DtTm>",
+                                            "<Dt>2024-01-04</Dt>"), "declared.xml")
+    assert amounts == [-12.5, 100.0, -3.0]
+    assert (info["decimal_mark"], info["decimal_mark_decided_by"]) == (".", "declared")
+    assert info["day_first"] is False and info["date_order_evidence"]["decided_by"] == "declared"
+    assert "booking_day_time_zone" not in info
+
+
 def test_camt_not_well_formed_or_empty():
     with pytest.raises(ExportReadError, match=r"^bad\.xml: not well-formed CAMT XML \("):
         read_export(b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:'
