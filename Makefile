@@ -20,7 +20,7 @@ export DO_NOT_TRACK := 1
 export BENTOML_DO_NOT_TRACK := true
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR := false
 
-.PHONY: setup run test test-e2e test-all data serve viz app lock benchmark clean repro browser monitor retrain mutation mutation-survivors planted-bugs knowledge
+.PHONY: setup run test test-e2e test-all data serve viz app lock benchmark clean repro browser monitor retrain mutation mutation-survivors mutation-part mutation-part-survivors planted-bugs knowledge
 
 setup: $(STAMP)
 
@@ -155,6 +155,21 @@ mutation: setup
 mutation-survivors: setup
 	$(MUTATE_ENV) nice $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $$($(BIN)/python -m benchmarks.quality.mutation_report --survivor-names $(foreach m,$(MUTATE),'titans_finance.$(m)'))
 	$(BIN)/python -m benchmarks.quality.mutation_report $(foreach m,$(MUTATE),'titans_finance.$(m)')
+
+# One part of `make mutation` in under an hour (benchmarks/quality/mutation_parts.py; `make
+# mutation-part PART=list` lists them): a few MUTATE functions and only the tests that exercise
+# them, in a git-ignored scratch copy .mutation/<suite>/ that keeps the results; run again, it
+# checks only what is left (PART_MINUTES caps one run). Then the table, into mutation.json.
+PART_MINUTES ?= 55
+mutation-part: setup
+	@if [ "$(PART)" = list ] || [ -z "$(PART)" ]; then $(BIN)/python -m benchmarks.quality.mutation_parts list; \
+	else $(BIN)/python -m benchmarks.quality.mutation_parts run $(PART) --minutes $(PART_MINUTES) && \
+	$(BIN)/python -m benchmarks.quality.mutation_parts report $(PART); fi
+
+# after adding tests: only the part's survivors again
+mutation-part-survivors: setup
+	$(BIN)/python -m benchmarks.quality.mutation_parts run $(PART) --survivors --minutes $(PART_MINUTES)
+	$(BIN)/python -m benchmarks.quality.mutation_parts report $(PART)
 
 # The eight bugs of issue #18, planted one at a time: each must fail the tests.
 planted-bugs: setup

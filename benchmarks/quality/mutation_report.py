@@ -93,18 +93,41 @@ def verdicts(path: Path = VERDICTS) -> dict[str, tuple[str, str]]:
     return found
 
 
-def collect(patterns: list[str]) -> dict[str, str]:
-    results = {}
-    for meta in sorted(MUTANTS.rglob("*.py.meta")):
-        for mutant, code in json.loads(meta.read_text())["exit_code_by_key"].items():
-            if not patterns or any(fnmatch.fnmatch(mutant, p) for p in patterns):
-                results[mutant] = outcome(code)
+def collect(patterns: list[str], folders: list[Path] | None = None) -> dict[str, str]:
+    """Outcome of every mutant matching ``patterns`` in mutmut's ``mutants/`` folders (a
+    mutant checked in one folder and not in another counts as checked)."""
+    results: dict[str, str] = {}
+    for folder in folders or [MUTANTS]:
+        for meta in sorted(Path(folder).rglob("*.py.meta")):
+            for mutant, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+                if not patterns or any(fnmatch.fnmatch(mutant, p) for p in patterns):
+                    if results.get(mutant, NOT_CHECKED) == NOT_CHECKED:
+                        results[mutant] = outcome(code)
     return results
+
+
+def merged_rows(rows: list[dict], previous: list[dict]) -> tuple[list[dict], set[str]]:
+    """Each function's latest result, whichever part measured it: ``rows`` (this run) with
+    the ``previous`` rows (mutation.json) of the functions this run has not measured, or has
+    checked fewer mutants of (a part stopped early never hides a complete earlier run)."""
+    old = {row["function"]: row for row in previous}
+    new = [row for row in rows if row["checked"] >= old.get(row["function"], {}).get("checked", 0)]
+    taken = {row["function"] for row in new}
+    return sorted(new + [row for name, row in old.items() if name not in taken],
+                  key=lambda row: row["function"]), taken
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patterns", nargs="*", help="mutant-name globs (as given to mutmut run)")
+    parser.add_argument("--mutants", action="append", type=Path, metavar="DIR",
+                        help="mutmut's mutants/ folder to read (repeatable; default: "
+                             "./mutants; mutation_parts.py passes its scratch copies)")
+    parser.add_argument("--update", action="store_true",
+                        help="keep mutation.json's rows of the functions this run did not "
+                             "measure (parts run apart: each function's latest result)")
+    parser.add_argument("--run", default="", help="label stored in each row this run measured "
+                        "(mutation_parts.py: the part and the date)")
     parser.add_argument("--survivor-names", action="store_true",
                         help="only print the surviving mutants' names (to re-check them after "
                              "adding tests: make mutation-survivors)")
@@ -112,7 +135,7 @@ def main() -> None:
                         help="print K random mutant names per function (to pass to mutmut run)")
     parser.add_argument("--seed", type=int, default=18, help="seed of --sample")
     args = parser.parse_args()
-    results = collect(args.patterns)
+    results = collect(args.patterns, args.mutants)
     if not results:
         raise SystemExit("no mutant matches: run `make mutation` first")
     if args.sample:
@@ -135,58 +158,76 @@ def main() -> None:
     by_function: dict[str, Counter] = defaultdict(Counter)
     for mutant, status in results.items():
         by_function[function_of(mutant)][status] += 1
-    total = Counter(results.values())
-    checked = sum(n for s, n in total.items() if s != NOT_CHECKED)
-    killed = total[KILLED] + total[TIMEOUT]
-    survived_run = total[SURVIVED] + total[NO_TESTS] + total[EQUIVALENT] + total[KILLED_AFTER]
-    print("| function | mutants | killed | survived the run | of which killed by tests added "
-          "after | of which equivalent | survivors left | timeout | not checked | score (run) "
-          "| score now |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    rows = []
+    for function in sorted(by_function):
+        c = by_function[function]
+        rows.append({"function": function, "mutants": sum(c.values()),
+                     "checked": sum(n for s, n in c.items() if s != NOT_CHECKED),
+                     "killed": c[KILLED], "timeout": c[TIMEOUT],
+                     "survived_run": c[SURVIVED] + c[NO_TESTS] + c[EQUIVALENT] + c[KILLED_AFTER],
+                     "killed_after": c[KILLED_AFTER], "equivalent": c[EQUIVALENT],
+                     "survivors_left": c[SURVIVED] + c[NO_TESTS], "not_checked": c[NOT_CHECKED],
+                     **({"run": args.run} if args.run else {})})
+    survivors = sorted(m for m, s in results.items() if s in (SURVIVED, NO_TESTS))
+    run_verdicts = {m: {"verdict": v, "why": w} for m, (v, w) in sorted(read.items())
+                    if results.get(m) in (EQUIVALENT, KILLED_AFTER)}
+    if args.update and RESULTS.exists():
+        previous = json.loads(RESULTS.read_text())
+        rows, measured = merged_rows(rows, previous["by_function"])
+        survivors = sorted([m for m in survivors if function_of(m) in measured]
+                           + [m for m in previous.get("survivors", [])
+                              if function_of(m) not in measured])
+        run_verdicts = dict(sorted(
+            [(m, v) for m, v in run_verdicts.items() if function_of(m) in measured]
+            + [(m, v) for m, v in previous.get("verdicts", {}).items()
+               if function_of(m) not in measured]))
+        patterns = sorted(set(previous.get("patterns", [])) | set(args.patterns))
+    else:
+        patterns = args.patterns
+
+    def total(key: str) -> int:
+        return sum(row[key] for row in rows)
 
     def share(part: int, whole: int) -> str:
         return f"{part / whole:.1%}" if whole else "-"
 
-    rows = []
-    for function in sorted(by_function):
-        c = by_function[function]
-        done = sum(n for s, n in c.items() if s != NOT_CHECKED)
-        run_killed = c[KILLED] + c[TIMEOUT]
-        rows.append({"function": function, "mutants": sum(c.values()), "checked": done,
-                     "killed": c[KILLED], "timeout": c[TIMEOUT],
-                     "survived_run": c[SURVIVED] + c[NO_TESTS] + c[EQUIVALENT] + c[KILLED_AFTER],
-                     "killed_after": c[KILLED_AFTER], "equivalent": c[EQUIVALENT],
-                     "survivors_left": c[SURVIVED] + c[NO_TESTS], "not_checked": c[NOT_CHECKED]})
-        print(f"| `{function}` | {sum(c.values())} | {c[KILLED]} | {rows[-1]['survived_run']} | "
-              f"{c[KILLED_AFTER]} | {c[EQUIVALENT]} | {rows[-1]['survivors_left']} | "
-              f"{c[TIMEOUT]} | {c[NOT_CHECKED]} | {share(run_killed, done)} | "
-              f"{share(run_killed + c[KILLED_AFTER], done)} |")
+    print("| function | mutants | killed | survived the run | of which killed by tests added "
+          "after | of which equivalent | survivors left | timeout | not checked | score (run) "
+          "| score now |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        run_killed = row["killed"] + row["timeout"]
+        print(f"| `{row['function']}` | {row['mutants']} | {row['killed']} | "
+              f"{row['survived_run']} | {row['killed_after']} | {row['equivalent']} | "
+              f"{row['survivors_left']} | {row['timeout']} | {row['not_checked']} | "
+              f"{share(run_killed, row['checked'])} | "
+              f"{share(run_killed + row['killed_after'], row['checked'])} |")
+    checked, killed = total("checked"), total("killed") + total("timeout")
     score = killed / checked if checked else float("nan")
-    now = (killed + total[KILLED_AFTER]) / checked if checked else float("nan")
-    strict = total[KILLED] / checked if checked else float("nan")
+    now = (killed + total("killed_after")) / checked if checked else float("nan")
+    strict = total("killed") / checked if checked else float("nan")
     low, high = wilson_interval(killed, checked)
     print(f"\n**{killed} of {checked} checked mutants killed by the tests of the run: "
-          f"{score:.1%}; {killed + total[KILLED_AFTER]} ({now:.1%}) with the tests added "
-          f"after it** ({total[KILLED]} = {strict:.1%} counting timeouts as survivors; "
-          f"{survived_run} survived the run: {total[KILLED_AFTER]} killed by tests added after "
-          f"it, {total[EQUIVALENT]} equivalent, {total[SURVIVED] + total[NO_TESTS]} left; "
-          f"{total[NOT_CHECKED]} of {len(results)} not checked). If the checked mutants are a "
-          f"random sample, the score of all of them lies in {low:.1%}-{high:.1%} (95 %).")
-    survivors = sorted(m for m, s in results.items() if s in (SURVIVED, NO_TESTS))
+          f"{score:.1%}; {killed + total('killed_after')} ({now:.1%}) with the tests added "
+          f"after it** ({total('killed')} = {strict:.1%} counting timeouts as survivors; "
+          f"{total('survived_run')} survived the run: {total('killed_after')} killed by tests "
+          f"added after it, {total('equivalent')} equivalent, {total('survivors_left')} left; "
+          f"{total('not_checked')} of {total('mutants')} not checked).")
     if survivors:
         print("\nSurvivors not yet read (`.venv/bin/mutmut show NAME` shows the change):")
         for mutant in survivors:
-            print(f"- `{mutant}` ({results[mutant]})")
-    RESULTS.write_text(json.dumps({"patterns": args.patterns, "mutants": len(results),
+            print(f"- `{mutant}`")
+    counts = {KILLED: total("killed"), TIMEOUT: total("timeout"),
+              SURVIVED: total("survivors_left"), EQUIVALENT: total("equivalent"),
+              KILLED_AFTER: total("killed_after"), NOT_CHECKED: total("not_checked")}
+    RESULTS.write_text(json.dumps({"patterns": patterns, "mutants": total("mutants"),
                                    "checked": checked, "killed": killed, "score": score,
                                    "score_with_tests_added_after": now,
                                    "score_timeouts_as_survivors": strict,
                                    "score_95_interval_if_sampled": [low, high],
-                                   "counts": dict(total), "by_function": rows,
-                                   "survivors": survivors,
-                                   "verdicts": {m: {"verdict": v, "why": w}
-                                                for m, (v, w) in sorted(read.items())
-                                                if results.get(m) in (EQUIVALENT, KILLED_AFTER)}},
+                                   "counts": {k: n for k, n in counts.items() if n},
+                                   "by_function": rows, "survivors": survivors,
+                                   "verdicts": run_verdicts},
                                   indent=2, ensure_ascii=False) + "\n")
 
 

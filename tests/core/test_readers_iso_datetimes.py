@@ -61,3 +61,15 @@ def test_a_statement_with_only_dates_reports_no_zone():
     zone, decided_by = statement_zone(["2014-01-06"], None, [])
     assert zone is None and decided_by == "no UTC date-times to place"
     assert booking_day("2014-01-04", None) == "2014-01-04"
+
+
+def test_a_value_date_time_is_booked_in_the_statement_zone_which_is_reported():
+    # an entry with only a value date-time: both dates are its day in the statement's zone,
+    # and the report names the statement, the offset and what decided it
+    text = CAMT.format(created="2014-01-06T16:20:26+01:00", booked="X", period="").replace(
+        "<BookgDt><DtTm>X</DtTm></BookgDt>", "<ValDt><DtTm>2014-01-04T23:00:00Z</DtTm></ValDt>")
+    export = read_camt_export(text.encode(), "x.xml")
+    assert export.frame[["Date", "Value Date"]].values.tolist() == [["2014-01-05", "2014-01-05"]]
+    assert export.info["booking_day_time_zone"] == [{
+        "statement": 1, "offset": "UTC+01:00",
+        "decided_by": "the statement's own offset (+01:00)"}]

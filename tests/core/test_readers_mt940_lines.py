@@ -154,3 +154,34 @@ def test_a_two_digit_year_from_80_is_1900s_below_80_2000s():
             ":61:810101D9,00NTRFREF3\n:86:Fee\n:62F:C810101EUR976,00\n-}")
     frame = read_mt940_lines(text, "pivot.sta").frame
     assert frame["Date"].tolist() == ["2079-12-31", "1980-01-01", "1981-01-01"]
+
+
+def test_a_line_the_library_would_misread_is_read_by_the_tolerant_reader_saying_why(caplog):
+    # the library reads "12.50" (a point, not MT940's comma) as 12 and the rest as a
+    # reference: the reading report and the log say the library was passed over, and why
+    import logging
+
+    text = STATEMENT.format(lines=":61:240102D12.50NTRFNONREF\n:86:a", closing="87,50")
+    with caplog.at_level(logging.WARNING, logger="titans_finance.core.readers.mt940"):
+        export = read_mt940_export(text, "bank.sta")
+    assert export.frame["Amount"].tolist() == ["-12.50"]
+    assert export.info["library_refused"] == "some :61: statement lines would be skipped"
+    assert [r.getMessage() for r in caplog.records] == [
+        "bank.sta: the MT940 library could not read it (some :61: statement lines would be "
+        "skipped); read by the tolerant :61:/:86: line reader"]
+
+
+def test_a_line_neither_reader_can_read_is_refused_naming_the_file():
+    # the library passes over the line, the tolerant reader names it: the message says
+    # which file, whichever reader found the fault
+    text = STATEMENT.format(lines=":61:240102D1,00NTRF\n:86:a\n:61:garbage line\n:86:b",
+                            closing="99,00")
+    with pytest.raises(ExportReadError, match=r"^bank\.sta: "):
+        read_mt940_export(text, "bank.sta")
+
+
+def test_a_statement_the_library_refuses_without_any_line_is_refused_naming_file_and_cause():
+    text = ":20:X\n:25:NL12BANK0123456789\n:28C:1\n:60F:XYZ\n-"
+    with pytest.raises(ExportReadError, match=r"^bank\.sta: not a readable MT940 statement "
+                       r"\(.*XYZ.*\); no :61: statement line found$"):
+        read_mt940_export(text, "bank.sta")

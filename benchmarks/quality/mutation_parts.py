@@ -1,0 +1,264 @@
+"""`make mutation` in parts of under an hour: a few MUTATE functions and only the tests that
+exercise them, each suite in its own scratch copy (docs/testing.md, "Mutation testing").
+
+    .venv/bin/python -m benchmarks.quality.mutation_parts list
+    .venv/bin/python -m benchmarks.quality.mutation_parts run readers-qif --minutes 55
+    .venv/bin/python -m benchmarks.quality.mutation_parts run readers-qif --survivors
+    .venv/bin/python -m benchmarks.quality.mutation_parts report readers-qif readers-ofx
+    make mutation-part PART=readers-qif               # the same run, then the report
+
+Why parts: mutmut runs each mutant's covering tests fastest first and stops at the first
+failure, so a survivor costs every test that covers its function. With the whole MUTATE
+list and pyproject.toml's selection, a survivor of a reader ran the pipeline and corpus
+tests (~6 min each on the shared cores) and mutmut's statistics and clean run alone took 32
+min. A *suite* here is a set of source files to mutate and the test files that exercise
+them; a *part* is a group of functions of one suite, small enough to finish in an hour.
+
+Each suite works in its own scratch copy, ``.mutation/<suite>/`` (git-ignored): src/,
+tests/ and conf/ copied from the worktree and pyproject.toml with its ``[tool.mutmut]``
+replaced by the suite's (mutmut 3.8 throws every result away when the test selection
+changes, so suites never share a directory, while the parts of one suite do and share its
+statistics). ``run`` copies the worktree's src/, tests/ and conf/ in again first (new tests
+count), then names to mutmut only the part's mutants not yet checked (mutmut re-checks
+every mutant it is given by name), so an interrupted part resumes where it stopped;
+``--survivors`` re-checks only its survivors, after tests were added. mutmut runs at
+``nice -n 19`` with one BLAS/OpenMP thread (its timeout is CPU time), and ``--minutes``
+stops it with SIGINT (each mutant's result is saved as it comes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRATCH = Path(os.environ.get("MUTATION_SCRATCH", ROOT / ".mutation"))
+PACKAGE = "titans_finance"
+# as the Makefile's MUTATE_ENV: one thread per mutant, no jemalloc background thread
+ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+       "ARROW_DEFAULT_MEMORY_POOL": "system", "JE_ARROW_MALLOC_CONF": "background_thread:false"}
+
+READER_TESTS = [
+    "tests/core/test_readers_*.py",
+    "tests/datasets/test_raw_export_dataset.py",
+    "tests/core/test_amount_columns.py",
+    "tests/core/test_dates.py",
+    "tests/core/test_normalise.py",
+    "tests/core/test_normalise_boundaries.py",
+    "tests/core/test_normalise_properties.py",
+    # the corpus through the ingestion pipeline in-process (no KedroSession): ~0.3 s a file
+    "tests/pipelines/ingestion/test_corpus.py",
+    "tests/pipelines/ingestion/test_corpus_reconciliation.py",
+]
+
+
+@dataclass(frozen=True)
+class Suite:
+    """Source files mutmut mutates and the test files it may choose from."""
+    mutate: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+SUITES = {
+    "readers": Suite(
+        mutate=tuple(f"src/titans_finance/core/{m}.py" for m in (
+            "readers/ofx", "readers/qif", "readers/camt", "readers/mt940", "readers/csv_reader",
+            "readers/mt940_lines", "amounts", "dates", "export_rows")),
+        tests=tuple(READER_TESTS)),
+    "ingestion": Suite(
+        mutate=("src/titans_finance/pipelines/ingestion/nodes.py",),
+        tests=("tests/pipelines/ingestion/test_nodes.py",
+               "tests/pipelines/ingestion/test_conservation.py",
+               "tests/pipelines/ingestion/test_ingestion_boundaries.py",
+               "tests/pipelines/ingestion/test_data_quality_report.py")),
+    "serving": Suite(
+        mutate=("src/titans_finance/serving/security.py",
+                "src/titans_finance/serving/request_body.py",
+                "src/titans_finance/serving/schemas.py"),
+        tests=("tests/serving/test_security.py", "tests/serving/test_security_boundaries.py",
+               "tests/serving/test_schemas.py")),
+    "models": Suite(
+        mutate=("src/titans_finance/models/category/model.py",
+                "src/titans_finance/models/cashflow/model.py",
+                "src/titans_finance/models/cashflow/balance.py",
+                "src/titans_finance/core/corrections.py"),
+        tests=("tests/models/category/test_model.py", "tests/models/category/test_boundaries.py",
+               "tests/models/test_cashflow.py", "tests/models/test_cashflow_boundaries.py",
+               "tests/models/test_closing_balance.py", "tests/core/test_corrections.py",
+               "tests/core/test_corrections_boundaries.py")),
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    suite: str
+    functions: tuple[str, ...]  # mutant-name globs without the package prefix, as MUTATE
+
+
+PARTS = {
+    # the readers' parts, in the order to run them (fewest covering tests first)
+    "readers-qif": Part("readers", ("core.readers.qif.x_read_qif_export__mutmut_*",)),
+    "readers-ofx": Part("readers", ("core.readers.ofx.x_read_ofx_export__mutmut_*",)),
+    "readers-mt940": Part("readers", ("core.readers.mt940.x_read_mt940_export__mutmut_*",)),
+    "readers-camt": Part("readers", ("core.readers.camt.x_read_camt_export__mutmut_*",)),
+    "readers-csv": Part("readers", ("core.readers.csv_reader.x_read_csv_export__mutmut_*",)),
+    "amounts-dates": Part("readers", (
+        "core.amounts.x_decide_decimal_mark__mutmut_*",
+        "core.amounts.x__read_distinct_amounts__mutmut_*",
+        "core.amounts.x_read_amounts__mutmut_*",
+        "core.amounts.x_parse_amounts__mutmut_*",
+        "core.dates.x_read_dates__mutmut_*",
+        "core.dates.x_parse_dates__mutmut_*",
+        "core.dates.x_infer_day_first__mutmut_*",
+        "core.dates.x__assemble__mutmut_*",
+        "core.dates.x__two_digit_year__mutmut_*",
+        "core.export_rows.x__file_amounts__mutmut_*")),
+    "mt940-lines": Part("readers", ("core.readers.mt940_lines.*",)),
+    "ingestion": Part("ingestion", (
+        "pipelines.ingestion.nodes.x_summarise_data_quality__mutmut_*",
+        "pipelines.ingestion.nodes.x_deduplicate_transactions__mutmut_*")),
+    "serving": Part("serving", (
+        "serving.security.xǁApiSecurityMiddlewareǁ_dispatch__mutmut_*",
+        "serving.security.xǁApiSecurityMiddlewareǁ_authenticate__mutmut_*",
+        "serving.security.xǁTokenBucketLimiterǁacquire__mutmut_*",
+        "serving.request_body.x_read_body__mutmut_*",
+        "serving.schemas.x_transactions_frame__mutmut_*")),
+    "models": Part("models", (
+        "models.category.model.xǁCategoryModelǁ__init____mutmut_*",
+        "models.category.model.xǁCategoryModelǁpredict_proba__mutmut_*",
+        "models.category.model.xǁCategoryModelǁ_personal_answer__mutmut_*",
+        "models.category.model.x_apply_temperature__mutmut_*",
+        "models.category.model.x__softmax_log__mutmut_*",
+        "models.category.model.x_fit_temperature__mutmut_*",
+        "models.cashflow.model.xǁCashflowModelǁ_balance__mutmut_*",
+        "models.cashflow.balance.x_closing_balance_from_export__mutmut_*",
+        "core.corrections.x_neutralise_formula__mutmut_*",
+        "core.corrections.x_restore_formula__mutmut_*",
+        "core.corrections.x_apply_corrections__mutmut_*")),
+}
+
+
+def patterns(part: Part) -> list[str]:
+    return [f"{PACKAGE}.{glob}" for glob in part.functions]
+
+
+def mutmut_section(suite: Suite) -> str:
+    tests = sorted({str(p.relative_to(ROOT)) for glob in suite.tests for p in ROOT.glob(glob)})
+    if not tests:
+        raise SystemExit(f"no test file matches {suite.tests}")
+    lines = ["[tool.mutmut]", 'source_paths = ["src/"]',
+             "only_mutate = " + json.dumps(list(suite.mutate)),
+             'also_copy = ["conf/", "tests/"]',
+             'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly", "-q", '
+             '"-m", "not e2e and not slow"]',
+             "pytest_add_cli_args_test_selection = " + json.dumps(tests),
+             "timeout_multiplier = 15.0", ""]
+    return "\n".join(lines)
+
+
+def with_mutmut_section(pyproject: str, section: str) -> str:
+    """pyproject.toml with its ``[tool.mutmut]`` table (up to the next table) replaced."""
+    replaced, count = re.subn(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[)", section + "\n", pyproject)
+    if count != 1:
+        raise SystemExit("pyproject.toml has no [tool.mutmut] table followed by another table")
+    return replaced
+
+
+def prepare(name: str) -> Path:
+    """The suite's scratch copy, with the worktree's current src/, tests/ and conf/."""
+    suite = SUITES[name]
+    where = SCRATCH / name
+    where.mkdir(parents=True, exist_ok=True)
+    for folder in ("src", "tests", "conf"):
+        shutil.copytree(ROOT / folder, where / folder, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    pyproject = with_mutmut_section((ROOT / "pyproject.toml").read_text(), mutmut_section(suite))
+    if not (where / "pyproject.toml").exists() or \
+            (where / "pyproject.toml").read_text() != pyproject:
+        (where / "pyproject.toml").write_text(pyproject)
+    if not (where / ".venv").exists():
+        (where / ".venv").symlink_to((ROOT / ".venv").resolve())
+    return where
+
+
+def results(where: Path, globs: list[str]) -> dict[str, int | None]:
+    """mutmut's exit code of every mutant matching ``globs`` (None: not checked yet)."""
+    found: dict[str, int | None] = {}
+    for meta in sorted((where / "mutants").rglob("*.py.meta")):
+        for mutant, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            if any(fnmatch.fnmatch(mutant, g) for g in globs):
+                found[mutant] = code
+    return found
+
+
+def run(part_name: str, minutes: float | None, survivors: bool) -> int:
+    part = PARTS[part_name]
+    where = prepare(part.suite)
+    globs = patterns(part)
+    known = results(where, globs)
+    if survivors:
+        names = sorted(m for m, code in known.items() if code in (0, 5, 33))
+    elif known:  # mutants generated before: only those not checked yet
+        names = sorted(m for m, code in known.items() if code is None)
+    else:
+        names = globs
+    if not names:
+        print(f"{part_name}: nothing to check ({len(known)} mutants, all checked)")
+        return 0
+    print(f"{part_name}: {len(names)} mutant names/globs to check in {where}", flush=True)
+    command = ["nice", "-n", "19", str(where / ".venv" / "bin" / "mutmut"), "run",
+               "--max-children", os.environ.get("MUTATE_JOBS", "2"), *names]
+    if minutes:
+        command = ["timeout", "--signal=INT", "--kill-after=60", f"{int(minutes * 60)}s",
+                   *command]
+    env = {**os.environ, **ENV, "PYTHONPATH": str(where / "src")}
+    code = subprocess.run(command, cwd=where, env=env).returncode
+    if minutes and code in (124, 130):  # timeout's SIGINT: results so far are saved
+        print(f"{part_name}: stopped after {minutes:g} min; `run {part_name}` again resumes")
+        return 0
+    return code
+
+
+def report(part_names: list[str]) -> None:
+    """mutation_report.py's table for the parts (their suites' scratch copies)."""
+    parts = [PARTS[n] for n in part_names]
+    command = [sys.executable, "-m", "benchmarks.quality.mutation_report", "--update",
+               "--run", f"mutation_parts {' '.join(part_names)} {date.today().isoformat()}"]
+    for where in sorted({str(SCRATCH / p.suite / "mutants") for p in parts}):
+        command += ["--mutants", where]
+    command += [g for p in parts for g in patterns(p)]
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="the parts, their suites and function globs")
+    runner = sub.add_parser("run", help="check a part's mutants not yet checked")
+    runner.add_argument("part", choices=sorted(PARTS))
+    runner.add_argument("--minutes", type=float, help="stop mutmut after this long")
+    runner.add_argument("--survivors", action="store_true",
+                        help="re-check only the part's survivors (after adding tests)")
+    reporter = sub.add_parser("report", help="the table of parts (mutation_report.py)")
+    reporter.add_argument("parts", nargs="+", choices=sorted(PARTS))
+    args = parser.parse_args()
+    if args.command == "list":
+        for name, part in PARTS.items():
+            print(f"{name}\t{part.suite}\t{' '.join(part.functions)}")
+    elif args.command == "run":
+        raise SystemExit(run(args.part, args.minutes, args.survivors))
+    else:
+        report(args.parts)
+
+
+if __name__ == "__main__":
+    main()
