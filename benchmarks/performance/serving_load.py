@@ -58,6 +58,13 @@ request = function()
                                    ["Authorization"] = "Bearer {key}"}}, body)
 end
 """
+# Batches only (wrk parses every response once `response` is defined): each refusal's status
+# and the start of its body, so a non-2xx count in the results says what it was.
+LUA_REFUSALS = """
+response = function(status, headers, body)
+  if status >= 300 then io.write("refused " .. status .. " " .. string.sub(body, 1, 160) .. "\\n") end
+end
+"""
 
 
 def _transactions(count: int, seed: int) -> list[dict]:
@@ -111,10 +118,11 @@ def _rss_mib(pid: int) -> float:
     return round(total / 1024, 1)
 
 
-def _wrk(url: str, bodies: list[dict], duration: int, connections: int = 64) -> dict:
+def _wrk(url: str, bodies: list[dict], duration: int, connections: int = 64,
+         refusals: bool = False) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA.format(bodies=", ".join(f"[[{json.dumps(b)}]]" for b in bodies),
-                                key=KEY))
+                                key=KEY) + (LUA_REFUSALS if refusals else ""))
     out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}",
                           f"-d{duration}s", "--latency",
                           "--timeout", "60s",
@@ -130,9 +138,15 @@ def _wrk(url: str, bodies: list[dict], duration: int, connections: int = 64) -> 
     total = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)\b", out)
     seconds = float(total.group(2)) * {"ms": 0.001, "s": 1.0, "m": 60.0}[total.group(3)]
     # wrk's Requests/sec counts failed requests too: only answered ones are throughput
-    return {"requests_per_s": round((int(total.group(1)) - non_2xx) / seconds, 2),
-            "p50_ms": latency("50%"), "p99_ms": latency("99%"), "non_2xx": non_2xx,
-            "requests": int(total.group(1))}
+    result = {"requests_per_s": round((int(total.group(1)) - non_2xx) / seconds, 2),
+              "p50_ms": latency("50%"), "p99_ms": latency("99%"), "non_2xx": non_2xx,
+              "requests": int(total.group(1))}
+    if refusals:
+        refused = re.findall(r"^refused (\d+) (.*)$", out, flags=re.MULTILINE)
+        result["refusals"] = {status: {"count": sum(1 for s, _ in refused if s == status),
+                                       "first": next(b for s, b in refused if s == status)}
+                              for status in sorted({s for s, _ in refused})}
+    return result
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -150,12 +164,25 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
-def _measured(pid: int, url: str, bodies: list[dict], duration: int, connections: int = 64
-              ) -> dict:
+def _settle(pid: int, quiet_ms: float = 20.0, limit_s: float = 30.0) -> None:
+    """Wait until the server is idle (under ``quiet_ms`` of CPU in half a second): wrk ends a
+    run with requests in flight, whose batch work goes on and holds its tenant's batch slots
+    (serving/security.py) — the next run's first requests would be refused 429 for it."""
+    end = time.monotonic() + limit_s
+    while time.monotonic() < end:
+        before = _cpu_seconds(pid)
+        time.sleep(0.5)
+        if (_cpu_seconds(pid) - before) * 1e3 < quiet_ms:
+            return
+
+
+def _measured(pid: int, url: str, bodies: list[dict], duration: int, connections: int = 64,
+              refusals: bool = False) -> dict:
     """`_wrk`, with the server's CPU milliseconds per request answered (the figure a
     machine shared with other jobs changes least)."""
+    _settle(pid)
     before = _cpu_seconds(pid)
-    result = _wrk(url, bodies, duration, connections)
+    result = _wrk(url, bodies, duration, connections, refusals)
     answered = result["requests"] - result["non_2xx"]
     result["server_cpu_ms_per_request"] = round(
         (_cpu_seconds(pid) - before) * 1e3 / max(answered, 1), 2)
@@ -206,11 +233,11 @@ def main() -> None:
         results["category_single"] = _measured(pid, url + "/predict/category", singles,
                                                args.duration)
         results["batch"] = _measured(pid, url + "/predict/batch", batches, args.duration,
-                                     connections=4)
+                                     connections=4, refusals=True)
         results["batch"]["transactions_per_s"] = round(results["batch"]["requests_per_s"]
                                                        * args.batch_size, 1)
         results["batch_in_date_order"] = _measured(pid, url + "/predict/batch", in_date_order,
-                                                   args.duration, connections=4)
+                                                   args.duration, connections=4, refusals=True)
         results["batch_in_date_order"]["transactions_per_s"] = round(
             results["batch_in_date_order"]["requests_per_s"] * args.batch_size, 1)
         results["service_rss_mib_after_load"] = _rss_mib(service.pid)
