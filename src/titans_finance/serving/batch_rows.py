@@ -31,8 +31,11 @@ from titans_finance.serving.schemas import (
     MIN_DATE,
     Transaction,
     _corrected,
+    inferred_type,
     max_future_days,
+    payment_method_of,
     preparse_items,
+    snake_case,
 )
 from titans_finance.serving.tenants import scoped_accounts_of_caller
 
@@ -117,7 +120,7 @@ def _rows(values: list[dict[str, Any]]) -> BatchRows:
         request_frame(types=_types(columns), amounts=columns["amount"],
                       dates=_dates(columns["date"]), descriptions=descriptions,
                       categories=columns["category"],
-                      payment_methods=_mapped(columns["payment_method"], _payment_method),
+                      payment_methods=_mapped(columns["payment_method"], payment_method_of),
                       merchants=columns["merchant"],
                       accounts=scoped_accounts_of_caller(columns["account"])),
         columns["record"], columns["transaction_id"])
@@ -157,13 +160,8 @@ def _known_type(value: str) -> str | None:
     return result
 
 
-def _payment_method(value: str) -> str | None:
-    result, unknown = _corrected(value, "payment_method")
-    return "other" if unknown else result
-
-
 def _category(value: str) -> str | None:
-    return "_".join(value.lower().replace("-", " ").split()) if value.strip() else None
+    return snake_case(value) if value.strip() else None
 
 
 def _types(columns: dict[str, list]) -> list[str]:
@@ -173,7 +171,6 @@ def _types(columns: dict[str, list]) -> list[str]:
     columns["amount"] = _amounts(columns["amount"])
     columns["category"] = _mapped(columns["category"], _category)
     types = _mapped(columns["type"], _known_type)
-    return [kind if kind is not None else
-            ("expense" if amount < 0 or category else "income")
+    return [kind if kind is not None else inferred_type(amount, category)
             for kind, amount, category in zip(types, columns["amount"], columns["category"],
                                                strict=True)]

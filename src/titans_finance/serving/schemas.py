@@ -222,6 +222,23 @@ def _corrected(value: str, field: str) -> tuple[str | None, bool]:
     return (None if pd.isna(result) else str(result)), bool(unknown.iloc[0])
 
 
+def payment_method_of(value: str) -> str | None:
+    """The canonical payment method; as in ingestion, an unrecognised one is "other"."""
+    result, unknown = _corrected(value, "payment_method")
+    return "other" if unknown else result
+
+
+def snake_case(value: str) -> str:
+    """A category as the models name it: lower case, words joined by underscores."""
+    return "_".join(value.lower().replace("-", " ").split())
+
+
+def inferred_type(amount: float, category: str | None) -> str:
+    """The type of a transaction sent without one: money out, or a category named, is an
+    expense."""
+    return "expense" if amount < 0 or category else "income"
+
+
 def read_amount(value: Any) -> Any:
     """A request's amount: a JSON number as is, a string by the ingestion's parser."""
     if isinstance(value, bool):
@@ -349,23 +366,17 @@ class Transaction(BaseModel):
     @field_validator("payment_method")
     @classmethod
     def _known_payment_method(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        result, unknown = _corrected(value, "payment_method")
-        # As in ingestion, an unrecognised method is "other", not an error.
-        return "other" if unknown else result
+        return None if value is None else payment_method_of(value)
 
     @field_validator("category")
     @classmethod
     def _snake_category(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        return "_".join(value.lower().replace("-", " ").split())
+        return snake_case(value) if value is not None and value.strip() else None
 
     @model_validator(mode="after")
     def _infer_type(self) -> Transaction:
         if self.type is None:
-            self.type = "expense" if self.amount < 0 or self.category else "income"
+            self.type = inferred_type(self.amount, self.category)
         return self
 
 
@@ -461,7 +472,7 @@ class Feedback(BaseModel):
     def _snake(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        snake = "_".join(value.lower().replace("-", " ").split())
+        snake = snake_case(value)
         if not re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", snake):
             raise ValueError("must be letters, digits and spaces/underscores, e.g. office_supplies")
         return snake
