@@ -105,3 +105,25 @@ def test_a_batch_answers_each_row_as_alone_to_the_bit(default_category_model):
         alone = default_category_model.probabilities(text[row:row + 1], sign[row:row + 1])
         assert np.array_equal(together[row].view(np.uint64), alone[0].view(np.uint64))
     assert not np.array_equal(together[0], together[2])  # the direction is read
+
+
+def test_single_precision_scoring_keeps_every_answer_of_double_precision(default_category_model):
+    """The fitted coefficients are kept in single precision (half the service's largest
+    array); scored in double precision with the same coefficients, the probabilities move by
+    less than 1e-5 and no line's best category changes."""
+    import copy
+
+    from titans_finance.models.category.default import SCORING_DTYPE
+
+    model = default_category_model
+    assert model.classifier.coef_.dtype == SCORING_DTYPE == np.float32
+    assert model.classifier.coef_.T.flags.c_contiguous  # no copy on each product
+    double = copy.deepcopy(model)
+    double.classifier.coef_ = np.asfortranarray(model.classifier.coef_, dtype=np.float64)
+    lines = _text("WHOLEFDS SOM 10151", "UBER TRIP HELP.UBER.COM", "NETFLIX.COM",
+                  "salary acme ltd", "milk", "auto to station", "rent", "SHELL OIL 5744")
+    sign = np.array([-1, -1, -1, 1, -1, -1, -1, -1])
+    single, reference = model.probabilities(lines, sign), double.probabilities(lines, sign)
+    assert single.dtype == reference.dtype == np.float64
+    np.testing.assert_allclose(single, reference, atol=1e-5)
+    assert (single.argmax(axis=1) == reference.argmax(axis=1)).all()

@@ -58,6 +58,9 @@ from titans_finance.models.category.text_features import tfidf_transform
 logger = logging.getLogger(__name__)
 
 
+# the coefficients' type once fitted (see `_fit_once`)
+SCORING_DTYPE = np.float32
+
 # The hyper-parameters (category.default_model and the block's seed) a fit reads.
 HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "calibration_share",
                     "confidence_threshold", "top_k", "uncorroborated_max_confidence",
@@ -98,16 +101,33 @@ class DefaultCategoryModel:
                                    random_state=int(self.params["seed"]))
         with threadpool_limits(limits=1, user_api="blas"):  # see PersonalClassifier.fit
             classifier.fit(self._matrix((chars, words), text, sign), y, sample_weight=weight)
+        # Scored in single precision: the coefficients (categories × ~120k n-grams) were
+        # 45 MiB of the service's 500 MB in double, 22 MiB in single; a score moves by about
+        # 1e-6, far below what any threshold or ranking reads. Fortran order: the transposed
+        # view scikit-learn multiplies by is contiguous (see `sparse_dot_ready`).
+        classifier.coef_ = np.asfortranarray(classifier.coef_, dtype=SCORING_DTYPE)
         return chars, words, classifier
 
     @staticmethod
-    def _matrix(vectorisers: tuple, text: np.ndarray, sign: np.ndarray) -> sparse.csr_matrix:
+    def _matrix(vectorisers: tuple, text: np.ndarray, sign: np.ndarray,
+                dtype: Any = np.float64) -> sparse.csr_matrix:
+        """The design: character and word tf-idf, then the direction. ``dtype``: that of the
+        coefficients it is scored against (scipy copies coefficients of another type, the
+        whole matrix, on every product)."""
         codes, uniques = pd.factorize(text)
         chars, words = vectorisers
         direction = sparse.csr_matrix(np.column_stack([sign < 0, sign > 0]).astype("float64"))
         return sparse.hstack([tfidf_transform(chars, uniques)[codes],
                               tfidf_transform(words, uniques)[codes],
-                              direction], format="csr")
+                              direction], format="csr", dtype=dtype)
+
+    @classmethod
+    def _scores(cls, vectorisers: tuple, classifier: Any, text: np.ndarray,
+                sign: np.ndarray) -> np.ndarray:
+        """The classifier's probabilities, its design in the coefficients' own type."""
+        classifier = sparse_dot_ready(classifier)
+        return classifier.predict_proba(cls._matrix(vectorisers, text, sign,
+                                                    dtype=classifier.coef_.dtype))
 
     def fit(self, examples: pd.DataFrame) -> DefaultCategoryModel:
         """``examples``: description (already `category_text`), sign, category, group, and
@@ -131,8 +151,8 @@ class DefaultCategoryModel:
         train, held = next(split.split(text, y, examples["group"].to_numpy()))
         chars, words, classifier = self._fit_once(text[train], sign[train], y[train],
                                                   weight[train])
-        proba = self._masked(classifier.predict_proba(self._matrix(
-            (chars, words), text[held], sign[held])), np.asarray(classifier.classes_), sign[held])
+        proba = self._masked(self._scores((chars, words), classifier, text[held], sign[held]),
+                             np.asarray(classifier.classes_), sign[held])
         seen = np.isin(y[held], classifier.classes_)
         index = np.searchsorted(classifier.classes_, y[held][seen])
         self.temperature = fit_temperature(proba[seen], index)
@@ -247,8 +267,7 @@ class DefaultCategoryModel:
         _, first, spread = np.unique(codes * 3 + direction + 1, return_index=True,
                                      return_inverse=True)
         text, sign = text[first], sign[first]
-        raw = sparse_dot_ready(self.classifier).predict_proba(
-            self._matrix((self.chars, self.words), text, sign))
+        raw = self._scores((self.chars, self.words), self.classifier, text, sign)
         proba = self._masked(apply_temperature(raw, self.temperature), self.classes_, sign)
         return proba[spread.reshape(-1)]
 
