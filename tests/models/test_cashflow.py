@@ -327,3 +327,28 @@ def test_day_type_median_learns_business_day_payments_and_is_zero_on_quiet_accou
     # an intermittent account (a flow on 10 % of days): zero, like the zero forecast
     quiet = np.where(rng.random(364) < 0.1, -3000.0, 0.0)
     assert not _rest_forecast(pd.Series(quiet, index=days), "daytype_median_52w", 14).any()
+
+
+def test_the_served_model_forecasts_without_importing_sktime(tmp_path):
+    """The service only unpickles a fitted `CashflowModel` and forecasts from its stored
+    parts: its worker must not pay for sktime (imported by the forecasters, for fitting)."""
+    import pickle
+    import subprocess
+    import sys
+
+    model = CashflowModel("exact+weekday_median_8w", PARAMS).fit(_account(8))
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps(model))
+    expected = model.predict(30)[0]
+    expected.to_pickle(tmp_path / "expected.pkl")
+    check = ("import pickle, sys; import pandas as pd\n"
+             f"model = pickle.loads(open({str(tmp_path / 'model.pkl')!r}, 'rb').read())\n"
+             f"pd.testing.assert_frame_equal(model.predict(30)[0], "
+             f"pd.read_pickle({str(tmp_path / 'expected.pkl')!r}))\n"
+             "model.shortfall(0.0)\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sktime', 'skbase')))")
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+    from titans_finance.models import cashflow
+
+    assert cashflow.SeasonalMedianForecaster.__module__.endswith(".forecasters")  # on demand

@@ -69,85 +69,54 @@ month in 2 of the last 3 months), `peers` (the scorecard's peers: scheduled paym
 
 from __future__ import annotations
 
-from titans_finance.models.cashflow.accounts import (  # noqa: F401
-    ACCOUNT_FORECAST_COLUMNS,
-    ACCOUNT_SUMMARY_COLUMNS,
-    forecast_accounts,
-)
-from titans_finance.models.cashflow.backtest import (  # noqa: F401
-    backtest_parts,
-    choose_candidate,
-    evaluate_cashflow,
-    fold_cutoffs,
-    nested_backtest,
-    summarise_backtest,
-    versus_baseline,
-)
-from titans_finance.models.cashflow.balance import (  # noqa: F401
-    closing_balance_from_export,
-)
-from titans_finance.models.cashflow.baselines import (  # noqa: F401
-    BASELINE_MEANING,
-    BASELINES,
-    baseline_forecasts,
-    mase_scale,
-    _month_end,
-    same_day_last_month_reference,
-)
-from titans_finance.models.cashflow.flows import (  # noqa: F401
-    daily_flows,
-)
-from titans_finance.models.cashflow.forecasters import (  # noqa: F401
-    REST_FORECASTERS,
-    DayTypeMedianForecaster,
-    SeasonalMedianForecaster,
-    _rest_forecast,
-)
-from titans_finance.models.cashflow.horizon import (  # noqa: F401
-    NetChange,
-    horizon_net_change,
-    with_change_columns,
-)
-from titans_finance.models.cashflow.intervals import (  # noqa: F401
-    BAND_FLOOR,
-    MIN_CLASS_ERRORS,
-    balance_interval,
-    band_floor,
-    band_scale,
-    band_with_floor,
-    conformal_bounds,
-    daily_interval,
-    interval_quantiles,
-    monotone_band,
-    rolling_total_quantiles,
-)
-from titans_finance.models.cashflow.model import (  # noqa: F401
-    FORECAST_COLUMNS,
-    KNOWN_BALANCE_SOURCES,
-    MAX_HORIZON,
-    CashflowModel,
-    fit_from_backtest,
-)
-from titans_finance.models.cashflow.parts import (  # noqa: F401
-    STREAM_SETS,
-    ForecastParts,
-    candidate_names,
-    forecast_parts,
-    _posts_on_weekends,
-    _rest_level,
-)
-from titans_finance.models.cashflow.streams import (  # noqa: F401
-    _PERIOD_DAYS,
-    RecurringStream,
-    _best_stream,
-    _coordinates,
-    detect_recurring,
-    detect_streams,
-    _frame_for_streams,
-    _period_labels,
-    _stream,
-    _streams_of_frame,
-)
+import importlib
+from typing import Any
+
+# Each name and the module that defines it, imported on first use (PEP 562): a process
+# that only unpickles the served `CashflowModel` (the service's worker) never imports
+# the forecasters' sktime (~9 MiB of its memory, a second of its start).
+_DEFINED_IN = {
+    "ACCOUNT_FORECAST_COLUMNS": "accounts", "ACCOUNT_SUMMARY_COLUMNS": "accounts",
+    "forecast_accounts": "accounts",
+    "backtest_parts": "backtest", "choose_candidate": "backtest",
+    "evaluate_cashflow": "backtest", "fold_cutoffs": "backtest", "nested_backtest": "backtest",
+    "summarise_backtest": "backtest", "versus_baseline": "backtest",
+    "closing_balance_from_export": "balance",
+    "BASELINE_MEANING": "baselines", "BASELINES": "baselines",
+    "baseline_forecasts": "baselines", "mase_scale": "baselines", "_month_end": "baselines",
+    "same_day_last_month_reference": "baselines",
+    "daily_flows": "flows",
+    "REST_FORECASTERS": "forecasters", "DayTypeMedianForecaster": "forecasters",
+    "SeasonalMedianForecaster": "forecasters", "_rest_forecast": "forecasters",
+    "NetChange": "horizon", "horizon_net_change": "horizon", "with_change_columns": "horizon",
+    "BAND_FLOOR": "intervals", "MIN_CLASS_ERRORS": "intervals",
+    "balance_interval": "intervals", "band_floor": "intervals", "band_scale": "intervals",
+    "band_with_floor": "intervals", "conformal_bounds": "intervals",
+    "daily_interval": "intervals", "interval_quantiles": "intervals",
+    "monotone_band": "intervals", "rolling_total_quantiles": "intervals",
+    "FORECAST_COLUMNS": "model", "KNOWN_BALANCE_SOURCES": "model", "MAX_HORIZON": "model",
+    "CashflowModel": "model", "fit_from_backtest": "model",
+    "STREAM_SETS": "parts", "ForecastParts": "parts", "candidate_names": "parts",
+    "forecast_parts": "parts", "_posts_on_weekends": "parts", "_rest_level": "parts",
+    "_PERIOD_DAYS": "streams", "RecurringStream": "streams", "_best_stream": "streams",
+    "_coordinates": "streams", "detect_recurring": "streams", "detect_streams": "streams",
+    "_frame_for_streams": "streams", "_period_labels": "streams", "_stream": "streams",
+    "_streams_of_frame": "streams",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _DEFINED_IN.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_DEFINED_IN})
+
 
 __all__ = [
     "daily_flows", "BASELINES", "BASELINE_MEANING", "same_day_last_month_reference",

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from titans_finance.models.cashflow.backtest import choose_candidate
 from titans_finance.models.cashflow.balance import closing_balance_from_export
 from titans_finance.models.cashflow.horizon import horizon_net_change
 from titans_finance.models.cashflow.intervals import (
@@ -205,6 +204,9 @@ def fit_from_backtest(transactions: pd.DataFrame, candidates: pd.DataFrame,
     candidates = candidates[candidates["method"].isin(names)]
     folds = sorted(candidates["fold"].unique())
     recent = folds[-int(params["inner_folds"]):]
+    # the backtest (and through it the peers' sktime forecasters) when fitting only
+    from titans_finance.models.cashflow.backtest import choose_candidate
+
     chosen = choose_candidate(candidates, recent, names,
                               str(params["default_candidate"]),
                               float(params["selection_tolerance"]))

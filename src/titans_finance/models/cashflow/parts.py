@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from titans_finance.models.cashflow.flows import daily_flows
-from titans_finance.models.cashflow.forecasters import REST_FORECASTERS, _rest_forecast
 from titans_finance.models.cashflow.intervals import rolling_total_quantiles
 from titans_finance.models.cashflow.schedules import project_schedules, schedules
 from titans_finance.models.cashflow.streams import (
@@ -134,6 +133,10 @@ def _young_schedules(found: pd.DataFrame, streams: list[RecurringStream],
 
 
 def candidate_names(params: dict[str, Any]) -> list[str]:
+    # the forecasters (sktime) imported when fitting only: the served model forecasts from
+    # its stored parts, and the service's worker never pays for sktime (~9 MiB)
+    from titans_finance.models.cashflow.forecasters import REST_FORECASTERS
+
     names = list(params["candidates"])
     for name in names:
         streams, _, rest = name.partition("+")
@@ -144,9 +147,13 @@ def candidate_names(params: dict[str, Any]) -> list[str]:
 
 
 def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd.Timestamp,
-                   steps: int, rest_names: tuple[str, ...] = REST_FORECASTERS,
+                   steps: int, rest_names: tuple[str, ...] | None = None,
                    start: pd.Timestamp | None = None) -> ForecastParts:
-    """Fit on the transactions up to ``as_of``; every candidate's forecast of the next days."""
+    """Fit on the transactions up to ``as_of``; every candidate's forecast of the next days
+    (the rest forecasters ``rest_names``, all of `REST_FORECASTERS` when None)."""
+    from titans_finance.models.cashflow.forecasters import REST_FORECASTERS, _rest_forecast
+
+    rest_names = REST_FORECASTERS if rest_names is None else rest_names
     as_of = pd.Timestamp(as_of).normalize()
     past = transactions[pd.to_datetime(transactions["date"]) <= as_of]
     future = pd.date_range(as_of + pd.Timedelta(days=1), periods=steps, freq="D")
