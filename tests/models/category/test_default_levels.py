@@ -127,3 +127,12 @@ def test_single_precision_scoring_keeps_every_answer_of_double_precision(default
     assert single.dtype == reference.dtype == np.float64
     np.testing.assert_allclose(single, reference, atol=1e-5)
     assert (single.argmax(axis=1) == reference.argmax(axis=1)).all()
+
+
+def test_the_words_answers_share_one_plain_string_per_category(default_category_model):
+    """Each known word's own answer is the category's one str object (not a numpy string
+    per word: ~30k objects in the served model)."""
+    answers = [leaf for own in default_category_model.word_answers_.values()
+               for leaf in own.values()]
+    assert answers and all(type(leaf) is str for leaf in answers)
+    assert len({id(leaf) for leaf in answers}) <= len(default_category_model.classes_)

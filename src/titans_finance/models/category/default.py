@@ -184,12 +184,15 @@ class DefaultCategoryModel:
         0.55 and 0.75 on the development fit) names nothing there. Computed once at fit,
         looked up when predicting."""
         text = np.array(words, dtype=object)
+        # one plain str per category, shared by every word naming it (pickled once: ~30k
+        # numpy strings were 2.5 MiB of the service's memory and slow to unpickle)
+        leaves = self.classes_.tolist()
         answers = {}
         for direction in (-1, 1):
             proba = self.probabilities(text, np.full(len(text), direction))
             sure = proba.max(axis=1) >= self.word_confidence
             answers[direction] = dict(zip(text[sure].tolist(),
-                                          self.classes_[proba[sure].argmax(axis=1)],
+                                          [leaves[i] for i in proba[sure].argmax(axis=1)],
                                           strict=True))
         return answers
 
