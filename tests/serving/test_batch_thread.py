@@ -25,3 +25,24 @@ def test_non_finite_numbers_answer_null_and_numpy_scalars_their_values():
                              "count": np.int64(3), "share": np.float64(0.25), "ok": 1.0}])
     assert json.loads(response.body) == {"results": [
         {"score": None, "interval": [None, None], "count": 3, "share": 0.25, "ok": 1.0}]}
+
+
+def test_freed_memory_is_returned_once_shortly_after_the_last_of_close_batches(monkeypatch):
+    """Each large batch asks for a trim ``delay`` after it; batches closer than that trim
+    once, after the last (what their requests held is freed only once answered)."""
+    import threading
+    import time
+
+    from titans_finance.serving import batch_thread
+
+    trims = []
+    done = threading.Event()
+    monkeypatch.setattr(batch_thread, "return_freed_memory",
+                        lambda: (trims.append(time.monotonic()), done.set()))
+    started = time.monotonic()
+    for _ in range(3):
+        batch_thread.return_freed_memory_soon(delay=0.2)
+    assert not trims  # not at once
+    assert done.wait(5)
+    time.sleep(0.3)
+    assert len(trims) == 1 and trims[0] - started >= 0.2

@@ -73,3 +73,22 @@ def return_freed_memory() -> None:
 
 # around a batch at least this large, `return_freed_memory`
 TRIM_AFTER_ROWS = 500
+# and once more this long after it (`return_freed_memory_soon`)
+TRIM_DELAY_SECONDS = 0.2
+
+_trim_timer: threading.Timer | None = None
+_trim_timer_lock = threading.Lock()
+
+
+def return_freed_memory_soon(delay: float = TRIM_DELAY_SECONDS) -> None:
+    """`return_freed_memory` ``delay`` seconds from now, on a timer thread: what a large
+    batch's request held until it was answered (its parsed body, the answer's bytes) is
+    freed only after the batch thread's own trim; without this the worker kept it until the
+    next large batch. Calls within ``delay`` of each other trim once."""
+    global _trim_timer
+    with _trim_timer_lock:
+        if _trim_timer is not None:
+            _trim_timer.cancel()
+        _trim_timer = threading.Timer(delay, return_freed_memory)
+        _trim_timer.daemon = True
+        _trim_timer.start()

@@ -58,7 +58,7 @@ from titans_finance.serving.batch_thread import (
     TRIM_AFTER_ROWS,
     freeze_loaded_objects,
     json_answer,
-    return_freed_memory,
+    return_freed_memory, return_freed_memory_soon,
 )
 from titans_finance.serving.batching import SCORING_EXECUTOR, MicroBatcher
 from titans_finance.serving.errors import error_body, install_client_error_log_filter
@@ -294,7 +294,7 @@ class TitansFinanceService:
                 anomaly_items(result["anomaly"], served), strict=True)])
         del result
         if large:
-            return_freed_memory()
+            return_freed_memory_soon()
         return answer
 
     def _drift(self, items: list[dict[str, Any]], served: ServedModels) -> dict[str, Any]:
