@@ -1,12 +1,18 @@
-"""The batch endpoint's answer body (`batch_thread.json_answer`)."""
+"""The batch endpoint's answer body (`batch_thread.json_answer`); the worker's garbage
+collector once the models are loaded (`freeze_loaded_objects`)."""
 
 from __future__ import annotations
 
+import gc
 import json
 
 import numpy as np
 
-from titans_finance.serving.batch_thread import json_answer
+from titans_finance.serving.batch_thread import (
+    YOUNG_COLLECTION_THRESHOLD,
+    freeze_loaded_objects,
+    json_answer,
+)
 
 
 def test_answer_is_the_results_as_json():
@@ -25,3 +31,31 @@ def test_non_finite_numbers_answer_null_and_numpy_scalars_their_values():
                              "count": np.int64(3), "share": np.float64(0.25), "ok": 1.0}])
     assert json.loads(response.body) == {"results": [
         {"score": None, "interval": [None, None], "count": 3, "share": 0.25, "ok": 1.0}]}
+
+
+def test_once_loaded_the_youngest_objects_are_collected_past_the_threshold_not_before(
+        monkeypatch):
+    """A batch's thousands of short-lived lists and dicts no longer set off a collection
+    every 700: none below the threshold, one past it."""
+    before = gc.get_threshold()
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # this process's objects stay as they are
+    started = []
+
+    def seen(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    try:
+        freeze_loaded_objects()
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *before[1:])
+        gc.collect()  # the counts start from nothing
+        gc.callbacks.append(seen)
+        kept = [[] for _ in range(YOUNG_COLLECTION_THRESHOLD - 100)]
+        assert started == []
+        kept += [[] for _ in range(200)]
+        assert started, "no collection past the threshold"
+    finally:
+        if seen in gc.callbacks:
+            gc.callbacks.remove(seen)
+        gc.set_threshold(*before)
+    assert len(kept) == YOUNG_COLLECTION_THRESHOLD + 100
