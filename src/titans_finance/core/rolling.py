@@ -53,7 +53,9 @@ Semantics (docs/serving.md, "Rolling history"):
 
 No Kedro import: the service, `models.anomaly.score_with_rolling_history` and the
 benchmarks call this same code.
-An account's structures and a call's rows are in core/rolling_parts.py.
+An account's structures and a call's rows are in core/rolling_parts.py; a new account's
+rows in date order are walked in one vectorised step, to the same values
+(core/fresh_walk.py).
 """
 
 from __future__ import annotations
