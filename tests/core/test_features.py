@@ -236,3 +236,18 @@ def test_bad_parameters_are_named():
         FeatureParams.from_any({"windowz": [7]})
     with pytest.raises(ValueError, match="features.windows"):
         FeatureParams.from_any({"windows": [0, 7]})
+
+
+def test_the_services_keyword_memo_gives_the_flags_the_searches_give(clean, monkeypatch):
+    """With the memo the service keeps (`bound_keyword_memo`), each text's keyword flags
+    are those its searches give, read again from the memo: the same features."""
+    from titans_finance.core import feature_text
+
+    monkeypatch.setattr(feature_text, "_KEYWORD_MEMO", None)
+    searched = build_features(clean)
+    feature_text.bound_keyword_memo(1 << 20)
+    remembered = build_features(clean)
+    again = build_features(clean)  # every text from the memo now
+    assert len(feature_text._KEYWORD_MEMO) > 0
+    pd.testing.assert_frame_equal(remembered, searched, check_exact=True)
+    pd.testing.assert_frame_equal(again, searched, check_exact=True)

@@ -1,12 +1,18 @@
-"""The batch endpoint's answer body (`batch_thread.json_answer`)."""
+"""The batch endpoint's answer body (`batch_thread.json_answer`); the worker's garbage
+collector once the models are loaded (`freeze_loaded_objects`)."""
 
 from __future__ import annotations
 
+import gc
 import json
 
 import numpy as np
 
-from titans_finance.serving.batch_thread import json_answer
+from titans_finance.serving.batch_thread import (
+    YOUNG_COLLECTION_THRESHOLD,
+    freeze_loaded_objects,
+    json_answer,
+)
 
 
 def test_answer_is_the_results_as_json():
@@ -46,3 +52,31 @@ def test_freed_memory_is_returned_once_shortly_after_the_last_of_close_batches(m
     assert done.wait(5)
     time.sleep(0.3)
     assert len(trims) == 1 and trims[0] - started >= 0.2
+
+
+def test_once_loaded_the_youngest_objects_are_collected_past_the_threshold_not_before(
+        monkeypatch):
+    """A batch's thousands of short-lived lists and dicts no longer set off a collection
+    every 700: none below the threshold, one past it."""
+    before = gc.get_threshold()
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # this process's objects stay as they are
+    started = []
+
+    def seen(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    try:
+        freeze_loaded_objects()
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *before[1:])
+        gc.collect()  # the counts start from nothing
+        gc.callbacks.append(seen)
+        kept = [[] for _ in range(YOUNG_COLLECTION_THRESHOLD - 100)]
+        assert started == []
+        kept += [[] for _ in range(200)]
+        assert started, "no collection past the threshold"
+    finally:
+        if seen in gc.callbacks:
+            gc.callbacks.remove(seen)
+        gc.set_threshold(*before)
+    assert len(kept) == YOUNG_COLLECTION_THRESHOLD + 100

@@ -33,15 +33,17 @@ def test_importing_the_service_module_imports_none_of_the_models_libraries(tmp_p
 
 def test_request_text_memos_stay_within_their_cap_under_10000_distinct_lines():
     """Descriptions come from clients: 10,000 distinct lines of never-repeated words
-    (references, card numbers) through the merchant keys and a text vectoriser keep each
-    memo within ``TITANS_TEXT_MEMO_BYTES``; once the memos are full, the last 2,000 lines
+    (references, card numbers) through the merchant keys, the keyword flags and a text
+    vectoriser keep each memo within ``TITANS_TEXT_MEMO_BYTES``; once the memos are full, the last 2,000 lines
     grow the process's Python memory by less than the memos' caps (each line kept ~1.2 kB
     before the bound: its merchant key, its long words and their n-gram columns)."""
     import tracemalloc
 
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from titans_finance.core import merchant_key
+    import numpy as np
+
+    from titans_finance.core import feature_text, merchant_key
     from titans_finance.models.category import text_features
     from titans_finance.serving.served_models import bound_text_memos
 
@@ -54,13 +56,16 @@ def test_request_text_memos_stay_within_their_cap_under_10000_distinct_lines():
     def score(part: list[str]) -> None:
         for line in part:
             merchant_key.merchant_from_description(line)
+        feature_text._keyword_flags(np.asarray(part, dtype=object))
         for start in range(0, len(part), 1_000):
             text_features.tfidf_transform(vectorizer, part[start:start + 1_000])
 
     before_words = text_features.WORD_MEMO_BYTES
     try:
         bound_text_memos(cap)
-        memos[0].clear()
+        memos.append(feature_text._KEYWORD_MEMO)
+        for memo in memos:
+            memo.clear()
         score(lines[:8_000])
         memos.append(text_features._fast_path(vectorizer).columns)
         tracemalloc.start()

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.bounded_memo import BoundedMemo
 from titans_finance.core.feature_params import ACCOUNT_SEPARATOR, MISSING_KEY, _chronological_order
 from titans_finance.core.merchant_key import merchant_from_description, merchant_from_reference
 
@@ -214,10 +215,31 @@ def _description_features(description: _Coded) -> np.ndarray:
         _BANK_DESCRIPTOR.search(text) is not None), 4)
 
 
+# The keyword flags of the texts seen, kept in the service only: its requests repeat their
+# descriptions, and the ten searches of one text cost ~20 µs (~8 ms of a 1,000-row batch's
+# ~340 texts); a pipeline searches each text of an export once anyway and keeps none. The
+# service bounds it as its other memos of request text (`bound_keyword_memo`, called by
+# `serving.served_models.bound_text_memos`: ``TITANS_TEXT_MEMO_BYTES``).
+_KEYWORD_MEMO: BoundedMemo | None = None
+
+
+def bound_keyword_memo(max_bytes: int) -> None:
+    """Keep the keyword flags of at most ``max_bytes`` of texts from now on."""
+    global _KEYWORD_MEMO
+    if _KEYWORD_MEMO is None:
+        _KEYWORD_MEMO = BoundedMemo(max_bytes)
+    else:
+        _KEYWORD_MEMO.resize(max_bytes)
+
+
+def _flags_of(text: str) -> tuple[bool, ...]:
+    return tuple(p.search(text) is not None for p in _KEYWORD_PATTERNS.values())
+
+
 def _keyword_flags(searchable: np.ndarray) -> np.ndarray:
-    patterns = list(_KEYWORD_PATTERNS.values())
-    return _per_unique(searchable, lambda text: [p.search(text) is not None
-                                                      for p in patterns], len(patterns))
+    memo = _KEYWORD_MEMO
+    flags = _flags_of if memo is None else (lambda text: memo.get(text, _flags_of))
+    return _per_unique(searchable, flags, len(_KEYWORD_PATTERNS))
 
 
 # --------------------------------------------------------------------------- state

@@ -53,7 +53,9 @@ Semantics (docs/serving.md, "Rolling history"):
 
 No Kedro import: the service, `models.anomaly.score_with_rolling_history` and the
 benchmarks call this same code.
-An account's structures and a call's rows are in core/rolling_parts.py.
+An account's structures and a call's rows are in core/rolling_parts.py; a new account's
+rows in date order are walked in one vectorised step, to the same values
+(core/fresh_walk.py).
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ from titans_finance.core.account_history import AccountHistory, Row
 from titans_finance.core.feature_params import FeatureParams
 from titans_finance.core.feature_rows import row_accounts, row_arrays
 from titans_finance.core.features import TEXT_RAW, build_features
+from titans_finance.core.fresh_walk import walk_fresh
 from titans_finance.core.history_lookup import HistoryLookups, lookup_columns
 from titans_finance.core.history_state import HistoryState
 from titans_finance.core.rolling_parts import (
@@ -289,7 +292,10 @@ class RollingHistory:
                 if entry is None:  # read only, never recorded: the training part
                     work += self._read_only(parts[account].history, positions, call, matrix)
                     continue
-                work += self._walk(entry, positions, call, matrix, retries, filled)
+                fresh = walk_fresh(entry, positions, call, matrix, self.limits,
+                                   self._sequences)  # a new account in date order: at once
+                work += (fresh if fresh is not None
+                         else self._walk(entry, positions, call, matrix, retries, filled))
                 with self._lock:
                     self._commit(entry)
                 entry.lock.release()

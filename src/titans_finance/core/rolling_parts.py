@@ -166,10 +166,12 @@ class Call:
                  ids: list, fingerprints: list):
         amounts = arrays["abs_amount"]
         self.rows, self.record, self.ids, self.fingerprints = rows, record, ids, fingerprints
+        self.source = arrays  # the same values as arrays (core/fresh_walk.py)
+        self.has_ids = any(i is not None for i in ids)
+        self.cents = np.round(amounts * 100).astype("int64")
         self.arrays = CallArrays(arrays["merchant_group"].strings().tolist(),
                               arrays["category_group"].strings().tolist(),
-                              arrays["day"].tolist(),
-                              np.round(amounts * 100).astype("int64").tolist(),
+                              arrays["day"].tolist(), self.cents.tolist(),
                               amounts.tolist(), arrays["log_abs_amount"].tolist())
         self.done = threading.Event()
         self._values: list[tuple] | None = None
@@ -181,6 +183,15 @@ class Call:
             self._values = list(zip(*(_untracked(rows[c]) if c in rows else [np.nan] * len(rows)
                                       for c in ROW_COLUMNS), strict=True))
         return self._values
+
+
+    def row_values_at(self, positions: list[int]) -> list[tuple]:
+        """`row_values` of these rows only (the rows a walk keeps)."""
+        if self._values is not None:
+            return [self._values[i] for i in positions]
+        rows, taken = self.rows, np.asarray(positions, dtype=np.intp)
+        return list(zip(*(_untracked(rows[c].take(taken)) if c in rows
+                          else [np.nan] * len(taken) for c in ROW_COLUMNS), strict=True))
 
 
 def _untracked(column: pd.Series) -> list:

@@ -175,24 +175,22 @@ def preparse_items(items: Any) -> Any:
         return items
     amounts = {v for i in items if isinstance(i, dict) and isinstance(v := i.get("amount"), str)
                and len(v) <= MAX_VALUE_CHARS}
-    dates = {_date_text(v) for i in items if isinstance(i, dict)
-             and isinstance(v := i.get("date"), str | int) and not isinstance(v, bool)
-             and len(_date_text(v)) <= MAX_VALUE_CHARS}
+    # each item's date as text, once (None: no date to read)
+    texts = [_date_text(v) if isinstance(i, dict) and isinstance(v := i.get("date"), str | int)
+             and not isinstance(v, bool) else None for i in items]
+    dates = {t for t in texts if t is not None and len(t) <= MAX_VALUE_CHARS}
     if not amounts and not dates:
         return items
     amount_of = _AMOUNTS.get_many(amounts) if amounts else {}
     date_of = _DATES.get_many(dates) if dates else {}
     out = []
-    for item in items:
+    for item, text in zip(items, texts, strict=True):
         if isinstance(item, dict):
             item = dict(item)
             if isinstance(item.get("amount"), str) and item["amount"] in amount_of:
                 item["amount"] = amount_of[item["amount"]]
-            raw_date = item.get("date")
-            if isinstance(raw_date, str | int) and not isinstance(raw_date, bool):
-                text = _date_text(raw_date)
-                if text in date_of:
-                    item["date"] = date_of[text]
+            if text is not None and text in date_of:
+                item["date"] = date_of[text]
         out.append(item)
     return out
 

@@ -124,7 +124,9 @@ class TenantHistories:
         ids = list(transaction_ids) if transaction_ids is not None else [None] * n
         accounts = (transactions["account"].tolist() if "account" in transactions
                     else [None] * n)
-        tenants = [self._tenant(a) for a in accounts]
+        tenant_of = {}  # once per account named (a batch names few)
+        tenants = [tenant_of[a] if a in tenant_of else tenant_of.setdefault(a, self._tenant(a))
+                   for a in accounts]
         groups: dict[str, list[int]] = {}
         for position, tenant in enumerate(tenants):
             groups.setdefault(tenant, []).append(position)
