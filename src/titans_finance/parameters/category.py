@@ -41,6 +41,7 @@ class DefaultModelSettings(Section):
     brand_weight: Annotated[float, Field(gt=0)]
     word_variants: Count
     word_weight: Annotated[float, Field(gt=0)]
+    label_weight: Annotated[float, Field(gt=0)]
     alpha: Annotated[float, Field(gt=0)]
     max_iter: Count
     max_text_features: Count
@@ -50,6 +51,7 @@ class DefaultModelSettings(Section):
     uncorroborated_max_confidence: Share
     corroborating_words: Count
     corroborating_word_confidence: Share
+    shared_code_max_confidence: Share
 
 
 class CorrectionSettings(Section):

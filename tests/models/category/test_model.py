@@ -217,6 +217,8 @@ def test_empty_rule_files_mean_no_rules():
     ({"kind": "spending"}, "'kind' must be one of"),
     ({"id": "Not Snake"}, "snake_case"),
     ({"group": "nowhere"}, "unknown group"),
+    # `{label: Electricity, gas, water}` in a YAML flow mapping: "gas" and "water" are keys
+    ({"label": "Electricity", "gas": None, "water": None}, r"unknown keys \['gas', 'water'\]"),
 ])
 def test_a_malformed_taxonomy_says_which_category(change, message):
     raw = {"groups": {"food": "Food"},
@@ -226,7 +228,37 @@ def test_a_malformed_taxonomy_says_which_category(change, message):
         Taxonomy.from_dict(raw)
 
 
-def test_brand_knowledge_lines_one_per_name_and_category_in_a_country_of_the_brand():
+def test_the_shipped_labels_are_whole_and_every_known_key_is_accepted():
+    import yaml
+
+    root = Path(__file__).resolve().parents[3] / "conf/base"
+    taxonomy = Taxonomy.from_dict(yaml.safe_load((root / "category_taxonomy.yml").read_text()))
+    assert taxonomy.categories.loc["utilities", "label"] == "Electricity, gas, water"
+    raw = {"groups": {"food": "Food"}, "categories": [
+        {"id": "groceries", "group": "food", "kind": "expense", "label": "Groceries",
+         "coicop": "01", "schedule_c": None}]}
+    assert list(Taxonomy.from_dict(raw).categories.index) == ["groceries"]
+
+
+def test_label_lines_are_each_label_and_its_parts():
+    import yaml
+
+    from titans_finance.models.category.taxonomy import Lexicon, label_examples
+
+    root = Path(__file__).resolve().parents[3] / "conf/base"
+    taxonomy = Taxonomy.from_dict(yaml.safe_load((root / "category_taxonomy.yml").read_text()))
+    lexicon = Lexicon.from_dict(yaml.safe_load((root / "category_lexicon.yml").read_text()),
+                                taxonomy)
+    lines = label_examples(taxonomy, lexicon, variants=2, seed=1)
+    names = lines.groupby("group").head(1).set_index("group")["category"]
+    # "interest": of interest and dividends (money in), and of interest and finance charges
+    assert set(lines.loc[lines["group"] == "t:interest", "category"]) == {
+        "interest_dividends", "interest_charges"}
+    assert names["t:phone and internet"] == names["t:phone"] == names["t:internet"] == "telecom"
+    assert names["t:rent"] == "rent" and names["t:card payments"] == "transfer"
+    assert names["t:electricity, gas, water"] == names["t:gas"] == "utilities"
+    assert "t:" not in names  # no empty part
+    assert lines.groupby(["group", "category"]).size().eq(2).all()
     import yaml
 
     from titans_finance.models.category.taxonomy import Lexicon, brand_examples

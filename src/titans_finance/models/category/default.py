@@ -50,6 +50,7 @@ from titans_finance.models.category.taxonomy import (
     Taxonomy,
     brand_examples,
     content_words,
+    label_examples,
     lexicon_examples,
     word_examples,
 )
@@ -64,7 +65,8 @@ SCORING_DTYPE = np.float32
 # The hyper-parameters (category.default_model and the block's seed) a fit reads.
 HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "calibration_share",
                     "confidence_threshold", "top_k", "uncorroborated_max_confidence",
-                    "corroborating_words", "corroborating_word_confidence")
+                    "corroborating_words", "corroborating_word_confidence",
+                    "shared_code_max_confidence")
 
 
 class DefaultCategoryModel:
@@ -139,6 +141,7 @@ class DefaultCategoryModel:
         self.ceiling = float(self.params["uncorroborated_max_confidence"])
         self.corroborating_words = int(self.params["corroborating_words"])
         self.word_confidence = float(self.params["corroborating_word_confidence"])
+        self.shared_code_ceiling = float(self.params["shared_code_max_confidence"])
         text = examples["description"].to_numpy(dtype=object)
         sign = examples["sign"].to_numpy(dtype="int64")
         y = examples["category"].astype("str").to_numpy()
@@ -167,6 +170,7 @@ class DefaultCategoryModel:
         self.classes_ = np.asarray(self.classifier.classes_)
         self.known_words = frozenset(w for w in self.words.vocabulary_ if " " not in w)
         self.group_of_leaf_ = self.taxonomy.categories["group"].to_dict()
+        self.shared_code_answers_ = shared_code_answers(self.taxonomy)
         self.word_answers_ = self._word_answers(sorted(self.known_words))
         self.metadata = {"n_train": int(len(y)), "n_classes": int(len(self.classes_)),
                          "temperature": self.temperature,
@@ -315,7 +319,13 @@ class DefaultCategoryModel:
         filed as travel, "wine" as drinks out), and no held-out knowledge can show it. So a
         line resting on one word (or one name repeated, "ikea | ikea") stays at the
         ceiling at most; confidence above it needs `corroborating_words` distinct words
-        that each name the answer alone, outnumbering the words that name another."""
+        that each name the answer alone, outnumbering the words that name another. An
+        answer of `shared_code_answers` is held at `shared_code_ceiling` whatever its words."""
+        # owners file across a boundary the standards leave open (`shared_code_answers`)
+        shared = np.isin(category, list(getattr(self, "shared_code_answers_", ())))
+        limit = getattr(self, "shared_code_ceiling", 1.0)
+        if (confidence[shared] > limit).any():
+            confidence = np.where(shared, np.minimum(confidence, limit), confidence)
         over = np.flatnonzero(confidence > self.ceiling)
         if not len(over):
             return confidence
@@ -374,6 +384,24 @@ class DefaultCategoryModel:
         return out.drop(columns="answers")
 
 
+def shared_code_answers(taxonomy: Taxonomy) -> frozenset[str]:
+    """The leaves that one of the taxonomy's standard codes (COICOP, Schedule C line) files
+    together with a leaf of another group, and those leaves' groups: Schedule C line 24a
+    puts public transport, taxis and travel on one line, COICOP 08 telecom and shipping,
+    COICOP 09.4 fitness, subscriptions and gambling. Where the standards leave the boundary
+    open, owners file one line by occasion (a train ticket of a holiday as travel, the
+    same ticket to work as transport), and no word of the line can tell which: an answer
+    there is held at `shared_code_max_confidence`. Read from the taxonomy, not learnt."""
+    table = taxonomy.categories
+    leaves: set[str] = set()
+    for column in ("coicop", "schedule_c"):
+        coded = table[table[column].notna()]
+        for _, same in coded.groupby(coded[column].astype(str)):
+            if same["group"].nunique() > 1:
+                leaves |= set(same.index)
+    return frozenset(leaves | set(table.loc[sorted(leaves), "group"]))
+
+
 def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, brands: pd.DataFrame,
                         words: pd.DataFrame, params: dict[str, Any]) -> DefaultCategoryModel:
     """The default model from the taxonomy and lexicon files and open knowledge: ``brands``
@@ -383,7 +411,8 @@ def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, brands: pd.DataFram
     taxonomy = Taxonomy.from_dict(taxonomy_raw)
     lexicon = Lexicon.from_dict(lexicon_raw, taxonomy)
     check_hyper_parameters(params, ("seed", "lexicon_variants", "refund_share", "brand_variants",
-                                    "brand_weight", "word_variants", "word_weight"),
+                                    "brand_weight", "word_variants", "word_weight",
+                                    "label_weight"),
                            "train_default_model",
                            "category.default_model in conf/base/parameters_category.yml")
     seed = int(params["seed"])
@@ -392,6 +421,8 @@ def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, brands: pd.DataFram
              brand_examples(brands, lexicon, taxonomy, int(params["brand_variants"]), seed)
              .assign(weight=float(params["brand_weight"])),
              word_examples(words, lexicon, taxonomy, int(params["word_variants"]), seed)
-             .assign(weight=float(params["word_weight"]))]
+             .assign(weight=float(params["word_weight"])),
+             label_examples(taxonomy, lexicon, int(params["word_variants"]), seed)
+             .assign(weight=float(params["label_weight"]))]
     return DefaultCategoryModel(taxonomy, lexicon, params).fit(pd.concat(parts,
                                                                          ignore_index=True))

@@ -18,6 +18,7 @@ import pandas as pd
 # How each kind of category may be used: money out (-1), money in (+1).
 KIND_DIRECTIONS: dict[str, tuple[int, ...]] = {
     "expense": (-1,), "fee": (-1,), "income": (1,), "refund": (1,), "transfer": (-1, 1)}
+CATEGORY_KEYS = frozenset({"id", "group", "kind", "label", "coicop", "schedule_c"})
 _SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 _DIGITS = re.compile(r"\d+")
 # a digit run glued to a word ("zapper1*", "pnp0451", "7eleven"): the word stands apart
@@ -74,6 +75,11 @@ class Taxonomy:
             if not isinstance(item, dict):
                 raise TaxonomyError(f"{where}: category #{number} is not a mapping")
             ident, kind, group = item.get("id"), item.get("kind"), item.get("group")
+            unknown = sorted(str(k) for k in set(item) - CATEGORY_KEYS)
+            if unknown:  # e.g. an unquoted comma in a flow mapping's label splits it
+                raise TaxonomyError(f"{where}: category #{number} ({ident!r}): unknown keys "
+                                    f"{unknown} (known: {sorted(CATEGORY_KEYS)}; quote a "
+                                    "label that holds a comma)")
             if not isinstance(ident, str) or not _SNAKE.match(ident):
                 raise TaxonomyError(f"{where}: category #{number}: 'id' must be snake_case, "
                                     f"got {ident!r}")
@@ -254,3 +260,23 @@ def word_examples(words: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy, var
                .rename(columns={"word": "name"}).assign(country=""))
     return _knowledge_lines(entries[["name", "category", "country"]], lexicon, taxonomy,
                             variants, np.random.default_rng(seed), "w")
+
+
+_LABEL_PARTS = re.compile(r",|\band\b|\(|\)")
+
+
+def label_examples(taxonomy: Taxonomy, lexicon: Lexicon, variants: int,
+                   seed: int) -> pd.DataFrame:
+    """Lines written from the taxonomy's own labels, its definition of each category: the
+    label and each of its parts ("Phone and internet" → "phone and internet", "phone",
+    "internet"; "Rent"; "Transfers between own accounts and card payments" → "card
+    payments"), like the spending words (`word_examples`). What an owner types for a
+    category is often its name."""
+    entries = []
+    for category, label in taxonomy.categories["label"].items():
+        label = _SPACES.sub(" ", str(label).lower()).strip()
+        parts = [label, *(p.strip() for p in _LABEL_PARTS.split(label))]
+        entries += [(name, category) for name in dict.fromkeys(parts) if len(name) >= 3]
+    table = pd.DataFrame(entries, columns=["name", "category"]).assign(country="")
+    return _knowledge_lines(table, lexicon, taxonomy, variants,
+                            np.random.default_rng(seed), "t")
