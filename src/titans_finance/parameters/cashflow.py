@@ -30,6 +30,9 @@ class CashflowSettings(Settings):
     amount_window: Count
     max_streams_per_key: Count
     max_chance_matches: Annotated[float, Field(gt=0)]
+    # a cycle stream's largest recent amount over its smallest (in size) for the daily
+    # forecast to project it: 1 = the same amount every time
+    cycle_max_amount_ratio: Annotated[float, Field(ge=1)]
     # a young schedule's largest month over its smallest (in size): 1 = the same amount
     young_schedule_max_amount_ratio: Annotated[float, Field(ge=1)]
     rest_level_days: Count
