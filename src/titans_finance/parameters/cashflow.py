@@ -35,6 +35,10 @@ class CashflowSettings(Settings):
     cycle_max_amount_ratio: Annotated[float, Field(ge=1)]
     # a young schedule's largest month over its smallest (in size): 1 = the same amount
     young_schedule_max_amount_ratio: Annotated[float, Field(ge=1)]
+    # months (of the last 3 ended) a month-end-only counterparty's small booking needs
+    young_month_end_min_months: Annotated[int, Field(ge=1, le=3)]
+    # ... and its size over the median day with flows at most this
+    young_month_end_max_share: Annotated[float, Field(gt=0)]
     rest_level_days: Count
     band_history_days: Count
     opening_balance: float | None
