@@ -364,3 +364,49 @@ def test_the_model_projects_a_one_month_booking_by_its_parameters(min_months, ex
     parts = forecast_parts(rows, params, CUTOFF, 31, ("zero",))
     assert parts.net("exact_young+zero")[parts.future.get_loc(pd.Timestamp("2024-05-31"))] \
         == expected
+
+
+def _transfers(*items):
+    """Rows with a payment method: (date, counterparty, amount, method)."""
+    return pd.DataFrame([{"date": pd.Timestamp(d), "description": name, "reference": name,
+                          "amount": amount, "payment_method": method}
+                         for d, name, amount, method in items])
+
+
+@pytest.mark.parametrize("method, kept", [("bank_transfer", True), ("cash", False),
+                                          ("debit_card", False), (None, False)])
+def test_a_transfer_seen_once_in_the_last_month_is_a_young_schedule(method, kept):
+    # 04-10 is in the last window (03-30, 04-30]; the counterparty came on no other day
+    rows = _transfers(("2024-04-10", "Salary AB 123", 3161.0, method),
+                      ("2024-03-12", "Shop", -100.0, "debit_card"))
+    found = schedules(rows, CUTOFF, transfer_alone_min_months=1)
+    assert (list(found["day"]) == [10]) is kept
+    assert schedules(rows, CUTOFF).empty  # the peer (and the rule off) need two months
+    assert schedules(rows, CUTOFF, transfer_alone_min_months=2).empty
+
+
+@pytest.mark.parametrize("extra, kept", [
+    (("2024-03-20", "Salary AB 123", 100.0, "bank_transfer"), False),  # seen on another day
+    (("2024-04-20", "Rent CD 456", -800.0, "bank_transfer"), True)])  # another counterparty
+def test_a_transfer_seen_once_needs_a_counterparty_seen_on_no_other_day(extra, kept):
+    rows = _transfers(("2024-04-10", "Salary AB 123", 3161.0, "bank_transfer"), extra)
+    found = schedules(rows, CUTOFF, transfer_alone_min_months=1)
+    assert (10 in set(found["day"])) is kept
+
+
+def test_a_transfer_seen_once_needs_the_last_month():
+    # 03-10 is in the window before the last: a month went by without it
+    rows = _transfers(("2024-03-10", "Salary AB 123", 3161.0, "bank_transfer"))
+    assert schedules(rows, CUTOFF, transfer_alone_min_months=1).empty
+
+
+@pytest.mark.parametrize("min_months, expected", [(1, 3161.0), (2, 0.0)])
+def test_the_model_projects_a_transfer_seen_once_by_its_parameters(min_months, expected):
+    from titans_finance.models.cashflow.parts import forecast_parts
+
+    rows = _transfers(("2024-04-10", "Salary AB 123", 3161.0, "bank_transfer"),
+                      ("2024-03-12", "Shop", -100.0, "debit_card"))
+    params = parameters("cashflow", young_transfer_min_months=min_months)
+    parts = forecast_parts(rows, params, CUTOFF, 30, ("zero",))
+    assert parts.net("exact_young+zero")[parts.future.get_loc(pd.Timestamp("2024-05-10"))] \
+        == expected

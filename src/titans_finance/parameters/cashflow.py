@@ -39,6 +39,8 @@ class CashflowSettings(Settings):
     young_month_end_min_months: Annotated[int, Field(ge=1, le=3)]
     # ... and its size over the median day with flows at most this
     young_month_end_max_share: Annotated[float, Field(gt=0)]
+    # months (of the last 3) a bank transfer of a counterparty seen on no other day needs
+    young_transfer_min_months: Annotated[int, Field(ge=1, le=3)]
     rest_level_days: Count
     band_history_days: Count
     opening_balance: float | None

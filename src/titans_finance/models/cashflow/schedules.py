@@ -24,7 +24,8 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
               max_chance_matches: float | None = None,
               max_amount_ratio: float | None = None,
               month_end_alone_min_months: int | None = None,
-              month_end_alone_max_share: float = 0.5) -> pd.DataFrame:
+              month_end_alone_max_share: float = 0.5,
+              transfer_alone_min_months: int | None = None) -> pd.DataFrame:
     """The payments that recurred on the same calendar anchor (same counterparty, same
     direction) in at least ``min_months`` of the ``months`` month-long windows before
     ``cutoff`` (window k: after cutoff − k months, up to cutoff − (k−1) months).
@@ -82,6 +83,9 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
             kept = kept.append(_month_end_alone(per_window, counts, frame, keyed, min_months,
                                                 month_end_alone_min_months,
                                                 month_end_alone_max_share))
+        if anchor == "day" and transfer_alone_min_months is not None:
+            kept = kept.append(_transfer_alone(per_window, counts, frame, keyed, min_months,
+                                               transfer_alone_min_months))
         if max_chance_matches is not None and len(kept):
             per_key = frame.groupby(["merchant", "sign"]).size()
             on_anchor = keyed.groupby(["merchant", "sign", "position"]).size().loc[kept]
@@ -119,26 +123,47 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
 def _month_end_alone(per_window: pd.DataFrame, counts: pd.Series, frame: pd.DataFrame,
                      keyed: pd.DataFrame, min_months: int, fewest: int,
                      max_share: float) -> pd.MultiIndex:
-    """The month-end keys seen in fewer than ``min_months`` but at least ``fewest`` of the
-    ended months, the last ended month among them, whose counterparty came on no other day
-    of the windows and whose latest month's total is at most ``max_share`` of the median
-    day with flows (in size): the bank's own bookings on the month's last day (interest,
-    fees: a new account's first interest comes again a month later), not a one-off
-    payment that happened to land on the 31st (one month says nothing about that one)."""
-    young = counts[(counts >= fewest) & (counts < min_months)].index
+    """`_alone_in_last_month`'s month-end keys whose latest month's total is at most
+    ``max_share`` of the median day with flows (in size): the bank's own bookings on the
+    month's last day (interest, fees: a new account's first interest comes again a month
+    later), not a one-off payment that happened to land on the 31st (one month says
+    nothing about that one)."""
+    young = _alone_in_last_month(per_window, counts, frame, keyed, min_months, fewest)
+    if len(young) == 0:
+        return young
     latest = per_window[per_window["window"] == 0].set_index(
         ["merchant", "sign", "position"])["amount"]
-    young = young[young.isin(latest.index)]
+    days = frame.groupby("date")["amount"].sum().abs()
+    typical = float(days[days > 0].median()) if (days > 0).any() else 0.0
+    return young[latest.loc[young].abs().to_numpy() <= max_share * typical + 1e-9]
+
+
+def _alone_in_last_month(per_window: pd.DataFrame, counts: pd.Series, frame: pd.DataFrame,
+                         keyed: pd.DataFrame, min_months: int, fewest: int) -> pd.MultiIndex:
+    """The keys seen in fewer than ``min_months`` but at least ``fewest`` of the windows,
+    the last one among them, whose counterparty came on no other day of the windows."""
+    young = counts[(counts >= fewest) & (counts < min_months)].index
+    last = per_window[per_window["window"] == 0].set_index(["merchant", "sign", "position"])
+    young = young[young.isin(last.index)]
     if len(young) == 0:
         return young
     per_key = frame.groupby(["merchant", "sign"]).size()
     on_anchor = keyed.groupby(["merchant", "sign", "position"]).size().loc[young]
     others = per_key.reindex(on_anchor.index.droplevel(2)).fillna(0).to_numpy() - \
         on_anchor.to_numpy()
-    days = frame.groupby("date")["amount"].sum().abs()
-    typical = float(days[days > 0].median()) if (days > 0).any() else 0.0
-    small = latest.loc[young].abs().to_numpy() <= max_share * typical + 1e-9
-    return young[(others <= 0) & small]
+    return young[others <= 0]
+
+
+def _transfer_alone(per_window: pd.DataFrame, counts: pd.Series, frame: pd.DataFrame,
+                    keyed: pd.DataFrame, min_months: int, fewest: int) -> pd.MultiIndex:
+    """`_alone_in_last_month`'s day-of-month keys whose payments are all bank transfers:
+    a transfer to or from an account is a standing order or a salary far more often than
+    a one-off (a cash withdrawal is not: it comes when it comes)."""
+    young = _alone_in_last_month(per_window, counts, frame, keyed, min_months, fewest)
+    if len(young) == 0:
+        return young
+    transfer = keyed.groupby(["merchant", "sign", "position"])["bank_transfer"].all()
+    return young[transfer.loc[young].to_numpy()]
 
 
 def month_end_windows(dates: pd.Series, cutoff: pd.Timestamp) -> np.ndarray:

@@ -133,7 +133,11 @@ def _frame_for_streams(transactions: pd.DataFrame) -> pd.DataFrame:
                                        reference.reset_index(drop=True)).to_numpy(),
         "sign": np.where(amount >= 0, 1, -1),
         "date": pd.to_datetime(transactions["date"]).dt.normalize().to_numpy(),
-        "amount": amount})
+        "amount": amount,
+        # a bank transfer names its counterparty's account (a standing order, a salary)
+        "bank_transfer": (transactions["payment_method"].astype(str).to_numpy() == "bank_transfer"
+                          if "payment_method" in transactions
+                          else np.zeros(len(transactions), dtype=bool))})
     transfer = transactions.get("is_transfer")
     if transfer is not None:  # transfers between the user's own accounts are not flows
         frame = frame[~transfer.fillna(False).astype(bool).to_numpy()]
