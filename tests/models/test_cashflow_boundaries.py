@@ -292,3 +292,39 @@ def test_the_balance_projects_a_cycle_stream_once_per_month_on_its_anchor(
     assert expected.min() == pytest.approx(-4000.0 - rest_out + rest_in)
     assert (expected <= -4000.0).sum() == len(balance_dates)
     assert [item["date"] for item in parts.schedule] == balance_dates
+
+
+@pytest.mark.parametrize("amounts, agree", [
+    ((-1000.0, -3000.0, -2000.0), True),  # largest exactly 3 x the smallest
+    ((-1000.0, -3000.01, -2000.0), False),  # just above
+    ((-1000.0, -2999.0), True),
+    ((500.0, -1500.0), True),  # sizes: the sign is the stream's, not the ratio's
+    ((), False)])
+def test_amounts_agree_at_the_ratio_and_not_above(amounts, agree):
+    from titans_finance.models.cashflow.streams import amounts_agree
+
+    assert amounts_agree(np.array(amounts), 3.0) is agree
+
+
+@pytest.mark.parametrize("largest, in_daily_forecast", [
+    (-3000.0, True),  # 3 x the smallest: a fixed-enough payment, on its cycle
+    (-3001.0, False),  # above: a habit, left to the other flows day by day
+    (-2000.0, True)])
+def test_a_cycle_stream_is_in_the_daily_forecast_only_when_its_amounts_agree(
+        largest, in_daily_forecast):
+    from titans_finance.models.cashflow.parts import forecast_parts
+
+    frame = _every(30, "2023-09-22", 6)
+    frame["amount"] = [-1000.0, -1500.0, largest, -1200.0, -1000.0, -2000.0]
+    params = {**PARAMS, "cycle_max_amount_ratio": 3.0}
+    as_of = pd.Timestamp("2024-02-29")
+    parts = forecast_parts(frame, params, as_of, 30, ("zero",))
+    [stream] = parts.streams
+    assert stream.cycle_days == 30  # the stream and its cycle stay either way
+    assert stream.exact_share == (1.0 if in_daily_forecast else 0.0)
+    days = [str(d.date()) for d in parts.future[parts.stream_flow["exact"][1] > 0]]
+    assert days == (["2024-03-20"] if in_daily_forecast else [])
+    # the "all" set projects it on its cycle and the balance on its anchor, whatever
+    assert [str(d.date()) for d in parts.future[parts.stream_flow["all"][1] > 0]] == [
+        "2024-03-20"]
+    assert parts.stream_flow["balance"][1].sum() > 0

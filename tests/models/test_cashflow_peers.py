@@ -311,3 +311,102 @@ def test_a_deposit_on_another_day_than_its_counterpartys_stream_is_a_young_sched
     projected = _young_schedules(found, [_monthly("day", 14)], future, 3)
     assert projected[future.get_loc(pd.Timestamp("2024-05-10"))] == 6776.0
     assert projected.sum() == 6776.0  # the 13th is the stream on the 14th
+
+
+# windows of CUTOFF: days with flows 04-30 (the interest), 04-10 (-300), 03-12 (-100):
+# the median day 100 in size, so a one-month booking up to 50 (share 0.5) is a schedule
+@pytest.mark.parametrize("interest, kept", [(50.0, True), (50.01, False), (12.0, True)])
+def test_a_small_month_end_booking_seen_in_the_last_month_only_is_a_young_schedule(
+        interest, kept):
+    rows = _rows(("2024-04-30", "Interest", interest), ("2024-04-10", "Shop", -300.0),
+                 ("2024-03-12", "Shop", -100.0))
+    found = schedules(rows, CUTOFF, anchors=("day", "month_end"),
+                      month_end_alone_min_months=1, month_end_alone_max_share=0.5)
+    assert (list(found["merchant"]) == ["interest"]) is kept
+    if kept:
+        assert found["anchor"].iloc[0] == "month_end" and found["amount"].iloc[0] == interest
+    # the peer (and the rule switched off) need two months
+    assert schedules(rows, CUTOFF, anchors=("day", "month_end")).empty
+    assert schedules(rows, CUTOFF, anchors=("day", "month_end"),
+                     month_end_alone_min_months=2).empty
+
+
+@pytest.mark.parametrize("extra", [
+    ("2024-04-15", "Interest", 5.0),  # the counterparty came on another day too
+    # control: another counterparty on March's last day leaves the interest a schedule
+    # (and makes none itself: April ended without it)
+    ("2024-03-31", "Other", 1.0)])
+def test_a_one_month_booking_of_a_counterparty_seen_on_another_day_is_no_schedule(extra):
+    rows = _rows(("2024-04-30", "Interest", 20.0), ("2024-04-10", "Shop", -300.0),
+                 ("2024-03-12", "Shop", -100.0), extra)
+    found = schedules(rows, CUTOFF, anchors=("day", "month_end"),
+                      month_end_alone_min_months=1, month_end_alone_max_share=0.5)
+    expected = [] if extra[1] == "Interest" else ["interest"]
+    assert sorted(found["merchant"]) == expected
+
+
+def test_a_one_month_booking_needs_the_last_ended_month():
+    # seen on March's last day only: April ended without it (it stopped, or was a one-off)
+    rows = _rows(("2024-03-31", "Interest", 20.0), ("2024-04-10", "Shop", -300.0),
+                 ("2024-03-12", "Shop", -100.0))
+    assert schedules(rows, CUTOFF, anchors=("day", "month_end"),
+                     month_end_alone_min_months=1, month_end_alone_max_share=0.5).empty
+
+
+@pytest.mark.parametrize("min_months, expected", [(1, 20.0), (2, 0.0)])
+def test_the_model_projects_a_one_month_booking_by_its_parameters(min_months, expected):
+    from titans_finance.models.cashflow.parts import forecast_parts
+
+    rows = _rows(("2024-04-30", "Interest", 20.0), ("2024-04-10", "Shop", -300.0),
+                 ("2024-03-12", "Shop", -100.0))
+    params = parameters("cashflow", young_month_end_min_months=min_months,
+                        young_month_end_max_share=0.5)
+    parts = forecast_parts(rows, params, CUTOFF, 31, ("zero",))
+    assert parts.net("exact_young+zero")[parts.future.get_loc(pd.Timestamp("2024-05-31"))] \
+        == expected
+
+
+def _transfers(*items):
+    """Rows with a payment method: (date, counterparty, amount, method)."""
+    return pd.DataFrame([{"date": pd.Timestamp(d), "description": name, "reference": name,
+                          "amount": amount, "payment_method": method}
+                         for d, name, amount, method in items])
+
+
+@pytest.mark.parametrize("method, kept", [("bank_transfer", True), ("cash", False),
+                                          ("debit_card", False), (None, False)])
+def test_a_transfer_seen_once_in_the_last_month_is_a_young_schedule(method, kept):
+    # 04-10 is in the last window (03-30, 04-30]; the counterparty came on no other day
+    rows = _transfers(("2024-04-10", "Salary AB 123", 3161.0, method),
+                      ("2024-03-12", "Shop", -100.0, "debit_card"))
+    found = schedules(rows, CUTOFF, transfer_alone_min_months=1)
+    assert (list(found["day"]) == [10]) is kept
+    assert schedules(rows, CUTOFF).empty  # the peer (and the rule off) need two months
+    assert schedules(rows, CUTOFF, transfer_alone_min_months=2).empty
+
+
+@pytest.mark.parametrize("extra, kept", [
+    (("2024-03-20", "Salary AB 123", 100.0, "bank_transfer"), False),  # seen on another day
+    (("2024-04-20", "Rent CD 456", -800.0, "bank_transfer"), True)])  # another counterparty
+def test_a_transfer_seen_once_needs_a_counterparty_seen_on_no_other_day(extra, kept):
+    rows = _transfers(("2024-04-10", "Salary AB 123", 3161.0, "bank_transfer"), extra)
+    found = schedules(rows, CUTOFF, transfer_alone_min_months=1)
+    assert (10 in set(found["day"])) is kept
+
+
+def test_a_transfer_seen_once_needs_the_last_month():
+    # 03-10 is in the window before the last: a month went by without it
+    rows = _transfers(("2024-03-10", "Salary AB 123", 3161.0, "bank_transfer"))
+    assert schedules(rows, CUTOFF, transfer_alone_min_months=1).empty
+
+
+@pytest.mark.parametrize("min_months, expected", [(1, 3161.0), (2, 0.0)])
+def test_the_model_projects_a_transfer_seen_once_by_its_parameters(min_months, expected):
+    from titans_finance.models.cashflow.parts import forecast_parts
+
+    rows = _transfers(("2024-04-10", "Salary AB 123", 3161.0, "bank_transfer"),
+                      ("2024-03-12", "Shop", -100.0, "debit_card"))
+    params = parameters("cashflow", young_transfer_min_months=min_months)
+    parts = forecast_parts(rows, params, CUTOFF, 30, ("zero",))
+    assert parts.net("exact_young+zero")[parts.future.get_loc(pd.Timestamp("2024-05-10"))] \
+        == expected

@@ -30,8 +30,17 @@ class CashflowSettings(Settings):
     amount_window: Count
     max_streams_per_key: Count
     max_chance_matches: Annotated[float, Field(gt=0)]
+    # a cycle stream's largest recent amount over its smallest (in size) for the daily
+    # forecast to project it: 1 = the same amount every time
+    cycle_max_amount_ratio: Annotated[float, Field(ge=1)]
     # a young schedule's largest month over its smallest (in size): 1 = the same amount
     young_schedule_max_amount_ratio: Annotated[float, Field(ge=1)]
+    # months (of the last 3 ended) a month-end-only counterparty's small booking needs
+    young_month_end_min_months: Annotated[int, Field(ge=1, le=3)]
+    # ... and its size over the median day with flows at most this
+    young_month_end_max_share: Annotated[float, Field(gt=0)]
+    # months (of the last 3) a bank transfer of a counterparty seen on no other day needs
+    young_transfer_min_months: Annotated[int, Field(ge=1, le=3)]
     rest_level_days: Count
     band_history_days: Count
     opening_balance: float | None

@@ -25,8 +25,14 @@ The forecaster follows that shape:
    salary, a new loan) is projected on that day with its latest amount, as a budgeting
    app's user would type it in (also on the month's last day; not for a counterparty
    seen so often that it lands on one day twice by chance, nor when its months' amounts
-   differ by more than ``young_schedule_max_amount_ratio``); a stream whose last two
-   amounts agree with each other and not with the median follows them (a new rent).
+   differ by more than ``young_schedule_max_amount_ratio``; from the last month alone for
+   a counterparty seen on no other day when its payments are bank transfers — a standing
+   order, a new salary — or it is a small booking on the month's last day — the bank's
+   interest and fee); a stream whose last two amounts agree with each other and not with
+   the median follows them (a new rent). A stream whose dates follow a fixed cycle (every
+   30 days) is projected on that cycle by the daily forecast only when its recent amounts
+   agree within ``cycle_max_amount_ratio`` (cash withdrawals of 100 to 10,700 are a habit,
+   not a standing order).
 2. **The rest** (every non-stream flow) is forecast by one of the candidates:
    zero (intermittent flows: on a mostly-zero day the absolute-error-optimal
    forecast is zero, not a little flow every day) or an sktime ``NaiveForecaster``

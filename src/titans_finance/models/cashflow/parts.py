@@ -184,7 +184,10 @@ def forecast_parts(transactions: pd.DataFrame, params: dict[str, Any], as_of: pd
         stream_flow[name] = (inflow, outflow)
     found = schedules(past, as_of, anchors=YOUNG_SCHEDULE_ANCHORS,
                       max_chance_matches=float(params["max_chance_matches"]),
-                      max_amount_ratio=float(params["young_schedule_max_amount_ratio"]))
+                      max_amount_ratio=float(params["young_schedule_max_amount_ratio"]),
+                      month_end_alone_min_months=int(params["young_month_end_min_months"]),
+                      month_end_alone_max_share=float(params["young_month_end_max_share"]),
+                      transfer_alone_min_months=int(params["young_transfer_min_months"]))
     young = _young_schedules(found, streams, future, int(params["max_day_jitter"]))
     for name in ("exact", "all"):
         inflow, outflow = stream_flow[name]

@@ -2,8 +2,10 @@
 payment that recurred on its day of month in 2 of the last 3 months, with its latest
 amount. The scorecard's scheduled-payments peer repeats them; the model adds the *young*
 ones (not yet seen often enough to be a stream) to its streams, with what a user would
-know better than a day-of-month rule: the month's last day is an anchor too, and a
-counterparty seen often or amounts that disagree are chance, not a schedule."""
+know better than a day-of-month rule: the month's last day is an anchor too (where a
+small booking of a counterparty seen on no other day, the bank's interest or fee, needs
+only the last month), and a counterparty seen often or amounts that disagree are chance,
+not a schedule."""
 
 from __future__ import annotations
 
@@ -20,7 +22,10 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
               months: int = SCHEDULE_MONTHS, min_months: int = SCHEDULE_MIN_MONTHS,
               anchors: tuple[str, ...] = ("day",),
               max_chance_matches: float | None = None,
-              max_amount_ratio: float | None = None) -> pd.DataFrame:
+              max_amount_ratio: float | None = None,
+              month_end_alone_min_months: int | None = None,
+              month_end_alone_max_share: float = 0.5,
+              transfer_alone_min_months: int | None = None) -> pd.DataFrame:
     """The payments that recurred on the same calendar anchor (same counterparty, same
     direction) in at least ``min_months`` of the ``months`` month-long windows before
     ``cutoff`` (window k: after cutoff − k months, up to cutoff − (k−1) months).
@@ -74,6 +79,13 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
             "amount"].sum()
         counts = per_window.groupby(["merchant", "sign", "position"])["window"].nunique()
         kept = counts[counts >= min_months].index
+        if anchor == "month_end" and month_end_alone_min_months is not None:
+            kept = kept.append(_month_end_alone(per_window, counts, frame, keyed, min_months,
+                                                month_end_alone_min_months,
+                                                month_end_alone_max_share))
+        if anchor == "day" and transfer_alone_min_months is not None:
+            kept = kept.append(_transfer_alone(per_window, counts, frame, keyed, min_months,
+                                               transfer_alone_min_months))
         if max_chance_matches is not None and len(kept):
             per_key = frame.groupby(["merchant", "sign"]).size()
             on_anchor = keyed.groupby(["merchant", "sign", "position"]).size().loc[kept]
@@ -106,6 +118,52 @@ def schedules(transactions: pd.DataFrame, cutoff: pd.Timestamp,
     if not found:
         return pd.DataFrame(columns=columns)
     return pd.concat(found, ignore_index=True)[columns]
+
+
+def _month_end_alone(per_window: pd.DataFrame, counts: pd.Series, frame: pd.DataFrame,
+                     keyed: pd.DataFrame, min_months: int, fewest: int,
+                     max_share: float) -> pd.MultiIndex:
+    """`_alone_in_last_month`'s month-end keys whose latest month's total is at most
+    ``max_share`` of the median day with flows (in size): the bank's own bookings on the
+    month's last day (interest, fees: a new account's first interest comes again a month
+    later), not a one-off payment that happened to land on the 31st (one month says
+    nothing about that one)."""
+    young = _alone_in_last_month(per_window, counts, frame, keyed, min_months, fewest)
+    if len(young) == 0:
+        return young
+    latest = per_window[per_window["window"] == 0].set_index(
+        ["merchant", "sign", "position"])["amount"]
+    days = frame.groupby("date")["amount"].sum().abs()
+    typical = float(days[days > 0].median()) if (days > 0).any() else 0.0
+    return young[latest.loc[young].abs().to_numpy() <= max_share * typical + 1e-9]
+
+
+def _alone_in_last_month(per_window: pd.DataFrame, counts: pd.Series, frame: pd.DataFrame,
+                         keyed: pd.DataFrame, min_months: int, fewest: int) -> pd.MultiIndex:
+    """The keys seen in fewer than ``min_months`` but at least ``fewest`` of the windows,
+    the last one among them, whose counterparty came on no other day of the windows."""
+    young = counts[(counts >= fewest) & (counts < min_months)].index
+    last = per_window[per_window["window"] == 0].set_index(["merchant", "sign", "position"])
+    young = young[young.isin(last.index)]
+    if len(young) == 0:
+        return young
+    per_key = frame.groupby(["merchant", "sign"]).size()
+    on_anchor = keyed.groupby(["merchant", "sign", "position"]).size().loc[young]
+    others = per_key.reindex(on_anchor.index.droplevel(2)).fillna(0).to_numpy() - \
+        on_anchor.to_numpy()
+    return young[others <= 0]
+
+
+def _transfer_alone(per_window: pd.DataFrame, counts: pd.Series, frame: pd.DataFrame,
+                    keyed: pd.DataFrame, min_months: int, fewest: int) -> pd.MultiIndex:
+    """`_alone_in_last_month`'s day-of-month keys whose payments are all bank transfers:
+    a transfer to or from an account is a standing order or a salary far more often than
+    a one-off (a cash withdrawal is not: it comes when it comes)."""
+    young = _alone_in_last_month(per_window, counts, frame, keyed, min_months, fewest)
+    if len(young) == 0:
+        return young
+    transfer = keyed.groupby(["merchant", "sign", "position"])["bank_transfer"].all()
+    return young[transfer.loc[young].to_numpy()]
 
 
 def month_end_windows(dates: pd.Series, cutoff: pd.Timestamp) -> np.ndarray:

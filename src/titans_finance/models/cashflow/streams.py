@@ -133,7 +133,11 @@ def _frame_for_streams(transactions: pd.DataFrame) -> pd.DataFrame:
                                        reference.reset_index(drop=True)).to_numpy(),
         "sign": np.where(amount >= 0, 1, -1),
         "date": pd.to_datetime(transactions["date"]).dt.normalize().to_numpy(),
-        "amount": amount})
+        "amount": amount,
+        # a bank transfer names its counterparty's account (a standing order, a salary)
+        "bank_transfer": (transactions["payment_method"].astype(str).to_numpy() == "bank_transfer"
+                          if "payment_method" in transactions
+                          else np.zeros(len(transactions), dtype=bool))})
     transfer = transactions.get("is_transfer")
     if transfer is not None:  # transfers between the user's own accounts are not flows
         frame = frame[~transfer.fillna(False).astype(bool).to_numpy()]
@@ -192,7 +196,8 @@ def _streams_of_frame(frame: pd.DataFrame, params: dict[str, Any], as_of: pd.Tim
                 if period == "Y" and others > len(used) // 2:
                     break
                 stream = _stream(key, period, anchor, position, used, distance, dates, amount,
-                                 labels[period], share, window, tolerance, as_of)
+                                 labels[period], share, window, tolerance, as_of,
+                                 float(params["cycle_max_amount_ratio"]))
                 if stream is None:
                     break
                 streams.append(stream)
@@ -237,7 +242,7 @@ def _best_stream(rows: np.ndarray, labels: np.ndarray, coordinates: dict[str, np
 def _stream(key: str, period: str, anchor: str, position: int, used: np.ndarray,
             distance: np.ndarray, dates: pd.DatetimeIndex, amount: np.ndarray,
             labels: np.ndarray, share: float, window: int, tolerance: int,
-            as_of: pd.Timestamp) -> RecurringStream | None:
+            as_of: pd.Timestamp, cycle_max_amount_ratio: float) -> RecurringStream | None:
     first, last = dates[used].min(), dates[used].max()
     seen = set(labels[used].tolist())
     span = np.unique(_period_labels(pd.date_range(first, as_of, freq="D"), period))
@@ -253,14 +258,28 @@ def _stream(key: str, period: str, anchor: str, position: int, used: np.ndarray,
     merchant, sign = key.rsplit("|", 1)
     exact_share = float((distance == 0).mean())
     cycle, cycle_share = (_cycle(dates[used][order]) if period == "M" else (0, 0.0))
+    cycle = cycle if cycle > 0 and cycle_share > exact_share else 0
+    if cycle:
+        # a fixed cycle foretells the day of a fixed payment (a standing order every 4
+        # weeks); cash withdrawals of 100 to 10,700 every 30 days are a habit whose next
+        # event often comes with another amount or sign (a deposit on the withdrawals'
+        # day): the daily forecast leaves such a stream out (exact share 0), the balance
+        # and the "all" set keep it
+        exact_share = cycle_share if amounts_agree(recent, cycle_max_amount_ratio) else 0.0
     return RecurringStream(
         merchant=merchant, sign=int(sign), period=period, anchor=anchor, position=position,
         amount=_stream_amount(recent), amount_low=float(recent[np.argmin(np.abs(recent))]),
         amount_high=float(recent[np.argmax(np.abs(recent))]),
-        exact_share=max(exact_share, cycle_share if cycle > 0 else 0.0), occurrences=int(len(used)),
+        exact_share=exact_share, occurrences=int(len(used)),
         last_date=pd.Timestamp(last), periods_seen=seen,
-        recent_amounts=tuple(recent.tolist()),
-        cycle_days=cycle if cycle > 0 and cycle_share > exact_share else 0)
+        recent_amounts=tuple(recent.tolist()), cycle_days=cycle)
+
+
+def amounts_agree(amounts: np.ndarray, max_ratio: float) -> bool:
+    """Whether the largest of ``amounts`` (in size) is at most ``max_ratio`` times the
+    smallest: a fixed payment comes back with about its amount."""
+    size = np.abs(np.asarray(amounts, dtype="float64"))
+    return bool(len(size) and size.max() <= max_ratio * size.min() + 1e-9)
 
 
 def _cycle(dates: pd.DatetimeIndex) -> tuple[int, float]:
