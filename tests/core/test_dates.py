@@ -38,3 +38,16 @@ def test_a_dot_closing_a_numeric_date_ends_it(text, expected):
     for dtype in ("str", "object"):
         parsed = read_dates(pd.Series([text], dtype=dtype), day_first=True).values.iloc[0]
         assert (None if pd.isna(parsed) else parsed.strftime("%Y-%m-%d")) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "٢٠٢٤-01-02", "2024-٠١-02", "2024-01-٠٢",  # Arabic-Indic digits in the year, month, day
+    "０２/01/2024", "02/０１/2024", "02/01/２０２４",  # full-width digits, numeric order
+    "13/3/３",  # a two-digit year first, read only when no day/month order reads the column
+])
+def test_a_date_written_in_other_digits_is_invalid_and_the_column_still_read(text):
+    # `\d` matches every script's digits, pandas' number parser only ASCII ones: such a
+    # date is quarantined as invalid, never a crash that loses the file's other rows
+    parsed = read_dates(pd.Series([text, "2024-01-03"], dtype="object"))
+    assert parsed.invalid.tolist() == [True, False]
+    assert parsed.values.iloc[1] == pd.Timestamp("2024-01-03")
