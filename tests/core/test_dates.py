@@ -51,3 +51,15 @@ def test_a_date_written_in_other_digits_is_invalid_and_the_column_still_read(tex
     parsed = read_dates(pd.Series([text, "2024-01-03"], dtype="object"))
     assert parsed.invalid.tolist() == [True, False]
     assert parsed.values.iloc[1] == pd.Timestamp("2024-01-03")
+
+
+@pytest.mark.parametrize("text, valid", [
+    ("1677-01-01", False), ("1678-01-01", True), ("01/01/1678", True),
+    ("2261-12-31", True), ("12/31/2261", True), ("2262-12-31", False), ("12/31/2262", False)])
+def test_the_whole_years_a_timestamp_holds_are_read_one_year_either_side_invalid(text, valid):
+    # 1678-2261: the first and last whole years of datetime64[ns]; a year beyond is an
+    # invalid date of its row, never an overflow that stops the file
+    parsed = read_dates(pd.Series([text, "2024-01-03"], dtype="object"))
+    assert parsed.invalid.tolist() == [not valid, False]
+    assert (parsed.values.iloc[0] == pd.Timestamp(text)) if valid else pd.isna(
+        parsed.values.iloc[0])
