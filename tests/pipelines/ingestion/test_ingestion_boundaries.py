@@ -145,6 +145,16 @@ def test_duplicates_do_not_depend_on_the_row_labels_of_the_candidates(tmp_path):
         pd.testing.assert_frame_equal(duplicates, expected[1])
 
 
+def test_rows_without_a_source_file_are_deduplicated_as_one_file(tmp_path):
+    # a table built in memory names no file: its rows are the lines of one file, none lost
+    candidates, _, params = _ingest(tmp_path, {"jan.csv": _csv(
+        ("2024-01-05", "-3.50"), ("2024-01-05", "-3.50"), ("2024-01-06", "-9"))})
+    named = deduplicate_transactions(candidates, params)
+    clean, duplicates = deduplicate_transactions(candidates.assign(source_file=None), params)
+    assert len(clean) == len(named[0]) == 3 and duplicates.empty
+    assert clean["transaction_id"].tolist() == named[0]["transaction_id"].tolist()
+
+
 def test_transaction_ids_differ_by_a_cent_and_repeat_for_the_same_line(tmp_path):
     first, _, params = _ingest(tmp_path, {"a.csv": _csv(("2024-01-05", "-12.34"),
                                                               ("2024-01-05", "-12.35"))})
