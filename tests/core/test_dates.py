@@ -63,3 +63,17 @@ def test_the_whole_years_a_timestamp_holds_are_read_one_year_either_side_invalid
     assert parsed.invalid.tolist() == [not valid, False]
     assert (parsed.values.iloc[0] == pd.Timestamp(text)) if valid else pd.isna(
         parsed.values.iloc[0])
+
+
+def test_a_declared_format_reads_every_value_with_it_and_keeps_the_row_labels():
+    # `%d.%m.%y` declared: 05.01.24 is the 5th of January (read by the columns' own rule it
+    # would be the 1st of May); a value the format cannot read is invalid, a missing one not
+    values = pd.Series(["05.01.24", "31.12.99", "2024-01-05", None, "05.01.24"],
+                       index=[10, 11, 12, 13, 14], dtype="object")
+    parsed = read_dates(values, date_format="%d.%m.%y")
+    assert parsed.values.index.tolist() == parsed.invalid.index.tolist() == [10, 11, 12, 13, 14]
+    assert parsed.values.dtype == "datetime64[ns]"
+    assert parsed.values.tolist()[:2] == [pd.Timestamp("2024-01-05"), pd.Timestamp("1999-12-31")]
+    assert parsed.values.iloc[4] == pd.Timestamp("2024-01-05")
+    assert parsed.values.iloc[2:4].isna().all()
+    assert parsed.invalid.tolist() == [False, False, True, False, False]
