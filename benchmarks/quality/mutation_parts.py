@@ -95,6 +95,15 @@ SUITES = {
                "tests/models/test_cashflow.py", "tests/models/test_cashflow_boundaries.py",
                "tests/models/test_closing_balance.py", "tests/core/test_corrections.py",
                "tests/core/test_corrections_boundaries.py")),
+    # the service's rolling history: core/rolling.py records and forgets, per account;
+    # serving/ splits a call by tenant and keeps what was recorded on disk
+    "rolling": Suite(
+        mutate=("src/titans_finance/core/rolling.py",
+                "src/titans_finance/serving/tenant_history.py",
+                "src/titans_finance/serving/history_store.py"),
+        tests=("tests/core/test_rolling.py", "tests/core/test_rolling_boundaries.py",
+               "tests/core/test_rolling_fair_work.py", "tests/serving/test_tenant_history.py",
+               "tests/serving/test_history_store.py")),
 }
 
 
@@ -144,6 +153,19 @@ PARTS = {
         "core.corrections.x_neutralise_formula__mutmut_*",
         "core.corrections.x_restore_formula__mutmut_*",
         "core.corrections.x_apply_corrections__mutmut_*")),
+    # the rolling history's updates: recording, forgetting (window, per-account cap,
+    # totals), per-tenant recording and the store's pruning
+    "rolling-history": Part("rolling", (
+        "core.rolling.xǁRollingHistoryǁ_walk__mutmut_*",
+        "core.rolling.xǁRollingHistoryǁ_commit__mutmut_*",
+        "core.rolling.xǁRollingHistoryǁ_forget_old__mutmut_*",
+        "core.rolling.xǁRollingHistoryǁ_forget_in_order__mutmut_*",
+        "core.rolling.xǁRollingHistoryǁ_rebuild__mutmut_*",
+        "core.rolling.xǁRollingHistoryǁ_enforce_totals__mutmut_*",
+        "serving.tenant_history.xǁTenantHistoriesǁfeatures__mutmut_*",
+        "serving.tenant_history.xǁTenantHistoriesǁ_call__mutmut_*",
+        "serving.history_store.xǁRecordedHistoryStoreǁappend__mutmut_*",
+        "serving.history_store.xǁRecordedHistoryStoreǁ_prune__mutmut_*")),
 }
 
 

@@ -109,3 +109,16 @@ def test_a_mark_written_twice_votes_for_the_other_decimal_mark(values, hint, exp
     read = _read(values, decimal_hint=hint)
     if expected[1] == "values":  # the whole number, never invalid nor a fraction
         assert read.values.iloc[0] == float(values[0].replace(",", "").replace(".", ""))
+
+
+@pytest.mark.parametrize("values, hint, expected, numbers", [
+    # both marks written, the dot last: the dot is the decimal mark, whatever the hint,
+    # with one comma and one dot (the boundary), two commas, and the comma last
+    (["1,234.56"], ",", (".", "values"), [1234.56]),
+    (["1,234,567.89"], ",", (".", "values"), [1234567.89]),
+    (["1.234,56"], ".", (",", "values"), [1234.56]),
+    (["1.234.567,89"], ".", (",", "values"), [1234567.89])])
+def test_a_value_with_both_marks_votes_for_the_last_one(values, hint, expected, numbers):
+    from titans_finance.core.amounts import decide_decimal_mark
+    assert decide_decimal_mark(pd.Series(values), hint=hint) == expected
+    assert _read(values, decimal_hint=hint).values.tolist() == numbers

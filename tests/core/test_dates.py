@@ -38,3 +38,42 @@ def test_a_dot_closing_a_numeric_date_ends_it(text, expected):
     for dtype in ("str", "object"):
         parsed = read_dates(pd.Series([text], dtype=dtype), day_first=True).values.iloc[0]
         assert (None if pd.isna(parsed) else parsed.strftime("%Y-%m-%d")) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "٢٠٢٤-01-02", "2024-٠١-02", "2024-01-٠٢",  # Arabic-Indic digits in the year, month, day
+    "０２/01/2024", "02/０１/2024", "02/01/２０２４",  # full-width digits, numeric order
+    "13/3/３",  # a two-digit year first, read only when no day/month order reads the column
+])
+def test_a_date_written_in_other_digits_is_invalid_and_the_column_still_read(text):
+    # `\d` matches every script's digits, pandas' number parser only ASCII ones: such a
+    # date is quarantined as invalid, never a crash that loses the file's other rows
+    parsed = read_dates(pd.Series([text, "2024-01-03"], dtype="object"))
+    assert parsed.invalid.tolist() == [True, False]
+    assert parsed.values.iloc[1] == pd.Timestamp("2024-01-03")
+
+
+@pytest.mark.parametrize("text, valid", [
+    ("1677-01-01", False), ("1678-01-01", True), ("01/01/1678", True),
+    ("2261-12-31", True), ("12/31/2261", True), ("2262-12-31", False), ("12/31/2262", False)])
+def test_the_whole_years_a_timestamp_holds_are_read_one_year_either_side_invalid(text, valid):
+    # 1678-2261: the first and last whole years of datetime64[ns]; a year beyond is an
+    # invalid date of its row, never an overflow that stops the file
+    parsed = read_dates(pd.Series([text, "2024-01-03"], dtype="object"))
+    assert parsed.invalid.tolist() == [not valid, False]
+    assert (parsed.values.iloc[0] == pd.Timestamp(text)) if valid else pd.isna(
+        parsed.values.iloc[0])
+
+
+def test_a_declared_format_reads_every_value_with_it_and_keeps_the_row_labels():
+    # `%d.%m.%y` declared: 05.01.24 is the 5th of January (read by the columns' own rule it
+    # would be the 1st of May); a value the format cannot read is invalid, a missing one not
+    values = pd.Series(["05.01.24", "31.12.99", "2024-01-05", None, "05.01.24"],
+                       index=[10, 11, 12, 13, 14], dtype="object")
+    parsed = read_dates(values, date_format="%d.%m.%y")
+    assert parsed.values.index.tolist() == parsed.invalid.index.tolist() == [10, 11, 12, 13, 14]
+    assert parsed.values.dtype == "datetime64[ns]"
+    assert parsed.values.tolist()[:2] == [pd.Timestamp("2024-01-05"), pd.Timestamp("1999-12-31")]
+    assert parsed.values.iloc[4] == pd.Timestamp("2024-01-05")
+    assert parsed.values.iloc[2:4].isna().all()
+    assert parsed.invalid.tolist() == [False, False, True, False, False]

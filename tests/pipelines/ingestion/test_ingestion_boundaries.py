@@ -131,6 +131,30 @@ def test_a_line_in_two_statements_is_one_transaction_only_to_the_cent(tmp_path, 
     assert ids.is_unique
 
 
+def test_duplicates_do_not_depend_on_the_row_labels_of_the_candidates(tmp_path):
+    # two coffees in one file and one of them again in the next statement: one duplicate,
+    # whatever labels the candidate rows carry (a filtered or shuffled table)
+    candidates, _, params = _ingest(tmp_path, {
+        "jan.csv": _csv(("2024-01-05", "-3.50"), ("2024-01-05", "-3.50"), ("2024-01-06", "-9")),
+        "jan-again.csv": _csv(("2024-01-05", "-3.50"), ("2024-01-06", "-9"))})
+    expected = deduplicate_transactions(candidates, params)
+    assert len(expected[1]) == 2 and len(expected[0]) == 3
+    for labels in (np.arange(len(candidates))[::-1], np.arange(len(candidates)) * 7 + 100):
+        clean, duplicates = deduplicate_transactions(candidates.set_axis(labels), params)
+        pd.testing.assert_frame_equal(clean, expected[0])
+        pd.testing.assert_frame_equal(duplicates, expected[1])
+
+
+def test_rows_without_a_source_file_are_deduplicated_as_one_file(tmp_path):
+    # a table built in memory names no file: its rows are the lines of one file, none lost
+    candidates, _, params = _ingest(tmp_path, {"jan.csv": _csv(
+        ("2024-01-05", "-3.50"), ("2024-01-05", "-3.50"), ("2024-01-06", "-9"))})
+    named = deduplicate_transactions(candidates, params)
+    clean, duplicates = deduplicate_transactions(candidates.assign(source_file=None), params)
+    assert len(clean) == len(named[0]) == 3 and duplicates.empty
+    assert clean["transaction_id"].tolist() == named[0]["transaction_id"].tolist()
+
+
 def test_transaction_ids_differ_by_a_cent_and_repeat_for_the_same_line(tmp_path):
     first, _, params = _ingest(tmp_path, {"a.csv": _csv(("2024-01-05", "-12.34"),
                                                               ("2024-01-05", "-12.35"))})
