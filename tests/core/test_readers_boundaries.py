@@ -447,3 +447,35 @@ def test_a_column_is_a_date_column_from_parse_rate_of_its_values(dates, is_date)
     assert evidence["date_rate"] == dates / 10
     assert is_date_column(evidence) is is_date
     assert ("day_first" in evidence) is is_date and evidence.get("day_first", True) is True
+
+
+# -- the CSV reader's declared mappings (mutation run of read_csv_export, 2026-12-06)
+
+def _mapped(text: bytes, **entry):
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", **entry}]}, "t")[0]
+    return read_export(text, "x.csv", mapping)
+
+
+def test_a_declared_delimiter_wins_over_the_one_the_header_line_counts_most():
+    # a header name holding commas ("Payee, purpose, reference"): two commas, two
+    # semicolons; the declared semicolon cuts the fields, with or without skip_lines
+    text = (b"Booked;Amount;Payee, purpose, reference\n02.01.2024;-12,40;Shop, card 1234\n"
+            b"03.01.2024;2100,00;Employer, salary\n")
+    for entry in ({"delimiter": ";", "skip_lines": 0}, {"delimiter": ";"}):
+        export = _mapped(text, **entry)
+        assert export.info["delimiter"] == ";"
+        assert export.frame["Description"].tolist() == ["Shop, card 1234", "Employer, salary"]
+        assert export.frame["Amount"].tolist() == ["-12,40", "2100,00"]
+
+
+@pytest.mark.parametrize("skip, rows", [(1, 0), (2, None), (3, None)])
+def test_declared_skip_lines_up_to_the_last_line_and_past_the_end_of_the_file(skip, rows):
+    # skipping all but the last line leaves the header alone (no rows); skipping every
+    # line, or more, leaves no header: a clear error naming the file, never a crash
+    text = b"Konto;DE89370400440532013000\nDate;Amount;Text\n"
+    if rows is None:
+        with pytest.raises(ExportReadError, match=r"^x\.csv: no date or amount column"):
+            _mapped(text, skip_lines=skip)
+    else:
+        export = _mapped(text, skip_lines=skip)
+        assert len(export.frame) == rows and export.info["header_line"] == 2
