@@ -392,9 +392,18 @@ def test_the_tolerant_mt940_reader_names_the_file_of_an_unreadable_statement_lin
         read_mt940_lines(text, "in/st.sta")
 
 
-def test_a_file_without_a_header_or_table_lists_its_first_line_s_columns():
-    with pytest.raises(ExportReadError, match=r"first line has columns 'Datum', 'Text'\."):
-        read_export(b"Datum;Text\n02.01.2024;Shop\n", "x.csv")
+@pytest.mark.parametrize("text", [b"Datum;Text\n02.01.2024;Shop\n", b"Datum;Text\n",
+                                  b"Datum;Text"])
+def test_a_file_without_a_header_or_table_lists_its_first_line_s_columns(text):
+    # two lines, one line, one line without its end: the columns of the first line, and a
+    # mapping to paste that names the file and those columns
+    with pytest.raises(ExportReadError) as refused:
+        read_export(text, "in/x.csv")
+    message = str(refused.value)
+    assert message.startswith("x.csv: no transaction header found")
+    assert "first line has columns 'Datum', 'Text'." in message
+    assert '- match: "x.csv"' in message and 'date: "Datum"' in message
+    assert 'description: "Text"' in message
 
 
 @pytest.mark.parametrize("offset, binary", [(65535, True), (65536, False)])
@@ -479,3 +488,5 @@ def test_declared_skip_lines_up_to_the_last_line_and_past_the_end_of_the_file(sk
     else:
         export = _mapped(text, skip_lines=skip)
         assert len(export.frame) == rows and export.info["header_line"] == 2
+        # no delimiter declared: the one the header line holds most
+        assert export.info["delimiter"] == ";" and export.info["columns"]["Amount"] == ["Amount"]
