@@ -393,10 +393,12 @@ def test_the_tolerant_mt940_reader_names_the_file_of_an_unreadable_statement_lin
 
 
 @pytest.mark.parametrize("text", [b"Datum;Text\n02.01.2024;Shop\n", b"Datum;Text\n",
-                                  b"Datum;Text"])
+                                  b"Datum;Text", b"\nDatum;Text\n02.01.2024;Shop\n",
+                                  b"\r\n \r\nDatum;Text\n"])
 def test_a_file_without_a_header_or_table_lists_its_first_line_s_columns(text):
-    # two lines, one line, one line without its end: the columns of the first line, and a
-    # mapping to paste that names the file and those columns
+    # two lines, one line, one line without its end, blank lines before: the columns of
+    # the first line with text, cut at its own delimiter, and a mapping to paste that
+    # names the file and those columns
     with pytest.raises(ExportReadError) as refused:
         read_export(text, "in/x.csv")
     message = str(refused.value)
