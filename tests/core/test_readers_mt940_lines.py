@@ -185,3 +185,37 @@ def test_a_statement_the_library_refuses_without_any_line_is_refused_naming_file
     with pytest.raises(ExportReadError, match=r"^bank\.sta: not a readable MT940 statement "
                        r"\(.*XYZ.*\); no :61: statement line found$"):
         read_mt940_export(text, "bank.sta")
+
+
+@pytest.mark.parametrize("line, entry", [
+    (":61:2312310101D10,00NTRF", "2024-01-01"),  # value 31 Dec, entered 1 Jan: next year
+    (":61:2401011231D10,00NTRF", "2023-12-31"),  # value 1 Jan, entered 31 Dec: year before
+    (":61:2401020103D10,00NTRF", "2024-01-03"),  # both in January: the value date's year
+    (":61:2312281229D10,00NTRF", "2023-12-29"),  # both in December: the value date's year
+    (":61:2311301201D10,00NTRF", "2023-12-01"),  # November into December: same year
+    (":61:2402010131D10,00NTRF", "2024-01-31"),  # February back to January: same year
+])
+def test_the_entry_date_is_in_the_year_nearest_its_value_date(line, entry):
+    export = read_mt940_lines(STATEMENT.format(lines=line + "\n:86:a", closing="90,00"), "x")
+    assert export.frame["Value Date"].tolist() == [entry]
+
+
+@pytest.mark.parametrize("lines, quoted", [
+    # the unreadable line between others, as the last but one tag, as the very last tag
+    (":61:240102D1,00NTRF\n:86:a\n:61:garbage TAX\n:86:b", ":61:garbage TAX"),
+    (":61:240102D1,00NTRF\n:86:a\n:61:garbage TAX \r\n:86:b", ":61:garbage TAX"),
+    (":61:240102D1,00NTRF\n:86:a\n:61:XX garbage", ":61:XX garbage"),
+    # the line quoted up to 60 characters (56 after the tag): 55, 56 and 57 written
+    (":61:" + "x" * 55, ":61:" + "x" * 55),
+    (":61:" + "x" * 56, ":61:" + "x" * 56),
+    (":61:" + "x" * 57, ":61:" + "x" * 56),
+])
+def test_the_refusal_quotes_the_first_unreadable_line_as_written(lines, quoted):
+    text = f":20:X\n:25:NL12\n:60F:C240101EUR100,00\n{lines}"
+    with pytest.raises(ExportReadError) as refused:
+        read_mt940_lines(text, "bank.sta")
+    bad_line = text.count("\n", 0, text.index(":61:" + lines.split(":61:")[-1][:3])) + 1
+    assert str(refused.value) == (
+        f"bank.sta: 1 of {lines.count(':61:')} MT940 statement lines (:61:) cannot be read "
+        f"(first at line {bad_line}: {quoted!r}: no date, debit/credit mark, amount and "
+        "transaction type); correct them or export the statement again")
