@@ -219,3 +219,79 @@ def test_the_refusal_quotes_the_first_unreadable_line_as_written(lines, quoted):
         f"bank.sta: 1 of {lines.count(':61:')} MT940 statement lines (:61:) cannot be read "
         f"(first at line {bad_line}: {quoted!r}: no date, debit/credit mark, amount and "
         "transaction type); correct them or export the statement again")
+
+
+@pytest.mark.parametrize("details, description, party", [
+    # German ?-subfields: lines wrapped anywhere (even inside a word) joined without a
+    # space; purpose ?20 to ?29 and ?60 to ?63 (each end of both ranges), name ?32/?33
+    ("105?00SEPA-GUTSCHRIFT?20EREF+1?21Stro\nm?29Ende?30BANKDEFF?31DE01?32Stadt\nwerke"
+     "?34992?60Abschlag  Ja\nnuar?63Rest", "EREF+1 Strom Ende Abschlag Januar Rest",
+     "Stadtwerke"),
+    ("105?00SEPA-GUTSCHRIFT?20EREF+1?28Mitte?62Teil", "EREF+1 Mitte Teil", ""),
+    # no purpose: the booking text (?00) describes the line
+    ("105?00SEPA-BASISLASTSCHRIFT?30BANKDEFF?32Stadtwerke", "SEPA-BASISLASTSCHRIFT",
+     "Stadtwerke"),
+    # plain text over several lines: one space between the words
+    ("Rent  January\nflat 3", "Rent January flat 3", ""),
+    # Dutch structured text: the /NAME/ field is the other party
+    ("/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/ J. Jansen /REMI/Rent/",
+     "/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/ J. Jansen /REMI/Rent/",
+     "J. Jansen"),
+])
+def test_the_86_details_give_description_and_other_party(details, description, party):
+    text = STATEMENT.format(lines=":61:240102D12,50NTRFOWNREF\n:86:" + details, closing="87,50")
+    frame = read_mt940_lines(text, "x").frame
+    assert frame["Description"].tolist() == [description]
+    # the other party when the details name one, else the line's own reference
+    assert frame["Reference"].tolist() == [party or "OWNREF"]
+
+
+def test_a_statement_without_account_and_balance_lines_has_no_account_or_currency():
+    frame = read_mt940_lines(":20:X\n:61:240102D1,00NTRF\n:86:a\n-", "x").frame
+    assert frame["Account"].tolist() == [""] and frame["Currency"].tolist() == [""]
+    assert frame["Amount"].tolist() == ["-1.00"]
+
+
+@pytest.mark.parametrize("line, method, reference, bank_id, description", [
+    # type, reference, bank's reference, supplementary details, no :86: after it
+    (":61:240102D1,00NTRFINV-7//BANK-1\nsupplementary", "NTRF", "INV-7", "BANK-1",
+     "supplementary"),
+    (":61:240102D1,00NTRFNONREF", "NTRF", "", "", ""),      # NONREF: no reference
+    (":61:240102D1,00NMSCnonref//B2", "NMSC", "", "B2", ""),  # in any case
+    (":61:240102D1,00NCHGVAT-TAX", "NCHG", "VAT-TAX", "", ""),
+    # no transaction type: the next line is the supplementary detail, not a reference
+    (":61:240102D1,00\nfee January", "", "", "", "fee January"),
+])
+def test_the_61_line_s_type_references_and_supplementary_details(line, method, reference,
+                                                                bank_id, description):
+    frame = read_mt940_lines(STATEMENT.format(lines=line, closing="99,00"), "x").frame
+    assert frame["Payment Method"].tolist() == [method]
+    assert frame["Reference"].tolist() == [reference]
+    assert frame["Bank Transaction ID"].tolist() == [bank_id]
+    assert frame["Description"].tolist() == [description]
+
+
+def test_the_balances_of_each_statement_page_are_reported_and_checked():
+    # intermediate balances (:60M:/:62M:) close one page and open the next
+    text = (":20:X\n:25:NL12 BANK 0123 456789 EUR\nGirorekening\n:60F:C231229EUR100,00\n"
+            ":61:240102D12,50NTRF\n:86:a\n:61:240103C0,0000001NTRF\n:86:b\n"
+            ":62M:C240103EUR87,5000001\n:60M:C240103EUR87,5000001\n:61:240104D7,50NTRF\n"
+            ":86:c\n:62F:D240105EUR80,00\n-}")
+    export = read_mt940_lines(text, "x")
+    # the account's first line without its spaces and currency; amounts as plain decimals
+    assert export.frame["Account"].tolist() == ["NL12BANK0123456789"] * 3
+    assert export.frame["Amount"].tolist() == ["-12.50", "0.0000001", "-7.50"]
+    assert export.info["balances"] == [
+        {"opening": "100.00", "opening_date": "2023-12-29", "transactions": "2",
+         "sum": "-12.4999999", "closing": "87.5000001", "closing_date": "2024-01-03",
+         "account": "NL12BANK0123456789", "currency": "EUR", "reconciles": "true"},
+        {"opening": "87.5000001", "opening_date": "2024-01-03", "transactions": "1",
+         "sum": "-7.50", "closing": "-80.00", "closing_date": "2024-01-05",
+         "account": "NL12BANK0123456789", "currency": "EUR", "reconciles": "false"}]
+
+
+@pytest.mark.parametrize("trailer", ["\n-}", "\n-", "\n}", "\n-\n"])
+def test_a_last_86_keeps_no_end_of_message_mark(trailer):
+    # a statement cut after its last line's details: the end-of-message mark is not text
+    text = ":20:X\n:25:NL12\n:61:240102D1,00NTRF\n:86:Rent January" + trailer
+    assert read_mt940_lines(text, "x").frame["Description"].tolist() == ["Rent January"]
