@@ -272,22 +272,43 @@ def test_the_61_line_s_type_references_and_supplementary_details(line, method, r
 
 
 def test_the_balances_of_each_statement_page_are_reported_and_checked():
-    # intermediate balances (:60M:/:62M:) close one page and open the next
-    text = (":20:X\n:25:NL12 BANK 0123 456789 EUR\nGirorekening\n:60F:C231229EUR100,00\n"
-            ":61:240102D12,50NTRF\n:86:a\n:61:240103C0,0000001NTRF\n:86:b\n"
-            ":62M:C240103EUR87,5000001\n:60M:C240103EUR87,5000001\n:61:240104D7,50NTRF\n"
+    # intermediate balances (:60M:/:62M:) close one page and open the next; amounts,
+    # balances and sums written as plain decimals however small (never 1E-7)
+    text = (":20:X\n:25:NL12 BANK 0123 456789 EUR\nGirorekening\n:60F:C231229EUR0,0000001\n"
+            ":61:240102D12,50NTRF\n:86:a\n:61:240103C12,5000001NTRF\n:86:b\n"
+            ":62M:C240103EUR0,0000002\n:60M:C240103EUR0,0000002\n:61:240104D7,50NTRF\n"
             ":86:c\n:62F:D240105EUR80,00\n-}")
     export = read_mt940_lines(text, "x")
-    # the account's first line without its spaces and currency; amounts as plain decimals
+    # the account: the tag's first line, without its spaces and currency
     assert export.frame["Account"].tolist() == ["NL12BANK0123456789"] * 3
-    assert export.frame["Amount"].tolist() == ["-12.50", "0.0000001", "-7.50"]
+    assert export.frame["Amount"].tolist() == ["-12.50", "12.5000001", "-7.50"]
     assert export.info["balances"] == [
-        {"opening": "100.00", "opening_date": "2023-12-29", "transactions": "2",
-         "sum": "-12.4999999", "closing": "87.5000001", "closing_date": "2024-01-03",
+        {"opening": "0.0000001", "opening_date": "2023-12-29", "transactions": "2",
+         "sum": "0.0000001", "closing": "0.0000002", "closing_date": "2024-01-03",
          "account": "NL12BANK0123456789", "currency": "EUR", "reconciles": "true"},
-        {"opening": "87.5000001", "opening_date": "2024-01-03", "transactions": "1",
+        {"opening": "0.0000002", "opening_date": "2024-01-03", "transactions": "1",
          "sum": "-7.50", "closing": "-80.00", "closing_date": "2024-01-05",
          "account": "NL12BANK0123456789", "currency": "EUR", "reconciles": "false"}]
+    assert export.info["statements"] == 2
+
+
+@pytest.mark.parametrize("text, statements", [
+    (":20:X\n:61:240102D1,00NTRF\n:86:a\n-", 1),  # lines without balance lines: one
+    (":20:X\n:25:NL12\n-", 0),                      # no line at all: none
+])
+def test_the_tolerant_reader_reports_itself_its_statements_and_the_formats_rules(
+        text, statements):
+    info = read_mt940_lines(text, "x").info
+    assert info["format"] == "mt940" and info["reader"] == "tolerant (:61:/:86: lines)"
+    assert info["statements"] == statements
+    # MT940 fixes both: the amounts as read use a decimal point, dates are YYMMDD
+    assert (info["hints"]["decimal"], info["hints"]["day_first"]) == (".", False)
+
+
+def test_only_an_86_straight_after_a_line_describes_it():
+    # a bank's own tag (:NS:) after the line is not its description
+    text = ":20:X\n:61:240102D1,00NTRF//B1\nsupplementary\n:NS:22Ref 123\n-"
+    assert read_mt940_lines(text, "x").frame["Description"].tolist() == ["supplementary"]
 
 
 @pytest.mark.parametrize("trailer", ["\n-}", "\n-", "\n}", "\n-\n"])
