@@ -492,3 +492,16 @@ def test_declared_skip_lines_up_to_the_last_line_and_past_the_end_of_the_file(sk
         assert len(export.frame) == rows and export.info["header_line"] == 2
         # no delimiter declared: the one the header line holds most
         assert export.info["delimiter"] == ";" and export.info["columns"]["Amount"] == ["Amount"]
+
+
+@pytest.mark.parametrize("header", ["", "Buchung\tBetrag\tText, Datum, Summe\n"])
+def test_a_declared_delimiter_settles_texts_that_hold_a_date_and_an_amount(header):
+    # tab-separated, each text holding ", date, amount": cut at commas the values show a
+    # date and an amount too; the declared tab decides, headerless or after a header
+    rows = ("2024-01-02\t-12.40\tRefund, 2024-01-03, 5.00\n"
+            "2024-01-04\t-3.10\tShop, 2024-01-04, 3.10\n"
+            "2024-01-05\t100.00\tSalary, 2024-01-05, 100.00\n")
+    export = _mapped((header + rows).encode(), delimiter="tab")
+    assert export.info["delimiter"] == "\t"
+    assert export.frame["Amount"].tolist() == ["-12.40", "-3.10", "100.00"]
+    assert export.frame["Date"].tolist() == ["2024-01-02", "2024-01-04", "2024-01-05"]
