@@ -505,3 +505,15 @@ def test_a_declared_delimiter_settles_texts_that_hold_a_date_and_an_amount(heade
     assert export.info["delimiter"] == "\t"
     assert export.frame["Amount"].tolist() == ["-12.40", "-3.10", "100.00"]
     assert export.frame["Date"].tolist() == ["2024-01-02", "2024-01-04", "2024-01-05"]
+
+
+@pytest.mark.parametrize("text, amounts", [
+    (b"02.01.2024;Shop;-12,40", ["-12,40"]),                           # one line, no end
+    (b"02.01.2024;Shop;-12,40\n", ["-12,40"]),                         # one line
+    (b"02.01.2024;Shop;-12,40\n03.01.2024;Pay;2100,00\n", ["-12,40", "2100,00"]),
+])
+def test_a_declared_headerless_file_of_one_line_or_more(text, amounts):
+    # no delimiter declared: the one its first line holds most
+    export = _mapped(text, header=False, column_names=["when", "text", "value"],
+                     columns={"date": "when", "description": "text", "amount": "value"})
+    assert export.info["delimiter"] == ";" and export.frame["Amount"].tolist() == amounts
