@@ -517,3 +517,15 @@ def test_a_declared_headerless_file_of_one_line_or_more(text, amounts):
     export = _mapped(text, header=False, column_names=["when", "text", "value"],
                      columns={"date": "when", "description": "text", "amount": "value"})
     assert export.info["delimiter"] == ";" and export.frame["Amount"].tolist() == amounts
+
+
+@pytest.mark.parametrize("skip", [0, 1, 2])
+def test_a_declared_headerless_file_after_skipped_lines_reads_only_its_rows(skip):
+    preamble = ["Konto;DE89370400440532013000", "Zeitraum;01.01.2024 - 31.01.2024"][:skip]
+    text = "\n".join([*preamble, "02.01.2024;Shop;-12,40", "03.01.2024;Pay;2100,00"]) + "\n"
+    export = _mapped(text.encode(), header=False, skip_lines=skip,
+                     column_names=["when", "text", "value"],
+                     columns={"date": "when", "description": "text", "amount": "value"})
+    assert export.frame["Amount"].tolist() == ["-12,40", "2100,00"]
+    assert export.frame["Date"].tolist() == ["02.01.2024", "03.01.2024"]
+    assert export.info["preamble_lines"] == skip
