@@ -392,9 +392,20 @@ def test_the_tolerant_mt940_reader_names_the_file_of_an_unreadable_statement_lin
         read_mt940_lines(text, "in/st.sta")
 
 
-def test_a_file_without_a_header_or_table_lists_its_first_line_s_columns():
-    with pytest.raises(ExportReadError, match=r"first line has columns 'Datum', 'Text'\."):
-        read_export(b"Datum;Text\n02.01.2024;Shop\n", "x.csv")
+@pytest.mark.parametrize("text", [b"Datum;Text\n02.01.2024;Shop\n", b"Datum;Text\n",
+                                  b"Datum;Text", b"\nDatum;Text\n02.01.2024;Shop\n",
+                                  b"\r\n \r\nDatum;Text\n"])
+def test_a_file_without_a_header_or_table_lists_its_first_line_s_columns(text):
+    # two lines, one line, one line without its end, blank lines before: the columns of
+    # the first line with text, cut at its own delimiter, and a mapping to paste that
+    # names the file and those columns
+    with pytest.raises(ExportReadError) as refused:
+        read_export(text, "in/x.csv")
+    message = str(refused.value)
+    assert message.startswith("x.csv: no transaction header found")
+    assert "first line has columns 'Datum', 'Text'." in message
+    assert '- match: "x.csv"' in message and 'date: "Datum"' in message
+    assert 'description: "Text"' in message
 
 
 @pytest.mark.parametrize("offset, binary", [(65535, True), (65536, False)])
@@ -447,3 +458,74 @@ def test_a_column_is_a_date_column_from_parse_rate_of_its_values(dates, is_date)
     assert evidence["date_rate"] == dates / 10
     assert is_date_column(evidence) is is_date
     assert ("day_first" in evidence) is is_date and evidence.get("day_first", True) is True
+
+
+# -- the CSV reader's declared mappings (mutation run of read_csv_export, 2026-12-06)
+
+def _mapped(text: bytes, **entry):
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", **entry}]}, "t")[0]
+    return read_export(text, "x.csv", mapping)
+
+
+def test_a_declared_delimiter_wins_over_the_one_the_header_line_counts_most():
+    # a header name holding commas ("Payee, purpose, reference"): two commas, two
+    # semicolons; the declared semicolon cuts the fields, with or without skip_lines
+    text = (b"Booked;Amount;Payee, purpose, reference\n02.01.2024;-12,40;Shop, card 1234\n"
+            b"03.01.2024;2100,00;Employer, salary\n")
+    for entry in ({"delimiter": ";", "skip_lines": 0}, {"delimiter": ";"}):
+        export = _mapped(text, **entry)
+        assert export.info["delimiter"] == ";"
+        assert export.frame["Description"].tolist() == ["Shop, card 1234", "Employer, salary"]
+        assert export.frame["Amount"].tolist() == ["-12,40", "2100,00"]
+
+
+@pytest.mark.parametrize("skip, rows", [(1, 0), (2, None), (3, None)])
+def test_declared_skip_lines_up_to_the_last_line_and_past_the_end_of_the_file(skip, rows):
+    # skipping all but the last line leaves the header alone (no rows); skipping every
+    # line, or more, leaves no header: a clear error naming the file, never a crash
+    text = b"Konto;DE89370400440532013000\nDate;Amount;Text\n"
+    if rows is None:
+        with pytest.raises(ExportReadError, match=r"^x\.csv: no date or amount column"):
+            _mapped(text, skip_lines=skip)
+    else:
+        export = _mapped(text, skip_lines=skip)
+        assert len(export.frame) == rows and export.info["header_line"] == 2
+        # no delimiter declared: the one the header line holds most
+        assert export.info["delimiter"] == ";" and export.info["columns"]["Amount"] == ["Amount"]
+
+
+@pytest.mark.parametrize("header", ["", "Buchung\tBetrag\tText, Datum, Summe\n"])
+def test_a_declared_delimiter_settles_texts_that_hold_a_date_and_an_amount(header):
+    # tab-separated, each text holding ", date, amount": cut at commas the values show a
+    # date and an amount too; the declared tab decides, headerless or after a header
+    rows = ("2024-01-02\t-12.40\tRefund, 2024-01-03, 5.00\n"
+            "2024-01-04\t-3.10\tShop, 2024-01-04, 3.10\n"
+            "2024-01-05\t100.00\tSalary, 2024-01-05, 100.00\n")
+    export = _mapped((header + rows).encode(), delimiter="tab")
+    assert export.info["delimiter"] == "\t"
+    assert export.frame["Amount"].tolist() == ["-12.40", "-3.10", "100.00"]
+    assert export.frame["Date"].tolist() == ["2024-01-02", "2024-01-04", "2024-01-05"]
+
+
+@pytest.mark.parametrize("text, amounts", [
+    (b"02.01.2024;Shop;-12,40", ["-12,40"]),                           # one line, no end
+    (b"02.01.2024;Shop;-12,40\n", ["-12,40"]),                         # one line
+    (b"02.01.2024;Shop;-12,40\n03.01.2024;Pay;2100,00\n", ["-12,40", "2100,00"]),
+])
+def test_a_declared_headerless_file_of_one_line_or_more(text, amounts):
+    # no delimiter declared: the one its first line holds most
+    export = _mapped(text, header=False, column_names=["when", "text", "value"],
+                     columns={"date": "when", "description": "text", "amount": "value"})
+    assert export.info["delimiter"] == ";" and export.frame["Amount"].tolist() == amounts
+
+
+@pytest.mark.parametrize("skip", [0, 1, 2])
+def test_a_declared_headerless_file_after_skipped_lines_reads_only_its_rows(skip):
+    preamble = ["Konto;DE89370400440532013000", "Zeitraum;01.01.2024 - 31.01.2024"][:skip]
+    text = "\n".join([*preamble, "02.01.2024;Shop;-12,40", "03.01.2024;Pay;2100,00"]) + "\n"
+    export = _mapped(text.encode(), header=False, skip_lines=skip,
+                     column_names=["when", "text", "value"],
+                     columns={"date": "when", "description": "text", "amount": "value"})
+    assert export.frame["Amount"].tolist() == ["-12,40", "2100,00"]
+    assert export.frame["Date"].tolist() == ["02.01.2024", "03.01.2024"]
+    assert export.info["preamble_lines"] == skip

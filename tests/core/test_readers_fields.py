@@ -353,6 +353,26 @@ def test_camt_reports_notifications_and_entries_missing_their_parts():
     assert frame["Account"].tolist() == ["ACC-1", "ACC-1", "CH9300762011623852957"]
 
 
+@pytest.mark.parametrize("elements, description", [
+    # an empty element (no text), one of spaces only, beside words: never a stray space
+    ("<AddtlTxInf/><AddtlTxInf>Card fee</AddtlTxInf>", "Card fee"),
+    ("<AddtlTxInf>Card fee</AddtlTxInf><AddtlTxInf/>", "Card fee"),
+    ("<AddtlTxInf>Card</AddtlTxInf><AddtlTxInf/><AddtlTxInf>fee</AddtlTxInf>", "Card fee"),
+    ("<AddtlTxInf>Card</AddtlTxInf><AddtlTxInf>  </AddtlTxInf><AddtlTxInf>fee</AddtlTxInf>",
+     "Card fee"),
+    # the element alone: no words, no description (never a placeholder)
+    ("<AddtlTxInf/>", ""),
+    ("<AddtlTxInf> </AddtlTxInf>", ""),
+])
+def test_camt_empty_additional_information_adds_no_space_to_the_description(
+        elements, description):
+    # AddtlTxInf is the description only when the entry has no remittance text, no note
+    # and no counterparty (a bank's fee lines)
+    text = CAMT_EDGES.replace(
+        "<AddtlTxInf>Card  fee</AddtlTxInf><AddtlTxInf> January </AddtlTxInf>", elements)
+    assert read_export(text.encode(), "report.xml").frame["Description"][0] == description
+
+
 def test_camt_decimal_mark_and_date_order_are_declared_by_the_format():
     # ISO 20022 fixes both (a decimal point, ISO dates): the reading report says so; dates
     # without a time name no booking-day time zone

@@ -185,3 +185,134 @@ def test_a_statement_the_library_refuses_without_any_line_is_refused_naming_file
     with pytest.raises(ExportReadError, match=r"^bank\.sta: not a readable MT940 statement "
                        r"\(.*XYZ.*\); no :61: statement line found$"):
         read_mt940_export(text, "bank.sta")
+
+
+@pytest.mark.parametrize("line, entry", [
+    (":61:2312310101D10,00NTRF", "2024-01-01"),  # value 31 Dec, entered 1 Jan: next year
+    (":61:2401011231D10,00NTRF", "2023-12-31"),  # value 1 Jan, entered 31 Dec: year before
+    (":61:2401020103D10,00NTRF", "2024-01-03"),  # both in January: the value date's year
+    (":61:2312281229D10,00NTRF", "2023-12-29"),  # both in December: the value date's year
+    (":61:2311301201D10,00NTRF", "2023-12-01"),  # November into December: same year
+    (":61:2402010131D10,00NTRF", "2024-01-31"),  # February back to January: same year
+])
+def test_the_entry_date_is_in_the_year_nearest_its_value_date(line, entry):
+    export = read_mt940_lines(STATEMENT.format(lines=line + "\n:86:a", closing="90,00"), "x")
+    assert export.frame["Value Date"].tolist() == [entry]
+
+
+@pytest.mark.parametrize("lines, quoted", [
+    # the unreadable line between others, as the last but one tag, as the very last tag
+    (":61:240102D1,00NTRF\n:86:a\n:61:garbage TAX\n:86:b", ":61:garbage TAX"),
+    (":61:240102D1,00NTRF\n:86:a\n:61:garbage TAX \r\n:86:b", ":61:garbage TAX"),
+    (":61:240102D1,00NTRF\n:86:a\n:61:XX garbage", ":61:XX garbage"),
+    # the line quoted up to 60 characters (56 after the tag): 55, 56 and 57 written
+    (":61:" + "x" * 55, ":61:" + "x" * 55),
+    (":61:" + "x" * 56, ":61:" + "x" * 56),
+    (":61:" + "x" * 57, ":61:" + "x" * 56),
+])
+def test_the_refusal_quotes_the_first_unreadable_line_as_written(lines, quoted):
+    text = f":20:X\n:25:NL12\n:60F:C240101EUR100,00\n{lines}"
+    with pytest.raises(ExportReadError) as refused:
+        read_mt940_lines(text, "bank.sta")
+    bad_line = text.count("\n", 0, text.index(":61:" + lines.split(":61:")[-1][:3])) + 1
+    assert str(refused.value) == (
+        f"bank.sta: 1 of {lines.count(':61:')} MT940 statement lines (:61:) cannot be read "
+        f"(first at line {bad_line}: {quoted!r}: no date, debit/credit mark, amount and "
+        "transaction type); correct them or export the statement again")
+
+
+@pytest.mark.parametrize("details, description, party", [
+    # German ?-subfields: lines wrapped anywhere (even inside a word) joined without a
+    # space; purpose ?20 to ?29 and ?60 to ?63 (each end of both ranges), name ?32/?33
+    ("105?00SEPA-GUTSCHRIFT?20EREF+1?21Stro\nm?29Ende?30BANKDEFF?31DE01?32Stadt\nwerke"
+     "?34992?60Abschlag  Ja\nnuar?63Rest", "EREF+1 Strom Ende Abschlag Januar Rest",
+     "Stadtwerke"),
+    ("105?00SEPA-GUTSCHRIFT?20EREF+1?28Mitte?62Teil", "EREF+1 Mitte Teil", ""),
+    # no purpose: the booking text (?00) describes the line
+    ("105?00SEPA-BASISLASTSCHRIFT?30BANKDEFF?32Stadtwerke", "SEPA-BASISLASTSCHRIFT",
+     "Stadtwerke"),
+    # plain text over several lines: one space between the words
+    ("Rent  January\nflat 3", "Rent January flat 3", ""),
+    # Dutch structured text: the /NAME/ field is the other party
+    ("/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/ J. Jansen /REMI/Rent/",
+     "/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/ J. Jansen /REMI/Rent/",
+     "J. Jansen"),
+])
+def test_the_86_details_give_description_and_other_party(details, description, party):
+    text = STATEMENT.format(lines=":61:240102D12,50NTRFOWNREF\n:86:" + details, closing="87,50")
+    frame = read_mt940_lines(text, "x").frame
+    assert frame["Description"].tolist() == [description]
+    # the other party when the details name one, else the line's own reference
+    assert frame["Reference"].tolist() == [party or "OWNREF"]
+
+
+def test_a_statement_without_account_and_balance_lines_has_no_account_or_currency():
+    frame = read_mt940_lines(":20:X\n:61:240102D1,00NTRF\n:86:a\n-", "x").frame
+    assert frame["Account"].tolist() == [""] and frame["Currency"].tolist() == [""]
+    assert frame["Amount"].tolist() == ["-1.00"]
+
+
+@pytest.mark.parametrize("line, method, reference, bank_id, description", [
+    # type, reference, bank's reference, supplementary details, no :86: after it
+    (":61:240102D1,00NTRFINV-7//BANK-1\nsupplementary", "NTRF", "INV-7", "BANK-1",
+     "supplementary"),
+    (":61:240102D1,00NTRFNONREF", "NTRF", "", "", ""),      # NONREF: no reference
+    (":61:240102D1,00NMSCnonref//B2", "NMSC", "", "B2", ""),  # in any case
+    (":61:240102D1,00NCHGVAT-TAX", "NCHG", "VAT-TAX", "", ""),
+    # no transaction type: the next line is the supplementary detail, not a reference
+    (":61:240102D1,00\nfee January", "", "", "", "fee January"),
+])
+def test_the_61_line_s_type_references_and_supplementary_details(line, method, reference,
+                                                                bank_id, description):
+    frame = read_mt940_lines(STATEMENT.format(lines=line, closing="99,00"), "x").frame
+    assert frame["Payment Method"].tolist() == [method]
+    assert frame["Reference"].tolist() == [reference]
+    assert frame["Bank Transaction ID"].tolist() == [bank_id]
+    assert frame["Description"].tolist() == [description]
+
+
+def test_the_balances_of_each_statement_page_are_reported_and_checked():
+    # intermediate balances (:60M:/:62M:) close one page and open the next; amounts,
+    # balances and sums written as plain decimals however small (never 1E-7)
+    text = (":20:X\n:25:NL12 BANK 0123 456789 EUR\nGirorekening\n:60F:C231229EUR0,0000001\n"
+            ":61:240102D12,50NTRF\n:86:a\n:61:240103C12,5000001NTRF\n:86:b\n"
+            ":62M:C240103EUR0,0000002\n:60M:C240103EUR0,0000002\n:61:240104D7,50NTRF\n"
+            ":86:c\n:62F:D240105EUR80,00\n-}")
+    export = read_mt940_lines(text, "x")
+    # the account: the tag's first line, without its spaces and currency
+    assert export.frame["Account"].tolist() == ["NL12BANK0123456789"] * 3
+    assert export.frame["Amount"].tolist() == ["-12.50", "12.5000001", "-7.50"]
+    assert export.info["balances"] == [
+        {"opening": "0.0000001", "opening_date": "2023-12-29", "transactions": "2",
+         "sum": "0.0000001", "closing": "0.0000002", "closing_date": "2024-01-03",
+         "account": "NL12BANK0123456789", "currency": "EUR", "reconciles": "true"},
+        {"opening": "0.0000002", "opening_date": "2024-01-03", "transactions": "1",
+         "sum": "-7.50", "closing": "-80.00", "closing_date": "2024-01-05",
+         "account": "NL12BANK0123456789", "currency": "EUR", "reconciles": "false"}]
+    assert export.info["statements"] == 2
+
+
+@pytest.mark.parametrize("text, statements", [
+    (":20:X\n:61:240102D1,00NTRF\n:86:a\n-", 1),  # lines without balance lines: one
+    (":20:X\n:25:NL12\n-", 0),                      # no line at all: none
+])
+def test_the_tolerant_reader_reports_itself_its_statements_and_the_formats_rules(
+        text, statements):
+    info = read_mt940_lines(text, "x").info
+    assert info["format"] == "mt940" and info["reader"] == "tolerant (:61:/:86: lines)"
+    assert info["statements"] == statements
+    # MT940 fixes both: the amounts as read use a decimal point, dates are YYMMDD
+    assert (info["hints"]["decimal"], info["hints"]["day_first"]) == (".", False)
+
+
+def test_only_an_86_straight_after_a_line_describes_it():
+    # a bank's own tag (:NS:) after the line is not its description
+    text = ":20:X\n:61:240102D1,00NTRF//B1\nsupplementary\n:NS:22Ref 123\n-"
+    assert read_mt940_lines(text, "x").frame["Description"].tolist() == ["supplementary"]
+
+
+@pytest.mark.parametrize("trailer", ["\n-}", "\n-", "\n}", "\n-\n"])
+def test_a_last_86_keeps_no_end_of_message_mark(trailer):
+    # a statement cut after its last line's details: the end-of-message mark is not text
+    text = ":20:X\n:25:NL12\n:61:240102D1,00NTRF\n:86:Rent January" + trailer
+    assert read_mt940_lines(text, "x").frame["Description"].tolist() == ["Rent January"]

@@ -115,10 +115,11 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
                 (u.text or "").strip() for u in _all(entry, "Ustrd") if (u.text or "").strip())
             party = _party_name(details, "Cdtr" if indicator == "DBIT" else "Dbtr")
             # the bank's own words for the entry when no remittance text is written (fees,
-            # discounts: ``AddtlTxInf`` in the transaction details, ``AddtlNtryInf`` on the entry)
+            # discounts: ``AddtlTxInf`` in the transaction details, ``AddtlNtryInf`` on the
+            # entry); split after joining, so an empty element adds no space
             description = (unstructured or _text(entry, "AddtlNtryInf") or party
-                           or " ".join(" ".join((e.text or "").split())
-                                       for e in _all(entry, "AddtlTxInf")))
+                           or " ".join(" ".join(e.text or ""
+                                                for e in _all(entry, "AddtlTxInf")).split()))
             rows["Date"].append(_date(_child(entry, "BookgDt"), zone)
                                 or _date(_child(entry, "ValDt"), zone))
             rows["Value Date"].append(_date(_child(entry, "ValDt"), zone))

@@ -239,8 +239,9 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
                      for i in range(len(_fields(lines[first_row], delimiter)))]
             headerless = True
         if found is None and not names and not (mapping and mapping.columns):
-            columns = _fields(next((ln for ln in lines if ln.strip()), ""),
-                              delimiter or max(DELIMITERS, key=lines[0].count))
+            # the first line with text, cut at the mark it holds most (not a blank line's)
+            first_line = next((ln for ln in lines if ln.strip()), "")
+            columns = _fields(first_line, delimiter or max(DELIMITERS, key=first_line.count))
             raise ExportReadError(
                 f"{PurePath(name).name}: no transaction header found (a line naming at least a "
                 f"date and an amount column) in the first {_HEADER_SEARCH_LINES} lines, and no "
