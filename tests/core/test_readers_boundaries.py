@@ -507,6 +507,20 @@ def test_a_declared_delimiter_settles_texts_that_hold_a_date_and_an_amount(heade
     assert export.frame["Date"].tolist() == ["2024-01-02", "2024-01-04", "2024-01-05"]
 
 
+@pytest.mark.parametrize("header", ["", "Buchung\tBetrag\tText, Datum, Summe\n"])
+def test_undeclared_a_tab_file_whose_texts_hold_a_date_and_an_amount_is_read_at_its_tabs(
+        header):
+    # cut at commas too, these rows (and that header) read as a table as wide, with a date
+    # and an amount: the tie goes to the tab, the mark free text almost never holds
+    rows = ("2024-01-02\t-12.40\tRefund, 2024-01-03, 5.00\n"
+            "2024-01-04\t-3.10\tShop, 2024-01-04, 3.10\n"
+            "2024-01-05\t100.00\tSalary, 2024-01-05, 100.00\n")
+    export = read_csv_export(header + rows, "tabs.csv")
+    assert export.info["delimiter"] == "\t"
+    assert export.frame["Amount"].tolist() == ["-12.40", "-3.10", "100.00"]
+    assert export.frame["Date"].tolist() == ["2024-01-02", "2024-01-04", "2024-01-05"]
+
+
 @pytest.mark.parametrize("text, amounts", [
     (b"02.01.2024;Shop;-12,40", ["-12,40"]),                           # one line, no end
     (b"02.01.2024;Shop;-12,40\n", ["-12,40"]),                         # one line

@@ -35,6 +35,7 @@ from titans_finance.core.readers.continuation_lines import (
     join_continuations,
 )
 from titans_finance.core.readers.csv_rows import (
+    DELIMITERS,
     data_follows,
     locate_table,
     parse_rows,
@@ -51,7 +52,6 @@ from titans_finance.core.readers.summary_lines import (
 from titans_finance.core.readers.date_columns import booking_date
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 
-DELIMITERS = (",", ";", "\t", "|")
 _HEADER_SEARCH_LINES = 40
 _IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b")
 _ISO_CODE = re.compile(r"^[A-Z]{3}$")
