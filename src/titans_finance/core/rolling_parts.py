@@ -184,7 +184,6 @@ class Call:
                                       for c in ROW_COLUMNS), strict=True))
         return self._values
 
-
     def row_values_at(self, positions: list[int]) -> list[tuple]:
         """`row_values` of these rows only (the rows a walk keeps)."""
         if self._values is not None:

@@ -124,17 +124,5 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_DEFINED_IN})
 
 
-__all__ = [
-    "daily_flows", "BASELINES", "BASELINE_MEANING", "same_day_last_month_reference",
-    "baseline_forecasts", "mase_scale", "RecurringStream", "detect_streams",
-    "detect_recurring", "REST_FORECASTERS", "SeasonalMedianForecaster",
-    "DayTypeMedianForecaster", "MIN_CLASS_ERRORS", "BAND_FLOOR", "rolling_total_quantiles",
-    "monotone_band", "conformal_bounds", "band_floor", "band_with_floor", "band_scale",
-    "interval_quantiles", "daily_interval", "balance_interval", "STREAM_SETS", "ForecastParts",
-    "candidate_names", "forecast_parts", "closing_balance_from_export", "fold_cutoffs",
-    "backtest_parts", "choose_candidate", "nested_backtest", "summarise_backtest", "versus_baseline",
-    "evaluate_cashflow", "NetChange", "horizon_net_change", "with_change_columns",
-    "MAX_HORIZON", "KNOWN_BALANCE_SOURCES", "FORECAST_COLUMNS", "CashflowModel",
-    "fit_from_backtest", "ACCOUNT_FORECAST_COLUMNS", "ACCOUNT_SUMMARY_COLUMNS",
-    "forecast_accounts",
-]
+# the public names (`_DEFINED_IN`'s private ones are there for older pickles and tests)
+__all__ = [name for name in _DEFINED_IN if not name.startswith("_")]
