@@ -62,8 +62,9 @@ Models and data:
   transactions are kept (SQLite), replayed into the history at start.
 - ``TITANS_TEXT_MEMO_BYTES`` (8 MiB): bytes each memo of request text may hold in the
   worker (the merchant keys of descriptions; the keyword flags of descriptions; each text
-  vectoriser's word columns: four memos with the default models), the older half
-  forgotten past it (core/bounded_memo.py).
+  vectoriser's word columns: four memos with the default models; the default category
+  model's probabilities of a line), the older half forgotten past it
+  (core/bounded_memo.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,80 @@
+"""A model's rows of numbers remembered by the text they were computed from, across calls.
+
+The default category model's probabilities of a line depend on the line's text and
+direction alone (every step is row by row), and the lines of bank exports repeat from one
+request to the next (a customer's merchants, the card wording of their bank): a line seen
+before gets the row computed then, the same numbers to the bit, without its n-grams, the
+product with ~50 categories' coefficients, the temperature and the direction mask (~4 ms of
+a 1,000-line batch of ~300 distinct lines when they are all known).
+
+Each model object has its own memo (a model reloaded starts empty: never another
+version's numbers), bounded by the bytes it holds (`core.bounded_memo`: keys are texts a
+client sends; past the cap the older half is forgotten) — ``ROW_MEMO_BYTES``, which the
+service sets from ``TITANS_TEXT_MEMO_BYTES`` (`bound_row_memos`). Only texts (``str``)
+are remembered: another value is computed every time.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from titans_finance.core.bounded_memo import MiB, BoundedMemo
+
+ROW_MEMO_BYTES = 8 * MiB
+
+_MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CREATING = threading.Lock()
+
+
+def bound_row_memos(max_bytes: int) -> None:
+    """At most ``max_bytes`` per model's memo in this process from now on (the memos of
+    the models loaded so far and of those to come)."""
+    global ROW_MEMO_BYTES
+    BoundedMemo(max_bytes)  # a cap every memo refuses (below 1 byte) changes nothing
+    with _CREATING:
+        ROW_MEMO_BYTES = max_bytes
+        for memo in list(_MEMOS.values()):
+            memo.resize(max_bytes)
+
+
+def forget_rows(owner: Any) -> None:
+    """Forget ``owner``'s rows (a model fitted again computes other numbers)."""
+    found = _MEMOS.get(owner)
+    if found is not None:
+        found.clear()
+
+
+def memo_of(owner: Any) -> BoundedMemo:
+    """``owner``'s memo (created on first use; forgotten with ``owner``)."""
+    found = _MEMOS.get(owner)
+    if found is not None:
+        return found
+    with _CREATING:
+        return _MEMOS.setdefault(owner, BoundedMemo(ROW_MEMO_BYTES))
+
+
+def remembered_rows(owner: Any, keys: list[Any], compute: Callable[[np.ndarray], np.ndarray]
+                    ) -> np.ndarray:
+    """Row i is ``compute(positions)``'s row for ``keys[i]``, taken from
+    ``owner``'s memo when the key was seen (``compute`` gets the positions of the keys not
+    found, ascending, and answers their rows in that order). A key that is not a ``str``
+    (None) is computed and not remembered."""
+    if not keys:
+        return compute(np.zeros(0, dtype=np.int64))
+    memo = memo_of(owner)
+    known = memo.reader()
+    found = [known(key) if type(key) is str else None for key in keys]
+    missing = np.fromiter((i for i, row in enumerate(found) if row is None), dtype=np.int64)
+    if len(missing):
+        computed = compute(missing)
+        for i, row in zip(missing.tolist(), computed, strict=True):
+            row = row.copy()  # its own buffer: the memo counts (and keeps) this row only
+            if type(keys[i]) is str:
+                memo.put(keys[i], row)
+            found[i] = row
+    return np.stack(found)

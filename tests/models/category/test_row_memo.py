@@ -1,0 +1,63 @@
+"""The default category model's probabilities of a line remembered across calls
+(`row_memo`): the same numbers to the bit as computed afresh, per model object, within
+the bytes allowed."""
+
+import numpy as np
+import pytest
+
+from titans_finance.models.category import row_memo
+from titans_finance.models.category.row_memo import memo_of, remembered_rows
+
+LINES = np.array(["tesco extra 0 | tesco", "shell 0 | shell", "tesco extra 0 | tesco",
+                  "salary acme | ", "xqz 0", "shell 0 | shell"], dtype=object)
+SIGNS = np.array([-1, -1, 1, 1, -1, 0])
+
+
+def test_remembered_lines_get_the_numbers_computed_afresh_to_the_bit(default_category_model):
+    model = default_category_model
+    row_memo.forget_rows(model)
+    first = model.probabilities(LINES, SIGNS)  # every line computed (and remembered)
+    assert len(memo_of(model)) == 6  # 4 lines; tesco and shell each in two directions
+    again = model.probabilities(LINES[::-1], SIGNS[::-1])  # every line remembered
+    assert again[::-1].tobytes() == first.tobytes()
+    for i in range(len(LINES)):  # each line alone, nothing remembered
+        row_memo.forget_rows(model)
+        assert model.probabilities(LINES[i:i + 1], SIGNS[i:i + 1]).tobytes() == \
+            first[i:i + 1].tobytes()
+    # the other direction of a remembered line is another row (a refund is not a charge)
+    assert not np.array_equal(first[0], first[2])
+
+
+def test_a_key_that_is_not_a_text_is_computed_every_time():
+    owner, calls = type("Owner", (), {})(), []
+
+    def compute(rows):
+        calls.append(rows.tolist())
+        return np.arange(len(rows), dtype=float)[:, None] + 10 * len(calls)
+
+    out = remembered_rows(owner, ["a", None, "a"], compute)
+    assert calls == [[0, 1, 2]] and out[:, 0].tolist() == [10.0, 11.0, 12.0]
+    out = remembered_rows(owner, ["a", None], compute)
+    assert calls[-1] == [1]  # "a" remembered (its first row), None computed again
+    assert out[:, 0].tolist() == [10.0, 20.0]
+
+
+def test_each_model_object_has_its_own_memo_bounded_by_bytes(monkeypatch):
+    monkeypatch.setattr(row_memo, "ROW_MEMO_BYTES", 2_000)
+    first, second = type("Owner", (), {})(), type("Owner", (), {})()
+    remembered_rows(first, ["a"], lambda rows: np.ones((len(rows), 4)))
+    assert len(memo_of(first)) == 1 and len(memo_of(second)) == 0
+    # rows past the cap: the older half forgotten, never more than the cap held
+    remembered_rows(first, [f"line {i}" for i in range(50)], lambda rows: np.ones((len(rows), 4)))
+    assert 0 < memo_of(first).nbytes <= 2_000
+
+
+def test_bound_row_memos_resizes_the_memos_and_refuses_a_cap_below_one_byte(monkeypatch):
+    owner = type("Owner", (), {})()
+    monkeypatch.setattr(row_memo, "ROW_MEMO_BYTES", row_memo.ROW_MEMO_BYTES)
+    remembered_rows(owner, [f"line {i}" for i in range(20)], lambda rows: np.ones((len(rows), 4)))
+    row_memo.bound_row_memos(1_000)
+    assert memo_of(owner).nbytes <= 1_000 and row_memo.ROW_MEMO_BYTES == 1_000
+    with pytest.raises(ValueError, match="at least 1"):
+        row_memo.bound_row_memos(0)
+    assert row_memo.ROW_MEMO_BYTES == 1_000  # the refused cap changed nothing
