@@ -62,8 +62,9 @@ def _codes(values: Any) -> np.ndarray | None:
         return pd.factorize(bits)[0]
     if array.dtype.kind in "iub":
         return pd.factorize(array)[0]
-    if array.dtype.kind == "O" and all(type(v) is str for v in array.tolist()):
-        return pd.factorize(array)[0]
+    if array.dtype.kind == "O" and pd.api.types.infer_dtype(array, skipna=False) in (
+            "string", "empty"):
+        return pd.factorize(array)[0]  # every value a str (one C pass decides it)
     return None
 
 

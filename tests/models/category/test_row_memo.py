@@ -61,3 +61,40 @@ def test_bound_row_memos_resizes_the_memos_and_refuses_a_cap_below_one_byte(monk
     with pytest.raises(ValueError, match="at least 1"):
         row_memo.bound_row_memos(0)
     assert row_memo.ROW_MEMO_BYTES == 1_000  # the refused cap changed nothing
+
+
+def test_the_personal_designs_remembered_text_columns_are_those_computed_afresh():
+    """The personal model's weighted n-gram columns of a text, remembered per design: the
+    same design matrix to the bit, whichever texts a call shares with earlier ones."""
+    from tests.models.category.test_model import PARAMS, _data
+    from titans_finance.models.category import CategoryModel, model_inputs
+
+    tx, features = _data()
+    model = CategoryModel("logistic_regression", PARAMS).fit(tx.iloc[:90], features.iloc[:90])
+    design = model.personal.design
+    text, numeric, sign = model_inputs(tx, features)
+
+    def matrix(rows):
+        return design.transform(text[rows], numeric[rows], sign[rows])
+
+    def same(a, b):
+        assert a.shape == b.shape and (a != b).nnz == 0
+        for part in ("data", "indices", "indptr"):
+            assert getattr(a, part).tolist() == getattr(b, part).tolist(), part
+
+    everything = np.arange(len(text))
+    row_memo.forget_rows(design)
+    fresh = matrix(everything)  # every text computed, and remembered
+    assert len(memo_of(design)) == len(set(text))
+    same(matrix(everything), fresh)  # every text remembered
+    later = everything[100:]  # new texts beside remembered ones
+    row_memo.forget_rows(design)
+    matrix(everything[:60])
+    row_memo.forget_rows(design)
+    alone = matrix(later)
+    matrix(everything[:100])
+    same(matrix(later), alone)
+    # the probabilities the classifier gives are those of the fresh matrix
+    row_memo.forget_rows(design)
+    assert model.personal.predict_proba(text, numeric, sign).tobytes() == \
+        model.personal.predict_proba(text, numeric, sign).tobytes()

@@ -1,11 +1,11 @@
 """A model's rows of numbers remembered by the text they were computed from, across calls.
 
-The default category model's probabilities of a line depend on the line's text and
-direction alone (every step is row by row), and the lines of bank exports repeat from one
-request to the next (a customer's merchants, the card wording of their bank): a line seen
-before gets the row computed then, the same numbers to the bit, without its n-grams, the
-product with ~50 categories' coefficients, the temperature and the direction mask (~4 ms of
-a 1,000-line batch of ~300 distinct lines when they are all known).
+The lines of bank exports repeat from one request to the next (a customer's merchants, the
+card wording of their bank), and what the category models compute from a line alone is
+the same every time, to the bit (every step row by row): the default model's probabilities
+of a line and direction (its n-grams, the product with ~50 categories' coefficients, the
+temperature, the direction mask: ~4 ms of a 1,000-line batch of ~300 distinct lines when
+they are all known), the personal model's weighted n-gram columns of a line (~2.5 ms).
 
 Each model object has its own memo (a model reloaded starts empty: never another
 version's numbers), bounded by the bytes it holds (`core.bounded_memo`: keys are texts a
@@ -58,14 +58,12 @@ def memo_of(owner: Any) -> BoundedMemo:
         return _MEMOS.setdefault(owner, BoundedMemo(ROW_MEMO_BYTES))
 
 
-def remembered_rows(owner: Any, keys: list[Any], compute: Callable[[np.ndarray], np.ndarray]
-                    ) -> np.ndarray:
-    """Row i is ``compute(positions)``'s row for ``keys[i]``, taken from
-    ``owner``'s memo when the key was seen (``compute`` gets the positions of the keys not
-    found, ascending, and answers their rows in that order). A key that is not a ``str``
-    (None) is computed and not remembered."""
-    if not keys:
-        return compute(np.zeros(0, dtype=np.int64))
+def remembered(owner: Any, keys: list[Any], compute: Callable[[np.ndarray], Any]
+               ) -> list[np.ndarray]:
+    """The value of each of ``keys`` (a numpy array each), from ``owner``'s memo when the
+    key was seen, else from ``compute(positions)`` (the positions of the keys not found,
+    ascending: it answers their values in that order). A key that is not a ``str`` (None)
+    is computed and not remembered."""
     memo = memo_of(owner)
     known = memo.reader()
     found = [known(key) if type(key) is str else None for key in keys]
@@ -77,4 +75,12 @@ def remembered_rows(owner: Any, keys: list[Any], compute: Callable[[np.ndarray],
             if type(keys[i]) is str:
                 memo.put(keys[i], row)
             found[i] = row
-    return np.stack(found)
+    return found
+
+
+def remembered_rows(owner: Any, keys: list[Any], compute: Callable[[np.ndarray], np.ndarray]
+                    ) -> np.ndarray:
+    """`remembered` of rows of one width, as a matrix (row i: ``keys[i]``'s)."""
+    if not keys:
+        return compute(np.zeros(0, dtype=np.int64))
+    return np.stack(remembered(owner, keys, compute))
