@@ -98,3 +98,19 @@ def test_the_personal_designs_remembered_text_columns_are_those_computed_afresh(
     row_memo.forget_rows(design)
     assert model.personal.predict_proba(text, numeric, sign).tobytes() == \
         model.personal.predict_proba(text, numeric, sign).tobytes()
+
+
+def test_a_lines_known_share_is_remembered_and_forgotten_when_the_model_is_fitted_again():
+    from tests.models.category.test_model import PARAMS, _data
+    from titans_finance.models.category import CategoryModel, model_inputs
+
+    tx, features = _data()
+    model = CategoryModel("logistic_regression", PARAMS).fit(tx.iloc[:90], features.iloc[:90])
+    text = model_inputs(tx, features)[0]
+    lines = np.append(text, ["zzz unknown words | ", "fuel for vehicle qqq | "])
+    rows = features.iloc[np.r_[np.arange(len(text)), [0, 1]]]
+    fresh = model.familiar(lines, rows)  # every line judged (and remembered)
+    assert len(memo_of(model)) == len(set(lines))
+    assert model.familiar(lines, rows).tolist() == fresh.tolist()
+    model.fit(tx.iloc[:30], features.iloc[:30])  # another vocabulary: nothing kept
+    assert len(memo_of(model)) == 0

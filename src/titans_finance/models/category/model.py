@@ -53,6 +53,7 @@ from titans_finance.models.category.rules import (  # noqa: F401 (part of this m
     parse_rules,
     rules_from_corrections,
 )
+from titans_finance.models.category.row_memo import forget_rows, memo_of
 from titans_finance.models.category.taxonomy import category_text, content_words
 
 # Numeric inputs taken from the shared feature table (all computed from the amount).
@@ -146,10 +147,11 @@ def _top_k(proba: np.ndarray, classes: np.ndarray, k: int) -> tuple[np.ndarray, 
     k = min(k, proba.shape[1])
     top = np.argsort(-proba, axis=1)[:, :k]
     top_p = np.take_along_axis(proba, top, axis=1)
-    names = [str(c) for c in classes]  # plain lists: no numpy scalar per item
-    items = [[{"category": names[c], "probability": p}
+    # plain lists: no numpy scalar per item; each row's names looked up in one step
+    names = np.array([str(c) for c in classes], dtype=object)[top].tolist()
+    items = [[{"category": c, "probability": p}
               for c, p in zip(row_c, row_p, strict=True) if p > 0]
-             for row_c, row_p in zip(top.tolist(), top_p.tolist(), strict=True)]
+             for row_c, row_p in zip(names, top_p.tolist(), strict=True)]
     return classes[top[:, 0]], top_p[:, 0], items
 
 
@@ -212,6 +214,7 @@ class CategoryModel:
         self.direction_classes = {d: np.array(sorted(set(y[sign == d]))) for d in (-1, 1)}
         noise = self.default_model.noise if self.default_model is not None else frozenset()
         self.vocabulary = frozenset(w for t in pd.unique(text) for w in content_words(t, noise))
+        forget_rows(self)  # the shares of lines judged against an earlier fit's vocabulary
         self.merchants = frozenset(features["merchant_key"].astype("str"))
         self.default_to_user = self._default_mapping(text, sign, y)
         n_splits = int(self.params["calibration_folds"])
@@ -274,9 +277,19 @@ class CategoryModel:
                                       .astype("str").tolist()), dtype=bool, count=len(features))
         codes, lines = pd.factorize(np.asarray(text, dtype=object),  # each line judged once
                                     use_na_sentinel=False)
-        share = np.array([_known_share(t, self.vocabulary, noise) for t in lines],
-                         dtype="float64")[codes]
-        return known_merchant | (share >= self.min_known_share)
+        # a line judged in an earlier call: its share then (`row_memo`; it reads the line
+        # and the fitted vocabulary only)
+        memo = memo_of(self)
+        known = memo.reader()
+        share = np.empty(len(lines), dtype="float64")
+        for i, line in enumerate(lines.tolist()):
+            found = known(line) if type(line) is str else None
+            if found is None:
+                found = _known_share(line, self.vocabulary, noise)
+                if type(line) is str:
+                    memo.put(line, found)
+            share[i] = found
+        return known_merchant | (share[codes] >= self.min_known_share)
 
     def _personal_answer(self, transactions, features, threshold: float,
                          inputs: tuple | None = None, prior: np.ndarray | None = None

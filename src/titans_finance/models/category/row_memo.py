@@ -5,7 +5,8 @@ card wording of their bank), and what the category models compute from a line al
 the same every time, to the bit (every step row by row): the default model's probabilities
 of a line and direction (its n-grams, the product with ~50 categories' coefficients, the
 temperature, the direction mask: ~4 ms of a 1,000-line batch of ~300 distinct lines when
-they are all known), the personal model's weighted n-gram columns of a line (~2.5 ms).
+they are all known), the personal model's weighted n-gram columns of a line (~2.5 ms),
+the share of a line's words the personal model knows (`CategoryModel.familiar`).
 
 Each model object has its own memo (a model reloaded starts empty: never another
 version's numbers), bounded by the bytes it holds (`core.bounded_memo`: keys are texts a
