@@ -15,6 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.bounded_memo import MiB, BoundedMemo
+from titans_finance.core.distinct_rows import distinct_rows
+
 # How each kind of category may be used: money out (-1), money in (+1).
 KIND_DIRECTIONS: dict[str, tuple[int, ...]] = {
     "expense": (-1,), "fee": (-1,), "income": (1,), "refund": (1,), "transfer": (-1, 1)}
@@ -34,21 +37,43 @@ class TaxonomyError(ValueError):
 def category_text(description: Any, merchant: Any) -> np.ndarray:
     """What the category models read: ``description | merchant``, lowercased, digit runs as
     ``0`` (store numbers, dates and references say nothing about the category), set apart
-    from a word they are glued to (``zapper1*yoyo`` → ``zapper 0 *yoyo``: the word is a word)."""
+    from a word they are glued to (``zapper1*yoyo`` → ``zapper 0 *yoyo``: the word is a word).
+
+    Each distinct (description, merchant) pair is written once, and a pair written in an
+    earlier call is remembered (`bound_line_memo`: the lines of exports repeat)."""
     description = np.asarray(description, dtype=object)
     merchant = np.asarray(merchant, dtype=object)
+    distinct = distinct_rows(description, merchant) if len(description) else None
+    if distinct is not None:  # texts only: each pair once, through the memo
+        lines = [_LINES.get(f"{len(d)}:{d}{m}", lambda _, d=d, m=m: _line(d, m))
+                 for d, m in zip(distinct.take(description).tolist(),
+                                 distinct.take(merchant).tolist(), strict=True)]
+        return distinct.spread(np.array(lines, dtype=object))
     out = np.empty(len(description), dtype=object)
     cache: dict[tuple[str, str], str] = {}
     for i, (d, m) in enumerate(zip(description, merchant, strict=True)):
         key = ("" if d is None or d != d else str(d), "" if m is None or m != m else str(m))
         text = cache.get(key)
         if text is None:
-            merchant_part = "" if key[1] == "__none__" else key[1]
-            text = _DIGITS.sub("0", f"{key[0]} | {merchant_part}".lower())
-            text = _SPACES.sub(" ", _GLUED.sub(" 0 ", text)).strip()
-            cache[key] = text
+            text = cache[key] = _line(*key)
         out[i] = text
     return out
+
+
+def _line(description: str, merchant: str) -> str:
+    merchant_part = "" if merchant == "__none__" else merchant
+    text = _DIGITS.sub("0", f"{description} | {merchant_part}".lower())
+    return _SPACES.sub(" ", _GLUED.sub(" 0 ", text)).strip()
+
+
+# the lines written, by description and merchant (the length of the description first:
+# no two pairs share a key); within the bytes allowed, like every memo of request text
+_LINES = BoundedMemo(8 * MiB)
+
+
+def bound_line_memo(max_bytes: int) -> None:
+    """At most ``max_bytes`` of remembered lines in this process from now on."""
+    _LINES.resize(max_bytes)
 
 
 def content_words(text: str, noise: frozenset[str]) -> list[str]:
