@@ -89,11 +89,11 @@ class CategoryDesign:
         codes, uniques = pd.factorize(text)  # each distinct text vectorised once
         # weighted before being spread to the rows: the same values, fewer to multiply
         blocks = [self._text_block(uniques)[codes],
-                  sparse.csr_matrix(self.scaler.transform(numeric) * self.weights["numeric"])]
+                  dense_csr(self.scaler.transform(numeric) * self.weights["numeric"])]
         if self.default_model is not None and self.weights["default"] > 0:
             if prior is None:
                 prior = self.default_model.probabilities(text, sign)
-            blocks.append(sparse.csr_matrix(prior * self.weights["default"]))
+            blocks.append(dense_csr(prior * self.weights["default"]))
         return sparse.hstack(blocks, format="csr")
 
 
@@ -119,6 +119,20 @@ class CategoryDesign:
         return sparse.csr_matrix(
             (packed["value"], packed["column"], np.concatenate([[0], np.cumsum(lengths)])),
             shape=(len(rows), width))
+
+
+def dense_csr(values: np.ndarray) -> sparse.csr_matrix:
+    """``sparse.csr_matrix(values)`` of a dense 2-D array — its non-zero entries (NaN
+    included, -0.0 not), row by row in column order, 32-bit indices — in a few numpy
+    steps (scipy's conversion, through a COO copy, cost ~0.4 ms for 1,000 × 50)."""
+    values = np.asarray(values)
+    if values.ndim != 2 or values.shape[1] >= 2**31:
+        return sparse.csr_matrix(values)
+    nonzero = values != 0
+    indptr = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(nonzero.sum(axis=1), out=indptr[1:])
+    columns = np.nonzero(nonzero)[1].astype(np.int32)
+    return sparse.csr_matrix((values[nonzero], columns, indptr), shape=values.shape)
 
 
 # one remembered column of a text's weighted n-grams (its index, its value)
