@@ -253,22 +253,21 @@ def test_the_services_keyword_memo_gives_the_flags_the_searches_give(clean, monk
     pd.testing.assert_frame_equal(again, searched, check_exact=True)
 
 
-def test_the_services_description_text_memos_give_the_features_the_text_gives(clean,
-                                                                               monkeypatch):
-    """With the memos the service keeps of a description's cleaned text and text features
-    (`bound_description_text_memos`), the features are those computed from the text, read
-    again from the memos: the same to the bit."""
+def test_the_services_description_text_memo_gives_the_features_the_text_gives(clean,
+                                                                             monkeypatch):
+    """With the memo the service keeps of a description's cleaned text and text features
+    (`bound_description_text_memo`), the features are those computed from the text, read
+    again from the memo: the same to the bit."""
     from titans_finance.core import feature_text
 
-    monkeypatch.setattr(feature_text, "_CLEANED_MEMO", None)
-    monkeypatch.setattr(feature_text, "_DESCRIBED_MEMO", None)
+    monkeypatch.setattr(feature_text, "_DESCRIPTION_TEXT_MEMO", None)
     computed = build_features(clean)
-    feature_text.bound_description_text_memos(1 << 20)
+    feature_text.bound_description_text_memo(1 << 20)
     remembered = build_features(clean)
-    again = build_features(clean)  # every description from the memos now
+    again = build_features(clean)  # every description from the memo now
     distinct = set(clean["description"]) | {""}  # (a missing description reads as "")
-    assert len(feature_text._CLEANED_MEMO) == len(feature_text._DESCRIBED_MEMO) == len(distinct)
+    assert len(feature_text._DESCRIPTION_TEXT_MEMO) == 2 * len(distinct)  # cleaned, features
     pd.testing.assert_frame_equal(remembered, computed, check_exact=True)
     pd.testing.assert_frame_equal(again, computed, check_exact=True)
-    feature_text.bound_description_text_memos(600)  # a smaller cap: the memos shrink to it
-    assert 0 < feature_text._DESCRIBED_MEMO.nbytes <= 600
+    feature_text.bound_description_text_memo(600)  # a smaller cap: the memo shrinks to it
+    assert 0 < feature_text._DESCRIPTION_TEXT_MEMO.nbytes <= 600

@@ -210,9 +210,9 @@ def normalise_merchant(description: pd.Series, reference: pd.Series) -> pd.Serie
 
 def _description_features(description: _Coded) -> np.ndarray:
     """length, tokens, has digits, bank descriptor (one row per description)."""
-    memo = _DESCRIBED_MEMO
+    memo = _DESCRIPTION_TEXT_MEMO
     return description.table(_described if memo is None else (
-        lambda text: memo.get(text, _described)), 4)
+        lambda text: memo.get("d" + text, lambda _: _described(text))), 4)
 
 
 def _described(text: str) -> np.ndarray:
@@ -222,28 +222,26 @@ def _described(text: str) -> np.ndarray:
 
 def _cleaned(description: _Coded) -> _Coded:
     """`_clean_one` of each distinct description (remembered in the service)."""
-    memo = _CLEANED_MEMO
+    memo = _DESCRIPTION_TEXT_MEMO
     return description.map(_clean_one if memo is None else (
-        lambda text: memo.get(text, _clean_one)))
+        lambda text: memo.get("c" + text, lambda _: _clean_one(text))))
 
 
-# The service's memos of what a description's own text gives (its cleaned text, its
-# length, tokens, digits, descriptor marks), as the keyword flags below: its requests
-# repeat their descriptions (~1 ms of a 1,000-row batch's ~340 texts); a pipeline keeps
-# none. Bounded like its other memos of request text (`bound_description_text_memos`).
-_CLEANED_MEMO: BoundedMemo | None = None
-_DESCRIBED_MEMO: BoundedMemo | None = None
+# The service's memo of what a description's own text gives (its cleaned text under
+# "c" + description, its length, tokens, digits and descriptor marks under "d" +
+# description), as the keyword flags below: its requests repeat their descriptions (~1 ms
+# of a 1,000-row batch's ~340 texts); a pipeline keeps none. One memo, bounded like the
+# service's other memos of request text (`bound_description_text_memo`).
+_DESCRIPTION_TEXT_MEMO: BoundedMemo | None = None
 
 
-def bound_description_text_memos(max_bytes: int) -> None:
-    """Keep the cleaned text and the text features of at most ``max_bytes`` of
-    descriptions each from now on."""
-    global _CLEANED_MEMO, _DESCRIBED_MEMO
-    if _CLEANED_MEMO is None or _DESCRIBED_MEMO is None:
-        _CLEANED_MEMO, _DESCRIBED_MEMO = BoundedMemo(max_bytes), BoundedMemo(max_bytes)
+def bound_description_text_memo(max_bytes: int) -> None:
+    """Keep what the text of at most ``max_bytes`` of descriptions gives from now on."""
+    global _DESCRIPTION_TEXT_MEMO
+    if _DESCRIPTION_TEXT_MEMO is None:
+        _DESCRIPTION_TEXT_MEMO = BoundedMemo(max_bytes)
     else:
-        _CLEANED_MEMO.resize(max_bytes)
-        _DESCRIBED_MEMO.resize(max_bytes)
+        _DESCRIPTION_TEXT_MEMO.resize(max_bytes)
 
 
 # The keyword flags of the texts seen, kept in the service only: its requests repeat their

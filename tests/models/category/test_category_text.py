@@ -27,15 +27,15 @@ def test_each_pair_is_written_once_and_remembered_the_same_as_row_by_row():
     """Pairs of texts go through the memo (one line per distinct pair); a column with a
     missing value goes row by row; both give every row the same line. Two pairs whose
     texts join alike ("ab" + "c", "a" + "bc") are two lines."""
-    from titans_finance.models.category import taxonomy
+    from titans_finance.models.category import row_memo, taxonomy
 
     descriptions = ["ab", "a", "ab", "Shell 0412", "Shell 0412", "PNP0451"]
     merchants = ["c", "bc", "c", "__none__", "Shell", "__none__"]
-    taxonomy._LINES.clear()
+    row_memo.forget_rows(taxonomy._LINES)
     remembered = taxonomy.category_text(descriptions, merchants)
     assert remembered.tolist() == ["ab | c", "a | bc", "ab | c", "shell 0 |", "shell 0 | shell",
                                    "pnp 0 |"]
-    assert len(taxonomy._LINES) == 5  # one line per distinct pair
+    assert row_memo.remembered_count(taxonomy._LINES) == 5  # one line per distinct pair
     again = taxonomy.category_text(descriptions[::-1], merchants[::-1])
     assert again.tolist() == remembered.tolist()[::-1]
     # a missing merchant: the rows are written one by one, the same lines

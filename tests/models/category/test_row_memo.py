@@ -1,4 +1,4 @@
-"""The default category model's probabilities of a line remembered across calls
+"""What the category models compute from a line alone, remembered across calls
 (`row_memo`): the same numbers to the bit as computed afresh, per model object, within
 the bytes allowed."""
 
@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from titans_finance.models.category import row_memo
-from titans_finance.models.category.row_memo import memo_of, remembered_rows
+from titans_finance.models.category.row_memo import (
+    memo_nbytes,
+    remembered,
+    remembered_count,
+    remembered_rows,
+)
 
 LINES = np.array(["tesco extra 0 | tesco", "shell 0 | shell", "tesco extra 0 | tesco",
                   "salary acme | ", "xqz 0", "shell 0 | shell"], dtype=object)
@@ -17,7 +22,7 @@ def test_remembered_lines_get_the_numbers_computed_afresh_to_the_bit(default_cat
     model = default_category_model
     row_memo.forget_rows(model)
     first = model.probabilities(LINES, SIGNS)  # every line computed (and remembered)
-    assert len(memo_of(model)) == 6  # 4 lines; tesco and shell each in two directions
+    assert remembered_count(model) == 6  # 4 lines; tesco and shell each in two directions
     again = model.probabilities(LINES[::-1], SIGNS[::-1])  # every line remembered
     assert again[::-1].tobytes() == first.tobytes()
     for i in range(len(LINES)):  # each line alone, nothing remembered
@@ -42,22 +47,32 @@ def test_a_key_that_is_not_a_text_is_computed_every_time():
     assert out[:, 0].tolist() == [10.0, 20.0]
 
 
-def test_each_model_object_has_its_own_memo_bounded_by_bytes(monkeypatch):
-    monkeypatch.setattr(row_memo, "ROW_MEMO_BYTES", 2_000)
+def test_each_owner_reads_its_own_values_and_a_forgotten_owner_none(monkeypatch):
     first, second = type("Owner", (), {})(), type("Owner", (), {})()
-    remembered_rows(first, ["a"], lambda rows: np.ones((len(rows), 4)))
-    assert len(memo_of(first)) == 1 and len(memo_of(second)) == 0
-    # rows past the cap: the older half forgotten, never more than the cap held
-    remembered_rows(first, [f"line {i}" for i in range(50)], lambda rows: np.ones((len(rows), 4)))
-    assert 0 < memo_of(first).nbytes <= 2_000
+    remembered(first, ["a"], lambda rows: [np.ones(4)])
+    assert remembered_count(first) == 1 and remembered_count(second) == 0
+    found = remembered(second, ["a"], lambda rows: [np.zeros(4)])  # the same text, its own
+    assert found[0].tolist() == [0.0] * 4
+    row_memo.forget_rows(first)  # fitted again: its earlier values are not read
+    assert remembered_count(first) == 0
+    assert remembered(first, ["a"], lambda rows: ["again"]) == ["again"]
 
 
-def test_bound_row_memos_resizes_the_memos_and_refuses_a_cap_below_one_byte(monkeypatch):
+def test_every_owners_values_share_one_cap_of_bytes(monkeypatch):
+    monkeypatch.setattr(row_memo, "_MEMO", row_memo.BoundedMemo(2_000))
+    owners = [type("Owner", (), {})() for _ in range(3)]
+    for owner in owners:  # three models' rows past the cap: never more than it held
+        remembered(owner, [f"line {i}" for i in range(50)], lambda rows: np.ones((len(rows), 4)))
+    assert 0 < memo_nbytes() <= 2_000
+
+
+def test_bound_row_memos_resizes_the_memo_and_refuses_a_cap_below_one_byte(monkeypatch):
     owner = type("Owner", (), {})()
-    monkeypatch.setattr(row_memo, "ROW_MEMO_BYTES", row_memo.ROW_MEMO_BYTES)
-    remembered_rows(owner, [f"line {i}" for i in range(20)], lambda rows: np.ones((len(rows), 4)))
+    monkeypatch.setattr(row_memo, "_MEMO", row_memo.BoundedMemo(1 << 20))
+    monkeypatch.setattr(row_memo, "ROW_MEMO_BYTES", 1 << 20)
+    remembered(owner, [f"line {i}" for i in range(20)], lambda rows: np.ones((len(rows), 4)))
     row_memo.bound_row_memos(1_000)
-    assert memo_of(owner).nbytes <= 1_000 and row_memo.ROW_MEMO_BYTES == 1_000
+    assert memo_nbytes() <= 1_000 and row_memo.ROW_MEMO_BYTES == 1_000
     with pytest.raises(ValueError, match="at least 1"):
         row_memo.bound_row_memos(0)
     assert row_memo.ROW_MEMO_BYTES == 1_000  # the refused cap changed nothing
@@ -85,7 +100,7 @@ def test_the_personal_designs_remembered_text_columns_are_those_computed_afresh(
     everything = np.arange(len(text))
     row_memo.forget_rows(design)
     fresh = matrix(everything)  # every text computed, and remembered
-    assert len(memo_of(design)) == len(set(text))
+    assert remembered_count(design) == len(set(text))
     same(matrix(everything), fresh)  # every text remembered
     later = everything[100:]  # new texts beside remembered ones
     row_memo.forget_rows(design)
@@ -110,7 +125,7 @@ def test_a_lines_known_share_is_remembered_and_forgotten_when_the_model_is_fitte
     lines = np.append(text, ["zzz unknown words | ", "fuel for vehicle qqq | "])
     rows = features.iloc[np.r_[np.arange(len(text)), [0, 1]]]
     fresh = model.familiar(lines, rows)  # every line judged (and remembered)
-    assert len(memo_of(model)) == len(set(lines))
+    assert remembered_count(model) == len(set(lines))  # one share a line
     assert model.familiar(lines, rows).tolist() == fresh.tolist()
     model.fit(tx.iloc[:30], features.iloc[:30])  # another vocabulary: nothing kept
-    assert len(memo_of(model)) == 0
+    assert remembered_count(model) == 0

@@ -53,7 +53,7 @@ from titans_finance.models.category.rules import (  # noqa: F401 (part of this m
     parse_rules,
     rules_from_corrections,
 )
-from titans_finance.models.category.row_memo import forget_rows, memo_of
+from titans_finance.models.category.row_memo import forget_rows, remembered
 from titans_finance.models.category.taxonomy import category_text, content_words
 
 # Numeric inputs taken from the shared feature table (all computed from the amount).
@@ -279,16 +279,10 @@ class CategoryModel:
                                     use_na_sentinel=False)
         # a line judged in an earlier call: its share then (`row_memo`; it reads the line
         # and the fitted vocabulary only)
-        memo = memo_of(self)
-        known = memo.reader()
-        share = np.empty(len(lines), dtype="float64")
-        for i, line in enumerate(lines.tolist()):
-            found = known(line) if type(line) is str else None
-            if found is None:
-                found = _known_share(line, self.vocabulary, noise)
-                if type(line) is str:
-                    memo.put(line, found)
-            share[i] = found
+        lines = lines.tolist()
+        share = np.array(remembered(self, lines, lambda rows: [
+            _known_share(lines[i], self.vocabulary, noise) for i in rows.tolist()]),
+            dtype="float64")
         return known_merchant | (share[codes] >= self.min_known_share)
 
     def _personal_answer(self, transactions, features, threshold: float,

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from titans_finance.core.bounded_memo import MiB, BoundedMemo
 from titans_finance.core.distinct_rows import distinct_rows
+from titans_finance.models.category.row_memo import remembered
 
 # How each kind of category may be used: money out (-1), money in (+1).
 KIND_DIRECTIONS: dict[str, tuple[int, ...]] = {
@@ -40,14 +40,16 @@ def category_text(description: Any, merchant: Any) -> np.ndarray:
     from a word they are glued to (``zapper1*yoyo`` → ``zapper 0 *yoyo``: the word is a word).
 
     Each distinct (description, merchant) pair is written once, and a pair written in an
-    earlier call is remembered (`bound_line_memo`: the lines of exports repeat)."""
+    earlier call is remembered (`row_memo`: the lines of exports repeat)."""
     description = np.asarray(description, dtype=object)
     merchant = np.asarray(merchant, dtype=object)
     distinct = distinct_rows(description, merchant) if len(description) else None
     if distinct is not None:  # texts only: each pair once, through the memo
-        lines = [_LINES.get(f"{len(d)}:{d}{m}", lambda _, d=d, m=m: _line(d, m))
-                 for d, m in zip(distinct.take(description).tolist(),
-                                 distinct.take(merchant).tolist(), strict=True)]
+        pairs = list(zip(distinct.take(description).tolist(), distinct.take(merchant).tolist(),
+                         strict=True))
+        # the length of the description first: no two pairs share a key
+        lines = remembered(_LINES, [f"{len(d)}:{d}{m}" for d, m in pairs],
+                           lambda rows: [_line(*pairs[i]) for i in rows.tolist()])
         return distinct.spread(np.array(lines, dtype=object))
     out = np.empty(len(description), dtype=object)
     cache: dict[tuple[str, str], str] = {}
@@ -66,14 +68,12 @@ def _line(description: str, merchant: str) -> str:
     return _SPACES.sub(" ", _GLUED.sub(" 0 ", text)).strip()
 
 
-# the lines written, by description and merchant (the length of the description first:
-# no two pairs share a key); within the bytes allowed, like every memo of request text
-_LINES = BoundedMemo(8 * MiB)
+class _Lines:
+    """Whose the remembered lines are (`row_memo`: within the bytes allowed, as every memo
+    of request text)."""
 
 
-def bound_line_memo(max_bytes: int) -> None:
-    """At most ``max_bytes`` of remembered lines in this process from now on."""
-    _LINES.resize(max_bytes)
+_LINES = _Lines()
 
 
 def content_words(text: str, noise: frozenset[str]) -> list[str]:
