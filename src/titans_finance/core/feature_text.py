@@ -238,10 +238,15 @@ _DESCRIPTION_TEXT_MEMO: BoundedMemo | None = None
 def bound_description_text_memo(max_bytes: int) -> None:
     """Keep what the text of at most ``max_bytes`` of descriptions gives from now on."""
     global _DESCRIPTION_TEXT_MEMO
-    if _DESCRIPTION_TEXT_MEMO is None:
-        _DESCRIPTION_TEXT_MEMO = BoundedMemo(max_bytes)
-    else:
-        _DESCRIPTION_TEXT_MEMO.resize(max_bytes)
+    _DESCRIPTION_TEXT_MEMO = _resized(_DESCRIPTION_TEXT_MEMO, max_bytes)
+
+
+def _resized(memo: BoundedMemo | None, max_bytes: int) -> BoundedMemo:
+    """``memo`` with a cap of ``max_bytes`` (a new memo when there is none yet)."""
+    if memo is None:
+        return BoundedMemo(max_bytes)
+    memo.resize(max_bytes)
+    return memo
 
 
 # The keyword flags of the texts seen, kept in the service only: its requests repeat their
@@ -255,10 +260,7 @@ _KEYWORD_MEMO: BoundedMemo | None = None
 def bound_keyword_memo(max_bytes: int) -> None:
     """Keep the keyword flags of at most ``max_bytes`` of texts from now on."""
     global _KEYWORD_MEMO
-    if _KEYWORD_MEMO is None:
-        _KEYWORD_MEMO = BoundedMemo(max_bytes)
-    else:
-        _KEYWORD_MEMO.resize(max_bytes)
+    _KEYWORD_MEMO = _resized(_KEYWORD_MEMO, max_bytes)
 
 
 def _flags_of(text: str) -> tuple[bool, ...]:
