@@ -17,8 +17,8 @@ account, where every row is late). Per stage: the CPU milliseconds (median over
 time for the request (`time.process_time`). ``--cycle N``: the requests cycle through N
 distinct batches, each sent once before the measure (as `serving_load` cycles 4: the
 service's memos of request text know every line then; the accounts are still new per
-request in the "fresh" cases); 0 (default): every request a batch of its own. Writes benchmarks/results/serving_batch_profile.json
-and the table between the ``bench:serving_batch_profile`` markers of docs/benchmarks.md.
+request in the "fresh" cases); 0 (default): every request a batch of its own. Writes
+benchmarks/results/serving_batch_profile.json and the table between the ``bench:serving_batch_profile`` markers of docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ def fitted(default_category_model):
 
 
 def _batch(transfer: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    lines = [("FUEL FOR VEHICLE SHELL", "Shell", -61.0), ("FUEL FOR VEHICLE SHELL", "Shell", -61.0),
+    lines = [("FUEL FOR VEHICLE SHELL", "Shell", -61.0),
+             ("FUEL FOR VEHICLE SHELL", "Shell", -61.0),
              ("FUEL FOR VEHICLE SHELL", "Shell", -61.01),  # one cent apart
              ("FUEL FOR VEHICLE SHELl", "Shell", -61.0),  # one character apart
              ("FUEL FOR VEHICLE SHELL", "BP", -61.0),  # another merchant
@@ -57,7 +58,8 @@ def _batch(transfer: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_repeated_inputs_answer_what_each_row_answers_alone(fitted, transfer):
     tx, features = _batch(transfer)
     batch = fitted.predict(tx, features)
-    alone = pd.concat([fitted.predict(tx.iloc[[i]], features.iloc[[i]]) for i in range(len(tx))])
+    alone = pd.concat([fitted.predict(tx.iloc[[i]], features.iloc[[i]])
+                       for i in range(len(tx))])
     _assert_same(batch, alone)
     # every branch is exercised: a rule, the personal model, the default model
     assert {"rule", "model", "default"} <= set(batch["source"])

@@ -389,9 +389,9 @@ class CategoryModel:
         if self.default_model is not None and todo.any():
             rows = np.flatnonzero(todo)
             at = np.searchsorted(scored, rows)  # the rows left are rows scored above
+            shown = transactions["description"].to_numpy(dtype=object)[rows]
             answer = self._default_answer(inputs[0][at], inputs[2][at],
-                                          None if prior is None else prior[at],
-                                          transactions["description"].to_numpy(dtype=object)[rows])
+                                          None if prior is None else prior[at], shown)
             mapped = np.array([self.default_to_user.get(c, c) for c in answer["category"]],
                               dtype=object)
             confident = answer["answers"].to_numpy()

@@ -96,7 +96,6 @@ class CategoryDesign:
             blocks.append(dense_csr(prior * self.weights["default"]))
         return sparse.hstack(blocks, format="csr")
 
-
     def _text_block(self, uniques: np.ndarray) -> sparse.csr_matrix:
         """The weighted character and word n-gram columns of each distinct text: a text
         seen in an earlier call has its columns then (`row_memo`; a row's TF-IDF is its
@@ -126,7 +125,7 @@ def dense_csr(values: np.ndarray) -> sparse.csr_matrix:
     included, -0.0 not), row by row in column order, 32-bit indices — in a few numpy
     steps (scipy's conversion, through a COO copy, cost ~0.4 ms for 1,000 × 50)."""
     values = np.asarray(values)
-    if values.ndim != 2 or values.shape[1] >= 2**31:
+    if values.ndim != 2 or values.size >= 2**31:  # (32-bit indices and row pointers)
         return sparse.csr_matrix(values)
     nonzero = values != 0
     indptr = np.zeros(len(values) + 1, dtype=np.int32)
