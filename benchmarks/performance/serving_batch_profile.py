@@ -1,7 +1,7 @@
 """Where a `/predict/batch` request's CPU goes, end to end, in-process through the ASGI app.
 
     .venv/bin/python -m benchmarks.performance.serving_batch_profile --bentoml-home ~/bentoml \
-        [--repeats 5] [--label before] [--top 0]
+        [--repeats 5] [--cycle 0] [--label before] [--top 0]
 
 Needs the packaged models of `make run` (the BentoML store and the manifest
 data/08_reporting/packaged_models.json). Starts the service's ASGI app in this process
@@ -14,8 +14,11 @@ rows in random order or sorted by date, into a fresh account per request or into
 account that already holds recorded rows (random order: the default
 account, where every row is late). Per stage: the CPU milliseconds (median over
 ``--repeats`` requests) of the functions named in `STAGES`; "total" is the process's CPU
-time for the request (`time.process_time`). Writes benchmarks/results/serving_batch_profile.json
-and the table between the ``bench:serving_batch_profile`` markers of docs/benchmarks.md.
+time for the request (`time.process_time`). ``--cycle N``: the requests cycle through N
+distinct batches, each sent once before the measure (as `serving_load` cycles 4: the
+service's memos of request text know every line then; the accounts are still new per
+request in the "fresh" cases); 0 (default): every request a batch of its own. Writes
+benchmarks/results/serving_batch_profile.json and the table between the ``bench:serving_batch_profile`` markers of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -161,6 +164,8 @@ def main() -> None:
     parser.add_argument("--bentoml-home", default=os.environ.get(
         "BENTOML_HOME", str(Path.home() / "bentoml")))
     parser.add_argument("--repeats", type=int, default=5, help="batches of 1,000 per case")
+    parser.add_argument("--cycle", type=int, default=0,
+                        help="requests cycle through this many distinct batches (0: none)")
     parser.add_argument("--label", default="", help="kept in the results file name")
     parser.add_argument("--sort", default="tottime", help="the order of --top (pstats)")
     parser.add_argument("--top", type=int, default=0,
@@ -172,15 +177,18 @@ def main() -> None:
     from titans_finance.serving.batch_thread import BULK_EXECUTOR
 
     headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
-    batches = [_transactions(1000, seed=10 + i) for i in range(args.repeats + 1)]
+    distinct = args.cycle or args.repeats
+    batches = [_transactions(1000, seed=10 + i) for i in range(distinct + 1)]
     run = str(int(time.time()))
-    warm = _bodies(batches[:1], CASES[0], run + "-warm")[0]
-    assert client.post("/predict/batch", content=warm, headers=headers).status_code == 200
+    for warm in _bodies(batches[:1] + (batches[1:] if args.cycle else []), CASES[0],
+                        run + "-warm"):  # (cycling: every batch seen once before)
+        assert client.post("/predict/batch", content=warm, headers=headers).status_code == 200
+    measured = [batches[1 + i % distinct] for i in range(args.repeats)]
     result = {"machine": machine(), "label": args.label, "wall_ms": {}, "cpu_ms": {},
               "stages_cpu_ms": {}}
     for case in CASES:
         runs, walls, cpus = [], [], []
-        for body in _bodies(batches[1:], case, run):
+        for body in _bodies(measured, case, run):
             profile = cProfile.Profile(time.thread_time) if args.top else None
             if profile:  # the batch thread's functions (the rest is in the stages)
                 BULK_EXECUTOR.submit(profile.enable).result()
@@ -217,10 +225,13 @@ def main() -> None:
     write_section(f"serving_batch_profile{suffix}", (
         f"Measured {m['date']} on {m['cores']} cores ({m['cpu']}); command: "
         f"`.venv/bin/python -m benchmarks.performance.serving_batch_profile --repeats "
-        f"{args.repeats}{' --label ' + args.label if args.label else ''}` (packaged models "
+        f"{args.repeats}{f' --cycle {args.cycle}' if args.cycle else ''}"
+        f"{' --label ' + args.label if args.label else ''}` (packaged models "
         "of `make run`; in-process through the service's ASGI app: BentoML's input parsing, "
         "the security middleware, the batch thread; batches of 1,000 distinct transactions "
-        "of the default data). Load average "
+        "of the default data"
+        + (f", the requests cycling through {args.cycle} batches each sent once before"
+           if args.cycle else "") + "). Load average "
         f"{result['load_average_1min'][0]:g} before, {result['load_average_1min'][1]:g} "
         "after. CPU ms per request (median), per stage: the CPU time of the thread that ran "
         "the stage's function, during its calls (the history walk, the vectorised features "

@@ -251,3 +251,23 @@ def test_the_services_keyword_memo_gives_the_flags_the_searches_give(clean, monk
     assert len(feature_text._KEYWORD_MEMO) > 0
     pd.testing.assert_frame_equal(remembered, searched, check_exact=True)
     pd.testing.assert_frame_equal(again, searched, check_exact=True)
+
+
+def test_the_services_description_text_memo_gives_the_features_the_text_gives(clean,
+                                                                             monkeypatch):
+    """With the memo the service keeps of a description's cleaned text and text features
+    (`bound_description_text_memo`), the features are those computed from the text, read
+    again from the memo: the same to the bit."""
+    from titans_finance.core import feature_text
+
+    monkeypatch.setattr(feature_text, "_DESCRIPTION_TEXT_MEMO", None)
+    computed = build_features(clean)
+    feature_text.bound_description_text_memo(1 << 20)
+    remembered = build_features(clean)
+    again = build_features(clean)  # every description from the memo now
+    distinct = set(clean["description"]) | {""}  # (a missing description reads as "")
+    assert len(feature_text._DESCRIPTION_TEXT_MEMO) == 2 * len(distinct)  # cleaned, features
+    pd.testing.assert_frame_equal(remembered, computed, check_exact=True)
+    pd.testing.assert_frame_equal(again, computed, check_exact=True)
+    feature_text.bound_description_text_memo(600)  # a smaller cap: the memo shrinks to it
+    assert 0 < feature_text._DESCRIPTION_TEXT_MEMO.nbytes <= 600

@@ -27,7 +27,15 @@ def _charges(names: list[str], day: str = "2026-01-05") -> pd.DataFrame:
                          "type": ["expense"] * n, "account": names})
 
 
-def test_an_account_of_one_transaction_holds_under_five_kilobytes():
+def test_an_account_of_one_transaction_holds_under_five_kilobytes(monkeypatch):
+    # the history's own structures: not the service's memos of request text (each
+    # description's keyword flags and text features), which hold what distinct texts cost
+    # within their own cap of bytes whatever the number of accounts (tests/serving/
+    # test_memory.py), and are on only in a process that started the service (test order)
+    from titans_finance.core import feature_text
+
+    monkeypatch.setattr(feature_text, "_KEYWORD_MEMO", None)
+    monkeypatch.setattr(feature_text, "_DESCRIPTION_TEXT_MEMO", None)
     train = _charges(["main", "main"], day="2025-12-01")
     history = RollingHistory(HistoryState.from_frame(train), RollingLimits(max_accounts=10**5))
     history.features(_charges([f"warm-{k}" for k in range(10)]))  # lookup tables, caches

@@ -60,7 +60,9 @@ def test_request_text_memos_stay_within_their_cap_under_10000_distinct_lines():
         for start in range(0, len(part), 1_000):
             text_features.tfidf_transform(vectorizer, part[start:start + 1_000])
 
-    before_words = text_features.WORD_MEMO_BYTES
+    from titans_finance.models.category import row_memo
+
+    before_words, before_rows = text_features.WORD_MEMO_BYTES, row_memo.ROW_MEMO_BYTES
     try:
         bound_text_memos(cap)
         memos.append(feature_text._KEYWORD_MEMO)
@@ -78,4 +80,5 @@ def test_request_text_memos_stay_within_their_cap_under_10000_distinct_lines():
         assert grown < len(memos) * cap, f"the last 2,000 lines kept {grown / 2**20:.1f} MiB"
     finally:
         bound_text_memos(before_words)
+        row_memo.bound_row_memos(before_rows)
         merchant_key.bound_description_memo(merchant_key.DESCRIPTION_MEMO_BYTES)

@@ -53,7 +53,7 @@ from titans_finance.core.feature_rows import (
 )
 from titans_finance.core.feature_text import (
     KEYWORDS,
-    _clean_one,
+    _cleaned,
     _Coded,
     _description_features,
     _keyword_flags,
@@ -408,7 +408,7 @@ def build_features(transactions: pd.DataFrame, state: HistoryState | None = None
 
     # text: keywords are searched in "<clean description> <merchant>", built once per
     # distinct (description, merchant) pair
-    description_clean = description.map(_clean_one)
+    description_clean = _cleaned(description)
     merchant_text = np.where(merchant.distinct == MISSING_KEY, "", merchant.distinct)
     pair = description.codes.astype("int64") * len(merchant.distinct) + merchant.codes
     pair_codes, pairs = pd.factorize(pair)

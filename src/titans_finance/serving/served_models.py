@@ -112,16 +112,23 @@ class ServedModels:
 
 def bound_text_memos(max_bytes: int) -> None:
     """Each memo of request text this process keeps (`core.merchant_key`'s merchant keys
-    of descriptions, `core.feature_text`'s keyword flags, each text vectoriser's word
-    columns) holds at most ``max_bytes``
-    from now on (``TITANS_TEXT_MEMO_BYTES``; the pipelines' own bounds are larger)."""
-    from titans_finance.core.feature_text import bound_keyword_memo
+    of descriptions, `core.feature_text`'s keyword flags and a description's own text
+    features, each text vectoriser's word columns, and what `models.category.row_memo`
+    keeps of a line for the category models) holds at most ``max_bytes`` from now on
+    (``TITANS_TEXT_MEMO_BYTES``; the pipelines' own bounds are larger)."""
+    from titans_finance.core.feature_text import (
+        bound_description_text_memo,
+        bound_keyword_memo,
+    )
     from titans_finance.core.merchant_key import bound_description_memo
+    from titans_finance.models.category.row_memo import bound_row_memos
     from titans_finance.models.category.text_features import bound_word_memos
 
     bound_description_memo(max_bytes)
     bound_word_memos(max_bytes)
+    bound_row_memos(max_bytes)
     bound_keyword_memo(max_bytes)
+    bound_description_text_memo(max_bytes)
 
 
 def forecast_as_of(model: Any) -> str | None:

@@ -61,9 +61,10 @@ Models and data:
 - ``TITANS_HISTORY_DB`` (``data/09_serving/recorded_history.sqlite3``): where recorded
   transactions are kept (SQLite), replayed into the history at start.
 - ``TITANS_TEXT_MEMO_BYTES`` (8 MiB): bytes each memo of request text may hold in the
-  worker (the merchant keys of descriptions; the keyword flags of descriptions; each text
-  vectoriser's word columns: four memos with the default models), the older half
-  forgotten past it (core/bounded_memo.py).
+  worker (the merchant keys of descriptions; the keyword flags of descriptions; what a
+  description's own text gives; each text vectoriser's word columns: four memos with the
+  default models; what the category models compute from a line alone, one memo:
+  models/category/row_memo.py), the older half forgotten past it (core/bounded_memo.py).
 """
 
 from __future__ import annotations

@@ -210,3 +210,22 @@ def test_the_medians_alone_answer_the_same_without_the_design_they_do_not_read(m
     with_design = model.predict(new, features)
     assert built
     pd.testing.assert_frame_equal(without, with_design, check_exact=True)
+
+
+def test_the_prior_of_repeated_pairs_is_each_row_priced_alone_to_the_bit():
+    """Each distinct (payee, group) pair is priced once and spread to its rows: the same
+    numbers as every row priced alone, for repeated pairs, near repeats (another group,
+    another spelling) and new payees priced from similar ones."""
+    history = _household()
+    model = AmountModel("prior", parameters("amount")).fit(history, build_features(history))
+    merchant = np.array(["city metro", "city metro", "city metro", "City metro",
+                         "rent elm street", "metro fare", "metro fare", "zqx", "zqx"],
+                        dtype=object)
+    group = np.array(["__expense__", "__expense__", "transport", "__expense__",
+                      "__expense__", "__expense__", "__expense__", "__expense__",
+                      "__income__"], dtype=object)
+    batch = model.prior.predict_with_level(merchant, group)
+    for i in range(len(merchant)):
+        alone = model.prior.predict_with_level(merchant[i:i + 1], group[i:i + 1])
+        for together, single in zip(batch, alone, strict=True):
+            assert np.asarray(together)[i:i + 1].tobytes() == np.asarray(single).tobytes()

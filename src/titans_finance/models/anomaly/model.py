@@ -269,8 +269,11 @@ class AnomalyModel:
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_stats_tables"}
 
-    def _z(self, stats: pd.DataFrame, keys, log_amount) -> tuple[np.ndarray, ...]:
-        s = self._rows(stats, keys)
+    def _z(self, stats: pd.DataFrame, keys, log_amount, rows: dict | None = None
+           ) -> tuple[np.ndarray, ...]:
+        """z-score, ratio to the median and count of each row's statistics (``rows``:
+        ``self._rows(stats, keys)``, when the caller has them)."""
+        s = self._rows(stats, keys) if rows is None else rows
         count = np.nan_to_num(s["count"], nan=0.0)
         median = s["median"]
         spread = np.maximum(_MAD_SCALE * np.nan_to_num(s["mad"]),
@@ -301,7 +304,9 @@ class AnomalyModel:
                     else np.full(n, None, dtype=object))
         category = self._category_keys(transactions, category, accounts)
         min_count = int(p["min_group_count"])
-        z_m, ratio_m, count_m = self._z(self.merchant_stats, merchants, log_amount)
+        merchant_rows = self._rows(self.merchant_stats, merchants)  # read once, used twice
+        z_m, ratio_m, count_m = self._z(self.merchant_stats, merchants, log_amount,
+                                        merchant_rows)
         z_c, ratio_c, count_c = self._z(getattr(self, "category_stats", _NO_CATEGORY_STATS),
                                         category, log_amount)
         # a payee too new for the training statistics: its payments before this one in the
@@ -350,7 +355,7 @@ class AnomalyModel:
         # same amount to the cent within days is not
         # (the training MAD: robust to one odd payment; the rolling std for a newer payee)
         spread_limit = FIXED_PRICE_LOG_SPREAD
-        training_mad = self._rows(self.merchant_stats, merchants)["mad"]
+        training_mad = merchant_rows["mad"]
         fixed_price = np.where(count_m >= min_count, np.nan_to_num(training_mad, nan=1.0)
                                < spread_limit / 2,
                                features["merchant_prior_std_log"].to_numpy() < spread_limit)
@@ -374,7 +379,9 @@ class AnomalyModel:
         flagged = (score >= self.threshold) & (score > 0)
 
         # the day of the earlier same charge, as YYYY-MM-DD (days_same: whole days)
-        days = pd.to_datetime(transactions["date"]).to_numpy().astype("datetime64[D]")
+        dates = transactions["date"]  # a datetime column as it is (no conversion to make)
+        days = (dates if pd.api.types.is_datetime64_dtype(dates) else pd.to_datetime(dates)
+                ).to_numpy().astype("datetime64[D]")
         earlier = np.datetime_as_string(days - np.where(days_same <= window, days_same, 0)
                                         .astype("int64").astype("timedelta64[D]"), unit="D")
         # the training statistics count every training payment to the payee (a training row

@@ -1,6 +1,7 @@
 """The category model: user rules, a personal model, the default model, abstention.
 
 `model` (`CategoryModel`: rules, transfers, personal and default answers, calibration),
+`rules` (the user's rules and those learnt from corrections),
 `personal` (the learner trained on the export's own labels), `memory` (exact repeats of a
 line), `default` (the model learnt from open knowledge, for exports nobody labelled),
 `taxonomy` (the categories, their groups and the knowledge's words), `evaluation` (honest

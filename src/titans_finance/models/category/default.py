@@ -55,6 +55,7 @@ from titans_finance.models.category.taxonomy import (
     lexicon_examples,
     word_examples,
 )
+from titans_finance.models.category.row_memo import forget_rows, remembered_rows
 from titans_finance.models.category.text_features import tfidf_transform
 
 logger = logging.getLogger(__name__)
@@ -171,6 +172,7 @@ class DefaultCategoryModel:
         self.group_temperature = fit_temperature(held_groups, np.searchsorted(
             self.groups_, self.taxonomy.categories["group"].reindex(y[held][seen]).to_numpy()))
         self.chars, self.words, self.classifier = self._fit_once(text, sign, y, weight)
+        forget_rows(self)  # a model fitted again: no row of its earlier fit is kept
         self.classes_ = np.asarray(self.classifier.classes_)
         self.known_words = frozenset(w for w in self.words.vocabulary_ if " " not in w)
         self.group_of_leaf_ = self.taxonomy.categories["group"].to_dict()
@@ -278,8 +280,12 @@ class DefaultCategoryModel:
         _, first, spread = np.unique(codes * 3 + direction + 1, return_index=True,
                                      return_inverse=True)
         text, sign = text[first], sign[first]
-        raw = self._scores((self.chars, self.words), self.classifier, text, sign)
-        proba = self._masked(apply_temperature(raw, self.temperature), self.classes_, sign)
+        # a line seen in an earlier call: its row then (`row_memo`), the same to the bit
+        keys = [f"{d:+d}{t}" if type(t) is str else None
+                for d, t in zip(direction[first].tolist(), text.tolist(), strict=True)]
+        proba = remembered_rows(self, keys, lambda rows: self._masked(apply_temperature(
+            self._scores((self.chars, self.words), self.classifier, text[rows], sign[rows]),
+            self.temperature), self.classes_, sign[rows]))
         return proba[spread.reshape(-1)]
 
     def group_probabilities(self, proba: np.ndarray) -> np.ndarray:

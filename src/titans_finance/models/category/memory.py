@@ -40,16 +40,20 @@ class RepeatMemory:
         if not self.latest:
             return proba
         position = {label: i for i, label in enumerate(classes.tolist())}
-        out = proba
+        rows, columns, weights = [], [], []
         for row, key in enumerate(keys.tolist()):
             item = self.latest.get(key)
             if item is None or item[0] not in position:
                 continue
-            if out is proba:
-                out = proba.copy()
-            weight = item[1] / (item[1] + 1.0)
-            out[row] *= 1.0 - weight
-            out[row, position[item[0]]] += weight
+            rows.append(row)
+            columns.append(position[item[0]])
+            weights.append(item[1] / (item[1] + 1.0))
+        if not rows:
+            return proba
+        # the remembered rows at once: each element's product and sum as row by row
+        out, weight = proba.copy(), np.array(weights)
+        out[rows] *= (1.0 - weight)[:, None]
+        out[rows, columns] += weight
         return out
 
     def __len__(self) -> int:

@@ -26,7 +26,6 @@ service never receives them (the feature-audit test keeps it so).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +34,7 @@ import pandas as pd
 from scipy.optimize import minimize_scalar
 from sklearn.model_selection import KFold, StratifiedKFold
 
+from titans_finance.core.distinct_rows import distinct_rows
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
 from titans_finance.models.category.memory import RepeatMemory
@@ -45,6 +45,15 @@ from titans_finance.models.category.personal import (  # noqa: F401 (part of thi
     make_classifier,
     sparse_dot_ready,
 )
+from titans_finance.models.category.rules import (  # noqa: F401 (part of this module's API)
+    RULE_FIELDS,
+    CategoryRule,
+    RuleError,
+    apply_rules,
+    parse_rules,
+    rules_from_corrections,
+)
+from titans_finance.models.category.row_memo import forget_rows, remembered
 from titans_finance.models.category.taxonomy import category_text, content_words
 
 # Numeric inputs taken from the shared feature table (all computed from the amount).
@@ -55,99 +64,6 @@ HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k",
                     "mapping_min_share", "seed", "n_jobs", "block_weights", "max_text_features",
                     "min_text_df", "char_ngram_range", "logistic_regression", "lightgbm",
                     "memory_min_repeats", "class_weight_power", "unseen_direction_weight")
-RULE_FIELDS = ("description", "merchant", "any")
-
-
-class RuleError(ValueError):
-    """A user category rule is malformed."""
-
-
-@dataclass(frozen=True)
-class CategoryRule:
-    """``pattern`` (regular expression, case-insensitive) searched in ``field`` → ``category``."""
-
-    pattern: str
-    category: str
-    field: str = "any"
-
-    def compiled(self) -> re.Pattern:
-        return re.compile(self.pattern, re.IGNORECASE)
-
-
-def parse_rules(raw: Any) -> list[CategoryRule]:
-    """Rules from the YAML structure ``{"rules": [{"pattern":..., "category":..., "field":...}]}``."""
-    if raw is None:
-        return []
-    items = raw.get("rules", []) if isinstance(raw, dict) else raw
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise RuleError("category rules: 'rules' must be a list of {pattern, category, field}")
-    rules = []
-    for number, item in enumerate(items, start=1):
-        where = f"category rule #{number}"
-        if not isinstance(item, dict):
-            raise RuleError(f"{where}: expected a mapping with pattern and category, got {item!r}")
-        unknown = set(item) - {"pattern", "category", "field"}
-        if unknown:
-            raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}")
-        pattern, category = item.get("pattern"), item.get("category")
-        if not isinstance(pattern, str) or not pattern.strip():
-            raise RuleError(f"{where}: 'pattern' must be a non-empty string")
-        if not isinstance(category, str) or not re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", category):
-            raise RuleError(f"{where}: 'category' must be snake_case, got {category!r}")
-        field = item.get("field", "any")
-        if field not in RULE_FIELDS:
-            raise RuleError(f"{where}: 'field' must be one of {RULE_FIELDS}, got {field!r}")
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise RuleError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
-        rules.append(CategoryRule(pattern, category, field))
-    return rules
-
-
-def rules_from_corrections(merchant: pd.Series, category: pd.Series, corrected: pd.Series,
-                           min_count: int) -> list[CategoryRule]:
-    """A rule per merchant corrected at least ``min_count`` times, always to the same category.
-
-    This is what users of rule-based tools expect: after correcting a merchant a
-    few times, its transactions get that category without waiting for the model
-    to learn it. A merchant corrected to different categories gets no rule.
-    """
-    if min_count < 1:
-        raise RuleError(f"corrections.rule_min_count must be at least 1, got {min_count}")
-    frame = pd.DataFrame({"merchant": merchant.astype("str").to_numpy(),
-                          "category": category.astype("str").to_numpy(),
-                          "corrected": corrected.to_numpy(dtype="bool")})
-    frame = frame[frame["corrected"]]
-    if frame.empty:
-        return []
-    grouped = frame.groupby("merchant")["category"].agg(["nunique", "size", "first"])
-    chosen = grouped[(grouped["nunique"] == 1) & (grouped["size"] >= min_count)]
-    return [CategoryRule(f"^{re.escape(name)}$", str(row["first"]), "merchant")
-            for name, row in chosen.sort_index().iterrows()]
-
-
-def apply_rules(rules: list[CategoryRule], description: pd.Series,
-                merchant: pd.Series) -> pd.Series:
-    """Category from the first matching rule per row (missing where none matches)."""
-    result = pd.Series([None] * len(description), index=description.index, dtype="object")
-    description = description.fillna("").astype("str")
-    merchant = merchant.fillna("").astype("str")
-    for rule in reversed(rules):  # later rules first, so earlier rules overwrite: first wins
-        pattern = rule.compiled()
-        if rule.field == "description":
-            hit = description.str.contains(pattern, regex=True)
-        elif rule.field == "merchant":
-            hit = merchant.str.contains(pattern, regex=True)
-        else:
-            hit = description.str.contains(pattern, regex=True) | merchant.str.contains(
-                pattern, regex=True)
-        result[hit.to_numpy()] = rule.category
-    return result
-
-
 def design_text(transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
     """``description | merchant`` as the category models read it (one function everywhere)."""
     return category_text(transactions["description"].to_numpy(dtype=object),
@@ -231,10 +147,11 @@ def _top_k(proba: np.ndarray, classes: np.ndarray, k: int) -> tuple[np.ndarray, 
     k = min(k, proba.shape[1])
     top = np.argsort(-proba, axis=1)[:, :k]
     top_p = np.take_along_axis(proba, top, axis=1)
-    names = [str(c) for c in classes]  # plain lists: no numpy scalar per item
-    items = [[{"category": names[c], "probability": p}
+    # plain lists: no numpy scalar per item; each row's names looked up in one step
+    names = np.array([str(c) for c in classes], dtype=object)[top].tolist()
+    items = [[{"category": c, "probability": p}
               for c, p in zip(row_c, row_p, strict=True) if p > 0]
-             for row_c, row_p in zip(top.tolist(), top_p.tolist(), strict=True)]
+             for row_c, row_p in zip(names, top_p.tolist(), strict=True)]
     return classes[top[:, 0]], top_p[:, 0], items
 
 
@@ -297,6 +214,7 @@ class CategoryModel:
         self.direction_classes = {d: np.array(sorted(set(y[sign == d]))) for d in (-1, 1)}
         noise = self.default_model.noise if self.default_model is not None else frozenset()
         self.vocabulary = frozenset(w for t in pd.unique(text) for w in content_words(t, noise))
+        forget_rows(self)  # the shares of lines judged against an earlier fit's vocabulary
         self.merchants = frozenset(features["merchant_key"].astype("str"))
         self.default_to_user = self._default_mapping(text, sign, y)
         n_splits = int(self.params["calibration_folds"])
@@ -359,9 +277,13 @@ class CategoryModel:
                                       .astype("str").tolist()), dtype=bool, count=len(features))
         codes, lines = pd.factorize(np.asarray(text, dtype=object),  # each line judged once
                                     use_na_sentinel=False)
-        share = np.array([_known_share(t, self.vocabulary, noise) for t in lines],
-                         dtype="float64")[codes]
-        return known_merchant | (share >= self.min_known_share)
+        # a line judged in an earlier call: its share then (`row_memo`; it reads the line
+        # and the fitted vocabulary only)
+        lines = lines.tolist()
+        share = np.array(remembered(self, lines, lambda rows: [
+            _known_share(lines[i], self.vocabulary, noise) for i in rows.tolist()]),
+            dtype="float64")
+        return known_merchant | (share[codes] >= self.min_known_share)
 
     def _personal_answer(self, transactions, features, threshold: float,
                          inputs: tuple | None = None, prior: np.ndarray | None = None
@@ -404,7 +326,22 @@ class CategoryModel:
 
         ``threshold`` (default: the model's ``confidence_threshold``) applies to the personal
         model; 0 makes it answer every row in a direction it knows.
+
+        A row's answer depends on its `ROW_INPUTS` alone (every step is row by row), so
+        rows of the same inputs (a subscription, a repeated fee) are answered once and the
+        answer taken back to each of them: the same answer to the bit (their ``top_k``
+        lists are one object, never changed in place).
         """
+        distinct = distinct_rows(*row_inputs(transactions, features))
+        if distinct is None or not distinct.repeated:
+            return self._predict(transactions, features, threshold)
+        answer = self._predict(distinct.take(transactions), distinct.take(features), threshold)
+        answer = answer.take(distinct.inverse)
+        answer.index = transactions.index
+        return answer
+
+    def _predict(self, transactions: pd.DataFrame, features: pd.DataFrame,
+                 threshold: float | None) -> pd.DataFrame:
         threshold = self.threshold if threshold is None else threshold
         n = len(transactions)
         category = np.full(n, UNCERTAIN_CATEGORY, dtype=object)
@@ -452,10 +389,9 @@ class CategoryModel:
         if self.default_model is not None and todo.any():
             rows = np.flatnonzero(todo)
             at = np.searchsorted(scored, rows)  # the rows left are rows scored above
-            text, sign = inputs[0][at], inputs[2][at]
-            answer = self.default_model.predict_raw(
-                text, sign, proba=None if prior is None else prior[at],
-                shown=transactions["description"].to_numpy(dtype=object)[rows])
+            shown = transactions["description"].to_numpy(dtype=object)[rows]
+            answer = self._default_answer(inputs[0][at], inputs[2][at],
+                                          None if prior is None else prior[at], shown)
             mapped = np.array([self.default_to_user.get(c, c) for c in answer["category"]],
                               dtype=object)
             confident = answer["answers"].to_numpy()
@@ -477,6 +413,36 @@ class CategoryModel:
         return pd.DataFrame({"category": category, "confidence": confidence, "top_k": top_k,
                              "source": source, "level": level, "reason": reason},
                             index=transactions.index)
+
+
+    def _default_answer(self, text: np.ndarray, sign: np.ndarray, prior: np.ndarray | None,
+                        shown: np.ndarray) -> pd.DataFrame:
+        """The default model's `predict_raw` of the rows the personal model left: once per
+        distinct (text, sign, description shown) — its answer reads nothing else (``prior``:
+        the rows' `probabilities`, a function of text and sign) — taken back to the rows."""
+        distinct = distinct_rows(text, sign, shown)
+        if distinct is None or not distinct.repeated:
+            return self.default_model.predict_raw(text, sign, proba=prior, shown=shown)
+        answer = self.default_model.predict_raw(
+            distinct.take(text), distinct.take(sign),
+            proba=None if prior is None else distinct.take(prior), shown=distinct.take(shown))
+        return answer.take(distinct.inverse).reset_index(drop=True)
+
+
+# What a row's category answer reads (`CategoryModel.predict`): its description (the rules,
+# the text, the reasons quoted), its merchant key, the amount's numeric inputs and, when the
+# frame has it, ingestion's ``is_transfer``.
+ROW_INPUTS = ("description", "merchant_key", *NUMERIC_INPUTS, "is_transfer")
+
+
+def row_inputs(transactions: pd.DataFrame, features: pd.DataFrame) -> list[np.ndarray]:
+    """The columns of `ROW_INPUTS` the rows have (``is_transfer`` only where present)."""
+    columns = [transactions["description"].to_numpy(dtype=object),
+               features["merchant_key"].to_numpy(dtype=object)]
+    columns += [features[name].to_numpy(dtype="float64") for name in NUMERIC_INPUTS]
+    if "is_transfer" in transactions:  # as `CategoryModel._predict` reads it
+        columns.append(transactions["is_transfer"].fillna(False).to_numpy(dtype=bool))
+    return columns
 
 
 def _taken(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:

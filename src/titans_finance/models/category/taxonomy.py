@@ -15,6 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.distinct_rows import distinct_rows
+from titans_finance.models.category.row_memo import remembered
+
 # How each kind of category may be used: money out (-1), money in (+1).
 KIND_DIRECTIONS: dict[str, tuple[int, ...]] = {
     "expense": (-1,), "fee": (-1,), "income": (1,), "refund": (1,), "transfer": (-1, 1)}
@@ -34,21 +37,43 @@ class TaxonomyError(ValueError):
 def category_text(description: Any, merchant: Any) -> np.ndarray:
     """What the category models read: ``description | merchant``, lowercased, digit runs as
     ``0`` (store numbers, dates and references say nothing about the category), set apart
-    from a word they are glued to (``zapper1*yoyo`` → ``zapper 0 *yoyo``: the word is a word)."""
+    from a word they are glued to (``zapper1*yoyo`` → ``zapper 0 *yoyo``: the word is a word).
+
+    Each distinct (description, merchant) pair is written once, and a pair written in an
+    earlier call is remembered (`row_memo`: the lines of exports repeat)."""
     description = np.asarray(description, dtype=object)
     merchant = np.asarray(merchant, dtype=object)
+    distinct = distinct_rows(description, merchant) if len(description) else None
+    if distinct is not None:  # texts only: each pair once, through the memo
+        pairs = list(zip(distinct.take(description).tolist(), distinct.take(merchant).tolist(),
+                         strict=True))
+        # the length of the description first: no two pairs share a key
+        lines = remembered(_LINES, [f"{len(d)}:{d}{m}" for d, m in pairs],
+                           lambda rows: [_line(*pairs[i]) for i in rows.tolist()])
+        return distinct.spread(np.array(lines, dtype=object))
     out = np.empty(len(description), dtype=object)
     cache: dict[tuple[str, str], str] = {}
     for i, (d, m) in enumerate(zip(description, merchant, strict=True)):
         key = ("" if d is None or d != d else str(d), "" if m is None or m != m else str(m))
         text = cache.get(key)
         if text is None:
-            merchant_part = "" if key[1] == "__none__" else key[1]
-            text = _DIGITS.sub("0", f"{key[0]} | {merchant_part}".lower())
-            text = _SPACES.sub(" ", _GLUED.sub(" 0 ", text)).strip()
-            cache[key] = text
+            text = cache[key] = _line(*key)
         out[i] = text
     return out
+
+
+def _line(description: str, merchant: str) -> str:
+    merchant_part = "" if merchant == "__none__" else merchant
+    text = _DIGITS.sub("0", f"{description} | {merchant_part}".lower())
+    return _SPACES.sub(" ", _GLUED.sub(" 0 ", text)).strip()
+
+
+class _Lines:
+    """Whose the remembered lines are (`row_memo`: within the bytes allowed, as every memo
+    of request text)."""
+
+
+_LINES = _Lines()
 
 
 def content_words(text: str, noise: frozenset[str]) -> list[str]:
