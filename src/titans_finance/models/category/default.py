@@ -27,7 +27,6 @@ restaurants); else ``uncertain``. Every group or uncertain answer says why (``re
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import numpy as np
@@ -61,8 +60,6 @@ from titans_finance.models.category.text_features import tfidf_transform
 logger = logging.getLogger(__name__)
 
 
-# a word as the word vectoriser reads one (its token pattern, on lower case)
-_TOKEN = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
 # the coefficients' type once fitted (see `_fit_once`)
 SCORING_DTYPE = np.float32
 
@@ -99,7 +96,7 @@ class DefaultCategoryModel:
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                 max_features=limit).fit(text)
         words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=limit,
-                                token_pattern=_TOKEN.pattern).fit(text)
+                                token_pattern=r"(?u)\b[^\W\d_]{2,}\b").fit(text)
         # stochastic gradient descent on the log loss: ~50 categories × ~10k lines × ~100k
         # n-grams trains in seconds (lbfgs took minutes); temperature scaling calibrates it
         classifier = SGDClassifier(loss="log_loss", alpha=float(self.params["alpha"]),
@@ -325,9 +322,8 @@ class DefaultCategoryModel:
     def _row_thresholds(self, text: np.ndarray, threshold: float,
                         best: np.ndarray) -> np.ndarray | float:
         """The confidence each row needs to be answered: ``threshold``, or
-        `unknown_threshold` (when higher) for a line none of whose words is one of the model's
-        known words (its word vocabulary: statement words such as "purchase" or "card" count,
-        they are read).
+        `unknown_threshold` (when higher) for a line none of whose words is in the model's
+        word vocabulary (statement words such as "purchase" or "card" count: they are read).
 
         The temperature is fitted on held-out knowledge, lines of real words; a line of no
         word the model reads is answered from character fragments alone, and no held-out
@@ -341,10 +337,11 @@ class DefaultCategoryModel:
         rows = np.flatnonzero((best >= threshold) & (best < floor))
         if not len(rows):
             return threshold
-        known, worded = self.known_words, {}
+        analyse, vocabulary = self.words.build_analyzer(), self.words.vocabulary_
+        worded: dict[str, bool] = {}
         for line in text[rows].tolist():
             if line not in worded:
-                worded[line] = any(w in known for w in _TOKEN.findall(str(line).lower()))
+                worded[line] = any(term in vocabulary for term in analyse(str(line)))
         unknown = np.zeros(len(best), dtype=bool)
         unknown[rows] = [not worded[line] for line in text[rows].tolist()]
         return np.where(unknown, floor, threshold)
