@@ -52,7 +52,6 @@ class DefaultModelSettings(Section):
     corroborating_words: Count
     corroborating_word_confidence: Share
     shared_code_max_confidence: Share
-    unknown_words_threshold: Share
 
 
 class CorrectionSettings(Section):

@@ -67,7 +67,7 @@ SCORING_DTYPE = np.float32
 HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "calibration_share",
                     "confidence_threshold", "top_k", "uncorroborated_max_confidence",
                     "corroborating_words", "corroborating_word_confidence",
-                    "shared_code_max_confidence", "unknown_words_threshold")
+                    "shared_code_max_confidence")
 
 
 class DefaultCategoryModel:
@@ -143,7 +143,6 @@ class DefaultCategoryModel:
         self.corroborating_words = int(self.params["corroborating_words"])
         self.word_confidence = float(self.params["corroborating_word_confidence"])
         self.shared_code_ceiling = float(self.params["shared_code_max_confidence"])
-        self.unknown_threshold = float(self.params["unknown_words_threshold"])
         text = examples["description"].to_numpy(dtype=object)
         sign = examples["sign"].to_numpy(dtype="int64")
         y = examples["category"].astype("str").to_numpy()
@@ -306,8 +305,6 @@ class DefaultCategoryModel:
         groups = self.group_probabilities(proba)
         best_group = groups.argmax(axis=1)
         group_confidence = groups[np.arange(len(groups)), best_group]
-        threshold = self._row_thresholds(text, threshold, np.maximum(confidence,
-                                                                    group_confidence))
         leaf = confidence >= threshold
         group = ~leaf & (group_confidence >= threshold)
         level = np.where(leaf, "category", np.where(group, "group", "uncertain")).astype(object)
@@ -318,37 +315,6 @@ class DefaultCategoryModel:
         return pd.DataFrame({"category": category, "confidence": confidence,
                              "top_k": top_k, "answers": leaf | group, "level": level,
                              "reason": reason})
-
-    def _row_thresholds(self, text: np.ndarray, threshold: float,
-                        best: np.ndarray) -> np.ndarray | float:
-        """The confidence each row needs to be answered: ``threshold``, or
-        `unknown_threshold` (when higher) for a line none of whose words is in the model's
-        word vocabulary (statement words such as "purchase" or "card" count: they are read).
-
-        The temperature is fitted on held-out knowledge, lines of real words; a line of no
-        word the model reads is answered from character fragments alone, and no held-out
-        knowledge shows how often that is right: four lines in ten of random letters were
-        answered, and on the development exports every such answer below 0.8 was wrong
-        (docs/evaluation.md). Only the rows that would answer below the higher threshold are
-        read for their words."""
-        floor = getattr(self, "unknown_threshold", threshold)  # a model pickled before it
-        if floor <= threshold:
-            return threshold
-        rows = np.flatnonzero((best >= threshold) & (best < floor))
-        if not len(rows):
-            return threshold
-        analyse, vocabulary = self.words.build_analyzer(), self.words.vocabulary_
-        worded: dict[str, bool] = {}
-        for line in text[rows].tolist():
-            if line not in worded:
-                worded[line] = any(term in vocabulary for term in analyse(str(line)))
-        unknown = np.zeros(len(best), dtype=bool)
-        unknown[rows] = [not worded[line] for line in text[rows].tolist()]
-        return np.where(unknown, floor, threshold)
-
-    def _knows(self, line: str) -> bool:
-        """Whether a content word of ``line`` is one of the model's known words."""
-        return any(w in self.known_words for w in content_words(line, self.noise))
 
     def _ceiled(self, text: np.ndarray, sign: np.ndarray, category: np.ndarray,
                 confidence: np.ndarray, level: np.ndarray) -> np.ndarray:
@@ -407,7 +373,7 @@ class DefaultCategoryModel:
                 continue
             line = str(text[i])
             if line not in known:
-                known[line] = self._knows(line)
+                known[line] = any(w in self.known_words for w in content_words(line, self.noise))
             if not known[line]:
                 quoted = (str(shown[i]) if shown is not None else line.split("|", 1)[0]).strip()
                 reason[i] = f"no known word in '{quoted}'"
