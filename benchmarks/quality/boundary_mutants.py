@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.quality.boundary_mutants_second_audit import SECOND_AUDIT
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "src" / "titans_finance"
 RESULTS = ROOT / "benchmarks" / "results" / "boundary_mutants.json"
@@ -904,7 +906,7 @@ MUTANTS = (
            'if probability < 1 and text == "100":',
            'if 0.995 < probability < 1:',
            'tests/reporting/test_shortfall.py'),
-)
+) + tuple(Mutant(*entry) for entry in SECOND_AUDIT)
 
 # Mutants that change no observable behaviour, and why (they are expected to survive).
 EQUIVALENT = {
