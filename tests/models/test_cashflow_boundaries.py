@@ -251,6 +251,37 @@ def test_the_likely_amount_shrinks_with_the_chance_of_landing_on_the_day(exact_s
     assert stream.likely_amount() == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("exact_share, expected", [
+    (1.0, -3000.0),  # always on its day: the stream's amount, moved to the last two's
+    (0.999, -2499.0)])  # a hair less: a quantile of the recent amounts (just under half)
+def test_a_stream_that_always_lands_is_forecast_at_its_own_amount(exact_share, expected):
+    from titans_finance.models.cashflow.streams import RecurringStream
+
+    stream = RecurringStream(merchant="rent", sign=-1, period="M", anchor="day", position=5,
+                             amount=-3000.0, amount_low=-1000.0, amount_high=-3000.0,
+                             exact_share=exact_share, occurrences=5,
+                             last_date=pd.Timestamp("2024-02-05"),
+                             recent_amounts=(-1000.0, -2000.0, -2500.0, -3000.0, -3000.0))
+    assert stream.likely_amount() == pytest.approx(expected, abs=0.5)
+
+
+@pytest.mark.parametrize("dates, cycle_days, anchor", [
+    # gaps 31 and 31 (December and January): the 5th explains every date as well as the
+    # 31-day cycle does: a tie keeps the calendar anchor
+    (["2023-12-05", "2024-01-05", "2024-02-05"], 0, ("day", 5)),
+    # every 30 days, three times: the cycle explains both gaps, no day of the month all
+    # three dates (the fewest dates a cycle is measured on)
+    (["2023-12-20", "2024-01-19", "2024-02-18"], 30, None)])
+def test_a_cycle_needs_three_dates_and_must_explain_more_than_the_anchor(dates, cycle_days,
+                                                                        anchor):
+    frame = pd.DataFrame({"date": pd.to_datetime(dates), "description": "Gym",
+                          "reference": "gym", "amount": -40.0})
+    [stream] = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2024-02-29"))
+    assert stream.cycle_days == cycle_days
+    if anchor:
+        assert (stream.anchor, stream.position) == anchor
+
+
 def test_when_a_stream_comes_is_its_cycle_when_it_has_one_else_its_anchor():
     frame = _every(30, "2023-09-22", 6)
     stream = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2024-02-29"))[0]
