@@ -196,7 +196,7 @@ def main() -> None:
                                                                  str(Path.home() / "bentoml")))
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--batch-size", type=int, default=1000)
-    parser.add_argument("--label", default="", help="kept in the results file name")
+    parser.add_argument("--label", default="", help="stored in the results file; names its docs section")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     env = {**os.environ, "BENTOML_HOME": args.bentoml_home, "BENTOML_DO_NOT_TRACK": "true",
@@ -252,8 +252,9 @@ def main() -> None:
     results["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     command = f"python -m benchmarks.performance.serving_load --duration {args.duration}"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    suffix = f"_{args.label}" if args.label else ""
-    (RESULTS / f"serving{suffix}.json").write_text(json.dumps(results, indent=2) + "\n")
+    # one results file, the latest run (its label is inside it: history in docs)
+    results["label"] = args.label
+    (RESULTS / "serving.json").write_text(json.dumps(results, indent=2) + "\n")
     m = results["machine"]
     rows = [f"| {name} | {r['requests_per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['non_2xx']} "
             f"| {r['server_cpu_ms_per_request']} |"
