@@ -150,13 +150,28 @@ def test_one_other_line_is_divided_by_itself_in_the_evidence():
 
 def test_payment_lines_going_both_ways_are_no_card_payments():
     # "Payment Thank You" in and "AUTOPAY PAYMENT" out: the wording alone cannot say which
-    # way a card's payments go, so neither is marked
+    # way a card's payments go, so neither is marked — whichever way they are taken, half
+    # the other lines go against them
     text = pd.Series(["Payment Thank You - Web", "AUTOPAY PAYMENT - THANK YOU"]
                      + ["SHOP #1"] * 8, dtype="str")
-    amount = _s(100, -100, *([-10] * 8))
+    amount = _s(100, -100, *([-10] * 4), *([5] * 4))
     rows, negate, evidence = card_payments(text, amount, signed=True)
     assert not rows.any() and not negate.any()
     assert evidence["decided"] == "not a card account"
+    # the evidence: the other lines going into the account (1 of 4)
+    _, _, evidence = card_payments(text[:6], _s(100, -100, -10, -10, -10, 5), signed=True)
+    assert evidence["other_rows_the_other_way"] == 0.25
+
+
+@pytest.mark.parametrize("last, marked", [
+    (0.0, False),  # a line of no money is no line: 3 lines, too few to tell
+    (1.0, True),  # a refund of 1.00 is a line like any other: 4 lines, a card
+])
+def test_lines_of_no_money_do_not_count_towards_a_card(last, marked):
+    text = pd.Series(["Payment Thank You - Web", "SHOP #1", "SHOP #1", "SHOP #1 REFUND"],
+                     dtype="str")
+    rows, _, _ = card_payments(text, _s(100, -10, -10, last), signed=True)
+    assert rows.tolist() == [marked, False, False, False]
 
 
 def test_an_account_without_payment_wording_is_never_negated_or_marked():
