@@ -161,7 +161,7 @@ def main() -> None:
     parser.add_argument("--bentoml-home", default=os.environ.get(
         "BENTOML_HOME", str(Path.home() / "bentoml")))
     parser.add_argument("--repeats", type=int, default=5, help="batches of 1,000 per case")
-    parser.add_argument("--label", default="", help="stored in the results file; names its docs section")
+    parser.add_argument("--label", default="", help="stored in the results file")
     parser.add_argument("--sort", default="tottime", help="the order of --top (pstats)")
     parser.add_argument("--top", type=int, default=0,
                         help="also print each case's N costliest functions (own CPU)")

@@ -212,7 +212,7 @@ def main() -> None:
                                                                  str(Path.home() / "bentoml")))
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--batch-size", type=int, default=1000)
-    parser.add_argument("--label", default="", help="stored in the results file; names its docs section")
+    parser.add_argument("--label", default="", help="stored in the results file")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     env = {**os.environ, "BENTOML_HOME": args.bentoml_home, "BENTOML_DO_NOT_TRACK": "true",

@@ -133,7 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="batches of 1,000 timed")
     parser.add_argument("--singles", type=int, default=200, help="single requests timed")
-    parser.add_argument("--label", default="", help="stored in the results file; names its docs section")
+    parser.add_argument("--label", default="", help="stored in the results file")
     args = parser.parse_args()
     from titans_finance.core.rolling import RollingHistory
 
