@@ -119,6 +119,10 @@ MUTATE ?= core.amounts.x_decide_decimal_mark__mutmut_* \
   core.dates.x__assemble__mutmut_* \
   core.dates.x__two_digit_year__mutmut_* \
   core.normalise.x_indicator_signs__mutmut_* \
+  core.movements.x_apply_fees__mutmut_* \
+  core.movements.x_card_payments__mutmut_* \
+  core.movements.x_without_transfers__mutmut_* \
+  pipelines.ingestion.nodes.x_mark_transfers__mutmut_* \
   pipelines.ingestion.nodes.x_summarise_data_quality__mutmut_* \
   pipelines.ingestion.nodes.x_deduplicate_transactions__mutmut_* \
   core.export_rows.x__file_amounts__mutmut_* \
@@ -142,7 +146,14 @@ MUTATE ?= core.amounts.x_decide_decimal_mark__mutmut_* \
   core.corrections.x_restore_formula__mutmut_* \
   core.corrections.x_apply_corrections__mutmut_* \
   models.cashflow.model.xǁCashflowModelǁ_balance__mutmut_* \
-  models.cashflow.balance.x_closing_balance_from_export__mutmut_*
+  models.cashflow.balance.x_closing_balance_from_export__mutmut_* \
+  models.amount.intervals.x_conformal_quantile__mutmut_* \
+  models.cashflow.intervals.x_conformal_bounds__mutmut_* \
+  models.cashflow.intervals.x_rolling_total_quantiles__mutmut_* \
+  models.cashflow.intervals.x_band_scale__mutmut_* \
+  models.cashflow.intervals.x_interval_quantiles__mutmut_* \
+  models.anomaly.model.xǁAnomalyModelǁ_calibrated_threshold__mutmut_* \
+  models.anomaly.model.xǁAnomalyModelǁscore__mutmut_*
 MUTATE_JOBS ?= 2
 # one thread per mutant: mutmut's timeout is CPU time, which every BLAS/OpenMP thread adds
 # to; and no jemalloc background thread (pyarrow) in the process mutmut forks from

@@ -166,7 +166,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="batches of 1,000 per case")
     parser.add_argument("--cycle", type=int, default=0,
                         help="requests cycle through this many distinct batches (0: none)")
-    parser.add_argument("--label", default="", help="kept in the results file name")
+    parser.add_argument("--label", default="", help="stored in the results file")
     parser.add_argument("--sort", default="tottime", help="the order of --top (pstats)")
     parser.add_argument("--top", type=int, default=0,
                         help="also print each case's N costliest functions (own CPU)")
@@ -211,8 +211,9 @@ def main() -> None:
             stage: round(statistics.median(r[stage] for r in runs), 1) for stage in STAGES}
     result["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     client.__exit__(None, None, None)
+    # one results file, the latest run (a label names its docs section: history in docs)
     suffix = f"_{args.label}" if args.label else ""
-    (RESULTS / f"serving_batch_profile{suffix}.json").write_text(
+    (RESULTS / "serving_batch_profile.json").write_text(
         json.dumps(result, indent=2) + "\n")
     header = "| stage | " + " | ".join(CASES) + " |\n|---|" + "---:|" * len(CASES) + "\n"
     rows = [f"| {stage} | " + " | ".join(f"{result['stages_cpu_ms'][c][stage]:.1f}"

@@ -133,7 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="batches of 1,000 timed")
     parser.add_argument("--singles", type=int, default=200, help="single requests timed")
-    parser.add_argument("--label", default="", help="kept in the results file name")
+    parser.add_argument("--label", default="", help="stored in the results file")
     args = parser.parse_args()
     from titans_finance.core.rolling import RollingHistory
 
@@ -178,8 +178,8 @@ def main() -> None:
     result["endpoints"] = endpoints
     result["batch_transactions_per_s_in_process"] = {
         k: round(1000 / (v / 1e3)) for k, v in endpoints["wall_ms"].items() if "batch" in k}
-    suffix = f"_{args.label}" if args.label else ""
-    (RESULTS / f"serving_profile{suffix}.json").write_text(json.dumps(result, indent=2) + "\n")
+    # one results file, the latest run (its label is inside it: history in docs)
+    (RESULTS / "serving_profile.json").write_text(json.dumps(result, indent=2) + "\n")
     names = list(runs)
     header = ("| stage | " + " | ".join(names) + " |\n|---|" + "---:|" * len(names) + "\n")
     rows = "\n".join(

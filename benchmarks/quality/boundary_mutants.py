@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.quality.boundary_mutants_second_audit import SECOND_AUDIT
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "src" / "titans_finance"
 RESULTS = ROOT / "benchmarks" / "results" / "boundary_mutants.json"
@@ -904,7 +906,7 @@ MUTANTS = (
            'if probability < 1 and text == "100":',
            'if 0.995 < probability < 1:',
            'tests/reporting/test_shortfall.py'),
-)
+) + tuple(Mutant(*entry) for entry in SECOND_AUDIT)
 
 # Mutants that change no observable behaviour, and why (they are expected to survive).
 EQUIVALENT = {
@@ -916,6 +918,14 @@ EQUIVALENT = {
              'both are 0 (a zero-amount line against a bound clipped at 0): not seen in a hold-out',
     'aud39': 'the days since the last payment are whole, 1.5 periods + tolerance never is '
              '(10.5, 45.66, 547.875 + an integer jitter): `>` and `>=` agree',
+    'au2_5': 'a key seen in exactly min_months windows is kept already; appended again, its '
+             'rows collapse in the groupby that takes each key\'s latest amount',
+    'au2_14': 'with exactly two recent amounts that agree, their median is that amount: '
+              'the branch returns what the median would',
+    'au2_20': 'a rate of 0 turns the from-amount into 0, and a pair with a zero amount is '
+              'skipped: a 0 rate can never prove a pair either way',
+    'au2_23': 'an expense of 0 becomes -0.0: equal to 0.0 in every comparison, abs and log '
+              'the frame\'s amount goes through (no signbit/copysign in the code)',
     'aud80': 'below the minimum the fallback is the largest score, and for every n below '
              'c/(1-c) + 1 the rank ceil((n+1)c) is past n and reads the largest too: ceil or '
              'floor only moves the switch between two routes to the same value',
@@ -926,6 +936,16 @@ def _dirty(path: Path) -> bool:
     status = subprocess.run(["git", "status", "--porcelain", "--", str(path)], cwd=ROOT,
                             capture_output=True, text=True, check=True).stdout
     return bool(status.strip())
+
+
+def _verdict(returncode: int) -> str:
+    """pytest's exit code 1 is "tests failed": the mutant is caught. Any other failure
+    (2 interrupted, 3 internal error, 4 usage or a conftest that does not import, 5 no
+    tests) says nothing about the mutant: an environment without pandas once "caught"
+    every mutant."""
+    if returncode == 0:
+        return "survived"
+    return "caught" if returncode == 1 else f"error (pytest exit {returncode})"
 
 
 def run(mutant: Mutant) -> dict:
@@ -947,7 +967,7 @@ def run(mutant: Mutant) -> dict:
         path.write_text(original, encoding="utf-8")
     lines = done.stdout.strip().splitlines()
     return {"id": mutant.id, "module": mutant.path, "mutation": mutant.what,
-            "result": "caught" if done.returncode != 0 else "survived",
+            "result": _verdict(done.returncode),
             "equivalent": mutant.id in EQUIVALENT, "tests": mutant.tests,
             "pytest": lines[-1] if lines else "", "seconds": round(time.monotonic() - started, 1)}
 

@@ -95,6 +95,22 @@ SUITES = {
                "tests/models/test_cashflow.py", "tests/models/test_cashflow_boundaries.py",
                "tests/models/test_closing_balance.py", "tests/core/test_corrections.py",
                "tests/core/test_corrections_boundaries.py")),
+    # what decides an interval, a flag or the sign of money outside the readers: the amount
+    # and cash-flow models' conformal ranks, the anomaly threshold and score, card payments
+    # and own transfers, fees, and the direction words of a sign column
+    "intervals": Suite(
+        mutate=("src/titans_finance/models/amount/intervals.py",
+                "src/titans_finance/models/cashflow/intervals.py",
+                "src/titans_finance/models/anomaly/model.py",
+                "src/titans_finance/core/movements.py",
+                "src/titans_finance/core/normalise.py"),
+        tests=("tests/models/amount/test_boundaries.py",
+               "tests/models/amount/test_evaluation_boundaries.py",
+               "tests/models/test_cashflow_boundaries.py",
+               "tests/models/anomaly/test_boundaries.py", "tests/models/anomaly/test_model.py",
+               "tests/models/anomaly/test_repeats.py", "tests/core/test_movements.py",
+               "tests/core/test_normalise.py", "tests/core/test_normalise_boundaries.py",
+               "tests/core/test_normalise_properties.py")),
     # the service's rolling history: core/rolling.py records and forgets, per account;
     # serving/ splits a call by tenant and keeps what was recorded on disk
     "rolling": Suite(
@@ -132,9 +148,24 @@ PARTS = {
         "core.dates.x__two_digit_year__mutmut_*",
         "core.export_rows.x__file_amounts__mutmut_*")),
     "mt940-lines": Part("readers", ("core.readers.mt940_lines.*",)),
+    "intervals-threshold": Part("intervals", (
+        "models.amount.intervals.x_conformal_quantile__mutmut_*",
+        "models.cashflow.intervals.x_conformal_bounds__mutmut_*",
+        "models.cashflow.intervals.x_rolling_total_quantiles__mutmut_*",
+        "models.cashflow.intervals.x_band_scale__mutmut_*",
+        "models.cashflow.intervals.x_interval_quantiles__mutmut_*",
+        "models.anomaly.model.xǁAnomalyModelǁ_calibrated_threshold__mutmut_*",
+        "models.anomaly.model.xǁAnomalyModelǁscore__mutmut_*")),
+    "transfers-signs": Part("intervals", (
+        "core.movements.x_apply_fees__mutmut_*",
+        "core.movements.x_card_payments__mutmut_*",
+        # (core.normalise.indicator_signs is decorated (by_distinct_value): mutmut 3 leaves
+        # decorated functions alone; the boundary mutants nor* plant its sign aliases)
+        "core.movements.x_without_transfers__mutmut_*")),
     "ingestion": Part("ingestion", (
         "pipelines.ingestion.nodes.x_summarise_data_quality__mutmut_*",
-        "pipelines.ingestion.nodes.x_deduplicate_transactions__mutmut_*")),
+        "pipelines.ingestion.nodes.x_deduplicate_transactions__mutmut_*",
+        "pipelines.ingestion.nodes.x_mark_transfers__mutmut_*")),
     "serving": Part("serving", (
         "serving.security.xǁApiSecurityMiddlewareǁ_dispatch__mutmut_*",
         "serving.security.xǁApiSecurityMiddlewareǁ_authenticate__mutmut_*",

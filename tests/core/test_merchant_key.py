@@ -66,6 +66,9 @@ DESCRIPTORS = [
     ("Payment Thank You - Web", "payment thank you"),
     ("Office Rent", "office rent"),
     ("12345", ""),
+    # a name that is a state's code on its own (Veterans Affairs) is the name, not a region
+    ("VA", "va"),
+    ("VA 1234", "va"),
 ]
 
 

@@ -40,6 +40,42 @@ def test_no_fee_leaves_the_amounts_alone():
     assert moved is amount and decided == {}
 
 
+@pytest.mark.parametrize("balances, moved, decided", [
+    # two balances are one step: enough for the balance to decide (fee included)
+    ((100.0, 50.0), [100, -50, -20], {"rows_reconciled_fee_on_top": 0,
+                                      "rows_reconciled_fee_included": 1,
+                                      "fee": "fee_included_in_amount", "decided_by": "balance"}),
+    # two balances, the step carries the fee on top
+    ((100.0, 49.5), [100, -50.5, -21], {"rows_reconciled_fee_on_top": 1,
+                                        "rows_reconciled_fee_included": 0,
+                                        "fee": "fee_charged_on_top", "decided_by": "balance"}),
+    # two balances that carry neither reading: a tie, the default (on top)
+    ((100.0, 10.0), [100, -50.5, -21], {"rows_reconciled_fee_on_top": 0,
+                                        "rows_reconciled_fee_included": 0,
+                                        "fee": "fee_charged_on_top", "decided_by": "default"}),
+])
+def test_two_written_balances_decide_a_fee_and_a_tie_is_the_default(balances, moved, decided):
+    amount, fee = _s(100, -50, -20), _s(0, 0.5, 1)
+    balance = _s(*balances, np.nan)
+    result, evidence = apply_fees(amount, fee, balance)
+    assert result.tolist() == moved
+    assert evidence == {"rows_with_fee": 2, **decided}
+
+
+def test_one_written_balance_decides_nothing_and_rows_without_fee_are_not_counted():
+    amount, fee = _s(100, -50, -20), _s(0, 0.5, 0)
+    result, evidence = apply_fees(amount, fee, _s(100, np.nan, np.nan))
+    assert result.tolist() == [100, -50.5, -20]
+    assert evidence == {"rows_with_fee": 1, "fee": "fee_charged_on_top",
+                        "decided_by": "default"}
+
+
+def test_a_row_not_known_to_be_a_transfer_stays_in_income_and_spending():
+    table = pd.DataFrame({"amount": [-5.0, 7.0, -100.0],
+                          "is_transfer": pd.Series([False, None, True], dtype=object)})
+    assert without_transfers(table)["amount"].tolist() == [-5.0, 7.0]
+
+
 def _card(payments: int, purchases: int, refunds: int = 0, payment_sign: float = 1.0):
     text = (["Payment Thank You - Web"] * payments + ["SHOP #1"] * purchases
             + ["SHOP #1 REFUND"] * refunds)
@@ -80,6 +116,76 @@ def test_each_account_of_a_file_is_decided_on_its_own():
     accounts = pd.Series(["card"] * 6 + ["checking"] * 4, dtype="str")
     rows, _, evidence = card_payments(text, amount, signed=True, accounts=accounts)
     assert rows[rows].index.tolist() == [0] and evidence["accounts_with_card_payments"] == 1
+    # two accounts with payment wording: no one account's figures
+    assert set(evidence) == {"accounts_with_card_payments", "card_payment_rows",
+                             "accounts_written_in_the_issuers_view"}
+
+
+@pytest.mark.parametrize("payments, purchases, refunds, share, against, decided", [
+    (1, 3, 0, 0.25, 1.0, "card payments"),
+    (1, 2, 2, 0.2, 0.5, "card payments"),
+    # 1 of 3 others the payments' way round: 0.667 (three places), not a card
+    (1, 1, 2, 0.25, 0.333, "not a card account"),
+    (2, 5, 0, 0.286, 1.0, "not a card account"),  # 2 of 7
+])
+def test_one_accounts_evidence_names_the_figures_that_decided(payments, purchases, refunds,
+                                                             share, against, decided):
+    text, amount = _card(payments, purchases, refunds)
+    rows, _, evidence = card_payments(text, amount, signed=True)
+    marked = decided == "card payments"
+    assert evidence == {"accounts_with_card_payments": int(marked),
+                        "card_payment_rows": payments if marked else 0,
+                        "accounts_written_in_the_issuers_view": 0,
+                        "share_of_rows": share, "other_rows_the_other_way": against,
+                        "decided": decided}
+
+
+def test_one_other_line_is_divided_by_itself_in_the_evidence():
+    # 1 payment and 1 purchase: too few lines, but the one other line goes the other way
+    text, amount = _card(1, 1)
+    _, _, evidence = card_payments(text, amount, signed=True)
+    assert evidence["other_rows_the_other_way"] == 1.0
+    assert evidence["decided"] == "not a card account"
+
+
+def test_payment_lines_going_both_ways_are_no_card_payments():
+    # "Payment Thank You" in and "AUTOPAY PAYMENT" out: the wording alone cannot say which
+    # way a card's payments go, so neither is marked — whichever way they are taken, half
+    # the other lines go against them
+    text = pd.Series(["Payment Thank You - Web", "AUTOPAY PAYMENT - THANK YOU"]
+                     + ["SHOP #1"] * 8, dtype="str")
+    amount = _s(100, -100, *([-10] * 4), *([5] * 4))
+    rows, negate, evidence = card_payments(text, amount, signed=True)
+    assert not rows.any() and not negate.any()
+    assert evidence["decided"] == "not a card account"
+    # the evidence: the other lines going into the account (1 of 4)
+    _, _, evidence = card_payments(text[:6], _s(100, -100, -10, -10, -10, 5), signed=True)
+    assert evidence["other_rows_the_other_way"] == 0.25
+
+
+@pytest.mark.parametrize("last, marked", [
+    (0.0, False),  # a line of no money is no line: 3 lines, too few to tell
+    (1.0, True),  # a refund of 1.00 is a line like any other: 4 lines, a card
+])
+def test_lines_of_no_money_do_not_count_towards_a_card(last, marked):
+    text = pd.Series(["Payment Thank You - Web", "SHOP #1", "SHOP #1", "SHOP #1 REFUND"],
+                     dtype="str")
+    rows, _, _ = card_payments(text, _s(100, -10, -10, last), signed=True)
+    assert rows.tolist() == [marked, False, False, False]
+
+
+def test_an_account_without_payment_wording_is_never_negated_or_marked():
+    card_text, card_amount = _card(1, 5, payment_sign=-1.0)  # the issuer's view: negated
+    other_text = pd.Series(["PAYROLL", "RENT", "SHOP"], dtype="str")
+    text = pd.concat([card_text, other_text], ignore_index=True)
+    amount = pd.concat([card_amount, _s(3000, -1500, -20)], ignore_index=True)
+    accounts = pd.Series(["card"] * 6 + ["checking"] * 3, dtype="str")
+    rows, negate, evidence = card_payments(text, amount, signed=True, accounts=accounts)
+    assert negate.tolist() == [True] * 6 + [False] * 3
+    assert rows.tolist() == [True] + [False] * 8
+    assert negate.dtype == bool and rows.dtype == bool
+    # the one account with payment wording: its figures
+    assert evidence["decided"] == "card payments" and evidence["share_of_rows"] == 0.167
 
 
 @pytest.mark.parametrize("text", ["ZELLE PAYMENT FROM JOHN SMITH - THANK YOU",

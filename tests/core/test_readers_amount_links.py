@@ -124,6 +124,18 @@ def test_two_pairs_that_both_fit_decide_nothing():
     assert balance_before(["a", "c"], numbers, None) is None
 
 
+def test_a_balance_before_of_unknown_amount_needs_two_pairs_of_lines():
+    # with the amount column still undecided, one pair that fits is a coincidence either
+    # way round (a balance before it in one order is one after it in the other)
+    from titans_finance.core.readers.amount_links import balance_before
+
+    numbers = {"a": pd.Series([1.0, 2.0, 4.0]), "c": pd.Series([0.0, 1.0, 3.0])}
+    dates = pd.Series(pd.to_datetime(["2022-06-01", "2022-06-02", "2022-06-03"]))
+    assert balance_before(["a", "c"], numbers, dates)[:2] == ("a", "c")  # two pairs
+    two_lines = {k: v[:2] for k, v in numbers.items()}
+    assert balance_before(["a", "c"], two_lines, dates[:2]) is None  # one pair: unproven
+
+
 def test_newest_first_a_balance_before_each_line_runs_the_other_way():
     lines = BEFORE.format(**{**FORWARD, "d3": "03-06-2022"}, b4="3085.20").splitlines()
     text = "\n".join(reversed(lines)) + "\n"
@@ -186,3 +198,19 @@ def test_balance_before_column_needs_dates_one_way_and_a_single_fitting_column()
     # lines of two accounts: pairs across them are not checked
     assert balance_before_column(amount, {"b": before.where(before.index < 2, 0.0)}, back,
                                  np.array(["x", "x", "y"]))[0] == "b"
+
+
+@pytest.mark.parametrize("net, same", [
+    ("9.70", True),  # gross 10.00 less the fee 0.30, to the cent
+    ("9.69", False),  # one cent off: not the same money
+    ("9.71", False)])
+def test_gross_less_the_fee_is_the_net_to_the_cent(net, same):
+    from titans_finance.core.readers.amount_links import same_money
+
+    numbers = {"gross": pd.Series([10.00, 25.00]), "net": pd.Series([float(net), 24.10])}
+    found = same_money(["gross", "net"], numbers, pd.Series([-0.30, -0.90]))
+    assert (found is not None and found[:2] == ("gross", "net")) is same
+    # without a fee column the two must be equal to the cent, either order
+    equal = {"a": pd.Series([10.00, 25.00]), "b": pd.Series([10.00 + (0 if same else 0.01),
+                                                             25.00])}
+    assert (same_money(["a", "b"], equal, None) is not None) is same

@@ -59,6 +59,27 @@ def test_bounds_always_hold_zero_and_an_empty_list_gives_zero_width():
     assert conformal_bounds(np.array([]), 0.8) == (0.0, 0.0)
 
 
+@pytest.mark.parametrize("errors, low", [
+    ([-3.0, -2.0, -1.0, 1.0], -3.0),  # n = 4, coverage 0.5: rank floor(5 * 0.25) = 1
+    ([-3.0, 2.0], -3.0),  # n = 2: rank floor(0.75) = 0, below the first: the smallest
+])
+def test_a_lower_rank_of_one_or_less_is_the_smallest_error(errors, low):
+    assert conformal_bounds(np.array(errors), 0.5)[0] == low
+
+
+def test_band_scores_divide_each_side_by_its_own_band_and_zero_scores_zero():
+    # cumulative errors -2, 0, 0.5, 4, -6, 2, 8, -1, 0, 1 against a band of -2 / +4:
+    # below zero / 2, above zero / 4, zero is 0 — every rank read (coverage (k - 0.5) / 11
+    # is rank k of 10)
+    cumulative = np.array([-2, 0, 0.5, 4, -6, 2, 8, -1, 0, 1])
+    errors = pd.DataFrame({"fold": 0, "step": np.arange(1, 11),
+                           "expected_error": np.diff(cumulative, prepend=0.0),
+                           "error": 100.0,  # the expected error wins where it is given
+                           "band_low": -2.0, "band_high": 4.0, "scale": 0.0})
+    scores = [band_scale(errors, (k - 0.5) / 11) for k in range(1, 11)]
+    assert scores == [0.0, 0.0, 0.125, 0.25, 0.5, 0.5, 1.0, 1.0, 2.0, 3.0]
+
+
 def _band_errors(n: int) -> pd.DataFrame:
     # one fold, errors of 1 per step against a band of +-1 (no floor): scores 1..n
     return pd.DataFrame({"fold": 0, "step": np.arange(1, n + 1), "error": 1.0,
@@ -191,6 +212,77 @@ def test_window_totals_are_measured_while_there_are_min_windows_windows(n, measu
     assert high[measured_to] < measured_to + 1
 
 
+def _window_total_quantiles(residual: list[float], h: int, coverage: float):
+    # every h-day window's total, summed one window at a time
+    totals = [sum(residual[i:i + h]) for i in range(len(residual) - h + 1)]
+    alpha = (1 - coverage) / 2
+    return np.quantile(totals, [alpha, 1 - alpha])
+
+
+def test_window_total_quantiles_each_side_measured_then_scaled_and_held_around_zero():
+    residual = [1.0, -2.0, 3.0, -4.0, 5.0, -6.0, 7.0, -8.0, 9.0, -10.0, 11.0, -12.0]
+    low, high = rolling_total_quantiles(np.array(residual), steps=5, coverage=0.5)
+    # 12 days: 12, 11 and 10 windows of 1, 2 and 3 days are measured (the default
+    # min_windows is 10); 4 and 5 days are the 3-day quantiles times sqrt(h / 3)
+    measured = [_window_total_quantiles(residual, h, 0.5) for h in (1, 2, 3)]
+    expected_low = [min(q[0], 0.0) for q in measured]
+    expected_high = [max(q[1], 0.0) for q in measured]
+    for h in (4, 5):
+        expected_low.append(min(measured[2][0] * np.sqrt(h / 3), 0.0))
+        expected_high.append(max(measured[2][1] * np.sqrt(h / 3), 0.0))
+    assert low == pytest.approx(expected_low) and high == pytest.approx(expected_high)
+    assert (low < 0).all() and (high > 0).all()
+
+
+@pytest.mark.parametrize("residual, expected_high", [
+    ([5.0], [5.0, 5.0 * np.sqrt(2.0)]),  # one day: measured at h = 1 only, then scaled
+    ([-5.0], [0.0, 0.0]),  # a negative total: the high side held at zero
+])
+def test_one_day_of_residual_measures_one_day_totals_and_holds_zero_inside(residual,
+                                                                            expected_high):
+    low, high = rolling_total_quantiles(np.array(residual), steps=2, coverage=0.8)
+    assert high == pytest.approx(expected_high)
+    assert low == pytest.approx([min(residual[0], 0.0), min(residual[0], 0.0) * np.sqrt(2.0)])
+    empty_low, empty_high = rolling_total_quantiles(np.array([]), steps=2, coverage=0.8)
+    assert empty_low.tolist() == empty_high.tolist() == [0.0, 0.0]
+
+
+def test_interval_quantiles_report_every_bound_of_the_chosen_errors():
+    # 20 quiet days erring by -1..+1 and 20 flow days by -10..+10 (two folds of 20 steps);
+    # the balance side from the expected errors where the frame has them
+    quiet_errors = np.tile([-1.0, 0.0, 1.0, 0.5], 5)
+    flow_errors = np.linspace(-10.0, 10.0, 20)
+    errors = pd.DataFrame({
+        "fold": np.repeat([0, 1], 20), "step": np.tile(np.arange(1, 21), 2),
+        "predicted": np.r_[np.zeros(20), np.full(20, 50.0)],
+        "error": np.r_[quiet_errors, flow_errors],
+        "expected_error": np.r_[quiet_errors, flow_errors] / 2,
+        "band_low": -5.0, "band_high": 5.0, "scale": 4.0})
+    q = interval_quantiles(errors, 0.8)
+    daily = np.r_[quiet_errors, flow_errors]
+    cumulative = (errors.groupby("fold")["expected_error"].cumsum().to_numpy()
+                  / np.sqrt(errors["step"].to_numpy()))
+    expected = dict(zip(("daily_low", "daily_high"), conformal_bounds(daily, 0.8)))
+    expected.update(zip(("daily_quiet_low", "daily_quiet_high"),
+                        conformal_bounds(quiet_errors, 0.8)))
+    expected.update(zip(("daily_flow_low", "daily_flow_high"),
+                        conformal_bounds(flow_errors, 0.8)))
+    expected.update(zip(("cumulative_low", "cumulative_high"),
+                        conformal_bounds(cumulative, 0.8)))
+    expected.update(band_scale=band_scale(errors, 0.8), band_floor=1.0, n_errors=40)
+    assert q == expected
+    assert q["daily_quiet_low"] == -1.0 and q["daily_flow_low"] < -1.0  # each its own
+    assert q["cumulative_low"] < 0 < q["cumulative_high"]
+    # no errors: zero-width bounds, no scale, the same keys
+    empty = interval_quantiles(errors.iloc[:0], 0.8)
+    assert set(empty) == set(q) and empty["n_errors"] == 0 and np.isnan(empty["band_scale"])
+    assert all(v == 0.0 for k, v in empty.items() if k not in ("band_scale", "n_errors"))
+    # without a predicted column every day is quiet: the quiet bounds are the pooled ones
+    pooled = interval_quantiles(errors.drop(columns="predicted"), 0.8)
+    assert (pooled["daily_quiet_low"], pooled["daily_quiet_high"]) == (
+        pooled["daily_low"], pooled["daily_high"])
+
+
 @pytest.mark.parametrize("first_day, anchor, position", [
     # the first deposit on the 15th lands within 3 days of "17 before the end" (July: 16)
     # but not of the 11th: one period more for the end anchor, seven exact days fewer
@@ -249,6 +341,37 @@ def test_the_likely_amount_shrinks_with_the_chance_of_landing_on_the_day(exact_s
                              last_date=pd.Timestamp("2024-02-05"),
                              recent_amounts=(-1000.0, -4000.0, -2500.0, -2000.0, -3000.0))
     assert stream.likely_amount() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("exact_share, expected", [
+    (1.0, -3000.0),  # always on its day: the stream's amount, moved to the last two's
+    (0.999, -2499.0)])  # a hair less: a quantile of the recent amounts (just under half)
+def test_a_stream_that_always_lands_is_forecast_at_its_own_amount(exact_share, expected):
+    from titans_finance.models.cashflow.streams import RecurringStream
+
+    stream = RecurringStream(merchant="rent", sign=-1, period="M", anchor="day", position=5,
+                             amount=-3000.0, amount_low=-1000.0, amount_high=-3000.0,
+                             exact_share=exact_share, occurrences=5,
+                             last_date=pd.Timestamp("2024-02-05"),
+                             recent_amounts=(-1000.0, -2000.0, -2500.0, -3000.0, -3000.0))
+    assert stream.likely_amount() == pytest.approx(expected, abs=0.5)
+
+
+@pytest.mark.parametrize("dates, cycle_days, anchor", [
+    # gaps 31 and 31 (December and January): the 5th explains every date as well as the
+    # 31-day cycle does: a tie keeps the calendar anchor
+    (["2023-12-05", "2024-01-05", "2024-02-05"], 0, ("day", 5)),
+    # every 30 days, three times: the cycle explains both gaps, no day of the month all
+    # three dates (the fewest dates a cycle is measured on)
+    (["2023-12-20", "2024-01-19", "2024-02-18"], 30, None)])
+def test_a_cycle_needs_three_dates_and_must_explain_more_than_the_anchor(dates, cycle_days,
+                                                                        anchor):
+    frame = pd.DataFrame({"date": pd.to_datetime(dates), "description": "Gym",
+                          "reference": "gym", "amount": -40.0})
+    [stream] = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2024-02-29"))
+    assert stream.cycle_days == cycle_days
+    if anchor:
+        assert (stream.anchor, stream.position) == anchor
 
 
 def test_when_a_stream_comes_is_its_cycle_when_it_has_one_else_its_anchor():

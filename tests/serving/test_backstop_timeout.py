@@ -89,3 +89,25 @@ def test_the_service_module_puts_it_in_bentomls_place():
     middlewares = BaseAppFactory.middlewares.fget(type("App", (), {"timeout": 95,
                                                                      "max_concurrency": None}))
     assert [m.cls for m in middlewares] == [BackstopTimeout]
+
+
+def test_a_lifespan_longer_than_the_timeout_is_never_cut():
+    # the app's start-up (loading models) may take longer than a request's timeout: only
+    # HTTP and websocket scopes are timed
+    events: list[str] = []
+
+    async def slow_start_up(scope, receive, send):
+        await asyncio.sleep(0.05)
+        events.append(scope["type"])
+        await send({"type": "lifespan.startup.complete"})
+
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "lifespan.startup"}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(BackstopTimeout(slow_start_up, 0.01)({"type": "lifespan"}, receive, send))
+    assert events == ["lifespan"] and sent == [{"type": "lifespan.startup.complete"}]

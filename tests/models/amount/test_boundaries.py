@@ -53,3 +53,24 @@ def test_a_payee_level_needs_min_count_payments(payments, known):
     merchant, group, y, dates = _prior_frame(list(range(payments)), [50.0] * payments)
     prior = MedianPrior(min_count=3).fit(merchant, group, y, dates)
     assert ("rent" in prior.merchant.index) is known
+
+
+@pytest.mark.parametrize("step, priced", [(0, True), (1, False)])
+def test_a_similar_payee_counts_from_exactly_min_similarity(step, priced):
+    # the new payee's cosine similarity to the one known payee of its group, as the prior
+    # computes it; at exactly that minimum the known payee prices it, a hair above not
+    from titans_finance.models.category.text_features import tfidf_transform
+
+    merchant = np.array(["city gym"] * 3, dtype=object)
+    group = np.array(["sport"] * 3, dtype=object)
+    prior = MedianPrior(min_count=3, min_similarity=0.5).fit(
+        merchant, group, np.log1p(np.array([40.0, 40.0, 40.0])))
+    similarity = float((tfidf_transform(prior.vectorizer, ["city gyms"])
+                        @ prior.similar_matrix.T).toarray()[0, 0])
+    assert 0 < similarity < 1
+    prior.min_similarity = similarity if step == 0 else np.nextafter(similarity, 2.0)
+    median, _, _ = prior.similar(np.array(["city gyms"], dtype=object),
+                                 np.array(["sport"], dtype=object))
+    assert (not np.isnan(median[0])) is priced
+    if priced:
+        assert np.expm1(median[0]) == pytest.approx(40.0)

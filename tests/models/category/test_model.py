@@ -259,6 +259,23 @@ def test_label_lines_are_each_label_and_its_parts():
     assert names["t:electricity, gas, water"] == names["t:gas"] == "utilities"
     assert "t:" not in names  # no empty part
     assert lines.groupby(["group", "category"]).size().eq(2).all()
+
+
+def test_label_parts_of_two_letters_are_too_short_to_teach_a_category():
+    import yaml
+
+    from titans_finance.models.category.taxonomy import Lexicon, label_examples
+
+    root = Path(__file__).resolve().parents[3] / "conf/base"
+    raw = yaml.safe_load((root / "category_taxonomy.yml").read_text())
+    for item in raw["categories"]:
+        if item["id"] == "telecom":
+            item["label"] = "TV, fax and phone"  # parts of 2, 3 and 5 letters
+    taxonomy = Taxonomy.from_dict(raw)
+    lexicon = Lexicon.from_dict(yaml.safe_load((root / "category_lexicon.yml").read_text()),
+                                taxonomy)
+    groups = set(label_examples(taxonomy, lexicon, variants=1, seed=1)["group"])
+    assert {"t:fax", "t:phone"} <= groups and "t:tv" not in groups
     import yaml
 
     from titans_finance.models.category.taxonomy import Lexicon, brand_examples

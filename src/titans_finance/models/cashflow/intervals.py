@@ -66,8 +66,8 @@ def conformal_bounds(errors: np.ndarray, coverage: float) -> tuple[float, float]
     alpha = (1 - coverage) / 2
     k_high = int(np.ceil((n + 1) * (1 - alpha)))  # 1-based rank
     k_low = int(np.floor((n + 1) * alpha))
-    high = errors[min(k_high, n) - 1] if k_high <= n else errors[-1]
-    low = errors[max(k_low, 1) - 1] if k_low >= 1 else errors[0]
+    high = errors[min(k_high, n) - 1]  # a rank past n: the largest error
+    low = errors[max(k_low, 1) - 1]  # a rank below 1: the smallest
     return min(float(low), 0.0), max(float(high), 0.0)
 
 
@@ -127,7 +127,7 @@ def interval_quantiles(errors: pd.DataFrame, coverage: float) -> dict[str, float
     empty = {"daily_low": 0.0, "daily_high": 0.0, "daily_quiet_low": 0.0,
              "daily_quiet_high": 0.0, "daily_flow_low": 0.0, "daily_flow_high": 0.0,
              "cumulative_low": 0.0, "cumulative_high": 0.0, "band_scale": float("nan"),
-             "n_errors": 0}
+             "band_floor": 0.0, "n_errors": 0}
     if errors.empty:
         return empty
     daily = errors["error"].to_numpy()
