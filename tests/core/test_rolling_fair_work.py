@@ -128,3 +128,55 @@ def test_a_retry_sent_while_the_first_send_is_still_scored_gets_the_first_answer
     retry.join(5.0)
     pd.testing.assert_frame_equal(answers["retry"], answers["first"])
     assert history.stats()["transactions"] == 1
+
+
+@pytest.mark.parametrize("same_day", [False, True])
+def test_a_rebuilt_account_whose_rows_are_in_order_again_forgets_as_an_in_order_one(same_day):
+    """A late row makes an account out of date order; once forgetting has dropped it (the
+    account rebuilt), the rows it remembers are in date order again (two on one day are in
+    order) and the next forgetting costs exactly what it costs an account that was never
+    out of order (the touched merchants' and categories' rows), not a rebuild's cost (every
+    remembered row)."""
+    limits = RollingLimits(window_days=10)
+    days = list(range(110, 120)) + ([115] if same_day else [])
+    late = RollingHistory(_state(last_day=100), limits)
+    late.features(_charges(days))
+    late.features(_charges([109]))  # a day late: out of date order
+    late.features(_charges([121]))  # forgets 109 and 110: rebuilt, in order again
+    never_late = RollingHistory(_state(last_day=100), limits)
+    never_late.features(_charges(sorted(days + [109])))
+    never_late.features(_charges([121]))
+    assert late.stats() == never_late.stats()
+    rebuild = 1 + late.stats()["transactions"] + 1  # the row, every remembered row with it
+    work = late.features(_charges([122])).attrs["history_work"]  # forgets 111
+    assert work == never_late.features(_charges([122])).attrs["history_work"] != rebuild
+
+
+def test_rows_recorded_by_a_call_that_failed_are_forgotten_like_any_other(monkeypatch):
+    """A call whose features failed after its rows were recorded keeps the rows but frees
+    their ids (they answer no retry); forgetting those rows later finds no id to free and
+    goes on (in date order and rebuilt)."""
+    from titans_finance.core import rolling
+
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    real = rolling.build_features
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the models failed")
+
+    monkeypatch.setattr(rolling, "build_features", failing)
+    with pytest.raises(RuntimeError):
+        history.features(_charges([101, 102]), transaction_ids=["bank-1", "bank-2"])
+    monkeypatch.setattr(rolling, "build_features", real)
+    assert history.stats()["transactions"] == 2
+    history.features(_charges([110]))
+    history.features(_charges([113]))  # 101 and 102 forgotten (in date order)
+    assert history.stats()["forgotten_transactions"] == 2
+    late = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    late.features(_charges([105]))
+    monkeypatch.setattr(rolling, "build_features", failing)
+    with pytest.raises(RuntimeError):
+        late.features(_charges([101]), transaction_ids=["bank-1"])  # late: out of order
+    monkeypatch.setattr(rolling, "build_features", real)
+    late.features(_charges([116]))  # 101 and 105 forgotten: rebuilt
+    assert late.stats()["forgotten_transactions"] == 2
