@@ -180,3 +180,15 @@ def test_rows_recorded_by_a_call_that_failed_are_forgotten_like_any_other(monkey
     monkeypatch.setattr(rolling, "build_features", real)
     late.features(_charges([116]))  # 101 and 105 forgotten: rebuilt
     assert late.stats()["forgotten_transactions"] == 2
+
+
+def test_forgetting_in_date_order_costs_the_rows_of_the_keys_it_touched():
+    """Exactly: the row, the rows forgotten, and the remembered rows of each merchant and
+    category a forgotten row had (what `AccountHistory.forget` recomputes)."""
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    history.features(_charges(list(range(109, 120))))
+    remembered = list(range(111, 120)) + [121]  # 121 forgets 109 and 110 (cutoff 111)
+    merchants = sum(1 for d in remembered if d % 7 in (109 % 7, 110 % 7))
+    category = len(remembered)  # one category (none given): every remembered row
+    assert history.features(_charges([121])).attrs["history_work"] == \
+        1 + 2 + merchants + category
