@@ -203,3 +203,20 @@ def test_forgetting_keeps_the_retry_ids_of_the_rows_still_remembered_only(late):
     # 109 and 110 were forgotten with their ids: other amounts under them are no conflict
     history.features(pd.concat([_charge(109, amount=-99.0), _charge(110, amount=-98.0)],
                                ignore_index=True), transaction_ids=["id-109", "id-110"])
+
+
+@pytest.mark.parametrize("in_order", [True, False])
+@pytest.mark.parametrize("cap", [5, 10])
+def test_a_cap_not_divisible_by_four_keeps_the_cap_less_its_quarter_rounded_down(cap, in_order):
+    """max_per_account 5 keeps 4 (5 - 1), 10 keeps 8 (10 - 2) when one more arrives: whole
+    rows, in date order and out of it (a late row first)."""
+    history = RollingHistory(_state(), RollingLimits(max_per_account=cap))
+    days = [101 + k for k in range(cap)]
+    if not in_order:
+        days = days[1:] + days[:1]  # the oldest sent last: out of date order
+    for day in days:
+        history.features(_charge(day))
+    assert history.stats()["transactions"] == cap
+    history.features(_charge(101 + cap))
+    assert history.stats()["transactions"] == cap - cap // 4
+    assert history.stats()["forgotten_transactions"] == cap + 1 - (cap - cap // 4)

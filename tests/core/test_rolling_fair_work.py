@@ -192,3 +192,16 @@ def test_forgetting_in_date_order_costs_the_rows_of_the_keys_it_touched():
     category = len(remembered)  # one category (none given): every remembered row
     assert history.features(_charges([121])).attrs["history_work"] == \
         1 + 2 + merchants + category
+
+
+@pytest.mark.parametrize("day, work", [(114, 1), (115, 1), (116, 1 + 3)])
+def test_an_out_of_order_account_costs_one_a_row_until_its_oldest_row_is_past_the_window(
+        day, work):
+    """window_days=10, rows 112 then 105 (late: out of date order). A row at 114 or 115
+    (the cutoff is the oldest row's day itself) forgets nothing and costs 1; at 116 the
+    row at 105 is forgotten and the account rebuilt from its 3 rows."""
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    history.features(_charges([112]))
+    history.features(_charges([105]))
+    assert history.features(_charges([day])).attrs["history_work"] == work
+    assert history.stats()["forgotten_transactions"] == (work > 1)
