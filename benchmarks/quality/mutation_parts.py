@@ -83,12 +83,18 @@ SUITES = {
                "tests/pipelines/ingestion/test_conservation.py",
                "tests/pipelines/ingestion/test_ingestion_boundaries.py",
                "tests/pipelines/ingestion/test_data_quality_report.py")),
+    # the request frame moved from schemas.py to request_frame.py; the slow-body, batch-slot
+    # and column-wise batch tests drive read_body, _dispatch and the frame in-process too
     "serving": Suite(
         mutate=("src/titans_finance/serving/security.py",
                 "src/titans_finance/serving/request_body.py",
-                "src/titans_finance/serving/schemas.py"),
+                "src/titans_finance/serving/request_frame.py"),
         tests=("tests/serving/test_security.py", "tests/serving/test_security_boundaries.py",
-               "tests/serving/test_schemas.py")),
+               "tests/serving/test_schemas.py", "tests/serving/test_slow_bodies.py",
+               "tests/serving/test_batch_slots.py", "tests/serving/test_batch_rows.py"),
+        # the one test of test_batch_slots.py that needs the session's service
+        deselect=("tests/serving/test_batch_slots.py::"
+                  "test_the_served_batch_endpoint_refuses_a_tenant_at_its_cap_and_admits_another",)),
     "models": Suite(
         mutate=("src/titans_finance/models/category/model.py",
                 "src/titans_finance/models/cashflow/model.py",
@@ -151,7 +157,8 @@ PARTS = {
         "serving.security.xǁApiSecurityMiddlewareǁ_authenticate__mutmut_*",
         "serving.security.xǁTokenBucketLimiterǁacquire__mutmut_*",
         "serving.request_body.x_read_body__mutmut_*",
-        "serving.schemas.x_transactions_frame__mutmut_*")),
+        "serving.request_frame.x_transactions_frame__mutmut_*",
+        "serving.request_frame.x_request_frame__mutmut_*")),
     "models": Part("models", (
         "models.category.model.xǁCategoryModelǁ__init____mutmut_*",
         "models.category.model.xǁCategoryModelǁpredict_proba__mutmut_*",
