@@ -205,3 +205,48 @@ def test_an_out_of_order_account_costs_one_a_row_until_its_oldest_row_is_past_th
     history.features(_charges([105]))
     assert history.features(_charges([day])).attrs["history_work"] == work
     assert history.stats()["forgotten_transactions"] == (work > 1)
+
+
+def test_a_retry_whose_first_send_failed_is_scored_against_the_history_as_it_stands(
+        monkeypatch):
+    """A retry that waited for a first send whose features then failed has no first answer
+    to take: it is scored against its account's history as it stands (which holds the
+    first send's recorded row), as a call that records nothing would be, never against an
+    empty history."""
+    from titans_finance.core import rolling
+
+    history = RollingHistory(_state(last_day=100))
+    history.features(_charges([95, 97, 99]))
+    real, entered, release = rolling.build_features, threading.Event(), threading.Event()
+
+    def first_one_fails(*args, **kwargs):
+        if not entered.is_set():
+            entered.set()
+            release.wait(5.0)
+            raise RuntimeError("the models failed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rolling, "build_features", first_one_fails)
+    answers: dict[str, object] = {}
+
+    def send(name: str) -> threading.Thread:
+        def call():
+            try:
+                answers[name] = history.features(_charges([101]), transaction_ids=["bank-1"])
+            except RuntimeError as exc:
+                answers[name] = exc
+        thread = threading.Thread(target=call)
+        thread.start()
+        return thread
+
+    first = send("first")
+    assert entered.wait(5.0)
+    retry = send("retry")
+    time.sleep(0.3)
+    release.set()
+    first.join(5.0)
+    retry.join(5.0)
+    assert isinstance(answers["first"], RuntimeError)
+    as_it_stands = history.features(_charges([101]), record=False)
+    pd.testing.assert_frame_equal(answers["retry"], as_it_stands)
+    assert history.stats()["transactions"] == 4  # the first send's row, recorded once
