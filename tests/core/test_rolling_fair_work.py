@@ -250,3 +250,16 @@ def test_a_retry_whose_first_send_failed_is_scored_against_the_history_as_it_sta
     as_it_stands = history.features(_charges([101]), record=False)
     pd.testing.assert_frame_equal(answers["retry"], as_it_stands)
     assert history.stats()["transactions"] == 4  # the first send's row, recorded once
+
+
+def test_a_row_on_the_accounts_last_day_keeps_it_in_date_order():
+    """Rows recorded one call at a time, the second on the same day as the first (a tie is
+    in date order): forgetting then costs the in-order price, not a rebuild's."""
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    history.features(_charges(list(range(109, 115))))
+    for day in (115, 115, 116, 117, 118, 119):
+        history.features(_charges([day]))
+    remembered = list(range(111, 120)) + [115, 121]  # 121 forgets 109 and 110
+    merchants = sum(1 for d in remembered if d % 7 in (109 % 7, 110 % 7))
+    assert history.features(_charges([121])).attrs["history_work"] == \
+        1 + 2 + merchants + len(remembered)
