@@ -263,3 +263,40 @@ def test_a_row_on_the_accounts_last_day_keeps_it_in_date_order():
     merchants = sum(1 for d in remembered if d % 7 in (109 % 7, 110 % 7))
     assert history.features(_charges([121])).attrs["history_work"] == \
         1 + 2 + merchants + len(remembered)
+
+
+def test_forgotten_accounts_add_up_their_rows():
+    history = RollingHistory(_state(last_day=100), RollingLimits(max_accounts=1))
+    history.features(_charges([101, 102], account="a"))
+    history.features(_charges([101], account="b"))  # a (2 rows) forgotten
+    history.features(_charges([101, 102, 103], account="c"))  # b (1 row) forgotten
+    stats = history.stats()
+    assert (stats["forgotten_accounts"], stats["forgotten_transactions"]) == (2, 3)
+    assert (stats["accounts"], stats["transactions"]) == (1, 3)
+
+
+def test_an_account_forgotten_while_a_call_walks_it_is_not_counted_after(monkeypatch):
+    """max_accounts=1: a call into "b" forgets "a" while another call is still walking
+    "a"; when that call ends, its rows are not counted in the totals (the account is gone)."""
+    from titans_finance.core import rolling
+
+    history = RollingHistory(_state(last_day=100), RollingLimits(max_accounts=1))
+    real, entered, release = rolling.walk_fresh, threading.Event(), threading.Event()
+
+    def a_waits(entry, *args, **kwargs):
+        if entry.name == "a":
+            entered.set()
+            release.wait(5.0)
+        return real(entry, *args, **kwargs)
+
+    monkeypatch.setattr(rolling, "walk_fresh", a_waits)
+    walking = threading.Thread(target=lambda: history.features(_charges([101, 102],
+                                                                        account="a")))
+    walking.start()
+    assert entered.wait(5.0)
+    history.features(_charges([101], account="b"))  # two accounts: "a" is forgotten
+    release.set()
+    walking.join(5.0)
+    stats = history.stats()
+    assert (stats["accounts"], stats["transactions"]) == (1, 1)
+    assert stats["forgotten_accounts"] == 1
