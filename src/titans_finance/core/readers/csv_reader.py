@@ -230,10 +230,10 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         found = None if names else _table_header(lines, delimiter)
         # the first line whose values hold a date and an amount starts the rows (every
         # field counted, empty ones too: a split Money In / Money Out column is often empty)
+        # (a located table with a header line is what `_table_header` returns, so a table
+        # located here, where it found none, has no header line)
         table = locate_table(lines, delimiter) if found is None and not names else None
-        if table is not None and table.header is not None:
-            found = (table.header, table.delimiter)  # a header in words we do not know
-        elif table is not None:  # no header: the values alone say what each column is
+        if table is not None:  # no header: the values alone say what each column is
             first_row, delimiter = table.first_row, table.delimiter
             names = [f"column {i + 1}"
                      for i in range(len(_fields(lines[first_row], delimiter)))]
