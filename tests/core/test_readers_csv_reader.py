@@ -1,0 +1,195 @@
+"""Boundaries of the CSV reader (core/readers/csv_reader.py): where the header and the
+table are, what the preamble says, declared mappings (delimiter, skip_lines, headerless
+files), the errors that name the file. Found untested by the mutation runs of
+`read_csv_export` (docs/testing.md, part `readers-csv`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from titans_finance.core.readers import ExportReadError, parse_mappings, read_export
+from titans_finance.core.readers.csv_reader import read_csv_export
+
+
+def test_a_preamble_line_of_three_capitals_is_no_currency_unless_named_one():
+    text = "Bank;ING\nWährung;CHF\nDate;Text;Amount\n2024-01-02;Shop;-12.40\n"
+    assert read_export(text.encode(), "x.csv").frame["Currency"].tolist() == ["CHF"]
+    text = "Bank;ING\nDate;Text;Amount\n2024-01-02;Shop;-12.40\n"
+    assert read_export(text.encode(), "x.csv").frame["Currency"].tolist() == [""]
+
+
+def test_a_file_without_an_amount_names_the_file_to_declare_a_mapping_in():
+    with pytest.raises(ExportReadError, match="conf/local/export_mappings.yml, for example:\nmappings:"):
+        read_export(b"Date,Text\n2024-01-02,Shop\n2024-01-03,Bus\n", "x.csv")
+
+
+def test_a_declared_currency_is_every_line_s_currency():
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", "currency": "CHF"}]}, "t")[0]
+    export = read_export(b"Date,Text,Amount\n2024-01-02,Shop,-12.40\n", "x.csv", mapping)
+    assert export.frame["Currency"].tolist() == ["CHF"]
+
+
+def test_a_header_whose_only_amount_column_holds_flags_asks_for_a_mapping():
+    text = b"Date,Description,Money Out\n2024-01-02,Shop,1\n2024-01-03,Pay,0\n2024-01-05,Bus,1\n"
+    with pytest.raises(ExportReadError,
+                       match="no amount column recognised .*for example:\nmappings:"):
+        read_export(text, "x.csv")
+
+
+
+def test_a_declared_mapping_reads_the_first_line_as_the_header_when_nothing_else_finds_it():
+    # header words nobody knows, dates written YYMMDD (read as numbers, so no line holds
+    # a date): only the declared columns say where the table is; the first row is data
+    text = b"Wann;Was;Wieviel\n240102;Laden;-12,40\n240103;Lohn;2100,00\n"
+    mapping = parse_mappings({"mappings": [{
+        "match": "x.csv", "columns": {"date": "Wann", "description": "Was", "amount": "Wieviel"},
+        "date_format": "%y%m%d", "decimal": ","}]}, "t")[0]
+    frame = read_export(text, "x.csv", mapping).frame
+    assert frame["Description"].tolist() == ["Laden", "Lohn"]
+    assert frame["Amount"].tolist() == ["-12,40", "2100,00"]
+
+
+def test_a_statement_without_transactions_keeps_its_preamble_account_as_text():
+    frame = read_csv_export("Account:;0012345678\nDate;Text;Amount\n", "x.csv").frame
+    assert len(frame) == 0 and frame["Account"].dtype == "str"
+    frame = read_csv_export("Account:;0012345678\nDate;Text;Amount\n02.01.2024;Shop;-1,00\n",
+                            "x.csv").frame
+    assert frame["Account"].tolist() == ["0012345678"]
+
+
+def test_an_empty_line_inside_a_quoted_text_is_no_blank_line_between_rows():
+    text = b'Date,Text,Amount\n2024-01-02,"Standing order\n\nRent",-500.00\n\n2024-01-03,Shop,-1.00\n'
+    export = read_export(text, "x.csv")
+    assert export.frame["Description"].tolist() == ["Standing order\n\nRent", "Shop"]
+    assert export.info["blank_lines"] == 1
+
+
+def test_the_preamble_s_account_is_reported_in_the_reading():
+    export = read_export(b"Konto:;0012345678\nDatum;Text;Betrag\n02.01.2024;Shop;-1,00\n", "x.csv")
+    assert export.info["preamble_found"] == {"account": "0012345678"}
+
+
+def test_a_file_without_an_amount_column_names_the_columns_it_found():
+    text = b"Date,Text,Amount,Balance\n2024-01-02,Shop,1,100.00\n2024-01-03,Bus,0,99.00\n"
+    with pytest.raises(ExportReadError,
+                       match=r"^x\.csv: .*\(found 'Date', 'Text', 'Amount', 'Balance'\)"):
+        read_export(text, "in/x.csv")
+
+
+@pytest.mark.parametrize("text", [b"Datum;Text\n02.01.2024;Shop\n", b"Datum;Text\n",
+                                  b"Datum;Text", b"\nDatum;Text\n02.01.2024;Shop\n",
+                                  b"\r\n \r\nDatum;Text\n"])
+def test_a_file_without_a_header_or_table_lists_its_first_line_s_columns(text):
+    # two lines, one line, one line without its end, blank lines before: the columns of
+    # the first line with text, cut at its own delimiter, and a mapping to paste that
+    # names the file and those columns
+    with pytest.raises(ExportReadError) as refused:
+        read_export(text, "in/x.csv")
+    message = str(refused.value)
+    assert message.startswith("x.csv: no transaction header found")
+    assert "first line has columns 'Datum', 'Text'." in message
+    assert '- match: "x.csv"' in message and 'date: "Datum"' in message
+    assert 'description: "Text"' in message
+
+
+def test_a_decimal_comma_in_the_balance_alone_says_the_day_comes_first():
+    # whole amounts carry no decimal mark; the balance column's comma still tells the locale
+    text = (b"Date\tText\tAmount\tBalance\n02/01/2024\tShop\t-12\t1.234,56\n"
+            b"03/01/2024\tBus\t-2\t1.232,56\n")
+    assert read_export(text, "x.csv").info["hints"]["day_first_hint"] is True
+
+
+@pytest.mark.parametrize("blank", [38])
+def test_a_header_with_no_data_in_the_forty_lines_after_it_gives_way_to_the_located_table(blank):
+    # the lines 39 and 40 after a words header are inside its window: they are no data,
+    # so the header the values locate after them wins (one blank line fewer, and the first
+    # data row falls in the window: the words header stands, see data_follows)
+    text = ("Date;Text;Amount\n" + "\n" * blank + "Rekening;NL91ABNA0417164300\n"
+            "Datum;Omschrijving;Bedrag\n02.01.2024;Winkel;-12,40\n03.01.2024;Loon;2100,00\n")
+    export = read_export(text.encode(), "x.csv")
+    assert export.info["header_line"] == blank + 3
+    assert export.frame["Description"].tolist() == ["Winkel", "Loon"]
+
+
+
+def _mapped(text: bytes, **entry):
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", **entry}]}, "t")[0]
+    return read_export(text, "x.csv", mapping)
+
+
+def test_a_declared_delimiter_wins_over_the_one_the_header_line_counts_most():
+    # a header name holding commas ("Payee, purpose, reference"): two commas, two
+    # semicolons; the declared semicolon cuts the fields, with or without skip_lines
+    text = (b"Booked;Amount;Payee, purpose, reference\n02.01.2024;-12,40;Shop, card 1234\n"
+            b"03.01.2024;2100,00;Employer, salary\n")
+    for entry in ({"delimiter": ";", "skip_lines": 0}, {"delimiter": ";"}):
+        export = _mapped(text, **entry)
+        assert export.info["delimiter"] == ";"
+        assert export.frame["Description"].tolist() == ["Shop, card 1234", "Employer, salary"]
+        assert export.frame["Amount"].tolist() == ["-12,40", "2100,00"]
+
+
+@pytest.mark.parametrize("skip, rows", [(1, 0), (2, None), (3, None)])
+def test_declared_skip_lines_up_to_the_last_line_and_past_the_end_of_the_file(skip, rows):
+    # skipping all but the last line leaves the header alone (no rows); skipping every
+    # line, or more, leaves no header: a clear error naming the file, never a crash
+    text = b"Konto;DE89370400440532013000\nDate;Amount;Text\n"
+    if rows is None:
+        with pytest.raises(ExportReadError, match=r"^x\.csv: no date or amount column"):
+            _mapped(text, skip_lines=skip)
+    else:
+        export = _mapped(text, skip_lines=skip)
+        assert len(export.frame) == rows and export.info["header_line"] == 2
+        # no delimiter declared: the one the header line holds most
+        assert export.info["delimiter"] == ";" and export.info["columns"]["Amount"] == ["Amount"]
+
+
+@pytest.mark.parametrize("header", ["", "Buchung\tBetrag\tText, Datum, Summe\n"])
+def test_a_declared_delimiter_settles_texts_that_hold_a_date_and_an_amount(header):
+    # tab-separated, each text holding ", date, amount": cut at commas the values show a
+    # date and an amount too; the declared tab decides, headerless or after a header
+    rows = ("2024-01-02\t-12.40\tRefund, 2024-01-03, 5.00\n"
+            "2024-01-04\t-3.10\tShop, 2024-01-04, 3.10\n"
+            "2024-01-05\t100.00\tSalary, 2024-01-05, 100.00\n")
+    export = _mapped((header + rows).encode(), delimiter="tab")
+    assert export.info["delimiter"] == "\t"
+    assert export.frame["Amount"].tolist() == ["-12.40", "-3.10", "100.00"]
+    assert export.frame["Date"].tolist() == ["2024-01-02", "2024-01-04", "2024-01-05"]
+
+
+@pytest.mark.parametrize("header", ["", "Buchung\tBetrag\tText, Datum, Summe\n"])
+def test_undeclared_a_tab_file_whose_texts_hold_a_date_and_an_amount_is_read_at_its_tabs(
+        header):
+    # cut at commas too, these rows (and that header) read as a table as wide, with a date
+    # and an amount: the tie goes to the tab, the mark free text almost never holds
+    rows = ("2024-01-02\t-12.40\tRefund, 2024-01-03, 5.00\n"
+            "2024-01-04\t-3.10\tShop, 2024-01-04, 3.10\n"
+            "2024-01-05\t100.00\tSalary, 2024-01-05, 100.00\n")
+    export = read_csv_export(header + rows, "tabs.csv")
+    assert export.info["delimiter"] == "\t"
+    assert export.frame["Amount"].tolist() == ["-12.40", "-3.10", "100.00"]
+    assert export.frame["Date"].tolist() == ["2024-01-02", "2024-01-04", "2024-01-05"]
+
+
+@pytest.mark.parametrize("text, amounts", [
+    (b"02.01.2024;Shop;-12,40", ["-12,40"]),                           # one line, no end
+    (b"02.01.2024;Shop;-12,40\n", ["-12,40"]),                         # one line
+    (b"02.01.2024;Shop;-12,40\n03.01.2024;Pay;2100,00\n", ["-12,40", "2100,00"]),
+])
+def test_a_declared_headerless_file_of_one_line_or_more(text, amounts):
+    # no delimiter declared: the one its first line holds most
+    export = _mapped(text, header=False, column_names=["when", "text", "value"],
+                     columns={"date": "when", "description": "text", "amount": "value"})
+    assert export.info["delimiter"] == ";" and export.frame["Amount"].tolist() == amounts
+
+
+@pytest.mark.parametrize("skip", [0, 1, 2])
+def test_a_declared_headerless_file_after_skipped_lines_reads_only_its_rows(skip):
+    preamble = ["Konto;DE89370400440532013000", "Zeitraum;01.01.2024 - 31.01.2024"][:skip]
+    text = "\n".join([*preamble, "02.01.2024;Shop;-12,40", "03.01.2024;Pay;2100,00"]) + "\n"
+    export = _mapped(text.encode(), header=False, skip_lines=skip,
+                     column_names=["when", "text", "value"],
+                     columns={"date": "when", "description": "text", "amount": "value"})
+    assert export.frame["Amount"].tolist() == ["-12,40", "2100,00"]
+    assert export.frame["Date"].tolist() == ["02.01.2024", "03.01.2024"]
+    assert export.info["preamble_lines"] == skip
