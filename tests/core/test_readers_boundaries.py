@@ -135,6 +135,10 @@ def test_a_raw_table_without_a_source_has_no_file_sources():
     ({"match": "x", "debit_credit_values": {"debit": "", "credit": "C"}},
      "#1: debit_credit_values: '' is empty or named twice"),
     ({"match": "x", "header": False}, "#1: header: false needs column_names"),
+    ({"match": "x", "skip_lines": -1}, "#1: skip_lines must be a whole number of lines, 0 or more, got -1"),
+    ({"match": "x", "skip_lines": 1.5}, "#1: skip_lines must be a whole number of lines, 0 or more, got 1.5"),
+    ({"match": "x", "skip_lines": "2"}, "#1: skip_lines must be a whole number of lines, 0 or more, got '2'"),
+    ({"match": "x", "skip_lines": True}, "#1: skip_lines must be a whole number of lines, 0 or more, got True"),
 ])
 def test_a_declared_mapping_error_names_the_entry_and_what_is_wrong(entry, message):
     with pytest.raises(ExportReadError, match=re.escape(message)):
