@@ -118,9 +118,9 @@ def _mapped(text: bytes, **entry):
 
 
 def test_a_declared_delimiter_wins_over_the_one_the_header_line_counts_most():
-    # a header name holding commas ("Payee, purpose, reference"): two commas, two
+    # a header name holding commas ("Payee, purpose, reference, note"): three commas, two
     # semicolons; the declared semicolon cuts the fields, with or without skip_lines
-    text = (b"Booked;Amount;Payee, purpose, reference\n02.01.2024;-12,40;Shop, card 1234\n"
+    text = (b"Booked;Amount;Payee, purpose, reference, note\n02.01.2024;-12,40;Shop, card 1234\n"
             b"03.01.2024;2100,00;Employer, salary\n")
     for entry in ({"delimiter": ";", "skip_lines": 0}, {"delimiter": ";"}):
         export = _mapped(text, **entry)
