@@ -263,3 +263,54 @@ def test_any_one_money_column_alone_is_enough(column):
     export = read_csv_export(text, "x.csv")
     assert export.info["columns"][column] == [column]
     assert export.frame[column].tolist() == ["12.40", "2100.00"]
+
+
+@pytest.mark.parametrize("header, line, repeated", [
+    # half the columns (rounded up), and at least two, name their own header again
+    ("Date;Text;Amount;Currency;Balance", "Date;Text;Amount;;", True),       # 3 of 5
+    ("Date;Text;Amount;Currency;Balance", " DATE ; text ; AMOUNT ;;", True),  # any case, spaced
+    ("Date;Text;Amount;Currency;Balance", "Date;Text;;;", False),            # 2 of 5
+    ("Date;Text;Amount", ";Text;Amount", True),                               # 2 of 3
+    ("Date;Text;Amount", "Date;;", False),                                    # 1 of 3
+    ("Date;Amount", "Date;Amount", True),                                     # 2 of 2
+    ("Date;Amount", "Date;", False),                                          # 1 of 2: never one
+])
+def test_a_line_naming_half_its_columns_again_is_a_repeated_header(header, line, repeated):
+    width = header.count(";")
+    rows = ["02.01.2024;Shop;-1,00;EUR;99,00", "03.01.2024;Bus;-2,00;EUR;97,00"]
+    if width == 1:
+        rows = ["02.01.2024;-1,00", "03.01.2024;-2,00"]
+    elif width == 2:
+        rows = [";".join(r.split(";")[:3]) for r in rows]
+    export = read_csv_export("\n".join([header, rows[0], line, rows[1]]) + "\n", "x.csv")
+    assert export.frame["_parse_error"].tolist() == ["", "repeated_header" if repeated else "", ""]
+
+
+def test_a_declared_date_column_is_the_date_even_beside_a_later_booking_date():
+    # undeclared, the posting date (never before the transaction date) is the booking date
+    text = (b"Transaction Date,Posted Date,Description,Amount\n2024-01-02,2024-01-03,Shop,-1.00\n"
+            b"2024-01-05,2024-01-08,Bus,-2.00\n")
+    assert read_export(text, "x.csv").frame["Date"].tolist() == ["2024-01-03", "2024-01-08"]
+    export = _mapped(text, columns={"date": "Transaction Date", "amount": "Amount",
+                                    "description": "Description"})
+    assert export.frame["Date"].tolist() == ["2024-01-02", "2024-01-05"]
+    assert "date_columns" not in export.info
+
+
+def test_the_generated_names_of_a_headerless_file_say_nothing_of_its_language():
+    # "column 1".. are no English header words: they must not hint that days come first
+    text = "2024-01-02,Shop,-12.40,97.60\n2024-01-03,Pay,2100.00,2197.60\n2024-01-05,Bus,-2.40,2195.20\n"
+    export = read_csv_export(text, "x.csv")
+    assert export.info["headerless"] is True and export.info["hints"]["day_first_hint"] is False
+
+
+@pytest.mark.parametrize("currency, day_first", [("EUR", True), ("GBP", True), ("AUD", True),
+                                                 ("USD", False), ("CAD", False), (None, False)])
+def test_a_currency_written_by_the_file_outside_north_america_hints_the_day_comes_first(
+        currency, day_first):
+    # in the header ("Amount (EUR)") or in the preamble ("Currency:,EUR"): the file's currency
+    for text in (f"Date,Text,Amount{f' ({currency})' if currency else ''}\n",
+                 (f"Currency:,{currency}\n" if currency else "") + "Date,Text,Amount\n"):
+        export = read_csv_export(text + "2024-01-02,Shop,-1.00\n2024-01-03,Bus,-2.00\n", "x.csv")
+        assert export.info["hints"]["day_first_hint"] is day_first
+        assert export.frame["Currency"].tolist() == [currency or ""] * 2
