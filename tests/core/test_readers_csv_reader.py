@@ -314,3 +314,20 @@ def test_a_currency_written_by_the_file_outside_north_america_hints_the_day_come
         export = read_csv_export(text + "2024-01-02,Shop,-1.00\n2024-01-03,Bus,-2.00\n", "x.csv")
         assert export.info["hints"]["day_first_hint"] is day_first
         assert export.frame["Currency"].tolist() == [currency or ""] * 2
+
+
+@pytest.mark.parametrize("text, column", [
+    ("Value Date,Description,Amount\n2024-01-02,Shop,-1.00\n2024-01-03,Bus,-2.00\n", "Value Date"),
+    ("Valutadatum;Text;Betrag\n2024-01-02;Shop;-1,00\n2024-01-03;Bus;-2,00\n", "Valutadatum")])
+def test_a_value_date_is_the_date_when_no_other_column_holds_dates(text, column):
+    export = read_csv_export(text, "x.csv")
+    assert export.info["columns"]["Date"] == [column]
+    assert "Value Date" not in export.info["columns"]
+    assert export.frame["Date"].tolist() == ["2024-01-02", "2024-01-03"]
+
+
+@pytest.mark.parametrize("extra, ragged", [(",note", {"rows_with_extra_fields": 1}), ("", None)])
+def test_rows_longer_than_the_header_are_reported_in_the_reading(extra, ragged):
+    text = f"Date,Text,Amount\n2024-01-02,Shop,-1.00{extra}\n2024-01-03,Bus,-2.00\n"
+    info = read_csv_export(text, "x.csv").info
+    assert info["format"] == "csv" and info.get("ragged_rows") == ragged
