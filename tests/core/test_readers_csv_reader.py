@@ -331,3 +331,40 @@ def test_rows_longer_than_the_header_are_reported_in_the_reading(extra, ragged):
     text = f"Date,Text,Amount\n2024-01-02,Shop,-1.00{extra}\n2024-01-03,Bus,-2.00\n"
     info = read_csv_export(text, "x.csv").info
     assert info["format"] == "csv" and info.get("ragged_rows") == ragged
+
+
+def test_account_and_currency_columns_stand_beside_a_preamble_naming_others():
+    # the preamble's IBAN and currency fill only what the rows do not say
+    text = ("IBAN: DE89370400440532013000\nWährung: EUR\nDate;Account;Currency;Text;Amount\n"
+            "02.01.2024;NL91ABNA0417164300;USD;Shop;-1,00\n")
+    export = read_csv_export(text, "x.csv")
+    assert export.frame[["Account", "Currency"]].values.tolist() == [["NL91ABNA0417164300", "USD"]]
+    assert export.info["preamble_found"] == {"account": "DE89370400440532013000",
+                                             "currency": "EUR"}
+
+
+@pytest.mark.parametrize("header", ["Date\tDescription\tCredit", "Date\tDescription\tDebit"])
+@pytest.mark.parametrize("mark, day_first", [(",", True), (".", False)])
+def test_a_decimal_comma_in_either_split_column_hints_the_day_comes_first(header, mark, day_first):
+    text = f"{header}\n2024-01-02\tShop\t12{mark}40\n2024-01-03\tPay\t2{mark}50\n"
+    assert read_csv_export(text, "x.csv").info["hints"]["day_first_hint"] is day_first
+
+
+def test_uk_money_in_and_out_words_hint_the_day_comes_first():
+    text = "Date,Description,Paid out,Paid in\n2024-01-02,Shop,12.40,\n2024-01-03,Pay,,2.50\n"
+    assert read_csv_export(text, "x.csv").info["hints"]["day_first_hint"] is True
+
+
+def test_a_declared_day_order_and_sign_are_handed_to_the_normaliser():
+    export = _mapped(b"Date,Text,Amount\n2024-01-02,Shop,-1.00\n", day_first=True, sign="negate")
+    assert (export.info["hints"]["day_first"], export.info["hints"]["sign"]) == (True, "negate")
+    hints = read_export(b"Date,Text,Amount\n2024-01-02,Shop,-1.00\n", "x.csv").info["hints"]
+    assert (hints["day_first"], hints["sign"], hints["summary_rows_possible"]) == (
+        None, "as_written", True)
+
+
+def test_a_header_without_rows_reads_no_rows_and_joins_nothing():
+    export = read_csv_export("Date,Text,Amount\n", "x.csv")
+    assert len(export.frame) == 0 and export.info["header_line"] == 1
+    assert "continuation_lines_joined" not in export.info["reading"]
+    assert "notes" not in export.info["reading"]
