@@ -368,3 +368,14 @@ def test_a_header_without_rows_reads_no_rows_and_joins_nothing():
     assert len(export.frame) == 0 and export.info["header_line"] == 1
     assert "continuation_lines_joined" not in export.info["reading"]
     assert "notes" not in export.info["reading"]
+
+
+@pytest.mark.parametrize("preamble", [0, 1, 2])
+def test_a_headerless_table_after_any_preamble_reads_only_its_rows(preamble):
+    lines = ["Rekening NL02RABO0123456789", "Periode 01-01-2024 t/m 31-01-2024"][:preamble]
+    rows = ["02.01.2024;Shop;-12,40;987,60", "03.01.2024;Pay;2100,00;3087,60",
+            "05.01.2024;Bus;-2,40;3085,20"]
+    export = read_csv_export("\n".join([*lines, *rows]) + "\n", "x.csv")
+    assert export.info["headerless"] is True and export.info["preamble_lines"] == preamble
+    assert export.frame["Amount"].tolist() == ["-12,40", "2100,00", "-2,40"]
+    assert export.frame["Account"].tolist() == ["NL02RABO0123456789" if preamble else ""] * 3
