@@ -379,3 +379,11 @@ def test_a_headerless_table_after_any_preamble_reads_only_its_rows(preamble):
     assert export.info["headerless"] is True and export.info["preamble_lines"] == preamble
     assert export.frame["Amount"].tolist() == ["-12,40", "2100,00", "-2,40"]
     assert export.frame["Account"].tolist() == ["NL02RABO0123456789" if preamble else ""] * 3
+
+
+def test_a_file_with_amounts_but_no_dates_names_only_the_date_as_missing():
+    # declared columns take the first line as the header; nothing holds a date
+    with pytest.raises(ExportReadError,
+                       match=r"^x\.csv: no date column recognised \(found 'Text', 'Betrag'\)"):
+        _mapped(b"Text;Betrag\nShop;-1,00\nLohn;2100,00\n",
+                columns={"amount": "Betrag", "description": "Text"})
