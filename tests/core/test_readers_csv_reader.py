@@ -135,7 +135,8 @@ def test_declared_skip_lines_up_to_the_last_line_and_past_the_end_of_the_file(sk
     # line, or more, leaves no header: a clear error naming the file, never a crash
     text = b"Konto;DE89370400440532013000\nDate;Amount;Text\n"
     if rows is None:
-        with pytest.raises(ExportReadError, match=r"^x\.csv: no date or amount column"):
+        with pytest.raises(ExportReadError,
+                           match=r"^x\.csv: no date or amount column recognised \(found none\)"):
             _mapped(text, skip_lines=skip)
     else:
         export = _mapped(text, skip_lines=skip)
@@ -384,6 +385,26 @@ def test_a_headerless_table_after_any_preamble_reads_only_its_rows(preamble):
 def test_a_file_with_amounts_but_no_dates_names_only_the_date_as_missing():
     # declared columns take the first line as the header; nothing holds a date
     with pytest.raises(ExportReadError,
-                       match=r"^x\.csv: no date column recognised \(found 'Text', 'Betrag'\)"):
+                       match=r"^x\.csv: no date column recognised \(found 'Text', 'Betrag'\)"
+                       ) as refused:
         _mapped(b"Text;Betrag\nShop;-1,00\nLohn;2100,00\n",
                 columns={"amount": "Betrag", "description": "Text"})
+    # the mapping to paste names the file's own columns
+    assert 'date: "Text"' in str(refused.value) and 'amount: "Betrag"' in str(refused.value)
+
+
+@pytest.mark.parametrize("text, rows, blank", [
+    # a line of empty fields only separates blocks: no row, counted as a blank line
+    ("Date;Text;Amount\n02.01.2024;Shop;-1,00\n;;\n03.01.2024;Rent;-500,00\n",
+     [["02.01.2024", "Shop", "-1,00"], ["03.01.2024", "Rent", "-500,00"]], 1),
+    # beside a dateless line that holds text (the end of a description), and of blanks only
+    ("Date;Text;Amount\n02.01.2024;Shop;-1,00\n;;\n03.01.2024;Rent;-500,00\n;January;\n ; ; \n"
+     "04.01.2024;Bus;-2,00\n",
+     [["02.01.2024", "Shop", "-1,00"], ["03.01.2024", "Rent January", "-500,00"],
+      ["04.01.2024", "Bus", "-2,00"]], 2),
+])
+def test_a_line_of_empty_fields_is_no_row_but_a_blank_line(text, rows, blank):
+    export = read_csv_export(text, "x.csv")
+    assert export.frame[["Date", "Description", "Amount"]].values.tolist() == rows
+    assert export.frame["_parse_error"].tolist() == [""] * len(rows)
+    assert export.info["blank_lines"] == blank
