@@ -408,3 +408,11 @@ def test_a_line_of_empty_fields_is_no_row_but_a_blank_line(text, rows, blank):
     assert export.frame[["Date", "Description", "Amount"]].values.tolist() == rows
     assert export.frame["_parse_error"].tolist() == [""] * len(rows)
     assert export.info["blank_lines"] == blank
+
+
+def test_a_declared_headerless_file_whose_lines_are_all_skipped_reads_no_rows():
+    export = _mapped(b"Konto;DE89370400440532013000\n", header=False, skip_lines=1,
+                     column_names=["when", "text", "value"],
+                     columns={"date": "when", "description": "text", "amount": "value"})
+    assert len(export.frame) == 0 and export.info["preamble_lines"] == 1
+    assert export.frame["_parse_error"].tolist() == []
