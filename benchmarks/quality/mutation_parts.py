@@ -152,7 +152,8 @@ PARTS = {
     "readers-ofx": Part("readers", ("core.readers.ofx.x_read_ofx_export__mutmut_*",)),
     "readers-mt940": Part("readers", ("core.readers.mt940.x_read_mt940_export__mutmut_*",)),
     "readers-camt": Part("readers", ("core.readers.camt.x_read_camt_export__mutmut_*",)),
-    "readers-csv": Part("readers", ("core.readers.csv_reader.x_read_csv_export__mutmut_*",)),
+    "readers-csv": Part("readers", ("core.readers.csv_reader.x_read_csv_export__mutmut_*",
+                                    "core.readers.csv_reader.x__text_from_line__mutmut_*")),
     "amounts-dates": Part("readers", (
         "core.amounts.x_decide_decimal_mark__mutmut_*",
         "core.amounts.x__read_distinct_amounts__mutmut_*",
