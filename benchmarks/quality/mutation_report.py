@@ -109,9 +109,13 @@ def collect(patterns: list[str], folders: list[Path] | None = None) -> dict[str,
 def merged_rows(rows: list[dict], previous: list[dict]) -> tuple[list[dict], set[str]]:
     """Each function's latest result, whichever part measured it: ``rows`` (this run) with
     the ``previous`` rows (mutation.json) of the functions this run has not measured, or has
-    checked fewer mutants of (a part stopped early never hides a complete earlier run)."""
+    checked fewer mutants of (a part stopped early never hides a complete earlier run) while
+    the function's code is the same (as many mutants: a row of code since changed describes
+    mutants that are gone, and their numbers no longer name the same changes)."""
     old = {row["function"]: row for row in previous}
-    new = [row for row in rows if row["checked"] >= old.get(row["function"], {}).get("checked", 0)]
+    new = [row for row in rows if row["function"] not in old
+           or row["mutants"] != old[row["function"]]["mutants"]
+           or row["checked"] >= old[row["function"]]["checked"]]
     taken = {row["function"] for row in new}
     return sorted(new + [row for name, row in old.items() if name not in taken],
                   key=lambda row: row["function"]), taken

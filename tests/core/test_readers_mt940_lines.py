@@ -9,7 +9,7 @@ import pytest
 
 from titans_finance.core.readers import ExportReadError, read_export
 from titans_finance.core.readers.mt940 import read_mt940_export
-from titans_finance.core.readers.mt940_lines import read_mt940_lines
+from titans_finance.core.readers.mt940_lines import read_mt940_lines, without_envelope
 from titans_finance.core.readers.text import decode_bytes
 
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
@@ -311,8 +311,26 @@ def test_only_an_86_straight_after_a_line_describes_it():
     assert read_mt940_lines(text, "x").frame["Description"].tolist() == ["supplementary"]
 
 
-@pytest.mark.parametrize("trailer", ["\n-}", "\n-", "\n}", "\n-\n"])
-def test_a_last_86_keeps_no_end_of_message_mark(trailer):
-    # a statement cut after its last line's details: the end-of-message mark is not text
+NEXT_MESSAGE = "{1:F01BANKNL2AXXX0000000000}{2:I940BANKNL2AXXXN}{4:\n:20:Y\n:25:NL12\n"
+
+
+@pytest.mark.parametrize("reader", [read_mt940_lines, read_mt940_export])
+@pytest.mark.parametrize("trailer", [
+    "\n-}", "\n-", "\n}", "\n-\n", "\n- \n", "\r\n-\r\n",
+    # the SWIFT trailer blocks after the text block's end, then the next message's header
+    "\n-}{5:{CHK:123456789ABC}}", "\r\n-}{5:{CHK:123456789ABC}}\r\n", "\n-}{5:}\n" + NEXT_MESSAGE,
+    "\n-}\n{5:{CHK:123456789ABC}}\n" + NEXT_MESSAGE,
+])
+def test_a_last_86_keeps_no_end_of_message_mark(trailer, reader):
+    # a statement cut after its last line's details (no :62F:): the end of the message and
+    # the envelope around the next one are no text, for the library and the line reader
     text = ":20:X\n:25:NL12\n:61:240102D1,00NTRF\n:86:Rent January" + trailer
-    assert read_mt940_lines(text, "x").frame["Description"].tolist() == ["Rent January"]
+    assert reader(text, "x").frame["Description"].tolist() == ["Rent January"]
+
+
+def test_a_message_header_written_on_the_line_of_its_first_tag_leaves_the_tag():
+    text = ("{1:F01BANKNL2AXXX0000000000}{2:I940BANKNL2AXXXN}{4::20:X\n:25:NL12\n"
+            ":61:240102D1,00NTRF\n:86:Rent January\n-}")
+    assert without_envelope(text).split("\n")[0] == ":20:X"
+    # every line kept: the line reader names an unreadable line by its number in the file
+    assert without_envelope(text).count("\n") == text.count("\n")

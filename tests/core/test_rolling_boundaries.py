@@ -177,3 +177,46 @@ def test_a_date_ordered_batch_that_forgets_on_most_days_answers_to_the_bit_as_on
     for account in ("main", "new"):
         pd.testing.assert_frame_equal(batch_history.state(account).merchant,
                                       singles.state(account).merchant, check_exact=True)
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_forgetting_keeps_the_retry_ids_of_the_rows_still_remembered_only(late):
+    """Rows forgotten from an account in date order, and from one a late row made out of
+    order (rebuilt): a retry of a row still remembered is still a retry (its first answer,
+    not recorded again); the id of a forgotten row is free (another transaction under it
+    is not refused)."""
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    days = list(range(110, 120))
+    if not late:
+        history.features(_charge(109), transaction_ids=["id-109"])
+    first = history.features(pd.concat([_charge(d) for d in days], ignore_index=True),
+                             transaction_ids=[f"id-{d}" for d in days])
+    if late:
+        history.features(_charge(109), transaction_ids=["id-109"])  # out of date order
+    history.features(_charge(121), transaction_ids=["id-121"])  # forgets 109 and 110
+    assert history.stats()["forgotten_transactions"] == 2
+    recorded = history.stats()["transactions"]
+    retried = history.features(_charge(115), transaction_ids=["id-115"])
+    pd.testing.assert_frame_equal(retried.reset_index(drop=True),
+                                  first.iloc[[days.index(115)]].reset_index(drop=True))
+    assert history.stats()["transactions"] == recorded
+    # 109 and 110 were forgotten with their ids: other amounts under them are no conflict
+    history.features(pd.concat([_charge(109, amount=-99.0), _charge(110, amount=-98.0)],
+                               ignore_index=True), transaction_ids=["id-109", "id-110"])
+
+
+@pytest.mark.parametrize("in_order", [True, False])
+@pytest.mark.parametrize("cap", [5, 10])
+def test_a_cap_not_divisible_by_four_keeps_the_cap_less_its_quarter_rounded_down(cap, in_order):
+    """max_per_account 5 keeps 4 (5 - 1), 10 keeps 8 (10 - 2) when one more arrives: whole
+    rows, in date order and out of it (a late row first)."""
+    history = RollingHistory(_state(), RollingLimits(max_per_account=cap))
+    days = [101 + k for k in range(cap)]
+    if not in_order:
+        days = days[1:] + days[:1]  # the oldest sent last: out of date order
+    for day in days:
+        history.features(_charge(day))
+    assert history.stats()["transactions"] == cap
+    history.features(_charge(101 + cap))
+    assert history.stats()["transactions"] == cap - cap // 4
+    assert history.stats()["forgotten_transactions"] == cap + 1 - (cap - cap // 4)

@@ -128,3 +128,175 @@ def test_a_retry_sent_while_the_first_send_is_still_scored_gets_the_first_answer
     retry.join(5.0)
     pd.testing.assert_frame_equal(answers["retry"], answers["first"])
     assert history.stats()["transactions"] == 1
+
+
+@pytest.mark.parametrize("same_day", [False, True])
+def test_a_rebuilt_account_whose_rows_are_in_order_again_forgets_as_an_in_order_one(same_day):
+    """A late row makes an account out of date order; once forgetting has dropped it (the
+    account rebuilt), the rows it remembers are in date order again (two on one day are in
+    order) and the next forgetting costs exactly what it costs an account that was never
+    out of order (the touched merchants' and categories' rows), not a rebuild's cost (every
+    remembered row)."""
+    limits = RollingLimits(window_days=10)
+    days = list(range(110, 120)) + ([115] if same_day else [])
+    late = RollingHistory(_state(last_day=100), limits)
+    late.features(_charges(days))
+    late.features(_charges([109]))  # a day late: out of date order
+    late.features(_charges([121]))  # forgets 109 and 110: rebuilt, in order again
+    never_late = RollingHistory(_state(last_day=100), limits)
+    never_late.features(_charges(sorted(days + [109])))
+    never_late.features(_charges([121]))
+    assert late.stats() == never_late.stats()
+    rebuild = 1 + late.stats()["transactions"] + 1  # the row, every remembered row with it
+    work = late.features(_charges([122])).attrs["history_work"]  # forgets 111
+    assert work == never_late.features(_charges([122])).attrs["history_work"] != rebuild
+
+
+def test_rows_recorded_by_a_call_that_failed_are_forgotten_like_any_other(monkeypatch):
+    """A call whose features failed after its rows were recorded keeps the rows but frees
+    their ids (they answer no retry); forgetting those rows later finds no id to free and
+    goes on (in date order and rebuilt)."""
+    from titans_finance.core import rolling
+
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    real = rolling.build_features
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the models failed")
+
+    monkeypatch.setattr(rolling, "build_features", failing)
+    with pytest.raises(RuntimeError):
+        history.features(_charges([101, 102]), transaction_ids=["bank-1", "bank-2"])
+    monkeypatch.setattr(rolling, "build_features", real)
+    assert history.stats()["transactions"] == 2
+    history.features(_charges([110]))
+    history.features(_charges([113]))  # 101 and 102 forgotten (in date order)
+    assert history.stats()["forgotten_transactions"] == 2
+    late = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    late.features(_charges([105]))
+    monkeypatch.setattr(rolling, "build_features", failing)
+    with pytest.raises(RuntimeError):
+        late.features(_charges([101]), transaction_ids=["bank-1"])  # late: out of order
+    monkeypatch.setattr(rolling, "build_features", real)
+    late.features(_charges([116]))  # 101 and 105 forgotten: rebuilt
+    assert late.stats()["forgotten_transactions"] == 2
+
+
+def test_forgetting_in_date_order_costs_the_rows_of_the_keys_it_touched():
+    """Exactly: the row, the rows forgotten, and the remembered rows of each merchant and
+    category a forgotten row had (what `AccountHistory.forget` recomputes)."""
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    history.features(_charges(list(range(109, 120))))
+    remembered = list(range(111, 120)) + [121]  # 121 forgets 109 and 110 (cutoff 111)
+    merchants = sum(1 for d in remembered if d % 7 in (109 % 7, 110 % 7))
+    category = len(remembered)  # one category (none given): every remembered row
+    assert history.features(_charges([121])).attrs["history_work"] == \
+        1 + 2 + merchants + category
+
+
+@pytest.mark.parametrize("day, work", [(114, 1), (115, 1), (116, 1 + 3)])
+def test_an_out_of_order_account_costs_one_a_row_until_its_oldest_row_is_past_the_window(
+        day, work):
+    """window_days=10, rows 112 then 105 (late: out of date order). A row at 114 or 115
+    (the cutoff is the oldest row's day itself) forgets nothing and costs 1; at 116 the
+    row at 105 is forgotten and the account rebuilt from its 3 rows."""
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    history.features(_charges([112]))
+    history.features(_charges([105]))
+    assert history.features(_charges([day])).attrs["history_work"] == work
+    assert history.stats()["forgotten_transactions"] == (work > 1)
+
+
+def test_a_retry_whose_first_send_failed_is_scored_against_the_history_as_it_stands(
+        monkeypatch):
+    """A retry that waited for a first send whose features then failed has no first answer
+    to take: it is scored against its account's history as it stands (which holds the
+    first send's recorded row), as a call that records nothing would be, never against an
+    empty history."""
+    from titans_finance.core import rolling
+
+    history = RollingHistory(_state(last_day=100))
+    history.features(_charges([95, 97, 99]))
+    real, entered, release = rolling.build_features, threading.Event(), threading.Event()
+
+    def first_one_fails(*args, **kwargs):
+        if not entered.is_set():
+            entered.set()
+            release.wait(5.0)
+            raise RuntimeError("the models failed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rolling, "build_features", first_one_fails)
+    answers: dict[str, object] = {}
+
+    def send(name: str) -> threading.Thread:
+        def call():
+            try:
+                answers[name] = history.features(_charges([101]), transaction_ids=["bank-1"])
+            except RuntimeError as exc:
+                answers[name] = exc
+        thread = threading.Thread(target=call)
+        thread.start()
+        return thread
+
+    first = send("first")
+    assert entered.wait(5.0)
+    retry = send("retry")
+    time.sleep(0.3)
+    release.set()
+    first.join(5.0)
+    retry.join(5.0)
+    assert isinstance(answers["first"], RuntimeError)
+    as_it_stands = history.features(_charges([101]), record=False)
+    pd.testing.assert_frame_equal(answers["retry"], as_it_stands)
+    assert history.stats()["transactions"] == 4  # the first send's row, recorded once
+
+
+def test_a_row_on_the_accounts_last_day_keeps_it_in_date_order():
+    """Rows recorded one call at a time, the second on the same day as the first (a tie is
+    in date order): forgetting then costs the in-order price, not a rebuild's."""
+    history = RollingHistory(_state(last_day=100), RollingLimits(window_days=10))
+    history.features(_charges(list(range(109, 115))))
+    for day in (115, 115, 116, 117, 118, 119):
+        history.features(_charges([day]))
+    remembered = list(range(111, 120)) + [115, 121]  # 121 forgets 109 and 110
+    merchants = sum(1 for d in remembered if d % 7 in (109 % 7, 110 % 7))
+    assert history.features(_charges([121])).attrs["history_work"] == \
+        1 + 2 + merchants + len(remembered)
+
+
+def test_forgotten_accounts_add_up_their_rows():
+    history = RollingHistory(_state(last_day=100), RollingLimits(max_accounts=1))
+    history.features(_charges([101, 102], account="a"))
+    history.features(_charges([101], account="b"))  # a (2 rows) forgotten
+    history.features(_charges([101, 102, 103], account="c"))  # b (1 row) forgotten
+    stats = history.stats()
+    assert (stats["forgotten_accounts"], stats["forgotten_transactions"]) == (2, 3)
+    assert (stats["accounts"], stats["transactions"]) == (1, 3)
+
+
+def test_an_account_forgotten_while_a_call_walks_it_is_not_counted_after(monkeypatch):
+    """max_accounts=1: a call into "b" forgets "a" while another call is still walking
+    "a"; when that call ends, its rows are not counted in the totals (the account is gone)."""
+    from titans_finance.core import rolling
+
+    history = RollingHistory(_state(last_day=100), RollingLimits(max_accounts=1))
+    real, entered, release = rolling.walk_fresh, threading.Event(), threading.Event()
+
+    def a_waits(entry, *args, **kwargs):
+        if entry.name == "a":
+            entered.set()
+            release.wait(5.0)
+        return real(entry, *args, **kwargs)
+
+    monkeypatch.setattr(rolling, "walk_fresh", a_waits)
+    walking = threading.Thread(target=lambda: history.features(_charges([101, 102],
+                                                                        account="a")))
+    walking.start()
+    assert entered.wait(5.0)
+    history.features(_charges([101], account="b"))  # two accounts: "a" is forgotten
+    release.set()
+    walking.join(5.0)
+    stats = history.stats()
+    assert (stats["accounts"], stats["transactions"]) == (1, 1)
+    assert stats["forgotten_accounts"] == 1

@@ -21,3 +21,62 @@ def test_a_correction_matches_recorded_amounts_to_the_cent_either_sign(tmp_path,
     assert store.matching("acme", "2024-03-01", amount, None, "corner bookshop") == matched
     assert store.matching("acme", "2024-03-01", amount, "corner bookshop", None) == matched
     store.close()
+
+
+def _stored(days: list[int], account: str | None = "card", description: str | None = "SHOP"):
+    return [(account, day, "2024-03-01", "expense", description, -1.0, None, None, None, None)
+            for day in days]
+
+
+@pytest.mark.parametrize("every", [2, 4])
+def test_a_tenants_rows_are_pruned_when_its_appended_rows_reach_prune_every(
+        tmp_path, monkeypatch, every):
+    """PRUNE_EVERY appended rows of a tenant (not of another) start a prune: one row short
+    of it none, at it one, then the count starts again from zero."""
+    from titans_finance.serving import history_store
+
+    monkeypatch.setattr(history_store, "PRUNE_EVERY", every)
+    store = RecordedHistoryStore(str(tmp_path / "h.sqlite3"))
+    store.append("other", _stored([0] * (every - 1) + [500]), window_days=30,
+                 max_transactions=100)  # another tenant's rows count for it alone
+    store.append("a", _stored([0] + [100] * (every - 2)), 30, 100)
+    assert store.count("a") == every - 1  # one row short: no prune yet
+    store.append("a", _stored([100]), 30, 100)  # the every-th: day 0 is 100 days before
+    assert store.count("a") == every - 1
+    store.append("a", _stored([1] * (every - 1)), 30, 100)  # the count started again
+    assert store.count("a") == 2 * (every - 1)
+    store.append("a", _stored([2]), 30, 100)
+    assert store.count("a") == every - 1
+    assert store.count("other") == 1  # pruned on its own count, its own latest day
+    store.close()
+
+
+@pytest.mark.parametrize(("max_transactions", "kept"), [(1, 2), (2, 4), (3, 4)])
+def test_a_prune_on_append_keeps_keep_factor_times_the_quota_of_newest_rows(
+        tmp_path, monkeypatch, max_transactions, kept):
+    from titans_finance.serving import history_store
+
+    monkeypatch.setattr(history_store, "PRUNE_EVERY", 4)
+    store = RecordedHistoryStore(str(tmp_path / "h.sqlite3"))
+    store.append("a", [(f"n{i}", 100 + i, "2024-03-01", None, f"row {i}", -1.0, None, None,
+                        None, None) for i in range(4)], 90, max_transactions)
+    assert store.count("a") == kept == min(4, history_store.KEEP_FACTOR * max_transactions)
+    assert [r.description for chunk in store.rows("a") for r in chunk] == \
+        [f"row {i}" for i in range(4 - kept, 4)]
+    store.close()
+
+
+def test_a_refused_write_keeps_none_of_its_rows_and_names_the_store(tmp_path):
+    """A batch that SQLite refuses (here: a row without a description) is rolled back as a
+    whole, the error names the file and SQLite's reason, and the store stays usable."""
+    from titans_finance.serving.history_store import HistoryStoreError
+
+    path = str(tmp_path / "h.sqlite3")
+    store = RecordedHistoryStore(path)
+    with pytest.raises(HistoryStoreError) as refused:
+        store.append("a", _stored([100]) + _stored([101], description=None), 30, 100)
+    assert path in str(refused.value) and "NOT NULL" in str(refused.value)
+    assert store.count("a") == 0
+    store.append("a", _stored([102]), 30, 100)
+    assert store.count("a") == 1
+    store.close()

@@ -125,6 +125,14 @@ def test_the_request_frame_has_the_clean_tables_columns_and_values():
     assert frame["status"].isna().all() and frame["receipt_url"].isna().all()
 
 
+def test_the_request_frame_keeps_each_account_and_an_empty_one_is_the_default():
+    frame = transactions_frame([
+        Transaction(description="x", amount=-1, date="2025-03-14", account=account)
+        for account in ("savings", None, "card", "")])
+    assert frame["account"].isna().tolist() == [False, True, False, True]
+    assert frame["account"].dropna().tolist() == ["savings", "card"]
+
+
 def test_a_batch_of_new_spellings_reads_each_amount_by_itself():
     """Found by `make mutation` (its clean run ordered the tests differently): with a cold
     spelling cache, a batch's amounts were read as one column, so `-34,12` beside `£34.12`

@@ -537,6 +537,19 @@ def test_the_api_page_is_html_on_get_and_head_and_options_is_answered_here_after
     assert app.calls == []  # OPTIONS never reaches an endpoint
 
 
+@pytest.mark.parametrize(("path", "key", "allow"), [
+    ("/livez", None, b"GET, HEAD, OPTIONS"), ("/static_content/x.css", None, b"GET, HEAD, OPTIONS"),
+    ("/models", KEY_1, b"GET, POST, OPTIONS"), ("/predict/category", KEY_1, b"POST, OPTIONS")])
+def test_options_names_exactly_the_methods_each_path_answers(path, key, allow):
+    """HTTP method names are case-sensitive: the Allow header lists them as sent; /models
+    answers GET too (the middleware turns it into BentoML's POST)."""
+    middleware, app = _middleware()
+    status, headers, _ = _call(middleware, path=path, method="OPTIONS",
+                               headers=_auth(key) if key else None)
+    assert status == 204 and headers[b"allow"] == allow
+    assert app.calls == []
+
+
 @pytest.mark.parametrize(("failures", "status"), [(2, 401), (3, 401), (4, 429)])
 def test_options_without_a_key_is_in_the_failure_throttle(failures, status):
     """A burst of 3 failures per address: OPTIONS without a key counts like any request

@@ -54,6 +54,17 @@ def test_a_cost_equal_to_the_tokens_left_is_allowed_and_one_more_waits():
     assert limiter.acquire("a", 1) == pytest.approx(0.5)  # none left: 1 token / 2 per s
 
 
+def test_a_key_with_a_budget_of_its_own_is_held_to_its_own_burst_and_rate():
+    limiter, clock = _bucket(rate=2.0, burst=4)
+    limiter.budgets = {"tenant": (1.0, 2)}
+    assert limiter.acquire("tenant", 2) == 0.0  # exactly its own burst
+    assert limiter.acquire("tenant", 1) == pytest.approx(1.0)  # 1 token at its 1 per s
+    assert limiter.acquire("tenant", 3) == math.inf  # over its own burst: never
+    clock.now += 1.0
+    assert limiter.acquire("tenant", 1) == 0.0
+    assert limiter.acquire("other", 4) == 0.0  # the default budget
+
+
 def test_a_full_bucket_allows_exactly_its_burst():
     limiter, _ = _bucket(rate=2.0, burst=4)
     assert limiter.acquire("a", 4) == 0.0
@@ -148,6 +159,61 @@ def test_a_body_of_exactly_the_limit_is_read_one_byte_more_is_refused(declare):
     with pytest.raises(BodyError) as error:
         _read(b"x" * (limit + 1), limit, declare, chunk=10)
     assert error.value.status == 413
+
+
+def _read_messages(headers: list, messages: list, limit: int = 64):
+    async def receive():
+        return messages.pop(0)
+
+    return asyncio.run(read_body({"headers": headers}, receive, limit, timeout=5.0))
+
+
+JSON = (b"content-type", b"application/json")
+
+
+def test_a_body_over_the_limit_as_received_names_the_limit():
+    with pytest.raises(BodyError) as error:
+        _read(b"x" * 65, 64, declare=False, chunk=10)
+    assert error.value.status == 413
+    assert str(error.value) == "request body over this endpoint's limit of 64 bytes"
+
+
+@pytest.mark.parametrize("lengths", [[b"5", b"6"], [b"5", b"5 "], [b"-5"], [b"5x"], [b""]])
+def test_two_different_content_lengths_or_one_not_a_number_are_refused_with_400(lengths):
+    headers = [JSON, *((b"content-length", v) for v in lengths)]
+    with pytest.raises(BodyError) as error:
+        _read_messages(headers, [{"type": "http.request", "body": b"{}"}])
+    assert error.value.status == 400 and str(error.value) == "malformed Content-Length header"
+
+
+def test_the_same_content_length_twice_is_one_length():
+    headers = [JSON, (b"content-length", b"2"), (b"content-length", b"2")]
+    assert _read_messages(headers, [{"type": "http.request", "body": b"{}"}]) == b"{}"
+
+
+@pytest.mark.parametrize("content_type", [None, b"text/plain", b"application/json; charset=latin-1"])
+def test_a_body_not_declared_json_is_refused_with_415(content_type):
+    headers = [(b"content-length", b"2")] + ([(b"content-type", content_type)]
+                                              if content_type else [])
+    with pytest.raises(BodyError) as error:
+        _read_messages(headers, [{"type": "http.request", "body": b"{}"}])
+    assert error.value.status == 415
+    assert str(error.value) == "send the body as JSON with 'Content-Type: application/json'"
+
+
+def test_messages_without_a_body_or_more_body_key_take_the_asgi_defaults():
+    """ASGI: ``body`` defaults to b"" and ``more_body`` to False."""
+    headers = [JSON, (b"transfer-encoding", b"chunked")]
+    assert _read_messages(headers, [{"type": "http.request", "more_body": True},
+                                    {"type": "http.request", "body": b"{}"}]) == b"{}"
+    assert _read_messages(headers, [{"type": "http.request", "body": b"{}", "more_body": True},
+                                    {"type": "http.request"}]) == b"{}"
+
+
+def test_a_client_that_goes_away_mid_body_gets_no_body():
+    headers = [JSON, (b"transfer-encoding", b"chunked")]
+    assert _read_messages(headers, [{"type": "http.request", "body": b"{", "more_body": True},
+                                    {"type": "http.disconnect"}]) is None
 
 
 # ------------------------------------------------------------------ request schema

@@ -6,6 +6,7 @@ held every slot for 30 s)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import pytest
@@ -105,3 +106,38 @@ def test_silent_connections_free_their_batch_slots_within_the_grace():
     while_held, statuses, seconds, after = asyncio.run(main())
     assert while_held == 503 and statuses == [408, 408, 408] and after == 200
     assert seconds < 2.0
+
+
+def test_a_grace_without_a_rate_sets_no_rate_rule():
+    """``first_byte`` alone (no ``min_rate``): a body that starts after the grace is read;
+    only ``timeout`` applies."""
+    async def late():
+        await asyncio.sleep(0.3)
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    started = time.monotonic()
+    body = asyncio.run(read_body({"headers": HEADERS}, late, 10**7, 30.0, first_byte=0.05))
+    assert body == b"{}" and time.monotonic() - started >= 0.3
+
+
+def test_a_trickle_refused_says_how_many_bytes_came_in_how_long():
+    error, seconds = _read(_sender(b" " * 10, 0.05, 1_000))
+    received, elapsed = re.search(r"\((\d+) bytes in ([\d.]+) s\)", str(error)).groups()
+    assert int(received) % 10 == 0 and 0 < int(received) < 1_000
+    assert float(elapsed) <= seconds + 0.1
+
+
+@pytest.mark.parametrize("first_byte, min_rate, refused", [
+    (None, 1_000.0, False),  # a rate without a grace: no rate rule
+    (0.1, 0.5, True), (0.1, 1.0, True), (0.1, 2.0, True)])  # any positive rate applies
+def test_the_rate_rule_needs_both_a_grace_and_a_positive_rate(first_byte, min_rate, refused):
+    async def silent_then_whole():
+        await asyncio.sleep(0.6)
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    answer, _ = _read(silent_then_whole, first_byte=first_byte, min_rate=min_rate)
+    if refused:
+        assert isinstance(answer, BodyError) and answer.status == 408
+        assert f"slower than {min_rate:g} bytes/s" in str(answer)
+    else:
+        assert answer == b"{}"

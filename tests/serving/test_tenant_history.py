@@ -169,3 +169,82 @@ def test_a_tenant_keeps_at_most_twice_its_transaction_quota_in_the_store(base, t
     store.prune("a", window_days=90, max_transactions=2)
     assert store.count("a") == kept
     assert [row.account for chunk in store.rows("a") for row in chunk][-1] == f"n{rows - 1}"
+
+
+def test_rows_without_an_account_column_are_the_owners_default_account(base):
+    """No ``account`` column at all: every row is the owner's (the training history's
+    default account), as a column of None says."""
+    without, with_none = _histories(base), _histories(base)
+    rows = _rows(OWNER, [None, None], description="METRO FARE", amount=-2.8)
+    pd.testing.assert_frame_equal(without.features(rows.drop(columns="account")),
+                                  with_none.features(rows).drop(columns="account",
+                                                                errors="ignore"))
+    assert without.stats(OWNER)["transactions"] == with_none.stats(OWNER)["transactions"] == 2
+
+
+def test_an_empty_call_answers_an_empty_frame_of_the_same_columns(base):
+    histories = _histories(base)
+    empty = histories.features(_rows("a", []))
+    assert len(empty) == 0
+    assert list(empty.columns) == list(histories.features(_rows("a", ["card"]),
+                                                          record=False).columns)
+    assert histories.stats("a")["transactions"] == 0
+
+
+def test_a_mixed_call_with_an_id_on_every_row_refuses_before_recording_any(base):
+    histories = _histories(base)
+    histories.features(_rows("b", ["card"]), transaction_ids=["x"])
+    clash = pd.concat([_rows("a", ["card"]), _rows("b", ["card"], amount=-9.0)],
+                      ignore_index=True)
+    with pytest.raises(TransactionIdConflict) as refused:
+        histories.features(clash, transaction_ids=["y", "x"])
+    assert refused.value.position == 1 and refused.value.transaction_id == "x"
+    assert "'x'" in str(refused.value)
+    assert histories.stats("a")["transactions"] == 0
+    assert histories.stats("b")["transactions"] == 1
+
+
+def test_a_conflict_in_a_tenants_default_account_is_named_as_the_default(base):
+    histories = _histories(base)
+    histories.features(_rows("b", [None]), transaction_ids=["x"])
+    with pytest.raises(TransactionIdConflict) as refused:
+        histories.features(_rows("b", [None], amount=-9.0), transaction_ids=["x"])
+    assert refused.value.account == "(default)" and "'(default)'" in str(refused.value)
+    assert "\x1e" not in str(refused.value) and "'b'" not in str(refused.value)
+
+
+@pytest.mark.parametrize("mixed", [False, True])
+def test_a_call_past_its_deadline_is_refused_as_late_and_records_nothing(base, mixed):
+    """Past the deadline, before anything is read: DeadlineExceeded, even when one of its
+    ids would conflict, and no tenant records a row."""
+    import time
+
+    from titans_finance.core.rolling import DeadlineExceeded
+
+    histories = _histories(base)
+    histories.features(_rows("b", ["card"]), transaction_ids=["x"])
+    late = _rows("b", ["card"], amount=-9.0)  # the id "x" with another amount
+    if mixed:
+        late = pd.concat([_rows("a", ["card"]), late], ignore_index=True)
+    with pytest.raises(DeadlineExceeded):
+        histories.features(late, transaction_ids=[None] * (len(late) - 1) + ["x"],
+                           deadline=time.monotonic() - 1)
+    assert {t: histories.stats(t)["transactions"] for t in ("a", "b")} == {"a": 0, "b": 1}
+    # within the deadline the same call is read (and its conflicting id refused)
+    with pytest.raises(TransactionIdConflict):
+        histories.features(late, transaction_ids=[None] * (len(late) - 1) + ["x"],
+                           deadline=time.monotonic() + 60)
+
+
+def test_a_mixed_calls_work_is_the_sum_of_its_tenants_work(base):
+    """``history_work``: each tenant's rows plus what its forgetting went through, summed
+    over the tenants of the call (here a's account forgets, so the work is above the
+    row count)."""
+    together, alone = (_histories(base, max_per_account=4) for _ in range(2))
+    for histories in (together, alone):
+        histories.features(_rows("a", ["card"] * 4))
+    mixed = together.features(pd.concat([_rows("a", ["card"]), _rows("b", ["card"])],
+                                        ignore_index=True))
+    work = (alone.features(_rows("a", ["card"])).attrs["history_work"]
+            + alone.features(_rows("b", ["card"])).attrs["history_work"])
+    assert mixed.attrs["history_work"] == work > 2

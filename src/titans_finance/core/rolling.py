@@ -335,25 +335,23 @@ class RollingHistory:
         record, ids, fingerprints = call.record, call.ids, call.fingerprints
         window_days = self.limits.window_days
         stale_merchants, stale_categories = entry.stale_merchants, entry.stale_categories
-        no_values = [0.0] * self._width
         out: list[float] = []
         work = 0
         row_values = None
         for i in positions:
             transaction_id = ids[i]
-            if transaction_id is not None and transaction_id in entry.ids:
-                known = entry.ids[transaction_id]
-                retries[i] = ((known[1], known[2]) if known[1] is not None
-                              else known[3] if known[4] is call else (known, known[4]))
-                out += no_values
-                work += 1
-                continue
             day = days[i]
             if stale_merchants or stale_categories:
                 entry.settle(merchants[i], categories[i])
             history = entry.history
+            # a retry's values too: its answer if the first send's call fails (`_first_answers`)
             history.read(merchants[i], categories[i], day, cents[i], out)
             work += 1
+            if transaction_id is not None and transaction_id in entry.ids:
+                known = entry.ids[transaction_id]
+                retries[i] = ((known[1], known[2]) if known[1] is not None
+                              else known[3] if known[4] is call else (known, known[4]))
+                continue
             latest = entry.latest_day
             if not (record[i] and (latest is None or day >= latest - window_days)):
                 # scored, not recorded (asked not to, or older than the window: it would be

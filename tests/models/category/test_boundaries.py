@@ -95,3 +95,25 @@ def test_a_default_category_maps_to_a_user_category_from_mapping_min_share(
     default = str(default_category_model.predict_raw(text[:1], sign[:1])["category"].iloc[0])
     mapping = model._default_mapping(text, sign, np.array(labels))
     assert mapping == ({default: "car"} if mapped else {})
+
+
+@pytest.mark.parametrize("temperature", [1e-4, 0.05, 1.0, 20.0])
+def test_temperature_scaling_is_stable_per_row_at_any_temperature(temperature):
+    """Each row is shifted by its own largest logit: a sure row beside a uniform one, at a
+    temperature far below the fitted range, neither underflows to 0/0 nor leaks between
+    rows; at T = 1 the probabilities come back as they were."""
+    from titans_finance.models.category.model import apply_temperature
+
+    proba = np.array([[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3], [0.7, 0.2, 0.1]])
+    scaled = apply_temperature(proba, temperature)
+    assert np.isfinite(scaled).all()
+    np.testing.assert_allclose(scaled.sum(axis=1), 1.0)
+    np.testing.assert_allclose(scaled[1], 1 / 3)
+    assert scaled[0].argmax() == 0 and scaled[2].argmax() == 0
+    if temperature <= 1.0:
+        assert scaled[0, 0] == pytest.approx(1.0)
+    # a zero probability counts as 1e-12: T > 1 lifts it as much as any small one
+    np.testing.assert_allclose(scaled[0, 1] / scaled[0, 0], 1e-12 ** (1 / temperature),
+                               rtol=1e-6)
+    if temperature == 1.0:
+        np.testing.assert_allclose(scaled, proba, atol=1e-11)

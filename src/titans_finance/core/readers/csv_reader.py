@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
+from itertools import islice
 from pathlib import PurePath
 from typing import Any
 
@@ -67,6 +68,9 @@ _ENGLISH_KEYS = {
 _NUMERIC_ROLES = ("Date", "Value Date", "Amount", "Money In", "Money Out", "Balance", "Fee")
 _DESCRIPTION_PART = re.compile(r"^(?:vwz|verwendungszweck|description|libelle|memo|details|"
                                r"omschrijving|concepto|narrative|mededelingen)\d+$")
+# where `str.splitlines` cuts a text (its `lines`): besides the CSV line ends, the form
+# feed, vertical tab, file/group/record separators, NEL and the Unicode line separators
+_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _fields(line: str, delimiter: str) -> list[str]:
@@ -205,6 +209,16 @@ def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     return joined
 
 
+def _text_from_line(text: str, start: int) -> str:
+    """``text`` from its line ``start`` on (counted as `str.splitlines` counts them), every
+    character as written: a form feed or line separator inside a field is no line end for
+    the CSV parser, so it stays in its field ("" when the text has fewer lines)."""
+    if start <= 0:
+        return text
+    found = next(islice(_LINE_BREAK.finditer(text), start - 1, None), None)
+    return text[found.end():] if found else ""
+
+
 def _decimal_mark(mapping: DeclaredMapping | None, reading: Any,
                   roles: dict[str, list[str]]) -> str | None:
     """The decimal mark declared, or the one the values of the first amount column show."""
@@ -230,10 +244,10 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         found = None if names else _table_header(lines, delimiter)
         # the first line whose values hold a date and an amount starts the rows (every
         # field counted, empty ones too: a split Money In / Money Out column is often empty)
+        # (a located table with a header line is what `_table_header` returns, so a table
+        # located here, where it found none, has no header line)
         table = locate_table(lines, delimiter) if found is None and not names else None
-        if table is not None and table.header is not None:
-            found = (table.header, table.delimiter)  # a header in words we do not know
-        elif table is not None:  # no header: the values alone say what each column is
+        if table is not None:  # no header: the values alone say what each column is
             first_row, delimiter = table.first_row, table.delimiter
             names = [f"column {i + 1}"
                      for i in range(len(_fields(lines[first_row], delimiter)))]
@@ -256,8 +270,8 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     elif names:
         header_index = (mapping.skip_lines or 0) - 1  # no header line: data starts after it
     start = header_index + 1 if names else header_index
-    preamble = lines[:max(start, 0)]
-    body_text = text if start <= 0 else "\n".join(lines[start:])
+    preamble = lines[:start]
+    body_text = _text_from_line(text, start)
     frame, ragged = parse_rows(body_text, delimiter, names)
     columns = [c for c in frame.columns if c != PARSE_ERROR_COLUMN]
     roles, unrecognised, header_currency, keys = _assign_roles(columns, mapping)

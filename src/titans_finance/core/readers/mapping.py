@@ -118,6 +118,10 @@ def parse_mapping(entry: dict[str, Any], where: str) -> DeclaredMapping:
         raise _fail(where, f"delimiter must be one of , ; | tab, got {mapping.delimiter!r}")
     if mapping.delimiter == "tab":
         mapping.delimiter = "\t"
+    if mapping.skip_lines is not None and (isinstance(mapping.skip_lines, bool) or not isinstance(
+            mapping.skip_lines, int) or mapping.skip_lines < 0):
+        raise _fail(where, f"skip_lines must be a whole number of lines, 0 or more, got "
+                    f"{mapping.skip_lines!r}")
     if not mapping.header and not mapping.column_names:
         raise _fail(where, "header: false needs column_names: [...] (one name per column)")
     return mapping

@@ -20,7 +20,7 @@ from titans_finance.core.readers.base import (
     raw_frame,
     readable_error,
 )
-from titans_finance.core.readers.mt940_lines import read_mt940_lines
+from titans_finance.core.readers.mt940_lines import read_mt940_lines, without_envelope
 from titans_finance.core.readers.reconcile import balance_value
 
 
@@ -74,6 +74,8 @@ def read_mt940_export(text: str, name: str) -> RawExport:
     recorded in ``info["library_refused"]`` without them, never shown as the error."""
     import mt940  # imported here: only MT940 files need it
 
+    # (the library too keeps the envelope after a last :86: in that tag's text)
+    text = without_envelope(text)
     rows: dict[str, list[str]] = {k: [] for k in (
         "Date", "Value Date", "Description", "Amount", "Reference", "Account", "Currency",
         "Bank Transaction ID", "Payment Method")}

@@ -33,6 +33,18 @@ _BALANCE = re.compile(r"^\s*(?P<mark>[DC])(?P<date>\d{6})(?P<currency>[A-Z]{3})"
                       r"(?P<amount>\d[\d.,]*)", re.I)
 _SUBFIELD = re.compile(r"\?(\d{2})")
 _STRUCTURED_NAME = re.compile(r"/NAME/([^/]*)")
+# The SWIFT envelope around a message's text block, line by line: its header blocks up to
+# the text block's start ({1:..}{2:..}{3:..}{4:), the text block's end with the trailer
+# blocks after it (-}{5:{CHK:..}}), a lone - (end of message) or }.
+_ENVELOPE = re.compile(r"(?m)^(?:\{[1-5]:(?:.*?\{4:|.*$)|-\}.*$|[-}][ \t\r]*$)")
+
+
+def without_envelope(text: str) -> str:
+    """The MT940 text with the SWIFT envelope blanked, every line kept (so line numbers in
+    messages stay right): none of it is a tag's text, though the lines between one
+    message's last tag and the next message's first would otherwise end that tag's value
+    (a statement cut before its closing balance ends its last ``:86:`` with them)."""
+    return _ENVELOPE.sub("", text)
 
 
 def _iso_date(yymmdd: str) -> str:
@@ -107,6 +119,7 @@ def read_mt940_lines(text: str, name: str) -> RawExport:
     Raises `ExportReadError` naming the first ``:61:`` line that holds no date, mark and
     amount: a transaction is never skipped.
     """
+    text = without_envelope(text)
     rows: dict[str, list[str]] = {k: [] for k in (
         "Date", "Value Date", "Description", "Amount", "Reference", "Account", "Currency",
         "Bank Transaction ID", "Payment Method")}
@@ -119,7 +132,7 @@ def read_mt940_lines(text: str, name: str) -> RawExport:
     for i, match in enumerate(tags):
         tag = match.group("tag").upper()
         end = tags[i + 1].start() if i + 1 < len(tags) else len(text)
-        value = re.sub(r"(?m)^-}?\s*$|^}\s*$", "", text[match.end():end]).strip("\r\n ")
+        value = text[match.end():end].strip("\r\n ")
         if tag == "25":
             # the account, without the currency some banks write after it
             account = re.sub(r"\s+", "", re.sub(r"\s+[A-Z]{3}\s*$", "", value.split("\n")[0]))

@@ -1,0 +1,93 @@
+"""Boundaries of reading bytes as text (core/readers/text.py) and of detecting a format:
+UTF-16/32 without a byte-order mark, NUL bytes of binary files, declared encodings. Found
+untested by the readers' mutation runs of 2026-12-06 (docs/testing.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from titans_finance.core.readers import ExportReadError, detect_format, parse_mappings, read_export
+from titans_finance.core.readers.text import _utf16_without_bom, decode_bytes, xml_declared_encoding
+
+
+
+def test_utf16_without_a_mark_is_recognised_in_either_byte_order():
+    text = "Date;Amount\n02.01.2024;-12,40\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        decoded, found = decode_bytes(text.encode(encoding), "x.csv")
+        assert (decoded, found) == (text, encoding)
+
+
+def test_a_stray_nul_in_utf8_text_is_no_utf16_but_binary():
+    data = ("Date;Amount\n02.01.2024;-12,40\n" * 20).encode()
+    data = data[:10] + b"\x00" + data[11:]
+    assert _utf16_without_bom(data) is None
+    with pytest.raises(ExportReadError, match="not a text export"):
+        decode_bytes(data, "x.csv")
+
+
+def test_utf32_without_a_mark_is_no_utf16():
+    data = ("Date;Amount\n02.01.2024;-12,40\n" * 5).encode("utf-32-le")
+    assert _utf16_without_bom(data) is None
+
+
+def test_an_xml_file_without_a_declared_encoding_declares_none():
+    assert xml_declared_encoding(b"<?xml version='1.0'?><Document/>") is None
+    assert xml_declared_encoding(b'<?xml version="1.0" encoding="ISO-8859-1"?>') == "ISO-8859-1"
+
+
+def test_utf16_without_a_mark_and_an_odd_last_byte_still_decodes():
+    data = "Date;Amount\n02.01.2024;-12,40\n".encode("utf-16-le") + b"\x41"
+    text, encoding = decode_bytes(data, "x.csv")
+    assert encoding == "utf-16-le" and text.startswith("Date;Amount")
+
+
+def test_a_declared_encoding_drops_the_byte_order_mark():
+    assert decode_bytes(b"\xef\xbb\xbfDate;Amount", "x.csv", declared="utf-8") == (
+        "Date;Amount", "utf-8")
+
+
+def test_a_plain_csv_is_detected_as_csv():
+    assert detect_format(b"Date,Amount\n2024-01-02,1.00\n") == "csv"
+
+
+def test_a_binary_file_s_message_names_the_file():
+    with pytest.raises(ExportReadError, match=r"^statement\.pdf: not a text export .*; "
+                       r"export the statement as CSV, OFX, QIF, CAMT\.053 or MT940$"):
+        detect_format(b"%PDF-1.4\n\x00\x01\x02binary\x00stream", "statement.pdf")
+
+
+def test_utf16_without_a_mark_padded_with_one_nul_byte_still_decodes():
+    # an odd length: the padding byte falls on an even offset and must not count as a NUL
+    # of the text (in a short file one such byte is more than 5 % of the even bytes)
+    data = "Date;Amount\n".encode("utf-16-le") + b"\x00"
+    assert _utf16_without_bom(data) == "utf-16-le"
+    text, encoding = decode_bytes(data, "x.csv")
+    assert encoding == "utf-16-le" and text.startswith("Date;Amount\n")
+
+
+def test_read_export_names_a_binary_file_by_its_own_name():
+    with pytest.raises(ExportReadError, match=r"^statement\.pdf: not a text export"):
+        read_export(b"%PDF-1.4\n\x00\x01\x02binary\x00stream", "inbox/statement.pdf")
+
+
+def test_a_declared_encoding_decodes_what_utf8_and_cp1252_would_read_wrong():
+    # a Polish bank's cp1250: 0xAF is Ż there, ¯ in cp1252
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", "encoding": "cp1250"}]}, "t")[0]
+    export = read_export("Date;Text;Amount\n02.01.2024;Żabka Łódź;-12,40\n".encode("cp1250"),
+                         "x.csv", mapping)
+    assert export.frame["Description"].tolist() == ["Żabka Łódź"]
+    assert export.info["encoding"] == "cp1250" and export.info["declared_mapping"] == ["x.csv"]
+
+
+@pytest.mark.parametrize("offset, binary", [(65535, True), (65536, False)])
+def test_only_the_first_64_kb_are_searched_for_nul_bytes(offset, binary):
+    # a long text export with one stray NUL: the search for binary content stops at 64 KB
+    line = b"2024-01-02,Shop,-1.00\n"
+    data = b"Date,Text,Amount\n" + line * (70000 // len(line))
+    data = data[:offset] + b"\x00" + data[offset + 1:]
+    if binary:
+        with pytest.raises(ExportReadError, match="not a text export"):
+            decode_bytes(data, "x.csv")
+    else:
+        assert decode_bytes(data, "x.csv")[1] == "utf-8"
