@@ -148,8 +148,8 @@ def test_declared_skip_lines_up_to_the_last_line_and_past_the_end_of_the_file(sk
 @pytest.mark.parametrize("header", ["", "Buchung\tBetrag\tText, Datum, Summe\n"])
 def test_a_declared_delimiter_settles_texts_that_hold_a_date_and_an_amount(header):
     # tab-separated, each text holding ", date, amount, more": cut at commas the values
-    # show a wider table with a date and an amount (undeclared, the commas would win);
-    # the declared tab decides, headerless or after a header
+    # show a wider table with a date and an amount; the declared tab decides, headerless
+    # or after a header, and undeclared the tab's table wins
     rows = ("2024-01-02\t-12.40\tRefund, 2024-01-03, 5.00, card 1234\n"
             "2024-01-04\t-3.10\tShop, 2024-01-04, 3.10, card 1234\n"
             "2024-01-05\t100.00\tSalary, 2024-01-05, 100.00, employer\n")
@@ -157,6 +157,10 @@ def test_a_declared_delimiter_settles_texts_that_hold_a_date_and_an_amount(heade
     assert export.info["delimiter"] == "\t"
     assert export.frame["Amount"].tolist() == ["-12.40", "-3.10", "100.00"]
     assert export.frame["Date"].tolist() == ["2024-01-02", "2024-01-04", "2024-01-05"]
+    # undeclared, the tab's table wins over the commas' wider one
+    export = read_csv_export(header + rows, "tabs.csv")
+    assert export.info["delimiter"] == "\t"
+    assert export.frame["Amount"].tolist() == ["-12.40", "-3.10", "100.00"]
 
 
 @pytest.mark.parametrize("header", ["", "Buchung\tBetrag\tText, Datum, Summe\n"])

@@ -166,3 +166,38 @@ def test_a_payee_new_since_training_is_judged_from_min_group_count_payments_in_t
     assert bool(row["amount_score"] > 0) is judged
     if judged:
         assert f"the median of the {earlier} earlier payments to this payee" in row["reasons"]
+
+
+def test_an_unfitted_model_says_so():
+    with pytest.raises(RuntimeError, match="^AnomalyModel is not fitted$"):
+        AnomalyModel(PARAMS).score(pd.DataFrame(), pd.DataFrame())
+
+
+def _with_categories(rows: list[tuple], categories: dict[str, str]) -> pd.DataFrame:
+    frame = clean_rows(rows, "debit_card")
+    frame["category"] = frame["reference"].map(categories)
+    return frame
+
+
+@pytest.mark.parametrize("florists, category, judged", [
+    (2, "flowers", False),  # two payments of the category: too few to judge by
+    (3, "flowers", True),  # min_group_count payments of the category: judged by them
+    (3, None, False),  # no category on the new row: nothing to judge it by
+])
+def test_a_new_payee_is_judged_by_its_category_from_min_group_count_payments(
+        florists, category, judged):
+    # each florist paid once (no payee has min_group_count payments); a new florist's 900
+    # is judged against the category's 20-22 when the category has enough payments
+    rows = _ordinary() + [(DAY0 + pd.Timedelta(days=10 * k + 3), f"Florist {k}",
+                           f"florist {k}", -20.0 - k) for k in range(florists)]
+    new = (DAY0 + pd.Timedelta(days=TRAIN_DAYS + 1), "Bloom Shop", "bloom shop", -900.0)
+    frame = _with_categories(rows + [new], {**{f"florist {k}": "flowers"
+                                               for k in range(florists)},
+                                            "bloom shop": category})
+    frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
+    features = build_features(frame)
+    train = (frame["date"] < DAY0 + pd.Timedelta(days=TRAIN_DAYS)).to_numpy()
+    model = AnomalyModel(PARAMS).fit(frame[train], features[train])
+    row = model.score(frame[~train], features[~train]).iloc[-1]
+    assert bool(row["amount_score"] > 0) is judged
+    assert bool(row["amount_score"] == 1.0) is judged  # 900 against ~21: past amount_z_full

@@ -157,8 +157,8 @@ def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart |
     """Where the transaction table of a CSV starts, found from the values alone.
 
     The table starts at the first run of rows that each hold a date and a number with
-    the same number of fields; among delimiters, the one giving the widest such table
-    wins. When no run is found (rows of varying width), the first row holding a date and
+    the same number of fields; a tab giving such a table wins, else among delimiters the
+    one giving the widest such table. When no run is found (rows of varying width), the first row holding a date and
     a number starts it, under the delimiter that makes most rows such rows. Its header
     is the record just before it when that record is words (`_header_before`); account
     lines, titles and periods before it are the preamble, in whatever language.
@@ -188,6 +188,12 @@ def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart |
             if best is None or width > best[0]:
                 best = (width, TableStart(_header_before(records, kinds, i, width),
                                           records[i][0], candidate))
+            break
+        if best is not None and best[1].delimiter == "\t":
+            # a table cut at tabs is the table, however wide the others: bank texts hold
+            # commas, semicolons and pipes, almost never a tab (a tab file whose texts hold
+            # ", <date>, <amount>, more" cut at its commas is a wider table of dates and
+            # numbers, every amount read from the text)
             break
     if best is not None:
         return best[1]
