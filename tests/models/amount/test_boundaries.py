@@ -74,3 +74,7 @@ def test_a_similar_payee_counts_from_exactly_min_similarity(step, priced):
     assert (not np.isnan(median[0])) is priced
     if priced:
         assert np.expm1(median[0]) == pytest.approx(40.0)
+
+
+def test_too_few_residuals_without_a_fallback_give_a_zero_width():
+    assert conformal_quantile(np.array([3.0, 1.0]), 0.8) == 0.0
