@@ -201,3 +201,20 @@ def test_a_new_payee_is_judged_by_its_category_from_min_group_count_payments(
     row = model.score(frame[~train], features[~train]).iloc[-1]
     assert bool(row["amount_score"] > 0) is judged
     assert bool(row["amount_score"] == 1.0) is judged  # 900 against ~21: past amount_z_full
+
+
+@pytest.mark.parametrize("early, calibrated", [(9, False), (10, True), (11, True)])
+def test_the_threshold_is_calibrated_only_on_a_fit_of_at_least_ten_earlier_rows(early,
+                                                                                calibrated):
+    # the out-of-sample scores come from a model fitted on the earlier rows: it needs the
+    # ten rows any fit needs (the latest 30 % of days are scored)
+    def frame_of(days: int) -> pd.DataFrame:
+        return clean_rows(_ordinary(days), "debit_card")
+
+    days = next(d for d in range(12, 40)
+                if (~time_split_mask(frame_of(d)["date"], 0.3)).sum() == early)
+    frame = frame_of(days)
+    params = {**PARAMS, "contamination": 0.05, "calibration_fraction": 0.3,
+              "min_calibration_rows": 1}
+    model = AnomalyModel(params).fit(frame, build_features(frame))
+    assert model.threshold_source.startswith("contamination") is calibrated
