@@ -201,3 +201,44 @@ def test_a_new_payee_is_judged_by_its_category_from_min_group_count_payments(
     row = model.score(frame[~train], features[~train]).iloc[-1]
     assert bool(row["amount_score"] > 0) is judged
     assert bool(row["amount_score"] == 1.0) is judged  # 900 against ~21: past amount_z_full
+    assert ("× the median of its category" in row["reasons"]) is judged
+
+
+@pytest.mark.parametrize("early, calibrated", [(9, False), (10, True), (11, True)])
+def test_the_threshold_is_calibrated_only_on_a_fit_of_at_least_ten_earlier_rows(early,
+                                                                                calibrated):
+    # the out-of-sample scores come from a model fitted on the earlier rows: it needs the
+    # ten rows any fit needs (the latest 30 % of days are scored)
+    def frame_of(days: int) -> pd.DataFrame:
+        return clean_rows(_ordinary(days), "debit_card")
+
+    days = next(d for d in range(12, 40)
+                if (~time_split_mask(frame_of(d)["date"], 0.3)).sum() == early)
+    frame = frame_of(days)
+    params = {**PARAMS, "contamination": 0.05, "calibration_fraction": 0.3,
+              "min_calibration_rows": 1}
+    model = AnomalyModel(params).fit(frame, build_features(frame))
+    assert model.threshold_source.startswith("contamination") is calibrated
+
+
+def test_a_new_payee_is_explained_against_the_account_s_own_payments_or_credits():
+    # the account's usual largest payments: the 90th percentile of its payments' sizes in
+    # training (its smallest: the 10th); credits against its credits
+    rows = _ordinary() + [(DAY0 + pd.Timedelta(days=10 * k + 2), "Employer", "employer",
+                           2000.0) for k in range(5)]
+    _, scored, _, _ = _scored([(TRAIN_DAYS + 2, "Jeweller", "jeweller", -2400.0),
+                               (TRAIN_DAYS + 3, "Web Test", "web test", -0.01),
+                               (TRAIN_DAYS + 4, "Lottery", "lottery", 90000.0),
+                               (TRAIN_DAYS + 5, "Blue Bottle", "blue bottle", -4.10)], rows)
+    paid = np.log1p([abs(r[3]) for r in rows if r[3] < 0])
+    largest_paid = np.expm1(np.quantile(paid, 0.9))
+    reasons = scored["reasons"].tolist()
+    assert reasons[0].startswith(f"first payment to this payee, {2400 / largest_paid:.1f}× "
+                                 "this account's usual largest payments")
+    assert reasons[1].startswith("first payment to this payee, far below this account's "
+                                 "usual smallest payments")
+    assert reasons[2].startswith(f"first payment to this payee, {90000 / 2000:.1f}× this "
+                                 "account's usual largest credits")
+    # an ordinary coffee: no score, no reason
+    assert scored["score"].iloc[3] == 0 and reasons[3] == ""
+    assert scored["is_anomaly"].tolist() == [True, True, True, False]
