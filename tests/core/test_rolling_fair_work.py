@@ -23,6 +23,47 @@ def _charges(days: list[int], account: str = "main") -> pd.DataFrame:
                          "type": "expense", "account": account})
 
 
+def _first_send_held_then_retried(monkeypatch, history: RollingHistory, first_fails: bool
+                                  ) -> dict[str, object]:
+    """Send ``bank-1`` (a charge on day 101) from two threads: the first send's features
+    are held until the retry has waited 0.3 s (then computed, or raising when
+    ``first_fails``); each thread's answer, or the error it raised, by name."""
+    from titans_finance.core import rolling
+
+    real, entered, release = rolling.build_features, threading.Event(), threading.Event()
+
+    def first_one_held(*args, **kwargs):
+        if not entered.is_set():
+            entered.set()
+            release.wait(5.0)
+            if first_fails:
+                raise RuntimeError("the models failed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rolling, "build_features", first_one_held)
+    answers: dict[str, object] = {}
+
+    def send(name: str) -> threading.Thread:
+        def call():
+            try:
+                answers[name] = history.features(_charges([101]), transaction_ids=["bank-1"])
+            except RuntimeError as exc:
+                answers[name] = exc
+        thread = threading.Thread(target=call)
+        thread.start()
+        return thread
+
+    first = send("first")
+    assert entered.wait(5.0)
+    retry = send("retry")
+    time.sleep(0.3)
+    assert "retry" not in answers  # waiting for the first send's features
+    release.set()
+    first.join(5.0)
+    retry.join(5.0)
+    return answers
+
+
 def test_a_call_into_one_account_goes_on_while_another_account_is_locked():
     history = RollingHistory(_state(last_day=100))
     history.features(_charges([101], account="busy"))
@@ -98,34 +139,8 @@ def test_a_retry_sent_while_the_first_send_is_still_scored_gets_the_first_answer
     """No lock is held while features are computed: a retry of a transaction_id whose
     first send is still being scored by another call waits for that call's features, and
     is answered with them (not recorded twice)."""
-    from titans_finance.core import rolling
-
     history = RollingHistory(_state(last_day=100))
-    real, entered, release = rolling.build_features, threading.Event(), threading.Event()
-
-    def first_one_slow(*args, **kwargs):
-        if not entered.is_set():
-            entered.set()
-            release.wait(5.0)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(rolling, "build_features", first_one_slow)
-    answers: dict[str, pd.DataFrame] = {}
-
-    def send(name: str) -> threading.Thread:
-        thread = threading.Thread(target=lambda: answers.setdefault(name, history.features(
-            _charges([101]), transaction_ids=["bank-1"])))
-        thread.start()
-        return thread
-
-    first = send("first")
-    assert entered.wait(5.0)
-    retry = send("retry")
-    time.sleep(0.3)
-    assert "retry" not in answers  # waiting for the first send's features
-    release.set()
-    first.join(5.0)
-    retry.join(5.0)
+    answers = _first_send_held_then_retried(monkeypatch, history, first_fails=False)
     pd.testing.assert_frame_equal(answers["retry"], answers["first"])
     assert history.stats()["transactions"] == 1
 
@@ -213,39 +228,9 @@ def test_a_retry_whose_first_send_failed_is_scored_against_the_history_as_it_sta
     to take: it is scored against its account's history as it stands (which holds the
     first send's recorded row), as a call that records nothing would be, never against an
     empty history."""
-    from titans_finance.core import rolling
-
     history = RollingHistory(_state(last_day=100))
     history.features(_charges([95, 97, 99]))
-    real, entered, release = rolling.build_features, threading.Event(), threading.Event()
-
-    def first_one_fails(*args, **kwargs):
-        if not entered.is_set():
-            entered.set()
-            release.wait(5.0)
-            raise RuntimeError("the models failed")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(rolling, "build_features", first_one_fails)
-    answers: dict[str, object] = {}
-
-    def send(name: str) -> threading.Thread:
-        def call():
-            try:
-                answers[name] = history.features(_charges([101]), transaction_ids=["bank-1"])
-            except RuntimeError as exc:
-                answers[name] = exc
-        thread = threading.Thread(target=call)
-        thread.start()
-        return thread
-
-    first = send("first")
-    assert entered.wait(5.0)
-    retry = send("retry")
-    time.sleep(0.3)
-    release.set()
-    first.join(5.0)
-    retry.join(5.0)
+    answers = _first_send_held_then_retried(monkeypatch, history, first_fails=True)
     assert isinstance(answers["first"], RuntimeError)
     as_it_stands = history.features(_charges([101]), record=False)
     pd.testing.assert_frame_equal(answers["retry"], as_it_stands)
