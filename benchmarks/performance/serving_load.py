@@ -250,12 +250,8 @@ def main() -> None:
                                                args.duration)
         results["batch"] = _measured(pid, url + "/predict/batch", batches, args.duration,
                                      connections=4, refusals=True)
-        results["batch"]["transactions_per_s"] = round(results["batch"]["requests_per_s"]
-                                                       * args.batch_size, 1)
         results["batch_in_date_order"] = _measured(pid, url + "/predict/batch", in_date_order,
                                                    args.duration, connections=4, refusals=True)
-        results["batch_in_date_order"]["transactions_per_s"] = round(
-            results["batch_in_date_order"]["requests_per_s"] * args.batch_size, 1)
         # the same requests with lines no memo has seen (see the comment at LUA)
         results["category_single_unseen_lines"] = _measured(
             pid, url + "/predict/category", _unseen(singles), args.duration)
@@ -265,7 +261,8 @@ def main() -> None:
         results["batch_in_date_order_unseen_lines"] = _measured(
             pid, url + "/predict/batch", _unseen_batches(in_date_order), args.duration,
             connections=4, refusals=True)
-        for name in ("batch_unseen_lines", "batch_in_date_order_unseen_lines"):
+        for name in ("batch", "batch_in_date_order", "batch_unseen_lines",
+                     "batch_in_date_order_unseen_lines"):
             results[name]["transactions_per_s"] = round(results[name]["requests_per_s"]
                                                         * args.batch_size, 1)
         results["service_rss_mib_after_load"] = _rss_mib(service.pid)
