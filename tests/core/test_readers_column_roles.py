@@ -43,6 +43,28 @@ def test_a_file_without_a_header_is_read_by_its_values():
     assert info["reading"]["sign_convention"] == "signed amounts as written"
 
 
+@pytest.mark.parametrize("preamble", [0, 1, 2])
+def test_a_file_without_a_header_after_a_preamble_reports_no_header_line(preamble):
+    # the line before the rows is the preamble's last, not a header
+    lines = ["Saskaita;LT12 1000 0111 0100 1000", "Laikotarpis;2024-01-01 2024-01-31"][:preamble]
+    text = "\n".join([*lines, "2024-01-02;Maxima;-12,40;EUR", "2024-01-03;Alga;2100,00;EUR"])
+    export = read_export((text + "\n").encode(), "export.csv")
+    assert export.info["headerless"] is True and export.info["header_line"] is None
+    assert export.info["preamble_lines"] == preamble and len(export.frame) == 2
+
+
+@pytest.mark.parametrize("skip", [0, 1, 2])
+def test_a_declared_headerless_file_reports_no_header_line(skip):
+    lines = ["Konto;DE89370400440532013000", "Zeitraum;01.01.2024 - 31.01.2024"][:skip]
+    text = "\n".join([*lines, "02.01.2024;Shop;-12,40", "03.01.2024;Pay;2100,00"]) + "\n"
+    mapping = parse_mappings({"mappings": [{
+        "match": "x.csv", "header": False, "skip_lines": skip,
+        "column_names": ["when", "text", "value"],
+        "columns": {"date": "when", "description": "text", "amount": "value"}}]}, "t")[0]
+    export = read_export(text.encode(), "x.csv", mapping)
+    assert export.info["header_line"] is None and export.info["preamble_lines"] == skip
+
+
 def test_a_header_in_unknown_words_is_a_header():
     text = "Data;Paaiskinimas;Suma;Valiuta\n2024-01-02;Maxima;-12,40;EUR\n2024-01-03;Alga;2100,00;EUR\n"
     amounts, info = amounts_of(text)

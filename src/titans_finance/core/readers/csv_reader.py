@@ -388,7 +388,9 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     info = {
         "format": "csv",
         "delimiter": delimiter,
-        "header_line": header_index + 1 if header_index >= 0 else None,
+        # a file read by its values or by declared names has no header line (its
+        # header_index is the last line before the rows: a preamble's, not a header)
+        "header_line": header_index + 1 if header_index >= 0 and not names else None,
         "preamble_lines": len(preamble),
         "blank_lines": int(blank.sum()) + _blank_lines(lines[header_index + 1:], frame, columns),
         "columns": {role: cols for role, cols in roles.items()},
