@@ -169,12 +169,15 @@ def _payee_keys(description: _Coded, reference: _Coded, account: _Coded, day: np
     found = pd.notna(alias)
     strings = np.concatenate([named.distinct, np.where(found, alias, "").astype(object)])
     taught = np.where(found, len(named.distinct) + np.arange(len(group.distinct)), -1)
-    order = _chronological_order(day, source_row)
-    teacher = pd.Series(np.where(teaching, named.codes, np.nan)[order])
-    latest = teacher.groupby(group.codes[order], sort=False).ffill().to_numpy()
-    earlier = np.empty(len(order))
-    earlier[order] = latest
-    earlier = np.where(np.isnan(earlier), taught[group.codes], earlier)
+    order = _chronological_order(day, source_row) if teaching.any() else None
+    if order is None:  # no input row teaches (the service's rows): the history's alone
+        earlier = taught[group.codes].astype("float64")
+    else:
+        teacher = pd.Series(np.where(teaching, named.codes, np.nan)[order])
+        latest = teacher.groupby(group.codes[order], sort=False).ffill().to_numpy()
+        earlier = np.empty(len(order))
+        earlier[order] = latest
+        earlier = np.where(np.isnan(earlier), taught[group.codes], earlier)
     aliased = ~use_reference & (earlier >= 0)
     if aliased.any():
         named = _merged(np.where(aliased, earlier.astype("int64"), named.codes), strings)

@@ -197,6 +197,9 @@ def _untracked(column: pd.Series) -> list:
     """A column's values; dates as `datetime.datetime` (a pandas `Timestamp` is an object
     the garbage collector tracks, a `datetime` is not; `pd.to_datetime` reads both)."""
     if column.dtype.kind == "M" and column.dt.tz is None:
+        values = column.to_numpy()
+        if not np.isnat(values).any():  # numpy makes `datetime`s of microseconds at once
+            return values.astype("datetime64[us]").tolist()  # (~10x `dt.to_pydatetime`)
         return list(column.dt.to_pydatetime())
     return column.tolist()
 

@@ -29,9 +29,13 @@ COLUMNS = ("account", "day", "date", "type", "description", "amount", "category"
 PRUNE_EVERY = 10_000  # rows appended by a tenant between two prunes (one pass each)
 KEEP_FACTOR = 2
 
+# ``seq`` is the rowid: each row appended gets one more than the largest kept, so the rows
+# stay in arrival order; AUTOINCREMENT (never reuse a deleted newest number, its counter
+# kept in sqlite_sequence) cost ~0.4 ms of CPU a 1,000-row batch and orders nothing more
+# (a file made with it keeps it: the table is created only when missing)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS recorded (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     tenant TEXT NOT NULL,
     account TEXT,
     day INTEGER NOT NULL,
