@@ -116,3 +116,24 @@ def test_a_store_made_with_autoincrement_keeps_its_rows_and_order(tmp_path):
     assert "AUTOINCREMENT" in store._db.execute(
         "SELECT sql FROM sqlite_master WHERE name = 'recorded'").fetchone()[0]
     store.close()
+
+
+def test_rows_given_column_by_column_are_stored_as_rows_given_row_by_row(tmp_path):
+    """`append_columns` stores what `append` of the same rows stores; columns of unequal
+    lengths, or too few, are refused before anything is written."""
+    from titans_finance.serving.history_store import COLUMNS
+
+    rows = _stored([100, 101], account=None) + _stored([102], description="CAFE")
+    by_rows, by_columns = (RecordedHistoryStore(str(tmp_path / f"{name}.sqlite3"))
+                           for name in ("rows", "columns"))
+    by_rows.append("a", rows, 30, 100)
+    by_columns.append_columns("a", [list(column) for column in zip(*rows)], 30, 100)
+    assert list(by_rows.rows("a")) == list(by_columns.rows("a"))
+    columns = [list(column) for column in zip(*rows)]
+    for wrong in (columns[:-1], [*columns[:-1], columns[-1][:2]]):
+        with pytest.raises(ValueError, match=f"{len(COLUMNS)} columns of one length"):
+            by_columns.append_columns("a", wrong, 30, 100)
+    by_columns.append_columns("a", [[] for _ in COLUMNS], 30, 100)  # nothing: nothing
+    assert by_columns.count("a") == 3
+    by_rows.close()
+    by_columns.close()
