@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import importlib
 import json
 import os
@@ -31,6 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# the same per-thread CPU timer as the end-to-end profile (a nested call counted once)
+from benchmarks.performance.serving_batch_profile import _SPENT, _timed  # noqa: E402
 
 # stage → (module, attribute): the function whose thread CPU time is the stage's
 STAGES = {
@@ -47,26 +48,6 @@ STAGES = {
 }
 CASES = ("random order, fresh account", "date order, fresh account",
          "random order, default account (rows late)", "date order, existing account")
-_SPENT: dict[str, float] = {}
-
-
-def _timed(stage: str, function):
-    active = []
-
-    @functools.wraps(function)
-    def wrapped(*args, **kwargs):
-        if active:  # a call within one of the same stage is counted once
-            return function(*args, **kwargs)
-        active.append(True)
-        started = time.thread_time()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            active.pop()
-            _SPENT[stage] = _SPENT.get(stage, 0.0) + time.thread_time() - started
-    return wrapped
-
-
 def _instrument() -> None:
     for stage, (module_name, names) in STAGES.items():
         module = importlib.import_module(module_name)
