@@ -19,6 +19,10 @@ def _every_run_is_its_fsum(values: list[float]) -> None:
         for stop in range(start, len(values) + 1):
             fast, slow = exact.sum(start, stop), math.fsum(values[start:stop])
             assert fast.hex() == slow.hex(), (start, stop, fast, slow)
+    runs = [(start, stop) for start in range(len(values) + 1)
+            for stop in range(start, len(values) + 1)]
+    together = exact.sums([start for start, _ in runs], [stop for _, stop in runs])
+    assert [v.hex() for v in together] == [exact.sum(*run).hex() for run in runs]
 
 
 def test_the_logs_of_amounts_and_their_squares_sum_as_fsum():

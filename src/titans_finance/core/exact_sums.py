@@ -45,3 +45,9 @@ class ExactPrefix:
     def sum(self, start: int, stop: int) -> float:
         """`math.fsum` of the values ``start`` to ``stop`` (exclusive)."""
         return (self.prefix[stop] - self.prefix[start]) / self.scale
+
+    def sums(self, starts: list[int], stops: list[int]) -> list[float]:
+        """`sum` of each run (one loop, no call per run)."""
+        prefix, scale = self.prefix, self.scale
+        return [(prefix[stop] - prefix[start]) / scale
+                for start, stop in zip(starts, stops, strict=True)]

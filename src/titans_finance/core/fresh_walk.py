@@ -248,9 +248,25 @@ class _Sums:
         later = np.flatnonzero(gone[starts] < rank[starts])
         if len(later):
             k = starts[later]
+            exact = None if self.gaps else self._category_exact()
+            if exact is not None:  # every run at once: `_summed`'s values
+                first = self.groups.start[code[k]]
+                runs = ((first + gone[k]).tolist(), (first + rank[k]).tolist())
+                out[later] = np.column_stack([0.0 + (rank[k] - gone[k]).astype("float64"),
+                                              0.0 + np.array(exact[0].sums(*runs)),
+                                              0.0 + np.array(exact[1].sums(*runs))])
+                return out
             out[later] = [self._summed(group, low, high) for group, low, high in zip(
                 code[k].tolist(), gone[k].tolist(), rank[k].tolist())]
         return out
+
+    def _category_exact(self) -> list[ExactPrefix] | None:
+        """A category's logs and their squares as exact running sums, group by group in
+        walk order (None: a value fsum alone sums, `ExactPrefix.of`)."""
+        if self._exact is None:
+            order = self.groups.order
+            self._exact = [ExactPrefix.of(self.adds[order, c]) for c in (1, 2)]
+        return None if None in self._exact else self._exact
 
     def _summed(self, group: int, low: int, high: int) -> list[float]:
         """`_merchant_sums(None, rows)` / `_category_sums(None, rows)` of the key's rows of
@@ -269,13 +285,10 @@ class _Sums:
         if not self.gaps:
             # a category's rows: long runs (all of a type's uncategorised rows of 90 days),
             # summed again after nearly every row: as differences of exact running sums
-            if self._exact is None:
-                order = self.groups.order
-                self._exact = [ExactPrefix.of(self.adds[order, c]) for c in (1, 2)]
-            logs, squares = self._exact
-            if logs is not None and squares is not None:
-                return [0.0 + float(high - low), 0.0 + logs.sum(a, b),
-                        0.0 + squares.sum(a, b)]
+            exact = self._category_exact()
+            if exact is not None:
+                return [0.0 + float(high - low), 0.0 + exact[0].sum(a, b),
+                        0.0 + exact[1].sum(a, b)]
             return [0.0 + float(high - low), 0.0 + fsum(columns[0][a:b]),
                     0.0 + fsum(columns[1][a:b])]
         # gaps between the rows summed: the first row's is from no earlier row (none)
