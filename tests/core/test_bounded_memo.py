@@ -86,3 +86,30 @@ def test_threads_writing_at_once_keep_the_count_exact():
         thread.join()
     assert memo.nbytes == sum(entry_bytes(k, v) for k, v in memo._values.items())
     assert memo.nbytes <= 20_000
+
+
+@pytest.mark.parametrize("roomy", [True, False])
+def test_get_all_gives_what_get_one_by_one_does(roomy):
+    """Known and new keys, a key twice: the values `get` gives per key. In a roomy memo the
+    same computations and entries; in one so small it forgets on the way, a value read at
+    the start is used even if forgotten since (`reader`): never more computations, and
+    the memo within its cap."""
+    cap = 10_000 if roomy else 2 * entry_bytes("aldi", "ALDI") + 1
+    keys = ["tesco", "aldi", "tesco", "lidl", "aldi", "spar"]
+    together, alone = _filled(cap, ["aldi"]), _filled(cap, ["aldi"])
+    computed: dict[str, list] = {"together": [], "alone": []}
+
+    def compute(which):
+        def upper(key):
+            computed[which].append(key)
+            return key.upper()
+        return upper
+
+    assert together.get_all(keys, compute("together")) == \
+        [alone.get(key, compute("alone")) for key in keys] == [k.upper() for k in keys]
+    if roomy:
+        assert computed["together"] == computed["alone"] == ["tesco", "lidl", "spar"]
+        assert together._values == alone._values and together.nbytes == alone.nbytes
+    else:
+        assert len(computed["together"]) <= len(computed["alone"])
+        assert together.nbytes <= cap

@@ -80,3 +80,60 @@ def test_a_refused_write_keeps_none_of_its_rows_and_names_the_store(tmp_path):
     store.append("a", _stored([102]), 30, 100)
     assert store.count("a") == 1
     store.close()
+
+
+def test_rows_appended_after_the_newest_was_pruned_still_replay_in_arrival_order(tmp_path):
+    """``seq`` is the rowid (no AUTOINCREMENT): a row appended after the newest kept row
+    was deleted may take its number again, and still comes after every row kept."""
+    store = RecordedHistoryStore(str(tmp_path / "h.sqlite3"))
+    store.append("a", _stored([100, 101], account="card"), 30, 100)
+    store.append("a", _stored([50], account="card", description="LATE"), 30, 100)  # newest
+    store.prune("a", window_days=30, max_transactions=100)  # day 50: 51 days before 101
+    store.append("a", _stored([102], account="card", description="NEXT"), 30, 100)
+    assert [r.description for chunk in store.rows("a") for r in chunk] == \
+        ["SHOP", "SHOP", "NEXT"]
+    store.close()
+
+
+def test_a_store_made_with_autoincrement_keeps_its_rows_and_order(tmp_path):
+    """A file written before ``seq`` lost AUTOINCREMENT is used as it is."""
+    import sqlite3
+
+    from titans_finance.serving import history_store
+
+    path = str(tmp_path / "h.sqlite3")
+    old = sqlite3.connect(path)
+    old.executescript(history_store._SCHEMA.replace("seq INTEGER PRIMARY KEY,",
+                                                    "seq INTEGER PRIMARY KEY AUTOINCREMENT,"))
+    old.executemany(f"INSERT INTO recorded (tenant, {', '.join(history_store.COLUMNS)}) "
+                    f"VALUES (?, {', '.join('?' * len(history_store.COLUMNS))})",
+                    [("a", *row) for row in _stored([100], description="OLD")])
+    old.commit()
+    old.close()
+    store = RecordedHistoryStore(path)
+    store.append("a", _stored([101], description="NEW"), 30, 100)
+    assert [r.description for chunk in store.rows("a") for r in chunk] == ["OLD", "NEW"]
+    assert "AUTOINCREMENT" in store._db.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'recorded'").fetchone()[0]
+    store.close()
+
+
+def test_rows_given_column_by_column_are_stored_as_rows_given_row_by_row(tmp_path):
+    """`append_columns` stores what `append` of the same rows stores; columns of unequal
+    lengths, or too few, are refused before anything is written."""
+    from titans_finance.serving.history_store import COLUMNS
+
+    rows = _stored([100, 101], account=None) + _stored([102], description="CAFE")
+    by_rows, by_columns = (RecordedHistoryStore(str(tmp_path / f"{name}.sqlite3"))
+                           for name in ("rows", "columns"))
+    by_rows.append("a", rows, 30, 100)
+    by_columns.append_columns("a", [list(column) for column in zip(*rows)], 30, 100)
+    assert list(by_rows.rows("a")) == list(by_columns.rows("a"))
+    columns = [list(column) for column in zip(*rows)]
+    for wrong in (columns[:-1], [*columns[:-1], columns[-1][:2]]):
+        with pytest.raises(ValueError, match=f"{len(COLUMNS)} columns of one length"):
+            by_columns.append_columns("a", wrong, 30, 100)
+    by_columns.append_columns("a", [[] for _ in COLUMNS], 30, 100)  # nothing: nothing
+    assert by_columns.count("a") == 3
+    by_rows.close()
+    by_columns.close()

@@ -144,6 +144,50 @@ def test_a_restart_replays_every_tenants_recorded_history(base, tmp_path):
     assert restarted.stats("a")["transactions"] == live.stats("a")["transactions"]
 
 
+def _old_stored(rows: pd.DataFrame, ids: list) -> list[tuple]:
+    """The store's rows of ``rows`` as `TenantHistories._persist` built them before it
+    converted per distinct day and per str column (issue 29's history work)."""
+    from titans_finance.serving.tenants import shown_account
+
+    def texts(name):
+        return [None if v is None or v != v else str(v) for v in rows[name].tolist()]
+
+    days = rows["date"].to_numpy().astype("datetime64[D]")
+    shown = [None if a is None or a != a else shown_account(a) or None
+             for a in rows["account"].tolist()]
+    return list(zip(shown, days.astype("int64").tolist(), np.datetime_as_string(days).tolist(),
+                    texts("type"), [str(d) for d in rows["description"].tolist()],
+                    rows["amount"].astype("float64").tolist(), texts("category"),
+                    texts("payment_method"), texts("reference"), ids, strict=True))
+
+
+@pytest.mark.parametrize("tenant", [OWNER, "a"])
+def test_the_rows_stored_are_those_the_per_row_conversion_stored(base, tmp_path, tenant):
+    """Str columns with missing values, an object column, several days and accounts (one
+    the default), rows not recorded left out: the same tuples, value for value."""
+    from titans_finance.serving import history_store
+
+    store = RecordedHistoryStore(str(tmp_path / "h.sqlite3"))
+    histories = _histories(base, store)
+    rows = pd.concat([_rows(tenant, ["card", None, "cash"], day=day, amount=amount)
+                      for day, amount in (("2024-03-07", -4.5), ("2024-03-05", 12.0),
+                                          ("2024-03-07", -0.1))], ignore_index=True)
+    rows["source_row"] = range(1, len(rows) + 1)
+    rows["type"] = pd.Series(["expense", None, "income"] * 3, dtype="str")
+    rows["reference"] = pd.Series([None, "Corner Books", ""] * 3, dtype="str")
+    rows["payment_method"] = pd.Series(["card", None, "cash"] * 3, dtype="str")
+    rows["category"] = ["Books", None, np.nan] * 3
+    rows["description"] = rows["description"].astype("str")
+    record = [True, True, False] * 3
+    ids = [None, "t1", None, "t2", None, None, "t3", None, None]
+    histories.features(rows, record=record, transaction_ids=ids)
+    kept = [i for i, r in enumerate(record) if r]
+    stored = store._db.execute(f"SELECT {', '.join(history_store.COLUMNS)} FROM recorded "
+                               "ORDER BY seq").fetchall()
+    assert stored == _old_stored(rows.iloc[kept], [ids[i] for i in kept])
+    store.close()
+
+
 @pytest.mark.parametrize(("days_before", "kept"), [(29, 3), (30, 3), (31, 2)])
 def test_rows_older_than_the_window_leave_the_store(base, tmp_path, days_before, kept):
     """window_days=30: a row dated 29 or 30 days before its account's latest stays (the

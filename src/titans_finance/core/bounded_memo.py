@@ -57,6 +57,16 @@ class BoundedMemo:
         value it had (a memo's values never change)."""
         return self._values.get
 
+    def get_all(self, keys: list, compute: Callable[[Any], Any]) -> list:
+        """`get` of each of ``keys`` (a list): the remembered ones read in one pass
+        (~0.1 µs each against ~0.4 for a `get` call through a lambda), the others
+        computed and remembered one by one. No value may be None."""
+        read = self._values.get
+        values = [read(key) for key in keys]
+        for position in [k for k, value in enumerate(values) if value is None]:
+            values[position] = self.get(keys[position], compute)
+        return values
+
     def put(self, key: Hashable, value: Any) -> None:
         size = entry_bytes(key, value)
         if size > self.max_bytes:

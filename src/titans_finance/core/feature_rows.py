@@ -34,13 +34,18 @@ def _positions_in(vocabulary: tuple[str, ...], values: pd.Series | np.ndarray) -
     """Position of each value in ``vocabulary``, -1 when missing or not in it (looked up
     once per distinct value)."""
     codes, uniques = pd.factorize(values)
-    found = _vocabulary_index(vocabulary).get_indexer(np.asarray(uniques, dtype=object))
-    return np.append(found, -1)[codes]  # code -1 (missing) takes the appended -1
+    table = _vocabulary_table(vocabulary)  # a few distinct values: a dict lookup each
+    found = [table.get(value, -1) for value in np.asarray(uniques, dtype=object).tolist()]
+    return np.array(found + [-1], dtype=np.intp)[codes]  # code -1 (missing): the last -1
 
 
 @functools.lru_cache(maxsize=16)
-def _vocabulary_index(vocabulary: tuple[str, ...]) -> pd.Index:
-    return pd.Index(list(vocabulary), dtype=object)
+def _vocabulary_table(vocabulary: tuple[str, ...]) -> dict[str, int]:
+    """Each value's position (its first, as `pd.Index.get_indexer` gives)."""
+    table: dict[str, int] = {}
+    for position, value in enumerate(vocabulary):
+        table.setdefault(value, position)
+    return table
 
 
 def _missing(transactions: pd.DataFrame, name: str, n: int) -> np.ndarray:
@@ -58,14 +63,13 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
     rows name for its description (`_payee_keys`; with ``learn`` False ``payees``
     only), the table after the rows is ``payees``. Text columns and keys are `_Coded` (codes into distinct strings)."""
     n = len(transactions)
-    dates = pd.to_datetime(transactions["date"]).dt.normalize()
+    dates, day = day_starts(transactions["date"])
     amount = _signed_amounts(transactions)
     abs_amount = np.abs(amount)
     description = _Coded.of(transactions["description"])
     account = _Coded.of(_column(transactions, "account", n))
     account = _merged(account.codes, np.where(account.distinct == "", default_account,
                                               account.distinct))
-    day = dates.to_numpy().astype("datetime64[D]").astype("int64")
     source_row = (transactions["source_row"].to_numpy() if "source_row" in transactions
                   else np.arange(1, n + 1))
     merchant_key, payees = _payee_keys(
@@ -80,7 +84,7 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
     category_key = _merged(codes, np.concatenate([category.distinct,
                                                   "__" + tx_type.distinct + "__"]))
     return {
-        "date": dates.to_numpy(),
+        "date": dates,
         "day": day,
         "source_row": source_row,
         "account": account,
@@ -94,6 +98,25 @@ def _base_arrays(transactions: pd.DataFrame, default_account: str = DEFAULT_ACCO
         "description": description,
         "payees": payees,
     }
+
+
+# naive day starts cast straight from days: inside numpy's nanosecond range with room
+_FAST_DAYS = (np.datetime64("1678-01-01", "D"), np.datetime64("2262-01-01", "D"))
+
+
+def day_starts(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each date at the start of its day (``pd.to_datetime(dates).dt.normalize()`` as an
+    array) and its day number (days since 1970-01-01). Naive dates of a datetime64 column
+    are floored to the day by numpy (~0.05 ms for 1,000 rows; pandas' ``normalize`` ~0.5);
+    anything else (text, time zones, NaT, dates near the ends of the nanosecond range)
+    goes through pandas."""
+    if isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M" and len(dates):
+        values = dates.to_numpy()
+        days = values.astype("datetime64[D]")
+        if _FAST_DAYS[0] <= days.min() and days.max() <= _FAST_DAYS[1]:  # (NaT: False)
+            return days.astype(values.dtype), days.astype("int64")
+    normalized = pd.to_datetime(dates).dt.normalize().to_numpy()
+    return normalized, normalized.astype("datetime64[D]").astype("int64")
 
 
 def _signed_amounts(transactions: pd.DataFrame) -> np.ndarray:

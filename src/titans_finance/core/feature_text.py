@@ -13,7 +13,10 @@ import pandas as pd
 
 from titans_finance.core.bounded_memo import BoundedMemo
 from titans_finance.core.feature_params import ACCOUNT_SEPARATOR, MISSING_KEY, _chronological_order
-from titans_finance.core.merchant_key import merchant_from_description, merchant_from_reference
+from titans_finance.core.merchant_key import (
+    merchant_from_reference,
+    merchants_from_descriptions,
+)
 
 KEYWORDS: dict[str, str] = {
     "kw_subscription": r"subscri|monthly|renewal|plan\b|membership",
@@ -136,7 +139,8 @@ def _named_and_described(description: _Coded, reference: _Coded
     # (the features and the history state of one table both need the merchant of each of
     # its distinct descriptions: `merchant_from_description` caches them)
     from_reference = reference.map(merchant_from_reference).distinct
-    from_description = description.map(merchant_from_description).distinct
+    from_description = np.array(merchants_from_descriptions(description.distinct.tolist()),
+                                dtype=object)
     from_description[from_description == ""] = MISSING_KEY
     use_reference = (from_reference != "")[reference.codes]
     # one code space for both: description keys, then reference keys
@@ -169,12 +173,15 @@ def _payee_keys(description: _Coded, reference: _Coded, account: _Coded, day: np
     found = pd.notna(alias)
     strings = np.concatenate([named.distinct, np.where(found, alias, "").astype(object)])
     taught = np.where(found, len(named.distinct) + np.arange(len(group.distinct)), -1)
-    order = _chronological_order(day, source_row)
-    teacher = pd.Series(np.where(teaching, named.codes, np.nan)[order])
-    latest = teacher.groupby(group.codes[order], sort=False).ffill().to_numpy()
-    earlier = np.empty(len(order))
-    earlier[order] = latest
-    earlier = np.where(np.isnan(earlier), taught[group.codes], earlier)
+    order = _chronological_order(day, source_row) if teaching.any() else None
+    if order is None:  # no input row teaches (the service's rows): the history's alone
+        earlier = taught[group.codes].astype("float64")
+    else:
+        teacher = pd.Series(np.where(teaching, named.codes, np.nan)[order])
+        latest = teacher.groupby(group.codes[order], sort=False).ffill().to_numpy()
+        earlier = np.empty(len(order))
+        earlier[order] = latest
+        earlier = np.where(np.isnan(earlier), taught[group.codes], earlier)
     aliased = ~use_reference & (earlier >= 0)
     if aliased.any():
         named = _merged(np.where(aliased, earlier.astype("int64"), named.codes), strings)
@@ -211,8 +218,12 @@ def normalise_merchant(description: pd.Series, reference: pd.Series) -> pd.Serie
 def _description_features(description: _Coded) -> np.ndarray:
     """length, tokens, has digits, bank descriptor (one row per description)."""
     memo = _DESCRIPTION_TEXT_MEMO
-    return description.table(_described if memo is None else (
-        lambda text: memo.get("d" + text, lambda _: _described(text))), 4)
+    if memo is None:
+        return description.table(_described, 4)
+    values = memo.get_all(["d" + text for text in description.distinct.tolist()],
+                          lambda key: _described(key[1:]))
+    return np.array(values, dtype="float64").reshape(len(description.distinct), 4)[
+        description.codes]
 
 
 def _described(text: str) -> np.ndarray:
@@ -223,8 +234,11 @@ def _described(text: str) -> np.ndarray:
 def _cleaned(description: _Coded) -> _Coded:
     """`_clean_one` of each distinct description (remembered in the service)."""
     memo = _DESCRIPTION_TEXT_MEMO
-    return description.map(_clean_one if memo is None else (
-        lambda text: memo.get("c" + text, lambda _: _clean_one(text))))
+    if memo is None:
+        return description.map(_clean_one)
+    values = memo.get_all(["c" + text for text in description.distinct.tolist()],
+                          lambda key: _clean_one(key[1:]))
+    return _Coded(description.codes, np.array(values, dtype=object))
 
 
 # The service's memo of what a description's own text gives (its cleaned text under
@@ -269,8 +283,12 @@ def _flags_of(text: str) -> tuple[bool, ...]:
 
 def _keyword_flags(searchable: np.ndarray) -> np.ndarray:
     memo = _KEYWORD_MEMO
-    flags = _flags_of if memo is None else (lambda text: memo.get(text, _flags_of))
-    return _per_unique(searchable, flags, len(_KEYWORD_PATTERNS))
+    if memo is None:
+        return _per_unique(searchable, _flags_of, len(_KEYWORD_PATTERNS))
+    codes, uniques = pd.factorize(searchable)
+    values = memo.get_all(np.asarray(uniques, dtype=object).tolist(), _flags_of)
+    return np.array(values, dtype="float64").reshape(len(uniques), len(_KEYWORD_PATTERNS))[
+        codes]
 
 
 # --------------------------------------------------------------------------- state

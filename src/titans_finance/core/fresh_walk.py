@@ -13,7 +13,8 @@ quantity of that walk is a function of the rows' positions and days, known in ad
 - row ``k`` forgets, after it is recorded, every row dated before ``day[k] - window_days``
   (a prefix: `F`), and the tail keeps the rows of the last ``max_window_days`` (`T`);
 - a key's sums read at a row are its sums recomputed from its remembered rows (`math.fsum`,
-  as `AccountHistory.resum`) if one of its rows was forgotten since its previous row was
+  as `AccountHistory.resum`; a category's as differences of exact running sums, the same
+  values: core/exact_sums.py) if one of its rows was forgotten since its previous row was
   read, else the sums read at its previous row plus that row, one addition at a time;
 - a window's sum is a difference of the group's running sums since its lists were last
   rebuilt (`_Window.prune`: more than 32 rows pruned and over half the list, or emptied);
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from titans_finance.core.account_history import Row, _Window
+from titans_finance.core.exact_sums import ExactPrefix
 from titans_finance.core.rolling_parts import Recorded
 
 if TYPE_CHECKING:
@@ -204,6 +206,7 @@ class _Sums:
                  adds: list[np.ndarray], gaps: bool):
         self.groups, self.day, self.gaps = groups, day, gaps
         self._columns: list[list[float]] | None = None
+        self._exact: list[ExactPrefix | None] | None = None  # (categories: `_summed`)
         n, code, previous, rank = groups.n, groups.code, groups.previous, groups.rank
         # the key's rows forgotten when this row is read, and when its previous row was
         self.gone = groups.count(code, forgot_before)
@@ -245,9 +248,25 @@ class _Sums:
         later = np.flatnonzero(gone[starts] < rank[starts])
         if len(later):
             k = starts[later]
+            exact = None if self.gaps else self._category_exact()
+            if exact is not None:  # every run at once: `_summed`'s values
+                first = self.groups.start[code[k]]
+                runs = ((first + gone[k]).tolist(), (first + rank[k]).tolist())
+                out[later] = np.column_stack([0.0 + (rank[k] - gone[k]).astype("float64"),
+                                              0.0 + np.array(exact[0].sums(*runs)),
+                                              0.0 + np.array(exact[1].sums(*runs))])
+                return out
             out[later] = [self._summed(group, low, high) for group, low, high in zip(
                 code[k].tolist(), gone[k].tolist(), rank[k].tolist())]
         return out
+
+    def _category_exact(self) -> list[ExactPrefix] | None:
+        """A category's logs and their squares as exact running sums, group by group in
+        walk order (None: a value fsum alone sums, `ExactPrefix.of`)."""
+        if self._exact is None:
+            order = self.groups.order
+            self._exact = [ExactPrefix.of(self.adds[order, c]) for c in (1, 2)]
+        return None if None in self._exact else self._exact
 
     def _summed(self, group: int, low: int, high: int) -> list[float]:
         """`_merchant_sums(None, rows)` / `_category_sums(None, rows)` of the key's rows of
@@ -264,6 +283,12 @@ class _Sums:
         a, b = first + low, first + high
         fsum, columns = math.fsum, self._columns
         if not self.gaps:
+            # a category's rows: long runs (all of a type's uncategorised rows of 90 days),
+            # summed again after nearly every row: as differences of exact running sums
+            exact = self._category_exact()
+            if exact is not None:
+                return [0.0 + float(high - low), 0.0 + exact[0].sum(a, b),
+                        0.0 + exact[1].sum(a, b)]
             return [0.0 + float(high - low), 0.0 + fsum(columns[0][a:b]),
                     0.0 + fsum(columns[1][a:b])]
         # gaps between the rows summed: the first row's is from no earlier row (none)

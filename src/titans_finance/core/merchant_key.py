@@ -70,6 +70,11 @@ def merchant_from_description(description: str) -> str:
     return _DESCRIPTION_MERCHANTS.get(description, _merchant_from_description)
 
 
+def merchants_from_descriptions(descriptions: list[str]) -> list[str]:
+    """`merchant_from_description` of each (the remembered ones read in one pass)."""
+    return _DESCRIPTION_MERCHANTS.get_all(descriptions, _merchant_from_description)
+
+
 def _merchant_from_description(description: str) -> str:
     text = html.unescape(description).lower().strip() if "&" in description else (
         description.lower().strip())

@@ -15,11 +15,12 @@ a tenant keeps at most ``keep_factor`` × its ``max_transactions`` rows (the new
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
@@ -29,9 +30,13 @@ COLUMNS = ("account", "day", "date", "type", "description", "amount", "category"
 PRUNE_EVERY = 10_000  # rows appended by a tenant between two prunes (one pass each)
 KEEP_FACTOR = 2
 
+# ``seq`` is the rowid: each row appended gets one more than the largest kept, so the rows
+# stay in arrival order; AUTOINCREMENT (never reuse a deleted newest number, its counter
+# kept in sqlite_sequence) cost ~0.4 ms of CPU a 1,000-row batch and orders nothing more
+# (a file made with it keeps it: the table is created only when missing)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS recorded (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     tenant TEXT NOT NULL,
     account TEXT,
     day INTEGER NOT NULL,
@@ -86,21 +91,37 @@ class RecordedHistoryStore:
                max_transactions: int) -> None:
         """Add ``tenant``'s rows (tuples in `COLUMNS` order, arrival order), pruning now
         and then."""
-        if not rows:
+        self._append(tenant, [(tenant, *row) for row in rows], len(rows), window_days,
+                     max_transactions)
+
+    def append_columns(self, tenant: str, columns: Sequence[list], window_days: int,
+                       max_transactions: int) -> None:
+        """`append` of rows given as one list per column (`COLUMNS` order, rows in arrival
+        order): SQLite reads each row as it is zipped, no list of row tuples is built
+        first (~0.2 ms of 1,000 rows)."""
+        count = len(columns[0]) if len(columns) else 0
+        if len(columns) != len(COLUMNS) or any(len(column) != count for column in columns):
+            raise ValueError(f"{len(COLUMNS)} columns of one length expected, got lengths "
+                             f"{[len(column) for column in columns]}")
+        self._append(tenant, zip(itertools.repeat(tenant, count), *columns), count,
+                     window_days, max_transactions)
+
+    def _append(self, tenant: str, parameters: Iterable[tuple], count: int, window_days: int,
+                max_transactions: int) -> None:
+        if not count:
             return
         with self._lock:
             try:
                 self._db.execute("BEGIN")
                 self._db.executemany(
                     f"INSERT INTO recorded (tenant, {', '.join(COLUMNS)}) VALUES "
-                    f"(?, {', '.join('?' * len(COLUMNS))})",
-                    [(tenant, *row) for row in rows])
+                    f"(?, {', '.join('?' * len(COLUMNS))})", parameters)
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise HistoryStoreError(f"recorded history store {self.path}: {exc}") from None
-            count = self._since_prune.get(tenant, 0) + len(rows)
+            count += self._since_prune.get(tenant, 0)
             self._since_prune[tenant] = count
             if count >= PRUNE_EVERY:
                 self._since_prune[tenant] = 0

@@ -1,0 +1,55 @@
+"""The rolling history's parts (core/rolling_parts.py): a remembered row's values as the
+walk keeps them, compared with the pandas conversions the faster reads replaced."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from titans_finance.core.rolling_parts import _untracked
+
+
+def _old(column: pd.Series, taken=None) -> list:
+    """`_untracked` before issue 29's history work."""
+    column = column if taken is None else column.take(taken)
+    if column.dtype.kind == "M" and column.dt.tz is None:
+        return list(column.dt.to_pydatetime())
+    return column.tolist()
+
+
+def _same(fast: list, slow: list) -> bool:
+    """Equal value for value and type for type (NaN, NaT and NA equal to themselves)."""
+    def key(v):
+        return (type(v), "missing" if v is None or pd.isna(v) else v)
+    return [key(v) for v in fast] == [key(v) for v in slow]
+
+
+COLUMNS = {
+    "dates": pd.Series(pd.to_datetime(
+        ["2024-03-01", "2024-03-01 23:59:59.999999999", "1969-12-31 23:59:59.999999999",
+         "1900-01-01 10:00:00.123456789", "2262-01-01", "1677-09-22 00:00:01"],
+        format="ISO8601")),
+    "dates with NaT": pd.Series(pd.to_datetime(["2024-03-01", None, "2024-03-02"] * 2)),
+    "microsecond dates": pd.Series(pd.to_datetime(["2024-03-01 10:00"] * 6)).astype(
+        "datetime64[us]"),
+    "zoned dates": pd.Series(pd.to_datetime(["2024-03-01 23:30"] * 6).tz_localize(
+        "Europe/Prague")),
+    "str with missing": pd.Series(["rent", None, "", "café", "b", None], dtype="str"),
+    "python str": pd.Series(["rent", None, "", "café", "b", None], dtype="string"),
+    "objects": pd.Series(["Books", None, np.nan, 3, "x", pd.NA], dtype=object),
+    "amounts": pd.Series([-4.69, 0.0, 1e9, np.nan, -0.01, 12.5]),
+    "integers": pd.Series([1, 2, 3, 4, 5, 6]),
+    "nullable integers": pd.Series([1, None, 3, 4, 5, 6], dtype="Int64"),
+    "durations": pd.Series(pd.to_timedelta([1, 2, 3, 4, 5, 6], unit="D")),
+    "categories": pd.Series(["a", "b", None, "a", "b", "a"], dtype="category"),
+}
+
+
+@pytest.mark.parametrize("name", list(COLUMNS))
+@pytest.mark.parametrize("taken", [None, [5, 0, 2], [3], []])
+@pytest.mark.filterwarnings("ignore:Discarding nonzero nanoseconds")
+def test_a_columns_values_are_those_pandas_gave(name, taken):
+    column = COLUMNS[name]
+    taken = None if taken is None else np.asarray(taken, dtype=np.intp)
+    assert _same(_untracked(column, taken), _old(column, taken))
