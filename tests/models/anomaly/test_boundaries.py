@@ -242,3 +242,36 @@ def test_a_new_payee_is_explained_against_the_account_s_own_payments_or_credits(
     # an ordinary coffee: no score, no reason
     assert scored["score"].iloc[3] == 0 and reasons[3] == ""
     assert scored["is_anomaly"].tolist() == [True, True, True, False]
+
+
+def test_isolation_counts_a_training_row_at_its_own_rank_above_the_floor():
+    # the training rows scored again: the most isolated is at rank n of n (ties count
+    # themselves), so exactly 1; every row at or under the floor's rank is exactly 0
+    frame = clean_rows(_ordinary(), "debit_card")
+    features = build_features(frame)
+    isolation = AnomalyModel(PARAMS).fit(frame, features).score(frame, features)[
+        "isolation_score"].to_numpy()
+    assert isolation.max() == 1.0 and isolation.min() == 0.0
+    assert (isolation > 0).sum() <= len(frame) - int(PARAMS["isolation_floor"] * len(frame))
+
+
+@pytest.mark.parametrize("burst_min_earlier, charges, last", [
+    (1, 2, 1 / 3),  # one earlier charge is enough: the second charge starts the burst
+    (3, 2, 0.0),  # one earlier of three needed: no evidence (never below 0)
+    (2, 7, 1.0),  # six earlier charges: full evidence, never above 1
+])
+def test_the_burst_evidence_grows_by_a_third_a_charge_from_burst_min_earlier_up_to_one(
+        burst_min_earlier, charges, last):
+    extra = [(TRAIN_DAYS + k, "Web Shop 77", "web shop", -1.0 - k) for k in range(charges)]
+    _, scored, _, _ = _scored(extra, params={**PARAMS, "burst_min_earlier": burst_min_earlier})
+    burst = scored["burst_score"].to_numpy()
+    assert ((burst >= 0) & (burst <= 1)).all()
+    assert burst[-1] == pytest.approx(last)
+
+
+def test_a_weight_above_one_saturates_the_score_at_one():
+    rows = _ordinary() + [(DAY0 + pd.Timedelta(days=10 * k + 3), "Florist", "florist",
+                           -20.0 - k) for k in range(3)]
+    params = {**PARAMS, "weights": {**PARAMS["weights"], "amount": 2.0}}
+    _, scored, _, _ = _scored([(TRAIN_DAYS + 1, "Florist", "florist", -900.0)], rows, params)
+    assert scored["amount_score"].iloc[-1] == 1.0 and scored["score"].iloc[-1] == 1.0
