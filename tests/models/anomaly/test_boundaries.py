@@ -133,6 +133,21 @@ def test_a_burst_starts_at_burst_min_earlier_earlier_charges_at_a_new_payee(char
     assert (said in scored["reasons"].iloc[-1]) is burst
 
 
+def test_a_duplicate_names_the_day_of_the_earlier_charge_up_to_the_window_s_last_day():
+    # charged on day 61 and again on day 64 (duplicate_window_days 3); dates given as
+    # ISO text are read as dates
+    first = f"{DAY0 + pd.Timedelta(days=TRAIN_DAYS + 1):%Y-%m-%d}"
+    repeat = _repeat(3)
+    assert repeat["reasons"].split("; ") == [f"same amount to the same payee on {first}"] + (
+        ["unusual combination of amount, timing and history"]
+        if repeat["isolation_score"] > 0 else [])
+    model, scored, test, features = _scored([(61, "Hardware", "hardware", -37.5),
+                                             (64, "Hardware", "hardware", -37.5)])
+    as_text = model.score(test.assign(date=test["date"].dt.strftime("%Y-%m-%d")), features)
+    assert f"on {first}" in as_text["reasons"].iloc[-1]
+    pd.testing.assert_frame_equal(as_text, scored)
+
+
 @pytest.mark.parametrize("extra_rows, calibrated", [(0, True), (1, False)])
 def test_the_threshold_is_calibrated_from_min_calibration_rows_out_of_sample_scores(
         extra_rows, calibrated):
@@ -249,10 +264,13 @@ def test_isolation_counts_a_training_row_at_its_own_rank_above_the_floor():
     # themselves), so exactly 1; every row at or under the floor's rank is exactly 0
     frame = clean_rows(_ordinary(), "debit_card")
     features = build_features(frame)
-    isolation = AnomalyModel(PARAMS).fit(frame, features).score(frame, features)[
-        "isolation_score"].to_numpy()
+    scored = AnomalyModel(PARAMS).fit(frame, features).score(frame, features)
+    isolation = scored["isolation_score"].to_numpy()
     assert isolation.max() == 1.0 and isolation.min() == 0.0
     assert (isolation > 0).sum() <= len(frame) - int(PARAMS["isolation_floor"] * len(frame))
+    said = scored["reasons"].str.split("; ").map(
+        lambda parts: "unusual combination of amount, timing and history" in parts)
+    np.testing.assert_array_equal(said.to_numpy(), isolation > 0)
 
 
 @pytest.mark.parametrize("burst_min_earlier, charges, last", [
@@ -267,6 +285,9 @@ def test_the_burst_evidence_grows_by_a_third_a_charge_from_burst_min_earlier_up_
     burst = scored["burst_score"].to_numpy()
     assert ((burst >= 0) & (burst <= 1)).all()
     assert burst[-1] == pytest.approx(last)
+    parts = scored["reasons"].iloc[-1].split("; ")  # each reason whole, beside the others
+    assert (f"{charges} charges within 7 days at a payee first seen this week" in parts) is \
+        (last > 0)
 
 
 def test_a_weight_above_one_saturates_the_score_at_one():

@@ -225,6 +225,9 @@ def test_a_model_saved_before_category_and_sign_statistics_still_scores():
     no_tiny = without_p10.score(test, features)
     assert no_tiny["new_payee_score"].tolist() == [0.0, 1.0]
     assert no_tiny["reasons"].iloc[1] == scored["reasons"].iloc[1]
+    legacy = pickle.loads(pickle.dumps(model))  # before per-account statistics: plain keys
+    del legacy.stats_by_account
+    assert len(legacy.score(test, features)) == len(test)
     old = pickle.loads(pickle.dumps(model))
     del old.category_stats, old.sign_stats
     again = old.score(test, features)
@@ -282,3 +285,20 @@ def test_new_payee_evidence_is_the_log_ratio_past_the_percentile_full_at_ratio_f
     # 1.5x past the percentile, full evidence at 2x (new_payee_ratio_full)
     assert scored["new_payee_score"].iloc[0] == pytest.approx(np.log(1.5) / np.log(2.0))
     assert scored["new_payee_score"].iloc[1] == 1.0  # far below: never more than full
+
+
+def test_amount_evidence_grows_linearly_from_amount_z_start_to_amount_z_full():
+    # three florist payments of 20-22: median 21, spread min_log_spread 0.1 (their MAD is
+    # smaller); z = 4.5 is half way from 3 to 6; the reason is this one alone
+    rows = [(pd.Timestamp("2024-01-04") + pd.Timedelta(days=10 * k), "Florist", "florist",
+             -20.0 - k) for k in range(3)]
+    from tests.models.anomaly.test_boundaries import _ordinary
+
+    amount = float(np.expm1(np.log1p(21.0) + 0.45))
+    _, scored, _, _ = _edge([(61, "Florist", "florist", -amount)], _ordinary() + rows)
+    row = scored.iloc[0]
+    assert row["amount_score"] == pytest.approx(0.5)
+    expected = [f"amount {amount / 21.0:.1f}× the median of the 3 payments to this payee in "
+                "the training data"] + (["unusual combination of amount, timing and history"]
+                                        if row["isolation_score"] > 0 else [])
+    assert row["reasons"].split("; ") == expected
