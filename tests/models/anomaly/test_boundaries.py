@@ -244,7 +244,8 @@ def test_a_new_payee_is_explained_against_the_account_s_own_payments_or_credits(
     _, scored, _, _ = _scored([(TRAIN_DAYS + 2, "Jeweller", "jeweller", -2400.0),
                                (TRAIN_DAYS + 3, "Web Test", "web test", -0.01),
                                (TRAIN_DAYS + 4, "Lottery", "lottery", 90000.0),
-                               (TRAIN_DAYS + 5, "Blue Bottle", "blue bottle", -4.10)], rows)
+                               (TRAIN_DAYS + 5, "Blue Bottle", "blue bottle", -4.10),
+                               (TRAIN_DAYS + 6, "Jeweller", "jeweller", -2400.0)], rows)
     paid = np.log1p([abs(r[3]) for r in rows if r[3] < 0])
     largest_paid = np.expm1(np.quantile(paid, 0.9))
     reasons = scored["reasons"].tolist()
@@ -256,7 +257,9 @@ def test_a_new_payee_is_explained_against_the_account_s_own_payments_or_credits(
                                  "account's usual largest credits")
     # an ordinary coffee: no score, no reason
     assert scored["score"].iloc[3] == 0 and reasons[3] == ""
-    assert scored["is_anomaly"].tolist() == [True, True, True, False]
+    # the same payee again that week: still new, but not its first payment
+    assert reasons[4].startswith(f"payee first seen this week, {2400 / largest_paid:.1f}× ")
+    assert scored["is_anomaly"].tolist() == [True, True, True, False, True]
 
 
 def test_isolation_counts_a_training_row_at_its_own_rank_above_the_floor():
