@@ -11,6 +11,8 @@ from titans_finance.core.corrections import (
     append_correction,
     apply_corrections,
     corrections_by_key,
+    neutralise_formula,
+    restore_formula,
 )
 
 
@@ -47,3 +49,14 @@ def test_a_correction_by_content_matches_the_amount_to_the_cent(amount, matched)
     # only the 4th: the 5th is another day
     assert result["corrected"].tolist() == [matched, False]
     assert summary["matched_lines"] == int(matched)
+
+
+@pytest.mark.parametrize("text, written", [
+    ("'", "'"),  # a quote alone: nothing follows it to take for a formula
+    ("'x", "'x"),  # a quote the user typed before ordinary text: kept as it is
+    ("''x", "'''x"),  # a quote before a quote that would read as ours: quoted again
+    ("'=1", "''=1"),  # a quote before a formula: quoted again
+])
+def test_a_leading_quote_is_quoted_again_only_before_a_quote_or_a_formula(text, written):
+    assert neutralise_formula(text) == written
+    assert restore_formula(written) == text

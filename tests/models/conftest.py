@@ -25,6 +25,25 @@ def default_category_model():
         category.default_model_params())
 
 
+@pytest.fixture(scope="session")
+def small_default_category_model():
+    """A default model of the shipped taxonomy trained on the lexicon's lines alone (one
+    statement style per merchant, no open knowledge): ~2 s where `default_category_model`
+    takes ~90 s, for tests about how the category model uses a default model, not about
+    what the default model knows."""
+    from titans_finance.models.category.default import train_default_model
+
+    from tests.parameters import settings
+
+    knowledge = ROOT / "conf/base/knowledge"
+    return train_default_model(
+        yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
+        yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
+        pd.read_csv(knowledge / "osm_brands.csv", dtype=str, keep_default_na=False).iloc[:0],
+        pd.read_csv(knowledge / "spending_words.csv", dtype=str, keep_default_na=False).iloc[:0],
+        {**settings("category").default_model_params(), "lexicon_variants": 1})
+
+
 def clean_frame(export: pd.DataFrame) -> pd.DataFrame:
     """A generator export (clean formatting) as the clean table the features expect."""
     amount = export["Amount"].astype(float)

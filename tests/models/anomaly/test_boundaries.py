@@ -133,6 +133,21 @@ def test_a_burst_starts_at_burst_min_earlier_earlier_charges_at_a_new_payee(char
     assert (said in scored["reasons"].iloc[-1]) is burst
 
 
+def test_a_duplicate_names_the_day_of_the_earlier_charge_up_to_the_window_s_last_day():
+    # charged on day 61 and again on day 64 (duplicate_window_days 3); dates given as
+    # ISO text are read as dates
+    first = f"{DAY0 + pd.Timedelta(days=TRAIN_DAYS + 1):%Y-%m-%d}"
+    repeat = _repeat(3)
+    assert repeat["reasons"].split("; ") == [f"same amount to the same payee on {first}"] + (
+        ["unusual combination of amount, timing and history"]
+        if repeat["isolation_score"] > 0 else [])
+    model, scored, test, features = _scored([(61, "Hardware", "hardware", -37.5),
+                                             (64, "Hardware", "hardware", -37.5)])
+    as_text = model.score(test.assign(date=test["date"].dt.strftime("%Y-%m-%d")), features)
+    assert f"on {first}" in as_text["reasons"].iloc[-1]
+    pd.testing.assert_frame_equal(as_text, scored)
+
+
 @pytest.mark.parametrize("extra_rows, calibrated", [(0, True), (1, False)])
 def test_the_threshold_is_calibrated_from_min_calibration_rows_out_of_sample_scores(
         extra_rows, calibrated):
@@ -229,7 +244,8 @@ def test_a_new_payee_is_explained_against_the_account_s_own_payments_or_credits(
     _, scored, _, _ = _scored([(TRAIN_DAYS + 2, "Jeweller", "jeweller", -2400.0),
                                (TRAIN_DAYS + 3, "Web Test", "web test", -0.01),
                                (TRAIN_DAYS + 4, "Lottery", "lottery", 90000.0),
-                               (TRAIN_DAYS + 5, "Blue Bottle", "blue bottle", -4.10)], rows)
+                               (TRAIN_DAYS + 5, "Blue Bottle", "blue bottle", -4.10),
+                               (TRAIN_DAYS + 6, "Jeweller", "jeweller", -2400.0)], rows)
     paid = np.log1p([abs(r[3]) for r in rows if r[3] < 0])
     largest_paid = np.expm1(np.quantile(paid, 0.9))
     reasons = scored["reasons"].tolist()
@@ -241,4 +257,45 @@ def test_a_new_payee_is_explained_against_the_account_s_own_payments_or_credits(
                                  "account's usual largest credits")
     # an ordinary coffee: no score, no reason
     assert scored["score"].iloc[3] == 0 and reasons[3] == ""
-    assert scored["is_anomaly"].tolist() == [True, True, True, False]
+    # the same payee again that week: still new, but not its first payment
+    assert reasons[4].startswith(f"payee first seen this week, {2400 / largest_paid:.1f}× ")
+    assert scored["is_anomaly"].tolist() == [True, True, True, False, True]
+
+
+def test_isolation_counts_a_training_row_at_its_own_rank_above_the_floor():
+    # the training rows scored again: the most isolated is at rank n of n (ties count
+    # themselves), so exactly 1; every row at or under the floor's rank is exactly 0
+    frame = clean_rows(_ordinary(), "debit_card")
+    features = build_features(frame)
+    scored = AnomalyModel(PARAMS).fit(frame, features).score(frame, features)
+    isolation = scored["isolation_score"].to_numpy()
+    assert isolation.max() == 1.0 and isolation.min() == 0.0
+    assert (isolation > 0).sum() <= len(frame) - int(PARAMS["isolation_floor"] * len(frame))
+    said = scored["reasons"].str.split("; ").map(
+        lambda parts: "unusual combination of amount, timing and history" in parts)
+    np.testing.assert_array_equal(said.to_numpy(), isolation > 0)
+
+
+@pytest.mark.parametrize("burst_min_earlier, charges, last", [
+    (1, 2, 1 / 3),  # one earlier charge is enough: the second charge starts the burst
+    (3, 2, 0.0),  # one earlier of three needed: no evidence (never below 0)
+    (2, 7, 1.0),  # six earlier charges: full evidence, never above 1
+])
+def test_the_burst_evidence_grows_by_a_third_a_charge_from_burst_min_earlier_up_to_one(
+        burst_min_earlier, charges, last):
+    extra = [(TRAIN_DAYS + k, "Web Shop 77", "web shop", -1.0 - k) for k in range(charges)]
+    _, scored, _, _ = _scored(extra, params={**PARAMS, "burst_min_earlier": burst_min_earlier})
+    burst = scored["burst_score"].to_numpy()
+    assert ((burst >= 0) & (burst <= 1)).all()
+    assert burst[-1] == pytest.approx(last)
+    parts = scored["reasons"].iloc[-1].split("; ")  # each reason whole, beside the others
+    assert (f"{charges} charges within 7 days at a payee first seen this week" in parts) is \
+        (last > 0)
+
+
+def test_a_weight_above_one_saturates_the_score_at_one():
+    rows = _ordinary() + [(DAY0 + pd.Timedelta(days=10 * k + 3), "Florist", "florist",
+                           -20.0 - k) for k in range(3)]
+    params = {**PARAMS, "weights": {**PARAMS["weights"], "amount": 2.0}}
+    _, scored, _, _ = _scored([(TRAIN_DAYS + 1, "Florist", "florist", -900.0)], rows, params)
+    assert scored["amount_score"].iloc[-1] == 1.0 and scored["score"].iloc[-1] == 1.0

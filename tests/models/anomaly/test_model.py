@@ -1,3 +1,5 @@
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -199,3 +201,104 @@ def test_amounts_are_judged_against_the_account_s_own_payments():
     assert alone.score(asks.iloc[[1]], build_features(
         asks.iloc[[1]], HistoryState.from_frame(large), independent=True)).loc[
         1, "amount_score"] == 0.0
+
+
+# ---- what a reason compares with: the boundaries of the reference statistics ----------
+def _edge(extra, train_rows=None, **overrides):
+    from tests.models.anomaly.test_boundaries import PARAMS as EDGE, _scored
+
+    return _scored(extra, train_rows, {**EDGE, **overrides})
+
+
+def test_rows_without_a_category_column_score_as_rows_without_a_category():
+    model, scored, test, features = _edge([(62, "Jeweller", "jeweller", -2400.0)])
+    pd.testing.assert_frame_equal(model.score(test.drop(columns="category"), features), scored)
+
+
+def test_a_model_saved_before_category_and_sign_statistics_still_scores():
+    # (pickled before they existed: its payees judged as before, no new-payee evidence)
+    model, scored, test, features = _edge([(61, "Web Test", "web test", -0.01),
+                                           (62, "Jeweller", "jeweller", -2400.0)])
+    assert (scored["new_payee_score"] == 1.0).all()
+    without_p10 = pickle.loads(pickle.dumps(model))
+    without_p10.sign_stats = model.sign_stats.drop(columns="p10")
+    no_tiny = without_p10.score(test, features)
+    assert no_tiny["new_payee_score"].tolist() == [0.0, 1.0]
+    assert no_tiny["reasons"].iloc[1] == scored["reasons"].iloc[1]
+    legacy = pickle.loads(pickle.dumps(model))  # before per-account statistics: plain keys
+    del legacy.stats_by_account
+    assert len(legacy.score(test, features)) == len(test)
+    old = pickle.loads(pickle.dumps(model))
+    del old.category_stats, old.sign_stats
+    again = old.score(test, features)
+    assert (again["new_payee_score"] == 0).all()
+    np.testing.assert_array_equal(again["amount_score"], scored["amount_score"])
+
+
+def test_a_payee_new_since_training_is_compared_with_the_mean_of_its_earlier_payments():
+    # parking at 0.50 three times, then 0.55 (ordinary) and 40.00 (~78x): the ratio is to
+    # the earlier payments' size however small (no floor above a cent)
+    earlier = [0.50, 0.50, 0.50, 0.55]
+    _, scored, _, _ = _edge([(60 + 2 * k, "Parking", "parking", -a) for k, a in enumerate(earlier)]
+                            + [(70, "Parking", "parking", -40.0)])
+    ordinary, spike = scored.iloc[3], scored.iloc[4]
+    assert ordinary["amount_score"] == 0.0 and "median" not in ordinary["reasons"]
+    ratio = 40.0 / np.expm1(np.mean(np.log1p(earlier)))
+    assert spike["reasons"].startswith(f"amount {ratio:.1f}× the median of the 4 earlier "
+                                       "payments to this payee")
+
+
+def test_a_new_payee_is_compared_with_an_account_of_small_payments_as_it_is():
+    # an account of tolls under one unit: 45.00 to a new payee is 45 / its usual largest
+    tolls = [(pd.Timestamp("2024-01-01") + pd.Timedelta(days=d), "Toll", "toll",
+              -round(0.5 + 0.01 * (d % 30), 2)) for d in range(60)]
+    _, scored, _, _ = _edge([(61, "Jeweller", "jeweller", -45.0)], tolls)
+    largest = np.expm1(np.quantile(np.log1p([-r[3] for r in tolls]), 0.9))
+    assert largest < 1
+    assert scored["reasons"].iloc[0].startswith(
+        f"first payment to this payee, {45.0 / largest:.1f}× this account's usual largest")
+
+
+def test_no_reference_no_amount_evidence_even_from_amount_z_start_zero():
+    _, scored, _, _ = _edge([(62, "Jeweller", "jeweller", -2400.0)], amount_z_start=0.0)
+    assert scored["amount_score"].iloc[0] == 0.0  # no payee history, no category
+    assert "median" not in scored["reasons"].iloc[0]
+
+
+def test_a_payee_paid_two_weeks_ago_is_no_longer_new_nor_a_burst():
+    extra = [(61, "Bike Shop", "bike shop", -30.0), (75, "Bike Shop", "bike shop", -2400.0),
+             (76, "Bike Shop", "bike shop", -5.0), (77, "Bike Shop", "bike shop", -6.0)]
+    _, scored, _, _ = _edge(extra)
+    # 2,400 at a payee never seen would be full new-payee evidence (the jeweller's above)
+    assert (scored["new_payee_score"] == 0).all() and (scored["burst_score"] == 0).all()
+
+
+@pytest.mark.parametrize("side", ["large", "small"])
+def test_new_payee_evidence_is_the_log_ratio_past_the_percentile_full_at_ratio_full(side):
+    from tests.models.anomaly.test_boundaries import _ordinary
+
+    paid = np.log1p([-r[3] for r in _ordinary() if r[3] < 0])
+    edge = {"large": np.quantile(paid, 0.9) + np.log(1.5),
+            "small": np.quantile(paid, 0.1) - np.log(1.5)}[side]
+    _, scored, _, _ = _edge([(61, "New Shop", "new shop", -float(np.expm1(edge))),
+                             (62, "Web Test", "web test", -0.01)])
+    # 1.5x past the percentile, full evidence at 2x (new_payee_ratio_full)
+    assert scored["new_payee_score"].iloc[0] == pytest.approx(np.log(1.5) / np.log(2.0))
+    assert scored["new_payee_score"].iloc[1] == 1.0  # far below: never more than full
+
+
+def test_amount_evidence_grows_linearly_from_amount_z_start_to_amount_z_full():
+    # three florist payments of 20-22: median 21, spread min_log_spread 0.1 (their MAD is
+    # smaller); z = 4.5 is half way from 3 to 6; the reason is this one alone
+    rows = [(pd.Timestamp("2024-01-04") + pd.Timedelta(days=10 * k), "Florist", "florist",
+             -20.0 - k) for k in range(3)]
+    from tests.models.anomaly.test_boundaries import _ordinary
+
+    amount = float(np.expm1(np.log1p(21.0) + 0.45))
+    _, scored, _, _ = _edge([(61, "Florist", "florist", -amount)], _ordinary() + rows)
+    row = scored.iloc[0]
+    assert row["amount_score"] == pytest.approx(0.5)
+    expected = [f"amount {amount / 21.0:.1f}× the median of the 3 payments to this payee in "
+                "the training data"] + (["unusual combination of amount, timing and history"]
+                                        if row["isolation_score"] > 0 else [])
+    assert row["reasons"].split("; ") == expected

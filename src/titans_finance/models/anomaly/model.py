@@ -397,9 +397,13 @@ class AnomalyModel:
 
         def first_payment(i: int) -> str:
             w = "payments" if is_expense[i] else "credits"
-            return (f"first payment to this payee, {ratio_s[i]:.1f}× this account's usual "
-                    f"largest {w}" if large[i] >= tiny[i] else "first payment to this payee, "
-                    f"far below this account's usual smallest {w}")
+            # a payee is new all the week it was first paid (`unseen`): only the first of
+            # those payments is the first
+            new = ("first payment to this payee" if prior_count[i] == 0
+                   else "payee first seen this week")
+            return (f"{new}, {ratio_s[i]:.1f}× this account's usual largest {w}"
+                    if large[i] >= tiny[i] else
+                    f"{new}, far below this account's usual smallest {w}")
 
         # each reason written for the rows it applies to only (most rows have none)
         reason_parts = [
