@@ -245,8 +245,10 @@ class AnomalyModel:
     # ------------------------------------------------------------------ score
     def flat_forest(self) -> FlatForest:
         """The forest as flat arrays (scored the same, far faster on few rows); built here
-        for models saved before it existed."""
-        if getattr(self, "_flat_forest", None) is None:
+        for models saved before it existed or before its present layout (the trees are
+        kept: the same forest, flattened again)."""
+        flat = getattr(self, "_flat_forest", None)
+        if flat is None or "left" not in vars(flat):
             self._flat_forest = FlatForest.from_forest(self.forest)
         return self._flat_forest
 
