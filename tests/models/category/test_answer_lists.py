@@ -71,3 +71,38 @@ def test_top_k_items_leave_out_probabilities_not_above_zero():
         got, expected = _top_k(proba, classes, k), _top_k_row_by_row(proba, classes, k)
         _same(got, expected)
     assert _top_k(proba, classes, 3)[2][1] == []
+
+
+def test_the_text_columns_are_scikit_learns_whether_remembered_or_not(trained):
+    """Each distinct text's weighted n-gram columns, computed afresh, remembered from an
+    earlier call, or both in one call: the matrix of the texts vectorised together (what
+    the design's text block is), to the bit."""
+    from scipy import sparse
+
+    from titans_finance.models.category import row_memo
+    from titans_finance.models.category.text_features import tfidf_transform
+
+    model, rows, features = trained
+    design = model.personal.design
+    text = model_inputs(rows, features)[0]
+    uniques = np.asarray(list(dict.fromkeys(text.tolist())), dtype=object)
+
+    def expected(part):
+        return sparse.hstack([tfidf_transform(design.chars, part) * design.weights["chars"],
+                              tfidf_transform(design.words, part) * design.weights["words"]],
+                             format="csr")
+
+    def same(got, want):
+        assert got.shape == want.shape
+        for name in ("data", "indices", "indptr"):
+            assert getattr(got, name).tolist() == getattr(want, name).tolist(), name
+
+    row_memo.forget_rows(design)
+    same(design._text_block(uniques[::3]), expected(uniques[::3]))  # fresh
+    same(design._text_block(uniques), expected(uniques))  # a third remembered
+    same(design._text_block(uniques), expected(uniques))  # every one remembered
+    empty = design._text_block(uniques[:0])
+    assert empty.shape == (0, expected(uniques[:1]).shape[1]) and empty.nnz == 0
+    block = design._text_block(uniques[:5])
+    block.data[:] = 0  # its own numbers: what the memo holds is unchanged
+    same(design._text_block(uniques[:5]), expected(uniques[:5]))

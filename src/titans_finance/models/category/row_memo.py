@@ -73,10 +73,10 @@ def remembered_count(owner: Any) -> int:
 
 def remembered(owner: Any, keys: list[Any], compute: Callable[[np.ndarray], Any]
                ) -> list[Any]:
-    """The value of each of ``keys`` for ``owner`` (a numpy array or a str each), from the
-    memo when the key was seen, else from ``compute(positions)`` (the positions of the keys
-    not found, ascending: it answers their values in that order). A key that is not a
-    ``str`` (None) is computed and not remembered."""
+    """The value of each of ``keys`` for ``owner`` (a numpy array, bytes or a str each),
+    from the memo when the key was seen, else from ``compute(positions)`` (the positions
+    of the keys not found, ascending: it answers their values in that order). A key that
+    is not a ``str`` (None) is computed and not remembered."""
     token = _token(owner)
     known = _MEMO.reader()
     full = [token + key if type(key) is str else None for key in keys]
