@@ -1,0 +1,64 @@
+"""The amount prior's look-ups by dict (each group's median and range, the similar
+payees' statistics), against the pandas reindex and map they replace, on a model
+trained on the generated default data: groups seen, never seen, missing."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.models.conftest import clean_frame
+from tests.parameters import parameters
+from titans_finance.core.features import build_features
+from titans_finance.models.amount.model import AmountModel
+from titans_finance.synthetic.generator import generate_transactions
+
+
+@pytest.fixture(scope="module")
+def prior():
+    export, _ = generate_transactions(1500, seed=7, dirty_rate=0.0)
+    frame = clean_frame(export)
+    return AmountModel("prior", parameters("amount")).fit(
+        frame, build_features(frame)).prior
+
+
+def _groups(prior):
+    seen = prior.group.index.to_numpy(dtype=object)
+    return np.concatenate([seen, seen[::-1], np.array(
+        ["never_seen", "", None, np.nan, "FUEL", seen[0] + " "], dtype=object)])
+
+
+def test_each_groups_median_and_range_are_the_reindexed_ones(prior):
+    groups = _groups(prior)
+    assert len(prior.group) >= 5 and len(prior.group_range) >= 5
+    for keys in (groups, groups[:0], groups[-6:]):
+        median = pd.Series(keys, dtype=object).map(prior.group).to_numpy(dtype="float64")
+        assert prior._reindexed("group", keys).tobytes() == median.tobytes()
+        ranges = prior.group_range.reindex(keys)
+        expected = np.column_stack([ranges["low"].to_numpy(dtype="float64"),
+                                    ranges["high"].to_numpy(dtype="float64")])
+        got = prior._reindexed("group_range", keys)
+        assert got.shape == expected.shape and got.tobytes() == expected.tobytes()
+    assert np.isnan(prior._reindexed("group", groups[-6:])).all()
+
+
+def test_the_similar_payees_arrays_are_the_index_columns(prior):
+    groups, stats = prior._similar_arrays()
+    index = prior.similar_index
+    assert groups.tolist() == index["group"].to_numpy().tolist()
+    assert stats.tobytes() == index[["median", "low", "high"]].to_numpy().tobytes()
+
+
+def test_what_prediction_derives_is_not_pickled_and_is_built_again(prior):
+    keys = _groups(prior)
+    before = prior._reindexed("group", keys)
+    prior._similar_arrays()
+    assert {"_lookup_tables", "_similar_cache"} <= set(vars(prior))
+    copy = pickle.loads(pickle.dumps(prior))
+    assert not {"_lookup_tables", "_similar_cache"} & set(vars(copy))
+    assert copy._reindexed("group", keys).tobytes() == before.tobytes()
+    copy.group = copy.group + 1.0  # fitted again: its own table, not the earlier one
+    assert copy._reindexed("group", keys[:3]).tolist() == (before[:3] + 1.0).tolist()
