@@ -62,3 +62,24 @@ def test_what_prediction_derives_is_not_pickled_and_is_built_again(prior):
     assert copy._reindexed("group", keys).tobytes() == before.tobytes()
     copy.group = copy.group + 1.0  # fitted again: its own table, not the earlier one
     assert copy._reindexed("group", keys[:3]).tolist() == (before[:3] + 1.0).tolist()
+
+
+def test_each_pairs_prior_is_the_pandas_mapped_one(prior):
+    """Texts (the service's rows: looked up by dict), numpy strings, None, NaN and numbers
+    (through pandas): the prior of each (payee, group) pair as pandas maps it."""
+    pairs = prior.pair.index.str.split("|", n=1, regex=False)
+    merchant = np.array([p[0] for p in pairs] + ["never seen", "", "shell"], dtype=object)
+    group = np.array([p[1] for p in pairs] + ["__expense__", "__expense__", "fuel"],
+                     dtype=object)
+    assert len(pairs) >= 20
+
+    def expected(m, g):
+        return pd.Series(prior._pair(m, g)).map(prior.pair).to_numpy(dtype="float64")
+
+    for m, g in ((merchant, group), (merchant[::-1], group[::-1]), (merchant[:0], group[:0]),
+                 (merchant.astype(str), group.astype(str)),  # numpy strings
+                 (np.append(merchant[:5], [None, np.nan, 7]),
+                  np.append(group[:5], ["fuel", None, "fuel"]))):
+        got = prior._paired(m, g)
+        assert got.dtype == np.float64 and got.tobytes() == expected(m, g).tobytes()
+    assert not np.isnan(prior._paired(merchant, group)[:-3]).any()

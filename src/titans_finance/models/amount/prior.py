@@ -159,9 +159,8 @@ class MedianPrior:
     def _predict_with_level(self, merchant: np.ndarray, group: np.ndarray
                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                        np.ndarray]:
-        prior = pd.Series(self._pair(merchant, group)).map(self.pair).to_numpy(dtype="float64")
-        prior = np.where(np.isnan(prior), pd.Series(merchant).map(self.merchant).to_numpy(
-            dtype="float64"), prior)
+        prior = self._paired(merchant, group)
+        prior = np.where(np.isnan(prior), self._reindexed("merchant", merchant), prior)
         known = ~np.isnan(prior)
         if self.min_similarity > 0:
             # a known payee's name is not looked up (as the empty name it stood for, it is
@@ -202,6 +201,16 @@ class MedianPrior:
             entry = self.__dict__["_similar_cache"] = (
                 index, index["group"].to_numpy(), index[["median", "low", "high"]].to_numpy())
         return entry[1], entry[2]
+
+    def _paired(self, merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """``pd.Series(self._pair(merchant, group)).map(self.pair)`` as floats: when every
+        merchant and group is a str (the service's rows), ``merchant|group`` looked up by
+        dict; anything else (None, NaN, numbers: pandas spells them) through pandas."""
+        merchants, groups = list(merchant), list(group)
+        if all(type(v) is str for v in merchants) and all(type(v) is str for v in groups):
+            return self._reindexed("pair", [m + "|" + g for m, g in zip(
+                merchants, groups, strict=True)])
+        return pd.Series(self._pair(merchant, group)).map(self.pair).to_numpy(dtype="float64")
 
     def _reindexed(self, name: str, keys: np.ndarray) -> np.ndarray:
         """``getattr(self, name).reindex(keys)`` (a Series or a frame of floats) as a float
