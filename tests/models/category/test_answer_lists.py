@@ -106,3 +106,25 @@ def test_the_text_columns_are_scikit_learns_whether_remembered_or_not(trained):
     block = design._text_block(uniques[:5])
     block.data[:] = 0  # its own numbers: what the memo holds is unchanged
     same(design._text_block(uniques[:5]), expected(uniques[:5]))
+
+
+def test_the_default_models_rows_are_those_computed_without_the_memo(trained):
+    """The default model's probabilities of each line and direction, held as bytes in the
+    memo: fresh, partly and wholly remembered, the matrix its own steps compute for the
+    rows directly, to the bit."""
+    from titans_finance.models.category import apply_temperature, row_memo
+
+    model, rows, features = trained
+    default = model.default_model
+    text, _, sign = model_inputs(rows, features)
+    expected = default._masked(apply_temperature(default._scores(
+        (default.chars, default.words), default.classifier, text, sign),
+        default.temperature), default.classes_, sign)
+    row_memo.forget_rows(default)
+    for part in (slice(None, None, 3), slice(None), slice(None), slice(0, 1)):
+        got = default.probabilities(text[part], sign[part])
+        assert got.dtype == np.float64 and got.shape == expected[part].shape
+        assert got.tobytes() == expected[part].tobytes()
+    got = default.probabilities(text[:4], sign[:4])
+    got[:] = -1  # its own numbers: what the memo holds is unchanged
+    assert default.probabilities(text[:4], sign[:4]).tobytes() == expected[:4].tobytes()
