@@ -83,3 +83,16 @@ def test_each_pairs_prior_is_the_pandas_mapped_one(prior):
         got = prior._paired(m, g)
         assert got.dtype == np.float64 and got.tobytes() == expected(m, g).tobytes()
     assert not np.isnan(prior._paired(merchant, group)[:-3]).any()
+
+
+def test_each_payees_spread_is_the_pandas_mapped_one(prior):
+    """Every row's payee (repeated, never seen, empty, NaN, None): its spread as the
+    Series map gave it."""
+    seen = prior.merchant_spread.index.to_numpy(dtype=object)
+    assert len(seen) >= 20 and not np.isnan(prior.merchant_spread.to_numpy()).all()
+    for merchant in (np.concatenate([seen, seen[::-1], seen[:7]]),
+                     np.array(["never seen", "", np.nan, None, seen[0].upper()], dtype=object),
+                     seen[:0], seen.astype(str)):
+        expected = pd.Series(merchant).map(prior.merchant_spread).to_numpy(dtype="float64")
+        got = prior.spread(merchant)
+        assert got.dtype == np.float64 and got.tobytes() == expected.tobytes()

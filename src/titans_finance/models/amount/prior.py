@@ -231,8 +231,9 @@ class MedianPrior:
         return out
 
     def spread(self, merchant: np.ndarray) -> np.ndarray:
-        """Each known payee's log-amount spread (NaN for a payee not known)."""
-        return pd.Series(merchant).map(self.merchant_spread).to_numpy(dtype="float64")
+        """Each known payee's log-amount spread (NaN for a payee not known): the Series
+        map of ``merchant_spread``, by dict (`_reindexed`)."""
+        return self._reindexed("merchant_spread", merchant)
 
     def out_of_fold(self, merchant, group, y_log, n_splits: int, seed: int,
                     dates: np.ndarray | None = None) -> np.ndarray:
