@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import orjson
 from starlette.responses import Response
 
@@ -26,7 +27,9 @@ def category_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, 
 
 def amount_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
     version = served.versions["amount"]
-    point, lower, upper = (frame[c].astype(float).round(2).tolist()
+    # numpy's rounding of the float column (pandas' Series.round is numpy's, with a Series
+    # built around it for each column)
+    point, lower, upper = (np.round(frame[c].to_numpy(dtype="float64"), 2).tolist()
                            for c in ("predicted_amount", "lower", "upper"))
     return [{"predicted_amount": p, "interval": [lo, hi], "model_version": version}
             for p, lo, hi in zip(point, lower, upper, strict=True)]
@@ -34,12 +37,14 @@ def amount_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, An
 
 def anomaly_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
     version, threshold = served.versions["anomaly"], served.info["anomaly"]["threshold"]
-    return [{"score": score, "is_anomaly": flag, "threshold": threshold,
-             "reasons": [r for r in str(reasons).split("; ") if r], "model_version": version}
-            for score, flag, reasons in zip(
-                frame["score"].astype(float).tolist(),
-                frame["is_anomaly"].astype(bool).tolist(), frame["reasons"].tolist(),
-                strict=True)]
+    # most rows have no reason: "" is no list to split
+    reasons = [[r for r in text.split("; ") if r] if text else []
+               for text in map(str, frame["reasons"].tolist())]
+    return [{"score": score, "is_anomaly": flag, "threshold": threshold, "reasons": listed,
+             "model_version": version}
+            for score, flag, listed in zip(
+                frame["score"].to_numpy(dtype="float64").tolist(),
+                frame["is_anomaly"].to_numpy(dtype=bool).tolist(), reasons, strict=True)]
 
 
 ANSWER_ITEMS = {"category": category_items, "amount": amount_items, "anomaly": anomaly_items}

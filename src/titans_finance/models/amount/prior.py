@@ -109,13 +109,12 @@ class MedianPrior:
             return out[0], out[1], out[2]
         similarity = (tfidf_transform(self.vectorizer, pd.Series(merchant, dtype="str")
                                       .to_list()) @ self.similar_matrix.T).toarray()
-        same_group = (pd.Series(group, dtype="str").to_numpy()[:, None]
-                      == self.similar_index["group"].to_numpy()[None, :])
+        groups, stats = self._similar_arrays()
+        same_group = pd.Series(group, dtype="str").to_numpy()[:, None] == groups[None, :]
         similarity = np.where(same_group, similarity, -1.0)
         k = min(self.neighbours, similarity.shape[1])
         top = np.argsort(-similarity, axis=1)[:, :k]
         close = np.take_along_axis(similarity, top, axis=1) >= self.min_similarity
-        stats = self.similar_index[["median", "low", "high"]].to_numpy()
         values = np.where(close[None], np.moveaxis(stats[top], 2, 0), np.nan)  # 3 × rows × k
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # rows with no similar payee
@@ -160,9 +159,8 @@ class MedianPrior:
     def _predict_with_level(self, merchant: np.ndarray, group: np.ndarray
                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                        np.ndarray]:
-        prior = pd.Series(self._pair(merchant, group)).map(self.pair).to_numpy(dtype="float64")
-        prior = np.where(np.isnan(prior), pd.Series(merchant).map(self.merchant).to_numpy(
-            dtype="float64"), prior)
+        prior = self._paired(merchant, group)
+        prior = np.where(np.isnan(prior), self._reindexed("merchant", merchant), prior)
         known = ~np.isnan(prior)
         if self.min_similarity > 0:
             # a known payee's name is not looked up (as the empty name it stood for, it is
@@ -174,11 +172,11 @@ class MedianPrior:
                     np.asarray(merchant, dtype=object)[new], np.asarray(group, dtype=object)[new])
         else:
             similar, low, high = self.similar(np.where(known, "", merchant), group)
-        group_range = self.group_range.reindex(group)
-        group_median = pd.Series(group).map(self.group).to_numpy(dtype="float64")
+        group_range = self._reindexed("group_range", group)  # low, high
+        group_median = self._reindexed("group", group)
         prior = np.where(known, prior, np.where(np.isnan(similar), group_median, similar))
-        low = np.where(np.isnan(similar), group_range["low"].to_numpy(dtype="float64"), low)
-        high = np.where(np.isnan(similar), group_range["high"].to_numpy(dtype="float64"), high)
+        low = np.where(np.isnan(similar), group_range[:, 0], low)
+        high = np.where(np.isnan(similar), group_range[:, 1], high)
         prior = np.where(np.isnan(prior), self.overall, prior)
         low = np.where(np.isnan(low), self.overall_range[0], low)
         high = np.where(np.isnan(high), self.overall_range[1], high)
@@ -187,9 +185,55 @@ class MedianPrior:
     def predict(self, merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
         return self.predict_with_level(merchant, group)[0]
 
+    # what prediction reads of the fitted statistics as plain arrays and dicts, built on
+    # the first prediction and kept beside them (never pickled): a pandas reindex, map or
+    # column selection cost ~0.1-0.3 ms each on a request's ~100 distinct payees
+    _DERIVED = ("_lookup_tables", "_similar_cache")
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in self._DERIVED}
+
+    def _similar_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The similar payees' groups, and their (median, low, high) as a float matrix."""
+        entry = self.__dict__.get("_similar_cache")
+        if entry is None or entry[0] is not self.similar_index:
+            index = self.similar_index
+            entry = self.__dict__["_similar_cache"] = (
+                index, index["group"].to_numpy(), index[["median", "low", "high"]].to_numpy())
+        return entry[1], entry[2]
+
+    def _paired(self, merchant: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """``pd.Series(self._pair(merchant, group)).map(self.pair)`` as floats: when every
+        merchant and group is a str (the service's rows), ``merchant|group`` looked up by
+        dict; anything else (None, NaN, numbers: pandas spells them) through pandas."""
+        merchants, groups = list(merchant), list(group)
+        if all(type(v) is str for v in merchants) and all(type(v) is str for v in groups):
+            return self._reindexed("pair", [m + "|" + g for m, g in zip(
+                merchants, groups, strict=True)])
+        return pd.Series(self._pair(merchant, group)).map(self.pair).to_numpy(dtype="float64")
+
+    def _reindexed(self, name: str, keys: np.ndarray) -> np.ndarray:
+        """``getattr(self, name).reindex(keys)`` (a Series or a frame of floats) as a float
+        array (a frame: its columns in order), NaN for a key it does not hold: by a dict
+        look-up per key."""
+        source, tables = getattr(self, name), self.__dict__.setdefault("_lookup_tables", {})
+        entry = tables.get(name)
+        if entry is None or entry[0] is not source:
+            entry = tables[name] = (source, {k: i for i, k in enumerate(source.index.tolist())},
+                                    source.to_numpy(dtype="float64"))
+        positions, values = entry[1], entry[2]
+        keys = keys.tolist() if isinstance(keys, np.ndarray) else list(keys)
+        at = np.fromiter((positions.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+        if not len(values):
+            return np.full((len(keys), *values.shape[1:]), np.nan)
+        out = values[np.maximum(at, 0)]  # a copy
+        out[at < 0] = np.nan
+        return out
+
     def spread(self, merchant: np.ndarray) -> np.ndarray:
-        """Each known payee's log-amount spread (NaN for a payee not known)."""
-        return pd.Series(merchant).map(self.merchant_spread).to_numpy(dtype="float64")
+        """Each known payee's log-amount spread (NaN for a payee not known): the Series
+        map of ``merchant_spread``, by dict (`_reindexed`)."""
+        return self._reindexed("merchant_spread", merchant)
 
     def out_of_fold(self, merchant, group, y_log, n_splits: int, seed: int,
                     dates: np.ndarray | None = None) -> np.ndarray:

@@ -102,19 +102,24 @@ class CategoryDesign:
         own text's alone), the others are computed here."""
         width = len(self.chars.vocabulary_) + len(self.words.vocabulary_)
 
-        def computed(rows: np.ndarray) -> list[np.ndarray]:
+        def computed(rows: np.ndarray) -> list[bytes]:
             part = uniques[rows]
             block = sparse.hstack([tfidf_transform(self.chars, part) * self.weights["chars"],
                                    tfidf_transform(self.words, part) * self.weights["words"]],
                                   format="csr")
             packed = np.empty(block.nnz, dtype=_COLUMN)
             packed["column"], packed["value"] = block.indices, block.data
-            return np.split(packed, block.indptr[1:-1])
+            # each text's (column, value) pairs as bytes: joined for a call in one copy
+            # (concatenating ~1,000 small arrays cost ~0.7 ms), ~80 bytes less per text
+            # held in the memo than an array
+            whole, ends = packed.tobytes(), (block.indptr * _COLUMN.itemsize).tolist()
+            return [whole[start:end] for start, end in zip(ends[:-1], ends[1:], strict=True)]
 
         keys = [t if type(t) is str else None for t in uniques.tolist()]
         rows = remembered(self, keys, computed) if len(keys) else []
-        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-        packed = np.concatenate(rows) if rows else np.empty(0, dtype=_COLUMN)
+        lengths = np.fromiter(map(len, rows), dtype=np.int64,
+                              count=len(rows)) // _COLUMN.itemsize
+        packed = np.frombuffer(bytearray().join(rows), dtype=_COLUMN)  # writable: its own
         return sparse.csr_matrix(
             (packed["value"], packed["column"], np.concatenate([[0], np.cumsum(lengths)])),
             shape=(len(rows), width))

