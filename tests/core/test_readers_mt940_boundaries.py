@@ -34,3 +34,32 @@ def test_amounts_of_eight_decimals_are_written_as_plain_decimals(reader):
     text = (":20:X\n:25:NL12\n:60F:C240101BTC0,00000100\n:61:240102D0,00000050NTRF\n:86:fee\n"
             ":61:240103C0,00000000NTRF\n:86:nothing moved\n:62F:C240103BTC0,00000050\n-")
     assert reader(text, "x").frame["Amount"].tolist() == ["-0.00000050", "0.00000000"]
+
+
+def test_a_file_that_begins_with_the_details_of_a_line_in_the_file_before_reads_the_rest():
+    # an export cut at a page or file boundary: its first tag is the previous file's last
+    # :86:, which describes no line of this file (not an IndexError, not the next line's text)
+    text = (":86:Rent December\n:20:X\n:25:NL12\n:61:240102D1,00NTRF\n:86:Rent January\n"
+            ":61:240103C2,00NTRF\n-")
+    frame = read_mt940_lines(text, "x").frame
+    assert frame["Description"].tolist() == ["Rent January", ""]
+    assert frame["Amount"].tolist() == ["-1.00", "2.00"]
+
+
+def test_balances_of_a_statement_without_an_account_line_name_no_account():
+    # :25: missing (bent exports): the balances are checked all the same and their account
+    # is empty like the rows', never None
+    text = (":20:X\n:60F:C240101EUR10,00\n:61:240102D1,00NTRF\n:86:Rent January\n"
+            ":62F:C240102EUR9,00\n-")
+    export = read_mt940_lines(text, "x")
+    assert export.frame["Account"].tolist() == [""]
+    assert [(b["account"], b["currency"], b["reconciles"]) for b in export.info["balances"]] == [
+        ("", "EUR", "true")]
+
+
+def test_free_details_whose_line_ends_in_a_question_mark_before_digits_are_no_subfields():
+    # "?20" only across a line break is no German subfield: the text is read as written
+    text = (":20:X\n:25:NL12\n:61:240102D1,00NTRF\n:86:Reminder: invoice paid?\n"
+            "20 days after the due date\n-")
+    assert read_mt940_lines(text, "x").frame["Description"].tolist() == [
+        "Reminder: invoice paid? 20 days after the due date"]
