@@ -126,3 +126,21 @@ def test_two_files_in_one_table_each_keep_their_amounts_and_decimal_mark():
     assert quarantine[["source_row", "reasons"]].values.tolist() == [[5, "invalid_amount"]]
     assert clean.sort_values("source_row")["amount"].tolist() == [-1200.5, 15.25, -1200.5, 15.25]
     assert [fixes["files"][name]["decimal_mark"] for name in ("us.csv", "de.csv")] == [".", ","]
+
+
+def test_a_file_with_split_money_columns_after_a_file_with_one_amount_column():
+    # the second file writes no Amount: its defaults (no value, not invalid, no written sign)
+    # are on its own rows, whatever their labels
+    raw = pd.DataFrame({
+        "Date": ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"],
+        "Description": ["Card", "Card refund", "Salary", "Rent"],
+        "Amount": ["-12.50", "3.00", "", ""],
+        "Money In": ["", "", "2,000.00", ""], "Money Out": ["", "", "", "800.00"],
+        "Source File": ["card.csv", "card.csv", "bank.csv", "bank.csv"]})
+    raw.attrs["source"] = {"files": [{"name": "card.csv", "hints": {}},
+                                     {"name": "bank.csv", "hints": {}}]}
+    clean, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    assert quarantine.empty
+    assert clean.sort_values("source_row")["amount"].tolist() == [-12.5, 3.0, 2000.0, -800.0]
+    assert [fixes["files"][name]["amount_column_signed"] for name in ("card.csv", "bank.csv")
+            ] == [True, False]
