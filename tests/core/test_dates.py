@@ -77,3 +77,13 @@ def test_a_declared_format_reads_every_value_with_it_and_keeps_the_row_labels():
     assert parsed.values.iloc[4] == pd.Timestamp("2024-01-05")
     assert parsed.values.iloc[2:4].isna().all()
     assert parsed.invalid.tolist() == [False, False, True, False, False]
+
+
+@pytest.mark.parametrize("day_first", [True, False, None])
+def test_a_declared_format_reports_its_day_order_as_declared_and_nothing_guessed(day_first):
+    # (the data-quality report shows these: a declared format leaves nothing ambiguous and
+    # no evidence counted, and the day order is the one declared beside it, else month first)
+    parsed = read_dates(pd.Series(["05.01.2024", "06.01.2024"]), day_first=day_first,
+                        date_format="%d.%m.%Y")
+    assert parsed.day_first is bool(day_first)
+    assert parsed.ambiguous is False and parsed.evidence == {}
