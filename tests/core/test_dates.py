@@ -87,3 +87,24 @@ def test_a_declared_format_reports_its_day_order_as_declared_and_nothing_guessed
                         date_format="%d.%m.%Y")
     assert parsed.day_first is bool(day_first)
     assert parsed.ambiguous is False and parsed.evidence == {}
+
+
+@pytest.mark.parametrize("values", [
+    ["2024-01-05", "2024-01-06"],  # ISO: no day/month order to tell
+    ["05/05/2024", "06/06/2024"],  # day and month equal: read alike either way
+])
+def test_a_column_no_value_of_which_reads_two_ways_is_not_ambiguous(values):
+    parsed = read_dates(pd.Series(values))
+    assert parsed.ambiguous is False and parsed.evidence["decided_by"] == "values"
+    assert parsed.evidence["either_way_values"] == 0 and not parsed.invalid.any()
+
+
+@pytest.mark.parametrize("values, day_first, ambiguous", [
+    # one value proves the minority order: contradicting values, ambiguous; none: not
+    (["13/01/2024", "01/13/2024", "01/14/2024", "02/03/2024"], False, True),
+    (["13/01/2024", "14/01/2024", "01/13/2024", "02/03/2024"], True, True),
+    (["01/13/2024", "01/14/2024", "02/03/2024"], False, False),
+])
+def test_values_proving_both_orders_leave_the_column_ambiguous(values, day_first, ambiguous):
+    parsed = read_dates(pd.Series(values))
+    assert (parsed.day_first, parsed.ambiguous) == (day_first, ambiguous)
