@@ -108,3 +108,25 @@ def test_a_column_no_value_of_which_reads_two_ways_is_not_ambiguous(values):
 def test_values_proving_both_orders_leave_the_column_ambiguous(values, day_first, ambiguous):
     parsed = read_dates(pd.Series(values))
     assert (parsed.day_first, parsed.ambiguous) == (day_first, ambiguous)
+
+
+def test_a_line_without_a_date_between_two_does_not_hide_their_spacing():
+    # no value tells the order: the two dated lines a day apart (not a month) decide it,
+    # across the blank line between them
+    for blank in ("", None):  # (a written blank, or a missing value as the service sends)
+        parsed = read_dates(pd.Series(["03/04/2024", blank, "04/04/2024"]))
+        assert parsed.day_first is True and parsed.evidence["decided_by"] == "row_spacing"
+        assert parsed.values.tolist()[::2] == [pd.Timestamp("2024-04-03"),
+                                               pd.Timestamp("2024-04-04")]
+
+
+@pytest.mark.parametrize("hint", [True, False])
+@pytest.mark.parametrize("values", [["13/01/2024", "01/13/2024", "02/03/2024"],
+                                    ["01/13/2024", "13/01/2024", "02/03/2024"]])
+def test_a_tie_of_contradicting_values_that_leaves_one_order_unmeasured_takes_the_hint(
+        values, hint):
+    # each order reads two of the three lines with the unreadable one between them: its
+    # spacing cannot be measured, so neither order's spacing decides
+    parsed = read_dates(pd.Series(values), day_first_hint=hint)
+    assert parsed.day_first is hint and parsed.ambiguous
+    assert parsed.evidence["decided_by"] == "hint"
