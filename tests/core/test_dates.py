@@ -130,3 +130,14 @@ def test_a_tie_of_contradicting_values_that_leaves_one_order_unmeasured_takes_th
     parsed = read_dates(pd.Series(values), day_first_hint=hint)
     assert parsed.day_first is hint and parsed.ambiguous
     assert parsed.evidence["decided_by"] == "hint"
+
+
+def test_a_two_digit_year_written_first_reads_the_column_and_keeps_its_rows():
+    # (some QIF writers): no day/month order reads 13/3/3, the year first reads every value;
+    # the blank line stays missing, not invalid, and every row keeps its label
+    values = pd.Series(["13/3/3", "", "13/08/12", None], index=[10, 11, 12, 13], dtype="object")
+    parsed = read_dates(values)
+    assert parsed.evidence["decided_by"] == "year_first"
+    assert parsed.values.index.tolist() == [10, 11, 12, 13]
+    assert parsed.values.tolist()[::2] == [pd.Timestamp("2013-03-03"), pd.Timestamp("2013-08-12")]
+    assert parsed.values.iloc[[1, 3]].isna().all() and not parsed.invalid.any()
