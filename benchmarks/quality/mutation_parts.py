@@ -81,7 +81,7 @@ SUITES = {
     # except the five slowest files (the corpus twice, the readers' properties, column roles
     # and the CSV reader: 84 of the 120 s of traced CPU a survivor cost in the readers'
     # suite); a narrower selection can only count fewer kills, never more, and each
-    # survivor is read against the whole suite by hand (docs/testing.md)
+    # survivor it leaves is read by hand (docs/testing.md, 2026-12-07)
     "amounts": Suite(
         mutate=("src/titans_finance/core/amounts.py", "src/titans_finance/core/dates.py",
                 "src/titans_finance/core/export_rows.py"),
