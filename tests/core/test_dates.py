@@ -77,3 +77,67 @@ def test_a_declared_format_reads_every_value_with_it_and_keeps_the_row_labels():
     assert parsed.values.iloc[4] == pd.Timestamp("2024-01-05")
     assert parsed.values.iloc[2:4].isna().all()
     assert parsed.invalid.tolist() == [False, False, True, False, False]
+
+
+@pytest.mark.parametrize("day_first", [True, False, None])
+def test_a_declared_format_reports_its_day_order_as_declared_and_nothing_guessed(day_first):
+    # (the data-quality report shows these: a declared format leaves nothing ambiguous and
+    # no evidence counted, and the day order is the one declared beside it, else month first)
+    parsed = read_dates(pd.Series(["05.01.2024", "06.01.2024"]), day_first=day_first,
+                        date_format="%d.%m.%Y")
+    assert parsed.day_first is bool(day_first)
+    assert parsed.ambiguous is False and parsed.evidence == {}
+
+
+@pytest.mark.parametrize("values", [
+    ["2024-01-05", "2024-01-06"],  # ISO: no day/month order to tell
+    ["05/05/2024", "06/06/2024"],  # day and month equal: read alike either way
+])
+def test_a_column_no_value_of_which_reads_two_ways_is_not_ambiguous(values):
+    parsed = read_dates(pd.Series(values))
+    assert parsed.ambiguous is False and parsed.evidence["decided_by"] == "values"
+    assert parsed.evidence["either_way_values"] == 0 and not parsed.invalid.any()
+
+
+@pytest.mark.parametrize("values, day_first, ambiguous", [
+    # one value proves the minority order: contradicting values, ambiguous; none: not
+    (["13/01/2024", "01/13/2024", "01/14/2024", "02/03/2024"], False, True),
+    (["13/01/2024", "14/01/2024", "01/13/2024", "02/03/2024"], True, True),
+    (["01/13/2024", "01/14/2024", "02/03/2024"], False, False),
+])
+def test_values_proving_both_orders_leave_the_column_ambiguous(values, day_first, ambiguous):
+    parsed = read_dates(pd.Series(values))
+    assert (parsed.day_first, parsed.ambiguous) == (day_first, ambiguous)
+
+
+def test_a_line_without_a_date_between_two_does_not_hide_their_spacing():
+    # no value tells the order: the two dated lines a day apart (not a month) decide it,
+    # across the blank line between them
+    for blank in ("", None):  # (a written blank, or a missing value as the service sends)
+        parsed = read_dates(pd.Series(["03/04/2024", blank, "04/04/2024"]))
+        assert parsed.day_first is True and parsed.evidence["decided_by"] == "row_spacing"
+        assert parsed.values.tolist()[::2] == [pd.Timestamp("2024-04-03"),
+                                               pd.Timestamp("2024-04-04")]
+
+
+@pytest.mark.parametrize("hint", [True, False])
+@pytest.mark.parametrize("values", [["13/01/2024", "01/13/2024", "02/03/2024"],
+                                    ["01/13/2024", "13/01/2024", "02/03/2024"]])
+def test_a_tie_of_contradicting_values_that_leaves_one_order_unmeasured_takes_the_hint(
+        values, hint):
+    # each order reads two of the three lines with the unreadable one between them: its
+    # spacing cannot be measured, so neither order's spacing decides
+    parsed = read_dates(pd.Series(values), day_first_hint=hint)
+    assert parsed.day_first is hint and parsed.ambiguous
+    assert parsed.evidence["decided_by"] == "hint"
+
+
+def test_a_two_digit_year_written_first_reads_the_column_and_keeps_its_rows():
+    # (some QIF writers): no day/month order reads 13/3/3, the year first reads every value;
+    # the blank line stays missing, not invalid, and every row keeps its label
+    values = pd.Series(["13/3/3", "", "13/08/12", None], index=[10, 11, 12, 13], dtype="object")
+    parsed = read_dates(values)
+    assert parsed.evidence["decided_by"] == "year_first"
+    assert parsed.values.index.tolist() == [10, 11, 12, 13]
+    assert parsed.values.tolist()[::2] == [pd.Timestamp("2013-03-03"), pd.Timestamp("2013-08-12")]
+    assert parsed.values.iloc[[1, 3]].isna().all() and not parsed.invalid.any()

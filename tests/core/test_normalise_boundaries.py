@@ -9,6 +9,10 @@ import pandas as pd
 import pytest
 
 from titans_finance.core.normalise import indicator_signs, read_amounts, read_dates
+from titans_finance.pipelines.ingestion.nodes import normalise_transactions
+from tests.parameters import parameters
+
+PARAMS = parameters("ingestion", reference_date="2025-06-30", max_future_days=31)
 
 MONEY_IN = [
     "C", "c", "CR", "Cr", "CRDT", "Credit", "CREDIT", "RD", "H", "Haben", "Bij",
@@ -88,3 +92,55 @@ def test_a_second_part_of_13_is_the_first_proof_of_month_first(second, month_fir
     assert parsed.evidence["month_first_values"] == month_first_values
     if month_first_values:
         assert not parsed.day_first and not parsed.ambiguous
+
+
+def _normalised(columns: dict[str, list[str]], hints: dict | None = None):
+    raw = pd.DataFrame({**columns, "Source File": "bank.csv"})
+    raw.attrs["source"] = {"name": "bank.csv", "hints": hints or {}}
+    return normalise_transactions(raw, PARAMS)
+
+
+def test_a_file_without_any_amount_quarantines_every_row_as_missing_it():
+    # pending lines exported before their amounts are known: each row is named, no crash
+    clean, quarantine, fixes = _normalised(
+        {"Date": ["2024-01-02", "2024-01-03"], "Description": ["Rent", "Shop"],
+         "Amount": ["", " "]}, {"decimal_hint": ","})
+    assert clean.empty and quarantine["reasons"].tolist() == ["missing_amount"] * 2
+    assert (fixes["files"]["bank.csv"]["decimal_mark"],
+            fixes["files"]["bank.csv"]["decimal_mark_decided_by"]) == (",", "hint")
+
+
+def test_two_files_in_one_table_each_keep_their_amounts_and_decimal_mark():
+    # the second file's rows are labelled after the first's: its amounts, their validity and
+    # their written signs go back to its own rows, read with its own decimal comma and sign
+    raw = pd.DataFrame({
+        "Date": ["2024-01-02", "2024-01-03", "02.01.2024", "03.01.2024", "04.01.2024"],
+        "Description": ["Rent", "Shop", "Miete", "Laden", "Tippfehler"],
+        "Amount": ["-1,200.50", "15.25", "1.200,50", "+15,25", "12,5O"],
+        "Source File": ["us.csv", "us.csv", "de.csv", "de.csv", "de.csv"]})
+    raw.attrs["source"] = {"files": [{"name": "us.csv", "hints": {}},
+                                     # '+' marks its credits: the unsigned are debits
+                                     {"name": "de.csv", "hints": {"decimal_hint": ",",
+                                                                  "unsigned_sign": -1}}]}
+    clean, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    assert quarantine[["source_row", "reasons"]].values.tolist() == [[5, "invalid_amount"]]
+    assert clean.sort_values("source_row")["amount"].tolist() == [-1200.5, 15.25, -1200.5, 15.25]
+    assert [fixes["files"][name]["decimal_mark"] for name in ("us.csv", "de.csv")] == [".", ","]
+
+
+def test_a_file_with_split_money_columns_after_a_file_with_one_amount_column():
+    # the second file writes no Amount: its defaults (no value, not invalid, no written sign)
+    # are on its own rows, whatever their labels
+    raw = pd.DataFrame({
+        "Date": ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"],
+        "Description": ["Card", "Card refund", "Salary", "Rent"],
+        "Amount": ["-12.50", "3.00", "", ""],
+        "Money In": ["", "", "2,000.00", ""], "Money Out": ["", "", "", "800.00"],
+        "Source File": ["card.csv", "card.csv", "bank.csv", "bank.csv"]})
+    raw.attrs["source"] = {"files": [{"name": "card.csv", "hints": {}},
+                                     {"name": "bank.csv", "hints": {}}]}
+    clean, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    assert quarantine.empty
+    assert clean.sort_values("source_row")["amount"].tolist() == [-12.5, 3.0, 2000.0, -800.0]
+    assert [fixes["files"][name]["amount_column_signed"] for name in ("card.csv", "bank.csv")
+            ] == [True, False]
