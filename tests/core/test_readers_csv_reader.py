@@ -275,6 +275,8 @@ def test_any_one_money_column_alone_is_enough(column):
     ("Date;Text;Amount;Currency;Balance", "Date;Text;Amount;;", True),       # 3 of 5
     ("Date;Text;Amount;Currency;Balance", " DATE ; text ; AMOUNT ;;", True),  # any case, spaced
     ("Date;Text;Amount;Currency;Balance", "Date;Text;;;", False),            # 2 of 5
+    ("Date;Text;Amount;Currency", "Date;Text;;", True),                       # 2 of 4: half
+    ("Date;Text;Amount;Currency", "Date;;;", False),                          # 1 of 4
     ("Date;Text;Amount", ";Text;Amount", True),                               # 2 of 3
     ("Date;Text;Amount", "Date;;", False),                                    # 1 of 3
     ("Date;Amount", "Date;Amount", True),                                     # 2 of 2
@@ -285,8 +287,8 @@ def test_a_line_naming_half_its_columns_again_is_a_repeated_header(header, line,
     rows = ["02.01.2024;Shop;-1,00;EUR;99,00", "03.01.2024;Bus;-2,00;EUR;97,00"]
     if width == 1:
         rows = ["02.01.2024;-1,00", "03.01.2024;-2,00"]
-    elif width == 2:
-        rows = [";".join(r.split(";")[:3]) for r in rows]
+    else:
+        rows = [";".join(r.split(";")[:width + 1]) for r in rows]
     export = read_csv_export("\n".join([header, rows[0], line, rows[1]]) + "\n", "x.csv")
     assert export.frame["_parse_error"].tolist() == ["", "repeated_header" if repeated else "", ""]
 

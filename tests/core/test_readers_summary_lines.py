@@ -222,3 +222,25 @@ def test_an_opening_balance_written_in_the_balance_column_alone_is_carried(amoun
                                 header="Date,Description,Amount,Balance"))
     assert errors[0] == "summary_line"
     assert errors[3] == ("summary_line" if summary else "")
+
+
+@pytest.mark.parametrize("text, date, summary", [
+    ("Zwischensumme Kreditkarte 4711", "", True), ("Total card purchases", "", True),
+    ("Total card purchases", "03.01.2024", False), ("Kreditkarte 4711", "", False),
+])
+def test_a_line_without_a_date_between_the_rows_is_a_summary_by_its_head_word(text, date, summary):
+    # a subtotal between the rows (per card, per month): more than a label, so only a
+    # head word in a text field and no date say it; with a date it is a transaction
+    errors = _errors(_statement("02.01.2024;SHOP A;-10,00", f"{date};{text};-15,40",
+                                "04.01.2024;SHOP B;-5,40", header="Datum;Text;Betrag"))
+    assert errors == ["", "summary_line" if summary else "", ""]
+
+
+@pytest.mark.parametrize("text", ["", "Loppusaldo", "Kontoauszug 1/2024"])
+def test_a_line_with_a_balance_and_no_amount_is_a_summary_in_any_wording(text):
+    # an opening or closing balance line whose words no vocabulary knows (or none): the
+    # balance column holds a number while every amount column is empty
+    errors = _errors(_statement("31.12.2023;;;1.000,00", "02.01.2024;SHOP A;-10,00;990,00",
+                                f"31.01.2024;{text};;990,00",
+                                header="Datum;Text;Betrag;Saldo"))
+    assert errors == ["summary_line", "", "summary_line"]
