@@ -110,6 +110,18 @@ def test_a_bare_label_outside_the_block_is_a_summary_by_its_place(where):
     assert errors[rows.index(label)] == "summary_line"
 
 
+@pytest.mark.parametrize("where", ["under", "above"])
+def test_a_line_of_text_without_a_date_does_not_widen_the_block(where):
+    # a heading or a footnote line without a date or an amount (a card holder's name) is
+    # no transaction: the bare label beside it is still outside the block
+    lines = ["2024-01-02,SHOP A,-10.00", "2024-01-03,SHOP B,-20.00"]
+    label, note = "2024-01-04,TOTAL,-30.01", ",Card 4711 J SMITH,"
+    rows = [*lines, label, note] if where == "under" else [note, label, *lines]
+    errors = _errors(_statement(*rows))
+    assert errors[rows.index(label)] == "summary_line"
+    assert errors[rows.index(note)] == ""
+
+
 def test_a_fuel_purchase_at_total_stays_a_transaction_with_its_amount():
     text = _statement("03/01/2024,SHOP A,-12.00", "04/01/2024,TOTAL 0412,-45.10",
                       "05/01/2024,CB TOTAL 0412 PARIS,-38.20", "06/01/2024,SHOP B,-3.00")
