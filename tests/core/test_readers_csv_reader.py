@@ -408,6 +408,9 @@ def test_a_file_with_amounts_but_no_dates_names_only_the_date_as_missing():
      "04.01.2024;Bus;-2,00\n",
      [["02.01.2024", "Shop", "-1,00"], ["03.01.2024", "Rent January", "-500,00"],
       ["04.01.2024", "Bus", "-2,00"]], 2),
+    # an empty line right under the header counts; one in the preamble is the preamble's
+    ("Konto;1234\n\nDate;Text;Amount\n\n02.01.2024;Shop;-1,00\n",
+     [["02.01.2024", "Shop", "-1,00"]], 1),
 ])
 def test_a_line_of_empty_fields_is_no_row_but_a_blank_line(text, rows, blank):
     export = read_csv_export(text, "x.csv")
