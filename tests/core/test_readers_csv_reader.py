@@ -370,6 +370,23 @@ def test_a_declared_day_order_and_sign_are_handed_to_the_normaliser():
         None, "as_written", True)
 
 
+def test_the_csv_reader_itself_hands_on_every_declared_hint():
+    # (read_export sets them from the mapping again; the reader's own hints carry them too)
+    declared = {"decimal": ",", "day_first": True, "date_format": "%d.%m.%Y", "sign": "negate"}
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", **declared}]}, "t")[0]
+    hints = read_csv_export("Datum;Text;Betrag\n02.01.2024;Shop;-1,00\n", "x.csv", mapping
+                            ).info["hints"]
+    assert {key: hints[key] for key in declared} == declared
+
+
+def test_a_declared_day_order_stands_where_the_balance_would_decide_it():
+    # 02/01 then 01/02 with a balance running oldest first: undeclared, the balance reads
+    # them day-first; a declared month-first order stands, and the balance is not named
+    text = b"Date,Description,Amount,Balance\n02/01/2024,A,-10.00,90.00\n01/02/2024,B,-5.00,85.00\n"
+    hints = _mapped(text, day_first=False).info["hints"]
+    assert hints["day_first"] is False and "date_order_decided_by" not in hints
+
+
 def test_a_header_without_rows_reads_no_rows_and_joins_nothing():
     export = read_csv_export("Date,Text,Amount\n", "x.csv")
     assert len(export.frame) == 0 and export.info["header_line"] == 1
