@@ -256,3 +256,13 @@ def test_a_line_with_a_balance_and_no_amount_is_a_summary_in_any_wording(text):
                                 f"31.01.2024;{text};;990,00",
                                 header="Datum;Text;Betrag;Saldo"))
     assert errors == ["summary_line", "", "summary_line"]
+
+
+@pytest.mark.parametrize("amount, summary", [("990,00", True), ("990,01", False)])
+def test_a_balance_line_in_unknown_words_is_carried_like_a_labelled_one(amount, summary):
+    # the opening line's words are in no vocabulary (its balance alone, no amount, says
+    # what it is): a bare SALDO repeating it plus the lines since is a summary too
+    errors = _errors(_statement("01.01.2024;Loppusaldo;;1.000,00", "02.01.2024;SHOP A;-10,00;",
+                                f"03.01.2024;SALDO;{amount};", "04.01.2024;SHOP B;-5,00;",
+                                header="Datum;Text;Betrag;Saldo"))
+    assert errors == ["summary_line", "", "summary_line" if summary else "", ""]
