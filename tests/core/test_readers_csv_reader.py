@@ -383,6 +383,8 @@ def test_a_declared_day_order_stands_where_the_balance_would_decide_it():
     # 02/01 then 01/02 with a balance running oldest first: undeclared, the balance reads
     # them day-first; a declared month-first order stands, and the balance is not named
     text = b"Date,Description,Amount,Balance\n02/01/2024,A,-10.00,90.00\n01/02/2024,B,-5.00,85.00\n"
+    hints = read_export(text, "x.csv").info["hints"]
+    assert hints["day_first"] is True and hints["date_order_decided_by"] == "balance"
     hints = _mapped(text, day_first=False).info["hints"]
     assert hints["day_first"] is False and "date_order_decided_by" not in hints
 
