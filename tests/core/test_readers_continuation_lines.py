@@ -103,3 +103,14 @@ def test_anchors_skip_quarantined_lines_and_join_keeps_other_columns():
     assert joined["Amount"].tolist() == ["1,00", "2,00", ""]
     assert np.array_equal(continuation_anchors(frame, {"Date": ["Date"]}, errors),
                           np.full(5, -1))
+
+
+def test_the_joined_lines_note_stands_beside_the_reading_notes():
+    # a card export whose '+' marks only the credits (a reading note) and whose first
+    # narrative wraps onto a second line: both notes are in the report
+    frame, info = _read('Date,Description,Amount\n28-Mar-2020,AMAZON,£9.99\n,Marketplace EU,\n'
+                        '21-Apr-2020,PAYMENT,"+ £12.00"\n')
+    assert frame["Description"].tolist() == ["AMAZON Marketplace EU", "PAYMENT"]
+    notes = info["reading"]["notes"]
+    assert any("the unsigned values are money out" in note for note in notes)
+    assert any("joined" in note for note in notes)

@@ -275,6 +275,8 @@ def test_any_one_money_column_alone_is_enough(column):
     ("Date;Text;Amount;Currency;Balance", "Date;Text;Amount;;", True),       # 3 of 5
     ("Date;Text;Amount;Currency;Balance", " DATE ; text ; AMOUNT ;;", True),  # any case, spaced
     ("Date;Text;Amount;Currency;Balance", "Date;Text;;;", False),            # 2 of 5
+    ("Date;Text;Amount;Currency", "Date;Text;;", True),                       # 2 of 4: half
+    ("Date;Text;Amount;Currency", "Date;;;", False),                          # 1 of 4
     ("Date;Text;Amount", ";Text;Amount", True),                               # 2 of 3
     ("Date;Text;Amount", "Date;;", False),                                    # 1 of 3
     ("Date;Amount", "Date;Amount", True),                                     # 2 of 2
@@ -285,8 +287,8 @@ def test_a_line_naming_half_its_columns_again_is_a_repeated_header(header, line,
     rows = ["02.01.2024;Shop;-1,00;EUR;99,00", "03.01.2024;Bus;-2,00;EUR;97,00"]
     if width == 1:
         rows = ["02.01.2024;-1,00", "03.01.2024;-2,00"]
-    elif width == 2:
-        rows = [";".join(r.split(";")[:3]) for r in rows]
+    else:
+        rows = [";".join(r.split(";")[:width + 1]) for r in rows]
     export = read_csv_export("\n".join([header, rows[0], line, rows[1]]) + "\n", "x.csv")
     assert export.frame["_parse_error"].tolist() == ["", "repeated_header" if repeated else "", ""]
 
@@ -368,6 +370,25 @@ def test_a_declared_day_order_and_sign_are_handed_to_the_normaliser():
         None, "as_written", True)
 
 
+def test_the_csv_reader_itself_hands_on_every_declared_hint():
+    # (read_export sets them from the mapping again; the reader's own hints carry them too)
+    declared = {"decimal": ",", "day_first": True, "date_format": "%d.%m.%Y", "sign": "negate"}
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", **declared}]}, "t")[0]
+    hints = read_csv_export("Datum;Text;Betrag\n02.01.2024;Shop;-1,00\n", "x.csv", mapping
+                            ).info["hints"]
+    assert {key: hints[key] for key in declared} == declared
+
+
+def test_a_declared_day_order_stands_where_the_balance_would_decide_it():
+    # 02/01 then 01/02 with a balance running oldest first: undeclared, the balance reads
+    # them day-first; a declared month-first order stands, and the balance is not named
+    text = b"Date,Description,Amount,Balance\n02/01/2024,A,-10.00,90.00\n01/02/2024,B,-5.00,85.00\n"
+    hints = read_export(text, "x.csv").info["hints"]
+    assert hints["day_first"] is True and hints["date_order_decided_by"] == "balance"
+    hints = _mapped(text, day_first=False).info["hints"]
+    assert hints["day_first"] is False and "date_order_decided_by" not in hints
+
+
 def test_a_header_without_rows_reads_no_rows_and_joins_nothing():
     export = read_csv_export("Date,Text,Amount\n", "x.csv")
     assert len(export.frame) == 0 and export.info["header_line"] == 1
@@ -406,6 +427,9 @@ def test_a_file_with_amounts_but_no_dates_names_only_the_date_as_missing():
      "04.01.2024;Bus;-2,00\n",
      [["02.01.2024", "Shop", "-1,00"], ["03.01.2024", "Rent January", "-500,00"],
       ["04.01.2024", "Bus", "-2,00"]], 2),
+    # an empty line right under the header counts; one in the preamble is the preamble's
+    ("Konto;1234\n\nDate;Text;Amount\n\n02.01.2024;Shop;-1,00\n",
+     [["02.01.2024", "Shop", "-1,00"]], 1),
 ])
 def test_a_line_of_empty_fields_is_no_row_but_a_blank_line(text, rows, blank):
     export = read_csv_export(text, "x.csv")

@@ -110,6 +110,18 @@ def test_a_bare_label_outside_the_block_is_a_summary_by_its_place(where):
     assert errors[rows.index(label)] == "summary_line"
 
 
+@pytest.mark.parametrize("where", ["under", "above"])
+def test_a_line_of_text_without_a_date_does_not_widen_the_block(where):
+    # a heading or a footnote line without a date or an amount (a card holder's name) is
+    # no transaction: the bare label beside it is still outside the block
+    lines = ["2024-01-02,SHOP A,-10.00", "2024-01-03,SHOP B,-20.00"]
+    label, note = "2024-01-04,TOTAL,-30.01", ",Card 4711 J SMITH,"
+    rows = [*lines, label, note] if where == "under" else [note, label, *lines]
+    errors = _errors(_statement(*rows))
+    assert errors[rows.index(label)] == "summary_line"
+    assert errors[rows.index(note)] == ""
+
+
 def test_a_fuel_purchase_at_total_stays_a_transaction_with_its_amount():
     text = _statement("03/01/2024,SHOP A,-12.00", "04/01/2024,TOTAL 0412,-45.10",
                       "05/01/2024,CB TOTAL 0412 PARIS,-38.20", "06/01/2024,SHOP B,-3.00")
@@ -222,3 +234,35 @@ def test_an_opening_balance_written_in_the_balance_column_alone_is_carried(amoun
                                 header="Date,Description,Amount,Balance"))
     assert errors[0] == "summary_line"
     assert errors[3] == ("summary_line" if summary else "")
+
+
+@pytest.mark.parametrize("text, date, summary", [
+    ("Zwischensumme Kreditkarte 4711", "", True), ("Total card purchases", "", True),
+    ("Total card purchases", "03.01.2024", False), ("Kreditkarte 4711", "", False),
+])
+def test_a_line_without_a_date_between_the_rows_is_a_summary_by_its_head_word(text, date, summary):
+    # a subtotal between the rows (per card, per month): more than a label, so only a
+    # head word in a text field and no date say it; with a date it is a transaction
+    errors = _errors(_statement("02.01.2024;SHOP A;-10,00", f"{date};{text};-15,40",
+                                "04.01.2024;SHOP B;-5,40", header="Datum;Text;Betrag"))
+    assert errors == ["", "summary_line" if summary else "", ""]
+
+
+@pytest.mark.parametrize("text", ["", "Loppusaldo", "Kontoauszug 1/2024"])
+def test_a_line_with_a_balance_and_no_amount_is_a_summary_in_any_wording(text):
+    # an opening or closing balance line whose words no vocabulary knows (or none): the
+    # balance column holds a number while every amount column is empty
+    errors = _errors(_statement("31.12.2023;;;1.000,00", "02.01.2024;SHOP A;-10,00;990,00",
+                                f"31.01.2024;{text};;990,00",
+                                header="Datum;Text;Betrag;Saldo"))
+    assert errors == ["summary_line", "", "summary_line"]
+
+
+@pytest.mark.parametrize("amount, summary", [("990,00", True), ("990,01", False)])
+def test_a_balance_line_in_unknown_words_is_carried_like_a_labelled_one(amount, summary):
+    # the opening line's words are in no vocabulary (its balance alone, no amount, says
+    # what it is): a bare SALDO repeating it plus the lines since is a summary too
+    errors = _errors(_statement("01.01.2024;Loppusaldo;;1.000,00", "02.01.2024;SHOP A;-10,00;",
+                                f"03.01.2024;SALDO;{amount};", "04.01.2024;SHOP B;-5,00;",
+                                header="Datum;Text;Betrag;Saldo"))
+    assert errors == ["summary_line", "", "summary_line" if summary else "", ""]

@@ -81,6 +81,19 @@ def test_a_decimal_comma_tells_an_ambiguous_date_is_day_first(amount, first):
     assert dates.values.iloc[0] == pd.Timestamp(first)
 
 
+@pytest.mark.parametrize("delimiter, first", [(";", "2020-02-07"), (",", "2020-07-02")])
+def test_a_semicolon_file_tells_an_ambiguous_date_is_day_first_whatever_its_amounts(delimiter,
+                                                                                   first):
+    # semicolons separate the fields where the comma is the decimal mark (Europe), even in
+    # a file with an English header whose amounts show a point
+    rows = [["Date", "Text", "Amount"], ["07/02/2020", "Shop", "-600.00"],
+            ["07/02/2020", "Pay", "600.00"]]
+    export = read_export("".join(delimiter.join(r) + "\n" for r in rows).encode(), "x.csv")
+    assert export.info["hints"]["day_first_hint"] is (delimiter == ";")
+    dates = read_dates(export.frame["Date"], day_first_hint=export.info["hints"]["day_first_hint"])
+    assert dates.values.iloc[0] == pd.Timestamp(first)
+
+
 def test_a_balance_on_a_line_without_an_amount_is_a_summary_line():
     text = ("Date,Text,Debits,Credits,Balance\n07/02/2020,Opening balance,,,\"59 258,71\"\n"
             "07/02/2020,Transfer,\"600,00\",,\"58 658,71\"\n07/02/2020,In,,\"100,00\",\"58 758,71\"\n"
