@@ -266,3 +266,29 @@ def test_a_balance_line_in_unknown_words_is_carried_like_a_labelled_one(amount, 
                                 f"03.01.2024;SALDO;{amount};", "04.01.2024;SHOP B;-5,00;",
                                 header="Datum;Text;Betrag;Saldo"))
     assert errors == ["summary_line", "", "summary_line" if summary else "", ""]
+
+
+@pytest.mark.parametrize("label", ["Saldo", "Endsaldo", "Closing balance", "SALDO FINALE"])
+@pytest.mark.parametrize("where", ["balance", "value date"])
+def test_a_label_written_in_a_number_column_makes_a_summary_line(label, where):
+    # a closing line that writes its label where the rows hold a balance or a value date:
+    # read as a 97,00 deposit with no description, and the running balance "proven"
+    # (the line has no balance to check), the signed sum off by the closing balance
+    header, last = (("Datum;Text;Betrag;Saldo", f"31.01.2024;;97,00;{label}") if where == "balance"
+                    else ("Datum;Text;Betrag;Valuta", f"31.01.2024;;97,00;{label}"))
+    third = "87,60" if where == "balance" else "02.01.2024"
+    fourth = "97,00" if where == "balance" else "03.01.2024"
+    text = (f"{header}\n02.01.2024;Laden;-12,40;{third}\n03.01.2024;Lohn;9,40;{fourth}\n"
+            f"{last}\n")
+    clean, quarantine, decided = _normalised(text, "konto.csv")
+    assert clean["amount"].round(2).tolist() == [-12.40, 9.40]
+    assert quarantine["reasons"].tolist() == ["summary_line"]
+
+
+@pytest.mark.parametrize("text", ["Saldo Bank GmbH", "Balance Fitness", "Total Energies"])
+def test_a_name_beginning_with_a_label_word_in_a_text_column_stays_a_transaction(text):
+    # the other side of the rule above: a merchant whose name starts with a label word
+    clean, quarantine, _ = _normalised(
+        f"Datum;Text;Betrag;Saldo\n02.01.2024;{text};-12,40;87,60\n03.01.2024;Lohn;9,40;97,00\n",
+        "konto.csv")
+    assert clean["amount"].round(2).tolist() == [-12.40, 9.40] and quarantine.empty

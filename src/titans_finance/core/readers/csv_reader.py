@@ -64,8 +64,6 @@ _ENGLISH_KEYS = {
     "amount", "type", "category", "memo", "payee", "balance", "debit", "credit", "details",
     "reference", "status", "name", "account", "currency", "value", "merchant", "notes",
 }
-# roles whose values are numbers or dates, never a label text
-_NUMERIC_ROLES = ("Date", "Value Date", "Amount", "Money In", "Money Out", "Balance", "Fee")
 _DESCRIPTION_PART = re.compile(r"^(?:vwz|verwendungszweck|description|libelle|memo|details|"
                                r"omschrijving|concepto|narrative|mededelingen)\d+$")
 # where `str.splitlines` cuts a text (its `lines`): besides the CSV line ends, the form
@@ -344,9 +342,11 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         # A line whose text is only a balance or total label ("SALDO FINALE", "Closing
         # balance"), dated or not, with its amount in the amount columns: no transaction.
         # An opening and a closing balance line prove the lines between (normaliser).
-        numeric = {c for role in _NUMERIC_ROLES for c in roles.get(role, [])}
-        labels = labelled_summary_rows(frame, [c for c in columns if c not in numeric
-                                               and c != date_column]).reset_index(drop=True)
+        # Every column but the date is searched, number columns too: a closing line may
+        # write its label where the rows hold a balance ("31.01.2024;;97,00;Saldo"), and
+        # no transaction's amount, balance or value date is a balance label
+        labels = labelled_summary_rows(frame, [c for c in columns
+                                               if c != date_column]).reset_index(drop=True)
         if (labels == "bare").any():  # head words alone: a merchant too ("TOTAL 0412")
             dated = frame[date_column].str.contains(r"\d", regex=True).to_numpy(dtype=bool)
             labels = labels.mask(bare_labels_kept(
