@@ -136,9 +136,9 @@ SECOND_AUDIT = (
      'level_median = stats.loc[stats["size"] > self.min_count, "median"]', _AMOUNT_TESTS),
     ('au2_31', "models/amount/prior.py", 'a neighbour at exactly min_similarity not used',
      'close = np.take_along_axis(similarity, top, axis=1) >= self.min_similarity\n'
-     '        stats =',
+     '        values =',
      'close = np.take_along_axis(similarity, top, axis=1) > self.min_similarity\n'
-     '        stats =', _AMOUNT_TESTS),
+     '        values =', _AMOUNT_TESTS),
     # the taxonomy's label parts
     ('au2_32', "models/category/taxonomy.py", 'two-letter label parts kept as knowledge',
      'entries += [(name, category) for name in dict.fromkeys(parts) if len(name) >= 3]',
