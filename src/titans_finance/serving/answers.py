@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import orjson
 from starlette.responses import Response
 
@@ -28,8 +27,9 @@ def category_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, 
 def amount_items(frame: pd.DataFrame, served: ServedModels) -> list[dict[str, Any]]:
     version = served.versions["amount"]
     # numpy's rounding of the float column (pandas' Series.round is numpy's, with a Series
-    # built around it for each column)
-    point, lower, upper = (np.round(frame[c].to_numpy(dtype="float64"), 2).tolist()
+    # built around it for each column); the array's own method: this module is imported
+    # by the service's supervisor, which loads no numpy (tests/serving/test_memory.py)
+    point, lower, upper = (frame[c].to_numpy(dtype="float64").round(2).tolist()
                            for c in ("predicted_amount", "lower", "upper"))
     return [{"predicted_amount": p, "interval": [lo, hi], "model_version": version}
             for p, lo, hi in zip(point, lower, upper, strict=True)]
