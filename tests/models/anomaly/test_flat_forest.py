@@ -9,8 +9,7 @@ from titans_finance.models.anomaly.flat_forest import CHUNK_ROWS, FlatForest
 @pytest.mark.parametrize("max_features", [1.0, 0.6])
 def test_scores_equal_scikit_learns(max_features):
     rng = np.random.default_rng(0)
-    train = np.column_stack([rng.normal(size=600), rng.exponential(size=600),
-                             rng.integers(0, 5, 600), rng.normal(size=600) * 1e-7])
+    train = _train(rng, 600)
     forest = IsolationForest(n_estimators=40, max_samples=256, max_features=max_features,
                              random_state=0).fit(train)
     flat = FlatForest.from_forest(forest)
@@ -45,6 +44,13 @@ def _sklearn_leaf_depths(forest: IsolationForest, rows: np.ndarray) -> np.ndarra
     return np.column_stack(out)
 
 
+def _train(rng, n: int) -> np.ndarray:
+    """Four columns of different kinds: normal, skewed, a few integers (ties at every
+    threshold), tiny values (thresholds between neighbouring floats)."""
+    return np.column_stack([rng.normal(size=n), rng.exponential(size=n),
+                            rng.integers(0, 5, n), rng.normal(size=n) * 1e-7])
+
+
 def _odd_rows(train: np.ndarray, rng) -> np.ndarray:
     """New points, training points (thresholds hit exactly), NaN, infinities, values one
     float32 step above training values."""
@@ -61,8 +67,7 @@ def test_each_trees_leaf_is_scikit_learns(max_features):
     path lengths are equal to the bit, tree by tree (the score is their sum in tree
     order), whatever the layout of the flat arrays."""
     rng = np.random.default_rng(1)
-    train = np.column_stack([rng.normal(size=700), rng.exponential(size=700),
-                             rng.integers(0, 5, 700), rng.normal(size=700) * 1e-7])
+    train = _train(rng, 700)
     forest = IsolationForest(n_estimators=30, max_samples=512, max_features=max_features,
                              random_state=3).fit(train)
     flat = FlatForest.from_forest(forest)
