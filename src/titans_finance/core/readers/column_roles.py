@@ -57,6 +57,7 @@ from titans_finance.core.readers.mapping import (  # noqa: F401 (the reader's er
     mapping_lines,
 )
 from titans_finance.core.readers.reconcile import best_reading, chain_fit
+from titans_finance.core.readers.role_values import RoleValues
 
 SAMPLE_ROWS = 2000
 # A running balance: at least this share of consecutive line pairs reconcile (a partial
@@ -68,7 +69,7 @@ AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
 
 # --------------------------------------------------------------------------- roles
 
-class _RoleInference(DirectionReading):
+class _RoleInference(DirectionReading, RoleValues):
     def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
                  decimal_hint: str, name: str, direction_values: dict[str, float] | None,
                  headerless: bool = False):
@@ -202,7 +203,8 @@ class _RoleInference(DirectionReading):
     def fill_dates(self) -> None:
         if "Date" in self.roles:
             return
-        dated = [c for c in self.free() if is_date_column(self.evidence[c])]
+        dated = self.header_first([c for c in self.free() if is_date_column(self.evidence[c])],
+                                  "Date")
         if dated:
             self.assign("Date", dated[0], "values parse as dates")
             if len(dated) > 1 and "Value Date" not in self.roles:
@@ -407,7 +409,7 @@ class _RoleInference(DirectionReading):
                                    day_first], "other_order_against": against[not day_first]}
 
     def fill_rest(self) -> None:
-        for column in self.free():
+        for column in self.header_first(self.free(), "Currency"):
             e = self.evidence[column]
             if "Currency" not in self.roles and e.get("currency_rate", 0) >= PARSE_RATE:
                 self.assign("Currency", column, "values are ISO currency codes")
@@ -430,7 +432,6 @@ class _RoleInference(DirectionReading):
             e = self.evidence[column]
             self.why.setdefault(column, "free text" if e.get("text_rate", 0) >= 0.5 else
                                 "not used")
-
 
     def fill_empty_descriptions(self) -> None:
         """A description column left empty on some lines, beside a free-text column that
@@ -464,6 +465,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference = _RoleInference(sample, roles, declared or set(), decimal_hint, name,
                                direction_values, headerless)
     header_named = {c for cols in roles.values() for c in cols}
+    inference.drop_contradicted_roles()
     inference.check_header_roles()
     inference.fill_dates()
     inference.fill_amounts()
