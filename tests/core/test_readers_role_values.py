@@ -38,7 +38,8 @@ def test_a_valuta_column_of_dates_is_the_value_date_and_the_currency_comes_from_
 
 
 def test_an_italian_valuta_of_dates_without_a_currency_column_leaves_no_currency_column():
-    text = ("Data;Valuta;Descrizione;Importo\n02/01/2024;03/01/2024;PAGAMENTO POS ESSELUNGA;-23,45\n"
+    text = ("Data;Valuta;Descrizione;Importo\n"
+            "02/01/2024;03/01/2024;PAGAMENTO POS ESSELUNGA;-23,45\n"
             "04/01/2024;04/01/2024;BONIFICO STIPENDIO ACME;2.500,00\n")
     amounts, info = amounts_of(text, "conto.csv")
     assert amounts == [-23.45, 2500.00]
@@ -110,7 +111,8 @@ def test_currency_values_are_codes_symbols_or_names():
 
 def test_a_spanish_valor_of_dates_is_the_value_date_and_importe_the_amount():
     text = ("Fecha;Valor;Concepto;Importe;Saldo\n02/01/2024;03/01/2024;MERCADONA;-23,45;976,55\n"
-            "04/01/2024;04/01/2024;NOMINA ACME;2500,00;3476,55\n05/01/2024;;ALQUILER;-800,00;2676,55\n")
+            "04/01/2024;04/01/2024;NOMINA ACME;2500,00;3476,55\n"
+            "05/01/2024;;ALQUILER;-800,00;2676,55\n")
     amounts, info = amounts_of(text, "cuenta.csv")
     assert amounts == [-23.45, 2500.00, -800.00]
     assert info["columns"]["Value Date"] == ["Valor"] and info["columns"]["Amount"] == ["Importe"]
@@ -192,3 +194,32 @@ def test_a_declared_column_is_never_overruled():
                                          "currency": "Valuta"}}]}, "t")[0]
     export = read_export(GERMAN.encode(), "giro.csv", mapping)
     assert export.info["columns"]["Currency"] == ["Valuta"]
+
+
+DKB = ("Buchungstag;Wertstellung;Buchungstext;Auftraggeber / Begünstigter;Kontonummer;"
+       "Betrag (EUR)\n"
+       "02.01.2024;02.01.2024;Lastschrift;REWE Markt GmbH;DE02120300000000202051;-23,45\n"
+       "04.01.2024;04.01.2024;Gutschrift;ACME GmbH;DE89370400440532013000;2.500,00\n"
+       "05.01.2024;05.01.2024;Dauerauftrag;Vermieter Hausverwaltung;{third};-800,00\n")
+
+
+def test_an_account_header_over_the_counterparties_numbers_is_no_account():
+    amounts, info = amounts_of(DKB.format(third="DE75512108001245126199"), "dkb.csv")
+    assert amounts == [-23.45, 2500.00, -800.00] and "Account" not in info["columns"]
+    assert "counterparty" in info["reading"]["columns"]["Kontonummer"]["decided_by"]
+
+
+def test_an_account_header_over_a_repeated_number_stays_the_account():
+    # the other side: two numbers in three lines, one repeated, are the file's accounts
+    text = DKB.format(third="DE02120300000000202051")
+    export = read_export(text.encode(), "dkb.csv")
+    assert export.info["columns"]["Account"] == ["Kontonummer"]
+
+
+@pytest.mark.parametrize("values, contradicted", [
+    (["DE01", "DE02", "DE03", "DE01", "DE02", "DE03"], False),  # 3 in 6: one in two
+    (["DE01", "DE02", "DE03", "DE04", "DE01", "DE02"], True),   # 4 in 6
+    (["DE01", "DE02"], False),                                   # two lines, two accounts
+    (["DE01", "DE02", "DE03"], True)])
+def test_an_account_column_changes_on_at_most_one_line_in_two(values, contradicted):
+    assert _contradicts("Account", values) is contradicted

@@ -412,7 +412,7 @@ class _RoleInference(DirectionReading, RoleValues):
         for column in self.header_first(self.free(), "Currency"):
             e = self.evidence[column]
             if "Currency" not in self.roles and e.get("currency_rate", 0) >= PARSE_RATE:
-                self.assign("Currency", column, "values are ISO currency codes")
+                self.assign("Currency", column, "values are currency codes or symbols")
             elif e.get("iban_rate", 0) >= PARSE_RATE:
                 if "Account" not in self.roles and e.get("distinct") == 1:
                     self.assign("Account", column, "one IBAN on every line: the account")
@@ -475,8 +475,8 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference.decide_date_order()
     inference.fill_rest()
     for column in header_named:
-        inference.why.setdefault(column, "header word" + ("" if _values_agree(
-            column, inference) else " (values disagree)"))
+        inference.why.setdefault(column, "header word" + ("" if inference.values_agree(
+            column) else " (values disagree)"))
     evidence = {}
     for column in columns:
         e = inference.evidence[str(column)]
@@ -488,15 +488,3 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     return Reading(inference.roles, unrecognised, evidence, inference.direction,
                    inference.notes, inference.date_order, inference.unsigned_sign,
                    inference.balance_before)
-
-
-def _values_agree(column: str, inference: _RoleInference) -> bool:
-    role = next((r for r, cols in inference.roles.items() if column in cols), None)
-    e = inference.evidence[column]
-    if e.get("values", 0) == 0 or role is None:
-        return True
-    if role in ("Date", "Value Date"):
-        return is_date_column(e)
-    if role in AMOUNT_ROLES:
-        return e.get("amount_rate", 0) >= PARSE_RATE
-    return True

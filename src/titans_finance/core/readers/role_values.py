@@ -8,11 +8,11 @@ column's values are: a currency needs currency codes, symbols or names; a date, 
 money column, amounts (not dates); a debit/credit indicator, two or three short values or
 known debit/credit words (not amounts, not dates); a text column (description, type,
 category, status, payment method), no column of dates and none of amounts with decimals;
-an account, no column of dates. A role the values contradict is dropped with a note; the
-column goes to a role its header word also names when the values allow that one, to the
-value date when its values are dates, else to whatever the values say later
-(`column_roles`). References, transaction ids and receipt links are left as named: they can
-hold numbers, codes or date-like ids.
+an account, no column of dates and no number that changes on most lines (a counterparty's).
+A role the values contradict is dropped with a note; the column goes to a role its header
+word also names when the values allow that one, to the value date when its values are
+dates, else to whatever the values say later (`column_roles`). References, transaction ids
+and receipt links are left as named: they can hold numbers, codes or date-like ids.
 
 `RoleValues` is a part of `column_roles._RoleInference` (it works on its sample, roles and
 evidence).
@@ -37,6 +37,9 @@ from titans_finance.core.readers.column_evidence import (
 # the role's kind (empty cells count for nothing: a value date left empty on pending lines,
 # a currency written only on foreign lines); the values alone give a role at `PARSE_RATE`.
 CONSISTENT_RATE = 0.5
+# An account column with at least this many distinct values, more than one in two lines,
+# holds the counterparties' accounts, not the file's.
+COUNTERPARTY_DISTINCT = 3
 MONEY_ROLES = ("Amount", "Money In", "Money Out", "Balance", "Fee")
 TEXT_ROLES = ("Description", "Type", "Category", "Status", "Payment Method")
 
@@ -82,7 +85,10 @@ def contradicts(role: str, e: dict[str, Any], values: pd.Series) -> bool:
     if role in TEXT_ROLES:
         return is_date_column(e) or _decimal_amounts(e)
     if role == "Account":
-        return is_date_column(e)
+        # the file's own accounts repeat down the lines; numbers that change on most lines
+        # are the counterparties' (DKB's ``Kontonummer``, an ``IBAN`` of the payee)
+        return is_date_column(e) or (e.get("distinct", 0) >= COUNTERPARTY_DISTINCT
+                                     and 2 * e["distinct"] > e["values"])
     return False
 
 
@@ -125,6 +131,19 @@ class RoleValues:
             if named:
                 self.assign(role, named[0], f"the header names {role} and the values agree "
                             "(the column first named so holds something else)")
+
+    def values_agree(self, column: str) -> bool:
+        """Whether a header-named column's values are plainly of its role (for the report:
+        a role the values allow at `CONSISTENT_RATE` but not at `PARSE_RATE` stays, marked)."""
+        role = next((r for r, cols in self.roles.items() if column in cols), None)
+        e = self.evidence[column]
+        if e.get("values", 0) == 0 or role is None:
+            return True
+        if role in ("Date", "Value Date"):
+            return is_date_column(e)
+        if role in ("Amount", "Money In", "Money Out", "Balance"):
+            return e.get("amount_rate", 0) >= PARSE_RATE
+        return True
 
     def header_first(self, columns: list[str], role: str) -> list[str]:
         """``columns`` with those whose header word can name ``role`` first (the values
