@@ -37,6 +37,30 @@ def test_a_valuta_column_of_dates_is_the_value_date_and_the_currency_comes_from_
     assert any("'Valuta': the header says Currency but its values are dates" in n for n in notes)
 
 
+def test_a_valuta_of_mostly_dates_is_the_value_date_by_its_header_word():
+    # two dates and a label in three lines: no column of dates by the values alone (90 %),
+    # but the header word's other meaning is one the values allow (half or more)
+    text = ("Datum;Valuta;Text;Betrag\n02.01.2024;03.01.2024;REWE MARKT;-1,00\n"
+            "03.01.2024;Storno;ACME GMBH;2,00\n04.01.2024;04.01.2024;EDEKA;-3,00\n")
+    export = read_export(text.encode(), "giro.csv")
+    assert export.info["columns"]["Value Date"] == ["Valuta"]
+    assert "Currency" not in export.info["columns"]
+    assert export.info["reading"]["columns"]["Valuta"]["decided_by"] == (
+        "the header word can mean Value Date and the values agree (mostly dates)")
+
+
+def test_a_second_currency_header_takes_the_role_the_first_one_lost():
+    # "Valuta" (dates) comes first and "Währung" is the second column named for the currency:
+    # its values allow it (two codes in three), short of what the values alone would need
+    text = ("Buchungstag;Valuta;Text;Betrag;Währung\n"
+            "02.01.2024;03.01.2024;REWE MARKT;-23,45;EUR\n"
+            "04.01.2024;04.01.2024;KARTE USA;-50,00;EUR/USD\n"
+            "05.01.2024;05.01.2024;MIETE;-800,00;EUR\n")
+    export = read_export(text.encode(), "giro.csv")
+    assert export.info["columns"]["Currency"] == ["Währung"]
+    assert export.info["columns"]["Value Date"] == ["Valuta"]
+
+
 def test_an_italian_valuta_of_dates_without_a_currency_column_leaves_no_currency_column():
     text = ("Data;Valuta;Descrizione;Importo\n"
             "02/01/2024;03/01/2024;PAGAMENTO POS ESSELUNGA;-23,45\n"

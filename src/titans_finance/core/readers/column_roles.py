@@ -203,8 +203,7 @@ class _RoleInference(DirectionReading, RoleValues):
     def fill_dates(self) -> None:
         if "Date" in self.roles:
             return
-        dated = self.header_first([c for c in self.free() if is_date_column(self.evidence[c])],
-                                  "Date")
+        dated = [c for c in self.free() if is_date_column(self.evidence[c])]
         if dated:
             self.assign("Date", dated[0], "values parse as dates")
             if len(dated) > 1 and "Value Date" not in self.roles:
@@ -409,7 +408,7 @@ class _RoleInference(DirectionReading, RoleValues):
                                    day_first], "other_order_against": against[not day_first]}
 
     def fill_rest(self) -> None:
-        for column in self.header_first(self.free(), "Currency"):
+        for column in self.free():
             e = self.evidence[column]
             if "Currency" not in self.roles and e.get("currency_rate", 0) >= PARSE_RATE:
                 self.assign("Currency", column, "values are currency codes or symbols")

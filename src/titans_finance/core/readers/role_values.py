@@ -56,6 +56,8 @@ def values_are(e: dict[str, Any]) -> str:
         return "currency codes"
     if "tokens" in e:
         return "a few short values"
+    if e.get("date_rate", 0) >= CONSISTENT_RATE:
+        return "mostly dates"
     return "text"
 
 
@@ -144,8 +146,3 @@ class RoleValues:
         if role in ("Amount", "Money In", "Money Out", "Balance"):
             return e.get("amount_rate", 0) >= PARSE_RATE
         return True
-
-    def header_first(self, columns: list[str], role: str) -> list[str]:
-        """``columns`` with those whose header word can name ``role`` first (the values
-        allowed them all: the header word breaks the tie)."""
-        return sorted(columns, key=lambda c: role not in header_roles(c))
