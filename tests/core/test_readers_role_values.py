@@ -247,3 +247,24 @@ def test_an_account_header_over_a_repeated_number_stays_the_account():
     (["DE01", "DE02", "DE03"], True)])
 def test_an_account_column_changes_on_at_most_one_line_in_two(values, contradicted):
     assert _contradicts("Account", values) is contradicted
+
+
+def test_a_date_header_over_text_with_no_other_dates_stays_and_quarantines_its_lines():
+    # the other side of the swapped headers above: no column holds dates, so the header's
+    # date column stays and each line is quarantined (invalid_date), the file is not refused
+    text = "Datum;Text;Betrag\nunbekannt;REWE MARKT;-23,45\nunbekannt;ACME GMBH;2500,00\n"
+    with pytest.raises(AssertionError, match="invalid_date"):
+        amounts_of(text, "giro.csv")
+    export = read_export(text.encode(), "giro.csv")
+    assert export.info["columns"]["Date"] == ["Datum"]
+    assert "no column holds dates" in export.info["reading"]["columns"]["Datum"]["decided_by"]
+
+
+def test_a_date_header_over_whole_numbers_stays_the_date():
+    # compact dates (Berka's YYMMDD) read as whole numbers, not as dates: the header decides
+    assert not _contradicts("Date", ["930103", "930104", "930105"])
+    assert _contradicts("Date", ["12.50", "7.10", "3.99"])  # amounts with decimals are none
+    text = ("trans_id,date,type,amount,balance\n452728,930103,PRIJEM,600.00,600.00\n"
+            "497211,930104,VYDAJ,200.00,400.00\n")
+    export = read_export(text.encode(), "trans.csv")
+    assert export.info["columns"]["Date"] == ["date"]

@@ -467,6 +467,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference.drop_contradicted_roles()
     inference.check_header_roles()
     inference.fill_dates()
+    inference.restore_date()
     inference.fill_amounts()
     inference.fill_balance()
     inference.settle_unfilled()

@@ -72,7 +72,9 @@ def contradicts(role: str, e: dict[str, Any], values: pd.Series) -> bool:
     if not e.get("values"):
         return False
     if role in ("Date", "Value Date"):
-        return e.get("date_rate", 0) < CONSISTENT_RATE
+        # (whole numbers may be compact dates our parser does not read, ``930103``: the
+        # header and a declared date format decide them)
+        return e.get("date_rate", 0) < CONSISTENT_RATE and not e.get("integers_only")
     if role == "Currency":
         return e.get("currency_rate", 0) < CONSISTENT_RATE
     if role in MONEY_ROLES:
@@ -103,6 +105,7 @@ class RoleValues:
         another column whose header names it when the values allow (a second ``Währung``
         after a ``Valuta`` of dates)."""
         dropped: dict[str, str] = {}  # column -> the role its header named
+        self.dropped = dropped
         for role in list(self.roles):
             if role in self.declared:
                 continue
@@ -133,6 +136,18 @@ class RoleValues:
             if named:
                 self.assign(role, named[0], f"the header names {role} and the values agree "
                             "(the column first named so holds something else)")
+
+    def restore_date(self) -> None:
+        """A header's date column whose values are no dates, when no other column holds
+        dates: it stays the date, so each line without a readable date is quarantined
+        (``invalid_date``) rather than the whole file refused."""
+        if "Date" in self.roles:
+            return
+        column = next((c for c, role in self.dropped.items() if role == "Date"
+                       and c not in self.assigned()), None)
+        if column is not None:
+            self.assign("Date", column, "header word; no column holds dates (lines whose "
+                        "date does not read are quarantined)")
 
     def values_agree(self, column: str) -> bool:
         """Whether a header-named column's values are plainly of its role (for the report:
