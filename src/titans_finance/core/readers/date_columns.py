@@ -16,6 +16,7 @@ import pandas as pd
 
 from titans_finance.core.header_names import header_roles
 from titans_finance.core.normalise import clean_strings, header_role, read_dates
+from titans_finance.core.readers.column_roles import SAMPLE_ROWS
 from titans_finance.core.readers.role_values import CONSISTENT_RATE
 
 
@@ -26,9 +27,10 @@ def _inversions(days: pd.Series) -> int:
 
 
 def _dated(values: pd.Series) -> bool:
-    """At least `CONSISTENT_RATE` of the written values are dates (a second column a header
-    names a date but that holds text is no booking date: the values decide)."""
-    written = clean_strings(values.astype("str")).dropna()
+    """At least `CONSISTENT_RATE` of the written values are dates, on the rows the roles are
+    read from (a second column a header names a date but that holds text is no booking
+    date: the values decide)."""
+    written = clean_strings(values.head(SAMPLE_ROWS).astype("str")).dropna()
     return bool(len(written)) and (
         read_dates(written).values.notna().mean() >= CONSISTENT_RATE)
 
