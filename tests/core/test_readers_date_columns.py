@@ -71,3 +71,16 @@ def test_a_column_whose_header_names_a_value_date_stays_the_value_date():
                                     ["2019.04.18.", "2019.04.19."], second_name="Értéknap")
     assert roles["Date"] == ["datum verrichting"] and roles["Value Date"] == ["Értéknap"]
     assert evidence is None
+
+
+def test_a_second_date_header_over_text_is_no_booking_date():
+    # "Datum" twice: the second holds text, so the first stays the date whatever the order
+    frame = pd.DataFrame({"Datum": ["05.01.2024", "02.01.2024", "04.01.2024"],
+                          "Date": ["REWE", "ACME", "EDEKA"]}, dtype="str")
+    roles, unrecognised, evidence = booking_date(frame, {"Date": ["Datum"]}, ["Date"])
+    assert roles == {"Date": ["Datum"]} and unrecognised == ["Date"] and evidence is None
+    # the other side: half its written values dates (one empty) is still a date column
+    frame["Date"] = ["06.01.2024", "", "Storno"]
+    roles, _, evidence = booking_date(frame, {"Date": ["Datum"]}, ["Date"])
+    # (weighed as a date column: never before the other on the one line both fill)
+    assert evidence["decided_by"] == "never_before_the_other" and roles["Date"] == ["Date"]

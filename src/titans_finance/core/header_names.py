@@ -103,6 +103,14 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "id", "referencia", "transaktionsnummer",
     ),
 }
+# Words that name a different column in different languages: ``valuta`` is the currency
+# in Swedish, Danish and Dutch and the value date in German and Italian exports; ``valor``
+# is the amount in Portuguese and the value date in Spanish ones. `header_role` gives the
+# first meaning; the values choose among them (`readers.role_values`).
+OTHER_MEANINGS: dict[str, tuple[str, ...]] = {
+    "valuta": ("Value Date",),
+    "valor": ("Value Date",),
+}
 _HEADER_LOOKUP = {alias: canonical for canonical, aliases in HEADER_SYNONYMS.items()
                   for alias in aliases}
 # "Amount (EUR)", "Betrag (EUR)", "Paid out GBP": an ISO code after a known name.
@@ -137,6 +145,12 @@ def header_role(name: str) -> tuple[str | None, str | None]:
         if outer is not None:
             return (inner, None) if inner in _QUALIFIER_ROLES else (outer, code)
     return None, None
+
+
+def header_roles(name: str) -> tuple[str, ...]:
+    """Every role a header word can name, in any language (`header_role`'s first)."""
+    role, _ = header_role(name)
+    return ((role,) if role else ()) + OTHER_MEANINGS.get(header_key(name), ())
 
 
 def map_headers(columns: Iterable[str]) -> tuple[dict[str, str], list[str]]:

@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from titans_finance.core.currency_codes import currency_share
 from titans_finance.core.direction_words import word_sign
 from titans_finance.core.normalise import (
-    _CURRENCY_CODES,
     by_distinct_value,
     clean_strings,
     read_amounts,
@@ -99,7 +99,7 @@ def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any
             (len(distinct) == 1 and n >= 3) or (len(distinct) == n and digits.min() >= 6)))
     compact = text.str.replace(" ", "", regex=False).str.upper()
     evidence["iban_rate"] = round(float(compact.str.fullmatch(_IBAN.pattern).mean()), 4)
-    evidence["currency_rate"] = round(float(text.str.upper().isin(_CURRENCY_CODES).mean()), 4)
+    evidence["currency_rate"] = round(currency_share(text), 4)
     evidence["text_rate"] = round(float(text.str.count(r"[^\W\d_]").ge(3).mean()), 4)
     lowered = {str(v).strip().lower() for v in distinct}
     if lowered in _FLAG_PAIRS:

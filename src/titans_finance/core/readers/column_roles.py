@@ -57,6 +57,7 @@ from titans_finance.core.readers.mapping import (  # noqa: F401 (the reader's er
     mapping_lines,
 )
 from titans_finance.core.readers.reconcile import best_reading, chain_fit
+from titans_finance.core.readers.role_values import RoleValues
 
 SAMPLE_ROWS = 2000
 # A running balance: at least this share of consecutive line pairs reconcile (a partial
@@ -68,7 +69,7 @@ AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
 
 # --------------------------------------------------------------------------- roles
 
-class _RoleInference(DirectionReading):
+class _RoleInference(DirectionReading, RoleValues):
     def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
                  decimal_hint: str, name: str, direction_values: dict[str, float] | None,
                  headerless: bool = False):
@@ -410,7 +411,7 @@ class _RoleInference(DirectionReading):
         for column in self.free():
             e = self.evidence[column]
             if "Currency" not in self.roles and e.get("currency_rate", 0) >= PARSE_RATE:
-                self.assign("Currency", column, "values are ISO currency codes")
+                self.assign("Currency", column, "values are currency codes or symbols")
             elif e.get("iban_rate", 0) >= PARSE_RATE:
                 if "Account" not in self.roles and e.get("distinct") == 1:
                     self.assign("Account", column, "one IBAN on every line: the account")
@@ -430,7 +431,6 @@ class _RoleInference(DirectionReading):
             e = self.evidence[column]
             self.why.setdefault(column, "free text" if e.get("text_rate", 0) >= 0.5 else
                                 "not used")
-
 
     def fill_empty_descriptions(self) -> None:
         """A description column left empty on some lines, beside a free-text column that
@@ -464,8 +464,10 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference = _RoleInference(sample, roles, declared or set(), decimal_hint, name,
                                direction_values, headerless)
     header_named = {c for cols in roles.values() for c in cols}
+    inference.drop_contradicted_roles()
     inference.check_header_roles()
     inference.fill_dates()
+    inference.restore_date()
     inference.fill_amounts()
     inference.fill_balance()
     inference.settle_unfilled()
@@ -473,8 +475,8 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference.decide_date_order()
     inference.fill_rest()
     for column in header_named:
-        inference.why.setdefault(column, "header word" + ("" if _values_agree(
-            column, inference) else " (values disagree)"))
+        inference.why.setdefault(column, "header word" + ("" if inference.values_agree(
+            column) else " (values disagree)"))
     evidence = {}
     for column in columns:
         e = inference.evidence[str(column)]
@@ -486,15 +488,3 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     return Reading(inference.roles, unrecognised, evidence, inference.direction,
                    inference.notes, inference.date_order, inference.unsigned_sign,
                    inference.balance_before)
-
-
-def _values_agree(column: str, inference: _RoleInference) -> bool:
-    role = next((r for r, cols in inference.roles.items() if column in cols), None)
-    e = inference.evidence[column]
-    if e.get("values", 0) == 0 or role is None:
-        return True
-    if role in ("Date", "Value Date"):
-        return is_date_column(e)
-    if role in AMOUNT_ROLES:
-        return e.get("amount_rate", 0) >= PARSE_RATE
-    return True

@@ -14,13 +14,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from titans_finance.core.normalise import header_role, read_dates
+from titans_finance.core.header_names import header_roles
+from titans_finance.core.normalise import clean_strings, header_role, read_dates
+from titans_finance.core.readers.column_roles import SAMPLE_ROWS
+from titans_finance.core.readers.role_values import CONSISTENT_RATE
 
 
 def _inversions(days: pd.Series) -> int:
     """Steps against the file's order (a statement is in date order, either way)."""
     steps = np.sign(days.dropna().diff().dt.days.dropna().to_numpy())
     return int(min((steps < 0).sum(), (steps > 0).sum()))
+
+
+def _dated(values: pd.Series) -> bool:
+    """At least `CONSISTENT_RATE` of the written values are dates, on the rows the roles are
+    read from (a second column a header names a date but that holds text is no booking
+    date: the values decide)."""
+    written = clean_strings(values.head(SAMPLE_ROWS).astype("str")).dropna()
+    return bool(len(written)) and (
+        read_dates(written).values.notna().mean() >= CONSISTENT_RATE)
 
 
 def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised: list[str]
@@ -32,12 +44,13 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
     step against the file's order least often; else the first, as today. A second column
     of dates that only its values made the value date (a header in no known language,
     ``Datum verrekening``, or no header) is weighed the same way; one whose header names
-    a value date (``Valutadatum``, ``Értéknap``) stays the value date.
+    a value date (``Valutadatum``, ``Értéknap``, or ``Valuta`` of dates: a word naming
+    the currency in one language and the value date in another) stays the value date.
     """
     if "Date" not in roles or len(roles["Date"]) != 1:
         return roles, unrecognised, None
-    by_header = [c for c in unrecognised if header_role(c)[0] == "Date"]
-    by_values = [c for c in roles.get("Value Date", []) if header_role(c)[0] != "Value Date"]
+    by_header = [c for c in unrecognised if header_role(c)[0] == "Date" and _dated(frame[c])]
+    by_values = [c for c in roles.get("Value Date", []) if "Value Date" not in header_roles(c)]
     others = by_header or by_values
     if not others:
         return roles, unrecognised, None
