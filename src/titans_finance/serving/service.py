@@ -56,8 +56,7 @@ from titans_finance.serving.batch_rows import BatchRows, validated_rows
 from titans_finance.serving.batch_thread import (
     BULK_EXECUTOR,
     TRIM_AFTER_ROWS,
-    collections_paused,
-    freeze_loaded_objects,
+    collections_paused, freeze_loaded_objects,
     json_answer,
     return_freed_memory, return_freed_memory_soon,
 )
