@@ -100,3 +100,40 @@ def test_a_date_at_the_edge_of_the_future_limit_is_taken_and_one_day_later_refus
     with pytest.raises(InvalidBatch) as refused:
         validated_rows([{**BASE, "date": (LATEST + dt.timedelta(days=1)).isoformat()}])
     assert "days after today" in str(refused.value.detail)
+
+
+def _rows_before(items: list) -> BatchRows:
+    """The column-wise path as it was (commit 1185ff5): every item copied with its amount
+    and date replaced by `preparse_items`, then validated and read into columns."""
+    from titans_finance.serving.schemas import preparse_items
+
+    return batch_rows._rows(batch_rows._ITEMS.validate_python(preparse_items(items)), None)
+
+
+@pytest.mark.parametrize("extra", [
+    [],
+    [{**BASE, "amount": " 12.50 ", "date": " 2025-03-14 "}, {**BASE, "date": 20250314},
+     {**BASE, "amount": 7, "date": "2025-03-14"}, {**BASE, "amount": -0.0}],
+    [{**BASE, "amount": "abc"}],  # unreadable: refused both ways
+    [{**BASE, "date": "31/02/2025"}],
+    [{**BASE, "amount": "1" * 200}],  # longer than a value may be: never read, refused
+    [{**BASE, "amount": True}], [{**BASE, "date": True}], [{**BASE, "date": 2.5}],
+])
+def test_amounts_and_dates_read_on_the_columns_are_those_read_into_copied_items(extra):
+    items = [*ACCEPTED, *extra]
+    outcomes = []
+    for build in (lambda: batch_rows._rows(batch_rows._ITEMS.validate_python(items),
+                                           batch_rows.read_spellings(items)),
+                  lambda: _rows_before(items)):
+        try:
+            outcomes.append(build())
+        except batch_rows._Refused as refused:
+            outcomes.append(("refused", str(refused)))
+    got, expected = outcomes
+    if isinstance(expected, tuple):
+        assert got == expected
+    else:
+        _assert_same(got, expected)
+        assert [type(v) for v in got.frame["amount"]] == [type(v) for v in
+                                                          expected.frame["amount"]]
+    assert items[:len(ACCEPTED)] == ACCEPTED  # the items sent are left as they were

@@ -1,5 +1,6 @@
 """The batch endpoint's answer body (`batch_thread.json_answer`); the worker's garbage
-collector once the models are loaded (`freeze_loaded_objects`)."""
+collector once the models are loaded (`freeze_loaded_objects`) and while an answer is built
+(`collections_paused`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from titans_finance.serving.batch_thread import (
     YOUNG_COLLECTION_THRESHOLD,
+    collections_paused,
     freeze_loaded_objects,
     json_answer,
 )
@@ -80,3 +82,81 @@ def test_once_loaded_the_youngest_objects_are_collected_past_the_threshold_not_b
             gc.callbacks.remove(seen)
         gc.set_threshold(*before)
     assert len(kept) == YOUNG_COLLECTION_THRESHOLD + 100
+
+
+def _collections_started(work, threshold: int = 1_000) -> list[int]:
+    """The generations of the collections started while ``work(started)`` runs (the list,
+    filled as they start), the youngest objects' threshold at ``threshold`` and the counts
+    from nothing."""
+    before, started = gc.get_threshold(), []
+
+    def seen(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.set_threshold(threshold, *before[1:])
+    try:
+        gc.collect()
+        gc.callbacks.append(seen)
+        work(started)
+    finally:
+        if seen in gc.callbacks:
+            gc.callbacks.remove(seen)
+        gc.set_threshold(*before)
+    return started
+
+
+def test_an_answer_built_and_freed_while_paused_is_collected_once_at_the_end():
+    """Many containers made and freed inside: no collection inside however many, one of
+    the youngest objects at the end (as the same work set off at least one before)."""
+    inside = []
+
+    def answer(started):
+        with collections_paused():
+            built = [{"a": [i], "b": {}} for i in range(5_000)]  # 15,000 containers
+            inside.append(len(started))
+            assert gc.isenabled() is False
+            del built
+        assert gc.isenabled()
+
+    started = _collections_started(answer)
+    assert inside == [0] and started == [0]
+    # without the pause the same work sets off a collection every 1,000 containers
+    assert len(_collections_started(lambda _: [{"a": [i], "b": {}} for i in range(5_000)])) >= 10
+
+
+def test_collections_paused_restores_the_collector_as_it_found_it():
+    with collections_paused():  # nested: the outer one enables it again
+        with collections_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    try:
+        with collections_paused():
+            raise KeyError("boom")
+    except KeyError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collections_paused():
+            pass
+        assert not gc.isenabled()  # disabled by someone else: left so
+    finally:
+        gc.enable()
+
+
+def test_a_cycle_made_while_paused_is_collected_at_its_end():
+    import weakref
+
+    class Node:
+        pass
+
+    gc.collect()
+    with collections_paused():
+        node = Node()
+        node.self = node
+        alive = weakref.ref(node)
+        del node
+        assert alive() is not None
+    assert alive() is None  # no later than the end: not left for a later collection

@@ -35,6 +35,7 @@ from titans_finance.serving.schemas import (
     max_future_days,
     payment_method_of,
     preparse_items,
+    read_spellings,
     snake_case,
 )
 from titans_finance.serving.tenants import scoped_accounts_of_caller
@@ -49,8 +50,8 @@ _TEXTS = ("description", "merchant", "category", "type", "payment_method", "acco
 
 def _item_type() -> type:
     """`Transaction`'s fields with their types and limits (pydantic-core checks them, as for
-    `Transaction`), without its Python validators; amount and date as sent (after
-    `preparse_items`), checked here."""
+    `Transaction`), without its Python validators; amount and date as sent (read as
+    `preparse_items` reads them on the columns, then checked here)."""
     fields: dict[str, Any] = {}
     for name, info in Transaction.model_fields.items():
         kind = (Any if name in ("amount", "date") else
@@ -93,14 +94,14 @@ def validated_rows(items: list[dict[str, Any]]) -> BatchRows:
     """The items of a batch as `BatchRows` (accounts the caller's tenant's), or
     `InvalidBatch` with every failing field as ``transactions.<i>.<field>``: what
     `validated_transactions` and `transactions_frame` give, column by column."""
-    items = preparse_items(items)
+    read = read_spellings(items)  # the amounts and dates read as `preparse_items` reads them
     try:
         values: list[dict[str, Any]] = []
         for start in range(0, len(items), VALIDATION_CHUNK):  # let other threads run
             values += _ITEMS.validate_python(items[start:start + VALIDATION_CHUNK])
-        return _rows(values)
-    except (ValidationError, _Refused):
-        return BatchRows.of(validated_transactions(items))  # or raises InvalidBatch
+        return _rows(values, read)
+    except (ValidationError, _Refused):  # or raises InvalidBatch
+        return BatchRows.of(validated_transactions(preparse_items(items)))
 
 
 def _column(values: list[dict[str, Any]], name: str) -> list:
@@ -108,8 +109,14 @@ def _column(values: list[dict[str, Any]], name: str) -> list:
     return [v.get(name, default) for v in values]
 
 
-def _rows(values: list[dict[str, Any]]) -> BatchRows:
+def _rows(values: list[dict[str, Any]], read: tuple[dict, list, dict] | None) -> BatchRows:
     columns = {name: _column(values, name) for name in Transaction.model_fields}
+    if read is not None:  # `preparse_items`' replacements, on the columns (no item copied)
+        amount_of, texts, date_of = read
+        columns["amount"] = [amount_of[v] if isinstance(v, str) and v in amount_of else v
+                             for v in columns["amount"]]
+        columns["date"] = [date_of[t] if t is not None and t in date_of else v
+                           for v, t in zip(columns["date"], texts, strict=True)]
     for name in _TEXTS:
         if _CONTROL.search("\n".join(v for v in columns[name] if v is not None)):
             raise _Refused(name)  # "\n" is not a control character of the rule

@@ -8,6 +8,7 @@ event loop (probes, /models, single predictions) keeps answering meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import threading
@@ -62,6 +63,27 @@ def freeze_loaded_objects(reloaded: bool = False) -> None:
         gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
+
+
+@contextlib.contextmanager
+def collections_paused():
+    """No cyclic collection starts inside (any thread), and the youngest objects are
+    collected once at its end: for work that builds many short-lived containers and frees
+    them all before it ends, such as a batch's answer (a 1,000-row answer is ~12,000 dicts
+    and lists: alone it reached the youngest objects' threshold, and each batch set off a
+    collection that went through all of them, ~1.4 ms, finding nothing to free). At the
+    end they are freed and that collection goes through what is left (~0.1 ms): a cycle
+    the batch left is found as often as before (once a batch), no later. Nested or
+    already disabled: left as it is, nothing collected."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+    gc.collect(0)
 
 
 def json_answer(results: list[dict[str, Any]]) -> Response:

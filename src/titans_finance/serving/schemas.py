@@ -171,18 +171,10 @@ def preparse_items(items: Any) -> Any:
     for the spellings not seen before (a batch of 10,000 would take minutes value by
     value); values are replaced by their parsed form, unreadable ones by a marker the
     item validator reports."""
-    if not isinstance(items, list) or not items or len(items) > MAX_BATCH:
+    read = read_spellings(items)
+    if read is None:
         return items
-    amounts = {v for i in items if isinstance(i, dict) and isinstance(v := i.get("amount"), str)
-               and len(v) <= MAX_VALUE_CHARS}
-    # each item's date as text, once (None: no date to read)
-    texts = [_date_text(v) if isinstance(i, dict) and isinstance(v := i.get("date"), str | int)
-             and not isinstance(v, bool) else None for i in items]
-    dates = {t for t in texts if t is not None and len(t) <= MAX_VALUE_CHARS}
-    if not amounts and not dates:
-        return items
-    amount_of = _AMOUNTS.get_many(amounts) if amounts else {}
-    date_of = _DATES.get_many(dates) if dates else {}
+    amount_of, texts, date_of = read
     out = []
     for item, text in zip(items, texts, strict=True):
         if isinstance(item, dict):
@@ -193,6 +185,25 @@ def preparse_items(items: Any) -> Any:
                 item["date"] = date_of[text]
         out.append(item)
     return out
+
+
+def read_spellings(items: Any) -> tuple[dict, list, dict] | None:
+    """What `preparse_items` reads of the items, before it copies them: the parsed form of
+    each distinct string amount, each item's date as text (None: no date to read) and the
+    parsed form of each distinct date text. None: nothing to read (then the items stay as
+    they are)."""
+    if not isinstance(items, list) or not items or len(items) > MAX_BATCH:
+        return None
+    amounts = {v for i in items if isinstance(i, dict) and isinstance(v := i.get("amount"), str)
+               and len(v) <= MAX_VALUE_CHARS}
+    # each item's date as text, once (None: no date to read)
+    texts = [_date_text(v) if isinstance(i, dict) and isinstance(v := i.get("date"), str | int)
+             and not isinstance(v, bool) else None for i in items]
+    dates = {t for t in texts if t is not None and len(t) <= MAX_VALUE_CHARS}
+    if not amounts and not dates:
+        return None
+    return (_AMOUNTS.get_many(amounts) if amounts else {}, texts,
+            _DATES.get_many(dates) if dates else {})
 
 
 def _date_text(value: str | int) -> str:

@@ -56,7 +56,7 @@ from titans_finance.serving.batch_rows import BatchRows, validated_rows
 from titans_finance.serving.batch_thread import (
     BULK_EXECUTOR,
     TRIM_AFTER_ROWS,
-    freeze_loaded_objects,
+    collections_paused, freeze_loaded_objects,
     json_answer,
     return_freed_memory, return_freed_memory_soon,
 )
@@ -286,13 +286,14 @@ class TitansFinanceService:
             charge_after(Guard.get().rows, caller, extra)
         result["category"] = self.corrections.apply(result["category"], result["frame"],
                                                     result["features"], tenant)
-        answer = json_answer([
-            {"category": category, "amount": amount, "anomaly": anomaly}
-            for category, amount, anomaly in zip(
-                category_items(result["category"], served),
-                amount_items(result["amount"], served),
-                anomaly_items(result["anomaly"], served), strict=True)])
-        del result
+        with collections_paused():  # the answer's ~12,000 containers, all freed here
+            answer = json_answer([
+                {"category": category, "amount": amount, "anomaly": anomaly}
+                for category, amount, anomaly in zip(
+                    category_items(result["category"], served),
+                    amount_items(result["amount"], served),
+                    anomaly_items(result["anomaly"], served), strict=True)])
+            del result
         if large:
             return_freed_memory_soon()
         return answer

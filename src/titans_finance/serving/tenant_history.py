@@ -173,20 +173,8 @@ class TenantHistories:
     def _persist(self, tenant: str, rows: pd.DataFrame, record: np.ndarray, ids: list) -> None:
         picked = np.flatnonzero(record)
         frame = rows if len(picked) == len(rows) else rows.iloc[picked]
-        day_numbers = frame["date"].to_numpy().astype("datetime64[D]").astype("int64")
-        # per distinct day and account, not per row (a batch holds a few hundred days)
-        day_codes, distinct_days = pd.factorize(day_numbers)
-        dates = np.datetime_as_string(distinct_days.astype("datetime64[D]")).astype(object)
-        account_codes, accounts = pd.factorize(np.asarray(_column(frame, "account"),
-                                                          dtype=object))
-        shown = np.array([shown_account(a) or None for a in accounts.tolist()] + [None],
-                         dtype=object)  # code -1 (no account): the last, None
-        # one list per column (COLUMNS order), zipped into rows as SQLite reads them
-        columns = [shown[account_codes].tolist(), day_numbers.tolist(),
-                   dates[day_codes].tolist(), _texts(frame, "type"), _descriptions(frame),
-                   frame["amount"].astype("float64").tolist(), _texts(frame, "category"),
-                   _texts(frame, "payment_method"), _texts(frame, "reference"),
-                   ids if len(picked) == len(ids) else [ids[i] for i in picked.tolist()]]
+        columns = stored_columns(frame, ids if len(picked) == len(ids)
+                                 else [ids[i] for i in picked.tolist()])
         limits = self._histories[tenant].limits
         try:
             self.store.append_columns(tenant, columns, limits.window_days,
@@ -265,6 +253,26 @@ def stored_frame(rows: list[StoredRow]) -> pd.DataFrame:
         type=r.type, payment_method=r.payment_method, merchant=r.merchant,
         category=r.category, account=r.account, transaction_id=r.transaction_id, record=True)
         for r in rows])
+
+
+def stored_columns(frame: pd.DataFrame, ids: list) -> list[list]:
+    """The recorded rows of ``frame`` as the store keeps them: one list per column
+    (`COLUMNS` order). What repeats across a batch's rows (its accounts, its few hundred
+    days) is converted once per distinct value, by a dict."""
+    day_numbers = frame["date"].to_numpy().astype("datetime64[D]").astype("int64").tolist()
+    distinct_days = list(dict.fromkeys(day_numbers))
+    iso = dict(zip(distinct_days, np.datetime_as_string(
+        np.array(distinct_days, dtype="int64").astype("datetime64[D]")).tolist(), strict=True))
+    accounts = _column(frame, "account")
+    shown = {a: None if pd.isna(a) else (shown_account(a) or None)  # missing: None
+             for a in dict.fromkeys(accounts)}
+    amounts = frame["amount"]
+    return [[shown[a] for a in accounts], day_numbers, [iso[d] for d in day_numbers],
+            _texts(frame, "type"), _descriptions(frame),
+            (amounts.to_numpy() if amounts.dtype == np.float64  # as it is: no copy
+             else amounts.astype("float64")).tolist(),
+            _texts(frame, "category"), _texts(frame, "payment_method"),
+            _texts(frame, "reference"), list(ids)]
 
 
 def _column(frame: pd.DataFrame, name: str) -> list:
