@@ -111,7 +111,8 @@ SECOND_AUDIT = (
      'or (kind == "income" and amount < 0) else amount',
      'else amount', _FRAME_TESTS),
     ('au2_25', "serving/request_frame.py", 'source rows counted from 0',
-     '"source_row": range(1, n + 1),', '"source_row": range(n),', _FRAME_TESTS),
+     '"source_row": np.arange(1, n + 1, dtype="int64"),',
+     '"source_row": np.arange(n, dtype="int64"),', _FRAME_TESTS),
     # the request timeout
     ('au2_26', "serving/backstop_timeout.py", 'a lifespan scope timed out too',
      'if scope["type"] not in ("http", "websocket"):',

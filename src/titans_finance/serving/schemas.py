@@ -15,8 +15,6 @@ import datetime as dt
 import functools
 import math
 import re
-import threading
-from collections import OrderedDict
 from typing import Annotated, Any
 
 from pydantic import (
@@ -31,13 +29,13 @@ from pydantic_core import PydanticCustomError
 
 from titans_finance.serving.errors import TOO_MANY_ITEMS, quote
 from titans_finance.serving.request_frame import transactions_frame  # noqa: F401 (its old home)
+from titans_finance.serving.spellings import AMOUNTS, DATES, MAX_VALUE_CHARS, Unreadable
 
 MAX_BATCH = 10_000
 MIN_DATE = dt.date(1970, 1, 1)
 MAX_ABS_AMOUNT = 1e9
 MAX_FORECAST_DAYS = 90
 # longest spelling of an amount or a date the parsers are asked to read
-MAX_VALUE_CHARS = 40
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _EXAMPLE = {
@@ -54,116 +52,6 @@ def max_future_days() -> int:
     from titans_finance.core.normalise import MAX_FUTURE_DAYS
 
     return MAX_FUTURE_DAYS
-
-
-class _Unreadable:
-    """A value the batch pre-parse could not read (the item validator reports it)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
-
-
-class _SpellingCache:
-    """Parsed values by spelling, shared by single requests and batches: requests repeat
-    dates and amounts, and the parsers cost ~1 ms per call whatever its size. Bounded:
-    at most ``size`` spellings of at most MAX_VALUE_CHARS characters (oldest dropped)."""
-
-    def __init__(self, parse_many, size: int = 4096):
-        self._parse_many, self._size = parse_many, size
-        self._values: OrderedDict[str, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_many(self, spellings: set[str]) -> dict[str, Any]:
-        """Parsed value (or `_Unreadable`) of each spelling; the unseen ones in one call."""
-        with self._lock:
-            found = {s: self._values[s] for s in spellings if s in self._values}
-        missing = sorted(spellings - found.keys())
-        if missing:
-            parsed = dict(zip(missing, self._parse_many(missing), strict=True))
-            with self._lock:
-                self._values.update(parsed)
-                while len(self._values) > self._size:
-                    self._values.popitem(last=False)
-            found.update(parsed)
-        return found
-
-    def get(self, spelling: str) -> Any:
-        return self.get_many({spelling})[spelling]
-
-
-def _parse_amount_spellings(spellings: list[str]) -> list[Any]:
-    """Each spelling as a single value would be read, never decided by the others (read as
-    one column, ``-34,12`` beside ``£34.12`` made one of them invalid, depending on which
-    spellings were already cached): the decimal-point reading, else the decimal-comma one.
-    A value that tells its own mark (``12,50``, ``1.234,56``) is invalid under the other;
-    one that cannot (``1,200``) reads as a single value does, with the decimal point."""
-    import pandas as pd
-
-    from titans_finance.core.normalise import parse_amounts
-
-    series = pd.Series(spellings, dtype="object")
-    point, point_invalid = parse_amounts(series, decimal=".")
-    comma, comma_invalid = parse_amounts(series, decimal=",")
-    return [float(p) if not p_bad and not pd.isna(p) else
-            (float(c) if not c_bad and not pd.isna(c) else _Unreadable(k))
-            for k, p, p_bad, c, c_bad in zip(spellings, point.tolist(), point_invalid.tolist(),
-                                             comma.tolist(), comma_invalid.tolist(), strict=True)]
-
-
-# ``YYYY-MM-DD`` in the years a datetime64[ns] holds (core/normalise.py `_assemble`): one
-# reading whatever the day/month order, the calendar date it names (`_iso_day`)
-_PLAIN_ISO_DATE = re.compile(r"(1[6-9]|2[0-2])[0-9]{2}-[0-9]{2}-[0-9]{2}")
-
-
-def _iso_day(spelling: str) -> dt.date | None:
-    """The date of a plain ISO spelling as `parse_dates` reads it (None: not one, or not a
-    calendar date: the parser decides), without its ~20 ms of pandas per call."""
-    if not _PLAIN_ISO_DATE.fullmatch(spelling) or not 1678 <= int(spelling[:4]) <= 2261:
-        return None
-    try:
-        return dt.date.fromisoformat(spelling)
-    except ValueError:
-        return None
-
-
-# day.month.year: the numeric date written with dots is a day-first convention (German,
-# Dutch, Nordic, Czech, Russian... banks); no month-first locale writes dots
-_DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}")
-
-
-def _parse_date_spellings(spellings: list[str]) -> list[Any]:
-    """Each spelling as a single value would be read, never decided by the others: the
-    month-first reading, else the day-first one (14/03/2025 can only be day-first; 03/04/2025
-    is month-first, as the parser decides a column without evidence); a dotted date
-    (01.03.2025) day-first first."""
-    plain = {s: _iso_day(s) for s in spellings}
-    rest = [s for s in spellings if plain[s] is None]
-    parsed = dict(zip(rest, _parse_date_spellings_with_pandas(rest), strict=True)) if rest else {}
-    return [plain[s] if plain[s] is not None else parsed[s] for s in spellings]
-
-
-def _parse_date_spellings_with_pandas(spellings: list[str]) -> list[Any]:
-    import pandas as pd
-
-    from titans_finance.core.normalise import parse_dates
-
-    series = pd.Series(spellings, dtype="object")
-    month_first, month_invalid = parse_dates(series, day_first=False)
-    day_first, day_invalid = parse_dates(series, day_first=True)
-    readings = []
-    for k, d, bad, e, other_bad in zip(spellings, month_first.tolist(), month_invalid.tolist(),
-                                       day_first.tolist(), day_invalid.tolist(), strict=True):
-        if _DOTTED_DATE.fullmatch(k.strip()):
-            (d, bad), (e, other_bad) = (e, other_bad), (d, bad)
-        readings.append(d.date() if not bad and not pd.isna(d) else
-                        (e.date() if not other_bad and not pd.isna(e) else _Unreadable(k)))
-    return readings
-
-
-_AMOUNTS = _SpellingCache(_parse_amount_spellings)
-_DATES = _SpellingCache(_parse_date_spellings)
 
 
 def preparse_items(items: Any) -> Any:
@@ -202,8 +90,8 @@ def read_spellings(items: Any) -> tuple[dict, list, dict] | None:
     dates = {t for t in texts if t is not None and len(t) <= MAX_VALUE_CHARS}
     if not amounts and not dates:
         return None
-    return (_AMOUNTS.get_many(amounts) if amounts else {}, texts,
-            _DATES.get_many(dates) if dates else {})
+    return (AMOUNTS.get_many(amounts) if amounts else {}, texts,
+            DATES.get_many(dates) if dates else {})
 
 
 def _date_text(value: str | int) -> str:
@@ -252,11 +140,11 @@ def read_amount(value: Any) -> Any:
     """A request's amount: a JSON number as is, a string by the ingestion's parser."""
     if isinstance(value, bool):
         raise ValueError("amount must be a number, not true/false")
-    if isinstance(value, _Unreadable):
+    if isinstance(value, Unreadable):
         raise ValueError(f"not an amount: {quote(value.text)}")
     if isinstance(value, str):
-        number = _AMOUNTS.get(value) if len(value) <= MAX_VALUE_CHARS else None
-        if number is None or isinstance(number, _Unreadable):
+        number = AMOUNTS.get(value) if len(value) <= MAX_VALUE_CHARS else None
+        if number is None or isinstance(number, Unreadable):
             raise ValueError(f"not an amount: {quote(value)}")
         return number
     return value
@@ -267,7 +155,7 @@ def read_date(value: Any) -> Any:
     never a number of seconds."""
     if value is None:
         return None
-    if isinstance(value, _Unreadable):
+    if isinstance(value, Unreadable):
         raise ValueError(f"not a date: {quote(value.text)} (write e.g. 2025-03-14)")
     if isinstance(value, dt.datetime):
         return value.date()
@@ -275,8 +163,8 @@ def read_date(value: Any) -> Any:
         return value
     if isinstance(value, str | int) and not isinstance(value, bool):
         text = _date_text(value)
-        parsed = _DATES.get(text) if len(text) <= MAX_VALUE_CHARS else None
-        if parsed is None or isinstance(parsed, _Unreadable):
+        parsed = DATES.get(text) if len(text) <= MAX_VALUE_CHARS else None
+        if parsed is None or isinstance(parsed, Unreadable):
             raise ValueError(f"not a date: {quote(text)} (write e.g. 2025-03-14)")
         return parsed
     raise ValueError("date must be a string such as \"2025-03-14\"")
