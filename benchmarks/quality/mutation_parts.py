@@ -220,7 +220,7 @@ PARTS = {
         "core.corrections.x_restore_formula__mutmut_*",
         "core.corrections.x_apply_corrections__mutmut_*")),
     # the rolling history's updates: recording, forgetting (window, per-account cap,
-    # totals), per-tenant recording and the store's pruning
+    # totals), per-tenant recording, the store's writes and its pruning
     "rolling-history": Part("rolling", (
         "core.rolling.xǁRollingHistoryǁ_walk__mutmut_*",
         "core.rolling.xǁRollingHistoryǁ_commit__mutmut_*",
@@ -231,6 +231,9 @@ PARTS = {
         "serving.tenant_history.xǁTenantHistoriesǁfeatures__mutmut_*",
         "serving.tenant_history.xǁTenantHistoriesǁ_call__mutmut_*",
         "serving.history_store.xǁRecordedHistoryStoreǁappend__mutmut_*",
+        # append and append_columns shape the rows; _append writes them and counts to the prune
+        "serving.history_store.xǁRecordedHistoryStoreǁappend_columns__mutmut_*",
+        "serving.history_store.xǁRecordedHistoryStoreǁ_append__mutmut_*",
         "serving.history_store.xǁRecordedHistoryStoreǁ_prune__mutmut_*")),
 }
 

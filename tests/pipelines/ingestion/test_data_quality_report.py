@@ -285,3 +285,38 @@ def test_a_file_without_a_line_to_check_has_no_balance_proof(tmp_path):
     report = summarise_data_quality(*_ingest_folder(tmp_path))
     assert report["reconciliation"] == {"a.csv": "not possible", "b.csv": "not possible"}
     assert report["rows_read"] == report["rows_clean"] == 1
+
+
+STATEMENT = """:20:STARTUMSE
+:25:10020030/1234567
+:28C:00000/001
+:60F:C240101EUR1000,00
+:61:240102D7,00NTRFREF1
+:86:Fee
+:61:240103C9,00NTRFREF2
+:86:Interest
+:62F:C240103EUR1002,00
+-
+"""
+
+
+@pytest.mark.parametrize("closing, status", [("1002,00", "proven"), ("1001,99", "contradicted"),
+                                             ("1002,01", "contradicted")])
+def test_a_statement_a_cent_off_its_closing_balance_is_contradicted_and_warned_of(
+        caplog, closing, status):
+    text = STATEMENT.replace("EUR1002,00", f"EUR{closing}")
+    with caplog.at_level(logging.WARNING, logger="titans_finance.pipelines.ingestion.nodes"):
+        report = summarise_data_quality(*_ingest(text, "statement.sta"))
+    assert report["reconciliation"] == {"statement.sta": status}
+    warnings = [r.getMessage() for r in caplog.records if "balances" in r.getMessage()]
+    if status == "proven":
+        assert warnings == []
+        return
+    # the statement check has no explanation to add: none is invented
+    found = report["source"]["reconciliation"]
+    assert "explanation" not in found
+    assert warnings == [
+        "statement.sta: the amounts read do not carry the file's balances ({'source': "
+        "'statement balances', 'statements_checked': 1, 'statements_reconciled': 0, "
+        f"'first_break': {found['first_break']}}}); "]
+    assert found["first_break"]["closing"] == float(closing.replace(",", "."))
