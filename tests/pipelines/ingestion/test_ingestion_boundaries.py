@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tests.core.test_readers_fields import CAMT, OFX_SGML, QIF
+from titans_finance.core.schema import CLEAN_COLUMNS
 from titans_finance.datasets.raw_export_dataset import read_export_files
 from titans_finance.pipelines.ingestion.nodes import (
     deduplicate_transactions,
@@ -144,6 +145,21 @@ def test_duplicates_do_not_depend_on_the_row_labels_of_the_candidates(tmp_path):
         clean, duplicates = deduplicate_transactions(candidates.set_axis(labels), params)
         pd.testing.assert_frame_equal(clean, expected[0])
         pd.testing.assert_frame_equal(duplicates, expected[1])
+
+
+def test_the_duplicate_table_is_the_clean_columns_and_the_whole_source_row_it_repeats(
+        tmp_path):
+    # written to parquet beside the clean table: no helper column, no old row label, and the
+    # row it repeats a whole number (a float would be written "2.0")
+    candidates, _, params = _ingest(tmp_path, {
+        "jan.csv": _csv(("2024-01-04", "-9"), ("2024-01-05", "-3.50")),
+        "jan-again.csv": _csv(("2024-01-05", "-3.50"), ("2024-01-04", "-9"))})
+    clean, duplicates = deduplicate_transactions(candidates.set_axis(range(10, 14)), params)
+    assert list(clean.columns) == list(CLEAN_COLUMNS)
+    assert list(duplicates.columns) == [*CLEAN_COLUMNS, "duplicate_of_source_row"]
+    assert duplicates["duplicate_of_source_row"].dtype == "int64"
+    assert duplicates["duplicate_of_source_row"].tolist() == [2, 1]
+    assert duplicates.index.tolist() == [0, 1] and clean.index.tolist() == [0, 1]
 
 
 def test_rows_without_a_source_file_are_deduplicated_as_one_file(tmp_path):
