@@ -24,6 +24,12 @@ every mutant it is given by name), so an interrupted part resumes where it stopp
 ``--survivors`` re-checks only its survivors, after tests were added. mutmut runs at
 ``nice -n 19`` with one BLAS/OpenMP thread (its timeout is CPU time), and ``--minutes``
 stops it with SIGINT (each mutant's result is saved as it comes).
+
+mutmut records which tests call each function once, and afterwards only for new tests: when
+code moves into a new function (``append`` delegating to ``_append``), the old tests are
+not known to call it and its mutants "survive" tests that were never run. ``--fresh-stats``
+has mutmut record every test's calls again (results already saved are kept); a part whose
+functions changed is re-run by naming their globs to ``mutmut run`` in the scratch copy.
 """
 
 from __future__ import annotations
@@ -220,7 +226,7 @@ PARTS = {
         "core.corrections.x_restore_formula__mutmut_*",
         "core.corrections.x_apply_corrections__mutmut_*")),
     # the rolling history's updates: recording, forgetting (window, per-account cap,
-    # totals), per-tenant recording and the store's pruning
+    # totals), per-tenant recording, the store's writes and its pruning
     "rolling-history": Part("rolling", (
         "core.rolling.xǁRollingHistoryǁ_walk__mutmut_*",
         "core.rolling.xǁRollingHistoryǁ_commit__mutmut_*",
@@ -231,6 +237,9 @@ PARTS = {
         "serving.tenant_history.xǁTenantHistoriesǁfeatures__mutmut_*",
         "serving.tenant_history.xǁTenantHistoriesǁ_call__mutmut_*",
         "serving.history_store.xǁRecordedHistoryStoreǁappend__mutmut_*",
+        # append and append_columns shape the rows; _append writes them and counts to the prune
+        "serving.history_store.xǁRecordedHistoryStoreǁappend_columns__mutmut_*",
+        "serving.history_store.xǁRecordedHistoryStoreǁ_append__mutmut_*",
         "serving.history_store.xǁRecordedHistoryStoreǁ_prune__mutmut_*")),
 }
 
@@ -289,9 +298,12 @@ def results(where: Path, globs: list[str]) -> dict[str, int | None]:
     return found
 
 
-def run(part_name: str, minutes: float | None, survivors: bool) -> int:
+def run(part_name: str, minutes: float | None, survivors: bool, fresh_stats: bool = False
+        ) -> int:
     part = PARTS[part_name]
     where = prepare(part.suite)
+    if fresh_stats:  # mutmut then records every test's calls again (see the docstring)
+        (where / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     globs = patterns(part)
     known = results(where, globs)
     if survivors:
@@ -337,6 +349,9 @@ def main() -> None:
     runner.add_argument("--minutes", type=float, help="stop mutmut after this long")
     runner.add_argument("--survivors", action="store_true",
                         help="re-check only the part's survivors (after adding tests)")
+    runner.add_argument("--fresh-stats", action="store_true",
+                        help="record again which tests call each function (after code moved "
+                             "into a new function)")
     reporter = sub.add_parser("report", help="the table of parts (mutation_report.py)")
     reporter.add_argument("parts", nargs="+", choices=sorted(PARTS))
     args = parser.parse_args()
@@ -344,7 +359,7 @@ def main() -> None:
         for name, part in PARTS.items():
             print(f"{name}\t{part.suite}\t{' '.join(part.functions)}")
     elif args.command == "run":
-        raise SystemExit(run(args.part, args.minutes, args.survivors))
+        raise SystemExit(run(args.part, args.minutes, args.survivors, args.fresh_stats))
     else:
         report(args.parts)
 

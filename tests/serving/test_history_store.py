@@ -28,9 +28,21 @@ def _stored(days: list[int], account: str | None = "card", description: str | No
             for day in days]
 
 
+def _append(store: RecordedHistoryStore, how: str, tenant: str, rows: list[tuple],
+            window_days: int, max_transactions: int) -> None:
+    """Rows appended as row tuples (`append`) or as one list per column (`append_columns`,
+    the service's way)."""
+    if how == "rows":
+        store.append(tenant, rows, window_days, max_transactions)
+    else:
+        store.append_columns(tenant, [list(column) for column in zip(*rows)], window_days,
+                             max_transactions)
+
+
+@pytest.mark.parametrize("how", ["rows", "columns"])
 @pytest.mark.parametrize("every", [2, 4])
 def test_a_tenants_rows_are_pruned_when_its_appended_rows_reach_prune_every(
-        tmp_path, monkeypatch, every):
+        tmp_path, monkeypatch, every, how):
     """PRUNE_EVERY appended rows of a tenant (not of another) start a prune: one row short
     of it none, at it one, then the count starts again from zero."""
     from titans_finance.serving import history_store
@@ -39,27 +51,28 @@ def test_a_tenants_rows_are_pruned_when_its_appended_rows_reach_prune_every(
     store = RecordedHistoryStore(str(tmp_path / "h.sqlite3"))
     store.append("other", _stored([0] * (every - 1) + [500]), window_days=30,
                  max_transactions=100)  # another tenant's rows count for it alone
-    store.append("a", _stored([0] + [100] * (every - 2)), 30, 100)
+    _append(store, how, "a", _stored([0] + [100] * (every - 2)), 30, 100)
     assert store.count("a") == every - 1  # one row short: no prune yet
-    store.append("a", _stored([100]), 30, 100)  # the every-th: day 0 is 100 days before
+    _append(store, how, "a", _stored([100]), 30, 100)  # the every-th: day 0 is 100 days before
     assert store.count("a") == every - 1
-    store.append("a", _stored([1] * (every - 1)), 30, 100)  # the count started again
+    _append(store, how, "a", _stored([1] * (every - 1)), 30, 100)  # the count started again
     assert store.count("a") == 2 * (every - 1)
-    store.append("a", _stored([2]), 30, 100)
+    _append(store, how, "a", _stored([2]), 30, 100)
     assert store.count("a") == every - 1
     assert store.count("other") == 1  # pruned on its own count, its own latest day
     store.close()
 
 
+@pytest.mark.parametrize("how", ["rows", "columns"])
 @pytest.mark.parametrize(("max_transactions", "kept"), [(1, 2), (2, 4), (3, 4)])
 def test_a_prune_on_append_keeps_keep_factor_times_the_quota_of_newest_rows(
-        tmp_path, monkeypatch, max_transactions, kept):
+        tmp_path, monkeypatch, max_transactions, kept, how):
     from titans_finance.serving import history_store
 
     monkeypatch.setattr(history_store, "PRUNE_EVERY", 4)
     store = RecordedHistoryStore(str(tmp_path / "h.sqlite3"))
-    store.append("a", [(f"n{i}", 100 + i, "2024-03-01", None, f"row {i}", -1.0, None, None,
-                        None, None) for i in range(4)], 90, max_transactions)
+    _append(store, how, "a", [(f"n{i}", 100 + i, "2024-03-01", None, f"row {i}", -1.0, None,
+                               None, None, None) for i in range(4)], 90, max_transactions)
     assert store.count("a") == kept == min(4, history_store.KEEP_FACTOR * max_transactions)
     assert [r.description for chunk in store.rows("a") for r in chunk] == \
         [f"row {i}" for i in range(4 - kept, 4)]
@@ -130,7 +143,7 @@ def test_rows_given_column_by_column_are_stored_as_rows_given_row_by_row(tmp_pat
     by_columns.append_columns("a", [list(column) for column in zip(*rows)], 30, 100)
     assert list(by_rows.rows("a")) == list(by_columns.rows("a"))
     columns = [list(column) for column in zip(*rows)]
-    for wrong in (columns[:-1], [*columns[:-1], columns[-1][:2]]):
+    for wrong in ([], columns[:-1], [*columns[:-1], columns[-1][:2]]):
         with pytest.raises(ValueError, match=f"{len(COLUMNS)} columns of one length"):
             by_columns.append_columns("a", wrong, 30, 100)
     by_columns.append_columns("a", [[] for _ in COLUMNS], 30, 100)  # nothing: nothing

@@ -226,6 +226,8 @@ def test_the_report_names_the_export_it_read_and_stamps_the_clean_table(tmp_path
     clean.to_parquet(tmp_path / "clean.parquet")
     assert data_hash(pd.read_parquet(tmp_path / "clean.parquet")) == data_hash(clean)
     assert report["computed_from"]["rows"] == 6
+    # and no time: DVC rebuilds the ingestion outputs byte for byte on a fresh clone
+    assert set(report["computed_from"]) == {"data_hash", "rows"}
     # the export's fingerprint is that of its rows as read: the same file gives the same
     # one, a single changed cent gives another
     again = summarise_data_quality(*_ingest(TWO_ACCOUNTS, "renamed.csv"))
@@ -255,8 +257,13 @@ def test_the_reading_report_says_how_each_file_was_read_and_whether_its_balance_
         report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
     assert report["reconciliation_contradicted_files"] == ["nl.csv"]
     assert report["source"]["reconciliation"]["first_break_row"] == 2
-    assert any("nl.csv: the amounts read do not carry the file's balances" in r.getMessage()
-               for r in caplog.records)
+    # the warning names the file, what was checked (not the status again) and the explanation
+    explanation = report["source"]["reconciliation"]["explanation"]
+    assert [r.getMessage() for r in caplog.records if "balances" in r.getMessage()] == [
+        "nl.csv: the amounts read do not carry the file's balances ({'source': 'running "
+        "balance', 'steps_checked': 1, 'steps_reconciled': 0, 'row_order': 'oldest first', "
+        f"'first_break_row': 2, 'negated_amounts_reconcile': 0}}); {explanation}"]
+    assert explanation.startswith("lines are missing between the breaks")
     # no balance at all: not possible, said so
     raw, clean, quarantine, duplicates, fixes = _ingest(TWO_ACCOUNTS)
     report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
@@ -269,3 +276,47 @@ def test_only_expenses_count_as_expenses_without_a_category():
     report = summarise_data_quality(*_ingest(text, "plain.csv"))
     assert report["clean_by_type"] == {"expense": 2, "income": 1}
     assert report["expenses_without_category"] == 2
+
+
+def test_a_file_without_a_line_to_check_has_no_balance_proof(tmp_path):
+    # a header-only export beside a real one: read, no row, its balance check not possible
+    (tmp_path / "a.csv").write_text("Date,Description,Amount\n2024-01-02,Fuel,-12.34\n")
+    (tmp_path / "b.csv").write_text("Date,Description,Amount\n")
+    report = summarise_data_quality(*_ingest_folder(tmp_path))
+    assert report["reconciliation"] == {"a.csv": "not possible", "b.csv": "not possible"}
+    assert report["rows_read"] == report["rows_clean"] == 1
+
+
+STATEMENT = """:20:STARTUMSE
+:25:10020030/1234567
+:28C:00000/001
+:60F:C240101EUR1000,00
+:61:240102D7,00NTRFREF1
+:86:Fee
+:61:240103C9,00NTRFREF2
+:86:Interest
+:62F:C240103EUR1002,00
+-
+"""
+
+
+@pytest.mark.parametrize("closing, status", [("1002,00", "proven"), ("1001,99", "contradicted"),
+                                             ("1002,01", "contradicted")])
+def test_a_statement_a_cent_off_its_closing_balance_is_contradicted_and_warned_of(
+        caplog, closing, status):
+    text = STATEMENT.replace("EUR1002,00", f"EUR{closing}")
+    with caplog.at_level(logging.WARNING, logger="titans_finance.pipelines.ingestion.nodes"):
+        report = summarise_data_quality(*_ingest(text, "statement.sta"))
+    assert report["reconciliation"] == {"statement.sta": status}
+    warnings = [r.getMessage() for r in caplog.records if "balances" in r.getMessage()]
+    if status == "proven":
+        assert warnings == []
+        return
+    # the statement check has no explanation to add: none is invented
+    found = report["source"]["reconciliation"]
+    assert "explanation" not in found
+    assert warnings == [
+        "statement.sta: the amounts read do not carry the file's balances ({'source': "
+        "'statement balances', 'statements_checked': 1, 'statements_reconciled': 0, "
+        f"'first_break': {found['first_break']}}}); "]
+    assert found["first_break"]["closing"] == float(closing.replace(",", "."))

@@ -1,7 +1,8 @@
 """Boundaries of ingestion, in-process (reader → normaliser → de-duplication → transfers, no
 Kedro session): the sign of every debit/credit mark of every structured format and of a CSV
 indicator column, the plausible-date and amount limits on their value and one step either
-side, de-duplication and transaction ids to the cent, and the transfer window's last day."""
+side, de-duplication and transaction ids to the cent, and transfers: the window's last day, the
+amount to the cent, the sign of each side, one pair per line (closest day first)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from tests.core.test_readers_fields import CAMT, OFX_SGML, QIF
+from titans_finance.core.schema import CLEAN_COLUMNS
 from titans_finance.datasets.raw_export_dataset import read_export_files
 from titans_finance.pipelines.ingestion.nodes import (
     deduplicate_transactions,
@@ -145,6 +147,21 @@ def test_duplicates_do_not_depend_on_the_row_labels_of_the_candidates(tmp_path):
         pd.testing.assert_frame_equal(duplicates, expected[1])
 
 
+def test_the_duplicate_table_is_the_clean_columns_and_the_whole_source_row_it_repeats(
+        tmp_path):
+    # written to parquet beside the clean table: no helper column, no old row label, and the
+    # row it repeats a whole number (a float would be written "2.0")
+    candidates, _, params = _ingest(tmp_path, {
+        "jan.csv": _csv(("2024-01-04", "-9"), ("2024-01-05", "-3.50")),
+        "jan-again.csv": _csv(("2024-01-05", "-3.50"), ("2024-01-04", "-9"))})
+    clean, duplicates = deduplicate_transactions(candidates.set_axis(range(10, 14)), params)
+    assert list(clean.columns) == list(CLEAN_COLUMNS)
+    assert list(duplicates.columns) == [*CLEAN_COLUMNS, "duplicate_of_source_row"]
+    assert duplicates["duplicate_of_source_row"].dtype == "int64"
+    assert duplicates["duplicate_of_source_row"].tolist() == [2, 1]
+    assert duplicates.index.tolist() == [0, 1] and clean.index.tolist() == [0, 1]
+
+
 def test_rows_without_a_source_file_are_deduplicated_as_one_file(tmp_path):
     # a table built in memory names no file: its rows are the lines of one file, none lost
     candidates, _, params = _ingest(tmp_path, {"jan.csv": _csv(
@@ -217,3 +234,66 @@ def test_a_files_own_category_is_learnt_from_category_vocabulary_min_count_uses(
     candidates, _, _ = _ingest(tmp_path, {"export.csv": text})
     typo = candidates.loc[candidates["amount"] == -9.0, "category"].iloc[0]
     assert typo == ("zither_lessons" if corrected else "zither_lesons")
+
+
+def _lines(*lines: tuple[str, str, float]) -> pd.DataFrame:
+    """Clean lines ``(day, account, amount)``, sorted by date as `deduplicate_transactions`
+    leaves them."""
+    return pd.DataFrame({"date": pd.to_datetime([day for day, _, _ in lines]),
+                         "account": [account for _, account, _ in lines],
+                         "amount": [amount for _, _, amount in lines]})
+
+
+def _marked(clean: pd.DataFrame, window_days: int = 3) -> list[bool]:
+    marked = mark_transfers(clean, {**PARAMS, "transfer_window_days": window_days})
+    # a boolean column whatever the input held (1.0 == True would hide a float column)
+    assert marked["is_transfer"].dtype == bool
+    return marked["is_transfer"].tolist()
+
+
+@pytest.mark.parametrize("amount_in, transfer", [(12.344, True), (12.336, True),
+                                                 (12.346, False), (12.334, False)])
+def test_a_transfer_amount_is_compared_to_the_cent_a_sub_cent_digit_rounds(amount_in, transfer):
+    # a line written to the mill (fuel, a three-decimal export) pairs with the same amount to
+    # the cent: less than half a cent apart pairs, more does not
+    assert _marked(_lines(("2024-03-01", "checking", -12.34),
+                          ("2024-03-01", "savings", amount_in))) == [transfer, transfer]
+
+
+@pytest.mark.parametrize("first, second, transfer", [
+    (-0.004, 0.004, True),   # out of one account, into another: a transfer to the cent
+    (0.0, 0.004, False),     # a line of no money is not money out...
+    (-0.004, 0.0, False),    # ...nor money in, even against a line that rounds to no cents
+    (0.40, 0.40, False),     # interest into both accounts the same day: two credits
+    (-7.5, -7.5, False)])    # a fee out of both: two debits
+def test_a_transfer_pairs_money_out_of_one_account_with_money_in_to_another(first, second,
+                                                                          transfer):
+    assert _marked(_lines(("2024-03-01", "checking", first),
+                          ("2024-03-01", "savings", second))) == [transfer, transfer]
+
+
+def test_a_transfer_pairs_each_line_once_with_the_closest_day_though_an_earlier_one_fits():
+    # 100 out of checking on the 10th; 100 into savings on the 7th (3 days, inside the
+    # window, and first in the table) and on the 11th (1 day): the 11th is the transfer, the
+    # 7th stays income, and the 100 out is not paired twice
+    clean = _lines(("2024-03-07", "savings", 100.0), ("2024-03-10", "checking", -100.0),
+                   ("2024-03-11", "savings", 100.0))
+    assert _marked(clean) == [False, True, True]
+    # two outs and two ins: each pairs with its own closest line, one to one
+    clean = _lines(("2024-03-07", "savings", 100.0), ("2024-03-08", "checking", -100.0),
+                   ("2024-03-10", "checking", -100.0), ("2024-03-11", "savings", 100.0))
+    assert _marked(clean) == [True, True, True, True]
+
+
+@pytest.mark.parametrize("marks", [
+    pd.Series([True, np.nan, False], dtype=object),  # tables concatenated with and without it
+    pd.Series([True, None, False], dtype="boolean")])  # read back from Parquet
+@pytest.mark.parametrize("accounts", [["card"], ["card", "checking"]])
+def test_a_line_marked_while_normalising_stays_a_transfer_and_a_missing_mark_is_none(
+        accounts, marks):
+    # a card payment marked by the normaliser keeps its mark without a counterpart, whether
+    # the table holds one account or several; a missing mark is no transfer
+    clean = _lines(("2024-03-01", "card", 420.0), ("2024-03-02", accounts[-1], -12.0),
+                   ("2024-03-03", "card", -30.0)).assign(is_transfer=marks)
+    assert _marked(clean) == [True, False, False]
+    assert _marked(clean.drop(columns="is_transfer")) == [False, False, False]
