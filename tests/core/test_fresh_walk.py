@@ -39,8 +39,14 @@ def _snapshot(history: RollingHistory, account: str) -> dict:
     held = entry.history
 
     def window(w):
-        return (w.days, w.values, w.cents, w.sequences, w.cummax, w.prefix, w.start,
-                w.in_order)
+        """What a window holds from ``start`` on (the rows pruned before it are never read;
+        the at-once walk lets them go: `_Window.trim`), with the running sums from there,
+        and how many rows its lists have pruned since they were rebuilt (trimmed or not:
+        the rule for rebuilding them counts both)."""
+        start = w.start
+        tail = (lambda values: None if values is None else values[start:])
+        return (tail(w.days), tail(w.values), tail(w.cents), tail(w.sequences),
+                tail(w.cummax), tail(w.prefix), start + w.dropped, w.in_order)
 
     def index(keys):
         return None if keys is None else sorted(keys.items())

@@ -23,7 +23,9 @@ quantity of that walk is a function of the rows' positions and days, known in ad
 Sums added one after the other are computed with `numpy.add.accumulate` (one addition after
 the other, as Python adds), so every value is the row-by-row walk's to the bit; the
 account's structures after the call (rows, indices, sums, windows, tail) are the ones
-the walk leaves. Anything else (ids, rows not recorded, late rows, a per-account cap
+the walk leaves, but that each window lets go of its pruned rows (`_Window.trim`: about
+half of a new account's window entries, never read again; the running sums kept as
+they are, and the rule for rebuilding the lists still counts them). Anything else (ids, rows not recorded, late rows, a per-account cap
 crossed, a window shorter than the tail) is walked row by row as before.
 tests/core/test_fresh_walk.py compares both on every case.
 """
@@ -418,6 +420,7 @@ class _Windows:
             offset = int(self.offsets[period])
             window.prefix = self.running[offset:offset + size - base + 1].tolist()
             window.start = int(kept[group]) - base
+            window.trim()  # the rows pruned before the last rebuild: never read again
             out[names[members[0]]] = window
         return out
 
@@ -449,6 +452,7 @@ def _account_tail(day: np.ndarray, tail: np.ndarray, walked: _Walked) -> _Window
     window.days = walked.days[base:]
     window.sequences = walked.sequences[base:]
     window.start = int(tail[-1]) - base
+    window.trim()
     return window
 
 
