@@ -53,3 +53,44 @@ def test_a_columns_values_are_those_pandas_gave(name, taken):
     column = COLUMNS[name]
     taken = None if taken is None else np.asarray(taken, dtype=np.intp)
     assert _same(_untracked(column, taken), _old(column, taken))
+
+
+@pytest.mark.parametrize("name", ["str with missing", "python str", "objects"])
+def test_shared_values_are_the_same_values_with_equal_ones_one_object(name):
+    from titans_finance.core.rolling_parts import _shared
+
+    values = _untracked(COLUMNS[name])
+    copies = [v.encode().decode() if isinstance(v, str) else v for v in values]
+    assert any(c is not v for c, v in zip(copies, values))  # equal texts, new objects
+    values = values + copies
+    shared = _shared(values)
+    assert _same(shared, values)
+    for k, value in enumerate(shared):
+        first = next(j for j, other in enumerate(values) if other is value or (
+            type(other) is type(value) and other == value))
+        assert shared[k] is shared[first]  # one object per equal value
+
+
+def test_an_accounts_kept_rows_share_their_account_and_type():
+    """A new account's kept rows (`Call.row_values_at`, the at-once walk) hold one object
+    for the account name and one per type, not one per row (from Arrow, each row's text
+    is read as an object of its own)."""
+    from titans_finance.core.history_state import HistoryState
+    from titans_finance.core.rolling import RollingHistory
+
+    days = pd.date_range("2025-01-01", periods=40, freq="D")
+    frame = pd.DataFrame({
+        "date": days, "description": [f"SHOP {k % 3}" for k in range(40)],
+        "amount": [-10.0 - k for k in range(40)], "type": ["expense"] * 40,
+        "category": [None] * 40, "payment_method": [None] * 40,
+        "reference": [f"shop {k % 3}" for k in range(40)], "account": ["kept"] * 40})
+    frame = frame.astype({c: "string[pyarrow]" for c in ("description", "type",
+                                                        "reference", "account")})
+    history = RollingHistory(HistoryState.empty())
+    history.features(frame)
+    rows = history._accounts["kept"].rows
+    assert len(rows) == 40
+    for column in ("type", "account", "description", "reference"):
+        at = ("date", "type", "description", "amount", "category", "reference",
+              "account").index(column)
+        assert len({id(r.values[at]) for r in rows}) == len({r.values[at] for r in rows})
