@@ -135,3 +135,26 @@ def test_a_batch_into_a_new_account_answers_as_its_rows_sent_one_at_a_time(state
     one_by_one = pd.concat([singles.features(ordered.iloc[[k]])
                             for k in range(len(ordered))]).loc[frame.index]
     pd.testing.assert_frame_equal(batch, one_by_one, check_exact=True)
+
+
+def test_a_kept_row_and_its_window_hold_one_object_per_value(monkeypatch, state):
+    """After the at-once walk, a remembered row's day, amount and cents are the objects
+    its payee's window holds (one each, not two equal ones), and its window holds no
+    row pruned before (`_Window.trim`)."""
+    monkeypatch.setattr(fresh_walk, "FRESH_WALK_MIN_ROWS", 16)
+    history = RollingHistory(state)
+    frame = _new_account(400, 1)
+    history.features(frame)
+    entry = history._accounts["new"]
+    assert 0 < len(entry.rows) < len(frame)  # some forgotten, some kept
+    for recorded in entry.rows:
+        row = recorded.row
+        window = entry.history.merchant_tail[row.merchant]
+        at = window.sequences.index(row.sequence)
+        assert window.days[at] is row.day
+        assert window.values[at] is row.abs_amount
+        assert window.cents[at] is row.cents
+    windows = [*entry.history.merchant_tail.values(), *entry.history.category_tail.values(),
+               entry.history.tail]
+    assert all(w.start == 0 for w in windows)
+    assert any(w.dropped > 0 for w in windows)

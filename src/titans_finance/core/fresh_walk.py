@@ -109,8 +109,10 @@ def walk_fresh(entry: Account, positions: list[int], call: Call, matrix: np.ndar
     numbers = list(itertools.islice(sequences, n))  # one per recorded row, in walk order
     kept_from = int(forgot[-1])
     kept = positions[kept_from:]
-    entry.rows = [Recorded(Row(arrays.merchants[i], arrays.categories[i], arrays.days[i],
-                               arrays.amounts[i], arrays.logs[i], arrays.cents[i],
+    # a kept row's day, amount and cents: the objects its windows hold (equal values)
+    walked = _Walked(day.tolist(), value.tolist(), cents.tolist(), numbers)
+    entry.rows = [Recorded(Row(arrays.merchants[i], arrays.categories[i], walked.days[k],
+                               walked.values[k], arrays.logs[i], walked.cents[k],
                                numbers[k]), values, None)
                   for k, i, values in zip(range(kept_from, n), kept, call.row_values_at(kept),
                                           strict=True)]
@@ -123,7 +125,6 @@ def walk_fresh(entry: Account, positions: list[int], call: Call, matrix: np.ndar
     entry.forgotten += kept_from
     merchant_names = [arrays.merchants[i] for i in positions]
     category_names = [arrays.categories[i] for i in positions]
-    walked = _Walked(day.tolist(), value.tolist(), cents.tolist(), numbers)
     history.merchant = merchant_sums.final(kept_from, merchant_names)
     history.category = category_sums.final(kept_from, category_names)
     history.merchant_tail = merchant_windows.final(walked, True, merchant_names)
