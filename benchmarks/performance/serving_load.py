@@ -146,6 +146,26 @@ def _rss_mib(pid: int) -> float:
     return round(total / 1024, 1)
 
 
+def _pss_mib(pid: int) -> float | None:
+    """Total PSS of the process tree (`/proc/PID/smaps_rollup`): each shared page counted
+    once over the processes that map it — the supervisor and the worker map the same
+    libraries, which a sum of RSS counts twice. None where the kernel does not say."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            text = Path(f"/proc/{process.pid}/smaps_rollup").read_text()
+        except OSError:
+            return None
+        found = re.search(r"^Pss:\s+(\d+) kB", text, flags=re.MULTILINE)
+        if found is None:
+            return None
+        total += int(found.group(1))
+    return round(total / 1024, 1)
+
+
 def _wrk(url: str, bodies: list[dict], duration: int, connections: int = 64,
          refusals: bool = False) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -270,7 +290,8 @@ def fixed_work(env: dict, batches: list[dict], count: int) -> dict:
         def reading(stage: str) -> None:
             _settle(pid)
             time.sleep(0.5)  # the trim timer after a large batch (serving/batch_thread.py)
-            out[stage] = {"rss_mib": _rss_mib(pid), "rolling_history": _rolling_history(url)}
+            out[stage] = {"rss_mib": _rss_mib(pid), "pss_mib": _pss_mib(pid),
+                          "rolling_history": _rolling_history(url)}
 
         reading("at_start")
         _send(url, random_order)
@@ -332,6 +353,7 @@ def main() -> None:
         # one request at a time: the latency of a request on its own
         pid = service.pid
         results["service_rss_mib_at_start"] = _rss_mib(pid)
+        results["service_pss_mib_at_start"] = _pss_mib(pid)
         results["category_concurrency_1"] = _measured(pid, url + "/predict/category", singles,
                                                       max(3, args.duration // 3), connections=1)
         results["anomaly_concurrency_1"] = _measured(pid, url + "/predict/anomaly", singles,
@@ -357,6 +379,7 @@ def main() -> None:
                                                         * args.batch_size, 1)
         _settle(pid)
         results["service_rss_mib_after_load"] = _rss_mib(service.pid)
+        results["service_pss_mib_after_load"] = _pss_mib(service.pid)
         # what the load recorded: the RSS after it follows this, not the seconds
         results["batches_answered"] = sum(
             results[name]["requests"] - results[name]["non_2xx"] for name in (
@@ -425,7 +448,11 @@ def _memory_lines(results: dict) -> str:
         f"not a fixed amount of work: it answered {results['batches_answered']} batches "
         f"(every row recorded), and the history then held {history['accounts']:,} accounts "
         f"and {history['transactions']:,} transactions "
-        f"({history['forgotten_transactions']:,} forgotten)."]
+        f"({history['forgotten_transactions']:,} forgotten). PSS (each shared page split "
+        f"between the processes mapping it: the supervisor and the worker map the same "
+        f"libraries, and so may other Python processes of the machine) "
+        f"{results['service_pss_mib_at_start']} at start, "
+        f"{results['service_pss_mib_after_load']} after the load."]
     fixed = results.get("fixed_work")
     if fixed:
         count, size = fixed["batches_of_each_kind"], fixed["batch_size"]
@@ -435,7 +462,8 @@ def _memory_lines(results: dict) -> str:
             f"the default account, then {count} sorted by date, each in an account of its "
             f"own): {fixed['at_start']['rss_mib']} MiB at start, "
             f"{fixed['after_random_order']['rss_mib']} after the random-order batches, "
-            f"**{fixed['after_date_order']['rss_mib']} MiB** after the date-ordered ones "
+            f"**{fixed['after_date_order']['rss_mib']} MiB** (PSS "
+            f"{fixed['after_date_order']['pss_mib']}) after the date-ordered ones "
             f"({held['accounts']:,} accounts, {held['transactions']:,} transactions held). "
             f"Each date-ordered batch (a new account) cost "
             f"{fixed['date_order_kib_per_account']} KiB: "
