@@ -48,15 +48,22 @@ def _snapshot(history: RollingHistory, account: str) -> dict:
         return (tail(w.days), tail(w.values), tail(w.cents), tail(w.sequences),
                 tail(w.cummax), tail(w.prefix), start + w.dropped, w.in_order)
 
-    def index(keys):
-        return None if keys is None else sorted(keys.items())
+    def index(keys, key):
+        """A per-key index of the remembered rows; one not built yet (`Account.indexed`
+        builds it when needed) as it would be built: each key's rows in order."""
+        if keys is None:
+            keys = {}
+            for recorded in entry.rows:
+                keys.setdefault(getattr(recorded.row, key), []).append(recorded.row)
+        return sorted(keys.items())
 
     return {
         "rows": repr([(r.row, r.values, r.transaction_id) for r in entry.rows]),
         "account": repr((entry.ids, entry.latest_day, entry.oldest_day, entry.in_order,
                          entry.stale_merchants, entry.stale_categories, entry.forgotten,
                          entry.counted)),
-        "indices": repr((index(entry.by_merchant), index(entry.by_category))),
+        "indices": repr((index(entry.by_merchant, "merchant"),
+                         index(entry.by_category, "category"))),
         "sums": repr((sorted(held.merchant.items()), sorted(held.category.items()))),
         "windows": repr((sorted((k, window(v)) for k, v in held.merchant_tail.items()),
                          sorted((k, window(v)) for k, v in held.category_tail.items()))),
@@ -94,7 +101,9 @@ def test_a_new_account_walked_at_once_is_the_row_by_row_walk_to_the_bit(
     later = [at_once.features(frame) for frame in calls[1:]]
     monkeypatch.setattr(fresh_walk, "FRESH_WALK_MIN_ROWS", ROW_BY_ROW)
     for got, frame in zip(later, calls[1:], strict=True):
-        pd.testing.assert_frame_equal(got, row_by_row.features(frame), check_exact=True)
+        expected = row_by_row.features(frame)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        assert got.attrs == expected.attrs  # the same work (forgetting builds the indices)
     assert at_once.stats() == row_by_row.stats()
     assert _snapshot(at_once, "new") == _snapshot(row_by_row, "new")
 
