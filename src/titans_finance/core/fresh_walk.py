@@ -22,11 +22,13 @@ quantity of that walk is a function of the rows' positions and days, known in ad
 
 Sums added one after the other are computed with `numpy.add.accumulate` (one addition after
 the other, as Python adds), so every value is the row-by-row walk's to the bit; the
-account's structures after the call (rows, indices, sums, windows, tail) are the ones
-the walk leaves, but that each window lets go of its pruned rows (`_Window.trim`: about
-half of a new account's window entries, never read again; the running sums kept as
-they are, and the rule for rebuilding the lists still counts them). Anything else (ids, rows not recorded, late rows, a per-account cap
-crossed, a window shorter than the tail) is walked row by row as before.
+account's structures after the call (rows, sums, windows, tail) are the ones the walk
+leaves, but that each window lets go of its pruned rows (`_Window.trim`: about half of a
+new account's window entries, never read again; the running sums kept as they are, and
+the rule for rebuilding the lists still counts them) and that the per-key indices of the
+remembered rows are built when next needed (`Account.indexed`). Anything else (ids, rows
+not recorded, late rows, a per-account cap crossed, a window shorter than the tail) is
+walked row by row as before.
 tests/core/test_fresh_walk.py compares both on every case.
 """
 
