@@ -94,3 +94,31 @@ def test_an_accounts_kept_rows_share_their_account_and_type():
         at = ("date", "type", "description", "amount", "category", "reference",
               "account").index(column)
         assert len({id(r.values[at]) for r in rows}) == len({r.values[at] for r in rows})
+
+
+def test_an_account_holds_stale_keys_in_a_set_of_its_own_only_once_it_has_some():
+    """No stale key: the one shared empty set (an empty set of its own is 216 bytes, two
+    per account); `mark_stale` makes the account's own set (never touching the shared
+    one), and settling every stale key gives it back."""
+    from titans_finance.core.rolling_parts import NOTHING_STALE, Account, TrainingPart
+    from titans_finance.core.account_history import AccountHistory
+    from titans_finance.core.history_state import HistoryState
+
+    part = TrainingPart(HistoryState.empty(), AccountHistory((7, 30, 90), 90))
+    first, second = Account("a", part), Account("b", part)
+    assert first.stale_merchants is NOTHING_STALE and first.stale_categories is NOTHING_STALE
+    first.mark_stale(set(), set())  # nothing stale: still the shared one
+    assert first.stale_merchants is NOTHING_STALE and first.stale_categories is NOTHING_STALE
+    first.mark_stale({"a\x1fshop"}, set())
+    assert first.stale_merchants == {"a\x1fshop"}
+    assert first.stale_categories is NOTHING_STALE
+    assert second.stale_merchants is NOTHING_STALE and not NOTHING_STALE
+    first.mark_stale({"a\x1fother"}, {"a\x1f__expense__"})
+    assert first.stale_merchants == {"a\x1fshop", "a\x1fother"}
+    assert first.stale_categories == {"a\x1f__expense__"}
+    first.by_merchant, first.by_category = {}, {}
+    first.settle_all()
+    assert first.stale_merchants is NOTHING_STALE and first.stale_categories is NOTHING_STALE
+    first.mark_stale({"a\x1fshop"}, set())
+    first.reindex()
+    assert first.stale_merchants is NOTHING_STALE
