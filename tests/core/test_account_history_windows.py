@@ -99,3 +99,65 @@ def test_the_running_maximum_appears_with_the_first_late_row_only():
     assert window.cummax == [10, 12, 12, 12, 13]
     window.drop({99})  # the late row gone: in order again, no running maximum kept
     assert window.cummax is None and window.in_order and window.days == [10, 12, 12, 13]
+
+
+def _state(window: _Window) -> tuple:
+    """What a window holds from ``start`` on, with the rows pruned since its lists were
+    last rebuilt (trimmed or not)."""
+    start = window.start
+
+    def tail(values):
+        return None if values is None else list(values[start:])
+
+    return (tail(window.days), tail(window.values), tail(window.cents),
+            tail(window.sequences), tail(window.cummax), tail(window.prefix),
+            start + window.dropped, window.in_order)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_trimmed_window_answers_and_rebuilds_as_the_untrimmed_one(seed):
+    """`_Window.trim` lets the pruned rows go: every read after it is the same to the bit
+    (the running sums are kept, not recomputed), and the lists are rebuilt at the same
+    prune as without trimming (the rule counts the trimmed rows)."""
+    rng = random.Random(seed)
+    kept, trimmed = _Window(), _Window()
+    day = 0
+    for sequence in range(600):
+        day += rng.choice([0, 0, 1, 1, 2, 5]) if rng.random() > 0.05 else -rng.randint(1, 9)
+        value = round(rng.uniform(0.01, 900.0), 2)
+        for window in (kept, trimmed):
+            window.append(day, value, round(value * 100), sequence)
+        if rng.random() < 0.3:
+            cutoff = day - rng.choice([10, 30, 90])
+            for window in (kept, trimmed):
+                window.prune(cutoff)
+        if rng.random() < 0.2:
+            trimmed.trim()
+        assert _state(trimmed) == _state(kept)
+        probe = day + rng.randint(-20, 3)
+        got, expected = [], []
+        trimmed.query(probe, WINDOWS, got)
+        kept.query(probe, WINDOWS, expected)
+        assert got == expected
+        assert trimmed.count(probe, 7) == kept.count(probe, 7)
+        cents = round(value * 100)
+        assert repr(trimmed.pair_last(cents)) == repr(kept.pair_last(cents))  # NaN: none
+        assert trimmed.min_day() == kept.min_day()
+
+
+@pytest.mark.parametrize("appended, rebuilt", [(65, True), (66, False), (67, False)])
+def test_trimmed_rows_count_in_the_rebuild_rule_at_its_boundary(appended, rebuilt):
+    """33 rows pruned, trimmed 20 at a time: the lists are rebuilt once more than 32 rows
+    are pruned and they are more than half of what the lists held (33 of 65: yes; 33 of 66
+    or 67: no), as without trimming."""
+    window = _Window()
+    for sequence in range(appended):
+        window.append(sequence, 1.0 + sequence, sequence, sequence)
+    window.prune(20)
+    window.trim()
+    assert (window.start, window.dropped, len(window.days)) == (0, 20, appended - 20)
+    window.prune(33)
+    assert window.dropped == (0 if rebuilt else 20)
+    assert window.start == (0 if rebuilt else 13)
+    assert len(window.days) == (appended - 33 if rebuilt else appended - 20)
+    assert len(window) == appended - 33

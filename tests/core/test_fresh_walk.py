@@ -39,18 +39,31 @@ def _snapshot(history: RollingHistory, account: str) -> dict:
     held = entry.history
 
     def window(w):
-        return (w.days, w.values, w.cents, w.sequences, w.cummax, w.prefix, w.start,
-                w.in_order)
+        """What a window holds from ``start`` on (the rows pruned before it are never read;
+        the at-once walk lets them go: `_Window.trim`), with the running sums from there,
+        and how many rows its lists have pruned since they were rebuilt (trimmed or not:
+        the rule for rebuilding them counts both)."""
+        start = w.start
+        tail = (lambda values: None if values is None else values[start:])
+        return (tail(w.days), tail(w.values), tail(w.cents), tail(w.sequences),
+                tail(w.cummax), tail(w.prefix), start + w.dropped, w.in_order)
 
-    def index(keys):
-        return None if keys is None else sorted(keys.items())
+    def index(keys, key):
+        """A per-key index of the remembered rows; one not built yet (`Account.indexed`
+        builds it when needed) as it would be built: each key's rows in order."""
+        if keys is None:
+            keys = {}
+            for recorded in entry.rows:
+                keys.setdefault(getattr(recorded.row, key), []).append(recorded.row)
+        return sorted(keys.items())
 
     return {
         "rows": repr([(r.row, r.values, r.transaction_id) for r in entry.rows]),
         "account": repr((entry.ids, entry.latest_day, entry.oldest_day, entry.in_order,
                          entry.stale_merchants, entry.stale_categories, entry.forgotten,
                          entry.counted)),
-        "indices": repr((index(entry.by_merchant), index(entry.by_category))),
+        "indices": repr((index(entry.by_merchant, "merchant"),
+                         index(entry.by_category, "category"))),
         "sums": repr((sorted(held.merchant.items()), sorted(held.category.items()))),
         "windows": repr((sorted((k, window(v)) for k, v in held.merchant_tail.items()),
                          sorted((k, window(v)) for k, v in held.category_tail.items()))),
@@ -88,7 +101,9 @@ def test_a_new_account_walked_at_once_is_the_row_by_row_walk_to_the_bit(
     later = [at_once.features(frame) for frame in calls[1:]]
     monkeypatch.setattr(fresh_walk, "FRESH_WALK_MIN_ROWS", ROW_BY_ROW)
     for got, frame in zip(later, calls[1:], strict=True):
-        pd.testing.assert_frame_equal(got, row_by_row.features(frame), check_exact=True)
+        expected = row_by_row.features(frame)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        assert got.attrs == expected.attrs  # the same work (forgetting builds the indices)
     assert at_once.stats() == row_by_row.stats()
     assert _snapshot(at_once, "new") == _snapshot(row_by_row, "new")
 
@@ -129,3 +144,26 @@ def test_a_batch_into_a_new_account_answers_as_its_rows_sent_one_at_a_time(state
     one_by_one = pd.concat([singles.features(ordered.iloc[[k]])
                             for k in range(len(ordered))]).loc[frame.index]
     pd.testing.assert_frame_equal(batch, one_by_one, check_exact=True)
+
+
+def test_a_kept_row_and_its_window_hold_one_object_per_value(monkeypatch, state):
+    """After the at-once walk, a remembered row's day, amount and cents are the objects
+    its payee's window holds (one each, not two equal ones), and its window holds no
+    row pruned before (`_Window.trim`)."""
+    monkeypatch.setattr(fresh_walk, "FRESH_WALK_MIN_ROWS", 16)
+    history = RollingHistory(state)
+    frame = _new_account(400, 1)
+    history.features(frame)
+    entry = history._accounts["new"]
+    assert 0 < len(entry.rows) < len(frame)  # some forgotten, some kept
+    for recorded in entry.rows:
+        row = recorded.row
+        window = entry.history.merchant_tail[row.merchant]
+        at = window.sequences.index(row.sequence)
+        assert window.days[at] is row.day
+        assert window.values[at] is row.abs_amount
+        assert window.cents[at] is row.cents
+    windows = [*entry.history.merchant_tail.values(), *entry.history.category_tail.values(),
+               entry.history.tail]
+    assert all(w.start == 0 for w in windows)
+    assert any(w.dropped > 0 for w in windows)

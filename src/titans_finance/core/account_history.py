@@ -61,11 +61,13 @@ class _Window:
     of the days; with ``sums``, the amounts and their running sum; with ``cents``, the
     cents (what each window is read for: a merchant's all, a category's its sums, the
     account's its days only). Rows before ``start`` are pruned (kept until compaction, so
-    the running sums are never recomputed). The running maximum is the days themselves
-    while they never decrease (``cummax`` None: most groups, one list fewer each)."""
+    the running sums are never recomputed; `trim` lets them go and keeps the sums' bits,
+    ``dropped`` counting them for the compaction rule). The running maximum is the days
+    themselves while they never decrease (``cummax`` None: most groups, one list fewer
+    each)."""
 
     __slots__ = ("days", "values", "cents", "sequences", "cummax", "prefix", "start",
-                 "in_order")
+                 "in_order", "dropped")
 
     def __init__(self, sums: bool = True, cents: bool = True) -> None:
         self.days: list[int] = []
@@ -76,6 +78,7 @@ class _Window:
         self.prefix: list[float] | None = [0.0] if sums else None
         self.start = 0
         self.in_order = True  # days never decrease (pruning drops a prefix)
+        self.dropped = 0  # pruned rows let go by `trim` since the lists were last rebuilt
 
     def __len__(self) -> int:
         return len(self.days) - self.start
@@ -88,8 +91,26 @@ class _Window:
         other.cents = None if self.cents is None else self.cents[start:]
         other.cummax = None if self.cummax is None else self.cummax[start:]
         other.prefix = None if self.prefix is None else self.prefix[start:]
-        other.start, other.in_order = 0, self.in_order
+        other.start, other.in_order, other.dropped = 0, self.in_order, 0
         return other
+
+    def trim(self) -> None:
+        """Let go of the pruned rows (before ``start``: never read again) without rebuilding
+        the lists: the running sums kept are the same objects, so every window read after
+        is the same to the bit. `prune` still counts them (``dropped``) in its rule for
+        rebuilding the lists, so it rebuilds them exactly when it would have."""
+        start = self.start
+        if not start:
+            return
+        self.days, self.sequences = self.days[start:], self.sequences[start:]
+        if self.values is not None:
+            self.values, self.prefix = self.values[start:], self.prefix[start:]
+        if self.cents is not None:
+            self.cents = self.cents[start:]
+        if self.cummax is not None:
+            self.cummax = self.cummax[start:]
+        self.dropped += start
+        self.start = 0
 
     def append(self, day: int, value: float, cents: int, sequence: int) -> None:
         days = self.days
@@ -153,7 +174,8 @@ class _Window:
         """Forget the rows dated before ``cutoff``."""
         if self.in_order:
             self.start = bisect_left(self.days, cutoff, self.start)
-            if self.start > 32 and self.start * 2 > len(self.days):
+            pruned = self.start + self.dropped  # trimmed rows count as the lists held them
+            if pruned > 32 and pruned * 2 > len(self.days) + self.dropped:
                 self._keep(range(self.start, len(self.days)))
         else:
             self._keep([k for k in range(self.start, len(self.days))
@@ -173,7 +195,7 @@ class _Window:
             self.cents = [self.cents[k] for k in positions]
         self.sequences = [self.sequences[k] for k in positions]
         cummax = list(itertools.accumulate(self.days, max))
-        self.start = 0
+        self.start = self.dropped = 0
         self.in_order = cummax == self.days
         self.cummax = None if self.in_order else cummax
 

@@ -22,9 +22,13 @@ quantity of that walk is a function of the rows' positions and days, known in ad
 
 Sums added one after the other are computed with `numpy.add.accumulate` (one addition after
 the other, as Python adds), so every value is the row-by-row walk's to the bit; the
-account's structures after the call (rows, indices, sums, windows, tail) are the ones
-the walk leaves. Anything else (ids, rows not recorded, late rows, a per-account cap
-crossed, a window shorter than the tail) is walked row by row as before.
+account's structures after the call (rows, sums, windows, tail) are the ones the walk
+leaves, but that each window lets go of its pruned rows (`_Window.trim`: about half of a
+new account's window entries, never read again; the running sums kept as they are, and
+the rule for rebuilding the lists still counts them) and that the per-key indices of the
+remembered rows are built when next needed (`Account.indexed`). Anything else (ids, rows
+not recorded, late rows, a per-account cap crossed, a window shorter than the tail) is
+walked row by row as before.
 tests/core/test_fresh_walk.py compares both on every case.
 """
 
@@ -107,21 +111,21 @@ def walk_fresh(entry: Account, positions: list[int], call: Call, matrix: np.ndar
     numbers = list(itertools.islice(sequences, n))  # one per recorded row, in walk order
     kept_from = int(forgot[-1])
     kept = positions[kept_from:]
-    entry.rows = [Recorded(Row(arrays.merchants[i], arrays.categories[i], arrays.days[i],
-                               arrays.amounts[i], arrays.logs[i], arrays.cents[i],
+    # a kept row's day, amount and cents: the objects its windows hold (equal values)
+    walked = _Walked(day.tolist(), value.tolist(), cents.tolist(), numbers)
+    entry.rows = [Recorded(Row(arrays.merchants[i], arrays.categories[i], walked.days[k],
+                               walked.values[k], arrays.logs[i], walked.cents[k],
                                numbers[k]), values, None)
                   for k, i, values in zip(range(kept_from, n), kept, call.row_values_at(kept),
                                           strict=True)]
-    if kept_from:  # forgetting built the per-key indices of the remembered rows
-        entry.by_merchant, entry.by_category = {}, {}
-        for recorded in entry.rows:
-            entry._index(recorded.row)
+    # the per-key indices of the remembered rows (the row-by-row walk builds them at its
+    # first forgetting) are left to be built when next needed (`Account.indexed`: from the
+    # remembered rows, the same lists): an account at rest holds none (~4 KB of ~35 payees)
     entry.latest_day = int(day[-1])
     entry.oldest_day = int(day[kept_from])
     entry.forgotten += kept_from
     merchant_names = [arrays.merchants[i] for i in positions]
     category_names = [arrays.categories[i] for i in positions]
-    walked = _Walked(day.tolist(), value.tolist(), cents.tolist(), numbers)
     history.merchant = merchant_sums.final(kept_from, merchant_names)
     history.category = category_sums.final(kept_from, category_names)
     history.merchant_tail = merchant_windows.final(walked, True, merchant_names)
@@ -418,6 +422,7 @@ class _Windows:
             offset = int(self.offsets[period])
             window.prefix = self.running[offset:offset + size - base + 1].tolist()
             window.start = int(kept[group]) - base
+            window.trim()  # the rows pruned before the last rebuild: never read again
             out[names[members[0]]] = window
         return out
 
@@ -449,6 +454,7 @@ def _account_tail(day: np.ndarray, tail: np.ndarray, walked: _Walked) -> _Window
     window.days = walked.days[base:]
     window.sequences = walked.sequences[base:]
     window.start = int(tail[-1]) - base
+    window.trim()
     return window
 
 

@@ -334,14 +334,13 @@ class RollingHistory:
         cents, amounts, logs = arrays.cents, arrays.amounts, arrays.logs
         record, ids, fingerprints = call.record, call.ids, call.fingerprints
         window_days = self.limits.window_days
-        stale_merchants, stale_categories = entry.stale_merchants, entry.stale_categories
         out: list[float] = []
         work = 0
         row_values = None
         for i in positions:
             transaction_id = ids[i]
             day = days[i]
-            if stale_merchants or stale_categories:
+            if entry.stale_merchants or entry.stale_categories:  # (sets made on demand)
                 entry.settle(merchants[i], categories[i])
             history = entry.history
             # a retry's values too: its answer if the first send's call fails (`_first_answers`)
@@ -455,8 +454,7 @@ class RollingHistory:
         merchants = {r.merchant for r in rows}
         categories = {r.category for r in rows}
         # their sums are recomputed when next read, or at the end of the walk (`settle`)
-        entry.stale_merchants.update(merchants)
-        entry.stale_categories.update(categories)
+        entry.mark_stale(merchants, categories)
         entry.history.forget_rows(rows)
         entry.oldest_day = entry.rows[0].row.day
         entry.forgotten += len(forgotten)
