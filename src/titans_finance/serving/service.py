@@ -54,10 +54,7 @@ from titans_finance.serving.batch_inputs import (  # noqa: F401 (their old home)
 )
 from titans_finance.serving.batch_rows import BatchRows, validated_rows
 from titans_finance.serving.batch_thread import (
-    BULK_EXECUTOR,
-    TRIM_AFTER_ROWS,
-    collections_paused, freeze_loaded_objects,
-    json_answer,
+    BULK_EXECUTOR, TRIM_AFTER_ROWS, collections_paused, freeze_loaded_objects, json_answer,
     return_freed_memory_soon,
 )
 from titans_finance.serving.batching import SCORING_EXECUTOR, MicroBatcher
@@ -276,9 +273,8 @@ class TitansFinanceService:
         ``caller``'s row budget afterwards (`charge_after`): a batch costs its work, not its
         row count."""
         transactions = validated_rows(items)  # column by column (serving/batch_rows.py)
-        # memory is handed back once the batches stop (`return_freed_memory_soon`), never
-        # between two of them: a trim here returned the pages the last batch freed, and
-        # this batch faulted them all in again (~9-18 ms of a ~70 ms batch, in process)
+        # memory is handed back once batches stop (`return_freed_memory_soon`), never between
+        # two: the next batch faulted the trimmed pages in again (~9-18 ms, in process)
         large = len(transactions) >= TRIM_AFTER_ROWS
         result = self._predict_all(transactions, ("category", "amount", "anomaly"), served,
                                    record=True, deadline=deadline)
