@@ -7,27 +7,47 @@ for any other."""
 from __future__ import annotations
 
 import json
+from typing import Annotated, Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tests.serving.test_schemas import BASE
 from titans_finance.serving.batch_inputs import BatchInput
-from titans_finance.serving.schemas import MAX_BATCH
+from titans_finance.serving.schemas import MAX_BATCH, refuse_oversized
 
 
-def _pydantic_parse(body: bytes) -> BatchInput:
+def _replaced_model() -> type[BaseModel]:
+    """The model replaced (its schema aside), under the same name."""
+
+    class BatchInput(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        transactions: Annotated[list[dict[str, Any]], Field(min_length=1,
+                                                            max_length=MAX_BATCH)]
+
+        @model_validator(mode="before")
+        @classmethod
+        def _at_most_max_batch(cls, data: Any) -> Any:
+            return refuse_oversized(data)
+
+    return BatchInput
+
+
+_ReplacedBatchInput = _replaced_model()
+
+
+def _pydantic_parse(body: bytes) -> BaseModel:
     """The code replaced: pydantic's JSON parse and validation, in one call."""
-    return BaseModel.model_validate_json.__func__(BatchInput, body)
+    return _ReplacedBatchInput.model_validate_json(body)
 
 
 def _answer(parse, body: bytes):
     try:
         model = parse(body)
     except ValidationError as exc:
-        return ("refused", exc.errors(include_url=False))
+        return ("refused", exc.title, exc.errors(include_url=False))
     # repr: 1 and 1.0, True and 1 told apart
-    return ("accepted", repr(model.transactions), type(model))
+    return ("accepted", repr(model.transactions))
 
 
 def _body(transactions) -> bytes:
@@ -90,7 +110,10 @@ def test_malformed_json_is_refused_as_pydantic_refuses_it(body):
 
 def test_options_go_to_pydantics_parse():
     body = _body([ITEM])
-    assert BatchInput.model_validate_json(body, strict=True) == _pydantic_parse(body)
+    assert BatchInput.model_validate_json(body, strict=True).transactions == [ITEM]
+    assert (_answer(lambda b: BatchInput.model_validate_json(b, strict=True), _body([1]))
+            == _answer(lambda b: _ReplacedBatchInput.model_validate_json(b, strict=True),
+                       _body([1])))
 
 
 def test_an_accepted_body_takes_the_python_mode_path(monkeypatch):
@@ -102,3 +125,10 @@ def test_an_accepted_body_takes_the_python_mode_path(monkeypatch):
     monkeypatch.setattr(BaseModel, "model_validate_json", classmethod(refused))
     body = _body([ITEM] * 3)
     assert BatchInput.model_validate_json(body).transactions == [ITEM] * 3
+
+
+def test_the_schema_is_the_replaced_models():
+    """The OpenAPI schema of the body: items as a transaction each, 1 to `MAX_BATCH`."""
+    field = BatchInput.model_json_schema()["properties"]["transactions"]
+    assert (field["minItems"], field["maxItems"]) == (1, MAX_BATCH)
+    assert field["items"]["properties"].keys() >= {"description", "amount", "date"}
