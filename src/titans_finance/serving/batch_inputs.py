@@ -8,11 +8,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    InstanceOf,
     TypeAdapter,
     ValidationError,
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import from_json
 
 from titans_finance.serving.errors import field_errors
 from titans_finance.serving.schemas import (
@@ -37,7 +39,9 @@ class BatchInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
         "transactions": [_EXAMPLE]}})
-    transactions: Annotated[list[dict[str, Any]], Field(
+    # InstanceOf: in Python mode (the parsed body, `model_validate_json`) each item is
+    # checked to be a dict and kept, not copied; in JSON mode validated as a dict, as before
+    transactions: Annotated[list[InstanceOf[dict]], Field(
         min_length=1, max_length=MAX_BATCH,
         description=f"1 to {MAX_BATCH} transactions; more gives 413"), WithJsonSchema({
             "type": "array", "minItems": 1, "maxItems": MAX_BATCH,
@@ -48,6 +52,23 @@ class BatchInput(BaseModel):
     @classmethod
     def _at_most_max_batch(cls, data: Any) -> Any:
         return refuse_oversized(data)
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any
+                            ) -> BatchInput:
+        """The body as BentoML reads it (``model_validate_json``): parsed to Python by the
+        same JSON parser (pydantic-core's `from_json`: its numbers, strings, depth limit
+        and refusals), then validated by this model in Python mode, each item kept as
+        parsed: ~0.5 ms against ~1.0 for a 1,000-item body. A body the parse or the model
+        refuses, or a call with options, goes through pydantic's own JSON validation: the
+        error it always gave
+        (tests/serving/test_batch_inputs.py compares both on the boundaries)."""
+        if not kwargs:
+            try:
+                return cls.model_validate(from_json(json_data))
+            except (ValueError, ValidationError):  # ValidationError is a ValueError
+                pass
+        return super().model_validate_json(json_data, **kwargs)
 
 
 class InvalidBatch(Exception):
