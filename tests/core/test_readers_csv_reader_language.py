@@ -1,0 +1,33 @@
+"""What a CSV export's own words and marks tell the normaliser about its dates (the
+reader's hints): a header in a language other than English, one English word among them,
+and the mark between the fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from titans_finance.core.readers.csv_reader import read_csv_export
+
+ROWS = "2024-01-02\tShop\t-12.40\n2024-01-03\tPay\t2100.00\n"
+
+
+@pytest.mark.parametrize("header, day_first", [
+    ("Datum\tOmschrijving\tBedrag", True),   # every word Dutch: a European bank
+    ("Date\tOmschrijving\tBedrag", False),   # one English word: the header is English
+    ("Datum\tDescription\tBedrag", False),
+    ("Date\tDescription\tAmount", False),
+])
+def test_a_header_without_an_english_word_hints_the_day_comes_first(header, day_first):
+    # a tab file with points in its amounts and no currency: only the words can tell
+    export = read_csv_export(f"{header}\n{ROWS}", "x.csv")
+    assert export.info["delimiter"] == "\t" and export.info["hints"]["day_first_hint"] is day_first
+
+
+@pytest.mark.parametrize("delimiter, day_first", [(";", True), ("\t", False), (",", False),
+                                                  ("|", False)])
+def test_only_the_semicolon_among_the_marks_hints_the_day_comes_first(delimiter, day_first):
+    text = delimiter.join(["Date", "Description", "Amount"]) + "\n" + ROWS.replace(
+        "\t", delimiter)
+    export = read_csv_export(text, "x.csv")
+    assert export.info["delimiter"] == delimiter
+    assert export.info["hints"]["day_first_hint"] is day_first
