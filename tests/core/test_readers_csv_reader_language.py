@@ -31,3 +31,14 @@ def test_only_the_semicolon_among_the_marks_hints_the_day_comes_first(delimiter,
     export = read_csv_export(text, "x.csv")
     assert export.info["delimiter"] == delimiter
     assert export.info["hints"]["day_first_hint"] is day_first
+
+
+@pytest.mark.parametrize("mark, day_first", [(",", True), (".", False)])
+def test_a_decimal_comma_written_only_in_the_balance_hints_the_day_comes_first(mark, day_first):
+    # whole amounts say nothing of the decimal mark; the balance with cents says it
+    text = ("Date\tDescription\tAmount\tBalance\n"
+            f"2024-01-02\tShop\t-12\t988{mark}50\n2024-01-03\tPay\t2100\t3088{mark}50\n"
+            f"2024-01-05\tBus\t-2\t3086{mark}50\n")
+    export = read_csv_export(text, "x.csv")
+    assert export.info["columns"]["Balance"] == ["Balance"]
+    assert export.info["hints"]["day_first_hint"] is day_first
