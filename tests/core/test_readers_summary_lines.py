@@ -218,6 +218,16 @@ def test_a_declared_decimal_point_reads_the_amounts_a_bare_label_is_judged_by(to
     assert errors.tolist() == ["", "", "summary_line" if summary else "", ""]
 
 
+@pytest.mark.parametrize("total, summary", [("30.00", True), ("30.01", False)])
+def test_a_month_without_money_in_judges_a_bare_total_by_its_money_out(total, summary):
+    # the money-in column is empty on every line: it shows no decimal mark, and the
+    # file's convention (the comma file's point) reads the money out
+    errors = _errors(_statement(
+        "2024-01-02,SHOP A,,10.00", "2024-01-03,SHOP B,,20.00", f"2024-01-04,TOTAL,,{total}",
+        "2024-01-05,SHOP C,,1.00", header="Date,Description,Paid in,Paid out"))
+    assert errors == ["", "", "summary_line" if summary else "", ""]
+
+
 @pytest.mark.parametrize("amount, summary", [("57.00", True), ("57.01", False)])
 def test_newest_first_the_running_balance_is_the_one_written_below(amount, summary):
     # newest first: the balance after the lines under the label is written on the line below
