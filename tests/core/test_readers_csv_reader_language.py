@@ -1,11 +1,12 @@
-"""What a CSV export's own words and marks tell the normaliser about its dates (the
-reader's hints): a header in a language other than English, one English word among them,
-and the mark between the fields."""
+"""What a CSV export's own words and marks say: its header's language and its decimal marks
+hint the day order (the reader's hints); the mark between the fields, declared or not,
+cuts its rows."""
 
 from __future__ import annotations
 
 import pytest
 
+from titans_finance.core.readers import parse_mappings, read_export
 from titans_finance.core.readers.csv_reader import read_csv_export
 
 ROWS = "2024-01-02\tShop\t-12.40\n2024-01-03\tPay\t2100.00\n"
@@ -42,3 +43,17 @@ def test_a_decimal_comma_written_only_in_the_balance_hints_the_day_comes_first(m
     export = read_csv_export(text, "x.csv")
     assert export.info["columns"]["Balance"] == ["Balance"]
     assert export.info["hints"]["day_first_hint"] is day_first
+
+
+@pytest.mark.parametrize("header", ["", "Booked,Amount,Text; Date; Sum; Note\n"])
+def test_a_declared_comma_stands_where_texts_cut_at_semicolons_read_as_a_table_too(header):
+    # SEPA remittance texts written with "; date; amount; note": cut at the semicolons the
+    # values show a table with a date and an amount as well, and undeclared the semicolon
+    # (rarer in free text) wins; the declared comma decides, headerless or after a header
+    rows = ("2024-01-02,-12.40,Refund; 2024-01-03; 5.00; card 1234\n"
+            "2024-01-04,-3.10,Shop; 2024-01-04; 3.10; card 1234\n"
+            "2024-01-05,100.00,Salary; 2024-01-05; 100.00; employer\n")
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", "delimiter": ","}]}, "t")[0]
+    export = read_export((header + rows).encode(), "x.csv", mapping)
+    assert export.info["delimiter"] == ","
+    assert export.frame["Amount"].tolist() == ["-12.40", "-3.10", "100.00"]
