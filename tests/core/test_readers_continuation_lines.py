@@ -114,3 +114,21 @@ def test_the_joined_lines_note_stands_beside_the_reading_notes():
     notes = info["reading"]["notes"]
     assert any("the unsigned values are money out" in note for note in notes)
     assert any("joined" in note for note in notes)
+
+
+def test_balance_lines_are_placed_in_the_rows_left_after_the_joining():
+    # the closing balance line is the file's fifth line, the fourth row once the wrapped
+    # narrative above it is joined: the reconciliation reads it there
+    text = _statement(
+        ",Opening balance,31 Jan 2024,,,1000.00",
+        "R1,SALARY,01 Feb 2024,2000.00,,3000.00",
+        ",ACME LTD FEBRUARY,,,,",
+        "R2,RENT,02 Feb 2024,,500.00,2500.00",
+        ",Closing balance,29 Feb 2024,,,2500.00")
+    frame, info = _read(text)
+    assert info["reading"]["continuation_lines_joined"] == 1
+    assert info["hints"]["balance_lines"] == {"opening": 0, "closing": 3}
+    assert frame["_parse_error"].tolist() == ["summary_line", "", "", "summary_line"]
+    clean, _, decided = _normalised(text, "wrapped.csv")
+    assert clean["amount"].round(2).tolist() == [2000.00, -500.00]
+    assert decided["reconciliation"]["status"] == "proven"

@@ -1,6 +1,7 @@
 """Boundaries of the statement formats' readers (MT940, OFX, CAMT.053, QIF): amounts, the
-statement balances they hand to the reconciliation, accounts. Found untested by the
-readers' mutation runs of 2026-12-06 (docs/testing.md)."""
+statement balances they hand to the reconciliation, accounts; and the account and currency
+a CSV export's preamble or its declared mapping gives every line. Found untested by the
+readers' mutation runs of 2026-12-06 and 2026-12-07 (docs/testing.md)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from titans_finance.core.readers import ExportReadError, parse_mappings, read_export
 from titans_finance.core.readers.camt import read_camt_export
+from titans_finance.core.readers.csv_reader import read_csv_export
 from titans_finance.core.readers.mt940 import read_mt940_export
 from titans_finance.core.readers.mt940_lines import read_mt940_lines
 from titans_finance.core.readers.ofx import read_ofx_export
@@ -97,3 +99,31 @@ def test_a_declared_account_is_every_line_s_account_in_a_format_without_one():
                              "t")[0]
     export = read_export(b"!Type:Bank\nD01/02/2024\nT-12.40\nPShop\n^\n", "x.qif", mapping)
     assert export.frame["Account"].tolist() == ["DE02120300000000202051"]
+
+
+PREAMBLE_CSV = (b"IBAN;DE89370400440532013000\nCurrency;CHF\nDate;Text;Amount\n"
+                b"02.01.2024;Shop;-1,00\n03.01.2024;Pay;2,00\n")
+
+
+@pytest.mark.parametrize("entry, account, currency", [
+    ({}, "DE89370400440532013000", "CHF"),                       # the preamble's
+    ({"account": "Barclays current"}, "Barclays current", "CHF"),  # declared wins, one each
+    ({"currency": "EUR"}, "DE89370400440532013000", "EUR"),
+    ({"account": "Barclays current", "currency": "EUR"}, "Barclays current", "EUR"),
+])
+def test_a_declared_account_or_currency_wins_over_the_csv_preamble_and_only_that_one(
+        entry, account, currency):
+    # the CSV reader itself and read_export around it (which writes a declared account again)
+    mapping = parse_mappings({"mappings": [{"match": "x.csv", **entry}]}, "t")[0]
+    for given in (mapping, None) if not entry else (mapping,):
+        for export in (read_export(PREAMBLE_CSV, "x.csv", given),
+                       read_csv_export(PREAMBLE_CSV.decode(), "x.csv", given)):
+            assert export.frame["Account"].tolist() == [account] * 2
+            assert export.frame["Currency"].tolist() == [currency] * 2
+
+
+def test_a_csv_s_own_account_column_stands_without_a_preamble_or_a_declared_account():
+    text = b"Date;Account;Text;Amount\n02.01.2024;NL91ABNA0417164300;Shop;-1,00\n"
+    export = read_export(text, "x.csv")
+    assert export.frame["Account"].tolist() == ["NL91ABNA0417164300"]
+    assert export.frame["Currency"].tolist() == [""] and "preamble_found" not in export.info

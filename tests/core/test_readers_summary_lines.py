@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from titans_finance.core.readers import read_export
+from titans_finance.core.readers import parse_mappings, read_export
 from titans_finance.core.readers.summary_lines import label_kind
 from titans_finance.pipelines.ingestion.nodes import normalise_transactions
 from tests.core.test_readers_column_roles import PARAMS
@@ -204,6 +204,28 @@ def test_amounts_with_marks_and_grouping_are_summed_as_read(total, summary):
                                 f'04/01/2024;TOTAL;"{total}"', "05/01/2024;SHOP C;-1,00",
                                 header="Datum;Text;Betrag"))
     assert errors[2] == ("summary_line" if summary else "")
+
+
+@pytest.mark.parametrize("total, summary", [("-12.500", True), ("-12.510", False)])
+def test_a_declared_decimal_point_reads_the_amounts_a_bare_label_is_judged_by(total, summary):
+    # Bahraini dinars (three decimals) in a semicolon file: each "-10.500" would be ten
+    # thousand five hundred under the semicolon's decimal comma; declared, it is 10.5
+    mapping = parse_mappings({"mappings": [{"match": "bare.csv", "decimal": "."}]}, "t")[0]
+    text = _statement("02.01.2024;SHOP A;-10.500", "03.01.2024;SHOP B;-2",
+                      f"04.01.2024;TOTAL;{total}", "05.01.2024;SHOP C;-1",
+                      header="Date;Description;Amount")
+    errors = read_export(text.encode("utf-8"), "bare.csv", mapping).frame["_parse_error"]
+    assert errors.tolist() == ["", "", "summary_line" if summary else "", ""]
+
+
+@pytest.mark.parametrize("total, summary", [("30.00", True), ("30.01", False)])
+def test_a_month_without_money_in_judges_a_bare_total_by_its_money_out(total, summary):
+    # the money-in column is empty on every line: it shows no decimal mark, and the
+    # file's convention (the comma file's point) reads the money out
+    errors = _errors(_statement(
+        "2024-01-02,SHOP A,,10.00", "2024-01-03,SHOP B,,20.00", f"2024-01-04,TOTAL,,{total}",
+        "2024-01-05,SHOP C,,1.00", header="Date,Description,Paid in,Paid out"))
+    assert errors == ["", "", "summary_line" if summary else "", ""]
 
 
 @pytest.mark.parametrize("amount, summary", [("57.00", True), ("57.01", False)])
