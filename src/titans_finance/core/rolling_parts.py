@@ -48,6 +48,17 @@ _NONE: dict = {}  # no stale key (read only)
 NOTHING_STALE: frozenset = frozenset()
 
 
+def _with_keys(stale: set[str] | frozenset, keys: set[str]) -> set[str] | frozenset:
+    """``stale`` with ``keys`` added: in place once it is a set of the account's own; the
+    shared empty one stays as it is while there is nothing to add."""
+    if not keys:
+        return stale
+    if stale is NOTHING_STALE:
+        return set(keys)
+    stale.update(keys)
+    return stale
+
+
 class Account:
     """One account's recorded transactions and the history they lead to, with the lock
     that guards them (`RollingHistory._walk_all`)."""
@@ -119,16 +130,8 @@ class Account:
 
     def mark_stale(self, merchants: set[str], categories: set[str]) -> None:
         """These keys' sums are to be recomputed before they are next read (`settle`)."""
-        if merchants:
-            if self.stale_merchants is NOTHING_STALE:
-                self.stale_merchants = set(merchants)
-            else:
-                self.stale_merchants.update(merchants)
-        if categories:
-            if self.stale_categories is NOTHING_STALE:
-                self.stale_categories = set(categories)
-            else:
-                self.stale_categories.update(categories)
+        self.stale_merchants = _with_keys(self.stale_merchants, merchants)
+        self.stale_categories = _with_keys(self.stale_categories, categories)
 
     def settle(self, merchant: str, category: str) -> None:
         """The sums of ``merchant`` and ``category`` recomputed if they are stale (before
