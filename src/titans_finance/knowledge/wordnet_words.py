@@ -11,7 +11,9 @@ the same distance, of different categories, is left out).
 
 A word is kept only in its most frequent sense (WordNet lists a word's senses by how often
 they were met in its tagged texts): ``plastic`` is a credit card in a rarer sense, a material
-first, so it names nothing here; ``fee`` is first a charge, so it names the fee. A verb gives
+first, so it names nothing here; ``fee`` is first a charge, so it names the fee. Proper names
+(WordNet writes them capitalised: ``Orudis_KT``, ``Beaujolais``) are left out: a brand or a
+place, whose letters would teach the model fragments ("kt") of no category. A verb gives
 its ``-ing`` form too, the way a note names an activity ("eating out", "dining out").
 Nothing here is read from or written while looking at an export.
 """
@@ -144,7 +146,9 @@ def wordnet_rows(folder: Path, mapping: dict[str, str]) -> Iterator[tuple]:
         roots = {offset: named[name] for offset, name in names.items()}
         for offset, (category, root) in sorted(categories_below(roots, senses).items()):
             for word in senses[offset][0]:
-                lemma = re.sub(r"\(\w+\)$", "", word).lower()  # adjective markers: "(p)"
+                if word != word.lower():  # a proper name (Orudis_KT, Beaujolais): a brand
+                    continue              # or a place, not a word of spending
+                lemma = re.sub(r"\(\w+\)$", "", word)  # adjective markers: "(p)"
                 if (index.get(lemma) or [None])[0] != offset:  # not its most frequent sense
                     continue
                 text = lemma.replace("_", " ")
