@@ -850,8 +850,8 @@ MUTANTS = (
            'tests/models/category/test_boundaries.py tests/models/category/test_model.py'),
     Mutant('aud77', 'models/category/default.py',
            'exactly corroborating_words agreeing words do not corroborate',
-           'return agreeing >= self.corroborating_words and',
-           'return agreeing > self.corroborating_words and',
+           'return agreeing >= self.corroborating_words\n',
+           'return agreeing > self.corroborating_words\n',
            'tests/models/category/test_default_boundaries.py '
            'tests/models/category/test_default_corroboration.py'),
     Mutant('aud78', 'models/category/memory.py',
