@@ -84,3 +84,38 @@ def test_a_batch_without_repeats_is_answered_as_before(fitted):
     distinct = [0, 2, 3, 4, 5, 6, 8, 10, 11, 13]
     tx, features = tx.iloc[distinct], features.iloc[distinct]
     _assert_same(fitted.predict(tx, features), fitted._predict(tx, features, None))
+
+
+@pytest.mark.parametrize(("repeats", "grouped"), [(0, False), (1, False), (2, True), (3, True)])
+def test_rows_are_grouped_from_a_tenth_of_them_repeated(repeats, grouped):
+    """20 rows: 2 repeats are a tenth (`GROUPED_MIN_REPEATS`), grouped; 1 is not."""
+    from titans_finance.core.distinct_rows import distinct_rows
+    from titans_finance.models.category.model import GROUPED_MIN_REPEATS, worth_grouping
+
+    assert GROUPED_MIN_REPEATS == 0.1
+    lines = [f"line {i}" for i in range(20 - repeats)] + ["line 0"] * repeats
+    assert worth_grouping(distinct_rows(np.array(lines, dtype=object))) is grouped
+
+
+@pytest.mark.parametrize(("rows", "scored"), [
+    ([0, 1, 2, 3, 4, 5, 6, 8, 10, 11], 9),  # one repeat in 10 rows: grouped
+    ([0, 1, 2, 3, 4, 5, 6, 8, 10, 11, 13], 11),  # one in 11: every row scored
+    ([0, 2, 3, 4, 5, 6, 8, 10, 11, 13], 10)])  # none
+def test_a_batch_with_few_repeats_is_answered_row_by_row_the_same(fitted, monkeypatch, rows,
+                                                                   scored):
+    """Grouped or not, each row answered as it alone answers."""
+    tx, features = _batch(False)
+    tx, features = tx.iloc[rows], features.iloc[rows]
+    seen = []
+    original = type(fitted)._predict
+
+    def spied(self, transactions, *args):
+        seen.append(len(transactions))
+        return original(self, transactions, *args)
+
+    monkeypatch.setattr(type(fitted), "_predict", spied)
+    batch = fitted.predict(tx, features)
+    assert seen == [scored]
+    alone = pd.concat([fitted.predict(tx.iloc[[i]], features.iloc[[i]])
+                       for i in range(len(tx))])
+    _assert_same(batch, alone)
