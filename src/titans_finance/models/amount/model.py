@@ -76,6 +76,11 @@ def design_frame(transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataF
 
 def design_category(transactions: pd.DataFrame) -> np.ndarray:
     """The design's category: the row's, else ``__<type>__`` (the prior's group)."""
+    types = transactions["type"].to_numpy(dtype=object)
+    if transactions["category"].isna().all() and set(map(type, types)) <= {str}:
+        # no category sent (the service's usual rows), every type a str: the groups at
+        # once, without the column of empty strings pandas built (~0.2 ms a 1,000-row call)
+        return np.array(["__" + kind + "__" for kind in types.tolist()], dtype=object)
     category = transactions["category"].fillna("").astype("str").to_numpy()
     return np.where(category == "", "__" + transactions["type"].astype("str")
                     .to_numpy() + "__", category)

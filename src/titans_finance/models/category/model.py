@@ -82,8 +82,10 @@ def amount_signs(features: pd.DataFrame) -> np.ndarray:
 def model_inputs(transactions: pd.DataFrame, features: pd.DataFrame
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(text, numeric matrix, sign) of each row: everything the category models read."""
+    # the numeric columns one by one (a frame of them first cost ~0.15 ms a call)
     return (design_text(transactions, features),
-            features[NUMERIC_INPUTS].to_numpy(dtype="float64"), amount_signs(features))
+            np.column_stack([features[name].to_numpy(dtype="float64")
+                             for name in NUMERIC_INPUTS]), amount_signs(features))
 
 
 def _softmax_log(log_proba: np.ndarray, temperature: float) -> np.ndarray:
