@@ -124,12 +124,13 @@ class TenantHistories:
         ids = list(transaction_ids) if transaction_ids is not None else [None] * n
         accounts = (transactions["account"].tolist() if "account" in transactions
                     else [None] * n)
-        tenant_of = {}  # once per account named (a batch names few)
-        tenants = [tenant_of[a] if a in tenant_of else tenant_of.setdefault(a, self._tenant(a))
-                   for a in accounts]
+        tenant_of = {a: self._tenant(a) for a in set(accounts)}  # once per account named
         groups: dict[str, list[int]] = {}
-        for position, tenant in enumerate(tenants):
-            groups.setdefault(tenant, []).append(position)
+        if len(set(tenant_of.values())) == 1:  # one tenant (a batch's usual case): every row
+            groups[next(iter(tenant_of.values()))] = list(range(n))
+        else:
+            for position, account in enumerate(accounts):
+                groups.setdefault(tenant_of[account], []).append(position)
         if n == 0:
             return self.history(self.owner or "").features(transactions, record, ids,
                                                            deadline=deadline)

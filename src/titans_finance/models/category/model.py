@@ -392,8 +392,11 @@ class CategoryModel:
                                            threshold, inputs, prior)
             category[rows], confidence[rows], source[rows] = (answer.category, answer.confidence,
                                                               answer.source)
-            for i, items in zip(rows, answer.top_k, strict=True):
-                top_k[i] = items
+            if len(rows) == n:  # every row (no rule, no transfer): the lists as they are
+                top_k = list(answer.top_k)
+            else:
+                for i, items in zip(rows.tolist(), answer.top_k, strict=True):
+                    top_k[i] = items
             todo[rows] = answer.category == UNCERTAIN_CATEGORY
             level[rows[todo[rows]]] = "uncertain"
             reason[rows[todo[rows]]] = [
