@@ -59,10 +59,11 @@ from titans_finance.models.category.taxonomy import category_text, content_words
 # Numeric inputs taken from the shared feature table (all computed from the amount).
 NUMERIC_INPUTS = ["log_abs_amount", "amount_sign", "is_round_1"]
 # The shipped hyper-parameters (conf/base/parameters_category.yml) a fit reads.
-# the share of a call's rows that must repeat an earlier row's inputs for `predict` to
-# answer each distinct row once: the takes of the frames and of the answer cost ~0.8 ms a
-# 1,000-row call, the rows they save ~10 µs each (a batch of the default data repeats ~4%)
-GROUPED_MIN_REPEATS = 0.1
+# how many of a call's rows must repeat an earlier row's inputs for `predict` (and its
+# default model's answer) to answer each distinct row once: taking the rows apart and the
+# answers back costs ~0.6-0.8 ms whatever the rows, a row saved ~5-10 µs (a 1,000-row batch
+# of the default data repeats ~40 rows, the ~65 left to the default model ~20)
+GROUPED_MIN_REPEATED_ROWS = 100
 HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k",
                     "personal_min_labels", "calibration_folds", "calibration_max_rows",
                     "mapping_min_share", "seed", "n_jobs", "block_weights", "max_text_features",
@@ -342,8 +343,8 @@ class CategoryModel:
         rows of the same inputs (a subscription, a repeated fee) are answered once and the
         answer taken back to each of them: the same answer to the bit (their ``top_k``
         lists are one object, never changed in place) — when at least
-        `GROUPED_MIN_REPEATS` of the rows are repeats: taking the rows' frames and the
-        answer apart and back costs more than the few rows it saves otherwise.
+        `GROUPED_MIN_REPEATED_ROWS` rows are repeats: taking the rows' frames and the
+        answer apart and back costs more than a few rows save.
         """
         distinct = distinct_rows(*row_inputs(transactions, features))
         if distinct is None or not worth_grouping(distinct):
@@ -435,9 +436,10 @@ class CategoryModel:
                         shown: np.ndarray) -> pd.DataFrame:
         """The default model's `predict_raw` of the rows the personal model left: once per
         distinct (text, sign, description shown) — its answer reads nothing else (``prior``:
-        the rows' `probabilities`, a function of text and sign) — taken back to the rows."""
+        the rows' `probabilities`, a function of text and sign) — taken back to the rows
+        (when enough rows repeat: `worth_grouping`)."""
         distinct = distinct_rows(text, sign, shown)
-        if distinct is None or not distinct.repeated:
+        if distinct is None or not worth_grouping(distinct):
             return self.default_model.predict_raw(text, sign, proba=prior, shown=shown)
         answer = self.default_model.predict_raw(
             distinct.take(text), distinct.take(sign),
@@ -452,10 +454,10 @@ ROW_INPUTS = ("description", "merchant_key", *NUMERIC_INPUTS, "is_transfer")
 
 
 def worth_grouping(distinct: DistinctRows) -> bool:
-    """Whether at least `GROUPED_MIN_REPEATS` of the rows (and one) repeat an earlier
-    row's inputs."""
+    """Whether at least `GROUPED_MIN_REPEATED_ROWS` rows (and one) repeat an earlier row's
+    inputs."""
     repeats = len(distinct.inverse) - len(distinct)
-    return repeats > 0 and repeats >= GROUPED_MIN_REPEATS * len(distinct.inverse)
+    return repeats > 0 and repeats >= GROUPED_MIN_REPEATED_ROWS
 
 
 def row_inputs(transactions: pd.DataFrame, features: pd.DataFrame) -> list[np.ndarray]:
