@@ -53,7 +53,7 @@ def _strings(values: Any) -> np.ndarray:
     out = array.copy()
     missing = pd.isna(array)
     out[missing] = ""
-    if not all(type(v) is str for v in out):
+    if not set(map(type, out)) <= {str}:  # (every value a str)
         out = np.array([v if type(v) is str else str(v) for v in out], dtype=object)
     return out
 

@@ -16,6 +16,7 @@ got; an accepted one the frame, record flags and ids the objects give
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
@@ -105,8 +106,9 @@ def validated_rows(items: list[dict[str, Any]]) -> BatchRows:
 
 
 def _column(values: list[dict[str, Any]], name: str) -> list:
-    default = _DEFAULTS.get(name)
-    return [v.get(name, default) for v in values]
+    # `dict.get` mapped over the items: no Python frame an item (~2x a comprehension)
+    return list(map(dict.get, values, itertools.repeat(name),
+                    itertools.repeat(_DEFAULTS.get(name))))
 
 
 def _rows(values: list[dict[str, Any]], read: tuple[dict, list, dict] | None) -> BatchRows:
@@ -118,7 +120,8 @@ def _rows(values: list[dict[str, Any]], read: tuple[dict, list, dict] | None) ->
         columns["date"] = [date_of[t] if t is not None and t in date_of else v
                            for v, t in zip(columns["date"], texts, strict=True)]
     for name in _TEXTS:
-        if _CONTROL.search("\n".join(v for v in columns[name] if v is not None)):
+        # (None and "" left out: neither holds a character)
+        if _CONTROL.search("\n".join(filter(None, columns[name]))):
             raise _Refused(name)  # "\n" is not a control character of the rule
     descriptions = [" ".join(v.split()) for v in columns["description"]]
     if not all(descriptions):
@@ -146,7 +149,7 @@ def _amounts(amounts: list) -> list[float]:
 
 
 def _dates(dates: list) -> list[dt.date]:
-    if any(type(d) is not dt.date for d in dates):  # unread spellings, datetimes
+    if not set(map(type, dates)) <= {dt.date}:  # unread spellings, datetimes
         raise _Refused("date")
     latest = dt.date.today() + dt.timedelta(days=max_future_days())
     if dates and not (MIN_DATE <= min(dates) and max(dates) <= latest):

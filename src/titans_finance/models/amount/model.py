@@ -76,6 +76,11 @@ def design_frame(transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataF
 
 def design_category(transactions: pd.DataFrame) -> np.ndarray:
     """The design's category: the row's, else ``__<type>__`` (the prior's group)."""
+    types = transactions["type"].to_numpy(dtype=object)
+    if transactions["category"].isna().all() and set(map(type, types)) <= {str}:
+        # no category sent (the service's usual rows), every type a str: the groups at
+        # once, without the column of empty strings pandas built (~0.2 ms a 1,000-row call)
+        return np.array(["__" + kind + "__" for kind in types.tolist()], dtype=object)
     category = transactions["category"].fillna("").astype("str").to_numpy()
     return np.where(category == "", "__" + transactions["type"].astype("str")
                     .to_numpy() + "__", category)
@@ -146,9 +151,13 @@ class _LightGBMAmount:
         return self.regressor.predict(self._matrix(X))
 
 
+def signs(transactions: pd.DataFrame) -> np.ndarray:
+    """+1 for income, -1 for anything else (the sign a magnitude is answered with)."""
+    return np.where(transactions["type"].to_numpy() == "income", 1.0, -1.0)
+
+
 def signed(transactions: pd.DataFrame, magnitude: np.ndarray) -> np.ndarray:
-    sign = np.where(transactions["type"].to_numpy() == "income", 1.0, -1.0)
-    return sign * magnitude
+    return signs(transactions) * magnitude
 
 
 def _keys(X: pd.DataFrame, features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -304,9 +313,10 @@ class AmountModel:
             similar, getattr(self, "q_log_new", self.q_log), q_known))
         low_log = np.where(known, log_pred - q, np.minimum(log_pred - q, low_new))
         high_log = np.where(known, log_pred + q, np.maximum(log_pred + q, high_new))
-        point = signed(transactions, np.expm1(log_pred))
-        low = signed(transactions, np.expm1(np.clip(low_log, 0, None)))
-        high = signed(transactions, np.expm1(high_log))
+        sign = signs(transactions)  # read once for the three (`signed`)
+        point = sign * np.expm1(log_pred)
+        low = sign * np.expm1(np.clip(low_log, 0, None))
+        high = sign * np.expm1(high_log)
         return pd.DataFrame({"predicted_amount": point, "lower": np.minimum(low, high),
                              "upper": np.maximum(low, high), "known_payee": known},
                             index=transactions.index)

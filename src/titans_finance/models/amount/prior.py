@@ -3,6 +3,7 @@ payments (payee in its category, payee, similar payees by name, category or type
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -207,7 +208,7 @@ class MedianPrior:
         merchant and group is a str (the service's rows), ``merchant|group`` looked up by
         dict; anything else (None, NaN, numbers: pandas spells them) through pandas."""
         merchants, groups = list(merchant), list(group)
-        if all(type(v) is str for v in merchants) and all(type(v) is str for v in groups):
+        if set(map(type, merchants)) <= {str} and set(map(type, groups)) <= {str}:
             return self._reindexed("pair", [m + "|" + g for m, g in zip(
                 merchants, groups, strict=True)])
         return pd.Series(self._pair(merchant, group)).map(self.pair).to_numpy(dtype="float64")
@@ -223,7 +224,8 @@ class MedianPrior:
                                     source.to_numpy(dtype="float64"))
         positions, values = entry[1], entry[2]
         keys = keys.tolist() if isinstance(keys, np.ndarray) else list(keys)
-        at = np.fromiter((positions.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+        at = np.fromiter(map(positions.get, keys, itertools.repeat(-1)), dtype=np.int64,
+                         count=len(keys))
         if not len(values):
             return np.full((len(keys), *values.shape[1:]), np.nan)
         out = values[np.maximum(at, 0)]  # a copy

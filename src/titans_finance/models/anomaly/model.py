@@ -40,6 +40,7 @@ short export) the fixed ``score_threshold`` is used, and the metadata says so.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -265,7 +266,8 @@ class AnomalyModel:
                 stats, {k: i for i, k in enumerate(stats.index.tolist())},
                 {c: stats[c].to_numpy(dtype="float64") for c in stats.columns})
         _, positions, columns = entry
-        at = np.fromiter((positions.get(k, -1) for k in keys), dtype="int64", count=len(keys))
+        at = np.fromiter(map(positions.get, keys, itertools.repeat(-1)), dtype="int64",
+                         count=len(keys))
         found, at = at >= 0, np.maximum(at, 0)
         return {c: (np.where(found, values[at], np.nan) if len(values)
                     else np.full(len(keys), np.nan)) for c, values in columns.items()}
@@ -282,7 +284,8 @@ class AnomalyModel:
                 values.index.tolist(), values.to_numpy(dtype="float64").tolist(), strict=True)))
         found = entry[1].get
         keys = keys.tolist() if isinstance(keys, np.ndarray) else list(keys)
-        return np.fromiter((found(k, np.nan) for k in keys), dtype="float64", count=len(keys))
+        return np.fromiter(map(found, keys, itertools.repeat(np.nan)), dtype="float64",
+                           count=len(keys))
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_stats_tables"}

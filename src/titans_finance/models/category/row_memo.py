@@ -80,9 +80,8 @@ def remembered(owner: Any, keys: list[Any], compute: Callable[[np.ndarray], Any]
     token = _token(owner)
     known = _MEMO.reader()
     full = [token + key if type(key) is str else None for key in keys]
-    found = [known(key) if key is not None else None for key in full]
-    missing = np.fromiter((i for i, value in enumerate(found) if value is None),
-                          dtype=np.int64)
+    found = list(map(known, full))  # (None is never a key: not found)
+    missing = np.array([i for i, value in enumerate(found) if value is None], dtype=np.int64)
     if len(missing):
         computed = compute(missing)
         for i, value in zip(missing.tolist(), computed, strict=True):
