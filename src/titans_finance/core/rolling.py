@@ -296,6 +296,7 @@ class RollingHistory:
                                    self._sequences)  # a new account in date order: at once
                 work += (fresh if fresh is not None
                          else self._walk(entry, positions, call, matrix, retries, filled))
+                entry.rest()
                 with self._lock:
                     self._commit(entry)
                 entry.lock.release()
