@@ -144,3 +144,21 @@ def test_an_account_whose_window_still_holds_a_forgotten_row_keeps_its_history(m
     expected, _ = read_after()
     assert not rested
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_an_account_of_one_row_carried_over_to_reloaded_models_is_at_rest(monkeypatch):
+    # a reload (`adopt`) leaves each account as a call would: 10,000 accounts of one row
+    # do not take their histories back at the reload
+    def carried() -> tuple[pd.DataFrame, bool]:
+        old = RollingHistory(HistoryState.from_frame(_charges(["main", "main"], "2025-12-01")))
+        old.features(_charges(["acct"], day="2026-01-05"))
+        new = RollingHistory(HistoryState.from_frame(_charges(["main", "main"], "2025-12-02")))
+        assert new.adopt(old) == 1
+        rested = new._accounts["acct"]._history is None
+        return new.features(_charges(["acct"], day="2026-01-06"), record=False), rested
+
+    got, rested = carried()
+    monkeypatch.setattr(Account, "rest", lambda self: None)
+    expected, _ = carried()
+    assert rested
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)

@@ -563,6 +563,7 @@ class RollingHistory:
                 entry.history = AccountHistory.rebuilt(entry.part.history,
                                                        [r.row for r in keep])
                 entry.counted = len(keep)
+                entry.rest()  # as a call leaves it
                 self._accounts[account] = entry
                 self._transactions += len(keep)
                 carried += len(keep)
