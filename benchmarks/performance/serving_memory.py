@@ -16,7 +16,9 @@ store), the same requests in stages:
   test's 10,000 accounts).
 
 **Served**: a real `bentoml serve` (one worker), the RSS of its supervisor, of its worker
-and of both (what `serving_load` reports) after each stage, ``--batches`` of each kind.
+and of both (what `serving_load` reports) after each stage, ``--batches`` of each kind: at
+once (as the last answer arrives) and settled (``SETTLE_SECONDS`` later, once the service
+has handed a large batch's freed memory back: `batch_thread.return_freed_memory_soon`).
 **In process**: `TitansFinance.to_asgi()` behind Starlette's test client, as
 tests/serving/conftest.py runs it, under `tracemalloc` (one frame), ``--traced-batches``
 of each kind, with two stages before: ``python`` (the interpreter) and ``import``
@@ -50,6 +52,8 @@ MiB = 2**20
 HEAVY = ("pandas", "pyarrow", "numpy", "scipy", "sklearn", "sktime", "skbase", "statsmodels",
          "lightgbm", "plotly", "matplotlib", "kedro", "mlflow", "dask", "distributed",
          "streamlit", "numba", "bentoml", "_bentoml_sdk", "starlette", "sqlite3")
+# the service trims 0.2 s after a large batch (`batch_thread.TRIM_DELAY_SECONDS`)
+SETTLE_SECONDS = 1.5
 ALLOCATOR_VARIABLES = ("MALLOC_ARENA_MAX", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_",
                        "ARROW_DEFAULT_MEMORY_POOL", "TITANS_MALLOC_TRIM_AFTER_ROWS")
 
@@ -258,6 +262,8 @@ def served(args: argparse.Namespace, env: dict[str, str]) -> dict:
         def record(stage: str, started: float, **extra) -> None:
             results[stage] = {**_tree_rss(root),
                               "seconds": round(time.perf_counter() - started, 1), **extra}
+            time.sleep(SETTLE_SECONDS)
+            results[stage]["settled"] = _tree_rss(root)
             print(f"served {stage}: {results[stage]}", file=sys.stderr, flush=True)
 
         record("models", time.perf_counter())
@@ -305,9 +311,11 @@ def _import_times(top: int = 10) -> list[dict]:
 
 def _section(results: dict, command: str) -> str:
     real, traced = results["served"], results["in_process"]["stages"]
+    settled = {stage: figures.get("settled", {}) for stage, figures in real.items()}
     rows = [f"| {stage} | {real[stage]['supervisor_rss_mib'] if stage in real else ''} | "
             f"{real[stage]['worker_rss_mib'] if stage in real else ''} | "
             f"{real[stage]['total_rss_mib'] if stage in real else ''} | "
+            f"{settled.get(stage, {}).get('total_rss_mib', '')} | "
             f"{figures['rss_mib']} | {figures['traced_mib']} | "
             f"{figures.get('heap_in_use_mib', '')} / {figures.get('heap_free_kept_mib', '')} | "
             f"{', '.join(n for n in ('pandas', 'sklearn', 'sktime') if n in figures['imported']) or '-'} |"
@@ -324,14 +332,15 @@ def _section(results: dict, command: str) -> str:
         f"Measured {results['machine']['date']} on {results['machine']['cores']} cores; load "
         f"average {results['load_average']}; the worker's allocator variables: {allocator}; "
         f"command: "
-        f"`{command}`. Served: a real `bentoml serve` (one worker) driven over HTTP; in "
+        f"`{command}`. Served: a real `bentoml serve` (one worker) driven over HTTP, RSS as "
+        f"the stage's last answer arrives and {SETTLE_SECONDS} s later (settled); in "
         "process: `TitansFinance.to_asgi()` under `tracemalloc` (its RSS includes the "
         f"tracing's own memory), {results['traced_batches']} batches of each kind instead of "
         f"{results['batches']}. At the end the history held {history['accounts']:,} accounts "
         f"and {history['transactions']:,} transactions.", "",
-        "| after | supervisor RSS | worker RSS | total RSS | in process: RSS | Python "
-        "allocations | glibc heap in use / free kept | imported |",
-        "|---|---:|---:|---:|---:|---:|---:|---|", *rows, "",
+        "| after | supervisor RSS | worker RSS | total RSS | total RSS settled | in process: "
+        "RSS | Python allocations | glibc heap in use / free kept | imported |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|", *rows, "",
         f"Unpickled artefacts (MiB, tracemalloc): {artefacts}. Sites that grew most "
         "(MiB, tracemalloc):", *growth, "",
         "Import time of the service module by package (ms, `python -X importtime`): "
@@ -370,8 +379,8 @@ def main() -> None:
     (RESULTS / "serving_memory.json").write_text(json.dumps(results, indent=2) + "\n")
     command = "python -m benchmarks.performance.serving_memory"
     write_section("serving_memory", _section(results, command))
-    print(json.dumps({stage: figures["total_rss_mib"] for stage, figures in
-                      results["served"].items()}, indent=2))
+    print(json.dumps({stage: [figures["total_rss_mib"], figures["settled"]["total_rss_mib"]]
+                      for stage, figures in results["served"].items()}, indent=2))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ other tenant's probe to overlap it), another tenant's ``/predict/category`` answ
 keeps answering (the benchmark `benchmarks.performance.serving_tenants_flood` measures the
 99th percentile against the 1 s target; here a looser bound, which a batch holding the
 other tenant's requests up for its whole length still fails); and 10,000 accounts recorded keep the
-worker under 500 MB. The server is this module's own: every per-key budget lifted, so the
+service (supervisor and worker) under 500 MB. The server is this module's own: every per-key budget lifted, so the
 flood is bounded by the server's work alone (the worst case for the other tenant).
 """
 
@@ -59,10 +59,16 @@ def fair_server(serve_env, tmp_path_factory):
     server.stop()
 
 
-def test_ten_thousand_accounts_recorded_keep_the_worker_under_500_mb(fair_server):
+def _service_rss_mb(server) -> float:
+    return sum(p.memory_info().rss for p in server.processes()) / 1e6
+
+
+def test_ten_thousand_accounts_recorded_keep_the_service_under_500_mb(fair_server):
     """First of the module: the service with 10,000 accounts recorded, nothing else (the
-    benchmark measures it after a flood too)."""
-    rss_before = fair_server.worker().memory_info().rss / 1e6
+    benchmark measures it after a flood too). Issue 27's bound is the service's: its
+    supervisor (~78 MB) and its worker, read as the answer arrives (before the service
+    hands the batch's freed memory back)."""
+    rss_before = _service_rss_mb(fair_server)
     row = {"description": "CORNER BOOKSHOP 0412", "amount": -23.45, "date": "2026-01-05",
            "merchant": "Corner Bookshop", "payment_method": "debit_card"}
     with httpx.Client(base_url=fair_server.url, timeout=300,
@@ -72,9 +78,9 @@ def test_ten_thousand_accounts_recorded_keep_the_worker_under_500_mb(fair_server
         assert answer.status_code == 200
         recorded = http.get("/models").json()["rolling_history"]
     assert recorded["accounts"] >= ACCOUNTS and recorded["forgotten_accounts"] == 0
-    rss_mb = fair_server.worker().memory_info().rss / 1e6
-    print(f"worker RSS {rss_before:.0f} -> {rss_mb:.0f} MB with {recorded}")
-    assert rss_mb < RSS_BOUND_MB, f"worker RSS {rss_mb:.0f} MB with {ACCOUNTS:,} accounts"
+    rss_mb = _service_rss_mb(fair_server)
+    print(f"service RSS {rss_before:.0f} -> {rss_mb:.0f} MB with {recorded}")
+    assert rss_mb < RSS_BOUND_MB, f"service RSS {rss_mb:.0f} MB with {ACCOUNTS:,} accounts"
 
 
 def test_a_reverse_order_batch_leaves_another_tenant_answered_within_3_s(fair_server):

@@ -224,9 +224,9 @@ class RollingHistory:
         # read for the rows sent with an id only (conflicts, retries): none, none computed
         fingerprints = (transaction_fingerprints(rows) if any(i is not None for i in ids)
                         else [None] * n)
-        groups = account_groups(rows["account"].to_numpy(dtype=object), arrays["day"],
-                                 date_order)
-        call = Call(rows, arrays, record, ids, fingerprints)
+        accounts = rows["account"].to_numpy(dtype=object)
+        groups = account_groups(accounts, arrays["day"], date_order)
+        call = Call(rows, arrays, record, ids, fingerprints, accounts)
         matrix = np.empty((n, self._width), dtype="float64")
         retries: dict[int, Any] = {}
         filled: list = []
@@ -296,6 +296,7 @@ class RollingHistory:
                                    self._sequences)  # a new account in date order: at once
                 work += (fresh if fresh is not None
                          else self._walk(entry, positions, call, matrix, retries, filled))
+                entry.rest()
                 with self._lock:
                     self._commit(entry)
                 entry.lock.release()
@@ -365,7 +366,7 @@ class RollingHistory:
             history.record(row)
             entry.append(Recorded(row, row_values[i], transaction_id))
             if transaction_id is not None:
-                entry.ids[transaction_id] = [fingerprints[i], None, None, i, call]
+                entry.remember_id(transaction_id, [fingerprints[i], None, None, i, call])
                 filled.append((entry, transaction_id, i))
             entry.latest_day = day if latest is None or day > latest else latest
             entry.oldest_day = (day if entry.oldest_day is None or day < entry.oldest_day
@@ -562,6 +563,7 @@ class RollingHistory:
                 entry.history = AccountHistory.rebuilt(entry.part.history,
                                                        [r.row for r in keep])
                 entry.counted = len(keep)
+                entry.rest()  # as a call leaves it
                 self._accounts[account] = entry
                 self._transactions += len(keep)
                 carried += len(keep)

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.ensemble import IsolationForest
 
@@ -116,3 +117,40 @@ def test_a_model_saved_with_the_earlier_layout_is_flattened_again():
     assert flat is not earlier and model.flat_forest() is flat
     assert np.array_equal(flat.score_samples(train),
                           FlatForest.from_forest(model.forest).score_samples(train))
+
+
+def test_a_saved_model_keeps_its_flat_forest_only_and_scores_the_same():
+    # scikit-learn's trees were a second copy of the forest in every saved model; loading
+    # them imported scikit-learn's forests in the service (~8 MiB of the worker, issue 27)
+    import pickle
+
+    from tests.models.anomaly.test_boundaries import PARAMS, _scored
+
+    model, scored, test, features = _scored([(62, "Jeweller", "jeweller", -2400.0)], None,
+                                            PARAMS)
+    assert model.forest is not None  # fitted: the trees it was flattened from
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded.forest is None and model.forest is not None
+    pd.testing.assert_frame_equal(loaded.score(test, features), scored)
+    earlier = object.__new__(FlatForest)  # a layout this version cannot read, no trees
+    earlier.__dict__.update(n_features=3)
+    loaded._flat_forest = earlier
+    with pytest.raises(RuntimeError, match="earlier layout"):
+        loaded.score(test, features)
+
+
+def test_loading_a_saved_model_imports_none_of_scikit_learns_forests(tmp_path):
+    import pickle
+    import subprocess
+    import sys
+
+    from tests.models.anomaly.test_boundaries import PARAMS, _scored
+
+    model = _scored([(62, "Jeweller", "jeweller", -2400.0)], None, PARAMS)[0]
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps(model))
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import pickle, sys; pickle.load(open(sys.argv[1], 'rb')); "
+         "print(sorted(m for m in sys.modules if m.startswith(('sklearn.ensemble', "
+         "'sklearn.tree'))))", str(tmp_path / "model.pkl")],
+        capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

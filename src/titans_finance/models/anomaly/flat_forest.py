@@ -20,10 +20,12 @@ column starting at ``feature * rows``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.ensemble import IsolationForest
-from sklearn.ensemble._iforest import _average_path_length
+
+if TYPE_CHECKING:  # scoring needs none of scikit-learn's forests (a served model: ~6 MiB)
+    from sklearn.ensemble import IsolationForest
 
 # rows descending together: their (rows x trees) node arrays stay in the CPU cache
 CHUNK_ROWS = 1024
@@ -43,6 +45,8 @@ class FlatForest:
 
     @classmethod
     def from_forest(cls, forest: IsolationForest) -> FlatForest:
+        from sklearn.ensemble._iforest import _average_path_length
+
         n_features = int(forest.n_features_in_)
         subsampled = forest._max_features != n_features
         parts: dict[str, list[np.ndarray]] = {k: [] for k in (

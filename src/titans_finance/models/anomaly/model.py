@@ -42,17 +42,19 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import IsolationForest
 
 from titans_finance.core.feature_params import DEFAULT_ACCOUNT
 from titans_finance.core.feature_rows import account_keys, row_accounts
 from titans_finance.core.splits import time_split_mask
 from titans_finance.models import check_hyper_parameters
 from titans_finance.models.anomaly.flat_forest import FlatForest
+
+if TYPE_CHECKING:  # fitting only: a fitted model is scored by its flat forest
+    from sklearn.ensemble import IsolationForest
 
 ISOLATION_INPUTS = ["log_abs_amount", "merchant_amount_z", "category_amount_z", "amount_sign",
                     "days_since_merchant", "days_since_same_amount", "merchant_prior_count",
@@ -146,6 +148,8 @@ class AnomalyModel:
         return float(np.quantile(scores, 1.0 - contamination)), "contamination (out-of-sample)"
 
     def _fit_components(self, transactions: pd.DataFrame, features: pd.DataFrame) -> None:
+        from sklearn.ensemble import IsolationForest
+
         forest = self.params["isolation_forest"]
         self.forest = IsolationForest(n_estimators=int(forest["n_estimators"]),
                                       max_samples=min(int(forest["max_samples"]), len(features)),
@@ -249,9 +253,12 @@ class AnomalyModel:
     def flat_forest(self) -> FlatForest:
         """The forest as flat arrays (scored the same, far faster on few rows); built here
         for models saved before it existed or before its present layout (the trees are
-        kept: the same forest, flattened again)."""
+        kept by those: the same forest, flattened again)."""
         flat = getattr(self, "_flat_forest", None)
         if flat is None or "left" not in vars(flat):
+            if self.forest is None:  # saved without its trees (`__getstate__`)
+                raise RuntimeError("AnomalyModel's flat forest is of an earlier layout and "
+                                   "its trees were not saved: retrain it")
             self._flat_forest = FlatForest.from_forest(self.forest)
         return self._flat_forest
 
@@ -288,7 +295,13 @@ class AnomalyModel:
                            count=len(keys))
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_stats_tables"}
+        """Without the tables kept beside the statistics, nor scikit-learn's forest once flat
+        (a second copy; loading it imported scikit-learn's forests: ~8 MiB served)."""
+        state = {k: v for k, v in self.__dict__.items() if k != "_stats_tables"}
+        flat = state.get("_flat_forest")
+        if flat is not None and "left" in vars(flat):
+            state["forest"] = None
+        return state
 
     def _z(self, stats: pd.DataFrame, keys, log_amount, rows: dict | None = None
            ) -> tuple[np.ndarray, ...]:
@@ -306,7 +319,7 @@ class AnomalyModel:
 
     def score(self, transactions: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
         """Components, combined score, flag and reasons for each transaction."""
-        if self.forest is None:
+        if self.forest is None and getattr(self, "_flat_forest", None) is None:
             raise RuntimeError("AnomalyModel is not fitted")
         p = self.params
         n = len(transactions)
