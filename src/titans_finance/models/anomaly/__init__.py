@@ -1,6 +1,6 @@
 """The anomaly model: explained flags worth reading.
 
-`model` (the detector, `AnomalyModel`, and scoring against a rolling history),
+`model` (the detector, `AnomalyModel`), `rolling_scores` (scoring against a rolling history),
 `flat_forest` (the isolation forest as flat arrays, for fast scoring), `baselines` (the
 peers it is scored against). No Kedro import.
 """
@@ -11,8 +11,8 @@ from titans_finance.models.anomaly.model import (
     HYPER_PARAMETERS,
     ISOLATION_INPUTS,
     AnomalyModel,
-    score_with_rolling_history,
 )
+from titans_finance.models.anomaly.rolling_scores import score_with_rolling_history
 
 __all__ = ["COMPONENTS", "HYPER_PARAMETERS", "ISOLATION_INPUTS", "AnomalyModel",
            "raw_feature_baseline_matrix", "robust_payee_z", "score_with_rolling_history"]

@@ -476,27 +476,3 @@ def _texts_where(rows: np.ndarray, text: Callable[[int], str]) -> list[str]:
 
 def _sign_key(transactions: pd.DataFrame) -> np.ndarray:
     return np.where(transactions["amount"].to_numpy(dtype="float64") < 0, "out", "in")
-
-
-def score_with_rolling_history(model: AnomalyModel, transactions: pd.DataFrame, state,
-                               feature_params=None, limits=None
-                               ) -> tuple[pd.DataFrame, Any]:
-    """Score transactions as the service scores them, with the service's own code: sent in
-    date order (as a bank feed sends them), each against its account's rolling history —
-    ``state`` (the training `HistoryState`, or a `RollingHistory` to continue) followed by
-    every transaction scored before it (`titans_finance.core.rolling`, with the service's
-    default limits unless ``limits`` is given) — so a duplicate of a transaction seen after
-    training is still caught. Returns the scores (input order) and the `RollingHistory`."""
-    from titans_finance.core.rolling import RollingHistory
-
-    history = (state if isinstance(state, RollingHistory)
-               else RollingHistory(state, limits, feature_params))
-    order = np.lexsort((np.arange(len(transactions)),
-                        pd.to_datetime(transactions["date"]).to_numpy()))
-    ordered = transactions.iloc[order]
-    scored = model.score(ordered, history.features(ordered))
-    inverse = np.empty(len(order), dtype="int64")
-    inverse[order] = np.arange(len(order))
-    scored = scored.iloc[inverse]
-    scored.index = transactions.index
-    return scored, history
