@@ -248,7 +248,8 @@ def rolling_export(tx: pd.DataFrame, default_model, params: dict, settings: argp
     """Every model over the rolling-origin folds of one export (`rolling_origin`): each fold
     trains on the rows before its block, chooses its candidate / ``C`` inside them, answers
     the block; the outcomes pooled, each peer compared with the personal model on the same
-    rows. ``_correct`` and ``_blocks`` (per scored row) are for pooling over exports."""
+    rows. ``_correct`` and ``_blocks`` (per scored row) are for pooling over exports,
+    ``_rows`` and ``_answers`` for reading the rows."""
     tx = tx.reset_index(drop=True)
     features = build_features(tx)
     y = tx["category"].astype(str).to_numpy()
@@ -264,7 +265,8 @@ def rolling_export(tx: pd.DataFrame, default_model, params: dict, settings: argp
             **{f"{name}_versus": {kind: pooled_versus(correct[name], correct[kind], blocks,
                                                       settings.bootstrap_rounds)
                                   for kind in PEERS} for name in personal},
-            "_correct": correct, "_blocks": blocks}
+            "_correct": correct, "_blocks": blocks, "_rows": result["rows"],
+            "_answers": result["answers"]}
 
 
 def pooled_over_exports(results: dict[str, dict], first: str, second: str,

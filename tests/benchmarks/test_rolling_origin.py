@@ -155,3 +155,17 @@ def test_every_choice_inside_a_fold_sees_only_that_folds_training_rows(monkeypat
     assert result["scored_rows"] == sum(fold["scored_rows"] for fold in result["folds"])
     assert set(result["personal_versus"]) == set(holdout.PEERS)
     assert result["personal"]["accuracy"] > 0.5  # the shops name their category
+
+
+def test_a_verdict_needs_both_two_standard_errors_and_mcnemar():
+    blocks = np.arange(406)  # every row its own block: the standard error of independent rows
+    five_none = np.ones(406, bool), np.array([False] * 5 + [True] * 401)
+    result = pooled_versus(*five_none, blocks)
+    assert result["advantage"] > 2 * result["advantage_se"]  # the normal approximation passes
+    assert result["mcnemar_p"] == pytest.approx(0.0625)
+    assert result["verdict"] == "level with"
+    nine_zero = np.array([True] * 9 + [True] * 397), np.array([False] * 9 + [True] * 397)
+    result = pooled_versus(*nine_zero, blocks)
+    assert result["mcnemar_p"] < 0.05 and result["verdict"] == "beats"
+    result = pooled_versus(nine_zero[1], nine_zero[0], blocks)
+    assert result["verdict"] == "behind"
