@@ -63,7 +63,8 @@ HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k",
                     "personal_min_labels", "calibration_folds", "calibration_max_rows",
                     "mapping_min_share", "seed", "n_jobs", "block_weights", "max_text_features",
                     "min_text_df", "char_ngram_range", "logistic_regression", "lightgbm",
-                    "memory_min_repeats", "class_weight_power", "unseen_direction_weight")
+                    "memory_min_repeats", "class_weight_power", "unseen_direction_weight",
+                    "recency_half_life_days")
 def design_text(transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
     """``description | merchant`` as the category models read it (one function everywhere)."""
     return category_text(transactions["description"].to_numpy(dtype=object),
@@ -113,8 +114,8 @@ def kfold_for(y: pd.Series, n_splits: int, seed: int):
 
 
 def out_of_fold_proba(name: str, params: dict[str, Any], inputs: tuple, y: np.ndarray,
-                      classes: np.ndarray, n_splits: int, seed: int, default_model: Any = None
-                      ) -> tuple[np.ndarray, np.ndarray]:
+                      classes: np.ndarray, n_splits: int, seed: int, default_model: Any = None,
+                      dates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold probabilities over ``classes`` and a mask of rows whose class the fold saw.
 
     A row whose category is missing from its fold's training part (a category with one
@@ -127,7 +128,8 @@ def out_of_fold_proba(name: str, params: dict[str, Any], inputs: tuple, y: np.nd
     position = {c: i for i, c in enumerate(classes)}
     for train, test in kfold_for(pd.Series(y), n_splits, seed).split(text, y):
         model = PersonalClassifier(name, params, default_model).fit(
-            text[train], numeric[train], sign[train], y[train])
+            text[train], numeric[train], sign[train], y[train],
+            None if dates is None else dates[train])
         columns = [position[c] for c in model.classes_]
         proba[np.ix_(test, columns)] = model.predict_proba(text[test], numeric[test], sign[test])
         seen[test] = np.isin(y[test], model.classes_)
@@ -211,7 +213,8 @@ class CategoryModel:
         inputs = model_inputs(transactions, features)
         text, numeric, sign = inputs
         self.personal = PersonalClassifier(self.estimator_name, self.params,
-                                           self.default_model).fit(text, numeric, sign, y)
+                                           self.default_model).fit(text, numeric, sign, y,
+                                                                   dates.to_numpy())
         self.classes_ = self.personal.classes_
         order = np.argsort(dates.to_numpy(), kind="stable")  # oldest first: the latest labels
         self.memory = RepeatMemory(int(self.params["memory_min_repeats"])).fit(text[order],
@@ -231,7 +234,8 @@ class CategoryModel:
             cal = tuple(a[recent] for a in inputs)
             oof, seen = out_of_fold_proba(self.estimator_name, self.params, cal, y[recent],
                                           self.classes_, n_splits,
-                                          int(self.params["seed"]), self.default_model)
+                                          int(self.params["seed"]), self.default_model,
+                                          dates.to_numpy()[recent])
             if seen.sum() >= 20:
                 index = np.searchsorted(self.classes_, y[recent][seen])
                 self.temperature = fit_temperature(oof[seen], index)
