@@ -15,6 +15,7 @@ class BlockWeights(Section):
     chars: Weight
     words: Weight
     numeric: Weight
+    sign: Weight
     default: Weight
 
 

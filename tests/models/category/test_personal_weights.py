@@ -114,3 +114,24 @@ def test_a_relabelled_line_follows_its_latest_label_with_a_short_half_life():
 
     assert answer(0.0) == "movies"
     assert answer(30.0) == "television"
+
+
+def test_the_amount_direction_has_its_own_weight_and_an_old_design_keeps_numeric_for_it():
+    from titans_finance.models.category.personal import NUMERIC_INPUTS, CategoryDesign
+
+    text = np.array(["shop a", "shop b", "pay c", "pay d"], dtype=object)
+    numeric = np.array([[1.0, -1.0, 0.0], [2.0, -1.0, 1.0], [3.0, 1.0, 0.0], [4.0, 1.0, 1.0]])
+    sign = numeric[:, NUMERIC_INPUTS.index("amount_sign")]
+    weights = {"chars": 1.0, "words": 1.0, "numeric": 0.5, "sign": 0.0, "default": 0.0}
+
+    def numeric_columns(design: CategoryDesign) -> np.ndarray:
+        return design.transform(text, numeric, sign).toarray()[:, -3:]
+
+    design = CategoryDesign({**PARAMS, "block_weights": weights}).fit(text, numeric, sign)
+    scaled = design.scaler.transform(numeric)
+    column = NUMERIC_INPUTS.index("amount_sign")
+    assert np.all(numeric_columns(design)[:, column] == 0.0)
+    others = [i for i in range(3) if i != column]
+    assert numeric_columns(design)[:, others] == pytest.approx(0.5 * scaled[:, others])
+    del design.weights["sign"]  # as a design pickled before the sign had its own weight
+    assert numeric_columns(design) == pytest.approx(0.5 * scaled)

@@ -39,6 +39,7 @@ from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
 from titans_finance.models.category.memory import RepeatMemory
 from titans_finance.models.category.personal import (  # noqa: F401 (part of this module's API)
+    NUMERIC_INPUTS,
     CategoryDesign,
     PersonalClassifier,
     candidate_names,
@@ -56,8 +57,6 @@ from titans_finance.models.category.rules import (  # noqa: F401 (part of this m
 from titans_finance.models.category.row_memo import forget_rows, remembered
 from titans_finance.models.category.taxonomy import category_text, content_words
 
-# Numeric inputs taken from the shared feature table (all computed from the amount).
-NUMERIC_INPUTS = ["log_abs_amount", "amount_sign", "is_round_1"]
 # The shipped hyper-parameters (conf/base/parameters_category.yml) a fit reads.
 HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k",
                     "personal_min_labels", "calibration_folds", "calibration_max_rows",

@@ -18,6 +18,10 @@ from threadpoolctl import threadpool_limits
 from titans_finance.models.category.row_memo import forget_rows, remembered
 from titans_finance.models.category.text_features import tfidf_transform
 
+# Numeric inputs taken from the shared feature table (all computed from the amount).
+NUMERIC_INPUTS = ["log_abs_amount", "amount_sign", "is_round_1"]
+
+
 def _parse_candidate(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """``logistic_regression`` or ``logistic_regression@C=10`` → (family, settings)."""
     family, _, option = name.partition("@")
@@ -61,7 +65,7 @@ class CategoryDesign:
         self.default_model = default_model
         weights = params["block_weights"]
         self.weights = {block: float(weights[block])
-                        for block in ("chars", "words", "numeric", "default")}
+                        for block in ("chars", "words", "numeric", "sign", "default")}
 
     def fit(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray) -> CategoryDesign:
         limit = self.params["max_text_features"]
@@ -89,12 +93,20 @@ class CategoryDesign:
         codes, uniques = pd.factorize(text)  # each distinct text vectorised once
         # weighted before being spread to the rows: the same values, fewer to multiply
         blocks = [self._text_block(uniques)[codes],
-                  dense_csr(self.scaler.transform(numeric) * self.weights["numeric"])]
+                  dense_csr(self.scaler.transform(numeric) * self._numeric_weights())]
         if self.default_model is not None and self.weights["default"] > 0:
             if prior is None:
                 prior = self.default_model.probabilities(text, sign)
             blocks.append(dense_csr(prior * self.weights["default"]))
         return sparse.hstack(blocks, format="csr")
+
+    def _numeric_weights(self) -> np.ndarray:
+        """The weight of each numeric input (`NUMERIC_INPUTS`): the amount's direction its
+        own (``sign``), the others ``numeric``. A design pickled before the sign had its own
+        weight keeps ``numeric`` for it."""
+        numeric = self.weights["numeric"]
+        sign = self.weights.get("sign", numeric)
+        return np.array([sign if name == "amount_sign" else numeric for name in NUMERIC_INPUTS])
 
     def _text_block(self, uniques: np.ndarray) -> sparse.csr_matrix:
         """The weighted character and word n-gram columns of each distinct text: a text
