@@ -6,8 +6,10 @@ What a category answer is made of, in order (`CategoryModel.predict`):
    is fixed for all its transactions), before any model;
 2. transfers between the user's own accounts (ingestion's optional ``is_transfer``);
 3. the personal model, trained on the export's own labels when there are enough:
-   character and word n-grams of ``description | merchant``, the amount and its sign,
-   and the default model's probabilities as a prior; calibrated by temperature
+   character and word n-grams of ``description | merchant``, the amount and its sign
+   (each with its own weight: ``block_weights.numeric``, ``block_weights.sign``; recent
+   rows may weigh more, ``recency_half_life_days``), and the default model's
+   probabilities as a prior; calibrated by temperature
    scaling on out-of-fold predictions; rare categories weigh more in its fit
    (``class_weight_power``); it only answers in a direction (money in or out) its
    training saw, a category seen only in the other direction keeping
