@@ -23,11 +23,20 @@ verdict (`core.verdict`: beats / level with / behind at 2 standard errors), and 
 exact test on the rows where only one of the two is right (a hold-out with fewer than 6 such
 rows cannot show a difference: `decidable` false).
 
-Choosing a shipped parameter (development exports only, never the test set): expanding-window
-folds over the last 45 % of each development export's timeline, with parameters overridden —
+Rolling origin (`rolling_origin.py`), beside the single hold-out: the last ``--scored-share``
+(0.5) of each export's timeline cut into ``--folds`` (5) blocks of whole days; each fold trains
+every model on the rows before its block (candidate and ``C`` chosen inside those rows, as
+above) and scores the block, so every row is scored at most once. The outcomes are pooled per
+export and per set; the standard error of each paired difference comes from a bootstrap over
+blocks of ``--block-days`` (7) calendar days, McNemar's test from the pooled rows where only
+one model is right. ``--folds 0``: the single hold-out only.
 
-    ... -m benchmarks.evaluation.personal_holdout --dev-folds 3 --set min_text_df=1 \
-        --set block_weights.default=2.0        # prints accuracies, writes nothing
+Choosing a shipped parameter (development exports only, never the test set): the same folds,
+the shipped personal model against one with parameters overridden, each with its standard
+error (prints, writes nothing) —
+
+    ... -m benchmarks.evaluation.personal_holdout --tune --folds 5 --set min_text_df=2 \
+        --set block_weights.default=2.0
 """
 
 from __future__ import annotations
@@ -61,8 +70,14 @@ from benchmarks.evaluation.public_exports import (  # noqa: E402
     shipped_default_model,
 )
 
+from benchmarks.evaluation.rolling_origin import (  # noqa: E402
+    day_blocks,
+    pooled_versus,
+    rolling_origin,
+)
+
 from titans_finance.core.features import build_features  # noqa: E402
-from titans_finance.core.splits import expanding_window_folds, time_split_mask  # noqa: E402
+from titans_finance.core.splits import time_split_mask  # noqa: E402
 from titans_finance.core.verdict import paired_comparison  # noqa: E402
 from titans_finance.models.category import CategoryModel  # noqa: E402
 from titans_finance.models.category.evaluation import select_candidate  # noqa: E402
@@ -139,6 +154,38 @@ def _score(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
             "macro_f1": float(f1_score(truth, predicted, average="macro", zero_division=0))}
 
 
+def fold_answers(tx: pd.DataFrame, features: pd.DataFrame, default_model, params: dict,
+                 train: np.ndarray, test: np.ndarray,
+                 personal_params: dict[str, dict] | None = None) -> dict:
+    """Every model trained on the ``train`` positions only (its candidate or ``C`` chosen on
+    the last part of them), answering the ``test`` positions: ``answers`` (model → answers),
+    the personal model's candidate, the peers' ``C``, each fit's CPU seconds.
+    ``personal_params``: personal models to train (name → parameters; default: ``personal``
+    with ``params``)."""
+    y = tx["category"].astype(str).to_numpy()
+    text = tx["description"].astype(str).to_numpy()
+    answers, chosen, cpu = {}, {}, {}
+    train_tx, train_f = tx.iloc[train], features.iloc[train]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, settings in (personal_params or {"personal": params}).items():
+            began = time.process_time()
+            chosen[name], _ = select_candidate(train_tx, train_f, settings, default_model)
+            model = CategoryModel(chosen[name], settings, [], default_model).fit(train_tx,
+                                                                                 train_f)
+            cpu[name] = time.process_time() - began
+            answers[name] = model.predict(tx.iloc[test], features.iloc[test],
+                                          threshold=0.0)["category"].to_numpy()
+        for kind in PEERS:
+            began = time.process_time()
+            fitted, chosen[kind] = tuned_peer(kind, text[train], y[train],
+                                              tx["date"].iloc[train], params)
+            cpu[kind] = time.process_time() - began
+            answers[kind] = fitted.predict(text[test])
+    return {"answers": answers, "chosen": chosen,
+            "fit_cpu_seconds": {name: round(seconds, 2) for name, seconds in cpu.items()}}
+
+
 def evaluate_export(tx: pd.DataFrame, default_model, params: dict,
                     split: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
     """Every model on the rows of ``split`` (default: the time-aware hold-out)."""
@@ -146,31 +193,17 @@ def evaluate_export(tx: pd.DataFrame, default_model, params: dict,
     features = build_features(tx)
     train, test = split or time_holdout(tx["date"], float(params["test_fraction"]))
     y = tx["category"].astype(str).to_numpy()
-    text = tx["description"].astype(str).to_numpy()
-    predicted, chosen, cpu = {}, {}, {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        began = time.process_time()
-        train_tx, train_f = tx.iloc[train], features.iloc[train]
-        selected, _ = select_candidate(train_tx, train_f, params, default_model)
-        model = CategoryModel(selected, params, [], default_model).fit(train_tx, train_f)
-        cpu["personal"] = time.process_time() - began
-        predicted["personal"] = model.predict(tx.iloc[test], features.iloc[test],
-                                              threshold=0.0)["category"].to_numpy()
-        for kind in PEERS:
-            began = time.process_time()
-            fitted, chosen[kind] = tuned_peer(kind, text[train], y[train],
-                                              tx["date"].iloc[train], params)
-            cpu[kind] = time.process_time() - began
-            predicted[kind] = fitted.predict(text[test])
+    fold = fold_answers(tx, features, default_model, params, train, test)
+    predicted, chosen = fold["answers"], fold["chosen"]
     truth = y[test]
     correct = {name: answer == truth for name, answer in predicted.items()}
     return {"rows": int(len(tx)), "categories": int(len(set(y))),
             "train_rows": int(len(train)), "holdout_rows": int(len(test)),
             "holdout_period": [str(tx["date"].iloc[test].min().date()),
                                str(tx["date"].iloc[test].max().date())],
-            "selected_candidate": selected, "peer_C": chosen,
-            "fit_cpu_seconds": {name: round(seconds, 2) for name, seconds in cpu.items()},
+            "selected_candidate": chosen["personal"],
+            "peer_C": {kind: chosen[kind] for kind in PEERS},
+            "fit_cpu_seconds": fold["fit_cpu_seconds"],
             **{name: _score(truth, answer) for name, answer in predicted.items()},
             "personal_versus": {kind: versus(correct["personal"], correct[kind])
                                 for kind in PEERS}}
@@ -210,55 +243,169 @@ def overridden(params: dict, assignments: list[str]) -> dict:
     return params
 
 
-def dev_folds(exports: dict, sets: dict, default_model, params: dict, folds: int) -> None:
-    """Accuracy of every model over expanding-window folds of the development exports."""
+def rolling_export(tx: pd.DataFrame, default_model, params: dict, settings: argparse.Namespace,
+                   personal_params: dict[str, dict] | None = None) -> dict:
+    """Every model over the rolling-origin folds of one export (`rolling_origin`): each fold
+    trains on the rows before its block, chooses its candidate / ``C`` inside them, answers
+    the block; the outcomes pooled, each peer compared with the personal model on the same
+    rows. ``_correct`` and ``_blocks`` (per scored row) are for pooling over exports,
+    ``_rows`` and ``_answers`` for reading the rows."""
+    tx = tx.reset_index(drop=True)
+    features = build_features(tx)
+    y = tx["category"].astype(str).to_numpy()
+    result = rolling_origin(tx["date"], settings.folds, settings.scored_share,
+                            lambda train, test: fold_answers(tx, features, default_model, params,
+                                                             train, test, personal_params))
+    truth = y[result["rows"]]
+    blocks = day_blocks(tx["date"].iloc[result["rows"]], settings.block_days)
+    correct = {name: answer == truth for name, answer in result["answers"].items()}
+    personal = [name for name in correct if name not in PEERS]
+    return {"folds": result["folds"], "scored_rows": int(len(truth)),
+            **{name: _score(truth, answer) for name, answer in result["answers"].items()},
+            **{f"{name}_versus": {kind: pooled_versus(correct[name], correct[kind], blocks,
+                                                      settings.bootstrap_rounds)
+                                  for kind in PEERS} for name in personal},
+            "_correct": correct, "_blocks": blocks, "_rows": result["rows"],
+            "_answers": result["answers"]}
+
+
+def pooled_over_exports(results: dict[str, dict], first: str, second: str,
+                        rounds: int) -> dict:
+    """``first`` against ``second`` over the scored rows of several exports' folds (the day
+    blocks of each export kept apart)."""
+    return pooled_versus(
+        np.concatenate([r["_correct"][first] for r in results.values()]),
+        np.concatenate([r["_correct"][second] for r in results.values()]),
+        np.concatenate([[f"{name}:{b}" for b in r["_blocks"]] for name, r in results.items()]),
+        rounds)
+
+
+def _versus_cell(against: dict) -> str:
+    return (f"{100 * against['advantage']:+.1f} ± {100 * against['advantage_se']:.1f} pts | "
+            f"{against['verdict']} | {against['only_personal_right']} / "
+            f"{against['only_peer_right']}, {against['mcnemar_p']:.3f}"
+            f"{'' if against['decidable'] else ' (too few to decide)'}")
+
+
+def rolling_table(results: dict) -> str:
+    lines = ["| set | export | rows scored (folds) | personal acc. / macro-F1 | smart_importer-"
+             "style SVM | char TF-IDF LR | personal − best peer (± 1 SE, day blocks) | verdict "
+             "| rows only personal / only peer right, McNemar p |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        rolling = r["rolling_origin"]
+        best = max(PEERS, key=lambda kind: rolling[kind]["accuracy"])
+        cells = [f"{100 * rolling[m]['accuracy']:.1f} % / {rolling[m]['macro_f1']:.3f}"
+                 for m in ("personal", *PEERS)]
+        lines.append(f"| {r['set']} | {name} | {rolling['scored_rows']} "
+                     f"({len(rolling['folds'])}) | {' | '.join(cells)} | "
+                     f"{_versus_cell(rolling['personal_versus'][best])} |")
+    return "\n".join(lines)
+
+
+def tune(exports: dict, sets: dict, default_model, params: dict, variant: dict,
+         settings: argparse.Namespace) -> None:
+    """Development exports only: the shipped personal model, the ``variant`` (the ``--set``
+    parameters) and the peers over the rolling-origin folds; prints each export's accuracies
+    and the variant against the shipped model and the best peer, per export and pooled."""
+    models = {"personal": params, "variant": variant} if variant != params else {
+        "personal": params}
+    results = {}
     for name, tx in exports.items():
         if sets[export_key(name)] != "dev":
             continue
-        tx = tx.reset_index(drop=True)
-        right = dict.fromkeys(("personal", *PEERS), 0.0)
-        rows = 0
-        for split in expanding_window_folds(tx["date"], folds, 0.45):
-            result = evaluate_export(tx, default_model, params, split)
-            rows += result["holdout_rows"]
-            for model in right:
-                right[model] += result[model]["accuracy"] * result["holdout_rows"]
-        print(name, {model: round(100 * hits / rows, 1) for model, hits in right.items()},
-              f"({rows} rows)", flush=True)
+        r = rolling_export(tx, default_model, params, settings, models)
+        results[name] = r
+        best = max(PEERS, key=lambda kind: r[kind]["accuracy"])
+        line = [name, {m: round(100 * r[m]["accuracy"], 2) for m in (*models, *PEERS)},
+                f"({r['scored_rows']} rows)"]
+        for model in models:
+            line += [f"| {model} − {best}:", _versus_cell(r[f"{model}_versus"][best])]
+        if "variant" in models:
+            line += ["| variant − shipped:", _versus_cell(pooled_over_exports(
+                {name: r}, "variant", "personal", settings.bootstrap_rounds))]
+        print(*line, flush=True)
+    pairs = [(model, kind) for model in models for kind in PEERS]
+    if "variant" in models:
+        pairs.insert(0, ("variant", "personal"))
+    for first, second in pairs:
+        print(f"pooled {first} − {second}:",
+              _versus_cell(pooled_over_exports(results, first, second,
+                                               settings.bootstrap_rounds)), flush=True)
+
+
+def _public(result: dict) -> dict:
+    """A result without its per-row arrays (for the JSON)."""
+    return {key: value for key, value in result.items() if not key.startswith("_")}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dev-folds", type=int, default=0,
-                        help="expanding-window folds on the development exports only")
+    parser.add_argument("--folds", type=int, default=5,
+                        help="rolling-origin folds (cut points) per export; 0: only the "
+                             "single hold-out")
+    parser.add_argument("--scored-share", type=float, default=0.5,
+                        help="share of each export's timeline the rolling folds score")
+    parser.add_argument("--block-days", type=int, default=7,
+                        help="calendar days per block of the paired bootstrap")
+    parser.add_argument("--bootstrap-rounds", type=int, default=2000)
+    parser.add_argument("--tune", action="store_true",
+                        help="development exports only: shipped parameters against --set "
+                             "ones over the rolling folds; prints, writes nothing")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a category parameter (with --dev-folds)")
+                        help="override a category parameter (with --tune)")
     args = parser.parse_args()
     params = yaml.safe_load((ROOT / "conf/base/parameters_category.yml").read_text())["category"]
-    if args.set and not args.dev_folds:
-        parser.error("--set tunes: only with --dev-folds (the reported run uses the shipped YAML)")
-    params = overridden(params, args.set)
+    if args.set and not args.tune:
+        parser.error("--set tunes: only with --tune (the reported run uses the shipped YAML)")
+    if args.tune and args.folds < 1:
+        parser.error("--tune needs --folds 1 or more")
+    variant = overridden(params, args.set)
     sets = public_sets()
     exports = {name: tx for name, tx in available_exports().items() if export_key(name) in sets}
     if not exports:
         sys.exit("no export found: set TITANS_PUBLIC_DATA (benchmarks/evaluation/public_exports.py)")
     started = time.time()
     default_model = shipped_default_model(params)
-    if args.dev_folds:
-        dev_folds(exports, sets, default_model, params, args.dev_folds)
+    if args.tune:
+        tune(exports, sets, default_model, params, variant, args)
         return
     results = {}
     for name, tx in sorted(exports.items(), key=lambda item: sets[export_key(item[0])]):
         began = time.time()
-        results[name] = {"set": sets[export_key(name)], **evaluate_export(tx, default_model, params),
-                         "seconds": round(time.time() - began, 1)}
-        print(name, json.dumps(results[name]), flush=True)
-    out = {"command": "TITANS_PUBLIC_DATA=... python -m benchmarks.evaluation.personal_holdout",
-           "test_fraction": params["test_fraction"], "seconds": round(time.time() - started, 1),
-           "exports": results}
+        results[name] = {"set": sets[export_key(name)], **evaluate_export(tx, default_model, params)}
+        if args.folds:
+            results[name]["rolling_origin"] = rolling_export(tx, default_model, params, args)
+        results[name]["seconds"] = round(time.time() - began, 1)
+        print(name, json.dumps({k: v for k, v in results[name].items()
+                                if k != "rolling_origin"}), flush=True)
+    pooled = {}
+    if args.folds:
+        for set_name in ("dev", "test"):
+            members = {name: r["rolling_origin"] for name, r in results.items()
+                       if r["set"] == set_name}
+            pooled[set_name] = {kind: pooled_over_exports(members, "personal", kind,
+                                                          args.bootstrap_rounds)
+                                for kind in PEERS} if members else {}
+        for r in results.values():
+            r["rolling_origin"] = _public(r["rolling_origin"])
+    out = {"command": "TITANS_PUBLIC_DATA=... python -m benchmarks.evaluation.personal_holdout"
+                      f" --folds {args.folds} --scored-share {args.scored_share} --block-days "
+                      f"{args.block_days}",
+           "test_fraction": params["test_fraction"],
+           "rolling_origin": {"folds": args.folds, "scored_share": args.scored_share,
+                              "block_days": args.block_days,
+                              "bootstrap_rounds": args.bootstrap_rounds,
+                              "pooled_personal_versus": pooled},
+           "seconds": round(time.time() - started, 1), "exports": results}
     path = ROOT / "benchmarks/results/category_personal.json"
     path.write_text(json.dumps(out, indent=2) + "\n")
     print(markdown_table(results))
+    if args.folds:
+        print(rolling_table(results))
+        for set_name, against in pooled.items():
+            for kind, result in against.items():
+                print(f"pooled {set_name} personal − {kind}: {_versus_cell(result)}")
     print(f"written {path} ({out['seconds']} s)")
 
 

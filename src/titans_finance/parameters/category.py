@@ -15,6 +15,7 @@ class BlockWeights(Section):
     chars: Weight
     words: Weight
     numeric: Weight
+    sign: Weight
     default: Weight
 
 
@@ -82,6 +83,7 @@ class CategorySettings(Settings):
     max_text_features: Count
     class_weight_power: Annotated[float, Field(ge=0)]
     unseen_direction_weight: Share
+    recency_half_life_days: Annotated[float, Field(ge=0)]
     block_weights: BlockWeights
     logistic_regression: LogisticRegressionSettings
     lightgbm: CategoryLightGBMSettings

@@ -81,7 +81,8 @@ def select_candidate(train_tx: pd.DataFrame, train_f: pd.DataFrame, params: dict
     truth = train_tx["category"][inner].astype("str").to_numpy()
     candidates = {}
     for name in names:
-        model = PersonalClassifier(name, params, default_model).fit(*inputs, y_fit)
+        model = PersonalClassifier(name, params, default_model).fit(
+            *inputs, y_fit, fit_tx["date"].to_numpy())
         candidates[name] = {"validation_accuracy": float(accuracy_score(
             truth, model.predict(*val_inputs)))}
     selected = max(candidates, key=lambda n: candidates[n]["validation_accuracy"])

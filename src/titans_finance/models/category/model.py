@@ -6,8 +6,10 @@ What a category answer is made of, in order (`CategoryModel.predict`):
    is fixed for all its transactions), before any model;
 2. transfers between the user's own accounts (ingestion's optional ``is_transfer``);
 3. the personal model, trained on the export's own labels when there are enough:
-   character and word n-grams of ``description | merchant``, the amount and its sign,
-   and the default model's probabilities as a prior; calibrated by temperature
+   character and word n-grams of ``description | merchant``, the amount and its sign
+   (each with its own weight: ``block_weights.numeric``, ``block_weights.sign``; recent
+   rows may weigh more, ``recency_half_life_days``), and the default model's
+   probabilities as a prior; calibrated by temperature
    scaling on out-of-fold predictions; rare categories weigh more in its fit
    (``class_weight_power``); it only answers in a direction (money in or out) its
    training saw, a category seen only in the other direction keeping
@@ -39,6 +41,7 @@ from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
 from titans_finance.models.category.memory import RepeatMemory
 from titans_finance.models.category.personal import (  # noqa: F401 (part of this module's API)
+    NUMERIC_INPUTS,
     CategoryDesign,
     PersonalClassifier,
     candidate_names,
@@ -56,8 +59,6 @@ from titans_finance.models.category.rules import (  # noqa: F401 (part of this m
 from titans_finance.models.category.row_memo import forget_rows, remembered
 from titans_finance.models.category.taxonomy import category_text, content_words
 
-# Numeric inputs taken from the shared feature table (all computed from the amount).
-NUMERIC_INPUTS = ["log_abs_amount", "amount_sign", "is_round_1"]
 # The shipped hyper-parameters (conf/base/parameters_category.yml) a fit reads.
 # how many of a call's rows must repeat an earlier row's inputs for `predict` (and its
 # default model's answer) to answer each distinct row once: taking the rows apart and the
@@ -68,7 +69,8 @@ HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k",
                     "personal_min_labels", "calibration_folds", "calibration_max_rows",
                     "mapping_min_share", "seed", "n_jobs", "block_weights", "max_text_features",
                     "min_text_df", "char_ngram_range", "logistic_regression", "lightgbm",
-                    "memory_min_repeats", "class_weight_power", "unseen_direction_weight")
+                    "memory_min_repeats", "class_weight_power", "unseen_direction_weight",
+                    "recency_half_life_days")
 def design_text(transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
     """``description | merchant`` as the category models read it (one function everywhere)."""
     return category_text(transactions["description"].to_numpy(dtype=object),
@@ -120,8 +122,8 @@ def kfold_for(y: pd.Series, n_splits: int, seed: int):
 
 
 def out_of_fold_proba(name: str, params: dict[str, Any], inputs: tuple, y: np.ndarray,
-                      classes: np.ndarray, n_splits: int, seed: int, default_model: Any = None
-                      ) -> tuple[np.ndarray, np.ndarray]:
+                      classes: np.ndarray, n_splits: int, seed: int, default_model: Any = None,
+                      dates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold probabilities over ``classes`` and a mask of rows whose class the fold saw.
 
     A row whose category is missing from its fold's training part (a category with one
@@ -134,7 +136,8 @@ def out_of_fold_proba(name: str, params: dict[str, Any], inputs: tuple, y: np.nd
     position = {c: i for i, c in enumerate(classes)}
     for train, test in kfold_for(pd.Series(y), n_splits, seed).split(text, y):
         model = PersonalClassifier(name, params, default_model).fit(
-            text[train], numeric[train], sign[train], y[train])
+            text[train], numeric[train], sign[train], y[train],
+            None if dates is None else dates[train])
         columns = [position[c] for c in model.classes_]
         proba[np.ix_(test, columns)] = model.predict_proba(text[test], numeric[test], sign[test])
         seen[test] = np.isin(y[test], model.classes_)
@@ -218,7 +221,8 @@ class CategoryModel:
         inputs = model_inputs(transactions, features)
         text, numeric, sign = inputs
         self.personal = PersonalClassifier(self.estimator_name, self.params,
-                                           self.default_model).fit(text, numeric, sign, y)
+                                           self.default_model).fit(text, numeric, sign, y,
+                                                                   dates.to_numpy())
         self.classes_ = self.personal.classes_
         order = np.argsort(dates.to_numpy(), kind="stable")  # oldest first: the latest labels
         self.memory = RepeatMemory(int(self.params["memory_min_repeats"])).fit(text[order],
@@ -238,7 +242,8 @@ class CategoryModel:
             cal = tuple(a[recent] for a in inputs)
             oof, seen = out_of_fold_proba(self.estimator_name, self.params, cal, y[recent],
                                           self.classes_, n_splits,
-                                          int(self.params["seed"]), self.default_model)
+                                          int(self.params["seed"]), self.default_model,
+                                          dates.to_numpy()[recent])
             if seen.sum() >= 20:
                 index = np.searchsorted(self.classes_, y[recent][seen])
                 self.temperature = fit_temperature(oof[seen], index)

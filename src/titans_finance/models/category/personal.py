@@ -18,6 +18,10 @@ from threadpoolctl import threadpool_limits
 from titans_finance.models.category.row_memo import forget_rows, remembered
 from titans_finance.models.category.text_features import tfidf_transform
 
+# Numeric inputs taken from the shared feature table (all computed from the amount).
+NUMERIC_INPUTS = ["log_abs_amount", "amount_sign", "is_round_1"]
+
+
 def _parse_candidate(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """``logistic_regression`` or ``logistic_regression@C=10`` → (family, settings)."""
     family, _, option = name.partition("@")
@@ -61,7 +65,7 @@ class CategoryDesign:
         self.default_model = default_model
         weights = params["block_weights"]
         self.weights = {block: float(weights[block])
-                        for block in ("chars", "words", "numeric", "default")}
+                        for block in ("chars", "words", "numeric", "sign", "default")}
 
     def fit(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray) -> CategoryDesign:
         limit = self.params["max_text_features"]
@@ -89,12 +93,20 @@ class CategoryDesign:
         codes, uniques = pd.factorize(text)  # each distinct text vectorised once
         # weighted before being spread to the rows: the same values, fewer to multiply
         blocks = [self._text_block(uniques)[codes],
-                  dense_csr(self.scaler.transform(numeric) * self.weights["numeric"])]
+                  dense_csr(self.scaler.transform(numeric) * self._numeric_weights())]
         if self.default_model is not None and self.weights["default"] > 0:
             if prior is None:
                 prior = self.default_model.probabilities(text, sign)
             blocks.append(dense_csr(prior * self.weights["default"]))
         return sparse.hstack(blocks, format="csr")
+
+    def _numeric_weights(self) -> np.ndarray:
+        """The weight of each numeric input (`NUMERIC_INPUTS`): the amount's direction its
+        own (``sign``), the others ``numeric``. A design pickled before the sign had its own
+        weight keeps ``numeric`` for it."""
+        numeric = self.weights["numeric"]
+        sign = self.weights.get("sign", numeric)
+        return np.array([sign if name == "amount_sign" else numeric for name in NUMERIC_INPUTS])
 
     def _text_block(self, uniques: np.ndarray) -> sparse.csr_matrix:
         """The weighted character and word n-gram columns of each distinct text: a text
@@ -173,19 +185,47 @@ def class_weights(y: np.ndarray, power: float) -> np.ndarray | None:
     return ((counts / counts.mean()) ** -power)[codes]
 
 
+def recency_weights(dates: Any, half_life_days: float) -> np.ndarray | None:
+    """Each row's weight ``0.5 ** (days before the latest row / half_life_days)``: 0 is no
+    reweighting (None).
+
+    People re-file: a merchant's category changes with a move, a new job, a new habit, and
+    the latest labels say more about the next transaction than the oldest. The weight halves
+    every ``half_life_days``; the latest day weighs 1."""
+    if half_life_days < 0:
+        raise ValueError(f"category.recency_half_life_days must be 0 (off) or more, got "
+                         f"{half_life_days}")
+    if half_life_days == 0 or dates is None:
+        return None
+    days = pd.to_datetime(pd.Series(np.asarray(dates))).dt.normalize()
+    age = (days.max() - days).dt.days.to_numpy(dtype="float64")
+    return 0.5 ** (age / float(half_life_days))
+
+
+def row_weights(y: np.ndarray, dates: Any, params: dict[str, Any]) -> np.ndarray | None:
+    """The fit's sample weights: rare categories (`class_weights`) times recent rows
+    (`recency_weights`); None when both are off."""
+    weights = [w for w in (class_weights(y, float(params["class_weight_power"])),
+                           recency_weights(dates, float(params["recency_half_life_days"])))
+               if w is not None]
+    return np.prod(weights, axis=0) if weights else None
+
+
 class PersonalClassifier:
     """`CategoryDesign` + a classifier, fitted on the user's labelled rows."""
 
     def __init__(self, name: str, params: dict[str, Any], default_model: Any = None):
         self.name, self.params, self.default_model = name, params, default_model
 
-    def fit(self, text, numeric, sign, y) -> PersonalClassifier:
+    def fit(self, text, numeric, sign, y, dates=None) -> PersonalClassifier:
+        """``dates``: each row's date (the recent ones weigh more, `recency_weights`); None
+        weighs every date the same."""
         self.design = CategoryDesign(self.params, self.default_model).fit(text, numeric, sign)
         matrix = self.design.transform(text, numeric, sign)
         # one BLAS thread: the optimiser's vector operations are small, and threads fighting
         # over busy cores made a 450-row fit 6× slower (30 s instead of 5 s)
         with threadpool_limits(limits=1, user_api="blas"):
-            weights = class_weights(y, float(self.params["class_weight_power"]))
+            weights = row_weights(y, dates, self.params)
             self.classifier = make_classifier(self.name, self.params).fit(matrix, y,
                                                                           sample_weight=weights)
         self.classes_ = np.asarray(self.classifier.classes_)
