@@ -317,10 +317,15 @@ def test_two_columns_of_the_same_money_are_read_once():
     assert any("the same money as 'Booked'" in n for n in info["reading"]["notes"])
     with pytest.raises(ExportReadError, match="'Orig', 'Booked' all hold amounts"):
         read_export(text.format(last="20.01").encode(), "s.csv")
-    # written on different lines (money in / money out) they are no copy of each other
+    # written on different lines (money in / money out) they are no copy of each other: a
+    # minus on every value of one side says it is money out (amount_words.split_by_signs)
+    split = text.format(last="20.00").replace("-5.00,-5.00", "-5.00,").replace("Pay,20.00", "Pay,")
+    amounts, info = amounts_of(split)
+    assert amounts == [-5.0, 20.0]
+    assert info["columns"]["Money Out"] == ["Orig"] and info["columns"]["Money In"] == ["Booked"]
+    # unsigned on both sides, nothing says which is which
     with pytest.raises(ExportReadError, match="which is which"):
-        read_export(text.format(last="20.00").replace("-5.00,-5.00", "-5.00,").replace(
-            "Pay,20.00", "Pay,").encode(), "s.csv")
+        read_export(split.replace("-5.00", "5.00").encode(), "s.csv")
 
 
 WALLET = ("Date,Description,Currency,Gross,Net,Balance\n"

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from titans_finance.core.currency_codes import currency_share
-from titans_finance.core.direction_words import word_sign
+from titans_finance.core.direction_words import column_word_sign
 from titans_finance.core.normalise import (
     by_distinct_value,
     clean_strings,
@@ -47,8 +47,9 @@ FLAG_TRUE = {"1", "true", "yes", "y"}
 # --------------------------------------------------------------------------- evidence
 
 def token_sign(token: str) -> float | None:
-    """-1 (money out) or +1 (money in) for a direction word of any language, else None."""
-    return word_sign(token)
+    """-1 (money out) or +1 (money in) for a direction word of any language (or ``O``/``I``
+    in a direction column), else None."""
+    return column_word_sign(token)
 
 
 @by_distinct_value
