@@ -15,7 +15,7 @@ lands in exactly one class:
 - ``refused``: the file was stopped with a message (acceptable when the message says what to
   declare);
 - ``wrong_flagged``: read wrong, but the reading said so (reconciliation contradicted, lines
-  quarantined, date order reported ambiguous);
+  quarantined, date order reported ambiguous, signs reported unproven);
 - ``wrong_silent``: read wrong without any complaint — the worst case.
 
 The set is scored, never tuned on: a fix is a general rule with its own boundary test, and a
@@ -77,6 +77,9 @@ def score_file(path: Path, expected: pd.DataFrame, params: dict[str, Any]) -> di
     # the normaliser reports the date order per file (the reader's info never holds it)
     if report.get("date_order_ambiguous"):
         complaints.append("date order ambiguous")
+    # most lines read as money in and no balance proves the signs (core.movements)
+    if report.get("sign_unproven"):
+        complaints.append("sign unproven")
     right = ours == theirs
     out = {"class": "right" if right else ("wrong_flagged" if complaints else "wrong_silent"),
            "rows": sum(ours.values()), "expected_rows": sum(theirs.values()),

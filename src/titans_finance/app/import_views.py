@@ -40,6 +40,7 @@ def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
                  else "negated (declared mapping)") + (
             f"; {info['reading']['sign_convention']}" if info.get("reading") else ""),
         "balance check": balance_check(info.get("reconciliation")),
+        "sign unproven": (info.get("sign_unproven") or {}).get("message"),
         "columns not used": ", ".join(info.get("unrecognised_columns") or []) or "none",
     }
     table = pd.DataFrame({"": [str(v) for v in settings.values() if v is not None]},

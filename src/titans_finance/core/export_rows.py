@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
-from titans_finance.core.movements import apply_fees, card_payments
+from titans_finance.core.movements import apply_fees, card_payments, sign_unproven
 from titans_finance.core.normalise import (
     HTML_ENTITY,
     clean_strings,
@@ -319,6 +319,11 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         decided["fee"] = fee_decided
     if card_decided:
         decided["card_payments"] = card_decided
+    directed = by_indicator.any() or use_split.any() or negate_card.any()
+    unproven = sign_unproven(amount, decided["reconciliation"].get("status") != NOT_POSSIBLE
+                             or bool(directed) or hints.get("sign") == "negate")
+    if unproven:
+        decided["sign_unproven"] = unproven
     if undirected.any():
         decided["warning"] = (
             f"{int(undirected.sum())} amounts carry no sign, no debit/credit indicator and no "
