@@ -170,3 +170,33 @@ def test_a_declared_or_a_told_order_is_never_overruled_by_the_lines():
     assert read_dates(values, day_first=False).day_first is False
     told = read_dates(pd.Series(["13/02/2024", "01/03/2024", "02/01/2024", "03/01/2024"]))
     assert told.day_first is True and told.evidence["decided_by"] == "values"
+
+
+# ------------------------------------------------ the other date column tells the order
+
+def test_a_value_date_that_tells_the_order_decides_an_ambiguous_booking_date():
+    from titans_finance.core.dates import order_from_sibling
+    booking = pd.Series(["01/02/2024", "05/02/2024"])
+    dates = read_dates(booking)
+    assert dates.ambiguous
+    # value dates 13 February: day first, so the booking dates are 1 and 5 February
+    told = order_from_sibling(dates, booking, pd.Series(["13/02/2024", "06/02/2024"]))
+    assert (told.day_first, told.ambiguous, told.evidence["decided_by"]) == (
+        True, False, "value_date_column")
+    assert told.values.dt.strftime("%Y-%m-%d").tolist() == ["2024-02-01", "2024-02-05"]
+    # month first told the same way (02/13)
+    told = order_from_sibling(dates, booking, pd.Series(["02/13/2024", "02/06/2024"]))
+    assert told.day_first is False and told.values.iloc[0] == pd.Timestamp("2024-01-02")
+
+
+@pytest.mark.parametrize("sibling", [
+    ["", ""],                          # no value dates
+    ["02/03/2024", "06/02/2024"],      # ambiguous too
+    ["13.02.2024", "06.02.2024"],      # written another way
+    ["13/02/2024", "02/13/2024"],      # contradicting itself
+])
+def test_a_value_date_that_tells_nothing_leaves_the_booking_date_ambiguous(sibling):
+    from titans_finance.core.dates import order_from_sibling
+    booking = pd.Series(["01/02/2024", "05/02/2024"])
+    dates = read_dates(booking)
+    assert order_from_sibling(dates, booking, pd.Series(sibling)) is dates

@@ -84,3 +84,13 @@ def test_a_second_date_header_over_text_is_no_booking_date():
     roles, _, evidence = booking_date(frame, {"Date": ["Datum"]}, ["Date"])
     # (weighed as a date column: never before the other on the one line both fill)
     assert evidence["decided_by"] == "never_before_the_other" and roles["Date"] == ["Date"]
+
+
+def test_the_value_date_column_tells_the_order_of_ambiguous_booking_dates():
+    from tests.core.test_readers_column_roles import amounts_of
+    text = ("Booking date;Value date;Text;Amount\n01/02/2024;30/01/2024;Shop;-12,40\n"
+            "05/02/2024;05/02/2024;Salary;2100,00\n")
+    amounts, info = amounts_of(text, "nl.csv")
+    assert amounts == [-12.4, 2100.0]
+    assert info["day_first"] is True and info["date_order_ambiguous"] is False
+    assert info["date_order_evidence"]["decided_by"] == "value_date_column"

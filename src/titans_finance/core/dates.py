@@ -221,3 +221,25 @@ def parse_dates(values: pd.Series, day_first: bool | None = None) -> tuple[pd.Se
     """
     parsed = read_dates(values, day_first=day_first)
     return parsed.values, parsed.invalid
+
+
+def _separators(values: pd.Series) -> set[str]:
+    return set("".join(clean_strings(values).dropna().str.replace(
+        _TIME_OF_DAY, "", regex=True).str.replace(r"[\d\s]", "", regex=True).tolist()))
+
+
+def order_from_sibling(dates: ParsedDates, text: pd.Series, sibling: pd.Series) -> ParsedDates:
+    """A date column whose values leave the day/month order ambiguous, read in the order
+    its file's other date column proves (a value date ``13/02/2024`` beside a booking date
+    ``12/02/2024``): one export writes its dates one way. Only when that column's values
+    tell the order themselves and are written with the same separators; else ``dates``."""
+    if not dates.ambiguous or not clean_strings(sibling).notna().any():
+        return dates
+    other = read_dates(sibling)
+    told = other.evidence.get("day_first_values", 0) != other.evidence.get(
+        "month_first_values", 0)
+    if other.ambiguous or not told or _separators(text) != _separators(sibling):
+        return dates
+    again = read_dates(text, day_first=other.day_first)
+    evidence = {**dates.evidence, "decided_by": "value_date_column"}
+    return ParsedDates(again.values, again.invalid, other.day_first, False, evidence)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
+from titans_finance.core.dates import order_from_sibling
 from titans_finance.core.movements import apply_fees, card_payments, sign_unproven
 from titans_finance.core.normalise import (
     HTML_ENTITY,
@@ -155,6 +156,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     dates = read_dates(date_text, day_first=declared_day_first,
                        day_first_hint=bool(hints.get("day_first_hint")),
                        date_format=hints.get("date_format"))
+    dates = order_from_sibling(dates, date_text, raw["Value Date"])
     if hints.get("date_order_decided_by") and not hints.get("date_format"):
         dates.evidence["decided_by"] = hints["date_order_decided_by"]  # e.g. the balance
     out["date"] = dates.values
