@@ -116,3 +116,24 @@ def test_amount_words_need_exactly_one_named_or_one_single_currency():
     assert amount_by_words(["x"], columns, rate, one) is None
     assert amount_by_words(["Summa", "Belopp SEK"], ["Summa", "x", "Belopp SEK", "k"],
                            {"k": 1.0, "x": 0.0}.get, one) is None
+
+
+def test_whole_numbers_of_one_length_from_eight_digits_are_accounts_not_money():
+    from titans_finance.core.readers.column_evidence import ACCOUNT_DIGITS, column_evidence
+    assert ACCOUNT_DIGITS == 8
+    accounts = pd.Series(["55667788990", "87654321987", "55667788990", "12345678901"])
+    assert column_evidence(accounts)["identifier_like"]
+    seven = pd.Series(["5566778", "8765432", "5566778", "1234567"])
+    assert not column_evidence(seven)["identifier_like"]
+    mixed = pd.Series(["55667788990", "8765432198", "55667788990"])  # lengths differ
+    assert not column_evidence(mixed)["identifier_like"]
+
+
+def test_norwegian_in_and_out_beside_account_numbers():
+    text = ('Dato;Beskrivelse;Rentedato;Inn;Ut;Til konto;Fra konto;\n'
+            '"29.01.2025";"SAS EUROBONUS";"";"";"-2490,00";"55667788990";"12345678901";""\n'
+            '"25.01.2025";"LØNN ACME AS";"";"31500,00";"";"12345678901";"99988877766";""\n'
+            '"05.01.2025";"KIWI MAJORSTUEN";"";"";"-629,40";"98765432109";"12345678901";""\n')
+    amounts, info = amounts_of(text, "sb1.csv")
+    assert amounts == [-2490.0, 31500.0, -629.4]
+    assert info["columns"]["Money In"] == ["Inn"] and info["columns"]["Money Out"] == ["Ut"]

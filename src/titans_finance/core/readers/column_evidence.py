@@ -42,6 +42,10 @@ _IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 # an amount column of zeros in the sample may hold money further down).
 _FLAG_PAIRS = ({"0", "1"}, {"true", "false"}, {"yes", "no"}, {"y", "n"})
 FLAG_TRUE = {"1", "true", "yes", "y"}
+# Whole numbers all written with the same count of digits, at least this many, are account
+# numbers (Norwegian 11-digit ``Til konto``/``Fra konto``), not money: amounts of ten
+# million and more on every line, all of one length, are no bank statement's.
+ACCOUNT_DIGITS = 8
 
 
 # --------------------------------------------------------------------------- evidence
@@ -97,7 +101,8 @@ def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any
         evidence["integers_only"] = bool(integral.all())
         digits = numeric[number].str.len()
         evidence["identifier_like"] = bool(integral.all() and (
-            (len(distinct) == 1 and n >= 3) or (len(distinct) == n and digits.min() >= 6)))
+            (len(distinct) == 1 and n >= 3) or (len(distinct) == n and digits.min() >= 6)
+            or (digits.nunique() == 1 and digits.min() >= ACCOUNT_DIGITS)))
     compact = text.str.replace(" ", "", regex=False).str.upper()
     evidence["iban_rate"] = round(float(compact.str.fullmatch(_IBAN.pattern).mean()), 4)
     evidence["currency_rate"] = round(currency_share(text), 4)
