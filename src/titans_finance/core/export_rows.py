@@ -326,6 +326,9 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
                              or bool(directed) or hints.get("sign") == "negate")
     if unproven:
         decided["sign_unproven"] = unproven
+    unbooked = int(((raw["Date"].str.strip() == "") & (raw["Value Date"].str.strip() != "")).sum())
+    if unbooked and (raw["Date"].str.strip() != "").any():  # not booked yet (pending)
+        decided["lines_without_booking_date"] = unbooked
     if undirected.any():
         decided["warning"] = (
             f"{int(undirected.sum())} amounts carry no sign, no debit/credit indicator and no "
