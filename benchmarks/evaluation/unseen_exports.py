@@ -15,7 +15,8 @@ lands in exactly one class:
 - ``refused``: the file was stopped with a message (acceptable when the message says what to
   declare);
 - ``wrong_flagged``: read wrong, but the reading said so (reconciliation contradicted, lines
-  quarantined, date order reported ambiguous);
+  quarantined, date order reported ambiguous, signs reported unproven, lines reported without
+  a booking date);
 - ``wrong_silent``: read wrong without any complaint — the worst case.
 
 The set is scored, never tuned on: a fix is a general rule with its own boundary test, and a
@@ -77,6 +78,12 @@ def score_file(path: Path, expected: pd.DataFrame, params: dict[str, Any]) -> di
     # the normaliser reports the date order per file (the reader's info never holds it)
     if report.get("date_order_ambiguous"):
         complaints.append("date order ambiguous")
+    # most lines read as money in and no balance proves the signs (core.movements)
+    if report.get("sign_unproven"):
+        complaints.append("sign unproven")
+    # lines the file gives no booking date (dated by their value date: pending)
+    if report.get("lines_without_booking_date"):
+        complaints.append(f"{report['lines_without_booking_date']} lines without a booking date")
     right = ours == theirs
     out = {"class": "right" if right else ("wrong_flagged" if complaints else "wrong_silent"),
            "rows": sum(ours.values()), "expected_rows": sum(theirs.values()),

@@ -50,3 +50,15 @@ def test_a_mix_says_both():
     text = _order(["31/01/2024", "2024-02-15"])
     assert text.startswith("day first (31/01)") and text.endswith(
         "1 other dates year-month-day (ISO)")
+
+
+def test_the_import_page_says_when_the_signs_are_unproven():
+    info = {"format": "csv", "sign_unproven": {"message": "5 of 6 lines read as money in"}}
+    assert import_views.how_it_was_read(info)[0].loc["sign unproven"].iloc[0] == (
+        "5 of 6 lines read as money in")
+    assert "sign unproven" not in import_views.how_it_was_read({"format": "csv"})[0].index
+
+
+def test_the_import_page_says_how_many_lines_have_no_booking_date():
+    table = import_views.how_it_was_read({"format": "csv", "lines_without_booking_date": 2})[0]
+    assert table.loc["lines without a booking date"].iloc[0].startswith("2 (dated by")

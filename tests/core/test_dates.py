@@ -141,3 +141,62 @@ def test_a_two_digit_year_written_first_reads_the_column_and_keeps_its_rows():
     assert parsed.values.index.tolist() == [10, 11, 12, 13]
     assert parsed.values.tolist()[::2] == [pd.Timestamp("2013-03-03"), pd.Timestamp("2013-08-12")]
     assert parsed.values.iloc[[1, 3]].isna().all() and not parsed.invalid.any()
+
+
+# ------------------------------------------------ the lines' date order proves the reading
+
+def test_the_only_order_that_puts_the_lines_in_date_order_is_proven():
+    from titans_finance.core.dates import ROW_ORDER_STEPS
+    assert ROW_ORDER_STEPS == 3
+    # day first: 1 Feb, 3 Feb, 10 Feb, 2 Mar (forward); month first: 2 Jan, 2 Mar, 2 Oct, 3 Feb
+    dates = read_dates(pd.Series(["01/02/2024", "03/02/2024", "10/02/2024", "02/03/2024"]))
+    assert (dates.day_first, dates.ambiguous, dates.evidence["decided_by"]) == (
+        True, False, "row_order")
+    # newest first works alike, month first (Spanish, Mint)
+    dates = read_dates(pd.Series(["10/02/2024", "03/02/2024", "02/10/2024", "01/02/2024"]))
+    assert (dates.day_first, dates.ambiguous) == (False, False)
+
+
+def test_two_steps_or_both_orders_in_date_order_prove_nothing():
+    two_steps = read_dates(pd.Series(["01/02/2024", "03/02/2024", "02/03/2024"]))
+    assert two_steps.ambiguous and two_steps.evidence["decided_by"] != "row_order"
+    # 2 Jan, 3 Jan, 4 Jan, 5 Jan / 1 Feb, 1 Mar, 1 Apr, 1 May: both forward
+    both = read_dates(pd.Series(["02/01/2024", "03/01/2024", "04/01/2024", "05/01/2024"]))
+    assert both.ambiguous and both.evidence["decided_by"] != "row_order"
+
+
+def test_a_declared_or_a_told_order_is_never_overruled_by_the_lines():
+    values = pd.Series(["01/02/2024", "03/02/2024", "10/02/2024", "02/03/2024"])
+    assert read_dates(values, day_first=False).day_first is False
+    told = read_dates(pd.Series(["13/02/2024", "01/03/2024", "02/01/2024", "03/01/2024"]))
+    assert told.day_first is True and told.evidence["decided_by"] == "values"
+
+
+# ------------------------------------------------ the other date column tells the order
+
+def test_a_value_date_that_tells_the_order_decides_an_ambiguous_booking_date():
+    from titans_finance.core.dates import order_from_sibling
+    booking = pd.Series(["01/02/2024", "05/02/2024"])
+    dates = read_dates(booking)
+    assert dates.ambiguous
+    # value dates 13 February: day first, so the booking dates are 1 and 5 February
+    told = order_from_sibling(dates, booking, pd.Series(["13/02/2024", "06/02/2024"]))
+    assert (told.day_first, told.ambiguous, told.evidence["decided_by"]) == (
+        True, False, "value_date_column")
+    assert told.values.dt.strftime("%Y-%m-%d").tolist() == ["2024-02-01", "2024-02-05"]
+    # month first told the same way (02/13)
+    told = order_from_sibling(dates, booking, pd.Series(["02/13/2024", "02/06/2024"]))
+    assert told.day_first is False and told.values.iloc[0] == pd.Timestamp("2024-01-02")
+
+
+@pytest.mark.parametrize("sibling", [
+    ["", ""],                          # no value dates
+    ["02/03/2024", "06/02/2024"],      # ambiguous too
+    ["13.02.2024", "06.02.2024"],      # written another way
+    ["13/02/2024", "02/13/2024"],      # contradicting itself
+])
+def test_a_value_date_that_tells_nothing_leaves_the_booking_date_ambiguous(sibling):
+    from titans_finance.core.dates import order_from_sibling
+    booking = pd.Series(["01/02/2024", "05/02/2024"])
+    dates = read_dates(booking)
+    assert order_from_sibling(dates, booking, pd.Series(sibling)) is dates

@@ -222,3 +222,19 @@ def test_a_balance_a_cent_off_does_not_carry_on():
     balance = amount.cumsum() + np.array([0, 0.01, 0.01])  # one line a cent off
     _, evidence = apply_fees(amount, _s(0, 0.2, 0.3), balance)
     assert evidence["rows_reconciled_fee_included"] == 1
+
+
+# ------------------------------------------------------------------ unproven signs
+
+def test_mostly_money_in_with_nothing_proving_it_is_reported_from_its_boundary():
+    from titans_finance.core.movements import MOSTLY_IN_MIN_LINES, MOSTLY_IN_SHARE, sign_unproven
+    assert MOSTLY_IN_SHARE == pytest.approx(2 / 3) and MOSTLY_IN_MIN_LINES == 5
+    # 4 of 6 lines in: exactly two thirds, nothing to say
+    assert sign_unproven(pd.Series([29.0, 10.0, 12.9, 58.45, -80.0, -105.7]), False) is None
+    # 5 of 6 in: more than two thirds
+    found = sign_unproven(pd.Series([29.0, 10.0, 12.9, 58.45, 3.0, -105.7]), False)
+    assert (found["lines_money_in"], found["lines"]) == (5, 6)
+    assert "sign: negate" in found["message"]
+    # four lines with money (zeros and gaps are none) say nothing; a proof says it all
+    assert sign_unproven(pd.Series([1.0, 2.0, 3.0, 4.0, 0.0, float("nan")]), False) is None
+    assert sign_unproven(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0]), True) is None

@@ -317,10 +317,15 @@ def test_two_columns_of_the_same_money_are_read_once():
     assert any("the same money as 'Booked'" in n for n in info["reading"]["notes"])
     with pytest.raises(ExportReadError, match="'Orig', 'Booked' all hold amounts"):
         read_export(text.format(last="20.01").encode(), "s.csv")
-    # written on different lines (money in / money out) they are no copy of each other
+    # written on different lines (money in / money out) they are no copy of each other: a
+    # minus on every value of one side says it is money out (amount_words.split_by_signs)
+    split = text.format(last="20.00").replace("-5.00,-5.00", "-5.00,").replace("Pay,20.00", "Pay,")
+    amounts, info = amounts_of(split)
+    assert amounts == [-5.0, 20.0]
+    assert info["columns"]["Money Out"] == ["Orig"] and info["columns"]["Money In"] == ["Booked"]
+    # unsigned on both sides, nothing says which is which
     with pytest.raises(ExportReadError, match="which is which"):
-        read_export(text.format(last="20.00").replace("-5.00,-5.00", "-5.00,").replace(
-            "Pay,20.00", "Pay,").encode(), "s.csv")
+        read_export(split.replace("-5.00", "5.00").encode(), "s.csv")
 
 
 WALLET = ("Date,Description,Currency,Gross,Net,Balance\n"
@@ -411,3 +416,16 @@ def test_a_header_named_amount_holding_no_amount_comes_back_when_no_column_is_on
     text = "Date,Text,Amount\n02.01.2024,SHOP,EUR\n03.01.2024,SALARY,EUR\n"
     export = read_export(text.encode(), "no_money.csv")
     assert export.info["columns"]["Amount"] == ["Amount"]  # lines quarantined, not refused
+
+
+def test_unsigned_amounts_that_are_all_zero_need_no_direction():
+    # (found by the conservation property test: three 0.00 lines beside a two-valued column
+    # would stop the file as an undecided debit/credit column)
+    text = ("Date,Description,Amount,Kind\n2024-03-01,COFFEE,0.00,XA\n"
+            "2024-03-01,COFFEE,0.00,XB\n2024-03-02,TEA,0.00,XA\n")
+    export = read_export(text.encode(), "zero.csv")
+    assert export.info["columns"]["Amount"] == ["Amount"]
+    assert "Debit/Credit" not in export.info["columns"]
+    # one line with money: the two-valued column must be settled again
+    with pytest.raises(ExportReadError, match="may say money in or out"):
+        read_export(text.replace("TEA,0.00", "TEA,2.50").encode(), "zero.csv")

@@ -84,3 +84,30 @@ def test_a_second_date_header_over_text_is_no_booking_date():
     roles, _, evidence = booking_date(frame, {"Date": ["Datum"]}, ["Date"])
     # (weighed as a date column: never before the other on the one line both fill)
     assert evidence["decided_by"] == "never_before_the_other" and roles["Date"] == ["Date"]
+
+
+def test_the_value_date_column_tells_the_order_of_ambiguous_booking_dates():
+    from tests.core.test_readers_column_roles import amounts_of
+    text = ("Booking date;Value date;Text;Amount\n01/02/2024;30/01/2024;Shop;-12,40\n"
+            "05/02/2024;05/02/2024;Salary;2100,00\n")
+    amounts, info = amounts_of(text, "nl.csv")
+    assert amounts == [-12.4, 2100.0]
+    assert info["day_first"] is True and info["date_order_ambiguous"] is False
+    assert info["date_order_evidence"]["decided_by"] == "value_date_column"
+
+
+def test_a_date_named_by_one_word_of_its_header_is_weighed_for_the_booking_date():
+    # VTB (RU): the operation date and the processing date (never before it), the second
+    # named only by its word "дата"; a line not processed yet has no processing date
+    from tests.core.test_readers_column_roles import amounts_of
+    text = ("Дата операции;Дата обработки;Сумма;Основание\n"
+            "2019-07-06 00:00:00;2019-07-08;-336,15;payee1\n"
+            "2019-07-05 00:00:00;2019-07-07;-300,00;MTS\n"
+            "2019-07-13 10:48:55;;-600,00;MEGAFON\n")
+    amounts, info = amounts_of(text, "vtb.csv")
+    assert info["columns"]["Date"] == ["Дата обработки"]
+    assert info["columns"]["Value Date"] == ["Дата операции"]
+    assert info["lines_without_booking_date"] == 1
+    # every line booked: nothing to report
+    amounts, info = amounts_of(text.replace(";;-600", ";2019-07-14;-600"), "vtb.csv")
+    assert "lines_without_booking_date" not in info

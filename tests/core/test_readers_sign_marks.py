@@ -96,3 +96,34 @@ def test_the_balance_decides_a_two_valued_column_before_its_words():
     amounts, info = amounts_of(text)
     assert amounts == [-12.4, 2100.0, -2.4]
     assert info["reading"]["direction"]["decided_by"].startswith("running balance")
+
+
+# ------------------------------------------- O / I: out and in, as a direction column only
+
+IO_FLAG = ("18.09.2017;HOFER DANKT 0527;18.09.2017;33,87;O\n19.09.2017;LOHN ACME;19.09.2017;1200,00;I\n"
+           "20.09.2017;SPAR DANKT 4105;20.09.2017;8,94;O\n")
+
+
+def test_an_o_i_column_signs_unsigned_amounts():
+    amounts, info = amounts_of(IO_FLAG, "io.csv")
+    assert amounts == [-33.87, 1200.0, -8.94]
+    assert info["reading"]["direction"]["values"] == {"O": -1.0, "I": 1.0}
+
+
+def test_a_third_value_of_an_o_i_column_is_quarantined_not_guessed():
+    from tests.core.test_readers_amount_words import PARAMS
+    from titans_finance.pipelines.ingestion.nodes import normalise_transactions
+    text = IO_FLAG + "21.09.2017;LIDL DANKT 0223;21.09.2017;30,01;EUR\n"
+    export = read_export(text.encode(), "io.csv")
+    raw = export.frame.assign(**{"Source File": "io.csv"})
+    raw.attrs["source"] = {**export.info, "name": "io.csv"}
+    clean, quarantine, _ = normalise_transactions(raw, PARAMS)
+    assert clean["amount"].round(2).tolist() == [-33.87, 1200.0, -8.94]
+    assert quarantine["reasons"].tolist() == ["invalid_debit_credit_indicator"]
+
+
+@pytest.mark.parametrize("written", ["12,5O", "12,5 O", "I 12,50"])
+def test_o_and_i_written_with_an_amount_are_no_sign_marks(written):
+    assert word_sign("O") is None and word_sign("I") is None
+    parsed = read_amounts(pd.Series([written]), decimal=",")
+    assert parsed.invalid.iloc[0] or not parsed.explicit_sign.iloc[0]

@@ -127,3 +127,62 @@ def test_a_csv_s_own_account_column_stands_without_a_preamble_or_a_declared_acco
     export = read_export(text, "x.csv")
     assert export.frame["Account"].tolist() == ["NL91ABNA0417164300"]
     assert export.frame["Currency"].tolist() == [""] and "preamble_found" not in export.info
+
+
+# ----------------------------------------------- CAMT entries written without a date
+
+def _camt_undated(balance_days: tuple[str, str], period: tuple[str, str] | None = None) -> bytes:
+    balances = "".join(
+        f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{amount}</Amt>"
+        f"<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>"
+        for code, amount, day in (("OPBD", "100.00", balance_days[0]),
+                                  ("CLBD", "87.50", balance_days[1])))
+    frtodt = (f"<FrToDt><FrDtTm>{period[0]}</FrDtTm><ToDtTm>{period[1]}</ToDtTm></FrToDt>"
+              if period else "")
+    return ('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+            f"<Stmt><Acct><Id><Othr><Id>LT625883379695428516</Id></Othr></Id></Acct>{frtodt}"
+            f"{balances}<Ntry><Amt Ccy=\"EUR\">12.50</Amt><CdtDbtInd>DBIT</CdtDbtInd></Ntry>"
+            "</Stmt></BkToCstmrStmt></Document>").encode()
+
+
+def test_an_undated_camt_entry_is_booked_on_its_one_day_statement():
+    export = read_camt_export(_camt_undated(("2024-03-14", "2024-03-14")), "lt.xml")
+    assert export.frame["Date"].tolist() == ["2024-03-14"]
+    assert export.info["entries_dated_by_statement_day"] == 1
+    # the period says one day, whatever the balances' dates
+    export = read_camt_export(_camt_undated(("2024-03-13", "2024-03-14"), (
+        "2024-03-14T00:00:00", "2024-03-14T23:59:59")), "lt.xml")
+    assert export.frame["Date"].tolist() == ["2024-03-14"]
+
+
+def test_an_undated_camt_entry_of_a_statement_of_two_days_stays_undated():
+    export = read_camt_export(_camt_undated(("2024-03-13", "2024-03-14")), "lt.xml")
+    assert export.frame["Date"].tolist() == [""]
+    assert "entries_dated_by_statement_day" not in export.info
+    export = read_camt_export(_camt_undated(("2024-03-14", "2024-03-14"), (
+        "2024-03-13T00:00:00", "2024-03-14T23:59:59")), "lt.xml")
+    assert export.frame["Date"].tolist() == [""]
+
+
+# ----------------------------------------------- QIF: comment lines, opening balance
+
+def test_qif_with_comment_lines_before_its_first_block_is_qif():
+    from titans_finance.core.readers import detect_format
+    data = (b"### exported by a tool ###\n\n!Type:Cat\nNFood\nDgroceries\n^\n!Type:Bank\n"
+            b"D2/14'2020\nT-67.50\nPT-Mobile\n^\n")
+    assert detect_format(data) == "qif"
+    frame = read_export(data, "a.qif").frame
+    assert frame[["Date", "Amount"]].values.tolist() == [["2/14/2020", "-67.50"]]
+    # a '#' line inside the records is no comment: the file is no QIF without its header
+    assert detect_format(b"D2/14'2020\n# note\n!Type:Bank\n") == "csv"
+
+
+def test_quicken_s_opening_balance_record_is_a_balance_not_a_transaction():
+    head = "!Type:Bank\nD2/10'2020\nT1,250.00\nPOpening Balance\nL{category}\n^\n"
+    tail = "D2/14'2020\nT-67.50\nPShop\n^\n"
+    export = read_qif_export(head.format(category="[Checking]") + tail, "a.qif")
+    assert export.frame["Amount"].tolist() == ["-67.50"]
+    assert export.info["opening_balances"] == ["1,250.00"]
+    # the same payee booked to a category (not the account itself) is money that moved
+    export = read_qif_export(head.format(category="Salary") + tail, "a.qif")
+    assert export.frame["Amount"].tolist() == ["1,250.00", "-67.50"]

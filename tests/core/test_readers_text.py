@@ -91,3 +91,35 @@ def test_only_the_first_64_kb_are_searched_for_nul_bytes(offset, binary):
             decode_bytes(data, "x.csv")
     else:
         assert decode_bytes(data, "x.csv")[1] == "utf-8"
+
+
+# ------------------------------------------------------- Cyrillic in a single-byte file
+
+RUSSIAN = "Дата операции;Описание операции;Приход;Расход\n31.05.17;Зарплата за май;33123,56;0\n"
+
+
+def test_russian_written_in_windows_1251_is_read_as_cyrillic():
+    text, encoding = decode_bytes(RUSSIAN.encode("cp1251"), "ru.csv")
+    assert (text, encoding) == (RUSSIAN, "cp1251")
+
+
+def test_accented_latin_stays_windows_1252():
+    for sample in ("Buchungstag;Umsätze;Empfänger;Verwendungszweck für Überweisung\n"
+                   "02.01.2024;-12,40;Müller Bäckerei;Brötchen\n",
+                   "Položka;Částka;Název protiúčtu\n1;-111,11;Zpráva\n"):
+        data = sample.encode("cp1252", errors="replace")
+        assert decode_bytes(data, "x.csv")[1] == "cp1252"
+
+
+def test_three_cyrillic_words_and_twice_the_latin_ones_are_the_boundary():
+    from titans_finance.core.readers.text import CYRILLIC_RATIO, CYRILLIC_WORDS, _cyrillic_single_byte
+    word = "Дата".encode("cp1251")
+    latin = "Müller".encode("cp1252")
+    assert CYRILLIC_WORDS == 3 and CYRILLIC_RATIO == 2
+    assert _cyrillic_single_byte(b";".join([word] * 3))
+    assert not _cyrillic_single_byte(b";".join([word] * 2))
+    # 4 Cyrillic words against 2 accented Latin ones: not more than twice as many
+    assert not _cyrillic_single_byte(b";".join([word] * 4 + [latin] * 2))
+    assert _cyrillic_single_byte(b";".join([word] * 5 + [latin] * 2))
+    # UTF-8 Cyrillic never gets here: it decodes as UTF-8
+    assert decode_bytes(RUSSIAN.encode("utf-8"), "ru.csv")[1] == "utf-8"

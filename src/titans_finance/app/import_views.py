@@ -40,6 +40,10 @@ def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
                  else "negated (declared mapping)") + (
             f"; {info['reading']['sign_convention']}" if info.get("reading") else ""),
         "balance check": balance_check(info.get("reconciliation")),
+        "sign unproven": (info.get("sign_unproven") or {}).get("message"),
+        "lines without a booking date": (
+            f"{info['lines_without_booking_date']} (dated by their value date: not booked yet)"
+            if info.get("lines_without_booking_date") else None),
         "columns not used": ", ".join(info.get("unrecognised_columns") or []) or "none",
     }
     table = pd.DataFrame({"": [str(v) for v in settings.values() if v is not None]},

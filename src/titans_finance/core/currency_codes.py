@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 # ISO 4217 codes in use, codes replaced since 1999 that old exports still write (LTL, LVL,
-# EEK, HRK, national currencies before the euro), and the crypto codes app exports write
+# EEK, HRK, national currencies before the euro; RUR, the rouble before 1998, which Russian
+# banks still write), and the crypto codes app exports write
 # in their currency column (Revolut, Coinbase).
 ISO_CODES = frozenset("""
 AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN
@@ -23,6 +24,7 @@ PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC 
 TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG
 XAU XCD XDR XOF XPD XPF XPT YER ZAR ZMW ZWG ZWL
 ATS BEF BYR CYP DEM EEK ESP FIM FRF GRD HRK IEP ITL LTL LUF LVL MRO MTL NLG PTE SIT SKK STD
+RUR
 VEF ZMK
 BTC ETH LTC XRP BCH ADA DOT SOL DOGE USDT USDC
 """.split())

@@ -126,6 +126,25 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
             "readings": readings, "evidence": evidence}
 
 
+# The lines prove a day/month order when under it the dates step at least this many times
+# and never against the file's direction, while under the other order some step goes back.
+ROW_ORDER_STEPS = 3
+
+
+def _order_in_date_order(readings: dict[bool, pd.Series]) -> bool | None:
+    """The day/month order (True: day first) under which the lines, as written, run in
+    date order (all forward or all backward, `ROW_ORDER_STEPS` steps at least) while under
+    the other order they do not; None when the rows do not tell."""
+    steps = {}
+    for order, dates in readings.items():
+        days = dates.dropna().diff().dt.days.dropna()
+        days = days[days != 0]
+        steps[order] = (len(days), int(min((days < 0).sum(), (days > 0).sum())))
+    proven = [order for order in readings if steps[order][0] >= ROW_ORDER_STEPS
+              and steps[order][1] == 0 and steps[not order][1] > 0]
+    return proven[0] if len(proven) == 1 else None
+
+
 def _year_first(text: pd.Series) -> pd.Series:
     parts = text.str.replace(_TIME_OF_DAY, "", regex=True).str.extract(_SHORT_YEAR_FIRST)
     return _assemble(_two_digit_year(parts["year"].fillna("")), parts["month"], parts["day"])
@@ -165,12 +184,18 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
 
     evidence["decided_by"] = "declared" if declared else "values"
     if ambiguous and evidence["day_first_values"] == evidence["month_first_values"]:
-        # No value tells: a statement's consecutive lines are days apart, not months,
-        # so the reading whose lines lie closer together wins; else the file's hint.
+        # No value tells. A statement is written in date order (either way): when only one
+        # order of day and month puts the lines in date order, the lines prove it. Else its
+        # consecutive lines are days apart, not months, so the reading whose lines lie
+        # closer together wins (still reported ambiguous); else the file's hint.
         numeric = _spread(found["is_numeric"], codes, False, values.index).astype(bool)
+        in_order = _order_in_date_order({order: reading(order)[numeric] for order in (True, False)})
         gaps = {order: reading(order)[numeric].diff().abs().dt.days.median()
                 for order in (True, False)}
-        if gaps[True] != gaps[False] and not pd.isna(gaps[True]) and not pd.isna(gaps[False]):
+        if in_order is not None:
+            day_first, ambiguous = in_order, False
+            evidence["decided_by"] = "row_order"
+        elif gaps[True] != gaps[False] and not pd.isna(gaps[True]) and not pd.isna(gaps[False]):
             day_first = bool(gaps[True] < gaps[False])
             evidence["decided_by"] = "row_spacing"
         else:
@@ -196,3 +221,25 @@ def parse_dates(values: pd.Series, day_first: bool | None = None) -> tuple[pd.Se
     """
     parsed = read_dates(values, day_first=day_first)
     return parsed.values, parsed.invalid
+
+
+def _separators(values: pd.Series) -> set[str]:
+    return set("".join(clean_strings(values).dropna().str.replace(
+        _TIME_OF_DAY, "", regex=True).str.replace(r"[\d\s]", "", regex=True).tolist()))
+
+
+def order_from_sibling(dates: ParsedDates, text: pd.Series, sibling: pd.Series) -> ParsedDates:
+    """A date column whose values leave the day/month order ambiguous, read in the order
+    its file's other date column proves (a value date ``13/02/2024`` beside a booking date
+    ``12/02/2024``): one export writes its dates one way. Only when that column's values
+    tell the order themselves and are written with the same separators; else ``dates``."""
+    if not dates.ambiguous or not clean_strings(sibling).notna().any():
+        return dates
+    other = read_dates(sibling)
+    told = other.evidence.get("day_first_values", 0) != other.evidence.get(
+        "month_first_values", 0)
+    if other.ambiguous or not told or _separators(text) != _separators(sibling):
+        return dates
+    again = read_dates(text, day_first=other.day_first)
+    evidence = {**dates.evidence, "decided_by": "value_date_column"}
+    return ParsedDates(again.values, again.invalid, other.day_first, False, evidence)

@@ -22,6 +22,10 @@ CREDIT_WORDS = frozenset({
     "bij", "abono", "credito", "accredito", "gutschrift", "in", "income", "deposit", "rd",
     "creditering", "uznanie", "inflow", "+",
 })
+# Letters that say out and in only as the values of a direction column (``O``/``I``: the
+# "Inflow or Outflow Indicator" of some exports), never as a mark written with an amount
+# (``12,5O`` is a mistyped zero, not money out).
+COLUMN_ONLY_WORDS = {"o": -1.0, "i": 1.0}
 
 
 def key(token: str) -> str:
@@ -39,3 +43,9 @@ def word_sign(token: str) -> float | None:
     """-1 (money out) or +1 (money in) for a direction word or mark, else None."""
     k = key(token)
     return -1.0 if k in DEBIT_WORDS else 1.0 if k in CREDIT_WORDS else None
+
+
+def column_word_sign(token: str) -> float | None:
+    """`word_sign` for the value of a direction column, which may also be ``O``/``I``."""
+    sign = word_sign(token)
+    return sign if sign is not None else COLUMN_ONLY_WORDS.get(key(token))

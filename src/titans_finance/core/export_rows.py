@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
-from titans_finance.core.movements import apply_fees, card_payments
+from titans_finance.core.dates import order_from_sibling
+from titans_finance.core.movements import apply_fees, card_payments, sign_unproven
 from titans_finance.core.normalise import (
     HTML_ENTITY,
     clean_strings,
@@ -155,6 +156,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     dates = read_dates(date_text, day_first=declared_day_first,
                        day_first_hint=bool(hints.get("day_first_hint")),
                        date_format=hints.get("date_format"))
+    dates = order_from_sibling(dates, date_text, raw["Value Date"])
     if hints.get("date_order_decided_by") and not hints.get("date_format"):
         dates.evidence["decided_by"] = hints["date_order_decided_by"]  # e.g. the balance
     out["date"] = dates.values
@@ -319,6 +321,14 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         decided["fee"] = fee_decided
     if card_decided:
         decided["card_payments"] = card_decided
+    directed = by_indicator.any() or use_split.any() or negate_card.any()
+    unproven = sign_unproven(amount, decided["reconciliation"].get("status") != NOT_POSSIBLE
+                             or bool(directed) or hints.get("sign") == "negate")
+    if unproven:
+        decided["sign_unproven"] = unproven
+    unbooked = int(((raw["Date"].str.strip() == "") & (raw["Value Date"].str.strip() != "")).sum())
+    if unbooked and (raw["Date"].str.strip() != "").any():  # not booked yet (pending)
+        decided["lines_without_booking_date"] = unbooked
     if undirected.any():
         decided["warning"] = (
             f"{int(undirected.sum())} amounts carry no sign, no debit/credit indicator and no "

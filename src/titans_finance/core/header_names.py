@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from titans_finance.core.amounts import _CURRENCY_CODES
 
 # Header names seen in bank and app exports (English, German, French, Spanish, Dutch,
-# Italian, Portuguese), keyed by the column of the raw table they fill. Names are
-# compared after `header_key` (accents removed, lowercase, letters and digits only),
-# so "Date de valeur", "date_de_valeur" and "DATE DE VALEUR" are one key.
+# Italian, Portuguese, Russian, Nordic, Polish), keyed by the column of the raw table they
+# fill. Names are compared after `header_key` (accents removed, lowercase, letters of any
+# script and digits only), so "Date de valeur", "date_de_valeur" and "DATE DE VALEUR" are
+# one key (letters without a decomposition stay: ``beløp``, ``wpływy``).
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Date": (
         "date", "transactiondate", "txndate", "postingdate", "posteddate", "bookingdate",
@@ -27,6 +28,9 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "datedelaoperation", "data",
         "dataoperazione", "datacontabile", "startdate", "starteddate", "created", "createdutc",
         "createddate", "datetime", "dateandtime", "timestamp",
+        # Russian, Norwegian/Danish, Finnish, Polish
+        "дата", "датаоперации", "датапроводки", "dato", "bokføringsdato", "paivamaara",
+        "kirjauspaiva", "dataoperacji", "datatransakcji",
     ),
     "Value Date": (
         "valuedate", "wertstellung", "wertstellungsdatum", "valutadatum", "datedevaleur",
@@ -36,6 +40,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Type": (
         "type", "transactiontype", "txntype", "kind", "direction", "typ", "umsatzart",
         "tipo", "tipodeoperacion", "typeoperation", "typedoperation", "mutatiesoort",
+        "тип", "типоперации",
     ),
     "Description": (
         "description", "desc", "details", "memo", "narrative", "transactiondescription",
@@ -44,23 +49,30 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "libelle", "libelleoperation", "libellesimplifie", "detail", "concepto",
         "descripcion", "omschrijving", "naamomschrijving", "mededelingen", "causale",
         "descrizione", "descricao", "transaction", "textoverwendungszweck",
+        "описание", "описаниеоперации", "основание", "назначениеплатежа", "beskrivelse",
+        "beskrivning", "selitys", "opis", "popis",
     ),
     "Amount": (
         "amount", "value", "transactionamount", "sum", "betrag", "umsatz",
         "montant", "importe", "cantidad", "bedrag", "importo", "valor", "amountinaccountcurrency",
         "transactionamt", "netamount",
+        "сумма", "beløp", "beløb", "belopp", "summa", "maara", "kwota", "castka",
     ),
     "Money In": (
         "moneyin", "paidin", "deposit", "deposits", "credit", "credits", "creditamount",
         "amountcredit", "credit+", "in", "inflow", "received", "income", "haben", "gutschrift",
         "eingang", "einnahmen", "credito", "ingreso", "ingresos", "abono", "haber", "entrada",
         "bij", "creditbedrag", "avere", "entrate", "accrediti", "accredito",
+        "приход", "поступление", "поступления", "зачисление", "inn", "innskudd",
+        "indbetaling", "insattning", "pano", "wpływy", "uznania",
     ),
     "Money Out": (
         "moneyout", "paidout", "withdrawal", "withdrawals", "debit", "debits", "debitamount",
         "amountdebit", "out", "outflow", "spent", "expense", "soll",
         "lastschrift", "ausgang", "ausgaben", "debito", "cargo", "cargos", "gasto", "gastos",
         "debe", "salida", "af", "debetbedrag", "dare", "uscite", "addebiti", "addebito",
+        "расход", "списание", "списания", "ut", "uttak", "udbetaling", "uttag", "otto",
+        "wypływy", "obciazenia",
     ),
     "Debit/Credit": (
         "debitcredit", "creditdebit", "drcr", "crdr", "dc", "cd", "sh", "sollhaben",
@@ -68,10 +80,10 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "indicator", "sens", "debetcredit", "cargoabono",
     ),
     "Category": ("category", "categories", "expensecategory", "kategorie", "categorie",
-                 "categoria", "rubrik"),
+                 "categoria", "rubrik", "категория", "kategori"),
     "Payment Method": ("paymentmethod", "paymenttype", "method", "paidwith", "zahlungsart",
                        "moyendepaiement", "mediodepago", "betaalwijze"),
-    "Status": ("status", "state", "estado", "statut"),
+    "Status": ("status", "state", "estado", "statut", "статус"),
     "Reference": (
         "reference", "ref", "merchant", "merchantname", "payee", "payeename", "vendor",
         "counterparty", "counterpartyname", "client", "name", "partnername", "recipient",
@@ -92,9 +104,10 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "balance", "runningbalance", "balanceafter", "accountbalance", "availablebalance",
         "saldo", "kontostand", "saldonachbuchung", "solde", "saldodisponible",
         "saldonamutatie", "saldocontabile",
+        "остаток", "баланс",
     ),
     "Currency": ("currency", "ccy", "curr", "currencycode", "wahrung", "devise", "monnaie",
-                 "monn", "moneda", "divisa", "valuta", "munt", "waehrung"),
+                 "monn", "moneda", "divisa", "valuta", "munt", "waehrung", "валюта"),
     "Fee": ("fee", "fees", "commission", "commissions", "gebuhr", "gebuhren", "entgelt",
             "frais", "comision", "comisiones", "commissione", "commissioni", "provisie"),
     "Bank Transaction ID": (
@@ -120,10 +133,24 @@ _QUALIFIER_ROLES = ("Fee", "Balance", "Money In", "Money Out")
 
 
 def header_key(name: str) -> str:
-    """Accent-free lowercase letters and digits of a header name (``Débit`` → ``debit``)."""
+    """Accent-free lowercase letters (of any script) and digits of a header name (``Débit``
+    → ``debit``, ``Сумма`` → ``сумма``)."""
     text = unicodedata.normalize("NFKD", str(name).replace("\ufeff", ""))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("ß", "ss")
-    return re.sub(r"[^a-z0-9+]", "", text)
+    return re.sub(r"[^\w+]|_", "", text)
+
+
+def header_words(name: str) -> list[str]:
+    """The words of a header name, each as `header_key` writes it (``Сумма в валюте счета``
+    → ``сумма``, ``в``, ``валюте``, ``счета``)."""
+    return [k for k in (header_key(w) for w in re.split(r"[\W_]+", str(name))) if k]
+
+
+def word_roles(name: str) -> set[str]:
+    """The roles the single words of a header name (weaker evidence than the whole
+    name: `header_role`) can name: ``Сумма в валюте счета`` names an amount, ``Ut (NOK)``
+    money out."""
+    return {_HEADER_LOOKUP[w] for w in header_words(name) if w in _HEADER_LOOKUP}
 
 
 def header_role(name: str) -> tuple[str | None, str | None]:

@@ -154,3 +154,32 @@ def without_transfers(table: pd.DataFrame) -> pd.DataFrame:
     if "is_transfer" not in table:
         return table
     return table[~table["is_transfer"].fillna(False).astype(bool).to_numpy()]
+
+
+# --------------------------------------------------------------------------- unproven sign
+
+# An account's lines are mostly money going out (purchases, bills) and a few coming in
+# (salary, refunds, a card's payments). A reading that no balance proves and that makes
+# more than this share of the lines money in may have every sign backwards (a card
+# statement writing its charges positive): the reading says so.
+MOSTLY_IN_SHARE = 2 / 3
+MOSTLY_IN_MIN_LINES = 5
+
+
+def sign_unproven(amount: pd.Series, proven_otherwise: bool) -> dict[str, Any] | None:
+    """Evidence that the signs of a file's amounts are unproven and perhaps backwards:
+    more than `MOSTLY_IN_SHARE` of its lines (at least `MOSTLY_IN_MIN_LINES` with money)
+    are money in, and nothing proved the reading (``proven_otherwise``: a balance, a
+    direction column, money in/out columns, a declared sign or card payments decided it).
+    None when there is nothing to say."""
+    moved = amount[amount.notna() & (amount != 0)]
+    if proven_otherwise or len(moved) < MOSTLY_IN_MIN_LINES:
+        return None
+    share = float((moved > 0).mean())
+    if share <= MOSTLY_IN_SHARE:
+        return None
+    return {"lines_money_in": int((moved > 0).sum()), "lines": int(len(moved)),
+            "message": (f"{int((moved > 0).sum())} of {len(moved)} lines read as money in and "
+                        "no balance proves the signs: if this is a card statement whose "
+                        "charges are written positive, declare `sign: negate` for this file "
+                        "in conf/local/export_mappings.yml")}

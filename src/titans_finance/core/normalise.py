@@ -42,6 +42,7 @@ from titans_finance.core.header_names import (  # noqa: F401
     header_role,
     map_headers,
 )
+from titans_finance.core.transliterate import latin
 from titans_finance.core.schema import (
     PAYMENT_METHODS,
     RAW_COLUMNS,
@@ -89,6 +90,12 @@ def snake_token(values: pd.Series) -> pd.Series:
     """Lowercase snake_case token (``Credit Card`` → ``credit_card``); missing stays missing."""
     text = clean_strings(values)
     token = text.str.lower().str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
+    # A word of another script (``Исполнено``) in Latin letters: a token, not a schema error
+    other = (token == "") & text.map(lambda v: any(c.isalpha() for c in v),
+                                     na_action="ignore").fillna(False).astype(bool)
+    if other.any():
+        token = token.mask(other, text[other].map(latin).str.replace(
+            r"[^a-z0-9]+", "_", regex=True).str.strip("_"))
     # Pure punctuation ("???") is a value, not a missing one: keep it so it is reported.
     return token.mask(token == "", text.str.lower())
 

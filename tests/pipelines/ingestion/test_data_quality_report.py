@@ -320,3 +320,38 @@ def test_a_statement_a_cent_off_its_closing_balance_is_contradicted_and_warned_o
         "'statement balances', 'statements_checked': 1, 'statements_reconciled': 0, "
         f"'first_break': {found['first_break']}}}); "]
     assert found["first_break"]["closing"] == float(closing.replace(",", "."))
+
+
+# A card export that writes its charges positive (Swiss Viseca's layout) and one in German:
+# no balance, no payment line, most lines read as money in. The report says the signs are
+# unproven and which mapping line settles them; a declared `sign: negate` proves them.
+CARD_CHARGES_POSITIVE = {
+    "card.csv": ("TransactionId,CardId,Date,Amount,Currency,MerchantName\n"
+                 "T1,000000XXXXXXXXXX,2025-03-01 15:12:22,29.000,CHF,Gastro AG\n"
+                 "T2,000000XXXXXXXXXX,2025-04-29 12:51:51,10.000,CHF,Apple\n"
+                 "T3,000000XXXXXXXXXX,2025-05-05 10:16:57,12.900,CHF,Windsurf\n"
+                 "T4,000000XXXXXXXXXX,2025-04-26 16:46:26,58.450,CHF,Decathlon\n"
+                 "T5,000000XXXXXXXXXX,2024-12-19 23:34:55,-105.700,CHF,Levis Online Shop\n"
+                 "T6,000000XXXXXXXXXX,2024-10-27 04:29:31,3.000,CHF,Apple\n"),
+    "karte.csv": ("Buchungsdatum;Händler;Betrag\n02.01.2024;REWE;12,40\n03.01.2024;DM;8,15\n"
+                  "04.01.2024;ARAL;61,02\n05.01.2024;Gutschrift;-20,00\n06.01.2024;EDEKA;33,10\n"
+                  "07.01.2024;Bäckerei;4,20\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CARD_CHARGES_POSITIVE))
+def test_mostly_money_in_without_a_balance_is_reported_as_unproven(name):
+    raw, clean, quarantine, duplicates, fixes = _ingest(CARD_CHARGES_POSITIVE[name], name)
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["sign_unproven_files"] == [name]
+    unproven = fixes["files"][name]["sign_unproven"]
+    assert (unproven["lines_money_in"], unproven["lines"]) == (5, 6)
+    assert "sign: negate" in unproven["message"]
+
+
+def test_the_same_lines_mostly_money_out_say_nothing():
+    text = CARD_CHARGES_POSITIVE["karte.csv"].replace(";12,40", ";-12,40").replace(
+        ";8,15", ";-8,15")  # 3 of 6 in: not more than two thirds
+    raw, clean, quarantine, duplicates, fixes = _ingest(text, "karte.csv")
+    assert summarise_data_quality(raw, clean, quarantine, duplicates, fixes)[
+        "sign_unproven_files"] == []

@@ -88,6 +88,19 @@ def _statement_balances(statement: ET.Element) -> dict:
             "opening": found.get("opening"), "closing": found.get("closing")}
 
 
+def _statement_day(statement: ET.Element, zone=None) -> str:
+    """The one day a statement covers, when it says so: its period (``FrToDt``) starts and
+    ends on one day, or (no period written) every balance it gives is dated that day.
+    An entry written without a booking or value date was booked on it; a statement of
+    several days leaves such an entry undated (quarantined ``missing_date``)."""
+    period = {(booking_day(t, zone) if t else "") for t in (
+        _text(statement, "FrToDt", "FrDtTm"), _text(statement, "FrToDt", "ToDtTm"))}
+    if period != {""}:  # a period written decides alone
+        return period.pop() if len(period) == 1 else ""
+    days = {_date(_child(b, "Dt"), zone) for b in statement if _local(b.tag) == "Bal"}
+    return days.pop() if len(days) == 1 and "" not in days else ""
+
+
 def read_camt_export(data: bytes, name: str) -> RawExport:
     try:
         root = SafeET.fromstring(data)
@@ -97,7 +110,7 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
         "Date", "Value Date", "Description", "Amount", "Debit/Credit", "Reference", "Status",
         "Account", "Currency", "Bank Transaction ID")}
     statements = [e for e in root.iter() if _local(e.tag) in ("Stmt", "Rpt", "Ntfctn")]
-    balances, zones = [], []
+    balances, zones, dated_by_statement = [], [], 0
     for statement in statements:
         balances.append(_statement_balances(statement))
         zone, decided_by = _zone(root, statement)
@@ -107,6 +120,7 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
         account = _child(statement, "Acct")
         account_id = _text(account, "Id", "IBAN") or _text(account, "Id", "Othr", "Id")
         account_currency = _text(account, "Ccy")
+        day = _statement_day(statement, zone)
         for entry in (e for e in statement if _local(e.tag) == "Ntry"):
             amount = _child(entry, "Amt")
             indicator = _text(entry, "CdtDbtInd")
@@ -120,8 +134,9 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
             description = (unstructured or _text(entry, "AddtlNtryInf") or party
                            or " ".join(" ".join(e.text or ""
                                                 for e in _all(entry, "AddtlTxInf")).split()))
-            rows["Date"].append(_date(_child(entry, "BookgDt"), zone)
-                                or _date(_child(entry, "ValDt"), zone))
+            booked = (_date(_child(entry, "BookgDt"), zone) or _date(_child(entry, "ValDt"), zone))
+            dated_by_statement += bool(not booked and day)
+            rows["Date"].append(booked or day)
             rows["Value Date"].append(_date(_child(entry, "ValDt"), zone))
             rows["Description"].append(description)
             rows["Reference"].append(party)
@@ -137,5 +152,7 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
     info = {"format": "camt053", "message": _local(root[0].tag) if len(root) else "",
             "statements": len(statements),
             **({"booking_day_time_zone": zones} if zones else {}),
+            **({"entries_dated_by_statement_day": dated_by_statement}
+               if dated_by_statement else {}),
             "hints": normaliser_hints(decimal=".", day_first=False, statement_balances=balances)}
     return RawExport(raw_frame(rows, len(rows["Date"])), info)

@@ -81,6 +81,8 @@ class DirectionReading:
         if self.evidence[amount_column].get("signed_rate", 0) > 0:
             self.plus_marks_credits(amount_column)
             return  # the sign is written: it wins (a direction column is only cross-checked)
+        if not self.numbers(amount_column).fillna(0.0).ne(0).any():
+            return  # no line moves money: no direction to decide (nor to refuse the file for)
         candidates = self.direction_candidates()
         if self.declared_direction is not None:
             column = (self.roles.get("Debit/Credit") or list(candidates) or [None])[0]

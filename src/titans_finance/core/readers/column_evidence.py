@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from titans_finance.core.currency_codes import currency_share
-from titans_finance.core.direction_words import word_sign
+from titans_finance.core.direction_words import column_word_sign
 from titans_finance.core.normalise import (
     by_distinct_value,
     clean_strings,
@@ -42,13 +42,18 @@ _IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 # an amount column of zeros in the sample may hold money further down).
 _FLAG_PAIRS = ({"0", "1"}, {"true", "false"}, {"yes", "no"}, {"y", "n"})
 FLAG_TRUE = {"1", "true", "yes", "y"}
+# Whole numbers all written with the same count of digits, at least this many, are account
+# numbers (Norwegian 11-digit ``Til konto``/``Fra konto``), not money: amounts of ten
+# million and more on every line, all of one length, are no bank statement's.
+ACCOUNT_DIGITS = 8
 
 
 # --------------------------------------------------------------------------- evidence
 
 def token_sign(token: str) -> float | None:
-    """-1 (money out) or +1 (money in) for a direction word of any language, else None."""
-    return word_sign(token)
+    """-1 (money out) or +1 (money in) for a direction word of any language (or ``O``/``I``
+    in a direction column), else None."""
+    return column_word_sign(token)
 
 
 @by_distinct_value
@@ -96,7 +101,8 @@ def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any
         evidence["integers_only"] = bool(integral.all())
         digits = numeric[number].str.len()
         evidence["identifier_like"] = bool(integral.all() and (
-            (len(distinct) == 1 and n >= 3) or (len(distinct) == n and digits.min() >= 6)))
+            (len(distinct) == 1 and n >= 3) or (len(distinct) == n and digits.min() >= 6)
+            or (digits.nunique() == 1 and digits.min() >= ACCOUNT_DIGITS)))
     compact = text.str.replace(" ", "", regex=False).str.upper()
     evidence["iban_rate"] = round(float(compact.str.fullmatch(_IBAN.pattern).mean()), 4)
     evidence["currency_rate"] = round(currency_share(text), 4)

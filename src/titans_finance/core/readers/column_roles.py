@@ -38,6 +38,7 @@ from titans_finance.core.readers.amount_links import (
     exchange_rate_columns,
     same_money,
 )
+from titans_finance.core.readers.amount_words import decide_by_signs_and_words, money_written
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
 from titans_finance.core.readers.column_reading import Reading
 from titans_finance.core.readers.column_direction import (  # noqa: F401 (named here too)
@@ -224,7 +225,7 @@ class _RoleInference(DirectionReading, RoleValues):
         """Two columns never filled on the same line are money in and money out: each way
         round, against each other column as the balance."""
         found = {}
-        filled = {c: clean_strings(self.sample[c]).notna() for c in candidates}
+        filled = {c: money_written(self.sample[c], self.numbers(c)) for c in candidates}
         for first, second in itertools.combinations(candidates, 2):
             if (filled[first] & filled[second]).any():
                 continue
@@ -300,6 +301,8 @@ class _RoleInference(DirectionReading, RoleValues):
                 self.assign("Balance", before[1], before[2])
                 self.balance_before = True
             self.notes.append(f"column {before[1]!r}: {before[2]}")
+            return
+        if decide_by_signs_and_words(self, candidates):
             return
         split = next((k.split("|")[1:3] for k in readings if k.startswith("split|")), None)
         if split is None:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from titans_finance.core.header_names import header_roles
+from titans_finance.core.header_names import header_roles, word_roles
 from titans_finance.core.normalise import clean_strings, header_role, read_dates
 from titans_finance.core.readers.column_roles import SAMPLE_ROWS
 from titans_finance.core.readers.role_values import CONSISTENT_RATE
@@ -49,7 +49,10 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
     """
     if "Date" not in roles or len(roles["Date"]) != 1:
         return roles, unrecognised, None
-    by_header = [c for c in unrecognised if header_role(c)[0] == "Date" and _dated(frame[c])]
+    # a header naming a date as a whole (``Buchungstag``) or by one of its words (``Дата
+    # обработки``: processing date), its values dates
+    by_header = [c for c in unrecognised if (header_role(c)[0] == "Date" or "Date" in
+                                             word_roles(c)) and _dated(frame[c])]
     by_values = [c for c in roles.get("Value Date", []) if "Value Date" not in header_roles(c)]
     others = by_header or by_values
     if not others:

@@ -20,8 +20,21 @@ from titans_finance.core.readers.base import RawExport, normaliser_hints, raw_fr
 _TRANSACTION_TYPES = {"bank", "cash", "ccard", "oth a", "oth l", "invoice", "creditcard"}
 
 
+# Comment lines some writers put before the first block (``### exported by …``): QIF has
+# no comment syntax, so only lines before the first ``!`` header are taken as such.
+_LEADING_COMMENTS = re.compile(r"^(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
+
+
 def looks_like_qif(head: str) -> bool:
-    return bool(re.match(r"(?i)^\s*!(type|account|option|clear)", head.lstrip("\ufeff")))
+    text = _LEADING_COMMENTS.sub("", head.lstrip("\ufeff"), count=1)
+    return bool(re.match(r"(?i)^\s*!(type|account|option|clear)", text))
+
+
+def _opening_balance(record: dict[str, str]) -> bool:
+    """Quicken's first record of an account: payee ``Opening Balance`` and, as category,
+    a transfer to the account itself (``L[Checking]``): it sets the balance, no money moved."""
+    return (record.get("P", "").strip().casefold() == "opening balance"
+            and record.get("L", "").strip().startswith("["))
 
 
 def _qif_date(value: str) -> str:
@@ -34,6 +47,7 @@ def read_qif_export(text: str, name: str) -> RawExport:
         "Date", "Description", "Amount", "Reference", "Category", "Status", "Account",
         "Bank Transaction ID", "Type")}
     state = {"block": "bank", "account": "", "account_header": False}
+    opening_balances: list[str] = []
     not_read: dict[str, int] = {}
 
     def flush(record: dict[str, str]) -> None:
@@ -42,6 +56,8 @@ def read_qif_export(text: str, name: str) -> RawExport:
         if state["account_header"]:
             state["account"] = record.get("N", state["account"])
             state["account_header"] = False
+        elif state["block"] in _TRANSACTION_TYPES and _opening_balance(record):
+            opening_balances.append(record.get("T", record.get("U", "")))
         elif state["block"] in _TRANSACTION_TYPES:
             payee, memo = record.get("P", ""), record.get("M", "")
             rows["Date"].append(_qif_date(record.get("D", "")))
@@ -57,7 +73,7 @@ def read_qif_export(text: str, name: str) -> RawExport:
             not_read[state["block"]] = not_read.get(state["block"], 0) + 1
 
     record: dict[str, str] = {}
-    for raw_line in text.splitlines():
+    for raw_line in _LEADING_COMMENTS.sub("", text.lstrip("\ufeff"), count=1).splitlines():
         line = raw_line.strip()
         if not line:
             continue
@@ -82,4 +98,6 @@ def read_qif_export(text: str, name: str) -> RawExport:
     info = {"format": "qif", "hints": normaliser_hints(decimal_hint=".")}
     if not_read:
         info["not_read"] = not_read
+    if opening_balances:
+        info["opening_balances"] = opening_balances
     return RawExport(raw_frame(rows, len(rows["Date"])), info)

@@ -26,12 +26,40 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+# A word: a run of ASCII letters and the bytes that are letters in Windows-1251 (А-я, Ёё)
+# and in Windows-1250/1252 (À-ÿ) alike.
+_BYTE_WORD = re.compile(rb"[A-Za-z\xa8\xb8\xc0-\xff]{2,}")
+# At least this many Cyrillic-like words, and more than this many times as many words of
+# accented Latin, make a single-byte file Cyrillic.
+CYRILLIC_WORDS = 3
+CYRILLIC_RATIO = 2
+
+
+def _cyrillic_single_byte(data: bytes) -> bool:
+    """Whether a single-byte (not UTF-8) export writes Cyrillic words (Windows-1251, as
+    Russian banks export): every letter of a Cyrillic word is a byte above 0x7F, so its
+    words hold no ASCII letter, while accented Latin text (German, Czech, French in
+    Windows-1250/1252) writes one or two such bytes inside words of ASCII letters
+    (``Umsätze``, ``Položka``)."""
+    cyrillic = latin = 0
+    for word in _BYTE_WORD.findall(data[:65536]):
+        high = sum(b > 0x7F for b in word)
+        if not high:
+            continue
+        if high == len(word):
+            cyrillic += 1
+        else:
+            latin += 1
+    return cyrillic >= CYRILLIC_WORDS and cyrillic > CYRILLIC_RATIO * latin
+
+
 def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
     """Decode an export; returns ``(text, encoding)``.
 
     ``declared`` (from a declared mapping) wins. Otherwise: a byte-order mark
     (UTF-8, UTF-16 as Excel's "Unicode text" writes it, UTF-32), UTF-16 without a
-    mark, UTF-8, then Windows-1252 and latin-1 (which decodes anything). NUL
+    mark, UTF-8, then Windows-1251 when the words are Cyrillic (`_cyrillic_single_byte`),
+    else Windows-1252 and latin-1 (which decodes anything). NUL
     bytes padding the end of a file are dropped; NUL bytes inside text mean the
     file is not text at all (a PDF, a spreadsheet).
     """
@@ -53,7 +81,11 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
     if b"\x00" in data[:65536]:
         raise ExportReadError(f"{name}: not a text export (binary content, NUL bytes); "
                               "export the statement as CSV, OFX, QIF, CAMT.053 or MT940")
-    for encoding in ("utf-8", "cp1252", "latin-1"):
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for encoding in (("cp1251",) if _cyrillic_single_byte(data) else ()) + ("cp1252", "latin-1"):
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:

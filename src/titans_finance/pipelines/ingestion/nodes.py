@@ -222,6 +222,8 @@ def summarise_data_quality(
             "transfers_marked": int(clean_transactions["is_transfer"].sum())
             if "is_transfer" in clean_transactions else 0,
             "date_order_ambiguous_files": ambiguous,
+            # files whose lines read mostly as money in with nothing proving the signs
+            "sign_unproven_files": [f["file"] for f in files if f.get("sign_unproven")],
             # files whose amounts do not carry their balances: read, but not proven
             "reconciliation_contradicted_files": contradicted,
             "reconciliation": {f["file"]: (f.get("reconciliation") or {}).get(

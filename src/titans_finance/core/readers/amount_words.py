@@ -1,0 +1,134 @@
+"""Which of several amount columns is the transaction's, when no running balance decides:
+what the values' own signs and the words of the headers say.
+
+Asked only after the balance, the same-money links and a direction column have left
+the reading undecided (`column_roles._RoleInference.fill_amounts`), in this order:
+
+- `split_by_signs`: two columns never both filled with money on one line (a ``0`` is no
+  money: ``Приход 0;Расход 50``) are money in and money out; when every value of one is
+  written with a minus and no value of the other is, the minus side is money out
+  (SpareBank 1's ``Ut`` of ``-2490,00`` beside ``Inn`` of ``3150,00``);
+- `split_by_words`: the same pair, when a word of one header names money in and a word of
+  the other money out, in any language the header vocabulary knows (``Ut (NOK)``);
+- `amount_by_words`: exactly one column whose header has a word naming an amount
+  (``Сумма в валюте счета``), or, of several, the only one whose currency column beside
+  it holds one currency on every line: the account's currency, in which the money was
+  booked (the others are the operation's amount in the currency it was paid in).
+
+Each returns None when its evidence does not single out one reading: the caller then
+stops and asks (money is never guessed). Plain module (no Kedro).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import pandas as pd
+
+from titans_finance.core.column_values import clean_strings
+from titans_finance.core.header_names import word_roles
+from titans_finance.core.readers.column_evidence import PARSE_RATE
+
+
+def money_written(text: pd.Series, numbers: pd.Series) -> pd.Series:
+    """Lines where a column holds money: a value written that is not zero (a ``0`` or
+    ``0,00`` beside an amount in the other column says nothing moved on that side)."""
+    return clean_strings(text).notna() & numbers.ne(0)
+
+
+def split_pairs(candidates: list[str], texts: dict[str, pd.Series],
+                numbers: dict[str, pd.Series]) -> list[tuple[str, str]]:
+    """Pairs of columns never both holding money on one line, and each on some line."""
+    filled = {c: money_written(texts[c], numbers[c]) for c in candidates}
+    return [(a, b) for a, b in itertools.combinations(candidates, 2)
+            if filled[a].any() and filled[b].any() and not (filled[a] & filled[b]).any()]
+
+
+def split_by_signs(pairs: list[tuple[str, str]], texts: dict[str, pd.Series],
+                   numbers: dict[str, pd.Series]) -> tuple[str, str, str] | None:
+    """``(money_in, money_out, why)`` when exactly one pair has one side written all
+    negative and the other never negative."""
+    found = []
+    for a, b in pairs:
+        side = {c: numbers[c][money_written(texts[c], numbers[c])] for c in (a, b)}
+        for money_in, out in ((a, b), (b, a)):
+            if (side[out] < 0).all() and (side[money_in] > 0).all():
+                found.append((money_in, out, f"{out!r} writes every value with a minus, "
+                              f"{money_in!r} none: money out and money in"))
+    return found[0] if len(found) == 1 else None
+
+
+def split_by_words(pairs: list[tuple[str, str]]) -> tuple[str, str, str] | None:
+    """``(money_in, money_out, why)`` when exactly one pair's header words name money in
+    for one column and money out for the other (and not both for either)."""
+    found = []
+    for a, b in pairs:
+        words = {c: word_roles(c) & {"Money In", "Money Out"} for c in (a, b)}
+        for money_in, out in ((a, b), (b, a)):
+            if words[money_in] == {"Money In"} and words[out] == {"Money Out"}:
+                found.append((money_in, out, f"header words: {money_in!r} names money in, "
+                              f"{out!r} money out; never both on one line"))
+    return found[0] if len(found) == 1 else None
+
+
+def amount_by_words(candidates: list[str], columns: list[str],
+                    currency_rate: Callable[[str], float],
+                    distinct: Callable[[str], int]) -> tuple[str, str, str | None] | None:
+    """``(amount, why, its currency column or None)``: the only candidate with a header word
+    naming an amount; of several, the only one whose neighbouring currency column (the next
+    column, else the one before) holds one currency while every other's holds several.
+    ``columns`` is the file's order."""
+    named = [c for c in candidates if "Amount" in word_roles(c)
+             and not word_roles(c) & {"Money In", "Money Out", "Balance", "Fee"}]
+    if len(named) == 1:
+        return (named[0], "the only column of amounts whose header has a word naming an amount",
+                None)
+    if len(named) < 2:
+        return None
+
+    def currency_beside(column: str) -> str | None:
+        at = columns.index(column)
+        for other in (columns[at + 1: at + 2] + columns[max(at - 1, 0): at]):
+            if currency_rate(other) >= PARSE_RATE:
+                return other
+        return None
+
+    beside = {c: currency_beside(c) for c in named}
+    if any(v is None for v in beside.values()):
+        return None
+    single = [c for c in named if distinct(beside[c]) == 1]
+    if len(single) == 1 and all(distinct(beside[c]) > 1 for c in named if c != single[0]):
+        amount = single[0]
+        why = (f"header words name amounts in {len(named)} columns; {amount!r} is the one in a "
+               f"single currency on every line ({beside[amount]!r}): the account's, the others "
+               "the currency each payment was made in")
+        return amount, why, beside[amount]
+    return None
+
+
+def decide_by_signs_and_words(inference, candidates: list[str]) -> bool:
+    """Give ``inference`` (a `column_roles._RoleInference`) its money columns from the
+    values' signs or the header words (module docstring); False when they do not decide."""
+    texts = {c: inference.sample[c] for c in candidates}
+    numbers = {c: inference.numbers(c) for c in candidates}
+    pairs = split_pairs(candidates, texts, numbers)
+    split = split_by_signs(pairs, texts, numbers) or split_by_words(pairs)
+    if split is not None:
+        money_in, out, why = split
+        inference.assign("Money In", money_in, f"money in: {why}")
+        inference.assign("Money Out", out, f"money out: {why}")
+        return True
+    if inference.headerless:
+        return False
+    found = amount_by_words(candidates, [str(c) for c in inference.sample.columns],
+                            lambda c: inference.evidence[c].get("currency_rate", 0),
+                            lambda c: inference.evidence[c].get("distinct", 0))
+    if found is None:
+        return False
+    amount, why, currency = found
+    inference.assign("Amount", amount, why)
+    inference.notes.append(f"column {amount!r}: {why}")
+    if currency is not None and "Currency" not in inference.roles:
+        inference.assign("Currency", currency, f"the currency of {amount!r}, beside it")
+    return True

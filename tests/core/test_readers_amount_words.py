@@ -1,0 +1,141 @@
+"""Which amount column is the transaction's when no balance decides (core/readers/
+amount_words.py): the values' own signs, the words of the headers in several languages,
+and the account's currency; each on its boundary, and a stop when the evidence is short."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from titans_finance.core.readers import ExportReadError, read_export
+from titans_finance.core.readers.amount_words import (
+    amount_by_words,
+    money_written,
+    split_by_signs,
+    split_by_words,
+    split_pairs,
+)
+from tests.parameters import parameters
+from titans_finance.pipelines.ingestion.nodes import normalise_transactions
+
+PARAMS = parameters("ingestion", reference_date="2025-06-30", max_future_days=31)
+
+
+def amounts_of(text: str, name: str = "export.csv", encoding: str = "utf-8"):
+    export = read_export(text.encode(encoding), name)
+    raw = export.frame.assign(**{"Source File": name})
+    raw.attrs["source"] = {**export.info, "name": name}
+    clean, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    assert quarantine.empty, quarantine.to_dict("records")
+    return clean.sort_values("source_row")["amount"].round(2).tolist(), export.info
+
+
+# ------------------------------------------------------------------ signs of the values
+
+HEADERLESS_SPLIT = ("02.01.2024;Rema 1000;;-737,47\n03.01.2024;Lønn ACME AS;31500,00;\n"
+                    "05.01.2024;Ruter;;-897,00\n")
+
+
+def test_a_side_written_all_negative_is_money_out_even_without_a_header():
+    amounts, info = amounts_of(HEADERLESS_SPLIT)
+    assert amounts == [-737.47, 31500.0, -897.0]
+    assert info["columns"]["Money Out"] == ["column 4"]
+    assert info["columns"]["Money In"] == ["column 3"]
+
+
+def test_one_value_of_the_out_side_without_its_minus_proves_nothing():
+    unsure = HEADERLESS_SPLIT.replace(";-897,00", ";897,00")
+    with pytest.raises(ExportReadError, match="which is which"):
+        read_export(unsure.encode(), "no.csv")
+
+
+def test_a_zero_on_the_other_side_is_no_money():
+    numbers = pd.Series([0.0, 12.5, float("nan")])
+    assert money_written(pd.Series(["0", "12,50", ""]), numbers).tolist() == [False, True, False]
+    texts = {"in": pd.Series(["0", "2100"]), "out": pd.Series(["-50", "0"])}
+    numbers = {"in": pd.Series([0.0, 2100.0]), "out": pd.Series([-50.0, 0.0])}
+    pairs = split_pairs(["in", "out"], texts, numbers)
+    assert pairs == [("in", "out")]
+    assert split_by_signs(pairs, texts, numbers)[:2] == ("in", "out")
+    # money on both sides of one line: no pair
+    numbers["in"] = pd.Series([1.0, 2100.0])
+    texts["in"] = pd.Series(["1", "2100"])
+    assert split_pairs(["in", "out"], texts, numbers) == []
+
+
+# ------------------------------------------------------------------ header words
+
+def test_russian_in_and_out_words_decide_unsigned_columns_with_zeros():
+    text = ("Дата операции;Описание операции;Поступления на счет;Списания со счета\n"
+            "31.05.17;Зарплата за май;33123,56;0\n03.05.17;Комиссия;0;50\n"
+            "04.05.17;Visa Direct;0;1500\n")
+    amounts, info = amounts_of(text, "ru.csv", "cp1251")
+    assert amounts == [33123.56, -50.0, -1500.0]
+    assert info["encoding"] == "cp1251"
+    assert info["columns"]["Money In"] == ["Поступления на счет"]
+
+
+def test_two_headers_with_words_of_one_side_decide_nothing():
+    assert split_by_words([("Innskudd konto", "Innbetalt")]) is None
+    assert split_by_words([("Wpływy PLN", "Wypływy PLN")])[:2] == ("Wpływy PLN", "Wypływy PLN")
+    # a header naming both sides is no evidence for either
+    assert split_by_words([("Inn/Ut", "Ut")]) is None
+
+
+VTB = ("Номер карты;Дата операции;Сумма операции;Валюта операции;"
+       "Сумма пересчитанная в валюту счета;Валюта счета;Основание;Статус\n"
+       "'4622;2019-07-06;-4,50;EUR;-336,15;RUR;payee1;Исполнено\n"
+       "'4622;2019-07-06;-3,80;EUR;-283,48;RUR;payee2;Исполнено\n"
+       "'4622;2019-07-05;-300,00;RUR;-300,00;RUR;MTS;Исполнено\n")
+
+
+def test_of_two_amounts_the_one_in_the_account_currency_is_booked():
+    amounts, info = amounts_of(VTB, "vtb.csv")
+    assert amounts == [-336.15, -283.48, -300.0]
+    assert info["columns"]["Amount"] == ["Сумма пересчитанная в валюту счета"]
+    assert info["columns"]["Currency"] == ["Валюта счета"]
+    # (a status in Cyrillic is a token of the clean table, not a schema error: no quarantine)
+    assert info["columns"]["Status"] == ["Статус"]
+
+
+def test_two_amounts_each_in_one_currency_throughout_decide_nothing():
+    same = VTB.replace(";EUR;", ";RUR;")
+    with pytest.raises(ExportReadError, match="all hold amounts"):
+        read_export(same.encode(), "vtb.csv")
+
+
+def test_amount_words_need_exactly_one_named_or_one_single_currency():
+    rate = {"c": 1.0, "k": 1.0, "x": 0.0}.get
+    one = {"c": 1, "k": 2}.get
+    columns = ["Summa", "c", "Belopp SEK", "k", "x"]
+    # two named, only 'Summa' has one currency beside it
+    assert amount_by_words(["Summa", "Belopp SEK"], columns, rate, one)[::2] == ("Summa", "c")
+    # both in one currency: undecided
+    assert amount_by_words(["Summa", "Belopp SEK"], columns, rate, {"c": 1, "k": 1}.get) is None
+    # one named: it
+    assert amount_by_words(["Summa", "x"], columns, rate, one)[0] == "Summa"
+    # none named, or no currency column beside one of them: undecided
+    assert amount_by_words(["x"], columns, rate, one) is None
+    assert amount_by_words(["Summa", "Belopp SEK"], ["Summa", "x", "Belopp SEK", "k"],
+                           {"k": 1.0, "x": 0.0}.get, one) is None
+
+
+def test_whole_numbers_of_one_length_from_eight_digits_are_accounts_not_money():
+    from titans_finance.core.readers.column_evidence import ACCOUNT_DIGITS, column_evidence
+    assert ACCOUNT_DIGITS == 8
+    accounts = pd.Series(["55667788990", "87654321987", "55667788990", "12345678901"])
+    assert column_evidence(accounts)["identifier_like"]
+    seven = pd.Series(["5566778", "8765432", "5566778", "1234567"])
+    assert not column_evidence(seven)["identifier_like"]
+    mixed = pd.Series(["55667788990", "8765432198", "55667788990"])  # lengths differ
+    assert not column_evidence(mixed)["identifier_like"]
+
+
+def test_norwegian_in_and_out_beside_account_numbers():
+    text = ('Dato;Beskrivelse;Rentedato;Inn;Ut;Til konto;Fra konto;\n'
+            '"29.01.2025";"SAS EUROBONUS";"";"";"-2490,00";"55667788990";"12345678901";""\n'
+            '"25.01.2025";"LØNN ACME AS";"";"31500,00";"";"12345678901";"99988877766";""\n'
+            '"05.01.2025";"KIWI MAJORSTUEN";"";"";"-629,40";"98765432109";"12345678901";""\n')
+    amounts, info = amounts_of(text, "sb1.csv")
+    assert amounts == [-2490.0, 31500.0, -629.4]
+    assert info["columns"]["Money In"] == ["Inn"] and info["columns"]["Money Out"] == ["Ut"]
