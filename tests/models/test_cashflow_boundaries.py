@@ -503,3 +503,20 @@ def test_the_weekend_starts_on_saturday_for_the_day_type_median():
     rest = pd.Series(np.where(days.dayofweek >= 5, -50.0, 0.0), index=days)
     forecast = _rest_forecast(rest, "daytype_median_52w", 5)  # Fri, Sat, Sun, Mon, Tue
     np.testing.assert_array_equal(forecast, [0.0, -50.0, -50.0, 0.0, 0.0])
+
+
+def test_the_fit_sees_the_as_of_days_own_transactions():
+    """A purchase on the as-of day is in the rest's 28-day mean, and the rent paid that day
+    is not forecast again; fitted the day before, neither is known."""
+    from titans_finance.models.cashflow.parts import forecast_parts
+
+    frame, as_of = _monthly_rent(0)  # the rent's sixth payment is on as_of, 2024-06-01
+    shop = pd.DataFrame({"date": [as_of], "description": "Shop", "reference": "SHOP",
+                         "amount": -28.0})
+    frame = pd.concat([frame, shop], ignore_index=True)
+    parts = forecast_parts(frame, PARAMS, as_of, 5, ("zero", "mean_28"))
+    np.testing.assert_array_equal(parts.net("exact+zero"), np.zeros(5))  # rent paid already
+    np.testing.assert_allclose(parts.net("exact+mean_28") - parts.net("exact+zero"), -1.0)
+    before = forecast_parts(frame, PARAMS, as_of - pd.Timedelta(days=1), 5, ("zero", "mean_28"))
+    np.testing.assert_array_equal(before.net("exact+mean_28"), before.net("exact+zero"))
+    assert before.net("exact+zero").sum() == -800.0  # June's rent still to come (Monday 3rd)
