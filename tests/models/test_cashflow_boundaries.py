@@ -520,3 +520,43 @@ def test_the_fit_sees_the_as_of_days_own_transactions():
     before = forecast_parts(frame, PARAMS, as_of - pd.Timedelta(days=1), 5, ("zero", "mean_28"))
     np.testing.assert_array_equal(before.net("exact+mean_28"), before.net("exact+zero"))
     assert before.net("exact+zero").sum() == -800.0  # June's rent still to come (Monday 3rd)
+
+
+def _days(reference) -> list[str]:
+    return [str(pd.Timestamp(r).date()) if not pd.isna(r) else "NaT" for r in reference]
+
+
+def test_same_day_last_month_repeats_the_other_months_last_day_only_on_a_month_end():
+    """After a 29-day February: the 28th repeats the 28th; the 29th repeats nothing (Feb 29
+    is February's month end, repeated by March 31 alone: never twice)."""
+    from titans_finance.models.cashflow.baselines import same_day_last_month_reference
+
+    future = pd.DatetimeIndex(["2024-03-28", "2024-03-29", "2024-03-31"])
+    reference = same_day_last_month_reference(future, pd.Timestamp("2024-03-01"),
+                                              pd.Timestamp("2023-01-01"))
+    assert _days(reference) == ["2024-02-28", "NaT", "2024-02-29"]
+
+
+def test_same_day_last_month_reads_up_to_the_cutoff_itself_and_from_the_first_day():
+    from titans_finance.models.cashflow.baselines import same_day_last_month_reference
+
+    future = pd.DatetimeIndex(["2024-04-14", "2024-04-15", "2024-04-16"])
+    reference = same_day_last_month_reference(future, pd.Timestamp("2024-03-15"),
+                                              pd.Timestamp("2023-01-01"))
+    # the cutoff's own day is known; the day after it is not, so a month further back
+    assert _days(reference) == ["2024-03-14", "2024-03-15", "2024-02-16"]
+    future = pd.DatetimeIndex(["2024-03-14", "2024-03-15", "2024-03-16"])
+    reference = same_day_last_month_reference(future, pd.Timestamp("2024-03-13"),
+                                              pd.Timestamp("2024-02-15"))
+    # the history's first day is a reference; the day before it is not
+    assert _days(reference) == ["NaT", "2024-02-15", "2024-02-16"]
+
+
+def test_a_calendar_stream_is_projected_on_the_first_and_the_last_day_asked_for():
+    frame, as_of = _monthly_rent(0)  # the 1st of each month, January to June 2024
+    (stream,) = detect_streams(frame, PARAMS, as_of=as_of)
+    first, last = pd.Timestamp("2024-07-01"), pd.Timestamp("2024-08-01")
+    assert list(stream.dates_between(first, last)) == [first, last]
+    assert list(stream.dates_between(first + pd.Timedelta(days=1),
+                                     last - pd.Timedelta(days=1))) == []
+    assert list(stream.dates_between(first, first)) == [first]
