@@ -1034,6 +1034,14 @@ MUTANTS = (
            'keep = (dates >= start) & (dates <= end)',
            'keep = (dates >= start) & (dates < end)',
            'tests/models/test_cashflow_boundaries.py tests/models/test_cashflow_peers.py tests/models/test_cashflow.py'),
+    Mutant('acc1', 'app/access.py', 'the throttle\'s table pruned one client late (>= -> >)',
+           'len(self._clients) >= TRACKED_CLIENTS:',
+           'len(self._clients) > TRACKED_CLIENTS:',
+           'tests/app/test_access_boundaries.py tests/app/test_access.py'),
+    Mutant('acc2', 'app/access.py', 'pruning keeps a lockout that ends exactly now',
+           'if value[1] > now]',
+           'if value[1] >= now]',
+           'tests/app/test_access_boundaries.py tests/app/test_access.py'),
 ) + tuple(Mutant(*entry) for entry in SECOND_AUDIT)
 
 # Mutants that change no observable behaviour, and why (they are expected to survive).
