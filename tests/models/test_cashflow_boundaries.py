@@ -560,3 +560,50 @@ def test_a_calendar_stream_is_projected_on_the_first_and_the_last_day_asked_for(
     assert list(stream.dates_between(first + pd.Timedelta(days=1),
                                      last - pd.Timedelta(days=1))) == []
     assert list(stream.dates_between(first, first)) == [first]
+
+
+def _payments(days: list[str], amount: float = -800.0) -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.to_datetime(days), "description": "Rent",
+                         "reference": "LANDLORD", "amount": amount})
+
+
+@pytest.mark.parametrize("april, occurrences", [("2024-04-10", 4), ("2024-04-11", 4),
+                                                ("2024-04-12", 3)])
+def test_a_payment_exactly_max_day_jitter_from_its_day_is_part_of_the_stream(april,
+                                                                          occurrences):
+    """On the 10th, and once 0, 1 or 2 days late with a jitter of 1 (the month-end anchor
+    cannot explain them: 21, 19, 21, 19-20 days before the end)."""
+    frame = _payments(["2024-01-10", "2024-02-10", "2024-03-10", april])
+    (stream,) = detect_streams(frame, {**PARAMS, "max_day_jitter": 1},
+                               as_of=pd.Timestamp("2024-04-12"))
+    assert stream.anchor == "day" and stream.position == 10
+    assert stream.occurrences == occurrences
+
+
+@pytest.mark.parametrize("months, found", [(2, False), (3, True), (4, True)])
+def test_a_stream_needs_exactly_min_occurrences_periods(months, found):
+    days = [f"2024-{m:02d}-10" for m in range(1, months + 1)]
+    streams = detect_streams(_payments(days), PARAMS, as_of=pd.Timestamp(days[-1]))
+    assert PARAMS["min_occurrences"] == 3 and (len(streams) == 1) is found
+
+
+@pytest.mark.parametrize("paid, found", [(6, False), (7, True), (8, True)])
+def test_a_stream_seen_in_exactly_min_period_share_of_its_months_is_kept(paid, found):
+    """Ten months, January to October, paid in ``paid`` of them (always in October, the
+    as-of month): 7 of 10 is exactly the share 0.7."""
+    months = [1, 2, 4, 5, 7, 8, 9, 10] if paid == 8 else [1, 2, 4, 5, 7, 8, 10][:paid - 1] + [10]
+    days = [f"2024-{m:02d}-10" for m in months]
+    assert len(days) == paid
+    streams = detect_streams(_payments(days), PARAMS, as_of=pd.Timestamp("2024-10-10"))
+    assert PARAMS["min_period_share"] == 0.7 and (len(streams) == 1) is found
+
+
+@pytest.mark.parametrize("weekend, business_only", [(1, True), (2, False), (3, False)])
+def test_postings_on_weekends_from_two_in_a_hundred(weekend, business_only):
+    """A hundred postings, ``weekend`` of them on a Saturday: from 2 % the bank books on
+    weekends and nothing is moved to the next business day."""
+    from titans_finance.models.cashflow.parts import _posts_on_weekends
+
+    monday, saturday = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-06")
+    days = [saturday] * weekend + [monday] * (100 - weekend)
+    assert _posts_on_weekends(pd.DataFrame({"date": days})) is not business_only
