@@ -607,3 +607,26 @@ def test_postings_on_weekends_from_two_in_a_hundred(weekend, business_only):
     monday, saturday = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-06")
     days = [saturday] * weekend + [monday] * (100 - weekend)
     assert _posts_on_weekends(pd.DataFrame({"date": days})) is not business_only
+
+
+def test_a_cycle_stream_is_projected_on_the_first_and_the_last_day_asked_for():
+    frame = _every(30, "2023-09-22", 6)  # next on 2024-03-20 and 2024-04-19
+    stream = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2024-02-29"))[0]
+    first, last = pd.Timestamp("2024-03-20"), pd.Timestamp("2024-04-19")
+    assert list(stream.dates_between(first, last)) == [first, last]
+    assert list(stream.dates_between(first + pd.Timedelta(days=1),
+                                     last - pd.Timedelta(days=1))) == []
+
+
+@pytest.mark.parametrize("last_day, expected", [
+    ("2024-03-15", ["2024-03-15"]),  # a Friday, the horizon's last day: kept
+    ("2024-03-16", []),  # a Saturday: the next business day (Monday 18th) is past the end
+    ("2024-03-18", ["2024-03-18"])])  # the Monday itself is the last day: kept
+def test_a_schedule_moved_to_the_next_business_day_stays_within_the_horizon(last_day,
+                                                                           expected):
+    from titans_finance.models.cashflow.schedules import schedule_dates
+
+    future = pd.date_range("2024-03-01", last_day, freq="D")
+    day = pd.Timestamp(last_day).day if last_day != "2024-03-18" else 16
+    dates = schedule_dates(day, future, business_days_only=True)
+    assert [str(d.date()) for d in dates] == expected
