@@ -196,7 +196,7 @@ REMAINING = (
      'return pd.DatetimeIndex(dates[(dates >= start) & (dates <= end)])',
      'return pd.DatetimeIndex(dates[(dates >= start) & (dates < end)])',
      _CASHFLOW),
-    ('sch1', 'models/cashflow/schedules.py',
+    ('sd1', 'models/cashflow/schedules.py',
      'a business-day schedule on the horizon\'s last day dropped',
      'dates = dates[dates <= future[-1]]',
      'dates = dates[dates < future[-1]]',
