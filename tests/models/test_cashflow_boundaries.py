@@ -630,3 +630,37 @@ def test_a_schedule_moved_to_the_next_business_day_stays_within_the_horizon(last
     day = pd.Timestamp(last_day).day if last_day != "2024-03-18" else 16
     dates = schedule_dates(day, future, business_days_only=True)
     assert [str(d.date()) for d in dates] == expected
+
+
+def _mondays(days: int) -> pd.Series:
+    """``days`` days ending on a Sunday: -70 every Monday, nothing else."""
+    index = pd.date_range(end="2024-03-31", periods=days, freq="D")
+    return pd.Series(np.where(index.dayofweek == 0, -70.0, 0.0), index=index)
+
+
+@pytest.mark.parametrize("days, weekly", [(13, False), (14, True), (15, True)])
+def test_the_weekday_mean_needs_two_weeks_of_history(days, weekly):
+    """From two weeks on, each weekday its own mean (Monday -70, the rest 0); before, one
+    mean for every day."""
+    from titans_finance.models.cashflow.forecasters import _rest_forecast
+
+    forecast = _rest_forecast(_mondays(days), "weekday_mean_8w", 7)  # Monday to Sunday
+    if weekly:
+        np.testing.assert_allclose(forecast, [-70.0, 0, 0, 0, 0, 0, 0], atol=1e-9)
+    else:
+        np.testing.assert_allclose(forecast, _mondays(days).mean())
+
+
+@pytest.mark.parametrize("days, seasonal", [(13, False), (14, True), (15, True)])
+def test_the_weekly_season_is_fitted_from_two_full_weeks(days, seasonal):
+    from titans_finance.models.cashflow.statistical import (
+        ETSWeeklyForecaster,
+        ThetaWeeklyForecaster,
+    )
+
+    series = _mondays(days)
+    series.index = pd.PeriodIndex(series.index, freq="D")
+    theta = ThetaWeeklyForecaster().fit(series)
+    assert bool(np.any(theta.season_ != 0)) is seasonal
+    ets = ETSWeeklyForecaster().fit(series)
+    assert bool(np.any(ets.season_ != 0)) is seasonal
