@@ -664,3 +664,15 @@ def test_the_weekly_season_is_fitted_from_two_full_weeks(days, seasonal):
     assert bool(np.any(theta.season_ != 0)) is seasonal
     ets = ETSWeeklyForecaster().fit(series)
     assert bool(np.any(ets.season_ != 0)) is seasonal
+
+
+@pytest.mark.parametrize("others, annual", [
+    ([], True), (["2022-07-05"], True),  # one other payment: exactly half the two annual ones
+    (["2022-07-05", "2022-11-12"], False)])
+def test_an_annual_stream_allows_other_payments_up_to_half_its_own(others, annual):
+    """A premium on 20 March two years running, and other payments to the same insurer."""
+    days = sorted(["2022-03-20", "2023-03-20", *others])
+    frame = pd.DataFrame({"date": pd.to_datetime(days), "description": "Insurance",
+                          "reference": "INSURER", "amount": -560.0})
+    streams = detect_streams(frame, PARAMS, as_of=pd.Timestamp("2023-03-20"))
+    assert [(s.period, s.occurrences) for s in streams] == ([("Y", 2)] if annual else [])
