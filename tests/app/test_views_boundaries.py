@@ -18,7 +18,8 @@ from titans_finance.app.actions import balance_with
 def table() -> pd.DataFrame:
     days = ["2025-01-09", "2025-01-10", "2025-01-10 23:59:59", "2025-01-11",
             "2025-01-31", "2025-02-01", "2025-02-01 23:59:59", "2025-02-02"]
-    return pd.DataFrame({"transaction_id": list("abcdefgh"), "date": pd.to_datetime(days, format="ISO8601"),
+    return pd.DataFrame({"transaction_id": list("abcdefgh"),
+                         "date": pd.to_datetime(days, format="ISO8601"),
                          "amount": [-40.01, -40.0, -39.99, -12.0, 99.99, 100.0, 100.01, 0.0],
                          "is_anomaly": False})
 
