@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.quality.boundary_mutants_remaining import REMAINING
 from benchmarks.quality.boundary_mutants_second_audit import SECOND_AUDIT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -906,7 +907,7 @@ MUTANTS = (
            'if probability < 1 and text == "100":',
            'if 0.995 < probability < 1:',
            'tests/reporting/test_shortfall.py'),
-) + tuple(Mutant(*entry) for entry in SECOND_AUDIT)
+) + tuple(Mutant(*entry) for entry in SECOND_AUDIT + REMAINING)
 
 # Mutants that change no observable behaviour, and why (they are expected to survive).
 EQUIVALENT = {

@@ -147,3 +147,41 @@ def test_a_batch_of_exactly_min_batch_rows_is_reliable(rows, reliable):
     report = reference.compare(*_frames(rows, seed=1), params)
     assert report["reliable"] is reliable
     assert (report["note"] is None) is reliable
+
+
+def test_confidence_without_spread_is_lower_only_when_its_mean_is():
+    """No noise (every confidence the same): equal means are not lower, one float under is."""
+    from titans_finance.core.drift import confidence_is_lower
+
+    # 0.75 and sizes that are powers of two: every mean is exact, every variance exactly 0
+    reference = np.full(8, 0.75)
+    assert not confidence_is_lower(reference, np.full(4, 0.75))
+    assert confidence_is_lower(reference, np.full(4, np.nextafter(0.75, 0)))
+    assert not confidence_is_lower(reference, np.full(4, np.nextafter(0.75, 1)))
+
+
+@pytest.mark.parametrize("distinct, kind", [(4, "discrete"), (5, "discrete"), (6, "continuous")])
+def test_a_feature_with_exactly_max_discrete_values_is_discrete(distinct, kind):
+    values = np.repeat(np.arange(distinct, dtype="float64"), 20)
+    reference = FeatureReference.fit("weekday", values, n_bins=10, max_discrete=5,
+                                     sample_size=1000, rng=np.random.default_rng(0))
+    assert reference.kind == kind
+
+
+@pytest.mark.parametrize("labelled, source", [(2, "labels"), (1, "predicted"), (3, "labels")])
+def test_the_category_mix_comes_from_labels_when_at_least_half_the_expenses_carry_one(
+        labelled, source):
+    import pandas as pd
+
+    from titans_finance.core.drift import batch_signals
+
+    # four expenses (and an income, which never counts), ``labelled`` of them labelled
+    transactions = pd.DataFrame({
+        "type": ["expense"] * 4 + ["income"],
+        "category": ["groceries"] * labelled + [None] * (4 - labelled) + ["salary"]})
+    predictions = pd.DataFrame({"category": ["rent"] * 5, "source": "model",
+                                "confidence": 0.9})
+    signals = batch_signals(transactions, predictions, pd.DataFrame({"is_anomaly": [False] * 5}))
+    assert signals["mix_source"] == source
+    assert list(signals["categories"].dropna())[:1] == (
+        ["groceries"] if source == "labels" else ["rent"])

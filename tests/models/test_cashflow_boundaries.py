@@ -451,3 +451,46 @@ def test_a_cycle_stream_is_in_the_daily_forecast_only_when_its_amounts_agree(
     assert [str(d.date()) for d in parts.future[parts.stream_flow["all"][1] > 0]] == [
         "2024-03-20"]
     assert parts.stream_flow["balance"][1].sum() > 0
+
+
+def test_a_lower_bound_exactly_at_the_threshold_is_no_risk_a_cent_under_is():
+    """The quiet account's band is zero: its lower balance is 500 exactly, like its point."""
+    model = CashflowModel("exact+zero", QUIET).fit(_quiet_account())
+    table, at = model.predict(10, low_balance_threshold=500.0)
+    assert (table["balance_lower"] == 500.0).all()
+    assert at["first_day_balance_may_be_low"] is None
+    _, above = model.predict(10, low_balance_threshold=500.01)
+    assert above["first_day_balance_may_be_low"] == "2024-03-01"
+    _, below = model.predict(10, low_balance_threshold=499.99)
+    assert below["first_day_balance_may_be_low"] is None
+
+
+def _fold_table(own_error: float) -> pd.DataFrame:
+    """Four folds of five days of the default candidate: errors of 1 in folds 0-2, and
+    ``own_error`` in fold 3."""
+    rows = []
+    for fold in range(4):
+        error = own_error if fold == 3 else 1.0
+        for step in range(1, 6):
+            rows.append({"fold": fold, "method": PARAMS["default_candidate"], "step": step,
+                         "actual": 10.0 + error, "predicted": 10.0, "expected": 10.0,
+                         "scale": 1.0, "band_low": np.nan, "band_high": np.nan})
+    table = pd.DataFrame(rows)
+    table["error"] = table["actual"] - table["predicted"]
+    table["expected_error"] = table["actual"] - table["expected"]
+    return table
+
+
+def test_a_folds_interval_comes_from_the_folds_before_it_never_its_own_errors():
+    from titans_finance.models.cashflow.backtest import nested_backtest
+
+    params = {**PARAMS, "backtest_folds": 2, "inner_folds": 2}
+    quiet, loud = (nested_backtest(_fold_table(e), [None] * 4, params) for e in (1.0, 500.0))
+    for outer in (quiet, loud):
+        assert sorted(outer["fold"].unique()) == [2, 3]
+        last = outer[outer["fold"] == 3]
+        # folds 0-2 erred by exactly +1: the upper daily bound is 1 above the point
+        assert np.allclose(last["upper"] - last["predicted"], 1.0)
+        assert last["has_interval"].all()
+    np.testing.assert_array_equal(quiet.loc[quiet["fold"] == 3, "upper"],
+                                  loud.loc[loud["fold"] == 3, "upper"])
