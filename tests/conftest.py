@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pandas as pd
 import pytest
@@ -83,6 +86,63 @@ def _environment(**variables: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
+# Where the default category models trained in this test run are kept (`trained_default_model`):
+# the run's base temporary folder, shared by the pytest-xdist workers (each worker's own
+# folder is inside it). Set by `_shared_training_folder` before the first test.
+_SHARED_FOLDER: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_training_folder(tmp_path_factory) -> None:
+    global _SHARED_FOLDER
+    base = tmp_path_factory.getbasetemp()
+    _SHARED_FOLDER = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _content_digest(*parts) -> str:
+    """A digest of the inputs of a training: a frame by its columns, dtypes and values, the
+    rest (parsed YAML, parameters) by its pickle, in order (a reordered lexicon is another
+    input)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            digest.update(pickle.dumps((list(part.columns), [str(t) for t in part.dtypes])))
+            digest.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+        else:
+            digest.update(pickle.dumps(part))
+    return digest.hexdigest()
+
+
+def trained_default_model(taxonomy_raw, lexicon_raw, brands: pd.DataFrame, words: pd.DataFrame,
+                          params: dict):
+    """`train_default_model` on these inputs, trained once per test run for the same inputs.
+
+    The default model is a pure function of the taxonomy, lexicon, knowledge files and its
+    parameters ("same files and parameters, same model on every machine"), and takes 20-45
+    CPU s to train: the session's category run, the `default_category_model` fixture and
+    the category and retrain tests on their own projects trained the same two models 9-10
+    times a run. Here the first caller trains it and pickles it into the run's shared folder
+    (under a lock: the other pytest-xdist worker waits instead of training the same model);
+    every caller gets its own unpickled copy, as the pipeline's own catalog gives it
+    (`default_category_model` is a pickle dataset), so no test sees another's changes. Other
+    inputs (another parameter, a changed knowledge file) are another key: trained anew."""
+    from filelock import FileLock
+
+    from titans_finance.models.category.default import train_default_model
+
+    if _SHARED_FOLDER is None:  # outside a test session (a helper called by hand)
+        return train_default_model(taxonomy_raw, lexicon_raw, brands, words, params)
+    key = _content_digest(taxonomy_raw, lexicon_raw, brands, words, params)
+    path = _SHARED_FOLDER / f"default-category-model-{key[:24]}.pkl"
+    with FileLock(f"{path}.lock"):
+        if not path.is_file():
+            model = train_default_model(taxonomy_raw, lexicon_raw, brands, words, params)
+            partial = path.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+            partial.replace(path)
+        return pickle.loads(path.read_bytes())
+
+
 class KedroTestProject:
     """A temporary copy of the project; runs pipelines in a real Kedro session."""
 
@@ -109,8 +169,12 @@ class KedroTestProject:
                 bootstrap_project(self.root)
                 for name in todo:
                     try:
+                        # the category pipeline's default model: trained once per test
+                        # run for the same inputs (`trained_default_model`)
                         with KedroSession.create(project_path=self.root,
-                                                 runtime_params=params or {}) as session:
+                                                 runtime_params=params or {}) as session, \
+                                mock.patch("titans_finance.pipelines.category.nodes."
+                                           "train_default_model", trained_default_model):
                             session.run(pipeline_names=[name])
                     finally:
                         # kedro-mlflow leaves its run open in-process (a CLI run is closed

@@ -218,6 +218,20 @@ def test_a_declared_decimal_point_reads_the_amounts_a_bare_label_is_judged_by(to
     assert errors.tolist() == ["", "", "summary_line" if summary else "", ""]
 
 
+@pytest.mark.parametrize("total, summary", [("12.500", True), ("12.510", False)])
+def test_a_declared_decimal_point_reads_the_money_out_when_the_money_in_shows_no_mark(
+        total, summary):
+    # the declared mark, not the first amount column's evidence: an empty money-in column
+    # shows none, and the semicolon's decimal comma would read "10.500" as ten thousand
+    # five hundred dinars, missing the total's sum
+    mapping = parse_mappings({"mappings": [{"match": "bare.csv", "decimal": "."}]}, "t")[0]
+    text = _statement("02.01.2024;SHOP A;;10.500", "03.01.2024;SHOP B;;2",
+                      f"04.01.2024;TOTAL;;{total}", "05.01.2024;SHOP C;;1",
+                      header="Date;Description;Paid in;Paid out")
+    errors = read_export(text.encode("utf-8"), "bare.csv", mapping).frame["_parse_error"]
+    assert errors.tolist() == ["", "", "summary_line" if summary else "", ""]
+
+
 @pytest.mark.parametrize("total, summary", [("30.00", True), ("30.01", False)])
 def test_a_month_without_money_in_judges_a_bare_total_by_its_money_out(total, summary):
     # the money-in column is empty on every line: it shows no decimal mark, and the

@@ -10,13 +10,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def default_category_model():
-    """The default model as the pipeline trains it (shipped parameters and knowledge)."""
-    from titans_finance.models.category.default import train_default_model
-
+    """The default model as the pipeline trains it (shipped parameters and knowledge); trained
+    once per test run, shared with the session's category run (`trained_default_model`)."""
+    from tests.conftest import trained_default_model
     from tests.parameters import settings
 
     category = settings("category")
-    return train_default_model(
+    return trained_default_model(
         yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
         pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
