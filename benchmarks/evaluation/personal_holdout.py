@@ -209,6 +209,15 @@ def evaluate_export(tx: pd.DataFrame, default_model, params: dict,
                                 for kind in PEERS}}
 
 
+def _versus_cell(against: dict, p_digits: int = 3) -> str:
+    """The personal model against its best peer: advantage ± SE, verdict, the rows only one
+    of them got right and McNemar's p (both tables)."""
+    return (f"{100 * against['advantage']:+.1f} ± {100 * against['advantage_se']:.1f} pts | "
+            f"{against['verdict']} | {against['only_personal_right']} / "
+            f"{against['only_peer_right']}, {against['mcnemar_p']:.{p_digits}f}"
+            f"{'' if against['decidable'] else ' (too few to decide)'}")
+
+
 def markdown_table(results: dict) -> str:
     lines = ["| set | export | rows (hold-out) | personal acc. / macro-F1 | smart_importer-style "
              "SVM | char TF-IDF LR | personal − best peer (± 1 SE) | verdict | rows only "
@@ -220,11 +229,7 @@ def markdown_table(results: dict) -> str:
         cells = [f"{100 * r[m]['accuracy']:.1f} % / {r[m]['macro_f1']:.3f}"
                  for m in ("personal", *PEERS)]
         lines.append(f"| {r['set']} | {name} | {r['rows']} ({r['holdout_rows']}) | "
-                     f"{' | '.join(cells)} | {100 * against['advantage']:+.1f} "
-                     f"± {100 * against['advantage_se']:.1f} pts | {against['verdict']} | "
-                     f"{against['only_personal_right']} / {against['only_peer_right']}, "
-                     f"{against['mcnemar_p']:.2f}"
-                     f"{'' if against['decidable'] else ' (too few to decide)'} |")
+                     f"{' | '.join(cells)} | {_versus_cell(against, p_digits=2)} |")
     return "\n".join(lines)
 
 
@@ -278,13 +283,6 @@ def pooled_over_exports(results: dict[str, dict], first: str, second: str,
         np.concatenate([r["_correct"][second] for r in results.values()]),
         np.concatenate([[f"{name}:{b}" for b in r["_blocks"]] for name, r in results.items()]),
         rounds)
-
-
-def _versus_cell(against: dict) -> str:
-    return (f"{100 * against['advantage']:+.1f} ± {100 * against['advantage_se']:.1f} pts | "
-            f"{against['verdict']} | {against['only_personal_right']} / "
-            f"{against['only_peer_right']}, {against['mcnemar_p']:.3f}"
-            f"{'' if against['decidable'] else ' (too few to decide)'}")
 
 
 def rolling_table(results: dict) -> str:
