@@ -15,9 +15,9 @@ Each entry: (id, path under src/titans_finance, what, old text (exactly once), n
 
 from __future__ import annotations
 
-_CASHFLOW = ("tests/models/test_cashflow_boundaries.py tests/models/test_cashflow_peers.py "
-             "tests/models/test_cashflow.py")
-_STREAMS = "tests/models/test_cashflow_streams_boundaries.py " + _CASHFLOW
+from benchmarks.quality.boundary_mutants_second_audit import CASHFLOW_TESTS
+
+_STREAMS = "tests/models/test_cashflow_streams_boundaries.py " + CASHFLOW_TESTS
 _FORECASTERS = "tests/models/test_cashflow_forecasters_boundaries.py"
 
 REMAINING = (

@@ -16,8 +16,9 @@ Each entry: (id, path under src/titans_finance, what, old text (exactly once), n
 
 from __future__ import annotations
 
-_CASHFLOW = ("tests/models/test_cashflow_boundaries.py tests/models/test_cashflow_peers.py "
-             "tests/models/test_cashflow.py")
+# the cash-flow model's tests, shared with boundary_mutants_remaining.py
+CASHFLOW_TESTS = ("tests/models/test_cashflow_boundaries.py "
+                  "tests/models/test_cashflow_peers.py tests/models/test_cashflow.py")
 _SCHEDULES = "models/cashflow/schedules.py"
 _STREAMS = "models/cashflow/streams.py"
 _LINKS = "core/readers/amount_links.py"
@@ -33,48 +34,48 @@ SECOND_AUDIT = (
     # cash flow: schedules' windows and young streams
     ('au2_1', _SCHEDULES, 'a schedule needs one window more than min_months',
      'kept = counts[counts >= min_months].index',
-     'kept = counts[counts > min_months].index', _CASHFLOW),
+     'kept = counts[counts > min_months].index', CASHFLOW_TESTS),
     ('au2_2', _SCHEDULES, 'recent amounts exactly max_amount_ratio apart disagree',
      'agree = (spread["max"] <= max_amount_ratio * spread["min"] + 1e-9).to_numpy()',
-     'agree = (spread["max"] < max_amount_ratio * spread["min"]).to_numpy()', _CASHFLOW),
+     'agree = (spread["max"] < max_amount_ratio * spread["min"]).to_numpy()', CASHFLOW_TESTS),
     ('au2_3', _SCHEDULES, 'a young month-end total of exactly max_share of a typical day refused',
      'return young[latest.loc[young].abs().to_numpy() <= max_share * typical + 1e-9]',
-     'return young[latest.loc[young].abs().to_numpy() < max_share * typical]', _CASHFLOW),
+     'return young[latest.loc[young].abs().to_numpy() < max_share * typical]', CASHFLOW_TESTS),
     ('au2_4', _SCHEDULES, 'a young key needs one window more than `fewest`',
      'young = counts[(counts >= fewest) & (counts < min_months)].index',
-     'young = counts[(counts > fewest) & (counts < min_months)].index', _CASHFLOW),
+     'young = counts[(counts > fewest) & (counts < min_months)].index', CASHFLOW_TESTS),
     ('au2_5', _SCHEDULES, 'a key seen in exactly min_months windows also counted young',
      'young = counts[(counts >= fewest) & (counts < min_months)].index',
-     'young = counts[(counts >= fewest) & (counts <= min_months)].index', _CASHFLOW),
+     'young = counts[(counts >= fewest) & (counts <= min_months)].index', CASHFLOW_TESTS),
     ('au2_6', _SCHEDULES, 'a cutoff on the month\'s last day has not ended that month',
      '(0 if cutoff.is_month_end else 1)',
-     '1', _CASHFLOW),
+     '1', CASHFLOW_TESTS),
     ('au2_7', _SCHEDULES, 'the last ended month itself counted as not ended',
      'return np.where(back >= 0, back, -1)',
-     'return np.where(back > 0, back, -1)', _CASHFLOW),
+     'return np.where(back > 0, back, -1)', CASHFLOW_TESTS),
     ('au2_8', _SCHEDULES, 'chance matches: exactly the allowed rate refused',
      'kept = kept[(others / days <= max_chance_matches + 1e-12).to_numpy()]',
-     'kept = kept[(others / days < max_chance_matches).to_numpy()]', _CASHFLOW),
+     'kept = kept[(others / days < max_chance_matches).to_numpy()]', CASHFLOW_TESTS),
     # cash flow: streams
     ('au2_9', _STREAMS, 'a stream that always lands forecast at a lower quantile',
      'if self.exact_share >= 1.0 or len(recent) == 0:',
-     'if self.exact_share > 1.0 or len(recent) == 0:', _CASHFLOW),
+     'if self.exact_share > 1.0 or len(recent) == 0:', CASHFLOW_TESTS),
     ('au2_10', _STREAMS, 'a cycle stream\'s last date in the horizon dropped',
      'steps = np.arange(1, (end - self.last_date).days // cycle + 1)',
-     'steps = np.arange(1, (end - self.last_date).days // cycle)', _CASHFLOW),
+     'steps = np.arange(1, (end - self.last_date).days // cycle)', CASHFLOW_TESTS),
     ('au2_11', _STREAMS, 'a cycle wins a tie with the calendar anchor',
      'cycle = cycle if cycle > 0 and cycle_share > exact_share else 0',
-     'cycle = cycle if cycle > 0 and cycle_share >= exact_share else 0', _CASHFLOW),
+     'cycle = cycle if cycle > 0 and cycle_share >= exact_share else 0', CASHFLOW_TESTS),
     ('au2_12', _STREAMS, 'a cycle needs four dates, not three',
      '    if len(dates) < 3:\n        return 0, 0.0',
-     '    if len(dates) <= 3:\n        return 0, 0.0', _CASHFLOW),
+     '    if len(dates) <= 3:\n        return 0, 0.0', CASHFLOW_TESTS),
     ('au2_13', _STREAMS, 'amounts exactly max_ratio apart disagree',
      'return bool(len(size) and size.max() <= max_ratio * size.min() + 1e-9)',
-     'return bool(len(size) and size.max() < max_ratio * size.min())', _CASHFLOW),
+     'return bool(len(size) and size.max() < max_ratio * size.min())', CASHFLOW_TESTS),
     ('au2_14', _STREAMS, 'the last two amounts agreeing no longer move the projection',
      'if len(recent) >= 2 and np.isclose(recent[-1], recent[-2]) and not np.isclose(',
      'if len(recent) > 2 and np.isclose(recent[-1], recent[-2]) and not np.isclose(',
-     _CASHFLOW),
+     CASHFLOW_TESTS),
     # readers: amounts linked by a rate, a fee, a balance before
     ('au2_15', _LINKS, 'an exchange rate proven to a whole cent, not half of it',
      'if (error <= _HALF_CENT + a.abs()[lines] * ulp[lines] + 1e-9).all():',
