@@ -31,6 +31,9 @@ Titans Finance system: a US consulting business). Under ``personal/`` (SOURCES.m
   redistributed): a Bluecoins money-manager export from Portugal (EUR, 2019-2021), titles
   typed by the owner, category chosen by hand.
 
+More exports collected for issue #26 (card lines and expense diaries): loaders and sources in
+``public_exports_more.py``, registered below.
+
 Which exports are development and which test: ``public_sets.yml`` beside this module.
 """
 
@@ -45,6 +48,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from benchmarks.evaluation.public_exports_more import MORE_EXPORTS, MORE_PATHS
 from titans_finance.models.category.default import train_default_model
 from titans_finance.models.category.taxonomy import Taxonomy
 
@@ -304,12 +308,14 @@ EXPORTS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "Money-manager export (Bluecoins, Portugal)": (
         "bluecoins", lambda: load_bluecoins(data_dir() / "personal"
                                             / "pt_bluecoins_transactions.csv")),
+    **MORE_EXPORTS,
 }
 PATHS = {"seed": lambda: SEED_CSV, "za": lambda: data_dir() / "za_bank_transactions.csv",
          "mint": lambda: data_dir() / "us_mint_personal_transactions.csv",
          "hackclub": lambda: data_dir() / "personal" / "hackclub_ledger.ledger",
          "diary": lambda: data_dir() / "personal" / "hr_pl_daily_expenses.csv",
-         "bluecoins": lambda: data_dir() / "personal" / "pt_bluecoins_transactions.csv"}
+         "bluecoins": lambda: data_dir() / "personal" / "pt_bluecoins_transactions.csv",
+         **MORE_PATHS}
 
 
 def available_exports() -> dict[str, pd.DataFrame]:
