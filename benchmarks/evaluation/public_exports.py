@@ -16,7 +16,8 @@ get them): ``TITANS_PUBLIC_DATA`` (default ``benchmarks/data/``, git-ignored) ho
   (the Kaggle "Personal Finance" data), Mint's categories;
 
 and the seed export comes from ``../shared/data/seed_transactions.csv`` (MIT, the original
-Titans Finance system: a US consulting business). Under ``personal/`` (SOURCES.md there):
+Titans Finance system: a US consulting business; ``TITANS_SHARED_DATA`` names another
+folder). Under ``personal/`` (SOURCES.md there):
 
 - ``hackclub_ledger.ledger``: ``main.ledger`` of github.com/hackclub/ledger at commit
   7826fb0254c211c7d0fa525aff6ec2ba363ca6ff (Open Data Commons Attribution licence): every
@@ -53,7 +54,9 @@ from titans_finance.models.category.default import train_default_model
 from titans_finance.models.category.taxonomy import Taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_CSV = ROOT.parent / "shared" / "data" / "seed_transactions.csv"
+# the shared third-party data beside the project (a git worktree elsewhere names it)
+SEED_CSV = (Path(os.environ.get("TITANS_SHARED_DATA", ROOT.parent / "shared" / "data"))
+            / "seed_transactions.csv")
 
 
 def data_dir() -> Path:
