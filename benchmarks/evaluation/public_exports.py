@@ -16,7 +16,8 @@ get them): ``TITANS_PUBLIC_DATA`` (default ``benchmarks/data/``, git-ignored) ho
   (the Kaggle "Personal Finance" data), Mint's categories;
 
 and the seed export comes from ``../shared/data/seed_transactions.csv`` (MIT, the original
-Titans Finance system: a US consulting business). Under ``personal/`` (SOURCES.md there):
+Titans Finance system: a US consulting business; ``TITANS_SHARED_DATA`` names another
+folder). Under ``personal/`` (SOURCES.md there):
 
 - ``hackclub_ledger.ledger``: ``main.ledger`` of github.com/hackclub/ledger at commit
   7826fb0254c211c7d0fa525aff6ec2ba363ca6ff (Open Data Commons Attribution licence): every
@@ -30,6 +31,9 @@ Titans Finance system: a US consulting business). Under ``personal/`` (SOURCES.m
   at commit da639258f31d35709790aa64e283a1b9146d7b51 (no licence stated: read only, never
   redistributed): a Bluecoins money-manager export from Portugal (EUR, 2019-2021), titles
   typed by the owner, category chosen by hand.
+
+More exports collected for issue #26 (card lines and expense diaries): loaders and sources in
+``public_exports_more.py``, registered below.
 
 Which exports are development and which test: ``public_sets.yml`` beside this module.
 """
@@ -45,11 +49,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from benchmarks.evaluation.public_exports_more import MORE_EXPORTS, MORE_PATHS
 from titans_finance.models.category.default import train_default_model
 from titans_finance.models.category.taxonomy import Taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_CSV = ROOT.parent / "shared" / "data" / "seed_transactions.csv"
+# the shared third-party data beside the project (a git worktree elsewhere names it)
+SEED_CSV = (Path(os.environ.get("TITANS_SHARED_DATA", ROOT.parent / "shared" / "data"))
+            / "seed_transactions.csv")
 
 
 def data_dir() -> Path:
@@ -304,12 +311,14 @@ EXPORTS: dict[str, tuple[str, Callable[[], pd.DataFrame]]] = {
     "Money-manager export (Bluecoins, Portugal)": (
         "bluecoins", lambda: load_bluecoins(data_dir() / "personal"
                                             / "pt_bluecoins_transactions.csv")),
+    **MORE_EXPORTS,
 }
 PATHS = {"seed": lambda: SEED_CSV, "za": lambda: data_dir() / "za_bank_transactions.csv",
          "mint": lambda: data_dir() / "us_mint_personal_transactions.csv",
          "hackclub": lambda: data_dir() / "personal" / "hackclub_ledger.ledger",
          "diary": lambda: data_dir() / "personal" / "hr_pl_daily_expenses.csv",
-         "bluecoins": lambda: data_dir() / "personal" / "pt_bluecoins_transactions.csv"}
+         "bluecoins": lambda: data_dir() / "personal" / "pt_bluecoins_transactions.csv",
+         **MORE_PATHS}
 
 
 def available_exports() -> dict[str, pd.DataFrame]:
