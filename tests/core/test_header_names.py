@@ -30,3 +30,30 @@ def test_single_words_name_roles_only_as_words():
     assert word_roles("Поступления на счет") == {"Money In"}
     assert word_roles("Ut (NOK)") == {"Money Out"}
     assert word_roles("Номер карты") == set()
+
+
+def test_hungarian_headers_name_their_roles():
+    assert header_role("Összeg") == ("Amount", None)
+    assert header_role("Könyvelés dátuma") == ("Date", None)
+    assert header_role("Egyenleg") == ("Balance", None) and header_role("Deviza") == (
+        "Currency", None)
+
+
+def test_known_words_inside_a_run_of_chinese_or_japanese_are_its_words():
+    # no spaces between the words: the known ones are found inside the run
+    assert word_roles("出金金額(円)") == {"Money Out", "Amount"}
+    assert word_roles("入金金額(円)") == {"Money In", "Amount"}
+    assert word_roles("取引後残高(円)") == {"Balance"}
+    assert header_role("残高") == ("Balance", None) and header_role("日付") == ("Date", None)
+
+
+def test_the_longest_known_word_from_the_left_wins():
+    # 入出金 (in and out: a signed amount) is one word; 出金 (money out) inside it is not read
+    assert header_words("入出金(円)") == ["入出金", "円"]
+    assert word_roles("入出金(円)") == {"Amount"}
+    assert word_roles("利用店名・商品名") == set()  # no known word inside: no role
+
+
+def test_latin_words_are_never_searched_inside_a_longer_word():
+    # only runs of scripts written without spaces are searched: "outcome" holds no "out"
+    assert word_roles("Outcome") == set() and word_roles("Income tax") == {"Money In"}
