@@ -353,7 +353,7 @@ def test_one_currency_keeps_one_chain():
 
 
 # header words no vocabulary knows (the rule is for unnamed columns: Hungarian ``Összeg``
-# and ``Egyenleg`` are known words now)
+# is a known word now)
 SIGNED_BESIDE_WORDS = ("Datum;Partner;Oszlop3;Irany;Oszlop5\n"
                        "2019.04.19.;Shop;-350;{out};2345,56\n"
                        "2019.04.17.;Pay;1290;{in_};1055,56\n")

@@ -110,7 +110,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "balance", "runningbalance", "balanceafter", "accountbalance", "availablebalance",
         "saldo", "kontostand", "saldonachbuchung", "solde", "saldodisponible",
         "saldonamutatie", "saldocontabile",
-        "остаток", "баланс", "egyenleg", "残高", "余额", "餘額",
+        "остаток", "баланс", "残高", "余额", "餘額",
     ),
     "Currency": ("currency", "ccy", "curr", "currencycode", "wahrung", "devise", "monnaie",
                  "monn", "moneda", "divisa", "valuta", "munt", "waehrung", "валюта", "deviza"),
