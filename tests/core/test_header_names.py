@@ -3,7 +3,13 @@ alphabet, single words of a longer header are weaker evidence of their own."""
 
 from __future__ import annotations
 
-from titans_finance.core.header_names import header_key, header_role, header_words, word_roles
+from titans_finance.core.header_names import (
+    header_key,
+    header_role,
+    header_words,
+    map_headers,
+    word_roles,
+)
 
 
 def test_keys_keep_letters_of_every_script_and_drop_accents_and_marks():
@@ -53,9 +59,21 @@ def test_the_longest_known_word_from_the_left_wins():
     # 入出金 (in and out: a signed amount) is one word; 出金 (money out) inside it is not read
     assert header_words("入出金(円)") == ["入出金", "円"]
     assert word_roles("入出金(円)") == {"Amount"}
-    assert word_roles("利用店名・商品名") == set()  # no known word inside: no role
+    assert word_roles("利用者") == set()  # no known word inside: no role
+    assert word_roles("利用店名・商品名") == {"Description"}  # 商品 (goods) inside
 
 
 def test_latin_words_are_never_searched_inside_a_longer_word():
     # only runs of scripts written without spaces are searched: "outcome" holds no "out"
     assert word_roles("Outcome") == set() and word_roles("Income tax") == {"Money In"}
+
+
+def test_a_wechat_header_names_its_columns():
+    names = ["交易时间", "交易类型", "交易对方", "商品", "收/支", "金额(元)", "支付方式",
+             "当前状态", "交易单号", "商户单号", "备注"]
+    mapping, unknown = map_headers(names)
+    assert mapping == {"交易时间": "Date", "交易类型": "Type", "交易对方": "Reference",
+                       "商品": "Description", "收/支": "Debit/Credit", "金额(元)": "Amount",
+                       "支付方式": "Payment Method", "当前状态": "Status",
+                       "交易单号": "Bank Transaction ID"}
+    assert unknown == ["商户单号", "备注"]  # the second description word is a duplicate

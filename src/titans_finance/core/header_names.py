@@ -44,7 +44,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Type": (
         "type", "transactiontype", "txntype", "kind", "direction", "typ", "umsatzart",
         "tipo", "tipodeoperacion", "typeoperation", "typedoperation", "mutatiesoort",
-        "тип", "типоперации",
+        "тип", "типоперации", "交易类型",
     ),
     "Description": (
         "description", "desc", "details", "memo", "narrative", "transactiondescription",
@@ -54,7 +54,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "descripcion", "omschrijving", "naamomschrijving", "mededelingen", "causale",
         "descrizione", "descricao", "transaction", "textoverwendungszweck",
         "описание", "описаниеоперации", "основание", "назначениеплатежа", "beskrivelse",
-        "beskrivning", "selitys", "opis", "popis", "kozlemeny", "摘要", "内容",
+        "beskrivning", "selitys", "opis", "popis", "kozlemeny", "摘要", "内容", "商品", "备注",
     ),
     "Amount": (
         "amount", "value", "transactionamount", "sum", "betrag", "umsatz",
@@ -88,15 +88,15 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Category": ("category", "categories", "expensecategory", "kategorie", "categorie",
                  "categoria", "rubrik", "категория", "kategori"),
     "Payment Method": ("paymentmethod", "paymenttype", "method", "paidwith", "zahlungsart",
-                       "moyendepaiement", "mediodepago", "betaalwijze"),
-    "Status": ("status", "state", "estado", "statut", "статус"),
+                       "moyendepaiement", "mediodepago", "betaalwijze", "支付方式", "支払方法"),
+    "Status": ("status", "state", "estado", "statut", "статус", "当前状态"),
     "Reference": (
         "reference", "ref", "merchant", "merchantname", "payee", "payeename", "vendor",
         "counterparty", "counterpartyname", "client", "name", "partnername", "recipient",
         "beneficiary", "auftraggeberempfanger", "beguenstigterzahlungspflichtiger",
         "begunstigterzahlungspflichtiger", "empfanger", "zahlungsempfanger", "auftraggeber",
         "nameauftraggeberempfanger", "tiers", "beneficiaire", "beneficiario",
-        "tegenpartij", "naamtegenpartij", "ordenante",
+        "tegenpartij", "naamtegenpartij", "ordenante", "交易对方", "取引先",
     ),
     "Receipt URL": ("receipturl", "receipt", "receiptlink", "attachment", "url"),
     "Account": (
@@ -119,7 +119,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Bank Transaction ID": (
         "transactionid", "fitid", "transactionnumber", "transactionreference", "bankreference",
         "ndetransaction", "numerodetransaction", "referencenumber", "transactionref",
-        "id", "referencia", "transaktionsnummer",
+        "id", "referencia", "transaktionsnummer", "交易单号",
     ),
 }
 # Words that name a different column in different languages: ``valuta`` is the currency
