@@ -200,3 +200,26 @@ def test_a_value_date_that_tells_nothing_leaves_the_booking_date_ambiguous(sibli
     booking = pd.Series(["01/02/2024", "05/02/2024"])
     dates = read_dates(booking)
     assert order_from_sibling(dates, booking, pd.Series(sibling)) is dates
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("01 Mrt 2016", "2016-03-01"),        # Afrikaans / Dutch abbreviation
+    ("25 Maart 2016", "2016-03-25"),
+    ("1. März 2016", "2016-03-01"),       # German, with the day's dot
+    ("15 janv. 2024", "2024-01-15"),      # French abbreviation with its dot
+    ("3 août 2023", "2023-08-03"),
+    ("3 dic 2023", "2023-12-03"),         # Spanish / Italian
+    ("07 okt 2013", "2013-10-07"),        # Dutch / Nordic / German
+    ("07 Nov 2013", "2013-11-07"),        # English as before
+])
+def test_a_month_named_in_another_language_is_read(written, expected):
+    from titans_finance.core.dates import read_dates
+    values = read_dates(pd.Series([written])).values
+    assert values.dt.strftime("%Y-%m-%d").tolist() == [expected]
+
+
+@pytest.mark.parametrize("written", ["01 Foo 2016", "01 Mrtx 2016", "01 Mrt"])
+def test_an_unknown_month_word_or_a_missing_year_is_no_date(written):
+    # no year: the month and day alone are no date (the file must say the year)
+    from titans_finance.core.dates import read_dates
+    assert read_dates(pd.Series([written])).values.isna().all()

@@ -5,6 +5,7 @@ the day/month order decided per column from all of its values.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,36 @@ _NUMERIC_DATE = r"^(?P<first>\d{1,2})(?P<sep>[/.\-])\s?(?P<second>\d{1,2})(?P=se
 # writers do: read only when the usual orders leave values unreadable and this reads them all.
 _SHORT_YEAR_FIRST = r"^(?P<year>\d{2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})$"
 _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
-                      "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d/%b/%Y", "%d.%b.%Y", "%d. %B %Y")
+                      "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d/%b/%Y", "%d.%b.%Y", "%d. %B %Y",
+                      "%d. %b %Y")
+# Month names and abbreviations of other languages (German, French, Spanish, Italian, Dutch,
+# Portuguese, Afrikaans, the Nordic languages), by their accent-free lowercase key, written
+# as the English abbreviation the formats above read. No key means two months anywhere.
+_MONTHS = (
+    "jan januar janvier janv enero ene gennaio gen januari janeiro januarie",
+    "feb februar fevrier fevr febrero febbraio februari fevereiro fev februarie",
+    "mar marz mrz mars marzo mrt maart marco",
+    "apr april avril avr abril aprile",
+    "may mai mayo maggio mag mei maio maj",
+    "jun juni juin junio giugno giu junho",
+    "jul juli juillet juil julio luglio lug julho",
+    "aug august aout agosto ago augustus augusti",
+    "sep sept september septembre septiembre settembre set setembro",
+    "oct okt oktober octobre octubre ottobre ott out outubro",
+    "nov november novembre noviembre novembro",
+    "dec dez dezember decembre diciembre dic dicembre december dezembro des desember",
+)
+_MONTH_KEYS = {word: english for english, words in zip(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    _MONTHS) for word in words.split()}
+_WORD = re.compile(r"[^\W\d_]+\.?")
+
+
+def _english_month(match: re.Match) -> str:
+    word = match.group(0)
+    key = unicodedata.normalize("NFKD", word.rstrip(".").lower())
+    key = "".join(c for c in key if not unicodedata.combining(c))
+    return _MONTH_KEYS.get(key, word)
 
 
 @dataclass(frozen=True)
@@ -112,6 +142,8 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
             numeric["second"], numeric["first"])
         readings[first_is_day] = _assemble(year, m, d).where(is_numeric)
     todo = ~missing & ~is_iso & ~is_numeric
+    if todo.any():  # a month named in another language reads as its English abbreviation
+        day = day.where(~todo, day[todo].str.replace(_WORD, _english_month, regex=True))
     for fmt in _TEXT_DATE_FORMATS:
         if not todo.any():
             break
