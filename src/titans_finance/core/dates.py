@@ -126,8 +126,8 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
     if date_format:
         fixed = pd.to_datetime(text, format=date_format, errors="coerce").astype("datetime64[ns]")
         return {"missing": missing, "fixed": fixed}
-    day = text.str.replace(_TIME_OF_DAY, "", regex=True).str.replace(_CLOSING_DOT, r"\1",
-                                                                      regex=True)
+    day = text.str.strip("'\" ").str.replace(_TIME_OF_DAY, "", regex=True).str.replace(
+        _CLOSING_DOT, r"\1", regex=True)
     other = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     iso = day.str.extract(_ISO_DATE)
     is_iso = iso["year"].notna()
@@ -182,8 +182,38 @@ def _year_first(text: pd.Series) -> pd.Series:
     return _assemble(_two_digit_year(parts["year"].fillna("")), parts["month"], parts["day"])
 
 
+# A date without a year (``01 Mrt``, ``4.3.``) takes the year that puts it within the
+# statement period the file writes, widened by this many days on each side (a booking a few
+# days after the period's last day).
+PERIOD_SLACK_DAYS = 7
+_DAY_MONTH = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2?$")
+
+
+def _with_year(text: str, year: int) -> str:
+    numeric = _DAY_MONTH.match(text)
+    if numeric:
+        return f"{numeric.group(1)}{numeric.group(2)}{numeric.group(3)}{numeric.group(2)}{year}"
+    return f"{text} {year}"
+
+
+def _dated_in_period(text: pd.Series, period: tuple[str, str], day_first: bool) -> pd.Series:
+    """Dates for values written without a year: the one year (of the period's) that puts
+    each within the period (± `PERIOD_SLACK_DAYS`); NaT when none or several do."""
+    start, end = (pd.Timestamp(p) for p in period)
+    low, high = (start - pd.Timedelta(days=PERIOD_SLACK_DAYS),
+                 end + pd.Timedelta(days=PERIOD_SLACK_DAYS))
+    fits = []
+    for year in range(start.year, end.year + 1):
+        dated = read_dates(text.map(lambda t, y=year: _with_year(t, y)),
+                           day_first=day_first).values
+        fits.append(dated.where((dated >= low) & (dated <= high)))
+    stacked = pd.concat(fits, axis=1)
+    return stacked.bfill(axis=1).iloc[:, 0].where(stacked.notna().sum(axis=1) == 1)
+
+
 def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint: bool = False,
-               date_format: str | None = None) -> ParsedDates:
+               date_format: str | None = None, period: tuple[str, str] | None = None
+               ) -> ParsedDates:
     """Parse a whole date column: ISO (``2024-03-12``, ``20240312``, with a time or not),
     numeric day/month orders with ``/ . -`` and 2- or 4-digit years, and English month
     names (``12 Mar 2024``, ``Mar 12, 2024``); a time and a time-zone suffix after the date
@@ -193,6 +223,8 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
     Day-first vs month-first is one decision for the column (`infer_day_first`) unless
     ``day_first`` declares it; ``date_format`` (strftime codes) declares the format
     outright. Each distinct value is parsed once. Missing values are NaT but not invalid.
+    ``period`` (the statement's first and last day, from the lines above the table) dates
+    the values written without a year (`_dated_in_period`).
     """
     codes, uniques = _distinct(values)
     found = _date_readings(clean_strings(uniques), date_format)
@@ -242,6 +274,11 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
         if (year_first.notna() | missing).all():
             parsed, invalid = year_first, ~missing & year_first.isna()
             evidence["decided_by"] = "year_first"
+    if invalid.any() and period is not None:
+        texts = clean_strings(values)[invalid].str.strip("'\" ")
+        dated = _dated_in_period(texts, period, bool(day_first))
+        parsed, invalid = parsed.fillna(dated), invalid & ~dated.reindex(values.index).notna()
+        evidence["year_from_period"] = int(dated.notna().sum())
     return ParsedDates(parsed.dt.normalize(), invalid, bool(day_first), bool(ambiguous), evidence)
 
 
