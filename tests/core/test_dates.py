@@ -200,3 +200,59 @@ def test_a_value_date_that_tells_nothing_leaves_the_booking_date_ambiguous(sibli
     booking = pd.Series(["01/02/2024", "05/02/2024"])
     dates = read_dates(booking)
     assert order_from_sibling(dates, booking, pd.Series(sibling)) is dates
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("01 Mrt 2016", "2016-03-01"),        # Afrikaans / Dutch abbreviation
+    ("25 Maart 2016", "2016-03-25"),
+    ("1. März 2016", "2016-03-01"),       # German, with the day's dot
+    ("15 janv. 2024", "2024-01-15"),      # French abbreviation with its dot
+    ("3 août 2023", "2023-08-03"),
+    ("3 dic 2023", "2023-12-03"),         # Spanish / Italian
+    ("07 okt 2013", "2013-10-07"),        # Dutch / Nordic / German
+    ("07 Nov 2013", "2013-11-07"),        # English as before
+])
+def test_a_month_named_in_another_language_is_read(written, expected):
+    from titans_finance.core.dates import read_dates
+    values = read_dates(pd.Series([written])).values
+    assert values.dt.strftime("%Y-%m-%d").tolist() == [expected]
+
+
+@pytest.mark.parametrize("written", ["01 Foo 2016", "01 Mrtx 2016", "01 Mrt"])
+def test_an_unknown_month_word_or_a_missing_year_is_no_date(written):
+    # no year: the month and day alone are no date (the file must say the year)
+    from titans_finance.core.dates import read_dates
+    assert read_dates(pd.Series([written])).values.isna().all()
+
+
+# -- dates written without a year: the statement period's year that puts them within it
+
+@pytest.mark.parametrize("written, expected", [
+    ("'01 Mrt'", "2016-03-01"),   # quoted, Afrikaans month, in the period
+    ("04 Apr", "2016-04-04"),     # the last day (03-28) + 7: still the period's
+    ("05 Apr", None),             # + 8 days: no year puts it within the period
+    ("21 Feb", "2016-02-21"),     # the first day (02-28) - 7
+    ("20 Feb", None),             # - 8 days
+])
+def test_a_date_without_a_year_takes_the_period_s_year_within_seven_days(written, expected):
+    from titans_finance.core.dates import PERIOD_SLACK_DAYS, read_dates
+    assert PERIOD_SLACK_DAYS == 7
+    parsed = read_dates(pd.Series([written]), period=("2016-02-28", "2016-03-28"))
+    got = parsed.values.dt.strftime("%Y-%m-%d").tolist()[0]
+    assert (None if pd.isna(parsed.values.iloc[0]) else got) == expected
+    assert bool(parsed.invalid.iloc[0]) is (expected is None)
+
+
+def test_a_period_over_the_new_year_dates_each_side_by_its_own_year():
+    from titans_finance.core.dates import read_dates
+    parsed = read_dates(pd.Series(["20.12.", "05.01."]), day_first=True,
+                        period=("2015-12-15", "2016-01-15"))
+    assert parsed.values.dt.strftime("%Y-%m-%d").tolist() == ["2015-12-20", "2016-01-05"]
+
+
+def test_a_period_of_several_years_dates_nothing_that_two_years_fit():
+    from titans_finance.core.dates import read_dates
+    parsed = read_dates(pd.Series(["01 Mar"]), period=("2014-01-01", "2016-12-31"))
+    assert parsed.invalid.all()
+    # without a period a year-less date stays no date
+    assert read_dates(pd.Series(["01 Mar"])).invalid.all()

@@ -3,7 +3,13 @@ alphabet, single words of a longer header are weaker evidence of their own."""
 
 from __future__ import annotations
 
-from titans_finance.core.header_names import header_key, header_role, header_words, word_roles
+from titans_finance.core.header_names import (
+    header_key,
+    header_role,
+    header_words,
+    map_headers,
+    word_roles,
+)
 
 
 def test_keys_keep_letters_of_every_script_and_drop_accents_and_marks():
@@ -30,3 +36,44 @@ def test_single_words_name_roles_only_as_words():
     assert word_roles("Поступления на счет") == {"Money In"}
     assert word_roles("Ut (NOK)") == {"Money Out"}
     assert word_roles("Номер карты") == set()
+
+
+def test_hungarian_headers_name_their_roles():
+    assert header_role("Összeg") == ("Amount", None)
+    assert header_role("Könyvelés dátuma") == ("Date", None)
+    assert header_role("Deviza") == ("Currency", None)
+    # Egyenleg (balance) is left to the values: Erste writes it *before* each line, which
+    # only the values tell (core/readers/amount_links.py), not a header word
+    assert header_role("Egyenleg") == (None, None)
+
+
+def test_known_words_inside_a_run_of_chinese_or_japanese_are_its_words():
+    # no spaces between the words: the known ones are found inside the run
+    assert word_roles("出金金額(円)") == {"Money Out", "Amount"}
+    assert word_roles("入金金額(円)") == {"Money In", "Amount"}
+    assert word_roles("取引後残高(円)") == {"Balance"}
+    assert header_role("残高") == ("Balance", None) and header_role("日付") == ("Date", None)
+
+
+def test_the_longest_known_word_from_the_left_wins():
+    # 入出金 (in and out: a signed amount) is one word; 出金 (money out) inside it is not read
+    assert header_words("入出金(円)") == ["入出金", "円"]
+    assert word_roles("入出金(円)") == {"Amount"}
+    assert word_roles("利用者") == set()  # no known word inside: no role
+    assert word_roles("利用店名・商品名") == {"Description"}  # 商品 (goods) inside
+
+
+def test_latin_words_are_never_searched_inside_a_longer_word():
+    # only runs of scripts written without spaces are searched: "outcome" holds no "out"
+    assert word_roles("Outcome") == set() and word_roles("Income tax") == {"Money In"}
+
+
+def test_a_wechat_header_names_its_columns():
+    names = ["交易时间", "交易类型", "交易对方", "商品", "收/支", "金额(元)", "支付方式",
+             "当前状态", "交易单号", "商户单号", "备注"]
+    mapping, unknown = map_headers(names)
+    assert mapping == {"交易时间": "Date", "交易类型": "Type", "交易对方": "Reference",
+                       "商品": "Description", "收/支": "Debit/Credit", "金额(元)": "Amount",
+                       "支付方式": "Payment Method", "当前状态": "Status",
+                       "交易单号": "Bank Transaction ID"}
+    assert unknown == ["商户单号", "备注"]  # the second description word is a duplicate

@@ -214,3 +214,42 @@ def test_gross_less_the_fee_is_the_net_to_the_cent(net, same):
     equal = {"a": pd.Series([10.00, 25.00]), "b": pd.Series([10.00 + (0 if same else 0.01),
                                                              25.00])}
     assert (same_money(["a", "b"], equal, None) is not None) is same
+
+
+def _numbers(**columns):
+    return {name: pd.Series(values, dtype="float64") for name, values in columns.items()}
+
+
+@pytest.mark.parametrize("lines, order", [
+    ({"before": [15.0, 10.0], "after": [10.0, 0.0], "amt": [-5.0, -10.0]}, "file order"),
+    ({"before": [10.0, 15.0], "after": [0.0, 10.0], "amt": [-10.0, -5.0]}, "newest first"),
+])
+def test_both_balances_on_each_line_tell_the_amount_and_the_order(lines, order):
+    from titans_finance.core.readers.amount_links import before_and_after
+    found = before_and_after(["before", "after", "amt"], _numbers(**lines))
+    assert found is not None and found[:2] == ("amt", "before") and order in found[2]
+
+
+@pytest.mark.parametrize("change", [
+    {"after": [10.01, 0.0]},    # one line a cent off: after is no before + amount
+    {"before": [15.0, 10.01]},  # the second line's before is not the first line's after
+    {"amt": [-5.0, 0.0], "after": [10.0, 10.0]},  # a zero amount links nothing
+])
+def test_balances_that_do_not_link_every_line_to_the_cent_decide_nothing(change):
+    from titans_finance.core.readers.amount_links import before_and_after
+    lines = {"before": [15.0, 10.0], "after": [10.0, 0.0], "amt": [-5.0, -10.0], **change}
+    assert before_and_after(["before", "after", "amt"], _numbers(**lines)) is None
+
+
+def test_one_line_is_no_link_between_lines():
+    from titans_finance.core.readers.amount_links import before_and_after
+    lines = {"before": [15.0], "after": [10.0], "amt": [-5.0]}
+    assert before_and_after(["before", "after", "amt"], _numbers(**lines)) is None
+
+
+def test_a_headerless_file_with_both_balances_is_read_on_one_day():
+    # one day: the dates tell no order, the two balances do
+    text = ("123456789\tEUR\t20160102\t15,00\t10,00\t20160102\t-5,00\tDESCRIPTION\n"
+            "123456789\tEUR\t20160102\t10,00\t0,00\t20160102\t-10,00\tDESCRIPTION\n")
+    export = read_export(text.encode(), "tab.csv")
+    assert export.info["columns"]["Amount"] == ["column 7"]

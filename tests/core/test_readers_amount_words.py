@@ -139,3 +139,20 @@ def test_norwegian_in_and_out_beside_account_numbers():
     amounts, info = amounts_of(text, "sb1.csv")
     assert amounts == [-2490.0, 31500.0, -629.4]
     assert info["columns"]["Money In"] == ["Inn"] and info["columns"]["Money Out"] == ["Ut"]
+
+
+RAKUTEN_CARD = ("利用日,利用店名・商品名,利用金額,支払手数料,支払総額\n"
+                "2019/09/07,ローソン,1051,0,{total}\n2019/09/10,書店,2000,0,2000\n")
+
+
+def test_an_amount_repeated_by_a_column_naming_a_side_stops_the_file():
+    # 利用金額 (amount used) and 支払総額 (total paid) hold the same money on every line: the
+    # side the second's words name (paid: money out) is not what the first's signs say
+    with pytest.raises(ExportReadError, match="all hold amounts"):
+        read_export(RAKUTEN_CARD.format(total="1051").encode(), "card.csv")
+
+
+def test_an_amount_whose_sided_neighbour_differs_on_one_line_is_read_by_its_words():
+    # one line apart (1052 is no 1051): the side column is another amount, not a twin
+    amounts, info = amounts_of(RAKUTEN_CARD.format(total="1052"))
+    assert info["columns"]["Amount"] == ["利用金額"] and amounts == [1051.0, 2000.0]

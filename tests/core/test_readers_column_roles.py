@@ -352,7 +352,9 @@ def test_one_currency_keeps_one_chain():
     assert info["reconciliation"]["status"] == "contradicted"
 
 
-SIGNED_BESIDE_WORDS = ("Datum;Partner;Osszeg;Irany;Egyenleg\n"
+# header words no vocabulary knows (the rule is for unnamed columns: Hungarian ``Összeg``
+# is a known word now)
+SIGNED_BESIDE_WORDS = ("Datum;Partner;Oszlop3;Irany;Oszlop5\n"
                        "2019.04.19.;Shop;-350;{out};2345,56\n"
                        "2019.04.17.;Pay;1290;{in_};1055,56\n")
 
@@ -362,7 +364,7 @@ def test_the_amount_is_the_column_whose_sign_its_direction_words_say(out, in_):
     # no balance chain (2345,56 - 350 is no 1055,56): the direction words tell the amount
     amounts, info = amounts_of(SIGNED_BESIDE_WORDS.format(out=out, in_=in_))
     assert sorted(amounts) == [-350.0, 1290.0]
-    assert info["columns"]["Amount"] == ["Osszeg"]
+    assert info["columns"]["Amount"] == ["Oszlop3"]
 
 
 @pytest.mark.parametrize("text", [
@@ -429,3 +431,25 @@ def test_unsigned_amounts_that_are_all_zero_need_no_direction():
     # one line with money: the two-valued column must be settled again
     with pytest.raises(ExportReadError, match="may say money in or out"):
         read_export(text.replace("TEA,0.00", "TEA,2.50").encode(), "zero.csv")
+
+
+@pytest.mark.parametrize("closing, reading", [
+    ("601", [110.0, -110.0]),   # the named balance proves in/out: 711 - 110 = 601
+    ("821", [-110.0, 110.0]),   # the same lines the other way round: 711 + 110 = 821
+])
+def test_a_named_balance_proves_which_unnamed_column_is_money_in(closing, reading):
+    # two columns never filled on one line, header words unknown, one balance named by its
+    # header: the in/out split is tried against it, not only each column alone (one of them,
+    # blank on the other's line, would reconcile its one line and leave the other unread)
+    text = ("Fecha;Texto;Xa;Xb;Saldo\n2023-06-22;Fee;;110;711\n"
+            f"2023-06-22;Fee;110;;{closing}\n")
+    amounts, info = amounts_of(text)
+    assert amounts == reading
+    assert set(info["columns"]) >= {"Money In", "Money Out", "Balance"}
+
+
+def test_a_named_balance_one_cent_off_proves_no_split():
+    # 711 - 110 = 601, not 601.01: neither way round reconciles; nothing else tells the sides
+    text = "Fecha;Texto;Xa;Xb;Saldo\n2023-06-22;Fee;;110;711\n2023-06-22;Fee;110;;601.01\n"
+    with pytest.raises(ExportReadError, match="never filled on the same line"):
+        read_export(text.encode(), "export.csv")

@@ -444,3 +444,24 @@ def test_a_declared_headerless_file_whose_lines_are_all_skipped_reads_no_rows():
                      columns={"date": "when", "description": "text", "amount": "value"})
     assert len(export.frame) == 0 and export.info["preamble_lines"] == 1
     assert export.frame["_parse_error"].tolist() == []
+
+
+STATEMENT_WITHOUT_YEARS = ("Rekening;123456789\nVanaf;Tot\n{start};{end}\n"
+                           "Datum;Beskrywing;Bedrag;Saldo\n01 Mrt;Rent;-500,00;40000,00\n"
+                           "25 Mrt;Salary;2000,00;42000,00\n")
+
+
+def test_a_period_above_the_table_dates_the_lines_written_without_a_year():
+    from tests.core.test_readers_column_roles import amounts_of
+    from titans_finance.core.readers import read_export as read
+    text = STATEMENT_WITHOUT_YEARS.format(start="28 Februarie 2016", end="28 Maart 2016")
+    export = read(text.encode(), "af.csv")
+    assert export.info["hints"]["period"] == ("2016-02-28", "2016-03-28")
+    amounts, info = amounts_of(text, "af.csv")  # no line quarantined: every date read
+    assert amounts == [-500.0, 2000.0]
+
+
+def test_without_a_period_lines_without_a_year_are_no_dates():
+    text = STATEMENT_WITHOUT_YEARS.format(start="", end="").replace("\n;\n", "\n")
+    export = read_export(text.encode(), "af.csv")
+    assert export.info["hints"].get("period") is None

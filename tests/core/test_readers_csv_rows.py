@@ -146,3 +146,29 @@ def test_a_word_header_with_data_soon_after_it_wins_over_a_total_line_that_looks
     assert export.info["header_line"] == 1 and len(export.frame) == 4
     # a line holding a number is no header, even just before the last rows
     assert locate_table(text.splitlines()[3:]) == (None, 1, ",")
+
+
+# -- a row with more fields among the first rows: the rows before it are the table's too
+
+WIDER_FIRST = ("02.01.2024;BILLA 1;-12,40;EUR;note;more\n03.01.2024;GEHALT;2.100,00;EUR\n"
+               "05.01.2024;WIENER LINIEN;-2,40;EUR\n06.01.2024;SPAR;-3,40;EUR\n")
+WIDER_THIRD = ("Datum;Text;Betrag;Whg\n02.01.2024;BILLA 1;-12,40;EUR\n03.01.2024;GEHALT;2.100,00;EUR\n"
+               "05.01.2024;WIENER LINIEN;-2,40;EUR;note;more\n06.01.2024;SPAR;-3,40;EUR\n")
+
+
+@pytest.mark.parametrize("text, header_line", [(WIDER_FIRST, None), (WIDER_THIRD, 1)])
+def test_a_wider_row_among_the_first_rows_loses_no_row(text, header_line):
+    from titans_finance.core.readers import read_export
+    export = read_export(text.encode(), "x.csv")
+    assert export.frame["Amount"].tolist() == ["-12,40", "2.100,00", "-2,40", "-3,40"]
+    assert export.info["header_line"] == header_line and export.info["preamble_lines"] == 0
+
+
+def test_a_dated_line_apart_from_the_table_by_a_blank_line_stays_preamble():
+    # the rows run line after line; a blank line between ends the table's reach
+    from titans_finance.core.readers.csv_rows import locate_table
+    lines = ["31.12.2023;Saldo;1.000,00;EUR;x;y", "", "02.01.2024;A;-1,00;EUR",
+             "03.01.2024;B;-2,00;EUR", "04.01.2024;C;-3,00;EUR"]
+    assert locate_table(lines, ";").first_row == 2
+    lines[1] = "01.01.2024;Z;-9,00;EUR;note;more"  # no blank line: a row of the table
+    assert locate_table(lines, ";").first_row == 0

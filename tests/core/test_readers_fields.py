@@ -50,7 +50,7 @@ PCoffee
 def test_qif_fields_splits_and_blocks_that_are_not_transactions():
     export = read_export(QIF.encode(), "checking.qif")
     frame = export.frame
-    assert frame["Date"].tolist() == ["1/2/24", "01/03/2024", "01/04/2024", "01/05/2024"]
+    assert frame["Date"].tolist() == ["1/2/2024", "01/03/2024", "01/04/2024", "01/05/2024"]
     # T, else U; a split's S/E/$ lines are detail of the T total, not transactions
     assert frame["Amount"].tolist() == ["-1,234.50", "40.00", "-20.00", "-3.00"]
     # payee, else memo; the memo is the reference when it adds something

@@ -130,3 +130,19 @@ def test_lines_of_one_day_in_any_order_are_checked_by_the_day():
                   pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-02"]),
                   group=["a", "b", "a", "b"])
     assert (fit.steps, fit.reconciled) == (2, 2)
+
+
+def test_of_readings_tied_by_the_balance_the_one_reading_every_line_wins():
+    from titans_finance.core.readers.reconcile import chain_fit, reading_every_line
+    balances = np.array([711.0, 601.0])
+    amounts = {"pair": np.array([110.0, -110.0]),      # in/out: every line read
+               "one side": np.array([110.0, np.nan])}  # one column, blank on the other line
+    fits = {name: chain_fit(a, balances) for name, a in amounts.items()}
+    assert fits["pair"].reconciled == fits["one side"].reconciled == 1
+    assert reading_every_line(fits, amounts) == "pair"
+    # two whole readings tied: the balance cannot decide, nor can this rule
+    amounts["pair again"] = np.array([110.0, -110.0])
+    fits["pair again"] = chain_fit(amounts["pair again"], balances)
+    assert reading_every_line(fits, amounts) is None
+    # one reading alone: no tie to break
+    assert reading_every_line({"pair": fits["pair"]}, {"pair": amounts["pair"]}) is None

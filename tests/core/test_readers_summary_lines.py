@@ -20,6 +20,9 @@ from tests.core.test_readers_column_roles import PARAMS
     ("Anfangssaldo", "opening"), ("Endsaldo per 31.01.", "closing"),
     ("Saldo disponibile", "total"), ("Total des opérations", "total"), ("TOTAL", "total"),
     ("Balance brought forward", "opening"), ("Kontostand am 31.01.2018", "total"),
+    # a period's turnover (sum of debits or of credits) in several languages
+    ("Turnover", "total"), ("Debit turnover", "total"), ("Käive", "total"),
+    ("Omsättning", "total"), ("Obroty", "total"),
 ])
 def test_a_text_that_is_only_a_balance_or_total_label_is_a_summary(text, kind):
     assert label_kind(text) == kind
@@ -28,7 +31,7 @@ def test_a_text_that_is_only_a_balance_or_total_label_is_a_summary(text, kind):
 @pytest.mark.parametrize("text", [
     "SALDO SPORTS SRL", "Pagamento saldo fattura 118 ROSSI", "Total Wine & More",
     "Balance transfer to savings", "BONIFICO SALDO LAVORI", "TOTALENERGIES 1234",
-    "Final Fantasy store", "IMPOSTA DI BOLLO", "",
+    "Final Fantasy store", "IMPOSTA DI BOLLO", "TURNOVER BAR & GRILL", "Turnover cafe", "",
 ])
 def test_a_text_with_any_word_outside_the_labels_is_a_transaction(text):
     assert label_kind(text) is None
@@ -328,3 +331,24 @@ def test_a_name_beginning_with_a_label_word_in_a_text_column_stays_a_transaction
         f"Datum;Text;Betrag;Saldo\n02.01.2024;{text};-12,40;87,60\n03.01.2024;Lohn;9,40;97,00\n",
         "konto.csv")
     assert clean["amount"].round(2).tolist() == [-12.40, 9.40] and quarantine.empty
+
+
+@pytest.mark.parametrize("where", ["under", "above"])
+def test_a_turnover_line_outside_the_block_is_a_summary_by_its_place(where):
+    # Swedbank-style statement: the period's debit turnover written as one more dated line
+    lines = ["2024-01-02,SHOP A,-10.00", "2024-01-03,SHOP B,-20.00"]
+    label = "2024-01-31,Turnover,-1000.00"  # neither the sum nor a balance: its place decides
+    rows = [*lines, label] if where == "under" else [label, *lines]
+    errors = _errors(_statement(*rows))
+    assert errors[rows.index(label)] == "summary_line"
+    assert errors.count("summary_line") == 1
+
+
+def test_a_turnover_line_inside_the_block_must_repeat_a_sum():
+    # a bare head word between transactions is a summary only when its amount says so
+    # (one line is no sum: two lines above it, -12.00)
+    rows = ["2024-01-02,SHOP A,-10.00", "2024-01-02,SHOP B,-2.00",
+            "2024-01-03,Turnover,-12.01", "2024-01-04,SHOP C,-1.00"]
+    assert _errors(_statement(*rows)) == ["", "", "", ""]
+    rows[2] = "2024-01-03,Turnover,-12.00"
+    assert _errors(_statement(*rows)) == ["", "", "summary_line", ""]

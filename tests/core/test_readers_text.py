@@ -123,3 +123,32 @@ def test_three_cyrillic_words_and_twice_the_latin_ones_are_the_boundary():
     assert _cyrillic_single_byte(b";".join([word] * 5 + [latin] * 2))
     # UTF-8 Cyrillic never gets here: it decodes as UTF-8
     assert decode_bytes(RUSSIAN.encode("utf-8"), "ru.csv")[1] == "utf-8"
+
+
+# ------------------------------------------------------- Japanese in Shift-JIS (cp932)
+
+JAPANESE = ('"日付","内容","出金金額(円)","入金金額(円)","残高(円)","メモ"\r\n'
+            '"2024/01/26","振込＊ト",,"40,000","40,000","-"\r\n')
+
+
+def test_japanese_written_in_shift_jis_is_read_as_cp932():
+    text, encoding = decode_bytes(JAPANESE.encode("cp932"), "jp.csv")
+    assert (text, encoding) == (JAPANESE, "cp932")
+
+
+def test_three_runs_of_japanese_standing_apart_are_the_boundary():
+    from titans_finance.core.readers.text import JAPANESE_APART, JAPANESE_RUNS, _japanese_double_byte
+    word = "残高".encode("cp932")
+    assert JAPANESE_RUNS == 3 and JAPANESE_APART == 2 / 3
+    assert _japanese_double_byte(b";".join([word] * 3))
+    assert not _japanese_double_byte(b";".join([word] * 2))
+    # runs inside words of ASCII letters: 3 apart of 5 is not more than two thirds
+    inside = [b"A" + word + b"B"] * 2
+    assert not _japanese_double_byte(b";".join([word] * 3 + inside))
+    assert _japanese_double_byte(b";".join([word] * 5 + inside))
+
+
+def test_latin_that_happens_to_decode_as_cp932_stays_windows_1252():
+    # ß is a half-width katakana in cp932: every such run sits inside a Latin word
+    data = "Straße;Maße;Grüße;Soße\n02.01.2024;-12,40\n".encode("cp1252")
+    assert decode_bytes(data, "x.csv")[1] == "cp1252"

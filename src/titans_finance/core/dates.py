@@ -5,6 +5,7 @@ the day/month order decided per column from all of its values.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,36 @@ _NUMERIC_DATE = r"^(?P<first>\d{1,2})(?P<sep>[/.\-])\s?(?P<second>\d{1,2})(?P=se
 # writers do: read only when the usual orders leave values unreadable and this reads them all.
 _SHORT_YEAR_FIRST = r"^(?P<year>\d{2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})$"
 _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
-                      "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d/%b/%Y", "%d.%b.%Y", "%d. %B %Y")
+                      "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d/%b/%Y", "%d.%b.%Y", "%d. %B %Y",
+                      "%d. %b %Y")
+# Month names and abbreviations of other languages (German, French, Spanish, Italian, Dutch,
+# Portuguese, Afrikaans, the Nordic languages), by their accent-free lowercase key, written
+# as the English abbreviation the formats above read. No key means two months anywhere.
+_MONTHS = (
+    "jan januar janvier janv enero ene gennaio gen januari janeiro januarie",
+    "feb februar fevrier fevr febrero febbraio februari fevereiro fev februarie",
+    "mar marz mrz mars marzo mrt maart marco",
+    "apr april avril avr abril aprile",
+    "may mai mayo maggio mag mei maio maj",
+    "jun juni juin junio giugno giu junho",
+    "jul juli juillet juil julio luglio lug julho",
+    "aug august aout agosto ago augustus augusti",
+    "sep sept september septembre septiembre settembre set setembro",
+    "oct okt oktober octobre octubre ottobre ott out outubro",
+    "nov november novembre noviembre novembro",
+    "dec dez dezember decembre diciembre dic dicembre december dezembro des desember",
+)
+_MONTH_KEYS = {word: english for english, words in zip(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    _MONTHS) for word in words.split()}
+_WORD = re.compile(r"[^\W\d_]+\.?")
+
+
+def _english_month(match: re.Match) -> str:
+    word = match.group(0)
+    key = unicodedata.normalize("NFKD", word.rstrip(".").lower())
+    key = "".join(c for c in key if not unicodedata.combining(c))
+    return _MONTH_KEYS.get(key, word)
 
 
 @dataclass(frozen=True)
@@ -96,8 +126,8 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
     if date_format:
         fixed = pd.to_datetime(text, format=date_format, errors="coerce").astype("datetime64[ns]")
         return {"missing": missing, "fixed": fixed}
-    day = text.str.replace(_TIME_OF_DAY, "", regex=True).str.replace(_CLOSING_DOT, r"\1",
-                                                                      regex=True)
+    day = text.str.strip("'\" ").str.replace(_TIME_OF_DAY, "", regex=True).str.replace(
+        _CLOSING_DOT, r"\1", regex=True)
     other = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     iso = day.str.extract(_ISO_DATE)
     is_iso = iso["year"].notna()
@@ -112,6 +142,8 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
             numeric["second"], numeric["first"])
         readings[first_is_day] = _assemble(year, m, d).where(is_numeric)
     todo = ~missing & ~is_iso & ~is_numeric
+    if todo.any():  # a month named in another language reads as its English abbreviation
+        day = day.where(~todo, day[todo].str.replace(_WORD, _english_month, regex=True))
     for fmt in _TEXT_DATE_FORMATS:
         if not todo.any():
             break
@@ -150,8 +182,38 @@ def _year_first(text: pd.Series) -> pd.Series:
     return _assemble(_two_digit_year(parts["year"].fillna("")), parts["month"], parts["day"])
 
 
+# A date without a year (``01 Mrt``, ``4.3.``) takes the year that puts it within the
+# statement period the file writes, widened by this many days on each side (a booking a few
+# days after the period's last day).
+PERIOD_SLACK_DAYS = 7
+_DAY_MONTH = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2?$")
+
+
+def _with_year(text: str, year: int) -> str:
+    numeric = _DAY_MONTH.match(text)
+    if numeric:
+        return f"{numeric.group(1)}{numeric.group(2)}{numeric.group(3)}{numeric.group(2)}{year}"
+    return f"{text} {year}"
+
+
+def _dated_in_period(text: pd.Series, period: tuple[str, str], day_first: bool) -> pd.Series:
+    """Dates for values written without a year: the one year (of the period's) that puts
+    each within the period (± `PERIOD_SLACK_DAYS`); NaT when none or several do."""
+    start, end = (pd.Timestamp(p) for p in period)
+    low, high = (start - pd.Timedelta(days=PERIOD_SLACK_DAYS),
+                 end + pd.Timedelta(days=PERIOD_SLACK_DAYS))
+    fits = []
+    for year in range(start.year, end.year + 1):
+        dated = read_dates(text.map(lambda t, y=year: _with_year(t, y)),
+                           day_first=day_first).values
+        fits.append(dated.where((dated >= low) & (dated <= high)))
+    stacked = pd.concat(fits, axis=1)
+    return stacked.bfill(axis=1).iloc[:, 0].where(stacked.notna().sum(axis=1) == 1)
+
+
 def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint: bool = False,
-               date_format: str | None = None) -> ParsedDates:
+               date_format: str | None = None, period: tuple[str, str] | None = None
+               ) -> ParsedDates:
     """Parse a whole date column: ISO (``2024-03-12``, ``20240312``, with a time or not),
     numeric day/month orders with ``/ . -`` and 2- or 4-digit years, and English month
     names (``12 Mar 2024``, ``Mar 12, 2024``); a time and a time-zone suffix after the date
@@ -161,6 +223,8 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
     Day-first vs month-first is one decision for the column (`infer_day_first`) unless
     ``day_first`` declares it; ``date_format`` (strftime codes) declares the format
     outright. Each distinct value is parsed once. Missing values are NaT but not invalid.
+    ``period`` (the statement's first and last day, from the lines above the table) dates
+    the values written without a year (`_dated_in_period`).
     """
     codes, uniques = _distinct(values)
     found = _date_readings(clean_strings(uniques), date_format)
@@ -210,6 +274,11 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
         if (year_first.notna() | missing).all():
             parsed, invalid = year_first, ~missing & year_first.isna()
             evidence["decided_by"] = "year_first"
+    if invalid.any() and period is not None:
+        texts = clean_strings(values)[invalid].str.strip("'\" ")
+        dated = _dated_in_period(texts, period, bool(day_first))
+        parsed, invalid = parsed.fillna(dated), invalid & ~dated.reindex(values.index).notna()
+        evidence["year_from_period"] = int(dated.notna().sum())
     return ParsedDates(parsed.dt.normalize(), invalid, bool(day_first), bool(ambiguous), evidence)
 
 

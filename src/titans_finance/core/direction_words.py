@@ -12,31 +12,40 @@ from __future__ import annotations
 import re
 import unicodedata
 
-DEBIT_WORDS = frozenset({
-    "d", "dr", "db", "deb", "debit", "debet", "dbit", "dt", "s", "soll", "af", "cargo",
-    "debito", "addebito", "lastschrift", "belastung", "out", "expense", "withdrawal", "rc",
-    "uit", "debitering", "obciazenie", "debetas", "outflow", "-",
-})
-CREDIT_WORDS = frozenset({
-    "c", "cr", "cred", "credit", "crdt", "k", "kt", "kredit", "kreditas", "h", "haben",
-    "bij", "abono", "credito", "accredito", "gutschrift", "in", "income", "deposit", "rd",
-    "creditering", "uznanie", "inflow", "+",
-})
-# Letters that say out and in only as the values of a direction column (``O``/``I``: the
-# "Inflow or Outflow Indicator" of some exports), never as a mark written with an amount
-# (``12,5O`` is a mistyped zero, not money out).
-COLUMN_ONLY_WORDS = {"o": -1.0, "i": 1.0}
-
 
 def key(token: str) -> str:
-    """Accent-free lowercase letters and digits of a token (``Débit.`` → ``debit``); the
-    marks ``+`` and ``-`` stay themselves."""
+    """Accent-free lowercase letters and digits of a token, of any script (``Débit.`` →
+    ``debit``, ``支出`` stays ``支出``); the marks ``+`` and ``-`` stay themselves."""
     stripped = str(token).strip()
     if stripped in ("+", "-"):
         return stripped
     text = unicodedata.normalize("NFKD", stripped)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("ß", "ss")
-    return re.sub(r"[^a-z0-9]", "", text)
+    return re.sub(r"[\W_]", "", text)
+
+
+DEBIT_WORDS = frozenset(key(word) for word in {
+    "d", "dr", "db", "deb", "debit", "debet", "dbit", "dt", "s", "soll", "af", "cargo",
+    "debito", "addebito", "lastschrift", "belastung", "out", "expense", "withdrawal", "rc",
+    "uit", "debitering", "obciazenie", "debetas", "outflow", "-",
+    # other scripts and languages (stored by their key: accents and marks dropped, letters
+    # of every script kept): zh 支出 (expenditure), 借/借方 (debit side); ja 出金
+    # (withdrawal), 支払 (payment); ru расход/дебет; hu terhelés; sv uttag; tr borç; ar مدين
+    "支出", "借", "借方", "出金", "支払", "расход", "дебет", "terhelés", "uttag", "borç", "مدين",
+})
+CREDIT_WORDS = frozenset(key(word) for word in {
+    "c", "cr", "cred", "credit", "crdt", "k", "kt", "kredit", "kreditas", "h", "haben",
+    "bij", "abono", "credito", "accredito", "gutschrift", "in", "income", "deposit", "rd",
+    "creditering", "uznanie", "inflow", "+",
+    # zh 收入 (income), 贷/貸/贷方/貸方 (credit side); ja 入金 (deposit); ru приход/кредит;
+    # hu jóváírás; sv insättning; tr alacak; ar دائن (creditor)
+    "收入", "贷", "貸", "贷方", "貸方", "入金", "приход", "кредит", "jóváírás", "insättning",
+    "alacak", "دائن",
+})
+# Letters that say out and in only as the values of a direction column (``O``/``I``: the
+# "Inflow or Outflow Indicator" of some exports), never as a mark written with an amount
+# (``12,5O`` is a mistyped zero, not money out).
+COLUMN_ONLY_WORDS = {"o": -1.0, "i": 1.0}
 
 
 def word_sign(token: str) -> float | None:

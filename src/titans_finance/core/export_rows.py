@@ -155,7 +155,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     date_text = raw["Date"].where(raw["Date"].str.strip() != "", raw["Value Date"])
     dates = read_dates(date_text, day_first=declared_day_first,
                        day_first_hint=bool(hints.get("day_first_hint")),
-                       date_format=hints.get("date_format"))
+                       date_format=hints.get("date_format"),
+                       period=tuple(hints["period"]) if hints.get("period") else None)
     dates = order_from_sibling(dates, date_text, raw["Value Date"])
     if hints.get("date_order_decided_by") and not hints.get("date_format"):
         dates.evidence["decided_by"] = hints["date_order_decided_by"]  # e.g. the balance

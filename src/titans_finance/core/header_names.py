@@ -31,6 +31,10 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         # Russian, Norwegian/Danish, Finnish, Polish
         "дата", "датаоперации", "датапроводки", "dato", "bokføringsdato", "paivamaara",
         "kirjauspaiva", "dataoperacji", "datatransakcji",
+        # Hungarian; Japanese, Chinese (written without spaces: `header_words` finds them
+        # inside a longer header)
+        "konyvelesdatuma", "日付", "取引日", "利用日", "取扱日付", "交易时间",
+        "交易日期", "日期",
     ),
     "Value Date": (
         "valuedate", "wertstellung", "wertstellungsdatum", "valutadatum", "datedevaleur",
@@ -40,7 +44,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Type": (
         "type", "transactiontype", "txntype", "kind", "direction", "typ", "umsatzart",
         "tipo", "tipodeoperacion", "typeoperation", "typedoperation", "mutatiesoort",
-        "тип", "типоперации",
+        "тип", "типоперации", "交易类型",
     ),
     "Description": (
         "description", "desc", "details", "memo", "narrative", "transactiondescription",
@@ -50,13 +54,14 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "descripcion", "omschrijving", "naamomschrijving", "mededelingen", "causale",
         "descrizione", "descricao", "transaction", "textoverwendungszweck",
         "описание", "описаниеоперации", "основание", "назначениеплатежа", "beskrivelse",
-        "beskrivning", "selitys", "opis", "popis",
+        "beskrivning", "selitys", "opis", "popis", "kozlemeny", "摘要", "内容", "商品", "备注",
     ),
     "Amount": (
         "amount", "value", "transactionamount", "sum", "betrag", "umsatz",
         "montant", "importe", "cantidad", "bedrag", "importo", "valor", "amountinaccountcurrency",
         "transactionamt", "netamount",
         "сумма", "beløp", "beløb", "belopp", "summa", "maara", "kwota", "castka",
+        "osszeg", "金額", "金额", "入出金",
     ),
     "Money In": (
         "moneyin", "paidin", "deposit", "deposits", "credit", "credits", "creditamount",
@@ -64,7 +69,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "eingang", "einnahmen", "credito", "ingreso", "ingresos", "abono", "haber", "entrada",
         "bij", "creditbedrag", "avere", "entrate", "accrediti", "accredito",
         "приход", "поступление", "поступления", "зачисление", "inn", "innskudd",
-        "indbetaling", "insattning", "pano", "wpływy", "uznania",
+        "indbetaling", "insattning", "pano", "wpływy", "uznania", "jovairas",
+        "入金", "預り", "收入", "存入",
     ),
     "Money Out": (
         "moneyout", "paidout", "withdrawal", "withdrawals", "debit", "debits", "debitamount",
@@ -72,25 +78,25 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "lastschrift", "ausgang", "ausgaben", "debito", "cargo", "cargos", "gasto", "gastos",
         "debe", "salida", "af", "debetbedrag", "dare", "uscite", "addebiti", "addebito",
         "расход", "списание", "списания", "ut", "uttak", "udbetaling", "uttag", "otto",
-        "wypływy", "obciazenia",
+        "wypływy", "obciazenia", "terheles", "出金", "支払", "支出", "支取",
     ),
     "Debit/Credit": (
         "debitcredit", "creditdebit", "drcr", "crdr", "dc", "cd", "sh", "sollhaben",
         "afbij", "bijaf", "creditdebitindicator", "cdtdbtind", "debitcreditindicator",
-        "indicator", "sens", "debetcredit", "cargoabono",
+        "indicator", "sens", "debetcredit", "cargoabono", "收支",
     ),
     "Category": ("category", "categories", "expensecategory", "kategorie", "categorie",
                  "categoria", "rubrik", "категория", "kategori"),
     "Payment Method": ("paymentmethod", "paymenttype", "method", "paidwith", "zahlungsart",
-                       "moyendepaiement", "mediodepago", "betaalwijze"),
-    "Status": ("status", "state", "estado", "statut", "статус"),
+                       "moyendepaiement", "mediodepago", "betaalwijze", "支付方式", "支払方法"),
+    "Status": ("status", "state", "estado", "statut", "статус", "当前状态"),
     "Reference": (
         "reference", "ref", "merchant", "merchantname", "payee", "payeename", "vendor",
         "counterparty", "counterpartyname", "client", "name", "partnername", "recipient",
         "beneficiary", "auftraggeberempfanger", "beguenstigterzahlungspflichtiger",
         "begunstigterzahlungspflichtiger", "empfanger", "zahlungsempfanger", "auftraggeber",
         "nameauftraggeberempfanger", "tiers", "beneficiaire", "beneficiario",
-        "tegenpartij", "naamtegenpartij", "ordenante",
+        "tegenpartij", "naamtegenpartij", "ordenante", "交易对方", "取引先",
     ),
     "Receipt URL": ("receipturl", "receipt", "receiptlink", "attachment", "url"),
     "Account": (
@@ -104,16 +110,16 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "balance", "runningbalance", "balanceafter", "accountbalance", "availablebalance",
         "saldo", "kontostand", "saldonachbuchung", "solde", "saldodisponible",
         "saldonamutatie", "saldocontabile",
-        "остаток", "баланс",
+        "остаток", "баланс", "残高", "余额", "餘額",
     ),
     "Currency": ("currency", "ccy", "curr", "currencycode", "wahrung", "devise", "monnaie",
-                 "monn", "moneda", "divisa", "valuta", "munt", "waehrung", "валюта"),
+                 "monn", "moneda", "divisa", "valuta", "munt", "waehrung", "валюта", "deviza"),
     "Fee": ("fee", "fees", "commission", "commissions", "gebuhr", "gebuhren", "entgelt",
             "frais", "comision", "comisiones", "commissione", "commissioni", "provisie"),
     "Bank Transaction ID": (
         "transactionid", "fitid", "transactionnumber", "transactionreference", "bankreference",
         "ndetransaction", "numerodetransaction", "referencenumber", "transactionref",
-        "id", "referencia", "transaktionsnummer",
+        "id", "referencia", "transaktionsnummer", "交易单号",
     ),
 }
 # Words that name a different column in different languages: ``valuta`` is the currency
@@ -140,10 +146,37 @@ def header_key(name: str) -> str:
     return re.sub(r"[^\w+]|_", "", text)
 
 
+# Chinese and Japanese write a header's words without spaces (``出金金額``: withdrawal
+# amount; ``取引後残高``: balance after the transaction): the known words inside such a run
+# are found by the longest match from its left (``入出金`` is one word, not ``出金``).
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_UNSPACED_WORDS = sorted((w for w in _HEADER_LOOKUP if _UNSPACED_SCRIPT.search(w)),
+                         key=len, reverse=True)
+
+
+def _known_words_inside(run: str) -> list[str]:
+    found, at = [], 0
+    while at < len(run):
+        word = next((w for w in _UNSPACED_WORDS if run.startswith(w, at)), None)
+        if word is None:
+            at += 1
+        else:
+            found.append(word)
+            at += len(word)
+    return found
+
+
 def header_words(name: str) -> list[str]:
     """The words of a header name, each as `header_key` writes it (``Сумма в валюте счета``
-    → ``сумма``, ``в``, ``валюте``, ``счета``)."""
-    return [k for k in (header_key(w) for w in re.split(r"[\W_]+", str(name))) if k]
+    → ``сумма``, ``в``, ``валюте``, ``счета``); in a run of Chinese or Japanese, also the
+    known words inside it (``出金金額(円)`` → ``出金金額``, ``出金``, ``金額``, ``円``)."""
+    words = []
+    for key in (header_key(w) for w in re.split(r"[\W_]+", str(name))):
+        if key:
+            words.append(key)
+            if _UNSPACED_SCRIPT.search(key) and key not in _HEADER_LOOKUP:
+                words.extend(_known_words_inside(key))
+    return words
 
 
 def word_roles(name: str) -> set[str]:

@@ -13,7 +13,9 @@ None of these is a running balance, and what links them is in the values:
   the other less the fee) are one movement;
 - `balance_before`, `balance_before_column`: a column that is the balance *before* each
   line (ASN's "saldo voor mutatie"): in time order (the dates say which way the file
-  runs), the next line's value is this one's plus this line's amount, on every line.
+  runs), the next line's value is this one's plus this line's amount, on every line;
+  `before_and_after`: both balances on each line, linked to the cent within each line and
+  from line to line, which tells the order as well.
 
 Plain module (no Kedro); the caller (`column_roles`) passes the columns as numbers.
 """
@@ -131,7 +133,7 @@ def balance_before(candidates: list[str], numbers: dict[str, pd.Series],
     turned, which nothing but the dates tells apart."""
     run = dates_run(dates)
     if run is None:
-        return None
+        return before_and_after(candidates, numbers)
     found = []
     for amount, balance in itertools.permutations(candidates, 2):
         pairs, carried = _before_pairs(numbers[amount].to_numpy(dtype="float64"),
@@ -142,6 +144,32 @@ def balance_before(candidates: list[str], numbers: dict[str, pd.Series],
         return None
     amount, balance, pairs = found[0]
     return amount, balance, _before_why(balance, amount, pairs, run)
+
+
+def before_and_after(candidates: list[str], numbers: dict[str, pd.Series]
+                     ) -> tuple[str, str, str] | None:
+    """``(amount, balance before, why)`` when a file writes both balances on each line (a
+    Dutch bank's "saldo voor" and "saldo na"): on every line (at least two, no amount zero)
+    the after column is the before column plus the amount, to the cent, and each line's
+    before is the previous line's after — in file order or its reverse, which is the order
+    it proves. The dates are not needed: the two balances link the lines themselves."""
+    found = []
+    for amount, before, after in itertools.permutations(candidates, 3):
+        a, b, c = (numbers[x].to_numpy(dtype="float64") for x in (amount, before, after))
+        if len(a) < 2 or np.isnan(a).any() or (a == 0).any():
+            continue
+        if not (np.abs(b + a - c) < _HALF_CENT).all():
+            continue
+        forward = (np.abs(b[1:] - c[:-1]) < _HALF_CENT).all()
+        backward = (np.abs(b[:-1] - c[1:]) < _HALF_CENT).all()
+        if forward != backward:
+            found.append((amount, before, after, "file order" if forward else "newest first"))
+    if len(found) != 1:
+        return None
+    amount, before, after, order = found[0]
+    return amount, before, (f"{before!r} and {after!r} are the balance before and after each "
+                            f"line: after = before + {amount!r} on all {len(numbers[amount])} "
+                            f"lines, each line's before the previous one's after ({order})")
 
 
 def balance_before_column(amount: pd.Series, numbers: dict[str, pd.Series],

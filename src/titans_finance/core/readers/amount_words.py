@@ -13,7 +13,9 @@ the reading undecided (`column_roles._RoleInference.fill_amounts`), in this orde
 - `amount_by_words`: exactly one column whose header has a word naming an amount
   (``Сумма в валюте счета``), or, of several, the only one whose currency column beside
   it holds one currency on every line: the account's currency, in which the money was
-  booked (the others are the operation's amount in the currency it was paid in).
+  booked (the others are the operation's amount in the currency it was paid in) — unless
+  a column whose words name a side repeats its money on every line (`_sided_twin`): then
+  the side is unsure and the file stops.
 
 Each returns None when its evidence does not single out one reading: the caller then
 stops and asks (money is never guessed). Plain module (no Kedro).
@@ -107,6 +109,22 @@ def amount_by_words(candidates: list[str], columns: list[str],
     return None
 
 
+def _sided_twin(amount: str, candidates: list[str], numbers: dict[str, pd.Series]) -> bool:
+    """Whether another column whose header words name a side (money in or out) holds the
+    same money as ``amount`` on every line it fills (a card's ``利用金額`` beside
+    ``支払総額``, the total paid): the header then names the side the plain amount's signs
+    may not say (charges written positive), so the words do not settle the reading."""
+    written = numbers[amount].notna() & numbers[amount].ne(0)
+    if not written.any():
+        return False
+    for other in candidates:
+        if other == amount or not word_roles(other) & {"Money In", "Money Out"}:
+            continue
+        if (numbers[other][written].abs() == numbers[amount][written].abs()).all():
+            return True
+    return False
+
+
 def decide_by_signs_and_words(inference, candidates: list[str]) -> bool:
     """Give ``inference`` (a `column_roles._RoleInference`) its money columns from the
     values' signs or the header words (module docstring); False when they do not decide."""
@@ -124,7 +142,7 @@ def decide_by_signs_and_words(inference, candidates: list[str]) -> bool:
     found = amount_by_words(candidates, [str(c) for c in inference.sample.columns],
                             lambda c: inference.evidence[c].get("currency_rate", 0),
                             lambda c: inference.evidence[c].get("distinct", 0))
-    if found is None:
+    if found is None or _sided_twin(found[0], candidates, numbers):
         return False
     amount, why, currency = found
     inference.assign("Amount", amount, why)

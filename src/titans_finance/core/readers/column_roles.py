@@ -57,7 +57,7 @@ from titans_finance.core.readers.mapping import (  # noqa: F401 (the reader's er
     UnsureReading,
     mapping_lines,
 )
-from titans_finance.core.readers.reconcile import best_reading, chain_fit
+from titans_finance.core.readers.reconcile import best_reading, chain_fit, reading_every_line
 from titans_finance.core.readers.role_values import RoleValues
 
 SAMPLE_ROWS = 2000
@@ -223,8 +223,9 @@ class _RoleInference(DirectionReading, RoleValues):
 
     def _split_readings(self, candidates: list[str]) -> dict[str, tuple]:
         """Two columns never filled on the same line are money in and money out: each way
-        round, against each other column as the balance."""
+        round, against each other column as the balance and the one the header named."""
         found = {}
+        named = [b for b in self.roles.get("Balance", [])[:1] if b not in candidates]
         filled = {c: money_written(self.sample[c], self.numbers(c)) for c in candidates}
         for first, second in itertools.combinations(candidates, 2):
             if (filled[first] & filled[second]).any():
@@ -232,7 +233,7 @@ class _RoleInference(DirectionReading, RoleValues):
             for money_in, out in ((first, second), (second, first)):
                 signed = (self.numbers(money_in).fillna(0.0) - self.numbers(out).abs().fillna(0.0))
                 signed = signed.mask(~filled[first] & ~filled[second]).to_numpy()
-                for balance in (c for c in candidates if c not in (first, second)):
+                for balance in [c for c in candidates if c not in (first, second)] + named:
                     found[f"split|{money_in}|{out}|{balance}"] = (
                         signed, self.numbers(balance).to_numpy(), None)
         return found
@@ -247,6 +248,8 @@ class _RoleInference(DirectionReading, RoleValues):
             distinct.setdefault(key, name)
         best, fits = best_reading({name: readings[name][:2] for name in distinct.values()},
                                   self.group())
+        if best is None:
+            best = reading_every_line(fits, {n: readings[n][0] for n in fits})
         if best is None or fits[best].reconciled < BALANCE_RATE * fits[best].steps:
             return None
         fit = fits[best]
@@ -274,7 +277,8 @@ class _RoleInference(DirectionReading, RoleValues):
             if parts[0] == "split":
                 self.assign("Money In", parts[1], f"money in: {why}")
                 self.assign("Money Out", parts[2], f"money out: {why}")
-                self.assign("Balance", parts[3], why)
+                if parts[3] not in self.roles.get("Balance", []):
+                    self.assign("Balance", parts[3], why)
                 return
             self.assign("Amount", parts[0], f"its values carry the {why}")
             if parts[1] not in self.roles.get("Balance", []):

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.dates import read_dates
 from titans_finance.core.normalise import header_key, header_role
 from titans_finance.core.readers.base import (
     PARSE_ERROR_COLUMN,
@@ -144,6 +145,18 @@ def _preamble_info(lines: list[str], delimiter: str) -> dict[str, str]:
         if iban and "account" not in found:
             found["account"] = iban.group(1).replace(" ", "")
     return found
+
+
+def _preamble_period(lines: list[str], delimiter: str) -> tuple[str, str] | None:
+    """The first and last day written in the lines before the table (a statement's period,
+    ``'28 Februarie 2016','28 Maart 2016'``), in any language the dates read: the years that
+    date a table written without them (`core.dates.read_dates`). None without a date."""
+    fields = pd.Series([f for line in lines for f in _fields(line, delimiter) if f.strip()],
+                       dtype="str")
+    dated = read_dates(fields).values.dropna() if len(fields) else pd.Series(dtype="object")
+    if not len(dated):
+        return None
+    return dated.min().date().isoformat(), dated.max().date().isoformat()
 
 
 def _assign_roles(columns: list[str], mapping: DeclaredMapping | None
@@ -406,6 +419,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             sign=mapping.sign if mapping else None,
             summary_rows_possible=True,
             balance_lines=balance_lines or None,
+            period=_preamble_period(preamble, delimiter),
         ),
     }
     if found_in_preamble:

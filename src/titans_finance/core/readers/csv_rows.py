@@ -153,6 +153,20 @@ def _header_before(records: list[tuple[int, list[str]]], kinds: list[list[str]],
     return records[i - 1][0] if len(wordy) >= 2 and all(wordy) else None
 
 
+def _rows_just_before(records: list[tuple[int, list[str]]], kinds: list[list[str]],
+                      i: int) -> int:
+    """The first of the rows holding a date and a number that run, line after line with no
+    blank or other line between, up to the table's first steady row ``i``: a row with more or
+    fewer fields (a note written in extra fields) among the first rows stops the run of equal
+    widths, but it and the rows before it are rows of the table, never its preamble."""
+    while i > 0 and len(kinds[i - 1]) >= 2 and _is_data(kinds[i - 1]):
+        start, fields = records[i - 1]
+        if records[i][0] - start != 1 + sum(f.count("\n") for f in fields):
+            break
+        i -= 1
+    return i
+
+
 def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart | None:
     """Where the transaction table of a CSV starts, found from the values alone.
 
@@ -185,6 +199,7 @@ def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart |
                    if abs(len(records[j][1]) - width) <= 1 and _is_data(kinds[j])]
             if len(run) < min(_RUN, len(records) - i):
                 continue
+            i = _rows_just_before(records, kinds, i)
             if best is None or width > best[0]:
                 best = (width, TableStart(_header_before(records, kinds, i, width),
                                           records[i][0], candidate))

@@ -38,8 +38,15 @@ def _opening_balance(record: dict[str, str]) -> bool:
 
 
 def _qif_date(value: str) -> str:
-    """QIF's apostrophe years and padded fields: ``1/ 2'24`` -> ``1/2/24``."""
-    return re.sub(r"\s+", "", value).replace("'", "/")
+    """QIF's padded fields and apostrophe years: Quicken writes a year of this century after
+    an apostrophe, in one or two digits and space-padded (``5/15' 0`` is 2000, ``1/ 2'24``
+    2024) and a 1900s year after a slash (``1/2/99``); the apostrophe year is written out in
+    full, so no later rule takes ``0`` or ``5`` for a day or a 1900s year."""
+    compact = re.sub(r"\s+", "", value)
+    century = re.fullmatch(r"(.+)'(\d{1,2})", compact)
+    if century:
+        return f"{century.group(1)}/{2000 + int(century.group(2))}"
+    return compact.replace("'", "/")
 
 
 def read_qif_export(text: str, name: str) -> RawExport:

@@ -143,6 +143,18 @@ def best_reading(readings: dict[str, tuple[np.ndarray, np.ndarray]],
     return ranked[0], fits
 
 
+
+def reading_every_line(fits: dict[str, ChainFit], amounts: dict[str, np.ndarray]) -> str | None:
+    """Of the readings the balance proves equally well (`best_reading` saw a tie), the only
+    one that gives every line an amount: a column blank on the other side's lines reconciles
+    only the lines it reads (one side of an in/out pair), the pair reads them all. None when
+    not exactly one does."""
+    top = max((fit.reconciled for fit in fits.values()), default=0)
+    tied = [name for name, fit in fits.items() if top and fit.reconciled == top]
+    whole = [name for name in tied
+             if not np.isnan(np.asarray(amounts[name], dtype="float64")).any()]
+    return whole[0] if len(tied) > 1 and len(whole) == 1 else None
+
 def running_balance_report(amount: pd.Series, balance: pd.Series,
                            group: pd.Series | None = None,
                            rows: pd.Series | None = None,

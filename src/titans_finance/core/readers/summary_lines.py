@@ -5,8 +5,8 @@ one more line of the table, often with a date and an amount in the amount column
 (``31/01/18;;;28.359,05;SALDO FINALE``). Read as a row, such a line is a deposit of the
 whole balance. It is recognised by its text being nothing but a label: every word of a
 text field belongs to the open vocabulary of balance and total labels below (in the main
-languages of the exports), with at least one head word (``saldo``, ``balance``, ``total``
-...) — numbers, dates, currency codes and punctuation aside. A merchant text that merely
+languages of the exports), with at least one head word (``saldo``, ``balance``, ``total``,
+``turnover`` — a period's sum of debits or credits — ...) — numbers, dates, currency codes and punctuation aside. A merchant text that merely
 contains such a word (``SALDO SPORTS SRL``, ``Pagamento saldo fattura 118``, ``Total Wine
 & More``, ``Balance transfer``) has a word outside the vocabulary and stays a transaction.
 
@@ -44,6 +44,7 @@ saldo saldi saldos saldas balance balances solde soldes sold total totals totale
 totaal totales subtotal subtotale summe sum gesamt gesamtsumme zwischensumme kontostand
 anfangssaldo endsaldo schlusssaldo startsaldo beginsaldo eindsaldo zustatek zůstatek
 zostatok egyenleg likutis jääk bilans saldoen übertrag uebertrag
+turnover turnovers käive omsättning obroty forgalom apyvarta apgrozījums
 """.split())
 # Words a label may add to a head word: which balance, of what, at which time.
 _OPENING_WORDS = frozenset("""

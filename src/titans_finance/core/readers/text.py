@@ -53,13 +53,39 @@ def _cyrillic_single_byte(data: bytes) -> bool:
     return cyrillic >= CYRILLIC_WORDS and cyrillic > CYRILLIC_RATIO * latin
 
 
+# Japanese characters: hiragana, katakana, CJK ideographs, full- and half-width forms.
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9f]+")
+# At least this many runs of Japanese characters, and more than this share of them standing
+# apart from ASCII letters, make a double-byte file Shift-JIS (as Japanese banks export).
+JAPANESE_RUNS = 3
+JAPANESE_APART = 2 / 3
+
+
+def _japanese_double_byte(data: bytes) -> bool:
+    """Whether a file that is no UTF-8 is Japanese in Shift-JIS (Windows code page 932):
+    it decodes without error and writes runs of Japanese characters between separators,
+    quotes and digits. Accented Latin text in Windows-1252 seldom decodes as cp932 at all
+    (a lead byte before a comma or a space is an error); when it does, each run it makes
+    sits inside a word of ASCII letters (``Straße``: ``ß`` is a half-width katakana)."""
+    try:
+        text = data[:65536].decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    runs = list(_JAPANESE.finditer(text))
+    apart = sum(1 for run in runs
+                if not re.match(r"[A-Za-z]", text[run.end():run.end() + 1])
+                and not re.match(r"[A-Za-z]", text[max(run.start() - 1, 0):run.start()]))
+    return len(runs) >= JAPANESE_RUNS and apart > JAPANESE_APART * len(runs)
+
+
 def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
     """Decode an export; returns ``(text, encoding)``.
 
     ``declared`` (from a declared mapping) wins. Otherwise: a byte-order mark
     (UTF-8, UTF-16 as Excel's "Unicode text" writes it, UTF-32), UTF-16 without a
     mark, UTF-8, then Windows-1251 when the words are Cyrillic (`_cyrillic_single_byte`),
-    else Windows-1252 and latin-1 (which decodes anything). NUL
+    Shift-JIS (cp932) when they are Japanese (`_japanese_double_byte`), else Windows-1252
+    and latin-1 (which decodes anything). NUL
     bytes padding the end of a file are dropped; NUL bytes inside text mean the
     file is not text at all (a PDF, a spreadsheet).
     """
@@ -85,7 +111,9 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    for encoding in (("cp1251",) if _cyrillic_single_byte(data) else ()) + ("cp1252", "latin-1"):
+    guessed = (("cp1251",) if _cyrillic_single_byte(data) else
+               ("cp932",) if _japanese_double_byte(data) else ())
+    for encoding in guessed + ("cp1252", "latin-1"):
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
