@@ -15,6 +15,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from titans_finance.models.category.prior_translation import (
+    PriorTranslation,
+    category_name_text,
+)
 from titans_finance.models.category.row_memo import forget_rows, remembered
 from titans_finance.models.category.text_features import tfidf_transform
 
@@ -58,16 +62,21 @@ def candidate_names(params: dict[str, Any]) -> list[str]:
 
 class CategoryDesign:
     """Design matrix of the personal model: character and word TF-IDF of the text, scaled
-    numeric inputs, and (when given) the default model's probabilities as a prior."""
+    numeric inputs, (when given) the default model's probabilities as a prior, and (when
+    fitted with labels and ``block_weights.translated`` above 0) the same probabilities
+    carried into the user's categories (`prior_translation`), one column per category."""
 
     def __init__(self, params: dict[str, Any], default_model: Any = None):
         self.params = params
         self.default_model = default_model
         weights = params["block_weights"]
-        self.weights = {block: float(weights[block])
-                        for block in ("chars", "words", "numeric", "sign", "default")}
+        self.weights = {block: float(weights[block]) for block in
+                        ("chars", "words", "numeric", "sign", "default", "translated")}
 
-    def fit(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray) -> CategoryDesign:
+    def fit(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray,
+            y: np.ndarray | None = None) -> CategoryDesign:
+        """``y``: the rows' labels, for the translated prior (without them the design has
+        none)."""
         limit = self.params["max_text_features"]
         # an n-gram of a single distinct text cannot generalise, and the optimiser's cost
         # grows with the number of columns × categories: ~6× faster training on a small
@@ -83,22 +92,49 @@ class CategoryDesign:
         self.chars.fit(uniques)
         self.words.fit(uniques)
         self.scaler = StandardScaler().fit(numeric)
+        self.translation = None
+        if y is not None and self.default_model is not None and self.weights["translated"] > 0:
+            self.translation = self._translation(text, sign, np.asarray(y))
         forget_rows(self)  # a design fitted again: no text's columns of its earlier fit
         return self
 
     def transform(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray,
-                  prior: np.ndarray | None = None) -> sparse.csr_matrix:
+                  prior: np.ndarray | None = None, training: bool = False
+                  ) -> sparse.csr_matrix:
         """The design of the rows; ``prior``: the default model's probabilities of the same
-        rows, when the caller has them (computed once per request, shared)."""
+        rows, when the caller has them (computed once per request, shared); ``training``:
+        the rows are the ones the design was fitted on, in the same order (each row's
+        translated prior leaves its own label out, `PriorTranslation.translated_training`)."""
         codes, uniques = pd.factorize(text)  # each distinct text vectorised once
         # weighted before being spread to the rows: the same values, fewer to multiply
         blocks = [self._text_block(uniques)[codes],
                   dense_csr(self.scaler.transform(numeric) * self._numeric_weights())]
-        if self.default_model is not None and self.weights["default"] > 0:
+        translation = getattr(self, "translation", None)  # (pickled before it: none)
+        if self.default_model is not None and (self.weights["default"] > 0
+                                               or translation is not None):
             if prior is None:
                 prior = self.default_model.probabilities(text, sign)
-            blocks.append(dense_csr(prior * self.weights["default"]))
+            if self.weights["default"] > 0:
+                blocks.append(dense_csr(prior * self.weights["default"]))
+            if translation is not None:
+                carried = (translation.translated_training(prior) if training
+                           else translation.translated(prior))
+                blocks.append(dense_csr(carried * self.weights["translated"]))
         return sparse.hstack(blocks, format="csr")
+
+    def _translation(self, text: np.ndarray, sign: np.ndarray, y: np.ndarray
+                     ) -> PriorTranslation:
+        """The default model's taxonomy carried into the user's categories
+        (`prior_translation`): counted on the labelled rows and on the category names, each
+        name read in the direction most of its rows go."""
+        classes = np.unique(y)
+        of_class = y[:, None] == classes[None, :]
+        inward = (of_class & (np.asarray(sign)[:, None] > 0)).sum(axis=0)
+        name_sign = np.where(2 * inward > of_class.sum(axis=0), 1, -1)
+        names = np.array([category_name_text(c) for c in classes.tolist()], dtype=object)
+        return PriorTranslation(float(self.params["prior_name_rows"])).fit(
+            self.default_model.probabilities(text, sign), y, classes,
+            self.default_model.probabilities(names, name_sign))
 
     def _numeric_weights(self) -> np.ndarray:
         """The weight of each numeric input (`NUMERIC_INPUTS`): the amount's direction its
@@ -220,8 +256,9 @@ class PersonalClassifier:
     def fit(self, text, numeric, sign, y, dates=None) -> PersonalClassifier:
         """``dates``: each row's date (the recent ones weigh more, `recency_weights`); None
         weighs every date the same."""
-        self.design = CategoryDesign(self.params, self.default_model).fit(text, numeric, sign)
-        matrix = self.design.transform(text, numeric, sign)
+        self.design = CategoryDesign(self.params, self.default_model).fit(text, numeric, sign,
+                                                                          y)
+        matrix = self.design.transform(text, numeric, sign, training=True)
         # one BLAS thread: the optimiser's vector operations are small, and threads fighting
         # over busy cores made a 450-row fit 6× slower (30 s instead of 5 s)
         with threadpool_limits(limits=1, user_api="blas"):
