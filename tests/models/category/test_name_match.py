@@ -95,3 +95,17 @@ def test_the_model_fits_the_weight_with_its_temperature_and_answers_with_it():
     off = CategoryModel("logistic_regression", {**params, "name_match_max_weight": 0.0}
                         ).fit(tx, features)
     assert off.names.weight == 0.0
+
+
+def test_the_scan_finds_exactly_the_name_words_of_words_of():
+    classes = np.array(["Fees", "Restaurants & Bars", "Gas", "Glass", "Buses", "Café"])
+    names = NameMatch(classes, 5.0, LINES)
+    lines = np.array(["bank fees", "fee", "feesy", "restaurants&bars", "barss", "gas gass",
+                      "glass", "glas", "buse", "buses 2", "x2fee", "café", "cafés", "cafe",
+                      "afees", "RESTAURANT", "nothing here"], dtype=object)
+    expected = np.zeros((len(lines), len(classes)))
+    for row, line in enumerate(lines.tolist()):
+        for word in words_of(line):
+            for column, share in names.by_word.get(word, ()):
+                expected[row, column] += share
+    np.testing.assert_allclose(names.shares(lines), expected)

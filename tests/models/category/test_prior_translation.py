@@ -118,3 +118,40 @@ def test_no_translated_block_at_weight_zero_nor_in_a_design_pickled_before_it():
     assert translated.transform(*inputs).shape[1] == design.transform(*inputs).shape[1] + 2
     del translated.translation  # as a design pickled before the block existed
     assert translated.transform(*inputs).shape[1] == design.transform(*inputs).shape[1]
+
+
+def test_the_fitted_classifier_folds_the_block_into_the_default_one_with_the_same_answers(
+        monkeypatch):
+    from tests.parameters import parameters
+    from titans_finance.models.category.personal import CategoryDesign, PersonalClassifier
+
+    params = {**parameters("category"), "seed": 0}
+    params["block_weights"] = {**params["block_weights"], "translated": 1.5, "default": 0.5}
+    text = np.array(["tech shop | tech", "cafe | cafe", "deli | deli", "tech hub | hub",
+                     "bar | bar", "techno | techno"] * 3, dtype=object)
+    numeric, sign = np.random.default_rng(0).normal(size=(18, 3)), -np.ones(18)
+    y = np.array(["Electronics", "Food", "Food", "Electronics", "Drinks", "Electronics"] * 3)
+    folded = PersonalClassifier("logistic_regression", params, _Default()).fit(
+        text, numeric, sign, y)
+    monkeypatch.setattr(CategoryDesign, "fold_translation", lambda self, classifier: None)
+    kept = PersonalClassifier("logistic_regression", params, _Default()).fit(
+        text, numeric, sign, y)
+    assert folded.design.translation_folded and not kept.design.translation_folded
+    assert folded.classifier.coef_.shape[1] == kept.classifier.coef_.shape[1] - 3
+    np.testing.assert_allclose(folded.predict_proba(text, numeric, sign),
+                               kept.predict_proba(text, numeric, sign), rtol=1e-9, atol=1e-12)
+
+
+def test_without_a_default_block_the_translation_stays_a_block():
+    from tests.parameters import parameters
+    from titans_finance.models.category.personal import PersonalClassifier
+
+    params = {**parameters("category"), "seed": 0}
+    params["block_weights"] = {**params["block_weights"], "translated": 1.0, "default": 0.0}
+    text = np.array(["tech shop | tech", "cafe | cafe", "deli | deli", "tech hub | hub"] * 3,
+                    dtype=object)
+    y = np.array(["Electronics", "Food", "Food", "Electronics"] * 3)
+    model = PersonalClassifier("logistic_regression", params, _Default()).fit(
+        text, np.zeros((12, 3)), -np.ones(12), y)
+    assert not model.design.translation_folded
+    assert model.predict(text, np.zeros((12, 3)), -np.ones(12)).tolist() == y.tolist()

@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
+from titans_finance.models.category.row_memo import remembered_rows
+
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -67,17 +69,42 @@ class NameMatch:
             for word in words:
                 if total > 0 and rarity[word] > 0:
                     self.by_word.setdefault(word, []).append((column, rarity[word] / total))
+        # each spelling of a line's word whose `_stem` is a name word (the word plus "s", and
+        # the word itself unless `_stem` cuts its own final "s"): a line's words are looked
+        # up as they are, no stem computed per word
+        self.spelling = {variant: word for word in self.by_word
+                         for variant in (word + "s", word) if _stem(variant) == word}
 
     def shares(self, text: np.ndarray) -> np.ndarray:
         """Rows × categories: the share of each category name's words in the row's line."""
+        codes, per_line = self._line_shares(text)
+        return per_line[codes]
+
+    def _line_shares(self, text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's distinct line (codes) and each distinct line's shares; a line seen in
+        an earlier call has them from then (`row_memo`: they read the line alone)."""
         codes, lines = pd.factorize(np.asarray(text, dtype=object), use_na_sentinel=False)
+        lines = lines.tolist()
+        keys = [line if type(line) is str else None for line in lines]
+        return codes, remembered_rows(self, keys, lambda rows: self._computed(
+            [lines[i] for i in rows.tolist()]))
+
+    def _computed(self, lines: list) -> np.ndarray:
+        """Lines × categories: each line's shares (`shares`)."""
+        at, columns, values = [], [], []  # one entry per (line, category) hit: a flat loop
+        scan, spelling, by_word = _WORD.findall, self.spelling, self.by_word
+        for code, line in enumerate(lines):
+            spelled = [spelling[w] for w in scan(str(line).lower()) if w in spelling]
+            if spelled:
+                for word in set(spelled):
+                    for column, share in by_word[word]:
+                        at.append(code)
+                        columns.append(column)
+                        values.append(share)
         found = np.zeros((len(lines), self.n_classes))
-        by_word = self.by_word
-        for row, line in enumerate(lines.tolist()):
-            for word in words_of(line):
-                for column, share in by_word.get(word, ()):
-                    found[row, column] += share
-        return found[codes]
+        np.add.at(found, (np.array(at, dtype=np.int64), np.array(columns, dtype=np.int64)),
+                  np.array(values))
+        return found
 
     def fit(self, proba: np.ndarray, text: np.ndarray, y_index: np.ndarray) -> NameMatch:
         """The weight maximising the likelihood of held-out answers: ``proba`` (calibrated,
@@ -103,11 +130,14 @@ class NameMatch:
     def apply(self, proba: np.ndarray, text: np.ndarray) -> np.ndarray:
         """``proba`` with each category multiplied by ``exp(weight × share)``, renormalised
         (unchanged at weight 0)."""
-        if self.weight == 0:
+        if self.weight == 0 or not self.by_word:
             return proba
-        shares = self.shares(text)
-        if not shares.any():
+        codes, per_line = self._line_shares(text)
+        rows = np.flatnonzero(per_line.any(axis=1)[codes])  # only these change
+        if not len(rows):
             return proba
-        out = proba * np.exp(self.weight * shares)
-        total = out.sum(axis=1, keepdims=True)
-        return np.divide(out, total, out=np.zeros_like(out), where=total > 0)
+        changed = proba[rows] * np.exp(self.weight * per_line[codes[rows]])
+        total = changed.sum(axis=1, keepdims=True)
+        out = proba.copy()
+        out[rows] = np.divide(changed, total, out=np.zeros_like(changed), where=total > 0)
+        return out

@@ -92,7 +92,7 @@ class CategoryDesign:
         self.chars.fit(uniques)
         self.words.fit(uniques)
         self.scaler = StandardScaler().fit(numeric)
-        self.translation = None
+        self.translation, self.translation_folded = None, False
         if y is not None and self.default_model is not None and self.weights["translated"] > 0:
             self.translation = self._translation(text, sign, np.asarray(y))
         forget_rows(self)  # a design fitted again: no text's columns of its earlier fit
@@ -116,7 +116,7 @@ class CategoryDesign:
                 prior = self.default_model.probabilities(text, sign)
             if self.weights["default"] > 0:
                 blocks.append(dense_csr(prior * self.weights["default"]))
-            if translation is not None:
+            if translation is not None and (training or not self.translation_folded):
                 carried = (translation.translated_training(prior) if training
                            else translation.translated(prior))
                 blocks.append(dense_csr(carried * self.weights["translated"]))
@@ -135,6 +135,28 @@ class CategoryDesign:
         return PriorTranslation(float(self.params["prior_name_rows"])).fit(
             self.default_model.probabilities(text, sign), y, classes,
             self.default_model.probabilities(names, name_sign))
+
+    def fold_translation(self, classifier: Any) -> None:
+        """Folds the translated block of a fitted linear ``classifier`` into its default
+        block: a scored row's translated prior is ``P @ carried()``, a linear function of its
+        default-model probabilities ``P``, so its coefficients times ``carried()``'s
+        transpose are added to the default block's and its columns dropped — the same scores
+        (to rounding), and scoring costs what it cost without the block. Training rows (each
+        without its own label) are not a function of ``P`` alone: folded only after the fit.
+        Kept as a block for a classifier without coefficients or a design without a default
+        block."""
+        coef = getattr(classifier, "coef_", None)
+        if (self.translation is None or self.translation_folded or self.weights["default"] <= 0
+                or not isinstance(coef, np.ndarray)):
+            return
+        carried = self.translation.carried()  # taxonomy × classes
+        end = coef.shape[1] - carried.shape[1]  # the translated block: the last columns
+        default = slice(end - carried.shape[0], end)
+        coef = np.array(coef[:, :end])
+        coef[:, default] += (self.weights["translated"] / self.weights["default"]
+                             * classifier.coef_[:, end:] @ carried.T)
+        classifier.coef_, classifier.n_features_in_ = coef, end
+        self.translation_folded = True
 
     def _numeric_weights(self) -> np.ndarray:
         """The weight of each numeric input (`NUMERIC_INPUTS`): the amount's direction its
@@ -265,6 +287,7 @@ class PersonalClassifier:
             weights = row_weights(y, dates, self.params)
             self.classifier = make_classifier(self.name, self.params).fit(matrix, y,
                                                                           sample_weight=weights)
+        self.design.fold_translation(self.classifier)
         self.classes_ = np.asarray(self.classifier.classes_)
         return self
 

@@ -57,12 +57,16 @@ class PriorTranslation:
         self.totals = self.counts.sum(axis=1)
         return self
 
+    def carried(self) -> np.ndarray:
+        """``T``: taxonomy categories × classes, each row of the counts normalised (a
+        taxonomy category with nothing counted carries nothing)."""
+        return np.divide(self.counts, self.totals[:, None], out=np.zeros_like(self.counts),
+                         where=self.totals[:, None] > 0)
+
     def translated(self, proba: np.ndarray) -> np.ndarray:
         """Rows × classes: each row's default-model probabilities carried into the user's
-        categories (a taxonomy category with nothing counted carries nothing)."""
-        share = np.divide(proba, self.totals, out=np.zeros_like(proba),
-                          where=self.totals > 0)
-        return share @ self.counts
+        categories, ``proba @ carried()``."""
+        return proba @ self.carried()
 
     def translated_training(self, proba: np.ndarray) -> np.ndarray:
         """`translated` of the labelled rows of `fit` (the same rows, the same order), each
