@@ -155,3 +155,25 @@ def test_without_a_default_block_the_translation_stays_a_block():
         text, np.zeros((12, 3)), -np.ones(12), y)
     assert not model.design.translation_folded
     assert model.predict(text, np.zeros((12, 3)), -np.ones(12)).tolist() == y.tolist()
+
+
+@pytest.mark.parametrize("inward, outward, name_sign", [(2, 1, 1), (1, 1, -1), (1, 2, -1)])
+def test_a_category_name_is_read_in_the_direction_most_of_its_rows_go(inward, outward,
+                                                                      name_sign):
+    from tests.parameters import parameters
+    from titans_finance.models.category.personal import CategoryDesign
+
+    class Recording(_Default):
+        def probabilities(self, text, sign):
+            self.seen = dict(zip(np.asarray(text).tolist(), np.asarray(sign).tolist(),
+                                 strict=True))
+            return super().probabilities(text, sign)
+
+    params = parameters("category")
+    params = {**params, "block_weights": {**params["block_weights"], "translated": 1.0}}
+    n = inward + outward
+    default = Recording()
+    CategoryDesign(params, default).fit(
+        np.array([f"line {i}" for i in range(n)], dtype=object), np.zeros((n, 3)),
+        np.array([1] * inward + [-1] * outward), np.array(["Refund"] * n, dtype=object))
+    assert default.seen == {"refund": name_sign}  # (the last call: the names)
