@@ -17,6 +17,7 @@ class BlockWeights(Section):
     numeric: Weight
     sign: Weight
     default: Weight
+    translated: Weight
 
 
 class LogisticRegressionSettings(Section):
@@ -80,10 +81,12 @@ class CategorySettings(Settings):
     char_ngram_range: Annotated[list[Count], Field(min_length=2, max_length=2)]
     min_text_df: Count
     memory_min_repeats: Annotated[int, Field(ge=0)]
+    name_match_max_weight: Annotated[float, Field(ge=0)]
     max_text_features: Count
     class_weight_power: Annotated[float, Field(ge=0)]
     unseen_direction_weight: Share
     recency_half_life_days: Annotated[float, Field(ge=0)]
+    prior_name_rows: Annotated[float, Field(ge=0)]
     block_weights: BlockWeights
     logistic_regression: LogisticRegressionSettings
     lightgbm: CategoryLightGBMSettings

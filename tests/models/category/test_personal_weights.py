@@ -122,7 +122,8 @@ def test_the_amount_direction_has_its_own_weight_and_an_old_design_keeps_numeric
     text = np.array(["shop a", "shop b", "pay c", "pay d"], dtype=object)
     numeric = np.array([[1.0, -1.0, 0.0], [2.0, -1.0, 1.0], [3.0, 1.0, 0.0], [4.0, 1.0, 1.0]])
     sign = numeric[:, NUMERIC_INPUTS.index("amount_sign")]
-    weights = {"chars": 1.0, "words": 1.0, "numeric": 0.5, "sign": 0.0, "default": 0.0}
+    weights = {"chars": 1.0, "words": 1.0, "numeric": 0.5, "sign": 0.0, "default": 0.0,
+               "translated": 0.0}
 
     def numeric_columns(design: CategoryDesign) -> np.ndarray:
         return design.transform(text, numeric, sign).toarray()[:, -3:]

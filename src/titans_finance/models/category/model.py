@@ -9,8 +9,10 @@ What a category answer is made of, in order (`CategoryModel.predict`):
    character and word n-grams of ``description | merchant``, the amount and its sign
    (each with its own weight: ``block_weights.numeric``, ``block_weights.sign``; recent
    rows may weigh more, ``recency_half_life_days``), and the default model's
-   probabilities as a prior; calibrated by temperature
-   scaling on out-of-fold predictions; rare categories weigh more in its fit
+   probabilities as a prior, also carried into the user's categories
+   (``block_weights.translated``); calibrated by temperature scaling on out-of-fold
+   predictions, with one weight for the categories a line names (``name_match``,
+   fitted with the temperature); rare categories weigh more in its fit
    (``class_weight_power``); it only answers in a direction (money in or out) its
    training saw, a category seen only in the other direction keeping
    ``unseen_direction_weight`` of its probability (a refund, a reversed cashback), and
@@ -40,6 +42,7 @@ from titans_finance.core.distinct_rows import DistinctRows, distinct_rows
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
 from titans_finance.models.category.memory import RepeatMemory
+from titans_finance.models.category.name_match import NameMatch
 from titans_finance.models.category.personal import (  # noqa: F401 (part of this module's API)
     NUMERIC_INPUTS,
     CategoryDesign,
@@ -70,7 +73,8 @@ HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k",
                     "mapping_min_share", "seed", "n_jobs", "block_weights", "max_text_features",
                     "min_text_df", "char_ngram_range", "logistic_regression", "lightgbm",
                     "memory_min_repeats", "class_weight_power", "unseen_direction_weight",
-                    "recency_half_life_days")
+                    "recency_half_life_days", "prior_name_rows",
+                    "name_match_max_weight")
 def design_text(transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
     """``description | merchant`` as the category models read it (one function everywhere)."""
     return category_text(transactions["description"].to_numpy(dtype=object),
@@ -152,7 +156,6 @@ class _Answer:
     source: np.ndarray
 
 
-
 def _top_k(proba: np.ndarray, classes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, list]:
     k = min(k, proba.shape[1])
     top = np.argsort(-proba, axis=1)[:, :k]
@@ -189,6 +192,7 @@ class CategoryModel:
         self.temperature = 1.0
         self.personal: PersonalClassifier | None = None
         self.memory = RepeatMemory(0)
+        self.names: NameMatch | None = None
         self.classes_: np.ndarray = np.array([])
         self.direction_classes: dict[int, np.ndarray] = {}
         self.vocabulary: frozenset[str] = frozenset()
@@ -224,6 +228,7 @@ class CategoryModel:
                                            self.default_model).fit(text, numeric, sign, y,
                                                                    dates.to_numpy())
         self.classes_ = self.personal.classes_
+        self.names = NameMatch(self.classes_, float(self.params["name_match_max_weight"]), text)
         order = np.argsort(dates.to_numpy(), kind="stable")  # oldest first: the latest labels
         self.memory = RepeatMemory(int(self.params["memory_min_repeats"])).fit(text[order],
                                                                                y[order])
@@ -247,8 +252,11 @@ class CategoryModel:
             if seen.sum() >= 20:
                 index = np.searchsorted(self.classes_, y[recent][seen])
                 self.temperature = fit_temperature(oof[seen], index)
+                self.names.fit(apply_temperature(oof[seen], self.temperature), cal[0][seen],
+                               index)
         self.metadata.update(personal_model=True, n_classes=int(len(self.classes_)),
-                             temperature=self.temperature, remembered_lines=len(self.memory))
+                             temperature=self.temperature, remembered_lines=len(self.memory),
+                             name_match_weight=self.names.weight)
         return self
 
     def _default_mapping(self, text: np.ndarray, sign: np.ndarray, y: np.ndarray
@@ -282,8 +290,11 @@ class CategoryModel:
         return self._remembered(design_text(transactions, features), prob)
 
     def _remembered(self, text: np.ndarray, proba: np.ndarray) -> np.ndarray:
-        """``proba`` with the repeat memory's labels blended in (memory.py)."""
-        memory = getattr(self, "memory", None)  # a model pickled before the memory existed
+        """``proba`` with the categories the line names (name_match.py) and the repeat
+        memory's labels (memory.py) blended in."""
+        names = getattr(self, "names", None)  # a model pickled before either existed: none
+        proba = proba if names is None else names.apply(proba, text)
+        memory = getattr(self, "memory", None)
         return proba if memory is None else memory.blend(text, proba, self.classes_)
 
     def familiar(self, text: np.ndarray, features: pd.DataFrame) -> np.ndarray:
@@ -435,7 +446,6 @@ class CategoryModel:
         return pd.DataFrame({"category": category, "confidence": confidence, "top_k": top_k,
                              "source": source, "level": level, "reason": reason},
                             index=transactions.index)
-
 
     def _default_answer(self, text: np.ndarray, sign: np.ndarray, prior: np.ndarray | None,
                         shown: np.ndarray) -> pd.DataFrame:

@@ -15,6 +15,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from titans_finance.models.category.prior_translation import (
+    PriorTranslation,
+    category_name_text,
+)
 from titans_finance.models.category.row_memo import forget_rows, remembered
 from titans_finance.models.category.text_features import tfidf_transform
 
@@ -58,16 +62,21 @@ def candidate_names(params: dict[str, Any]) -> list[str]:
 
 class CategoryDesign:
     """Design matrix of the personal model: character and word TF-IDF of the text, scaled
-    numeric inputs, and (when given) the default model's probabilities as a prior."""
+    numeric inputs, (when given) the default model's probabilities as a prior, and (when
+    fitted with labels and ``block_weights.translated`` above 0) the same probabilities
+    carried into the user's categories (`prior_translation`), one column per category."""
 
     def __init__(self, params: dict[str, Any], default_model: Any = None):
         self.params = params
         self.default_model = default_model
         weights = params["block_weights"]
-        self.weights = {block: float(weights[block])
-                        for block in ("chars", "words", "numeric", "sign", "default")}
+        self.weights = {block: float(weights[block]) for block in
+                        ("chars", "words", "numeric", "sign", "default", "translated")}
 
-    def fit(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray) -> CategoryDesign:
+    def fit(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray,
+            y: np.ndarray | None = None) -> CategoryDesign:
+        """``y``: the rows' labels, for the translated prior (without them the design has
+        none)."""
         limit = self.params["max_text_features"]
         # an n-gram of a single distinct text cannot generalise, and the optimiser's cost
         # grows with the number of columns × categories: ~6× faster training on a small
@@ -83,22 +92,71 @@ class CategoryDesign:
         self.chars.fit(uniques)
         self.words.fit(uniques)
         self.scaler = StandardScaler().fit(numeric)
+        self.translation, self.translation_folded = None, False
+        if y is not None and self.default_model is not None and self.weights["translated"] > 0:
+            self.translation = self._translation(text, sign, np.asarray(y))
         forget_rows(self)  # a design fitted again: no text's columns of its earlier fit
         return self
 
     def transform(self, text: np.ndarray, numeric: np.ndarray, sign: np.ndarray,
-                  prior: np.ndarray | None = None) -> sparse.csr_matrix:
+                  prior: np.ndarray | None = None, training: bool = False
+                  ) -> sparse.csr_matrix:
         """The design of the rows; ``prior``: the default model's probabilities of the same
-        rows, when the caller has them (computed once per request, shared)."""
+        rows, when the caller has them (computed once per request, shared); ``training``:
+        the rows are the ones the design was fitted on, in the same order (each row's
+        translated prior leaves its own label out, `PriorTranslation.translated_training`)."""
         codes, uniques = pd.factorize(text)  # each distinct text vectorised once
         # weighted before being spread to the rows: the same values, fewer to multiply
         blocks = [self._text_block(uniques)[codes],
                   dense_csr(self.scaler.transform(numeric) * self._numeric_weights())]
-        if self.default_model is not None and self.weights["default"] > 0:
+        translation = getattr(self, "translation", None)  # (pickled before it: none)
+        if self.default_model is not None and (self.weights["default"] > 0
+                                               or translation is not None):
             if prior is None:
                 prior = self.default_model.probabilities(text, sign)
-            blocks.append(dense_csr(prior * self.weights["default"]))
+            if self.weights["default"] > 0:
+                blocks.append(dense_csr(prior * self.weights["default"]))
+            if translation is not None and (training or not self.translation_folded):
+                carried = (translation.translated_training(prior) if training
+                           else translation.translated(prior))
+                blocks.append(dense_csr(carried * self.weights["translated"]))
         return sparse.hstack(blocks, format="csr")
+
+    def _translation(self, text: np.ndarray, sign: np.ndarray, y: np.ndarray
+                     ) -> PriorTranslation:
+        """The default model's taxonomy carried into the user's categories
+        (`prior_translation`): counted on the labelled rows and on the category names, each
+        name read in the direction most of its rows go."""
+        classes = np.unique(y)
+        of_class = y[:, None] == classes[None, :]
+        inward = (of_class & (np.asarray(sign)[:, None] > 0)).sum(axis=0)
+        name_sign = np.where(2 * inward > of_class.sum(axis=0), 1, -1)
+        names = np.array([category_name_text(c) for c in classes.tolist()], dtype=object)
+        return PriorTranslation(float(self.params["prior_name_rows"])).fit(
+            self.default_model.probabilities(text, sign), y, classes,
+            self.default_model.probabilities(names, name_sign))
+
+    def fold_translation(self, classifier: Any) -> None:
+        """Folds the translated block of a fitted linear ``classifier`` into its default
+        block: a scored row's translated prior is ``P @ carried()``, a linear function of its
+        default-model probabilities ``P``, so its coefficients times ``carried()``'s
+        transpose are added to the default block's and its columns dropped — the same scores
+        (to rounding), and scoring costs what it cost without the block. Training rows (each
+        without its own label) are not a function of ``P`` alone: folded only after the fit.
+        Kept as a block for a classifier without coefficients or a design without a default
+        block."""
+        coef = getattr(classifier, "coef_", None)
+        if (self.translation is None or self.translation_folded or self.weights["default"] <= 0
+                or not isinstance(coef, np.ndarray)):
+            return
+        carried = self.translation.carried()  # taxonomy × classes
+        end = coef.shape[1] - carried.shape[1]  # the translated block: the last columns
+        default = slice(end - carried.shape[0], end)
+        coef = np.array(coef[:, :end])
+        coef[:, default] += (self.weights["translated"] / self.weights["default"]
+                             * classifier.coef_[:, end:] @ carried.T)
+        classifier.coef_, classifier.n_features_in_ = coef, end
+        self.translation_folded = True
 
     def _numeric_weights(self) -> np.ndarray:
         """The weight of each numeric input (`NUMERIC_INPUTS`): the amount's direction its
@@ -220,14 +278,16 @@ class PersonalClassifier:
     def fit(self, text, numeric, sign, y, dates=None) -> PersonalClassifier:
         """``dates``: each row's date (the recent ones weigh more, `recency_weights`); None
         weighs every date the same."""
-        self.design = CategoryDesign(self.params, self.default_model).fit(text, numeric, sign)
-        matrix = self.design.transform(text, numeric, sign)
+        self.design = CategoryDesign(self.params, self.default_model).fit(text, numeric, sign,
+                                                                          y)
+        matrix = self.design.transform(text, numeric, sign, training=True)
         # one BLAS thread: the optimiser's vector operations are small, and threads fighting
         # over busy cores made a 450-row fit 6× slower (30 s instead of 5 s)
         with threadpool_limits(limits=1, user_api="blas"):
             weights = row_weights(y, dates, self.params)
             self.classifier = make_classifier(self.name, self.params).fit(matrix, y,
                                                                           sample_weight=weights)
+        self.design.fold_translation(self.classifier)
         self.classes_ = np.asarray(self.classifier.classes_)
         return self
 

@@ -1,0 +1,111 @@
+"""Lines that name a user's category (`name_match`): the share of the name's words a line
+holds, each word by its rarity in the user's lines (a word on every line counts 0), one
+weight fitted by the held-out likelihood between 0 and the bound (0 at a bound of 0, or when
+the names say nothing), applied as ``exp(weight × share)``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from titans_finance.models.category.name_match import NameMatch, words_of
+
+CLASSES = np.array(["Education", "House Maintenance/equipment", "Bank Charges and Fees"])
+LINES = np.array(["lunch", "coffee", "bus ticket"], dtype=object)  # no name word: all as rare
+
+
+def test_words_are_three_letters_or_more_lowercased_without_a_final_s():
+    assert words_of("Fees: SMS fee, 2x Restaurants & Bar") == {"fee", "sms", "restaurant",
+                                                                "bar"}
+    assert words_of("gas bus") == {"gas", "bus"}  # three letters: a final s kept
+    assert words_of("of to 42") == set()
+
+
+def test_a_share_is_the_part_of_the_name_a_line_holds():
+    shares = NameMatch(CLASSES, 5.0, LINES).shares(np.array(
+        ["Education Dataquest", "home maintenance", "Monthly fee charges", "Groceries",
+         "Education Dataquest"], dtype=object))
+    np.testing.assert_allclose(shares, [[1, 0, 0], [0, 1 / 3, 0], [0, 0, 2 / 4],
+                                        [0, 0, 0], [1, 0, 0]])
+
+
+def test_a_name_word_counts_by_its_rarity_in_the_user_s_lines():
+    lines = np.array(["POS Purchase cafe", "POS Purchase shop", "POS Purchase bar",
+                      "general store"], dtype=object)
+    names = NameMatch(np.array(["General Purchases", "Purchases"]), 5.0, lines)
+    shares = names.shares(np.array(["POS Purchase deli", "general shop"], dtype=object))
+    rare, common = np.log(5 / 2), np.log(5 / 4)  # "general" on 1 row of 4, "purchase" on 3
+    np.testing.assert_allclose(shares, [[common / (rare + common), 1.0],
+                                        [rare / (rare + common), 0.0]])
+    everywhere = NameMatch(np.array(["Purchases"]), 5.0, lines[:3])  # on every line: 0
+    assert not everywhere.shares(np.array(["POS Purchase deli"], dtype=object)).any()
+
+
+def _held_out(named_right: bool):
+    """Held-out answers unsure between the three, the truth the named category (or not)."""
+    text = np.array(["Education course", "house maintenance equipment", "bank fees"] * 10,
+                    dtype=object)
+    proba = np.full((30, 3), 1 / 3)
+    truth = np.tile([0, 1, 2], 10) if named_right else np.tile([1, 2, 0], 10)
+    return proba, text, truth
+
+
+def test_the_weight_grows_where_names_tell_the_truth_and_stays_0_where_they_do_not():
+    proba, text, truth = _held_out(named_right=True)
+    assert NameMatch(CLASSES, 5.0, LINES).fit(proba, text, truth).weight > 4.0  # near the bound
+    proba, text, truth = _held_out(named_right=False)
+    assert NameMatch(CLASSES, 5.0, LINES).fit(proba, text, truth).weight == 0.0
+
+
+def test_a_bound_of_0_turns_it_off_and_a_negative_one_is_refused():
+    proba, text, truth = _held_out(named_right=True)
+    names = NameMatch(CLASSES, 0.0, LINES).fit(proba, text, truth)
+    assert names.weight == 0.0
+    assert names.apply(proba, text) is proba
+    with pytest.raises(ValueError, match="name_match_max_weight"):
+        NameMatch(CLASSES, -1.0, LINES)
+
+
+def test_apply_multiplies_by_exp_weight_share_and_renormalises():
+    names = NameMatch(CLASSES, 5.0, LINES)
+    names.weight = np.log(4.0)
+    proba = np.array([[0.5, 0.25, 0.25], [0.2, 0.4, 0.4]])
+    out = names.apply(proba, np.array(["education", "nothing named"], dtype=object))
+    np.testing.assert_allclose(out[0], np.array([2.0, 0.25, 0.25]) / 2.5)
+    np.testing.assert_allclose(out[1], proba[1])
+
+
+def test_the_model_fits_the_weight_with_its_temperature_and_answers_with_it():
+    from tests.models.category.test_model import _data
+    from tests.parameters import parameters
+    from titans_finance.models.category import CategoryModel, apply_temperature, model_inputs
+
+    tx, features = _data()
+    params = {**parameters("category"), "seed": 0, "calibration_folds": 3,
+              "memory_min_repeats": 0}
+    model = CategoryModel("logistic_regression", {**params, "name_match_max_weight": 5.0}
+                          ).fit(tx, features)
+    assert 0.0 <= model.names.weight <= 5.0
+    assert model.metadata["name_match_weight"] == model.names.weight
+    text, numeric, sign = model_inputs(tx, features)
+    calibrated = apply_temperature(model.personal.predict_proba(text, numeric, sign),
+                                   model.temperature)
+    np.testing.assert_allclose(model.predict_proba(tx, features),
+                               model.names.apply(calibrated, text))
+    off = CategoryModel("logistic_regression", {**params, "name_match_max_weight": 0.0}
+                        ).fit(tx, features)
+    assert off.names.weight == 0.0
+
+
+def test_the_scan_finds_exactly_the_name_words_of_words_of():
+    classes = np.array(["Fees", "Restaurants & Bars", "Gas", "Glass", "Buses", "Café"])
+    names = NameMatch(classes, 5.0, LINES)
+    lines = np.array(["bank fees", "fee", "feesy", "restaurants&bars", "barss", "gas gass",
+                      "glass", "glas", "buse", "buses 2", "x2fee", "café", "cafés", "cafe",
+                      "afees", "RESTAURANT", "nothing here"], dtype=object)
+    expected = np.zeros((len(lines), len(classes)))
+    for row, line in enumerate(lines.tolist()):
+        for word in words_of(line):
+            for column, share in names.by_word.get(word, ()):
+                expected[row, column] += share
+    np.testing.assert_allclose(names.shares(lines), expected)
