@@ -1,15 +1,15 @@
 """Names of everyday things in many languages, from Unicode CLDR's emoji names.
 
 Unicode CLDR (the Common Locale Data Repository) gives every emoji a short name in each of
-its locales, written by native speakers for screen readers: 🥭 "mango" (``pt`` "manga",
-``pl`` "mango"), 📱 "mobile phone" (``hr`` "mobitel"), 🥻 "sari", 💊 "pill" (``de``
-"Pille"), 🍛 "curry rice", 🔧 "wrench". Unicode's emoji list puts each emoji in a *subgroup*
+its locales, written by native speakers for screen readers: 🍌 "banana" (``de`` "Banane",
+``pl`` "banan"), 📠 "fax machine" (``hr`` "faks"), 🥻 "sari", 💊 "pill" (``pt``
+"comprimido"), 🍛 "curry rice", 🔨 "hammer" (``hi-Latn`` "hathouda"). Unicode's emoji list puts each emoji in a *subgroup*
 of like things (``food-fruit``, ``food-vegetable``, ``phone``, ``clothing``, ``medical``,
 ``tool`` …); ``emoji_to_taxonomy.yml`` says which subgroup means which taxonomy category,
 written from the subgroups' names and members, never from an export. A subgroup whose members
 are bought in different categories (``drink``: milk and wine; ``transport-ground``: a bus
 ticket, a taxi, a car, a fuel pump; ``food-prepared``: bread and a hamburger) is mapped to
-nothing. A note typed in a diary names such things ("mango", "sari", "medicine", "mobile").
+nothing. A note typed in a diary names such things ("bananas", "sari", "pill", "hammer").
 
 Read as the npm packages ship them (versions and licences: conf/base/knowledge/README.md):
 the names from ``cldr-annotations-full`` (``annotations/<locale>/annotations.json``: each
