@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -136,8 +137,14 @@ class Taxonomy:
     def ids(self) -> list[str]:
         return list(self.categories.index)
 
+    @cached_property
+    def _kinds(self) -> dict[str, str]:
+        # a plain dict: the knowledge's ~90,000 lines each ask (a Series look-up each cost
+        # ~5 CPU s of the default model's fit)
+        return self.categories["kind"].to_dict()
+
     def kind(self, category: str) -> str | None:
-        return self.categories["kind"].get(category)
+        return self._kinds.get(category)
 
     def directions(self, category: str) -> tuple[int, ...]:
         kind = self.kind(category)
