@@ -40,6 +40,7 @@ class DefaultModelSettings(Section):
     lexicon_variants: Count
     refund_share: Share
     brand_variants: Count
+    card_name_length: Annotated[int, Field(ge=0)]
     brand_weight: Annotated[float, Field(gt=0)]
     word_variants: Count
     word_weight: Annotated[float, Field(gt=0)]

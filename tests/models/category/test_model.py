@@ -297,6 +297,37 @@ def test_label_parts_of_two_letters_are_too_short_to_teach_a_category():
         brand_examples(brands.assign(category="grocery_store"), lexicon, taxonomy, 1, 1)
 
 
+def test_brand_names_are_also_written_as_a_card_statement_cuts_them_down():
+    """Each brand name a card's name field cuts down (a word cut to its consonants or run
+    into the next, the name cut short) gets one line, in the brand's calibration group; a
+    name the field leaves whole gets none; a field of 0 characters writes none."""
+    import yaml
+
+    from titans_finance.models.category.card_names import cut_down
+    from titans_finance.models.category.taxonomy import Lexicon, card_examples
+
+    root = Path(__file__).resolve().parents[3] / "conf/base"
+    taxonomy = Taxonomy.from_dict(yaml.safe_load((root / "category_taxonomy.yml").read_text()))
+    lexicon = Lexicon.from_dict(yaml.safe_load((root / "category_lexicon.yml").read_text()),
+                                taxonomy)
+    long_name = "sprouts farmers market of the greater metropolitan area"  # over 22 letters
+    brands = pd.DataFrame({"name": ["tesco", long_name, long_name, "vodafone"],
+                           "category": ["groceries", "groceries", "groceries", "telecom"],
+                           "country": ["GB", "US", "CA", "PT"]})
+    cards = card_examples(brands, lexicon, taxonomy, card_length=22, seed=3)
+    assert list(cards.columns) == ["description", "sign", "category", "group"]
+    # a one-word name is never cut but at the field's end; the long one always is, once
+    assert "m:tesco" not in set(cards["group"])
+    assert cards["group"].tolist().count(f"m:{long_name}") == 1
+    assert (cards["description"].str.len() <= 22).all()
+    assert all(cut_down(g[2:], d) for g, d in zip(cards["group"], cards["description"]))
+    assert (cards["sign"] == -1).all()
+    assert cards.loc[cards["group"] == f"m:{long_name}", "category"].tolist() == ["groceries"]
+    assert card_examples(brands, lexicon, taxonomy, card_length=0, seed=3).empty
+    with pytest.raises(TaxonomyError, match="unknown categories"):
+        card_examples(brands.assign(category="grocery_store"), lexicon, taxonomy, 22, 3)
+
+
 def test_a_brand_known_only_from_open_knowledge_is_answered(default_category_model):
     """Brands of countries the hand-written lexicon never covered (issue #26): the best
     guess is right; whether it is answered is the calibrated confidence's call (brand lines

@@ -49,6 +49,7 @@ from titans_finance.models.category.taxonomy import (
     Lexicon,
     Taxonomy,
     brand_examples,
+    card_examples,
     content_words,
     label_examples,
     lexicon_examples,
@@ -443,14 +444,16 @@ def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, brands: pd.DataFram
     taxonomy = Taxonomy.from_dict(taxonomy_raw)
     lexicon = Lexicon.from_dict(lexicon_raw, taxonomy)
     check_hyper_parameters(params, ("seed", "lexicon_variants", "refund_share", "brand_variants",
-                                    "brand_weight", "word_variants", "word_weight",
-                                    "label_weight"),
+                                    "card_name_length", "brand_weight", "word_variants",
+                                    "word_weight", "label_weight"),
                            "train_default_model",
                            "category.default_model in conf/base/parameters_category.yml")
     seed = int(params["seed"])
     parts = [lexicon_examples(lexicon, taxonomy, int(params["lexicon_variants"]),
                               float(params["refund_share"]), seed),
              brand_examples(brands, lexicon, taxonomy, int(params["brand_variants"]), seed)
+             .assign(weight=float(params["brand_weight"])),
+             card_examples(brands, lexicon, taxonomy, int(params["card_name_length"]), seed)
              .assign(weight=float(params["brand_weight"])),
              word_examples(words, lexicon, taxonomy, int(params["word_variants"]), seed)
              .assign(weight=float(params["word_weight"])),

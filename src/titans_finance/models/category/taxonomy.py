@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from titans_finance.core.distinct_rows import distinct_rows
+from titans_finance.models.category.card_names import card_name, cut_down
 from titans_finance.models.category.row_memo import remembered
 
 # How each kind of category may be used: money out (-1), money in (+1).
@@ -136,8 +138,14 @@ class Taxonomy:
     def ids(self) -> list[str]:
         return list(self.categories.index)
 
+    @cached_property
+    def _kinds(self) -> dict[str, str]:
+        # a plain dict: the knowledge's ~90,000 lines each ask (a Series look-up each cost
+        # ~5 CPU s of the default model's fit)
+        return self.categories["kind"].to_dict()
+
     def kind(self, category: str) -> str | None:
-        return self.categories["kind"].get(category)
+        return self._kinds.get(category)
 
     def directions(self, category: str) -> tuple[int, ...]:
         kind = self.kind(category)
@@ -261,6 +269,18 @@ def _check_categories(table: pd.DataFrame, taxonomy: Taxonomy, where: str) -> No
         raise TaxonomyError(f"{where}: unknown categories {unknown}")
 
 
+def _brand_entries(brands: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy
+                   ) -> pd.DataFrame:
+    """One entry (``name, category, country``) per brand name and category: a brand in forty
+    countries is not forty brands; a country with templates of the lexicon's first."""
+    _check_categories(brands, taxonomy, "osm_brands.csv")
+    countries = sorted(lexicon.templates)
+    return (brands.assign(templated=brands["country"].isin(countries))
+            .sort_values(["name", "category", "templated", "country"],
+                         ascending=[True, True, False, True])
+            .drop_duplicates(["name", "category"]))[["name", "category", "country"]]
+
+
 def brand_examples(brands: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy, variants: int,
                    seed: int) -> pd.DataFrame:
     """Bank lines written from open brand knowledge (``name, category, country`` rows,
@@ -268,15 +288,26 @@ def brand_examples(brands: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy, v
     ``variants`` times, in the statement styles of one of its countries (a random country
     of the lexicon's where the brand's has no templates). Same columns as
     `lexicon_examples`; a brand is one calibration group whatever its categories."""
-    _check_categories(brands, taxonomy, "osm_brands.csv")
-    countries = sorted(lexicon.templates)
-    # one entry per name and category: a brand in forty countries is not forty brands
-    entries = (brands.assign(templated=brands["country"].isin(countries))
-               .sort_values(["name", "category", "templated", "country"],
-                            ascending=[True, True, False, True])
-               .drop_duplicates(["name", "category"]))
-    return _knowledge_lines(entries[["name", "category", "country"]], lexicon, taxonomy,
+    return _knowledge_lines(_brand_entries(brands, lexicon, taxonomy), lexicon, taxonomy,
                             variants, np.random.default_rng(seed), "m")
+
+
+def card_examples(brands: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy,
+                  card_length: int, seed: int) -> pd.DataFrame:
+    """Each brand name and category of `brand_examples` once as a card statement's name
+    field of ``card_length`` characters writes it (`card_names.card_name`: "WHOLEFDS",
+    "SPROUTS FARMERS MAR"), where that cuts the name down (`card_names.cut_down`); none
+    for ``card_length`` 0. Same columns as `lexicon_examples`, in the brand's calibration
+    group (a brand held out is held out in every writing)."""
+    entries = _brand_entries(brands, lexicon, taxonomy)
+    rng = np.random.default_rng([seed, card_length])
+    # a card pays: money out where the category allows it (every expense; a transfer both)
+    cards = [] if card_length <= 0 else [
+        (card, int(taxonomy.directions(category)[0]), category, f"m:{name}")
+        for name, category in zip(entries["name"].tolist(), entries["category"].tolist(),
+                                  strict=True)
+        if cut_down(name, card := card_name(name, card_length, rng))]
+    return pd.DataFrame(cards, columns=["description", "sign", "category", "group"])
 
 
 def word_examples(words: pd.DataFrame, lexicon: Lexicon, taxonomy: Taxonomy, variants: int,
