@@ -156,3 +156,44 @@ def test_an_amount_whose_sided_neighbour_differs_on_one_line_is_read_by_its_word
     # one line apart (1052 is no 1051): the side column is another amount, not a twin
     amounts, info = amounts_of(RAKUTEN_CARD.format(total="1052"))
     assert info["columns"]["Amount"] == ["利用金額"] and amounts == [1051.0, 2000.0]
+
+
+# -- the same amount name written twice: a partial column (foreign amount) beside the booked
+# (a German card CSV: Fremdwährung;Betrag;Kurs;Betrag;Währung, the first Betrag only abroad)
+
+CARD = ("Belegdatum;Verwendungszweck;Fremdwährung;Betrag;Kurs;Betrag;Währung\n"
+        "23.02.2014;ONLINESHOP;;;;- 1,70;EUR\n"
+        "01.03.2014;DIGITALOCEAN;USD;- 12,15;1,21500;- 10,00;EUR\n"
+        "05.03.2014;ENTGELT AUSLANDSEINSATZ;EUR;- 1,50;;- 1,50;EUR\n"
+        "10.03.2014;ONLINESHOP;;;;- 2,80;EUR\n")
+
+
+def test_an_amount_written_on_fewer_lines_than_its_namesake_is_not_the_booked_one():
+    amounts, info = amounts_of(CARD, "card.csv")
+    assert amounts == [-1.70, -10.00, -1.50, -2.80]
+    assert info["columns"]["Amount"] == ["Betrag.1"]
+    assert any("fills more lines" in note for note in info["reading"]["notes"])
+
+
+def test_a_namesake_filled_on_the_same_lines_leaves_the_header_amount():
+    # the boundary: both on every line (one line fewer for the second than above)
+    same_lines = CARD.replace(";;;;- 1,70;", ";EUR;- 1,70;;- 1,70;").replace(
+        ";;;;- 2,80;", ";EUR;- 2,80;;- 2,80;")
+    amounts, info = amounts_of(same_lines, "card.csv")
+    assert info["columns"]["Amount"] == ["Betrag"]
+    assert amounts == [-1.70, -12.15, -1.50, -2.80]
+
+
+def test_a_namesake_missing_on_a_line_the_header_amount_fills_leaves_it():
+    # the other side: the second column has more lines but lacks one the first fills
+    gap = CARD.replace(";- 1,50;;- 1,50;EUR", ";- 1,50;;;EUR")
+    export = read_export(gap.encode(), "card.csv")
+    assert export.info["columns"]["Amount"] == ["Betrag"]
+
+
+def test_a_fuller_column_whose_header_names_no_amount_is_no_namesake():
+    # a header in words the vocabulary does not know: the header's amount stays (its
+    # empty lines are quarantined, not filled from a column nothing names money)
+    unnamed = CARD.replace("Kurs;Betrag;Währung", "Kurs;Gegenwert;Währung")
+    export = read_export(unnamed.encode(), "card.csv")
+    assert export.info["columns"]["Amount"] == ["Betrag"]

@@ -128,6 +128,29 @@ def test_dated_rows_at_the_end_repeating_a_total(values, expected):
     assert repeated_totals(_amounts(*values)).tolist() == expected
 
 
+@pytest.mark.parametrize("last, expected", [
+    (-2750.00, False),  # a minus on the net above zero: the transfer that empties the account
+    (2750.00, True),    # the same net written as it is: the closing line
+    (-2749.99, False), (-2750.01, False),  # a cent either side: a transaction either way
+    (2749.99, False), (2750.01, False),
+])
+def test_a_minus_repeats_no_total_above_zero(last, expected):
+    # in, out, in, out, in (ASB-like transfers): the net of the five is +2750
+    rows = _amounts(1300, -1300, 4400, -4400, 2750, last)
+    assert repeated_totals(rows).tolist() == [False] * 5 + [expected]
+
+
+@pytest.mark.parametrize("last, expected", [
+    (-18, True), (18, True),     # the money out, with its minus or unsigned
+    (-10, False), (10, True),    # the money in: unsigned only
+    (-28, False), (28, True),    # the turnover (absolute amounts): unsigned only
+    (-8, True), (8, True),       # a net below zero: either way
+])
+def test_a_total_written_with_a_minus_repeats_only_money_out(last, expected):
+    rows = _amounts(-5, -3, -2, 10, -7, -1, last)
+    assert repeated_totals(rows).tolist() == [False] * 6 + [expected]
+
+
 def test_a_closing_balance_line_and_a_last_withdrawal_of_everything():
     balances = _amounts(100, 90, 70, 65, np.nan)
     assert repeated_totals(_amounts(100, -10, -20, -5, 65), balances).tolist() == [

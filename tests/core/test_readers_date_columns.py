@@ -111,3 +111,19 @@ def test_a_date_named_by_one_word_of_its_header_is_weighed_for_the_booking_date(
     # every line booked: nothing to report
     amounts, info = amounts_of(text.replace(";;-600", ";2019-07-14;-600"), "vtb.csv")
     assert "lines_without_booking_date" not in info
+
+
+def test_a_german_card_s_day_of_receipt_is_the_booking_date_of_its_voucher_dates():
+    # Belegdatum (the voucher's day) and Eingangstag (the day the charge came in and was
+    # booked): the day of receipt is never before the voucher's
+    text = ("Belegdatum;Eingangstag;Verwendungszweck;Betrag;Währung\n"
+            "23.02.2014;26.02.2014;ONLINESHOP;- 1,70;EUR\n"
+            "05.03.2014;05.03.2014;ENTGELT;- 1,50;EUR\n"
+            "10.03.2014;12.03.2014;ONLINESHOP;- 2,80;EUR\n")
+    info = read_export(text.encode(), "card.csv").info
+    assert info["columns"]["Date"] == ["Eingangstag"]
+    assert info["columns"]["Value Date"] == ["Belegdatum"]
+    # the boundary: the same days on every line keep the first column
+    same = text.replace("23.02.2014;26.02", "26.02.2014;26.02").replace(
+        "10.03.2014;12.03", "12.03.2014;12.03")
+    assert read_export(same.encode(), "card.csv").info["columns"]["Date"] == ["Belegdatum"]

@@ -1,5 +1,6 @@
 """QIF dates as Quicken writes them (core/readers/qif.py): an apostrophe before the year marks
-a year of this century, written in one or two digits and space-padded."""
+a year of this century, written in one or two digits and space-padded; a three-digit year is
+the years since 1900 (the Y2K bug)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,26 @@ from titans_finance.core.readers.qif import _qif_date, read_qif_export
     ("1/2'2024", "1/2/2024"),    # four digits after an apostrophe: as written
     ("1/2/99", "1/2/99"),        # a slash year is left to the date rules (1999)
     ("01/03/2024", "01/03/2024"),
+    # three digits: years since 1900 (the Y2K bug), from 000 to 199
+    ("03/25/099", "03/25/1999"), ("1/3/100", "1/3/2000"), ("1/3/101", "1/3/2001"),
+    ("3/25/000", "3/25/1900"), ("12/31/199", "12/31/2099"),
+    ("12/31/200", "12/31/200"),  # 2100 is no bank's year: left as written (no date)
+    ("25.03.099", "25.03.1999"), ("3/25/1999", "3/25/1999"), ("3/25/99", "3/25/99"),
+    # the payee run on after the date: the date alone
+    ("03/25/099Share Withdrawal", "03/25/1999"), ("3/25/1999Check 200", "3/25/1999"),
+    ("5/15' 0ATM", "5/15/2000"), ("3/25/99POS", "3/25/99"),
+    ("15 Jan 2024", "15Jan2024"),  # a month by name is no run-on text (as before)
 ])
 def test_an_apostrophe_year_is_this_century_whatever_its_padding(written, read):
     assert _qif_date(written) == read
+
+
+def test_records_dated_in_years_since_1900_are_read_on_either_side_of_2000():
+    text = ("!Type:Bank\nD12/31/099Point of Sale Transaction\nT-99.99\nPPOS\n^\n"
+            "D1/1/100Direct Deposit\nT99.99\nPDirect Deposit\n^\n")
+    frame = read_qif_export(text, "web.qif").frame
+    assert frame["Date"].tolist() == ["12/31/1999", "1/1/2000"]
+    assert frame["Description"].tolist() == ["POS", "Direct Deposit"]
 
 
 def test_records_dated_with_apostrophe_years_are_all_read():

@@ -22,7 +22,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Date": (
         "date", "transactiondate", "txndate", "postingdate", "posteddate", "bookingdate",
         "completeddate", "transdate", "dateposted", "postdate", "tradedate", "datum", "buchungstag",
-        "buchungsdatum", "belegdatum", "umsatzdatum", "fecha", "fechaoperacion",
+        "buchungsdatum", "belegdatum", "umsatzdatum", "eingangstag", "eingangsdatum", "fecha",
+        "fechaoperacion",
         "fechacontable", "fechadeoperacion", "transactiedatum", "boekdatum", "boekingsdatum",
         "dateoperation", "datedoperation", "datedeloperation", "datecomptable",
         "datedelaoperation", "data",

@@ -30,7 +30,10 @@ import pandas as pd
 
 from titans_finance.core.column_values import clean_strings
 from titans_finance.core.header_names import word_roles
-from titans_finance.core.readers.column_evidence import PARSE_RATE
+from titans_finance.core.readers.column_evidence import PARSE_RATE, is_amount_column
+
+# header words that make an amount column one side, a balance or a fee
+_SIDE_WORDS = frozenset({"Money In", "Money Out", "Balance", "Fee"})
 
 
 def money_written(text: pd.Series, numbers: pd.Series) -> pd.Series:
@@ -82,7 +85,7 @@ def amount_by_words(candidates: list[str], columns: list[str],
     column, else the one before) holds one currency while every other's holds several.
     ``columns`` is the file's order."""
     named = [c for c in candidates if "Amount" in word_roles(c)
-             and not word_roles(c) & {"Money In", "Money Out", "Balance", "Fee"}]
+             and not word_roles(c) & _SIDE_WORDS]
     if len(named) == 1:
         return (named[0], "the only column of amounts whose header has a word naming an amount",
                 None)
@@ -106,6 +109,25 @@ def amount_by_words(candidates: list[str], columns: list[str],
                f"single currency on every line ({beside[amount]!r}): the account's, the others "
                "the currency each payment was made in")
         return amount, why, beside[amount]
+    return None
+
+
+def fuller_amount_twin(inference, amount: str) -> str | None:
+    """A free column of ``inference`` (a `column_roles._RoleInference`) whose header words
+    name an amount too (the same name written twice: ``Betrag`` ... ``Betrag``) and that
+    holds an amount on every sampled line the header's ``amount`` column does, and on more
+    lines: then ``amount`` is a partial one (a card's amount in the foreign currency,
+    written only for payments abroad), not the booked money, and the values decide between
+    them. None when no column is."""
+    written = inference.numbers(amount).notna()
+    for other in inference.free():
+        words = word_roles(other)
+        if ("Amount" not in words or words & _SIDE_WORDS
+                or not is_amount_column(inference.evidence[other])):
+            continue
+        theirs = inference.numbers(other).notna()
+        if theirs[written].all() and theirs[~written].any():
+            return other
     return None
 
 

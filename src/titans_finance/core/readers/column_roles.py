@@ -141,8 +141,9 @@ class _RoleInference(DirectionReading, RoleValues):
             # a header naming a column no sampled line fills (rows written shorter than the
             # header: the money stands under another name): the values decide instead
             for column in list(self.roles.get(role, [])):
-                if (role not in self.declared and len(self.sample)
-                        and self.evidence[column].get("values", 0) == 0):
+                if role not in self.declared and len(self.sample) and (
+                        self.evidence[column].get("values", 0) == 0
+                        or role == "Amount" and self.partial_amount(column)):
                     self.roles[role].remove(column)
                     self.unfilled[role] = column
             if role in self.roles and not self.roles[role]:
@@ -195,8 +196,9 @@ class _RoleInference(DirectionReading, RoleValues):
         quarantined line by line, not refused)."""
         for role, column in self.unfilled.items():
             if role in self.roles:
-                self.notes.append(f"column {column!r}: the header says {role} but no line "
-                                  f"fills it with an amount; the values say "
+                self.notes.append(f"column {column!r}: the header says {role} but " + (
+                    "a column named so too fills more lines" if self.evidence[column].get(
+                        "values") else "no line fills it") + " with an amount; the values say "
                                   f"{self.roles[role][0]!r} is")
             else:
                 self.roles[role] = [column]

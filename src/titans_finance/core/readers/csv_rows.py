@@ -406,12 +406,24 @@ def _totals(values: np.ndarray, balances: np.ndarray) -> tuple[list[float], list
     sums, written_balances = [], []
     written = values[~np.isnan(values)]
     if len(written) >= _SUMMED_ROWS:
+        # signed as the money is: the turnover and the money in above zero, the money out
+        # below, the net either way
         sums += [np.abs(written).sum(), written[written > 0].sum(),
-                 -written[written < 0].sum(), abs(written.sum())]
+                 written[written < 0].sum(), written.sum()]
     with_balance = np.flatnonzero(~np.isnan(balances) & ~np.isnan(values))
     if len(with_balance):
         written_balances.append(abs(balances[with_balance[-1]]))
-    return [t for t in sums if t > 0], [t for t in written_balances if t > 0]
+    return [t for t in sums if t != 0], [t for t in written_balances if t > 0]
+
+
+def _repeats_sum(value: float, sums: list[float], tolerance: float) -> bool:
+    """Whether a line's amount repeats one of the ``sums`` (signed). A total may be written
+    unsigned (``Total debits 18.00``), but a minus written on it says money out: it repeats
+    the money out or a net below zero, never the money in, the turnover or a net above
+    zero — a line taking out exactly what came in so far is a transaction (a transfer that
+    empties the account), not its total."""
+    return not np.isnan(value) and any(abs(abs(value) - abs(t)) <= tolerance
+                                       and (value >= 0 or t < 0) for t in sums)
 
 
 def _repeats(value: float, totals: list[float], tolerance: float) -> bool:
@@ -427,7 +439,8 @@ def repeated_totals(amounts: pd.Series, balances: pd.Series | None = None,
     the rows above: the sum of their absolute amounts, their money in, their money out
     or their net (with at least five rows in the sum), or the balance written on the
     last of them (a closing balance line: its own balance, if written, is its amount).
-    A row whose balance carries on the running balance is a transaction. The most rows
+    A row whose balance carries on the running balance is a transaction, and so is one
+    written with a minus that repeats a total above zero (`_repeats_sum`). The most rows
     that all repeat a total win. (An opening balance line with a date cannot be told
     from a first deposit by its values: the net of all rows is the closing balance
     either way, so it stays a row; without a date it is a summary under or above.)
@@ -448,7 +461,7 @@ def repeated_totals(amounts: pd.Series, balances: pd.Series | None = None,
         if carries_balance(row):
             return False
         own = balance_values[row]
-        return _repeats(values[row], sums, tolerance) or (
+        return _repeats_sum(values[row], sums, tolerance) or (
             _repeats(values[row], written, tolerance)
             and (np.isnan(own) or abs(abs(own) - abs(values[row])) <= tolerance))
 

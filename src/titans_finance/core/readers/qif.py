@@ -37,15 +37,33 @@ def _opening_balance(record: dict[str, str]) -> bool:
             and record.get("L", "").strip().startswith("["))
 
 
+# A numeric date (day, month and year apart by ``/``, ``.``, ``-`` or Quicken's apostrophe)
+# with the text of the record run on after it, no space between (``03/25/099Share``).
+_RUN_ON_DATE = re.compile(r"(\d{1,4}[/.\-]\d{1,2}[/.\-']\d{1,4})[^\W\d_].*")
+# A three-digit year after the month and day: years since 1900 (C's ``tm_year`` written as
+# it is: ``099`` is 1999, ``100`` is 2000), from ``000`` to ``199``; a later one stays as
+# written (no date: no bank writes the 2100s).
+_SINCE_1900 = re.compile(r"(\d{1,2}[/.\-]\d{1,2}[/.\-])([01]\d\d)")
+
+
 def _qif_date(value: str) -> str:
     """QIF's padded fields and apostrophe years: Quicken writes a year of this century after
     an apostrophe, in one or two digits and space-padded (``5/15' 0`` is 2000, ``1/ 2'24``
     2024) and a 1900s year after a slash (``1/2/99``); the apostrophe year is written out in
-    full, so no later rule takes ``0`` or ``5`` for a day or a 1900s year."""
+    full, so no later rule takes ``0`` or ``5`` for a day or a 1900s year. Writers with the
+    Y2K bug write the years since 1900 in three digits (``3/25/099``, ``1/3/100``), some with
+    the payee run on after the date (``D03/25/099Share Withdrawal``): the date alone is
+    read, its year written out in full."""
     compact = re.sub(r"\s+", "", value)
+    run_on = _RUN_ON_DATE.fullmatch(compact)
+    if run_on:
+        compact = run_on.group(1)
     century = re.fullmatch(r"(.+)'(\d{1,2})", compact)
     if century:
         return f"{century.group(1)}/{2000 + int(century.group(2))}"
+    since_1900 = _SINCE_1900.fullmatch(compact)
+    if since_1900:
+        return f"{since_1900.group(1)}{1900 + int(since_1900.group(2))}"
     return compact.replace("'", "/")
 
 

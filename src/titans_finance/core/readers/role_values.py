@@ -26,6 +26,7 @@ import pandas as pd
 
 from titans_finance.core.column_values import clean_strings
 from titans_finance.core.header_names import header_roles
+from titans_finance.core.readers.amount_words import fuller_amount_twin
 from titans_finance.core.readers.column_evidence import (
     MAX_TOKENS,
     PARSE_RATE,
@@ -161,3 +162,9 @@ class RoleValues:
         if role in ("Amount", "Money In", "Money Out", "Balance"):
             return e.get("amount_rate", 0) >= PARSE_RATE
         return True
+
+    def partial_amount(self, column: str) -> bool:
+        """Whether the header's amount ``column`` holds an amount on fewer lines than another
+        column whose header words name an amount too (`amount_words.fuller_amount_twin`):
+        a partial amount (foreign currency), set aside for the values to decide."""
+        return fuller_amount_twin(self, column) is not None
