@@ -256,3 +256,25 @@ def test_a_period_of_several_years_dates_nothing_that_two_years_fit():
     assert parsed.invalid.all()
     # without a period a year-less date stays no date
     assert read_dates(pd.Series(["01 Mar"])).invalid.all()
+
+
+# -- East Asian dates: with a year ISO, without one a day and a month the period's year completes
+
+@pytest.mark.parametrize("written, expected", [
+    ("2024年4月30日", "2024-04-30"), ("2024年4月30", "2024-04-30"), ("2024년 4월 30일", "2024-04-30"),
+    ("4月30日 2024", "2024-04-30"), ("12月1日 2024", "2024-12-01"),
+    ("13月1日 2024", None), ("0月1日 2024", None),  # no 13th or 0th month
+    ("4月30日", None),  # no year: no date without a period
+])
+def test_an_east_asian_date_reads_as_its_year_month_and_day(written, expected):
+    from titans_finance.core.dates import read_dates
+    parsed = read_dates(pd.Series([written]))
+    got = None if pd.isna(parsed.values.iloc[0]) else parsed.values.iloc[0].strftime("%Y-%m-%d")
+    assert got == expected
+
+
+def test_an_east_asian_date_without_a_year_takes_the_period_s():
+    from titans_finance.core.dates import read_dates
+    parsed = read_dates(pd.Series(["4月30日", "5月1日", "3月1日"]), period=("2024-04-01", "2024-04-30"))
+    assert parsed.values.dt.strftime("%Y-%m-%d").tolist()[:2] == ["2024-04-30", "2024-05-01"]
+    assert parsed.invalid.tolist() == [False, False, True]  # 1 March: 31 days before the period

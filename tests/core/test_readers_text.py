@@ -152,3 +152,15 @@ def test_latin_that_happens_to_decode_as_cp932_stays_windows_1252():
     # ß is a half-width katakana in cp932: every such run sits inside a Latin word
     data = "Straße;Maße;Grüße;Soße\n02.01.2024;-12,40\n".encode("cp1252")
     assert decode_bytes(data, "x.csv")[1] == "cp1252"
+
+
+def test_a_shift_jis_backslash_before_a_digit_is_the_yen_sign():
+    from titans_finance.core.readers.text import yen_signs
+    assert yen_signs('"\\7,000","C:\\data","\\"') == '"¥7,000","C:\\data","\\"'
+    text = '"番号","取扱日付","お預り金額","摘要"\n"001","4月30日","\\7,000","振込入金"\n' * 2
+    decoded, encoding = decode_bytes(text.encode("cp932"), "ja.csv")
+    assert encoding == "cp932" and "¥7,000" in decoded and "\\" not in decoded
+    declared, _ = decode_bytes(text.encode("cp932"), "ja.csv", declared="shift_jis")
+    assert "¥7,000" in declared
+    # another declared encoding keeps its backslashes
+    assert "\\7" in decode_bytes(b"a,\\7\n", "x.csv", declared="cp1252")[0]

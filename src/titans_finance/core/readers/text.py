@@ -78,6 +78,16 @@ def _japanese_double_byte(data: bytes) -> bool:
     return len(runs) >= JAPANESE_RUNS and apart > JAPANESE_APART * len(runs)
 
 
+# In Shift-JIS byte 0x5C is the yen sign (JIS X 0201), which the cp932 codec decodes as a
+# backslash: before a digit (``\\7,000``) it is the currency of an amount.
+_YEN_BEFORE_DIGIT = re.compile(r"\\(?=[0-9])")
+
+
+def yen_signs(text: str) -> str:
+    """A Shift-JIS text's backslashes before a digit written as the yen sign they are."""
+    return _YEN_BEFORE_DIGIT.sub("\u00a5", text)
+
+
 def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
     """Decode an export; returns ``(text, encoding)``.
 
@@ -93,10 +103,12 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
         raise ExportReadError(f"{name}: the file is empty")
     if declared:
         try:
-            return data.decode(declared).lstrip("\ufeff"), declared
+            text = data.decode(declared).lstrip("\ufeff")
         except (UnicodeDecodeError, LookupError) as exc:
             raise ExportReadError(f"{name}: cannot be decoded as the declared encoding "
                                   f"{declared!r} ({exc})") from exc
+        shift_jis = codecs.lookup(declared).name in ("cp932", "shift_jis", "shift_jis_2004")
+        return (yen_signs(text) if shift_jis else text), declared
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace").lstrip("\ufeff"), encoding
@@ -115,9 +127,10 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
                ("cp932",) if _japanese_double_byte(data) else ())
     for encoding in guessed + ("cp1252", "latin-1"):
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return (yen_signs(text) if encoding == "cp932" else text), encoding
     raise ExportReadError(f"{name}: cannot be decoded as text")  # latin-1 never fails
 
 
