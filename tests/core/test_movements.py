@@ -279,3 +279,23 @@ def test_a_type_contradicting_the_written_sign_is_unproven_from_one_line():
     assert found["lines_type_disagrees"] == 1 and "TRNTYPE" in found["message"]
     assert sign_unproven(mostly_out, False, format_sign=BANK_STATEMENT, type_disagrees=0) is None
     assert sign_unproven(mostly_out, True, format_sign=BANK_STATEMENT, type_disagrees=3) is None
+
+
+def test_each_unproven_sign_says_what_was_unsure_in_full():
+    from titans_finance.core.movements import BANK_STATEMENT, sign_unproven
+    settle = ("declare `sign: negate` for this file in conf/local/export_mappings.yml if it is "
+              "a card statement whose charges are written positive (or map its direction "
+              "column)")
+    found = sign_unproven(pd.Series([-1.0, 0.5]), False, format_sign=BANK_STATEMENT,
+                          type_disagrees=2)
+    assert found == {"lines_money_in": 1, "lines": 2, "lines_type_disagrees": 2, "message": (
+        "2 lines carry a sign that their own debit/credit type (TRNTYPE) contradicts and no "
+        f"balance proves either: {settle}")}
+    found = sign_unproven(pd.Series([0.5, 3.0]), False, unsigned_lines=2)
+    assert found == {"lines_money_in": 2, "lines": 2, "lines_unsigned": 2, "message": (
+        "2 amounts carry no sign and nothing in the file (a balance, a direction column, a "
+        "type, a minus on any line, money in/out columns) tells their side: read as money in; "
+        f"{settle}")}
+    found = sign_unproven(pd.Series([0.5, 0.25, -1.0, 2.0]), False)
+    assert found == {"lines_money_in": 3, "lines": 4, "message": (
+        f"3 of 4 lines of this file read as money in and no balance proves the signs: {settle}")}

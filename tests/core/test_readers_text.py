@@ -164,3 +164,35 @@ def test_a_shift_jis_backslash_before_a_digit_is_the_yen_sign():
     assert "¥7,000" in declared
     # another declared encoding keeps its backslashes
     assert "\\7" in decode_bytes(b"a,\\7\n", "x.csv", declared="cp1252")[0]
+
+
+def test_a_double_byte_character_cut_by_the_sample_is_no_decoding_error():
+    from titans_finance.core.readers.text import SAMPLE_BYTES, _japanese_double_byte
+    word = "残高".encode("cp932")  # two characters of two bytes each
+    body = b";".join([word] * 3) + b";"
+    # the sample ends after the first byte of a character, then exactly after it
+    cut = body + b"a" * (SAMPLE_BYTES - len(body) - 1) + "高".encode("cp932")
+    assert len(cut[:SAMPLE_BYTES]) == SAMPLE_BYTES and _japanese_double_byte(cut)
+    whole = body + b"a" * (SAMPLE_BYTES - len(body) - 2) + "高".encode("cp932")
+    assert _japanese_double_byte(whole)
+    assert decode_bytes(cut, "jp.csv")[1] == "cp932"
+    # bytes no code page 932 decodes (a lead byte before a comma): not Japanese
+    assert not _japanese_double_byte(b"\x81,;" + b";".join([word] * 3))
+
+
+@pytest.mark.parametrize("side", ["before", "after"])
+@pytest.mark.parametrize("letter", [b"a", b"Z"])
+def test_a_run_touching_an_ascii_letter_on_either_side_is_not_apart(side, letter):
+    from titans_finance.core.readers.text import _japanese_double_byte
+    run = b"\xb1"  # a half-width katakana (a Windows-1252 accented letter)
+    touching = (b"," + letter + run if side == "before" else run + letter + b",")
+    assert not _japanese_double_byte(touching * 4 + b"\n")
+    assert _japanese_double_byte((b"," + run + b",") * 4 + b"\n")
+
+
+def test_two_runs_apart_of_three_are_exactly_two_thirds_not_more():
+    from titans_finance.core.readers.text import _japanese_double_byte
+    apart = ",".join(["日本", "銀行"]).encode("cp932")
+    # the run written first, after a letter at the start of the file, is not apart
+    assert not _japanese_double_byte(b"a\xb1," + apart)
+    assert _japanese_double_byte(b",\xb1," + apart)

@@ -221,7 +221,7 @@ def _dated_in_period(text: pd.Series, period: tuple[str, str], day_first: bool) 
     low, high = (start - pd.Timedelta(days=PERIOD_SLACK_DAYS),
                  end + pd.Timedelta(days=PERIOD_SLACK_DAYS))
     fits = []
-    for year in range(start.year, end.year + 1):
+    for year in range(low.year, high.year + 1):  # the slack may cross a new year
         dated = read_dates(text.map(lambda t, y=year: _with_year(t, y)),
                            day_first=day_first).values
         fits.append(dated.where((dated >= low) & (dated <= high)))

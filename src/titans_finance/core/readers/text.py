@@ -58,6 +58,7 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9f]+
 # At least this many runs of Japanese characters, and more than this share of them standing
 # apart from ASCII letters, make a double-byte file Shift-JIS (as Japanese banks export).
 JAPANESE_RUNS = 3
+SAMPLE_BYTES = 65536  # the bytes of a file the encoding is told from
 JAPANESE_APART = 2 / 3
 
 
@@ -67,8 +68,8 @@ def _japanese_double_byte(data: bytes) -> bool:
     quotes and digits. Accented Latin text in Windows-1252 seldom decodes as cp932 at all
     (a lead byte before a comma or a space is an error); when it does, each run it makes
     sits inside a word of ASCII letters (``Straße``: ``ß`` is a half-width katakana)."""
-    try:
-        text = data[:65536].decode("cp932")
+    try:  # (incremental: a character cut by the 64 KiB sample is no decoding error)
+        text = codecs.getincrementaldecoder("cp932")().decode(data[:SAMPLE_BYTES])
     except UnicodeDecodeError:
         return False
     runs = list(_JAPANESE.finditer(text))
