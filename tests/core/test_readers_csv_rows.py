@@ -181,3 +181,10 @@ def test_a_first_row_of_just_a_date_and_a_number_is_a_row_of_the_table():
     assert locate_table(rows) == (None, 0, ",")
     # a line between them: not a row run on from the table, so the table starts after it
     assert locate_table([rows[0], "", *rows[1:]]) == (None, 2, ",")
+
+
+def test_a_wider_first_row_whose_text_runs_over_two_lines_still_runs_on_to_the_table():
+    # its record takes two lines (a quoted text with a line break): the next row follows it
+    rows = ['2024-01-02,"Standing order', 'Rent",-500.00,x,y', "2024-01-03,Shop,-1.00",
+            "2024-01-04,Bus,-2.00", "2024-01-05,Cafe,-3.00"]
+    assert locate_table(rows) == (None, 0, ",")

@@ -152,9 +152,10 @@ def _preamble_period(lines: list[str], delimiter: str) -> tuple[str, str] | None
     """The first and last day written in the lines before the table (a statement's period,
     ``'28 Februarie 2016','28 Maart 2016'``), in any language the dates read: the years that
     date a table written without them (`core.dates.read_dates`). None without a date."""
-    fields = pd.Series([f for line in lines for f in _fields(line, delimiter) if f.strip()],
-                       dtype="str")
-    dated = read_dates(fields).values.dropna() if len(fields) else pd.Series(dtype="object")
+    fields = [f for line in lines for f in _fields(line, delimiter) if f.strip()]
+    if not fields:
+        return None
+    dated = read_dates(pd.Series(fields)).values.dropna()
     if not len(dated):
         return None
     return dated.min().date().isoformat(), dated.max().date().isoformat()
