@@ -150,6 +150,20 @@ SUITES = {
                "tests/models/anomaly/test_repeats.py", "tests/core/test_movements.py",
                "tests/core/test_normalise.py", "tests/core/test_normalise_boundaries.py",
                "tests/core/test_normalise_properties.py")),
+    # the reader rules of issue 25's sixteenth session (git log 2a60b5a..: year-less dates,
+    # month names, Shift-JIS, header words of unspaced scripts, both balances, sided twins,
+    # the table start, QIF apostrophe years) and the signs no balance proves: only the test
+    # files of those modules (no corpus: a survivor of a word rule ran it for minutes)
+    "new-rules": Suite(
+        mutate=tuple(f"src/titans_finance/core/{m}.py" for m in (
+            "dates", "direction_words", "header_names", "movements", "readers/amount_links",
+            "readers/amount_words", "readers/csv_reader", "readers/csv_rows", "readers/qif",
+            "readers/reconcile", "readers/text", "readers/ofx")),
+        tests=tuple(f"tests/core/test_{name}.py" for name in (
+            "dates", "direction_words", "header_names", "movements", "readers_amount_links",
+            "readers_amount_words", "readers_csv_rows", "readers_csv_reader", "readers_qif",
+            "readers_reconcile", "readers_text", "readers_statements", "readers_column_roles")
+        ) + ("tests/pipelines/ingestion/test_sign_unproven.py",)),
     # the service's rolling history: core/rolling.py records and forgets, per account;
     # serving/ splits a call by tenant and keeps what was recorded on disk
     "rolling": Suite(
@@ -202,6 +216,22 @@ PARTS = {
         # (core.normalise.indicator_signs is decorated (by_distinct_value): mutmut 3 leaves
         # decorated functions alone; the boundary mutants nor* plant its sign aliases)
         "core.movements.x_without_transfers__mutmut_*")),
+    "new-rules": Part("new-rules", (
+        "core.dates.x__english_month__mutmut_*",
+        "core.dates.x__with_year__mutmut_*",
+        "core.dates.x__dated_in_period__mutmut_*",
+        "core.direction_words.x_key__mutmut_*",
+        "core.header_names.x__known_words_inside__mutmut_*",
+        "core.header_names.x_header_words__mutmut_*",
+        "core.movements.x_sign_unproven__mutmut_*",
+        "core.readers.amount_links.x_before_and_after__mutmut_*",
+        "core.readers.amount_words.x__sided_twin__mutmut_*",
+        "core.readers.csv_reader.x__preamble_period__mutmut_*",
+        "core.readers.csv_rows.x__rows_just_before__mutmut_*",
+        "core.readers.qif.x__qif_date__mutmut_*",
+        "core.readers.reconcile.x_reading_every_line__mutmut_*",
+        "core.readers.text.x__japanese_double_byte__mutmut_*",
+        "core.readers.ofx.x_type_contradicts_sign__mutmut_*")),
     "ingestion": Part("ingestion", (
         "pipelines.ingestion.nodes.x_summarise_data_quality__mutmut_*",
         "pipelines.ingestion.nodes.x_deduplicate_transactions__mutmut_*",

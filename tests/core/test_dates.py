@@ -256,3 +256,56 @@ def test_a_period_of_several_years_dates_nothing_that_two_years_fit():
     assert parsed.invalid.all()
     # without a period a year-less date stays no date
     assert read_dates(pd.Series(["01 Mar"])).invalid.all()
+
+
+# -- East Asian dates: with a year ISO, without one a day and a month the period's year completes
+
+@pytest.mark.parametrize("written, expected", [
+    ("2024年4月30日", "2024-04-30"), ("2024年4月30", "2024-04-30"), ("2024년 4월 30일", "2024-04-30"),
+    ("4月30日 2024", "2024-04-30"), ("12月1日 2024", "2024-12-01"),
+    ("13月1日 2024", None), ("0月1日 2024", None),  # no 13th or 0th month
+    ("4月30日", None),  # no year: no date without a period
+])
+def test_an_east_asian_date_reads_as_its_year_month_and_day(written, expected):
+    from titans_finance.core.dates import read_dates
+    parsed = read_dates(pd.Series([written]))
+    got = None if pd.isna(parsed.values.iloc[0]) else parsed.values.iloc[0].strftime("%Y-%m-%d")
+    assert got == expected
+
+
+def test_an_east_asian_date_without_a_year_takes_the_period_s():
+    from titans_finance.core.dates import read_dates
+    parsed = read_dates(pd.Series(["4月30日", "5月1日", "3月1日"]), period=("2024-04-01", "2024-04-30"))
+    assert parsed.values.dt.strftime("%Y-%m-%d").tolist()[:2] == ["2024-04-30", "2024-05-01"]
+    assert parsed.invalid.tolist() == [False, False, True]  # 1 March: 31 days before the period
+
+
+@pytest.mark.parametrize(("period", "written", "expected"), [
+    # the slack after a period ending in late December reaches into January of the next year
+    (("2015-12-01", "2015-12-28"), "03.01.", "2016-01-03"),
+    (("2015-12-01", "2015-12-28"), "05.01.", None),           # 8 days after: no year fits
+    # and before one starting early in January, into December of the year before
+    (("2016-01-03", "2016-01-31"), "27.12.", "2015-12-27"),
+    (("2016-01-03", "2016-01-31"), "26.12.", None),
+])
+def test_the_period_s_slack_dates_a_line_across_the_new_year(period, written, expected):
+    from titans_finance.core.dates import read_dates
+    parsed = read_dates(pd.Series([written]), day_first=True, period=period)
+    got = None if pd.isna(parsed.values.iloc[0]) else parsed.values.iloc[0].strftime("%Y-%m-%d")
+    assert got == expected
+
+
+def test_a_date_without_a_year_keeps_the_file_s_day_order_and_its_separator():
+    from titans_finance.core.dates import read_dates
+    period = ("2016-03-01", "2016-04-30")
+    for day_first, expected in ((True, "2016-03-04"), (False, "2016-04-03")):
+        for written in ("4.3.", "4/3", "4-3"):
+            parsed = read_dates(pd.Series([written]), day_first=day_first, period=period)
+            assert parsed.values.iloc[0].strftime("%Y-%m-%d") == expected, written
+
+
+@pytest.mark.parametrize("written", ["Zahlung 3 Mar 2016", "3 Mar 2016 Kasse", "Miete 3 Mrt 2016"])
+def test_a_value_with_words_besides_a_month_is_no_date(written):
+    # only a month's name is translated: any other word stays and the value reads as no date
+    from titans_finance.core.dates import read_dates
+    assert read_dates(pd.Series([written])).invalid.all()

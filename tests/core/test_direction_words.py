@@ -39,3 +39,9 @@ def test_known_words_of_other_languages_say_their_side(token, sign):
 def test_words_that_are_not_exactly_a_direction_say_nothing(token):
     assert word_sign(token) is None
     assert column_word_sign(token) is None
+
+
+@pytest.mark.parametrize(("token", "expected"), [("Außen", "aussen"), ("GROẞ", "gross"),
+                                                 ("Soll", "soll")])
+def test_the_key_writes_a_sharp_s_as_two_lowercase_s(token, expected):
+    assert key(token) == expected

@@ -253,3 +253,34 @@ def test_a_headerless_file_with_both_balances_is_read_on_one_day():
             "123456789\tEUR\t20160102\t10,00\t0,00\t20160102\t-10,00\tDESCRIPTION\n")
     export = read_export(text.encode(), "tab.csv")
     assert export.info["columns"]["Amount"] == ["column 7"]
+
+
+# Half a cent is no cent: a difference of exactly 0.005 (a float that is exactly half a cent)
+# breaks a link, one just under it does not (each comparison of `before_and_after`).
+@pytest.mark.parametrize(("lines", "order"), [
+    # line 1: after = before + amount + 0.005 exactly: no line links, nothing read
+    ({"before": [0.0, 0.005], "after": [0.005, 0.015], "amt": [0.01, 0.01]}, None),
+    # file order off by exactly half a cent (0.005), newest first by 0.004999…: newest first
+    ({"before": [0.01, 0.005], "after": [0.0, 0.015], "amt": [-0.01, 0.01]}, "newest first"),
+    # newest first off by exactly half a cent, file order linked: file order
+    ({"before": [0.0, 0.01], "after": [0.01, 0.005], "amt": [0.01, -0.005]}, "file order"),
+])
+def test_half_a_cent_breaks_a_link_between_the_two_balances(lines, order):
+    from titans_finance.core.readers.amount_links import before_and_after
+    found = before_and_after(["before", "after", "amt"], _numbers(**lines))
+    assert (found is None) if order is None else found[2].endswith(f"({order})")
+
+
+def test_three_lines_link_each_to_the_next_in_one_order():
+    from titans_finance.core.readers.amount_links import before_and_after
+    lines = {"before": [30.0, 25.0, 15.0], "after": [25.0, 15.0, 12.5],
+             "amt": [-5.0, -10.0, -2.5]}
+    found = before_and_after(["before", "after", "amt"], _numbers(**lines))
+    assert found[:2] == ("amt", "before") and found[2].endswith("(file order)")
+    newest = {k: v[::-1] for k, v in lines.items()}
+    found = before_and_after(["before", "after", "amt"], _numbers(**newest))
+    assert found[2].endswith("(newest first)")
+    # the third line's before is not the second's after: no order links every line
+    lines["before"][2] = 16.0
+    lines["after"][2] = 13.5
+    assert before_and_after(["before", "after", "amt"], _numbers(**lines)) is None

@@ -197,3 +197,29 @@ def test_a_fuller_column_whose_header_names_no_amount_is_no_namesake():
     unnamed = CARD.replace("Kurs;Betrag;Währung", "Kurs;Gegenwert;Währung")
     export = read_export(unnamed.encode(), "card.csv")
     assert export.info["columns"]["Amount"] == ["Betrag"]
+
+
+def _series(*values):
+    return pd.Series(values, dtype="float64")
+
+
+@pytest.mark.parametrize("sided", ["Paid in", "Withdrawal"])  # either side names the twin
+def test_a_sided_twin_is_the_same_money_on_every_line_the_amount_fills(sided):
+    from titans_finance.core.readers.amount_words import _sided_twin
+    nan = float("nan")
+    # lines without money (0, missing) are not compared: 5 and 7 beside them do not count
+    numbers = {"Amount": _series(100.0, 0.0, nan), sided: _series(-100.0, 5.0, 7.0)}
+    assert _sided_twin("Amount", ["Amount", sided], numbers)
+    numbers[sided] = _series(-100.5, 5.0, 7.0)  # a cent off on a line with money: no twin
+    assert not _sided_twin("Amount", ["Amount", sided], numbers)
+
+
+def test_no_twin_without_money_or_without_a_side_named():
+    from titans_finance.core.readers.amount_words import _sided_twin
+    # the amount moves no money on any line: nothing to repeat
+    numbers = {"Amount": _series(0.0, 0.0), "Withdrawal": _series(0.0, 0.0)}
+    assert not _sided_twin("Amount", ["Amount", "Withdrawal"], numbers)
+    # the same money under a header naming no side (a note's number, a total): no twin,
+    # and the amount is never its own twin
+    numbers = {"Amount": _series(12.5, 3.0), "Note": _series(12.5, 3.0)}
+    assert not _sided_twin("Amount", ["Amount", "Note"], numbers)

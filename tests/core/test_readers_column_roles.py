@@ -453,3 +453,30 @@ def test_a_named_balance_one_cent_off_proves_no_split():
     text = "Fecha;Texto;Xa;Xb;Saldo\n2023-06-22;Fee;;110;711\n2023-06-22;Fee;110;;601.01\n"
     with pytest.raises(ExportReadError, match="never filled on the same line"):
         read_export(text.encode(), "export.csv")
+
+
+def test_an_unsure_amount_shows_what_each_column_holds_and_never_suggests_an_id_as_money():
+    # a card's credit limit written on every line (reckon's 51 sample): said, never the amount
+    text = ("01/09/2015,05354 SUBWAY,8.19,,1000.00\n02/18/2015,WENDY'S #6338,8.55,,1000.00\n"
+            "02/25/2015,WENDY'S #6338,8.55,,1000.00\n")
+    with pytest.raises(ExportReadError) as error:
+        amounts_of(text)
+    message = str(error.value)
+    assert "'column 3', 'column 5' all hold amounts" in message
+    assert "'column 3': 8.19, 8.55, 8.55; 'column 5': 1000.00, 1000.00, 1000.00" in message
+    assert "'column 5' holds one and the same value on every line" in message
+    assert 'amount: "column 3"' in message and "balance:" not in message
+
+
+@pytest.mark.parametrize(("second", "example"), [
+    (["1000.00", "1000.00"], {"amount": "b"}),            # one value on every line
+    (["2226", "2101"], {"amount": "b"}),                   # whole numbers: no cents anywhere
+    (["26550,33", "26054,54"], {"amount": "a", "balance": "b"}),  # both money: as written
+    (["7.00"], {"amount": "a", "balance": "b"}),           # one line: nothing is "every line"
+])
+def test_the_example_of_an_unsure_amount_puts_money_first(second, example):
+    import pandas as pd
+    from titans_finance.core.readers.mapping import mapping_lines, unsure_amount_message
+    values = {"a": pd.Series(second), "b": pd.Series(["30.00", "4.60"][:len(second)])}
+    message = unsure_amount_message("x.csv", values, None, None)
+    assert message.endswith(mapping_lines("x.csv", example))

@@ -465,3 +465,57 @@ def test_without_a_period_lines_without_a_year_are_no_dates():
     text = STATEMENT_WITHOUT_YEARS.format(start="", end="").replace("\n;\n", "\n")
     export = read_export(text.encode(), "af.csv")
     assert export.info["hints"].get("period") is None
+
+
+# A table whose dates carry no year and no period above it (JA Bank's layout): the refusal
+# names the line, the date column, examples, and the mapping lines (`period`, columns) that
+# settle it, not "no transaction header found"; with them the file reads.
+JA_BANK = ('"番号","取扱日付","お支払金額","お預り金額","残高","摘要"\n'
+           '"001","4月30日","","¥7,000","¥7,000","振込入金"\n'
+           '"002","4月30日","¥4,600","","¥2,400","出金"\n')
+
+
+def test_dates_without_a_year_and_no_period_are_named_in_the_refusal():
+    with pytest.raises(ExportReadError) as refused:
+        read_export(JA_BANK.encode(), "ja.csv")
+    message = str(refused.value)
+    assert "no transaction header found" not in message
+    assert "line 1 names the date column '取扱日付'" in message and "'4月30日'" in message
+    assert "without a year and no statement period is written above" in message
+    assert 'period: ["YYYY-MM-DD", "YYYY-MM-DD"]' in message and 'date: "取扱日付"' in message
+    assert 'balance: "残高"' in message and "conf/base/export_mappings.yml" in message
+    mapping = parse_mappings({"mappings": [{
+        "match": "ja.csv", "period": ["2024-04-01", "2024-04-30"],
+        "columns": {"date": "取扱日付", "money_out": "お支払金額", "money_in": "お預り金額",
+                    "balance": "残高", "description": "摘要"}}]}, "test")[0]
+    export = read_export(JA_BANK.encode(), "ja.csv", mapping)
+    assert export.info["hints"]["period"] == ("2024-04-01", "2024-04-30")
+
+
+def test_a_period_above_the_table_is_named_and_one_dated_line_is_no_yearless_table():
+    from titans_finance.core.readers.table_diagnosis import yearless_dates, yearless_message
+    found = yearless_dates(JA_BANK.splitlines(), (",",))
+    message = yearless_message("ja.csv", found, ("2024-04-01", "2024-04-30"))
+    assert "the period written above the table (2024-04-01 to 2024-04-30)" in message
+    assert "period:" not in message
+    # one date with its year below the line: the dates are no year-less table
+    dated = JA_BANK.replace('"4月30日","¥4,600"', '"2024年4月30日","¥4,600"')
+    assert yearless_dates(dated.splitlines(), (",",)) is None
+    assert yearless_dates(['"取扱日付","摘要"'], (",",)) is None  # no line below it
+
+
+@pytest.mark.parametrize("value, yearless", [
+    ("4月30日", True), ("30.4.", True), ("04/30", True), ("01 Mrt", True), ("31 Dec", True),
+    ("32 Dec", False), ("30.4.24", False), ("30.04.2024", False), ("Mrt", False), ("7", False)])
+def test_a_day_and_a_month_without_a_year_is_told_from_a_date(value, yearless):
+    from titans_finance.core.readers.table_diagnosis import written_without_year
+    assert written_without_year(value) is yearless
+
+
+def test_a_declared_period_must_be_two_days_in_order():
+    for wrong in (["2024-04-30", "2024-04-01"], ["2024-04-01"], "2024-04", ["x", "y"]):
+        with pytest.raises(ExportReadError, match="period must be"):
+            parse_mappings({"mappings": [{"match": "a.csv", "period": wrong}]}, "test")
+    same = parse_mappings({"mappings": [{"match": "a.csv", "period": ["2024-04-01",
+                                                                      "2024-04-01"]}]}, "t")
+    assert same[0].period == ("2024-04-01", "2024-04-01")

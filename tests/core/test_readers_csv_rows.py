@@ -195,3 +195,19 @@ def test_a_dated_line_apart_from_the_table_by_a_blank_line_stays_preamble():
     assert locate_table(lines, ";").first_row == 2
     lines[1] = "01.01.2024;Z;-9,00;EUR;note;more"  # no blank line: a row of the table
     assert locate_table(lines, ";").first_row == 0
+
+
+def test_a_first_row_of_just_a_date_and_a_number_is_a_row_of_the_table():
+    # two fields (the fewest a transaction row has) before rows of four: it starts the table
+    rows = ["2024-01-02,5.00", "2024-01-03,Shop,-1.00,R1", "2024-01-04,Bus,-2.00,R2",
+            "2024-01-05,Cafe,-3.00,R3"]
+    assert locate_table(rows) == (None, 0, ",")
+    # a line between them: not a row run on from the table, so the table starts after it
+    assert locate_table([rows[0], "", *rows[1:]]) == (None, 2, ",")
+
+
+def test_a_wider_first_row_whose_text_runs_over_two_lines_still_runs_on_to_the_table():
+    # its record takes two lines (a quoted text with a line break): the next row follows it
+    rows = ['2024-01-02,"Standing order', 'Rent",-500.00,x,y', "2024-01-03,Shop,-1.00",
+            "2024-01-04,Bus,-2.00", "2024-01-05,Cafe,-3.00"]
+    assert locate_table(rows) == (None, 0, ",")

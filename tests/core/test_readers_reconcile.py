@@ -146,3 +146,8 @@ def test_of_readings_tied_by_the_balance_the_one_reading_every_line_wins():
     assert reading_every_line(fits, amounts) is None
     # one reading alone: no tie to break
     assert reading_every_line({"pair": fits["pair"]}, {"pair": amounts["pair"]}) is None
+
+
+def test_no_reading_is_none_of_them():
+    from titans_finance.core.readers.reconcile import reading_every_line
+    assert reading_every_line({}, {}) is None

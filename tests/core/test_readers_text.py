@@ -152,3 +152,47 @@ def test_latin_that_happens_to_decode_as_cp932_stays_windows_1252():
     # ß is a half-width katakana in cp932: every such run sits inside a Latin word
     data = "Straße;Maße;Grüße;Soße\n02.01.2024;-12,40\n".encode("cp1252")
     assert decode_bytes(data, "x.csv")[1] == "cp1252"
+
+
+def test_a_shift_jis_backslash_before_a_digit_is_the_yen_sign():
+    from titans_finance.core.readers.text import yen_signs
+    assert yen_signs('"\\7,000","C:\\data","\\"') == '"¥7,000","C:\\data","\\"'
+    text = '"番号","取扱日付","お預り金額","摘要"\n"001","4月30日","\\7,000","振込入金"\n' * 2
+    decoded, encoding = decode_bytes(text.encode("cp932"), "ja.csv")
+    assert encoding == "cp932" and "¥7,000" in decoded and "\\" not in decoded
+    declared, _ = decode_bytes(text.encode("cp932"), "ja.csv", declared="shift_jis")
+    assert "¥7,000" in declared
+    # another declared encoding keeps its backslashes
+    assert "\\7" in decode_bytes(b"a,\\7\n", "x.csv", declared="cp1252")[0]
+
+
+def test_a_double_byte_character_cut_by_the_sample_is_no_decoding_error():
+    from titans_finance.core.readers.text import SAMPLE_BYTES, _japanese_double_byte
+    word = "残高".encode("cp932")  # two characters of two bytes each
+    body = b";".join([word] * 3) + b";"
+    # the sample ends after the first byte of a character, then exactly after it
+    cut = body + b"a" * (SAMPLE_BYTES - len(body) - 1) + "高".encode("cp932")
+    assert len(cut[:SAMPLE_BYTES]) == SAMPLE_BYTES and _japanese_double_byte(cut)
+    whole = body + b"a" * (SAMPLE_BYTES - len(body) - 2) + "高".encode("cp932")
+    assert _japanese_double_byte(whole)
+    assert decode_bytes(cut, "jp.csv")[1] == "cp932"
+    # bytes no code page 932 decodes (a lead byte before a comma): not Japanese
+    assert not _japanese_double_byte(b"\x81,;" + b";".join([word] * 3))
+
+
+@pytest.mark.parametrize("side", ["before", "after"])
+@pytest.mark.parametrize("letter", [b"a", b"Z"])
+def test_a_run_touching_an_ascii_letter_on_either_side_is_not_apart(side, letter):
+    from titans_finance.core.readers.text import _japanese_double_byte
+    run = b"\xb1"  # a half-width katakana (a Windows-1252 accented letter)
+    touching = (b"," + letter + run if side == "before" else run + letter + b",")
+    assert not _japanese_double_byte(touching * 4 + b"\n")
+    assert _japanese_double_byte((b"," + run + b",") * 4 + b"\n")
+
+
+def test_two_runs_apart_of_three_are_exactly_two_thirds_not_more():
+    from titans_finance.core.readers.text import _japanese_double_byte
+    apart = ",".join(["日本", "銀行"]).encode("cp932")
+    # the run written first, after a letter at the start of the file, is not apart
+    assert not _japanese_double_byte(b"a\xb1," + apart)
+    assert _japanese_double_byte(b",\xb1," + apart)

@@ -59,6 +59,22 @@ _MONTH_KEYS = {word: english for english, words in zip(
 _WORD = re.compile(r"[^\W\d_]+\.?")
 
 
+# A date written the East Asian way (``2024年4月30日``, ``4月30日``, ``2024년 4월 30일``):
+# with its year, ISO; without one, day and English month, which a year written after it
+# (`_with_year`) completes.
+_EAST_ASIAN_DATE = re.compile(r"^(?:(\d{4})\s*[年년]\s*)?(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?"
+                              r"(?:\s+(\d{4}))?$")
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                   "Dec")
+
+
+def _east_asian(match: re.Match) -> str:
+    year, month, day = match.group(1) or match.group(4), int(match.group(2)), match.group(3)
+    if not 1 <= month <= 12:
+        return match.group(0)
+    return f"{year}-{month:02d}-{int(day):02d}" if year else f"{day} {_ENGLISH_MONTHS[month - 1]}"
+
+
 def _english_month(match: re.Match) -> str:
     word = match.group(0)
     key = unicodedata.normalize("NFKD", word.rstrip(".").lower())
@@ -128,6 +144,8 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
         return {"missing": missing, "fixed": fixed}
     day = text.str.strip("'\" ").str.replace(_TIME_OF_DAY, "", regex=True).str.replace(
         _CLOSING_DOT, r"\1", regex=True)
+    if day.str.contains("[月월]", regex=True, na=False).any():
+        day = day.str.replace(_EAST_ASIAN_DATE, _east_asian, regex=True)
     other = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     iso = day.str.extract(_ISO_DATE)
     is_iso = iso["year"].notna()
@@ -203,7 +221,7 @@ def _dated_in_period(text: pd.Series, period: tuple[str, str], day_first: bool) 
     low, high = (start - pd.Timedelta(days=PERIOD_SLACK_DAYS),
                  end + pd.Timedelta(days=PERIOD_SLACK_DAYS))
     fits = []
-    for year in range(start.year, end.year + 1):
+    for year in range(low.year, high.year + 1):  # the slack may cross a new year
         dated = read_dates(text.map(lambda t, y=year: _with_year(t, y)),
                            day_first=day_first).values
         fits.append(dated.where((dated >= low) & (dated <= high)))

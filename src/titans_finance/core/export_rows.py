@@ -322,19 +322,18 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         decided["fee"] = fee_decided
     if card_decided:
         decided["card_payments"] = card_decided
-    directed = by_indicator.any() or use_split.any() or negate_card.any()
-    unproven = sign_unproven(amount, decided["reconciliation"].get("status") != NOT_POSSIBLE
-                             or bool(directed) or hints.get("sign") == "negate")
-    if unproven:
+    # a balance or a declared sign settles it; else what the file says of each line's side
+    unproven = sign_unproven(
+        amount, decided["reconciliation"].get("status") != NOT_POSSIBLE
+        or hints.get("sign") == "negate",
+        directed=bool(by_indicator.any() or use_split.any() or negate_card.any()),
+        unsigned_lines=int(undirected.sum()), format_sign=hints.get("format_sign"),
+        type_disagrees=int(hints.get("type_disagrees") or 0))
+    if unproven:  # (unsigned amounts read as money in: its message says so)
         decided["sign_unproven"] = unproven
     unbooked = int(((raw["Date"].str.strip() == "") & (raw["Value Date"].str.strip() != "")).sum())
     if unbooked and (raw["Date"].str.strip() != "").any():  # not booked yet (pending)
         decided["lines_without_booking_date"] = unbooked
-    if undirected.any():
-        decided["warning"] = (
-            f"{int(undirected.sum())} amounts carry no sign, no debit/credit indicator and no "
-            "type: read as money in as written; if this is a card statement (charges written "
-            "positive), declare `sign: negate` for this file in conf/local/export_mappings.yml")
     return out, reasons, fixes, decided
 
 

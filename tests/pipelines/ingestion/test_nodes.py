@@ -196,7 +196,8 @@ def test_an_unsigned_column_without_direction_is_read_as_written_and_flagged():
     amounts, report = _clean_amounts("Date,Merchant Name,Amount\n01/10/2019,Mobil,36.33\n")
     assert amounts == [36.33]
     assert report["fixes"]["unsigned_amount_without_direction"] == 1
-    assert "sign: negate" in report["source"]["warning"]
+    assert "sign: negate" in report["source"]["sign_unproven"]["message"]
+    assert report["sign_unproven_files"] == [report["source"]["file"]]
 
 
 def test_split_columns_and_suffixes():

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
 
+from titans_finance.core.movements import BANK_STATEMENT
 from titans_finance.core.readers.base import (
     ExportReadError,
     RawExport,
@@ -154,5 +155,7 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
             **({"booking_day_time_zone": zones} if zones else {}),
             **({"entries_dated_by_statement_day": dated_by_statement}
                if dated_by_statement else {}),
-            "hints": normaliser_hints(decimal=".", day_first=False, statement_balances=balances)}
+            # each entry writes its side (CdtDbtInd): the sign is the format's, not a guess
+            "hints": normaliser_hints(decimal=".", day_first=False, statement_balances=balances,
+                                      format_sign=BANK_STATEMENT)}
     return RawExport(raw_frame(rows, len(rows["Date"])), info)

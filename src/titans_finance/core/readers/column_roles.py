@@ -56,6 +56,7 @@ from titans_finance.core.readers.column_evidence import (
 from titans_finance.core.readers.mapping import (  # noqa: F401 (the reader's errors)
     UnsureReading,
     mapping_lines,
+    unsure_amount_message,
 )
 from titans_finance.core.readers.reconcile import best_reading, chain_fit, reading_every_line
 from titans_finance.core.readers.role_values import RoleValues
@@ -316,19 +317,9 @@ class _RoleInference(DirectionReading, RoleValues):
                           if not (clean_strings(self.sample[a]).notna()
                                   & clean_strings(self.sample[b]).notna()).any()), None)
         converted = next(((r, pair) for r, pair in (self.rates or {}).items()), None)
-        example = ({"money_in": split[0], "money_out": split[1]} if split else
-                   {"amount": max(converted[1], key=candidates.index)} if converted else
-                   {"amount": candidates[0], "balance": candidates[1]})
-        raise UnsureReading(
-            f"{self.name}: columns {', '.join(repr(c) for c in candidates)} all hold amounts "
-            "and neither a header word nor a running balance tells which is the transaction "
-            "amount" + (" (two of them are never filled on the same line: money in and money "
-                        "out, but which is which?)" if split else
-                        f" ({converted[0]!r} is the exchange rate between {converted[1][0]!r} "
-                        "and " f"{converted[1][1]!r}: which of them is the booked amount?)"
-                        if converted else "")
-            + ". Declare it in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
-            + mapping_lines(self.name, example))
+        raise UnsureReading(unsure_amount_message(
+            self.name, {c: clean_strings(self.sample[c]).dropna() for c in candidates},
+            split, converted))
 
     def fill_balance(self) -> None:
         if "Balance" in self.roles or "Amount" not in self.roles:

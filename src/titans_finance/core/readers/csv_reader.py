@@ -52,6 +52,7 @@ from titans_finance.core.readers.summary_lines import (
     written_amounts,
 )
 from titans_finance.core.readers.date_columns import booking_date
+from titans_finance.core.readers.table_diagnosis import yearless_dates, yearless_message
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 
 _HEADER_SEARCH_LINES = 40
@@ -151,9 +152,10 @@ def _preamble_period(lines: list[str], delimiter: str) -> tuple[str, str] | None
     """The first and last day written in the lines before the table (a statement's period,
     ``'28 Februarie 2016','28 Maart 2016'``), in any language the dates read: the years that
     date a table written without them (`core.dates.read_dates`). None without a date."""
-    fields = pd.Series([f for line in lines for f in _fields(line, delimiter) if f.strip()],
-                       dtype="str")
-    dated = read_dates(fields).values.dropna() if len(fields) else pd.Series(dtype="object")
+    fields = [f for line in lines for f in _fields(line, delimiter) if f.strip()]
+    if not fields:
+        return None
+    dated = read_dates(pd.Series(fields)).values.dropna()
     if not len(dated):
         return None
     return dated.min().date().isoformat(), dated.max().date().isoformat()
@@ -265,6 +267,10 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             headerless = True
         if found is None and not names and not (mapping and mapping.columns):
             # the first line with text, cut at the mark it holds most (not a blank line's)
+            yearless = yearless_dates(lines, (delimiter,) if delimiter else tuple(DELIMITERS))
+            if yearless is not None:  # say what was unsure, not "no header found"
+                raise ExportReadError(yearless_message(name, yearless, _preamble_period(
+                    lines[:yearless["line"] - 1], yearless["delimiter"])))
             first_line = next((ln for ln in lines if ln.strip()), "")
             columns = _fields(first_line, delimiter or max(DELIMITERS, key=first_line.count))
             raise ExportReadError(
@@ -419,7 +425,8 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             sign=mapping.sign if mapping else None,
             summary_rows_possible=True,
             balance_lines=balance_lines or None,
-            period=_preamble_period(preamble, delimiter),
+            period=(mapping.period if mapping and mapping.period
+                    else _preamble_period(preamble, delimiter)),
         ),
     }
     if found_in_preamble:

@@ -23,6 +23,8 @@ detection. Example (``conf/local/export_mappings.yml``)::
         currency: GBP
         debit_credit_values: {debit: "Af", credit: "Bij"}  # which value of the debit_credit
                                       # column is money out / in (when no known word says)
+        period: ["2024-04-01", "2024-04-30"]  # the statement's first and last day: dates
+                                      # written without a year (4月30日, 01 Mrt) take its year
 
 A file without a header has its columns named ``column 1``, ``column 2``... in the order
 they are written: a mapping names them that way.
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePath
 from typing import Any
 
@@ -50,7 +53,7 @@ FORMATS = ("csv", "ofx", "qif", "camt053", "mt940")
 SIGNS = ("as_written", "negate")
 _KEYS = {"match", "format", "encoding", "delimiter", "skip_lines", "header", "column_names",
          "columns", "date_format", "day_first", "decimal", "sign", "account", "currency",
-         "debit_credit_values"}
+         "debit_credit_values", "period"}
 
 
 @dataclass
@@ -71,6 +74,8 @@ class DeclaredMapping:
     currency: str | None = None
     # value of the debit/credit column as written -> -1.0 (money out) or +1.0 (money in)
     debit_credit_values: dict[str, float] | None = None
+    # the statement's first and last day (ISO), when the file writes its dates without a year
+    period: tuple[str, str] | None = None
 
     def matches(self, path: str) -> bool:
         name = PurePath(path).name
@@ -106,7 +111,7 @@ def parse_mapping(entry: dict[str, Any], where: str) -> DeclaredMapping:
         columns=columns, date_format=entry.get("date_format"), day_first=entry.get("day_first"),
         decimal=None if entry.get("decimal") is None else str(entry["decimal"]),
         sign=entry.get("sign", "as_written"), account=entry.get("account"),
-        currency=entry.get("currency"),
+        currency=entry.get("currency"), period=_period(entry.get("period"), where),
     )
     if mapping.format is not None and mapping.format not in FORMATS:
         raise _fail(where, f"format {mapping.format!r} is not one of {', '.join(FORMATS)}")
@@ -125,6 +130,21 @@ def parse_mapping(entry: dict[str, Any], where: str) -> DeclaredMapping:
     if not mapping.header and not mapping.column_names:
         raise _fail(where, "header: false needs column_names: [...] (one name per column)")
     return mapping
+
+
+def _period(declared: Any, where: str) -> tuple[str, str] | None:
+    """``[first day, last day]`` as ISO dates, the first not after the last."""
+    if declared is None:
+        return None
+    days = [str(d) for d in declared] if isinstance(declared, list) else []
+    try:
+        first, last = (date.fromisoformat(d) for d in days) if len(days) == 2 else (None, None)
+    except ValueError:
+        first = last = None
+    if first is None or last is None or first > last:
+        raise _fail(where, "period must be [first day, last day] as YYYY-MM-DD, the first not "
+                    f"after the last, got {declared!r}")
+    return first.isoformat(), last.isoformat()
 
 
 def _direction_values(declared: Any, where: str) -> dict[str, float] | None:
@@ -189,3 +209,36 @@ def mapping_lines(name: str, columns: dict[str, str],
                      "out (swap them if it is the other)")
     return "\n".join(lines) + "\n"
 
+
+
+def unsure_amount_message(name: str, values: dict[str, Any], split: list[str] | None,
+                          converted: tuple[str, tuple[str, str]] | None) -> str:
+    """The refusal when several columns hold amounts and nothing tells the transaction's:
+    each column with what it holds (its first values), why it is unsure, and a mapping to
+    paste. ``values``: each candidate column's written values (a pandas Series, in order);
+    ``split``: two columns never filled on one line; ``converted``: an exchange rate and the
+    two amounts it links. In the example a column that holds one value on every line (a
+    limit) or no value with cents (a card's last digits, a branch code) comes after the
+    others, and is never suggested as the balance."""
+    candidates = list(values)
+    same = [c for c in candidates if values[c].nunique() <= 1 < len(values[c])]
+    whole = [c for c in candidates
+             if not values[c].astype("str").str.contains(r"\d[.,]\d", regex=True).any()]
+    ranked = sorted(candidates, key=lambda c: (c in same, c in whole))
+    example = ({"money_in": split[0], "money_out": split[1]} if split else
+               {"amount": max(converted[1], key=candidates.index)} if converted else
+               {"amount": ranked[0], "balance": ranked[1]} if ranked[1] not in same + whole
+               else {"amount": ranked[0]})
+    shown = "; ".join(f"{c!r}: {', '.join(map(str, values[c].iloc[:3]))}" for c in candidates)
+    return (
+        f"{name}: columns {', '.join(map(repr, candidates))} all hold amounts and neither a "
+        "header word nor a running "
+        "balance tells which is the transaction amount" + (
+            " (two of them are never filled on the same line: money in and money out, but "
+            "which is which?)" if split else
+            f" ({converted[0]!r} is the exchange rate between {converted[1][0]!r} and "
+            f"{converted[1][1]!r}: which of them is the booked amount?)" if converted else "")
+        + f" (their first values: {shown})"
+        + "".join(f"; {c!r} holds one and the same value on every line" for c in same)
+        + ". Declare it in conf/base/export_mappings.yml (or conf/local/), e.g.:\n"
+        + mapping_lines(name, example))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from titans_finance.core.movements import BANK_STATEMENT
 from titans_finance.core.readers.base import (
     ExportReadError,
     RawExport,
@@ -127,5 +128,7 @@ def read_mt940_export(text: str, name: str) -> RawExport:
             rows["Bank Transaction ID"].append(str(data.get("bank_reference") or ""))
             rows["Payment Method"].append(str(data.get("id") or ""))
     info = {"format": "mt940", "statements": len(statements),
-            "hints": normaliser_hints(decimal=".", day_first=False, statement_balances=balances)}
+            # each :61: line writes its side (C/D): the sign is the format's, not a guess
+            "hints": normaliser_hints(decimal=".", day_first=False, statement_balances=balances,
+                                      format_sign=BANK_STATEMENT)}
     return RawExport(raw_frame(rows, len(rows["Date"])), info)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from titans_finance.core.movements import BANK_STATEMENT
 from titans_finance.core.readers.base import (
     ExportReadError,
     RawExport,
@@ -189,5 +190,6 @@ def read_mt940_lines(text: str, name: str) -> RawExport:
     info = {"format": "mt940", "reader": "tolerant (:61:/:86: lines)",
             "statements": len(balances) or (1 if rows["Date"] else 0),
             "balances": balances,
-            "hints": normaliser_hints(decimal=".", day_first=False)}
+            "hints": normaliser_hints(decimal=".", day_first=False,
+                                      format_sign=BANK_STATEMENT)}  # each line's C/D
     return RawExport(raw_frame(rows, len(rows["Date"])), info)

@@ -19,6 +19,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from titans_finance.core.movements import BANK_STATEMENT, CARD_STATEMENT
 from titans_finance.core.readers.base import RawExport, normaliser_hints, raw_frame
 from titans_finance.core.readers.reconcile import balance_value
 
@@ -105,6 +106,20 @@ def _ofx_date(value: str) -> str:
     return f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else value
 
 
+# The side OFX's TRNTYPE names without doubt (POS, ATM, CHECK, INT can go either way): a
+# DEBIT written positive or a CREDIT written negative contradicts the line's own sign.
+_SIDE_OF_TYPE = {"DEBIT": -1, "CREDIT": 1}
+
+
+def type_contradicts_sign(trntype: str, amount: str) -> bool:
+    """The line's TRNTYPE names the other side than its TRNAMT's sign (zero has no side)."""
+    side = _SIDE_OF_TYPE.get(trntype.strip().upper())
+    written = amount.strip()
+    if side is None or not re.search(r"[1-9]", written):
+        return False
+    return (side < 0) != written.startswith("-")
+
+
 def read_ofx_export(text: str, name: str) -> RawExport:
     body = text[text.upper().find("<OFX"):] if "<OFX" in text.upper() else text
     root = parse_tags(body)
@@ -143,12 +158,18 @@ def read_ofx_export(text: str, name: str) -> RawExport:
         balances.append({"rows": sum(1 for x in lines if x is not None), "opening": None,
                          "closing": balance_value(statement.text_of("LEDGERBAL/BALAMT") or None)})
     n = len(rows["Date"])
+    # the spec's sign is the account holder's: a bank statement's is proven by the format,
+    # a card statement's is the one issuers get backwards (charges written positive)
+    cards = any(s.tag == "CCSTMTRS" and s.find("BANKTRANLIST") for s in statements)
     info = {
         "format": "ofx",
         "version": "2.x (XML)" if "<?xml" in text[:500].lower() else "1.x (SGML)",
         "statements": len(statements),
-        "hints": normaliser_hints(decimal_hint=".", day_first=False,
-                                  statement_balances=balances),
+        "hints": normaliser_hints(
+            decimal_hint=".", day_first=False, statement_balances=balances,
+            format_sign=CARD_STATEMENT if cards else BANK_STATEMENT,
+            type_disagrees=sum(map(type_contradicts_sign, rows["Payment Method"],
+                                   rows["Amount"]))),
     }
     if not_read:
         info["not_read"] = {"investment_transactions": not_read}

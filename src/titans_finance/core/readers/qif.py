@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 
+from titans_finance.core.movements import CARD_STATEMENT, SIGNED_BY_FORMAT
 from titans_finance.core.readers.base import RawExport, normaliser_hints, raw_frame
 
 _TRANSACTION_TYPES = {"bank", "cash", "ccard", "oth a", "oth l", "invoice", "creditcard"}
+# Card blocks: Quicken writes a charge negative, other writers the issuer's positive.
+_CARD_TYPES = {"ccard", "creditcard"}
 
 
 # Comment lines some writers put before the first block (``### exported by …``): QIF has
@@ -72,10 +75,12 @@ def read_qif_export(text: str, name: str) -> RawExport:
         "Date", "Description", "Amount", "Reference", "Category", "Status", "Account",
         "Bank Transaction ID", "Type")}
     state = {"block": "bank", "account": "", "account_header": False}
+    card_lines = 0
     opening_balances: list[str] = []
     not_read: dict[str, int] = {}
 
     def flush(record: dict[str, str]) -> None:
+        nonlocal card_lines
         if not record:
             return
         if state["account_header"]:
@@ -94,6 +99,7 @@ def read_qif_export(text: str, name: str) -> RawExport:
             rows["Account"].append(state["account"])
             rows["Bank Transaction ID"].append(record.get("N", ""))
             rows["Type"].append("")
+            card_lines += state["block"] in _CARD_TYPES
         else:
             not_read[state["block"]] = not_read.get(state["block"], 0) + 1
 
@@ -120,7 +126,8 @@ def read_qif_export(text: str, name: str) -> RawExport:
             continue  # split detail: the transaction total (T) is the line
         record.setdefault(code, value)
     flush(record)  # the last record may lack its "^"
-    info = {"format": "qif", "hints": normaliser_hints(decimal_hint=".")}
+    info = {"format": "qif", "hints": normaliser_hints(
+        decimal_hint=".", format_sign=CARD_STATEMENT if card_lines else SIGNED_BY_FORMAT)}
     if not_read:
         info["not_read"] = not_read
     if opening_balances:

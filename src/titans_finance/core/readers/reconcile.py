@@ -149,10 +149,11 @@ def reading_every_line(fits: dict[str, ChainFit], amounts: dict[str, np.ndarray]
     one that gives every line an amount: a column blank on the other side's lines reconciles
     only the lines it reads (one side of an in/out pair), the pair reads them all. None when
     not exactly one does."""
-    top = max((fit.reconciled for fit in fits.values()), default=0)
+    if not fits:
+        return None
+    top = max(fit.reconciled for fit in fits.values())
     tied = [name for name, fit in fits.items() if top and fit.reconciled == top]
-    whole = [name for name in tied
-             if not np.isnan(np.asarray(amounts[name], dtype="float64")).any()]
+    whole = [name for name in tied if not np.isnan(amounts[name]).any()]  # (float arrays)
     return whole[0] if len(tied) > 1 and len(whole) == 1 else None
 
 def running_balance_report(amount: pd.Series, balance: pd.Series,

@@ -58,6 +58,7 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9f]+
 # At least this many runs of Japanese characters, and more than this share of them standing
 # apart from ASCII letters, make a double-byte file Shift-JIS (as Japanese banks export).
 JAPANESE_RUNS = 3
+SAMPLE_BYTES = 65536  # the bytes of a file the encoding is told from
 JAPANESE_APART = 2 / 3
 
 
@@ -67,8 +68,8 @@ def _japanese_double_byte(data: bytes) -> bool:
     quotes and digits. Accented Latin text in Windows-1252 seldom decodes as cp932 at all
     (a lead byte before a comma or a space is an error); when it does, each run it makes
     sits inside a word of ASCII letters (``Straße``: ``ß`` is a half-width katakana)."""
-    try:
-        text = data[:65536].decode("cp932")
+    try:  # (incremental: a character cut by the 64 KiB sample is no decoding error)
+        text = codecs.getincrementaldecoder("cp932")().decode(data[:SAMPLE_BYTES])
     except UnicodeDecodeError:
         return False
     runs = list(_JAPANESE.finditer(text))
@@ -76,6 +77,16 @@ def _japanese_double_byte(data: bytes) -> bool:
                 if not re.match(r"[A-Za-z]", text[run.end():run.end() + 1])
                 and not re.match(r"[A-Za-z]", text[max(run.start() - 1, 0):run.start()]))
     return len(runs) >= JAPANESE_RUNS and apart > JAPANESE_APART * len(runs)
+
+
+# In Shift-JIS byte 0x5C is the yen sign (JIS X 0201), which the cp932 codec decodes as a
+# backslash: before a digit (``\\7,000``) it is the currency of an amount.
+_YEN_BEFORE_DIGIT = re.compile(r"\\(?=[0-9])")
+
+
+def yen_signs(text: str) -> str:
+    """A Shift-JIS text's backslashes before a digit written as the yen sign they are."""
+    return _YEN_BEFORE_DIGIT.sub("\u00a5", text)
 
 
 def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
@@ -93,10 +104,12 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
         raise ExportReadError(f"{name}: the file is empty")
     if declared:
         try:
-            return data.decode(declared).lstrip("\ufeff"), declared
+            text = data.decode(declared).lstrip("\ufeff")
         except (UnicodeDecodeError, LookupError) as exc:
             raise ExportReadError(f"{name}: cannot be decoded as the declared encoding "
                                   f"{declared!r} ({exc})") from exc
+        shift_jis = codecs.lookup(declared).name in ("cp932", "shift_jis", "shift_jis_2004")
+        return (yen_signs(text) if shift_jis else text), declared
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace").lstrip("\ufeff"), encoding
@@ -115,9 +128,10 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
                ("cp932",) if _japanese_double_byte(data) else ())
     for encoding in guessed + ("cp1252", "latin-1"):
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return (yen_signs(text) if encoding == "cp932" else text), encoding
     raise ExportReadError(f"{name}: cannot be decoded as text")  # latin-1 never fails
 
 

@@ -1,0 +1,158 @@
+"""Which readings of a file's signs no balance proves, format by format: each is either proven
+(a balance, a direction column, money in/out columns, a declared sign, the format's own rule
+for a bank statement), or said (`sign_unproven` in the file's report, data_quality.json and
+the import page) — never read as money in without a word (core/movements.py, the readers'
+``format_sign`` and ``type_disagrees`` hints)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.parameters import parameters
+from titans_finance.core.movements import BANK_STATEMENT, CARD_STATEMENT, SIGNED_BY_FORMAT
+from titans_finance.core.readers.ofx import type_contradicts_sign
+from titans_finance.datasets.raw_export_dataset import read_export_files
+from titans_finance.pipelines.ingestion.nodes import (
+    deduplicate_transactions,
+    normalise_transactions,
+    summarise_data_quality,
+)
+
+PARAMS = parameters("ingestion", reference_date="2025-06-30")
+
+
+def _read(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    raw = read_export_files(str(path), [])
+    candidates, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    clean, duplicates = deduplicate_transactions(candidates, PARAMS)
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    return sorted(clean["amount"]), fixes["files"][name], report, raw.attrs["source"]
+
+
+# ---------------------------------------------------------------------------- CSV
+
+# A card export of three charges written positive (paisa's ICICI layout): no balance, no
+# direction, no minus anywhere. Under five lines it used to be read as money in silently.
+def test_three_unsigned_charges_are_said_to_be_unproven(tmp_path):
+    amounts, decided, report, _ = _read(tmp_path, "card.csv", (
+        "Date,Transaction Details,Amount(in Rs)\n03/01/2023,WWW AMAZON IN,165.72\n"
+        "03/01/2023,WWW AMAZON IN,755.65\n03/01/2023,SWIGGY Bengaluru,449.00\n"))
+    assert amounts == [165.72, 449.0, 755.65]  # read as written, and said so
+    assert decided["sign_unproven"]["lines_unsigned"] == 3
+    assert "sign: negate" in decided["sign_unproven"]["message"]
+    assert report["sign_unproven_files"] == ["card.csv"]
+
+
+def test_one_unsigned_line_is_unproven_and_one_minus_makes_the_column_signed(tmp_path):
+    _, decided, _, _ = _read(tmp_path, "one.csv", "Date,Merchant Name,Amount\n"
+                                                   "01/10/2019,Mobil,36.33\n")
+    assert decided["sign_unproven"]["lines_unsigned"] == 1
+    # a minus on one line: the column is signed, the rest money in; 1 of 2 in says nothing
+    _, decided, _, _ = _read(tmp_path, "two.csv", "Date,Merchant Name,Amount\n"
+                                                   "01/10/2019,Mobil,36.33\n02/10/2019,Rent,-900\n")
+    assert "sign_unproven" not in decided
+
+
+def test_a_header_naming_the_side_or_a_declared_sign_proves_unsigned_amounts(tmp_path):
+    amounts, decided, _, _ = _read(tmp_path, "debit.csv", "Date,Description,Withdrawals\n"
+                                                          "2024-01-02,SHOP,12.00\n")
+    assert amounts == [-12.0] and "sign_unproven" not in decided
+    path = tmp_path / "declared.csv"
+    path.write_text("Date,Merchant Name,Amount\n01/10/2019,Mobil,36.33\n", encoding="utf-8")
+    mappings = tmp_path / "m.yml"
+    mappings.write_text("mappings:\n  - match: declared.csv\n    sign: negate\n", encoding="utf-8")
+    from titans_finance.datasets.raw_export_dataset import load_mappings
+    raw = read_export_files(str(path), load_mappings([str(mappings)]))
+    candidates, _, fixes = normalise_transactions(raw, PARAMS)
+    assert candidates["amount"].tolist() == [-36.33]
+    assert "sign_unproven" not in fixes["files"]["declared.csv"]
+
+
+def test_a_running_balance_proves_unsigned_amounts(tmp_path):
+    _, decided, _, _ = _read(tmp_path, "saved.csv", (
+        "Date,Description,Amount,Balance\n2024-01-02,Interest,1.00,101.00\n"
+        "2024-01-03,Deposit,9.00,110.00\n"))
+    assert decided["reconciliation"]["status"] == "proven" and "sign_unproven" not in decided
+
+
+# ---------------------------------------------------------------------------- OFX
+
+def _ofx(aggregate: str, lines: list[tuple[str, str]]) -> str:
+    transactions = "".join(
+        f"<STMTTRN><TRNTYPE>{kind}<DTPOSTED>2024010{i + 1}<TRNAMT>{amount}<FITID>{i}"
+        f"<NAME>LINE {i}</STMTTRN>" for i, (kind, amount) in enumerate(lines))
+    account = "<CCACCTFROM><ACCTID>4111</CCACCTFROM>" if aggregate == "CCSTMTRS" else (
+        "<BANKACCTFROM><BANKID>1<ACCTID>99<ACCTTYPE>CHECKING</BANKACCTFROM>")
+    wrapper = "CREDITCARDMSGSRSV1><CCSTMTTRNRS" if aggregate == "CCSTMTRS" else (
+        "BANKMSGSRSV1><STMTTRNRS")
+    opening, closing = wrapper.split("><")
+    return (f"OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><{opening}><{closing}><{aggregate}>"
+            f"<CURDEF>USD{account}<BANKTRANLIST>{transactions}</BANKTRANLIST>"
+            f"</{aggregate}></{closing}></{opening}></OFX>\n")
+
+
+@pytest.mark.parametrize(("kind", "amount", "contradicts"), [
+    ("DEBIT", "12.00", True), ("DEBIT", "-12.00", False), ("debit", " 0.01", True),
+    ("CREDIT", "-1,00", True), ("CREDIT", "1.00", False), ("DEBIT", "0.00", False),
+    ("DEBIT", "-0.00", False), ("POS", "12.00", False), ("ATM", "-12.00", False)])
+def test_trntype_contradicts_the_sign_only_when_it_names_the_other_side(kind, amount,
+                                                                        contradicts):
+    assert type_contradicts_sign(kind, amount) is contradicts
+
+
+def test_an_ofx_bank_statement_mostly_money_in_is_proven_by_the_spec(tmp_path):
+    # deposits into a savings or business account: the spec's sign is the holder's
+    lines = [("CREDIT", "100.00")] * 5 + [("DEBIT", "-1.00")]
+    amounts, decided, _, source = _read(tmp_path, "bank.ofx", _ofx("STMTRS", lines))
+    assert amounts[0] == -1.0 and "sign_unproven" not in decided
+    assert source["hints"]["format_sign"] == BANK_STATEMENT
+
+
+def test_an_ofx_card_statement_with_its_charges_positive_is_unproven(tmp_path):
+    # an issuer writing charges positive beside TRNTYPE PAYMENT/POS (no DEBIT to contradict)
+    lines = [("POS", "20.00"), ("POS", "35.10"), ("PAYMENT", "-50.00")]
+    _, decided, report, source = _read(tmp_path, "card.ofx", _ofx("CCSTMTRS", lines))
+    assert source["hints"]["format_sign"] == CARD_STATEMENT
+    assert "sign_unproven" not in decided  # 2 of 3 in: two thirds, not more
+    lines.append(("POS", "4.20"))  # 3 of 4 in: more than two thirds
+    _, decided, report, _ = _read(tmp_path, "card2.ofx", _ofx("CCSTMTRS", lines))
+    assert "3 of 4 lines of this card statement" in decided["sign_unproven"]["message"]
+    assert report["sign_unproven_files"] == ["card2.ofx"]
+    # charges written negative, as the spec says: nothing to say
+    spec = [("DEBIT", "-20.00"), ("DEBIT", "-35.10"), ("CREDIT", "50.00")]
+    _, decided, _, _ = _read(tmp_path, "card3.ofx", _ofx("CCSTMTRS", spec))
+    assert "sign_unproven" not in decided
+
+
+def test_an_ofx_line_whose_trntype_contradicts_its_sign_makes_the_file_unproven(tmp_path):
+    lines = [("DEBIT", "-10.00"), ("DEBIT", "-20.00"), ("CREDIT", "5.00")]
+    _, decided, _, source = _read(tmp_path, "agree.ofx", _ofx("STMTRS", lines))
+    assert source["hints"]["type_disagrees"] == 0 and "sign_unproven" not in decided
+    lines.append(("DEBIT", "7.00"))  # one DEBIT written positive
+    _, decided, _, source = _read(tmp_path, "one.ofx", _ofx("STMTRS", lines))
+    assert source["hints"]["type_disagrees"] == 1
+    assert decided["sign_unproven"]["lines_type_disagrees"] == 1
+
+
+# ---------------------------------------------------------------------------- QIF
+
+QIF_CARD = "!Type:CCard\nD01/02/2024\nT{0}\nPSHOP\n^\nD01/03/2024\nT{1}\nPFUEL\n^\n"
+
+
+def test_a_qif_card_account_with_charges_positive_is_unproven(tmp_path):
+    _, decided, _, source = _read(tmp_path, "card.qif", QIF_CARD.format("12.40", "30.00"))
+    assert source["hints"]["format_sign"] == CARD_STATEMENT
+    assert "2 of 2 lines of this card statement" in decided["sign_unproven"]["message"]
+    _, decided, _, _ = _read(tmp_path, "card2.qif", QIF_CARD.format("-12.40", "-30.00"))
+    assert "sign_unproven" not in decided
+
+
+def test_a_qif_bank_account_reads_a_number_without_a_minus_as_money_in(tmp_path):
+    text = QIF_CARD.replace("CCard", "Bank")
+    _, decided, _, source = _read(tmp_path, "bank.qif", text.format("-12.40", "30.00"))
+    assert source["hints"]["format_sign"] == SIGNED_BY_FORMAT
+    assert "sign_unproven" not in decided  # 1 of 2 in; QIF defines a plain number's side
+    _, decided, _, _ = _read(tmp_path, "bank2.qif", text.format("12.40", "30.00"))
+    assert decided["sign_unproven"]["lines"] == 2
