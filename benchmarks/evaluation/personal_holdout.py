@@ -218,19 +218,28 @@ def _versus_cell(against: dict, p_digits: int = 3) -> str:
             f"{'' if against['decidable'] else ' (too few to decide)'}")
 
 
-def markdown_table(results: dict) -> str:
-    lines = ["| set | export | rows (hold-out) | personal acc. / macro-F1 | smart_importer-style "
-             "SVM | char TF-IDF LR | personal − best peer (± 1 SE) | verdict | rows only "
-             "personal / only peer right, McNemar p |",
+def _comparison_table(results: dict, rows_title: str, se_note: str, scores, rows_cell,
+                      p_digits: int) -> str:
+    """One row per export: the personal model and the peers (accuracy / macro-F1) and the
+    personal model against its best peer; ``scores`` picks an export's figures (the single
+    hold-out's or the rolling origin's), ``rows_cell`` writes its rows column."""
+    lines = [f"| set | export | {rows_title} | personal acc. / macro-F1 | smart_importer-style "
+             f"SVM | char TF-IDF LR | personal − best peer (± 1 SE{se_note}) | verdict | rows "
+             "only personal / only peer right, McNemar p |",
              "|---|---|---|---|---|---|---|---|---|"]
     for name, r in results.items():
-        best = max(PEERS, key=lambda kind: r[kind]["accuracy"])
-        against = r["personal_versus"][best]
-        cells = [f"{100 * r[m]['accuracy']:.1f} % / {r[m]['macro_f1']:.3f}"
+        figures = scores(r)
+        best = max(PEERS, key=lambda kind: figures[kind]["accuracy"])
+        cells = [f"{100 * figures[m]['accuracy']:.1f} % / {figures[m]['macro_f1']:.3f}"
                  for m in ("personal", *PEERS)]
-        lines.append(f"| {r['set']} | {name} | {r['rows']} ({r['holdout_rows']}) | "
-                     f"{' | '.join(cells)} | {_versus_cell(against, p_digits=2)} |")
+        lines.append(f"| {r['set']} | {name} | {rows_cell(r)} | {' | '.join(cells)} | "
+                     f"{_versus_cell(figures['personal_versus'][best], p_digits)} |")
     return "\n".join(lines)
+
+
+def markdown_table(results: dict) -> str:
+    return _comparison_table(results, "rows (hold-out)", "", lambda r: r,
+                             lambda r: f"{r['rows']} ({r['holdout_rows']})", p_digits=2)
 
 
 def overridden(params: dict, assignments: list[str]) -> dict:
@@ -286,19 +295,10 @@ def pooled_over_exports(results: dict[str, dict], first: str, second: str,
 
 
 def rolling_table(results: dict) -> str:
-    lines = ["| set | export | rows scored (folds) | personal acc. / macro-F1 | smart_importer-"
-             "style SVM | char TF-IDF LR | personal − best peer (± 1 SE, day blocks) | verdict "
-             "| rows only personal / only peer right, McNemar p |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for name, r in results.items():
-        rolling = r["rolling_origin"]
-        best = max(PEERS, key=lambda kind: rolling[kind]["accuracy"])
-        cells = [f"{100 * rolling[m]['accuracy']:.1f} % / {rolling[m]['macro_f1']:.3f}"
-                 for m in ("personal", *PEERS)]
-        lines.append(f"| {r['set']} | {name} | {rolling['scored_rows']} "
-                     f"({len(rolling['folds'])}) | {' | '.join(cells)} | "
-                     f"{_versus_cell(rolling['personal_versus'][best])} |")
-    return "\n".join(lines)
+    return _comparison_table(
+        results, "rows scored (folds)", ", day blocks", lambda r: r["rolling_origin"],
+        lambda r: f"{r['rolling_origin']['scored_rows']} ({len(r['rolling_origin']['folds'])})",
+        p_digits=3)
 
 
 def tune(exports: dict, sets: dict, default_model, params: dict, variant: dict,
