@@ -84,3 +84,12 @@ def test_an_account_header_without_the_list_still_names_its_register():
     assert export.frame["Account"].tolist() == ["Checking"]
     assert export.frame["Amount"].tolist() == ["-500.00"]
     assert "not_read" not in export.info
+
+
+def test_records_after_autoswitch_but_before_an_account_block_stay_transactions():
+    # the list is the !Account block inside AutoSwitch, not every record after the option line
+    text = ("!Option:AutoSwitch\nD01/02/2024\nT-5.00\nPShop\n^\n"
+            "!Account\nNChecking\nTBank\n^\n!Type:Bank\nD01/03/2024\nT7.00\nPRefund\n^\n")
+    export = read_qif_export(text, "option-then-records.qif")
+    assert export.frame["Amount"].tolist() == ["-5.00", "7.00"]
+    assert export.info["not_read"] == {"account_list": 1}
