@@ -511,3 +511,36 @@ def test_a_line_with_a_number_still_counts_among_the_values(number, date_column)
     reading = infer_roles(pd.DataFrame(rows, columns=["a", "b", "c"]), {}, name="x.csv",
                           decimal_hint=",")
     assert reading.roles.get("Date") == date_column
+
+
+@pytest.mark.parametrize("values, tokens", [
+    (["贷 Cr", "借 Dr", "贷 Cr", "借 Dr"], {"贷 Cr": 2, "借 Dr": 2}),
+    (["Shop A", "Shop B", "Shop A", "Shop B"], None),  # spaces in words of no side: text
+])
+def test_direction_words_in_two_languages_are_the_tokens_of_a_direction_column(values, tokens):
+    assert column_evidence(pd.Series(values)).get("tokens") == tokens
+
+
+def _icbc(booked_in: str) -> bytes:
+    return ("交易日期,摘要,交易金额(收入),交易金额(支出),记账金额(收入),记账金额(支出)\n"
+            f"2023-05-02,消费,-,-,,13.40\n2023-04-22,他行汇入,-,-,{booked_in},\n"
+            "2023-04-20,消费,-,-,,24.00\n").encode()
+
+
+@pytest.mark.parametrize("booked_in, money_in", [
+    ("1234.56", "记账金额(收入)"),  # the namesake holds the amounts: it takes the side
+    ("-", "交易金额(收入)"),         # no column of amounts named so: as before
+])
+def test_a_side_named_over_dashes_moves_to_its_namesake_over_amounts(booked_in, money_in):
+    export = read_export(_icbc(booked_in), "x.csv")
+    assert export.info["columns"]["Money In"] == [money_in]
+    assert export.info["columns"]["Money Out"] == ["记账金额(支出)"]
+
+
+@pytest.mark.parametrize("values, rate", [
+    (["（消费）示例商户A", "（退款）示例商户B"], 1.0),     # Chinese: letters of their script
+    (["Відсотки за березень", "Google"], 1.0),           # Cyrillic
+    (["AB", "ЖЯ"], 0.0),                                   # two letters are no text
+])
+def test_text_of_every_script_is_text(values, rate):
+    assert column_evidence(pd.Series(values))["text_rate"] == rate

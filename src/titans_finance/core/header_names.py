@@ -205,6 +205,10 @@ def header_role(name: str) -> tuple[str | None, str | None]:
         inner, _ = header_role(qualified["qualifier"])
         if outer is not None:
             return (inner, None) if inner in _QUALIFIER_ROLES else (outer, code)
+        # a name whose words name only an amount (``记账金额``, booked amount) with a side
+        # in parentheses: ``记账金额(收入)`` is money in
+        if inner in ("Money In", "Money Out") and word_roles(qualified["name"]) == {"Amount"}:
+            return inner, None
     return None, None
 
 

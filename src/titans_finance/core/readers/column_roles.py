@@ -182,7 +182,7 @@ class _RoleInference(DirectionReading, RoleValues):
         e, side = self.evidence[column], "Money Out" if role == "Money In" else "Money In"
         if not e.get("values", 0) or e.get("amount_rate") or e.get("flag"):
             return False
-        if role not in ("Money In", "Money Out"):
+        if role not in ("Money In", "Money Out") or self.move_to_namesake(role, column):
             return True
         other = self.roles.get(side, [])
         if len(other) != 1 or self.evidence[other[0]].get("signed_rate", 0) < 1.0:
