@@ -65,14 +65,15 @@ def apply_fees(amount: pd.Series, fee: pd.Series, balance: pd.Series
 # A payment received by a card issuer, as card statements word it ("Payment Thank You -
 # Web", "AUTOPAY PAYMENT - THANK YOU", "INTERNET PAYMENT - THANK YOU", "ONLINE PAYMENT,
 # THANK YOU", "DIRECTPAY FULL BALANCE", "BA ELECTRONIC PAYMENT", "PAYMENT RECEIVED",
-# "CAPITAL ONE AUTOPAY PYMT", "Zahlung erhalten", "Paiement reçu", "Pago recibido"; zh
-# 还款/還款, "repayment", written inside a run of characters: "（还款）云闪付", "自动还款").
+# "CAPITAL ONE AUTOPAY PYMT", "Zahlung erhalten", "Paiement reçu", "Pago recibido"). Not
+# zh 还款 (repayment): a card statement's payment in ("（还款）云闪付") and a bank account's
+# repayment out ("自动还款", "正常还款") are worded alike.
 _PAYMENT = re.compile(
     r"(?i)\b(?:payment|pymt|pmt|paiement|zahlung|pago|betaling|pagamento)\b.*\b(?:thank|thanks)\b"
     r"|\b(?:auto ?pay|auto-pmt|automatic payment|directpay|direct pay|electronic payment|"
     r"internet payment|online payment|mobile payment|payment received|payment - thank|"
-    r"zahlung erhalten|paiement re[cç]u|pago recibido|betaling ontvangen)\b|还款|還款")
-_PAYMENT_WORD = re.compile(r"(?i)pay|pymt|pmt|zahlung|pago|betaling|还款|還款")
+    r"zahlung erhalten|paiement re[cç]u|pago recibido|betaling ontvangen)\b")
+_PAYMENT_WORD = re.compile(r"(?i)pay|pymt|pmt|zahlung|pago|betaling")
 # A payment from someone (a client, a friend) names them: not a card being paid off.
 _FROM_SOMEONE = re.compile(
     r"(?i)\b(?:from|von|de|van)\b(?!\s+(?:chk|checking|acct|account|sav|savings|bank|"
