@@ -89,3 +89,9 @@ def test_a_wechat_header_names_its_columns():
 ])
 def test_an_amount_named_by_its_words_with_a_side_in_parentheses_is_that_side(name, role):
     assert header_role(name)[0] == role
+
+
+@pytest.mark.parametrize("name", ["交易日", "记账日", "入账日", "交易日期"])
+def test_chinese_day_headers_name_a_date(name):
+    # zh 交易日 (trade day), 记账日 / 入账日 (booking day), as card statements head them
+    assert header_role(name)[0] == "Date"

@@ -35,7 +35,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         # Hungarian; Japanese, Chinese (written without spaces: `header_words` finds them
         # inside a longer header)
         "konyvelesdatuma", "日付", "取引日", "利用日", "取扱日付", "交易时间",
-        "交易日期", "日期",
+        "交易日期", "日期", "交易日", "记账日", "入账日",
     ),
     "Value Date": (
         "valuedate", "wertstellung", "wertstellungsdatum", "valutadatum", "datedevaleur",
