@@ -21,6 +21,7 @@ account, and another tenant's accounts are named otherwise; `serving.tenants`).
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections import Counter
 from typing import Any
@@ -59,7 +60,7 @@ def without_wording(lines: np.ndarray, wording: frozenset[str]) -> np.ndarray:
     line that is only wording ("POS PURCHASE") says no less with it."""
     if not wording:
         return lines
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(wording))) + r")\b")
+    pattern = _pattern(wording)
     out = np.empty(len(lines), dtype=object)
     done: dict[Any, Any] = {}
     for i, line in enumerate(lines.tolist()):
@@ -73,6 +74,12 @@ def without_wording(lines: np.ndarray, wording: frozenset[str]) -> np.ndarray:
             done[line] = read
         out[i] = read
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(wording: frozenset[str]) -> re.Pattern:
+    """The words of ``wording`` as whole words (built once per set: a request reads them)."""
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(wording))) + r")\b")
 
 
 class StatementWording:
