@@ -20,7 +20,7 @@ Purchases* on every line and so says nothing; a word on every line counts 0.
 
 The lines of a call are read at once (`_NameWords`): a line in ASCII is split into words
 by C calls and its name words found by a set intersection, with no regular expression (the
-per-line regular expression this replaced took 2-3.5 times as long: docs/benchmarks.md,
+per-line regular expression this replaced took 2.1-3.6 times as long: docs/benchmarks.md,
 *category_batch*); a line in another script is read by `_WORD`."""
 
 from __future__ import annotations
