@@ -116,7 +116,9 @@ def main(argv: list[str] | None = None) -> dict:
     cases = {"repeated lines": _cpu_ms(model, [repeated[i % CYCLED]
                                                for i in range(args.batches)]),
              "unseen lines": _cpu_ms(model, unseen)}
-    result = {"machine": machine(), "label": args.label, "command": " ".join(sys.argv),
+    result = {"machine": machine(), "label": args.label,
+              "command": " ".join([".venv/bin/python -m benchmarks.performance.category_batch",
+                                   *(argv if argv is not None else sys.argv[1:])]),
               "code": str(Path(titans_finance.__file__).parents[1]), "model": str(model_path),
               "name_weight": getattr(getattr(model, "names", None), "weight", None),
               "load_average": [load_before, load_average()], "rows_per_batch": ROWS,
