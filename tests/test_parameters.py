@@ -197,3 +197,24 @@ def test_a_kedro_run_with_an_unknown_key_stops_before_any_node(tmp_path):
         project.run("ingestion")
     assert not project.path("data/03_primary").exists()
     assert not project.path("data/08_reporting").exists()
+
+
+@pytest.mark.parametrize("lines, right, accepted", [
+    (13, 12, True), (13, 13, True), (13, 14, False), (0, 0, True), (-1, 0, False)])
+def test_the_corroborated_proof_counts_no_more_right_lines_than_lines(lines, right, accepted):
+    proof = {"corroborated_proof": {"lines": lines, "right": right}}
+    if accepted:
+        got = settings("category", default_model=proof).default_model.corroborated_proof
+        assert (got.lines, got.right) == (lines, right)
+    else:
+        with pytest.raises(ParameterError, match="corroborated_proof"):
+            settings("category", default_model=proof)
+
+
+@pytest.mark.parametrize("z, accepted", [(0.0, False), (1e-9, True), (1.645, True)])
+def test_the_proof_z_is_above_zero(z, accepted):
+    if accepted:
+        assert settings("category", default_model={"proof_z": z}).default_model.proof_z == z
+    else:
+        with pytest.raises(ParameterError, match="proof_z"):
+            settings("category", default_model={"proof_z": z})

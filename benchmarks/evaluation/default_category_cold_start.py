@@ -18,6 +18,11 @@ exactly as the pipeline trains it (conf/base: taxonomy, lexicon, knowledge, para
 and for each export reads its lines as `kedro run` on that export would hand it on: without
 the statement wording learnt from all of the export's lines, labels hidden
 (`public_exports.with_export_wording`); each line is then scored by its own text.
+
+On the development set it also counts the top bucket's proof (`top_bucket`: the distinct
+lines of the answers several words corroborate, and how many are right, what
+``category.default_model.corroborated_proof`` records) and each export against the proof
+of the others (`leave_one_export_out`).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from benchmarks.evaluation.public_exports import (
 )
 from titans_finance.core.features import build_features
 from titans_finance.models.category import model_inputs
+from titans_finance.models.category.proof import proven_confidence
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -52,6 +58,52 @@ def cold_start(model, tx: pd.DataFrame) -> dict:
     text, _, sign = model_inputs(tx, features)
     out = model.predict_raw(text[expenses], sign[expenses],
                             shown=tx["description"].to_numpy(dtype=object)[expenses])
+    result, _ = _scored(model, tx, expenses, out)
+    return result
+
+
+def top_bucket(model, tx: pd.DataFrame) -> dict:
+    """The corroborated answers (above the ceiling before the proof's cap: `proof.py`) of an
+    export's expenses, as distinct lines (the line the model reads and its label, once) and
+    how many of them are right: what `category.default_model.corroborated_proof` counts."""
+    features = build_features(tx)
+    expenses = tx["taxonomy"].notna().to_numpy() & (tx["amount"].to_numpy() < 0)
+    text, _, sign = model_inputs(tx, features)
+    saved = model.proven_ceiling
+    try:
+        model.proven_ceiling = 1.0  # the bucket as the words alone would lift it
+        out = model.predict_raw(text[expenses], sign[expenses])
+    finally:
+        model.proven_ceiling = saved
+    _, right = _scored(model, tx, expenses, out)
+    lifted = out["answers"].to_numpy() & (out["confidence"].to_numpy() > model.ceiling)
+    lines = pd.DataFrame({"text": text[expenses], "label": tx["taxonomy"].to_numpy()[expenses],
+                          "right": right})[lifted].drop_duplicates(["text", "label"])
+    return {"lines": int(len(lines)), "right": int(lines["right"].sum())}
+
+
+def leave_one_export_out(buckets: dict[str, dict], z: float, ceiling: float) -> dict:
+    """Each export's corroborated lines against the proof the other exports give (their
+    lines and right ones, `proven_confidence` at ``z``): the most confidence its corroborated
+    answers would get, and how many of its lines would be wrong above the ceiling."""
+    table = {}
+    for key, own in buckets.items():
+        lines = sum(b["lines"] for k, b in buckets.items() if k != key)
+        right = sum(b["right"] for k, b in buckets.items() if k != key)
+        bound = proven_confidence(right, lines, z)
+        proven = max(ceiling, bound)
+        table[key] = {"proof_lines": lines, "proof_right": right, "bound": round(bound, 4),
+                      "proven": round(proven, 4),
+                      "lines": own["lines"], "right": own["right"],
+                      "wrong_above_ceiling": (own["lines"] - own["right"]
+                                              if proven > ceiling else 0)}
+    return table
+
+
+def _scored(model, tx: pd.DataFrame, expenses: np.ndarray, out: pd.DataFrame
+            ) -> tuple[dict, np.ndarray]:
+    """The export's figures from the model's answers ``out`` on its ``expenses``, and
+    whether each answer is right."""
     truth = tx["taxonomy"].to_numpy()[expenses]
     group_of = model.taxonomy.categories["group"]
     level = out["level"].to_numpy()
@@ -82,7 +134,7 @@ def cold_start(model, tx: pd.DataFrame) -> dict:
             # how often an answer at the ceiling or above is right: the top bucket's reliability
             "right_at_or_above_0_9": (float(right[at_least].mean()) if at_least.any()
                                       else None),
-            "at_or_above_0_9": int(at_least.sum())}
+            "at_or_above_0_9": int(at_least.sum())}, right
 
 
 def _pooled(results: dict[str, dict]) -> dict:
@@ -107,6 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     model = shipped_default_model(params, conf)
     result = {"command": "python -m benchmarks.evaluation.default_category_cold_start",
               "fit_cpu_seconds": round(time.process_time() - started, 1), "sets": {}}
+    buckets: dict[str, dict] = {}
     for set_name in chosen:
         exports = {}
         for entry in manifest.get(set_name) or []:
@@ -118,7 +171,15 @@ def main(argv: list[str] | None = None) -> None:
             read = with_export_wording(model, tx, params)
             exports[key] = {"name": names[key], **cold_start(read, tx),
                             "statement_wording": read.metadata["statement_wording"]}
+            if set_name == "dev":  # the proof is counted on the development set only
+                buckets[key] = top_bucket(read, tx)
         result["sets"][set_name] = {"pooled": _pooled(exports), "exports": exports}
+    if buckets:
+        z = float(params["default_model"]["proof_z"])
+        result["top_bucket"] = {
+            "lines": sum(b["lines"] for b in buckets.values()),
+            "right": sum(b["right"] for b in buckets.values()),
+            "leave_one_export_out": leave_one_export_out(buckets, z, model.ceiling)}
     if not any(s["exports"] for s in result["sets"].values()):
         sys.exit("no export found: see benchmarks/evaluation/public_exports.py")
     if args.set == "both":

@@ -917,6 +917,19 @@ MUTANTS = (
            'if probability < 1 and text == "100":',
            'if 0.995 < probability < 1:',
            'tests/reporting/test_shortfall.py'),
+    Mutant('cp1', 'models/category/proof.py', 'no line proves everything',
+           'if lines == 0:\n        return 0.0',
+           'if lines == 0:\n        return 1.0',
+           'tests/models/category/test_proof.py'),
+    Mutant('cp2', 'models/category/default.py',
+           'a proof below the ceiling lowers the ceiling of corroborated answers',
+           'self.proven_ceiling = max(self.ceiling, proven_confidence(',
+           'self.proven_ceiling = min(self.ceiling, proven_confidence(',
+           'tests/models/category/test_default_corroboration.py'),
+    Mutant('cp3', 'models/category/default.py', 'a corroborated answer not capped by the proof',
+           'confidence[lifted] = np.minimum(confidence[lifted], proven)',
+           'confidence[lifted] = confidence[lifted]',
+           'tests/models/category/test_default_corroboration.py'),
 ) + tuple(Mutant(*entry) for entry in SECOND_AUDIT + REMAINING)
 
 # Mutants that change no observable behaviour, and why (they are expected to survive).

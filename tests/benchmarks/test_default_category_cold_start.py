@@ -5,6 +5,7 @@ word corroborates) give the bucket's reliability."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pandas as pd
 
 from benchmarks.evaluation.default_category_cold_start import cold_start
@@ -53,3 +54,51 @@ def test_no_answer_at_0_9_or_more_leaves_the_reliability_unset(tmp_path):
     out = cold_start(_Answers([("taxi_rideshare", below)] * 4), tx)
     assert out["above_0_9"] == 0 and out["at_or_above_0_9"] == 0
     assert out["right_at_or_above_0_9"] is None
+
+
+def test_each_export_is_judged_by_the_proof_of_the_others():
+    """Leave one export out: the others' lines prove a bound; above the ceiling only when the
+    bound is (13 of 13 prove 0.83: held at 0.9, no line of the export counted wrong)."""
+    from benchmarks.evaluation.default_category_cold_start import leave_one_export_out
+
+    buckets = {"a": {"lines": 13, "right": 13}, "b": {"lines": 2, "right": 1},
+               "c": {"lines": 0, "right": 0}}
+    table = leave_one_export_out(buckets, 1.645, 0.9)
+    assert table["b"]["proof_lines"] == 13 and table["b"]["proof_right"] == 13
+    assert table["b"]["bound"] == pytest.approx(13 / (13 + 1.645 ** 2), abs=1e-4)
+    assert table["b"]["proven"] == 0.9 and table["b"]["wrong_above_ceiling"] == 0
+    # a proof above the ceiling lifts the held-out export's corroborated lines: its wrong count
+    table = leave_one_export_out({"a": {"lines": 100, "right": 100},
+                                  "b": {"lines": 3, "right": 1}}, 1.645, 0.9)
+    assert table["b"]["proven"] > 0.9 and table["b"]["wrong_above_ceiling"] == 2
+    assert table["a"]["proof_lines"] == 3 and table["a"]["wrong_above_ceiling"] == 0
+
+
+class _Corroborating(_Answers):
+    """Answers above the ceiling only while the proof's cap is lifted (as corroborated ones)."""
+
+    ceiling = 0.9
+
+    def __init__(self, answers):
+        super().__init__(answers)
+        self.proven_ceiling = 0.9
+
+    def predict_raw(self, text, sign, shown=None):
+        out = super().predict_raw(text, sign)
+        out["confidence"] = np.minimum(out["confidence"], self.proven_ceiling)
+        return out
+
+
+def test_the_top_bucket_counts_distinct_lines_lifted_above_the_ceiling(tmp_path):
+    from benchmarks.evaluation.default_category_cold_start import top_bucket
+
+    tx = _four_rides(tmp_path)  # four rows of one line, `Lyft`
+    model = _Corroborating([("taxi_rideshare", 0.95)] * 4)
+    assert top_bucket(model, tx) == {"lines": 1, "right": 1}
+    assert model.proven_ceiling == 0.9  # the cap put back
+    wrong = _Corroborating([("fuel", 0.95)] * 4)
+    assert top_bucket(wrong, tx) == {"lines": 1, "right": 0}
+    at_ceiling = _Corroborating([("taxi_rideshare", 0.9)] * 4)
+    assert top_bucket(at_ceiling, tx) == {"lines": 0, "right": 0}
+    just_above = _Corroborating([("taxi_rideshare", JUST_ABOVE)] * 4)
+    assert top_bucket(just_above, tx) == {"lines": 1, "right": 1}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from titans_finance.parameters.base import Count, Fraction, Section, Settings, Weight
 
@@ -33,6 +33,20 @@ class CategoryLightGBMSettings(Section):
     colsample_bytree: Annotated[float, Field(gt=0, le=1)]
 
 
+class CorroboratedProof(Section):
+    """Distinct lines of corroborated answers counted on labelled exports, and how many of
+    them were right (`models/category/proof.py`)."""
+
+    lines: Annotated[int, Field(ge=0)]
+    right: Annotated[int, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _right_among_lines(self) -> CorroboratedProof:
+        if self.right > self.lines:
+            raise ValueError(f"right ({self.right}) is more than the lines ({self.lines})")
+        return self
+
+
 class DefaultModelSettings(Section):
     """``category.default_model``: the lexicon + open brand and word knowledge model (the
     seed is the block's ``category.seed``)."""
@@ -56,6 +70,8 @@ class DefaultModelSettings(Section):
     corroborating_word_confidence: Share
     dissenting_word_confidence: Share
     shared_code_max_confidence: Share
+    corroborated_proof: CorroboratedProof
+    proof_z: Annotated[float, Field(gt=0)]
 
 
 class StatementWordingSettings(Section):

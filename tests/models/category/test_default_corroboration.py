@@ -16,14 +16,17 @@ def _text(line: str) -> np.ndarray:
     return category_text(np.array([line], dtype=object), np.array([line], dtype=object))
 
 
-def _answer(model, text, ceiling=None, words=None):
-    saved = model.ceiling, model.corroborating_words
+def _answer(model, text, ceiling=None, words=None, proven=1.0):
+    """The answer under this ceiling and number of corroborating words; ``proven``: the
+    proof's cap on a corroborated answer (1: the corroboration rule alone; None: shipped)."""
+    saved = model.ceiling, model.corroborating_words, model.proven_ceiling
     try:
         model.ceiling = saved[0] if ceiling is None else ceiling
         model.corroborating_words = saved[1] if words is None else words
+        model.proven_ceiling = saved[2] if proven is None else proven
         return model.predict_raw(text, SIGN).iloc[0]
     finally:
-        model.ceiling, model.corroborating_words = saved
+        model.ceiling, model.corroborating_words, model.proven_ceiling = saved
 
 
 def _agreeing(model, line: str, leaf: str) -> int:
@@ -141,7 +144,7 @@ def _examples():
 
 def test_the_shipped_ceiling_holds_one_word_lines(default_category_model, one_word):
     text, _ = one_word
-    assert _answer(default_category_model, text)["confidence"] <= \
+    assert _answer(default_category_model, text, proven=None)["confidence"] <= \
         default_category_model.ceiling
 
 
@@ -181,8 +184,83 @@ def test_a_batch_judges_each_line_as_it_is_judged_alone(default_category_model, 
     lines = np.concatenate([one_word[0], corroborated[0], one_word[0], corroborated[0],
                             one_word[0]])
     signs = np.array([-1, -1, -1, 1, 1])
-    batch = model.predict_raw(lines, signs)["confidence"].to_numpy()
-    alone = [model.predict_raw(lines[[i]], signs[[i]])["confidence"].iloc[0]
-             for i in range(len(lines))]
+    saved = model.proven_ceiling
+    try:
+        model.proven_ceiling = 1.0  # the corroboration rule alone: a lifted line above
+        batch = model.predict_raw(lines, signs)["confidence"].to_numpy()
+        alone = [model.predict_raw(lines[[i]], signs[[i]])["confidence"].iloc[0]
+                 for i in range(len(lines))]
+    finally:
+        model.proven_ceiling = saved
     np.testing.assert_array_equal(batch, alone)
     assert batch[0] == batch[2] and batch[0] <= model.ceiling < batch[1]
+
+
+def _proven(model, text, proven):
+    saved = model.proven_ceiling
+    try:
+        model.proven_ceiling = proven
+        return model.predict_raw(text, SIGN).iloc[0]
+    finally:
+        model.proven_ceiling = saved
+
+
+def test_a_corroborated_answer_rises_only_as_far_as_proven(default_category_model,
+                                                           corroborated):
+    """Corroborated, the confidence stops at `proven_ceiling`: one step below the
+    answer's own confidence it is held there; at it and above, it stands."""
+    text, raw, _ = corroborated
+    below = np.nextafter(raw, 0)
+    assert _proven(default_category_model, text, below)["confidence"] == below
+    for proven in (raw, np.nextafter(raw, 1)):
+        assert _proven(default_category_model, text, proven)["confidence"] == \
+            pytest.approx(raw)
+
+
+def test_the_shipped_proof_lifts_no_answer_above_the_ceiling(default_category_model,
+                                                             corroborated):
+    """13 lines right of 13 prove 0.83, below the ceiling of 0.9: a corroborated answer
+    stays at the ceiling until more owners' lines prove more."""
+    text, raw, _ = corroborated
+    assert raw > default_category_model.ceiling
+    assert default_category_model.proven_ceiling == default_category_model.ceiling
+    assert _answer(default_category_model, text, proven=None)["confidence"] == \
+        default_category_model.ceiling
+
+
+def _fitted_proof(lines, right, ceiling):
+    import yaml
+
+    from titans_finance.models.category.default import train_default_model
+    from tests.models.conftest import ROOT
+    from tests.parameters import settings
+
+    knowledge = ROOT / "conf/base/knowledge"
+    params = {**settings("category").default_model_params(), "lexicon_variants": 1,
+              "corroborated_proof": {"lines": lines, "right": right},
+              "uncorroborated_max_confidence": ceiling}
+    empty = _empty_knowledge(knowledge)
+    return train_default_model(
+        yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
+        yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
+        empty["osm_brands.csv"], empty["spending_words.csv"], params).proven_ceiling
+
+
+def _empty_knowledge(knowledge):
+    """The knowledge files with no row: the lexicon alone, a fit of ~2 s."""
+    import pandas as pd
+
+    return {name: pd.read_csv(knowledge / name, dtype=str, keep_default_na=False).iloc[:0]
+            for name in ("osm_brands.csv", "spending_words.csv")}
+
+
+def test_the_fit_takes_the_proof_or_the_ceiling_whichever_is_higher():
+    """100 of 100 lines prove 0.9736; a ceiling one step above that wins, one step below
+    (and at it) the proof is what a corroborated answer may reach."""
+    from titans_finance.models.category.proof import proven_confidence
+
+    bound = proven_confidence(100, 100, 1.645)
+    assert _fitted_proof(100, 100, float(np.nextafter(bound, 0))) == bound
+    assert _fitted_proof(100, 100, bound) == bound
+    above = float(np.nextafter(bound, 1))
+    assert _fitted_proof(100, 100, above) == above

@@ -55,6 +55,7 @@ from titans_finance.models.category.taxonomy import (
     lexicon_examples,
     word_examples,
 )
+from titans_finance.models.category.proof import proven_confidence
 from titans_finance.models.category.row_memo import forget_rows, remembered_rows
 from titans_finance.models.category.text_features import tfidf_transform
 
@@ -69,7 +70,7 @@ HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "calibrati
                     "confidence_threshold", "top_k", "uncorroborated_max_confidence",
                     "corroborating_words", "corroborating_word_confidence",
                     "dissenting_word_confidence",
-                    "shared_code_max_confidence")
+                    "shared_code_max_confidence", "corroborated_proof", "proof_z")
 
 
 class DefaultCategoryModel:
@@ -85,6 +86,7 @@ class DefaultCategoryModel:
         self.threshold: float | None = None
         self.top_k: int | None = None
         self.ceiling: float | None = None
+        self.proven_ceiling: float | None = None
         self.corroborating_words: int | None = None
         self.word_confidence: float | None = None
         self.temperature = 1.0
@@ -152,6 +154,11 @@ class DefaultCategoryModel:
                 f"({self.word_confidence}) in conf/base/parameters_category.yml: a word sure "
                 "enough to corroborate must also be sure enough to dissent")
         self.shared_code_ceiling = float(self.params["shared_code_max_confidence"])
+        # a corroborated answer rises above the ceiling only as far as such answers were
+        # proven right on labelled exports (`proof.proven_confidence`)
+        proof = self.params["corroborated_proof"]
+        self.proven_ceiling = max(self.ceiling, proven_confidence(
+            int(proof["right"]), int(proof["lines"]), float(self.params["proof_z"])))
         text = examples["description"].to_numpy(dtype=object)
         sign = examples["sign"].to_numpy(dtype="int64")
         y = examples["category"].astype("str").to_numpy()
@@ -361,7 +368,8 @@ class DefaultCategoryModel:
         filed as travel, "wine" as drinks out), and no held-out knowledge can show it. So a
         line resting on one word (or one name repeated, "ikea | ikea") stays at the
         ceiling at most; confidence above it needs `corroborating_words` distinct words
-        that each name the answer alone, and no word fairly sure of another answer. An
+        that each name the answer alone, and no word fairly sure of another answer, and it
+        rises only to `proven_ceiling`, what such answers proved on labelled exports. An
         answer of `shared_code_answers` is held at `shared_code_ceiling` whatever its words."""
         # owners file across a boundary the standards leave open (`shared_code_answers`)
         shared = np.isin(category, list(getattr(self, "shared_code_answers_", ())))
@@ -383,6 +391,11 @@ class DefaultCategoryModel:
                                 dtype=bool)
         confidence = confidence.copy()
         confidence[over[~corroborated[codes]]] = self.ceiling
+        # corroborated: as far as answers of that kind were proven right (1: a model pickled
+        # before the proof)
+        lifted = over[corroborated[codes]]
+        proven = getattr(self, "proven_ceiling", 1.0)
+        confidence[lifted] = np.minimum(confidence[lifted], proven)
         return confidence
 
     def _reasons(self, text: np.ndarray, proba: np.ndarray, level: np.ndarray,
