@@ -352,3 +352,10 @@ def test_a_turnover_line_inside_the_block_must_repeat_a_sum():
     assert _errors(_statement(*rows)) == ["", "", "", ""]
     rows[2] = "2024-01-03,Turnover,-12.00"
     assert _errors(_statement(*rows)) == ["", "", "summary_line", ""]
+
+
+@pytest.mark.parametrize("text", ["Article soldé", "Egyenlegé lekérdezés", "Sumé Store"])
+def test_a_line_without_a_date_whose_word_only_begins_with_a_summary_word_is_no_summary(text):
+    # "soldé" (sold off) is no "sold": a letter outside ASCII continues the word
+    rows = ["2024-01-02,SHOP A,-10.00", f",{text},-12.00", "2024-01-03,SHOP B,-20.00"]
+    assert _errors(_statement(*rows))[1] != "summary_line"

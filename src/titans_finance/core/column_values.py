@@ -14,6 +14,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.unicode_regex import str_call
+
+
 def by_distinct_value(function):
     """Run an elementwise ``function`` of a string column once per distinct value.
 
@@ -49,7 +52,7 @@ def clean_strings(values: pd.Series) -> pd.Series:
             values.str.len() > 0).any():
         # An absent optional column of a big export: nothing to clean (a pass, not ten).
         return pd.Series(np.nan, index=values.index, dtype="str")
-    text = values.astype("str").str.replace(r"\s+", " ", regex=True).str.strip()
+    text = str_call(values.astype("str"), "replace", r"\s+", " ", regex=True).str.strip()
     return text.mask(values.isna() | (text == "") | (text.str.lower().isin(["nan", "none", "null"])))
 
 

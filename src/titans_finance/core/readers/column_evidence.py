@@ -23,6 +23,7 @@ from titans_finance.core.normalise import (
     read_amounts,
     read_dates,
 )
+from titans_finance.core.unicode_regex import str_call
 
 # A column holds dates / amounts / IBANs / currency codes when at least this share of its
 # non-empty sampled values parse as such (a few broken lines are quarantined later,
@@ -79,7 +80,7 @@ def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any
     evidence["distinct"] = int(len(distinct))
     # Each parser runs only on the values of its shape (a superset of what it reads): the
     # rates stay exact and a column of free text costs two regex passes, not two parsers.
-    dated = text[text.str.match(_DATE_SHAPE)]
+    dated = text[str_call(text, "match", _DATE_SHAPE)]
     plausible = 0
     if len(dated):
         dates = read_dates(dated, day_first_hint=decimal_hint == ",")
@@ -106,9 +107,9 @@ def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any
     compact = text.str.replace(" ", "", regex=False).str.upper()
     evidence["iban_rate"] = round(float(compact.str.fullmatch(_IBAN.pattern).mean()), 4)
     evidence["currency_rate"] = round(currency_share(text), 4)
-    # (letters of every script: Python's regex engine, whose \w is Unicode; the arrow string
-    # engine's is ASCII only and counted no Chinese or Cyrillic text as text)
-    letters = text.astype(object).str.count(r"[^\W\d_]")
+    # (letters of every script: the arrow string engine's \w alone counted no Chinese or
+    # Cyrillic text as text)
+    letters = str_call(text, "count", r"[^\W\d_]")
     evidence["text_rate"] = round(float(letters.ge(3).mean()), 4)
     lowered = {str(v).strip().lower() for v in distinct}
     if lowered in _FLAG_PAIRS:

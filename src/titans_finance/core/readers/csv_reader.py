@@ -54,6 +54,7 @@ from titans_finance.core.readers.summary_lines import (
 from titans_finance.core.readers.date_columns import booking_date
 from titans_finance.core.readers.table_diagnosis import yearless_dates, yearless_message
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
+from titans_finance.core.unicode_regex import str_call
 
 _HEADER_SEARCH_LINES = 40
 _IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b")
@@ -351,7 +352,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             # A total / balance line: after the last dated row, or with a summary word.
             text_cols = [c for c in columns if c != date_column]
             wording = suspects[text_cols].apply(
-                lambda c: c.str.contains(SUMMARY_WORDS.pattern, regex=True)).any(axis=1).reindex(
+                lambda c: str_call(c, "contains", SUMMARY_WORDS.pattern, regex=True)).any(axis=1).reindex(
                 frame.index, fill_value=False)
             under = trailing_summary_rows(frame[columns], date_column)
             errors = errors.mask((wording | under) & (errors == ""), "summary_line")

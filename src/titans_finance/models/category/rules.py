@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from titans_finance.core.unicode_regex import str_call
+
 RULE_FIELDS = ("description", "merchant", "any")
 
 
@@ -93,11 +95,11 @@ def apply_rules(rules: list[CategoryRule], description: pd.Series,
     for rule in reversed(rules):  # later rules first, so earlier rules overwrite: first wins
         pattern = rule.compiled()
         if rule.field == "description":
-            hit = description.str.contains(pattern, regex=True)
+            hit = str_call(description, "contains", pattern, regex=True)
         elif rule.field == "merchant":
-            hit = merchant.str.contains(pattern, regex=True)
+            hit = str_call(merchant, "contains", pattern, regex=True)
         else:
-            hit = description.str.contains(pattern, regex=True) | merchant.str.contains(
-                pattern, regex=True)
+            hit = str_call(description, "contains", pattern, regex=True) | str_call(
+                merchant, "contains", pattern, regex=True)
         result[hit.to_numpy()] = rule.category
     return result
