@@ -14,7 +14,10 @@ leaf that is not the label, a group that is not the label's group; a label that 
 group, the seed's "food", is right for any leaf of it), with the answers above 0.9 and the
 top bucket's reliability (of the answers at 0.9 or more — the ceiling of an answer no
 second word corroborates — the share right). The model is trained
-exactly as the pipeline trains it (conf/base: taxonomy, lexicon, knowledge, parameters).
+exactly as the pipeline trains it (conf/base: taxonomy, lexicon, knowledge, parameters),
+and for each export reads its lines as `kedro run` on that export would hand it on: without
+the statement wording learnt from all of the export's lines, labels hidden
+(`public_exports.with_export_wording`); each line is then scored by its own text.
 """
 
 from __future__ import annotations
@@ -29,7 +32,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from benchmarks.evaluation.public_exports import EXPORTS, PATHS, shipped_default_model
+from benchmarks.evaluation.public_exports import (
+    EXPORTS,
+    PATHS,
+    shipped_default_model,
+    with_export_wording,
+)
 from titans_finance.core.features import build_features
 from titans_finance.models.category import model_inputs
 
@@ -106,7 +114,10 @@ def main(argv: list[str] | None = None) -> None:
             if not PATHS[key]().exists():
                 print(f"{set_name}: {key} absent ({PATHS[key]()}), skipped", file=sys.stderr)
                 continue
-            exports[key] = {"name": names[key], **cold_start(model, EXPORTS[names[key]][1]())}
+            tx = EXPORTS[names[key]][1]()
+            read = with_export_wording(model, tx, params)
+            exports[key] = {"name": names[key], **cold_start(read, tx),
+                            "statement_wording": read.metadata["statement_wording"]}
         result["sets"][set_name] = {"pooled": _pooled(exports), "exports": exports}
     if not any(s["exports"] for s in result["sets"].values()):
         sys.exit("no export found: see benchmarks/evaluation/public_exports.py")

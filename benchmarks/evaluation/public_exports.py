@@ -51,6 +51,7 @@ import yaml
 
 from benchmarks.evaluation.public_exports_more import MORE_EXPORTS, MORE_PATHS
 from titans_finance.models.category.default import train_default_model
+from titans_finance.models.category.statement_wording import with_statement_wording
 from titans_finance.models.category.taxonomy import Taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -329,6 +330,16 @@ def available_exports() -> dict[str, pd.DataFrame]:
 def export_key(name: str) -> str:
     """The short key (``public_sets.yml``) of an export's display name."""
     return EXPORTS[name][0]
+
+
+def with_export_wording(model, tx: pd.DataFrame, params: dict):
+    """``model`` as `kedro run` hands it on for the export ``tx``: reading its lines without
+    the statement wording learnt from every one of them, labels not read (the category
+    pipeline's ``learn_statement_wording``; ``params``: the ``category`` block). An export
+    of one account unless it carries an ``account`` column."""
+    return with_statement_wording(model, tx["description"],
+                                  tx["account"] if "account" in tx else None,
+                                  params["statement_wording"])
 
 
 def shipped_default_model(params: dict, conf: Path | None = None):

@@ -309,3 +309,20 @@ def test_a_value_with_words_besides_a_month_is_no_date(written):
     # only a month's name is translated: any other word stays and the value reads as no date
     from titans_finance.core.dates import read_dates
     assert read_dates(pd.Series([written])).invalid.all()
+
+
+@pytest.mark.parametrize("period, decided_by", [
+    (("2026-01-01", "2026-03-31"), "period"),   # only day first puts 10 Jan-10 Mar in it
+    (("2026-01-01", "2026-03-03"), "period"),   # 10 Mar is the last day + 7 (the slack)
+    (("2026-01-01", "2026-03-02"), None),       # one day beyond: no order fits
+    (("2026-01-01", "2026-12-31"), None),       # both orders fit: the period tells nothing
+    (None, None),
+])
+def test_the_period_above_the_table_tells_the_day_month_order(period, decided_by):
+    parsed = read_dates(pd.Series(["10.03.2026", "10.01.2026", "10.02.2026"]), period=period)
+    assert (parsed.evidence["decided_by"] == "period") is (decided_by == "period")
+    if decided_by == "period":
+        assert parsed.day_first and not parsed.ambiguous
+        assert parsed.values.dt.strftime("%m-%d").tolist() == ["03-10", "01-10", "02-10"]
+    else:
+        assert parsed.ambiguous

@@ -45,3 +45,16 @@ def test_words_that_are_not_exactly_a_direction_say_nothing(token):
                                                  ("Soll", "soll")])
 def test_the_key_writes_a_sharp_s_as_two_lowercase_s(token, expected):
     assert key(token) == expected
+
+
+@pytest.mark.parametrize("value, sign", [
+    ("借 Dr", -1.0), ("贷 Cr", 1.0), ("Debit  Soll", -1.0),   # each word the same side
+    ("借 Cr", None),                                         # words of both sides
+    ("借 Xyz", None), ("Debit card", None),                  # one unknown word
+    ("借", -1.0), ("Cr", 1.0),                               # one word as before
+])
+def test_a_direction_value_in_two_languages_names_the_side_both_words_name(value, sign):
+    from titans_finance.core.direction_words import column_word_sign, word_sign
+    assert column_word_sign(value) == sign
+    if " " in value:  # never as a mark written with an amount
+        assert word_sign(value) is None

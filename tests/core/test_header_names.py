@@ -3,6 +3,8 @@ alphabet, single words of a longer header are weaker evidence of their own."""
 
 from __future__ import annotations
 
+import pytest
+
 from titans_finance.core.header_names import (
     header_key,
     header_role,
@@ -77,3 +79,19 @@ def test_a_wechat_header_names_its_columns():
                        "支付方式": "Payment Method", "当前状态": "Status",
                        "交易单号": "Bank Transaction ID"}
     assert unknown == ["商户单号", "备注"]  # the second description word is a duplicate
+
+
+@pytest.mark.parametrize("name, role", [
+    ("记账金额(收入)", "Money In"), ("记账金额(支出)", "Money Out"),  # booked amount (side)
+    ("交易说明(收入)", None),      # a name whose words name no amount: the side says nothing
+    ("记账金额(余额)", None),      # a qualifier naming no side
+    ("Amount (in)", "Money In"),  # a known name, as before
+])
+def test_an_amount_named_by_its_words_with_a_side_in_parentheses_is_that_side(name, role):
+    assert header_role(name)[0] == role
+
+
+@pytest.mark.parametrize("name", ["交易日", "记账日", "入账日", "交易日期"])
+def test_chinese_day_headers_name_a_date(name):
+    # zh 交易日 (trade day), 记账日 / 入账日 (booking day), as card statements head them
+    assert header_role(name)[0] == "Date"

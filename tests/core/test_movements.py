@@ -289,8 +289,8 @@ def test_each_unproven_sign_says_what_was_unsure_in_full():
     found = sign_unproven(pd.Series([-1.0, 0.5]), False, format_sign=BANK_STATEMENT,
                           type_disagrees=2)
     assert found == {"lines_money_in": 1, "lines": 2, "lines_type_disagrees": 2, "message": (
-        "2 lines carry a sign that their own debit/credit type (TRNTYPE) contradicts and no "
-        f"balance proves either: {settle}")}
+        "2 lines carry a sign that their own debit/credit type or word (OFX TRNTYPE, a "
+        f"debit/credit column) contradicts and no balance proves either: {settle}")}
     found = sign_unproven(pd.Series([0.5, 3.0]), False, unsigned_lines=2)
     assert found == {"lines_money_in": 2, "lines": 2, "lines_unsigned": 2, "message": (
         "2 amounts carry no sign and nothing in the file (a balance, a direction column, a "
@@ -299,3 +299,45 @@ def test_each_unproven_sign_says_what_was_unsure_in_full():
     found = sign_unproven(pd.Series([0.5, 0.25, -1.0, 2.0]), False)
     assert found == {"lines_money_in": 3, "lines": 4, "message": (
         f"3 of 4 lines of this file read as money in and no balance proves the signs: {settle}")}
+
+
+# ------------------------------------------------------------- debit/credit words
+from titans_finance.core.movements import WORDS_MIN_LINES, words_against_signs  # noqa: E402
+
+
+@pytest.mark.parametrize("amounts, words, negated", [
+    ([189.0, -40.0], [-1, 1], True),          # a debit written +, a credit written -: both
+    ([189.0, -40.0, 56.5], [-1, 1, -1], True),
+    ([189.0], [-1], False),                    # one line: under WORDS_MIN_LINES
+    ([189.0, 56.5], [-1, -1], False),          # one word only: nothing tells the view
+    ([189.0, -40.0, -56.5], [-1, 1, -1], False),  # one line agrees: not the file's view
+    ([-189.0, 40.0], [-1, 1], False),          # the words agree with the signs
+    ([189.0, -40.0, 0.0], [-1, 1, 1], True),   # a zero has no side and does not count
+])
+def test_debit_credit_words_that_contradict_every_sign_negate_the_file(amounts, words,
+                                                                       negated):
+    amount = pd.Series(amounts)
+    out, evidence = words_against_signs(amount, pd.Series(words, dtype="float64"), signed=True)
+    assert out.tolist() == ([-a for a in amounts] if negated else amounts)
+    assert bool(evidence) is negated
+    assert WORDS_MIN_LINES == 2
+
+
+def test_unsigned_amounts_or_lines_without_a_word_are_not_read_by_the_words():
+    amount = pd.Series([189.0, -40.0, 5.0])
+    out, _ = words_against_signs(amount, pd.Series([-1, 1, 1], dtype="float64"), signed=False)
+    assert out.tolist() == [189.0, -40.0, 5.0]
+    # the line without a word is no evidence either way; the two with one contradict
+    out, _ = words_against_signs(amount, pd.Series([-1, 1, np.nan]), signed=True)
+    assert out.tolist() == [-189.0, 40.0, -5.0]
+
+
+def test_a_repayment_worded_in_chinese_names_no_card_payment():
+    # 还款 (repayment) words a card statement's payment in and a bank account's repayment
+    # out alike (ABC's 正常还款 beside a deposit and interest): it tells no side
+    for description, amount in (
+            (["（消费）示例商户A", "（退款）示例商户B", "（分期）银联分期", "（还款）云闪付"],
+             [15.90, -97.20, 387.42, -1130.68]),
+            (["转存", "财付通", "正常还款", "结息"], [10000.0, -10.0, -12345.89, 0.01])):
+        rows, negate, _ = card_payments(pd.Series(description), pd.Series(amount), signed=True)
+        assert not rows.any() and not negate.any()

@@ -480,3 +480,67 @@ def test_the_example_of_an_unsure_amount_puts_money_first(second, example):
     values = {"a": pd.Series(second), "b": pd.Series(["30.00", "4.60"][:len(second)])}
     message = unsure_amount_message("x.csv", values, None, None)
     assert message.endswith(mapping_lines("x.csv", example))
+
+
+def _two_blocks(title: str) -> bytes:
+    header = "Chas;Stan;Opys;Spysano;Zarakhovano"  # words that name no role
+    return "\n".join([
+        "Statement;;;;", header, "09.01.2000 00:58;done;Fee;-150,00;",
+        "25.01.2000 12:12;done;Income;;10000,13", title, header,
+        "24.01.2000 11:49;done;Phone;-140,00;", "15.01.2000 09:02;done;Shop;-270,00;",
+        "05.01.2000 16:43;done;ATM;-1585,82;", "05.01.2000 15:55;done;Transfer;;1600,00",
+    ]).encode()
+
+
+def test_lines_without_a_date_or_a_number_say_nothing_of_what_the_columns_hold():
+    # a block's title and its repeated header: 6 dates of 8 values, read as 6 of 6
+    export = read_export(_two_blocks("Card 4111xxxx1111;;;;"), "x.csv")
+    assert export.frame["Date"].tolist()[:2] == ["09.01.2000 00:58", "25.01.2000 12:12"]
+    assert export.frame["Date"].str.match(r"\d").sum() == 6
+
+
+@pytest.mark.parametrize("number, date_column", [("", ["a"]), ("5", None)])
+def test_a_line_with_a_number_still_counts_among_the_values(number, date_column):
+    # 6 dates among 8 lines: a title and a repeated header without any number are no lines
+    # of the table (6 of 6, a date column); with a number in the title it is one (6 of 7 with
+    # the header left out, under the parse rate: no column of dates by the values)
+    rows = [["09.01.2000", "Fee", "-150,00"], ["25.01.2000", "Income", "10000,13"],
+            ["Card block", "", number], ["Chas", "Opys", "Suma"],
+            ["24.01.2000", "Phone", "-140,00"], ["15.01.2000", "Shop", "-270,00"],
+            ["05.01.2000", "ATM", "-1585,82"], ["06.01.2000", "Transfer", "1600,00"]]
+    reading = infer_roles(pd.DataFrame(rows, columns=["a", "b", "c"]), {}, name="x.csv",
+                          decimal_hint=",")
+    assert reading.roles.get("Date") == date_column
+
+
+@pytest.mark.parametrize("values, tokens", [
+    (["贷 Cr", "借 Dr", "贷 Cr", "借 Dr"], {"贷 Cr": 2, "借 Dr": 2}),
+    (["Shop A", "Shop B", "Shop A", "Shop B"], None),  # spaces in words of no side: text
+])
+def test_direction_words_in_two_languages_are_the_tokens_of_a_direction_column(values, tokens):
+    assert column_evidence(pd.Series(values)).get("tokens") == tokens
+
+
+def _icbc(booked_in: str) -> bytes:
+    return ("交易日期,摘要,交易金额(收入),交易金额(支出),记账金额(收入),记账金额(支出)\n"
+            f"2023-05-02,消费,-,-,,13.40\n2023-04-22,他行汇入,-,-,{booked_in},\n"
+            "2023-04-20,消费,-,-,,24.00\n").encode()
+
+
+@pytest.mark.parametrize("booked_in, money_in", [
+    ("1234.56", "记账金额(收入)"),  # the namesake holds the amounts: it takes the side
+    ("-", "交易金额(收入)"),         # no column of amounts named so: as before
+])
+def test_a_side_named_over_dashes_moves_to_its_namesake_over_amounts(booked_in, money_in):
+    export = read_export(_icbc(booked_in), "x.csv")
+    assert export.info["columns"]["Money In"] == [money_in]
+    assert export.info["columns"]["Money Out"] == ["记账金额(支出)"]
+
+
+@pytest.mark.parametrize("values, rate", [
+    (["（消费）示例商户A", "（退款）示例商户B"], 1.0),     # Chinese: letters of their script
+    (["Відсотки за березень", "Google"], 1.0),           # Cyrillic
+    (["AB", "ЖЯ"], 0.0),                                   # two letters are no text
+])
+def test_text_of_every_script_is_text(values, rate):
+    assert column_evidence(pd.Series(values))["text_rate"] == rate

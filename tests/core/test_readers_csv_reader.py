@@ -519,3 +519,13 @@ def test_a_declared_period_must_be_two_days_in_order():
     same = parse_mappings({"mappings": [{"match": "a.csv", "period": ["2024-04-01",
                                                                       "2024-04-01"]}]}, "t")
     assert same[0].period == ("2024-04-01", "2024-04-01")
+
+
+def test_a_card_statement_of_dates_without_a_year_says_so_and_names_the_period_to_declare():
+    # zh day headers name the date column: the refusal says what is unsure (no year, no
+    # period above the table) instead of "no transaction header found"
+    text = ("招商银行信用卡对账单\n交易日,记账日,交易摘要,人民币金额\n"
+            ",12/29,掌上生活还款,-1.23\n01/02,01/03,电影票,56.78\n01/05,01/07,中国移动,80.00\n")
+    with pytest.raises(ExportReadError, match="without a year") as refused:
+        read_export(text.encode(), "card.csv")
+    assert "period:" in str(refused.value)

@@ -211,3 +211,27 @@ def test_a_wider_first_row_whose_text_runs_over_two_lines_still_runs_on_to_the_t
     rows = ['2024-01-02,"Standing order', 'Rent",-500.00,x,y', "2024-01-03,Shop,-1.00",
             "2024-01-04,Bus,-2.00", "2024-01-05,Cafe,-3.00"]
     assert locate_table(rows) == (None, 0, ",")
+
+
+CONTINUED = ["IBAN;Booked At;Text;Amount;Balance", "CH93;2026-07-02;Supplier;-1145.00;2078.76",
+             ";;Muster AG, 8000 Zurich;;", "CH93;2026-07-03;Customer;10.00;2088.76",
+             "CH93;2026-07-05;ATM;-40.70;2048.06"]
+
+
+def test_a_line_continuing_the_text_of_the_first_row_breaks_no_run():
+    # text only, as wide, on the next line: the run of dated rows goes on past it
+    assert locate_table(CONTINUED, ";") == (0, 1, ";")
+    from titans_finance.core.readers import read_export
+    export = read_export("\n".join(CONTINUED).encode(), "x.csv")
+    assert export.frame["Amount"].tolist() == ["-1145.00", "10.00", "-40.70"]
+    assert export.frame["Description"].iloc[0] == "Supplier Muster AG, 8000 Zurich"
+
+
+@pytest.mark.parametrize("line, first_row", [
+    (";;Muster AG;-1145.00;", 3),        # a number: a total, not a text run on
+    (";;Muster AG;;;;", 3),              # two fields wider than the row above
+    (";;Muster AG;;;", 1),               # one wider: a trailing delimiter, still run on
+])
+def test_a_line_under_the_first_row_breaks_the_run_unless_it_only_continues_its_text(
+        line, first_row):
+    assert locate_table([*CONTINUED[:2], line, *CONTINUED[3:]], ";").first_row == first_row

@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 
 from titans_finance.core.readers.mt940 import read_mt940_export
-from titans_finance.core.readers.mt940_lines import read_mt940_lines
+from titans_finance.core.readers.mt940_lines import (
+    read_mt940_lines,
+    without_statement_information,
+)
 
 READERS = [read_mt940_lines, read_mt940_export]
 
@@ -63,3 +66,37 @@ def test_free_details_whose_line_ends_in_a_question_mark_before_digits_are_no_su
             "20 days after the due date\n-")
     assert read_mt940_lines(text, "x").frame["Description"].tolist() == [
         "Reminder: invoice paid? 20 days after the due date"]
+
+
+@pytest.mark.parametrize("trailer", [":62F:C240102EUR9,00", ":62M:C240102EUR9,00",
+                                     ":62F:C240102EUR9,00\n:64:C240102EUR9,00",
+                                     ":62F:C240102EUR9,00\n:65:C240103EUR9,00"])
+def test_details_after_the_closing_balance_are_the_statements_not_the_last_lines(trailer):
+    # ING writes its totals in a :86: after :62F:/:64:/:65: (SWIFT's information to the
+    # account owner); the library appended it to the last line's text
+    text = (":20:X\n:25:NL12\n:60F:C240101EUR10,00\n:61:240102D1,00NTRF\n:86:Rent January\n"
+            f"{trailer}\n:86:/SUM/1/0/1,00/0,/\nSECOND LINE\n-}}")
+    export = read_mt940_export(text, "x")
+    assert export.frame["Description"].tolist() == ["Rent January"]
+    assert export.info["statement_information"] == ["/SUM/1/0/1,00/0,/ SECOND LINE"]
+
+
+def test_details_right_after_a_line_or_before_the_first_line_stay_where_they_are():
+    # after :61: a :86: is that line's text; after :60F: (no closing balance yet) it is
+    # left to the readers as before
+    text = (":20:X\n:25:NL12\n:60F:C240101EUR10,00\n:86:opening note\n:61:240102D1,00NTRF\n"
+            ":86:Rent January\n:62F:C240102EUR9,00\n-")
+    cleaned, information = without_statement_information(text)
+    assert cleaned == text and information == []
+    assert read_mt940_export(text, "x").frame["Description"].tolist() == ["Rent January"]
+
+
+def test_the_statement_information_is_blanked_line_by_line_and_the_next_statement_read():
+    text = (":20:X\r\n:25:NL12\r\n:60F:C240101EUR10,00\r\n:61:240102D1,00NTRF\r\n:86:Rent\r\n"
+            ":62F:C240102EUR9,00\r\n:86:TOTAL\r\n:20:Y\r\n:25:NL12\r\n:60F:C240102EUR9,00\r\n"
+            ":61:240103C2,00NTRF\r\n:86:Salary\r\n:62F:C240103EUR11,00\r\n-")
+    cleaned, information = without_statement_information(text)
+    assert information == ["TOTAL"] and len(cleaned.split("\n")) == len(text.split("\n"))
+    export = read_mt940_export(text, "x")
+    assert export.frame["Description"].tolist() == ["Rent", "Salary"]
+    assert export.frame["Amount"].tolist() == ["-1.00", "2.00"]

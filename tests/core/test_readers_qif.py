@@ -45,3 +45,51 @@ def test_records_dated_with_apostrophe_years_are_all_read():
             "D4/15'20\nT2,964.91\nPSalary\n^\n")
     frame = read_qif_export(text, "bank.qif").frame
     assert frame["Date"].tolist() == ["5/15/2000", "5/9/2005", "4/15/2020"]
+
+
+# Quicken's full export: the list of every account between !Option:AutoSwitch and
+# !Clear:AutoSwitch (D is the account's description, T its type, B its balance), then one
+# !Account header per register and its records.
+_ACCOUNT_LIST = ("!Option:AutoSwitch\n!Account\nN.joint checking\nD64954751\nTBank\nB14,066.96\n^\n"
+                 "NAsset - 370 CPW\nD\nTOth A\nB850,000.00\n^\n"
+                 "Ndp Amazon Visa\nDL0.00\nTCCard\nB4,206.98\n^\n")
+
+
+def test_the_records_of_quickens_account_list_are_accounts_not_movements():
+    text = (_ACCOUNT_LIST + "!Clear:AutoSwitch\n!Account\nNdp Amazon Visa\nTCCard\n^\n"
+            "!Type:CCard\nD1.12.08\nPSmart Home\nT-28.98\n^\nD6.12.08\nPKagi\nT9.95\n^\n")
+    export = read_qif_export(text, "autoswitch.qif")
+    assert export.frame["Amount"].tolist() == ["-28.98", "9.95"]
+    assert export.frame["Account"].tolist() == ["dp Amazon Visa"] * 2
+    assert export.info["not_read"] == {"account_list": 3}
+
+
+def test_the_account_list_ends_at_clear_autoswitch():
+    # the first record after the list is read again, in a register with no !Account header
+    text = _ACCOUNT_LIST + "!Clear:AutoSwitch\n!Type:Bank\nD01/02/2008\nPSalary\nT1,000.00\n^\n"
+    export = read_qif_export(text, "list-then-bank.qif")
+    assert export.frame["Amount"].tolist() == ["1,000.00"]
+    assert export.info["not_read"] == {"account_list": 3}
+
+
+def test_an_account_list_never_cleared_holds_no_movement():
+    export = read_qif_export(_ACCOUNT_LIST, "list-only.qif")
+    assert len(export.frame) == 0
+    assert export.info["not_read"] == {"account_list": 3}
+
+
+def test_an_account_header_without_the_list_still_names_its_register():
+    text = "!Account\nNChecking\nTBank\n^\n!Type:Bank\nD01/02/2008\nPRent\nT-500.00\n^\n"
+    export = read_qif_export(text, "one-account.qif")
+    assert export.frame["Account"].tolist() == ["Checking"]
+    assert export.frame["Amount"].tolist() == ["-500.00"]
+    assert "not_read" not in export.info
+
+
+def test_records_after_autoswitch_but_before_an_account_block_stay_transactions():
+    # the list is the !Account block inside AutoSwitch, not every record after the option line
+    text = ("!Option:AutoSwitch\nD01/02/2024\nT-5.00\nPShop\n^\n"
+            "!Account\nNChecking\nTBank\n^\n!Type:Bank\nD01/03/2024\nT7.00\nPRefund\n^\n")
+    export = read_qif_export(text, "option-then-records.qif")
+    assert export.frame["Amount"].tolist() == ["-5.00", "7.00"]
+    assert export.info["not_read"] == {"account_list": 1}

@@ -31,6 +31,11 @@ def small_default_category_model():
     statement style per merchant, no open knowledge): ~2 s where `default_category_model`
     takes ~90 s, for tests about how the category model uses a default model, not about
     what the default model knows."""
+    return lexicon_only_default_model()
+
+
+def lexicon_only_default_model():
+    """`small_default_category_model`, trained anew (for tests outside tests/models)."""
     from titans_finance.models.category.default import train_default_model
 
     from tests.parameters import settings

@@ -214,6 +214,20 @@ def _with_year(text: str, year: int) -> str:
     return f"{text} {year}"
 
 
+def _order_in_period(readings: dict[bool, pd.Series], period: tuple[str, str] | None
+                     ) -> bool | None:
+    """The day/month order (True: day first) under which every date falls within the
+    statement period written above the table (± `PERIOD_SLACK_DAYS`) while under the other
+    order one does not; None without a period, or when it does not tell."""
+    if period is None:
+        return None
+    slack = pd.Timedelta(days=PERIOD_SLACK_DAYS)
+    start, end = pd.Timestamp(period[0]) - slack, pd.Timestamp(period[1]) + slack
+    fits = [order for order, dates in readings.items()
+            if len(dates) and dates.notna().all() and dates.between(start, end).all()]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _dated_in_period(text: pd.Series, period: tuple[str, str], day_first: bool) -> pd.Series:
     """Dates for values written without a year: the one year (of the period's) that puts
     each within the period (± `PERIOD_SLACK_DAYS`); NaT when none or several do."""
@@ -266,15 +280,19 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
 
     evidence["decided_by"] = "declared" if declared else "values"
     if ambiguous and evidence["day_first_values"] == evidence["month_first_values"]:
-        # No value tells. A statement is written in date order (either way): when only one
+        # No value tells. The period written above the table may (only one order puts every
+        # date in it). A statement is written in date order (either way): when only one
         # order of day and month puts the lines in date order, the lines prove it. Else its
         # consecutive lines are days apart, not months, so the reading whose lines lie
         # closer together wins (still reported ambiguous); else the file's hint.
         numeric = _spread(found["is_numeric"], codes, False, values.index).astype(bool)
-        in_order = _order_in_date_order({order: reading(order)[numeric] for order in (True, False)})
-        gaps = {order: reading(order)[numeric].diff().abs().dt.days.median()
-                for order in (True, False)}
-        if in_order is not None:
+        readings = {order: reading(order)[numeric] for order in (True, False)}
+        in_period, in_order = _order_in_period(readings, period), _order_in_date_order(readings)
+        gaps = {order: readings[order].diff().abs().dt.days.median() for order in (True, False)}
+        if in_period is not None:  # the statement's period above the table tells
+            day_first, ambiguous = in_period, False
+            evidence["decided_by"] = "period"
+        elif in_order is not None:
             day_first, ambiguous = in_order, False
             evidence["decided_by"] = "row_order"
         elif gaps[True] != gaps[False] and not pd.isna(gaps[True]) and not pd.isna(gaps[False]):

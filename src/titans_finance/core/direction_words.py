@@ -55,6 +55,13 @@ def word_sign(token: str) -> float | None:
 
 
 def column_word_sign(token: str) -> float | None:
-    """`word_sign` for the value of a direction column, which may also be ``O``/``I``."""
+    """`word_sign` for the value of a direction column, which may also be ``O``/``I``, or
+    several words apart by spaces that each name the same side (a value written in two
+    languages: ``借 Dr``, ``贷 Cr``, ``Debit Soll``); one unknown word, or words of both
+    sides, name none."""
     sign = word_sign(token)
+    words = str(token).split()
+    if sign is None and len(words) >= 2:
+        signs = {word_sign(word) for word in words}
+        sign = signs.pop() if len(signs) == 1 else None
     return sign if sign is not None else COLUMN_ONLY_WORDS.get(key(token))

@@ -31,7 +31,8 @@ import pandas as pd
 import pandera.errors
 
 from titans_finance.core.dates import order_from_sibling
-from titans_finance.core.movements import apply_fees, card_payments, sign_unproven
+from titans_finance.core.movements import (apply_fees, card_payments, sign_unproven,
+                                           words_against_signs)
 from titans_finance.core.normalise import (
     HTML_ENTITY,
     clean_strings,
@@ -216,6 +217,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         accounts=clean_strings(raw["Account"]))
     if negate_card.any():
         amount = amount.where(~negate_card, -amount)
+    amount, words_decided = words_against_signs(amount, indicator, column_signed and not (
+        use_split.any() or negate_card.any() or hints.get("sign") == "negate"))
     if hints.get("balance_before"):  # the balance after each line: the one before it + amount
         before, bad_balance, *rest = amounts["Balance"]
         amounts["Balance"] = (before + amount, bad_balance, *rest)
@@ -320,15 +323,16 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     }
     if fee_decided:
         decided["fee"] = fee_decided
-    if card_decided:
-        decided["card_payments"] = card_decided
+    if card_decided or words_decided:
+        decided["card_payments"] = {**card_decided, **words_decided}
     # a balance or a declared sign settles it; else what the file says of each line's side
     unproven = sign_unproven(
         amount, decided["reconciliation"].get("status") != NOT_POSSIBLE
         or hints.get("sign") == "negate",
-        directed=bool(by_indicator.any() or use_split.any() or negate_card.any()),
+        directed=bool(by_indicator.any() or use_split.any() or negate_card.any()
+                      or words_decided),
         unsigned_lines=int(undirected.sum()), format_sign=hints.get("format_sign"),
-        type_disagrees=int(hints.get("type_disagrees") or 0))
+        type_disagrees=int(hints.get("type_disagrees") or 0) + int(disagrees_indicator.sum()))
     if unproven:  # (unsigned amounts read as money in: its message says so)
         decided["sign_unproven"] = unproven
     unbooked = int(((raw["Date"].str.strip() == "") & (raw["Value Date"].str.strip() != "")).sum())

@@ -35,7 +35,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         # Hungarian; Japanese, Chinese (written without spaces: `header_words` finds them
         # inside a longer header)
         "konyvelesdatuma", "日付", "取引日", "利用日", "取扱日付", "交易时间",
-        "交易日期", "日期",
+        "交易日期", "日期", "交易日", "记账日", "入账日",
     ),
     "Value Date": (
         "valuedate", "wertstellung", "wertstellungsdatum", "valutadatum", "datedevaleur",
@@ -205,6 +205,10 @@ def header_role(name: str) -> tuple[str | None, str | None]:
         inner, _ = header_role(qualified["qualifier"])
         if outer is not None:
             return (inner, None) if inner in _QUALIFIER_ROLES else (outer, code)
+        # a name whose words name only an amount (``记账金额``, booked amount) with a side
+        # in parentheses: ``记账金额(收入)`` is money in
+        if inner in ("Money In", "Money Out") and word_roles(qualified["name"]) == {"Amount"}:
+            return inner, None
     return None, None
 
 

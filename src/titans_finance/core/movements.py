@@ -65,7 +65,9 @@ def apply_fees(amount: pd.Series, fee: pd.Series, balance: pd.Series
 # A payment received by a card issuer, as card statements word it ("Payment Thank You -
 # Web", "AUTOPAY PAYMENT - THANK YOU", "INTERNET PAYMENT - THANK YOU", "ONLINE PAYMENT,
 # THANK YOU", "DIRECTPAY FULL BALANCE", "BA ELECTRONIC PAYMENT", "PAYMENT RECEIVED",
-# "CAPITAL ONE AUTOPAY PYMT", "Zahlung erhalten", "Paiement reçu", "Pago recibido").
+# "CAPITAL ONE AUTOPAY PYMT", "Zahlung erhalten", "Paiement reçu", "Pago recibido"). Not
+# zh 还款 (repayment): a card statement's payment in ("（还款）云闪付") and a bank account's
+# repayment out ("自动还款", "正常还款") are worded alike.
 _PAYMENT = re.compile(
     r"(?i)\b(?:payment|pymt|pmt|paiement|zahlung|pago|betaling|pagamento)\b.*\b(?:thank|thanks)\b"
     r"|\b(?:auto ?pay|auto-pmt|automatic payment|directpay|direct pay|electronic payment|"
@@ -168,6 +170,25 @@ def without_transfers(table: pd.DataFrame) -> pd.DataFrame:
 # mostly money in with fewer).
 MOSTLY_IN_SHARE = 2 / 3
 MOSTLY_IN_MIN_LINES = 1
+WORDS_MIN_LINES = 2  # lines whose debit/credit words all contradict the written signs
+def words_against_signs(amount: pd.Series, indicator: pd.Series, signed: bool
+                        ) -> tuple[pd.Series, dict[str, Any]]:
+    """A signed amount column beside a column of debit/credit words (``indicator``: -1/+1 per
+    line, NaN where none): when the word of every line with money says the other side than
+    its written sign — debits written positive and credits negative, both words present, at
+    least `WORDS_MIN_LINES` lines — the file is written in the other party's view (a card
+    issuer's, charges as positive amounts) and the words prove it: every amount is negated.
+    Anything less (one word only, or some lines agreeing) is left as written; the lines whose
+    word contradicts their sign are then counted and said (`sign_unproven`)."""
+    moved = (amount.notna() & (amount != 0) & indicator.notna()).to_numpy(dtype=bool)
+    if not signed or moved.sum() < WORDS_MIN_LINES:
+        return amount, {}
+    sign, side = np.sign(amount.to_numpy()[moved]), indicator.to_numpy()[moved]
+    if (sign != side).all() and len(set(side)) == 2:
+        return -amount, {"negated_by_debit_credit_words": int(moved.sum())}
+    return amount, {}
+
+
 # What a format says of the written sign (`sign_unproven`'s ``format_sign``; None: a CSV
 # column, whose number without a minus means nothing by itself): in a format that defines it
 # (OFX, QIF, CAMT, MT940) such a number is money in; the format's sign is the account
@@ -207,7 +228,8 @@ def sign_unproven(amount: pd.Series, proven_otherwise: bool, *, directed: bool =
     if type_disagrees > 0:
         return {**found, "lines_type_disagrees": int(type_disagrees),
                 "message": (f"{int(type_disagrees)} lines carry a sign that their own debit/"
-                            "credit type (TRNTYPE) contradicts and no balance proves either: "
+                            "credit type or word (OFX TRNTYPE, a debit/credit column) "
+                            "contradicts and no balance proves either: "
                             f"{_SETTLE}")}
     if unsigned_lines > 0 and format_sign is None:
         return {**found, "lines_unsigned": int(unsigned_lines),

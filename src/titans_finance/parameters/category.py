@@ -58,6 +58,14 @@ class DefaultModelSettings(Section):
     shared_code_max_confidence: Share
 
 
+class StatementWordingSettings(Section):
+    """``category.statement_wording``: a statement's own wording learnt from the user's lines
+    (models/category/statement_wording.py)."""
+
+    share: Annotated[float, Field(gt=0, le=1)]
+    min_lines: Count
+
+
 class CorrectionSettings(Section):
     rule_min_count: Count
 
@@ -92,6 +100,7 @@ class CategorySettings(Settings):
     logistic_regression: LogisticRegressionSettings
     lightgbm: CategoryLightGBMSettings
     default_model: DefaultModelSettings
+    statement_wording: StatementWordingSettings
     review_queue_size: Annotated[int, Field(ge=0)]
     corrections: CorrectionSettings
 

@@ -156,3 +156,21 @@ def test_a_qif_bank_account_reads_a_number_without_a_minus_as_money_in(tmp_path)
     assert "sign_unproven" not in decided  # 1 of 2 in; QIF defines a plain number's side
     _, decided, _, _ = _read(tmp_path, "bank2.qif", text.format("12.40", "30.00"))
     assert decided["sign_unproven"]["lines"] == 2
+
+
+# A card export whose charges are written positive beside "Debit" and its refund negative
+# beside "Credit" (Swisscard's layout): the words prove the issuer's view; one line agreeing
+# with its sign leaves the file as written, said to be unproven.
+@pytest.mark.parametrize("last, amounts, unproven", [
+    ("56.50", [-189.0, -56.5, 40.0], None),
+    ("-56.50", [-56.5, -40.0, 189.0], 2),  # the last line agrees: two contradict, said
+])
+def test_debit_credit_words_against_every_sign_prove_a_card_written_positive(
+        tmp_path, last, amounts, unproven):
+    got, decided, _, _ = _read(tmp_path, "card.csv", (
+        "Transaction date,Description,Amount,Debit/Credit\n"
+        "13.11.2024,MUSTER SHOP,189.00,Debit\n"
+        "16.11.2024,REFUND MUSTER SHOP,-40.00,Credit\n"
+        f"18.11.2024,RESTAURANT,{last},Debit\n"))
+    assert got == sorted(amounts)
+    assert (decided.get("sign_unproven") or {}).get("lines_type_disagrees") == unproven

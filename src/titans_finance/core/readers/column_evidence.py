@@ -106,14 +106,19 @@ def column_evidence(values: pd.Series, decimal_hint: str = ".") -> dict[str, Any
     compact = text.str.replace(" ", "", regex=False).str.upper()
     evidence["iban_rate"] = round(float(compact.str.fullmatch(_IBAN.pattern).mean()), 4)
     evidence["currency_rate"] = round(currency_share(text), 4)
-    evidence["text_rate"] = round(float(text.str.count(r"[^\W\d_]").ge(3).mean()), 4)
+    # (letters of every script: Python's regex engine, whose \w is Unicode; the arrow string
+    # engine's is ASCII only and counted no Chinese or Cyrillic text as text)
+    letters = text.astype(object).str.count(r"[^\W\d_]")
+    evidence["text_rate"] = round(float(letters.ge(3).mean()), 4)
     lowered = {str(v).strip().lower() for v in distinct}
     if lowered in _FLAG_PAIRS:
         evidence["flag"] = True
-    # Tokens: a few short words or marks without digits or spaces, repeated down the column
-    # or all known direction words (three lines of three payees are text, not tokens).
+    # Tokens: a few short words or marks without digits or spaces (but for direction words
+    # in two languages, ``借 Dr``), repeated down the column or all known direction words
+    # (three lines of three payees are text, not tokens).
     if len(distinct) <= MAX_TOKENS and all(
-            len(str(v)) <= _TOKEN_MAX_LENGTH and not re.search(r"[\d\s]", str(v))
+            len(str(v)) <= _TOKEN_MAX_LENGTH and not re.search(r"\d", str(v))
+            and (not re.search(r"\s", str(v)) or token_sign(str(v)) is not None)
             for v in distinct) and (n > len(distinct) or all(
                 token_sign(str(v)) is not None for v in distinct)):
         counts = text.value_counts()

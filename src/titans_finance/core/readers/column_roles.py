@@ -41,6 +41,7 @@ from titans_finance.core.readers.amount_links import (
 from titans_finance.core.readers.amount_words import decide_by_signs_and_words, money_written
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
 from titans_finance.core.readers.column_reading import Reading
+from titans_finance.core.readers.csv_rows import value_kinds
 from titans_finance.core.readers.column_direction import (  # noqa: F401 (named here too)
     COMPLEMENT_MARK_LENGTH,
     DirectionReading,
@@ -181,7 +182,7 @@ class _RoleInference(DirectionReading, RoleValues):
         e, side = self.evidence[column], "Money Out" if role == "Money In" else "Money In"
         if not e.get("values", 0) or e.get("amount_rate") or e.get("flag"):
             return False
-        if role not in ("Money In", "Money Out"):
+        if role not in ("Money In", "Money Out") or self.move_to_namesake(role, column):
             return True
         other = self.roles.get(side, [])
         if len(other) != 1 or self.evidence[other[0]].get("signed_rate", 0) < 1.0:
@@ -460,7 +461,13 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     values leave a reading of money undecided (``headerless``: the file has no header and
     no declared mapping, so its columns' names say nothing)."""
     columns = [c for c in frame.columns if c != PARSE_ERROR_COLUMN]
-    sample = frame[columns].head(SAMPLE_ROWS).reset_index(drop=True)
+    head = frame[columns].head(2 * SAMPLE_ROWS)
+    # a line with no date and no number anywhere (a text run on, a block's title, a repeated
+    # header) is no transaction: it says nothing of what the columns hold
+    valued = np.column_stack([value_kinds(head[c]).isin(["date", "number"]) for c in columns]
+                             or [np.ones(len(head), dtype=bool)]).any(axis=1)
+    sample = head[valued | ~valued.any()]
+    sample = sample.head(SAMPLE_ROWS).reset_index(drop=True)
     inference = _RoleInference(sample, roles, declared or set(), decimal_hint, name,
                                direction_values, headerless)
     header_named = {c for cols in roles.values() for c in cols}

@@ -167,12 +167,27 @@ def _rows_just_before(records: list[tuple[int, list[str]]], kinds: list[list[str
     return i
 
 
+def _continuations(records: list[tuple[int, list[str]]], kinds: list[list[str]]) -> list[bool]:
+    """For each record: it only continues the text of the row above (text and empty fields,
+    no date, no number, about as wide, on the next line) under a row of dates and numbers or
+    under another such line; `continuation_lines` joins it to that row's text later."""
+    out = [False] * len(records)
+    for j in range(1, len(records)):
+        above, fields = records[j - 1][1], records[j][1]
+        out[j] = ("date" not in kinds[j] and "number" not in kinds[j] and "text" in kinds[j]
+                  and abs(len(fields) - len(above)) <= 1
+                  and (out[j - 1] or _is_data(kinds[j - 1]))
+                  and records[j][0] - records[j - 1][0] == 1 + sum(f.count("\n") for f in above))
+    return out
+
+
 def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart | None:
     """Where the transaction table of a CSV starts, found from the values alone.
 
     The table starts at the first run of rows that each hold a date and a number with
     the same number of fields; a tab giving such a table wins, else among delimiters the
-    one giving the widest such table. When no run is found (rows of varying width), the first row holding a date and
+    one giving the widest such table (a line that only continues the text of the row above
+    breaks no run). When no run is found (rows of varying width), the first row holding a date and
     a number starts it, under the delimiter that makes most rows such rows. Its header
     is the record just before it when that record is words (`_header_before`); account
     lines, titles and periods before it are the preamble, in whatever language.
@@ -187,6 +202,7 @@ def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart |
                    if _trimmed(fields)]
         kinds = [[_kind(f) for f in _trimmed(fields)] for _, fields in records]
         data = [i for i, k in enumerate(kinds) if len(k) >= 2 and _is_data(k)]
+        continued = _continuations(records, kinds)
         if data and (single is None or len(data) > single[0]):
             i = data[0]
             single = (len(data), TableStart(
@@ -195,9 +211,9 @@ def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart |
             width = len(records[i][1])
             # (fields as written, empty ones included: a row whose last columns are empty
             # is as wide as the others; one trailing delimiter more or less is tolerated)
-            run = [j for j in range(i, min(i + _RUN, len(records)))
-                   if abs(len(records[j][1]) - width) <= 1 and _is_data(kinds[j])]
-            if len(run) < min(_RUN, len(records) - i):
+            rows = [j for j in range(i, len(records)) if not continued[j]][:_RUN]
+            run = [j for j in rows if abs(len(records[j][1]) - width) <= 1 and _is_data(kinds[j])]
+            if len(run) < len(rows):
                 continue
             i = _rows_just_before(records, kinds, i)
             if best is None or width > best[0]:

@@ -21,7 +21,11 @@ from titans_finance.core.readers.base import (
     raw_frame,
     readable_error,
 )
-from titans_finance.core.readers.mt940_lines import read_mt940_lines, without_envelope
+from titans_finance.core.readers.mt940_lines import (
+    read_mt940_lines,
+    without_envelope,
+    without_statement_information,
+)
 from titans_finance.core.readers.reconcile import balance_value
 
 
@@ -77,6 +81,9 @@ def read_mt940_export(text: str, name: str) -> RawExport:
 
     # (the library too keeps the envelope after a last :86: in that tag's text)
     text = without_envelope(text)
+    # a :86: after the closing balance is the statement's, not its last line's (the library
+    # would append it to that line's text): kept in the reading's info
+    text, information = without_statement_information(text)
     rows: dict[str, list[str]] = {k: [] for k in (
         "Date", "Value Date", "Description", "Amount", "Reference", "Account", "Currency",
         "Bank Transaction ID", "Payment Method")}
@@ -98,6 +105,8 @@ def read_mt940_export(text: str, name: str) -> RawExport:
             raise ExportReadError(f"{name}: not a readable MT940 statement ({refused}); "
                                   "no :61: statement line found")
         export.info["library_refused"] = refused
+        if information:
+            export.info["statement_information"] = information
         logger.warning("%s: the MT940 library could not read it (%s); read by the tolerant "
                        ":61:/:86: line reader", name, refused)
         return export
@@ -131,4 +140,6 @@ def read_mt940_export(text: str, name: str) -> RawExport:
             # each :61: line writes its side (C/D): the sign is the format's, not a guess
             "hints": normaliser_hints(decimal=".", day_first=False, statement_balances=balances,
                                       format_sign=BANK_STATEMENT)}
+    if information:
+        info["statement_information"] = information
     return RawExport(raw_frame(rows, len(rows["Date"])), info)

@@ -48,6 +48,32 @@ def without_envelope(text: str) -> str:
     return _ENVELOPE.sub("", text)
 
 
+# Tags after which a :86: is the statement's own "information to account owner" (SWIFT's
+# field 86 in the trailer: ING's /SUM/ totals, a D000004C000004 count), no line's text.
+_TRAILER_TAGS = {"62F", "62M", "64", "65"}
+
+
+def without_statement_information(text: str) -> tuple[str, list[str]]:
+    """The MT940 text with each ``:86:`` written after a closing balance (``:62F:``/
+    ``:62M:``, ``:64:``, ``:65:``) blanked, line by line (line numbers stay right), and
+    those texts: the mt-940 library hangs them on the statement's last line's description."""
+    lines = text.split("\n")
+    information: list[str] = []
+    previous, blanking = "", False
+    for i, line in enumerate(lines):
+        tag = _TAG.match(line)
+        if tag:
+            blanking = tag.group("tag").upper() == "86" and previous in _TRAILER_TAGS
+            previous = tag.group("tag").upper()
+            if blanking:
+                information.append(line[tag.end():].strip())
+        elif blanking and line.strip():
+            information[-1] = f"{information[-1]} {line.strip()}".strip()
+        if blanking:
+            lines[i] = "\r" if line.endswith("\r") else ""
+    return "\n".join(lines), information
+
+
 def _iso_date(yymmdd: str) -> str:
     year = int(yymmdd[:2])
     return f"{2000 + year if year < 80 else 1900 + year}-{yymmdd[2:4]}-{yymmdd[4:6]}"

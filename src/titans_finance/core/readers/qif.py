@@ -8,7 +8,10 @@ and its pydantic models would be a heavy dependency for a line format this
 simple. One row per transaction record (``^``-terminated) of a bank, cash or
 card block; split lines (``S``/``$``) stay one transaction with the total ``T``;
 lists that are not transactions (categories, classes, memorised payees) and
-investment records are counted in ``info["not_read"]``.
+investment records are counted in ``info["not_read"]``; so are the records of Quicken's
+account list (an ``!Account`` block between ``!Option:AutoSwitch`` and ``!Clear:AutoSwitch``),
+which are accounts (``N`` name, ``T`` account type, ``D`` description, ``B`` balance), never
+movements; outside such a block the records stay transactions.
 """
 
 from __future__ import annotations
@@ -74,7 +77,8 @@ def read_qif_export(text: str, name: str) -> RawExport:
     rows: dict[str, list[str]] = {k: [] for k in (
         "Date", "Description", "Amount", "Reference", "Category", "Status", "Account",
         "Bank Transaction ID", "Type")}
-    state = {"block": "bank", "account": "", "account_header": False}
+    state = {"block": "bank", "account": "", "account_header": False, "autoswitch": False,
+             "account_list": False}
     card_lines = 0
     opening_balances: list[str] = []
     not_read: dict[str, int] = {}
@@ -83,7 +87,9 @@ def read_qif_export(text: str, name: str) -> RawExport:
         nonlocal card_lines
         if not record:
             return
-        if state["account_header"]:
+        if state["account_list"]:  # Quicken's list of every account: no money moved
+            not_read["account_list"] = not_read.get("account_list", 0) + 1
+        elif state["account_header"]:
             state["account"] = record.get("N", state["account"])
             state["account_header"] = False
         elif state["block"] in _TRANSACTION_TYPES and _opening_balance(record):
@@ -114,8 +120,14 @@ def read_qif_export(text: str, name: str) -> RawExport:
             header = line[1:].strip().lower()
             if header.startswith("type:"):
                 state["block"], state["account_header"] = header[5:].strip(), False
+                state["account_list"] = False
             elif header == "account":
-                state["account_header"] = True
+                # inside AutoSwitch an !Account block lists every account, not one header
+                state["account_list"] = state["autoswitch"]
+                state["account_header"] = not state["autoswitch"]
+            elif header in ("option:autoswitch", "clear:autoswitch"):
+                state["autoswitch"] = header.startswith("option")
+                state["account_list"] = False
             continue
         if line.startswith("^"):
             flush(record)

@@ -138,6 +138,17 @@ class RoleValues:
                 self.assign(role, named[0], f"the header names {role} and the values agree "
                             "(the column first named so holds something else)")
 
+    def move_to_namesake(self, role: str, column: str) -> bool:
+        """A side of money (in or out) whose header-named column holds no amount, when a free
+        column whose header names the same side holds amounts (``交易金额(收入)`` of dashes,
+        ``记账金额(收入)`` of the booked amounts): that column takes the side."""
+        namesake = next((c for c in self.free() if header_roles(c)[:1] == (role,)
+                         and self.evidence[c].get("amount_rate", 0) >= PARSE_RATE), None)
+        if namesake is not None:
+            self.assign(role, namesake, f"the header names {role} and the values are amounts "
+                        f"({column!r}, named so first, holds none)")
+        return namesake is not None
+
     def restore_date(self) -> None:
         """A header's date column whose values are no dates, when no other column holds
         dates: it stays the date, so each line without a readable date is quarantined

@@ -19,6 +19,7 @@ from titans_finance.models.category.evaluation import (
     review_queue,
 )
 from titans_finance.models.category.labels import select_labelled_transactions as labelled_rows
+from titans_finance.models.category.statement_wording import with_statement_wording
 from titans_finance.parameters import CategorySettings, scale_of
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,17 @@ def fit_default_category_model(category_taxonomy: Any, category_lexicon: Any,
     every machine."""
     return train_default_model(category_taxonomy, category_lexicon, category_brands,
                                category_words, CategorySettings.of(params).default_model_params())
+
+
+def default_model_with_wording(default_category_model: DefaultCategoryModel,
+                               clean_transactions: pd.DataFrame,
+                               params: dict[str, Any] | CategorySettings) -> DefaultCategoryModel:
+    """The default model reading the user's lines without their statement wording, learnt
+    from every line of the export (labels not read), account by account
+    (`models.category.statement_wording`)."""
+    return with_statement_wording(default_category_model, clean_transactions["description"],
+                                  clean_transactions["account"],
+                                  CategorySettings.of(params).statement_wording.model_dump())
 
 
 def evaluate_category(transactions: pd.DataFrame, features: pd.DataFrame, category_rules: Any,

@@ -6,6 +6,7 @@ from titans_finance.pipelines.ingestion import create_pipeline as ingestion_pipe
 from .nodes import (
     challenge_amount_model,
     challenge_category_model,
+    default_model_with_wording,
     publish_champions,
     select_labelled_transactions,
 )
@@ -32,10 +33,13 @@ def create_pipeline(**kwargs) -> Pipeline:
                                             "category_corrections", "params:category"],
                  ["category_transactions", "category_features", "category_corrections_report"],
                  name="select_labelled_expenses_for_retraining"),
+            Node(default_model_with_wording, ["default_category_model", "clean_transactions",
+                                              "params:category"],
+                 "default_category_model_with_wording", name="learn_statement_wording"),
             Node(challenge_category_model,
                  ["category_transactions", "category_features", "category_rules",
                   "category_champion", "category_model", "params:category", "params:retrain",
-                  "default_category_model"],
+                  "default_category_model_with_wording"],
                  ["category_registry_entry", "category_decision", "category_challenger"],
                  name="challenge_category_model"),
             Node(challenge_amount_model,
