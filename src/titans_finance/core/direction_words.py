@@ -30,8 +30,10 @@ DEBIT_WORDS = frozenset(key(word) for word in {
     "uit", "debitering", "obciazenie", "debetas", "outflow", "-",
     # other scripts and languages (stored by their key: accents and marks dropped, letters
     # of every script kept): zh 支出 (expenditure), 借/借方 (debit side); ja 出金
-    # (withdrawal), 支払 (payment); ru расход/дебет; hu terhelés; sv uttag; tr borç; ar مدين
-    "支出", "借", "借方", "出金", "支払", "расход", "дебет", "terhelés", "uttag", "borç", "مدين",
+    # (withdrawal), 支払 (payment); ru расход/дебет; bg разход/дебит; hu terhelés; sv uttag;
+    # tr borç; ar مدين
+    "支出", "借", "借方", "出金", "支払", "расход", "дебет", "разход", "дебит", "terhelés",
+    "uttag", "borç", "مدين",
 })
 CREDIT_WORDS = frozenset(key(word) for word in {
     "c", "cr", "cred", "credit", "crdt", "k", "kt", "kredit", "kreditas", "h", "haben",

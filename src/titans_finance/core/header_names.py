@@ -78,7 +78,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "amountdebit", "out", "outflow", "spent", "expense", "soll",
         "lastschrift", "ausgang", "ausgaben", "debito", "cargo", "cargos", "gasto", "gastos",
         "debe", "salida", "af", "debetbedrag", "dare", "uscite", "addebiti", "addebito",
-        "расход", "списание", "списания", "ut", "uttak", "udbetaling", "uttag", "otto",
+        "расход", "разход", "списание", "списания", "ut", "uttak", "udbetaling", "uttag", "otto",
         "wypływy", "obciazenia", "terheles", "出金", "支払", "支出", "支取",
     ),
     "Debit/Credit": (

@@ -35,10 +35,13 @@ from titans_finance.core.dates import read_dates
 from titans_finance.core.readers.amount_links import (
     balance_before,
     balance_before_column,
-    exchange_rate_columns,
     same_money,
 )
-from titans_finance.core.readers.amount_words import decide_by_signs_and_words, money_written
+from titans_finance.core.readers.amount_words import (
+    _sided_twin,
+    decide_by_signs_and_words,
+    money_written,
+)
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
 from titans_finance.core.readers.column_reading import Reading
 from titans_finance.core.readers.csv_rows import value_kinds
@@ -59,6 +62,7 @@ from titans_finance.core.readers.mapping import (  # noqa: F401 (the reader's er
     mapping_lines,
     unsure_amount_message,
 )
+from titans_finance.core.readers.moneyless_columns import MoneylessColumns
 from titans_finance.core.readers.reconcile import best_reading, chain_fit, reading_every_line
 from titans_finance.core.readers.role_values import RoleValues
 
@@ -72,7 +76,7 @@ AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
 
 # --------------------------------------------------------------------------- roles
 
-class _RoleInference(DirectionReading, RoleValues):
+class _RoleInference(DirectionReading, RoleValues, MoneylessColumns):
     def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
                  decimal_hint: str, name: str, direction_values: dict[str, float] | None,
                  headerless: bool = False):
@@ -119,19 +123,6 @@ class _RoleInference(DirectionReading, RoleValues):
             self._numbers[key] = read_amounts(self.sample[column], decimal=mark,
                                               decimal_hint=self.decimal_hint).values
         return self._numbers[key]
-
-    def money_candidates(self) -> list[str]:
-        """Free columns of amounts, less those whose values are an exchange rate between
-        two others (`amount_links.exchange_rate_columns`): never money, never a balance."""
-        candidates = [c for c in self.free() if is_amount_column(self.evidence[c])]
-        if len(candidates) >= 3 and self.rates is None:
-            self.rates = exchange_rate_columns({c: self.numbers(c) for c in candidates},
-                                               {c: self.sample[c] for c in candidates})
-            for rate, (source, target) in self.rates.items():
-                self.why[rate] = (f"exchange rate: {source!r} × its value = {target!r} on "
-                                  "every line")
-                self.notes.append(f"column {rate!r}: {self.why[rate]}")
-        return [c for c in candidates if c not in (self.rates or {})]
 
     def assign(self, role: str, column: str, why: str) -> None:
         self.roles.setdefault(role, []).append(column)
@@ -199,9 +190,10 @@ class _RoleInference(DirectionReading, RoleValues):
         for role, column in self.unfilled.items():
             if role in self.roles:
                 self.notes.append(f"column {column!r}: the header says {role} but " + (
-                    "a column named so too fills more lines" if self.evidence[column].get(
-                        "values") else "no line fills it") + " with an amount; the values say "
-                                  f"{self.roles[role][0]!r} is")
+                    "no line fills it with money" if self.holds_no_money(column) else
+                    "a column named so too fills more lines with an amount" if self.evidence[
+                        column].get("values") else "no line fills it with an amount")
+                                  + f"; the values say {self.roles[role][0]!r} is")
             else:
                 self.roles[role] = [column]
 
@@ -291,8 +283,10 @@ class _RoleInference(DirectionReading, RoleValues):
                 self.use_direction(readings[best][2]["column"], readings[best][2]["values"], why)
             return
         fee = self.numbers(self.roles["Fee"][0]) if "Fee" in self.roles else None
-        same = same_money(candidates, {c: self.numbers(c) for c in candidates}, fee)
-        if same is not None:
+        numbers = {c: self.numbers(c) for c in candidates}
+        same = same_money(candidates, numbers, fee)
+        # (unless one names a side the other's signs may not say: `amount_words._sided_twin`)
+        if same is not None and not any(_sided_twin(c, candidates, numbers) for c in same[:2]):
             amount, other, why = same
             self.assign("Amount", amount, why)
             self.notes.append(f"column {other!r}: {why}")
@@ -473,11 +467,13 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     header_named = {c for cols in roles.values() for c in cols}
     inference.drop_contradicted_roles()
     inference.check_header_roles()
+    inference.complete_side_pair()
     inference.fill_dates()
     inference.restore_date()
     inference.fill_amounts()
     inference.fill_balance()
     inference.settle_unfilled()
+    inference.refuse_moneyless_reading()
     inference.fill_direction()
     inference.decide_date_order()
     inference.fill_rest()

@@ -177,5 +177,6 @@ class RoleValues:
     def partial_amount(self, column: str) -> bool:
         """Whether the header's amount ``column`` holds an amount on fewer lines than another
         column whose header words name an amount too (`amount_words.fuller_amount_twin`):
-        a partial amount (foreign currency), set aside for the values to decide."""
-        return fuller_amount_twin(self, column) is not None
+        a partial amount (foreign currency), set aside for the values to decide; or one
+        that holds no money while another column does (`moneyless_columns`)."""
+        return fuller_amount_twin(self, column) is not None or self.moneyless_amount(column)
