@@ -31,8 +31,13 @@ import pandas as pd
 import pandera.errors
 
 from titans_finance.core.dates import order_from_sibling
-from titans_finance.core.movements import (apply_fees, card_payments, sign_unproven,
-                                           words_against_signs)
+from titans_finance.core.movements import (
+    apply_fees,
+    card_payments,
+    payments_against_purchases,
+    sign_unproven,
+    words_against_signs,
+)
 from titans_finance.core.normalise import (
     HTML_ENTITY,
     clean_strings,
@@ -323,13 +328,16 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     if card_decided or words_decided:
         decided["card_payments"] = {**card_decided, **words_decided}
     # a balance or a declared sign settles it; else what the file says of each line's side
+    proven = (decided["reconciliation"].get("status") != NOT_POSSIBLE
+              or hints.get("sign") == "negate")
     unproven = sign_unproven(
-        amount, decided["reconciliation"].get("status") != NOT_POSSIBLE
-        or hints.get("sign") == "negate",
+        amount, proven,
         directed=bool(by_indicator.any() or use_split.any() or negate_card.any()
                       or words_decided),
         unsigned_lines=int(undirected.sum()), format_sign=hints.get("format_sign"),
-        type_disagrees=int(hints.get("type_disagrees") or 0) + int(disagrees_indicator.sum()))
+        type_disagrees=int(hints.get("type_disagrees") or 0) + int(disagrees_indicator.sum()),
+        payments_against=None if proven else payments_against_purchases(
+            description.fillna(reference), amount, settings.payment_against_purchases_share))
     if unproven:  # (unsigned amounts read as money in: its message says so)
         decided["sign_unproven"] = unproven
     unbooked = int(((raw["Date"].str.strip() == "") & (raw["Value Date"].str.strip() != "")).sum())
