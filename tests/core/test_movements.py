@@ -357,16 +357,20 @@ def test_a_payment_out_against_purchases_in_is_a_contradiction_in_any_language()
     assert found == {"lines_payment_worded_out": 1, "lines_against": 1,
                      "lines_against_money_in": 1, "against": "purchase-worded lines"}
     assert _against(["（消費）商户", "（還款）"], [8.0, -8.0])["lines_payment_worded_out"] == 1
-    # an English card statement with no purchase word: its other lines decide
+    # an English card statement with no purchase word: the file's lines decide
     found = _against(["AMAZON MKTPLACE", "INTERNET PAYMENT - THANK YOU", "COMCAST"],
                      [12.3, -678.28, 44.75])
     assert (found["against"], found["lines_against_money_in"], found["lines_against"]) == (
-        "the other lines", 2, 2)
+        "lines of the file", 2, 3)
 
 
 def test_the_word_alone_decides_no_side_bank_and_holder_view_exports_are_not_contradictions():
     # a bank account: the card repayment goes out with the purchases, a salary comes in
     assert _against(["正常还款", "消费 超市", "工资"], [-1234.0, -20.0, 5000.0]) is None
+    # a bank account without purchase words: a deposit and interest in, a payment and a
+    # repayment out — the repayment counts against the majority: 2 of 4 in is none
+    assert _against(["转存", "财付通", "正常还款", "结息"],
+                    [10000.0, -10.0, -12345.89, 0.01]) is None
     assert _against(["ONLINE PAYMENT THANK YOU", "POS PURCHASE SHOP", "SALARY"],
                     [-500.0, -20.0, 3000.0]) is None
     # a card export in the holder's view: the payment in, the charges out
@@ -391,13 +395,14 @@ def test_payments_against_purchases_from_the_boundary_of_its_share():
     assert _against(lines, [-9.0, 5.0, -6.0, 100.0], share) is None
     assert _against(lines, [-9.0, 5.0, 6.0, -100.0], share)["lines_against_money_in"] == 2
     assert _against(lines, [-9.0, -5.0, -6.0, 100.0], share) is None
-    # else the other lines: 2 of 4 in is not above a half, 3 of 4 is, 1 of 4 is not
-    lines = ["INTERNET PAYMENT - THANK YOU", "A", "B", "C", "D"]
-    assert _against(lines, [-9.0, 1.0, 2.0, -3.0, -4.0], share) is None
-    assert _against(lines, [-9.0, 1.0, 2.0, 3.0, -4.0], share)["lines_against_money_in"] == 3
-    assert _against(lines, [-9.0, 1.0, -2.0, -3.0, -4.0], share) is None
+    # else all the file's lines, the payment among them: 2 of 4 in is not above a half,
+    # 3 of 4 is, 1 of 4 is not
+    lines = ["INTERNET PAYMENT - THANK YOU", "A", "B", "C"]
+    assert _against(lines, [-9.0, 1.0, 2.0, -3.0], share) is None
+    assert _against(lines, [-9.0, 1.0, 2.0, 3.0], share)["lines_against_money_in"] == 3
+    assert _against(lines, [-9.0, 1.0, -2.0, -3.0], share) is None
     # the share is the setting's: 3 of 4 is not above three quarters
-    assert _against(lines, [-9.0, 1.0, 2.0, 3.0, -4.0], 0.75) is None
+    assert _against(lines, [-9.0, 1.0, 2.0, 3.0], 0.75) is None
 
 
 def test_payments_against_purchases_are_said_unless_something_proves_the_signs():

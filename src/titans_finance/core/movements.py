@@ -214,8 +214,10 @@ def payments_against_purchases(description: pd.Series, amount: pd.Series, share:
                                ) -> dict[str, Any] | None:
     """Lines worded as a card payment or repayment that all read as money out while more
     than ``share`` of the purchase-worded lines (else, when no line is worded as a purchase,
-    of all the other lines with money) read as money in: the signs contradict each other in
-    any account (see `_REPAYMENT`) — the evidence, else None. Nothing is flipped: which side
+    of all the file's lines with money, the payments among them) read as money in: the signs
+    contradict each other in any account (see `_REPAYMENT`) — the evidence, else None. (The
+    payments count against a majority: a bank account's repayment out beside a deposit and
+    its interest in is no majority in — two of four.) Nothing is flipped: which side
     is wrong only a balance, a side column or a declared sign can say (`sign_unproven`)."""
     text = description.fillna("").astype("str")
     moved = (amount.notna() & (amount != 0)).to_numpy(dtype=bool)
@@ -227,7 +229,7 @@ def payments_against_purchases(description: pd.Series, amount: pd.Series, share:
     if not paid.any() or (amount.to_numpy()[paid] > 0).any():
         return None
     bought = text.str.contains(_PURCHASE, na=False).to_numpy(dtype=bool) & moved & ~paid
-    against = bought if bought.any() else moved & ~paid
+    against = bought if bought.any() else moved
     if not against.any():
         return None
     money_in = int((amount.to_numpy()[against] > 0).sum())
@@ -235,7 +237,7 @@ def payments_against_purchases(description: pd.Series, amount: pd.Series, share:
         return None
     return {"lines_payment_worded_out": int(paid.sum()),
             "lines_against": int(against.sum()), "lines_against_money_in": money_in,
-            "against": "purchase-worded lines" if bought.any() else "the other lines"}
+            "against": "purchase-worded lines" if bought.any() else "lines of the file"}
 
 
 def sign_unproven(amount: pd.Series, proven_otherwise: bool, *, directed: bool = False,
@@ -258,7 +260,7 @@ def sign_unproven(amount: pd.Series, proven_otherwise: bool, *, directed: bool =
       bank statement (OFX ``STMTRS``: the spec's sign is the account holder's; CAMT and
       MT940 write each entry's side);
     - ``payments_against``: card payments read as money out against purchases (or most
-      other lines) read as money in (`payments_against_purchases`), under the same proofs;
+      of the file's lines) read as money in (`payments_against_purchases`), under the same proofs;
     """
     moved = amount[amount.notna() & (amount != 0)]
     money_in = int((moved > 0).sum())

@@ -78,17 +78,17 @@ def test_a_running_balance_proves_unsigned_amounts(tmp_path):
 
 
 # A card export in the issuer's view with two payments in five lines (too many for
-# `card_payments` to call it a card account) and a tie of signs (no mostly-in): the payments
+# `card_payments` to call it a card account) and 3 of 5 lines in (no mostly-in): the payments
 # read as money out against charges read as money in is said, never flipped.
 def test_card_payments_read_out_against_charges_read_in_are_said(tmp_path):
     amounts, decided, report, _ = _read(tmp_path, "card.csv", (
         "Trans. Date,Description,Amount\n01/03/2025,BOOKSHOP 12,21.50\n"
         "01/05/2025,AUTOPAY PAYMENT - THANK YOU,-300.00\n01/09/2025,GROCER 7,40.25\n"
-        "01/12/2025,ONLINE PAYMENT,-61.75\n"))
-    assert amounts == [-300.0, -61.75, 21.5, 40.25]  # read as written
+        "01/12/2025,ONLINE PAYMENT,-61.75\n01/14/2025,CINEMA,12.00\n"))
+    assert amounts == [-300.0, -61.75, 12.0, 21.5, 40.25]  # read as written
     found = decided["sign_unproven"]
     assert (found["lines_payment_worded_out"], found["lines_against_money_in"],
-            found["against"]) == (2, 2, "the other lines")
+            found["against"]) == (2, 3, "lines of the file")
     assert "sign: negate" in found["message"] and report["sign_unproven_files"] == ["card.csv"]
     # zh: the repayment (还款) out against the purchase (消费) in
     _, decided, _, _ = _read(tmp_path, "zh.csv", (
