@@ -81,7 +81,7 @@ SUITES = {
     "readers": Suite(
         mutate=tuple(f"src/titans_finance/core/{m}.py" for m in (
             "readers/ofx", "readers/qif", "readers/camt", "readers/mt940", "readers/csv_reader",
-            "readers/mt940_lines", "amounts", "dates", "export_rows")),
+            "readers/mt940_lines", "amounts", "dates", "export_rows", "file_reconciliation")),
         tests=tuple(READER_TESTS)),
     # the amount and date columns: every test of the readers' selection that reaches them
     # except the five slowest files (the corpus twice, the readers' properties, column roles

@@ -341,3 +341,84 @@ def test_a_repayment_worded_in_chinese_names_no_card_payment():
             (["转存", "财付通", "正常还款", "结息"], [10000.0, -10.0, -12345.89, 0.01])):
         rows, negate, _ = card_payments(pd.Series(description), pd.Series(amount), signed=True)
         assert not rows.any() and not negate.any()
+
+
+# ------------------------------------------------- card payments against purchases
+
+def _against(descriptions, amounts, share=0.5):
+    from titans_finance.core.movements import payments_against_purchases
+    return payments_against_purchases(pd.Series(descriptions, dtype="str"),
+                                      pd.Series(amounts, dtype="float64"), share)
+
+
+def test_a_payment_out_against_purchases_in_is_a_contradiction_in_any_language():
+    # a zh card statement in the issuer's view: the repayment negative, the purchase positive
+    found = _against(["（消费）商户A", "（退款）商户B", "（还款）云闪付"], [15.9, -97.2, -1130.68])
+    assert found == {"lines_payment_worded_out": 1, "lines_against": 1,
+                     "lines_against_money_in": 1, "against": "purchase-worded lines"}
+    assert _against(["（消費）商户", "（還款）"], [8.0, -8.0])["lines_payment_worded_out"] == 1
+    # an English card statement with no purchase word: the file's lines decide
+    found = _against(["AMAZON MKTPLACE", "INTERNET PAYMENT - THANK YOU", "COMCAST"],
+                     [12.3, -678.28, 44.75])
+    assert (found["against"], found["lines_against_money_in"], found["lines_against"]) == (
+        "lines of the file", 2, 3)
+
+
+def test_the_word_alone_decides_no_side_bank_and_holder_view_exports_are_not_contradictions():
+    # a bank account: the card repayment goes out with the purchases, a salary comes in
+    assert _against(["正常还款", "消费 超市", "工资"], [-1234.0, -20.0, 5000.0]) is None
+    # a bank account without purchase words: a deposit and interest in, a payment and a
+    # repayment out — the repayment counts against the majority: 2 of 4 in is none
+    assert _against(["转存", "财付通", "正常还款", "结息"],
+                    [10000.0, -10.0, -12345.89, 0.01]) is None
+    assert _against(["ONLINE PAYMENT THANK YOU", "POS PURCHASE SHOP", "SALARY"],
+                    [-500.0, -20.0, 3000.0]) is None
+    # a card export in the holder's view: the payment in, the charges out
+    assert _against(["Payment Thank You - Web", "SUNNYVALE MING TASTY", "DELI"],
+                    [2655.83, -70.6, -86.01]) is None
+    # payments read both ways say nothing; nothing worded as a payment says nothing
+    assert _against(["AUTOPAY PAYMENT", "AUTOPAY PAYMENT", "SHOP"], [-5.0, 5.0, 9.0]) is None
+    assert _against(["SHOP", "SHOP"], [5.0, 9.0]) is None
+    # a payment to someone named is no card payment
+    assert _against(["PAYMENT RECEIVED FROM JOHN", "SHOP"], [-5.0, 9.0]) is None
+    # a payment with no other line to compare says nothing
+    assert _against(["INTERNET PAYMENT - THANK YOU", "SHOP"], [-5.0, 0.0]) is None
+
+
+def test_payments_against_purchases_from_the_boundary_of_its_share():
+    from titans_finance.parameters import IngestionSettings
+    from tests.parameters import parameters
+    share = IngestionSettings.of(parameters("ingestion")).payment_against_purchases_share
+    assert share == 0.5
+    # the purchase-worded lines decide when any: 1 of 2 in is the share itself, not above it
+    lines = ["INTERNET PAYMENT - THANK YOU", "POS PURCHASE A", "POS PURCHASE B", "SALARY"]
+    assert _against(lines, [-9.0, 5.0, -6.0, 100.0], share) is None
+    assert _against(lines, [-9.0, 5.0, 6.0, -100.0], share)["lines_against_money_in"] == 2
+    assert _against(lines, [-9.0, -5.0, -6.0, 100.0], share) is None
+    # else all the file's lines, the payment among them: 2 of 4 in is not above a half,
+    # 3 of 4 is, 1 of 4 is not
+    lines = ["INTERNET PAYMENT - THANK YOU", "A", "B", "C"]
+    assert _against(lines, [-9.0, 1.0, 2.0, -3.0], share) is None
+    assert _against(lines, [-9.0, 1.0, 2.0, 3.0], share)["lines_against_money_in"] == 3
+    assert _against(lines, [-9.0, 1.0, -2.0, -3.0], share) is None
+    # the share is the setting's: 3 of 4 is not above three quarters
+    assert _against(lines, [-9.0, 1.0, 2.0, 3.0], 0.75) is None
+
+
+def test_payments_against_purchases_are_said_unless_something_proves_the_signs():
+    from titans_finance.core.movements import BANK_STATEMENT, sign_unproven
+    amount = pd.Series([15.9, -97.2, 387.42, -1130.68])  # two of four in: no mostly-in
+    against = _against(["（消费）A", "（退款）B", "（分期）C", "（还款）D"], amount.tolist())
+    found = sign_unproven(amount, False, payments_against=against)
+    assert found["lines_payment_worded_out"] == 1 and found["against"] == "purchase-worded lines"
+    assert found["message"].startswith(
+        "1 lines worded as a card payment or repayment read as money out while 1 of 1 "
+        "purchase-worded lines read as money in")
+    assert "declare `sign: negate` for this file in conf/local/export_mappings.yml" in (
+        found["message"])
+    assert sign_unproven(amount, False) is None
+    # a balance or a declared sign, a side column, a bank statement's format: proven
+    assert sign_unproven(amount, True, payments_against=against) is None
+    assert sign_unproven(amount, False, directed=True, payments_against=against) is None
+    assert sign_unproven(amount, False, format_sign=BANK_STATEMENT,
+                         payments_against=against) is None

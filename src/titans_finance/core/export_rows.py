@@ -2,7 +2,7 @@
 
 One file at a time (`_normalise_file`): its dates in one day/month order, its amounts in
 one decimal mark and sign convention, its text and enums, whether its amounts carry its
-balances (`_reconciliation`); then the declared schema has the last word. Plain module
+balances (`core.file_reconciliation`); then the declared schema has the last word. Plain module
 (no Kedro): the ingestion node `normalise_transactions` calls `normalise_rows`.
 
 Sign rule (the sign written in the file wins):
@@ -31,8 +31,13 @@ import pandas as pd
 import pandera.errors
 
 from titans_finance.core.dates import order_from_sibling
-from titans_finance.core.movements import (apply_fees, card_payments, sign_unproven,
-                                           words_against_signs)
+from titans_finance.core.movements import (
+    apply_fees,
+    card_payments,
+    payments_against_purchases,
+    sign_unproven,
+    words_against_signs,
+)
 from titans_finance.core.normalise import (
     HTML_ENTITY,
     clean_strings,
@@ -49,11 +54,8 @@ from titans_finance.core.normalise import (
 from titans_finance.core.readers.base import normaliser_hints
 from titans_finance.core.readers.column_evidence import direction_signs
 from titans_finance.core.readers.csv_rows import repeated_totals
-from titans_finance.core.readers.reconcile import (
-    NOT_POSSIBLE,
-    running_balance_report,
-    statement_report,
-)
+from titans_finance.core.file_reconciliation import balance_chain, file_reconciliation
+from titans_finance.core.readers.reconcile import NOT_POSSIBLE
 from titans_finance.core.schema import (
     CLEAN_COLUMNS,
     KNOWN_CATEGORIES,
@@ -311,8 +313,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         "account_from_file_name": int((written_account.isna() & stem.notna()).sum()),
     }
     decided = {
-        "reconciliation": _reconciliation(amount, balance, _balance_chain(written_account, raw),
-                                          out["date"], raw, hints),
+        "reconciliation": file_reconciliation(amount, balance, balance_chain(written_account, raw),
+                                              out["date"], raw, hints),
         "decimal_mark": amounts["decimal_mark"],
         "decimal_mark_decided_by": amounts["decimal_mark_decided_by"],
         "day_first": dates.day_first,
@@ -326,67 +328,22 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     if card_decided or words_decided:
         decided["card_payments"] = {**card_decided, **words_decided}
     # a balance or a declared sign settles it; else what the file says of each line's side
+    proven = (decided["reconciliation"].get("status") != NOT_POSSIBLE
+              or hints.get("sign") == "negate")
     unproven = sign_unproven(
-        amount, decided["reconciliation"].get("status") != NOT_POSSIBLE
-        or hints.get("sign") == "negate",
+        amount, proven,
         directed=bool(by_indicator.any() or use_split.any() or negate_card.any()
                       or words_decided),
         unsigned_lines=int(undirected.sum()), format_sign=hints.get("format_sign"),
-        type_disagrees=int(hints.get("type_disagrees") or 0) + int(disagrees_indicator.sum()))
+        type_disagrees=int(hints.get("type_disagrees") or 0) + int(disagrees_indicator.sum()),
+        payments_against=None if proven else payments_against_purchases(
+            description.fillna(reference), amount, settings.payment_against_purchases_share))
     if unproven:  # (unsigned amounts read as money in: its message says so)
         decided["sign_unproven"] = unproven
     unbooked = int(((raw["Date"].str.strip() == "") & (raw["Value Date"].str.strip() != "")).sum())
     if unbooked and (raw["Date"].str.strip() != "").any():  # not booked yet (pending)
         decided["lines_without_booking_date"] = unbooked
     return out, reasons, fixes, decided
-
-
-def _balance_chain(account: pd.Series, raw: pd.DataFrame) -> pd.Series:
-    """The chain each line's running balance belongs to: its account, and its currency when
-    the file writes several (a wallet keeps one balance per currency)."""
-    currency = clean_strings(raw["Currency"])
-    if currency.dropna().nunique() > 1:
-        return account.fillna("") + "|" + currency.fillna("")
-    return account
-
-
-def _reconciliation(amount: pd.Series, balance: pd.Series, account: pd.Series,
-                    day: pd.Series, raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
-    """Do the amounts read carry the file's balances? (proven / contradicted / not possible)
-
-    The statement balances a reader found (OFX, CAMT, MT940) first, else a running balance
-    column; only transaction lines count (not totals or repeated headers)."""
-    lines = raw[PARSE_ERROR_COLUMN] == ""
-    statements = hints.get("statement_balances") or _balance_line_statement(amount, lines, hints)
-    if statements:
-        report = statement_report(amount if hints.get("statement_balances") else amount[lines],
-                                  statements)
-        if report["status"] != NOT_POSSIBLE or not balance.notna().any():
-            return report
-    if balance.notna().any():
-        report = running_balance_report(amount[lines], balance[lines],
-                                        account[lines].fillna(""),
-                                        pd.Series(raw.index[lines] + 1), day[lines])
-        if hints.get("balance_before"):
-            report["balance_written"] = "before each line (after it: plus the line's amount)"
-        return report
-    return {"status": NOT_POSSIBLE,
-            "source": "no running balance and no statement balances in the file"}
-
-
-def _balance_line_statement(amount: pd.Series, lines: pd.Series, hints: dict[str, Any]
-                            ) -> list[dict[str, Any]] | None:
-    """The opening and closing balance lines a CSV statement writes in its table
-    (`readers.summary_lines`) as one statement over its transaction lines, when both are
-    written and read."""
-    positions = hints.get("balance_lines") or {}
-    if "opening" not in positions or "closing" not in positions:
-        return None
-    opening = amount.iloc[positions["opening"]]
-    closing = amount.iloc[positions["closing"]]
-    if pd.isna(opening) or pd.isna(closing):
-        return None
-    return [{"rows": int(lines.sum()), "opening": float(opening), "closing": float(closing)}]
 
 
 def _files_of(raw: pd.DataFrame) -> list[tuple[str, pd.Index, dict[str, Any]]]:

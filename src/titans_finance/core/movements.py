@@ -201,9 +201,49 @@ _SETTLE = ("declare `sign: negate` for this file in conf/local/export_mappings.y
            "card statement whose charges are written positive (or map its direction column)")
 
 
+# A card's payment or repayment in any language (`_PAYMENT`, and zh 还款/還款, which
+# `card_payments` may not take: 8ce1fc2) and a purchase. Neither word gives a line its side:
+# a bank account pays a card (out) with its purchases (out); a card account takes the
+# payment (in) against its purchases (out). Only a payment read out against purchases read
+# in fits neither account (`payments_against_purchases`).
+_REPAYMENT = re.compile(r"还款|還款")
+_PURCHASE = re.compile(r"(?i)消费|消費|\bpurchase\b|\bachat\b|\bcompra\b|покупка")
+
+
+def payments_against_purchases(description: pd.Series, amount: pd.Series, share: float
+                               ) -> dict[str, Any] | None:
+    """Lines worded as a card payment or repayment that all read as money out while more
+    than ``share`` of the purchase-worded lines (else, when no line is worded as a purchase,
+    of all the file's lines with money, the payments among them) read as money in: the signs
+    contradict each other in any account (see `_REPAYMENT`) — the evidence, else None. (The
+    payments count against a majority: a bank account's repayment out beside a deposit and
+    its interest in is no majority in — two of four.) Nothing is flipped: which side
+    is wrong only a balance, a side column or a declared sign can say (`sign_unproven`)."""
+    text = description.fillna("").astype("str")
+    moved = (amount.notna() & (amount != 0)).to_numpy(dtype=bool)
+    maybe = text.str.contains(_PAYMENT_WORD, na=False).to_numpy(dtype=bool)
+    paid = text.str.contains(_REPAYMENT, na=False).to_numpy(dtype=bool) & moved
+    if (maybe & moved).any():
+        paid[maybe & moved] |= _payment_wording(text[maybe & moved]).fillna(False).to_numpy(
+            dtype=bool)
+    if not paid.any() or (amount.to_numpy()[paid] > 0).any():
+        return None
+    bought = text.str.contains(_PURCHASE, na=False).to_numpy(dtype=bool) & moved & ~paid
+    against = bought if bought.any() else moved
+    if not against.any():
+        return None
+    money_in = int((amount.to_numpy()[against] > 0).sum())
+    if money_in / int(against.sum()) <= share:
+        return None
+    return {"lines_payment_worded_out": int(paid.sum()),
+            "lines_against": int(against.sum()), "lines_against_money_in": money_in,
+            "against": "purchase-worded lines" if bought.any() else "lines of the file"}
+
+
 def sign_unproven(amount: pd.Series, proven_otherwise: bool, *, directed: bool = False,
                   unsigned_lines: int = 0, format_sign: str | None = None,
-                  type_disagrees: int = 0) -> dict[str, Any] | None:
+                  type_disagrees: int = 0, payments_against: dict[str, Any] | None = None
+                  ) -> dict[str, Any] | None:
     """Evidence that the signs of a file's amounts are unproven and perhaps backwards; None
     when there is nothing to say.
 
@@ -218,7 +258,9 @@ def sign_unproven(amount: pd.Series, proven_otherwise: bool, *, directed: bool =
       `MOSTLY_IN_MIN_LINES`) when no direction column, money in/out columns or card
       payments (``directed``) decided them and the format does not prove the sign of a
       bank statement (OFX ``STMTRS``: the spec's sign is the account holder's; CAMT and
-      MT940 write each entry's side).
+      MT940 write each entry's side);
+    - ``payments_against``: card payments read as money out against purchases (or most
+      of the file's lines) read as money in (`payments_against_purchases`), under the same proofs;
     """
     moved = amount[amount.notna() & (amount != 0)]
     money_in = int((moved > 0).sum())
@@ -239,6 +281,15 @@ def sign_unproven(amount: pd.Series, proven_otherwise: bool, *, directed: bool =
                             f"{_SETTLE}")}
     if directed or format_sign == BANK_STATEMENT or len(moved) < MOSTLY_IN_MIN_LINES:
         return None
+    if payments_against:
+        paid, against = payments_against["lines_payment_worded_out"], payments_against["against"]
+        return {**found, **payments_against, "message": (
+            f"{paid} lines worded as a card payment or repayment read as money out while "
+            f"{payments_against['lines_against_money_in']} of "
+            f"{payments_against['lines_against']} {against} read as money in: no account "
+            "pays a card out and takes its purchases in (a bank account pays out with its "
+            "purchases, a card account takes the payment in against them), and no balance "
+            f"or side column proves either: {_SETTLE}")}
     if float((moved > 0).mean()) <= MOSTLY_IN_SHARE:
         return None
     kind = "card statement" if format_sign == CARD_STATEMENT else "file"

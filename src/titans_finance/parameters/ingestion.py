@@ -46,3 +46,4 @@ class IngestionSettings(Settings):
     category_typo_cutoff: Annotated[float, Field(gt=0, le=1)]
     identical_lines_in_one_file: Literal["keep", "duplicate"]
     transfer_window_days: Annotated[int, Field(ge=0)]
+    payment_against_purchases_share: Annotated[float, Field(ge=0, lt=1)]

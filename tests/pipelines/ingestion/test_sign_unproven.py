@@ -77,6 +77,49 @@ def test_a_running_balance_proves_unsigned_amounts(tmp_path):
     assert decided["reconciliation"]["status"] == "proven" and "sign_unproven" not in decided
 
 
+# A card export in the issuer's view with two payments in five lines (too many for
+# `card_payments` to call it a card account) and 3 of 5 lines in (no mostly-in): the payments
+# read as money out against charges read as money in is said, never flipped.
+def test_card_payments_read_out_against_charges_read_in_are_said(tmp_path):
+    amounts, decided, report, _ = _read(tmp_path, "card.csv", (
+        "Trans. Date,Description,Amount\n01/03/2025,BOOKSHOP 12,21.50\n"
+        "01/05/2025,AUTOPAY PAYMENT - THANK YOU,-300.00\n01/09/2025,GROCER 7,40.25\n"
+        "01/12/2025,ONLINE PAYMENT,-61.75\n01/14/2025,CINEMA,12.00\n"))
+    assert amounts == [-300.0, -61.75, 12.0, 21.5, 40.25]  # read as written
+    found = decided["sign_unproven"]
+    assert (found["lines_payment_worded_out"], found["lines_against_money_in"],
+            found["against"]) == (2, 3, "lines of the file")
+    assert "sign: negate" in found["message"] and report["sign_unproven_files"] == ["card.csv"]
+    # zh: the repayment (还款) out against the purchase (消费) in
+    _, decided, _, _ = _read(tmp_path, "zh.csv", (
+        "交易日期,交易摘要,交易金额\n2025/01/05,（消费）商户甲,15.90\n"
+        "2025/01/04,（退款）商户乙,-9.20\n2025/01/02,（还款）转账,-80.00\n"))
+    assert decided["sign_unproven"]["against"] == "purchase-worded lines"
+
+
+def test_bank_and_holder_view_card_exports_with_payment_words_are_not_flagged(tmp_path):
+    # a bank account: the card payment out with the purchases, the salary in
+    _, decided, _, _ = _read(tmp_path, "bank.csv", (
+        "Date,Description,Amount\n2025-01-02,SALARY ACME,2500.00\n"
+        "2025-01-03,POS PURCHASE GROCER,-42.10\n2025-01-05,CARD PAYMENT - THANK YOU,-600.00\n"
+        "2025-01-07,RENT,-900.00\n"))
+    assert "sign_unproven" not in decided
+    _, decided, _, _ = _read(tmp_path, "bank-zh.csv", (
+        "交易日期,交易摘要,交易金额\n2025/01/02,工资,5000.00\n2025/01/03,自动还款,-1200.00\n"
+        "2025/01/04,（消费）超市,-35.00\n"))
+    assert "sign_unproven" not in decided
+    # a card export in the holder's view: the charges out, the payment in
+    _, decided, _, _ = _read(tmp_path, "holder.csv", (
+        "Date,Description,Amount\n2025-01-02,GROCER,-42.10\n"
+        "2025-01-05,PAYMENT THANK YOU - WEB,600.00\n2025-01-07,BOOKSHOP,-21.00\n"))
+    assert "sign_unproven" not in decided
+    # the issuer's view with a running balance: the balance checks the signs, nothing to say
+    _, decided, _, _ = _read(tmp_path, "proven.csv", (
+        "Date,Description,Amount,Balance\n2025-01-02,GROCER,42.10,142.10\n"
+        "2025-01-05,ONLINE PAYMENT,-100.00,42.10\n2025-01-07,BOOKSHOP,21.00,63.10\n"))
+    assert decided["reconciliation"]["status"] == "proven" and "sign_unproven" not in decided
+
+
 # ---------------------------------------------------------------------------- OFX
 
 def _ofx(aggregate: str, lines: list[tuple[str, str]]) -> str:
