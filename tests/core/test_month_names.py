@@ -84,9 +84,20 @@ def test_a_word_the_column_leaves_ambiguous_is_not_read_and_is_reported():
     parsed = read_dates(pd.Series(["3 lis 2024", "2024-11-05"]))
     assert parsed.invalid.tolist() == [True, False]
     assert parsed.evidence["ambiguous_month_words"] == {"lis": (10, 11)}
-    # not even as the English word the formats would read ("Jan": June in Sesotho)
-    assert _read(["5 Jan 2024"]) == [None]
-    assert _read(["5 Jan 2024", "7 Feb 2024"]) == ["2024-01-05", "2024-02-07"]
+    # not even as the English word the formats would read ("Jan": June in Sesotho, which
+    # writes "y MMM d" as English may too)
+    assert read_dates(pd.Series(["2024 Jan 5"])).evidence["ambiguous_month_words"] == {
+        "Jan": (1, 6)}
+    assert read_month_words({"Jan"}, orders=frozenset({"yMd"})) == ({}, {"Jan": (1, 6)})
+    # beside "Feb" (no Sesotho word), "Jan" is January
+    assert read_month_words({"Jan", "Feb"}, orders=frozenset({"yMd"})) == (
+        {"Jan": 1, "Feb": 2}, {})
+
+
+@pytest.mark.parametrize("written", ["5 Jan 2024", "Jan 5, 2024"])
+def test_the_order_the_column_writes_its_dates_in_decides_between_languages(written):
+    # English writes "d MMM y" and "MMM d, y"; Sesotho, whose "Jan" is June, only "y MMM d"
+    assert _read([written]) == ["2024-01-05"]
 
 
 def test_a_declared_language_decides_the_word():

@@ -41,6 +41,13 @@ _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %
 # A word of a date: letters, perhaps closed by a dot (``lug.``, ``Sept.``); month words of
 # every language are read by `month_names` (CLDR), decided for the column as a whole.
 _WORD = re.compile(r"[^\W\d_]+\.?")
+# How a value writes its day, month word and year (CLDR's ``d MMM y``, ``MMM d, y``,
+# ``y MMM d``): the languages that write dates so are the ones its month word is read in.
+_MONTH_WORD_ORDERS = {
+    "dMy": re.compile(r"^\d{1,2}\.?[\s\-/.]*[^\W\d_]+\.?[\s\-/.,]*\d{2,4}$"),
+    "Mdy": re.compile(r"^[^\W\d_]+\.?[\s\-/.]*\d{1,2}[\s\-/.,]*\d{4}$"),
+    "yMd": re.compile(r"^\d{4}[\s\-/.]*[^\W\d_]+\.?[\s\-/.]*\d{1,2}$"),
+}
 
 
 # A date written the East Asian way (``2024年4月30日``, ``4月30日``, ``2024년 4월 30일``):
@@ -66,7 +73,9 @@ def _english_months(text: pd.Series, language: str | None
     not read at all (not even as the English word the formats would take it for): it is
     invalid, and the words are returned for the reader to say so."""
     words = set(text.str.findall(_WORD).explode().dropna())
-    resolved, ambiguous = read_month_words(words, language)
+    orders = frozenset(order for order, shape in _MONTH_WORD_ORDERS.items()
+                       if text.str.match(shape, na=False).any())
+    resolved, ambiguous = read_month_words(words, language, orders)
     english = {word: _ENGLISH_MONTHS[month - 1] for word, month in resolved.items()}
     if english:
         text = text.str.replace(_WORD, lambda m: english.get(m.group(0), m.group(0)),

@@ -9,14 +9,18 @@ written in the language of a bank's country, and the others' abbreviations (Teso
 is May) would make ordinary words of every file ambiguous.
 
 One word may name different months in two languages (``lis``: November in Polish and Czech,
-October in Croatian). The column's other month words decide: only the languages that name
-every month word of the column are candidates (``lis`` beside ``sty``, Polish January, is
-November). A word the candidates still read as different months is *ambiguous*: never read,
-and the reader says so, naming the mapping that settles it.
+October in Croatian; ``Jan``: January in English, June in Sesotho). The column's other dates
+decide: only the languages that name every month word of the column are candidates (``lis``
+beside ``sty``, Polish January, is November), and of those only the ones whose CLDR date
+patterns write day, month and year in the order the column does, when some do (``22 Jan
+2025``: English writes ``d MMM y``, Sesotho only ``y MMM d``). A word the candidates still
+read as different months is *ambiguous*: never read, and the reader says so, naming the
+mapping that settles it.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -75,6 +79,30 @@ def month_names() -> dict[str, dict[int, frozenset[str]]]:
             for key, months in names.items()}
 
 
+def _order(pattern: str) -> str | None:
+    """``"dMy"``, ``"Mdy"``, ``"yMd"``...: the order a CLDR date pattern writes the day, a
+    month word (``MMM``, ``LLLL``) and the year in; None without a month word."""
+    pattern = re.sub(r"'[^']*'", "", pattern)  # quoted literals ('de')
+    month = re.search(r"[ML]{3,}", pattern)
+    day, year = pattern.find("d"), pattern.find("y")
+    if month is None or day < 0 or year < 0:
+        return None
+    return "".join(part for _, part in sorted([(day, "d"), (month.start(), "M"), (year, "y")]))
+
+
+@lru_cache(maxsize=1)
+def date_orders() -> dict[str, frozenset[str]]:
+    """``{language: orders its locales write dates with a month word in}`` (CLDR)."""
+    orders: dict[str, set[str]] = {}
+    for identifier in localedata.locale_identifiers():
+        formats = localedata.load(identifier).get("date_formats", {})
+        for width in ("medium", "long", "full"):
+            order = _order(getattr(formats.get(width), "pattern", "") or "")
+            if order:
+                orders.setdefault(identifier.split("_")[0], set()).add(order)
+    return {language: frozenset(found) for language, found in orders.items()}
+
+
 @lru_cache(maxsize=1)
 def month_languages() -> frozenset[str]:
     """The languages whose month names are read (a mapping may declare one)."""
@@ -82,9 +110,11 @@ def month_languages() -> frozenset[str]:
                                for langs in months.values()))
 
 
-def read_month_words(words: set[str], language: str | None = None) -> MonthWords:
+def read_month_words(words: set[str], language: str | None = None,
+                     orders: frozenset[str] = frozenset()) -> MonthWords:
     """The months the (distinct) words of one date column name, decided together (module
-    docstring), or in ``language`` alone when a mapping declares it; words that name no
+    docstring), or in ``language`` alone when a mapping declares it; ``orders``: how the
+    column's values write the day, month word and year (``"dMy"``). Words that name no
     month are left out."""
     table = month_names()
     found = {word: table[month_key(word)] for word in words if month_key(word) in table}
@@ -94,6 +124,8 @@ def read_month_words(words: set[str], language: str | None = None) -> MonthWords
         found = {word: months for word, months in found.items() if months}
     languages = [frozenset().union(*months.values()) for months in found.values()]
     candidates = frozenset.intersection(*languages) if languages else frozenset()
+    written_so = frozenset(lang for lang in candidates if orders <= date_orders().get(lang, set()))
+    candidates = written_so or candidates  # (no candidate writes so: the order tells nothing)
     resolved: dict[str, int] = {}
     ambiguous: dict[str, tuple[int, ...]] = {}
     for word, months in found.items():
