@@ -58,27 +58,6 @@ def _names(months: dict, context: str, width: str) -> dict[int, str]:
     return {**value, **overrides}
 
 
-@lru_cache(maxsize=1)
-def month_names() -> dict[str, dict[int, frozenset[str]]]:
-    """``{key: {month: languages naming it so}}`` for every single-word month name (no
-    digits: ``1月`` is read as a number elsewhere). Built once per process from CLDR."""
-    official = _official_languages()
-    names: dict[str, dict[int, set[str]]] = {}
-    for identifier in localedata.locale_identifiers():
-        language = identifier.split("_")[0]
-        if language not in official:
-            continue
-        months = localedata.load(identifier)["months"]
-        for context in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated"):
-                for month, name in _names(months, context, width).items():
-                    key = month_key(name)
-                    if key.isalpha():
-                        names.setdefault(key, {}).setdefault(month, set()).add(language)
-    return {key: {month: frozenset(languages) for month, languages in months.items()}
-            for key, months in names.items()}
-
-
 def _order(pattern: str) -> str | None:
     """``"dMy"``, ``"Mdy"``, ``"yMd"``...: the order a CLDR date pattern writes the day, a
     month word (``MMM``, ``LLLL``) and the year in; None without a month word."""
@@ -91,16 +70,43 @@ def _order(pattern: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def date_orders() -> dict[str, frozenset[str]]:
-    """``{language: orders its locales write dates with a month word in}`` (CLDR)."""
+def _from_cldr() -> tuple[dict[str, dict[int, frozenset[str]]], dict[str, frozenset[str]]]:
+    """`month_names` and `date_orders`, read from every locale once. babel keeps each locale
+    it loads (~190 MB for all of them): what is kept here is a few hundred kB, so its cache
+    is emptied after."""
+    official = _official_languages()
+    names: dict[str, dict[int, set[str]]] = {}
     orders: dict[str, set[str]] = {}
     for identifier in localedata.locale_identifiers():
-        formats = localedata.load(identifier).get("date_formats", {})
+        language = identifier.split("_")[0]
+        if language not in official:
+            continue
+        data = localedata.load(identifier)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for month, name in _names(data["months"], context, width).items():
+                    key = month_key(name)
+                    if key.isalpha():
+                        names.setdefault(key, {}).setdefault(month, set()).add(language)
         for width in ("medium", "long", "full"):
-            order = _order(getattr(formats.get(width), "pattern", "") or "")
+            order = _order(getattr(data.get("date_formats", {}).get(width), "pattern", ""))
             if order:
-                orders.setdefault(identifier.split("_")[0], set()).add(order)
-    return {language: frozenset(found) for language, found in orders.items()}
+                orders.setdefault(language, set()).add(order)
+    getattr(localedata, "_cache", {}).clear()
+    return ({key: {month: frozenset(langs) for month, langs in months.items()}
+             for key, months in names.items()},
+            {language: frozenset(found) for language, found in orders.items()})
+
+
+def month_names() -> dict[str, dict[int, frozenset[str]]]:
+    """``{key: {month: languages naming it so}}`` for every single-word month name (no
+    digits: ``1月`` is read as a number elsewhere). Built once per process from CLDR."""
+    return _from_cldr()[0]
+
+
+def date_orders() -> dict[str, frozenset[str]]:
+    """``{language: orders its locales write dates with a month word in}`` (CLDR)."""
+    return _from_cldr()[1]
 
 
 @lru_cache(maxsize=1)
