@@ -155,10 +155,19 @@ def test_the_column_s_other_month_words_decide_and_nothing_is_refused():
     assert raw.frame["Date"].tolist() == ["03 lis 2024", "05 lis 2024", "07 sty 2025"]
 
 
-@pytest.mark.parametrize("language", ["pl", "hr"])
-def test_a_declared_language_settles_it_and_reaches_the_normaliser(language):
-    raw = read_export(ONE_MONTH.encode(), "pl.csv", _mapping(month_language=language))
-    assert raw.info["hints"]["month_language"] == language
+@pytest.mark.parametrize("language, dates", [("pl", ["2024-11-03", "2024-11-05"]),
+                                             ("hr", ["2024-10-03", "2024-10-05"])])
+def test_a_declared_language_settles_it_and_reaches_the_normaliser(language, dates):
+    from tests.core.test_readers_column_roles import PARAMS
+    from titans_finance.pipelines.ingestion.nodes import normalise_transactions
+
+    export = read_export(ONE_MONTH.encode(), "pl.csv", _mapping(month_language=language))
+    assert export.info["hints"]["month_language"] == language
+    raw = export.frame.assign(**{"Source File": "pl.csv"})
+    raw.attrs["source"] = {**export.info, "name": "pl.csv"}
+    clean, quarantine, _ = normalise_transactions(raw, PARAMS)
+    assert clean.sort_values("source_row")["date"].dt.strftime("%Y-%m-%d").tolist() == dates
+    assert quarantine.empty
 
 
 def test_a_language_cldr_names_no_months_in_is_a_mapping_error():
