@@ -93,6 +93,42 @@ def test_two_readings_that_disagree_on_an_amount_are_malformed():
     assert frame.loc[0, PARSE_ERROR_COLUMN].startswith("malformed_line: 5 fields, 4 columns")
 
 
+# a reference column of numbers, one in four written with letters (OP's Arkistointitunnus),
+# after a message column (OP's Viesti)
+_REFERENCED = ("Date,Text,Amount,Note,Ref\n2024-01-02,A,-1,Viesti: x,991\n"
+               "2024-01-03,B,-2,Viesti: y,20140709/1 XX12\n2024-01-04,C,-3,,778\n"
+               "2024-01-05,D,-4,Viesti: z,123\n")
+
+
+def test_an_extra_field_after_a_column_holding_text_keeps_the_row_and_its_fields():
+    # its value may be a field of its own, or the reference may end the message and the
+    # extra field be the reference: the readings differ only in text, never in a date or
+    # an amount, so the row is read (the first reading: the fields as written) and kept
+    frame, counts = _rows(_REFERENCED + "2024-01-06,E,-5,Viesti: w,20140728/1 123,4444 9999\n")
+    assert frame.loc[4, PARSE_ERROR_COLUMN] == ""
+    assert frame.loc[4, ["Date", "Amount"]].tolist() == ["2024-01-06", "-5"]
+    assert frame.loc[4, ["Ref", "Column 6"]].tolist() == ["20140728/1 123", "4444 9999"]
+    assert counts["rows_with_extra_fields"] == 1
+
+
+def test_an_empty_extra_field_is_no_field():
+    frame, counts = _rows(_REFERENCED + "2024-01-06,E,-5,Viesti: w,123,\n")
+    assert frame.loc[4, PARSE_ERROR_COLUMN] == "" and "Column 6" not in frame.columns
+    assert "rows_with_extra_fields" not in counts
+
+
+def test_an_extra_field_that_shifts_the_amount_is_joined_back_beside_a_text_column():
+    frame, _ = _rows(_REFERENCED + "2024-01-06,ACME, INC,-5,Viesti: w,123\n")
+    assert frame.loc[4, ["Text", "Amount", "Ref"]].tolist() == ["ACME, INC", "-5", "123"]
+    assert frame.loc[4, PARSE_ERROR_COLUMN] == ""
+
+
+def test_readings_that_disagree_on_an_amount_beside_a_text_column_are_still_malformed():
+    # the amount is 50 (the note "-50", one more field) or -50 (a text "GIFT,50")
+    frame, _ = _rows(_REFERENCED + "2024-01-06,GIFT,50,-50,Viesti: w,R1\n")
+    assert frame.loc[4, PARSE_ERROR_COLUMN].startswith("malformed_line: 6 fields, 5 columns")
+
+
 def test_a_delimiter_after_every_row_is_no_extra_field_but_one_more_is():
     frame, counts = _rows("Date,Text,Amount\n2024-01-02,A,-1,\n2024-01-03,B,-2,\n"
                           "2024-01-04,C,7,-7,\n")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from titans_finance.core.readers import read_export
+from titans_finance.core.readers.base import ExportReadError
 from titans_finance.core.readers.date_columns import booking_date
+from titans_finance.core.readers.mapping import parse_mappings
 
 
 def _decide(first, second):
@@ -127,3 +130,46 @@ def test_a_german_card_s_day_of_receipt_is_the_booking_date_of_its_voucher_dates
     same = text.replace("23.02.2014;26.02", "26.02.2014;26.02").replace(
         "10.03.2014;12.03", "12.03.2014;12.03")
     assert read_export(same.encode(), "card.csv").info["columns"]["Date"] == ["Belegdatum"]
+
+
+# -- a month word naming two months in the languages that could have written the column
+
+ONE_MONTH = 'Data,Opis,Kwota\n03 lis 2024,Sklep,"-12,50"\n05 lis 2024,Bar,"-3,00"\n'
+TWO_MONTHS = ONE_MONTH + '07 sty 2025,Kino,"-9,00"\n'  # "sty": Polish January
+
+
+def _mapping(**keys):
+    return parse_mappings({"mappings": [{"match": "*", **keys}]}, "test")[0]
+
+
+def test_a_column_whose_month_word_names_two_months_is_refused_naming_the_mapping():
+    with pytest.raises(ExportReadError) as refused:
+        read_export(ONE_MONTH.encode(), "pl.csv")
+    message = str(refused.value)
+    assert "'lis': month 10 in hr, month 11 in cs pl" in message
+    assert 'match: "pl.csv"' in message and "month_language: hr" in message
+
+
+def test_the_column_s_other_month_words_decide_and_nothing_is_refused():
+    raw = read_export(TWO_MONTHS.encode(), "pl.csv")
+    assert raw.frame["Date"].tolist() == ["03 lis 2024", "05 lis 2024", "07 sty 2025"]
+
+
+@pytest.mark.parametrize("language, dates", [("pl", ["2024-11-03", "2024-11-05"]),
+                                             ("hr", ["2024-10-03", "2024-10-05"])])
+def test_a_declared_language_settles_it_and_reaches_the_normaliser(language, dates):
+    from tests.core.test_readers_column_roles import PARAMS
+    from titans_finance.pipelines.ingestion.nodes import normalise_transactions
+
+    export = read_export(ONE_MONTH.encode(), "pl.csv", _mapping(month_language=language))
+    assert export.info["hints"]["month_language"] == language
+    raw = export.frame.assign(**{"Source File": "pl.csv"})
+    raw.attrs["source"] = {**export.info, "name": "pl.csv"}
+    clean, quarantine, _ = normalise_transactions(raw, PARAMS)
+    assert clean.sort_values("source_row")["date"].dt.strftime("%Y-%m-%d").tolist() == dates
+    assert quarantine.empty
+
+
+def test_a_language_cldr_names_no_months_in_is_a_mapping_error():
+    with pytest.raises(ExportReadError, match="month_language must be a language code"):
+        _mapping(month_language="xx")

@@ -5,13 +5,13 @@ the day/month order decided per column from all of its values.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from titans_finance.core.column_values import _distinct, _spread, clean_strings
+from titans_finance.core.month_names import read_month_words
 
 # A time of day after the date ("2021-02-02 14:05", "...T10:30:00Z", "03/01/2024 06:50 PM"):
 # the transaction's day is the day written, whatever the time zone.
@@ -25,8 +25,10 @@ _TIME_OF_DAY = re.compile(
     rf"|(?<=^\d{{4}}-\d{{2}}-\d{{2}})\s*{_ZONE}$"
     rf"|(?<=^\d{{8}})(?:\d{{4}}(?:\d{{2}}(?:\.\d+)?)?\s*{_ZONE}?|\s*{_ZONE})$")
 # A numeric date closed by a dot, as Hungarian writes it (``2019.04.19.``) and some day-first
-# exports do (``19.04.2019.``): the dot ends the date, it is no part of it.
-_CLOSING_DOT = r"^(\d{4}\.\d{1,2}\.\d{1,2}|\d{1,2}\.\d{1,2}\.\d{2,4})\.$"
+# exports do (``19.04.2019.``), and a month named in words too (``24 lug 2024.``, as
+# Satispay writes it before the time): the dot ends the date, it is no part of it.
+_CLOSING_DOT = (r"^(\d{4}\.\d{1,2}\.\d{1,2}|\d{1,2}\.\d{1,2}\.\d{2,4}"
+                r"|\d{1,2}\.?\s+[^\W\d_]+\.?\s+\d{4})\.$")
 # (a year first may be followed by colons too: "2012:03:01", as some banks and EXIF write)
 _ISO_DATE = r"^(?P<year>\d{4})[-/.:]?(?P<month>\d{1,2})[-/.:]?(?P<day>\d{1,2})$"
 _NUMERIC_DATE = r"^(?P<first>\d{1,2})(?P<sep>[/.\-])\s?(?P<second>\d{1,2})(?P=sep)\s?(?P<year>\d{4}|\d{2})$"
@@ -36,27 +38,16 @@ _SHORT_YEAR_FIRST = r"^(?P<year>\d{2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(
 _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
                       "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d/%b/%Y", "%d.%b.%Y", "%d. %B %Y",
                       "%d. %b %Y")
-# Month names and abbreviations of other languages (German, French, Spanish, Italian, Dutch,
-# Portuguese, Afrikaans, the Nordic languages), by their accent-free lowercase key, written
-# as the English abbreviation the formats above read. No key means two months anywhere.
-_MONTHS = (
-    "jan januar janvier janv enero ene gennaio gen januari janeiro januarie",
-    "feb februar fevrier fevr febrero febbraio februari fevereiro fev februarie",
-    "mar marz mrz mars marzo mrt maart marco",
-    "apr april avril avr abril aprile",
-    "may mai mayo maggio mag mei maio maj",
-    "jun juni juin junio giugno giu junho",
-    "jul juli juillet juil julio luglio lug julho",
-    "aug august aout agosto ago augustus augusti",
-    "sep sept september septembre septiembre settembre set setembro",
-    "oct okt oktober octobre octubre ottobre ott out outubro",
-    "nov november novembre noviembre novembro",
-    "dec dez dezember decembre diciembre dic dicembre december dezembro des desember",
-)
-_MONTH_KEYS = {word: english for english, words in zip(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    _MONTHS) for word in words.split()}
+# A word of a date: letters, perhaps closed by a dot (``lug.``, ``Sept.``); month words of
+# every language are read by `month_names` (CLDR), decided for the column as a whole.
 _WORD = re.compile(r"[^\W\d_]+\.?")
+# How a value writes its day, month word and year (CLDR's ``d MMM y``, ``MMM d, y``,
+# ``y MMM d``): the languages that write dates so are the ones its month word is read in.
+_MONTH_WORD_ORDERS = {
+    "dMy": re.compile(r"^\d{1,2}\.?[\s\-/.]*[^\W\d_]+\.?[\s\-/.,]*\d{2,4}$"),
+    "Mdy": re.compile(r"^[^\W\d_]+\.?[\s\-/.]*\d{1,2}[\s\-/.,]*\d{4}$"),
+    "yMd": re.compile(r"^\d{4}[\s\-/.]*[^\W\d_]+\.?[\s\-/.]*\d{1,2}$"),
+}
 
 
 # A date written the East Asian way (``2024年4月30日``, ``4月30日``, ``2024년 4월 30일``):
@@ -75,11 +66,25 @@ def _east_asian(match: re.Match) -> str:
     return f"{year}-{month:02d}-{int(day):02d}" if year else f"{day} {_ENGLISH_MONTHS[month - 1]}"
 
 
-def _english_month(match: re.Match) -> str:
-    word = match.group(0)
-    key = unicodedata.normalize("NFKD", word.rstrip(".").lower())
-    key = "".join(c for c in key if not unicodedata.combining(c))
-    return _MONTH_KEYS.get(key, word)
+def _english_months(text: pd.Series, language: str | None
+                    ) -> tuple[pd.Series, dict[str, tuple[int, ...]]]:
+    """``text`` with every month word (of any language) written as the English abbreviation
+    the formats read. A value holding a word that stays ambiguous (`read_month_words`) is
+    not read at all (not even as the English word the formats would take it for): it is
+    invalid, and the words are returned for the reader to say so."""
+    words = set(text.str.findall(_WORD).explode().dropna())
+    orders = frozenset(order for order, shape in _MONTH_WORD_ORDERS.items()
+                       if text.str.match(shape, na=False).any())
+    resolved, ambiguous = read_month_words(words, language, orders)
+    english = {word: _ENGLISH_MONTHS[month - 1] for word, month in resolved.items()}
+    if english:
+        text = text.str.replace(_WORD, lambda m: english.get(m.group(0), m.group(0)),
+                                regex=True)
+    if ambiguous:
+        unsure = text.str.findall(_WORD).map(
+            lambda found: isinstance(found, list) and not ambiguous.keys().isdisjoint(found))
+        text = text.where(~unsure.astype(bool))
+    return text, ambiguous
 
 
 @dataclass(frozen=True)
@@ -135,11 +140,14 @@ def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
 
 
-def _date_readings(text: pd.Series, date_format: str | None) -> dict:
+def _date_readings(text: pd.Series, date_format: str | None, month_language: str | None
+                   ) -> dict:
     """Every reading of distinct date strings: ISO, numeric day-first and month-first,
     month names; and the evidence for the day/month order."""
     missing = text.isna()
     if date_format:
+        if "%b" in date_format or "%B" in date_format:  # month names of any language
+            text = _english_months(text, month_language)[0]
         fixed = pd.to_datetime(text, format=date_format, errors="coerce").astype("datetime64[ns]")
         return {"missing": missing, "fixed": fixed}
     day = text.str.strip("'\" ").str.replace(_TIME_OF_DAY, "", regex=True).str.replace(
@@ -160,8 +168,10 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
             numeric["second"], numeric["first"])
         readings[first_is_day] = _assemble(year, m, d).where(is_numeric)
     todo = ~missing & ~is_iso & ~is_numeric
-    if todo.any():  # a month named in another language reads as its English abbreviation
-        day = day.where(~todo, day[todo].str.replace(_WORD, _english_month, regex=True))
+    ambiguous_months: dict[str, tuple[int, ...]] = {}
+    if todo.any():  # a month named in any language reads as its English abbreviation
+        named, ambiguous_months = _english_months(day[todo], month_language)
+        day = day.where(~todo, named)
     for fmt in _TEXT_DATE_FORMATS:
         if not todo.any():
             break
@@ -171,7 +181,8 @@ def _date_readings(text: pd.Series, date_format: str | None) -> dict:
     # how many (distinct) values were ISO and numeric day/month: an all-ISO column has no
     # day/month order to tell a person about
     evidence = {**_date_order_evidence(numeric[is_numeric]), "iso_values": int(is_iso.sum()),
-                "numeric_values": int(is_numeric.sum())}
+                "numeric_values": int(is_numeric.sum()),
+                **({"ambiguous_month_words": ambiguous_months} if ambiguous_months else {})}
     return {"missing": missing, "other": other, "is_numeric": is_numeric,
             "readings": readings, "evidence": evidence}
 
@@ -244,8 +255,8 @@ def _dated_in_period(text: pd.Series, period: tuple[str, str], day_first: bool) 
 
 
 def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint: bool = False,
-               date_format: str | None = None, period: tuple[str, str] | None = None
-               ) -> ParsedDates:
+               date_format: str | None = None, period: tuple[str, str] | None = None,
+               month_language: str | None = None) -> ParsedDates:
     """Parse a whole date column: ISO (``2024-03-12``, ``20240312``, with a time or not),
     numeric day/month orders with ``/ . -`` and 2- or 4-digit years, and English month
     names (``12 Mar 2024``, ``Mar 12, 2024``); a time and a time-zone suffix after the date
@@ -256,10 +267,13 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
     ``day_first`` declares it; ``date_format`` (strftime codes) declares the format
     outright. Each distinct value is parsed once. Missing values are NaT but not invalid.
     ``period`` (the statement's first and last day, from the lines above the table) dates
-    the values written without a year (`_dated_in_period`).
+    the values written without a year (`_dated_in_period`). Month names are read in any
+    language (`month_names`), in ``month_language`` alone when it is given; a value whose
+    month word names different months in the languages that could have written the column
+    is invalid (``evidence["ambiguous_month_words"]``), never read one way silently.
     """
     codes, uniques = _distinct(values)
-    found = _date_readings(clean_strings(uniques), date_format)
+    found = _date_readings(clean_strings(uniques), date_format, month_language)
     missing = _spread(found["missing"], codes, True, values.index).astype(bool)
     if date_format:
         parsed = _spread(found["fixed"], codes, pd.NaT, values.index).astype("datetime64[ns]")

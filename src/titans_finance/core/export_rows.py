@@ -159,6 +159,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     dates = read_dates(date_text, day_first=declared_day_first,
                        day_first_hint=bool(hints.get("day_first_hint")),
                        date_format=hints.get("date_format"),
+                       month_language=hints.get("month_language"),
                        period=tuple(hints["period"]) if hints.get("period") else None)
     dates = order_from_sibling(dates, date_text, raw["Value Date"])
     if hints.get("date_order_decided_by") and not hints.get("date_format"):

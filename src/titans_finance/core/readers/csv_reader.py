@@ -51,7 +51,7 @@ from titans_finance.core.readers.summary_lines import (
     labelled_summary_rows,
     written_amounts,
 )
-from titans_finance.core.readers.date_columns import booking_date
+from titans_finance.core.readers.date_columns import booking_date, refuse_ambiguous_months
 from titans_finance.core.readers.table_diagnosis import yearless_dates, yearless_message
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 from titans_finance.core.unicode_regex import str_call
@@ -311,6 +311,8 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     roles, unrecognised, date_columns = (
         (roles, unrecognised, None) if mapping and "Date" in mapping.columns
         else booking_date(frame, roles, unrecognised))
+    refuse_ambiguous_months(frame, roles.get("Date", columns), name,
+                            mapping.month_language if mapping else None)
 
     amount_roles = {"Amount", "Money In", "Money Out"} & set(roles)
     if "Date" not in roles or not amount_roles:
@@ -423,6 +425,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
             day_first=mapping.day_first if mapping else None,
             day_first_hint=day_first_hint,
             date_format=mapping.date_format if mapping else None,
+            month_language=mapping.month_language if mapping else None,
             sign=mapping.sign if mapping else None,
             summary_rows_possible=True,
             balance_lines=balance_lines or None,

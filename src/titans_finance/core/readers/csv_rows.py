@@ -364,8 +364,10 @@ def _aligned(fields: list[str], width: int, extra: int, kinds: list[set[str]],
     Readings: the extra fields are extra trailing fields (kept in columns of their own
     after the named ones), or a text column's value written with unquoted delimiters
     (joined back; the columns of longest texts first). The readings that fit the columns'
-    kinds must agree on every column that is not text (dates, amounts); then the first
-    such reading is taken. Returns
+    kinds must agree on every column that holds no text (dates, amounts: the roles'
+    values; a column of reference numbers some written with letters or spaces is text,
+    and the extra field may be its end or a field of its own); then the first such
+    reading is taken. Returns
     ``(row, None)`` for the trailing reading, ``(row, row)`` for a joined text, and
     ``(None, fields)`` when no single reading fits.
     """
@@ -375,7 +377,7 @@ def _aligned(fields: list[str], width: int, extra: int, kinds: list[set[str]],
             joined = delimiter.join(fields[column:column + extra + 1])
             readings.append(([*fields[:column], joined, *fields[column + extra + 1:]], True))
     fitting = [(row, joined) for row, joined in readings if _fits(row[:width], kinds)]
-    typed = [i for i, allowed in enumerate(kinds) if allowed != {"text"}]
+    typed = [i for i, allowed in enumerate(kinds) if "text" not in allowed]
     if not fitting or len({tuple(row[i] for i in typed) for row, _ in fitting}) > 1:
         return None, fields
     row, joined = fitting[0]

@@ -9,13 +9,16 @@ such as a pending card payment).
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from titans_finance.core.header_names import header_roles, word_roles
+from titans_finance.core.month_names import month_key, month_names
 from titans_finance.core.normalise import clean_strings, header_role, read_dates
+from titans_finance.core.readers.base import ExportReadError
 from titans_finance.core.readers.column_roles import SAMPLE_ROWS
 from titans_finance.core.readers.role_values import CONSISTENT_RATE
 
@@ -84,3 +87,33 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
     elif other not in unrecognised:
         unrecognised.append(other)
     return roles, unrecognised, {**evidence, "booking_date": booking, "decided_by": decided_by}
+
+
+def refuse_ambiguous_months(frame: pd.DataFrame, columns: list[str], name: str,
+                            month_language: str | None) -> None:
+    """Stop, naming the mapping line that settles it, when a column of dates writes a month
+    word that names different months in the languages that could have written the column
+    (``lis``: October in Croatian, November in Polish and Czech): its dates are not read one
+    way silently, nor quarantined line by line. ``columns``: the date column, or, when no
+    column was taken for the dates, every column (one made of such dates is no date column
+    only because its months are unsure)."""
+    for column in columns:
+        # each distinct value once (a million lines carry a few thousand dates)
+        written = clean_strings(pd.Series(frame[column].unique()).astype("str")).dropna()
+        dates = read_dates(written, month_language=month_language)
+        unsure = dates.evidence.get("ambiguous_month_words")
+        if not unsure or (len(columns) > 1 and dates.invalid.mean() < CONSISTENT_RATE):
+            continue
+        names = month_names()
+        word, months = min(unsure.items())
+        example = min(names[month_key(word)][months[0]])  # a language the mapping may name
+        words = "; ".join(f"{word!r}: " + ", ".join(
+            f"month {month} in {' '.join(sorted(names[month_key(word)][month]))}"
+            for month in months) for word, months in sorted(unsure.items()))
+        raise ExportReadError(
+            f"{PurePath(name).name}: column {column!r} writes a month name that names "
+            f"different months in different languages ({words}), and the column's other "
+            f"month names do not tell which language. Declare the language in "
+            f"conf/local/export_mappings.yml:\n"
+            f"mappings:\n  - match: \"{PurePath(name).name}\"\n"
+            f"    month_language: {example}   # the language of the month names (CLDR code)")

@@ -17,6 +17,8 @@ detection. Example (``conf/local/export_mappings.yml``)::
           money_out: "Paid out"
           balance: "Balance"
         date_format: "%d/%m/%Y"       # or day_first: true
+        month_language: hr            # month names read in this language (CLDR code), when
+                                      # a word names two months (``lis``: Oct/Nov)
         decimal: "."                  # decimal mark of every amount column
         sign: as_written              # or negate (card statements: charges written positive)
         account: "Barclays current"   # account of every row
@@ -38,6 +40,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
+from titans_finance.core.month_names import month_languages
 from titans_finance.core.readers.base import ExportReadError
 
 # Keys of ``columns`` -> column of the raw table.
@@ -53,7 +56,7 @@ FORMATS = ("csv", "ofx", "qif", "camt053", "mt940")
 SIGNS = ("as_written", "negate")
 _KEYS = {"match", "format", "encoding", "delimiter", "skip_lines", "header", "column_names",
          "columns", "date_format", "day_first", "decimal", "sign", "account", "currency",
-         "debit_credit_values", "period"}
+         "debit_credit_values", "period", "month_language"}
 
 
 @dataclass
@@ -76,6 +79,8 @@ class DeclaredMapping:
     debit_credit_values: dict[str, float] | None = None
     # the statement's first and last day (ISO), when the file writes its dates without a year
     period: tuple[str, str] | None = None
+    # the language (CLDR code) whose month names the dates are written with
+    month_language: str | None = None
 
     def matches(self, path: str) -> bool:
         name = PurePath(path).name
@@ -112,6 +117,7 @@ def parse_mapping(entry: dict[str, Any], where: str) -> DeclaredMapping:
         decimal=None if entry.get("decimal") is None else str(entry["decimal"]),
         sign=entry.get("sign", "as_written"), account=entry.get("account"),
         currency=entry.get("currency"), period=_period(entry.get("period"), where),
+        month_language=_month_language(entry.get("month_language"), where),
     )
     if mapping.format is not None and mapping.format not in FORMATS:
         raise _fail(where, f"format {mapping.format!r} is not one of {', '.join(FORMATS)}")
@@ -145,6 +151,16 @@ def _period(declared: Any, where: str) -> tuple[str, str] | None:
         raise _fail(where, "period must be [first day, last day] as YYYY-MM-DD, the first not "
                     f"after the last, got {declared!r}")
     return first.isoformat(), last.isoformat()
+
+
+def _month_language(declared: Any, where: str) -> str | None:
+    """A language CLDR has month names for (``pl``, ``hr``, ``en``)."""
+    if declared is None:
+        return None
+    if str(declared) not in month_languages():
+        raise _fail(where, f"month_language must be a language code CLDR names months in "
+                    f"(such as en, de, pl, hr), got {declared!r}")
+    return str(declared)
 
 
 def _direction_values(declared: Any, where: str) -> dict[str, float] | None:
