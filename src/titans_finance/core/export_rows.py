@@ -56,6 +56,7 @@ from titans_finance.core.readers.column_evidence import direction_signs
 from titans_finance.core.readers.csv_rows import repeated_totals
 from titans_finance.core.file_reconciliation import balance_chain, file_reconciliation
 from titans_finance.core.readers.reconcile import NOT_POSSIBLE
+from titans_finance.core.settled_status import no_money_moved
 from titans_finance.core.schema import (
     CLEAN_COLUMNS,
     KNOWN_CATEGORIES,
@@ -269,6 +270,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     out["payment_method"] = payment_method.where(~unknown_method, "other")
     status, _ = correct_statuses(raw["Status"])
     out["status"] = status
+    reasons = _add_reason(reasons, no_money_moved(raw["Status"]), "no_money_moved")
     out["reference"] = reference
     out["receipt_url"] = clean_strings(raw["Receipt URL"])
 
