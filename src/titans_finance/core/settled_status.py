@@ -4,17 +4,18 @@ An app or card export lists declined, rejected and cancelled attempts beside the
 that settled (Satispay's ``NOT APPROVED``, a card's ``Declined``, a bank's ``Storniert``).
 Counted as money they change every total without a word; the ingestion sets such a line
 aside with the reason ``no_money_moved`` (kept in quarantine, never dropped). Words are
-compared without case, accents or punctuation, decided once per distinct value.
+compared in Latin letters (`transliterate.latin`) without case, accents or punctuation,
+decided once per distinct value.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
 
 from titans_finance.core.column_values import by_distinct_value, clean_strings
+from titans_finance.core.transliterate import latin
 
 # Status words of an attempt that moved no money, by language (accents and case removed,
 # words joined by "_"). "pending" is not one: a pending line is money on its way.
@@ -34,11 +35,8 @@ UNSETTLED_STATUSES = frozenset({
 
 @by_distinct_value
 def _status_words(values: pd.Series) -> pd.Series:
-    def token(text: str) -> str:
-        plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-        return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
-
-    return values.map(token, na_action="ignore")
+    return values.map(lambda text: re.sub(r"[^a-z0-9]+", "_", latin(text)).strip("_"),
+                      na_action="ignore")
 
 
 def no_money_moved(status: pd.Series) -> pd.Series:
