@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
+from titans_finance.core.balance_gaps import lines_the_balance_leaves_out
 from titans_finance.core.dates import order_from_sibling
 from titans_finance.core.movements import (
     apply_fees,
@@ -271,6 +272,14 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     status, _ = correct_statuses(raw["Status"])
     out["status"] = status
     reasons = _add_reason(reasons, no_money_moved(raw["Status"]), "no_money_moved")
+    # a line without a balance that the balances around it prove moved no money (reverted,
+    # pending): judged on the lines read so far (core.balance_gaps)
+    readable = reasons == ""
+    left_out = lines_the_balance_leaves_out(
+        amount[readable], amounts["Balance"][0][readable],
+        balance_chain(clean_strings(raw["Account"]), raw)[readable])
+    left_out = left_out.reindex(index, fill_value=False)
+    reasons = _add_reason(reasons, left_out, "balance_leaves_out")
     out["reference"] = reference
     out["receipt_url"] = clean_strings(raw["Receipt URL"])
 
@@ -343,6 +352,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
             description.fillna(reference), amount, settings.payment_against_purchases_share))
     if unproven:  # (unsigned amounts read as money in: its message says so)
         decided["sign_unproven"] = unproven
+    if left_out.any():
+        decided["lines_the_balance_leaves_out"] = int(left_out.sum())
     unbooked = int(((raw["Date"].str.strip() == "") & (raw["Value Date"].str.strip() != "")).sum())
     if unbooked and (raw["Date"].str.strip() != "").any():  # not booked yet (pending)
         decided["lines_without_booking_date"] = unbooked
