@@ -173,3 +173,58 @@ def test_a_declared_language_settles_it_and_reaches_the_normaliser(language, dat
 def test_a_language_cldr_names_no_months_in_is_a_mapping_error():
     with pytest.raises(ExportReadError, match="month_language must be a language code"):
         _mapping(month_language="xx")
+
+
+def _unnamed(booked):
+    frame = pd.DataFrame({"Purchase date": ["13.09.2025", "12.09.2025", "16.09.2025", ""],
+                          "Booked": booked}, dtype="str")
+    return booking_date(frame, {"Date": ["Purchase date"]}, ["Booked"])
+
+
+def test_a_column_no_header_names_but_of_dates_on_the_dated_lines_is_weighed():
+    # UBS's card: booked on 15.09 (after the purchase), the 16.09 purchase not yet; the total
+    # line under the table (no purchase date) writes its sum there and is no evidence
+    roles, unrecognised, evidence = _unnamed(["15.09.2025", "15.09.2025", "", "505.73"])
+    assert roles["Date"] == ["Booked"] and roles["Value Date"] == ["Purchase date"]
+    assert unrecognised == [] and evidence["decided_by"] == "never_before_the_other"
+
+
+def test_an_unnamed_column_must_be_dates_on_nine_in_ten_dated_lines():
+    # PARSE_RATE 0.9: ten dated lines, one value that is no date is 0.9 (weighed), two 0.8 (not)
+    def frame(not_dates):
+        days = [f"{d:02d}.09.2025" for d in range(1, 11)]
+        later = [f"{d + 2:02d}.09.2025" for d in range(1, 11)]
+        later[:not_dates] = ["pending"] * not_dates
+        return pd.DataFrame({"Purchase date": days, "Booked": later}, dtype="str")
+    roles, _, _ = booking_date(frame(1), {"Date": ["Purchase date"]}, ["Booked"])
+    assert roles["Date"] == ["Booked"]
+    roles, unrecognised, evidence = booking_date(frame(2), {"Date": ["Purchase date"]},
+                                                 ["Booked"])
+    assert roles["Date"] == ["Purchase date"] and unrecognised == ["Booked"] and evidence is None
+
+
+def test_an_unnamed_column_whose_header_says_something_else_is_not_a_date():
+    frame = pd.DataFrame({"Purchase date": ["13.09.2025", "12.09.2025"],
+                          "Description": ["15.09.2025", "15.09.2025"]}, dtype="str")
+    roles, unrecognised, evidence = booking_date(frame, {"Date": ["Purchase date"]},
+                                                 ["Description"])
+    assert roles["Date"] == ["Purchase date"] and evidence is None
+
+
+def test_a_header_naming_the_date_as_a_whole_outweighs_an_unnamed_column_of_dates():
+    # Stripe: created_utc (named) and available_on_utc (no header word, always later)
+    frame = pd.DataFrame({"created_utc": ["2020-01-23 08:26:29", "2020-01-23 08:26:31"],
+                          "available_on_utc": ["2020-01-27 00:00:00", "2020-01-27 00:00:00"]},
+                         dtype="str")
+    roles, unrecognised, evidence = booking_date(frame, {"Date": ["created_utc"]},
+                                                 ["available_on_utc"])
+    assert roles["Date"] == ["created_utc"] and evidence is None
+    assert unrecognised == ["available_on_utc"]
+
+
+def test_an_unnamed_column_of_dates_that_proves_nothing_is_left_as_it_was():
+    # Stanbic: one date written in a column without a header, the same day as the date
+    frame = pd.DataFrame({"Value date": ["07/02/2020", "07/02/2020", "07/02/2020"],
+                          "": ["", "07/02/2020", ""]}, dtype="str")
+    roles, unrecognised, evidence = booking_date(frame, {"Date": ["Value date"]}, [""])
+    assert roles == {"Date": ["Value date"]} and unrecognised == [""] and evidence is None

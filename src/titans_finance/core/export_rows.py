@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
+from titans_finance.core.balance_gaps import lines_the_balance_leaves_out
 from titans_finance.core.dates import order_from_sibling
 from titans_finance.core.movements import (
     apply_fees,
@@ -51,6 +52,7 @@ from titans_finance.core.normalise import (
     read_dates,
     snake_token,
 )
+from titans_finance.core.pair_sides import sides_from_pair
 from titans_finance.core.readers.base import normaliser_hints
 from titans_finance.core.readers.column_evidence import direction_signs
 from titans_finance.core.readers.csv_rows import repeated_totals
@@ -206,7 +208,20 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     amount = amount.where(~by_type, amount.abs() * type_sign)
     reasons = _add_reason(reasons, needs_direction & indicator_text.notna() & bad_indicator,
                           "invalid_debit_credit_indicator")
-    undirected = needs_direction & ~by_indicator & ~by_type
+    # a money-in / money-out pair repeating an unsigned amount is its side; where the pair
+    # is the side, a line with neither written has none (not guessed: core.pair_sides)
+    lines = reasons == ""  # (not a total line under the table)
+    pair = (sides_from_pair(value[lines], money_in[lines], money_out[lines])
+            if needs_direction.any() else None)
+    pair = pair.reindex(index) if pair is not None else None
+    by_pair = needs_direction & ~by_indicator & ~by_type & (
+        pair.notna() if pair is not None else False)
+    sideless = needs_direction & ~by_indicator & ~by_type & (
+        pair.isna() if pair is not None else False)
+    if pair is not None:
+        amount = amount.where(~by_pair, amount.abs() * pair)
+        reasons = _add_reason(reasons, sideless, "no_side_written")
+    undirected = needs_direction & ~by_indicator & ~by_type & ~by_pair & ~sideless
     if hints.get("sign") == "negate":
         amount = -amount
     # a fee written beside the amount is part of the money that moved (core.movements)
@@ -271,6 +286,14 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     status, _ = correct_statuses(raw["Status"])
     out["status"] = status
     reasons = _add_reason(reasons, no_money_moved(raw["Status"]), "no_money_moved")
+    # a line without a balance that the balances around it prove moved no money (reverted,
+    # pending): judged on the lines read so far (core.balance_gaps)
+    readable = reasons == ""
+    left_out = lines_the_balance_leaves_out(
+        amount[readable], amounts["Balance"][0][readable],
+        balance_chain(clean_strings(raw["Account"]), raw)[readable])
+    left_out = left_out.reindex(index, fill_value=False)
+    reasons = _add_reason(reasons, left_out, "balance_leaves_out")
     out["reference"] = reference
     out["receipt_url"] = clean_strings(raw["Receipt URL"])
 
@@ -290,6 +313,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     fixes = {
         "sign_from_indicator": int(by_indicator.sum()),
         "sign_from_type": int(by_type.sum()),
+        "sign_from_money_in_out_pair": int(by_pair.sum()),
         "sign_negated_by_mapping": int(amount.notna().sum()) if hints.get("sign") == "negate" else 0,
         "sign_negated_card_charges_written_positive": int((negate_card & amount.notna()).sum()),
         "card_payments_marked_as_transfers": int(card_payment.sum()),
@@ -335,14 +359,16 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
               or hints.get("sign") == "negate")
     unproven = sign_unproven(
         amount, proven,
-        directed=bool(by_indicator.any() or use_split.any() or negate_card.any()
-                      or words_decided),
+        directed=bool(by_indicator.any() or by_pair.any() or use_split.any()
+                      or negate_card.any() or words_decided),
         unsigned_lines=int(undirected.sum()), format_sign=hints.get("format_sign"),
         type_disagrees=int(hints.get("type_disagrees") or 0) + int(disagrees_indicator.sum()),
         payments_against=None if proven else payments_against_purchases(
             description.fillna(reference), amount, settings.payment_against_purchases_share))
     if unproven:  # (unsigned amounts read as money in: its message says so)
         decided["sign_unproven"] = unproven
+    if left_out.any():
+        decided["lines_the_balance_leaves_out"] = int(left_out.sum())
     unbooked = int(((raw["Date"].str.strip() == "") & (raw["Value Date"].str.strip() != "")).sum())
     if unbooked and (raw["Date"].str.strip() != "").any():  # not booked yet (pending)
         decided["lines_without_booking_date"] = unbooked

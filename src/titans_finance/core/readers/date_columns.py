@@ -19,6 +19,7 @@ from titans_finance.core.header_names import header_roles, word_roles
 from titans_finance.core.month_names import month_key, month_names
 from titans_finance.core.normalise import clean_strings, header_role, read_dates
 from titans_finance.core.readers.base import ExportReadError
+from titans_finance.core.readers.column_evidence import PARSE_RATE
 from titans_finance.core.readers.column_roles import SAMPLE_ROWS
 from titans_finance.core.readers.role_values import CONSISTENT_RATE
 
@@ -29,13 +30,26 @@ def _inversions(days: pd.Series) -> int:
     return int(min((steps < 0).sum(), (steps > 0).sum()))
 
 
-def _dated(values: pd.Series) -> bool:
-    """At least `CONSISTENT_RATE` of the written values are dates, on the rows the roles are
-    read from (a second column a header names a date but that holds text is no booking
-    date: the values decide)."""
+def _dated(values: pd.Series, rate: float = CONSISTENT_RATE) -> bool:
+    """At least ``rate`` of the written values are dates, on the rows the roles are read
+    from (a second column a header names a date but that holds text is no booking date:
+    the values decide)."""
     written = clean_strings(values.head(SAMPLE_ROWS).astype("str")).dropna()
-    return bool(len(written)) and (
-        read_dates(written).values.notna().mean() >= CONSISTENT_RATE)
+    return bool(len(written)) and read_dates(written).values.notna().mean() >= rate
+
+
+def _unnamed_dates(frame: pd.DataFrame, date: str, unrecognised: list[str]) -> list[str]:
+    """Columns no header word names (``Booked``) whose values are dates (`PARSE_RATE`) on
+    the lines the date column dates: a total line under the table, without a date, writes
+    its sum there and is no evidence (UBS's card statement). Only against a date column
+    whose header does not name a date as a whole (``Purchase date``, or none): a header that
+    does (Stripe's ``created_utc``) outweighs a column of dates no header names
+    (``available_on_utc``)."""
+    if header_role(date)[0] == "Date":
+        return []
+    dated = read_dates(frame[date].astype("str")).values.notna().to_numpy(dtype=bool)
+    return [c for c in unrecognised if header_role(c)[0] is None and not word_roles(c)
+            and _dated(frame[c][dated], PARSE_RATE)]
 
 
 def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised: list[str]
@@ -46,7 +60,9 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
     row (and after it on some) is the booking date; when neither is, the one whose days
     step against the file's order least often; else the first, as today. A second column
     of dates that only its values made the value date (a header in no known language,
-    ``Datum verrekening``, or no header) is weighed the same way; one whose header names
+    ``Datum verrekening``, or no header), or that no header word names but whose values are
+    dates on the dated lines (``Booked``: taken only when its days prove it the booking
+    date, else left as it was), is weighed the same way; one whose header names
     a value date (``Valutadatum``, ``Értéknap``, or ``Valuta`` of dates: a word naming
     the currency in one language and the value date in another) stays the value date.
     """
@@ -57,9 +73,12 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
     by_header = [c for c in unrecognised if (header_role(c)[0] == "Date" or "Date" in
                                              word_roles(c)) and _dated(frame[c])]
     by_values = [c for c in roles.get("Value Date", []) if "Value Date" not in header_roles(c)]
-    others = by_header or by_values
+    unnamed = [] if by_header or by_values else _unnamed_dates(frame, roles["Date"][0],
+                                                                unrecognised)
+    others = by_header or by_values or unnamed
     if not others:
         return roles, unrecognised, None
+    before = roles, unrecognised
     first, second = roles["Date"][0], others[0]
     if second in by_values:
         roles = {role: columns for role, columns in roles.items() if role != "Value Date"}
@@ -79,6 +98,8 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
         evidence["steps_against_file_order"] = order
         booking, decided_by = ((second, "file_order") if order[second] < order[first]
                                else (first, "first_column"))
+    if unnamed and booking != second:  # a column no header names counts only when it wins
+        return *before, None
     other = first if booking == second else second
     roles = {**roles, "Date": [booking]}
     unrecognised = [c for c in unrecognised if c != second]
