@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from titans_finance.core.dates import read_dates
-from titans_finance.core.month_names import month_key, month_names, read_month_words
+from titans_finance.core.month_names import date_orders, month_key, month_names, read_month_words
 
 
 def _read(values: list[str], **kwargs) -> list[str | None]:
@@ -119,3 +119,25 @@ def test_distinct_values_are_read_once_on_a_hundred_thousand_rows():
     elapsed = time.perf_counter() - start
     assert parsed.invalid.sum() == 0 and parsed.values.iloc[-1] == days[(100_000 - 1) % 400]
     assert elapsed < 1.0, f"{elapsed:.2f} s for 100k rows"
+
+
+def test_chinese_month_names_in_characters_are_months():
+    # CLDR's Chinese names (一月 ... 十二月), also Cantonese's, a language whose date
+    # patterns write no month word at all
+    assert read_month_words({"三月", "十二月"}) == ({"三月": 3, "十二月": 12}, {})
+    assert read_month_words({"三月"}, orders=frozenset({"dMy"})) == ({"三月": 3}, {})
+
+
+@pytest.mark.parametrize("written", ["5 MARX 2024", "5 Marx 2024", "5 JANX 2024"])
+def test_a_word_one_letter_longer_than_a_month_name_is_no_month(written):
+    # only a closing dot is left out of a word (``Mar.``), no other letter
+    assert _read([written]) == [None]
+
+
+def test_each_language_writes_its_dates_in_the_orders_of_its_cldr_patterns():
+    # the patterns' day or year may come first (Turkish "d MMMM y", Hungarian "y. MMMM d.")
+    orders = date_orders()
+    assert "dMy" in orders["tr"] and "yMd" in orders["hu"]
+    assert {"Mdy", "dMy"} <= orders["en"]
+    # "abe": Basque December ("y MMM d"), April in languages that write the day first
+    assert read_month_words({"abe"}, orders=frozenset({"yMd"})) == ({"abe": 12}, {})

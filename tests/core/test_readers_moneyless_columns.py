@@ -118,3 +118,13 @@ def test_zeros_on_two_lines_are_no_money_but_one_zero_may_be_a_balance():
                                          "02.03.2024;Shop;0.00;-7.90"])
     amounts, info = amounts_of(two)
     assert info["columns"]["Amount"] == ["Zwei"] and amounts == [-12.4, -7.9]
+
+
+def test_zero_amounts_beside_a_column_of_text_the_header_does_not_name_are_read():
+    # text holds no money: only a column of amounts can be "another column holding money",
+    # so a file of zero lines (card checks) with an unnamed note column is read, not stopped
+    text = csv("Datum;Betrag;Vermerk", [f"{d};0,00;Kartenprüfung {i}" for i, d in
+                                        enumerate(DATES)])
+    amounts, info = amounts_of(text)
+    assert info["columns"]["Amount"] == ["Betrag"]
+    assert amounts == [0.0] * 10

@@ -270,6 +270,41 @@ def test_the_reading_report_says_how_each_file_was_read_and_whether_its_balance_
     assert report["reconciliation"] == {"two.csv": "not possible"}
 
 
+WALLET = ("Date,Description,Amount,Currency,Balance\n"
+          "2024-01-02,Top-up,100.00,EUR,100.00\n2024-01-03,Coffee,-3.50,USD,46.50\n"
+          "2024-01-04,Lunch,-12.00,EUR,88.00\n2024-01-05,Book,-10.00,USD,36.50\n"
+          "2024-01-06,Refund,5.00,EUR,93.00\n")
+
+
+@pytest.mark.parametrize("account", [None, "Wallet 7"])
+def test_a_wallet_s_balance_of_each_currency_reconciles_on_its_own(account):
+    # one balance per currency, lines of both interleaved: each currency's lines carry its
+    # own balance (proven), with or without an account column
+    lines = WALLET.splitlines()
+    text = WALLET if account is None else "".join(
+        [lines[0] + ",Account\n"] + [f"{line},{account}\n" for line in lines[1:]])
+    raw, clean, quarantine, duplicates, fixes = _ingest(text, "wallet.csv")
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["reconciliation"] == {"wallet.csv": "proven"}
+    assert report["source"]["reconciliation"]["steps_reconciled"] == 3
+    # a balance written wrong in one currency's chain breaks it (the chains are checked)
+    raw, clean, quarantine, duplicates, fixes = _ingest(text.replace("36.50", "36.00"),
+                                                         "wallet.csv")
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["reconciliation"] == {"wallet.csv": "contradicted"}
+
+
+def test_a_line_without_its_currency_in_a_file_of_one_currency_is_on_its_balance():
+    # one currency only: the line that leaves it blank (a fee) is a step of the same
+    # running balance, not a chain of its own
+    text = ("Date,Description,Amount,Currency,Balance\n2024-01-02,Top-up,100.00,EUR,100.00\n"
+            "2024-01-03,Fee,-1.50,,98.50\n2024-01-04,Lunch,-12.00,EUR,86.50\n")
+    raw, clean, quarantine, duplicates, fixes = _ingest(text, "one.csv")
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["reconciliation"] == {"one.csv": "proven"}
+    assert report["source"]["reconciliation"]["steps_reconciled"] == 2
+
+
 def test_only_expenses_count_as_expenses_without_a_category():
     # two expenses and one income, none with a category: the income is no such expense
     text = "Date,Description,Amount\n2024-01-02,A,-1.50\n2024-01-03,C,-4\n2024-01-09,B,2\n"
