@@ -65,6 +65,7 @@ from titans_finance.core.readers.mapping import (  # noqa: F401 (the reader's er
 from titans_finance.core.readers.moneyless_columns import MoneylessColumns
 from titans_finance.core.readers.reconcile import best_reading, chain_fit, reading_every_line
 from titans_finance.core.readers.role_values import RoleValues
+from titans_finance.core.readers.shifted_header import ShiftedHeader
 
 SAMPLE_ROWS = 2000
 # A running balance: at least this share of consecutive line pairs reconcile (a partial
@@ -76,7 +77,7 @@ AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
 
 # --------------------------------------------------------------------------- roles
 
-class _RoleInference(DirectionReading, RoleValues, MoneylessColumns):
+class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHeader):
     def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
                  decimal_hint: str, name: str, direction_values: dict[str, float] | None,
                  headerless: bool = False):
@@ -465,6 +466,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference = _RoleInference(sample, roles, declared or set(), decimal_hint, name,
                                direction_values, headerless)
     header_named = {c for cols in roles.values() for c in cols}
+    inference.follow_shifted_header()
     inference.drop_contradicted_roles()
     inference.check_header_roles()
     inference.complete_side_pair()
