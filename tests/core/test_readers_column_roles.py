@@ -367,8 +367,26 @@ def test_the_amount_is_the_column_whose_sign_its_direction_words_say(out, in_):
     assert info["columns"]["Amount"] == ["Oszlop3"]
 
 
+@pytest.mark.parametrize("out, in_", [("inflow", "outflow"), ("C", "D"), ("Credit", "Debit")])
+def test_an_amount_signed_against_its_direction_words_on_every_line_is_the_other_view(out, in_):
+    # the words say the other side than the sign on every line, both sides present (a card
+    # issuer's view): that column is the amount, the words prove its view and every amount
+    # is negated (`movements.words_against_signs`)
+    amounts, info = amounts_of(SIGNED_BESIDE_WORDS.format(out=out, in_=in_))
+    assert amounts == [350.0, -1290.0]
+    assert info["columns"]["Amount"] == ["Oszlop3"]
+    assert info["columns"]["Debit/Credit"] == ["Irany"]
+
+
+def test_signs_against_the_words_on_one_line_only_single_out_no_amount():
+    # one line against its word, one with it: neither every line one way nor the other
+    text = SIGNED_BESIDE_WORDS.format(out="outflow", in_="inflow") + (
+        "2019.04.16.;Shop;-20;inflow;9,99\n")
+    with pytest.raises(ExportReadError, match="all hold amounts"):
+        read_export(text.encode(), "signed.csv")
+
+
 @pytest.mark.parametrize("text", [
-    SIGNED_BESIDE_WORDS.format(out="inflow", in_="outflow"),  # the words contradict the signs
     SIGNED_BESIDE_WORDS.format(out="outflow", in_="outflow"),  # one side only: nothing told
     SIGNED_BESIDE_WORDS.format(out="outflow", in_="inflow").replace("2345,56", "-2345,56"),
 ])

@@ -292,9 +292,7 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHead
             self.assign("Amount", amount, why)
             self.notes.append(f"column {other!r}: {why}")
             return
-        directed = self.signed_as_directed(candidates)
-        if directed is not None:
-            self.assign("Amount", directed[0], f"its sign is the side {directed[1]!r} says")
+        if self.take_signed_as_directed(candidates):
             return
         before = balance_before(candidates, {c: self.numbers(c) for c in candidates},
                                 self.dates())
