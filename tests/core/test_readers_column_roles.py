@@ -367,6 +367,30 @@ def test_the_amount_is_the_column_whose_sign_its_direction_words_say(out, in_):
     assert info["columns"]["Amount"] == ["Oszlop3"]
 
 
+# a wallet's many number columns (PayPal DE: gross, shipping, quantity, VAT, then the balance)
+# under words no vocabulary knows: the balance is looked for in every column of amounts
+WIDE = ("Datum;Partner;Oszlop3;{names}\n"
+        "2024.01.02.;Shop;-10,00;{first}\n2024.01.03.;Pay;100,00;{second}\n"
+        "2024.01.04.;Cafe;-4,50;{third}\n")
+
+
+@pytest.mark.parametrize("others", [
+    ["2,50;0,40", "0,00;0,00", "1,00;0,20"],  # the balance the 4th column of amounts
+    ["2,50;1;0,40", "0,00;2;0,00", "1,00;3;0,20"],  # the 5th, past the first four
+    ["2,50;1;0,40;7,00", "0,00;2;0,00;8,00", "1,00;3;0,20;9,00"],  # the 6th
+])
+def test_the_running_balance_is_found_in_any_column_of_amounts(others):
+    count = len(others[0].split(";"))
+    names = ";".join(f"Oszlop{4 + i}" for i in range(count + 1))
+    rows = {key: f"{values};{balance}" for key, values, balance in zip(
+        ("first", "second", "third"), others, ("90,00", "190,00", "185,50"))}
+    amounts, info = amounts_of(WIDE.format(names=names, **rows))
+    assert amounts == [-10.0, 100.0, -4.5]
+    assert info["columns"]["Amount"] == ["Oszlop3"]
+    assert info["columns"]["Balance"] == [f"Oszlop{4 + count}"]
+    assert info["reconciliation"]["status"] == "proven"
+
+
 @pytest.mark.parametrize("out, in_", [("inflow", "outflow"), ("C", "D"), ("Credit", "Debit")])
 def test_an_amount_signed_against_its_direction_words_on_every_line_is_the_other_view(out, in_):
     # the words say the other side than the sign on every line, both sides present (a card

@@ -262,8 +262,11 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHead
             self.assign("Amount", candidates[0], "the only column of amounts")
             return
         readings = self._split_readings(candidates[:4])
-        for amount, balance in itertools.permutations(candidates[:4], 2):
-            readings.update(self._readings(amount, balance))
+        # the amount among the first four, its balance among them all (PayPal's 41 columns
+        # write the balance after five other columns of numbers)
+        for amount, balance in itertools.product(candidates[:4], candidates):
+            if amount != balance:
+                readings.update(self._readings(amount, balance))
         for balance in self.roles.get("Balance", [])[:1]:  # a balance the header named
             for amount in candidates:
                 readings.update(self._readings(amount, balance))
