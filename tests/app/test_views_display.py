@@ -61,4 +61,4 @@ def test_the_import_page_says_when_the_signs_are_unproven():
 
 def test_the_import_page_says_how_many_lines_have_no_booking_date():
     table = import_views.how_it_was_read({"format": "csv", "lines_without_booking_date": 2})[0]
-    assert table.loc["lines without a booking date"].iloc[0].startswith("2 (dated by")
+    assert table.loc["lines without a booking date"].iloc[0].startswith("2 (not booked yet")

@@ -33,9 +33,11 @@ def _expected(dates: list[str], amounts: list[float]) -> pd.DataFrame:
     ("nothing,here\n", ["2021-12-13"], [1.0], "refused"),
     (MOSTLY_IN, [f"2021-12-1{d}" for d in range(6)], [-12.4, -8.15, -61.02, 20.0, -33.1, -4.2],
      "wrong_flagged"),
-    # a line with no booking date (pending) kept on its value date, where the expected
-    # reading leaves it out: flagged, as the reading says so
-    (PENDING, ["2021-12-14"], [-55.0], "wrong_flagged"),
+    # a line with no booking date (pending) is set aside (not_booked), as the expected
+    # reading leaves it out: right; an expected reading that keeps it: flagged, as the
+    # quarantine says so
+    (PENDING, ["2021-12-14"], [-55.0], "right"),
+    (PENDING, ["2021-12-14", "2021-12-15"], [-55.0, -12.0], "wrong_flagged"),
     (PENDING.replace("\n,2021", "\n2021-12-16,2021"), ["2021-12-14"], [-55.0], "wrong_silent"),
 ])
 def test_each_file_lands_in_one_class(tmp_path, text, dates, amounts, klass):

@@ -85,8 +85,11 @@ def test_without_any_balance_nothing_is_decided():
 
 def test_the_ingestion_quarantines_the_reverted_line_and_reports_it():
     raw = pd.DataFrame({
-        "Date": ["2024-03-19", "2024-07-12", "2024-07-13", "", "2024-10-03", "2024-12-27"],
-        "Value Date": ["", "", "", "2024-10-02", "", ""],
+        # the reverted line is dated here, so that the balance alone sets it aside (a line
+        # with no booking date beside booked ones is `not_booked` before the balance is read)
+        "Date": ["2024-03-19", "2024-07-12", "2024-07-13", "2024-10-02", "2024-10-03",
+                 "2024-12-27"],
+        "Value Date": ["", "", "", "", "", ""],
         "Description": ["Top-Up", "Top-Up", "RealDebrid", "Too Good To Go", "Too Good To Go",
                         "Exchange to CHF"],
         "Amount": ["15.00", "14.83", "-15.65", "-4.90", "-2.90", "0.17"],

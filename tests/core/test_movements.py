@@ -422,3 +422,58 @@ def test_payments_against_purchases_are_said_unless_something_proves_the_signs()
     assert sign_unproven(amount, False, directed=True, payments_against=against) is None
     assert sign_unproven(amount, False, format_sign=BANK_STATEMENT,
                          payments_against=against) is None
+
+
+# ------------------------------------------------- a payment in its payee's words
+
+_DISCOVER = ["AMAZON MKTPLACE PMTS", "DIRECTPAY FULL BALANCE", "COMCAST CALIFORNIA",
+             "INTERNET PAYMENT - THANK YOU", "AMAZON MKTPLACE PMTS"]
+
+
+def test_a_payment_thanked_written_negative_proves_the_issuers_view_whatever_its_share():
+    # two payments in five lines (40 %, above the quarter a card's payments usually are)
+    amount = _s(12.3, -227.84, 44.75, -678.28, 6.56)
+    rows, negate, evidence = card_payments(pd.Series(_DISCOVER), amount, signed=True)
+    assert negate.all() and rows.tolist() == [False, True, False, True, False]
+    assert evidence["decided"] == ("card payments: a payment in its payee's words written "
+                                   "as money out")
+    # the same payments without the payee's words ("THANK YOU"): nothing proves the view
+    text = pd.Series([t.replace(" - THANK YOU", "") for t in _DISCOVER])
+    rows, negate, evidence = card_payments(text, amount, signed=True)
+    assert not negate.any() and not rows.any() and evidence["decided"] == "not a card account"
+    # sign from an indicator column (not signed): nothing negated
+    _, negate, _ = card_payments(pd.Series(_DISCOVER), amount, signed=False)
+    assert not negate.any()
+
+
+@pytest.mark.parametrize("wording", ["PAYMENT RECEIVED THANK YOU", "INTERNET PAYMENT RECEIVED",
+                                     "Zahlung erhalten", "Paiement reçu", "Pago recibido",
+                                     "Pagamento ricevuto"])
+def test_a_payment_received_in_any_language_is_the_payees_words(wording):
+    rows, negate, _ = card_payments(pd.Series([wording, "SHOP", "SHOP"]), _s(-500, 30, 4.6),
+                                    signed=True)
+    assert negate.all() and rows.tolist() == [True, False, False]
+
+
+@pytest.mark.parametrize("others, negated", [
+    ((30.0, 4.6, -2.0), True),    # 2 of 3 other lines in: more than half, the issuer's view
+    ((30.0, -4.6), False),        # 1 of 2: half (a bank account's salary beside a purchase)
+    ((30.0, -4.6, -2.0), False),  # 1 of 3: most other lines out, as in the holder's view
+    ((), False),                  # no other line to compare
+])
+def test_the_payees_words_prove_the_view_only_against_most_other_lines_in(others, negated):
+    text = pd.Series(["ONLINE PAYMENT THANK YOU"] + ["SHOP"] * len(others))
+    _, negate, _ = card_payments(text, _s(-500, *others), signed=True)
+    assert negate.all() == negated and (negate.any() == negated)
+
+
+def test_a_payment_thanked_written_positive_keeps_the_count_and_share_rule():
+    # the holder's view: a payment in beside charges out is no proof of anything to negate;
+    # two of five is too many for the card rule, so nothing is marked either
+    text = pd.Series(["Payment Thank You - Web", "SHOP", "Payment Thank You - Web", "SHOP",
+                      "SHOP"])
+    rows, negate, _ = card_payments(text, _s(100, -10, 100, -20, -30), signed=True)
+    assert not rows.any() and not negate.any()
+    # payments thanked both ways: no side
+    rows, negate, _ = card_payments(text, _s(100, 10, -100, 20, 30), signed=True)
+    assert not rows.any() and not negate.any()

@@ -46,7 +46,8 @@ def test_a_pair_written_nowhere_decides_nothing():
 
 def test_a_card_export_reads_its_charges_out_and_sets_aside_lines_with_no_side():
     raw = pd.DataFrame({
-        "Date": ["15.09.2025", "15.09.2025", "15.09.2025", ""],
+        # every line booked, so that only its missing side sets the last one aside
+        "Date": ["15.09.2025", "15.09.2025", "15.09.2025", "16.09.2025"],
         "Value Date": ["13.09.2025", "12.09.2025", "12.09.2025", "16.09.2025"],
         "Description": ["Coop", "Bierwerk", "TRANSFER FROM ACCOUNT", "Jumbo"],
         "Amount": ["66.95", "11.02", "600.0", "37.9"],

@@ -367,8 +367,50 @@ def test_the_amount_is_the_column_whose_sign_its_direction_words_say(out, in_):
     assert info["columns"]["Amount"] == ["Oszlop3"]
 
 
+# a wallet's many number columns (PayPal DE: gross, shipping, quantity, VAT, then the balance)
+# under words no vocabulary knows: the balance is looked for in every column of amounts
+WIDE = ("Datum;Partner;Oszlop3;{names}\n"
+        "2024.01.02.;Shop;-10,00;{first}\n2024.01.03.;Pay;100,00;{second}\n"
+        "2024.01.04.;Cafe;-4,50;{third}\n")
+
+
+@pytest.mark.parametrize("others", [
+    ["2,50;0,40", "0,00;0,00", "1,00;0,20"],  # the balance the 4th column of amounts
+    ["2,50;1;0,40", "0,00;2;0,00", "1,00;3;0,20"],  # the 5th, past the first four
+    ["2,50;1;0,40;7,00", "0,00;2;0,00;8,00", "1,00;3;0,20;9,00"],  # the 6th
+])
+def test_the_running_balance_is_found_in_any_column_of_amounts(others):
+    count = len(others[0].split(";"))
+    names = ";".join(f"Oszlop{4 + i}" for i in range(count + 1))
+    rows = {key: f"{values};{balance}" for key, values, balance in zip(
+        ("first", "second", "third"), others, ("90,00", "190,00", "185,50"))}
+    amounts, info = amounts_of(WIDE.format(names=names, **rows))
+    assert amounts == [-10.0, 100.0, -4.5]
+    assert info["columns"]["Amount"] == ["Oszlop3"]
+    assert info["columns"]["Balance"] == [f"Oszlop{4 + count}"]
+    assert info["reconciliation"]["status"] == "proven"
+
+
+@pytest.mark.parametrize("out, in_", [("inflow", "outflow"), ("C", "D"), ("Credit", "Debit")])
+def test_an_amount_signed_against_its_direction_words_on_every_line_is_the_other_view(out, in_):
+    # the words say the other side than the sign on every line, both sides present (a card
+    # issuer's view): that column is the amount, the words prove its view and every amount
+    # is negated (`movements.words_against_signs`)
+    amounts, info = amounts_of(SIGNED_BESIDE_WORDS.format(out=out, in_=in_))
+    assert amounts == [350.0, -1290.0]
+    assert info["columns"]["Amount"] == ["Oszlop3"]
+    assert info["columns"]["Debit/Credit"] == ["Irany"]
+
+
+def test_signs_against_the_words_on_one_line_only_single_out_no_amount():
+    # one line against its word, one with it: neither every line one way nor the other
+    text = SIGNED_BESIDE_WORDS.format(out="outflow", in_="inflow") + (
+        "2019.04.16.;Shop;-20;inflow;9,99\n")
+    with pytest.raises(ExportReadError, match="all hold amounts"):
+        read_export(text.encode(), "signed.csv")
+
+
 @pytest.mark.parametrize("text", [
-    SIGNED_BESIDE_WORDS.format(out="inflow", in_="outflow"),  # the words contradict the signs
     SIGNED_BESIDE_WORDS.format(out="outflow", in_="outflow"),  # one side only: nothing told
     SIGNED_BESIDE_WORDS.format(out="outflow", in_="inflow").replace("2345,56", "-2345,56"),
 ])

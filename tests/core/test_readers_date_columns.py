@@ -99,21 +99,64 @@ def test_the_value_date_column_tells_the_order_of_ambiguous_booking_dates():
     assert info["date_order_evidence"]["decided_by"] == "value_date_column"
 
 
+VTB = ("Дата операции;Дата обработки;Сумма;Основание\n"
+       "2019-07-06 00:00:00;2019-07-08;-336,15;payee1\n"
+       "2019-07-05 00:00:00;2019-07-07;-300,00;MTS\n"
+       "2019-07-13 10:48:55;;-600,00;MEGAFON\n")
+
+
+def _normalised(text: str, name: str):
+    from tests.core.test_readers_column_roles import PARAMS
+    from titans_finance.pipelines.ingestion.nodes import normalise_transactions
+    export = read_export(text.encode("utf-8"), name, None)
+    raw = export.frame.assign(**{"Source File": name})
+    raw.attrs["source"] = {**export.info, "name": name}
+    clean, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    return clean, quarantine, {**export.info, **fixes["files"][name]}
+
+
 def test_a_date_named_by_one_word_of_its_header_is_weighed_for_the_booking_date():
     # VTB (RU): the operation date and the processing date (never before it), the second
-    # named only by its word "дата"; a line not processed yet has no processing date
-    from tests.core.test_readers_column_roles import amounts_of
-    text = ("Дата операции;Дата обработки;Сумма;Основание\n"
-            "2019-07-06 00:00:00;2019-07-08;-336,15;payee1\n"
-            "2019-07-05 00:00:00;2019-07-07;-300,00;MTS\n"
-            "2019-07-13 10:48:55;;-600,00;MEGAFON\n")
-    amounts, info = amounts_of(text, "vtb.csv")
+    # named only by its word "дата"; a line not processed yet has no processing date: not
+    # booked, set aside (the next statement books it on its own day)
+    clean, quarantine, info = _normalised(VTB, "vtb.csv")
     assert info["columns"]["Date"] == ["Дата обработки"]
     assert info["columns"]["Value Date"] == ["Дата операции"]
     assert info["lines_without_booking_date"] == 1
-    # every line booked: nothing to report
-    amounts, info = amounts_of(text.replace(";;-600", ";2019-07-14;-600"), "vtb.csv")
-    assert "lines_without_booking_date" not in info
+    assert sorted(clean["amount"].tolist()) == [-336.15, -300.0]
+    assert quarantine[["source_row", "reasons"]].values.tolist() == [[3, "not_booked"]]
+    # every line booked: nothing to report, nothing set aside
+    clean, quarantine, info = _normalised(VTB.replace(";;-600", ";2019-07-14;-600"), "vtb.csv")
+    assert "lines_without_booking_date" not in info and quarantine.empty and len(clean) == 3
+
+
+def test_a_file_whose_only_written_date_is_the_value_date_is_dated_by_it():
+    # no line writes the booking date: nothing is pending, the value date dates every line
+    raw = pd.DataFrame({"Date": ["", ""], "Value Date": ["2024-01-02", "2024-01-03"],
+                        "Amount": ["-5.00", "7.00"], "Source File": "v.csv"})
+    raw.attrs["source"] = {"name": "v.csv", "hints": {}}
+    from tests.core.test_readers_column_roles import PARAMS
+    from titans_finance.pipelines.ingestion.nodes import normalise_transactions
+    clean, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    assert clean["amount"].tolist() == [-5.0, 7.0] and quarantine.empty
+    assert "lines_without_booking_date" not in fixes["files"]["v.csv"]
+    # one line booked beside it: the other, with its value date only, is not booked
+    raw.loc[0, "Date"] = "2024-01-02"
+    clean, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    assert clean["amount"].tolist() == [-5.0]
+    assert quarantine["reasons"].tolist() == ["not_booked"]
+    assert fixes["files"]["v.csv"]["lines_without_booking_date"] == 1
+    # a line set aside for what it is (its value date no date: a summary line's label) is
+    # not counted as pending
+    raw.loc[1, "Value Date"] = "Saldo"
+    _, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    assert quarantine["reasons"].tolist() == ["invalid_date"]
+    assert "lines_without_booking_date" not in fixes["files"]["v.csv"]
+    # a line with neither date is missing its date, not pending
+    raw.loc[1, "Value Date"] = ""
+    _, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    assert quarantine["reasons"].tolist() == ["missing_date"]
+    assert "lines_without_booking_date" not in fixes["files"]["v.csv"]
 
 
 def test_a_german_card_s_day_of_receipt_is_the_booking_date_of_its_voucher_dates():

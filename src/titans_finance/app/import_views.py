@@ -42,7 +42,7 @@ def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
         "balance check": balance_check(info.get("reconciliation")),
         "sign unproven": (info.get("sign_unproven") or {}).get("message"),
         "lines without a booking date": (
-            f"{info['lines_without_booking_date']} (dated by their value date: not booked yet)"
+            f"{info['lines_without_booking_date']} (not booked yet: set aside as not_booked)"
             if info.get("lines_without_booking_date") else None),
         "columns not used": ", ".join(info.get("unrecognised_columns") or []) or "none",
     }

@@ -173,6 +173,14 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     reasons = _add_reason(reasons, dates.invalid, "invalid_date")
     implausible = out["date"].notna() & ((out["date"] < min_date) | (out["date"] > max_date))
     reasons = _add_reason(reasons, implausible, "implausible_date")
+    # a line without the booking date the file's other lines write is not booked yet
+    # (pending): the next export books it on its own day, so it is set aside, not counted
+    # now and again then (the duplicate key holds the day); a line already set aside for
+    # what it is (a summary line, a date that does not read) is no pending transaction
+    booked = raw["Date"].str.strip() != ""
+    unbooked = (~booked & (raw["Value Date"].str.strip() != "") & bool(booked.any())
+                & (reasons == ""))
+    reasons = _add_reason(reasons, unbooked, "not_booked")
 
     # -- amount: the sign written wins (module docstring)
     amounts = _file_amounts(raw, hints)
@@ -369,9 +377,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         decided["sign_unproven"] = unproven
     if left_out.any():
         decided["lines_the_balance_leaves_out"] = int(left_out.sum())
-    unbooked = int(((raw["Date"].str.strip() == "") & (raw["Value Date"].str.strip() != "")).sum())
-    if unbooked and (raw["Date"].str.strip() != "").any():  # not booked yet (pending)
-        decided["lines_without_booking_date"] = unbooked
+    if unbooked.any():  # not booked yet (pending): quarantined, counted here too
+        decided["lines_without_booking_date"] = int(unbooked.sum())
     return out, reasons, fixes, decided
 
 

@@ -72,13 +72,29 @@ _PAYMENT = re.compile(
     r"(?i)\b(?:payment|pymt|pmt|paiement|zahlung|pago|betaling|pagamento)\b.*\b(?:thank|thanks)\b"
     r"|\b(?:auto ?pay|auto-pmt|automatic payment|directpay|direct pay|electronic payment|"
     r"internet payment|online payment|mobile payment|payment received|payment - thank|"
-    r"zahlung erhalten|paiement re[cç]u|pago recibido|betaling ontvangen)\b")
-_PAYMENT_WORD = re.compile(r"(?i)pay|pymt|pmt|zahlung|pago|betaling")
+    r"zahlung erhalten|paiement re[cç]u|pago recibido|betaling ontvangen|pagamento ricevuto|"
+    r"pagamento recebido)\b")
+# (the fast pass: every word `_PAYMENT` names a payment by, paiement and pagamento too)
+_PAYMENT_WORD = re.compile(r"(?i)pay|pymt|pmt|paie|zahlung|pag|betaling")
 # A payment from someone (a client, a friend) names them: not a card being paid off.
 _FROM_SOMEONE = re.compile(
     r"(?i)\b(?:from|von|de|van)\b(?!\s+(?:chk|checking|acct|account|sav|savings|bank|"
     r"your|ending|x+\d))")
 _MOST = 0.25  # payments are at most this share of a card account's lines
+# A payment in its payee's words: thanked for or received ("INTERNET PAYMENT - THANK YOU",
+# "PAYMENT RECEIVED", "Zahlung erhalten"). Only the account paid writes it, so the line is
+# money in for the file's account whatever account that is: written negative, it proves
+# the file writes money in negative (a card issuer's view), however many such lines.
+_PAYEES_WORDS = re.compile(r"(?i)\b(?:thank|thanks|received|erhalten|re[cç]u|recibido|"
+                           r"recebido|ricevuto|ontvangen)\b")
+
+
+def _payees_words(text: pd.Series, worded: pd.Series) -> np.ndarray:
+    """Which payment-worded lines are in the payee's words (only those lines are searched)."""
+    found = np.zeros(len(text), dtype=bool)
+    rows = worded.to_numpy(dtype=bool)
+    found[rows] = text[rows].str.contains(_PAYEES_WORDS, na=False).to_numpy(dtype=bool)
+    return found
 
 
 @by_distinct_value
@@ -103,7 +119,10 @@ def card_payments(description: pd.Series, amount: pd.Series, signed: bool,
 
     When these payments are written negative and the purchases positive, the account is
     written in the issuer's view (charges as positive amounts): with a signed amount
-    column all its rows are negated, so that purchases are money out and payments in.
+    column all its rows are negated, so that purchases are money out and payments in. A
+    payment in its payee's words (`_PAYEES_WORDS`: thanked for, received) written negative
+    while more than half of the other lines are positive proves that view on its own,
+    whatever the number of lines or the payments' share (Discover's two payments in five).
     """
     index = amount.index
     none = pd.Series(False, index=index)
@@ -123,6 +142,7 @@ def card_payments(description: pd.Series, amount: pd.Series, signed: bool,
     sign = np.sign(amount.fillna(0.0))
     counts = pd.DataFrame({
         "key": key.to_numpy(), "written": written.to_numpy(), "worded": worded.to_numpy(),
+        "thanked": _payees_words(text, worded),
         "worded_in": (worded & (sign > 0)).to_numpy(),
         "worded_out": (worded & (sign < 0)).to_numpy(),
         "other_in": (written & ~worded & (sign > 0)).to_numpy(),
@@ -135,8 +155,13 @@ def card_payments(description: pd.Series, amount: pd.Series, signed: bool,
     against = pd.Series(np.where(payment_sign > 0, counts["other_out"], counts["other_in"])
                         / np.maximum(others.to_numpy(), 1), index=counts.index)
     share = counts["worded"] / counts["written"]
-    card = ((payment_sign != 0) & (counts["written"] >= 4) & (others > 0) & (share <= _MOST)
-            & (against >= 0.5))
+    # a payment thanked or received written as money out while most other lines (a card's
+    # charges) are written as money in: the payee's words prove the issuer's view, with no
+    # count of lines or share needed (half the others in is a bank account's salary and
+    # refunds beside its purchases as well)
+    thanked_out = (payment_sign < 0) & (counts["thanked"] > 0) & (against > 0.5)
+    few = (counts["written"] >= 4) & (share <= _MOST)
+    card = (payment_sign != 0) & (others > 0) & (against >= 0.5) & (few | thanked_out)
     negate = card & signed & (payment_sign < 0)
     rows = worded & key.map(card).fillna(False).astype(bool)
     negated = key.map(negate).fillna(False).astype(bool)
@@ -146,7 +171,10 @@ def card_payments(description: pd.Series, amount: pd.Series, signed: bool,
     if len(counts) == 1:  # one account: the figures that decided
         evidence.update(share_of_rows=round(float(share.iloc[0]), 3),
                         other_rows_the_other_way=round(float(against.iloc[0]), 3),
-                        decided="card payments" if bool(card.iloc[0]) else "not a card account")
+                        decided=("not a card account" if not bool(card.iloc[0]) else
+                                 "card payments" if bool(few.iloc[0]) else
+                                 "card payments: a payment in its payee's words written as "
+                                 "money out"))
     return rows.astype(bool), negated, evidence
 
 

@@ -79,12 +79,15 @@ def test_a_running_balance_proves_unsigned_amounts(tmp_path):
 
 # A card export in the issuer's view with two payments in five lines (too many for
 # `card_payments` to call it a card account) and 3 of 5 lines in (no mostly-in): the payments
-# read as money out against charges read as money in is said, never flipped.
+# read as money out against charges read as money in is said, never flipped — unless a
+# payment is in its payee's words (thanked, received): that proves the view.
+_ISSUERS_VIEW = ("Trans. Date,Description,Amount\n01/03/2025,BOOKSHOP 12,21.50\n"
+                 "01/05/2025,AUTOPAY PAYMENT,-300.00\n01/09/2025,GROCER 7,40.25\n"
+                 "01/12/2025,ONLINE PAYMENT,-61.75\n01/14/2025,CINEMA,12.00\n")
+
+
 def test_card_payments_read_out_against_charges_read_in_are_said(tmp_path):
-    amounts, decided, report, _ = _read(tmp_path, "card.csv", (
-        "Trans. Date,Description,Amount\n01/03/2025,BOOKSHOP 12,21.50\n"
-        "01/05/2025,AUTOPAY PAYMENT - THANK YOU,-300.00\n01/09/2025,GROCER 7,40.25\n"
-        "01/12/2025,ONLINE PAYMENT,-61.75\n01/14/2025,CINEMA,12.00\n"))
+    amounts, decided, report, _ = _read(tmp_path, "card.csv", _ISSUERS_VIEW)
     assert amounts == [-300.0, -61.75, 12.0, 21.5, 40.25]  # read as written
     found = decided["sign_unproven"]
     assert (found["lines_payment_worded_out"], found["lines_against_money_in"],
@@ -95,6 +98,14 @@ def test_card_payments_read_out_against_charges_read_in_are_said(tmp_path):
         "交易日期,交易摘要,交易金额\n2025/01/05,（消费）商户甲,15.90\n"
         "2025/01/04,（退款）商户乙,-9.20\n2025/01/02,（还款）转账,-80.00\n"))
     assert decided["sign_unproven"]["against"] == "purchase-worded lines"
+
+
+def test_a_card_payment_thanked_written_negative_reads_the_issuers_view(tmp_path):
+    amounts, decided, _, _ = _read(tmp_path, "card.csv", _ISSUERS_VIEW.replace(
+        "AUTOPAY PAYMENT,", "AUTOPAY PAYMENT - THANK YOU,"))
+    assert amounts == [-40.25, -21.5, -12.0, 61.75, 300.0]  # every amount negated
+    assert "sign_unproven" not in decided
+    assert decided["card_payments"]["accounts_written_in_the_issuers_view"] == 1
 
 
 @pytest.mark.parametrize("name, text", [

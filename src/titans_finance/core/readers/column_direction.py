@@ -197,11 +197,13 @@ class DirectionReading:
                                 {"debit": next(iter(single[names[0]])),
                                  "credit": "<value meaning money in>"}))
 
-    def signed_as_directed(self, candidates: list[str]) -> tuple[str, str] | None:
+    def signed_as_directed(self, candidates: list[str]) -> tuple[str, str, str | None] | None:
         """Among columns of amounts that no balance tells apart, the one whose written sign
         is, on every line, the side a direction column's known debit/credit words say
-        (``-350`` beside ``outflow``, ``1290`` beside ``inflow``; both sides present): the
-        transaction amount, and that column. None unless exactly one column agrees (a
+        (``-350`` beside ``outflow``, ``1290`` beside ``inflow``; both sides present) — or,
+        on every line, the other side (a card issuer's view: ``30.00`` beside ``DEBIT``,
+        ``-500.00`` beside ``CREDIT``): ``(the transaction amount, why, the direction column
+        when it says the other side)``. None unless exactly one column agrees either way (a
         balance never in the red agrees with no money-out line)."""
         agreeing = []
         for column, tokens in self.direction_candidates().items():
@@ -212,10 +214,29 @@ class DirectionReading:
             for amount in candidates:
                 numbers = self.numbers(amount)
                 usable = numbers.notna() & side.notna() & (numbers != 0)
-                if side[usable].nunique() == 2 and (
-                        np.sign(numbers[usable]) == side[usable]).all():
-                    agreeing.append((amount, column))
-        return agreeing[0] if len({amount for amount, _ in agreeing}) == 1 else None
+                if side[usable].nunique() < 2:
+                    continue
+                signs = np.sign(numbers[usable])
+                if (signs == side[usable]).all():
+                    agreeing.append((amount, f"its sign is the side {column!r} says", None))
+                elif (signs == -side[usable]).all():
+                    agreeing.append((amount, f"its sign is, on every line, the other side "
+                                             f"than {column!r} says", column))
+        return agreeing[0] if len({amount for amount, *_ in agreeing}) == 1 else None
+
+    def take_signed_as_directed(self, candidates: list[str]) -> bool:
+        """The amount `signed_as_directed` finds, if any; a direction column that says the
+        other side on every line is the file's debit/credit column too: its words prove the
+        other party's view and the normaliser negates every amount (`words_against_signs`)."""
+        directed = self.signed_as_directed(candidates)
+        if directed is None:
+            return False
+        amount, why, opposite = directed
+        self.assign("Amount", amount, why)
+        if opposite is not None and "Debit/Credit" not in self.roles:
+            self.assign("Debit/Credit", opposite, f"its words say the other side than the "
+                        f"signs of {amount!r} on every line: the other party's view")
+        return True
 
     def alias_meaning(self, column: str, tokens: pd.Series) -> dict[str, float] | None:
         sides = self.flag_sides

@@ -65,6 +65,7 @@ from titans_finance.core.readers.mapping import (  # noqa: F401 (the reader's er
 from titans_finance.core.readers.moneyless_columns import MoneylessColumns
 from titans_finance.core.readers.reconcile import best_reading, chain_fit, reading_every_line
 from titans_finance.core.readers.role_values import RoleValues
+from titans_finance.core.readers.shifted_header import ShiftedHeader
 
 SAMPLE_ROWS = 2000
 # A running balance: at least this share of consecutive line pairs reconcile (a partial
@@ -76,7 +77,7 @@ AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
 
 # --------------------------------------------------------------------------- roles
 
-class _RoleInference(DirectionReading, RoleValues, MoneylessColumns):
+class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHeader):
     def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
                  decimal_hint: str, name: str, direction_values: dict[str, float] | None,
                  headerless: bool = False):
@@ -261,8 +262,11 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns):
             self.assign("Amount", candidates[0], "the only column of amounts")
             return
         readings = self._split_readings(candidates[:4])
-        for amount, balance in itertools.permutations(candidates[:4], 2):
-            readings.update(self._readings(amount, balance))
+        # the amount among the first four, its balance among them all (PayPal's 41 columns
+        # write the balance after five other columns of numbers)
+        for amount, balance in itertools.product(candidates[:4], candidates):
+            if amount != balance:
+                readings.update(self._readings(amount, balance))
         for balance in self.roles.get("Balance", [])[:1]:  # a balance the header named
             for amount in candidates:
                 readings.update(self._readings(amount, balance))
@@ -291,9 +295,7 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns):
             self.assign("Amount", amount, why)
             self.notes.append(f"column {other!r}: {why}")
             return
-        directed = self.signed_as_directed(candidates)
-        if directed is not None:
-            self.assign("Amount", directed[0], f"its sign is the side {directed[1]!r} says")
+        if self.take_signed_as_directed(candidates):
             return
         before = balance_before(candidates, {c: self.numbers(c) for c in candidates},
                                 self.dates())
@@ -465,6 +467,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference = _RoleInference(sample, roles, declared or set(), decimal_hint, name,
                                direction_values, headerless)
     header_named = {c for cols in roles.values() for c in cols}
+    inference.follow_shifted_header()
     inference.drop_contradicted_roles()
     inference.check_header_roles()
     inference.complete_side_pair()

@@ -3,8 +3,8 @@ Date`` and ``Post Date``): which one is the booking date, decided from the value
 
 The booking (completed, posted) date is the day the money moved on the account: it is
 never before the day the transaction started, and the running balance follows it. The
-other column is kept as the value date (used for a line that has no booking date yet,
-such as a pending card payment).
+other column is kept as the value date (a line that has no booking date yet, such as a
+pending card payment, is set aside as ``not_booked`` by the normaliser).
 """
 
 from __future__ import annotations
