@@ -143,24 +143,57 @@ def trained_default_model(taxonomy_raw, lexicon_raw, brands: pd.DataFrame, words
         return pickle.loads(path.read_bytes())
 
 
-class KedroTestProject:
-    """A temporary copy of the project; runs pipelines in a real Kedro session."""
+# The session project's pipelines that (nearly) every worker needs: the models and their
+# publication to the worker's BentoML store (`kedro_project`).
+SHARED_PIPELINES = ("ingestion", "features", "category", "amount", "anomaly", "cashflow",
+                    "package")
 
-    def __init__(self, root: Path):
+
+class KedroTestProject:
+    """A temporary copy of the project; runs pipelines in a real Kedro session.
+
+    ``shared_build``: where the first pytest-xdist worker to run `SHARED_PIPELINES` here
+    keeps what they wrote (tests/project_snapshot.py); the other workers copy it instead of
+    running the same pipelines on the same inputs again. Only runs with the project's own
+    parameters are shared; a run with ``params`` or ``force`` runs here."""
+
+    def __init__(self, root: Path, shared_build: Path | None = None):
         self.root = root
         self.tracking_uri = f"sqlite:///{root / 'mlflow.db'}"
         self._ran: set[str] = set()
+        self._shared_build = shared_build
 
     def path(self, relative: str) -> Path:
         return self.root / relative
 
     def run(self, *pipeline_names: str, params: dict | None = None, force: bool = False) -> None:
+        todo = [p for p in pipeline_names if force or p not in self._ran]
+        if (self._shared_build is not None and not params and not force
+                and set(todo) & set(SHARED_PIPELINES)
+                and not self._ran & set(SHARED_PIPELINES)):
+            self._build_or_copy_shared()
+            todo = [p for p in todo if p not in self._ran]
+        if todo:
+            self._run(todo, params)
+
+    def _build_or_copy_shared(self) -> None:
+        from filelock import FileLock
+
+        from tests import project_snapshot
+
+        bentoml_home = Path(os.environ["BENTOML_HOME"])
+        with FileLock(f"{self._shared_build}.lock"):
+            if self._shared_build.is_dir():
+                project_snapshot.restore(self._shared_build, self.root, bentoml_home)
+                self._ran.update(SHARED_PIPELINES)
+            else:
+                self._run(list(SHARED_PIPELINES), None)
+                project_snapshot.save(self.root, bentoml_home, self._shared_build)
+
+    def _run(self, todo: list[str], params: dict | None) -> None:
         from kedro.framework.session import KedroSession
         from kedro.framework.startup import bootstrap_project
 
-        todo = [p for p in pipeline_names if force or p not in self._ran]
-        if not todo:
-            return
         cwd = os.getcwd()
         with _environment(MLFLOW_TRACKING_URI=self.tracking_uri,
                           TITANS_MLFLOW_ARTIFACTS=(self.root / "mlartifacts").as_uri()):
@@ -234,8 +267,10 @@ def _migrated_empty_mlflow_store() -> Path:
 
 
 def make_project(root: Path, export: pd.DataFrame | Path | None = None,
-                 truth: pd.DataFrame | None = None) -> KedroTestProject:
-    """Copy conf/ and pyproject.toml into ``root`` and place the raw export (if any)."""
+                 truth: pd.DataFrame | None = None,
+                 shared_build: Path | None = None) -> KedroTestProject:
+    """Copy conf/ and pyproject.toml into ``root`` and place the raw export (if any);
+    ``shared_build``: see `KedroTestProject`."""
     shutil.copytree(PROJECT_ROOT / "conf", root / "conf",
                     ignore=shutil.ignore_patterns("credentials*"))
     shutil.copy(PROJECT_ROOT / "pyproject.toml", root / "pyproject.toml")
@@ -250,7 +285,7 @@ def make_project(root: Path, export: pd.DataFrame | Path | None = None,
         from titans_finance.synthetic.generator import write_export
 
         write_export(export, truth, raw_dir / "transactions.csv")
-    return KedroTestProject(root)
+    return KedroTestProject(root, shared_build)
 
 
 def clean_rows(rows: list[tuple], payment_method: str) -> pd.DataFrame:
@@ -278,8 +313,13 @@ def generated_data() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @pytest.fixture(scope="session")
 def kedro_project(tmp_path_factory, generated_data) -> KedroTestProject:
+    """The generated-data project of this worker; under pytest-xdist, `SHARED_PIPELINES` run
+    in the first worker that needs them and the others copy their outputs (the same
+    pipelines, data and parameters)."""
     export, truth = generated_data
-    return make_project(tmp_path_factory.mktemp("project"), export, truth)
+    shared = (tmp_path_factory.getbasetemp().parent / "session-project"
+              if os.environ.get("PYTEST_XDIST_WORKER") else None)
+    return make_project(tmp_path_factory.mktemp("project"), export, truth, shared)
 
 
 @pytest.fixture

@@ -16,11 +16,10 @@ from titans_finance.pipelines.retrain.nodes import (
 
 RULES = {"holdout_accuracy": {"direction": "higher", "margin": 0.01, "relative_margin": 0.0},
          "holdout_mae": {"direction": "lower", "margin": 0.0, "relative_margin": 0.05}}
-# the test is about the promotion logic, not model quality: one candidate each, few folds,
-# a lighter default model (trained in each of the three runs)
-LIGHT_DEFAULT_MODEL = {"lexicon_variants": 2, "word_variants": 1}
-FAST = {"category": {"candidates": ["logistic_regression"], "calibration_folds": 0,
-                     "default_model": LIGHT_DEFAULT_MODEL},
+# the test is about the promotion logic, not model quality: one candidate each, few folds;
+# the shipped default model, trained once per test run (`trained_default_model` in
+# tests/conftest.py: the session's category run trains the same one)
+FAST = {"category": {"candidates": ["logistic_regression"], "calibration_folds": 0},
         "amount": {"candidates": ["ridge"]}}
 # a deliberately weak recipe: linear models regularised into near-constants
 WEAK = {"category": {**FAST["category"], "logistic_regression": {"C": 1e-4}},
