@@ -222,14 +222,13 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     pair = (sides_from_pair(value[lines], money_in[lines], money_out[lines])
             if needs_direction.any() else None)
     pair = pair.reindex(index) if pair is not None else None
-    by_pair = needs_direction & ~by_indicator & ~by_type & (
-        pair.notna() if pair is not None else False)
-    sideless = needs_direction & ~by_indicator & ~by_type & (
-        pair.isna() if pair is not None else False)
+    side_open = needs_direction & ~by_indicator & ~by_type  # no indicator or type decided
+    by_pair = side_open & (pair.notna() if pair is not None else False)
+    sideless = side_open & (pair.isna() if pair is not None else False)
     if pair is not None:
         amount = amount.where(~by_pair, amount.abs() * pair)
         reasons = _add_reason(reasons, sideless, "no_side_written")
-    undirected = needs_direction & ~by_indicator & ~by_type & ~by_pair & ~sideless
+    undirected = side_open & ~by_pair & ~sideless
     if hints.get("sign") == "negate":
         amount = -amount
     # a fee written beside the amount is part of the money that moved (core.movements)
