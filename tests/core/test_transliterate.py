@@ -23,3 +23,18 @@ def test_snake_tokens_of_other_scripts_fit_the_schema_and_latin_ones_do_not_chan
                                    "???", "zahlung_ok"]
     assert pd.isna(tokens.iloc[6])
     assert tokens.iloc[:4].str.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*").all()
+
+
+def test_accented_latin_words_keep_their_letters_in_tokens():
+    tokens = snake_token(pd.Series(["Débit", "Crédit", "Überweisung", "Straße", "Øre",
+                                    "Opłata", "Debit", "€"]))
+    assert tokens.tolist() == ["debit", "credit", "uberweisung", "strasse", "ore", "oplata",
+                               "debit", "€"]
+
+
+def test_one_non_ascii_letter_is_enough_and_ascii_values_are_left_alone():
+    # the boundary: a value with a single letter beyond ASCII goes through `latin`, the
+    # plain ASCII value beside it keeps its own spelling (lowercased only)
+    tokens = snake_token(pd.Series(["Cafe Bar", "Café Bar", "CAFÉ-BAR"]))
+    assert tokens.tolist() == ["cafe_bar", "cafe_bar", "cafe_bar"]
+    assert latin("ß") == "ss" and latin("æ") == "ae" and latin("ı") == "i"

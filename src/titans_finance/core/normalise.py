@@ -89,13 +89,14 @@ STATUS_ALIASES: dict[str, str] = {
 def snake_token(values: pd.Series) -> pd.Series:
     """Lowercase snake_case token (``Credit Card`` → ``credit_card``); missing stays missing."""
     text = clean_strings(values)
-    token = text.str.lower().str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
-    # A word of another script (``Исполнено``) in Latin letters: a token, not a schema error
-    other = (token == "") & text.map(lambda v: any(c.isalpha() for c in v),
-                                     na_action="ignore").fillna(False).astype(bool)
-    if other.any():
-        token = token.mask(other, text[other].map(latin).str.replace(
-            r"[^a-z0-9]+", "_", regex=True).str.strip("_"))
+    # Letters beyond ASCII in Latin letters first: an accented word keeps its letters
+    # (``Débit`` → ``debit``, not ``d_bit``), a word of another script (``Исполнено``)
+    # becomes a token, not a schema error.
+    beyond = ~text.map(str.isascii, na_action="ignore").fillna(True).astype(bool)
+    lowered = text.str.lower()
+    if beyond.any():
+        lowered = lowered.mask(beyond, text[beyond].map(latin))
+    token = lowered.str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
     # Pure punctuation ("???") is a value, not a missing one: keep it so it is reported.
     return token.mask(token == "", text.str.lower())
 

@@ -3,7 +3,8 @@
 (``^[a-z0-9]+(_[a-z0-9]+)*$``) instead of failing its schema: ``Исполнено`` → ``ispolneno``,
 ``Τρόφιμα`` → ``trofima``. Cyrillic and Greek by their usual romanisation; a letter of
 any other script by its code point (``中`` → ``u4e2d``), so distinct values stay distinct.
-Accents are dropped first (``é`` → ``e``). Plain module."""
+Accents are dropped first (``é`` → ``e``); Latin letters that have no accent to drop
+(``ß``, ``ø``, ``æ``, ``ł``) by their usual spelling. Plain module."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ _CYRILLIC = dict(zip(
 _GREEK = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψω",
                   ["a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o",
                    "p", "r", "s", "s", "t", "y", "f", "ch", "ps", "o"]))
+# Latin letters NFKD leaves whole (no base letter plus accent)
+_LATIN = {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
+          "þ": "th", "ı": "i", "ŋ": "ng"}
 
 
 def latin(text: str) -> str:
@@ -25,8 +29,8 @@ def latin(text: str) -> str:
     # (й and ё keep their letter: decompose only what is no Cyrillic letter of the table)
     out = []
     for char in lowered:
-        if char in _CYRILLIC:
-            out.append(_CYRILLIC[char])
+        if char in _CYRILLIC or char in _LATIN:
+            out.append(_CYRILLIC.get(char) or _LATIN[char])
             continue
         base = "".join(c for c in unicodedata.normalize("NFKD", char)
                        if not unicodedata.combining(c))
