@@ -477,3 +477,17 @@ def test_a_payment_thanked_written_positive_keeps_the_count_and_share_rule():
     # payments thanked both ways: no side
     rows, negate, _ = card_payments(text, _s(100, 10, -100, 20, 30), signed=True)
     assert not rows.any() and not negate.any()
+
+
+def test_every_payment_received_wording_passes_the_fast_pass_and_both_patterns():
+    # the fast pass runs first: a payment word it missed would never reach `_PAYMENT`
+    from titans_finance.core import movements
+
+    for paid, received in movements._PAYMENT_RECEIVED:
+        wording = f"{paid} {received}".replace("re[cç]u", "reçu")
+        assert movements._PAYMENT_WORD.search(wording), wording
+        assert movements._PAYMENT.search(wording.upper()), wording
+        assert movements._PAYEES_WORDS.search(wording), wording
+    for paid in movements._PAYMENT_WORDS:
+        assert movements._PAYMENT_WORD.search(paid), paid
+        assert movements._PAYMENT.search(f"{paid} - thank you"), paid

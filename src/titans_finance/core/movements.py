@@ -68,13 +68,18 @@ def apply_fees(amount: pd.Series, fee: pd.Series, balance: pd.Series
 # "CAPITAL ONE AUTOPAY PYMT", "Zahlung erhalten", "Paiement reçu", "Pago recibido"). Not
 # zh 还款 (repayment): a card statement's payment in ("（还款）云闪付") and a bank account's
 # repayment out ("自动还款", "正常还款") are worded alike.
+# "Payment received" in each language: the payment word and the payee's received word.
+# Both patterns below are built from this one table, so they cannot drift apart.
+_PAYMENT_RECEIVED = (("payment", "received"), ("zahlung", "erhalten"),
+                     ("paiement", "re[cç]u"), ("pago", "recibido"),
+                     ("betaling", "ontvangen"), ("pagamento", "ricevuto"),
+                     ("pagamento", "recebido"))
+_PAYMENT_WORDS = ("pymt", "pmt", *dict.fromkeys(paid for paid, _ in _PAYMENT_RECEIVED))
 _PAYMENT = re.compile(
-    r"(?i)\b(?:payment|pymt|pmt|paiement|zahlung|pago|betaling|pagamento)\b.*\b(?:thank|thanks)\b"
+    r"(?i)\b(?:" + "|".join(_PAYMENT_WORDS) + r")\b.*\b(?:thank|thanks)\b"
     r"|\b(?:auto ?pay|auto-pmt|automatic payment|directpay|direct pay|electronic payment|"
-    r"internet payment|online payment|mobile payment|payment received|payment - thank|"
-    r"zahlung erhalten|paiement re[cç]u|pago recibido|betaling ontvangen|pagamento ricevuto|"
-    r"pagamento recebido)\b")
-# (the fast pass: every word `_PAYMENT` names a payment by, paiement and pagamento too)
+    r"internet payment|online payment|mobile payment|payment - thank|"
+    + "|".join(f"{paid} {received}" for paid, received in _PAYMENT_RECEIVED) + r")\b")
 _PAYMENT_WORD = re.compile(r"(?i)pay|pymt|pmt|paie|zahlung|pag|betaling")
 # A payment from someone (a client, a friend) names them: not a card being paid off.
 _FROM_SOMEONE = re.compile(
@@ -85,8 +90,8 @@ _MOST = 0.25  # payments are at most this share of a card account's lines
 # "PAYMENT RECEIVED", "Zahlung erhalten"). Only the account paid writes it, so the line is
 # money in for the file's account whatever account that is: written negative, it proves
 # the file writes money in negative (a card issuer's view), however many such lines.
-_PAYEES_WORDS = re.compile(r"(?i)\b(?:thank|thanks|received|erhalten|re[cç]u|recibido|"
-                           r"recebido|ricevuto|ontvangen)\b")
+_PAYEES_WORDS = re.compile(r"(?i)\b(?:thank|thanks|"
+                           + "|".join(dict.fromkeys(r for _, r in _PAYMENT_RECEIVED)) + r")\b")
 
 
 def _payees_words(text: pd.Series, worded: pd.Series) -> np.ndarray:
