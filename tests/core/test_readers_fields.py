@@ -499,3 +499,39 @@ def test_mt940_decimal_mark_and_date_order_are_declared_by_the_format():
     assert amounts == [-12.5, 100.0]
     assert (info["decimal_mark"], info["decimal_mark_decided_by"]) == (".", "declared")
     assert info["day_first"] is False and info["date_order_evidence"]["decided_by"] == "declared"
+
+
+def _coded(codes: str, remittance: str = "") -> str:
+    """CAMT_EDGES' first entry with no words at all: a bank transaction code, maybe a
+    structured reference."""
+    return CAMT_EDGES.replace(
+        "<NtryDtls><TxDtls><AddtlTxInf>Card  fee</AddtlTxInf><AddtlTxInf> January </AddtlTxInf>"
+        "</TxDtls></NtryDtls>",
+        f"<BkTxCd><Domn><Cd>PMNT</Cd>{codes}</Domn></BkTxCd>"
+        f"<NtryDtls><TxDtls>{remittance}</TxDtls></NtryDtls>")
+
+
+@pytest.mark.parametrize("codes, remittance, description", [
+    # the sub-family's words first, the family's when the sub-family says nothing known
+    ("<Fmly><Cd>CCRD</Cd><SubFmlyCd>POSD</SubFmlyCd></Fmly>", "", "card payment"),
+    ("<Fmly><Cd>CCRD</Cd><SubFmlyCd>CWDL</SubFmlyCd></Fmly>", "", "cash withdrawal"),
+    ("<Fmly><Cd>ICDT</Cd><SubFmlyCd>OTHR</SubFmlyCd></Fmly>", "", "credit transfer sent"),
+    ("<Fmly><Cd>ICDT</Cd><SubFmlyCd>ZZZZ</SubFmlyCd></Fmly>", "", "credit transfer sent"),
+    ("<Fmly><Cd>NTAV</Cd><SubFmlyCd>NTAV</SubFmlyCd></Fmly>", "", ""),
+    # a creditor's structured reference is kept beside the words, or alone
+    ("<Fmly><Cd>RDDT</Cd><SubFmlyCd>ESDD</SubFmlyCd></Fmly>",
+     "<RmtInf><Strd><CdtrRefInf><Ref>RF18539007547034</Ref></CdtrRefInf></Strd></RmtInf>",
+     "SEPA direct debit ref RF18539007547034"),
+    ("", "<RmtInf><Strd><CdtrRefInf><Ref>RF18539007547034</Ref></CdtrRefInf></Strd></RmtInf>",
+     "ref RF18539007547034"),
+])
+def test_camt_an_entry_of_codes_and_references_only_says_what_moved_the_money(
+        codes, remittance, description):
+    frame = read_export(_coded(codes, remittance).encode(), "report.xml").frame
+    assert frame["Description"][0] == description
+
+
+def test_camt_words_written_by_the_bank_win_over_the_code():
+    text = CAMT_EDGES.replace("<NtryDtls>", "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>CCRD</Cd>"
+                              "<SubFmlyCd>POSD</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls>", 1)
+    assert read_export(text.encode(), "report.xml").frame["Description"][0] == "Card fee January"

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from defusedxml import ElementTree as SafeET
 
 from titans_finance.core.movements import BANK_STATEMENT
+from titans_finance.core.readers.bank_transaction_codes import bank_transaction_words
 from titans_finance.core.readers.base import (
     ExportReadError,
     RawExport,
@@ -69,6 +70,15 @@ def _zone(root: ET.Element, statement: ET.Element) -> tuple:
 def _party_name(details: ET.Element | None, role: str) -> str:
     # camt.053.001.02: RltdPties/Cdtr/Nm; from .08 on: RltdPties/Cdtr/Pty/Nm
     return (_text(details, "RltdPties", role, "Nm") or _text(details, "RltdPties", role, "Pty", "Nm"))
+
+
+def _code_words(entry: ET.Element, details: ET.Element | None) -> str:
+    """What the bank transaction code says moved the money, with the creditor's reference
+    when one is written: the last description of an entry that writes no words at all."""
+    family = _child(entry, "BkTxCd", "Domn", "Fmly")
+    words = bank_transaction_words(_text(family, "Cd"), _text(family, "SubFmlyCd"))
+    reference = _text(details, "RmtInf", "Strd", "CdtrRefInf", "Ref")
+    return " ".join(part for part in (words, f"ref {reference}" if reference else "") if part)
 
 
 def _statement_balances(statement: ET.Element) -> dict:
@@ -131,10 +141,12 @@ def read_camt_export(data: bytes, name: str) -> RawExport:
             party = _party_name(details, "Cdtr" if indicator == "DBIT" else "Dbtr")
             # the bank's own words for the entry when no remittance text is written (fees,
             # discounts: ``AddtlTxInf`` in the transaction details, ``AddtlNtryInf`` on the
-            # entry); split after joining, so an empty element adds no space
+            # entry); split after joining, so an empty element adds no space; last, the
+            # words of its bank transaction code (an entry of references only)
             description = (unstructured or _text(entry, "AddtlNtryInf") or party
                            or " ".join(" ".join(e.text or ""
-                                                for e in _all(entry, "AddtlTxInf")).split()))
+                                                for e in _all(entry, "AddtlTxInf")).split())
+                           or _code_words(entry, details))
             booked = (_date(_child(entry, "BookgDt"), zone) or _date(_child(entry, "ValDt"), zone))
             dated_by_statement += bool(not booked and day)
             rows["Date"].append(booked or day)
