@@ -23,6 +23,8 @@ amount already includes it (`core.movements.apply_fees`). Plain module (no Kedro
 
 from __future__ import annotations
 
+import numpy as np
+
 from titans_finance.core.header_names import unqualified, word_roles
 from titans_finance.core.readers.column_evidence import is_amount_column
 
@@ -34,13 +36,19 @@ _CENT = 0.005
 
 
 def fee_booked_as_a_line(fee, amount) -> bool:
-    """Whether some non-zero fee equals, to the cent, the amount of another line."""
-    values = amount.abs().to_numpy(dtype="float64")
-    for at, charged in fee.abs().items():
-        if charged > 0 and any(abs(values[i] - charged) <= _CENT
-                               for i in range(len(values)) if amount.index[i] != at):
-            return True
-    return False
+    """Whether some non-zero fee equals, to the cent, the amount of another line (sorted
+    amounts searched once per fee: a 2,000-line sample costs no pairwise loop)."""
+    values = np.sort(amount.abs().dropna().to_numpy(dtype="float64"))
+    charged = fee.abs().to_numpy(dtype="float64")
+    own = amount.abs().reindex(fee.index).to_numpy(dtype="float64")
+    lines = np.isfinite(charged) & (charged > 0)
+    if not lines.any() or not len(values):
+        return False
+    near = (np.searchsorted(values, charged[lines] + _CENT, side="right")
+            - np.searchsorted(values, charged[lines] - _CENT, side="left"))
+    # a fee equal to its own line's amount is no other line's
+    near = near - (np.abs(own[lines] - charged[lines]) <= _CENT)
+    return bool((near > 0).any())
 
 
 def fee_within_amount(fee, amount) -> bool:
