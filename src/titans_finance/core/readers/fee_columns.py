@@ -30,8 +30,7 @@ from titans_finance.core.readers.column_evidence import is_amount_column
 
 _MONEY_ROLES = ("Amount", "Money In", "Money Out")
 _NOT_A_FEE = frozenset({"Money In", "Money Out", "Balance"})
-
-
+# half a cent: a fee and another line's amount written to the cent are the same money
 _CENT = 0.005
 
 
