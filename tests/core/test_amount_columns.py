@@ -90,6 +90,22 @@ def test_currencies_of_any_script_and_format_marks_are_not_the_number(written, n
     assert parsed.values.iloc[0] == number and not parsed.invalid.iloc[0]
 
 
+@pytest.mark.parametrize("written, number", [
+    ("100 рублей", 100.0),       # six letters: the longest currency word read as one
+    ("100 рубль", 100.0),        # five
+    ("100 рубльей", None),       # seven: a word of text, not a currency
+    ("Описание 1", None),        # "description 1" (Raiffeisen RU): text, no amount
+    ("Описание 13", None),
+    ("บาท 5", 5.0), ("5 元", 5.0),
+])
+def test_a_currency_of_a_non_latin_script_is_a_short_word(written, number):
+    parsed = _read([written, "1.25"])
+    if number is None:
+        assert parsed.invalid.iloc[0] and np.isnan(parsed.values.iloc[0])
+    else:
+        assert parsed.values.iloc[0] == number and not parsed.invalid.iloc[0]
+
+
 @pytest.mark.parametrize("written", ["12.00 XYZW", "د.ا.", "12 Abc.", "12.5.6 د.ا."])
 def test_what_is_not_a_currency_stays_unreadable(written):
     # a Latin word is no currency (it may be a direction mark or a typo: never guessed);

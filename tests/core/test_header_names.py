@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from titans_finance.core.header_names import (
+    compound_role,
     header_key,
     header_role,
     header_words,
     map_headers,
+    unqualified,
     word_roles,
 )
 
@@ -67,6 +69,7 @@ def test_the_longest_known_word_from_the_left_wins():
 
 def test_latin_words_are_never_searched_inside_a_longer_word():
     # only runs of scripts written without spaces are searched: "outcome" holds no "out"
+    # (a compound's last part is read only for amount and fee words of six letters or more)
     assert word_roles("Outcome") == set() and word_roles("Income tax") == {"Money In"}
 
 
@@ -95,3 +98,24 @@ def test_an_amount_named_by_its_words_with_a_side_in_parentheses_is_that_side(na
 def test_chinese_day_headers_name_a_date(name):
     # zh 交易日 (trade day), 记账日 / 入账日 (booking day), as card statements head them
     assert header_role(name)[0] == "Date"
+
+
+@pytest.mark.parametrize("word, role", [
+    ("ausgangsbetrag", "Amount"),   # Wise (German): outgoing amount
+    ("zielbetrag", "Amount"),
+    ("ausgangsgebuhr", "Fee"),      # outgoing fee
+    ("transactiebedrag", "Amount"),
+    ("abcbetrag", "Amount"),        # three letters before the part: a compound
+    ("abbetrag", None),             # two: not read as one
+    ("totalsumma", None),           # a five-letter part ("summa") is never searched for
+    ("betrag", None),               # the known word itself is no compound
+    ("betragsart", None),           # the part must end the word
+])
+def test_a_compound_word_ending_in_an_amount_or_fee_word_names_it(word, role):
+    assert compound_role(word) == role
+
+
+def test_the_words_of_a_wise_header_name_an_amount_and_a_fee():
+    assert word_roles("Betrag der Ausgangsgebühr") == {"Amount", "Fee"}
+    assert word_roles("Ausgangsbetrag (nach Gebühren)") == {"Amount", "Fee"}
+    assert word_roles(unqualified("Ausgangsbetrag (nach Gebühren)")) == {"Amount"}

@@ -54,12 +54,22 @@ CARD = ("Belegdatum;Originalbetrag;Originalwährung;Umrechnungskurs;Buchungsbetr
 
 
 def test_the_refusal_names_the_exchange_rate_and_never_as_the_balance():
+    # headers naming no amount: nothing but the values to go by
+    unnamed = CARD.replace("Originalbetrag", "Original").replace("Buchungsbetrag", "Gebucht")
     with pytest.raises(ExportReadError) as refused:
-        read_export(CARD.encode(), "card.csv")
+        read_export(unnamed.encode(), "card.csv")
     message = str(refused.value)
-    assert "'Umrechnungskurs' is the exchange rate between 'Originalbetrag' and " \
-           "'Buchungsbetrag'" in message
+    assert "'Umrechnungskurs' is the exchange rate between 'Original' and " \
+           "'Gebucht'" in message
     assert "balance" not in message.split("e.g.:")[1]
+
+
+def test_compound_headers_name_the_amount_booked_in_the_account_currency():
+    # Originalbetrag and Buchungsbetrag both name an amount (compound words): the one whose
+    # currency beside it is one currency on every line is the booked money
+    export = read_export(CARD.encode(), "card.csv")
+    assert export.info["columns"]["Amount"] == ["Buchungsbetrag"]
+    assert "Balance" not in export.info["columns"]
 
 
 def test_with_the_booked_amount_declared_the_rate_is_no_balance():
@@ -284,3 +294,25 @@ def test_three_lines_link_each_to_the_next_in_one_order():
     lines["before"][2] = 16.0
     lines["after"][2] = 13.5
     assert before_and_after(["before", "after", "amt"], _numbers(**lines)) is None
+
+
+def test_an_amount_to_the_cent_is_no_rate_when_the_column_it_multiplies_is_finer():
+    # Wise: 131.26 × 38.0925 = 5000.02, a cent beyond the rate's rounding for 5000.0, while
+    # 38.0925 × 131.26 is within the amount's: the column written finer than money is the rate
+    numbers, texts = _columns(rate=["1.00000000", "1.00000000", "38.0925"],
+                              amount=["58.19", "36.52", "131.26"],
+                              target=["58.19", "36.52", "5000.0"])
+    assert exchange_rate_columns(numbers, texts) == {"rate": ("amount", "target")}
+
+
+@pytest.mark.parametrize("places, swapped", [(2, False), (3, True)])
+def test_a_rate_is_swapped_for_its_amount_only_when_written_finer_than_the_cent(places, swapped):
+    # the "rate" column (to the cent) times the other, written to `places` decimals
+    factor = f"{1.5:.{places}f}"
+    numbers, texts = _columns(cents=["10.00", "20.00"], factor=[factor, factor],
+                              product=["15.00", "30.00"])
+    found = exchange_rate_columns(numbers, texts)
+    if swapped:
+        assert found == {"factor": ("cents", "product")}
+    else:  # neither is written finer than money: neither is taken for the rate
+        assert found == {}

@@ -223,3 +223,13 @@ def test_no_twin_without_money_or_without_a_side_named():
     # and the amount is never its own twin
     numbers = {"Amount": _series(12.5, 3.0), "Note": _series(12.5, 3.0)}
     assert not _sided_twin("Amount", ["Amount", "Note"], numbers)
+
+
+@pytest.mark.parametrize("name, named", [
+    ("Zielbetrag (nach Gebühren)", True),   # a fee named only in the qualifier: an amount
+    ("Betrag der Zielgebühr", False),      # a fee named by the name itself: a side word
+])
+def test_a_side_named_only_in_a_qualifier_leaves_an_amount_named(name, named):
+    found = amount_by_words([name, "Wechselkurs"], [name, "Wechselkurs"],
+                            lambda c: 0.0, lambda c: 1)
+    assert (found is not None and found[0] == name) is named

@@ -20,12 +20,20 @@ _CURRENCY_CODES = (
     "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "ISK", "TRY", "ZAR", "BRL", "MXN", "ARS",
     "CLP", "COP", "ILS", "RUB", "UAH", "KRW", "THB", "MYR", "IDR", "PHP", "AED", "SAR", "SFR",
 )
+# A currency word in a non-Latin script: at most `_SCRIPT_CURRENCY_LETTERS` letters in all,
+# in dotted parts (``د.ا.``, ``лв.``, ``руб.``, ``рублей``, ``บาท``, ``元``).
+_SCRIPT_CURRENCY_LETTERS = 6
+_SCRIPT_LETTER = r"[^\W\d_A-Za-z\u00c0-\u024f]"
+_SCRIPT_CURRENCY = (rf"(?=(?:{_SCRIPT_LETTER}\.?){{1,{_SCRIPT_CURRENCY_LETTERS}}}(?!{_SCRIPT_LETTER}))"
+                    rf"(?:{_SCRIPT_LETTER}+\.?)+")
 _CURRENCY = re.compile(
     r"(?i)(?<![a-z])(?:" + "|".join(_CURRENCY_CODES) + r"|kr|fr|zł|kč|ft|kn|lei|rp|rs)\.?(?![a-z])"
     r"|(?:US|A|C|NZ|HK|S|R)?\$|[€£¥¢¤฿֏﷼\u20a0-\u20cf]"
     # a currency written in a non-Latin script, with its dots (د.ا. dinar, ر.س riyal,
-    # лв. lev, руб.): letters of no Latin alphabet are never a number, a sign or a mark
-    r"|^(?:[^\W\d_A-Za-z\u00c0-\u024f]+\.?)+|(?:[^\W\d_A-Za-z\u00c0-\u024f]+\.?)+$"
+    # лв. lev, руб., рублей): letters of no Latin alphabet are never a number, a sign or a
+    # mark; a currency is a short word (`_SCRIPT_CURRENCY`): a longer one is text
+    # (``Описание 1``, description 1, is no amount)
+    r"|^" + _SCRIPT_CURRENCY + r"(?![^\W\d_])|(?<![^\W\d_])" + _SCRIPT_CURRENCY + "$"
 )
 # Invisible format marks (right-to-left and left-to-right marks, embeddings, isolates,
 # zero-width spaces, a byte-order mark) that right-to-left locales write around numbers.

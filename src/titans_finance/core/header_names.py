@@ -180,11 +180,42 @@ def header_words(name: str) -> list[str]:
     return words
 
 
+# German, Dutch and the Nordic languages write a column's name as one compound word whose
+# last part is what it holds (``Ausgangsbetrag``: outgoing amount, ``Zielbetrag``,
+# ``Ausgangsgebühr``: outgoing fee, ``Transactiebedrag``): a word that ends in a known
+# amount or fee word of at least `_COMPOUND_TAIL` letters, after at least `_COMPOUND_HEAD`
+# letters of its own, names that role.
+_COMPOUND_ROLES = ("Amount", "Fee")
+_COMPOUND_TAIL = 6
+_COMPOUND_HEAD = 3
+_COMPOUND_TAILS = tuple(sorted({w for role in _COMPOUND_ROLES for w in HEADER_SYNONYMS[role]
+                                if len(w) >= _COMPOUND_TAIL and w.isascii() and w.isalpha()},
+                               key=len, reverse=True))
+
+
+def compound_role(word: str) -> str | None:
+    """The amount or fee role a compound word's last part names (``ausgangsgebuhr`` →
+    Fee); None for a known word, a short one, or one ending in no such part."""
+    if word in _HEADER_LOOKUP:
+        return None
+    tail = next((t for t in _COMPOUND_TAILS
+                 if word.endswith(t) and len(word) - len(t) >= _COMPOUND_HEAD), None)
+    return _HEADER_LOOKUP[tail] if tail else None
+
+
 def word_roles(name: str) -> set[str]:
     """The roles the single words of a header name (weaker evidence than the whole
     name: `header_role`) can name: ``Сумма в валюте счета`` names an amount, ``Ut (NOK)``
-    money out."""
-    return {_HEADER_LOOKUP[w] for w in header_words(name) if w in _HEADER_LOOKUP}
+    money out, ``Betrag der Ausgangsgebühr`` an amount and a fee (`compound_role`)."""
+    words = header_words(name)
+    return ({_HEADER_LOOKUP[w] for w in words if w in _HEADER_LOOKUP}
+            | {role for role in map(compound_role, words) if role})
+
+
+def unqualified(name: str) -> str:
+    """A header name without its parenthesised qualifiers (``Ausgangsbetrag (nach
+    Gebühren)`` → ``Ausgangsbetrag``): what the amount includes, not what the column is."""
+    return re.sub(r"\([^()]*\)", " ", str(name))
 
 
 def header_role(name: str) -> tuple[str | None, str | None]:

@@ -64,8 +64,42 @@ def exchange_rate_columns(numbers: dict[str, pd.Series], texts: dict[str, pd.Ser
             error = (a * r - b).abs()[lines]
             if (error <= _HALF_CENT + a.abs()[lines] * ulp[lines] + 1e-9).all():
                 found.setdefault(rate, []).append((source, target))
-    return {rate: pairs[0] for rate, pairs in found.items()
-            if len({frozenset(p) for p in pairs}) == 1}
+    rates = {rate: pairs[0] for rate, pairs in found.items()
+             if len({frozenset(p) for p in pairs}) == 1}
+    return _one_rate_per_product(rates, texts)
+
+
+# money is written to the cent (or whole): a value with more decimal places is no money
+_MONEY_PLACES = 2
+
+
+def _finer_than_money(text: pd.Series) -> bool:
+    """Whether some value is written with more than `_MONEY_PLACES` decimal places."""
+    places = text.fillna("").astype("str").str.extract(_DECIMALS)[0].str.len()
+    return bool(places.gt(_MONEY_PLACES).any())
+
+
+def _one_rate_per_product(rates: dict[str, tuple[str, str]], texts: dict[str, pd.Series]
+                          ) -> dict[str, tuple[str, str]]:
+    """``from × rate = to`` reads the same with ``from`` and ``rate`` swapped, and a rate
+    written to four places may miss ``to`` by more than its rounding while the amount, to
+    the cent, times the rate does not (Wise: ``131.26 × 38.0925 = 5000.02`` for ``5000.0``):
+    a "rate" written to the cent on every line whose ``from`` is written finer on some line
+    is the amount, and ``from`` the rate. When both columns of one product are each a rate,
+    the one written finer than money is; when that does not tell, neither is."""
+    kept: dict[str, tuple[str, str]] = {}
+    for rate, (source, target) in rates.items():
+        if not _finer_than_money(texts[rate]) and _finer_than_money(texts[source]):
+            rate, source = source, rate
+        kept.setdefault(rate, (source, target))
+    for rate, other in itertools.combinations(list(kept), 2):
+        if {rate, *kept.get(rate, ())} != {other, *kept.get(other, ())}:
+            continue
+        finer = {c: _finer_than_money(texts[c]) for c in (rate, other)}
+        for column in (rate, other):
+            if not finer[column] or all(finer.values()):
+                kept.pop(column, None)
+    return kept
 
 
 def same_money(candidates: list[str], numbers: dict[str, pd.Series], fee: pd.Series | None

@@ -29,7 +29,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from titans_finance.core.column_values import clean_strings
-from titans_finance.core.header_names import word_roles
+from titans_finance.core.header_names import unqualified, word_roles
 from titans_finance.core.readers.column_evidence import PARSE_RATE, is_amount_column
 
 # header words that make an amount column one side, a balance or a fee
@@ -84,8 +84,10 @@ def amount_by_words(candidates: list[str], columns: list[str],
     naming an amount; of several, the only one whose neighbouring currency column (the next
     column, else the one before) holds one currency while every other's holds several.
     ``columns`` is the file's order."""
+    # (a side named only in a qualifier, ``Zielbetrag (nach Gebühren)``, says what the
+    # amount is net of, not that the column is that side)
     named = [c for c in candidates if "Amount" in word_roles(c)
-             and not word_roles(c) & _SIDE_WORDS]
+             and not word_roles(unqualified(c)) & _SIDE_WORDS]
     if len(named) == 1:
         return (named[0], "the only column of amounts whose header has a word naming an amount",
                 None)

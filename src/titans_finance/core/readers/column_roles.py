@@ -62,6 +62,7 @@ from titans_finance.core.readers.mapping import (  # noqa: F401 (the reader's er
     mapping_lines,
     unsure_amount_message,
 )
+from titans_finance.core.readers.fee_columns import FeeColumns
 from titans_finance.core.readers.moneyless_columns import MoneylessColumns
 from titans_finance.core.readers.reconcile import best_reading, chain_fit, reading_every_line
 from titans_finance.core.readers.role_values import RoleValues
@@ -77,7 +78,8 @@ AMOUNT_ROLES = ("Amount", "Money In", "Money Out", "Balance")
 
 # --------------------------------------------------------------------------- roles
 
-class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHeader):
+class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHeader,
+                     FeeColumns):
     def __init__(self, sample: pd.DataFrame, roles: dict[str, list[str]], declared: set[str],
                  decimal_hint: str, name: str, direction_values: dict[str, float] | None,
                  headerless: bool = False):
@@ -479,6 +481,7 @@ def infer_roles(frame: pd.DataFrame, roles: dict[str, list[str]], *, name: str,
     inference.refuse_moneyless_reading()
     inference.fill_direction()
     inference.decide_date_order()
+    inference.fill_fee()
     inference.fill_rest()
     for column in header_named:
         inference.why.setdefault(column, "header word" + ("" if inference.values_agree(

@@ -1,0 +1,81 @@
+"""A fee written in its own column beside the transaction's amount, found by its header
+words and proven by its values.
+
+App and transfer exports write what the provider charged beside the amount it moved
+(Wise's ``Betrag der Ausgangsgebühr`` beside ``Ausgangsbetrag (nach Gebühren)``; a
+``Source fee amount`` beside ``Source amount (after fees)``). A header that names the fee
+only in a compound word or among other words (`header_names.word_roles`) is no header
+synonym of the whole, so without this the column is left unused and the fee silently
+drops out of the money that moved. A free column becomes the ``Fee`` when:
+
+- the words of its name, outside a parenthesised qualifier, name a fee and no side or
+  balance (``Amount (after fees)`` is an amount, not a fee);
+- its values are amounts, and on every line where both are written the fee is no larger
+  than the amount (a fee is a part of what moved, never more than it);
+- no fee it writes is the amount of another line (to the cent): a fee booked on its own
+  line as well (Wise's older export: ``Total fees`` 11.35 beside the transfer, and a line
+  ``TransferWise Charges`` of −11.35) would be counted twice;
+- it is the only such column.
+
+The normaliser then charges it on top of the amount unless a running balance proves the
+amount already includes it (`core.movements.apply_fees`). Plain module (no Kedro).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from titans_finance.core.header_names import unqualified, word_roles
+from titans_finance.core.readers.column_evidence import is_amount_column
+
+_MONEY_ROLES = ("Amount", "Money In", "Money Out")
+_NOT_A_FEE = frozenset({"Money In", "Money Out", "Balance"})
+# half a cent: a fee and another line's amount written to the cent are the same money
+_CENT = 0.005
+
+
+def fee_booked_as_a_line(fee, amount) -> bool:
+    """Whether some non-zero fee equals, to the cent, the amount of another line (sorted
+    amounts searched once per fee: a 2,000-line sample costs no pairwise loop)."""
+    values = np.sort(amount.abs().dropna().to_numpy(dtype="float64"))
+    charged = fee.abs().to_numpy(dtype="float64")
+    own = amount.abs().reindex(fee.index).to_numpy(dtype="float64")
+    lines = np.isfinite(charged) & (charged > 0)
+    if not lines.any() or not len(values):
+        return False
+    near = (np.searchsorted(values, charged[lines] + _CENT, side="right")
+            - np.searchsorted(values, charged[lines] - _CENT, side="left"))
+    # a fee equal to its own line's amount is no other line's
+    near = near - (np.abs(own[lines] - charged[lines]) <= _CENT)
+    return bool((near > 0).any())
+
+
+def fee_within_amount(fee, amount) -> bool:
+    """Whether ``|fee| <= |amount|`` on every line where both are written (and there is
+    such a line)."""
+    both = fee.notna() & amount.notna()
+    return bool(both.any()) and bool((fee[both].abs() <= amount[both].abs()).all())
+
+
+class FeeColumns:
+    """Mixin of `column_roles._RoleInference`: `fill_fee`."""
+
+    def fill_fee(self) -> None:
+        if "Fee" in self.roles or "Fee" in self.declared or not any(
+                r in self.roles for r in _MONEY_ROLES):
+            return
+        amount = self.signed_amounts()
+        if amount is None:
+            return
+        found = []
+        for column in self.free():
+            words = word_roles(unqualified(column))
+            if "Fee" not in words or words & _NOT_A_FEE:
+                continue
+            fee = self.numbers(column)
+            if (is_amount_column(self.evidence[column]) and fee_within_amount(fee, amount)
+                    and not fee_booked_as_a_line(fee, amount)):
+                found.append(column)
+        if len(found) == 1:
+            self.assign("Fee", found[0], "header words name a fee; its values are amounts, "
+                        "none larger than the line's amount")
