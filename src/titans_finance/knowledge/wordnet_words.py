@@ -131,20 +131,39 @@ def plural(noun: str) -> str:
     return noun + "s"
 
 
+def _by_pos(mapping: dict[str, str]) -> dict[str, dict[str, str]]:
+    by_pos: dict[str, dict[str, str]] = {}
+    for name, category in mapping.items():
+        pos = name.rsplit(".", 2)[1] if _SENSE_NAME.match(name) else "n"
+        by_pos.setdefault(pos, {})[name] = category
+    return by_pos
+
+
+def mapped_senses(folder: Path, mapping: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Every sense at or below a sense ``mapping`` names, as ``offset-pos`` (``00012345-n``,
+    how wordnets of other languages cite WordNet's senses) → (category, the named sense)."""
+    out = {}
+    for pos, named in sorted(_by_pos(mapping).items()):
+        senses, index = read_senses(folder, pos), read_index(folder, pos)
+        names = {sense_offset(name, index): name for name in named}
+        roots = {offset: named[name] for offset, name in names.items()}
+        for offset, (category, root) in categories_below(roots, senses).items():
+            out[f"{offset}-{pos}"] = (category, names[root])
+    return out
+
+
 def wordnet_rows(folder: Path, mapping: dict[str, str]) -> Iterator[tuple]:
     """``word, category, language, source`` rows (``source``: ``wordnet:<named sense>``) of
     every word in its most frequent sense at or below a sense ``mapping`` names."""
     from titans_finance.knowledge.build_words import MAX_WORDS, latin  # one rule for all
 
-    by_pos: dict[str, dict[str, str]] = {}
-    for name, category in mapping.items():
-        pos = name.rsplit(".", 2)[1] if _SENSE_NAME.match(name) else "n"
-        by_pos.setdefault(pos, {})[name] = category
-    for pos, named in sorted(by_pos.items()):
+    mapped = mapped_senses(folder, mapping)
+    for pos in sorted(_by_pos(mapping)):
         senses, index = read_senses(folder, pos), read_index(folder, pos)
-        names = {sense_offset(name, index): name for name in named}
-        roots = {offset: named[name] for offset, name in names.items()}
-        for offset, (category, root) in sorted(categories_below(roots, senses).items()):
+        for key, (category, root_name) in sorted(mapped.items()):
+            offset, _, of_pos = key.partition("-")
+            if of_pos != pos:
+                continue
             for word in senses[offset][0]:
                 if word != word.lower():  # a proper name (Orudis_KT, Beaujolais): a brand
                     continue              # or a place, not a word of spending
@@ -157,4 +176,4 @@ def wordnet_rows(folder: Path, mapping: dict[str, str]) -> Iterator[tuple]:
                     continue
                 # the word whole, even where a title's phrase rule calls it generic ("fee")
                 for form in dict.fromkeys([text, gerund(text) if pos == "v" else plural(text)]):
-                    yield form, category, "en", f"wordnet:{names[root]}"
+                    yield form, category, "en", f"wordnet:{root_name}"

@@ -62,6 +62,7 @@ class DefaultModelSettings(Section):
     alpha: Annotated[float, Field(gt=0)]
     max_iter: Count
     max_text_features: Count
+    class_weight_power: Annotated[float, Field(ge=0)]
     calibration_share: Fraction
     confidence_threshold: Share
     top_k: Count

@@ -25,6 +25,20 @@ def test_no_reweighting_at_zero_balanced_at_one_partial_between():
         class_weights(y, -0.01)
 
 
+def test_a_category_weighs_by_its_lines_weight_where_given():
+    """The default model's knowledge lines carry weights (a taxonomy label 10, a brand 1):
+    a category's size is the sum of its lines' weights, so 2 lines of weight 4 weigh as 8."""
+    y = np.array(["a"] * 8 + ["b"] * 2)
+    weight = np.array([1.0] * 8 + [4.0] * 2)
+    balanced = class_weights(y, 1.0, weight)
+    assert balanced[0] == pytest.approx(1.0) and balanced[-1] == pytest.approx(1.0)
+    assert (balanced * weight)[y == "a"].sum() == pytest.approx((balanced * weight)[y == "b"].sum())
+    one_less = class_weights(y, 1.0, np.array([1.0] * 8 + [3.5] * 2))  # b now weighs 7 of 15
+    assert one_less[-1] > 1.0 > one_less[0]
+    assert class_weights(y, 0.0, weight) is None
+    assert np.allclose(class_weights(y, 0.25, np.ones(10)), class_weights(y, 0.25))
+
+
 def _with_refunds():
     """Expenses, plus a cashback line only ever seen as money in (eight times)."""
     tx, _ = _data()

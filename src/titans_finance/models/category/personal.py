@@ -227,9 +227,11 @@ def sparse_dot_ready(classifier: Any) -> Any:
     return classifier
 
 
-def class_weights(y: np.ndarray, power: float) -> np.ndarray | None:
-    """Each row's weight ``(n_c / mean n) ** -power``, ``n_c`` the rows of its category: 0 is
-    no reweighting, 1 is "balanced" (every category weighs the same in total).
+def class_weights(y: np.ndarray, power: float,
+                  weight: np.ndarray | None = None) -> np.ndarray | None:
+    """Each row's weight ``(n_c / mean n) ** -power``, ``n_c`` the rows of its category (the
+    sum of their ``weight`` where given): 0 is no reweighting, 1 is "balanced" (every
+    category weighs the same in total).
 
     With a few dozen categories of 1 to 300 rows, an unweighted fit lets the big categories
     take the shared n-grams (a title's first word, a card prefix); a partial reweighting
@@ -240,6 +242,8 @@ def class_weights(y: np.ndarray, power: float) -> np.ndarray | None:
     if power == 0:
         return None
     _, codes, counts = np.unique(y, return_inverse=True, return_counts=True)
+    if weight is not None:
+        counts = np.bincount(codes, weights=np.asarray(weight, dtype="float64"))
     return ((counts / counts.mean()) ** -power)[codes]
 
 
