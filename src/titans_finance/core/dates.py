@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from titans_finance.core.column_values import _distinct, _spread, clean_strings
+from titans_finance.core.file_memo import remembered, values_key
 from titans_finance.core.month_names import read_month_words
 
 # A time of day after the date ("2021-02-02 14:05", "...T10:30:00Z", "03/01/2024 06:50 PM"):
@@ -291,7 +292,9 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
     is invalid (``evidence["ambiguous_month_words"]``), never read one way silently.
     """
     codes, uniques = _distinct(values)
-    found = _date_readings(clean_strings(uniques), date_format, month_language)
+    # (read once per file for every order, hint and period asked of it: `file_memo`)
+    found = remembered(values_key(uniques, "dates", date_format, month_language),
+                       lambda: _date_readings(clean_strings(uniques), date_format, month_language))
     missing = _spread(found["missing"], codes, True, values.index).astype(bool)
     if date_format:
         parsed = _spread(found["fixed"], codes, pd.NaT, values.index).astype("datetime64[ns]")
@@ -337,8 +340,9 @@ def read_dates(values: pd.Series, day_first: bool | None = None, day_first_hint:
     if invalid.any() and not declared:
         # values no day/month order can read (``13/3/3``): a two-digit year written first
         # is the reading when it reads every value of the column
-        year_first = _spread(_year_first(clean_strings(uniques)), codes, pd.NaT,
-                             values.index).astype("datetime64[ns]")
+        year_first = _spread(remembered(values_key(uniques, "year first"),
+                                        lambda: _year_first(clean_strings(uniques))),
+                             codes, pd.NaT, values.index).astype("datetime64[ns]")
         if (year_first.notna() | missing).all():
             parsed, invalid = year_first, ~missing & year_first.isna()
             evidence["decided_by"] = "year_first"

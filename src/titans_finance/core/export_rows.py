@@ -32,6 +32,7 @@ import pandera.errors
 
 from titans_finance.core.balance_gaps import lines_the_balance_leaves_out
 from titans_finance.core.dates import order_from_sibling
+from titans_finance.core.file_memo import one_file
 from titans_finance.core.movements import (
     apply_fees,
     card_payments,
@@ -145,6 +146,7 @@ def _file_amounts(raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+@one_file()  # each column's dates and amounts read once for the file's many questions
 def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: IngestionSettings
                     ) -> tuple[pd.DataFrame, pd.Series, dict[str, int], dict[str, Any]]:
     """Normalise the rows of one file; returns (rows, reasons, fixes, what was decided)."""
