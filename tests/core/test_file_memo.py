@@ -8,6 +8,7 @@ import pytest
 
 from titans_finance.core import amounts, dates, file_memo
 from titans_finance.core.amounts import read_amounts
+from titans_finance.core.column_values import clean_strings
 from titans_finance.core.dates import read_dates
 from titans_finance.core.file_memo import one_file, remembered, values_key
 from titans_finance.core.readers import read_export
@@ -156,3 +157,18 @@ def test_reading_a_file_reads_each_column_once_and_the_next_file_afresh(monkeypa
     second = read_export(CSV, "b.csv")
     assert read["dates"] == once["dates"] * 2 and read["amounts"] == once["amounts"] * 2
     assert first.frame.equals(second.frame)
+
+
+def test_strings_cleaned_within_a_file_are_those_cleaned_outside_each_under_its_name():
+    values = pd.Series(["  a  b ", "", "NULL", "a b", None], dtype="str", name="Memo")
+    other = values.rename("Payee")
+    alone = clean_strings(values)
+    with one_file():
+        for _ in range(2):
+            assert clean_strings(values).equals(alone)
+            assert clean_strings(values).name == "Memo"
+            assert clean_strings(other).name == "Payee"
+            shuffled = values.iloc[::-1]  # the same distinct values, on other rows
+            assert clean_strings(shuffled).equals(alone.iloc[::-1])
+    assert alone.tolist()[0] == "a b" and alone.isna().tolist() == [False, True, True, False,
+                                                                     True]
