@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from titans_finance.core.dates import infer_day_first, read_dates
+from titans_finance.core.dates import _assemble, infer_day_first, read_dates
 
 
 @pytest.mark.parametrize("values", [["01/02/2024", "03/04/2024"], ["2024-01-02"], []])
@@ -326,3 +326,29 @@ def test_the_period_above_the_table_tells_the_day_month_order(period, decided_by
         assert parsed.values.dt.strftime("%m-%d").tolist() == ["03-10", "01-10", "02-10"]
     else:
         assert parsed.ambiguous
+
+
+def _assembled_by_pandas(year, month, day):
+    """What `_assemble` computed before it was written with numpy (session 19)."""
+    frame = pd.DataFrame({"year": pd.to_numeric(year, errors="coerce"),
+                          "month": pd.to_numeric(month, errors="coerce"),
+                          "day": pd.to_numeric(day, errors="coerce")})
+    frame["year"] = frame["year"].where(frame["year"].between(1678, 2261))
+    return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
+
+
+def test_assembled_dates_are_pandas_dates_on_every_boundary():
+    # the years a datetime64[ns] holds (1678-2261) and one past each end, leap years of
+    # each rule (1900 no, 2000 yes, 2024 yes, 2100 no), months 0-13, days 0-32, missing parts
+    years = [1677, 1678, 1900, 1999, 2000, 2023, 2024, 2100, 2261, 2262, None]
+    grid = [(y, m, d) for y in years for m in [*range(14), None] for d in [*range(33), None]]
+    year = pd.Series([None if y is None else str(y) for y, _, _ in grid], dtype="str")
+    month = pd.Series([None if m is None else f"{m:02d}" for _, m, _ in grid], dtype="str")
+    day = pd.Series([None if d is None else str(d) for _, _, d in grid], dtype="str")
+    assembled = _assemble(year, month, day)
+    assert assembled.equals(_assembled_by_pandas(year, month, day))
+    # 8 years held: 2000 and 2024 leap, 1678, 1900, 1999, 2023, 2100 and 2261 not
+    assert assembled.notna().sum() == 6 * 365 + 2 * 366
+    numeric_years = pd.to_numeric(year, errors="coerce")  # (as `_two_digit_year` gives them)
+    assert _assemble(numeric_years, month, day).equals(
+        _assembled_by_pandas(numeric_years, month, day))

@@ -128,6 +128,19 @@ def test_two_files_in_one_table_each_keep_their_amounts_and_decimal_mark():
     assert [fixes["files"][name]["decimal_mark"] for name in ("us.csv", "de.csv")] == [".", ","]
 
 
+def test_the_quarantine_keeps_the_files_info_and_the_input_table_is_left_as_it_was():
+    # normalisation works without the raw table's attrs (pandas copies them into every
+    # column taken): the quarantined raw rows still carry them, the caller's table too
+    raw = pd.DataFrame({"Date": ["2024-01-02", "2024-02-31"], "Description": ["Rent", "Shop"],
+                        "Amount": ["-12.50", "3.00"], "Source File": "bank.csv"})
+    info = {"name": "bank.csv", "hints": {"decimal_hint": ","}, "reading": {"rows": [1, 2]}}
+    raw.attrs["source"] = info
+    clean, quarantine, fixes = normalise_transactions(raw, PARAMS)
+    assert quarantine["reasons"].tolist() == ["invalid_date"] and len(clean) == 1
+    assert quarantine.attrs == {"source": info} and raw.attrs == {"source": info}
+    assert fixes["files"]["bank.csv"]["decimal_mark_decided_by"] == "values"
+
+
 def test_a_file_with_split_money_columns_after_a_file_with_one_amount_column():
     # the second file writes no Amount: its defaults (no value, not invalid, no written sign)
     # are on its own rows, whatever their labels

@@ -13,6 +13,7 @@ import pandas as pd
 
 from titans_finance.core.column_values import _distinct, _spread, clean_strings
 from titans_finance.core.direction_words import word_sign
+from titans_finance.core.file_memo import remembered, values_key
 
 # Currency codes and symbols that exports write beside a number, before or after it.
 _CURRENCY_CODES = (
@@ -95,7 +96,9 @@ def read_amounts(values: pd.Series, decimal: str | None = None,
                  decimal_hint: str = ".") -> ParsedAmounts:
     """Parse a whole amount column (see `_read_distinct_amounts`), once per distinct value."""
     codes, uniques = _distinct(values)
-    parsed = _read_distinct_amounts(uniques, decimal, decimal_hint)
+    # (read once per file for each mark asked of it: `file_memo`)
+    parsed = remembered(values_key(uniques, "amounts", decimal, decimal_hint),
+                        lambda: _read_distinct_amounts(uniques, decimal, decimal_hint))
     return ParsedAmounts(_spread(parsed.values, codes, np.nan, values.index).astype("float64"),
                          _spread(parsed.invalid, codes, False, values.index).astype(bool),
                          _spread(parsed.explicit_sign, codes, False, values.index).astype(bool),

@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.file_memo import remembered, values_key
 from titans_finance.core.unicode_regex import str_call
 
 
@@ -48,6 +49,14 @@ def by_distinct_value(function):
 @by_distinct_value
 def clean_strings(values: pd.Series) -> pd.Series:
     """Strip, collapse inner whitespace, and turn empty strings into missing values."""
+    if not isinstance(values.dtype, pd.StringDtype):  # (not `by_distinct_value`'s 0..n-1)
+        return _clean_strings(values)
+    # one file asks for its columns cleaned again and again (`file_memo`)
+    return remembered(values_key(values, "clean strings", values.name),
+                      lambda: _clean_strings(values))
+
+
+def _clean_strings(values: pd.Series) -> pd.Series:
     if len(values) > 1000 and pd.api.types.is_string_dtype(values) and not (
             values.str.len() > 0).any():
         # An absent optional column of a big export: nothing to clean (a pass, not ten).

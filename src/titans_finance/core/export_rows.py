@@ -32,6 +32,7 @@ import pandera.errors
 
 from titans_finance.core.balance_gaps import lines_the_balance_leaves_out
 from titans_finance.core.dates import order_from_sibling
+from titans_finance.core.file_memo import one_file
 from titans_finance.core.movements import (
     apply_fees,
     card_payments,
@@ -145,6 +146,7 @@ def _file_amounts(raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+@one_file()  # each column's dates and amounts read once for the file's many questions
 def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: IngestionSettings
                     ) -> tuple[pd.DataFrame, pd.Series, dict[str, int], dict[str, Any]]:
     """Normalise the rows of one file; returns (rows, reasons, fixes, what was decided)."""
@@ -413,6 +415,9 @@ def normalise_rows(raw_transactions: pd.DataFrame, settings: IngestionSettings
     n = len(raw)
     parts, reason_parts, fixes, decided = [], [], {}, {}
     files = _files_of(raw)
+    # (the files' info is read: pandas deep-copies a table's attrs into every column and
+    # table taken from it, ~130 copies of the info a file; the quarantine gets it back)
+    source, raw.attrs = raw.attrs, {}
     for name, rows, hints in files:
         part = raw if len(files) == 1 else raw.loc[rows]  # one file: no copy of a big table
         out, reasons, file_fixes, file_decided = _normalise_file(part, hints, settings)
@@ -455,6 +460,7 @@ def normalise_rows(raw_transactions: pd.DataFrame, settings: IngestionSettings
     quarantine = raw.loc[~passed, list(READ_COLUMNS)].copy()
     quarantine.insert(0, "source_row", out.loc[~passed, "source_row"])
     quarantine[REASONS_COLUMN] = reasons[~passed]
+    quarantine.attrs = source
     return candidates.reset_index(drop=True), quarantine.reset_index(drop=True), fixes
 
 

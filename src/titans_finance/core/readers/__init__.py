@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from titans_finance.core.file_memo import one_file
 from titans_finance.core.readers.base import (
     PARSE_ERROR_COLUMN,
     ExportReadError,
@@ -60,6 +61,7 @@ def detect_format(data: bytes, name: str = "export") -> str:
     return "csv"
 
 
+@one_file()  # each column's dates and amounts read once for the file's many questions
 def read_export(data: bytes, name: str, mapping: DeclaredMapping | None = None) -> RawExport:
     """Read one export file (its bytes) into the raw table; ``name`` names it in messages.
 
