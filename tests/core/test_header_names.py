@@ -119,3 +119,16 @@ def test_the_words_of_a_wise_header_name_an_amount_and_a_fee():
     assert word_roles("Betrag der Ausgangsgebühr") == {"Amount", "Fee"}
     assert word_roles("Ausgangsbetrag (nach Gebühren)") == {"Amount", "Fee"}
     assert word_roles(unqualified("Ausgangsbetrag (nach Gebühren)")) == {"Amount"}
+
+
+def test_a_date_name_with_its_qualifier_after_the_word_names_a_date():
+    # the known name read the other way round: `Completed Date`, `Created Date`
+    assert header_role("Date Completed") == ("Date", None)
+    assert header_role("Date Created") == ("Date", None)
+    assert header_role("date_started") == ("Date", None)
+    # the other way round is no known name (`Run Date`): nothing named
+    assert header_role("Date Run") == (None, None)
+    # the word alone and a known name keep their role; a value date stays one
+    assert header_role("Date") == ("Date", None)
+    assert header_role("Date Valeur") == ("Value Date", None)
+    assert header_role("Date Amount") == (None, None)

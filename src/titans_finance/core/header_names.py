@@ -218,11 +218,20 @@ def unqualified(name: str) -> str:
     return re.sub(r"\([^()]*\)", " ", str(name))
 
 
+_DATE_WORD = "date"
+
+
 def header_role(name: str) -> tuple[str | None, str | None]:
     """The raw column a header fills and the currency code written in it, if any."""
     key = header_key(name)
     if key in _HEADER_LOOKUP:
         return _HEADER_LOOKUP[key], None
+    # English names a date column with its qualifier after the word as well as before it
+    # (``Date Completed`` as ``Completed Date``, ``Date Created``): the known name read the
+    # other way round names the same column
+    if key.startswith(_DATE_WORD) and _HEADER_LOOKUP.get(key[len(_DATE_WORD):] + _DATE_WORD) \
+            == "Date":
+        return "Date", None
     match = _CODE_SUFFIX.match(key)
     if match and match["code"].upper() in _CURRENCY_CODES and match["name"] in _HEADER_LOOKUP:
         role = _HEADER_LOOKUP[match["name"]]
