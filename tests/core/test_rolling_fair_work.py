@@ -26,11 +26,15 @@ def _charges(days: list[int], account: str = "main") -> pd.DataFrame:
 def _first_send_held_then_retried(monkeypatch, history: RollingHistory, first_fails: bool
                                   ) -> dict[str, object]:
     """Send ``bank-1`` (a charge on day 101) from two threads: the first send's features
-    are held until the retry has waited 0.3 s (then computed, or raising when
+    are held until the retry has computed its own and waited 0.3 s (then computed, or raising when
     ``first_fails``); each thread's answer, or the error it raised, by name."""
     from titans_finance.core import rolling
 
     real, entered, release = rolling.build_features, threading.Event(), threading.Event()
+    # the retry's own features are being computed: it is past its start and will wait for
+    # the first send (on a loaded machine a thread may take longer than any fixed sleep to
+    # get there, and a retry arriving after the first send ended tests something else)
+    retry_computing = threading.Event()
 
     def first_one_held(*args, **kwargs):
         if not entered.is_set():
@@ -38,6 +42,8 @@ def _first_send_held_then_retried(monkeypatch, history: RollingHistory, first_fa
             release.wait(5.0)
             if first_fails:
                 raise RuntimeError("the models failed")
+        else:
+            retry_computing.set()
         return real(*args, **kwargs)
 
     monkeypatch.setattr(rolling, "build_features", first_one_held)
@@ -56,6 +62,7 @@ def _first_send_held_then_retried(monkeypatch, history: RollingHistory, first_fa
     first = send("first")
     assert entered.wait(5.0)
     retry = send("retry")
+    assert retry_computing.wait(5.0)
     time.sleep(0.3)
     assert "retry" not in answers  # waiting for the first send's features
     release.set()
