@@ -53,8 +53,9 @@ SECOND_TIER := -m "e2e or slow"
 # The fast tier runs on two pytest-xdist workers (the 2-core machine it is timed on;
 # TEST_WORKERS=0 runs it in this process). Each worker has the session fixtures it needs in
 # its own temporary folders; the generated project's model pipelines and the default category
-# model are built by the first worker that needs them and copied by the other
-# (tests/conftest.py, tests/project_snapshot.py).
+# model are built once, in a background process started as the run begins, while the workers
+# run the tests that do not need them (those run last), and copied into each worker
+# (tests/shared_build.py, tests/project_snapshot.py).
 # `--dist worksteal`: a worker that runs out of tests takes half of the other's queue, so
 # a few long tests at the end do not leave a core idle. (`--dist loadgroup`, which would
 # keep the generated project's tests on one worker, does not group with pytest 9.2.)

@@ -24,6 +24,9 @@ from unittest import mock
 
 import pandas as pd
 import pytest
+import yaml
+
+from tests import shared_build
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -57,6 +60,7 @@ TEST_SEED = 7
 # itself: the marker follows the fixtures, so a new test that starts a server cannot land
 # in the fast tier by mistake.
 END_TO_END_FIXTURES: set[str] = set()
+_BUILDER = pytest.StashKey()
 
 
 def end_to_end(fixture_function):
@@ -70,6 +74,28 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if END_TO_END_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.e2e)
+    # the tests that need the default model or the session project's build run last, so
+    # that the workers have other tests to run while it is built (tests/shared_build.py)
+    items[:] = shared_build.needing_the_build_last(items)
+
+
+@pytest.hookimpl(tryfirst=True)  # before the xdist worker reports its collection
+def pytest_collection_finish(session):
+    """Under pytest-xdist, start building the default model and the session project in the
+    background before any test runs (tests/shared_build.py)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = session.config._tmp_path_factory.getbasetemp().parent
+        session.config.stash[_BUILDER] = shared_build.start(session.items, shared)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shared_build.finish(session.config.stash.get(_BUILDER, None),
+                        cut_short=exitstatus == pytest.ExitCode.INTERRUPTED
+                        or bool(session.shouldstop))
+
+
+def pytest_unconfigure(config):
+    shared_build.finish(config.stash.get(_BUILDER, None), cut_short=True)  # if still running
 
 
 @contextlib.contextmanager
@@ -143,6 +169,20 @@ def trained_default_model(taxonomy_raw, lexicon_raw, brands: pd.DataFrame, words
         return pickle.loads(path.read_bytes())
 
 
+def shipped_default_model_inputs() -> tuple:
+    """What the category pipeline trains the default model from, read from the shipped
+    conf/ as its catalog reads them: taxonomy, lexicon, open-knowledge brands and words, the
+    default model's parameters."""
+    from tests.parameters import settings
+
+    base, knowledge = PROJECT_ROOT / "conf/base", PROJECT_ROOT / "conf/base/knowledge"
+    return (yaml.safe_load((base / "category_taxonomy.yml").read_text()),
+            yaml.safe_load((base / "category_lexicon.yml").read_text()),
+            pd.read_csv(knowledge / "osm_brands.csv", dtype=str, keep_default_na=False),
+            pd.read_csv(knowledge / "spending_words.csv", dtype=str, keep_default_na=False),
+            settings("category").default_model_params())
+
+
 # The session project's pipelines that (nearly) every worker needs: the models and their
 # publication to the worker's BentoML store (`kedro_project`).
 SHARED_PIPELINES = ("ingestion", "features", "category", "amount", "anomaly", "cashflow",
@@ -152,10 +192,11 @@ SHARED_PIPELINES = ("ingestion", "features", "category", "amount", "anomaly", "c
 class KedroTestProject:
     """A temporary copy of the project; runs pipelines in a real Kedro session.
 
-    ``shared_build``: where the first pytest-xdist worker to run `SHARED_PIPELINES` here
-    keeps what they wrote (tests/project_snapshot.py); the other workers copy it instead of
-    running the same pipelines on the same inputs again. Only runs with the project's own
-    parameters are shared; a run with ``params`` or ``force`` runs here."""
+    ``shared_build``: where the run keeps what `SHARED_PIPELINES` wrote, built by the
+    background builder (tests/shared_build.py) or else by the first pytest-xdist worker to
+    need them (tests/project_snapshot.py); the workers copy it instead of running the same
+    pipelines on the same inputs again. Only runs with the project's own parameters are
+    shared; a run with ``params`` or ``force`` runs here."""
 
     def __init__(self, root: Path, shared_build: Path | None = None):
         self.root = root
@@ -303,21 +344,31 @@ def clean_rows(rows: list[tuple], payment_method: str) -> pd.DataFrame:
     return frame
 
 
-@pytest.fixture(scope="session")
-def generated_data() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(export, truth) from the project's generator, fixed seed."""
+def generate_test_data() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(export, truth) from the project's generator, fixed seed: the session project's."""
     from titans_finance.synthetic.generator import generate_transactions
 
     return generate_transactions(rows=TEST_ROWS, seed=TEST_SEED)
 
 
+def shared_build_folder(shared_folder: Path) -> Path:
+    """Where the session project's shared build is saved in a run's shared folder."""
+    return shared_folder / "session-project"
+
+
+@pytest.fixture(scope="session")
+def generated_data() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(export, truth) from the project's generator, fixed seed."""
+    return generate_test_data()
+
+
 @pytest.fixture(scope="session")
 def kedro_project(tmp_path_factory, generated_data) -> KedroTestProject:
     """The generated-data project of this worker; under pytest-xdist, `SHARED_PIPELINES` run
-    in the first worker that needs them and the others copy their outputs (the same
-    pipelines, data and parameters)."""
+    once (tests/shared_build.py) and each worker copies their outputs (the same pipelines,
+    data and parameters)."""
     export, truth = generated_data
-    shared = (tmp_path_factory.getbasetemp().parent / "session-project"
+    shared = (shared_build_folder(tmp_path_factory.getbasetemp().parent)
               if os.environ.get("PYTEST_XDIST_WORKER") else None)
     return make_project(tmp_path_factory.mktemp("project"), export, truth, shared)
 

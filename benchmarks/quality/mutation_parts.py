@@ -63,7 +63,6 @@ READER_TESTS = [
     "tests/core/test_normalise_properties.py",
     # the corpus through the ingestion pipeline in-process (no KedroSession): ~0.3 s a file
     "tests/pipelines/ingestion/test_corpus.py",
-    "tests/pipelines/ingestion/test_corpus_reconciliation.py",
 ]
 
 

@@ -12,17 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def default_category_model():
     """The default model as the pipeline trains it (shipped parameters and knowledge); trained
     once per test run, shared with the session's category run (`trained_default_model`)."""
-    from tests.conftest import trained_default_model
-    from tests.parameters import settings
+    from tests.conftest import shipped_default_model_inputs, trained_default_model
 
-    category = settings("category")
-    return trained_default_model(
-        yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
-        yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
-        pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
-        pd.read_csv(ROOT / "conf/base/knowledge/spending_words.csv", dtype=str,
-                    keep_default_na=False),
-        category.default_model_params())
+    return trained_default_model(*shipped_default_model_inputs())
 
 
 @pytest.fixture(scope="session")
