@@ -5,10 +5,12 @@ transaction."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from titans_finance.core.readers import parse_mappings, read_export
-from titans_finance.core.readers.summary_lines import label_kind
+from titans_finance.core.readers.summary_lines import label_kind, written_amounts
 from titans_finance.pipelines.ingestion.nodes import normalise_transactions
 from tests.core.test_readers_column_roles import PARAMS
 
@@ -359,3 +361,35 @@ def test_a_line_without_a_date_whose_word_only_begins_with_a_summary_word_is_no_
     # "soldé" (sold off) is no "sold": a letter outside ASCII continues the word
     rows = ["2024-01-02,SHOP A,-10.00", f",{text},-12.00", "2024-01-03,SHOP B,-20.00"]
     assert _errors(_statement(*rows))[1] != "summary_line"
+
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize("values, decimal, hint, expected", [
+    (["1.500"], ",", ".", [1500.0]),  # a declared decimal comma wins over the hint
+    (["1.500"], None, ",", [1500.0]),  # none declared: the hint decides
+    (["1.500"], None, ".", [1.5]),
+    (["12", "30"], ",", ".", [12.0, 30.0]),  # whole numbers only: still amounts of money
+    (["12", "30,50", "1.234,56", "", None], ",", ".", [12.0, 30.5, 1234.56, NAN, NAN]),
+])
+def test_the_amounts_a_bare_label_is_judged_by_are_read_with_the_files_decimal_mark(
+        values, decimal, hint, expected):
+    amounts, balances = written_amounts({"Amount": pd.Series(values, dtype="str")}, decimal, hint)
+    assert amounts.dtype == np.float64 and balances is None
+    np.testing.assert_array_equal(amounts, np.array(expected))
+
+
+def test_a_direction_column_signs_the_amounts_it_names_and_leaves_the_others_as_written():
+    # `D` signs its line's amount out, `C` in; a line whose word is missing or unknown keeps
+    # the amount as written (its own sign)
+    columns = {"Amount": pd.Series(["12.00", "7.00", "-5.00", "3.00"], dtype="str"),
+               "Debit/Credit": pd.Series(["D", "C", "", "?"], dtype="str")}
+    amounts, _ = written_amounts(columns, ".", ".", {"D": -1.0, "C": 1.0})
+    np.testing.assert_array_equal(amounts, [-12.0, 7.0, -5.0, 3.0])
+    # without the column's meaning, or without an Amount column, nothing is signed by it
+    assert written_amounts(columns, ".", ".", None)[0].tolist() == [12.0, 7.0, -5.0, 3.0]
+    split = {"Money In": pd.Series(["", "7.00"], dtype="str"),
+             "Money Out": pd.Series(["12.00", ""], dtype="str"),
+             "Debit/Credit": pd.Series(["C", "D"], dtype="str")}
+    assert written_amounts(split, ".", ".", {"D": -1.0, "C": 1.0})[0].tolist() == [-12.0, 7.0]
