@@ -393,3 +393,16 @@ def test_a_direction_column_signs_the_amounts_it_names_and_leaves_the_others_as_
              "Money Out": pd.Series(["12.00", ""], dtype="str"),
              "Debit/Credit": pd.Series(["C", "D"], dtype="str")}
     assert written_amounts(split, ".", ".", {"D": -1.0, "C": 1.0})[0].tolist() == [-12.0, 7.0]
+
+
+@pytest.mark.parametrize("columns, expected", [
+    ({"Money In": ["7.00", "", "2.50"], "Money Out": ["", "", "1.00"]}, [7.0, NAN, 1.5]),
+    ({"Money In": ["7.00", ""]}, [7.0, NAN]),     # a file of money in only
+    ({"Money Out": ["12.00", ""]}, [-12.0, NAN]),  # ... or of money out only
+])
+def test_split_amounts_are_money_in_less_money_out_and_none_where_neither_is_written(
+        columns, expected):
+    amounts, _ = written_amounts({role: pd.Series(values, dtype="str")
+                                  for role, values in columns.items()}, ".", ".")
+    assert amounts.dtype == np.float64
+    np.testing.assert_array_equal(amounts, np.array(expected))
