@@ -10,7 +10,11 @@ import pandas as pd
 import pytest
 
 from titans_finance.core.readers import parse_mappings, read_export
-from titans_finance.core.readers.summary_lines import label_kind, written_amounts
+from titans_finance.core.readers.summary_lines import (
+    bare_labels_kept,
+    label_kind,
+    written_amounts,
+)
 from titans_finance.pipelines.ingestion.nodes import normalise_transactions
 from tests.core.test_readers_column_roles import PARAMS
 
@@ -406,3 +410,33 @@ def test_split_amounts_are_money_in_less_money_out_and_none_where_neither_is_wri
                                   for role, values in columns.items()}, ".", ".")
     assert amounts.dtype == np.float64
     np.testing.assert_array_equal(amounts, np.array(expected))
+
+
+@pytest.mark.parametrize("total, kept", [
+    (30.0, False), (29.99, True), (30.01, True),  # the money in of the lines above it
+    (20.0, False), (10.0, False), (40.0, False),  # their net, money out, absolute amounts
+])
+def test_a_bare_total_is_judged_by_the_sums_of_the_transactions_alone(total, kept):
+    # a dated line without an amount counts as nothing, and an undated note between the
+    # lines is no transaction: neither adds to the sums a total may repeat
+    kinds = pd.Series([None, None, None, None, "bare", None], dtype="object")
+    dated = np.array([True, True, False, True, True, True])
+    transaction = np.array([True, True, False, True, False, True])
+    amounts = np.array([30.0, NAN, NAN, -10.0, total, -5.0])
+    found = bare_labels_kept(kinds, dated, transaction, np.zeros(6, dtype=bool),
+                             lambda: (amounts, None))
+    assert found.tolist() == [False] * 4 + [kept, False]
+
+
+@pytest.mark.parametrize("total, kept", [(90.0, False), (80.0, False),  # above, below
+                                         (85.0, True), (89.99, True), (90.01, True)])
+def test_the_running_balance_a_bare_total_may_repeat_is_a_transactions_balance(total, kept):
+    # the line above it is quarantined (no transaction) with a balance written: that balance
+    # is no running balance a summary line could repeat; the transactions' ones are
+    kinds = pd.Series([None, None, None, "bare", None], dtype="object")
+    transaction = np.array([True, True, False, False, True])
+    amounts = np.array([100.0, -10.0, NAN, total, -5.0])
+    balances = np.array([100.0, 90.0, 85.0, NAN, 80.0])
+    found = bare_labels_kept(kinds, np.ones(5, dtype=bool), transaction, np.zeros(5, dtype=bool),
+                             lambda: (amounts, balances))
+    assert found.tolist() == [False] * 3 + [kept, False]
