@@ -415,6 +415,7 @@ def test_split_amounts_are_money_in_less_money_out_and_none_where_neither_is_wri
 @pytest.mark.parametrize("total, kept", [
     (30.0, False), (29.99, True), (30.01, True),  # the money in of the lines above it
     (20.0, False), (10.0, False), (40.0, False),  # their net, money out, absolute amounts
+    (15.0, True),  # no line above carries a balance: the last line's amount is none
 ])
 def test_a_bare_total_is_judged_by_the_sums_of_the_transactions_alone(total, kept):
     # a dated line without an amount counts as nothing, and an undated note between the
@@ -429,7 +430,8 @@ def test_a_bare_total_is_judged_by_the_sums_of_the_transactions_alone(total, kep
 
 
 @pytest.mark.parametrize("total, kept", [(90.0, False), (80.0, False),  # above, below
-                                         (85.0, True), (89.99, True), (90.01, True)])
+                                         (85.0, True), (89.99, True), (90.01, True),
+                                         (170.0, True)])  # no balance carried from the end
 def test_the_running_balance_a_bare_total_may_repeat_is_a_transactions_balance(total, kept):
     # the line above it is quarantined (no transaction) with a balance written: that balance
     # is no running balance a summary line could repeat; the transactions' ones are
@@ -440,3 +442,18 @@ def test_the_running_balance_a_bare_total_may_repeat_is_a_transactions_balance(t
     found = bare_labels_kept(kinds, np.ones(5, dtype=bool), transaction, np.zeros(5, dtype=bool),
                              lambda: (amounts, balances))
     assert found.tolist() == [False] * 3 + [kept, False]
+
+
+@pytest.mark.parametrize("total, kept", [(15.0, False), (14.99, True), (15.01, True),
+                                         (20.0, True), (30.0, False)])
+def test_a_bare_total_sums_the_lines_since_the_nearest_summary_above_it(total, kept):
+    # two summary lines above it (rows 1 and 3): the lines since the nearer one (4, 5) are
+    # what it may total (15), or the balance it carried plus them (15 + 15); never the lines
+    # since the farther one (2, 4, 5: 20)
+    kinds = pd.Series([None] * 6 + ["bare", None], dtype="object")
+    transaction = np.array([True, False, True, False, True, True, False, True])
+    summaries = np.array([False, True, False, True, False, False, False, False])
+    amounts = np.array([10.0, 10.0, 5.0, 15.0, 7.0, 8.0, total, 1.0])
+    found = bare_labels_kept(kinds, np.ones(8, dtype=bool), transaction, summaries,
+                             lambda: (amounts, None))
+    assert found.tolist() == [False] * 6 + [kept, False]
