@@ -457,3 +457,37 @@ def test_a_bare_total_sums_the_lines_since_the_nearest_summary_above_it(total, k
     found = bare_labels_kept(kinds, np.ones(8, dtype=bool), transaction, summaries,
                              lambda: (amounts, None))
     assert found.tolist() == [False] * 6 + [kept, False]
+
+
+@pytest.mark.parametrize("total, kept", [(90.0, False), (85.0, False),  # just above, below
+                                         (100.0, True), (78.0, True)])  # two lines away
+def test_a_bare_total_may_repeat_only_the_balances_next_to_it(total, kept):
+    kinds = pd.Series([None, None, "bare", None, None], dtype="object")
+    transaction = np.array([True, True, False, True, True])
+    amounts = np.array([-20.0, -10.0, total, -5.0, -7.0])
+    balances = np.array([100.0, 90.0, NAN, 85.0, 78.0])
+    found = bare_labels_kept(kinds, np.ones(5, dtype=bool), transaction, np.zeros(5, dtype=bool),
+                             lambda: (amounts, balances))
+    assert found.tolist() == [False, False, kept, False, False]
+
+
+@pytest.mark.parametrize("total, kept", [(100.0, False), (95.0, False), (88.0, True)])
+def test_a_bare_total_under_the_first_transaction_may_repeat_its_balance(total, kept):
+    kinds = pd.Series([None, "bare", None, None], dtype="object")
+    transaction = np.array([True, False, True, True])
+    amounts = np.array([-20.0, total, -5.0, -7.0])
+    balances = np.array([100.0, NAN, 95.0, 88.0])
+    found = bare_labels_kept(kinds, np.ones(4, dtype=bool), transaction, np.zeros(4, dtype=bool),
+                             lambda: (amounts, balances))
+    assert found.tolist() == [False, kept, False, False]
+
+
+@pytest.mark.parametrize("total, kept", [(0.004, False), (0.005, True), (0.006, True)])
+def test_a_bare_total_half_a_cent_from_a_sum_is_no_repeat_of_it(total, kept):
+    # the lines above net to zero: under half a cent is rounding, half a cent is money
+    kinds = pd.Series([None, None, "bare", None], dtype="object")
+    transaction = np.array([True, True, False, True])
+    amounts = np.array([1.0, -1.0, total, 2.0])
+    found = bare_labels_kept(kinds, np.ones(4, dtype=bool), transaction, np.zeros(4, dtype=bool),
+                             lambda: (amounts, None))
+    assert found.tolist() == [False, False, kept, False]
