@@ -13,6 +13,7 @@ from titans_finance.core.readers import parse_mappings, read_export
 from titans_finance.core.readers.summary_lines import (
     bare_labels_kept,
     label_kind,
+    labelled_summary_rows,
     written_amounts,
 )
 from titans_finance.pipelines.ingestion.nodes import normalise_transactions
@@ -491,3 +492,11 @@ def test_a_bare_total_half_a_cent_from_a_sum_is_no_repeat_of_it(total, kept):
     found = bare_labels_kept(kinds, np.ones(4, dtype=bool), transaction, np.zeros(4, dtype=bool),
                              lambda: (amounts, None))
     assert found.tolist() == [False, False, kept, False]
+
+
+def test_a_bare_label_is_head_words_alone_and_a_compound_opening_or_closing_stays_one():
+    texts = ["Anfangssaldo", "Endsaldo", "TOTAL EUR", "TOTAL 0412", "Saldo disponibile",
+             "Total Energies", "Coffee"]
+    frame = pd.DataFrame({"Text": texts, "Other": [""] * len(texts)})
+    assert labelled_summary_rows(frame, ["Text"]).fillna("-").tolist() == [
+        "opening", "closing", "bare", "bare", "total", "-", "-"]
