@@ -500,3 +500,11 @@ def test_a_bare_label_is_head_words_alone_and_a_compound_opening_or_closing_stay
     frame = pd.DataFrame({"Text": texts, "Other": [""] * len(texts)})
     assert labelled_summary_rows(frame, ["Text"]).fillna("-").tolist() == [
         "opening", "closing", "bare", "bare", "total", "-", "-"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Opening", None), ("Closing date", None), ("Available credit", None),  # no head word
+    ("Opening balance", "opening"), ("Closing date balance", "closing"),
+    ("Available credit total", "total")])
+def test_label_words_without_a_head_word_are_no_label(text, kind):
+    assert label_kind(text) == kind
