@@ -508,3 +508,11 @@ def test_a_bare_label_is_head_words_alone_and_a_compound_opening_or_closing_stay
     ("Available credit total", "total")])
 def test_label_words_without_a_head_word_are_no_label(text, kind):
     assert label_kind(text) == kind
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Anfangssaldo", "opening"), ("Beginsaldo", "opening"), ("Startsaldo", "opening"),
+    ("Endsaldo", "closing"), ("Eindsaldo", "closing"), ("Schlusssaldo", "closing"),
+    ("Saldo", "total")])
+def test_a_compound_balance_word_names_the_opening_or_the_closing(text, kind):
+    assert label_kind(text) == kind
