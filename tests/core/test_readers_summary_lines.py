@@ -516,3 +516,12 @@ def test_label_words_without_a_head_word_are_no_label(text, kind):
     ("Saldo", "total")])
 def test_a_compound_balance_word_names_the_opening_or_the_closing(text, kind):
     assert label_kind(text) == kind
+
+
+def test_a_row_labelled_by_one_text_column_keeps_its_label_whatever_the_next_says():
+    # the first text column says the closing balance; the second holds a merchant-like text
+    # with a head word in it: the label stands (a row is examined until one column labels it)
+    frame = pd.DataFrame({"Text": ["Closing balance", "Coffee", "Rent"],
+                          "Note": ["SALDO SPORTS SRL", "Saldo", "March"]})
+    assert labelled_summary_rows(frame, ["Text", "Note"]).fillna("-").tolist() == [
+        "closing", "bare", "-"]
