@@ -184,6 +184,22 @@ SUITES = {
             "readers_csv_reader", "readers_csv_reader_language")
         ) + ("tests/pipelines/ingestion/test_sign_unproven.py",
              "tests/pipelines/ingestion/test_data_quality_report.py")),
+    # the reader modules with no mutation row before issue 25's nineteenth session whose
+    # date reading another branch is not changing: ISO date-times (CAMT), continuation and
+    # summary lines, the values a role's column must hold, declared mappings, the direction
+    # of a column; every reader test file that reaches them (CAMT through the statements,
+    # CSV through the reader's), not the readers' properties (23 s, the generated statements
+    # of every format, their subject the readers whole), MT940 or QIF (neither calls them)
+    "readers19": Suite(
+        mutate=tuple(f"src/titans_finance/core/readers/{m}.py" for m in (
+            "iso_datetimes", "continuation_lines", "summary_lines", "role_values", "mapping",
+            "column_direction")),
+        tests=tuple(f"tests/core/test_readers_{name}.py" for name in (
+            "iso_datetimes", "continuation_lines", "summary_lines", "role_values",
+            "shifted_header", "column_roles", "column_evidence", "date_columns",
+            "amount_links", "amount_words", "boundaries", "csv_reader",
+            "csv_reader_language", "fields", "moneyless_columns",
+            "sign_marks", "statements", "text", "value_rules"))),
     # the service's rolling history: core/rolling.py records and forgets, per account;
     # serving/ splits a call by tenant and keeps what was recorded on disk
     "rolling": Suite(
@@ -286,6 +302,14 @@ PARTS = {
         "core.readers.qif.x_read_qif_export__mutmut_*",
         "core.dates.x_read_dates__mutmut_*",
         "core.export_rows.x__normalise_file__mutmut_*")),
+    # issue 25's nineteenth session: reader modules without a row, one part each, the
+    # smallest first
+    "readers19-iso-datetimes": Part("readers19", ("core.readers.iso_datetimes.*",)),
+    "readers19-continuation": Part("readers19", ("core.readers.continuation_lines.*",)),
+    "readers19-summary": Part("readers19", ("core.readers.summary_lines.*",)),
+    "readers19-role-values": Part("readers19", ("core.readers.role_values.*",)),
+    "readers19-mapping": Part("readers19", ("core.readers.mapping.*",)),
+    "readers19-direction": Part("readers19", ("core.readers.column_direction.*",)),
     "ingestion": Part("ingestion", (
         "pipelines.ingestion.nodes.x_summarise_data_quality__mutmut_*",
         "pipelines.ingestion.nodes.x_deduplicate_transactions__mutmut_*",

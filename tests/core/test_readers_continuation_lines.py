@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from titans_finance.core.readers import read_export
 from titans_finance.core.readers.continuation_lines import (
@@ -132,3 +133,41 @@ def test_balance_lines_are_placed_in_the_rows_left_after_the_joining():
     clean, _, decided = _normalised(text, "wrapped.csv")
     assert clean["amount"].round(2).tolist() == [2000.00, -500.00]
     assert decided["reconciliation"]["status"] == "proven"
+
+
+def test_missing_fields_are_unwritten_and_a_line_before_any_transaction_has_no_anchor():
+    # a field missing altogether (None, as a short row reads) is as empty as "": the note
+    # above the table has no transaction to continue (-1), the line under R1 continues it
+    frame = pd.DataFrame({"Date": [None, "01.02.2024", None, None],
+                          "Text": ["note", "A", "a2", "a3"],
+                          "Amount": [None, "1,00", None, "5,00"]})
+    roles = {"Date": ["Date"], "Description": ["Text"], "Amount": ["Amount"]}
+    anchors = continuation_anchors(frame, roles, pd.Series(["", "", "", ""]))
+    assert anchors.tolist() == [-1, -1, 1, -1]
+
+
+def test_without_a_date_column_no_line_is_a_continuation():
+    # text-only lines under amounts, but nothing tells a transaction: nothing is joined
+    frame = pd.DataFrame({"Text": ["A", "a2"], "Amount": ["1,00", ""]})
+    anchors = continuation_anchors(frame, {"Description": ["Text"], "Amount": ["Amount"]},
+                                   pd.Series(["", ""]))
+    assert anchors.tolist() == [-1, -1]
+
+
+@pytest.mark.parametrize("head", ["", None, "SALARY ", "SALARY"])
+def test_a_continuation_is_joined_with_one_space_and_none_before_an_empty_description(head):
+    out = {"Description": pd.Series([head, " ACME LTD"], dtype="str"),
+           "Amount": pd.Series(["1,00", ""], dtype="str")}
+    joined, kept = join_continuations(out, np.array([-1, 0]))
+    assert joined["Description"].tolist() == ["SALARY ACME LTD" if head else "ACME LTD"]
+    assert kept.tolist() == [True, False]
+
+
+def test_joined_descriptions_keep_the_type_of_the_descriptions_read():
+    # a file with a wrapped narrative reads its descriptions as the same text type as one
+    # without: what follows never sees a different column because a line was joined
+    wrapped, _ = _read(_statement("R1,SALARY,01 Feb 2024,2000.00,,2000.00",
+                                  ",ACME LTD FEBRUARY,,,,"))
+    plain, _ = _read(_statement("R1,SALARY ACME LTD FEBRUARY,01 Feb 2024,2000.00,,2000.00"))
+    assert wrapped["Description"].tolist() == plain["Description"].tolist()
+    assert wrapped["Description"].dtype == plain["Description"].dtype == "str"

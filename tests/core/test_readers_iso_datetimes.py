@@ -4,6 +4,8 @@ zone is reported."""
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 import pytest
 
 from titans_finance.core.readers.camt import read_camt_export
@@ -73,3 +75,62 @@ def test_a_value_date_time_is_booked_in_the_statement_zone_which_is_reported():
     assert export.info["booking_day_time_zone"] == [{
         "statement": 1, "offset": "UTC+01:00",
         "decided_by": "the statement's own offset (+01:00)"}]
+
+
+@pytest.mark.parametrize("offset, booked, day", [
+    ("-05:00", "2014-01-05T05:00:00Z", "2014-01-05"),  # midnight in -05:00: the 5th
+    ("-05:00", "2014-01-05T04:59:59Z", "2014-01-04"),  # a second before it: the 4th
+    ("+05:30", "2014-01-04T18:30:00Z", "2014-01-05"),  # half-hour zones, both sides
+    ("+05:30", "2014-01-04T18:29:59Z", "2014-01-04"),
+    ("-03:30", "2014-01-05T03:30:00Z", "2014-01-05"),
+    ("-03:30", "2014-01-05T03:29:59Z", "2014-01-04"),
+])
+def test_one_offset_written_once_is_the_zone_west_of_utc_and_in_half_hours(offset, booked,
+                                                                             day):
+    # the group header in UTC, the statement's own time in its zone: that one offset decides
+    zone, decided_by = statement_zone(
+        ["2014-01-06T16:20:26Z", f"2014-01-06T16:20:26{offset}"], None, [booked])
+    assert decided_by == f"the statement's own offset ({offset})"
+    assert booking_day(booked, zone) == day
+
+
+@pytest.mark.parametrize("booked", [
+    "2014-01-04T23:30:00-05:00",  # its own offset: a local time already
+    "2014-01-04T23:30:00",        # no offset: a local time
+    "not a date-time",
+])
+def test_only_utc_instants_are_placed_in_a_zone(booked):
+    period = ("2014-01-05T00:00:00Z", "2014-01-05T23:59:59Z")
+    assert statement_zone(["2014-01-06T16:20:26Z"], period, [booked]) == (
+        None, "no UTC date-times to place")
+    # the other side: the same time written in UTC is placed (the period's shift)
+    assert statement_zone(["2014-01-06T16:20:26Z"], period, ["2014-01-04T23:30:00Z"])[1] == (
+        "the statement period (+01:00)")
+
+
+@pytest.mark.parametrize("start, end", [
+    ("2014-01-05T00:00:00Z", ""),  # one bound only
+    ("", "2014-01-05T23:59:59Z"),
+    ("2014-01-05T00:00:00", "2014-01-05T23:59:59"),  # local times: no instants to shift
+    ("2014-01-05T00:00:00Z", "2014-01-05T23:59:59"),
+])
+def test_a_period_without_both_bounds_as_instants_decides_no_zone(start, end):
+    zone, decided_by = statement_zone(["2014-01-06T16:20:26Z"], (start, end),
+                                      ["2014-01-04T23:00:00Z"])
+    assert zone == timezone.utc and decided_by.startswith("assumed UTC")
+
+
+@pytest.mark.parametrize("booked, decided_by", [
+    ("2014-01-04T22:59:59Z", "the statement period (UTC)"),
+    ("2014-01-04T23:00:00Z", "the statement period (UTC)"),    # on the period's end: inside
+    ("2014-01-04T23:00:01Z", "the statement period (-01:00)"),  # a second after it: shifted
+])
+def test_a_booking_on_the_periods_end_is_inside_it(booked, decided_by):
+    period = ("2014-01-04T00:00:00Z", "2014-01-04T23:00:00Z")
+    assert statement_zone(["2014-01-06T16:20:26Z"], period, [booked])[1] == decided_by
+
+
+def test_a_date_time_no_clock_can_read_is_booked_on_the_day_it_writes():
+    # a leap second (23:59:60) is valid ISO 8601 that datetime refuses: its date still stands
+    assert booking_day(" 2016-12-31T23:59:60Z ", timezone.utc) == "2016-12-31"
+    assert booking_day("2016-12-31T23:59:59Z", timezone(timedelta(hours=1))) == "2017-01-01"

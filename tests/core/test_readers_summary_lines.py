@@ -5,10 +5,17 @@ transaction."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from titans_finance.core.readers import parse_mappings, read_export
-from titans_finance.core.readers.summary_lines import label_kind
+from titans_finance.core.readers.summary_lines import (
+    bare_labels_kept,
+    label_kind,
+    labelled_summary_rows,
+    written_amounts,
+)
 from titans_finance.pipelines.ingestion.nodes import normalise_transactions
 from tests.core.test_readers_column_roles import PARAMS
 
@@ -359,3 +366,162 @@ def test_a_line_without_a_date_whose_word_only_begins_with_a_summary_word_is_no_
     # "soldé" (sold off) is no "sold": a letter outside ASCII continues the word
     rows = ["2024-01-02,SHOP A,-10.00", f",{text},-12.00", "2024-01-03,SHOP B,-20.00"]
     assert _errors(_statement(*rows))[1] != "summary_line"
+
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize("values, decimal, hint, expected", [
+    (["1.500"], ",", ".", [1500.0]),  # a declared decimal comma wins over the hint
+    (["1.500"], None, ",", [1500.0]),  # none declared: the hint decides
+    (["1.500"], None, ".", [1.5]),
+    (["12", "30"], ",", ".", [12.0, 30.0]),  # whole numbers only: still amounts of money
+    (["12", "30,50", "1.234,56", "", None], ",", ".", [12.0, 30.5, 1234.56, NAN, NAN]),
+])
+def test_the_amounts_a_bare_label_is_judged_by_are_read_with_the_files_decimal_mark(
+        values, decimal, hint, expected):
+    amounts, balances = written_amounts({"Amount": pd.Series(values, dtype="str")}, decimal, hint)
+    assert amounts.dtype == np.float64 and balances is None
+    np.testing.assert_array_equal(amounts, np.array(expected))
+
+
+def test_a_direction_column_signs_the_amounts_it_names_and_leaves_the_others_as_written():
+    # `D` signs its line's amount out, `C` in; a line whose word is missing or unknown keeps
+    # the amount as written (its own sign)
+    columns = {"Amount": pd.Series(["12.00", "7.00", "-5.00", "3.00"], dtype="str"),
+               "Debit/Credit": pd.Series(["D", "C", "", "?"], dtype="str")}
+    amounts, _ = written_amounts(columns, ".", ".", {"D": -1.0, "C": 1.0})
+    np.testing.assert_array_equal(amounts, [-12.0, 7.0, -5.0, 3.0])
+    # without the column's meaning, or without an Amount column, nothing is signed by it
+    assert written_amounts(columns, ".", ".", None)[0].tolist() == [12.0, 7.0, -5.0, 3.0]
+    split = {"Money In": pd.Series(["", "7.00"], dtype="str"),
+             "Money Out": pd.Series(["12.00", ""], dtype="str"),
+             "Debit/Credit": pd.Series(["C", "D"], dtype="str")}
+    assert written_amounts(split, ".", ".", {"D": -1.0, "C": 1.0})[0].tolist() == [-12.0, 7.0]
+
+
+@pytest.mark.parametrize("columns, expected", [
+    ({"Money In": ["7.00", "", "2.50"], "Money Out": ["", "", "1.00"]}, [7.0, NAN, 1.5]),
+    ({"Money In": ["7.00", ""]}, [7.0, NAN]),     # a file of money in only
+    ({"Money Out": ["12.00", ""]}, [-12.0, NAN]),  # ... or of money out only
+])
+def test_split_amounts_are_money_in_less_money_out_and_none_where_neither_is_written(
+        columns, expected):
+    amounts, _ = written_amounts({role: pd.Series(values, dtype="str")
+                                  for role, values in columns.items()}, ".", ".")
+    assert amounts.dtype == np.float64
+    np.testing.assert_array_equal(amounts, np.array(expected))
+
+
+@pytest.mark.parametrize("total, kept", [
+    (30.0, False), (29.99, True), (30.01, True),  # the money in of the lines above it
+    (20.0, False), (10.0, False), (40.0, False),  # their net, money out, absolute amounts
+    (15.0, True),  # no line above carries a balance: the last line's amount is none
+])
+def test_a_bare_total_is_judged_by_the_sums_of_the_transactions_alone(total, kept):
+    # a dated line without an amount counts as nothing, and an undated note between the
+    # lines is no transaction: neither adds to the sums a total may repeat
+    kinds = pd.Series([None, None, None, None, "bare", None], dtype="object")
+    dated = np.array([True, True, False, True, True, True])
+    transaction = np.array([True, True, False, True, False, True])
+    amounts = np.array([30.0, NAN, NAN, -10.0, total, -5.0])
+    found = bare_labels_kept(kinds, dated, transaction, np.zeros(6, dtype=bool),
+                             lambda: (amounts, None))
+    assert found.tolist() == [False] * 4 + [kept, False]
+
+
+@pytest.mark.parametrize("total, kept", [(90.0, False), (80.0, False),  # above, below
+                                         (85.0, True), (89.99, True), (90.01, True),
+                                         (170.0, True)])  # no balance carried from the end
+def test_the_running_balance_a_bare_total_may_repeat_is_a_transactions_balance(total, kept):
+    # the line above it is quarantined (no transaction) with a balance written: that balance
+    # is no running balance a summary line could repeat; the transactions' ones are
+    kinds = pd.Series([None, None, None, "bare", None], dtype="object")
+    transaction = np.array([True, True, False, False, True])
+    amounts = np.array([100.0, -10.0, NAN, total, -5.0])
+    balances = np.array([100.0, 90.0, 85.0, NAN, 80.0])
+    found = bare_labels_kept(kinds, np.ones(5, dtype=bool), transaction, np.zeros(5, dtype=bool),
+                             lambda: (amounts, balances))
+    assert found.tolist() == [False] * 3 + [kept, False]
+
+
+@pytest.mark.parametrize("total, kept", [(15.0, False), (14.99, True), (15.01, True),
+                                         (20.0, True), (30.0, False)])
+def test_a_bare_total_sums_the_lines_since_the_nearest_summary_above_it(total, kept):
+    # two summary lines above it (rows 1 and 3): the lines since the nearer one (4, 5) are
+    # what it may total (15), or the balance it carried plus them (15 + 15); never the lines
+    # since the farther one (2, 4, 5: 20)
+    kinds = pd.Series([None] * 6 + ["bare", None], dtype="object")
+    transaction = np.array([True, False, True, False, True, True, False, True])
+    summaries = np.array([False, True, False, True, False, False, False, False])
+    amounts = np.array([10.0, 10.0, 5.0, 15.0, 7.0, 8.0, total, 1.0])
+    found = bare_labels_kept(kinds, np.ones(8, dtype=bool), transaction, summaries,
+                             lambda: (amounts, None))
+    assert found.tolist() == [False] * 6 + [kept, False]
+
+
+@pytest.mark.parametrize("total, kept", [(90.0, False), (85.0, False),  # just above, below
+                                         (100.0, True), (78.0, True)])  # two lines away
+def test_a_bare_total_may_repeat_only_the_balances_next_to_it(total, kept):
+    kinds = pd.Series([None, None, "bare", None, None], dtype="object")
+    transaction = np.array([True, True, False, True, True])
+    amounts = np.array([-20.0, -10.0, total, -5.0, -7.0])
+    balances = np.array([100.0, 90.0, NAN, 85.0, 78.0])
+    found = bare_labels_kept(kinds, np.ones(5, dtype=bool), transaction, np.zeros(5, dtype=bool),
+                             lambda: (amounts, balances))
+    assert found.tolist() == [False, False, kept, False, False]
+
+
+@pytest.mark.parametrize("total, kept", [(100.0, False), (95.0, False), (88.0, True)])
+def test_a_bare_total_under_the_first_transaction_may_repeat_its_balance(total, kept):
+    kinds = pd.Series([None, "bare", None, None], dtype="object")
+    transaction = np.array([True, False, True, True])
+    amounts = np.array([-20.0, total, -5.0, -7.0])
+    balances = np.array([100.0, NAN, 95.0, 88.0])
+    found = bare_labels_kept(kinds, np.ones(4, dtype=bool), transaction, np.zeros(4, dtype=bool),
+                             lambda: (amounts, balances))
+    assert found.tolist() == [False, kept, False, False]
+
+
+@pytest.mark.parametrize("total, kept", [(0.004, False), (0.005, True), (0.006, True)])
+def test_a_bare_total_half_a_cent_from_a_sum_is_no_repeat_of_it(total, kept):
+    # the lines above net to zero: under half a cent is rounding, half a cent is money
+    kinds = pd.Series([None, None, "bare", None], dtype="object")
+    transaction = np.array([True, True, False, True])
+    amounts = np.array([1.0, -1.0, total, 2.0])
+    found = bare_labels_kept(kinds, np.ones(4, dtype=bool), transaction, np.zeros(4, dtype=bool),
+                             lambda: (amounts, None))
+    assert found.tolist() == [False, False, kept, False]
+
+
+def test_a_bare_label_is_head_words_alone_and_a_compound_opening_or_closing_stays_one():
+    texts = ["Anfangssaldo", "Endsaldo", "TOTAL EUR", "TOTAL 0412", "Saldo disponibile",
+             "Total Energies", "Coffee"]
+    frame = pd.DataFrame({"Text": texts, "Other": [""] * len(texts)})
+    assert labelled_summary_rows(frame, ["Text"]).fillna("-").tolist() == [
+        "opening", "closing", "bare", "bare", "total", "-", "-"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Opening", None), ("Closing date", None), ("Available credit", None),  # no head word
+    ("Opening balance", "opening"), ("Closing date balance", "closing"),
+    ("Available credit total", "total")])
+def test_label_words_without_a_head_word_are_no_label(text, kind):
+    assert label_kind(text) == kind
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Anfangssaldo", "opening"), ("Beginsaldo", "opening"), ("Startsaldo", "opening"),
+    ("Endsaldo", "closing"), ("Eindsaldo", "closing"), ("Schlusssaldo", "closing"),
+    ("Saldo", "total")])
+def test_a_compound_balance_word_names_the_opening_or_the_closing(text, kind):
+    assert label_kind(text) == kind
+
+
+def test_a_row_labelled_by_one_text_column_keeps_its_label_whatever_the_next_says():
+    # the first text column says the closing balance; the second holds a merchant-like text
+    # with a head word in it: the label stands (a row is examined until one column labels it)
+    frame = pd.DataFrame({"Text": ["Closing balance", "Coffee", "Rent"],
+                          "Note": ["SALDO SPORTS SRL", "Saldo", "March"]})
+    assert labelled_summary_rows(frame, ["Text", "Note"]).fillna("-").tolist() == [
+        "closing", "bare", "-"]

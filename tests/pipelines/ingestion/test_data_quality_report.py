@@ -390,3 +390,33 @@ def test_the_same_lines_mostly_money_out_say_nothing():
     raw, clean, quarantine, duplicates, fixes = _ingest(text, "karte.csv")
     assert summarise_data_quality(raw, clean, quarantine, duplicates, fixes)[
         "sign_unproven_files"] == []
+
+
+# A CAMT.053 statement of two entries, one quarantined for its date (month 13): the bank's
+# balances still cover both, so the check sums every entry the statement lists.
+CAMT_ONE_QUARANTINED = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>M</MsgId><CreDtTm>2014-01-06T16:20:26</CreDtTm></GrpHdr>
+<Stmt><Id>1</Id><CreDtTm>2014-01-06T16:20:26</CreDtTm>
+<Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">100.00</Amt>
+<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2014-01-01</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{closing}</Amt>
+<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2014-01-06</Dt></Dt></Bal>
+<Ntry><Amt Ccy="EUR">10.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2014-01-04</Dt></BookgDt><AddtlNtryInf>Shop</AddtlNtryInf></Ntry>
+<Ntry><Amt Ccy="EUR">10.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2014-13-45</Dt></BookgDt><AddtlNtryInf>Fee</AddtlNtryInf></Ntry>
+</Stmt></BkToCstmrStmt></Document>"""
+
+
+@pytest.mark.parametrize("closing, status", [("80.00", "proven"), ("79.99", "contradicted"),
+                                             ("80.01", "contradicted"),
+                                             ("90.00", "contradicted")])  # the good line only
+def test_a_statement_entry_quarantined_for_its_date_still_counts_toward_its_balances(
+        closing, status):
+    raw, clean, quarantine, duplicates, fixes = _ingest(
+        CAMT_ONE_QUARANTINED.format(closing=closing), "statement.xml")
+    assert (len(clean), quarantine["reasons"].str.contains("invalid_date").tolist()) == (1, [True])
+    report = summarise_data_quality(raw, clean, quarantine, duplicates, fixes)
+    assert report["reconciliation"] == {"statement.xml": status}
