@@ -114,7 +114,7 @@ def _content_digest(*parts) -> str:
 
 
 def trained_default_model(taxonomy_raw, lexicon_raw, brands: pd.DataFrame, words: pd.DataFrame,
-                          params: dict):
+                          company_words: pd.DataFrame, params: dict):
     """`train_default_model` on these inputs, trained once per test run for the same inputs.
 
     The default model is a pure function of the taxonomy, lexicon, knowledge files and its
@@ -131,12 +131,14 @@ def trained_default_model(taxonomy_raw, lexicon_raw, brands: pd.DataFrame, words
     from titans_finance.models.category.default import train_default_model
 
     if _SHARED_FOLDER is None:  # outside a test session (a helper called by hand)
-        return train_default_model(taxonomy_raw, lexicon_raw, brands, words, params)
-    key = _content_digest(taxonomy_raw, lexicon_raw, brands, words, params)
+        return train_default_model(taxonomy_raw, lexicon_raw, brands, words, company_words,
+                                   params)
+    key = _content_digest(taxonomy_raw, lexicon_raw, brands, words, company_words, params)
     path = _SHARED_FOLDER / f"default-category-model-{key[:24]}.pkl"
     with FileLock(f"{path}.lock"):
         if not path.is_file():
-            model = train_default_model(taxonomy_raw, lexicon_raw, brands, words, params)
+            model = train_default_model(taxonomy_raw, lexicon_raw, brands, words, company_words,
+                                        params)
             partial = path.with_suffix(".partial")
             partial.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
             partial.replace(path)

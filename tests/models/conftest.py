@@ -22,6 +22,8 @@ def default_category_model():
         pd.read_csv(ROOT / "conf/base/knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
         pd.read_csv(ROOT / "conf/base/knowledge/spending_words.csv", dtype=str,
                     keep_default_na=False),
+        pd.read_csv(ROOT / "conf/base/knowledge/company_words.csv", dtype=str,
+                    keep_default_na=False),
         category.default_model_params())
 
 
@@ -46,6 +48,7 @@ def lexicon_only_default_model():
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
         pd.read_csv(knowledge / "osm_brands.csv", dtype=str, keep_default_na=False).iloc[:0],
         pd.read_csv(knowledge / "spending_words.csv", dtype=str, keep_default_na=False).iloc[:0],
+        pd.read_csv(knowledge / "company_words.csv", dtype=str, keep_default_na=False),
         {**settings("category").default_model_params(), "lexicon_variants": 1})
 
 
