@@ -58,3 +58,27 @@ def test_trade_words_and_keywords_are_read_or_refused():
         frozenset({"vat", "income tax"})
     with pytest.raises(ValueError, match="l.yml: no 'keywords'"):
         lexicon_keywords({}, "l.yml")
+
+
+def test_the_shipped_file_is_the_pinned_cleanco_with_its_licence():
+    """company_words.csv names the cleanco version the Makefile pins, ships its notice, keeps
+    the lexicon's keywords as evidence and holds only single lower-case words."""
+    import re
+    from pathlib import Path
+
+    import pandas as pd
+    import yaml
+
+    from titans_finance.models.category.company_words import company_words
+
+    root = Path(__file__).resolve().parents[2]
+    knowledge = root / "conf/base/knowledge"
+    table = pd.read_csv(knowledge / "company_words.csv", dtype=str, keep_default_na=False)
+    pinned = re.search(r"^CLEANCO_VERSION := (\S+)$", (root / "Makefile").read_text(), re.M)
+    legal = table[table["kind"] == "legal_form"]
+    assert len(legal) and set(legal["source"]) == {f"cleanco:{pinned.group(1)}"}
+    assert "MIT" in (knowledge / "LICENSE-cleanco.md").read_text()
+    keywords = lexicon_keywords(yaml.safe_load((root / "conf/base/category_lexicon.yml")
+                                               .read_text()), "category_lexicon.yml")
+    assert keywords.isdisjoint(legal["word"]) and {"ltd", "gmbh", "trading"} <= set(table["word"])
+    company_words(table)  # single lower-case words, or it raises
