@@ -126,7 +126,8 @@ def test_the_dissent_bar_is_a_boundary_and_lies_below_the_corroborating_one(
     params = {**model.params, "dissenting_word_confidence": 0.95,
               "corroborating_word_confidence": 0.9}
     with pytest.raises(ValueError, match="dissenting_word_confidence"):
-        type(model)(model.taxonomy, _Lexicon(model.noise), params).fit(_examples())
+        type(model)(model.taxonomy, _Lexicon(model.noise), params,
+                    model.company_words).fit(_examples())
 
 
 class _Lexicon:
@@ -243,7 +244,8 @@ def _fitted_proof(lines, right, ceiling):
     return train_default_model(
         yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
-        empty["osm_brands.csv"], empty["spending_words.csv"], params).proven_ceiling
+        empty["osm_brands.csv"], empty["spending_words.csv"], empty["company_words.csv"],
+        params).proven_ceiling
 
 
 def _empty_knowledge(knowledge):
@@ -251,7 +253,7 @@ def _empty_knowledge(knowledge):
     import pandas as pd
 
     return {name: pd.read_csv(knowledge / name, dtype=str, keep_default_na=False).iloc[:0]
-            for name in ("osm_brands.csv", "spending_words.csv")}
+            for name in ("osm_brands.csv", "spending_words.csv", "company_words.csv")}
 
 
 def test_the_fit_takes_the_proof_or_the_ceiling_whichever_is_higher():

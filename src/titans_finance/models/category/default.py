@@ -6,9 +6,9 @@ lexicon_examples`), from open brand knowledge (OpenStreetMap's name-suggestion-i
 brands of many countries with what they sell; `category_taxonomy.brand_examples`) and from
 the everyday spending words of open classifications (COICOP 2018, ISO 18245 merchant
 categories, OpenStreetMap's place presets in seven languages; `category_taxonomy.
-word_examples`). No synthetic data: what it knows is open knowledge, rebuilt by
-``make knowledge``. A multinomial logistic regression on character
-and word n-grams of ``description | merchant`` plus the direction of the money.
+word_examples`). No synthetic data: what it knows is open knowledge, rebuilt by ``make
+knowledge``. A multinomial logistic regression on character and word n-grams of
+``description | merchant`` (no legal forms: `company_words`) plus the money's direction.
 
 Honest confidence: the temperature is fitted on lexicon entries held out whole
 (a merchant never seen), so a confidence says how often an answer is right on a
@@ -55,6 +55,7 @@ from titans_finance.models.category.taxonomy import (
     lexicon_examples,
     word_examples,
 )
+from titans_finance.models.category.company_words import CompanyWords, company_words
 from titans_finance.models.category.personal import class_weights
 from titans_finance.models.category.proof import proven_confidence
 from titans_finance.models.category.row_memo import forget_rows, remembered_rows
@@ -68,10 +69,9 @@ SCORING_DTYPE = np.float32
 
 # The hyper-parameters (category.default_model and the block's seed) a fit reads.
 HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "class_weight_power",
-                    "calibration_share",
-                    "confidence_threshold", "top_k", "uncorroborated_max_confidence",
-                    "corroborating_words", "corroborating_word_confidence",
-                    "dissenting_word_confidence",
+                    "calibration_share", "confidence_threshold", "top_k",
+                    "uncorroborated_max_confidence", "corroborating_words",
+                    "corroborating_word_confidence", "dissenting_word_confidence",
                     "shared_code_max_confidence", "corroborated_proof", "proof_z")
 
 
@@ -80,8 +80,10 @@ class DefaultCategoryModel:
     ``params``: ``category.default_model`` of conf/base/parameters_category.yml and the
     block's seed (`HYPER_PARAMETERS`), stored as given and checked by `fit`."""
 
-    def __init__(self, taxonomy: Taxonomy, lexicon: Lexicon, params: dict[str, Any]):
+    def __init__(self, taxonomy: Taxonomy, lexicon: Lexicon, params: dict[str, Any],
+                 company_words: CompanyWords):
         self.taxonomy = taxonomy
+        self.company_words = company_words  # read as no evidence (`lines_read`)
         self.noise = lexicon.noise
         self.params = dict(params)
         # set by fit from params (confidence_threshold, top_k)
@@ -161,7 +163,9 @@ class DefaultCategoryModel:
         proof = self.params["corroborated_proof"]
         self.proven_ceiling = max(self.ceiling, proven_confidence(
             int(proof["right"]), int(proof["lines"]), float(self.params["proof_z"])))
-        text = examples["description"].to_numpy(dtype=object)
+        text = self.lines_read(examples["description"].to_numpy(dtype=object))
+        kept = self.company_words.kept(examples["description"].to_numpy(dtype=object), text)
+        examples, text = examples[kept], text[kept]  # not a line of legal forms only
         sign = examples["sign"].to_numpy(dtype="int64")
         y = examples["category"].astype("str").to_numpy()
         weight = (examples["weight"].fillna(1.0).to_numpy(dtype="float64")
@@ -326,12 +330,15 @@ class DefaultCategoryModel:
         return proba[spread.reshape(-1)]
 
     def lines_read(self, text: np.ndarray) -> np.ndarray:
-        """The lines as the model reads them: without the user's statement wording when it
-        carries one (`statement_wording.with_statement_wording`, learnt at training; each
-        line by its own text). The knowledge model alone reads every word."""
+        """The lines as the model reads them (training and serving): without the user's
+        statement wording when it carries one (`statement_wording.with_statement_wording`;
+        the knowledge model alone reads every word) and without legal forms and trade words
+        (`company_words`)."""
         text = np.asarray(text, dtype=object)
         wording = getattr(self, "statement_wording", None)
-        return text if wording is None else wording.read(text)
+        text = text if wording is None else wording.read(text)
+        words = getattr(self, "company_words", None)  # None: a model pickled before them
+        return text if words is None else words.drop(text)
 
     def group_probabilities(self, proba: np.ndarray) -> np.ndarray:
         """Calibrated probabilities over `groups_` from the rows' `probabilities`."""
@@ -465,11 +472,12 @@ def shared_code_answers(taxonomy: Taxonomy) -> frozenset[str]:
 
 
 def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, brands: pd.DataFrame,
-                        words: pd.DataFrame, params: dict[str, Any]) -> DefaultCategoryModel:
+                        words: pd.DataFrame, company_words_table: pd.DataFrame,
+                        params: dict[str, Any]) -> DefaultCategoryModel:
     """The default model from the taxonomy and lexicon files and open knowledge: ``brands``
     (conf/base/knowledge/osm_brands.csv, built by `knowledge.build_brands`) and ``words``
-    (conf/base/knowledge/spending_words.csv, built by `knowledge.build_words`). Same files and
-    parameters, same model on every machine."""
+    (conf/base/knowledge/spending_words.csv, built by `knowledge.build_words`), without the
+    words of ``company_words_table`` (company_words.csv). Same files, same model everywhere."""
     taxonomy = Taxonomy.from_dict(taxonomy_raw)
     lexicon = Lexicon.from_dict(lexicon_raw, taxonomy)
     check_hyper_parameters(params, ("seed", "lexicon_variants", "refund_share", "brand_variants",
@@ -488,5 +496,5 @@ def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, brands: pd.DataFram
              .assign(weight=float(params["word_weight"])),
              label_examples(taxonomy, lexicon, int(params["word_variants"]), seed)
              .assign(weight=float(params["label_weight"]))]
-    return DefaultCategoryModel(taxonomy, lexicon, params).fit(pd.concat(parts,
-                                                                         ignore_index=True))
+    model = DefaultCategoryModel(taxonomy, lexicon, params, company_words(company_words_table))
+    return model.fit(pd.concat(parts, ignore_index=True))

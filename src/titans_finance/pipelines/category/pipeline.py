@@ -22,7 +22,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                   "category_corrections_report"], name="select_labelled_transactions"),
             Node(fit_default_category_model, ["category_taxonomy", "category_lexicon",
                                               "category_brands", "category_words",
-                                              "params:category"],
+                                              "category_company_words", "params:category"],
                  "default_category_model",
                  name="fit_default_category_model"),
             Node(default_model_with_wording, ["default_category_model", "clean_transactions",
