@@ -163,8 +163,8 @@ class DefaultCategoryModel:
         proof = self.params["corroborated_proof"]
         self.proven_ceiling = max(self.ceiling, proven_confidence(
             int(proof["right"]), int(proof["lines"]), float(self.params["proof_z"])))
-        text = self.lines_read(examples["description"].to_numpy(dtype=object))
-        kept = self.company_words.kept(examples["description"].to_numpy(dtype=object), text)
+        text = self.lines_read(written := examples["description"].to_numpy(dtype=object))
+        kept = self.company_words.kept(written, text)
         examples, text = examples[kept], text[kept]  # not a line of legal forms only
         sign = examples["sign"].to_numpy(dtype="int64")
         y = examples["category"].astype("str").to_numpy()
