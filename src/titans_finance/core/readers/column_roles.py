@@ -311,7 +311,7 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHead
             return
         if decide_by_signs_and_words(self, candidates):
             return
-        signed = amount_by_sign(candidates, numbers)
+        signed = None if "Debit/Credit" in self.roles else amount_by_sign(self, candidates)
         if signed is not None:
             self.assign("Amount", signed[0], signed[1])
             self.notes.append(f"column {signed[0]!r}: {signed[1]}")

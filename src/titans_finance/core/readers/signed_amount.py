@@ -1,15 +1,18 @@
 """The last word on several columns of amounts before a CSV export is refused: the signs.
 
 A transaction amount written with its sign is negative on some lines and positive on
-others. When exactly one column of a file's amounts does that (or several do and write the
-same money on every line: T-Bank's ``Сумма операции`` beside ``Сумма платежа``) and every
-other column of numbers is never negative, those others are no signed money of the line:
-bank codes and payment symbols (Fio's ``Kód banky``, ``KS``, ``VS``), merchant category
-codes, bonus points, an amount rounded up to its absolute value. The signed column is then
-the transaction amount. A column negative on every line (money out written negative) is
-no such proof, nor is a second signed column writing other money (a balance, a fee).
+others. When exactly one column of a file's amounts does that, and every other column of
+numbers is a code or a count — whole numbers written without a decimal part, never negative
+(Fio's ``Kód banky``, ``KS``, ``VS``: bank codes and payment symbols) — or the same money
+without its sign (an amount rounded up to its absolute value), the signed column is the
+transaction amount. Not when:
 
-Also the refusal's message when even the signs do not decide (`mapping.unsure_amount_message`).
+- the signed column runs as a balance over another column (its steps from line to line
+  are that column's values: a balance crossing zero beside unsigned amounts, in whole
+  yen or forints too, is no amount);
+- another column holds money with cents (a balance, a fee, a second amount: which is
+  the transaction's is then the balance's or the header's to say, or the user's);
+- a debit/credit column gives the amounts their side (`column_roles` asks only without).
 """
 
 from __future__ import annotations
@@ -40,21 +43,36 @@ def _same_money(a: pd.Series, b: pd.Series) -> bool:
     return bool((np.abs(a[both] - b[both]) < SAME_MONEY_TOLERANCE).all())
 
 
-def amount_by_sign(candidates: list[str], numbers: dict[str, pd.Series]
-                   ) -> tuple[str, str] | None:
+def _runs_as_balance(balance: pd.Series, amounts: pd.Series) -> bool:
+    """The balance's step between two lines is, on at least half the steps, the size of
+    the amount of the later or of the earlier line (files run oldest or newest first)."""
+    steps = balance.diff().abs()
+    size = amounts.abs()
+    counted = int(steps.notna().sum())
+    if not counted:
+        return False
+    return any(int(((steps - near).abs() < SAME_MONEY_TOLERANCE).sum()) * 2 >= counted
+               for near in (size, size.shift()))
+
+
+def amount_by_sign(inference, candidates: list[str]) -> tuple[str, str] | None:
     """``(column, why)`` of the transaction amount when the signs decide (module
-    docstring), else None. ``numbers``: each candidate's sampled values as numbers."""
+    docstring), else None. ``inference``: a `column_roles._RoleInference` (its sampled
+    numbers and the evidence of each column)."""
+    numbers = {c: inference.numbers(c) for c in candidates}
     signed = [c for c in candidates if _both_signs(numbers[c])]
-    if not signed or len(signed) == len(candidates):
+    if len(signed) != 1:
         return None
-    if any((numbers[c] < 0).any() for c in candidates if c not in signed):
-        return None
-    if not all(_same_money(numbers[signed[0]], numbers[c]) for c in signed[1:]):
-        return None
-    others = [c for c in candidates if c not in signed]
-    twice = f" (the same money as {', '.join(map(repr, signed[1:]))})" if signed[1:] else ""
-    return signed[0], (f"the only column of amounts with both signs{twice}; "
-                       f"{', '.join(map(repr, others))} never negative: codes or counts")
+    amount = signed[0]
+    others = [c for c in candidates if c != amount]
+    for other in others:
+        twin = _same_money(numbers[amount].abs(), numbers[other])
+        code = (inference.evidence[other].get("integers_only")
+                and not (numbers[other] < 0).any())
+        if not (twin or code) or _runs_as_balance(numbers[amount], numbers[other]):
+            return None
+    return amount, (f"the only column of amounts with both signs; {', '.join(map(repr, others))}"
+                    " whole numbers never negative (codes, counts) or its size without sign")
 
 
 def unsure_amounts(name: str, sample: pd.DataFrame, candidates: list[str],
