@@ -271,3 +271,44 @@ def test_an_unnamed_column_of_dates_that_proves_nothing_is_left_as_it_was():
                           "": ["", "07/02/2020", ""]}, dtype="str")
     roles, unrecognised, evidence = booking_date(frame, {"Date": ["Value date"]}, [""])
     assert roles == {"Date": ["Value date"]} and unrecognised == [""] and evidence is None
+
+
+def _card(purchase, posted, purchase_name="Belegdatum", extra=None):
+    columns = {purchase_name: purchase, "Wertstellung": posted, **(extra or {})}
+    frame = pd.DataFrame(columns, dtype="str")
+    return booking_date(frame, {"Date": [purchase_name], "Value Date": ["Wertstellung"]},
+                        list(extra or {}))
+
+
+def test_a_card_s_value_date_posted_after_the_purchase_dates_the_line():
+    # three of four lines posted on or after the purchase (a refund posted before it)
+    roles, _, evidence = _card(["30.12.2017", "28.12.2017", "27.12.2017", "22.12.2017"],
+                               ["02.01.2018", "29.12.2017", "23.12.2017", "23.12.2017"])
+    assert roles["Date"] == ["Wertstellung"] and roles["Value Date"] == ["Belegdatum"]
+    assert evidence["decided_by"] == "posted_after_purchase"
+    assert evidence["posted_on_or_after_purchase"] == 3
+
+
+def test_half_the_lines_posted_before_the_purchase_keep_the_purchase_day():
+    # two of four on or after: not more than half, no proof
+    roles, _, evidence = _card(["30.12.2017", "28.12.2017", "27.12.2017", "22.12.2017"],
+                               ["02.01.2018", "29.12.2017", "23.12.2017", "21.12.2017"])
+    assert roles["Date"] == ["Belegdatum"] and evidence is None
+
+
+def test_value_dates_equal_to_the_purchase_prove_nothing():
+    roles, _, _ = _card(["30.12.2017", "28.12.2017"], ["30.12.2017", "28.12.2017"])
+    assert roles["Date"] == ["Belegdatum"]
+
+
+def test_a_booking_date_column_beside_them_is_not_overruled():
+    roles, _, _ = _card(["30.12.2017"], ["02.01.2018"],
+                        extra={"Buchungsdatum": ["31.12.2017"]})
+    assert roles["Date"] != ["Wertstellung"]
+
+
+def test_a_date_column_that_names_no_purchase_keeps_its_place():
+    # a transaction date beside a value date is many banks' booking date (HSBC, DBS)
+    roles, _, _ = _card(["30.12.2017", "28.12.2017"], ["02.01.2018", "29.12.2017"],
+                        purchase_name="Transaction Date")
+    assert roles["Date"] == ["Transaction Date"]

@@ -3,11 +3,16 @@ proven by its values: never larger than the line's amount (core/readers/fee_colu
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from titans_finance.core.readers import read_export
-from titans_finance.core.readers.fee_columns import fee_booked_as_a_line, fee_within_amount
+from titans_finance.core.readers.fee_columns import (
+    fee_booked_as_a_line,
+    fee_in_the_price,
+    fee_within_amount,
+)
 
 # Wise (German headers): the amount after fees, its fee beside it, an exchange rate
 WISE = ('ID,Status,Richtung,"Abgeschlossen am","Betrag der Ausgangsgebühr",'
@@ -52,3 +57,40 @@ def test_a_fee_that_is_another_lines_amount_is_booked_on_that_line(other, booked
 
 def test_a_fee_is_not_matched_against_its_own_line():
     assert fee_booked_as_a_line(pd.Series([5.0]), pd.Series([-5.0])) is False
+
+
+def _series(*values):
+    return pd.Series(values, dtype="float64")
+
+
+@pytest.mark.parametrize("amount, fee, found", [
+    (1792.02, 12.98, True),     # a sale: 100 × 18.05 = 1805.00 − 12.98
+    (-1817.98, 12.98, True),    # a purchase: 1805.00 + 12.98 paid
+    (1792.03, 12.98, True),     # within a cent
+    (1792.00, 12.98, False),    # two cents off: not the fee
+    (1805.00, 12.98, False),    # the amount is the gross: the fee comes on top
+])
+def test_quantity_times_price_proves_the_amount_net_of_the_fee(amount, fee, found):
+    numbers = {"Quantity": _series(100.0, 20.0), "Price": _series(18.05, 30.08)}
+    got = fee_in_the_price(_series(fee, np.nan), _series(amount, 601.60), numbers)
+    assert (got == ("Quantity", "Price")) is found
+
+
+def test_a_line_with_a_fee_but_no_price_leaves_the_fee_charged():
+    numbers = {"Quantity": _series(100.0, np.nan), "Price": _series(18.05, np.nan)}
+    assert fee_in_the_price(_series(12.98, 1.0), _series(1792.02, -50.0), numbers) is None
+
+
+def test_no_fee_paid_is_no_evidence():
+    numbers = {"Quantity": _series(100.0), "Price": _series(18.05)}
+    assert fee_in_the_price(_series(0.0), _series(1805.0), numbers) is None
+
+
+def test_a_broker_s_net_amount_is_not_charged_its_fee_twice():
+    text = (b'"Date","Action","Quantity","Symbol","Description","Price","Amount","Fees & Comm"\n'
+            b'"05/07/2007","Sell","100.0000","MOT","MOTOROLA INC","$18.0500","$1,792.0200","$12.98"\n'
+            b'"05/07/2007","Sell","20.0000","YHOO","YAHOO INC","$30.0800","$588.6400","$12.96"\n'
+            b'"05/08/2007","",""," ","OVERDRAFT TRF","","$-187.1100",""\n')
+    read = read_export(text, "broker.csv")
+    assert "Fee" not in read.info["columns"]
+    assert read.frame["Amount"].tolist()[:2] == ["$1,792.0200", "$588.6400"]

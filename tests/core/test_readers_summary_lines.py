@@ -525,3 +525,16 @@ def test_a_row_labelled_by_one_text_column_keeps_its_label_whatever_the_next_say
                           "Note": ["SALDO SPORTS SRL", "Saldo", "March"]})
     assert labelled_summary_rows(frame, ["Text", "Note"]).fillna("-").tolist() == [
         "closing", "bare", "-"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("BALANCE-3817426642", None),          # a line's id (Wise), no label
+    ("FEE-BALANCE-3800526397", None),
+    ("BALANCE_3817426642", None),
+    ("BALANCE-381742", None),              # six digits glued on: a reference
+    ("BALANCE-38174", "total"),            # five: a label with its number
+    ("BALANCE 3817426642", "total"),       # a number set apart stays aside
+    ("Closing balance 31-01", "closing"),
+])
+def test_a_word_glued_to_a_long_number_is_a_reference_not_a_label(text, kind):
+    assert label_kind(text) == kind

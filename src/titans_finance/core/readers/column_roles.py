@@ -67,6 +67,7 @@ from titans_finance.core.readers.moneyless_columns import MoneylessColumns
 from titans_finance.core.readers.reconcile import best_reading, chain_fit, reading_every_line
 from titans_finance.core.readers.role_values import RoleValues
 from titans_finance.core.readers.shifted_header import ShiftedHeader
+from titans_finance.core.readers.signed_amount import amount_by_sign, unsure_amounts
 
 SAMPLE_ROWS = 2000
 # A running balance: at least this share of consecutive line pairs reconcile (a partial
@@ -310,15 +311,13 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHead
             return
         if decide_by_signs_and_words(self, candidates):
             return
-        split = next((k.split("|")[1:3] for k in readings if k.startswith("split|")), None)
-        if split is None:
-            split = next(([a, b] for a, b in itertools.combinations(candidates, 2)
-                          if not (clean_strings(self.sample[a]).notna()
-                                  & clean_strings(self.sample[b]).notna()).any()), None)
-        converted = next(((r, pair) for r, pair in (self.rates or {}).items()), None)
-        raise UnsureReading(unsure_amount_message(
-            self.name, {c: clean_strings(self.sample[c]).dropna() for c in candidates},
-            split, converted))
+        signed = None if "Debit/Credit" in self.roles else amount_by_sign(self, candidates)
+        if signed is not None:
+            self.assign("Amount", signed[0], signed[1])
+            self.notes.append(f"column {signed[0]!r}: {signed[1]}")
+            return
+        raise UnsureReading(unsure_amounts(self.name, self.sample, candidates, readings,
+                                           self.rates))
 
     def fill_balance(self) -> None:
         if "Balance" in self.roles or "Amount" not in self.roles:

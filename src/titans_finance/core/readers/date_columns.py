@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from titans_finance.core.header_names import header_roles, word_roles
+from titans_finance.core.header_names import header_key, header_roles, word_roles
 from titans_finance.core.month_names import month_key, month_names
 from titans_finance.core.normalise import clean_strings, header_role, read_dates
 from titans_finance.core.readers.base import ExportReadError
@@ -52,6 +52,42 @@ def _unnamed_dates(frame: pd.DataFrame, date: str, unrecognised: list[str]) -> l
             and _dated(frame[c][dated], PARSE_RATE)]
 
 
+# Headers naming the day of the purchase (the card voucher's day), not of the booking:
+# ``Belegdatum``, ``Purchase date``, ``Kaufdatum``, ``Date d'achat``, ``Fecha de compra``,
+# ``Data acquisto``, ``Data zakupu``, ``Aankoopdatum``, ``Köpdatum``, ``Ostopäivä``
+PURCHASE_DAY_HEADERS = frozenset({
+    "belegdatum", "purchasedate", "dateofpurchase", "kaufdatum", "dateachat", "datedachat",
+    "fechacompra", "fechadecompra", "dataacquisto", "datadiacquisto", "datazakupu",
+    "aankoopdatum", "kopdatum", "ostopaiva"})
+
+
+def posted_after_purchase(frame: pd.DataFrame, roles: dict[str, list[str]],
+                          unrecognised: list[str]
+                          ) -> tuple[dict[str, list[str]], dict[str, Any]] | None:
+    """``(roles, evidence)`` dating the lines by their value date when the date column is
+    the purchase day and the file has no booking date: the value date is then the day the
+    money moved on the (card) account, and it shows so in the values, on or after the
+    purchase on more than half of the lines and after it on some (a refund may post before
+    the purchase it returns; DKB's card export: ``Belegdatum`` and ``Wertstellung``). With a
+    booking date among the other columns (``Buchungsdatum``) this does not apply."""
+    dates, values = roles.get("Date", []), roles.get("Value Date", [])
+    if len(dates) != 1 or len(values) != 1 or header_key(dates[0]) not in PURCHASE_DAY_HEADERS:
+        return None
+    if any(header_role(c)[0] == "Date" or "Date" in word_roles(c) for c in unrecognised):
+        return None
+    purchase = read_dates(frame[dates[0]].astype("str")).values
+    posted = read_dates(frame[values[0]].astype("str")).values
+    both = purchase.notna() & posted.notna()
+    on_or_after = int((posted >= purchase)[both].sum())
+    after = int((posted > purchase)[both].sum())
+    evidence = {"columns": [dates[0], values[0]], "posted_on_or_after_purchase": on_or_after,
+                "posted_after_purchase": after, "lines_with_both": int(both.sum())}
+    if not after or on_or_after * 2 <= int(both.sum()):
+        return None
+    roles = {**roles, "Date": [values[0]], "Value Date": [dates[0]]}
+    return roles, {**evidence, "booking_date": values[0], "decided_by": "posted_after_purchase"}
+
+
 def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised: list[str]
                  ) -> tuple[dict[str, list[str]], list[str], dict[str, Any] | None]:
     """``(roles, unrecognised, evidence)`` with the booking date as the ``Date`` column.
@@ -68,6 +104,9 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
     """
     if "Date" not in roles or len(roles["Date"]) != 1:
         return roles, unrecognised, None
+    posted = posted_after_purchase(frame, roles, unrecognised)
+    if posted:
+        return posted[0], unrecognised, posted[1]
     # a header naming a date as a whole (``Buchungstag``) or by one of its words (``Дата
     # обработки``: processing date), its values dates
     by_header = [c for c in unrecognised if (header_role(c)[0] == "Date" or "Date" in

@@ -18,7 +18,13 @@ drops out of the money that moved. A free column becomes the ``Fee`` when:
 - it is the only such column.
 
 The normaliser then charges it on top of the amount unless a running balance proves the
-amount already includes it (`core.movements.apply_fees`). Plain module (no Kedro).
+amount already includes it (`core.movements.apply_fees`).
+
+A broker's trade line proves it without a balance: when two other columns of numbers
+(quantity and price) multiply to the amount plus or minus the fee, to the cent, on every
+line that pays a fee (Schwab: 100 × $18.05 = $1,805.00, amount $1,792.02, fees $12.98),
+the amount is net of the fee, which is then no money of its own (`fee_in_the_price`).
+Plain module (no Kedro).
 """
 
 from __future__ import annotations
@@ -57,10 +63,36 @@ def fee_within_amount(fee, amount) -> bool:
     return bool(both.any()) and bool((fee[both].abs() <= amount[both].abs()).all())
 
 
+# a quantity × price and an amount written to the cent agree within a cent
+_PRICE_CENT = 0.01
+
+
+def fee_in_the_price(fee, amount, numbers: dict) -> tuple[str, str] | None:
+    """``(quantity, price)``: two columns of ``numbers`` whose product is, on every line
+    paying a fee (at least one, each with both written), the amount's size plus or minus
+    the fee to the cent, and not the amount itself: the amount is net of the fee."""
+    paid = fee.abs().fillna(0.0) > 0
+    if not paid.any():
+        return None
+    names = list(numbers)
+    for i, quantity in enumerate(names):
+        for price in names[i + 1:]:
+            gross = (numbers[quantity] * numbers[price]).abs()
+            lines = paid & gross.notna() & amount.notna()
+            if lines.sum() < paid.sum():
+                continue
+            gap = (gross[lines] - amount[lines].abs()).abs()
+            if (np.abs(gap - fee[lines].abs()) <= _PRICE_CENT).all() and (gap > _PRICE_CENT).all():
+                return quantity, price
+    return None
+
+
 class FeeColumns:
     """Mixin of `column_roles._RoleInference`: `fill_fee`."""
 
     def fill_fee(self) -> None:
+        if "Fee" in self.roles and "Fee" not in self.declared:
+            self.fee_already_in_amount()
         if "Fee" in self.roles or "Fee" in self.declared or not any(
                 r in self.roles for r in _MONEY_ROLES):
             return
@@ -79,3 +111,17 @@ class FeeColumns:
         if len(found) == 1:
             self.assign("Fee", found[0], "header words name a fee; its values are amounts, "
                         "none larger than the line's amount")
+            self.fee_already_in_amount()
+
+    def fee_already_in_amount(self) -> None:
+        """Set the fee column aside when quantity × price proves the amount net of it."""
+        amount = self.signed_amounts()
+        column = self.roles["Fee"][0]
+        numeric = [c for c in self.free() if self.evidence[c].get("amount_rate", 0) > 0]
+        found = None if amount is None else fee_in_the_price(
+            self.numbers(column), amount, {c: self.numbers(c) for c in numeric})
+        if found is None:
+            return
+        self.roles.pop("Fee")
+        self.notes.append(f"column {column!r}: already in the amount ({found[0]!r} × "
+                          f"{found[1]!r} is the amount plus or minus it on every line with a fee)")

@@ -106,6 +106,19 @@ def _ofx_date(value: str) -> str:
     return f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else value
 
 
+def ofx_amount(value: str) -> str:
+    """A TRNAMT as the normaliser reads it: the OFX specification lets an amount's decimal
+    mark be a period or a comma and gives amounts no thousands separator, so a comma in an
+    amount without a period is its decimal mark (``1600,00`` -> ``1600.00``, as Santander
+    Brasil writes some lines beside ``-4121.21``). A comma before three digits (``1,600``)
+    is what a writer breaking the spec means by a thousands mark as often as a decimal one:
+    it is handed on as written, like anything else, for the statement's decimal hint."""
+    written = value.strip()
+    if re.fullmatch(r"[+-]?\d*,\d{1,2}", written):
+        return written.replace(",", ".")
+    return written
+
+
 # The side OFX's TRNTYPE names without doubt (POS, ATM, CHECK, INT can go either way): a
 # DEBIT written positive or a CREDIT written negative contradicts the line's own sign.
 _SIDE_OF_TYPE = {"DEBIT": -1, "CREDIT": 1}
@@ -149,7 +162,7 @@ def read_ofx_export(text: str, name: str) -> RawExport:
             rows["Value Date"].append(_ofx_date(line.text_of("DTUSER")))
             rows["Description"].append(name_ or memo)
             rows["Reference"].append(memo if name_ and memo != name_ else "")
-            rows["Amount"].append(line.text_of("TRNAMT"))
+            rows["Amount"].append(ofx_amount(line.text_of("TRNAMT")))
             rows["Payment Method"].append(line.text_of("TRNTYPE"))
             rows["Account"].append(account)
             rows["Currency"].append(line.text_of("CURRENCY/CURSYM") or currency)

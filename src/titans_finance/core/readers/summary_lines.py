@@ -82,9 +82,18 @@ _WORD = re.compile(r"[^\W\d_]+")
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
 
+# A word glued to a long number by a hyphen or underscore is a reference, no label: the
+# id of a line (Wise's ``BALANCE-3817426642``, ``FEE-BALANCE-3800526397``); a label sets
+# its numbers apart (``TOTAL 0412``, ``Saldo 31.01.``)
+_REFERENCE = re.compile(r"[^\W\d_][-_]\d{6,}")
+
+
 def label_kind(text: str) -> str | None:
     """``opening``, ``closing`` or ``total`` when ``text`` is only a balance/total label,
-    else None (a text with any word outside the label vocabulary is no label)."""
+    else None (a text with any word outside the label vocabulary is no label, nor is a
+    reference code: `_REFERENCE`)."""
+    if _REFERENCE.search(text):
+        return None
     words = _WORD.findall(text)
     lowered = [w.lower() for w in words if not _CURRENCY_CODE.match(w)]
     if not lowered or not any(w in _HEAD_WORDS for w in lowered):
