@@ -148,3 +148,7 @@ def test_a_header_naming_the_day_of_a_purchase_or_voucher_says_so(name):
     "Fecha de operación", "Wertstellung", "Date", "Purchase amount", "Receipt"])
 def test_a_booking_transaction_or_value_date_is_no_purchase_day(name):
     assert not names_purchase_day(name)
+
+
+def test_monto_is_the_amount_in_latin_american_spanish():
+    assert header_role("Monto") == ("Amount", None)

@@ -357,3 +357,17 @@ def test_an_unnamed_column_of_dates_that_proves_nothing_is_left_as_it_was():
                           "": ["", "07/02/2020", ""]}, dtype="str")
     roles, unrecognised, evidence = booking_date(frame, {"Date": ["Value date"]}, [""])
     assert roles == {"Date": ["Value date"]} and unrecognised == [""] and evidence is None
+
+
+def test_a_notice_under_the_table_whose_words_name_months_somewhere_is_no_date():
+    # Promerica (CR): 'SU' names June and July in Jola-Fonyi; in a sentence it is no month
+    text = ("Fecha\tConcepto\tMonto\tSaldo\n01.11.2024\tDEBITO\t-12,000.00\t190,804.07\n"
+            "02.11.2024\tINTERESES\t2.61\t190,806.68\n\t\t\t\n"
+            "ESTIMADO CLIENTE: LAS CUENTAS PODRIAN SER CANCELADAS POR SU SEGURIDAD.\t\t\t\n")
+    export = read_export(text.encode(), "cr.csv")
+    assert export.info["columns"]["Amount"] == ["Monto"]
+    assert export.frame["Date"].tolist()[:2] == ["01.11.2024", "02.11.2024"]
+    # the same word written as a date's month is still refused
+    with pytest.raises(ExportReadError, match="'SU'"):
+        read_export(text.replace("ESTIMADO CLIENTE: LAS CUENTAS PODRIAN SER CANCELADAS POR "
+                                 "SU SEGURIDAD.", "03 SU 2024").encode(), "cr.csv")

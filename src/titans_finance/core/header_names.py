@@ -59,7 +59,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "Amount": (
         "amount", "value", "transactionamount", "sum", "betrag", "umsatz",
-        "montant", "importe", "cantidad", "bedrag", "importo", "valor", "amountinaccountcurrency",
+        "montant", "importe", "monto", "cantidad", "bedrag", "importo", "valor", "amountinaccountcurrency",
         "transactionamt", "netamount",
         "сумма", "beløp", "beløb", "belopp", "summa", "maara", "kwota", "castka",
         "osszeg", "金額", "金额", "入出金",
