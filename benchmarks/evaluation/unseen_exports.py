@@ -62,6 +62,7 @@ def score_file(path: Path, expected: pd.DataFrame, params: dict[str, Any]) -> di
     theirs = _pairs(expected["date"].astype(str), expected["amount"])
     try:
         raw = read_export_files(str(path), [])
+        source = raw.attrs.get("source", {})  # (the normaliser takes the attrs)
         clean, quarantine, fixes = normalise_transactions(raw, params)
     except Exception as error:  # the reader's refusal, whatever its type, is the measure
         return {"class": "refused", "message": f"{type(error).__name__}: {error}"[:400],
@@ -84,6 +85,10 @@ def score_file(path: Path, expected: pd.DataFrame, params: dict[str, Any]) -> di
     # lines the file gives no booking date (dated by their value date: pending)
     if report.get("lines_without_booking_date"):
         complaints.append(f"{report['lines_without_booking_date']} lines without a booking date")
+    # of two date columns, the one the reader took said unsure by the values (readers/date_columns)
+    unsure_dates = (source.get("date_columns") or {}).get("unsure")
+    if unsure_dates:
+        complaints.append("date columns unsure")
     right = ours == theirs
     out = {"class": "right" if right else ("wrong_flagged" if complaints else "wrong_silent"),
            "rows": sum(ours.values()), "expected_rows": sum(theirs.values()),

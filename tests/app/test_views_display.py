@@ -62,3 +62,15 @@ def test_the_import_page_says_when_the_signs_are_unproven():
 def test_the_import_page_says_how_many_lines_have_no_booking_date():
     table = import_views.how_it_was_read({"format": "csv", "lines_without_booking_date": 2})[0]
     assert table.loc["lines without a booking date"].iloc[0].startswith("2 (not booked yet")
+
+
+def test_the_import_page_says_which_of_two_date_columns_dates_the_lines():
+    evidence = {"columns": ["Belegdatum", "Wertstellung"], "booking_date": "Wertstellung",
+                "decided_by": "value_date_beside_purchase_day"}
+    table = import_views.how_it_was_read({"format": "csv", "date_columns": evidence})[0]
+    assert table.loc["dated by"].iloc[0] == (
+        "'Wertstellung' (not 'Belegdatum'; decided by value_date_beside_purchase_day)")
+    unsure = {**evidence, "unsure": "'Wertstellung' (value date) is before ... on 1 of 3 lines"}
+    shown = import_views.how_it_was_read({"format": "csv", "date_columns": unsure})[0]
+    assert shown.loc["dated by"].iloc[0].endswith("UNSURE: " + unsure["unsure"])
+    assert "dated by" not in import_views.how_it_was_read({"format": "csv"})[0].index

@@ -15,6 +15,8 @@ AMBIGUOUS = "date,description,amount\n06/12/2021,Bills,-55.00\n06/12/2021,Salary
 CLEAR = "date,description,amount\n13/12/2021,Bills,-55.00\n14/12/2021,Salary,1280.80\n"
 PENDING = ("booking date,value date,description,amount\n2021-12-14,2021-12-13,Bills,-55.00\n"
            ",2021-12-15,Card,-12.00\n")
+CARD = ("purchase date,value date,description,amount\n2021-12-13,2021-12-14,Bills,-55.00\n"
+        "2021-12-15,2021-12-16,Card,-12.00\n")
 # five of six lines money in and no balance: the report says the signs are unproven
 MOSTLY_IN = "date,description,amount\n" + "".join(
     f"1{d}/12/2021,Shop {d},{a}\n" for d, a in enumerate(["12.40", "8.15", "61.02", "-20.00",
@@ -39,6 +41,12 @@ def _expected(dates: list[str], amounts: list[float]) -> pd.DataFrame:
     (PENDING, ["2021-12-14"], [-55.0], "right"),
     (PENDING, ["2021-12-14", "2021-12-15"], [-55.0, -12.0], "wrong_flagged"),
     (PENDING.replace("\n,2021", "\n2021-12-16,2021"), ["2021-12-14"], [-55.0], "wrong_silent"),
+    # a value date beside a purchase day dates the lines; one before its purchase leaves the
+    # reading unsure, and it says so
+    (CARD, ["2021-12-14", "2021-12-16"], [-55.0, -12.0], "right"),
+    (CARD, ["2021-12-13", "2021-12-15"], [-55.0, -12.0], "wrong_silent"),
+    (CARD.replace("2021-12-15,2021-12-16", "2021-12-15,2021-12-14"),
+     ["2021-12-13", "2021-12-15"], [-55.0, -12.0], "wrong_flagged"),
 ])
 def test_each_file_lands_in_one_class(tmp_path, text, dates, amounts, klass):
     path = tmp_path / "export.csv"

@@ -138,3 +138,18 @@ def test_a_value_with_both_marks_votes_for_the_last_one(values, hint, expected, 
     from titans_finance.core.amounts import decide_decimal_mark
     assert decide_decimal_mark(pd.Series(values), hint=hint) == expected
     assert _read(values, decimal_hint=hint).values.tolist() == numbers
+
+
+@pytest.mark.parametrize("value, number", [
+    ("-1\ufffd000.00", -1000.0),           # Intesa: an unreadable byte as the grouping mark
+    ("12\ufffd345\ufffd678.90", 12345678.9),
+    ("1\ufffd000", np.nan),                # no decimal mark after it: 1000 or 1.000?
+    ("1\ufffd00.00", np.nan), ("1\ufffd0000.00", np.nan),  # groups of two or four: no grouping
+    ("\ufffd12.50", np.nan), ("12.50\ufffd", np.nan),      # at the edge: a currency or a minus?
+    ("1.000\ufffd000", np.nan),            # after the decimal mark: no grouping
+])
+def test_an_unreadable_character_is_read_only_where_it_can_be_a_grouping_mark(value, number):
+    parsed = read_amounts(pd.Series(["-2.40", value]))
+    assert parsed.decimal_mark == "."
+    assert parsed.values.iloc[1] == pytest.approx(number, nan_ok=True)
+    assert parsed.invalid.iloc[1] == bool(np.isnan(number))

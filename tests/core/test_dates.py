@@ -352,3 +352,15 @@ def test_assembled_dates_are_pandas_dates_on_every_boundary():
     numeric_years = pd.to_numeric(year, errors="coerce")  # (as `_two_digit_year` gives them)
     assert _assemble(numeric_years, month, day).equals(
         _assembled_by_pandas(numeric_years, month, day))
+
+
+@pytest.mark.parametrize("value, ambiguous", [
+    ("6 lis 2024", True),          # a date with its month word: 'lis', October or November
+    ("pon 6 lis 2024", True),      # two words and a number: still shaped like a date
+    ("pon 6 lis roku", False),     # three words: a text, its words name no month
+    ("Lis 6 razy w roku", False),  # a sentence (Promerica's notice under its table)
+    ("lis", False),                # no number: no date
+])
+def test_month_words_are_read_only_in_values_shaped_like_a_date(value, ambiguous):
+    found = read_dates(pd.Series(["03.11.2024", value])).evidence
+    assert ("ambiguous_month_words" in found) is ambiguous

@@ -11,6 +11,7 @@ from titans_finance.core.header_names import (
     header_role,
     header_words,
     map_headers,
+    names_purchase_day,
     unqualified,
     word_roles,
 )
@@ -132,3 +133,22 @@ def test_a_date_name_with_its_qualifier_after_the_word_names_a_date():
     assert header_role("Date") == ("Date", None)
     assert header_role("Date Valeur") == ("Value Date", None)
     assert header_role("Date Amount") == (None, None)
+
+
+@pytest.mark.parametrize("name", ["Belegdatum", "Purchase date", "Date of purchase",
+                                  "Data di acquisto", "Date d'achat", "Fecha de compra",
+                                  "Köpdatum", "Kjøpsdato", "ご利用日", "消费日期"])
+def test_a_header_naming_the_day_of_a_purchase_or_voucher_says_so(name):
+    assert names_purchase_day(name)
+
+
+@pytest.mark.parametrize("name", [
+    # the account's own day for the line in a bank statement, or no date at all
+    "Buchungsdatum", "Transaction Date", "Trans. Date", "Date de transaction",
+    "Fecha de operación", "Wertstellung", "Date", "Purchase amount", "Receipt"])
+def test_a_booking_transaction_or_value_date_is_no_purchase_day(name):
+    assert not names_purchase_day(name)
+
+
+def test_monto_is_the_amount_in_latin_american_spanish():
+    assert header_role("Monto") == ("Amount", None)

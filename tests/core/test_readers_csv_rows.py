@@ -271,3 +271,20 @@ def test_a_line_continuing_the_text_of_the_first_row_breaks_no_run():
 def test_a_line_under_the_first_row_breaks_the_run_unless_it_only_continues_its_text(
         line, first_row):
     assert locate_table([*CONTINUED[:2], line, *CONTINUED[3:]], ";").first_row == first_row
+
+
+@pytest.mark.parametrize("last, expected", [
+    (2389.28, False),   # the reinvestment's dividend: it undoes the one line the net comes from
+    (-2389.28, True),   # the net as it is: a total (no line above is its opposite)
+    (2389.27, False), (2389.29, False),  # a cent either side repeats nothing: a transaction
+])
+def test_a_line_undoing_the_one_line_the_net_comes_from_is_no_total(last, expected):
+    # Fidelity: an exchange's three buys and three sells cancel, the reinvestment is the net
+    rows = _amounts(-86000, -85729, -71900, 71900, 85729, 86000, -2389.28, last)
+    assert repeated_totals(rows).tolist() == [False] * 7 + [expected]
+
+
+def test_a_net_the_other_lines_make_too_is_still_a_total():
+    # no single line is the net's opposite when the others leave a cent: the unsigned total
+    rows = _amounts(-86000, -85729, -71900, 71900, 85729, 86000.01, -2389.29, 2389.28)
+    assert repeated_totals(rows).tolist() == [False] * 7 + [True]

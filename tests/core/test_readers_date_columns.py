@@ -169,10 +169,96 @@ def test_a_german_card_s_day_of_receipt_is_the_booking_date_of_its_voucher_dates
     info = read_export(text.encode(), "card.csv").info
     assert info["columns"]["Date"] == ["Eingangstag"]
     assert info["columns"]["Value Date"] == ["Belegdatum"]
-    # the boundary: the same days on every line keep the first column
+    # the boundary: the same days on every line tell nothing, and the voucher's day (a
+    # purchase's) yields to the day of receipt (the account's)
     same = text.replace("23.02.2014;26.02", "26.02.2014;26.02").replace(
         "10.03.2014;12.03", "12.03.2014;12.03")
-    assert read_export(same.encode(), "card.csv").info["columns"]["Date"] == ["Belegdatum"]
+    info = read_export(same.encode(), "card.csv").info
+    assert info["columns"]["Date"] == ["Eingangstag"]
+    assert info["date_columns"]["decided_by"] == "header_purchase_day_yields"
+
+
+def test_without_a_purchase_day_the_same_days_keep_the_first_column():
+    frame = pd.DataFrame({"Transaction Date": ["2024-01-02"], "Post Date": ["2024-01-02"]},
+                         dtype="str")
+    roles, _, evidence = booking_date(frame, {"Date": ["Transaction Date"]}, ["Post Date"])
+    assert roles["Date"] == ["Transaction Date"] and evidence["decided_by"] == "first_column"
+
+
+# -- the day of a purchase beside a value date, and no booking date (DKB's card, 2013)
+
+DKB_CARD = ('"Umsatz abgerechnet";"Wertstellung";"Belegdatum";"Umsatzbeschreibung";'
+            '"Betrag (EUR)";\n'
+            '"Nein";"04.02.2013";"02.02.2013";"MY BANK FIL";"-95,00";\n'
+            '"Ja";"23.01.2013";"22.01.2013";"HabenzinsenZ";"0,21";\n'
+            '"Ja";"05.03.2012";"05.03.2012";"Einzahlung";"200,00";\n')
+
+
+def test_the_value_date_dates_the_lines_beside_a_purchase_day():
+    clean, quarantine, info = _normalised(DKB_CARD, "dkb.csv")
+    assert info["columns"]["Date"] == ["Wertstellung"]
+    assert info["columns"]["Value Date"] == ["Belegdatum"]
+    evidence = info["date_columns"]
+    assert evidence["decided_by"] == "value_date_beside_purchase_day"
+    # never before the purchase (the same day on one line: the boundary, still proven)
+    assert evidence["Wertstellung before Belegdatum"] == 0 and "unsure" not in evidence
+    assert sorted(clean["date"].dt.strftime("%Y-%m-%d")) == ["2012-03-05", "2013-01-23",
+                                                             "2013-02-04"]
+    assert quarantine.empty
+
+
+def test_a_value_date_before_the_purchase_day_is_reported_unsure():
+    # one line whose value date is a day before its purchase: still dated by the value date
+    # (its header says what it is), and the reading says it is unsure, how many lines
+    text = DKB_CARD.replace('"05.03.2012";"05.03.2012"', '"04.03.2012";"05.03.2012"')
+    clean, _, info = _normalised(text, "dkb.csv")
+    assert info["columns"]["Date"] == ["Wertstellung"]
+    assert info["date_columns"]["Wertstellung before Belegdatum"] == 1
+    assert "on 1 of 3 lines" in info["date_columns"]["unsure"]
+    assert "2012-03-04" in set(clean["date"].dt.strftime("%Y-%m-%d"))
+
+
+def test_a_purchase_line_not_charged_yet_is_not_booked():
+    text = DKB_CARD.replace('"Nein";"04.02.2013"', '"Nein";""')
+    clean, quarantine, info = _normalised(text, "dkb.csv")
+    assert len(clean) == 2 and quarantine["reasons"].tolist() == ["not_booked"]
+    assert info["lines_without_booking_date"] == 1
+
+
+def _purchase_and_value(date_name, value_name="Wertstellung", extra=None):
+    frame = pd.DataFrame({date_name: ["02.02.2013", "22.01.2013"],
+                          value_name: ["04.02.2013", "23.01.2013"], **(extra or {})},
+                         dtype="str")
+    value_dates = [value_name, *(extra or {})]
+    return booking_date(frame, {"Date": [date_name], "Value Date": value_dates}, [])
+
+
+def test_a_booking_or_transaction_date_beside_a_value_date_stays_the_date():
+    # the value date a day or two after the booking is the rule in German statements: the
+    # header of the date column decides, not the values
+    for name in ("Buchungstag", "Transaction Date", "Datum"):
+        roles, _, evidence = _purchase_and_value(name)
+        assert roles["Date"] == [name] and roles["Value Date"] == ["Wertstellung"]
+        assert evidence is None
+    roles, _, evidence = _purchase_and_value("Purchase date", "Value date")
+    assert roles["Date"] == ["Value date"] and roles["Value Date"] == ["Purchase date"]
+
+
+def test_a_third_date_column_beside_the_purchase_day_and_value_date_is_set_aside():
+    roles, unrecognised, _ = _purchase_and_value(
+        "Belegdatum", extra={"Valutadatum": ["04.02.2013", "23.01.2013"]})
+    assert roles["Date"] == ["Wertstellung"] and roles["Value Date"] == ["Belegdatum"]
+    assert unrecognised == ["Valutadatum"]
+
+
+def test_a_booking_date_beside_the_purchase_day_wins_over_the_value_date():
+    # Belegdatum, Buchungsdatum (never before it) and Wertstellung: the booking date
+    frame = pd.DataFrame({"Belegdatum": ["02.02.2013", "22.01.2013"],
+                          "Buchungsdatum": ["03.02.2013", "22.01.2013"],
+                          "Wertstellung": ["04.02.2013", "23.01.2013"]}, dtype="str")
+    roles, _, evidence = booking_date(frame, {"Date": ["Belegdatum"],
+                                              "Value Date": ["Wertstellung"]}, ["Buchungsdatum"])
+    assert roles["Date"] == ["Buchungsdatum"] and evidence["decided_by"] == "never_before_the_other"
 
 
 # -- a month word naming two months in the languages that could have written the column
@@ -280,27 +366,6 @@ def _card(purchase, posted, purchase_name="Belegdatum", extra=None):
                         list(extra or {}))
 
 
-def test_a_card_s_value_date_posted_after_the_purchase_dates_the_line():
-    # three of four lines posted on or after the purchase (a refund posted before it)
-    roles, _, evidence = _card(["30.12.2017", "28.12.2017", "27.12.2017", "22.12.2017"],
-                               ["02.01.2018", "29.12.2017", "23.12.2017", "23.12.2017"])
-    assert roles["Date"] == ["Wertstellung"] and roles["Value Date"] == ["Belegdatum"]
-    assert evidence["decided_by"] == "posted_after_purchase"
-    assert evidence["posted_on_or_after_purchase"] == 3
-
-
-def test_half_the_lines_posted_before_the_purchase_keep_the_purchase_day():
-    # two of four on or after: not more than half, no proof
-    roles, _, evidence = _card(["30.12.2017", "28.12.2017", "27.12.2017", "22.12.2017"],
-                               ["02.01.2018", "29.12.2017", "23.12.2017", "21.12.2017"])
-    assert roles["Date"] == ["Belegdatum"] and evidence is None
-
-
-def test_value_dates_equal_to_the_purchase_prove_nothing():
-    roles, _, _ = _card(["30.12.2017", "28.12.2017"], ["30.12.2017", "28.12.2017"])
-    assert roles["Date"] == ["Belegdatum"]
-
-
 def test_a_booking_date_column_beside_them_is_not_overruled():
     roles, _, _ = _card(["30.12.2017"], ["02.01.2018"],
                         extra={"Buchungsdatum": ["31.12.2017"]})
@@ -312,3 +377,17 @@ def test_a_date_column_that_names_no_purchase_keeps_its_place():
     roles, _, _ = _card(["30.12.2017", "28.12.2017"], ["02.01.2018", "29.12.2017"],
                         purchase_name="Transaction Date")
     assert roles["Date"] == ["Transaction Date"]
+
+
+def test_a_notice_under_the_table_whose_words_name_months_somewhere_is_no_date():
+    # Promerica (CR): 'SU' names June and July in Jola-Fonyi; in a sentence it is no month
+    text = ("Fecha\tConcepto\tMonto\tSaldo\n01.11.2024\tDEBITO\t-12,000.00\t190,804.07\n"
+            "02.11.2024\tINTERESES\t2.61\t190,806.68\n\t\t\t\n"
+            "ESTIMADO CLIENTE: LAS CUENTAS PODRIAN SER CANCELADAS POR SU SEGURIDAD.\t\t\t\n")
+    export = read_export(text.encode(), "cr.csv")
+    assert export.info["columns"]["Amount"] == ["Monto"]
+    assert export.frame["Date"].tolist()[:2] == ["01.11.2024", "02.11.2024"]
+    # the same word written as a date's month is still refused
+    with pytest.raises(ExportReadError, match="'SU'"):
+        read_export(text.replace("ESTIMADO CLIENTE: LAS CUENTAS PODRIAN SER CANCELADAS POR "
+                                 "SU SEGURIDAD.", "03 SU 2024").encode(), "cr.csv")

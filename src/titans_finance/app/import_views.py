@@ -41,6 +41,7 @@ def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
             f"; {info['reading']['sign_convention']}" if info.get("reading") else ""),
         "balance check": balance_check(info.get("reconciliation")),
         "sign unproven": (info.get("sign_unproven") or {}).get("message"),
+        "dated by": dated_by(info.get("date_columns")),
         "lines without a booking date": (
             f"{info['lines_without_booking_date']} (not booked yet: set aside as not_booked)"
             if info.get("lines_without_booking_date") else None),
@@ -52,6 +53,17 @@ def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
                             for field, src in (info.get("columns") or {}).items()],
                            columns=["field", "from the file's column(s)"])
     return table, columns
+
+
+def dated_by(date_columns: dict[str, Any] | None) -> str | None:
+    """Of two date columns, the one the lines carry, why, and whether the values left it
+    unsure; None for a file with one date column."""
+    if not date_columns:
+        return None
+    other = next(c for c in date_columns["columns"] if c != date_columns["booking_date"])
+    said = (f"{date_columns['booking_date']!r} (not {other!r}; decided by "
+            f"{date_columns['decided_by']})")
+    return f"{said} — UNSURE: {date_columns['unsure']}" if date_columns.get("unsure") else said
 
 
 def balance_check(reconciliation: dict[str, Any] | None) -> str | None:

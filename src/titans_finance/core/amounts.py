@@ -44,6 +44,8 @@ _MINUS_SIGNS = re.compile("[\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d]")
 # Grouping marks that are never a decimal mark: spaces of every width and apostrophes
 # (Swiss 11'373.94, French 1 234,56 with a non-breaking or narrow space).
 _GROUPING = re.compile(r"[\s\u00a0\u202f\u2007\u2009'’`´]")
+# Groups of three digits parted by U+FFFD, then a decimal mark and decimals (`read_amounts`).
+_UNREADABLE_GROUPING = "\\d{1,3}(?:\ufffd\\d{3})+[.,]\\d+"
 # A debit/credit word or mark written with the number, glued or spaced, in any case, after
 # it or before it: "1200.00DR", "1200.00 Dr.", "12,50S" (Soll), "7 H" (Haben), "5Bij", "D 12.00".
 # Which words are marks is `direction_words` (a word that is none stays and makes the value
@@ -135,6 +137,14 @@ def _read_distinct_amounts(values: pd.Series, decimal: str | None = None,
     leading_minus, trailing_minus = s.str.startswith("-"), s.str.endswith("-")
     plus = s.str.startswith("+") | s.str.endswith("+")
     s = s.str.replace(r"^[+-]|[+-]$", "", regex=True)
+    # U+FFFD (a byte the file's decoder could not read) between groups of three digits, with
+    # the decimal mark written after them, can only be a grouping mark (Intesa's
+    # ``-1\ufffd000.00``): digits are never unreadable, a number has one decimal mark, and
+    # a minus stands at the edge. Anywhere else (``\ufffd12.50``: a € or a Windows-1252 dash
+    # used as a minus?) or without the decimal mark (``1\ufffd000``: 1000 or 1.000?) the
+    # value stays invalid: never guessed.
+    unreadable_grouping = s.str.fullmatch(_UNREADABLE_GROUPING)
+    s = s.where(~unreadable_grouping, s.str.replace("\ufffd", "", regex=False))
     negative = parenthesised | leading_minus | trailing_minus | debit_word
     positive = plus | credit_word
     contradictory = (negative & positive) | (leading_minus & trailing_minus)

@@ -42,6 +42,8 @@ _TEXT_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %
 # A word of a date: letters, perhaps closed by a dot (``lug.``, ``Sept.``); month words of
 # every language are read by `month_names` (CLDR), decided for the column as a whole.
 _WORD = re.compile(r"[^\W\d_]+\.?")
+# The most words a date with a month word writes (``Sept. 3, 2024``, ``Mon 12 Mar 2024``)
+_DATE_WORDS = 2
 # How a value writes its day, month word and year (CLDR's ``d MMM y``, ``MMM d, y``,
 # ``y MMM d``): the languages that write dates so are the ones its month word is read in.
 _MONTH_WORD_ORDERS = {
@@ -73,7 +75,11 @@ def _english_months(text: pd.Series, language: str | None
     the formats read. A value holding a word that stays ambiguous (`read_month_words`) is
     not read at all (not even as the English word the formats would take it for): it is
     invalid, and the words are returned for the reader to say so."""
-    words = set(text.str.findall(_WORD).explode().dropna())
+    # month words are read in values shaped like a date (a number, one or two words): a
+    # sentence under the table (Promerica's notice: ``… POR SU SEGURIDAD``) names no month
+    found = text.str.findall(_WORD)
+    datelike = text.str.contains(r"\d", na=False) & (found.str.len() <= _DATE_WORDS)
+    words = set(found[datelike].explode().dropna())
     orders = frozenset(order for order, shape in _MONTH_WORD_ORDERS.items()
                        if text.str.match(shape, na=False).any())
     resolved, ambiguous = read_month_words(words, language, orders)

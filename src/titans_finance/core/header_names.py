@@ -59,7 +59,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "Amount": (
         "amount", "value", "transactionamount", "sum", "betrag", "umsatz",
-        "montant", "importe", "cantidad", "bedrag", "importo", "valor", "amountinaccountcurrency",
+        "montant", "importe", "monto", "cantidad", "bedrag", "importo", "valor", "amountinaccountcurrency",
         "transactionamt", "netamount",
         "сумма", "beløp", "beløb", "belopp", "summa", "maara", "kwota", "castka",
         "osszeg", "金額", "金额", "入出金",
@@ -256,6 +256,31 @@ def header_roles(name: str) -> tuple[str, ...]:
     """Every role a header word can name, in any language (`header_role`'s first)."""
     role, _ = header_role(name)
     return ((role,) if role else ()) + OTHER_MEANINGS.get(header_key(name), ())
+
+
+# Headers naming the day a card was used or a voucher (receipt) written: the purchase's day at
+# the merchant, never the day the money moved on the account. A line carries the day its
+# account moved it, so such a column yields to a value date beside it (`readers.date_columns`).
+# Whole names (German, Dutch and Nordic compounds; Japanese ``利用日``: day of use) and words
+# of a longer header (``Purchase date``, ``Data di acquisto``, ``Date d'achat``). ``Transaction
+# date`` and ``Date d'opération`` are not among them: a bank account's statement writes its
+# booking day under those names (Erste's ``Tranzakció dátuma``, UBS's ``Date de transaction``).
+PURCHASE_DAY_NAMES = (
+    "belegdatum", "belegtag", "kaufdatum", "kauftag", "aankoopdatum", "kopdatum", "kjøpsdato",
+    "købsdato", "利用日", "消费日期",
+)
+PURCHASE_DAY_WORDS = (
+    "purchase", "purchased", "receipt", "voucher", "achat", "compra", "acquisto", "aankoop",
+    "zakupu", "покупки",
+)
+
+
+def names_purchase_day(name: str) -> bool:
+    """The header names the day of a purchase or voucher (``Belegdatum``, ``Purchase date``,
+    ``Data di acquisto``), not the day the account booked it."""
+    words = set(header_words(name))  # (``ご利用日``: the known word inside the run)
+    return bool(words & set(PURCHASE_DAY_NAMES)) or (
+        bool(words & set(PURCHASE_DAY_WORDS)) and "Date" in word_roles(name))
 
 
 def map_headers(columns: Iterable[str]) -> tuple[dict[str, str], list[str]]:

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN, empty_strings
+from titans_finance.core.readers.mirror_line import undoes_one_row
 
 # The delimiters a CSV may use. Where two read a file equally well (a header naming as many
 # columns, a table as wide), the first wins: the rarer in free text first. A tab or a pipe
@@ -458,7 +459,8 @@ def repeated_totals(amounts: pd.Series, balances: pd.Series | None = None,
     or their net (with at least five rows in the sum), or the balance written on the
     last of them (a closing balance line: its own balance, if written, is its amount).
     A row whose balance carries on the running balance is a transaction, and so is one
-    written with a minus that repeats a total above zero (`_repeats_sum`). The most rows
+    written with a minus that repeats a total above zero (`_repeats_sum`), and one that undoes
+    the one line the net comes from (`mirror_line`). The most rows
     that all repeat a total win. (An opening balance line with a date cannot be told
     from a first deposit by its values: the net of all rows is the closing balance
     either way, so it stays a row; without a date it is a summary under or above.)
@@ -476,7 +478,7 @@ def repeated_totals(amounts: pd.Series, balances: pd.Series | None = None,
                                - balance_values[row]) <= tolerance
 
     def is_total(row: int, sums: list[float], written: list[float]) -> bool:
-        if carries_balance(row):
+        if carries_balance(row) or undoes_one_row(values[:end], values[row], tolerance):
             return False
         own = balance_values[row]
         return _repeats_sum(values[row], sums, tolerance) or (

@@ -5,6 +5,13 @@ The booking (completed, posted) date is the day the money moved on the account: 
 never before the day the transaction started, and the running balance follows it. The
 other column is kept as the value date (a line that has no booking date yet, such as a
 pending card payment, is set aside as ``not_booked`` by the normaliser).
+
+A line carries the day the money moved on its account: the booking date; without one, the
+value date (the day the account was charged or credited); the day of a purchase or voucher
+(``Belegdatum``, ``Purchase date``) only when neither is written. A column whose header names
+a booking, transaction or operation date outranks a value date (the bank's own day for the
+line), whatever the values say: a value date one or two days after the booking is the rule
+in German and Swiss statements, not a later booking.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from titans_finance.core.header_names import header_key, header_roles, word_roles
+from titans_finance.core.header_names import header_roles, names_purchase_day, word_roles
 from titans_finance.core.month_names import month_key, month_names
 from titans_finance.core.normalise import clean_strings, header_role, read_dates
 from titans_finance.core.readers.base import ExportReadError
@@ -52,42 +59,6 @@ def _unnamed_dates(frame: pd.DataFrame, date: str, unrecognised: list[str]) -> l
             and _dated(frame[c][dated], PARSE_RATE)]
 
 
-# Headers naming the day of the purchase (the card voucher's day), not of the booking:
-# ``Belegdatum``, ``Purchase date``, ``Kaufdatum``, ``Date d'achat``, ``Fecha de compra``,
-# ``Data acquisto``, ``Data zakupu``, ``Aankoopdatum``, ``Köpdatum``, ``Ostopäivä``
-PURCHASE_DAY_HEADERS = frozenset({
-    "belegdatum", "purchasedate", "dateofpurchase", "kaufdatum", "dateachat", "datedachat",
-    "fechacompra", "fechadecompra", "dataacquisto", "datadiacquisto", "datazakupu",
-    "aankoopdatum", "kopdatum", "ostopaiva"})
-
-
-def posted_after_purchase(frame: pd.DataFrame, roles: dict[str, list[str]],
-                          unrecognised: list[str]
-                          ) -> tuple[dict[str, list[str]], dict[str, Any]] | None:
-    """``(roles, evidence)`` dating the lines by their value date when the date column is
-    the purchase day and the file has no booking date: the value date is then the day the
-    money moved on the (card) account, and it shows so in the values, on or after the
-    purchase on more than half of the lines and after it on some (a refund may post before
-    the purchase it returns; DKB's card export: ``Belegdatum`` and ``Wertstellung``). With a
-    booking date among the other columns (``Buchungsdatum``) this does not apply."""
-    dates, values = roles.get("Date", []), roles.get("Value Date", [])
-    if len(dates) != 1 or len(values) != 1 or header_key(dates[0]) not in PURCHASE_DAY_HEADERS:
-        return None
-    if any(header_role(c)[0] == "Date" or "Date" in word_roles(c) for c in unrecognised):
-        return None
-    purchase = read_dates(frame[dates[0]].astype("str")).values
-    posted = read_dates(frame[values[0]].astype("str")).values
-    both = purchase.notna() & posted.notna()
-    on_or_after = int((posted >= purchase)[both].sum())
-    after = int((posted > purchase)[both].sum())
-    evidence = {"columns": [dates[0], values[0]], "posted_on_or_after_purchase": on_or_after,
-                "posted_after_purchase": after, "lines_with_both": int(both.sum())}
-    if not after or on_or_after * 2 <= int(both.sum()):
-        return None
-    roles = {**roles, "Date": [values[0]], "Value Date": [dates[0]]}
-    return roles, {**evidence, "booking_date": values[0], "decided_by": "posted_after_purchase"}
-
-
 def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised: list[str]
                  ) -> tuple[dict[str, list[str]], list[str], dict[str, Any] | None]:
     """``(roles, unrecognised, evidence)`` with the booking date as the ``Date`` column.
@@ -100,13 +71,14 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
     dates on the dated lines (``Booked``: taken only when its days prove it the booking
     date, else left as it was), is weighed the same way; one whose header names
     a value date (``Valutadatum``, ``Értéknap``, or ``Valuta`` of dates: a word naming
-    the currency in one language and the value date in another) stays the value date.
+    the currency in one language and the value date in another) stays the value date —
+    unless the date column's header names the day of a purchase (``Belegdatum``) and no
+    other column names a booking date: then the value date dates the lines
+    (`value_date_beside_purchase_day`). When the values tell neither column the booking
+    date, a purchase day yields to the other column.
     """
     if "Date" not in roles or len(roles["Date"]) != 1:
         return roles, unrecognised, None
-    posted = posted_after_purchase(frame, roles, unrecognised)
-    if posted:
-        return posted[0], unrecognised, posted[1]
     # a header naming a date as a whole (``Buchungstag``) or by one of its words (``Дата
     # обработки``: processing date), its values dates
     by_header = [c for c in unrecognised if (header_role(c)[0] == "Date" or "Date" in
@@ -115,10 +87,14 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
     unnamed = [] if by_header or by_values else _unnamed_dates(frame, roles["Date"][0],
                                                                 unrecognised)
     others = by_header or by_values or unnamed
+    first = roles["Date"][0]
+    named_value = [c for c in roles.get("Value Date", []) if "Value Date" in header_roles(c)]
+    if not by_header and named_value and names_purchase_day(first):
+        return value_date_beside_purchase_day(frame, roles, unrecognised, named_value[0])
     if not others:
         return roles, unrecognised, None
     before = roles, unrecognised
-    first, second = roles["Date"][0], others[0]
+    second = others[0]
     if second in by_values:
         roles = {role: columns for role, columns in roles.items() if role != "Value Date"}
     days = {c: read_dates(frame[c].astype("str")).values for c in (first, second)}
@@ -137,6 +113,10 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
         evidence["steps_against_file_order"] = order
         booking, decided_by = ((second, "file_order") if order[second] < order[first]
                                else (first, "first_column"))
+        if decided_by == "first_column" and names_purchase_day(first) \
+                and not names_purchase_day(second):
+            # the values tell nothing: a purchase's day yields to the account's own day
+            booking, decided_by = second, "header_purchase_day_yields"
     if unnamed and booking != second:  # a column no header names counts only when it wins
         return *before, None
     other = first if booking == second else second
@@ -147,6 +127,37 @@ def booking_date(frame: pd.DataFrame, roles: dict[str, list[str]], unrecognised:
     elif other not in unrecognised:
         unrecognised.append(other)
     return roles, unrecognised, {**evidence, "booking_date": booking, "decided_by": decided_by}
+
+
+def value_date_beside_purchase_day(frame: pd.DataFrame, roles: dict[str, list[str]],
+                                   unrecognised: list[str], value: str
+                                   ) -> tuple[dict[str, list[str]], list[str], dict[str, Any]]:
+    """``(roles, unrecognised, evidence)`` of a file dated by the day of a purchase (the
+    ``Date`` column, ``Belegdatum``) beside a column whose header names the value date
+    (``Wertstellung``) and no booking date (DKB's card): the value date, the day the card
+    account was charged, is the date its lines carry; the purchase day is kept as the value
+    date (a line with no value date is not booked yet). The values prove it when the value
+    date is never before the purchase on any line; one that is (a charge before the purchase
+    cannot be) is counted, and the reading says it is unsure which date is which."""
+    purchase = roles["Date"][0]
+    # both columns in one reading: one file writes its dates in one day/month order
+    both_columns = read_dates(pd.concat([frame[purchase], frame[value]], ignore_index=True)
+                              .astype("str")).values
+    days = {purchase: both_columns.iloc[:len(frame)].set_axis(frame.index),
+            value: both_columns.iloc[len(frame):].set_axis(frame.index)}
+    both = days[purchase].notna() & days[value].notna()
+    value_earlier = int((days[value] < days[purchase])[both].sum())
+    evidence: dict[str, Any] = {
+        "columns": [purchase, value], f"{value} before {purchase}": value_earlier,
+        f"{purchase} before {value}": int((days[purchase] < days[value])[both].sum()),
+        "booking_date": value, "decided_by": "value_date_beside_purchase_day"}
+    if value_earlier:
+        evidence["unsure"] = (f"{value!r} (value date) is before {purchase!r} (purchase day) on "
+                              f"{value_earlier} of {int(both.sum())} lines: dated by {value!r}; "
+                              f"declare columns: {{date: ...}} in the file's mapping if wrong")
+    set_aside = [c for c in roles["Value Date"] if c != value]  # a third date column
+    roles = {**roles, "Date": [value], "Value Date": [purchase]}
+    return roles, unrecognised + set_aside, evidence
 
 
 def refuse_ambiguous_months(frame: pd.DataFrame, columns: list[str], name: str,
