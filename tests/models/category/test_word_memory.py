@@ -78,3 +78,11 @@ def test_the_model_reads_word_memory_min_rows():
         expected = proba_off[row].copy()
         expected[column] *= count + 1
         np.testing.assert_allclose(proba_on[row], expected / expected.sum())
+
+
+def test_a_line_read_before_answers_the_same_and_a_refit_reads_it_again():
+    memory = WordMemory(3).fit(np.array(["pub"] * 3), np.array(["bar"] * 3))
+    lines = np.array(["the pub", "cafe", "the pub"], dtype=object)
+    assert memory.labels(lines) == memory.labels(lines) == [("bar", 3), None, ("bar", 3)]
+    memory.fit(np.array(["pub"] * 4), np.array(["restaurants"] * 4))
+    assert memory.labels(lines) == [("restaurants", 4), None, ("restaurants", 4)]
