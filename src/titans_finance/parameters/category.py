@@ -107,6 +107,7 @@ class CategorySettings(Settings):
     char_ngram_range: Annotated[list[Count], Field(min_length=2, max_length=2)]
     min_text_df: Count
     memory_min_repeats: Annotated[int, Field(ge=0)]
+    word_memory_min_rows: Annotated[int, Field(ge=0)]
     name_match_max_weight: Annotated[float, Field(ge=0)]
     max_text_features: Count
     class_weight_power: Annotated[float, Field(ge=0)]

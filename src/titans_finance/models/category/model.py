@@ -5,16 +5,16 @@ What a category answer is made of, in order (`CategoryModel.predict`):
 1. the user's rules and the rules learnt from corrections (a merchant corrected once
    is fixed for all its transactions), before any model;
 2. transfers between the user's own accounts (ingestion's optional ``is_transfer``);
-3. the personal model, trained on the export's own labels when there are enough:
-   character and word n-grams of ``description | merchant``, the amount and its sign
-   (each with its own weight: ``block_weights.numeric``, ``block_weights.sign``; recent
-   rows may weigh more, ``recency_half_life_days``), and the default model's
-   probabilities as a prior, also carried into the user's categories
-   (``block_weights.translated``); calibrated by temperature scaling on out-of-fold
-   predictions, with one weight for the categories a line names (``name_match``,
-   fitted with the temperature); rare categories weigh more in its fit
-   (``class_weight_power``); it only answers in a direction (money in or out) its
-   training saw, a category seen only in the other direction keeping
+3. the personal model, trained on the export's own labels when there are enough: character
+   and word n-grams of ``description | merchant``, the amount and its sign (each with its own
+   weight: ``block_weights.numeric``, ``block_weights.sign``; recent rows may weigh more,
+   ``recency_half_life_days``), and the default model's probabilities as a prior, also
+   carried into the user's categories (``block_weights.translated``); calibrated by
+   temperature scaling on out-of-fold predictions, with one weight for the categories a line
+   names (``name_match``, fitted with the temperature); rare categories weigh more in its fit
+   (``class_weight_power``); a word or a line the user always filed one way brings its label
+   (``word_memory_min_rows``, ``memory_min_repeats``); it only answers in a direction (money
+   in or out) its training saw, a category seen only in the other direction keeping
    ``unseen_direction_weight`` of its probability (a refund, a reversed cashback), and
    abstains on a description unlike its training data;
 4. the default model (`default.py`, learnt from the lexicon and open brand and product
@@ -41,7 +41,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from titans_finance.core.distinct_rows import DistinctRows, distinct_rows
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
-from titans_finance.models.category.memory import RepeatMemory
+from titans_finance.models.category.memory import RepeatMemory, WordMemory
 from titans_finance.models.category.name_match import NameMatch
 from titans_finance.models.category.personal import (  # noqa: F401 (part of this module's API)
     NUMERIC_INPUTS,
@@ -68,13 +68,12 @@ from titans_finance.models.category.taxonomy import category_text, content_words
 # answers back costs ~0.6-0.8 ms whatever the rows, a row saved ~5-10 µs (a 1,000-row batch
 # of the default data repeats ~40 rows, the ~65 left to the default model ~20)
 GROUPED_MIN_REPEATED_ROWS = 100
-HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k",
-                    "personal_min_labels", "calibration_folds", "calibration_max_rows",
-                    "mapping_min_share", "seed", "n_jobs", "block_weights", "max_text_features",
-                    "min_text_df", "char_ngram_range", "logistic_regression", "lightgbm",
-                    "memory_min_repeats", "class_weight_power", "unseen_direction_weight",
-                    "recency_half_life_days", "prior_name_rows",
-                    "name_match_max_weight")
+HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k", "personal_min_labels",
+                    "calibration_folds", "calibration_max_rows", "mapping_min_share", "seed",
+                    "n_jobs", "block_weights", "max_text_features", "min_text_df",
+                    "char_ngram_range", "logistic_regression", "lightgbm", "memory_min_repeats",
+                    "class_weight_power", "unseen_direction_weight", "recency_half_life_days",
+                    "prior_name_rows", "name_match_max_weight", "word_memory_min_rows")
 def design_text(transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
     """``description | merchant`` as the category models read it (one function everywhere)."""
     return category_text(transactions["description"].to_numpy(dtype=object),
@@ -191,7 +190,7 @@ class CategoryModel:
         self.top_k: int | None = None
         self.temperature = 1.0
         self.personal: PersonalClassifier | None = None
-        self.memory = RepeatMemory(0)
+        self.memory, self.words = RepeatMemory(0), WordMemory(0)
         self.names: NameMatch | None = None
         self.classes_: np.ndarray = np.array([])
         self.direction_classes: dict[int, np.ndarray] = {}
@@ -232,6 +231,7 @@ class CategoryModel:
         order = np.argsort(dates.to_numpy(), kind="stable")  # oldest first: the latest labels
         self.memory = RepeatMemory(int(self.params["memory_min_repeats"])).fit(text[order],
                                                                                y[order])
+        self.words = WordMemory(int(self.params["word_memory_min_rows"])).fit(text, y)
         self.direction_classes = {d: np.array(sorted(set(y[sign == d]))) for d in (-1, 1)}
         noise = self.default_model.noise if self.default_model is not None else frozenset()
         self.vocabulary = frozenset(w for t in pd.unique(text) for w in content_words(t, noise))
@@ -290,12 +290,13 @@ class CategoryModel:
         return self._remembered(design_text(transactions, features), prob)
 
     def _remembered(self, text: np.ndarray, proba: np.ndarray) -> np.ndarray:
-        """``proba`` with the categories the line names (name_match.py) and the repeat
-        memory's labels (memory.py) blended in."""
-        names = getattr(self, "names", None)  # a model pickled before either existed: none
+        """``proba`` with the categories the line names (name_match.py), then the labels of
+        the words and the lines the user always filed one way (memory.py) blended in."""
+        names = getattr(self, "names", None)  # a model pickled before any existed: none
         proba = proba if names is None else names.apply(proba, text)
-        memory = getattr(self, "memory", None)
-        return proba if memory is None else memory.blend(text, proba, self.classes_)
+        for memory in (getattr(self, "words", None), getattr(self, "memory", None)):
+            proba = proba if memory is None else memory.blend(text, proba, self.classes_)
+        return proba
 
     def familiar(self, text: np.ndarray, features: pd.DataFrame) -> np.ndarray:
         """Rows like the personal model's training data: a known merchant, or most words known."""

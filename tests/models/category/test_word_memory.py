@@ -1,0 +1,88 @@
+"""The word memory of the personal model: a word (3+ letters) on at least
+``word_memory_min_rows`` training rows, all filed one way, multiplies that label's odds on a
+line holding it by its rows + 1 (at exactly that many rows, not one fewer); a word filed two
+ways, or words naming different labels, leave the line to the model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.models.category.test_memory import PARAMS
+from tests.models.category.test_model import _data
+from titans_finance.models.category import CategoryModel
+from titans_finance.models.category.memory import WordMemory
+from titans_finance.models.category.model import design_text
+
+CLASSES = np.array(["bar", "restaurants"])
+
+
+@pytest.mark.parametrize("rows, remembered", [(2, False), (3, True), (4, True)])
+def test_a_word_is_remembered_from_min_rows_on(rows, remembered):
+    memory = WordMemory(3).fit(np.array(["buffalo pub"] * rows), np.array(["bar"] * rows))
+    assert ("pub" in memory.label) is remembered
+    proba = memory.blend(np.array(["connollys pub"]), np.array([[0.25, 0.75]]), CLASSES)
+    # odds of bar × (rows + 1): 0.25 × 4 = 1 against 0.75 → 1 / 1.75
+    expected = [[rows + 1, 3.0]] if remembered else [[1.0, 3.0]]
+    np.testing.assert_allclose(proba, np.array(expected) / np.sum(expected))
+
+
+def test_the_rows_of_a_line_s_most_frequent_word_count():
+    memory = WordMemory(3).fit(np.array(["buffalo pub"] * 3 + ["pub"] * 2),
+                               np.array(["bar"] * 5))
+    assert memory.label == {"buffalo": ("bar", 3), "pub": ("bar", 5)}
+    assert memory.labels(np.array(["buffalo pub", "the pub", "cafe"])) == [
+        ("bar", 5), ("bar", 5), None]
+
+
+def test_a_word_filed_two_ways_or_words_naming_two_labels_name_nothing():
+    lines = np.array(["pos purchase pub"] * 3 + ["pos purchase grill"] * 3)
+    memory = WordMemory(3).fit(lines, np.array(["bar"] * 3 + ["restaurants"] * 3))
+    assert "purchase" not in memory.label and "pos" not in memory.label  # 2 letters: no word
+    assert memory.labels(np.array(["pos purchase pub grill", "pos purchase"])) == [None, None]
+    proba = np.array([[0.5, 0.5], [0.4, 0.6]])
+    np.testing.assert_array_equal(
+        memory.blend(np.array(["pub grill", "purchase"]), proba, CLASSES), proba)
+
+
+def test_a_label_the_model_does_not_answer_is_left_and_no_memory_at_zero():
+    memory = WordMemory(1).fit(np.array(["gym"]), np.array(["sports"]))
+    proba = np.array([[0.5, 0.5]])
+    np.testing.assert_array_equal(memory.blend(np.array(["gym"]), proba, CLASSES), proba)
+    assert len(WordMemory(0).fit(np.array(["pub"] * 5), np.array(["bar"] * 5))) == 0
+    with pytest.raises(ValueError, match="word_memory_min_rows"):
+        WordMemory(-1)
+
+
+def test_the_model_reads_word_memory_min_rows():
+    tx, features = _data()
+    on = CategoryModel("logistic_regression", {**PARAMS, "word_memory_min_rows": 3,
+                                               "memory_min_repeats": 0}).fit(tx, features)
+    off = CategoryModel("logistic_regression", {**PARAMS, "word_memory_min_rows": 0,
+                                                "memory_min_repeats": 0}).fit(tx, features)
+    assert len(on.words) > 0 and len(off.words) == 0
+    scored, scored_f = tx.copy(), features.copy()
+    new = slice(len(tx) // 2, None)  # half the rows a line never seen
+    scored.iloc[new, scored.columns.get_loc("description")] = "Qwxz Plork"
+    scored_f.iloc[new, scored_f.columns.get_loc("merchant_key")] = "qwxz plork"
+    proba_on = on.predict_proba(scored, scored_f)
+    proba_off = off.predict_proba(scored, scored_f)
+    named = on.words.labels(design_text(scored, scored_f))
+    hit = np.array([item is not None for item in named])
+    assert hit.any() and (~hit).any()
+    # the same personal model: a line naming no remembered word answers as without the memory
+    np.testing.assert_allclose(proba_on[~hit], proba_off[~hit])
+    for row in np.flatnonzero(hit):  # a named label's odds × (rows + 1), the row renormalised
+        label, count = named[row]
+        column = list(on.classes_).index(label)
+        expected = proba_off[row].copy()
+        expected[column] *= count + 1
+        np.testing.assert_allclose(proba_on[row], expected / expected.sum())
+
+
+def test_a_line_read_before_answers_the_same_and_a_refit_reads_it_again():
+    memory = WordMemory(3).fit(np.array(["pub"] * 3), np.array(["bar"] * 3))
+    lines = np.array(["the pub", "cafe", "the pub"], dtype=object)
+    assert memory.labels(lines) == memory.labels(lines) == [("bar", 3), None, ("bar", 3)]
+    memory.fit(np.array(["pub"] * 4), np.array(["restaurants"] * 4))
+    assert memory.labels(lines) == [("restaurants", 4), None, ("restaurants", 4)]
