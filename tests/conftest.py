@@ -140,7 +140,7 @@ def _content_digest(*parts) -> str:
 
 
 def trained_default_model(taxonomy_raw, lexicon_raw, brands: pd.DataFrame, words: pd.DataFrame,
-                          company_words: pd.DataFrame, place_words: pd.DataFrame, params: dict):
+                          company_words: pd.DataFrame, params: dict):
     """`train_default_model` on these inputs, trained once per test run for the same inputs.
 
     The default model is a pure function of the taxonomy, lexicon, knowledge files and its
@@ -158,14 +158,13 @@ def trained_default_model(taxonomy_raw, lexicon_raw, brands: pd.DataFrame, words
 
     if _SHARED_FOLDER is None:  # outside a test session (a helper called by hand)
         return train_default_model(taxonomy_raw, lexicon_raw, brands, words, company_words,
-                                   place_words, params)
-    key = _content_digest(taxonomy_raw, lexicon_raw, brands, words, company_words, place_words,
-                          params)
+                                   params)
+    key = _content_digest(taxonomy_raw, lexicon_raw, brands, words, company_words, params)
     path = _SHARED_FOLDER / f"default-category-model-{key[:24]}.pkl"
     with FileLock(f"{path}.lock"):
         if not path.is_file():
             model = train_default_model(taxonomy_raw, lexicon_raw, brands, words, company_words,
-                                        place_words, params)
+                                        params)
             partial = path.with_suffix(".partial")
             partial.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
             partial.replace(path)
@@ -175,7 +174,7 @@ def trained_default_model(taxonomy_raw, lexicon_raw, brands: pd.DataFrame, words
 def shipped_default_model_inputs() -> tuple:
     """What the category pipeline trains the default model from, read from the shipped
     conf/ as its catalog reads them: taxonomy, lexicon, open-knowledge brands and words,
-    company words, place words, the default model's parameters."""
+    company words, the default model's parameters."""
     from tests.parameters import settings
 
     base, knowledge = PROJECT_ROOT / "conf/base", PROJECT_ROOT / "conf/base/knowledge"
@@ -184,7 +183,6 @@ def shipped_default_model_inputs() -> tuple:
             pd.read_csv(knowledge / "osm_brands.csv", dtype=str, keep_default_na=False),
             pd.read_csv(knowledge / "spending_words.csv", dtype=str, keep_default_na=False),
             pd.read_csv(knowledge / "company_words.csv", dtype=str, keep_default_na=False),
-            pd.read_csv(knowledge / "place_words.csv", dtype=str, keep_default_na=False),
             settings("category").default_model_params())
 
 

@@ -354,5 +354,4 @@ def shipped_default_model(params: dict, conf: Path | None = None):
         pd.read_csv(conf / "knowledge/osm_brands.csv", dtype=str, keep_default_na=False),
         pd.read_csv(conf / "knowledge/spending_words.csv", dtype=str, keep_default_na=False),
         pd.read_csv(conf / "knowledge/company_words.csv", dtype=str, keep_default_na=False),
-        pd.read_csv(conf / "knowledge/place_words.csv", dtype=str, keep_default_na=False),
         {**params["default_model"], "seed": params["seed"]})

@@ -35,7 +35,6 @@ def _fit_weights(monkeypatch, power: float) -> pd.DataFrame:
         pd.read_csv(knowledge / "osm_brands.csv", dtype=str, keep_default_na=False).iloc[:0],
         pd.read_csv(knowledge / "spending_words.csv", dtype=str, keep_default_na=False).iloc[:0],
         pd.read_csv(knowledge / "company_words.csv", dtype=str, keep_default_na=False),
-        pd.read_csv(knowledge / "place_words.csv", dtype=str, keep_default_na=False),
         {**settings("category").default_model_params(), "lexicon_variants": 1,
          "class_weight_power": power})
     return pd.DataFrame({"category": seen["y"], "weight": seen["weight"]})

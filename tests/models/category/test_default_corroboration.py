@@ -127,7 +127,7 @@ def test_the_dissent_bar_is_a_boundary_and_lies_below_the_corroborating_one(
               "corroborating_word_confidence": 0.9}
     with pytest.raises(ValueError, match="dissenting_word_confidence"):
         type(model)(model.taxonomy, _Lexicon(model.noise), params,
-                    model.company_words, model.place_words).fit(_examples())
+                    model.company_words).fit(_examples())
 
 
 class _Lexicon:
@@ -245,7 +245,7 @@ def _fitted_proof(lines, right, ceiling):
         yaml.safe_load((ROOT / "conf/base/category_taxonomy.yml").read_text()),
         yaml.safe_load((ROOT / "conf/base/category_lexicon.yml").read_text()),
         empty["osm_brands.csv"], empty["spending_words.csv"], empty["company_words.csv"],
-        empty["place_words.csv"], params).proven_ceiling
+        params).proven_ceiling
 
 
 def _empty_knowledge(knowledge):
@@ -253,8 +253,7 @@ def _empty_knowledge(knowledge):
     import pandas as pd
 
     return {name: pd.read_csv(knowledge / name, dtype=str, keep_default_na=False).iloc[:0]
-            for name in ("osm_brands.csv", "spending_words.csv", "company_words.csv",
-                         "place_words.csv")}
+            for name in ("osm_brands.csv", "spending_words.csv", "company_words.csv")}
 
 
 def test_the_fit_takes_the_proof_or_the_ceiling_whichever_is_higher():

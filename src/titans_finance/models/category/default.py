@@ -1,14 +1,14 @@
 """The default category model: categories for an export nobody has labelled.
 
-Trained on bank lines written from the lexicon (merchants of several countries in their banks'
-statement styles, keywords, card-scheme wording; `category_taxonomy.lexicon_examples`), from open
-brand knowledge (OpenStreetMap's name-suggestion-index: brands of many countries with what they
-sell; `category_taxonomy.brand_examples`) and from the everyday spending words of open
-classifications (COICOP 2018, ISO 18245 merchant categories, OpenStreetMap's place presets in seven
-languages; `category_taxonomy.word_examples`). No synthetic data: what it knows is open knowledge,
-rebuilt by ``make knowledge``. A multinomial logistic regression on character and word n-grams of
-``description | merchant`` (no legal forms, no card line's closing place: `company_words`,
-`place_words`) plus the money's direction.
+Trained on bank lines written from the lexicon (merchants of several countries in
+their banks' statement styles, keywords, card-scheme wording; `category_taxonomy.
+lexicon_examples`), from open brand knowledge (OpenStreetMap's name-suggestion-index:
+brands of many countries with what they sell; `category_taxonomy.brand_examples`) and from
+the everyday spending words of open classifications (COICOP 2018, ISO 18245 merchant
+categories, OpenStreetMap's place presets in seven languages; `category_taxonomy.
+word_examples`). No synthetic data: what it knows is open knowledge, rebuilt by ``make
+knowledge``. A multinomial logistic regression on character and word n-grams of
+``description | merchant`` (no legal forms: `company_words`) plus the money's direction.
 
 Honest confidence: the temperature is fitted on lexicon entries held out whole
 (a merchant never seen), so a confidence says how often an answer is right on a
@@ -17,11 +17,12 @@ answers (a line of unknown words gets a low confidence by itself; a familiar-wor
 that overruled a calibrated 0.88 without saying why was removed). A direction rule keeps
 income, refunds and transfers apart from spending (`category_taxonomy.KIND_DIRECTIONS`).
 
-Answers at the level it is sure of: a taxonomy group's probability is the sum of its leaves',
-calibrated by a temperature of its own fitted on the same held-out merchants. A leaf at least at
-the threshold is the answer (``level`` ``category``); else its group, when the group is at least at
-the threshold (``group``: "food" when it cannot tell groceries from restaurants); else
-``uncertain``. Every group or uncertain answer says why (``reason``)."""
+Answers at the level it is sure of: a taxonomy group's probability is the sum of its
+leaves', calibrated by a temperature of its own fitted on the same held-out merchants. A
+leaf at least at the threshold is the answer (``level`` ``category``); else its group, when
+the group is at least at the threshold (``group``: "food" when it cannot tell groceries from
+restaurants); else ``uncertain``. Every group or uncertain answer says why (``reason``).
+"""
 
 from __future__ import annotations
 
@@ -55,7 +56,6 @@ from titans_finance.models.category.taxonomy import (
     word_examples,
 )
 from titans_finance.models.category.company_words import CompanyWords, company_words
-from titans_finance.models.category.place_words import PlaceWords, place_words
 from titans_finance.models.category.personal import class_weights
 from titans_finance.models.category.proof import proven_confidence
 from titans_finance.models.category.row_memo import forget_rows, remembered_rows
@@ -81,9 +81,9 @@ class DefaultCategoryModel:
     block's seed (`HYPER_PARAMETERS`), stored as given and checked by `fit`."""
 
     def __init__(self, taxonomy: Taxonomy, lexicon: Lexicon, params: dict[str, Any],
-                 company_words: CompanyWords, place_words: PlaceWords):
+                 company_words: CompanyWords):
         self.taxonomy = taxonomy
-        self.company_words, self.place_words = company_words, place_words  # `lines_read`
+        self.company_words = company_words  # read as no evidence (`lines_read`)
         self.noise = lexicon.noise
         self.params = dict(params)
         # set by fit from params (confidence_threshold, top_k)
@@ -331,14 +331,14 @@ class DefaultCategoryModel:
 
     def lines_read(self, text: np.ndarray) -> np.ndarray:
         """The lines as the model reads them (training and serving): without the user's
-        statement wording when it carries one (`statement_wording`; the knowledge model alone
-        reads every word), legal forms, trade words (`company_words`) and closing places."""
+        statement wording when it carries one (`statement_wording.with_statement_wording`;
+        the knowledge model alone reads every word) and without legal forms and trade words
+        (`company_words`)."""
         text = np.asarray(text, dtype=object)
         wording = getattr(self, "statement_wording", None)
         text = text if wording is None else wording.read(text)
-        for words in (getattr(self, "company_words", None), getattr(self, "place_words", None)):
-            text = text if words is None else words.drop(text)  # None: pickled before them
-        return text
+        words = getattr(self, "company_words", None)  # None: a model pickled before them
+        return text if words is None else words.drop(text)
 
     def group_probabilities(self, proba: np.ndarray) -> np.ndarray:
         """Calibrated probabilities over `groups_` from the rows' `probabilities`."""
@@ -473,16 +473,17 @@ def shared_code_answers(taxonomy: Taxonomy) -> frozenset[str]:
 
 def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, brands: pd.DataFrame,
                         words: pd.DataFrame, company_words_table: pd.DataFrame,
-                        place_words_table: pd.DataFrame, params: dict) -> DefaultCategoryModel:
-    """The default model from the taxonomy, the lexicon and open knowledge (conf/base/knowledge:
-    ``brands`` osm_brands.csv, ``words`` spending_words.csv), read without the words of
-    ``company_words_table`` (company_words.csv) and the places of ``place_words_table``
-    (place_words.csv). Same files, same model everywhere."""
+                        params: dict[str, Any]) -> DefaultCategoryModel:
+    """The default model from the taxonomy and lexicon files and open knowledge: ``brands``
+    (conf/base/knowledge/osm_brands.csv, built by `knowledge.build_brands`) and ``words``
+    (conf/base/knowledge/spending_words.csv, built by `knowledge.build_words`), without the
+    words of ``company_words_table`` (company_words.csv). Same files, same model everywhere."""
     taxonomy = Taxonomy.from_dict(taxonomy_raw)
     lexicon = Lexicon.from_dict(lexicon_raw, taxonomy)
     check_hyper_parameters(params, ("seed", "lexicon_variants", "refund_share", "brand_variants",
                                     "card_name_length", "brand_weight", "word_variants",
-                                    "word_weight", "label_weight"), "train_default_model",
+                                    "word_weight", "label_weight"),
+                           "train_default_model",
                            "category.default_model in conf/base/parameters_category.yml")
     seed = int(params["seed"])
     parts = [lexicon_examples(lexicon, taxonomy, int(params["lexicon_variants"]),
@@ -495,6 +496,5 @@ def train_default_model(taxonomy_raw: Any, lexicon_raw: Any, brands: pd.DataFram
              .assign(weight=float(params["word_weight"])),
              label_examples(taxonomy, lexicon, int(params["word_variants"]), seed)
              .assign(weight=float(params["label_weight"]))]
-    model = DefaultCategoryModel(taxonomy, lexicon, params, company_words(company_words_table),
-                                 place_words(place_words_table))
+    model = DefaultCategoryModel(taxonomy, lexicon, params, company_words(company_words_table))
     return model.fit(pd.concat(parts, ignore_index=True))

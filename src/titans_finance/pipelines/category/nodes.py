@@ -37,12 +37,11 @@ def select_labelled_transactions(clean_transactions: pd.DataFrame, feature_table
 def fit_default_category_model(category_taxonomy: Any, category_lexicon: Any,
                                category_brands: pd.DataFrame, category_words: pd.DataFrame,
                                category_company_words: pd.DataFrame,
-                               category_place_words: pd.DataFrame,
                                params: dict[str, Any] | CategorySettings) -> DefaultCategoryModel:
     """The default model (lexicon + open brand and spending-word knowledge), the same on
     every machine."""
     return train_default_model(category_taxonomy, category_lexicon, category_brands,
-                               category_words, category_company_words, category_place_words,
+                               category_words, category_company_words,
                                CategorySettings.of(params).default_model_params())
 
 
