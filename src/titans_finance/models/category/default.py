@@ -54,6 +54,7 @@ from titans_finance.models.category.taxonomy import (
 )
 from titans_finance.models.category.company_words import CompanyWords, company_words
 from titans_finance.models.category.default_design import (
+    SCORING_DTYPE,
     TrainingLines,
     design,
     fit_classifier,
@@ -101,9 +102,9 @@ class DefaultCategoryModel:
         """The vectorisers and classifier fitted on ``rows`` of ``lines`` (all when None),
         ``y`` and ``weight`` being those rows'."""
         fitted = lines.fitted(rows)
-        classifier = fit_classifier(lines.design(fitted, rows), y, weight,
-                                    float(self.params["alpha"]), int(self.params["max_iter"]),
-                                    int(self.params["seed"]))
+        classifier = fit_classifier(lines.design(fitted, rows, dtype=SCORING_DTYPE), y,
+                                    weight, float(self.params["alpha"]),
+                                    int(self.params["max_iter"]), int(self.params["seed"]))
         return (*fitted, classifier)
 
     @staticmethod

@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 from titans_finance.models.category.text_features import tfidf_transform
 from titans_finance.models.category.text_fit import AnalysedDocuments
 
-# the coefficients' type once fitted (see `fit_classifier`)
+# the design's and so the coefficients' type in the fit and in scoring (see `fit_classifier`)
 SCORING_DTYPE = np.float32
 
 
@@ -81,7 +81,8 @@ class TrainingLines:
 def fit_classifier(matrix: sparse.csr_matrix, y: np.ndarray, weight: np.ndarray,
                    alpha: float, max_iter: int, seed: int) -> SGDClassifier:
     """A one-against-the-rest logistic regression by stochastic gradient descent on
-    ``matrix`` (`design`), its coefficients then in `SCORING_DTYPE`."""
+    ``matrix`` (`design`, in `SCORING_DTYPE`: scikit-learn then fits in single precision),
+    its coefficients in `SCORING_DTYPE` and Fortran order."""
     # stochastic gradient descent on the log loss (lbfgs took minutes): 49 categories ×
     # ~109k lines × 120k columns, ~40 CPU s for the final fit (2026-12-07); temperature
     # scaling calibrates it
@@ -89,9 +90,13 @@ def fit_classifier(matrix: sparse.csr_matrix, y: np.ndarray, weight: np.ndarray,
                                random_state=seed)
     with threadpool_limits(limits=1, user_api="blas"):  # see PersonalClassifier.fit
         classifier.fit(matrix, y, sample_weight=weight)
-    # Scored in single precision: the coefficients (categories × ~120k n-grams) were
-    # 45 MiB of the service's 500 MB in double, 22 MiB in single; a score moves by about
-    # 1e-6, far below what any threshold or ranking reads. Fortran order: the transposed
-    # view scikit-learn multiplies by is contiguous (see `sparse_dot_ready`).
+    # Single precision: the coefficients (categories × ~120k n-grams) were 45 MiB of the
+    # service's 500 MB in double, 22 MiB in single, a score moving by about 1e-6; fitted in
+    # single precision too, each epoch reads half the bytes (~15 % less CPU for the SGD,
+    # 2026-12-07; docs/testing.md). Fortran order: the transposed view scikit-learn
+    # multiplies by is contiguous (see `sparse_dot_ready`).
     classifier.coef_ = np.asfortranarray(classifier.coef_, dtype=SCORING_DTYPE)
+    # the intercepts in double, as a double fit left them: a score (single-precision
+    # product plus intercept) and its probabilities are then computed in double, as before
+    classifier.intercept_ = classifier.intercept_.astype(np.float64)
     return classifier
