@@ -23,9 +23,9 @@ def _fit_weights(monkeypatch, power: float) -> pd.DataFrame:
     seen = {}
     fit_once = DefaultCategoryModel._fit_once
 
-    def recording(self, text, sign, y, weight):
+    def recording(self, lines, rows, y, weight):
         seen["y"], seen["weight"] = y, weight  # the last call is the fit on every line
-        return fit_once(self, text, sign, y, weight)
+        return fit_once(self, lines, rows, y, weight)
 
     monkeypatch.setattr(DefaultCategoryModel, "_fit_once", recording)
     knowledge = ROOT / "conf/base/knowledge"

@@ -113,7 +113,7 @@ def test_single_precision_scoring_keeps_every_answer_of_double_precision(default
     less than 1e-5 and no line's best category changes."""
     import copy
 
-    from titans_finance.models.category.default import SCORING_DTYPE
+    from titans_finance.models.category.default_design import SCORING_DTYPE
 
     model = default_category_model
     assert model.classifier.coef_.dtype == SCORING_DTYPE == np.float32

@@ -32,10 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupShuffleSplit
-from threadpoolctl import threadpool_limits
 
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
@@ -56,16 +53,18 @@ from titans_finance.models.category.taxonomy import (
     word_examples,
 )
 from titans_finance.models.category.company_words import CompanyWords, company_words
+from titans_finance.models.category.default_design import (
+    SCORING_DTYPE,
+    TrainingLines,
+    design,
+    fit_classifier,
+)
 from titans_finance.models.category.personal import class_weights
 from titans_finance.models.category.proof import proven_confidence
 from titans_finance.models.category.row_memo import forget_rows, remembered_rows
-from titans_finance.models.category.text_features import tfidf_transform
 
 logger = logging.getLogger(__name__)
 
-
-# the coefficients' type once fitted (see `_fit_once`)
-SCORING_DTYPE = np.float32
 
 # The hyper-parameters (category.default_model and the block's seed) a fit reads.
 HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "class_weight_power",
@@ -98,39 +97,21 @@ class DefaultCategoryModel:
         self.metadata: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ fitting
-    def _fit_once(self, text: np.ndarray, sign: np.ndarray, y: np.ndarray,
+    def _fit_once(self, lines: TrainingLines, rows: np.ndarray | None, y: np.ndarray,
                   weight: np.ndarray) -> tuple:
-        limit = int(self.params["max_text_features"])
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                max_features=limit).fit(text)
-        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=limit,
-                                token_pattern=r"(?u)\b[^\W\d_]{2,}\b").fit(text)
-        # stochastic gradient descent on the log loss: ~50 categories × ~10k lines × ~100k
-        # n-grams trains in seconds (lbfgs took minutes); temperature scaling calibrates it
-        classifier = SGDClassifier(loss="log_loss", alpha=float(self.params["alpha"]),
-                                   max_iter=int(self.params["max_iter"]), tol=None,
-                                   random_state=int(self.params["seed"]))
-        with threadpool_limits(limits=1, user_api="blas"):  # see PersonalClassifier.fit
-            classifier.fit(self._matrix((chars, words), text, sign), y, sample_weight=weight)
-        # Scored in single precision: the coefficients (categories × ~120k n-grams) were
-        # 45 MiB of the service's 500 MB in double, 22 MiB in single; a score moves by about
-        # 1e-6, far below what any threshold or ranking reads. Fortran order: the transposed
-        # view scikit-learn multiplies by is contiguous (see `sparse_dot_ready`).
-        classifier.coef_ = np.asfortranarray(classifier.coef_, dtype=SCORING_DTYPE)
-        return chars, words, classifier
+        """The vectorisers and classifier fitted on ``rows`` of ``lines`` (all when None),
+        ``y`` and ``weight`` being those rows'."""
+        fitted = lines.fitted(rows)
+        classifier = fit_classifier(lines.design(fitted, rows, dtype=SCORING_DTYPE), y,
+                                    weight, float(self.params["alpha"]),
+                                    int(self.params["max_iter"]), int(self.params["seed"]))
+        return (*fitted, classifier)
 
     @staticmethod
     def _matrix(vectorisers: tuple, text: np.ndarray, sign: np.ndarray,
                 dtype: Any = np.float64) -> sparse.csr_matrix:
-        """The design: character and word tf-idf, then the direction. ``dtype``: that of the
-        coefficients it is scored against (scipy copies coefficients of another type, the
-        whole matrix, on every product)."""
-        codes, uniques = pd.factorize(text)
-        chars, words = vectorisers
-        direction = sparse.csr_matrix(np.column_stack([sign < 0, sign > 0]).astype("float64"))
-        return sparse.hstack([tfidf_transform(chars, uniques)[codes],
-                              tfidf_transform(words, uniques)[codes],
-                              direction], format="csr", dtype=dtype)
+        """The design (`default_design.design`) in ``dtype``."""
+        return design(vectorisers, text, sign, dtype)
 
     @classmethod
     def _scores(cls, vectorisers: tuple, classifier: Any, text: np.ndarray,
@@ -180,10 +161,13 @@ class DefaultCategoryModel:
         split = GroupShuffleSplit(n_splits=1, test_size=float(self.params["calibration_share"]),
                                   random_state=seed)
         train, held = next(split.split(text, y, examples["group"].to_numpy()))
-        chars, words, classifier = self._fit_once(text[train], sign[train], y[train],
-                                                  weight[train])
-        proba = self._masked(self._scores((chars, words), classifier, text[held], sign[held]),
-                             np.asarray(classifier.classes_), sign[held])
+        # the lines read once for both fits (`default_design.TrainingLines`)
+        lines = TrainingLines(text, sign, int(self.params["max_text_features"]))
+        chars, words, classifier = self._fit_once(lines, train, y[train], weight[train])
+        classifier = sparse_dot_ready(classifier)
+        proba = self._masked(classifier.predict_proba(lines.design(
+            (chars, words), held, dtype=classifier.coef_.dtype)),
+            np.asarray(classifier.classes_), sign[held])
         seen = np.isin(y[held], classifier.classes_)
         index = np.searchsorted(classifier.classes_, y[held][seen])
         self.temperature = fit_temperature(proba[seen], index)
@@ -194,7 +178,7 @@ class DefaultCategoryModel:
                                        np.asarray(classifier.classes_))
         self.group_temperature = fit_temperature(held_groups, np.searchsorted(
             self.groups_, self.taxonomy.categories["group"].reindex(y[held][seen]).to_numpy()))
-        self.chars, self.words, self.classifier = self._fit_once(text, sign, y, weight)
+        self.chars, self.words, self.classifier = self._fit_once(lines, None, y, weight)
         forget_rows(self)  # a model fitted again: no row of its earlier fit is kept
         self.classes_ = np.asarray(self.classifier.classes_)
         self.known_words = frozenset(w for w in self.words.vocabulary_ if " " not in w)

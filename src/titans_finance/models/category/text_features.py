@@ -178,7 +178,12 @@ def tfidf_transform(vectorizer: TfidfVectorizer, documents: Sequence[str]) -> sp
     if len(documents) == 0:
         raise ValueError("Found array with 0 sample(s) (shape=(0, "
                          f"{columns.width})) while a minimum of 1 is required.")
-    matrix = columns.counts(documents)
+    return tfidf_of_counts(vectorizer, columns.counts(documents))
+
+
+def tfidf_of_counts(vectorizer: TfidfVectorizer, matrix: sparse.csr_matrix) -> sparse.spmatrix:
+    """``matrix`` (documents × ``vectorizer``'s vocabulary counts, float64, each row's
+    columns sorted; changed in place) as ``vectorizer.transform`` weighs counts."""
     # TfidfTransformer.transform's steps, in its order, with its normalisation routine
     if vectorizer.sublinear_tf:
         np.log(matrix.data, matrix.data)
