@@ -115,7 +115,9 @@ def test_a_wrong_key_or_value_is_refused_with_the_entry_and_what_is_wrong(entry,
 @pytest.mark.parametrize("period", [
     ["2024-04-02", "2024-04-01"],   # the first day after the last: one day is enough
     ["2024-04-01"], ["2024-04-01", "2024-04-15", "2024-04-30"],   # one day, three days
-    "2024-04-01", ["2024-04-01", "30.04.2024"]])
+    "2024-04-01", ["2024-04-01", "30.04.2024"],
+    {"2024-04-01": "first", "2024-04-30": "last"}, 20240401,   # two days, but no list
+])
 def test_a_period_is_two_iso_days_the_first_not_after_the_last(period):
     assert _refusal({"match": "x", "period": period}) == (
         f"declared mapping {WHERE}: period must be [first day, last day] as YYYY-MM-DD, "
@@ -286,3 +288,10 @@ def test_money_comes_first_in_the_example_before_one_value_and_whole_numbers():
     # whole numbers before one value on every line (neither is then the balance)
     message = _unsure({"branch": ["12", "13"], "limit": ["500.00", "500.00"]})
     assert message.endswith(mapping_lines("x.csv", {"amount": "branch"}))
+
+
+def test_each_column_of_one_value_on_every_line_is_named_in_turn():
+    message = _unsure({"limit": ["500.00", "500.00"], "fee": ["1.50", "1.50"],
+                       "amount": ["3.10", "4.20"]})
+    assert ("; 'limit' holds one and the same value on every line; 'fee' holds one and the "
+            "same value on every line. Declare it") in message

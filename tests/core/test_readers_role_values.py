@@ -499,3 +499,11 @@ def test_a_date_header_over_codes_stays_dropped_when_another_column_holds_the_da
     assert export.info["columns"]["Date"] == ["Spalte"]
     assert export.info["reading"]["columns"]["Datum"]["decided_by"] == (
         "values are text, not a Date (header word)")
+
+
+def test_only_the_date_headers_column_is_restored_as_the_date_not_another_dropped_one():
+    # the direction header's payees are dropped first; the date header's column comes back
+    text = ("Soll/Haben;Datum;Text;Betrag\nREWE;unbekannt;a;-23,45\nACME;unbekannt;b;2500,00\n"
+            "EDEKA;unbekannt;c;-1,00\nLIDL;unbekannt;d;-2,00\n")
+    export = read_export(text.encode(), "giro.csv")
+    assert export.info["columns"]["Date"] == ["Datum"]
