@@ -257,7 +257,8 @@ def test_a_date_header_over_text_with_no_other_dates_stays_and_quarantines_its_l
         amounts_of(text, "giro.csv")
     export = read_export(text.encode(), "giro.csv")
     assert export.info["columns"]["Date"] == ["Datum"]
-    assert "no column holds dates" in export.info["reading"]["columns"]["Datum"]["decided_by"]
+    assert export.info["reading"]["columns"]["Datum"]["decided_by"] == (
+        "header word; no column holds dates (lines whose date does not read are quarantined)")
 
 
 def test_a_date_header_over_whole_numbers_stays_the_date():
@@ -268,3 +269,241 @@ def test_a_date_header_over_whole_numbers_stays_the_date():
             "497211,930104,VYDAJ,200.00,400.00\n")
     export = read_export(text.encode(), "trans.csv")
     assert export.info["columns"]["Date"] == ["date"]
+
+
+# The decisions on evidence itself (`column_evidence`'s keys), each on its boundary value and
+# on each side: a key the column lacks counts as nothing.
+
+@pytest.mark.parametrize("evidence, words", [
+    ({"date_rate": 0.9, "amount_rate": 1.0}, "dates"),
+    ({"date_rate": 0.89, "flag": True, "amount_rate": 1.0}, "0/1 flags"),
+    ({"amount_rate": 0.9, "currency_rate": 1.0, "tokens": {}}, "amounts"),
+    ({"amount_rate": 0.89, "currency_rate": 0.9, "tokens": {}}, "currency codes"),
+    ({"currency_rate": 0.89, "tokens": {}, "date_rate": 0.5}, "a few short values"),
+    ({"date_rate": 0.5}, "mostly dates"),
+    ({"date_rate": 0.49, "amount_rate": 0.89, "currency_rate": 0.89}, "text"),
+    ({}, "text"),
+])
+def test_what_the_values_are_is_said_from_the_first_kind_they_reach(evidence, words):
+    from titans_finance.core.readers.role_values import values_are
+    assert values_are(evidence) == words
+
+
+WRITTEN = {"values": 4}
+
+
+@pytest.mark.parametrize("role, evidence, contradicted", [
+    ("Date", {"date_rate": 0.5}, False), ("Date", {"date_rate": 0.49}, True),
+    ("Value Date", {"date_rate": 0.5}, False), ("Value Date", {"date_rate": 0.49}, True),
+    ("Date", {}, True), ("Date", {"integers_only": True}, False),       # compact dates
+    ("Currency", {"currency_rate": 0.5}, False), ("Currency", {"currency_rate": 0.49}, True),
+    ("Currency", {}, True),
+    ("Amount", {"date_rate": 0.9}, True), ("Amount", {"date_rate": 0.89}, False),
+    ("Balance", {"date_rate": 0.9}, True), ("Money Out", {}, False),
+    # a fee column needs one amount or 0/1 flags (`fee_columns` reads them)
+    ("Fee", {}, True), ("Fee", {"amount_rate": 0.25}, False), ("Fee", {"flag": True}, False),
+    ("Fee", {"date_rate": 0.9, "amount_rate": 1.0}, True),
+    ("Debit/Credit", {"date_rate": 0.9}, True),
+    ("Debit/Credit", {"amount_rate": 0.9}, True), ("Debit/Credit", {"amount_rate": 0.89}, False),
+    ("Debit/Credit", {"amount_rate": 1.0, "flag": True}, False),
+    ("Description", {"date_rate": 0.9}, True), ("Description", {"date_rate": 0.89}, False),
+    ("Type", {"amount_rate": 0.9}, True), ("Type", {"amount_rate": 0.89}, False),
+    ("Category", {"amount_rate": 1.0, "flag": True}, False),
+    ("Status", {"amount_rate": 1.0, "integers_only": True}, False),
+    ("Payment Method", {"amount_rate": 1.0, "date_rate": 0.9}, True),
+    ("Account", {"date_rate": 0.9}, True), ("Account", {"date_rate": 0.89}, False),
+    ("Reference", {"date_rate": 1.0, "amount_rate": 1.0}, False),    # left as named
+])
+def test_a_role_is_contradicted_by_the_kinds_of_its_values(role, evidence, contradicted):
+    values = pd.Series(["D", "C", "D", "C"])
+    assert contradicts(role, {**WRITTEN, **evidence}, values) is contradicted
+
+
+@pytest.mark.parametrize("role", ["Date", "Currency", "Fee", "Debit/Credit", "Account"])
+def test_a_column_with_no_written_value_contradicts_no_role(role):
+    assert contradicts(role, {"values": 0}, pd.Series([None, None])) is False
+
+
+@pytest.mark.parametrize("values, contradicted", [
+    (["D", "C", "X"], False),                  # three values: an indicator, whatever they say
+    (["D", "C", "X", "Y"], True),              # four, two of them no direction word
+    (["Debit", "Credit", "DR", "CR", "D"], False),   # five, every one a direction word
+    (["Debit", "Credit", "DR", "CR", "EUR"], True),  # five, one not
+    (["D", "C", "X", None, " "], False),       # a missing or blank value is no fourth value
+])
+def test_a_debit_credit_column_of_more_than_three_values_needs_direction_words(
+        values, contradicted):
+    assert contradicts("Debit/Credit", {"values": len(values)}, pd.Series(values)) is (
+        contradicted)
+
+
+@pytest.mark.parametrize("distinct, written, contradicted", [
+    (3, 5, True), (3, 6, False),     # 3 distinct in 5 lines changes on most; in 6, half
+    (2, 3, False), (4, 7, True), (4, 8, False)])
+def test_an_account_column_of_counterparties_has_three_or_more_values_on_most_lines(
+        distinct, written, contradicted):
+    evidence = {"values": written, "distinct": distinct}
+    assert contradicts("Account", evidence, pd.Series(["x"] * written)) is contradicted
+
+
+def _booked_sides(booked_in: list[str], booked_out: list[str]) -> bytes:
+    # an ICBC layout: the transaction's sides (dashes) before the booked sides (amounts)
+    return ("交易日期,摘要,交易金额(收入),交易金额(支出),记账金额(收入),记账金额(支出)\n" + "".join(
+        f"2023-04-{10 + i:02d},消费,-,-,{a},{b}\n"
+        for i, (a, b) in enumerate(zip(booked_in, booked_out)))).encode()
+
+
+@pytest.mark.parametrize("amounts, moved", [(9, True), (8, False)])
+def test_a_side_moves_to_its_namesake_when_nine_in_ten_of_its_values_are_amounts(
+        amounts, moved):
+    # PARSE_RATE: 9 amounts and a dash (0.9) are a column of amounts; 8 and a dash (0.89) not
+    export = read_export(_booked_sides(["1.00"] * amounts + ["-"], [""] * amounts + ["2.00"]),
+                         "x.csv")
+    assert export.info["columns"]["Money In"] == ["记账金额(收入)" if moved else "交易金额(收入)"]
+    if moved:
+        assert export.info["reading"]["columns"]["记账金额(收入)"]["decided_by"] == (
+            "the header names Money In and the values are amounts ('交易金额(收入)', named so "
+            "first, holds none)")
+
+
+def test_a_namesake_with_no_written_value_takes_no_side():
+    export = read_export(_booked_sides(["", "", ""], ["13.40", "24.00", "5.00"]), "x.csv")
+    assert export.info["columns"]["Money In"] == ["交易金额(收入)"]
+    assert export.info["columns"]["Money Out"] == ["记账金额(支出)"]
+
+
+def _decided_by(text: str) -> dict[str, str]:
+    export = read_export(text.encode(), "giro.csv")
+    return {c: v["decided_by"] for c, v in export.info["reading"]["columns"].items()}
+
+
+@pytest.mark.parametrize("plain, agree", [(9, True), (8, False)])
+def test_a_header_column_is_marked_where_fewer_than_nine_in_ten_values_are_of_its_role(
+        plain, agree):
+    # PARSE_RATE: 9 dates (amounts) in 10 values are plainly of the role; 8 stay (at least
+    # half, CONSISTENT_RATE) and are marked in the reading report
+    mark = "header word" + ("" if agree else " (values disagree)")
+    dates = [f"{d:02d}.01.2024" for d in range(1, plain + 1)] + ["Storno"] * (10 - plain)
+    lines = "".join(f"{d};REWE;-1,00;EUR\n" for d in dates)
+    decided = _decided_by("Datum;Text;Betrag;Währung\n" + lines)
+    assert decided["Datum"] == mark
+    assert decided["Betrag"] == decided["Währung"] == "header word"  # a currency: no mark
+    amounts = ["-1,00"] * plain + ["offen"] * (10 - plain)
+    lines = "".join(f"{d:02d}.01.2024;REWE;{a}\n" for d, a in enumerate(amounts, start=1))
+    decided = _decided_by("Datum;Text;Betrag\n" + lines)
+    assert decided["Betrag"] == mark and decided["Datum"] == "header word"
+
+
+def test_a_header_column_with_no_written_value_is_not_marked():
+    decided = _decided_by("Datum;Wertstellung;Text;Betrag\n02.01.2024;;REWE;-1,00\n"
+                          "03.01.2024;;ACME;2,00\n")
+    assert decided["Wertstellung"] == "header word"
+
+
+@pytest.mark.parametrize("plain, agree", [(9, True), (8, False)])
+def test_a_value_date_a_balance_and_both_sides_are_marked_below_nine_in_ten(plain, agree):
+    mark = "header word" + ("" if agree else " (values disagree)")
+    odd = ["offen"] * (10 - plain)
+    value_dates = [f"{d:02d}.01.2024" for d in range(1, plain + 1)] + ["Storno"] * (10 - plain)
+    balances = [f"{100 - d},00" for d in range(plain)] + odd
+    decided = _decided_by("Datum;Wertstellung;Text;Betrag;Saldo\n" + "".join(
+        f"{d:02d}.01.2024;{v};REWE;-1,00;{s}\n"
+        for d, v, s in zip(range(1, 11), value_dates, balances)))
+    assert decided["Wertstellung"] == decided["Saldo"] == mark
+    sides = ["1,00"] * plain + odd
+    decided = _decided_by("Datum;Text;Haben;Soll\n" + "".join(
+        f"{d:02d}.01.2024;REWE;{s};{s}\n" for d, s in zip(range(1, 11), sides)))
+    assert decided["Haben"] == decided["Soll"] == mark
+
+
+def test_a_currency_column_of_dates_beside_date_and_value_date_is_no_third_date():
+    # both date roles are taken: the column loses the currency and takes nothing
+    decided = _decided_by("Buchungstag;Wertstellung;Text;Betrag;Währung\n"
+                          "02.01.2024;02.01.2024;REWE MARKT;-23,45;03.01.2024\n"
+                          "04.01.2024;04.01.2024;GEHALT ACME;2.500,00;04.01.2024\n")
+    assert decided["Währung"] == "values are dates, not a Currency (header word)"
+    export = read_export(("Buchungstag;Wertstellung;Text;Betrag;Währung\n"
+                          "02.01.2024;02.01.2024;REWE;-23,45;03.01.2024\n").encode(), "giro.csv")
+    assert export.info["columns"]["Value Date"] == ["Wertstellung"]
+    assert "Currency" not in export.info["columns"]
+
+
+def test_a_currency_column_of_dates_beside_one_date_is_the_second_column_of_dates():
+    decided = _decided_by("Buchungstag;Text;Betrag;Währung\n02.01.2024;REWE MARKT;-23,45;"
+                          "03.01.2024\n04.01.2024;GEHALT ACME;2.500,00;04.01.2024\n")
+    assert decided["Währung"] == "values are dates: a second column of dates"
+
+
+def test_every_column_of_a_role_is_checked_not_only_the_first():
+    # a numbered description part joins the description; one of dates is checked on its own
+    text = ("Date,Description,Description 2,Amount\n2024-01-02,TESCO,2024-01-03,-1.00\n"
+            "2024-01-03,ACME,2024-01-04,2.00\n2024-01-05,BP,2024-01-06,-3.00\n")
+    export = read_export(text.encode(), "x.csv")
+    assert export.info["columns"]["Description"] == ["Description"]
+    assert export.frame["Description"].tolist() == ["TESCO", "ACME", "BP"]
+
+
+def test_a_debit_credit_header_over_four_payees_is_no_indicator():
+    text = ("Date,Description,Debit/Credit,Amount\n2024-01-02,a,TESCO,-1.00\n"
+            "2024-01-03,b,ACME,2.00\n2024-01-04,c,TFL,-3.00\n2024-01-05,d,BP,-4.00\n")
+    amounts, info = amounts_of(text, "x.csv")
+    assert amounts == [-1.00, 2.00, -3.00, -4.00] and "Debit/Credit" not in info["columns"]
+    assert info["reading"]["columns"]["Debit/Credit"]["decided_by"] == (
+        "values are text, not a Debit/Credit (header word)")
+
+
+def test_a_declared_role_is_passed_over_and_the_header_roles_after_it_still_checked():
+    # only the date is declared: the Valuta after it is still checked (its dates are the
+    # value date, the currency goes to Währung)
+    mapping = parse_mappings({"mappings": [{"match": "giro.csv",
+                                            "columns": {"date": "Buchungstag"}}]}, "t")[0]
+    export = read_export(GERMAN.encode(), "giro.csv", mapping)
+    assert export.info["columns"]["Value Date"] == ["Valuta"]
+    assert export.info["columns"]["Currency"] == ["Währung"]
+
+
+def test_the_role_a_header_lost_goes_only_to_a_column_whose_header_names_it_too():
+    # a second Währung of codes takes the currency, with why; an empty column, a column of
+    # text named for the currency, and a text column named for nothing take nothing
+    text = ("Buchungstag;Valuta;Text;Betrag;Währung\n02.01.2024;03.01.2024;REWE;-23,45;EUR\n"
+            "04.01.2024;04.01.2024;KARTE USA;-50,00;EUR/USD\n05.01.2024;05.01.2024;MIETE;"
+            "-800,00;EUR\n")
+    assert _decided_by(text)["Währung"] == (
+        "the header names Currency and the values agree (the column first named so holds "
+        "something else)")
+    export = read_export(("Data;Valuta;Descrizione;Importo;Nota\n02/01/2024;03/01/2024;"
+                          "ESSELUNGA;-23,45;\n04/01/2024;04/01/2024;ACME;2.500,00;\n").encode(),
+                         "conto.csv")
+    assert "Currency" not in export.info["columns"]
+    assert export.info["reading"]["columns"]["Nota"]["decided_by"] == "not used"
+    export = read_export(text.replace("EUR/USD", "def").replace("EUR", "abc").encode(), "g.csv")
+    assert "Currency" not in export.info["columns"]
+    decided = _decided_by("Datum;Beschreibung;Betrag;Notiz\n02.01.2024;03.01.2024;-1,00;REWE "
+                          "MARKT\n03.01.2024;04.01.2024;2,00;ACME GMBH\n04.01.2024;05.01.2024;"
+                          "-3,00;EDEKA\n")
+    assert decided["Notiz"] == "free text"
+
+
+def test_a_second_debit_credit_header_over_d_and_c_takes_the_direction_the_first_lost():
+    text = ("Date,Description,Debit/Credit,Amount,Credit/Debit\n2024-01-02,a,TESCO,1.00,D\n"
+            "2024-01-03,b,ACME,2.00,C\n2024-01-04,c,TFL,3.00,D\n2024-01-05,d,BP,4.00,D\n")
+    amounts, info = amounts_of(text, "x.csv")
+    assert amounts == [-1.00, 2.00, -3.00, -4.00]
+    assert info["columns"]["Debit/Credit"] == ["Credit/Debit"]
+
+
+def test_a_date_header_over_codes_stays_dropped_when_another_column_holds_the_dates():
+    text = ("Datum;Text;Betrag;Spalte\nA1;REWE;-1,00;02.01.2024\nB2;ACME;2,00;03.01.2024\n"
+            "A1;EDEKA;-3,00;04.01.2024\n")
+    export = read_export(text.encode(), "giro.csv")
+    assert export.info["columns"]["Date"] == ["Spalte"]
+    assert export.info["reading"]["columns"]["Datum"]["decided_by"] == (
+        "values are text, not a Date (header word)")
+
+
+def test_only_the_date_headers_column_is_restored_as_the_date_not_another_dropped_one():
+    # the direction header's payees are dropped first; the date header's column comes back
+    text = ("Soll/Haben;Datum;Text;Betrag\nREWE;unbekannt;a;-23,45\nACME;unbekannt;b;2500,00\n"
+            "EDEKA;unbekannt;c;-1,00\nLIDL;unbekannt;d;-2,00\n")
+    export = read_export(text.encode(), "giro.csv")
+    assert export.info["columns"]["Date"] == ["Datum"]
