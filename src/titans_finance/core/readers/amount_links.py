@@ -28,8 +28,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from titans_finance.core.readers.reconcile import CENT_TOLERANCE
+
 # the last value of a cent: amounts written to the cent are rounded to half of it
-_HALF_CENT = 0.005
+_HALF_CENT = CENT_TOLERANCE
 _DECIMALS = re.compile(r"[.,](\d+)\s*$")
 
 

@@ -33,11 +33,12 @@ import numpy as np
 
 from titans_finance.core.header_names import unqualified, word_roles
 from titans_finance.core.readers.column_evidence import is_amount_column
+from titans_finance.core.readers.reconcile import CENT_TOLERANCE
 
 _MONEY_ROLES = ("Amount", "Money In", "Money Out")
 _NOT_A_FEE = frozenset({"Money In", "Money Out", "Balance"})
 # half a cent: a fee and another line's amount written to the cent are the same money
-_CENT = 0.005
+_CENT = CENT_TOLERANCE
 
 
 def fee_booked_as_a_line(fee, amount) -> bool:

@@ -25,9 +25,10 @@ import pandas as pd
 
 from titans_finance.core.column_values import clean_strings
 from titans_finance.core.readers.mapping import unsure_amount_message
+from titans_finance.core.readers.reconcile import CENT_TOLERANCE
 
 # Two columns write the same money when their amounts differ by less than half a cent
-SAME_MONEY_TOLERANCE = 0.005
+SAME_MONEY_TOLERANCE = CENT_TOLERANCE
 
 
 def _both_signs(values: pd.Series) -> bool:
