@@ -311,6 +311,7 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     roles, unrecognised, date_columns = (
         (roles, unrecognised, None) if mapping and "Date" in mapping.columns
         else booking_date(frame, roles, unrecognised))
+    reading.use_roles(roles, date_columns)  # the report says the roles the lines are read with
     refuse_ambiguous_months(frame, roles.get("Date", columns), name,
                             mapping.month_language if mapping else None)
 

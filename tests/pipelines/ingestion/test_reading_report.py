@@ -1,0 +1,51 @@
+"""The reading report says what the lines were read with: data_quality.json's ``source``, and
+the app's import page built from it (`app.import_views`), on files run through the real
+ingestion pipeline."""
+
+from __future__ import annotations
+
+from tests.core.test_readers_date_columns import DKB_CARD
+from tests.pipelines.ingestion.corpus import run_ingestion
+from titans_finance.app import import_views
+
+
+def _source(tmp_path, name: str, text: str) -> dict:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return run_ingestion(path, reference_date="2025-06-30")["data_quality"]["source"]
+
+
+def test_the_columns_the_date_rule_swapped_show_the_role_they_were_used_in(tmp_path):
+    # DKB's card: Wertstellung read first as the value date, Belegdatum as the date; the
+    # date rule dates the lines by Wertstellung (data_contract, "The date a line carries")
+    source = _source(tmp_path, "dkb.csv", DKB_CARD)
+    assert source["columns"]["Date"] == ["Wertstellung"]
+    report = source["reading"]["columns"]
+    assert report["Wertstellung"]["role"] == "Date"
+    assert report["Belegdatum"]["role"] == "Value Date"
+    assert report["Wertstellung"]["decided_by"].startswith(
+        "the date the lines carry (decided by value_date_beside_purchase_day; first read as "
+        "Value Date")
+    assert report["Belegdatum"]["decided_by"].startswith("the value date beside 'Wertstellung'")
+    # the import page's table of columns, from the same report
+    shown = import_views.column_evidence(source).set_index("column")
+    assert shown.loc["Wertstellung", "field"] == "Date"
+    assert shown.loc["Belegdatum", "field"] == "Value Date"
+    # a column no date rule touched keeps what decided it
+    assert report["Umsatzbeschreibung"]["decided_by"] == "free text"
+
+
+def test_a_second_date_column_the_values_make_the_booking_date_says_so(tmp_path):
+    # Started / Completed: Completed never before Started, after it on one line
+    text = ("Started Date,Completed Date,Description,Amount\n"
+            "2024-01-02,2024-01-04,A,-1.00\n2024-01-05,2024-01-05,B,-2.00\n")
+    report = _source(tmp_path, "app.csv", text)["reading"]["columns"]
+    assert report["Completed Date"]["role"] == "Date"
+    assert report["Started Date"]["role"] == "Value Date"
+    assert "never_before_the_other" in report["Completed Date"]["decided_by"]
+    # the boundary: the same days on every line move nothing, and the report keeps the first
+    text = text.replace("2024-01-02,2024-01-04", "2024-01-04,2024-01-04")
+    report = _source(tmp_path, "app.csv", text)["reading"]["columns"]
+    assert report["Started Date"]["role"] == "Date"
+    assert report["Completed Date"]["role"] == "Value Date"
+    assert "first_column" in report["Started Date"]["decided_by"]
