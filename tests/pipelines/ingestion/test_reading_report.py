@@ -9,10 +9,15 @@ from tests.pipelines.ingestion.corpus import run_ingestion
 from titans_finance.app import import_views
 
 
-def _source(tmp_path, name: str, text: str) -> dict:
+def _write(tmp_path, name: str, text: str):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    return run_ingestion(path, reference_date="2025-06-30")["data_quality"]["source"]
+    return path
+
+
+def _source(tmp_path, name: str, text: str) -> dict:
+    return run_ingestion(_write(tmp_path, name, text),
+                         reference_date="2025-06-30")["data_quality"]["source"]
 
 
 def test_the_columns_the_date_rule_swapped_show_the_role_they_were_used_in(tmp_path):
@@ -49,3 +54,34 @@ def test_a_second_date_column_the_values_make_the_booking_date_says_so(tmp_path)
     assert report["Started Date"]["role"] == "Date"
     assert report["Completed Date"]["role"] == "Value Date"
     assert "first_column" in report["Started Date"]["decided_by"]
+
+
+REPAIRED = ("Data,Descrizione,Importo,Saldo\n"
+            "01/02/2024,A,-1\ufffd000.00,4\ufffd000.00\n"
+            "02/02/2024,B,-12.50,3\ufffd987.50\n"
+            "03/02/2024,C,2\ufffd500.00,6\ufffd487.50\n")
+
+
+def test_amounts_read_through_a_repair_are_counted_per_file_and_column(tmp_path):
+    run = run_ingestion(_write(tmp_path, "intesa.csv", REPAIRED), reference_date="2025-06-30")
+    source, quality = run["data_quality"]["source"], run["data_quality"]
+    assert sorted(run["clean_transactions"]["amount"]) == [-1000.0, -12.5, 2500.0]
+    assert source["amounts_repaired"] == {
+        "unreadable_grouping_mark": {"Amount": 2, "Balance": 3}}
+    assert quality["fixes"]["amounts_read_through_repair"] == 5
+    shown = import_views.how_it_was_read(source)[0].loc["amounts repaired"].iloc[0]
+    assert shown.startswith("5 (Amount: 2, Balance: 3): an unreadable byte")
+    # the boundary: no decimal mark after the groups (2500 or 2.5?) is no repair, the line
+    # is quarantined, its amount not counted (its balance, repaired, is)
+    unsure = REPAIRED.replace("2\ufffd500.00,6\ufffd487.50", "2\ufffd500,6\ufffd487.50")
+    run = run_ingestion(_write(tmp_path, "intesa.csv", unsure), reference_date="2025-06-30")
+    source = run["data_quality"]["source"]
+    assert source["amounts_repaired"] == {"unreadable_grouping_mark": {"Amount": 1,
+                                                                       "Balance": 3}}
+    assert run["data_quality"]["quarantine_reasons"] == {"invalid_amount": 1}
+    # nothing repaired: nothing said
+    plain = REPAIRED.replace("\ufffd", "")
+    source = run_ingestion(_write(tmp_path, "intesa.csv", plain),
+                           reference_date="2025-06-30")["data_quality"]["source"]
+    assert "amounts_repaired" not in source
+    assert "amounts repaired" not in import_views.how_it_was_read(source)[0].index
