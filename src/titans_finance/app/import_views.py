@@ -64,6 +64,9 @@ def dated_by(date_columns: dict[str, Any] | None) -> str | None:
     other = next(c for c in date_columns["columns"] if c != date_columns["booking_date"])
     said = (f"{date_columns['booking_date']!r} (not {other!r}; decided by "
             f"{date_columns['decided_by']})")
+    if date_columns.get("lines"):  # line by line (MT940: the entry date where written)
+        said += "; lines dated by " + ", ".join(f"{c}: {n}" for c, n in
+                                                date_columns["lines"].items())
     return f"{said} — UNSURE: {date_columns['unsure']}" if date_columns.get("unsure") else said
 
 
