@@ -85,3 +85,15 @@ def test_amounts_read_through_a_repair_are_counted_per_file_and_column(tmp_path)
                            reference_date="2025-06-30")["data_quality"]["source"]
     assert "amounts_repaired" not in source
     assert "amounts repaired" not in import_views.how_it_was_read(source)[0].index
+
+
+def test_a_headerless_file_s_unsure_date_column_reaches_the_report_and_the_import_page(
+        tmp_path):
+    from tests.core.test_readers_date_columns import HEADERLESS
+    source = _source(tmp_path, "noheader.csv", HEADERLESS)
+    assert "differ on 1 of 3 lines" in source["date_columns"]["unsure"]
+    shown = import_views.how_it_was_read(source)[0].loc["dated by"].iloc[0]
+    assert shown.startswith("'column 3' (not 'column 1'; decided by never_before_the_other)"
+                            " — UNSURE: the file has no header")
+    # the column the date rule made the booking date says so in the reading's columns
+    assert source["reading"]["columns"]["column 3"]["role"] == "Date"
