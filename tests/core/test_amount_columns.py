@@ -153,3 +153,16 @@ def test_an_unreadable_character_is_read_only_where_it_can_be_a_grouping_mark(va
     assert parsed.decimal_mark == "."
     assert parsed.values.iloc[1] == pytest.approx(number, nan_ok=True)
     assert parsed.invalid.iloc[1] == bool(np.isnan(number))
+    # a value read through the repair says so (the reading report counts them per file)
+    assert parsed.repaired.tolist() == [False, not np.isnan(number)]
+
+
+def test_a_repaired_value_the_column_s_decimal_mark_contradicts_is_no_repair():
+    # 1,000.00 in a decimal-comma column is invalid whatever the grouping: nothing was read
+    parsed = read_amounts(pd.Series(["-2,40", "1\ufffd000.00", "1\ufffd000,00"]))
+    assert parsed.decimal_mark == ","
+    assert parsed.invalid.tolist() == [False, True, False]
+    assert parsed.repaired.tolist() == [False, False, True]
+    # each value counted where it stands, once per line (a value read once per distinct value)
+    twice = read_amounts(pd.Series(["1\ufffd000,00", "", "1\ufffd000,00"]))
+    assert twice.repaired.tolist() == [True, False, True]

@@ -391,3 +391,42 @@ def test_a_notice_under_the_table_whose_words_name_months_somewhere_is_no_date()
     with pytest.raises(ExportReadError, match="'SU'"):
         read_export(text.replace("ESTIMADO CLIENTE: LAS CUENTAS PODRIAN SER CANCELADAS POR "
                                  "SU SEGURIDAD.", "03 SU 2024").encode(), "cr.csv")
+
+
+# -- a file without a header: no header tells the booking date from the value date
+
+HEADERLESS = ("02.01.2024;Shop A;03.01.2024;-12,50;EUR\n"
+              "05.01.2024;Shop B;05.01.2024;-3,20;EUR\n"
+              "13.01.2024;Salary;13.01.2024;1500,00;EUR\n")
+
+
+def test_headerless_date_columns_that_differ_on_a_line_are_reported_unsure():
+    # column 3 is never before column 1 and after it on one line: the values make it the
+    # booking date, though it may be a value date; the reading says so
+    info = read_export(HEADERLESS.encode(), "noheader.csv").info
+    assert info["headerless"] and info["columns"]["Date"] == ["column 3"]
+    evidence = info["date_columns"]
+    assert evidence["lines_differing"] == 1
+    unsure = evidence["unsure"]
+    assert ("differ on 1 of 3 lines: dated by 'column 3' (decided by never_before_the_other)"
+            in unsure)
+    assert ('  - match: "noheader.csv"\n    columns: {date: "column 3", value_date: "column 1"}'
+            in unsure)
+    # the mapping line it names settles it: nothing left unsure
+    declared = parse_mappings({"mappings": [{"match": "noheader.csv", "columns": {
+        "date": "column 1", "value_date": "column 3"}}]}, "m")[0]
+    settled = read_export(HEADERLESS.encode(), "noheader.csv", declared).info
+    assert settled["columns"]["Date"] == ["column 1"] and "date_columns" not in settled
+
+
+def test_headerless_date_columns_with_the_same_days_everywhere_are_sure():
+    same = HEADERLESS.replace("02.01.2024;Shop A;03.01.2024", "03.01.2024;Shop A;03.01.2024")
+    evidence = read_export(same.encode(), "noheader.csv").info["date_columns"]
+    assert "unsure" not in evidence and "lines_differing" not in evidence
+
+
+def test_a_header_naming_the_dates_leaves_nothing_unsure():
+    named = "Buchungstag;Text;Valuta;Betrag;Währung\n" + HEADERLESS
+    info = read_export(named.encode(), "named.csv").info
+    assert not info["headerless"] and info["columns"]["Date"] == ["Buchungstag"]
+    assert "unsure" not in (info.get("date_columns") or {})

@@ -412,7 +412,9 @@ def test_mt940_fields_and_the_sign_of_the_debit_credit_mark():
     export = read_export(MT940.encode(), "statement.sta")
     frame = export.frame
     assert frame["Date"].tolist() == ["2024-01-02", "2024-01-03"]
-    assert frame["Value Date"].tolist() == ["2024-01-02", ""]  # the optional entry date
+    # the line's date is its entry (booking) date where written, else its value date; the
+    # value date is kept beside it (readers/mt940_dates)
+    assert frame["Value Date"].tolist() == ["2024-01-02", "2024-01-03"]
     assert frame["Amount"].tolist() == ["-12.50", "100.00"]  # D is money out
     assert frame["Description"].tolist() == ["Fuel SHELL station", "Salary"]  # spaces cleaned
     assert frame["Reference"].tolist() == ["", "REF2"]  # NONREF is no reference

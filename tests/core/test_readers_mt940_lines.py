@@ -58,7 +58,9 @@ def test_statement_line_variants(line, date, amount):
 def test_entry_date_across_the_year_end_and_balances_checked():
     lines = ":61:2312310101D10,00NTRF\n:86:a\n:61:240101C5,00NTRF\n:86:b"
     export = read_mt940_lines(STATEMENT.format(lines=lines, closing="95,00"), "x")
-    assert export.frame["Value Date"].tolist() == ["2024-01-01", ""]
+    # the entry (booking) date dates the line where written, the value date stays beside it
+    assert export.frame["Date"].tolist() == ["2024-01-01", "2024-01-01"]
+    assert export.frame["Value Date"].tolist() == ["2023-12-31", "2024-01-01"]
     assert export.info["balances"][0]["reconciles"] == "true"
     wrong = read_mt940_lines(STATEMENT.format(lines=lines, closing="96,00"), "x")
     assert wrong.info["balances"][0]["reconciles"] == "false"
@@ -197,7 +199,7 @@ def test_a_statement_the_library_refuses_without_any_line_is_refused_naming_file
 ])
 def test_the_entry_date_is_in_the_year_nearest_its_value_date(line, entry):
     export = read_mt940_lines(STATEMENT.format(lines=line + "\n:86:a", closing="90,00"), "x")
-    assert export.frame["Value Date"].tolist() == [entry]
+    assert export.frame["Date"].tolist() == [entry]
 
 
 @pytest.mark.parametrize("lines, quoted", [

@@ -431,7 +431,11 @@ def test_a_currency_column_of_dates_beside_date_and_value_date_is_no_third_date(
 def test_a_currency_column_of_dates_beside_one_date_is_the_second_column_of_dates():
     decided = _decided_by("Buchungstag;Text;Betrag;Währung\n02.01.2024;REWE MARKT;-23,45;"
                           "03.01.2024\n04.01.2024;GEHALT ACME;2.500,00;04.01.2024\n")
-    assert decided["Währung"] == "values are dates: a second column of dates"
+    # read first as a second column of dates; the date rule then makes it the date the
+    # lines carry (never before Buchungstag, after it once), and the report says both
+    assert decided["Währung"] == (
+        "the date the lines carry (decided by never_before_the_other; first read as Value "
+        "Date: values are dates: a second column of dates)")
 
 
 def test_every_column_of_a_role_is_checked_not_only_the_first():

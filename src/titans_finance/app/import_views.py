@@ -42,6 +42,7 @@ def how_it_was_read(info: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
         "balance check": balance_check(info.get("reconciliation")),
         "sign unproven": (info.get("sign_unproven") or {}).get("message"),
         "dated by": dated_by(info.get("date_columns")),
+        "amounts repaired": amounts_repaired(info.get("amounts_repaired")),
         "lines without a booking date": (
             f"{info['lines_without_booking_date']} (not booked yet: set aside as not_booked)"
             if info.get("lines_without_booking_date") else None),
@@ -63,7 +64,20 @@ def dated_by(date_columns: dict[str, Any] | None) -> str | None:
     other = next(c for c in date_columns["columns"] if c != date_columns["booking_date"])
     said = (f"{date_columns['booking_date']!r} (not {other!r}; decided by "
             f"{date_columns['decided_by']})")
+    if date_columns.get("lines"):  # line by line (MT940: the entry date where written)
+        said += "; lines dated by " + ", ".join(f"{c}: {n}" for c, n in
+                                                date_columns["lines"].items())
     return f"{said} — UNSURE: {date_columns['unsure']}" if date_columns.get("unsure") else said
+
+
+def amounts_repaired(repaired: dict[str, Any] | None) -> str | None:
+    """How many amounts were read through a repair, per column; None when none was."""
+    columns = (repaired or {}).get("unreadable_grouping_mark") or {}
+    if not columns:
+        return None
+    return (f"{sum(columns.values())} ({', '.join(f'{c}: {n}' for c, n in columns.items())}): "
+            "an unreadable byte (\ufffd) between groups of three digits with a decimal mark "
+            "after them, read as the grouping mark (-1\ufffd000.00 = -1000.00)")
 
 
 def balance_check(reconciliation: dict[str, Any] | None) -> str | None:

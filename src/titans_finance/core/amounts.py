@@ -63,6 +63,9 @@ class ParsedAmounts:
     explicit_sign: pd.Series  # bool: the value itself says in or out (-, +, (..), DR/CR)
     decimal_mark: str  # "." or ","
     decimal_mark_decided_by: str  # "values", "declared" or "hint" (no value could tell)
+    # bool: read through a repair (an unreadable byte between groups of three digits read as
+    # a grouping mark); the reading report counts them per file
+    repaired: pd.Series | None = None
 
 
 def decide_decimal_mark(numbers: pd.Series, hint: str = ".") -> tuple[str, str]:
@@ -104,7 +107,8 @@ def read_amounts(values: pd.Series, decimal: str | None = None,
     return ParsedAmounts(_spread(parsed.values, codes, np.nan, values.index).astype("float64"),
                          _spread(parsed.invalid, codes, False, values.index).astype(bool),
                          _spread(parsed.explicit_sign, codes, False, values.index).astype(bool),
-                         parsed.decimal_mark, parsed.decimal_mark_decided_by)
+                         parsed.decimal_mark, parsed.decimal_mark_decided_by,
+                         _spread(parsed.repaired, codes, False, values.index).astype(bool))
 
 
 def _read_distinct_amounts(values: pd.Series, decimal: str | None = None,
@@ -164,8 +168,9 @@ def _read_distinct_amounts(values: pd.Series, decimal: str | None = None,
     number = pd.to_numeric(plain, errors="coerce").astype("float64")
     number = number.where(~negative, -number)
     invalid = ~missing & (number.isna() | ~np.isfinite(number.fillna(0.0)) | contradictory)
+    repaired = unreadable_grouping.fillna(False).astype(bool) & ~invalid
     return ParsedAmounts(number.where(~invalid), invalid, ~missing & (negative | positive),
-                         decimal, decided_by)
+                         decimal, decided_by, repaired)
 
 
 def parse_amounts(values: pd.Series, decimal: str | None = None) -> tuple[pd.Series, pd.Series]:

@@ -133,9 +133,12 @@ def _file_amounts(raw: pd.DataFrame, hints: dict[str, Any]) -> dict[str, Any]:
                           decimal_hint=hints.get("decimal_hint") or ".")
     n = len(raw)
     result: dict[str, Any] = {"decimal_mark": parsed.decimal_mark,
-                              "decimal_mark_decided_by": parsed.decimal_mark_decided_by}
+                              "decimal_mark_decided_by": parsed.decimal_mark_decided_by,
+                              "repaired": {}}  # column -> values read through a repair
     for i, column in enumerate(names):
         part = slice(i * n, (i + 1) * n)
+        if repaired := int(parsed.repaired.iloc[part].sum()):
+            result["repaired"][column] = repaired
         result[column] = (pd.Series(parsed.values.iloc[part].to_numpy(), index=raw.index),
                           pd.Series(parsed.invalid.iloc[part].to_numpy(), index=raw.index),
                           pd.Series(parsed.explicit_sign.iloc[part].to_numpy(), index=raw.index))
@@ -345,6 +348,7 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
         "date_from_value_date": int(((raw["Date"].str.strip() == "")
                                      & (raw["Value Date"].str.strip() != "")).sum()),
         "balance_unreadable": int(bad_balance.sum()),
+        "amounts_read_through_repair": sum(amounts["repaired"].values()),
         "currency_unrecognised": int(unknown_currency.sum()),
         "account_from_file_name": int((written_account.isna() & stem.notna()).sum()),
     }
@@ -361,6 +365,8 @@ def _normalise_file(raw: pd.DataFrame, hints: dict[str, Any], settings: Ingestio
     }
     if fee_decided:
         decided["fee"] = fee_decided
+    if amounts["repaired"]:  # read right by the structure alone: the user sees how many
+        decided["amounts_repaired"] = {"unreadable_grouping_mark": amounts["repaired"]}
     if card_decided or words_decided:
         decided["card_payments"] = {**card_decided, **words_decided}
     # a balance or a declared sign settles it; else what the file says of each line's side
@@ -393,7 +399,6 @@ def _files_of(raw: pd.DataFrame) -> list[tuple[str, pd.Index, dict[str, Any]]]:
                                           else {})
         groups.append((str(name), rows, normaliser_hints(**(info.get("hints") or {}))))
     return groups
-
 
 
 def normalise_rows(raw_transactions: pd.DataFrame, settings: IngestionSettings
@@ -464,7 +469,6 @@ def normalise_rows(raw_transactions: pd.DataFrame, settings: IngestionSettings
     return candidates.reset_index(drop=True), quarantine.reset_index(drop=True), fixes
 
 
-
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Clean columns in their declared dtypes, even when a column is entirely missing
     (pandas makes an all-missing column float64, which the schema rightly refuses)."""
@@ -481,8 +485,6 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[[*CLEAN_COLUMNS, *extra]]
 
 
-
-
 def _rows_with_entities(text: pd.Series) -> int:
     ampersand = text.str.contains("&", regex=False)  # (a fast pass before the regex)
     return int(text[ampersand].str.contains(HTML_ENTITY).sum()) if ampersand.any() else 0
@@ -493,5 +495,3 @@ def _count_changed(before: pd.Series, after: pd.Series, exclude: pd.Series | Non
     if exclude is not None:
         changed &= ~exclude
     return int(changed.sum())
-
-

@@ -22,6 +22,30 @@ class Reading:
     # the balance column holds the balance before each line (not after it)
     balance_before: bool = False
 
+    def use_roles(self, roles: dict[str, list[str]],
+                  date_columns: dict[str, Any] | None) -> None:
+        """The roles the file is read with, once its date columns were weighed
+        (`date_columns.booking_date`): the report says the role each column was used in.
+        Each column the date rule weighed or moved says what became of it, why, and the role
+        its values and header gave it first."""
+        before = {c: role for role, cols in self.roles.items() for c in cols}
+        self.roles = roles
+        if not date_columns:
+            return
+        after = {c: role for role, cols in roles.items() for c in cols}
+        booking, why = date_columns["booking_date"], date_columns["decided_by"]
+        moved = [c for c in self.evidence if before.get(c) != after.get(c)]
+        for column in dict.fromkeys([*date_columns["columns"], *moved]):
+            if column not in self.evidence:
+                continue
+            role = after.get(column)
+            said = ("the date the lines carry" if column == booking else
+                    f"the value date beside {booking!r}" if role == "Value Date" else
+                    f"a date column set aside: {booking!r} dates the lines")
+            self.evidence[column]["decided_by"] = (
+                f"{said} (decided by {why}; first read as {before.get(column) or 'unused'}: "
+                f"{self.evidence[column].get('decided_by', 'not used')})")
+
     def report(self) -> dict[str, Any]:
         role_of = {c: role for role, cols in self.roles.items() for c in cols}
         columns = {}

@@ -51,7 +51,11 @@ from titans_finance.core.readers.summary_lines import (
     labelled_summary_rows,
     written_amounts,
 )
-from titans_finance.core.readers.date_columns import booking_date, refuse_ambiguous_months
+from titans_finance.core.readers.date_columns import (
+    booking_date,
+    headerless_dates_unsure,
+    refuse_ambiguous_months,
+)
 from titans_finance.core.readers.table_diagnosis import yearless_dates, yearless_message
 from titans_finance.core.readers.mapping import DeclaredMapping, suggested_mapping
 from titans_finance.core.unicode_regex import str_call
@@ -311,6 +315,9 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
     roles, unrecognised, date_columns = (
         (roles, unrecognised, None) if mapping and "Date" in mapping.columns
         else booking_date(frame, roles, unrecognised))
+    if headerless and date_columns:  # no header tells a booking from a value date
+        date_columns = headerless_dates_unsure(frame, date_columns, name)
+    reading.use_roles(roles, date_columns)  # the report says the roles the lines are read with
     refuse_ambiguous_months(frame, roles.get("Date", columns), name,
                             mapping.month_language if mapping else None)
 

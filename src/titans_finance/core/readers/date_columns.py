@@ -160,6 +160,34 @@ def value_date_beside_purchase_day(frame: pd.DataFrame, roles: dict[str, list[st
     return roles, unrecognised + set_aside, evidence
 
 
+def headerless_dates_unsure(frame: pd.DataFrame, date_columns: dict[str, Any], name: str
+                            ) -> dict[str, Any]:
+    """``date_columns`` of a file without a header, marked ``unsure`` when its two date
+    columns differ on some line: no header tells a booking date from a value date (a
+    value date may run after the booking as a later booking would: Raiffeisen's), so the
+    column the values chose is said to be unsure, with how many lines differ and the
+    mapping lines that settle it. The same days on every line date every line alike: sure.
+    Both columns are read in one day/month order (one file writes its dates one way)."""
+    first, second = date_columns["columns"]
+    both = read_dates(pd.concat([frame[first], frame[second]], ignore_index=True)
+                      .astype("str")).values.to_numpy()
+    days = {first: both[:len(frame)], second: both[len(frame):]}
+    written = ~pd.isna(days[first]) & ~pd.isna(days[second])
+    differ = int((days[first] != days[second])[written].sum())
+    if not differ:
+        return date_columns
+    booking = date_columns["booking_date"]
+    other = first if booking == second else second
+    file = PurePath(name).name
+    return {**date_columns, "lines_differing": differ, "unsure": (
+        f"the file has no header to tell the booking date from the value date, and columns "
+        f"{first!r} and {second!r} differ on {differ} of {int(written.sum())} lines: dated by "
+        f"{booking!r} (decided by {date_columns['decided_by']}). Settle it in "
+        f"conf/local/export_mappings.yml:\nmappings:\n  - match: \"{file}\"\n"
+        f"    columns: {{date: \"{booking}\", value_date: \"{other}\"}}  # date: the "
+        f"booking date (swap them if it is the other)")}
+
+
 def refuse_ambiguous_months(frame: pd.DataFrame, columns: list[str], name: str,
                             month_language: str | None) -> None:
     """Stop, naming the mapping line that settles it, when a column of dates writes a month

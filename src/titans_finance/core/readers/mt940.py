@@ -21,6 +21,7 @@ from titans_finance.core.readers.base import (
     raw_frame,
     readable_error,
 )
+from titans_finance.core.readers.mt940_dates import line_dates
 from titans_finance.core.readers.mt940_lines import (
     read_mt940_lines,
     without_envelope,
@@ -110,6 +111,7 @@ def read_mt940_export(text: str, name: str) -> RawExport:
         logger.warning("%s: the MT940 library could not read it (%s); read by the tolerant "
                        ":61:/:86: line reader", name, refused)
         return export
+    entries: list[str] = []  # each line's entry date (MMDD), "" when none
     balances = [{"rows": len(s.transactions), "opening": _balance(s.data, "opening"),
                  "closing": _balance(s.data, "closing")} for s in statements]
     for statement in statements:
@@ -125,9 +127,11 @@ def read_mt940_export(text: str, name: str) -> RawExport:
                 " ".join(str(data[k]) for k in ("posting_text", "purpose") if data.get(k)))
             party = next((str(data[k]) for k in ("deviate_applicant", "applicant_name",
                                                   "recipient_name") if data.get(k)), "")
-            # ``date`` is the value date of :61:, always written (the entry date is optional).
-            rows["Date"].append(str(data.get("date") or ""))
-            rows["Value Date"].append(str(data.get("entry_date") or ""))
+            # ``date`` is the value date of :61:, always written; the entry date is optional
+            # (its year is ours to decide: `mt940_dates`, not the library's guess)
+            rows["Value Date"].append(str(data.get("date") or ""))
+            entry = data.get("entry_date")
+            entries.append(f"{entry.month:02d}{entry.day:02d}" if entry else "")
             rows["Description"].append(details or str(data.get("extra_details") or ""))
             rows["Reference"].append(party or str(data.get("customer_reference") or "").replace(
                 "NONREF", ""))
@@ -136,7 +140,9 @@ def read_mt940_export(text: str, name: str) -> RawExport:
             rows["Currency"].append(str(data.get("currency") or ""))
             rows["Bank Transaction ID"].append(str(data.get("bank_reference") or ""))
             rows["Payment Method"].append(str(data.get("id") or ""))
-    info = {"format": "mt940", "statements": len(statements),
+    # the entry (booking) date when written, else the value date (`mt940_dates`)
+    rows["Date"], dated = line_dates(rows["Value Date"], entries)
+    info = {"format": "mt940", "statements": len(statements), "date_columns": dated,
             # each :61: line writes its side (C/D): the sign is the format's, not a guess
             "hints": normaliser_hints(decimal=".", day_first=False, statement_balances=balances,
                                       format_sign=BANK_STATEMENT)}

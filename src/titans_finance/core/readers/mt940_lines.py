@@ -21,6 +21,7 @@ from titans_finance.core.readers.base import (
     normaliser_hints,
     raw_frame,
 )
+from titans_finance.core.readers.mt940_dates import line_dates
 
 _TAG = re.compile(r"^:(?P<tag>\d{2}[A-Z]?|NS):", re.M)
 # value date YYMMDD, [entry date MMDD], [R]D/C mark, [funds code], amount (comma or
@@ -77,17 +78,6 @@ def without_statement_information(text: str) -> tuple[str, list[str]]:
 def _iso_date(yymmdd: str) -> str:
     year = int(yymmdd[:2])
     return f"{2000 + year if year < 80 else 1900 + year}-{yymmdd[2:4]}-{yymmdd[4:6]}"
-
-
-def _entry_date(value_date: str, mmdd: str) -> str:
-    """The entry date MMDD in the year that puts it nearest the value date."""
-    year, month = int(value_date[:4]), int(value_date[5:7])
-    entry_month = int(mmdd[:2])
-    if entry_month == 12 and month == 1:
-        year -= 1
-    elif entry_month == 1 and month == 12:
-        year += 1
-    return f"{year}-{mmdd[:2]}-{mmdd[2:]}"
 
 
 def _decimal(written: str) -> Decimal:
@@ -153,6 +143,7 @@ def read_mt940_lines(text: str, name: str) -> RawExport:
     account = currency = ""
     balances: list[dict[str, str]] = []
     statement: dict[str, str] = {}
+    entries: list[str] = []  # each line's entry date (MMDD) as written, "" when none
     lines_by_offset = [m.start() for m in re.finditer(r"(?m)^", text)]
     tags = list(_TAG.finditer(text))
     last_was_line = False
@@ -188,10 +179,8 @@ def read_mt940_lines(text: str, name: str) -> RawExport:
                 raise ExportReadError(f"{name}: MT940 amount {line['amount']!r} is not a "
                                       "number") from exc
             rest = _TYPE.match(line["rest"].strip("\r"))
-            value_date = _iso_date(line["date"])
-            rows["Date"].append(value_date)
-            rows["Value Date"].append(_entry_date(value_date, line["entry"])
-                                      if line["entry"] else "")
+            rows["Value Date"].append(_iso_date(line["date"]))
+            entries.append(line["entry"] or "")
             rows["Amount"].append(format(amount, "f"))
             rows["Description"].append((rest["extra"] or "").strip() if rest else "")
             reference = (rest["reference"] or "").strip() if rest else ""
@@ -213,9 +202,11 @@ def read_mt940_lines(text: str, name: str) -> RawExport:
             moved = Decimal(balance.get("sum", "0"))
             balance["reconciles"] = str(
                 Decimal(balance["opening"]) + moved == Decimal(balance["closing"])).lower()
+    # the entry (booking) date when written, else the value date (`mt940_dates`)
+    rows["Date"], dated = line_dates(rows["Value Date"], entries)
     info = {"format": "mt940", "reader": "tolerant (:61:/:86: lines)",
             "statements": len(balances) or (1 if rows["Date"] else 0),
-            "balances": balances,
+            "balances": balances, "date_columns": dated,
             "hints": normaliser_hints(decimal=".", day_first=False,
                                       format_sign=BANK_STATEMENT)}  # each line's C/D
     return RawExport(raw_frame(rows, len(rows["Date"])), info)
