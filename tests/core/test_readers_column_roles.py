@@ -314,7 +314,9 @@ def test_two_columns_of_the_same_money_are_read_once():
     text = "Date,Text,Orig,Booked\n2024-01-02,Shop,-5.00,-5.00\n2024-01-03,Pay,20.00,{last}\n"
     amounts, info = amounts_of(text.format(last="20.00"))
     assert amounts == [-5.0, 20.0] and info["columns"]["Amount"] == ["Orig"]
-    assert any("the same money as 'Booked'" in n for n in info["reading"]["notes"])
+    # the note is said of the column set aside, naming the one read
+    assert ("column 'Booked': left aside, 'Orig' is the amount: the same money as 'Booked' on "
+            "every line") in info["reading"]["notes"]
     with pytest.raises(ExportReadError, match="'Orig', 'Booked' all hold amounts"):
         read_export(text.format(last="20.01").encode(), "s.csv")
     # written on different lines (money in / money out) they are no copy of each other: a

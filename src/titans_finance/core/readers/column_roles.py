@@ -296,7 +296,7 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHead
         if same is not None and not any(_sided_twin(c, candidates, numbers) for c in same[:2]):
             amount, other, why = same
             self.assign("Amount", amount, why)
-            self.notes.append(f"column {other!r}: {why}")
+            self.notes.append(f"column {other!r}: left aside, {amount!r} is the amount: {why}")
             return
         if self.take_signed_as_directed(candidates):
             return
