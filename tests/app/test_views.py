@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from titans_finance.app import import_views, views
+from titans_finance.app import views
+from titans_finance.reporting import file_reading
 from titans_finance.app.labels import append_anomaly_label, read_anomaly_labels
 
 
@@ -133,12 +134,12 @@ def test_how_an_export_was_read_says_its_date_order_and_columns():
             "day_first": True, "date_order_evidence": {"decided_by": "values"},
             "columns": {"Date": ["Booking Date"], "Amount": ["Amount (EUR)"]},
             "unrecognised_columns": ["Partner Iban"]}
-    settings, columns = import_views.how_it_was_read(info)
+    settings, columns = file_reading.how_it_was_read(info)
     assert settings.loc["date order"].iloc[0] == "day first (31/01) (decided by values)"
     assert settings.loc["columns not used"].iloc[0] == "Partner Iban"
     assert columns.to_dict("records")[1] == {"field": "Amount",
                                              "from the file's column(s)": "Amount (EUR)"}
-    ambiguous, _ = import_views.how_it_was_read({**info, "date_order_ambiguous": True})
+    ambiguous, _ = file_reading.how_it_was_read({**info, "date_order_ambiguous": True})
     assert "export_mappings.yml" in ambiguous.loc["date order"].iloc[0]
 
 
@@ -188,21 +189,21 @@ def test_the_import_page_shows_each_columns_evidence_and_the_balance_check():
                                     "column 5": {"decided_by": "not used"}}},
             "reconciliation": {"status": "contradicted", "source": "running balance",
                                "first_break_row": 7, "explanation": "lines are missing"}}
-    settings, _ = import_views.how_it_was_read(info)
+    settings, _ = file_reading.how_it_was_read(info)
     assert settings.loc["header"].iloc[0] == "none: every column read by its values"
     assert "direction from column 'column 4'" in settings.loc["sign"].iloc[0]
     assert settings.loc["balance check"].iloc[0].startswith("CONTRADICTED")
     assert "first at row 7" in settings.loc["balance check"].iloc[0]
-    table = import_views.column_evidence(info).set_index("column")
+    table = file_reading.column_evidence(info).set_index("column")
     assert table.loc["column 3", "values seen"] == "amounts 95% (decimal ,)"
     assert table.loc["column 4", "values seen"] == "values D / C"
     assert table.loc["column 5", "field"] == "—" and table.loc["column 5", "values seen"] == "empty"
-    assert import_views.balance_check({"status": "proven", "source": "statement balances",
+    assert file_reading.balance_check({"status": "proven", "source": "statement balances",
                                 "statements_checked": 2}) == (
         "proven: the amounts carry the statement balances (2 statements checked)")
-    assert import_views.balance_check({"status": "not possible", "source": "x", "reason": "no balances"}
+    assert file_reading.balance_check({"status": "not possible", "source": "x", "reason": "no balances"}
                                ) == "not possible: no balances"
-    assert import_views.balance_check(None) is None
+    assert file_reading.balance_check(None) is None
 
 
 def test_transfers_are_neither_income_nor_spending(table):

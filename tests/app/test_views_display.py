@@ -5,7 +5,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from titans_finance.app import import_views, views
+from titans_finance.app import views
+from titans_finance.reporting import file_reading
 from titans_finance.core.normalise import read_dates
 
 
@@ -30,7 +31,7 @@ def _order(values: list[str]) -> str:
     parsed = read_dates(pd.Series(values))
     info = {"format": "csv", "day_first": parsed.day_first,
             "date_order_ambiguous": parsed.ambiguous, "date_order_evidence": parsed.evidence}
-    return import_views.how_it_was_read(info)[0].loc["date order"].iloc[0]
+    return file_reading.how_it_was_read(info)[0].loc["date order"].iloc[0]
 
 
 def test_iso_dates_are_called_iso_not_month_first():
@@ -54,23 +55,23 @@ def test_a_mix_says_both():
 
 def test_the_import_page_says_when_the_signs_are_unproven():
     info = {"format": "csv", "sign_unproven": {"message": "5 of 6 lines read as money in"}}
-    assert import_views.how_it_was_read(info)[0].loc["sign unproven"].iloc[0] == (
+    assert file_reading.how_it_was_read(info)[0].loc["sign unproven"].iloc[0] == (
         "5 of 6 lines read as money in")
-    assert "sign unproven" not in import_views.how_it_was_read({"format": "csv"})[0].index
+    assert "sign unproven" not in file_reading.how_it_was_read({"format": "csv"})[0].index
 
 
 def test_the_import_page_says_how_many_lines_have_no_booking_date():
-    table = import_views.how_it_was_read({"format": "csv", "lines_without_booking_date": 2})[0]
+    table = file_reading.how_it_was_read({"format": "csv", "lines_without_booking_date": 2})[0]
     assert table.loc["lines without a booking date"].iloc[0].startswith("2 (not booked yet")
 
 
 def test_the_import_page_says_which_of_two_date_columns_dates_the_lines():
     evidence = {"columns": ["Belegdatum", "Wertstellung"], "booking_date": "Wertstellung",
                 "decided_by": "value_date_beside_purchase_day"}
-    table = import_views.how_it_was_read({"format": "csv", "date_columns": evidence})[0]
+    table = file_reading.how_it_was_read({"format": "csv", "date_columns": evidence})[0]
     assert table.loc["dated by"].iloc[0] == (
         "'Wertstellung' (not 'Belegdatum'; decided by value_date_beside_purchase_day)")
     unsure = {**evidence, "unsure": "'Wertstellung' (value date) is before ... on 1 of 3 lines"}
-    shown = import_views.how_it_was_read({"format": "csv", "date_columns": unsure})[0]
+    shown = file_reading.how_it_was_read({"format": "csv", "date_columns": unsure})[0]
     assert shown.loc["dated by"].iloc[0].endswith("UNSURE: " + unsure["unsure"])
-    assert "dated by" not in import_views.how_it_was_read({"format": "csv"})[0].index
+    assert "dated by" not in file_reading.how_it_was_read({"format": "csv"})[0].index

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from titans_finance.app import import_views
+from titans_finance.reporting import file_reading
 from titans_finance.core.readers.mt940 import read_mt940_export
 from titans_finance.core.readers.mt940_dates import (
     ENTRY_DATE,
@@ -72,7 +72,7 @@ def test_both_readers_date_lines_alike_and_report_it(reader):
     assert export.frame["Value Date"].tolist() == ["2023-12-31", "2024-01-03", "2024-01-04"]
     evidence = export.info["date_columns"]
     assert evidence["lines"] == {ENTRY_DATE: 2, VALUE_DATE: 1}
-    shown = import_views.dated_by(evidence)
+    shown = file_reading.dated_by(evidence)
     assert shown == (f"'{ENTRY_DATE}' (not '{VALUE_DATE}'; decided by entry_date_when_written)"
                      f"; lines dated by {ENTRY_DATE}: 2, {VALUE_DATE}: 1")
 

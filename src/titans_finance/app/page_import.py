@@ -10,10 +10,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from titans_finance.app import import_views, views
+from titans_finance.app import views
 from titans_finance.app.project import Project
 from titans_finance.app.text import as_text
 from titans_finance.app.upload import UploadRefused, check_upload
+from titans_finance.reporting import file_reading
 
 # an error quotes at most this much (a reader's message may quote a line of the file)
 ERROR_CHARACTERS = 400
@@ -63,18 +64,18 @@ def import_page(project: Project) -> None:
                f"({time.perf_counter() - started:.1f} s).")
     st.subheader("How it was read")
     for info in result.info:
-        settings, columns = import_views.how_it_was_read(info)
+        settings, columns = file_reading.how_it_was_read(info)
         left, right = st.columns(2)
         left.dataframe(settings, key=f"import_settings_{info.get('file')}")
         if len(columns):
             right.dataframe(columns, hide_index=True, key=f"import_columns_{info.get('file')}")
-        evidence = import_views.column_evidence(info)
+        evidence = file_reading.column_evidence(info)
         if len(evidence):
             st.dataframe(evidence, hide_index=True, key=f"import_evidence_{info.get('file')}")
         for note in (info.get("reading") or {}).get("notes") or []:
             st.info(note)
         if (info.get("reconciliation") or {}).get("status") == "contradicted":
-            st.warning(f"{info.get('file')}: {import_views.balance_check(info['reconciliation'])}")
+            st.warning(f"{info.get('file')}: {file_reading.balance_check(info['reconciliation'])}")
     period = quality.get("clean_date_range") or ["?", "?"]
     st.write(f"Dates from {period[0]} to {period[1]}.")
     st.subheader("Accounts")

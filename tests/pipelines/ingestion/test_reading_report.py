@@ -1,12 +1,12 @@
 """The reading report says what the lines were read with: data_quality.json's ``source``, and
-the app's import page built from it (`app.import_views`), on files run through the real
+the app's import page built from it (`reporting.file_reading`), on files run through the real
 ingestion pipeline."""
 
 from __future__ import annotations
 
 from tests.core.test_readers_date_columns import DKB_CARD
 from tests.pipelines.ingestion.corpus import run_ingestion
-from titans_finance.app import import_views
+from titans_finance.reporting import file_reading
 
 
 def _write(tmp_path, name: str, text: str):
@@ -33,7 +33,7 @@ def test_the_columns_the_date_rule_swapped_show_the_role_they_were_used_in(tmp_p
         "Value Date")
     assert report["Belegdatum"]["decided_by"].startswith("the value date beside 'Wertstellung'")
     # the import page's table of columns, from the same report
-    shown = import_views.column_evidence(source).set_index("column")
+    shown = file_reading.column_evidence(source).set_index("column")
     assert shown.loc["Wertstellung", "field"] == "Date"
     assert shown.loc["Belegdatum", "field"] == "Value Date"
     # a column no date rule touched keeps what decided it
@@ -69,7 +69,7 @@ def test_amounts_read_through_a_repair_are_counted_per_file_and_column(tmp_path)
     assert source["amounts_repaired"] == {
         "unreadable_grouping_mark": {"Amount": 2, "Balance": 3}}
     assert quality["fixes"]["amounts_read_through_repair"] == 5
-    shown = import_views.how_it_was_read(source)[0].loc["amounts repaired"].iloc[0]
+    shown = file_reading.how_it_was_read(source)[0].loc["amounts repaired"].iloc[0]
     assert shown.startswith("5 (Amount: 2, Balance: 3): an unreadable byte")
     # the boundary: no decimal mark after the groups (2500 or 2.5?) is no repair, the line
     # is quarantined, its amount not counted (its balance, repaired, is)
@@ -84,7 +84,7 @@ def test_amounts_read_through_a_repair_are_counted_per_file_and_column(tmp_path)
     source = run_ingestion(_write(tmp_path, "intesa.csv", plain),
                            reference_date="2025-06-30")["data_quality"]["source"]
     assert "amounts_repaired" not in source
-    assert "amounts repaired" not in import_views.how_it_was_read(source)[0].index
+    assert "amounts repaired" not in file_reading.how_it_was_read(source)[0].index
 
 
 def test_a_headerless_file_s_unsure_date_column_reaches_the_report_and_the_import_page(
@@ -92,7 +92,7 @@ def test_a_headerless_file_s_unsure_date_column_reaches_the_report_and_the_impor
     from tests.core.test_readers_date_columns import HEADERLESS
     source = _source(tmp_path, "noheader.csv", HEADERLESS)
     assert "differ on 1 of 3 lines" in source["date_columns"]["unsure"]
-    shown = import_views.how_it_was_read(source)[0].loc["dated by"].iloc[0]
+    shown = file_reading.how_it_was_read(source)[0].loc["dated by"].iloc[0]
     assert shown.startswith("'column 3' (not 'column 1'; decided by never_before_the_other)"
                             " — UNSURE: the file has no header")
     # the column the date rule made the booking date says so in the reading's columns

@@ -18,6 +18,11 @@ def test_report_is_a_self_contained_page_with_every_chart(kedro_project):
     assert "<script src=" not in page
     quality = json.loads(kedro_project.path("data/08_reporting/data_quality.json").read_text())
     assert f"{quality['rows_clean']:,} clean of {quality['rows_read']:,} rows read" in page
+    # how the file was read, as the import page says it: the balance check and the columns
+    source = quality["source"]
+    reading = next(line for line in re.findall(r'<p class="note">(.*?)</p>', page)
+                   if line.startswith(f"How {source['file']} was read"))
+    assert "balance check: not possible" in reading and "columns: " in reading
     # the generated export states no currency: no dollar sign is invented
     text = re.sub(r"<script.*?</script>", "", page, flags=re.S)
     assert "states no currency" in text and "$" not in text

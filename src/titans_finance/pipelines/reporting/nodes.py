@@ -15,6 +15,7 @@ from titans_finance.models.cashflow import horizon_net_change
 from titans_finance.parameters import CashflowSettings, ReportingSettings
 from titans_finance.reporting import charts, scorecards
 from titans_finance.reporting.categorised import categorise, for_spreadsheet
+from titans_finance.reporting.file_reading import reading_sentences
 from titans_finance.reporting.glossary import metric_meaning
 from titans_finance.reporting.merchants import merchant_names
 from titans_finance.reporting.money import money_of
@@ -26,7 +27,9 @@ CATEGORISED_CSV = "data/08_reporting/categorised_transactions.csv"
 SECTIONS = [
     ("report_data_quality", "Data quality",
      "Every row of the export is accounted for: clean, quarantined with a reason "
-     "(data/02_intermediate/quarantined_transactions.csv), or an exact duplicate line."),
+     "(data/02_intermediate/quarantined_transactions.csv), or an exact duplicate line. "
+     "Below the chart: how each file was read (dates, amounts, sign, which column became "
+     "which field) and whether its balance proves the amounts."),
     ("report_income_vs_expenses", "Income and expenses",
      "Money in and out per month; the line is the month's net result."),
     ("report_spending_by_category", "Where the money goes",
@@ -261,6 +264,8 @@ def build_charts(clean_transactions, categorised, feature_table, data_quality, a
     header[1:1] = provenance
     notes = {
         "header": header,
+        # how each file was read, in the words of the app's import page (one code path)
+        "report_data_quality": reading_sentences(data_quality),
         "report_cashflow_forecast": [balance.note(money)],
         "report_model_scorecard": scorecards.scorecard_findings(metrics, money),
         "report_drift": ([f"{metric_meaning('psi')}.", f"{metric_meaning('ks')}."]

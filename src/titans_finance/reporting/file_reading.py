@@ -1,6 +1,8 @@
-"""What the import page shows of one file: how the readers read it (settings, which column
-became which field, the evidence of each column's role) and whether the amounts were proven
-against a balance. Plain pandas: no Streamlit, no Kedro."""
+"""How the readers read each file, for a person: the settings (format, date order, decimal mark,
+sign, which date dates the lines), which column became which field with the evidence of its
+role, and whether the amounts were proven against a balance. The app's import page shows these
+tables and the report says the same in sentences (`reading_sentences`), so the two cannot
+disagree. Plain pandas: no Streamlit, no Kedro."""
 
 from __future__ import annotations
 
@@ -123,3 +125,28 @@ def column_evidence(info: dict[str, Any]) -> pd.DataFrame:
                      "decided by": found.get("decided_by", ""),
                      "values seen": "; ".join(seen) or "empty"})
     return pd.DataFrame(rows, columns=["column", "field", "decided by", "values seen"])
+
+
+# settings a sentence leaves out: the file names itself, and the byte-level details (encoding,
+# delimiter, header line) are the import page's, not what a reader of the report decides on
+_NOT_SAID = {"file", "rows", "encoding", "delimiter", "header line", "lines before the header"}
+
+
+def reading_sentences(data_quality: dict[str, Any]) -> list[str]:
+    """One sentence per file the run read (the data-quality report's ``source``, or its
+    ``source.files`` for a folder): its format, how its dates, amounts and sign were read,
+    the balance check, which column became which field, then the readers' notes on it."""
+    source = data_quality.get("source") or {}
+    sentences = []
+    for info in source.get("files") or ([source] if source else []):
+        settings, columns = how_it_was_read(info)
+        said = [f"{name}: {value}" for name, value in settings[""].items()
+                if name not in _NOT_SAID]
+        if len(columns):
+            said.append("columns: " + ", ".join(
+                f"{field} ← {read_from}" for field, read_from in columns.itertuples(index=False)))
+        name = info.get("file") or info.get("path") or "the export"
+        lines = f" ({info['rows']:,} lines)" if isinstance(info.get("rows"), int) else ""
+        sentences.append(f"How {name} was read{lines}: " + "; ".join(said) + ".")
+        sentences += [f"{name}: {note}" for note in (info.get("reading") or {}).get("notes") or []]
+    return sentences
