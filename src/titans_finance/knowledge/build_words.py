@@ -38,7 +38,9 @@ mapping file of this folder that says which of its classes means which taxonomy 
   (`omw_words`).
 
 Rows: ``word,category,language,source``, lower case, Latin script only (bank lines and the
-notes people type are), phrases of one to three words. Nothing here is read from or written
+notes people type are), phrases of one to three words. Given WordNet, a word of another
+language that English has is kept only where an English source gives it the same category
+(`left_to_english`: most lines are English). Nothing here is read from or written
 while looking at an export. Same sources, same bytes.
 """
 
