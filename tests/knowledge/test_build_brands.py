@@ -119,29 +119,3 @@ def test_a_network_s_phone_shops_take_its_network_and_other_shops_keep_their_tag
     # network_shops names the phone shop only: a utility's charging stations stay fuel
     assert ["iberdrola", "fuel", "ES", "amenity/charging_station"] in rows
 
-
-
-
-def test_a_brand_named_by_an_english_verb_that_is_no_noun_is_left_out(tmp_path):
-    from titans_finance.knowledge.build_brands import english_verbs_only
-
-    index = {"nsi": {"brands/amenity/charging_station": {"items": [
-        {"displayName": name, "locationSet": {"include": ["se"]}, "tags": {}}
-        for name in ("Recharge", "Target", "Cook Out", "Ionity")]}}}
-    (tmp_path / "nsi.json").write_text(json.dumps(index))
-    (tmp_path / "tags.yml").write_text("amenity/charging_station: fuel\n")
-    (tmp_path / "wikidata.json").write_text(json.dumps({"wikidata": {}}))
-    wordnet = tmp_path / "dict"
-    wordnet.mkdir()
-    (wordnet / "index.noun").write_text("  licence header line\ntarget n 1 0 1 0 1\n")
-    (wordnet / "index.verb").write_text(
-        "recharge v 1 0 1 0 2\ntarget v 1 0 1 0 3\ncook_out v 1 0 1 0 4\n")
-    assert english_verbs_only(wordnet) == {"recharge"}  # a noun too, or several words: kept
-
-    def names(*known):
-        build(tmp_path / "nsi.json", tmp_path / "tags.yml", None, tmp_path / "out.csv", *known)
-        with open(tmp_path / "out.csv", newline="") as handle:
-            return {row[0] for row in list(csv.reader(handle))[1:]}
-
-    assert names(tmp_path / "wikidata.json", wordnet) == {"target", "cook out", "ionity"}
-    assert "recharge" in names()  # without WordNet no word is known to be English

@@ -123,30 +123,3 @@ def test_other_languages_wordnets_need_wordnet_and_the_index_together(tmp_path):
         with pytest.raises(SystemExit):
             main(["--coicop", "c", "--mcc", "m", "--presets", "p", "--knowledge", "k",
                   "--output", str(tmp_path / "out.csv"), *given])
-
-
-def test_another_languages_word_that_english_has_is_left_to_english():
-    from titans_finance.knowledge.build_words import left_to_english
-
-    vocabulary = frozenset({"recharge", "sumo", "pizza", "café"})
-    rows = {("recharge", "fuel", "fr", "osm:amenity/charging_station"),  # English word, no
-            ("station de recharge", "fuel", "fr", "osm:amenity/charging_station"),  # a phrase
-            ("sumo", "restaurants", "pt-br", "osm:amenity/fast_food/juice"),
-            ("pizza", "restaurants", "de", "osmfield:cuisine"),  # English says the same
-            ("pizza", "restaurants", "en", "osmfield:cuisine"),
-            ("café", "groceries", "fr", "osm:shop/coffee"),  # English says another category
-            ("café", "restaurants", "en-gb", "osm:amenity/cafe"),
-            ("tankstelle", "fuel", "de", "osm:amenity/fuel"),  # not English: kept
-            ("recharge", "telecom", "en-in", "test:1")}  # an English variant is English
-    kept = left_to_english(rows, vocabulary)
-    assert kept == rows - {("recharge", "fuel", "fr", "osm:amenity/charging_station"),
-                           ("sumo", "restaurants", "pt-br", "osm:amenity/fast_food/juice"),
-                           ("café", "groceries", "fr", "osm:shop/coffee")}
-    assert left_to_english(rows, frozenset()) == rows  # no English word: nothing left out
-
-
-def test_english_and_its_national_variants_are_english():
-    from titans_finance.knowledge.build_words import english
-
-    assert english("en") and english("en-in") and english("en-gb")
-    assert not english("es") and not english("eng") and not english("hi-latn")

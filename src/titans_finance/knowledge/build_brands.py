@@ -113,17 +113,6 @@ def english_words(wordnet: Path) -> frozenset[str]:
                      for word in read_index(wordnet, pos))
 
 
-def english_verbs_only(wordnet: Path) -> frozenset[str]:
-    """WordNet's one-word verbs that are no noun ("recharge", "refuel", "select"): on a line
-    such a word says what was done — a phone recharged, a car refuelled — not whom it was
-    paid to, so a brand of that name ("Recharge", a Nordic charging network) teaches the
-    model the wrong thing. Brands named by a noun ("Target", "Boots", "Shell") or by a verb
-    of several words ("Cook Out", "Cotton On": a name, not an act) stay."""
-    nouns = frozenset(read_index(wordnet, "n"))
-    return frozenset(word for word in read_index(wordnet, "v")
-                     if "_" not in word and word not in nouns)
-
-
 def _networks_first(rows: set[tuple], network_shops: dict[str, list[str]]) -> list[tuple]:
     """Rows of a name that runs a network (an ``operators/`` row) and has shops of a tag in
     ``network_shops`` (``shop/mobile_phone: [telecom]``) take the network's category instead
@@ -171,9 +160,6 @@ def build(nsi_path: Path, tags_path: Path, generic_path: Path | None, output: Pa
         found |= {row for row in service_rows(
             read_entries(entries), yaml.safe_load(services_map.read_text(encoding="utf-8")),
             english_words(wordnet)) if _usable(row[0], generic)}
-    if wordnet is not None:
-        verbs = english_verbs_only(wordnet)
-        found = {row for row in found if row[0] not in verbs}
     rows = _networks_first(found, tag_map.get("network_shops") or {})
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", newline="", encoding="utf-8") as handle:

@@ -38,9 +38,7 @@ mapping file of this folder that says which of its classes means which taxonomy 
   (`omw_words`).
 
 Rows: ``word,category,language,source``, lower case, Latin script only (bank lines and the
-notes people type are), phrases of one to three words. Given WordNet, a word of another
-language that English has is kept only where an English source gives it the same category
-(`left_to_english`: most lines are English). Nothing here is read from or written
+notes people type are), phrases of one to three words. Nothing here is read from or written
 while looking at an export. Same sources, same bytes.
 """
 
@@ -125,23 +123,6 @@ def phrases(text: str) -> list[str]:
                     and not all(w in _GENERIC for w in words)):
                 out.append(phrase)
     return list(dict.fromkeys(out))
-
-
-def english(language: str) -> bool:
-    """Whether a row's language is English or one of its national variants (``en-in``)."""
-    return language == "en" or language.startswith("en-")
-
-
-def left_to_english(rows: set[tuple], vocabulary: frozenset[str]) -> set[tuple]:
-    """``rows`` without the words of other languages that English has (``vocabulary``:
-    WordNet's words of any part of speech) unless an English row gives the word the same
-    category: most lines are written in English, where the word is read as English — the
-    French presets' "recharge" (an EV charger) is a phone top-up in Indian English, the
-    Portuguese "sumo" (juice) a wrestling bout. The Open Multilingual Wordnet's words are
-    left to English the same way (`omw_words`)."""
-    said = {(word, category) for word, category, language, _ in rows if english(language)}
-    return {row for row in rows if english(row[2]) or row[0] not in vocabulary
-            or (row[0], row[1]) in said}
 
 
 def _longest_prefix(code: str, mapping: dict[str, str | None]) -> str | None:
@@ -296,10 +277,6 @@ def build(coicop: Path, mcc: Path, presets: Path, knowledge: Path, output: Path,
         from titans_finance.knowledge.emoji_names import emoji_rows
 
         rows |= set(emoji_rows(*emoji, load(EMOJI_MAP)))
-    if wordnet is not None:
-        from titans_finance.knowledge.omw_words import english_vocabulary
-
-        rows = left_to_english(rows, english_vocabulary(wordnet))
     # one row per word, category and language: the first source in sort order names it
     best: dict[tuple, tuple] = {}
     for row in sorted(rows):
