@@ -145,6 +145,8 @@ def _header_before(records: list[tuple[int, list[str]]], kinds: list[list[str]],
     in each field: ``Account;LT12 1000 0111 0100 1000`` is a preamble line, not a header)."""
     if i == 0:
         return None
+    if i >= 2 and _lone_text(records[i - 1][1], kinds[i - 1]):
+        i -= 1  # a title or card holder's line between the header and its rows
     previous, fields = kinds[i - 1], records[i - 1][1]
     if "date" in previous or "number" in previous or not (
             width - 1 <= len(fields) <= width + 1 and len(_trimmed(fields)) >= 2):
@@ -152,6 +154,12 @@ def _header_before(records: list[tuple[int, list[str]]], kinds: list[list[str]],
     wordy = [len(re.findall(r"[^\W\d_]", f)) > len(re.findall(r"\d", f))
              for f in fields if f.strip()]
     return records[i - 1][0] if len(wordy) >= 2 and all(wordy) else None
+
+
+def _lone_text(fields: list[str], kinds: list[str]) -> bool:
+    """A record of one written field of words, neither date nor number."""
+    written = [f for f in fields if f.strip()]
+    return len(written) == 1 and "date" not in kinds and "number" not in kinds
 
 
 def _rows_just_before(records: list[tuple[int, list[str]]], kinds: list[list[str]],
