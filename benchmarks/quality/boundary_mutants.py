@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.quality.boundary_mutants_readers16 import READERS16
 from benchmarks.quality.boundary_mutants_remaining import REMAINING
 from benchmarks.quality.boundary_mutants_second_audit import SECOND_AUDIT
 
@@ -988,6 +989,9 @@ EQUIVALENT = {
              'c/(1-c) + 1 the rank ceil((n+1)c) is past n and reads the largest too: ceil or '
              'floor only moves the switch between two routes to the same value',
 }
+
+# readers16's rules (session 21), kept in their own module
+MUTANTS = MUTANTS + tuple(Mutant(*entry) for entry in READERS16)
 
 
 def _dirty(path: Path) -> bool:

@@ -233,3 +233,34 @@ def test_a_side_named_only_in_a_qualifier_leaves_an_amount_named(name, named):
     found = amount_by_words([name, "Wechselkurs"], [name, "Wechselkurs"],
                             lambda c: 0.0, lambda c: 1)
     assert (found is not None and found[0] == name) is named
+
+
+# ------------------------------------- an amount written only beside a money in/out pair
+
+def pair_with_amount(amounts: list[str]) -> str:
+    rows = [("01.08.2019", "Hotel", "1596.63", "1816.00", ""),
+            ("02.08.2019", "Mensa", "", "14.80", ""),
+            ("03.08.2019", "Rimborso", "", "", "10.20"),
+            ("04.08.2019", "Coop", "", "43.65", "")]
+    lines = [f"{d},{t},{a},{o},{i}" for (d, t, _, o, i), a in zip(rows, amounts)]
+    return "Data,Descrizione,Importo,Addebito CHF,Accredito CHF\n" + "\n".join(lines) + "\n"
+
+
+def test_an_amount_on_fewer_lines_than_the_side_pair_is_a_foreign_amount_set_aside():
+    amounts, info = amounts_of(pair_with_amount(["1596.63", "", "", ""]))
+    assert "Amount" not in info["columns"]
+    assert amounts == [-1816.0, -14.8, 10.2, -43.65]
+
+
+def test_an_amount_on_every_line_the_pair_fills_is_kept():
+    # boundary: as many lines as the pair: no partial amount
+    export = read_export(pair_with_amount(["1816.00", "14.80", "10.20", "43.65"]).encode(),
+                         "full.csv")
+    assert export.info["columns"]["Amount"] == ["Importo"]
+
+
+def test_an_amount_where_the_pair_holds_no_money_is_kept():
+    text = pair_with_amount(["1596.63", "", "", ""]).replace("03.08.2019,Rimborso,,,10.20",
+                                                               "03.08.2019,Rimborso,5.00,,")
+    export = read_export(text.encode(), "outside.csv")
+    assert export.info["columns"]["Amount"] == ["Importo"]

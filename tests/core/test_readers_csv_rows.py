@@ -288,3 +288,4 @@ def test_a_net_the_other_lines_make_too_is_still_a_total():
     # no single line is the net's opposite when the others leave a cent: the unsigned total
     rows = _amounts(-86000, -85729, -71900, 71900, 85729, 86000.01, -2389.29, 2389.28)
     assert repeated_totals(rows).tolist() == [False] * 7 + [True]
+

@@ -128,3 +128,39 @@ def test_zero_amounts_beside_a_column_of_text_the_header_does_not_name_are_read(
     amounts, info = amounts_of(text)
     assert info["columns"]["Amount"] == ["Betrag"]
     assert amounts == [0.0] * 10
+
+
+# ------------------------------------- a header's amount column blank where money moved
+
+def app_export(named: list[str], gross: list[str]) -> str:
+    # a payment app's layout: the amount named only by a column of extras, the money in
+    # an unnamed column ("Gross"), written on every line
+    return csv("Date,Name,Gross,Shipping Amount",
+               [f"2024-03-{i + 1:02d},Shop {i},{g},{n}" for i, (g, n) in
+                enumerate(zip(gross, named))])
+
+
+def test_a_single_zero_and_blanks_where_money_moved_give_way_to_the_money():
+    amounts, info = amounts_of(app_export(["0", "", ""], ["-10.00", "10.00", "-10.60"]))
+    assert info["columns"]["Amount"] == ["Gross"]
+    assert amounts == [-10.0, 10.0, -10.6]
+
+
+def test_a_single_zero_without_a_blank_line_may_be_a_balance_and_stops_the_file():
+    # boundary: no blank line, one zero (as `holds_no_money`'s one-line case)
+    with pytest.raises(ExportReadError):
+        read_export(app_export(["0"], ["-10.00"]).encode(), "one.csv")
+
+
+def test_blanks_beside_a_column_that_misses_money_on_a_line_decide_nothing():
+    # the other column holds no money on one line (a zero): the rule asks money on every
+    # line, so the named column stays and its reading of zeros stops the file
+    with pytest.raises(ExportReadError, match="Shipping Amount"):
+        read_export(app_export(["0", "", ""], ["-10.00", "0.00", "-10.60"]).encode(), "gap.csv")
+
+
+def test_a_named_column_holding_money_on_one_line_is_not_set_aside():
+    # (its blank lines are then quarantined as missing an amount: flagged, not lost)
+    export = read_export(app_export(["2.50", "", ""], ["-10.00", "10.00", "-10.60"]).encode(),
+                         "named.csv")
+    assert export.info["columns"]["Amount"] == ["Shipping Amount"]

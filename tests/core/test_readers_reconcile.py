@@ -15,6 +15,7 @@ from titans_finance.core.readers.reconcile import (
     balance_value,
     best_reading,
     chain_fit,
+    chain_in_any_order,
     day_fit,
     running_balance_report,
     statement_report,
@@ -151,3 +152,69 @@ def test_of_readings_tied_by_the_balance_the_one_reading_every_line_wins():
 def test_no_reading_is_none_of_them():
     from titans_finance.core.readers.reconcile import reading_every_line
     assert reading_every_line({}, {}) is None
+
+
+# ------------------------------------------- one balance chain, the lines in another order
+
+# an app's lines listed by completion (newest day first) while its balance ran as they were
+# started: the 23rd's line follows a line of the 24th (Revolut 2018)
+SHUFFLED_DAYS = ["2018-06-26", "2018-06-25", "2018-06-25", "2018-06-24", "2018-06-23",
+                 "2018-06-23", "2018-06-19"]
+CHAIN_AMOUNTS = [-3.30, -2.50, 270.00, -11.90, -22.03, 100.00, 130.00]
+
+
+def _chain(amounts, start):
+    """Balances of ``amounts`` applied in the order of ``start``'s permutation."""
+    balances, running = [0.0] * len(amounts), 24.52
+    for i in start:
+        running = round(running + amounts[i], 2)
+        balances[i] = running
+    return balances
+
+
+ORDER = [6, 5, 2, 4, 3, 1, 0]  # the order the balance ran in
+
+
+def test_lines_forming_one_chain_in_another_order_are_proven():
+    balances = _chain(CHAIN_AMOUNTS, ORDER)
+    fit = chain_in_any_order(CHAIN_AMOUNTS, balances)
+    assert (fit.steps, fit.reconciled, fit.status) == (6, 6, PROVEN)
+    assert chain_fit(CHAIN_AMOUNTS, balances).status == CONTRADICTED
+    report = running_balance_report(pd.Series(CHAIN_AMOUNTS), pd.Series(balances),
+                                    day=pd.Series(SHUFFLED_DAYS))
+    assert report["status"] == PROVEN
+    assert report["row_order"] == "one balance chain, lines in any order"
+
+
+def test_a_cent_off_breaks_the_chain():
+    balances = _chain(CHAIN_AMOUNTS, ORDER)
+    amounts = list(CHAIN_AMOUNTS)
+    amounts[4] = round(amounts[4] + 0.01, 2)  # one cent: beyond the half-cent tolerance
+    assert chain_in_any_order(amounts, balances).reconciled == 0
+    report = running_balance_report(pd.Series(amounts), pd.Series(balances),
+                                    day=pd.Series(SHUFFLED_DAYS))
+    assert report["status"] == CONTRADICTED
+
+
+def test_half_a_cent_of_rounding_keeps_the_chain():
+    balances = _chain(CHAIN_AMOUNTS, ORDER)
+    amounts = list(CHAIN_AMOUNTS)
+    amounts[4] = amounts[4] + 0.004  # a written value with more decimals
+    assert chain_in_any_order(amounts, balances).status == PROVEN
+
+
+def test_a_balance_written_twice_proves_nothing_by_a_chain():
+    amounts, balances = [5.0, -5.0, 5.0], [105.0, 100.0, 105.0]
+    assert chain_in_any_order(amounts, balances).reconciled == 0
+
+
+def test_a_gap_gives_two_starts_and_proves_nothing_by_a_chain():
+    balances = _chain(CHAIN_AMOUNTS, ORDER)
+    assert chain_in_any_order(CHAIN_AMOUNTS[:3] + CHAIN_AMOUNTS[4:],
+                              balances[:3] + balances[4:]).reconciled == 0
+
+
+def test_a_loop_apart_from_the_chain_proves_nothing():
+    # 1 -> 2 -> 3 a chain; 50 -> 60 -> 50 a loop of two lines (each after the other)
+    amounts, balances = [1.0, 1.0, 1.0, 10.0, -10.0], [1.0, 2.0, 3.0, 60.0, 50.0]
+    assert chain_in_any_order(amounts, balances).reconciled == 0

@@ -133,6 +133,21 @@ def fuller_amount_twin(inference, amount: str) -> str | None:
     return None
 
 
+def amount_inside_side_pair(inference, amount: str) -> bool:
+    """Whether the header's ``amount`` column of ``inference`` (a `column_roles._RoleInference`)
+    is written on fewer lines than the header's money in / money out pair holds money, and
+    only on lines where one of the pair does: then it is a partial amount (a card's amount in
+    the foreign currency, ``Importo`` beside ``Addebito CHF`` / ``Accredito CHF``, written
+    only for payments abroad), and the pair, filling every line, is the booked money."""
+    sides = [c for role in ("Money In", "Money Out") for c in inference.roles.get(role, [])]
+    if len(sides) != 2 or amount in sides:
+        return False
+    written = inference.numbers(amount).notna()
+    paired = money_written(inference.sample[sides[0]], inference.numbers(sides[0])) | \
+        money_written(inference.sample[sides[1]], inference.numbers(sides[1]))
+    return bool(written.any() and paired[written].all() and paired.sum() > written.sum())
+
+
 def _sided_twin(amount: str, candidates: list[str], numbers: dict[str, pd.Series]) -> bool:
     """Whether another column whose header words name a side (money in or out) holds the
     same money as ``amount`` on every line it fills (a card's ``利用金額`` beside

@@ -198,7 +198,7 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHead
                     "a column named so too fills more lines with an amount" if self.evidence[
                         column].get("values") else "no line fills it with an amount")
                                   + f"; the values say {self.roles[role][0]!r} is")
-            else:
+            elif not self.side_pair_holds_the_money(role, column):
                 self.roles[role] = [column]
 
     def fill_dates(self) -> None:

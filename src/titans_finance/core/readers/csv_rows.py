@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN, empty_strings
+from titans_finance.core.readers.header_line import header_before
 from titans_finance.core.readers.mirror_line import undoes_one_row
 
 # The delimiters a CSV may use. Where two read a file equally well (a header naming as many
@@ -138,22 +139,6 @@ class TableStart(NamedTuple):
     delimiter: str
 
 
-def _header_before(records: list[tuple[int, list[str]]], kinds: list[list[str]], i: int,
-                   width: int) -> int | None:
-    """The line of the record just before the table's first row when it reads as a header:
-    text (no date, no number) about the table's width, in words (more letters than digits
-    in each field: ``Account;LT12 1000 0111 0100 1000`` is a preamble line, not a header)."""
-    if i == 0:
-        return None
-    previous, fields = kinds[i - 1], records[i - 1][1]
-    if "date" in previous or "number" in previous or not (
-            width - 1 <= len(fields) <= width + 1 and len(_trimmed(fields)) >= 2):
-        return None
-    wordy = [len(re.findall(r"[^\W\d_]", f)) > len(re.findall(r"\d", f))
-             for f in fields if f.strip()]
-    return records[i - 1][0] if len(wordy) >= 2 and all(wordy) else None
-
-
 def _rows_just_before(records: list[tuple[int, list[str]]], kinds: list[list[str]],
                       i: int) -> int:
     """The first of the rows holding a date and a number that run, line after line with no
@@ -190,7 +175,7 @@ def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart |
     one giving the widest such table (a line that only continues the text of the row above
     breaks no run). When no run is found (rows of varying width), the first row holding a date and
     a number starts it, under the delimiter that makes most rows such rows. Its header
-    is the record just before it when that record is words (`_header_before`); account
+    is the record just before it when that record is words (`header_line.header_before`); account
     lines, titles and periods before it are the preamble, in whatever language.
     None: no row holds a date and a number.
     """
@@ -207,7 +192,7 @@ def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart |
         if data and (single is None or len(data) > single[0]):
             i = data[0]
             single = (len(data), TableStart(
-                _header_before(records, kinds, i, len(records[i][1])), records[i][0], candidate))
+                header_before(records, kinds, i, len(records[i][1])), records[i][0], candidate))
         for i in data:
             width = len(records[i][1])
             # (fields as written, empty ones included: a row whose last columns are empty
@@ -218,7 +203,7 @@ def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart |
                 continue
             i = _rows_just_before(records, kinds, i)
             if best is None or width > best[0]:
-                best = (width, TableStart(_header_before(records, kinds, i, width),
+                best = (width, TableStart(header_before(records, kinds, i, width),
                                           records[i][0], candidate))
             break
         if best is not None and best[1].delimiter == "\t":

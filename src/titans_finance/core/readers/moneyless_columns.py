@@ -11,6 +11,8 @@ the money is lost silently. Three rules, read from the values:
 - `moneyless_amount`: a header's amount column that holds no money on any sampled line,
   while a free column of amounts does, is set aside: the values decide among the columns
   that hold money (`column_roles` then reads them as for a file without a header word);
+  a single zero is enough when the column is blank on a line where the other holds money
+  on every line (`blank_where_money_moves`: a blank is no running balance's zero);
 - `complete_side_pair`: a header that names one side of money (in or out) and not the
   other: the one free column of amounts that holds money only on lines the named side
   leaves without (zero or empty), its values all of one sign, is the other side — each
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from titans_finance.core.column_values import clean_strings
 from titans_finance.core.readers.amount_links import exchange_rate_columns
 from titans_finance.core.readers.amount_words import money_written
 from titans_finance.core.readers.column_evidence import PARSE_RATE, is_amount_column
@@ -66,7 +69,8 @@ class MoneylessColumns:
     def money_candidates(self) -> list[str]:
         """Free columns of amounts, less those whose values are an exchange rate between
         two others (`amount_links.exchange_rate_columns`: never money, never a balance) and,
-        when another holds money, those that hold none (`holds_no_money`)."""
+        when another holds money, those that hold none (`holds_no_money`,
+        `blank_where_money_moves`)."""
         candidates = [c for c in self.free() if is_amount_column(self.evidence[c])]
         if len(candidates) >= 3 and self.rates is None:
             self.rates = exchange_rate_columns({c: self.numbers(c) for c in candidates},
@@ -76,13 +80,28 @@ class MoneylessColumns:
                                   "every line")
                 self.notes.append(f"column {rate!r}: {self.why[rate]}")
         candidates = [c for c in candidates if c not in (self.rates or {})]
-        with_money = [c for c in candidates if not self.holds_no_money(c)]
+        with_money = [c for c in candidates
+                      if not (self.holds_no_money(c) or self.blank_where_money_moves(c))]
         return with_money if with_money else candidates
 
     def moneyless_amount(self, column: str) -> bool:
         """Whether the header's amount ``column`` holds no money while a free column of
         amounts does: set aside for the values to decide."""
-        return self.holds_no_money(column) and bool(self.columns_with_money())
+        return ((self.holds_no_money(column) or self.blank_where_money_moves(column))
+                and bool(self.columns_with_money()))
+
+    def blank_where_money_moves(self, column: str) -> bool:
+        """Whether ``column`` writes no money on any sampled line and leaves a line blank
+        where a free column of amounts holds money, that column holding money on every line:
+        a transaction's amount is written on each of its lines (a blank is no zero balance),
+        so a column that is empty where money moved is not it (PayPal's ``Shipping and
+        Handling Amount``, ``0`` on one line and blank on the others, beside ``Gross``)."""
+        if self.money_lines(column).any():
+            return False
+        blank = clean_strings(self.sample[column]).isna()
+        if not blank.any():
+            return False
+        return any(self.money_lines(c).all() for c in self.columns_with_money())
 
     def complete_side_pair(self) -> None:
         """A header's one side of money without the other (module docstring): the free

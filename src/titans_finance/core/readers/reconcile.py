@@ -127,6 +127,43 @@ def day_fit(amount: pd.Series | np.ndarray, balance: pd.Series | np.ndarray,
     return ChainFit("lines of one day in any order", steps, reconciled, first_break)
 
 
+def chain_in_any_order(amount: pd.Series | np.ndarray, balance: pd.Series | np.ndarray,
+                       group: pd.Series | np.ndarray | None = None) -> ChainFit:
+    """The balance check when the lines are listed in another order than the balance ran in
+    (an app listing lines by completion while its balance moved as they started, across
+    days): they reconcile when, in each account, they form **one chain** — each line's
+    balance before it (its balance minus its amount) is, to the cent, the balance after
+    exactly one other line, no balance after is written twice, and the links from the one
+    line with nothing before it reach every line. Anything less proves nothing here (0
+    reconciled): a balance written twice, two lines after one, two starts (a gap)."""
+    a = np.asarray(amount, dtype="float64")
+    b = np.asarray(balance, dtype="float64")
+    g = (np.zeros(len(a), dtype="int64") if group is None
+         else pd.factorize(pd.Series(np.asarray(group)))[0])
+    valid = ~(np.isnan(a) | np.isnan(b))
+    steps = int(valid.sum()) - int(pd.unique(g[valid]).size)
+    order = "one balance chain, lines in any order"
+    if steps < 1:
+        return ChainFit(order, 0, 0, None)
+    for account in pd.unique(g[valid]):
+        lines = np.flatnonzero(valid & (g == account))
+        after = pd.Index(np.round(b[lines] * 100).astype("int64"))
+        if not after.is_unique:
+            return ChainFit(order, steps, 0, int(lines[0]))
+        before = after.get_indexer(np.round((b[lines] - a[lines]) * 100).astype("int64"))
+        linked = before[before >= 0]
+        if (before < 0).sum() != 1 or len(np.unique(linked)) != len(linked):
+            return ChainFit(order, steps, 0, int(lines[0]))
+        follows = np.full(len(lines), -1)
+        follows[linked] = np.flatnonzero(before >= 0)
+        at, seen = int(np.flatnonzero(before < 0)[0]), 1
+        while follows[at] >= 0 and seen <= len(lines):
+            at, seen = int(follows[at]), seen + 1
+        if seen != len(lines):  # a loop of lines apart from the chain
+            return ChainFit(order, steps, 0, int(lines[0]))
+    return ChainFit(order, steps, steps, None)
+
+
 def best_reading(readings: dict[str, tuple[np.ndarray, np.ndarray]],
                  group: pd.Series | np.ndarray | None = None
                  ) -> tuple[str | None, dict[str, ChainFit]]:
@@ -174,6 +211,10 @@ def running_balance_report(amount: pd.Series, balance: pd.Series,
         by_day = day_fit(amount, balance, day, group)
         if by_day.reconciled > fit.reconciled:
             fit = by_day
+    if fit.status == CONTRADICTED:
+        chained = chain_in_any_order(amount, balance, group)
+        if chained.reconciled > fit.reconciled:
+            fit = chained
     report: dict[str, Any] = {"status": fit.status, "source": "running balance",
                               "steps_checked": fit.steps, "steps_reconciled": fit.reconciled}
     if fit.steps:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from titans_finance.core.column_values import clean_strings
 from titans_finance.core.header_names import header_roles
-from titans_finance.core.readers.amount_words import fuller_amount_twin
+from titans_finance.core.readers.amount_words import amount_inside_side_pair, fuller_amount_twin
 from titans_finance.core.readers.column_evidence import (
     MAX_TOKENS,
     PARSE_RATE,
@@ -178,5 +178,19 @@ class RoleValues:
         """Whether the header's amount ``column`` holds an amount on fewer lines than another
         column whose header words name an amount too (`amount_words.fuller_amount_twin`):
         a partial amount (foreign currency), set aside for the values to decide; or one
-        that holds no money while another column does (`moneyless_columns`)."""
-        return fuller_amount_twin(self, column) is not None or self.moneyless_amount(column)
+        written only on some of the lines the header's money in / money out pair fills
+        (`amount_words.amount_inside_side_pair`): the pair is the money; or one that holds
+        no money while another column does (`moneyless_columns`)."""
+        return (fuller_amount_twin(self, column) is not None
+                or amount_inside_side_pair(self, column) or self.moneyless_amount(column))
+
+    def side_pair_holds_the_money(self, role: str, column: str) -> bool:
+        """Whether the header's amount ``column``, set aside as a partial amount, stays aside
+        because the header's money in / money out pair holds the money of every line it
+        writes and more (`amount_words.amount_inside_side_pair`); noted."""
+        if role != "Amount" or not amount_inside_side_pair(self, column):
+            return False
+        self.notes.append(f"column {column!r}: the header says Amount, but it is written on "
+                          "fewer lines than money in / money out, and only where they hold "
+                          "money: a partial amount (another currency); the pair is the money")
+        return True
