@@ -63,6 +63,7 @@ class DefaultModelSettings(Section):
     max_iter: Count
     max_text_features: Count
     class_weight_power: Annotated[float, Field(ge=0)]
+    volume_prior_removed: Share
     calibration_share: Fraction
     confidence_threshold: Share
     top_k: Count

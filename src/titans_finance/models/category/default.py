@@ -62,6 +62,7 @@ from titans_finance.models.category.default_design import (
 from titans_finance.models.category.personal import class_weights
 from titans_finance.models.category.proof import proven_confidence
 from titans_finance.models.category.row_memo import forget_rows, remembered_rows
+from titans_finance.models.category.volume_prior import without_volume_prior
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,8 @@ HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "class_wei
                     "calibration_share", "confidence_threshold", "top_k",
                     "uncorroborated_max_confidence", "corroborating_words",
                     "corroborating_word_confidence", "dissenting_word_confidence",
-                    "shared_code_max_confidence", "corroborated_proof", "proof_z")
+                    "shared_code_max_confidence", "corroborated_proof", "proof_z",
+                    "volume_prior_removed")
 
 
 class DefaultCategoryModel:
@@ -105,6 +107,9 @@ class DefaultCategoryModel:
         classifier = fit_classifier(lines.design(fitted, rows, dtype=SCORING_DTYPE), y,
                                     weight, float(self.params["alpha"]),
                                     int(self.params["max_iter"]), int(self.params["seed"]))
+        # the prior moved off the knowledge's volume per category (`volume_prior`)
+        classifier = without_volume_prior(classifier, y, weight,
+                                          float(self.params["volume_prior_removed"]))
         return (*fitted, classifier)
 
     @staticmethod
