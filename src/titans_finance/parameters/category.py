@@ -63,7 +63,6 @@ class DefaultModelSettings(Section):
     max_iter: Count
     max_text_features: Count
     class_weight_power: Annotated[float, Field(ge=0)]
-    volume_prior_removed: Share
     calibration_share: Fraction
     confidence_threshold: Share
     top_k: Count
@@ -82,6 +81,14 @@ class StatementWordingSettings(Section):
 
     share: Annotated[float, Field(gt=0, le=1)]
     min_lines: Count
+
+
+class ExportPriorSettings(Section):
+    """``category.export_prior``: the user's export's own category prior, learnt from its
+    lines (models/category/export_prior.py)."""
+
+    iterations: Annotated[int, Field(ge=0)]
+    pseudo_lines: Annotated[float, Field(ge=0)]
 
 
 class CorrectionSettings(Section):
@@ -120,6 +127,7 @@ class CategorySettings(Settings):
     lightgbm: CategoryLightGBMSettings
     default_model: DefaultModelSettings
     statement_wording: StatementWordingSettings
+    export_prior: ExportPriorSettings
     review_queue_size: Annotated[int, Field(ge=0)]
     corrections: CorrectionSettings
 

@@ -62,7 +62,7 @@ from titans_finance.models.category.default_design import (
 from titans_finance.models.category.personal import class_weights
 from titans_finance.models.category.proof import proven_confidence
 from titans_finance.models.category.row_memo import forget_rows, remembered_rows
-from titans_finance.models.category.volume_prior import without_volume_prior
+from titans_finance.models.category.export_prior import fitted_shares, reweighted
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +72,7 @@ HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "class_wei
                     "calibration_share", "confidence_threshold", "top_k",
                     "uncorroborated_max_confidence", "corroborating_words",
                     "corroborating_word_confidence", "dissenting_word_confidence",
-                    "shared_code_max_confidence", "corroborated_proof", "proof_z",
-                    "volume_prior_removed")
+                    "shared_code_max_confidence", "corroborated_proof", "proof_z")
 
 
 class DefaultCategoryModel:
@@ -107,9 +106,6 @@ class DefaultCategoryModel:
         classifier = fit_classifier(lines.design(fitted, rows, dtype=SCORING_DTYPE), y,
                                     weight, float(self.params["alpha"]),
                                     int(self.params["max_iter"]), int(self.params["seed"]))
-        # the prior moved off the knowledge's volume per category (`volume_prior`)
-        classifier = without_volume_prior(classifier, y, weight,
-                                          float(self.params["volume_prior_removed"]))
         return (*fitted, classifier)
 
     @staticmethod
@@ -186,6 +182,8 @@ class DefaultCategoryModel:
         self.chars, self.words, self.classifier = self._fit_once(lines, None, y, weight)
         forget_rows(self)  # a model fitted again: no row of its earlier fit is kept
         self.classes_ = np.asarray(self.classifier.classes_)
+        # the fit's prior, which an export's own replaces (`export_prior.with_export_prior`)
+        self.fitted_prior_, self.prior_weights = fitted_shares(y, weight, self.classes_), None
         self.known_words = frozenset(w for w in self.words.vocabulary_ if " " not in w)
         self.group_of_leaf_ = self.taxonomy.categories["group"].to_dict()
         self.shared_code_answers_ = shared_code_answers(self.taxonomy)
@@ -297,7 +295,8 @@ class DefaultCategoryModel:
 
     # ------------------------------------------------------------------ predicting
     def probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities over `classes_`, direction rules applied.
+        """Calibrated probabilities over `classes_`, direction rules applied, under the
+        user's export's prior when it carries one (`export_prior.with_export_prior`).
 
         Computed once per distinct line and direction, then spread to the rows: a row's
         probabilities depend on its own text and direction only (each step works row by
@@ -313,9 +312,10 @@ class DefaultCategoryModel:
         # a line seen in an earlier call: its row then (`row_memo`), the same to the bit
         keys = [f"{d:+d}{t}" if type(t) is str else None
                 for d, t in zip(direction[first].tolist(), text.tolist(), strict=True)]
-        proba = remembered_rows(self, keys, lambda rows: self._masked(apply_temperature(
-            self._scores((self.chars, self.words), self.classifier, text[rows], sign[rows]),
-            self.temperature), self.classes_, sign[rows]))
+        proba = remembered_rows(self, keys, lambda rows: reweighted(self._masked(
+            apply_temperature(self._scores((self.chars, self.words), self.classifier,
+                                           text[rows], sign[rows]), self.temperature),
+            self.classes_, sign[rows]), getattr(self, "prior_weights", None)))
         return proba[spread.reshape(-1)]
 
     def lines_read(self, text: np.ndarray) -> np.ndarray:
