@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.parameters import settings
@@ -138,3 +139,17 @@ def test_a_model_fitted_before_the_prior_was_kept_is_named(small_default_categor
     del older.fitted_prior_
     with pytest.raises(ValueError, match="fitted before its prior was kept"):
         with_export_prior(older, *_export(None, "tesco", 2), PARAMS)
+
+
+def test_the_default_answer_takes_the_prior_and_the_knowledge_s_evidence_does_not(
+        small_default_category_model):
+    # the personal model reads `knowledge_probabilities` as a block of its design (it learns
+    # the user's prior from their labels); the default model's own answers take the export's
+    model = small_default_category_model
+    read = with_export_prior(model, *_export(model, "tesco", 40), PARAMS)
+    blank, sign = np.array(["zzqx 0 |", "shell | shell"], dtype=object), -np.ones(2)
+    assert np.array_equal(read.knowledge_probabilities(blank, sign),
+                          model.knowledge_probabilities(blank, sign))
+    assert not np.allclose(read.probabilities(blank, sign), model.probabilities(blank, sign))
+    given = read.predict_raw(blank, sign, proba=read.knowledge_probabilities(blank, sign))
+    pd.testing.assert_frame_equal(given, read.predict_raw(blank, sign))

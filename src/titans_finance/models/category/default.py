@@ -295,8 +295,17 @@ class DefaultCategoryModel:
 
     # ------------------------------------------------------------------ predicting
     def probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities over `classes_`, direction rules applied, under the
-        user's export's prior when it carries one (`export_prior.with_export_prior`).
+        """`knowledge_probabilities` under the user's export's prior when the model carries
+        one (`export_prior.with_export_prior`): what the default model answers by."""
+        return self.under_export_prior(self.knowledge_probabilities(text, sign))
+
+    def under_export_prior(self, proba: np.ndarray) -> np.ndarray:
+        """Rows of `knowledge_probabilities` under the export's prior (as given without)."""
+        return reweighted(proba, getattr(self, "prior_weights", None))
+
+    def knowledge_probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities over `classes_`, direction rules applied, at the fit's
+        prior: the knowledge's evidence (the personal model's block: it learns the prior).
 
         Computed once per distinct line and direction, then spread to the rows: a row's
         probabilities depend on its own text and direction only (each step works row by
@@ -312,10 +321,9 @@ class DefaultCategoryModel:
         # a line seen in an earlier call: its row then (`row_memo`), the same to the bit
         keys = [f"{d:+d}{t}" if type(t) is str else None
                 for d, t in zip(direction[first].tolist(), text.tolist(), strict=True)]
-        proba = remembered_rows(self, keys, lambda rows: reweighted(self._masked(
-            apply_temperature(self._scores((self.chars, self.words), self.classifier,
-                                           text[rows], sign[rows]), self.temperature),
-            self.classes_, sign[rows]), getattr(self, "prior_weights", None)))
+        proba = remembered_rows(self, keys, lambda rows: self._masked(apply_temperature(
+            self._scores((self.chars, self.words), self.classifier, text[rows], sign[rows]),
+            self.temperature), self.classes_, sign[rows]))
         return proba[spread.reshape(-1)]
 
     def lines_read(self, text: np.ndarray) -> np.ndarray:
@@ -342,11 +350,12 @@ class DefaultCategoryModel:
         threshold; ``group``: it is not, but its group's is (category and confidence are the
         group's); ``uncertain``: neither (category is still the best leaf, as a guess, and
         answers is false). ``reason`` (empty for a leaf answer) says why a row is only a group
-        or uncertain. ``proba``: the rows' `probabilities`, when the caller has them;
-        ``shown``: the text a reason quotes (default: the description part of ``text``)."""
+        or uncertain. ``proba``: the rows' `knowledge_probabilities`, when the caller has
+        them (the export's prior is applied here); ``shown``: the text a reason quotes (default: the description part of ``text``)."""
         threshold = self.threshold if threshold is None else threshold
         text = self.lines_read(text)  # the words the answer and its reasons read
-        proba = self.probabilities(text, sign) if proba is None else proba
+        proba = (self.probabilities(text, sign) if proba is None
+                 else self.under_export_prior(proba))
         category, confidence, top_k = _top_k(proba, self.classes_, self.top_k)
         groups = self.group_probabilities(proba)
         best_group = groups.argmax(axis=1)
