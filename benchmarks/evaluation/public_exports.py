@@ -50,8 +50,9 @@ import pandas as pd
 import yaml
 
 from benchmarks.evaluation.public_exports_more import MORE_EXPORTS, MORE_PATHS
+from titans_finance.core.features import build_features
 from titans_finance.models.category.default import train_default_model
-from titans_finance.models.category.statement_wording import with_statement_wording
+from titans_finance.models.category.export_reading import for_export
 from titans_finance.models.category.taxonomy import Taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -334,12 +335,12 @@ def export_key(name: str) -> str:
 
 def with_export_wording(model, tx: pd.DataFrame, params: dict):
     """``model`` as `kedro run` hands it on for the export ``tx``: reading its lines without
-    the statement wording learnt from every one of them, labels not read (the category
-    pipeline's ``learn_statement_wording``; ``params``: the ``category`` block). An export
-    of one account unless it carries an ``account`` column."""
-    return with_statement_wording(model, tx["description"],
-                                  tx["account"] if "account" in tx else None,
-                                  params["statement_wording"])
+    the statement wording learnt from every one of them, under their own category prior,
+    labels not read (the category pipeline's ``learn_statement_wording``:
+    `export_reading.for_export`; ``params``: the ``category`` block). An export of one
+    account unless it carries an ``account`` column."""
+    return for_export(model, tx, build_features(tx), params["statement_wording"],
+                      params["export_prior"])
 
 
 def shipped_default_model(params: dict, conf: Path | None = None):

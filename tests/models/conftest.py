@@ -42,6 +42,19 @@ def lexicon_only_default_model():
         {**settings("category").default_model_params(), "lexicon_variants": 1})
 
 
+def clean_lines(descriptions: list[str], accounts: list[str] | str,
+                categories: list[str | None] | None = None) -> pd.DataFrame:
+    """A clean table of money-out lines (one a day from 2024-01-01, 10 each) with these
+    descriptions, accounts and categories (none labelled when None)."""
+    n = len(descriptions)
+    return pd.DataFrame({
+        "transaction_id": [f"l{i}" for i in range(n)], "source_row": np.arange(1, n + 1),
+        "date": pd.date_range("2024-01-01", periods=n, freq="D"), "type": "expense",
+        "description": descriptions, "amount": -10.0, "account": accounts,
+        "category": categories if categories is not None else [None] * n,
+        "payment_method": None, "status": None, "reference": None, "receipt_url": None})
+
+
 def clean_frame(export: pd.DataFrame) -> pd.DataFrame:
     """A generator export (clean formatting) as the clean table the features expect."""
     amount = export["Amount"].astype(float)

@@ -83,6 +83,14 @@ class StatementWordingSettings(Section):
     min_lines: Count
 
 
+class ExportPriorSettings(Section):
+    """``category.export_prior``: the user's export's own category prior, learnt from its
+    lines (models/category/export_prior.py)."""
+
+    iterations: Annotated[int, Field(ge=0)]
+    pseudo_lines: Annotated[float, Field(ge=0)]
+
+
 class CorrectionSettings(Section):
     rule_min_count: Count
 
@@ -119,6 +127,7 @@ class CategorySettings(Settings):
     lightgbm: CategoryLightGBMSettings
     default_model: DefaultModelSettings
     statement_wording: StatementWordingSettings
+    export_prior: ExportPriorSettings
     review_queue_size: Annotated[int, Field(ge=0)]
     corrections: CorrectionSettings
 

@@ -81,7 +81,7 @@ class _Default:
     """A default model of two taxonomy categories: *electronics* for a line with "tech",
     else *food*."""
 
-    def probabilities(self, text, sign):
+    def knowledge_probabilities(self, text, sign):  # what the personal design reads
         tech = np.array(["tech" in str(t) for t in np.asarray(text).tolist()])
         return np.where(tech[:, None], [[0.9, 0.1]], [[0.2, 0.8]])
 
@@ -102,7 +102,7 @@ def _design(translated: float):
 def test_the_design_carries_the_prior_into_one_column_per_category_at_its_weight():
     design, inputs = _design(2.0)
     width = _design(0.0)[0].transform(*inputs).shape[1]
-    proba = _Default().probabilities(inputs[0], inputs[2])
+    proba = _Default().knowledge_probabilities(inputs[0], inputs[2])
     translation = design.translation
     scored = design.transform(*inputs).toarray()[:, width:]
     np.testing.assert_allclose(scored, 2.0 * translation.translated(proba))
@@ -164,10 +164,10 @@ def test_a_category_name_is_read_in_the_direction_most_of_its_rows_go(inward, ou
     from titans_finance.models.category.personal import CategoryDesign
 
     class Recording(_Default):
-        def probabilities(self, text, sign):
+        def knowledge_probabilities(self, text, sign):
             self.seen = dict(zip(np.asarray(text).tolist(), np.asarray(sign).tolist(),
                                  strict=True))
-            return super().probabilities(text, sign)
+            return super().knowledge_probabilities(text, sign)
 
     params = parameters("category")
     params = {**params, "block_weights": {**params["block_weights"], "translated": 1.0}}

@@ -62,6 +62,7 @@ from titans_finance.models.category.default_design import (
 from titans_finance.models.category.personal import class_weights
 from titans_finance.models.category.proof import proven_confidence
 from titans_finance.models.category.row_memo import forget_rows, remembered_rows
+from titans_finance.models.category.export_prior import fitted_shares, reweighted
 
 logger = logging.getLogger(__name__)
 
@@ -181,6 +182,8 @@ class DefaultCategoryModel:
         self.chars, self.words, self.classifier = self._fit_once(lines, None, y, weight)
         forget_rows(self)  # a model fitted again: no row of its earlier fit is kept
         self.classes_ = np.asarray(self.classifier.classes_)
+        # the fit's prior, which an export's own replaces (`export_prior.with_export_prior`)
+        self.fitted_prior_, self.prior_weights = fitted_shares(y, weight, self.classes_), None
         self.known_words = frozenset(w for w in self.words.vocabulary_ if " " not in w)
         self.group_of_leaf_ = self.taxonomy.categories["group"].to_dict()
         self.shared_code_answers_ = shared_code_answers(self.taxonomy)
@@ -292,7 +295,17 @@ class DefaultCategoryModel:
 
     # ------------------------------------------------------------------ predicting
     def probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities over `classes_`, direction rules applied.
+        """`knowledge_probabilities` under the user's export's prior when the model carries
+        one (`export_prior.with_export_prior`): what the default model answers by."""
+        return self.under_export_prior(self.knowledge_probabilities(text, sign))
+
+    def under_export_prior(self, proba: np.ndarray) -> np.ndarray:
+        """Rows of `knowledge_probabilities` under the export's prior (as given without)."""
+        return reweighted(proba, getattr(self, "prior_weights", None))
+
+    def knowledge_probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities over `classes_`, direction rules applied, at the fit's
+        prior: the knowledge's evidence (the personal model's block: it learns the prior).
 
         Computed once per distinct line and direction, then spread to the rows: a row's
         probabilities depend on its own text and direction only (each step works row by
@@ -337,11 +350,12 @@ class DefaultCategoryModel:
         threshold; ``group``: it is not, but its group's is (category and confidence are the
         group's); ``uncertain``: neither (category is still the best leaf, as a guess, and
         answers is false). ``reason`` (empty for a leaf answer) says why a row is only a group
-        or uncertain. ``proba``: the rows' `probabilities`, when the caller has them;
-        ``shown``: the text a reason quotes (default: the description part of ``text``)."""
+        or uncertain. ``proba``: the rows' `knowledge_probabilities`, when the caller has
+        them (the export's prior is applied here); ``shown``: the text a reason quotes (default: the description part of ``text``)."""
         threshold = self.threshold if threshold is None else threshold
         text = self.lines_read(text)  # the words the answer and its reasons read
-        proba = self.probabilities(text, sign) if proba is None else proba
+        proba = (self.probabilities(text, sign) if proba is None
+                 else self.under_export_prior(proba))
         category, confidence, top_k = _top_k(proba, self.classes_, self.top_k)
         groups = self.group_probabilities(proba)
         best_group = groups.argmax(axis=1)

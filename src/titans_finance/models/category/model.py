@@ -403,7 +403,7 @@ class CategoryModel:
             if self.default_model is not None and (
                     design is None or (design.default_model is self.default_model
                                        and design.weights["default"] > 0)):
-                prior = self.default_model.probabilities(inputs[0], inputs[2])
+                prior = self.default_model.knowledge_probabilities(inputs[0], inputs[2])
         if self.personal is not None and todo.any():
             rows = np.flatnonzero(todo)
             answer = self._personal_answer(_taken(transactions, rows), _taken(features, rows),

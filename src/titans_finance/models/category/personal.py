@@ -113,7 +113,7 @@ class CategoryDesign:
         if self.default_model is not None and (self.weights["default"] > 0
                                                or translation is not None):
             if prior is None:
-                prior = self.default_model.probabilities(text, sign)
+                prior = self.default_model.knowledge_probabilities(text, sign)
             if self.weights["default"] > 0:
                 blocks.append(dense_csr(prior * self.weights["default"]))
             if translation is not None and (training or not self.translation_folded):
@@ -133,8 +133,8 @@ class CategoryDesign:
         name_sign = np.where(2 * inward > of_class.sum(axis=0), 1, -1)
         names = np.array([category_name_text(c) for c in classes.tolist()], dtype=object)
         return PriorTranslation(float(self.params["prior_name_rows"])).fit(
-            self.default_model.probabilities(text, sign), y, classes,
-            self.default_model.probabilities(names, name_sign))
+            self.default_model.knowledge_probabilities(text, sign), y, classes,
+            self.default_model.knowledge_probabilities(names, name_sign))
 
     def fold_translation(self, classifier: Any) -> None:
         """Folds the translated block of a fitted linear ``classifier`` into its default

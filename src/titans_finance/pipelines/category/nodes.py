@@ -19,7 +19,7 @@ from titans_finance.models.category.evaluation import (
     review_queue,
 )
 from titans_finance.models.category.labels import select_labelled_transactions as labelled_rows
-from titans_finance.models.category.statement_wording import with_statement_wording
+from titans_finance.models.category.export_reading import for_export
 from titans_finance.parameters import CategorySettings, scale_of
 
 logger = logging.getLogger(__name__)
@@ -46,14 +46,14 @@ def fit_default_category_model(category_taxonomy: Any, category_lexicon: Any,
 
 
 def default_model_with_wording(default_category_model: DefaultCategoryModel,
-                               clean_transactions: pd.DataFrame,
+                               clean_transactions: pd.DataFrame, feature_table: pd.DataFrame,
                                params: dict[str, Any] | CategorySettings) -> DefaultCategoryModel:
     """The default model reading the user's lines without their statement wording, learnt
-    from every line of the export (labels not read), account by account
-    (`models.category.statement_wording`)."""
-    return with_statement_wording(default_category_model, clean_transactions["description"],
-                                  clean_transactions["account"],
-                                  CategorySettings.of(params).statement_wording.model_dump())
+    from every line of the export (labels not read), account by account, and answering
+    under the export's own category prior (`models.category.export_reading`)."""
+    settings = CategorySettings.of(params)
+    return for_export(default_category_model, clean_transactions, feature_table,
+                      settings.statement_wording.model_dump(), settings.export_prior.model_dump())
 
 
 def evaluate_category(transactions: pd.DataFrame, features: pd.DataFrame, category_rules: Any,

@@ -26,7 +26,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                  "default_category_model",
                  name="fit_default_category_model"),
             Node(default_model_with_wording, ["default_category_model", "clean_transactions",
-                                              "params:category"],
+                                              "feature_table", "params:category"],
                  "default_category_model_with_wording", name="learn_statement_wording"),
             Node(evaluate_category,
                  ["category_training_transactions", "category_training_features", "category_rules",

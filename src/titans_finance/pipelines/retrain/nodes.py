@@ -19,7 +19,7 @@ from titans_finance.models.amount.evaluation import evaluate_amount_model, fit_a
 from titans_finance.models.category import CategoryModel, fit_temperature
 from titans_finance.models.category.evaluation import category_rules_for, select_candidate
 from titans_finance.models.category.labels import select_labelled_transactions
-from titans_finance.models.category.statement_wording import with_statement_wording
+from titans_finance.models.category.export_reading import for_export
 from titans_finance.parameters import AmountSettings, CategorySettings, RetrainSettings
 
 logger = logging.getLogger(__name__)
@@ -194,13 +194,14 @@ def _current_champion(champion: dict[str, Any], incumbent: Any) -> tuple[Any, st
 
 
 def default_model_with_wording(default_category_model: Any, clean_transactions: pd.DataFrame,
-                               params: dict[str, Any]) -> Any:
+                               feature_table: pd.DataFrame, params: dict[str, Any]) -> Any:
     """The default model reading the latest export's lines without their statement wording,
-    learnt from every line of it, account by account, as the category pipeline learns it
-    for the served model (`models.category.statement_wording`)."""
-    return with_statement_wording(default_category_model, clean_transactions["description"],
-                                  clean_transactions["account"],
-                                  CategorySettings.of(params).statement_wording.model_dump())
+    learnt from every line of it, account by account, under the export's own category
+    prior, as the category pipeline learns them for the served model
+    (`models.category.export_reading`)."""
+    settings = CategorySettings.of(params)
+    return for_export(default_category_model, clean_transactions, feature_table,
+                      settings.statement_wording.model_dump(), settings.export_prior.model_dump())
 
 
 def challenge_category_model(transactions: pd.DataFrame, features: pd.DataFrame,

@@ -34,7 +34,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                  ["category_transactions", "category_features", "category_corrections_report"],
                  name="select_labelled_expenses_for_retraining"),
             Node(default_model_with_wording, ["default_category_model", "clean_transactions",
-                                              "params:category"],
+                                              "feature_table", "params:category"],
                  "default_category_model_with_wording", name="learn_statement_wording"),
             Node(challenge_category_model,
                  ["category_transactions", "category_features", "category_rules",
