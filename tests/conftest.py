@@ -302,10 +302,25 @@ def _migrated_empty_mlflow_store() -> Path:
 
     A new store runs ~130 alembic migrations when it is first opened (5-10 s of CPU):
     every throw-away project starts from a copy of this one instead, so the migrations
-    run once per test session. Each project still has its own store file."""
+    run once per test run: in the run's shared folder when there is one (the pytest-xdist
+    workers and the background build copy the same file, made by the first under a lock),
+    else once per process. Each project still has its own store file."""
+    from filelock import FileLock
+
+    if _SHARED_FOLDER is None:  # outside a test session (a helper called by hand)
+        return _new_migrated_store(Path(tempfile.mkdtemp(prefix="titans-test-mlflow-")))
+    path = _SHARED_FOLDER / "migrated-empty-mlflow.db"
+    with FileLock(f"{path}.lock"):
+        if not path.is_file():
+            made = _new_migrated_store(Path(tempfile.mkdtemp(prefix="titans-test-mlflow-")))
+            shutil.copy(made, path.with_suffix(".partial"))
+            path.with_suffix(".partial").replace(path)
+    return path
+
+
+def _new_migrated_store(folder: Path) -> Path:
     import mlflow
 
-    folder = Path(tempfile.mkdtemp(prefix="titans-test-mlflow-"))
     mlflow.MlflowClient(tracking_uri=f"sqlite:///{folder / 'mlflow.db'}").search_experiments()
     return folder / "mlflow.db"
 

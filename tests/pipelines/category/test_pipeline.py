@@ -137,7 +137,9 @@ def test_corrections_override_labels_and_a_corrected_merchant_becomes_a_rule(
 
     export, truth = generated_data
     project = make_project(tmp_path, export, truth)
-    fast = {"category": {"candidates": ["logistic_regression"]}}
+    # one candidate and no calibration folds: what is checked is the corrections' effect on
+    # labels and rules, not the choice between recipes nor the confidences' temperature
+    fast = {"category": {"candidates": ["logistic_regression"], "calibration_folds": 0}}
     project.run("ingestion", "features", "category", params=fast)
     catalog = project.catalog()
     clean, history = catalog.load("clean_transactions"), catalog.load("history_state")

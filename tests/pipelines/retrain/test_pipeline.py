@@ -16,14 +16,16 @@ from titans_finance.pipelines.retrain.nodes import (
 
 RULES = {"holdout_accuracy": {"direction": "higher", "margin": 0.01, "relative_margin": 0.0},
          "holdout_mae": {"direction": "lower", "margin": 0.0, "relative_margin": 0.05}}
-# the test is about the promotion logic, not model quality: one candidate each, few folds;
+# the test is about the promotion logic, not model quality: one candidate each, few folds
+# (the amount intervals from 2 rolling-origin blocks, not 4: the amount decision is not
+# what is checked here, and each block is a refit of the prior and the correction);
 # the shipped default model, trained once per test run (`trained_default_model` in
 # tests/conftest.py: the session's category run trains the same one)
 FAST = {"category": {"candidates": ["logistic_regression"], "calibration_folds": 0},
-        "amount": {"candidates": ["ridge"]}}
+        "amount": {"candidates": ["ridge"], "calibration_blocks": 2}}
 # a deliberately weak recipe: linear models regularised into near-constants
 WEAK = {"category": {**FAST["category"], "logistic_regression": {"C": 1e-4}},
-        "amount": {"candidates": ["ridge"], "ridge": {"alpha": 1e7}}}
+        "amount": {**FAST["amount"], "ridge": {"alpha": 1e7}}}
 
 
 def test_promotion_needs_every_metric_within_its_margin():

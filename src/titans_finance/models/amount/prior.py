@@ -15,6 +15,26 @@ from titans_finance.core.distinct_rows import distinct_rows
 from titans_finance.models.category.text_features import tfidf_transform
 
 
+def group_quantiles(codes: np.ndarray, values: np.ndarray, q: float,
+                    n_groups: int) -> np.ndarray:
+    """``np.quantile(values[codes == g], q)`` for every group ``g`` in ``range(n_groups)``
+    (each with at least one value), equal to the bit, in one pass instead of one numpy
+    call per group (a payee each: thousands per fit): numpy's default ("linear") rule,
+    the virtual index ``(n - 1) * q`` and its interpolation ``a + (b - a) * t``, taken from
+    the other end (``b - (b - a) * (1 - t)``) when ``t >= 0.5``, as numpy does."""
+    order = np.lexsort((values, codes))
+    ordered = values[order]
+    counts = np.bincount(codes, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    virtual = (counts - 1) * q
+    below = np.floor(virtual)
+    t = virtual - below
+    a = ordered[starts + below.astype(np.intp)]
+    b = ordered[starts + np.minimum(below.astype(np.intp) + 1, counts - 1)]
+    difference = b - a
+    return np.where(t >= 0.5, b - difference * (1 - t), a + difference * t)
+
+
 class MedianPrior:
     """Median log-amount of the most specific group seen ``min_count`` times: merchant and
     category together (a merchant selling in several categories has one price level per
@@ -87,10 +107,14 @@ class MedianPrior:
         its name as character n-grams, to price a payee never seen from similar ones."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        stats = frame.assign(merchant=frame["merchant"].astype(str),
-                             group=frame["group"].astype(str)).groupby(["group", "merchant"])[
-            "y"].agg(median="median", low=lambda y: np.quantile(y, 0.1),
-                     high=lambda y: np.quantile(y, 0.9)).reset_index()
+        grouped = frame.assign(merchant=frame["merchant"].astype(str),
+                               group=frame["group"].astype(str)).groupby(["group", "merchant"])[
+            "y"]
+        stats = grouped.median().rename("median").to_frame()
+        codes, y = grouped.ngroup().to_numpy(), frame["y"].to_numpy(dtype="float64")
+        stats["low"] = group_quantiles(codes, y, 0.1, len(stats))
+        stats["high"] = group_quantiles(codes, y, 0.9, len(stats))
+        stats = stats.reset_index()
         stats = stats[~stats["merchant"].isin(["", "__none__"])].reset_index(drop=True)
         if stats.empty:
             return
