@@ -11,13 +11,21 @@ import pytest
 
 from tests.serving.test_schemas import AMOUNTS, BASE, DATES
 from titans_finance.core.normalise import MAX_FUTURE_DAYS
-from titans_finance.serving import batch_rows
+from titans_finance.serving import batch_rows, schemas
 from titans_finance.serving.batch_inputs import InvalidBatch, validated_transactions
 from titans_finance.serving.batch_rows import BatchRows, validated_rows
 from titans_finance.serving.schemas import transactions_frame
 
 TODAY = dt.date.today()
 LATEST = TODAY + dt.timedelta(days=MAX_FUTURE_DAYS)
+
+
+@pytest.fixture(autouse=True)
+def _latest_date_pinned(monkeypatch):
+    """The cases are built at collection; a run that crosses midnight must not move the
+    service's latest date past them (both paths read it from `schemas.latest_date`)."""
+    monkeypatch.setattr(batch_rows, "latest_date", lambda: LATEST)
+    monkeypatch.setattr(schemas, "latest_date", lambda: LATEST)
 
 # every field in the spellings and values a request may send
 ACCEPTED = [

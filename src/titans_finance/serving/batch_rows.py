@@ -33,7 +33,7 @@ from titans_finance.serving.schemas import (
     Transaction,
     _corrected,
     inferred_type,
-    max_future_days,
+    latest_date,
     payment_method_of,
     preparse_items,
     read_spellings,
@@ -151,8 +151,7 @@ def _amounts(amounts: list) -> list[float]:
 def _dates(dates: list) -> list[dt.date]:
     if not set(map(type, dates)) <= {dt.date}:  # unread spellings, datetimes
         raise _Refused("date")
-    latest = dt.date.today() + dt.timedelta(days=max_future_days())
-    if dates and not (MIN_DATE <= min(dates) and max(dates) <= latest):
+    if dates and not (MIN_DATE <= min(dates) and max(dates) <= latest_date()):
         raise _Refused("date")
     return dates
 

@@ -54,6 +54,12 @@ def max_future_days() -> int:
     return MAX_FUTURE_DAYS
 
 
+def latest_date() -> dt.date:
+    """The latest date a request may carry: today plus `max_future_days`, read at each
+    request (a service running past midnight moves it; tests pin it here)."""
+    return dt.date.today() + dt.timedelta(days=max_future_days())
+
+
 def preparse_items(items: Any) -> Any:
     """Read the string amounts and dates of many raw items with one call of each parser
     for the spellings not seen before (a batch of 10,000 would take minutes value by
@@ -232,7 +238,7 @@ class Transaction(BaseModel):
     @field_validator("date")
     @classmethod
     def _plausible_date(cls, value: dt.date) -> dt.date:
-        latest = dt.date.today() + dt.timedelta(days=max_future_days())
+        latest = latest_date()
         if not MIN_DATE <= value <= latest:
             raise ValueError(f"date must be between {MIN_DATE} and {latest} "
                              f"(at most {max_future_days()} days after today)")
