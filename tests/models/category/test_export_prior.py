@@ -153,3 +153,34 @@ def test_the_default_answer_takes_the_prior_and_the_knowledge_s_evidence_does_no
     assert not np.allclose(read.probabilities(blank, sign), model.probabilities(blank, sign))
     given = read.predict_raw(blank, sign, proba=read.knowledge_probabilities(blank, sign))
     pd.testing.assert_frame_equal(given, read.predict_raw(blank, sign))
+
+
+def test_a_distinct_line_counted_n_times_weighs_as_its_n_repeats():
+    rng = np.random.default_rng(3)
+    distinct = rng.dirichlet(np.ones(4), size=5)
+    lines = np.array([1, 4, 0, 2, 7])
+    fitted = np.array([0.4, 0.3, 0.2, 0.1])
+    repeated = np.repeat(distinct, lines, axis=0)
+    assert np.allclose(export_prior(distinct, fitted, 30, 10.0, lines),
+                       export_prior(repeated, fitted, 30, 10.0), rtol=1e-12, atol=0)
+    # one count per row is the same as none given
+    assert np.allclose(export_prior(distinct, fitted, 30, 10.0, np.ones(5)),
+                       export_prior(distinct, fitted, 30, 10.0), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("lines", [np.array([1, -1, 1]), np.ones(2)])
+def test_line_counts_are_one_per_row_and_never_negative(lines):
+    with pytest.raises(ValueError, match="line counts"):
+        export_prior(np.full((3, 2), 0.5), np.array([0.5, 0.5]), 3, 1.0, lines)
+
+
+def test_an_export_of_repeated_lines_gets_the_prior_of_every_line_read(
+        small_default_category_model):
+    model = small_default_category_model
+    text = np.array(["tesco 1 | tesco", "shell petrol | shell", "tesco 1 | tesco",
+                     "tesco 1 | tesco", "salary acme"], dtype=object)
+    sign = np.array([-1.0, -1.0, -1.0, 2.0, 1.0])  # one tesco line the other way
+    read = with_export_prior(model, text, sign, PARAMS)
+    every_line = export_prior(model.knowledge_probabilities(text, sign), model.fitted_prior_,
+                              PARAMS["iterations"], PARAMS["pseudo_lines"])
+    assert np.allclose(read.prior_weights * model.fitted_prior_, every_line, rtol=1e-10)

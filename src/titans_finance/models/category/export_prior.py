@@ -31,6 +31,7 @@ import copy
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 
 def fitted_shares(y: np.ndarray, weight: np.ndarray, classes: np.ndarray) -> np.ndarray:
@@ -60,11 +61,13 @@ def reweighted(proba: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
 
 
 def export_prior(proba: np.ndarray, fitted: np.ndarray, iterations: int,
-                 pseudo_lines: float) -> np.ndarray:
+                 pseudo_lines: float, lines: np.ndarray | None = None) -> np.ndarray:
     """The categories' prior of the lines whose probabilities under the fit's prior
     ``fitted`` are ``proba`` (rows: lines, columns: ``fitted``'s categories), after
     ``iterations`` expectation-maximisation steps from ``fitted``, with ``pseudo_lines``
-    lines at ``fitted`` added to each step's counts. 0 iterations: ``fitted``."""
+    lines at ``fitted`` added to each step's counts. 0 iterations: ``fitted``. ``lines``:
+    how many of the export's lines each row stands for (a distinct line and its repeats:
+    the same prior as every line given, at a fraction of the cost); None: one each."""
     if iterations < 0:
         raise ValueError(f"category.export_prior.iterations must be 0 or more, got "
                          f"{iterations}")
@@ -75,13 +78,18 @@ def export_prior(proba: np.ndarray, fitted: np.ndarray, iterations: int,
     if proba.shape[1:] != fitted.shape or (fitted <= 0).any():
         raise ValueError(f"the fit's prior must be positive for each of the "
                          f"{proba.shape[1]} categories, got {fitted.shape} values")
-    counted = proba[proba.sum(axis=1) > 0]  # a line with no category allowed says nothing
+    lines = np.ones(len(proba)) if lines is None else np.asarray(lines, dtype="float64")
+    if lines.shape != (len(proba),) or (lines < 0).any():
+        raise ValueError(f"export prior: {len(proba)} rows need as many line counts of 0 or "
+                         f"more, got {lines.shape}")
+    said = proba.sum(axis=1) > 0  # a line with no category allowed says nothing
+    counted, weight = proba[said], lines[said]
     prior = fitted
     for _ in range(iterations):
-        if not len(counted) and not pseudo_lines:
+        if not weight.sum() and not pseudo_lines:
             break
         answers = reweighted(counted, prior / fitted)
-        prior = (answers.sum(axis=0) + pseudo_lines * fitted) / (len(counted) + pseudo_lines)
+        prior = (weight @ answers + pseudo_lines * fitted) / (weight.sum() + pseudo_lines)
         # a category no line holds keeps a trace: its weight stays finite and positive
         prior = np.maximum(prior, np.finfo("float64").tiny)
     return prior
@@ -102,10 +110,15 @@ def with_export_prior(default_model: Any, text: np.ndarray, sign: np.ndarray,
     if fitted is None:
         raise ValueError("export prior: the default category model was fitted before its "
                          "prior was kept (no fitted_prior_): fit it again (kedro run)")
-    # the probabilities at the fit's own prior, which EM starts from
-    prior = export_prior(default_model.knowledge_probabilities(
-        np.asarray(text, dtype=object), np.asarray(sign)), fitted, int(params["iterations"]),
-        float(params["pseudo_lines"]))
+    # the probabilities at the fit's own prior, which EM starts from, once per distinct line
+    # and direction (all a line's probabilities depend on) with how many lines it stands for
+    text, sign = np.asarray(text, dtype=object), np.asarray(sign)
+    direction = (sign > 0).astype(np.int64) - (sign < 0).astype(np.int64)
+    codes = pd.factorize(pd.Series(text, dtype=object))[0].astype(np.int64) * 3 + direction + 1
+    _, first, lines = np.unique(codes, return_index=True, return_counts=True)
+    prior = export_prior(default_model.knowledge_probabilities(text[first], sign[first]),
+                         fitted, int(params["iterations"]), float(params["pseudo_lines"]),
+                         lines)
     model = copy.copy(default_model)
     # the fit's own prior (no step taken): nothing to weigh, the same numbers to the bit
     model.prior_weights = None if np.array_equal(prior, fitted) else prior / fitted
