@@ -116,6 +116,7 @@ class CategorySettings(Settings):
     min_text_df: Count
     memory_min_repeats: Annotated[int, Field(ge=0)]
     word_memory_min_rows: Annotated[int, Field(ge=0)]
+    word_memory_latest_rows: Annotated[int, Field(ge=0)]
     name_match_max_weight: Annotated[float, Field(ge=0)]
     max_text_features: Count
     class_weight_power: Annotated[float, Field(ge=0)]

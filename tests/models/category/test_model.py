@@ -22,7 +22,7 @@ from titans_finance.models.category.taxonomy import Taxonomy, TaxonomyError
 # the shipped parameters; a personal model from 10 labels (these hand-built exports are small)
 # the model without the repeat memory (every line here repeats; test_category_memory covers it)
 PARAMS = parameters("category", seed=0, personal_min_labels=10, memory_min_repeats=0,
-                    word_memory_min_rows=0)
+                    word_memory_min_rows=0, word_memory_latest_rows=0)
 MERCHANTS = {"fuel": ["Shell", "BP", "Chevron", "Exxon"],
              "software": ["Adobe", "Slack", "Zoom", "Dropbox"],
              "meals_entertainment": ["Starbucks", "Panera Bread", "Chipotle", "Subway"]}

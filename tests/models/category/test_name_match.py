@@ -82,7 +82,7 @@ def test_the_model_fits_the_weight_with_its_temperature_and_answers_with_it():
 
     tx, features = _data()
     params = {**parameters("category"), "seed": 0, "calibration_folds": 3,
-              "memory_min_repeats": 0, "word_memory_min_rows": 0}
+              "memory_min_repeats": 0, "word_memory_min_rows": 0, "word_memory_latest_rows": 0}
     model = CategoryModel("logistic_regression", {**params, "name_match_max_weight": 5.0}
                           ).fit(tx, features)
     assert 0.0 <= model.names.weight <= 5.0

@@ -1,7 +1,9 @@
 """The word memory of the personal model: a word (3+ letters) on at least
 ``word_memory_min_rows`` training rows, all filed one way, multiplies that label's odds on a
 line holding it by its rows + 1 (at exactly that many rows, not one fewer); a word filed two
-ways, or words naming different labels, leave the line to the model."""
+ways, or words naming different labels, leave the line to the model. A line with no such word
+reads the words whose latest ``word_memory_latest_rows`` rows in a row carry one label (odds ×
+(run + 1)); words always filed one way come first."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ CLASSES = np.array(["bar", "restaurants"])
 
 @pytest.mark.parametrize("rows, remembered", [(2, False), (3, True), (4, True)])
 def test_a_word_is_remembered_from_min_rows_on(rows, remembered):
-    memory = WordMemory(3).fit(np.array(["buffalo pub"] * rows), np.array(["bar"] * rows))
+    memory = WordMemory(3, 0).fit(np.array(["buffalo pub"] * rows), np.array(["bar"] * rows))
     assert ("pub" in memory.label) is remembered
     proba = memory.blend(np.array(["connollys pub"]), np.array([[0.25, 0.75]]), CLASSES)
     # odds of bar × (rows + 1): 0.25 × 4 = 1 against 0.75 → 1 / 1.75
@@ -28,7 +30,7 @@ def test_a_word_is_remembered_from_min_rows_on(rows, remembered):
 
 
 def test_the_rows_of_a_line_s_most_frequent_word_count():
-    memory = WordMemory(3).fit(np.array(["buffalo pub"] * 3 + ["pub"] * 2),
+    memory = WordMemory(3, 0).fit(np.array(["buffalo pub"] * 3 + ["pub"] * 2),
                                np.array(["bar"] * 5))
     assert memory.label == {"buffalo": ("bar", 3), "pub": ("bar", 5)}
     assert memory.labels(np.array(["buffalo pub", "the pub", "cafe"])) == [
@@ -37,7 +39,7 @@ def test_the_rows_of_a_line_s_most_frequent_word_count():
 
 def test_a_word_filed_two_ways_or_words_naming_two_labels_name_nothing():
     lines = np.array(["pos purchase pub"] * 3 + ["pos purchase grill"] * 3)
-    memory = WordMemory(3).fit(lines, np.array(["bar"] * 3 + ["restaurants"] * 3))
+    memory = WordMemory(3, 0).fit(lines, np.array(["bar"] * 3 + ["restaurants"] * 3))
     assert "purchase" not in memory.label and "pos" not in memory.label  # 2 letters: no word
     assert memory.labels(np.array(["pos purchase pub grill", "pos purchase"])) == [None, None]
     proba = np.array([[0.5, 0.5], [0.4, 0.6]])
@@ -46,20 +48,21 @@ def test_a_word_filed_two_ways_or_words_naming_two_labels_name_nothing():
 
 
 def test_a_label_the_model_does_not_answer_is_left_and_no_memory_at_zero():
-    memory = WordMemory(1).fit(np.array(["gym"]), np.array(["sports"]))
+    memory = WordMemory(1, 0).fit(np.array(["gym"]), np.array(["sports"]))
     proba = np.array([[0.5, 0.5]])
     np.testing.assert_array_equal(memory.blend(np.array(["gym"]), proba, CLASSES), proba)
-    assert len(WordMemory(0).fit(np.array(["pub"] * 5), np.array(["bar"] * 5))) == 0
+    assert len(WordMemory(0, 0).fit(np.array(["pub"] * 5), np.array(["bar"] * 5))) == 0
     with pytest.raises(ValueError, match="word_memory_min_rows"):
-        WordMemory(-1)
+        WordMemory(-1, 0)
 
 
 def test_the_model_reads_word_memory_min_rows():
     tx, features = _data()
-    on = CategoryModel("logistic_regression", {**PARAMS, "word_memory_min_rows": 3,
-                                               "memory_min_repeats": 0}).fit(tx, features)
-    off = CategoryModel("logistic_regression", {**PARAMS, "word_memory_min_rows": 0,
-                                                "memory_min_repeats": 0}).fit(tx, features)
+    alone = {**PARAMS, "memory_min_repeats": 0, "word_memory_latest_rows": 0}
+    on = CategoryModel("logistic_regression", {**alone, "word_memory_min_rows": 3}
+                       ).fit(tx, features)
+    off = CategoryModel("logistic_regression", {**alone, "word_memory_min_rows": 0}
+                        ).fit(tx, features)
     assert len(on.words) > 0 and len(off.words) == 0
     scored, scored_f = tx.copy(), features.copy()
     new = slice(len(tx) // 2, None)  # half the rows a line never seen
@@ -81,8 +84,76 @@ def test_the_model_reads_word_memory_min_rows():
 
 
 def test_a_line_read_before_answers_the_same_and_a_refit_reads_it_again():
-    memory = WordMemory(3).fit(np.array(["pub"] * 3), np.array(["bar"] * 3))
+    memory = WordMemory(3, 0).fit(np.array(["pub"] * 3), np.array(["bar"] * 3))
     lines = np.array(["the pub", "cafe", "the pub"], dtype=object)
     assert memory.labels(lines) == memory.labels(lines) == [("bar", 3), None, ("bar", 3)]
     memory.fit(np.array(["pub"] * 4), np.array(["restaurants"] * 4))
     assert memory.labels(lines) == [("restaurants", 4), None, ("restaurants", 4)]
+
+
+# a payee's gifts filed to one relative, then lately to another (oldest first)
+DRIFT = np.array(["gift for chat"] * 4 + ["for chat"] * 5)
+
+
+@pytest.mark.parametrize("latest, remembered", [(2, False), (3, True), (4, True)])
+def test_a_word_lately_filed_one_way_is_remembered_from_latest_rows_on(latest, remembered):
+    labels = np.array(["to mom"] * (9 - latest) + ["to bhabhi"] * latest)
+    memory = WordMemory(0, 3).fit(DRIFT, labels)
+    assert memory.label == {}  # "chat" filed two ways: never always one way
+    assert ("chat" in memory.lately) is remembered
+    classes = np.array(["to bhabhi", "to mom"])
+    proba = memory.blend(np.array(["for chat and panipuri"]), np.array([[0.25, 0.75]]), classes)
+    # odds of to bhabhi × (run + 1): "chat" and "for" both lately to bhabhi, run `latest`
+    expected = [[latest + 1, 3.0]] if remembered else [[1.0, 3.0]]
+    np.testing.assert_allclose(proba, np.array(expected) / np.sum(expected))
+
+
+def test_the_run_counts_the_latest_rows_only_and_order_matters():
+    labels = np.array(["to bhabhi"] * 3 + ["to mom"] * 4 + ["to bhabhi"] * 2)
+    memory = WordMemory(0, 3).fit(DRIFT, labels)
+    assert memory.lately == {}  # the latest two rows interrupt the run of four
+    memory = WordMemory(0, 3).fit(DRIFT[::-1], labels[::-1])  # read the other way round
+    assert memory.lately == {word: ("to bhabhi", 3) for word in ("gift", "for", "chat")}
+
+
+def test_words_always_filed_one_way_come_first():
+    lines = np.array(["buffalo pub"] * 3 + ["college gym"] * 2 + ["college cafe"] * 3
+                     + ["college grill"] * 3)
+    labels = np.array(["bar"] * 3 + ["sports"] * 2 + ["restaurants"] * 6)
+    memory = WordMemory(3, 3).fit(lines, labels)
+    assert memory.label["pub"] == ("bar", 3) and "college" not in memory.label
+    assert memory.lately["college"] == ("restaurants", 6)
+    # the pub's line keeps its always-one-way word; a line without one reads the latest runs
+    assert memory.labels(np.array(["college pub", "college deli", "deli"])) == [
+        ("bar", 3), ("restaurants", 6), None]
+    assert len(memory) == len(memory.label.keys() | memory.lately.keys())
+
+
+def test_no_latest_memory_at_zero_and_a_negative_run_refused():
+    assert WordMemory(0, 0).fit(DRIFT, np.array(["to mom"] * 9)).lately == {}
+    with pytest.raises(ValueError, match="word_memory_latest_rows"):
+        WordMemory(0, -1)
+
+
+def test_the_model_reads_word_memory_latest_rows_in_time_order():
+    tx, features = _data()
+    alone = {**PARAMS, "memory_min_repeats": 0, "word_memory_min_rows": 0}
+    on = CategoryModel("logistic_regression", {**alone, "word_memory_latest_rows": 3}
+                       ).fit(tx, features)
+    off = CategoryModel("logistic_regression", {**alone, "word_memory_latest_rows": 0}
+                        ).fit(tx, features)
+    assert len(on.words.lately) > 0 and len(off.words) == 0
+    # rows given newest first are read oldest first: the same memory
+    backwards = CategoryModel("logistic_regression", {**alone, "word_memory_latest_rows": 3}
+                              ).fit(tx.iloc[::-1], features.iloc[::-1])
+    assert backwards.words.lately == on.words.lately
+    lines = design_text(tx, features)
+    named = on.words.labels(lines)
+    hit = np.array([item is not None for item in named])
+    assert hit.any()
+    proba_on, proba_off = on.predict_proba(tx, features), off.predict_proba(tx, features)
+    for row in np.flatnonzero(hit):  # a named label's odds × (run + 1), the row renormalised
+        label, run = named[row]
+        expected = proba_off[row].copy()
+        expected[list(on.classes_).index(label)] *= run + 1
+        np.testing.assert_allclose(proba_on[row], expected / expected.sum())

@@ -93,26 +93,42 @@ class WordMemory:
     model is sure of otherwise keeps its answer (`Vacation restaurants`, whose *vacation* was
     always *Accommodation*, stays *Restaurants*). A word filed two ways, a statement's
     boilerplate on lines of many categories, names nothing; words naming different labels
-    leave the line to the model. ``min_rows`` 0: no word memory."""
+    leave the line to the model. ``min_rows`` 0: no word memory.
 
-    def __init__(self, min_rows: int):
-        if int(min_rows) < 0:
-            raise ValueError(f"category.word_memory_min_rows must be 0 (no word memory) or "
-                             f"more, got {min_rows}")
-        self.min_rows = int(min_rows)
+    People re-file: a payee's gifts move from one relative's category to another's, a
+    word once filed two ways is filed one way lately. A line with no word always filed one
+    way reads the words whose latest ``latest_rows`` (or more) rows in a row carry one label
+    (``lately``), the same way (odds × (run + 1), ``run``: how many of the word's latest
+    rows carry it in a row). Words always filed one way come first: a place word a user
+    lately filed one way does not outvote them. ``latest_rows`` 0: only words always filed
+    one way."""
+
+    def __init__(self, min_rows: int, latest_rows: int):
+        for name, value in (("word_memory_min_rows", min_rows),
+                            ("word_memory_latest_rows", latest_rows)):
+            if int(value) < 0:
+                raise ValueError(f"category.{name} must be 0 (off) or more, got {value}")
+        self.min_rows, self.latest_rows = int(min_rows), int(latest_rows)
         self.label: dict[str, tuple[str, int]] = {}
+        self.lately: dict[str, tuple[str, int]] = {}
 
     def fit(self, lines: np.ndarray, labels: np.ndarray) -> WordMemory:
-        """The words of ``lines`` whose rows all carry one of ``labels`` (rows counted)."""
+        """The words of ``lines`` (in time order, oldest first) whose rows all carry one of
+        ``labels`` (rows counted), and those whose latest rows do (their run counted)."""
         seen: dict[str, tuple[str | None, int]] = {}
-        if self.min_rows:
+        latest: dict[str, tuple[str, int]] = {}
+        if self.min_rows or self.latest_rows:
             for line, label in zip(lines.tolist(), labels.tolist(), strict=True):
                 for word in words_of(line):
                     known = seen.get(word)
                     seen[word] = ((label, 1) if known is None else
                                   (known[0] if known[0] == label else None, known[1] + 1))
+                    last = latest.get(word)
+                    latest[word] = (label, last[1] + 1 if last and last[0] == label else 1)
         self.label = {word: (label, rows) for word, (label, rows) in seen.items()
-                      if label is not None and rows >= self.min_rows}
+                      if self.min_rows and label is not None and rows >= self.min_rows}
+        self.lately = {word: (label, run) for word, (label, run) in latest.items()
+                       if self.latest_rows and run >= self.latest_rows}
         forget_rows(self)  # fitted again: no line's label of an earlier fit
         return self
 
@@ -133,7 +149,11 @@ class WordMemory:
     def _named(self, line: object) -> str:
         """``"<rows>\\x00<label>"`` of the line's one remembered label, else ``""`` (a text:
         what `row_memo` holds)."""
-        named = [self.label[w] for w in words_of(line) if w in self.label]
+        words = words_of(line)
+        named = [self.label[w] for w in words if w in self.label]
+        if not named:  # a memory pickled before `lately` existed: none
+            lately = getattr(self, "lately", {})
+            named = [lately[w] for w in words if w in lately]
         if not named or len({label for label, _ in named}) != 1:
             return ""
         return f"{max(rows for _, rows in named)}\x00{named[0][0]}"
@@ -141,7 +161,7 @@ class WordMemory:
     def blend(self, lines: np.ndarray, proba: np.ndarray, classes: np.ndarray) -> np.ndarray:
         """``proba`` (rows × ``classes``) with each line's remembered label's odds multiplied
         by its ``rows + 1`` and the row renormalised."""
-        if not self.label:
+        if not self.label and not getattr(self, "lately", None):
             return proba
         column = {label: i for i, label in enumerate(classes.tolist())}
         named = [(row, column[item[0]], item[1] + 1.0)
@@ -157,4 +177,15 @@ class WordMemory:
         return out
 
     def __len__(self) -> int:
-        return len(self.label)
+        return len(self.label.keys() | getattr(self, "lately", {}).keys())
+
+
+def fitted_memories(params: dict, lines: np.ndarray, labels: np.ndarray, dates: np.ndarray
+                    ) -> tuple[RepeatMemory, WordMemory]:
+    """The repeat and word memories of a user's labelled ``lines`` (``params``: the personal
+    model's hyper-parameters), fitted oldest first: their latest labels count."""
+    order = np.argsort(dates, kind="stable")
+    lines, labels = lines[order], labels[order]
+    return (RepeatMemory(int(params["memory_min_repeats"])).fit(lines, labels),
+            WordMemory(int(params["word_memory_min_rows"]),
+                       int(params["word_memory_latest_rows"])).fit(lines, labels))

@@ -12,8 +12,9 @@ What a category answer is made of, in order (`CategoryModel.predict`):
    carried into the user's categories (``block_weights.translated``); calibrated by
    temperature scaling on out-of-fold predictions, with one weight for the categories a line
    names (``name_match``, fitted with the temperature); rare categories weigh more in its fit
-   (``class_weight_power``); a word or a line the user always filed one way brings its label
-   (``word_memory_min_rows``, ``memory_min_repeats``); it only answers in a direction (money
+   (``class_weight_power``); a word or a line the user always (or lately) filed one way
+   brings its label (``word_memory_min_rows``, ``word_memory_latest_rows``,
+   ``memory_min_repeats``); it only answers in a direction (money
    in or out) its training saw, a category seen only in the other direction keeping
    ``unseen_direction_weight`` of its probability (a refund, a reversed cashback), and
    abstains on a description unlike its training data;
@@ -41,7 +42,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from titans_finance.core.distinct_rows import DistinctRows, distinct_rows
 from titans_finance.core.schema import UNCERTAIN_CATEGORY
 from titans_finance.models import check_hyper_parameters
-from titans_finance.models.category.memory import RepeatMemory, WordMemory
+from titans_finance.models.category.memory import RepeatMemory, WordMemory, fitted_memories
 from titans_finance.models.category.name_match import NameMatch
 from titans_finance.models.category.personal import (  # noqa: F401 (part of this module's API)
     NUMERIC_INPUTS,
@@ -73,7 +74,8 @@ HYPER_PARAMETERS = ("confidence_threshold", "min_known_word_share", "top_k", "pe
                     "n_jobs", "block_weights", "max_text_features", "min_text_df",
                     "char_ngram_range", "logistic_regression", "lightgbm", "memory_min_repeats",
                     "class_weight_power", "unseen_direction_weight", "recency_half_life_days",
-                    "prior_name_rows", "name_match_max_weight", "word_memory_min_rows")
+                    "prior_name_rows", "name_match_max_weight", "word_memory_min_rows",
+                    "word_memory_latest_rows")
 def design_text(transactions: pd.DataFrame, features: pd.DataFrame) -> np.ndarray:
     """``description | merchant`` as the category models read it (one function everywhere)."""
     return category_text(transactions["description"].to_numpy(dtype=object),
@@ -190,7 +192,7 @@ class CategoryModel:
         self.top_k: int | None = None
         self.temperature = 1.0
         self.personal: PersonalClassifier | None = None
-        self.memory, self.words = RepeatMemory(0), WordMemory(0)
+        self.memory, self.words = RepeatMemory(0), WordMemory(0, 0)
         self.names: NameMatch | None = None
         self.classes_: np.ndarray = np.array([])
         self.direction_classes: dict[int, np.ndarray] = {}
@@ -228,10 +230,7 @@ class CategoryModel:
                                                                    dates.to_numpy())
         self.classes_ = self.personal.classes_
         self.names = NameMatch(self.classes_, float(self.params["name_match_max_weight"]), text)
-        order = np.argsort(dates.to_numpy(), kind="stable")  # oldest first: the latest labels
-        self.memory = RepeatMemory(int(self.params["memory_min_repeats"])).fit(text[order],
-                                                                               y[order])
-        self.words = WordMemory(int(self.params["word_memory_min_rows"])).fit(text, y)
+        self.memory, self.words = fitted_memories(self.params, text, y, dates.to_numpy())
         self.direction_classes = {d: np.array(sorted(set(y[sign == d]))) for d in (-1, 1)}
         noise = self.default_model.noise if self.default_model is not None else frozenset()
         self.vocabulary = frozenset(w for t in pd.unique(text) for w in content_words(t, noise))
