@@ -26,7 +26,7 @@ def _table(*dates: str, header: str = HEADER) -> list[str]:
     ("31.12", True), ("32.12", False),          # a day is at most 31, on either number
     ("12.31", True), ("12.32", False),
     ("1 Mrt", True), ("31 Mrt", True), ("32 Mrt", False),
-    ("1.2.3", False),                           # three numbers: one of them a year
+    ("1.2.3", False), ("Mo 1.4.24", False),     # three numbers: one of them a year
     ("12", False), ("Dec", False), ("", False),  # a day alone, a month alone, nothing
     ("Dec 5", True), ("5日", True),
 ])
@@ -57,7 +57,7 @@ def test_the_dates_below_are_those_of_the_sample_s_lines_blank_lines_included():
 
 
 def test_a_year_less_table_is_found_with_its_line_column_examples_and_named_columns():
-    lines = ["Rekening;123", "", *_table("01 Mrt", "01 Mrt", "25 Mrt", "28 Mrt")]
+    lines = ["Rekening;123", "", *_table("01 Mrt", "01 Mrt", "25 Mrt", "28 Mrt", "30 Mrt")]
     assert yearless_dates(lines, (",", ";")) == {
         "line": 3, "column": "Datum", "examples": ["01 Mrt", "25 Mrt", "28 Mrt"],
         "named": {"description": "Omschrijving", "amount": "Bedrag", "balance": "Saldo"},
@@ -105,6 +105,17 @@ def test_the_delimiter_is_the_one_whose_fields_name_the_date_column():
     lines = ["Datum;Omschrijving,Bedrag", "01 Mrt;Shop,5"]
     assert yearless_dates(lines, (",", ";"))["delimiter"] == ";"
     assert yearless_dates(lines, (",",)) is None
+
+
+def test_a_delimiter_with_nothing_below_its_date_column_leaves_the_next_one_to_try():
+    # split at "|", the second field names a date column the lines below never reach
+    lines = ["Datum;Info|Datum", "01 Mrt;x", "02 Mrt;y"]
+    found = yearless_dates(lines, ("|", ";"))
+    assert found["delimiter"] == ";" and found["column"] == "Datum"
+
+
+def test_a_line_without_the_delimiter_is_no_header_line():
+    assert yearless_dates(["Datum", "01 Mrt", "02 Mrt"], (";",)) is None
 
 
 def test_a_date_column_whose_values_read_as_dates_is_no_year_less_table():
