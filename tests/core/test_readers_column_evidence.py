@@ -128,3 +128,38 @@ def test_tokens_are_a_few_short_words_repeated_or_known(values, tokens):
 
 def test_token_sign_reads_direction_words():
     assert (token_sign("Debit"), token_sign("Credit"), token_sign("Shop")) == (-1.0, 1.0, None)
+
+
+@pytest.mark.parametrize("hint, day_first", [(",", True), (".", False), (None, False)])
+def test_a_decimal_comma_hints_day_first_dates_where_the_values_do_not_tell(hint, day_first):
+    values = pd.Series(["01/02/2024", "03/04/2024"], dtype="object")
+    evidence = column_evidence(values) if hint is None else column_evidence(values, hint)
+    assert evidence["day_first"] is day_first
+
+
+def test_without_a_hint_a_point_is_the_decimal_mark_of_ambiguous_amounts():
+    assert column_evidence(pd.Series(["1.234", "2.345"]))["decimal_mark"] == "."
+    assert column_evidence(pd.Series(["1,234", "2,345"]))["decimal_mark"] == "."
+
+
+def test_rates_are_rounded_to_four_places():
+    assert _evidence("2024-01-02", "2024-01-03", "x")["date_rate"] == 0.6667
+    assert _evidence("2024-01-02", "x", "y")["date_rate"] == 0.3333
+
+
+def test_evidence_of_an_empty_column_is_of_no_date_and_no_amount():
+    assert is_date_column({"values": 0}) is False
+    assert is_amount_column({"values": 0}) is False
+
+
+def test_an_iban_written_in_groups_of_four_is_an_iban():
+    assert _evidence("DE89 3704 0044 0532 0130 00", "DE89370400440532013000")["iban_rate"] == 1.0
+
+
+def test_text_and_amount_rates_are_rounded_to_four_places():
+    evidence = _evidence("Shop", "1.50", "x")
+    assert (evidence["text_rate"], evidence["amount_rate"]) == (0.3333, 0.3333)
+
+
+def test_a_decimal_comma_hint_reads_ambiguous_amounts_with_a_comma():
+    assert _evidence("1.234", "2.345", hint=",")["decimal_mark"] == ","
