@@ -48,6 +48,13 @@ def test_a_direction_column_has_one_to_three_values(tokens, count):
     assert all(len(set(m["values"].values())) == 2 for *_, m in readings.values()) or count <= 2
 
 
+def test_a_column_of_too_many_values_leaves_the_next_column_its_readings():
+    readings = _signed_readings(pd.Series([1.0] * 4), {"Four": pd.Series(["w", "x", "y", "z"]),
+                                                       "B": pd.Series(["u", "v", "u", "v"])},
+                                pd.Series([0.0] * 4))
+    assert list(readings) == ["B: u=-, v=+", "B: u=+, v=-"]
+
+
 def test_each_column_of_tokens_gives_its_own_readings():
     readings = _signed_readings(pd.Series([1.0, 2.0]), {"A": pd.Series(["x", "y"]),
                                                         "B": pd.Series(["u", "u"])},
@@ -163,6 +170,12 @@ def test_a_direction_already_found_is_kept():
     assert inference.direction is found and "Debit/Credit" not in inference.roles
 
 
+def test_an_amount_column_without_any_amount_needs_no_direction():
+    inference = _inference({"Amount": ["Amt"]}, Amt=[None, "n/a", None], DC=["X", "Y", "X"])
+    inference.fill_direction()
+    assert inference.direction is None and inference.unsigned_sign is None
+
+
 def test_signed_amounts_take_no_direction_column():
     inference = _inference({"Amount": ["Amt"]}, Amt=["-5.00", "7.00"], DC=["D", "C"])
     inference.fill_direction()
@@ -187,6 +200,14 @@ def test_declared_values_are_read_from_the_named_column():
     inference.fill_direction()
     assert inference.direction == {"column": "DC", "values": {"Af": -1.0, "Bij": 1.0},
                                    "decided_by": "declared mapping"}
+
+
+def test_declared_values_are_read_from_the_named_column_of_more_than_three_values():
+    # four values are no candidate of the values' own, but the header named the column
+    inference = _inference({"Amount": ["Amt"], "Debit/Credit": ["DC"]}, declared={
+        "D": -1.0, "C": 1.0}, Amt=["5.00", "7.00", "1.00", "2.00"], DC=["D", "C", "X", "Y"])
+    inference.fill_direction()
+    assert inference.direction["column"] == "DC"
 
 
 def test_declared_values_without_a_named_column_are_read_from_the_candidate():
@@ -399,6 +420,7 @@ def test_unsigned_amounts_of_a_file_without_header_or_balance_stop_the_file(head
     (["+5.00", "+7.00"], None),                   # every value signed: no unsigned ones
     (["+5.00", "-7.00", "2.00"], None),           # a minus: the signs are written
     (["+5.00", "0.00", None], None),              # nothing unsigned moves money
+    (["+0.50", "7.00"], (1, 1)),                  # a credit under 1 is a credit
 ])
 def test_a_plus_on_some_amounts_and_never_a_minus_marks_the_credits(amounts, marked):
     inference = _inference({"Amount": ["Amt"]}, Amt=amounts)
@@ -447,15 +469,29 @@ def test_the_amount_is_the_one_column_whose_signs_the_words_say(a, b, found):
 
 @pytest.mark.parametrize("a", [["-350", "0", "-5"], ["-350", None, "-5"]])
 def test_words_of_one_side_on_the_usable_lines_single_out_nothing(a):
-    # the only money-in line moves nothing (or is empty): the signs never meet both words
-    inference = _inference({}, A=a, B=["350", "1290", "5"], **SIGNED)
-    assert inference.signed_as_directed(["A", "B"]) is None
+    # the only money-in line moves nothing (or is empty): the signs never meet both words,
+    # and the next column is weighed
+    inference = _inference({}, A=a, B=["-350", "1290", "-5"], **SIGNED)
+    assert inference.signed_as_directed(["A", "B"]) == (
+        "B", "its sign is the side 'Dir' says", None)
 
 
-@pytest.mark.parametrize("words", [["outflow", "outflow", "outflow"],
-                                   ["outflow", "inflow", "Gift"]])
+@pytest.mark.parametrize("a, words", [
+    (["-350", "1290", "0", "-5"], ["outflow", "inflow", "inflow", "outflow"]),
+    (["-350", "1290", None, "-5"], ["outflow", "inflow", "inflow", "outflow"]),
+    (["-350", "1290", "7", "-5"], ["outflow", "inflow", None, "outflow"])])
+def test_a_line_without_money_or_without_a_word_says_nothing(a, words):
+    inference = _inference({}, A=a, B=["350", "1290", "7", "5"], Dir=words)
+    assert inference.signed_as_directed(["A", "B"]) == (
+        "A", "its sign is the side 'Dir' says", None)
+
+
+@pytest.mark.parametrize("words", [["outflow", "outflow", "outflow", "outflow"],
+                                   ["outflow", "inflow", "Gift", "Gift"]])
 def test_words_of_one_side_or_an_unknown_word_single_out_nothing(words):
-    inference = _inference({}, A=["-350", "1290", "-5"], B=["350", "1290", "5"], Dir=words)
+    inference = _inference({}, A=["-350", "1290", "-5", "-7"], B=["350", "1290", "5", "7"],
+                           Dir=words)
+    assert "tokens" in inference.evidence["Dir"]  # a direction column, weighed
     assert inference.signed_as_directed(["A", "B"]) is None
 
 
@@ -471,6 +507,7 @@ def test_the_words_agreeing_with_the_signs_are_no_direction_column():
     inference = _inference({}, A=["-350", "1290", "-5"], B=["350", "1290", "5"], **SIGNED)
     assert inference.take_signed_as_directed(["A", "B"]) is True
     assert inference.roles == {"Amount": ["A"]}
+    assert inference.why == {"A": "its sign is the side 'Dir' says"}
 
 
 def test_a_named_direction_column_is_not_replaced_by_the_other_view():
