@@ -521,3 +521,20 @@ def test_nothing_singled_out_assigns_nothing():
     inference = _inference({}, A=["-350", "1290", "-5"], B=["-350", "1290", "-5"], **SIGNED)
     assert inference.take_signed_as_directed(["A", "B"]) is False
     assert inference.roles == {}
+
+
+def test_a_type_column_of_one_known_word_directs_every_amount():
+    inference = _inference({"Amount": ["Amt"], "Type": ["Typ"]}, Amt=["5.00", "7.00"],
+                           Typ=["Debit", "Debit"])
+    inference.fill_direction()
+    assert inference.direction == {"column": "Typ", "values": {"Debit": -1.0},
+                                   "decided_by": "known debit/credit words (type column)"}
+
+
+def test_a_type_column_of_more_than_three_words_is_no_direction_column():
+    # four known words are no tokens of a direction column (the normaliser reads them)
+    inference = _inference({"Amount": ["Amt"], "Type": ["Typ"]},
+                           Amt=["5.00", "7.00", "1.00", "2.00"],
+                           Typ=["Debit", "Credit", "Lastschrift", "Gutschrift"])
+    inference.fill_direction()
+    assert inference.direction is None
