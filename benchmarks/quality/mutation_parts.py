@@ -360,6 +360,18 @@ PARTS = {
         "serving.history_store.xǁRecordedHistoryStoreǁ_prune__mutmut_*")),
 }
 
+# issue 25's twenty-first session: the reader modules still without a row, a suite and a part
+# each, smallest first, the module's own test file its selection (seconds of statistics, a
+# survivor costs seconds; a narrower selection can only count fewer kills, and each
+# survivor is read by hand); column_direction's own unit tests replace readers19's 351
+READERS21 = ("mirror_line", "signed_amount", "table_diagnosis", "fee_columns",
+             "column_evidence", "date_columns", "column_roles", "column_direction")
+SUITES.update({f"readers21-{m}": Suite(mutate=(f"src/titans_finance/core/readers/{m}.py",),
+                                       tests=(f"tests/core/test_readers_{m}.py",))
+               for m in READERS21})
+PARTS.update({f"readers21-{m}": Part(f"readers21-{m}", (f"core.readers.{m}.*",))
+              for m in READERS21})
+
 
 def patterns(part: Part) -> list[str]:
     return [f"{PACKAGE}.{glob}" for glob in part.functions]

@@ -430,3 +430,146 @@ def test_a_header_naming_the_dates_leaves_nothing_unsure():
     info = read_export(named.encode(), "named.csv").info
     assert not info["headerless"] and info["columns"]["Date"] == ["Buchungstag"]
     assert "unsure" not in (info.get("date_columns") or {})
+
+
+# -- the steps against the file's order, the sampled rows, the purchase day's evidence
+
+@pytest.mark.parametrize("days, inversions", [
+    ([1, 1, 2, 3], 0), ([3, 3, 2, 1], 0),   # lines of the same day step neither way
+    ([1, 2, 1, 3], 1), ([3, 2, 3, 1], 1), ([1, 1, 1], 0)])
+def test_the_steps_against_the_file_s_order_are_the_fewer_way(days, inversions):
+    from titans_finance.core.readers.date_columns import _inversions
+    series = pd.Series(pd.to_datetime([f"2024-01-{d:02d}" for d in days]))
+    assert _inversions(series) == inversions
+
+
+def test_a_column_is_dated_on_the_sampled_rows_only():
+    from titans_finance.core.readers.column_roles import SAMPLE_ROWS
+    from titans_finance.core.readers.date_columns import _dated
+    values = pd.Series(["2024-01-02"] * SAMPLE_ROWS + ["text"] * (SAMPLE_ROWS + 500))
+    assert _dated(values)  # the rows below the sample are not looked at
+    assert not _dated(pd.Series(["2024-01-02"] * 500 + ["text"] * 501))
+
+
+def test_the_value_date_beside_a_purchase_day_counts_each_way_on_lines_with_both():
+    from titans_finance.core.readers.date_columns import value_date_beside_purchase_day
+    frame = pd.DataFrame({
+        "Beleg": ["2024-01-02", "2024-01-03", "2024-01-05", "2024-01-06"],
+        "Wert": ["2024-01-03", "2024-01-03", "2024-01-04", None]}, dtype="str")
+    roles, unrecognised, evidence = value_date_beside_purchase_day(
+        frame, {"Date": ["Beleg"], "Value Date": ["Wert", "Third"]}, ["Text"], "Wert")
+    assert roles == {"Date": ["Wert"], "Value Date": ["Beleg"]}
+    assert unrecognised == ["Text", "Third"]
+    # the same day is neither before the other; the line without a value date is no line
+    assert evidence == {
+        "columns": ["Beleg", "Wert"], "Wert before Beleg": 1, "Beleg before Wert": 1,
+        "booking_date": "Wert", "decided_by": "value_date_beside_purchase_day",
+        "unsure": "'Wert' (value date) is before 'Beleg' (purchase day) on 1 of 3 lines: dated "
+                  "by 'Wert'; declare columns: {date: ...} in the file's mapping if wrong"}
+
+
+def test_only_one_date_column_is_weighed_against_the_others():
+    frame = pd.DataFrame({"A": ["2024-01-02"], "B": ["2024-01-03"]}, dtype="str")
+    assert booking_date(frame, {"Date": ["A", "B"]}, []) == ({"Date": ["A", "B"]}, [], None)
+    assert booking_date(frame, {"Amount": ["A"]}, ["B"]) == ({"Amount": ["A"]}, ["B"], None)
+
+
+def test_a_header_naming_a_date_as_a_whole_but_by_none_of_its_words_is_weighed():
+    # "Buchungs-Tag": the booking day, hyphenated (no word of it is a date word alone)
+    frame = pd.DataFrame({"Started Date": ["2024-01-02", "2024-01-03"],
+                          "Buchungs-Tag": ["2024-01-03", "2024-01-03"]}, dtype="str")
+    roles, _, evidence = booking_date(frame, {"Date": ["Started Date"]}, ["Buchungs-Tag"])
+    assert roles["Date"] == ["Buchungs-Tag"] and evidence["decided_by"] == "never_before_the_other"
+
+
+@pytest.mark.parametrize("header", ["Wert-Stellung", "Umsatz-Tag"])
+def test_a_column_whose_header_or_its_words_name_a_role_is_no_unnamed_date(header):
+    # a value date as a whole (no word of it), or an amount by one of its words
+    frame = pd.DataFrame({"Purchase date": ["13.09.2025", "12.09.2025"],
+                          header: ["15.09.2025", "15.09.2025"]}, dtype="str")
+    roles, unrecognised, evidence = booking_date(frame, {"Date": ["Purchase date"]}, [header])
+    assert roles == {"Date": ["Purchase date"]} and unrecognised == [header] and evidence is None
+
+
+def _refused(columns: dict, checked: list[str]) -> str | None:
+    from titans_finance.core.readers.date_columns import refuse_ambiguous_months
+    try:
+        refuse_ambiguous_months(pd.DataFrame(columns), checked, "in/x.csv", None)
+    except ExportReadError as refused:
+        return str(refused)
+    return None
+
+
+@pytest.mark.parametrize("other_dates, refused", [(1, True), (3, False)])
+def test_among_every_column_one_mostly_of_readable_dates_is_not_refused(other_dates, refused):
+    # checked among every column: refused when at least half its values are unreadable
+    dates = ["03 lis 2024"] + [f"2024-01-0{d}" for d in range(1, other_dates + 1)]
+    columns = {"Text": ["a"] * len(dates), "Dates": dates}
+    assert (_refused(columns, ["Text", "Dates"]) is not None) is refused
+    # the date column alone is refused whatever its other values
+    assert _refused(columns, ["Dates"]) is not None
+
+
+def test_every_column_is_checked_past_one_without_unsure_months():
+    columns = {"Clean": ["2024-01-02", "2024-01-03"], "Dates": ["03 lis 2024", "05 lis 2024"]}
+    assert "column 'Dates'" in _refused(columns, ["Clean", "Dates"])
+
+
+def test_each_unsure_month_word_is_named_in_the_refusal():
+    assert _refused({"B": ["03 lis 2024", "05 srp 2024"]}, ["B"]) == (
+        "x.csv: column 'B' writes a month name that names different months in different "
+        "languages ('lis': month 10 in hr, month 11 in cs pl; 'srp': month 7 in hr, month 8 "
+        "in cs), and the column's other month names do not tell which language. Declare the "
+        "language in conf/local/export_mappings.yml:\nmappings:\n  - match: \"x.csv\"\n"
+        "    month_language: hr   # the language of the month names (CLDR code)")
+
+
+def test_the_first_column_never_after_the_other_is_the_booking_date_with_its_evidence():
+    # the completed date before the started one on a single line: the started is booked
+    roles, unrecognised, evidence = _decide(["2024-01-02", "2024-01-03"],
+                                            ["2024-01-02", "2024-01-02"])
+    assert roles == {"Date": ["Started Date"], "Value Date": ["Completed Date"]}
+    assert unrecognised == [] and evidence == {
+        "columns": ["Started Date", "Completed Date"],
+        "Started Date before Completed Date": 0, "Completed Date before Started Date": 1,
+        "booking_date": "Started Date", "decided_by": "never_before_the_other"}
+
+
+def test_the_file_order_s_evidence_is_each_column_s_steps_against_it():
+    _, _, evidence = _decide(["2024-01-05", "2024-01-01", "2024-01-04", "2024-01-09"],
+                             ["2024-01-03", "2024-01-04", "2024-01-06", "2024-01-08"])
+    assert evidence == {
+        "columns": ["Started Date", "Completed Date"],
+        "Started Date before Completed Date": 2, "Completed Date before Started Date": 2,
+        "steps_against_file_order": {"Started Date": 1, "Completed Date": 0},
+        "booking_date": "Completed Date", "decided_by": "file_order"}
+
+
+def test_a_named_value_date_stays_and_the_date_the_booking_day_replaces_is_unrecognised():
+    frame = pd.DataFrame({"Started Date": ["2024-01-02", "2024-01-03"],
+                          "Wertstellung": ["2024-01-04", "2024-01-04"],
+                          "Buchungstag": ["2024-01-03", "2024-01-03"]}, dtype="str")
+    roles, unrecognised, evidence = booking_date(
+        frame, {"Date": ["Started Date"], "Value Date": ["Wertstellung"]},
+        ["Buchungstag", "Text"])
+    assert roles == {"Date": ["Buchungstag"], "Value Date": ["Wertstellung"]}
+    assert unrecognised == ["Text", "Started Date"]
+    assert evidence["booking_date"] == "Buchungstag"
+
+
+def test_a_purchase_day_yields_only_to_a_column_that_names_none():
+    frame = pd.DataFrame({"Purchase date": ["2024-01-02", "2024-01-03"],
+                          "Receipt date": ["2024-01-02", "2024-01-03"]}, dtype="str")
+    roles, _, evidence = booking_date(frame, {"Date": ["Purchase date"]}, ["Receipt date"])
+    assert roles["Date"] == ["Purchase date"] and evidence["decided_by"] == "first_column"
+
+
+def test_an_unnamed_column_of_dates_is_not_weighed_beside_a_named_one():
+    # the named booking day is weighed (and loses); the column no header names is not
+    frame = pd.DataFrame({"Purchase date": ["2024-01-02", "2024-01-03"],
+                          "Buchungstag": ["2024-01-01", "2024-01-03"],
+                          "Booked": ["2024-01-04", "2024-01-05"]}, dtype="str")
+    roles, unrecognised, evidence = booking_date(frame, {"Date": ["Purchase date"]},
+                                                 ["Buchungstag", "Booked"])
+    assert roles == {"Date": ["Purchase date"], "Value Date": ["Buchungstag"]}
+    assert unrecognised == ["Booked"] and evidence["decided_by"] == "never_before_the_other"

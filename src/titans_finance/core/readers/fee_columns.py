@@ -92,7 +92,9 @@ class FeeColumns:
     """Mixin of `column_roles._RoleInference`: `fill_fee`."""
 
     def fill_fee(self) -> None:
+        set_aside = None
         if "Fee" in self.roles and "Fee" not in self.declared:
+            set_aside = self.roles["Fee"][0]
             self.fee_already_in_amount()
         if "Fee" in self.roles or "Fee" in self.declared or not any(
                 r in self.roles for r in _MONEY_ROLES):
@@ -103,7 +105,8 @@ class FeeColumns:
         found = []
         for column in self.free():
             words = word_roles(unqualified(column))
-            if "Fee" not in words or words & _NOT_A_FEE:
+            # (a named fee just set aside is in the price: found again, it was noted twice)
+            if column == set_aside or "Fee" not in words or words & _NOT_A_FEE:
                 continue
             fee = self.numbers(column)
             if (is_amount_column(self.evidence[column]) and fee_within_amount(fee, amount)
