@@ -31,7 +31,8 @@ import copy
 from typing import Any
 
 import numpy as np
-import pandas as pd
+
+from titans_finance.core.distinct_rows import distinct_rows
 
 
 def fitted_shares(y: np.ndarray, weight: np.ndarray, classes: np.ndarray) -> np.ndarray:
@@ -113,12 +114,14 @@ def with_export_prior(default_model: Any, text: np.ndarray, sign: np.ndarray,
     # the probabilities at the fit's own prior, which EM starts from, once per distinct line
     # and direction (all a line's probabilities depend on) with how many lines it stands for
     text, sign = np.asarray(text, dtype=object), np.asarray(sign)
-    direction = (sign > 0).astype(np.int64) - (sign < 0).astype(np.int64)
-    codes = pd.factorize(pd.Series(text, dtype=object))[0].astype(np.int64) * 3 + direction + 1
-    _, first, lines = np.unique(codes, return_index=True, return_counts=True)
-    prior = export_prior(default_model.knowledge_probabilities(text[first], sign[first]),
-                         fitted, int(params["iterations"]), float(params["pseudo_lines"]),
-                         lines)
+    rows = distinct_rows(text, (sign > 0).astype(np.int64) - (sign < 0).astype(np.int64))
+    if rows is None:  # a line that is no text: every line read as it is
+        proba, lines = default_model.knowledge_probabilities(text, sign), None
+    else:
+        proba = default_model.knowledge_probabilities(rows.take(text), rows.take(sign))
+        lines = np.bincount(rows.inverse, minlength=len(rows))
+    prior = export_prior(proba, fitted, int(params["iterations"]),
+                         float(params["pseudo_lines"]), lines)
     model = copy.copy(default_model)
     # the fit's own prior (no step taken): nothing to weigh, the same numbers to the bit
     model.prior_weights = None if np.array_equal(prior, fitted) else prior / fitted
