@@ -186,11 +186,8 @@ def test_an_export_of_repeated_lines_gets_the_prior_of_every_line_read(
     assert np.allclose(read.prior_weights * model.fitted_prior_, every_line, rtol=1e-10)
 
 
-def test_an_export_with_a_line_of_no_text_is_read_line_by_line(small_default_category_model):
-    model = small_default_category_model
-    text = np.array(["tesco 1 | tesco", None, "tesco 1 | tesco"], dtype=object)
-    sign = -np.ones(3)
-    read = with_export_prior(model, text, sign, PARAMS)
-    every_line = export_prior(model.knowledge_probabilities(text, sign), model.fitted_prior_,
-                              PARAMS["iterations"], PARAMS["pseudo_lines"])
-    assert np.allclose(read.prior_weights * model.fitted_prior_, every_line, rtol=1e-10)
+
+def test_an_export_with_a_line_of_no_text_is_named(small_default_category_model):
+    text = np.array(["tesco 1 | tesco", None], dtype=object)
+    with pytest.raises(ValueError, match="every line must be a text"):
+        with_export_prior(small_default_category_model, text, -np.ones(2), PARAMS)

@@ -115,13 +115,12 @@ def with_export_prior(default_model: Any, text: np.ndarray, sign: np.ndarray,
     # and direction (all a line's probabilities depend on) with how many lines it stands for
     text, sign = np.asarray(text, dtype=object), np.asarray(sign)
     rows = distinct_rows(text, (sign > 0).astype(np.int64) - (sign < 0).astype(np.int64))
-    if rows is None:  # a line that is no text: every line read as it is
-        proba, lines = default_model.knowledge_probabilities(text, sign), None
-    else:
-        proba = default_model.knowledge_probabilities(rows.take(text), rows.take(sign))
-        lines = np.bincount(rows.inverse, minlength=len(rows))
-    prior = export_prior(proba, fitted, int(params["iterations"]),
-                         float(params["pseudo_lines"]), lines)
+    if rows is None:  # the model reads texts only (`model_inputs` writes every line as one)
+        raise ValueError("export prior: every line must be a text (the category models' "
+                         "design_text of the export)")
+    prior = export_prior(default_model.knowledge_probabilities(rows.take(text), rows.take(sign)),
+                         fitted, int(params["iterations"]), float(params["pseudo_lines"]),
+                         np.bincount(rows.inverse, minlength=len(rows)))
     model = copy.copy(default_model)
     # the fit's own prior (no step taken): nothing to weigh, the same numbers to the bit
     model.prior_weights = None if np.array_equal(prior, fitted) else prior / fitted
