@@ -211,6 +211,19 @@ def test_the_corroborated_proof_counts_no_more_right_lines_than_lines(lines, rig
             settings("category", default_model=proof)
 
 
+@pytest.mark.parametrize("lines, right, accepted", [
+    (13, 12, True), (13, 13, True), (13, 14, False), (-1, 0, False)])
+def test_each_answers_uncorroborated_proof_counts_no_more_right_lines_than_lines(
+        lines, right, accepted):
+    proof = {"uncorroborated_proof": {"groceries": {"lines": lines, "right": right}}}
+    if accepted:
+        got = settings("category", default_model=proof).default_model.uncorroborated_proof
+        assert (got["groceries"].lines, got["groceries"].right) == (lines, right)
+    else:
+        with pytest.raises(ParameterError, match="uncorroborated_proof"):
+            settings("category", default_model=proof)
+
+
 @pytest.mark.parametrize("z, accepted", [(0.0, False), (1e-9, True), (1.645, True)])
 def test_the_proof_z_is_above_zero(z, accepted):
     if accepted:

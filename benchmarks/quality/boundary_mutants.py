@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.quality.boundary_mutants_earned_ceiling import EARNED_CEILING
 from benchmarks.quality.boundary_mutants_readers16 import READERS16
 from benchmarks.quality.boundary_mutants_remaining import REMAINING
 from benchmarks.quality.boundary_mutants_second_audit import SECOND_AUDIT
@@ -1002,6 +1003,8 @@ EQUIVALENT = {
 
 # readers16's rules (session 21), kept in their own module
 MUTANTS = MUTANTS + tuple(Mutant(*entry) for entry in READERS16)
+# the default model's earned ceilings (session 22), kept in their own module
+MUTANTS = MUTANTS + tuple(Mutant(*entry) for entry in EARNED_CEILING)
 
 
 def _dirty(path: Path) -> bool:

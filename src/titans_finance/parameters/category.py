@@ -72,6 +72,8 @@ class DefaultModelSettings(Section):
     dissenting_word_confidence: Share
     shared_code_max_confidence: Share
     corroborated_proof: CorroboratedProof
+    # per answer (a leaf or group): its uncorroborated answers' proof (earned_ceiling.py)
+    uncorroborated_proof: dict[str, CorroboratedProof]
     proof_z: Annotated[float, Field(gt=0)]
 
 

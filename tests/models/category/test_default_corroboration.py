@@ -19,14 +19,18 @@ def _text(line: str) -> np.ndarray:
 def _answer(model, text, ceiling=None, words=None, proven=1.0):
     """The answer under this ceiling and number of corroborating words; ``proven``: the
     proof's cap on a corroborated answer (1: the corroboration rule alone; None: shipped)."""
-    saved = model.ceiling, model.corroborating_words, model.proven_ceiling
+    saved = (model.ceiling, model.corroborating_words, model.proven_ceiling,
+             model.answer_ceilings_, model.unproven_ceiling_)
     try:
         model.ceiling = saved[0] if ceiling is None else ceiling
         model.corroborating_words = saved[1] if words is None else words
         model.proven_ceiling = saved[2] if proven is None else proven
+        if ceiling is not None:  # this one ceiling for every answer (`earned_ceiling` aside)
+            model.answer_ceilings_, model.unproven_ceiling_ = {}, ceiling
         return model.predict_raw(text, SIGN).iloc[0]
     finally:
-        model.ceiling, model.corroborating_words, model.proven_ceiling = saved
+        (model.ceiling, model.corroborating_words, model.proven_ceiling,
+         model.answer_ceilings_, model.unproven_ceiling_) = saved
 
 
 def _agreeing(model, line: str, leaf: str) -> int:

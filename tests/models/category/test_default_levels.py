@@ -44,9 +44,12 @@ def test_the_leaf_answers_at_its_threshold_and_the_group_one_step_above(default_
     above = default_category_model.predict_raw(text, sign,
                                                 threshold=np.nextafter(leaf, 1)).iloc[0]
     assert above["level"] == "group" and above["answers"]
-    # a one-word line: its confidence held at the ceiling (test_category_default_corroboration)
+    # a one-word line: its confidence held at the ceiling its answer earned
+    # (test_default_corroboration, test_earned_ceiling)
     assert above["category"] == name
-    assert above["confidence"] == pytest.approx(min(group, default_category_model.ceiling))
+    earned = default_category_model.answer_ceilings_.get(
+        name, default_category_model.unproven_ceiling_)
+    assert above["confidence"] == pytest.approx(min(group, earned))
     # the reason names the two leaves of the group it cannot tell apart
     leaves = default_category_model.taxonomy.categories["group"]
     first, second = above["reason"].removeprefix("between ").split(" and ")

@@ -41,13 +41,17 @@ def test_the_shipped_taxonomy_holds_transport_against_travel(default_category_mo
 
 
 def _answer(model, line, cap):
-    saved = model.shared_code_ceiling, model.ceiling
+    saved = (model.shared_code_ceiling, model.ceiling, model.answer_ceilings_,
+             model.unproven_ceiling_)
     text = category_text(np.array([line], dtype=object), np.array([line], dtype=object))
     try:
-        model.shared_code_ceiling, model.ceiling = cap, 1.0  # this rule alone
+        # this rule alone: no ceiling, earned or not
+        model.shared_code_ceiling, model.ceiling = cap, 1.0
+        model.answer_ceilings_, model.unproven_ceiling_ = {}, 1.0
         return model.predict_raw(text, SIGN).iloc[0]
     finally:
-        model.shared_code_ceiling, model.ceiling = saved
+        (model.shared_code_ceiling, model.ceiling, model.answer_ceilings_,
+         model.unproven_ceiling_) = saved
 
 
 @pytest.mark.parametrize("line, held", [("bus", True), ("petrol", False)])

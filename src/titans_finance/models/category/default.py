@@ -61,6 +61,7 @@ from titans_finance.models.category.default_design import (
 )
 from titans_finance.models.category.personal import class_weights
 from titans_finance.models.category.proof import proven_confidence
+from titans_finance.models.category.earned_ceiling import answer_ceilings, fitted_ceilings
 from titans_finance.models.category.row_memo import forget_rows, remembered_rows
 from titans_finance.models.category.export_prior import fitted_shares, reweighted
 
@@ -69,10 +70,10 @@ logger = logging.getLogger(__name__)
 
 # The hyper-parameters (category.default_model and the block's seed) a fit reads.
 HYPER_PARAMETERS = ("seed", "alpha", "max_iter", "max_text_features", "class_weight_power",
-                    "calibration_share", "confidence_threshold", "top_k",
-                    "uncorroborated_max_confidence", "corroborating_words",
+                    "calibration_share", "confidence_threshold", "top_k", "corroborating_words",
+                    "uncorroborated_max_confidence", "uncorroborated_proof", "proof_z",
                     "corroborating_word_confidence", "dissenting_word_confidence",
-                    "shared_code_max_confidence", "corroborated_proof", "proof_z")
+                    "shared_code_max_confidence", "corroborated_proof")
 
 
 class DefaultCategoryModel:
@@ -145,6 +146,8 @@ class DefaultCategoryModel:
         proof = self.params["corroborated_proof"]
         self.proven_ceiling = max(self.ceiling, proven_confidence(
             int(proof["right"]), int(proof["lines"]), float(self.params["proof_z"])))
+        # and an uncorroborated one only as far as its answer's own proof (`earned_ceiling`)
+        self.answer_ceilings_, self.unproven_ceiling_ = fitted_ceilings(self.params, self.taxonomy)
         text = self.lines_read(written := examples["description"].to_numpy(dtype=object))
         kept = self.company_words.kept(written, text)
         examples, text = examples[kept], text[kept]  # not a line of legal forms only
@@ -373,22 +376,21 @@ class DefaultCategoryModel:
 
     def _ceiled(self, text: np.ndarray, sign: np.ndarray, category: np.ndarray,
                 confidence: np.ndarray, level: np.ndarray) -> np.ndarray:
-        """Confidence above `ceiling` only for an answer several words corroborate.
-
-        The temperature is fitted on held-out entries of the knowledge itself, where one
-        word names one category; an owner's category for one word varies more ("parking"
-        filed as travel, "wine" as drinks out), and no held-out knowledge can show it. So a
-        line resting on one word (or one name repeated, "ikea | ikea") stays at the
-        ceiling at most; confidence above it needs `corroborating_words` distinct words
-        that each name the answer alone, and no word fairly sure of another answer, and it
-        rises only to `proven_ceiling`, what such answers proved on labelled exports. An
-        answer of `shared_code_answers` is held at `shared_code_ceiling` whatever its words."""
+        """Confidence above its answer's earned ceiling (`earned_ceiling`: at most `ceiling`)
+        only for an answer several words corroborate: owners file one word more variously
+        than the knowledge the temperature is fitted on ("parking" as travel). Above it needs
+        `corroborating_words` distinct words each naming the answer alone, and no word fairly
+        sure of another, and rises only to `proven_ceiling`, what such answers proved on
+        labelled exports. `shared_code_answers` are held at `shared_code_ceiling`."""
         # owners file across a boundary the standards leave open (`shared_code_answers`)
         shared = np.isin(category, list(getattr(self, "shared_code_answers_", ())))
         limit = getattr(self, "shared_code_ceiling", 1.0)
         if (confidence[shared] > limit).any():
             confidence = np.where(shared, np.minimum(confidence, limit), confidence)
-        over = np.flatnonzero(confidence > self.ceiling)
+        # a model pickled before the earned ceilings: the one ceiling for every answer
+        ceiling = answer_ceilings(category, getattr(self, "answer_ceilings_", {}),
+                                  getattr(self, "unproven_ceiling_", self.ceiling))
+        over = np.flatnonzero(confidence > ceiling)
         if not len(over):
             return confidence
         # each distinct (line, direction, answer, level) judged once: a batch repeats lines
@@ -402,7 +404,7 @@ class DefaultCategoryModel:
                                  for line, money_in, answer, answer_level in numbers],
                                 dtype=bool)
         confidence = confidence.copy()
-        confidence[over[~corroborated[codes]]] = self.ceiling
+        confidence[over[~corroborated[codes]]] = ceiling[over[~corroborated[codes]]]
         # corroborated: as far as answers of that kind were proven right (1: a model pickled
         # before the proof)
         lifted = over[corroborated[codes]]
