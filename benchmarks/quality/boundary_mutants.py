@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.quality.boundary_mutants_readers16 import READERS16
+from benchmarks.quality.boundary_mutants_readers17 import READERS17
 from benchmarks.quality.boundary_mutants_remaining import REMAINING
 from benchmarks.quality.boundary_mutants_second_audit import SECOND_AUDIT
 
@@ -1002,6 +1003,8 @@ EQUIVALENT = {
 
 # readers16's rules (session 21), kept in their own module
 MUTANTS = MUTANTS + tuple(Mutant(*entry) for entry in READERS16)
+# readers17's rules (session 22)
+MUTANTS = MUTANTS + tuple(Mutant(*entry) for entry in READERS17)
 
 
 def _dirty(path: Path) -> bool:

@@ -49,8 +49,8 @@ def test_a_lone_number_is_no_title_and_is_not_skipped():
 # 11 to 14 fields)
 
 NORDEA_HEADER = "\t".join(["Bokningsdag", "Valutadag", "Betalningsdag", "Belopp", "Mottagare",
-                           "Kontonummer", "BIC", "Kontotransaktion", "Referens", "Meddelande",
-                           "Kortets nummer", "Kvitto"])
+                           "Kontonummer", "BIC", "Kontotransaktion", "Referens",
+                           "Betalarens referens", "Meddelande", "Kortets nummer", "Kvitto"])
 
 
 def _row(fields: int) -> str:
@@ -58,11 +58,11 @@ def _row(fields: int) -> str:
 
 
 @pytest.mark.parametrize("widths, header", [
-    ((11, 12, 12), 2),  # the widest first rows as wide as the names written
-    ((11, 11, 11), 2),  # boundary: one name more than the rows is tolerated
-    ((10, 10, 10), None)])  # two names more: a preamble line, no header
+    ((11, 12, 12), 2),  # the widest first rows, not the first, meet the names written
+    ((12, 12, 12), 2),  # boundary: one name more than the rows is tolerated
+    ((11, 11, 11), None)])  # two names more: a preamble line, no header
 def test_a_header_as_wide_as_the_widest_first_rows_as_written(widths, header):
-    # 12 names and a trailing tab (13 fields, 12 written) over rows that leave their last
+    # 13 names and a trailing tab (14 fields, 13 written) over rows that leave their last
     # empty fields unwritten
     lines = ["Kontonummer\tFI1234567890123456", "", NORDEA_HEADER + "\t", "",
              *[_row(w) for w in widths]]
