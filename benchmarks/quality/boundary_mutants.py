@@ -29,6 +29,7 @@ from pathlib import Path
 
 from benchmarks.quality.boundary_mutants_earned_ceiling import EARNED_CEILING
 from benchmarks.quality.boundary_mutants_readers16 import READERS16
+from benchmarks.quality.boundary_mutants_readers17 import READERS17
 from benchmarks.quality.boundary_mutants_remaining import REMAINING
 from benchmarks.quality.boundary_mutants_second_audit import SECOND_AUDIT
 
@@ -1005,6 +1006,8 @@ EQUIVALENT = {
 MUTANTS = MUTANTS + tuple(Mutant(*entry) for entry in READERS16)
 # the default model's earned ceilings (session 22), kept in their own module
 MUTANTS = MUTANTS + tuple(Mutant(*entry) for entry in EARNED_CEILING)
+# readers17's rules (session 22)
+MUTANTS = MUTANTS + tuple(Mutant(*entry) for entry in READERS17)
 
 
 def _dirty(path: Path) -> bool:

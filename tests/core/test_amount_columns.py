@@ -166,3 +166,36 @@ def test_a_repaired_value_the_column_s_decimal_mark_contradicts_is_no_repair():
     # each value counted where it stands, once per line (a value read once per distinct value)
     twice = read_amounts(pd.Series(["1\ufffd000,00", "", "1\ufffd000,00"]))
     assert twice.repaired.tolist() == [True, False, True]
+
+
+# -- a grouping mark (space, no-break space, apostrophe) parts groups of three digits: a
+# reference written in groups of five, a card or account number in groups of four, is no
+# amount (a headerless Nordea export's reference column read as a second amount column)
+
+@pytest.mark.parametrize("value, number", [
+    ("12345 12345 12345 12345", np.nan), ("1234 5678", np.nan), ("12345 1234", np.nan),
+    # boundary before the mark: three digits, not four
+    ("123 456", 123456.0), ("1234 567", np.nan),
+    # boundary after the mark: three digits, not two or four
+    ("1 234,56", 1234.56), ("1 23", np.nan), ("12 3456", np.nan), ("1 2345,00", np.nan),
+    ("250 000,00", 250000.0), ("1 000 000", 1000000.0), ("-23 802,27", -23802.27),
+    ("1\u00a0234,56", 1234.56), ("11'373.94", 11373.94), ("1'2345.00", np.nan),
+    # a space beside a sign or a mark is no grouping
+    ("- 12,50", -12.5), ("12,50 DR", -12.5), ("USD 1 234.00", 1234.0)])
+def test_a_grouping_mark_parts_groups_of_three_digits(value, number):
+    parsed = _read([value], decimal_hint=",")
+    np.testing.assert_array_equal(parsed.values.to_numpy(), np.array([number]))
+    assert parsed.invalid.tolist() == [bool(np.isnan(number))]
+
+
+def test_a_reference_column_in_groups_of_five_is_no_second_amount_column():
+    # headerless: the amounts (decimal comma on every value) and a reference column of
+    # 12-digit numbers and one written in groups of five; only the first is an amount
+    from titans_finance.core.readers import read_export
+    rows = ["08.04.2019\t07.04.2019\t300,00\tJOHN DOE\t",
+            "15.04.2019\t15.04.2019\t-2,00\tVFI*KIE\t190411004185",
+            "26.04.2019\t26.04.2019\t-8,00\tFINNKINO OY\t12345 12345 12345 12345",
+            "29.04.2019\t29.04.2019\t-3,71\tFINNKINO\t190426004252",
+            "06.05.2019\t06.05.2019\t-25,00\tJAVATRANS\t190503004286"]
+    frame = read_export(("\n".join(rows) + "\n").encode(), "nordea.txt").frame
+    assert frame["Amount"].tolist() == ["300,00", "-2,00", "-8,00", "-3,71", "-25,00"]

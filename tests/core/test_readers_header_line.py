@@ -4,6 +4,8 @@ the header above it kept; never two lines, never a line of two fields or a numbe
 
 from __future__ import annotations
 
+import pytest
+
 from titans_finance.core.readers.csv_rows import locate_table
 
 
@@ -40,3 +42,28 @@ def test_a_lone_number_is_no_title_and_is_not_skipped():
     # (a lone field of words, "Saldo 1234.50", is text and is skipped like a title)
     lines = [CARD_HEADER, "1234.50,,,", *CARD_ROWS]
     assert locate_table(lines) == (None, 2, ",")
+
+
+# -- the header's width as written: a delimiter after its last name adds no column, and rows
+# may leave their last empty fields unwritten (a Nordea export: 13 names and a tab, rows of
+# 11 to 14 fields)
+
+NORDEA_HEADER = "\t".join(["Bokningsdag", "Valutadag", "Betalningsdag", "Belopp", "Mottagare",
+                           "Kontonummer", "BIC", "Kontotransaktion", "Referens",
+                           "Betalarens referens", "Meddelande", "Kortets nummer", "Kvitto"])
+
+
+def _row(fields: int) -> str:
+    return "15.04.2019\t15.04.2019\t-2,00\tVFI*KIE" + "\t" * (fields - 4)
+
+
+@pytest.mark.parametrize("widths, header", [
+    ((11, 12, 12), 2),  # the widest first rows, not the first, meet the names written
+    ((12, 12, 12), 2),  # boundary: one name more than the rows is tolerated
+    ((11, 11, 11), None)])  # two names more: a preamble line, no header
+def test_a_header_as_wide_as_the_widest_first_rows_as_written(widths, header):
+    # 13 names and a trailing tab (14 fields, 13 written) over rows that leave their last
+    # empty fields unwritten
+    lines = ["Kontonummer\tFI1234567890123456", "", NORDEA_HEADER + "\t", "",
+             *[_row(w) for w in widths]]
+    assert locate_table(lines).header == header

@@ -11,6 +11,7 @@ import pytest
 
 from titans_finance.core.readers import parse_mappings, read_export
 from titans_finance.core.readers.summary_lines import (
+    balance_carried,
     bare_labels_kept,
     label_kind,
     labelled_summary_rows,
@@ -538,3 +539,42 @@ def test_a_row_labelled_by_one_text_column_keeps_its_label_whatever_the_next_say
 ])
 def test_a_word_glued_to_a_long_number_is_a_reference_not_a_label(text, kind):
     assert label_kind(text) == kind
+
+
+# -- a line whose balance steps the running balance by its own amount is a transaction,
+# whatever its words say: ``Sold EUR to BTC`` (an app's exchange) reads as a label
+# (``sold`` is Romanian for balance, ``EUR``/``BTC`` currency codes, ``to`` a filler)
+
+def test_balance_carried_from_the_row_above_or_below():
+    amounts = np.array([-7.99, -2.00, -7.99, 10.00])
+    # newest first: each balance is the one below plus the row's amount
+    balances = np.array([-7.98, 0.01, 2.01, 10.00])
+    assert balance_carried(amounts, balances).tolist() == [True, True, True, False]
+    # (the last row has none below and its balance is no step from the one above: 2.01 +
+    # 10.00 is not 10.00) — oldest first, the same rows carry from above
+    assert balance_carried(amounts[::-1], balances[::-1]).tolist() == [False, True, True, True]
+
+
+@pytest.mark.parametrize("balance, carried", [(0.01, True), (0.02, False), (0.00, False)])
+def test_balance_carried_to_the_cent(balance, carried):
+    # boundary: 2.01 − 2.00 = 0.01 exactly; a cent either side is no step
+    assert balance_carried(np.array([-7.99, -2.00, -7.99]),
+                           np.array([-7.98, balance, 2.01]))[1] == carried
+
+
+def test_a_zero_amount_or_no_balance_column_proves_nothing():
+    assert not balance_carried(np.array([0.0, 5.0]), np.array([5.0, 5.0])).any()
+    assert not balance_carried(np.array([-1.0, 5.0]), None).any()
+
+
+REVOLUT = ("Completed Date;Reference;Paid Out (EUR);Paid In (EUR); Balance (EUR)\n"
+           "22. Sep 2020;Premium plan fee;7,99 ;;-7,98 \n"
+           "22. Sep 2020;Sold EUR to BTC;2,00 ;;{balance} \n"
+           "21. Sep 2020;Premium plan fee;7,99 ;;2,01 \n"
+           "21. Sep 2020;Money added via Apple Pay;;10,00 ;10,00 \n")
+
+
+@pytest.mark.parametrize("balance, summary", [("0,01", False), ("0,02", True)])
+def test_a_label_whose_balance_steps_by_its_amount_is_a_transaction(balance, summary):
+    errors = read_export(REVOLUT.format(balance=balance).encode(), "r.csv").frame["_parse_error"]
+    assert errors.tolist() == ["", "summary_line" if summary else "", "", ""]

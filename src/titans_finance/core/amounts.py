@@ -44,6 +44,12 @@ _MINUS_SIGNS = re.compile("[\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d]")
 # Grouping marks that are never a decimal mark: spaces of every width and apostrophes
 # (Swiss 11'373.94, French 1 234,56 with a non-breaking or narrow space).
 _GROUPING = re.compile(r"[\s\u00a0\u202f\u2007\u2009'’`´]")
+# A grouping mark between digits parts groups of three: ``250 000,00``, ``11'373.94``. Digits
+# parted otherwise (``12345 12345 12345 12345``, a reference in groups of five; ``1234 5678``,
+# a card or account number) are no amount: more than three digits before a grouping mark, or
+# other than three after one.
+_MISGROUPED = re.compile(r"\d{4,}" + _GROUPING.pattern + r"+\d|\d" + _GROUPING.pattern
+                         + r"+(?:\d{1,2}|\d{4,})(?!\d)")
 # Groups of three digits parted by U+FFFD, then a decimal mark and decimals (`read_amounts`).
 _UNREADABLE_GROUPING = "\\d{1,3}(?:\ufffd\\d{3})+[.,]\\d+"
 # A debit/credit word or mark written with the number, glued or spaced, in any case, after
@@ -134,6 +140,7 @@ def _read_distinct_amounts(values: pd.Series, decimal: str | None = None,
     mark_sign = marked["mark"].map(word_sign, na_action="ignore").astype("float64")
     debit_word, credit_word = mark_sign.eq(-1.0), mark_sign.eq(1.0)
     s = marked["number"].where(debit_word | credit_word, s)
+    misgrouped = s.str.contains(_MISGROUPED, regex=True)
     s = s.str.replace(_GROUPING, "", regex=True)
 
     parenthesised = s.str.fullmatch(r"\(.*\)")
@@ -151,7 +158,7 @@ def _read_distinct_amounts(values: pd.Series, decimal: str | None = None,
     s = s.where(~unreadable_grouping, s.str.replace("\ufffd", "", regex=False))
     negative = parenthesised | leading_minus | trailing_minus | debit_word
     positive = plus | credit_word
-    contradictory = (negative & positive) | (leading_minus & trailing_minus)
+    contradictory = (negative & positive) | (leading_minus & trailing_minus) | misgrouped
 
     decided_by = "declared"
     if decimal is None:

@@ -46,6 +46,7 @@ from titans_finance.core.readers.csv_rows import (
 )
 from titans_finance.core.readers.summary_lines import (
     SUMMARY_WORDS,
+    balance_carried,
     balance_line_positions,
     bare_labels_kept,
     labelled_summary_rows,
@@ -384,6 +385,10 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
                 lambda: written_amounts(out, _decimal_mark(mapping, reading, roles),
                                         decimal_hint, reading.direction and
                                         reading.direction["values"])))
+        if labels.notna().any() and "Balance" in out:  # words are evidence; the balance proof
+            labels = labels.mask(balance_carried(*written_amounts(
+                out, _decimal_mark(mapping, reading, roles), decimal_hint,
+                reading.direction and reading.direction["values"])))
         errors = errors.mask(labels.notna() & (errors == ""), "summary_line")
         balance_lines = balance_line_positions(labels, errors == "")
     out[PARSE_ERROR_COLUMN] = errors

@@ -203,7 +203,10 @@ def locate_table(lines: list[str], delimiter: str | None = None) -> TableStart |
                 continue
             i = _rows_just_before(records, kinds, i)
             if best is None or width > best[0]:
-                best = (width, TableStart(header_before(records, kinds, i, width),
+                # the header names the columns of the widest of these rows (a row whose
+                # last fields are empty may leave them unwritten)
+                widest = max(len(records[j][1]) for j in run)
+                best = (width, TableStart(header_before(records, kinds, i, widest),
                                           records[i][0], candidate))
             break
         if best is not None and best[1].delimiter == "\t":

@@ -30,15 +30,18 @@ def header_before(records: list[tuple[int, list[str]]], kinds: list[list[str]], 
                   width: int) -> int | None:
     """The line of the record just before the table's first row ``i`` (or before one lone
     line of text there) when it reads as a header: text (no date, no number) about the
-    table's width, in words (more letters than digits in each field:
+    table's width (trailing empty fields aside), in words (more letters than digits in each field:
     ``Account;LT12 1000 0111 0100 1000`` is a preamble line, not a header)."""
     if i == 0:
         return None
     if i >= 2 and lone_text(records[i - 1][1], kinds[i - 1]):
         i -= 1  # a title or card holder's line between the header and its rows
     previous, fields = kinds[i - 1], records[i - 1][1]
+    # (its width as written: a delimiter after the last name, like one after every row,
+    # adds no column)
+    written = _written_width(fields)
     if "date" in previous or "number" in previous or not (
-            width - 1 <= len(fields) <= width + 1 and _written_width(fields) >= 2):
+            width - 1 <= written <= width + 1 and written >= 2):
         return None
     wordy = [len(re.findall(r"[^\W\d_]", f)) > len(re.findall(r"\d", f))
              for f in fields if f.strip()]

@@ -256,3 +256,19 @@ def written_amounts(columns: dict[str, pd.Series], decimal: str | None, decimal_
             np.isnan(parts[0]) & np.isnan(parts[1]), np.nan,
             np.nan_to_num(parts[0]) + np.nan_to_num(parts[1]))
     return amount, read("Balance")
+
+
+def balance_carried(amounts: np.ndarray, balances: np.ndarray | None) -> np.ndarray:
+    """Rows whose written balance is the balance of the row above or below (files run
+    oldest or newest first) plus the row's own amount, to the cent: money that moved the
+    running balance is a transaction, whatever its words say (``Sold EUR to BTC``: Romanian
+    ``sold`` is a balance). A balance or total line repeats a balance or a sum; it does not
+    step the running balance by its own amount. A zero amount proves nothing."""
+    n = len(amounts)
+    carried = np.zeros(n, dtype=bool)
+    if balances is None or n < 2:
+        return carried
+    step = np.abs(amounts) >= CENT_TOLERANCE
+    for other in (np.r_[np.nan, balances[:-1]], np.r_[balances[1:], np.nan]):
+        carried |= step & (np.abs(other + amounts - balances) < CENT_TOLERANCE)
+    return carried
