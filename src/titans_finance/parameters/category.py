@@ -91,6 +91,9 @@ class ExportPriorSettings(Section):
 
     iterations: Annotated[int, Field(ge=0)]
     pseudo_lines: Annotated[float, Field(ge=0)]
+    # the lines the knowledge answers alone keep its probabilities (models/category/
+    # prior_scope.py)
+    keep_answered_lines: bool
 
 
 class CorrectionSettings(Section):

@@ -54,16 +54,14 @@ from titans_finance.models.category.taxonomy import (
 )
 from titans_finance.models.category.company_words import CompanyWords, company_words
 from titans_finance.models.category.default_design import (
-    SCORING_DTYPE,
-    TrainingLines,
-    design,
-    fit_classifier,
+    SCORING_DTYPE, TrainingLines, design, fit_classifier,
 )
 from titans_finance.models.category.personal import class_weights
 from titans_finance.models.category.proof import proven_confidence
 from titans_finance.models.category.earned_ceiling import answer_ceilings, fitted_ceilings
 from titans_finance.models.category.row_memo import forget_rows, remembered_rows
-from titans_finance.models.category.export_prior import fitted_shares, reweighted
+from titans_finance.models.category.export_prior import fitted_shares
+from titans_finance.models.category.prior_scope import under_scoped_prior
 
 logger = logging.getLogger(__name__)
 
@@ -303,8 +301,8 @@ class DefaultCategoryModel:
         return self.under_export_prior(self.knowledge_probabilities(text, sign))
 
     def under_export_prior(self, proba: np.ndarray) -> np.ndarray:
-        """Rows of `knowledge_probabilities` under the export's prior (as given without)."""
-        return reweighted(proba, getattr(self, "prior_weights", None))
+        """Rows of `knowledge_probabilities` under the export's prior where it applies."""
+        return under_scoped_prior(self, proba)
 
     def knowledge_probabilities(self, text: np.ndarray, sign: np.ndarray) -> np.ndarray:
         """Calibrated probabilities over `classes_`, direction rules applied, at the fit's
