@@ -114,6 +114,7 @@ benchmark: setup
 # adding tests, `make mutation-survivors` re-checks only the last run's survivors.
 MUTATE ?= core.amounts.x_decide_decimal_mark__mutmut_* \
   core.amounts.x__read_distinct_amounts__mutmut_* \
+  core.amounts.x__bare_numbers__mutmut_* \
   core.amounts.x_read_amounts__mutmut_* \
   core.amounts.x_parse_amounts__mutmut_* \
   core.dates.x_read_dates__mutmut_* \

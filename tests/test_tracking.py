@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import make_project
-from titans_finance.settings import CONFIG_LOADER_ARGS, ProjectConfigLoader
+from titans_finance.config_loader import CONFIG_LOADER_ARGS, ProjectConfigLoader
 from titans_finance.tracking import resolve_sqlite_uri
 
 

@@ -237,6 +237,7 @@ PARTS = {
     "amounts-dates": Part("amounts", (
         "core.amounts.x_decide_decimal_mark__mutmut_*",
         "core.amounts.x__read_distinct_amounts__mutmut_*",
+        "core.amounts.x__bare_numbers__mutmut_*",
         "core.amounts.x_read_amounts__mutmut_*",
         "core.amounts.x_parse_amounts__mutmut_*",
         "core.dates.x_read_dates__mutmut_*",

@@ -1,43 +1,13 @@
 """Kedro project settings."""
 
-from pathlib import Path
-from typing import Any
-
-from kedro.config import OmegaConfigLoader
-from omegaconf.resolvers import oc
-
+from titans_finance.config_loader import CONFIG_LOADER_ARGS, ProjectConfigLoader
 from titans_finance.hooks import ParameterValidationHook
-from titans_finance.tracking import resolve_sqlite_uri
+from titans_finance.tracking_hook import KEDRO_MLFLOW_DISTRIBUTION, ParametersOnceMlflowHook
 
-
-class ProjectConfigLoader(OmegaConfigLoader):
-    """Kedro's loader, with the MLflow store of ``mlflow.yml`` anchored in the project root.
-
-    A relative SQLite URI (the default ``sqlite:///mlflow.db``) names the file in the
-    project root whatever the working directory (a notebook runs in ``notebooks/``).
-    """
-
-    def __getitem__(self, key: str) -> dict[str, Any]:
-        config = super().__getitem__(key)
-        if key == "mlflow" and isinstance(config.get("server"), dict):
-            root = Path(str(self.conf_source)).parent
-            for name in ("mlflow_tracking_uri", "mlflow_registry_uri"):
-                config["server"][name] = resolve_sqlite_uri(config["server"].get(name), root)
-        return config
-
-
-# every parameter block parsed into its settings class before anything runs
-HOOKS = (ParameterValidationHook(),)
+# every parameter block parsed into its settings class before anything runs; kedro-mlflow's
+# hook with each parameter written once per run (tracking_hook.py), in place of its own
+HOOKS = (ParameterValidationHook(), ParametersOnceMlflowHook())
+DISABLE_HOOKS_FOR_PLUGINS = (KEDRO_MLFLOW_DISTRIBUTION,)
 
 CONFIG_LOADER_CLASS = ProjectConfigLoader
-CONFIG_LOADER_ARGS = {
-    "base_env": "base",
-    "default_run_env": "local",
-    # Environment variables in configuration (e.g. MLFLOW_TRACKING_URI), as documented
-    # in conf/base/mlflow.yml.
-    "custom_resolvers": {"oc.env": oc.env},
-    "config_patterns": {
-        # kedro-mlflow reads its own file through the loader
-        "mlflow": ["mlflow*", "mlflow*/**"],
-    },
-}
+__all__ = ["CONFIG_LOADER_ARGS", "CONFIG_LOADER_CLASS", "DISABLE_HOOKS_FOR_PLUGINS", "HOOKS"]

@@ -120,6 +120,23 @@ def test_amounts_read_within_a_file_follow_the_mark_asked():
         assert read_amounts(values, decimal=",").values.iloc[0] == 1200.0
 
 
+
+def test_a_columns_bare_numbers_are_read_once_for_every_mark_asked(monkeypatch):
+    # signs, currencies, debit words and the repaired grouping: all in the mark-free part
+    values = pd.Series(["1.200", "3,50", "(2.000,10)", "EUR -7,5", "12.00 DR", "+4,00-",
+                        "1\ufffd000,00", "1234 5678", None, ""], dtype="str")
+    asked = [dict(), dict(decimal="."), dict(decimal=","), dict(decimal_hint=",")]
+    alone = [read_amounts(values, **a) for a in asked]
+    bare, calls = amounts._bare_numbers, []
+    monkeypatch.setattr(amounts, "_bare_numbers", lambda v: calls.append(tuple(v)) or bare(v))
+    with one_file():
+        for a, expected in zip(asked, alone):
+            _same(read_amounts(values, **a), expected)
+    assert len(calls) == 1
+    for a in asked:  # outside a file: read again for each
+        read_amounts(values, **a)
+    assert len(calls) == 1 + len(asked)
+
 def test_a_shared_reading_changed_by_one_caller_is_not_seen_by_the_next():
     values = pd.Series(["2024-01-02", "2024-01-03"], dtype="str")
     with one_file():

@@ -62,11 +62,12 @@ class Project:
     runtime_params: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # the loader `kedro run` uses (settings.py), without the session's hooks
+        from titans_finance.config_loader import CONFIG_LOADER_ARGS, ProjectConfigLoader
         from titans_finance.hooks import check_parameters
-        from titans_finance.settings import CONFIG_LOADER_ARGS, CONFIG_LOADER_CLASS
 
         self.root = Path(self.root).resolve()
-        loader = CONFIG_LOADER_CLASS(conf_source=str(self.root / "conf"),
+        loader = ProjectConfigLoader(conf_source=str(self.root / "conf"),
                                      runtime_params=self.runtime_params, **CONFIG_LOADER_ARGS)
         catalog_config = loader["catalog"]
         self.parameters: dict[str, Any] = loader["parameters"]

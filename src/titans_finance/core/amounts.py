@@ -129,6 +129,49 @@ def _read_distinct_amounts(values: pd.Series, decimal: str | None = None,
     contradicts that mark (``12.50`` in a decimal-comma column) is invalid rather
     than silently a hundred times too large. Missing values are NaN but not invalid.
     """
+    # what every decimal mark reads alike, once per file for the marks asked (`file_memo`)
+    bare = remembered(values_key(values, "bare amounts"), lambda: _bare_numbers(values))
+    s, missing = bare.text, bare.missing
+    negative, positive, contradictory = bare.negative, bare.positive, bare.contradictory
+    unreadable_grouping = bare.unreadable_grouping
+
+    decided_by = "declared"
+    if decimal is None:
+        decimal, decided_by = decide_decimal_mark(s[~missing], decimal_hint)
+    if decimal not in (".", ","):
+        raise ValueError(f"decimal mark must be '.' or ',', got {decimal!r}")
+    group = "," if decimal == "." else "."
+    g, d = re.escape(group), re.escape(decimal)
+    well_formed = s.str.fullmatch(rf"(?:\d{{1,3}}(?:{g}\d{{3}})+|\d+)(?:{d}\d*)?|{d}\d+")
+    plain = s.where(well_formed).str.replace(group, "", regex=False).str.replace(
+        decimal, ".", regex=False)
+    # Zero padding ("00000000000115.8331", OFX) costs pandas' fast parser digits of precision.
+    plain = plain.str.replace(r"^0+(?=\d)", "", regex=True)
+    number = pd.to_numeric(plain, errors="coerce").astype("float64")
+    number = number.where(~negative, -number)
+    invalid = ~missing & (number.isna() | ~np.isfinite(number.fillna(0.0)) | contradictory)
+    repaired = unreadable_grouping.fillna(False).astype(bool) & ~invalid
+    return ParsedAmounts(number.where(~invalid), invalid, ~missing & (negative | positive),
+                         decimal, decided_by, repaired)
+
+
+@dataclass(frozen=True)
+class _BareNumbers:
+    """A column's values with their format marks, currency, debit/credit word, grouping and
+    sign taken off (`_bare_numbers`): what every decimal mark reads alike."""
+
+    text: pd.Series  # the bare number of each value ("" where missing)
+    missing: pd.Series
+    negative: pd.Series  # written negative: a minus on either side, parentheses, a debit word
+    positive: pd.Series  # written positive: a plus on either side, a credit word
+    # both, a minus on both sides, or digits grouped otherwise than by three (`_MISGROUPED`)
+    contradictory: pd.Series
+    unreadable_grouping: pd.Series  # U+FFFD read as a grouping mark (`_UNREADABLE_GROUPING`)
+
+
+def _bare_numbers(values: pd.Series) -> _BareNumbers:
+    """The first half of `_read_distinct_amounts`: everything that does not depend on the
+    decimal mark."""
     text = clean_strings(values)
     missing = text.isna()
     s = text.fillna("").str.replace(_FORMAT_MARKS, "", regex=True)
@@ -160,24 +203,7 @@ def _read_distinct_amounts(values: pd.Series, decimal: str | None = None,
     positive = plus | credit_word
     contradictory = (negative & positive) | (leading_minus & trailing_minus) | misgrouped
 
-    decided_by = "declared"
-    if decimal is None:
-        decimal, decided_by = decide_decimal_mark(s[~missing], decimal_hint)
-    if decimal not in (".", ","):
-        raise ValueError(f"decimal mark must be '.' or ',', got {decimal!r}")
-    group = "," if decimal == "." else "."
-    g, d = re.escape(group), re.escape(decimal)
-    well_formed = s.str.fullmatch(rf"(?:\d{{1,3}}(?:{g}\d{{3}})+|\d+)(?:{d}\d*)?|{d}\d+")
-    plain = s.where(well_formed).str.replace(group, "", regex=False).str.replace(
-        decimal, ".", regex=False)
-    # Zero padding ("00000000000115.8331", OFX) costs pandas' fast parser digits of precision.
-    plain = plain.str.replace(r"^0+(?=\d)", "", regex=True)
-    number = pd.to_numeric(plain, errors="coerce").astype("float64")
-    number = number.where(~negative, -number)
-    invalid = ~missing & (number.isna() | ~np.isfinite(number.fillna(0.0)) | contradictory)
-    repaired = unreadable_grouping.fillna(False).astype(bool) & ~invalid
-    return ParsedAmounts(number.where(~invalid), invalid, ~missing & (negative | positive),
-                         decimal, decided_by, repaired)
+    return _BareNumbers(s, missing, negative, positive, contradictory, unreadable_grouping)
 
 
 def parse_amounts(values: pd.Series, decimal: str | None = None) -> tuple[pd.Series, pd.Series]:
