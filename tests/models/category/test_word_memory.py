@@ -224,6 +224,7 @@ def test_all_lines_at_once_give_the_per_line_labels_and_the_same_numbers(seed, m
     assert len(named) > 1 and None in expected, "lines of several labels and of none"
     classes = np.array(["a", "b", "c"])  # "d" not answered: its rows are left
     proba = rng.dirichlet(np.ones(len(classes)), len(scored))
+    proba[::7] = 0.0  # rows of zeros (every category excluded), named or not: they stay
     np.testing.assert_array_equal(memory.blend(scored, proba, classes),
                                   _per_line_blend(memory, scored, proba, classes))
 
