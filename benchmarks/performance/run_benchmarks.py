@@ -58,12 +58,25 @@ def load_average() -> str:
         return "unknown"
 
 
+def checkout_env(env: dict | None = None) -> dict:
+    """The environment a step runs in: ``env`` over this process's, with this checkout's
+    ``src`` first on ``PYTHONPATH``. The step runs in a throw-away copy whose ``src`` is
+    empty, and an editable install shared by several checkouts resolves the package from
+    the working directory's ``src`` or else from one fixed checkout: without this, a
+    benchmark run from a branch measured that other checkout's code."""
+    merged = {**os.environ, **(env or {})}
+    rest = merged.get("PYTHONPATH", "")
+    merged["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src")] + ([rest] if rest else []))
+    return merged
+
+
 def measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
-    """Run ``cmd``; return wall seconds, CPU seconds (user + system, the figure load disturbs
-    least), peak RSS (MiB) of that process tree's largest process and the load around it."""
+    """Run ``cmd`` (in `checkout_env`); return wall seconds, CPU seconds (user + system, the
+    figure load disturbs least), peak RSS (MiB) of that process tree's largest process and
+    the load around it."""
     load_before = load_average()
     started = time.perf_counter()
-    process = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
+    process = subprocess.Popen(cmd, cwd=cwd, env=checkout_env(env),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = b""
     # wait4 gives the rusage of this child (max RSS of it and its waited-for children)
@@ -89,7 +102,7 @@ def temp_project() -> Path:
     root = Path(tempfile.mkdtemp(prefix="titans-bench-"))
     shutil.copytree(ROOT / "conf", root / "conf", ignore=shutil.ignore_patterns("credentials*"))
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
-    (root / "src").mkdir()  # Kedro wants it; the package comes from the installed project
+    (root / "src").mkdir()  # Kedro wants it; the package comes from this checkout (`checkout_env`)
     (root / "data" / "01_raw").mkdir(parents=True)
     return root
 

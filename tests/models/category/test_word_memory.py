@@ -12,9 +12,11 @@ import pytest
 
 from tests.models.category.test_memory import PARAMS
 from tests.models.category.test_model import _data
+from tests.models.category.test_name_match import _varied_lines
 from titans_finance.models.category import CategoryModel
 from titans_finance.models.category.memory import WordMemory
 from titans_finance.models.category.model import design_text
+from titans_finance.models.category.name_match import words_of
 
 CLASSES = np.array(["bar", "restaurants"])
 
@@ -129,6 +131,18 @@ def test_words_always_filed_one_way_come_first():
     assert len(memory) == len(memory.label.keys() | memory.lately.keys())
 
 
+def test_words_always_filed_one_way_that_disagree_still_leave_the_latest_runs_unread():
+    lines = np.array(["pub", "grill", "college gym"] + ["college cafe"] * 3)
+    labels = np.array(["bar", "restaurants", "sports"] + ["restaurants"] * 3)
+    memory = WordMemory(1, 3).fit(lines, labels)
+    assert memory.lately["college"] == ("restaurants", 3) and "college" not in memory.label
+    assert "pub" not in memory.lately  # one row: always one way, no run of 3
+    # pub and grill always filed one way each, two labels: the line is left to the model,
+    # its lately-filed "college" not read; without such words it is
+    assert memory.labels(np.array(["college pub grill", "college deli"])) == [
+        None, ("restaurants", 3)]
+
+
 def test_no_latest_memory_at_zero_and_a_negative_run_refused():
     assert WordMemory(0, 0).fit(DRIFT, np.array(["to mom"] * 9)).lately == {}
     with pytest.raises(ValueError, match="word_memory_latest_rows"):
@@ -157,3 +171,66 @@ def test_the_model_reads_word_memory_latest_rows_in_time_order():
         expected = proba_off[row].copy()
         expected[list(on.classes_).index(label)] *= run + 1
         np.testing.assert_allclose(proba_on[row], expected / expected.sum())
+
+
+# -- all lines at once against the per-line reading it replaced ----------------------------
+
+def _per_line_labels(memory: WordMemory, lines) -> list:
+    """Each line read alone with `words_of`, as the code before the index read it."""
+    out = []
+    for line in np.asarray(lines, dtype=object).tolist():
+        words = words_of(line)
+        named = [memory.label[w] for w in words if w in memory.label]
+        if not named:
+            named = [memory.lately[w] for w in words if w in memory.lately]
+        one = named and len({label for label, _ in named}) == 1
+        out.append((named[0][0], max(rows for _, rows in named)) if one else None)
+    return out
+
+
+def _per_line_blend(memory: WordMemory, lines, proba, classes) -> np.ndarray:
+    """The blend of the code before, row by row from `_per_line_labels`."""
+    column = {label: i for i, label in enumerate(classes.tolist())}
+    named = [(row, column[item[0]], item[1] + 1.0)
+             for row, item in enumerate(_per_line_labels(memory, lines))
+             if item is not None and item[0] in column]
+    if not named:
+        return proba
+    rows, columns, factors = (np.array(part) for part in zip(*named, strict=True))
+    out = proba.copy()
+    out[rows, columns] *= factors
+    total = out[rows].sum(axis=1, keepdims=True)
+    out[rows] = np.divide(out[rows], total, out=np.zeros_like(out[rows]), where=total > 0)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("min_rows, latest_rows", [(1, 1), (2, 2), (0, 1), (1, 0), (1, 2)])
+def test_all_lines_at_once_give_the_per_line_labels_and_the_same_numbers(seed, min_rows,
+                                                                          latest_rows):
+    """The index (`_WordIndex`) names each line exactly as reading it alone with `words_of`
+    did, and the blend gives the same probabilities to the bit, on lines of every kind
+    (`test_name_match._varied_lines`: empty, plural s, 2- and 3-letter words, other
+    scripts), repeated lines, a number, a label the model does not answer."""
+    rng = np.random.default_rng(seed)
+    training = _varied_lines(seed, 300)
+    labels = np.array(["a", "b", "c", "d"])[rng.integers(0, 4, len(training))]
+    memory = WordMemory(min_rows, latest_rows).fit(training, labels)
+    scored = _varied_lines(seed + 100, 400)[:-3]  # texts, as the models read (`design_text`)
+    scored = np.concatenate([scored, scored[:60], [42]])  # lines repeated; a number
+    expected = _per_line_labels(memory, scored)
+    assert memory.labels(scored) == expected
+    named = {item[0] for item in expected if item is not None}
+    assert len(named) > 1 and None in expected, "lines of several labels and of none"
+    classes = np.array(["a", "b", "c"])  # "d" not answered: its rows are left
+    proba = rng.dirichlet(np.ones(len(classes)), len(scored))
+    proba[::7] = 0.0  # rows of zeros (every category excluded), named or not: they stay
+    np.testing.assert_array_equal(memory.blend(scored, proba, classes),
+                                  _per_line_blend(memory, scored, proba, classes))
+
+
+def test_a_memory_fitted_again_reads_its_new_words():
+    memory = WordMemory(1, 0).fit(np.array(["pub"]), np.array(["bar"]))
+    assert memory.labels(np.array(["the pub", "gym"])) == [("bar", 1), None]
+    memory.fit(np.array(["gym", "gym"]), np.array(["sports", "sports"]))
+    assert memory.labels(np.array(["the pub", "gym"])) == [None, ("sports", 2)]

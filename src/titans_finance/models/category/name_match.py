@@ -69,13 +69,18 @@ class _NameWords:
         self.ascii = {spelling.encode("ascii"): column
                       for spelling, column in self.column.items() if spelling.isascii()}
 
+    def spellings(self, lines: list) -> list[set]:
+        """Each line's spellings of the words (``bytes`` for a line in ASCII once lowered,
+        else ``str``; both keys of `column`'s word, ``bytes`` through `ascii`)."""
+        ascii_words, text_words = self.ascii.keys(), self.column.keys()
+        return [ascii_words & line.encode("ascii").translate(_ASCII_WORDS).split()
+                if line.isascii() else text_words & _WORD.findall(line)
+                for line in [str(line).lower() for line in lines]]
+
     def occurrences(self, lines: list) -> tuple[np.ndarray, np.ndarray]:
         """(line positions, word columns): each line and word of ``words_of(line)`` once,
         ordered by line, then word."""
-        ascii_words, text_words = self.ascii.keys(), self.column.keys()
-        found = [ascii_words & line.encode("ascii").translate(_ASCII_WORDS).split()
-                 if line.isascii() else text_words & _WORD.findall(line)
-                 for line in [str(line).lower() for line in lines]]
+        found = self.spellings(lines)
         at, which = [], []
         for row, spellings in enumerate(found):
             if spellings:  # a few lines of a batch
