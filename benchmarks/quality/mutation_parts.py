@@ -372,6 +372,16 @@ SUITES.update({f"readers21-{m}": Suite(mutate=(f"src/titans_finance/core/readers
                for m in READERS21})
 PARTS.update({f"readers21-{m}": Part(f"readers21-{m}", (f"core.readers.{m}.*",))
               for m in READERS21})
+# issue 25's twenty-second session: the last three, each with fast unit tests of its own
+# (`*_boundaries.py`/`*_units.py`; column_roles' own file reads whole files, ~8 mutants a minute)
+READERS22 = {"header_line": ("header_line", "header_line_boundaries"),
+             "mt940_dates": ("mt940_dates", "mt940_dates_boundaries"),
+             "column_roles": ("column_roles_units",)}
+SUITES.update({f"readers22-{m}": Suite(mutate=(f"src/titans_finance/core/readers/{m}.py",),
+                                       tests=tuple(f"tests/core/test_readers_{t}.py" for t in tests))
+               for m, tests in READERS22.items()})
+PARTS.update({f"readers22-{m}": Part(f"readers22-{m}", (f"core.readers.{m}.*",))
+              for m in READERS22})
 
 
 def patterns(part: Part) -> list[str]:
