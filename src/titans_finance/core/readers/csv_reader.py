@@ -13,6 +13,7 @@ cut into fields and where the table starts, read from the values, is `csv_rows`.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from itertools import islice
 from pathlib import PurePath
@@ -377,18 +378,17 @@ def read_csv_export(text: str, name: str, mapping: DeclaredMapping | None = None
         # no transaction's amount, balance or value date is a balance label
         labels = labelled_summary_rows(frame, [c for c in columns
                                                if c != date_column]).reset_index(drop=True)
+        # the amounts and balances as written, read once and only when a label asks
+        amounts_written = functools.cache(lambda: written_amounts(
+            out, _decimal_mark(mapping, reading, roles), decimal_hint,
+            reading.direction and reading.direction["values"]))
         if (labels == "bare").any():  # head words alone: a merchant too ("TOTAL 0412")
             dated = frame[date_column].str.contains(r"\d", regex=True).to_numpy(dtype=bool)
             labels = labels.mask(bare_labels_kept(
                 labels, dated, (dated & labels.isna() & (errors == "")).to_numpy(dtype=bool),
-                (errors == "summary_line").to_numpy(dtype=bool),
-                lambda: written_amounts(out, _decimal_mark(mapping, reading, roles),
-                                        decimal_hint, reading.direction and
-                                        reading.direction["values"])))
+                (errors == "summary_line").to_numpy(dtype=bool), amounts_written))
         if labels.notna().any() and "Balance" in out:  # words are evidence; the balance proof
-            labels = labels.mask(balance_carried(*written_amounts(
-                out, _decimal_mark(mapping, reading, roles), decimal_hint,
-                reading.direction and reading.direction["values"])))
+            labels = labels.mask(balance_carried(*amounts_written()))
         errors = errors.mask(labels.notna() & (errors == ""), "summary_line")
         balance_lines = balance_line_positions(labels, errors == "")
     out[PARSE_ERROR_COLUMN] = errors
