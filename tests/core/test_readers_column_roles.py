@@ -588,3 +588,39 @@ def test_a_side_named_over_dashes_moves_to_its_namesake_over_amounts(booked_in, 
 ])
 def test_text_of_every_script_is_text(values, rate):
     assert column_evidence(pd.Series(values))["text_rate"] == rate
+
+
+# a headerless card account's export: a date, other columns of numbers (a reference, the
+# card's last digits, an exchange rate), money in, money out, the running balance; most lines
+# money out (measured in session 22, splitproof: before, two others first read one side alone
+# "proven" on one step and quarantined the other side's lines)
+SPLIT_ROWS = [("03/03/2024", "2450.00", "", "3970.40"), ("03/03/2024", "", "12.40", "3958.00"),
+              ("04/03/2024", "", "58.99", "3899.01"), ("06/03/2024", "", "7.50", "3891.51"),
+              ("06/03/2024", "35.00", "", "3926.51"), ("07/03/2024", "", "120.00", "3806.51")]
+SPLIT_OTHERS = [("40211", "4821", "1.0000"), ("40218", "4821", "1.0842"),
+                ("40225", "9310", "1.0000"), ("40232", "4821", "0.8571"),
+                ("40239", "9310", "1.0000"), ("40246", "4821", "1.0842")]
+
+
+def _split_export(others: int) -> str:
+    return "".join(",".join([date, *numbers[:others], paid_in, paid_out, balance]) + "\n"
+                   for (date, paid_in, paid_out, balance), numbers in zip(SPLIT_ROWS,
+                                                                          SPLIT_OTHERS))
+
+
+@pytest.mark.parametrize("others", [0, 1, 2])
+def test_a_split_with_its_balance_past_the_first_four_columns_is_read_whole(others):
+    amounts, info = amounts_of(_split_export(others), "card.csv")
+    assert amounts == [2450.0, -12.4, -58.99, -7.5, 35.0, -120.0]
+    assert info["columns"]["Money In"] == [f"column {2 + others}"]
+    assert info["columns"]["Money Out"] == [f"column {3 + others}"]
+    assert info["reconciliation"]["status"] == "proven"
+
+
+def test_a_split_whose_second_side_is_past_the_first_four_stops_the_file_with_its_mapping():
+    # money out the fifth column of amounts: one side alone is no proof (balance_proof)
+    with pytest.raises(ExportReadError) as stop:
+        read_export(_split_export(3).encode("utf-8"), "card.csv", None)
+    message = str(stop.value)
+    assert message.startswith("card.csv: ") and "money in and money out" in message
+    assert 'money_in: "column 5"' in message and 'money_out: "column 6"' in message

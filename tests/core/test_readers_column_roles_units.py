@@ -1162,12 +1162,21 @@ def test_the_amount_is_looked_for_among_the_first_four_columns_of_amounts():
         inference.fill_amounts()
 
 
-def test_a_split_and_its_balance_are_looked_for_among_the_first_four_columns_of_amounts():
+def test_a_split_is_looked_for_among_the_first_four_columns_and_its_balance_among_all():
     inference = _inference({"N1": _noise(1), "P": PAID_IN, "Q": PAID_OUT, "S": RUNNING})
     inference.fill_amounts()
     assert inference.roles == {"Money In": ["P"], "Money Out": ["Q"], "Balance": ["S"]}
-    inference = _inference({"N1": _noise(1), "N2": _noise(2), "P": PAID_IN, "Q": PAID_OUT,
-                            "S": RUNNING})   # the balance fifth
+    for others in (2, 3):  # the balance fifth, then sixth (the pair third and fourth)
+        columns = {f"N{k}": _noise(k) for k in range(1, others)}
+        inference = _inference({**columns, "P": PAID_IN, "Q": PAID_OUT, "N9": _noise(9),
+                                "S": RUNNING} if others == 3 else
+                               {**columns, "N9": _noise(9), "P": PAID_IN, "Q": PAID_OUT,
+                                "S": RUNNING})
+        inference.fill_amounts()
+        assert inference.roles == {"Money In": ["P"], "Money Out": ["Q"], "Balance": ["S"]}
+    # the pair's second side fifth: not looked for; one side alone is no proof (balance_proof)
+    inference = _inference({"N1": _noise(1), "N2": _noise(2), "N3": _noise(3), "P": PAID_IN,
+                            "Q": PAID_OUT, "S": RUNNING})
     with pytest.raises(UnsureReading):
         inference.fill_amounts()
 

@@ -42,6 +42,7 @@ from titans_finance.core.readers.amount_words import (
     decide_by_signs_and_words,
     money_written,
 )
+from titans_finance.core.readers.balance_proof import moves_without_amount
 from titans_finance.core.readers.base import PARSE_ERROR_COLUMN
 from titans_finance.core.readers.column_reading import Reading
 from titans_finance.core.readers.csv_rows import value_kinds
@@ -221,11 +222,11 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHead
                 found[f"{amount}|{balance}|{key}"] = reading
         return found
 
-    def _split_readings(self, candidates: list[str]) -> dict[str, tuple]:
+    def _split_readings(self, candidates: list[str], balances: list[str]) -> dict[str, tuple]:
         """Two columns never filled on the same line are money in and money out: each way
-        round, against each other column as the balance and the one the header named."""
+        round, against each other of ``balances`` and the balance the header named."""
         found = {}
-        named = [b for b in self.roles.get("Balance", [])[:1] if b not in candidates]
+        named = [b for b in self.roles.get("Balance", [])[:1] if b not in balances]
         filled = {c: money_written(self.sample[c], self.numbers(c)) for c in candidates}
         for first, second in itertools.combinations(candidates, 2):
             if (filled[first] & filled[second]).any():
@@ -233,7 +234,7 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHead
             for money_in, out in ((first, second), (second, first)):
                 signed = (self.numbers(money_in).fillna(0.0) - self.numbers(out).abs().fillna(0.0))
                 signed = signed.mask(~filled[first] & ~filled[second]).to_numpy()
-                for balance in [c for c in candidates if c not in (first, second)] + named:
+                for balance in [c for c in balances if c not in (first, second)] + named:
                     found[f"split|{money_in}|{out}|{balance}"] = (
                         signed, self.numbers(balance).to_numpy(), None)
         return found
@@ -250,7 +251,8 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHead
                                   self.group())
         if best is None:
             best = reading_every_line(fits, {n: readings[n][0] for n in fits})
-        if best is None or fits[best].reconciled < BALANCE_RATE * fits[best].steps:
+        if best is None or fits[best].reconciled < BALANCE_RATE * fits[best].steps or (
+                moves_without_amount(*readings[best][:2]) > fits[best].steps):  # no proof
             return None
         fit = fits[best]
         return best, f"{why} ({fit.reconciled} of {fit.steps} lines reconcile, {fit.order})"
@@ -264,9 +266,9 @@ class _RoleInference(DirectionReading, RoleValues, MoneylessColumns, ShiftedHead
         if len(candidates) == 1:
             self.assign("Amount", candidates[0], "the only column of amounts")
             return
-        readings = self._split_readings(candidates[:4])
-        # the amount among the first four, its balance among them all (PayPal's 41 columns
-        # write the balance after five other columns of numbers)
+        # the amount (or the split) among the first four, its balance among them all
+        # (PayPal's 41 columns write the balance after five other columns of numbers)
+        readings = self._split_readings(candidates[:4], candidates)
         for amount, balance in itertools.product(candidates[:4], candidates):
             if amount != balance:
                 readings.update(self._readings(amount, balance))
