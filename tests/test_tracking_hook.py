@@ -34,6 +34,9 @@ def store(tmp_path):
     shutil.copy(_migrated_empty_mlflow_store(), tmp_path / "mlflow.db")
     previous = mlflow.get_tracking_uri()
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    # its own default experiment active: an earlier test in this process may have made
+    # another store's experiment the active one (MLflow keeps that id process-wide)
+    mlflow.set_experiment("Default")
     yield
     while mlflow.active_run():
         mlflow.end_run()
