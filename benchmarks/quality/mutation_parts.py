@@ -376,7 +376,9 @@ PARTS.update({f"readers21-{m}": Part(f"readers21-{m}", (f"core.readers.{m}.*",))
 # (`*_boundaries.py`/`*_units.py`; column_roles' own file reads whole files, ~8 mutants a minute)
 READERS22 = {"header_line": ("header_line", "header_line_boundaries"),
              "mt940_dates": ("mt940_dates", "mt940_dates_boundaries"),
-             "column_roles": ("column_roles_units",)}
+             "column_roles": ("column_roles_units",),
+             # splitproof's balance proof (the same session), its own boundary tests
+             "balance_proof": ("balance_proof",)}
 SUITES.update({f"readers22-{m}": Suite(mutate=(f"src/titans_finance/core/readers/{m}.py",),
                                        tests=tuple(f"tests/core/test_readers_{t}.py" for t in tests))
                for m, tests in READERS22.items()})

@@ -36,6 +36,20 @@ def test_only_lines_with_a_balance_and_no_amount_count():
     assert moves_without_amount([NAN], [1.0]) == 0  # one line: no step
 
 
+def test_a_move_on_either_side_counts_alone():
+    # the balance moved from the line before, not to the line after (and the reverse)
+    assert moves_without_amount([5.0, NAN, 3.0], [100.0, 90.0, 90.0]) == 1
+    assert moves_without_amount([5.0, NAN, 3.0], [100.0, 100.0, 90.0]) == 1
+
+
+def test_values_of_a_column_of_objects_read_as_numbers_none_as_missing():
+    # a column's values as pandas hands them from text (object dtype, None where empty)
+    amounts = np.array([5.0, None, 3.0], dtype=object)
+    assert moves_without_amount(amounts, np.array([100.0, 90.0, 90.0], dtype=object)) == 1
+    assert moves_without_amount([5.0, NAN, 3.0],
+                                np.array([100.0, None, 90.0], dtype=object)) == 0
+
+
 RUNNING = ["100.00", "95.00", "105.00", "102.50", "110.00"]
 
 
