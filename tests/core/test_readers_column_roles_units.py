@@ -324,6 +324,8 @@ def test_no_column_of_dates_leaves_the_date_unfilled():
 # --------------------------------------------------------------------- amounts
 
 DATES = ["01.02.2024", "02.02.2024", "03.02.2024", "04.02.2024"]
+# four moves, and the balance after each of them from 100.00 (oldest first)
+MOVES, CARRIED = ["-5.00", "-5.00", "10.00", "-2.50"], ["95.00", "90.00", "100.00", "97.50"]
 
 
 def test_amounts_named_by_the_header_are_not_filled():
@@ -603,8 +605,7 @@ def _dated(dates: list[str], amounts: list[str], balances: list[str], **more):
 def test_the_balance_decides_the_date_order_no_date_tells():
     # oldest first by the balance, and dates that run forward only one way
     dates = ["02/01/2024", "01/02/2024", "03/02/2024", "02/03/2024"]
-    order = _dated(dates, ["-5.00", "-5.00", "10.00", "-2.50"],
-                   ["95.00", "90.00", "100.00", "97.50"])
+    order = _dated(dates, MOVES, CARRIED)
     # day first: 2 Jan, 1 Feb, 3 Feb, 2 Mar (forward); month first: 1 Feb, 2 Jan, 2 Mar, 3 Feb
     assert order == {"day_first": True, "decided_by": "balance", "row_order": "oldest first",
                      "dates_against_row_order": 0, "other_order_against": 2}
@@ -612,8 +613,7 @@ def test_the_balance_decides_the_date_order_no_date_tells():
 
 def test_the_balance_decides_month_first_dates():
     dates = ["01/02/2024", "02/01/2024", "02/03/2024", "03/02/2024"]
-    order = _dated(dates, ["-5.00", "-5.00", "10.00", "-2.50"],
-                   ["95.00", "90.00", "100.00", "97.50"])
+    order = _dated(dates, MOVES, CARRIED)
     assert order == {"day_first": False, "decided_by": "balance", "row_order": "oldest first",
                      "dates_against_row_order": 0, "other_order_against": 2}
 
@@ -628,7 +628,7 @@ def test_a_newest_first_file_decides_the_order_the_other_way():
 
 def test_no_date_order_without_date_balance_or_when_the_date_is_declared():
     dates = ["02/01/2024", "01/02/2024", "03/02/2024", "02/03/2024"]
-    amounts, balances = ["-5.00", "-5.00", "10.00", "-2.50"], ["95.00", "90.00", "100.00", "97.50"]
+    amounts, balances = MOVES, CARRIED
     assert _dated(dates, amounts, balances, roles={"Amount": ["A"], "Balance": ["B"]}) is None
     assert _dated(dates, amounts, balances, roles={"Date": ["D"], "Amount": ["A"]}) is None
     assert _dated(dates, amounts, balances, declared={"Date"}) is None
@@ -637,14 +637,12 @@ def test_no_date_order_without_date_balance_or_when_the_date_is_declared():
 
 def test_dates_that_tell_their_order_leave_it_to_them():
     dates = ["13/01/2024", "01/02/2024", "03/02/2024", "02/03/2024"]  # 13: day first
-    assert _dated(dates, ["-5.00", "-5.00", "10.00", "-2.50"],
-                  ["95.00", "90.00", "100.00", "97.50"]) is None
+    assert _dated(dates, MOVES, CARRIED) is None
 
 
 def test_an_order_that_changes_no_date_decides_nothing():
     dates = ["01/01/2024", "02/02/2024", "03/03/2024", "04/04/2024"]
-    assert _dated(dates, ["-5.00", "-5.00", "10.00", "-2.50"],
-                  ["95.00", "90.00", "100.00", "97.50"]) is None
+    assert _dated(dates, MOVES, CARRIED) is None
 
 
 @pytest.mark.parametrize("balances, order", [
@@ -653,7 +651,7 @@ def test_an_order_that_changes_no_date_decides_nothing():
 ])
 def test_the_balance_decides_the_order_only_when_it_runs(balances, order):
     dates = ["02/01/2024", "01/02/2024", "03/02/2024", "02/03/2024"]
-    result = _dated(dates, ["-5.00", "-5.00", "10.00", "-2.50"], balances)
+    result = _dated(dates, MOVES, balances)
     assert (result and result["day_first"]) == order
 
 
@@ -666,8 +664,7 @@ def test_half_the_steps_reconciling_is_enough_to_decide_the_order():
 
 def test_both_orders_as_much_against_the_rows_decide_nothing():
     dates = ["02/01/2024", "01/02/2024", "01/02/2024", "02/01/2024"]
-    assert _dated(dates, ["-5.00", "-5.00", "10.00", "-2.50"],
-                  ["95.00", "90.00", "100.00", "97.50"]) is None
+    assert _dated(dates, MOVES, CARRIED) is None
 
 
 def test_dates_run_forward_within_each_account():
@@ -1148,7 +1145,7 @@ def _noise(k: int) -> list[str]:
     return [f"{k}.{d}1" for d in (3, 7, 2, 9)]
 
 
-MOVES, RUNNING = ["-5.00", "-5.00", "10.00", "-2.50"], ["100.00", "95.00", "105.00", "102.50"]
+RUNNING = ["100.00", "95.00", "105.00", "102.50"]
 PAID_IN, PAID_OUT = [None, None, "10.00", None], ["5.00", "5.00", None, "2.50"]
 
 
